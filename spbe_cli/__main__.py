@@ -1,0 +1,6 @@
+"""``python -m spbe_cli``."""
+
+from spbe_cli.cli.app import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""The loaded catalog: every valid entity, indexed by id and kind, with where each came from."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from spbe_cli.errors import Location
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from spbe_cli.models import Metadata, Referensi
+    from spbe_cli.reference import Reference
+    from spbe_cli.yamlio import Node
+
+M = TypeVar("M", bound="BaseModel")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from: its file (as shown to the user) and its node tree."""
+
+    path: str
+    node: Node
+    document: int = 0
+
+    def location(self, *loc: str | int, key: bool = False) -> Location:
+        """Position of the value (or key) at ``loc`` inside this document."""
+        from spbe_cli.yamlio import locate  # noqa: PLC0415 - yaml stays in one module
+
+        line, column = locate(self.node, loc, key=key)
+        return Location(self.path, line, column)
+
+
+@dataclass
+class Catalog:
+    """All valid entities of one catalog folder."""
+
+    root: Path
+    reference: Reference
+    metadata: Metadata | None = None
+    metadata_source: Source | None = None
+    entities: dict[str, Any] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    referensi: list[tuple[Referensi, Source]] = field(default_factory=list)
+    #: ids seen in documents that failed validation, with their kind: references to them are
+    #: not reported again as unresolved.
+    invalid: dict[str, str] = field(default_factory=dict)
+    #: scalar values still holding a placeholder ([ISI ...], TODO), found while loading.
+    placeholders: list[tuple[Location, str]] = field(default_factory=list)
+    files: int = 0
+    #: display path of every file read, with a content hash (blob id) where it was computed.
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, kind: str, entity_id: str, model: BaseModel, source: Source) -> None:
+        """Register a valid entity."""
+        self.entities[entity_id] = model
+        self.kinds[entity_id] = kind
+        self.sources[entity_id] = source
+
+    def of_kind(self, kind: str, cls: type[M] | None = None) -> list[M]:  # noqa: ARG002
+        """Every entity of one kind, in id order (``cls`` narrows the type for mypy)."""
+        ids = sorted(i for i, k in self.kinds.items() if k == kind)
+        return [self.entities[i] for i in ids]  # type: ignore[misc]
+
+    def by_kind(self) -> dict[str, list[str]]:
+        """Ids grouped by kind, each list sorted."""
+        result: dict[str, list[str]] = {}
+        for entity_id, kind in self.kinds.items():
+            result.setdefault(kind, []).append(entity_id)
+        for ids in result.values():
+            ids.sort()
+        return result
+
+    def get(self, entity_id: str) -> Any:
+        """The entity with this id, or None."""
+        return self.entities.get(entity_id)
+
+    def kind(self, entity_id: str) -> str | None:
+        """The kind of the entity with this id (also for invalid ones), or None."""
+        return self.kinds.get(entity_id) or self.invalid.get(entity_id)
+
+    def where(self, entity_id: str, *loc: str | int, key: bool = False) -> Location:
+        """Location of an entity's field, for a finding."""
+        return self.sources[entity_id].location(*loc, key=key)
+
+    def items(self) -> Iterator[tuple[str, str, Any]]:
+        """Yield ``(kind, id, entity)`` for every entity, sorted by id."""
+        for entity_id in sorted(self.entities):
+            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+
+def id_skeleton(value: str) -> str:
+    """Fold an id to the form two look-alike ids share (case, accents, invisible, homoglyphs)."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFKD", value):
+        if char.isascii():
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me", "Cf", "Zs") or category.startswith("C"):
+            continue  # combining marks and invisible characters
+        out.append(_homoglyph(char))
+    return "".join(out).casefold()
+
+
+_GREEK = {
+    "ALPHA": "A", "BETA": "B", "EPSILON": "E", "ZETA": "Z", "ETA": "H", "IOTA": "I",
+    "KAPPA": "K", "MU": "M", "NU": "N", "OMICRON": "O", "RHO": "P", "TAU": "T",
+    "UPSILON": "Y", "CHI": "X",
+}
+
+
+def _homoglyph(char: str) -> str:
+    """Map a Latin look-alike (Cyrillic А, Greek Α, fullwidth Ａ) to its ASCII letter."""
+    name = unicodedata.name(char, "")
+    last = name.rsplit(" ", 1)[-1] if name else ""
+    if len(last) == 1 and "LETTER" in name:
+        return last
+    if last in _GREEK and "LETTER" in name:
+        return _GREEK[last]
+    if "DIGIT" in name:
+        digit = unicodedata.digit(char, None)
+        return str(digit) if digit is not None else char
+    return char
+
+
+def describe_non_ascii(value: str) -> list[str]:
+    """Name the characters of ``value`` that are not ASCII, e.g. ``'А' U+0410 CYRILLIC ...``."""
+    seen: list[str] = []
+    for char in value:
+        if not char.isascii():
+            label = f"U+{ord(char):04X} {unicodedata.name(char, '?')}"
+            if label not in seen:
+                seen.append(label)
+    return seen
+
+
+def path_parts(loc: Sequence[str | int]) -> str:
+    """Render a field path as ``indikator[0].target``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

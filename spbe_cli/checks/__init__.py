@@ -1,0 +1,108 @@
+"""Cross-entity rules: each a function that reads the catalog and emits findings.
+
+A rule never raises on bad data: by the time it runs every entity is a valid model, and a
+reference that does not resolve has already been reported once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.errors import Finding, Location, Related, Severity
+from spbe_cli.i18n import t
+from spbe_cli.rules import severity_of
+
+
+@dataclass
+class Context:
+    """What a rule needs: the catalog, and a place to put findings."""
+
+    catalog: Catalog
+    findings: list[Finding] = field(default_factory=list)
+    _ids_by_kind: dict[str, list[str]] | None = None
+
+    @property
+    def reference(self) -> Any:
+        """The reference data, extended by the catalog's declarations."""
+        return self.catalog.reference
+
+    def emit(
+        self,
+        code: str,
+        location: Location,
+        message: str,
+        /,
+        *,
+        hint: str | None = None,
+        related: Iterable[Related] = (),
+        severity: Severity | None = None,
+        **values: Any,
+    ) -> None:
+        """Record a finding under ``code`` with the message ``message`` (a message key)."""
+        self.findings.append(
+            Finding(
+                code, severity or severity_of(code), location, t(message, **values), hint,
+                tuple(related),
+            )
+        )
+
+    def ids_of(self, kinds: Iterable[str]) -> list[str]:
+        """Ids of the given kinds, for 'did you mean' hints."""
+        if self._ids_by_kind is None:
+            self._ids_by_kind = self.catalog.by_kind()
+        result: list[str] = []
+        for kind in kinds:
+            result.extend(self._ids_by_kind.get(kind, ()))
+        return result
+
+    def suggest(self, wanted: str, candidates: list[str]) -> str | None:
+        """A 'did you mean' hint: same id in another case first, then the closest spelling."""
+        folded = wanted.casefold()
+        for candidate in candidates:
+            if candidate.casefold() == folded:
+                return t("hint.did_you_mean", name=candidate)
+        close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+        return t("hint.did_you_mean", name=close[0]) if close else None
+
+
+Check = Callable[[Context], None]
+
+
+def all_checks() -> list[Check]:
+    """Every rule function, in the order they run."""
+    from spbe_cli.checks import (  # noqa: PLC0415 - import cycle guard
+        arsitektur,
+        asalusul,
+        duplikasi,
+        petarencana,
+        rujukan,
+        smartcity,
+    )
+
+    return [
+        rujukan.check_extensions,
+        rujukan.check_metadata,
+        rujukan.check_references,
+        rujukan.check_codes,
+        rujukan.check_lists,
+        arsitektur.check_traceability,
+        arsitektur.check_aplikasi_umum,
+        arsitektur.check_satu_data,
+        petarencana.check_peta_rencana,
+        smartcity.check_programs,
+        smartcity.check_coverage,
+        duplikasi.check_duplicates,
+        asalusul.check_placeholders,
+    ]
+
+
+def run_checks(catalog: Catalog) -> list[Finding]:
+    """Run every rule over a loaded catalog."""
+    ctx = Context(catalog)
+    for check in all_checks():
+        check(ctx)
+    return ctx.findings

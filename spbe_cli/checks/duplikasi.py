@@ -1,0 +1,68 @@
+"""Cross-OPD synchronisation: applications and programs of different OPDs that look alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spbe_cli.checks import Context
+from spbe_cli.errors import Related
+from spbe_cli.i18n import t
+from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
+
+
+def _stop(ctx: Context) -> frozenset[str]:
+    meta = ctx.catalog.metadata
+    extra: tuple[str, ...] = ()
+    if meta is not None:
+        extra = tuple(tokens(meta.pemda.nama, frozenset()))
+    return stopwords(extra)
+
+
+def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
+    """Pemda-owned applications, grouped by RAA code, owned by their OPD."""
+    return [
+        Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop),
+             tokens(app.fungsi, stop))
+        for app_id, app in ((i, catalog.entities[i]) for i in sorted(catalog.kinds)
+                            if catalog.kinds[i] == "aplikasi")
+        if app.pemilik_tipe == "pemda" and app.status != "dihentikan"
+    ]
+
+
+def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
+    """Programs not cancelled, grouped by dimension and element, owned by their OPD."""
+    return [
+        Item(pid, f"{p.dimensi}/{p.elemen}", p.opd_pj, tokens(p.nama, stop),
+             tokens(p.tujuan or p.uraian, stop))
+        for pid, p in ((i, catalog.entities[i]) for i in sorted(catalog.kinds)
+                       if catalog.kinds[i] == "program")
+        if p.status != "dibatalkan"
+    ]
+
+
+def check_duplicates(ctx: Context) -> None:
+    """SPBE409/SPBE610: possible duplicates across OPDs, reported with both locations."""
+    catalog = ctx.catalog
+    meta = catalog.metadata
+    threshold = meta.pengaturan.kemiripan_minimum if meta is not None else 0.6
+    stop = _stop(ctx)
+    for code, items in (
+        ("SPBE409", application_items(catalog, stop)),
+        ("SPBE610", program_items(catalog, stop)),
+    ):
+        for pair in similar_pairs(items, threshold):
+            _report(ctx, code, pair)
+
+
+def _report(ctx: Context, code: str, pair: Pair) -> None:
+    catalog = ctx.catalog
+    first, second = pair.first, pair.second
+    score = max(pair.name_score, pair.function_score)
+    basis = "dup.name" if pair.name_score >= pair.function_score else "dup.function"
+    ctx.emit(
+        code, catalog.where(second.key, "id"), "dup.message",
+        related=(Related(catalog.where(first.key, "id"), t("dup.other", id=first.key,
+                                                             owner=first.owner)),),
+        id=second.key, owner=second.owner, other=first.key, other_owner=first.owner,
+        group=second.group, basis=t(basis), score=round(score * 100),
+    )

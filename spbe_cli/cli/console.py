@@ -1,0 +1,78 @@
+"""The only module that talks to the terminal through rich."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from spbe_cli.loader import ProgressHook
+
+_SEVERITY = re.compile(r": (error|warning|info)\[(SPBE\d+)\]: ")
+_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+#: Below this many files a progress bar only flickers.
+PROGRESS_MIN_FILES = 300
+
+
+def _console(stream: TextIO) -> Console:
+    return Console(file=stream, highlight=False, soft_wrap=True, emoji=False, markup=False)
+
+
+def out(lines: list[str] | str, *, colour: bool = True) -> None:
+    """Print lines to stdout; severities are coloured when stdout is a terminal."""
+    if isinstance(lines, str):
+        lines = [lines]
+    if not (colour and sys.stdout.isatty()):
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+        return
+    console = _console(sys.stdout)
+    for line in lines:
+        text = Text(line)
+        match = _SEVERITY.search(line)
+        if match:
+            text.stylize(_STYLES[match.group(1)], match.start(1), match.end(2) + 1)
+        console.print(text)
+
+
+def err(message: str) -> None:
+    """Print a message for the user on stderr ('could not run', notes)."""
+    if sys.stderr.isatty():
+        _console(sys.stderr).print(Text(message, style="red"))
+    else:
+        sys.stderr.write(message + "\n")
+
+
+@contextmanager
+def progress(label: str) -> Iterator[ProgressHook | None]:
+    """A progress bar on stderr for long work; nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_console(sys.stderr), transient=True,
+    )
+    task = None
+
+    def hook(done: int, total: int) -> None:
+        nonlocal task
+        if total < PROGRESS_MIN_FILES:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield hook
+    finally:
+        if task is not None:
+            bar.stop()

@@ -1,0 +1,133 @@
+"""Findings, locations, severities and exit codes shared by every command.
+
+Problems in the user's data are values (:class:`Finding`), collected over the whole catalog
+before anything is decided. Exceptions (:class:`SpbeError`) are only for work that cannot go on:
+a catalog folder that does not exist, an output folder that cannot be written.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters; the order is the order of importance."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: errors first."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes, the same for every command."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    CANNOT_RUN = 3
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a catalog file; line and column are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column or 1}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Related:
+    """A second location that explains a finding (the other half of a duplicate, say)."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in the catalog, at one place, under one rule."""
+
+    code: str
+    severity: Severity
+    location: Location
+    message: str
+    hint: str | None = None
+    related: tuple[Related, ...] = field(default=())
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        """Order findings by file, position, importance and code, for stable output."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.severity.rank, self.code, self.message)
+
+
+@dataclass
+class Report:
+    """All findings of one run plus the counts the summary line shows."""
+
+    findings: list[Finding]
+    files: int = 0
+    entities: int = 0
+    strict: bool = False
+
+    def count(self, severity: Severity) -> int:
+        """Count findings of one severity."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        """Number of errors."""
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return self.count(Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        """Number of informational findings."""
+        return self.count(Severity.INFO)
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 on errors, or on warnings when strict; 0 otherwise."""
+        if self.errors or (self.strict and self.warnings):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+    def sorted(self) -> list[Finding]:
+        """Findings in output order."""
+        return sorted(self.findings, key=Finding.sort_key)
+
+
+class SpbeError(Exception):
+    """Work cannot go on; the message is for the user, in their language."""
+
+    exit_code: ExitCode = ExitCode.CANNOT_RUN
+
+
+class UsageError(SpbeError):
+    """The command line asks for something that does not make sense."""
+
+    exit_code = ExitCode.USAGE
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Tell whether any finding is an error."""
+    return any(f.severity is Severity.ERROR for f in findings)

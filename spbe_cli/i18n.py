@@ -1,0 +1,67 @@
+"""Messages in Bahasa Indonesia and English.
+
+Every user-facing sentence lives in ``locale/*.yaml`` (one file per area) under a key, with an ``id`` and an
+``en`` text. The language is Indonesian when the locale says so (``LANG=id_ID.UTF-8``), English
+otherwise; ``SPBE_LANG`` or the ``--lang`` option override both.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("id", "en")
+_state = {"lang": ""}
+
+
+def detect_language(environ: dict[str, str] | None = None) -> str:
+    """Pick the language from SPBE_LANG, then the POSIX locale variables."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("SPBE_LANG", "").strip().lower()
+    if explicit in LANGUAGES:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "id" if value.lower().startswith(("id", "in_")) else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Fix the language for this process; ``None`` means detect it."""
+    _state["lang"] = lang if lang in LANGUAGES else detect_language()
+    return _state["lang"]
+
+
+def language() -> str:
+    """The language in use."""
+    if not _state["lang"]:
+        set_language(None)
+    return _state["lang"]
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    """Load the message catalogue (once)."""
+    from spbe_cli.yamlio import load_trusted_yaml  # noqa: PLC0415 - keeps start-up lean
+
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("spbe_cli.locale")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            data = load_trusted_yaml(entry.read_text("utf-8"))
+            if not isinstance(data, dict):  # pragma: no cover - packaging error
+                raise RuntimeError(f"locale/{entry.name} is not a mapping")
+            merged.update(data)
+    return merged
+
+
+def t(key: str, /, **values: Any) -> str:
+    """Translate ``key`` into the current language and fill in ``values``."""
+    entry = messages().get(key)
+    if entry is None:  # pragma: no cover - a test checks every key used exists
+        return key
+    template = entry.get(language()) or entry["en"]
+    return template.format(**values) if values else template

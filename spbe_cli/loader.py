@@ -1,0 +1,431 @@
+"""Load a catalog folder: files -> nodes with positions -> models -> findings.
+
+Every file is read on its own; a file that cannot be read, decoded or parsed gives a finding
+and the rest of the catalog is still loaded. Nothing outside the catalog folder is opened:
+symlinks that leave it, FIFOs and devices are reported, never read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from spbe_cli import yamlio
+from spbe_cli.catalog import Catalog, Source, describe_non_ascii, id_skeleton, path_parts
+from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
+from spbe_cli.i18n import t
+from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
+from spbe_cli.reference import load_reference
+from spbe_cli.rules import severity_of
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+ProgressHook = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """A YAML file found under the catalog folder."""
+
+    path: Path
+    display: str
+
+
+def display_path(root_display: str, rel: str) -> str:
+    """Join the catalog folder as the user named it with a file's relative path (POSIX)."""
+    if root_display in ("", "."):
+        return rel
+    return f"{root_display.rstrip('/')}/{rel}"
+
+
+def find_files(root: Path, root_display: str) -> list[CatalogFile]:
+    """List the YAML files under ``root`` in a stable order, skipping hidden entries."""
+    found: list[CatalogFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(YAML_SUFFIXES):
+                continue
+            path = base / name
+            rel = path.relative_to(root).as_posix()
+            found.append(CatalogFile(path, display_path(root_display, rel)))
+    found.sort(key=lambda f: f.display)
+    return found
+
+
+class _Loader:
+    """State of one catalog load."""
+
+    def __init__(self, root: Path, root_display: str) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.catalog = Catalog(root=root, reference=load_reference().extended())
+        self.findings: list[Finding] = []
+        self.first_id: dict[str, tuple[str, Source]] = {}
+        self.root_display = root_display
+
+    def emit(
+        self,
+        code: str,
+        location: Location,
+        message: str,
+        /,
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+        **values: Any,
+    ) -> None:
+        self.findings.append(
+            Finding(code, severity_of(code), location, t(message, **values), hint, related)
+        )
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def read(self, file: CatalogFile) -> bytes | None:
+        """Read one file's bytes, refusing what must not be opened."""
+        where = Location(file.display, 1, 1)
+        try:
+            info = file.path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                target = file.path.resolve()
+                if not target.is_relative_to(self.real_root):
+                    self.emit("SPBE010", where, "load.symlink_outside")
+                    return None
+                info = target.stat()
+            if not stat.S_ISREG(info.st_mode):
+                self.emit("SPBE011", where, "load.special_file")
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                self.emit(
+                    "SPBE008", where, "load.too_large",
+                    size=info.st_size // 1024, limit=MAX_FILE_BYTES // 1024,
+                )
+                return None
+            # O_NONBLOCK: a FIFO swapped in after the check must not hang the run.
+            fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    self.emit("SPBE011", where, "load.special_file")
+                    return None
+                return handle.read(MAX_FILE_BYTES + 1)
+        except (OSError, RuntimeError) as exc:
+            self.emit("SPBE016", where, "load.unreadable", reason=exc.strerror or type(exc).__name__)
+            return None
+
+    def load_file(self, file: CatalogFile) -> None:
+        data = self.read(file)
+        if data is not None:
+            self.load_bytes(file.display, data)
+
+    def load_bytes(self, display: str, data: bytes) -> None:
+        """Load every document of one file's content."""
+        self.catalog.files += 1
+        text, problem = yamlio.decode(data)
+        if problem is not None or text is None:
+            assert problem is not None
+            self.problem(display, problem)
+            return
+        nodes, problems = yamlio.compose(text)
+        for problem in problems:
+            self.problem(display, problem)
+        marked = "[ISI" in text or "TODO" in text
+        for index, node in enumerate(nodes):
+            if marked:
+                for line, column, value in yamlio.find_scalars(node, PLACEHOLDER):
+                    self.catalog.placeholders.append((Location(display, line, column), value))
+            value, problems = yamlio.build(node, text)
+            for problem in problems:
+                self.problem(display, problem)
+            blocking = any(p.code != "SPBE004" for p in problems)
+            self.load_document(Source(display, node, index), value, blocking)
+
+    def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
+        related: tuple[Related, ...] = ()
+        if problem.related_line:
+            related = (Related(Location(path, problem.related_line, 1), t("load.first_here")),)
+        self.emit(
+            problem.code, Location(path, problem.line, problem.column), problem.key,
+            related=related, **problem.values,
+        )
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def load_document(self, source: Source, value: Any, blocking: bool) -> None:
+        if not isinstance(value, dict):
+            self.emit("SPBE012", source.location(), "load.not_mapping")
+            return
+        kind = value.get("entitas")
+        if kind is None:
+            self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
+            return
+        if not isinstance(kind, str) or kind not in MODELS:
+            close = difflib.get_close_matches(str(kind), list(MODELS), n=1)
+            self.emit(
+                "SPBE013", source.location("entitas"), "load.unknown_kind",
+                hint=t("hint.did_you_mean", name=close[0]) if close else
+                t("hint.one_of", values=", ".join(MODELS)),
+                kind=str(kind),
+            )
+            return
+        raw_id = value.get("id") if kind in ENTITY_KINDS else None
+        if isinstance(raw_id, str):
+            self.register_id(raw_id, kind, source)
+        if blocking:
+            if isinstance(raw_id, str):
+                self.catalog.invalid[raw_id] = kind
+            return
+        model_cls = MODELS[kind]
+        try:
+            model = model_cls.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                self.schema_error(source, model_cls, error)
+            if isinstance(raw_id, str):
+                self.catalog.invalid.setdefault(raw_id, kind)
+            return
+        self.accept(kind, model, source)
+
+    def accept(self, kind: str, model: BaseModel, source: Source) -> None:
+        catalog = self.catalog
+        if isinstance(model, Metadata):
+            if catalog.metadata is not None and catalog.metadata_source is not None:
+                self.emit(
+                    "SPBE105", source.location(), "load.metadata_twice",
+                    related=(Related(catalog.metadata_source.location(), t("load.first_here")),),
+                )
+                return
+            if model.versi_skema != SCHEMA_VERSION:
+                self.emit(
+                    "SPBE106", source.location("versi_skema"), "load.schema_version",
+                    version=model.versi_skema, supported=SCHEMA_VERSION,
+                )
+                return
+            catalog.metadata, catalog.metadata_source = model, source
+            return
+        if isinstance(model, Referensi):
+            catalog.referensi.append((model, source))
+            return
+        entity_id = model.id  # type: ignore[attr-defined]
+        first = self.first_id.get(id_skeleton(entity_id))
+        if first is not None and first[1] is not source:
+            return  # the duplicate was reported when its id was registered
+        if entity_id in catalog.invalid:
+            return
+        catalog.add(kind, entity_id, model, source)
+
+    def register_id(self, raw_id: str, kind: str, source: Source) -> None:
+        """Report an id already used, also when it differs only in case or look-alikes."""
+        skeleton = id_skeleton(raw_id)
+        first = self.first_id.get(skeleton)
+        if first is None:
+            self.first_id[skeleton] = (raw_id, source)
+            return
+        other_id, other_source = first
+        key = "load.duplicate_id" if other_id == raw_id else "load.lookalike_id"
+        self.emit(
+            "SPBE104", source.location("id"), key,
+            related=(Related(other_source.location("id"), t("load.first_here")),),
+            id=raw_id, other=other_id,
+        )
+        self.catalog.invalid.setdefault(raw_id, kind)
+
+    # -- pydantic errors -----------------------------------------------------------------------
+
+    def schema_error(self, source: Source, model_cls: type[BaseModel], error: Any) -> None:
+        loc: tuple[str | int, ...] = tuple(error["loc"])
+        kind = error["type"]
+        field = path_parts([p for p in loc if p != "[key]"]) or "-"
+        given = _shown(error.get("input"))
+        ctx = error.get("ctx") or {}
+        if kind == "missing":
+            self.emit("SPBE108", source.location(*loc[:-1]), "schema.missing", field=field)
+            return
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            close = difflib.get_close_matches(name, _field_names(model_cls), n=1)
+            self.emit(
+                "SPBE102", source.location(*loc, key=True), "schema.extra",
+                hint=t("hint.did_you_mean", name=close[0]) if close else None, field=field,
+            )
+            return
+        location = source.location(*loc, key="[key]" in loc)
+        if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+            bad = describe_non_ascii(str(error.get("input", "")))
+            hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
+            self.emit("SPBE103", location, "schema.id", hint=hint, field=field, value=given)
+            return
+        key, values, hint = _translate(kind, ctx, error)
+        self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TYPE_KEYS = {
+    "string_type": "schema.expected_text",
+    "int_type": "schema.expected_number",
+    "float_type": "schema.expected_number",
+    "decimal_type": "schema.expected_number",
+    "bool_type": "schema.expected_bool",
+    "dict_type": "schema.expected_mapping",
+    "model_type": "schema.expected_mapping",
+    "model_attributes_type": "schema.expected_mapping",
+    "list_type": "schema.expected_list",
+    "date_type": "schema.date",
+    "int_parsing": "schema.int",
+    "int_from_float": "schema.int",
+    "float_parsing": "schema.number",
+    "decimal_parsing": "schema.number",
+    "finite_number": "schema.number",
+    "bool_parsing": "schema.bool",
+    "date_parsing": "schema.date",
+    "date_from_datetime_parsing": "schema.date",
+    "date_from_datetime_inexact": "schema.date",
+    "string_too_short": "schema.too_short",
+    "string_too_long": "schema.too_long",
+    "string_pattern_mismatch": "schema.pattern",
+}
+
+
+def _translate(kind: str, ctx: dict[str, Any], error: Any) -> tuple[str, dict[str, Any], str | None]:
+    """Pick the message key, its values and a hint for one pydantic error."""
+    given = str(error.get("input", ""))
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        options = [o.strip() for o in expected.replace(" or ", ", ").split(",") if o.strip()]
+        close = difflib.get_close_matches(given, options, n=1)
+        hint = t("hint.did_you_mean", name=close[0]) if close else None
+        return "schema.literal", {"expected": ", ".join(options)}, hint
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limit = next(iter(ctx.values()), "")
+        return f"schema.{kind}", {"limit": limit}, None
+    if kind in _TYPE_KEYS:
+        hint = None
+        if kind == "int_parsing" and ("." in given or "," in given):
+            hint = t("hint.no_thousands")
+        elif kind in ("decimal_parsing", "float_parsing") and "," in given:
+            hint = t("hint.decimal_point")
+        values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
+        values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
+        return _TYPE_KEYS[kind], values, hint
+    if kind == "value_error":
+        return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
+    return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+_FIELD_CACHE: dict[type[BaseModel], list[str]] = {}
+
+
+def _field_names(model_cls: type[BaseModel]) -> list[str]:
+    """Every field name reachable from a model, for 'did you mean' hints on unknown keys."""
+    if model_cls not in _FIELD_CACHE:
+        names: set[str] = set()
+        todo = [model_cls]
+        seen: set[type[BaseModel]] = set()
+        while todo:
+            cls = todo.pop()
+            if cls in seen:
+                continue
+            seen.add(cls)
+            for name, info in cls.model_fields.items():
+                names.add(name)
+                todo.extend(_nested_models(info.annotation))
+        _FIELD_CACHE[model_cls] = sorted(names)
+    return _FIELD_CACHE[model_cls]
+
+
+def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        yield from _nested_models(arg)
+
+
+def load_files(
+    root: Path,
+    files: Iterable[tuple[str, bytes]],
+    root_display: str = "",
+    progress: ProgressHook | None = None,
+    total: int = 0,
+) -> tuple[Catalog, list[Finding]]:
+    """Load a catalog from file contents already in memory (a git revision, say).
+
+    ``files`` yields ``(display path, bytes)``; ``root`` is where prose files would be found.
+    """
+    loader = _Loader(root, root_display)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for done, (display, data) in enumerate(files, 1):
+            if len(data) > MAX_FILE_BYTES:
+                loader.emit(
+                    "SPBE008", Location(display, 1, 1), "load.too_large",
+                    size=len(data) // 1024, limit=MAX_FILE_BYTES // 1024,
+                )
+                continue
+            loader.load_bytes(display, data)
+            if progress is not None:
+                progress(done, total)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return _finish(loader)
+
+
+def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
+    catalog = loader.catalog
+    if catalog.metadata is None and not any(f.code == "SPBE105" for f in loader.findings):
+        loader.emit("SPBE107", Location(loader.root_display or "."), "load.no_metadata")
+    gc.freeze()
+    return catalog, loader.findings
+
+
+def load_catalog(
+    root: Path, root_display: str | None = None, progress: ProgressHook | None = None
+) -> tuple[Catalog, list[Finding]]:
+    """Load every YAML file under ``root`` into a :class:`Catalog` plus the findings of loading.
+
+    Raises:
+        SpbeError: the folder does not exist or is not a folder.
+    """
+    if not root.exists():
+        raise SpbeError(t("load.no_folder", path=str(root)))
+    if not root.is_dir():
+        raise SpbeError(t("load.not_folder", path=str(root)))
+    display = root_display if root_display is not None else root.as_posix()
+    loader = _Loader(root, display)
+    files = find_files(root, display)
+    # Catalog objects live until the process ends; the cyclic collector only slows loading.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for done, file in enumerate(files, 1):
+            loader.load_file(file)
+            if progress is not None:
+                progress(done, len(files))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return _finish(loader)
+
+
+__all__ = ["MAX_FILE_BYTES", "CatalogFile", "Severity", "find_files", "load_catalog", "load_files"]

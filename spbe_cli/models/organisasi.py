@@ -1,0 +1,233 @@
+"""The Pemda's metadata, its OPDs, regulations and declared reference extensions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from spbe_cli.models.common import (
+    Base,
+    Entity,
+    KodeUrusan,
+    Periode,
+    Ref,
+    Tahun,
+    Tanggal,
+)
+
+
+class Provinsi(Base):
+    """Provinsi tempat Pemda berada."""
+
+    nama: str
+    """Nama provinsi."""
+    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    """Kode wilayah Kemendagri provinsi, mis. 94."""
+
+
+class Pemda(Base):
+    """Pemerintah daerah pemilik katalog."""
+
+    nama: str
+    """Nama resmi, mis. Kabupaten Mimika."""
+    jenis: Literal["kabupaten", "kota", "provinsi"]
+    """Jenis pemerintah daerah."""
+    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
+    """Kode wilayah Kemendagri, mis. 94.04 (bukan kode BPS)."""
+    kode_bps: Annotated[str, StringConstraints(pattern=r"^\d{2,4}$")] | None = None
+    """Kode BPS, ruang kode terpisah dari Kemendagri."""
+    provinsi: Provinsi | None = None
+    """Provinsi induk (untuk kabupaten/kota)."""
+
+
+class Reviu(Base):
+    """Catatan reviu dokumen (paruh waktu, tahun terakhir)."""
+
+    tanggal: Tanggal
+    """Tanggal reviu."""
+    jenis: Literal["paruh_waktu", "tahun_terakhir", "lainnya"]
+    """Jenis reviu."""
+    catatan: str | None = None
+    """Ringkasan hasil reviu."""
+
+
+class Dokumen(Base):
+    """Satu dokumen yang dihasilkan dari katalog."""
+
+    judul: str
+    """Judul dokumen."""
+    periode: Periode
+    """Periode berlaku dokumen."""
+    versi: str
+    """Versi dokumen, mis. 2.0."""
+    status: Literal["draf", "final", "ditetapkan"] = "draf"
+    """Status dokumen."""
+    tanggal: Tanggal | None = None
+    """Tanggal dokumen (dipakai di halaman judul; bukan tanggal pembuatan berkas)."""
+    penetapan: Ref | None = None
+    """Id regulasi yang menetapkan dokumen ini (mis. Perbup)."""
+    revisi_dari: str | None = None
+    """Dokumen atau periode yang direvisi, mis. 2017-2022."""
+    tahun_revisi: Tahun | None = None
+    """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
+    reviu: list[Reviu] = []
+    """Riwayat reviu."""
+
+
+class DaftarDokumen(Base):
+    """Tiga dokumen utama."""
+
+    masterplan: Dokumen
+    """Master Plan Smart City."""
+    arsitektur: Dokumen
+    """Arsitektur SPBE Pemerintah Daerah."""
+    peta_rencana: Dokumen
+    """Peta Rencana SPBE."""
+
+
+class Misi(Base):
+    """Satu misi RPJMD atau master plan."""
+
+    nomor: Annotated[int, Field(ge=1)]
+    """Nomor misi."""
+    uraian: str
+    """Uraian misi."""
+
+
+class DewanSmartCity(Base):
+    """Tata kelola smart city: Dewan Smart City dan Tim Pelaksana."""
+
+    uraian: str
+    """Uraian peran dan susunan."""
+    opd_anggota: list[Ref] = []
+    """OPD anggota."""
+    frekuensi_rapat: str | None = None
+    """Frekuensi rapat, mis. setiap tiga bulan."""
+    dasar: list[Ref] = []
+    """Regulasi pembentukan."""
+    tim_pelaksana: str | None = None
+    """Uraian Tim Pelaksana."""
+
+
+class Pengaturan(Base):
+    """Pengaturan pemeriksaan dan laporan."""
+
+    bulan_mangkrak: Annotated[int, Field(ge=1, le=60)] = 6
+    """Program tanpa pembaruan selama sekian bulan dianggap mangkrak."""
+    kemiripan_minimum: Annotated[float, Field(gt=0, le=1)] = 0.6
+    """Ambang kemiripan nama (0-1) untuk dugaan duplikasi lintas OPD."""
+
+
+class Metadata(Base):
+    """Metadata katalog: Pemda, periode, dokumen, visi dan misi."""
+
+    entitas: Literal["metadata"]
+    """Jenis entitas; selalu 'metadata'."""
+    versi_skema: int
+    """Versi skema katalog; versi ini memahami 1."""
+    pemda: Pemda
+    """Pemerintah daerah."""
+    periode_rpjmd: Periode
+    """Periode RPJMD."""
+    dokumen: DaftarDokumen
+    """Dokumen yang dihasilkan."""
+    visi: str | None = None
+    """Visi smart city atau RPJMD."""
+    misi: list[Misi] = []
+    """Misi."""
+    tata_kelola: DewanSmartCity | None = None
+    """Tata kelola smart city."""
+    prosa: dict[str, str] = {}
+    """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
+    pengaturan: Pengaturan = Pengaturan()
+    """Pengaturan pemeriksaan."""
+    ilustratif: bool = False
+    """true bila sebagian isian metadata adalah ilustrasi."""
+    catatan: str | None = None
+    """Catatan bebas."""
+
+
+class OPD(Entity):
+    """Organisasi Perangkat Daerah."""
+
+    entitas: Literal["opd"]
+    """Jenis entitas; selalu 'opd'."""
+    nama: str
+    """Nama lengkap OPD."""
+    singkatan: str | None = None
+    """Singkatan, mis. Diskominfo."""
+    jenis: Literal[
+        "sekretariat_daerah", "sekretariat_dprd", "inspektorat", "dinas", "badan",
+        "distrik", "uptd", "bagian", "kantor", "lainnya",
+    ]
+    """Jenis perangkat daerah."""
+    urusan: list[KodeUrusan] = []
+    """Kode (bidang) urusan atau unsur yang diampu, mis. 2.16."""
+    kode_organisasi: str | None = None
+    """Kode organisasi pada nomenklatur keuangan."""
+    induk: Ref | None = None
+    """OPD induk (untuk bagian dan UPTD)."""
+
+
+class Regulasi(Entity):
+    """Regulasi yang menjadi dasar atau yang masih dibutuhkan ("smart regulation")."""
+
+    entitas: Literal["regulasi"]
+    """Jenis entitas; selalu 'regulasi'."""
+    jenis: Literal[
+        "UU", "PP", "Perpres", "Permen", "Kepmen", "SE", "Perda", "Pergub", "Perbup",
+        "Kepbup", "lainnya",
+    ]
+    """Jenis peraturan."""
+    nomor: str | None = None
+    """Nomor peraturan; kosong bila belum ada (rancangan atau dibutuhkan)."""
+    tahun: Tahun | None = None
+    """Tahun penetapan."""
+    judul: str
+    """Judul atau pokok pengaturan."""
+    penerbit: str | None = None
+    """Instansi penerbit, mis. KemenPANRB."""
+    tingkat: Literal["nasional", "provinsi", "daerah"]
+    """Tingkat pemerintahan penerbit."""
+    status: Literal["berlaku", "diubah", "dicabut", "rancangan", "dibutuhkan"]
+    """Status: berlaku, diubah, dicabut, rancangan, atau dibutuhkan (belum ada)."""
+    dicabut_oleh: Ref | None = None
+    """Id regulasi pencabut, bila dicabut."""
+    url: str | None = None
+    """Tautan ke naskah."""
+
+    @model_validator(mode="after")
+    def _numbered_when_enacted(self) -> Regulasi:
+        if self.status in ("berlaku", "diubah", "dicabut") and not (self.nomor and self.tahun):
+            raise ValueError("regulasi yang sudah ditetapkan perlu nomor dan tahun")
+        return self
+
+    @property
+    def sebutan(self) -> str:
+        """Short citation, e.g. 'Perpres 95/2018'."""
+        if self.nomor and self.tahun:
+            return f"{self.jenis} {self.nomor}/{self.tahun}"
+        return f"{self.jenis} ({self.status})"
+
+
+class Referensi(Base):
+    """Perluasan data referensi oleh katalog: kode RA* lokal, elemen smart city, nilai daftar."""
+
+    entitas: Literal["referensi"]
+    """Jenis entitas; selalu 'referensi'."""
+    daftar: str = "arsitektur"
+    """Daftar yang diperluas: arsitektur (kode RA*), elemen_smart_city, atau nama daftar SIA-SPBE
+    (sifat_data, jenis_data, validitas_data, jenis_infrastruktur, jenis_keamanan)."""
+    kode: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    """Kode baru, mis. RAI.01 atau building."""
+    nama: str
+    """Nama."""
+    dimensi: str | None = None
+    """Untuk elemen_smart_city: kode dimensi induk."""
+    uraian: str | None = None
+    """Uraian."""
+    sumber: str
+    """Dari mana kode ini berasal (wajib, agar tidak ada kode tanpa asal-usul)."""
+    ilustratif: bool = False
+    """true bila kode ini ilustrasi sambil menunggu rujukan resmi."""

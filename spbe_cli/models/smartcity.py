@@ -1,0 +1,141 @@
+"""Smart city programs, Peta Rencana SPBE items and the readiness assessment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from spbe_cli.models.common import (
+    Anggaran,
+    Base,
+    Entity,
+    Indikator,
+    KodeWilayah,
+    Nomenklatur,
+    Progres,
+    Ref,
+    Tahun,
+)
+
+StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"]
+
+
+class Mitra(Base):
+    """Mitra pentahelix."""
+
+    akademisi: list[str] = []
+    """Perguruan tinggi dan peneliti."""
+    bisnis: list[str] = []
+    """Dunia usaha."""
+    komunitas: list[str] = []
+    """Komunitas dan masyarakat."""
+    media: list[str] = []
+    """Media."""
+    pemerintah: list[str] = []
+    """Instansi pemerintah lain."""
+
+
+class Rencana(Entity):
+    """Fields a planned piece of work shares: owner, years, indicators, budget, progress."""
+
+    nama: str
+    """Nama."""
+    uraian: str | None = None
+    """Uraian."""
+    opd_pj: Ref
+    """OPD penanggung jawab."""
+    tahun_mulai: Tahun
+    """Tahun mulai."""
+    tahun_selesai: Tahun
+    """Tahun selesai."""
+    status: StatusProgram = "usulan"
+    """usulan, berjalan, selesai, ditunda, dibatalkan."""
+    indikator: list[Indikator] = []
+    """Indikator dengan target per tahun."""
+    anggaran: list[Anggaran] = []
+    """Anggaran per tahun dan sumber."""
+    nomenklatur: Nomenklatur | None = None
+    """Kode anggaran (sub kegiatan)."""
+    progres: list[Progres] = []
+    """Catatan kemajuan per tahun atau triwulan."""
+    regulasi: list[Ref] = []
+    """Regulasi yang menjadi dasar."""
+    regulasi_dibutuhkan: list[Ref] = []
+    """Regulasi yang masih dibutuhkan."""
+
+
+class Program(Rencana):
+    """Program Smart City."""
+
+    entitas: Literal["program"]
+    """Jenis entitas; selalu 'program'."""
+    dimensi: str
+    """Dimensi: governance, branding, economy, living, society, environment."""
+    elemen: str
+    """Elemen dimensi, mis. service, tourism, health."""
+    opd_pendukung: list[Ref] = []
+    """OPD pendukung."""
+    mitra: Mitra = Mitra()
+    """Mitra pentahelix."""
+    horizon: Literal["quick_win", "pendek", "menengah", "panjang"]
+    """Horizon: quick_win, pendek, menengah, panjang."""
+    prioritas: Literal["tinggi", "sedang", "rendah"] | None = None
+    """Prioritas."""
+    digital: bool = False
+    """true bila program punya komponen digital (perlu tautan ke layanan/aplikasi SPBE)."""
+    terkait_spbe: list[Ref] = []
+    """Layanan, aplikasi atau elemen SPBE terkait."""
+    lokasi: list[KodeWilayah] = []
+    """Kode wilayah (distrik) lokasi program."""
+    misi: list[Annotated[int, Field(ge=1)]] = []
+    """Nomor misi yang didukung."""
+    pilar_kesiapan: list[str] = []
+    """Pilar kesiapan yang diperkuat: struktur, infrastruktur, suprastruktur."""
+    latar_belakang: str | None = None
+    """Masalah yang dijawab."""
+    tujuan: str | None = None
+    """Tujuan program."""
+
+
+class Gap(Base):
+    """Kesenjangan kondisi saat ini dan kondisi target."""
+
+    saat_ini: str
+    """Kondisi saat ini (as-is)."""
+    target: str
+    """Kondisi target (to-be)."""
+
+
+class PetaRencana(Rencana):
+    """Satu butir Peta Rencana SPBE."""
+
+    entitas: Literal["peta_rencana"]
+    """Jenis entitas; selalu 'peta_rencana'."""
+    muatan: str
+    """Muatan: tata_kelola, manajemen, layanan, infrastruktur, aplikasi, keamanan, audit_tik."""
+    mengubah: list[Ref] = []
+    """Elemen arsitektur yang dibangun atau diubah butir ini."""
+    gap: Gap | None = None
+    """Kesenjangan yang ditutup."""
+    indikator_indeks: list[Annotated[int, Field(ge=1, le=47)]] = []
+    """Nomor indikator Indeks SPBE yang didukung."""
+
+
+class Kesiapan(Entity):
+    """Penilaian kesiapan daerah untuk satu sub-aspek (struktur/infrastruktur/suprastruktur)."""
+
+    entitas: Literal["kesiapan"]
+    """Jenis entitas; selalu 'kesiapan'."""
+    pilar: str
+    """Pilar: struktur, infrastruktur, suprastruktur."""
+    sub_aspek: str
+    """Sub-aspek, mis. sdm, birokrasi, anggaran, digital, kebijakan."""
+    kondisi: str
+    """Uraian kondisi saat ini."""
+    skor: Annotated[int, Field(ge=1, le=5)] | None = None
+    """Skor 1-5 (opsional)."""
+    bukti: list[str] = []
+    """Bukti pendukung."""
+    rekomendasi: str | None = None
+    """Rekomendasi."""

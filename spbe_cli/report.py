@@ -1,0 +1,104 @@
+"""Findings as text, JSON or GitHub Actions annotations (plain strings; the CLI prints them)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from spbe_cli.errors import Finding, Report, Severity
+from spbe_cli.i18n import t
+
+JSON_SCHEMA_ID = "spbe.validate/1"
+
+
+def summary_line(report: Report) -> str:
+    """The one-line summary: files, entities, errors, warnings, infos."""
+    return t(
+        "report.summary", files=report.files, entities=report.entities,
+        errors=report.errors, warnings=report.warnings, infos=report.infos,
+    )
+
+
+def format_text(report: Report) -> list[str]:
+    """``path:line:col: severity[CODE]: message`` lines, grouped by file, then the summary."""
+    lines: list[str] = []
+    previous = None
+    for finding in report.sorted():
+        if previous is not None and finding.location.path != previous:
+            lines.append("")
+        previous = finding.location.path
+        lines.append(f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}")
+        if finding.hint:
+            lines.append(f"  = {t('report.hint')}: {finding.hint}")
+        for related in finding.related:
+            lines.append(f"  = {t('report.see')} {related.location}: {related.message}")
+    if lines:
+        lines.append("")
+    lines.append(summary_line(report))
+    return lines
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as a JSON object (the documented schema)."""
+    loc = finding.location
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "message": finding.message,
+        "hint": finding.hint,
+        "related": [
+            {"path": r.location.path, "line": r.location.line, "column": r.location.column,
+             "message": r.message}
+            for r in finding.related
+        ],
+    }
+
+
+def format_json(report: Report, catalog_path: str) -> str:
+    """The whole report as one JSON document."""
+    data = {
+        "schema": JSON_SCHEMA_ID,
+        "catalog": catalog_path,
+        "summary": {
+            "files": report.files,
+            "entities": report.entities,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "infos": report.infos,
+            "strict": report.strict,
+            "exit_code": int(report.return_code),
+        },
+        "findings": [finding_dict(f) for f in report.sorted()],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def format_github(report: Report) -> list[str]:
+    """GitHub Actions workflow commands; catalog text is escaped so it cannot forge one."""
+    lines = []
+    for finding in report.sorted():
+        loc = finding.location
+        props = [f"file={_escape_property(loc.path)}"]
+        if loc.line:
+            props += [f"line={loc.line}", f"col={loc.column or 1}"]
+        props.append(f"title={_escape_property(finding.code)}")
+        message = finding.message
+        if finding.hint:
+            message += f" ({t('report.hint')}: {finding.hint})"
+        lines.append(f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}")
+    lines.append(summary_line(report))
+    return lines

@@ -1,0 +1,261 @@
+"""YAML reading: the only module that imports PyYAML.
+
+Untrusted catalog text is *composed* by libyaml (C) into nodes that keep their positions, and the
+values are built here from the nodes, with YAML 1.2 ideas rather than YAML 1.1 surprises:
+
+* plain scalars stay text (``no``, ``on``, ``12:30``, ``0755``, ``2025-02-30``); the pydantic
+  field type decides whether a value is a number, a boolean or a date;
+* ``~``, ``null`` and an empty plain scalar are null;
+* aliases, merge keys (``<<``) and tags other than the core ones are refused, so an alias bomb
+  cannot expand and ``!!python/...`` never constructs anything;
+* duplicate keys are reported at the second key;
+* nesting deeper than :data:`MAX_DEPTH` is refused (libyaml itself stops at 1000).
+
+Problems are returned as :class:`YamlProblem` values; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is present in PyYAML's wheels; the pure-Python parser is the fallback
+    from yaml import CBaseLoader as _Loader
+    from yaml import CSafeLoader as _TrustedLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _TrustedLoader  # type: ignore[assignment]
+
+Node = yaml.Node
+ScalarNode = yaml.ScalarNode
+MappingNode = yaml.MappingNode
+SequenceNode = yaml.SequenceNode
+
+MAX_DEPTH = 64
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+) | {"!"}
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+HAS_LIBYAML = _Loader is not yaml.BaseLoader
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Something wrong in a YAML text, at a 1-based line and column."""
+
+    code: str
+    line: int
+    column: int
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    related_line: int = 0
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
+    """Decode UTF-8 bytes (an optional BOM is dropped); report where decoding fails."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, YamlProblem("SPBE002", 1, 1, "load.utf16")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = f"0x{data[exc.start]:02X}"
+        return None, YamlProblem("SPBE002", line, column, "load.not_utf8", {"byte": byte})
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        return None, YamlProblem("SPBE003", line, column, "load.nul")
+    return text, None
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    mark = getattr(exc, "problem_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return YamlProblem("SPBE001", line, column, "load.tab")
+    problem = str(getattr(exc, "problem", None) or exc).strip()
+    context = str(getattr(exc, "context", None) or "").strip()
+    if "nesting depth" in problem:
+        return YamlProblem("SPBE009", line, column, "load.too_deep", {"limit": MAX_DEPTH})
+    detail = f"{context}: {problem}" if context else problem
+    return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
+
+
+def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
+    """Compose every document of ``text`` into nodes; stop at the first syntax error."""
+    nodes: list[Node] = []
+    problems: list[YamlProblem] = []
+    try:
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is not None:
+                nodes.append(node)
+    except yaml.YAMLError as exc:
+        problems.append(_syntax_problem(exc, text))
+    except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
+        problems.append(YamlProblem("SPBE009", 1, 1, "load.too_deep", {"limit": MAX_DEPTH}))
+    return nodes, problems
+
+
+class _Builder:
+    """Build plain Python values from one document's nodes, collecting problems."""
+
+    __slots__ = ("problems", "seen", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.problems: list[YamlProblem] = []
+        self.seen: set[int] = set()
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        key = id(node)
+        if key in self.seen:
+            self._alias(node)
+            return None
+        self.seen.add(key)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            line, col = _pos(node)
+            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": tag}))
+            return None
+        if isinstance(node, ScalarNode):
+            value = node.value
+            if node.style is None and value in _NULLS:
+                return None
+            return value
+        if depth >= MAX_DEPTH:
+            line, col = _pos(node)
+            self.problems.append(
+                YamlProblem("SPBE009", line, col, "load.too_deep", {"limit": MAX_DEPTH})
+            )
+            return None
+        if isinstance(node, SequenceNode):
+            return [self.build(item, depth + 1) for item in node.value]
+        return self._mapping(node, depth)
+
+    def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, col = _pos(key_node)
+                self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
+                continue
+            key = key_node.value
+            line, col = _pos(key_node)
+            if key == "<<" and key_node.style is None:
+                self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
+                continue
+            if key in first_line:
+                self.problems.append(
+                    YamlProblem(
+                        "SPBE004", line, col, "load.duplicate_key",
+                        {"key": key, "first": first_line[key]}, related_line=first_line[key],
+                    )
+                )
+                continue
+            first_line[key] = line
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+    def _alias(self, node: Node) -> None:
+        """Report an alias at the position of the first ``*alias`` in the text."""
+        if any(p.code == "SPBE005" for p in self.problems):
+            return
+        line, col = _pos(node)
+        try:
+            for event in yaml.parse(self.text, Loader=_Loader):
+                if isinstance(event, yaml.AliasEvent):
+                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                    break
+        except yaml.YAMLError:  # pragma: no cover - the text composed fine a moment ago
+            pass
+        self.problems.append(YamlProblem("SPBE005", line, col, "load.alias"))
+
+
+def build(node: Node, text: str) -> tuple[Any, list[YamlProblem]]:
+    """Turn one composed document into plain values (dict, list, str, None)."""
+    builder = _Builder(text)
+    value = builder.build(node)
+    return value, builder.problems
+
+
+def locate(root: Node, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+    """Find the 1-based position of the value at ``loc`` under ``root``.
+
+    Parts of ``loc`` that do not match the node tree (pydantic adds union tags and the like) are
+    skipped; the deepest node reached is reported. With ``key`` the position of the mapping key
+    is returned instead of its value, which is where an unknown field should be flagged.
+    """
+    node = root
+    key_node: Node | None = None
+    for part in loc:
+        found = _child(node, part)
+        if found is None:
+            continue
+        key_node, node = found
+    if key and key_node is not None:
+        return _pos(key_node)
+    return _pos(node)
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        wanted = str(part)
+        match = None
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == wanted:
+                match = (key_node, value_node)
+        return match
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def mapping_keys(node: Node) -> Iterator[tuple[str, Node, Node]]:
+    """Yield ``(key, key_node, value_node)`` for a mapping node."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                yield key_node.value, key_node, value_node
+
+
+def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """Positions and texts of scalar values under ``root`` that match ``pattern``."""
+    found: list[tuple[int, int, str]] = []
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ScalarNode):
+            match = pattern.search(node.value)
+            if match:
+                line, col = _pos(node)
+                found.append((line, col, match.group(0)))
+        elif isinstance(node, SequenceNode):
+            todo.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            for _key, value in reversed(node.value):
+                todo.append(value)
+    found.sort()
+    return found
+
+
+def load_trusted_yaml(text: str) -> Any:
+    """Load YAML shipped inside the package (reference data, messages); never catalog text."""
+    return yaml.load(text, Loader=_TrustedLoader)  # noqa: S506 - CSafeLoader, package data only
+
+
+def dump_yaml(data: Any) -> str:
+    """Write YAML the way a person would (block style, Unicode kept, keys in given order)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
