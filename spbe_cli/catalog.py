@@ -30,7 +30,7 @@ class Source:
 
     def location(self, *loc: str | int, key: bool = False) -> Location:
         """Position of the value (or key) at ``loc`` inside this document."""
-        from spbe_cli.yamlio import locate  # noqa: PLC0415 - yaml stays in one module
+        from spbe_cli.yamlio import locate
 
         line, column = locate(self.node, loc, key=key)
         return Location(self.path, line, column)
@@ -66,7 +66,7 @@ class Catalog:
     def of_kind(self, kind: str, cls: type[M] | None = None) -> list[M]:  # noqa: ARG002
         """Every entity of one kind, in id order (``cls`` narrows the type for mypy)."""
         ids = sorted(i for i, k in self.kinds.items() if k == kind)
-        return [self.entities[i] for i in ids]  # type: ignore[misc]
+        return [self.entities[i] for i in ids]
 
     def by_kind(self) -> dict[str, list[str]]:
         """Ids grouped by kind, each list sorted."""
@@ -113,9 +113,20 @@ def id_skeleton(value: str) -> str:
 
 
 _GREEK = {
-    "ALPHA": "A", "BETA": "B", "EPSILON": "E", "ZETA": "Z", "ETA": "H", "IOTA": "I",
-    "KAPPA": "K", "MU": "M", "NU": "N", "OMICRON": "O", "RHO": "P", "TAU": "T",
-    "UPSILON": "Y", "CHI": "X",
+    "ALPHA": "A",
+    "BETA": "B",
+    "EPSILON": "E",
+    "ZETA": "Z",
+    "ETA": "H",
+    "IOTA": "I",
+    "KAPPA": "K",
+    "MU": "M",
+    "NU": "N",
+    "OMICRON": "O",
+    "RHO": "P",
+    "TAU": "T",
+    "UPSILON": "Y",
+    "CHI": "X",
 }
 
 

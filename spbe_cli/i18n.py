@@ -1,8 +1,8 @@
 """Messages in Bahasa Indonesia and English.
 
-Every user-facing sentence lives in ``locale/*.yaml`` (one file per area) under a key, with an ``id`` and an
-``en`` text. The language is Indonesian when the locale says so (``LANG=id_ID.UTF-8``), English
-otherwise; ``SPBE_LANG`` or the ``--lang`` option override both.
+Every user-facing sentence lives in ``locale/*.yaml`` (one file per area) under a key, with
+an ``id`` and an ``en`` text. The language is Indonesian when the locale says so
+(``LANG=id_ID.UTF-8``), English otherwise; ``SPBE_LANG`` or ``--lang`` override both.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def language() -> str:
 @cache
 def messages() -> dict[str, dict[str, str]]:
     """Load the message catalogue (once)."""
-    from spbe_cli.yamlio import load_trusted_yaml  # noqa: PLC0415 - keeps start-up lean
+    from spbe_cli.yamlio import load_trusted_yaml
 
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("spbe_cli.locale")

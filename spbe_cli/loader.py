@@ -8,6 +8,7 @@ symlinks that leave it, FIFOs and devices are reported, never read.
 from __future__ import annotations
 
 import difflib
+import errno
 import gc
 import os
 import re
@@ -75,6 +76,8 @@ class _Loader:
         self.findings: list[Finding] = []
         self.first_id: dict[str, tuple[str, Source]] = {}
         self.root_display = root_display
+        #: a metadata document was found, valid or not (SPBE107 is only for a missing one).
+        self.metadata_seen = False
 
     def emit(
         self,
@@ -108,8 +111,11 @@ class _Loader:
                 return None
             if info.st_size > MAX_FILE_BYTES:
                 self.emit(
-                    "SPBE008", where, "load.too_large",
-                    size=info.st_size // 1024, limit=MAX_FILE_BYTES // 1024,
+                    "SPBE008",
+                    where,
+                    "load.too_large",
+                    size=-(-info.st_size // 1024),
+                    limit=MAX_FILE_BYTES // 1024,
                 )
                 return None
             # O_NONBLOCK: a FIFO swapped in after the check must not hang the run.
@@ -120,7 +126,9 @@ class _Loader:
                     return None
                 return handle.read(MAX_FILE_BYTES + 1)
         except (OSError, RuntimeError) as exc:
-            self.emit("SPBE016", where, "load.unreadable", reason=exc.strerror or type(exc).__name__)
+            # Python < 3.13 reports a symlink loop from Path.resolve() as a bare RuntimeError.
+            reason = exc.strerror if isinstance(exc, OSError) else os.strerror(errno.ELOOP)
+            self.emit("SPBE016", where, "load.unreadable", reason=reason or type(exc).__name__)
             return None
 
     def load_file(self, file: CatalogFile) -> None:
@@ -155,8 +163,11 @@ class _Loader:
         if problem.related_line:
             related = (Related(Location(path, problem.related_line, 1), t("load.first_here")),)
         self.emit(
-            problem.code, Location(path, problem.line, problem.column), problem.key,
-            related=related, **problem.values,
+            problem.code,
+            Location(path, problem.line, problem.column),
+            problem.key,
+            related=related,
+            **problem.values,
         )
 
     # -- documents -----------------------------------------------------------------------------
@@ -172,12 +183,17 @@ class _Loader:
         if not isinstance(kind, str) or kind not in MODELS:
             close = difflib.get_close_matches(str(kind), list(MODELS), n=1)
             self.emit(
-                "SPBE013", source.location("entitas"), "load.unknown_kind",
-                hint=t("hint.did_you_mean", name=close[0]) if close else
-                t("hint.one_of", values=", ".join(MODELS)),
+                "SPBE013",
+                source.location("entitas"),
+                "load.unknown_kind",
+                hint=t("hint.did_you_mean", name=close[0])
+                if close
+                else t("hint.one_of", values=", ".join(MODELS)),
                 kind=str(kind),
             )
             return
+        if kind == "metadata":
+            self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
         if isinstance(raw_id, str):
             self.register_id(raw_id, kind, source)
@@ -201,14 +217,19 @@ class _Loader:
         if isinstance(model, Metadata):
             if catalog.metadata is not None and catalog.metadata_source is not None:
                 self.emit(
-                    "SPBE105", source.location(), "load.metadata_twice",
+                    "SPBE105",
+                    source.location(),
+                    "load.metadata_twice",
                     related=(Related(catalog.metadata_source.location(), t("load.first_here")),),
                 )
                 return
             if model.versi_skema != SCHEMA_VERSION:
                 self.emit(
-                    "SPBE106", source.location("versi_skema"), "load.schema_version",
-                    version=model.versi_skema, supported=SCHEMA_VERSION,
+                    "SPBE106",
+                    source.location("versi_skema"),
+                    "load.schema_version",
+                    version=model.versi_skema,
+                    supported=SCHEMA_VERSION,
                 )
                 return
             catalog.metadata, catalog.metadata_source = model, source
@@ -234,9 +255,12 @@ class _Loader:
         other_id, other_source = first
         key = "load.duplicate_id" if other_id == raw_id else "load.lookalike_id"
         self.emit(
-            "SPBE104", source.location("id"), key,
+            "SPBE104",
+            source.location("id"),
+            key,
             related=(Related(other_source.location("id"), t("load.first_here")),),
-            id=raw_id, other=other_id,
+            id=raw_id,
+            other=other_id,
         )
         self.catalog.invalid.setdefault(raw_id, kind)
 
@@ -255,15 +279,18 @@ class _Loader:
             name = str(loc[-1])
             close = difflib.get_close_matches(name, _field_names(model_cls), n=1)
             self.emit(
-                "SPBE102", source.location(*loc, key=True), "schema.extra",
-                hint=t("hint.did_you_mean", name=close[0]) if close else None, field=field,
+                "SPBE102",
+                source.location(*loc, key=True),
+                "schema.extra",
+                hint=t("hint.did_you_mean", name=close[0]) if close else None,
+                field=field,
             )
             return
         location = source.location(*loc, key="[key]" in loc)
         if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
             bad = describe_non_ascii(str(error.get("input", "")))
-            hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
-            self.emit("SPBE103", location, "schema.id", hint=hint, field=field, value=given)
+            id_hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
+            self.emit("SPBE103", location, "schema.id", hint=id_hint, field=field, value=given)
             return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
@@ -306,7 +333,9 @@ _TYPE_KEYS = {
 }
 
 
-def _translate(kind: str, ctx: dict[str, Any], error: Any) -> tuple[str, dict[str, Any], str | None]:
+def _translate(
+    kind: str, ctx: dict[str, Any], error: Any
+) -> tuple[str, dict[str, Any], str | None]:
     """Pick the message key, its values and a hint for one pydantic error."""
     given = str(error.get("input", ""))
     if kind == "literal_error":
@@ -378,8 +407,11 @@ def load_files(
         for done, (display, data) in enumerate(files, 1):
             if len(data) > MAX_FILE_BYTES:
                 loader.emit(
-                    "SPBE008", Location(display, 1, 1), "load.too_large",
-                    size=len(data) // 1024, limit=MAX_FILE_BYTES // 1024,
+                    "SPBE008",
+                    Location(display, 1, 1),
+                    "load.too_large",
+                    size=-(-len(data) // 1024),
+                    limit=MAX_FILE_BYTES // 1024,
                 )
                 continue
             loader.load_bytes(display, data)
@@ -393,7 +425,7 @@ def load_files(
 
 def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
     catalog = loader.catalog
-    if catalog.metadata is None and not any(f.code == "SPBE105" for f in loader.findings):
+    if catalog.metadata is None and not loader.metadata_seen:
         loader.emit("SPBE107", Location(loader.root_display or "."), "load.no_metadata")
     gc.freeze()
     return catalog, loader.findings

@@ -14,8 +14,12 @@ JSON_SCHEMA_ID = "spbe.validate/1"
 def summary_line(report: Report) -> str:
     """The one-line summary: files, entities, errors, warnings, infos."""
     return t(
-        "report.summary", files=report.files, entities=report.entities,
-        errors=report.errors, warnings=report.warnings, infos=report.infos,
+        "report.summary",
+        files=report.files,
+        entities=report.entities,
+        errors=report.errors,
+        warnings=report.warnings,
+        infos=report.infos,
     )
 
 
@@ -27,11 +31,15 @@ def format_text(report: Report) -> list[str]:
         if previous is not None and finding.location.path != previous:
             lines.append("")
         previous = finding.location.path
-        lines.append(f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}")
+        lines.append(
+            f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}"
+        )
         if finding.hint:
             lines.append(f"  = {t('report.hint')}: {finding.hint}")
-        for related in finding.related:
-            lines.append(f"  = {t('report.see')} {related.location}: {related.message}")
+        lines.extend(
+            f"  = {t('report.see')} {related.location}: {related.message}"
+            for related in finding.related
+        )
     if lines:
         lines.append("")
     lines.append(summary_line(report))
@@ -50,8 +58,12 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "hint": finding.hint,
         "related": [
-            {"path": r.location.path, "line": r.location.line, "column": r.location.column,
-             "message": r.message}
+            {
+                "path": r.location.path,
+                "line": r.location.line,
+                "column": r.location.column,
+                "message": r.message,
+            }
             for r in finding.related
         ],
     }
@@ -99,6 +111,8 @@ def format_github(report: Report) -> list[str]:
         message = finding.message
         if finding.hint:
             message += f" ({t('report.hint')}: {finding.hint})"
-        lines.append(f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}")
+        lines.append(
+            f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
+        )
     lines.append(summary_line(report))
     return lines

@@ -19,7 +19,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 @cache
 def stopwords(extra: tuple[str, ...] = ()) -> frozenset[str]:
     """Words too common to distinguish names (reference data plus ``extra``)."""
-    from spbe_cli.reference import load_reference  # noqa: PLC0415
+    from spbe_cli.reference import load_reference
 
     words = load_reference().raw["kata-umum.yaml"]["kata"]
     return frozenset(str(w).lower() for w in words) | frozenset(extra)
@@ -84,7 +84,7 @@ def _pairs_in_group(members: Sequence[Item], threshold: float, max_df: int) -> l
         if len(positions) < 2 or len(positions) > max_df:
             continue
         for a_pos, a in enumerate(positions):
-            for b in positions[a_pos + 1:]:
+            for b in positions[a_pos + 1 :]:
                 candidates.add((a, b))
     pairs: list[Pair] = []
     for a, b in sorted(candidates):

@@ -41,7 +41,9 @@ _ALLOWED_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
 ) | {"!"}
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-HAS_LIBYAML = _Loader is not yaml.BaseLoader
+HAS_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
+#: A plain (unquoted) scalar: the pure-Python composer says ``None``, libyaml says ``""``.
+_PLAIN = (None, "")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,19 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
     return text, None
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """A character YAML does not accept; libyaml reports its UTF-8 byte offset."""
+    offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "\0")
+    detail = f"U+{char:04X}: {exc.reason}"
+    return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text)
     mark = getattr(exc, "problem_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
@@ -98,9 +112,7 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     nodes: list[Node] = []
     problems: list[YamlProblem] = []
     try:
-        for node in yaml.compose_all(text, Loader=_Loader):
-            if node is not None:
-                nodes.append(node)
+        nodes.extend(n for n in yaml.compose_all(text, Loader=_Loader) if n is not None)
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text))
     except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
@@ -131,7 +143,7 @@ class _Builder:
             return None
         if isinstance(node, ScalarNode):
             value = node.value
-            if node.style is None and value in _NULLS:
+            if node.style in _PLAIN and value in _NULLS:
                 return None
             return value
         if depth >= MAX_DEPTH:
@@ -154,14 +166,18 @@ class _Builder:
                 continue
             key = key_node.value
             line, col = _pos(key_node)
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and key_node.style in _PLAIN:
                 self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
                 continue
             if key in first_line:
                 self.problems.append(
                     YamlProblem(
-                        "SPBE004", line, col, "load.duplicate_key",
-                        {"key": key, "first": first_line[key]}, related_line=first_line[key],
+                        "SPBE004",
+                        line,
+                        col,
+                        "load.duplicate_key",
+                        {"key": key, "first": first_line[key]},
+                        related_line=first_line[key],
                     )
                 )
                 continue
@@ -176,7 +192,7 @@ class _Builder:
         line, col = _pos(node)
         try:
             for event in yaml.parse(self.text, Loader=_Loader):
-                if isinstance(event, yaml.AliasEvent):
+                if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                     line, col = event.start_mark.line + 1, event.start_mark.column + 1
                     break
         except yaml.YAMLError:  # pragma: no cover - the text composed fine a moment ago
@@ -253,7 +269,7 @@ def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, s
 
 def load_trusted_yaml(text: str) -> Any:
     """Load YAML shipped inside the package (reference data, messages); never catalog text."""
-    return yaml.load(text, Loader=_TrustedLoader)  # noqa: S506 - CSafeLoader, package data only
+    return yaml.load(text, Loader=_TrustedLoader)
 
 
 def dump_yaml(data: Any) -> str:

@@ -45,7 +45,11 @@ class Context:
         """Record a finding under ``code`` with the message ``message`` (a message key)."""
         self.findings.append(
             Finding(
-                code, severity or severity_of(code), location, t(message, **values), hint,
+                code,
+                severity or severity_of(code),
+                location,
+                t(message, **values),
+                hint,
                 tuple(related),
             )
         )
@@ -74,7 +78,7 @@ Check = Callable[[Context], None]
 
 def all_checks() -> list[Check]:
     """Every rule function, in the order they run."""
-    from spbe_cli.checks import (  # noqa: PLC0415 - import cycle guard
+    from spbe_cli.checks import (
         arsitektur,
         asalusul,
         duplikasi,

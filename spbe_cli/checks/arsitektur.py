@@ -20,21 +20,25 @@ def check_traceability(ctx: Context) -> None:
         layanan = catalog.entities[layanan_id]
         served.update(layanan.aplikasi)
         if not layanan.proses_bisnis:
-            ctx.emit("SPBE401", catalog.where(layanan_id, "id"), "arch.layanan_no_proses",
-                     id=layanan_id)
+            ctx.emit(
+                "SPBE401", catalog.where(layanan_id, "id"), "arch.layanan_no_proses", id=layanan_id
+            )
         if layanan.digital and not layanan.aplikasi:
-            ctx.emit("SPBE402", catalog.where(layanan_id, "id"), "arch.layanan_no_aplikasi",
-                     id=layanan_id)
+            ctx.emit(
+                "SPBE402",
+                catalog.where(layanan_id, "id"),
+                "arch.layanan_no_aplikasi",
+                id=layanan_id,
+            )
     covered: set[str] = set()
     for keamanan_id, kind in catalog.kinds.items():
         if kind == "keamanan":
             covered.update(catalog.entities[keamanan_id].objek)
     sensitive = {
-        data_id for data_id, kind in catalog.kinds.items()
-        if kind == "data_informasi" and (
-            catalog.entities[data_id].sifat != "terbuka"
-            or catalog.entities[data_id].data_pribadi
-        )
+        data_id
+        for data_id, kind in catalog.kinds.items()
+        if kind == "data_informasi"
+        and (catalog.entities[data_id].sifat != "terbuka" or catalog.entities[data_id].data_pribadi)
     }
     hosts_sensitive: dict[str, str] = {}
     for app_id in sorted(i for i, k in catalog.kinds.items() if k == "aplikasi"):
@@ -57,15 +61,23 @@ def check_traceability(ctx: Context) -> None:
                 hosts_sensitive.setdefault(infra, app_id)
     for infra_id, app_id in sorted(hosts_sensitive.items()):
         if infra_id in catalog.entities and infra_id not in covered:
-            ctx.emit("SPBE406", catalog.where(infra_id, "id"), "arch.infra_not_secured",
-                     id=infra_id, app=app_id)
+            ctx.emit(
+                "SPBE406",
+                catalog.where(infra_id, "id"),
+                "arch.infra_not_secured",
+                id=infra_id,
+                app=app_id,
+            )
 
 
 @cache
-def _keyword_patterns(items: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern[str]]]:
+def _keyword_patterns(
+    items: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[str, re.Pattern[str]]]:
     return [
         (bidang, re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b"))
-        for bidang, words in items if words
+        for bidang, words in items
+        if words
     ]
 
 
@@ -79,8 +91,13 @@ def check_aplikasi_umum(ctx: Context) -> None:
         app = catalog.entities[app_id]
         if app.kategori == "umum":
             if app.aplikasi_umum is None or app.pemilik_tipe == "pemda":
-                ctx.emit("SPBE407", catalog.where(app_id, "kategori"), "arch.umum_local",
-                         id=app_id, known=", ".join(ref.aplikasi_umum))
+                ctx.emit(
+                    "SPBE407",
+                    catalog.where(app_id, "kategori"),
+                    "arch.umum_local",
+                    id=app_id,
+                    known=", ".join(ref.aplikasi_umum),
+                )
             continue
         if app.pemilik_tipe != "pemda":
             continue
@@ -101,11 +118,14 @@ def check_aplikasi_umum(ctx: Context) -> None:
             continue
         planned = app.status == "rencana"
         ctx.emit(
-            "SPBE408", catalog.where(app_id, "id"),
+            "SPBE408",
+            catalog.where(app_id, "id"),
             "arch.duplicates_umum_planned" if planned else "arch.duplicates_umum",
             hint=t("hint.use_umum", umum=twin.nama),
             severity=Severity.ERROR if planned else None,
-            id=app_id, umum=twin.nama, bidang=ref.bidang_au.get(twin.bidang, twin.bidang),
+            id=app_id,
+            umum=twin.nama,
+            bidang=ref.bidang_au.get(twin.bidang, twin.bidang),
         )
 
 
@@ -115,5 +135,10 @@ def check_satu_data(ctx: Context) -> None:
     for data_id in sorted(i for i, k in catalog.kinds.items() if k == "data_informasi"):
         data = catalog.entities[data_id]
         if data.jenis in ("statistik", "geospasial") and not data.pembina_data:
-            ctx.emit("SPBE410", catalog.where(data_id, "jenis"), "arch.no_pembina",
-                     id=data_id, jenis=data.jenis)
+            ctx.emit(
+                "SPBE410",
+                catalog.where(data_id, "jenis"),
+                "arch.no_pembina",
+                id=data_id,
+                jenis=data.jenis,
+            )

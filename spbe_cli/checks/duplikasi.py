@@ -21,10 +21,12 @@ def _stop(ctx: Context) -> frozenset[str]:
 def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     """Pemda-owned applications, grouped by RAA code, owned by their OPD."""
     return [
-        Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop),
-             tokens(app.fungsi, stop))
-        for app_id, app in ((i, catalog.entities[i]) for i in sorted(catalog.kinds)
-                            if catalog.kinds[i] == "aplikasi")
+        Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop), tokens(app.fungsi, stop))
+        for app_id, app in (
+            (i, catalog.entities[i])
+            for i in sorted(catalog.kinds)
+            if catalog.kinds[i] == "aplikasi"
+        )
         if app.pemilik_tipe == "pemda" and app.status != "dihentikan"
     ]
 
@@ -32,10 +34,16 @@ def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
 def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     """Programs not cancelled, grouped by dimension and element, owned by their OPD."""
     return [
-        Item(pid, f"{p.dimensi}/{p.elemen}", p.opd_pj, tokens(p.nama, stop),
-             tokens(p.tujuan or p.uraian, stop))
-        for pid, p in ((i, catalog.entities[i]) for i in sorted(catalog.kinds)
-                       if catalog.kinds[i] == "program")
+        Item(
+            pid,
+            f"{p.dimensi}/{p.elemen}",
+            p.opd_pj,
+            tokens(p.nama, stop),
+            tokens(p.tujuan or p.uraian, stop),
+        )
+        for pid, p in (
+            (i, catalog.entities[i]) for i in sorted(catalog.kinds) if catalog.kinds[i] == "program"
+        )
         if p.status != "dibatalkan"
     ]
 
@@ -60,9 +68,19 @@ def _report(ctx: Context, code: str, pair: Pair) -> None:
     score = max(pair.name_score, pair.function_score)
     basis = "dup.name" if pair.name_score >= pair.function_score else "dup.function"
     ctx.emit(
-        code, catalog.where(second.key, "id"), "dup.message",
-        related=(Related(catalog.where(first.key, "id"), t("dup.other", id=first.key,
-                                                             owner=first.owner)),),
-        id=second.key, owner=second.owner, other=first.key, other_owner=first.owner,
-        group=second.group, basis=t(basis), score=round(score * 100),
+        code,
+        catalog.where(second.key, "id"),
+        "dup.message",
+        related=(
+            Related(
+                catalog.where(first.key, "id"), t("dup.other", id=first.key, owner=first.owner)
+            ),
+        ),
+        id=second.key,
+        owner=second.owner,
+        other=first.key,
+        other_owner=first.owner,
+        group=second.group,
+        basis=t(basis),
+        score=round(score * 100),
     )

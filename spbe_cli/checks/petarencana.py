@@ -13,21 +13,33 @@ def check_peta_rencana(ctx: Context) -> None:
     """SPBE501-SPBE504."""
     catalog = ctx.catalog
     meta, meta_source = catalog.metadata, catalog.metadata_source
-    items = [(i, catalog.entities[i]) for i in sorted(catalog.kinds) if catalog.kinds[i] == "peta_rencana"]
+    items = [
+        (i, catalog.entities[i])
+        for i in sorted(catalog.kinds)
+        if catalog.kinds[i] == "peta_rencana"
+    ]
     changed: set[str] = set()
     for item_id, item in items:
         changed.update(item.mengubah)
         where = catalog.where(item_id, "id")
         if item.tahun_mulai > item.tahun_selesai:
-            ctx.emit("SPBE602", catalog.where(item_id, "tahun_selesai"), "sc.years_reversed",
-                     id=item_id)
+            ctx.emit(
+                "SPBE602", catalog.where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id
+            )
         elif meta is not None:
             periode = meta.dokumen.peta_rencana.periode
             for field in ("tahun_mulai", "tahun_selesai"):
                 year = getattr(item, field)
                 if not periode.mulai <= year <= periode.selesai:
-                    ctx.emit("SPBE502", catalog.where(item_id, field), "pr.outside_period",
-                             id=item_id, year=year, mulai=periode.mulai, selesai=periode.selesai)
+                    ctx.emit(
+                        "SPBE502",
+                        catalog.where(item_id, field),
+                        "pr.outside_period",
+                        id=item_id,
+                        year=year,
+                        mulai=periode.mulai,
+                        selesai=periode.selesai,
+                    )
         if not any(ind.target for ind in item.indikator):
             ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
         if not item.anggaran:
@@ -41,15 +53,32 @@ def check_peta_rencana(ctx: Context) -> None:
     present = {item.muatan for _, item in items if item.status != "dibatalkan"}
     for kode, nama in ctx.reference.muatan.items():
         if kode not in present:
-            ctx.emit("SPBE501", meta_source.location("dokumen", "peta_rencana"),
-                     "pr.muatan_missing", muatan=nama, kode=kode)
+            ctx.emit(
+                "SPBE501",
+                meta_source.location("dokumen", "peta_rencana"),
+                "pr.muatan_missing",
+                muatan=nama,
+                kode=kode,
+            )
     for element_id in sorted(catalog.kinds):
         kind = catalog.kinds[element_id]
-        if kind in ("proses_bisnis", "data_informasi", "layanan", "aplikasi", "infrastruktur", "keamanan"):
+        if kind in (
+            "proses_bisnis",
+            "data_informasi",
+            "layanan",
+            "aplikasi",
+            "infrastruktur",
+            "keamanan",
+        ):
             element = catalog.entities[element_id]
             if element.status in _TO_BE and element_id not in changed:
-                ctx.emit("SPBE504", catalog.where(element_id, "status"), "pr.to_be_unplanned",
-                         id=element_id, status=element.status)
+                ctx.emit(
+                    "SPBE504",
+                    catalog.where(element_id, "status"),
+                    "pr.to_be_unplanned",
+                    id=element_id,
+                    status=element.status,
+                )
 
 
 __all__ = ["Location", "check_peta_rencana"]

@@ -15,7 +15,9 @@ from spbe_cli.reference import RA_PATTERN, RefNode
 #: Value-list fields checked against the reference: kind -> ((field, list name), ...).
 LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "data_informasi": (
-        ("sifat", "sifat_data"), ("jenis", "jenis_data"), ("validitas", "validitas_data"),
+        ("sifat", "sifat_data"),
+        ("jenis", "jenis_data"),
+        ("validitas", "validitas_data"),
     ),
     "infrastruktur": (("jenis", "jenis_infrastruktur"),),
     "keamanan": (("jenis", "jenis_keamanan"),),
@@ -42,8 +44,11 @@ def check_extensions(ctx: Context) -> None:
         elif decl.daftar == "elemen_smart_city":
             if decl.dimensi not in ref.dimensi:
                 ctx.emit(
-                    "SPBE209", source.location("dimensi"), "ref.ext_dimension",
-                    value=str(decl.dimensi), expected=", ".join(ref.dimensi),
+                    "SPBE209",
+                    source.location("dimensi"),
+                    "ref.ext_dimension",
+                    value=str(decl.dimensi),
+                    expected=", ".join(ref.dimensi),
                 )
                 continue
             ref.elemen[decl.dimensi][decl.kode] = decl.nama
@@ -55,16 +60,22 @@ def check_extensions(ctx: Context) -> None:
                 lists[decl.daftar][decl.kode] = decl.nama
         else:
             ctx.emit(
-                "SPBE209", source.location("daftar"), "ref.ext_list",
-                value=decl.daftar, expected=", ".join(["arsitektur", "elemen_smart_city", *lists]),
+                "SPBE209",
+                source.location("daftar"),
+                "ref.ext_list",
+                value=decl.daftar,
+                expected=", ".join(["arsitektur", "elemen_smart_city", *lists]),
             )
     # Parents first, so that a declared node may hang under another declared node.
     for decl, source in sorted(pending, key=lambda pair: (pair[0].kode.count("."), pair[0].kode)):
         node = RefNode(decl.kode, decl.nama, lokal=True, ilustratif=decl.ilustratif)
         if node.parent is not None and node.parent not in ref.codes:
             ctx.emit(
-                "SPBE209", source.location("kode"), "ref.ext_parent",
-                kode=decl.kode, parent=node.parent,
+                "SPBE209",
+                source.location("kode"),
+                "ref.ext_parent",
+                kode=decl.kode,
+                parent=node.parent,
             )
             continue
         ref.codes[decl.kode] = node
@@ -81,15 +92,21 @@ def check_metadata(ctx: Context) -> None:
     pemda = meta.pemda
     if pemda.kode_kemendagri not in ref.wilayah:
         ctx.emit(
-            "SPBE301", source.location("pemda", "kode_kemendagri"), "meta.kode_unknown",
+            "SPBE301",
+            source.location("pemda", "kode_kemendagri"),
+            "meta.kode_unknown",
             kode=pemda.kode_kemendagri,
         )
-    if pemda.provinsi is not None and not pemda.kode_kemendagri.startswith(
-        pemda.provinsi.kode_kemendagri + "."
-    ) and pemda.jenis != "provinsi":
+    if (
+        pemda.provinsi is not None
+        and not pemda.kode_kemendagri.startswith(pemda.provinsi.kode_kemendagri + ".")
+        and pemda.jenis != "provinsi"
+    ):
         ctx.emit(
-            "SPBE301", source.location("pemda", "provinsi", "kode_kemendagri"),
-            "meta.kode_province", kode=pemda.kode_kemendagri,
+            "SPBE301",
+            source.location("pemda", "provinsi", "kode_kemendagri"),
+            "meta.kode_province",
+            kode=pemda.kode_kemendagri,
             provinsi=pemda.provinsi.kode_kemendagri,
         )
     for name in ("masterplan", "arsitektur", "peta_rencana"):
@@ -100,18 +117,24 @@ def check_metadata(ctx: Context) -> None:
             continue
         if name != "masterplan" and periode.selesai - periode.mulai + 1 != 5:
             ctx.emit(
-                "SPBE302", source.location(*loc), "meta.period_length", document=name,
+                "SPBE302",
+                source.location(*loc),
+                "meta.period_length",
+                document=name,
                 years=periode.selesai - periode.mulai + 1,
             )
     arsitektur, rpjmd = meta.dokumen.arsitektur.periode, meta.periode_rpjmd
     if arsitektur.selesai < rpjmd.mulai or arsitektur.mulai > rpjmd.selesai:
         ctx.emit(
-            "SPBE303", source.location("dokumen", "arsitektur", "periode"), "meta.rpjmd_overlap",
-            mulai=rpjmd.mulai, selesai=rpjmd.selesai,
+            "SPBE303",
+            source.location("dokumen", "arsitektur", "periode"),
+            "meta.rpjmd_overlap",
+            mulai=rpjmd.mulai,
+            selesai=rpjmd.selesai,
         )
     _check_prose(ctx, meta, source)
-    for loc, target, allowed in metadata_links(meta):
-        _resolve(ctx, source.location(*loc), target, allowed)
+    for field_path, target, allowed in metadata_links(meta):
+        _resolve(ctx, source.location(*field_path), target, allowed)
 
 
 def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
@@ -135,20 +158,29 @@ def _resolve(ctx: Context, where: Any, target: str, allowed: tuple[str, ...]) ->
     kind = catalog.kind(target)
     if kind is None:
         ctx.emit(
-            "SPBE201", where, "ref.unresolved", hint=ctx.suggest(target, ctx.ids_of(allowed)),
-            target=target, kinds=" / ".join(allowed),
+            "SPBE201",
+            where,
+            "ref.unresolved",
+            hint=ctx.suggest(target, ctx.ids_of(allowed)),
+            target=target,
+            kinds=" / ".join(allowed),
         )
         return
     if kind not in allowed:
         ctx.emit(
-            "SPBE202", where, "ref.wrong_kind", target=target, kind=kind,
-            kinds=" / ".join(allowed), hint=ctx.suggest(target, ctx.ids_of(allowed)),
+            "SPBE202",
+            where,
+            "ref.wrong_kind",
+            target=target,
+            kind=kind,
+            kinds=" / ".join(allowed),
+            hint=ctx.suggest(target, ctx.ids_of(allowed)),
         )
         return
     if kind == "regulasi":
         reg = catalog.get(target)
         if reg is not None and reg.status == "dicabut":
-            related = ()
+            related: tuple[Related, ...] = ()
             if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
                 related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
             ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)
@@ -178,8 +210,12 @@ def check_codes(ctx: Context) -> None:
             code = getattr(catalog.entities[entity_id], field)
             if not code.startswith(prefix + "."):
                 ctx.emit(
-                    "SPBE203", catalog.where(entity_id, field), "ref.code_prefix",
-                    kode=code, prefix=prefix, kind=kind,
+                    "SPBE203",
+                    catalog.where(entity_id, field),
+                    "ref.code_prefix",
+                    kode=code,
+                    prefix=prefix,
+                    kind=kind,
                 )
             elif code not in ref.codes:
                 parent = code
@@ -187,28 +223,38 @@ def check_codes(ctx: Context) -> None:
                     parent = parent.rsplit(".", 1)[0]
                 hint = (
                     t("hint.declare_code", kode=code, parent=parent)
-                    if parent in ref.codes else t("hint.declare_code_root", kode=code)
+                    if parent in ref.codes
+                    else t("hint.declare_code_root", kode=code)
                 )
                 ctx.emit(
-                    "SPBE204", catalog.where(entity_id, field), "ref.code_unknown",
-                    hint=hint, kode=code,
+                    "SPBE204",
+                    catalog.where(entity_id, field),
+                    "ref.code_unknown",
+                    hint=hint,
+                    kode=code,
                 )
 
 
 def check_lists(ctx: Context) -> None:
     """SPBE206/SPBE207/SPBE211/SPBE212: values drawn from reference lists exist there."""
-    import difflib  # noqa: PLC0415
+    import difflib
 
     ref = ctx.reference
     lists = ref.lists()
     catalog = ctx.catalog
 
-    def bad(entity_id: str, loc: tuple[str | int, ...], value: str, options: dict[str, str]) -> None:
+    def bad(
+        entity_id: str, loc: tuple[str | int, ...], value: str, options: dict[str, str]
+    ) -> None:
         close = difflib.get_close_matches(value, list(options), n=1)
         ctx.emit(
-            "SPBE206", catalog.where(entity_id, *loc), "ref.not_in_list",
+            "SPBE206",
+            catalog.where(entity_id, *loc),
+            "ref.not_in_list",
             hint=t("hint.did_you_mean", name=close[0]) if close else None,
-            value=value, field=".".join(str(p) for p in loc), expected=", ".join(options),
+            value=value,
+            field=".".join(str(p) for p in loc),
+            expected=", ".join(options),
         )
 
     for kind, entity_id, entity in catalog.items():
@@ -234,8 +280,10 @@ def check_lists(ctx: Context) -> None:
             for index, kode in enumerate(entity.urusan):
                 if kode not in ref.urusan:
                     ctx.emit(
-                        "SPBE211", catalog.where(entity_id, "urusan", index),
-                        "ref.urusan_unknown", kode=kode,
+                        "SPBE211",
+                        catalog.where(entity_id, "urusan", index),
+                        "ref.urusan_unknown",
+                        kode=kode,
                     )
         elif kind == "aplikasi":
             for field in ("aplikasi_umum", "setara_aplikasi_umum"):
@@ -243,9 +291,12 @@ def check_lists(ctx: Context) -> None:
                 if value is not None and value not in ref.aplikasi_umum:
                     close = difflib.get_close_matches(value, list(ref.aplikasi_umum), n=1)
                     ctx.emit(
-                        "SPBE212", catalog.where(entity_id, field), "ref.au_unknown",
-                        hint=t("hint.did_you_mean", name=close[0]) if close else
-                        t("hint.one_of", values=", ".join(ref.aplikasi_umum)),
+                        "SPBE212",
+                        catalog.where(entity_id, field),
+                        "ref.au_unknown",
+                        hint=t("hint.did_you_mean", name=close[0])
+                        if close
+                        else t("hint.one_of", values=", ".join(ref.aplikasi_umum)),
                         value=value,
                     )
 

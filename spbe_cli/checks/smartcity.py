@@ -20,22 +20,43 @@ def check_programs(ctx: Context) -> None:
         where = catalog.where(program_id, "id")
         start, end = program.tahun_mulai, program.tahun_selesai
         if start > end:
-            ctx.emit("SPBE602", catalog.where(program_id, "tahun_selesai"), "sc.years_reversed",
-                     id=program_id)
+            ctx.emit(
+                "SPBE602",
+                catalog.where(program_id, "tahun_selesai"),
+                "sc.years_reversed",
+                id=program_id,
+            )
         elif periode is not None:
             for field in ("tahun_mulai", "tahun_selesai"):
                 year = getattr(program, field)
                 if not periode.mulai <= year <= periode.selesai:
-                    ctx.emit("SPBE601", catalog.where(program_id, field), "sc.outside_period",
-                             id=program_id, year=year, mulai=periode.mulai, selesai=periode.selesai)
+                    ctx.emit(
+                        "SPBE601",
+                        catalog.where(program_id, field),
+                        "sc.outside_period",
+                        id=program_id,
+                        year=year,
+                        mulai=periode.mulai,
+                        selesai=periode.selesai,
+                    )
         if program.horizon == "quick_win" and start <= end:
             if end != start:
-                ctx.emit("SPBE603", catalog.where(program_id, "horizon"), "sc.quick_win_long",
-                         id=program_id, years=end - start + 1)
+                ctx.emit(
+                    "SPBE603",
+                    catalog.where(program_id, "horizon"),
+                    "sc.quick_win_long",
+                    id=program_id,
+                    years=end - start + 1,
+                )
             elif quick_years and start not in quick_years:
-                ctx.emit("SPBE603", catalog.where(program_id, "tahun_mulai"),
-                         "sc.quick_win_late", id=program_id, year=start,
-                         first=", ".join(str(y) for y in sorted(quick_years)))
+                ctx.emit(
+                    "SPBE603",
+                    catalog.where(program_id, "tahun_mulai"),
+                    "sc.quick_win_late",
+                    id=program_id,
+                    year=start,
+                    first=", ".join(str(y) for y in sorted(quick_years)),
+                )
         if not any(ind.target and ind.baseline is not None for ind in program.indikator):
             ctx.emit("SPBE605", where, "sc.no_indicator", id=program_id)
         if not program.anggaran:
@@ -43,12 +64,23 @@ def check_programs(ctx: Context) -> None:
         for i, ind in enumerate(program.indikator):
             for year in ind.target:
                 if not start <= year <= end:
-                    ctx.emit("SPBE607", catalog.where(program_id, "indikator", i, "target", year),
-                             "sc.target_outside", id=program_id, year=year, indikator=ind.nama)
+                    ctx.emit(
+                        "SPBE607",
+                        catalog.where(program_id, "indikator", i, "target", year),
+                        "sc.target_outside",
+                        id=program_id,
+                        year=year,
+                        indikator=ind.nama,
+                    )
         for i, line in enumerate(program.anggaran):
             if not start <= line.tahun <= end:
-                ctx.emit("SPBE607", catalog.where(program_id, "anggaran", i, "tahun"),
-                         "sc.budget_outside", id=program_id, year=line.tahun)
+                ctx.emit(
+                    "SPBE607",
+                    catalog.where(program_id, "anggaran", i, "tahun"),
+                    "sc.budget_outside",
+                    id=program_id,
+                    year=line.tahun,
+                )
         if program.digital and not program.terkait_spbe:
             ctx.emit("SPBE608", where, "sc.digital_unlinked", id=program_id)
         if not program.regulasi:
@@ -57,9 +89,14 @@ def check_programs(ctx: Context) -> None:
         for i, entry in enumerate(program.progres):
             for name in entry.realisasi:
                 if name not in names:
-                    ctx.emit("SPBE613", catalog.where(program_id, "progres", i, "realisasi", name),
-                             "sc.progress_unknown_indicator", id=program_id, name=name,
-                             hint=ctx.suggest(name, sorted(names)))
+                    ctx.emit(
+                        "SPBE613",
+                        catalog.where(program_id, "progres", i, "realisasi", name),
+                        "sc.progress_unknown_indicator",
+                        id=program_id,
+                        name=name,
+                        hint=ctx.suggest(name, sorted(names)),
+                    )
 
 
 def check_coverage(ctx: Context) -> None:
@@ -69,15 +106,26 @@ def check_coverage(ctx: Context) -> None:
     if source is None:
         return
     used = {
-        catalog.entities[i].dimensi for i, k in catalog.kinds.items()
+        catalog.entities[i].dimensi
+        for i, k in catalog.kinds.items()
         if k == "program" and catalog.entities[i].status != "dibatalkan"
     }
     for kode, nama in ctx.reference.dimensi.items():
         if kode not in used:
-            ctx.emit("SPBE604", source.location("dokumen", "masterplan"), "sc.dimension_empty",
-                     dimensi=nama, kode=kode)
+            ctx.emit(
+                "SPBE604",
+                source.location("dokumen", "masterplan"),
+                "sc.dimension_empty",
+                dimensi=nama,
+                kode=kode,
+            )
     assessed = {catalog.entities[i].pilar for i, k in catalog.kinds.items() if k == "kesiapan"}
     for kode, nama in ctx.reference.pilar.items():
         if kode not in assessed:
-            ctx.emit("SPBE609", source.location("dokumen", "masterplan"), "sc.pillar_missing",
-                     pilar=nama, kode=kode)
+            ctx.emit(
+                "SPBE609",
+                source.location("dokumen", "masterplan"),
+                "sc.pillar_missing",
+                pilar=nama,
+                kode=kode,
+            )

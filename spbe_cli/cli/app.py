@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -48,7 +48,7 @@ class ValidateFormat(str, enum.Enum):
 
 def _version(value: bool) -> None:
     if value:
-        from spbe_cli.reference import load_reference  # noqa: PLC0415
+        from spbe_cli.reference import load_reference
 
         typer.echo(f"spbe {__version__} (referensi {load_reference().versi})")
         raise typer.Exit()
@@ -75,7 +75,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SpbeError as exc:
-        from spbe_cli.cli import console  # noqa: PLC0415
+        from spbe_cli.cli import console
 
         console.err(f"spbe: {exc}")
         raise typer.Exit(int(exc.exit_code)) from exc
@@ -97,9 +97,9 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help=t("cli.strict"))] = False,
 ) -> None:
     """Periksa katalog / Check a catalog (exit 0 clean, 1 findings, 2 usage, 3 could not run)."""
-    from spbe_cli import report as fmt  # noqa: PLC0415
-    from spbe_cli.cli import console  # noqa: PLC0415
-    from spbe_cli.validate import validate_catalog  # noqa: PLC0415
+    from spbe_cli import report as fmt
+    from spbe_cli.cli import console
+    from spbe_cli.validate import validate_catalog
 
     with user_errors(), console.progress(t("cli.progress_validate")) as hook:
         _, result = validate_catalog(catalog, _display(catalog), strict=strict, progress=hook)
@@ -115,10 +115,12 @@ def validate(
 @app.command()
 def rules() -> None:
     """Daftar aturan pemeriksaan / List every validation rule with its code and severity."""
-    from spbe_cli.cli import console  # noqa: PLC0415
-    from spbe_cli.rules import RULES  # noqa: PLC0415
+    from spbe_cli.cli import console
+    from spbe_cli.rules import RULES
 
-    lines = [f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"]
+    lines = [
+        f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
+    ]
     for code, rule in RULES.items():
         lines.append(f"{code:<8} {rule.severity.value:<8} {t('rule.' + code)}")
     lines.append("")
@@ -131,7 +133,7 @@ def main() -> None:
     try:
         app()
     except SpbeError as exc:
-        from spbe_cli.cli import console  # noqa: PLC0415
+        from spbe_cli.cli import console
 
         console.err(f"spbe: {exc}")
         sys.exit(int(exc.exit_code))
@@ -140,7 +142,7 @@ def main() -> None:
     except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
         if os.environ.get("SPBE_DEBUG"):
             raise
-        from spbe_cli.cli import console  # noqa: PLC0415
+        from spbe_cli.cli import console
 
         console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(int(ExitCode.CANNOT_RUN))

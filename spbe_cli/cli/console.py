@@ -6,13 +6,14 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from spbe_cli.loader import ProgressHook
+    from spbe_cli.loader import ProgressHook
+
+# rich is imported only when a terminal will show its output: piped runs (CI) start faster.
 
 _SEVERITY = re.compile(r": (error|warning|info)\[(SPBE\d+)\]: ")
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -22,6 +23,8 @@ PROGRESS_MIN_FILES = 300
 
 
 def _console(stream: TextIO) -> Console:
+    from rich.console import Console
+
     return Console(file=stream, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
@@ -33,6 +36,8 @@ def out(lines: list[str] | str, *, colour: bool = True) -> None:
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
         return
+    from rich.text import Text
+
     console = _console(sys.stdout)
     for line in lines:
         text = Text(line)
@@ -45,6 +50,8 @@ def out(lines: list[str] | str, *, colour: bool = True) -> None:
 def err(message: str) -> None:
     """Print a message for the user on stderr ('could not run', notes)."""
     if sys.stderr.isatty():
+        from rich.text import Text
+
         _console(sys.stderr).print(Text(message, style="red"))
     else:
         sys.stderr.write(message + "\n")
@@ -56,9 +63,21 @@ def progress(label: str) -> Iterator[ProgressHook | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_console(sys.stderr), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(sys.stderr),
+        transient=True,
     )
     task = None
 

@@ -158,8 +158,16 @@ class OPD(Entity):
     singkatan: str | None = None
     """Singkatan, mis. Diskominfo."""
     jenis: Literal[
-        "sekretariat_daerah", "sekretariat_dprd", "inspektorat", "dinas", "badan",
-        "distrik", "uptd", "bagian", "kantor", "lainnya",
+        "sekretariat_daerah",
+        "sekretariat_dprd",
+        "inspektorat",
+        "dinas",
+        "badan",
+        "distrik",
+        "uptd",
+        "bagian",
+        "kantor",
+        "lainnya",
     ]
     """Jenis perangkat daerah."""
     urusan: list[KodeUrusan] = []
@@ -176,8 +184,17 @@ class Regulasi(Entity):
     entitas: Literal["regulasi"]
     """Jenis entitas; selalu 'regulasi'."""
     jenis: Literal[
-        "UU", "PP", "Perpres", "Permen", "Kepmen", "SE", "Perda", "Pergub", "Perbup",
-        "Kepbup", "lainnya",
+        "UU",
+        "PP",
+        "Perpres",
+        "Permen",
+        "Kepmen",
+        "SE",
+        "Perda",
+        "Pergub",
+        "Perbup",
+        "Kepbup",
+        "lainnya",
     ]
     """Jenis peraturan."""
     nomor: str | None = None

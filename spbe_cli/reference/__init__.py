@@ -92,7 +92,7 @@ class Reference:
 
 
 def _read(name: str) -> Any:
-    from spbe_cli.yamlio import load_trusted_yaml  # noqa: PLC0415
+    from spbe_cli.yamlio import load_trusted_yaml
 
     text = resources.files("spbe_cli.reference").joinpath("data", name).read_text("utf-8")
     return load_trusted_yaml(text)
