@@ -100,6 +100,8 @@ class Catalog:
 
 def id_skeleton(value: str) -> str:
     """Fold an id to the form two look-alike ids share (case, accents, invisible, homoglyphs)."""
+    if value.isascii():
+        return value.casefold()
     out: list[str] = []
     for char in unicodedata.normalize("NFKD", value):
         if char.isascii():

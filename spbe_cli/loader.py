@@ -37,10 +37,15 @@ ProgressHook = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class CatalogFile:
-    """A YAML file found under the catalog folder."""
+    """A YAML file found under the catalog folder.
 
-    path: Path
+    ``kind`` is what the directory listing said without following links: ``file``,
+    ``symlink`` or ``other`` (FIFO, device, socket); it decides whether to open the file at all.
+    """
+
+    path: str
     display: str
+    kind: str = "file"
 
 
 def display_path(root_display: str, rel: str) -> str:
@@ -51,19 +56,47 @@ def display_path(root_display: str, rel: str) -> str:
 
 
 def find_files(root: Path, root_display: str) -> list[CatalogFile]:
-    """List the YAML files under ``root`` in a stable order, skipping hidden entries."""
+    """List the YAML files under ``root`` in a stable order, skipping hidden entries.
+
+    Directory symlinks are not followed; the entry types come from the directory listing, so
+    listing costs no ``stat`` per file.
+    """
     found: list[CatalogFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(YAML_SUFFIXES):
-                continue
-            path = base / name
-            rel = path.relative_to(root).as_posix()
-            found.append(CatalogFile(path, display_path(root_display, rel)))
+    todo: list[tuple[str, str]] = [(os.fspath(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                if not name.lower().endswith(YAML_SUFFIXES):
+                    continue
+                if entry.is_symlink():
+                    kind = "symlink"
+                elif entry.is_file(follow_symlinks=False):
+                    kind = "file"
+                else:
+                    kind = "other"
+                found.append(CatalogFile(entry.path, display_path(root_display, prefix + name), kind))
     found.sort(key=lambda f: f.display)
     return found
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
+    chunks = []
+    remaining = min(size, MAX_FILE_BYTES) + 1
+    while remaining > 0:
+        chunk = os.read(fd, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class _Loader:
@@ -99,32 +132,37 @@ class _Loader:
         """Read one file's bytes, refusing what must not be opened."""
         where = Location(file.display, 1, 1)
         try:
-            info = file.path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                target = file.path.resolve()
+            if file.kind == "symlink":
+                target = Path(file.path).resolve()
                 if not target.is_relative_to(self.real_root):
                     self.emit("SPBE010", where, "load.symlink_outside")
                     return None
-                info = target.stat()
-            if not stat.S_ISREG(info.st_mode):
-                self.emit("SPBE011", where, "load.special_file")
-                return None
-            if info.st_size > MAX_FILE_BYTES:
-                self.emit(
-                    "SPBE008",
-                    where,
-                    "load.too_large",
-                    size=-(-info.st_size // 1024),
-                    limit=MAX_FILE_BYTES // 1024,
-                )
-                return None
-            # O_NONBLOCK: a FIFO swapped in after the check must not hang the run.
-            fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                if not stat.S_ISREG(target.stat().st_mode):
                     self.emit("SPBE011", where, "load.special_file")
                     return None
-                return handle.read(MAX_FILE_BYTES + 1)
+            elif file.kind != "file":
+                self.emit("SPBE011", where, "load.special_file")
+                return None
+            # O_NONBLOCK: a FIFO swapped in after the listing must not hang the run; fstat on
+            # the open descriptor is the check that counts.
+            fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    self.emit("SPBE011", where, "load.special_file")
+                    return None
+                if info.st_size > MAX_FILE_BYTES:
+                    self.emit(
+                        "SPBE008",
+                        where,
+                        "load.too_large",
+                        size=-(-info.st_size // 1024),
+                        limit=MAX_FILE_BYTES // 1024,
+                    )
+                    return None
+                return _read_all(fd, info.st_size)
+            finally:
+                os.close(fd)
         except (OSError, RuntimeError) as exc:
             # Python < 3.13 reports a symlink loop from Path.resolve() as a bare RuntimeError.
             reason = exc.strerror if isinstance(exc, OSError) else os.strerror(errno.ELOOP)
@@ -418,6 +456,8 @@ def load_files(
             if progress is not None:
                 progress(done, total)
     finally:
+        # Freeze before re-enabling: otherwise the first collection walks every new object.
+        gc.freeze()
         if was_enabled:
             gc.enable()
     return _finish(loader)
@@ -427,7 +467,6 @@ def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
     catalog = loader.catalog
     if catalog.metadata is None and not loader.metadata_seen:
         loader.emit("SPBE107", Location(loader.root_display or "."), "load.no_metadata")
-    gc.freeze()
     return catalog, loader.findings
 
 
@@ -455,6 +494,8 @@ def load_catalog(
             if progress is not None:
                 progress(done, len(files))
     finally:
+        # Freeze before re-enabling: otherwise the first collection walks every new object.
+        gc.freeze()
         if was_enabled:
             gc.enable()
     return _finish(loader)

@@ -40,6 +40,24 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
 ) | {"!"}
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: _CORE + "str",
+    yaml.SequenceNode: _CORE + "seq",
+    yaml.MappingNode: _CORE + "map",
+}
+
+
+class _Composer(_Loader):
+    """libyaml's composer with no implicit typing at all: every untagged scalar is text.
+
+    BaseResolver already resolves nothing; this skips its per-scalar path-resolver bookkeeping,
+    which costs a Python call per scalar on a large catalog.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
+        return _DEFAULT_TAGS[kind]
+
+
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 HAS_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 #: A plain (unquoted) scalar: the pure-Python composer says ``None``, libyaml says ``""``.
@@ -112,7 +130,7 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     nodes: list[Node] = []
     problems: list[YamlProblem] = []
     try:
-        nodes.extend(n for n in yaml.compose_all(text, Loader=_Loader) if n is not None)
+        nodes.extend(n for n in yaml.compose_all(text, Loader=_Composer) if n is not None)
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text))
     except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
@@ -158,32 +176,37 @@ class _Builder:
 
     def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        first: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
                 continue
             key = key_node.value
-            line, col = _pos(key_node)
-            if key == "<<" and key_node.style in _PLAIN:
-                self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
+            if key in first or (key == "<<" and key_node.style in _PLAIN):
+                self._bad_key(key, key_node, first.get(key))
                 continue
-            if key in first_line:
-                self.problems.append(
-                    YamlProblem(
-                        "SPBE004",
-                        line,
-                        col,
-                        "load.duplicate_key",
-                        {"key": key, "first": first_line[key]},
-                        related_line=first_line[key],
-                    )
-                )
-                continue
-            first_line[key] = line
+            first[key] = key_node
             result[key] = self.build(value_node, depth + 1)
         return result
+
+    def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
+        """Report a merge key, or a key written a second time (positions only on this path)."""
+        line, col = _pos(key_node)
+        if earlier is None:
+            self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
+            return
+        first_line = _pos(earlier)[0]
+        self.problems.append(
+            YamlProblem(
+                "SPBE004",
+                line,
+                col,
+                "load.duplicate_key",
+                {"key": key, "first": first_line},
+                related_line=first_line,
+            )
+        )
 
     def _alias(self, node: Node) -> None:
         """Report an alias at the position of the first ``*alias`` in the text."""

@@ -23,9 +23,9 @@ class Elemen(Entity):
     """Uraian singkat."""
     status: StatusElemen = "operasional"
     """rencana / pengembangan (kondisi target) atau operasional / dihentikan (kondisi saat ini)."""
-    regulasi: list[Ref] = []
+    regulasi: list[Ref] = Field(default_factory=list)
     """Regulasi yang menjadi dasar elemen ini."""
-    regulasi_dibutuhkan: list[Ref] = []
+    regulasi_dibutuhkan: list[Ref] = Field(default_factory=list)
     """Regulasi yang masih dibutuhkan."""
 
 
@@ -44,9 +44,9 @@ class ProsesBisnis(Elemen):
     """Level lokal (4-7) di bawah referensi nasional."""
     induk: Ref | None = None
     """Proses bisnis induk (lokal)."""
-    data: list[Ref] = []
+    data: list[Ref] = Field(default_factory=list)
     """Data dan informasi yang dipakai atau dihasilkan."""
-    opd_terkait: list[Ref] = []
+    opd_terkait: list[Ref] = Field(default_factory=list)
     """OPD lain yang terlibat."""
 
 
@@ -75,7 +75,7 @@ class DataInformasi(Elemen):
     """Pembina data pusat (BPS untuk statistik, BIG untuk geospasial)."""
     interoperabilitas: str | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
-    kode_referensi: list[str] = []
+    kode_referensi: list[str] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 
 
@@ -90,9 +90,9 @@ class Layanan(Elemen):
     """Layanan publik atau administrasi pemerintahan."""
     unit_pelaksana: Ref
     """OPD pelaksana layanan."""
-    proses_bisnis: list[Ref] = []
+    proses_bisnis: list[Ref] = Field(default_factory=list)
     """Proses bisnis yang dilayani (minimal satu)."""
-    aplikasi: list[Ref] = []
+    aplikasi: list[Ref] = Field(default_factory=list)
     """Aplikasi yang menjalankan layanan."""
     digital: bool = True
     """false bila layanan belum berbasis elektronik."""
@@ -100,7 +100,7 @@ class Layanan(Elemen):
     """Tujuan layanan."""
     target_layanan: str | None = None
     """Pengguna sasaran."""
-    kanal: list[str] = []
+    kanal: list[str] = Field(default_factory=list)
     """Metode atau kanal layanan (web, aplikasi seluler, loket)."""
     kementerian_terkait: str | None = None
     """Kementerian/lembaga terkait."""
@@ -136,7 +136,7 @@ class Aplikasi(Elemen):
     """OPD pemilik (bila milik Pemda)."""
     pemilik_nama: str | None = None
     """Nama kementerian/lembaga pemilik (bila bukan milik Pemda)."""
-    opd_pengguna: list[Ref] = []
+    opd_pengguna: list[Ref] = Field(default_factory=list)
     """OPD pengguna."""
     aplikasi_umum: str | None = None
     """Untuk kategori umum: id Aplikasi Umum nasional, mis. SRIKANDI."""
@@ -160,11 +160,11 @@ class Aplikasi(Elemen):
     """Alamat aplikasi."""
     tahun: Tahun | None = None
     """Tahun mulai dibangun atau dipakai."""
-    data: list[Ref] = []
+    data: list[Ref] = Field(default_factory=list)
     """Data yang dibaca atau ditulis."""
-    infrastruktur: list[Ref] = []
+    infrastruktur: list[Ref] = Field(default_factory=list)
     """Infrastruktur tempat aplikasi berjalan."""
-    integrasi: list[Ref] = []
+    integrasi: list[Ref] = Field(default_factory=list)
     """Aplikasi lain yang terintegrasi (pertukaran data tanpa entri ulang)."""
 
 
@@ -187,7 +187,7 @@ class Infrastruktur(Elemen):
     """Lokasi fisik."""
     klasifikasi_tier: str | None = None
     """Klasifikasi tier pusat data."""
-    spesifikasi: dict[str, str] = {}
+    spesifikasi: dict[str, str] = Field(default_factory=dict)
     """Atribut khusus jenis (bandwidth, kapasitas, ...)."""
 
 
@@ -202,7 +202,7 @@ class Keamanan(Elemen):
     """Objek keamanan SIA-SPBE, mis. audit_keamanan, penanganan_insiden."""
     opd: Ref
     """OPD penanggung jawab."""
-    objek: list[Ref] = []
+    objek: list[Ref] = Field(default_factory=list)
     """Data, aplikasi atau infrastruktur yang dilindungi."""
     tanggal_mulai: Tanggal | None = None
     """Tanggal mulai."""

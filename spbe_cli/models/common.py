@@ -77,7 +77,7 @@ class Entity(Base):
     """Pengenal unik di seluruh katalog (huruf ASCII, angka, '-', '_', '.')."""
     sumber: Sumber | None = None
     """Asal fakta: regulasi, dokumen, lapangan, atau usulan (ditampilkan sebagai usulan)."""
-    rujukan: list[str] = []
+    rujukan: list[str] = Field(default_factory=list)
     """Rujukan sumber fakta (tautan, nomor dokumen)."""
     ilustratif: bool = False
     """true bila angka atau isian entitas ini ilustrasi, bukan data resmi; ditandai di dokumen."""
@@ -122,7 +122,7 @@ class Indikator(Base):
     """Nilai awal."""
     tahun_baseline: Tahun | None = None
     """Tahun nilai awal."""
-    target: dict[Tahun, Nilai] = {}
+    target: dict[Tahun, Nilai] = Field(default_factory=dict)
     """Target per tahun, mis. {2026: 40, 2027: 60}."""
     arah: Literal["naik", "turun"] = "naik"
     """naik bila makin besar makin baik, turun bila sebaliknya."""
@@ -157,7 +157,7 @@ class Progres(Base):
     """Tanggal pembaruan (YYYY-MM-DD)."""
     status: Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"]
     """Status program pada saat laporan."""
-    realisasi: dict[str, Nilai] = {}
+    realisasi: dict[str, Nilai] = Field(default_factory=dict)
     """Realisasi per nama indikator."""
     anggaran_terserap: Rupiah | None = None
     """Anggaran yang terserap (rupiah)."""

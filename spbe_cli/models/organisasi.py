@@ -71,7 +71,7 @@ class Dokumen(Base):
     """Dokumen atau periode yang direvisi, mis. 2017-2022."""
     tahun_revisi: Tahun | None = None
     """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
-    reviu: list[Reviu] = []
+    reviu: list[Reviu] = Field(default_factory=list)
     """Riwayat reviu."""
 
 
@@ -100,11 +100,11 @@ class DewanSmartCity(Base):
 
     uraian: str
     """Uraian peran dan susunan."""
-    opd_anggota: list[Ref] = []
+    opd_anggota: list[Ref] = Field(default_factory=list)
     """OPD anggota."""
     frekuensi_rapat: str | None = None
     """Frekuensi rapat, mis. setiap tiga bulan."""
-    dasar: list[Ref] = []
+    dasar: list[Ref] = Field(default_factory=list)
     """Regulasi pembentukan."""
     tim_pelaksana: str | None = None
     """Uraian Tim Pelaksana."""
@@ -134,13 +134,13 @@ class Metadata(Base):
     """Dokumen yang dihasilkan."""
     visi: str | None = None
     """Visi smart city atau RPJMD."""
-    misi: list[Misi] = []
+    misi: list[Misi] = Field(default_factory=list)
     """Misi."""
     tata_kelola: DewanSmartCity | None = None
     """Tata kelola smart city."""
-    prosa: dict[str, str] = {}
+    prosa: dict[str, str] = Field(default_factory=dict)
     """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
-    pengaturan: Pengaturan = Pengaturan()
+    pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
     ilustratif: bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
@@ -170,7 +170,7 @@ class OPD(Entity):
         "lainnya",
     ]
     """Jenis perangkat daerah."""
-    urusan: list[KodeUrusan] = []
+    urusan: list[KodeUrusan] = Field(default_factory=list)
     """Kode (bidang) urusan atau unsur yang diampu, mis. 2.16."""
     kode_organisasi: str | None = None
     """Kode organisasi pada nomenklatur keuangan."""

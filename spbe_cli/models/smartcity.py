@@ -24,15 +24,15 @@ StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"
 class Mitra(Base):
     """Mitra pentahelix."""
 
-    akademisi: list[str] = []
+    akademisi: list[str] = Field(default_factory=list)
     """Perguruan tinggi dan peneliti."""
-    bisnis: list[str] = []
+    bisnis: list[str] = Field(default_factory=list)
     """Dunia usaha."""
-    komunitas: list[str] = []
+    komunitas: list[str] = Field(default_factory=list)
     """Komunitas dan masyarakat."""
-    media: list[str] = []
+    media: list[str] = Field(default_factory=list)
     """Media."""
-    pemerintah: list[str] = []
+    pemerintah: list[str] = Field(default_factory=list)
     """Instansi pemerintah lain."""
 
 
@@ -51,17 +51,17 @@ class Rencana(Entity):
     """Tahun selesai."""
     status: StatusProgram = "usulan"
     """usulan, berjalan, selesai, ditunda, dibatalkan."""
-    indikator: list[Indikator] = []
+    indikator: list[Indikator] = Field(default_factory=list)
     """Indikator dengan target per tahun."""
-    anggaran: list[Anggaran] = []
+    anggaran: list[Anggaran] = Field(default_factory=list)
     """Anggaran per tahun dan sumber."""
     nomenklatur: Nomenklatur | None = None
     """Kode anggaran (sub kegiatan)."""
-    progres: list[Progres] = []
+    progres: list[Progres] = Field(default_factory=list)
     """Catatan kemajuan per tahun atau triwulan."""
-    regulasi: list[Ref] = []
+    regulasi: list[Ref] = Field(default_factory=list)
     """Regulasi yang menjadi dasar."""
-    regulasi_dibutuhkan: list[Ref] = []
+    regulasi_dibutuhkan: list[Ref] = Field(default_factory=list)
     """Regulasi yang masih dibutuhkan."""
 
 
@@ -74,9 +74,9 @@ class Program(Rencana):
     """Dimensi: governance, branding, economy, living, society, environment."""
     elemen: str
     """Elemen dimensi, mis. service, tourism, health."""
-    opd_pendukung: list[Ref] = []
+    opd_pendukung: list[Ref] = Field(default_factory=list)
     """OPD pendukung."""
-    mitra: Mitra = Mitra()
+    mitra: Mitra = Field(default_factory=Mitra)
     """Mitra pentahelix."""
     horizon: Literal["quick_win", "pendek", "menengah", "panjang"]
     """Horizon: quick_win, pendek, menengah, panjang."""
@@ -84,13 +84,13 @@ class Program(Rencana):
     """Prioritas."""
     digital: bool = False
     """true bila program punya komponen digital (perlu tautan ke layanan/aplikasi SPBE)."""
-    terkait_spbe: list[Ref] = []
+    terkait_spbe: list[Ref] = Field(default_factory=list)
     """Layanan, aplikasi atau elemen SPBE terkait."""
-    lokasi: list[KodeWilayah] = []
+    lokasi: list[KodeWilayah] = Field(default_factory=list)
     """Kode wilayah (distrik) lokasi program."""
-    misi: list[Annotated[int, Field(ge=1)]] = []
+    misi: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
     """Nomor misi yang didukung."""
-    pilar_kesiapan: list[str] = []
+    pilar_kesiapan: list[str] = Field(default_factory=list)
     """Pilar kesiapan yang diperkuat: struktur, infrastruktur, suprastruktur."""
     latar_belakang: str | None = None
     """Masalah yang dijawab."""
@@ -114,11 +114,11 @@ class PetaRencana(Rencana):
     """Jenis entitas; selalu 'peta_rencana'."""
     muatan: str
     """Muatan: tata_kelola, manajemen, layanan, infrastruktur, aplikasi, keamanan, audit_tik."""
-    mengubah: list[Ref] = []
+    mengubah: list[Ref] = Field(default_factory=list)
     """Elemen arsitektur yang dibangun atau diubah butir ini."""
     gap: Gap | None = None
     """Kesenjangan yang ditutup."""
-    indikator_indeks: list[Annotated[int, Field(ge=1, le=47)]] = []
+    indikator_indeks: list[Annotated[int, Field(ge=1, le=47)]] = Field(default_factory=list)
     """Nomor indikator Indeks SPBE yang didukung."""
 
 
@@ -135,7 +135,7 @@ class Kesiapan(Entity):
     """Uraian kondisi saat ini."""
     skor: Annotated[int, Field(ge=1, le=5)] | None = None
     """Skor 1-5 (opsional)."""
-    bukti: list[str] = []
+    bukti: list[str] = Field(default_factory=list)
     """Bukti pendukung."""
     rekomendasi: str | None = None
     """Rekomendasi."""

@@ -7,7 +7,6 @@ value lists are data. A catalog extends them with ``entitas: referensi`` documen
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -74,8 +73,27 @@ class Reference:
     raw: dict[str, Any] = field(default_factory=dict)
 
     def extended(self) -> Reference:
-        """A copy that a catalog may extend without touching the cached original."""
-        return copy.deepcopy(self)
+        """A copy that a catalog may extend without touching the cached original.
+
+        The tables a catalog can extend are copied; ``raw`` (read-only) is shared.
+        """
+        return Reference(
+            versi=self.versi,
+            codes=dict(self.codes),
+            prefixes=dict(self.prefixes),
+            dimensi=dict(self.dimensi),
+            elemen={k: dict(v) for k, v in self.elemen.items()},
+            pilar=dict(self.pilar),
+            sub_aspek={k: dict(v) for k, v in self.sub_aspek.items()},
+            muatan=dict(self.muatan),
+            wilayah=dict(self.wilayah),
+            urusan=dict(self.urusan),
+            aplikasi_umum=dict(self.aplikasi_umum),
+            bidang_au=dict(self.bidang_au),
+            kata_kunci_au=dict(self.kata_kunci_au),
+            daftar={k: dict(v) for k, v in self.daftar.items()},
+            raw=self.raw,
+        )
 
     def is_known(self, kode: str) -> bool:
         """Tell whether an RA* code exists (bundled or declared)."""
