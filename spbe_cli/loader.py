@@ -16,7 +16,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -81,7 +81,9 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                     kind = "file"
                 else:
                     kind = "other"
-                found.append(CatalogFile(entry.path, display_path(root_display, prefix + name), kind))
+                found.append(
+                    CatalogFile(entry.path, display_path(root_display, prefix + name), kind)
+                )
     found.sort(key=lambda f: f.display)
     return found
 
@@ -108,6 +110,8 @@ class _Loader:
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
         self.first_id: dict[str, tuple[str, Source]] = {}
+        #: id skeletons of the entities accepted into the catalog.
+        self.accepted: set[str] = set()
         self.root_display = root_display
         #: a metadata document was found, valid or not (SPBE107 is only for a missing one).
         self.metadata_seen = False
@@ -276,11 +280,13 @@ class _Loader:
             catalog.referensi.append((model, source))
             return
         entity_id = model.id  # type: ignore[attr-defined]
-        first = self.first_id.get(id_skeleton(entity_id))
-        if first is not None and first[1] is not source:
-            return  # the duplicate was reported when its id was registered
-        if entity_id in catalog.invalid:
-            return
+        skeleton = id_skeleton(entity_id)
+        if skeleton in self.accepted:
+            return  # a duplicate, reported when its id was registered
+        # The first *valid* entity keeps the id, even when an invalid look-alike (a Cyrillic
+        # letter, say) came earlier in file order.
+        self.accepted.add(skeleton)
+        catalog.invalid.pop(entity_id, None)
         catalog.add(kind, entity_id, model, source)
 
     def register_id(self, raw_id: str, kind: str, source: Source) -> None:
@@ -325,7 +331,9 @@ class _Loader:
             )
             return
         location = source.location(*loc, key="[key]" in loc)
-        if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        if (kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN) or (
+            kind == "string_too_long" and _is_id_field(model_cls, loc)
+        ):
             bad = describe_non_ascii(str(error.get("input", "")))
             id_hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
             self.emit("SPBE103", location, "schema.id", hint=id_hint, field=field, value=given)
@@ -368,6 +376,8 @@ _TYPE_KEYS = {
     "string_too_short": "schema.too_short",
     "string_too_long": "schema.too_long",
     "string_pattern_mismatch": "schema.pattern",
+    "spbe_date_format": "schema.date",
+    "spbe_regulasi_nomor": "schema.regulasi_nomor",
 }
 
 
@@ -418,6 +428,35 @@ def _field_names(model_cls: type[BaseModel]) -> list[str]:
                 todo.extend(_nested_models(info.annotation))
         _FIELD_CACHE[model_cls] = sorted(names)
     return _FIELD_CACHE[model_cls]
+
+
+_ID_FIELD_CACHE: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _is_id_field(model_cls: type[BaseModel], loc: tuple[str | int, ...]) -> bool:
+    """Tell whether the field at ``loc`` holds an id or a reference (the ID_PATTERN type)."""
+    if model_cls not in _ID_FIELD_CACHE:
+        names: set[str] = set()
+        todo, seen = [model_cls], set()
+        while todo:
+            cls = todo.pop()
+            if cls in seen:
+                continue
+            seen.add(cls)
+            for name, info in cls.model_fields.items():
+                if _has_id_pattern(info.metadata) or _has_id_pattern(get_args(info.annotation)):
+                    names.add(name)
+                todo.extend(_nested_models(info.annotation))
+        _ID_FIELD_CACHE[model_cls] = frozenset(names)
+    field = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    return field in _ID_FIELD_CACHE[model_cls]
+
+
+def _has_id_pattern(parts: Iterable[Any]) -> bool:
+    for part in parts:
+        if getattr(part, "pattern", None) == ID_PATTERN or _has_id_pattern(get_args(part)):
+            return True
+    return False
 
 
 def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:

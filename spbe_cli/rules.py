@@ -1,7 +1,7 @@
 """The rule registry: every finding's code, its default severity and its family.
 
 The one-line explanation of each rule is the message ``rule.<CODE>`` (in both languages); the long
-form with an example of the fix is in ``docs/rules.md``. A test checks the three agree.
+form with an example of the fix is in ``docs/aturan.md``. A test checks the three agree.
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ def check_peta_rencana(ctx: Context) -> None:
             ctx.emit(
                 "SPBE602", catalog.where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id
             )
-        elif meta is not None:
+        elif meta is not None and (
+            meta.dokumen.peta_rencana.periode.mulai <= meta.dokumen.peta_rencana.periode.selesai
+        ):
             periode = meta.dokumen.peta_rencana.periode
             for field in ("tahun_mulai", "tahun_selesai"):
                 year = getattr(item, field)

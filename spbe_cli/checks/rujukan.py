@@ -253,7 +253,7 @@ def check_lists(ctx: Context) -> None:
             "ref.not_in_list",
             hint=t("hint.did_you_mean", name=close[0]) if close else None,
             value=value,
-            field=".".join(str(p) for p in loc),
+            field=str(loc[0]),
             expected=", ".join(options),
         )
 

@@ -10,6 +10,8 @@ def check_programs(ctx: Context) -> None:
     catalog = ctx.catalog
     meta = catalog.metadata
     periode = meta.dokumen.masterplan.periode if meta is not None else None
+    if periode is not None and periode.mulai > periode.selesai:
+        periode = None  # reported once on the metadata (SPBE602), not again for every program
     quick_years: set[int] = set()
     if meta is not None:
         quick_years = {meta.dokumen.masterplan.periode.mulai}
@@ -63,7 +65,7 @@ def check_programs(ctx: Context) -> None:
             ctx.emit("SPBE606", where, "sc.no_budget", id=program_id)
         for i, ind in enumerate(program.indikator):
             for year in ind.target:
-                if not start <= year <= end:
+                if start <= end and not start <= year <= end:
                     ctx.emit(
                         "SPBE607",
                         catalog.where(program_id, "indikator", i, "target", year),
@@ -73,7 +75,7 @@ def check_programs(ctx: Context) -> None:
                         indikator=ind.nama,
                     )
         for i, line in enumerate(program.anggaran):
-            if not start <= line.tahun <= end:
+            if start <= end and not start <= line.tahun <= end:
                 ctx.emit(
                     "SPBE607",
                     catalog.where(program_id, "anggaran", i, "tahun"),

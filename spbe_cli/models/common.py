@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 #: An id: ASCII letters and digits, words joined by ``-``, ``_`` or ``.``; at most 64 characters.
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$"
@@ -48,7 +49,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _iso_date(value: Any) -> Any:
     """Accept only ``YYYY-MM-DD`` text, so that '2025' is not read as a timestamp."""
     if isinstance(value, str) and not _ISO_DATE.match(value):
-        raise ValueError("tanggal harus berbentuk YYYY-MM-DD")
+        # The error type is translated by the loader (message key schema.date).
+        raise PydanticCustomError("spbe_date_format", "date must be YYYY-MM-DD")
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from spbe_cli.models.common import (
     Base,
@@ -217,7 +218,10 @@ class Regulasi(Entity):
     @model_validator(mode="after")
     def _numbered_when_enacted(self) -> Regulasi:
         if self.status in ("berlaku", "diubah", "dicabut") and not (self.nomor and self.tahun):
-            raise ValueError("regulasi yang sudah ditetapkan perlu nomor dan tahun")
+            # Translated by the loader (message key schema.regulasi_nomor).
+            raise PydanticCustomError(
+                "spbe_regulasi_nomor", "an enacted regulation needs nomor and tahun"
+            )
         return self
 
     @property

@@ -1,0 +1,30 @@
+"""Shared fixtures: the minimal valid catalog and English messages (helpers are in helpers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spbe_cli import i18n
+from tests.helpers import copy_minimal, write_tree
+
+__all__ = ["write_tree"]
+
+
+@pytest.fixture
+def minimal_catalog(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal valid catalog at ``tmp_path / "catalog"``."""
+    return copy_minimal(tmp_path / "catalog")
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pin messages to English whatever the machine's locale, and restore it afterwards."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SPBE_LANG", "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

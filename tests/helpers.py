@@ -1,0 +1,33 @@
+"""Helpers for tests: a tree writer and the minimal valid catalog."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+CASES = Path(__file__).parent / "cases"
+VALIDATE_CASES = CASES / "validate"
+#: The minimal valid catalog: every kind, all 7 muatan, all 6 dimensions, all 3 pillars.
+MINIMAL = VALIDATE_CASES / "valid" / "minimal" / "catalog"
+#: Files and documents in MINIMAL (metadata and referensi count), as the summary line counts them.
+MINIMAL_FILES = 24
+MINIMAL_ENTITIES = 27
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{"opd/x.yaml": "..."}`` under ``root`` (text as UTF-8, bytes as they are)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="\n")
+    return root
+
+
+def copy_minimal(dest: Path) -> Path:
+    """Copy the minimal valid catalog to ``dest`` (which must not exist yet)."""
+    shutil.copytree(MINIMAL, dest, symlinks=True)
+    return dest

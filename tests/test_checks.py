@@ -1,0 +1,97 @@
+"""Cross-entity checks and the report: behaviour the golden cases do not show on their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spbe_cli import report as fmt
+from spbe_cli.errors import ExitCode, Finding, Location, Related, Report, Severity
+from spbe_cli.validate import validate_catalog
+from tests.helpers import MINIMAL, write_tree
+
+
+def _codes(report: Report) -> list[tuple[str, str, int, int]]:
+    return [(f.code, f.location.path, f.location.line, f.location.column) for f in report.sorted()]
+
+
+def test_declarations_do_not_leak_between_catalogs(minimal_catalog: Path, tmp_path: Path) -> None:
+    _, first = validate_catalog(minimal_catalog, "")
+    assert first.findings == []
+    other = tmp_path / "lain"
+    write_tree(other, {"metadata.yaml": (MINIMAL / "metadata.yaml").read_text("utf-8")})
+    write_tree(
+        other,
+        {
+            "i.yaml": "entitas: infrastruktur\nid: I1\nnama: x\nrai: RAI.01\n"
+            "jenis: fasilitas_komputasi\n"
+        },
+    )
+    _, second = validate_catalog(other, "")
+    assert ("SPBE204", "i.yaml", 4, 6) in _codes(second)
+
+
+def test_catalog_without_metadata_still_runs_every_other_check(minimal_catalog: Path) -> None:
+    (minimal_catalog / "metadata.yaml").unlink()
+    write_tree(
+        minimal_catalog, {"opd/x.yaml": "entitas: opd\nid: X\nnama: x\njenis: dinas\ninduk: Y\n"}
+    )
+    _, report = validate_catalog(minimal_catalog, "kat")
+    assert _codes(report) == [("SPBE107", "kat", 0, 0), ("SPBE201", "kat/opd/x.yaml", 5, 8)]
+
+
+def test_repealed_regulation_names_its_replacement(minimal_catalog: Path) -> None:
+    write_tree(
+        minimal_catalog,
+        {
+            "regulasi/lama.yaml": "entitas: regulasi\nid: LAMA\njenis: Perbup\nnomor: '7'\n"
+            "tahun: 2018\njudul: x\ntingkat: daerah\nstatus: dicabut\ndicabut_oleh: PERBUP-SC\n",
+            "opd/x.yaml": "entitas: opd\nid: X\nnama: x\njenis: dinas\n",
+            "p.yaml": (MINIMAL / "program" / "economy.yaml")
+            .read_text("utf-8")
+            .replace("id: SC-03", "id: SC-09")
+            .replace("regulasi: [PERBUP-SC]", "regulasi: [LAMA]")
+            .replace("nama: Sentra Kerajinan Noken", "nama: Pasar Ikan Higienis"),
+        },
+    )
+    _, report = validate_catalog(minimal_catalog, "")
+    [finding] = report.findings
+    assert (finding.code, finding.location) == ("SPBE205", Location("p.yaml", 17, 12))
+    assert finding.related[0].location == Location("regulasi/perbup-sc.yaml", 1, 1)
+
+
+def test_return_code() -> None:
+    def finding(severity: Severity) -> Finding:
+        return Finding("SPBE001", severity, Location("a.yaml", 1, 1), "m")
+
+    assert Report([]).return_code is ExitCode.OK
+    assert Report([finding(Severity.INFO)], strict=True).return_code is ExitCode.OK
+    assert Report([finding(Severity.WARNING)]).return_code is ExitCode.OK
+    assert Report([finding(Severity.WARNING)], strict=True).return_code is ExitCode.FINDINGS
+    assert Report([finding(Severity.ERROR)]).return_code is ExitCode.FINDINGS
+
+
+def test_github_escaping() -> None:
+    finding = Finding(
+        "SPBE101",
+        Severity.ERROR,
+        Location("a,b:c%\n.yaml", 2, 3),
+        "x\r\n::error file=evil::forged 100%",
+        hint="line1\nline2",
+        related=(Related(Location("b.yaml", 1, 1), "r"),),
+    )
+    lines = fmt.format_github(Report([finding], files=1, entities=0))
+    assert lines[0] == (
+        "::error file=a%2Cb%3Ac%25%0A.yaml,line=2,col=3,title=SPBE101::"
+        "x%0D%0A::error file=evil::forged 100%25 (hint: line1%0Aline2)"
+    )
+    assert len(lines) == 2
+
+
+def test_github_notice_for_info_and_no_position() -> None:
+    finding = Finding("SPBE107", Severity.INFO, Location("kat"), "m")
+    assert fmt.format_github(Report([finding]))[0] == "::notice file=kat,title=SPBE107::m"
+
+
+def test_text_location_without_line() -> None:
+    finding = Finding("SPBE107", Severity.ERROR, Location("kat"), "no metadata")
+    assert fmt.format_text(Report([finding]))[0] == "kat: error[SPBE107]: no metadata"

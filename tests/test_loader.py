@@ -1,0 +1,380 @@
+"""Loading a catalog: files that must not be read, YAML 1.2 typing, ids, and no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from spbe_cli.errors import Finding, Severity, SpbeError
+from spbe_cli.loader import MAX_FILE_BYTES, find_files, load_catalog, load_files
+from spbe_cli.validate import validate_catalog
+from tests.helpers import MINIMAL_FILES, write_tree
+
+OPD = "entitas: opd\nid: {id}\nnama: {nama}\njenis: dinas\n"
+
+
+def _codes(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    return sorted((f.code, f.location.path, f.location.line, f.location.column) for f in findings)
+
+
+def _only_file(findings: list[Finding], path: str) -> list[Finding]:
+    return [f for f in findings if f.location.path == path]
+
+
+# -- files that must not be read -------------------------------------------------------------
+
+
+def test_symlink_outside_is_reported_and_never_echoed(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "rahasia.yaml"
+    secret.write_text("password: SANGAT-RAHASIA-123\n", "utf-8")
+    (minimal_catalog / "opd" / "bocor.yaml").symlink_to(secret)
+    (minimal_catalog / "bocor-folder.yaml").symlink_to(tmp_path)
+
+    _, report = validate_catalog(minimal_catalog, "catalog")
+
+    found = _codes(report.findings)
+    assert found == [
+        ("SPBE010", "catalog/bocor-folder.yaml", 1, 1),
+        ("SPBE010", "catalog/opd/bocor.yaml", 1, 1),
+    ]
+    for finding in report.findings:
+        assert "SANGAT-RAHASIA" not in finding.message
+        assert str(tmp_path) not in finding.message
+    # The rest of the catalog is still checked: every other file was read.
+    assert report.files == MINIMAL_FILES
+
+
+def test_symlink_inside_the_catalog_is_read(minimal_catalog: Path) -> None:
+    write_tree(minimal_catalog, {"asli/dinkes.txt.yaml": OPD.format(id="DINKES", nama="Dinkes")})
+    (minimal_catalog / "opd" / "tautan.yaml").symlink_to(
+        minimal_catalog / "asli" / "dinkes.txt.yaml"
+    )
+
+    _, report = validate_catalog(minimal_catalog, "")
+
+    assert _codes(report.findings) == [("SPBE104", "opd/tautan.yaml", 2, 5)]
+    assert report.findings[0].related[0].location.path == "asli/dinkes.txt.yaml"
+
+
+def test_fifo_is_reported_without_hanging(minimal_catalog: Path) -> None:
+    os.mkfifo(minimal_catalog / "opd" / "pipa.yaml")
+    result: list[object] = []
+
+    def run() -> None:
+        result.append(validate_catalog(minimal_catalog, "")[1])
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "validate hangs on a FIFO"
+    report = result[0]
+    assert _codes(report.findings) == [("SPBE011", "opd/pipa.yaml", 1, 1)]  # type: ignore[attr-defined]
+
+
+def test_symlink_to_a_fifo_is_reported(minimal_catalog: Path) -> None:
+    os.mkfifo(minimal_catalog / "pipa")
+    (minimal_catalog / "pipa.yaml").symlink_to(minimal_catalog / "pipa")
+    _, report = validate_catalog(minimal_catalog, "")
+    assert _codes(report.findings) == [("SPBE011", "pipa.yaml", 1, 1)]
+
+
+def test_unreadable_files_are_findings(minimal_catalog: Path) -> None:
+    (minimal_catalog / "hilang.yaml").symlink_to(minimal_catalog / "tidak-ada.yaml")
+    (minimal_catalog / "putar-a.yaml").symlink_to(minimal_catalog / "putar-b.yaml")
+    (minimal_catalog / "putar-b.yaml").symlink_to(minimal_catalog / "putar-a.yaml")
+
+    _, report = validate_catalog(minimal_catalog, "")
+
+    assert _codes(report.findings) == [
+        ("SPBE016", "hilang.yaml", 1, 1),
+        ("SPBE016", "putar-a.yaml", 1, 1),
+        ("SPBE016", "putar-b.yaml", 1, 1),
+    ]
+    messages = {f.location.path: f.message for f in report.findings}
+    assert "No such file" in messages["hilang.yaml"]
+    assert "symbolic links" in messages["putar-a.yaml"]
+
+
+def test_file_over_the_size_limit_is_a_finding(minimal_catalog: Path) -> None:
+    big = minimal_catalog / "besar.yaml"
+    with big.open("wb") as handle:
+        handle.write(b"entitas: opd\ncatatan: ")
+        handle.truncate(MAX_FILE_BYTES + 1)
+
+    started = time.perf_counter()
+    _, report = validate_catalog(minimal_catalog, "")
+    assert time.perf_counter() - started < 10
+
+    assert _codes(report.findings) == [("SPBE008", "besar.yaml", 1, 1)]
+    assert "8193 KiB" in report.findings[0].message
+    assert "8192 KiB" in report.findings[0].message
+
+
+def test_in_memory_file_over_the_size_limit_is_a_finding(tmp_path: Path) -> None:
+    _, findings = load_files(tmp_path, [("besar.yaml", b"a" * (MAX_FILE_BYTES + 1))])
+    assert ("SPBE008", "besar.yaml", 1, 1) in _codes(findings)
+
+
+def test_file_exactly_at_the_limit_is_read(tmp_path: Path) -> None:
+    data = b"# " + b"x" * (MAX_FILE_BYTES - 3) + b"\n"
+    assert len(data) == MAX_FILE_BYTES
+    _, findings = load_files(tmp_path, [("pas.yaml", data)])
+    assert "SPBE008" not in {f.code for f in findings}
+
+
+def test_hidden_entries_and_other_suffixes_are_skipped(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "a.yaml": "x",
+            "b.YML": "x",
+            "c.yaml.bak": "x",
+            ".d.yaml": "x",
+            ".tersembunyi/e.yaml": "x",
+            "sub/f.yml": "x",
+            "README.md": "x",
+        },
+    )
+    files = find_files(tmp_path, "kat/")
+    assert [f.display for f in files] == ["kat/a.yaml", "kat/b.YML", "kat/sub/f.yml"]
+
+
+def test_missing_folder_and_file_instead_of_folder_raise_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(SpbeError, match="does not exist"):
+        load_catalog(tmp_path / "tidak-ada")
+    (tmp_path / "berkas.yaml").write_text("a: 1\n", "utf-8")
+    with pytest.raises(SpbeError, match="is not a folder"):
+        load_catalog(tmp_path / "berkas.yaml")
+
+
+def test_bad_file_does_not_stop_the_rest(minimal_catalog: Path) -> None:
+    write_tree(
+        minimal_catalog,
+        {
+            "a-rusak.yaml": b"\xff\xfe\x00",
+            "b-rusak.yaml": "entitas: opd\n\tid: X\n",
+            "opd/dinkes.yaml": OPD.format(id="DINKES", nama="Dinas Kesehatan"),
+        },
+    )
+    catalog, report = validate_catalog(minimal_catalog, "")
+    assert [f.code for f in report.sorted()] == ["SPBE002", "SPBE001"]
+    assert "DINKES" in catalog.entities
+    assert report.files == MINIMAL_FILES + 3
+
+
+# -- YAML 1.2 typing: the field type decides ------------------------------------------------
+
+
+def test_yaml_1_1_words_stay_text_unless_the_field_is_boolean(tmp_path: Path) -> None:
+    text = (
+        "entitas: data_informasi\nid: D1\nnama: no\nuraian: on\ntujuan: 12:30\n"
+        "catatan: 0755\nrad: RAD.02.08\nsifat: terbuka\njenis: lainnya\nvaliditas: harian\n"
+        "produsen_data: X\nwali_data: X\ndata_pribadi: yes\n"
+        "kode_referensi: [off, 1e3, 0x10, .inf]\n"
+        "diperbarui: 2025-02-28\n"
+    )
+    catalog, findings = load_files(tmp_path, [("d.yaml", text.encode())])
+    assert _only_file(findings, "d.yaml") == []
+    data = catalog.entities["D1"]
+    assert (data.nama, data.uraian, data.tujuan, data.catatan) == ("no", "on", "12:30", "0755")
+    assert data.data_pribadi is True
+    assert data.kode_referensi == ["off", "1e3", "0x10", ".inf"]
+    assert data.diperbarui == date(2025, 2, 28)
+
+
+def test_numbers_are_typed_by_the_field(tmp_path: Path) -> None:
+    text = (
+        "entitas: program\nid: P1\nnama: x\ndimensi: living\nelemen: health\nopd_pj: X\n"
+        "tahun_mulai: 2025\ntahun_selesai: 2026\nhorizon: pendek\n"
+        "indikator:\n  - nama: a\n    satuan: b\n    baseline: 75.5\n    target: {2026: 0.1}\n"
+    )
+    catalog, findings = load_files(tmp_path, [("p.yaml", text.encode())])
+    assert _only_file(findings, "p.yaml") == []
+    program = catalog.entities["P1"]
+    assert program.tahun_mulai == 2025
+    assert program.indikator[0].baseline == Decimal("75.5")
+    assert program.indikator[0].target == {2026: Decimal("0.1")}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12:30", "is not a whole number"),
+        ("0o3751", "is not a whole number"),
+        # pydantic's lax int parsing accepts Python's digit separators: 2_025 is 2025 (a known
+        # leftover, harmless: the value is still the one written).
+        ("2_025", None),
+        ("yes", "is not a whole number"),
+        ("'2025'", None),
+    ],
+)
+def test_year_field_is_a_decimal_number(tmp_path: Path, value: str, message: str | None) -> None:
+    text = OPD.format(id="R1", nama="x").replace("entitas: opd", "entitas: regulasi")
+    text = (
+        "entitas: regulasi\nid: R1\njenis: Perbup\nnomor: '1'\njudul: x\ntingkat: daerah\n"
+        f"status: berlaku\ntahun: {value}\n"
+    )
+    _, findings = load_files(tmp_path, [("r.yaml", text.encode())])
+    mine = _only_file(findings, "r.yaml")
+    if message is None:
+        assert mine == []
+    else:
+        assert [(f.code, f.location.line, f.location.column) for f in mine] == [("SPBE101", 8, 8)]
+        assert message in mine[0].message
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "25-01-01", "2025-1-1", "2025"])
+def test_invalid_dates_are_findings(tmp_path: Path, value: str) -> None:
+    text = OPD.format(id="O1", nama="x") + f"diperbarui: {value}\n"
+    _, findings = load_files(tmp_path, [("o.yaml", text.encode())])
+    mine = _only_file(findings, "o.yaml")
+    assert [(f.code, f.location.line, f.location.column) for f in mine] == [("SPBE101", 5, 13)]
+
+
+def test_null_forms(tmp_path: Path) -> None:
+    text = (
+        "entitas: opd\nid: O1\nnama: x\njenis: dinas\nsingkatan: ~\ninduk: null\n"
+        "kode_organisasi:\ncatatan: '~'\n"
+    )
+    catalog, findings = load_files(tmp_path, [("o.yaml", text.encode())])
+    assert _only_file(findings, "o.yaml") == []
+    opd = catalog.entities["O1"]
+    assert (opd.singkatan, opd.induk, opd.kode_organisasi, opd.catatan) == (None, None, None, "~")
+
+
+# -- refused YAML features -------------------------------------------------------------------
+
+
+def test_alias_bomb_finishes_fast(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 30)]
+    data = ("\n".join(lines) + "\nentitas: opd\n").encode()
+    started = time.perf_counter()
+    _, findings = load_files(tmp_path, [("bom.yaml", data)])
+    assert time.perf_counter() - started < 2
+    assert [
+        (f.code, f.location.line, f.location.column) for f in findings if f.code == "SPBE005"
+    ] == [("SPBE005", 2, 10)]
+
+
+def test_python_tags_construct_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f'entitas: opd\nid: X\nnama: !!python/object/apply:os.system ["touch {marker}"]\n'
+    _, findings = load_files(tmp_path, [("t.yaml", text.encode())])
+    assert not marker.exists()
+    assert [
+        (f.code, f.location.line, f.location.column) for f in findings if f.code == "SPBE007"
+    ] == [("SPBE007", 3, 7)]
+
+
+def test_very_deep_nesting_is_a_finding(tmp_path: Path) -> None:
+    deep_flow = "catatan: " + "[" * 2000 + "]" * 2000 + "\n"
+    deep_block = "catatan:\n" + "".join("  " * i + "- \n" for i in range(1, 80))
+    _, findings = load_files(
+        tmp_path, [("flow.yaml", deep_flow.encode()), ("block.yaml", deep_block.encode())]
+    )
+    assert ("SPBE009", "flow.yaml", 1, 1009) in _codes(findings)
+    assert ("SPBE009", "block.yaml", 65, 129) in _codes(findings)
+
+
+def test_duplicate_key_points_at_the_first(tmp_path: Path) -> None:
+    text = "entitas: opd\nid: X\nnama: a\njenis: dinas\n\nnama: b\n"
+    catalog, findings = load_files(tmp_path, [("d.yaml", text.encode())])
+    [finding] = _only_file(findings, "d.yaml")
+    assert (finding.code, finding.location.line, finding.location.column) == ("SPBE004", 6, 1)
+    assert finding.related[0].location.line == 3
+    # The document is still loaded with the first value.
+    assert catalog.entities["X"].nama == "a"
+
+
+# -- ids ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("second", "codes"),
+    [
+        ("DISKOMINFO", ["SPBE104"]),
+        ("Diskominfo", ["SPBE104"]),
+        ("DISKОMINFO", ["SPBE103", "SPBE104"]),  # Cyrillic О
+        ("DΙSKOMINFO", ["SPBE103", "SPBE104"]),  # Greek Ι
+        ("DISKOMINFO\u200b", ["SPBE103", "SPBE104"]),  # zero-width space
+        ("DISKO\u00adMINFO", ["SPBE103", "SPBE104"]),  # soft hyphen
+        ("ＤＩＳＫＯＭＩＮＦＯ", ["SPBE103", "SPBE104"]),  # fullwidth
+        ("DISKOMINFO-2", []),
+    ],
+)
+def test_ids_that_only_look_different_are_duplicates(
+    tmp_path: Path, second: str, codes: list[str]
+) -> None:
+    files = [
+        ("a.yaml", OPD.format(id="DISKOMINFO", nama="a").encode()),
+        ("b.yaml", OPD.format(id=second, nama="b").encode()),
+    ]
+    _, findings = load_files(tmp_path, files)
+    mine = _only_file(findings, "b.yaml")
+    assert sorted(f.code for f in mine) == codes
+    for finding in mine:
+        assert (finding.location.line, finding.location.column) == (2, 5)
+    duplicate = [f for f in mine if f.code == "SPBE104"]
+    if duplicate:
+        assert duplicate[0].related[0].location == duplicate[0].related[0].location.__class__(
+            "a.yaml", 2, 5
+        )
+
+
+def test_first_id_wins_and_the_duplicate_is_not_loaded(tmp_path: Path) -> None:
+    files = [
+        ("a.yaml", OPD.format(id="X", nama="pertama").encode()),
+        ("b.yaml", OPD.format(id="X", nama="kedua").encode()),
+    ]
+    catalog, _ = load_files(tmp_path, files)
+    assert catalog.entities["X"].nama == "pertama"
+
+
+# -- arbitrary content never raises -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\n\n",
+        b"---\n...\n",
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbfentitas: opd\n",
+        b"\xfe\xff\x00a",
+        b"%YAML 1.1\n---\na: 1\n",
+        b"%TAG ! tag:example.com,2000:\n---\n!x a: 1\n",
+        b"? a\n",
+        b"a: 1\n---\n- 1\n---\n3\n",
+        b"entitas: ~\n",
+        b"entitas: 1\n",
+        b"entitas: {a: 1}\n",
+        b"entitas: opd\nid: [x]\n",
+        b"entitas: opd\nid: {a: b}\n",
+        b"entitas: program\nindikator: [{target: {x: 1}}]\n",
+        b"entitas: program\nindikator: [{target: {[a]: 1}}]\n",
+        b"entitas: metadata\nversi_skema: x\n",
+        b"!!str &a *b",
+        b"*a",
+        b"&a [*a]",
+        b"a: \x85b\n",
+        b"\xe2\x80\xa8a: b",
+        b"'unterminated",
+        b"a: |\n\tx\n",
+        "entitas: opd\nid: İSTANBUL\nnama: x\njenis: dinas\n".encode(),
+    ],
+)
+def test_odd_content_gives_findings_not_exceptions(tmp_path: Path, data: bytes) -> None:
+    _, findings = load_files(tmp_path, [("x.yaml", data)])
+    for finding in findings:
+        assert finding.severity in set(Severity)
+        assert finding.location.path in ("x.yaml", ".")

@@ -1,0 +1,156 @@
+"""The YAML layer: decoding, composing with positions, building plain values, locating."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spbe_cli import yamlio
+from spbe_cli.yamlio import YamlProblem
+
+
+def _build(text: str) -> tuple[object, list[YamlProblem]]:
+    nodes, problems = yamlio.compose(text)
+    assert problems == []
+    assert len(nodes) == 1
+    return yamlio.build(nodes[0], text)
+
+
+def test_libyaml_is_used() -> None:
+    assert yamlio.HAS_LIBYAML
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"a: 1\n", None),
+        (b"\xef\xbb\xbfa: 1\n", None),
+        (b"a: 1\nb: caf\xe9\n", ("SPBE002", 2, 7, "load.not_utf8")),
+        (b"\xff\xfea\x00", ("SPBE002", 1, 1, "load.utf16")),
+        (b"\xfe\xff\x00a", ("SPBE002", 1, 1, "load.utf16")),
+        (b"a: 1\nbb: x\x00\n", ("SPBE003", 2, 6, "load.nul")),
+        (b"\xc3\x28", ("SPBE002", 1, 1, "load.not_utf8")),
+    ],
+)
+def test_decode(data: bytes, problem: tuple[str, int, int, str] | None) -> None:
+    text, found = yamlio.decode(data)
+    if problem is None:
+        assert found is None
+        assert text == "a: 1\n"
+    else:
+        assert text is None
+        assert found is not None
+        assert (found.code, found.line, found.column, found.key) == problem
+
+
+def test_plain_scalars_stay_text() -> None:
+    value, problems = _build(
+        "a: no\nb: on\nc: 12:30\nd: 0755\ne: 2025-02-30\nf: 1.0\ng: true\nh: .inf\n"
+    )
+    assert problems == []
+    assert value == {
+        "a": "no", "b": "on", "c": "12:30", "d": "0755", "e": "2025-02-30", "f": "1.0",
+        "g": "true", "h": ".inf",
+    }  # fmt: skip
+
+
+def test_nulls_are_plain_only() -> None:
+    value, _ = _build("a: ~\nb: null\nc:\nd: NULL\ne: '~'\nf: \"null\"\ng: ''\nh: |\n  null\n")
+    assert value == {
+        "a": None, "b": None, "c": None, "d": None, "e": "~", "f": "null", "g": "", "h": "null\n",
+    }  # fmt: skip
+
+
+def test_core_tags_are_allowed() -> None:
+    value, problems = _build("a: !!str 1\nb: !!int 2\nc: !!map {x: 1}\nd: !!seq [1]\ne: ! x\n")
+    assert problems == []
+    assert value == {"a": "1", "b": "2", "c": {"x": "1"}, "d": ["1"], "e": "x"}
+
+
+def test_merge_key_plain_only() -> None:
+    value, problems = _build("b: 1\n<<: {c: 1}\n")
+    assert value == {"b": "1"}
+    assert [(p.code, p.line, p.column) for p in problems] == [("SPBE006", 2, 1)]
+    assert _build("'<<': a\n\"<<\": b\n")[0] == {"<<": "a"}  # quoted: an ordinary key
+
+
+def test_alias_reported_once_at_the_first_alias() -> None:
+    value, problems = _build("a: &x [1]\nb: *x\nc: *x\n")
+    assert value == {"a": ["1"], "b": None, "c": None}
+    assert [(p.code, p.line, p.column) for p in problems] == [("SPBE005", 2, 4)]
+
+
+def test_duplicate_keys_in_nested_mappings() -> None:
+    value, problems = _build("a:\n  x: 1\n  y: 2\n  x: 3\nb: 1\nb: 2\n")
+    assert value == {"a": {"x": "1", "y": "2"}, "b": "1"}
+    assert [(p.code, p.line, p.column, p.related_line) for p in problems] == [
+        ("SPBE004", 4, 3, 2),
+        ("SPBE004", 6, 1, 5),
+    ]
+
+
+def test_complex_keys() -> None:
+    value, problems = _build("? [a]\n: 1\n{b: c}: 2\nd: 3\n")
+    assert value == {"d": "3"}
+    assert [(p.code, p.line, p.column) for p in problems] == [
+        ("SPBE014", 1, 3),
+        ("SPBE014", 3, 1),
+    ]
+
+
+def test_depth_limit() -> None:
+    ok = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "]" * (yamlio.MAX_DEPTH - 1)
+    assert _build(ok)[1] == []
+    deep = "a: " + "[" * yamlio.MAX_DEPTH + "]" * yamlio.MAX_DEPTH
+    assert [p.code for p in _build(deep)[1]] == ["SPBE009"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 'x\n", ("SPBE001", 2, 1, "load.syntax")),
+        ("a: b: c\n", ("SPBE001", 1, 5, "load.syntax")),
+        ("a:\n\t- x\n", ("SPBE001", 2, 1, "load.tab")),
+        ("a: 1\nb: x\x07\n", ("SPBE001", 2, 5, "load.syntax")),
+        ("é: ü\x01", ("SPBE001", 1, 5, "load.syntax")),
+        ("a: " + "[" * 1100, ("SPBE009", 1, 1003, "load.too_deep")),
+    ],
+)
+def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> None:
+    _, problems = yamlio.compose(text)
+    assert [(p.code, p.line, p.column, p.key) for p in problems] == [expected]
+    for problem in problems:
+        assert "\n" not in str(problem.values.get("detail", ""))
+
+
+def test_control_character_detail_names_the_character() -> None:
+    _, problems = yamlio.compose("a: x\x07")
+    assert problems[0].values["detail"] == "U+0007: control characters are not allowed"
+
+
+def test_locate_values_and_keys() -> None:
+    text = "a:\n  b:\n    - x\n    - y: 1\n      z: 2\n"
+    nodes, _ = yamlio.compose(text)
+    root = nodes[0]
+    assert yamlio.locate(root, ("a", "b", 1, "z")) == (5, 10)
+    assert yamlio.locate(root, ("a", "b", 1, "z"), key=True) == (5, 7)
+    assert yamlio.locate(root, ("a", "b", 0)) == (3, 7)
+    # Unknown parts are skipped: the deepest node found is reported.
+    assert yamlio.locate(root, ("a", "nope", "b", 99)) == (3, 5)
+    assert yamlio.locate(root, ()) == (1, 1)
+
+
+def test_find_scalars() -> None:
+    text = "a: TODO\nb:\n  - '[ISI x]'\n  - ok\nTODO: key is not a value\n"
+    nodes, _ = yamlio.compose(text)
+    found = yamlio.find_scalars(nodes[0], re.compile(r"\[ISI[^\]]*\]|\bTODO\b"))
+    assert found == [(1, 4, "TODO"), (3, 5, "[ISI x]")]
+
+
+def test_dump_and_trusted_load_round_trip() -> None:
+    data = {"nama": "Dinas Komunikasi", "daftar": ["ä", "b"], "angka": 3}
+    text = yamlio.dump_yaml(data)
+    assert text.startswith("nama: Dinas Komunikasi\n")
+    assert "ä" in text
+    assert yamlio.load_trusted_yaml(text) == data
