@@ -50,7 +50,12 @@ REF_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("terkait_spbe", ARSITEKTUR),
         *_REG,
     ),
-    "peta_rencana": (("opd_pj", ("opd",)), ("mengubah", ARSITEKTUR), *_REG),
+    "peta_rencana": (
+        ("opd_pj", ("opd",)),
+        ("opd_pendukung", ("opd",)),
+        ("mengubah", ARSITEKTUR),
+        *_REG,
+    ),
     "kesiapan": (),
 }
 

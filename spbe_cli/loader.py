@@ -378,6 +378,7 @@ _TYPE_KEYS = {
     "string_pattern_mismatch": "schema.pattern",
     "spbe_date_format": "schema.date",
     "spbe_regulasi_nomor": "schema.regulasi_nomor",
+    "spbe_indeks_pemdi": "schema.indeks_pemdi",
 }
 
 

@@ -145,6 +145,8 @@ class Metadata(Base):
     """Pengaturan pemeriksaan."""
     ilustratif: bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
+    rujukan: list[str] = Field(default_factory=list)
+    """Rujukan sumber fakta metadata (tautan, nomor dokumen)."""
     catatan: str | None = None
     """Catatan bebas."""
 

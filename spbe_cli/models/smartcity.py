@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from spbe_cli.models.common import (
     Anggaran,
@@ -45,6 +46,8 @@ class Rencana(Entity):
     """Uraian."""
     opd_pj: Ref
     """OPD penanggung jawab."""
+    opd_pendukung: list[Ref] = Field(default_factory=list)
+    """OPD pendukung."""
     tahun_mulai: Tahun
     """Tahun mulai."""
     tahun_selesai: Tahun
@@ -74,8 +77,6 @@ class Program(Rencana):
     """Dimensi: governance, branding, economy, living, society, environment."""
     elemen: str
     """Elemen dimensi, mis. service, tourism, health."""
-    opd_pendukung: list[Ref] = Field(default_factory=list)
-    """OPD pendukung."""
     mitra: Mitra = Field(default_factory=Mitra)
     """Mitra pentahelix."""
     horizon: Literal["quick_win", "pendek", "menengah", "panjang"]
@@ -118,8 +119,18 @@ class PetaRencana(Rencana):
     """Elemen arsitektur yang dibangun atau diubah butir ini."""
     gap: Gap | None = None
     """Kesenjangan yang ditutup."""
+    kerangka_indeks: Literal["spbe_59_2020", "pemdi_8_2026"] = "spbe_59_2020"
+    """Kerangka evaluasi untuk indikator_indeks: spbe_59_2020 (indikator 1-47) atau pemdi_8_2026
+    (urutan indikator 1-20)."""
     indikator_indeks: list[Annotated[int, Field(ge=1, le=47)]] = Field(default_factory=list)
-    """Nomor indikator Indeks SPBE yang didukung."""
+    """Nomor indikator Indeks yang didukung, menurut kerangka_indeks."""
+
+    @model_validator(mode="after")
+    def _indicator_in_framework(self) -> PetaRencana:
+        if self.kerangka_indeks == "pemdi_8_2026" and any(n > 20 for n in self.indikator_indeks):
+            # Translated by the loader (message key schema.indeks_pemdi).
+            raise PydanticCustomError("spbe_indeks_pemdi", "Pemdi indicators are numbered 1-20")
+        return self
 
 
 class Kesiapan(Entity):
