@@ -88,6 +88,16 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
     return found
 
 
+#: Operating-system errors a catalog maintainer meets, with a translated explanation.
+_OS_REASONS = {
+    errno.EACCES: "load.reason_permission",
+    errno.EPERM: "load.reason_permission",
+    errno.ENOENT: "load.reason_missing",
+    errno.ELOOP: "load.reason_loop",
+    errno.EISDIR: "load.reason_folder",
+}
+
+
 def _read_all(fd: int, size: int) -> bytes:
     """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
     chunks = []
@@ -169,8 +179,11 @@ class _Loader:
                 os.close(fd)
         except (OSError, RuntimeError) as exc:
             # Python < 3.13 reports a symlink loop from Path.resolve() as a bare RuntimeError.
-            reason = exc.strerror if isinstance(exc, OSError) else os.strerror(errno.ELOOP)
-            self.emit("SPBE016", where, "load.unreadable", reason=reason or type(exc).__name__)
+            code = exc.errno if isinstance(exc, OSError) else errno.ELOOP
+            reason = t(_OS_REASONS[code]) if code in _OS_REASONS else None
+            if reason is None:
+                reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+            self.emit("SPBE016", where, "load.unreadable", reason=reason)
             return None
 
     def load_file(self, file: CatalogFile) -> None:

@@ -157,7 +157,8 @@ class _Builder:
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             line, col = _pos(node)
-            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": tag}))
+            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
             return None
         if isinstance(node, ScalarNode):
             value = node.value

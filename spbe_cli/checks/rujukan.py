@@ -90,7 +90,9 @@ def check_metadata(ctx: Context) -> None:
         return
     ref = ctx.reference
     pemda = meta.pemda
-    if pemda.kode_kemendagri not in ref.wilayah:
+    # Only where the bundled (or declared) data covers the province can a code be unknown.
+    province = pemda.kode_kemendagri.split(".")[0]
+    if province in ref.wilayah and pemda.kode_kemendagri not in ref.wilayah:
         ctx.emit(
             "SPBE301",
             source.location("pemda", "kode_kemendagri"),
@@ -273,8 +275,8 @@ def check_lists(ctx: Context) -> None:
             for index, kode in enumerate(entity.lokasi):
                 _check_wilayah(ctx, entity_id, index, kode)
         elif kind == "kesiapan" and entity.pilar in ref.pilar:
-            subs = ref.sub_aspek[entity.pilar]
-            if entity.sub_aspek not in subs:
+            subs = ref.sub_aspek.get(entity.pilar, {})
+            if subs and entity.sub_aspek not in subs:
                 bad(entity_id, ("sub_aspek",), entity.sub_aspek, subs)
         elif kind == "opd":
             for index, kode in enumerate(entity.urusan):

@@ -20,17 +20,22 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
 Ref = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
 """Rujukan ke id entitas lain di katalog."""
 
-KodeRA = Annotated[str, StringConstraints(pattern=r"^RA[BDLAIK](\.\d{2})+$")]
+KodeRA = Annotated[str, StringConstraints(pattern=r"^RA[BDLAIK](\.[0-9]{2})+$")]
 """Kode Referensi Arsitektur SPBE, mis. RAB.09.03 (prefiks RAB/RAD/RAL/RAA/RAI/RAK)."""
 
-KodeUrusan = Annotated[str, StringConstraints(pattern=r"^\d\.\d{2}$")]
+KodeUrusan = Annotated[str, StringConstraints(pattern=r"^[0-9]\.[0-9]{2}$")]
 """Kode (bidang) urusan atau unsur, mis. 2.16."""
 
-KodeWilayah = Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")]
+KodeWilayah = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+]
 """Kode wilayah Kemendagri, mis. 94.04.01."""
 
 KodeNomenklatur = Annotated[
-    str, StringConstraints(pattern=r"^\d\.\d{2}(\.\d{2}(\.\d\.\d{2}(\.(\d{2}|\d{4}))?)?)?$")
+    str,
+    StringConstraints(
+        pattern=r"^[0-9]\.[0-9]{2}(\.[0-9]{2}(\.[0-9]\.[0-9]{2}(\.([0-9]{2}|[0-9]{4}))?)?)?$"
+    ),
 ]
 """Kode nomenklatur perencanaan dan keuangan daerah, mis. 2.16.03.2.02.0025."""
 
@@ -43,7 +48,7 @@ Rupiah = Annotated[int, Field(ge=0)]
 Nilai = Annotated[Decimal, Field(allow_inf_nan=False)]
 """Angka; pecahan memakai titik (75.5)."""
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_date(value: Any) -> Any:

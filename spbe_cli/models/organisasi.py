@@ -23,7 +23,7 @@ class Provinsi(Base):
 
     nama: str
     """Nama provinsi."""
-    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     """Kode wilayah Kemendagri provinsi, mis. 94."""
 
 
@@ -34,9 +34,9 @@ class Pemda(Base):
     """Nama resmi, mis. Kabupaten Mimika."""
     jenis: Literal["kabupaten", "kota", "provinsi"]
     """Jenis pemerintah daerah."""
-    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
+    kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}(\.[0-9]{2})?$")]
     """Kode wilayah Kemendagri, mis. 94.04 (bukan kode BPS)."""
-    kode_bps: Annotated[str, StringConstraints(pattern=r"^\d{2,4}$")] | None = None
+    kode_bps: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")] | None = None
     """Kode BPS, ruang kode terpisah dari Kemendagri."""
     provinsi: Provinsi | None = None
     """Provinsi induk (untuk kabupaten/kota)."""

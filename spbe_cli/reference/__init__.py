@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-RA_PATTERN = re.compile(r"^RA[BDLAIK](\.\d{2})+$")
+RA_PATTERN = re.compile(r"^RA[BDLAIK](\.[0-9]{2})+$")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class Reference:
         result["pilar_kesiapan"] = self.pilar
         result["muatan"] = self.muatan
         result["bidang_aplikasi_umum"] = self.bidang_au
+        result["wilayah"] = self.wilayah
         return result
 
 
