@@ -22,7 +22,7 @@ validate: $(STAMP)
 	$(BIN)/spbe validate $(CATALOG)
 
 render: $(STAMP)
-	$(BIN)/spbe validate $(CATALOG)
+	$(BIN)/spbe render $(CATALOG) -o $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check spbe_cli tests bench

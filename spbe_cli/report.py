@@ -1,7 +1,11 @@
-"""Findings as text, JSON or GitHub Actions annotations (plain strings; the CLI prints them)."""
+"""Findings as text, JSON, GitHub Actions annotations or a GitLab Code Quality report.
+
+Plain strings; the CLI prints them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -116,3 +120,32 @@ def format_github(report: Report) -> list[str]:
         )
     lines.append(summary_line(report))
     return lines
+
+
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def format_gitlab(report: Report) -> str:
+    """A GitLab Code Quality report (the Code Climate JSON subset GitLab reads).
+
+    The fingerprint leaves the line out, so a finding that only moves is not shown as new in a
+    merge request; identical findings in one file are told apart by their occurrence number.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for finding in report.sorted():
+        loc = finding.location
+        key = (finding.code, loc.path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
+        description = f"[{finding.code}] {finding.message}"
+        if finding.hint:
+            description += f" ({t('report.hint')}: {finding.hint})"
+        issues.append({
+            "description": description,
+            "check_name": finding.code,
+            "fingerprint": digest,
+            "severity": _GITLAB_SEVERITY[finding.severity],
+            "location": {"path": loc.path, "lines": {"begin": max(loc.line, 1)}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2)

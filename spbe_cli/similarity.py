@@ -74,10 +74,15 @@ def similar_pairs(items: Iterable[Item], threshold: float, max_df: int = 48) -> 
     return result
 
 
-def _pairs_in_group(members: Sequence[Item], threshold: float, max_df: int) -> list[Pair]:
+def candidate_pairs(words: Sequence[Iterable[str]], max_df: int = 48) -> list[tuple[int, int]]:
+    """Index pairs ``(a, b)``, ``a < b``, of word sets sharing a word used at most ``max_df`` times.
+
+    A word shared by more than ``max_df`` sets proposes no pair, so the number of candidates is
+    at most the number of distinct words times ``max_df`` squared: linear in the input size.
+    """
     index: dict[str, list[int]] = {}
-    for position, item in enumerate(members):
-        for word in item.name | item.function:
+    for position, item_words in enumerate(words):
+        for word in item_words:
             index.setdefault(word, []).append(position)
     candidates: set[tuple[int, int]] = set()
     for positions in index.values():
@@ -86,8 +91,13 @@ def _pairs_in_group(members: Sequence[Item], threshold: float, max_df: int) -> l
         for a_pos, a in enumerate(positions):
             for b in positions[a_pos + 1 :]:
                 candidates.add((a, b))
+    return sorted(candidates)
+
+
+def _pairs_in_group(members: Sequence[Item], threshold: float, max_df: int) -> list[Pair]:
+    candidates = candidate_pairs([item.name | item.function for item in members], max_df)
     pairs: list[Pair] = []
-    for a, b in sorted(candidates):
+    for a, b in candidates:
         first, second = members[a], members[b]
         if first.owner == second.owner:
             continue

@@ -16,7 +16,22 @@ from spbe_cli import __version__
 from spbe_cli.errors import ExitCode, SpbeError
 from spbe_cli.i18n import set_language, t
 
-set_language(None)
+
+def _argv_language(argv: list[str]) -> str | None:
+    """The value of ``--lang`` on the command line, read before typer parses it.
+
+    Help texts are fixed when the commands are defined, so ``spbe --lang en validate --help``
+    needs the language before typer runs; SPBE_LANG and the locale are read by set_language.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+set_language(_argv_language(sys.argv[1:]))
 
 app = typer.Typer(
     name="spbe",
@@ -44,6 +59,7 @@ class ValidateFormat(str, enum.Enum):
     text = "text"
     json = "json"
     github = "github"
+    gitlab = "gitlab"
 
 
 def _version(value: bool) -> None:
@@ -61,7 +77,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
     lang: Annotated[
-        Lang | None, typer.Option("--lang", help=t("cli.lang"), envvar="SPBE_LANG")
+        Lang | None, typer.Option("--lang", help=t("cli.lang"))
     ] = None,
 ) -> None:
     """Set process-wide options."""
@@ -86,7 +102,7 @@ def _display(path: Path) -> str:
     return path.as_posix()
 
 
-@app.command()
+@app.command(help=t("cli.cmd_validate"))
 def validate(
     catalog: Annotated[
         Path, typer.Argument(help=t("cli.catalog_arg"), show_default=True)
@@ -107,12 +123,14 @@ def validate(
         console.out(fmt.format_json(result, _display(catalog)), colour=False)
     elif output_format is ValidateFormat.github:
         console.out(fmt.format_github(result), colour=False)
+    elif output_format is ValidateFormat.gitlab:
+        console.out(fmt.format_gitlab(result), colour=False)
     else:
         console.out(fmt.format_text(result))
     raise typer.Exit(int(result.return_code))
 
 
-@app.command()
+@app.command(help=t("cli.cmd_rules"))
 def rules() -> None:
     """Daftar aturan pemeriksaan / List every validation rule with its code and severity."""
     from spbe_cli.cli import console
@@ -146,3 +164,25 @@ def main() -> None:
 
         console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(int(ExitCode.CANNOT_RUN))
+
+
+from spbe_cli.cli import progress as _progress  # noqa: E402
+
+_progress.register(app)
+
+from spbe_cli.cli import explore as _explore  # noqa: E402
+
+_explore.register(app)
+
+from spbe_cli.cli import diff as _diff  # noqa: E402
+
+_diff.register(app)
+
+
+from spbe_cli.cli import scaffold as _scaffold  # noqa: E402
+
+_scaffold.register(app)
+
+from spbe_cli.cli import render as _render  # noqa: E402
+
+_render.register(app)

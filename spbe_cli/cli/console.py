@@ -58,8 +58,11 @@ def err(message: str) -> None:
 
 
 @contextmanager
-def progress(label: str) -> Iterator[ProgressHook | None]:
-    """A progress bar on stderr for long work; nothing when stderr is not a terminal."""
+def progress(label: str, min_total: int = PROGRESS_MIN_FILES) -> Iterator[ProgressHook | None]:
+    """A progress bar on stderr for long work; nothing when stderr is not a terminal.
+
+    The bar appears once a step reports a total of at least ``min_total`` (files by default).
+    """
     if not sys.stderr.isatty():
         yield None
         return
@@ -83,7 +86,7 @@ def progress(label: str) -> Iterator[ProgressHook | None]:
 
     def hook(done: int, total: int) -> None:
         nonlocal task
-        if total < PROGRESS_MIN_FILES:
+        if total < min_total:
             return
         if task is None:
             bar.start()
@@ -95,3 +98,24 @@ def progress(label: str) -> Iterator[ProgressHook | None]:
     finally:
         if task is not None:
             bar.stop()
+
+
+def table(headers: list[str], rows: list[list[str]]) -> None:
+    """Print a table: a rich table on a terminal, plain aligned columns when piped."""
+    if not sys.stdout.isatty():
+        widths = [len(h) for h in headers]
+        for row in rows:
+            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                 for row in (headers, ["-" * w for w in widths], *rows)]
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+
+    grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for header in headers:
+        grid.add_column(header, overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    _console(sys.stdout).print(grid)

@@ -1,0 +1,488 @@
+"""spbe benchmarks: ratios against a floor measured in the same run (``make bench``).
+
+Usage::
+
+    python bench/run.py                 # national scale (generates bench/.data once)
+    python bench/run.py --quick         # scale 0.1, a smoke run
+    python bench/run.py --only validate --only floor
+    python bench/run.py --list          # the registered benchmarks
+
+Every figure is the median of several repetitions; "cold" means a fresh process each time (the
+files are in the page cache: one untimed warm-up run precedes the timed ones). Benchmarks are not
+tests: the exit status is 0 even when a target is missed.
+
+To add a benchmark, write a function ``bench_x(ctx) -> list[Row]`` and append a :class:`Bench` to
+:data:`BENCHMARKS`. ``ctx.row("name")`` gives another benchmark's row (running it if needed), so a
+ratio to ``validate`` or ``floor`` is one line. Set ``command=`` to the ``spbe`` sub-command the
+benchmark needs: it is skipped, with a note, while that command does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DATA = BENCH / ".data"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+
+PYTHON = sys.executable
+SPBE = str(Path(PYTHON).with_name("spbe"))
+SEED = 1
+PROGRESS_DATE = "2026-06-30"
+#: Seconds after which a command is timed once instead of warm-up + median of --repeat.
+LONG_RUN = 60.0
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for one figure: ``value <= limit`` (or ``<`` when ``strict``)."""
+
+    limit: float
+    of: str = "ratio"  # "ratio" or "seconds"
+    strict: bool = False
+
+    def describe(self) -> str:
+        unit = " s" if self.of == "seconds" else ""
+        return f"{'<' if self.strict else '≤'} {self.limit:g}{unit}"
+
+    def check(self, row: Row) -> bool | None:
+        value = row.ratio if self.of == "ratio" else row.seconds
+        if value is None:
+            return None
+        return value < self.limit if self.strict else value <= self.limit
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    name: str
+    seconds: float | None
+    ratio: float | None = None
+    ratio_of: str = ""
+    target: Target | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        if self.seconds is None:
+            return "SKIP"
+        if self.target is None:
+            return ""
+        ok = self.target.check(self)
+        return "" if ok is None else "PASS" if ok else "FAIL"
+
+
+@dataclass
+class Bench:
+    """A registered benchmark: its rows come from ``run(ctx)``."""
+
+    name: str
+    run: Callable[[Context], list[Row]]
+    about: str
+    command: str | None = None
+
+
+# -- context -----------------------------------------------------------------------------------
+
+
+class Context:
+    """What benchmarks share: options, the generated catalog, timing helpers, other results."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.scale: float = args.scale
+        self.repeat: int = args.repeat
+        self.rows: dict[str, list[Row]] = {}
+        self.notes: list[str] = []
+        self._commands: set[str] | None = None
+        self._catalog: Path | None = None
+        self.long_runs: set[str] = set()
+
+    # timing
+
+    def time_process(
+        self, argv: Sequence[str], *, repeat: int | None = None, ok: tuple[int, ...] = (0, 1),
+        warmup: bool = True, cwd: Path = ROOT,
+    ) -> float:
+        """Median wall time of ``argv`` as a fresh process each time (stdout discarded)."""
+        times: list[float] = []
+        runs = (repeat or self.repeat) + (1 if warmup else 0)
+        for index in range(runs):
+            started = time.perf_counter()
+            done = subprocess.run(
+                list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                check=False,
+            )
+            elapsed = time.perf_counter() - started
+            if done.returncode not in ok:
+                raise RuntimeError(
+                    f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-800:]}"
+                )
+            if index == 0 and elapsed > LONG_RUN:
+                # A run this long gains nothing from a warm cache or a median: time it once.
+                self.long_runs.add(" ".join([Path(argv[0]).name, *argv[1:2]]))
+                return elapsed
+            if not (warmup and index == 0):
+                times.append(elapsed)
+        return statistics.median(times)
+
+    def spbe(self, *args: str) -> list[str]:
+        """The argv of an ``spbe`` command."""
+        return [SPBE, *args]
+
+    # shared data
+
+    @property
+    def catalog(self) -> Path:
+        """The synthetic catalog at this run's scale, generated once and reused while current."""
+        if self._catalog is None:
+            self._catalog = ensure_catalog(self.scale, SEED)
+        return self._catalog
+
+    def revision(self, fraction: float) -> Path:
+        """A second revision of :attr:`catalog` with ``fraction`` of its entities changed."""
+        base = self.catalog
+        out = base.with_name(f"{base.name}-rev{fraction:g}")
+        want = read_stamp_for(base)
+        stamp = generate.read_stamp(out) or {}
+        if stamp.get("mutate") != fraction or not _same_generation(stamp, want):
+            print(f"... writing revision {out.relative_to(ROOT)} ({fraction:.0%} changed)",
+                  file=sys.stderr)
+            generate.mutate(base, out, fraction)
+        return out
+
+    def has_command(self, name: str) -> bool:
+        """Tell whether ``spbe`` has this sub-command (parsed from ``spbe --help``)."""
+        if self._commands is None:
+            done = subprocess.run(self.spbe("--help"), capture_output=True, text=True, check=False)
+            self._commands = set()
+            in_commands = False
+            for line in done.stdout.splitlines():
+                if line.strip().lower().startswith("commands"):
+                    in_commands = True
+                elif in_commands and line.startswith("  ") and line.strip():
+                    self._commands.add(line.split()[0])
+        return name in self._commands
+
+    def row(self, name: str) -> Row:
+        """The first row of another benchmark, running it first if needed."""
+        if name not in self.rows:
+            run_bench(self, BY_NAME[name])
+        rows = self.rows[name]
+        if not rows or rows[0].seconds is None:
+            raise LookupError(f"benchmark {name!r} has no result")
+        return rows[0]
+
+
+def _same_generation(stamp: dict[str, Any], want: dict[str, Any]) -> bool:
+    keys = ("generator", "scale", "seed", "reference", "source_hash")
+    return all(stamp.get(k) == want.get(k) for k in keys)
+
+
+def read_stamp_for(path: Path) -> dict[str, Any]:
+    return generate.read_stamp(path) or {}
+
+
+def _source_hash() -> str:
+    import hashlib
+
+    return hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:16]
+
+
+def ensure_catalog(scale: float, seed: int) -> Path:
+    """Generate ``bench/.data/catalog-s<scale>`` unless it is there and current."""
+    from spbe_cli.reference import load_reference
+
+    out = DATA / f"catalog-s{scale:g}"
+    want = {"generator": generate.GENERATOR_VERSION, "scale": scale, "seed": seed,
+            "reference": load_reference().versi, "source_hash": _source_hash()}
+    stamp = generate.read_stamp(out) or {}
+    if _same_generation(stamp, want):
+        return out
+    print(f"... generating {out.relative_to(ROOT)} (scale {scale:g})", file=sys.stderr)
+    started = time.perf_counter()
+    files = generate.generate(out, scale, seed)
+    stamp = generate.read_stamp(out) or {}
+    stamp["source_hash"] = want["source_hash"]
+    (out / generate.STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n")
+    print(f"... {files} files in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return out
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- benchmarks --------------------------------------------------------------------------------
+
+
+def bench_floor(ctx: Context) -> list[Row]:
+    """libyaml parse + one pydantic TypeAdapter per document, as a whole process."""
+    seconds = ctx.time_process([PYTHON, str(BENCH / "floor.py"), _rel(ctx.catalog)])
+    return [Row("floor", seconds, note="CSafeLoader + TypeAdapter(union of MODELS)")]
+
+
+def bench_validate(ctx: Context) -> list[Row]:
+    """``spbe validate <synthetic>`` cold, whole process, ratio to the floor."""
+    argv = ctx.spbe("validate", _rel(ctx.catalog), "--format", "json")
+    seconds = ctx.time_process(argv)
+    summary = json.loads(subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout)["summary"]
+    floor = ctx.row("floor").seconds
+    assert floor is not None
+    note = (f"{summary['files']} files: {summary['errors']} errors, "
+            f"{summary['warnings']} warnings, {summary['infos']} info")
+    if summary["errors"]:
+        ctx.notes.append(f"the synthetic catalog has {summary['errors']} errors: "
+                         "some rules stop early, fix bench/generate.py")
+    return [Row("validate", seconds, seconds / floor, "floor", Target(1.3), note, summary)]
+
+
+def bench_validate_small(ctx: Context) -> list[Row]:
+    """``spbe validate catalog/`` (the bundled catalog), interpreter start included."""
+    small = ROOT / "catalog"
+    files = sum(1 for p in small.rglob("*.y*ml")) if small.is_dir() else 0
+    seconds = ctx.time_process(ctx.spbe("validate", "catalog"), repeat=max(ctx.repeat, 5))
+    note = f"{files} files" + (" (the bundled catalog is still empty)" if files == 0 else "")
+    return [Row("validate-small", seconds, target=Target(0.5, "seconds", strict=True), note=note)]
+
+
+def bench_help(ctx: Context) -> list[Row]:
+    """``spbe --help`` as a whole process: the cost of starting the CLI."""
+    seconds = ctx.time_process(ctx.spbe("--help"), repeat=max(ctx.repeat, 5), ok=(0,))
+    return [Row("help", seconds, note="interpreter + typer + spbe_cli.cli.app imports")]
+
+
+def bench_render(ctx: Context) -> list[Row]:
+    """``spbe render <synthetic>`` into a temporary folder, ratio to validate."""
+    with tempfile.TemporaryDirectory(prefix="spbe-bench-render-") as out:
+        seconds = ctx.time_process(ctx.spbe("render", _rel(ctx.catalog), "--output", out))
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    return [Row("render", seconds, seconds / validate, "validate", Target(3.0))]
+
+
+def bench_diff(ctx: Context) -> list[Row]:
+    """``spbe diff``: two git revisions and two folders, 1 % changed, ratio to validate.
+
+    The issue's targets: two revisions ≤ 0.3 × validate, two folders ≤ 0.5 × validate (both at
+    1 %); the 10 % folder row is for information.
+    """
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    rev1 = ctx.revision(0.01)
+    repo = diff_repository(ctx.catalog, rev1)
+    seconds = ctx.time_process(ctx.spbe("diff", "base", "changed"), cwd=repo)
+    rows = [Row("diff-git-1%", seconds, seconds / validate, "validate", Target(0.3),
+                note=f"{_rel(repo)}: tags base..changed")]
+    for fraction, target in ((0.01, Target(0.5)), (0.10, None)):
+        other = ctx.revision(fraction)
+        seconds = ctx.time_process(ctx.spbe("diff", _rel(ctx.catalog), _rel(other)))
+        rows.append(Row(f"diff-folders-{fraction:.0%}", seconds, seconds / validate, "validate",
+                        target, note=f"{_rel(other)}"))
+    return rows
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org",
+               GIT_CONFIG_NOSYSTEM="1")
+    done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
+                          check=True)
+    return done.stdout.decode()
+
+
+def diff_repository(base: Path, changed: Path) -> Path:
+    """A git repository whose ``catalog/`` is ``base`` at tag ``base`` and ``changed`` at tag
+    ``changed`` (made once per generation of the two folders)."""
+    repo = base.with_name(f"{base.name}-git")
+    want = json.dumps([read_stamp_for(base), read_stamp_for(changed)], sort_keys=True)
+    stamp = repo / ".git" / "spbe-bench-stamp"
+    if stamp.is_file() and stamp.read_text() == want:
+        return repo
+    print(f"... writing git repository {_rel(repo)}", file=sys.stderr)
+    if repo.exists():
+        shutil.rmtree(repo)
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    for tag, source in (("base", base), ("changed", changed)):
+        if (repo / "catalog").exists():
+            shutil.rmtree(repo / "catalog")
+        shutil.copytree(source, repo / "catalog", ignore=shutil.ignore_patterns(generate.STAMP))
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", tag)
+        _git(repo, "tag", tag)
+    stamp.write_text(want)
+    return repo
+
+
+def bench_progress(ctx: Context) -> list[Row]:
+    """``spbe progress <synthetic>``: the progress report, ratio to validate."""
+    # A fixed 'today', so that the report (stalled programs, the year) does not drift.
+    argv = ctx.spbe("progress", _rel(ctx.catalog), "--tanggal", PROGRESS_DATE, "--format", "json")
+    seconds = ctx.time_process(argv)
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    return [Row("progress", seconds, seconds / validate, "validate", Target(1.2))]
+
+
+def bench_sync(ctx: Context) -> list[Row]:
+    """``spbe sync <synthetic>``: the look-alike report across OPDs, ratio to validate."""
+    seconds = ctx.time_process(ctx.spbe("sync", _rel(ctx.catalog), "--format", "json"))
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    return [Row("sync", seconds, seconds / validate, "validate", note="no target set")]
+
+
+def bench_overlap(ctx: Context) -> list[Row]:
+    """Cross-OPD duplicate detection in-process at 1×, 2×, 4× the run's scale."""
+    rows: list[Row] = []
+    base: float | None = None
+    for factor in (1, 2, 4):
+        scale = ctx.scale * factor
+        done = subprocess.run(
+            [PYTHON, str(BENCH / "overlap.py"), "--scale", f"{scale:g}", "--repeat",
+             str(ctx.repeat)], cwd=ROOT, capture_output=True, text=True, check=True,
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        seconds = result["seconds"]
+        base = base if base is not None else seconds
+        note = f"{result['items']} items, {result['findings']} pairs reported"
+        target = Target(1.25 * factor) if factor > 1 else None
+        rows.append(Row(f"overlap-{factor}x", seconds, seconds / base, "overlap-1x", target,
+                        note, result))
+    return rows
+
+
+#: Every benchmark, in the order of the table. Append new ones here.
+BENCHMARKS: list[Bench] = [
+    Bench("floor", bench_floor, "parse + schema-validate the synthetic catalog (the yardstick)"),
+    Bench("validate", bench_validate, "spbe validate on the synthetic catalog / floor ≤ 1.3",
+          command="validate"),
+    Bench("validate-small", bench_validate_small, "spbe validate catalog/ < 0.5 s",
+          command="validate"),
+    Bench("help", bench_help, "spbe --help, start-up cost"),
+    Bench("render", bench_render, "spbe render / validate ≤ 3", command="render"),
+    Bench("diff", bench_diff,
+          "spbe diff: two git revisions ≤ 0.3 × validate, two folders ≤ 0.5 × (1 % changed)",
+          command="diff"),
+    Bench("progress", bench_progress, "spbe progress / validate ≤ 1.2", command="progress"),
+    Bench("sync", bench_sync, "spbe sync (look-alikes across OPDs) / validate", command="sync"),
+    Bench("overlap", bench_overlap, "duplicate detection at 1×, 2×, 4× scale, near-linear"),
+]
+BY_NAME = {b.name: b for b in BENCHMARKS}
+
+
+def run_bench(ctx: Context, bench: Bench) -> None:
+    if bench.name in ctx.rows:
+        return
+    if bench.command is not None and not ctx.has_command(bench.command):
+        ctx.rows[bench.name] = [
+            Row(bench.name, None, note=f"skipped: `spbe {bench.command}` does not exist yet")
+        ]
+        return
+    print(f"... {bench.name}", file=sys.stderr)
+    try:
+        ctx.rows[bench.name] = bench.run(ctx)
+    except (RuntimeError, LookupError, subprocess.CalledProcessError, ValueError) as exc:
+        detail = getattr(exc, "stderr", None) or str(exc)
+        ctx.rows[bench.name] = [Row(bench.name, None, note=f"failed: {str(detail).strip()[-200:]}")]
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def format_table(rows: list[Row]) -> str:
+    header = ("benchmark", "seconds", "ratio", "target", "result", "notes")
+    lines = [header]
+    for row in rows:
+        ratio = f"{row.ratio:.2f}× {row.ratio_of}" if row.ratio is not None else ""
+        lines.append((
+            row.name, f"{row.seconds:.3f}" if row.seconds is not None else "-", ratio,
+            row.target.describe() if row.target else "", row.verdict, row.note,
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    out = []
+    for index, line in enumerate(lines):
+        cells = [line[i].ljust(widths[i]) if i != 1 else line[i].rjust(widths[i])
+                 for i in range(len(widths))]
+        out.append("  ".join(cells) + "  " + line[-1])
+        if index == 0:
+            out.append("  ".join("-" * w for w in widths) + "  " + "-" * 5)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="spbe benchmarks")
+    parser.add_argument("--quick", action="store_true", help="scale 0.1, a fast smoke run")
+    parser.add_argument("--scale", type=float, help="catalog scale (default 1.0, quick 0.1)")
+    parser.add_argument("--repeat", type=int, help="timed repetitions (default 3, quick 3)")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="run only this benchmark (and what it depends on); repeatable")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks")
+    parser.add_argument("--clean", action="store_true", help="delete bench/.data first")
+    args = parser.parse_args(argv)
+    if args.list:
+        for bench in BENCHMARKS:
+            print(f"{bench.name:<16} {bench.about}")
+        return 0
+    args.scale = args.scale if args.scale is not None else (0.1 if args.quick else 1.0)
+    args.repeat = args.repeat or 3
+    if args.clean and DATA.exists():
+        shutil.rmtree(DATA)
+    unknown = [n for n in args.only or () if n not in BY_NAME]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; see --list")
+
+    ctx = Context(args)
+    chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
+    started = time.perf_counter()
+    for bench in chosen:
+        run_bench(ctx, bench)
+    rows = [row for bench in BENCHMARKS if bench.name in ctx.rows for row in ctx.rows[bench.name]]
+
+    cat = ctx._catalog
+    print(f"spbe benchmarks: scale {args.scale:g}, median of {args.repeat} "
+          f"(cold: a fresh process per run), {os.cpu_count()} CPUs, Python "
+          f"{sys.version.split()[0]}")
+    if cat is not None:
+        stamp = generate.read_stamp(cat) or {}
+        print(f"catalog: {_rel(cat)} ({stamp.get('files', '?')} files, generator "
+              f"v{stamp.get('generator', '?')}, seed {stamp.get('seed', '?')})")
+    print()
+    print(format_table(rows))
+    for command in sorted(ctx.long_runs):
+        ctx.notes.append(f"{command}: one run over {LONG_RUN:g} s, timed once (no median)")
+    for note in ctx.notes:
+        print(f"note: {note}")
+    print(f"\n({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""``spbe render``: the master plan, the architecture and the roadmap as documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spbe_cli.i18n import t
+
+#: Above this many entities rendering takes long enough for a progress bar.
+PROGRESS_MIN_ENTITIES = 2000
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``render`` command to the ``spbe`` app."""
+    app.command(name="render", help=t("render.help"))(render)
+
+
+def render(
+    catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = Path("catalog"),
+    output: Annotated[Path, typer.Option("--output", "-o", help=t("render.opt_output"))] = Path(
+        "build"
+    ),
+    doc: Annotated[list[str] | None, typer.Option("--doc", help=t("render.opt_doc"))] = None,
+    output_format: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help=t("render.opt_format"))
+    ] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help=t("render.opt_templates"))
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("render.opt_force"))] = False,
+    check: Annotated[bool, typer.Option("--check", help=t("render.opt_check"))] = False,
+) -> None:
+    """Susun dokumen dari katalog / Render the documents of a catalog."""
+    from spbe_cli import report as fmt
+    from spbe_cli.cli import console
+    from spbe_cli.cli.app import user_errors
+    from spbe_cli.errors import Report
+    from spbe_cli.render.pipeline import RenderOptions, render_catalog
+
+    options = RenderOptions(
+        catalog=catalog, out=output, docs=doc or ["all"], formats=output_format or ["all"],
+        templates=templates, force=force, check=check, display=catalog.as_posix(),
+    )
+    with user_errors(), console.progress(t("cli.progress_validate")) as load_hook, \
+            console.progress(t("render.progress"), min_total=1) as render_hook:
+        outcome = render_catalog(
+            options, load_hook,
+            lambda entities: render_hook if entities >= PROGRESS_MIN_ENTITIES else None,
+        )
+    report = outcome.report
+    if outcome.refused:
+        errors = Report([f for f in report.findings if f.severity.value == "error"],
+                        files=report.files, entities=report.entities)
+        console.out(fmt.format_text(errors))
+        console.err(t("render.refused", errors=report.errors))
+    elif outcome.checked:
+        for name in outcome.changed:
+            console.out((output / name).as_posix(), colour=False)
+        console.err(
+            t("render.check_differs", count=len(outcome.changed)) if outcome.changed
+            else t("render.check_same", count=len(outcome.written))
+        )
+    else:
+        if report.errors:
+            console.err(t("render.forced", errors=report.errors))
+        console.err(t("render.done", count=len(outcome.written), path=output.as_posix()))
+    raise typer.Exit(int(outcome.return_code))

@@ -1,0 +1,450 @@
+"""The ChangeSet: what changed between two catalogs, in the catalog's own terms.
+
+Entities are matched by kind and id (the metadata document by itself, ``referensi`` documents by
+``daftar/kode``); fields are compared on the models, so file layout, key order, quoting and
+``50`` against ``50.0`` are no change. Lists are matched by identity, not position: indicators by
+name, budget lines by year, progress entries by year (then source or quarter when a year holds
+several); lists of ids or words are compared as sets of values.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from spbe_cli.catalog import Catalog, Source
+from spbe_cli.errors import Location, Severity
+from spbe_cli.models import MODELS
+
+#: Kinds in the order output shows them.
+KIND_ORDER: dict[str, int] = {kind: index for index, kind in enumerate(MODELS)}
+
+#: List fields whose items are matched by identity: the key fields to try, most natural first.
+LIST_IDENTITY: dict[str, tuple[tuple[str, ...], ...]] = {
+    "indikator": (("nama",),),
+    "anggaran": (("tahun",), ("tahun", "sumber")),
+    "progres": (("tahun",), ("tahun", "triwulan")),
+    "misi": (("nomor",),),
+    "reviu": (("tanggal",), ("tanggal", "jenis")),
+}
+
+
+class ChangeType(str, enum.Enum):
+    """What happened to one entity."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    RENAMED = "renamed"
+
+
+# -- field paths ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key of a free mapping (a year in ``target``, an indicator name in ``realisasi``)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Item:
+    """A list item, named by its identity fields (``tahun: 2025``) and, if needed, occurrence."""
+
+    key: tuple[tuple[str, Any], ...]
+    occurrence: int = 0
+
+    @property
+    def label(self) -> str:
+        """``2025``, ``2025/APBD``, ``Capaian`` or ``Capaian#2``."""
+        text = "/".join(scalar_text(value) for _, value in self.key)
+        return f"{text}#{self.occurrence + 1}" if self.occurrence else text
+
+    def __lt__(self, other: Item) -> bool:
+        return self._order() < other._order()
+
+    def _order(self) -> tuple[tuple[tuple[bool, str], ...], int]:
+        # Years and quarters sort as numbers; a missing quarter sorts first.
+        parts = tuple(
+            (v is not None, f"{v:012d}" if isinstance(v, int) else scalar_text(v))
+            for _, v in self.key
+        )
+        return parts, self.occurrence
+
+
+Segment = str | Key | Item
+
+
+def field_path(loc: Sequence[Segment]) -> str:
+    """Render a path as ``indikator[Capaian].target[2027]``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, Key):
+            text += f"[{scalar_text(part.value)}]"
+        elif isinstance(part, Item):
+            text += f"[{part.label}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs: its path, the old value and the new (None when absent)."""
+
+    loc: tuple[Segment, ...]
+    old: Any
+    new: Any
+
+    @property
+    def path(self) -> str:
+        """The field path as text."""
+        return field_path(self.loc)
+
+
+# -- entities and changes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document of a catalog that the diff matches: its kind, id, model and source."""
+
+    kind: str
+    id: str
+    model: BaseModel
+    source: Source | None
+
+    @property
+    def name(self) -> str | None:
+        """A human name for the entity (nama, judul, or the Pemda's name)."""
+        return display_name(self.kind, self.model)
+
+    def location(self, *loc: str | int) -> Location | None:
+        """Where a field of this document is, or None when not known."""
+        return self.source.location(*loc) if self.source is not None else None
+
+
+def display_name(kind: str, model: Any) -> str | None:
+    """The name shown next to an id."""
+    if kind == "metadata":
+        return str(model.pemda.nama)
+    for attr in ("nama", "judul"):
+        value = getattr(model, attr, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happened to one entity between the two sides."""
+
+    kind: str
+    id: str
+    change: ChangeType
+    old: Record | None
+    new: Record | None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def old_id(self) -> str | None:
+        """The id on the old side (differs from ``id`` for a rename)."""
+        return self.old.id if self.old is not None else None
+
+    @property
+    def name(self) -> str | None:
+        """The entity's name on the newest side that has it."""
+        record = self.new or self.old
+        return record.name if record is not None else None
+
+    def sort_key(self) -> tuple[int, str, str, int]:
+        """Kind order, then id."""
+        order = (ChangeType.REMOVED, ChangeType.ADDED, ChangeType.RENAMED, ChangeType.CHANGED)
+        return (KIND_ORDER.get(self.kind, 99), self.id, self.old_id or "", order.index(self.change))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A change a reviewer must see first, under a rule code (SPBE7xx)."""
+
+    code: str
+    severity: Severity
+    kind: str
+    id: str
+    message: str
+    location: Location | None = None
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """Warnings first, then kind order, id and code."""
+        return (self.severity.rank, KIND_ORDER.get(self.kind, 99), self.id, self.code)
+
+
+@dataclass(frozen=True)
+class SideInfo:
+    """How one side of the diff is shown and where it came from."""
+
+    label: str
+    kind: str
+    revision: str | None = None
+    path: str = ""
+
+
+@dataclass
+class FileStats:
+    """Files on each side, and how many were parsed (the others were equal on both sides)."""
+
+    old: int = 0
+    new: int = 0
+    old_parsed: int = 0
+    new_parsed: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        """Files skipped because their content is the same on both sides."""
+        return self.old - self.old_parsed
+
+
+@dataclass
+class ChangeSet:
+    """Every change between two catalogs, plus the changes that need attention."""
+
+    old: SideInfo
+    new: SideInfo
+    changes: list[Change] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)
+    #: ``(kind, id)`` of every parsed entity that is the same on both sides.
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
+    files: FileStats = field(default_factory=FileStats)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def count(self, change: ChangeType, kind: str | None = None) -> int:
+        """Count changes of one type (of one kind)."""
+        return sum(
+            1 for c in self.changes if c.change is change and (kind is None or c.kind == kind)
+        )
+
+    def by_kind(self) -> dict[str, list[Change]]:
+        """Changes grouped by kind, kinds in catalog order."""
+        result: dict[str, list[Change]] = {}
+        for change in self.changes:
+            result.setdefault(change.kind, []).append(change)
+        return result
+
+
+# -- reading a catalog into records --------------------------------------------------------------
+
+
+def records_of(catalog: Catalog) -> dict[tuple[str, str], Record]:
+    """Every document the diff matches, by ``(namespace, id)``."""
+    records: dict[tuple[str, str], Record] = {}
+    if catalog.metadata is not None:
+        records[("metadata", "metadata")] = Record(
+            "metadata", "metadata", catalog.metadata, catalog.metadata_source
+        )
+    for referensi, source in catalog.referensi:
+        ident = f"{referensi.daftar}/{referensi.kode}"
+        records.setdefault(("referensi", ident), Record("referensi", ident, referensi, source))
+    for kind, entity_id, model in catalog.items():
+        records[("", entity_id)] = Record(kind, entity_id, model, catalog.sources.get(entity_id))
+    return records
+
+
+# -- comparing values ----------------------------------------------------------------------------
+
+
+def scalar_text(value: Any) -> str:
+    """A mapping key or identity value as text (years as digits, dates as YYYY-MM-DD)."""
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _decimal_text(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def compare(old: Any, new: Any, loc: tuple[Segment, ...] = ()) -> Iterator[FieldChange]:
+    """Yield the differences between two values (models, mappings, lists, scalars)."""
+    if old == new:
+        return
+    if isinstance(old, BaseModel) and isinstance(new, BaseModel) and type(old) is type(new):
+        for name in type(old).model_fields:
+            yield from compare(getattr(old, name), getattr(new, name), (*loc, name))
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in _union(old, new):
+            yield from compare(old.get(key), new.get(key), (*loc, Key(key)))
+        return
+    if isinstance(old, list) and isinstance(new, list):
+        yield from _compare_lists(old, new, loc)
+        return
+    yield FieldChange(loc, old, new)
+
+
+def _union(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
+    keys = list(old) + [k for k in new if k not in old]
+    try:
+        return sorted(keys)
+    except TypeError:
+        return keys
+
+
+def _compare_lists(
+    old: list[Any], new: list[Any], loc: tuple[Segment, ...]
+) -> Iterator[FieldChange]:
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    identity = LIST_IDENTITY.get(name)
+    if identity and all(isinstance(v, BaseModel) for v in (*old, *new)):
+        old_items, new_items = _keyed(old, new, identity)
+        for key in _union(old_items, new_items):
+            yield from compare(old_items.get(key), new_items.get(key), (*loc, key))
+        return
+    if all(_hashable(v) for v in (*old, *new)) and Counter(old) == Counter(new):
+        return  # the same values in another order
+    yield FieldChange(loc, old, new)
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | Decimal | date | bool) or value is None
+
+
+def _keyed(
+    old: list[Any], new: list[Any], identity: tuple[tuple[str, ...], ...]
+) -> tuple[dict[Item, Any], dict[Item, Any]]:
+    """Index both lists by the first identity that is unique on both sides."""
+    for fields in identity:
+        old_keys = [_identity(v, fields) for v in old]
+        new_keys = [_identity(v, fields) for v in new]
+        if len(set(old_keys)) == len(old_keys) and len(set(new_keys)) == len(new_keys):
+            return (
+                {Item(k): v for k, v in zip(old_keys, old, strict=True)},
+                {Item(k): v for k, v in zip(new_keys, new, strict=True)},
+            )
+    fields = identity[-1]
+    return _occurrences(old, fields), _occurrences(new, fields)
+
+
+def _identity(value: Any, fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, getattr(value, name)) for name in fields)
+
+
+def _occurrences(values: list[Any], fields: tuple[str, ...]) -> dict[Item, Any]:
+    seen: Counter[tuple[tuple[str, Any], ...]] = Counter()
+    result: dict[Item, Any] = {}
+    for value in values:
+        key = _identity(value, fields)
+        result[Item(key, seen[key])] = value
+        seen[key] += 1
+    return result
+
+
+# -- plain values for output ---------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready form of a model value: numbers stay numbers, dates become YYYY-MM-DD.
+
+    Fields holding their default are left out, as a person would write the entity: the output
+    stays the same when a model gains an optional field.
+    """
+    if isinstance(value, BaseModel):
+        result = {}
+        for name, info in type(value).model_fields.items():
+            item = getattr(value, name)
+            if info.is_required() or item != info.get_default(call_default_factory=True):
+                result[name] = plain(item)
+        return result
+    if isinstance(value, dict):
+        return {scalar_text(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def content_key(model: BaseModel) -> str:
+    """The model's content without its id, canonical: equal for a pure rename."""
+    data = plain(model)
+    if isinstance(data, dict):
+        data.pop("id", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+# -- the diff ------------------------------------------------------------------------------------
+
+
+def diff_records(
+    old: dict[tuple[str, str], Record], new: dict[tuple[str, str], Record]
+) -> tuple[list[Change], list[tuple[str, str]]]:
+    """Match documents by key and kind; detect pure renames among the rest."""
+    changes: list[Change] = []
+    unchanged: list[tuple[str, str]] = []
+    removed: list[Record] = []
+    added: list[Record] = []
+    for key, before in old.items():
+        after = new.get(key)
+        if after is None or after.kind != before.kind:
+            removed.append(before)
+            continue
+        fields = tuple(compare(before.model, after.model))
+        if fields:
+            changes.append(Change(after.kind, after.id, ChangeType.CHANGED, before, after, fields))
+        else:
+            unchanged.append((after.kind, after.id))
+    for key, after in new.items():
+        previous = old.get(key)
+        if previous is None or previous.kind != after.kind:
+            added.append(after)
+    renames = _renames(removed, added)
+    for before, after in renames:
+        changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after))
+    renamed_old = {id(b) for b, _ in renames}
+    renamed_new = {id(a) for _, a in renames}
+    changes.extend(
+        Change(r.kind, r.id, ChangeType.REMOVED, r, None) for r in removed
+        if id(r) not in renamed_old
+    )
+    changes.extend(
+        Change(r.kind, r.id, ChangeType.ADDED, None, r) for r in added if id(r) not in renamed_new
+    )
+    changes.sort(key=Change.sort_key)
+    unchanged.sort(key=lambda pair: (KIND_ORDER.get(pair[0], 99), pair[1]))
+    return changes, unchanged
+
+
+def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, Record]]:
+    """Pair a removed and an added entity of the same kind with the same content (not id)."""
+    candidates = [r for r in removed if r.kind not in ("metadata", "referensi")]
+    if not candidates or not added:
+        return []
+    pool: dict[tuple[str, str], list[Record]] = {}
+    for record in sorted(candidates, key=lambda r: r.id):
+        pool.setdefault((record.kind, content_key(record.model)), []).append(record)
+    pairs: list[tuple[Record, Record]] = []
+    for record in sorted(added, key=lambda r: r.id):
+        if record.kind in ("metadata", "referensi"):
+            continue
+        matches = pool.get((record.kind, content_key(record.model)))
+        if matches:
+            pairs.append((matches.pop(0), record))
+    return pairs

@@ -1,0 +1,369 @@
+"""Look around a catalog: ``list`` a kind, ``show`` one element, ``graph`` the links around it.
+
+The link graph is :mod:`spbe_cli.links` (the same one the reference check uses); ``show`` adds
+the reverse index ("digunakan oleh"). Graph output escapes every id and label so catalog text
+cannot break the Mermaid or DOT syntax.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import deque
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.errors import Location, UsageError
+from spbe_cli.i18n import t
+from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
+from spbe_cli.models import ENTITY_KINDS
+
+#: The field naming the owning OPD, per kind.
+OWNER_FIELD = {
+    "opd": "induk",
+    "proses_bisnis": "opd",
+    "data_informasi": "produsen_data",
+    "layanan": "unit_pelaksana",
+    "aplikasi": "pemilik",
+    "infrastruktur": "opd",
+    "keamanan": "opd",
+    "program": "opd_pj",
+    "peta_rencana": "opd_pj",
+}
+#: The field shown in the "kategori" column, per kind.
+CATEGORY_FIELD = {
+    "opd": "jenis",
+    "regulasi": "jenis",
+    "proses_bisnis": "rab",
+    "data_informasi": "rad",
+    "layanan": "ral",
+    "aplikasi": "raa",
+    "infrastruktur": "rai",
+    "keamanan": "rak",
+    "program": "dimensi",
+    "peta_rencana": "muatan",
+    "kesiapan": "pilar",
+}
+
+
+def check_kind(kind: str) -> str:
+    """The kind, or a usage error naming the kinds (and the closest one)."""
+    if kind in ENTITY_KINDS:
+        return kind
+    close = difflib.get_close_matches(kind, list(ENTITY_KINDS), n=1)
+    hint = t("hint.did_you_mean", name=close[0]) if close else ""
+    raise UsageError(t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS), hint=hint))
+
+
+def check_id(catalog: Catalog, entity_id: str) -> str:
+    """The id, or a usage error with the closest ids."""
+    if entity_id in catalog.entities:
+        return entity_id
+    folded = entity_id.casefold()
+    same = [i for i in catalog.entities if i.casefold() == folded]
+    close = same or difflib.get_close_matches(entity_id, sorted(catalog.entities), n=1)
+    hint = t("hint.did_you_mean", name=close[0]) if close else ""
+    raise UsageError(t("explore.unknown_id", id=entity_id, hint=hint))
+
+
+def label_of(catalog: Catalog, entity_id: str) -> str:
+    """A human name for an entity: nama, a regulation's citation, or the id."""
+    entity = catalog.entities.get(entity_id)
+    if entity is None:
+        return entity_id
+    if catalog.kinds[entity_id] == "regulasi":
+        return f"{entity.sebutan} {entity.judul}"
+    if catalog.kinds[entity_id] == "kesiapan":
+        return f"{entity.pilar}/{entity.sub_aspek}"
+    return str(getattr(entity, "nama", entity_id))
+
+
+# -- list -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of ``spbe list``."""
+
+    id: str
+    nama: str
+    opd: str
+    kategori: str
+    status: str
+    tahun: str
+
+
+def _years(entity: Any) -> tuple[int, int] | None:
+    if hasattr(entity, "tahun_mulai"):
+        return int(entity.tahun_mulai), int(entity.tahun_selesai)
+    year = getattr(entity, "tahun", None)
+    return (int(year), int(year)) if isinstance(year, int) else None
+
+
+def list_entities(
+    catalog: Catalog,
+    kind: str,
+    *,
+    opd: str | None = None,
+    dimensi: str | None = None,
+    status: str | None = None,
+    tahun: int | None = None,
+) -> list[Row]:
+    """Entities of one kind that pass the filters, in id order."""
+    check_kind(kind)
+    if opd is not None and kind not in OWNER_FIELD:
+        raise UsageError(t("explore.filter_na", filter="--opd", kind=kind))
+    if dimensi is not None and kind != "program":
+        raise UsageError(t("explore.filter_na", filter="--dimensi", kind=kind))
+    rows: list[Row] = []
+    entity: Any
+    for entity in catalog.of_kind(kind):
+        owner = getattr(entity, OWNER_FIELD.get(kind, ""), None) or ""
+        years = _years(entity)
+        if opd is not None and owner != opd:
+            continue
+        if dimensi is not None and entity.dimensi != dimensi:
+            continue
+        if status is not None and str(getattr(entity, "status", "")) != status:
+            continue
+        if tahun is not None and (years is None or not years[0] <= tahun <= years[1]):
+            continue
+        if years is None:
+            year_text = ""
+        elif years[0] == years[1]:
+            year_text = str(years[0])
+        else:
+            year_text = f"{years[0]}-{years[1]}"
+        rows.append(Row(
+            entity.id, label_of(catalog, entity.id), str(owner),
+            str(getattr(entity, CATEGORY_FIELD.get(kind, ""), "") or ""),
+            str(getattr(entity, "status", "") or ""), year_text,
+        ))
+    return rows
+
+
+def list_headers() -> list[str]:
+    """Column titles of ``spbe list``."""
+    return [t(f"explore.col.{c}") for c in ("id", "nama", "opd", "kategori", "status", "tahun")]
+
+
+def list_cells(rows: list[Row]) -> list[list[str]]:
+    """The rows as table cells."""
+    return [[r.id, r.nama, r.opd, r.kategori, r.status, r.tahun] for r in rows]
+
+
+def list_json(kind: str, rows: list[Row]) -> str:
+    """The rows as a JSON document."""
+    data = {"schema": "spbe.list/1", "jenis": kind, "jumlah": len(rows), "entitas": [
+        {"id": r.id, "nama": r.nama, "opd": r.opd or None, "kategori": r.kategori or None,
+         "status": r.status or None, "tahun": r.tahun or None} for r in rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- show -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One link into or out of the shown element, with where it is written."""
+
+    field: str
+    other: str
+    kind: str
+    label: str
+    location: Location | None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Everything ``spbe show`` prints about one element."""
+
+    id: str
+    kind: str
+    label: str
+    location: Location
+    fields: dict[str, Any]
+    refers_to: list[Reference]
+    used_by: list[Reference]
+
+
+def _plain(value: Any) -> Any:
+    """Model data as YAML/JSON would hold it: numbers as numbers, dates as text, no empties."""
+    if isinstance(value, dict):
+        pruned = {(k if isinstance(k, (int, str)) else str(k)): _plain(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, [], {})}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def entity_fields(entity: Any) -> dict[str, Any]:
+    """Every field an element has (defaults included, empty ones left out), kind and id first."""
+    data = _plain(entity.model_dump(mode="python"))
+    head = {k: data.pop(k) for k in ("entitas", "id") if k in data}
+    return {**head, **data}
+
+
+def show_entity(catalog: Catalog, entity_id: str, index: dict[str, list[Link]] | None = None
+                ) -> Shown:
+    """Every field of one element, what it refers to, and what refers to it."""
+    check_id(catalog, entity_id)
+    kind = catalog.kinds[entity_id]
+    entity = catalog.entities[entity_id]
+    fields = entity_fields(entity)
+    refers = [
+        Reference(link.field if link.index is None else f"{link.field}[{link.index}]",
+                  link.target, catalog.kind(link.target) or "?", label_of(catalog, link.target),
+                  catalog.where(entity_id, *link.loc))
+        for link in iter_links(kind, entity_id, entity)
+    ]
+    if index is None:
+        index = reverse_index(catalog)
+    used = [
+        Reference(link.field, link.source, catalog.kinds[link.source],
+                  label_of(catalog, link.source), catalog.where(link.source, *link.loc))
+        for link in index.get(entity_id, [])
+    ]
+    meta = catalog.metadata
+    if meta is not None and catalog.metadata_source is not None:
+        for loc, target, _allowed in metadata_links(meta):
+            if target == entity_id:
+                path = ".".join(str(p) for p in loc)
+                used.append(Reference(path, "metadata", "metadata", meta.pemda.nama,
+                                      catalog.metadata_source.location(*loc)))
+    used.sort(key=lambda r: (r.kind, r.other, r.field))
+    return Shown(entity_id, kind, label_of(catalog, entity_id), catalog.where(entity_id),
+                 fields, refers, used)
+
+
+def show_text(shown: Shown) -> list[str]:
+    """``spbe show`` as text: heading, fields as YAML, outgoing and incoming links."""
+    from spbe_cli.yamlio import dump_yaml
+
+    lines = [f"{shown.kind} {shown.id}: {shown.label}", f"  {shown.location}", ""]
+    lines += dump_yaml(shown.fields).rstrip("\n").splitlines()
+    lines += ["", t("explore.refers_to", n=len(shown.refers_to))]
+    lines += [f"  {r.field} -> {r.other} ({r.kind}) {r.label}" for r in shown.refers_to]
+    lines += ["", t("explore.used_by", n=len(shown.used_by))]
+    lines += [f"  {r.location}: {r.other} ({r.kind}, {r.field}) {r.label}" for r in shown.used_by]
+    return lines
+
+
+def show_json(shown: Shown) -> str:
+    """``spbe show`` as a JSON document."""
+
+    def ref(r: Reference) -> dict[str, Any]:
+        loc = r.location
+        return {"field": r.field, "id": r.other, "jenis": r.kind, "nama": r.label,
+                "path": loc.path if loc else None, "line": loc.line if loc else None}
+
+    data = {"schema": "spbe.show/1", "id": shown.id, "jenis": shown.kind, "nama": shown.label,
+            "path": shown.location.path, "line": shown.location.line, "field": shown.fields,
+            "merujuk_ke": [ref(r) for r in shown.refers_to],
+            "digunakan_oleh": [ref(r) for r in shown.used_by]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- graph ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Nodes (id, kind, label) and edges (source, target, field), both sorted."""
+
+    nodes: list[tuple[str, str, str]]
+    edges: list[tuple[str, str, str]]
+
+
+def build_graph(catalog: Catalog, root: str | None = None, depth: int = 1) -> Graph:
+    """The links around ``root`` up to ``depth`` steps (either direction), or the whole catalog."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for kind, entity_id, entity in catalog.items():
+        out[entity_id] = [
+            (link.target, link.field) for link in iter_links(kind, entity_id, entity)
+            if link.target in catalog.entities
+        ]
+    if root is None:
+        keep = set(catalog.entities)
+    else:
+        check_id(catalog, root)
+        if depth < 0:
+            raise UsageError(t("explore.bad_depth"))
+        incoming: dict[str, list[str]] = {}
+        for source, targets in out.items():
+            for target, _field in targets:
+                incoming.setdefault(target, []).append(source)
+        keep = {root}
+        queue = deque([(root, 0)])
+        while queue:
+            node, dist = queue.popleft()
+            if dist >= depth:
+                continue
+            for nxt in [t_ for t_, _f in out.get(node, [])] + incoming.get(node, []):
+                if nxt not in keep:
+                    keep.add(nxt)
+                    queue.append((nxt, dist + 1))
+    nodes = sorted((i, catalog.kinds[i], label_of(catalog, i)) for i in keep)
+    edges = sorted({
+        (source, target, name)
+        for source in keep for target, name in out.get(source, []) if target in keep
+    })
+    return Graph(nodes, edges)
+
+
+_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:/_-()")
+
+
+def mermaid_text(text: str) -> str:
+    """Catalog text for a quoted Mermaid label: every other character as an entity code."""
+    return "".join(c if c in _MERMAID_SAFE else f"#{ord(c)};" for c in text)
+
+
+def dot_text(text: str) -> str:
+    """Catalog text for a double-quoted DOT string."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+_COLOURS = {
+    "opd": "#e2e8f0", "regulasi": "#fefcbf", "proses_bisnis": "#c6f6d5",
+    "data_informasi": "#bee3f8", "layanan": "#fed7e2", "aplikasi": "#e9d8fd",
+    "infrastruktur": "#feebc8", "keamanan": "#fed7d7", "program": "#b2f5ea",
+    "peta_rencana": "#c3dafe", "kesiapan": "#edf2f7",
+}
+
+
+def to_mermaid(graph: Graph) -> str:
+    """A Mermaid flowchart; node names are generated (n0, n1, ...), labels are escaped."""
+    names = {node_id: f"n{n}" for n, (node_id, _k, _l) in enumerate(graph.nodes)}
+    lines = ["flowchart LR"]
+    for node_id, _kind, label in graph.nodes:
+        lines.append(f'  {names[node_id]}["{mermaid_text(node_id)}<br/>{mermaid_text(label)}"]')
+    for source, target, name in graph.edges:
+        lines.append(f'  {names[source]} -->|"{mermaid_text(name)}"| {names[target]}')
+    kinds = sorted({kind for _i, kind, _l in graph.nodes})
+    for kind in kinds:
+        lines.append(f"  classDef {kind} fill:{_COLOURS.get(kind, '#ffffff')},stroke:#4a5568")
+        members = ",".join(names[i] for i, k, _l in graph.nodes if k == kind)
+        lines.append(f"  class {members} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(graph: Graph) -> str:
+    """A Graphviz digraph; every id and label is a quoted, escaped string."""
+    lines = ["digraph spbe {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled"];']
+    for node_id, kind, label in graph.nodes:
+        colour = _COLOURS.get(kind, "#ffffff")
+        lines.append(f'  "{dot_text(node_id)}" [label="{dot_text(node_id)}\\n{dot_text(label)}", '
+                     f'fillcolor="{colour}", tooltip="{dot_text(kind)}"];')
+    for source, target, name in graph.edges:
+        lines.append(f'  "{dot_text(source)}" -> "{dot_text(target)}" [label="{dot_text(name)}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,473 @@
+"""Where one side of a diff comes from: a catalog folder on disk or a git revision.
+
+A :class:`Snapshot` lists the catalog's YAML files with a content id per file (the git blob id,
+computed the same way for files on disk), and reads the bytes of the files asked for. Two
+snapshots can therefore be compared file by file before anything is parsed: a file whose id is
+the same on both sides cannot hold a change.
+
+Revisions are read with ``git ls-tree`` and one ``git cat-file --batch`` process, without a
+checkout and without touching the working tree or the index. git always gets an argument list
+(never a shell), ``GIT_OPTIONAL_LOCKS=0`` and literal pathspecs; a revision that starts with
+``-`` is refused before git sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from spbe_cli.errors import Finding, SpbeError, UsageError
+from spbe_cli.i18n import t
+from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files
+
+SideKind = Literal["git", "folder", "worktree"]
+
+#: Modes of ``git ls-tree`` entries that are ordinary files (symlinks and submodules are skipped).
+_FILE_MODES = (b"100644", b"100755")
+
+
+class GitError(SpbeError):
+    """git could not be run, or refused what it was asked."""
+
+
+@dataclass
+class Snapshot:
+    """The YAML files of one catalog side, each with a content id, and a way to read them."""
+
+    label: str
+    """How the side is shown: the revision or folder as the user wrote it."""
+    kind: SideKind
+    root: Path
+    """Folder where prose files would be found (used by the loader)."""
+    display_root: str
+    """Prefix of file paths in messages, e.g. ``v2023.1:catalog`` or ``catalog``."""
+    files: dict[str, str]
+    """Path relative to the catalog folder (POSIX) -> content id."""
+    revision: str | None = None
+    """Full commit id, for a git side."""
+    path: str = ""
+    """Catalog folder: relative to the repository for a git side, as given for a folder."""
+    reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = (
+        field(default=None, repr=False)
+    )
+
+    def display(self, rel: str) -> str:
+        """A file's path as messages show it."""
+        return display_path(self.display_root, rel)
+
+    def read(self, rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+        """Read the given files: ``(display path, bytes)`` pairs and the findings of reading."""
+        if self.reader is None or not rels:
+            return [], []
+        return self.reader(rels)
+
+
+# -- content ids -------------------------------------------------------------------------------
+
+
+def blob_id(data: bytes, object_format: str = "sha1") -> str:
+    """The id git gives a file with this content (``git hash-object``), without running git."""
+    digest = hashlib.new(object_format)
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def wanted(rel: str) -> bool:
+    """Tell whether a catalog-relative path is a YAML file the loader would read."""
+    parts = PurePosixPath(rel).parts
+    if not parts or any(part.startswith(".") for part in parts):
+        return False
+    return parts[-1].lower().endswith(YAML_SUFFIXES)
+
+
+# -- folders -----------------------------------------------------------------------------------
+
+
+def folder_snapshot(
+    root: Path,
+    label: str,
+    *,
+    kind: SideKind = "folder",
+    object_format: str = "sha1",
+) -> Snapshot:
+    """List and hash the YAML files of a catalog folder on disk.
+
+    Raises:
+        SpbeError: the folder does not exist or is not a folder.
+    """
+    from spbe_cli.loader import _Loader
+
+    if not root.exists():
+        raise SpbeError(t("load.no_folder", path=label))
+    if not root.is_dir():
+        raise SpbeError(t("load.not_folder", path=label))
+    display_root = label
+    reader = _Loader(root, display_root)
+    # Listed with an empty display root, so that ``display`` is the path relative to ``root``.
+    listing = {
+        f.display: replace(f, display=display_path(display_root, f.display))
+        for f in find_files(root, "")
+    }
+    files: dict[str, str] = {}
+    for rel, file in listing.items():
+        data = reader.read(file)
+        # An unreadable file gets an id equal to nothing, so it is "read" again on demand and
+        # its finding reported.
+        files[rel] = blob_id(data, object_format) if data is not None else f"unreadable:{id(file)}"
+
+    def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+        again = _Loader(root, display_root)
+        loaded: list[tuple[str, bytes]] = []
+        for rel in rels:
+            data = again.read(listing[rel])
+            if data is not None:
+                loaded.append((listing[rel].display, data))
+        return loaded, again.findings
+
+    return Snapshot(
+        label=label, kind=kind, root=root, display_root=display_root, files=files,
+        path=label, reader=read,
+    )
+
+
+# -- git ---------------------------------------------------------------------------------------
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GIT_OPTIONAL_LOCKS="0",  # never take the index lock, never refresh the index
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_LITERAL_PATHSPECS="1",  # a catalog path is a path, never pathspec magic
+        GIT_TERMINAL_PROMPT="0",
+    )
+    return env
+
+
+_GIT_BASE = ("git", "--no-pager", "-c", "core.quotepath=false")
+
+
+def _run_git(
+    args: Sequence[str], cwd: Path, *, stdin: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``cwd`` with an argument list; raise :class:`GitError` when it cannot run."""
+    try:
+        done = subprocess.run(  # an argument list, never a shell
+            [*_GIT_BASE, "-C", str(cwd), *args],
+            input=stdin,
+            capture_output=True,
+            env=_git_env(),
+            check=False,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+        )
+    except FileNotFoundError as exc:
+        raise GitError(t("diff.git_missing")) from exc
+    except OSError as exc:
+        raise GitError(t("diff.git_failed", detail=exc.strerror or type(exc).__name__)) from exc
+    if check and done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(t("diff.git_failed", detail=detail[-1] if detail else done.returncode))
+    return done
+
+
+@dataclass(frozen=True)
+class Range:
+    """``A..B`` (A and B) or ``A...B`` (the merge base of A and B, and B), as in git diff."""
+
+    old: str
+    new: str
+    symmetric: bool
+
+
+def split_range(text: str) -> Range | None:
+    """Split ``A..B`` / ``A...B``; an empty end means HEAD. None when ``text`` is no range."""
+    for sep, symmetric in (("...", True), ("..", False)):
+        if sep in text:
+            old, _, new = text.partition(sep)
+            return Range(old or "HEAD", new or "HEAD", symmetric)
+    return None
+
+
+def check_revision_text(rev: str) -> None:
+    """Refuse a revision git could read as an option, or one that cannot be a name.
+
+    Raises:
+        UsageError: the text starts with ``-``, is empty, or holds control characters.
+    """
+    if not rev or rev.startswith("-"):
+        raise UsageError(t("diff.rev_option", rev=rev))
+    if any(ord(c) < 32 or ord(c) == 127 for c in rev):
+        raise UsageError(t("diff.rev_bad", rev=rev.encode("unicode_escape").decode()))
+
+
+class Repository:
+    """A git repository, read only."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self._format: str | None = None
+
+    @classmethod
+    def discover(cls, start: Path) -> Repository | None:
+        """The repository holding ``start``, or None when there is none (or no git)."""
+        try:
+            done = _run_git(["rev-parse", "--show-toplevel"], start, check=False)
+        except GitError:
+            return None
+        if done.returncode != 0:
+            return None
+        top = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+        return cls(Path(top)) if top else None
+
+    @property
+    def object_format(self) -> str:
+        """``sha1`` or ``sha256``."""
+        if self._format is None:
+            done = _run_git(["rev-parse", "--show-object-format"], self.top, check=False)
+            value = done.stdout.decode().strip() if done.returncode == 0 else ""
+            self._format = value if value in ("sha1", "sha256") else "sha1"
+        return self._format
+
+    def commit(self, rev: str) -> str | None:
+        """The commit id a revision names, or None when it names no commit."""
+        check_revision_text(rev)
+        done = _run_git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+            self.top, check=False,
+        )
+        if done.returncode != 0:
+            return None
+        return done.stdout.decode().strip() or None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        """The best common ancestor of two commits, or None when they share none."""
+        done = _run_git(["merge-base", "--end-of-options", a, b], self.top, check=False)
+        if done.returncode != 0:
+            return None
+        return done.stdout.decode().strip() or None
+
+    def list_tree(self, commit: str, prefix: str) -> tuple[bool, dict[str, str]]:
+        """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id)."""
+        args = ["ls-tree", "-r", "-z", "--full-tree", commit]
+        if prefix:
+            args += ["--", prefix]
+        out = _run_git(args, self.top).stdout
+        base = prefix + "/" if prefix else ""
+        files: dict[str, str] = {}
+        seen = not prefix
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            path = raw_path.decode("utf-8", "surrogateescape")
+            if prefix and not path.startswith(base):
+                continue  # ``prefix`` itself as a file: not a catalog folder
+            seen = True
+            mode, kind, oid = meta.split(b" ")
+            rel = path[len(base):]
+            if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
+                files[rel] = oid.decode()
+        return seen, files
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """Read many blobs with one ``git cat-file --batch`` process."""
+        unique = list(dict.fromkeys(oids))
+        if not unique:
+            return {}
+        request = "".join(f"{oid}\n" for oid in unique).encode()
+        out = _run_git(["cat-file", "--batch"], self.top, stdin=request).stdout
+        return dict(_parse_batch(out))
+
+
+def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
+    """Split ``git cat-file --batch`` output into ``(oid, content)``; missing objects raise."""
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        if len(header) != 3:
+            raise GitError(t("diff.git_failed", detail=out[pos:end].decode("utf-8", "replace")))
+        oid, size = header[0].decode(), int(header[2])
+        start = end + 1
+        yield oid, out[start:start + size]
+        pos = start + size + 1
+
+
+def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapshot:
+    """The catalog folder ``prefix`` (relative to the repository) as it is in ``commit``.
+
+    Raises:
+        SpbeError: the folder is not in that revision.
+    """
+    seen, files = repo.list_tree(commit, prefix)
+    if not seen:
+        raise SpbeError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
+    display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
+
+    def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+        blobs = repo.read_blobs(files[rel] for rel in rels)
+        return [(display_path(display_root, rel), blobs[files[rel]]) for rel in rels], []
+
+    return Snapshot(
+        label=rev, kind="git", root=repo.top / prefix, display_root=display_root, files=files,
+        revision=commit, path=prefix, reader=read,
+    )
+
+
+# -- choosing the sides ------------------------------------------------------------------------
+
+
+@dataclass
+class Sides:
+    """Resolved old and new snapshots."""
+
+    old: Snapshot
+    new: Snapshot
+
+
+def _catalog_prefix(repo: Repository, catalog: Path, cwd: Path) -> str:
+    """The catalog folder relative to the repository root (POSIX, '' for the root).
+
+    Raises:
+        UsageError: the folder is outside the repository.
+    """
+    target = Path(os.path.realpath(cwd / catalog))
+    top = Path(os.path.realpath(repo.top))
+    try:
+        rel = target.relative_to(top)
+    except ValueError:
+        raise UsageError(
+            t("diff.outside_repo", path=catalog.as_posix(), repo=repo.top.as_posix())
+        ) from None
+    if rel.parts[:1] == (".git",):
+        raise UsageError(t("diff.outside_repo", path=catalog.as_posix(), repo=repo.top.as_posix()))
+    return rel.as_posix() if rel.parts else ""
+
+
+class _Resolver:
+    """Turn the command-line words into snapshots."""
+
+    def __init__(self, catalog: Path, cwd: Path) -> None:
+        self.catalog = catalog
+        self.cwd = cwd
+        self._repo: Repository | None = None
+        self._looked = False
+
+    def repo(self, *, required: bool) -> Repository | None:
+        if not self._looked:
+            self._looked = True
+            self._repo = Repository.discover(self.cwd)
+        if self._repo is None and required:
+            raise UsageError(t("diff.not_a_repo", path=self.cwd.as_posix()))
+        return self._repo
+
+    def prefix(self) -> str:
+        repo = self.repo(required=True)
+        assert repo is not None
+        return _catalog_prefix(repo, self.catalog, self.cwd)
+
+    def revision(self, rev: str, commit: str | None = None) -> Snapshot:
+        check_revision_text(rev)
+        repo = self.repo(required=True)
+        assert repo is not None
+        commit = commit or repo.commit(rev)
+        if commit is None:
+            raise UsageError(t("diff.unknown_rev", rev=rev))
+        return git_snapshot(repo, rev, commit, self.prefix())
+
+    def worktree(self, *, against_git: bool) -> Snapshot:
+        repo = self.repo(required=False)
+        if repo is not None and against_git:
+            self.prefix()  # the catalog must be inside the repository it is compared with
+        fmt = repo.object_format if repo is not None else "sha1"
+        return folder_snapshot(
+            self.cwd / self.catalog, self.catalog.as_posix(), kind="worktree", object_format=fmt
+        )
+
+    def side(self, word: str) -> Snapshot:
+        """A folder when ``word`` names one, else a revision; both at once is ambiguous."""
+        if word.startswith("-"):
+            raise UsageError(t("diff.rev_option", rev=word))
+        path = self.cwd / word
+        is_dir = path.is_dir()
+        repo = self.repo(required=not is_dir)
+        commit = None
+        if repo is not None and split_range(word) is None:
+            check_revision_text(word)
+            commit = repo.commit(word)
+        if is_dir and commit is not None:
+            raise UsageError(t("diff.ambiguous", word=word))
+        if is_dir:
+            fmt = repo.object_format if repo is not None else "sha1"
+            return folder_snapshot(path, word, object_format=fmt)
+        if split_range(word) is not None:
+            raise UsageError(t("diff.range_alone", word=word))
+        if commit is None:
+            if path.exists():
+                raise UsageError(t("load.not_folder", path=word))
+            raise UsageError(t("diff.unknown_rev", rev=word))
+        return self.revision(word, commit)
+
+    def range(self, spec: Range, word: str) -> Sides:
+        for end in (spec.old, spec.new):
+            check_revision_text(end)
+        repo = self.repo(required=True)
+        assert repo is not None
+        old_commit, new_commit = repo.commit(spec.old), repo.commit(spec.new)
+        for end, commit in ((spec.old, old_commit), (spec.new, new_commit)):
+            if commit is None:
+                raise UsageError(t("diff.unknown_rev", rev=end))
+        assert old_commit is not None and new_commit is not None
+        old_label = spec.old
+        if spec.symmetric:
+            base = repo.merge_base(old_commit, new_commit)
+            if base is None:
+                raise UsageError(t("diff.no_merge_base", word=word))
+            old_commit = base
+            old_label = t("diff.merge_base_label", old=spec.old, new=spec.new)
+        return Sides(
+            self.revision_at(old_label, old_commit), self.revision_at(spec.new, new_commit)
+        )
+
+    def revision_at(self, label: str, commit: str) -> Snapshot:
+        repo = self.repo(required=True)
+        assert repo is not None
+        return git_snapshot(repo, label, commit, self.prefix())
+
+
+def resolve_sides(
+    old: str | None, new: str | None, catalog: Path, cwd: Path | None = None
+) -> Sides:
+    """Turn ``spbe diff [OLD [NEW]]`` into two snapshots.
+
+    No word: HEAD against the working tree. One word: that revision or folder against the
+    working tree, or a range ``A..B`` / ``A...B``. Two words: each a revision or a folder.
+
+    Raises:
+        UsageError: a word is an option, an unknown revision, ambiguous, or outside the repository.
+        SpbeError: git cannot run, or a folder does not exist.
+    """
+    resolver = _Resolver(catalog, cwd or Path.cwd())
+    if old is None and new is not None:  # pragma: no cover - the CLI never passes this
+        old, new = new, None
+    if old is None:
+        return Sides(resolver.revision("HEAD"), resolver.worktree(against_git=True))
+    if new is None:
+        if old.startswith("-"):
+            raise UsageError(t("diff.rev_option", rev=old))
+        spec = split_range(old)
+        if spec is not None and not (resolver.cwd / old).is_dir():
+            return resolver.range(spec, old)
+        first = resolver.side(old)
+        return Sides(first, resolver.worktree(against_git=first.kind == "git"))
+    for word in (old, new):
+        if word.startswith("-"):
+            raise UsageError(t("diff.rev_option", rev=word))
+    return Sides(resolver.side(old), resolver.side(new))

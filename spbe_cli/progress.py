@@ -1,0 +1,453 @@
+"""Progress of the smart city programs in one year, and the programs that need attention.
+
+Definitions (documented for users in ``docs/progres.md``):
+
+* A program is *planned* for year Y when ``tahun_mulai <= Y <= tahun_selesai`` and neither the
+  program nor its latest progress entry says ``dibatalkan``.
+* The entry that counts for year Y is the latest entry with ``tahun == Y`` dated on or before
+  "today" (``--tanggal``), ordered by ``tanggal``, then ``triwulan``, then position in the file.
+  Entries dated after today are ignored, so a report for a past date can be reproduced.
+* Capaian of an indicator: ``realisasi / target`` when ``arah: naik``, ``target / realisasi``
+  when ``arah: turun``. A zero denominator gives 100% when the numerator is zero too, and the
+  display cap otherwise; negative values give no capaian. Displayed capped at 999%.
+* Capaian of a program: the mean of its indicators' capaian, each capped at 100% so that one
+  indicator far above target cannot hide another below it. Capaian of a group (OPD, dimension,
+  total): the mean over its programs that have a capaian.
+* Budget absorption: the sum of ``anggaran_terserap`` of the counting entries (cumulative within
+  the year) over the sum of the year's ``anggaran.nilai``, over the planned programs.
+* All arithmetic is :class:`~decimal.Decimal`; rounding (half-even) happens only at display.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.errors import Location
+from spbe_cli.i18n import language, t
+from spbe_cli.models import Program, Progres
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+#: Capaian above this ratio is shown as ">999%".
+CAP = Decimal("9.99")
+DEFAULT_MONTHS = 6
+
+#: Attention categories, in output order.
+CATEGORIES = (
+    "mangkrak",
+    "tertinggal",
+    "lewat_tahun",
+    "dihentikan",
+    "tanpa_regulasi",
+    "digital_tanpa_spbe",
+)
+_ENDED = ("selesai", "dibatalkan")
+_REGULATION_OK = ("berlaku", "diubah")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to report on: the year, "today", the stalled threshold and the filters."""
+
+    tahun: int
+    tanggal: date
+    bulan_mangkrak: int = DEFAULT_MONTHS
+    opd: str | None = None
+    dimensi: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One indicator of a program in the year: target, realisasi and capaian (a ratio)."""
+
+    nama: str
+    satuan: str
+    arah: str
+    target: Decimal | None
+    realisasi: Decimal | None
+    capaian: Decimal | None
+
+
+@dataclass(frozen=True)
+class ProgramProgress:
+    """One planned program in the year."""
+
+    id: str
+    nama: str
+    opd: str
+    dimensi: str
+    status: str
+    entry: Progres | None
+    last_update: date | None
+    indicators: tuple[IndicatorProgress, ...]
+    capaian: Decimal | None
+    pagu: int
+    terserap: int
+    serapan: Decimal | None
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """Totals of the planned programs of one OPD, one dimension, or the whole catalog."""
+
+    key: str
+    nama: str
+    programs: int
+    with_progress: int
+    selesai: int
+    capaian: Decimal | None
+    capaian_n: int
+    pagu: int
+    terserap: int
+    serapan: Decimal | None
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A program that needs attention, with the reason (a message and its values)."""
+
+    category: str
+    id: str
+    nama: str
+    opd: str
+    dimensi: str
+    reason: str
+    reason_key: str
+    values: dict[str, Any]
+    location: Location | None
+
+
+@dataclass
+class ProgressReport:
+    """Everything ``spbe progress`` and the year-end report show."""
+
+    options: Options
+    pemda: str
+    programs: list[ProgramProgress]
+    by_opd: list[GroupSummary]
+    by_dimensi: list[GroupSummary]
+    total: GroupSummary
+    attention: dict[str, list[Attention]] = field(default_factory=dict)
+    since: str | None = None
+
+    @property
+    def attention_count(self) -> int:
+        """Number of attention items over every category."""
+        return sum(len(items) for items in self.attention.values())
+
+
+# -- arithmetic -------------------------------------------------------------------------------
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator`` as a capaian; see the module docstring for the edge cases."""
+    if numerator < 0 or denominator < 0:
+        return None
+    if denominator == 0:
+        return ONE if numerator == 0 else CAP + ONE
+    return numerator / denominator
+
+
+def capaian(target: Decimal | None, realisasi: Decimal | None, arah: str) -> Decimal | None:
+    """Capaian of one indicator: realisasi/target (naik) or target/realisasi (turun)."""
+    if target is None or realisasi is None:
+        return None
+    return ratio(realisasi, target) if arah == "naik" else ratio(target, realisasi)
+
+
+def mean(values: Sequence[Decimal]) -> Decimal | None:
+    """Arithmetic mean, or None for no values."""
+    if not values:
+        return None
+    return sum(values, ZERO) / len(values)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole months from ``earlier`` to ``later``."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if later.day < earlier.day:
+        months -= 1
+    return months
+
+
+def percent(value: Decimal | None, digits: int = 1) -> str:
+    """A ratio as a percentage for display: half-even rounding, capped at 999%."""
+    if value is None:
+        return "–"
+    if value > CAP:
+        return ">999%"
+    quantum = Decimal(1).scaleb(-digits)
+    text = f"{(value * 100).quantize(quantum, rounding=ROUND_HALF_EVEN)}"
+    return (text.replace(".", ",") if language() == "id" else text) + "%"
+
+
+def rupiah(value: int) -> str:
+    """Rupiah with the thousands separator of the language (Rp 1.250.000 / Rp 1,250,000)."""
+    text = f"{value:,}"
+    return "Rp " + (text.replace(",", ".") if language() == "id" else text)
+
+
+def number(value: Decimal | None) -> str:
+    """A target or realisasi value as written (no exponent), with the decimal mark."""
+    if value is None:
+        return "–"
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.replace(".", ",") if language() == "id" else text
+
+
+# -- entries ----------------------------------------------------------------------------------
+
+
+def _entry_key(item: tuple[int, Progres]) -> tuple[date, int, int]:
+    position, entry = item
+    return entry.tanggal, entry.triwulan or 0, position
+
+
+def latest_entry(
+    entries: Iterable[Progres], today: date, tahun: int | None = None
+) -> Progres | None:
+    """The latest entry dated on or before ``today`` (of year ``tahun`` when given)."""
+    chosen = [
+        (i, e) for i, e in enumerate(entries)
+        if e.tanggal <= today and (tahun is None or e.tahun == tahun)
+    ]
+    return max(chosen, key=_entry_key)[1] if chosen else None
+
+
+def effective_status(program: Any, today: date) -> str:
+    """Status of the latest entry up to today, or the program's own status."""
+    latest = latest_entry(program.progres, today)
+    return latest.status if latest is not None else str(program.status)
+
+
+def is_planned(program: Any, tahun: int, today: date) -> bool:
+    """Tell whether a program is planned in ``tahun`` (see the module docstring)."""
+    if not program.tahun_mulai <= tahun <= program.tahun_selesai:
+        return False
+    return program.status != "dibatalkan" and effective_status(program, today) != "dibatalkan"
+
+
+def program_progress(program_id: str, program: Program, options: Options) -> ProgramProgress:
+    """Capaian and budget absorption of one program in the year."""
+    year, today = options.tahun, options.tanggal
+    entry = latest_entry(program.progres, today, year)
+    last = latest_entry(program.progres, today)
+    indicators = []
+    for ind in program.indikator:
+        target = ind.target.get(year)
+        real = entry.realisasi.get(ind.nama) if entry is not None else None
+        indicators.append(
+            IndicatorProgress(ind.nama, ind.satuan, ind.arah, target, real,
+                              capaian(target, real, ind.arah))
+        )
+    capped = [min(i.capaian, ONE) for i in indicators if i.capaian is not None]
+    pagu = sum(a.nilai for a in program.anggaran if a.tahun == year)
+    terserap = (entry.anggaran_terserap or 0) if entry is not None else 0
+    return ProgramProgress(
+        id=program_id,
+        nama=program.nama,
+        opd=program.opd_pj,
+        dimensi=program.dimensi,
+        status=last.status if last is not None else program.status,
+        entry=entry,
+        last_update=last.tanggal if last is not None else None,
+        indicators=tuple(indicators),
+        capaian=mean(capped),
+        pagu=pagu,
+        terserap=terserap,
+        serapan=ratio(Decimal(terserap), Decimal(pagu)) if pagu else None,
+    )
+
+
+def summarise(key: str, nama: str, programs: Sequence[ProgramProgress]) -> GroupSummary:
+    """Totals of a group of planned programs."""
+    values = [p.capaian for p in programs if p.capaian is not None]
+    pagu = sum(p.pagu for p in programs)
+    terserap = sum(p.terserap for p in programs)
+    return GroupSummary(
+        key=key,
+        nama=nama,
+        programs=len(programs),
+        with_progress=sum(1 for p in programs if p.entry is not None),
+        selesai=sum(1 for p in programs if p.status == "selesai"),
+        capaian=mean(values),
+        capaian_n=len(values),
+        pagu=pagu,
+        terserap=terserap,
+        serapan=Decimal(terserap) / Decimal(pagu) if pagu else None,
+    )
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def _selected(program: Any, options: Options) -> bool:
+    if options.opd is not None and program.opd_pj != options.opd:
+        return False
+    return options.dimensi is None or program.dimensi == options.dimensi
+
+
+def _programs(catalog: Catalog) -> list[tuple[str, Program]]:
+    kinds = catalog.kinds
+    return [(i, catalog.entities[i]) for i in sorted(kinds) if kinds[i] == "program"]
+
+
+def compute_progress(
+    catalog: Catalog, options: Options, earlier: Catalog | None = None, since: str | None = None
+) -> ProgressReport:
+    """Compute the year's progress and the attention lists of a loaded catalog.
+
+    ``earlier`` is the catalog at an earlier revision (``--since``), for programs dropped since.
+    """
+    selected = [(i, p) for i, p in _programs(catalog) if _selected(p, options)]
+    planned = [
+        program_progress(i, p, options) for i, p in selected
+        if is_planned(p, options.tahun, options.tanggal)
+    ]
+    opd_names = {
+        i: (catalog.entities[i].singkatan or catalog.entities[i].nama)
+        for i, k in catalog.kinds.items() if k == "opd"
+    }
+    by_opd_map: dict[str, list[ProgramProgress]] = {}
+    by_dim_map: dict[str, list[ProgramProgress]] = {}
+    for item in planned:
+        by_opd_map.setdefault(item.opd, []).append(item)
+        by_dim_map.setdefault(item.dimensi, []).append(item)
+    dimensi = catalog.reference.dimensi
+    dim_order = {k: n for n, k in enumerate(dimensi)}
+    meta = catalog.metadata
+    report = ProgressReport(
+        options=options,
+        pemda=meta.pemda.nama if meta is not None else "",
+        programs=planned,
+        by_opd=[summarise(k, opd_names.get(k, k), by_opd_map[k]) for k in sorted(by_opd_map)],
+        by_dimensi=[
+            summarise(k, dimensi.get(k, k), by_dim_map[k])
+            for k in sorted(by_dim_map, key=lambda k: (dim_order.get(k, len(dim_order)), k))
+        ],
+        total=summarise("", t("progress.total"), planned),
+        since=since,
+    )
+    attention: dict[str, list[Attention]] = {c: [] for c in CATEGORIES}
+    planned_by_id = {p.id: p for p in planned}
+    for program_id, program in selected:
+        _attend(catalog, program_id, program, planned_by_id.get(program_id), options, attention)
+    if earlier is not None:
+        attention["dihentikan"] = dropped(catalog, earlier, options)
+    report.attention = attention
+    return report
+
+
+def _item(
+    catalog: Catalog, category: str, program_id: str, program: Any, key: str, **values: Any
+) -> Attention:
+    return Attention(
+        category, program_id, program.nama, program.opd_pj, program.dimensi,
+        t(key, **values), key, values,
+        catalog.where(program_id, "id") if program_id in catalog.sources else None,
+    )
+
+
+def _attend(
+    catalog: Catalog,
+    program_id: str,
+    program: Program,
+    progress: ProgramProgress | None,
+    options: Options,
+    out: dict[str, list[Attention]],
+) -> None:
+    """Add one program to every attention list it belongs to."""
+    today, year = options.tanggal, options.tahun
+    status = effective_status(program, today)
+    active = status not in _ENDED and program.status not in _ENDED
+
+    def add(category: str, key: str, **values: Any) -> None:
+        out[category].append(_item(catalog, category, program_id, program, key, **values))
+
+    if progress is not None and active:
+        cutoff = months_before(today, options.bulan_mangkrak)
+        last = progress.last_update
+        if progress.entry is None:
+            if last is None:
+                add("mangkrak", "progress.reason.no_entry", tahun=year)
+            else:
+                add("mangkrak", "progress.reason.no_entry_since", tahun=year, tanggal=str(last))
+        elif last is not None and last < cutoff:
+            add("mangkrak", "progress.reason.no_update", tanggal=str(last),
+                bulan=months_between(last, today), batas=options.bulan_mangkrak)
+    if progress is not None and progress.entry is not None:
+        entry = progress.entry
+        expected = Decimal(entry.triwulan) / 4 if entry.triwulan else ONE
+        behind = [
+            i for i in progress.indicators if i.capaian is not None and i.capaian < expected
+        ]
+        if behind:
+            add("tertinggal", "progress.reason.behind",
+                indikator="; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
+                harapan=percent(expected))
+    if program.tahun_selesai < today.year and active:
+        add("lewat_tahun", "progress.reason.past_end", tahun=program.tahun_selesai, status=status)
+    if active:
+        missing = _missing_regulations(catalog, program)
+        if missing:
+            add("tanpa_regulasi", "progress.reason.regulation", regulasi=", ".join(missing))
+        if program.digital:
+            linked = [r for r in program.terkait_spbe
+                      if catalog.kinds.get(r) in ("layanan", "aplikasi")]
+            if not linked:
+                key = ("progress.reason.digital_other" if program.terkait_spbe
+                       else "progress.reason.digital_none")
+                add("digital_tanpa_spbe", key, terkait=", ".join(program.terkait_spbe))
+
+
+def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
+    """Regulations a program names (as basis or as needed) that are not in force yet."""
+    missing: list[str] = []
+    for reg_id in (*program.regulasi, *program.regulasi_dibutuhkan):
+        reg = catalog.entities.get(reg_id) if catalog.kinds.get(reg_id) == "regulasi" else None
+        if reg is None:
+            missing.append(t("progress.reg_unknown", id=reg_id))
+        elif reg.status not in _REGULATION_OK:
+            missing.append(t("progress.reg_status", id=reg_id, status=reg.status))
+    return missing
+
+
+def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Attention]:
+    """Programs active in the earlier catalog that are gone or cancelled now."""
+    result: list[Attention] = []
+    today = options.tanggal
+    for program_id, old in _programs(earlier):
+        if not _selected(old, options) or old.status in _ENDED:
+            continue
+        if effective_status(old, today) in _ENDED:
+            continue
+        is_program = catalog.kinds.get(program_id) == "program"
+        now = catalog.entities.get(program_id) if is_program else None
+        if now is None:
+            result.append(Attention(
+                "dihentikan", program_id, old.nama, old.opd_pj, old.dimensi,
+                t("progress.reason.gone"), "progress.reason.gone", {},
+                earlier.where(program_id, "id"),
+            ))
+            continue
+        status = effective_status(now, today)
+        if now.status == "dibatalkan" or status == "dibatalkan":
+            entry = latest_entry(now.progres, today)
+            note = entry.catatan if entry is not None and entry.catatan else ""
+            key = "progress.reason.cancelled_note" if note else "progress.reason.cancelled"
+            result.append(_item(catalog, "dihentikan", program_id, now, key, catatan=note))
+    return result

@@ -1,0 +1,386 @@
+"""A :class:`~spbe_cli.progress.ProgressReport` as text, Markdown, JSON or an HTML page.
+
+Every function returns text; the CLI prints it. Catalog text is escaped for each format (Markdown
+table cells, HTML, SVG), and nothing depends on the clock: "today" is part of the report.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from spbe_cli.i18n import language, t
+from spbe_cli.progress import (
+    CAP,
+    CATEGORIES,
+    Attention,
+    GroupSummary,
+    ProgramProgress,
+    ProgressReport,
+    number,
+    percent,
+    rupiah,
+)
+
+JSON_SCHEMA_ID = "spbe.progress/1"
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns separated by two spaces; trailing spaces trimmed."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in (headers, ["-" * w for w in widths], *rows)
+    ]
+
+
+def _title(report: ProgressReport) -> str:
+    o = report.options
+    return t("progress.title", pemda=report.pemda or "-", tahun=o.tahun)
+
+
+def _subtitle(report: ProgressReport) -> str:
+    o = report.options
+    text = t("progress.subtitle", tanggal=str(o.tanggal), bulan=o.bulan_mangkrak)
+    filters = []
+    if o.opd:
+        filters.append(f"opd={o.opd}")
+    if o.dimensi:
+        filters.append(f"dimensi={o.dimensi}")
+    if report.since:
+        filters.append(f"since={report.since}")
+    if filters:
+        text += " " + t("progress.filters", filters=", ".join(filters))
+    return text
+
+
+def _group_headers(first: str) -> list[str]:
+    return [first, *(t(f"progress.col.{c}") for c in (
+        "programs", "with_progress", "selesai", "capaian", "pagu", "terserap", "serapan"))]
+
+
+def _group_row(group: GroupSummary, label: str) -> list[str]:
+    return [
+        label, str(group.programs), str(group.with_progress), str(group.selesai),
+        percent(group.capaian), rupiah(group.pagu), rupiah(group.terserap), percent(group.serapan),
+    ]
+
+
+def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[list[str]]:
+    rows = [_group_row(g, g.key if g.key == g.nama else f"{g.key} ({g.nama})") for g in groups]
+    rows.append(_group_row(total, total.nama))
+    return rows
+
+
+def _program_headers() -> list[str]:
+    return [t(f"progress.col.{c}") for c in (
+        "id", "opd", "dimensi", "status", "capaian", "serapan", "pembaruan")]
+
+
+def _program_row(p: ProgramProgress) -> list[str]:
+    return [p.id, p.opd, p.dimensi, p.status, percent(p.capaian), percent(p.serapan),
+            str(p.last_update) if p.last_update else "–"]
+
+
+def _indicator_lines(p: ProgramProgress) -> list[str]:
+    return [
+        t("progress.indicator", nama=i.nama, realisasi=number(i.realisasi), target=number(i.target),
+          satuan=i.satuan, arah=i.arah, capaian=percent(i.capaian))
+        for i in p.indicators
+    ]
+
+
+def format_text(report: ProgressReport) -> list[str]:
+    """The report as plain text lines."""
+    lines = [_title(report), _subtitle(report), ""]
+    lines.append(t("progress.by_opd"))
+    lines += text_table(_group_headers(t("progress.col.opd")),
+                        _group_rows(report.by_opd, report.total))
+    lines += ["", t("progress.by_dimensi")]
+    lines += text_table(_group_headers(t("progress.col.dimensi")),
+                        _group_rows(report.by_dimensi, report.total))
+    lines += ["", t("progress.programs", n=len(report.programs))]
+    if report.programs:
+        lines += text_table(_program_headers(), [_program_row(p) for p in report.programs])
+    lines += ["", t("progress.attention", n=report.attention_count)]
+    for category in CATEGORIES:
+        items = report.attention.get(category, [])
+        if category == "dihentikan" and report.since is None:
+            lines.append(f"{t('progress.cat.' + category)}: {t('progress.needs_since')}")
+            continue
+        lines.append(f"{t('progress.cat.' + category)} ({len(items)})")
+        lines += [f"  {_where(a)}{a.id} ({a.opd}): {a.reason}" for a in items]
+    return lines
+
+
+def _where(item: Attention) -> str:
+    return f"{item.location}: " if item.location is not None else ""
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+def md_cell(text: str) -> str:
+    """Escape catalog text for a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    for char in "*_`[]<>":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown pipe table; cells are escaped."""
+    lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def format_markdown(report: ProgressReport, level: int = 1) -> str:
+    """The report as a Markdown document (``level`` is the level of its title)."""
+    h = "#" * level
+    lines = [f"{h} {md_cell(_title(report))}", "", md_cell(_subtitle(report)), ""]
+    lines += [f"{h}# {t('progress.by_opd')}", ""]
+    lines += md_table(_group_headers(t("progress.col.opd")),
+                      _group_rows(report.by_opd, report.total))
+    lines += ["", f"{h}# {t('progress.by_dimensi')}", ""]
+    lines += md_table(_group_headers(t("progress.col.dimensi")),
+                      _group_rows(report.by_dimensi, report.total))
+    lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
+    if report.programs:
+        lines += md_table([*_program_headers(), t("progress.col.indikator")], [
+            [*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs
+        ])
+    lines += ["", f"{h}# {t('progress.attention', n=report.attention_count)}", ""]
+    for category in CATEGORIES:
+        items = report.attention.get(category, [])
+        lines.append(f"{h}## {t('progress.cat.' + category)} ({len(items)})")
+        lines.append("")
+        if category == "dihentikan" and report.since is None:
+            lines += [t("progress.needs_since"), ""]
+            continue
+        if not items:
+            lines += [t("progress.none"), ""]
+            continue
+        lines += [f"- **{md_cell(a.id)}** ({md_cell(a.opd)}): {md_cell(a.reason)}"
+                  + (f" — `{a.location}`" if a.location else "") for a in items]
+        lines.append("")
+    lines += [t("progress.definitions"), ""]
+    return "\n".join(lines)
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def _num(value: Decimal | None, digits: int = 2) -> float | None:
+    """A ratio as a percentage number for JSON (rounded half-even, not capped)."""
+    if value is None:
+        return None
+    if value > CAP:
+        return 999.99
+    quantum = Decimal(1).scaleb(-digits)
+    return float((value * 100).quantize(quantum, rounding=ROUND_HALF_EVEN))
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _group_dict(g: GroupSummary) -> dict[str, Any]:
+    return {
+        "kode": g.key, "nama": g.nama, "program": g.programs, "ada_progres": g.with_progress,
+        "selesai": g.selesai, "capaian_persen": _num(g.capaian), "capaian_program": g.capaian_n,
+        "pagu": g.pagu, "terserap": g.terserap, "serapan_persen": _num(g.serapan),
+    }
+
+
+def _program_dict(p: ProgramProgress) -> dict[str, Any]:
+    entry = p.entry
+    return {
+        "id": p.id, "nama": p.nama, "opd": p.opd, "dimensi": p.dimensi, "status": p.status,
+        "pembaruan_terakhir": str(p.last_update) if p.last_update else None,
+        "entri": None if entry is None else {
+            "tahun": entry.tahun, "triwulan": entry.triwulan, "tanggal": str(entry.tanggal),
+            "status": entry.status, "catatan": entry.catatan, "bukti": entry.bukti,
+        },
+        "indikator": [
+            {"nama": i.nama, "satuan": i.satuan, "arah": i.arah, "target": _dec(i.target),
+             "realisasi": _dec(i.realisasi), "capaian_persen": _num(i.capaian)}
+            for i in p.indicators
+        ],
+        "capaian_persen": _num(p.capaian), "pagu": p.pagu, "terserap": p.terserap,
+        "serapan_persen": _num(p.serapan),
+    }
+
+
+def _attention_dict(a: Attention) -> dict[str, Any]:
+    loc = a.location
+    return {
+        "id": a.id, "nama": a.nama, "opd": a.opd, "dimensi": a.dimensi,
+        "alasan_kode": a.reason_key.rsplit(".", 1)[-1], "alasan": a.reason,
+        "path": loc.path if loc else None, "line": loc.line if loc else None,
+        "column": loc.column if loc else None,
+    }
+
+
+def report_dict(report: ProgressReport) -> dict[str, Any]:
+    """The report as plain data (also the context of the year-end document)."""
+    o = report.options
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "pemda": report.pemda,
+        "tahun": o.tahun,
+        "tanggal": str(o.tanggal),
+        "bulan_mangkrak": o.bulan_mangkrak,
+        "filter": {"opd": o.opd, "dimensi": o.dimensi, "since": report.since},
+        "total": _group_dict(report.total),
+        "per_opd": [_group_dict(g) for g in report.by_opd],
+        "per_dimensi": [_group_dict(g) for g in report.by_dimensi],
+        "program": [_program_dict(p) for p in report.programs],
+        "perhatian": {
+            c: (None if c == "dihentikan" and report.since is None
+                else [_attention_dict(a) for a in report.attention.get(c, [])])
+            for c in CATEGORIES
+        },
+    }
+
+
+def format_json(report: ProgressReport) -> str:
+    """The report as one JSON document."""
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+_CSS = """
+:root{--ink:#1d2733;--muted:#5b6875;--line:#d8dee4;--bar1:#2b6cb0;--bar2:#2f855a;--bg:#fff}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);
+background:var(--bg);margin:0;padding:1rem;line-height:1.45}
+main{max-width:60rem;margin:0 auto}
+h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1rem}
+.sub{color:var(--muted);font-size:.9rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem;margin:1rem 0}
+.card{border:1px solid var(--line);border-radius:.5rem;padding:.6rem}
+.card b{display:block;font-size:1.3rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+th,td{border-bottom:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;white-space:nowrap}
+svg{width:100%;height:auto;max-width:46rem}
+svg text{font-size:12px;fill:var(--ink)}
+.b1{fill:var(--bar1)}.b2{fill:var(--bar2)}.ax{stroke:var(--line)}
+.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;
+vertical-align:middle}
+ul.att li{margin:.2rem 0}
+code{font-size:.8rem;color:var(--muted)}
+""".strip()
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
+    """Inline SVG: two horizontal bars per group (capaian, serapan), 0-100% scale (capped)."""
+    label_w, bar_w, row_h = 170, 380, 34
+    height = 24 + row_h * max(len(groups), 1)
+    parts = [
+        f'<svg viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" '
+        f'aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{_e(title)}</title>",
+    ]
+    for mark in (0, 50, 100):
+        x = label_w + bar_w * mark // 100
+        parts.append(f'<line class="ax" x1="{x}" y1="4" x2="{x}" y2="{height - 16}"/>')
+        parts.append(f'<text x="{x}" y="{height - 4}" text-anchor="middle">{mark}%</text>')
+    for row, g in enumerate(groups):
+        y = 8 + row * row_h
+        label = g.key if len(g.key) <= 24 else g.key[:23] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end">{_e(label)}</text>')
+        for offset, value, cls in ((0, g.capaian, "b1"), (14, g.serapan, "b2")):
+            share = min(value, Decimal(1)) if value is not None else Decimal(0)
+            width = int((share * bar_w).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+            parts.append(
+                f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{width}" height="12"/>'
+            )
+            parts.append(f'<text x="{label_w + width + 4}" y="{y + offset + 10}">'
+                         f"{_e(percent(value))}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    head = "".join(f'<th{" class=n" if i in numeric else ""}>{_e(h)}</th>'
+                   for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{_e(c)}</td>'
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def html_body(report: ProgressReport) -> str:
+    """The report's HTML body (no page shell), for the year-end document too."""
+    total = report.total
+    legend = (f'<p class="legend"><span style="background:#2b6cb0"></span>'
+              f'{_e(t("progress.col.capaian"))}<span style="background:#2f855a"></span>'
+              f'{_e(t("progress.col.serapan"))}</p>')
+    cards = "".join(
+        f'<div class="card">{_e(label)}<b>{_e(value)}</b></div>'
+        for label, value in (
+            (t("progress.col.programs"), str(total.programs)),
+            (t("progress.col.with_progress"), str(total.with_progress)),
+            (t("progress.col.capaian"), percent(total.capaian)),
+            (t("progress.col.serapan"), percent(total.serapan)),
+            (t("progress.attention_short"), str(report.attention_count)),
+        )
+    )
+    numeric = {1, 2, 3, 4, 5, 6, 7}
+    out = [f'<p class="sub">{_e(_subtitle(report))}</p>', f'<div class="cards">{cards}</div>']
+    for heading, groups, first in (
+        (t("progress.by_opd"), report.by_opd, t("progress.col.opd")),
+        (t("progress.by_dimensi"), report.by_dimensi, t("progress.col.dimensi")),
+    ):
+        out.append(f"<h2>{_e(heading)}</h2>")
+        out.append(bar_chart(groups, heading))
+        out.append(legend)
+        out.append(_html_table(_group_headers(first), _group_rows(groups, total), numeric))
+    out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
+    if report.programs:
+        rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]
+        out.append(_html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
+    out.append(f"<h2>{_e(t('progress.attention', n=report.attention_count))}</h2>")
+    for category in CATEGORIES:
+        items = report.attention.get(category, [])
+        out.append(f"<h3>{_e(t('progress.cat.' + category))} ({len(items)})</h3>")
+        if category == "dihentikan" and report.since is None:
+            out.append(f"<p>{_e(t('progress.needs_since'))}</p>")
+        elif not items:
+            out.append(f"<p>{_e(t('progress.none'))}</p>")
+        else:
+            out.append('<ul class="att">' + "".join(
+                f"<li><b>{_e(a.id)}</b> ({_e(a.opd)}): {_e(a.reason)}"
+                + (f" <code>{_e(a.location)}</code>" if a.location else "") + "</li>"
+                for a in items) + "</ul>")
+    out.append(f'<p class="sub">{_e(t("progress.definitions"))}</p>')
+    return "\n".join(out)
+
+
+def format_html(report: ProgressReport) -> str:
+    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
+    title = _title(report)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>{_e(title)}</h1>\n{html_body(report)}\n</main>\n</body>\n</html>\n"
+    )

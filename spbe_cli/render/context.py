@@ -1,0 +1,154 @@
+"""What every document builder receives, and the small helpers the templates share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.errors import Finding
+
+
+class Labels(dict[str, str]):
+    """Id -> display label; an unknown id shows as itself (only reachable with ``--force``)."""
+
+    def __missing__(self, key: str) -> str:
+        return str(key)
+
+
+@dataclass
+class RenderInput:
+    """A loaded, checked catalog plus what the command line adds (``--since`` and the like)."""
+
+    catalog: Catalog
+    findings: list[Finding] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def of_kind(self, kind: str) -> list[Any]:
+        """Entities of one kind in id order (computed once per render)."""
+        by_kind = self._cache.get("by_kind")
+        if by_kind is None:
+            grouped: dict[str, list[Any]] = defaultdict(list)
+            catalog = self.catalog
+            for entity_id in sorted(catalog.entities):
+                grouped[catalog.kinds[entity_id]].append(catalog.entities[entity_id])
+            by_kind = self._cache["by_kind"] = dict(grouped)
+        return list(by_kind.get(kind, ()))
+
+    @property
+    def opd(self) -> Labels:
+        """OPD id -> short name (singkatan, else nama)."""
+        labels = self._cache.get("opd")
+        if labels is None:
+            labels = Labels({o.id: o.singkatan or o.nama for o in self.of_kind("opd")})
+            self._cache["opd"] = labels
+        return labels
+
+    @property
+    def names(self) -> Labels:
+        """Any entity id -> its name (regulations by their short citation)."""
+        labels = self._cache.get("names")
+        if labels is None:
+            labels = Labels()
+            for entity_id, entity in self.catalog.entities.items():
+                if self.catalog.kinds[entity_id] == "regulasi":
+                    labels[entity_id] = entity.sebutan
+                else:
+                    labels[entity_id] = getattr(entity, "nama", entity_id)
+            self._cache["names"] = labels
+        return labels
+
+
+def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
+    """The sorted union of years."""
+    found = set(values)
+    for more in extra:
+        found.update(more)
+    return sorted(found)
+
+
+def budget_by_year(items: Iterable[Any]) -> dict[int, int]:
+    """Sum of ``anggaran.nilai`` per year over planned items."""
+    totals: dict[int, int] = defaultdict(int)
+    for item in items:
+        for entry in item.anggaran:
+            totals[entry.tahun] += entry.nilai
+    return dict(totals)
+
+
+def total_budget(item: Any) -> int:
+    """Sum of an item's budget over all years and sources."""
+    return sum(entry.nilai for entry in item.anggaran)
+
+
+def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:
+    """``(indicator, target, unit)`` for every indicator with a target in ``year``."""
+    return [(i.nama, i.target[year], i.satuan) for i in item.indikator if year in i.target]
+
+
+def rupiah(value: int | None) -> str:
+    """``Rp 1.250.000.000`` (Indonesian thousands separator)."""
+    if value is None:
+        return "-"
+    return "Rp " + f"{value:,}".replace(",", ".")
+
+
+def rupiah_short(value: int) -> str:
+    """``Rp 1,25 M`` style for chart labels (jt, M, T)."""
+    for limit, suffix in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
+        if value >= limit:
+            text = f"{value / limit:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"Rp {text} {suffix}"
+    return rupiah(value)
+
+
+def angka(value: Decimal | float | int | None) -> str:
+    """A number the Indonesian way: ``1.250`` and ``75,5``; None shows as ``-``."""
+    if value is None:
+        return "-"
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if number == number.to_integral_value():
+        return f"{int(number):,}".replace(",", ".")
+    text = format(number.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + frac
+
+
+def persen(part: int, whole: int) -> str:
+    """``75%`` (``-`` when the whole is zero)."""
+    if not whole:
+        return "-"
+    return f"{round(100 * part / whole)}%"
+
+
+def group_by(items: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    """Group items by an attribute, keeping their order."""
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[getattr(item, key)].append(item)
+    return dict(grouped)
+
+
+def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """``{a: [x, y]}`` -> ``{x: [a], y: [a]}``, lists sorted."""
+    result: dict[str, list[str]] = defaultdict(list)
+    for source, targets in links.items():
+        for target in targets:
+            result[target].append(source)
+    return {k: sorted(v) for k, v in result.items()}
+
+
+class Counter:
+    """Numbers captions (Tabel 1, Gambar 1, ...) in the order a template asks for them."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = defaultdict(int)
+
+    def next(self, kind: str = "tabel") -> int:
+        """Give the next number of one caption kind."""
+        self._counts[kind] += 1
+        return self._counts[kind]

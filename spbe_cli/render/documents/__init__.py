@@ -1,0 +1,1 @@
+"""Document builders; every module here registers its documents when imported."""

@@ -1,0 +1,166 @@
+"""Arsitektur SPBE: six domains with their reference codes, traceability, Aplikasi Umum."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from spbe_cli.models import DOMAINS
+from spbe_cli.render.context import RenderInput, invert
+from spbe_cli.render.registry import DocumentSpec, register_document
+
+#: A matrix is drawn as a grid only while it stays readable; beyond that, as link lists.
+MATRIX_MAX_COLUMNS = 12
+MATRIX_MAX_ROWS = 60
+
+
+@dataclass
+class CodeGroup:
+    """Elements of one domain under one reference code."""
+
+    kode: str
+    nama: str
+    elements: list[Any]
+
+
+@dataclass
+class Domain:
+    """One of the six domains."""
+
+    kind: str
+    prefix: str
+    elements: list[Any]
+    codes: list[CodeGroup]
+    status: dict[str, int]
+
+
+@dataclass
+class Matrix:
+    """Links from one domain to another: a grid when small, link lists per OPD when large."""
+
+    key: str
+    rows: list[tuple[Any, list[str]]]
+    columns: list[Any]
+    grid: list[tuple[Any, list[bool]]]
+    groups: list[tuple[str, list[tuple[Any, list[str]]]]]
+    unlinked: list[Any]
+
+    @property
+    def dense(self) -> bool:
+        """True when drawn as a grid."""
+        return bool(self.grid)
+
+    @property
+    def links(self) -> int:
+        """Number of links."""
+        return sum(len(targets) for _, targets in self.rows)
+
+
+def _matrix(
+    key: str, rows: list[Any], columns: list[Any], field: str, owner: str, inp: RenderInput
+) -> Matrix:
+    linked = [(row, list(getattr(row, field))) for row in rows]
+    grid: list[tuple[Any, list[bool]]] = []
+    used_ids = {t for _, targets in linked for t in targets}
+    used = [c for c in columns if c.id in used_ids]
+    if linked and len(used) <= MATRIX_MAX_COLUMNS and len(linked) <= MATRIX_MAX_ROWS:
+        for row, targets in linked:
+            wanted = set(targets)
+            grid.append((row, [c.id in wanted for c in used]))
+    groups: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
+    if not grid:
+        for row, targets in linked:
+            groups[inp.opd[getattr(row, owner) or "-"]].append((row, targets))
+    return Matrix(
+        key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t]
+    )
+
+
+def _duplicates(inp: RenderInput, aplikasi: list[Any]) -> list[tuple[Any, Any]]:
+    """Pairs of look-alike applications, as the SPBE409 check found them (not recomputed)."""
+    findings = [f for f in inp.findings if f.code == "SPBE409" and f.related]
+    if not findings:
+        return []
+    catalog = inp.catalog
+    at = {catalog.where(app.id, "id"): app for app in aplikasi}
+    pairs = []
+    for finding in findings:
+        second, first = at.get(finding.location), at.get(finding.related[0].location)
+        if first is not None and second is not None:
+            pairs.append((first, second))
+    return sorted(pairs, key=lambda pair: (pair[0].id, pair[1].id))
+
+
+def build(inp: RenderInput) -> dict[str, Any]:
+    """Template context of the Arsitektur SPBE."""
+    ref = inp.catalog.reference
+    domains: list[Domain] = []
+    for kind, (prefix, code_field) in DOMAINS.items():
+        elements = sorted(inp.of_kind(kind), key=attrgetter(code_field, "id"))
+        grouped: dict[str, list[Any]] = {}
+        for element in elements:
+            grouped.setdefault(getattr(element, code_field), []).append(element)
+        codes = [
+            CodeGroup(kode, (ref.codes[kode].nama if kode in ref.codes else None) or "", items)
+            for kode, items in grouped.items()
+        ]
+        status: dict[str, int] = defaultdict(int)
+        for element in elements:
+            status[element.status] += 1
+        domains.append(Domain(kind, prefix, elements, codes, dict(status)))
+    by_kind = {d.kind: d.elements for d in domains}
+    layanan, aplikasi = by_kind["layanan"], by_kind["aplikasi"]
+    matrices = [
+        _matrix("layanan_aplikasi", layanan, aplikasi, "aplikasi", "unit_pelaksana", inp),
+        _matrix("aplikasi_data", aplikasi, by_kind["data_informasi"], "data", "pemilik", inp),
+        _matrix(
+            "aplikasi_infrastruktur", aplikasi, by_kind["infrastruktur"], "infrastruktur",
+            "pemilik", inp,
+        ),
+    ]
+
+    protected = invert({k.id: k.objek for k in by_kind["keamanan"]})
+    keamanan = []
+    for kind in ("data_informasi", "aplikasi", "infrastruktur"):
+        assets = by_kind[kind]
+        covered = [a for a in assets if a.id in protected]
+        uncovered = [a for a in assets if a.id not in protected]
+        keamanan.append((kind, len(assets), len(covered), uncovered))
+
+    umum_use: dict[str, list[Any]] = defaultdict(list)
+    setara: list[Any] = []
+    for app in aplikasi:
+        if app.kategori == "umum" and app.aplikasi_umum:
+            umum_use[app.aplikasi_umum].append(app)
+        if app.kategori == "khusus" and app.setara_aplikasi_umum:
+            setara.append(app)
+    aplikasi_umum = [(au, umum_use.get(au_id, [])) for au_id, au in ref.aplikasi_umum.items()]
+    unknown_au = sorted(set(umum_use) - set(ref.aplikasi_umum))
+    duplikat = _duplicates(inp, aplikasi)
+
+    return {
+        "domains": domains,
+        "ringkas_jumlah": {d.kind: len(d.elements) for d in domains},
+        "domain": {d.kind: d for d in domains},
+        "matrices": matrices,
+        "keamanan": keamanan,
+        "protected": protected,
+        "aplikasi_umum": aplikasi_umum,
+        "aplikasi_umum_lain": [(au_id, umum_use[au_id]) for au_id in unknown_au],
+        "setara": setara,
+        "duplikat": duplikat,
+        "prefixes": ref.prefixes,
+        "chain": {
+            "layanan_proses": sum(len(x.proses_bisnis) for x in layanan),
+            "layanan_aplikasi": matrices[0].links,
+            "aplikasi_data": matrices[1].links,
+            "aplikasi_infrastruktur": matrices[2].links,
+            "keamanan_objek": sum(len(k.objek) for k in by_kind["keamanan"]),
+            "proses_data": sum(len(p.data) for p in by_kind["proses_bisnis"]),
+        },
+    }
+
+
+register_document(DocumentSpec(name="arsitektur", dokumen="arsitektur", build=build, order=20))

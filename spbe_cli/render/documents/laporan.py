@@ -1,0 +1,115 @@
+"""Laporan kemajuan tahunan: the year-end report of ``spbe progress`` as a document.
+
+``spbe render --doc laporan`` reads the year from ``extras["tahun"]`` (the ``--tahun`` option);
+without it the report covers the latest year that has a progress entry. "Today" is
+``extras["tanggal"]`` or the last day of that year, so the document is the same on every run.
+``extras["earlier"]`` may hold the catalog at an earlier revision (``--since``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from spbe_cli import i18n
+from spbe_cli.progress import (
+    CATEGORIES,
+    GroupSummary,
+    Options,
+    ProgressReport,
+    compute_progress,
+    number,
+    percent,
+    rupiah,
+)
+from spbe_cli.progress_format import bar_chart
+from spbe_cli.render.context import RenderInput
+from spbe_cli.render.registry import DocumentSpec, register_document
+
+
+def default_year(inp: RenderInput) -> int:
+    """The latest year with a progress entry, else the first year of the master plan."""
+    years = [e.tahun for p in inp.of_kind("program") for e in p.progres]
+    if years:
+        return int(max(years))
+    meta = inp.catalog.metadata
+    return meta.dokumen.masterplan.periode.mulai if meta is not None else date.today().year
+
+
+def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
+    return {
+        "label": label or (g.key if g.key == g.nama else f"{g.key} ({g.nama})"),
+        "program": g.programs, "ada_progres": g.with_progress, "selesai": g.selesai,
+        "capaian": percent(g.capaian), "pagu": rupiah(g.pagu), "terserap": rupiah(g.terserap),
+        "serapan": percent(g.serapan),
+    }
+
+
+def _context(report: ProgressReport) -> dict[str, Any]:
+    """Display-ready values of the report (numbers formatted the Indonesian way)."""
+    programs = [
+        {
+            "id": p.id, "nama": p.nama, "opd": p.opd, "dimensi": p.dimensi, "status": p.status,
+            "capaian": percent(p.capaian), "serapan": percent(p.serapan),
+            "pembaruan": str(p.last_update) if p.last_update else "–",
+            "indikator": [
+                {"nama": i.nama, "satuan": i.satuan, "arah": i.arah, "target": number(i.target),
+                 "realisasi": number(i.realisasi), "capaian": percent(i.capaian)}
+                for i in p.indicators
+            ],
+            "catatan": p.entry.catatan if p.entry is not None else None,
+            "bukti": p.entry.bukti if p.entry is not None else None,
+        }
+        for p in report.programs
+    ]
+    perhatian = [
+        {
+            "kode": c,
+            "judul": i18n.t("progress.cat." + c),
+            "aktif": not (c == "dihentikan" and report.since is None),
+            "butir": [
+                {"id": a.id, "nama": a.nama, "opd": a.opd, "alasan": a.reason,
+                 "lokasi": str(a.location) if a.location else ""}
+                for a in report.attention.get(c, [])
+            ],
+        }
+        for c in CATEGORIES
+    ]
+    return {
+        "tahun": report.options.tahun,
+        "tanggal_laporan": report.options.tanggal,
+        "bulan_mangkrak": report.options.bulan_mangkrak,
+        "total": _group(report.total, "Jumlah"),
+        "per_opd": [_group(g) for g in report.by_opd],
+        "per_dimensi": [_group(g) for g in report.by_dimensi],
+        "program_tahun": programs,
+        "perhatian": perhatian,
+        "jumlah_perhatian": report.attention_count,
+        "grafik_opd": Markup(bar_chart(report.by_opd, "Capaian dan serapan per OPD")),
+        "grafik_dimensi": Markup(bar_chart(report.by_dimensi, "Capaian dan serapan per dimensi")),
+        "since": report.since,
+    }
+
+
+def build(inp: RenderInput) -> dict[str, Any]:
+    """Template context of the year-end progress report."""
+    catalog = inp.catalog
+    tahun = int(inp.extras.get("tahun") or default_year(inp))
+    tanggal = inp.extras.get("tanggal") or date(tahun, 12, 31)
+    meta = catalog.metadata
+    months = meta.pengaturan.bulan_mangkrak if meta is not None else 6
+    options = Options(tahun, tanggal, int(inp.extras.get("bulan_mangkrak") or months))
+    # The document is in Bahasa Indonesia whatever the language of the messages.
+    previous = i18n.language()
+    i18n.set_language("id")
+    try:
+        report = compute_progress(catalog, options, inp.extras.get("earlier"),
+                                  inp.extras.get("since"))
+        return _context(report)
+    finally:
+        i18n.set_language(previous)
+
+
+register_document(DocumentSpec(name="laporan", dokumen=None, build=build, order=40))

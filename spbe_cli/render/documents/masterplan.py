@@ -1,0 +1,178 @@
+"""Master Plan Smart City: readiness, vision, programs, roadmap, budget, regulation, governance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from spbe_cli.render.context import (
+    RenderInput,
+    budget_by_year,
+    targets_in,
+    total_budget,
+    years_of,
+)
+from spbe_cli.render.registry import DocumentSpec, register_document
+
+MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
+SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
+
+
+@dataclass
+class ProgramView:
+    """A program with what its rows in the document need, computed once."""
+
+    p: Any
+    total: int
+    per_year: dict[int, int]
+    mitra: list[tuple[str, list[str]]]
+    years: list[int]
+
+
+@dataclass
+class Elemen:
+    """One smart city element and its programs."""
+
+    kode: str
+    nama: str
+    programs: list[ProgramView] = field(default_factory=list)
+
+
+@dataclass
+class Dimensi:
+    """One smart city dimension and its elements."""
+
+    kode: str
+    nama: str
+    elemen: list[Elemen]
+    empty: list[Elemen]
+    programs: int
+    total: int
+
+
+def build(inp: RenderInput) -> dict[str, Any]:
+    """Template context of the master plan."""
+    catalog = inp.catalog
+    ref = catalog.reference
+    meta = catalog.metadata
+    assert meta is not None
+    doc_years = list(meta.dokumen.masterplan.periode.tahun())
+    programs = [
+        ProgramView(
+            p, total_budget(p), budget_by_year([p]),
+            [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
+            list(range(p.tahun_mulai, p.tahun_selesai + 1)),
+        )
+        for p in inp.of_kind("program")
+    ]
+
+    by_element: dict[tuple[str, str], list[ProgramView]] = defaultdict(list)
+    for view in programs:
+        by_element[(view.p.dimensi, view.p.elemen)].append(view)
+    dimensi: list[Dimensi] = []
+    dim_codes = list(ref.dimensi) + sorted({v.p.dimensi for v in programs} - set(ref.dimensi))
+    for kode in dim_codes:
+        known = dict(ref.elemen.get(kode, {}))
+        for view in programs:
+            if view.p.dimensi == kode:
+                known.setdefault(view.p.elemen, view.p.elemen)
+        elemen = [Elemen(k, n, by_element.get((kode, k), [])) for k, n in known.items()]
+        filled = [e for e in elemen if e.programs]
+        dimensi.append(Dimensi(
+            kode, ref.dimensi.get(kode) or kode, filled, [e for e in elemen if not e.programs],
+            sum(len(e.programs) for e in filled),
+            sum(v.total for e in filled for v in e.programs),
+        ))
+
+    years = years_of(doc_years, *(v.per_year for v in programs), *(v.years for v in programs))
+    per_dim_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_source_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_year: dict[int, int] = defaultdict(int)
+    for view in programs:
+        for entry in view.p.anggaran:
+            per_dim_year[view.p.dimensi][entry.tahun] += entry.nilai
+            per_source_year[entry.sumber][entry.tahun] += entry.nilai
+            per_year[entry.tahun] += entry.nilai
+    roadmap = []
+    for year in years:
+        rows = [
+            (v, v.per_year.get(year, 0), targets_in(v.p, year))
+            for v in programs if v.p.tahun_mulai <= year <= v.p.tahun_selesai
+        ]
+        if rows:
+            roadmap.append((year, rows, sum(r[1] for r in rows)))
+
+    # Regulations: those programs rest on, those still needed, programs resting on none.
+    resting: dict[str, list[Any]] = defaultdict(list)
+    needing: dict[str, list[Any]] = defaultdict(list)
+    for view in programs:
+        for reg in view.p.regulasi:
+            resting[reg].append(view.p)
+        for reg in view.p.regulasi_dibutuhkan:
+            needing[reg].append(view.p)
+    regulasi = {r.id: r for r in inp.of_kind("regulasi")}
+
+    # Appendix: every OPD with the programs it leads or supports.
+    lampiran: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+    for view in programs:
+        lampiran[view.p.opd_pj].append((view.p, "pj"))
+        for opd in view.p.opd_pendukung:
+            if opd != view.p.opd_pj:
+                lampiran[opd].append((view.p, "pendukung"))
+    opd_all = inp.of_kind("opd")
+    lampiran_rows = [
+        (o, lampiran[o.id], sorted({(p.dimensi, p.elemen) for p, _ in lampiran[o.id]}))
+        for o in opd_all if o.id in lampiran
+    ]
+    kesiapan = defaultdict(list)
+    for item in inp.of_kind("kesiapan"):
+        kesiapan[item.pilar].append(item)
+    misi_programs: dict[int, list[Any]] = defaultdict(list)
+    for view in programs:
+        for nomor in view.p.misi:
+            misi_programs[nomor].append(view.p)
+
+    return {
+        "programs": programs,
+        "dimensi": dimensi,
+        "dimensi_batang": [(d.nama, d.total) for d in dimensi],
+        "gantt_rows": [
+            (v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama)
+            for d in dimensi for e in d.elemen for v in e.programs
+        ],
+        "quick_wins": [v for v in programs if v.p.horizon == "quick_win"],
+        "years": years,
+        "roadmap": roadmap,
+        "anggaran": {
+            "per_year": [(y, per_year.get(y, 0)) for y in years],
+            "per_dimensi": [
+                (d.kode, d.nama, [per_dim_year[d.kode].get(y, 0) for y in years], d.total)
+                for d in dimensi
+            ],
+            "per_sumber": [
+                (s, [per_source_year[s].get(y, 0) for y in years], sum(per_source_year[s].values()))
+                for s in SUMBER if s in per_source_year
+            ],
+            "total": sum(per_year.values()),
+        },
+        "regulasi_dasar": [
+            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
+            for rid, ps in sorted(resting.items())
+        ],
+        "regulasi_dibutuhkan": [
+            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
+            for rid, ps in sorted(needing.items())
+        ],
+        "tanpa_regulasi": [v.p for v in programs if not v.p.regulasi],
+        "kesiapan": [
+            (kode, nama, ref.sub_aspek.get(kode, {}), kesiapan.get(kode, []))
+            for kode, nama in ref.pilar.items()
+        ],
+        "misi_programs": misi_programs,
+        "lampiran": lampiran_rows,
+        "opd_tanpa_program": [o for o in opd_all if o.id not in lampiran],
+    }
+
+
+register_document(DocumentSpec(name="masterplan", dokumen="masterplan", build=build, order=10))

@@ -1,0 +1,84 @@
+"""Peta Rencana SPBE: the seven muatan, items per year with owner, target and budget."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
+from spbe_cli.render.registry import DocumentSpec, register_document
+
+SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
+
+
+@dataclass
+class Muatan:
+    """One muatan with its items and their rows per year."""
+
+    kode: str
+    nama: str
+    items: list[Any]
+    per_year: list[tuple[int, list[tuple[Any, list[Any], int]]]]
+    total: int
+
+
+def build(inp: RenderInput) -> dict[str, Any]:
+    """Template context of the Peta Rencana SPBE."""
+    catalog = inp.catalog
+    meta = catalog.metadata
+    assert meta is not None
+    items = sorted(inp.of_kind("peta_rencana"), key=lambda i: (i.tahun_mulai, i.id))
+    doc_years = list(meta.dokumen.peta_rencana.periode.tahun())
+    budgets = {i.id: budget_by_year([i]) for i in items}
+    years = years_of(
+        doc_years, *budgets.values(), *(range(i.tahun_mulai, i.tahun_selesai + 1) for i in items)
+    )
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[item.muatan].append(item)
+    codes = list(catalog.reference.muatan) + sorted(set(grouped) - set(catalog.reference.muatan))
+    muatan: list[Muatan] = []
+    per_muatan_year: dict[str, list[int]] = {}
+    for kode in codes:
+        mine = grouped.get(kode, [])
+        per_year = []
+        for year in years:
+            rows = [
+                (i, targets_in(i, year), budgets[i.id].get(year, 0))
+                for i in mine if i.tahun_mulai <= year <= i.tahun_selesai
+            ]
+            if rows:
+                per_year.append((year, rows))
+        per_muatan_year[kode] = [sum(budgets[i.id].get(y, 0) for i in mine) for y in years]
+        muatan.append(Muatan(
+            kode, catalog.reference.muatan.get(kode, kode), mine, per_year,
+            sum(total_budget(i) for i in mine),
+        ))
+    per_source: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for item in items:
+        for entry in item.anggaran:
+            per_source[entry.sumber][entry.tahun] += entry.nilai
+    per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
+    return {
+        "items": items,
+        "muatan": muatan,
+        "years": years,
+        "anggaran": {
+            "per_muatan": [(m, per_muatan_year[m.kode]) for m in muatan],
+            "per_year": list(zip(years, per_year_total, strict=True)),
+            "per_sumber": [
+                (s, [per_source[s].get(y, 0) for y in years], sum(per_source[s].values()))
+                for s in SUMBER if s in per_source
+            ],
+            "total": sum(per_year_total),
+        },
+        "kosong": [m for m in muatan if not m.items],
+        "muatan_batang": [(m.nama, m.total) for m in muatan],
+        "gantt_rows": [
+            (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
+        ],
+    }
+
+
+register_document(DocumentSpec(name="peta-rencana", dokumen="peta_rencana", build=build, order=30))

@@ -1,0 +1,239 @@
+"""The template engine: a sandboxed Jinja environment per output format.
+
+Templates are looked up in the override folders first (``--templates DIR``, then
+``<catalog>/templates/``) and in the built-in ``templates/`` last. Every template, built-in or
+not, runs in Jinja's sandbox with ``StrictUndefined``; a template name cannot leave its folder
+(``..`` is refused by Jinja, a symlink pointing outside by :class:`FolderLoader`). Catalog text
+is only ever a value: nothing from the catalog is compiled as a template.
+
+HTML templates autoescape. Markdown templates autoescape too, but with Markdown escaping: every
+value printed with ``{{ }}`` goes through :func:`md_escape` unless it is already markup (a
+macro's output, prose, a caption).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import TemplateSyntaxError as JinjaSyntaxError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from spbe_cli.errors import SpbeError
+from spbe_cli.i18n import t
+from spbe_cli.render import context as ctx
+from spbe_cli.render import svg
+
+
+class TemplateOutsideError(TemplateNotFound):
+    """A template name resolves (through a symlink) outside its template folder."""
+
+
+class FolderLoader(BaseLoader):
+    """Load templates from folders in order; never read a file outside them."""
+
+    def __init__(self, folders: Iterable[tuple[Path, str]]) -> None:
+        self.folders = list(folders)
+        self.filenames: set[str] = set()
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Find ``template`` in the first folder that has it."""
+        del environment
+        pieces = split_template_path(template)
+        for folder, display in self.folders:
+            try:
+                root = folder.resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue
+            candidate = root.joinpath(*pieces)
+            if not (candidate.exists() or candidate.is_symlink()):
+                continue
+            try:
+                real = candidate.resolve(strict=True)
+            except (OSError, RuntimeError):
+                raise TemplateOutsideError(template) from None
+            if not real.is_relative_to(root):
+                raise TemplateOutsideError(template)
+            if not real.is_file():
+                continue
+            try:
+                source = real.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TemplateNotFound(template, f"{template}: {exc}") from exc
+            filename = f"{display}/{'/'.join(pieces)}"
+            self.filenames.add(filename)
+            return source, filename, lambda: True
+        raise TemplateNotFound(template)
+
+
+# -- escaping --------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so Markdown shows it literally (on one line, safe inside a table cell)."""
+    text = _NEWLINES.sub(" ", text)
+
+    def repl(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return "&amp;" if found == "&" else "\\" + found
+
+    return _MD_SPECIAL.sub(repl, text)
+
+
+def _md_finalize(value: Any) -> Any:
+    if value is None:
+        return Markup("")
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(md_escape(str(value)))
+
+
+def _html_finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
+    return Markup(sep).join(_md_finalize(item) for item in items)
+
+
+def _mermaid(value: Any) -> Markup:
+    """Text for a quoted Mermaid label or a gantt task name."""
+    text = _NEWLINES.sub(" ", str(value))
+    for char, code in (("#", "#35;"), ('"', "#34;"), ("<", "#60;"), (">", "#62;"),
+                       (":", "#58;"), (";", "#59;"), ("`", "#96;")):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
+    """Map ids to their labels (``opd``, ``nama``): ``ids|label(opd)|join(", ")``."""
+    return [labels[i] for i in ids]
+
+
+def _anchor(entity_id: Any) -> str:
+    return "el-" + re.sub(r"[^A-Za-z0-9_.-]", "-", str(entity_id))
+
+
+def _tanda(entity: Any) -> str:
+    """Marks after a name: illustrative data and proposals are never passed off as facts."""
+    marks = []
+    if getattr(entity, "ilustratif", False):
+        marks.append("ilustratif")
+    if getattr(entity, "sumber", None) == "usulan":
+        marks.append("usulan")
+    return f" ({', '.join(marks)})" if marks else ""
+
+
+def make_environment(folders: Iterable[tuple[Path, str]], fmt: str) -> SandboxedEnvironment:
+    """A sandboxed environment for one output format (``md`` or ``html``)."""
+    loader = FolderLoader(folders)
+    env = SandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        finalize=_md_finalize if fmt == "md" else _html_finalize,
+    )
+    env.filters.update(
+        rupiah=ctx.rupiah,
+        rupiah_singkat=ctx.rupiah_short,
+        angka=ctx.angka,
+        anchor=_anchor,
+        tanda=_tanda,
+        mermaid=_mermaid,
+        md=_md_finalize,
+        label=_label,
+    )
+    if fmt == "md":
+        env.filters["join"] = _md_join
+        env.filters["e"] = env.filters["escape"] = _md_finalize
+    env.globals.update(
+        persen=ctx.persen,
+        svg_batang=svg.bar_chart,
+        svg_rantai=svg.chain,
+        svg_gantt=svg.gantt,
+    )
+    return env
+
+
+def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
+    """Turn a Jinja error into a message that names the template and the line."""
+    if isinstance(exc, TemplateOutsideError):
+        return SpbeError(t("render.template_outside", template=exc.name))
+    if isinstance(exc, TemplateNotFound):
+        return SpbeError(t("render.template_missing", template=exc.name))
+    if isinstance(exc, JinjaSyntaxError):
+        name = exc.filename or exc.name or "?"
+        return SpbeError(
+            t("render.template_syntax", template=name, line=exc.lineno, error=exc.message)
+        )
+    name, line = "?", 0
+    tb = exc.__traceback__
+    known = loader.filenames if loader is not None else set()
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in known:
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    detail = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+    return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
+
+
+def render_template(
+    env: SandboxedEnvironment, name: str, values: dict[str, Any]
+) -> str:
+    """Render one template; any failure becomes a :class:`SpbeError` naming template and line."""
+    loader = env.loader if isinstance(env.loader, FolderLoader) else None
+    try:
+        return env.get_template(name).render(values)
+    except SpbeError:
+        raise
+    except Exception as exc:  # every failure inside a template is reported as the template's
+        raise template_error(exc, loader) from exc
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+TOC_MARKER = "<!--spbe:daftar-isi-->"
+
+
+def insert_toc(html: str) -> str:
+    """Replace the table-of-contents marker with links to every h2 and h3."""
+    if TOC_MARKER not in html:
+        return html
+    lines = ['<ol class="toc">']
+    open_sub = False
+    for match in _HEADING.finditer(html):
+        level, anchor, text = match.group(1), match.group(2), _TAGS.sub("", match.group(3))
+        entry = f'<li><a href="#{anchor}">{text.strip()}</a>'
+        if level == "2":
+            if open_sub:
+                lines.append("</ol></li>")
+                open_sub = False
+            elif len(lines) > 1:
+                lines.append("</li>")
+            lines.append(entry)
+        else:
+            if not open_sub:
+                lines.append('<ol class="toc-sub">')
+                open_sub = True
+            lines.append(entry + "</li>")
+    if open_sub:
+        lines.append("</ol></li>")
+    elif len(lines) > 1:
+        lines.append("</li>")
+    lines.append("</ol>")
+    return html.replace(TOC_MARKER, "\n".join(lines), 1)

@@ -1,0 +1,90 @@
+"""Writing the rendered files: all or nothing, and never outside the output folder.
+
+Files are first written into a fresh temporary folder inside the output folder, and moved into
+place (``os.replace``, one rename per file) only when every file is complete. A rename replaces
+a symlink in the output folder instead of writing through it, and file names come from the
+document registry, never from catalog ids.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spbe_cli.errors import SpbeError
+from spbe_cli.i18n import t
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file, in memory."""
+
+    name: str
+    data: bytes
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an output path that exists and is not a folder."""
+    if (out.exists() or out.is_symlink()) and not out.is_dir():
+        raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
+
+
+def _checked(files: Iterable[RenderedFile]) -> list[RenderedFile]:
+    result = list(files)
+    for file in result:
+        if not _SAFE_NAME.match(file.name):  # pragma: no cover - names come from the registry
+            raise SpbeError(t("render.unsafe_name", name=file.name))
+    return result
+
+
+def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
+    """Write every file into ``out`` atomically; return the names written."""
+    ready = _checked(files)
+    check_output_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
+    for file in ready:
+        target = out / file.name
+        if target.is_dir() and not target.is_symlink():
+            raise SpbeError(t("render.target_is_folder", path=target.as_posix()))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=out))
+    except OSError as exc:
+        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
+    try:
+        for file in ready:
+            (staging / file.name).write_bytes(file.data)
+            (staging / file.name).chmod(0o644)
+        for file in ready:
+            (staging / file.name).replace(out / file.name)
+    except OSError as exc:
+        raise SpbeError(
+            t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))
+        ) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [file.name for file in ready]
+
+
+def differing(out: Path, files: Iterable[RenderedFile]) -> list[str]:
+    """Names of the files whose bytes in ``out`` differ from the rendered ones (or are missing)."""
+    result = []
+    for file in _checked(files):
+        target = out / file.name
+        try:
+            same = (
+                not target.is_symlink() and target.is_file() and target.read_bytes() == file.data
+            )
+        except OSError:
+            same = False
+        if not same:
+            result.append(file.name)
+    return result

@@ -1,0 +1,237 @@
+"""``spbe render``: load and check a catalog, render the documents, write or compare them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
+from spbe_cli.i18n import t
+from spbe_cli.loader import ProgressHook
+from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
+from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
+
+#: Folder, inside a catalog, whose templates override the built-in ones.
+CATALOG_TEMPLATES = "templates"
+_BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)
+_TITLE = re.compile(r"^# (.+)$", re.M)
+
+
+@dataclass
+class RenderOptions:
+    """What the command line asks for."""
+
+    catalog: Path
+    out: Path
+    docs: Sequence[str] = ("all",)
+    formats: Sequence[str] = FORMATS
+    templates: Path | None = None
+    force: bool = False
+    check: bool = False
+    display: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RenderOutcome:
+    """What happened: the check report, and the files written or found different."""
+
+    report: Report
+    refused: bool = False
+    written: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    checked: bool = False
+
+    @property
+    def return_code(self) -> ExitCode:
+        """1 when refused or (with --check) when files differ, else 0."""
+        if self.refused or (self.checked and self.changed):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+
+def select_documents(names: Sequence[str]) -> list[DocumentSpec]:
+    """The documents named on the command line (``all`` means every one), in document order."""
+    known = documents()
+    wanted: set[str] = set()
+    for name in names:
+        for part in (p.strip() for p in name.split(",")):
+            if part == "all":
+                wanted.update(known)
+            elif part in known:
+                wanted.add(part)
+            elif part:
+                raise UsageError(
+                    t("render.unknown_doc", name=part, known=", ".join([*known, "all"]))
+                )
+    return [spec for name, spec in known.items() if name in wanted]
+
+
+def select_formats(names: Sequence[str]) -> list[str]:
+    """The formats named on the command line (comma-separated allowed), in output order."""
+    wanted: set[str] = set()
+    for name in names:
+        for part in (p.strip().lower() for p in name.split(",")):
+            if part == "all":
+                wanted.update(FORMATS)
+            elif part in FORMATS:
+                wanted.add(part)
+            elif part:
+                raise UsageError(
+                    t("render.unknown_format", name=part, known=", ".join(FORMATS))
+                )
+    return [fmt for fmt in FORMATS if fmt in wanted]
+
+
+def builtin_templates() -> Path:
+    """The folder of the built-in templates (``templates/``, shipped as spbe_cli.templates)."""
+    return Path(str(resources.files("spbe_cli.templates")))
+
+
+def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, str]]:
+    """Folders searched for templates, first match wins: --templates, catalog, built-in."""
+    folders: list[tuple[Path, str]] = []
+    if override is not None:
+        if not override.is_dir():
+            raise SpbeError(t("render.templates_missing", path=override.as_posix()))
+        folders.append((override, override.as_posix().rstrip("/")))
+    own = catalog / CATALOG_TEMPLATES
+    if own.is_dir():
+        folders.append((own, own.as_posix()))
+    folders.append((builtin_templates(), "(bawaan)"))
+    return folders
+
+
+def tanggal(value: date | None) -> str:
+    """``12 Maret 2025``; empty for None."""
+    if value is None:
+        return ""
+    return f"{value.day} {_BULAN[value.month - 1]} {value.year}"
+
+
+def render_files(
+    inp: RenderInput,
+    specs: Sequence[DocumentSpec],
+    formats: Sequence[str],
+    folders: list[tuple[Path, str]],
+    progress: ProgressHook | None = None,
+) -> list[RenderedFile]:
+    """Render every selected document in every selected format, in memory."""
+    from spbe_cli.render import engine
+    from spbe_cli.render.prose import Prose
+
+    catalog = inp.catalog
+    meta = catalog.metadata
+    if meta is None:
+        raise SpbeError(t("render.no_metadata"))
+    prose = Prose(catalog.root, dict(meta.prosa))
+    envs = {fmt: engine.make_environment(folders, fmt) for fmt in ("md", "html")}
+    for env in envs.values():
+        env.filters["tanggal"] = tanggal
+    steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
+    total = len(steps)
+    done = 0
+    files: list[RenderedFile] = []
+    for spec in specs:
+        mine = [fmt for fmt in formats if fmt in spec.formats]
+        if not mine:
+            continue
+        values = dict(spec.build(inp))
+        dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
+        values.update(
+            meta=meta, pemda=meta.pemda, dokumen=dokumen, opd=inp.opd, nama=inp.names,
+            ref=catalog.reference, dokumen_nama=spec.name, extras=inp.extras,
+            entitas=catalog.entities,
+        )
+        markdown: str | None = None
+        for fmt in mine:
+            if fmt in ("md", "docx") and markdown is None:
+                markdown = engine.render_template(
+                    envs["md"], spec.template("md"), _with_prose(values, prose, "md")
+                )
+            if fmt == "md":
+                assert markdown is not None
+                files.append(RenderedFile(f"{spec.name}.md", markdown.encode("utf-8")))
+            elif fmt == "html":
+                html = engine.render_template(
+                    envs["html"], spec.template("html"), _with_prose(values, prose, "html")
+                )
+                files.append(
+                    RenderedFile(f"{spec.name}.html", engine.insert_toc(html).encode("utf-8"))
+                )
+            elif fmt == "docx":
+                from spbe_cli.render.word import DocxMeta, markdown_to_docx
+
+                assert markdown is not None
+                title = _TITLE.search(markdown)
+                when = getattr(dokumen, "tanggal", None) or date(
+                    dokumen.periode.mulai if dokumen else 2000, 1, 1
+                )
+                docx_meta = DocxMeta(
+                    title=_strip_md(title.group(1)) if title else spec.name,
+                    author=meta.pemda.nama,
+                    subject=getattr(dokumen, "judul", spec.name),
+                    keywords="SPBE",
+                    date=datetime(when.year, when.month, when.day),
+                    version=getattr(dokumen, "versi", ""),
+                )
+                data = markdown_to_docx(markdown, docx_meta)
+                files.append(RenderedFile(f"{spec.name}.docx", data))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    return files
+
+
+def _strip_md(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _with_prose(values: dict[str, Any], prose: Any, fmt: str) -> dict[str, Any]:
+    result = dict(values)
+    result["prosa"] = prose.markdown if fmt == "md" else prose.html
+    result["ada_prosa"] = prose.has
+    result["cap"] = Counter()
+    result["format"] = fmt
+    return result
+
+
+def render_catalog(
+    options: RenderOptions,
+    load_progress: ProgressHook | None = None,
+    render_progress: Callable[[int], ProgressHook | None] | None = None,
+) -> RenderOutcome:
+    """Check the catalog, render the documents and write them (or compare with ``--check``).
+
+    ``render_progress`` is called with the number of entities once the catalog is loaded and
+    may return a hook for the rendering steps.
+
+    Raises:
+        SpbeError: the catalog, the templates or the output folder cannot be used, or a
+            template fails (the message names template and line).
+    """
+    from spbe_cli.validate import validate_catalog
+
+    specs = select_documents(options.docs)
+    formats = select_formats(options.formats)
+    check_output_folder(options.out)
+    catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
+    if report.errors and not options.force:
+        return RenderOutcome(report, refused=True)
+    folders = template_folders(options.catalog, options.templates)
+    inp = RenderInput(catalog, report.findings, dict(options.extras))
+    hook = render_progress(len(catalog)) if render_progress is not None else None
+    files = render_files(inp, specs, formats, folders, hook)
+    if options.check:
+        return RenderOutcome(report, changed=differing(options.out, files), checked=True,
+                             written=[f.name for f in files])
+    return RenderOutcome(report, written=write_output(options.out, files))

@@ -1,0 +1,70 @@
+"""The documents ``spbe render`` knows, by name, and the formats it writes.
+
+A document is a :class:`DocumentSpec`: a name (the ``--doc`` value and the file stem), the key
+of its entry under ``metadata.dokumen`` and a function that turns the catalog into the template
+context. Its templates are ``<name>.md.j2`` and ``<name>.html.j2``; the DOCX is made from the
+rendered Markdown.
+
+Every module in :mod:`spbe_cli.render.documents` is imported once and registers its documents
+with :func:`register_document`; a new document (the ``laporan`` of ``spbe progress``, say) is a
+new module there plus its two templates, without a change to the pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spbe_cli.render.context import RenderInput
+
+#: Output formats in the order they are written; ``docx`` is made from the Markdown.
+FORMATS = ("md", "html", "docx")
+
+Builder = Callable[["RenderInput"], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document: how to build its template context and what to call its files."""
+
+    name: str
+    """``--doc`` value and file stem, e.g. ``peta-rencana``."""
+    dokumen: str | None
+    """Attribute of ``metadata.dokumen`` holding title, period and version (None: no entry)."""
+    build: Builder
+    """Catalog -> template context (a mapping of names to values)."""
+    order: int = 100
+    """Position in ``--doc all`` and in messages."""
+    formats: tuple[str, ...] = FORMATS
+    """Formats this document supports."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Free room for extensions (e.g. a flag for ``--since``)."""
+
+    def template(self, fmt: str) -> str:
+        """Name of the template for one format (DOCX uses the Markdown template)."""
+        return f"{self.name}.{'md' if fmt == 'docx' else fmt}.j2"
+
+
+_REGISTRY: dict[str, DocumentSpec] = {}
+_loaded = {"done": False}
+
+
+def register_document(spec: DocumentSpec) -> DocumentSpec:
+    """Add a document to the registry (a later registration of a name replaces the earlier)."""
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def documents() -> dict[str, DocumentSpec]:
+    """Every registered document by name, in document order."""
+    if not _loaded["done"]:
+        _loaded["done"] = True
+        package = importlib.import_module("spbe_cli.render.documents")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+    return dict(sorted(_REGISTRY.items(), key=lambda item: (item[1].order, item[0])))

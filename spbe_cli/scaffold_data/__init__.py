@@ -1,0 +1,1 @@
+"""Templates of the files `spbe init` writes (package data)."""

@@ -1,0 +1,238 @@
+"""Synchronisation across OPDs: programs, applications and data sets that look like one thing.
+
+A pair is reported when its two items belong to different OPDs and one of these holds:
+
+* the names are similar (word Jaccard >= ``pengaturan.kemiripan_minimum``, default 0.6);
+* the functions are similar (program ``tujuan``/``uraian``, application ``fungsi``/``uraian``,
+  data ``tujuan``/``uraian``) by the same measure;
+* they share their reference code (RAA, RAD; for programs the smart city element) and the
+  names or the functions reach half the threshold;
+* two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
+
+Two data sets in such a pair are "the same data produced twice". Candidates come from an
+inverted index (words, sub kegiatan codes), never from comparing every pair, so the work grows
+linearly with the catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.errors import Location
+from spbe_cli.i18n import t
+from spbe_cli.similarity import candidate_pairs, jaccard, stopwords, tokens
+
+#: Kinds compared, in output order.
+KINDS = ("program", "aplikasi", "data_informasi")
+DEFAULT_THRESHOLD = 0.6
+MAX_DF = 48
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One program, application or data set, reduced to what the comparison needs."""
+
+    kind: str
+    id: str
+    owner: str
+    nama: str
+    code: str
+    budget_code: str
+    name: frozenset[str]
+    function: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason a pair looks like the same thing: a message key and its values."""
+
+    key: str
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def text(self) -> str:
+        """The evidence in the user's language."""
+        return t(self.key, **dict(self.values))
+
+    @property
+    def code(self) -> str:
+        """Stable short name of the evidence, for JSON."""
+        return self.key.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two items of different OPDs that look like the same thing."""
+
+    kind: str
+    first: Candidate
+    second: Candidate
+    name_score: float
+    function_score: float
+    evidence: tuple[Evidence, ...]
+    first_location: Location | None
+    second_location: Location | None
+
+    @property
+    def score(self) -> float:
+        """The stronger of the two similarities."""
+        return max(self.name_score, self.function_score)
+
+
+def _pct(score: float) -> str:
+    """A similarity for display (half-even, whole percent)."""
+    return f"{Decimal(str(score)) * 100:.0f}%"
+
+
+def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
+    """Active items of one kind, with their owning OPD, codes and words."""
+    result: list[Candidate] = []
+    for item_id in sorted(i for i, k in catalog.kinds.items() if k == kind):
+        e: Any = catalog.entities[item_id]
+        if kind == "program":
+            if e.status == "dibatalkan":
+                continue
+            owner, code = e.opd_pj, f"{e.dimensi}/{e.elemen}"
+            budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
+            function = e.tujuan or e.uraian
+        elif kind == "aplikasi":
+            if e.status == "dihentikan" or e.pemilik_tipe != "pemda" or not e.pemilik:
+                continue
+            owner, code, budget, function = e.pemilik, e.raa, "", e.fungsi or e.uraian
+        else:
+            if e.status == "dihentikan":
+                continue
+            owner, code, budget, function = e.produsen_data, e.rad, "", e.tujuan or e.uraian
+        result.append(Candidate(
+            kind, item_id, owner, e.nama, code, budget, tokens(e.nama, stop), tokens(function, stop)
+        ))
+    return result
+
+
+def _evidence(a: Candidate, b: Candidate, name: float, function: float,
+              threshold: float) -> tuple[Evidence, ...]:
+    """The evidence for a pair, or nothing when the pair is not alike enough."""
+    same_code = a.code == b.code
+    same_budget = a.budget_code != "" and a.budget_code == b.budget_code
+    if not (name >= threshold or function >= threshold or same_budget
+            or (same_code and max(name, function) >= threshold / 2)):
+        return ()
+    found: list[Evidence] = []
+    if same_budget:
+        found.append(Evidence("sync.ev.budget", (("kode", a.budget_code),)))
+    if same_code:
+        key = "sync.ev.element" if a.kind == "program" else "sync.ev.code"
+        found.append(Evidence(key, (("kode", a.code),)))
+    if name > 0:
+        words = ", ".join(sorted(a.name & b.name))
+        found.append(Evidence("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
+    if function > 0:
+        words = ", ".join(sorted(a.function & b.function))
+        found.append(Evidence("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
+    if a.kind == "data_informasi":
+        found.append(Evidence("sync.ev.produced_twice",
+                              (("opd", a.owner), ("opd_lain", b.owner))))
+    return tuple(found)
+
+
+def find_overlaps(
+    catalog: Catalog,
+    threshold: float | None = None,
+    kinds: tuple[str, ...] = KINDS,
+    opd: str | None = None,
+    max_df: int = MAX_DF,
+) -> list[Overlap]:
+    """Every pair of look-alike items of different OPDs (``opd`` keeps pairs involving it)."""
+    meta = catalog.metadata
+    if threshold is None:
+        threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
+    extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
+    stop = stopwords(extra)
+    result: list[Overlap] = []
+    for kind in kinds:
+        items = candidates(catalog, kind, stop)
+        # Word tokens and the sub kegiatan code (prefixed so it cannot equal a word) propose pairs.
+        keys = [
+            item.name | item.function | ({"\x00" + item.budget_code} if item.budget_code else set())
+            for item in items
+        ]
+        for a_pos, b_pos in candidate_pairs(keys, max_df):
+            a, b = items[a_pos], items[b_pos]
+            if a.owner == b.owner:
+                continue
+            if opd is not None and opd not in (a.owner, b.owner):
+                continue
+            name, function = jaccard(a.name, b.name), jaccard(a.function, b.function)
+            evidence = _evidence(a, b, name, function, threshold)
+            if evidence:
+                result.append(Overlap(
+                    kind, a, b, name, function, evidence,
+                    catalog.where(a.id, "id") if a.id in catalog.sources else None,
+                    catalog.where(b.id, "id") if b.id in catalog.sources else None,
+                ))
+    order = {k: n for n, k in enumerate(KINDS)}
+    result.sort(key=lambda o: (order.get(o.kind, 99), -o.score, o.first.id, o.second.id))
+    return result
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def overlap_dict(o: Overlap) -> dict[str, Any]:
+    """One pair as plain data (the JSON schema)."""
+
+    def side(c: Candidate, loc: Location | None) -> dict[str, Any]:
+        return {"id": c.id, "nama": c.nama, "opd": c.owner, "kode": c.code,
+                "path": loc.path if loc else None, "line": loc.line if loc else None,
+                "column": loc.column if loc else None}
+
+    return {
+        "jenis": o.kind,
+        "skor_nama": round(o.name_score, 4),
+        "skor_fungsi": round(o.function_score, 4),
+        "bukti": [{"kode": e.code, "uraian": e.text} for e in o.evidence],
+        "pertama": side(o.first, o.first_location),
+        "kedua": side(o.second, o.second_location),
+    }
+
+
+def format_text(overlaps: list[Overlap]) -> list[str]:
+    """Each pair: the two items with their locations, then one line per piece of evidence."""
+    lines: list[str] = []
+    for o in overlaps:
+        lines.append(t("sync.pair", jenis=t("sync.kind." + o.kind), first=o.first.id,
+                       first_opd=o.first.owner, second=o.second.id, second_opd=o.second.owner))
+        for c, loc in ((o.first, o.first_location), (o.second, o.second_location)):
+            lines.append(f"  {loc}: {c.id} ({c.owner}) {c.nama}" if loc else f"  {c.id} {c.nama}")
+        lines += [f"  = {e.text}" for e in o.evidence]
+        lines.append("")
+    lines.append(t("sync.summary", n=len(overlaps)))
+    return lines
+
+
+def format_markdown(overlaps: list[Overlap]) -> str:
+    """A Markdown table of the pairs with their evidence."""
+    from spbe_cli.progress_format import md_table
+
+    rows = [
+        [t("sync.kind." + o.kind), f"{o.first.id} ({o.first.owner})",
+         f"{o.second.id} ({o.second.owner})", "; ".join(e.text for e in o.evidence),
+         f"{o.first_location}; {o.second_location}"]
+        for o in overlaps
+    ]
+    headers = [t(f"sync.col.{c}") for c in ("jenis", "pertama", "kedua", "bukti", "lokasi")]
+    lines = [f"# {t('sync.title')}", "", *md_table(headers, rows), "",
+             t("sync.summary", n=len(overlaps)), ""]
+    return "\n".join(lines)
+
+
+def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
+    """The pairs as one JSON document."""
+    import json
+
+    data = {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps),
+            "pasangan": [overlap_dict(o) for o in overlaps]}
+    return json.dumps(data, ensure_ascii=False, indent=2)

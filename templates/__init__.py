@@ -1,0 +1,1 @@
+"""Built-in templates of spbe render (shipped as the package spbe_cli.templates)."""

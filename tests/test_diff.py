@@ -1,0 +1,262 @@
+"""The semantic diff on catalogs loaded from memory: matching, field paths, attention rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spbe_cli.diff import ChangeSet, ChangeType, SideInfo, changed_files, diff_catalogs
+from spbe_cli.diff.attention import ATTENTION_RULES
+from spbe_cli.loader import load_files
+from tests.helpers import MINIMAL
+
+PROGRAM = """\
+entitas: program
+id: SC-03
+nama: Sentra Kerajinan Noken
+dimensi: economy
+elemen: industry
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2027
+horizon: menengah
+status: berjalan
+indikator:
+  - nama: Capaian
+    satuan: persen
+    baseline: 10
+    target: {2026: 50, 2027: 80}
+  - nama: Pengrajin
+    satuan: orang
+    arah: naik
+    target: {2026: 100}
+anggaran:
+  - {tahun: 2025, nilai: 250000000, sumber: APBD}
+  - {tahun: 2026, nilai: 300000000, sumber: APBD}
+progres:
+  - {tahun: 2025, tanggal: 2025-06-30, status: berjalan}
+regulasi: [PERBUP-SC, PERBUP-X]
+"""
+
+APLIKASI = """\
+entitas: aplikasi
+id: APP-01
+nama: Portal Wisata
+raa: RAA.01.01
+kategori: umum
+pemilik: DISKOMINFO
+"""
+
+REGULASI = """\
+entitas: regulasi
+id: PERBUP-SC
+jenis: Perbup
+nomor: "1"
+tahun: 2024
+judul: Smart City
+tingkat: daerah
+status: berlaku
+"""
+
+
+def load(files: dict[str, str]) -> object:
+    catalog, findings = load_files(Path("."), [(k, v.encode()) for k, v in files.items()])
+    errors = [f for f in findings if f.severity.value == "error" and f.code != "SPBE107"]
+    assert not errors, errors
+    return catalog
+
+
+def diff(old: dict[str, str], new: dict[str, str]) -> ChangeSet:
+    return diff_catalogs(
+        load(old),
+        load(new),
+        SideInfo("old", "folder"),
+        SideInfo("new", "folder"),  # type: ignore[arg-type]
+    )
+
+
+def fields(changeset: ChangeSet) -> dict[str, tuple[object, object]]:
+    (change,) = changeset.changes
+    return {f.path: (f.old, f.new) for f in change.fields}
+
+
+def codes(changeset: ChangeSet) -> list[str]:
+    return [a.code for a in changeset.attention]
+
+
+def test_same_catalog_is_no_change() -> None:
+    files = {"p.yaml": PROGRAM, "a.yaml": APLIKASI}
+    result = diff(files, files)
+    assert not result
+    assert result.changes == []
+    assert sorted(result.unchanged) == [("aplikasi", "APP-01"), ("program", "SC-03")]
+
+
+def test_moved_file_and_reordered_keys_are_no_change() -> None:
+    lines = PROGRAM.splitlines(keepends=True)
+    reordered = "".join([lines[1], lines[0], *reversed(lines[2:9]), *lines[9:]])
+    result = diff({"p.yaml": PROGRAM}, {"elsewhere/x.yaml": reordered})
+    assert not result
+
+
+def test_numbers_quoting_and_explicit_defaults_are_no_change() -> None:
+    new = (
+        PROGRAM.replace("target: {2026: 50, 2027: 80}", "target: {2026: 50.0, 2027: 80}")
+        .replace("nama: Sentra", "nama: 'Sentra")
+        .replace("Noken\n", "Noken'\n")
+        .replace("regulasi: [PERBUP-SC, PERBUP-X]", "regulasi: [PERBUP-X, PERBUP-SC]")
+    )
+    new += "ilustratif: false\nopd_pendukung: []\n"
+    assert not diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+
+
+def test_lists_are_matched_by_identity_not_position() -> None:
+    lines = PROGRAM.split("  - nama: Pengrajin")
+    swapped = (
+        lines[0].replace(
+            "indikator:\n",
+            "indikator:\n  - nama: Pengrajin" + lines[1].split("anggaran:")[0],
+        )
+        + "anggaran:"
+        + lines[1].split("anggaran:")[1]
+    )
+    swapped = swapped.replace(
+        "  - {tahun: 2025, nilai: 250000000, sumber: APBD}\n"
+        "  - {tahun: 2026, nilai: 300000000, sumber: APBD}\n",
+        "  - {tahun: 2026, nilai: 300000000, sumber: APBD}\n"
+        "  - {tahun: 2025, nilai: 200000000, sumber: APBD}\n",
+    )
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": swapped})
+    assert fields(result) == {"anggaran[2025].nilai": (250000000, 200000000)}
+
+
+def test_every_changed_field_with_old_and_new() -> None:
+    new = (
+        PROGRAM.replace("2027: 80", "2027: 70")
+        .replace("status: berjalan\n", "status: ditunda\n")
+        .replace("regulasi: [PERBUP-SC, PERBUP-X]", "regulasi: [PERBUP-SC, PERBUP-Y]")
+        .replace("  - {tahun: 2026, nilai: 300000000, sumber: APBD}\n", "")
+    )
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+    got = fields(result)
+    assert got["status"] == ("berjalan", "ditunda")
+    assert got["indikator[Capaian].target[2027]"][1] == 70
+    assert got["regulasi"] == (["PERBUP-SC", "PERBUP-X"], ["PERBUP-SC", "PERBUP-Y"])
+    removed = got["anggaran[2026]"]
+    assert removed[1] is None and removed[0].nilai == 300000000  # type: ignore[attr-defined]
+    assert result.changes[0].change is ChangeType.CHANGED
+
+
+def test_duplicate_years_fall_back_to_year_and_source() -> None:
+    old = PROGRAM
+    new = PROGRAM.replace(
+        "  - {tahun: 2025, nilai: 250000000, sumber: APBD}\n",
+        "  - {tahun: 2025, nilai: 250000000, sumber: APBD}\n"
+        "  - {tahun: 2025, nilai: 50000000, sumber: DAK}\n",
+    )
+    got = fields(diff({"p.yaml": old}, {"p.yaml": new}))
+    assert list(got) == ["anggaran[2025/DAK]"]
+
+
+def test_added_removed_and_renamed() -> None:
+    renamed = APLIKASI.replace("id: APP-01", "id: APP-01A")
+    other = REGULASI
+    result = diff({"a.yaml": APLIKASI, "p.yaml": PROGRAM}, {"a.yaml": renamed, "r.yaml": other})
+    summary = [(c.change.value, c.kind, c.id, c.old_id) for c in result.changes]
+    assert summary == [
+        ("added", "regulasi", "PERBUP-SC", None),
+        ("renamed", "aplikasi", "APP-01A", "APP-01"),
+        ("removed", "program", "SC-03", "SC-03"),
+    ]
+    assert codes(result) == ["SPBE701", "SPBE709"]
+
+
+def test_kind_change_with_same_id_is_removed_and_added() -> None:
+    other = REGULASI.replace("id: PERBUP-SC", "id: APP-01")
+    result = diff({"a.yaml": APLIKASI}, {"a.yaml": other})
+    assert sorted((c.change.value, c.kind) for c in result.changes) == [
+        ("added", "regulasi"),
+        ("removed", "aplikasi"),
+    ]
+
+
+def test_metadata_and_referensi_are_compared() -> None:
+    meta = (MINIMAL / "metadata.yaml").read_text("utf-8")
+    ref = "entitas: referensi\nkode: RAI.09\nnama: Lokal\nsumber: rapat\n"
+    new_meta = meta.replace('versi: "1.0"\n  arsitektur', 'versi: "1.1"\n  arsitektur')
+    result = diff({"m.yaml": meta, "r.yaml": ref}, {"m.yaml": new_meta})
+    summary = [(c.change.value, c.kind, c.id) for c in result.changes]
+    assert summary == [
+        ("changed", "metadata", "metadata"),
+        ("removed", "referensi", "arsitektur/RAI.09"),
+    ]
+    assert [f.path for f in result.changes[0].fields] == ["dokumen.masterplan.versi"]
+
+
+# -- attention -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (PROGRAM, PROGRAM.replace("status: berjalan", "status: dibatalkan"), ["SPBE702"]),
+        (PROGRAM, PROGRAM.replace("nilai: 300000000", "nilai: 100000000"), ["SPBE703"]),
+        (PROGRAM, PROGRAM.replace("2027: 80", "2027: 60"), ["SPBE704"]),
+        (PROGRAM, PROGRAM.replace("{2026: 100}", "{}"), ["SPBE704"]),
+        (PROGRAM, PROGRAM.replace("2027: 80", "2027: 90"), []),
+        (PROGRAM, PROGRAM.replace("tahun_selesai: 2027", "tahun_selesai: 2029"), ["SPBE705"]),
+        (PROGRAM, PROGRAM.replace("tahun_selesai: 2027", "tahun_selesai: 2026"), []),
+        (PROGRAM, PROGRAM.replace("nilai: 250000000", "nilai: 350000000"), []),
+        (REGULASI, REGULASI.replace("berlaku", "dicabut"), ["SPBE706"]),
+        (APLIKASI, APLIKASI.replace("umum", "khusus"), ["SPBE707"]),
+        (APLIKASI, APLIKASI + "status: dihentikan\n", ["SPBE710"]),
+    ],
+)
+def test_attention_rules(old: str, new: str, expected: list[str]) -> None:
+    assert codes(diff({"x.yaml": old}, {"x.yaml": new})) == expected
+
+
+def test_target_direction_turun() -> None:
+    old = PROGRAM.replace("    arah: naik\n", "    arah: turun\n")
+    assert codes(diff({"p.yaml": old}, {"p.yaml": old.replace("{2026: 100}", "{2026: 90}")})) == []
+    lowered = diff({"p.yaml": old}, {"p.yaml": old.replace("{2026: 100}", "{2026: 120}")})
+    assert codes(lowered) == ["SPBE704"]
+
+
+def test_quick_win_no_longer_quick() -> None:
+    quick = PROGRAM.replace("horizon: menengah", "horizon: quick_win").replace(
+        "tahun_selesai: 2027", "tahun_selesai: 2025"
+    )
+    assert codes(diff({"p": quick}, {"p": quick.replace("quick_win", "pendek")})) == ["SPBE708"]
+    longer = quick.replace("tahun_selesai: 2025", "tahun_selesai: 2026")
+    assert codes(diff({"p": quick}, {"p": longer})) == ["SPBE705", "SPBE708"]
+
+
+def test_budget_cut_message_and_location() -> None:
+    new = PROGRAM.replace("nilai: 300000000", "nilai: 150000000")
+    (item,) = diff({"p.yaml": PROGRAM}, {"p.yaml": new}).attention
+    assert item.message == "budget of SC-03 cut: 2026: Rp 300.000.000 → Rp 150.000.000 (-50%)"
+    assert item.location is not None and (item.location.path, item.location.line) == ("p.yaml", 21)
+
+
+def test_every_attention_rule_has_messages_and_a_docstring() -> None:
+    from spbe_cli.i18n import messages
+
+    catalogue = messages()
+    for code, rule in ATTENTION_RULES.items():
+        assert code.startswith("SPBE7")
+        assert f"diff.rule.{code}" in catalogue
+        assert f"diff.att.{code}" in catalogue
+        assert rule.explanation
+
+
+# -- skipping unchanged files --------------------------------------------------------------------
+
+
+def test_changed_files_pairs_same_content_wherever_it_is() -> None:
+    old = {"a.yaml": "1", "b.yaml": "2", "c.yaml": "3", "d.yaml": "4"}
+    new = {"a.yaml": "1", "moved/b.yaml": "2", "c.yaml": "33", "e.yaml": "4", "f.yaml": "4"}
+    old_rels, new_rels = changed_files(old, new)
+    assert old_rels == ["c.yaml"]
+    assert new_rels == ["c.yaml", "f.yaml"]  # a copy of d is still read

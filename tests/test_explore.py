@@ -1,0 +1,153 @@
+"""``spbe list``, ``spbe show``, ``spbe graph`` on the minimal, bundled and hostile catalogs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.explore import build_graph, dot_text, mermaid_text, to_dot, to_mermaid
+from spbe_cli.loader import load_catalog
+from tests.helpers import CASES, MINIMAL, write_tree
+
+runner = CliRunner()
+KNOWN = CASES / "progress" / "known" / "catalog"
+BUNDLED = Path(__file__).resolve().parent.parent / "catalog"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_programs_with_filters() -> None:
+    code, out, _ = invoke("list", "program", "-c", str(KNOWN), "--opd", "DISKOMINFO")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "Name", "OPD", "Category", "Status", "Year"]
+    assert [line.split()[0] for line in lines[2:]] == ["SC-GOV-01", "SC-GOV-02"]
+    code, out, _ = invoke("list", "program", "-c", str(KNOWN), "--tahun", "2025", "-f", "json")
+    data = json.loads(out)
+    assert [e["id"] for e in data["entitas"]] == ["SC-ECO-01", "SC-GOV-01", "SC-LIV-01"]
+    assert data["entitas"][0]["tahun"] == "2025"
+    code, out, _ = invoke(
+        "list",
+        "program",
+        "-c",
+        str(KNOWN),
+        "--status",
+        "dibatalkan",
+        "--dimensi",
+        "environment",
+        "-f",
+        "json",
+    )
+    assert [e["id"] for e in json.loads(out)["entitas"]] == ["SC-ENV-01"]
+
+
+def test_list_usage_errors() -> None:
+    code, _, err = invoke("list", "programs", "-c", str(KNOWN))
+    assert code == 2
+    assert "did you mean program?" in err
+    code, _, err = invoke("list", "opd", "-c", str(KNOWN), "--dimensi", "living")
+    assert code == 2
+    assert "--dimensi does not apply to kind opd" in err
+
+
+def test_show_every_field_and_users() -> None:
+    code, out, _ = invoke("show", "DISKOMINFO", "-c", str(MINIMAL))
+    assert code == 0
+    assert out.startswith("opd DISKOMINFO: Dinas Komunikasi dan Informatika\n")
+    assert "urusan:\n- '2.16'\n" in out
+    assert "Used by (" in out
+    assert re.search(r"program/governance\.yaml:6:9: SC-01 \(program, opd_pj\)", out)
+    code, out, _ = invoke("show", "SC-01", "-c", str(MINIMAL), "-f", "json")
+    data = json.loads(out)
+    assert data["field"]["indikator"][0]["target"] == {"2026": 50, "2027": 80}
+    assert data["field"]["horizon"] == "menengah"
+    assert [r["id"] for r in data["merujuk_ke"]] == ["DISKOMINFO", "PERBUP-SC"]
+
+
+def test_show_unknown_id() -> None:
+    code, out, err = invoke("show", "sc-01", "-c", str(MINIMAL))
+    assert code == 2
+    assert out == ""
+    assert "did you mean SC-01?" in err
+
+
+def test_graph_around_an_element() -> None:
+    code, out, _ = invoke("graph", "APP-01", "-c", str(MINIMAL), "--depth", "1", "-f", "dot")
+    assert code == 0
+    assert out.startswith("digraph spbe {\n")
+    assert '"LAY-01" -> "APP-01" [label="aplikasi"];' in out
+    assert '"APP-01" -> "INFRA-01" [label="infrastruktur"];' in out
+    assert '"SC-01"' not in out  # two steps away
+    code, out2, _ = invoke("graph", "APP-01", "-c", str(MINIMAL), "--depth", "2")
+    assert out2.startswith("flowchart LR\n")
+    assert "SC-01" in out2  # APP-01 -> DISKOMINFO <- SC-01
+    code, out0, _ = invoke("graph", "APP-01", "-c", str(MINIMAL), "--depth", "0")
+    assert out0.count('["') == 1
+
+
+def test_graph_whole_catalog() -> None:
+    catalog, _ = load_catalog(MINIMAL)
+    graph = build_graph(catalog)
+    assert len(graph.nodes) == len(catalog)
+    assert ("SC-01", "DISKOMINFO", "opd_pj") in graph.edges
+
+
+def test_hostile_text_cannot_break_the_syntax(tmp_path: Path) -> None:
+    evil = 'x"] --> n0["y`<b>#1;\\n{}|;'
+    root = write_tree(
+        tmp_path / "c",
+        {
+            "metadata.yaml": (KNOWN.parent / "catalog" / "metadata.yaml").read_text(
+                encoding="utf-8"
+            ),
+            "opd.yaml": f"entitas: opd\nid: A\nnama: {json.dumps(evil)}\njenis: dinas\n",
+            "opd2.yaml": (
+            "entitas: opd\nid: B\nnama: 'line\\nbreak \"quoted\" \\\\'\njenis: dinas\ninduk: A\n"
+        ),
+        },
+    )
+    catalog, findings = load_catalog(root)
+    assert not findings
+    graph = build_graph(catalog, "A", 1)
+    mermaid = to_mermaid(graph)
+    for line in mermaid.splitlines()[1:]:
+        if "[" in line:
+            assert re.fullmatch(r'  n\d+\["[A-Za-z0-9 ,.:/_()#;<>-]*"\]', line), line
+            inner = line.split('["', 1)[1][:-2]
+            assert '"' not in inner and "[" not in inner and "]" not in inner
+    assert "#34;" in mermaid and "#93;" in mermaid  # '"' and ']' as entity codes
+    dot = to_dot(graph)
+    assert '\\"quoted\\"' in dot and "\\\\" in dot
+    for line in dot.splitlines():
+        if "label=" in line:
+            assert re.fullmatch(r'  "[^"\\]*(?:\\.[^"\\]*)*"( -> "[^"\\]*")? \[.*\];', line), line
+
+
+def test_escapers() -> None:
+    assert mermaid_text('a"b') == "a#34;b"
+    assert mermaid_text("ok (1/2), a.b:c_d-e") == "ok (1/2), a.b:c_d-e"
+    assert dot_text('a"b\\c\nd') == 'a\\"b\\\\c\\nd'
+
+
+@pytest.mark.skipif(not (BUNDLED / "metadata.yaml").exists(), reason="bundled catalog not there")
+def test_show_and_graph_on_the_bundled_catalog() -> None:
+    catalog, _ = load_catalog(BUNDLED, "catalog")
+    opds = sorted(i for i, k in catalog.kinds.items() if k == "opd")
+    assert opds, "the bundled catalog has OPDs"
+    target = "DISKOMINFO" if "DISKOMINFO" in opds else opds[0]
+    code, out, _ = invoke("show", target, "-c", str(BUNDLED))
+    assert code == 0
+    assert out.startswith(f"opd {target}: ")
+    assert "Used by (" in out
+    code, out, _ = invoke("graph", target, "-c", str(BUNDLED), "-f", "mermaid")
+    assert code == 0 and out.startswith("flowchart LR\n")
+    code, out, _ = invoke("graph", "-c", str(BUNDLED), "-f", "dot")
+    assert code == 0 and out.rstrip().endswith("}")

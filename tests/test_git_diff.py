@@ -1,0 +1,280 @@
+"""``spbe diff`` against real git repositories in ``tmp_path``: revisions, tags, ranges, odd names.
+
+Every test builds its own repository; the environment is scrubbed of ``GIT_*`` variables so that
+nothing here can reach the repository the tests run from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.diff import diff_snapshots
+from spbe_cli.gitsource import Repository, blob_id, folder_snapshot, resolve_sides
+from tests.helpers import copy_minimal, write_tree
+
+ECONOMY = "catalog/program/economy.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository holding the minimal catalog at tag v1, with cwd inside it."""
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Mentor ITB")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mentor@example.org")
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    copy_minimal(root / "catalog")
+    commit(root, "v1")
+    git(root, "tag", "v1")
+    monkeypatch.chdir(root)
+    return root
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def commit(root: Path, message: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["diff", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def state(root: Path) -> tuple[bytes, bytes, float]:
+    """What must not change: the index bytes, the working-tree listing, the index mtime."""
+    index = root / ".git" / "index"
+    listing = "\n".join(sorted(str(p) for p in root.rglob("*") if ".git" not in p.parts))
+    return index.read_bytes(), hashlib.sha256(listing.encode()).digest(), index.stat().st_mtime
+
+
+# -- sides -----------------------------------------------------------------------------------------
+
+
+def test_head_against_clean_worktree_has_no_changes(repo: Path) -> None:
+    code, out, err = run("--exit-code")
+    assert (code, err) == (0, "")
+    assert "No changes." in out
+
+
+def test_revision_against_worktree_reads_only_changed_files(repo: Path) -> None:
+    edit(repo / ECONOMY, "nilai: 250000000", "nilai: 100000000")
+    before = state(repo)
+    code, out, _ = run("v1", "--exit-code", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["summary"]["files"] == {
+        "old": 24,
+        "new": 24,
+        "old_parsed": 1,
+        "new_parsed": 1,
+        "unchanged": 23,
+    }
+    assert [a["code"] for a in data["attention"]] == ["SPBE703"]
+    assert data["attention"][0]["location"]["path"] == ECONOMY
+    assert state(repo) == before  # neither the index nor the working tree was touched
+
+
+def test_two_revisions_tags_and_commit_ids(repo: Path) -> None:
+    edit(repo / ECONOMY, "horizon: menengah", "horizon: panjang")
+    second = commit(repo, "horizon")
+    git(repo, "tag", "v2")
+    for old, new in (("v1", "v2"), ("HEAD~1", "HEAD"), ("v1", second), ("v1", "main")):
+        code, out, _ = run(old, new, "--format", "json")
+        data = json.loads(out)
+        assert code == 0
+        assert data["new"]["revision"] == second
+        assert [(c["id"], c["fields"][0]["field"]) for c in data["changes"]] == [
+            ("SC-03", "horizon")
+        ]
+        assert data["changes"][0]["new_location"]["path"] == f"{new}:{ECONOMY}"
+
+
+def test_merge_base_range(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    commit(repo, "feature change")
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "catalog/opd/diskominfo.yaml", "Dinas", "Dinas Baru")
+    commit(repo, "main change")
+    _, out, _ = run("main...feature", "--format", "json")
+    ids = [c["id"] for c in json.loads(out)["changes"]]
+    assert ids == ["SC-03"]  # main's own change is not in the range
+    _, out, _ = run("main..feature", "--format", "json")
+    assert sorted(c["id"] for c in json.loads(out)["changes"]) == ["DISKOMINFO", "SC-03"]
+
+
+def test_moved_and_renamed_files_are_no_change(repo: Path) -> None:
+    git(repo, "mv", ECONOMY, "catalog/program/ekonomi baru.yaml")
+    (repo / "catalog/arsip").mkdir()
+    git(repo, "mv", "catalog/program/living.yaml", "catalog/arsip/living.yaml")
+    commit(repo, "move")
+    code, out, _ = run("v1", "HEAD", "--format", "json", "--exit-code")
+    data = json.loads(out)
+    assert code == 0 and data["changes"] == []
+    assert data["summary"]["files"]["old_parsed"] == 0
+
+
+def test_odd_file_names(repo: Path) -> None:
+    names = [
+        "catalog/program/dengan spasi.yaml",
+        "catalog/program/ékonomi-ü.yaml",
+        "catalog/program/-dash.yaml",
+        "catalog/program/:(glob)*.yaml",
+    ]
+    body = (repo / ECONOMY).read_text("utf-8")
+    (repo / ECONOMY).unlink()
+    for index, name in enumerate(names):
+        text = body.replace("id: SC-03", f"id: SC-9{index}").replace("nilai: 2", "nilai: 3")
+        write_tree(repo, {name: text})
+    commit(repo, "odd names")
+    _, out, err = run("v1", "HEAD", "--format", "json")
+    assert err == ""
+    data = json.loads(out)
+    added = {c["id"]: c["new_location"]["path"] for c in data["changes"] if c["change"] == "added"}
+    assert added == {f"SC-9{i}": f"HEAD:{n}" for i, n in enumerate(names)}
+    assert [c["id"] for c in data["changes"] if c["change"] == "removed"] == ["SC-03"]
+    # the same names from the working tree
+    for index, name in enumerate(names):
+        edit(repo / name, f"id: SC-9{index}", f"id: SC-8{index}")
+    _, out, _ = run("HEAD", "--format", "json")
+    renamed = sorted(c["old_id"] for c in json.loads(out)["changes"] if c["change"] == "renamed")
+    assert renamed == ["SC-90", "SC-91", "SC-92", "SC-93"]
+
+
+def test_catalog_in_a_subfolder_and_from_a_subdirectory(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(repo, "mv", "catalog", "data")
+    (repo / "docs").mkdir()
+    commit(repo, "move catalog")
+    edit(repo / "data/program/economy.yaml", "2027: 80", "2027: 20")
+    code, out, _ = run("HEAD", "--catalog", "data", "--format", "json")
+    assert [a["code"] for a in json.loads(out)["attention"]] == ["SPBE704"]
+    monkeypatch.chdir(repo / "docs")
+    code, out, _ = run("HEAD", "--catalog", "../data", "--format", "json")
+    assert code == 0 and [c["id"] for c in json.loads(out)["changes"]] == ["SC-03"]
+
+
+def test_folders_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy_minimal(tmp_path / "old")
+    copy_minimal(tmp_path / "new")
+    (tmp_path / "new/program/economy.yaml").unlink()
+    code, out, err = run("old", "new", "--exit-code")
+    assert (code, err) == (1, "")
+    assert "- SC-03  Sentra Kerajinan Noken" in out
+    assert "warning[SPBE701]" in out
+
+
+def test_folder_snapshot_ids_are_git_blob_ids(repo: Path) -> None:
+    snap = folder_snapshot(repo / "catalog", "catalog")
+    listed = git(repo, "ls-tree", "-r", "HEAD", "--", ECONOMY).split()[2]
+    assert snap.files["program/economy.yaml"] == listed
+    odd = repo / "odd bytes.bin"
+    odd.write_bytes(b"\x00\xff\r\n")
+    assert blob_id(odd.read_bytes()) == git(repo, "hash-object", "--", str(odd)).strip()
+    found = Repository.discover(repo / "catalog")
+    assert found is not None and found.top.resolve() == repo.resolve()
+
+
+def test_skipping_gives_the_same_result_as_reading_everything(repo: Path) -> None:
+    edit(repo / ECONOMY, "2027: 80", "2027: 90")
+    git(repo, "mv", "catalog/program/living.yaml", "catalog/program/hidup.yaml")
+    sides = resolve_sides("v1", None, Path("catalog"))
+    fast = diff_snapshots(sides.old, sides.new)
+    full = diff_snapshots(sides.old, sides.new, skip_unchanged=False)
+    assert [(c.kind, c.id, c.fields) for c in fast.changes] == [
+        (c.kind, c.id, c.fields) for c in full.changes
+    ]
+    assert fast.files.old_parsed == 1 and full.files.old_parsed == 24
+
+
+# -- refusals --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "unknown revision 'nope'"),
+        (["v1", "nope"], "unknown revision 'nope'"),
+        (["--", "--output=x"], "looks like an option"),
+        (["--", "-x", "HEAD"], "looks like an option"),
+        (["v1...nope"], "unknown revision 'nope'"),
+        (["v1..HEAD", "HEAD"], "names both sides"),
+        (["HEAD:catalog"], "unknown revision"),
+        (["HEAD", "--catalog", "../outside"], "outside the repository"),
+        (["HEAD", "--catalog", "nowhere"], "does not exist in revision HEAD"),
+    ],
+)
+def test_refusals_are_clear_and_write_nothing(repo: Path, args: list[str], message: str) -> None:
+    (repo.parent / "outside").mkdir(exist_ok=True)
+    before = state(repo)
+    code, out, err = run(*args)
+    assert code == 2 or (code == 3 and "nowhere" in args), (code, err)
+    assert message in err
+    assert out == ""
+    assert "Traceback" not in err
+    assert state(repo) == before
+
+
+def test_option_looking_word_is_an_option_to_typer(repo: Path) -> None:
+    code, out, err = run("--output=x")
+    assert code == 2 and out == ""
+    assert "No such option" in err
+
+
+def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    lone = tmp_path / "lone"
+    copy_minimal(lone / "catalog")
+    monkeypatch.chdir(lone)
+    code, out, err = run("HEAD")
+    assert code == 2 and out == ""
+    assert "is not inside a git repository" in err
+
+
+def test_broken_side_reports_findings_not_a_traceback(repo: Path) -> None:
+    (repo / ECONOMY).write_text("entitas: program\nid: SC-03\nnama: [unclosed\n", "utf-8")
+    code, out, err = run("v1")
+    assert code == 3 and out == ""
+    assert "the new side (working tree" not in err  # the label is the folder as given
+    assert "new side (catalog) cannot be loaded" in err
+    assert f"{ECONOMY}:" in err and "error[SPBE001]" in err
+
+
+def test_ambiguous_word(repo: Path) -> None:
+    git(repo, "branch", "old")
+    copy_minimal(repo / "old")
+    code, _, err = run("old")
+    assert code == 2 and "both a folder and a git revision" in err

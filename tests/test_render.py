@@ -1,0 +1,328 @@
+"""``spbe render``: golden Markdown, HTML and DOCX structure, templates, safety, determinism."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from tests.helpers import CASES, write_tree
+
+SMALL = CASES / "render" / "small"
+GOLDEN = CASES / "render" / "golden"
+OWN_DOCS = ("masterplan", "arsitektur", "peta-rencana")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["render", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SMALL, tmp_path / "catalog", symlinks=True))
+
+
+def render(catalog: Path, out: Path, *extra: str) -> None:
+    code, stdout, stderr = run(str(catalog), "-o", str(out), "--doc", ",".join(OWN_DOCS), *extra)
+    assert code == 0, stdout + stderr
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc", OWN_DOCS)
+def test_golden_markdown(small: Path, tmp_path: Path, doc: str) -> None:
+    out = tmp_path / "out"
+    render(small, out, "--format", "md")
+    got = (out / f"{doc}.md").read_text("utf-8")
+    golden = GOLDEN / f"{doc}.md"
+    if os.environ.get("SPBE_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, "utf-8", newline="\n")
+    assert got == golden.read_text("utf-8")
+
+
+def test_markdown_prose_is_shifted_and_inert(small: Path, tmp_path: Path) -> None:
+    render(small, tmp_path / "out", "--format", "md", "--doc", "masterplan")
+    text = (tmp_path / "out" / "masterplan.md").read_text("utf-8")
+    assert "#### Tantangan" in text  # a prose "##" sits below the chapter's "###"
+    assert "# Latar Belakang\n" not in text  # the prose title gives way to the document's
+    assert "&lt;b>tag mentah&lt;/b>" in text
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+
+class Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.text: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self._heading: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if values.get("href"):
+            self.hrefs.append(str(values["href"]))
+        if values.get("src"):
+            self.srcs.append(str(values["src"]))
+        if tag in ("h1", "h2", "h3"):
+            self._heading = tag
+            self.headings.append((tag, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._heading:
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._heading:
+            tag, text = self.headings[-1]
+            self.headings[-1] = (tag, text + data)
+
+
+def parse(path: Path) -> Outline:
+    outline = Outline()
+    outline.feed(path.read_text("utf-8"))
+    return outline
+
+
+def test_html_structure(small: Path, tmp_path: Path) -> None:
+    render(small, tmp_path / "out", "--format", "html")
+    for doc in OWN_DOCS:
+        html = (tmp_path / "out" / f"{doc}.html").read_text("utf-8")
+        outline = parse(tmp_path / "out" / f"{doc}.html")
+        assert [t for t, _ in outline.headings].count("h1") == 1
+        assert sum(1 for t, _ in outline.headings if t == "h2") >= 5
+        assert outline.tags.count("table") >= 3
+        assert "caption" in outline.tags
+        # every table-of-contents link lands on an anchor
+        local = [h[1:] for h in outline.hrefs if h.startswith("#")]
+        assert local and all(anchor in outline.ids for anchor in local)
+        # self-contained: nothing is fetched
+        assert "script" not in outline.tags and "link" not in outline.tags
+        assert not outline.srcs
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)
+        assert "@page" in html and "counter(page)" in html
+    arsitektur = parse(tmp_path / "out" / "arsitektur.html")
+    assert "svg" in arsitektur.tags
+    assert "el-APP-01" in arsitektur.ids
+
+
+def test_html_escapes_catalog_text(small: Path, tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script>"
+    path = small / "program" / "governance.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("nama: Layanan Kependudukan Terpadu", f'nama: "{evil}"'),
+        "utf-8",
+    )
+    render(small, tmp_path / "out", "--format", "html,md")
+    outline = parse(tmp_path / "out" / "masterplan.html")
+    assert "script" not in outline.tags
+    assert any(evil in chunk for chunk in outline.text)
+    html = (tmp_path / "out" / "masterplan.html").read_text("utf-8")
+    assert evil not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    markdown = (tmp_path / "out" / "masterplan.md").read_text("utf-8")
+    assert evil not in markdown and r"\<script\>alert(1)\</script\>" in markdown
+
+
+# -- DOCX -------------------------------------------------------------------------------------
+
+
+def test_docx_structure(small: Path, tmp_path: Path) -> None:
+    import docx
+
+    render(small, tmp_path / "out", "--format", "md,docx")
+    for doc in OWN_DOCS:
+        document = docx.Document(str(tmp_path / "out" / f"{doc}.docx"))
+        styles = [p.style.name for p in document.paragraphs]
+        assert styles.count("Title") == 1
+        assert styles.count("Heading 1") >= 5
+        assert "Heading 2" in styles
+        markdown = (tmp_path / "out" / f"{doc}.md").read_text("utf-8")
+        captions = len(re.findall(r"^\*(Tabel|Gambar) \d+\. ", markdown, re.M))
+        assert styles.count("Caption") == captions > 0
+        assert len(document.tables) >= captions
+        xml = document.element.xml
+        assert "w:tblHeader" in xml and "w:cantSplit" in xml
+        assert 'TOC \\o "1-3"' in xml
+        footer = document.sections[0].footer._element.xml
+        assert "PAGE" in footer
+        assert document.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
+        assert document.core_properties.author == "Kabupaten Mimika"
+        assert document.core_properties.created.year == 2025
+
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def test_catalog_template_overrides_builtin(small: Path, tmp_path: Path) -> None:
+    write_tree(small, {"templates/peta-rencana.md.j2": "# Versi sendiri {{ pemda.nama }}\n"})
+    render(small, tmp_path / "out", "--format", "md")
+    assert (tmp_path / "out" / "peta-rencana.md").read_text("utf-8") == (
+        "# Versi sendiri Kabupaten Mimika\n"
+    )
+    assert "BAB I" in (tmp_path / "out" / "masterplan.md").read_text("utf-8")
+
+
+def test_templates_option_wins_over_catalog(small: Path, tmp_path: Path) -> None:
+    write_tree(small, {"templates/peta-rencana.md.j2": "katalog\n"})
+    own = write_tree(tmp_path / "mine", {"peta-rencana.md.j2": "opsi {{ pemda.nama ~ ' <b>' }}\n"})
+    render(small, tmp_path / "out", "--format", "md", "--templates", str(own))
+    text = (tmp_path / "out" / "peta-rencana.md").read_text("utf-8")
+    assert text == "opsi Kabupaten Mimika \\<b\\>\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "unsafe"),
+        ("{{ pemda.__class__.__init__.__globals__ }}", "unsafe"),
+        ("{{ cap.next.__func__ }}", "unsafe"),
+    ],
+)
+def test_sandbox_refuses_escape(small: Path, tmp_path: Path, source: str, expected: str) -> None:
+    write_tree(small, {"templates/peta-rencana.md.j2": f"baris satu\n{source}\n"})
+    code, stdout, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3
+    assert "templates/peta-rencana.md.j2:2: template failed" in stderr
+    assert expected in stderr
+    assert stdout == ""
+
+
+def test_template_cannot_include_outside(small: Path, tmp_path: Path) -> None:
+    (tmp_path / "rahasia.txt").write_text("RAHASIA", "utf-8")
+    write_tree(small, {"templates/peta-rencana.md.j2": "{% include '../../rahasia.txt' %}\n"})
+    code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3 and "RAHASIA" not in stderr
+    assert "not found" in stderr
+
+
+def test_template_symlink_outside_is_refused(small: Path, tmp_path: Path) -> None:
+    (tmp_path / "rahasia.j2").write_text("RAHASIA", "utf-8")
+    (small / "templates").mkdir()
+    (small / "templates" / "peta-rencana.md.j2").symlink_to(tmp_path / "rahasia.j2")
+    code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3
+    assert "points outside its template folder" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_syntax_error_names_template_and_line(small: Path, tmp_path: Path) -> None:
+    write_tree(small, {"templates/masterplan.md.j2": "# judul\n\n{% for x in %}\n"})
+    code, stdout, stderr = run(str(small), "-o", str(tmp_path / "out"))
+    assert code == 3
+    assert stdout == ""
+    assert re.search(r"templates/masterplan\.md\.j2:3: template syntax error: ", stderr)
+
+
+# -- safety and determinism -------------------------------------------------------------------
+
+
+def test_render_is_byte_identical(small: Path, tmp_path: Path) -> None:
+    render(small, tmp_path / "a")
+    render(small, tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert len(names) == 9
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    with zipfile.ZipFile(tmp_path / "a" / "masterplan.docx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.namelist()[0] == "[Content_Types].xml"
+
+
+def test_failure_leaves_previous_build_untouched(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render(small, out)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    # masterplan renders fine, then the arsitektur template fails half-way
+    write_tree(small, {"templates/arsitektur.md.j2": "# awal\n{{ tidak_ada.sama_sekali }}\n"})
+    code, _, stderr = run(str(small), "-o", str(out))
+    assert code == 3
+    assert "templates/arsitektur.md.j2:2: template failed" in stderr
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    assert after == before  # no new file, no changed file, no temporary folder left
+
+
+def test_symlink_in_output_folder_is_replaced_not_followed(small: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("jangan diubah", "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "masterplan.md").symlink_to(victim)
+    render(small, out, "--format", "md")
+    assert victim.read_text("utf-8") == "jangan diubah"
+    assert not (out / "masterplan.md").is_symlink()
+    assert (out / "masterplan.md").read_text("utf-8").startswith("# ")
+
+
+def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert code == 1 and not out.exists()
+    render(small, out)
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert (code, stdout) == (0, "")
+    assert "3 files are up to date" in stderr
+    (out / "masterplan.md").write_text("diubah tangan\n", "utf-8")
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert code == 1
+    assert stdout == f"{(out / 'masterplan.md').as_posix()}\n"
+    assert "1 files differ" in stderr
+
+
+# -- error paths ------------------------------------------------------------------------------
+
+
+def test_missing_catalog(tmp_path: Path) -> None:
+    code, stdout, stderr = run(str(tmp_path / "tidak-ada"), "-o", str(tmp_path / "out"))
+    assert code == 3 and stdout == ""
+    assert "tidak-ada" in stderr
+
+
+def test_output_folder_is_a_file(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_text("file", "utf-8")
+    code, stdout, stderr = run(str(small), "-o", str(out))
+    assert code == 3 and stdout == ""
+    assert f"output folder '{out.as_posix()}' exists and is not a folder" in stderr
+    assert out.read_text("utf-8") == "file"
+
+
+def test_catalog_with_errors_is_refused_unless_forced(small: Path, tmp_path: Path) -> None:
+    path = small / "program" / "governance.yaml"
+    path.write_text(path.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMNFO"),
+                    "utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run(str(small), "-o", str(out))
+    assert code == 1
+    assert re.search(r"program/governance\.yaml:\d+:\d+: error\[SPBE201\]", stdout)
+    assert "nothing was rendered" in stderr
+    assert not out.exists()
+    code, _, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--force")
+    assert code == 0
+    assert "rendered anyway" in stderr
+    assert "DISKOMNFO" in (out / "masterplan.md").read_text("utf-8")
+
+
+def test_unknown_document_is_a_usage_error(small: Path, tmp_path: Path) -> None:
+    code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--doc", "rencana")
+    assert code == 2
+    assert "unknown document 'rencana'" in stderr

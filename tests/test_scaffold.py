@@ -1,0 +1,509 @@
+"""``spbe init`` and ``spbe new``: a new repository validates clean, its CI files parse and call
+the right commands, nothing is ever overwritten, and a new entity validates once filled in."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator
+from typer.testing import CliRunner
+
+from spbe_cli import scaffold, schema, yamlio
+from spbe_cli.checks import run_checks
+from spbe_cli.cli.app import app
+from spbe_cli.loader import load_catalog
+from spbe_cli.models import ENTITY_KINDS
+from spbe_cli.validate import validate_catalog
+from tests.test_schema import editor_documents
+
+ROOT = Path(__file__).parent.parent
+runner = CliRunner()
+
+
+def init(target: Path, *extra: str, pemda: str = "Kabupaten Mimika", kode: str = "94.04") -> Any:
+    return runner.invoke(app, ["init", str(target), "--pemda", pemda, "--kode", kode, *extra])
+
+
+def plain(text: str) -> Any:
+    """Parse YAML with spbe's own reader: every scalar stays text, ``on:`` stays a key."""
+    nodes, problems = yamlio.compose(text)
+    assert not problems and len(nodes) == 1, problems
+    value, problems = yamlio.build(nodes[0], text)
+    assert not problems, problems
+    return value
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("init") / "katalog-mimika"
+    result = init(target)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+# -- spbe init -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pemda", "kode", "jenis"),
+    [
+        ("Kabupaten Mimika", "94.04", "kabupaten"),
+        ("Kabupaten Nabire", "94.01", "kabupaten"),
+        ("Provinsi Papua Tengah", "94", "provinsi"),
+    ],
+)
+def test_new_repository_validates_clean(tmp_path: Path, pemda: str, kode: str, jenis: str) -> None:
+    result = init(tmp_path, pemda=pemda, kode=kode)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    catalog, report = validate_catalog(tmp_path / "catalog")
+    assert report.errors == 0 and report.warnings == 0, [str(f) for f in report.findings]
+    # The only notes are the two illustrative reference codes, which a Pemda must replace.
+    assert {f.code for f in report.findings} <= {"SPBE210"}
+    assert catalog.metadata is not None
+    assert catalog.metadata.pemda.nama == pemda
+    assert catalog.metadata.pemda.jenis == jenis
+    assert catalog.metadata.pemda.kode_kemendagri == kode
+    assert int(runner.invoke(app, ["validate", str(tmp_path / "catalog")]).exit_code) == 0
+
+
+def test_examples_are_marked_as_examples(repo: Path) -> None:
+    catalog, _ = load_catalog(repo / "catalog")
+    assert len(catalog) >= 20
+    for entity_id, entity in catalog.entities.items():
+        # National regulations are real for every Pemda; everything else is an example.
+        assert entity.ilustratif or catalog.kinds[entity_id] == "regulasi", entity_id
+    for path in (repo / "catalog").rglob("*.yaml"):
+        assert "[ISI" not in path.read_text(encoding="utf-8"), path
+
+
+def test_layout_and_readme(repo: Path) -> None:
+    for rel in (
+        "README.md",
+        ".gitignore",
+        ".github/workflows/spbe.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        ".vscode/extensions.json",
+        "catalog/metadata.yaml",
+        "schema/spbe-katalog.schema.json",
+    ):
+        assert (repo / rel).is_file(), rel
+    for kind in ENTITY_KINDS:
+        assert (repo / "catalog" / kind).is_dir(), kind
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Katalog SPBE Kabupaten Mimika")
+    assert "spbe validate catalog" in readme
+    assert "@@" not in readme
+
+
+def test_the_years_follow_the_first_year(tmp_path: Path) -> None:
+    assert init(tmp_path, "--tahun", "2027").exit_code == 0
+    catalog, report = validate_catalog(tmp_path / "catalog")
+    assert report.errors == 0 and report.warnings == 0
+    assert catalog.metadata is not None
+    assert catalog.metadata.periode_rpjmd.mulai == 2027
+    assert catalog.metadata.dokumen.peta_rencana.periode.selesai == 2031
+
+
+def test_github_workflow_parses_and_calls_the_right_commands(repo: Path) -> None:
+    workflow = plain((repo / ".github/workflows/spbe.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in workflow["on"]
+    assert workflow["env"]["SPBE_PIP"] == (f"spbe @ git+{scaffold.DEFAULT_SPBE_REPO}@v{_version()}")
+    steps = workflow["jobs"]["periksa"]["steps"]
+    for step in steps:
+        if "uses" in step:
+            assert re.match(r"^actions/[a-z-]+@[0-9a-f]{40}$", step["uses"]), step["uses"]
+    runs = {step.get("name"): step.get("run", "") for step in steps}
+    assert shlex.split(runs["Periksa katalog"]) == [
+        "spbe",
+        "validate",
+        "--format",
+        "github",
+        "catalog",
+    ]
+    diff_step = next(s for s in steps if s.get("name") == "Ringkasan perubahan katalog")
+    assert "pull_request" in diff_step["if"]
+    assert diff_step["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    words = shlex.split(diff_step["run"])
+    assert words[:3] == ["spbe", "diff", "origin/$BASE_REF"]
+    assert words[3:] == ["--format", "markdown", ">>", "$GITHUB_STEP_SUMMARY"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == "0"
+
+
+def test_gitlab_ci_parses_and_calls_the_right_commands(repo: Path) -> None:
+    config = plain((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = config["spbe"]
+    assert config["variables"]["SPBE_PIP"].startswith("spbe @ git+")
+    script = "\n".join(job["script"])
+    assert "spbe validate --format gitlab catalog > gl-code-quality-report.json" in script
+    assert (
+        'spbe diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format markdown > spbe-diff.md'
+        in script
+    )
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert job["artifacts"]["when"] == "always"
+    assert "spbe-diff.md" in job["artifacts"]["paths"]
+
+
+def test_pre_commit_config_uses_this_projects_hook(repo: Path) -> None:
+    config = plain((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [entry] = config["repos"]
+    assert entry["repo"] == scaffold.DEFAULT_SPBE_REPO
+    assert entry["rev"] == f"v{_version()}"
+    hooks = yamlio.load_trusted_yaml((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    offered = {hook["id"]: hook for hook in hooks}
+    for hook in entry["hooks"]:
+        assert hook["id"] in offered
+        assert hook["args"] == ["catalog"]
+
+
+def test_the_project_pre_commit_hook_runs_spbe_validate(repo: Path) -> None:
+    hooks = yamlio.load_trusted_yaml((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    [hook] = hooks
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    command = shlex.split(hook["entry"])
+    assert f'\n{command[0]} = "spbe_cli.cli.app:main"' in pyproject
+    result = runner.invoke(app, [*command[1:], *[str(repo / a) for a in hook["args"]]])
+    assert result.exit_code == 0, result.output
+
+
+def test_editor_settings_wire_the_schemas_in(repo: Path) -> None:
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    for path, globs in settings["yaml.schemas"].items():
+        assert (repo / path).is_file(), path
+        assert "catalog/**/*.yaml" in globs
+    extensions = json.loads((repo / ".vscode/extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+    # Every catalog file names its schema in a yaml-language-server modeline; the schema
+    # accepts the file.
+    for path in sorted((repo / "catalog").rglob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, path
+        schema_file = (path.parent / match.group(1)).resolve()
+        assert schema_file.is_file(), (path, schema_file)
+        validator = Draft7Validator(json.loads(schema_file.read_text(encoding="utf-8")))
+        for document in editor_documents(path):
+            assert list(validator.iter_errors(document)) == [], path
+
+
+def test_schema_files_are_the_current_ones(repo: Path) -> None:
+    for name, value in schema.all_schemas().items():
+        assert (repo / "schema" / name).read_text(encoding="utf-8") == schema.dumps(value)
+
+
+def test_workflow_runs_validate_in_the_new_repository(repo: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["validate", "--format", "github", "catalog"])
+    assert result.exit_code == 0, result.output
+    assert "::error" not in result.stdout and "::warning" not in result.stdout
+    result = runner.invoke(app, ["validate", "--format", "gitlab", "catalog"])
+    assert result.exit_code == 0, result.output
+    issues = json.loads(result.stdout)
+    assert {issue["check_name"] for issue in issues} <= {"SPBE210"}
+
+
+def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "metadata.yaml").write_text("punya saya\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("milik Pemda\n", encoding="utf-8")
+    result = init(tmp_path)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "nothing written" in result.stderr
+    assert f"{tmp_path.as_posix()}/README.md" in result.stderr
+    assert f"{tmp_path.as_posix()}/catalog/metadata.yaml" in result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "README.md",
+        "catalog",
+        "catalog/metadata.yaml",
+    ]
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "milik Pemda\n"
+
+
+def test_refuses_when_a_folder_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / ".github").write_text("x", encoding="utf-8")
+    result = init(tmp_path)
+    assert result.exit_code == 3
+    assert ".github/workflows/spbe.yml" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".github"]
+
+
+def test_second_run_refuses(repo: Path) -> None:
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    result = init(repo)
+    assert result.exit_code == 3
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    "kode", ["9404", "94.4", "94.04.01", "", "ab", "94.04.", "٩٤.٠٤", "９４.０４"]
+)
+def test_kode_is_checked(tmp_path: Path, kode: str) -> None:
+    result = init(tmp_path / "x", kode=kode)
+    assert result.exit_code == 2, result.output
+    assert "is not valid" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kode", "94", "--jenis", "kabupaten"], "does not fit"),
+        (["--kode", "94.04", "--jenis", "provinsi"], "does not fit"),
+        (["--tahun", "1990"], "outside"),
+        (["--spbe-repo", "https://x.org/a b"], "repository URL"),
+        (["--spbe-repo", 'https://x.org/"; rm -rf ~'], "repository URL"),
+        (["--spbe-rev", "v1\nrun: evil"], "version"),
+    ],
+)
+def test_options_are_checked(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(
+        app,
+        ["init", str(tmp_path / "x"), "--pemda", "Kabupaten X", *args]
+        + ([] if "--kode" in args else ["--kode", "94.04"]),
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("pemda", ["", "   ", "Kabupaten\nX", "Kabupaten\u202eX", "K" * 121])
+def test_pemda_name_is_checked(tmp_path: Path, pemda: str) -> None:
+    result = init(tmp_path / "x", pemda=pemda)
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "pemda",
+    [
+        'Kota "Baru": [ISI] #1',
+        "Kabupaten ${{ github.token }} & <b>x</b>",
+        "Kab. 'Kep.' Seribu: - * ? | > % @ `",
+        "Kabupaten Tanah Datar ñ ü — 東",
+    ],
+)
+def test_pemda_name_is_escaped(tmp_path: Path, pemda: str) -> None:
+    result = init(tmp_path, pemda=pemda)
+    assert result.exit_code == 0, result.output
+    catalog, findings = load_catalog(tmp_path / "catalog")
+    assert catalog.metadata is not None, [str(f) for f in findings]
+    assert catalog.metadata.pemda.nama == pemda
+    assert catalog.metadata.dokumen.arsitektur.judul == f"Arsitektur SPBE {pemda}"
+    for rel in (".github/workflows/spbe.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"):
+        assert pemda not in (tmp_path / rel).read_text(encoding="utf-8")
+    heading = (tmp_path / "README.md").read_text(encoding="utf-8").splitlines()[0]
+    assert "<b>" not in heading and "`" not in heading.replace("\\`", "")
+
+
+def test_kota_and_unknown_codes(tmp_path: Path) -> None:
+    result = init(tmp_path, pemda="Kota Contoh", kode="33.71")
+    assert result.exit_code == 0
+    assert "daftar: wilayah" in result.stderr  # the bundled region data does not know 33.71
+    catalog, findings = load_catalog(tmp_path / "catalog")
+    assert not [f for f in findings + run_checks(catalog) if f.code == "SPBE301"]
+    assert catalog.metadata is not None
+    assert catalog.metadata.pemda.jenis == "kota"
+    assert catalog.metadata.pemda.provinsi is None
+
+
+def test_custom_spbe_source(tmp_path: Path) -> None:
+    result = init(
+        tmp_path, "--spbe-repo", "https://git.example.go.id/spbe/spbe.git", "--spbe-rev", "v0.2.0"
+    )
+    assert result.exit_code == 0, result.output
+    workflow = plain((tmp_path / ".github/workflows/spbe.yml").read_text(encoding="utf-8"))
+    assert (
+        workflow["env"]["SPBE_PIP"] == "spbe @ git+https://git.example.go.id/spbe/spbe.git@v0.2.0"
+    )
+    pre_commit = plain((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert pre_commit["repos"][0]["rev"] == "v0.2.0"
+
+
+# -- spbe new ------------------------------------------------------------------------------------
+
+FILL: dict[str, str] = {
+    "nama": "Contoh baru",
+    "judul": "Contoh baru",
+    "kondisi": "Cukup",
+    "opd": "DISKOMINFO",
+    "opd_pj": "DISKOMINFO",
+    "unit_pelaksana": "DISKOMINFO",
+    "produsen_data": "DISKOMINFO",
+    "wali_data": "DISKOMINFO",
+    "pemilik": "DISKOMINFO",
+    "tahun_mulai": "2025",
+    "tahun_selesai": "2026",
+    "tahun": "2024",
+    "nomor": '"7"',
+    "dimensi": "governance",
+    "elemen": "policy",
+    "horizon": "menengah",
+    "muatan": "tata_kelola",
+    "pilar": "struktur",
+    "sub_aspek": "anggaran",
+    "tingkat": "daerah",
+    "status": "berlaku",
+    "rab": "RAB.09.04",
+    "rad": "RAD.09.01",
+    "ral": "RAL.02.06",
+    "raa": "RAA.02.02",
+    "rai": "RAI.01",
+    "rak": "RAK.01",
+    "kategori": "khusus",
+    "sifat": "terbuka",
+    "validitas": "tahunan",
+    "proses_bisnis": "[PB-INFORMASI-PUBLIK]",
+}
+JENIS = {
+    "opd": "kantor",
+    "regulasi": "Perbup",
+    "layanan": "administrasi",
+    "data_informasi": "keuangan",
+    "infrastruktur": "server",
+    "keamanan": "penanganan_insiden",
+}
+_PLACEHOLDER_LINE = re.compile(r'^(\s*)([a-z_]+): (\["\[ISI\]"\]|"\[ISI\]")$', re.MULTILINE)
+
+
+def fill_in(text: str, kind: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(2)
+        filled = JENIS[kind] if name == "jenis" else FILL[name]
+        return f"{match.group(1)}{name}: {filled}"
+
+    return _PLACEHOLDER_LINE.sub(value, text)
+
+
+@pytest.mark.parametrize("kind", ENTITY_KINDS)
+def test_new_entity_validates_once_filled_in(tmp_path: Path, kind: str, monkeypatch: Any) -> None:
+    assert init(tmp_path).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["new", kind, "BARU-01"])
+    assert result.exit_code == 0, result.output
+    path = Path("catalog") / kind / "BARU-01.yaml"
+    assert result.stdout.strip().startswith(f"Written: {path.as_posix()}.")
+    text = path.read_text(encoding="utf-8")
+    modeline = f"# yaml-language-server: $schema=../../schema/spbe-{kind}.schema.json\n"
+    assert text.startswith(modeline)
+    assert f"entitas: {kind}\n" in text and "id: BARU-01\n" in text
+    # Unfilled: every placeholder is reported, nothing else about this file is a surprise.
+    _, report = validate_catalog(Path("catalog"))
+    mine = [f for f in report.findings if f.location.path.endswith("BARU-01.yaml")]
+    assert any(f.code == "SPBE901" for f in mine)
+    # Filled: no error anywhere, no placeholder left, and the editor schema agrees.
+    path.write_text(fill_in(text, kind), encoding="utf-8")
+    _, report = validate_catalog(Path("catalog"))
+    assert report.errors == 0, [str(f) for f in report.findings]
+    assert not [f for f in report.findings if f.code == "SPBE901"]
+    validator = Draft7Validator(schema.kind_schema(kind))
+    [document] = editor_documents(path)
+    assert list(validator.iter_errors(document)) == []
+
+
+def test_new_entity_has_a_comment_per_field() -> None:
+    text = scaffold.entity_text("program", "SC-GOV-09")
+    from spbe_cli.models import MODELS
+
+    for name, info in MODELS["program"].model_fields.items():
+        if name in ("entitas",):
+            continue
+        assert f"# {' '.join((info.description or '').split())}" in text, name
+        assert re.search(rf"^(# )?{name}:", text, re.MULTILINE), name
+    assert "# Pilihan: quick_win, pendek, menengah, panjang" in text
+
+
+def test_new_refuses_to_overwrite_and_taken_ids(repo: Path, tmp_path: Path) -> None:
+    catalog = str(repo / "catalog")
+    result = runner.invoke(app, ["new", "opd", "DISKOMINFO", "-c", catalog])
+    assert result.exit_code == 2
+    assert "already used" in result.stderr
+    result = runner.invoke(app, ["new", "opd", "diskominfo", "-c", catalog])
+    assert result.exit_code == 2
+    target = tmp_path / "x.yaml"
+    target.write_text("milik saya\n", encoding="utf-8")
+    result = runner.invoke(app, ["new", "opd", "OPD-BARU", "-c", catalog, "-o", str(target)])
+    assert result.exit_code == 3
+    assert target.read_text(encoding="utf-8") == "milik saya\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "entity_id"), [("foo", "X"), ("metadata", "X"), ("opd", "1X"), ("opd", "A B")]
+)
+def test_new_checks_kind_and_id(tmp_path: Path, kind: str, entity_id: str) -> None:
+    result = runner.invoke(app, ["new", kind, entity_id, "-c", str(tmp_path / "catalog")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "catalog").exists()
+
+
+def test_new_without_schema_folder_has_no_modeline(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", "opd", "OPD-X", "-c", str(tmp_path / "catalog")])
+    assert result.exit_code == 0
+    assert "spbe schema -o" in result.stderr
+    text = (tmp_path / "catalog/opd/OPD-X.yaml").read_text(encoding="utf-8")
+    assert "yaml-language-server" not in text
+
+
+def test_gitlab_report_fields(tmp_path: Path) -> None:
+    (tmp_path / "opd").mkdir()
+    (tmp_path / "opd/a.yaml").write_text(
+        "entitas: opd\nid: A\nnama: A\njenis: dinas\nnama_x: 1\n"
+        "---\nentitas: opd\nid: B\nnama: B\njenis: dinas\nnama_x: 1\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", "--format", "gitlab", str(tmp_path)])
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    assert issues, result.stdout
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+        assert issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    unknown = [i for i in issues if i["check_name"] == "SPBE102"]
+    assert [i["location"]["lines"]["begin"] for i in unknown] == [5, 11]
+    assert all(i["severity"] == "major" for i in unknown)
+
+
+def _version() -> str:
+    from spbe_cli import __version__
+
+    return __version__
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
+def test_workflow_diff_command_runs_in_the_new_repository(tmp_path: Path, monkeypatch: Any) -> None:
+    assert init(tmp_path).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": os.environ.get("PATH", ""),
+    }
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+        subprocess.run(["git", *command], check=True, env=env, capture_output=True)
+    program = tmp_path / "catalog/program/contoh.yaml"
+    program.write_text(
+        program.read_text(encoding="utf-8").replace("nilai: 100000000", "nilai: 50000000", 1),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["diff", "main", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "SC-GOV-01" in result.stdout

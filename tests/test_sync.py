@@ -1,0 +1,118 @@
+"""``spbe sync``: look-alike programs, applications and data sets across OPDs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.loader import load_catalog
+from spbe_cli.similarity import candidate_pairs
+from spbe_cli.sync import find_overlaps
+from tests.helpers import CASES, write_tree
+
+runner = CliRunner()
+OVERLAPS = CASES / "progress" / "overlaps" / "catalog"
+
+
+def pairs(root: Path = OVERLAPS, **kwargs: object) -> list[tuple[str, str, str]]:
+    catalog, findings = load_catalog(root, "catalog")
+    assert not findings
+    return [(o.kind, o.first.id, o.second.id) for o in find_overlaps(catalog, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_true_pairs_are_found_and_near_misses_are_not() -> None:
+    assert pairs() == [
+        ("program", "PRG-A2", "PRG-B2"),  # similar names, different elements
+        ("program", "PRG-A1", "PRG-C1"),  # different names, the same sub kegiatan
+        ("aplikasi", "APP-A1", "APP-B1"),  # same name without the common words, same code
+        ("aplikasi", "APP-A4", "APP-C4"),  # 40% alike, but the same RAA code
+        ("data_informasi", "DATA-A1", "DATA-C1"),  # the same data produced twice
+    ]
+    # Not reported: PRG-A3/PRG-A4 (same OPD), PRG-B6 (cancelled), APP-C3 (stopped),
+    # APP-B2/APP-C2 (same code, nothing else), APP-A4/APP-C2 (50%, different codes),
+    # DATA-A2/DATA-B2 (same code, 20%).
+
+
+def test_threshold_changes_the_result() -> None:
+    assert ("aplikasi", "APP-A4", "APP-C2") in pairs(threshold=0.5)
+    assert ("aplikasi", "APP-A4", "APP-C4") not in pairs(threshold=0.9)
+
+
+def test_opd_filter_keeps_pairs_involving_it() -> None:
+    assert pairs(opd="OPD-B") == [("program", "PRG-A2", "PRG-B2"), ("aplikasi", "APP-A1", "APP-B1")]
+
+
+def test_text_output_has_evidence_and_locations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(OVERLAPS.parent)
+    result = runner.invoke(app, ["sync", "catalog"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Data set DATA-A1 (OPD-A) and DATA-C1 (OPD-C) look like the same thing:" in out
+    assert "  catalog/data.yaml:3:5: DATA-A1 (OPD-A) Data Penduduk Miskin" in out
+    assert "  catalog/data.yaml:13:5: DATA-C1 (OPD-C) Data Penduduk Miskin Mimika" in out
+    assert "  = the same data produced twice: by OPD-A and by OPD-C" in out
+    assert "  = same budget sub-activity: 3.27.03.2.01.0001" in out
+    assert "  = similar names 40% (shared words: perizinan, usaha)" in out
+    assert out.endswith("5 look-alike pairs across OPDs.\n")
+    assert runner.invoke(app, ["sync", "catalog", "--fail-on-overlap"]).exit_code == 1
+
+
+def test_json_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(OVERLAPS.parent)
+    result = runner.invoke(app, ["sync", "catalog", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["schema"] == "spbe.sync/1"
+    assert data["jumlah"] == 5
+    first = data["pasangan"][4]
+    assert first["jenis"] == "data_informasi"
+    assert [b["kode"] for b in first["bukti"]] == ["code", "name", "produced_twice"]
+    assert (first["pertama"]["path"], first["pertama"]["line"]) == ("catalog/data.yaml", 3)
+    md = runner.invoke(app, ["sync", "catalog", "--format", "markdown"]).stdout
+    assert md.startswith("# Possible overlaps across OPDs\n")
+
+
+def _synthetic(root: Path, n: int) -> Path:
+    """``n`` programs over 50 OPDs with mostly distinct names; one exact twin per 100."""
+    meta = (CASES / "progress" / "known" / "catalog" / "metadata.yaml").read_text(encoding="utf-8")
+    files = {"metadata.yaml": meta}
+    opds = "\n---\n".join(
+        f"entitas: opd\nid: OPD{i}\nnama: OPD {i}\njenis: dinas" for i in range(50)
+    )
+    files["opd.yaml"] = opds
+    docs = []
+    for i in range(n):
+        name = (
+            f"Program w{i} x{i % 97} y{i % 89}"
+            if i % 100
+            else f"Program w{i - 1} x{(i - 1) % 97} y{(i - 1) % 89}"
+        )
+        docs.append(
+            f"entitas: program\nid: P{i}\nnama: {name}\ndimensi: governance\nelemen: service\n"
+            f"opd_pj: OPD{i % 50}\ntahun_mulai: 2026\ntahun_selesai: 2026\nhorizon: pendek"
+        )
+    files["program.yaml"] = "\n---\n".join(docs)
+    return write_tree(root, files)
+
+
+def test_not_quadratic(tmp_path: Path) -> None:
+    """Doubling the catalog roughly doubles the candidate pairs (and never squares them)."""
+    counts = []
+    for n in (1000, 2000, 4000):
+        catalog, _ = load_catalog(_synthetic(tmp_path / str(n), n))
+        start = time.perf_counter()
+        found = find_overlaps(catalog)
+        elapsed = time.perf_counter() - start
+        counts.append(len(found))
+        assert elapsed < 5
+    # one twin per 100 programs (the twin at i % 100 == 0 except i == 0 copies program i - 1)
+    assert counts == [9, 19, 39]
+
+
+def test_candidate_pairs_ignores_common_words() -> None:
+    words = [{"a", f"u{i}"} for i in range(100)] + [{"u1"}]
+    assert candidate_pairs(words, max_df=48) == [(1, 100)]
