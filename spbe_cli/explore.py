@@ -137,11 +137,16 @@ def list_entities(
             year_text = str(years[0])
         else:
             year_text = f"{years[0]}-{years[1]}"
-        rows.append(Row(
-            entity.id, label_of(catalog, entity.id), str(owner),
-            str(getattr(entity, CATEGORY_FIELD.get(kind, ""), "") or ""),
-            str(getattr(entity, "status", "") or ""), year_text,
-        ))
+        rows.append(
+            Row(
+                entity.id,
+                label_of(catalog, entity.id),
+                str(owner),
+                str(getattr(entity, CATEGORY_FIELD.get(kind, ""), "") or ""),
+                str(getattr(entity, "status", "") or ""),
+                year_text,
+            )
+        )
     return rows
 
 
@@ -157,9 +162,22 @@ def list_cells(rows: list[Row]) -> list[list[str]]:
 
 def list_json(kind: str, rows: list[Row]) -> str:
     """The rows as a JSON document."""
-    data = {"schema": "spbe.list/1", "jenis": kind, "jumlah": len(rows), "entitas": [
-        {"id": r.id, "nama": r.nama, "opd": r.opd or None, "kategori": r.kategori or None,
-         "status": r.status or None, "tahun": r.tahun or None} for r in rows]}
+    data = {
+        "schema": "spbe.list/1",
+        "jenis": kind,
+        "jumlah": len(rows),
+        "entitas": [
+            {
+                "id": r.id,
+                "nama": r.nama,
+                "opd": r.opd or None,
+                "kategori": r.kategori or None,
+                "status": r.status or None,
+                "tahun": r.tahun or None,
+            }
+            for r in rows
+        ],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -211,24 +229,34 @@ def entity_fields(entity: Any) -> dict[str, Any]:
     return {**head, **data}
 
 
-def show_entity(catalog: Catalog, entity_id: str, index: dict[str, list[Link]] | None = None
-                ) -> Shown:
+def show_entity(
+    catalog: Catalog, entity_id: str, index: dict[str, list[Link]] | None = None
+) -> Shown:
     """Every field of one element, what it refers to, and what refers to it."""
     check_id(catalog, entity_id)
     kind = catalog.kinds[entity_id]
     entity = catalog.entities[entity_id]
     fields = entity_fields(entity)
     refers = [
-        Reference(link.field if link.index is None else f"{link.field}[{link.index}]",
-                  link.target, catalog.kind(link.target) or "?", label_of(catalog, link.target),
-                  catalog.where(entity_id, *link.loc))
+        Reference(
+            link.field if link.index is None else f"{link.field}[{link.index}]",
+            link.target,
+            catalog.kind(link.target) or "?",
+            label_of(catalog, link.target),
+            catalog.where(entity_id, *link.loc),
+        )
         for link in iter_links(kind, entity_id, entity)
     ]
     if index is None:
         index = reverse_index(catalog)
     used = [
-        Reference(link.field, link.source, catalog.kinds[link.source],
-                  label_of(catalog, link.source), catalog.where(link.source, *link.loc))
+        Reference(
+            link.field,
+            link.source,
+            catalog.kinds[link.source],
+            label_of(catalog, link.source),
+            catalog.where(link.source, *link.loc),
+        )
         for link in index.get(entity_id, [])
     ]
     meta = catalog.metadata
@@ -236,11 +264,25 @@ def show_entity(catalog: Catalog, entity_id: str, index: dict[str, list[Link]] |
         for loc, target, _allowed in metadata_links(meta):
             if target == entity_id:
                 path = ".".join(str(p) for p in loc)
-                used.append(Reference(path, "metadata", "metadata", meta.pemda.nama,
-                                      catalog.metadata_source.location(*loc)))
+                used.append(
+                    Reference(
+                        path,
+                        "metadata",
+                        "metadata",
+                        meta.pemda.nama,
+                        catalog.metadata_source.location(*loc),
+                    )
+                )
     used.sort(key=lambda r: (r.kind, r.other, r.field))
-    return Shown(entity_id, kind, label_of(catalog, entity_id), catalog.where(entity_id),
-                 fields, refers, used)
+    return Shown(
+        entity_id,
+        kind,
+        label_of(catalog, entity_id),
+        catalog.where(entity_id),
+        fields,
+        refers,
+        used,
+    )
 
 
 def show_text(shown: Shown) -> list[str]:
@@ -261,13 +303,26 @@ def show_json(shown: Shown) -> str:
 
     def ref(r: Reference) -> dict[str, Any]:
         loc = r.location
-        return {"field": r.field, "id": r.other, "jenis": r.kind, "nama": r.label,
-                "path": loc.path if loc else None, "line": loc.line if loc else None}
+        return {
+            "field": r.field,
+            "id": r.other,
+            "jenis": r.kind,
+            "nama": r.label,
+            "path": loc.path if loc else None,
+            "line": loc.line if loc else None,
+        }
 
-    data = {"schema": "spbe.show/1", "id": shown.id, "jenis": shown.kind, "nama": shown.label,
-            "path": shown.location.path, "line": shown.location.line, "field": shown.fields,
-            "merujuk_ke": [ref(r) for r in shown.refers_to],
-            "digunakan_oleh": [ref(r) for r in shown.used_by]}
+    data = {
+        "schema": "spbe.show/1",
+        "id": shown.id,
+        "jenis": shown.kind,
+        "nama": shown.label,
+        "path": shown.location.path,
+        "line": shown.location.line,
+        "field": shown.fields,
+        "merujuk_ke": [ref(r) for r in shown.refers_to],
+        "digunakan_oleh": [ref(r) for r in shown.used_by],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -287,7 +342,8 @@ def build_graph(catalog: Catalog, root: str | None = None, depth: int = 1) -> Gr
     out: dict[str, list[tuple[str, str]]] = {}
     for kind, entity_id, entity in catalog.items():
         out[entity_id] = [
-            (link.target, link.field) for link in iter_links(kind, entity_id, entity)
+            (link.target, link.field)
+            for link in iter_links(kind, entity_id, entity)
             if link.target in catalog.entities
         ]
     if root is None:
@@ -311,10 +367,14 @@ def build_graph(catalog: Catalog, root: str | None = None, depth: int = 1) -> Gr
                     keep.add(nxt)
                     queue.append((nxt, dist + 1))
     nodes = sorted((i, catalog.kinds[i], label_of(catalog, i)) for i in keep)
-    edges = sorted({
-        (source, target, name)
-        for source in keep for target, name in out.get(source, []) if target in keep
-    })
+    edges = sorted(
+        {
+            (source, target, name)
+            for source in keep
+            for target, name in out.get(source, [])
+            if target in keep
+        }
+    )
     return Graph(nodes, edges)
 
 
@@ -333,10 +393,17 @@ def dot_text(text: str) -> str:
 
 
 _COLOURS = {
-    "opd": "#e2e8f0", "regulasi": "#fefcbf", "proses_bisnis": "#c6f6d5",
-    "data_informasi": "#bee3f8", "layanan": "#fed7e2", "aplikasi": "#e9d8fd",
-    "infrastruktur": "#feebc8", "keamanan": "#fed7d7", "program": "#b2f5ea",
-    "peta_rencana": "#c3dafe", "kesiapan": "#edf2f7",
+    "opd": "#e2e8f0",
+    "regulasi": "#fefcbf",
+    "proses_bisnis": "#c6f6d5",
+    "data_informasi": "#bee3f8",
+    "layanan": "#fed7e2",
+    "aplikasi": "#e9d8fd",
+    "infrastruktur": "#feebc8",
+    "keamanan": "#fed7d7",
+    "program": "#b2f5ea",
+    "peta_rencana": "#c3dafe",
+    "kesiapan": "#edf2f7",
 }
 
 
@@ -361,8 +428,10 @@ def to_dot(graph: Graph) -> str:
     lines = ["digraph spbe {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled"];']
     for node_id, kind, label in graph.nodes:
         colour = _COLOURS.get(kind, "#ffffff")
-        lines.append(f'  "{dot_text(node_id)}" [label="{dot_text(node_id)}\\n{dot_text(label)}", '
-                     f'fillcolor="{colour}", tooltip="{dot_text(kind)}"];')
+        lines.append(
+            f'  "{dot_text(node_id)}" [label="{dot_text(node_id)}\\n{dot_text(label)}", '
+            f'fillcolor="{colour}", tooltip="{dot_text(kind)}"];'
+        )
     for source, target, name in graph.edges:
         lines.append(f'  "{dot_text(source)}" -> "{dot_text(target)}" [label="{dot_text(name)}"];')
     lines.append("}")

@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
@@ -52,8 +52,8 @@ class Snapshot:
     """Full commit id, for a git side."""
     path: str = ""
     """Catalog folder: relative to the repository for a git side, as given for a folder."""
-    reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = (
-        field(default=None, repr=False)
+    reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = field(
+        default=None, repr=False
     )
 
     def display(self, rel: str) -> str:
@@ -131,8 +131,13 @@ def folder_snapshot(
         return loaded, again.findings
 
     return Snapshot(
-        label=label, kind=kind, root=root, display_root=display_root, files=files,
-        path=label, reader=read,
+        label=label,
+        kind=kind,
+        root=root,
+        display_root=display_root,
+        files=files,
+        path=label,
+        reader=read,
     )
 
 
@@ -240,7 +245,8 @@ class Repository:
         check_revision_text(rev)
         done = _run_git(
             ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-            self.top, check=False,
+            self.top,
+            check=False,
         )
         if done.returncode != 0:
             return None
@@ -271,7 +277,7 @@ class Repository:
                 continue  # ``prefix`` itself as a file: not a catalog folder
             seen = True
             mode, kind, oid = meta.split(b" ")
-            rel = path[len(base):]
+            rel = path[len(base) :]
             if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
                 files[rel] = oid.decode()
         return seen, files
@@ -296,7 +302,7 @@ def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
             raise GitError(t("diff.git_failed", detail=out[pos:end].decode("utf-8", "replace")))
         oid, size = header[0].decode(), int(header[2])
         start = end + 1
-        yield oid, out[start:start + size]
+        yield oid, out[start : start + size]
         pos = start + size + 1
 
 
@@ -316,8 +322,14 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         return [(display_path(display_root, rel), blobs[files[rel]]) for rel in rels], []
 
     return Snapshot(
-        label=rev, kind="git", root=repo.top / prefix, display_root=display_root, files=files,
-        revision=commit, path=prefix, reader=read,
+        label=rev,
+        kind="git",
+        root=repo.top / prefix,
+        display_root=display_root,
+        files=files,
+        revision=commit,
+        path=prefix,
+        reader=read,
     )
 
 
@@ -471,3 +483,22 @@ def resolve_sides(
         if word.startswith("-"):
             raise UsageError(t("diff.rev_option", rev=word))
     return Sides(resolver.side(old), resolver.side(new))
+
+
+def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
+    """Load the whole catalog as it was at a revision (or in another folder).
+
+    Used by ``spbe progress --since`` and ``spbe render --since`` to see an earlier state.
+
+    Raises:
+        UsageError: the word is an option, unknown or ambiguous.
+        SpbeError: git cannot run, or a folder does not exist.
+    """
+    from spbe_cli.loader import load_files
+
+    if spec.startswith("-"):
+        raise UsageError(t("diff.rev_option", rev=spec))
+    snapshot = _Resolver(catalog, cwd or Path.cwd()).side(spec)
+    files, _ = snapshot.read(sorted(snapshot.files))
+    earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
+    return earlier

@@ -8,6 +8,8 @@ an ``id`` and an ``en`` text. The language is Indonesian when the locale says so
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,6 +35,17 @@ def set_language(lang: str | None) -> str:
     """Fix the language for this process; ``None`` means detect it."""
     _state["lang"] = lang if lang in LANGUAGES else detect_language()
     return _state["lang"]
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside the block (documents are Indonesian whatever the terminal's locale)."""
+    previous = language()
+    _state["lang"] = lang
+    try:
+        yield
+    finally:
+        _state["lang"] = previous
 
 
 def language() -> str:

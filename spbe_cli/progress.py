@@ -222,7 +222,8 @@ def latest_entry(
 ) -> Progres | None:
     """The latest entry dated on or before ``today`` (of year ``tahun`` when given)."""
     chosen = [
-        (i, e) for i, e in enumerate(entries)
+        (i, e)
+        for i, e in enumerate(entries)
         if e.tanggal <= today and (tahun is None or e.tahun == tahun)
     ]
     return max(chosen, key=_entry_key)[1] if chosen else None
@@ -251,8 +252,9 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         target = ind.target.get(year)
         real = entry.realisasi.get(ind.nama) if entry is not None else None
         indicators.append(
-            IndicatorProgress(ind.nama, ind.satuan, ind.arah, target, real,
-                              capaian(target, real, ind.arah))
+            IndicatorProgress(
+                ind.nama, ind.satuan, ind.arah, target, real, capaian(target, real, ind.arah)
+            )
         )
     capped = [min(i.capaian, ONE) for i in indicators if i.capaian is not None]
     pagu = sum(a.nilai for a in program.anggaran if a.tahun == year)
@@ -315,12 +317,14 @@ def compute_progress(
     """
     selected = [(i, p) for i, p in _programs(catalog) if _selected(p, options)]
     planned = [
-        program_progress(i, p, options) for i, p in selected
+        program_progress(i, p, options)
+        for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
     opd_names = {
         i: (catalog.entities[i].singkatan or catalog.entities[i].nama)
-        for i, k in catalog.kinds.items() if k == "opd"
+        for i, k in catalog.kinds.items()
+        if k == "opd"
     }
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
@@ -356,8 +360,14 @@ def _item(
     catalog: Catalog, category: str, program_id: str, program: Any, key: str, **values: Any
 ) -> Attention:
     return Attention(
-        category, program_id, program.nama, program.opd_pj, program.dimensi,
-        t(key, **values), key, values,
+        category,
+        program_id,
+        program.nama,
+        program.opd_pj,
+        program.dimensi,
+        t(key, **values),
+        key,
+        values,
         catalog.where(program_id, "id") if program_id in catalog.sources else None,
     )
 
@@ -387,18 +397,24 @@ def _attend(
             else:
                 add("mangkrak", "progress.reason.no_entry_since", tahun=year, tanggal=str(last))
         elif last is not None and last < cutoff:
-            add("mangkrak", "progress.reason.no_update", tanggal=str(last),
-                bulan=months_between(last, today), batas=options.bulan_mangkrak)
+            add(
+                "mangkrak",
+                "progress.reason.no_update",
+                tanggal=str(last),
+                bulan=months_between(last, today),
+                batas=options.bulan_mangkrak,
+            )
     if progress is not None and progress.entry is not None:
         entry = progress.entry
         expected = Decimal(entry.triwulan) / 4 if entry.triwulan else ONE
-        behind = [
-            i for i in progress.indicators if i.capaian is not None and i.capaian < expected
-        ]
+        behind = [i for i in progress.indicators if i.capaian is not None and i.capaian < expected]
         if behind:
-            add("tertinggal", "progress.reason.behind",
+            add(
+                "tertinggal",
+                "progress.reason.behind",
                 indikator="; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
-                harapan=percent(expected))
+                harapan=percent(expected),
+            )
     if program.tahun_selesai < today.year and active:
         add("lewat_tahun", "progress.reason.past_end", tahun=program.tahun_selesai, status=status)
     if active:
@@ -406,11 +422,15 @@ def _attend(
         if missing:
             add("tanpa_regulasi", "progress.reason.regulation", regulasi=", ".join(missing))
         if program.digital:
-            linked = [r for r in program.terkait_spbe
-                      if catalog.kinds.get(r) in ("layanan", "aplikasi")]
+            linked = [
+                r for r in program.terkait_spbe if catalog.kinds.get(r) in ("layanan", "aplikasi")
+            ]
             if not linked:
-                key = ("progress.reason.digital_other" if program.terkait_spbe
-                       else "progress.reason.digital_none")
+                key = (
+                    "progress.reason.digital_other"
+                    if program.terkait_spbe
+                    else "progress.reason.digital_none"
+                )
                 add("digital_tanpa_spbe", key, terkait=", ".join(program.terkait_spbe))
 
 
@@ -438,11 +458,19 @@ def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Attent
         is_program = catalog.kinds.get(program_id) == "program"
         now = catalog.entities.get(program_id) if is_program else None
         if now is None:
-            result.append(Attention(
-                "dihentikan", program_id, old.nama, old.opd_pj, old.dimensi,
-                t("progress.reason.gone"), "progress.reason.gone", {},
-                earlier.where(program_id, "id"),
-            ))
+            result.append(
+                Attention(
+                    "dihentikan",
+                    program_id,
+                    old.nama,
+                    old.opd_pj,
+                    old.dimensi,
+                    t("progress.reason.gone"),
+                    "progress.reason.gone",
+                    {},
+                    earlier.where(program_id, "id"),
+                )
+            )
             continue
         status = effective_status(now, today)
         if now.status == "dibatalkan" or status == "dibatalkan":

@@ -61,14 +61,33 @@ def _subtitle(report: ProgressReport) -> str:
 
 
 def _group_headers(first: str) -> list[str]:
-    return [first, *(t(f"progress.col.{c}") for c in (
-        "programs", "with_progress", "selesai", "capaian", "pagu", "terserap", "serapan"))]
+    return [
+        first,
+        *(
+            t(f"progress.col.{c}")
+            for c in (
+                "programs",
+                "with_progress",
+                "selesai",
+                "capaian",
+                "pagu",
+                "terserap",
+                "serapan",
+            )
+        ),
+    ]
 
 
 def _group_row(group: GroupSummary, label: str) -> list[str]:
     return [
-        label, str(group.programs), str(group.with_progress), str(group.selesai),
-        percent(group.capaian), rupiah(group.pagu), rupiah(group.terserap), percent(group.serapan),
+        label,
+        str(group.programs),
+        str(group.with_progress),
+        str(group.selesai),
+        percent(group.capaian),
+        rupiah(group.pagu),
+        rupiah(group.terserap),
+        percent(group.serapan),
     ]
 
 
@@ -79,19 +98,35 @@ def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[lis
 
 
 def _program_headers() -> list[str]:
-    return [t(f"progress.col.{c}") for c in (
-        "id", "opd", "dimensi", "status", "capaian", "serapan", "pembaruan")]
+    return [
+        t(f"progress.col.{c}")
+        for c in ("id", "opd", "dimensi", "status", "capaian", "serapan", "pembaruan")
+    ]
 
 
 def _program_row(p: ProgramProgress) -> list[str]:
-    return [p.id, p.opd, p.dimensi, p.status, percent(p.capaian), percent(p.serapan),
-            str(p.last_update) if p.last_update else "–"]
+    return [
+        p.id,
+        p.opd,
+        p.dimensi,
+        p.status,
+        percent(p.capaian),
+        percent(p.serapan),
+        str(p.last_update) if p.last_update else "–",
+    ]
 
 
 def _indicator_lines(p: ProgramProgress) -> list[str]:
     return [
-        t("progress.indicator", nama=i.nama, realisasi=number(i.realisasi), target=number(i.target),
-          satuan=i.satuan, arah=i.arah, capaian=percent(i.capaian))
+        t(
+            "progress.indicator",
+            nama=i.nama,
+            realisasi=number(i.realisasi),
+            target=number(i.target),
+            satuan=i.satuan,
+            arah=i.arah,
+            capaian=percent(i.capaian),
+        )
         for i in p.indicators
     ]
 
@@ -100,11 +135,13 @@ def format_text(report: ProgressReport) -> list[str]:
     """The report as plain text lines."""
     lines = [_title(report), _subtitle(report), ""]
     lines.append(t("progress.by_opd"))
-    lines += text_table(_group_headers(t("progress.col.opd")),
-                        _group_rows(report.by_opd, report.total))
+    lines += text_table(
+        _group_headers(t("progress.col.opd")), _group_rows(report.by_opd, report.total)
+    )
     lines += ["", t("progress.by_dimensi")]
-    lines += text_table(_group_headers(t("progress.col.dimensi")),
-                        _group_rows(report.by_dimensi, report.total))
+    lines += text_table(
+        _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
+    )
     lines += ["", t("progress.programs", n=len(report.programs))]
     if report.programs:
         lines += text_table(_program_headers(), [_program_row(p) for p in report.programs])
@@ -136,8 +173,10 @@ def md_cell(text: str) -> str:
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """A Markdown pipe table; cells are escaped."""
-    lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(md_cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return lines
 
@@ -147,16 +186,19 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     h = "#" * level
     lines = [f"{h} {md_cell(_title(report))}", "", md_cell(_subtitle(report)), ""]
     lines += [f"{h}# {t('progress.by_opd')}", ""]
-    lines += md_table(_group_headers(t("progress.col.opd")),
-                      _group_rows(report.by_opd, report.total))
+    lines += md_table(
+        _group_headers(t("progress.col.opd")), _group_rows(report.by_opd, report.total)
+    )
     lines += ["", f"{h}# {t('progress.by_dimensi')}", ""]
-    lines += md_table(_group_headers(t("progress.col.dimensi")),
-                      _group_rows(report.by_dimensi, report.total))
+    lines += md_table(
+        _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
+    )
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
-        lines += md_table([*_program_headers(), t("progress.col.indikator")], [
-            [*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs
-        ])
+        lines += md_table(
+            [*_program_headers(), t("progress.col.indikator")],
+            [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs],
+        )
     lines += ["", f"{h}# {t('progress.attention', n=report.attention_count)}", ""]
     for category in CATEGORIES:
         items = report.attention.get(category, [])
@@ -168,8 +210,11 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
         if not items:
             lines += [t("progress.none"), ""]
             continue
-        lines += [f"- **{md_cell(a.id)}** ({md_cell(a.opd)}): {md_cell(a.reason)}"
-                  + (f" — `{a.location}`" if a.location else "") for a in items]
+        lines += [
+            f"- **{md_cell(a.id)}** ({md_cell(a.opd)}): {md_cell(a.reason)}"
+            + (f" — `{a.location}`" if a.location else "")
+            for a in items
+        ]
         lines.append("")
     lines += [t("progress.definitions"), ""]
     return "\n".join(lines)
@@ -194,27 +239,52 @@ def _dec(value: Decimal | None) -> str | None:
 
 def _group_dict(g: GroupSummary) -> dict[str, Any]:
     return {
-        "kode": g.key, "nama": g.nama, "program": g.programs, "ada_progres": g.with_progress,
-        "selesai": g.selesai, "capaian_persen": _num(g.capaian), "capaian_program": g.capaian_n,
-        "pagu": g.pagu, "terserap": g.terserap, "serapan_persen": _num(g.serapan),
+        "kode": g.key,
+        "nama": g.nama,
+        "program": g.programs,
+        "ada_progres": g.with_progress,
+        "selesai": g.selesai,
+        "capaian_persen": _num(g.capaian),
+        "capaian_program": g.capaian_n,
+        "pagu": g.pagu,
+        "terserap": g.terserap,
+        "serapan_persen": _num(g.serapan),
     }
 
 
 def _program_dict(p: ProgramProgress) -> dict[str, Any]:
     entry = p.entry
     return {
-        "id": p.id, "nama": p.nama, "opd": p.opd, "dimensi": p.dimensi, "status": p.status,
+        "id": p.id,
+        "nama": p.nama,
+        "opd": p.opd,
+        "dimensi": p.dimensi,
+        "status": p.status,
         "pembaruan_terakhir": str(p.last_update) if p.last_update else None,
-        "entri": None if entry is None else {
-            "tahun": entry.tahun, "triwulan": entry.triwulan, "tanggal": str(entry.tanggal),
-            "status": entry.status, "catatan": entry.catatan, "bukti": entry.bukti,
+        "entri": None
+        if entry is None
+        else {
+            "tahun": entry.tahun,
+            "triwulan": entry.triwulan,
+            "tanggal": str(entry.tanggal),
+            "status": entry.status,
+            "catatan": entry.catatan,
+            "bukti": entry.bukti,
         },
         "indikator": [
-            {"nama": i.nama, "satuan": i.satuan, "arah": i.arah, "target": _dec(i.target),
-             "realisasi": _dec(i.realisasi), "capaian_persen": _num(i.capaian)}
+            {
+                "nama": i.nama,
+                "satuan": i.satuan,
+                "arah": i.arah,
+                "target": _dec(i.target),
+                "realisasi": _dec(i.realisasi),
+                "capaian_persen": _num(i.capaian),
+            }
             for i in p.indicators
         ],
-        "capaian_persen": _num(p.capaian), "pagu": p.pagu, "terserap": p.terserap,
+        "capaian_persen": _num(p.capaian),
+        "pagu": p.pagu,
+        "terserap": p.terserap,
         "serapan_persen": _num(p.serapan),
     }
 
@@ -222,9 +292,14 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
 def _attention_dict(a: Attention) -> dict[str, Any]:
     loc = a.location
     return {
-        "id": a.id, "nama": a.nama, "opd": a.opd, "dimensi": a.dimensi,
-        "alasan_kode": a.reason_key.rsplit(".", 1)[-1], "alasan": a.reason,
-        "path": loc.path if loc else None, "line": loc.line if loc else None,
+        "id": a.id,
+        "nama": a.nama,
+        "opd": a.opd,
+        "dimensi": a.dimensi,
+        "alasan_kode": a.reason_key.rsplit(".", 1)[-1],
+        "alasan": a.reason,
+        "path": loc.path if loc else None,
+        "line": loc.line if loc else None,
         "column": loc.column if loc else None,
     }
 
@@ -244,8 +319,11 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "per_dimensi": [_group_dict(g) for g in report.by_dimensi],
         "program": [_program_dict(p) for p in report.programs],
         "perhatian": {
-            c: (None if c == "dihentikan" and report.since is None
-                else [_attention_dict(a) for a in report.attention.get(c, [])])
+            c: (
+                None
+                if c == "dihentikan" and report.since is None
+                else [_attention_dict(a) for a in report.attention.get(c, [])]
+            )
             for c in CATEGORIES
         },
     }
@@ -310,30 +388,39 @@ def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
             parts.append(
                 f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{width}" height="12"/>'
             )
-            parts.append(f'<text x="{label_w + width + 4}" y="{y + offset + 10}">'
-                         f"{_e(percent(value))}</text>")
+            parts.append(
+                f'<text x="{label_w + width + 4}" y="{y + offset + 10}">{_e(percent(value))}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    head = "".join(f'<th{" class=n" if i in numeric else ""}>{_e(h)}</th>'
-                   for i, h in enumerate(headers))
+    head = "".join(
+        f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{_e(c)}</td>'
-                         for i, c in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{' class=n' if i in numeric else ''}>{_e(c)}</td>" for i, c in enumerate(row)
+        )
+        + "</tr>"
         for row in rows
     )
-    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def html_body(report: ProgressReport) -> str:
     """The report's HTML body (no page shell), for the year-end document too."""
     total = report.total
-    legend = (f'<p class="legend"><span style="background:#2b6cb0"></span>'
-              f'{_e(t("progress.col.capaian"))}<span style="background:#2f855a"></span>'
-              f'{_e(t("progress.col.serapan"))}</p>')
+    legend = (
+        f'<p class="legend"><span style="background:#2b6cb0"></span>'
+        f'{_e(t("progress.col.capaian"))}<span style="background:#2f855a"></span>'
+        f"{_e(t('progress.col.serapan'))}</p>"
+    )
     cards = "".join(
         f'<div class="card">{_e(label)}<b>{_e(value)}</b></div>'
         for label, value in (
@@ -367,10 +454,16 @@ def html_body(report: ProgressReport) -> str:
         elif not items:
             out.append(f"<p>{_e(t('progress.none'))}</p>")
         else:
-            out.append('<ul class="att">' + "".join(
-                f"<li><b>{_e(a.id)}</b> ({_e(a.opd)}): {_e(a.reason)}"
-                + (f" <code>{_e(a.location)}</code>" if a.location else "") + "</li>"
-                for a in items) + "</ul>")
+            out.append(
+                '<ul class="att">'
+                + "".join(
+                    f"<li><b>{_e(a.id)}</b> ({_e(a.opd)}): {_e(a.reason)}"
+                    + (f" <code>{_e(a.location)}</code>" if a.location else "")
+                    + "</li>"
+                    for a in items
+                )
+                + "</ul>"
+            )
     out.append(f'<p class="sub">{_e(t("progress.definitions"))}</p>')
     return "\n".join(out)
 

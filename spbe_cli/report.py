@@ -141,11 +141,13 @@ def format_gitlab(report: Report) -> str:
         description = f"[{finding.code}] {finding.message}"
         if finding.hint:
             description += f" ({t('report.hint')}: {finding.hint})"
-        issues.append({
-            "description": description,
-            "check_name": finding.code,
-            "fingerprint": digest,
-            "severity": _GITLAB_SEVERITY[finding.severity],
-            "location": {"path": loc.path, "lines": {"begin": max(loc.line, 1)}},
-        })
+        issues.append(
+            {
+                "description": description,
+                "check_name": finding.code,
+                "fingerprint": digest,
+                "severity": _GITLAB_SEVERITY[finding.severity],
+                "location": {"path": loc.path, "lines": {"begin": max(loc.line, 1)}},
+            }
+        )
     return json.dumps(issues, ensure_ascii=False, indent=2)

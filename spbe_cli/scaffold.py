@@ -134,11 +134,13 @@ def _display(target: Path, rel: str) -> str:
 def write_all(target: Path, files: dict[str, str]) -> list[str]:
     """Write ``files`` (relative POSIX path -> text) under ``target``, or nothing if any exists."""
     existing = [
-        _display(target, rel) for rel in files
+        _display(target, rel)
+        for rel in files
         if (target / rel).exists() or (target / rel).is_symlink()
     ]
     blocked = [
-        _display(target, rel) for rel in files
+        _display(target, rel)
+        for rel in files
         for parent in list(Path(rel).parents)[:-1]
         if (target / parent).exists() and not (target / parent).is_dir()
     ]
@@ -151,8 +153,13 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
             with path.open("x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
     except OSError as exc:
-        raise SpbeError(t("scaffold.cannot_write", path=str(exc.filename or target),
-                          reason=exc.strerror or type(exc).__name__)) from exc
+        raise SpbeError(
+            t(
+                "scaffold.cannot_write",
+                path=str(exc.filename or target),
+                reason=exc.strerror or type(exc).__name__,
+            )
+        ) from exc
     return list(files)
 
 
@@ -241,7 +248,8 @@ def _vscode_settings() -> str:
     settings = {
         "yaml.schemas": {
             f"./{SCHEMA_DIR}/{file_name('katalog')}": [
-                f"{CATALOG_DIR}/**/*.yaml", f"{CATALOG_DIR}/**/*.yml",
+                f"{CATALOG_DIR}/**/*.yaml",
+                f"{CATALOG_DIR}/**/*.yml",
             ],
         },
         "yaml.yamlVersion": "1.2",
@@ -266,7 +274,11 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
     """Every file ``spbe init`` writes (relative path -> text), and notes for the user."""
     pemda = check_pemda(options.pemda)
     options = InitOptions(
-        pemda, options.kode.strip(), options.jenis, options.tahun, options.spbe_repo,
+        pemda,
+        options.kode.strip(),
+        options.jenis,
+        options.tahun,
+        options.spbe_repo,
         options.spbe_rev,
     )
     jenis = infer_jenis(pemda, options.kode, options.jenis)

@@ -74,8 +74,12 @@ class _Generator(GenerateJsonSchema):
 
     def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
         number: JsonSchemaValue = {"type": "number"}
-        for key, word in (("ge", "minimum"), ("le", "maximum"), ("gt", "exclusiveMinimum"),
-                          ("lt", "exclusiveMaximum")):
+        for key, word in (
+            ("ge", "minimum"),
+            ("le", "maximum"),
+            ("gt", "exclusiveMinimum"),
+            ("lt", "exclusiveMaximum"),
+        ):
             limit = schema.get(key)
             if limit is not None:
                 number[word] = float(str(limit))

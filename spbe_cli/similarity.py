@@ -1,12 +1,14 @@
 """Find items that look like the same thing, without comparing every pair.
 
-Items are grouped by a key (a reference code, a smart city element); inside a group an inverted
-index from word to items proposes candidate pairs, and only words shared by at most ``max_df``
-items propose pairs at all, so the work grows with the number of items, not its square.
+Items are grouped by a key (a reference code, a smart city element); inside a group,
+:func:`jaccard_join` finds every pair whose word sets are similar enough with an exact
+prefix-filtered similarity join, so the work follows the number of similar pairs and the rarity
+of words rather than the square of the number of items.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -62,7 +64,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def similar_pairs(items: Iterable[Item], threshold: float, max_df: int = 48) -> list[Pair]:
+def similar_pairs(items: Iterable[Item], threshold: float) -> list[Pair]:
     """Pairs in the same group, of different owners, whose names or functions are similar."""
     groups: dict[str, list[Item]] = {}
     for item in items:
@@ -70,39 +72,61 @@ def similar_pairs(items: Iterable[Item], threshold: float, max_df: int = 48) -> 
     result: list[Pair] = []
     for group_key in sorted(groups):
         members = sorted(groups[group_key], key=lambda i: i.key)
-        result.extend(_pairs_in_group(members, threshold, max_df))
+        result.extend(_pairs_in_group(members, threshold))
     return result
 
 
-def candidate_pairs(words: Sequence[Iterable[str]], max_df: int = 48) -> list[tuple[int, int]]:
-    """Index pairs ``(a, b)``, ``a < b``, of word sets sharing a word used at most ``max_df`` times.
+def jaccard_join(sets: Sequence[frozenset[str]], threshold: float) -> set[tuple[int, int]]:
+    """Every index pair ``(a, b)``, ``a < b``, whose sets have Jaccard similarity >= threshold.
 
-    A word shared by more than ``max_df`` sets proposes no pair, so the number of candidates is
-    at most the number of distinct words times ``max_df`` squared: linear in the input size.
+    Exact, without comparing every pair: the "all-pairs" similarity join with prefix and length
+    filtering. Words are ordered rarest first; two sets with Jaccard >= t share a word among the
+    first ``|x| - ceil(t * |x|) + 1`` words of each, so only those prefixes are indexed, and a
+    set is only compared with sets whose size ``|y|`` lies in ``[t * |x|, |x| / t]``. Candidates
+    are verified, so the result holds exactly the similar pairs.
     """
+    if threshold <= 0:
+        raise ValueError("threshold must be positive")
+    frequency: dict[str, int] = {}
+    for words in sets:
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+    order = sorted((i for i, words in enumerate(sets) if words), key=lambda i: (len(sets[i]), i))
     index: dict[str, list[int]] = {}
-    for position, item_words in enumerate(words):
-        for word in item_words:
-            index.setdefault(word, []).append(position)
-    candidates: set[tuple[int, int]] = set()
-    for positions in index.values():
-        if len(positions) < 2 or len(positions) > max_df:
-            continue
-        for a_pos, a in enumerate(positions):
-            for b in positions[a_pos + 1 :]:
-                candidates.add((a, b))
-    return sorted(candidates)
+    found: set[tuple[int, int]] = set()
+    for i in order:
+        words = sets[i]
+        size = len(words)
+        ranked = sorted(words, key=lambda w: (frequency[w], w))
+        prefix = size - math.ceil(threshold * size - 1e-9) + 1
+        smallest = threshold * size - 1e-9
+        seen: set[int] = set()
+        for word in ranked[:prefix]:
+            postings = index.setdefault(word, [])
+            for j in postings:
+                if j in seen or len(sets[j]) < smallest:
+                    continue
+                seen.add(j)
+                if jaccard(words, sets[j]) >= threshold:
+                    found.add((j, i) if j < i else (i, j))
+            postings.append(i)
+    return found
 
 
-def _pairs_in_group(members: Sequence[Item], threshold: float, max_df: int) -> list[Pair]:
-    candidates = candidate_pairs([item.name | item.function for item in members], max_df)
+def _pairs_in_group(members: Sequence[Item], threshold: float) -> list[Pair]:
+    candidates = jaccard_join([m.name for m in members], threshold)
+    candidates |= jaccard_join([m.function for m in members], threshold)
     pairs: list[Pair] = []
-    for a, b in candidates:
+    for a, b in sorted(candidates):
         first, second = members[a], members[b]
         if first.owner == second.owner:
             continue
-        name_score = jaccard(first.name, second.name)
-        function_score = jaccard(first.function, second.function)
-        if name_score >= threshold or function_score >= threshold:
-            pairs.append(Pair(first, second, name_score, function_score))
+        pairs.append(
+            Pair(
+                first,
+                second,
+                jaccard(first.name, second.name),
+                jaccard(first.function, second.function),
+            )
+        )
     return pairs

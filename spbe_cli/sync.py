@@ -9,9 +9,10 @@ A pair is reported when its two items belong to different OPDs and one of these 
   names or the functions reach half the threshold;
 * two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
 
-Two data sets in such a pair are "the same data produced twice". Candidates come from an
-inverted index (words, sub kegiatan codes), never from comparing every pair, so the work grows
-linearly with the catalog.
+Two data sets in such a pair are "the same data produced twice". Candidates come from exact
+prefix-filtered similarity joins (:func:`spbe_cli.similarity.jaccard_join`) and from items
+sharing a sub kegiatan code (when at most ``MAX_DF`` programs share it), never from comparing
+every pair.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location
 from spbe_cli.i18n import t
-from spbe_cli.similarity import candidate_pairs, jaccard, stopwords, tokens
+from spbe_cli.similarity import jaccard, jaccard_join, stopwords, tokens
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
@@ -106,19 +107,33 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
             if e.status == "dihentikan":
                 continue
             owner, code, budget, function = e.produsen_data, e.rad, "", e.tujuan or e.uraian
-        result.append(Candidate(
-            kind, item_id, owner, e.nama, code, budget, tokens(e.nama, stop), tokens(function, stop)
-        ))
+        result.append(
+            Candidate(
+                kind,
+                item_id,
+                owner,
+                e.nama,
+                code,
+                budget,
+                tokens(e.nama, stop),
+                tokens(function, stop),
+            )
+        )
     return result
 
 
-def _evidence(a: Candidate, b: Candidate, name: float, function: float,
-              threshold: float) -> tuple[Evidence, ...]:
+def _evidence(
+    a: Candidate, b: Candidate, name: float, function: float, threshold: float
+) -> tuple[Evidence, ...]:
     """The evidence for a pair, or nothing when the pair is not alike enough."""
     same_code = a.code == b.code
     same_budget = a.budget_code != "" and a.budget_code == b.budget_code
-    if not (name >= threshold or function >= threshold or same_budget
-            or (same_code and max(name, function) >= threshold / 2)):
+    if not (
+        name >= threshold
+        or function >= threshold
+        or same_budget
+        or (same_code and max(name, function) >= threshold / 2)
+    ):
         return ()
     found: list[Evidence] = []
     if same_budget:
@@ -133,9 +148,31 @@ def _evidence(a: Candidate, b: Candidate, name: float, function: float,
         words = ", ".join(sorted(a.function & b.function))
         found.append(Evidence("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
     if a.kind == "data_informasi":
-        found.append(Evidence("sync.ev.produced_twice",
-                              (("opd", a.owner), ("opd_lain", b.owner))))
+        found.append(Evidence("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
     return tuple(found)
+
+
+def _candidate_pairs(items: list[Candidate], threshold: float, max_df: int) -> set[tuple[int, int]]:
+    """Index pairs that may meet one of the criteria; exact similarity joins, no full scan."""
+    pairs = jaccard_join([c.name for c in items], threshold)
+    pairs |= jaccard_join([c.function for c in items], threshold)
+    by_code: dict[str, list[int]] = {}
+    by_budget: dict[str, list[int]] = {}
+    for position, item in enumerate(items):
+        by_code.setdefault(item.code, []).append(position)
+        if item.budget_code:
+            by_budget.setdefault(item.budget_code, []).append(position)
+    for members in by_code.values():
+        if len(members) < 2:
+            continue
+        for sets in ([items[m].name for m in members], [items[m].function for m in members]):
+            for a, b in jaccard_join(sets, threshold / 2):
+                pairs.add((members[a], members[b]))
+    # A sub kegiatan shared by many programs is a budget line, not evidence of a duplicate.
+    for members in by_budget.values():
+        if 2 <= len(members) <= max_df:
+            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+    return pairs
 
 
 def find_overlaps(
@@ -154,12 +191,7 @@ def find_overlaps(
     result: list[Overlap] = []
     for kind in kinds:
         items = candidates(catalog, kind, stop)
-        # Word tokens and the sub kegiatan code (prefixed so it cannot equal a word) propose pairs.
-        keys = [
-            item.name | item.function | ({"\x00" + item.budget_code} if item.budget_code else set())
-            for item in items
-        ]
-        for a_pos, b_pos in candidate_pairs(keys, max_df):
+        for a_pos, b_pos in sorted(_candidate_pairs(items, threshold, max_df)):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
                 continue
@@ -168,11 +200,18 @@ def find_overlaps(
             name, function = jaccard(a.name, b.name), jaccard(a.function, b.function)
             evidence = _evidence(a, b, name, function, threshold)
             if evidence:
-                result.append(Overlap(
-                    kind, a, b, name, function, evidence,
-                    catalog.where(a.id, "id") if a.id in catalog.sources else None,
-                    catalog.where(b.id, "id") if b.id in catalog.sources else None,
-                ))
+                result.append(
+                    Overlap(
+                        kind,
+                        a,
+                        b,
+                        name,
+                        function,
+                        evidence,
+                        catalog.where(a.id, "id") if a.id in catalog.sources else None,
+                        catalog.where(b.id, "id") if b.id in catalog.sources else None,
+                    )
+                )
     order = {k: n for n, k in enumerate(KINDS)}
     result.sort(key=lambda o: (order.get(o.kind, 99), -o.score, o.first.id, o.second.id))
     return result
@@ -185,9 +224,15 @@ def overlap_dict(o: Overlap) -> dict[str, Any]:
     """One pair as plain data (the JSON schema)."""
 
     def side(c: Candidate, loc: Location | None) -> dict[str, Any]:
-        return {"id": c.id, "nama": c.nama, "opd": c.owner, "kode": c.code,
-                "path": loc.path if loc else None, "line": loc.line if loc else None,
-                "column": loc.column if loc else None}
+        return {
+            "id": c.id,
+            "nama": c.nama,
+            "opd": c.owner,
+            "kode": c.code,
+            "path": loc.path if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+        }
 
     return {
         "jenis": o.kind,
@@ -203,8 +248,16 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
     """Each pair: the two items with their locations, then one line per piece of evidence."""
     lines: list[str] = []
     for o in overlaps:
-        lines.append(t("sync.pair", jenis=t("sync.kind." + o.kind), first=o.first.id,
-                       first_opd=o.first.owner, second=o.second.id, second_opd=o.second.owner))
+        lines.append(
+            t(
+                "sync.pair",
+                jenis=t("sync.kind." + o.kind),
+                first=o.first.id,
+                first_opd=o.first.owner,
+                second=o.second.id,
+                second_opd=o.second.owner,
+            )
+        )
         for c, loc in ((o.first, o.first_location), (o.second, o.second_location)):
             lines.append(f"  {loc}: {c.id} ({c.owner}) {c.nama}" if loc else f"  {c.id} {c.nama}")
         lines += [f"  = {e.text}" for e in o.evidence]
@@ -218,14 +271,24 @@ def format_markdown(overlaps: list[Overlap]) -> str:
     from spbe_cli.progress_format import md_table
 
     rows = [
-        [t("sync.kind." + o.kind), f"{o.first.id} ({o.first.owner})",
-         f"{o.second.id} ({o.second.owner})", "; ".join(e.text for e in o.evidence),
-         f"{o.first_location}; {o.second_location}"]
+        [
+            t("sync.kind." + o.kind),
+            f"{o.first.id} ({o.first.owner})",
+            f"{o.second.id} ({o.second.owner})",
+            "; ".join(e.text for e in o.evidence),
+            f"{o.first_location}; {o.second_location}",
+        ]
         for o in overlaps
     ]
     headers = [t(f"sync.col.{c}") for c in ("jenis", "pertama", "kedua", "bukti", "lokasi")]
-    lines = [f"# {t('sync.title')}", "", *md_table(headers, rows), "",
-             t("sync.summary", n=len(overlaps)), ""]
+    lines = [
+        f"# {t('sync.title')}",
+        "",
+        *md_table(headers, rows),
+        "",
+        t("sync.summary", n=len(overlaps)),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -233,6 +296,10 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document."""
     import json
 
-    data = {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps),
-            "pasangan": [overlap_dict(o) for o in overlaps]}
+    data = {
+        "schema": "spbe.sync/1",
+        "catalog": catalog_path,
+        "jumlah": len(overlaps),
+        "pasangan": [overlap_dict(o) for o in overlaps],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2)

@@ -110,8 +110,9 @@ def test_hostile_text_cannot_break_the_syntax(tmp_path: Path) -> None:
             ),
             "opd.yaml": f"entitas: opd\nid: A\nnama: {json.dumps(evil)}\njenis: dinas\n",
             "opd2.yaml": (
-            "entitas: opd\nid: B\nnama: 'line\\nbreak \"quoted\" \\\\'\njenis: dinas\ninduk: A\n"
-        ),
+                "entitas: opd\nid: B\n"
+                "nama: 'line\\nbreak \"quoted\" \\\\'\njenis: dinas\ninduk: A\n"
+            ),
         },
     )
     catalog, findings = load_catalog(root)

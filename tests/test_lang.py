@@ -64,8 +64,12 @@ def _literal_keys() -> set[tuple[str, str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 value = node.value
                 head, _, tail = value.partition(".")
-                if head in areas and tail and all(c.isalnum() or c == "_" for c in tail) \
-                        and head.replace("_", "").isalnum():
+                if (
+                    head in areas
+                    and tail
+                    and all(c.isalnum() or c == "_" for c in tail)
+                    and head.replace("_", "").isalnum()
+                ):
                     found.add((path.relative_to(PACKAGE).as_posix(), value))
     return found
 
@@ -104,13 +108,20 @@ def test_lang_option_switches_messages() -> None:
 
 
 def _help(args: list[str], **env: str) -> str:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "SPBE_LANG")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "SPBE_LANG")
+    }
     environ.update(env)
     environ["COLUMNS"] = "200"
     done = subprocess.run(
-        [sys.executable, "-m", "spbe_cli", *args], env=environ, capture_output=True,
-        text=True, check=False, timeout=60,
+        [sys.executable, "-m", "spbe_cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout

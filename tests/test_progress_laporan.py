@@ -15,13 +15,22 @@ KNOWN = CASES / "progress" / "known" / "catalog"
 
 def render(tmp_path: Path, **extras: object) -> tuple[str, str]:
     out = tmp_path / "out"
-    outcome = render_catalog(RenderOptions(
-        catalog=KNOWN, out=out, docs=["laporan"], formats=["md", "html"], force=True,
-        display="catalog", extras=dict(extras),
-    ))
+    outcome = render_catalog(
+        RenderOptions(
+            catalog=KNOWN,
+            out=out,
+            docs=["laporan"],
+            formats=["md", "html"],
+            force=True,
+            display="catalog",
+            extras=dict(extras),
+        )
+    )
     assert sorted(outcome.written) == ["laporan.html", "laporan.md"]
-    return ((out / "laporan.md").read_text(encoding="utf-8"),
-            (out / "laporan.html").read_text(encoding="utf-8"))
+    return (
+        (out / "laporan.md").read_text(encoding="utf-8"),
+        (out / "laporan.html").read_text(encoding="utf-8"),
+    )
 
 
 def test_laporan_is_registered() -> None:
@@ -32,11 +41,14 @@ def test_laporan_numbers_match_spbe_progress(tmp_path: Path) -> None:
     md, page = render(tmp_path, tahun=2026, tanggal=date(2026, 10, 15))
     assert md.startswith("# Laporan Kemajuan Program Smart City Tahun 2026\n")
     assert "Keadaan per 15 Oktober 2026" in md
-    assert ("| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65,2% | Rp 1.700.000.000 | "
-            "Rp 800.000.000 | 47,1% |") in md
+    assert (
+        "| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65,2% | Rp 1.700.000.000 | "
+        "Rp 800.000.000 | 47,1% |"
+    ) in md
     assert "| Jumlah | 5 | 4 | 1 | 82,6% | Rp 2.800.000.000 | Rp 1.100.000.000 | 39,3% |" in md
-    assert ("- **SC-GOV-02** Integrasi Data OPD (DISKOMINFO): "
-            "tidak diperbarui sejak 2026-03-01") in md
+    assert (
+        "- **SC-GOV-02** Integrasi Data OPD (DISKOMINFO): tidak diperbarui sejak 2026-03-01"
+    ) in md
     assert page.count("<svg") == 2
     assert "<script" not in page
     assert language() == "en"  # the document is Indonesian; the messages stay as they were

@@ -308,8 +308,9 @@ def test_output_folder_is_a_file(small: Path, tmp_path: Path) -> None:
 
 def test_catalog_with_errors_is_refused_unless_forced(small: Path, tmp_path: Path) -> None:
     path = small / "program" / "governance.yaml"
-    path.write_text(path.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMNFO"),
-                    "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMNFO"), "utf-8"
+    )
     out = tmp_path / "out"
     code, stdout, stderr = run(str(small), "-o", str(out))
     assert code == 1

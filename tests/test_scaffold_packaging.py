@@ -26,16 +26,41 @@ def _can_build() -> bool:
 def test_wheel_carries_package_data(tmp_path: Path) -> None:
     source = tmp_path / "src"
     shutil.copytree(
-        ROOT, source,
+        ROOT,
+        source,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "dist", "*.egg-info", "tests", "catalog", "bench",
-            "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis",
+            ".git",
+            ".venv",
+            "build",
+            "dist",
+            "*.egg-info",
+            "tests",
+            "catalog",
+            "bench",
+            "__pycache__",
+            ".mypy_cache",
+            ".ruff_cache",
+            ".pytest_cache",
+            ".hypothesis",
         ),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         str(source), "-w", str(tmp_path / "dist")],
-        capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            str(source),
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     [built] = list((tmp_path / "dist").glob("spbe-*.whl"))

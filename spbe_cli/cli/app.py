@@ -76,9 +76,7 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help=t("cli.lang"))
-    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help=t("cli.lang"))] = None,
 ) -> None:
     """Set process-wide options."""
     del version

@@ -106,8 +106,10 @@ def table(headers: list[str], rows: list[list[str]]) -> None:
         widths = [len(h) for h in headers]
         for row in rows:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                 for row in (headers, ["-" * w for w in widths], *rows)]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in (headers, ["-" * w for w in widths], *rows)
+        ]
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
         return

@@ -12,9 +12,7 @@ from spbe_cli.i18n import t
 
 DEFAULT_CATALOG = Path("catalog")
 
-CatalogOption = Annotated[
-    Path, typer.Option("--catalog", "-c", help=t("cli.catalog_arg"))
-]
+CatalogOption = Annotated[Path, typer.Option("--catalog", "-c", help=t("cli.catalog_arg"))]
 
 
 class ListFormat(str, enum.Enum):
@@ -45,8 +43,9 @@ def list_command(
     dimensi: Annotated[str | None, typer.Option("--dimensi", help=t("explore.opt.dimensi"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=t("explore.opt.status"))] = None,
     tahun: Annotated[int | None, typer.Option("--tahun", help=t("explore.opt.tahun"))] = None,
-    output_format: Annotated[ListFormat, typer.Option(
-        "--format", "-f", help=t("explore.opt.list_format"))] = ListFormat.table,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help=t("explore.opt.list_format"))
+    ] = ListFormat.table,
 ) -> None:
     """Daftar entitas satu jenis / List the entities of one kind as a table."""
     from spbe_cli import explore
@@ -58,8 +57,9 @@ def list_command(
         explore.check_kind(kind)
     loaded = load_checked(catalog, force=True, refuse=False)
     with user_errors():
-        rows = explore.list_entities(loaded, kind, opd=opd, dimensi=dimensi, status=status,
-                                     tahun=tahun)
+        rows = explore.list_entities(
+            loaded, kind, opd=opd, dimensi=dimensi, status=status, tahun=tahun
+        )
     if output_format is ListFormat.json:
         console.out(explore.list_json(kind, rows), colour=False)
     else:
@@ -70,8 +70,9 @@ def list_command(
 def show(
     entity_id: Annotated[str, typer.Argument(help=t("explore.opt.id"), metavar="ID")],
     catalog: CatalogOption = DEFAULT_CATALOG,
-    output_format: Annotated[ShowFormat, typer.Option(
-        "--format", "-f", help=t("explore.opt.show_format"))] = ShowFormat.text,
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help=t("explore.opt.show_format"))
+    ] = ShowFormat.text,
 ) -> None:
     """Semua isian satu elemen dan yang merujuknya / Every field of one element and its users."""
     from spbe_cli import explore
@@ -90,12 +91,14 @@ def show(
 
 
 def graph(
-    entity_id: Annotated[str | None, typer.Argument(help=t("explore.opt.graph_id"),
-                                                    metavar="[ID]")] = None,
+    entity_id: Annotated[
+        str | None, typer.Argument(help=t("explore.opt.graph_id"), metavar="[ID]")
+    ] = None,
     catalog: CatalogOption = DEFAULT_CATALOG,
     depth: Annotated[int, typer.Option("--depth", help=t("explore.opt.depth"), min=0)] = 1,
-    output_format: Annotated[GraphFormat, typer.Option(
-        "--format", "-f", help=t("explore.opt.graph_format"))] = GraphFormat.mermaid,
+    output_format: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help=t("explore.opt.graph_format"))
+    ] = GraphFormat.mermaid,
 ) -> None:
     """Graf tautan elemen / The links around an element, or the whole catalog."""
     from spbe_cli import explore

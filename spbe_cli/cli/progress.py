@@ -46,8 +46,9 @@ def load_checked(path: Path, *, force: bool, refuse: bool = True) -> Catalog:
 
     with user_errors(), console.progress(t("cli.progress_validate")) as hook:
         catalog, findings = load_catalog(path, path.as_posix(), hook)
-    errors = sorted((f for f in findings if f.severity is Severity.ERROR),
-                    key=lambda f: f.sort_key())
+    errors = sorted(
+        (f for f in findings if f.severity is Severity.ERROR), key=lambda f: f.sort_key()
+    )
     if not errors:
         return catalog
     if not refuse:
@@ -76,13 +77,9 @@ def parse_date(value: str | None) -> date:
 
 def load_since(catalog_path: Path, since: str) -> tuple[Catalog, str]:
     """The catalog at ``since``: a folder, or a git revision of the same catalog folder."""
-    from spbe_cli.gitsource import _Resolver
-    from spbe_cli.loader import load_files
+    from spbe_cli.gitsource import load_revision
 
-    snapshot = _Resolver(catalog_path, Path.cwd()).side(since)
-    files, _ = snapshot.read(sorted(snapshot.files))
-    earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
-    return earlier, since
+    return load_revision(since, catalog_path), since
 
 
 def _check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
@@ -94,29 +91,40 @@ def _check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> No
         hint = t("hint.did_you_mean", name=close[0]) if close else ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
-        raise UsageError(t("progress.unknown_dimensi", dimensi=dimensi,
-                           values=", ".join(catalog.reference.dimensi)))
+        raise UsageError(
+            t(
+                "progress.unknown_dimensi",
+                dimensi=dimensi,
+                values=", ".join(catalog.reference.dimensi),
+            )
+        )
 
 
 def progress(
     catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = DEFAULT_CATALOG,
-    tahun: Annotated[int | None, typer.Option("--tahun", help=t("progress.opt.tahun"),
-                                              min=1945, max=2100)] = None,
-    tanggal: Annotated[str | None, typer.Option("--tanggal", help=t("progress.opt.tanggal"),
-                                                metavar="YYYY-MM-DD")] = None,
+    tahun: Annotated[
+        int | None, typer.Option("--tahun", help=t("progress.opt.tahun"), min=1945, max=2100)
+    ] = None,
+    tanggal: Annotated[
+        str | None, typer.Option("--tanggal", help=t("progress.opt.tanggal"), metavar="YYYY-MM-DD")
+    ] = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("progress.opt.opd"))] = None,
     dimensi: Annotated[
         str | None, typer.Option("--dimensi", help=t("progress.opt.dimensi"))
     ] = None,
-    bulan_mangkrak: Annotated[int | None, typer.Option(
-        "--bulan-mangkrak", help=t("progress.opt.bulan"), min=1, max=60)] = None,
-    since: Annotated[str | None, typer.Option("--since", help=t("progress.opt.since"),
-                                              metavar="REV")] = None,
-    output_format: Annotated[ProgressFormat, typer.Option(
-        "--format", "-f", help=t("progress.opt.format"))] = ProgressFormat.text,
+    bulan_mangkrak: Annotated[
+        int | None, typer.Option("--bulan-mangkrak", help=t("progress.opt.bulan"), min=1, max=60)
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help=t("progress.opt.since"), metavar="REV")
+    ] = None,
+    output_format: Annotated[
+        ProgressFormat, typer.Option("--format", "-f", help=t("progress.opt.format"))
+    ] = ProgressFormat.text,
     force: Annotated[bool, typer.Option("--force", help=t("progress.opt.force"))] = False,
-    fail_on_attention: Annotated[bool, typer.Option(
-        "--fail-on-attention", help=t("progress.opt.fail"))] = False,
+    fail_on_attention: Annotated[
+        bool, typer.Option("--fail-on-attention", help=t("progress.opt.fail"))
+    ] = False,
 ) -> None:
     """Kemajuan program tahun ini / Progress of the year's programs and what needs attention."""
     from spbe_cli import progress_format as fmt
@@ -148,13 +156,16 @@ def progress(
 def sync(
     catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = DEFAULT_CATALOG,
     opd: Annotated[str | None, typer.Option("--opd", help=t("sync.opt.opd"))] = None,
-    kemiripan: Annotated[float | None, typer.Option(
-        "--kemiripan", help=t("sync.opt.kemiripan"), min=0.05, max=1.0)] = None,
-    output_format: Annotated[SyncFormat, typer.Option(
-        "--format", "-f", help=t("sync.opt.format"))] = SyncFormat.text,
+    kemiripan: Annotated[
+        float | None, typer.Option("--kemiripan", help=t("sync.opt.kemiripan"), min=0.05, max=1.0)
+    ] = None,
+    output_format: Annotated[
+        SyncFormat, typer.Option("--format", "-f", help=t("sync.opt.format"))
+    ] = SyncFormat.text,
     force: Annotated[bool, typer.Option("--force", help=t("progress.opt.force"))] = False,
-    fail_on_overlap: Annotated[bool, typer.Option(
-        "--fail-on-overlap", help=t("sync.opt.fail"))] = False,
+    fail_on_overlap: Annotated[
+        bool, typer.Option("--fail-on-overlap", help=t("sync.opt.fail"))
+    ] = False,
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
     from spbe_cli import sync as core

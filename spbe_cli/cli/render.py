@@ -32,35 +32,64 @@ def render(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("render.opt_force"))] = False,
     check: Annotated[bool, typer.Option("--check", help=t("render.opt_check"))] = False,
+    since: Annotated[str | None, typer.Option("--since", help=t("render.opt_since"))] = None,
+    tahun: Annotated[
+        int | None, typer.Option("--tahun", min=2000, max=2100, help=t("render.opt_tahun"))
+    ] = None,
+    tanggal: Annotated[str | None, typer.Option("--tanggal", help=t("render.opt_tanggal"))] = None,
 ) -> None:
     """Susun dokumen dari katalog / Render the documents of a catalog."""
     from spbe_cli import report as fmt
     from spbe_cli.cli import console
     from spbe_cli.cli.app import user_errors
+    from spbe_cli.cli.progress import parse_date
     from spbe_cli.errors import Report
     from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
+    extras: dict[str, object] = {}
+    if tahun is not None:
+        extras["tahun"] = tahun
+    if tanggal is not None:
+        extras["tanggal"] = parse_date(tanggal)
+    with user_errors():
+        if since is not None:
+            extras.update(_since_extras(since, catalog))
     options = RenderOptions(
-        catalog=catalog, out=output, docs=doc or ["all"], formats=output_format or ["all"],
-        templates=templates, force=force, check=check, display=catalog.as_posix(),
+        catalog=catalog,
+        out=output,
+        docs=doc or ["all"],
+        formats=output_format or ["all"],
+        templates=templates,
+        force=force,
+        check=check,
+        display=catalog.as_posix(),
+        extras=extras,
     )
-    with user_errors(), console.progress(t("cli.progress_validate")) as load_hook, \
-            console.progress(t("render.progress"), min_total=1) as render_hook:
+    with (
+        user_errors(),
+        console.progress(t("cli.progress_validate")) as load_hook,
+        console.progress(t("render.progress"), min_total=1) as render_hook,
+    ):
         outcome = render_catalog(
-            options, load_hook,
+            options,
+            load_hook,
             lambda entities: render_hook if entities >= PROGRESS_MIN_ENTITIES else None,
         )
     report = outcome.report
     if outcome.refused:
-        errors = Report([f for f in report.findings if f.severity.value == "error"],
-                        files=report.files, entities=report.entities)
+        errors = Report(
+            [f for f in report.findings if f.severity.value == "error"],
+            files=report.files,
+            entities=report.entities,
+        )
         console.out(fmt.format_text(errors))
         console.err(t("render.refused", errors=report.errors))
     elif outcome.checked:
         for name in outcome.changed:
             console.out((output / name).as_posix(), colour=False)
         console.err(
-            t("render.check_differs", count=len(outcome.changed)) if outcome.changed
+            t("render.check_differs", count=len(outcome.changed))
+            if outcome.changed
             else t("render.check_same", count=len(outcome.written))
         )
     else:
@@ -68,3 +97,19 @@ def render(
             console.err(t("render.forced", errors=report.errors))
         console.err(t("render.done", count=len(outcome.written), path=output.as_posix()))
     raise typer.Exit(int(outcome.return_code))
+
+
+def _since_extras(since: str, catalog: Path) -> dict[str, object]:
+    """``--since REV``: the "Daftar Perubahan" of each document and the earlier catalog."""
+    from spbe_cli.diff.revision_log import DOCUMENT_KINDS, changes_since, revision_log
+    from spbe_cli.gitsource import load_revision
+    from spbe_cli.i18n import use_language
+
+    changes = changes_since(since, catalog)
+    with use_language("id"):  # document text is Indonesian, whatever the terminal speaks
+        logs = {doc: revision_log(changes, kinds) for doc, kinds in DOCUMENT_KINDS.items()}
+    return {
+        "perubahan": logs,
+        "since": since,
+        "earlier": load_revision(since, catalog),
+    }

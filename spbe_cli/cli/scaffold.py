@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from spbe_cli.i18n import t
-from spbe_cli.models import ENTITY_KINDS
 
 
 class JenisPemda(str, enum.Enum):
@@ -21,6 +20,8 @@ class JenisPemda(str, enum.Enum):
 
 
 def _complete_kind(incomplete: str) -> list[str]:
+    from spbe_cli.models import ENTITY_KINDS  # pydantic models load only when completing
+
     return [kind for kind in ENTITY_KINDS if kind.startswith(incomplete)]
 
 
@@ -28,9 +29,7 @@ def init(
     pemda: Annotated[str, typer.Option("--pemda", help=t("cli.init_pemda"))],
     kode: Annotated[str, typer.Option("--kode", help=t("cli.init_kode"))],
     directory: Annotated[Path, typer.Argument(help=t("cli.init_dir"))] = Path(),
-    jenis: Annotated[
-        JenisPemda | None, typer.Option("--jenis", help=t("cli.init_jenis"))
-    ] = None,
+    jenis: Annotated[JenisPemda | None, typer.Option("--jenis", help=t("cli.init_jenis"))] = None,
     tahun: Annotated[int, typer.Option("--tahun", help=t("cli.init_tahun"))] = 2025,
     spbe_repo: Annotated[
         str, typer.Option("--spbe-repo", help=t("cli.init_repo"))
@@ -43,17 +42,24 @@ def init(
     from spbe_cli.cli.app import user_errors
 
     options = scaffold.InitOptions(
-        pemda=pemda, kode=kode, jenis=jenis.value if jenis else None, tahun=tahun,
-        spbe_repo=spbe_repo, spbe_rev=spbe_rev or scaffold.InitOptions.spbe_rev,
+        pemda=pemda,
+        kode=kode,
+        jenis=jenis.value if jenis else None,
+        tahun=tahun,
+        spbe_repo=spbe_repo,
+        spbe_rev=spbe_rev or scaffold.InitOptions.spbe_rev,
     )
     with user_errors():
         result = scaffold.init_repository(directory, options)
     for note in result.notes:
         console.err(note)
     console.out(
-        [*result.written, "", t("scaffold.init_done", count=len(result.written),
-                                  path=directory.as_posix()),
-         t("scaffold.init_next", catalog=(directory / scaffold.CATALOG_DIR).as_posix())],
+        [
+            *result.written,
+            "",
+            t("scaffold.init_done", count=len(result.written), path=directory.as_posix()),
+            t("scaffold.init_next", catalog=(directory / scaffold.CATALOG_DIR).as_posix()),
+        ],
         colour=False,
     )
     raise typer.Exit(0)
@@ -61,8 +67,7 @@ def init(
 
 def new(
     kind: Annotated[
-        str, typer.Argument(help=t("cli.new_kind"), autocompletion=_complete_kind,
-                            metavar="KIND")
+        str, typer.Argument(help=t("cli.new_kind"), autocompletion=_complete_kind, metavar="KIND")
     ],
     entity_id: Annotated[str, typer.Argument(help=t("cli.new_id"), metavar="ID")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help=t("cli.new_output"))] = None,
@@ -99,8 +104,14 @@ def schema(
     try:
         written = schemas.write_schemas(output)
     except OSError as exc:
-        console.err("spbe: " + t("scaffold.cannot_write", path=str(exc.filename or output),
-                                 reason=exc.strerror or type(exc).__name__))
+        console.err(
+            "spbe: "
+            + t(
+                "scaffold.cannot_write",
+                path=str(exc.filename or output),
+                reason=exc.strerror or type(exc).__name__,
+            )
+        )
         raise typer.Exit(int(SpbeError.exit_code)) from exc
     console.out(
         [p.as_posix() for p in written]

@@ -36,16 +36,15 @@ class SideLoadError(SpbeError):
     """One side of the diff has files that cannot be loaded; the findings say where."""
 
     def __init__(self, side: str, label: str, findings: list[Finding]) -> None:
-        super().__init__(t("diff.side_failed", side=t(f"diff.side.{side}"), label=label,
-                           errors=len(findings)))
+        super().__init__(
+            t("diff.side_failed", side=t(f"diff.side.{side}"), label=label, errors=len(findings))
+        )
         self.side = side
         self.label = label
         self.findings = findings
 
 
-def changed_files(
-    old: dict[str, str], new: dict[str, str]
-) -> tuple[list[str], list[str]]:
+def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]]:
     """The files of each side that may hold a change.
 
     A file is skipped when a file with the same content id is on the other side: at the same
@@ -96,13 +95,14 @@ def side_info(snapshot: Snapshot) -> SideInfo:
     return SideInfo(snapshot.label, snapshot.kind, snapshot.revision, snapshot.path)
 
 
-def diff_catalogs(
-    old: Catalog, new: Catalog, old_info: SideInfo, new_info: SideInfo
-) -> ChangeSet:
+def diff_catalogs(old: Catalog, new: Catalog, old_info: SideInfo, new_info: SideInfo) -> ChangeSet:
     """Compare two loaded catalogs (whole or partial) entity by entity."""
     changes, unchanged = diff_records(records_of(old), records_of(new))
     return ChangeSet(
-        old=old_info, new=new_info, changes=changes, attention=attention_for(changes),
+        old=old_info,
+        new=new_info,
+        changes=changes,
+        attention=attention_for(changes),
         unchanged=unchanged,
     )
 

@@ -55,12 +55,13 @@ def rule(
     return register
 
 
-def _hit(
-    code: str, change: Change, where: Location | None, /, **values: Any
-) -> Attention:
+def _hit(code: str, change: Change, where: Location | None, /, **values: Any) -> Attention:
     rule_ = ATTENTION_RULES[code]
     return Attention(
-        code, rule_.severity, change.kind, change.id,
+        code,
+        rule_.severity,
+        change.kind,
+        change.id,
         t(f"diff.att.{code}", id=change.id, kind=t(f"diff.noun.{change.kind}"), **values),
         where,
     )
@@ -168,9 +169,15 @@ def target_lowered(change: Change) -> Iterator[Attention]:
             if now is None:
                 notes.append(t("diff.target_dropped", name=ind.nama, year=year, old=number(was)))
             elif (now < was) if ind.arah == "naik" else (now > was):
-                notes.append(t(
-                    "diff.target_lower", name=ind.nama, year=year, old=number(was), new=number(now)
-                ))
+                notes.append(
+                    t(
+                        "diff.target_lower",
+                        name=ind.nama,
+                        year=year,
+                        old=number(was),
+                        new=number(now),
+                    )
+                )
     if notes:
         yield _hit("SPBE704", change, _at(new, "indikator"), notes="; ".join(notes))
 
@@ -202,7 +209,10 @@ def regulation_repealed(change: Change) -> Iterator[Attention]:
     if new.model.status == "dicabut" and old.model.status != "dicabut":  # type: ignore[attr-defined]
         by = new.model.dicabut_oleh  # type: ignore[attr-defined]
         yield _hit(
-            "SPBE706", change, _at(new, "status"), old=old.model.status,  # type: ignore[attr-defined]
+            "SPBE706",
+            change,
+            _at(new, "status"),
+            old=old.model.status,  # type: ignore[attr-defined]
             by=t("diff.repealed_by", by=by) if by else "",
         )
 
@@ -236,7 +246,9 @@ def quick_win_lost(change: Change) -> Iterator[Attention]:
         return
     if after.horizon != "quick_win":  # type: ignore[attr-defined]
         yield _hit(
-            "SPBE708", change, _at(new, "horizon"),
+            "SPBE708",
+            change,
+            _at(new, "horizon"),
             reason=t("diff.horizon_now", horizon=after.horizon),  # type: ignore[attr-defined]
         )
         return

@@ -421,7 +421,8 @@ def diff_records(
     renamed_old = {id(b) for b, _ in renames}
     renamed_new = {id(a) for _, a in renames}
     changes.extend(
-        Change(r.kind, r.id, ChangeType.REMOVED, r, None) for r in removed
+        Change(r.kind, r.id, ChangeType.REMOVED, r, None)
+        for r in removed
         if id(r) not in renamed_old
     )
     changes.extend(

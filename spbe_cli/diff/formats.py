@@ -105,7 +105,10 @@ def files_line(changeset: ChangeSet) -> str:
     """How many files were read and how many were skipped as unchanged."""
     stats = changeset.files
     return t(
-        "diff.files", old=stats.old_parsed, new=stats.new_parsed, unchanged=stats.unchanged,
+        "diff.files",
+        old=stats.old_parsed,
+        new=stats.new_parsed,
+        unchanged=stats.unchanged,
     )
 
 
@@ -307,8 +310,11 @@ def change_dict(change: Change) -> dict[str, Any]:
             for f in change.fields
         ],
         "value": plain(
-            change.new.model if change.change is ChangeType.ADDED and change.new else
-            change.old.model if change.change is ChangeType.REMOVED and change.old else None
+            change.new.model
+            if change.change is ChangeType.ADDED and change.new
+            else change.old.model
+            if change.change is ChangeType.REMOVED and change.old
+            else None
         ),
     }
 
@@ -328,8 +334,7 @@ def attention_dict(item: Attention) -> dict[str, Any]:
 def format_json(changeset: ChangeSet) -> str:
     """The whole ChangeSet as one JSON document (schema ``spbe.diff/1``)."""
     by_kind = {
-        kind: {c.value: changeset.count(c, kind) for c in _COLUMNS}
-        for kind in changeset.by_kind()
+        kind: {c.value: changeset.count(c, kind) for c in _COLUMNS} for kind in changeset.by_kind()
     }
     stats = changeset.files
     data = {
@@ -342,8 +347,11 @@ def format_json(changeset: ChangeSet) -> str:
             "attention": len(changeset.attention),
             "by_kind": by_kind,
             "files": {
-                "old": stats.old, "new": stats.new, "old_parsed": stats.old_parsed,
-                "new_parsed": stats.new_parsed, "unchanged": stats.unchanged,
+                "old": stats.old,
+                "new": stats.new,
+                "old_parsed": stats.old_parsed,
+                "new_parsed": stats.new_parsed,
+                "unchanged": stats.unchanged,
             },
         },
         "attention": [attention_dict(a) for a in changeset.attention],

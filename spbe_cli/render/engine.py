@@ -109,8 +109,15 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
 def _mermaid(value: Any) -> Markup:
     """Text for a quoted Mermaid label or a gantt task name."""
     text = _NEWLINES.sub(" ", str(value))
-    for char, code in (("#", "#35;"), ('"', "#34;"), ("<", "#60;"), (">", "#62;"),
-                       (":", "#58;"), (";", "#59;"), ("`", "#96;")):
+    for char, code in (
+        ("#", "#35;"),
+        ('"', "#34;"),
+        ("<", "#60;"),
+        (">", "#62;"),
+        (":", "#58;"),
+        (";", "#59;"),
+        ("`", "#96;"),
+    ):
         text = text.replace(char, code)
     return Markup(text)
 
@@ -192,9 +199,7 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
     return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
 
 
-def render_template(
-    env: SandboxedEnvironment, name: str, values: dict[str, Any]
-) -> str:
+def render_template(env: SandboxedEnvironment, name: str, values: dict[str, Any]) -> str:
     """Render one template; any failure becomes a :class:`SpbeError` naming template and line."""
     loader = env.loader if isinstance(env.loader, FolderLoader) else None
     try:

@@ -80,9 +80,7 @@ def differing(out: Path, files: Iterable[RenderedFile]) -> list[str]:
     for file in _checked(files):
         target = out / file.name
         try:
-            same = (
-                not target.is_symlink() and target.is_file() and target.read_bytes() == file.data
-            )
+            same = not target.is_symlink() and target.is_file() and target.read_bytes() == file.data
         except OSError:
             same = False
         if not same:

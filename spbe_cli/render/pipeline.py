@@ -20,8 +20,18 @@ from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
 _BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 _TITLE = re.compile(r"^# (.+)$", re.M)
 
@@ -86,9 +96,7 @@ def select_formats(names: Sequence[str]) -> list[str]:
             elif part in FORMATS:
                 wanted.add(part)
             elif part:
-                raise UsageError(
-                    t("render.unknown_format", name=part, known=", ".join(FORMATS))
-                )
+                raise UsageError(t("render.unknown_format", name=part, known=", ".join(FORMATS)))
     return [fmt for fmt in FORMATS if fmt in wanted]
 
 
@@ -148,8 +156,14 @@ def render_files(
         values = dict(spec.build(inp))
         dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
         values.update(
-            meta=meta, pemda=meta.pemda, dokumen=dokumen, opd=inp.opd, nama=inp.names,
-            ref=catalog.reference, dokumen_nama=spec.name, extras=inp.extras,
+            meta=meta,
+            pemda=meta.pemda,
+            dokumen=dokumen,
+            opd=inp.opd,
+            nama=inp.names,
+            ref=catalog.reference,
+            dokumen_nama=spec.name,
+            extras=inp.extras,
             entitas=catalog.entities,
         )
         markdown: str | None = None
@@ -232,6 +246,10 @@ def render_catalog(
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(inp, specs, formats, folders, hook)
     if options.check:
-        return RenderOutcome(report, changed=differing(options.out, files), checked=True,
-                             written=[f.name for f in files])
+        return RenderOutcome(
+            report,
+            changed=differing(options.out, files),
+            checked=True,
+            written=[f.name for f in files],
+        )
     return RenderOutcome(report, written=write_output(options.out, files))

@@ -122,7 +122,7 @@ def _escape_lt(line: str) -> str:
     parts: list[str] = []
     last = 0
     for match in _CODE_SPAN.finditer(line):
-        parts.append(line[last:match.start()].replace("<", "&lt;"))
+        parts.append(line[last : match.start()].replace("<", "&lt;"))
         parts.append(match.group(0))
         last = match.end()
     parts.append(line[last:].replace("<", "&lt;"))

@@ -42,7 +42,7 @@ def bar_chart(
         full = rupiah(value) if uang else shown
         colour = PALETTE[n % len(PALETTE)]
         parts.append(
-            f'<g><title>{escape(label)}: {escape(full)}</title>'
+            f"<g><title>{escape(label)}: {escape(full)}</title>"
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">'
             f"{escape(_clip(label, label_width // 7))}</text>"
             f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 1)}" height="{row_h - 8}" '
@@ -89,12 +89,19 @@ def chain(labels: Mapping[str, str], counts: Mapping[str, int], links: Mapping[s
     """
     w, h = 200, 84
     pos = {
-        "proses_bisnis": (20, 40), "layanan": (300, 40), "aplikasi": (580, 40),
-        "data_informasi": (300, 200), "infrastruktur": (580, 200),
+        "proses_bisnis": (20, 40),
+        "layanan": (300, 40),
+        "aplikasi": (580, 40),
+        "data_informasi": (300, 200),
+        "infrastruktur": (580, 200),
     }
     colours = {
-        "proses_bisnis": PALETTE[0], "layanan": PALETTE[1], "aplikasi": PALETTE[3],
-        "data_informasi": PALETTE[4], "infrastruktur": PALETTE[5], "keamanan": PALETTE[2],
+        "proses_bisnis": PALETTE[0],
+        "layanan": PALETTE[1],
+        "aplikasi": PALETTE[3],
+        "data_informasi": PALETTE[4],
+        "infrastruktur": PALETTE[5],
+        "keamanan": PALETTE[2],
     }
     width, height = 800, 420
 
@@ -116,8 +123,17 @@ def chain(labels: Mapping[str, str], counts: Mapping[str, int], links: Mapping[s
     parts.append(_arrow(ly[0], ly[1] + 42, py[0] + w, py[1] + 42, tautan("layanan_proses")))
     parts.append(_arrow(ly[0] + w, ly[1] + 42, ay[0], ay[1] + 42, tautan("layanan_aplikasi")))
     parts.append(_arrow(ay[0] + 40, ay[1] + h, 300 + w, 200 + 20, tautan("aplikasi_data"), -40, 0))
-    parts.append(_arrow(ay[0] + w // 2 + 30, ay[1] + h, ay[0] + w // 2 + 30, 200,
-                        tautan("aplikasi_infrastruktur"), 52, 4))
+    parts.append(
+        _arrow(
+            ay[0] + w // 2 + 30,
+            ay[1] + h,
+            ay[0] + w // 2 + 30,
+            200,
+            tautan("aplikasi_infrastruktur"),
+            52,
+            4,
+        )
+    )
     parts.append(_arrow(py[0] + w // 2, py[1] + h, 300, 200 + 42, tautan("proses_data"), -44, 8))
     # Keamanan runs across data, applications and infrastructure.
     ky = 340
@@ -125,10 +141,10 @@ def chain(labels: Mapping[str, str], counts: Mapping[str, int], links: Mapping[s
         f'<rect x="20" y="{ky}" width="760" height="64" rx="8" fill="#fdecea" '
         f'stroke="{colours["keamanan"]}" stroke-width="2.5"/>'
         f'<text x="40" y="{ky + 26}" font-weight="bold" fill="{colours["keamanan"]}">'
-        f'{escape(labels.get("keamanan", "keamanan"))}: '
-        f'{_thousands(int(counts.get("keamanan", 0)))}</text>'
+        f"{escape(labels.get('keamanan', 'keamanan'))}: "
+        f"{_thousands(int(counts.get('keamanan', 0)))}</text>"
         f'<text x="40" y="{ky + 48}" font-size="12" fill="#333333">melindungi '
-        f'{escape(tautan("keamanan_objek"))} ke data, aplikasi dan infrastruktur</text>'
+        f"{escape(tautan('keamanan_objek'))} ke data, aplikasi dan infrastruktur</text>"
     )
     parts.extend(
         f'<line x1="{x}" y1="{ky}" x2="{x}" y2="{200 + h + 2}" stroke="{colours["keamanan"]}" '

@@ -61,8 +61,14 @@ def _text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
-def _run(parent: Any, text: str, bold: bool = False, italic: bool = False,
-         mono: bool = False, colour: str | None = None) -> None:
+def _run(
+    parent: Any,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    mono: bool = False,
+    colour: str | None = None,
+) -> None:
     run = _el("w:r")
     if bold or italic or mono or colour:
         props = _el("w:rPr")
@@ -84,8 +90,13 @@ def _run(parent: Any, text: str, bold: bool = False, italic: bool = False,
 
 def _field(parent: Any, instruction: str, cached: str) -> None:
     """A complex field (PAGE, SEQ, ...) with a cached result Word shows before updating."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
-                       ("text", cached), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", cached),
+        ("end", None),
+    ):
         run = _el("w:r")
         if kind == "instr":
             node = _el("w:instrText")
@@ -128,9 +139,7 @@ def _inline(parent: Any, token: Any) -> None:
 
 
 def _plain(token: Any) -> str:
-    return "".join(
-        c.content for c in (token.children or ()) if c.type in ("text", "code_inline")
-    )
+    return "".join(c.content for c in (token.children or ()) if c.type in ("text", "code_inline"))
 
 
 class _Writer:
@@ -255,8 +264,11 @@ class _Writer:
         title = self.doc.add_paragraph()
         _run(title._p, self.meta.toc_title, bold=True)
         first = self.doc.add_paragraph(style="TOC 1")
-        for kind, text in (("begin", None), ("instr", 'TOC \\o "1-3" \\h \\z \\u'),
-                           ("separate", None)):
+        for kind, text in (
+            ("begin", None),
+            ("instr", 'TOC \\o "1-3" \\h \\z \\u'),
+            ("separate", None),
+        ):
             run = _el("w:r")
             if kind == "instr":
                 node = _el("w:instrText")
@@ -357,9 +369,10 @@ def column_widths(rows: list[tuple[bool, list[Any]]], columns: int) -> list[int]
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite a zip with entries in a fixed order and a fixed timestamp."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         names = source.namelist()
         ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
         for name in ordered:

@@ -73,9 +73,7 @@ def _matrix(
     if not grid:
         for row, targets in linked:
             groups[inp.opd[getattr(row, owner) or "-"]].append((row, targets))
-    return Matrix(
-        key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t]
-    )
+    return Matrix(key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t])
 
 
 def _duplicates(inp: RenderInput, aplikasi: list[Any]) -> list[tuple[Any, Any]]:
@@ -116,8 +114,12 @@ def build(inp: RenderInput) -> dict[str, Any]:
         _matrix("layanan_aplikasi", layanan, aplikasi, "aplikasi", "unit_pelaksana", inp),
         _matrix("aplikasi_data", aplikasi, by_kind["data_informasi"], "data", "pemilik", inp),
         _matrix(
-            "aplikasi_infrastruktur", aplikasi, by_kind["infrastruktur"], "infrastruktur",
-            "pemilik", inp,
+            "aplikasi_infrastruktur",
+            aplikasi,
+            by_kind["infrastruktur"],
+            "infrastruktur",
+            "pemilik",
+            inp,
         ),
     ]
 

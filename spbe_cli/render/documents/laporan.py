@@ -41,8 +41,12 @@ def default_year(inp: RenderInput) -> int:
 def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
     return {
         "label": label or (g.key if g.key == g.nama else f"{g.key} ({g.nama})"),
-        "program": g.programs, "ada_progres": g.with_progress, "selesai": g.selesai,
-        "capaian": percent(g.capaian), "pagu": rupiah(g.pagu), "terserap": rupiah(g.terserap),
+        "program": g.programs,
+        "ada_progres": g.with_progress,
+        "selesai": g.selesai,
+        "capaian": percent(g.capaian),
+        "pagu": rupiah(g.pagu),
+        "terserap": rupiah(g.terserap),
         "serapan": percent(g.serapan),
     }
 
@@ -51,12 +55,23 @@ def _context(report: ProgressReport) -> dict[str, Any]:
     """Display-ready values of the report (numbers formatted the Indonesian way)."""
     programs = [
         {
-            "id": p.id, "nama": p.nama, "opd": p.opd, "dimensi": p.dimensi, "status": p.status,
-            "capaian": percent(p.capaian), "serapan": percent(p.serapan),
+            "id": p.id,
+            "nama": p.nama,
+            "opd": p.opd,
+            "dimensi": p.dimensi,
+            "status": p.status,
+            "capaian": percent(p.capaian),
+            "serapan": percent(p.serapan),
             "pembaruan": str(p.last_update) if p.last_update else "–",
             "indikator": [
-                {"nama": i.nama, "satuan": i.satuan, "arah": i.arah, "target": number(i.target),
-                 "realisasi": number(i.realisasi), "capaian": percent(i.capaian)}
+                {
+                    "nama": i.nama,
+                    "satuan": i.satuan,
+                    "arah": i.arah,
+                    "target": number(i.target),
+                    "realisasi": number(i.realisasi),
+                    "capaian": percent(i.capaian),
+                }
                 for i in p.indicators
             ],
             "catatan": p.entry.catatan if p.entry is not None else None,
@@ -70,8 +85,13 @@ def _context(report: ProgressReport) -> dict[str, Any]:
             "judul": i18n.t("progress.cat." + c),
             "aktif": not (c == "dihentikan" and report.since is None),
             "butir": [
-                {"id": a.id, "nama": a.nama, "opd": a.opd, "alasan": a.reason,
-                 "lokasi": str(a.location) if a.location else ""}
+                {
+                    "id": a.id,
+                    "nama": a.nama,
+                    "opd": a.opd,
+                    "alasan": a.reason,
+                    "lokasi": str(a.location) if a.location else "",
+                }
                 for a in report.attention.get(c, [])
             ],
         }
@@ -105,8 +125,9 @@ def build(inp: RenderInput) -> dict[str, Any]:
     previous = i18n.language()
     i18n.set_language("id")
     try:
-        report = compute_progress(catalog, options, inp.extras.get("earlier"),
-                                  inp.extras.get("since"))
+        report = compute_progress(
+            catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
+        )
         return _context(report)
     finally:
         i18n.set_language(previous)

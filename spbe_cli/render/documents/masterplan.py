@@ -60,7 +60,9 @@ def build(inp: RenderInput) -> dict[str, Any]:
     doc_years = list(meta.dokumen.masterplan.periode.tahun())
     programs = [
         ProgramView(
-            p, total_budget(p), budget_by_year([p]),
+            p,
+            total_budget(p),
+            budget_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
             list(range(p.tahun_mulai, p.tahun_selesai + 1)),
         )
@@ -79,11 +81,16 @@ def build(inp: RenderInput) -> dict[str, Any]:
                 known.setdefault(view.p.elemen, view.p.elemen)
         elemen = [Elemen(k, n, by_element.get((kode, k), [])) for k, n in known.items()]
         filled = [e for e in elemen if e.programs]
-        dimensi.append(Dimensi(
-            kode, ref.dimensi.get(kode) or kode, filled, [e for e in elemen if not e.programs],
-            sum(len(e.programs) for e in filled),
-            sum(v.total for e in filled for v in e.programs),
-        ))
+        dimensi.append(
+            Dimensi(
+                kode,
+                ref.dimensi.get(kode) or kode,
+                filled,
+                [e for e in elemen if not e.programs],
+                sum(len(e.programs) for e in filled),
+                sum(v.total for e in filled for v in e.programs),
+            )
+        )
 
     years = years_of(doc_years, *(v.per_year for v in programs), *(v.years for v in programs))
     per_dim_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -98,7 +105,8 @@ def build(inp: RenderInput) -> dict[str, Any]:
     for year in years:
         rows = [
             (v, v.per_year.get(year, 0), targets_in(v.p, year))
-            for v in programs if v.p.tahun_mulai <= year <= v.p.tahun_selesai
+            for v in programs
+            if v.p.tahun_mulai <= year <= v.p.tahun_selesai
         ]
         if rows:
             roadmap.append((year, rows, sum(r[1] for r in rows)))
@@ -123,7 +131,8 @@ def build(inp: RenderInput) -> dict[str, Any]:
     opd_all = inp.of_kind("opd")
     lampiran_rows = [
         (o, lampiran[o.id], sorted({(p.dimensi, p.elemen) for p, _ in lampiran[o.id]}))
-        for o in opd_all if o.id in lampiran
+        for o in opd_all
+        if o.id in lampiran
     ]
     kesiapan = defaultdict(list)
     for item in inp.of_kind("kesiapan"):
@@ -139,7 +148,9 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "dimensi_batang": [(d.nama, d.total) for d in dimensi],
         "gantt_rows": [
             (v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama)
-            for d in dimensi for e in d.elemen for v in e.programs
+            for d in dimensi
+            for e in d.elemen
+            for v in e.programs
         ],
         "quick_wins": [v for v in programs if v.p.horizon == "quick_win"],
         "years": years,
@@ -152,7 +163,8 @@ def build(inp: RenderInput) -> dict[str, Any]:
             ],
             "per_sumber": [
                 (s, [per_source_year[s].get(y, 0) for y in years], sum(per_source_year[s].values()))
-                for s in SUMBER if s in per_source_year
+                for s in SUMBER
+                if s in per_source_year
             ],
             "total": sum(per_year.values()),
         },

@@ -46,15 +46,21 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for year in years:
             rows = [
                 (i, targets_in(i, year), budgets[i.id].get(year, 0))
-                for i in mine if i.tahun_mulai <= year <= i.tahun_selesai
+                for i in mine
+                if i.tahun_mulai <= year <= i.tahun_selesai
             ]
             if rows:
                 per_year.append((year, rows))
         per_muatan_year[kode] = [sum(budgets[i.id].get(y, 0) for i in mine) for y in years]
-        muatan.append(Muatan(
-            kode, catalog.reference.muatan.get(kode, kode), mine, per_year,
-            sum(total_budget(i) for i in mine),
-        ))
+        muatan.append(
+            Muatan(
+                kode,
+                catalog.reference.muatan.get(kode, kode),
+                mine,
+                per_year,
+                sum(total_budget(i) for i in mine),
+            )
+        )
     per_source: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for item in items:
         for entry in item.anggaran:
@@ -69,7 +75,8 @@ def build(inp: RenderInput) -> dict[str, Any]:
             "per_year": list(zip(years, per_year_total, strict=True)),
             "per_sumber": [
                 (s, [per_source[s].get(y, 0) for y in years], sum(per_source[s].values()))
-                for s in SUMBER if s in per_source
+                for s in SUMBER
+                if s in per_source
             ],
             "total": sum(per_year_total),
         },
