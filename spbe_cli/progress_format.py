@@ -369,24 +369,35 @@ def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
     """Inline SVG: two horizontal bars per group (capaian, serapan), 0-100% scale (capped)."""
     label_w, bar_w, row_h = 170, 380, 34
     height = 24 + row_h * max(len(groups), 1)
+    width_all = label_w + bar_w + 70
+    # Presentation attributes, not classes: the chart keeps its look in any page that embeds
+    # it (the progress page, the laporan document) and at its natural size on a wide screen.
     parts = [
-        f'<svg viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" '
-        f'aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg viewBox="0 0 {width_all} {height}" width="100%" '
+        f'style="max-width:{width_all}px" role="img" font-family="sans-serif" font-size="12" '
+        f'fill="#333" aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{_e(title)}</title>",
     ]
     for mark in (0, 50, 100):
         x = label_w + bar_w * mark // 100
-        parts.append(f'<line class="ax" x1="{x}" y1="4" x2="{x}" y2="{height - 16}"/>')
+        parts.append(
+            f'<line class="ax" x1="{x}" y1="4" x2="{x}" y2="{height - 16}" stroke="#bbb" '
+            'stroke-dasharray="3 3"/>'
+        )
         parts.append(f'<text x="{x}" y="{height - 4}" text-anchor="middle">{mark}%</text>')
     for row, g in enumerate(groups):
         y = 8 + row * row_h
         label = g.key if len(g.key) <= 24 else g.key[:23] + "…"
         parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end">{_e(label)}</text>')
-        for offset, value, cls in ((0, g.capaian, "b1"), (14, g.serapan, "b2")):
+        for offset, value, cls, colour in (
+            (0, g.capaian, "b1", "#2b6cb0"),
+            (14, g.serapan, "b2", "#2f855a"),
+        ):
             share = min(value, Decimal(1)) if value is not None else Decimal(0)
             width = int((share * bar_w).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
             parts.append(
-                f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{width}" height="12"/>'
+                f'<rect class="{cls}" x="{label_w}" y="{y + offset}" width="{width}" '
+                f'height="12" fill="{colour}"/>'
             )
             parts.append(
                 f'<text x="{label_w + width + 4}" y="{y + offset + 10}">{_e(percent(value))}</text>'

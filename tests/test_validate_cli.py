@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from spbe_cli.cli import app as app_module
 from spbe_cli.cli.app import app
+from spbe_cli.diff.attention import ATTENTION_RULES
 from spbe_cli.errors import ExitCode
 from spbe_cli.rules import RULES
 from tests.helpers import MINIMAL, MINIMAL_ENTITIES, MINIMAL_FILES, write_tree
@@ -379,8 +380,11 @@ def test_rules_lists_every_rule() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["CODE", "SEVERITY", "RULE"]
     listed = {line.split()[0]: line.split()[1] for line in lines[1:] if line.startswith("SPBE")}
-    assert listed == {code: rule.severity.value for code, rule in RULES.items()}
-    assert lines[-1] == "Full explanations with an example of the fix: docs/aturan.md"
+    expected = {code: rule.severity.value for code, rule in RULES.items()}
+    expected.update({code: r.severity.value for code, r in ATTENTION_RULES.items()})
+    assert listed == expected
+    assert "Full explanations with an example of the fix: docs/aturan.md" in lines
+    assert lines[-1] == "Full explanations: docs/diff.md"
 
 
 def test_rules_in_indonesian() -> None:

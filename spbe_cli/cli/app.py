@@ -132,15 +132,20 @@ def validate(
 def rules() -> None:
     """Daftar aturan pemeriksaan / List every validation rule with its code and severity."""
     from spbe_cli.cli import console
+    from spbe_cli.diff.attention import ATTENTION_RULES
     from spbe_cli.rules import RULES
 
-    lines = [
-        f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
-    ]
-    for code, rule in RULES.items():
-        lines.append(f"{code:<8} {rule.severity.value:<8} {t('rule.' + code)}")
-    lines.append("")
-    lines.append(t("rules.more"))
+    header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
+    lines = [header]
+    lines.extend(
+        f"{code:<8} {rule.severity.value:<8} {t('rule.' + code)}" for code, rule in RULES.items()
+    )
+    lines += ["", t("rules.more"), "", t("rules.diff_header"), header]
+    lines.extend(
+        f"{code:<8} {rule.severity.value:<8} {t('diff.rule.' + code)}"
+        for code, rule in ATTENTION_RULES.items()
+    )
+    lines += ["", t("rules.diff_more")]
     console.out(lines, colour=False)
 
 

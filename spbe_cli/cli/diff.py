@@ -68,4 +68,4 @@ def diff(
 
 def register(app: typer.Typer) -> None:
     """Add ``spbe diff`` to the application."""
-    app.command(name="diff")(diff)
+    app.command(name="diff", help=t("cli.cmd_diff"))(diff)

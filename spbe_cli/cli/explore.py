@@ -116,6 +116,6 @@ def graph(
 
 def register(app: typer.Typer) -> None:
     """Add ``list``, ``show`` and ``graph`` to the ``spbe`` app."""
-    app.command("list")(list_command)
-    app.command("show")(show)
-    app.command("graph")(graph)
+    app.command("list", help=t("cli.cmd_list"))(list_command)
+    app.command("show", help=t("cli.cmd_show"))(show)
+    app.command("graph", help=t("cli.cmd_graph"))(graph)

@@ -188,5 +188,5 @@ def sync(
 
 def register(app: typer.Typer) -> None:
     """Add ``progress`` and ``sync`` to the ``spbe`` app."""
-    app.command("progress")(progress)
-    app.command("sync")(sync)
+    app.command("progress", help=t("cli.cmd_progress"))(progress)
+    app.command("sync", help=t("cli.cmd_sync"))(sync)

@@ -122,15 +122,16 @@ def build(inp: RenderInput) -> dict[str, Any]:
     months = meta.pengaturan.bulan_mangkrak if meta is not None else 6
     options = Options(tahun, tanggal, int(inp.extras.get("bulan_mangkrak") or months))
     # The document is in Bahasa Indonesia whatever the language of the messages.
-    previous = i18n.language()
-    i18n.set_language("id")
-    try:
+    with i18n.use_language("id"):
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        return _context(report)
-    finally:
-        i18n.set_language(previous)
+        values = _context(report)
+    # Say so on the cover when any figure of the report is an illustration, not data.
+    values["ada_ilustratif"] = any(
+        getattr(catalog.get(p.id), "ilustratif", False) for p in report.programs
+    )
+    return values
 
 
 register_document(DocumentSpec(name="laporan", dokumen=None, build=build, order=40))
