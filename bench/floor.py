@@ -33,7 +33,8 @@ def catalog_files(root: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend(
-            Path(dirpath, name) for name in sorted(filenames)
+            Path(dirpath, name)
+            for name in sorted(filenames)
             if not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))
         )
     return found

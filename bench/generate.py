@@ -57,13 +57,26 @@ BASE_COUNTS: dict[str, int] = {
 }
 #: Smallest sensible count per kind (every muatan, pillar and dimension needs an item).
 MIN_COUNTS: dict[str, int] = {
-    "opd": 12, "regulasi": 20, "peta_rencana": 14, "kesiapan": 9, "program": 36,
-    "keamanan": 6, "infrastruktur": 6,
+    "opd": 12,
+    "regulasi": 20,
+    "peta_rencana": 14,
+    "kesiapan": 9,
+    "program": 36,
+    "keamanan": 6,
+    "infrastruktur": 6,
 }
 PREFIX: dict[str, str] = {
-    "opd": "opd", "regulasi": "reg", "proses_bisnis": "pb", "data_informasi": "dat",
-    "infrastruktur": "inf", "aplikasi": "apl", "layanan": "lyn", "keamanan": "kmn",
-    "program": "prg", "peta_rencana": "pr", "kesiapan": "ksp",
+    "opd": "opd",
+    "regulasi": "reg",
+    "proses_bisnis": "pb",
+    "data_informasi": "dat",
+    "infrastruktur": "inf",
+    "aplikasi": "apl",
+    "layanan": "lyn",
+    "keamanan": "kmn",
+    "program": "prg",
+    "peta_rencana": "pr",
+    "kesiapan": "ksp",
 }
 
 # -- word lists ------------------------------------------------------------------------------
@@ -72,86 +85,341 @@ PREFIX: dict[str, str] = {
 # an Aplikasi Khusus in status 'rencana' that matches one is an error (SPBE408).
 
 TOPICS = [
-    "Kesehatan Ibu dan Anak", "Imunisasi", "Posyandu", "Puskesmas", "Rujukan Pasien", "Ambulans",
-    "Stunting", "Gizi Balita", "Sanitasi", "Air Bersih", "Irigasi", "Jalan dan Jembatan",
-    "Pasar Rakyat", "Koperasi", "UMKM", "Tenaga Kerja", "Bantuan Sosial", "Disabilitas", "Lansia",
-    "Perlindungan Anak", "Pemberdayaan Perempuan", "Keluarga Berencana", "Kependudukan",
-    "Akta Kelahiran", "Kartu Identitas Anak", "Perizinan Usaha", "Izin Bangunan",
-    "Penanaman Modal", "Pariwisata", "Destinasi Wisata", "Ekonomi Kreatif", "Kebudayaan",
-    "Cagar Budaya", "Perpustakaan", "Museum", "Olahraga", "Kepemudaan", "Pertanian",
-    "Hortikultura", "Perkebunan", "Peternakan", "Kesehatan Hewan", "Perikanan Tangkap",
-    "Budidaya Ikan", "Nelayan", "Kehutanan", "Lingkungan Hidup", "Persampahan",
-    "Bank Sampah", "Limbah B3", "Kualitas Udara", "Energi Terbarukan", "Listrik Kampung",
-    "Pertanahan", "Tata Ruang", "Perumahan Rakyat", "Permukiman Kumuh", "Transportasi Umum",
-    "Terminal", "Pelabuhan Rakyat", "Perparkiran", "Uji Kendaraan", "Lalu Lintas",
-    "Kebencanaan", "Pemadam Kebakaran", "Ketertiban Umum", "Satpol PP", "Pajak Daerah",
-    "Retribusi Daerah", "Barang Milik Daerah", "Kas Daerah", "Statistik Sektoral",
-    "Data Geospasial", "Jaringan Intra", "Pusat Data", "Persandian", "Beasiswa", "PPDB",
-    "Sekolah Dasar", "Guru Honorer", "Pendidikan Anak Usia Dini", "Kampung Adat",
-    "Dana Kampung", "Transmigrasi", "Harga Pangan", "Cadangan Pangan", "Industri Kecil",
-    "Perdagangan", "Metrologi", "Pertambangan Rakyat", "Air Tanah", "Rumah Sakit Daerah",
-    "Obat dan Farmasi", "Tenaga Kesehatan", "Penyakit Menular", "Kesehatan Jiwa",
+    "Kesehatan Ibu dan Anak",
+    "Imunisasi",
+    "Posyandu",
+    "Puskesmas",
+    "Rujukan Pasien",
+    "Ambulans",
+    "Stunting",
+    "Gizi Balita",
+    "Sanitasi",
+    "Air Bersih",
+    "Irigasi",
+    "Jalan dan Jembatan",
+    "Pasar Rakyat",
+    "Koperasi",
+    "UMKM",
+    "Tenaga Kerja",
+    "Bantuan Sosial",
+    "Disabilitas",
+    "Lansia",
+    "Perlindungan Anak",
+    "Pemberdayaan Perempuan",
+    "Keluarga Berencana",
+    "Kependudukan",
+    "Akta Kelahiran",
+    "Kartu Identitas Anak",
+    "Perizinan Usaha",
+    "Izin Bangunan",
+    "Penanaman Modal",
+    "Pariwisata",
+    "Destinasi Wisata",
+    "Ekonomi Kreatif",
+    "Kebudayaan",
+    "Cagar Budaya",
+    "Perpustakaan",
+    "Museum",
+    "Olahraga",
+    "Kepemudaan",
+    "Pertanian",
+    "Hortikultura",
+    "Perkebunan",
+    "Peternakan",
+    "Kesehatan Hewan",
+    "Perikanan Tangkap",
+    "Budidaya Ikan",
+    "Nelayan",
+    "Kehutanan",
+    "Lingkungan Hidup",
+    "Persampahan",
+    "Bank Sampah",
+    "Limbah B3",
+    "Kualitas Udara",
+    "Energi Terbarukan",
+    "Listrik Kampung",
+    "Pertanahan",
+    "Tata Ruang",
+    "Perumahan Rakyat",
+    "Permukiman Kumuh",
+    "Transportasi Umum",
+    "Terminal",
+    "Pelabuhan Rakyat",
+    "Perparkiran",
+    "Uji Kendaraan",
+    "Lalu Lintas",
+    "Kebencanaan",
+    "Pemadam Kebakaran",
+    "Ketertiban Umum",
+    "Satpol PP",
+    "Pajak Daerah",
+    "Retribusi Daerah",
+    "Barang Milik Daerah",
+    "Kas Daerah",
+    "Statistik Sektoral",
+    "Data Geospasial",
+    "Jaringan Intra",
+    "Pusat Data",
+    "Persandian",
+    "Beasiswa",
+    "PPDB",
+    "Sekolah Dasar",
+    "Guru Honorer",
+    "Pendidikan Anak Usia Dini",
+    "Kampung Adat",
+    "Dana Kampung",
+    "Transmigrasi",
+    "Harga Pangan",
+    "Cadangan Pangan",
+    "Industri Kecil",
+    "Perdagangan",
+    "Metrologi",
+    "Pertambangan Rakyat",
+    "Air Tanah",
+    "Rumah Sakit Daerah",
+    "Obat dan Farmasi",
+    "Tenaga Kesehatan",
+    "Penyakit Menular",
+    "Kesehatan Jiwa",
 ]
 OBJECTS = [
-    "Pendataan", "Pemetaan", "Pendaftaran", "Registrasi", "Verifikasi", "Dasbor", "Portal",
-    "Reservasi", "Antrean", "Pembayaran", "Penjadwalan", "Inventarisasi", "Rekapitulasi",
-    "Survei", "Pengawasan", "Sertifikasi", "Klaim", "Distribusi", "Katalog", "Pelacakan",
-    "Pelaporan", "Pengelolaan", "Layanan", "Informasi", "Monitoring", "Validasi", "Penilaian",
-    "Konsultasi", "Pengajuan", "Rekomendasi", "Analitik", "Peta", "Integrasi", "Kalender",
+    "Pendataan",
+    "Pemetaan",
+    "Pendaftaran",
+    "Registrasi",
+    "Verifikasi",
+    "Dasbor",
+    "Portal",
+    "Reservasi",
+    "Antrean",
+    "Pembayaran",
+    "Penjadwalan",
+    "Inventarisasi",
+    "Rekapitulasi",
+    "Survei",
+    "Pengawasan",
+    "Sertifikasi",
+    "Klaim",
+    "Distribusi",
+    "Katalog",
+    "Pelacakan",
+    "Pelaporan",
+    "Pengelolaan",
+    "Layanan",
+    "Informasi",
+    "Monitoring",
+    "Validasi",
+    "Penilaian",
+    "Konsultasi",
+    "Pengajuan",
+    "Rekomendasi",
+    "Analitik",
+    "Peta",
+    "Integrasi",
+    "Kalender",
 ]
 QUALIFIERS = [
-    "", "", "", "", "", "Terpadu", "Mobile", "Kampung", "Distrik", "Online", "Satu Pintu",
-    "Wilayah Pegunungan", "Wilayah Pesisir", "Nabire", "Paniai", "Mimika", "Dogiyai", "Deiyai",
-    "Intan Jaya", "Puncak", "Puncak Jaya", "Timika", "Kuala Kencana", "Tembagapura", "Agimuga",
-    "Wania", "Iwaka", "Enarotali", "Moanemani", "Sugapa", "Ilaga", "Mulia", "Waghete",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Terpadu",
+    "Mobile",
+    "Kampung",
+    "Distrik",
+    "Online",
+    "Satu Pintu",
+    "Wilayah Pegunungan",
+    "Wilayah Pesisir",
+    "Nabire",
+    "Paniai",
+    "Mimika",
+    "Dogiyai",
+    "Deiyai",
+    "Intan Jaya",
+    "Puncak",
+    "Puncak Jaya",
+    "Timika",
+    "Kuala Kencana",
+    "Tembagapura",
+    "Agimuga",
+    "Wania",
+    "Iwaka",
+    "Enarotali",
+    "Moanemani",
+    "Sugapa",
+    "Ilaga",
+    "Mulia",
+    "Waghete",
 ]
 SYLLABLES = [
-    "MA", "KU", "PE", "LI", "TA", "DA", "RA", "NA", "GA", "JA", "BU", "SE", "RI", "TO", "MO",
-    "PA", "DU", "KA", "LA", "SA", "WA", "YA", "NU", "TI", "BE", "GI", "HA", "JU", "RO", "ME",
+    "MA",
+    "KU",
+    "PE",
+    "LI",
+    "TA",
+    "DA",
+    "RA",
+    "NA",
+    "GA",
+    "JA",
+    "BU",
+    "SE",
+    "RI",
+    "TO",
+    "MO",
+    "PA",
+    "DU",
+    "KA",
+    "LA",
+    "SA",
+    "WA",
+    "YA",
+    "NU",
+    "TI",
+    "BE",
+    "GI",
+    "HA",
+    "JU",
+    "RO",
+    "ME",
 ]
 VERBS = [
-    "Mengelola", "Mencatat", "Menyajikan", "Mengintegrasikan", "Memverifikasi", "Menghimpun",
-    "Mempercepat", "Memudahkan", "Menyederhanakan", "Menjadwalkan", "Menelusuri", "Memetakan",
+    "Mengelola",
+    "Mencatat",
+    "Menyajikan",
+    "Mengintegrasikan",
+    "Memverifikasi",
+    "Menghimpun",
+    "Mempercepat",
+    "Memudahkan",
+    "Menyederhanakan",
+    "Menjadwalkan",
+    "Menelusuri",
+    "Memetakan",
 ]
 BENEFICIARIES = [
-    "masyarakat", "pelaku usaha", "nelayan", "petani", "pelajar", "tenaga kesehatan",
-    "aparatur kampung", "kepala distrik", "wisatawan", "penyandang disabilitas", "orang tua",
-    "pengemudi", "pedagang pasar", "peternak", "guru", "kader posyandu", "relawan bencana",
+    "masyarakat",
+    "pelaku usaha",
+    "nelayan",
+    "petani",
+    "pelajar",
+    "tenaga kesehatan",
+    "aparatur kampung",
+    "kepala distrik",
+    "wisatawan",
+    "penyandang disabilitas",
+    "orang tua",
+    "pengemudi",
+    "pedagang pasar",
+    "peternak",
+    "guru",
+    "kader posyandu",
+    "relawan bencana",
 ]
 CHANNELS = ["web", "aplikasi seluler", "loket", "WhatsApp", "kios layanan", "SMS", "call center"]
 PROGRAM_HEADS = [
-    "Gerakan", "Penguatan", "Digitalisasi", "Revitalisasi", "Percepatan", "Optimalisasi",
-    "Perluasan", "Transformasi", "Akselerasi", "Modernisasi", "Pemerataan", "Inovasi",
+    "Gerakan",
+    "Penguatan",
+    "Digitalisasi",
+    "Revitalisasi",
+    "Percepatan",
+    "Optimalisasi",
+    "Perluasan",
+    "Transformasi",
+    "Akselerasi",
+    "Modernisasi",
+    "Pemerataan",
+    "Inovasi",
 ]
 PLACES = [
-    "Nabire", "Paniai", "Mimika", "Dogiyai", "Deiyai", "Intan Jaya", "Puncak", "Puncak Jaya",
-    "Timika", "Kuala Kencana", "Tembagapura", "Agimuga", "Wania", "Iwaka", "Enarotali",
-    "Moanemani", "Sugapa", "Ilaga", "Mulia", "Waghete", "Kwamki Narama", "Mimika Baru", "Jita",
-    "Jila", "Amar", "Alama", "Hoya", "Kokonao", "Atuka", "Potowayburu", "Akimuga", "Ayuka",
+    "Nabire",
+    "Paniai",
+    "Mimika",
+    "Dogiyai",
+    "Deiyai",
+    "Intan Jaya",
+    "Puncak",
+    "Puncak Jaya",
+    "Timika",
+    "Kuala Kencana",
+    "Tembagapura",
+    "Agimuga",
+    "Wania",
+    "Iwaka",
+    "Enarotali",
+    "Moanemani",
+    "Sugapa",
+    "Ilaga",
+    "Mulia",
+    "Waghete",
+    "Kwamki Narama",
+    "Mimika Baru",
+    "Jita",
+    "Jila",
+    "Amar",
+    "Alama",
+    "Hoya",
+    "Kokonao",
+    "Atuka",
+    "Potowayburu",
+    "Akimuga",
+    "Ayuka",
 ]
 DINAS = [
-    ("Kesehatan", "1.02"), ("Pendidikan dan Kebudayaan", "1.01"), ("Pekerjaan Umum", "1.03"),
-    ("Perumahan dan Permukiman", "1.04"), ("Sosial", "1.06"), ("Tenaga Kerja", "2.07"),
-    ("Pemberdayaan Perempuan dan Perlindungan Anak", "2.08"), ("Ketahanan Pangan", "2.09"),
-    ("Pertanahan", "2.10"), ("Lingkungan Hidup", "2.11"),
-    ("Kependudukan dan Pencatatan Sipil", "2.12"), ("Pemberdayaan Masyarakat Kampung", "2.13"),
-    ("Pengendalian Penduduk dan KB", "2.14"), ("Perhubungan", "2.15"),
-    ("Komunikasi dan Informatika", "2.16"), ("Koperasi dan UKM", "2.17"),
-    ("Penanaman Modal dan PTSP", "2.18"), ("Pemuda dan Olahraga", "2.19"),
-    ("Perpustakaan", "2.23"), ("Kelautan dan Perikanan", "3.25"), ("Pariwisata", "3.26"),
-    ("Pertanian", "3.27"), ("Kehutanan", "3.28"), ("Energi dan Sumber Daya Mineral", "3.29"),
-    ("Perindustrian dan Perdagangan", "3.30"), ("Transmigrasi", "3.32"),
+    ("Kesehatan", "1.02"),
+    ("Pendidikan dan Kebudayaan", "1.01"),
+    ("Pekerjaan Umum", "1.03"),
+    ("Perumahan dan Permukiman", "1.04"),
+    ("Sosial", "1.06"),
+    ("Tenaga Kerja", "2.07"),
+    ("Pemberdayaan Perempuan dan Perlindungan Anak", "2.08"),
+    ("Ketahanan Pangan", "2.09"),
+    ("Pertanahan", "2.10"),
+    ("Lingkungan Hidup", "2.11"),
+    ("Kependudukan dan Pencatatan Sipil", "2.12"),
+    ("Pemberdayaan Masyarakat Kampung", "2.13"),
+    ("Pengendalian Penduduk dan KB", "2.14"),
+    ("Perhubungan", "2.15"),
+    ("Komunikasi dan Informatika", "2.16"),
+    ("Koperasi dan UKM", "2.17"),
+    ("Penanaman Modal dan PTSP", "2.18"),
+    ("Pemuda dan Olahraga", "2.19"),
+    ("Perpustakaan", "2.23"),
+    ("Kelautan dan Perikanan", "3.25"),
+    ("Pariwisata", "3.26"),
+    ("Pertanian", "3.27"),
+    ("Kehutanan", "3.28"),
+    ("Energi dan Sumber Daya Mineral", "3.29"),
+    ("Perindustrian dan Perdagangan", "3.30"),
+    ("Transmigrasi", "3.32"),
 ]
 BADAN = [
     ("Perencanaan Pembangunan, Riset dan Inovasi Daerah", "5.01"),
-    ("Pengelolaan Keuangan dan Aset Daerah", "5.02"), ("Pendapatan Daerah", "5.02"),
-    ("Kepegawaian dan Pengembangan SDM", "5.03"), ("Penanggulangan Bencana Daerah", "1.05"),
-    ("Kesatuan Bangsa dan Politik", "8.01"), ("Pengelola Perbatasan", "5.06"),
+    ("Pengelolaan Keuangan dan Aset Daerah", "5.02"),
+    ("Pendapatan Daerah", "5.02"),
+    ("Kepegawaian dan Pengembangan SDM", "5.03"),
+    ("Penanggulangan Bencana Daerah", "1.05"),
+    ("Kesatuan Bangsa dan Politik", "8.01"),
+    ("Pengelola Perbatasan", "5.06"),
 ]
 UPTD = [
-    "Puskesmas", "Laboratorium Kesehatan", "Instalasi Farmasi", "Balai Benih", "Pasar",
-    "Terminal", "Pengujian Kendaraan", "Sekolah Menengah", "Balai Latihan Kerja", "Museum",
-    "Pengelolaan Sampah", "Air Minum", "Rumah Singgah", "Taman Budaya", "Pelabuhan Perikanan",
+    "Puskesmas",
+    "Laboratorium Kesehatan",
+    "Instalasi Farmasi",
+    "Balai Benih",
+    "Pasar",
+    "Terminal",
+    "Pengujian Kendaraan",
+    "Sekolah Menengah",
+    "Balai Latihan Kerja",
+    "Museum",
+    "Pengelolaan Sampah",
+    "Air Minum",
+    "Rumah Singgah",
+    "Taman Budaya",
+    "Pelabuhan Perikanan",
 ]
 REGULASI_NASIONAL = [
     ("Perpres", "95", 2018, "Sistem Pemerintahan Berbasis Elektronik", "Presiden RI"),
@@ -166,21 +434,23 @@ REGULASI_NASIONAL = [
 
 AU_APPS = ["SRIKANDI", "SP4N-LAPOR", "SPSE", "SI-ASN"]
 AU_NAMES = {
-    "SRIKANDI": ("Srikandi", "kearsipan"), "SP4N-LAPOR": ("SP4N LAPOR", "pengaduan"),
-    "SPSE": ("SPSE", "pengadaan"), "SI-ASN": ("SI ASN", "kepegawaian"),
+    "SRIKANDI": ("Srikandi", "kearsipan"),
+    "SP4N-LAPOR": ("SP4N LAPOR", "pengaduan"),
+    "SPSE": ("SPSE", "pengadaan"),
+    "SI-ASN": ("SI ASN", "kepegawaian"),
 }
 AU_LOOKALIKE = [
-    ("Persuratan Dinas", "kearsipan", "SRIKANDI"), ("Pengaduan Warga", "pengaduan", "SP4N-LAPOR"),
-    ("Lelang Proyek", "pengadaan", "SPSE"), ("Data Pegawai", "kepegawaian", "SI-ASN"),
+    ("Persuratan Dinas", "kearsipan", "SRIKANDI"),
+    ("Pengaduan Warga", "pengaduan", "SP4N-LAPOR"),
+    ("Lelang Proyek", "pengadaan", "SPSE"),
+    ("Data Pegawai", "kepegawaian", "SI-ASN"),
 ]
 
 
 # -- YAML writing ------------------------------------------------------------------------------
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _.\-/()'&]*[A-Za-z0-9_.)']|[A-Za-z]")
-_RESERVED = frozenset(
-    ["y", "yes", "n", "no", "true", "false", "on", "off", "null"]
-)
+_RESERVED = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
 
 
 def scalar(value: Any) -> str:
@@ -236,7 +506,7 @@ def _emit_list(head: str, items: list[Any], indent: int, out: list[str]) -> None
         if isinstance(item, dict) and item:
             start = len(out)
             _emit_map(item, indent + 4, out)
-            out[start] = f"{pad}- {out[start][indent + 4:]}"
+            out[start] = f"{pad}- {out[start][indent + 4 :]}"
         else:
             out.append(f"{pad}- {scalar(item)}")
 
@@ -326,8 +596,13 @@ class Generator:
     def declare(self, kode: str, nama: str, *, ilustratif: bool = False, **extra: Any) -> None:
         if kode in self.ref.codes:
             return
-        doc: dict[str, Any] = {"entitas": "referensi", "daftar": "arsitektur", "kode": kode,
-                               "nama": nama, "sumber": "katalog sintetis benchmark spbe"}
+        doc: dict[str, Any] = {
+            "entitas": "referensi",
+            "daftar": "arsitektur",
+            "kode": kode,
+            "nama": nama,
+            "sumber": "katalog sintetis benchmark spbe",
+        }
         doc.update(extra)
         if ilustratif:
             doc["ilustratif"] = True
@@ -363,11 +638,13 @@ class Generator:
                 kode = f"RAD.{top:02d}.{i:02d}"
                 self.declare(kode, f"Data Tematik {TOPICS[(top * 5 + i) % len(TOPICS)]}")
                 codes["rad"].append(kode)
-        codes["rad"].extend(k for k in ("RAD.02.08", "RAD.02.10", "RAD.09.06", "RAD.09.07")
-                            if k in self.ref.codes)
+        codes["rad"].extend(
+            k for k in ("RAD.02.08", "RAD.02.10", "RAD.09.06", "RAD.09.07") if k in self.ref.codes
+        )
         # RAB: bundled urusan (level 2) plus three local functions under each.
-        urusan = sorted(k for k, node in self.ref.codes.items()
-                        if k.startswith("RAB.") and node.level == 2)
+        urusan = sorted(
+            k for k, node in self.ref.codes.items() if k.startswith("RAB.") and node.level == 2
+        )
         codes["rab"] = list(urusan)
         for parent in urusan:
             for i in range(1, 4):
@@ -383,24 +660,35 @@ class Generator:
                 self.declare(kode, f"{name} {i}", ilustratif=True)
                 codes["rai"].append(kode)
         codes["rak"] = []
-        for top, name in enumerate(("Standar Keamanan", "Penerapan Keamanan",
-                                    "Kelaikan Keamanan"), 1):
+        for top, name in enumerate(
+            ("Standar Keamanan", "Penerapan Keamanan", "Kelaikan Keamanan"), 1
+        ):
             self.declare(f"RAK.{top:02d}", name, ilustratif=True)
             for i, target in enumerate(("Data dan Informasi", "Aplikasi", "Infrastruktur"), 1):
                 kode = f"RAK.{top:02d}.{i:02d}"
                 self.declare(kode, f"{name} {target}", ilustratif=True)
                 codes["rak"].append(kode)
         # Value lists: one extra smart city element and one extra data type.
-        self.referensi.append({
-            "entitas": "referensi", "daftar": "elemen_smart_city", "kode": "building",
-            "nama": "Bangunan Cerdas", "dimensi": "living",
-            "sumber": "taksonomi riset ITK (alternatif elemen mobility)",
-        })
+        self.referensi.append(
+            {
+                "entitas": "referensi",
+                "daftar": "elemen_smart_city",
+                "kode": "building",
+                "nama": "Bangunan Cerdas",
+                "dimensi": "living",
+                "sumber": "taksonomi riset ITK (alternatif elemen mobility)",
+            }
+        )
         self.elemen.setdefault("living", []).append("building")
-        self.referensi.append({
-            "entitas": "referensi", "daftar": "jenis_data", "kode": "kependudukan",
-            "nama": "Kependudukan", "sumber": "katalog sintetis benchmark spbe",
-        })
+        self.referensi.append(
+            {
+                "entitas": "referensi",
+                "daftar": "jenis_data",
+                "kode": "kependudukan",
+                "nama": "Kependudukan",
+                "sumber": "katalog sintetis benchmark spbe",
+            }
+        )
 
     # -- kinds ----------------------------------------------------------------------------------
 
@@ -438,14 +726,23 @@ class Generator:
                 elif roll < 0.95:
                     nama, jenis, urusan = f"Distrik {place}", "distrik", ["7.01"]
                 else:
-                    nama, jenis, urusan = f"Kantor {self.pick(TOPICS)} {place}", "kantor", [
-                        self.pick(DINAS)[1]]
+                    nama, jenis, urusan = (
+                        f"Kantor {self.pick(TOPICS)} {place}",
+                        "kantor",
+                        [self.pick(DINAS)[1]],
+                    )
             seen[nama] = seen.get(nama, 0) + 1
             if seen[nama] > 1:
                 side = self.pick(["Utara", "Selatan", "Timur", "Barat", "Tengah"])
                 nama = f"{nama} {side} {seen[nama]}"
-            doc: dict[str, Any] = {"entitas": "opd", "id": opd_id, "nama": nama, "jenis": jenis,
-                                   "urusan": urusan, "kode_organisasi": f"{urusan[0]}.{index:04d}"}
+            doc: dict[str, Any] = {
+                "entitas": "opd",
+                "id": opd_id,
+                "nama": nama,
+                "jenis": jenis,
+                "urusan": urusan,
+                "kode_organisasi": f"{urusan[0]}.{index:04d}",
+            }
             if induk is not None and induk != opd_id:
                 doc["induk"] = induk
             docs.append(doc)
@@ -458,16 +755,27 @@ class Generator:
             doc: dict[str, Any] = {"entitas": "regulasi", "id": reg_id}
             if index < len(REGULASI_NASIONAL):
                 jenis, nomor, tahun, judul, penerbit = REGULASI_NASIONAL[index]
-                doc.update(jenis=jenis, nomor=nomor, tahun=tahun, judul=judul,
-                           penerbit=penerbit, tingkat="nasional", status="berlaku")
+                doc.update(
+                    jenis=jenis,
+                    nomor=nomor,
+                    tahun=tahun,
+                    judul=judul,
+                    penerbit=penerbit,
+                    tingkat="nasional",
+                    status="berlaku",
+                )
                 self.regs_in_force.append(reg_id)
                 docs.append(doc)
                 continue
             jenis = self.pick(["Perda", "Pergub", "Pergub", "Kepbup", "SE", "lainnya"])
             judul = f"{self.pick(PROGRAM_HEADS)} {self.pick(TOPICS)} di {self.pick(PLACES)}"
             roll = rng.random()
-            doc.update(jenis=jenis, judul=judul, penerbit="Pemerintah Provinsi Papua Tengah",
-                       tingkat="provinsi")
+            doc.update(
+                jenis=jenis,
+                judul=judul,
+                penerbit="Pemerintah Provinsi Papua Tengah",
+                tingkat="provinsi",
+            )
             if roll < 0.1:
                 doc["status"] = "dibutuhkan"
                 self.regs_needed.append(reg_id)
@@ -475,12 +783,16 @@ class Generator:
                 doc["status"] = "rancangan"
                 self.regs_needed.append(reg_id)
             elif roll < 0.2 and self.regs_in_force:
-                doc.update(status="dicabut", nomor=str(rng.randint(1, 60)),
-                           tahun=rng.randint(2010, 2019),
-                           dicabut_oleh=self.pick(self.regs_in_force))
+                doc.update(
+                    status="dicabut",
+                    nomor=str(rng.randint(1, 60)),
+                    tahun=rng.randint(2010, 2019),
+                    dicabut_oleh=self.pick(self.regs_in_force),
+                )
             else:
-                doc.update(status="berlaku", nomor=str(rng.randint(1, 60)),
-                           tahun=rng.randint(2019, 2025))
+                doc.update(
+                    status="berlaku", nomor=str(rng.randint(1, 60)), tahun=rng.randint(2019, 2025)
+                )
                 self.regs_in_force.append(reg_id)
             docs.append(doc)
         if not self.regs_needed:
@@ -503,11 +815,14 @@ class Generator:
             jenis = self.pick(jenis_all)
             topic = self.pick(TOPICS)
             doc: dict[str, Any] = {
-                "entitas": "data_informasi", "id": data_id,
+                "entitas": "data_informasi",
+                "id": data_id,
                 "nama": f"Data {self.pick(OBJECTS)} {topic} {self.pick(PLACES)}",
                 "rad": self.pick(self.codes["rad"]),
                 "uraian": f"Data {topic.lower()} tingkat kampung dan distrik",
-                "sifat": sifat, "jenis": jenis, "validitas": self.pick(validitas),
+                "sifat": sifat,
+                "jenis": jenis,
+                "validitas": self.pick(validitas),
                 "produsen_data": self.pick(opds),
                 "wali_data": opds[rng.randrange(min(3, len(opds)))],
                 "data_pribadi": rng.random() < 0.12,
@@ -529,11 +844,14 @@ class Generator:
         docs: list[dict[str, Any]] = []
         for index, pb_id in enumerate(self.ids("proses_bisnis")):
             doc: dict[str, Any] = {
-                "entitas": "proses_bisnis", "id": pb_id,
+                "entitas": "proses_bisnis",
+                "id": pb_id,
                 "nama": f"{self.pick(OBJECTS)} {self.pick(TOPICS)}",
-                "rab": self.pick(self.codes["rab"]), "opd": self.pick(opds),
+                "rab": self.pick(self.codes["rab"]),
+                "opd": self.pick(opds),
                 "jenis": self.pick(["inti", "inti", "pendukung", "manajemen"]),
-                "level": rng.randint(4, 7), "data": self.sample(data, 1, 3),
+                "level": rng.randint(4, 7),
+                "data": self.sample(data, 1, 3),
             }
             if index > 10 and rng.random() < 0.2:
                 doc["induk"] = ident("proses_bisnis", rng.randint(1, index))
@@ -551,13 +869,18 @@ class Generator:
         for inf_id in self.ids("infrastruktur"):
             jenis = self.pick(jenis_all)
             doc: dict[str, Any] = {
-                "entitas": "infrastruktur", "id": inf_id,
+                "entitas": "infrastruktur",
+                "id": inf_id,
                 "nama": f"{self.ref.daftar['jenis_infrastruktur'][jenis]} {self.pick(PLACES)} "
-                        f"{rng.randint(1, 99)}",
-                "rai": self.pick(self.codes["rai"]), "jenis": jenis, "opd": self.pick(opds),
+                f"{rng.randint(1, 99)}",
+                "rai": self.pick(self.codes["rai"]),
+                "jenis": jenis,
+                "opd": self.pick(opds),
                 "lokasi": f"Gedung {self.pick(PLACES)}",
-                "spesifikasi": {"kapasitas": f"{rng.randint(1, 64)} TB",
-                                "bandwidth": f"{rng.choice([10, 50, 100, 1000])} Mbps"},
+                "spesifikasi": {
+                    "kapasitas": f"{rng.randint(1, 64)} TB",
+                    "bandwidth": f"{rng.choice([10, 50, 100, 1000])} Mbps",
+                },
             }
             roll = rng.random()
             if roll < 0.15:
@@ -583,8 +906,10 @@ class Generator:
         topic, obj = self.pick(TOPICS), self.pick(OBJECTS)
         qualifier = self.pick(QUALIFIERS)
         nama = f"{self.acronym()} {obj} {topic}" + (f" {qualifier}" if qualifier else "")
-        fungsi = (f"{self.pick(VERBS)} {obj.lower()} {topic.lower()} bagi "
-                  f"{self.pick(BENEFICIARIES)} melalui {self.pick(CHANNELS)}")
+        fungsi = (
+            f"{self.pick(VERBS)} {obj.lower()} {topic.lower()} bagi "
+            f"{self.pick(BENEFICIARIES)} melalui {self.pick(CHANNELS)}"
+        )
         group.append((nama, fungsi, owner))
         return nama, fungsi
 
@@ -605,12 +930,17 @@ class Generator:
             if rng.random() < 0.03:
                 au = self.pick(AU_APPS)
                 nama, bidang = AU_NAMES[au]
-                doc.update(nama=f"{nama} {self.pick(PLACES)}",
-                           raa=self.pick(self.codes["raa_umum"]),
-                           kategori="umum", pemilik_tipe="kementerian_lembaga",
-                           pemilik_nama=self.pick(["KemenPANRB", "ANRI", "LKPP", "BKN"]),
-                           opd_pengguna=self.sample(opds, 1, 4), aplikasi_umum=au,
-                           bidang=bidang, basis_aplikasi="web")
+                doc.update(
+                    nama=f"{nama} {self.pick(PLACES)}",
+                    raa=self.pick(self.codes["raa_umum"]),
+                    kategori="umum",
+                    pemilik_tipe="kementerian_lembaga",
+                    pemilik_nama=self.pick(["KemenPANRB", "ANRI", "LKPP", "BKN"]),
+                    opd_pengguna=self.sample(opds, 1, 4),
+                    aplikasi_umum=au,
+                    bidang=bidang,
+                    basis_aplikasi="web",
+                )
                 if status in ("rencana", "pengembangan"):
                     status = "operasional"
             else:
@@ -664,10 +994,13 @@ class Generator:
             ral = self.pick(self.codes["ral"])
             topic = self.pick(TOPICS)
             doc: dict[str, Any] = {
-                "entitas": "layanan", "id": lyn_id,
+                "entitas": "layanan",
+                "id": lyn_id,
                 "nama": f"Layanan {self.pick(OBJECTS)} {topic} {self.pick(PLACES)}",
-                "ral": ral, "jenis": "publik" if ral.startswith("RAL.01") else "administrasi",
-                "unit_pelaksana": self.pick(opds), "proses_bisnis": self.sample(pbs, 1, 2),
+                "ral": ral,
+                "jenis": "publik" if ral.startswith("RAL.01") else "administrasi",
+                "unit_pelaksana": self.pick(opds),
+                "proses_bisnis": self.sample(pbs, 1, 2),
                 "aplikasi": served[index],
                 "tujuan": f"Mendekatkan layanan {topic.lower()} kepada {self.pick(BENEFICIARIES)}",
                 "target_layanan": self.pick(BENEFICIARIES),
@@ -685,8 +1018,11 @@ class Generator:
         """One or two security items per OPD covering its applications with sensitive data."""
         rng = self.rng
         opds = self.ids("opd")
-        sensitive = {d["id"] for d in self.docs["data_informasi"]
-                     if d["sifat"] != "terbuka" or d["data_pribadi"]}
+        sensitive = {
+            d["id"]
+            for d in self.docs["data_informasi"]
+            if d["sifat"] != "terbuka" or d["data_pribadi"]
+        }
         by_owner: dict[str, list[str]] = {}
         for app in self.docs["aplikasi"]:
             if any(d in sensitive for d in app["data"]):
@@ -705,9 +1041,12 @@ class Generator:
             share = list(dict.fromkeys(objects[lap::laps]))
             jenis = self.pick(jenis_all)
             doc: dict[str, Any] = {
-                "entitas": "keamanan", "id": kmn_id,
+                "entitas": "keamanan",
+                "id": kmn_id,
                 "nama": f"{self.ref.daftar['jenis_keamanan'][jenis]} {self.pick(TOPICS)}",
-                "rak": self.pick(self.codes["rak"]), "jenis": jenis, "opd": owner,
+                "rak": self.pick(self.codes["rak"]),
+                "jenis": jenis,
+                "opd": owner,
                 "objek": share,
                 "tanggal_mulai": _d(2025, rng.randint(1, 6), rng.randint(1, 28)),
                 "tanggal_selesai": _d(2026, rng.randint(1, 12), rng.randint(1, 28)),
@@ -729,19 +1068,26 @@ class Generator:
             for year in range(start, end + 1):
                 base_year = base + (year - start + 1) * rng.randint(2, 8)
                 target[year] = min(base_year, 100)
-            result.append({
-                "nama": f"Persentase {self.pick(OBJECTS).lower()} "
-                        f"{self.pick(TOPICS).lower()} {i + 1}",
-                "satuan": "persen", "baseline": base, "tahun_baseline": start - 1,
-                "target": target,
-            })
+            result.append(
+                {
+                    "nama": f"Persentase {self.pick(OBJECTS).lower()} "
+                    f"{self.pick(TOPICS).lower()} {i + 1}",
+                    "satuan": "persen",
+                    "baseline": base,
+                    "tahun_baseline": start - 1,
+                    "target": target,
+                }
+            )
         return result
 
     def budget(self, start: int, end: int) -> list[dict[str, Any]]:
         rng = self.rng
         return [
-            {"tahun": year, "nilai": rng.randint(1, 400) * 25_000_000,
-             "sumber": self.pick(["APBD", "APBD", "APBN", "DAK", "CSR"])}
+            {
+                "tahun": year,
+                "nilai": rng.randint(1, 400) * 25_000_000,
+                "sumber": self.pick(["APBD", "APBD", "APBN", "DAK", "CSR"]),
+            }
             for year in range(start, min(end, start + 4) + 1)
         ]
 
@@ -777,28 +1123,42 @@ class Generator:
                 end = min(2034, start + rng.randint(5, 7))
             topic = self.pick(TOPICS)
             indikator = self.indicators(start, end, rng.randint(1, 3))
-            status = "dibatalkan" if index >= 36 and rng.random() < 0.04 else self.pick(
-                ["berjalan", "berjalan", "usulan", "selesai", "ditunda"])
+            status = (
+                "dibatalkan"
+                if index >= 36 and rng.random() < 0.04
+                else self.pick(["berjalan", "berjalan", "usulan", "selesai", "ditunda"])
+            )
             doc: dict[str, Any] = {
-                "entitas": "program", "id": prg_id,
+                "entitas": "program",
+                "id": prg_id,
                 "nama": f"{self.pick(PROGRAM_HEADS)} {topic} {self.pick(PLACES)}",
                 "uraian": f"Program {topic.lower()} lintas distrik",
-                "opd_pj": self.pick(opds), "tahun_mulai": start, "tahun_selesai": end,
-                "status": status, "dimensi": dim, "elemen": elemen, "horizon": horizon,
+                "opd_pj": self.pick(opds),
+                "tahun_mulai": start,
+                "tahun_selesai": end,
+                "status": status,
+                "dimensi": dim,
+                "elemen": elemen,
+                "horizon": horizon,
                 "prioritas": self.pick(["tinggi", "sedang", "rendah"]),
-                "indikator": indikator, "anggaran": self.budget(start, end),
+                "indikator": indikator,
+                "anggaran": self.budget(start, end),
                 "nomenklatur": self.nomenklatur(),
                 "regulasi": self.sample(self.regs_in_force, 1, 2),
                 "opd_pendukung": self.sample(opds, 0, 3),
-                "mitra": {"akademisi": ["Universitas Cenderawasih"],
-                          "bisnis": self.sample(["PT Freeport Indonesia", "Bank Papua",
-                                                 "Telkomsel", "PLN"], 0, 2),
-                          "komunitas": ["Komunitas Digital Papua Tengah"]},
-                "lokasi": self.sample(lokasi_all, 1, 3), "misi": self.sample([1, 2, 3, 4, 5], 1, 2),
+                "mitra": {
+                    "akademisi": ["Universitas Cenderawasih"],
+                    "bisnis": self.sample(
+                        ["PT Freeport Indonesia", "Bank Papua", "Telkomsel", "PLN"], 0, 2
+                    ),
+                    "komunitas": ["Komunitas Digital Papua Tengah"],
+                },
+                "lokasi": self.sample(lokasi_all, 1, 3),
+                "misi": self.sample([1, 2, 3, 4, 5], 1, 2),
                 "pilar_kesiapan": self.sample(pilar, 1, 2),
                 "latar_belakang": f"Rendahnya akses {topic.lower()} di {self.pick(PLACES)}",
                 "tujuan": f"{self.pick(VERBS)} {topic.lower()} bagi {self.pick(BENEFICIARIES)} "
-                          f"di {self.pick(PLACES)}",
+                f"di {self.pick(PLACES)}",
             }
             if rng.random() < 0.5:
                 doc["digital"] = True
@@ -820,13 +1180,21 @@ class Generator:
                 if rng.random() < 0.25:
                     continue
                 realisasi = {
-                    ind["nama"]: Decimal(round(
-                        float(ind["target"].get(year, ind["baseline"])) * quarter / 4
-                        * rng.uniform(0.6, 1.1) * 10)) / 10
+                    ind["nama"]: Decimal(
+                        round(
+                            float(ind["target"].get(year, ind["baseline"]))
+                            * quarter
+                            / 4
+                            * rng.uniform(0.6, 1.1)
+                            * 10
+                        )
+                    )
+                    / 10
                     for ind in indikator
                 }
                 entry: dict[str, Any] = {
-                    "tahun": year, "triwulan": quarter,
+                    "tahun": year,
+                    "triwulan": quarter,
                     "tanggal": _d(year, quarter * 3, rng.randint(1, 28)),
                     "status": "berjalan" if status != "ditunda" else "ditunda",
                     "realisasi": realisasi,
@@ -834,7 +1202,9 @@ class Generator:
                 }
                 if rng.random() < 0.3:
                     number = rng.randint(1, 9999)
-                    entry["bukti"] = f"https://papuatengahprov.go.id/berita/{year}/{quarter}/{number}"
+                    entry["bukti"] = (
+                        f"https://papuatengahprov.go.id/berita/{year}/{quarter}/{number}"
+                    )
                 entries.append(entry)
         return entries
 
@@ -853,14 +1223,22 @@ class Generator:
             end = rng.randint(start, 2029)
             topic = self.pick(TOPICS)
             doc: dict[str, Any] = {
-                "entitas": "peta_rencana", "id": pr_id,
+                "entitas": "peta_rencana",
+                "id": pr_id,
                 "nama": f"{self.pick(PROGRAM_HEADS)} {self.ref.muatan[m]} {topic}",
-                "muatan": m, "opd_pj": self.pick(opds), "tahun_mulai": start,
-                "tahun_selesai": end, "status": self.pick(["usulan", "berjalan", "berjalan"]),
-                "indikator": self.indicators(start, end, 1), "anggaran": self.budget(start, end),
-                "nomenklatur": self.nomenklatur(), "mengubah": changes[index],
-                "gap": {"saat_ini": f"{topic} belum terintegrasi",
-                        "target": f"{topic} terintegrasi lintas OPD"},
+                "muatan": m,
+                "opd_pj": self.pick(opds),
+                "tahun_mulai": start,
+                "tahun_selesai": end,
+                "status": self.pick(["usulan", "berjalan", "berjalan"]),
+                "indikator": self.indicators(start, end, 1),
+                "anggaran": self.budget(start, end),
+                "nomenklatur": self.nomenklatur(),
+                "mengubah": changes[index],
+                "gap": {
+                    "saat_ini": f"{topic} belum terintegrasi",
+                    "target": f"{topic} terintegrasi lintas OPD",
+                },
                 "indikator_indeks": self.sample(list(range(1, 48)), 1, 3),
                 "regulasi": self.sample(self.regs_in_force, 1, 1),
             }
@@ -873,26 +1251,41 @@ class Generator:
         docs = []
         for index, ksp_id in enumerate(self.ids("kesiapan")):
             pilar, sub = subs[index % len(subs)]
-            docs.append({
-                "entitas": "kesiapan", "id": ksp_id, "pilar": pilar, "sub_aspek": sub,
-                "kondisi": f"Kondisi {self.ref.sub_aspek[pilar][sub]} di {self.pick(PLACES)}",
-                "skor": rng.randint(1, 5), "bukti": [f"Survei kesiapan {2024 + index % 2}"],
-                "rekomendasi": f"Perkuat {self.ref.sub_aspek[pilar][sub]}",
-            })
+            docs.append(
+                {
+                    "entitas": "kesiapan",
+                    "id": ksp_id,
+                    "pilar": pilar,
+                    "sub_aspek": sub,
+                    "kondisi": f"Kondisi {self.ref.sub_aspek[pilar][sub]} di {self.pick(PLACES)}",
+                    "skor": rng.randint(1, 5),
+                    "bukti": [f"Survei kesiapan {2024 + index % 2}"],
+                    "rekomendasi": f"Perkuat {self.ref.sub_aspek[pilar][sub]}",
+                }
+            )
         self.docs["kesiapan"] = docs
 
     def metadata(self) -> dict[str, Any]:
         opds = self.ids("opd")
 
         def dokumen(judul: str, mulai: int, selesai: int) -> dict[str, Any]:
-            return {"judul": judul, "periode": {"mulai": mulai, "selesai": selesai},
-                    "versi": "1.0", "status": "draf", "tanggal": _d(2025, 6, 30),
-                    "penetapan": self.regs_in_force[-1]}
+            return {
+                "judul": judul,
+                "periode": {"mulai": mulai, "selesai": selesai},
+                "versi": "1.0",
+                "status": "draf",
+                "tanggal": _d(2025, 6, 30),
+                "penetapan": self.regs_in_force[-1],
+            }
 
         return {
-            "entitas": "metadata", "versi_skema": 1,
-            "pemda": {"nama": "Provinsi Papua Tengah", "jenis": "provinsi",
-                      "kode_kemendagri": "94"},
+            "entitas": "metadata",
+            "versi_skema": 1,
+            "pemda": {
+                "nama": "Provinsi Papua Tengah",
+                "jenis": "provinsi",
+                "kode_kemendagri": "94",
+            },
             "periode_rpjmd": {"mulai": 2025, "selesai": 2029},
             "dokumen": {
                 "masterplan": dokumen("Master Plan Smart City Papua Tengah", 2025, 2034),
@@ -904,9 +1297,12 @@ class Generator:
                 {"nomor": i, "uraian": f"Misi {i}: {self.pick(PROGRAM_HEADS)} {self.pick(TOPICS)}"}
                 for i in range(1, 6)
             ],
-            "tata_kelola": {"uraian": "Dewan Smart City dipimpin Gubernur",
-                            "opd_anggota": opds[:10], "frekuensi_rapat": "setiap tiga bulan",
-                            "dasar": self.regs_in_force[:2]},
+            "tata_kelola": {
+                "uraian": "Dewan Smart City dipimpin Gubernur",
+                "opd_anggota": opds[:10],
+                "frekuensi_rapat": "setiap tiga bulan",
+                "dasar": self.regs_in_force[:2],
+            },
             "prosa": {"pendahuluan": "prosa/pendahuluan.md"},
             "catatan": "Katalog sintetis untuk benchmark spbe; bukan data resmi.",
         }
@@ -977,8 +1373,16 @@ def generate(out: Path, scale: float = 1.0, seed: int = 1) -> int:
     gen.build()
     _fresh_dir(out)
     written = _write(out, gen.files())
-    _stamp(out, {"generator": GENERATOR_VERSION, "scale": scale, "seed": seed,
-                 "files": written, "reference": gen.ref.versi})
+    _stamp(
+        out,
+        {
+            "generator": GENERATOR_VERSION,
+            "scale": scale,
+            "seed": seed,
+            "files": written,
+            "reference": gen.ref.versi,
+        },
+    )
     return written
 
 
@@ -1027,7 +1431,8 @@ def mutate(source: Path, out: Path, fraction: float, seed: int = 2) -> dict[str,
     """Write ``out``: a copy of ``source`` with ``fraction`` of its entities changed."""
     rng = random.Random(seed)
     rels = sorted(
-        p.relative_to(source).as_posix() for p in source.rglob("*")
+        p.relative_to(source).as_posix()
+        for p in source.rglob("*")
         if p.is_file() and not p.name.startswith(".")
     )
     entity_rels = [r for r in rels if r.count("/") == 1 and r.split("/")[0] in PREFIX]
@@ -1065,8 +1470,11 @@ def mutate(source: Path, out: Path, fraction: float, seed: int = 2) -> dict[str,
             [r for r in entity_rels if r.split("/")[0] in ("aplikasi", "program")]
         )
         kind = template_rel.split("/")[0]
-        existing = sum(1 for r in entity_rels if r.startswith(kind + "/")) + len(
-            [a for a in added if a.startswith(kind + "/")]) + len(removals)
+        existing = (
+            sum(1 for r in entity_rels if r.startswith(kind + "/"))
+            + len([a for a in added if a.startswith(kind + "/")])
+            + len(removals)
+        )
         doc = _load(source / template_rel)
         doc["id"] = ident(kind, 900_000 + existing)
         doc["nama"] = f"{doc['nama']} Baru"
@@ -1089,8 +1497,9 @@ def mutate(source: Path, out: Path, fraction: float, seed: int = 2) -> dict[str,
         (out / rel).write_text(dump(doc), encoding="utf-8")
     base = read_stamp(source) or {}
     stats = {"modified": len(docs), "added": len(added), "removed": len(removals)}
-    _stamp(out, {**base, "mutated_from": str(source), "mutate": fraction, "mutate_seed": seed,
-                 **stats})
+    _stamp(
+        out, {**base, "mutated_from": str(source), "mutate": fraction, "mutate_seed": seed, **stats}
+    )
     return stats
 
 
@@ -1099,8 +1508,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies every count")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mutate", type=float, metavar="FRACTION",
-                        help="write a revision of --from with this fraction of entities changed")
+    parser.add_argument(
+        "--mutate",
+        type=float,
+        metavar="FRACTION",
+        help="write a revision of --from with this fraction of entities changed",
+    )
     parser.add_argument("--from", dest="source", type=Path, help="catalog to mutate")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -38,7 +38,8 @@ def main() -> int:
     gen = Generator(args.scale, args.seed)
     gen.build()
     files = [
-        (rel, text.encode("utf-8")) for rel, text in gen.files()
+        (rel, text.encode("utf-8"))
+        for rel, text in gen.files()
         if rel == "metadata.yaml" or rel.startswith(KINDS)
     ]
     del gen
@@ -53,8 +54,16 @@ def main() -> int:
         times.append(time.perf_counter() - started)
         found = len(ctx.findings)
     items = sum(1 for k in catalog.kinds.values() if k in ("aplikasi", "program"))
-    print(json.dumps({"seconds": statistics.median(times), "items": items,
-                      "findings": found, "load_errors": len(errors)}))
+    print(
+        json.dumps(
+            {
+                "seconds": statistics.median(times),
+                "items": items,
+                "findings": found,
+                "load_errors": len(errors),
+            }
+        )
+    )
     return 0
 
 

@@ -54,6 +54,14 @@ class _Composer(_Loader):
     which costs a Python call per scalar on a large catalog.
     """
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        # Path resolvers are never used, yet libyaml's composer calls these two hooks for every
+        # node. C-level callables that ignore their arguments avoid a Python frame per call:
+        # ``{}.get(parent, index)`` returns ``index``; ``tuple()`` returns ``()``.
+        self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
+        self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
+
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
         return _DEFAULT_TAGS[kind]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from spbe_cli.catalog import Source
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
@@ -136,7 +137,7 @@ def check_metadata(ctx: Context) -> None:
         )
     _check_prose(ctx, meta, source)
     for field_path, target, allowed in metadata_links(meta):
-        _resolve(ctx, source.location(*field_path), target, allowed)
+        _resolve(ctx, source, field_path, target, allowed)
 
 
 def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
@@ -154,10 +155,21 @@ def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
             ctx.emit("SPBE208", where, "ref.prose_missing", path=rel)
 
 
-def _resolve(ctx: Context, where: Any, target: str, allowed: tuple[str, ...]) -> None:
-    """SPBE201/SPBE202/SPBE205 for one reference."""
+def _resolve(
+    ctx: Context, source: Source, loc: tuple[str | int, ...], target: str, allowed: tuple[str, ...]
+) -> None:
+    """SPBE201/SPBE202/SPBE205 for one reference.
+
+    The position is looked up only when there is something to report: a catalog has hundreds of
+    thousands of references and finding a node's position walks the document.
+    """
     catalog = ctx.catalog
     kind = catalog.kind(target)
+    if kind in allowed:
+        reg = catalog.get(target) if kind == "regulasi" else None
+        if reg is None or reg.status != "dicabut":
+            return
+    where = source.location(*loc)
     if kind is None:
         ctx.emit(
             "SPBE201",
@@ -196,9 +208,9 @@ def check_references(ctx: Context) -> None:
         for link in iter_links(kind, entity_id, entity):
             if kind == "regulasi" and link.field == "dicabut_oleh":
                 if catalog.kind(link.target) is None:
-                    _resolve(ctx, source.location(*link.loc), link.target, link.allowed)
+                    _resolve(ctx, source, link.loc, link.target, link.allowed)
                 continue
-            _resolve(ctx, source.location(*link.loc), link.target, link.allowed)
+            _resolve(ctx, source, link.loc, link.target, link.allowed)
 
 
 def check_codes(ctx: Context) -> None:
