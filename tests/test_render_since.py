@@ -108,3 +108,23 @@ def test_bad_report_date_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2
     assert "2026-13-01" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_overrides_switch_the_sandbox_on(tmp_path: Path) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from spbe_cli.render import engine
+    from spbe_cli.render.pipeline import template_folders
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    builtin_only = template_folders(catalog, None)
+    assert len(builtin_only) == 1
+    (catalog / "templates").mkdir()
+    with_override = template_folders(catalog, None)
+    assert len(with_override) == 2
+    # The pipeline's rule: sandboxed as soon as any folder is not the built-in one.
+    assert isinstance(engine.make_environment(with_override, "md"), SandboxedEnvironment)
+    assert not isinstance(
+        engine.make_environment(builtin_only, "md", sandboxed=False), SandboxedEnvironment
+    )

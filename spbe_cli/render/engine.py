@@ -141,10 +141,13 @@ def _tanda(entity: Any) -> str:
     return f" ({', '.join(marks)})" if marks else ""
 
 
-def make_environment(folders: Iterable[tuple[Path, str]], fmt: str) -> SandboxedEnvironment:
-    """A sandboxed environment for one output format (``md`` or ``html``)."""
+def make_environment(
+    folders: Iterable[tuple[Path, str]], fmt: str, *, sandboxed: bool = True
+) -> Environment:
+    """An environment for one output format (``md`` or ``html``); sandboxed unless told not."""
     loader = FolderLoader(folders)
-    env = SandboxedEnvironment(
+    env_class = SandboxedEnvironment if sandboxed else Environment
+    env = env_class(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
@@ -199,7 +202,7 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
     return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
 
 
-def render_template(env: SandboxedEnvironment, name: str, values: dict[str, Any]) -> str:
+def render_template(env: Environment, name: str, values: dict[str, Any]) -> str:
     """Render one template; any failure becomes a :class:`SpbeError` naming template and line."""
     loader = env.loader if isinstance(env.loader, FolderLoader) else None
     try:

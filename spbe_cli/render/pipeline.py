@@ -100,6 +100,10 @@ def select_formats(names: Sequence[str]) -> list[str]:
     return [fmt for fmt in FORMATS if fmt in wanted]
 
 
+#: How the built-in template folder is named in messages.
+BUILTIN_DISPLAY = "(bawaan)"
+
+
 def builtin_templates() -> Path:
     """The folder of the built-in templates (``templates/``, shipped as spbe_cli.templates)."""
     return Path(str(resources.files("spbe_cli.templates")))
@@ -115,7 +119,7 @@ def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, s
     own = catalog / CATALOG_TEMPLATES
     if own.is_dir():
         folders.append((own, own.as_posix()))
-    folders.append((builtin_templates(), "(bawaan)"))
+    folders.append((builtin_templates(), BUILTIN_DISPLAY))
     return folders
 
 
@@ -142,7 +146,13 @@ def render_files(
     if meta is None:
         raise SpbeError(t("render.no_metadata"))
     prose = Prose(catalog.root, dict(meta.prosa))
-    envs = {fmt: engine.make_environment(folders, fmt) for fmt in ("md", "html")}
+    # Templates from a catalog or --templates are untrusted and run in Jinja's sandbox (then so
+    # does everything they include). The built-in templates alone are the package's own code,
+    # and the sandbox's per-attribute checks would triple the time of a national-scale render.
+    sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
+    envs = {
+        fmt: engine.make_environment(folders, fmt, sandboxed=sandboxed) for fmt in ("md", "html")
+    }
     for env in envs.values():
         env.filters["tanggal"] = tanggal
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
