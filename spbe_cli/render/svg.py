@@ -164,9 +164,21 @@ def gantt(rows: Iterable[Sequence[Any]], years: Sequence[int], title: str = "") 
     label_w, col_w, row_h = 300, max(56, 480 // len(years)), 22
     top = 56 if title else 30
     width = label_w + col_w * len(years) + 10
-    height = top + row_h * len(data) + 10
-    groups = sorted({g for *_, g in data})
+    groups = sorted({g for *_, g in data if g})
     colour = {g: PALETTE[n % len(PALETTE)] for n, g in enumerate(groups)}
+    colour.setdefault("", PALETTE[0])
+    # Legend: the colour of each group (muatan, dimension), wrapped to the chart's width.
+    legend: list[tuple[int, int, str]] = []
+    lx, ly = 0, 0
+    for group in groups:
+        item_w = 22 + 7 * len(_clip(group, 40))
+        if lx and lx + item_w > width:
+            lx, ly = 0, ly + 18
+        legend.append((lx, ly, group))
+        lx += item_w + 14
+    legend_h = ly + 26 if legend else 0
+    bars_bottom = top + row_h * len(data)
+    height = bars_bottom + 10 + legend_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT} font-size="11">',
@@ -177,7 +189,7 @@ def gantt(rows: Iterable[Sequence[Any]], years: Sequence[int], title: str = "") 
     for n, year in enumerate(years):
         x = label_w + n * col_w
         parts.append(
-            f'<rect x="{x}" y="{top - 22}" width="{col_w}" height="{height - top + 12}" '
+            f'<rect x="{x}" y="{top - 22}" width="{col_w}" height="{bars_bottom - top + 26}" '
             f'fill="{"#f4f6f8" if n % 2 else "#ffffff"}"/>'
             f'<text x="{x + col_w // 2}" y="{top - 8}" text-anchor="middle" font-weight="bold">'
             f"{year}</text>"
@@ -187,7 +199,7 @@ def gantt(rows: Iterable[Sequence[Any]], years: Sequence[int], title: str = "") 
         s, e = max(start, first), min(end, last)
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">'
-            f"{escape(_clip(label, 46))}</text>"
+            f"{escape(_clip(label, 40))}</text>"
         )
         if s <= e:
             x = label_w + (s - first) * col_w + 3
@@ -196,5 +208,11 @@ def gantt(rows: Iterable[Sequence[Any]], years: Sequence[int], title: str = "") 
                 f'<rect x="{x}" y="{y + 4}" width="{span}" height="{row_h - 8}" rx="3" '
                 f'fill="{colour[group]}"><title>{escape(label)}: {start}–{end}</title></rect>'
             )
+    for x, y, group in legend:
+        y0 = bars_bottom + 16 + y
+        parts.append(
+            f'<rect x="{x}" y="{y0}" width="12" height="12" rx="2" fill="{colour[group]}"/>'
+            f'<text x="{x + 18}" y="{y0 + 10}">{escape(_clip(group, 40))}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -51,6 +51,33 @@ class Dimensi:
     total: int
 
 
+#: The OPD fields of each architecture kind, with the role they give the OPD.
+_OPD_ROLES: tuple[tuple[str, str, str], ...] = (
+    ("proses_bisnis", "opd", "pemilik"),
+    ("data_informasi", "produsen_data", "produsen"),
+    ("data_informasi", "wali_data", "walidata"),
+    ("layanan", "unit_pelaksana", "pelaksana"),
+    ("aplikasi", "pemilik", "pemilik"),
+    ("infrastruktur", "opd", "pengelola"),
+    ("keamanan", "opd", "penanggung jawab"),
+)
+
+
+def _elements_by_opd(inp: RenderInput) -> dict[str, list[tuple[str, Any, str]]]:
+    """The SPBE architecture elements each OPD owns, runs or guards: (kind, element, role)."""
+    roles: dict[str, dict[str, tuple[str, Any, list[str]]]] = defaultdict(dict)
+    for kind, field, role in _OPD_ROLES:
+        for element in inp.of_kind(kind):
+            opd = getattr(element, field)
+            if opd:
+                entry = roles[opd].setdefault(element.id, (kind, element, []))
+                entry[2].append(role)
+    return {
+        opd: [(kind, element, ", ".join(names)) for kind, element, names in by_id.values()]
+        for opd, by_id in roles.items()
+    }
+
+
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the master plan."""
     catalog = inp.catalog
@@ -129,10 +156,11 @@ def build(inp: RenderInput) -> dict[str, Any]:
             if opd != view.p.opd_pj:
                 lampiran[opd].append((view.p, "pendukung"))
     opd_all = inp.of_kind("opd")
+    elements = _elements_by_opd(inp)
     lampiran_rows = [
-        (o, lampiran[o.id], sorted({(p.dimensi, p.elemen) for p, _ in lampiran[o.id]}))
+        (o, lampiran.get(o.id, []), elements.get(o.id, []))
         for o in opd_all
-        if o.id in lampiran
+        if o.id in lampiran or o.id in elements
     ]
     kesiapan = defaultdict(list)
     for item in inp.of_kind("kesiapan"):
