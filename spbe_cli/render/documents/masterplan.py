@@ -66,9 +66,9 @@ _OPD_ROLES: tuple[tuple[str, str, str], ...] = (
 def _elements_by_opd(inp: RenderInput) -> dict[str, list[tuple[str, Any, str]]]:
     """The SPBE architecture elements each OPD owns, runs or guards: (kind, element, role)."""
     roles: dict[str, dict[str, tuple[str, Any, list[str]]]] = defaultdict(dict)
-    for kind, field, role in _OPD_ROLES:
+    for kind, opd_field, role in _OPD_ROLES:
         for element in inp.of_kind(kind):
-            opd = getattr(element, field)
+            opd = getattr(element, opd_field)
             if opd:
                 entry = roles[opd].setdefault(element.id, (kind, element, []))
                 entry[2].append(role)
