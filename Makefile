@@ -26,6 +26,7 @@ render: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check spbe_cli tests bench
+	$(BIN)/ruff format --check spbe_cli tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
