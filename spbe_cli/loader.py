@@ -426,21 +426,24 @@ def _translate(
 _FIELD_CACHE: dict[type[BaseModel], list[str]] = {}
 
 
+def _all_fields(model_cls: type[BaseModel]) -> Iterator[tuple[str, Any]]:
+    """Every ``(name, FieldInfo)`` of a model and of the models nested in it."""
+    todo = [model_cls]
+    seen: set[type[BaseModel]] = set()
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for name, info in cls.model_fields.items():
+            yield name, info
+            todo.extend(_nested_models(info.annotation))
+
+
 def _field_names(model_cls: type[BaseModel]) -> list[str]:
     """Every field name reachable from a model, for 'did you mean' hints on unknown keys."""
     if model_cls not in _FIELD_CACHE:
-        names: set[str] = set()
-        todo = [model_cls]
-        seen: set[type[BaseModel]] = set()
-        while todo:
-            cls = todo.pop()
-            if cls in seen:
-                continue
-            seen.add(cls)
-            for name, info in cls.model_fields.items():
-                names.add(name)
-                todo.extend(_nested_models(info.annotation))
-        _FIELD_CACHE[model_cls] = sorted(names)
+        _FIELD_CACHE[model_cls] = sorted({name for name, _ in _all_fields(model_cls)})
     return _FIELD_CACHE[model_cls]
 
 
@@ -450,18 +453,11 @@ _ID_FIELD_CACHE: dict[type[BaseModel], frozenset[str]] = {}
 def _is_id_field(model_cls: type[BaseModel], loc: tuple[str | int, ...]) -> bool:
     """Tell whether the field at ``loc`` holds an id or a reference (the ID_PATTERN type)."""
     if model_cls not in _ID_FIELD_CACHE:
-        names: set[str] = set()
-        todo, seen = [model_cls], set()
-        while todo:
-            cls = todo.pop()
-            if cls in seen:
-                continue
-            seen.add(cls)
-            for name, info in cls.model_fields.items():
-                if _has_id_pattern(info.metadata) or _has_id_pattern(get_args(info.annotation)):
-                    names.add(name)
-                todo.extend(_nested_models(info.annotation))
-        _ID_FIELD_CACHE[model_cls] = frozenset(names)
+        _ID_FIELD_CACHE[model_cls] = frozenset(
+            name
+            for name, info in _all_fields(model_cls)
+            if _has_id_pattern(info.metadata) or _has_id_pattern(get_args(info.annotation))
+        )
     field = next((part for part in reversed(loc) if isinstance(part, str)), None)
     return field in _ID_FIELD_CACHE[model_cls]
 

@@ -73,6 +73,24 @@ class Context:
         return t("hint.did_you_mean", name=close[0]) if close else None
 
 
+def check_years_in_period(
+    ctx: Context, entity_id: str, entity: Any, periode: Any, code: str, message: str
+) -> None:
+    """Report ``tahun_mulai`` / ``tahun_selesai`` outside a document's period."""
+    for field_name in ("tahun_mulai", "tahun_selesai"):
+        year = getattr(entity, field_name)
+        if not periode.mulai <= year <= periode.selesai:
+            ctx.emit(
+                code,
+                ctx.catalog.where(entity_id, field_name),
+                message,
+                id=entity_id,
+                year=year,
+                mulai=periode.mulai,
+                selesai=periode.selesai,
+            )
+
+
 Check = Callable[[Context], None]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context
+from spbe_cli.checks import Context, check_years_in_period
 from spbe_cli.errors import Location
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
@@ -30,18 +30,7 @@ def check_peta_rencana(ctx: Context) -> None:
             meta.dokumen.peta_rencana.periode.mulai <= meta.dokumen.peta_rencana.periode.selesai
         ):
             periode = meta.dokumen.peta_rencana.periode
-            for field in ("tahun_mulai", "tahun_selesai"):
-                year = getattr(item, field)
-                if not periode.mulai <= year <= periode.selesai:
-                    ctx.emit(
-                        "SPBE502",
-                        catalog.where(item_id, field),
-                        "pr.outside_period",
-                        id=item_id,
-                        year=year,
-                        mulai=periode.mulai,
-                        selesai=periode.selesai,
-                    )
+            check_years_in_period(ctx, item_id, item, periode, "SPBE502", "pr.outside_period")
         if not any(ind.target for ind in item.indikator):
             ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
         if not item.anggaran:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context
+from spbe_cli.checks import Context, check_years_in_period
 
 
 def check_programs(ctx: Context) -> None:
@@ -29,18 +29,7 @@ def check_programs(ctx: Context) -> None:
                 id=program_id,
             )
         elif periode is not None:
-            for field in ("tahun_mulai", "tahun_selesai"):
-                year = getattr(program, field)
-                if not periode.mulai <= year <= periode.selesai:
-                    ctx.emit(
-                        "SPBE601",
-                        catalog.where(program_id, field),
-                        "sc.outside_period",
-                        id=program_id,
-                        year=year,
-                        mulai=periode.mulai,
-                        selesai=periode.selesai,
-                    )
+            check_years_in_period(ctx, program_id, program, periode, "SPBE601", "sc.outside_period")
         if program.horizon == "quick_win" and start <= end:
             if end != start:
                 ctx.emit(
