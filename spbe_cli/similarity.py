@@ -1,9 +1,10 @@
 """Find items that look like the same thing, without comparing every pair.
 
 Items are grouped by a key (a reference code, a smart city element); inside a group,
-:func:`jaccard_join` finds every pair whose word sets are similar enough with an exact
-prefix-filtered similarity join, so the work follows the number of similar pairs and the rarity
-of words rather than the square of the number of items.
+:func:`pair_with_earlier` pairs each item with one earlier look-alike of another owner through a
+prefix-filtered similarity join (the rarest words of each item index the candidates), so the work
+follows the number of items and the rarity of their words, not the square of the number of items,
+even when hundreds of items look alike.
 """
 
 from __future__ import annotations
@@ -76,14 +77,31 @@ def similar_pairs(items: Iterable[Item], threshold: float) -> list[Pair]:
     return result
 
 
-def jaccard_join(sets: Sequence[frozenset[str]], threshold: float) -> set[tuple[int, int]]:
-    """Every index pair ``(a, b)``, ``a < b``, whose sets have Jaccard similarity >= threshold.
+#: At most this many earlier sets are compared with one set (see :func:`pair_with_earlier`).
+MAX_PROBES = 32
 
-    Exact, without comparing every pair: the "all-pairs" similarity join with prefix and length
-    filtering. Words are ordered rarest first; two sets with Jaccard >= t share a word among the
-    first ``|x| - ceil(t * |x|) + 1`` words of each, so only those prefixes are indexed, and a
-    set is only compared with sets whose size ``|y|`` lies in ``[t * |x|, |x| / t]``. Candidates
-    are verified, so the result holds exactly the similar pairs.
+
+def pair_with_earlier(
+    sets: Sequence[frozenset[str]],
+    threshold: float,
+    owners: Sequence[str] | None = None,
+    max_probes: int = MAX_PROBES,
+) -> list[tuple[int, int]]:
+    """Pair sets with an earlier similar set of another owner: ``(earlier, later)`` index pairs.
+
+    Sets are taken smallest first. Each is compared only with earlier sets that share one of
+    the rarest words of its *prefix* (``|x| - ceil(t * |x|) + 1`` words: two sets with Jaccard
+    >= t always share one, so no similar pair escapes the filter) and whose size is at least
+    ``t * |x|``. The first earlier set that is similar (Jaccard >= threshold) and belongs to
+    another owner becomes its pair, and a set so paired is not offered to later sets: a cluster
+    of n look-alikes costs n comparisons and yields n - 1 pairs, not n * (n - 1) / 2.
+
+    Each set is compared with at most ``max_probes`` earlier sets, the most recent first, so
+    the work stays linear even when every name is made of the same few words.
+
+    Guarantee: for any two similar sets of different owners, at least one of them is in a pair,
+    as long as no word of a set's prefix is shared by more than ``max_probes`` earlier unpaired
+    sets (past that, the most recent candidates are the ones compared).
     """
     if threshold <= 0:
         raise ValueError("threshold must be positive")
@@ -91,36 +109,51 @@ def jaccard_join(sets: Sequence[frozenset[str]], threshold: float) -> set[tuple[
     for words in sets:
         for word in words:
             frequency[word] = frequency.get(word, 0) + 1
-    order = sorted((i for i, words in enumerate(sets) if words), key=lambda i: (len(sets[i]), i))
+    sizes = [len(words) for words in sets]
+    order = sorted((i for i, size in enumerate(sizes) if size), key=lambda i: (sizes[i], i))
     index: dict[str, list[int]] = {}
-    found: set[tuple[int, int]] = set()
+    pairs: list[tuple[int, int]] = []
     for i in order:
         words = sets[i]
-        size = len(words)
+        size = sizes[i]
         ranked = sorted(words, key=lambda w: (frequency[w], w))
-        prefix = size - math.ceil(threshold * size - 1e-9) + 1
+        prefix = ranked[: size - math.ceil(threshold * size - 1e-9) + 1]
         smallest = threshold * size - 1e-9
         seen: set[int] = set()
-        for word in ranked[:prefix]:
-            postings = index.setdefault(word, [])
-            for j in postings:
-                if j in seen or len(sets[j]) < smallest:
+        budget = max_probes
+        match = None
+        for word in prefix:
+            for j in reversed(index.get(word, ())):
+                if sizes[j] < smallest:
+                    break  # sets are indexed smallest first: every older one is smaller still
+                if j in seen:
                     continue
                 seen.add(j)
-                if jaccard(words, sets[j]) >= threshold:
-                    found.add((j, i) if j < i else (i, j))
-            postings.append(i)
-    return found
+                if (owners is None or owners[j] != owners[i]) and jaccard(
+                    words, sets[j]
+                ) >= threshold:
+                    match = j
+                    break
+                budget -= 1
+                if budget <= 0:
+                    break
+            if match is not None or budget <= 0:
+                break
+        if match is not None:
+            pairs.append((match, i))
+            continue
+        for word in prefix:
+            index.setdefault(word, []).append(i)
+    return pairs
 
 
 def _pairs_in_group(members: Sequence[Item], threshold: float) -> list[Pair]:
-    candidates = jaccard_join([m.name for m in members], threshold)
-    candidates |= jaccard_join([m.function for m in members], threshold)
+    owners = [m.owner for m in members]
+    candidates = set(pair_with_earlier([m.name for m in members], threshold, owners))
+    candidates.update(pair_with_earlier([m.function for m in members], threshold, owners))
     pairs: list[Pair] = []
     for a, b in sorted(candidates):
-        first, second = members[a], members[b]
-        if first.owner == second.owner:
-            continue
+        first, second = members[min(a, b)], members[max(a, b)]
         pairs.append(
             Pair(
                 first,

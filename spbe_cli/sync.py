@@ -10,7 +10,7 @@ A pair is reported when its two items belong to different OPDs and one of these 
 * two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
 
 Two data sets in such a pair are "the same data produced twice". Candidates come from exact
-prefix-filtered similarity joins (:func:`spbe_cli.similarity.jaccard_join`) and from items
+prefix-filtered similarity joins (:func:`spbe_cli.similarity.pair_with_earlier`) and from items
 sharing a sub kegiatan code (when at most ``MAX_DF`` programs share it), never from comparing
 every pair.
 """
@@ -24,7 +24,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location
 from spbe_cli.i18n import t
-from spbe_cli.similarity import jaccard, jaccard_join, stopwords, tokens
+from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
@@ -153,9 +153,23 @@ def _evidence(
 
 
 def _candidate_pairs(items: list[Candidate], threshold: float, max_df: int) -> set[tuple[int, int]]:
-    """Index pairs that may meet one of the criteria; exact similarity joins, no full scan."""
-    pairs = jaccard_join([c.name for c in items], threshold)
-    pairs |= jaccard_join([c.function for c in items], threshold)
+    """Index pairs ``(a, b)``, ``a < b``, that may meet a criterion; never a scan of all pairs.
+
+    Each item is paired with one earlier look-alike of another OPD per criterion
+    (:func:`spbe_cli.similarity.pair_with_earlier`), so a cluster of look-alikes gives one pair
+    per member rather than every pair among them.
+    """
+    owners = [c.owner for c in items]
+    pairs: set[tuple[int, int]] = set()
+
+    def add(found: list[tuple[int, int]], members: list[int] | None = None) -> None:
+        for a, b in found:
+            if members is not None:
+                a, b = members[a], members[b]
+            pairs.add((min(a, b), max(a, b)))
+
+    add(pair_with_earlier([c.name for c in items], threshold, owners))
+    add(pair_with_earlier([c.function for c in items], threshold, owners))
     by_code: dict[str, list[int]] = {}
     by_budget: dict[str, list[int]] = {}
     for position, item in enumerate(items):
@@ -165,9 +179,9 @@ def _candidate_pairs(items: list[Candidate], threshold: float, max_df: int) -> s
     for members in by_code.values():
         if len(members) < 2:
             continue
+        member_owners = [owners[m] for m in members]
         for sets in ([items[m].name for m in members], [items[m].function for m in members]):
-            for a, b in jaccard_join(sets, threshold / 2):
-                pairs.add((members[a], members[b]))
+            add(pair_with_earlier(sets, threshold / 2, member_owners), members)
     # A sub kegiatan shared by many programs is a budget line, not evidence of a duplicate.
     for members in by_budget.values():
         if 2 <= len(members) <= max_df:

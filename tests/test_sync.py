@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spbe_cli import similarity
 from spbe_cli.cli.app import app
 from spbe_cli.loader import load_catalog
-from spbe_cli.similarity import jaccard, jaccard_join
+from spbe_cli.similarity import jaccard, pair_with_earlier
 from spbe_cli.sync import find_overlaps
 from tests.helpers import CASES, write_tree
 
@@ -110,22 +111,69 @@ def test_not_quadratic(tmp_path: Path) -> None:
     assert counts == [9, 19, 39]
 
 
-def test_jaccard_join_is_exact() -> None:
+def _similar(
+    sets: list[frozenset[str]], owners: list[str], threshold: float
+) -> set[tuple[int, int]]:
+    return {
+        (a, b)
+        for a in range(len(sets))
+        for b in range(a + 1, len(sets))
+        if owners[a] != owners[b] and jaccard(sets[a], sets[b]) >= threshold
+    }
+
+
+def test_pair_with_earlier_misses_no_similar_pair() -> None:
     rng = random.Random(7)
     vocab = [f"w{i}" for i in range(30)]
     sets = [frozenset(rng.sample(vocab, rng.randint(0, 6))) for _ in range(300)]
+    owners = [f"opd{rng.randint(1, 5)}" for _ in sets]
     for threshold in (0.2, 0.3, 0.5, 0.6, 0.75, 0.9, 1.0):
-        brute = {
-            (a, b)
-            for a in range(len(sets))
-            for b in range(a + 1, len(sets))
-            if jaccard(sets[a], sets[b]) >= threshold
-        }
-        assert jaccard_join(sets, threshold) == brute, threshold
+        found = pair_with_earlier(sets, threshold, owners)
+        # Every reported pair is similar, of two owners, and names each later set once.
+        for a, b in found:
+            assert owners[a] != owners[b]
+            assert jaccard(sets[a], sets[b]) >= threshold
+        assert len({b for _, b in found}) == len(found)
+        # Of any similar pair of different owners, at least one side is reported.
+        covered = {i for pair in found for i in pair}
+        for a, b in _similar(sets, owners, threshold):
+            assert a in covered or b in covered, (threshold, a, b)
 
 
-def test_jaccard_join_keeps_pairs_of_common_words() -> None:
-    # Words shared by many sets still find their twins (no document-frequency cut-off).
-    sets = [frozenset({"jalan", "desa", f"u{i}"}) for i in range(500)]
-    sets.append(frozenset({"jalan", "desa", "u7"}))
-    assert (7, 500) in jaccard_join(sets, 0.6)
+def test_a_cluster_of_look_alikes_costs_one_pair_per_member() -> None:
+    # 3,000 OPDs each with the same application: 2,999 pairs, not 4.5 million.
+    sets = [frozenset({"simpeg", "kepegawaian", f"opd{i}"}) for i in range(3000)]
+    owners = [f"opd{i}" for i in range(3000)]
+    found = pair_with_earlier(sets, 0.5, owners)
+    assert len(found) == 2999
+    assert {a for a, _ in found} == {0}
+
+
+def test_common_words_bound_the_comparisons(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 5,000 names of one shared word plus a unique one: no pair is similar, and each set is
+    # compared with at most max_probes earlier ones instead of all of them.
+    sets = [frozenset({"jalan", f"u{i}"}) for i in range(5000)]
+    owners = [f"opd{i}" for i in range(5000)]
+    calls = 0
+    original = similarity.jaccard
+
+    def counting(first: frozenset[str], second: frozenset[str]) -> float:
+        nonlocal calls
+        calls += 1
+        return original(first, second)
+
+    monkeypatch.setattr(similarity, "jaccard", counting)
+    assert pair_with_earlier(sets, 0.5, owners, max_probes=50) == []
+    assert calls <= 5000 * 50
+
+
+def test_same_owner_twins_are_not_pairs_but_stay_findable() -> None:
+    sets = [
+        frozenset({"jalan", "desa"}),
+        frozenset({"jalan", "desa"}),
+        frozenset({"jalan", "desa"}),
+    ]
+    # The two twins of A are no pair; B's look-alike is paired with one of them.
+    [(earlier, later)] = pair_with_earlier(sets, 0.6, ["A", "A", "B"])
+    assert later == 2
+    assert earlier in (0, 1)
