@@ -77,10 +77,14 @@ class FolderLoader(BaseLoader):
 
 _MD_SPECIAL = re.compile(r"[\\`*\[\]<>|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+#: Any character that md_escape may change; most names and ids have none.
+_MD_ANY = re.compile(r"[\\`*\[\]<>|_&\r\n]")
 
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it literally (on one line, safe inside a table cell)."""
+    if _MD_ANY.search(text) is None:
+        return text
     text = _NEWLINES.sub(" ", text)
 
     def repl(match: re.Match[str]) -> str:
@@ -127,8 +131,15 @@ def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
     return [labels[i] for i in ids]
 
 
+_ANCHOR_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
 def _anchor(entity_id: Any) -> str:
-    return "el-" + re.sub(r"[^A-Za-z0-9_.-]", "-", str(entity_id))
+    text = str(entity_id)
+    if _ANCHOR_SAFE.fullmatch(text):  # every valid id
+        return "el-" + text
+    return "el-" + _ANCHOR_UNSAFE.sub("-", text)
 
 
 def _tanda(entity: Any) -> str:
