@@ -77,4 +77,5 @@ def t(key: str, /, **values: Any) -> str:
     if entry is None:  # pragma: no cover - a test checks every key used exists
         return key
     template = entry.get(language()) or entry["en"]
-    return template.format(**values) if values else template
+    # A trailing placeholder may be empty (an optional hint): never end a message in a space.
+    return template.format(**values).rstrip() if values else template
