@@ -185,10 +185,13 @@ class _Writer:
         doc.styles["Title"].font.name = "Arial"
         doc.styles["Title"].font.size = Pt(24)
         doc.styles["Title"].font.color.rgb = HEADING_BLUE
-        self.cell_style = self._style("Isi Tabel", size=9)
-        cell = doc.styles["Isi Tabel"].paragraph_format
-        cell.space_after = Pt(0)
-        cell.space_before = Pt(0)
+        self.cell_style = self._style("Isi Tabel", size=TABLE_FONT)
+        # Tables of many columns (element lists) use a smaller face so words do not break.
+        self.wide_cell_style = self._style("Isi Tabel Rapat", size=WIDE_TABLE_FONT)
+        for name in ("Isi Tabel", "Isi Tabel Rapat"):
+            cell = doc.styles[name].paragraph_format
+            cell.space_after = Pt(0)
+            cell.space_before = Pt(0)
         caption = doc.styles["Caption"]
         caption.font.size = Pt(9.5)
         caption.font.bold = True
@@ -297,7 +300,10 @@ class _Writer:
         if not rows:
             return
         columns = max(len(cells) for _, cells in rows)
-        widths = column_widths(rows, columns)
+        wide = columns >= WIDE_TABLE_COLUMNS
+        font = WIDE_TABLE_FONT if wide else TABLE_FONT
+        cell_style = self.wide_cell_style if wide else self.cell_style
+        widths = column_widths(rows, columns, font)
         table = self.doc.add_table(rows=0, cols=columns)
         table.style = self.doc.styles["Table Grid"]
         tbl = table._tbl
@@ -306,6 +312,10 @@ class _Writer:
             props.remove(old)
         props.append(_el("w:tblW", w=str(TEXT_WIDTH), type="dxa"))
         props.append(_el("w:tblLayout", type="fixed"))
+        margins = _el("w:tblCellMar")
+        for side in ("left", "right"):
+            margins.append(_el(f"w:{side}", w=str(CELL_MARGIN), type="dxa"))
+        props.append(margins)
         grid = tbl.find(qn("w:tblGrid"))
         if grid is not None:
             for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
@@ -329,7 +339,7 @@ class _Writer:
                 tc.append(tcpr)
                 p = _el("w:p")
                 ppr = _el("w:pPr")
-                ppr.append(_el("w:pStyle", val=self.cell_style))
+                ppr.append(_el("w:pStyle", val=cell_style))
                 if header:
                     ppr.append(_el("w:keepNext"))
                 p.append(ppr)
@@ -353,15 +363,41 @@ class _Writer:
 TEXT_WIDTH = round((21.0 - 2 * 2.2) / 2.54 * 1440)
 
 
-def column_widths(rows: list[tuple[bool, list[Any]]], columns: int) -> list[int]:
-    """Share the text width between columns by how much text each holds (clamped)."""
+#: Table text size in points; tables of at least WIDE_TABLE_COLUMNS columns use the smaller one.
+TABLE_FONT = 9.0
+WIDE_TABLE_FONT = 7.5
+WIDE_TABLE_COLUMNS = 8
+#: Left and right cell margin, in twips (0.12 cm).
+CELL_MARGIN = 70
+#: A word longer than this may wrap inside a cell.
+LONGEST_UNBROKEN = 12
+
+
+def column_widths(
+    rows: list[tuple[bool, list[Any]]], columns: int, font: float = TABLE_FONT
+) -> list[int]:
+    """Share the text width between columns, first by longest word, then by amount of text.
+
+    Each column first gets room for its longest word (a code like RAD.02.08 must not wrap
+    letter by letter); the rest of the width goes by how much text each column holds.
+    """
     weight = [7] * columns
+    word = [3] * columns
     for header, cells in rows:
         for index, cell in enumerate(cells[:columns]):
-            length = len(_plain(cell)) if cell is not None else 0
-            weight[index] = max(weight[index], min(length + 1, 20 if header else 48))
-    total = sum(weight)
-    widths = [TEXT_WIDTH * w // total for w in weight]
+            text = _plain(cell) if cell is not None else ""
+            weight[index] = max(weight[index], min(len(text) + 1, 20 if header else 48))
+            longest = max((len(w) for w in text.split()), default=0)
+            word[index] = max(word[index], min(longest, LONGEST_UNBROKEN))
+    # An average character of Arial is about 0.6 em: 12 twips per point of font size.
+    char_width = round(12 * font)
+    floors = [2 * CELL_MARGIN + 20 + char_width * w for w in word]
+    spare = TEXT_WIDTH - sum(floors)
+    if spare <= 0:  # too many columns for their words: shrink the floors proportionally
+        widths = [TEXT_WIDTH * f // sum(floors) for f in floors]
+    else:
+        total = sum(weight)
+        widths = [f + spare * w // total for f, w in zip(floors, weight, strict=True)]
     widths[-1] += TEXT_WIDTH - sum(widths)
     return widths
 
