@@ -56,7 +56,10 @@ class RenderInput:
             labels = Labels()
             for entity_id, entity in self.catalog.entities.items():
                 if self.catalog.kinds[entity_id] == "regulasi":
-                    labels[entity_id] = entity.sebutan
+                    # A regulation without a number yet is told apart by its subject.
+                    labels[entity_id] = (
+                        entity.sebutan if entity.nomor else f"{entity.sebutan} {entity.judul}"
+                    )
                 else:
                     labels[entity_id] = getattr(entity, "nama", entity_id)
             self._cache["names"] = labels
