@@ -88,28 +88,34 @@ def _run(
     parent.append(run)
 
 
+def _field_mark(parent: Any, kind: str) -> None:
+    """A field character run: ``begin``, ``separate`` or ``end``."""
+    run = _el("w:r")
+    run.append(_el("w:fldChar", fldCharType=kind))
+    parent.append(run)
+
+
+def _field_start(parent: Any, instruction: str) -> None:
+    """Open a complex field: begin, the instruction, separate (the cached result follows)."""
+    _field_mark(parent, "begin")
+    run = _el("w:r")
+    node = _el("w:instrText")
+    node.set(qn("xml:space"), "preserve")
+    node.text = f" {instruction} "
+    run.append(node)
+    parent.append(run)
+    _field_mark(parent, "separate")
+
+
 def _field(parent: Any, instruction: str, cached: str) -> None:
     """A complex field (PAGE, SEQ, ...) with a cached result Word shows before updating."""
-    for kind, text in (
-        ("begin", None),
-        ("instr", instruction),
-        ("separate", None),
-        ("text", cached),
-        ("end", None),
-    ):
-        run = _el("w:r")
-        if kind == "instr":
-            node = _el("w:instrText")
-            node.set(qn("xml:space"), "preserve")
-            node.text = f" {text} "
-            run.append(node)
-        elif kind == "text":
-            node = _el("w:t")
-            node.text = text
-            run.append(node)
-        else:
-            run.append(_el("w:fldChar", fldCharType=kind))
-        parent.append(run)
+    _field_start(parent, instruction)
+    run = _el("w:r")
+    node = _el("w:t")
+    node.text = cached
+    run.append(node)
+    parent.append(run)
+    _field_mark(parent, "end")
 
 
 def _inline(parent: Any, token: Any) -> None:
@@ -267,20 +273,8 @@ class _Writer:
         title = self.doc.add_paragraph()
         _run(title._p, self.meta.toc_title, bold=True)
         first = self.doc.add_paragraph(style="TOC 1")
-        for kind, text in (
-            ("begin", None),
-            ("instr", 'TOC \\o "1-3" \\h \\z \\u'),
-            ("separate", None),
-        ):
-            run = _el("w:r")
-            if kind == "instr":
-                node = _el("w:instrText")
-                node.set(qn("xml:space"), "preserve")
-                node.text = f" {text} "
-                run.append(node)
-            else:
-                run.append(_el("w:fldChar", fldCharType=kind))
-            first._p.append(run)
+        # The field spans the pre-filled entries: it opens here and closes after the last one.
+        _field_start(first._p, 'TOC \\o "1-3" \\h \\z \\u')
         paragraphs = [first]
         for n, (level, text) in enumerate(headings):
             para = first if n == 0 else self.doc.add_paragraph(style=f"TOC {min(level, 2)}")
@@ -290,9 +284,7 @@ class _Writer:
             paragraphs.append(para)
         if not headings:
             _run(first._p, self.meta.toc_hint, italic=True)
-        end = _el("w:r")
-        end.append(_el("w:fldChar", fldCharType="end"))
-        paragraphs[-1]._p.append(end)
+        _field_mark(paragraphs[-1]._p, "end")
         note = self.doc.add_paragraph()
         _run(note._p, self.meta.toc_hint, italic=True, colour="7F7F7F")
 
