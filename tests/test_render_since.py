@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -110,21 +111,47 @@ def test_bad_report_date_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_overrides_switch_the_sandbox_on(tmp_path: Path) -> None:
-    from jinja2.sandbox import SandboxedEnvironment
-
+def test_overrides_switch_the_sandbox_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from spbe_cli.render import engine
-    from spbe_cli.render.pipeline import template_folders
 
+    seen: list[bool] = []
+    original = engine.make_environment
+
+    def recording(folders: Any, fmt: str, *, sandboxed: bool = True) -> Any:
+        seen.append(sandboxed)
+        return original(folders, fmt, sandboxed=sandboxed)
+
+    monkeypatch.setattr(engine, "make_environment", recording)
     catalog = tmp_path / "catalog"
     shutil.copytree(SMALL, catalog)
-    builtin_only = template_folders(catalog, None)
-    assert len(builtin_only) == 1
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "a"), "-f", "md")
+    assert code == 0, err
+    assert seen and not any(seen)  # the built-in templates alone: no sandbox
+    seen.clear()
     (catalog / "templates").mkdir()
-    with_override = template_folders(catalog, None)
-    assert len(with_override) == 2
-    # The pipeline's rule: sandboxed as soon as any folder is not the built-in one.
-    assert isinstance(engine.make_environment(with_override, "md"), SandboxedEnvironment)
-    assert not isinstance(
-        engine.make_environment(builtin_only, "md", sandboxed=False), SandboxedEnvironment
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "b"), "-f", "md")
+    assert code == 0, err
+    assert seen and all(seen)  # a catalog templates folder: everything sandboxed
+
+
+def test_since_gives_the_laporan_its_quietly_dropped_programs(repo: Path) -> None:
+    (repo / "catalog" / "program" / "economy.yaml").unlink()
+    code, _, err = invoke(
+        "catalog",
+        "-o",
+        "out",
+        "--doc",
+        "laporan",
+        "-f",
+        "md",
+        "--since",
+        "v1",
+        "--tahun",
+        "2026",
+        "--tanggal",
+        "2026-11-30",
     )
+    assert code == 0, err
+    laporan = (repo / "out" / "laporan.md").read_text(encoding="utf-8")
+    dropped = laporan.split("Dihentikan diam-diam", 1)[1].split("\n### ", 1)[0]
+    assert "SC-03" in dropped

@@ -53,7 +53,7 @@ def render(
         extras["tanggal"] = parse_date(tanggal)
     with user_errors():
         if since is not None:
-            extras.update(_since_extras(since, catalog))
+            extras.update(_since_extras(since, catalog, doc or ["all"]))
     options = RenderOptions(
         catalog=catalog,
         out=output,
@@ -99,17 +99,21 @@ def render(
     raise typer.Exit(int(outcome.return_code))
 
 
-def _since_extras(since: str, catalog: Path) -> dict[str, object]:
-    """``--since REV``: the "Daftar Perubahan" of each document and the earlier catalog."""
+def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:
+    """``--since REV``: the "Daftar Perubahan" of each document, and the earlier catalog.
+
+    The laporan's "quietly dropped" list needs the whole earlier catalog; it is loaded only
+    when the laporan is among the documents asked for.
+    """
     from spbe_cli.diff.revision_log import DOCUMENT_KINDS, changes_since, revision_log
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
+    from spbe_cli.render.pipeline import select_documents
 
     changes = changes_since(since, catalog)
     with use_language("id"):  # document text is Indonesian, whatever the terminal speaks
         logs = {doc: revision_log(changes, kinds) for doc, kinds in DOCUMENT_KINDS.items()}
-    return {
-        "perubahan": logs,
-        "since": since,
-        "earlier": load_revision(since, catalog),
-    }
+    extras: dict[str, object] = {"perubahan": logs, "since": since}
+    if any(spec.name == "laporan" for spec in select_documents(docs)):
+        extras["earlier"] = load_revision(since, catalog)
+    return extras
