@@ -26,7 +26,7 @@ from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.reference import load_reference
-from spbe_cli.rules import severity_of
+from spbe_cli.rules import make_finding
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
@@ -137,7 +137,7 @@ class _Loader:
         **values: Any,
     ) -> None:
         self.findings.append(
-            Finding(code, severity_of(code), location, t(message, **values), hint, related)
+            make_finding(code, location, message, hint=hint, related=related, **values)
         )
 
     # -- files ---------------------------------------------------------------------------------

@@ -6,9 +6,12 @@ form with an example of the fix is in ``docs/aturan.md``. A test checks the thre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from spbe_cli.errors import Severity
+from spbe_cli.errors import Finding, Location, Related, Severity
+from spbe_cli.i18n import t
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -105,3 +108,25 @@ RULES: dict[str, Rule] = {code: Rule(code, sev, family) for code, sev, family in
 def severity_of(code: str) -> Severity:
     """Default severity of a rule."""
     return RULES[code].severity
+
+
+def make_finding(
+    code: str,
+    location: Location,
+    message: str,
+    /,
+    *,
+    hint: str | None = None,
+    related: Iterable[Related] = (),
+    severity: Severity | None = None,
+    **values: Any,
+) -> Finding:
+    """A finding of rule ``code``: ``message`` is a message key filled with ``values``."""
+    return Finding(
+        code,
+        severity or severity_of(code),
+        location,
+        t(message, **values),
+        hint,
+        tuple(related),
+    )

@@ -14,7 +14,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
-from spbe_cli.rules import severity_of
+from spbe_cli.rules import make_finding
 
 
 @dataclass
@@ -44,13 +44,8 @@ class Context:
     ) -> None:
         """Record a finding under ``code`` with the message ``message`` (a message key)."""
         self.findings.append(
-            Finding(
-                code,
-                severity or severity_of(code),
-                location,
-                t(message, **values),
-                hint,
-                tuple(related),
+            make_finding(
+                code, location, message, hint=hint, related=related, severity=severity, **values
             )
         )
 
