@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import Location
 
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from spbe_cli.models import Metadata, Referensi
     from spbe_cli.reference import Reference
     from spbe_cli.yamlio import Node
-
-M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,7 @@ class Catalog:
     #: scalar values still holding a placeholder ([ISI ...], TODO), found while loading.
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
     files: int = 0
+    _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     #: display path of every file read, with a content hash (blob id) where it was computed.
     file_hashes: dict[str, str] = field(default_factory=dict)
 
@@ -62,20 +61,27 @@ class Catalog:
         self.entities[entity_id] = model
         self.kinds[entity_id] = kind
         self.sources[entity_id] = source
-
-    def of_kind(self, kind: str, cls: type[M] | None = None) -> list[M]:  # noqa: ARG002
-        """Every entity of one kind, in id order (``cls`` narrows the type for mypy)."""
-        ids = sorted(i for i, k in self.kinds.items() if k == kind)
-        return [self.entities[i] for i in ids]
+        self._by_kind = None
 
     def by_kind(self) -> dict[str, list[str]]:
-        """Ids grouped by kind, each list sorted."""
-        result: dict[str, list[str]] = {}
-        for entity_id, kind in self.kinds.items():
-            result.setdefault(kind, []).append(entity_id)
-        for ids in result.values():
-            ids.sort()
-        return result
+        """Ids grouped by kind, each list sorted (computed once; the loader is done adding)."""
+        if self._by_kind is None:
+            result: dict[str, list[str]] = {}
+            for entity_id, kind in self.kinds.items():
+                result.setdefault(kind, []).append(entity_id)
+            for ids in result.values():
+                ids.sort()
+            self._by_kind = result
+        return self._by_kind
+
+    def ids_of(self, kind: str) -> list[str]:
+        """Ids of one kind, sorted."""
+        return self.by_kind().get(kind, [])
+
+    def of_kind(self, kind: str) -> list[Any]:
+        """Every entity of one kind, in id order."""
+        entities = self.entities
+        return [entities[i] for i in self.ids_of(kind)]
 
     def get(self, entity_id: str) -> Any:
         """The entity with this id, or None."""

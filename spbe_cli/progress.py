@@ -304,8 +304,7 @@ def _selected(program: Any, options: Options) -> bool:
 
 
 def _programs(catalog: Catalog) -> list[tuple[str, Program]]:
-    kinds = catalog.kinds
-    return [(i, catalog.entities[i]) for i in sorted(kinds) if kinds[i] == "program"]
+    return [(p.id, p) for p in catalog.of_kind("program")]
 
 
 def compute_progress(
@@ -321,11 +320,7 @@ def compute_progress(
         for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
-    opd_names = {
-        i: (catalog.entities[i].singkatan or catalog.entities[i].nama)
-        for i, k in catalog.kinds.items()
-        if k == "opd"
-    }
+    opd_names = {o.id: o.singkatan or o.nama for o in catalog.of_kind("opd")}
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
     for item in planned:

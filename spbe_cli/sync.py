@@ -91,7 +91,7 @@ def _pct(score: float) -> str:
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
     """Active items of one kind, with their owning OPD, codes and words."""
     result: list[Candidate] = []
-    for item_id in sorted(i for i, k in catalog.kinds.items() if k == kind):
+    for item_id in catalog.ids_of(kind):
         e: Any = catalog.entities[item_id]
         if kind == "program":
             if e.status == "dibatalkan":

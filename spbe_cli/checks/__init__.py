@@ -23,7 +23,6 @@ class Context:
 
     catalog: Catalog
     findings: list[Finding] = field(default_factory=list)
-    _ids_by_kind: dict[str, list[str]] | None = None
 
     @property
     def reference(self) -> Any:
@@ -51,12 +50,7 @@ class Context:
 
     def ids_of(self, kinds: Iterable[str]) -> list[str]:
         """Ids of the given kinds, for 'did you mean' hints."""
-        if self._ids_by_kind is None:
-            self._ids_by_kind = self.catalog.by_kind()
-        result: list[str] = []
-        for kind in kinds:
-            result.extend(self._ids_by_kind.get(kind, ()))
-        return result
+        return [entity_id for kind in kinds for entity_id in self.catalog.ids_of(kind)]
 
     def suggest(self, wanted: str, candidates: list[str]) -> str | None:
         """A 'did you mean' hint: same id in another case first, then the closest spelling."""

@@ -16,7 +16,7 @@ def check_traceability(ctx: Context) -> None:
     """SPBE401-SPBE406: the chain proses bisnis -> layanan -> aplikasi -> data/infrastruktur."""
     catalog = ctx.catalog
     served: set[str] = set()
-    for layanan_id in sorted(i for i, k in catalog.kinds.items() if k == "layanan"):
+    for layanan_id in catalog.ids_of("layanan"):
         layanan = catalog.entities[layanan_id]
         served.update(layanan.aplikasi)
         if not layanan.proses_bisnis:
@@ -31,17 +31,15 @@ def check_traceability(ctx: Context) -> None:
                 id=layanan_id,
             )
     covered: set[str] = set()
-    for keamanan_id, kind in catalog.kinds.items():
-        if kind == "keamanan":
-            covered.update(catalog.entities[keamanan_id].objek)
+    for item in catalog.of_kind("keamanan"):
+        covered.update(item.objek)
     sensitive = {
-        data_id
-        for data_id, kind in catalog.kinds.items()
-        if kind == "data_informasi"
-        and (catalog.entities[data_id].sifat != "terbuka" or catalog.entities[data_id].data_pribadi)
+        data.id
+        for data in catalog.of_kind("data_informasi")
+        if data.sifat != "terbuka" or data.data_pribadi
     }
     hosts_sensitive: dict[str, str] = {}
-    for app_id in sorted(i for i, k in catalog.kinds.items() if k == "aplikasi"):
+    for app_id in catalog.ids_of("aplikasi"):
         app = catalog.entities[app_id]
         if app.status not in _LIVE:
             continue
@@ -87,7 +85,7 @@ def check_aplikasi_umum(ctx: Context) -> None:
     ref = ctx.reference
     bidang_with_app = {app.bidang: app for app in ref.aplikasi_umum.values()}
     patterns = _keyword_patterns(tuple(sorted(ref.kata_kunci_au.items())))
-    for app_id in sorted(i for i, k in catalog.kinds.items() if k == "aplikasi"):
+    for app_id in catalog.ids_of("aplikasi"):
         app = catalog.entities[app_id]
         if app.kategori == "umum":
             if app.aplikasi_umum is None or app.pemilik_tipe == "pemda":
@@ -132,7 +130,7 @@ def check_aplikasi_umum(ctx: Context) -> None:
 def check_satu_data(ctx: Context) -> None:
     """SPBE410: statistical and geospatial data name their pembina data (BPS / BIG)."""
     catalog = ctx.catalog
-    for data_id in sorted(i for i, k in catalog.kinds.items() if k == "data_informasi"):
+    for data_id in catalog.ids_of("data_informasi"):
         data = catalog.entities[data_id]
         if data.jenis in ("statistik", "geospasial") and not data.pembina_data:
             ctx.emit(

@@ -22,11 +22,7 @@ def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     """Pemda-owned applications, grouped by RAA code, owned by their OPD."""
     return [
         Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop), tokens(app.fungsi, stop))
-        for app_id, app in (
-            (i, catalog.entities[i])
-            for i in sorted(catalog.kinds)
-            if catalog.kinds[i] == "aplikasi"
-        )
+        for app_id, app in ((a.id, a) for a in catalog.of_kind("aplikasi"))
         if app.pemilik_tipe == "pemda" and app.status != "dihentikan"
     ]
 
@@ -41,9 +37,7 @@ def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
             tokens(p.nama, stop),
             tokens(p.tujuan or p.uraian, stop),
         )
-        for pid, p in (
-            (i, catalog.entities[i]) for i in sorted(catalog.kinds) if catalog.kinds[i] == "program"
-        )
+        for pid, p in ((p.id, p) for p in catalog.of_kind("program"))
         if p.status != "dibatalkan"
     ]
 

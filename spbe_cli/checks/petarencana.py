@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spbe_cli.checks import Context, check_years_in_period
-from spbe_cli.errors import Location
+from spbe_cli.links import ARSITEKTUR
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
 _TO_BE = ("rencana", "pengembangan")
@@ -13,11 +13,7 @@ def check_peta_rencana(ctx: Context) -> None:
     """SPBE501-SPBE504."""
     catalog = ctx.catalog
     meta, meta_source = catalog.metadata, catalog.metadata_source
-    items = [
-        (i, catalog.entities[i])
-        for i in sorted(catalog.kinds)
-        if catalog.kinds[i] == "peta_rencana"
-    ]
+    items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
     changed: set[str] = set()
     for item_id, item in items:
         changed.update(item.mengubah)
@@ -51,25 +47,13 @@ def check_peta_rencana(ctx: Context) -> None:
                 muatan=nama,
                 kode=kode,
             )
-    for element_id in sorted(catalog.kinds):
-        kind = catalog.kinds[element_id]
-        if kind in (
-            "proses_bisnis",
-            "data_informasi",
-            "layanan",
-            "aplikasi",
-            "infrastruktur",
-            "keamanan",
-        ):
-            element = catalog.entities[element_id]
-            if element.status in _TO_BE and element_id not in changed:
+    for kind in ARSITEKTUR:
+        for element in catalog.of_kind(kind):
+            if element.status in _TO_BE and element.id not in changed:
                 ctx.emit(
                     "SPBE504",
-                    catalog.where(element_id, "status"),
+                    catalog.where(element.id, "status"),
                     "pr.to_be_unplanned",
-                    id=element_id,
+                    id=element.id,
                     status=element.status,
                 )
-
-
-__all__ = ["Location", "check_peta_rencana"]

@@ -218,9 +218,7 @@ def check_codes(ctx: Context) -> None:
     ref = ctx.reference
     catalog = ctx.catalog
     for kind, (prefix, field) in DOMAINS.items():
-        for entity_id, entity_kind in catalog.kinds.items():
-            if entity_kind != kind:
-                continue
+        for entity_id in catalog.ids_of(kind):
             code = getattr(catalog.entities[entity_id], field)
             if not code.startswith(prefix + "."):
                 ctx.emit(

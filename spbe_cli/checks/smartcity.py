@@ -17,7 +17,7 @@ def check_programs(ctx: Context) -> None:
         quick_years = {meta.dokumen.masterplan.periode.mulai}
         if meta.dokumen.masterplan.tahun_revisi is not None:
             quick_years.add(meta.dokumen.masterplan.tahun_revisi)
-    for program_id in sorted(i for i, k in catalog.kinds.items() if k == "program"):
+    for program_id in catalog.ids_of("program"):
         program = catalog.entities[program_id]
         where = catalog.where(program_id, "id")
         start, end = program.tahun_mulai, program.tahun_selesai
@@ -96,11 +96,7 @@ def check_coverage(ctx: Context) -> None:
     source = catalog.metadata_source
     if source is None:
         return
-    used = {
-        catalog.entities[i].dimensi
-        for i, k in catalog.kinds.items()
-        if k == "program" and catalog.entities[i].status != "dibatalkan"
-    }
+    used = {p.dimensi for p in catalog.of_kind("program") if p.status != "dibatalkan"}
     for kode, nama in ctx.reference.dimensi.items():
         if kode not in used:
             ctx.emit(
@@ -110,7 +106,7 @@ def check_coverage(ctx: Context) -> None:
                 dimensi=nama,
                 kode=kode,
             )
-    assessed = {catalog.entities[i].pilar for i, k in catalog.kinds.items() if k == "kesiapan"}
+    assessed = {item.pilar for item in catalog.of_kind("kesiapan")}
     for kode, nama in ctx.reference.pilar.items():
         if kode not in assessed:
             ctx.emit(

@@ -86,7 +86,7 @@ def _check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> No
     import difflib
 
     if opd is not None and catalog.kinds.get(opd) != "opd":
-        known = sorted(i for i, k in catalog.kinds.items() if k == "opd")
+        known = catalog.ids_of("opd")
         close = difflib.get_close_matches(opd, known, n=1)
         hint = t("hint.did_you_mean", name=close[0]) if close else ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))

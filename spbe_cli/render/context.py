@@ -29,15 +29,8 @@ class RenderInput:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[Any]:
-        """Entities of one kind in id order (computed once per render)."""
-        by_kind = self._cache.get("by_kind")
-        if by_kind is None:
-            grouped: dict[str, list[Any]] = defaultdict(list)
-            catalog = self.catalog
-            for entity_id in sorted(catalog.entities):
-                grouped[catalog.kinds[entity_id]].append(catalog.entities[entity_id])
-            by_kind = self._cache["by_kind"] = dict(grouped)
-        return list(by_kind.get(kind, ()))
+        """Entities of one kind in id order."""
+        return self.catalog.of_kind(kind)
 
     @property
     def opd(self) -> Labels:
