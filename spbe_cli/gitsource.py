@@ -485,6 +485,21 @@ def resolve_sides(
     return Sides(resolver.side(old), resolver.side(new))
 
 
+def own_repository(spec: str, catalog: Path, cwd: Path | None = None) -> tuple[Path, Path]:
+    """``(catalog, cwd)`` for reading one earlier state of a given catalog folder.
+
+    ``spbe diff`` reads revisions of the repository it runs in; ``--since`` of progress and
+    render names an earlier state of *their* catalog, so a revision is looked up in the
+    repository holding that catalog, wherever the command runs. A folder stays relative to the
+    current directory.
+    """
+    cwd = cwd or Path.cwd()
+    if not spec.startswith("-") and (cwd / spec).is_dir():
+        return catalog, cwd
+    absolute = (cwd / catalog).resolve()
+    return absolute, absolute
+
+
 def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     """Load the whole catalog as it was at a revision (or in another folder).
 
@@ -498,7 +513,7 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
 
     if spec.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=spec))
-    snapshot = _Resolver(catalog, cwd or Path.cwd()).side(spec)
+    snapshot = _Resolver(*own_repository(spec, catalog, cwd)).side(spec)
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
     return earlier

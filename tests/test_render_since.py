@@ -155,3 +155,14 @@ def test_since_gives_the_laporan_its_quietly_dropped_programs(repo: Path) -> Non
     laporan = (repo / "out" / "laporan.md").read_text(encoding="utf-8")
     dropped = laporan.split("Dihentikan diam-diam", 1)[1].split("\n### ", 1)[0]
     assert "SC-03" in dropped
+
+
+def test_since_reads_the_repository_of_the_catalog(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path.parent / (tmp_path.name + "-elsewhere")
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # not inside any repository
+    code, _, err = invoke(str(repo / "catalog"), "-o", "out", "--since", "v1", "-f", "md")
+    assert code == 0, err
+    assert "**SC-03**" in (elsewhere / "out" / "masterplan.md").read_text(encoding="utf-8")

@@ -31,9 +31,9 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
         SpbeError: the revision is unknown, git cannot run, or a side cannot be loaded.
     """
     from spbe_cli.diff import diff_snapshots
-    from spbe_cli.gitsource import resolve_sides
+    from spbe_cli.gitsource import own_repository, resolve_sides
 
-    sides = resolve_sides(rev, None, catalog, cwd)
+    sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
     return diff_snapshots(sides.old, sides.new)
 
 
