@@ -53,8 +53,6 @@ class Catalog:
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
     files: int = 0
     _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
-    #: display path of every file read, with a content hash (blob id) where it was computed.
-    file_hashes: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, entity_id: str, model: BaseModel, source: Source) -> None:
         """Register a valid entity."""

@@ -8,7 +8,6 @@ a catalog folder that does not exist, an output folder that cannot be written.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -126,8 +125,3 @@ class UsageError(SpbeError):
     """The command line asks for something that does not make sense."""
 
     exit_code = ExitCode.USAGE
-
-
-def has_errors(findings: Iterable[Finding]) -> bool:
-    """Tell whether any finding is an error."""
-    return any(f.severity is Severity.ERROR for f in findings)

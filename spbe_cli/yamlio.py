@@ -17,7 +17,7 @@ Problems are returned as :class:`YamlProblem` values; nothing here raises on bad
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,14 +271,6 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     return None
 
 
-def mapping_keys(node: Node) -> Iterator[tuple[str, Node, Node]]:
-    """Yield ``(key, key_node, value_node)`` for a mapping node."""
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode):
-                yield key_node.value, key_node, value_node
-
-
 def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """Positions and texts of scalar values under ``root`` that match ``pattern``."""
     found: list[tuple[int, int, str]] = []
@@ -293,8 +285,7 @@ def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, s
         elif isinstance(node, SequenceNode):
             todo.extend(reversed(node.value))
         elif isinstance(node, MappingNode):
-            for _key, value in reversed(node.value):
-                todo.append(value)
+            todo.extend(value for _key, value in reversed(node.value))
     found.sort()
     return found
 

@@ -95,10 +95,6 @@ class Reference:
             raw=self.raw,
         )
 
-    def is_known(self, kode: str) -> bool:
-        """Tell whether an RA* code exists (bundled or declared)."""
-        return kode in self.codes
-
     def lists(self) -> dict[str, dict[str, str]]:
         """Every named value list a field can be checked against."""
         result = dict(self.daftar)
