@@ -98,6 +98,34 @@ _OS_REASONS = {
 }
 
 
+def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
+    """Where a prose file named in the metadata lies, or why it cannot be used.
+
+    Returns ``(path, None)``, or ``(None, message key)`` for a file outside the catalog, missing,
+    not a regular file, too large or not UTF-8. The check (SPBE208) reports the key; render
+    reads only what this allows, so both follow one rule.
+    """
+    candidate = Path(rel)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None, "ref.prose_outside"
+    try:
+        real_root = root.resolve(strict=True)
+        real = (root / candidate).resolve(strict=True)
+        if not real.is_relative_to(real_root):
+            return None, "ref.prose_outside"
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, "ref.prose_not_file"
+        if info.st_size > MAX_FILE_BYTES:
+            return None, "ref.prose_too_large"
+        real.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "ref.prose_not_utf8"
+    except (OSError, RuntimeError):
+        return None, "ref.prose_missing"
+    return real, None
+
+
 def _read_all(fd: int, size: int) -> bytes:
     """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
     chunks = []

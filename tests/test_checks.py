@@ -95,3 +95,46 @@ def test_github_notice_for_info_and_no_position() -> None:
 def test_text_location_without_line() -> None:
     finding = Finding("SPBE107", Severity.ERROR, Location("kat"), "no metadata")
     assert fmt.format_text(Report([finding]))[0] == "kat: error[SPBE107]: no metadata"
+
+
+def test_prose_files_follow_one_rule_for_validate_and_render(minimal_catalog: Path) -> None:
+    import os
+
+    from spbe_cli.loader import MAX_FILE_BYTES, prose_file
+
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    first = text.count("\n") + 2  # line of the first section under "prosa:"
+    sections = ["baik", "besar", "latin1", "pipa", "hilang", "luar"]
+    paths = [
+        "prosa/baik.md",
+        "prosa/besar.md",
+        "prosa/latin1.md",
+        "prosa/pipa",
+        "prosa/x.md",
+        "../luar.md",
+    ]
+    meta.write_text(
+        text + "prosa:\n" + "".join(f"  {s}: {p}\n" for s, p in zip(sections, paths, strict=True)),
+        encoding="utf-8",
+    )
+    write_tree(
+        minimal_catalog,
+        {
+            "prosa/baik.md": "Teks.\n",
+            "prosa/besar.md": b"a" * (MAX_FILE_BYTES + 1),
+            "prosa/latin1.md": "Kabupatén".encode("latin-1"),
+        },
+    )
+    os.mkfifo(minimal_catalog / "prosa" / "pipa")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = sorted((f.location.line, f.message) for f in report.findings if f.code == "SPBE208")
+    assert [line for line, _ in found] == [first + 1, first + 2, first + 3, first + 4, first + 5]
+    assert "too large" in found[0][1]
+    assert "not UTF-8" in found[1][1]
+    assert "not a regular file" in found[2][1]
+    assert "does not exist" in found[3][1]
+    assert "outside the catalog" in found[4][1]
+    # render reads exactly what validate accepts
+    assert prose_file(minimal_catalog, "prosa/baik.md")[0] is not None
+    assert all(prose_file(minimal_catalog, p)[0] is None for p in paths[1:])

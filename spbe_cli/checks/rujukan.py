@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import Source
@@ -10,6 +9,7 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
+from spbe_cli.loader import prose_file
 from spbe_cli.models import DOMAINS, Metadata
 from spbe_cli.reference import RA_PATTERN, RefNode
 
@@ -141,18 +141,10 @@ def check_metadata(ctx: Context) -> None:
 
 
 def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
-    root = ctx.catalog.root.resolve()
     for section, rel in meta.prosa.items():
-        where = source.location("prosa", section)
-        candidate = Path(rel)
-        if candidate.is_absolute() or ".." in candidate.parts:
-            ctx.emit("SPBE208", where, "ref.prose_outside", path=rel)
-            continue
-        full = (ctx.catalog.root / candidate).resolve()
-        if not full.is_relative_to(root):
-            ctx.emit("SPBE208", where, "ref.prose_outside", path=rel)
-        elif not full.is_file():
-            ctx.emit("SPBE208", where, "ref.prose_missing", path=rel)
+        _, problem = prose_file(ctx.catalog.root, rel)
+        if problem is not None:
+            ctx.emit("SPBE208", source.location("prosa", section), problem, path=rel)
 
 
 def _resolve(

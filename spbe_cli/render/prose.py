@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import stat
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from spbe_cli.loader import MAX_FILE_BYTES
+from spbe_cli.loader import prose_file
 
 #: Prose headings sit under the document's own chapter headings: ``#`` becomes a level 3.
 HEADING_SHIFT = 2
@@ -25,19 +24,12 @@ def markdown_parser() -> MarkdownIt:
 
 def read_prose(root: Path, rel: str) -> str | None:
     """Read one prose file below the catalog ``root``; None when it is missing or outside."""
-    candidate = Path(rel)
-    if candidate.is_absolute() or ".." in candidate.parts:
+    path, _ = prose_file(root, rel)  # the same rule spbe validate reports (SPBE208)
+    if path is None:
         return None
     try:
-        real_root = root.resolve(strict=True)
-        real = (root / candidate).resolve(strict=True)
-        if not real.is_relative_to(real_root):
-            return None
-        info = real.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        return real.read_text("utf-8", errors="replace").replace("\r\n", "\n")
-    except (OSError, RuntimeError):
+        return path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
+    except OSError:
         return None
 
 
