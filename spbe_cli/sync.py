@@ -9,10 +9,10 @@ A pair is reported when its two items belong to different OPDs and one of these 
   names or the functions reach half the threshold;
 * two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
 
-Two data sets in such a pair are "the same data produced twice". Candidates come from exact
+Two data sets in such a pair are "the same data produced twice". Candidates come from
 prefix-filtered similarity joins (:func:`spbe_cli.similarity.pair_with_earlier`) and from items
-sharing a sub kegiatan code (when at most ``MAX_DF`` programs share it), never from comparing
-every pair.
+sharing a sub kegiatan code (when at most ``MAX_SHARED_BUDGET`` programs share it), never from
+comparing every pair.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
 DEFAULT_THRESHOLD = 0.6
-MAX_DF = 48
+MAX_SHARED_BUDGET = 48
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,9 @@ def _evidence(
     return tuple(found)
 
 
-def _candidate_pairs(items: list[Candidate], threshold: float, max_df: int) -> set[tuple[int, int]]:
+def _candidate_pairs(
+    items: list[Candidate], threshold: float, max_shared_budget: int
+) -> set[tuple[int, int]]:
     """Index pairs ``(a, b)``, ``a < b``, that may meet a criterion; never a scan of all pairs.
 
     Each item is paired with one earlier look-alike of another OPD per criterion
@@ -184,7 +186,7 @@ def _candidate_pairs(items: list[Candidate], threshold: float, max_df: int) -> s
             add(pair_with_earlier(sets, threshold / 2, member_owners), members)
     # A sub kegiatan shared by many programs is a budget line, not evidence of a duplicate.
     for members in by_budget.values():
-        if 2 <= len(members) <= max_df:
+        if 2 <= len(members) <= max_shared_budget:
             pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
     return pairs
 
@@ -194,7 +196,7 @@ def find_overlaps(
     threshold: float | None = None,
     kinds: tuple[str, ...] = KINDS,
     opd: str | None = None,
-    max_df: int = MAX_DF,
+    max_shared_budget: int = MAX_SHARED_BUDGET,
 ) -> list[Overlap]:
     """Every pair of look-alike items of different OPDs (``opd`` keeps pairs involving it)."""
     meta = catalog.metadata
@@ -205,7 +207,7 @@ def find_overlaps(
     result: list[Overlap] = []
     for kind in kinds:
         items = candidates(catalog, kind, stop)
-        for a_pos, b_pos in sorted(_candidate_pairs(items, threshold, max_df)):
+        for a_pos, b_pos in sorted(_candidate_pairs(items, threshold, max_shared_budget)):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
                 continue
