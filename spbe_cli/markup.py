@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 _DANGER = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
@@ -125,3 +126,28 @@ def github_data(text: object) -> str:
 def github_property(text: object) -> str:
     """A property value (``file=``, ``title=``) of a GitHub Actions workflow command."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# -- tables ----------------------------------------------------------------------------------------
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns separated by two spaces, trailing spaces trimmed; cells made safe."""
+    cells = [[safe(c) for c in row] for row in (headers, *rows)]
+    widths = [len(h) for h in cells[0]]
+    for row in cells[1:]:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in (cells[0], ["-" * w for w in widths], *cells[1:])
+    ]
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown pipe table; cells are escaped."""
+    lines = [
+        "| " + " | ".join(md_escape(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    return lines

@@ -284,7 +284,7 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
 
 def format_markdown(overlaps: list[Overlap]) -> str:
     """A Markdown table of the pairs with their evidence."""
-    from spbe_cli.progress_format import md_table
+    from spbe_cli.markup import md_table
 
     rows = [
         [
