@@ -10,7 +10,10 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
-from spbe_cli.formatting import angka, persen, rupiah, rupiah_short  # noqa: F401
+from spbe_cli.formatting import angka as angka
+from spbe_cli.formatting import persen as persen
+from spbe_cli.formatting import rupiah as rupiah
+from spbe_cli.formatting import rupiah_short as rupiah_short
 
 
 class Labels(dict[str, str]):
