@@ -389,7 +389,7 @@ def mermaid_text(text: str) -> str:
 def dot_text(text: str) -> str:
     """Catalog text for a double-quoted DOT string."""
     out = text.replace("\\", "\\\\").replace('"', '\\"')
-    return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return safe(out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 _COLOURS = {
