@@ -385,3 +385,10 @@ def test_random_text_never_reaches_any_output_raw(tmp_path: Path, texts: list[st
             outputs += [explore.show_json(shown)]
     for output in outputs:
         assert_clean(output)
+
+
+def test_diff_refuses_a_revision_with_control_characters_and_shows_it_escaped() -> None:
+    result = runner.invoke(app, ["--lang", "en", "diff", "v1\u202e\n::error file=x::forged"])
+    assert result.exit_code == 2, result.output
+    assert "v1\\u202e\\n::error file=x::forged" in result.stderr
+    assert_clean(result.stderr)
