@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from spbe_cli.render.context import angka, rupiah_short
+from spbe_cli.formatting import angka, percent, rupiah_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -422,11 +422,7 @@ def _format(value: Number | None, fmt: ValueFormat) -> str:
     if fmt == "rupiah":
         return rupiah_short(int(value))
     if fmt == "percent":
-        from spbe_cli.i18n import use_language
-        from spbe_cli.progress import percent
-
-        with use_language("id"):  # the documents are Indonesian whatever the terminal's locale
-            return percent(Decimal(str(value)))
+        return percent(Decimal(str(value)), lang="id")  # the documents are Indonesian
     return angka(value)
 
 
