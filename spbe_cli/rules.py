@@ -64,6 +64,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE210", N, "rujukan"),
     ("SPBE211", W, "rujukan"),
     ("SPBE212", E, "rujukan"),
+    ("SPBE220", E, "rujukan"),
     # metadata and documents
     ("SPBE301", E, "metadata"),
     ("SPBE302", W, "metadata"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from spbe_cli.catalog import Source
@@ -9,7 +10,7 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
-from spbe_cli.loader import prose_file
+from spbe_cli.loader import logo_file, prose_file
 from spbe_cli.models import DOMAINS, Metadata
 from spbe_cli.reference import RA_PATTERN, RefNode
 
@@ -85,7 +86,7 @@ def check_extensions(ctx: Context) -> None:
 
 
 def check_metadata(ctx: Context) -> None:
-    """SPBE301-SPBE303 and SPBE208: the Pemda's codes, document periods and prose files."""
+    """SPBE301-SPBE303, SPBE208, SPBE220, SPBE206: codes, periods, prose, logo, dimensions."""
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
     if meta is None or source is None:
         return
@@ -136,6 +137,18 @@ def check_metadata(ctx: Context) -> None:
             selesai=rpjmd.selesai,
         )
     _check_prose(ctx, meta, source)
+    for kode in meta.strategi_dimensi:
+        if kode not in ref.dimensi:
+            close = difflib.get_close_matches(kode, list(ref.dimensi), n=1)
+            ctx.emit(
+                "SPBE206",
+                source.location("strategi_dimensi", kode, key=True),
+                "ref.not_in_list",
+                hint=t("hint.did_you_mean", name=close[0]) if close else None,
+                value=kode,
+                field="dimensi",
+                expected=", ".join(ref.dimensi),
+            )
     for field_path, target, allowed in metadata_links(meta):
         _resolve(ctx, source, field_path, target, allowed)
 
@@ -145,6 +158,10 @@ def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
         _, problem = prose_file(ctx.catalog.root, rel)
         if problem is not None:
             ctx.emit("SPBE208", source.location("prosa", section), problem, path=rel)
+    if meta.logo is not None:
+        _, problem = logo_file(ctx.catalog.root, meta.logo)
+        if problem is not None:
+            ctx.emit("SPBE220", source.location("logo"), problem, path=meta.logo)
 
 
 def _resolve(
@@ -241,8 +258,6 @@ def check_codes(ctx: Context) -> None:
 
 def check_lists(ctx: Context) -> None:
     """SPBE206/SPBE207/SPBE211/SPBE212: values drawn from reference lists exist there."""
-    import difflib
-
     ref = ctx.reference
     lists = ref.lists()
     catalog = ctx.catalog

@@ -35,6 +35,8 @@ class Mitra(Base):
     """Media."""
     pemerintah: list[str] = Field(default_factory=list)
     """Instansi pemerintah lain."""
+    ilustratif: bool = False
+    """true bila daftar mitra ini ilustrasi (mitra yang lazim), bukan kemitraan yang sudah ada."""
 
 
 class Rencana(Entity):
