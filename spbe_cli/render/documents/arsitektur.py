@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import Any
 
 from spbe_cli.models import DOMAINS
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -121,6 +122,9 @@ def build(inp: RenderInput) -> dict[str, Any]:
             "pemilik",
             inp,
         ),
+        _matrix(
+            "proses_data", by_kind["proses_bisnis"], by_kind["data_informasi"], "data", "opd", inp
+        ),
     ]
 
     protected = invert({k.id: k.objek for k in by_kind["keamanan"]})
@@ -142,7 +146,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
     unknown_au = sorted(set(umum_use) - set(ref.aplikasi_umum))
     duplikat = _duplicates(inp, aplikasi)
 
-    return {
+    context = {
         "domains": domains,
         "ringkas_jumlah": {d.kind: len(d.elements) for d in domains},
         "domain": {d.kind: d for d in domains},
@@ -163,6 +167,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             "proses_data": sum(len(p.data) for p in by_kind["proses_bisnis"]),
         },
     }
+    return standar.merge(context, standar.arsitektur(inp))
 
 
 register_document(DocumentSpec(name="arsitektur", dokumen="arsitektur", build=build, order=20))

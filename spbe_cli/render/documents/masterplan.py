@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from spbe_cli.render import standar
 from spbe_cli.render.context import (
     RenderInput,
     budget_by_year,
@@ -170,7 +171,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
 
-    return {
+    context = {
         "programs": programs,
         "dimensi": dimensi,
         "dimensi_batang": [(d.nama, d.total) for d in dimensi],
@@ -213,6 +214,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "lampiran": lampiran_rows,
         "opd_tanpa_program": [o for o in opd_all if o.id not in lampiran],
     }
+    return standar.merge(context, standar.masterplan(inp))
 
 
 register_document(DocumentSpec(name="masterplan", dokumen="masterplan", build=build, order=10))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -66,7 +67,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for entry in item.anggaran:
             per_source[entry.sumber][entry.tahun] += entry.nilai
     per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
-    return {
+    context = {
         "items": items,
         "muatan": muatan,
         "years": years,
@@ -86,6 +87,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
         ],
     }
+    return standar.merge(context, standar.peta_rencana(inp))
 
 
 register_document(DocumentSpec(name="peta-rencana", dokumen="peta_rencana", build=build, order=30))

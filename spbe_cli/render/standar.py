@@ -1,0 +1,712 @@
+"""The standard chapters a mentor expects in every document, as plain data for the templates.
+
+Dasar Hukum (every document), the penetapan block and the cover logo; for the master plan the
+SWOT and sasaran per dimension, monitoring and evaluation and the pentahelix partner map; for
+the Arsitektur SPBE the Peta Strategi, the narrative of each domain with its diagram, the
+integration (SPLP) view and the SIA-SPBE metadata of each element; for the Peta Rencana its
+links to planning documents. Each document builder merges one of :func:`masterplan`,
+:func:`arsitektur` or :func:`peta_rencana` into its context with :func:`merge`; figures go to
+the context's ``gambar`` mapping like the builders' own.
+
+The values are names, never ids (ids only where a code column or the appendix asks for them);
+sentences are in the templates.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from spbe_cli.models import DOMAINS
+from spbe_cli.render import figures as fg
+from spbe_cli.render.context import RenderInput
+
+# -- regulations ----------------------------------------------------------------------------
+
+#: Rank of each kind of regulation in the hierarchy of UU 12/2011 Pasal 7 and 8 (lower first):
+#: a regulation of a ministry or agency (``lainnya``) sits with the Permen; decisions and
+#: circulars follow the regulations of their level.
+HIERARKI: Mapping[str, int] = {
+    "UU": 1,
+    "PP": 2,
+    "Perpres": 3,
+    "Permen": 4,
+    "lainnya": 4,
+    "Kepmen": 5,
+    "SE": 6,
+    "Perda": 7,
+    "Pergub": 8,
+    "Perbup": 9,
+    "Kepbup": 10,
+}
+
+#: How each kind of regulation is named in a citation; ``{penerbit}`` is the issuing minister or
+#: agency, ``{daerah}`` the Pemda without "Kabupaten"/"Kota", ``{provinsi}`` its province.
+SEBUTAN_JENIS: Mapping[str, str] = {
+    "UU": "Undang-Undang",
+    "PP": "Peraturan Pemerintah",
+    "Perpres": "Peraturan Presiden",
+    "Permen": "Peraturan Menteri {penerbit}",
+    "Kepmen": "Keputusan Menteri {penerbit}",
+    "SE": "Surat Edaran Menteri {penerbit}",
+    "Perda": "Peraturan Daerah {wilayah}",
+    "Pergub": "Peraturan Gubernur {provinsi}",
+    "Perbup": "Peraturan {kepala} {daerah}",
+    "Kepbup": "Keputusan {kepala} {daerah}",
+    "lainnya": "Peraturan {lembaga}",
+}
+
+#: The head of each kind of Pemda, as the penetapan block and local regulations name them.
+KEPALA_DAERAH: Mapping[str, str] = {
+    "kabupaten": "Bupati",
+    "kota": "Wali Kota",
+    "provinsi": "Gubernur",
+}
+
+#: Regulation statuses that make a regulation part of the legal basis.
+BERLAKU = ("berlaku", "diubah")
+
+
+def _minister(penerbit: str | None) -> str:
+    """'KemenPANRB' -> 'PANRB', 'Kementerian Komunikasi dan Informatika' -> 'Komunikasi ...'."""
+    if not penerbit:
+        return ""
+    for prefix in ("Kementerian ", "Kemen"):
+        if penerbit.startswith(prefix):
+            return penerbit[len(prefix) :].strip()
+    return penerbit
+
+
+def _daerah(pemda: Any) -> str:
+    """'Kabupaten Mimika' -> 'Mimika' (the name local regulations carry)."""
+    for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
+        if pemda.nama.startswith(prefix):
+            return str(pemda.nama[len(prefix) :])
+    return str(pemda.nama)
+
+
+def kepala_daerah(pemda: Any) -> str:
+    """The title of the Pemda's head: Bupati, Wali Kota or Gubernur."""
+    return KEPALA_DAERAH.get(pemda.jenis, "Kepala Daerah")
+
+
+def cite(reg: Any, pemda: Any) -> str:
+    """Cite a regulation with its issuer and subject, as the Dasar Hukum lists it.
+
+    E.g. 'Peraturan Menteri PANRB Nomor 59 Tahun 2020 tentang ...'; one still to be made reads
+    'Rancangan Peraturan Bupati Mimika tentang ...'.
+    """
+    kepala = kepala_daerah(pemda)
+    provinsi = pemda.provinsi.nama if pemda.provinsi else ""
+    wilayah = _daerah(pemda) if reg.tingkat == "daerah" else f"Provinsi {provinsi}".strip()
+    name = SEBUTAN_JENIS[reg.jenis].format(
+        penerbit=_minister(reg.penerbit),
+        lembaga=reg.penerbit or "",
+        daerah=_daerah(pemda),
+        wilayah=wilayah,
+        provinsi=provinsi,
+        kepala=kepala,
+    )
+    name = " ".join(name.split())
+    if reg.nomor and reg.tahun:
+        return f"{name} Nomor {reg.nomor} Tahun {reg.tahun} tentang {reg.judul}"
+    return f"Rancangan {name} tentang {reg.judul}"
+
+
+def _nomor_key(nomor: str | None) -> tuple[int, str]:
+    digits = "".join(ch for ch in (nomor or "").split(".")[0] if ch.isdigit())
+    return (int(digits) if digits else 0, nomor or "")
+
+
+@dataclass(frozen=True)
+class DasarHukum:
+    """One regulation of the legal basis, cited in full."""
+
+    id: str
+    kutipan: str
+    tingkat: str
+    ilustratif: bool
+
+
+def dasar_hukum(inp: RenderInput) -> tuple[DasarHukum, ...]:
+    """Enacted regulations in hierarchy order (UU, PP, Perpres, Permen, ...), then year, number."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    regs = [r for r in inp.of_kind("regulasi") if r.status in BERLAKU]
+    regs.sort(key=lambda r: (HIERARKI.get(r.jenis, 99), r.tahun or 0, _nomor_key(r.nomor), r.id))
+    return tuple(DasarHukum(r.id, cite(r, meta.pemda), r.tingkat, r.ilustratif) for r in regs)
+
+
+@dataclass(frozen=True)
+class Pengesahan:
+    """The penetapan block: who signs, and with which regulation the document is adopted."""
+
+    kepala_daerah: str
+    daerah: str
+    penetapan: str | None
+    ditetapkan: bool
+
+
+def pengesahan(inp: RenderInput, dokumen: str) -> Pengesahan:
+    """The penetapan block of one document (``masterplan``, ``arsitektur``, ``peta_rencana``)."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    doc = getattr(meta.dokumen, dokumen)
+    reg = inp.catalog.entities.get(doc.penetapan) if doc.penetapan else None
+    return Pengesahan(
+        kepala_daerah(meta.pemda),
+        _daerah(meta.pemda),
+        cite(reg, meta.pemda) if reg is not None else None,
+        doc.status == "ditetapkan",
+    )
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The cover logo: its MIME type and its bytes in base64 (templates hold no bytes)."""
+
+    mime: str
+    base64: str
+
+
+def logo(inp: RenderInput) -> Logo | None:
+    """The catalog's logo, read through the one rule ``spbe validate`` checks (SPBE220)."""
+    from spbe_cli.loader import logo_file
+
+    meta = inp.catalog.metadata
+    if meta is None or meta.logo is None:
+        return None
+    found, _ = logo_file(inp.catalog.root, meta.logo)
+    if found is None:
+        return None
+    mime, data = found
+    return Logo(mime, base64.b64encode(data).decode("ascii"))
+
+
+@dataclass(frozen=True)
+class Terkait:
+    """A planning document the document refers to (RPJMD, Renstra, national plans)."""
+
+    jenis: str
+    nama: str
+    regulasi: str | None
+    url: str | None
+    keterkaitan: str | None
+    ilustratif: bool
+
+
+def keterkaitan(inp: RenderInput, dokumen: str) -> tuple[Terkait, ...]:
+    """The planning documents one document declares, with their regulation cited in full."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    rows = []
+    for item in getattr(meta.dokumen, dokumen).keterkaitan:
+        reg = inp.catalog.entities.get(item.regulasi) if item.regulasi else None
+        rows.append(
+            Terkait(
+                item.jenis,
+                item.nama,
+                cite(reg, meta.pemda) if reg is not None else None,
+                item.url,
+                item.keterkaitan,
+                item.ilustratif,
+            )
+        )
+    return tuple(rows)
+
+
+def common(inp: RenderInput, dokumen: str) -> dict[str, Any]:
+    """What every document shows: Dasar Hukum, penetapan block, logo, planning links."""
+    return {
+        "dasar_hukum": dasar_hukum(inp),
+        "pengesahan": pengesahan(inp, dokumen),
+        "logo": logo(inp),
+        "keterkaitan": keterkaitan(inp, dokumen),
+    }
+
+
+def merge(context: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``extra`` to a builder's context; figures join its ``gambar`` mapping."""
+    for key, value in extra.items():
+        if key == "gambar":
+            context["gambar"] = {**context.get("gambar", {}), **value}
+        else:
+            context[key] = value
+    return context
+
+
+# -- master plan ----------------------------------------------------------------------------
+
+
+def _targets(indikator: Any, years: Iterable[int]) -> tuple[Decimal | None, ...]:
+    return tuple(indikator.target.get(y) for y in years)
+
+
+@dataclass(frozen=True)
+class SasaranBaris:
+    """One indicator of a sasaran, with its targets in the document's years."""
+
+    sasaran: str
+    indikator: str
+    satuan: str
+    baseline: Decimal | None
+    target: tuple[Decimal | None, ...]
+    ilustratif: bool
+
+
+@dataclass(frozen=True)
+class DimensiStrategi:
+    """SWOT and sasaran of one smart city dimension."""
+
+    kode: str
+    nama: str
+    kekuatan: tuple[str, ...]
+    kelemahan: tuple[str, ...]
+    peluang: tuple[str, ...]
+    ancaman: tuple[str, ...]
+    sasaran: tuple[SasaranBaris, ...]
+    ilustratif: bool
+
+
+def _sasaran_rows(sasaran: Iterable[Any], years: list[int], ilustratif: bool) -> list[Any]:
+    rows = []
+    for s in sasaran:
+        flag = ilustratif or s.ilustratif
+        if not s.indikator:
+            rows.append(SasaranBaris(s.uraian, "", "", None, (None,) * len(years), flag))
+        rows.extend(
+            SasaranBaris(s.uraian, ind.nama, ind.satuan, ind.baseline, _targets(ind, years), flag)
+            for ind in s.indikator
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class MonevDimensi:
+    """What is measured in one dimension, by whom and how often progress is reported."""
+
+    nama: str
+    program: int
+    indikator: int
+    opd: tuple[str, ...]
+    triwulan: bool
+    terakhir: Any
+
+
+@dataclass(frozen=True)
+class Mitra:
+    """One partner of the pentahelix map with the programs it joins."""
+
+    kategori: str
+    nama: str
+    program: tuple[str, ...]
+    ilustratif: bool
+
+
+#: The pentahelix, in the order the map shows it.
+PENTAHELIX = ("pemerintah", "akademisi", "bisnis", "komunitas", "media")
+
+
+def masterplan(inp: RenderInput) -> dict[str, Any]:
+    """SWOT and sasaran per dimension, M&E, partner map, plus the common chapters."""
+    catalog = inp.catalog
+    meta = catalog.metadata
+    assert meta is not None
+    ref = catalog.reference
+    years = list(meta.dokumen.masterplan.periode.tahun())
+    programs = inp.of_kind("program")
+    codes = list(ref.dimensi) + sorted({p.dimensi for p in programs} - set(ref.dimensi))
+
+    strategi = []
+    for kode in codes:
+        entry = meta.strategi_dimensi.get(kode)
+        if entry is None:
+            continue
+        swot = entry.swot
+        strategi.append(
+            DimensiStrategi(
+                kode,
+                ref.dimensi.get(kode) or kode,
+                tuple(swot.kekuatan),
+                tuple(swot.kelemahan),
+                tuple(swot.peluang),
+                tuple(swot.ancaman),
+                tuple(_sasaran_rows(entry.sasaran, years, entry.ilustratif)),
+                entry.ilustratif,
+            )
+        )
+    tanpa = [ref.dimensi.get(k) or k for k in codes if k not in meta.strategi_dimensi]
+
+    monev = []
+    for kode in codes:
+        mine = [p for p in programs if p.dimensi == kode]
+        if not mine:
+            continue
+        updates = [g.tanggal for p in mine for g in p.progres]
+        monev.append(
+            MonevDimensi(
+                ref.dimensi.get(kode) or kode,
+                len(mine),
+                sum(len(p.indikator) for p in mine),
+                tuple(dict.fromkeys(inp.opd[p.opd_pj] for p in mine)),
+                any(g.triwulan for p in mine for g in p.progres),
+                max(updates) if updates else None,
+            )
+        )
+
+    partners: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for p in programs:
+        for kategori in PENTAHELIX:
+            for nama in getattr(p.mitra, kategori):
+                partners[(kategori, nama)].append(p)
+    mitra = [
+        Mitra(
+            kategori,
+            nama,
+            tuple(p.nama for p in ps),
+            all(p.mitra.ilustratif for p in ps),
+        )
+        for kategori in PENTAHELIX
+        for (k, nama), ps in sorted(partners.items(), key=lambda kv: kv[0][1].casefold())
+        if k == kategori
+    ]
+    with_partner = sum(1 for p in programs if any(getattr(p.mitra, k) for k in PENTAHELIX))
+    return {
+        **common(inp, "masterplan"),
+        "strategi_dimensi": tuple(strategi),
+        "dimensi_tanpa_strategi": tuple(tanpa),
+        "tahun_dokumen": tuple(years),
+        "monev": tuple(monev),
+        "mitra_peta": tuple(mitra),
+        "mitra_kategori": tuple((k, sum(1 for m in mitra if m.kategori == k)) for k in PENTAHELIX),
+        "program_bermitra": with_partner,
+    }
+
+
+# -- Arsitektur SPBE ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrategiBaris:
+    """One row of the Peta Strategi: an IKU with the sasaran, tujuan and misi above it.
+
+    ``baru_misi``/``baru_tujuan``/``baru_sasaran`` are true on the first row of each, so a
+    table can leave repeated cells empty.
+    """
+
+    misi_nomor: int
+    misi: str
+    tujuan: str
+    sasaran: str
+    iku: str
+    satuan: str
+    target: tuple[Decimal | None, ...]
+    baru_misi: bool
+    baru_tujuan: bool
+    baru_sasaran: bool
+    ilustratif: bool
+
+
+def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBaris], Any]:
+    """Rows of visi -> misi -> tujuan -> sasaran -> IKU, and the diagram of the same chain."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    rows: list[StrategiBaris] = []
+    levels: dict[str, list[fg.Box]] = {"misi": [], "tujuan": [], "sasaran": [], "iku": []}
+    edges: list[fg.Edge] = []
+    for misi in meta.misi:
+        mkey = f"m{misi.nomor}"
+        levels["misi"].append(fg.Box(mkey, f"Misi {misi.nomor}", colour_key="governance"))
+        first_misi = True
+        for t, tujuan in enumerate(misi.tujuan, 1):
+            tkey = f"{mkey}t{t}"
+            levels["tujuan"].append(fg.Box(tkey, tujuan.uraian, colour_key="branding"))
+            edges.append(fg.Edge(mkey, tkey))
+            first_tujuan = True
+            for s, sasaran in enumerate(tujuan.sasaran, 1):
+                skey = f"{tkey}s{s}"
+                levels["sasaran"].append(fg.Box(skey, sasaran.uraian, colour_key="economy"))
+                edges.append(fg.Edge(tkey, skey))
+                flag = meta.ilustratif or tujuan.ilustratif or sasaran.ilustratif
+                for i, ind in enumerate(sasaran.indikator or [None], 1):
+                    if ind is not None:
+                        ikey = f"{skey}i{i}"
+                        levels["iku"].append(fg.Box(ikey, ind.nama, ind.satuan, "environment"))
+                        edges.append(fg.Edge(skey, ikey))
+                    rows.append(
+                        StrategiBaris(
+                            misi.nomor,
+                            misi.uraian,
+                            tujuan.uraian,
+                            sasaran.uraian,
+                            ind.nama if ind else "",
+                            ind.satuan if ind else "",
+                            _targets(ind, years) if ind else (None,) * len(years),
+                            first_misi,
+                            first_tujuan,
+                            i == 1,
+                            flag,
+                        )
+                    )
+                    first_misi = first_tujuan = False
+    figure = None
+    if rows:
+        names = {"misi": "Misi", "tujuan": "Tujuan", "sasaran": "Sasaran", "iku": "IKU"}
+        figure = fg.Diagram(
+            title="Peta Strategi",
+            levels=tuple(fg.Level(names[k], tuple(v)) for k, v in levels.items() if v),
+            edges=tuple(edges),
+        )
+    return rows, figure
+
+
+#: Status of an element: current state (as-is) or target state (to-be).
+SAAT_INI = ("operasional", "dihentikan")
+TARGET = ("pengembangan", "rencana")
+
+
+@dataclass(frozen=True)
+class KondisiDomain:
+    """The current and target state of one domain: the catalog's counts and its narrative."""
+
+    kind: str
+    saat_ini: int
+    target: int
+    dihentikan: int
+    elemen_target: tuple[str, ...]
+    uraian_saat_ini: str | None
+    uraian_target: str | None
+    ilustratif: bool
+
+
+#: The domains' names in figures (the templates name them in _istilah.j2).
+NAMA_DOMAIN: Mapping[str, str] = {
+    "proses_bisnis": "Proses Bisnis",
+    "data_informasi": "Data dan Informasi",
+    "layanan": "Layanan SPBE",
+    "aplikasi": "Aplikasi SPBE",
+    "infrastruktur": "Infrastruktur SPBE",
+    "keamanan": "Keamanan SPBE",
+}
+
+#: The owner field of each domain, shown under each box of its diagram.
+_OWNER = {
+    "proses_bisnis": "opd",
+    "data_informasi": "wali_data",
+    "layanan": "unit_pelaksana",
+    "aplikasi": "pemilik",
+    "infrastruktur": "opd",
+    "keamanan": "opd",
+}
+
+#: Bands of the per-domain diagram, by element status.
+_BANDS = (
+    ("operasional", "Operasional (saat ini)"),
+    ("pengembangan", "Dalam pengembangan (target)"),
+    ("rencana", "Direncanakan (target)"),
+    ("dihentikan", "Dihentikan"),
+)
+
+
+def _owner(inp: RenderInput, kind: str, element: Any) -> str:
+    value = getattr(element, _OWNER[kind], None)
+    if value:
+        return inp.opd[value]
+    return str(getattr(element, "pemilik_nama", None) or "")
+
+
+def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
+    """Boxes of one domain in bands by status; arrows for links inside the domain."""
+    if not elements:
+        return None
+    levels = []
+    for status, label in _BANDS:
+        boxes = tuple(
+            fg.Box(e.id, e.nama, _owner(inp, kind, e), kind) for e in elements if e.status == status
+        )
+        if boxes:
+            levels.append(fg.Level(label, boxes, kind))
+    ids = {e.id for e in elements}
+    edges: list[fg.Edge] = []
+    for e in elements:
+        if kind == "aplikasi":
+            edges.extend(fg.Edge(e.id, t) for t in e.integrasi if t in ids and t != e.id)
+        elif kind == "proses_bisnis" and e.induk in ids and e.induk != e.id:
+            edges.append(fg.Edge(e.induk, e.id))
+    return fg.Diagram(title=f"Domain {NAMA_DOMAIN[kind]}", levels=tuple(levels), edges=tuple(edges))
+
+
+@dataclass(frozen=True)
+class Integrasi:
+    """One integration between two applications (data exchanged without re-entry)."""
+
+    sumber: str
+    sumber_pemilik: str
+    tujuan: str
+    tujuan_pemilik: str
+    status: str
+
+
+def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], list[str], Any]:
+    """Integration edges of the applications, those without any, and the SPLP diagram."""
+    by_id = {a.id: a for a in aplikasi}
+    rows: list[Integrasi] = []
+    seen: set[frozenset[str]] = set()
+    linked: set[str] = set()
+    for app in aplikasi:
+        for target in app.integrasi:
+            other = by_id.get(target)
+            pair = frozenset((app.id, target))
+            if other is None or pair in seen or target == app.id:
+                continue
+            seen.add(pair)
+            linked.update(pair)
+            # The later of the two statuses says when the link can work.
+            order = ("operasional", "pengembangan", "rencana", "dihentikan")
+            status = max(app.status, other.status, key=order.index)
+            rows.append(
+                Integrasi(
+                    app.nama,
+                    _owner(inp, "aplikasi", app),
+                    other.nama,
+                    _owner(inp, "aplikasi", other),
+                    status,
+                )
+            )
+    alone = [a.nama for a in aplikasi if a.id not in linked]
+    figure = None
+    if rows:
+        bands: dict[str, list[fg.Box]] = {"pemda": [], "kementerian_lembaga": []}
+        for app in aplikasi:
+            if app.id in linked:
+                bands[app.pemilik_tipe].append(
+                    fg.Box(app.id, app.nama, _owner(inp, "aplikasi", app), "aplikasi")
+                )
+        labels = {"pemda": "Aplikasi Pemda", "kementerian_lembaga": "Aplikasi nasional"}
+        edges = [
+            fg.Edge(app.id, target)
+            for app in aplikasi
+            for target in app.integrasi
+            if target in by_id and app.id in linked and target != app.id
+        ]
+        figure = fg.Diagram(
+            title="Integrasi aplikasi melalui sistem penghubung layanan",
+            levels=tuple(fg.Level(labels[k], tuple(v), "aplikasi") for k, v in bands.items() if v),
+            edges=tuple(dict.fromkeys(edges)),
+        )
+    return rows, alone, figure
+
+
+#: Fields every element shares that the appendix does not list as SIA-SPBE metadata.
+_NOT_METADATA = frozenset(
+    {"entitas", "id", "nama", "sumber", "rujukan", "ilustratif", "catatan", "diperbarui"}
+)
+
+
+_CHOICE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
+
+
+def _shown(inp: RenderInput, value: Any) -> str | bool | int | Decimal | None:
+    """One metadata value as readers see it: names for ids, lists joined, nested models flat."""
+    if value is None or value == [] or value == {}:
+        return None
+    if isinstance(value, bool | int | Decimal):
+        return value
+    if isinstance(value, list):
+        return "; ".join(str(_shown(inp, v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, BaseModel):
+        parts = (_shown(inp, getattr(value, k)) for k in type(value).model_fields)
+        return "; ".join(str(p) for p in parts if p is not None)
+    text = str(value)
+    if text in inp.catalog.entities:
+        kind = inp.catalog.kinds[text]
+        return inp.opd[text] if kind == "opd" else inp.names[text]
+    if _CHOICE.match(text):
+        # A value of a closed list (kementerian_lembaga, fasilitas_komputasi) reads as words.
+        return text.replace("_", " ")
+    return text
+
+
+@dataclass(frozen=True)
+class SiaElemen:
+    """One element with its SIA-SPBE metadata as (field, value) pairs, empty fields left out."""
+
+    id: str
+    nama: str
+    ilustratif: bool
+    kolom: tuple[tuple[str, Any], ...]
+
+
+def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...]], ...]:
+    """Per domain, every element with each metadata field it fills (for the appendix)."""
+    result = []
+    for kind, (_prefix, code_field) in DOMAINS.items():
+        elements = sorted(inp.of_kind(kind), key=lambda e: (getattr(e, code_field), e.id))
+        rows = []
+        for e in elements:
+            kolom = []
+            for name in type(e).model_fields:
+                if name in _NOT_METADATA:
+                    continue
+                shown = _shown(inp, getattr(e, name))
+                if shown is not None:
+                    kolom.append((name, shown))
+            rows.append(SiaElemen(e.id, e.nama, e.ilustratif, tuple(kolom)))
+        result.append((kind, tuple(rows)))
+    return tuple(result)
+
+
+def arsitektur(inp: RenderInput) -> dict[str, Any]:
+    """Peta Strategi, domain narratives and diagrams, SPLP view, SIA appendix, common chapters."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    years = list(meta.dokumen.arsitektur.periode.tahun())
+    strategi, strategi_fig = peta_strategi(inp, years)
+    kondisi = []
+    gambar: dict[str, Any] = {"peta-strategi": strategi_fig}
+    for kind in DOMAINS:
+        elements = sorted(inp.of_kind(kind), key=lambda e: e.id)
+        narasi = getattr(meta.kondisi_arsitektur, kind)
+        kondisi.append(
+            KondisiDomain(
+                kind,
+                sum(1 for e in elements if e.status == "operasional"),
+                sum(1 for e in elements if e.status in TARGET),
+                sum(1 for e in elements if e.status == "dihentikan"),
+                tuple(e.nama for e in elements if e.status in TARGET),
+                narasi.saat_ini if narasi else None,
+                narasi.target if narasi else None,
+                bool(narasi and narasi.ilustratif),
+            )
+        )
+        gambar[f"domain-{kind}"] = domain_diagram(inp, kind, elements)
+    rows, alone, splp_fig = integrasi(inp, sorted(inp.of_kind("aplikasi"), key=lambda a: a.id))
+    gambar["integrasi"] = splp_fig
+    return {
+        **common(inp, "arsitektur"),
+        "visi": meta.visi,
+        "peta_strategi": tuple(strategi),
+        "tahun_dokumen": tuple(years),
+        "kondisi_domain": tuple(kondisi),
+        "integrasi": tuple(rows),
+        "tanpa_integrasi": tuple(alone),
+        "sia": sia_metadata(inp),
+        "gambar": gambar,
+    }
+
+
+# -- Peta Rencana SPBE ----------------------------------------------------------------------
+
+
+def peta_rencana(inp: RenderInput) -> dict[str, Any]:
+    """The common chapters and planning links of the Peta Rencana SPBE."""
+    return common(inp, "peta_rencana")

@@ -1,0 +1,234 @@
+"""The standard chapters' data: Dasar Hukum, penetapan, logo, SWOT, M&E, partners, Peta Strategi,
+domain narratives and diagrams, integration view, SIA-SPBE appendix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from spbe_cli.loader import load_catalog
+from spbe_cli.models import DOMAINS
+from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
+from spbe_cli.render.context import RenderInput
+from tests.helpers import write_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+@pytest.fixture(scope="module")
+def bundled() -> RenderInput:
+    catalog, findings = load_catalog(ROOT / "catalog")
+    return RenderInput(catalog, findings)
+
+
+def _pemda(nama: str = "Kabupaten Mimika", jenis: str = "kabupaten") -> Any:
+    return SimpleNamespace(nama=nama, jenis=jenis, provinsi=SimpleNamespace(nama="Papua Tengah"))
+
+
+def _reg(**fields: Any) -> Any:
+    base = {"nomor": None, "tahun": None, "penerbit": None, "tingkat": "nasional"}
+    return SimpleNamespace(**{**base, **fields})
+
+
+@pytest.mark.parametrize(
+    ("reg", "pemda", "expected"),
+    [
+        (
+            _reg(jenis="Permen", nomor="6", tahun=2025, judul="X", penerbit="KemenPANRB"),
+            _pemda(),
+            "Peraturan Menteri PANRB Nomor 6 Tahun 2025 tentang X",
+        ),
+        (
+            _reg(jenis="Permen", nomor="1", tahun=2023, judul="Y", penerbit="Kementerian Kominfo"),
+            _pemda(),
+            "Peraturan Menteri Kominfo Nomor 1 Tahun 2023 tentang Y",
+        ),
+        (
+            _reg(jenis="UU", nomor="23", tahun=2014, judul="Pemerintahan Daerah"),
+            _pemda(),
+            "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah",
+        ),
+        (
+            _reg(jenis="lainnya", nomor="8", tahun=2024, judul="Z", penerbit="Badan Siber"),
+            _pemda(),
+            "Peraturan Badan Siber Nomor 8 Tahun 2024 tentang Z",
+        ),
+        (
+            _reg(jenis="Perbup", judul="SPBE", tingkat="daerah"),
+            _pemda(),
+            "Rancangan Peraturan Bupati Mimika tentang SPBE",
+        ),
+        (
+            _reg(jenis="Perbup", nomor="3", tahun=2024, judul="SPBE", tingkat="daerah"),
+            _pemda("Kota Bandung", "kota"),
+            "Peraturan Wali Kota Bandung Nomor 3 Tahun 2024 tentang SPBE",
+        ),
+        (
+            _reg(jenis="Perda", nomor="1", tahun=2025, judul="RPJMD", tingkat="daerah"),
+            _pemda(),
+            "Peraturan Daerah Mimika Nomor 1 Tahun 2025 tentang RPJMD",
+        ),
+        (
+            _reg(jenis="Pergub", nomor="2", tahun=2025, judul="W", tingkat="provinsi"),
+            _pemda(),
+            "Peraturan Gubernur Papua Tengah Nomor 2 Tahun 2025 tentang W",
+        ),
+    ],
+)
+def test_cite_names_kind_issuer_number_year_subject(reg: Any, pemda: Any, expected: str) -> None:
+    assert standar.cite(reg, pemda) == expected
+
+
+@pytest.mark.parametrize(
+    ("jenis", "kepala"),
+    [("kabupaten", "Bupati"), ("kota", "Wali Kota"), ("provinsi", "Gubernur")],
+)
+def test_kepala_daerah_follows_the_kind_of_pemda(jenis: str, kepala: str) -> None:
+    assert standar.kepala_daerah(_pemda(jenis=jenis)) == kepala
+
+
+def test_dasar_hukum_is_enacted_regulations_in_hierarchy_order(bundled: RenderInput) -> None:
+    rows = standar.dasar_hukum(bundled)
+    regs = {r.id: r for r in bundled.of_kind("regulasi")}
+    assert rows
+    assert all(regs[r.id].status in ("berlaku", "diubah") for r in rows)
+    ranks = [(standar.HIERARKI[regs[r.id].jenis], regs[r.id].tahun or 0) for r in rows]
+    assert ranks == sorted(ranks)
+    assert rows[0].kutipan.startswith("Undang-Undang Nomor 23 Tahun 2014")
+    assert any(
+        r.kutipan.startswith("Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang") for r in rows
+    )
+    # A revoked regulation (59/2020, revoked by 8/2026) is not cited.
+    assert not any("Nomor 59 Tahun 2020" in r.kutipan for r in rows)
+    # Regulations still needed are not a legal basis.
+    assert not any(regs[r.id].status == "dibutuhkan" for r in rows)
+
+
+def test_pengesahan_cites_the_adopting_regulation(bundled: RenderInput) -> None:
+    block = standar.pengesahan(bundled, "arsitektur")
+    assert block.kepala_daerah == "Bupati"
+    assert block.daerah == "Mimika"
+    assert block.penetapan is not None
+    assert block.penetapan.startswith("Rancangan Peraturan Bupati Mimika tentang Arsitektur SPBE")
+    assert block.ditetapkan is False
+
+
+META = """\
+entitas: metadata
+versi_skema: 1
+pemda: {nama: Kabupaten Mimika, jenis: kabupaten, kode_kemendagri: "94.04"}
+periode_rpjmd: {mulai: 2025, selesai: 2029}
+dokumen:
+  masterplan: {judul: M, periode: {mulai: 2025, selesai: 2029}, versi: "1"}
+  arsitektur: {judul: A, periode: {mulai: 2025, selesai: 2029}, versi: "1"}
+  peta_rencana: {judul: P, periode: {mulai: 2025, selesai: 2029}, versi: "1"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "logo", "mime"),
+    [
+        ({"gambar/logo.png": PNG}, "gambar/logo.png", "image/png"),
+        ({"logo.jpg": JPEG}, "logo.jpg", "image/jpeg"),
+        ({"logo.png": b"GIF89a"}, "logo.png", None),
+        ({}, "../logo.png", None),
+        ({}, "tidak-ada.png", None),
+        ({"logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024)}, "logo.png", None),
+    ],
+)
+def test_logo_is_read_only_under_the_validate_rule(
+    tmp_path: Path, files: dict[str, bytes], logo: str, mime: str | None
+) -> None:
+    (tmp_path / "logo.png").write_bytes(PNG)  # outside the catalog folder
+    root = write_tree(tmp_path / "katalog", {"metadata.yaml": META + f"logo: {logo}\n", **files})
+    catalog, _ = load_catalog(root)
+    found = standar.logo(RenderInput(catalog))
+    if mime is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert found.mime == mime
+        assert found.base64
+
+
+def test_masterplan_swot_sasaran_monev_and_partners(bundled: RenderInput) -> None:
+    data = standar.masterplan(bundled)
+    strategi = data["strategi_dimensi"]
+    assert [s.kode for s in strategi] == list(bundled.catalog.reference.dimensi)
+    for s in strategi:
+        assert s.kekuatan and s.kelemahan and s.peluang and s.ancaman
+        assert s.sasaran and all(r.indikator for r in s.sasaran)
+        assert all(len(r.target) == len(data["tahun_dokumen"]) for r in s.sasaran)
+    assert data["dimensi_tanpa_strategi"] == ()
+    # Every program now names its partners; every pentahelix category has some.
+    programs = bundled.of_kind("program")
+    assert data["program_bermitra"] == len(programs)
+    assert all(count > 0 for _, count in data["mitra_kategori"])
+    itb = [m for m in data["mitra_peta"] if m.nama == "Institut Teknologi Bandung (ITB)"]
+    assert itb and itb[0].kategori == "akademisi" and len(itb[0].program) >= 2
+    # Names, never ids.
+    assert not any(p.startswith("PRG-") for m in data["mitra_peta"] for p in m.program)
+    monev = data["monev"]
+    assert sum(m.program for m in monev) == len(programs)
+    assert all(m.opd and not any(o.isupper() and "-" in o for o in m.opd) for m in monev)
+
+
+def test_arsitektur_peta_strategi_rows_and_figure(bundled: RenderInput) -> None:
+    data = standar.arsitektur(bundled)
+    rows = data["peta_strategi"]
+    meta = bundled.catalog.metadata
+    assert meta is not None
+    assert len(rows) == sum(
+        max(1, len(s.indikator)) for m in meta.misi for t in m.tujuan for s in t.sasaran
+    )
+    assert sum(r.baru_misi for r in rows) == len([m for m in meta.misi if m.tujuan])
+    figure = data["gambar"]["peta-strategi"]
+    assert isinstance(figure, fg.Diagram)
+    assert [lv.label for lv in figure.levels] == ["Misi", "Tujuan", "Sasaran", "IKU"]
+    fg.draw_svg(figure)  # lays out without error
+
+
+def test_arsitektur_domains_integration_and_sia(bundled: RenderInput) -> None:
+    data = standar.arsitektur(bundled)
+    kondisi = {k.kind: k for k in data["kondisi_domain"]}
+    assert list(kondisi) == list(DOMAINS)
+    for kind, k in kondisi.items():
+        elements = bundled.of_kind(kind)
+        assert k.saat_ini + k.target + k.dihentikan == len(elements)
+        assert k.uraian_saat_ini and k.uraian_target
+        assert isinstance(data["gambar"][f"domain-{kind}"], fg.Diagram)
+    pairs = {(r.sumber, r.tujuan) for r in data["integrasi"]}
+    assert len(pairs) == len(data["integrasi"])
+    assert not any((b, a) in pairs for a, b in pairs)
+    assert isinstance(data["gambar"]["integrasi"], fg.Diagram)
+    sia = dict(data["sia"])
+    assert list(sia) == list(DOMAINS)
+    app = next(e for e in sia["aplikasi"] if e.id == "APL-SP4N-LAPOR")
+    fields = dict(app.kolom)
+    assert fields["raa"] == "RAA.01.01"
+    assert fields["pemilik_tipe"] == "kementerian lembaga"
+    assert "id" not in fields and "rujukan" not in fields
+    # Ids are shown as names in metadata values.
+    assert fields["opd_pengguna"] == "Diskominfo"
+
+
+def test_peta_rencana_planning_links(bundled: RenderInput) -> None:
+    data = standar.peta_rencana(bundled)
+    jenis = [t.jenis for t in data["keterkaitan"]]
+    assert "rpjmd" in jenis and "renstra" in jenis and "peta_rencana_nasional" in jenis
+    nasional = next(t for t in data["keterkaitan"] if t.jenis == "arsitektur_nasional")
+    assert nasional.regulasi is not None
+    assert nasional.regulasi.startswith("Peraturan Presiden Nomor 132 Tahun 2022")
+    assert all(t.ilustratif for t in data["keterkaitan"] if t.jenis in ("rpjmd", "renstra"))
+
+
+def test_merge_joins_figures() -> None:
+    context: dict[str, Any] = {"gambar": {"a": 1}, "x": 1}
+    merged = standar.merge(context, {"gambar": {"b": 2}, "y": 2})
+    assert merged == {"gambar": {"a": 1, "b": 2}, "x": 1, "y": 2}
