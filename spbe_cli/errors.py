@@ -114,6 +114,11 @@ class Report:
         """Findings in output order."""
         return sorted(self.findings, key=Finding.sort_key)
 
+    def only_errors(self) -> Report:
+        """The same run with its errors only (what a command that refuses to go on shows)."""
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        return Report(errors, files=self.files, entities=self.entities, strict=self.strict)
+
 
 class SpbeError(Exception):
     """Work cannot go on; the message is for the user, in their language."""

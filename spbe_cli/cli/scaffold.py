@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from spbe_cli.cli.common import CatalogOption, catalog_path
 from spbe_cli.i18n import t
 
 
@@ -39,7 +40,7 @@ def init(
     """Buat repositori katalog baru / Create a new catalog repository."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
+    from spbe_cli.cli.common import user_errors
 
     options = scaffold.InitOptions(
         pemda=pemda,
@@ -71,17 +72,16 @@ def new(
     ],
     entity_id: Annotated[str, typer.Argument(help=t("cli.new_id"), metavar="ID")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help=t("cli.new_output"))] = None,
-    catalog: Annotated[Path, typer.Option("--catalog", "-c", help=t("cli.new_catalog"))] = Path(
-        "catalog"
-    ),
+    catalog: CatalogOption = None,
 ) -> None:
     """Buat berkas entitas baru / Write a new entity file."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
+    from spbe_cli.cli.common import user_errors
 
+    folder = catalog_path(None, catalog, must_exist=False)  # new creates a missing folder
     with user_errors():
-        path, notes = scaffold.new_entity(kind, entity_id, catalog, output)
+        path, notes = scaffold.new_entity(kind, entity_id, folder, output)
     for note in notes:
         console.err(note)
     console.out(t("scaffold.new_done", path=path.as_posix()), colour=False)
