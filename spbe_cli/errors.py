@@ -130,3 +130,16 @@ class UsageError(SpbeError):
     """The command line asks for something that does not make sense."""
 
     exit_code = ExitCode.USAGE
+
+
+def cannot_write(exc: OSError, target: object) -> SpbeError:
+    """The error for a file or folder that cannot be written: its path and the system's reason."""
+    from spbe_cli.i18n import t
+
+    return SpbeError(
+        t(
+            "scaffold.cannot_write",
+            path=str(exc.filename or target),
+            reason=exc.strerror or type(exc).__name__,
+        )
+    )

@@ -42,27 +42,17 @@ def init(
     from spbe_cli.cli import console
     from spbe_cli.cli.common import user_errors
 
+    rev = spbe_rev or scaffold.InitOptions.spbe_rev
     options = scaffold.InitOptions(
-        pemda=pemda,
-        kode=kode,
-        jenis=jenis.value if jenis else None,
-        tahun=tahun,
-        spbe_repo=spbe_repo,
-        spbe_rev=spbe_rev or scaffold.InitOptions.spbe_rev,
+        pemda, kode, jenis.value if jenis else None, tahun, spbe_repo, rev
     )
     with user_errors():
         result = scaffold.init_repository(directory, options)
     for note in result.notes:
         console.err(note)
-    console.out(
-        [
-            *result.written,
-            "",
-            t("scaffold.init_done", count=len(result.written), path=directory.as_posix()),
-            t("scaffold.init_next", catalog=(directory / scaffold.CATALOG_DIR).as_posix()),
-        ],
-        colour=False,
-    )
+    done = t("scaffold.init_done", count=len(result.written), path=directory.as_posix())
+    catalog = (directory / scaffold.CATALOG_DIR).as_posix()
+    console.out([*result.written, "", done, t("scaffold.init_next", catalog=catalog)], colour=False)
     raise typer.Exit(0)
 
 
@@ -96,23 +86,13 @@ def schema(
     """Tulis JSON Schema / Write the JSON Schemas."""
     from spbe_cli import schema as schemas
     from spbe_cli.cli import console
-    from spbe_cli.errors import SpbeError
+    from spbe_cli.cli.common import user_errors
 
     if output is None:
         console.out(schemas.dumps(schemas.catalog_schema()).rstrip("\n"), colour=False)
         raise typer.Exit(0)
-    try:
+    with user_errors():
         written = schemas.write_schemas(output)
-    except OSError as exc:
-        console.err(
-            "spbe: "
-            + t(
-                "scaffold.cannot_write",
-                path=str(exc.filename or output),
-                reason=exc.strerror or type(exc).__name__,
-            )
-        )
-        raise typer.Exit(int(SpbeError.exit_code)) from exc
     console.out(
         [p.as_posix() for p in written]
         + [t("scaffold.schema_done", count=len(written), path=output.as_posix())],
