@@ -8,6 +8,7 @@ a catalog folder that does not exist, an output folder that cannot be written.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -69,6 +70,10 @@ class Finding:
     hint: str | None = None
     related: tuple[Related, ...] = field(default=())
 
+    def __str__(self) -> str:
+        """The finding as one line of text: ``path:line:col: severity[CODE]: message``."""
+        return f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         """Order findings by file, position, importance and code, for stable output."""
         loc = self.location
@@ -124,6 +129,8 @@ class SpbeError(Exception):
     """Work cannot go on; the message is for the user, in their language."""
 
     exit_code: ExitCode = ExitCode.CANNOT_RUN
+    #: Findings that explain why (a diff side that cannot be loaded), shown after the message.
+    findings: Sequence[Finding] = ()
 
 
 class UsageError(SpbeError):

@@ -44,13 +44,15 @@ R = TypeVar("R")
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a :class:`SpbeError` into a message on stderr and its exit code."""
+    """Turn a :class:`SpbeError` into a message (and its findings) on stderr and its exit code."""
     try:
         yield
     except SpbeError as exc:
         from spbe_cli.cli import console
 
         console.err(f"spbe: {exc}")
+        for finding in exc.findings:
+            console.err(str(finding))
         raise typer.Exit(int(exc.exit_code)) from exc
 
 
@@ -97,7 +99,7 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
         console.err(t("progress.note_errors", n=len(errors)))
         return catalog
     for finding in errors:
-        console.err(f"{finding.location}: error[{finding.code}]: {finding.message}")
+        console.err(str(finding))
     if not force:
         console.err(t("progress.refused", n=len(errors)))
         raise typer.Exit(int(ExitCode.CANNOT_RUN))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,28 +57,11 @@ def diff(
     from spbe_cli.gitsource import resolve_sides
 
     path = catalog_path(None, catalog, must_exist=False)  # it may exist only in a revision
-    with user_errors(), side_errors():
+    with user_errors():  # a side that cannot be loaded: its message, then its errors
         sides = resolve_sides(old, new, path)
         changeset = diff_snapshots(sides.old, sides.new, fail_on_change=exit_code)
     emit(formats(), output_format, changeset)
     raise typer.Exit(int(changeset.return_code))
-
-
-@contextmanager
-def side_errors() -> Iterator[None]:
-    """A side that cannot be loaded: its message and every error finding on stderr."""
-    from spbe_cli.cli import console
-    from spbe_cli.diff import SideLoadError
-
-    try:
-        yield
-    except SideLoadError as exc:
-        console.err(f"spbe: {exc}")
-        for finding in exc.findings:
-            console.err(
-                f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}"
-            )
-        raise typer.Exit(int(exc.exit_code)) from exc
 
 
 def register(app: typer.Typer) -> None:
