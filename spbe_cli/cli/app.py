@@ -78,9 +78,9 @@ def main() -> None:
     try:
         app()
     except SpbeError as exc:
-        from spbe_cli.cli import console
+        from spbe_cli.cli.common import tell
 
-        console.err(f"spbe: {exc}")
+        tell(exc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         sys.exit(130)

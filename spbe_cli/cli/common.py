@@ -31,7 +31,7 @@ DEFAULT_CATALOG = Path("catalog")
 #: The positional catalog of validate, render, progress and sync (kept for compatibility).
 CatalogArgument = Annotated[
     Path | None,
-    typer.Argument(help=t("cli.catalog_arg"), metavar="[CATALOG]", show_default=False),
+    typer.Argument(help=t("cli.catalog_arg"), metavar="CATALOG", show_default=False),
 ]
 #: ``-c/--catalog``, the same in every command that reads a catalog.
 CatalogOption = Annotated[
@@ -48,12 +48,17 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SpbeError as exc:
-        from spbe_cli.cli import console
-
-        console.err(f"spbe: {exc}")
-        for finding in exc.findings:
-            console.err(str(finding))
+        tell(exc)
         raise typer.Exit(int(exc.exit_code)) from exc
+
+
+def tell(exc: SpbeError) -> None:
+    """Show why work cannot go on: ``spbe: message`` on stderr, then the findings behind it."""
+    from spbe_cli.cli import console
+
+    console.err(f"spbe: {exc}")
+    for finding in exc.findings:
+        console.err(str(finding))
 
 
 def catalog_path(
