@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import Output, catalog_path
+from spbe_cli.cli.common import Output, catalog_path, emit, user_errors
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ def diff(
     against the working tree. Two: each a revision or a folder. Exit 0, or 1 with --exit-code
     when something changed; 2 usage; 3 could not run.
     """
-    from spbe_cli.cli.common import emit, user_errors
     from spbe_cli.diff import diff_snapshots
     from spbe_cli.gitsource import resolve_sides
 

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogOption, Output, Table, catalog_path
+from spbe_cli.cli.common import (
+    CatalogOption,
+    Output,
+    Table,
+    catalog_path,
+    emit,
+    load_checked,
+    user_errors,
+)
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -77,7 +85,6 @@ def list_command(
 ) -> None:
     """Daftar entitas satu jenis / List the entities of one kind as a table."""
     from spbe_cli import explore
-    from spbe_cli.cli.common import emit, load_checked, user_errors
 
     with user_errors():
         explore.check_kind(kind)
@@ -99,7 +106,6 @@ def show(
 ) -> None:
     """Semua isian satu elemen dan yang merujuknya / Every field of one element and its users."""
     from spbe_cli import explore
-    from spbe_cli.cli.common import emit, load_checked, user_errors
 
     loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():
@@ -120,7 +126,6 @@ def graph(
 ) -> None:
     """Graf tautan elemen / The links around an element, or the whole catalog."""
     from spbe_cli import explore
-    from spbe_cli.cli.common import emit, load_checked, user_errors
 
     loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():

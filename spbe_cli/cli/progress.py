@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogArgument, CatalogOption, Output, catalog_path
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    Output,
+    catalog_path,
+    emit,
+    load_checked,
+    parse_date,
+    user_errors,
+)
 from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
@@ -123,7 +132,6 @@ def progress(
     ] = False,
 ) -> None:
     """Kemajuan program tahun ini / Progress of the year's programs and what needs attention."""
-    from spbe_cli.cli.common import emit, load_checked, parse_date, user_errors
     from spbe_cli.gitsource import load_revision
     from spbe_cli.progress import compute_progress
 
@@ -155,7 +163,6 @@ def sync(
     ] = False,
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
-    from spbe_cli.cli.common import emit, load_checked, user_errors
     from spbe_cli.sync import SyncReport, find_overlaps
 
     path = catalog_path(catalog, catalog_option)

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogArgument, CatalogOption, catalog_path
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    catalog_path,
+    parse_date,
+    user_errors,
+)
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -45,7 +51,6 @@ def render(
 ) -> None:
     """Susun dokumen dari katalog / Render the documents of a catalog."""
     from spbe_cli.cli import console
-    from spbe_cli.cli.common import user_errors
     from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
     path = catalog_path(catalog, catalog_option)
@@ -71,8 +76,6 @@ def _extras(
     catalog: Path, docs: list[str], since: str | None, tahun: int | None, tanggal: str | None
 ) -> dict[str, object]:
     """What the templates get besides the catalog: --tahun, --tanggal and --since."""
-    from spbe_cli.cli.common import parse_date, user_errors
-
     extras: dict[str, object] = {}
     if tahun is not None:
         extras["tahun"] = tahun

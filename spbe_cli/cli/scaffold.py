@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogOption, catalog_path
+from spbe_cli.cli.common import CatalogOption, catalog_path, user_errors
 from spbe_cli.i18n import t
 
 
@@ -40,7 +40,6 @@ def init(
     """Buat repositori katalog baru / Create a new catalog repository."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.common import user_errors
 
     rev = spbe_rev or scaffold.InitOptions.spbe_rev
     options = scaffold.InitOptions(
@@ -67,7 +66,6 @@ def new(
     """Buat berkas entitas baru / Write a new entity file."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.common import user_errors
 
     folder = catalog_path(None, catalog, must_exist=False)  # new creates a missing folder
     with user_errors():
@@ -86,7 +84,6 @@ def schema(
     """Tulis JSON Schema / Write the JSON Schemas."""
     from spbe_cli import schema as schemas
     from spbe_cli.cli import console
-    from spbe_cli.cli.common import user_errors
 
     if output is None:
         console.out(schemas.dumps(schemas.catalog_schema()).rstrip("\n"), colour=False)

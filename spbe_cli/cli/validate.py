@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogArgument, CatalogOption, Output, catalog_path
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    Output,
+    catalog_path,
+    emit,
+    user_errors,
+)
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -45,7 +52,6 @@ def validate(
 ) -> None:
     """Periksa katalog / Check a catalog (exit 0 clean, 1 findings, 2 usage, 3 could not run)."""
     from spbe_cli.cli import console
-    from spbe_cli.cli.common import emit, user_errors
     from spbe_cli.validate import validate_catalog
 
     path = catalog_path(catalog, catalog_option)
