@@ -70,10 +70,6 @@ class Finding:
     hint: str | None = None
     related: tuple[Related, ...] = field(default=())
 
-    def __str__(self) -> str:
-        """The finding as one line of text: ``path:line:col: severity[CODE]: message``."""
-        return f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
-
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         """Order findings by file, position, importance and code, for stable output."""
         loc = self.location

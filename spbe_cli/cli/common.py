@@ -55,10 +55,11 @@ def user_errors() -> Iterator[None]:
 def tell(exc: SpbeError) -> None:
     """Show why work cannot go on: ``spbe: message`` on stderr, then the findings behind it."""
     from spbe_cli.cli import console
+    from spbe_cli.report import format_finding
 
     console.err(f"spbe: {exc}")
     for finding in exc.findings:
-        console.err(str(finding))
+        console.err(format_finding(finding))
 
 
 def catalog_path(
@@ -92,6 +93,7 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
     """
     from spbe_cli.cli import console
     from spbe_cli.loader import load_catalog
+    from spbe_cli.report import format_finding
 
     with user_errors(), console.progress(t("cli.progress_validate")) as hook:
         catalog, findings = load_catalog(path, path.as_posix(), hook)
@@ -104,7 +106,7 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
         console.err(t("progress.note_errors", n=len(errors)))
         return catalog
     for finding in errors:
-        console.err(str(finding))
+        console.err(format_finding(finding))
     if not force:
         console.err(t("progress.refused", n=len(errors)))
         raise typer.Exit(int(ExitCode.CANNOT_RUN))
