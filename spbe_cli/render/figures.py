@@ -119,6 +119,14 @@ def colour(key: str | None) -> str | None:
     return PALETTE.get(key) if key is not None else None
 
 
+def _ink_on(fill: str) -> str:
+    """White or near-black text, whichever reads better on ``fill`` (WCAG relative luminance)."""
+    channels = [int(fill[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#FFFFFF" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else _INK
+
+
 def palette_css(prefix: str = "--warna-") -> str:
     """The palette as CSS custom properties (``--warna-governance: #0072B2;``) for HTML legends."""
     return "".join(f"{prefix}{key}: {value};" for key, value in PALETTE.items())
@@ -288,12 +296,16 @@ PRINT_WIDTH_CM = 16.0
 """Widest figure: the text width of an A4 page with 2.5 cm margins."""
 MAX_TIMELINE_ROWS = 40
 """Rows of one timeline figure; :func:`paginate` splits longer ones."""
+MAX_TIMELINE_BODY_PT = 560.0
+"""Height of the rows of one timeline figure (about 20 cm): with its header and legend it
+fits the text height of an A4 page."""
 DEFAULT_DPI = 200
 _W = PRINT_WIDTH_CM / 2.54 * 72
 _FONT = 9.0
 _LINE = _FONT * 1.25
 _PAD = 6.0
 _MIN_SCREEN_PX = 11.0
+_TIMELINE_BAR = 9.0
 
 
 class FigureError(ValueError):
@@ -558,6 +570,14 @@ def _bar_colours(spec: BarChart) -> tuple[list[list[str]], list[tuple[str, str]]
     return [[c] * len(spec.categories) for c in colours], legend if len(spec.series) > 1 else []
 
 
+def _exact_total(spec: BarChart, i: int) -> Number:
+    """The shown value of a column or stacked bar: its values summed without float rounding."""
+    values = [s.values[i] for s in spec.series]
+    if all(isinstance(v, int) for v in values):
+        return sum(values)
+    return sum((Decimal(str(v)) for v in values), Decimal(0))
+
+
 def _as_float(value: Number | None) -> float:
     return float(value) if value is not None else 0.0
 
@@ -584,7 +604,9 @@ def _draw_bars(spec: BarChart) -> _Canvas:
         for i in range(len(spec.categories))
     ]
     if spec.stacked:
-        shown = [[_format(totals[i], spec.value_format)] for i in range(len(spec.categories))]
+        shown = [
+            [_format(_exact_total(spec, i), spec.value_format)] for i in range(len(spec.categories))
+        ]
     value_w = max((t.width(s) for row in shown for s in row), default=0.0) + _PAD
     label_limit = _W * 0.4
     wrapped = [t.wrap(label, label_limit) for label in spec.categories]
@@ -637,16 +659,15 @@ def _draw_columns(spec: BarChart) -> _Canvas | None:
     values = [_as_float(v) for s in spec.series for v in s.values]
     peak = max([*values, *totals, 0.0]) or 1.0
     if spec.stacked or len(spec.series) == 1:
-        shown = [
-            _format(totals[i] if spec.stacked else spec.series[0].values[i], spec.value_format)
-            for i in range(n)
-        ]
+        shown = [_format(_exact_total(spec, i), spec.value_format) for i in range(n)]
         if max(t.width(s) for s in shown) > slot - 4:
             return None
     else:
         shown = []
+    if any(t.width(word) > slot - 4 for label in spec.categories for word in label.split()):
+        return None
     wrapped = [t.wrap(label, slot - 4) for label in spec.categories]
-    if any(t.width(line) > slot - 4 for lines in wrapped for line in lines):
+    if max(len(lines) for lines in wrapped) > 3:
         return None
     label_h = max(len(lines) for lines in wrapped) * _LINE
     plot_h = 150.0
@@ -684,19 +705,35 @@ def _draw_columns(spec: BarChart) -> _Canvas | None:
 
 
 def paginate(spec: FigureSpec, max_rows: int = MAX_TIMELINE_ROWS) -> tuple[FigureSpec, ...]:
-    """Split a long timeline: one figure per group, then parts of at most ``max_rows`` rows.
+    """Split a long timeline: one figure per group, then parts that fit a page.
+
+    A part has at most ``max_rows`` rows and rows at most :data:`MAX_TIMELINE_BODY_PT` high
+    (wrapped labels make rows taller), so that it prints within an A4 page.
 
     Other specs, and timelines that fit, come back as they are. A part's title is the title,
     `` — <group>`` when there are several groups, and `` (k/n)`` when a group needs several parts.
     """
-    if not isinstance(spec, Timeline) or len(spec.rows) <= max_rows:
+    if not isinstance(spec, Timeline):
         return (spec,)
+    max_rows = max(1, min(max_rows, MAX_TIMELINE_ROWS))
+    if len(spec.rows) <= max_rows and spec.years:
+        _wrapped, heights = _timeline_rows(spec.rows, spec.years)
+        if sum(heights) <= MAX_TIMELINE_BODY_PT:
+            return (spec,)
     groups: dict[str, list[TimelineRow]] = {}
     for row in spec.rows:
         groups.setdefault(row.group, []).append(row)
     parts: list[FigureSpec] = []
     for group, rows in groups.items():
-        chunks = [rows[n : n + max_rows] for n in range(0, len(rows), max_rows)]
+        _wrapped, heights = _timeline_rows(rows, spec.years or (0,))
+        chunks: list[list[TimelineRow]] = [[]]
+        body = 0.0
+        for row, height in zip(rows, heights, strict=True):
+            if chunks[-1] and (len(chunks[-1]) >= max_rows or body + height > MAX_TIMELINE_BODY_PT):
+                chunks.append([])
+                body = 0.0
+            chunks[-1].append(row)
+            body += height
         for k, chunk in enumerate(chunks, start=1):
             title = spec.title + (f" — {group}" if group and len(groups) > 1 else "")
             if len(chunks) > 1:
@@ -707,31 +744,38 @@ def paginate(spec: FigureSpec, max_rows: int = MAX_TIMELINE_ROWS) -> tuple[Figur
     return tuple(parts)
 
 
+def _timeline_rows(
+    rows: Sequence[TimelineRow], years: Sequence[int]
+) -> tuple[list[list[str]], list[float]]:
+    """Wrapped labels and height of each row (the label column depends on the years only)."""
+    t = _text()
+    n_years = max(years) - min(years) + 1
+    year_w = max(t.width(str(max(years)), bold=True) + 8, 30.0)
+    label_limit = max(_W - 3 * _PAD - year_w * n_years, _W * 0.25)
+    wrapped = [t.wrap(r.label, label_limit) for r in rows]
+    return wrapped, [max(len(lines) * _LINE, _TIMELINE_BAR) + 5 for lines in wrapped]
+
+
 def _draw_timeline(spec: Timeline) -> _Canvas:
-    if len(spec.rows) > MAX_TIMELINE_ROWS:
-        raise FigureError(
-            f"Timeline: {len(spec.rows)} rows, more than {MAX_TIMELINE_ROWS}; paginate() it first"
-        )
     if not spec.years:
         raise FigureError("Timeline: no years")
+    wrapped, heights = _timeline_rows(spec.rows, spec.years)
+    if len(spec.rows) > 1 and (
+        len(spec.rows) > MAX_TIMELINE_ROWS or sum(heights) > MAX_TIMELINE_BODY_PT
+    ):
+        raise FigureError(
+            f"Timeline: {len(spec.rows)} rows do not fit one figure; paginate() it first"
+        )
     t = _text()
-    years = sorted(spec.years)
-    first, last = years[0], years[-1]
+    first, last = min(spec.years), max(spec.years)
     n_years = last - first + 1
-    assigned = _assign_colours([r.colour_key for r in spec.rows])
-    legend = [
-        (label, assigned.get(key) or colour(key) or OKABE_ITO[0]) for key, label in spec.legend
-    ]
-    year_w = max(t.width(str(last), bold=True) + 8, 30.0)
+    assigned = _assign_colours([*(r.colour_key for r in spec.rows), *(k for k, _ in spec.legend)])
+    legend = [(label, assigned[key]) for key, label in spec.legend]
     markers = [t.width(r.marker) + 4 if r.marker else 0.0 for r in spec.rows]
-    label_limit = _W - 2 * _PAD - year_w * n_years - _PAD
-    label_limit = max(label_limit, _W * 0.25)
-    wrapped = [t.wrap(r.label, label_limit) for r in spec.rows]
     label_w = max((t.width(line) for lines in wrapped for line in lines), default=0.0)
     left = _PAD + label_w + _PAD
     col_w = (_W - left - _PAD) / n_years
-    bar_h = 9.0
-    heights = [max(len(lines) * _LINE, bar_h) + 5 for lines in wrapped]
+    bar_h = _TIMELINE_BAR
     header = _LINE + 4
     top = _PAD + header
     legend_h = _legend_height(t, _W, legend)
@@ -757,7 +801,8 @@ def _draw_timeline(spec: Timeline) -> _Canvas:
                 mx = x + 3 if inside else x + w + 3
                 if not inside and mx + marker_w > _W:
                     mx = x - marker_w - 1
-                c.text(mx, y + row_h / 2, row.marker, colour="#FFFFFF" if inside else _INK)
+                ink = _ink_on(assigned[row.colour_key]) if inside else _INK
+                c.text(mx, y + row_h / 2, row.marker, colour=ink)
         y += row_h
     if legend:
         _draw_legend(c, y + _PAD, legend)
@@ -785,7 +830,8 @@ def _draw_chain(spec: Chain) -> _Canvas:
     if spec.links and len(spec.links) != max(len(spec.nodes) - 1, 0):
         raise FigureError("Chain: one link label per arrow (nodes - 1)")
     t = _text()
-    box_w = 150.0
+    widest = max((t.width(w, bold=True) for n in spec.nodes for w in n.label.split()), default=0.0)
+    box_w = min(max(150.0, widest + 14), _W - 160.0)
     links = spec.links or ("",) * max(len(spec.nodes) - 1, 0)
     assigned = _assign_colours([n.colour_key for n in spec.nodes])
     boxes = [
@@ -822,9 +868,15 @@ def _draw_diagram(spec: Diagram) -> _Canvas:
     level_lines = [t.wrap(level.label, 90.0, bold=True) for level in spec.levels]
     label_w = max((t.width(line, bold=True) for ls in level_lines for line in ls), default=0.0)
     left = _PAD + label_w + 2 * _PAD
-    per_row = 4
     gap = 10.0
-    box_w = (_W - left - _PAD - gap * (per_row - 1)) / per_row
+    room = _W - left - _PAD
+    # As many boxes per row (at most 4) as leave room for the widest word of any box.
+    widest = max(
+        (t.width(w, bold=True) for lv in spec.levels for b in lv.boxes for w in b.label.split()),
+        default=0.0,
+    )
+    per_row = max(1, min(4, int((room + gap) // (widest + 14 + gap))))
+    box_w = (room - gap * (per_row - 1)) / per_row
     assigned = _assign_colours(
         [b.colour_key or level.colour_key for level in spec.levels for b in level.boxes]
     )
