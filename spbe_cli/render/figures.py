@@ -323,7 +323,7 @@ class _Text:
 
         import matplotlib
         from matplotlib.backends.backend_agg import RendererAgg
-        from matplotlib.font_manager import FontProperties
+        from matplotlib.font_manager import FontProperties, get_font
 
         fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
         self.regular = str(fonts / "DejaVuSans.ttf")
@@ -332,6 +332,8 @@ class _Text:
         self._renderer = RendererAgg(8, 8, 72)  # type: ignore[no-untyped-call]
         self._widths: dict[tuple[str, float, bool], float] = {}
         self._make = FontProperties
+        self._get_font = get_font
+        self._advances: dict[tuple[float, bool], dict[str, float]] = {}
 
     def prop(self, size: float = _FONT, bold: bool = False) -> FontProperties:
         """A font property pinned to the bundled file (so no system font is ever used)."""
@@ -354,22 +356,37 @@ class _Text:
             self._widths[key] = float(w)
         return self._widths[key]
 
+    def estimate(self, text: str, size: float = _FONT, bold: bool = False) -> float:
+        """A quick width in points: the sum of the glyph advances, plus a margin for hinting.
+
+        Exact measuring lays the whole string out (a few milliseconds each); wrapping tries a
+        candidate per word, so it estimates, and the figure is sized from exact line widths.
+        """
+        key = (size, bold)
+        advances = self._advances.setdefault(key, {})
+        missing = [ch for ch in set(text) if ch not in advances]
+        if missing:
+            font = self._get_font(self.bold if bold else self.regular)
+            font.set_size(size, 72)
+            for ch in sorted(missing):
+                advances[ch] = font.load_char(ord(ch)).linearHoriAdvance / 65536
+        return 1.07 * sum(advances[ch] for ch in text)
+
     def wrap(self, text: str, limit: float, size: float = _FONT, bold: bool = False) -> list[str]:
-        """Lines of at most ``limit`` points; words are never dropped nor shortened."""
-        words = text.split()
+        """Lines of about ``limit`` points at most; words are never dropped nor shortened."""
         lines: list[str] = []
         line = ""
-        for word in words:
+        for word in text.split():
             candidate = f"{line} {word}" if line else word
-            if self.width(candidate, size, bold) <= limit:
+            if self.estimate(candidate, size, bold) <= limit:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
             line = word
-            while self.width(line, size, bold) > limit and len(line) > 1:
+            while self.estimate(line, size, bold) > limit and len(line) > 1:
                 cut = len(line) - 1
-                while cut > 1 and self.width(line[:cut], size, bold) > limit:
+                while cut > 1 and self.estimate(line[:cut], size, bold) > limit:
                     cut -= 1
                 lines.append(line[:cut])
                 line = line[cut:]
@@ -628,8 +645,8 @@ def _draw_bars(spec: BarChart) -> _Canvas:
         for k, s in enumerate(spec.series):
             length = span * _as_float(s.values[i]) / peak
             if spec.stacked:
-                if length > 0:
-                    c.rect(x_end, bars_top, length, bar_h, colours[k][i])
+                if length > 0:  # a white seam tells neighbouring segments apart
+                    c.rect(x_end, bars_top, length, bar_h, colours[k][i], edge="#FFFFFF", lw=0.6)
                 x_end += length
             else:
                 by = bars_top + (k if per_cat > 1 else 0) * bar_h
@@ -686,7 +703,7 @@ def _draw_columns(spec: BarChart) -> _Canvas | None:
             h = plot_h * _as_float(s.values[i]) / peak
             if spec.stacked:
                 if h > 0:
-                    c.rect(x0, y_end - h, bar_w, h, colours[k][i])
+                    c.rect(x0, y_end - h, bar_w, h, colours[k][i], edge="#FFFFFF", lw=0.6)
                 y_end -= h
             else:
                 bx = x0 + (k if per_cat > 1 else 0) * bar_w
