@@ -144,6 +144,21 @@ def _digests() -> dict[str, list[str]]:
     return result
 
 
+def _python(code: str, env: dict[str, str] | None = None) -> str:
+    """Run ``code`` in a fresh interpreter at the repository root; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, F.RenderedFigure]:
     return {name: F.render_figure(spec) for name, spec in specs().items()}
@@ -187,21 +202,8 @@ def test_identical_bytes_in_another_process_locale_and_time_zone() -> None:
         "TZ": "Pacific/Kiritimati",
         "PYTHONHASHSEED": "12345",
     }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json; from tests.test_figures import _digests; print(json.dumps(_digests()))",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == _digests()
+    code = "import json; from tests.test_figures import _digests; print(json.dumps(_digests()))"
+    assert json.loads(_python(code, env)) == _digests()
 
 
 def test_svg_is_inline_ready(rendered: dict[str, F.RenderedFigure]) -> None:
@@ -423,15 +425,6 @@ def test_validate_and_importing_the_module_do_not_load_matplotlib() -> None:
         "result = CliRunner().invoke(app, ['validate', 'catalog'])\n"
         "print(result.exit_code, 'matplotlib' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    exit_code, loaded = done.stdout.split()
+    exit_code, loaded = _python(code).split()
     assert exit_code in {"0", "1"}
     assert loaded == "False"

@@ -1078,16 +1078,19 @@ def _save(fig: Figure, spec: FigureSpec, fmt: str, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
+def _svg(fig: Figure, spec: FigureSpec) -> str:
+    width_in, height_in = (float(v) for v in fig.get_size_inches())
+    raw = _save(fig, spec, "svg", 72).decode("utf-8")
+    return _inline_svg(raw, spec, width_in * 72, height_in * 72)
+
+
 def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> RenderedFigure:
     """Draw a spec once and write it as inline SVG and as PNG at ``dpi``."""
     fig = draw(spec)
     width_in, height_in = (float(v) for v in fig.get_size_inches())
-    raw = _save(fig, spec, "svg", 72).decode("utf-8")
-    svg = _inline_svg(raw, spec, width_in * 72, height_in * 72)
-    png = _save(fig, spec, "png", dpi)
     return RenderedFigure(
-        svg=svg,
-        png=png,
+        svg=_svg(fig, spec),
+        png=_save(fig, spec, "png", dpi),
         width_cm=round(width_in * 2.54, 2),
         height_cm=round(height_in * 2.54, 2),
     )
@@ -1095,13 +1098,9 @@ def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> RenderedFigure:
 
 def draw_svg(spec: FigureSpec) -> str:
     """The spec as inline SVG (see the module docstring for how HTML embeds it)."""
-    fig = draw(spec)
-    width_in, height_in = (float(v) for v in fig.get_size_inches())
-    raw = _save(fig, spec, "svg", 72).decode("utf-8")
-    return _inline_svg(raw, spec, width_in * 72, height_in * 72)
+    return _svg(draw(spec), spec)
 
 
 def draw_png(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> bytes:
     """The spec as a PNG at ``dpi``, for DOCX."""
-    fig = draw(spec)
-    return _save(fig, spec, "png", dpi)
+    return _save(draw(spec), spec, "png", dpi)
