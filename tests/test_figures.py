@@ -254,6 +254,13 @@ def test_a_word_wider_than_its_column_breaks_but_keeps_every_character() -> None
     assert word in "".join(_texts(fig.svg))
 
 
+def test_a_character_missing_from_the_font_is_kept_in_the_svg_without_a_warning() -> None:
+    label = "Kantor 札幌 ✓ 🙂"  # pytest turns any warning into an error here
+    fig = F.render_figure(BarChart("t", (label,), (Series("s", (1,)),)))
+    assert label in _texts(fig.svg)
+    assert fig.png.startswith(b"\x89PNG")
+
+
 def test_text_is_escaped_and_no_math_is_parsed(rendered: dict[str, F.RenderedFigure]) -> None:
     svg = rendered["sumber"].svg
     assert "&lt;b&gt;" in svg and "&amp;" in svg and "<b>" not in svg
@@ -408,6 +415,22 @@ def test_columns_that_do_not_fit_become_horizontal_bars() -> None:
 )
 def test_inconsistent_specs_are_refused(spec: F.FigureSpec, message: str) -> None:
     with pytest.raises(FigureError, match=message):
+        F.render_figure(spec)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        BarChart("kosong", (), ()),
+        BarChart("kosong", ("a",), ()),
+        Timeline("kosong", (), YEARS),
+        Chain("kosong", ()),
+        Diagram("kosong", (Level("x", ()),)),
+        ProgressChart("kosong", (), (Measure("m", ()),)),
+    ],
+)
+def test_an_empty_figure_is_refused_so_the_caller_leaves_it_out(spec: F.FigureSpec) -> None:
+    with pytest.raises(FigureError, match="'kosong': nothing to draw"):
         F.render_figure(spec)
 
 

@@ -20,7 +20,10 @@ Integration guide
   both formats from the same matplotlib ``Figure``. The result carries ``svg`` (text), ``png``
   (bytes) and the print size in centimetres. A timeline longer than :data:`MAX_TIMELINE_ROWS` rows
   must go through :func:`paginate` first (one figure per group, then parts of at most that many
-  rows, each part's title ending in ``(k/n)``); :func:`render_figure` refuses it otherwise.
+  rows, each part's title ending in ``(k/n)``); :func:`render_figure` refuses it otherwise, and
+  refuses an empty spec (no categories, rows, nodes or boxes): leave that figure out, as the
+  templates do today. Both refusals raise :class:`FigureError`, a bug in the caller, never a
+  problem of the catalog.
 * HTML: insert ``RenderedFigure.svg`` as it is (``Markup``): it has no XML prologue, no script
   and no external reference; every text from the spec is escaped by matplotlib's SVG writer and
   stays text (searchable, read by screen readers, fonts fall back to the browser's sans-serif).
@@ -369,7 +372,9 @@ class _Text:
             font = self._get_font(self.bold if bold else self.regular)
             font.set_size(size, 72)
             for ch in sorted(missing):
-                advances[ch] = font.load_char(ord(ch)).linearHoriAdvance / 65536
+                # A character the font lacks is drawn as a box about as wide as "M".
+                code = ord(ch) if font.get_char_index(ord(ch)) else ord("M")
+                advances[ch] = font.load_char(code).linearHoriAdvance / 65536
         return 1.07 * sum(advances[ch] for ch in text)
 
     def wrap(self, text: str, limit: float, size: float = _FONT, bold: bool = False) -> list[str]:
@@ -1049,16 +1054,31 @@ def _inline_svg(raw: str, spec: FigureSpec, width_pt: float, height_pt: float) -
     return _ROOT.sub(lambda _m: root, body, count=1).rstrip() + "\n"
 
 
+def _is_empty(spec: FigureSpec) -> bool:
+    """True when a figure would show nothing (the caller leaves it out, as the tables do)."""
+    if isinstance(spec, BarChart):
+        return not spec.categories or not spec.series
+    if isinstance(spec, Timeline):
+        return not spec.rows
+    if isinstance(spec, Chain):
+        return not spec.nodes
+    if isinstance(spec, Diagram):
+        return not any(level.boxes for level in spec.levels)
+    return not spec.categories or not spec.measures
+
+
 def draw(spec: FigureSpec) -> Figure:
     """Lay out and draw a spec on a new matplotlib ``Figure`` (72 dpi, sized in points)."""
     drawer = _DRAW.get(type(spec))
     if drawer is None:
         raise FigureError(f"not a figure spec: {type(spec).__name__}")
+    if _is_empty(spec):
+        raise FigureError(f"{type(spec).__name__} {spec.title!r}: nothing to draw")
     import matplotlib
 
     with matplotlib.rc_context(_rc(spec)), warnings.catch_warnings():
         # A glyph missing from DejaVu Sans draws as a box; the SVG keeps the character itself.
-        warnings.simplefilter("ignore")
+        warnings.filterwarnings("ignore", "Glyph .* missing from", UserWarning)
         canvas: _Canvas = drawer(spec)
     return canvas.fig
 
@@ -1073,7 +1093,7 @@ def _save(fig: Figure, spec: FigureSpec, fmt: str, dpi: int) -> bytes:
         else {"Software": None}
     )
     with matplotlib.rc_context(_rc(spec)), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.filterwarnings("ignore", "Glyph .* missing from", UserWarning)
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="#FFFFFF")
     return buffer.getvalue()
 
