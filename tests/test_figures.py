@@ -406,7 +406,7 @@ def test_columns_that_do_not_fit_become_horizontal_bars() -> None:
             BarChart("t", ("a",), (Series("s", (1,)),), category_colour_keys=("x", "y")),
             "one key per category",
         ),
-        (Timeline("t", (), ()), "no years"),
+        (Timeline("t", (TimelineRow("p", 2025, 2026),), ()), "no years"),
         (Chain("t", (ChainNode("a"), ChainNode("b")), ("x", "y")), "one link label"),
         (Diagram("t", (Level("x", (Box("k", "a"), Box("k", "b"))),)), "unique"),
         (Diagram("t", (Level("x", (Box("k", "a"),)),), (Edge("k", "z"),)), "k -> z"),
