@@ -369,15 +369,15 @@ def test_a_timeline_of_300_rows_is_split_into_figures_that_fit_a_page() -> None:
     # Every row once, grouped by dimension in the order of the rows.
     by_group = [r for name in NAMES for r in spec.rows if r.group == name]
     assert [r for p in timelines for r in p.rows] == by_group
-    # Smart Governance's rows have three-line labels: four parts by height; Smart Branding's
+    # Smart Governance's rows have four-line labels: five parts by height; Smart Branding's
     # one-line labels: two parts (34 rows fill the height).
     titles = [p.title for p in timelines]
-    assert titles[:6] == [
-        *(f"Peta jalan nasional — Smart Governance ({k}/4)" for k in range(1, 5)),
+    assert titles[:7] == [
+        *(f"Peta jalan nasional — Smart Governance ({k}/5)" for k in range(1, 6)),
         "Peta jalan nasional — Smart Branding (1/2)",
         "Peta jalan nasional — Smart Branding (2/2)",
     ]
-    assert [len(p.rows) for p in timelines[4:6]] == [34, 16]
+    assert [len(p.rows) for p in timelines[5:7]] == [34, 16]
     assert timelines[0].legend == (("governance", "Smart Governance"),)
     for part in timelines:
         height_cm = F.draw(part).get_size_inches()[1] * 2.54

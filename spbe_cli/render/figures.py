@@ -35,6 +35,9 @@ Integration guide
       <figure><div class="figure-scroll" style="overflow-x:auto">{{ fig.svg }}</div>
       <figcaption>Gambar 3. ...</figcaption></figure>
 
+  The inline ``max-width`` wins over the stylesheet's ``svg.chart { max-width: 100% }``, and
+  ``height`` is left to the ``viewBox`` (``height: auto``).
+
   The title is not drawn inside the figure: the document's caption says it.
   :func:`palette_css` gives the same colours as CSS custom properties for HTML legends.
 * DOCX (python-docx)::
@@ -454,8 +457,12 @@ class _Canvas:
         size: float = _FONT,
         bold: bool = False,
         colour: str = _INK,
+        halo: bool = False,
     ) -> None:
-        """One line of text, vertically centred on ``y``."""
+        """One line of text, vertically centred on ``y``; ``halo`` blanks the lines behind it."""
+        extra: dict[str, Any] = (
+            {"bbox": {"facecolor": "#FFFFFF", "edgecolor": "none", "pad": 0.5}} if halo else {}
+        )
         self.ax.text(
             x,
             y,
@@ -467,6 +474,7 @@ class _Canvas:
             clip_on=False,
             parse_math=False,
             usetex=False,
+            **extra,
         )
 
     def lines(
@@ -773,7 +781,8 @@ def _timeline_rows(
     t = _text()
     n_years = max(years) - min(years) + 1
     year_w = max(t.width(str(max(years)), bold=True) + 8, 30.0)
-    label_limit = max(_W - 3 * _PAD - year_w * n_years, _W * 0.25)
+    # Labels take at most half the width, so that the years keep room on a phone too.
+    label_limit = min(max(_W - 3 * _PAD - year_w * n_years, _W * 0.25), _W * 0.5)
     wrapped = [t.wrap(r.label, label_limit) for r in rows]
     return wrapped, [max(len(lines) * _LINE, _TIMELINE_BAR) + 5 for lines in wrapped]
 
@@ -986,7 +995,7 @@ def _draw_progress(spec: ProgressChart) -> _Canvas:
             by = bars_top + k * bar_h
             if share > 0:
                 c.rect(left, by, span * share, bar_h - 1, fills[k])
-            c.text(left + span * share + 3, by + bar_h / 2, shown[k][i], colour=_MUTED)
+            c.text(left + span * share + 3, by + bar_h / 2, shown[k][i], colour=_MUTED, halo=True)
         y += row_h
     if legend:
         _draw_legend(c, top + body + axis_h + _PAD, legend)
