@@ -40,6 +40,8 @@ Integration guide
 
   The title is not drawn inside the figure: the document's caption says it.
   :func:`palette_css` gives the same colours as CSS custom properties for HTML legends.
+  Specs are frozen and hashable: a figure that two documents share can be memoised on its spec.
+  For one format only, :func:`draw_svg` or :func:`draw_png` skips the other.
 * DOCX (python-docx)::
 
       document.add_picture(BytesIO(fig.png), width=Cm(fig.width_cm))
@@ -177,7 +179,8 @@ class BarChart:
     ``category_colour_keys`` (one per category) colours a single series per category, e.g. the
     budget per dimension with each bar in its dimension's colour. ``horizontal=False`` draws
     columns (for short categories such as years); columns whose labels do not fit turn into
-    horizontal bars.
+    horizontal bars. Values show as ``rupiah`` (``Rp 1,25 M``), ``number`` (``1.250``) or
+    ``percent`` (fractions: 0.755 shows as ``75,5%``).
     """
 
     title: str
