@@ -18,12 +18,13 @@ Integration guide
 
 * Call :func:`render_figure` once per spec: it lays the figure out and draws it once, then writes
   both formats from the same matplotlib ``Figure``. The result carries ``svg`` (text), ``png``
-  (bytes) and the print size in centimetres. A timeline longer than :data:`MAX_TIMELINE_ROWS` rows
-  must go through :func:`paginate` first (one figure per group, then parts of at most that many
-  rows, each part's title ending in ``(k/n)``); :func:`render_figure` refuses it otherwise, and
-  refuses an empty spec (no categories, rows, nodes or boxes): leave that figure out, as the
-  templates do today. Both refusals raise :class:`FigureError`, a bug in the caller, never a
-  problem of the catalog.
+  (bytes) and the print size in centimetres. Pass every timeline through :func:`paginate` first:
+  one that does not fit a page (more than :data:`MAX_TIMELINE_ROWS` rows, or rows higher than
+  :data:`MAX_TIMELINE_BODY_PT`) comes back as one figure per group, then page-sized parts whose
+  titles end in ``(k/n)``, each with its own caption; :func:`render_figure` refuses it
+  otherwise, and refuses an empty spec (no categories, rows, nodes or boxes): leave that figure
+  out, as the templates do today. Both refusals raise :class:`FigureError`, a bug in the
+  caller, never a problem of the catalog.
 * HTML: insert ``RenderedFigure.svg`` as it is (``Markup``): it has no XML prologue, no script
   and no external reference; every text from the spec is escaped by matplotlib's SVG writer and
   stays text (searchable, read by screen readers, fonts fall back to the browser's sans-serif).
@@ -72,7 +73,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from spbe_cli.render.context import angka, rupiah_short
+from spbe_cli.formatting import angka, percent, rupiah_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -421,11 +422,7 @@ def _format(value: Number | None, fmt: ValueFormat) -> str:
     if fmt == "rupiah":
         return rupiah_short(int(value))
     if fmt == "percent":
-        from spbe_cli.i18n import use_language
-        from spbe_cli.progress import percent
-
-        with use_language("id"):  # the documents are Indonesian whatever the terminal's locale
-            return percent(Decimal(str(value)))
+        return percent(Decimal(str(value)), lang="id")  # the documents are Indonesian
     return angka(value)
 
 
@@ -1106,7 +1103,9 @@ def _save(fig: Figure, spec: FigureSpec, fmt: str, dpi: int) -> bytes:
     )
     with matplotlib.rc_context(_rc(spec)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Glyph .* missing from", UserWarning)
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="#FFFFFF")
+        # zlib level 1: a fifth less drawing time than the default 6 for 5 % larger files.
+        extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="#FFFFFF", **extra)
     return buffer.getvalue()
 
 
