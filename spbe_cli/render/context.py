@@ -46,6 +46,15 @@ class RenderInput:
         return labels
 
     @property
+    def opd_names(self) -> Labels:
+        """OPD id -> full name."""
+        labels = self._cache.get("opd_names")
+        if labels is None:
+            labels = Labels({o.id: o.nama for o in self.of_kind("opd")})
+            self._cache["opd_names"] = labels
+        return labels
+
+    @property
     def names(self) -> Labels:
         """Any entity id -> its name (regulations by their short citation)."""
         labels = self._cache.get("names")
@@ -53,14 +62,60 @@ class RenderInput:
             labels = Labels()
             for entity_id, entity in self.catalog.entities.items():
                 if self.catalog.kinds[entity_id] == "regulasi":
-                    # A regulation without a number yet is told apart by its subject.
-                    labels[entity_id] = (
-                        entity.sebutan if entity.nomor else f"{entity.sebutan} {entity.judul}"
-                    )
+                    labels[entity_id] = citation(entity, self._pemda())
                 else:
                     labels[entity_id] = getattr(entity, "nama", entity_id)
             self._cache["names"] = labels
         return labels
+
+    def _pemda(self) -> str:
+        meta = self.catalog.metadata
+        return meta.pemda.nama if meta is not None else ""
+
+
+#: The full name of each kind of regulation, as a citation starts.
+_JENIS = {
+    "UU": "Undang-Undang",
+    "PP": "Peraturan Pemerintah",
+    "Perpres": "Peraturan Presiden",
+    "Permen": "Peraturan Menteri",
+    "Kepmen": "Keputusan Menteri",
+    "SE": "Surat Edaran",
+    "Perda": "Peraturan Daerah",
+    "Pergub": "Peraturan Gubernur",
+    "Perbup": "Peraturan Bupati",
+    "Kepbup": "Keputusan Bupati",
+}
+#: Issuers whose ministry a citation names by its short name (as the regulations do).
+_MENTERI = {
+    "KemenPANRB": "PANRB",
+    "Kementerian Komunikasi dan Digital": "Komunikasi dan Digital",
+    "Kementerian Komunikasi dan Informatika": "Komunikasi dan Informatika",
+    "Kementerian PPN/Bappenas": "PPN/Kepala Bappenas",
+}
+
+
+def citation(reg: Any, pemda: str = "") -> str:
+    """A regulation as readers cite it, issuer included.
+
+    ``Peraturan Menteri PANRB Nomor 59 Tahun 2020``; a regional one names the region
+    (``Peraturan Bupati Mimika Nomor 5 Tahun 2024``); one not enacted yet is told by its
+    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``).
+    """
+    jenis = _JENIS.get(reg.jenis, "")
+    issuer = reg.penerbit or ""
+    if reg.jenis in ("Permen", "Kepmen") and issuer:
+        jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
+    elif reg.jenis == "SE" and issuer:
+        jenis = f"{jenis} {_MENTERI.get(issuer, issuer)}"
+    elif reg.jenis in ("Perbup", "Kepbup", "Perda") and pemda and reg.tingkat == "daerah":
+        region = pemda.split(" ", 1)[-1]
+        jenis = f"{jenis} {region}" if reg.nomor else jenis
+    elif not jenis:
+        jenis = reg.judul if not reg.nomor else f"{issuer}".strip() or reg.judul
+    if reg.nomor and reg.tahun:
+        return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
+    return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul
 
 
 def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:

@@ -28,7 +28,6 @@ from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, md_escape
 from spbe_cli.render import context as ctx
-from spbe_cli.render import svg
 
 
 class TemplateOutsideError(TemplateNotFound):
@@ -93,20 +92,15 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
     return Markup(sep).join(_md_finalize(item) for item in items)
 
 
+#: Mermaid entity codes, applied in one pass (a second pass would escape the first's ``#``/``;``).
+_MERMAID = str.maketrans(
+    {"#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", ":": "#58;", ";": "#59;", "`": "#96;"}
+)
+
+
 def _mermaid(value: Any) -> Markup:
-    """Text for a quoted Mermaid label or a gantt task name."""
-    text = NEWLINES.sub(" ", str(value))
-    for char, code in (
-        ("#", "#35;"),
-        ('"', "#34;"),
-        ("<", "#60;"),
-        (">", "#62;"),
-        (":", "#58;"),
-        (";", "#59;"),
-        ("`", "#96;"),
-    ):
-        text = text.replace(char, code)
-    return Markup(text)
+    """Text for a quoted Mermaid label or a gantt task name (escaped once)."""
+    return Markup(NEWLINES.sub(" ", str(value)).translate(_MERMAID))
 
 
 def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
@@ -125,14 +119,16 @@ def _anchor(entity_id: Any) -> str:
     return "el-" + _ANCHOR_UNSAFE.sub("-", text)
 
 
+#: The one discreet mark of illustrative data; the cover and the colophon explain it once.
+MARK_ILLUSTRATIVE = "†"
+
+
 def _tanda(entity: Any) -> str:
     """Marks after a name: illustrative data and proposals are never passed off as facts."""
-    marks = []
-    if getattr(entity, "ilustratif", False):
-        marks.append("ilustratif")
+    mark = f" {MARK_ILLUSTRATIVE}" if getattr(entity, "ilustratif", False) else ""
     if getattr(entity, "sumber", None) == "usulan":
-        marks.append("usulan")
-    return f" ({', '.join(marks)})" if marks else ""
+        mark += " (usulan)"
+    return mark
 
 
 def make_environment(
@@ -164,12 +160,7 @@ def make_environment(
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(
-        persen=ctx.persen,
-        svg_batang=svg.bar_chart,
-        svg_rantai=svg.chain,
-        svg_gantt=svg.gantt,
-    )
+    env.globals.update(persen=ctx.persen)
     return env
 
 

@@ -103,6 +103,10 @@ def shift_markdown(source: str) -> str:
             continue
         if match:
             fence = match.group(1)
+            info = line[match.end() :].strip()
+            if info.lower().startswith("spbe"):
+                # Prose is text: it cannot forge a directive of the document (a cover, a figure).
+                line = line[: match.end()] + "text"
             out.append(line)
             continue
         line = _ATX.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + HEADING_SHIFT), line)

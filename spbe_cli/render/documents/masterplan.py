@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import (
     RenderInput,
@@ -171,7 +172,56 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
 
+    total_all = sum(per_year.values())
+    with_programs = [d for d in dimensi if d.programs]
+    gambar = {
+        "anggaran-dimensi": fg.BarChart(
+            title="Anggaran program per dimensi",
+            categories=tuple(d.nama for d in with_programs),
+            series=(fg.Series("Anggaran", tuple(d.total for d in with_programs)),),
+            category_colour_keys=tuple(d.kode for d in with_programs),
+        )
+        if total_all
+        else None,
+        "anggaran-tahun": fg.BarChart(
+            title="Anggaran program smart city per tahun",
+            categories=tuple(str(y) for y in years),
+            series=(fg.Series("Anggaran", tuple(per_year.get(y, 0) for y in years)),),
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "anggaran-sumber": fg.BarChart(
+            title="Anggaran per sumber dana dan tahun",
+            categories=tuple(str(y) for y in years),
+            series=tuple(
+                fg.Series(s, tuple(per_source_year[s].get(y, 0) for y in years))
+                for s in SUMBER
+                if s in per_source_year
+            ),
+            stacked=True,
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "peta-jalan": fg.paginate(
+            fg.Timeline(
+                title="Peta jalan program smart city",
+                rows=tuple(
+                    fg.TimelineRow(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.kode, d.nama)
+                    for d in dimensi
+                    for e in d.elemen
+                    for v in e.programs
+                ),
+                years=tuple(years),
+                legend=tuple((d.kode, d.nama) for d in with_programs),
+            )
+        )
+        if programs
+        else None,
+    }
     context = {
+        "gambar": gambar,
         "programs": programs,
         "dimensi": dimensi,
         "dimensi_batang": [(d.nama, d.total) for d in dimensi],

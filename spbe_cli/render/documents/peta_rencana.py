@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
@@ -67,7 +68,41 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for entry in item.anggaran:
             per_source[entry.sumber][entry.tahun] += entry.nilai
     per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
+    total_all = sum(per_year_total)
+    filled = [m for m in muatan if m.items]
+    gambar = {
+        "anggaran-muatan": fg.BarChart(
+            title="Anggaran per muatan",
+            categories=tuple(m.nama for m in filled),
+            series=(fg.Series("Anggaran", tuple(m.total for m in filled)),),
+        )
+        if total_all
+        else None,
+        "anggaran-tahun": fg.BarChart(
+            title="Anggaran Peta Rencana SPBE per tahun",
+            categories=tuple(str(y) for y in years),
+            series=(fg.Series("Anggaran", tuple(per_year_total)),),
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "linimasa": fg.paginate(
+            fg.Timeline(
+                title="Linimasa butir Peta Rencana SPBE",
+                rows=tuple(
+                    fg.TimelineRow(i.nama, i.tahun_mulai, i.tahun_selesai, m.kode, m.nama)
+                    for m in filled
+                    for i in m.items
+                ),
+                years=tuple(years),
+                legend=tuple((m.kode, m.nama) for m in filled),
+            )
+        )
+        if items
+        else None,
+    }
     context = {
+        "gambar": gambar,
         "items": items,
         "muatan": muatan,
         "years": years,
