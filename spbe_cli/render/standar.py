@@ -19,11 +19,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from spbe_cli.formatting import tanggal
 from spbe_cli.models import DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
@@ -619,6 +621,8 @@ def _shown(inp: RenderInput, value: Any) -> str | bool | int | Decimal | None:
         return None
     if isinstance(value, bool | int | Decimal):
         return value
+    if isinstance(value, date):
+        return tanggal(value)
     if isinstance(value, list):
         return "; ".join(str(_shown(inp, v)) for v in value)
     if isinstance(value, dict):

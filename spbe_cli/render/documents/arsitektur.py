@@ -14,14 +14,7 @@ from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 #: Names of the domains in figures (the templates name them in _istilah.j2).
-DOMAIN_NAMES = {
-    "proses_bisnis": "Proses Bisnis",
-    "data_informasi": "Data dan Informasi",
-    "layanan": "Layanan SPBE",
-    "aplikasi": "Aplikasi SPBE",
-    "infrastruktur": "Infrastruktur SPBE",
-    "keamanan": "Keamanan SPBE",
-}
+DOMAIN_NAMES = standar.NAMA_DOMAIN
 
 #: A matrix is drawn as a grid only while it stays readable; beyond that, as link lists.
 MATRIX_MAX_COLUMNS = 12
