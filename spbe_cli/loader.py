@@ -124,6 +124,21 @@ def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, s
     return real, None
 
 
+#: Message key of each confinement problem, for prose files and for the logo.
+_PROSE_PROBLEMS = {
+    "outside": "ref.prose_outside",
+    "not_file": "ref.prose_not_file",
+    "too_large": "ref.prose_too_large",
+    "missing": "ref.prose_missing",
+}
+_LOGO_PROBLEMS = {
+    "outside": "ref.logo_outside",
+    "not_file": "ref.logo_not_file",
+    "too_large": "ref.logo_too_large",
+    "missing": "ref.logo_missing",
+}
+
+
 def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
     """Where a prose file named in the metadata lies, or why it cannot be used.
 
@@ -133,7 +148,7 @@ def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
     """
     real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
     if real is None:
-        return None, f"ref.prose_{problem}"
+        return None, _PROSE_PROBLEMS[problem or "missing"]
     try:
         real.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
@@ -158,7 +173,7 @@ def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | Non
     """
     real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
     if real is None:
-        return None, f"ref.logo_{problem}"
+        return None, _LOGO_PROBLEMS[problem or "missing"]
     try:
         data = real.read_bytes()
     except OSError:
