@@ -190,7 +190,10 @@ def test_arsitektur_peta_strategi_rows_and_figure(bundled: RenderInput) -> None:
     assert sum(r.baru_misi for r in rows) == len([m for m in meta.misi if m.tujuan])
     figure = data["gambar"]["peta-strategi"]
     assert isinstance(figure, fg.Diagram)
-    assert [lv.label for lv in figure.levels] == ["Misi", "Tujuan", "Sasaran", "IKU"]
+    assert [lv.label for lv in figure.levels] == [f"Misi {m.nomor}" for m in meta.misi if m.tujuan]
+    # Every arrow stays inside its misi's band.
+    band = {b.key: n for n, lv in enumerate(figure.levels) for b in lv.boxes}
+    assert all(band[e.source] == band[e.target] for e in figure.edges)
     fg.draw_svg(figure)  # lays out without error
 
 

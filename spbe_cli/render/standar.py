@@ -417,30 +417,33 @@ class StrategiBaris:
 
 
 def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBaris], Any]:
-    """Rows of visi -> misi -> tujuan -> sasaran -> IKU, and the diagram of the same chain."""
+    """Rows of visi -> misi -> tujuan -> sasaran -> IKU, and the diagram of the same chain.
+
+    The diagram has one band per misi, read left to right: each tujuan, then its sasaran, then
+    their IKU, so that every arrow stays inside its band.
+    """
     meta = inp.catalog.metadata
     assert meta is not None
     rows: list[StrategiBaris] = []
-    levels: dict[str, list[fg.Box]] = {"misi": [], "tujuan": [], "sasaran": [], "iku": []}
+    levels: list[fg.Level] = []
     edges: list[fg.Edge] = []
     for misi in meta.misi:
         mkey = f"m{misi.nomor}"
-        levels["misi"].append(fg.Box(mkey, f"Misi {misi.nomor}", colour_key="governance"))
+        boxes: list[fg.Box] = []
         first_misi = True
         for t, tujuan in enumerate(misi.tujuan, 1):
             tkey = f"{mkey}t{t}"
-            levels["tujuan"].append(fg.Box(tkey, tujuan.uraian, colour_key="branding"))
-            edges.append(fg.Edge(mkey, tkey))
+            boxes.append(fg.Box(tkey, tujuan.uraian, colour_key="branding"))
             first_tujuan = True
             for s, sasaran in enumerate(tujuan.sasaran, 1):
                 skey = f"{tkey}s{s}"
-                levels["sasaran"].append(fg.Box(skey, sasaran.uraian, colour_key="economy"))
+                boxes.append(fg.Box(skey, sasaran.uraian, colour_key="economy"))
                 edges.append(fg.Edge(tkey, skey))
                 flag = meta.ilustratif or tujuan.ilustratif or sasaran.ilustratif
                 for i, ind in enumerate(sasaran.indikator or [None], 1):
                     if ind is not None:
                         ikey = f"{skey}i{i}"
-                        levels["iku"].append(fg.Box(ikey, ind.nama, ind.satuan, "environment"))
+                        boxes.append(fg.Box(ikey, ind.nama, f"IKU ({ind.satuan})", "environment"))
                         edges.append(fg.Edge(skey, ikey))
                     rows.append(
                         StrategiBaris(
@@ -458,14 +461,11 @@ def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBari
                         )
                     )
                     first_misi = first_tujuan = False
+        if boxes:
+            levels.append(fg.Level(f"Misi {misi.nomor}", tuple(boxes)))
     figure = None
-    if rows:
-        names = {"misi": "Misi", "tujuan": "Tujuan", "sasaran": "Sasaran", "iku": "IKU"}
-        figure = fg.Diagram(
-            title="Peta Strategi",
-            levels=tuple(fg.Level(names[k], tuple(v)) for k, v in levels.items() if v),
-            edges=tuple(edges),
-        )
+    if levels:
+        figure = fg.Diagram(title="Peta Strategi", levels=tuple(levels), edges=tuple(edges))
     return rows, figure
 
 
@@ -525,7 +525,11 @@ def _owner(inp: RenderInput, kind: str, element: Any) -> str:
 
 
 def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
-    """Boxes of one domain in bands by status; arrows for links inside the domain."""
+    """Boxes of one domain in bands by status (current state above, target state below).
+
+    No arrows: links between applications have their own figure (integration view), and arrows
+    across a grid of boxes would cross other boxes.
+    """
     if not elements:
         return None
     levels = []
@@ -535,14 +539,7 @@ def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
         )
         if boxes:
             levels.append(fg.Level(label, boxes, kind))
-    ids = {e.id for e in elements}
-    edges: list[fg.Edge] = []
-    for e in elements:
-        if kind == "aplikasi":
-            edges.extend(fg.Edge(e.id, t) for t in e.integrasi if t in ids and t != e.id)
-        elif kind == "proses_bisnis" and e.induk in ids and e.induk != e.id:
-            edges.append(fg.Edge(e.induk, e.id))
-    return fg.Diagram(title=f"Domain {NAMA_DOMAIN[kind]}", levels=tuple(levels), edges=tuple(edges))
+    return fg.Diagram(title=f"Domain {NAMA_DOMAIN[kind]}", levels=tuple(levels))
 
 
 @dataclass(frozen=True)
@@ -599,7 +596,7 @@ def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], l
             if target in by_id and app.id in linked and target != app.id
         ]
         figure = fg.Diagram(
-            title="Integrasi aplikasi melalui sistem penghubung layanan",
+            title="Aplikasi yang saling bertukar data",
             levels=tuple(fg.Level(labels[k], tuple(v), "aplikasi") for k, v in bands.items() if v),
             edges=tuple(dict.fromkeys(edges)),
         )
