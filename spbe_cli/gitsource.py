@@ -100,14 +100,15 @@ def folder_snapshot(
     """List and hash the YAML files of a catalog folder on disk.
 
     Raises:
-        SpbeError: the folder does not exist or is not a folder.
+        UsageError: the folder does not exist or is not a folder (like a catalog named on the
+            command line of any command).
     """
     from spbe_cli.loader import _Loader
 
     if not root.exists():
-        raise SpbeError(t("load.no_folder", path=label))
+        raise UsageError(t("load.no_folder", path=label))
     if not root.is_dir():
-        raise SpbeError(t("load.not_folder", path=label))
+        raise UsageError(t("load.not_folder", path=label))
     display_root = label
     reader = _Loader(root, display_root)
     # Listed with an empty display root, so that ``display`` is the path relative to ``root``.
@@ -311,11 +312,11 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
     """The catalog folder ``prefix`` (relative to the repository) as it is in ``commit``.
 
     Raises:
-        SpbeError: the folder is not in that revision.
+        UsageError: the folder is not in that revision (the catalog named does not exist).
     """
     seen, files = repo.list_tree(commit, prefix)
     if not seen:
-        raise SpbeError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
+        raise UsageError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
@@ -464,8 +465,9 @@ def resolve_sides(
     working tree, or a range ``A..B`` / ``A...B``. Two words: each a revision or a folder.
 
     Raises:
-        UsageError: a word is an option, an unknown revision, ambiguous, or outside the repository.
-        SpbeError: git cannot run, or a folder does not exist.
+        UsageError: a word is an option, an unknown revision, ambiguous, or outside the
+            repository; a catalog folder does not exist.
+        SpbeError: git cannot run.
     """
     resolver = _Resolver(catalog, cwd or Path.cwd())
     if old is None and new is not None:  # pragma: no cover - the CLI never passes this
@@ -507,8 +509,8 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     Used by ``spbe progress --since`` and ``spbe render --since`` to see an earlier state.
 
     Raises:
-        UsageError: the word is an option, unknown or ambiguous.
-        SpbeError: git cannot run, or a folder does not exist.
+        UsageError: the word is an option, unknown or ambiguous; the folder does not exist.
+        SpbeError: git cannot run.
     """
     from spbe_cli.loader import load_files
 

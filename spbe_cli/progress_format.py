@@ -16,7 +16,7 @@ from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_tabl
 from spbe_cli.progress import (
     CAP,
     CATEGORIES,
-    Attention,
+    FlaggedProgram,
     GroupSummary,
     ProgramProgress,
     ProgressReport,
@@ -142,7 +142,7 @@ def format_text(report: ProgressReport) -> list[str]:
     return [safe(line) for line in lines]
 
 
-def _where(item: Attention) -> str:
+def _where(item: FlaggedProgram) -> str:
     return f"{item.location}: " if item.location is not None else ""
 
 
@@ -257,7 +257,7 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
     }
 
 
-def _attention_dict(a: Attention) -> dict[str, Any]:
+def _attention_dict(a: FlaggedProgram) -> dict[str, Any]:
     loc = a.location
     return {
         "id": a.id,

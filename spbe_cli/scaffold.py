@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from spbe_cli import __version__
-from spbe_cli.errors import SpbeError, UsageError
+from spbe_cli.errors import SpbeError, UsageError, cannot_write
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
@@ -154,13 +154,7 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
             with path.open("x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
     except OSError as exc:
-        raise SpbeError(
-            t(
-                "scaffold.cannot_write",
-                path=str(exc.filename or target),
-                reason=exc.strerror or type(exc).__name__,
-            )
-        ) from exc
+        raise cannot_write(exc, target) from exc
     return list(files)
 
 

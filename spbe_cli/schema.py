@@ -245,11 +245,20 @@ def dumps(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema into ``folder`` (created if needed); return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every schema into ``folder`` (created if needed); return the paths written.
+
+    Raises:
+        SpbeError: a file or the folder cannot be written.
+    """
+    from spbe_cli.errors import cannot_write
+
     written = []
-    for name, schema in all_schemas().items():
-        path = folder / name
-        path.write_text(dumps(schema), encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, schema in all_schemas().items():
+            path = folder / name
+            path.write_text(dumps(schema), encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise cannot_write(exc, folder) from exc
     return written

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import Location
+from spbe_cli.errors import ExitCode, Location
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
@@ -82,6 +82,20 @@ class Overlap:
     def score(self) -> float:
         """The stronger of the two similarities."""
         return max(self.name_score, self.function_score)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """The look-alikes of one ``spbe sync`` run, and whether any of them fails it."""
+
+    overlaps: list[Overlap]
+    fail_on_overlap: bool = False
+    """``--fail-on-overlap``: exit 1 when a pair is found."""
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 when a pair is found and ``--fail-on-overlap``; else 0."""
+        return ExitCode.FINDINGS if self.fail_on_overlap and self.overlaps else ExitCode.OK
 
 
 def _pct(score: float) -> str:

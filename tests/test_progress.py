@@ -301,9 +301,9 @@ def test_refuses_a_catalog_with_errors_unless_forced(tmp_path: Path) -> None:
     assert "--force" in result.stderr
 
 
-def test_missing_folder_exits_3(tmp_path: Path) -> None:
+def test_missing_folder_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["progress", str(tmp_path / "nope"), "--tanggal", "2026-01-01"])
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "nope" in result.stderr
 
 

@@ -334,18 +334,18 @@ def test_usage_errors_exit_2(args: list[str], expected: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_missing_folder_exits_3(tmp_path: Path) -> None:
+def test_missing_folder_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "tidak-ada"
     result = _invoke("validate", str(missing))
-    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.exit_code == ExitCode.USAGE
     assert result.stdout == ""
     assert result.stderr == f"spbe: catalog folder '{missing}' does not exist\n"
 
 
-def test_file_instead_of_folder_exits_3(tmp_path: Path) -> None:
+def test_file_instead_of_folder_exits_2(tmp_path: Path) -> None:
     target = write_tree(tmp_path, {"berkas.yaml": "a: 1\n"}) / "berkas.yaml"
     result = _invoke("validate", "--format", "json", str(target))
-    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.exit_code == ExitCode.USAGE
     assert result.stdout == ""
     assert result.stderr == f"spbe: '{target}' is not a folder\n"
 
@@ -435,7 +435,7 @@ def test_installed_spbe_script(minimal_catalog: Path, tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert missing.returncode == 3
+    assert missing.returncode == ExitCode.USAGE
     assert missing.stdout == ""
     assert "does not exist" in missing.stderr
     assert "Traceback" not in missing.stderr
