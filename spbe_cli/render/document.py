@@ -438,7 +438,8 @@ def _table(tokens: Sequence[Any], caption: Inline = (), landscape: bool = False)
     header = [header[i] for i in keep]
     body = [tuple(row[i] for i in keep) for row in body]
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
-    columns = type_columns(header, [r for r, t in zip(body, total, strict=True) if not t])
+    # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
+    columns = type_columns(header, body)
     return Table(
         columns,
         tuple(body),

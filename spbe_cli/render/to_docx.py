@@ -131,13 +131,17 @@ def _run(
     return f'<w:r>{rpr}<w:t xml:space="preserve">{_x(text)}</w:t></w:r>'
 
 
+_RP = re.compile(r"\bRp (?=\d)")
+
+
 def _runs(inline: Inline, *, bold: bool = False, nbsp: bool = False) -> str:
     parts = []
     for span in inline:
         if span.text == "\n":
             parts.append("<w:r><w:br/></w:r>")
             continue
-        text = span.text.replace(" ", "\u00a0") if nbsp else span.text
+        # "Rp" never ends a line away from its number, in any cell or paragraph.
+        text = span.text.replace(" ", "\u00a0") if nbsp else _RP.sub("Rp\u00a0", span.text)
         parts.append(_run(text, bold=bold or span.bold, italic=span.italic, mono=span.code))
     return "".join(parts)
 
