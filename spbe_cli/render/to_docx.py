@@ -285,13 +285,18 @@ class _Writer:
         for rel_id, rel in list(package.rels.items()):
             if rel.reltype.endswith("/thumbnail"):
                 package.rels.pop(rel_id)
+        from lxml import etree
+
         body_sect = doc.element.body.find(qn("w:sectPr"))
         refs = "".join(
-            el.xml if hasattr(el, "xml") else ""
+            etree.tostring(el, encoding="unicode")
             for el in body_sect
             if el.tag in (qn("w:headerReference"), qn("w:footerReference"))
         )
         self.section_refs = re.sub(r"\sxmlns:\w+=\"[^\"]+\"", "", refs)
+        self.section_xml = re.sub(
+            r"\sxmlns:\w+=\"[^\"]+\"", "", etree.tostring(body_sect, encoding="unicode")
+        )
 
     # -- blocks ----------------------------------------------------------------------------------
 
@@ -551,26 +556,43 @@ class _Writer:
     # -- output ----------------------------------------------------------------------------------
 
     def save(self) -> bytes:
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import qn
+        """The package python-docx writes, with the body spliced into ``word/document.xml``.
+
+        The body is text already; parsing it into the tree only for python-docx to serialise it
+        again would cost more than writing the whole document (lxml moves nodes between trees
+        one by one).
+        """
+        from lxml import etree
 
         if self.landscape:
             self._section_break(False)
-        body = self.doc.element.body
-        fragment = parse_xml(f"<w:body {_NS}>{''.join(self.parts)}</w:body>")
-        sect = body.find(qn("w:sectPr"))
-        for old in list(body):
-            if old is not sect:
-                body.remove(old)
-        for child in list(fragment):
-            sect.addprevious(child)
         if self.sections_started:
             # The first section (ending at the first landscape table) carries the cover.
-            for old in sect.findall(qn("w:titlePg")):
-                sect.remove(old)
+            self.section_xml = self.section_xml.replace("<w:titlePg/>", "")
         raw = io.BytesIO()
         self.doc.save(raw)
-        return normalise_zip(raw.getvalue())
+        source = etree.tostring(self.doc.element, encoding="unicode")
+        head = source[: source.index("<w:body>") + len("<w:body>")]
+        for prefix, uri in _EXTRA_NS.items():
+            if f"xmlns:{prefix}=" not in head:
+                head = head.replace("<w:document ", f'<w:document xmlns:{prefix}="{uri}" ', 1)
+        document = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + head
+            + "".join(self.parts)
+            + self.section_xml
+            + "</w:body></w:document>"
+        )
+        return normalise_zip(raw.getvalue(), {"word/document.xml": document.encode("utf-8")})
+
+
+#: Namespaces the body uses that python-docx's template may not declare.
+_EXTRA_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+}
 
 
 def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:
@@ -603,8 +625,9 @@ def _fill(widths: list[int], text_w: int) -> list[int]:
     return widths
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with entries in a fixed order and a fixed timestamp."""
+def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a zip with entries in a fixed order and a fixed timestamp (some replaced)."""
+    replace = replace or {}
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -619,7 +642,7 @@ def normalise_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name))
+            target.writestr(info, replace.get(name) or source.read(name))
     return out.getvalue()
 
 
