@@ -166,3 +166,44 @@ def test_since_reads_the_repository_of_the_catalog(
     code, _, err = invoke(str(repo / "catalog"), "-o", "out", "--since", "v1", "-f", "md")
     assert code == 0, err
     assert "**SC-03**" in (elsewhere / "out" / "masterplan.md").read_text(encoding="utf-8")
+
+
+def test_documents_do_not_follow_the_operators_language(repo: Path) -> None:
+    """LANG and SPBE_LANG choose the language of messages, never of the documents."""
+    import os
+    import sys
+
+    outputs = []
+    for name, extra in (
+        ("c", {"LANG": "C.UTF-8"}),
+        ("id", {"LANG": "id_ID.UTF-8"}),
+        ("en", {"LANG": "C.UTF-8", "SPBE_LANG": "en"}),
+    ):
+        env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "SPBE_LANG")}
+        env.update(extra)
+        out = repo / f"out-{name}"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "spbe_cli",
+                "render",
+                "catalog",
+                "-o",
+                str(out),
+                "--since",
+                "v1",
+                "--tanggal",
+                "2026-11-30",
+            ],
+            cwd=repo,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in files})
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+    masterplan = outputs[2]["masterplan.md"].decode("utf-8")
+    assert "Perlu Perhatian" in masterplan
+    assert "Needs attention" not in masterplan

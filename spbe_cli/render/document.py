@@ -307,6 +307,7 @@ class DocumentError(SpbeError):
 @dataclass
 class _State:
     figures: Mapping[str, Any]
+    lifted: dict[str, Table] = field(default_factory=dict)
     tables: int = 0
     pictures: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
@@ -330,10 +331,13 @@ def parse_document(
     Raises:
         DocumentError: a directive is unknown or names a figure key the builder does not have.
     """
+    import secrets
+
     from spbe_cli.render.prose import markdown_parser
 
     md = markdown_parser()
     state = _State(figures or {})
+    source, state.lifted = lift_tables(source, md, secrets.token_hex(8))
     blocks = _blocks(md, md.parse(source), state, template)
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
@@ -355,7 +359,8 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
             n += 3
         elif kind == "paragraph_open":
-            out.append(Paragraph(_inline(tokens[n + 1])))
+            lifted = state.lifted.get(tokens[n + 1].content)
+            out.append(lifted if lifted is not None else Paragraph(_inline(tokens[n + 1])))
             n += 3
         elif kind == "blockquote_open":
             end = _close(tokens, n)
@@ -412,7 +417,8 @@ def _list(md: Any, tokens: Sequence[Any], state: _State, template: str) -> ListB
     return ListBlock(ordered, tuple(items), start)
 
 
-def _table(tokens: Sequence[Any], caption: Inline = (), landscape: bool = False) -> Table | None:
+def _table(tokens: Sequence[Any]) -> Table | None:
+    """A table from markdown-it's tokens (tables the fast path did not lift)."""
     header: list[Inline] = []
     rows: list[list[Inline]] = []
     in_head = False
@@ -425,28 +431,123 @@ def _table(tokens: Sequence[Any], caption: Inline = (), landscape: bool = False)
             rows.append([])
         elif tok.type == "inline" and tokens[n - 1].type in ("th_open", "td_open"):
             (header if in_head else rows[-1]).append(_inline(tok))
+    return make_table(header, rows)
+
+
+def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Table | None:
+    """A table with typed columns; columns empty in every row are left out."""
     if not header:
         return None
     width = len(header)
-    body = [tuple((row + [()] * width)[:width]) for row in rows]
+    body = [tuple((list(row) + [()] * width)[:width]) for row in rows]
     # Columns with no content in any row take width and say nothing: leave them out.
     keep = [
         i
         for i in range(width)
         if not body or any(plain(row[i]) not in _EMPTY for row in body) or i == 0
     ]
-    header = [header[i] for i in keep]
+    kept_header = [header[i] for i in keep]
     body = [tuple(row[i] for i in keep) for row in body]
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
-    columns = type_columns(header, [r for r, t in zip(body, total, strict=True) if not t])
-    return Table(
-        columns,
-        tuple(body),
-        total,
-        caption,
-        0,
-        landscape or needs_landscape(columns),
-    )
+    # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
+    columns = type_columns(kept_header, body)
+    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns))
+
+
+# -- the fast path for tables ----------------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+#: Characters that make a cell more than plain text (escapes, emphasis, code, links, entities).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def lift_tables(source: str, md: Any, key: str) -> tuple[str, dict[str, Table]]:
+    """Parse GFM tables directly and leave a placeholder paragraph where each one was.
+
+    markdown-it builds a token per cell and row; a national-scale master plan has hundreds of
+    thousands of cells, most of them plain text. A table starts at a ``|`` line after a blank
+    line (or a directive's opening fence) and whose next line is a delimiter row; code fences
+    are skipped. ``key`` makes the placeholders impossible to forge from catalog text.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    tables: dict[str, Table] = {}
+    code_fence: str | None = None
+    directive: str | None = None
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        fence = _FENCE.match(line)
+        if code_fence is not None:
+            if (
+                fence
+                and fence.group(1)[0] == code_fence[0]
+                and len(fence.group(1)) >= len(code_fence)
+            ):
+                code_fence = None
+            out.append(line)
+            n += 1
+            continue
+        if fence:
+            info = fence.group(2).strip()
+            if info.startswith(DIRECTIVE_PREFIX):
+                directive = fence.group(1)  # its body is Markdown: tables in it are lifted
+            elif (
+                directive is not None
+                and not info
+                and fence.group(1)[0] == directive[0]
+                and len(fence.group(1)) >= len(directive)
+            ):
+                directive = None
+            else:
+                code_fence = fence.group(1)
+            out.append(line)
+            n += 1
+            continue
+        starts = (
+            line.startswith("|")
+            and n + 1 < len(lines)
+            and _DELIMITER.match(lines[n + 1])
+            and (not out or not out[-1].strip() or _FENCE.match(out[-1]))
+        )
+        if not starts:
+            out.append(line)
+            n += 1
+            continue
+        end = n + 2
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        header = [_cell(c, md) for c in _split_row(line)]
+        rows = [[_cell(c, md) for c in _split_row(row)] for row in lines[n + 2 : end]]
+        table = make_table(header, rows)
+        if table is None:  # pragma: no cover - a header row always has a cell
+            out.extend(lines[n:end])
+        else:
+            name = f"spbe-tabel-{key}-{len(tables)}"
+            tables[name] = table
+            out.extend([name, ""])
+        n = end
+    return "\n".join(out), tables
+
+
+def _split_row(line: str) -> list[str]:
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [cell.strip() for cell in _PIPE.split(text)]
+
+
+def _cell(text: str, md: Any) -> Inline:
+    if not text:
+        return ()
+    if _MARKUP.search(text) is None:
+        return (Span(text),)
+    tokens = md.parseInline(text.replace("\\|", "|"))
+    return _inline(tokens[0]) if tokens else ()
 
 
 def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:

@@ -61,6 +61,8 @@ TABLE_FONT = 9.0
 CELL_MARGIN = 70
 #: Average width of a character of table text, in twips: Arial averages about 0.55 em.
 CHAR_W = round(0.56 * TABLE_FONT * 20)
+#: The small paragraph after every table (Word needs one between two tables).
+TABLE_GAP = '<w:p><w:pPr><w:spacing w:after="60"/></w:pPr></w:p>'
 #: The signature block sits on the right half of the page, centred, kept together.
 SIGNATURE_PARAGRAPH = '<w:keepNext/><w:keepLines/><w:ind w:left="4800"/><w:jc w:val="center"/>'
 
@@ -129,13 +131,17 @@ def _run(
     return f'<w:r>{rpr}<w:t xml:space="preserve">{_x(text)}</w:t></w:r>'
 
 
+_RP = re.compile(r"\bRp (?=\d)")
+
+
 def _runs(inline: Inline, *, bold: bool = False, nbsp: bool = False) -> str:
     parts = []
     for span in inline:
         if span.text == "\n":
             parts.append("<w:r><w:br/></w:r>")
             continue
-        text = span.text.replace(" ", "\u00a0") if nbsp else span.text
+        # "Rp" never ends a line away from its number, in any cell or paragraph.
+        text = span.text.replace(" ", "\u00a0") if nbsp else _RP.sub("Rp\u00a0", span.text)
         parts.append(_run(text, bold=bold or span.bold, italic=span.italic, mono=span.code))
     return "".join(parts)
 
@@ -167,6 +173,7 @@ class _Writer:
         self.drawings = 0
         self.seen_chapter = False
         self.landscape = False
+        self.headings_at: set[int] = set()
         self._setup()
 
     # -- styles, page, properties ----------------------------------------------------------------
@@ -225,7 +232,7 @@ class _Writer:
         caption.font.italic = False
         caption.font.color.rgb = blue
         caption.paragraph_format.space_before = Pt(8)
-        for name in ("List Bullet", "List Bullet 2", "List Number", "Quote", "Subtitle"):
+        for name in ("List Bullet", "List Bullet 2", "Quote"):
             style(name)
         for level in (1, 2):
             toc = style(f"TOC {level}")
@@ -278,13 +285,18 @@ class _Writer:
         for rel_id, rel in list(package.rels.items()):
             if rel.reltype.endswith("/thumbnail"):
                 package.rels.pop(rel_id)
+        from lxml import etree
+
         body_sect = doc.element.body.find(qn("w:sectPr"))
         refs = "".join(
-            el.xml if hasattr(el, "xml") else ""
+            etree.tostring(el, encoding="unicode")
             for el in body_sect
             if el.tag in (qn("w:headerReference"), qn("w:footerReference"))
         )
         self.section_refs = re.sub(r"\sxmlns:\w+=\"[^\"]+\"", "", refs)
+        self.section_xml = re.sub(
+            r"\sxmlns:\w+=\"[^\"]+\"", "", etree.tostring(body_sect, encoding="unicode")
+        )
 
     # -- blocks ----------------------------------------------------------------------------------
 
@@ -317,11 +329,16 @@ class _Writer:
             return
         extra = ""
         if block.level == 2:
-            if self.seen_chapter:
+            if self.seen_chapter and not self._fresh_page():
                 extra = "<w:pageBreakBefore/>"
             self.seen_chapter = True
         style = self.styles[f"Heading {min(block.level - 1, 5)}"]
         self.parts.append(_p(_runs(block.inline), style, extra))
+        self.headings_at.add(len(self.parts) - 1)
+
+    def _fresh_page(self) -> bool:
+        """Tell whether nothing was written since a section break (a new page already)."""
+        return bool(self.parts) and "<w:sectPr>" in self.parts[-1][:200]
 
     def list(self, block: ListBlock, document: Document, depth: int) -> None:
         for n, item in enumerate(block.items, start=block.start):
@@ -329,12 +346,12 @@ class _Writer:
             for inner in item:
                 if isinstance(inner, Paragraph) and first:
                     if block.ordered:
-                        prefix = _run(f"{n}. ")
-                        style = self.styles["List Number"] if depth == 0 else None
+                        # Numbers written out (Word's list numbering would continue across
+                        # lists and number the number again).
                         indent = f'<w:ind w:left="{360 * (depth + 1)}" w:hanging="360"/>'
-                        self.parts.append(
-                            _p(prefix + _runs(inner.inline), style, indent if style is None else "")
-                        )
+                        text = _run(f"{n}.\t") + _runs(inner.inline)
+                        tab = f'<w:tabs><w:tab w:val="left" w:pos="{360 * (depth + 1)}"/></w:tabs>'
+                        self.parts.append(_p(text, None, tab + indent))
                     else:
                         style = self.styles["List Bullet" if depth == 0 else "List Bullet 2"]
                         self.parts.append(_p(_runs(inner.inline), style))
@@ -404,7 +421,7 @@ class _Writer:
         text_w = TEXT_W_LANDSCAPE if self.landscape else TEXT_W_PORTRAIT
         width = min(int(Cm(picture.width_cm)), text_w * 635)
         height = int(width * picture.height_cm / max(picture.width_cm, 0.01))
-        limit = TEXT_H_PORTRAIT * 635
+        limit = (TEXT_H_PORTRAIT - 2400) * 635  # room for a heading and the caption
         if height > limit:
             width, height = int(width * limit / height), limit
         self.drawings += 1
@@ -449,7 +466,28 @@ class _Writer:
             + "</w:sectPr>"
         )
         self.sections_started = True
-        self.parts.append(_p("", None, sect))
+        # Headings just written belong with what follows: they move to the new section
+        # (never alone at the foot of the page before it).
+        start = len(self.parts)
+        for index in range(len(self.parts) - 1, max(len(self.parts) - 4, -1), -1):
+            part = self.parts[index]
+            if part.startswith("<w:tbl>") or "<w:drawing>" in part or "<w:sectPr" in part:
+                break
+            if index in self.headings_at:
+                start = index
+        moved = [part.replace("<w:pageBreakBefore/>", "") for part in self.parts[start:]]
+        moved_headings = {i - start for i in self.headings_at if i >= start}
+        del self.parts[start:]
+        self.headings_at = {i for i in self.headings_at if i < start}
+        if not moved and self.parts and self.parts[-1] == TABLE_GAP:
+            self.parts.pop()  # the section break paragraph follows the table instead
+        # As small as a paragraph can be, so that it never spills onto a page of its own.
+        tiny = '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        self.parts.append(_p("", None, tiny + sect))
+        for offset, part in enumerate(moved):
+            self.parts.append(part)
+            if offset in moved_headings:
+                self.headings_at.add(len(self.parts) - 1)
         self.landscape = landscape
 
     sections_started = False
@@ -506,38 +544,55 @@ class _Writer:
                     + _p(
                         _runs(cell, bold=total, nbsp=column.unbreakable),
                         cell_style,
-                        jc + ("<w:suppressAutoHyphens/>" if column.unbreakable else ""),
+                        ("<w:suppressAutoHyphens/>" if column.unbreakable else "") + jc,
                     )
                     + "</w:tc>"
                 )
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.parts.append("".join(out))
-        self.parts.append(_p("", None, '<w:spacing w:after="60"/>'))
+        self.parts.append(TABLE_GAP)
 
     # -- output ----------------------------------------------------------------------------------
 
     def save(self) -> bytes:
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import qn
+        """The package python-docx writes, with the body spliced into ``word/document.xml``.
+
+        The body is text already; parsing it into the tree only for python-docx to serialise it
+        again would cost more than writing the whole document (lxml moves nodes between trees
+        one by one).
+        """
+        from lxml import etree
 
         if self.landscape:
             self._section_break(False)
-        body = self.doc.element.body
-        fragment = parse_xml(f"<w:body {_NS}>{''.join(self.parts)}</w:body>")
-        sect = body.find(qn("w:sectPr"))
-        for old in list(body):
-            if old is not sect:
-                body.remove(old)
-        for child in list(fragment):
-            sect.addprevious(child)
         if self.sections_started:
             # The first section (ending at the first landscape table) carries the cover.
-            for old in sect.findall(qn("w:titlePg")):
-                sect.remove(old)
+            self.section_xml = self.section_xml.replace("<w:titlePg/>", "")
         raw = io.BytesIO()
         self.doc.save(raw)
-        return normalise_zip(raw.getvalue())
+        source = etree.tostring(self.doc.element, encoding="unicode")
+        head = source[: source.index("<w:body>") + len("<w:body>")]
+        for prefix, uri in _EXTRA_NS.items():
+            if f"xmlns:{prefix}=" not in head:
+                head = head.replace("<w:document ", f'<w:document xmlns:{prefix}="{uri}" ', 1)
+        document = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + head
+            + "".join(self.parts)
+            + self.section_xml
+            + "</w:body></w:document>"
+        )
+        return normalise_zip(raw.getvalue(), {"word/document.xml": document.encode("utf-8")})
+
+
+#: Namespaces the body uses that python-docx's template may not declare.
+_EXTRA_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+}
 
 
 def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:
@@ -570,8 +625,9 @@ def _fill(widths: list[int], text_w: int) -> list[int]:
     return widths
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with entries in a fixed order and a fixed timestamp."""
+def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a zip with entries in a fixed order and a fixed timestamp (some replaced)."""
+    replace = replace or {}
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -586,7 +642,7 @@ def normalise_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name))
+            target.writestr(info, replace.get(name) or source.read(name))
     return out.getvalue()
 
 

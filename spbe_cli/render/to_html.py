@@ -40,7 +40,6 @@ main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 64px; }
 .sampul { border-bottom: 4px solid var(--biru); margin-bottom: 24px; padding: 8px 0 16px; }
 .sampul h1 { font-size: 30px; line-height: 1.2; color: var(--biru); margin: 12px 0; }
 .sampul p { color: #44515f; margin: 4px 0; }
-.logo { width: 96px; height: 96px; border: 1px dashed var(--garis); border-radius: 4px; }
 h2 { font-size: 22px; color: var(--biru); border-bottom: 2px solid var(--biru);
   padding-bottom: 4px; margin: 2.2em 0 0.6em; }
 h3 { font-size: 18px; color: var(--biru); margin: 1.6em 0 0.5em; }
@@ -178,8 +177,6 @@ def _blocks(
         elif isinstance(block, Box):
             tag = "header" if block.kind == "sampul" else "section"
             out.append(f'<{tag} class="{block.kind}">')
-            if block.kind == "sampul":
-                out.append('<div class="logo" role="img" aria-label="Logo"></div>')
             _blocks(document, block.blocks, out, svg)
             out.append(f"</{tag}>")
         elif isinstance(block, Toc):

@@ -80,6 +80,33 @@ def _elements_by_opd(inp: RenderInput) -> dict[str, list[tuple[str, Any, str]]]:
     }
 
 
+#: Up to this many programs the roadmap shows one bar per program; beyond, one per element.
+ROADMAP_MAX_PROGRAMS = 60
+
+
+def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, ...]:
+    """One bar per program, or per element when there are too many programs to read."""
+    if count <= ROADMAP_MAX_PROGRAMS:
+        return tuple(
+            fg.TimelineRow(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.kode, d.nama)
+            for d in dimensi
+            for e in d.elemen
+            for v in e.programs
+        )
+    return tuple(
+        fg.TimelineRow(
+            f"{e.nama} ({len(e.programs)} program)",
+            min(v.p.tahun_mulai for v in e.programs),
+            max(v.p.tahun_selesai for v in e.programs),
+            d.kode,
+            d.nama,
+        )
+        for d in dimensi
+        for e in d.elemen
+        if e.programs
+    )
+
+
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the master plan."""
     catalog = inp.catalog
@@ -207,12 +234,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "peta-jalan": fg.paginate(
             fg.Timeline(
                 title="Peta jalan program smart city",
-                rows=tuple(
-                    fg.TimelineRow(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.kode, d.nama)
-                    for d in dimensi
-                    for e in d.elemen
-                    for v in e.programs
-                ),
+                rows=_roadmap_rows(dimensi, len(programs)),
                 years=tuple(years),
                 legend=tuple((d.kode, d.nama) for d in with_programs),
             )

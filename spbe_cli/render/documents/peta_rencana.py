@@ -25,6 +25,30 @@ class Muatan:
     total: int
 
 
+#: Up to this many items the timeline shows one bar per item; beyond, one per span of years.
+TIMELINE_MAX_ITEMS = 60
+
+
+def _timeline_rows(filled: list[Muatan], count: int) -> tuple[fg.TimelineRow, ...]:
+    """One bar per item, or per muatan and span of years when there are too many to read."""
+    if count <= TIMELINE_MAX_ITEMS:
+        return tuple(
+            fg.TimelineRow(i.nama, i.tahun_mulai, i.tahun_selesai, m.kode, m.nama)
+            for m in filled
+            for i in m.items
+        )
+    rows: list[fg.TimelineRow] = []
+    for m in filled:
+        spans: dict[tuple[int, int], int] = defaultdict(int)
+        for item in m.items:
+            spans[(item.tahun_mulai, item.tahun_selesai)] += 1
+        rows.extend(
+            fg.TimelineRow(f"{m.nama}: {n} butir", start, end, m.kode, m.nama)
+            for (start, end), n in sorted(spans.items())
+        )
+    return tuple(rows)
+
+
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the Peta Rencana SPBE."""
     catalog = inp.catalog
@@ -89,11 +113,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "linimasa": fg.paginate(
             fg.Timeline(
                 title="Linimasa butir Peta Rencana SPBE",
-                rows=tuple(
-                    fg.TimelineRow(i.nama, i.tahun_mulai, i.tahun_selesai, m.kode, m.nama)
-                    for m in filled
-                    for i in m.items
-                ),
+                rows=_timeline_rows(filled, len(items)),
                 years=tuple(years),
                 legend=tuple((m.kode, m.nama) for m in filled),
             )
