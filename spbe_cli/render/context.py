@@ -112,7 +112,8 @@ def citation(reg: Any, pemda: str = "") -> str:
         region = pemda.split(" ", 1)[-1]
         jenis = f"{jenis} {region}" if reg.nomor else jenis
     elif not jenis:
-        jenis = reg.judul if not reg.nomor else f"{issuer}".strip() or reg.judul
+        # A regulation of a ministry-level agency (BSSN, BRIN) is cited by its issuer.
+        jenis = (f"Peraturan {issuer}" if issuer else reg.judul) if reg.nomor else reg.judul
     if reg.nomor and reg.tahun:
         return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
     return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from spbe_cli.formatting import tanggal
 from spbe_cli.models import DOMAINS
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput
+from spbe_cli.render.context import RenderInput, citation
 
 # -- regulations ----------------------------------------------------------------------------
 
@@ -49,22 +49,6 @@ HIERARKI: Mapping[str, int] = {
     "Kepbup": 10,
 }
 
-#: How each kind of regulation is named in a citation; ``{penerbit}`` is the issuing minister or
-#: agency, ``{daerah}`` the Pemda without "Kabupaten"/"Kota", ``{provinsi}`` its province.
-SEBUTAN_JENIS: Mapping[str, str] = {
-    "UU": "Undang-Undang",
-    "PP": "Peraturan Pemerintah",
-    "Perpres": "Peraturan Presiden",
-    "Permen": "Peraturan Menteri {penerbit}",
-    "Kepmen": "Keputusan Menteri {penerbit}",
-    "SE": "Surat Edaran Menteri {penerbit}",
-    "Perda": "Peraturan Daerah {wilayah}",
-    "Pergub": "Peraturan Gubernur {provinsi}",
-    "Perbup": "Peraturan {kepala} {daerah}",
-    "Kepbup": "Keputusan {kepala} {daerah}",
-    "lainnya": "Peraturan {lembaga}",
-}
-
 #: The head of each kind of Pemda, as the penetapan block and local regulations name them.
 KEPALA_DAERAH: Mapping[str, str] = {
     "kabupaten": "Bupati",
@@ -76,16 +60,6 @@ KEPALA_DAERAH: Mapping[str, str] = {
 BERLAKU = ("berlaku", "diubah")
 
 
-def _minister(penerbit: str | None) -> str:
-    """'KemenPANRB' -> 'PANRB', 'Kementerian Komunikasi dan Informatika' -> 'Komunikasi ...'."""
-    if not penerbit:
-        return ""
-    for prefix in ("Kementerian ", "Kemen"):
-        if penerbit.startswith(prefix):
-            return penerbit[len(prefix) :].strip()
-    return penerbit
-
-
 def _daerah(pemda: Any) -> str:
     """'Kabupaten Mimika' -> 'Mimika' (the name local regulations carry)."""
     for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
@@ -95,31 +69,25 @@ def _daerah(pemda: Any) -> str:
 
 
 def kepala_daerah(pemda: Any) -> str:
-    """The title of the Pemda's head: Bupati, Wali Kota or Gubernur."""
+    """The title of the Pemda's head: Bupati, Wali Kota or Gubernur.
+
+    Main's ``Pemda.kepala_daerah`` (from reference/data/jenis-pemda.yaml) gives the same label;
+    once both are merged, this function should return that property and KEPALA_DAERAH go.
+    """
     return KEPALA_DAERAH.get(pemda.jenis, "Kepala Daerah")
 
 
 def cite(reg: Any, pemda: Any) -> str:
-    """Cite a regulation with its issuer and subject, as the Dasar Hukum lists it.
+    """Cite a regulation in full, as the Dasar Hukum lists it: issuer, number, year, subject.
 
-    E.g. 'Peraturan Menteri PANRB Nomor 59 Tahun 2020 tentang ...'; one still to be made reads
-    'Rancangan Peraturan Bupati Mimika tentang ...'.
+    E.g. 'Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang ...'; the issuer part is
+    :func:`spbe_cli.render.context.citation` (one home for citations), which also tells a
+    regulation not enacted yet by its subject.
     """
-    kepala = kepala_daerah(pemda)
-    provinsi = pemda.provinsi.nama if pemda.provinsi else ""
-    wilayah = _daerah(pemda) if reg.tingkat == "daerah" else f"Provinsi {provinsi}".strip()
-    name = SEBUTAN_JENIS[reg.jenis].format(
-        penerbit=_minister(reg.penerbit),
-        lembaga=reg.penerbit or "",
-        daerah=_daerah(pemda),
-        wilayah=wilayah,
-        provinsi=provinsi,
-        kepala=kepala,
-    )
-    name = " ".join(name.split())
+    short = citation(reg, pemda.nama)
     if reg.nomor and reg.tahun:
-        return f"{name} Nomor {reg.nomor} Tahun {reg.tahun} tentang {reg.judul}"
-    return f"Rancangan {name} tentang {reg.judul}"
+        return f"{short} tentang {reg.judul}"
+    return short
 
 
 def _nomor_key(nomor: str | None) -> tuple[int, str]:
@@ -395,6 +363,46 @@ def masterplan(inp: RenderInput) -> dict[str, Any]:
 # -- Arsitektur SPBE ------------------------------------------------------------------------
 
 
+#: Most boxes in one diagram figure: more would not fit an A4 page in print (DOCX, PDF).
+MAX_BOXES = 12
+
+
+def split_diagram(title: str, levels: list[Any], edges: list[Any], whole: bool = False) -> Any:
+    """One diagram, or a tuple of page-sized parts of at most :data:`MAX_BOXES` boxes each.
+
+    A band cut between two parts keeps its label (with "(lanjutan)" on the later part); with
+    ``whole`` bands are never cut. Arrows are kept inside the part that holds both ends.
+    """
+    total = sum(len(level.boxes) for level in levels)
+    # Parts of even size: 25 boxes make 9 + 9 + 7, not 12 + 12 + 1.
+    size = -(-total // max(1, -(-total // MAX_BOXES)))
+    parts: list[list[Any]] = [[]]
+    count = 0
+    for level in levels:
+        boxes = list(level.boxes)
+        if whole and count and count + len(boxes) > size:
+            parts.append([])
+            count = 0
+        label = level.label
+        while boxes:
+            room = len(boxes) if whole else size - count
+            if room <= 0:
+                parts.append([])
+                count, room = 0, size
+            taken, boxes = boxes[:room], boxes[room:]
+            parts[-1].append(fg.Level(label, tuple(taken), level.colour_key))
+            count += len(taken)
+            label = f"{level.label} (lanjutan)"
+    diagrams = []
+    for n, part in enumerate(parts, start=1):
+        keys = {b.key for lv in part for b in lv.boxes}
+        mine = tuple(e for e in edges if e.source in keys and e.target in keys)
+        # A part's title is its caption (the document numbers it): "... (2/3)".
+        named = f"{title} ({n}/{len(parts)})" if len(parts) > 1 else title
+        diagrams.append(fg.Diagram(title=named, levels=tuple(part), edges=mine))
+    return diagrams[0] if len(diagrams) == 1 else tuple(diagrams)
+
+
 @dataclass(frozen=True)
 class StrategiBaris:
     """One row of the Peta Strategi: an IKU with the sasaran, tujuan and misi above it.
@@ -463,9 +471,17 @@ def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBari
                     first_misi = first_tujuan = False
         if boxes:
             levels.append(fg.Level(f"Misi {misi.nomor}", tuple(boxes)))
-    figure = None
-    if levels:
-        figure = fg.Diagram(title="Peta Strategi", levels=tuple(levels), edges=tuple(edges))
+    figure = (
+        split_diagram(
+            "Peta Strategi: setiap misi dijabarkan, dari kiri ke kanan, menjadi tujuan, "
+            "sasaran dan indikator kinerja utama (IKU)",
+            levels,
+            edges,
+            whole=True,
+        )
+        if levels
+        else None
+    )
     return rows, figure
 
 
@@ -539,7 +555,7 @@ def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
         )
         if boxes:
             levels.append(fg.Level(label, boxes, kind))
-    return fg.Diagram(title=f"Domain {NAMA_DOMAIN[kind]}", levels=tuple(levels))
+    return split_diagram(f"Elemen domain {NAMA_DOMAIN[kind]} menurut status", levels, [])
 
 
 @dataclass(frozen=True)
@@ -595,10 +611,10 @@ def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], l
             for target in app.integrasi
             if target in by_id and app.id in linked and target != app.id
         ]
-        figure = fg.Diagram(
-            title="Aplikasi yang saling bertukar data",
-            levels=tuple(fg.Level(labels[k], tuple(v), "aplikasi") for k, v in bands.items() if v),
-            edges=tuple(dict.fromkeys(edges)),
+        figure = split_diagram(
+            "Aplikasi yang saling bertukar data",
+            [fg.Level(labels[k], tuple(v), "aplikasi") for k, v in bands.items() if v],
+            list(dict.fromkeys(edges)),
         )
     return rows, alone, figure
 
