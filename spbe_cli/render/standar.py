@@ -485,8 +485,7 @@ def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBari
     return rows, figure
 
 
-#: Status of an element: current state (as-is) or target state (to-be).
-SAAT_INI = ("operasional", "dihentikan")
+#: Statuses of an element that belong to the target state (to-be) only.
 TARGET = ("pengembangan", "rencana")
 
 
