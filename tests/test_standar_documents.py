@@ -138,3 +138,50 @@ def test_paragraph_splitter_sees_prose_only() -> None:
         "# Judul\n\nSatu dua.\n\n| a | b |\n|---|---|\n\n~~~spbe-tabel\nx\n\ny\n~~~\n\n1. butir\n"
     )
     assert _paragraphs(text) == ["Satu dua."]
+
+
+def _png(width: int, height: int) -> bytes:
+    """A valid PNG of the given size (one grey pixel row repeated), made without a library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_logo_on_the_cover_in_every_format(tmp_path: Path) -> None:
+    import shutil
+
+    catalog = Path(shutil.copytree(ROOT / "tests" / "cases" / "render" / "small", tmp_path / "k"))
+    (catalog / "gambar").mkdir()
+    (catalog / "gambar" / "logo.png").write_bytes(_png(40, 20))
+    meta = catalog / "metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "logo: gambar/logo.png\n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["render", str(catalog), "-o", str(out), "--doc", "arsitektur"]
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    html = (out / "arsitektur.html").read_text("utf-8")
+    assert '<img class="logo" src="data:image/png;base64,' in html
+    md = (out / "arsitektur.md").read_text("utf-8")
+    assert md.index("![Logo](gambar/arsitektur-logo.svg)") < md.index("# ")
+    sidecar = (out / "gambar" / "arsitektur-logo.svg").read_text("utf-8")
+    assert 'width="40" height="20"' in sidecar and "data:image/png;base64," in sidecar
+    with zipfile.ZipFile(out / "arsitektur.docx") as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert any(archive_name.endswith(".png") for archive_name in media)
+    first_drawing = xml.index("<w:drawing>")
+    assert 'name="Logo"' in xml[first_drawing : first_drawing + 400]
+    assert first_drawing < xml.index("Daftar Isi")  # on the cover, before the contents

@@ -195,6 +195,8 @@ class Document:
     name: str
     blocks: tuple[Block, ...]
     title: str = ""
+    #: The cover logo as (MIME type, bytes), from the catalog's ``logo`` (PNG or JPEG).
+    logo: tuple[str, bytes] | None = None
 
     def walk(self) -> Iterator[Block]:
         """Every block in reading order, boxes and list items opened."""

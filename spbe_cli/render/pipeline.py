@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -188,6 +189,9 @@ def render_files(
     env = engine.make_environment(folders, "md", sandboxed=sandboxed)
     env.filters["tanggal"] = tanggal
     book = FigureBook(png="docx" in formats)
+    from spbe_cli.render.standar import logo_image
+
+    cover_logo = logo_image(inp)
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
     total = len(steps)
     done = 0
@@ -219,6 +223,8 @@ def render_files(
             document = parse_document(spec.name, source, figures, name)
         except DocumentError as exc:
             raise SpbeError(t("render.directive", where=str(exc))) from exc
+        if cover_logo is not None:
+            document = dataclasses.replace(document, logo=cover_logo)
         for fmt in mine:
             if fmt == "md":
                 text, sidecars = write_markdown(document, book.svg)

@@ -146,14 +146,24 @@ class Logo:
     base64: str
 
 
-def logo(inp: RenderInput) -> Logo | None:
-    """The catalog's logo, read through the one rule ``spbe validate`` checks (SPBE220)."""
+def logo_image(inp: RenderInput) -> tuple[str, bytes] | None:
+    """The catalog's logo as (MIME type, bytes), or None.
+
+    Read through the one rule ``spbe validate`` checks (SPBE220); a logo that breaks it is left
+    out (render refuses a catalog with errors unless ``--force``).
+    """
     from spbe_cli.loader import logo_file
 
     meta = inp.catalog.metadata
     if meta is None or meta.logo is None:
         return None
     found, _ = logo_file(inp.catalog.root, meta.logo)
+    return found
+
+
+def logo(inp: RenderInput) -> Logo | None:
+    """The catalog's logo for templates (base64 text: templates hold no bytes)."""
+    found = logo_image(inp)
     if found is None:
         return None
     mime, data = found

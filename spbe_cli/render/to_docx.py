@@ -370,6 +370,9 @@ class _Writer:
         if block.kind == "sampul":
             # A logo slot, the title and the cover lines, then a page break: the cover is alone.
             self.parts.append(_p("", extra='<w:spacing w:before="2400"/>'))
+            logo = self.logo(document)
+            if logo:
+                self.parts.append(logo)
             for inner in block.blocks:
                 if isinstance(inner, Heading):
                     self.parts.append(
@@ -418,6 +421,44 @@ class _Writer:
             self.parts.append(_p(content, style, tabs))
         self.parts.append(_p('<w:r><w:br w:type="page"/></w:r>'))
 
+    def _drawing(
+        self, rel_id: str, width: int, height: int, name: str, descr: str, ext: str
+    ) -> str:
+        """An inline picture run (sizes in EMU) for an image part already in the package."""
+        self.drawings += 1
+        n = self.drawings
+        return (
+            f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{width}" cy="{height}"/>'
+            f'<wp:docPr id="{n}" name="{_x(name)}" descr="{_x(descr)}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="gambar-{n}.{ext}"/>'
+            "<pic:cNvPicPr/></pic:nvPicPr>"
+            f'<pic:blipFill><a:blip r:embed="{rel_id}"/>'
+            "<a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+            "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+
+    def logo(self, document: Document) -> str:
+        """The cover logo, 3 cm wide, as a centred paragraph (empty text when there is none)."""
+        if document.logo is None:
+            return ""
+        from docx.shared import Cm
+
+        mime, data = document.logo
+        rel_id, image = self.doc.part.get_or_add_image(io.BytesIO(data))
+        width = int(Cm(3))
+        height = int(width * image.px_height / max(image.px_width, 1))
+        ext = "png" if mime == "image/png" else "jpg"
+        return _p(
+            self._drawing(rel_id, width, height, "Logo", "Logo", ext),
+            None,
+            '<w:spacing w:after="240"/><w:jc w:val="center"/>',
+        )
+
     def figure(self, block: Figure) -> None:
         from docx.shared import Cm
 
@@ -433,22 +474,8 @@ class _Writer:
         limit = (TEXT_H_PORTRAIT - 2400) * 635  # room for a heading and the caption
         if height > limit:
             width, height = int(width * limit / height), limit
-        self.drawings += 1
-        n = self.drawings
-        name = _x(caption_label(block))
-        drawing = (
-            f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-            f'<wp:extent cx="{width}" cy="{height}"/>'
-            f'<wp:docPr id="{n}" name="{name}" descr="{_x(plain(block.caption))}"/>'
-            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="gambar-{n}.png"/>'
-            "<pic:cNvPicPr/></pic:nvPicPr>"
-            f'<pic:blipFill><a:blip r:embed="{rel_id}"/>'
-            "<a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
-            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm>'
-            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-            "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        drawing = self._drawing(
+            rel_id, width, height, caption_label(block), plain(block.caption), "png"
         )
         self.parts.append(
             _p(drawing, None, '<w:keepNext/><w:spacing w:before="120"/><w:jc w:val="center"/>')

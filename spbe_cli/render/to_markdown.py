@@ -58,6 +58,22 @@ def inline_md(inline: Inline) -> str:
     return "".join(parts)
 
 
+def _logo_svg(mime: str, data: bytes) -> str:
+    """The cover logo as an SVG file (Markdown sidecars are text) holding the image itself."""
+    import base64
+
+    from docx.image.image import Image
+
+    image = Image.from_blob(data)
+    width, height = image.px_width, image.px_height
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img"><title>Logo</title>'
+        f'<image width="{width}" height="{height}" href="data:{mime};base64,{encoded}"/></svg>\n'
+    )
+
+
 def write_markdown(document: Document, svg: Callable[[Figure], str]) -> tuple[str, dict[str, str]]:
     """The Markdown text and the figure files (relative path -> SVG text)."""
     out: list[str] = []
@@ -108,6 +124,10 @@ def _blocks(
             label = f"{caption_label(block)}. {inline_md(block.caption)}"
             out.extend([f"![{md_escape(plain(block.caption))}]({path})", "", f"*{label}*", ""])
         elif isinstance(block, Box):
+            if block.kind == "sampul" and document.logo is not None:
+                path = f"gambar/{document.name}-logo.svg"
+                files[path] = _logo_svg(*document.logo)
+                out.extend([f"![Logo]({path})", ""])
             _blocks(document, block.blocks, out, files, svg, headings, depth)
             if block.kind == "sampul":
                 out.extend(["---", ""])
