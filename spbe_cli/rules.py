@@ -42,6 +42,10 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE013", E, "berkas"),
     ("SPBE014", E, "berkas"),
     ("SPBE016", E, "berkas"),
+    ("SPBE017", E, "berkas"),
+    ("SPBE018", E, "berkas"),
+    ("SPBE019", E, "berkas"),
+    ("SPBE020", E, "berkas"),
     # schema: fields and ids
     ("SPBE101", E, "skema"),
     ("SPBE102", E, "skema"),
@@ -51,6 +55,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE106", E, "skema"),
     ("SPBE107", E, "skema"),
     ("SPBE108", E, "skema"),
+    ("SPBE109", E, "skema"),
     # references and reference codes
     ("SPBE201", E, "rujukan"),
     ("SPBE202", E, "rujukan"),
@@ -130,3 +135,49 @@ def make_finding(
         hint,
         tuple(related),
     )
+
+
+#: At most this many findings are shown per file; the rest are counted in one SPBE020 finding,
+#: so that one hostile file cannot flood a CI log.
+MAX_FINDINGS_PER_FILE = 50
+
+
+def cap_per_file(
+    findings: Iterable[Finding],
+    skipped: dict[str, int] | None = None,
+    limit: int = MAX_FINDINGS_PER_FILE,
+) -> list[Finding]:
+    """Keep the first ``limit`` findings of each file (in output order) and count the rest.
+
+    ``skipped`` counts findings per file the loader already chose not to build. A file over the
+    limit gets one SPBE020 finding, after the findings shown, as severe as the worst one hidden.
+    """
+    kept: list[Finding] = []
+    hidden: dict[str, list[Finding]] = {}
+    shown: dict[str, int] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        path = finding.location.path
+        count = shown.get(path, 0)
+        if count < limit:
+            shown[path] = count + 1
+            kept.append(finding)
+        else:
+            hidden.setdefault(path, []).append(finding)
+    for path in sorted(set(hidden) | set(skipped or {})):
+        rest = hidden.get(path, [])
+        extra = (skipped or {}).get(path, 0)
+        worst = min((f.severity for f in rest), key=lambda s: s.rank, default=Severity.ERROR)
+        if extra:
+            worst = Severity.ERROR  # the loader only skips schema and YAML errors
+        where = rest[0].location if rest else Location(path, 1, 1)
+        kept.append(
+            make_finding(
+                "SPBE020",
+                where,
+                "load.too_many_findings",
+                severity=worst,
+                count=len(rest) + extra,
+                limit=limit,
+            )
+        )
+    return kept

@@ -237,7 +237,8 @@ REGULASI = (
         (OPD, True),
         (OPD + "urusan: ['2.16']\n", True),
         (OPD + "catatan: 12\n", True),  # free text, a number to an editor
-        (OPD + "ilustratif: yes\n", True),  # pydantic reads yes as true
+        (OPD + "ilustratif: yes\n", False),  # only true and false are booleans
+        (OPD + "ilustratif: true\n", True),
         (OPD + "nama_lain: x\n", False),  # unknown field
         (OPD.replace("jenis: dinas\n", ""), False),  # missing field
         (OPD.replace("jenis: dinas", "jenis: dinass"), False),  # wrong enum

@@ -258,7 +258,7 @@ def test_github_annotations_cannot_be_forged(
     assert annotation.startswith(
         "::error file=catalog/opd/a%2Cb%3Ac.yaml,line=4,col=8,title=SPBE101::"
     )
-    assert "value 'dinas%0A::error::forged %250A 50%25%0D' is not allowed" in annotation
+    assert "value 'dinas%0A::error::forged %250A 50%25' is not allowed" in annotation
     assert not any(line.startswith("::error::forged") for line in lines)
     assert "\r" not in result.stdout
 
