@@ -156,19 +156,21 @@ class _Loader:
         self.metadata_seen = False
         #: findings made per file, and those not built because the file already has too many.
         self.per_file: dict[str, int] = {}
-        self.skipped: dict[str, int] = self.catalog.skipped_findings
+        self.skipped = self.catalog.skipped_findings
         #: each file's path folded to lower case, for SPBE018.
         self.folded: dict[str, str] = {}
 
-    def full(self, path: str) -> bool:
+    def full(self, path: str, where: Callable[[], Location]) -> bool:
         """Tell whether ``path`` has its share of findings; if so count one more skipped.
 
         Later findings of such a file are only counted (SPBE020), never built: translating
         200,000 pydantic errors of one hostile file would cost more than the whole catalog.
+        ``where`` gives the location, asked for the first skipped finding only.
         """
         if self.per_file.get(path, 0) < MAX_FINDINGS_PER_FILE:
             return False
-        self.skipped[path] = self.skipped.get(path, 0) + 1
+        count, first = self.skipped.get(path) or (0, None)
+        self.skipped[path] = (count + 1, first or where())
         return True
 
     def emit(
@@ -182,7 +184,7 @@ class _Loader:
         **values: Any,
     ) -> None:
         path = location.path
-        if self.full(path):
+        if self.full(path, lambda: location):
             return
         self.per_file[path] = self.per_file.get(path, 0) + 1
         self.findings.append(
@@ -391,9 +393,11 @@ class _Loader:
     # -- pydantic errors -----------------------------------------------------------------------
 
     def schema_error(self, source: Source, model_cls: type[BaseModel], error: Any) -> None:
-        if self.full(source.path):
-            return
         loc: tuple[str | int, ...] = tuple(error["loc"])
+        if self.full(
+            source.path, lambda: source.location(*loc, key=error["type"] == "extra_forbidden")
+        ):
+            return
         kind = error["type"]
         field = path_parts([p for p in loc if p != "[key]"]) or "-"
         given = _shown(error.get("input"))
@@ -497,6 +501,8 @@ def _translate(
             hint = t("hint.no_thousands")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
+        elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
+            hint = t("hint.no_exponent")
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
         values.update(digits=ctx.get("digits", NILAI_DIGITS), decimals=NILAI_DECIMALS)

@@ -244,9 +244,10 @@ def test_github_annotations_cannot_be_forged(
     write_tree(
         minimal_catalog,
         {
-            # The value is echoed in the message; the file name ends up in a property.
+            # The value is echoed in the message; the file name ends up in a property. (A
+            # carriage return no longer gets that far: it is refused at load, SPBE019.)
             "opd/a,b:c.yaml": (
-                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%\\r"\n'
+                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%"\n'
             ),
         },
     )
