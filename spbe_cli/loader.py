@@ -442,6 +442,9 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: A whole number written with thousands separators (1.500.000 or 1,500,000).
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
+
 _TYPE_KEYS = {
     "string_type": "schema.expected_text",
     "int_type": "schema.expected_number",
@@ -497,7 +500,7 @@ def _translate(
         return "schema.one_line", {}, None
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int") and ("." in given or "," in given):
+        if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")

@@ -159,9 +159,10 @@ def test_cli_reports_an_unwritable_folder(tmp_path: Path) -> None:
 # -- agreement with spbe validate ----------------------------------------------------------------
 
 #: Codes the schema can judge on its own: the document's kind, its fields, their types and values.
-JUDGED = {"SPBE012", "SPBE013", "SPBE101", "SPBE102", "SPBE103", "SPBE108"}
-#: Codes of files the schema cannot see (bytes, YAML syntax, tags, aliases, duplicate keys).
-UNREADABLE = {f"SPBE0{n:02d}" for n in range(1, 17)} - {"SPBE012", "SPBE013"}
+JUDGED = {"SPBE012", "SPBE013", "SPBE101", "SPBE102", "SPBE103", "SPBE108", "SPBE109"}
+#: Codes of files the schema cannot see (bytes, YAML syntax, tags, aliases, duplicate keys, empty
+#: files, case clashes, invisible characters).
+UNREADABLE = {f"SPBE0{n:02d}" for n in range(1, 20)} - {"SPBE012", "SPBE013"}
 
 
 def _valid_catalogs() -> list[Path]:

@@ -89,7 +89,7 @@ class DataInformasi(Elemen):
     """Pembina data pusat (BPS untuk statistik, BIG untuk geospasial)."""
     interoperabilitas: Nama | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
-    kode_referensi: list[Teks] = Field(default_factory=list)
+    kode_referensi: list[Nama] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 
 
