@@ -89,9 +89,6 @@ def _decimal_text(value: Any) -> Any:
                 {"digits": NILAI_DIGITS, "decimals": NILAI_DECIMALS},
             )
         return Decimal(value)
-    if isinstance(value, bool | float):
-        # A float is not exact and a bool is not a number; Python callers pass int or Decimal.
-        raise PydanticCustomError("spbe_number", "not a plain decimal number")
     return value
 
 
