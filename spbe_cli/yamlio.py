@@ -273,10 +273,10 @@ def locate(root: Node, loc: Sequence[str | int], *, key: bool = False) -> tuple[
 
 
 def _key_index(node: Node) -> dict[str, tuple[Node, Node]]:
-    """A mapping node's ``key -> (key node, value node)``, built once on first use.
+    """A large mapping node's ``key -> (key node, value node)``, built once on first use.
 
     Locating a finding is then O(1) however many keys the mapping has; a scan per finding made a
-    file of 32,000 unknown keys quadratic. The last of duplicate keys wins, as before.
+    file of 32,000 unknown keys quadratic. The last of duplicate keys wins, as in the scan.
     """
     index: dict[str, tuple[Node, Node]] | None = getattr(node, "_spbe_keys", None)
     if index is None:
@@ -289,9 +289,22 @@ def _key_index(node: Node) -> dict[str, tuple[Node, Node]]:
     return index
 
 
+#: Mappings up to this many keys are scanned (a bounded cost, cheaper than building an index for
+#: the one or two look-ups a document usually gets); larger ones are indexed once.
+_SCAN_KEYS = 32
+
+
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
-        return _key_index(node).get(str(part))
+        wanted = str(part)
+        pairs = node.value
+        if len(pairs) > _SCAN_KEYS:
+            return _key_index(node).get(wanted)
+        match = None
+        for key_node, value_node in pairs:
+            if isinstance(key_node, ScalarNode) and key_node.value == wanted:
+                match = (key_node, value_node)
+        return match
     if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]
     return None

@@ -50,46 +50,40 @@ RUPIAH_MAX = 999_999_999_999_999
 #: Years: from the proclamation to the end of the century.
 TAHUN_MIN, TAHUN_MAX = 1945, 2100
 
-_INT_TEXT = re.compile(r"^-?[0-9]+$")
-_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
-
 
 def _int_text(value: Any) -> Any:
     """Read a whole number from YAML text: digits only, length checked before ``int()``."""
-    if isinstance(value, str):
-        digits = len(value) - value.startswith("-")
-        if _INT_TEXT.match(value) is None:
-            # Translated by the loader (message key schema.int).
-            raise PydanticCustomError("spbe_int", "not a whole number")
-        if digits > INT_DIGITS:
-            raise PydanticCustomError(
-                "spbe_too_many_digits", "too many digits", {"digits": INT_DIGITS}
-            )
-        return int(value)
-    return value
+    if type(value) is not str:
+        return value
+    digits = value[1:] if value.startswith("-") else value
+    # isascii: str.isdigit alone also accepts digits of other scripts and superscripts.
+    if not (digits.isascii() and digits.isdigit()):
+        # Translated by the loader (message key schema.int).
+        raise PydanticCustomError("spbe_int", "not a whole number")
+    if len(digits) > INT_DIGITS:
+        raise PydanticCustomError("spbe_too_many_digits", "too many digits", {"digits": INT_DIGITS})
+    return int(value)
 
 
 def _decimal_text(value: Any) -> Any:
     """Read a decimal from YAML text: plain notation, bounded digits, checked before parsing."""
-    if isinstance(value, str):
-        if len(value) > NILAI_DIGITS + NILAI_DECIMALS + 2 or _DECIMAL_TEXT.match(value) is None:
-            if len(value) <= 64 and _DECIMAL_TEXT.match(value) is None:
-                # Translated by the loader (message key schema.number).
-                raise PydanticCustomError("spbe_number", "not a plain decimal number")
-            raise PydanticCustomError(
-                "spbe_number_range",
-                "too many digits",
-                {"digits": NILAI_DIGITS, "decimals": NILAI_DECIMALS},
-            )
-        whole, _, fraction = value.lstrip("-").partition(".")
-        if len(whole) > NILAI_DIGITS or len(fraction) > NILAI_DECIMALS:
-            raise PydanticCustomError(
-                "spbe_number_range",
-                "too many digits",
-                {"digits": NILAI_DIGITS, "decimals": NILAI_DECIMALS},
-            )
-        return Decimal(value)
-    return value
+    if type(value) is not str:
+        return value
+    whole, point, fraction = (value[1:] if value.startswith("-") else value).partition(".")
+    if not (
+        whole.isascii()
+        and whole.isdigit()
+        and (not point or (fraction.isascii() and fraction.isdigit()))
+    ):
+        # Translated by the loader (message key schema.number).
+        raise PydanticCustomError("spbe_number", "not a plain decimal number")
+    if len(whole) > NILAI_DIGITS or len(fraction) > NILAI_DECIMALS:
+        raise PydanticCustomError(
+            "spbe_number_range",
+            "too many digits",
+            {"digits": NILAI_DIGITS, "decimals": NILAI_DECIMALS},
+        )
+    return Decimal(value)
 
 
 def _bool_text(value: Any) -> Any:
@@ -154,15 +148,9 @@ Tahun = Annotated[int, Strict(), Field(ge=TAHUN_MIN, le=TAHUN_MAX), BeforeValida
 Rupiah = Annotated[int, Strict(), Field(ge=0, le=RUPIAH_MAX), BeforeValidator(_int_text)]
 """Nilai dalam rupiah, bilangan bulat tanpa titik ribuan, 0 sampai 999.999.999.999.999."""
 
-Nilai = Annotated[
-    Decimal,
-    BeforeValidator(_decimal_text),
-    Field(
-        allow_inf_nan=False,
-        max_digits=NILAI_DIGITS + NILAI_DECIMALS,
-        decimal_places=NILAI_DECIMALS,
-    ),
-]
+# The digit bounds are checked on the text (_decimal_text); pydantic's max_digits and
+# decimal_places would check them again in Python for every value.
+Nilai = Annotated[Decimal, BeforeValidator(_decimal_text), Field(allow_inf_nan=False)]
 """Angka; pecahan memakai titik (75.5); paling banyak 15 angka sebelum titik dan 6 sesudahnya."""
 
 Pecahan = Annotated[float, BeforeValidator(_decimal_text), Field(allow_inf_nan=False)]
