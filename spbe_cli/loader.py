@@ -476,9 +476,6 @@ _TYPE_KEYS = {
     "spbe_number": "schema.number",
     "spbe_too_many_digits": "schema.digits",
     "spbe_number_range": "schema.number_range",
-    "decimal_max_digits": "schema.number_range",
-    "decimal_max_places": "schema.number_range",
-    "decimal_whole_digits": "schema.number_range",
 }
 
 
