@@ -117,9 +117,9 @@ def test_overrides_switch_the_sandbox_on(tmp_path: Path, monkeypatch: pytest.Mon
     seen: list[bool] = []
     original = engine.make_environment
 
-    def recording(folders: Any, fmt: str, *, sandboxed: bool = True) -> Any:
+    def recording(folders: Any, fmt: str, *, sandboxed: bool = True, **kwargs: Any) -> Any:
         seen.append(sandboxed)
-        return original(folders, fmt, sandboxed=sandboxed)
+        return original(folders, fmt, sandboxed=sandboxed, **kwargs)
 
     monkeypatch.setattr(engine, "make_environment", recording)
     catalog = tmp_path / "catalog"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from spbe_cli.i18n import t
+
+if TYPE_CHECKING:
+    from spbe_cli.render.limits import RenderLimits
 
 #: Above this many entities rendering takes long enough for a progress bar.
 PROGRESS_MIN_ENTITIES = 2000
@@ -37,6 +40,10 @@ def render(
         int | None, typer.Option("--tahun", min=2000, max=2100, help=t("render.opt_tahun"))
     ] = None,
     tanggal: Annotated[str | None, typer.Option("--tanggal", help=t("render.opt_tanggal"))] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help=t("render.opt_timeout"))
+    ] = None,
+    max_mb: Annotated[float | None, typer.Option("--max-mb", help=t("render.opt_max_mb"))] = None,
 ) -> None:
     """Susun dokumen dari katalog / Render the documents of a catalog."""
     from spbe_cli import report as fmt
@@ -46,6 +53,8 @@ def render(
     from spbe_cli.errors import Report
     from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
+    with user_errors():
+        limits = render_limits(timeout, max_mb)
     extras: dict[str, object] = {}
     if tahun is not None:
         extras["tahun"] = tahun
@@ -64,6 +73,7 @@ def render(
         check=check,
         display=catalog.as_posix(),
         extras=extras,
+        limits=limits,
     )
     with (
         user_errors(),
@@ -97,6 +107,36 @@ def render(
             console.err(t("render.forced", errors=report.errors))
         console.err(t("render.done", count=len(outcome.written), path=output.as_posix()))
     raise typer.Exit(int(outcome.return_code))
+
+
+def _limit(option: float | None, name: str, env: str, default: float) -> float:
+    """An operator's limit: the option, else the environment variable, else the default."""
+    import os
+
+    from spbe_cli.errors import UsageError
+
+    if option is not None:
+        raw: object = option
+        shown = f"--{name}"
+    else:
+        raw = os.environ.get(env, "").strip() or default
+        shown = env
+    try:
+        value = float(str(raw))
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise UsageError(t("render.bad_limit", name=shown, value=raw))
+    return value
+
+
+def render_limits(timeout: float | None, max_mb: float | None) -> RenderLimits:
+    """The limits of every template render, from the command line or the environment."""
+    from spbe_cli.render.limits import DEFAULT_MAX_MB, DEFAULT_TIMEOUT, RenderLimits
+
+    seconds = _limit(timeout, "timeout", "SPBE_RENDER_TIMEOUT", DEFAULT_TIMEOUT)
+    megabytes = _limit(max_mb, "max-mb", "SPBE_RENDER_MAX_MB", DEFAULT_MAX_MB)
+    return RenderLimits(timeout=seconds, max_bytes=max(1, int(megabytes * 1024 * 1024)))
 
 
 def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:
