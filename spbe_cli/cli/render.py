@@ -136,7 +136,7 @@ def render_limits(timeout: float | None, max_mb: float | None) -> RenderLimits:
 
     seconds = _limit(timeout, "timeout", "SPBE_RENDER_TIMEOUT", DEFAULT_TIMEOUT)
     megabytes = _limit(max_mb, "max-mb", "SPBE_RENDER_MAX_MB", DEFAULT_MAX_MB)
-    return RenderLimits(timeout=seconds, max_bytes=max(1, int(megabytes * 1024 * 1024)))
+    return RenderLimits(timeout=seconds, max_bytes=max(1, round(megabytes * 1024 * 1024)))
 
 
 def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:

@@ -236,6 +236,8 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         if filename in known:
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
+    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
+        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
     return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
 
 

@@ -17,6 +17,7 @@ MIN_MEMORY_BUDGET = 1 << 30
 #: Integers in templates are money and counts; a few hundred bits are plenty.
 MAX_INT_BITS = 4096
 
+
 @dataclasses.dataclass(frozen=True)
 class RenderLimits:
     """Bounds of one template render (one document in one format)."""

@@ -14,9 +14,9 @@ from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
 from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
-from spbe_cli.render.limits import RenderLimits
 
 if TYPE_CHECKING:
     from spbe_cli.render.prose import Prose

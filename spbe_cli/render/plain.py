@@ -58,6 +58,8 @@ class Lookup:
     """A read-only table a template calls like a function: ``prosa("latar_belakang")``."""
 
     __slots__ = ("_default", "_table")
+    _table: dict[str, Any]
+    _default: Any
 
     def __init__(self, table: Mapping[str, Any], default: Any) -> None:
         object.__setattr__(self, "_table", dict(table))
@@ -113,7 +115,7 @@ class Plainer:
             if isinstance(value, str):
                 return str(value.value)
             raise TypeError(f"not plain data for a template: {kind.__name__}")
-        if isinstance(value, _SCALARS) or isinstance(value, _KEEP):
+        if isinstance(value, (*_SCALARS, *_KEEP)):
             return value
         found = self._memo.get(id(value))
         if found is not None and found[0] is value:
@@ -141,9 +143,7 @@ class Plainer:
         if isinstance(value, Mapping):
             return MappingProxyType(
                 {
-                    k if type(k) in passing else convert(k): v
-                    if type(v) in passing
-                    else convert(v)
+                    k if type(k) in passing else convert(k): v if type(v) in passing else convert(v)
                     for k, v in value.items()
                 }
             )
@@ -156,7 +156,7 @@ class Plainer:
         if issubclass(cls, BaseModel):
             fields: tuple[str, ...] = tuple(cls.model_fields)
         else:
-            fields = tuple(f.name for f in dataclasses.fields(cls))
+            fields = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
         fields = tuple(n for n in fields if not n.startswith("_"))
         props = tuple(n for n in _public_properties(cls) if n not in fields)
         names = (*fields, *props)
@@ -168,7 +168,7 @@ class Plainer:
         passing, convert, new = _PASS, self, object.__new__
 
         def make(value: Any) -> Record:
-            record = new(record_type)
+            record: Record = new(record_type)
             source = value.__dict__ if from_dict else None
             for name, setter in field_setters:
                 item = source[name] if source is not None else getattr(value, name)
@@ -204,7 +204,8 @@ def walk(value: Any, seen: set[int] | None = None) -> list[str]:
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, Record):
-            stack.extend(getattr(item, name) for name in type(item).__slots__)
+            slots: tuple[str, ...] = type(item).__slots__
+            stack.extend(getattr(item, name) for name in slots)
         elif isinstance(item, Lookup):
             stack.extend(item._table.values())
     return bad

@@ -27,16 +27,18 @@ import re
 import signal
 import threading
 import types
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable, Generator, Iterator
 from decimal import Decimal
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
 from jinja2 import Environment, Template
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
 
 from spbe_cli.render.limits import MAX_INT_BITS, RenderLimits
 
@@ -91,6 +93,9 @@ _DENIED_PREFIXES = ("_", "parse_", "model_", "read_", "write_", "func_", "gi_", 
 class TemplateLimitError(Exception):
     """A template passed one of its bounds (size, time, memory)."""
 
+    template: str | None = None
+    """The template, when the stop came after it ended (no line to blame)."""
+
 
 class TemplateTimeoutError(TemplateLimitError):
     """A template ran longer than its wall-clock limit."""
@@ -105,7 +110,7 @@ def denied_name(name: str) -> bool:
     return name in _DENIED_NAMES or name.startswith(_DENIED_PREFIXES)
 
 
-# -- size estimates ---------------------------------------------------------------------------------
+# -- size estimates ------------------------------------------------------------------------------
 
 _WIDTH = re.compile(r"\d+")
 
@@ -128,8 +133,8 @@ class _Bounds:
         """Refuse to make a value of ``estimate`` characters (or items)."""
         if estimate > self.limits.max_bytes:
             raise TemplateTooLargeError(
-                f"{what} would make {estimate:,} characters, more than the limit of"
-                f" {self.limits.max_mb:g} MB"
+                f"{what} would make {estimate:,} characters (or items), more than the limit of"
+                f" {self.limits.max_mb:.3g} MB"
             )
 
     def widths(self, text: str, what: str) -> int:
@@ -154,7 +159,7 @@ class _Bounds:
         elif op == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
                 self._bits(abs(left).bit_length() * min(right, MAX_INT_BITS + 1))
-            if isinstance(right, Decimal | float) and abs(right) > MAX_INT_BITS:
+            if isinstance(right, Decimal | float) and abs(Decimal(right)) > MAX_INT_BITS:
                 raise TemplateTooLargeError("'**' with an exponent this large is refused")
         elif op == "%" and isinstance(left, str):
             args = right if isinstance(right, tuple) else (right,)
@@ -168,10 +173,11 @@ class _Bounds:
 
     def call(self, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Check a ``str`` method call that makes a long string."""
-        owner = getattr(obj, "__self__", None)
+        method = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by Jinja
+        owner = getattr(method, "__self__", None)
         if not isinstance(owner, str):
             return
-        name = getattr(obj, "__name__", "")
+        name = getattr(method, "__name__", "")
         numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
         if name in ("ljust", "rjust", "center", "zfill"):
             self.check(max(numbers, default=0), f"'{name}'")
@@ -253,13 +259,21 @@ SIZE_FILTERS = ("center", "indent", "wordwrap", "format", "join", "replace", "tr
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """Compile ``a ~ b`` so that the joined string is checked against the size limit."""
+    """Compile ``a ~ b`` so that the size of the joined string is checked before joining."""
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
-        """Wrap the concatenation in ``environment.bounded_concat``."""
-        self.write("environment.bounded_concat(")
-        super().visit_Concat(node, frame)
-        self.write(")")
+        """Hand the join function and the pieces to ``environment.bounded_concat``."""
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"environment.bounded_concat({func_name}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class SpbeSandbox(ImmutableSandboxedEnvironment):
@@ -279,9 +293,10 @@ class SpbeSandbox(ImmutableSandboxedEnvironment):
             if name in self.filters:
                 self.filters[name] = _wrap_filter(self.bounds, name, self.filters[name])
 
-    def bounded_concat(self, value: Any) -> Any:
-        """The result of ``~``, refused when larger than the limit."""
-        return self.bounds.result(value, "'~'")
+    def bounded_concat(self, join: Callable[[Any], str], pieces: tuple[Any, ...]) -> str:
+        """``a ~ b``: refused when the joined string would pass the limit."""
+        self.bounds.check(sum(map(_size, pieces)), "'~'")
+        return join(pieces)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Refuse denied names, classes, modules and class methods; then Jinja's own rules."""
@@ -291,6 +306,8 @@ class SpbeSandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_callable(self, obj: Any) -> bool:
         """Refuse calling a class, a module, a class method or a denied method name."""
+        if obj in _CALLABLE_CLASSES:
+            return True
         if _reaches_outside(obj) or denied_name(getattr(obj, "__name__", "") or ""):
             return False
         return super().is_safe_callable(obj)
@@ -306,12 +323,16 @@ class SpbeSandbox(ImmutableSandboxedEnvironment):
         self.bounds.binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call from a template: refuse unsafe callables and over-large string methods."""
         if not __self.is_safe_callable(__obj):
             raise SecurityError(f"calling {getattr(__obj, '__name__', '?')!r} is not allowed")
         __self.bounds.call(__obj, args, kwargs)
         return __context.call(__obj, *args, **kwargs)
+
+
+#: Classes a template may call: Jinja's own globals (namespace, cycler, joiner) and dict.
+_CALLABLE_CLASSES: tuple[type, ...] = (Namespace, Cycler, Joiner, dict)
 
 
 def _reaches_outside(value: Any) -> bool:
@@ -323,7 +344,6 @@ def _reaches_outside(value: Any) -> bool:
     if inspect.ismethod(value) or isinstance(value, types.BuiltinMethodType):
         return isinstance(getattr(value, "__self__", None), type)
     return False
-
 
 
 # -- bounded rendering ---------------------------------------------------------------------------
@@ -378,7 +398,7 @@ class _Deadline:
 def _address_space() -> int | None:
     """The process's current virtual size in bytes (Linux), else None."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
+        with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmSize:"):
                     return int(line.split()[1]) * 1024
@@ -428,7 +448,10 @@ def render_bounded(
     size = 0
     limit = limits.max_bytes
     guard = memory_guard(limits.memory_budget) if user else contextlib.nullcontext()
-    stream = template.root_render_func(template.new_context(dict(values)))
+    stream = cast(
+        "Generator[str, None, None]",
+        template.root_render_func(template.new_context(dict(values))),
+    )
     with guard, _Deadline(limits.timeout):
         try:
             try:
@@ -440,13 +463,15 @@ def render_bounded(
                     if size > limit:
                         stream.throw(
                             TemplateTooLargeError(
-                                f"the output passes the limit of {limits.max_mb:g} MB"
+                                f"the output passes the limit of {limits.max_mb:.3g} MB"
                             )
                         )
                     parts.append("".join(batch))
             except TemplateLimitError as exc:
-                if stream.gi_frame is not None:  # stopped between two batches: blame the template
+                # Stopped between two batches: raise it inside the template, at its line.
+                if inspect.getgeneratorstate(stream) == inspect.GEN_SUSPENDED:
                     stream.throw(exc)
+                exc.template = template.filename  # the template had ended: no line to blame
                 raise
         except Exception:
             env.handle_exception()  # re-raises with the template's file and line in the traceback
@@ -454,11 +479,12 @@ def render_bounded(
             stream.close()
     text = "".join(parts)
     if len(text.encode("utf-8", "surrogatepass")) > limit:
-        raise TemplateTooLargeError(f"the output passes the limit of {limits.max_mb:g} MB")
+        error = TemplateTooLargeError(f"the output passes the limit of {limits.max_mb:.3g} MB")
+        error.template = template.filename
+        raise error
     return text
 
 
 def is_sandboxed(env: Environment) -> bool:
     """Tell whether an environment is the spbe sandbox."""
     return isinstance(env, SpbeSandbox)
-
