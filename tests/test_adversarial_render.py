@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +32,7 @@ from spbe_cli.render.sandbox import (
     memory_guard,
     render_bounded,
 )
-from tests.helpers import CASES, write_tree
+from tests.helpers import CASES, git, write_tree
 
 SMALL = CASES / "render" / "small"
 TEMPLATE = "templates/peta-rencana.md.j2"
@@ -170,15 +169,6 @@ def _capture_contexts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[s
     return seen
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.parametrize("since", [False, True])
 def test_every_template_context_is_plain_data(
     world: World, monkeypatch: pytest.MonkeyPatch, since: bool
@@ -186,10 +176,10 @@ def test_every_template_context_is_plain_data(
     seen = _capture_contexts(monkeypatch)
     extra: tuple[str, ...] = ()
     if since:
-        _git(world.root, "init", "-q")
-        _git(world.root, "add", "catalog")
-        _git(world.root, "commit", "-qm", "v1")
-        _git(world.root, "tag", "v1")
+        git(world.root, "init", "-q")
+        git(world.root, "add", "catalog")
+        git(world.root, "commit", "-qm", "v1")
+        git(world.root, "tag", "v1")
         program = world.catalog / "program" / "economy.yaml"
         text = program.read_text("utf-8").replace("nilai: 250000000", "nilai: 100000000")
         program.write_text(text, "utf-8")
@@ -457,7 +447,7 @@ def test_symlinked_output_folder_is_refused(world: World) -> None:
 
 def _repository(world: World) -> Path:
     """Make the temporary tree a git repository (its .git/config holds a secret)."""
-    _git(world.root, "init", "-q")
+    git(world.root, "init", "-q")
     config = world.root / ".git" / "config"
     config.write_text(config.read_text("utf-8") + "[rahasia]\n\ttoken = RAHASIA\n", "utf-8")
     return world.root

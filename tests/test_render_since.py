@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from tests.helpers import git
 
 SMALL = Path(__file__).parent / "cases" / "render" / "small"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture
