@@ -144,6 +144,9 @@ PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
         ("{{ namespace.mro() }}", "access to attribute 'mro' of 'type' object is unsafe"),
         ("{{ cycler.__init__ }}", "access to attribute '__init__' of 'type' object is unsafe"),
         ("{{ range(3).__class__ }}", "access to attribute '__class__' of 'range' object"),
+        # A class method reached through any instance (the class of the reported defect).
+        ("{{ (1.5).fromhex('1') }}", "access to attribute 'fromhex' of 'float' object"),
+        ("{{ dict(a=1).fromkeys('ab') }}", "access to attribute 'fromkeys' of 'dict' object"),
     ],
 )
 def test_template_escapes_through_context_objects(world: World, source: str, message: str) -> None:
