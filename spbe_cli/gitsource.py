@@ -24,6 +24,7 @@ from typing import Any, Literal
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files
+from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
 
@@ -208,8 +209,8 @@ def check_revision_text(rev: str) -> None:
     """
     if not rev or rev.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=rev))
-    if any(ord(c) < 32 or ord(c) == 127 for c in rev):
-        raise UsageError(t("diff.rev_bad", rev=rev.encode("unicode_escape").decode()))
+    if CONTROL.search(rev):
+        raise UsageError(t("diff.rev_bad", rev=safe(rev)))
 
 
 class Repository:

@@ -24,18 +24,19 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location
-from spbe_cli.i18n import language, t
+from spbe_cli.formatting import PERCENT_CAP, percent
+from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
 #: Capaian above this ratio is shown as ">999%".
-CAP = Decimal("9.99")
+CAP = PERCENT_CAP
 DEFAULT_MONTHS = 6
 
 #: Attention categories, in output order.
@@ -182,31 +183,6 @@ def months_between(earlier: date, later: date) -> int:
     if later.day < earlier.day:
         months -= 1
     return months
-
-
-def percent(value: Decimal | None, digits: int = 1) -> str:
-    """A ratio as a percentage for display: half-even rounding, capped at 999%."""
-    if value is None:
-        return "–"
-    if value > CAP:
-        return ">999%"
-    quantum = Decimal(1).scaleb(-digits)
-    text = f"{(value * 100).quantize(quantum, rounding=ROUND_HALF_EVEN)}"
-    return (text.replace(".", ",") if language() == "id" else text) + "%"
-
-
-def rupiah(value: int) -> str:
-    """Rupiah with the thousands separator of the language (Rp 1.250.000 / Rp 1,250,000)."""
-    text = f"{value:,}"
-    return "Rp " + (text.replace(",", ".") if language() == "id" else text)
-
-
-def number(value: Decimal | None) -> str:
-    """A target or realisasi value as written (no exponent), with the decimal mark."""
-    if value is None:
-        return "–"
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text.replace(".", ",") if language() == "id" else text
 
 
 # -- entries ----------------------------------------------------------------------------------

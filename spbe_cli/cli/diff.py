@@ -43,6 +43,7 @@ def diff(
     from spbe_cli.diff import SideLoadError, diff_snapshots
     from spbe_cli.diff import formats as fmt
     from spbe_cli.gitsource import resolve_sides
+    from spbe_cli.report import format_finding
 
     try:
         sides = resolve_sides(old, new, catalog)
@@ -50,9 +51,7 @@ def diff(
     except SideLoadError as exc:
         console.err(f"spbe: {exc}")
         for finding in exc.findings:
-            console.err(
-                f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}"
-            )
+            console.err(format_finding(finding))
         raise typer.Exit(int(exc.exit_code)) from exc
     except SpbeError as exc:
         console.err(f"spbe: {exc}")

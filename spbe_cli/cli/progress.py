@@ -43,6 +43,7 @@ def load_checked(path: Path, *, force: bool, refuse: bool = True) -> Catalog:
     from spbe_cli.cli import console
     from spbe_cli.cli.app import user_errors
     from spbe_cli.loader import load_catalog
+    from spbe_cli.report import format_finding
 
     with user_errors(), console.progress(t("cli.progress_validate")) as hook:
         catalog, findings = load_catalog(path, path.as_posix(), hook)
@@ -55,7 +56,7 @@ def load_checked(path: Path, *, force: bool, refuse: bool = True) -> Catalog:
         console.err(t("progress.note_errors", n=len(errors)))
         return catalog
     for finding in errors:
-        console.err(f"{finding.location}: error[{finding.code}]: {finding.message}")
+        console.err(format_finding(finding))
     if not force:
         console.err(t("progress.refused", n=len(errors)))
         raise typer.Exit(int(ExitCode.CANNOT_RUN))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
+from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
@@ -23,20 +24,6 @@ if TYPE_CHECKING:
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
-_BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 _TITLE = re.compile(r"^# (.+)$", re.M)
 
 
@@ -148,13 +135,6 @@ def check_catalog_root(catalog: Path) -> None:
     """Refuse a catalog folder given as a symlink (its files would come from elsewhere)."""
     if catalog.is_symlink():
         raise SpbeError(t("render.root_symlink", path=catalog.as_posix()))
-
-
-def tanggal(value: date | None) -> str:
-    """``12 Maret 2025``; empty for None."""
-    if value is None:
-        return ""
-    return f"{value.day} {_BULAN[value.month - 1]} {value.year}"
 
 
 def render_files(
