@@ -75,6 +75,8 @@ class DataInformasi(Elemen):
     """Pembina data pusat (BPS untuk statistik, BIG untuk geospasial)."""
     interoperabilitas: str | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
+    metadata: str | None = None
+    """Metadata data (Satu Data Indonesia): letak atau rujukan metadatanya, mis. Metadata Kegiatan BPS."""
     kode_referensi: list[str] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 

@@ -11,6 +11,7 @@ from spbe_cli.models.common import (
     Base,
     Entity,
     KodeUrusan,
+    KodeWilayah,
     Periode,
     Ref,
     Tahun,
@@ -40,6 +41,20 @@ class Pemda(Base):
     """Kode BPS, ruang kode terpisah dari Kemendagri."""
     provinsi: Provinsi | None = None
     """Provinsi induk (untuk kabupaten/kota)."""
+
+    @property
+    def kepala_daerah(self) -> str:
+        """Sebutan kepala daerah menurut jenis Pemda: Bupati, Wali Kota atau Gubernur."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].kepala_daerah
+
+    @property
+    def jenis_regulasi(self) -> tuple[str, ...]:
+        """Jenis peraturan daerah yang diterbitkan Pemda jenis ini, mis. Perda, Perwali, Kepwali."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].jenis_regulasi
 
 
 class Reviu(Base):
@@ -179,6 +194,8 @@ class OPD(Entity):
     """Kode organisasi pada nomenklatur keuangan."""
     induk: Ref | None = None
     """OPD induk (untuk bagian dan UPTD)."""
+    kode_wilayah: KodeWilayah | None = None
+    """Kode wilayah Kemendagri wilayah kerja OPD kewilayahan (distrik/kecamatan), mis. 94.04.01."""
 
 
 class Regulasi(Entity):
@@ -195,8 +212,11 @@ class Regulasi(Entity):
         "SE",
         "Perda",
         "Pergub",
+        "Kepgub",
         "Perbup",
         "Kepbup",
+        "Perwali",
+        "Kepwali",
         "lainnya",
     ]
     """Jenis peraturan."""

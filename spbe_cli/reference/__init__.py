@@ -52,6 +52,23 @@ class AplikasiUmum:
     dasar: str | None = None
 
 
+@dataclass(frozen=True)
+class JenisPemda:
+    """A kind of regional government: its kepala daerah and its regional regulation types."""
+
+    kode: str
+    nama: str
+    kepala_daerah: str
+    pemerintah: str
+    peraturan: tuple[str, ...]
+    keputusan: tuple[str, ...]
+
+    @property
+    def jenis_regulasi(self) -> tuple[str, ...]:
+        """Every regional regulation type this kind of Pemda issues."""
+        return self.peraturan + self.keputusan
+
+
 @dataclass
 class Reference:
     """All national reference data, possibly extended by a catalog."""
@@ -70,6 +87,7 @@ class Reference:
     bidang_au: dict[str, str] = field(default_factory=dict)
     kata_kunci_au: dict[str, tuple[str, ...]] = field(default_factory=dict)
     daftar: dict[str, dict[str, str]] = field(default_factory=dict)
+    jenis_pemda: dict[str, JenisPemda] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def extended(self) -> Reference:
@@ -92,6 +110,7 @@ class Reference:
             bidang_au=dict(self.bidang_au),
             kata_kunci_au=dict(self.kata_kunci_au),
             daftar={k: dict(v) for k, v in self.daftar.items()},
+            jenis_pemda=self.jenis_pemda,
             raw=self.raw,
         )
 
@@ -173,4 +192,16 @@ def load_reference() -> Reference:
         )
     for name, values in raw["sia-spbe-enum.yaml"]["daftar"].items():
         ref.daftar[name] = {v["kode"]: v["nama"] for v in values}
+    ref.daftar["pembina_data"] = {
+        p["kode"]: p["nama"] for p in raw["pembina-data.yaml"]["pembina"]
+    }
+    for jenis in raw["jenis-pemda.yaml"]["jenis"]:
+        ref.jenis_pemda[jenis["kode"]] = JenisPemda(
+            jenis["kode"],
+            jenis["nama"],
+            jenis["kepala_daerah"],
+            jenis["pemerintah"],
+            tuple(jenis["peraturan"]),
+            tuple(jenis["keputusan"]),
+        )
     return ref

@@ -1,0 +1,154 @@
+"""Any Pemda: region codes and names, BPS versus Kemendagri codes, regulation types, reviews."""
+
+from __future__ import annotations
+
+from spbe_cli.checks import Context
+from spbe_cli.models import Metadata
+
+#: Words that open a region's official name but are not part of the name in the region data.
+_PREFIXES = ("kabupaten", "kab.", "kota", "provinsi", "prov.", "distrik", "kecamatan")
+
+
+def _bare(name: str) -> str:
+    """A region name without its kind word, folded, for comparing with the region data."""
+    words = name.split()
+    if words and words[0].casefold() in _PREFIXES:
+        words = words[1:]
+    return " ".join(words).casefold()
+
+
+def check_pemda(ctx: Context) -> None:
+    """SPBE304/SPBE305/SPBE306/SPBE307: codes, names, regulation types and review years."""
+    meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
+    if meta is None or source is None:
+        return
+    wilayah = ctx.reference.wilayah
+    pemda = meta.pemda
+    if pemda.kode_bps is not None and pemda.kode_bps == pemda.kode_kemendagri.replace(".", ""):
+        ctx.emit(
+            "SPBE304",
+            source.location("pemda", "kode_bps"),
+            "pemda.bps_is_kemendagri",
+            kode=pemda.kode_bps,
+            kemendagri=pemda.kode_kemendagri,
+        )
+    known = wilayah.get(pemda.kode_kemendagri)
+    if known is not None and _bare(pemda.nama) != _bare(known):
+        ctx.emit(
+            "SPBE305",
+            source.location("pemda", "nama"),
+            "pemda.name_code",
+            nama=pemda.nama,
+            kode=pemda.kode_kemendagri,
+            expected=known,
+        )
+    if pemda.provinsi is not None:
+        known = wilayah.get(pemda.provinsi.kode_kemendagri)
+        if known is not None and _bare(pemda.provinsi.nama) != _bare(known):
+            ctx.emit(
+                "SPBE305",
+                source.location("pemda", "provinsi", "nama"),
+                "pemda.name_code",
+                nama=pemda.provinsi.nama,
+                kode=pemda.provinsi.kode_kemendagri,
+                expected=known,
+            )
+    _check_opd_regions(ctx, meta)
+    _check_regulation_types(ctx, meta)
+    _check_reviews(ctx, meta)
+
+
+def _check_opd_regions(ctx: Context, meta: Metadata) -> None:
+    """SPBE305 for OPDs with a region code: inside the Pemda, and the name matches the code."""
+    catalog, wilayah = ctx.catalog, ctx.reference.wilayah
+    prefix = meta.pemda.kode_kemendagri + "."
+    for opd in catalog.of_kind("opd"):
+        kode = opd.kode_wilayah
+        if kode is None:
+            continue
+        if not kode.startswith(prefix):
+            ctx.emit(
+                "SPBE207",
+                catalog.where(opd.id, "kode_wilayah"),
+                "ref.wilayah_outside",
+                kode=kode,
+                pemda=meta.pemda.kode_kemendagri,
+            )
+            continue
+        known = wilayah.get(kode)
+        if known is not None and _bare(opd.nama) != _bare(known):
+            ctx.emit(
+                "SPBE305",
+                catalog.where(opd.id, "nama"),
+                "pemda.name_code",
+                nama=opd.nama,
+                kode=kode,
+                expected=known,
+            )
+
+
+#: Regional regulation types of any kind of Pemda: a value here that is not the Pemda's own kind
+#: (a Perbup in a Kota) is a mistake.
+def _regional_types(ctx: Context) -> set[str]:
+    return {t for jenis in ctx.reference.jenis_pemda.values() for t in jenis.jenis_regulasi}
+
+
+def _check_regulation_types(ctx: Context, meta: Metadata) -> None:
+    """SPBE306: a regional regulation's type follows the kind of Pemda that issues it."""
+    ref = ctx.reference
+    regional = _regional_types(ctx)
+    own = ref.jenis_pemda[meta.pemda.jenis]
+    provinsi = ref.jenis_pemda["provinsi"]
+    for reg in ctx.catalog.of_kind("regulasi"):
+        if reg.jenis not in regional:
+            continue
+        if reg.tingkat == "daerah":
+            allowed, issuer = own.jenis_regulasi, own.pemerintah
+        elif reg.tingkat == "provinsi":
+            allowed, issuer = provinsi.jenis_regulasi, provinsi.pemerintah
+        else:
+            allowed, issuer = (), "Pemerintah Pusat"
+        if reg.jenis not in allowed:
+            ctx.emit(
+                "SPBE306",
+                ctx.catalog.where(reg.id, "jenis"),
+                "pemda.regulation_type",
+                jenis=reg.jenis,
+                tingkat=reg.tingkat,
+                issuer=issuer,
+                allowed=", ".join(allowed) or "-",
+            )
+
+
+def _check_reviews(ctx: Context, meta: Metadata) -> None:
+    """SPBE307: a review of the architecture falls in the mid-term or the final year.
+
+    Without a clock (output must not depend on the day) a missing review cannot be called
+    overdue; what can be checked is that each recorded review sits where the rule puts it.
+    """
+    source = ctx.catalog.metadata_source
+    assert source is not None
+    for name in ("arsitektur", "peta_rencana"):
+        dokumen = getattr(meta.dokumen, name)
+        periode = dokumen.periode
+        if periode.mulai > periode.selesai:
+            continue
+        span = periode.selesai - periode.mulai
+        middle = {periode.mulai + span // 2, periode.mulai + (span + 1) // 2}
+        for index, reviu in enumerate(dokumen.reviu):
+            year = reviu.tanggal.year
+            if reviu.jenis == "paruh_waktu" and year not in middle:
+                expected = " / ".join(str(y) for y in sorted(middle))
+            elif reviu.jenis == "tahun_terakhir" and year != periode.selesai:
+                expected = str(periode.selesai)
+            else:
+                continue
+            ctx.emit(
+                "SPBE307",
+                source.location("dokumen", name, "reviu", index, "tanggal"),
+                "pemda.review_year",
+                document=name,
+                jenis=reviu.jenis,
+                year=year,
+                expected=expected,
+            )
