@@ -206,7 +206,10 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
         "periode_rpjmd": dict(periode),
         "dokumen": {
             "masterplan": dokumen("Master Plan Smart City"),
-            "arsitektur": dokumen("Arsitektur SPBE"),
+            "arsitektur": {
+                **dokumen("Arsitektur SPBE"),
+                "penetapan": "PERKADA-ARSITEKTUR-SPBE",
+            },
             "peta_rencana": dokumen("Peta Rencana SPBE"),
         },
         "ilustratif": True,
@@ -222,8 +225,25 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
     return header + dump_yaml(data)
 
 
-def _catalog_examples(tahun: int) -> dict[str, str]:
-    """The example documents, years shifted to the first year of the period."""
+def _bare_name(pemda: str) -> str:
+    """The Pemda's name without its kind word: 'Kota Bandung' -> 'Bandung'."""
+    words = pemda.split()
+    if words and words[0].casefold().rstrip(".") in ("kabupaten", "kab", "kota", "provinsi", "prov"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _catalog_examples(tahun: int, jenis: Jenis = "kabupaten", pemda: str = "") -> dict[str, str]:
+    """The example documents, years shifted to the first year of the period.
+
+    The regional regulation example takes the Pemda's own kind (Perbup, Perwali or Pergub).
+    """
+    from spbe_cli.reference import load_reference
+
+    own = load_reference().jenis_pemda[jenis]
+    # The Pemda's name reaches YAML only as a JSON string, which is a YAML double-quoted scalar.
+    title = f"Arsitektur SPBE {own.pemerintah} {_bare_name(pemda)} {tahun}-{tahun + 4}"
+    title_yaml = json.dumps(" ".join(title.split()), ensure_ascii=False)
     root = resources.files("spbe_cli.scaffold_data").joinpath("katalog")
     files: dict[str, str] = {}
     todo = [(root, "")]
@@ -237,6 +257,8 @@ def _catalog_examples(tahun: int) -> dict[str, str]:
                 text = entry.read_text("utf-8")
                 for offset in range(5):
                     text = text.replace(f"@@T{offset}@@", str(tahun + offset))
+                text = text.replace("@@PERKADA@@", own.peraturan[-1])
+                text = text.replace("@@JUDUL_PERKADA@@", title_yaml)
                 kind = rel.split("/", 1)[0] if "/" in rel else None
                 schema = file_name(kind) if kind in MODELS else file_name("katalog")
                 up = "../" * (rel.count("/") + 1)
@@ -307,7 +329,7 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
         ".vscode/extensions.json": _data("repo", "vscode-extensions.json"),
         f"{CATALOG_DIR}/metadata.yaml": _metadata(options, jenis, notes),
     }
-    files.update(_catalog_examples(options.tahun))
+    files.update(_catalog_examples(options.tahun, jenis, pemda))
     for name, schema in all_schemas().items():
         files[f"{SCHEMA_DIR}/{name}"] = dumps(schema)
     return files, notes
