@@ -195,3 +195,16 @@ def test_a_kota_may_not_record_a_perbup(minimal_catalog: Path) -> None:
         ("SPBE306", "regulasi/perbup-sc.yaml", 3)
     ]
     assert "Pemerintah Kota" in report.findings[0].message
+
+
+def test_reference_codes_carry_their_status_for_the_documents() -> None:
+    from spbe_cli.validate import validate_catalog as validate
+
+    bundled = Path(__file__).parent.parent / "catalog"
+    catalog, _ = validate(bundled, "")
+    ref = catalog.reference
+    # RAI/RAK codes are the catalog's illustrative stand-ins; RAL/RAA/RAD level 1 are inferred.
+    assert [ref.node_status(k) for k in ("RAI.01", "RAK.03")] == ["ilustratif"] * 2
+    assert [ref.node_status(k) for k in ("RAL.01", "RAA.02", "RAD.09")] == ["inferensi"] * 3
+    assert ref.node_status("RAB.09.03") == "nasional"
+    assert ref.node_status("RAB.99") is None

@@ -41,6 +41,21 @@ class RefNode:
         """Code of the parent node, or None at level 1."""
         return self.kode.rsplit(".", 1)[0] if self.level > 1 else None
 
+    @property
+    def status(self) -> str:
+        """How sure the code is, for the documents to show next to it.
+
+        ``ilustratif``: declared by the catalog as a stand-in until the official code is known
+        (e.g. RAI.01-03, RAK.01-03); ``inferensi``: a national node the reference implies but does
+        not state (e.g. RAL.01/02, RAA.01/02, RAD.01-09); ``lokal``: a Pemda's own node below
+        the national levels; ``nasional``: a national node stated by the reference.
+        """
+        if self.ilustratif:
+            return "ilustratif"
+        if self.inferensi:
+            return "inferensi"
+        return "lokal" if self.lokal else "nasional"
+
 
 @dataclass(frozen=True)
 class AplikasiUmum:
@@ -113,6 +128,11 @@ class Reference:
             jenis_pemda=self.jenis_pemda,
             raw=self.raw,
         )
+
+    def node_status(self, kode: str) -> str | None:
+        """Status of a reference code (see ``RefNode.status``), or None if the code is unknown."""
+        node = self.codes.get(kode)
+        return node.status if node is not None else None
 
     def lists(self) -> dict[str, dict[str, str]]:
         """Every named value list a field can be checked against."""
