@@ -78,7 +78,7 @@ class Base(BaseModel):
 
 
 class Entity(Base):
-    """Fields every identified entity shares (SPBE-REFERENCE §5)."""
+    """Fields every identified entity shares (model data katalog spbe (docs/katalog.md))."""
 
     id: Id
     """Pengenal unik di seluruh katalog (huruf ASCII, angka, '-', '_', '.')."""
