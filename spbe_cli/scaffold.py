@@ -225,24 +225,16 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
     return header + dump_yaml(data)
 
 
-def _bare_name(pemda: str) -> str:
-    """The Pemda's name without its kind word: 'Kota Bandung' -> 'Bandung'."""
-    words = pemda.split()
-    if words and words[0].casefold().rstrip(".") in ("kabupaten", "kab", "kota", "provinsi", "prov"):
-        words = words[1:]
-    return " ".join(words)
-
-
 def _catalog_examples(tahun: int, jenis: Jenis = "kabupaten", pemda: str = "") -> dict[str, str]:
     """The example documents, years shifted to the first year of the period.
 
     The regional regulation example takes the Pemda's own kind (Perbup, Perwali or Pergub).
     """
-    from spbe_cli.reference import load_reference
+    from spbe_cli.reference import bare_region_name, load_reference
 
     own = load_reference().jenis_pemda[jenis]
     # The Pemda's name reaches YAML only as a JSON string, which is a YAML double-quoted scalar.
-    title = f"Arsitektur SPBE {own.pemerintah} {_bare_name(pemda)} {tahun}-{tahun + 4}"
+    title = f"Arsitektur SPBE {own.pemerintah} {bare_region_name(pemda)} {tahun}-{tahun + 4}"
     title_yaml = json.dumps(" ".join(title.split()), ensure_ascii=False)
     root = resources.files("spbe_cli.scaffold_data").joinpath("katalog")
     files: dict[str, str] = {}

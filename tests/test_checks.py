@@ -153,8 +153,8 @@ def test_empty_domain_is_an_error_once_the_arsitektur_is_final(minimal_catalog: 
     meta = minimal_catalog / "metadata.yaml"
     meta.write_text(
         meta.read_text("utf-8").replace(
-            '  arsitektur:\n    judul: Arsitektur SPBE\n',
-            '  arsitektur:\n    judul: Arsitektur SPBE\n    status: final\n',
+            "  arsitektur:\n    judul: Arsitektur SPBE\n",
+            "  arsitektur:\n    judul: Arsitektur SPBE\n    status: final\n",
         ),
         "utf-8",
     )

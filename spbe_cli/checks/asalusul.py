@@ -22,7 +22,11 @@ def check_placeholders(ctx: Context) -> None:
     for location, value in ctx.catalog.placeholders:
         if enacted:
             ctx.emit(
-                "SPBE902", location, "prov.placeholder_enacted", value=value, documents=", ".join(enacted)
+                "SPBE902",
+                location,
+                "prov.placeholder_enacted",
+                value=value,
+                documents=", ".join(enacted),
             )
         else:
             ctx.emit("SPBE901", location, "prov.placeholder", value=value)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from spbe_cli.checks import Context
 from spbe_cli.models import Metadata
-
-#: Words that open a region's official name but are not part of the name in the region data.
-_PREFIXES = ("kabupaten", "kab.", "kota", "provinsi", "prov.", "distrik", "kecamatan")
+from spbe_cli.reference import bare_region_name
 
 
 def _bare(name: str) -> str:
     """A region name without its kind word, folded, for comparing with the region data."""
-    words = name.split()
-    if words and words[0].casefold() in _PREFIXES:
-        words = words[1:]
-    return " ".join(words).casefold()
+    return bare_region_name(name).casefold()
 
 
 def check_pemda(ctx: Context) -> None:

@@ -76,7 +76,7 @@ class DataInformasi(Elemen):
     interoperabilitas: str | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
     metadata: str | None = None
-    """Metadata data (Satu Data Indonesia): letak atau rujukan metadatanya, mis. Metadata Kegiatan BPS."""
+    """Metadata data (Satu Data Indonesia): letak atau rujukan metadatanya."""
     kode_referensi: list[str] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 

@@ -108,7 +108,13 @@ class Periode(Base):
 
 
 #: Nomenclature level by the number of dots in the code (X.XX, X.XX.XX, X.XX.XX.X.XX, ...).
-_NOMENKLATUR_LEVEL = {0: "urusan", 1: "bidang_urusan", 2: "program", 4: "kegiatan", 5: "sub_kegiatan"}
+_NOMENKLATUR_LEVEL = {
+    0: "urusan",
+    1: "bidang_urusan",
+    2: "program",
+    4: "kegiatan",
+    5: "sub_kegiatan",
+}
 
 
 class Nomenklatur(Base):

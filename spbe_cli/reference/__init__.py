@@ -15,6 +15,17 @@ from typing import Any
 
 RA_PATTERN = re.compile(r"^RA[BDLAIK](\.[0-9]{2})+$")
 
+#: Words that open a region's official name but are not part of the name in the region data.
+_REGION_KIND_WORDS = ("kabupaten", "kab", "kota", "provinsi", "prov", "distrik", "kecamatan")
+
+
+def bare_region_name(name: str) -> str:
+    """A region name without its kind word: 'Kabupaten Mimika' -> 'Mimika'."""
+    words = name.split()
+    if words and words[0].casefold().rstrip(".") in _REGION_KIND_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
 
 @dataclass(frozen=True)
 class RefNode:
@@ -212,9 +223,7 @@ def load_reference() -> Reference:
         )
     for name, values in raw["sia-spbe-enum.yaml"]["daftar"].items():
         ref.daftar[name] = {v["kode"]: v["nama"] for v in values}
-    ref.daftar["pembina_data"] = {
-        p["kode"]: p["nama"] for p in raw["pembina-data.yaml"]["pembina"]
-    }
+    ref.daftar["pembina_data"] = {p["kode"]: p["nama"] for p in raw["pembina-data.yaml"]["pembina"]}
     for jenis in raw["jenis-pemda.yaml"]["jenis"]:
         ref.jenis_pemda[jenis["kode"]] = JenisPemda(
             jenis["kode"],
