@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spbe_cli.checks import Context
+from spbe_cli.errors import Location
 from spbe_cli.models import Metadata
 from spbe_cli.reference import bare_region_name
 
@@ -17,7 +18,6 @@ def check_pemda(ctx: Context) -> None:
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
     if meta is None or source is None:
         return
-    wilayah = ctx.reference.wilayah
     pemda = meta.pemda
     if pemda.kode_bps is not None and pemda.kode_bps == pemda.kode_kemendagri.replace(".", ""):
         ctx.emit(
@@ -27,35 +27,25 @@ def check_pemda(ctx: Context) -> None:
             kode=pemda.kode_bps,
             kemendagri=pemda.kode_kemendagri,
         )
-    known = wilayah.get(pemda.kode_kemendagri)
-    if known is not None and _bare(pemda.nama) != _bare(known):
-        ctx.emit(
-            "SPBE305",
-            source.location("pemda", "nama"),
-            "pemda.name_code",
-            nama=pemda.nama,
-            kode=pemda.kode_kemendagri,
-            expected=known,
-        )
+    _check_name(ctx, source.location("pemda", "nama"), pemda.nama, pemda.kode_kemendagri)
     if pemda.provinsi is not None:
-        known = wilayah.get(pemda.provinsi.kode_kemendagri)
-        if known is not None and _bare(pemda.provinsi.nama) != _bare(known):
-            ctx.emit(
-                "SPBE305",
-                source.location("pemda", "provinsi", "nama"),
-                "pemda.name_code",
-                nama=pemda.provinsi.nama,
-                kode=pemda.provinsi.kode_kemendagri,
-                expected=known,
-            )
+        where = source.location("pemda", "provinsi", "nama")
+        _check_name(ctx, where, pemda.provinsi.nama, pemda.provinsi.kode_kemendagri)
     _check_opd_regions(ctx, meta)
     _check_regulation_types(ctx, meta)
     _check_reviews(ctx, meta)
 
 
+def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
+    """SPBE305: a region's name is the one the region data gives its code (when it knows it)."""
+    known = ctx.reference.wilayah.get(kode)
+    if known is not None and _bare(nama) != _bare(known):
+        ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=known)
+
+
 def _check_opd_regions(ctx: Context, meta: Metadata) -> None:
     """SPBE305 for OPDs with a region code: inside the Pemda, and the name matches the code."""
-    catalog, wilayah = ctx.catalog, ctx.reference.wilayah
+    catalog = ctx.catalog
     prefix = meta.pemda.kode_kemendagri + "."
     for opd in catalog.of_kind("opd"):
         kode = opd.kode_wilayah
@@ -70,16 +60,7 @@ def _check_opd_regions(ctx: Context, meta: Metadata) -> None:
                 pemda=meta.pemda.kode_kemendagri,
             )
             continue
-        known = wilayah.get(kode)
-        if known is not None and _bare(opd.nama) != _bare(known):
-            ctx.emit(
-                "SPBE305",
-                catalog.where(opd.id, "nama"),
-                "pemda.name_code",
-                nama=opd.nama,
-                kode=kode,
-                expected=known,
-            )
+        _check_name(ctx, catalog.where(opd.id, "nama"), opd.nama, kode)
 
 
 #: Regional regulation types of any kind of Pemda: a value here that is not the Pemda's own kind
