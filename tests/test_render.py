@@ -335,8 +335,8 @@ def test_enacted_document_with_a_placeholder_or_an_empty_domain_is_refused(
     meta = small / "metadata.yaml"
     text = meta.read_text("utf-8")
     enacted = text.replace(
-        '  arsitektur:\n    judul: Arsitektur SPBE\n',
-        '  arsitektur:\n    judul: Arsitektur SPBE\n    status: ditetapkan\n',
+        "  arsitektur:\n    judul: Arsitektur SPBE\n",
+        "  arsitektur:\n    judul: Arsitektur SPBE\n    status: ditetapkan\n",
     )
     assert enacted != text
     meta.write_text(enacted + 'visi: "[ISI visi RPJMD]"\n', "utf-8")
