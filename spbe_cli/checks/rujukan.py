@@ -72,10 +72,11 @@ def check_extensions(ctx: Context) -> None:
     national = _national_places(ref.codes.values())
     # Parents first, so that a declared node may hang under another declared node.
     for decl, source in sorted(pending, key=lambda pair: (pair[0].kode.count("."), pair[0].kode)):
-        node = RefNode(decl.kode, decl.nama, lokal=True, ilustratif=decl.ilustratif)
-        if (node.prefix, node.parent) in national:
+        node = RefNode(decl.kode, decl.nama, lokal=not decl.nasional, ilustratif=decl.ilustratif)
+        if node.lokal and (node.prefix, node.parent) in national:
             # The bundled tree has national nodes at this very place: the level is national
-            # (fixed by Perpres 132/2022) and a Pemda's own node belongs one level deeper.
+            # (fixed by Perpres 132/2022) and a Pemda's own node belongs one level deeper. The
+            # node is still registered, so that the elements using it are not reported again.
             ctx.emit(
                 "SPBE214",
                 source.location("kode"),
@@ -83,6 +84,7 @@ def check_extensions(ctx: Context) -> None:
                 kode=decl.kode,
                 parent=node.parent or node.prefix,
             )
+            ref.codes[decl.kode] = node
             continue
         if node.parent is not None and node.parent not in ref.codes:
             ctx.emit(
@@ -94,6 +96,8 @@ def check_extensions(ctx: Context) -> None:
             )
             continue
         ref.codes[decl.kode] = node
+        if not node.lokal:
+            national.add((node.prefix, node.parent))
         if decl.ilustratif:
             ctx.emit("SPBE210", source.location("kode"), "ref.ext_illustrative", kode=decl.kode)
 

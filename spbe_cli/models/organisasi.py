@@ -274,3 +274,6 @@ class Referensi(Base):
     """Dari mana kode ini berasal (wajib, agar tidak ada kode tanpa asal-usul)."""
     ilustratif: bool = False
     """true bila kode ini ilustrasi sambil menunggu rujukan resmi."""
+    nasional: bool = False
+    """true bila kode RA* ini simpul nasional (Lampiran Perpres 132/2022) yang belum ada di data
+    referensi bawaan; tanpa ini kode dianggap simpul lokal Pemda (SPBE214)."""
