@@ -25,6 +25,7 @@ from spbe_cli import __version__
 from spbe_cli.errors import SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
+from spbe_cli.models.organisasi import Pemda
 from spbe_cli.schema import all_schemas, dumps, file_name
 
 #: The text that marks a value still to be filled in; ``spbe validate`` reports it (SPBE901).
@@ -225,16 +226,13 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
     return header + dump_yaml(data)
 
 
-def _catalog_examples(tahun: int, jenis: Jenis = "kabupaten", pemda: str = "") -> dict[str, str]:
+def _catalog_examples(tahun: int, pemda: Pemda) -> dict[str, str]:
     """The example documents, years shifted to the first year of the period.
 
     The regional regulation example takes the Pemda's own kind (Perbup, Perwali or Pergub).
     """
-    from spbe_cli.reference import bare_region_name, load_reference
-
-    own = load_reference().jenis_pemda[jenis]
     # The Pemda's name reaches YAML only as a JSON string, which is a YAML double-quoted scalar.
-    title = f"Arsitektur SPBE {own.pemerintah} {bare_region_name(pemda)} {tahun}-{tahun + 4}"
+    title = f"Arsitektur SPBE {pemda.pemerintah} {tahun}-{tahun + 4}"
     title_yaml = json.dumps(" ".join(title.split()), ensure_ascii=False)
     root = resources.files("spbe_cli.scaffold_data").joinpath("katalog")
     files: dict[str, str] = {}
@@ -249,7 +247,7 @@ def _catalog_examples(tahun: int, jenis: Jenis = "kabupaten", pemda: str = "") -
                 text = entry.read_text("utf-8")
                 for offset in range(5):
                     text = text.replace(f"@@T{offset}@@", str(tahun + offset))
-                text = text.replace("@@PERKADA@@", own.peraturan[-1])
+                text = text.replace("@@PERKADA@@", pemda.peraturan_kepala_daerah)
                 text = text.replace("@@JUDUL_PERKADA@@", title_yaml)
                 kind = rel.split("/", 1)[0] if "/" in rel else None
                 schema = file_name(kind) if kind in MODELS else file_name("katalog")
@@ -321,7 +319,8 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
         ".vscode/extensions.json": _data("repo", "vscode-extensions.json"),
         f"{CATALOG_DIR}/metadata.yaml": _metadata(options, jenis, notes),
     }
-    files.update(_catalog_examples(options.tahun, jenis, pemda))
+    own = Pemda(nama=pemda, jenis=jenis, kode_kemendagri=options.kode)
+    files.update(_catalog_examples(options.tahun, own))
     for name, schema in all_schemas().items():
         files[f"{SCHEMA_DIR}/{name}"] = dumps(schema)
     return files, notes

@@ -177,6 +177,7 @@ def test_kepala_daerah_follows_the_kind_of_pemda(minimal_catalog: Path) -> None:
         assert catalog.metadata is not None
         assert catalog.metadata.pemda.kepala_daerah == kepala
         assert catalog.metadata.pemda.jenis_regulasi == regulasi
+        assert catalog.metadata.pemda.pemerintah == f"Pemerintah {jenis.title()} Mimika"
 
 
 def test_a_kota_may_not_record_a_perbup(minimal_catalog: Path) -> None:

@@ -518,3 +518,14 @@ def test_workflow_diff_command_runs_in_the_new_repository(tmp_path: Path, monkey
     result = runner.invoke(app, ["diff", "main", "--format", "markdown"])
     assert result.exit_code == 0, result.output
     assert "SC-GOV-01" in result.stdout
+
+
+def test_a_kota_name_with_yaml_syntax_reaches_the_regulation_title_verbatim(tmp_path: Path) -> None:
+    name = 'Kota X: "Y" #z'
+    result = init(tmp_path, pemda=name, kode="99.71")
+    assert result.exit_code == 0, result.output
+    catalog, report = validate_catalog(tmp_path / "catalog")
+    assert report.errors == 0 and report.warnings == 0, [str(f) for f in report.findings]
+    perkada = catalog.get("PERKADA-ARSITEKTUR-SPBE")
+    assert perkada.jenis == "Perwali"
+    assert perkada.judul == 'Arsitektur SPBE Pemerintah Kota X: "Y" #z 2025-2029'

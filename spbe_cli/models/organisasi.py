@@ -50,6 +50,21 @@ class Pemda(Base):
         return load_reference().jenis_pemda[self.jenis].kepala_daerah
 
     @property
+    def pemerintah(self) -> str:
+        """Sebutan pemerintahnya, mis. Pemerintah Kabupaten Mimika, Pemerintah Kota Bandung."""
+        from spbe_cli.reference import bare_region_name, load_reference
+
+        sebutan = load_reference().jenis_pemda[self.jenis].pemerintah
+        return f"{sebutan} {bare_region_name(self.nama)}"
+
+    @property
+    def peraturan_kepala_daerah(self) -> str:
+        """Jenis peraturan kepala daerahnya: Perbup, Perwali atau Pergub."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].perkada
+
+    @property
     def jenis_regulasi(self) -> tuple[str, ...]:
         """Jenis peraturan daerah yang diterbitkan Pemda jenis ini, mis. Perda, Perwali, Kepwali."""
         from spbe_cli.reference import load_reference

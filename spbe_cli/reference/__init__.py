@@ -86,13 +86,13 @@ class JenisPemda:
     nama: str
     kepala_daerah: str
     pemerintah: str
-    peraturan: tuple[str, ...]
-    keputusan: tuple[str, ...]
+    perkada: str
+    kepkada: str
 
     @property
     def jenis_regulasi(self) -> tuple[str, ...]:
-        """Every regional regulation type this kind of Pemda issues."""
-        return self.peraturan + self.keputusan
+        """Every regional regulation type this kind of Pemda issues: Perda and its Perkada types."""
+        return ("Perda", self.perkada, self.kepkada)
 
 
 @dataclass
@@ -230,7 +230,7 @@ def load_reference() -> Reference:
             jenis["nama"],
             jenis["kepala_daerah"],
             jenis["pemerintah"],
-            tuple(jenis["peraturan"]),
-            tuple(jenis["keputusan"]),
+            jenis["peraturan_kepala_daerah"],
+            jenis["keputusan_kepala_daerah"],
         )
     return ref
