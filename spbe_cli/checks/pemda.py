@@ -63,9 +63,8 @@ def _check_opd_regions(ctx: Context, meta: Metadata) -> None:
         _check_name(ctx, catalog.where(opd.id, "nama"), opd.nama, kode)
 
 
-#: Regional regulation types of any kind of Pemda: a value here that is not the Pemda's own kind
-#: (a Perbup in a Kota) is a mistake.
 def _regional_types(ctx: Context) -> set[str]:
+    """Regional regulation types of every kind of Pemda (Perda, Perbup, Perwali, Pergub, ...)."""
     return {t for jenis in ctx.reference.jenis_pemda.values() for t in jenis.jenis_regulasi}
 
 
