@@ -1,0 +1,330 @@
+"""The catalog as flat tables: one per entity kind and one per list field.
+
+Columns come from the models, in the order the fields are declared, so they are stable and
+documented by the models themselves (docs/export.md lists them). A nested object is flattened
+with ``_`` (``nomenklatur_kode``); list and map fields go to their own long tables, keyed by the
+entity's ``id``:
+
+- ``tautan``: every list of references (``aplikasi.data``, ``layanan.proses_bisnis``, ...);
+- ``daftar``: every list of plain values (``rujukan``, ``kanal``, ``lokasi``, ``mitra.bisnis``);
+- ``atribut``: every map of text (``infrastruktur.spesifikasi``);
+- ``indikator``, ``indikator-target``, ``anggaran``, ``progres``, ``progres-realisasi``.
+
+CSV is UTF-8 with a header row, quoted as RFC 4180 says (CRLF line ends), cells that would start
+a formula prefixed with ``'``. Parquet needs pyarrow (``pip install spbe[parquet]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from spbe_cli.errors import SpbeError
+from spbe_cli.export.common import cell_text
+from spbe_cli.i18n import t
+from spbe_cli.models import MODELS, Anggaran, Indikator, Progres
+from spbe_cli.models.common import Ref
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.render.output import RenderedFile
+
+#: Entity kinds exported as tables, in catalog order.
+KINDS = (
+    "opd",
+    "regulasi",
+    "proses_bisnis",
+    "data_informasi",
+    "layanan",
+    "aplikasi",
+    "infrastruktur",
+    "keamanan",
+    "peta_rencana",
+    "program",
+    "kesiapan",
+)
+
+#: Column types: how a value is written to CSV and typed in Parquet.
+ColumnType = Literal["text", "int", "bool", "number", "date"]
+
+
+@dataclass
+class Table:
+    """One table: its file name (without extension), typed columns and rows."""
+
+    name: str
+    columns: list[tuple[str, ColumnType]]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _file_name(kind: str) -> str:
+    return kind.replace("_", "-")
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without ``| None``, and whether None was allowed."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return annotation, False
+
+
+def _base(annotation: Any) -> Any:
+    """The plain type under ``Annotated[...]``."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _column_type(annotation: Any) -> ColumnType:
+    plain = _base(annotation)
+    if plain is bool:
+        return "bool"
+    if plain is int:
+        return "int"
+    if plain is Decimal or plain is float:
+        return "number"
+    if plain is date:
+        return "date"
+    return "text"
+
+
+def _is_ref_list(annotation: Any) -> bool:
+    """``list[Ref]``: a list of catalog ids (the ``tautan`` table)."""
+    args = typing.get_args(_base(annotation))
+    return bool(args) and args[0] == Ref
+
+
+@dataclass
+class _Plan:
+    """How one model's fields spread over the tables."""
+
+    columns: list[tuple[str, tuple[str, ...], ColumnType]] = field(default_factory=list)
+    refs: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    values: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    maps: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    nested: list[tuple[str, type[BaseModel]]] = field(default_factory=list)
+
+
+def _plan(model: type[BaseModel], prefix: tuple[str, ...] = (), plan: _Plan | None = None) -> _Plan:
+    plan = plan if plan is not None else _Plan()
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        annotation, _ = _unwrap(info.annotation)
+        origin = typing.get_origin(_base(annotation))
+        if origin is list:
+            (item,) = typing.get_args(_base(annotation))
+            if item in (Indikator, Anggaran, Progres):
+                plan.nested.append((name, item))
+            elif _is_ref_list(annotation):
+                plan.refs.append((".".join(path), path))
+            else:
+                plan.values.append((".".join(path), path))
+        elif origin is dict:
+            plan.maps.append((".".join(path), path))
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _plan(annotation, path, plan)
+        else:
+            plan.columns.append(("_".join(path), path, _column_type(annotation)))
+    return plan
+
+
+def _get(entity: Any, path: tuple[str, ...]) -> Any:
+    value = entity
+    for part in path:
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+_INDIKATOR = [
+    ("id", "text"),
+    ("entitas", "text"),
+    ("urutan", "int"),
+    ("nama", "text"),
+    ("satuan", "text"),
+    ("baseline", "number"),
+    ("tahun_baseline", "int"),
+    ("arah", "text"),
+]
+_TARGET = [("id", "text"), ("urutan_indikator", "int"), ("tahun", "int"), ("target", "number")]
+_ANGGARAN = [
+    ("id", "text"),
+    ("entitas", "text"),
+    ("urutan", "int"),
+    ("tahun", "int"),
+    ("nilai", "int"),
+    ("sumber", "text"),
+    ("keterangan", "text"),
+    ("ilustratif", "bool"),
+]
+_PROGRES = [
+    ("id", "text"),
+    ("entitas", "text"),
+    ("urutan", "int"),
+    ("tahun", "int"),
+    ("triwulan", "int"),
+    ("tanggal", "date"),
+    ("status", "text"),
+    ("anggaran_terserap", "int"),
+    ("catatan", "text"),
+    ("bukti", "text"),
+]
+_REALISASI = [("id", "text"), ("urutan_progres", "int"), ("indikator", "text"), ("nilai", "number")]
+_LONG = [("id", "text"), ("entitas", "text"), ("kolom", "text"), ("urutan", "int")]
+
+
+def build_tables(catalog: Catalog) -> list[Table]:
+    """Every table, rows in entity-id order, then in list order."""
+    tautan = Table("tautan", [*_LONG, ("ke", "text")])  # type: ignore[list-item]
+    daftar = Table("daftar", [*_LONG, ("nilai", "text")])  # type: ignore[list-item]
+    atribut = Table("atribut", [*_LONG[:3], ("kunci", "text"), ("nilai", "text")])  # type: ignore[list-item]
+    indikator = Table("indikator", _INDIKATOR)  # type: ignore[arg-type]
+    target = Table("indikator-target", _TARGET)  # type: ignore[arg-type]
+    anggaran = Table("anggaran", _ANGGARAN)  # type: ignore[arg-type]
+    progres = Table("progres", _PROGRES)  # type: ignore[arg-type]
+    realisasi = Table("progres-realisasi", _REALISASI)  # type: ignore[arg-type]
+    tables: list[Table] = []
+    for kind in KINDS:
+        plan = _plan(MODELS[kind])
+        # id and entitas first, the rest in the order the model declares them.
+        plan.columns.sort(key=lambda c: {"id": 0, "entitas": 1}.get(c[0], 2))
+        table = Table(_file_name(kind), [(name, type_) for name, _, type_ in plan.columns])
+        tables.append(table)
+        for entity in catalog.of_kind(kind):
+            table.rows.append([_get(entity, path) for _, path, _ in plan.columns])
+            ident = entity.id
+            for column, path in plan.refs:
+                for index, value in enumerate(_get(entity, path) or (), start=1):
+                    tautan.rows.append([ident, kind, column, index, value])
+            for column, path in plan.values:
+                for index, value in enumerate(_get(entity, path) or (), start=1):
+                    daftar.rows.append([ident, kind, column, index, value])
+            for column, path in plan.maps:
+                for key, value in sorted((_get(entity, path) or {}).items()):
+                    atribut.rows.append([ident, kind, column, key, value])
+            for name, item_type in plan.nested:
+                items = getattr(entity, name)
+                for index, item in enumerate(items, start=1):
+                    if item_type is Indikator:
+                        indikator.rows.append(
+                            [
+                                ident,
+                                kind,
+                                index,
+                                item.nama,
+                                item.satuan,
+                                item.baseline,
+                                item.tahun_baseline,
+                                item.arah,
+                            ]
+                        )
+                        target.rows.extend(
+                            [ident, index, year, value]
+                            for year, value in sorted(item.target.items())
+                        )
+                    elif item_type is Anggaran:
+                        anggaran.rows.append(
+                            [
+                                ident,
+                                kind,
+                                index,
+                                item.tahun,
+                                item.nilai,
+                                item.sumber,
+                                item.keterangan,
+                                item.ilustratif,
+                            ]
+                        )
+                    else:
+                        progres.rows.append(
+                            [
+                                ident,
+                                kind,
+                                index,
+                                item.tahun,
+                                item.triwulan,
+                                item.tanggal,
+                                item.status,
+                                item.anggaran_terserap,
+                                item.catatan,
+                                item.bukti,
+                            ]
+                        )
+                        realisasi.rows.extend(
+                            [ident, index, name_, value]
+                            for name_, value in sorted(item.realisasi.items())
+                        )
+    return [*tables, tautan, daftar, atribut, indikator, target, anggaran, progres, realisasi]
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return cell_text(str(value))
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as RFC 4180 CSV: UTF-8, CRLF, quoted only when needed."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in table.columns])
+    writer.writerows([_csv_value(v) for v in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_parquet(table: Table) -> bytes:
+    """The table as Parquet, typed columns (pyarrow, imported here)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise SpbeError(t("export.no_pyarrow")) from exc
+
+    arrow_types = {
+        "text": pa.string(),
+        "int": pa.int64(),
+        "bool": pa.bool_(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+    }
+    columns = []
+    for index, (_, type_) in enumerate(table.columns):
+        values = [row[index] for row in table.rows]
+        if type_ == "number":
+            values = [None if v is None else float(v) for v in values]
+        elif type_ == "text":
+            # Parquet is read by analysis engines, not spreadsheets: text stays as it is.
+            values = [None if v is None else str(v) for v in values]
+        columns.append(pa.array(values, type=arrow_types[type_]))
+    schema = pa.schema([(name, arrow_types[type_]) for name, type_ in table.columns])
+    arrow_table = pa.Table.from_arrays(columns, schema=schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow_table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def table_files(tables: list[Table], table_format: str) -> list[RenderedFile]:
+    """One file per table, named ``<table>.<format>``."""
+    from spbe_cli.render.output import RenderedFile
+
+    write = table_parquet if table_format == "parquet" else table_csv
+    return [RenderedFile(f"{table.name}.{table_format}", write(table)) for table in tables]
