@@ -147,7 +147,7 @@ def _get(entity: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-_INDIKATOR = [
+_INDIKATOR: list[tuple[str, ColumnType]] = [
     ("id", "text"),
     ("entitas", "text"),
     ("urutan", "int"),
@@ -157,8 +157,13 @@ _INDIKATOR = [
     ("tahun_baseline", "int"),
     ("arah", "text"),
 ]
-_TARGET = [("id", "text"), ("urutan_indikator", "int"), ("tahun", "int"), ("target", "number")]
-_ANGGARAN = [
+_TARGET: list[tuple[str, ColumnType]] = [
+    ("id", "text"),
+    ("urutan_indikator", "int"),
+    ("tahun", "int"),
+    ("target", "number"),
+]
+_ANGGARAN: list[tuple[str, ColumnType]] = [
     ("id", "text"),
     ("entitas", "text"),
     ("urutan", "int"),
@@ -168,7 +173,7 @@ _ANGGARAN = [
     ("keterangan", "text"),
     ("ilustratif", "bool"),
 ]
-_PROGRES = [
+_PROGRES: list[tuple[str, ColumnType]] = [
     ("id", "text"),
     ("entitas", "text"),
     ("urutan", "int"),
@@ -180,20 +185,30 @@ _PROGRES = [
     ("catatan", "text"),
     ("bukti", "text"),
 ]
-_REALISASI = [("id", "text"), ("urutan_progres", "int"), ("indikator", "text"), ("nilai", "number")]
-_LONG = [("id", "text"), ("entitas", "text"), ("kolom", "text"), ("urutan", "int")]
+_REALISASI: list[tuple[str, ColumnType]] = [
+    ("id", "text"),
+    ("urutan_progres", "int"),
+    ("indikator", "text"),
+    ("nilai", "number"),
+]
+_LONG: list[tuple[str, ColumnType]] = [
+    ("id", "text"),
+    ("entitas", "text"),
+    ("kolom", "text"),
+    ("urutan", "int"),
+]
 
 
 def build_tables(catalog: Catalog) -> list[Table]:
     """Every table, rows in entity-id order, then in list order."""
-    tautan = Table("tautan", [*_LONG, ("ke", "text")])  # type: ignore[list-item]
-    daftar = Table("daftar", [*_LONG, ("nilai", "text")])  # type: ignore[list-item]
-    atribut = Table("atribut", [*_LONG[:3], ("kunci", "text"), ("nilai", "text")])  # type: ignore[list-item]
-    indikator = Table("indikator", _INDIKATOR)  # type: ignore[arg-type]
-    target = Table("indikator-target", _TARGET)  # type: ignore[arg-type]
-    anggaran = Table("anggaran", _ANGGARAN)  # type: ignore[arg-type]
-    progres = Table("progres", _PROGRES)  # type: ignore[arg-type]
-    realisasi = Table("progres-realisasi", _REALISASI)  # type: ignore[arg-type]
+    tautan = Table("tautan", [*_LONG, ("ke", "text")])
+    daftar = Table("daftar", [*_LONG, ("nilai", "text")])
+    atribut = Table("atribut", [*_LONG[:3], ("kunci", "text"), ("nilai", "text")])
+    indikator = Table("indikator", _INDIKATOR)
+    target = Table("indikator-target", _TARGET)
+    anggaran = Table("anggaran", _ANGGARAN)
+    progres = Table("progres", _PROGRES)
+    realisasi = Table("progres-realisasi", _REALISASI)
     tables: list[Table] = []
     for kind in KINDS:
         plan = _plan(MODELS[kind])
