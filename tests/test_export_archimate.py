@@ -69,7 +69,7 @@ def relationships(root: ET.Element) -> dict[str, ET.Element]:
 
 def catalog_id(element: ET.Element) -> str | None:
     for prop in element.iterfind("a:properties/a:property", NS):
-        if prop.get("propertyDefinitionRef") == "id-prop--id-katalog":
+        if prop.get("propertyDefinitionRef") == "id--prop--id-katalog":
             return prop.findtext("a:value", namespaces=NS)
     return None
 

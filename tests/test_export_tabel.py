@@ -6,6 +6,7 @@ import builtins
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,20 @@ def test_parquet_without_pyarrow(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert code == 3
     assert "pip install spbe[parquet]" in stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_docs_list_every_column() -> None:
+    """docs/export.md names every table and column, with its type, as the export writes them."""
+    docs = (Path(__file__).parent.parent / "docs" / "export.md").read_text("utf-8")
+    rows = {}
+    for line in docs.splitlines():
+        match = re.match(r"^\| `([a-z-]+)\.csv` \| (.*) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    catalog, _ = validate_catalog(MINIMAL)
+    for table in build_tables(catalog):
+        expected = ", ".join(
+            f"`{name}`" + ("" if type_ == "text" else f" ({type_})")
+            for name, type_ in table.columns
+        )
+        assert rows.get(table.name) == expected, table.name

@@ -124,6 +124,15 @@ def xml_id(*parts: str) -> str:
     return "id-" + _NOT_NCNAME.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
+def own_id(*parts: str) -> str:
+    """An identifier of spbe's own (model, visi, views, relationships, property definitions).
+
+    It starts with ``id--``; an entity's starts with ``id-`` and a letter (catalog ids begin
+    with a letter), so the two never meet.
+    """
+    return "id--" + "--".join(parts)
+
+
 @dataclass(frozen=True)
 class Element:
     """One ArchiMate element."""
@@ -220,7 +229,7 @@ class _Builder:
         meta = catalog.metadata
         title = meta.dokumen.arsitektur.judul if meta else "Arsitektur SPBE"
         self.model = ArchiModel(
-            identifier=xml_id("model"),
+            identifier=own_id("model"),
             name=title,
             documentation=(
                 f"Dibuat oleh spbe dari katalog (data referensi {catalog.reference.versi}). "
@@ -278,7 +287,7 @@ class _Builder:
             raise ForbiddenRelationshipError(f"{src.type} -{type_}-> {tgt.type}")
         key = (source, type_, target)
         if key not in self.model.relationships:
-            rel_id = "id-rel--" + "--".join((type_, source[3:], target[3:]))
+            rel_id = own_id("rel", type_, source[3:], target[3:])
             self.model.relationships[key] = Relationship(rel_id, type_, source, target, name)
 
     def refs(
@@ -318,9 +327,9 @@ def build_model(catalog: Catalog) -> ArchiModel:
     motivation = Folder("Visi dan Misi")
     meta = catalog.metadata
     if meta is not None and meta.visi:
-        b.add(Element(xml_id("visi"), "Goal", meta.visi.strip()), motivation)
+        b.add(Element(own_id("visi"), "Goal", meta.visi.strip()), motivation)
     for misi in meta.misi if meta is not None else ():
-        b.add(Element(xml_id("misi", str(misi.nomor)), "Goal", misi.uraian), motivation)
+        b.add(Element(own_id("misi", str(misi.nomor)), "Goal", misi.uraian), motivation)
 
     roadmap = Folder("Peta Rencana SPBE")
     for item in of("peta_rencana"):
@@ -425,12 +434,12 @@ def _relationships(b: _Builder, catalog: Catalog) -> None:
             if kind == "program":
                 for nomor in item.misi:
                     b.relate(
-                        xml_id(item.id), "Association", xml_id("misi", str(nomor)), "mendukung"
+                        xml_id(item.id), "Association", own_id("misi", str(nomor)), "mendukung"
                     )
     meta = catalog.metadata
     if meta is not None and meta.visi:
         for misi in meta.misi:
-            b.relate(xml_id("visi"), "Aggregation", xml_id("misi", str(misi.nomor)))
+            b.relate(own_id("visi"), "Aggregation", own_id("misi", str(misi.nomor)))
     for kind in (
         "proses_bisnis",
         "data_informasi",
@@ -453,14 +462,14 @@ def _view(model: ArchiModel, kind: str, label: str, members: list[str]) -> View:
     node_of: dict[str, str] = {}
     for index, element_id in enumerate(members):
         row, col = divmod(index, columns)
-        node_id = f"id-view--{kind}--{element_id[3:]}"
+        node_id = own_id("view", kind, element_id[3:])
         node_of[element_id] = node_id
         x = MARGIN + col * (NODE_W + GAP)
         y = MARGIN + row * (NODE_H + GAP)
         nodes.append((node_id, element_id, x, y))
     connections = tuple(
         (
-            f"id-view--{kind}--{rel.identifier[3:]}",
+            own_id("view", kind, rel.identifier[4:]),
             rel.identifier,
             node_of[rel.source],
             node_of[rel.target],
@@ -468,7 +477,7 @@ def _view(model: ArchiModel, kind: str, label: str, members: list[str]) -> View:
         for rel in model.relationships.values()
         if rel.source in node_of and rel.target in node_of
     )
-    return View(f"id-view--{kind}", label, tuple(nodes), connections)
+    return View(own_id("view", kind), label, tuple(nodes), connections)
 
 
 # -- XML --------------------------------------------------------------------------------------
@@ -492,7 +501,7 @@ def _properties(props: Iterable[tuple[str, str]], indent: str) -> Iterator[str]:
         return
     yield f"{indent}<properties>"
     for key, value in props:
-        yield f'{indent}  <property propertyDefinitionRef="id-prop--{key}">'
+        yield f'{indent}  <property propertyDefinitionRef="{own_id("prop", key)}">'
         yield _lang("value", value, indent + "    ")
         yield f"{indent}  </property>"
     yield f"{indent}</properties>"
@@ -551,7 +560,7 @@ def model_xml(model: ArchiModel) -> bytes:
         out.append("  </organizations>")
     out.append("  <propertyDefinitions>")
     for key, name, type_ in PROPERTIES:
-        out.append(f'    <propertyDefinition identifier="id-prop--{key}" type="{type_}">')
+        out.append(f'    <propertyDefinition identifier="{own_id("prop", key)}" type="{type_}">')
         out.append(_lang("name", name, "      "))
         out.append("    </propertyDefinition>")
     out.append("  </propertyDefinitions>")
