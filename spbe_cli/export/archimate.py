@@ -23,7 +23,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from spbe_cli.export.common import responsible_opd, xml_text
+from spbe_cli.export.common import field_value, plain_number, responsible_opd, xml_text
+from spbe_cli.models import DOMAINS
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -113,6 +114,7 @@ _NOT_NCNAME = re.compile(r"[^A-Za-z0-9._-]")
 NODE_W, NODE_H, GAP, MARGIN = 160, 70, 40, 20
 
 
+@cache
 def xml_id(*parts: str) -> str:
     """A valid ``xs:ID`` from catalog ids: ``id-`` + the parts joined by ``--``.
 
@@ -215,10 +217,20 @@ def relationship_table() -> dict[str, dict[str, frozenset[str]]]:
     }
 
 
+@cache
+def allowed_triples() -> frozenset[tuple[str, str, str]]:
+    """Every (source type, relationship, target type) the table allows, for one-step lookups."""
+    return frozenset(
+        (source, relationship, target)
+        for source, row in relationship_table().items()
+        for target, relationships in row.items()
+        for relationship in relationships
+    )
+
+
 def allowed(source_type: str, relationship: str, target_type: str) -> bool:
     """Tell whether ArchiMate 3.1 allows this relationship between these element types."""
-    row = relationship_table().get(source_type, {})
-    return relationship in row.get(target_type, frozenset())
+    return (source_type, relationship, target_type) in allowed_triples()
 
 
 class _Builder:
@@ -228,6 +240,7 @@ class _Builder:
         self.catalog = catalog
         meta = catalog.metadata
         title = meta.dokumen.arsitektur.judul if meta else "Arsitektur SPBE"
+        self.allowed = allowed_triples()
         self.model = ArchiModel(
             identifier=own_id("model"),
             name=title,
@@ -245,17 +258,15 @@ class _Builder:
 
     def entity(self, kind: str, entity: Any, type_: str, name: str, folder: Folder) -> None:
         props: list[tuple[str, str]] = [("id-katalog", entity.id), ("entitas", kind)]
-        for attr in ("rab", "rad", "ral", "raa", "rai", "rak"):
-            value = getattr(entity, attr, None)
-            if value:
-                props.append(("kode-ra", value))
+        if kind in DOMAINS:
+            props.append(("kode-ra", getattr(entity, DOMAINS[kind][1])))
         opd = responsible_opd(entity)
         if opd:
             props.append(("opd", opd))
-        jenis = getattr(entity, "jenis", None)
+        jenis = field_value(entity, "jenis")
         if isinstance(jenis, str):
             props.append(("jenis", jenis))
-        status = getattr(entity, "status", None)
+        status = field_value(entity, "status")
         if isinstance(status, str):
             props.append(("status", status))
         if kind in ("program", "peta_rencana"):
@@ -268,7 +279,7 @@ class _Builder:
         if entity.sumber:
             props.append(("sumber", entity.sumber))
         props.extend(("rujukan", r) for r in entity.rujukan)
-        uraian = getattr(entity, "uraian", None)
+        uraian = field_value(entity, "uraian")
         self.add(Element(xml_id(entity.id), type_, name, uraian, tuple(props)), folder)
 
     # -- relationships --------------------------------------------------------------------
@@ -283,12 +294,13 @@ class _Builder:
         src, tgt = elements.get(source), elements.get(target)
         if src is None or tgt is None:
             return
-        if not allowed(src.type, type_, tgt.type):
+        if (src.type, type_, tgt.type) not in self.allowed:
             raise ForbiddenRelationshipError(f"{src.type} -{type_}-> {tgt.type}")
         key = (source, type_, target)
-        if key not in self.model.relationships:
+        relationships = self.model.relationships
+        if key not in relationships:
             rel_id = own_id("rel", type_, source[3:], target[3:])
-            self.model.relationships[key] = Relationship(rel_id, type_, source, target, name)
+            relationships[key] = Relationship(rel_id, type_, source, target, name)
 
     def refs(
         self, source: Any, type_: str, targets: Iterable[str], name: str | None = None
@@ -347,9 +359,7 @@ def build_model(catalog: Catalog) -> ArchiModel:
 
     model = b.model
     relations = Folder("Relasi", [r.identifier for r in model.relationships.values()])
-    model.views = [
-        _view(model, kind, label, domains[kind].items) for kind, label in DOMAIN_LABELS.items()
-    ]
+    model.views = _views(model, {kind: domains[kind].items for kind in DOMAIN_LABELS})
     views = Folder("Tampilan", [v.identifier for v in model.views])
     model.folders = [
         f
@@ -373,22 +383,20 @@ def _work_package(b: _Builder, kind: str, item: Any, folder: Folder) -> None:
     for number, indikator in enumerate(item.indikator, start=1):
         props = [("satuan", indikator.satuan)]
         if indikator.baseline is not None:
-            props.append(("baseline", _number(indikator.baseline)))
+            props.append(("baseline", plain_number(indikator.baseline)))
         if indikator.target:
-            targets = "; ".join(f"{y}: {_number(v)}" for y, v in sorted(indikator.target.items()))
+            targets = "; ".join(
+                f"{y}: {plain_number(v)}" for y, v in sorted(indikator.target.items())
+            )
             props.append(("target", targets))
         identifier = xml_id(item.id, "indikator", str(number))
         b.add(Element(identifier, "Outcome", indikator.nama, None, tuple(props)), folder)
         b.relate(xml_id(item.id), "Realization", identifier)
-    gap = getattr(item, "gap", None)
+    gap = field_value(item, "gap")
     if gap is not None:
         identifier = xml_id(item.id, "luaran")
         b.add(Element(identifier, "Deliverable", gap.target, f"Saat ini: {gap.saat_ini}"), folder)
         b.relate(xml_id(item.id), "Realization", identifier)
-
-
-def _number(value: Any) -> str:
-    return format(value, "f")
 
 
 def _relationships(b: _Builder, catalog: Catalog) -> None:
@@ -455,29 +463,33 @@ def _relationships(b: _Builder, catalog: Catalog) -> None:
             b.refs_in(entity.regulasi_dibutuhkan, "Association", entity, "dibutuhkan")
 
 
-def _view(model: ArchiModel, kind: str, label: str, members: list[str]) -> View:
-    """A grid of the domain's elements, with the relationships among them."""
-    columns = max(1, math.ceil(math.sqrt(len(members))))
-    nodes: list[tuple[str, str, int, int]] = []
-    node_of: dict[str, str] = {}
-    for index, element_id in enumerate(members):
-        row, col = divmod(index, columns)
-        node_id = own_id("view", kind, element_id[3:])
-        node_of[element_id] = node_id
-        x = MARGIN + col * (NODE_W + GAP)
-        y = MARGIN + row * (NODE_H + GAP)
-        nodes.append((node_id, element_id, x, y))
-    connections = tuple(
-        (
-            own_id("view", kind, rel.identifier[4:]),
-            rel.identifier,
-            node_of[rel.source],
-            node_of[rel.target],
-        )
-        for rel in model.relationships.values()
-        if rel.source in node_of and rel.target in node_of
-    )
-    return View(own_id("view", kind), label, tuple(nodes), connections)
+def _views(model: ArchiModel, members: dict[str, list[str]]) -> list[View]:
+    """One view per domain: its elements on a grid, with the relationships among them."""
+    view_of = {element_id: kind for kind, ids in members.items() for element_id in ids}
+    connections: dict[str, list[tuple[str, str, str, str]]] = {kind: [] for kind in members}
+    for rel in model.relationships.values():  # one pass, in relationship order
+        kind = view_of.get(rel.source)
+        if kind is not None and view_of.get(rel.target) == kind:
+            connections[kind].append(
+                (
+                    own_id("view", kind, rel.identifier[4:]),
+                    rel.identifier,
+                    own_id("view", kind, rel.source[3:]),
+                    own_id("view", kind, rel.target[3:]),
+                )
+            )
+    views = []
+    for kind, ids in members.items():
+        columns = max(1, math.ceil(math.sqrt(len(ids))))
+        nodes = []
+        for index, element_id in enumerate(ids):
+            row, col = divmod(index, columns)
+            x = MARGIN + col * (NODE_W + GAP)
+            y = MARGIN + row * (NODE_H + GAP)
+            nodes.append((own_id("view", kind, element_id[3:]), element_id, x, y))
+        label = DOMAIN_LABELS[kind]
+        views.append(View(own_id("view", kind), label, tuple(nodes), tuple(connections[kind])))
+    return views
 
 
 # -- XML --------------------------------------------------------------------------------------

@@ -49,10 +49,25 @@ def cell_text(value: str, limit: int | None = None) -> str:
     return text
 
 
+def plain_number(value: Any) -> str:
+    """A number as analysis tools read it: decimal point, no exponent, no thousands mark."""
+    return format(value, "f")
+
+
+def field_value(entity: Any, name: str) -> Any:
+    """The value of a model field, or None when the entity's model has no such field.
+
+    Cheaper than ``getattr(entity, name, None)``, which costs a raised AttributeError inside
+    pydantic for every missing field (measurable at national scale); a pydantic model keeps
+    every field, defaults included, in its ``__dict__``.
+    """
+    return entity.__dict__.get(name)
+
+
 def responsible_opd(entity: Any) -> str | None:
     """The id of the OPD responsible for an entity, whatever its kind calls the field."""
     for attr in ("opd", "unit_pelaksana", "pemilik", "opd_pj", "wali_data"):
-        value = getattr(entity, attr, None)
+        value = field_value(entity, attr)
         if isinstance(value, str) and value:
             return value
     return None

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import CELL_MAX, cell_text, export_date, responsible_opd
@@ -122,7 +123,7 @@ class _Cells:
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, bool):
         return "ya" if value else "tidak"
@@ -203,6 +204,7 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
     stamp = datetime(when.year, when.month, when.day)
 
     wb = Workbook(write_only=True)
+    data_rows: dict[str, bytes] = {}
     bold = Font(bold=True)
     note = Font(italic=True, color="555555")
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -239,8 +241,10 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
                 ws.data_validations.append(validation)
         ws.append([_styled(ws, c.judul, bold, fill, wrap) for c in sheet.columns])
         ws.append([_styled(ws, data["status"][c.status], note, None, wrap) for c in sheet.columns])
-        for row in sheet.rows:
-            ws.append(row)
+        # The data rows are added to the sheet's XML after openpyxl has written it: its
+        # per-cell writer is most of the time at national scale (measured), and plain text and
+        # integer cells need nothing it adds.
+        data_rows[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = _rows_xml(sheet.rows, 3)
 
     choices = wb.create_sheet(PILIHAN_SHEET)
     choices.append([_styled(choices, name, bold, fill, None) for name in list_names])
@@ -262,7 +266,7 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
     counts = {"rows": sum(len(s.rows) for s in sheets), "sheets": len(sheets) + 2}
-    return _fixed_zip(buffer.getvalue(), stamp), counts
+    return _fixed_zip(buffer.getvalue(), stamp, data_rows), counts
 
 
 def _styled(ws: Any, value: str, font: Any, fill: Any, alignment: Any) -> Any:
@@ -312,8 +316,33 @@ def _guide(catalog: Catalog, data: dict[str, Any], sheets: list[Sheet]) -> list[
     return lines
 
 
-def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
-    """The same archive with every entry's timestamp and attributes fixed (reproducible)."""
+def _rows_xml(rows: list[list[Any]], first: int) -> bytes:
+    """SpreadsheetML ``<row>`` elements for text (inline strings) and integer cells."""
+    if not rows:
+        return b""
+    letters = [_letter(i) for i in range(1, len(rows[0]) + 1)]
+    out: list[str] = []
+    for number, row in enumerate(rows, start=first):
+        cells = []
+        for letter, value in zip(letters, row, strict=True):
+            if value is None:
+                continue
+            if isinstance(value, int):
+                cells.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
+            else:
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                cell = f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>'
+                cells.append(f"{cell}{escape(value)}</t></is></c>")
+        out.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return "".join(out).encode("utf-8")
+
+
+def _fixed_zip(data: bytes, stamp: datetime, data_rows: dict[str, bytes]) -> bytes:
+    """The same archive with the data rows added, every entry's timestamp and attributes fixed.
+
+    Fixed timestamps make the bytes reproducible; ``data_rows`` maps a sheet's file name to the
+    rows that go at the end of its ``<sheetData>``.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     when = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
@@ -323,5 +352,9 @@ def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
-            archive.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            rows = data_rows.get(info.filename)
+            if rows:
+                content = content.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+            archive.writestr(entry, content)
     return out.getvalue()

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import cell_text
+from spbe_cli.export.common import cell_text, plain_number
 from spbe_cli.i18n import t
 from spbe_cli.models import MODELS, Anggaran, Indikator, Progres
 from spbe_cli.models.common import Ref
@@ -283,26 +283,39 @@ def build_tables(catalog: Catalog) -> list[Table]:
     return [*tables, tautan, daftar, atribut, indikator, target, anggaran, progres, realisasi]
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return cell_text(str(value))
+def _text(value: Any) -> str:
+    return "" if value is None else cell_text(str(value))
+
+
+def _integer(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _boolean(value: Any) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _number(value: Any) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def _date(value: Any) -> str:
+    return "" if value is None else value.isoformat()
+
+
+#: How a value of each column type is written to CSV (one converter per column, not per cell).
+_CSV = {"text": _text, "int": _integer, "bool": _boolean, "number": _number, "date": _date}
 
 
 def table_csv(table: Table) -> bytes:
     """The table as RFC 4180 CSV: UTF-8, CRLF, quoted only when needed."""
+    converters = [_CSV[type_] for _, type_ in table.columns]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in table.columns])
-    writer.writerows([_csv_value(v) for v in row] for row in table.rows)
+    writer.writerows(
+        [convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows
+    )
     return buffer.getvalue().encode("utf-8")
 
 
