@@ -299,7 +299,7 @@ class _Builder:
         key = (source, type_, target)
         relationships = self.model.relationships
         if key not in relationships:
-            rel_id = own_id("rel", type_, source[3:], target[3:])
+            rel_id = f"id--rel--{type_}--{source[3:]}--{target[3:]}"  # own_id(), inlined: hot
             relationships[key] = Relationship(rel_id, type_, source, target, name)
 
     def refs(
@@ -470,12 +470,13 @@ def _views(model: ArchiModel, members: dict[str, list[str]]) -> list[View]:
     for rel in model.relationships.values():  # one pass, in relationship order
         kind = view_of.get(rel.source)
         if kind is not None and view_of.get(rel.target) == kind:
+            prefix = own_id("view", kind)
             connections[kind].append(
                 (
-                    own_id("view", kind, rel.identifier[4:]),
+                    f"{prefix}--{rel.identifier[4:]}",
                     rel.identifier,
-                    own_id("view", kind, rel.source[3:]),
-                    own_id("view", kind, rel.target[3:]),
+                    f"{prefix}--{rel.source[3:]}",
+                    f"{prefix}--{rel.target[3:]}",
                 )
             )
     views = []
