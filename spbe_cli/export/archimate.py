@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from spbe_cli.export.common import field_value, plain_number, responsible_opd, xml_text
-from spbe_cli.models import DOMAINS
+from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -448,16 +448,9 @@ def _relationships(b: _Builder, catalog: Catalog) -> None:
     if meta is not None and meta.visi:
         for misi in meta.misi:
             b.relate(own_id("visi"), "Aggregation", own_id("misi", str(misi.nomor)))
-    for kind in (
-        "proses_bisnis",
-        "data_informasi",
-        "layanan",
-        "aplikasi",
-        "infrastruktur",
-        "keamanan",
-        "peta_rencana",
-        "program",
-    ):
+    for kind in ENTITY_KINDS:
+        if "regulasi" not in MODELS[kind].model_fields:
+            continue
         for entity in of(kind):
             b.refs_in(entity.regulasi, "Association", entity, "dasar")
             b.refs_in(entity.regulasi_dibutuhkan, "Association", entity, "dibutuhkan")

@@ -30,27 +30,13 @@ from pydantic import BaseModel
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import cell_text, plain_number
 from spbe_cli.i18n import t
-from spbe_cli.models import MODELS, Anggaran, Indikator, Progres
+from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Progres
 from spbe_cli.models.common import Ref
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
     from spbe_cli.render.output import RenderedFile
 
-#: Entity kinds exported as tables, in catalog order.
-KINDS = (
-    "opd",
-    "regulasi",
-    "proses_bisnis",
-    "data_informasi",
-    "layanan",
-    "aplikasi",
-    "infrastruktur",
-    "keamanan",
-    "peta_rencana",
-    "program",
-    "kesiapan",
-)
 
 #: Column types: how a value is written to CSV and typed in Parquet.
 ColumnType = Literal["text", "int", "bool", "number", "date"]
@@ -147,50 +133,6 @@ def _get(entity: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-_INDIKATOR: list[tuple[str, ColumnType]] = [
-    ("id", "text"),
-    ("entitas", "text"),
-    ("urutan", "int"),
-    ("nama", "text"),
-    ("satuan", "text"),
-    ("baseline", "number"),
-    ("tahun_baseline", "int"),
-    ("arah", "text"),
-]
-_TARGET: list[tuple[str, ColumnType]] = [
-    ("id", "text"),
-    ("urutan_indikator", "int"),
-    ("tahun", "int"),
-    ("target", "number"),
-]
-_ANGGARAN: list[tuple[str, ColumnType]] = [
-    ("id", "text"),
-    ("entitas", "text"),
-    ("urutan", "int"),
-    ("tahun", "int"),
-    ("nilai", "int"),
-    ("sumber", "text"),
-    ("keterangan", "text"),
-    ("ilustratif", "bool"),
-]
-_PROGRES: list[tuple[str, ColumnType]] = [
-    ("id", "text"),
-    ("entitas", "text"),
-    ("urutan", "int"),
-    ("tahun", "int"),
-    ("triwulan", "int"),
-    ("tanggal", "date"),
-    ("status", "text"),
-    ("anggaran_terserap", "int"),
-    ("catatan", "text"),
-    ("bukti", "text"),
-]
-_REALISASI: list[tuple[str, ColumnType]] = [
-    ("id", "text"),
-    ("urutan_progres", "int"),
-    ("indikator", "text"),
-    ("nilai", "number"),
-]
 _LONG: list[tuple[str, ColumnType]] = [
     ("id", "text"),
     ("entitas", "text"),
@@ -198,19 +140,36 @@ _LONG: list[tuple[str, ColumnType]] = [
     ("urutan", "int"),
 ]
 
+#: Items of list fields with a table of their own: the table, and their one map field with the
+#: table it goes to and that table's key and value columns.
+_Column = tuple[str, ColumnType]
+#: Items of list fields with a table of their own, and their one map field (if any) with the
+#: table it goes to: ``item type -> (table, (map field, key column, value column) | None)``.
+_NESTED: dict[type[BaseModel], tuple[str, tuple[str, _Column, _Column] | None]] = {
+    Indikator: ("indikator", ("target", ("tahun", "int"), ("target", "number"))),
+    Anggaran: ("anggaran", None),
+    Progres: ("progres", ("realisasi", ("indikator", "text"), ("nilai", "number"))),
+}
+
 
 def build_tables(catalog: Catalog) -> list[Table]:
     """Every table, rows in entity-id order, then in list order."""
     tautan = Table("tautan", [*_LONG, ("ke", "text")])
     daftar = Table("daftar", [*_LONG, ("nilai", "text")])
     atribut = Table("atribut", [*_LONG[:3], ("kunci", "text"), ("nilai", "text")])
-    indikator = Table("indikator", _INDIKATOR)
-    target = Table("indikator-target", _TARGET)
-    anggaran = Table("anggaran", _ANGGARAN)
-    progres = Table("progres", _PROGRES)
-    realisasi = Table("progres-realisasi", _REALISASI)
+    nested: dict[type[BaseModel], tuple[Table, list[tuple[str, ...]], Table | None]] = {}
+    for item_type, (name, mapped) in _NESTED.items():
+        columns = _plan(item_type).columns
+        table = Table(name, [*_LONG[:2], ("urutan", "int"), *((c, t) for c, _, t in columns)])
+        sub = None
+        if mapped is not None:
+            map_field, key, value = mapped
+            sub = Table(
+                f"{name}-{map_field}", [("id", "text"), (f"urutan_{name}", "int"), key, value]
+            )
+        nested[item_type] = (table, [path for _, path, _ in columns], sub)
     tables: list[Table] = []
-    for kind in KINDS:
+    for kind in ENTITY_KINDS:
         plan = _plan(MODELS[kind])
         # id and entitas first, the rest in the order the model declares them.
         plan.columns.sort(key=lambda c: {"id": 0, "entitas": 1}.get(c[0], 2))
@@ -229,58 +188,20 @@ def build_tables(catalog: Catalog) -> list[Table]:
                 for key, value in sorted((_get(entity, path) or {}).items()):
                     atribut.rows.append([ident, kind, column, key, value])
             for name, item_type in plan.nested:
-                items = getattr(entity, name)
-                for index, item in enumerate(items, start=1):
-                    if item_type is Indikator:
-                        indikator.rows.append(
-                            [
-                                ident,
-                                kind,
-                                index,
-                                item.nama,
-                                item.satuan,
-                                item.baseline,
-                                item.tahun_baseline,
-                                item.arah,
-                            ]
+                item_table, paths, sub = nested[item_type]
+                mapped = _NESTED[item_type][1]
+                for index, item in enumerate(getattr(entity, name), start=1):
+                    item_table.rows.append([ident, kind, index, *(_get(item, p) for p in paths)])
+                    if sub is not None and mapped is not None:
+                        sub.rows.extend(
+                            [ident, index, key, value]
+                            for key, value in sorted(getattr(item, mapped[0]).items())
                         )
-                        target.rows.extend(
-                            [ident, index, year, value]
-                            for year, value in sorted(item.target.items())
-                        )
-                    elif item_type is Anggaran:
-                        anggaran.rows.append(
-                            [
-                                ident,
-                                kind,
-                                index,
-                                item.tahun,
-                                item.nilai,
-                                item.sumber,
-                                item.keterangan,
-                                item.ilustratif,
-                            ]
-                        )
-                    else:
-                        progres.rows.append(
-                            [
-                                ident,
-                                kind,
-                                index,
-                                item.tahun,
-                                item.triwulan,
-                                item.tanggal,
-                                item.status,
-                                item.anggaran_terserap,
-                                item.catatan,
-                                item.bukti,
-                            ]
-                        )
-                        realisasi.rows.extend(
-                            [ident, index, name_, value]
-                            for name_, value in sorted(item.realisasi.items())
-                        )
-    return [*tables, tautan, daftar, atribut, indikator, target, anggaran, progres, realisasi]
+    for item_table, _, sub in nested.values():
+        tables.append(item_table)
+        if sub is not None:
+            tables.append(sub)
+    return [*tables[: len(ENTITY_KINDS)], tautan, daftar, atribut, *tables[len(ENTITY_KINDS) :]]
 
 
 def _text(value: Any) -> str:
