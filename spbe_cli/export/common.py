@@ -25,7 +25,7 @@ TABLE_FORMATS = ("csv", "parquet")
 #: U+FFFE/U+FFFF. They are replaced by U+FFFD so that the reader sees something was there.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
@@ -35,15 +35,19 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
 
 
-def cell_text(value: str, limit: int | None = None) -> str:
-    """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long.
+def not_formula(value: str) -> str:
+    """The text with a leading ``'`` when a spreadsheet would run it as a formula.
 
-    A cell that starts like a formula (``=cmd|...``, ``+``, ``-``, ``@``) gets a leading ``'``,
-    the mark spreadsheets use for "this is text".
+    A cell that starts like a formula (``=cmd|...``, ``+``, ``-``, ``@``, tab, CR) gets the mark
+    spreadsheets use for "this is text". Replacing control characters (:func:`xml_text`) never
+    makes or unmakes such a start, so the two may run in either order.
     """
-    text = xml_text(value)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
+    return "'" + value if value[:1] in _FORMULA_START else value
+
+
+def cell_text(value: str, limit: int | None = None) -> str:
+    """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long."""
+    text = not_formula(xml_text(value))
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import cell_text, plain_number
+from spbe_cli.export.common import not_formula, plain_number, xml_text
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Progres
 from spbe_cli.models.common import Ref
@@ -176,7 +176,10 @@ def build_tables(catalog: Catalog) -> list[Table]:
         table = Table(_file_name(kind), [(name, type_) for name, _, type_ in plan.columns])
         tables.append(table)
         for entity in catalog.of_kind(kind):
-            table.rows.append([_get(entity, path) for _, path, _ in plan.columns])
+            fields = entity.__dict__  # pydantic keeps every field here; getattr is slower
+            table.rows.append(
+                [fields[p[0]] if len(p) == 1 else _get(entity, p) for _, p, _ in plan.columns]
+            )
             ident = entity.id
             for column, path in plan.refs:
                 for index, value in enumerate(_get(entity, path) or (), start=1):
@@ -205,7 +208,8 @@ def build_tables(catalog: Catalog) -> list[Table]:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else cell_text(str(value))
+    # Control characters are replaced once over the whole file (table_csv), not per cell.
+    return "" if value is None else not_formula(str(value))
 
 
 def _integer(value: Any) -> str:
@@ -237,7 +241,7 @@ def table_csv(table: Table) -> bytes:
     writer.writerows(
         [convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows
     )
-    return buffer.getvalue().encode("utf-8")
+    return xml_text(buffer.getvalue()).encode("utf-8")
 
 
 def table_parquet(table: Table) -> bytes:
