@@ -182,19 +182,33 @@ def build_tables(catalog: Catalog) -> list[Table]:
             )
             ident = entity.id
             for column, path in plan.refs:
-                for index, value in enumerate(_get(entity, path) or (), start=1):
-                    tautan.rows.append([ident, kind, column, index, value])
+                values = fields[path[0]] if len(path) == 1 else _get(entity, path)
+                tautan.rows.extend(
+                    [ident, kind, column, index, value]
+                    for index, value in enumerate(values or (), start=1)
+                )
             for column, path in plan.values:
-                for index, value in enumerate(_get(entity, path) or (), start=1):
-                    daftar.rows.append([ident, kind, column, index, value])
+                values = fields[path[0]] if len(path) == 1 else _get(entity, path)
+                daftar.rows.extend(
+                    [ident, kind, column, index, value]
+                    for index, value in enumerate(values or (), start=1)
+                )
             for column, path in plan.maps:
                 for key, value in sorted((_get(entity, path) or {}).items()):
                     atribut.rows.append([ident, kind, column, key, value])
             for name, item_type in plan.nested:
                 item_table, paths, sub = nested[item_type]
                 mapped = _NESTED[item_type][1]
-                for index, item in enumerate(getattr(entity, name), start=1):
-                    item_table.rows.append([ident, kind, index, *(_get(item, p) for p in paths)])
+                for index, item in enumerate(fields[name], start=1):
+                    own = item.__dict__
+                    item_table.rows.append(
+                        [
+                            ident,
+                            kind,
+                            index,
+                            *(own[p[0]] if len(p) == 1 else _get(item, p) for p in paths),
+                        ]
+                    )
                     if sub is not None and mapped is not None:
                         sub.rows.extend(
                             [ident, index, key, value]
