@@ -523,27 +523,41 @@ def _folder(folder: Folder, indent: str) -> Iterator[str]:
 
 def model_xml(model: ArchiModel) -> bytes:
     """The model as OEF XML bytes (UTF-8, LF, two-space indent), elements in schema order."""
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<model xmlns="{NAMESPACE}"',
-        '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
-        f'       xsi:schemaLocation="{SCHEMA_LOCATION}"',
-        f'       identifier="{model.identifier}">',
-        _lang("name", model.name, "  "),
-        _lang("documentation", model.documentation, "  "),
-    ]
+    return b"".join(model_chunks(model))
+
+
+def model_chunks(model: ArchiModel, lines: int = 20000) -> Iterator[bytes]:
+    """The XML in encoded chunks of ``lines`` lines: a national model is never whole in memory."""
+    batch: list[str] = []
+    for line in _model_lines(model):
+        batch.append(line)
+        if len(batch) >= lines:
+            yield ("\n".join(batch) + "\n").encode("utf-8")
+            batch = []
+    if batch:
+        yield ("\n".join(batch) + "\n").encode("utf-8")
+
+
+def _model_lines(model: ArchiModel) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="UTF-8"?>'
+    yield f'<model xmlns="{NAMESPACE}"'
+    yield '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    yield f'       xsi:schemaLocation="{SCHEMA_LOCATION}"'
+    yield f'       identifier="{model.identifier}">'
+    yield _lang("name", model.name, "  ")
+    yield _lang("documentation", model.documentation, "  ")
     if model.elements:
-        out.append("  <elements>")
+        yield ("  <elements>")
         for el in model.elements.values():
-            out.append(f'    <element identifier="{el.identifier}" xsi:type="{el.type}">')
-            out.append(_lang("name", el.name, "      "))
+            yield (f'    <element identifier="{el.identifier}" xsi:type="{el.type}">')
+            yield (_lang("name", el.name, "      "))
             if el.documentation:
-                out.append(_lang("documentation", el.documentation, "      "))
-            out.extend(_properties(el.properties, "      "))
-            out.append("    </element>")
-        out.append("  </elements>")
+                yield (_lang("documentation", el.documentation, "      "))
+            yield from (_properties(el.properties, "      "))
+            yield ("    </element>")
+        yield ("  </elements>")
     if model.relationships:
-        out.append("  <relationships>")
+        yield ("  <relationships>")
         for rel in model.relationships.values():
             extra = ' accessType="ReadWrite"' if rel.type == "Access" else ""
             head = (
@@ -551,39 +565,40 @@ def model_xml(model: ArchiModel) -> bytes:
                 f'target="{rel.target}" xsi:type="{rel.type}"{extra}'
             )
             if rel.name:
-                out.append(head + ">")
-                out.append(_lang("name", rel.name, "      "))
-                out.append("    </relationship>")
+                yield (head + ">")
+                yield (_lang("name", rel.name, "      "))
+                yield ("    </relationship>")
             else:
-                out.append(head + " />")
-        out.append("  </relationships>")
+                yield (head + " />")
+        yield ("  </relationships>")
     if model.folders:
-        out.append("  <organizations>")
+        yield ("  <organizations>")
         for folder in model.folders:
-            out.extend(_folder(folder, "    "))
-        out.append("  </organizations>")
-    out.append("  <propertyDefinitions>")
+            yield from (_folder(folder, "    "))
+        yield ("  </organizations>")
+    yield ("  <propertyDefinitions>")
     for key, name, type_ in PROPERTIES:
-        out.append(f'    <propertyDefinition identifier="{own_id("prop", key)}" type="{type_}">')
-        out.append(_lang("name", name, "      "))
-        out.append("    </propertyDefinition>")
-    out.append("  </propertyDefinitions>")
+        yield (f'    <propertyDefinition identifier="{own_id("prop", key)}" type="{type_}">')
+        yield (_lang("name", name, "      "))
+        yield ("    </propertyDefinition>")
+    yield ("  </propertyDefinitions>")
     if model.views:
-        out += ["  <views>", "    <diagrams>"]
+        yield "  <views>"
+        yield "    <diagrams>"
         for view in model.views:
-            out.append(f'      <view identifier="{view.identifier}" xsi:type="Diagram">')
-            out.append(_lang("name", view.name, "        "))
+            yield (f'      <view identifier="{view.identifier}" xsi:type="Diagram">')
+            yield (_lang("name", view.name, "        "))
             for node_id, element_id, x, y in view.nodes:
-                out.append(
+                yield (
                     f'        <node identifier="{node_id}" elementRef="{element_id}" '
                     f'xsi:type="Element" x="{x}" y="{y}" w="{NODE_W}" h="{NODE_H}" />'
                 )
             for conn_id, rel_id, source, target in view.connections:
-                out.append(
+                yield (
                     f'        <connection identifier="{conn_id}" relationshipRef="{rel_id}" '
                     f'xsi:type="Relationship" source="{source}" target="{target}" />'
                 )
-            out.append("      </view>")
-        out += ["    </diagrams>", "  </views>"]
-    out.append("</model>")
-    return ("\n".join(out) + "\n").encode("utf-8")
+            yield ("      </view>")
+        yield "    </diagrams>"
+        yield "  </views>"
+    yield ("</model>")

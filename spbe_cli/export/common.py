@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -138,10 +139,10 @@ def export_catalog(options: ExportOptions, progress: ProgressHook | None = None)
     if report.errors and not options.force:
         return ExportOutcome(report, refused=True)
     if options.target == "archimate":
-        from spbe_cli.export.archimate import build_model, model_xml
+        from spbe_cli.export.archimate import build_model, model_chunks
 
         model = build_model(catalog)
-        name = write_file(options.out, model_xml(model))
+        name = write_file(options.out, model_chunks(model))
         return ExportOutcome(report, written=[name], counts=model.counts())
     if options.target == "sia":
         from spbe_cli.export.sia import build_workbook
@@ -171,8 +172,10 @@ def _check_target(options: ExportOptions) -> None:
         raise SpbeError(t("export.output_is_folder", path=out.as_posix()))
 
 
-def write_file(path: Path, data: bytes) -> str:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename).
+def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
+    """Write ``data`` (bytes, or chunks of them) to ``path`` atomically.
+
+    The bytes go to a temporary file beside ``path``, which is then renamed over it.
 
     The rename replaces a symlink at ``path`` instead of writing through it, and nothing is
     written anywhere but ``path``'s folder.
@@ -189,7 +192,10 @@ def write_file(path: Path, data: bytes) -> str:
         ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                stream.writelines(data)
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
     except OSError as exc:
