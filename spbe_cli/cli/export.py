@@ -81,9 +81,7 @@ def tabel(
     """Tabel data (CSV/Parquet) / Data tables (CSV/Parquet)."""
     from spbe_cli.export import ExportOptions
 
-    options = ExportOptions("tabel", catalog, output, force, table_format.value)
-    options.display = catalog.as_posix()
-    run(options)
+    run(ExportOptions("tabel", catalog, output, force, table_format.value, catalog.as_posix()))
 
 
 def run(options: ExportOptions) -> None:
