@@ -135,6 +135,10 @@ def export_catalog(options: ExportOptions, progress: ProgressHook | None = None)
             t("export.unknown_format", name=options.table_format, known=", ".join(TABLE_FORMATS))
         )
     _check_target(options)
+    if options.target == "tabel" and options.table_format == "parquet":
+        from spbe_cli.export.tabel import require_pyarrow
+
+        require_pyarrow()  # before the catalog is read: say at once what is missing
     catalog, report = validate_catalog(options.catalog, options.display, progress=progress)
     if report.errors and not options.force:
         return ExportOutcome(report, refused=True)

@@ -258,13 +258,23 @@ def table_csv(table: Table) -> bytes:
     return xml_text(buffer.getvalue()).encode("utf-8")
 
 
-def table_parquet(table: Table) -> bytes:
-    """The table as Parquet, typed columns (pyarrow, imported here)."""
+def require_pyarrow() -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet``, imported here (an optional extra).
+
+    Raises:
+        SpbeError: pyarrow is not installed; the message says how to install it.
+    """
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise SpbeError(t("export.no_pyarrow")) from exc
+    return pa, pq
+
+
+def table_parquet(table: Table) -> bytes:
+    """The table as Parquet, typed columns."""
+    pa, pq = require_pyarrow()
 
     arrow_types = {
         "text": pa.string(),
