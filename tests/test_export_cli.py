@@ -141,3 +141,14 @@ def test_messages_in_indonesian(minimal_catalog: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert "elemen" in result.stderr and "ditulis ke" in result.stderr
+
+
+@pytest.mark.parametrize(("target", "name"), TARGETS)
+def test_force_without_metadata(
+    minimal_catalog: Path, tmp_path: Path, target: str, name: str
+) -> None:
+    (minimal_catalog / "metadata.yaml").unlink()
+    out = tmp_path / name
+    code, stdout, stderr = run(target, str(minimal_catalog), "-o", str(out), "--force")
+    assert code == 0, stdout + stderr
+    assert out.exists()
