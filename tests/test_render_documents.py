@@ -363,3 +363,19 @@ def test_docx_pages_as_printed(rendered: Path, tmp_path: Path) -> None:
             )
             figure_page = any(re.match(r"\s*Gambar \d+\.", line) for line in lines)
             assert len(lines) >= 5 or chapter_next or figure_page, (doc, n, lines)
+
+
+def test_dasar_hukum_in_hierarchy_order_with_issuers(rendered: Path) -> None:
+    if rendered.name.startswith("render-small"):
+        pytest.skip("the bundled catalog holds the national regulations")
+    order = ("Undang-Undang", "Peraturan Pemerintah", "Peraturan Presiden", "Peraturan Menteri")
+    for doc in ("masterplan", "arsitektur", "peta-rencana"):
+        md = (rendered / f"{doc}.md").read_text("utf-8")
+        section = md.split(" Dasar Hukum\n", 1)[1].split("\n#", 1)[0]
+        items = re.findall(r"^\d+\. (.+)$", section, re.M)
+        assert len(items) >= 5, doc
+        firsts = [next(n for n, i in enumerate(items) if i.startswith(word)) for word in order]
+        assert firsts == sorted(firsts), doc
+        assert "Peraturan Menteri PANRB Nomor 5 Tahun 2020 tentang" in section
+        assert items[-1].endswith(".") and all(i.endswith(";") for i in items[:-1])
+        assert "## BAB" in md.split(" PENUTUP\n", 1)[0] and " PENUTUP\n" in md, doc

@@ -68,6 +68,18 @@ class RenderInput:
             self._cache["names"] = labels
         return labels
 
+    @property
+    def legal_basis(self) -> list[tuple[str, str]]:
+        """Dasar Hukum: enacted regulations as (citation, subject), in hierarchy order."""
+        found = self._cache.get("legal_basis")
+        if found is None:
+            pemda = self._pemda()
+            enacted = [r for r in self.of_kind("regulasi") if r.status in ("berlaku", "diubah")]
+            enacted.sort(key=_hierarchy)
+            found = [(citation(r, pemda), r.judul) for r in enacted]
+            self._cache["legal_basis"] = found
+        return found
+
     def _pemda(self) -> str:
         meta = self.catalog.metadata
         return meta.pemda.nama if meta is not None else ""
@@ -95,6 +107,34 @@ _MENTERI = {
 }
 
 
+#: The order of the hierarchy of legislation (UU 12/2011 Pasal 7, then the rules below it).
+_HIERARCHY = (
+    "UU",
+    "PP",
+    "Perpres",
+    "Permen",
+    "Kepmen",
+    "SE",
+    "Perda",
+    "Pergub",
+    "Perbup",
+    "Kepbup",
+    "lainnya",
+)
+_TINGKAT = ("nasional", "provinsi", "daerah")
+
+
+def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
+    number = int(reg.nomor) if reg.nomor and reg.nomor.isdigit() else 0
+    return (
+        _TINGKAT.index(reg.tingkat) if reg.tingkat in _TINGKAT else len(_TINGKAT),
+        _HIERARCHY.index(reg.jenis) if reg.jenis in _HIERARCHY else len(_HIERARCHY),
+        reg.tahun or 0,
+        number,
+        reg.id,
+    )
+
+
 def citation(reg: Any, pemda: str = "") -> str:
     """A regulation as readers cite it, issuer included.
 
@@ -107,12 +147,13 @@ def citation(reg: Any, pemda: str = "") -> str:
     if reg.jenis in ("Permen", "Kepmen") and issuer:
         jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
     elif reg.jenis == "SE" and issuer:
-        jenis = f"{jenis} {_MENTERI.get(issuer, issuer)}"
+        ministry = _MENTERI.get(issuer)
+        jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
     elif reg.jenis in ("Perbup", "Kepbup", "Perda") and pemda and reg.tingkat == "daerah":
         region = pemda.split(" ", 1)[-1]
         jenis = f"{jenis} {region}" if reg.nomor else jenis
-    elif not jenis:
-        jenis = reg.judul if not reg.nomor else f"{issuer}".strip() or reg.judul
+    elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
+        jenis = f"Peraturan {issuer}" if issuer else reg.judul
     if reg.nomor and reg.tahun:
         return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
     return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul

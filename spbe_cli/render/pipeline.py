@@ -305,6 +305,7 @@ def template_values(
         opd=inp.opd,
         nama_opd=inp.opd_names,
         nama=inp.names,
+        dasar_hukum=inp.legal_basis,
         ref=catalog.reference,
         dokumen_nama=spec.name,
         extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
