@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
@@ -14,6 +14,7 @@ from spbe_cli.formatting import angka as angka
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
+from spbe_cli.models.organisasi import Regulasi
 
 
 class Labels(dict[str, str]):
@@ -95,8 +96,11 @@ _JENIS = {
     "SE": "Surat Edaran",
     "Perda": "Peraturan Daerah",
     "Pergub": "Peraturan Gubernur",
+    "Kepgub": "Keputusan Gubernur",
     "Perbup": "Peraturan Bupati",
     "Kepbup": "Keputusan Bupati",
+    "Perwali": "Peraturan Wali Kota",
+    "Kepwali": "Keputusan Wali Kota",
 }
 #: Issuers whose ministry a citation names by its short name (as the regulations do).
 _MENTERI = {
@@ -107,20 +111,8 @@ _MENTERI = {
 }
 
 
-#: The order of the hierarchy of legislation (UU 12/2011 Pasal 7, then the rules below it).
-_HIERARCHY = (
-    "UU",
-    "PP",
-    "Perpres",
-    "Permen",
-    "Kepmen",
-    "SE",
-    "Perda",
-    "Pergub",
-    "Perbup",
-    "Kepbup",
-    "lainnya",
-)
+#: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
+_HIERARCHY: tuple[str, ...] = get_args(Regulasi.model_fields["jenis"].annotation)
 _TINGKAT = ("nasional", "provinsi", "daerah")
 
 
@@ -133,6 +125,10 @@ def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
         number,
         reg.id,
     )
+
+
+#: Regulations of the Pemda itself: their citation names the region.
+_REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
 
 
 def citation(reg: Any, pemda: str = "") -> str:
@@ -149,7 +145,7 @@ def citation(reg: Any, pemda: str = "") -> str:
     elif reg.jenis == "SE" and issuer:
         ministry = _MENTERI.get(issuer)
         jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
-    elif reg.jenis in ("Perbup", "Kepbup", "Perda") and pemda and reg.tingkat == "daerah":
+    elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
         region = pemda.split(" ", 1)[-1]
         jenis = f"{jenis} {region}" if reg.nomor else jenis
     elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
