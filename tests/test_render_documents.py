@@ -375,3 +375,49 @@ def test_docx_pages_as_printed(rendered: Path, tmp_path: Path) -> None:
                 n,
                 lines,
             )
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"jenis": "Permen", "nomor": "59", "tahun": 2020, "penerbit": "KemenPANRB"},
+            "Peraturan Menteri PANRB Nomor 59 Tahun 2020",
+        ),
+        (
+            {"jenis": "SE", "nomor": "18", "tahun": 2022, "penerbit": "KemenPANRB"},
+            "Surat Edaran Menteri PANRB Nomor 18 Tahun 2022",
+        ),
+        (
+            {"jenis": "Perbup", "nomor": "5", "tahun": 2024, "tingkat": "daerah"},
+            "Peraturan Bupati Mimika Nomor 5 Tahun 2024",
+        ),
+        (
+            {"jenis": "Perbup", "status": "dibutuhkan", "tingkat": "daerah", "judul": "Satu Data"},
+            "Peraturan Bupati tentang Satu Data (dibutuhkan)",
+        ),
+        (
+            {
+                "jenis": "lainnya",
+                "nomor": "8",
+                "tahun": 2024,
+                "penerbit": "Badan Siber dan Sandi Negara",
+            },
+            "Peraturan Badan Siber dan Sandi Negara Nomor 8 Tahun 2024",
+        ),
+    ],
+)
+def test_regulations_are_cited_with_their_issuer(fields: dict[str, object], expected: str) -> None:
+    from types import SimpleNamespace
+
+    from spbe_cli.render.context import citation
+
+    base: dict[str, object] = {
+        "nomor": None,
+        "tahun": None,
+        "penerbit": None,
+        "tingkat": "nasional",
+        "status": "berlaku",
+        "judul": "Judul",
+    }
+    assert citation(SimpleNamespace(**{**base, **fields}), "Kabupaten Mimika") == expected
