@@ -421,3 +421,11 @@ def test_regulations_are_cited_with_their_issuer(fields: dict[str, object], expe
         "judul": "Judul",
     }
     assert citation(SimpleNamespace(**{**base, **fields}), "Kabupaten Mimika") == expected
+
+
+def test_mermaid_filter_escapes_once() -> None:
+    from spbe_cli.render.engine import _mermaid
+
+    assert str(_mermaid('Rapat "Dewan"; tahap 1: #2')) == (
+        "Rapat #34;Dewan#34;#59; tahap 1#58; #35;2"
+    )

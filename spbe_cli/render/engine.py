@@ -98,15 +98,15 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
     return Markup(sep).join(_md_finalize(item) for item in items)
 
 
-#: Mermaid entity codes, applied in one pass (a second pass would escape the first's ``#``/``;``).
-_MERMAID = str.maketrans(
-    {"#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", ":": "#58;", ";": "#59;", "`": "#96;"}
-)
-
-
 def _mermaid(value: Any) -> Markup:
-    """Text for a quoted Mermaid label or a gantt task name (escaped once)."""
-    return Markup(NEWLINES.sub(" ", str(value)).translate(_MERMAID))
+    """Text for a quoted Mermaid label or a gantt task name, escaped once.
+
+    The one Mermaid escaping of spbe (:func:`spbe_cli.explore.mermaid_text`, which ``spbe graph``
+    uses) plus ``:``, which ends a gantt task name.
+    """
+    from spbe_cli.explore import mermaid_text
+
+    return Markup(mermaid_text(NEWLINES.sub(" ", str(value))).replace(":", "#58;"))
 
 
 def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
