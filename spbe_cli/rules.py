@@ -42,6 +42,10 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE013", E, "berkas"),
     ("SPBE014", E, "berkas"),
     ("SPBE016", E, "berkas"),
+    ("SPBE017", E, "berkas"),
+    ("SPBE018", E, "berkas"),
+    ("SPBE019", E, "berkas"),
+    ("SPBE020", E, "berkas"),
     # schema: fields and ids
     ("SPBE101", E, "skema"),
     ("SPBE102", E, "skema"),
@@ -51,6 +55,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE106", E, "skema"),
     ("SPBE107", E, "skema"),
     ("SPBE108", E, "skema"),
+    ("SPBE109", E, "skema"),
     # references and reference codes
     ("SPBE201", E, "rujukan"),
     ("SPBE202", E, "rujukan"),
@@ -64,11 +69,17 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE210", N, "rujukan"),
     ("SPBE211", W, "rujukan"),
     ("SPBE212", E, "rujukan"),
+    ("SPBE213", W, "rujukan"),
+    ("SPBE214", E, "rujukan"),
     ("SPBE220", E, "rujukan"),
     # metadata and documents
     ("SPBE301", E, "metadata"),
     ("SPBE302", W, "metadata"),
     ("SPBE303", W, "metadata"),
+    ("SPBE304", E, "metadata"),
+    ("SPBE305", E, "metadata"),
+    ("SPBE306", E, "metadata"),
+    ("SPBE307", W, "metadata"),
     # architecture: traceability and Aplikasi Umum
     ("SPBE401", E, "arsitektur"),
     ("SPBE402", W, "arsitektur"),
@@ -81,11 +92,15 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE409", W, "arsitektur"),
     ("SPBE410", W, "arsitektur"),
     ("SPBE411", E, "arsitektur"),
+    ("SPBE412", W, "arsitektur"),
+    ("SPBE413", W, "arsitektur"),
     # Peta Rencana SPBE
     ("SPBE501", E, "peta_rencana"),
     ("SPBE502", E, "peta_rencana"),
     ("SPBE503", W, "peta_rencana"),
     ("SPBE504", W, "peta_rencana"),
+    ("SPBE505", W, "peta_rencana"),
+    ("SPBE506", W, "peta_rencana"),
     # smart city master plan
     ("SPBE601", E, "smart_city"),
     ("SPBE602", E, "smart_city"),
@@ -101,6 +116,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE613", W, "smart_city"),
     # provenance
     ("SPBE901", W, "asal_usul"),
+    ("SPBE902", E, "asal_usul"),
 )
 
 RULES: dict[str, Rule] = {code: Rule(code, sev, family) for code, sev, family in _TABLE}
@@ -131,3 +147,8 @@ def make_finding(
         hint,
         tuple(related),
     )
+
+
+#: At most this many findings are shown per file; the rest are counted in one SPBE020 finding,
+#: so that one hostile file cannot flood a CI log.
+MAX_FINDINGS_PER_FILE = 50

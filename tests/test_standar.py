@@ -69,29 +69,17 @@ def test_cite_names_kind_issuer_number_year_subject(reg: Any, expected: str) -> 
     assert standar.cite(reg, _pemda()) == expected
 
 
-@pytest.mark.parametrize(
-    ("jenis", "kepala"),
-    [("kabupaten", "Bupati"), ("kota", "Wali Kota"), ("provinsi", "Gubernur")],
-)
-def test_kepala_daerah_follows_the_kind_of_pemda(jenis: str, kepala: str) -> None:
-    assert standar.kepala_daerah(_pemda(jenis=jenis)) == kepala
-
-
-def test_dasar_hukum_is_enacted_regulations_in_hierarchy_order(bundled: RenderInput) -> None:
-    rows = standar.dasar_hukum(bundled)
-    regs = {r.id: r for r in bundled.of_kind("regulasi")}
+def test_legal_basis_is_enacted_regulations_in_hierarchy_order(bundled: RenderInput) -> None:
+    rows = bundled.legal_basis
     assert rows
-    assert all(regs[r.id].status in ("berlaku", "diubah") for r in rows)
-    ranks = [(standar.HIERARKI[regs[r.id].jenis], regs[r.id].tahun or 0) for r in rows]
-    assert ranks == sorted(ranks)
-    assert rows[0].kutipan.startswith("Undang-Undang Nomor 23 Tahun 2014")
-    assert any(
-        r.kutipan.startswith("Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang") for r in rows
-    )
-    # A revoked regulation (59/2020, revoked by 8/2026) is not cited.
-    assert not any("Nomor 59 Tahun 2020" in r.kutipan for r in rows)
-    # Regulations still needed are not a legal basis.
-    assert not any(regs[r.id].status == "dibutuhkan" for r in rows)
+    assert rows[0][0] == "Undang-Undang Nomor 23 Tahun 2014"
+    assert (
+        "Peraturan Menteri PANRB Nomor 19 Tahun 2018",
+        "Penyusunan Peta Proses Bisnis Instansi Pemerintah",
+    ) in rows
+    # A revoked regulation (59/2020, revoked by 8/2026) and those still needed are not cited.
+    assert not any("Nomor 59 Tahun 2020" in kutipan for kutipan, _ in rows)
+    assert not any("dibutuhkan" in kutipan for kutipan, _ in rows)
 
 
 def test_pengesahan_cites_the_adopting_regulation(bundled: RenderInput) -> None:
@@ -247,3 +235,23 @@ def test_merge_joins_figures() -> None:
     context: dict[str, Any] = {"gambar": {"a": 1}, "x": 1}
     merged = standar.merge(context, {"gambar": {"b": 2}, "y": 2})
     assert merged == {"gambar": {"a": 1, "b": 2}, "x": 1, "y": 2}
+
+
+@pytest.mark.parametrize(
+    ("nama", "jenis", "kode", "kepala", "daerah"),
+    [
+        ("Kabupaten Mimika", "kabupaten", "94.04", "Bupati", "Mimika"),
+        ("Kota Bandung", "kota", "32.73", "Wali Kota", "Bandung"),
+        ("Provinsi Papua Tengah", "provinsi", "94", "Gubernur", "Papua Tengah"),
+    ],
+)
+def test_pengesahan_is_signed_by_the_head_of_the_pemda(
+    tmp_path: Path, nama: str, jenis: str, kode: str, kepala: str, daerah: str
+) -> None:
+    meta = META.replace(
+        'pemda: {nama: Kabupaten Mimika, jenis: kabupaten, kode_kemendagri: "94.04"}',
+        f'pemda: {{nama: {nama}, jenis: {jenis}, kode_kemendagri: "{kode}"}}',
+    )
+    catalog, _ = load_catalog(write_tree(tmp_path / "k", {"metadata.yaml": meta}))
+    block = standar.pengesahan(RenderInput(catalog), "masterplan")
+    assert (block.kepala_daerah, block.daerah) == (kepala, daerah)

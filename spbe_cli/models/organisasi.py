@@ -9,20 +9,29 @@ from pydantic_core import PydanticCustomError
 
 from spbe_cli.models.common import (
     Base,
+    Bool,
+    Bulan,
     Entity,
     KodeUrusan,
+    KodeWilayah,
+    Nama,
+    Nomor,
+    Pecahan,
     Periode,
     Ref,
     Sasaran,
     Tahun,
     Tanggal,
+    Teks,
+    Url,
+    VersiSkema,
 )
 
 
 class Provinsi(Base):
     """Provinsi tempat Pemda berada."""
 
-    nama: str
+    nama: Nama
     """Nama provinsi."""
     kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     """Kode wilayah Kemendagri provinsi, mis. 94."""
@@ -31,7 +40,7 @@ class Provinsi(Base):
 class Pemda(Base):
     """Pemerintah daerah pemilik katalog."""
 
-    nama: str
+    nama: Nama
     """Nama resmi, mis. Kabupaten Mimika."""
     jenis: Literal["kabupaten", "kota", "provinsi"]
     """Jenis pemerintah daerah."""
@@ -42,6 +51,35 @@ class Pemda(Base):
     provinsi: Provinsi | None = None
     """Provinsi induk (untuk kabupaten/kota)."""
 
+    @property
+    def kepala_daerah(self) -> str:
+        """Sebutan kepala daerah menurut jenis Pemda: Bupati, Wali Kota atau Gubernur."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].kepala_daerah
+
+    @property
+    def pemerintah(self) -> str:
+        """Sebutan pemerintahnya, mis. Pemerintah Kabupaten Mimika, Pemerintah Kota Bandung."""
+        from spbe_cli.reference import bare_region_name, load_reference
+
+        sebutan = load_reference().jenis_pemda[self.jenis].pemerintah
+        return f"{sebutan} {bare_region_name(self.nama)}"
+
+    @property
+    def peraturan_kepala_daerah(self) -> str:
+        """Jenis peraturan kepala daerahnya: Perbup, Perwali atau Pergub."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].perkada
+
+    @property
+    def jenis_regulasi(self) -> tuple[str, ...]:
+        """Jenis peraturan daerah yang diterbitkan Pemda jenis ini, mis. Perda, Perwali, Kepwali."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].jenis_regulasi
+
 
 class Reviu(Base):
     """Catatan reviu dokumen (paruh waktu, tahun terakhir)."""
@@ -50,7 +88,7 @@ class Reviu(Base):
     """Tanggal reviu."""
     jenis: Literal["paruh_waktu", "tahun_terakhir", "lainnya"]
     """Jenis reviu."""
-    catatan: str | None = None
+    catatan: Teks | None = None
     """Ringkasan hasil reviu."""
 
 
@@ -68,26 +106,26 @@ class DokumenTerkait(Base):
     ]
     """Jenis dokumen: rpjmn, rpjmd, renstra, rkpd, arsitektur_nasional, peta_rencana_nasional,
     lainnya."""
-    nama: str
+    nama: Nama
     """Nama dokumen, mis. RPJMD Kabupaten Mimika 2025-2029."""
     regulasi: Ref | None = None
     """Id regulasi yang menetapkan dokumen itu, bila ada di katalog."""
-    url: str | None = None
+    url: Url | None = None
     """Tautan ke naskah atau portal resmi."""
-    keterkaitan: str | None = None
+    keterkaitan: Teks | None = None
     """Bagaimana dokumen ini mengacu padanya (satu atau dua kalimat)."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila keberadaan atau isi dokumen itu belum diverifikasi."""
 
 
 class Dokumen(Base):
     """Satu dokumen yang dihasilkan dari katalog."""
 
-    judul: str
+    judul: Nama
     """Judul dokumen."""
     periode: Periode
     """Periode berlaku dokumen."""
-    versi: str
+    versi: Nama
     """Versi dokumen, mis. 2.0."""
     status: Literal["draf", "final", "ditetapkan"] = "draf"
     """Status dokumen."""
@@ -95,7 +133,7 @@ class Dokumen(Base):
     """Tanggal dokumen (dipakai di halaman judul; bukan tanggal pembuatan berkas)."""
     penetapan: Ref | None = None
     """Id regulasi yang menetapkan dokumen ini (mis. Perbup)."""
-    revisi_dari: str | None = None
+    revisi_dari: Nama | None = None
     """Dokumen atau periode yang direvisi, mis. 2017-2022."""
     tahun_revisi: Tahun | None = None
     """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
@@ -119,9 +157,9 @@ class DaftarDokumen(Base):
 class Misi(Base):
     """Satu misi RPJMD atau master plan."""
 
-    nomor: Annotated[int, Field(ge=1)]
+    nomor: Nomor
     """Nomor misi."""
-    uraian: str
+    uraian: Teks
     """Uraian misi."""
     tujuan: list[Tujuan] = Field(default_factory=list)
     """Tujuan yang menjabarkan misi ini (Peta Strategi: visi, misi, tujuan, sasaran, IKU)."""
@@ -130,24 +168,24 @@ class Misi(Base):
 class Tujuan(Base):
     """Tujuan yang menjabarkan satu misi, dengan sasaran dan indikator kinerja utamanya."""
 
-    uraian: str
+    uraian: Teks
     """Rumusan tujuan."""
     sasaran: list[Sasaran] = Field(default_factory=list)
     """Sasaran strategis; indikatornya adalah indikator kinerja utama (IKU)."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila tujuan ini ilustrasi, bukan rumusan RPJMD yang resmi."""
 
 
 class Swot(Base):
     """Analisis SWOT: faktor internal (kekuatan, kelemahan) dan eksternal (peluang, ancaman)."""
 
-    kekuatan: list[str] = Field(default_factory=list)
+    kekuatan: list[Teks] = Field(default_factory=list)
     """Kekuatan (strengths), faktor internal yang mendukung."""
-    kelemahan: list[str] = Field(default_factory=list)
+    kelemahan: list[Teks] = Field(default_factory=list)
     """Kelemahan (weaknesses), faktor internal yang menghambat."""
-    peluang: list[str] = Field(default_factory=list)
+    peluang: list[Teks] = Field(default_factory=list)
     """Peluang (opportunities), faktor eksternal yang dapat dimanfaatkan."""
-    ancaman: list[str] = Field(default_factory=list)
+    ancaman: list[Teks] = Field(default_factory=list)
     """Ancaman (threats), faktor eksternal yang perlu diantisipasi."""
 
 
@@ -158,22 +196,22 @@ class StrategiDimensi(Base):
     """Analisis SWOT dimensi ini."""
     sasaran: list[Sasaran] = Field(default_factory=list)
     """Sasaran dimensi dengan indikator dan target per tahun."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila analisis dan sasaran ini ilustrasi, bukan hasil kajian resmi."""
-    rujukan: list[str] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=list)
     """Rujukan sumber (tautan, nomor dokumen)."""
 
 
 class Kondisi(Base):
     """Kondisi saat ini dan kondisi target satu domain arsitektur, sebagai uraian."""
 
-    saat_ini: str
+    saat_ini: Teks
     """Uraian kondisi saat ini (as-is)."""
-    target: str
+    target: Teks
     """Uraian kondisi target (to-be) pada akhir periode."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila uraian ini ilustrasi, bukan hasil pendataan."""
-    rujukan: list[str] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=list)
     """Rujukan sumber (tautan, nomor dokumen)."""
 
 
@@ -197,24 +235,24 @@ class KondisiArsitektur(Base):
 class DewanSmartCity(Base):
     """Tata kelola smart city: Dewan Smart City dan Tim Pelaksana."""
 
-    uraian: str
+    uraian: Teks
     """Uraian peran dan susunan."""
     opd_anggota: list[Ref] = Field(default_factory=list)
     """OPD anggota."""
-    frekuensi_rapat: str | None = None
+    frekuensi_rapat: Nama | None = None
     """Frekuensi rapat, mis. setiap tiga bulan."""
     dasar: list[Ref] = Field(default_factory=list)
     """Regulasi pembentukan."""
-    tim_pelaksana: str | None = None
+    tim_pelaksana: Teks | None = None
     """Uraian Tim Pelaksana."""
 
 
 class Pengaturan(Base):
     """Pengaturan pemeriksaan dan laporan."""
 
-    bulan_mangkrak: Annotated[int, Field(ge=1, le=60)] = 6
+    bulan_mangkrak: Bulan = 6
     """Program tanpa pembaruan selama sekian bulan dianggap mangkrak."""
-    kemiripan_minimum: Annotated[float, Field(gt=0, le=1)] = 0.6
+    kemiripan_minimum: Annotated[Pecahan, Field(gt=0, le=1)] = 0.6
     """Ambang kemiripan nama (0-1) untuk dugaan duplikasi lintas OPD."""
 
 
@@ -223,7 +261,7 @@ class Metadata(Base):
 
     entitas: Literal["metadata"]
     """Jenis entitas; selalu 'metadata'."""
-    versi_skema: int
+    versi_skema: VersiSkema
     """Versi skema katalog; versi ini memahami 1."""
     pemda: Pemda
     """Pemerintah daerah."""
@@ -231,28 +269,28 @@ class Metadata(Base):
     """Periode RPJMD."""
     dokumen: DaftarDokumen
     """Dokumen yang dihasilkan."""
-    visi: str | None = None
+    visi: Teks | None = None
     """Visi smart city atau RPJMD."""
     misi: list[Misi] = Field(default_factory=list)
     """Misi."""
     tata_kelola: DewanSmartCity | None = None
     """Tata kelola smart city."""
-    prosa: dict[str, str] = Field(default_factory=dict)
+    prosa: dict[Nama, Nama] = Field(default_factory=dict)
     """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
     pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
-    logo: str | None = None
+    logo: Nama | None = None
     """Logo Pemda untuk halaman judul: berkas PNG atau JPEG di dalam folder katalog, mis.
     gambar/logo.png (paling besar 2 MiB)."""
-    strategi_dimensi: dict[str, StrategiDimensi] = Field(default_factory=dict)
+    strategi_dimensi: dict[Nama, StrategiDimensi] = Field(default_factory=dict)
     """Per dimensi smart city (kode dimensi, mis. governance): analisis SWOT dan sasaran."""
     kondisi_arsitektur: KondisiArsitektur = Field(default_factory=KondisiArsitektur)
     """Uraian kondisi saat ini dan target per domain Arsitektur SPBE."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
-    rujukan: list[str] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=list)
     """Rujukan sumber fakta metadata (tautan, nomor dokumen)."""
-    catatan: str | None = None
+    catatan: Teks | None = None
     """Catatan bebas."""
 
 
@@ -261,9 +299,9 @@ class OPD(Entity):
 
     entitas: Literal["opd"]
     """Jenis entitas; selalu 'opd'."""
-    nama: str
+    nama: Nama
     """Nama lengkap OPD."""
-    singkatan: str | None = None
+    singkatan: Nama | None = None
     """Singkatan, mis. Diskominfo."""
     jenis: Literal[
         "sekretariat_daerah",
@@ -280,10 +318,12 @@ class OPD(Entity):
     """Jenis perangkat daerah."""
     urusan: list[KodeUrusan] = Field(default_factory=list)
     """Kode (bidang) urusan atau unsur yang diampu, mis. 2.16."""
-    kode_organisasi: str | None = None
+    kode_organisasi: Nama | None = None
     """Kode organisasi pada nomenklatur keuangan."""
     induk: Ref | None = None
     """OPD induk (untuk bagian dan UPTD)."""
+    kode_wilayah: KodeWilayah | None = None
+    """Kode wilayah Kemendagri wilayah kerja OPD kewilayahan (distrik/kecamatan), mis. 94.04.01."""
 
 
 class Regulasi(Entity):
@@ -300,18 +340,21 @@ class Regulasi(Entity):
         "SE",
         "Perda",
         "Pergub",
+        "Kepgub",
         "Perbup",
         "Kepbup",
+        "Perwali",
+        "Kepwali",
         "lainnya",
     ]
     """Jenis peraturan."""
-    nomor: str | None = None
+    nomor: Nama | None = None
     """Nomor peraturan; kosong bila belum ada (rancangan atau dibutuhkan)."""
     tahun: Tahun | None = None
     """Tahun penetapan."""
-    judul: str
+    judul: Nama
     """Judul atau pokok pengaturan."""
-    penerbit: str | None = None
+    penerbit: Nama | None = None
     """Instansi penerbit, mis. KemenPANRB."""
     tingkat: Literal["nasional", "provinsi", "daerah"]
     """Tingkat pemerintahan penerbit."""
@@ -319,7 +362,7 @@ class Regulasi(Entity):
     """Status: berlaku, diubah, dicabut, rancangan, atau dibutuhkan (belum ada)."""
     dicabut_oleh: Ref | None = None
     """Id regulasi pencabut, bila dicabut."""
-    url: str | None = None
+    url: Url | None = None
     """Tautan ke naskah."""
 
     @model_validator(mode="after")
@@ -344,18 +387,21 @@ class Referensi(Base):
 
     entitas: Literal["referensi"]
     """Jenis entitas; selalu 'referensi'."""
-    daftar: str = "arsitektur"
+    daftar: Nama = "arsitektur"
     """Daftar yang diperluas: arsitektur (kode RA*), elemen_smart_city, atau nama daftar SIA-SPBE
     (sifat_data, jenis_data, validitas_data, jenis_infrastruktur, jenis_keamanan)."""
-    kode: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    kode: Annotated[Nama, StringConstraints(min_length=1, max_length=64)]
     """Kode baru, mis. RAI.01 atau building."""
-    nama: str
+    nama: Nama
     """Nama."""
-    dimensi: str | None = None
+    dimensi: Nama | None = None
     """Untuk elemen_smart_city: kode dimensi induk."""
-    uraian: str | None = None
+    uraian: Teks | None = None
     """Uraian."""
-    sumber: str
+    sumber: Teks
     """Dari mana kode ini berasal (wajib, agar tidak ada kode tanpa asal-usul)."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila kode ini ilustrasi sambil menunggu rujukan resmi."""
+    nasional: Bool = False
+    """true bila kode RA* ini simpul nasional (Lampiran Perpres 132/2022) yang belum ada di data
+    referensi bawaan; tanpa ini kode dianggap simpul lokal Pemda (SPBE214)."""

@@ -9,9 +9,11 @@ The pipeline (:func:`spbe_cli.render.pipeline.render_catalog`):
 
 1. a :class:`~spbe_cli.render.registry.DocumentSpec` per document builds the template context
    from the catalog (precomputed indexes, no per-row scans) and the specs of its figures;
-2. a Jinja environment (sandboxed when any template comes from outside the package) renders
-   the document's one template ``<name>.j2`` into *document Markdown*, looked up in the
-   override folders first and in the built-in ``templates/`` last;
+2. the context is turned into plain data (:mod:`spbe_cli.render.plain`: read-only records,
+   mappings and tuples) and a Jinja environment, sandboxed and bounded for user templates
+   (:mod:`spbe_cli.render.sandbox`), renders the document's one template ``<name>.j2`` into
+   *document Markdown*, looked up in the override folders first and in the built-in
+   ``templates/`` last;
 3. :func:`spbe_cli.render.document.parse_document` parses it once into a document tree,
    numbering captions and typing table columns;
 4. three writers write that tree: :mod:`~spbe_cli.render.to_markdown` (with the figures as

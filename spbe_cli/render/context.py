@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
@@ -14,6 +14,7 @@ from spbe_cli.formatting import angka as angka
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
+from spbe_cli.models.organisasi import Regulasi
 
 
 class Labels(dict[str, str]):
@@ -68,6 +69,18 @@ class RenderInput:
             self._cache["names"] = labels
         return labels
 
+    @property
+    def legal_basis(self) -> list[tuple[str, str]]:
+        """Dasar Hukum: enacted regulations as (citation, subject), in hierarchy order."""
+        found = self._cache.get("legal_basis")
+        if found is None:
+            pemda = self._pemda()
+            enacted = [r for r in self.of_kind("regulasi") if r.status in ("berlaku", "diubah")]
+            enacted.sort(key=_hierarchy)
+            found = [(citation(r, pemda), r.judul) for r in enacted]
+            self._cache["legal_basis"] = found
+        return found
+
     def _pemda(self) -> str:
         meta = self.catalog.metadata
         return meta.pemda.nama if meta is not None else ""
@@ -83,8 +96,11 @@ _JENIS = {
     "SE": "Surat Edaran",
     "Perda": "Peraturan Daerah",
     "Pergub": "Peraturan Gubernur",
+    "Kepgub": "Keputusan Gubernur",
     "Perbup": "Peraturan Bupati",
     "Kepbup": "Keputusan Bupati",
+    "Perwali": "Peraturan Wali Kota",
+    "Kepwali": "Keputusan Wali Kota",
 }
 #: Issuers whose ministry a citation names by its short name (as the regulations do).
 _MENTERI = {
@@ -93,6 +109,26 @@ _MENTERI = {
     "Kementerian Komunikasi dan Informatika": "Komunikasi dan Informatika",
     "Kementerian PPN/Bappenas": "PPN/Kepala Bappenas",
 }
+
+
+#: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
+_HIERARCHY: tuple[str, ...] = get_args(Regulasi.model_fields["jenis"].annotation)
+_TINGKAT = ("nasional", "provinsi", "daerah")
+
+
+def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
+    number = int(reg.nomor) if reg.nomor and reg.nomor.isdigit() else 0
+    return (
+        _TINGKAT.index(reg.tingkat) if reg.tingkat in _TINGKAT else len(_TINGKAT),
+        _HIERARCHY.index(reg.jenis) if reg.jenis in _HIERARCHY else len(_HIERARCHY),
+        reg.tahun or 0,
+        number,
+        reg.id,
+    )
+
+
+#: Regulations of the Pemda itself: their citation names the region.
+_REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
 
 
 def citation(reg: Any, pemda: str = "") -> str:
@@ -107,13 +143,13 @@ def citation(reg: Any, pemda: str = "") -> str:
     if reg.jenis in ("Permen", "Kepmen") and issuer:
         jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
     elif reg.jenis == "SE" and issuer:
-        jenis = f"{jenis} {_MENTERI.get(issuer, issuer)}"
-    elif reg.jenis in ("Perbup", "Kepbup", "Perda") and pemda and reg.tingkat == "daerah":
+        ministry = _MENTERI.get(issuer)
+        jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
+    elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
         region = pemda.split(" ", 1)[-1]
         jenis = f"{jenis} {region}" if reg.nomor else jenis
-    elif not jenis:
-        # A regulation of a ministry-level agency (BSSN, BRIN) is cited by its issuer.
-        jenis = (f"Peraturan {issuer}" if issuer else reg.judul) if reg.nomor else reg.judul
+    elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
+        jenis = f"Peraturan {issuer}" if issuer else reg.judul
     if reg.nomor and reg.tahun:
         return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
     return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul
@@ -165,6 +201,8 @@ def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
 
 class Counter:
     """Numbers captions (Tabel 1, Gambar 1, ...) in the order a template asks for them."""
+
+    __slots__ = ("_counts",)
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = defaultdict(int)

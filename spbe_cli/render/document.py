@@ -118,8 +118,10 @@ class Column:
 
     header: Inline
     kind: ColumnKind
-    longest_token: int
-    longest_text: int
+    longest_token: float
+    """Width of the longest unbreakable piece, in em (a code, an amount, a word)."""
+    longest_text: float
+    """Width of the longest cell, in em."""
 
     @property
     def numeric(self) -> bool:
@@ -243,8 +245,8 @@ _DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*[0-9A-Z.][A-Za-z0-9._/:-]*$")
 _CODE_HEADER = re.compile(r"^(kode|id|nomor|no\.?|sub kegiatan|tahun|periode)\b", re.I)
 _EMPTY = frozenset({"", "-", "–", "—"})
-#: Words longer than this in a text column may wrap (a URL, say); shorter ones never break.
-LONGEST_WORD = 16
+#: Words wider than this (in em) in a text column may wrap (a URL, say); others never break.
+LONGEST_WORD_EM = 9.0
 
 
 def _kind(header: str, cells: Sequence[str]) -> ColumnKind:
@@ -266,37 +268,48 @@ def _kind(header: str, cells: Sequence[str]) -> ColumnKind:
     return "text"
 
 
+#: Advance widths of Arial/Liberation Sans in em, by character class (the rest: 0.56 em).
+_NARROW = frozenset(" .,:;'!|iljtfIr()[]/-\u00a0")
+_WIDE = frozenset("mwMWOQGCDHNU%@")
+
+
+def text_em(text: str) -> float:
+    """Estimated width of a text in em of its font (Arial metrics, by character class)."""
+    narrow = sum(1 for ch in text if ch in _NARROW)
+    wide = sum(1 for ch in text if ch in _WIDE)
+    upper = sum(1 for ch in text if ch.isupper() and ch not in _WIDE and ch not in _NARROW)
+    rest = len(text) - narrow - wide - upper
+    return 0.3 * narrow + 0.83 * wide + 0.67 * upper + 0.56 * rest
+
+
 def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> tuple[Column, ...]:
-    """Type each column by its cells and measure what it needs."""
+    """Type each column by its cells and measure what it needs (in em of the table font)."""
     columns = []
     for index, head in enumerate(header):
         cells = [plain(row[index]) if index < len(row) else "" for row in rows]
         kind = _kind(plain(head), cells)
-        tokens = [plain(head), *cells]
+        head_words = [text_em(w) for w in plain(head).split()] or [1.0]
         if kind == "text":
-            longest_token = max(
-                (min(len(w), LONGEST_WORD) for c in tokens for w in c.split()), default=1
-            )
+            words = {w for c in cells for w in c.split()}
+            longest_token = max([min(text_em(w), LONGEST_WORD_EM) for w in words] + head_words)
         else:
-            longest_token = max(
-                [len(c) for c in cells] + [max((len(w) for w in plain(head).split()), default=1)]
-            )
-        longest_text = max((len(c) for c in tokens), default=1)
-        columns.append(Column(head, kind, max(longest_token, 1), max(longest_text, 1)))
+            longest_token = max([text_em(c) for c in set(cells)] + head_words)
+        longest_text = max([text_em(c) for c in set(cells)] + [text_em(plain(head))])
+        columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0)))
     return tuple(columns)
 
 
-#: Text width of a portrait and of a landscape A4 page, in characters of 9 pt table text.
-PORTRAIT_CHARS = 92
-LANDSCAPE_CHARS = 142
-#: Room a cell needs besides its text (padding), in characters.
-CELL_PAD = 1.5
+#: Text width of a portrait and of a landscape A4 page (2.2 cm margins), in em of 9 pt text.
+PORTRAIT_EM = 52.0
+LANDSCAPE_EM = 79.5
+#: Room a cell needs besides its text (padding and border), in em.
+CELL_PAD = 1.0
 
 
 def needs_landscape(columns: Sequence[Column]) -> bool:
     """Tell whether the unbreakable content of a table is wider than a portrait page."""
     least = sum(c.longest_token + CELL_PAD for c in columns)
-    return least > PORTRAIT_CHARS or len(columns) >= 9
+    return least > PORTRAIT_EM or len(columns) >= 9
 
 
 # -- parsing ---------------------------------------------------------------------------------------

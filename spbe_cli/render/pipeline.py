@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import tanggal
@@ -16,9 +16,13 @@ from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
 from spbe_cli.render.document import Figure
+from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
 from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
 from spbe_cli.render.to_docx import Picture
+
+if TYPE_CHECKING:
+    from spbe_cli.render.prose import Prose
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
@@ -37,6 +41,7 @@ class RenderOptions:
     check: bool = False
     display: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    limits: RenderLimits = field(default_factory=RenderLimits)
 
 
 @dataclass
@@ -98,17 +103,39 @@ def builtin_templates() -> Path:
 
 
 def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, str]]:
-    """Folders searched for templates, first match wins: --templates, catalog, built-in."""
+    """Folders searched for templates, first match wins: --templates, catalog, built-in.
+
+    A template folder that is a symlink, or that is or holds a ``.git`` folder, is refused: a
+    ``templates`` link to the repository root would make ``.git/config`` an include.
+    """
     folders: list[tuple[Path, str]] = []
     if override is not None:
         if not override.is_dir():
             raise SpbeError(t("render.templates_missing", path=override.as_posix()))
+        _check_template_folder(override)
         folders.append((override, override.as_posix().rstrip("/")))
     own = catalog / CATALOG_TEMPLATES
+    if own.is_symlink():
+        raise SpbeError(t("render.templates_symlink", path=own.as_posix()))
     if own.is_dir():
+        _check_template_folder(own)
         folders.append((own, own.as_posix()))
     folders.append((builtin_templates(), BUILTIN_DISPLAY))
     return folders
+
+
+def _check_template_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        raise SpbeError(t("render.templates_symlink", path=folder.as_posix()))
+    real = folder.resolve()
+    if (real / ".git").exists() or ".git" in real.parts:
+        raise SpbeError(t("render.templates_git", path=folder.as_posix()))
+
+
+def check_catalog_root(catalog: Path) -> None:
+    """Refuse a catalog folder given as a symlink (its files would come from elsewhere)."""
+    if catalog.is_symlink():
+        raise SpbeError(t("render.root_symlink", path=catalog.as_posix()))
 
 
 #: The language of the documents: fixed by the catalog (Indonesian), never by LANG/SPBE_LANG.
@@ -163,6 +190,7 @@ def render_files(
     formats: Sequence[str],
     folders: list[tuple[Path, str]],
     progress: ProgressHook | None = None,
+    limits: RenderLimits | None = None,
 ) -> list[RenderedFile]:
     """Render every selected document in every selected format, in memory.
 
@@ -172,23 +200,27 @@ def render_files(
     from spbe_cli import i18n
     from spbe_cli.render import engine
     from spbe_cli.render.document import DocumentError, parse_document
+    from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
     from spbe_cli.render.to_docx import DocxMeta, write_docx
     from spbe_cli.render.to_html import write_html
     from spbe_cli.render.to_markdown import write_markdown
 
+    limits = limits or RenderLimits()
     catalog = inp.catalog
     meta = catalog.metadata
     if meta is None:
         raise SpbeError(t("render.no_metadata"))
     prose = Prose(catalog.root, dict(meta.prosa))
-    # Templates from a catalog or --templates are untrusted and run in Jinja's sandbox (then so
+    # Templates from a catalog or --templates are untrusted and run in the sandbox (then so
     # does everything they include). The built-in templates alone are the package's own code,
-    # and the sandbox's per-attribute checks would triple the time of a national-scale render.
+    # and the sandbox's per-attribute checks add about 40 % to a national-scale render;
+    # they receive the same plain data all the same.
     sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
-    env = engine.make_environment(folders, "md", sandboxed=sandboxed)
+    env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
     env.filters["tanggal"] = tanggal
     book = FigureBook(png="docx" in formats)
+    plain = Plainer()  # one per run: entities shared by the documents are converted once
     from spbe_cli.render.standar import logo_image
 
     cover_logo = logo_image(inp)
@@ -200,25 +232,15 @@ def render_files(
         mine = [fmt for fmt in formats if fmt in spec.formats]
         if not mine:
             continue
+        dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
         # Document text is in the catalog's language; messages to the operator stay in theirs.
         with i18n.use_language(DOCUMENT_LANGUAGE):
-            values = dict(spec.build(inp))
-        figures = values.pop("gambar", {})
-        dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
-        values.update(
-            meta=meta,
-            pemda=meta.pemda,
-            dokumen=dokumen,
-            opd=inp.opd,
-            nama_opd=inp.opd_names,
-            nama=inp.names,
-            ref=catalog.reference,
-            dokumen_nama=spec.name,
-            extras=inp.extras,
-            entitas=catalog.entities,
-        )
+            built = dict(spec.build(inp))
+        # Figure specs go to the writers, never to a template.
+        figures = built.pop("gambar", {})
+        values = template_values(inp, spec, dokumen, plain, built)
         name = template_name(spec, folders)
-        source = engine.render_template(env, name, _with_prose(values, prose))
+        source = engine.render_template(env, name, _with_prose(values, prose), limits)
         try:
             document = parse_document(spec.name, source, figures, name)
         except DocumentError as exc:
@@ -265,10 +287,48 @@ def _document_date(dokumen: Any, values: dict[str, Any]) -> date:
     return date(dokumen.periode.mulai if dokumen else 2000, 1, 1)
 
 
-def _with_prose(values: dict[str, Any], prose: Any) -> dict[str, Any]:
+#: Keys of ``extras`` that are inputs of the document builders, never handed to a template.
+BUILDER_ONLY_EXTRAS = frozenset({"earlier"})
+
+
+def template_values(
+    inp: RenderInput,
+    spec: DocumentSpec,
+    dokumen: Any,
+    plain: Callable[[Any], Any],
+    built: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The context of one document's template, as plain data (see :mod:`.plain`)."""
+    catalog = inp.catalog
+    meta = catalog.metadata
+    assert meta is not None
+    values = dict(spec.build(inp)) if built is None else dict(built)
+    values.pop("gambar", None)
+    values.update(
+        meta=meta,
+        pemda=meta.pemda,
+        dokumen=dokumen,
+        opd=inp.opd,
+        nama_opd=inp.opd_names,
+        nama=inp.names,
+        dasar_hukum=inp.legal_basis,
+        ref=catalog.reference,
+        dokumen_nama=spec.name,
+        extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
+        entitas=catalog.entities,
+    )
+    return {name: plain(value) for name, value in values.items()}
+
+
+def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    from spbe_cli.render.plain import Lookup
+
     result = dict(values)
-    result["prosa"] = prose.markdown
-    result["ada_prosa"] = prose.has
+    sections = prose.sections
+    result["prosa"] = Lookup({s: prose.markdown(s) for s in sections}, Markup(""))
+    result["ada_prosa"] = Lookup({s: prose.has(s) for s in sections}, False)
     result["cap"] = Counter()
     return result
 
@@ -291,6 +351,7 @@ def render_catalog(
 
     specs = select_documents(options.docs)
     formats = select_formats(options.formats)
+    check_catalog_root(options.catalog)
     check_output_folder(options.out)
     catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
     if report.errors and not options.force:
@@ -298,7 +359,7 @@ def render_catalog(
     folders = template_folders(options.catalog, options.templates)
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
-    files = render_files(inp, specs, formats, folders, hook)
+    files = render_files(inp, specs, formats, folders, hook, options.limits)
     if options.check:
         return RenderOutcome(
             report,

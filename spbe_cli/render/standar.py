@@ -1,6 +1,7 @@
 """The standard chapters a mentor expects in every document, as plain data for the templates.
 
-Dasar Hukum (every document), the penetapan block and the cover logo; for the master plan the
+The penetapan block, the cover logo and the planning documents (every document; the Dasar Hukum
+is :attr:`~spbe_cli.render.context.RenderInput.legal_basis`); for the master plan the
 SWOT and sasaran per dimension, monitoring and evaluation and the pentahelix partner map; for
 the Arsitektur SPBE the Peta Strategi, the narrative of each domain with its diagram, the
 integration (SPLP) view and the SIA-SPBE metadata of each element; for the Peta Rencana its
@@ -26,38 +27,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from spbe_cli.formatting import tanggal
-from spbe_cli.models import DOMAINS
+from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, citation
 
 # -- regulations ----------------------------------------------------------------------------
-
-#: Rank of each kind of regulation in the hierarchy of UU 12/2011 Pasal 7 and 8 (lower first):
-#: a regulation of a ministry or agency (``lainnya``) sits with the Permen; decisions and
-#: circulars follow the regulations of their level.
-HIERARKI: Mapping[str, int] = {
-    "UU": 1,
-    "PP": 2,
-    "Perpres": 3,
-    "Permen": 4,
-    "lainnya": 4,
-    "Kepmen": 5,
-    "SE": 6,
-    "Perda": 7,
-    "Pergub": 8,
-    "Perbup": 9,
-    "Kepbup": 10,
-}
-
-#: The head of each kind of Pemda, as the penetapan block and local regulations name them.
-KEPALA_DAERAH: Mapping[str, str] = {
-    "kabupaten": "Bupati",
-    "kota": "Wali Kota",
-    "provinsi": "Gubernur",
-}
-
-#: Regulation statuses that make a regulation part of the legal basis.
-BERLAKU = ("berlaku", "diubah")
 
 
 def _daerah(pemda: Any) -> str:
@@ -66,15 +40,6 @@ def _daerah(pemda: Any) -> str:
         if pemda.nama.startswith(prefix):
             return str(pemda.nama[len(prefix) :])
     return str(pemda.nama)
-
-
-def kepala_daerah(pemda: Any) -> str:
-    """The title of the Pemda's head: Bupati, Wali Kota or Gubernur.
-
-    Main's ``Pemda.kepala_daerah`` (from reference/data/jenis-pemda.yaml) gives the same label;
-    once both are merged, this function should return that property and KEPALA_DAERAH go.
-    """
-    return KEPALA_DAERAH.get(pemda.jenis, "Kepala Daerah")
 
 
 def cite(reg: Any, pemda: Any) -> str:
@@ -88,30 +53,6 @@ def cite(reg: Any, pemda: Any) -> str:
     if reg.nomor and reg.tahun:
         return f"{short} tentang {reg.judul}"
     return short
-
-
-def _nomor_key(nomor: str | None) -> tuple[int, str]:
-    digits = "".join(ch for ch in (nomor or "").split(".")[0] if ch.isdigit())
-    return (int(digits) if digits else 0, nomor or "")
-
-
-@dataclass(frozen=True)
-class DasarHukum:
-    """One regulation of the legal basis, cited in full."""
-
-    id: str
-    kutipan: str
-    tingkat: str
-    ilustratif: bool
-
-
-def dasar_hukum(inp: RenderInput) -> tuple[DasarHukum, ...]:
-    """Enacted regulations in hierarchy order (UU, PP, Perpres, Permen, ...), then year, number."""
-    meta = inp.catalog.metadata
-    assert meta is not None
-    regs = [r for r in inp.of_kind("regulasi") if r.status in BERLAKU]
-    regs.sort(key=lambda r: (HIERARKI.get(r.jenis, 99), r.tahun or 0, _nomor_key(r.nomor), r.id))
-    return tuple(DasarHukum(r.id, cite(r, meta.pemda), r.tingkat, r.ilustratif) for r in regs)
 
 
 @dataclass(frozen=True)
@@ -131,7 +72,7 @@ def pengesahan(inp: RenderInput, dokumen: str) -> Pengesahan:
     doc = getattr(meta.dokumen, dokumen)
     reg = inp.catalog.entities.get(doc.penetapan) if doc.penetapan else None
     return Pengesahan(
-        kepala_daerah(meta.pemda),
+        meta.pemda.kepala_daerah,
         _daerah(meta.pemda),
         cite(reg, meta.pemda) if reg is not None else None,
         doc.status == "ditetapkan",
@@ -203,9 +144,11 @@ def keterkaitan(inp: RenderInput, dokumen: str) -> tuple[Terkait, ...]:
 
 
 def common(inp: RenderInput, dokumen: str) -> dict[str, Any]:
-    """What every document shows: Dasar Hukum, penetapan block, logo, planning links."""
+    """What every document shows: penetapan block, logo, planning links.
+
+    The Dasar Hukum is ``RenderInput.legal_basis`` (the pipeline adds it to every document).
+    """
     return {
-        "dasar_hukum": dasar_hukum(inp),
         "pengesahan": pengesahan(inp, dokumen),
         "logo": logo(inp),
         "keterkaitan": keterkaitan(inp, dokumen),
@@ -513,16 +456,6 @@ class KondisiDomain:
     ilustratif: bool
 
 
-#: The domains' names in figures (the templates name them in _istilah.j2).
-NAMA_DOMAIN: Mapping[str, str] = {
-    "proses_bisnis": "Proses Bisnis",
-    "data_informasi": "Data dan Informasi",
-    "layanan": "Layanan SPBE",
-    "aplikasi": "Aplikasi SPBE",
-    "infrastruktur": "Infrastruktur SPBE",
-    "keamanan": "Keamanan SPBE",
-}
-
 #: The owner field of each domain, shown under each box of its diagram.
 _OWNER = {
     "proses_bisnis": "opd",
@@ -564,7 +497,7 @@ def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
         )
         if boxes:
             levels.append(fg.Level(label, boxes, kind))
-    return split_diagram(f"Elemen domain {NAMA_DOMAIN[kind]} menurut status", levels, [])
+    return split_diagram(f"Elemen domain {DOMAIN_LABELS[kind]} menurut status", levels, [])
 
 
 @dataclass(frozen=True)

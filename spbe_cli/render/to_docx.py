@@ -59,8 +59,8 @@ TEXT_H_PORTRAIT = PAGE_H - 2 * MARGIN - 600
 TABLE_FONT = 9.0
 #: Left and right cell margin, in twips (0.12 cm).
 CELL_MARGIN = 70
-#: Average width of a character of table text, in twips: Arial averages about 0.55 em.
-CHAR_W = round(0.56 * TABLE_FONT * 20)
+#: One em of table text, in twips.
+EM = round(TABLE_FONT * 20)
 #: The small paragraph after every table (Word needs one between two tables).
 TABLE_GAP = '<w:p><w:pPr><w:spacing w:after="60"/></w:pPr></w:p>'
 #: The signature block sits on the right half of the page, centred, kept together.
@@ -639,8 +639,8 @@ def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:
     of long descriptions is wide and a column of "Ya"/"Tidak" narrow.
     """
     pad = 2 * CELL_MARGIN + 40
-    floors = [c.longest_token * CHAR_W + pad for c in columns]
-    wants = [min(max(c.longest_text, c.longest_token), 70) * CHAR_W + pad for c in columns]
+    floors = [round(c.longest_token * EM) + pad for c in columns]
+    wants = [round(min(max(c.longest_text, c.longest_token), 40.0) * EM) + pad for c in columns]
     if sum(floors) >= text_w:
         # Too many columns even for their tokens: share by need (codes still get the most).
         return _fill([text_w * f // sum(floors) for f in floors], text_w)

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from spbe_cli.models import DOMAINS
+from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
-
-#: Names of the domains in figures (the templates name them in _istilah.j2).
-DOMAIN_NAMES = standar.NAMA_DOMAIN
 
 #: A matrix is drawn as a grid only while it stays readable; beyond that, as link lists.
 MATRIX_MAX_COLUMNS = 12
@@ -163,7 +160,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
     rantai = fg.Chain(
         title="Rantai domain Arsitektur SPBE",
         nodes=tuple(
-            fg.ChainNode(DOMAIN_NAMES[kind], f"{count[kind]} elemen", kind) for kind in order
+            fg.ChainNode(DOMAIN_LABELS[kind], f"{count[kind]} elemen", kind) for kind in order
         ),
         links=(
             f"{chain['layanan_proses']} tautan layanan ke proses bisnis",
