@@ -87,27 +87,27 @@ def all_checks() -> list[Check]:
     """Every rule function, in the order they run."""
     from spbe_cli.checks import (
         arsitektur,
-        asalusul,
-        duplikasi,
-        petarencana,
-        rujukan,
+        duplicates,
+        provenance,
+        references,
+        roadmap,
         smartcity,
     )
 
     return [
-        rujukan.check_extensions,
-        rujukan.check_metadata,
-        rujukan.check_references,
-        rujukan.check_codes,
-        rujukan.check_lists,
+        references.check_extensions,
+        references.check_metadata,
+        references.check_references,
+        references.check_codes,
+        references.check_lists,
         arsitektur.check_traceability,
         arsitektur.check_aplikasi_umum,
         arsitektur.check_satu_data,
-        petarencana.check_peta_rencana,
+        roadmap.check_peta_rencana,
         smartcity.check_programs,
         smartcity.check_coverage,
-        duplikasi.check_duplicates,
-        asalusul.check_placeholders,
+        duplicates.check_duplicates,
+        provenance.check_placeholders,
     ]
 
 
