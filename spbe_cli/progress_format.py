@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from spbe_cli.formatting import number, percent, rupiah
+from spbe_cli.formatting import illustrative_legend, number, percent, rupiah, rupiah_marked
 from spbe_cli.i18n import language, t
 from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
 from spbe_cli.progress import (
@@ -71,7 +71,7 @@ def _group_row(group: GroupSummary, label: str) -> list[str]:
         str(group.with_progress),
         str(group.selesai),
         percent(group.capaian),
-        rupiah(group.pagu),
+        rupiah_marked(group.pagu, group.pagu_ilustratif > 0),
         rupiah(group.terserap),
         percent(group.serapan),
     ]
@@ -81,6 +81,11 @@ def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[lis
     rows = [_group_row(g, g.key if g.key == g.nama else f"{g.key} ({g.nama})") for g in groups]
     rows.append(_group_row(total, total.nama))
     return rows
+
+
+def _legend(report: ProgressReport) -> list[str]:
+    """The line explaining the mark of a pagu that sums illustrative budget lines, if any."""
+    return [illustrative_legend()] if report.total.pagu_ilustratif else []
 
 
 def _program_headers() -> list[str]:
@@ -128,6 +133,7 @@ def format_text(report: ProgressReport) -> list[str]:
     lines += text_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    lines += _legend(report)
     lines += ["", t("progress.programs", n=len(report.programs))]
     if report.programs:
         lines += text_table(_program_headers(), [_program_row(p) for p in report.programs])
@@ -161,6 +167,8 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     lines += md_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    if legend := _legend(report):
+        lines += ["", *(md_escape(line) for line in legend)]
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
         lines += md_table(
@@ -215,6 +223,7 @@ def _group_dict(g: GroupSummary) -> dict[str, Any]:
         "capaian_persen": _num(g.capaian),
         "capaian_program": g.capaian_n,
         "pagu": g.pagu,
+        "pagu_ilustratif": g.pagu_ilustratif,
         "terserap": g.terserap,
         "serapan_persen": _num(g.serapan),
     }
@@ -252,6 +261,7 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
         ],
         "capaian_persen": _num(p.capaian),
         "pagu": p.pagu,
+        "pagu_ilustratif": p.pagu_ilustratif,
         "terserap": p.terserap,
         "serapan_persen": _num(p.serapan),
     }
@@ -419,6 +429,7 @@ def html_body(report: ProgressReport) -> str:
         out.append(bar_chart(groups, heading))
         out.append(legend)
         out.append(_html_table(_group_headers(first), _group_rows(groups, total), numeric))
+    out += [f'<p class="sub">{_e(line)}</p>' for line in _legend(report)]
     out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
     if report.programs:
         rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]

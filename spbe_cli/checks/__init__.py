@@ -9,12 +9,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
+
+if TYPE_CHECKING:
+    from spbe_cli.models import Periode, Rencana
 
 
 @dataclass
@@ -78,6 +82,42 @@ def check_years_in_period(
                 mulai=periode.mulai,
                 selesai=periode.selesai,
             )
+
+
+#: kind -> (code for years outside the document's period, message prefix)
+_PLAN_RULES = {"program": ("SPBE601", "sc"), "peta_rencana": ("SPBE502", "pr")}
+
+
+def check_plan_years(ctx: Context, kind: str, item: Rencana, periode: Periode | None) -> bool:
+    """SPBE602, SPBE601/SPBE502 and SPBE607: the year rules programs and Peta Rencana items share.
+
+    Returns whether the item's years are in order (the other year rules need that).
+    """
+    outside_code, prefix = _PLAN_RULES[kind]
+    item_id, where = item.id, ctx.catalog.where
+    if item.tahun_mulai > item.tahun_selesai:
+        ctx.emit("SPBE602", where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id)
+        return False
+    if periode is not None:
+        check_years_in_period(ctx, item_id, item, periode, outside_code, f"{prefix}.outside_period")
+    for index, name, year in plan.targets_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "indikator", index, "target", year),
+            f"{prefix}.target_outside",
+            id=item_id,
+            year=year,
+            indikator=name,
+        )
+    for index, line in plan.budget_lines_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "anggaran", index, "tahun"),
+            f"{prefix}.budget_outside",
+            id=item_id,
+            year=line.tahun,
+        )
+    return True
 
 
 Check = Callable[[Context], None]

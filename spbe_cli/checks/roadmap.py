@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_years_in_period
+from spbe_cli.checks import Context, check_plan_years
 from spbe_cli.links import ARSITEKTUR
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
@@ -10,23 +10,18 @@ _TO_BE = ("rencana", "pengembangan")
 
 
 def check_peta_rencana(ctx: Context) -> None:
-    """SPBE501-SPBE504."""
+    """SPBE501-SPBE504, and the year rules shared with programs (SPBE602, SPBE607)."""
     catalog = ctx.catalog
     meta, meta_source = catalog.metadata, catalog.metadata_source
     items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
+    periode = meta.dokumen.peta_rencana.periode if meta is not None else None
+    if periode is not None and periode.mulai > periode.selesai:
+        periode = None  # reported once on the metadata (SPBE602), not again for every item
     changed: set[str] = set()
     for item_id, item in items:
         changed.update(item.mengubah)
         where = catalog.where(item_id, "id")
-        if item.tahun_mulai > item.tahun_selesai:
-            ctx.emit(
-                "SPBE602", catalog.where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id
-            )
-        elif meta is not None and (
-            meta.dokumen.peta_rencana.periode.mulai <= meta.dokumen.peta_rencana.periode.selesai
-        ):
-            periode = meta.dokumen.peta_rencana.periode
-            check_years_in_period(ctx, item_id, item, periode, "SPBE502", "pr.outside_period")
+        check_plan_years(ctx, "peta_rencana", item, periode)
         if not any(ind.target for ind in item.indikator):
             ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
         if not item.anggaran:

@@ -182,6 +182,8 @@ class Attention:
     id: str
     message: str
     location: Location | None = None
+    #: a figure in the message sums illustrative budget lines (and carries the mark)
+    illustrative: bool = False
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """Warnings first, then kind order, id and code."""

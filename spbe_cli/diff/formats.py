@@ -22,6 +22,7 @@ from spbe_cli.diff.changeset import (
     plain,
     scalar_text,
 )
+from spbe_cli.formatting import illustrative_legend
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
 from spbe_cli.report import finding_line
@@ -139,6 +140,8 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.attention:
         lines += ["", t("diff.attention_title", count=len(changeset.attention))]
         lines += [f"  {_attention_line(a)}" for a in changeset.attention]
+        if any(a.illustrative for a in changeset.attention):
+            lines.append(f"  {illustrative_legend()}")
     for kind, changes in changeset.by_kind().items():
         lines += ["", f"{_kind(kind)} ({len(changes)})"]
         for change in changes:
@@ -234,6 +237,9 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
             )
             if not out.add(line):
                 omitted += 1
+        if any(a.illustrative for a in changeset.attention):
+            out.add("")
+            out.add(md_escape(illustrative_legend()))
     out.add("")
     out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
@@ -314,6 +320,7 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "id": item.id,
         "message": item.message,
         "location": _where(item.location),
+        "illustrative": item.illustrative,
     }
 
 
