@@ -244,9 +244,10 @@ def test_github_annotations_cannot_be_forged(
     write_tree(
         minimal_catalog,
         {
-            # The value is echoed in the message; the file name ends up in a property.
+            # The value is echoed in the message; the file name ends up in a property. (A
+            # carriage return no longer gets that far: it is refused at load, SPBE019.)
             "opd/a,b:c.yaml": (
-                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%\\r"\n'
+                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%"\n'
             ),
         },
     )
@@ -258,7 +259,7 @@ def test_github_annotations_cannot_be_forged(
     assert annotation.startswith(
         "::error file=catalog/opd/a%2Cb%3Ac.yaml,line=4,col=8,title=SPBE101::"
     )
-    assert "value 'dinas%0A::error::forged %250A 50%25%0D' is not allowed" in annotation
+    assert "value 'dinas%0A::error::forged %250A 50%25' is not allowed" in annotation
     assert not any(line.startswith("::error::forged") for line in lines)
     assert "\r" not in result.stdout
 
