@@ -135,7 +135,7 @@ def all_checks() -> list[Check]:
     )
 
     return [
-        references.check_extensions,
+        references.check_declarations,
         references.check_metadata,
         references.check_references,
         references.check_codes,

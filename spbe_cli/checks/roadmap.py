@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spbe_cli.checks import Context, check_plan_years
 from spbe_cli.links import ARSITEKTUR
+from spbe_cli.models import Elemen
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
 _TO_BE = ("rencana", "pengembangan")
@@ -33,6 +34,8 @@ def check_peta_rencana(ctx: Context) -> None:
     if meta is None or meta_source is None:
         return
     present = {item.muatan for _, item in items if item.status != "dibatalkan"}
+    # A muatan a rejected item declared is not empty: the rejection is reported already.
+    present.update(catalog.rejected_values("peta_rencana", "muatan"))
     for kode, nama in ctx.reference.muatan.items():
         if kode not in present:
             ctx.emit(
@@ -42,9 +45,14 @@ def check_peta_rencana(ctx: Context) -> None:
                 muatan=nama,
                 kode=kode,
             )
+    changed.update(catalog.rejected_values("peta_rencana", "mengubah"))
     for kind in ARSITEKTUR:
         for element in catalog.of_kind(kind):
-            if element.status in _TO_BE and element.id not in changed:
+            if (
+                isinstance(element, Elemen)
+                and element.status in _TO_BE
+                and element.id not in changed
+            ):
                 ctx.emit(
                     "SPBE504",
                     catalog.where(element.id, "status"),

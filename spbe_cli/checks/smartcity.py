@@ -69,6 +69,8 @@ def check_coverage(ctx: Context) -> None:
     if source is None:
         return
     used = {p.dimensi for p in catalog.of_kind("program") if p.status != "dibatalkan"}
+    # A dimension a rejected program declared is not empty: the rejection is reported already.
+    used.update(catalog.rejected_values("program", "dimensi"))
     for kode, nama in ctx.reference.dimensi.items():
         if kode not in used:
             ctx.emit(
@@ -79,6 +81,7 @@ def check_coverage(ctx: Context) -> None:
                 kode=kode,
             )
     assessed = {item.pilar for item in catalog.of_kind("kesiapan")}
+    assessed.update(catalog.rejected_values("kesiapan", "pilar"))
     for kode, nama in ctx.reference.pilar.items():
         if kode not in assessed:
             ctx.emit(

@@ -228,7 +228,7 @@ def render_catalog(
     specs = select_documents(options.docs)
     formats = select_formats(options.formats)
     check_output_folder(options.out)
-    catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
+    catalog, report = validate_catalog(options.catalog, options.display, on_step=load_progress)
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)
