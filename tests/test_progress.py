@@ -369,3 +369,32 @@ def test_illustrative_budget_lines_are_marked(tmp_path: Path) -> None:
     assert f'<p class="sub">{legend}</p>' in format_html(report)
     by_opd = {g.key: g.pagu_ilustratif for g in report.by_opd}
     assert by_opd == {"X": 100, "Y": 0}
+
+
+def test_a_dimension_the_catalog_declares_is_known_to_progress(tmp_path: Path) -> None:
+    """The catalog is complete when loaded: ``spbe validate`` was clean while ``spbe progress
+    --dimensi maritim`` exited 2 "unknown dimension", because only the checks extended the
+    reference."""
+    root = tmp_path / "c"
+    shutil.copytree(KNOWN / "catalog", root)
+    write_tree(
+        root,
+        {
+            "referensi.yaml": (
+                "entitas: referensi\ndaftar: dimensi\nkode: maritim\nnama: Smart Maritime\n"
+                "sumber: RPJMD\n---\nentitas: referensi\ndaftar: elemen_smart_city\n"
+                "dimensi: maritim\nkode: pelabuhan\nnama: Pelabuhan\nsumber: RPJMD\n"
+            ),
+            "program/maritim.yaml": (
+                "entitas: program\nid: P-LAUT\nnama: Dermaga Rakyat\ndimensi: maritim\n"
+                "elemen: pelabuhan\nopd_pj: DISKOMINFO\ntahun_mulai: 2026\ntahun_selesai: 2026\n"
+                "horizon: pendek\nanggaran: [{tahun: 2026, nilai: 5, sumber: APBD}]\n"
+            ),
+        },
+    )
+    args = ["progress", str(root), "--tahun", "2026", "--tanggal", "2026-10-15"]
+    result = runner.invoke(app, [*args, "--dimensi", "maritim", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["id"] for p in data["program"]] == ["P-LAUT"]
+    assert [(g["kode"], g["nama"]) for g in data["per_dimensi"]] == [("maritim", "Smart Maritime")]
