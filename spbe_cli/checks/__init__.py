@@ -7,7 +7,7 @@ reference that does not resolve has already been reported once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,34 @@ def check_years_in_period(
                 mulai=periode.mulai,
                 selesai=periode.selesai,
             )
+
+
+def check_covered(
+    ctx: Context,
+    code: str,
+    where: Location,
+    message: str,
+    listed: Mapping[str, str],
+    kind: str,
+    field_name: str,
+) -> None:
+    """Report every code of a reference list no entity of ``kind`` uses (SPBE501/604/609).
+
+    Cancelled entities do not count. What rejected documents gave in ``field_name`` counts as
+    used: their rejection is the one finding. The message gets ``kode`` and the name under the
+    field's name (``dimensi``, ``pilar``, ``muatan``).
+    """
+    catalog = ctx.catalog
+    covered = {
+        getattr(entity, field_name)
+        for entity in catalog.of_kind(kind)
+        if getattr(entity, "status", None) != "dibatalkan"
+    }
+    covered.update(catalog.rejected_values(kind, field_name))
+    for kode, nama in listed.items():
+        if kode not in covered:
+            values: dict[str, Any] = {"kode": kode, field_name: nama}
+            ctx.emit(code, where, message, **values)
 
 
 #: kind -> (code for years outside the document's period, message prefix)

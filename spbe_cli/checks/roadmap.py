@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_plan_years
+from spbe_cli.checks import Context, check_covered, check_plan_years
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import Elemen
 
@@ -33,18 +33,9 @@ def check_peta_rencana(ctx: Context) -> None:
             ctx.emit("SPBE504", where, "pr.changes_nothing", id=item_id)
     if meta is None or meta_source is None:
         return
-    present = {item.muatan for _, item in items if item.status != "dibatalkan"}
-    # A muatan a rejected item declared is not empty: the rejection is reported already.
-    present.update(catalog.rejected_values("peta_rencana", "muatan"))
-    for kode, nama in ctx.reference.muatan.items():
-        if kode not in present:
-            ctx.emit(
-                "SPBE501",
-                meta_source.location("dokumen", "peta_rencana"),
-                "pr.muatan_missing",
-                muatan=nama,
-                kode=kode,
-            )
+    where = meta_source.location("dokumen", "peta_rencana")
+    muatan = ctx.reference.muatan
+    check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
     changed.update(catalog.rejected_values("peta_rencana", "mengubah"))
     for kind in ARSITEKTUR:
         for element in catalog.of_kind(kind):

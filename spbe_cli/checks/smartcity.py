@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_plan_years
+from spbe_cli.checks import Context, check_covered, check_plan_years
 
 
 def check_programs(ctx: Context) -> None:
@@ -64,30 +64,9 @@ def check_programs(ctx: Context) -> None:
 
 def check_coverage(ctx: Context) -> None:
     """SPBE604/SPBE609: every dimension has programs; every readiness pillar is assessed."""
-    catalog = ctx.catalog
-    source = catalog.metadata_source
+    source = ctx.catalog.metadata_source
     if source is None:
         return
-    used = {p.dimensi for p in catalog.of_kind("program") if p.status != "dibatalkan"}
-    # A dimension a rejected program declared is not empty: the rejection is reported already.
-    used.update(catalog.rejected_values("program", "dimensi"))
-    for kode, nama in ctx.reference.dimensi.items():
-        if kode not in used:
-            ctx.emit(
-                "SPBE604",
-                source.location("dokumen", "masterplan"),
-                "sc.dimension_empty",
-                dimensi=nama,
-                kode=kode,
-            )
-    assessed = {item.pilar for item in catalog.of_kind("kesiapan")}
-    assessed.update(catalog.rejected_values("kesiapan", "pilar"))
-    for kode, nama in ctx.reference.pilar.items():
-        if kode not in assessed:
-            ctx.emit(
-                "SPBE609",
-                source.location("dokumen", "masterplan"),
-                "sc.pillar_missing",
-                pilar=nama,
-                kode=kode,
-            )
+    where, ref = source.location("dokumen", "masterplan"), ctx.reference
+    check_covered(ctx, "SPBE604", where, "sc.dimension_empty", ref.dimensi, "program", "dimensi")
+    check_covered(ctx, "SPBE609", where, "sc.pillar_missing", ref.pilar, "kesiapan", "pilar")
