@@ -128,7 +128,8 @@ def read_prose_file(root: Path, rel: str) -> ProseFile:
     try:
         real_root = root.resolve(strict=True)
         real = (root / candidate).resolve(strict=True)
-        if not real.is_relative_to(real_root):
+        # A catalog that is (or links to) a repository root must not turn .git/ into prose.
+        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
             return ProseFile(rel, None, None, "ref.prose_outside")
         info = real.stat()
         if not stat.S_ISREG(info.st_mode):
