@@ -9,12 +9,15 @@ all read these functions, so a figure is the same wherever it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from spbe_cli.models import Anggaran, Rencana
+
+P = TypeVar("P", bound="Rencana")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,20 @@ def amounts_by_year(items: Iterable[Rencana]) -> dict[int, Amount]:
 def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:
     """The budget of some items per year, over every source."""
     return {year: amount.total for year, amount in amounts_by_year(items).items()}
+
+
+def budget_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, dict[int, int]]:
+    """The budget of some items per group and year; ``key`` names the group of an item's line.
+
+    ``budget_by(items, lambda item, line: line.sumber)`` is the budget per source and year;
+    ``budget_by(programs, lambda program, line: program.dimensi)`` per dimension and year.
+    """
+    result: dict[K, dict[int, int]] = {}
+    for item in items:
+        for line in item.anggaran:
+            row = result.setdefault(key(item, line), {})
+            row[line.tahun] = row.get(line.tahun, 0) + line.nilai
+    return result
 
 
 def total_budget(item: Rencana) -> int:
