@@ -276,12 +276,28 @@ def test_budget_cut_marks_illustrative_figures_with_a_legend() -> None:
     assert item.illustrative
     assert item.message == "budget of SC-03 cut: 2026: Rp 300.000.000* → Rp 150.000.000* (-50%)"
     text = format_text(changeset)
-    assert "  * includes illustrative budget (an example, not an official ceiling)" in text
+    assert text[-1] == "* includes illustrative budget (an example, not an official ceiling)"
+    # The changed budget line in the details is marked too.
+    assert "      anggaran[2026].nilai: 300000000* → 150000000*" in text
     markdown = format_markdown(changeset)
     assert "Rp 300.000.000\\* → Rp 150.000.000\\*" in markdown
     assert "\\* includes illustrative budget" in markdown
+    assert "`anggaran[2026].nilai`: 300000000\\* → 150000000\\*" in markdown
     assert json.loads(format_json(changeset))["attention"][0]["illustrative"] is True
     # An official figure stays plain and brings no legend.
     plain_cut = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "1")})
     assert not plain_cut.attention[0].illustrative
     assert not any("illustrative" in line for line in format_text(plain_cut))
+
+
+def test_details_mark_the_budget_of_an_illustrative_item_without_attention() -> None:
+    old = PROGRAM + "ilustratif: true\n"
+    new = old.replace("nilai: 300000000", "nilai: 350000000")  # a rise: no attention rule
+    changeset = diff({"p.yaml": old}, {"p.yaml": new})
+    assert not changeset.attention
+    text = format_text(changeset)
+    assert "      anggaran[2026].nilai: 300000000* → 350000000*" in text
+    assert text[-1].startswith("* includes illustrative budget")
+    official = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "350000000")})
+    assert "      anggaran[2026].nilai: 300000000 → 350000000" in format_text(official)
+    assert not any("illustrative" in line for line in format_text(official))
