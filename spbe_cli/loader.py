@@ -394,7 +394,10 @@ class _Loader:
         entity_id = model.id  # type: ignore[attr-defined]
         skeleton = id_skeleton(entity_id)
         if skeleton in self.accepted:
-            return  # a duplicate, reported when its id was registered
+            # A duplicate, reported when its id was registered; what it says is kept like a
+            # rejected document's, so that no rule reports its absence besides.
+            self.reject(kind, entity_id, source, model.model_dump())
+            return
         # The first *valid* entity keeps the id, even when an invalid look-alike (a Cyrillic
         # letter, say) came earlier in file order.
         self.accepted.add(skeleton)

@@ -240,3 +240,14 @@ def test_reference_codes_carry_their_status_for_the_documents() -> None:
     assert [ref.node_status(k) for k in ("RAL.01", "RAA.02", "RAD.09")] == ["inferensi"] * 3
     assert ref.node_status("RAB.09.03") == "nasional"
     assert ref.node_status("RAB.99") is None
+
+
+def test_a_duplicate_document_leaves_no_follow_on_finding(minimal_catalog: Path) -> None:
+    """The second document with an id is dropped (SPBE104); its dimension is not 'empty'."""
+    society = minimal_catalog / "program" / "society.yaml"
+    # SC-02 is the branding program's id: this society program is a duplicate.
+    society.write_text(society.read_text("utf-8").replace("id: SC-05", "id: SC-02"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    assert [(f.code, f.location.path) for f in report.findings] == [
+        ("SPBE104", "catalog/program/society.yaml")
+    ]
