@@ -189,3 +189,7 @@ _scaffold.register(app)
 from spbe_cli.cli import render as _render  # noqa: E402
 
 _render.register(app)
+
+from spbe_cli.cli import indeks as _indeks  # noqa: E402
+
+_indeks.register(app)
