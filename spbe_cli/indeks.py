@@ -357,7 +357,7 @@ def compute_indeks(
         for p in evaluasi.penilaian:
             penilaian.setdefault(p.indikator, p)
     # A nilai outside 1-5 is an SPBE802 error; it counts as not given.
-    nilai = {n: p.nilai for n, p in penilaian.items() if _valid(p.nilai)}
+    nilai = {n: p.nilai for n, p in penilaian.items() if p.nilai is not None and _valid(p.nilai)}
     evidence = Evidence(catalog, tahun)
     baris = [
         Baris(

@@ -228,7 +228,7 @@ class Evidence:
         if relevant and not lacking:
             bukti.append(line)
         else:
-            gaps.append(line + (" " + t("plafon.lacking", ids=_ids(lacking)) if lacking else ""))
+            gaps.append(line + ("; " + t("plafon.lacking", ids=_ids(lacking)) if lacking else ""))
         if gaps:
             return _capped(3, bukti, gaps)
         return self._updated_after_reviu(doc, "peta_rencana", bukti)

@@ -83,7 +83,7 @@ def _all(kerangka: str, value: int) -> dict[int, int]:
 
 def test_index_is_the_weighted_mean_exactly() -> None:
     spbe = load_frameworks()[SPBE]
-    nilai = _all(SPBE, 5) | {n: 1 for n in range(1, 11)}
+    nilai = _all(SPBE, 5) | dict.fromkeys(range(1, 11), 1)
     total = score(spbe.indikator, nilai)
     assert total.nilai == Decimal("4.48")  # (13 x 1 + 87 x 5) / 100
     domain1 = next(g for g in spbe.kelompok if g.tingkat == "domain" and g.nomor == 1)
@@ -253,10 +253,26 @@ def test_pemdi_tata_kelola_takes_the_lower_document(tmp_path: Path) -> None:
 
 def test_keterpaduan_counts_sub_kegiatan_and_yearly_budget(tmp_path: Path) -> None:
     root, _ = _layer(CASES / "indeks" / "plafon-4", tmp_path / "catalog")
-    # 2026 is in the window of 2026 and PR-AP has no budget for it.
+    # The items run 2025-2026 with a budget for 2025 only: complete for 2025, not for 2026.
+    assert _plafon(root, 2025)[13].status == "tidak_dibatasi"
     plafon = _plafon(root, 2026)
     assert plafon[12].level == 3 and "PR-AP" in plafon[12].kurang[-1]
-    assert plafon[13].level == 1 or plafon[13].level == 2
+    assert plafon[13].level == 1 and plafon[13].bukti == ()
+    item = (root / "peta-rencana" / "aplikasi.yaml").read_text("utf-8")
+    budgeted = item.replace(
+        "anggaran:\n", "anggaran:\n  - {tahun: 2026, nilai: 100000000, sumber: APBD}\n"
+    )
+    write_tree(root, {"peta-rencana/aplikasi.yaml": budgeted})
+    with use_language("en"):
+        plafon = _plafon(root, 2026)
+    assert plafon[13].level == 2
+    assert plafon[13].bukti == (
+        "1 of 7 Peta Rencana items (14%) have a sub-kegiatan code and a budget every year "
+        "(2024-2026)",
+    )
+    # A program-level code is not a sub kegiatan: the item no longer counts.
+    write_tree(root, {"peta-rencana/aplikasi.yaml": budgeted.replace(".2.02.0025", "")})
+    assert _plafon(root, 2026)[13].level == 1
 
 
 def test_service_plafon_follows_the_cited_services(tmp_path: Path) -> None:
@@ -335,7 +351,9 @@ def test_output_is_the_same_twice_and_escaped(tmp_path: Path) -> None:
         assert first.exit_code == 0 and first.stdout == second.stdout
     html = runner.invoke(app, ["indeks", str(root), "-k", "pemdi-8-2026", "-f", "html"]).stdout
     assert "<script>" not in html and "<svg" in html
-    data = json.loads(runner.invoke(app, ["indeks", str(root), "-k", "pemdi-8-2026", "-f", "json"]).stdout)
+    data = json.loads(
+        runner.invoke(app, ["indeks", str(root), "-k", "pemdi-8-2026", "-f", "json"]).stdout
+    )
     assert data["indikator"][0]["catatan"] == "<script>x</script> | *b*"
 
 
@@ -354,8 +372,12 @@ def test_exit_codes(tmp_path: Path) -> None:
     )
     warned = runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020"])
     assert warned.exit_code == 0 and "warning[SPBE804]" in warned.stdout
-    assert runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020", "--strict"]).exit_code == 1
-    write_tree(root, {"em.yaml": (root / "em.yaml").read_text() + "  - {indikator: 12, nilai: 9}\n"})
+    assert (
+        runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020", "--strict"]).exit_code == 1
+    )
+    write_tree(
+        root, {"em.yaml": (root / "em.yaml").read_text() + "  - {indikator: 48, nilai: 2}\n"}
+    )
     assert runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020"]).exit_code == 1
     write_tree(root, {"em.yaml": "entitas: evaluasi_mandiri\nid: EM\n"})  # a load error
     refused = runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020"])
@@ -382,7 +404,8 @@ def test_scaffolded_catalog_with_a_full_evaluation_gets_an_index(tmp_path: Path)
     )
     assert made.exit_code == 0, made.output
     catalog = target / "catalog"
-    write_tree(catalog, {"evaluasi/2026.yaml": _full_evaluation(PEMDI, 2026, 1)})
+    # The example from `spbe init` lists every indicator without a nilai: filled in, it counts.
+    write_tree(catalog, {"evaluasi_mandiri/contoh.yaml": _full_evaluation(PEMDI, 2026, 1)})
     result = runner.invoke(app, ["--lang", "id", "indeks", str(catalog), "-k", "pemdi-8-2026"])
     assert result.exit_code == 0, result.output
     assert "Indeks: 1,00, predikat Kurang (Merintis)." in result.stdout
@@ -394,3 +417,18 @@ def test_scaffolded_catalog_with_a_full_evaluation_gets_an_index(tmp_path: Path)
     assert all(g["indeks"] == 1.0 for g in data["kelompok"])
     validated = runner.invoke(app, ["validate", str(catalog)])
     assert validated.exit_code == 0, validated.stdout
+
+
+@pytest.mark.parametrize("nilai", [0, 6])
+def test_nilai_outside_one_to_five_is_a_schema_error_at_its_line(
+    tmp_path: Path, nilai: int
+) -> None:
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    text = (
+        "entitas: evaluasi_mandiri\nid: EM\nkerangka: spbe_59_2020\ntahun: 2025\n"
+        f"penilaian:\n  - indikator: 11\n    nilai: {nilai}\n"
+    )
+    write_tree(root, {"em.yaml": text})
+    _, report = validate_catalog(root, "")
+    found = [(f.code, f.location.line, f.location.column) for f in report.findings]
+    assert found == [("SPBE101", 7, 12)]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.indeks import NILAI_MAX, NILAI_MIN, framework_problems, load_frameworks
+from spbe_cli.indeks import framework_problems, load_frameworks
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
@@ -47,7 +47,10 @@ def check_evaluasi(ctx: Context) -> None:
 
 
 def check_structure(ctx: Context, only: str | None = None) -> None:
-    """SPBE801, SPBE802, SPBE803, SPBE805 and the references of ``bukti``."""
+    """SPBE801, SPBE802, SPBE803, SPBE805 and the references of ``bukti``.
+
+    The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
+    """
     from spbe_cli.checks.rujukan import _resolve
 
     catalog = ctx.catalog
@@ -83,7 +86,7 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
         for index, p in enumerate(e.penilaian):
             if p.indikator not in known:
                 ctx.emit(
-                    "SPBE803",
+                    "SPBE802",
                     source.location("penilaian", index, "indikator"),
                     "indeks.rule_unknown",
                     nomor=p.indikator,
@@ -105,14 +108,6 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
                 )
             else:
                 given[p.indikator] = index
-            if p.nilai is not None and not NILAI_MIN <= p.nilai <= NILAI_MAX:
-                ctx.emit(
-                    "SPBE802",
-                    source.location("penilaian", index, "nilai"),
-                    "indeks.rule_nilai",
-                    nilai=p.nilai,
-                    nomor=p.indikator,
-                )
             for j, target in enumerate(p.bukti):
                 _resolve(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
 

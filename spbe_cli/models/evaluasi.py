@@ -16,9 +16,8 @@ from spbe_cli.models.common import Base, Entity, Ref, Tahun
 
 Kerangka = Literal["spbe_59_2020", "pemdi_8_2026"]
 
-#: The range of a nilai is checked by rule SPBE802 (with the indicator named in the message), not
-#: by the schema; editors still see it through the JSON Schema bounds.
-NilaiIndikator = Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 5})]
+NilaiIndikator = Annotated[int, Field(ge=1, le=5)]
+"""Nilai indikator: tingkat kematangan 1-5."""
 
 
 class Penilaian(Base):
