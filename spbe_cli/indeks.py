@@ -216,18 +216,16 @@ def framework_problems(kerangka: Kerangka) -> list[str]:
     if total != TOTAL_BOBOT:
         problems.append(t("indeks.bobot_total", total=str(total), expected=str(TOTAL_BOBOT)))
     for group in kerangka.kelompok:
-        members = kerangka.members(group)
-        if group.tingkat == "aspek" or kerangka.kelompok[0].tingkat == "domain":
-            sum_members = sum((i.bobot for i in members), Decimal(0))
-            if sum_members != group.bobot:
-                problems.append(
-                    t(
-                        "indeks.bobot_kelompok",
-                        kelompok=group.nama,
-                        bobot=str(group.bobot),
-                        total=str(sum_members),
-                    )
+        members = sum((i.bobot for i in kerangka.members(group)), Decimal(0))
+        if members != group.bobot:
+            problems.append(
+                t(
+                    "indeks.bobot_kelompok",
+                    kelompok=group.nama,
+                    bobot=str(group.bobot),
+                    total=str(members),
                 )
+            )
     if len(kerangka.indikator) != kerangka.jumlah_indikator:
         problems.append(
             t(

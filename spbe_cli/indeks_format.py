@@ -114,7 +114,7 @@ def _sections(report: IndeksReport) -> list[tuple[Kelompok, Skor, list[Baris], i
 
 
 def _evidence(b: Baris) -> list[str]:
-    lines = [f"{b.indikator.nomor}. {b.indikator.nama}: {t('indeks.col.plafon')} {_plafon(b)}"]
+    lines = [t("plafon.part", part=f"{b.indikator.nomor}. {b.indikator.nama}", level=_plafon(b))]
     lines += [f"  + {line}" for line in b.plafon.bukti]
     lines += [f"  - {line}" for line in b.plafon.kurang]
     return lines

@@ -463,7 +463,9 @@ class Evidence:
             *p.bukti,
         ]
         kurang = [
-            *(a.kurang if (a.level or 5) == low else ()),
-            *(p.kurang if (p.level or 5) == low else ()),
+            f"{part}: {gap}"
+            for part, plafon in (("Arsitektur SPBE", a), ("Peta Rencana SPBE", p))
+            if (plafon.level or 5) == low
+            for gap in plafon.kurang
         ]
         return _capped(low, bukti, kurang)

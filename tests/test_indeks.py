@@ -432,3 +432,35 @@ def test_nilai_outside_one_to_five_is_a_schema_error_at_its_line(
     _, report = validate_catalog(root, "")
     found = [(f.code, f.location.line, f.location.column) for f in report.findings]
     assert found == [("SPBE101", 7, 12)]
+
+
+def _docs_schema() -> dict[str, Any]:
+    import re
+
+    text = (ROOT / "docs" / "indeks.md").read_text("utf-8")
+    match = re.search(
+        r"<!-- schema:start -->\s*```json\n(.*?)```\s*<!-- schema:end -->", text, re.S
+    )
+    assert match, "docs/indeks.md must publish the JSON Schema between schema markers"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def test_json_follows_the_documented_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    write_tree(root, {"evaluasi/2025.yaml": _full_evaluation(SPBE, 2025, 3)})
+    outputs = [
+        runner.invoke(app, ["indeks", str(BUNDLED), "-k", name, "-f", "json"]).stdout
+        for name in ("spbe-59-2020", "pemdi-8-2026")
+    ]
+    outputs.append(
+        runner.invoke(app, ["indeks", str(root), "-k", "spbe-59-2020", "-f", "json"]).stdout
+    )
+    for output in outputs:
+        jsonschema.validate(json.loads(output), _docs_schema())
+    full = json.loads(outputs[-1])
+    assert (full["indeks"], full["predikat"]["nama"], full["status"]) == (3.0, "Baik", "dinilai")
+    assert [g["tingkat"] for g in full["kelompok"]] == ["domain"] * 4 + ["aspek"] * 8
+    assert full["temuan"] and {t["code"] for t in full["temuan"]} == {"SPBE804"}

@@ -141,7 +141,7 @@ def plafon_findings(ctx: Context, report: IndeksReport) -> None:
         if not row.di_atas_plafon or row.penilaian is None:
             continue
         index = next(k for k, p in enumerate(e.penilaian) if p is row.penilaian)
-        gap = row.plafon.kurang[0] if row.plafon.kurang else "-"
+        gap = "; ".join(row.plafon.kurang) or "-"
         ctx.emit(
             "SPBE804",
             source.location("penilaian", index, "nilai"),
