@@ -75,6 +75,9 @@ class Evidence:
         self._tags = tags or self._git_tags
         self._tag_cache: dict[str, list[Tag] | None] = {}
         self._memo: dict[str, Plafon] = {}
+        self._active: dict[str, list[Any]] = {}
+        self._edge_list: list[tuple[str, str]] | None = None
+        self._integrated_set: set[str] | None = None
         from spbe_cli.reference import load_reference
 
         self.settings: dict[str, Any] = load_reference().raw["indeks-bukti.yaml"]
@@ -94,8 +97,11 @@ class Evidence:
         return self._tag_cache[prefix]
 
     def active(self, kind: str) -> list[Any]:
-        """Entities of a kind that are not discontinued."""
-        return [e for e in self.catalog.of_kind(kind) if getattr(e, "status", None) in _ACTIVE]
+        """Entities of a kind that are not discontinued (computed once per kind)."""
+        if kind not in self._active:
+            entities = self.catalog.of_kind(kind)
+            self._active[kind] = [e for e in entities if e.status in _ACTIVE]
+        return self._active[kind]
 
     def cited(self, penilaian: Penilaian | None, kind: str) -> list[Any]:
         """The entities of ``kind`` a penilaian names as bukti."""
@@ -347,15 +353,20 @@ class Evidence:
         return [a for a in self.active("aplikasi") if a.pemilik_tipe == "pemda"]
 
     def _edges(self) -> list[tuple[str, str]]:
-        """Integration edges between applications that are not discontinued."""
-        catalog = self.catalog
-        alive = {a.id for a in self.active("aplikasi")}
-        return [
-            (a.id, target)
-            for a in self.active("aplikasi")
-            for target in a.integrasi
-            if target in alive and catalog.kinds.get(target) == "aplikasi"
-        ]
+        """Integration edges between applications that are not discontinued (computed once)."""
+        if self._edge_list is None:
+            apps = self.active("aplikasi")
+            alive = {a.id for a in apps}
+            self._edge_list = [
+                (a.id, target) for a in apps for target in a.integrasi if target in alive
+            ]
+        return self._edge_list
+
+    def _integrated(self) -> set[str]:
+        """Applications at either end of an integration edge (computed once)."""
+        if self._integrated_set is None:
+            self._integrated_set = {a for edge in self._edges() for a in edge}
+        return self._integrated_set
 
     def integrasi(self) -> Plafon:
         """Integration: an ``integrasi`` edge counts; a link or a login does not."""
@@ -428,7 +439,7 @@ class Evidence:
         services = self.cited(penilaian, "layanan")
         if not services:
             return Plafon(None, "dinyatakan", (), (t("plafon.cite_layanan"),))
-        integrated = {a for edge in self._edges() for a in edge}
+        integrated = self._integrated()
         best: int | None = 0
         lines, gaps = [], []
         for s in services:
