@@ -102,14 +102,16 @@ def _sections(report: IndeksReport) -> list[tuple[Kelompok, Skor, list[Baris], i
     """Aspects with their indicators, each after its domain (heading depth 0 or 1)."""
     aspects = [(g, s) for g, s in report.kelompok if g.tingkat == "aspek"]
     domains = [(g, s) for g, s in report.kelompok if g.tingkat == "domain"]
+
+    def rows(aspect: Kelompok, skor: Skor, depth: int) -> tuple[Kelompok, Skor, list[Baris], int]:
+        return aspect, skor, [b for b in report.baris if b.indikator.aspek == aspect.nomor], depth
+
+    if not domains:  # PermenPANRB 8/2026 has aspects only
+        return [rows(aspect, skor, 0) for aspect, skor in aspects]
     out: list[tuple[Kelompok, Skor, list[Baris], int]] = []
-    for domain, skor in domains or [(None, None)]:  # type: ignore[list-item]
-        if domain is not None and skor is not None:
-            out.append((domain, skor, [], 0))
-        for aspect, aspect_skor in aspects:
-            if domain is None or aspect.domain == domain.nomor:
-                rows = [b for b in report.baris if b.indikator.aspek == aspect.nomor]
-                out.append((aspect, aspect_skor, rows, 1 if domain is not None else 0))
+    for domain, skor in domains:
+        out.append((domain, skor, [], 0))
+        out += [rows(a, s, 1) for a, s in aspects if a.domain == domain.nomor]
     return out
 
 

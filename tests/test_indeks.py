@@ -217,21 +217,40 @@ def _tagged_repo(tmp_path: Path, tags: list[tuple[str, str]]) -> Path:
     return root
 
 
-def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> None:
+def test_plafon_5_from_tags_before_and_after_the_reviu(tmp_path: Path) -> None:
     root = _tagged_repo(
         tmp_path,
         [
             ("arsitektur-1.0", "2025-06-01T09:00:00+09:00"),
             ("arsitektur-1.1", "2026-02-01T09:00:00+09:00"),
             ("peta-rencana-1.0", "2025-06-01T09:00:00+09:00"),
+            ("peta-rencana-1.1", "2026-03-01T09:00:00+09:00"),
+            ("v1.0", "2026-03-01T09:00:00+09:00"),  # not a document tag
         ],
     )
     with use_language("en"):
         plafon = _plafon(root, 2025)
-    assert plafon[11].level == 5 and plafon[11].kurang == ()
-    assert "arsitektur-1.0" in plafon[11].bukti[-1] and "arsitektur-1.1" in plafon[11].bukti[-1]
-    # The Peta Rencana has no version after its reviu of 2025-12-15: level 4, tags listed.
-    assert plafon[12].level == 4
+    for n, old, new in (
+        (11, "arsitektur-1.0", "arsitektur-1.1"),
+        (12, "peta-rencana-1.0", "peta-rencana-1.1"),
+    ):
+        assert plafon[n].level == 5 and plafon[n].kurang == ()
+        assert plafon[n].bukti[-1] == (
+            f"version {old} before the reviu of 2025-12-15, updated version {new} after it"
+        )
+
+
+def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> None:
+    root = _tagged_repo(
+        tmp_path,
+        [
+            ("arsitektur-1.1", "2026-02-01T09:00:00+09:00"),  # only after the reviu
+            ("peta-rencana-1.0", "2025-06-01T09:00:00+09:00"),  # only before it
+        ],
+    )
+    with use_language("en"):
+        plafon = _plafon(root, 2025)
+    assert plafon[11].level == 4 and plafon[12].level == 4
     assert plafon[12].kurang == (
         "git tags peta-rencana-* for a version set before a reviu and an updated one after it "
         "(found: peta-rencana-1.0 (2025-06-01))",

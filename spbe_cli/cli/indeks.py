@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from spbe_cli.errors import ExitCode, Report
+from spbe_cli.errors import Report
 from spbe_cli.i18n import t
 
 
@@ -50,8 +50,7 @@ def indeks(
     writers = {"json": fmt.format_json, "markdown": fmt.format_markdown, "html": fmt.format_html}
     writer = writers.get(output_format.value)
     console.out(writer(report).rstrip("\n") if writer else fmt.format_text(report), colour=False)
-    code = Report(report.findings, strict=strict).return_code
-    raise typer.Exit(int(code if code else ExitCode.OK))
+    raise typer.Exit(int(Report(report.findings, strict=strict).return_code))
 
 
 def register(app: typer.Typer) -> None:
