@@ -16,7 +16,7 @@ from typing import Any
 from spbe_cli.i18n import language, t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
 from spbe_cli.progress import number
-from spbe_cli.progress_format import _CSS, md_cell, md_table, text_table
+from spbe_cli.progress_format import html_page, md_cell, md_table, text_table
 from spbe_cli.report import finding_dict
 
 JSON_SCHEMA_ID = "spbe.indeks/1"
@@ -343,10 +343,4 @@ def html_body(report: IndeksReport) -> str:
 
 def format_html(report: IndeksReport) -> str:
     """A self-contained HTML page (inline CSS and SVG, no script, no network)."""
-    title = _title(report)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{html_body(report)}\n</main>\n</body>\n</html>\n"
-    )
+    return html_page(_title(report), html_body(report))

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 Status = Literal["diturunkan", "tidak_dibatasi", "dinyatakan"]
 _ACTIVE = ("rencana", "pengembangan", "operasional")
 _IN_FORCE = ("berlaku", "diubah")
+#: A step of a document's levels: adds evidence and gaps, says whether it found what it reads.
+Gather = Callable[[list[str], list[str]], bool]
 _SHOWN = 5  # ids listed in one evidence line before "and n more"
 
 
@@ -169,34 +171,54 @@ class Evidence:
         else:
             gaps.append(t("plafon.no_reviu"))
 
-    def arsitektur(self) -> Plafon:
-        """Indicator 11 of PermenPANRB 59/2020: the Arsitektur SPBE."""
-        catalog, meta = self.catalog, self.catalog.metadata
+    def _document(self, name: str, content: Gather, national: Gather) -> Plafon:
+        """Levels 1-5 of the Arsitektur or the Peta Rencana (indicators 11 and 12).
+
+        ``content`` adds the evidence of level 2 and the gaps of a complete document (level 3),
+        and says whether there is any content at all; ``national`` adds the evidence of level 4
+        beyond the reviu. Level 3 also needs the document ditetapkan, level 5 the git tags.
+        """
+        meta = self.catalog.metadata
         if meta is None:
             return _capped(1, [], [t("plafon.no_metadata")])
-        doc = meta.dokumen.arsitektur
+        doc = getattr(meta.dokumen, name)
         bukti = [t("plafon.document", judul=doc.judul, versi=doc.versi, status=doc.status)]
-        counts = {kind: len(catalog.ids_of(kind)) for kind in DOMAINS}
-        filled = [f"{kind} {n}" for kind, n in counts.items() if n]
-        if not filled:
-            return _capped(1, bukti, [t("plafon.no_domain")])
-        bukti.append(t("plafon.domains", n=len(filled), list=", ".join(filled)))
         gaps: list[str] = []
-        missing = [kind for kind, n in counts.items() if not n]
-        if missing:
-            gaps.append(t("plafon.domains_missing", list=", ".join(missing)))
+        if not content(bukti, gaps):
+            return _capped(1, bukti, gaps)
         self._ditetapkan(doc, bukti, gaps)
         if gaps:
             return _capped(2, bukti, gaps)
         self._reviu(doc, bukti, gaps)
-        bad = self._codes_off_reference()
-        if bad:
-            gaps.append(t("plafon.codes_off", n=len(bad), ids=_ids(bad)))
-        else:
-            bukti.append(t("plafon.codes_ok", n=sum(counts.values())))
+        national(bukti, gaps)
         if gaps:
             return _capped(3, bukti, gaps)
-        return self._updated_after_reviu(doc, "arsitektur", bukti)
+        return self._updated_after_reviu(doc, name, bukti)
+
+    def arsitektur(self) -> Plafon:
+        """Indicator 11 of PermenPANRB 59/2020: the Arsitektur SPBE."""
+        counts = {kind: len(self.catalog.ids_of(kind)) for kind in DOMAINS}
+
+        def domains(bukti: list[str], gaps: list[str]) -> bool:
+            filled = [f"{kind} {n}" for kind, n in counts.items() if n]
+            if not filled:
+                gaps.append(t("plafon.no_domain"))
+                return False
+            bukti.append(t("plafon.domains", n=len(filled), list=", ".join(filled)))
+            missing = [kind for kind, n in counts.items() if not n]
+            if missing:
+                gaps.append(t("plafon.domains_missing", list=", ".join(missing)))
+            return True
+
+        def codes(bukti: list[str], gaps: list[str]) -> bool:
+            bad = self._codes_off_reference()
+            if bad:
+                gaps.append(t("plafon.codes_off", n=len(bad), ids=_ids(bad)))
+            else:
+                bukti.append(t("plafon.codes_ok", n=sum(counts.values())))
+            return not bad
+
+        return self._document("arsitektur", domains, codes)
 
     def _codes_off_reference(self) -> list[str]:
         """Elements whose RA* code is unknown, inferred or illustrative (not the national one)."""
@@ -211,33 +233,30 @@ class Evidence:
 
     def peta_rencana(self) -> Plafon:
         """Indicator 12 of PermenPANRB 59/2020: the Peta Rencana SPBE."""
-        catalog, meta = self.catalog, self.catalog.metadata
-        if meta is None:
-            return _capped(1, [], [t("plafon.no_metadata")])
-        doc = meta.dokumen.peta_rencana
-        bukti = [t("plafon.document", judul=doc.judul, versi=doc.versi, status=doc.status)]
+        catalog = self.catalog
         items = [i for i in catalog.of_kind("peta_rencana") if i.status != "dibatalkan"]
-        if not items:
-            return _capped(1, bukti, [t("plafon.no_items")])
-        present = sorted({i.muatan for i in items})
-        bukti.append(t("plafon.muatan", n=len(present), list=", ".join(present)))
-        gaps: list[str] = []
-        missing = [m for m in catalog.reference.muatan if m not in present]
-        if missing:
-            gaps.append(t("plafon.muatan_missing", list=", ".join(missing)))
-        self._ditetapkan(doc, bukti, gaps)
-        if gaps:
-            return _capped(2, bukti, gaps)
-        self._reviu(doc, bukti, gaps)
-        terpadu, relevant, lacking = self.keterpaduan()
-        line = self._keterpaduan_line(terpadu, relevant)
-        if relevant and not lacking:
-            bukti.append(line)
-        else:
+
+        def muatan(bukti: list[str], gaps: list[str]) -> bool:
+            if not items:
+                gaps.append(t("plafon.no_items"))
+                return False
+            present = sorted({i.muatan for i in items})
+            bukti.append(t("plafon.muatan", n=len(present), list=", ".join(present)))
+            missing = [m for m in catalog.reference.muatan if m not in present]
+            if missing:
+                gaps.append(t("plafon.muatan_missing", list=", ".join(missing)))
+            return True
+
+        def budgets(bukti: list[str], gaps: list[str]) -> bool:
+            terpadu, relevant, lacking = self.keterpaduan()
+            line = self._keterpaduan_line(terpadu, relevant)
+            if relevant and not lacking:
+                bukti.append(line)
+                return True
             gaps.append(line + ("; " + t("plafon.lacking", ids=_ids(lacking)) if lacking else ""))
-        if gaps:
-            return _capped(3, bukti, gaps)
-        return self._updated_after_reviu(doc, "peta_rencana", bukti)
+            return False
+
+        return self._document("peta_rencana", muatan, budgets)
 
     # -- plan and budget ------------------------------------------------------------------------
 
