@@ -16,7 +16,7 @@ from typing import Any
 from spbe_cli.i18n import language, t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
 from spbe_cli.progress import number
-from spbe_cli.progress_format import html_page, md_cell, md_table, text_table
+from spbe_cli.progress_format import _html_table, html_page, md_cell, md_table, text_table
 from spbe_cli.report import finding_dict
 
 JSON_SCHEMA_ID = "spbe.indeks/1"
@@ -305,15 +305,6 @@ def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
     return "".join(parts)
 
 
-def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
 def html_body(report: IndeksReport) -> str:
     """The report's HTML body (no page shell)."""
     out = [f'<p class="sub">{"<br>".join(_e(line) for line in _status_lines(report))}</p>']
@@ -323,7 +314,7 @@ def html_body(report: IndeksReport) -> str:
         tag = "h2" if depth == 0 else "h3"
         out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_skor(skor))}</{tag}>")
         if rows:
-            out.append(_html_table(_headers(), _rows(rows)))
+            out.append(_html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
     out.append(f"<h2>{_e(t('indeks.evidence'))}</h2><ul>")
     for b in _derived(report):
         first, *rest = _evidence(b)

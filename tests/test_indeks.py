@@ -483,3 +483,9 @@ def test_json_follows_the_documented_schema(tmp_path: Path) -> None:
     assert (full["indeks"], full["predikat"]["nama"], full["status"]) == (3.0, "Baik", "dinilai")
     assert [g["tingkat"] for g in full["kelompok"]] == ["domain"] * 4 + ["aspek"] * 8
     assert full["temuan"] and {t["code"] for t in full["temuan"]} == {"SPBE804"}
+
+
+def test_command_line_names_every_bundled_framework() -> None:
+    from spbe_cli.cli.indeks import Kerangka
+
+    assert {k.value for k in Kerangka} == {k.cli_name for k in load_frameworks().values()}

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from spbe_cli.cli.progress import ProgressFormat as IndeksFormat
 from spbe_cli.errors import Report
 from spbe_cli.i18n import t
 
@@ -17,15 +18,6 @@ class Kerangka(str, enum.Enum):
 
     spbe_59_2020 = "spbe-59-2020"
     pemdi_8_2026 = "pemdi-8-2026"
-
-
-class IndeksFormat(str, enum.Enum):
-    """Output formats of ``spbe indeks``."""
-
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
 
 
 def indeks(
