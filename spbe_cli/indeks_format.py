@@ -72,6 +72,10 @@ def _skor(skor: Skor) -> str:
     return _num(skor.nilai)
 
 
+def _group_line(group: Kelompok, skor: Skor) -> str:
+    return t("indeks.group_line", bobot=_bobot(group.bobot), indeks=_skor(skor))
+
+
 def _group_label(group: Kelompok) -> str:
     return t("indeks." + group.tingkat, nomor=group.nomor, nama=group.nama)
 
@@ -135,10 +139,7 @@ def format_text(report: IndeksReport) -> list[str]:
     lines = [_title(report), *_status_lines(report), ""]
     for group, skor, rows, depth in _sections(report):
         indent = "  " * depth
-        lines.append(
-            f"{indent}{_group_label(group)} ({t('indeks.col.bobot').lower()} "
-            f"{_bobot(group.bobot)}): {_skor(skor)}"
-        )
+        lines.append(f"{indent}{_group_label(group)}: {_group_line(group, skor)}")
         if rows:
             lines += [indent + "  " + line for line in text_table(_headers(), _rows(rows))]
             lines.append("")
@@ -170,7 +171,7 @@ def format_markdown(report: IndeksReport, level: int = 1) -> str:
     lines.append("")
     for group, skor, rows, depth in _sections(report):
         lines += [f"{h}{'#' * (depth + 1)} {md_cell(_group_label(group))}", ""]
-        lines += [md_cell(f"{t('indeks.col.bobot')} {_bobot(group.bobot)}: {_skor(skor)}"), ""]
+        lines += [md_cell(_group_line(group, skor)), ""]
         if rows:
             lines += [*md_table(_headers(), _rows(rows)), ""]
     lines += [f"{h}# {md_cell(t('indeks.evidence'))}", ""]
@@ -312,7 +313,7 @@ def html_body(report: IndeksReport) -> str:
     out.append(index_chart(chart_rows, t("indeks.chart")))
     for group, skor, rows, depth in _sections(report):
         tag = "h2" if depth == 0 else "h3"
-        out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_skor(skor))}</{tag}>")
+        out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_group_line(group, skor))}</{tag}>")
         if rows:
             out.append(_html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
     out.append(f"<h2>{_e(t('indeks.evidence'))}</h2><ul>")

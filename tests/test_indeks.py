@@ -489,3 +489,47 @@ def test_command_line_names_every_bundled_framework() -> None:
     from spbe_cli.cli.indeks import Kerangka
 
     assert {k.value for k in Kerangka} == {k.cli_name for k in load_frameworks().values()}
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    import re
+
+    return re.findall(rf"```{lang}\n(.*?)```", text, re.S)
+
+
+def _shown(block: str, output: str) -> None:
+    """Every line of a documented console block is in the output (``...`` elides)."""
+    got = output.splitlines()
+    for line in block.splitlines()[1:]:
+        if line.strip() == "...":
+            continue
+        if line.endswith("; ..."):
+            assert any(g.startswith(line[:-4]) for g in got), line
+        else:
+            assert line in got, line
+
+
+def test_the_worked_example_in_the_docs_is_what_spbe_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (ROOT / "docs" / "indeks.md").read_text("utf-8")
+    bundled, illustrative = _blocks(text, "console")
+    evaluation = next(b for b in _blocks(text, "yaml") if "ilustratif: true\npenilaian" in b)
+    shutil.copytree(BUNDLED, tmp_path / "catalog")
+    monkeypatch.chdir(tmp_path)
+    first = runner.invoke(app, ["--lang", "id", "indeks", "catalog", "--kerangka", "spbe-59-2020"])
+    _shown(bundled, first.stdout)
+    write_tree(tmp_path, {"catalog/evaluasi/pemdi-2026.yaml": evaluation})
+    second = runner.invoke(app, ["--lang", "id", "indeks", "catalog", "--kerangka", "pemdi-8-2026"])
+    assert second.exit_code == 0
+    _shown(illustrative, second.stdout)
+
+
+def test_html_chart_has_a_bar_per_assessed_group(tmp_path: Path) -> None:
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    write_tree(root, {"evaluasi/2026.yaml": _full_evaluation(PEMDI, 2026, 3)})
+    html = runner.invoke(app, ["indeks", str(root), "-k", "pemdi-8-2026", "-f", "html"]).stdout
+    # Nilai 3 on the 1-5 scale is half of the 360-pixel bar, for each of the 7 aspects.
+    assert html.count('width="180" height="14"') == 7
+    bare = runner.invoke(app, ["indeks", str(BUNDLED), "-k", "pemdi-8-2026", "-f", "html"]).stdout
+    assert "<rect" not in bare and bare.count("not assessed</text>") == 7
