@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from spbe_cli.errors import Report
 from spbe_cli.i18n import language, t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
 from spbe_cli.progress import number
 from spbe_cli.progress_format import _html_table, html_page, md_cell, md_table, text_table
 from spbe_cli.report import finding_dict
+from spbe_cli.report import format_text as format_findings
 
 JSON_SCHEMA_ID = "spbe.indeks/1"
 _MARK = "!"  # a nilai above its plafon, in the text and Markdown tables
@@ -149,10 +151,8 @@ def format_text(report: IndeksReport) -> list[str]:
     lines += ["", t("indeks.legend", mark=_MARK)]
     if report.findings:
         lines += ["", t("indeks.findings", n=len(report.findings))]
-        lines += [
-            f"{f.location}: {f.severity.value}[{f.code}]: {f.message}"
-            for f in sorted(report.findings, key=lambda f: f.sort_key())
-        ]
+        # The lines of `spbe validate` (with hints), without its summary of files and entities.
+        lines += format_findings(Report(report.findings))[:-2]
     return lines
 
 
