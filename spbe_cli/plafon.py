@@ -394,7 +394,7 @@ class Evidence:
             return _capped(1, [], [t("plafon.no_apps")])
         edges = self._edges()
         if not edges:
-            return _capped(2, [t("plafon.apps", n=len(apps), umum="-")], [t("plafon.no_edges")])
+            return _capped(2, [t("plafon.apps_only", n=len(apps))], [t("plafon.no_edges")])
         shown = [f"{a}->{b}" for a, b in edges]
         return _open(
             [t("plafon.edges", n=len(edges), list=_ids(shown))], t("plafon.beyond_catalog")

@@ -533,3 +533,136 @@ def test_html_chart_has_a_bar_per_assessed_group(tmp_path: Path) -> None:
     assert html.count('width="180" height="14"') == 7
     bare = runner.invoke(app, ["indeks", str(BUNDLED), "-k", "pemdi-8-2026", "-f", "html"]).stdout
     assert "<rect" not in bare and bare.count("not assessed</text>") == 7
+
+
+# -- the other plafon rules, each at its levels -------------------------------------------------
+
+APP = "arsitektur/aplikasi.yaml"
+APP_01 = (
+    "entitas: aplikasi\nid: APP-01\nnama: Portal Wisata\nraa: RAA.01.01\nkategori: khusus\n"
+    "pemilik: DISKOMINFO\ndata: [DATA-01]\ninfrastruktur: [INFRA-01]\n"
+)
+SRIKANDI = (
+    "---\nentitas: aplikasi\nid: APP-SRIKANDI\nnama: SRIKANDI\nraa: RAA.01.01\nkategori: umum\n"
+    "pemilik_tipe: kementerian_lembaga\npemilik_nama: ANRI\naplikasi_umum: SRIKANDI\n"
+)
+DATA_01 = (
+    "entitas: data_informasi\nid: DATA-01\nnama: Destinasi Wisata\nrad: RAD.02.08\n"
+    "sifat: terbuka\njenis: keuangan\nvaliditas: tahunan\n"
+    "produsen_data: DISKOMINFO\nwali_data: DISKOMINFO\n"
+)
+SEC_01 = (
+    "entitas: keamanan\nid: SEC-01\nnama: Audit Portal\nrak: RAK.01\njenis: audit_keamanan\n"
+    "opd: DISKOMINFO\nobjek: [APP-01]\n"
+)
+LAY_01 = (
+    "entitas: layanan\nid: LAY-01\nnama: Informasi Wisata\nral: RAL.01.03\njenis: publik\n"
+    "unit_pelaksana: DISKOMINFO\nproses_bisnis: [PB-01]\n"
+)
+EMPTY = {"arsitektur/" + name: None for name in ("aplikasi.yaml", "infrastruktur.yaml")}
+
+REGISTER_CASES: list[tuple[str, dict[str, str | None], int | None]] = [
+    ("aplikasi_umum", {APP: None}, 1),
+    ("aplikasi_umum", {}, 2),  # no Aplikasi Umum in use
+    ("aplikasi_umum", {APP: APP_01 + "setara_aplikasi_umum: SRIKANDI\n" + SRIKANDI}, 2),
+    ("aplikasi_umum", {APP: APP_01 + SRIKANDI}, None),
+    ("pusat_data", {"arsitektur/infrastruktur.yaml": None}, 1),
+    ("pusat_data", {APP: APP_01.replace("infrastruktur: [INFRA-01]\n", "")}, 2),
+    ("pusat_data", {}, None),
+    ("integrasi", {APP: None}, 1),
+    ("integrasi", {}, 2),  # a link or a login is no integrasi edge
+    ("integrasi", {APP: APP_01 + "integrasi: [APP-SRIKANDI]\n" + SRIKANDI}, None),
+    ("keamanan", {"arsitektur/keamanan.yaml": None}, 1),
+    ("keamanan", {}, 2),  # INFRA-01 is not covered
+    (
+        "keamanan",
+        {"arsitektur/keamanan.yaml": SEC_01.replace("[APP-01]", "[APP-01, INFRA-01]")},
+        None,
+    ),
+    ("data", {"arsitektur/data.yaml": None}, 1),
+    ("data", {}, 2),  # no interoperabilitas
+    ("data", {"arsitektur/data.yaml": DATA_01 + "interoperabilitas: API JSON\n"}, None),
+    ("aset", EMPTY, 1),
+    ("aset", {APP: APP_01.replace("pemilik: DISKOMINFO\n", "")}, 2),
+    ("aset", {}, None),
+]
+
+
+def _evidence(tmp_path: Path, edits: dict[str, str | None], tahun: int | None = 2025) -> Any:
+    from spbe_cli.checks import Context
+    from spbe_cli.checks.rujukan import check_extensions
+    from spbe_cli.plafon import Evidence
+
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    for rel, text in edits.items():
+        if text is None:
+            (root / rel).unlink()
+        else:
+            write_tree(root, {rel: text})
+    catalog, findings = load_catalog(root, "catalog")
+    assert not [f for f in findings if f.severity.value == "error"], findings
+    check_extensions(Context(catalog))
+    return Evidence(catalog, tahun, tags=lambda prefix: None)
+
+
+@pytest.mark.parametrize(("rule", "edits", "level"), REGISTER_CASES)
+def test_register_rules(
+    tmp_path: Path, rule: str, edits: dict[str, str | None], level: int | None
+) -> None:
+    plafon = _evidence(tmp_path, edits).plafon(rule)
+    assert plafon.level == level, plafon
+    assert plafon.status == ("tidak_dibatasi" if level is None else "diturunkan")
+    assert plafon.kurang  # what is missing, or that the rest is judged outside the catalog
+
+
+def _penilaian(*bukti: str) -> Any:
+    from spbe_cli.models import Penilaian
+
+    return Penilaian(indikator=1, nilai=3, bukti=list(bukti))
+
+
+@pytest.mark.parametrize(
+    ("edits", "level"),
+    [
+        ({"arsitektur/layanan.yaml": LAY_01 + "digital: false\n"}, 1),
+        ({"arsitektur/layanan.yaml": LAY_01}, 2),
+        ({"arsitektur/layanan.yaml": LAY_01 + "aplikasi: [APP-01]\n"}, 3),
+        (
+            {
+                "arsitektur/layanan.yaml": LAY_01 + "aplikasi: [APP-01]\n",
+                APP: APP_01 + "integrasi: [APP-SRIKANDI]\n" + SRIKANDI,
+            },
+            None,
+        ),
+    ],
+)
+def test_service_maturity_is_capped_by_evidence(
+    tmp_path: Path, edits: dict[str, str | None], level: int | None
+) -> None:
+    evidence = _evidence(tmp_path, edits)
+    plafon = evidence.plafon("layanan", _penilaian("LAY-01"))
+    assert plafon.level == level
+    # Without a cited service the catalog shows nothing: declared.
+    assert evidence.plafon("layanan", _penilaian()).status == "dinyatakan"
+
+
+@pytest.mark.parametrize(
+    ("status", "level", "basis"),
+    [
+        ("rancangan", 1, "diturunkan"),
+        ("dibutuhkan", 1, "diturunkan"),
+        ("berlaku", None, "tidak_dibatasi"),
+    ],
+)
+def test_policy_plafon_follows_the_regulation_status(
+    tmp_path: Path, status: str, level: int | None, basis: str
+) -> None:
+    regulation = (
+        "entitas: regulasi\nid: PERBUP-DATA\njenis: Perbup\njudul: Manajemen Data\n"
+        f"tingkat: daerah\nstatus: {status}\n"
+        + ('nomor: "3"\ntahun: 2025\n' if status == "berlaku" else "")
+    )
+    evidence = _evidence(tmp_path, {"regulasi/data.yaml": regulation})
+    plafon = evidence.plafon("kebijakan", _penilaian("PERBUP-DATA"))
+    assert (plafon.level, plafon.status) == (level, basis)
+    assert evidence.plafon("kebijakan", _penilaian()).status == "dinyatakan"
