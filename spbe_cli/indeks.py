@@ -209,6 +209,16 @@ def framework(name: str) -> Kerangka:
     return frameworks[kode]
 
 
+def successor_for(kerangka: Kerangka, tahun: int | None) -> Kerangka | None:
+    """The framework that replaces ``kerangka`` in ``tahun``, if a bundled one does."""
+    if kerangka.dicabut_oleh is None or tahun is None:
+        return None
+    successor = load_frameworks()[kerangka.dicabut_oleh]
+    if successor.mulai_tahun is None or tahun < successor.mulai_tahun:
+        return None
+    return successor
+
+
 def framework_problems(kerangka: Kerangka) -> list[str]:
     """What is inconsistent in a framework's data: weights that do not add up, a wrong count."""
     problems: list[str] = []
@@ -322,6 +332,8 @@ class IndeksReport:
     total: Skor
     predikat: Predikat | None
     findings: list[Finding] = field(default_factory=list)
+    #: The framework that replaces this one in the year shown (SPBE805), if any.
+    pengganti: Kerangka | None = None
 
     @property
     def indeks(self) -> Decimal | None:
@@ -380,6 +392,7 @@ def compute_indeks(
         total=total,
         predikat=predikat_of(kerangka, total.nilai) if total.nilai is not None else None,
         findings=findings,
+        pengganti=successor_for(kerangka, tahun),
     )
 
 

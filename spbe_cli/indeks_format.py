@@ -60,6 +60,16 @@ def _status_lines(report: IndeksReport) -> list[str]:
         if predikat is not None and predikat.tahap:
             name += f" ({predikat.tahap})"
         lines.append(t("indeks.value", indeks=_num(report.indeks), predikat=name))
+    if report.pengganti is not None:
+        lines.append(
+            t(
+                "indeks.revoked",
+                dasar=report.kerangka.dasar_hukum,
+                pengganti=report.pengganti.dasar_hukum,
+                tahun=report.tahun,
+                kerangka=report.pengganti.cli_name,
+            )
+        )
     if report.kerangka.verifikasi != "ya":
         lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
     above = sum(1 for b in report.baris if b.di_atas_plafon)
@@ -213,6 +223,7 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
         "tahun": report.tahun,
         "evaluasi": report.evaluasi,
         "ilustratif": report.ilustratif,
+        "pengganti": report.pengganti.kode if report.pengganti is not None else None,
         "status": "dinilai" if report.indeks is not None else "belum_dinilai",
         "indeks": _number(report.indeks),
         "predikat": None if predikat is None else {"nama": predikat.nama, "tahap": predikat.tahap},

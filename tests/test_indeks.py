@@ -351,6 +351,7 @@ def test_bundled_catalog_is_not_assessed() -> None:
         ).stdout
     )
     assert data["schema"] == "spbe.indeks/1" and data["status"] == "belum_dinilai"
+    assert data["pengganti"] is None
     assert data["indeks"] is None and data["predikat"] is None
     assert len(data["indikator"]) == 20 and data["dinilai"] == 0
 
@@ -433,6 +434,11 @@ def test_scaffolded_catalog_with_a_full_evaluation_gets_an_index(tmp_path: Path)
         runner.invoke(app, ["indeks", str(catalog), "-k", "spbe-59-2020", "-f", "json"]).stdout
     )
     assert (data["indeks"], data["predikat"]["nama"], data["tahun"]) == (1.0, "Kurang", 2025)
+    assert data["pengganti"] is None  # 2025: PermenPANRB 8/2026 does not apply yet
+    later = runner.invoke(
+        app, ["indeks", str(catalog), "-k", "spbe-59-2020", "--tahun", "2026", "-f", "json"]
+    )
+    assert json.loads(later.stdout)["pengganti"] == PEMDI
     assert all(g["indeks"] == 1.0 for g in data["kelompok"])
     validated = runner.invoke(app, ["validate", str(catalog)])
     assert validated.exit_code == 0, validated.stdout

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.indeks import framework_problems, load_frameworks
+from spbe_cli.indeks import framework_problems, load_frameworks, successor_for
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
@@ -115,10 +115,8 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
     """SPBE805: a framework used for a year from which its successor applies."""
     kerangka = load_frameworks()[e.kerangka]
-    if kerangka.dicabut_oleh is None:
-        return
-    successor = load_frameworks()[kerangka.dicabut_oleh]
-    if successor.mulai_tahun is not None and e.tahun >= successor.mulai_tahun:
+    successor = successor_for(kerangka, e.tahun)
+    if successor is not None:
         ctx.emit(
             "SPBE805",
             ctx.catalog.where(e.id, "kerangka"),
