@@ -27,6 +27,25 @@ if TYPE_CHECKING:
 Status = Literal["diturunkan", "tidak_dibatasi", "dinyatakan"]
 _ACTIVE = ("rencana", "pengembangan", "operasional")
 _IN_FORCE = ("berlaku", "diubah")
+#: Every rule name ``reference/data/indeks-bukti.yaml`` may give an indicator.
+RULES = frozenset(
+    {
+        "kebijakan",
+        "kebijakan_arsitektur",
+        "kebijakan_peta_rencana",
+        "arsitektur",
+        "peta_rencana",
+        "rencana_anggaran",
+        "aplikasi_umum",
+        "pusat_data",
+        "integrasi",
+        "keamanan",
+        "data",
+        "aset",
+        "layanan",
+        "tata_kelola_dokumen",
+    }
+)
 #: A step of a document's levels: adds evidence and gaps, says whether it found what it reads.
 Gather = Callable[[list[str], list[str]], bool]
 _SHOWN = 5  # ids listed in one evidence line before "and n more"
@@ -116,7 +135,7 @@ class Evidence:
 
     def plafon(self, aturan: str | None, penilaian: Penilaian | None = None) -> Plafon:
         """The plafon of one indicator under rule ``aturan`` (None: no rule)."""
-        if aturan is None:
+        if aturan is None or aturan not in RULES:  # the data files are checked by a test
             return Plafon(None, "dinyatakan", (), (t("plafon.no_rule"),))
         if aturan in ("kebijakan", "kebijakan_arsitektur", "kebijakan_peta_rencana"):
             return self.kebijakan(aturan.removeprefix("kebijakan").lstrip("_") or None, penilaian)

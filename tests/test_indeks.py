@@ -57,6 +57,11 @@ def test_framework_data_counts_and_weights() -> None:
     assert pemdi.mulai_tahun == 2026 and spbe.dicabut_oleh == PEMDI
     assert spbe.aturan[11] == "arsitektur" and spbe.aturan[12] == "peta_rencana"
     assert set(spbe.aturan) <= set(spbe.by_nomor()) and set(pemdi.aturan) <= set(pemdi.by_nomor())
+    from spbe_cli.plafon import RULES, Evidence
+
+    assert {*spbe.aturan.values(), *pemdi.aturan.values()} == RULES
+    methods = {"kebijakan" if name.startswith("kebijakan") else name for name in RULES}
+    assert all(callable(getattr(Evidence, name)) for name in methods)
 
 
 def test_framework_problems_name_what_does_not_add_up() -> None:
