@@ -453,6 +453,44 @@ def bench_overlap(ctx: Context) -> list[Row]:
     return rows
 
 
+def bench_hostile(ctx: Context) -> list[Row]:
+    """Validation in-process on hostile shapes (bench/hostile.py) at 8k, 16k and 32k.
+
+    Many unknown keys in one file, one very long line, many small files: time must grow no
+    faster than the input (target ≤ 1.25·k at k× the 8k size). Locating a finding used to
+    rescan its mapping, which made 32k unknown keys take about two minutes.
+    """
+    done = subprocess.run(
+        [PYTHON, str(BENCH / "hostile.py"), "--repeat", str(ctx.repeat)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows: list[Row] = []
+    base: dict[str, tuple[int, float]] = {}
+    for result in json.loads(done.stdout.strip().splitlines()[-1]):
+        shape, n, seconds = result["shape"], result["n"], result["seconds"]
+        first = base.setdefault(shape, (n, seconds))
+        factor = n / first[0]
+        note = (
+            f"{result['files']} file(s), {result['bytes'] // 1024} KiB,"
+            f" {result['findings']} findings reported"
+        )
+        rows.append(
+            Row(
+                f"hostile-{shape}-{n // 1000}k",
+                seconds,
+                seconds / first[1],
+                f"hostile-{shape}-{first[0] // 1000}k",
+                Target(round(1.25 * factor, 2)) if factor > 1 else None,
+                note,
+                result,
+            )
+        )
+    return rows
+
+
 #: Every benchmark, in the order of the table. Append new ones here.
 BENCHMARKS: list[Bench] = [
     Bench("floor", bench_floor, "parse + schema-validate the synthetic catalog (the yardstick)"),
@@ -477,6 +515,7 @@ BENCHMARKS: list[Bench] = [
     Bench("sync", bench_sync, "spbe sync (look-alikes across OPDs) / validate", command="sync"),
     Bench("indeks", bench_indeks, "spbe indeks / validate ≤ 1.2", command="indeks"),
     Bench("overlap", bench_overlap, "duplicate detection at 1×, 2×, 4× scale, near-linear"),
+    Bench("hostile", bench_hostile, "validate hostile shapes at 8k, 16k, 32k, near-linear"),
 ]
 BY_NAME = {b.name: b for b in BENCHMARKS}
 

@@ -52,6 +52,9 @@ class Catalog:
     #: scalar values still holding a placeholder ([ISI ...], TODO), found while loading.
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
     files: int = 0
+    #: per file, findings the loader counted but did not build (over the per-file limit), and
+    #: where the first of them is.
+    skipped_findings: dict[str, tuple[int, Location]] = field(default_factory=dict)
     _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, kind: str, entity_id: str, model: BaseModel, source: Source) -> None:

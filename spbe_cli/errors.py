@@ -8,6 +8,7 @@ a catalog folder that does not exist, an output folder that cannot be written.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -114,14 +115,34 @@ class Report:
         """Findings in output order."""
         return sorted(self.findings, key=Finding.sort_key)
 
+    def only_errors(self) -> Report:
+        """The same run with its errors only (what a command that refuses to go on shows)."""
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        return Report(errors, files=self.files, entities=self.entities, strict=self.strict)
+
 
 class SpbeError(Exception):
     """Work cannot go on; the message is for the user, in their language."""
 
     exit_code: ExitCode = ExitCode.CANNOT_RUN
+    #: Findings that explain why (a diff side that cannot be loaded), shown after the message.
+    findings: Sequence[Finding] = ()
 
 
 class UsageError(SpbeError):
     """The command line asks for something that does not make sense."""
 
     exit_code = ExitCode.USAGE
+
+
+def cannot_write(exc: OSError, target: object) -> SpbeError:
+    """The error for a file or folder that cannot be written: its path and the system's reason."""
+    from spbe_cli.i18n import t
+
+    return SpbeError(
+        t(
+            "scaffold.cannot_write",
+            path=str(exc.filename or target),
+            reason=exc.strerror or type(exc).__name__,
+        )
+    )

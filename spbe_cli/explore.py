@@ -8,7 +8,6 @@ cannot break the Mermaid or DOT syntax.
 from __future__ import annotations
 
 import difflib
-import json
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
+from spbe_cli.markup import json_dumps, safe
 from spbe_cli.models import ENTITY_KINDS
 
 #: The field naming the owning OPD, per kind.
@@ -178,7 +178,7 @@ def list_json(kind: str, rows: list[Row]) -> str:
             for r in rows
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_dumps(data)
 
 
 # -- show -------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def show_text(shown: Shown) -> list[str]:
     lines += [f"  {r.field} -> {r.other} ({r.kind}) {r.label}" for r in shown.refers_to]
     lines += ["", t("explore.used_by", n=len(shown.used_by))]
     lines += [f"  {r.location}: {r.other} ({r.kind}, {r.field}) {r.label}" for r in shown.used_by]
-    return lines
+    return [safe(line) for line in lines]
 
 
 def show_json(shown: Shown) -> str:
@@ -323,7 +323,7 @@ def show_json(shown: Shown) -> str:
         "merujuk_ke": [ref(r) for r in shown.refers_to],
         "digunakan_oleh": [ref(r) for r in shown.used_by],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_dumps(data)
 
 
 # -- graph ------------------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def mermaid_text(text: str) -> str:
 def dot_text(text: str) -> str:
     """Catalog text for a double-quoted DOT string."""
     out = text.replace("\\", "\\\\").replace('"', '\\"')
-    return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return safe(out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 _COLOURS = {

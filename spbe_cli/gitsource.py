@@ -25,6 +25,7 @@ from typing import Any, Literal
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files
+from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
 
@@ -100,14 +101,15 @@ def folder_snapshot(
     """List and hash the YAML files of a catalog folder on disk.
 
     Raises:
-        SpbeError: the folder does not exist or is not a folder.
+        UsageError: the folder does not exist or is not a folder (like a catalog named on the
+            command line of any command).
     """
     from spbe_cli.loader import _Loader
 
     if not root.exists():
-        raise SpbeError(t("load.no_folder", path=label))
+        raise UsageError(t("load.no_folder", path=label))
     if not root.is_dir():
-        raise SpbeError(t("load.not_folder", path=label))
+        raise UsageError(t("load.not_folder", path=label))
     display_root = label
     reader = _Loader(root, display_root)
     # Listed with an empty display root, so that ``display`` is the path relative to ``root``.
@@ -209,8 +211,8 @@ def check_revision_text(rev: str) -> None:
     """
     if not rev or rev.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=rev))
-    if any(ord(c) < 32 or ord(c) == 127 for c in rev):
-        raise UsageError(t("diff.rev_bad", rev=rev.encode("unicode_escape").decode()))
+    if CONTROL.search(rev):
+        raise UsageError(t("diff.rev_bad", rev=safe(rev)))
 
 
 class Repository:
@@ -311,11 +313,11 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
     """The catalog folder ``prefix`` (relative to the repository) as it is in ``commit``.
 
     Raises:
-        SpbeError: the folder is not in that revision.
+        UsageError: the folder is not in that revision (the catalog named does not exist).
     """
     seen, files = repo.list_tree(commit, prefix)
     if not seen:
-        raise SpbeError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
+        raise UsageError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
@@ -464,8 +466,9 @@ def resolve_sides(
     working tree, or a range ``A..B`` / ``A...B``. Two words: each a revision or a folder.
 
     Raises:
-        UsageError: a word is an option, an unknown revision, ambiguous, or outside the repository.
-        SpbeError: git cannot run, or a folder does not exist.
+        UsageError: a word is an option, an unknown revision, ambiguous, or outside the
+            repository; a catalog folder does not exist.
+        SpbeError: git cannot run.
     """
     resolver = _Resolver(catalog, cwd or Path.cwd())
     if old is None and new is not None:  # pragma: no cover - the CLI never passes this
@@ -507,8 +510,8 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     Used by ``spbe progress --since`` and ``spbe render --since`` to see an earlier state.
 
     Raises:
-        UsageError: the word is an option, unknown or ambiguous.
-        SpbeError: git cannot run, or a folder does not exist.
+        UsageError: the word is an option, unknown or ambiguous; the folder does not exist.
+        SpbeError: git cannot run.
     """
     from spbe_cli.loader import load_files
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli.errors import UsageError
+from spbe_cli.errors import ExitCode, Report, UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -334,6 +334,13 @@ class IndeksReport:
     findings: list[Finding] = field(default_factory=list)
     #: The framework that replaces this one in the year shown (SPBE805), if any.
     pengganti: Kerangka | None = None
+    #: ``--strict``: warnings (a nilai above its plafon) fail the command too.
+    strict: bool = False
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 on evaluation errors, or on warnings when strict; else 0."""
+        return Report(self.findings, strict=self.strict).return_code
 
     @property
     def indeks(self) -> Decimal | None:
@@ -396,7 +403,9 @@ def compute_indeks(
     )
 
 
-def evaluate(catalog: Catalog, kerangka: Kerangka, tahun: int | None) -> IndeksReport:
+def evaluate(
+    catalog: Catalog, kerangka: Kerangka, tahun: int | None, *, strict: bool = False
+) -> IndeksReport:
     """Check a loaded catalog's evaluasi_mandiri and compute the index report.
 
     The findings are the evaluation rules (SPBE8xx and the references of ``bukti``) of the
@@ -414,4 +423,5 @@ def evaluate(catalog: Catalog, kerangka: Kerangka, tahun: int | None) -> IndeksR
         check_structure(ctx, only=report.evaluasi)
         plafon_findings(ctx, report)
     report.findings = ctx.findings
+    report.strict = strict
     return report

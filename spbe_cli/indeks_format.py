@@ -7,21 +7,21 @@ nothing depends on the clock or the machine. :func:`report_dict` is the plain da
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from spbe_cli.errors import Report
+from spbe_cli.formatting import number
 from spbe_cli.i18n import language, t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
-from spbe_cli.progress import number
-from spbe_cli.progress_format import _html_table, html_page, md_cell, md_table, text_table
+from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
+from spbe_cli.progress_format import _html_table, html_page
 from spbe_cli.report import finding_dict
 from spbe_cli.report import format_text as format_findings
 
 JSON_SCHEMA_ID = "spbe.indeks/1"
+_e = html_escape
 _MARK = "!"  # a nilai above its plafon, in the text and Markdown tables
 
 
@@ -163,7 +163,8 @@ def format_text(report: IndeksReport) -> list[str]:
         lines += ["", t("indeks.findings", n=len(report.findings))]
         # The lines of `spbe validate` (with hints), without its summary of files and entities.
         lines += format_findings(Report(report.findings))[:-2]
-    return lines
+    # Catalog text (names, ids, titles) can hold control characters: shown, never obeyed.
+    return [safe(line) for line in lines]
 
 
 def _rows(rows: Sequence[Baris]) -> list[list[str]]:
@@ -176,24 +177,24 @@ def _rows(rows: Sequence[Baris]) -> list[list[str]]:
 def format_markdown(report: IndeksReport, level: int = 1) -> str:
     """The report as a Markdown document (``level`` is the level of its title)."""
     h = "#" * level
-    lines = [f"{h} {md_cell(_title(report))}", ""]
-    lines += [md_cell(line) + "  " for line in _status_lines(report)]
+    lines = [f"{h} {md_escape(_title(report))}", ""]
+    lines += [md_escape(line) + "  " for line in _status_lines(report)]
     lines.append("")
     for group, skor, rows, depth in _sections(report):
-        lines += [f"{h}{'#' * (depth + 1)} {md_cell(_group_label(group))}", ""]
-        lines += [md_cell(_group_line(group, skor)), ""]
+        lines += [f"{h}{'#' * (depth + 1)} {md_escape(_group_label(group))}", ""]
+        lines += [md_escape(_group_line(group, skor)), ""]
         if rows:
             lines += [*md_table(_headers(), _rows(rows)), ""]
-    lines += [f"{h}# {md_cell(t('indeks.evidence'))}", ""]
+    lines += [f"{h}# {md_escape(t('indeks.evidence'))}", ""]
     for b in _derived(report):
         first, *rest = _evidence(b)
-        lines.append(f"- **{md_cell(first)}**")
-        lines += [f"  - {md_cell(line.strip())}" for line in rest]
-    lines += ["", md_cell(t("indeks.legend", mark=_MARK)), ""]
+        lines.append(f"- **{md_escape(first)}**")
+        lines += [f"  - {md_escape(line.strip())}" for line in rest]
+    lines += ["", md_escape(t("indeks.legend", mark=_MARK)), ""]
     if report.findings:
-        lines += [f"{h}# {md_cell(t('indeks.findings', n=len(report.findings)))}", ""]
+        lines += [f"{h}# {md_escape(t('indeks.findings', n=len(report.findings)))}", ""]
         lines += [
-            f"- `{f.location}` {f.severity.value}[{f.code}]: {md_cell(f.message)}"
+            f"- {md_code(f.location)} {f.severity.value}[{f.code}]: {md_escape(f.message)}"
             for f in sorted(report.findings, key=lambda f: f.sort_key())
         ]
         lines.append("")
@@ -269,14 +270,10 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
 
 def format_json(report: IndeksReport) -> str:
     """The report as one JSON document."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    return json_dumps(report_dict(report))
 
 
 # -- HTML ---------------------------------------------------------------------------------------
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:

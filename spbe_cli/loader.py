@@ -25,8 +25,9 @@ from spbe_cli.catalog import Catalog, Source, describe_non_ascii, id_skeleton, p
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
+from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
 from spbe_cli.reference import load_reference
-from spbe_cli.rules import make_finding
+from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
@@ -153,6 +154,24 @@ class _Loader:
         self.root_display = root_display
         #: a metadata document was found, valid or not (SPBE107 is only for a missing one).
         self.metadata_seen = False
+        #: findings made per file, and those not built because the file already has too many.
+        self.per_file: dict[str, int] = {}
+        self.skipped = self.catalog.skipped_findings
+        #: each file's path folded to lower case, for SPBE018.
+        self.folded: dict[str, str] = {}
+
+    def full(self, path: str, where: Callable[[], Location]) -> bool:
+        """Tell whether ``path`` has its share of findings; if so count one more skipped.
+
+        Later findings of such a file are only counted (SPBE020), never built: translating
+        200,000 pydantic errors of one hostile file would cost more than the whole catalog.
+        ``where`` gives the location, asked for the first skipped finding only.
+        """
+        if self.per_file.get(path, 0) < MAX_FINDINGS_PER_FILE:
+            return False
+        count, first = self.skipped.get(path) or (0, None)
+        self.skipped[path] = (count + 1, first or where())
+        return True
 
     def emit(
         self,
@@ -164,6 +183,10 @@ class _Loader:
         related: tuple[Related, ...] = (),
         **values: Any,
     ) -> None:
+        path = location.path
+        if self.full(path, lambda: location):
+            return
+        self.per_file[path] = self.per_file.get(path, 0) + 1
         self.findings.append(
             make_finding(code, location, message, hint=hint, related=related, **values)
         )
@@ -222,6 +245,17 @@ class _Loader:
     def load_bytes(self, display: str, data: bytes) -> None:
         """Load every document of one file's content."""
         self.catalog.files += 1
+        folded = display.casefold()
+        first = self.folded.setdefault(folded, display)
+        if first != display:
+            # One file would overwrite the other in a checkout on Windows or macOS.
+            self.emit(
+                "SPBE018",
+                Location(display, 1, 1),
+                "load.case_clash",
+                related=(Related(Location(first, 1, 1), t("load.first_here")),),
+                other=first,
+            )
         text, problem = yamlio.decode(data)
         if problem is not None or text is None:
             assert problem is not None
@@ -230,12 +264,19 @@ class _Loader:
         nodes, problems = yamlio.compose(text)
         for problem in problems:
             self.problem(display, problem)
+        if not nodes and not problems:
+            # Empty or only comments: a file emptied by mistake must not pass in silence.
+            self.emit("SPBE017", Location(display, 1, 1), "load.empty")
+            return
         marked = "[ISI" in text or "TODO" in text
+        suspect = yamlio.may_hold_forbidden(text)
         for index, node in enumerate(nodes):
             if marked:
                 for line, column, value in yamlio.find_scalars(node, PLACEHOLDER):
                     self.catalog.placeholders.append((Location(display, line, column), value))
             value, problems = yamlio.build(node, text)
+            if suspect:
+                problems.extend(yamlio.forbidden_characters(node))
             for problem in problems:
                 self.problem(display, problem)
             blocking = any(p.code != "SPBE004" for p in problems)
@@ -353,6 +394,10 @@ class _Loader:
 
     def schema_error(self, source: Source, model_cls: type[BaseModel], error: Any) -> None:
         loc: tuple[str | int, ...] = tuple(error["loc"])
+        if self.full(
+            source.path, lambda: source.location(*loc, key=error["type"] == "extra_forbidden")
+        ):
+            return
         kind = error["type"]
         field = path_parts([p for p in loc if p != "[key]"]) or "-"
         given = _shown(error.get("input"))
@@ -379,6 +424,9 @@ class _Loader:
             id_hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
             self.emit("SPBE103", location, "schema.id", hint=id_hint, field=field, value=given)
             return
+        if loc and loc[-1] == "url" and kind in ("string_pattern_mismatch", "string_too_long"):
+            self.emit("SPBE109", location, "schema.url", field=field, value=given)
+            return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
 
@@ -393,6 +441,9 @@ def _shown(value: Any, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
+
+#: A whole number written with thousands separators (1.500.000 or 1,500,000).
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
 
 _TYPE_KEYS = {
     "string_type": "schema.expected_text",
@@ -420,6 +471,11 @@ _TYPE_KEYS = {
     "spbe_date_format": "schema.date",
     "spbe_regulasi_nomor": "schema.regulasi_nomor",
     "spbe_indeks_pemdi": "schema.indeks_pemdi",
+    "spbe_int": "schema.int",
+    "spbe_bool": "schema.bool",
+    "spbe_number": "schema.number",
+    "spbe_too_many_digits": "schema.digits",
+    "spbe_number_range": "schema.number_range",
 }
 
 
@@ -437,14 +493,19 @@ def _translate(
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(ctx.values()), "")
         return f"schema.{kind}", {"limit": limit}, None
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ONE_LINE:
+        return "schema.one_line", {}, None
     if kind in _TYPE_KEYS:
         hint = None
-        if kind == "int_parsing" and ("." in given or "," in given):
+        if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands")
-        elif kind in ("decimal_parsing", "float_parsing") and "," in given:
+        elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
+        elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
+            hint = t("hint.no_exponent")
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
+        values.update(digits=ctx.get("digits", NILAI_DIGITS), decimals=NILAI_DECIMALS)
         return _TYPE_KEYS[kind], values, hint
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None

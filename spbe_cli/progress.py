@@ -24,18 +24,19 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import Location
-from spbe_cli.i18n import language, t
+from spbe_cli.errors import ExitCode, Location
+from spbe_cli.formatting import PERCENT_CAP, percent
+from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
 #: Capaian above this ratio is shown as ">999%".
-CAP = Decimal("9.99")
+CAP = PERCENT_CAP
 DEFAULT_MONTHS = 6
 
 #: Attention categories, in output order.
@@ -60,6 +61,8 @@ class Options:
     bulan_mangkrak: int = DEFAULT_MONTHS
     opd: str | None = None
     dimensi: str | None = None
+    fail_on_attention: bool = False
+    """``--fail-on-attention``: exit 1 when something needs attention."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class GroupSummary:
 
 
 @dataclass(frozen=True)
-class Attention:
+class FlaggedProgram:
     """A program that needs attention, with the reason (a message and its values)."""
 
     category: str
@@ -133,13 +136,20 @@ class ProgressReport:
     by_opd: list[GroupSummary]
     by_dimensi: list[GroupSummary]
     total: GroupSummary
-    attention: dict[str, list[Attention]] = field(default_factory=dict)
+    attention: dict[str, list[FlaggedProgram]] = field(default_factory=dict)
     since: str | None = None
 
     @property
     def attention_count(self) -> int:
         """Number of attention items over every category."""
         return sum(len(items) for items in self.attention.values())
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 when something needs attention and ``--fail-on-attention``; else 0."""
+        if self.options.fail_on_attention and self.attention_count:
+            return ExitCode.FINDINGS
+        return ExitCode.OK
 
 
 # -- arithmetic -------------------------------------------------------------------------------
@@ -182,31 +192,6 @@ def months_between(earlier: date, later: date) -> int:
     if later.day < earlier.day:
         months -= 1
     return months
-
-
-def percent(value: Decimal | None, digits: int = 1) -> str:
-    """A ratio as a percentage for display: half-even rounding, capped at 999%."""
-    if value is None:
-        return "–"
-    if value > CAP:
-        return ">999%"
-    quantum = Decimal(1).scaleb(-digits)
-    text = f"{(value * 100).quantize(quantum, rounding=ROUND_HALF_EVEN)}"
-    return (text.replace(".", ",") if language() == "id" else text) + "%"
-
-
-def rupiah(value: int) -> str:
-    """Rupiah with the thousands separator of the language (Rp 1.250.000 / Rp 1,250,000)."""
-    text = f"{value:,}"
-    return "Rp " + (text.replace(",", ".") if language() == "id" else text)
-
-
-def number(value: Decimal | None) -> str:
-    """A target or realisasi value as written (no exponent), with the decimal mark."""
-    if value is None:
-        return "–"
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text.replace(".", ",") if language() == "id" else text
 
 
 # -- entries ----------------------------------------------------------------------------------
@@ -341,7 +326,7 @@ def compute_progress(
         total=summarise("", t("progress.total"), planned),
         since=since,
     )
-    attention: dict[str, list[Attention]] = {c: [] for c in CATEGORIES}
+    attention: dict[str, list[FlaggedProgram]] = {c: [] for c in CATEGORIES}
     planned_by_id = {p.id: p for p in planned}
     for program_id, program in selected:
         _attend(catalog, program_id, program, planned_by_id.get(program_id), options, attention)
@@ -353,8 +338,8 @@ def compute_progress(
 
 def _item(
     catalog: Catalog, category: str, program_id: str, program: Any, key: str, **values: Any
-) -> Attention:
-    return Attention(
+) -> FlaggedProgram:
+    return FlaggedProgram(
         category,
         program_id,
         program.nama,
@@ -373,7 +358,7 @@ def _attend(
     program: Program,
     progress: ProgramProgress | None,
     options: Options,
-    out: dict[str, list[Attention]],
+    out: dict[str, list[FlaggedProgram]],
 ) -> None:
     """Add one program to every attention list it belongs to."""
     today, year = options.tanggal, options.tahun
@@ -441,9 +426,9 @@ def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
     return missing
 
 
-def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Attention]:
+def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[FlaggedProgram]:
     """Programs active in the earlier catalog that are gone or cancelled now."""
-    result: list[Attention] = []
+    result: list[FlaggedProgram] = []
     today = options.tanggal
     for program_id, old in _programs(earlier):
         if not _selected(old, options) or old.status in _ENDED:
@@ -454,7 +439,7 @@ def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Attent
         now = catalog.entities.get(program_id) if is_program else None
         if now is None:
             result.append(
-                Attention(
+                FlaggedProgram(
                     "dihentikan",
                     program_id,
                     old.nama,

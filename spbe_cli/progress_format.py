@@ -6,38 +6,24 @@ table cells, HTML, SVG), and nothing depends on the clock: "today" is part of th
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from spbe_cli.formatting import number, percent, rupiah
 from spbe_cli.i18n import language, t
+from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
 from spbe_cli.progress import (
     CAP,
     CATEGORIES,
-    Attention,
+    FlaggedProgram,
     GroupSummary,
     ProgramProgress,
     ProgressReport,
-    number,
-    percent,
-    rupiah,
 )
 
 JSON_SCHEMA_ID = "spbe.progress/1"
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Left-aligned columns separated by two spaces; trailing spaces trimmed."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in (headers, ["-" * w for w in widths], *rows)
-    ]
+_e = html_escape
 
 
 def _title(report: ProgressReport) -> str:
@@ -153,38 +139,20 @@ def format_text(report: ProgressReport) -> list[str]:
             continue
         lines.append(f"{t('progress.cat.' + category)} ({len(items)})")
         lines += [f"  {_where(a)}{a.id} ({a.opd}): {a.reason}" for a in items]
-    return lines
+    return [safe(line) for line in lines]
 
 
-def _where(item: Attention) -> str:
+def _where(item: FlaggedProgram) -> str:
     return f"{item.location}: " if item.location is not None else ""
 
 
 # -- Markdown ---------------------------------------------------------------------------------
 
 
-def md_cell(text: str) -> str:
-    """Escape catalog text for a Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    for char in "*_`[]<>":
-        out = out.replace(char, "\\" + char)
-    return out
-
-
-def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """A Markdown pipe table; cells are escaped."""
-    lines = [
-        "| " + " | ".join(md_cell(h) for h in headers) + " |",
-        "|" + "|".join("---" for _ in headers) + "|",
-    ]
-    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
-    return lines
-
-
 def format_markdown(report: ProgressReport, level: int = 1) -> str:
     """The report as a Markdown document (``level`` is the level of its title)."""
     h = "#" * level
-    lines = [f"{h} {md_cell(_title(report))}", "", md_cell(_subtitle(report)), ""]
+    lines = [f"{h} {md_escape(_title(report))}", "", md_escape(_subtitle(report)), ""]
     lines += [f"{h}# {t('progress.by_opd')}", ""]
     lines += md_table(
         _group_headers(t("progress.col.opd")), _group_rows(report.by_opd, report.total)
@@ -211,8 +179,8 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
             lines += [t("progress.none"), ""]
             continue
         lines += [
-            f"- **{md_cell(a.id)}** ({md_cell(a.opd)}): {md_cell(a.reason)}"
-            + (f" — `{a.location}`" if a.location else "")
+            f"- **{md_escape(a.id)}** ({md_escape(a.opd)}): {md_escape(a.reason)}"
+            + (f" — {md_code(a.location)}" if a.location else "")
             for a in items
         ]
         lines.append("")
@@ -289,7 +257,7 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
     }
 
 
-def _attention_dict(a: Attention) -> dict[str, Any]:
+def _attention_dict(a: FlaggedProgram) -> dict[str, Any]:
     loc = a.location
     return {
         "id": a.id,
@@ -331,7 +299,7 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
 
 def format_json(report: ProgressReport) -> str:
     """The report as one JSON document."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    return json_dumps(report_dict(report))
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -359,10 +327,6 @@ vertical-align:middle}
 ul.att li{margin:.2rem 0}
 code{font-size:.8rem;color:var(--muted)}
 """.strip()
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
@@ -443,7 +407,10 @@ def html_body(report: ProgressReport) -> str:
         )
     )
     numeric = {1, 2, 3, 4, 5, 6, 7}
-    out = [f'<p class="sub">{_e(_subtitle(report))}</p>', f'<div class="cards">{cards}</div>']
+    out = [
+        f'<p class="sub">{_e(_subtitle(report))}</p>',
+        f'<div class="cards">{cards}</div>',
+    ]
     for heading, groups, first in (
         (t("progress.by_opd"), report.by_opd, t("progress.col.opd")),
         (t("progress.by_dimensi"), report.by_dimensi, t("progress.col.dimensi")),

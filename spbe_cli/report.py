@@ -6,11 +6,11 @@ Plain strings; the CLI prints them.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from spbe_cli.errors import Finding, Report, Severity
 from spbe_cli.i18n import t
+from spbe_cli.markup import github_data, github_property, json_dumps, safe
 
 JSON_SCHEMA_ID = "spbe.validate/1"
 
@@ -27,6 +27,16 @@ def summary_line(report: Report) -> str:
     )
 
 
+def finding_line(where: object, severity: str, code: str, message: str) -> str:
+    """``path:line:col: severity[CODE]: message``: the one text shape of a finding, made safe."""
+    return safe(f"{where}: {severity}[{code}]: {message}")
+
+
+def format_finding(finding: Finding) -> str:
+    """One finding as a text line (without its hint and related locations)."""
+    return finding_line(finding.location, finding.severity.value, finding.code, finding.message)
+
+
 def format_text(report: Report) -> list[str]:
     """``path:line:col: severity[CODE]: message`` lines, grouped by file, then the summary."""
     lines: list[str] = []
@@ -35,9 +45,7 @@ def format_text(report: Report) -> list[str]:
         if previous is not None and finding.location.path != previous:
             lines.append("")
         previous = finding.location.path
-        lines.append(
-            f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}"
-        )
+        lines.append(format_finding(finding))
         if finding.hint:
             lines.append(f"  = {t('report.hint')}: {finding.hint}")
         lines.extend(
@@ -47,7 +55,7 @@ def format_text(report: Report) -> list[str]:
     if lines:
         lines.append("")
     lines.append(summary_line(report))
-    return lines
+    return [safe(line) for line in lines]
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -89,15 +97,7 @@ def format_json(report: Report, catalog_path: str) -> str:
         },
         "findings": [finding_dict(f) for f in report.sorted()],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return json_dumps(data)
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -108,15 +108,15 @@ def format_github(report: Report) -> list[str]:
     lines = []
     for finding in report.sorted():
         loc = finding.location
-        props = [f"file={_escape_property(loc.path)}"]
+        props = [f"file={github_property(loc.path)}"]
         if loc.line:
             props += [f"line={loc.line}", f"col={loc.column or 1}"]
-        props.append(f"title={_escape_property(finding.code)}")
+        props.append(f"title={github_property(finding.code)}")
         message = finding.message
         if finding.hint:
             message += f" ({t('report.hint')}: {finding.hint})"
         lines.append(
-            f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
+            f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{github_data(message)}"
         )
     lines.append(summary_line(report))
     return lines
@@ -150,4 +150,4 @@ def format_gitlab(report: Report) -> str:
                 "location": {"path": loc.path, "lines": {"begin": max(loc.line, 1)}},
             }
         )
-    return json.dumps(issues, ensure_ascii=False, indent=2)
+    return json_dumps(issues)

@@ -42,6 +42,10 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE013", E, "berkas"),
     ("SPBE014", E, "berkas"),
     ("SPBE016", E, "berkas"),
+    ("SPBE017", E, "berkas"),
+    ("SPBE018", E, "berkas"),
+    ("SPBE019", E, "berkas"),
+    ("SPBE020", E, "berkas"),
     # schema: fields and ids
     ("SPBE101", E, "skema"),
     ("SPBE102", E, "skema"),
@@ -51,6 +55,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE106", E, "skema"),
     ("SPBE107", E, "skema"),
     ("SPBE108", E, "skema"),
+    ("SPBE109", E, "skema"),
     # references and reference codes
     ("SPBE201", E, "rujukan"),
     ("SPBE202", E, "rujukan"),
@@ -136,3 +141,8 @@ def make_finding(
         hint,
         tuple(related),
     )
+
+
+#: At most this many findings are shown per file; the rest are counted in one SPBE020 finding,
+#: so that one hostile file cannot flood a CI log.
+MAX_FINDINGS_PER_FILE = 50

@@ -22,8 +22,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from spbe_cli import __version__
-from spbe_cli.errors import SpbeError, UsageError
+from spbe_cli.errors import SpbeError, UsageError, cannot_write
 from spbe_cli.i18n import t
+from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
 from spbe_cli.schema import all_schemas, dumps, file_name
 
@@ -153,13 +154,7 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
             with path.open("x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
     except OSError as exc:
-        raise SpbeError(
-            t(
-                "scaffold.cannot_write",
-                path=str(exc.filename or target),
-                reason=exc.strerror or type(exc).__name__,
-            )
-        ) from exc
+        raise cannot_write(exc, target) from exc
     return list(files)
 
 
@@ -169,10 +164,6 @@ def _data(*parts: str) -> str:
 
 def _modeline(schema_rel: str) -> str:
     return f"# yaml-language-server: $schema={schema_rel}\n"
-
-
-def _escape_markdown(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", text)
 
 
 # -- spbe init -----------------------------------------------------------------------------------
@@ -296,7 +287,7 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
         )
 
     readme = fill(_data("repo", "README.md"))
-    readme = readme.replace("@@PEMDA@@", _escape_markdown(pemda)).replace("@@KODE@@", options.kode)
+    readme = readme.replace("@@PEMDA@@", md_escape(pemda)).replace("@@KODE@@", options.kode)
     files: dict[str, str] = {
         "README.md": readme,
         ".gitignore": _data("repo", "gitignore"),

@@ -4,11 +4,13 @@ Editors (VS Code's YAML extension and anything else built on ``yaml-language-ser
 files to complete field names, show the Indonesian field docstrings as descriptions, and flag
 mistakes while people type. The schemas follow what ``spbe validate`` accepts:
 
-* The loader keeps every plain scalar as text and pydantic coerces it, so ``nomor: 12`` is valid
-  for a text field and ``tahun: "2026"`` for a year. An editor reads those scalars as YAML 1.2 core
-  values (a number, a boolean), so free-text fields also accept numbers and booleans, and number
-  and boolean fields also accept their textual forms. Codes and ids keep ``type: string`` with
-  their pattern: an unquoted ``94.04`` is a number to an editor, and the schema asks to quote it.
+* The loader keeps every plain scalar as text and the models read it strictly, so ``nomor: 12``
+  is valid for a text field and ``tahun: "2026"`` for a year. An editor reads those scalars as
+  YAML 1.2 core values (a number, a boolean), so free-text fields also accept numbers and
+  booleans, and number and boolean fields also accept their textual forms (digits for a whole
+  number, digits with a point for a decimal, ``true``/``false`` for a boolean). Codes and ids
+  keep ``type: string`` with their pattern: an unquoted ``94.04`` is a number to an editor, and
+  the schema asks to quote it.
 * Dates are ``YYYY-MM-DD`` only; the keys of per-year mappings (``target``) are years.
 * Rules the models enforce in Python are repeated where JSON Schema can say them (a regulation in
   force needs a number and a year).
@@ -30,24 +32,18 @@ from pydantic_core import core_schema
 
 from spbe_cli import __version__
 from spbe_cli.models import MODELS, Regulasi
+from spbe_cli.models.common import ONE_LINE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 REF_TEMPLATE = "#/definitions/{model}"
 COMBINED = "katalog"
 
-_INTEGER_TEXT = r"^[+-]?\d+$"
-_NUMBER_TEXT = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_INTEGER_TEXT = r"^-?\d+$"
+_NUMBER_TEXT = r"^-?\d+(\.\d+)?$"
 _YEAR_TEXT = r"^(194[5-9]|19[5-9]\d|20\d\d|2100)$"
 _DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
-#: The strings pydantic reads as a boolean (compared without case).
-_BOOL_WORDS = ("true", "false", "yes", "no", "on", "off", "t", "f", "y", "n", "1", "0")
-
-
-def _caseless(word: str) -> str:
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
-
-
-_BOOL_TEXT = "^(" + "|".join(_caseless(w) for w in _BOOL_WORDS) + ")$"
+#: The only texts the models read as a boolean.
+_BOOL_TEXT = "^(true|false)$"
 
 
 def file_name(kind: str) -> str:
@@ -60,7 +56,7 @@ class _Generator(GenerateJsonSchema):
 
     def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
         result = super().str_schema(schema)
-        if "pattern" not in result:
+        if result.get("pattern", ONE_LINE) == ONE_LINE:
             # Free text: an unquoted 12 or true is still text for spbe.
             result["type"] = ["string", "number", "boolean"]
         return result
@@ -89,7 +85,6 @@ class _Generator(GenerateJsonSchema):
         return {
             "anyOf": [
                 {"type": "boolean"},
-                {"type": "integer", "enum": [0, 1]},
                 {"type": "string", "pattern": _BOOL_TEXT},
             ]
         }
@@ -100,6 +95,8 @@ class _Generator(GenerateJsonSchema):
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
         result = super().dict_schema(schema)
         keys = schema.get("keys_schema")
+        while keys is not None and keys.get("type") == "function-before":
+            keys = keys.get("schema")  # the year type reads text before the int check
         if keys is not None and keys.get("type") == "int":
             years = keys.get("ge") == 1945 and keys.get("le") == 2100
             result["propertyNames"] = {"pattern": _YEAR_TEXT if years else _INTEGER_TEXT}
@@ -245,11 +242,20 @@ def dumps(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema into ``folder`` (created if needed); return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every schema into ``folder`` (created if needed); return the paths written.
+
+    Raises:
+        SpbeError: a file or the folder cannot be written.
+    """
+    from spbe_cli.errors import cannot_write
+
     written = []
-    for name, schema in all_schemas().items():
-        path = folder / name
-        path.write_text(dumps(schema), encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, schema in all_schemas().items():
+            path = folder / name
+            path.write_text(dumps(schema), encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise cannot_write(exc, folder) from exc
     return written

@@ -22,8 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import Location
+from spbe_cli.errors import ExitCode, Location
 from spbe_cli.i18n import t
+from spbe_cli.markup import safe
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
 #: Kinds compared, in output order.
@@ -81,6 +82,20 @@ class Overlap:
     def score(self) -> float:
         """The stronger of the two similarities."""
         return max(self.name_score, self.function_score)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """The look-alikes of one ``spbe sync`` run, and whether any of them fails it."""
+
+    overlaps: list[Overlap]
+    fail_on_overlap: bool = False
+    """``--fail-on-overlap``: exit 1 when a pair is found."""
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 when a pair is found and ``--fail-on-overlap``; else 0."""
+        return ExitCode.FINDINGS if self.fail_on_overlap and self.overlaps else ExitCode.OK
 
 
 def _pct(score: float) -> str:
@@ -279,12 +294,12 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
         lines += [f"  = {e.text}" for e in o.evidence]
         lines.append("")
     lines.append(t("sync.summary", n=len(overlaps)))
-    return lines
+    return [safe(line) for line in lines]
 
 
 def format_markdown(overlaps: list[Overlap]) -> str:
     """A Markdown table of the pairs with their evidence."""
-    from spbe_cli.progress_format import md_table
+    from spbe_cli.markup import md_table
 
     rows = [
         [
@@ -310,7 +325,7 @@ def format_markdown(overlaps: list[Overlap]) -> str:
 
 def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document."""
-    import json
+    from spbe_cli.markup import json_dumps
 
     data = {
         "schema": "spbe.sync/1",
@@ -318,4 +333,4 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
         "jumlah": len(overlaps),
         "pasangan": [overlap_dict(o) for o in overlaps],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_dumps(data)

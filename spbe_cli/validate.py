@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.checks import run_checks
-from spbe_cli.errors import Report
+from spbe_cli.errors import Finding, Location, Report, Severity
 from spbe_cli.loader import ProgressHook, load_catalog
+from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
 
 def validate_catalog(
@@ -20,6 +22,48 @@ def validate_catalog(
     """Load ``root`` and check it; the report holds every finding of both steps."""
     catalog, findings = load_catalog(root, display, progress)
     findings.extend(run_checks(catalog))
+    findings = cap_per_file(findings, catalog.skipped_findings)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
     report = Report(findings, files=catalog.files, entities=entities, strict=strict)
     return catalog, report
+
+
+def cap_per_file(
+    findings: Iterable[Finding],
+    skipped: dict[str, tuple[int, Location]] | None = None,
+    limit: int = MAX_FINDINGS_PER_FILE,
+) -> list[Finding]:
+    """Keep the first ``limit`` findings of each file (in output order) and count the rest.
+
+    ``skipped`` counts, per file, findings the loader chose not to build, with where the first
+    of them is. A file over the limit gets one SPBE020 finding at its first finding not shown,
+    as severe as the worst one hidden (the loader only skips errors).
+    """
+    skipped = skipped or {}
+    kept: list[Finding] = []
+    hidden: dict[str, list[Finding]] = {}
+    shown: dict[str, int] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        path = finding.location.path
+        count = shown.get(path, 0)
+        if count < limit:
+            shown[path] = count + 1
+            kept.append(finding)
+        else:
+            hidden.setdefault(path, []).append(finding)
+    for path in sorted(set(hidden) | set(skipped)):
+        rest = hidden.get(path, [])
+        extra, first_skipped = skipped.get(path, (0, None))
+        places = [f.location for f in rest[:1]] + ([first_skipped] if first_skipped else [])
+        severities = [f.severity for f in rest] + ([Severity.ERROR] if extra else [])
+        kept.append(
+            make_finding(
+                "SPBE020",
+                min(places, key=lambda loc: (loc.line, loc.column)),
+                "load.too_many_findings",
+                severity=min(severities, key=lambda s: s.rank),
+                count=len(rest) + extra,
+                limit=limit,
+            )
+        )
+    return kept

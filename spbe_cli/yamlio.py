@@ -1,4 +1,4 @@
-"""YAML reading: the only module that imports PyYAML.
+r"""YAML reading: the only module that imports PyYAML.
 
 Untrusted catalog text is *composed* by libyaml (C) into nodes that keep their positions, and the
 values are built here from the nodes, with YAML 1.2 ideas rather than YAML 1.1 surprises:
@@ -9,7 +9,11 @@ values are built here from the nodes, with YAML 1.2 ideas rather than YAML 1.1 s
 * aliases, merge keys (``<<``) and tags other than the core ones are refused, so an alias bomb
   cannot expand and ``!!python/...`` never constructs anything;
 * duplicate keys are reported at the second key;
-* nesting deeper than :data:`MAX_DEPTH` is refused (libyaml itself stops at 1000).
+* nesting deeper than :data:`MAX_DEPTH` is refused (libyaml itself stops at 1000);
+* no key or value may hold a control character (C0 other than tab and newline, DEL, C1), a
+  bidirectional override (U+202A-U+202E, U+2066-U+2069) or a byte order mark: libyaml refuses
+  most of them as raw bytes, but escapes in double quotes (``"\e"``) and raw bidi marks get
+  through; :func:`forbidden_characters` finds them (SPBE019).
 
 Problems are returned as :class:`YamlProblem` values; nothing here raises on bad input.
 """
@@ -102,8 +106,7 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
         return None, YamlProblem("SPBE002", line, column, "load.not_utf8", {"byte": byte})
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, column = _line_col(text, nul)
         return None, YamlProblem("SPBE003", line, column, "load.nul")
     return text, None
 
@@ -118,10 +121,21 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
     return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_problem(exc, text)
     mark = getattr(exc, "problem_mark", None)
+    # A byte order mark inside the text (two files pasted together, an editor's stray mark)
+    # makes libyaml report a puzzling syntax error after it; name the mark instead.
+    bom = text.find("\ufeff")
+    if bom >= 0 and (mark is None or bom <= mark.index):
+        line, column = _line_col(text, bom)
+        return YamlProblem("SPBE019", line, column, "load.bom")
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return YamlProblem("SPBE001", line, column, "load.tab")
@@ -258,17 +272,89 @@ def locate(root: Node, loc: Sequence[str | int], *, key: bool = False) -> tuple[
     return _pos(node)
 
 
+def _key_index(node: Node) -> dict[str, tuple[Node, Node]]:
+    """A large mapping node's ``key -> (key node, value node)``, built once on first use.
+
+    Locating a finding is then O(1) however many keys the mapping has; a scan per finding made a
+    file of 32,000 unknown keys quadratic. The last of duplicate keys wins, as in the scan.
+    """
+    index: dict[str, tuple[Node, Node]] | None = getattr(node, "_spbe_keys", None)
+    if index is None:
+        index = {
+            key_node.value: (key_node, value_node)
+            for key_node, value_node in node.value
+            if isinstance(key_node, ScalarNode)
+        }
+        node._spbe_keys = index  # type: ignore[attr-defined]
+    return index
+
+
+#: Mappings up to this many keys are scanned (a bounded cost, cheaper than building an index for
+#: the one or two look-ups a document usually gets); larger ones are indexed once.
+_SCAN_KEYS = 32
+
+
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
     if isinstance(node, MappingNode):
         wanted = str(part)
+        pairs = node.value
+        if len(pairs) > _SCAN_KEYS:
+            return _key_index(node).get(wanted)
         match = None
-        for key_node, value_node in node.value:
+        for key_node, value_node in pairs:
             if isinstance(key_node, ScalarNode) and key_node.value == wanted:
                 match = (key_node, value_node)
         return match
     if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]
     return None
+
+
+#: Characters no key or value may hold: C0 controls except tab and newline, DEL, C1 controls,
+#: bidirectional embeddings, overrides and isolates, and the byte order mark.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+#: Without one of these in the text no scalar can hold a forbidden character: libyaml refuses
+#: the raw controls, so they can only come from an escape (a backslash in double quotes).
+_MAYBE_FORBIDDEN = re.compile("[\\\\\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def may_hold_forbidden(text: str) -> bool:
+    """Tell whether ``text`` could compose to a scalar with a forbidden character (cheap)."""
+    return _MAYBE_FORBIDDEN.search(text) is not None
+
+
+def forbidden_characters(root: Node) -> list[YamlProblem]:
+    """Keys and values under ``root`` holding a :data:`FORBIDDEN_CHARS` character (SPBE019)."""
+    found: list[YamlProblem] = []
+
+    def check(node: Node, *, is_key: bool) -> None:
+        match = FORBIDDEN_CHARS.search(node.value)
+        if match is None:
+            return
+        line, col = _pos(node)
+        char = match.group(0)
+        if char == "\ufeff":
+            found.append(
+                YamlProblem("SPBE019", line, col, "load.bom_key" if is_key else "load.bom")
+            )
+            return
+        message = "load.bidi" if "\u202a" <= char <= "\u2069" else "load.control"
+        found.append(YamlProblem("SPBE019", line, col, message, {"char": f"U+{ord(char):04X}"}))
+
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ScalarNode):
+            check(node, is_key=False)
+        elif isinstance(node, SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    check(key_node, is_key=True)
+                todo.append(value_node)
+    found.sort(key=lambda p: (p.line, p.column))
+    return found
 
 
 def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:

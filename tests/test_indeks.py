@@ -385,8 +385,9 @@ def test_output_is_the_same_twice_and_escaped(tmp_path: Path) -> None:
 def test_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(app, ["indeks", str(BUNDLED)]).exit_code == 2  # --kerangka is required
     assert runner.invoke(app, ["indeks", str(BUNDLED), "-k", "spbe-2018"]).exit_code == 2
-    missing = runner.invoke(app, ["indeks", str(tmp_path / "nope"), "-k", "pemdi-8-2026"])
-    assert missing.exit_code == 3 and not missing.stdout
+    # A catalog folder that does not exist is a usage error, as in every command.
+    missing = runner.invoke(app, ["indeks", "-c", str(tmp_path / "nope"), "-k", "pemdi-8-2026"])
+    assert missing.exit_code == 2 and not missing.stdout
     root = shutil.copytree(MINIMAL, tmp_path / "catalog")
     write_tree(
         root,

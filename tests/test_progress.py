@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from spbe_cli import i18n
 from spbe_cli.cli.app import app
+from spbe_cli.formatting import percent, rupiah
 from spbe_cli.loader import load_catalog
 from spbe_cli.progress import (
     CAP,
@@ -24,8 +25,6 @@ from spbe_cli.progress import (
     compute_progress,
     months_before,
     months_between,
-    percent,
-    rupiah,
 )
 from spbe_cli.progress_format import format_html, format_markdown, format_text
 from tests.helpers import CASES, write_tree
@@ -72,7 +71,8 @@ def test_percent_rounds_half_even_only_at_display() -> None:
     assert percent(Decimal("0.5125")) == "51,2%"
     assert rupiah(1250000000) == "Rp 1.250.000.000"
     i18n.set_language("en")
-    assert rupiah(1250000000) == "Rp 1,250,000,000"
+    # A currency amount of Indonesian documents: the same in every language.
+    assert rupiah(1250000000) == "Rp 1.250.000.000"
 
 
 @pytest.mark.parametrize(
@@ -249,7 +249,7 @@ def test_markdown_and_html(in_known: Path) -> None:
     catalog, _ = load_catalog(Path("catalog"), "catalog")
     report = compute_progress(catalog, Options(2026, date(2026, 10, 15)))
     md = format_markdown(report)
-    assert "| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65.2% | Rp 1,700,000,000 |" in md
+    assert "| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65.2% | Rp 1.700.000.000 |" in md
     assert "## Needs attention (9)" in md
     page = format_html(report)
     assert page.startswith("<!DOCTYPE html>")
@@ -301,9 +301,9 @@ def test_refuses_a_catalog_with_errors_unless_forced(tmp_path: Path) -> None:
     assert "--force" in result.stderr
 
 
-def test_missing_folder_exits_3(tmp_path: Path) -> None:
+def test_missing_folder_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["progress", str(tmp_path / "nope"), "--tanggal", "2026-01-01"])
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "nope" in result.stderr
 
 

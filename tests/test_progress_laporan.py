@@ -59,4 +59,4 @@ def test_laporan_defaults_to_year_end_of_the_latest_year(tmp_path: Path) -> None
     assert "Tahun 2026" in md and "Keadaan per 31 Desember 2026" in md
     # at the year end the 2026-11-30 entry of SC-BRD-01 counts
     assert "SC-BRD-01 Festival Wisata Mimika" in md
-    assert "Kunjungan wisata: realisasi 10 dari target 1000 orang (naik), capaian 1,0%" in md
+    assert "Kunjungan wisata: realisasi 10 dari target 1.000 orang (naik), capaian 1,0%" in md

@@ -293,7 +293,7 @@ def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
 
 def test_missing_catalog(tmp_path: Path) -> None:
     code, stdout, stderr = run(str(tmp_path / "tidak-ada"), "-o", str(tmp_path / "out"))
-    assert code == 3 and stdout == ""
+    assert code == 2 and stdout == ""
     assert "tidak-ada" in stderr
 
 

@@ -159,9 +159,10 @@ def test_cli_reports_an_unwritable_folder(tmp_path: Path) -> None:
 # -- agreement with spbe validate ----------------------------------------------------------------
 
 #: Codes the schema can judge on its own: the document's kind, its fields, their types and values.
-JUDGED = {"SPBE012", "SPBE013", "SPBE101", "SPBE102", "SPBE103", "SPBE108"}
-#: Codes of files the schema cannot see (bytes, YAML syntax, tags, aliases, duplicate keys).
-UNREADABLE = {f"SPBE0{n:02d}" for n in range(1, 17)} - {"SPBE012", "SPBE013"}
+JUDGED = {"SPBE012", "SPBE013", "SPBE101", "SPBE102", "SPBE103", "SPBE108", "SPBE109"}
+#: Codes of files the schema cannot see (bytes, YAML syntax, tags, aliases, duplicate keys, empty
+#: files, case clashes, invisible characters).
+UNREADABLE = {f"SPBE0{n:02d}" for n in range(1, 20)} - {"SPBE012", "SPBE013"}
 
 
 def _valid_catalogs() -> list[Path]:
@@ -237,7 +238,8 @@ REGULASI = (
         (OPD, True),
         (OPD + "urusan: ['2.16']\n", True),
         (OPD + "catatan: 12\n", True),  # free text, a number to an editor
-        (OPD + "ilustratif: yes\n", True),  # pydantic reads yes as true
+        (OPD + "ilustratif: yes\n", False),  # only true and false are booleans
+        (OPD + "ilustratif: true\n", True),
         (OPD + "nama_lain: x\n", False),  # unknown field
         (OPD.replace("jenis: dinas\n", ""), False),  # missing field
         (OPD.replace("jenis: dinas", "jenis: dinass"), False),  # wrong enum

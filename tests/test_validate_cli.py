@@ -244,9 +244,10 @@ def test_github_annotations_cannot_be_forged(
     write_tree(
         minimal_catalog,
         {
-            # The value is echoed in the message; the file name ends up in a property.
+            # The value is echoed in the message; the file name ends up in a property. (A
+            # carriage return no longer gets that far: it is refused at load, SPBE019.)
             "opd/a,b:c.yaml": (
-                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%\\r"\n'
+                'entitas: opd\nid: FORGE\nnama: x\njenis: "dinas\\n::error::forged %0A 50%"\n'
             ),
         },
     )
@@ -258,7 +259,7 @@ def test_github_annotations_cannot_be_forged(
     assert annotation.startswith(
         "::error file=catalog/opd/a%2Cb%3Ac.yaml,line=4,col=8,title=SPBE101::"
     )
-    assert "value 'dinas%0A::error::forged %250A 50%25%0D' is not allowed" in annotation
+    assert "value 'dinas%0A::error::forged %250A 50%25' is not allowed" in annotation
     assert not any(line.startswith("::error::forged") for line in lines)
     assert "\r" not in result.stdout
 
@@ -334,18 +335,18 @@ def test_usage_errors_exit_2(args: list[str], expected: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_missing_folder_exits_3(tmp_path: Path) -> None:
+def test_missing_folder_exits_2(tmp_path: Path) -> None:
     missing = tmp_path / "tidak-ada"
     result = _invoke("validate", str(missing))
-    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.exit_code == ExitCode.USAGE
     assert result.stdout == ""
     assert result.stderr == f"spbe: catalog folder '{missing}' does not exist\n"
 
 
-def test_file_instead_of_folder_exits_3(tmp_path: Path) -> None:
+def test_file_instead_of_folder_exits_2(tmp_path: Path) -> None:
     target = write_tree(tmp_path, {"berkas.yaml": "a: 1\n"}) / "berkas.yaml"
     result = _invoke("validate", "--format", "json", str(target))
-    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.exit_code == ExitCode.USAGE
     assert result.stdout == ""
     assert result.stderr == f"spbe: '{target}' is not a folder\n"
 
@@ -435,7 +436,7 @@ def test_installed_spbe_script(minimal_catalog: Path, tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert missing.returncode == 3
+    assert missing.returncode == ExitCode.USAGE
     assert missing.stdout == ""
     assert "does not exist" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -154,3 +154,40 @@ def test_dump_and_trusted_load_round_trip() -> None:
     assert text.startswith("nama: Dinas Komunikasi\n")
     assert "ä" in text
     assert yamlio.load_trusted_yaml(text) == data
+
+
+def test_locate_in_a_large_mapping_uses_one_index_and_the_last_duplicate() -> None:
+    keys = "".join(f"k{i}: {i}\n" for i in range(100))
+    text = keys + "k5: again\n"
+    (root,), _ = yamlio.compose(text)
+    assert yamlio.locate(root, ("k99",), key=True) == (100, 1)
+    assert yamlio.locate(root, ("k5",)) == (101, 5)
+    index = root._spbe_keys  # built once, reused by the next look-ups
+    assert yamlio.locate(root, ("k0",)) == (1, 5)
+    assert root._spbe_keys is index
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a: plain text, tab\tand all\n", []),
+        ('a: "\\e"\n', [("SPBE019", 1, 4, "load.control")]),
+        ('"k\\x85": v\n', [("SPBE019", 1, 1, "load.control")]),
+        ("a: [x, y\u2067]\n", [("SPBE019", 1, 8, "load.bidi")]),
+        ('"\\ufeffk": v\n', [("SPBE019", 1, 1, "load.bom_key")]),
+        ('a: {b: "\\ufeff"}\n', [("SPBE019", 1, 8, "load.bom")]),
+    ],
+)
+def test_forbidden_characters_in_keys_and_values(
+    text: str, found: list[tuple[str, int, int, str]]
+) -> None:
+    (root,), problems = yamlio.compose(text)
+    assert problems == []
+    assert yamlio.may_hold_forbidden(text) is bool(found)
+    got = yamlio.forbidden_characters(root)
+    assert [(p.code, p.line, p.column, p.key) for p in got] == found
+
+
+def test_a_stray_bom_is_named_instead_of_a_syntax_error() -> None:
+    _, problems = yamlio.compose("a: 1\n\ufeffb: 2\n")
+    assert [(p.code, p.line, p.column, p.key) for p in problems] == [("SPBE019", 2, 1, "load.bom")]

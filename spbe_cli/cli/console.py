@@ -1,4 +1,11 @@
-"""The only module that talks to the terminal through rich."""
+"""The only module that talks to the terminal through rich.
+
+Nothing printed here is read as rich markup (``[bold]``, ``[link=...]`` in a catalog value stay
+text: the console has ``markup=False`` and every string goes in as a ``Text``), and every control
+character left in what the formatters made is shown escaped (:mod:`spbe_cli.markup`): a list of
+lines is one line per item, so a newline inside an item is escaped too; a single string is a
+document whose own newlines are kept.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
+
+from spbe_cli.markup import safe, safe_block, text_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,8 +39,7 @@ def _console(stream: TextIO) -> Console:
 
 def out(lines: list[str] | str, *, colour: bool = True) -> None:
     """Print lines to stdout; severities are coloured when stdout is a terminal."""
-    if isinstance(lines, str):
-        lines = [lines]
+    lines = [safe_block(lines)] if isinstance(lines, str) else [safe(line) for line in lines]
     if not (colour and sys.stdout.isatty()):
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
@@ -48,7 +56,8 @@ def out(lines: list[str] | str, *, colour: bool = True) -> None:
 
 
 def err(message: str) -> None:
-    """Print a message for the user on stderr ('could not run', notes)."""
+    """Print a message for the user on stderr ('could not run', notes), as one safe line."""
+    message = safe(message)
     if sys.stderr.isatty():
         from rich.text import Text
 
@@ -75,7 +84,7 @@ def progress(label: str, min_total: int = PROGRESS_MIN_FILES) -> Iterator[Progre
     )
 
     bar = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -103,21 +112,16 @@ def progress(label: str, min_total: int = PROGRESS_MIN_FILES) -> Iterator[Progre
 def table(headers: list[str], rows: list[list[str]]) -> None:
     """Print a table: a rich table on a terminal, plain aligned columns when piped."""
     if not sys.stdout.isatty():
-        widths = [len(h) for h in headers]
-        for row in rows:
-            widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in (headers, ["-" * w for w in widths], *rows)
-        ]
+        lines = text_table(headers, rows)
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
         return
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for header in headers:
-        grid.add_column(header, overflow="fold")
+        grid.add_column(Text(safe(header)), overflow="fold")
     for row in rows:
-        grid.add_row(*row)
+        grid.add_row(*(Text(safe(cell)) for cell in row))
     _console(sys.stdout).print(grid)

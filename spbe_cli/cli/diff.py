@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.errors import ExitCode, SpbeError
+from spbe_cli.cli.common import Output, catalog_path, emit, user_errors
 from spbe_cli.i18n import t
 
-DEFAULT_CATALOG = Path("catalog")
+if TYPE_CHECKING:
+    from spbe_cli.diff import ChangeSet
 
 
 class DiffFormat(str, enum.Enum):
@@ -22,12 +23,24 @@ class DiffFormat(str, enum.Enum):
     json = "json"
 
 
+def formats() -> dict[DiffFormat, Output[ChangeSet]]:
+    """The output formats of ``spbe diff``: a name -> how a change set becomes text."""
+    from spbe_cli.diff import formats as fmt
+
+    return {
+        DiffFormat.text: Output(fmt.format_text, colour=True),
+        DiffFormat.markdown: Output(lambda changes: fmt.format_markdown(changes).rstrip("\n")),
+        DiffFormat.json: Output(fmt.format_json),
+    }
+
+
 def diff(
     old: Annotated[str | None, typer.Argument(help=t("diff.cli_old"), show_default=False)] = None,
     new: Annotated[str | None, typer.Argument(help=t("diff.cli_new"), show_default=False)] = None,
     catalog: Annotated[
-        Path, typer.Option("--catalog", "-c", help=t("diff.cli_catalog"))
-    ] = DEFAULT_CATALOG,
+        Path | None,
+        typer.Option("--catalog", "-c", help=t("diff.cli_catalog"), show_default=False),
+    ] = None,
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help=t("diff.cli_format"))
     ] = DiffFormat.text,
@@ -39,31 +52,15 @@ def diff(
     against the working tree. Two: each a revision or a folder. Exit 0, or 1 with --exit-code
     when something changed; 2 usage; 3 could not run.
     """
-    from spbe_cli.cli import console
-    from spbe_cli.diff import SideLoadError, diff_snapshots
-    from spbe_cli.diff import formats as fmt
+    from spbe_cli.diff import diff_snapshots
     from spbe_cli.gitsource import resolve_sides
 
-    try:
-        sides = resolve_sides(old, new, catalog)
-        changeset = diff_snapshots(sides.old, sides.new)
-    except SideLoadError as exc:
-        console.err(f"spbe: {exc}")
-        for finding in exc.findings:
-            console.err(
-                f"{finding.location}: {finding.severity.value}[{finding.code}]: {finding.message}"
-            )
-        raise typer.Exit(int(exc.exit_code)) from exc
-    except SpbeError as exc:
-        console.err(f"spbe: {exc}")
-        raise typer.Exit(int(exc.exit_code)) from exc
-    if output_format is DiffFormat.json:
-        console.out(fmt.format_json(changeset), colour=False)
-    elif output_format is DiffFormat.markdown:
-        console.out(fmt.format_markdown(changeset).rstrip("\n"), colour=False)
-    else:
-        console.out(fmt.format_text(changeset))
-    raise typer.Exit(int(ExitCode.FINDINGS if exit_code and changeset else ExitCode.OK))
+    path = catalog_path(None, catalog, must_exist=False)  # it may exist only in a revision
+    with user_errors():  # a side that cannot be loaded: its message, then its errors
+        sides = resolve_sides(old, new, path)
+        changeset = diff_snapshots(sides.old, sides.new, fail_on_change=exit_code)
+    emit(formats(), output_format, changeset)
+    raise typer.Exit(int(changeset.return_code))
 
 
 def register(app: typer.Typer) -> None:

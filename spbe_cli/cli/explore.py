@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from spbe_cli.cli.common import (
+    CatalogOption,
+    Output,
+    Table,
+    catalog_path,
+    emit,
+    load_checked,
+    user_errors,
+)
 from spbe_cli.i18n import t
 
-DEFAULT_CATALOG = Path("catalog")
-
-CatalogOption = Annotated[Path, typer.Option("--catalog", "-c", help=t("cli.catalog_arg"))]
+if TYPE_CHECKING:
+    from spbe_cli.explore import Graph, Row, Shown
 
 
 class ListFormat(str, enum.Enum):
-    """Output formats of ``spbe list`` and ``spbe show``."""
+    """Output formats of ``spbe list``."""
 
     table = "table"
     json = "json"
@@ -36,9 +43,38 @@ class GraphFormat(str, enum.Enum):
     dot = "dot"
 
 
+def list_formats(kind: str) -> dict[ListFormat, Output[list[Row]]]:
+    """The output formats of ``spbe list``: a name -> how the rows become text."""
+    from spbe_cli import explore
+
+    return {
+        ListFormat.table: Output(
+            lambda rows: Table(explore.list_headers(), explore.list_cells(rows))
+        ),
+        ListFormat.json: Output(lambda rows: explore.list_json(kind, rows)),
+    }
+
+
+def show_formats() -> dict[ShowFormat, Output[Shown]]:
+    """The output formats of ``spbe show``."""
+    from spbe_cli import explore
+
+    return {ShowFormat.text: Output(explore.show_text), ShowFormat.json: Output(explore.show_json)}
+
+
+def graph_formats() -> dict[GraphFormat, Output[Graph]]:
+    """The output formats of ``spbe graph``."""
+    from spbe_cli import explore
+
+    return {
+        GraphFormat.mermaid: Output(lambda graph: explore.to_mermaid(graph).rstrip("\n")),
+        GraphFormat.dot: Output(lambda graph: explore.to_dot(graph).rstrip("\n")),
+    }
+
+
 def list_command(
     kind: Annotated[str, typer.Argument(help=t("explore.opt.kind"), metavar="KIND")],
-    catalog: CatalogOption = DEFAULT_CATALOG,
+    catalog: CatalogOption = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("explore.opt.opd"))] = None,
     dimensi: Annotated[str | None, typer.Option("--dimensi", help=t("explore.opt.dimensi"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=t("explore.opt.status"))] = None,
@@ -49,44 +85,32 @@ def list_command(
 ) -> None:
     """Daftar entitas satu jenis / List the entities of one kind as a table."""
     from spbe_cli import explore
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.cli.progress import load_checked
 
     with user_errors():
         explore.check_kind(kind)
-    loaded = load_checked(catalog, force=True, refuse=False)
+    loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():
         rows = explore.list_entities(
             loaded, kind, opd=opd, dimensi=dimensi, status=status, tahun=tahun
         )
-    if output_format is ListFormat.json:
-        console.out(explore.list_json(kind, rows), colour=False)
-    else:
-        console.table(explore.list_headers(), explore.list_cells(rows))
+    emit(list_formats(kind), output_format, rows)
     raise typer.Exit(0)
 
 
 def show(
     entity_id: Annotated[str, typer.Argument(help=t("explore.opt.id"), metavar="ID")],
-    catalog: CatalogOption = DEFAULT_CATALOG,
+    catalog: CatalogOption = None,
     output_format: Annotated[
         ShowFormat, typer.Option("--format", "-f", help=t("explore.opt.show_format"))
     ] = ShowFormat.text,
 ) -> None:
     """Semua isian satu elemen dan yang merujuknya / Every field of one element and its users."""
     from spbe_cli import explore
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.cli.progress import load_checked
 
-    loaded = load_checked(catalog, force=True, refuse=False)
+    loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():
         shown = explore.show_entity(loaded, entity_id)
-    if output_format is ShowFormat.json:
-        console.out(explore.show_json(shown), colour=False)
-    else:
-        console.out(explore.show_text(shown), colour=False)
+    emit(show_formats(), output_format, shown)
     raise typer.Exit(0)
 
 
@@ -94,7 +118,7 @@ def graph(
     entity_id: Annotated[
         str | None, typer.Argument(help=t("explore.opt.graph_id"), metavar="[ID]")
     ] = None,
-    catalog: CatalogOption = DEFAULT_CATALOG,
+    catalog: CatalogOption = None,
     depth: Annotated[int, typer.Option("--depth", help=t("explore.opt.depth"), min=0)] = 1,
     output_format: Annotated[
         GraphFormat, typer.Option("--format", "-f", help=t("explore.opt.graph_format"))
@@ -102,15 +126,11 @@ def graph(
 ) -> None:
     """Graf tautan elemen / The links around an element, or the whole catalog."""
     from spbe_cli import explore
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.cli.progress import load_checked
 
-    loaded = load_checked(catalog, force=True, refuse=False)
+    loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():
         built = explore.build_graph(loaded, entity_id, depth)
-    text = explore.to_dot(built) if output_format is GraphFormat.dot else explore.to_mermaid(built)
-    console.out(text.rstrip("\n"), colour=False)
+    emit(graph_formats(), output_format, built)
     raise typer.Exit(0)
 
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.progress import ProgressFormat as IndeksFormat
-from spbe_cli.errors import Report
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    Output,
+    catalog_path,
+    emit,
+    load_checked,
+)
 from spbe_cli.i18n import t
+
+if TYPE_CHECKING:
+    from spbe_cli.indeks import IndeksReport
 
 
 class Kerangka(str, enum.Enum):
@@ -20,9 +28,31 @@ class Kerangka(str, enum.Enum):
     pemdi_8_2026 = "pemdi-8-2026"
 
 
+class IndeksFormat(str, enum.Enum):
+    """Output formats of ``spbe indeks``."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+def indeks_formats() -> dict[IndeksFormat, Output[IndeksReport]]:
+    """The output formats of ``spbe indeks``: a name -> how a report becomes text."""
+    from spbe_cli import indeks_format as fmt
+
+    return {
+        IndeksFormat.text: Output(fmt.format_text),
+        IndeksFormat.markdown: Output(fmt.format_markdown),
+        IndeksFormat.json: Output(fmt.format_json),
+        IndeksFormat.html: Output(lambda report: fmt.format_html(report).rstrip("\n")),
+    }
+
+
 def indeks(
     kerangka: Annotated[Kerangka, typer.Option("--kerangka", "-k", help=t("indeks.opt.kerangka"))],
-    catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = Path("catalog"),
+    catalog: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     tahun: Annotated[
         int | None, typer.Option("--tahun", help=t("indeks.opt.tahun"), min=1945, max=2100)
     ] = None,
@@ -33,16 +63,12 @@ def indeks(
     force: Annotated[bool, typer.Option("--force", help=t("progress.opt.force"))] = False,
 ) -> None:
     """Indeks SPBE / Indeks Pemdi (exit 0, 1 on evaluation findings, 2 usage, 3 could not run)."""
-    from spbe_cli import indeks_format as fmt
-    from spbe_cli.cli import console
-    from spbe_cli.cli.progress import load_checked
     from spbe_cli.indeks import evaluate, framework
 
-    report = evaluate(load_checked(catalog, force=force), framework(kerangka.value), tahun)
-    writers = {"json": fmt.format_json, "markdown": fmt.format_markdown, "html": fmt.format_html}
-    writer = writers.get(output_format.value)
-    console.out(writer(report).rstrip("\n") if writer else fmt.format_text(report), colour=False)
-    raise typer.Exit(int(Report(report.findings, strict=strict).return_code))
+    loaded = load_checked(catalog_path(catalog, catalog_option), force=force)
+    report = evaluate(loaded, framework(kerangka.value), tahun, strict=strict)
+    emit(indeks_formats(), output_format, report)
+    raise typer.Exit(int(report.return_code))
 
 
 def register(app: typer.Typer) -> None:

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.errors import ExitCode, Severity, UsageError
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    Output,
+    catalog_path,
+    emit,
+    load_checked,
+    parse_date,
+    user_errors,
+)
+from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
-    from spbe_cli.catalog import Catalog
+    from datetime import date
 
-DEFAULT_CATALOG = Path("catalog")
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.progress import Options, ProgressReport
+    from spbe_cli.sync import SyncReport
 
 
 class ProgressFormat(str, enum.Enum):
@@ -35,54 +45,31 @@ class SyncFormat(str, enum.Enum):
     json = "json"
 
 
-def load_checked(path: Path, *, force: bool, refuse: bool = True) -> Catalog:
-    """Load a catalog; with load errors list them on stderr and stop (exit 3) unless ``force``.
+def progress_formats() -> dict[ProgressFormat, Output[ProgressReport]]:
+    """The output formats of ``spbe progress``: a name -> how a report becomes text."""
+    from spbe_cli import progress_format as fmt
 
-    With ``refuse=False`` (list, show, graph) the errors are only counted in a note.
-    """
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.loader import load_catalog
-
-    with user_errors(), console.progress(t("cli.progress_validate")) as hook:
-        catalog, findings = load_catalog(path, path.as_posix(), hook)
-    errors = sorted(
-        (f for f in findings if f.severity is Severity.ERROR), key=lambda f: f.sort_key()
-    )
-    if not errors:
-        return catalog
-    if not refuse:
-        console.err(t("progress.note_errors", n=len(errors)))
-        return catalog
-    for finding in errors:
-        console.err(f"{finding.location}: error[{finding.code}]: {finding.message}")
-    if not force:
-        console.err(t("progress.refused", n=len(errors)))
-        raise typer.Exit(int(ExitCode.CANNOT_RUN))
-    console.err(t("progress.forced", n=len(errors)))
-    return catalog
+    return {
+        ProgressFormat.text: Output(fmt.format_text),
+        ProgressFormat.markdown: Output(fmt.format_markdown),
+        ProgressFormat.json: Output(fmt.format_json),
+        ProgressFormat.html: Output(lambda report: fmt.format_html(report).rstrip("\n")),
+    }
 
 
-def parse_date(value: str | None) -> date:
-    """``--tanggal``: an ISO date, or today when not given."""
-    if value is None:
-        return date.today()
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(t("progress.bad_date", value=value)) from None
+def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
+    """The output formats of ``spbe sync``: a name -> how the overlaps become text."""
+    from spbe_cli import sync as fmt
+
+    return {
+        SyncFormat.text: Output(lambda report: fmt.format_text(report.overlaps)),
+        SyncFormat.markdown: Output(lambda report: fmt.format_markdown(report.overlaps)),
+        SyncFormat.json: Output(lambda report: fmt.format_json(report.overlaps, display)),
+    }
 
 
-def load_since(catalog_path: Path, since: str) -> tuple[Catalog, str]:
-    """The catalog at ``since``: a folder, or a git revision of the same catalog folder."""
-    from spbe_cli.gitsource import load_revision
-
-    return load_revision(since, catalog_path), since
-
-
-def _check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
+def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
+    """Refuse an ``--opd`` or ``--dimensi`` the catalog does not know (exit 2)."""
     import difflib
 
     if opd is not None and catalog.kinds.get(opd) != "opd":
@@ -100,8 +87,26 @@ def _check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> No
         )
 
 
+def _options(
+    catalog: Catalog,
+    today: date,
+    tahun: int | None,
+    months: int | None,
+    opd: str | None,
+    dimensi: str | None,
+    fail_on_attention: bool,
+) -> Options:
+    """The options of a progress report; the stalled threshold defaults to the catalog's."""
+    from spbe_cli.progress import DEFAULT_MONTHS, Options
+
+    meta = catalog.metadata
+    months = months or (meta.pengaturan.bulan_mangkrak if meta else DEFAULT_MONTHS)
+    return Options(tahun or today.year, today, months, opd, dimensi, fail_on_attention)
+
+
 def progress(
-    catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = DEFAULT_CATALOG,
+    catalog: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     tahun: Annotated[
         int | None, typer.Option("--tahun", help=t("progress.opt.tahun"), min=1945, max=2100)
     ] = None,
@@ -127,34 +132,24 @@ def progress(
     ] = False,
 ) -> None:
     """Kemajuan program tahun ini / Progress of the year's programs and what needs attention."""
-    from spbe_cli import progress_format as fmt
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.progress import DEFAULT_MONTHS, Options, compute_progress
+    from spbe_cli.gitsource import load_revision
+    from spbe_cli.progress import compute_progress
 
     today = parse_date(tanggal)
-    loaded = load_checked(catalog, force=force)
+    path = catalog_path(catalog, catalog_option)
+    loaded = load_checked(path, force=force)
     with user_errors():
-        _check_filters(loaded, opd, dimensi)
-        earlier = load_since(catalog, since)[0] if since is not None else None
-    meta = loaded.metadata
-    months = bulan_mangkrak or (meta.pengaturan.bulan_mangkrak if meta else DEFAULT_MONTHS)
-    options = Options(tahun or today.year, today, months, opd, dimensi)
+        check_filters(loaded, opd, dimensi)
+        earlier = load_revision(since, path) if since is not None else None
+    options = _options(loaded, today, tahun, bulan_mangkrak, opd, dimensi, fail_on_attention)
     report = compute_progress(loaded, options, earlier, since)
-    if output_format is ProgressFormat.json:
-        console.out(fmt.format_json(report), colour=False)
-    elif output_format is ProgressFormat.markdown:
-        console.out(fmt.format_markdown(report), colour=False)
-    elif output_format is ProgressFormat.html:
-        console.out(fmt.format_html(report).rstrip("\n"), colour=False)
-    else:
-        console.out(fmt.format_text(report), colour=False)
-    code = ExitCode.FINDINGS if fail_on_attention and report.attention_count else ExitCode.OK
-    raise typer.Exit(int(code))
+    emit(progress_formats(), output_format, report)
+    raise typer.Exit(int(report.return_code))
 
 
 def sync(
-    catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = DEFAULT_CATALOG,
+    catalog: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("sync.opt.opd"))] = None,
     kemiripan: Annotated[
         float | None, typer.Option("--kemiripan", help=t("sync.opt.kemiripan"), min=0.05, max=1.0)
@@ -168,22 +163,15 @@ def sync(
     ] = False,
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
-    from spbe_cli import sync as core
-    from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
+    from spbe_cli.sync import SyncReport, find_overlaps
 
-    loaded = load_checked(catalog, force=force)
+    path = catalog_path(catalog, catalog_option)
+    loaded = load_checked(path, force=force)
     with user_errors():
-        _check_filters(loaded, opd, None)
-    overlaps = core.find_overlaps(loaded, kemiripan, opd=opd)
-    if output_format is SyncFormat.json:
-        console.out(core.format_json(overlaps, catalog.as_posix()), colour=False)
-    elif output_format is SyncFormat.markdown:
-        console.out(core.format_markdown(overlaps), colour=False)
-    else:
-        console.out(core.format_text(overlaps), colour=False)
-    code = ExitCode.FINDINGS if fail_on_overlap and overlaps else ExitCode.OK
-    raise typer.Exit(int(code))
+        check_filters(loaded, opd, None)
+    report = SyncReport(find_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
+    emit(sync_formats(path.as_posix()), output_format, report)
+    raise typer.Exit(int(report.return_code))
 
 
 def register(app: typer.Typer) -> None:

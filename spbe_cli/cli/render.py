@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from spbe_cli.cli.common import (
+    CatalogArgument,
+    CatalogOption,
+    catalog_path,
+    parse_date,
+    user_errors,
+)
 from spbe_cli.i18n import t
+
+if TYPE_CHECKING:
+    from spbe_cli.render.pipeline import RenderOutcome
 
 #: Above this many entities rendering takes long enough for a progress bar.
 PROGRESS_MIN_ENTITIES = 2000
@@ -19,7 +29,8 @@ def register(app: typer.Typer) -> None:
 
 
 def render(
-    catalog: Annotated[Path, typer.Argument(help=t("cli.catalog_arg"))] = Path("catalog"),
+    catalog: CatalogArgument = None,
+    catalog_option: CatalogOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help=t("render.opt_output"))] = Path(
         "build"
     ),
@@ -39,50 +50,51 @@ def render(
     tanggal: Annotated[str | None, typer.Option("--tanggal", help=t("render.opt_tanggal"))] = None,
 ) -> None:
     """Susun dokumen dari katalog / Render the documents of a catalog."""
-    from spbe_cli import report as fmt
     from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
-    from spbe_cli.cli.progress import parse_date
-    from spbe_cli.errors import Report
     from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
-    extras: dict[str, object] = {}
-    if tahun is not None:
-        extras["tahun"] = tahun
-    if tanggal is not None:
-        extras["tanggal"] = parse_date(tanggal)
-    with user_errors():
-        if since is not None:
-            extras.update(_since_extras(since, catalog, doc or ["all"]))
+    path = catalog_path(catalog, catalog_option)
+    docs = doc or ["all"]
+    extras = _extras(path, docs, since, tahun, tanggal)
     options = RenderOptions(
-        catalog=catalog,
-        out=output,
-        docs=doc or ["all"],
-        formats=output_format or ["all"],
-        templates=templates,
-        force=force,
-        check=check,
-        display=catalog.as_posix(),
-        extras=extras,
-    )
+        catalog=path, out=output, docs=docs, formats=output_format or ["all"],
+        templates=templates, force=force, check=check, display=path.as_posix(), extras=extras,
+    )  # fmt: skip
     with (
         user_errors(),
         console.progress(t("cli.progress_validate")) as load_hook,
         console.progress(t("render.progress"), min_total=1) as render_hook,
     ):
         outcome = render_catalog(
-            options,
-            load_hook,
-            lambda entities: render_hook if entities >= PROGRESS_MIN_ENTITIES else None,
+            options, load_hook, lambda n: render_hook if n >= PROGRESS_MIN_ENTITIES else None
         )
+    _tell(outcome, output)
+    raise typer.Exit(int(outcome.return_code))
+
+
+def _extras(
+    catalog: Path, docs: list[str], since: str | None, tahun: int | None, tanggal: str | None
+) -> dict[str, object]:
+    """What the templates get besides the catalog: --tahun, --tanggal and --since."""
+    extras: dict[str, object] = {}
+    if tahun is not None:
+        extras["tahun"] = tahun
+    if tanggal is not None:
+        extras["tanggal"] = parse_date(tanggal)
+    if since is not None:
+        with user_errors():
+            extras.update(_since_extras(since, catalog, docs))
+    return extras
+
+
+def _tell(outcome: RenderOutcome, output: Path) -> None:
+    """Say what happened: the errors of a refusal, the files --check found different, or done."""
+    from spbe_cli import report as fmt
+    from spbe_cli.cli import console
+
     report = outcome.report
     if outcome.refused:
-        errors = Report(
-            [f for f in report.findings if f.severity.value == "error"],
-            files=report.files,
-            entities=report.entities,
-        )
-        console.out(fmt.format_text(errors))
+        console.out(fmt.format_text(report.only_errors()))
         console.err(t("render.refused", errors=report.errors))
     elif outcome.checked:
         for name in outcome.changed:
@@ -96,7 +108,6 @@ def render(
         if report.errors:
             console.err(t("render.forced", errors=report.errors))
         console.err(t("render.done", count=len(outcome.written), path=output.as_posix()))
-    raise typer.Exit(int(outcome.return_code))
 
 
 def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:

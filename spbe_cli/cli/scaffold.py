@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from spbe_cli.cli.common import CatalogOption, catalog_path, user_errors
 from spbe_cli.i18n import t
 
 
@@ -39,29 +40,18 @@ def init(
     """Buat repositori katalog baru / Create a new catalog repository."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
 
+    rev = spbe_rev or scaffold.InitOptions.spbe_rev
     options = scaffold.InitOptions(
-        pemda=pemda,
-        kode=kode,
-        jenis=jenis.value if jenis else None,
-        tahun=tahun,
-        spbe_repo=spbe_repo,
-        spbe_rev=spbe_rev or scaffold.InitOptions.spbe_rev,
+        pemda, kode, jenis.value if jenis else None, tahun, spbe_repo, rev
     )
     with user_errors():
         result = scaffold.init_repository(directory, options)
     for note in result.notes:
         console.err(note)
-    console.out(
-        [
-            *result.written,
-            "",
-            t("scaffold.init_done", count=len(result.written), path=directory.as_posix()),
-            t("scaffold.init_next", catalog=(directory / scaffold.CATALOG_DIR).as_posix()),
-        ],
-        colour=False,
-    )
+    done = t("scaffold.init_done", count=len(result.written), path=directory.as_posix())
+    catalog = (directory / scaffold.CATALOG_DIR).as_posix()
+    console.out([*result.written, "", done, t("scaffold.init_next", catalog=catalog)], colour=False)
     raise typer.Exit(0)
 
 
@@ -71,17 +61,15 @@ def new(
     ],
     entity_id: Annotated[str, typer.Argument(help=t("cli.new_id"), metavar="ID")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help=t("cli.new_output"))] = None,
-    catalog: Annotated[Path, typer.Option("--catalog", "-c", help=t("cli.new_catalog"))] = Path(
-        "catalog"
-    ),
+    catalog: CatalogOption = None,
 ) -> None:
     """Buat berkas entitas baru / Write a new entity file."""
     from spbe_cli import scaffold
     from spbe_cli.cli import console
-    from spbe_cli.cli.app import user_errors
 
+    folder = catalog_path(None, catalog, must_exist=False)  # new creates a missing folder
     with user_errors():
-        path, notes = scaffold.new_entity(kind, entity_id, catalog, output)
+        path, notes = scaffold.new_entity(kind, entity_id, folder, output)
     for note in notes:
         console.err(note)
     console.out(t("scaffold.new_done", path=path.as_posix()), colour=False)
@@ -96,23 +84,12 @@ def schema(
     """Tulis JSON Schema / Write the JSON Schemas."""
     from spbe_cli import schema as schemas
     from spbe_cli.cli import console
-    from spbe_cli.errors import SpbeError
 
     if output is None:
         console.out(schemas.dumps(schemas.catalog_schema()).rstrip("\n"), colour=False)
         raise typer.Exit(0)
-    try:
+    with user_errors():
         written = schemas.write_schemas(output)
-    except OSError as exc:
-        console.err(
-            "spbe: "
-            + t(
-                "scaffold.cannot_write",
-                path=str(exc.filename or output),
-                reason=exc.strerror or type(exc).__name__,
-            )
-        )
-        raise typer.Exit(int(SpbeError.exit_code)) from exc
     console.out(
         [p.as_posix() for p in written]
         + [t("scaffold.schema_done", count=len(written), path=output.as_posix())],

@@ -107,8 +107,12 @@ def diff_catalogs(old: Catalog, new: Catalog, old_info: SideInfo, new_info: Side
     )
 
 
-def diff_snapshots(old: Snapshot, new: Snapshot, *, skip_unchanged: bool = True) -> ChangeSet:
+def diff_snapshots(
+    old: Snapshot, new: Snapshot, *, skip_unchanged: bool = True, fail_on_change: bool = False
+) -> ChangeSet:
     """Compare two sides, parsing only the files whose content differs.
+
+    ``fail_on_change`` (``--exit-code``) makes a change set with changes end the run with 1.
 
     Raises:
         SideLoadError: a side has files that cannot be loaded.
@@ -121,6 +125,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, skip_unchanged: bool = True)
     new_catalog = load_side(new, new_rels, "new")
     result = diff_catalogs(old_catalog, new_catalog, side_info(old), side_info(new))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
+    result.fail_on_change = fail_on_change
     return result
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from spbe_cli.diff.changeset import Attention, Change, ChangeType, Record
 from spbe_cli.errors import Location, Severity
+from spbe_cli.formatting import number, rupiah
 from spbe_cli.i18n import t
 from spbe_cli.links import ARSITEKTUR
 
@@ -69,20 +69,6 @@ def _hit(code: str, change: Change, where: Location | None, /, **values: Any) ->
 
 def _at(record: Record | None, *loc: str | int) -> Location | None:
     return record.location(*loc) if record is not None else None
-
-
-def rupiah(value: int | Decimal) -> str:
-    """Format rupiah the Indonesian way: Rp 1.250.000."""
-    return "Rp " + f"{int(value):,}".replace(",", ".")
-
-
-def number(value: Decimal | int) -> str:
-    """A number without trailing zeros (75.5, 40)."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return str(int(value))
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 # -- the rules -----------------------------------------------------------------------------------

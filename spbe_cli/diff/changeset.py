@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from spbe_cli.catalog import Catalog, Source
-from spbe_cli.errors import Location, Severity
+from spbe_cli.errors import ExitCode, Location, Severity
 from spbe_cli.models import MODELS
 
 #: Kinds in the order output shows them.
@@ -224,9 +224,16 @@ class ChangeSet:
     #: ``(kind, id)`` of every parsed entity that is the same on both sides.
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     files: FileStats = field(default_factory=FileStats)
+    #: ``--exit-code``: exit 1 when something changed.
+    fail_on_change: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.changes)
+
+    @property
+    def return_code(self) -> ExitCode:
+        """Exit code: 1 when something changed and ``--exit-code``; else 0."""
+        return ExitCode.FINDINGS if self.fail_on_change and self.changes else ExitCode.OK
 
     def count(self, change: ChangeType, kind: str | None = None) -> int:
         """Count changes of one type (of one kind)."""

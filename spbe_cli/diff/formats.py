@@ -5,8 +5,6 @@ Everything here returns strings; the CLI prints them.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -25,6 +23,8 @@ from spbe_cli.diff.changeset import (
     scalar_text,
 )
 from spbe_cli.i18n import t
+from spbe_cli.markup import json_dumps, md_code, md_escape, safe
+from spbe_cli.report import finding_line
 
 JSON_SCHEMA_ID = "spbe.diff/1"
 #: GitHub refuses a comment longer than this; we count UTF-8 bytes, which is never fewer.
@@ -52,7 +52,7 @@ def show(value: Any) -> str:
     if isinstance(value, float | Decimal):
         return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):
-        return value.replace("\r", "").replace("\n", "⏎ ")
+        return safe(value.replace("\r", "").replace("\n", "⏎ "))
     if isinstance(value, list):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -117,7 +117,7 @@ def files_line(changeset: ChangeSet) -> str:
 
 def _attention_line(item: Attention) -> str:
     where = str(item.location) if item.location is not None else f"{item.kind} {item.id}"
-    return f"{where}: {item.severity.value}[{item.code}]: {item.message}"
+    return finding_line(where, item.severity.value, item.code, item.message)
 
 
 def _title(change: Change) -> str:
@@ -135,7 +135,7 @@ def format_text(changeset: ChangeSet) -> list[str]:
     ]
     if not changeset:
         lines.append(t("diff.no_changes"))
-        return lines
+        return [safe(line) for line in lines]
     if changeset.attention:
         lines += ["", t("diff.attention_title", count=len(changeset.attention))]
         lines += [f"  {_attention_line(a)}" for a in changeset.attention]
@@ -144,25 +144,10 @@ def format_text(changeset: ChangeSet) -> list[str]:
         for change in changes:
             lines.append(f"  {_MARK[change.change]} {_title(change)}")
             lines += [f"      {f.path}: {show_change(f)}" for f in change.fields]
-    return lines
+    return [safe(line) for line in lines]
 
 
 # -- markdown --------------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
-
-
-def md(text: str) -> str:
-    """Escape text for Markdown: no formatting, no HTML, no @mentions, one line."""
-    text = text.replace("\r", "").replace("\n", " ")
-    text = text.replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("@", "&#64;")
-
-
-def code(text: str) -> str:
-    """Inline code for ids and paths (which never hold a backtick)."""
-    return f"`{text.replace('`', '')}`"
 
 
 class _Budget:
@@ -190,21 +175,22 @@ class _Budget:
 
 def _md_side(side: SideInfo) -> str:
     if side.kind == "git":
-        return f"{code(side.label)} ({code((side.revision or '')[:12])})"
+        return f"{md_code(side.label)} ({md_code((side.revision or '')[:12])})"
     if side.kind == "worktree":
-        return md(t("diff.worktree", path=side.path))
-    return code(side.label)
+        return md_escape(t("diff.worktree", path=side.path))
+    return md_code(side.label)
 
 
 def _md_change(change: Change) -> Iterator[str]:
     label = t(f"diff.change.{change.change.value}")
-    name = f" — {md(change.name)}" if change.name else ""
+    name = f" — {md_escape(change.name)}" if change.name else ""
     if change.change is ChangeType.RENAMED:
-        yield f"- **{md(label)}** {code(change.old_id or '')} → {code(change.id)}{name}"
+        old = md_code(change.old_id or "")
+        yield f"- **{md_escape(label)}** {old} → {md_code(change.id)}{name}"
     else:
-        yield f"- **{md(label)}** {code(change.id)}{name}"
+        yield f"- **{md_escape(label)}** {md_code(change.id)}{name}"
     for field in change.fields:
-        yield f"  - {code(field.path)}: {md(show_change(field))}"
+        yield f"  - {md_code(field.path)}: {md_escape(show_change(field))}"
 
 
 def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> str:
@@ -215,44 +201,44 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     """
     note_reserve = 600
     out = _Budget(limit, note_reserve)
-    out.force(f"## {md(t('diff.md_title'))}")
+    out.force(f"## {md_escape(t('diff.md_title'))}")
     out.force("")
     out.force(
-        f"{md(t('diff.md_old'))}: {_md_side(changeset.old)} → "
-        f"{md(t('diff.md_new'))}: {_md_side(changeset.new)}"
+        f"{md_escape(t('diff.md_old'))}: {_md_side(changeset.old)} → "
+        f"{md_escape(t('diff.md_new'))}: {_md_side(changeset.new)}"
     )
     out.force("")
     if not changeset:
-        out.force(md(t("diff.no_changes")))
+        out.force(md_escape(t("diff.no_changes")))
         return "\n".join(out.parts) + "\n"
     headers = [t("diff.md_kind"), *(t(f"diff.change.{c.value}") for c in _COLUMNS)]
-    out.force("| " + " | ".join(md(h) for h in headers) + " |")
+    out.force("| " + " | ".join(md_escape(h) for h in headers) + " |")
     out.force("| --- |" + " ---: |" * len(_COLUMNS))
     for kind in changeset.by_kind():
         counts = [str(changeset.count(c, kind)) for c in _COLUMNS]
-        out.force(f"| {md(_kind(kind))} | " + " | ".join(counts) + " |")
+        out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
     totals = [f"**{changeset.count(c)}**" for c in _COLUMNS]
-    out.force(f"| **{md(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
+    out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
-    out.force(md(files_line(changeset)))
+    out.force(md_escape(files_line(changeset)))
     omitted = 0
     if changeset.attention:
         out.add("")
-        out.add(f"### {md(t('diff.attention_title', count=len(changeset.attention)))}")
+        out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
         out.add("")
         for item in changeset.attention:
-            where = f" ({code(str(item.location))})" if item.location is not None else ""
+            where = f" ({md_code(str(item.location))})" if item.location is not None else ""
             line = (
-                f"- **{md(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
-                f"{code(item.id)}: {md(item.message)}{where}"
+                f"- **{md_escape(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
+                f"{md_code(item.id)}: {md_escape(item.message)}{where}"
             )
             if not out.add(line):
                 omitted += 1
     out.add("")
-    out.add(f"### {md(t('diff.md_details'))}")
+    out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
-            f"<details>\n<summary>{md(_kind(kind))} ({len(changes)})</summary>\n"
+            f"<details>\n<summary>{md_escape(_kind(kind))} ({len(changes)})</summary>\n"
         )
         for change in changes:
             for line in _md_change(change):
@@ -263,7 +249,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
             out.force("</details>")
     if omitted:
         out.force("")
-        out.force(f"> {md(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
+        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
     return "\n".join(out.parts) + "\n"
 
 
@@ -357,4 +343,4 @@ def format_json(changeset: ChangeSet) -> str:
         "attention": [attention_dict(a) for a in changeset.attention],
         "changes": [change_dict(c) for c in changeset.changes],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_dumps(data)

@@ -7,19 +7,33 @@ Aplikasi it integrates with; a Keamanan item names the assets it protects.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from spbe_cli.models.common import Base, Entity, KodeRA, Ref, StatusElemen, Tahun, Tanggal
+from spbe_cli.models.common import (
+    Base,
+    Bool,
+    Entity,
+    KodeRA,
+    Level,
+    Nama,
+    Ref,
+    Skala,
+    StatusElemen,
+    Tahun,
+    Tanggal,
+    Teks,
+    Url,
+)
 
 
 class Elemen(Entity):
     """Fields every architecture element shares."""
 
-    nama: str
+    nama: Nama
     """Nama elemen."""
-    uraian: str | None = None
+    uraian: Teks | None = None
     """Uraian singkat."""
     status: StatusElemen = "operasional"
     """rencana / pengembangan (kondisi target) atau operasional / dihentikan (kondisi saat ini)."""
@@ -40,7 +54,7 @@ class ProsesBisnis(Elemen):
     """OPD pemilik proses."""
     jenis: Literal["inti", "pendukung", "manajemen"] = "inti"
     """Jenis proses."""
-    level: Annotated[int, Field(ge=4, le=7)] | None = None
+    level: Level | None = None
     """Level lokal (4-7) di bawah referensi nasional."""
     induk: Ref | None = None
     """Proses bisnis induk (lokal)."""
@@ -57,25 +71,25 @@ class DataInformasi(Elemen):
     """Jenis entitas; selalu 'data_informasi'."""
     rad: KodeRA
     """Kode Referensi Arsitektur Data (RAD...)."""
-    tujuan: str | None = None
+    tujuan: Teks | None = None
     """Tujuan data."""
-    sifat: str
+    sifat: Nama
     """Sifat data: terbuka, terbatas, tertutup."""
-    jenis: str
+    jenis: Nama
     """Jenis data: statistik, geospasial, keuangan, lainnya."""
-    validitas: str
+    validitas: Nama
     """Periode pemutakhiran: realtime, harian, ..., tahunan, lainnya."""
     produsen_data: Ref
     """OPD produsen data."""
     wali_data: Ref
     """OPD walidata."""
-    data_pribadi: bool = False
+    data_pribadi: Bool = False
     """true bila memuat data pribadi."""
-    pembina_data: str | None = None
+    pembina_data: Nama | None = None
     """Pembina data pusat (BPS untuk statistik, BIG untuk geospasial)."""
-    interoperabilitas: str | None = None
+    interoperabilitas: Nama | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
-    kode_referensi: list[str] = Field(default_factory=list)
+    kode_referensi: list[Nama] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 
 
@@ -94,30 +108,30 @@ class Layanan(Elemen):
     """Proses bisnis yang dilayani (minimal satu)."""
     aplikasi: list[Ref] = Field(default_factory=list)
     """Aplikasi yang menjalankan layanan."""
-    digital: bool = True
+    digital: Bool = True
     """false bila layanan belum berbasis elektronik."""
-    tujuan: str | None = None
+    tujuan: Teks | None = None
     """Tujuan layanan."""
-    target_layanan: str | None = None
+    target_layanan: Nama | None = None
     """Pengguna sasaran."""
-    kanal: list[str] = Field(default_factory=list)
+    kanal: list[Nama] = Field(default_factory=list)
     """Metode atau kanal layanan (web, aplikasi seluler, loket)."""
-    kementerian_terkait: str | None = None
+    kementerian_terkait: Nama | None = None
     """Kementerian/lembaga terkait."""
-    tingkat_kematangan: Annotated[int, Field(ge=1, le=5)] | None = None
+    tingkat_kematangan: Skala | None = None
     """Tingkat kematangan layanan 1-5 (informasi ... optimalisasi)."""
-    potensi_risiko: str | None = None
+    potensi_risiko: Teks | None = None
     """Potensi risiko."""
-    mitigasi_risiko: str | None = None
+    mitigasi_risiko: Teks | None = None
     """Mitigasi risiko."""
 
 
 class Justifikasi(Base):
     """Syarat memakai Aplikasi Khusus yang fungsinya sama dengan Aplikasi Umum."""
 
-    kajian_biaya_manfaat: str
+    kajian_biaya_manfaat: Teks
     """Rujukan kajian biaya-manfaat."""
-    pertimbangan_menteri: str
+    pertimbangan_menteri: Teks
     """Rujukan pertimbangan menteri."""
 
 
@@ -134,29 +148,29 @@ class Aplikasi(Elemen):
     """Pemilik: Pemda sendiri atau kementerian/lembaga."""
     pemilik: Ref | None = None
     """OPD pemilik (bila milik Pemda)."""
-    pemilik_nama: str | None = None
+    pemilik_nama: Nama | None = None
     """Nama kementerian/lembaga pemilik (bila bukan milik Pemda)."""
     opd_pengguna: list[Ref] = Field(default_factory=list)
     """OPD pengguna."""
-    aplikasi_umum: str | None = None
+    aplikasi_umum: Nama | None = None
     """Untuk kategori umum: id Aplikasi Umum nasional, mis. SRIKANDI."""
-    setara_aplikasi_umum: str | None = None
+    setara_aplikasi_umum: Nama | None = None
     """Untuk Aplikasi Khusus: id Aplikasi Umum yang fungsinya sama."""
     justifikasi_khusus: Justifikasi | None = None
     """Justifikasi memakai Aplikasi Khusus padahal ada Aplikasi Umum."""
-    bidang: str | None = None
+    bidang: Nama | None = None
     """Bidang Aplikasi Umum yang dicakup (kearsipan, pengaduan, ...), bila ada."""
-    fungsi: str | None = None
+    fungsi: Teks | None = None
     """Fungsi utama."""
-    luaran: str | None = None
+    luaran: Teks | None = None
     """Luaran aplikasi."""
     basis_aplikasi: Literal["web", "seluler", "desktop", "lainnya"] | None = None
     """Basis aplikasi."""
-    tipe_lisensi: str | None = None
+    tipe_lisensi: Nama | None = None
     """Tipe lisensi."""
-    basis_data: str | None = None
+    basis_data: Nama | None = None
     """Sistem basis data."""
-    url: str | None = None
+    url: Url | None = None
     """Alamat aplikasi."""
     tahun: Tahun | None = None
     """Tahun mulai dibangun atau dipakai."""
@@ -175,19 +189,19 @@ class Infrastruktur(Elemen):
     """Jenis entitas; selalu 'infrastruktur'."""
     rai: KodeRA
     """Kode Referensi Arsitektur Infrastruktur (RAI...)."""
-    jenis: str
+    jenis: Nama
     """Objek infrastruktur SIA-SPBE, mis. fasilitas_komputasi, jaringan_intra."""
     opd: Ref | None = None
     """OPD pengelola."""
     status_kepemilikan: Literal["milik", "sewa", "bagi_pakai"] = "milik"
     """Status kepemilikan."""
-    nama_pemilik: str | None = None
+    nama_pemilik: Nama | None = None
     """Nama pemilik bila bukan milik Pemda."""
-    lokasi: str | None = None
+    lokasi: Nama | None = None
     """Lokasi fisik."""
-    klasifikasi_tier: str | None = None
+    klasifikasi_tier: Nama | None = None
     """Klasifikasi tier pusat data."""
-    spesifikasi: dict[str, str] = Field(default_factory=dict)
+    spesifikasi: dict[Nama, Nama] = Field(default_factory=dict)
     """Atribut khusus jenis (bandwidth, kapasitas, ...)."""
 
 
@@ -198,7 +212,7 @@ class Keamanan(Elemen):
     """Jenis entitas; selalu 'keamanan'."""
     rak: KodeRA
     """Kode Referensi Arsitektur Keamanan (RAK...)."""
-    jenis: str
+    jenis: Nama
     """Objek keamanan SIA-SPBE, mis. audit_keamanan, penanganan_insiden."""
     opd: Ref
     """OPD penanggung jawab."""
@@ -208,9 +222,9 @@ class Keamanan(Elemen):
     """Tanggal mulai."""
     tanggal_selesai: Tanggal | None = None
     """Tanggal selesai."""
-    nilai_kematangan: Annotated[int, Field(ge=1, le=5)] | None = None
+    nilai_kematangan: Skala | None = None
     """Nilai kematangan 1-5."""
-    hasil_audit: str | None = None
+    hasil_audit: Teks | None = None
     """Hasil audit."""
-    tindak_lanjut: str | None = None
+    tindak_lanjut: Teks | None = None
     """Tindak lanjut."""

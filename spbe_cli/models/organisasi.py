@@ -9,19 +9,27 @@ from pydantic_core import PydanticCustomError
 
 from spbe_cli.models.common import (
     Base,
+    Bool,
+    Bulan,
     Entity,
     KodeUrusan,
+    Nama,
+    Nomor,
+    Pecahan,
     Periode,
     Ref,
     Tahun,
     Tanggal,
+    Teks,
+    Url,
+    VersiSkema,
 )
 
 
 class Provinsi(Base):
     """Provinsi tempat Pemda berada."""
 
-    nama: str
+    nama: Nama
     """Nama provinsi."""
     kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
     """Kode wilayah Kemendagri provinsi, mis. 94."""
@@ -30,7 +38,7 @@ class Provinsi(Base):
 class Pemda(Base):
     """Pemerintah daerah pemilik katalog."""
 
-    nama: str
+    nama: Nama
     """Nama resmi, mis. Kabupaten Mimika."""
     jenis: Literal["kabupaten", "kota", "provinsi"]
     """Jenis pemerintah daerah."""
@@ -49,18 +57,18 @@ class Reviu(Base):
     """Tanggal reviu."""
     jenis: Literal["paruh_waktu", "tahun_terakhir", "lainnya"]
     """Jenis reviu."""
-    catatan: str | None = None
+    catatan: Teks | None = None
     """Ringkasan hasil reviu."""
 
 
 class Dokumen(Base):
     """Satu dokumen yang dihasilkan dari katalog."""
 
-    judul: str
+    judul: Nama
     """Judul dokumen."""
     periode: Periode
     """Periode berlaku dokumen."""
-    versi: str
+    versi: Nama
     """Versi dokumen, mis. 2.0."""
     status: Literal["draf", "final", "ditetapkan"] = "draf"
     """Status dokumen."""
@@ -68,7 +76,7 @@ class Dokumen(Base):
     """Tanggal dokumen (dipakai di halaman judul; bukan tanggal pembuatan berkas)."""
     penetapan: Ref | None = None
     """Id regulasi yang menetapkan dokumen ini (mis. Perbup)."""
-    revisi_dari: str | None = None
+    revisi_dari: Nama | None = None
     """Dokumen atau periode yang direvisi, mis. 2017-2022."""
     tahun_revisi: Tahun | None = None
     """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
@@ -90,33 +98,33 @@ class DaftarDokumen(Base):
 class Misi(Base):
     """Satu misi RPJMD atau master plan."""
 
-    nomor: Annotated[int, Field(ge=1)]
+    nomor: Nomor
     """Nomor misi."""
-    uraian: str
+    uraian: Teks
     """Uraian misi."""
 
 
 class DewanSmartCity(Base):
     """Tata kelola smart city: Dewan Smart City dan Tim Pelaksana."""
 
-    uraian: str
+    uraian: Teks
     """Uraian peran dan susunan."""
     opd_anggota: list[Ref] = Field(default_factory=list)
     """OPD anggota."""
-    frekuensi_rapat: str | None = None
+    frekuensi_rapat: Nama | None = None
     """Frekuensi rapat, mis. setiap tiga bulan."""
     dasar: list[Ref] = Field(default_factory=list)
     """Regulasi pembentukan."""
-    tim_pelaksana: str | None = None
+    tim_pelaksana: Teks | None = None
     """Uraian Tim Pelaksana."""
 
 
 class Pengaturan(Base):
     """Pengaturan pemeriksaan dan laporan."""
 
-    bulan_mangkrak: Annotated[int, Field(ge=1, le=60)] = 6
+    bulan_mangkrak: Bulan = 6
     """Program tanpa pembaruan selama sekian bulan dianggap mangkrak."""
-    kemiripan_minimum: Annotated[float, Field(gt=0, le=1)] = 0.6
+    kemiripan_minimum: Annotated[Pecahan, Field(gt=0, le=1)] = 0.6
     """Ambang kemiripan nama (0-1) untuk dugaan duplikasi lintas OPD."""
 
 
@@ -125,7 +133,7 @@ class Metadata(Base):
 
     entitas: Literal["metadata"]
     """Jenis entitas; selalu 'metadata'."""
-    versi_skema: int
+    versi_skema: VersiSkema
     """Versi skema katalog; versi ini memahami 1."""
     pemda: Pemda
     """Pemerintah daerah."""
@@ -133,21 +141,21 @@ class Metadata(Base):
     """Periode RPJMD."""
     dokumen: DaftarDokumen
     """Dokumen yang dihasilkan."""
-    visi: str | None = None
+    visi: Teks | None = None
     """Visi smart city atau RPJMD."""
     misi: list[Misi] = Field(default_factory=list)
     """Misi."""
     tata_kelola: DewanSmartCity | None = None
     """Tata kelola smart city."""
-    prosa: dict[str, str] = Field(default_factory=dict)
+    prosa: dict[Nama, Nama] = Field(default_factory=dict)
     """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
     pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
-    rujukan: list[str] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=list)
     """Rujukan sumber fakta metadata (tautan, nomor dokumen)."""
-    catatan: str | None = None
+    catatan: Teks | None = None
     """Catatan bebas."""
 
 
@@ -156,9 +164,9 @@ class OPD(Entity):
 
     entitas: Literal["opd"]
     """Jenis entitas; selalu 'opd'."""
-    nama: str
+    nama: Nama
     """Nama lengkap OPD."""
-    singkatan: str | None = None
+    singkatan: Nama | None = None
     """Singkatan, mis. Diskominfo."""
     jenis: Literal[
         "sekretariat_daerah",
@@ -175,7 +183,7 @@ class OPD(Entity):
     """Jenis perangkat daerah."""
     urusan: list[KodeUrusan] = Field(default_factory=list)
     """Kode (bidang) urusan atau unsur yang diampu, mis. 2.16."""
-    kode_organisasi: str | None = None
+    kode_organisasi: Nama | None = None
     """Kode organisasi pada nomenklatur keuangan."""
     induk: Ref | None = None
     """OPD induk (untuk bagian dan UPTD)."""
@@ -200,13 +208,13 @@ class Regulasi(Entity):
         "lainnya",
     ]
     """Jenis peraturan."""
-    nomor: str | None = None
+    nomor: Nama | None = None
     """Nomor peraturan; kosong bila belum ada (rancangan atau dibutuhkan)."""
     tahun: Tahun | None = None
     """Tahun penetapan."""
-    judul: str
+    judul: Nama
     """Judul atau pokok pengaturan."""
-    penerbit: str | None = None
+    penerbit: Nama | None = None
     """Instansi penerbit, mis. KemenPANRB."""
     tingkat: Literal["nasional", "provinsi", "daerah"]
     """Tingkat pemerintahan penerbit."""
@@ -214,7 +222,7 @@ class Regulasi(Entity):
     """Status: berlaku, diubah, dicabut, rancangan, atau dibutuhkan (belum ada)."""
     dicabut_oleh: Ref | None = None
     """Id regulasi pencabut, bila dicabut."""
-    url: str | None = None
+    url: Url | None = None
     """Tautan ke naskah."""
 
     @model_validator(mode="after")
@@ -239,18 +247,18 @@ class Referensi(Base):
 
     entitas: Literal["referensi"]
     """Jenis entitas; selalu 'referensi'."""
-    daftar: str = "arsitektur"
+    daftar: Nama = "arsitektur"
     """Daftar yang diperluas: arsitektur (kode RA*), elemen_smart_city, atau nama daftar SIA-SPBE
     (sifat_data, jenis_data, validitas_data, jenis_infrastruktur, jenis_keamanan)."""
-    kode: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    kode: Annotated[Nama, StringConstraints(min_length=1, max_length=64)]
     """Kode baru, mis. RAI.01 atau building."""
-    nama: str
+    nama: Nama
     """Nama."""
-    dimensi: str | None = None
+    dimensi: Nama | None = None
     """Untuk elemen_smart_city: kode dimensi induk."""
-    uraian: str | None = None
+    uraian: Teks | None = None
     """Uraian."""
-    sumber: str
+    sumber: Teks
     """Dari mana kode ini berasal (wajib, agar tidak ada kode tanpa asal-usul)."""
-    ilustratif: bool = False
+    ilustratif: Bool = False
     """true bila kode ini ilustrasi sambil menunggu rujukan resmi."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -10,13 +10,19 @@ from pydantic_core import PydanticCustomError
 from spbe_cli.models.common import (
     Anggaran,
     Base,
+    Bool,
     Entity,
     Indikator,
     KodeWilayah,
+    Nama,
     Nomenklatur,
+    Nomor,
+    NomorIndikator,
     Progres,
     Ref,
+    Skala,
     Tahun,
+    Teks,
 )
 
 StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"]
@@ -25,24 +31,24 @@ StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"
 class Mitra(Base):
     """Mitra pentahelix."""
 
-    akademisi: list[str] = Field(default_factory=list)
+    akademisi: list[Nama] = Field(default_factory=list)
     """Perguruan tinggi dan peneliti."""
-    bisnis: list[str] = Field(default_factory=list)
+    bisnis: list[Nama] = Field(default_factory=list)
     """Dunia usaha."""
-    komunitas: list[str] = Field(default_factory=list)
+    komunitas: list[Nama] = Field(default_factory=list)
     """Komunitas dan masyarakat."""
-    media: list[str] = Field(default_factory=list)
+    media: list[Nama] = Field(default_factory=list)
     """Media."""
-    pemerintah: list[str] = Field(default_factory=list)
+    pemerintah: list[Nama] = Field(default_factory=list)
     """Instansi pemerintah lain."""
 
 
 class Rencana(Entity):
     """Fields a planned piece of work shares: owner, years, indicators, budget, progress."""
 
-    nama: str
+    nama: Nama
     """Nama."""
-    uraian: str | None = None
+    uraian: Teks | None = None
     """Uraian."""
     opd_pj: Ref
     """OPD penanggung jawab."""
@@ -73,9 +79,9 @@ class Program(Rencana):
 
     entitas: Literal["program"]
     """Jenis entitas; selalu 'program'."""
-    dimensi: str
+    dimensi: Nama
     """Dimensi: governance, branding, economy, living, society, environment."""
-    elemen: str
+    elemen: Nama
     """Elemen dimensi, mis. service, tourism, health."""
     mitra: Mitra = Field(default_factory=Mitra)
     """Mitra pentahelix."""
@@ -83,28 +89,28 @@ class Program(Rencana):
     """Horizon: quick_win, pendek, menengah, panjang."""
     prioritas: Literal["tinggi", "sedang", "rendah"] | None = None
     """Prioritas."""
-    digital: bool = False
+    digital: Bool = False
     """true bila program punya komponen digital (perlu tautan ke layanan/aplikasi SPBE)."""
     terkait_spbe: list[Ref] = Field(default_factory=list)
     """Layanan, aplikasi atau elemen SPBE terkait."""
     lokasi: list[KodeWilayah] = Field(default_factory=list)
     """Kode wilayah (distrik) lokasi program."""
-    misi: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+    misi: list[Nomor] = Field(default_factory=list)
     """Nomor misi yang didukung."""
-    pilar_kesiapan: list[str] = Field(default_factory=list)
+    pilar_kesiapan: list[Nama] = Field(default_factory=list)
     """Pilar kesiapan yang diperkuat: struktur, infrastruktur, suprastruktur."""
-    latar_belakang: str | None = None
+    latar_belakang: Teks | None = None
     """Masalah yang dijawab."""
-    tujuan: str | None = None
+    tujuan: Teks | None = None
     """Tujuan program."""
 
 
 class Gap(Base):
     """Kesenjangan kondisi saat ini dan kondisi target."""
 
-    saat_ini: str
+    saat_ini: Teks
     """Kondisi saat ini (as-is)."""
-    target: str
+    target: Teks
     """Kondisi target (to-be)."""
 
 
@@ -113,7 +119,7 @@ class PetaRencana(Rencana):
 
     entitas: Literal["peta_rencana"]
     """Jenis entitas; selalu 'peta_rencana'."""
-    muatan: str
+    muatan: Nama
     """Muatan: tata_kelola, manajemen, layanan, infrastruktur, aplikasi, keamanan, audit_tik."""
     mengubah: list[Ref] = Field(default_factory=list)
     """Elemen arsitektur yang dibangun atau diubah butir ini."""
@@ -122,7 +128,7 @@ class PetaRencana(Rencana):
     kerangka_indeks: Literal["spbe_59_2020", "pemdi_8_2026"] = "spbe_59_2020"
     """Kerangka evaluasi untuk indikator_indeks: spbe_59_2020 (indikator 1-47) atau pemdi_8_2026
     (urutan indikator 1-20)."""
-    indikator_indeks: list[Annotated[int, Field(ge=1, le=47)]] = Field(default_factory=list)
+    indikator_indeks: list[NomorIndikator] = Field(default_factory=list)
     """Nomor indikator Indeks yang didukung, menurut kerangka_indeks."""
 
     @model_validator(mode="after")
@@ -138,15 +144,15 @@ class Kesiapan(Entity):
 
     entitas: Literal["kesiapan"]
     """Jenis entitas; selalu 'kesiapan'."""
-    pilar: str
+    pilar: Nama
     """Pilar: struktur, infrastruktur, suprastruktur."""
-    sub_aspek: str
+    sub_aspek: Nama
     """Sub-aspek, mis. sdm, birokrasi, anggaran, digital, kebijakan."""
-    kondisi: str
+    kondisi: Teks
     """Uraian kondisi saat ini."""
-    skor: Annotated[int, Field(ge=1, le=5)] | None = None
+    skor: Skala | None = None
     """Skor 1-5 (opsional)."""
-    bukti: list[str] = Field(default_factory=list)
+    bukti: list[Teks] = Field(default_factory=list)
     """Bukti pendukung."""
-    rekomendasi: str | None = None
+    rekomendasi: Teks | None = None
     """Rekomendasi."""

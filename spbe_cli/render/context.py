@@ -10,6 +10,10 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
+from spbe_cli.formatting import angka as angka
+from spbe_cli.formatting import persen as persen
+from spbe_cli.formatting import rupiah as rupiah
+from spbe_cli.formatting import rupiah_short as rupiah_short
 
 
 class Labels(dict[str, str]):
@@ -84,41 +88,6 @@ def total_budget(item: Any) -> int:
 def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:
     """``(indicator, target, unit)`` for every indicator with a target in ``year``."""
     return [(i.nama, i.target[year], i.satuan) for i in item.indikator if year in i.target]
-
-
-def rupiah(value: int | None) -> str:
-    """``Rp 1.250.000.000`` (Indonesian thousands separator)."""
-    if value is None:
-        return "-"
-    return "Rp " + f"{value:,}".replace(",", ".")
-
-
-def rupiah_short(value: int) -> str:
-    """``Rp 1,25 M`` style for chart labels (jt, M, T)."""
-    for limit, suffix in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
-        if value >= limit:
-            text = f"{value / limit:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-            return f"Rp {text} {suffix}"
-    return rupiah(value)
-
-
-def angka(value: Decimal | float | int | None) -> str:
-    """A number the Indonesian way: ``1.250`` and ``75,5``; None shows as ``-``."""
-    if value is None:
-        return "-"
-    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if number == number.to_integral_value():
-        return f"{int(number):,}".replace(",", ".")
-    text = format(number.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"{int(whole):,}".replace(",", ".") + "," + frac
-
-
-def persen(part: int, whole: int) -> str:
-    """``75%`` (``-`` when the whole is zero)."""
-    if not whole:
-        return "-"
-    return f"{round(100 * part / whole)}%"
 
 
 def group_by(items: Iterable[Any], key: str) -> dict[Any, list[Any]]:

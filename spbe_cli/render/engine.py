@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
+from spbe_cli.markup import NEWLINES, md_escape
 from spbe_cli.render import context as ctx
 from spbe_cli.render import svg
 
@@ -75,24 +76,6 @@ class FolderLoader(BaseLoader):
 
 # -- escaping --------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)")
-_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-#: Any character that md_escape may change; most names and ids have none.
-_MD_ANY = re.compile(r"[\\`*\[\]<>|_&\r\n]")
-
-
-def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (on one line, safe inside a table cell)."""
-    if _MD_ANY.search(text) is None:
-        return text
-    text = _NEWLINES.sub(" ", text)
-
-    def repl(match: re.Match[str]) -> str:
-        found = match.group(0)
-        return "&amp;" if found == "&" else "\\" + found
-
-    return _MD_SPECIAL.sub(repl, text)
-
 
 def _md_finalize(value: Any) -> Any:
     if value is None:
@@ -112,7 +95,7 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
 
 def _mermaid(value: Any) -> Markup:
     """Text for a quoted Mermaid label or a gantt task name."""
-    text = _NEWLINES.sub(" ", str(value))
+    text = NEWLINES.sub(" ", str(value))
     for char, code in (
         ("#", "#35;"),
         ('"', "#34;"),

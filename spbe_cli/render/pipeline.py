@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
+from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
@@ -19,20 +20,6 @@ from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
-_BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 _TITLE = re.compile(r"^# (.+)$", re.M)
 
 
@@ -121,13 +108,6 @@ def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, s
         folders.append((own, own.as_posix()))
     folders.append((builtin_templates(), BUILTIN_DISPLAY))
     return folders
-
-
-def tanggal(value: date | None) -> str:
-    """``12 Maret 2025``; empty for None."""
-    if value is None:
-        return ""
-    return f"{value.day} {_BULAN[value.month - 1]} {value.year}"
 
 
 def render_files(

@@ -14,15 +14,13 @@ from typing import Any
 from markupsafe import Markup
 
 from spbe_cli import i18n
+from spbe_cli.formatting import number, percent, rupiah
 from spbe_cli.progress import (
     CATEGORIES,
     GroupSummary,
     Options,
     ProgressReport,
     compute_progress,
-    number,
-    percent,
-    rupiah,
 )
 from spbe_cli.progress_format import bar_chart
 from spbe_cli.render.context import RenderInput

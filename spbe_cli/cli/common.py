@@ -1,0 +1,154 @@
+"""What every command shares: the catalog argument, error handling, loading, output formats.
+
+Command modules import from here, never from each other or from ``app``; ``app`` only assembles
+them. The rule for a catalog on the command line is the same in every command (docs/panduan.md):
+``-c/--catalog PATH`` everywhere, and, where the catalog is the only positional, the positional
+form too; a catalog that does not exist or is not a folder is a usage error (exit 2).
+
+Only light modules are imported at the top: this module is loaded for ``spbe --help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+
+import typer
+
+from spbe_cli.errors import ExitCode, Severity, SpbeError, UsageError
+from spbe_cli.i18n import t
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
+
+#: The catalog folder when the command line names none.
+DEFAULT_CATALOG = Path("catalog")
+
+#: The positional catalog of validate, render, progress and sync (kept for compatibility).
+CatalogArgument = Annotated[
+    Path | None,
+    typer.Argument(help=t("cli.catalog_arg"), metavar="CATALOG", show_default=False),
+]
+#: ``-c/--catalog``, the same in every command that reads a catalog.
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option("--catalog", "-c", help=t("cli.catalog_opt"), show_default=False),
+]
+
+R = TypeVar("R")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a :class:`SpbeError` into a message (and its findings) on stderr and its exit code."""
+    try:
+        yield
+    except SpbeError as exc:
+        tell(exc)
+        raise typer.Exit(int(exc.exit_code)) from exc
+
+
+def tell(exc: SpbeError) -> None:
+    """Show why work cannot go on: ``spbe: message`` on stderr, then the findings behind it."""
+    from spbe_cli.cli import console
+    from spbe_cli.report import format_finding
+
+    console.err(f"spbe: {exc}")
+    for finding in exc.findings:
+        console.err(format_finding(finding))
+
+
+def catalog_path(
+    argument: Path | None, option: Path | None = None, *, must_exist: bool = True
+) -> Path:
+    """The catalog folder the command line names; exit 2 when it is not a usable folder.
+
+    ``argument`` is the positional form, ``option`` is ``-c/--catalog``; naming two different
+    folders is a usage error. With ``must_exist=False`` (``new``, which creates the folder, and
+    ``diff``, whose catalog may exist only in a revision) a missing folder is let through, but a
+    file is still refused.
+    """
+    with user_errors():
+        if argument is not None and option is not None and argument != option:
+            raise UsageError(
+                t("cli.catalog_twice", first=argument.as_posix(), second=option.as_posix())
+            )
+        path = argument or option or DEFAULT_CATALOG
+        if not path.exists():
+            if must_exist:
+                raise UsageError(t("load.no_folder", path=str(path)))
+        elif not path.is_dir():
+            raise UsageError(t("load.not_folder", path=str(path)))
+    return path
+
+
+def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Catalog:
+    """Load a catalog; with load errors list them on stderr and stop (exit 3) unless ``force``.
+
+    With ``refuse=False`` (list, show, graph) the errors are only counted in a note.
+    """
+    from spbe_cli.cli import console
+    from spbe_cli.loader import load_catalog
+    from spbe_cli.report import format_finding
+
+    with user_errors(), console.progress(t("cli.progress_validate")) as hook:
+        catalog, findings = load_catalog(path, path.as_posix(), hook)
+    errors = sorted(
+        (f for f in findings if f.severity is Severity.ERROR), key=lambda f: f.sort_key()
+    )
+    if not errors:
+        return catalog
+    if not refuse:
+        console.err(t("progress.note_errors", n=len(errors)))
+        return catalog
+    for finding in errors:
+        console.err(format_finding(finding))
+    if not force:
+        console.err(t("progress.refused", n=len(errors)))
+        raise typer.Exit(int(ExitCode.CANNOT_RUN))
+    console.err(t("progress.forced", n=len(errors)))
+    return catalog
+
+
+def parse_date(value: str | None) -> date:
+    """``--tanggal``: an ISO date, or today when not given."""
+    if value is None:
+        return date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(t("progress.bad_date", value=value)) from None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows to print as a table (aligned columns when piped, a rich table on a terminal)."""
+
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Output(Generic[R]):
+    """One output format of a command: how a result becomes text, and whether it is coloured."""
+
+    render: Callable[[R], str | list[str] | Table]
+    colour: bool = False
+
+
+def emit(formats: Mapping[Any, Output[R]], name: Any, result: R) -> None:
+    """Print ``result`` in the format ``name`` of a command's registry of formats."""
+    from spbe_cli.cli import console
+
+    output = formats[name]
+    text = output.render(result)
+    if isinstance(text, Table):
+        console.table(text.headers, text.rows)
+    else:
+        console.out(text, colour=output.colour)

@@ -1,0 +1,135 @@
+"""The one home for formatting amounts, numbers, percentages and dates, in either language.
+
+Rules:
+
+* **Rupiah is always written the Indonesian way** (``Rp 1.400.000.000``), in the terminal in
+  English too: it is an amount in Indonesian budget documents, and an operator compares it with
+  them. :func:`rupiah_short` (``Rp 1,25 M``) is for chart labels.
+* **Numbers, percentages and dates follow a language**: ``lang=None`` means the language of the
+  messages (:func:`spbe_cli.i18n.language`) for terminal output; rendered documents pass
+  ``lang="id"`` (or run inside ``use_language("id")``), because a document is Indonesian
+  whatever the operator's locale.
+* Rounding is half-even on exact decimals, so the same catalog prints the same text everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from spbe_cli.i18n import language
+
+#: Ratios above this show as ``>999%`` (a target typed with the wrong unit, not an achievement).
+PERCENT_CAP = Decimal("9.99")
+
+_MONTHS = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+# Thousands separator and decimal mark.
+_MARKS = {"id": (".", ","), "en": (",", ".")}
+
+
+def _lang(lang: str | None) -> str:
+    chosen = lang or language()
+    return chosen if chosen in _MARKS else "en"
+
+
+def _group(whole: int, sep: str) -> str:
+    return f"{whole:,}".replace(",", sep)
+
+
+def rupiah(value: int | Decimal | None) -> str:
+    """``Rp 1.250.000.000`` in every language; None shows as ``-``."""
+    if value is None:
+        return "-"
+    return "Rp " + _group(int(value), ".")
+
+
+def rupiah_short(value: int) -> str:
+    """``Rp 1,25 M`` style for chart labels (jt, M, T)."""
+    for limit, suffix in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
+        if value >= limit:
+            text = f"{value / limit:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"Rp {text} {suffix}"
+    return rupiah(value)
+
+
+def number(value: Decimal | float | int | None, lang: str | None = None, *, none: str = "–") -> str:
+    """A number without exponent or trailing zeros, in the marks of a language.
+
+    ``1.250`` / ``75,5`` in Indonesian, ``1,250`` / ``75.5`` in English; None shows as ``none``.
+    """
+    if value is None:
+        return none
+    sep, mark = _MARKS[_lang(lang)]
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return _group(int(amount), sep)
+    text = format(amount.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    sign = "-" if text.startswith("-") else ""
+    return sign + _group(abs(int(whole)), sep) + mark + frac
+
+
+def angka(value: Decimal | float | int | None) -> str:
+    """A number in a document (always Indonesian): ``1.250`` and ``75,5``; None shows as ``-``."""
+    return number(value, "id", none="-")
+
+
+def percent(
+    ratio: Decimal | None, digits: int = 1, lang: str | None = None, *, cap: bool = True
+) -> str:
+    """A ratio (0.755) as ``75,5%`` / ``75.5%``: half-even rounding, ``>999%`` above the cap."""
+    if ratio is None:
+        return "–"
+    if cap and ratio > PERCENT_CAP:
+        return ">999%"
+    quantum = Decimal(1).scaleb(-digits)
+    text = f"{(ratio * 100).quantize(quantum, rounding=ROUND_HALF_EVEN)}"
+    return (text.replace(".", ",") if _lang(lang) == "id" else text) + "%"
+
+
+def persen(part: int, whole: int) -> str:
+    """``75%`` of a count in a document (``-`` when the whole is zero)."""
+    if not whole:
+        return "-"
+    return percent(Decimal(part) / Decimal(whole), 0, "id", cap=False)
+
+
+def month_name(month: int, lang: str | None = None) -> str:
+    """The name of a month (1-12) in a language."""
+    return _MONTHS[_lang(lang)][month - 1]
+
+
+def tanggal(value: date | None, lang: str | None = "id") -> str:
+    """``12 Maret 2025`` (a document's date, Indonesian unless asked); empty for None."""
+    if value is None:
+        return ""
+    return f"{value.day} {month_name(value.month, lang)} {value.year}"

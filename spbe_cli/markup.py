@@ -1,0 +1,153 @@
+r"""The one home for making text safe to echo: terminal, CI annotations, Markdown, HTML, JSON.
+
+Catalog values, ids and file names arrive in pull requests, so every formatter passes them
+through this module before printing them:
+
+* :func:`safe` shows control characters visibly (``\x1b``, ``\n``, ``\u202e``): C0 and C1
+  controls, DEL, the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069, marks
+  U+200E/U+200F/U+061C), the Unicode line separators and lone surrogates (file names decoded with
+  ``surrogateescape``). A value can then neither start a new line (a forged
+  ``::error file=...::`` workflow command, a forged finding), nor rewrite the terminal (ANSI
+  escapes), nor reorder what a reviewer sees (Trojan Source).
+* :func:`safe_block` does the same but keeps newlines: for a whole document whose own newlines
+  are its structure (JSON, Markdown, HTML).
+* :func:`md_escape`, :func:`md_code`, :func:`html_escape`, :func:`github_data`,
+  :func:`github_property` and :func:`json_dumps` add each format's own rules on top.
+
+rich is never given catalog text as markup: :mod:`spbe_cli.cli.console` wraps it in ``Text``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_DANGER = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: Every character :func:`safe` rewrites.
+CONTROL = re.compile(f"[{_DANGER}]")
+#: The same without the newline, for whole documents.
+_CONTROL_BLOCK = re.compile(f"[{_DANGER.replace(chr(0), chr(0) + '-' + chr(9) + chr(11), 1)}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group(0)
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: object) -> str:
+    """Text as one line that cannot forge output: every control character shown as an escape."""
+    value = str(text)
+    if CONTROL.search(value) is None:
+        return value
+    return CONTROL.sub(_visible, value)
+
+
+def safe_block(text: str) -> str:
+    """Like :func:`safe` but keep newlines (the structure of a document being printed)."""
+    if CONTROL.search(text) is None:
+        return text
+    return _CONTROL_BLOCK.sub(_visible, text)
+
+
+# -- Markdown --------------------------------------------------------------------------------------
+
+# Backslash-escaped: CommonMark and GitHub syntax that could start formatting, a link, raw HTML, a
+# table cell, a heading, strikethrough or an issue reference. ``_`` only where it can open or
+# close emphasis (not inside snake_case ids); ``&`` only where it would start an entity; ``@``
+# only where it would start a GitHub @mention (not inside an e-mail address).
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|#~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|(?<!\w)@(?=\w)")
+#: Any character md_escape may change; most names and ids have none.
+_MD_ANY = re.compile(f"[\\\\`*\\[\\]<>|#~_&@{_DANGER}]")
+NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def _md_repl(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if found == "&":
+        return "&amp;"
+    if found == "@":
+        return "&#64;"
+    return "\\" + found
+
+
+def md_escape(text: object) -> str:
+    """Escape text so Markdown shows it literally, on one line, safe inside a table cell."""
+    value = str(text)
+    if _MD_ANY.search(value) is None:
+        return value
+    value = safe(NEWLINES.sub(" ", value))
+    return _MD_SPECIAL.sub(_md_repl, value)
+
+
+def md_code(text: object) -> str:
+    """Inline code for ids and paths: one line, no backtick (which would end the span)."""
+    return f"`{safe(str(text).replace('`', ''))}`"
+
+
+# -- HTML, JSON, GitHub --------------------------------------------------------------------------
+
+
+def html_escape(text: object) -> str:
+    """Text for HTML content or a quoted attribute."""
+    return html.escape(safe(text), quote=True)
+
+
+_JSON_EXTRA = re.compile(f"[{_DANGER.replace(chr(0) + '-' + chr(0x1F), '', 1)}]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def json_dumps(data: Any) -> str:
+    r"""A JSON document, UTF-8 readable, with every control and bidi character as ``\uXXXX``.
+
+    ``json.dumps`` already escapes C0; DEL, C1 and the bidi characters would pass raw, and they
+    can only occur inside strings, so they are rewritten there as JSON escapes.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_EXTRA.sub(_json_escape, text)
+
+
+def github_data(text: object) -> str:
+    """The message of a GitHub Actions workflow command (GitHub's escaping, then :func:`safe`)."""
+    value = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return safe(value)
+
+
+def github_property(text: object) -> str:
+    """A property value (``file=``, ``title=``) of a GitHub Actions workflow command."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# -- tables ----------------------------------------------------------------------------------------
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns separated by two spaces, trailing spaces trimmed; cells made safe."""
+    cells = [[safe(c) for c in row] for row in (headers, *rows)]
+    widths = [len(h) for h in cells[0]]
+    for row in cells[1:]:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in (cells[0], ["-" * w for w in widths], *cells[1:])
+    ]
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown pipe table; cells are escaped."""
+    lines = [
+        "| " + " | ".join(md_escape(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    return lines
