@@ -112,7 +112,8 @@ def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
     try:
         real_root = root.resolve(strict=True)
         real = (root / candidate).resolve(strict=True)
-        if not real.is_relative_to(real_root):
+        # A catalog that is (or links to) a repository root must not turn .git/ into prose.
+        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
             return None, "ref.prose_outside"
         info = real.stat()
         if not stat.S_ISREG(info.st_mode):

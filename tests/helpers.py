@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,3 +32,13 @@ def copy_minimal(dest: Path) -> Path:
     """Copy the minimal valid catalog to ``dest`` (which must not exist yet)."""
     shutil.copytree(MINIMAL, dest, symlinks=True)
     return dest
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` with a fixed author, failing the test on error."""
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )

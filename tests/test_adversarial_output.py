@@ -160,7 +160,9 @@ def evil_catalog(tmp_path: Path) -> Path:
     root = copy_minimal(tmp_path / "catalog")
     (root / "opd" / f"{EVIL}.yaml").write_text("entitas: opd\nid: DINAS\n", "utf-8")
     living = root / "program" / "living.yaml"
-    quoted = '"A\\n::error file=x::forged\\e[31m\\u202e[bold red][link=http://x]x[/link]"'
+    # Control characters in values are refused at load (SPBE019); what passes the loader can
+    # still look like an annotation, rich markup or Markdown, and must be shown literally.
+    quoted = '"A ::error file=x::forged [bold red][link=http://x]x[/link] <b>|"'
     living.write_text(
         living.read_text("utf-8").replace("nama: Puskesmas Keliling Sungai", f"nama: {quoted}"),
         "utf-8",
@@ -217,7 +219,7 @@ def test_cli_explore_progress_sync_escape_values(evil_catalog: Path, args: list[
 
 
 def test_cli_show_and_list_print_values_escaped(evil_catalog: Path) -> None:
-    shown = "A\\n::error file=x::forged\\x1b[31m\\u202e[bold red][link=http://x]x[/link]"
+    shown = "A ::error file=x::forged [bold red][link=http://x]x[/link] <b>|"
     result = runner.invoke(app, ["--lang", "en", "show", "SC-04", "-c", str(evil_catalog)])
     assert result.stdout.splitlines()[0] == f"program SC-04: {shown}"
     result = runner.invoke(app, ["--lang", "en", "list", "program", "-c", str(evil_catalog)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from tests.helpers import git
 
 SMALL = Path(__file__).parent / "cases" / "render" / "small"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture
@@ -117,9 +108,9 @@ def test_overrides_switch_the_sandbox_on(tmp_path: Path, monkeypatch: pytest.Mon
     seen: list[bool] = []
     original = engine.make_environment
 
-    def recording(folders: Any, fmt: str, *, sandboxed: bool = True) -> Any:
+    def recording(folders: Any, fmt: str, *, sandboxed: bool = True, **kwargs: Any) -> Any:
         seen.append(sandboxed)
-        return original(folders, fmt, sandboxed=sandboxed)
+        return original(folders, fmt, sandboxed=sandboxed, **kwargs)
 
     monkeypatch.setattr(engine, "make_environment", recording)
     catalog = tmp_path / "catalog"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,17 +49,25 @@ def render(
         int | None, typer.Option("--tahun", min=2000, max=2100, help=t("render.opt_tahun"))
     ] = None,
     tanggal: Annotated[str | None, typer.Option("--tanggal", help=t("render.opt_tanggal"))] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help=t("render.opt_timeout"))
+    ] = None,
+    max_mb: Annotated[float | None, typer.Option("--max-mb", help=t("render.opt_max_mb"))] = None,
 ) -> None:
     """Susun dokumen dari katalog / Render the documents of a catalog."""
     from spbe_cli.cli import console
+    from spbe_cli.render.limits import limits_from
     from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
     path = catalog_path(catalog, catalog_option)
+    with user_errors():
+        limits = limits_from(timeout, max_mb, os.environ)
     docs = doc or ["all"]
     extras = _extras(path, docs, since, tahun, tanggal)
     options = RenderOptions(
         catalog=path, out=output, docs=docs, formats=output_format or ["all"],
         templates=templates, force=force, check=check, display=path.as_posix(), extras=extras,
+        limits=limits,
     )  # fmt: skip
     with (
         user_errors(),

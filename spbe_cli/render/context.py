@@ -110,6 +110,8 @@ def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
 class Counter:
     """Numbers captions (Tabel 1, Gambar 1, ...) in the order a template asks for them."""
 
+    __slots__ = ("_counts",)
+
     def __init__(self) -> None:
         self._counts: dict[str, int] = defaultdict(int)
 

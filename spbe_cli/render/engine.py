@@ -21,7 +21,6 @@ from typing import Any
 from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
@@ -29,6 +28,13 @@ from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, md_escape
 from spbe_cli.render import context as ctx
 from spbe_cli.render import svg
+from spbe_cli.render.limits import RenderLimits
+from spbe_cli.render.sandbox import (
+    SpbeSandbox,
+    TemplateLimitError,
+    TemplateTimeoutError,
+    render_bounded,
+)
 
 
 class TemplateOutsideError(TemplateNotFound):
@@ -136,12 +142,19 @@ def _tanda(entity: Any) -> str:
 
 
 def make_environment(
-    folders: Iterable[tuple[Path, str]], fmt: str, *, sandboxed: bool = True
+    folders: Iterable[tuple[Path, str]],
+    fmt: str,
+    *,
+    sandboxed: bool = True,
+    limits: RenderLimits | None = None,
 ) -> Environment:
     """An environment for one output format (``md`` or ``html``); sandboxed unless told not."""
     loader = FolderLoader(folders)
-    env_class = SandboxedEnvironment if sandboxed else Environment
-    env = env_class(
+    options: dict[str, Any] = {}
+    if sandboxed:
+        options["limits"] = limits or RenderLimits()
+    env = (SpbeSandbox if sandboxed else Environment)(
+        **options,
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
@@ -170,6 +183,8 @@ def make_environment(
         svg_rantai=svg.chain,
         svg_gantt=svg.gantt,
     )
+    if isinstance(env, SpbeSandbox):
+        env.bound_filters()
     return env
 
 
@@ -184,6 +199,18 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         return SpbeError(
             t("render.template_syntax", template=name, line=exc.lineno, error=exc.message)
         )
+    if isinstance(exc, RecursionError):
+        detail = t("render.template_recursion")
+    elif isinstance(exc, TemplateTimeoutError):
+        detail = t("render.template_timeout", error=str(exc))
+    elif isinstance(exc, TemplateLimitError):
+        detail = t("render.template_too_large", error=str(exc))
+    elif isinstance(exc, MemoryError):
+        detail = t("render.template_memory")
+    elif isinstance(exc, TemplateError):
+        detail = str(exc)
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
     name, line = "?", 0
     tb = exc.__traceback__
     known = loader.filenames if loader is not None else set()
@@ -192,15 +219,24 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         if filename in known:
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    detail = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
+        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
     return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
 
 
-def render_template(env: Environment, name: str, values: dict[str, Any]) -> str:
-    """Render one template; any failure becomes a :class:`SpbeError` naming template and line."""
+def render_template(
+    env: Environment, name: str, values: dict[str, Any], limits: RenderLimits | None = None
+) -> str:
+    """Render one template within its limits.
+
+    Any failure becomes a :class:`SpbeError` naming template and line.
+    """
     loader = env.loader if isinstance(env.loader, FolderLoader) else None
+    if limits is None:
+        limits = env.limits if isinstance(env, SpbeSandbox) else RenderLimits()
     try:
-        return env.get_template(name).render(values)
+        template = env.get_template(name)
+        return render_bounded(template, values, limits, user=isinstance(env, SpbeSandbox))
     except SpbeError:
         raise
     except Exception as exc:  # every failure inside a template is reported as the template's

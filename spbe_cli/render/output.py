@@ -30,8 +30,14 @@ class RenderedFile:
 
 
 def check_output_folder(out: Path) -> None:
-    """Refuse an output path that exists and is not a folder."""
-    if (out.exists() or out.is_symlink()) and not out.is_dir():
+    """Refuse an output path that is a symlink, or that exists and is not a folder.
+
+    A symlinked output folder would put the files wherever the link points (the repository
+    root, ``.git`` ...), so it is refused rather than followed.
+    """
+    if out.is_symlink():
+        raise SpbeError(t("render.output_symlink", path=out.as_posix()))
+    if out.exists() and not out.is_dir():
         raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
 
 

@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
 from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
+
+if TYPE_CHECKING:
+    from spbe_cli.render.prose import Prose
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
@@ -36,6 +40,7 @@ class RenderOptions:
     check: bool = False
     display: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    limits: RenderLimits = field(default_factory=RenderLimits)
 
 
 @dataclass
@@ -97,17 +102,39 @@ def builtin_templates() -> Path:
 
 
 def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, str]]:
-    """Folders searched for templates, first match wins: --templates, catalog, built-in."""
+    """Folders searched for templates, first match wins: --templates, catalog, built-in.
+
+    A template folder that is a symlink, or that is or holds a ``.git`` folder, is refused: a
+    ``templates`` link to the repository root would make ``.git/config`` an include.
+    """
     folders: list[tuple[Path, str]] = []
     if override is not None:
         if not override.is_dir():
             raise SpbeError(t("render.templates_missing", path=override.as_posix()))
+        _check_template_folder(override)
         folders.append((override, override.as_posix().rstrip("/")))
     own = catalog / CATALOG_TEMPLATES
+    if own.is_symlink():
+        raise SpbeError(t("render.templates_symlink", path=own.as_posix()))
     if own.is_dir():
+        _check_template_folder(own)
         folders.append((own, own.as_posix()))
     folders.append((builtin_templates(), BUILTIN_DISPLAY))
     return folders
+
+
+def _check_template_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        raise SpbeError(t("render.templates_symlink", path=folder.as_posix()))
+    real = folder.resolve()
+    if (real / ".git").exists() or ".git" in real.parts:
+        raise SpbeError(t("render.templates_git", path=folder.as_posix()))
+
+
+def check_catalog_root(catalog: Path) -> None:
+    """Refuse a catalog folder given as a symlink (its files would come from elsewhere)."""
+    if catalog.is_symlink():
+        raise SpbeError(t("render.root_symlink", path=catalog.as_posix()))
 
 
 def render_files(
@@ -116,25 +143,31 @@ def render_files(
     formats: Sequence[str],
     folders: list[tuple[Path, str]],
     progress: ProgressHook | None = None,
+    limits: RenderLimits | None = None,
 ) -> list[RenderedFile]:
     """Render every selected document in every selected format, in memory."""
     from spbe_cli.render import engine
+    from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
+    limits = limits or RenderLimits()
     catalog = inp.catalog
     meta = catalog.metadata
     if meta is None:
         raise SpbeError(t("render.no_metadata"))
     prose = Prose(catalog.root, dict(meta.prosa))
-    # Templates from a catalog or --templates are untrusted and run in Jinja's sandbox (then so
+    # Templates from a catalog or --templates are untrusted and run in the sandbox (then so
     # does everything they include). The built-in templates alone are the package's own code,
-    # and the sandbox's per-attribute checks would triple the time of a national-scale render.
+    # and the sandbox's per-attribute checks add about 40 % to a national-scale render;
+    # they receive the same plain data all the same.
     sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
     envs = {
-        fmt: engine.make_environment(folders, fmt, sandboxed=sandboxed) for fmt in ("md", "html")
+        fmt: engine.make_environment(folders, fmt, sandboxed=sandboxed, limits=limits)
+        for fmt in ("md", "html")
     }
     for env in envs.values():
         env.filters["tanggal"] = tanggal
+    plain = Plainer()  # one per run: entities shared by the documents are converted once
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
     total = len(steps)
     done = 0
@@ -143,31 +176,20 @@ def render_files(
         mine = [fmt for fmt in formats if fmt in spec.formats]
         if not mine:
             continue
-        values = dict(spec.build(inp))
         dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
-        values.update(
-            meta=meta,
-            pemda=meta.pemda,
-            dokumen=dokumen,
-            opd=inp.opd,
-            nama=inp.names,
-            ref=catalog.reference,
-            dokumen_nama=spec.name,
-            extras=inp.extras,
-            entitas=catalog.entities,
-        )
+        values = template_values(inp, spec, dokumen, plain)
         markdown: str | None = None
         for fmt in mine:
             if fmt in ("md", "docx") and markdown is None:
                 markdown = engine.render_template(
-                    envs["md"], spec.template("md"), _with_prose(values, prose, "md")
+                    envs["md"], spec.template("md"), _with_prose(values, prose, "md"), limits
                 )
             if fmt == "md":
                 assert markdown is not None
                 files.append(RenderedFile(f"{spec.name}.md", markdown.encode("utf-8")))
             elif fmt == "html":
                 html = engine.render_template(
-                    envs["html"], spec.template("html"), _with_prose(values, prose, "html")
+                    envs["html"], spec.template("html"), _with_prose(values, prose, "html"), limits
                 )
                 files.append(
                     RenderedFile(f"{spec.name}.html", engine.insert_toc(html).encode("utf-8"))
@@ -196,14 +218,47 @@ def render_files(
     return files
 
 
+#: Keys of ``extras`` that are inputs of the document builders, never handed to a template.
+BUILDER_ONLY_EXTRAS = frozenset({"earlier"})
+
+
+def template_values(
+    inp: RenderInput, spec: DocumentSpec, dokumen: Any, plain: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """The context of one document's templates, as plain data (see :mod:`.plain`)."""
+    catalog = inp.catalog
+    meta = catalog.metadata
+    assert meta is not None
+    values = dict(spec.build(inp))
+    values.update(
+        meta=meta,
+        pemda=meta.pemda,
+        dokumen=dokumen,
+        opd=inp.opd,
+        nama=inp.names,
+        ref=catalog.reference,
+        dokumen_nama=spec.name,
+        extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
+        entitas=catalog.entities,
+    )
+    return {name: plain(value) for name, value in values.items()}
+
+
 def _strip_md(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def _with_prose(values: dict[str, Any], prose: Any, fmt: str) -> dict[str, Any]:
+def _with_prose(values: dict[str, Any], prose: Prose, fmt: str) -> dict[str, Any]:
+    from markupsafe import Markup
+
+    from spbe_cli.render.plain import Lookup
+
     result = dict(values)
-    result["prosa"] = prose.markdown if fmt == "md" else prose.html
-    result["ada_prosa"] = prose.has
+    sections = prose.sections
+    result["prosa"] = Lookup(
+        {s: prose.markdown(s) if fmt == "md" else prose.html(s) for s in sections}, Markup("")
+    )
+    result["ada_prosa"] = Lookup({s: prose.has(s) for s in sections}, False)
     result["cap"] = Counter()
     result["format"] = fmt
     return result
@@ -227,6 +282,7 @@ def render_catalog(
 
     specs = select_documents(options.docs)
     formats = select_formats(options.formats)
+    check_catalog_root(options.catalog)
     check_output_folder(options.out)
     catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
     if report.errors and not options.force:
@@ -234,7 +290,7 @@ def render_catalog(
     folders = template_folders(options.catalog, options.templates)
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
-    files = render_files(inp, specs, formats, folders, hook)
+    files = render_files(inp, specs, formats, folders, hook, options.limits)
     if options.check:
         return RenderOutcome(
             report,

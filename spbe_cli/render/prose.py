@@ -1,4 +1,10 @@
-"""Prose sections: Markdown files of the catalog, rendered with markdown-it (raw HTML off)."""
+"""Prose sections: Markdown files of the catalog, rendered with markdown-it (raw HTML off).
+
+For HTML, markdown-it renders with raw HTML disabled (it shows as text). For the ``.md`` output
+the prose source is kept, but every piece of raw HTML markdown-it finds in it is made inert
+(:func:`shift_markdown`); code is told from text by markdown-it's own parser, never by a
+hand-written scanner.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,6 @@ from spbe_cli.loader import prose_file
 
 #: Prose headings sit under the document's own chapter headings: ``#`` becomes a level 3.
 HEADING_SHIFT = 2
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^(\s{0,3})(#{1,6})(?=\s|$)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
 def markdown_parser() -> MarkdownIt:
@@ -90,32 +93,62 @@ def _drop_title(text: str) -> str:
     return text
 
 
+def markdown_finder() -> MarkdownIt:
+    """The same Markdown, raw HTML enabled: used only to *find* raw HTML, never to render."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+#: Re-parses after which raw HTML still found is escaped line by line (code lines included).
+_ROUNDS = 4
+
+
 def shift_markdown(source: str) -> str:
-    """Shift ATX headings down and escape ``<`` outside code, as markdown-it shows them."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in source.split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if match:
-            fence = match.group(1)
-            out.append(line)
-            continue
-        line = _ATX.sub(lambda m: m.group(1) + "#" * min(6, len(m.group(2)) + HEADING_SHIFT), line)
-        out.append(_escape_lt(line))
-    return "\n".join(out)
+    """Shift ATX headings down and make raw HTML inert, deciding code and text as markdown-it.
+
+    markdown-it-py parses the prose (raw HTML on, so that it *finds* ``html_inline`` and
+    ``html_block`` tokens); the ``<`` opening each raw HTML piece is written ``&lt;`` in the
+    source lines of its block, and lines of fenced or indented code are left as they are. The
+    result is parsed again until no raw HTML is left; a block that still has some after a few
+    rounds has every ``<`` of its lines escaped.
+    """
+    parser = markdown_finder()
+    lines = source.split("\n")
+    for token in parser.parse(source):
+        if token.type == "heading_open" and token.map and token.markup.startswith("#"):
+            row = token.map[0]
+            at = lines[row].find(token.markup)
+            if at >= 0:
+                level = min(6, len(token.markup) + HEADING_SHIFT)
+                lines[row] = lines[row][:at] + "#" * level + lines[row][at + len(token.markup) :]
+    for round_ in range(_ROUNDS + 1):
+        raw = _raw_html(parser, "\n".join(lines))
+        if not raw:
+            break
+        for (start, end), heads in raw:
+            for row in range(start, end):
+                if round_ == _ROUNDS or heads is None:
+                    lines[row] = lines[row].replace("<", "&lt;")
+                else:
+                    for head in heads:
+                        lines[row] = lines[row].replace(head, "&lt;" + head[1:])
+    return "\n".join(lines)
 
 
-def _escape_lt(line: str) -> str:
-    parts: list[str] = []
-    last = 0
-    for match in _CODE_SPAN.finditer(line):
-        parts.append(line[last : match.start()].replace("<", "&lt;"))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(line[last:].replace("<", "&lt;"))
-    return "".join(parts)
+def _raw_html(parser: MarkdownIt, source: str) -> list[tuple[tuple[int, int], list[str] | None]]:
+    """Line ranges holding raw HTML: with the raw pieces (inline) or None (a whole block)."""
+    found: list[tuple[tuple[int, int], list[str] | None]] = []
+    for token in parser.parse(source):
+        if token.map is None:
+            continue
+        span = (token.map[0], token.map[1])
+        if token.type == "html_block":
+            found.append((span, None))
+        elif token.type == "inline" and token.children:
+            heads = [
+                child.content.split("\n", 1)[0]
+                for child in token.children
+                if child.type == "html_inline" and child.content.startswith("<")
+            ]
+            if heads:
+                found.append((span, heads))
+    return found

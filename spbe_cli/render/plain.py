@@ -1,0 +1,214 @@
+"""Plain data for templates: the one place where values are handed to a template.
+
+A template (built-in, from the catalog or from ``--templates``) never receives a pydantic model,
+a path, a catalog, a class or a bound method of a library type: those carry public methods
+(``parse_raw``, ``model_validate_json``, ``read_text`` ...) that reach the interpreter, files or
+other classes. :class:`Plainer` turns the context of a document into plain values:
+
+* a pydantic model or a dataclass becomes a :class:`Record`: a frozen object with ``__slots__``
+  holding its fields and the values of its properties, and no public method at all;
+* a mapping becomes a read-only :class:`types.MappingProxyType` (templates use ``.get``);
+  label tables (:class:`Labels`) keep showing an unknown id as itself;
+* a list, tuple or set becomes a tuple; a ``StrEnum`` a plain ``str``;
+* ``str`` (``Markup`` included), ``int``, ``bool``, ``None``, ``Decimal`` and ``date`` stay;
+* the project's own template helpers (:class:`Lookup`, :class:`~spbe_cli.render.context.Counter`)
+  stay;
+* anything else is a :class:`TypeError` (fail closed: a new kind of value must be added here on
+  purpose).
+
+Conversion is memoised per object, so entities shared by every document are converted once per
+run. This is the first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from spbe_cli.render.context import Counter, Labels
+
+#: Values that pass unchanged (``str`` subclasses such as ``Markup`` included, enums excepted).
+_SCALARS = (str, int, float, Decimal, date, type(None))
+
+
+class Record:
+    """Base of the record types: attribute access to plain values, nothing else."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class Lookup:
+    """A read-only table a template calls like a function: ``prosa("latar_belakang")``."""
+
+    __slots__ = ("_default", "_table")
+    _table: dict[str, Any]
+    _default: Any
+
+    def __init__(self, table: Mapping[str, Any], default: Any) -> None:
+        object.__setattr__(self, "_table", dict(table))
+        object.__setattr__(self, "_default", default)
+
+    def __call__(self, key: str) -> Any:
+        """The value for ``key`` (the default when the table has none)."""
+        return self._table.get(key, self._default)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Lookup is read-only")
+
+
+#: Project-owned helper objects a template may call; they expose no library object.
+HELPERS: tuple[type, ...] = (Lookup, Counter)
+_KEEP: tuple[type, ...] = (*HELPERS, Record)
+
+
+def _public_properties(cls: type) -> tuple[str, ...]:
+    """Names of the properties a class (not pydantic's or object's) defines."""
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        if klass in (object, BaseModel) or klass.__module__.startswith("pydantic"):
+            continue
+        for name, member in vars(klass).items():
+            if isinstance(member, property) and not name.startswith("_") and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+#: Exact types that pass unchanged without a look at their contents (the hot path).
+_PASS = frozenset({str, int, bool, float, Decimal, date, type(None), Markup})
+#: Containers shorter than this are not memoised (they belong to one record).
+_MEMO_MIN = 16
+
+
+class Plainer:
+    """Convert values for templates, once per object (one instance per ``spbe render`` run)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[Any, Any]] = {}
+        self._makers: dict[type, Callable[[Any], Record]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        """The plain form of ``value`` (see the module docstring)."""
+        kind = type(value)
+        if kind in _PASS:
+            return value
+        if (kind is list or kind is tuple) and len(value) < _MEMO_MIN:
+            passing = _PASS
+            return tuple([v if type(v) in passing else self(v) for v in value])
+        if isinstance(value, enum.Enum):
+            if isinstance(value, str):
+                return str(value.value)
+            raise TypeError(f"not plain data for a template: {kind.__name__}")
+        if isinstance(value, (*_SCALARS, *_KEEP)):
+            return value
+        found = self._memo.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        result = self._convert(value)
+        if not isinstance(value, list | tuple) or len(value) >= _MEMO_MIN:
+            self._memo[id(value)] = (value, result)  # keeps value alive: its id is not reused
+        return result
+
+    def _convert(self, value: Any) -> Any:
+        maker = self._makers.get(type(value))
+        if maker is not None:
+            return maker(value)
+        if isinstance(value, BaseModel) or (
+            dataclasses.is_dataclass(value) and not isinstance(value, type)
+        ):
+            maker = self._maker(type(value))
+            self._makers[type(value)] = maker
+            return maker(value)
+        passing, convert = _PASS, self
+        if isinstance(value, list | tuple | range):
+            return tuple([v if type(v) in passing else convert(v) for v in value])
+        if isinstance(value, Labels):
+            return MappingProxyType(Labels({k: convert(v) for k, v in value.items()}))
+        if isinstance(value, Mapping):
+            return MappingProxyType(
+                {
+                    k if type(k) in passing else convert(k): v if type(v) in passing else convert(v)
+                    for k, v in value.items()
+                }
+            )
+        if isinstance(value, set | frozenset):
+            return tuple(sorted((convert(v) for v in value), key=repr))
+        raise TypeError(f"not plain data for a template: {type(value).__name__}")
+
+    def _maker(self, cls: type) -> Callable[[Any], Record]:
+        """A function that turns one instance of ``cls`` into its record type."""
+        if issubclass(cls, BaseModel):
+            fields: tuple[str, ...] = tuple(cls.model_fields)
+        else:
+            fields = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+        fields = tuple(n for n in fields if not n.startswith("_"))
+        props = tuple(n for n in _public_properties(cls) if n not in fields)
+        names = (*fields, *props)
+        record_type = type(cls.__name__, (Record,), {"__slots__": names, "__module__": "katalog"})
+        setters = [getattr(record_type, n).__set__ for n in names]
+        field_setters = list(zip(fields, setters, strict=False))
+        prop_setters = list(zip(props, setters[len(fields) :], strict=True))
+        from_dict = issubclass(cls, BaseModel)
+        passing, convert, new = _PASS, self, object.__new__
+
+        def make(value: Any) -> Record:
+            record: Record = new(record_type)
+            source = value.__dict__ if from_dict else None
+            for name, setter in field_setters:
+                item = source[name] if source is not None else getattr(value, name)
+                setter(record, item if type(item) in passing else convert(item))
+            for name, setter in prop_setters:
+                item = getattr(value, name)
+                setter(record, item if type(item) in passing else convert(item))
+            return record
+
+        return make
+
+
+#: The types a template may see, for checks (tests walk a whole context against it).
+PLAIN_TYPES: tuple[type, ...] = (*_SCALARS, bool, tuple, MappingProxyType, Record, *HELPERS)
+
+
+def walk(value: Any, seen: set[int] | None = None) -> list[str]:
+    """Names of the types in ``value`` that are not plain data (empty when all are)."""
+    seen = set() if seen is None else seen
+    bad: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, enum.Enum) or not isinstance(item, PLAIN_TYPES):
+            bad.append(type(item).__qualname__)
+            continue
+        if isinstance(item, tuple):
+            stack.extend(item)
+        elif isinstance(item, MappingProxyType):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, Record):
+            slots: tuple[str, ...] = type(item).__slots__
+            stack.extend(getattr(item, name) for name in slots)
+        elif isinstance(item, Lookup):
+            stack.extend(item._table.values())
+    return bad
+
+
+Converter = Callable[[Any], Any]

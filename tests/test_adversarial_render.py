@@ -1,0 +1,585 @@
+"""``spbe render`` against hostile catalogs and templates: one class of attack per section.
+
+Every case asserts the exact refusal (message, exit code), that no traceback is printed, and that
+nothing was created or changed outside the output folder (a snapshot of the whole temporary tree,
+the working directory included, and a canary file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.render import pipeline
+from spbe_cli.render.limits import RenderLimits
+from spbe_cli.render.plain import Plainer, walk
+from spbe_cli.render.prose import markdown_finder, markdown_parser, shift_markdown
+from spbe_cli.render.sandbox import (
+    SpbeSandbox,
+    TemplateTimeoutError,
+    denied_name,
+    memory_guard,
+    render_bounded,
+)
+from tests.helpers import CASES, git, write_tree
+
+SMALL = CASES / "render" / "small"
+TEMPLATE = "templates/peta-rencana.md.j2"
+#: Where a user template names itself in messages.
+AT = f"catalog/{TEMPLATE}"
+
+
+# -- harness ---------------------------------------------------------------------------------------
+
+
+def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
+    """Every file and link under ``root`` (but ``skip``) with a hash of its content or target."""
+    found: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if skip is not None and (here == skip or skip in here.parents):
+            dirnames[:] = []
+            continue
+        for name in [*filenames, *dirnames]:
+            path = here / name
+            if path == skip:
+                continue
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[rel] = "->" + os.readlink(path)
+            elif path.is_file():
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                found[rel] = "dir"
+    return found
+
+
+class World:
+    """A temporary tree: a catalog, a canary, and the working directory of the command."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.catalog = Path(shutil.copytree(SMALL, root / "catalog", symlinks=True))
+        self.canary = root / "canary.txt"
+        self.canary.write_text("tetap\n", "utf-8")
+        self.out = root / "out"
+        self.before: dict[str, str] = {}
+
+    def template(self, source: str, name: str = TEMPLATE) -> None:
+        write_tree(self.catalog, {name: source})
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        self.before = snapshot(self.root, self.out)
+        result = CliRunner().invoke(app, ["render", *args], env=env)
+        return result.exit_code, result.stdout, result.stderr
+
+    def render(self, *extra: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        return self.run(
+            "catalog", "-o", "out", "--doc", "peta-rencana", "-f", "md", *extra, env=env
+        )
+
+    def assert_untouched(self) -> None:
+        assert self.canary.read_text("utf-8") == "tetap\n"
+        assert snapshot(self.root, self.out) == self.before
+        assert not (self.root / "PWNED").exists()
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    monkeypatch.chdir(tmp_path)
+    yield World(tmp_path)
+
+
+def refused(code: int, stdout: str, stderr: str, message: str, exit_code: int = 3) -> None:
+    assert code == exit_code, stdout + stderr
+    assert message in stderr, stderr
+    assert "Traceback" not in stdout + stderr
+    assert stdout == ""
+
+
+# -- 1. templates see plain data only --------------------------------------------------------------
+
+PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # The reported defect: a pydantic class method reached through a model instance.
+        (
+            f'{{{{ pemda.parse_raw("{PICKLE}", proto="pickle", allow_pickle=True) }}}}',
+            "'katalog.Pemda object' has no attribute 'parse_raw'",
+        ),
+        ('{{ meta.model_validate_json("{}") }}', "has no attribute 'model_validate_json'"),
+        ("{{ dokumen.construct() }}", "has no attribute 'construct'"),
+        ("{{ pemda.copy() }}", "has no attribute 'copy'"),
+        ("{{ pemda.json() }}", "has no attribute 'json'"),
+        ("{{ (entitas.values()|first).dict() }}", "has no attribute 'dict'"),
+        ("{{ (items|first).model_dump() }}", "has no attribute 'model_dump'"),
+        ("{{ pemda.__class__ }}", "access to attribute '__class__' of 'Pemda' object is unsafe"),
+        ("{{ ref.daftar.copy() }}", "access to attribute 'copy' of 'mappingproxy'"),
+        ("{{ opd.copy() }}", "access to attribute 'copy' of 'mappingproxy'"),
+        ("{{ nama.copy() }}", "access to attribute 'copy' of 'mappingproxy'"),
+        ("{{ ref.root }}", "has no attribute 'root'"),
+        ("{{ extras.earlier }}", "has no attribute 'earlier'"),
+        ("{{ prosa._table }}", "access to attribute '_table' of 'Lookup' object is unsafe"),
+        ("{{ cap._counts }}", "access to attribute '_counts' of 'Counter' object is unsafe"),
+        ("{{ cap.next.__self__ }}", "access to attribute '__self__' of 'method' object is unsafe"),
+        ("{{ muatan[0].items.append(1) }}", "has no attribute 'append'"),
+        ("{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object"),
+        ("{{ pemda.nama.format_map({}) }}", "access to attribute 'format_map' of 'str'"),
+        ("{{ '{0.__class__}'.format(1) }}", "access to attribute '__class__' of 'int' object"),
+        ("{{ lipsum.__globals__ }}", "access to attribute '__globals__' of 'function'"),
+        ("{{ namespace.mro() }}", "access to attribute 'mro' of 'type' object is unsafe"),
+        ("{{ cycler.__init__ }}", "access to attribute '__init__' of 'type' object is unsafe"),
+        ("{{ range(3).__class__ }}", "access to attribute '__class__' of 'range' object"),
+        # A class method reached through any instance (the class of the reported defect).
+        ("{{ (1.5).fromhex('1') }}", "access to attribute 'fromhex' of 'float' object"),
+        ("{{ dict(a=1).fromkeys('ab') }}", "access to attribute 'fromkeys' of 'dict' object"),
+    ],
+)
+def test_template_escapes_through_context_objects(world: World, source: str, message: str) -> None:
+    world.template(f"baris satu\n{source}\n")
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"{AT}:2: template failed: ")
+    assert message in stderr, stderr
+    world.assert_untouched()
+    assert not world.out.exists()
+
+
+def _capture_contexts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    from spbe_cli.render import engine
+
+    seen: list[tuple[str, dict[str, Any]]] = []
+    original = engine.render_template
+
+    def recording(env: Any, name: str, values: dict[str, Any], *args: Any) -> str:
+        seen.append((name, values))
+        return original(env, name, values, *args)
+
+    monkeypatch.setattr(engine, "render_template", recording)
+    return seen
+
+
+@pytest.mark.parametrize("since", [False, True])
+def test_every_template_context_is_plain_data(
+    world: World, monkeypatch: pytest.MonkeyPatch, since: bool
+) -> None:
+    seen = _capture_contexts(monkeypatch)
+    extra: tuple[str, ...] = ()
+    if since:
+        git(world.root, "init", "-q")
+        git(world.root, "add", "catalog")
+        git(world.root, "commit", "-qm", "v1")
+        git(world.root, "tag", "v1")
+        program = world.catalog / "program" / "economy.yaml"
+        text = program.read_text("utf-8").replace("nilai: 250000000", "nilai: 100000000")
+        program.write_text(text, "utf-8")
+        extra = ("--since", "v1")
+    code, _, stderr = world.run("catalog", "-o", "out", "-f", "md,html", *extra)
+    assert code == 0, stderr
+    names = {name for name, _ in seen}
+    for doc in ("masterplan", "arsitektur", "peta-rencana", "laporan"):
+        assert {f"{doc}.md.j2", f"{doc}.html.j2"} <= names
+    for name, values in seen:
+        assert walk(tuple(values.values())) == [], name
+    if since:
+        extras = seen[0][1]["extras"]
+        assert "perubahan" in extras and "earlier" not in extras
+        assert walk(extras["perubahan"]) == []
+
+
+def test_plainer_fails_closed_on_unknown_types(tmp_path: Path) -> None:
+    plain = Plainer()
+    with pytest.raises(TypeError, match="not plain data for a template: PosixPath"):
+        plain(tmp_path)
+    with pytest.raises(TypeError, match="not plain data for a template: type"):
+        plain({"x": [str]})
+    with pytest.raises(TypeError, match="function"):
+        plain(print)
+
+
+# -- 2. the sandbox as a second wall ---------------------------------------------------------------
+
+DENIED = (
+    "_private",
+    "__class__",
+    "mro",
+    "parse_raw",
+    "parse_file",
+    "model_validate",
+    "model_construct",
+    "construct",
+    "copy",
+    "json",
+    "dict",
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "open",
+    "joinpath",
+    "format_map",
+    "schema",
+    "from_orm",
+)
+
+
+class Hostile:
+    """What the first wall keeps out: an object whose every method would leave a mark."""
+
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __getattr__(self, name: str) -> Any:
+        canary = self.canary
+
+        def method(*args: Any, **kwargs: Any) -> str:
+            canary.write_text(f"called {name}", "utf-8")
+            return "called"
+
+        method.__name__ = name
+        return method
+
+    @classmethod
+    def buat(cls) -> str:  # a class method of a library type, like pydantic's parse_raw
+        return "called"
+
+
+@pytest.mark.parametrize("name", DENIED)
+def test_sandbox_denies_name_even_on_an_object_that_has_it(
+    world: World, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    mark = world.root / "PWNED"
+    original = pipeline.template_values
+
+    def with_hostile(*args: Any) -> dict[str, Any]:
+        values = original(*args)
+        values["musuh"] = Hostile(mark)
+        return values
+
+    monkeypatch.setattr(pipeline, "template_values", with_hostile)
+    world.template(f"baris satu\nbaris dua {{{{ musuh.{name}() }}}}\n")
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"{AT}:2: template failed: ")
+    assert f"access to attribute '{name}' of 'Hostile' object is unsafe" in stderr
+    world.assert_untouched()
+
+
+def test_sandbox_denies_class_methods(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = pipeline.template_values
+    monkeypatch.setattr(
+        pipeline,
+        "template_values",
+        lambda *a: {**original(*a), "musuh": Hostile(world.root / "PWNED")},
+    )
+    world.template("{{ musuh.buat() }}\n")
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"{AT}:1: template failed: ")
+    assert "access to attribute 'buat' of 'Hostile' object is unsafe" in stderr
+    world.assert_untouched()
+
+
+def test_denied_names() -> None:
+    for name in (*DENIED, "model_fields", "parse_obj", "write_to", "__globals__", "rglob"):
+        assert denied_name(name), name
+    for name in ("nama", "get", "items", "values", "next", "format", "tahun_mulai"):
+        assert not denied_name(name), name
+
+
+# -- 3. templates are bounded ----------------------------------------------------------------------
+
+RUNAWAY = [
+    # (template, option, message)
+    (
+        "{% set ns = namespace(x='a') %}{% for i in range(60) %}{% set ns.x = ns.x ~ ns.x %}"
+        "{% endfor %}{{ ns.x }}",
+        ("--max-mb", "1"),
+        "stopped: '~' would make 2,097,152 characters (or items), more than the limit of 1 MB",
+    ),
+    ("{{ 'a' * 10**9 }}", ("--max-mb", "1"), "stopped: '*' would make 1,000,000,000"),
+    ("{{ [1] * 10**9 }}", ("--max-mb", "1"), "stopped: '*' would make 1,000,000,000"),
+    ("{{ 10 ** 100000 }}", (), "stopped: a number of more than 4096 bits is refused"),
+    ("{{ '%999999999s' % 'a' }}", ("--max-mb", "1"), "stopped: '%' would make 999,999,999"),
+    ("{{ 'a'|center(999999999) }}", ("--max-mb", "1"), "stopped: 'center' would make"),
+    ("{{ 'a'|indent(999999999) }}", ("--max-mb", "1"), "stopped: 'indent' would make"),
+    ("{{ 'a'.ljust(999999999) }}", ("--max-mb", "1"), "stopped: 'ljust' would make"),
+    ("{{ '{0:>999999999}'.format(1) }}", ("--max-mb", "1"), "stopped: 'format' would make"),
+    ("{{ '%s'|format('x' * 900000) * 2 }}", ("--max-mb", "1"), "stopped: '*' would make"),
+    (
+        "{{ range(100000)|join('x' * 1000) }}",
+        ("--max-mb", "1"),
+        "stopped: 'join' would make",
+    ),
+    (
+        "{{ ('x' * 1000)|replace('x', 'y' * 1000) }}",
+        ("--max-mb", "0.5"),
+        "stopped: 'replace' would make 1,000,000",
+    ),
+    (
+        "{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}",
+        ("--max-mb", "1"),
+        "stopped: the output passes the limit of 1 MB",
+    ),
+    (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        ("--timeout", "0.3"),
+        "stopped: the template ran longer than 0.3 s",
+    ),
+    (
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        (),
+        "template failed: recursion too deep",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "option", "message"), RUNAWAY)
+def test_runaway_template_is_stopped(
+    world: World, source: str, option: tuple[str, ...], message: str
+) -> None:
+    world.template(f"# judul\n{source}\n")
+    code, stdout, stderr = world.render(*option)
+    refused(code, stdout, stderr, f"{AT}:2: template failed: ")
+    assert message in stderr
+    world.assert_untouched()
+    assert not world.out.exists()
+
+
+def test_limits_come_from_the_environment(world: World) -> None:
+    world.template(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    code, stdout, stderr = world.render(env={"SPBE_RENDER_TIMEOUT": "0.2"})
+    refused(code, stdout, stderr, f"{AT}:1: template failed: stopped: the template ran longer")
+    world.template("{% for i in range(2000) %}{{ 'x' * 100 }}{% endfor %}")
+    code, stdout, stderr = world.render(env={"SPBE_RENDER_MAX_MB": "0.1"})
+    refused(code, stdout, stderr, "stopped: the output passes the limit of 0.1 MB")
+    code, stdout, stderr = world.render(env={"SPBE_RENDER_MAX_MB": "1"})
+    assert code == 0, stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("--timeout", "0"), {}, "--timeout: '0.0' is not a positive number"),
+        (("--max-mb", "-1"), {}, "--max-mb: '-1.0' is not a positive number"),
+        ((), {"SPBE_RENDER_TIMEOUT": "lama"}, "SPBE_RENDER_TIMEOUT: 'lama' is not a positive"),
+        ((), {"SPBE_RENDER_MAX_MB": "inf"}, "SPBE_RENDER_MAX_MB: 'inf' is not a positive"),
+    ],
+)
+def test_bad_limits_are_usage_errors(
+    world: World, args: tuple[str, ...], env: dict[str, str], message: str
+) -> None:
+    code, stdout, stderr = world.render(*args, env=env)
+    refused(code, stdout, stderr, message, exit_code=2)
+    world.assert_untouched()
+
+
+def test_memory_backstop_stops_what_slips_past_the_size_checks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli.render import sandbox
+
+    monkeypatch.setattr(sandbox._Bounds, "call", lambda *args: None)  # a hole in the checks
+    world.template("# judul\n{{ '{0:>3999999999}'.format(1) }}\n")
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"{AT}:2: template failed: stopped: the template needs more")
+    world.assert_untouched()
+
+
+def test_memory_guard_is_restored() -> None:
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_guard(64 * 1024 * 1024), pytest.raises(MemoryError):
+        bytearray(512 * 1024 * 1024)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_deadline_off_the_main_thread() -> None:
+    env = SpbeSandbox()
+    template = env.from_string(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            render_bounded(template, {}, RenderLimits(timeout=0.2), user=False)
+        except BaseException as exc:  # the assertion below names it
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], TemplateTimeoutError)
+
+
+def test_builtin_templates_are_bounded_too(world: World) -> None:
+    code, stdout, stderr = world.render("--max-mb", "0.001")
+    refused(code, stdout, stderr, "spbe: (bawaan)/peta-rencana.md.j2")
+    assert "stopped: the output passes the limit of 0.001 MB" in stderr
+    world.assert_untouched()
+
+
+# -- 4. symlinks stay inside -----------------------------------------------------------------------
+
+
+def test_symlinked_output_folder_is_refused(world: World) -> None:
+    target = world.root / "elsewhere"
+    target.mkdir()
+    world.out.symlink_to(target)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, "output folder 'out' is a symbolic link; refused")
+    assert list(target.iterdir()) == []
+    world.assert_untouched()
+
+
+def _repository(world: World) -> Path:
+    """Make the temporary tree a git repository (its .git/config holds a secret)."""
+    git(world.root, "init", "-q")
+    config = world.root / ".git" / "config"
+    config.write_text(config.read_text("utf-8") + "[rahasia]\n\ttoken = RAHASIA\n", "utf-8")
+    return world.root
+
+
+def test_symlinked_catalog_root_is_refused(world: World) -> None:
+    repo = _repository(world)
+    (world.catalog / "prosa").mkdir(exist_ok=True)
+    link = world.root / "tautan"
+    link.symlink_to(repo, target_is_directory=True)
+    code, stdout, stderr = world.run("tautan", "-o", "out", "-f", "md")
+    refused(code, stdout, stderr, "'tautan' is a symbolic link; refused")
+    world.assert_untouched()
+
+
+def test_templates_folder_linked_to_the_repository_is_refused(world: World) -> None:
+    repo = _repository(world)
+    (world.catalog / "templates").symlink_to(repo, target_is_directory=True)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, "template folder 'catalog/templates' is a symbolic link")
+    world.assert_untouched()
+
+
+def test_templates_option_at_the_repository_root_is_refused(world: World) -> None:
+    repo = _repository(world)
+    write_tree(repo, {"peta-rencana.md.j2": "{% include '.git/config' %}\n"})
+    code, stdout, stderr = world.render("--templates", str(repo))
+    refused(code, stdout, stderr, "is or holds a .git folder; refused")
+    assert "RAHASIA" not in stdout + stderr
+    world.assert_untouched()
+
+
+def test_prose_cannot_name_git_files(world: World) -> None:
+    _repository(world)
+    # The catalog is the repository root: .git/config lies inside it, and still is not prose.
+    shutil.copytree(world.catalog, world.root, dirs_exist_ok=True)
+    meta = world.root / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    assert "prosa:" in text
+    meta.write_text(text.replace("prosa:\n", "prosa:\n  penutup: .git/config\n", 1), "utf-8")
+    code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md")
+    assert code == 1, stderr  # SPBE208: the prose file lies outside the catalog
+    assert "RAHASIA" not in stdout + stderr
+    world.assert_untouched()
+    code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md", "--force")
+    assert code == 0, stderr
+    assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
+
+
+# -- 5. prose is inert everywhere ------------------------------------------------------------------
+
+HOSTILE_PROSE = [
+    "``` `\n<script>alert(1)</script>\n",
+    "\\`<script>alert(1)</script>`\n",
+    "teks <img src=x onerror=alert(1)> teks\n",
+    "> kutipan <iframe src=x></iframe>\n",
+    "- butir\n\n  <script>\n  x\n  </script>\n",
+    "| a | b |\n|---|---|\n| <script>x</script> | `<b>` |\n",
+    "<div>\n<script>alert(1)</script>\n</div>\n",
+    "~~~ ~\n<script>x</script>\n~~~\n",
+    "<!-- komentar --><script>x</script>\n",
+]
+DANGEROUS = ("<script", "<img", "<iframe", "</script")
+
+
+def raw_html(markdown: str) -> list[str]:
+    """Raw HTML pieces markdown-it finds in ``markdown`` (code excluded, as markdown-it says)."""
+    found = []
+    for token in markdown_finder().parse(markdown):
+        if token.type == "html_block":
+            found.append(token.content)
+        found.extend(c.content for c in token.children or [] if c.type == "html_inline")
+    return found
+
+
+@pytest.mark.parametrize("prose", HOSTILE_PROSE)
+def test_hostile_prose_is_inert_in_markdown_and_html(world: World, prose: str) -> None:
+    write_tree(world.catalog, {"prosa/latar-belakang.md": f"# Latar\n\npenanda\n\n{prose}"})
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    assert "penanda" in markdown
+    assert [p for p in raw_html(markdown) if p.lower().startswith(DANGEROUS)] == []
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    for tag in ("<script", "<img", "<iframe"):
+        assert tag not in html.lower()
+    world.assert_untouched()
+
+
+_PIECES = st.sampled_from(
+    [
+        "<script>",
+        "</script>",
+        "<img src=x onerror=1>",
+        "<iframe>",
+        "<div>",
+        "<!--",
+        "-->",
+        "`",
+        "``",
+        "```",
+        "~~~",
+        "\\",
+        "\\`",
+        "    ",
+        "\n",
+        "\n\n",
+        "> ",
+        "- ",
+        "1. ",
+        "# ",
+        "| ",
+        "|---|",
+        "teks ",
+        "<",
+        ">",
+        "&",
+        "*",
+        "[a](b)",
+        "<http://x>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_random_prose_never_yields_raw_html(prose: str) -> None:
+    markdown = shift_markdown(prose)
+    assert raw_html(markdown) == []
+    html = markdown_parser().render(prose).lower()
+    for tag in ("<script", "<img", "<iframe"):
+        assert tag not in html
