@@ -33,10 +33,6 @@ def _num(value: Decimal | None) -> str:
     return text.replace(".", ",") if language() == "id" else text
 
 
-def _bobot(value: Decimal) -> str:
-    return number(value.normalize() if value == value.to_integral() else value)
-
-
 def _title(report: IndeksReport) -> str:
     pemda = report.pemda or "-"
     tahun = str(report.tahun) if report.tahun is not None else "-"
@@ -85,7 +81,7 @@ def _skor(skor: Skor) -> str:
 
 
 def _group_line(group: Kelompok, skor: Skor) -> str:
-    return t("indeks.group_line", bobot=_bobot(group.bobot), indeks=_skor(skor))
+    return t("indeks.group_line", bobot=number(group.bobot), indeks=_skor(skor))
 
 
 def _group_label(group: Kelompok) -> str:
@@ -107,7 +103,7 @@ def _row(b: Baris) -> list[str]:
     return [
         str(b.indikator.nomor),
         b.indikator.nama,
-        _bobot(b.indikator.bobot),
+        number(b.indikator.bobot),
         nilai,
         _plafon(b),
         t("indeks.status." + b.plafon.status),
