@@ -528,6 +528,7 @@ class Generator:
         self.n = {kind: count(kind, scale) for kind in BASE_COUNTS}
         self.docs: dict[str, list[dict[str, Any]]] = {}
         self.referensi: list[dict[str, Any]] = []
+        self.opd_urusan: dict[str, list[str]] = {}
         self.codes: dict[str, list[str]] = {}
         self.regs_in_force: list[str] = []
         self.regs_needed: list[str] = []
@@ -606,36 +607,39 @@ class Generator:
         codes["ral"] = []
         for i in range(1, 46):
             kode = f"RAL.01.{i:02d}"
-            self.declare(kode, f"Area Layanan {TOPICS[i % len(TOPICS)]}")
+            self.declare(kode, f"Area Layanan {TOPICS[i % len(TOPICS)]}", nasional=True)
             codes["ral"].append(kode)
         for i in range(1, 10):
             kode = f"RAL.02.{i:02d}"
-            self.declare(kode, f"Area Administrasi {i}")
+            self.declare(kode, f"Area Administrasi {i}", nasional=True)
             codes["ral"].append(kode)
         # RAD: five data themes under each of the ten data pokok.
         codes["rad"] = []
         for top in range(1, 11):
             for i in range(1, 6):
                 kode = f"RAD.{top:02d}.{i:02d}"
-                self.declare(kode, f"Data Tematik {TOPICS[(top * 5 + i) % len(TOPICS)]}")
+                name = f"Data Tematik {TOPICS[(top * 5 + i) % len(TOPICS)]}"
+                self.declare(kode, name, nasional=True)
                 codes["rad"].append(kode)
         codes["rad"].extend(
             k for k in ("RAD.02.08", "RAD.02.10", "RAD.09.06", "RAD.09.07") if k in self.ref.codes
         )
-        # RAB: bundled urusan (level 2) plus three local functions under each.
+        # RAB: three national functions (level 3) under each bundled urusan (level 2); business
+        # processes hang at this deepest national level (SPBE213).
         urusan = sorted(
             k for k, node in self.ref.codes.items() if k.startswith("RAB.") and node.level == 2
         )
-        codes["rab"] = list(urusan)
+        codes["rab"] = []
         for parent in urusan:
             for i in range(1, 4):
                 kode = f"{parent}.{i:02d}"
-                self.declare(kode, f"Fungsi {TOPICS[(len(codes['rab']) + i) % len(TOPICS)]}")
+                name = f"Fungsi {TOPICS[(len(urusan) + len(codes['rab']) + i) % len(TOPICS)]}"
+                self.declare(kode, name, nasional=True)
                 codes["rab"].append(kode)
         # RAI and RAK have no bundled codes: declare them, marked illustrative.
         codes["rai"] = []
         for top, name in enumerate(("Fasilitas Komputasi", "Sistem Integrasi", "Platform"), 1):
-            self.declare(f"RAI.{top:02d}", name, ilustratif=True)
+            self.declare(f"RAI.{top:02d}", name, ilustratif=True, nasional=True)
             for i in range(1, 5):
                 kode = f"RAI.{top:02d}.{i:02d}"
                 self.declare(kode, f"{name} {i}", ilustratif=True)
@@ -644,7 +648,7 @@ class Generator:
         for top, name in enumerate(
             ("Standar Keamanan", "Penerapan Keamanan", "Kelaikan Keamanan"), 1
         ):
-            self.declare(f"RAK.{top:02d}", name, ilustratif=True)
+            self.declare(f"RAK.{top:02d}", name, ilustratif=True, nasional=True)
             for i, target in enumerate(("Data dan Informasi", "Aplikasi", "Infrastruktur"), 1):
                 kode = f"RAK.{top:02d}.{i:02d}"
                 self.declare(kode, f"{name} {target}", ilustratif=True)
@@ -728,6 +732,7 @@ class Generator:
                 doc["induk"] = induk
             docs.append(doc)
         self.docs["opd"] = docs
+        self.opd_urusan = {doc["id"]: doc["urusan"] for doc in docs}
 
     def build_regulasi(self) -> None:
         rng = self.rng
@@ -748,7 +753,7 @@ class Generator:
                 self.regs_in_force.append(reg_id)
                 docs.append(doc)
                 continue
-            jenis = self.pick(["Perda", "Pergub", "Pergub", "Kepbup", "SE", "lainnya"])
+            jenis = self.pick(["Perda", "Pergub", "Pergub", "Kepgub", "SE", "lainnya"])
             judul = f"{self.pick(PROGRAM_HEADS)} {self.pick(TOPICS)} di {self.pick(PLACES)}"
             roll = rng.random()
             doc.update(
@@ -810,8 +815,9 @@ class Generator:
             }
             if jenis in ("statistik", "geospasial") and rng.random() < 0.97:
                 doc["pembina_data"] = "BPS" if jenis == "statistik" else "BIG"
-            if rng.random() < 0.5:
+            if rng.random() < 0.97:
                 doc["interoperabilitas"] = self.pick(["API JSON", "CSV", "GeoJSON", "XLSX"])
+                doc["metadata"] = "Metadata Satu Data Indonesia pada portal data"
             if rng.random() < 0.3:
                 doc["kode_referensi"] = self.sample(["NIK", "kode wilayah", "NPWP", "NIB"], 1, 2)
             self.element_common(doc, self.status())
@@ -1072,9 +1078,10 @@ class Generator:
             for year in range(start, min(end, start + 4) + 1)
         ]
 
-    def nomenklatur(self) -> dict[str, Any]:
+    def nomenklatur(self, owner: str) -> dict[str, Any]:
+        """A sub kegiatan code of a bidang urusan the owner OPD holds (SPBE505)."""
         rng = self.rng
-        urusan = self.pick(sorted(self.ref.urusan))
+        urusan = self.opd_urusan[owner][0]
         program, kegiatan, sub = rng.randint(1, 9), rng.randint(1, 9), rng.randint(1, 40)
         kode = f"{urusan}.{program:02d}.2.{kegiatan:02d}.{sub:04d}"
         return {"kode": kode, "versi": "Kepmendagri 900.1.15.5-1317/2023"}
@@ -1124,7 +1131,6 @@ class Generator:
                 "prioritas": self.pick(["tinggi", "sedang", "rendah"]),
                 "indikator": indikator,
                 "anggaran": self.budget(start, end),
-                "nomenklatur": self.nomenklatur(),
                 "regulasi": self.sample(self.regs_in_force, 1, 2),
                 "opd_pendukung": self.sample(opds, 0, 3),
                 "mitra": {
@@ -1145,6 +1151,7 @@ class Generator:
                 doc["digital"] = True
                 doc["terkait_spbe"] = self.sample(linkable, 1, 3)
             doc["progres"] = self.progress(start, end, indikator, status)
+            doc["nomenklatur"] = self.nomenklatur(doc["opd_pj"])
             docs.append(doc)
         self.docs["program"] = docs
 
@@ -1214,7 +1221,6 @@ class Generator:
                 "status": self.pick(["usulan", "berjalan", "berjalan"]),
                 "indikator": self.indicators(start, end, 1),
                 "anggaran": self.budget(start, end),
-                "nomenklatur": self.nomenklatur(),
                 "mengubah": changes[index],
                 "gap": {
                     "saat_ini": f"{topic} belum terintegrasi",
@@ -1223,6 +1229,7 @@ class Generator:
                 "indikator_indeks": self.sample(list(range(1, 48)), 1, 3),
                 "regulasi": self.sample(self.regs_in_force, 1, 1),
             }
+            doc["nomenklatur"] = self.nomenklatur(doc["opd_pj"])
             docs.append(doc)
         self.docs["peta_rencana"] = docs
 

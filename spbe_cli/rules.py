@@ -69,10 +69,16 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE210", N, "rujukan"),
     ("SPBE211", W, "rujukan"),
     ("SPBE212", E, "rujukan"),
+    ("SPBE213", W, "rujukan"),
+    ("SPBE214", E, "rujukan"),
     # metadata and documents
     ("SPBE301", E, "metadata"),
     ("SPBE302", W, "metadata"),
     ("SPBE303", W, "metadata"),
+    ("SPBE304", E, "metadata"),
+    ("SPBE305", E, "metadata"),
+    ("SPBE306", E, "metadata"),
+    ("SPBE307", W, "metadata"),
     # architecture: traceability and Aplikasi Umum
     ("SPBE401", E, "arsitektur"),
     ("SPBE402", W, "arsitektur"),
@@ -85,11 +91,15 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE409", W, "arsitektur"),
     ("SPBE410", W, "arsitektur"),
     ("SPBE411", E, "arsitektur"),
+    ("SPBE412", W, "arsitektur"),
+    ("SPBE413", W, "arsitektur"),
     # Peta Rencana SPBE
     ("SPBE501", E, "peta_rencana"),
     ("SPBE502", E, "peta_rencana"),
     ("SPBE503", W, "peta_rencana"),
     ("SPBE504", W, "peta_rencana"),
+    ("SPBE505", W, "peta_rencana"),
+    ("SPBE506", W, "peta_rencana"),
     # smart city master plan
     ("SPBE601", E, "smart_city"),
     ("SPBE602", E, "smart_city"),
@@ -111,6 +121,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE805", W, "evaluasi"),
     # provenance
     ("SPBE901", W, "asal_usul"),
+    ("SPBE902", E, "asal_usul"),
 )
 
 RULES: dict[str, Rule] = {code: Rule(code, sev, family) for code, sev, family in _TABLE}

@@ -26,6 +26,7 @@ from spbe_cli.errors import SpbeError, UsageError, cannot_write
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
+from spbe_cli.models.organisasi import Pemda
 from spbe_cli.schema import all_schemas, dumps, file_name
 
 #: The text that marks a value still to be filled in; ``spbe validate`` reports it (SPBE901).
@@ -197,7 +198,10 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
         "periode_rpjmd": dict(periode),
         "dokumen": {
             "masterplan": dokumen("Master Plan Smart City"),
-            "arsitektur": dokumen("Arsitektur SPBE"),
+            "arsitektur": {
+                **dokumen("Arsitektur SPBE"),
+                "penetapan": "PERKADA-ARSITEKTUR-SPBE",
+            },
             "peta_rencana": dokumen("Peta Rencana SPBE"),
         },
         "ilustratif": True,
@@ -213,8 +217,14 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
     return header + dump_yaml(data)
 
 
-def _catalog_examples(tahun: int) -> dict[str, str]:
-    """The example documents, years shifted to the first year of the period."""
+def _catalog_examples(tahun: int, pemda: Pemda) -> dict[str, str]:
+    """The example documents, years shifted to the first year of the period.
+
+    The regional regulation example takes the Pemda's own kind (Perbup, Perwali or Pergub).
+    """
+    # The Pemda's name reaches YAML only as a JSON string, which is a YAML double-quoted scalar.
+    title = f"Arsitektur SPBE {pemda.pemerintah} {tahun}-{tahun + 4}"
+    title_yaml = json.dumps(" ".join(title.split()), ensure_ascii=False)
     root = resources.files("spbe_cli.scaffold_data").joinpath("katalog")
     files: dict[str, str] = {}
     todo = [(root, "")]
@@ -228,6 +238,8 @@ def _catalog_examples(tahun: int) -> dict[str, str]:
                 text = entry.read_text("utf-8")
                 for offset in range(5):
                     text = text.replace(f"@@T{offset}@@", str(tahun + offset))
+                text = text.replace("@@PERKADA@@", pemda.peraturan_kepala_daerah)
+                text = text.replace("@@JUDUL_PERKADA@@", title_yaml)
                 kind = rel.split("/", 1)[0] if "/" in rel else None
                 schema = file_name(kind) if kind in MODELS else file_name("katalog")
                 up = "../" * (rel.count("/") + 1)
@@ -298,7 +310,8 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
         ".vscode/extensions.json": _data("repo", "vscode-extensions.json"),
         f"{CATALOG_DIR}/metadata.yaml": _metadata(options, jenis, notes),
     }
-    files.update(_catalog_examples(options.tahun))
+    own = Pemda(nama=pemda, jenis=jenis, kode_kemendagri=options.kode)
+    files.update(_catalog_examples(options.tahun, own))
     for name, schema in all_schemas().items():
         files[f"{SCHEMA_DIR}/{name}"] = dumps(schema)
     return files, notes

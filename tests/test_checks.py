@@ -138,3 +138,74 @@ def test_prose_files_follow_one_rule_for_validate_and_render(minimal_catalog: Pa
     # render reads exactly what validate accepts
     assert prose_file(minimal_catalog, "prosa/baik.md")[0] is not None
     assert all(prose_file(minimal_catalog, p)[0] is None for p in paths[1:])
+
+
+def test_empty_domain_is_an_error_once_the_arsitektur_is_final(minimal_catalog: Path) -> None:
+    (minimal_catalog / "arsitektur" / "keamanan.yaml").unlink()
+    (minimal_catalog / "peta-rencana" / "keamanan.yaml").write_text(
+        (minimal_catalog / "peta-rencana" / "keamanan.yaml")
+        .read_text("utf-8")
+        .replace("mengubah: [SEC-01]", "mengubah: [APP-01]"),
+        "utf-8",
+    )
+    _, draft = validate_catalog(minimal_catalog, "")
+    assert [(f.code, f.severity) for f in draft.findings] == [("SPBE413", Severity.WARNING)]
+    meta = minimal_catalog / "metadata.yaml"
+    meta.write_text(
+        meta.read_text("utf-8").replace(
+            "  arsitektur:\n    judul: Arsitektur SPBE\n",
+            "  arsitektur:\n    judul: Arsitektur SPBE\n    status: final\n",
+        ),
+        "utf-8",
+    )
+    _, final = validate_catalog(minimal_catalog, "")
+    assert [(f.code, f.severity) for f in final.findings] == [("SPBE413", Severity.ERROR)]
+    assert final.return_code == ExitCode.FINDINGS
+
+
+def test_kepala_daerah_follows_the_kind_of_pemda(minimal_catalog: Path) -> None:
+    from spbe_cli.loader import load_catalog
+
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    for jenis, kepala, regulasi in [
+        ("kabupaten", "Bupati", ("Perda", "Perbup", "Kepbup")),
+        ("kota", "Wali Kota", ("Perda", "Perwali", "Kepwali")),
+    ]:
+        meta.write_text(text.replace("jenis: kabupaten", f"jenis: {jenis}"), "utf-8")
+        catalog, _ = load_catalog(minimal_catalog)
+        assert catalog.metadata is not None
+        assert catalog.metadata.pemda.kepala_daerah == kepala
+        assert catalog.metadata.pemda.jenis_regulasi == regulasi
+        assert catalog.metadata.pemda.pemerintah == f"Pemerintah {jenis.title()} Mimika"
+
+
+def test_a_kota_may_not_record_a_perbup(minimal_catalog: Path) -> None:
+    meta = minimal_catalog / "metadata.yaml"
+    meta.write_text(
+        meta.read_text("utf-8")
+        .replace("jenis: kabupaten", "jenis: kota")
+        .replace("Kabupaten Mimika", "Kota Contoh")
+        .replace('"94.04"', '"99.71"')
+        .replace('"94"', '"99"')
+        .replace("Papua Tengah", "Contoh"),
+        "utf-8",
+    )
+    _, report = validate_catalog(minimal_catalog, "")
+    assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
+        ("SPBE306", "regulasi/perbup-sc.yaml", 3)
+    ]
+    assert "Pemerintah Kota" in report.findings[0].message
+
+
+def test_reference_codes_carry_their_status_for_the_documents() -> None:
+    from spbe_cli.validate import validate_catalog as validate
+
+    bundled = Path(__file__).parent.parent / "catalog"
+    catalog, _ = validate(bundled, "")
+    ref = catalog.reference
+    # RAI/RAK codes are the catalog's illustrative stand-ins; RAL/RAA/RAD level 1 are inferred.
+    assert [ref.node_status(k) for k in ("RAI.01", "RAK.03")] == ["ilustratif"] * 2
+    assert [ref.node_status(k) for k in ("RAL.01", "RAA.02", "RAD.09")] == ["inferensi"] * 3
+    assert ref.node_status("RAB.09.03") == "nasional"
+    assert ref.node_status("RAB.99") is None

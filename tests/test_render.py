@@ -327,3 +327,29 @@ def test_unknown_document_is_a_usage_error(small: Path, tmp_path: Path) -> None:
     code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--doc", "rencana")
     assert code == 2
     assert "unknown document 'rencana'" in stderr
+
+
+def test_enacted_document_with_a_placeholder_or_an_empty_domain_is_refused(
+    small: Path, tmp_path: Path
+) -> None:
+    meta = small / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    enacted = text.replace(
+        "  arsitektur:\n    judul: Arsitektur SPBE\n",
+        "  arsitektur:\n    judul: Arsitektur SPBE\n    status: ditetapkan\n",
+    )
+    assert enacted != text
+    meta.write_text(enacted + 'visi: "[ISI visi RPJMD]"\n', "utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run(str(small), "-o", str(out))
+    assert code == 1
+    assert re.search(r"metadata\.yaml:\d+:\d+: error\[SPBE902\]", stdout)
+    assert "nothing was rendered" in stderr
+    assert not out.exists()
+    # Without the placeholder, an Arsitektur with an empty domain is refused once enacted.
+    meta.write_text(enacted, "utf-8")
+    (small / "arsitektur" / "keamanan.yaml").unlink()
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan")
+    assert code == 1
+    assert re.search(r"metadata\.yaml:\d+:\d+: error\[SPBE413\]", stdout)
+    assert not out.exists()

@@ -58,12 +58,16 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("Kabupaten Mimika", "94.04", "kabupaten"),
         ("Kabupaten Nabire", "94.01", "kabupaten"),
         ("Provinsi Papua Tengah", "94", "provinsi"),
+        ("Kota X", "99.71", "kota"),
+        ("Provinsi X", "99", "provinsi"),
     ],
 )
 def test_new_repository_validates_clean(tmp_path: Path, pemda: str, kode: str, jenis: str) -> None:
     result = init(tmp_path, pemda=pemda, kode=kode)
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    # A code the bundled region data does not hold gets a note, nothing else.
+    assert all(line.startswith("note: ") for line in result.stderr.splitlines()), result.stderr
+    assert (result.stderr == "") == kode.startswith("94")
     catalog, report = validate_catalog(tmp_path / "catalog")
     assert report.errors == 0 and report.warnings == 0, [str(f) for f in report.findings]
     # The only notes are the two illustrative reference codes, which a Pemda must replace.
@@ -73,6 +77,13 @@ def test_new_repository_validates_clean(tmp_path: Path, pemda: str, kode: str, j
     assert catalog.metadata.pemda.jenis == jenis
     assert catalog.metadata.pemda.kode_kemendagri == kode
     assert int(runner.invoke(app, ["validate", str(tmp_path / "catalog")]).exit_code) == 0
+    # The regional regulation that enacts the Arsitektur is of the Pemda's own kind.
+    perkada = catalog.get("PERKADA-ARSITEKTUR-SPBE")
+    expected = {"kabupaten": ("Perbup", "Bupati"), "kota": ("Perwali", "Wali Kota")}
+    jenis_regulasi, kepala = expected.get(jenis, ("Pergub", "Gubernur"))
+    assert perkada.jenis == jenis_regulasi
+    assert catalog.metadata.pemda.kepala_daerah == kepala
+    assert catalog.metadata.dokumen.arsitektur.penetapan == "PERKADA-ARSITEKTUR-SPBE"
 
 
 def test_examples_are_marked_as_examples(repo: Path) -> None:
@@ -508,3 +519,14 @@ def test_workflow_diff_command_runs_in_the_new_repository(tmp_path: Path, monkey
     result = runner.invoke(app, ["diff", "main", "--format", "markdown"])
     assert result.exit_code == 0, result.output
     assert "SC-GOV-01" in result.stdout
+
+
+def test_a_kota_name_with_yaml_syntax_reaches_the_regulation_title_verbatim(tmp_path: Path) -> None:
+    name = 'Kota X: "Y" #z'
+    result = init(tmp_path, pemda=name, kode="99.71")
+    assert result.exit_code == 0, result.output
+    catalog, report = validate_catalog(tmp_path / "catalog")
+    assert report.errors == 0 and report.warnings == 0, [str(f) for f in report.findings]
+    perkada = catalog.get("PERKADA-ARSITEKTUR-SPBE")
+    assert perkada.jenis == "Perwali"
+    assert perkada.judul == 'Arsitektur SPBE Pemerintah Kota X: "Y" #z 2025-2029'

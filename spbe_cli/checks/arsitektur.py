@@ -127,11 +127,47 @@ def check_aplikasi_umum(ctx: Context) -> None:
         )
 
 
+def check_domains(ctx: Context) -> None:
+    """SPBE413: the Arsitektur covers all six domains (indicator 11, level 3).
+
+    A warning while the document is a draft, an error once it is final or ditetapkan, so that
+    ``spbe render`` refuses to publish an Arsitektur with an empty domain.
+    """
+    meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
+    if meta is None or source is None:
+        return
+    status = meta.dokumen.arsitektur.status
+    severity = Severity.WARNING if status == "draf" else Severity.ERROR
+    from spbe_cli.models import DOMAINS
+
+    # A domain whose elements failed validation is already reported; it is not also "empty".
+    tried = set(ctx.catalog.invalid.values())
+    for kind in DOMAINS:
+        if not ctx.catalog.ids_of(kind) and kind not in tried:
+            ctx.emit(
+                "SPBE413",
+                source.location("dokumen", "arsitektur"),
+                "arch.domain_empty",
+                severity=severity,
+                kind=kind,
+                status=status,
+            )
+
+
 def check_satu_data(ctx: Context) -> None:
-    """SPBE410: statistical and geospatial data name their pembina data (BPS / BIG)."""
+    """SPBE410/SPBE412: pembina data for statistics and geodata; metadata and interoperability."""
     catalog = ctx.catalog
     for data_id in catalog.ids_of("data_informasi"):
         data = catalog.entities[data_id]
+        missing = [f for f in ("metadata", "interoperabilitas") if not getattr(data, f)]
+        if missing and data.status != "dihentikan":
+            ctx.emit(
+                "SPBE412",
+                catalog.where(data_id, "id"),
+                "arch.data_no_metadata",
+                id=data_id,
+                fields=", ".join(missing),
+            )
         if data.jenis in ("statistik", "geospasial") and not data.pembina_data:
             ctx.emit(
                 "SPBE410",

@@ -57,3 +57,50 @@ def check_peta_rencana(ctx: Context) -> None:
                     id=element.id,
                     status=element.status,
                 )
+
+
+def _urusan_of(ctx: Context, opd_id: str) -> set[str]:
+    """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda)."""
+    held: set[str] = set()
+    seen: set[str] = set()
+    current: str | None = opd_id
+    while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
+        seen.add(current)
+        opd = ctx.catalog.get(current)
+        held.update(opd.urusan)
+        current = opd.induk
+    return held
+
+
+def check_nomenklatur(ctx: Context) -> None:
+    """SPBE505/SPBE506: a budget code's bidang is the owner's, and its level is the one stated.
+
+    The Peta Rencana and the master plan show ``nomenklatur`` in a *sub kegiatan* column, so a
+    code of another level must say so (``level: kegiatan``), or the column would lie.
+    """
+    catalog = ctx.catalog
+    for kind in ("peta_rencana", "program"):
+        for item in catalog.of_kind(kind):
+            nomen = item.nomenklatur
+            if nomen is None:
+                continue
+            if nomen.level_kode != nomen.level:
+                ctx.emit(
+                    "SPBE506",
+                    catalog.where(item.id, "nomenklatur", "kode"),
+                    "pr.nomenklatur_level",
+                    kode=nomen.kode,
+                    level=nomen.level_kode,
+                    declared=nomen.level,
+                )
+            bidang = nomen.kode[:4]
+            if catalog.kind(item.opd_pj) == "opd" and bidang not in _urusan_of(ctx, item.opd_pj):
+                ctx.emit(
+                    "SPBE505",
+                    catalog.where(item.id, "opd_pj"),
+                    "pr.nomenklatur_owner",
+                    id=item.id,
+                    opd=item.opd_pj,
+                    kode=nomen.kode,
+                    bidang=bidang,
+                )

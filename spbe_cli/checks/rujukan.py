@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spbe_cli.catalog import Source
@@ -19,6 +20,7 @@ LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("sifat", "sifat_data"),
         ("jenis", "jenis_data"),
         ("validitas", "validitas_data"),
+        ("pembina_data", "pembina_data"),
     ),
     "infrastruktur": (("jenis", "jenis_infrastruktur"),),
     "keamanan": (("jenis", "jenis_keamanan"),),
@@ -67,9 +69,23 @@ def check_extensions(ctx: Context) -> None:
                 value=decl.daftar,
                 expected=", ".join(["arsitektur", "elemen_smart_city", *lists]),
             )
+    national = _national_places(ref.codes.values())
     # Parents first, so that a declared node may hang under another declared node.
     for decl, source in sorted(pending, key=lambda pair: (pair[0].kode.count("."), pair[0].kode)):
-        node = RefNode(decl.kode, decl.nama, lokal=True, ilustratif=decl.ilustratif)
+        node = RefNode(decl.kode, decl.nama, lokal=not decl.nasional, ilustratif=decl.ilustratif)
+        if node.lokal and (node.prefix, node.parent) in national:
+            # The bundled tree has national nodes at this very place: the level is national
+            # (fixed by Perpres 132/2022) and a Pemda's own node belongs one level deeper. The
+            # node is still registered, so that the elements using it are not reported again.
+            ctx.emit(
+                "SPBE214",
+                source.location("kode"),
+                "ref.ext_national_level",
+                kode=decl.kode,
+                parent=node.parent or node.prefix,
+            )
+            ref.codes[decl.kode] = node
+            continue
         if node.parent is not None and node.parent not in ref.codes:
             ctx.emit(
                 "SPBE209",
@@ -80,8 +96,15 @@ def check_extensions(ctx: Context) -> None:
             )
             continue
         ref.codes[decl.kode] = node
+        if not node.lokal:
+            national.add((node.prefix, node.parent))
         if decl.ilustratif:
             ctx.emit("SPBE210", source.location("kode"), "ref.ext_illustrative", kode=decl.kode)
+
+
+def _national_places(nodes: Iterable[RefNode]) -> set[tuple[str, str | None]]:
+    """(prefix, parent) of every national node: the places where the national tree has levels."""
+    return {(node.prefix, node.parent) for node in nodes if not node.lokal}
 
 
 def check_metadata(ctx: Context) -> None:
@@ -206,9 +229,28 @@ def check_references(ctx: Context) -> None:
 
 
 def check_codes(ctx: Context) -> None:
-    """SPBE203/SPBE204: each element's RA* code has its domain's prefix and exists."""
+    """SPBE203/SPBE204/SPBE213: each element's RA* code has its domain's prefix and exists.
+
+    A proses bisnis hangs at the deepest national RAB level the reference knows (Fungsi): a code
+    under which the bundled tree still has national nodes is reported (SPBE213), and only there,
+    because most RAB urusan have no known Fungsi level yet.
+    """
     ref = ctx.reference
     catalog = ctx.catalog
+    national = _national_places(ref.codes.values())
+    for entity_id in catalog.ids_of("proses_bisnis"):
+        code = catalog.entities[entity_id].rab
+        if code in ref.codes and ("RAB", code) in national:
+            deeper = sorted(
+                node.kode for node in ref.codes.values() if node.parent == code and not node.lokal
+            )
+            ctx.emit(
+                "SPBE213",
+                catalog.where(entity_id, "rab"),
+                "ref.rab_not_deepest",
+                hint=t("hint.one_of", values=", ".join(deeper)),
+                kode=code,
+            )
     for kind, (prefix, field) in DOMAINS.items():
         for entity_id in catalog.ids_of(kind):
             code = getattr(catalog.entities[entity_id], field)

@@ -89,6 +89,8 @@ class DataInformasi(Elemen):
     """Pembina data pusat (BPS untuk statistik, BIG untuk geospasial)."""
     interoperabilitas: Nama | None = None
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
+    metadata: Nama | None = None
+    """Metadata data (Satu Data Indonesia): letak atau rujukan metadatanya."""
     kode_referensi: list[Nama] = Field(default_factory=list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 

@@ -213,7 +213,7 @@ class Base(BaseModel):
 
 
 class Entity(Base):
-    """Fields every identified entity shares (SPBE-REFERENCE §5)."""
+    """Fields every identified entity shares (see docs/katalog.md)."""
 
     id: Id
     """Pengenal unik di seluruh katalog (huruf ASCII, angka, '-', '_', '.')."""
@@ -242,6 +242,16 @@ class Periode(Base):
         return range(self.mulai, self.selesai + 1)
 
 
+#: Nomenclature level by the number of dots in the code (X.XX, X.XX.XX, X.XX.XX.X.XX, ...).
+_NOMENKLATUR_LEVEL = {
+    0: "urusan",
+    1: "bidang_urusan",
+    2: "program",
+    4: "kegiatan",
+    5: "sub_kegiatan",
+}
+
+
 class Nomenklatur(Base):
     """Kode anggaran (program / kegiatan / sub kegiatan) dengan versi nomenklaturnya."""
 
@@ -251,6 +261,14 @@ class Nomenklatur(Base):
     """Nama program, kegiatan atau sub kegiatan."""
     versi: Nama
     """Versi nomenklatur (Kepmendagri) tempat kode ini berlaku."""
+    level: Literal["bidang_urusan", "program", "kegiatan", "sub_kegiatan"] = "sub_kegiatan"
+    """Level kode: sub_kegiatan (bawaan); bidang_urusan, program atau kegiatan bila sub kegiatannya
+    belum diketahui (dokumen menampilkan levelnya)."""
+
+    @property
+    def level_kode(self) -> str:
+        """The level the code's shape says: bidang_urusan, program, kegiatan or sub_kegiatan."""
+        return _NOMENKLATUR_LEVEL[self.kode.count(".")]
 
 
 class Indikator(Base):

@@ -13,6 +13,7 @@ from spbe_cli.models.common import (
     Bulan,
     Entity,
     KodeUrusan,
+    KodeWilayah,
     Nama,
     Nomor,
     Pecahan,
@@ -48,6 +49,35 @@ class Pemda(Base):
     """Kode BPS, ruang kode terpisah dari Kemendagri."""
     provinsi: Provinsi | None = None
     """Provinsi induk (untuk kabupaten/kota)."""
+
+    @property
+    def kepala_daerah(self) -> str:
+        """Sebutan kepala daerah menurut jenis Pemda: Bupati, Wali Kota atau Gubernur."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].kepala_daerah
+
+    @property
+    def pemerintah(self) -> str:
+        """Sebutan pemerintahnya, mis. Pemerintah Kabupaten Mimika, Pemerintah Kota Bandung."""
+        from spbe_cli.reference import bare_region_name, load_reference
+
+        sebutan = load_reference().jenis_pemda[self.jenis].pemerintah
+        return f"{sebutan} {bare_region_name(self.nama)}"
+
+    @property
+    def peraturan_kepala_daerah(self) -> str:
+        """Jenis peraturan kepala daerahnya: Perbup, Perwali atau Pergub."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].perkada
+
+    @property
+    def jenis_regulasi(self) -> tuple[str, ...]:
+        """Jenis peraturan daerah yang diterbitkan Pemda jenis ini, mis. Perda, Perwali, Kepwali."""
+        from spbe_cli.reference import load_reference
+
+        return load_reference().jenis_pemda[self.jenis].jenis_regulasi
 
 
 class Reviu(Base):
@@ -187,6 +217,8 @@ class OPD(Entity):
     """Kode organisasi pada nomenklatur keuangan."""
     induk: Ref | None = None
     """OPD induk (untuk bagian dan UPTD)."""
+    kode_wilayah: KodeWilayah | None = None
+    """Kode wilayah Kemendagri wilayah kerja OPD kewilayahan (distrik/kecamatan), mis. 94.04.01."""
 
 
 class Regulasi(Entity):
@@ -203,8 +235,11 @@ class Regulasi(Entity):
         "SE",
         "Perda",
         "Pergub",
+        "Kepgub",
         "Perbup",
         "Kepbup",
+        "Perwali",
+        "Kepwali",
         "lainnya",
     ]
     """Jenis peraturan."""
@@ -262,3 +297,6 @@ class Referensi(Base):
     """Dari mana kode ini berasal (wajib, agar tidak ada kode tanpa asal-usul)."""
     ilustratif: Bool = False
     """true bila kode ini ilustrasi sambil menunggu rujukan resmi."""
+    nasional: Bool = False
+    """true bila kode RA* ini simpul nasional (Lampiran Perpres 132/2022) yang belum ada di data
+    referensi bawaan; tanpa ini kode dianggap simpul lokal Pemda (SPBE214)."""

@@ -15,6 +15,17 @@ from typing import Any
 
 RA_PATTERN = re.compile(r"^RA[BDLAIK](\.[0-9]{2})+$")
 
+#: Words that open a region's official name but are not part of the name in the region data.
+_REGION_KIND_WORDS = ("kabupaten", "kab", "kota", "provinsi", "prov", "distrik", "kecamatan")
+
+
+def bare_region_name(name: str) -> str:
+    """A region name without its kind word: 'Kabupaten Mimika' -> 'Mimika'."""
+    words = name.split()
+    if words and words[0].casefold().rstrip(".") in _REGION_KIND_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
 
 @dataclass(frozen=True)
 class RefNode:
@@ -41,6 +52,21 @@ class RefNode:
         """Code of the parent node, or None at level 1."""
         return self.kode.rsplit(".", 1)[0] if self.level > 1 else None
 
+    @property
+    def status(self) -> str:
+        """How sure the code is, for the documents to show next to it.
+
+        ``ilustratif``: declared by the catalog as a stand-in until the official code is known
+        (e.g. RAI.01-03, RAK.01-03); ``inferensi``: a national node the reference implies but does
+        not state (e.g. RAL.01/02, RAA.01/02, RAD.01-09); ``lokal``: a Pemda's own node below
+        the national levels; ``nasional``: a national node stated by the reference.
+        """
+        if self.ilustratif:
+            return "ilustratif"
+        if self.inferensi:
+            return "inferensi"
+        return "lokal" if self.lokal else "nasional"
+
 
 @dataclass(frozen=True)
 class AplikasiUmum:
@@ -50,6 +76,23 @@ class AplikasiUmum:
     nama: str
     bidang: str
     dasar: str | None = None
+
+
+@dataclass(frozen=True)
+class JenisPemda:
+    """A kind of regional government: its kepala daerah and its regional regulation types."""
+
+    kode: str
+    nama: str
+    kepala_daerah: str
+    pemerintah: str
+    perkada: str
+    kepkada: str
+
+    @property
+    def jenis_regulasi(self) -> tuple[str, ...]:
+        """Every regional regulation type this kind of Pemda issues: Perda and its Perkada types."""
+        return ("Perda", self.perkada, self.kepkada)
 
 
 @dataclass
@@ -70,6 +113,7 @@ class Reference:
     bidang_au: dict[str, str] = field(default_factory=dict)
     kata_kunci_au: dict[str, tuple[str, ...]] = field(default_factory=dict)
     daftar: dict[str, dict[str, str]] = field(default_factory=dict)
+    jenis_pemda: dict[str, JenisPemda] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def extended(self) -> Reference:
@@ -92,8 +136,14 @@ class Reference:
             bidang_au=dict(self.bidang_au),
             kata_kunci_au=dict(self.kata_kunci_au),
             daftar={k: dict(v) for k, v in self.daftar.items()},
+            jenis_pemda=self.jenis_pemda,
             raw=self.raw,
         )
+
+    def node_status(self, kode: str) -> str | None:
+        """Status of a reference code (see ``RefNode.status``), or None if the code is unknown."""
+        node = self.codes.get(kode)
+        return node.status if node is not None else None
 
     def lists(self) -> dict[str, dict[str, str]]:
         """Every named value list a field can be checked against."""
@@ -111,6 +161,16 @@ def _read(name: str) -> Any:
 
     text = resources.files("spbe_cli.reference").joinpath("data", name).read_text("utf-8")
     return load_trusted_yaml(text)
+
+
+@cache
+def load_data(name: str) -> Any:
+    """One bundled data file outside the validation set (loaded by the command that needs it).
+
+    ``archimate-3.1-relasi.yaml`` and ``sia-spbe-kolom.yaml`` serve ``spbe export`` only, so
+    ``spbe validate`` does not pay for reading them.
+    """
+    return _read(name)
 
 
 @cache
@@ -173,4 +233,14 @@ def load_reference() -> Reference:
         )
     for name, values in raw["sia-spbe-enum.yaml"]["daftar"].items():
         ref.daftar[name] = {v["kode"]: v["nama"] for v in values}
+    ref.daftar["pembina_data"] = {p["kode"]: p["nama"] for p in raw["pembina-data.yaml"]["pembina"]}
+    for jenis in raw["jenis-pemda.yaml"]["jenis"]:
+        ref.jenis_pemda[jenis["kode"]] = JenisPemda(
+            jenis["kode"],
+            jenis["nama"],
+            jenis["kepala_daerah"],
+            jenis["pemerintah"],
+            jenis["peraturan_kepala_daerah"],
+            jenis["keputusan_kepala_daerah"],
+        )
     return ref

@@ -1,0 +1,129 @@
+"""Any Pemda: region codes and names, BPS versus Kemendagri codes, regulation types, reviews."""
+
+from __future__ import annotations
+
+from spbe_cli.checks import Context
+from spbe_cli.errors import Location
+from spbe_cli.models import Metadata
+from spbe_cli.reference import bare_region_name
+
+
+def _bare(name: str) -> str:
+    """A region name without its kind word, folded, for comparing with the region data."""
+    return bare_region_name(name).casefold()
+
+
+def check_pemda(ctx: Context) -> None:
+    """SPBE304/SPBE305/SPBE306/SPBE307: codes, names, regulation types and review years."""
+    meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
+    if meta is None or source is None:
+        return
+    pemda = meta.pemda
+    if pemda.kode_bps is not None and pemda.kode_bps == pemda.kode_kemendagri.replace(".", ""):
+        ctx.emit(
+            "SPBE304",
+            source.location("pemda", "kode_bps"),
+            "pemda.bps_is_kemendagri",
+            kode=pemda.kode_bps,
+            kemendagri=pemda.kode_kemendagri,
+        )
+    _check_name(ctx, source.location("pemda", "nama"), pemda.nama, pemda.kode_kemendagri)
+    if pemda.provinsi is not None:
+        where = source.location("pemda", "provinsi", "nama")
+        _check_name(ctx, where, pemda.provinsi.nama, pemda.provinsi.kode_kemendagri)
+    _check_opd_regions(ctx, meta)
+    _check_regulation_types(ctx, meta)
+    _check_reviews(ctx, meta)
+
+
+def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
+    """SPBE305: a region's name is the one the region data gives its code (when it knows it)."""
+    known = ctx.reference.wilayah.get(kode)
+    if known is not None and _bare(nama) != _bare(known):
+        ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=known)
+
+
+def _check_opd_regions(ctx: Context, meta: Metadata) -> None:
+    """SPBE305 for OPDs with a region code: inside the Pemda, and the name matches the code."""
+    catalog = ctx.catalog
+    prefix = meta.pemda.kode_kemendagri + "."
+    for opd in catalog.of_kind("opd"):
+        kode = opd.kode_wilayah
+        if kode is None:
+            continue
+        if not kode.startswith(prefix):
+            ctx.emit(
+                "SPBE207",
+                catalog.where(opd.id, "kode_wilayah"),
+                "ref.wilayah_outside",
+                kode=kode,
+                pemda=meta.pemda.kode_kemendagri,
+            )
+            continue
+        _check_name(ctx, catalog.where(opd.id, "nama"), opd.nama, kode)
+
+
+def _regional_types(ctx: Context) -> set[str]:
+    """Regional regulation types of every kind of Pemda (Perda, Perbup, Perwali, Pergub, ...)."""
+    return {t for jenis in ctx.reference.jenis_pemda.values() for t in jenis.jenis_regulasi}
+
+
+def _check_regulation_types(ctx: Context, meta: Metadata) -> None:
+    """SPBE306: a regional regulation's type follows the kind of Pemda that issues it."""
+    ref = ctx.reference
+    regional = _regional_types(ctx)
+    own = ref.jenis_pemda[meta.pemda.jenis]
+    provinsi = ref.jenis_pemda["provinsi"]
+    for reg in ctx.catalog.of_kind("regulasi"):
+        if reg.jenis not in regional:
+            continue
+        if reg.tingkat == "daerah":
+            allowed, issuer = own.jenis_regulasi, own.pemerintah
+        elif reg.tingkat == "provinsi":
+            allowed, issuer = provinsi.jenis_regulasi, provinsi.pemerintah
+        else:
+            allowed, issuer = (), "Pemerintah Pusat"
+        if reg.jenis not in allowed:
+            ctx.emit(
+                "SPBE306",
+                ctx.catalog.where(reg.id, "jenis"),
+                "pemda.regulation_type",
+                jenis=reg.jenis,
+                tingkat=reg.tingkat,
+                issuer=issuer,
+                allowed=", ".join(allowed) or "-",
+            )
+
+
+def _check_reviews(ctx: Context, meta: Metadata) -> None:
+    """SPBE307: a review of the architecture falls in the mid-term or the final year.
+
+    Without a clock (output must not depend on the day) a missing review cannot be called
+    overdue; what can be checked is that each recorded review sits where the rule puts it.
+    """
+    source = ctx.catalog.metadata_source
+    assert source is not None
+    for name in ("arsitektur", "peta_rencana"):
+        dokumen = getattr(meta.dokumen, name)
+        periode = dokumen.periode
+        if periode.mulai > periode.selesai:
+            continue
+        span = periode.selesai - periode.mulai
+        middle = {periode.mulai + span // 2, periode.mulai + (span + 1) // 2}
+        for index, reviu in enumerate(dokumen.reviu):
+            year = reviu.tanggal.year
+            if reviu.jenis == "paruh_waktu" and year not in middle:
+                expected = " / ".join(str(y) for y in sorted(middle))
+            elif reviu.jenis == "tahun_terakhir" and year != periode.selesai:
+                expected = str(periode.selesai)
+            else:
+                continue
+            ctx.emit(
+                "SPBE307",
+                source.location("dokumen", name, "reviu", index, "tanggal"),
+                "pemda.review_year",
+                document=name,
+                jenis=reviu.jenis,
+                year=year,
+                expected=expected,
+            )
