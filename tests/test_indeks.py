@@ -592,7 +592,7 @@ REGISTER_CASES: list[tuple[str, dict[str, str | None], int | None]] = [
         None,
     ),
     ("data", {"arsitektur/data.yaml": None}, 1),
-    ("data", {}, 2),  # no interoperabilitas
+    ("data", {"arsitektur/data.yaml": DATA_01}, 2),  # no interoperabilitas
     ("data", {"arsitektur/data.yaml": DATA_01 + "interoperabilitas: API JSON\n"}, None),
     ("aset", EMPTY, 1),
     ("aset", {APP: APP_01.replace("pemilik: DISKOMINFO\n", "")}, 2),
