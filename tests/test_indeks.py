@@ -678,3 +678,24 @@ def test_policy_plafon_follows_the_regulation_status(
     plafon = evidence.plafon("kebijakan", _penilaian("PERBUP-DATA"))
     assert (plafon.level, plafon.status) == (level, basis)
     assert evidence.plafon("kebijakan", _penilaian()).status == "dinyatakan"
+
+
+def test_export_tabel_has_a_row_per_penilaian(tmp_path: Path) -> None:
+    from spbe_cli.export.tabel import build_tables
+
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    write_tree(
+        root,
+        {
+            "em.yaml": "entitas: evaluasi_mandiri\nid: EM\nkerangka: pemdi_8_2026\ntahun: 2026\n"
+            "penilaian:\n  - {indikator: 1, nilai: 2, bukti: [PERBUP-SC]}\n"
+            "  - {indikator: 19, catatan: belum}\n",
+        },
+    )
+    catalog, _ = load_catalog(root, "catalog")
+    tables = {table.name: table for table in build_tables(catalog)}
+    assert tables["evaluasi-mandiri"].rows[0][:2] == ["EM", "evaluasi_mandiri"]
+    assert tables["penilaian"].rows == [
+        ["EM", "evaluasi_mandiri", 1, 1, 2, None],
+        ["EM", "evaluasi_mandiri", 2, 19, None, "belum"],
+    ]
