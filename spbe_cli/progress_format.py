@@ -446,12 +446,16 @@ def html_body(report: ProgressReport) -> str:
     return "\n".join(out)
 
 
-def format_html(report: ProgressReport) -> str:
-    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
-    title = _title(report)
+def html_page(title: str, body: str) -> str:
+    """A self-contained HTML page around ``body`` (inline CSS, no network), readable on a phone."""
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{html_body(report)}\n</main>\n</body>\n</html>\n"
+        f"<h1>{_e(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def format_html(report: ProgressReport) -> str:
+    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
+    return html_page(_title(report), html_body(report))
