@@ -15,8 +15,17 @@ from spbe_cli.errors import Report
 from spbe_cli.formatting import number
 from spbe_cli.i18n import language, t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
-from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
-from spbe_cli.progress_format import _html_table, html_page
+from spbe_cli.markup import (
+    html_escape,
+    html_table,
+    json_dumps,
+    md_code,
+    md_escape,
+    md_table,
+    safe,
+    text_table,
+)
+from spbe_cli.progress_format import html_page
 from spbe_cli.report import finding_dict
 from spbe_cli.report import format_text as format_findings
 
@@ -319,7 +328,7 @@ def html_body(report: IndeksReport) -> str:
         tag = "h2" if depth == 0 else "h3"
         out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_group_line(group, skor))}</{tag}>")
         if rows:
-            out.append(_html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
+            out.append(html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
     out.append(f"<h2>{_e(t('indeks.evidence'))}</h2><ul>")
     for b in _derived(report):
         first, *rest = _evidence(b)
