@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         Aplikasi,
         DataInformasi,
         Entity,
+        EvaluasiMandiri,
         Infrastruktur,
         Keamanan,
         Kesiapan,
@@ -150,9 +151,15 @@ class Catalog:
     @overload
     def of_kind(self, kind: Literal["kesiapan"]) -> list[Kesiapan]: ...
     @overload
-    def of_kind(self, kind: str) -> list[Entity]: ...
+    def of_kind(self, kind: Literal["evaluasi_mandiri"]) -> list[EvaluasiMandiri]: ...
+    @overload
+    def of_kind(self, kind: str) -> list[Any]: ...
     def of_kind(self, kind: str) -> Sequence[Entity]:
-        """Every entity of one kind, in id order (typed by kind, so mypy checks field names)."""
+        """Every entity of one kind, in id order.
+
+        Typed by kind: ``of_kind("program")`` is a ``list[Program]``, so mypy checks the field
+        names a caller reads; a kind only known at run time gives ``list[Any]``.
+        """
         entities = self.entities
         return [entities[i] for i in self.ids_of(kind)]
 

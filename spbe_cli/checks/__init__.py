@@ -156,6 +156,7 @@ def all_checks() -> list[Check]:
     from spbe_cli.checks import (
         arsitektur,
         duplicates,
+        evaluasi,
         pemda,
         provenance,
         references,
@@ -179,6 +180,7 @@ def all_checks() -> list[Check]:
         smartcity.check_programs,
         smartcity.check_coverage,
         duplicates.check_duplicates,
+        evaluasi.check_evaluasi,
         provenance.check_placeholders,
     ]
 
