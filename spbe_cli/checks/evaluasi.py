@@ -51,7 +51,7 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
 
     The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
     """
-    from spbe_cli.checks.rujukan import _resolve
+    from spbe_cli.checks.references import _resolve
 
     catalog = ctx.catalog
     frameworks = load_frameworks()
