@@ -11,8 +11,8 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
-from spbe_cli.loader import logo_file, prose_file
-from spbe_cli.models import DOMAINS, Metadata
+from spbe_cli.loader import logo_file
+from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
 
 #: Value-list fields checked against the reference: kind -> ((field, list name), ...).
@@ -31,8 +31,12 @@ LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def check_extensions(ctx: Context) -> None:
-    """SPBE209/SPBE210: add the catalog's ``entitas: referensi`` declarations to the reference."""
+def extend_reference(ctx: Context) -> None:
+    """SPBE209/SPBE210: add the catalog's ``entitas: referensi`` declarations to the reference.
+
+    Run by the loading stage (:func:`spbe_cli.loader.complete_catalog`), never as a check: every
+    command sees the extended reference, and :func:`check_declarations` reports the findings.
+    """
     ref = ctx.reference
     lists = ref.lists()
     pending: list[tuple[Any, Any]] = []
@@ -108,6 +112,11 @@ def _national_places(nodes: Iterable[RefNode]) -> set[tuple[str, str | None]]:
     return {(node.prefix, node.parent) for node in nodes if not node.lokal}
 
 
+def check_declarations(ctx: Context) -> None:
+    """SPBE209/SPBE210/SPBE214: report what loading found applying the referensi documents."""
+    ctx.findings.extend(ctx.catalog.declaration_findings)
+
+
 def check_metadata(ctx: Context) -> None:
     """SPBE301-SPBE303, SPBE208, SPBE220, SPBE206: codes, periods, prose, logo, dimensions."""
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
@@ -159,7 +168,8 @@ def check_metadata(ctx: Context) -> None:
             mulai=rpjmd.mulai,
             selesai=rpjmd.selesai,
         )
-    _check_prose(ctx, meta, source)
+    _check_prose(ctx, source)
+    _check_logo(ctx, source)
     for kode in meta.strategi_dimensi:
         if kode not in ref.dimensi:
             close = difflib.get_close_matches(kode, list(ref.dimensi), n=1)
@@ -173,21 +183,25 @@ def check_metadata(ctx: Context) -> None:
                 expected=", ".join(ref.dimensi),
             )
     for field_path, target, allowed in metadata_links(meta):
-        _resolve(ctx, source, field_path, target, allowed)
+        check_reference(ctx, source, field_path, target, allowed)
 
 
-def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
-    for section, rel in meta.prosa.items():
-        _, problem = prose_file(ctx.catalog.root, rel)
-        if problem is not None:
-            ctx.emit("SPBE208", source.location("prosa", section), problem, path=rel)
+def _check_prose(ctx: Context, source: Source) -> None:
+    for section, prose in ctx.catalog.prose.items():
+        if prose.problem is not None:
+            ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+
+
+def _check_logo(ctx: Context, source: Source) -> None:
+    meta = ctx.catalog.metadata
+    assert meta is not None
     if meta.logo is not None:
         _, problem = logo_file(ctx.catalog.root, meta.logo)
         if problem is not None:
             ctx.emit("SPBE220", source.location("logo"), problem, path=meta.logo)
 
 
-def _resolve(
+def check_reference(
     ctx: Context, source: Source, loc: tuple[str | int, ...], target: str, allowed: tuple[str, ...]
 ) -> None:
     """SPBE201/SPBE202/SPBE205 for one reference.
@@ -240,9 +254,9 @@ def check_references(ctx: Context) -> None:
         for link in iter_links(kind, entity_id, entity):
             if kind == "regulasi" and link.field == "dicabut_oleh":
                 if catalog.kind(link.target) is None:
-                    _resolve(ctx, source, link.loc, link.target, link.allowed)
+                    check_reference(ctx, source, link.loc, link.target, link.allowed)
                 continue
-            _resolve(ctx, source, link.loc, link.target, link.allowed)
+            check_reference(ctx, source, link.loc, link.target, link.allowed)
 
 
 def check_codes(ctx: Context) -> None:
