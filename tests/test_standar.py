@@ -184,7 +184,7 @@ def test_arsitektur_domains_integration_and_sia(bundled: RenderInput) -> None:
     assert len(pairs) == len(data["integrasi"])
     assert not any((b, a) in pairs for a, b in pairs)
     assert _parts(data["gambar"]["integrasi"])
-    sia = dict(data["sia"])
+    sia = {kind: rows for kind, rows, lainnya in data["sia"] if not lainnya}
     assert list(sia) == list(DOMAINS)
     app = next(e for e in sia["aplikasi"] if e.id == "APL-SP4N-LAPOR")
     fields = dict(app.kolom)
@@ -255,3 +255,12 @@ def test_pengesahan_is_signed_by_the_head_of_the_pemda(
     catalog, _ = load_catalog(write_tree(tmp_path / "k", {"metadata.yaml": meta}))
     block = standar.pengesahan(RenderInput(catalog), "masterplan")
     assert (block.kepala_daerah, block.daerah) == (kepala, daerah)
+
+
+def test_diagrams_of_many_elements_are_left_out(bundled: RenderInput) -> None:
+    many = [
+        SimpleNamespace(id=f"APL-{n}", nama=f"Aplikasi {n}", status="operasional", opd="DISKOMINFO")
+        for n in range(standar.DIAGRAM_MAX_ELEMENTS + 1)
+    ]
+    assert standar.domain_diagram(bundled, "keamanan", many) is None
+    assert _parts(standar.domain_diagram(bundled, "keamanan", many[:-1]))

@@ -318,6 +318,9 @@ def masterplan(inp: RenderInput) -> dict[str, Any]:
 
 #: Most boxes in one diagram figure: more would not fit an A4 page in print (DOCX, PDF).
 MAX_BOXES = 12
+#: A diagram of more elements than this (five pages of boxes) is left out: the tables and the
+#: narrative say the same, and a reader cannot follow hundreds of boxes.
+DIAGRAM_MAX_ELEMENTS = 60
 
 
 def split_diagram(title: str, levels: list[Any], edges: list[Any], whole: bool = False) -> Any:
@@ -488,7 +491,7 @@ def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
     No arrows: links between applications have their own figure (integration view), and arrows
     across a grid of boxes would cross other boxes.
     """
-    if not elements:
+    if not elements or len(elements) > DIAGRAM_MAX_ELEMENTS:
         return None
     levels = []
     for status, label in _BANDS:
@@ -539,7 +542,7 @@ def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], l
             )
     alone = [a.nama for a in aplikasi if a.id not in linked]
     figure = None
-    if rows:
+    if rows and len(linked) <= DIAGRAM_MAX_ELEMENTS:
         bands: dict[str, list[fg.Box]] = {"pemda": [], "kementerian_lembaga": []}
         for app in aplikasi:
             if app.id in linked:
@@ -605,11 +608,20 @@ class SiaElemen:
     kolom: tuple[tuple[str, Any], ...]
 
 
-def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...]], ...]:
-    """Per domain, every element with each metadata field it fills (for the appendix)."""
+#: The appendix lists the metadata of at most this many elements per domain; a larger catalog
+#: (a province, a national test catalog) has its full metadata in the SIA-SPBE export instead.
+SIA_MAX_ELEMENTS = 300
+
+
+def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], int], ...]:
+    """Per domain, each element with every metadata field it fills, and how many are left out.
+
+    Elements beyond :data:`SIA_MAX_ELEMENTS` per domain are counted, not listed.
+    """
     result = []
     for kind, (_prefix, code_field) in DOMAINS.items():
-        elements = sorted(inp.of_kind(kind), key=lambda e: (getattr(e, code_field), e.id))
+        every = sorted(inp.of_kind(kind), key=lambda e: (getattr(e, code_field), e.id))
+        elements = every[:SIA_MAX_ELEMENTS]
         rows = []
         for e in elements:
             kolom = []
@@ -620,7 +632,7 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...]], .
                 if shown is not None:
                     kolom.append((name, shown))
             rows.append(SiaElemen(e.id, e.nama, e.ilustratif, tuple(kolom)))
-        result.append((kind, tuple(rows)))
+        result.append((kind, tuple(rows), len(every) - len(elements)))
     return tuple(result)
 
 
