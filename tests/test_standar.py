@@ -264,3 +264,13 @@ def test_diagrams_of_many_elements_are_left_out(bundled: RenderInput) -> None:
     ]
     assert standar.domain_diagram(bundled, "keamanan", many) is None
     assert _parts(standar.domain_diagram(bundled, "keamanan", many[:-1]))
+
+
+def test_diagram_words_are_never_broken(bundled: RenderInput) -> None:
+    data = standar.arsitektur(bundled)
+    figure = _parts(data["gambar"]["domain-keamanan"])[0]
+    svg = fg.draw_svg(figure)
+    words = {w for lv in figure.levels for b in lv.boxes for w in b.label.split() if len(w) > 8}
+    assert words
+    missing = sorted(w for w in words if w not in svg)
+    assert not missing  # a word cut over two lines would not appear whole
