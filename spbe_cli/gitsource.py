@@ -53,6 +53,8 @@ class Snapshot:
     """Full commit id, for a git side."""
     path: str = ""
     """Catalog folder: relative to the repository for a git side, as given for a folder."""
+    missing: bool = False
+    """The catalog folder is not in this revision (or working tree): an empty catalog."""
     reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = field(
         default=None, repr=False
     )
@@ -311,12 +313,10 @@ def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
 def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapshot:
     """The catalog folder ``prefix`` (relative to the repository) as it is in ``commit``.
 
-    Raises:
-        UsageError: the folder is not in that revision (the catalog named does not exist).
+    A revision without the folder (the commit before the catalog was added) is an empty
+    catalog, marked ``missing``: the first pull request shows everything as added.
     """
     seen, files = repo.list_tree(commit, prefix)
-    if not seen:
-        raise UsageError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
@@ -331,6 +331,7 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         files=files,
         revision=commit,
         path=prefix,
+        missing=not seen,
         reader=read,
     )
 
@@ -401,9 +402,12 @@ class _Resolver:
         if repo is not None and against_git:
             self.prefix()  # the catalog must be inside the repository it is compared with
         fmt = repo.object_format if repo is not None else "sha1"
-        return folder_snapshot(
-            self.cwd / self.catalog, self.catalog.as_posix(), kind="worktree", object_format=fmt
-        )
+        folder = self.cwd / self.catalog
+        if against_git and not folder.exists():
+            # The working tree deleted the catalog: compared with a revision, an empty catalog.
+            label = self.catalog.as_posix()
+            return Snapshot(label, "worktree", folder, label, {}, path=label, missing=True)
+        return folder_snapshot(folder, self.catalog.as_posix(), kind="worktree", object_format=fmt)
 
     def side(self, word: str) -> Snapshot:
         """A folder when ``word`` names one, else a revision; both at once is ambiguous."""
@@ -466,10 +470,19 @@ def resolve_sides(
 
     Raises:
         UsageError: a word is an option, an unknown revision, ambiguous, or outside the
-            repository; a catalog folder does not exist.
+            repository; a folder named as a side does not exist; the catalog folder is in
+            neither side (a side without it is an empty catalog).
         SpbeError: git cannot run.
     """
-    resolver = _Resolver(catalog, cwd or Path.cwd())
+    sides = _resolve(_Resolver(catalog, cwd or Path.cwd()), old, new)
+    if sides.old.missing and sides.new.missing:
+        # Neither side has the folder: a mistyped --catalog, not an empty review.
+        git_side = sides.old if sides.old.kind == "git" else sides.new
+        raise UsageError(t("diff.no_catalog_in_rev", path=git_side.path or ".", rev=git_side.label))
+    return sides
+
+
+def _resolve(resolver: _Resolver, old: str | None, new: str | None) -> Sides:
     if old is None and new is not None:  # pragma: no cover - the CLI never passes this
         old, new = new, None
     if old is None:
@@ -517,6 +530,8 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     if spec.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=spec))
     snapshot = _Resolver(*own_repository(spec, catalog, cwd)).side(spec)
+    if snapshot.missing:
+        raise UsageError(t("diff.no_catalog_in_rev", path=snapshot.path or ".", rev=spec))
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
     return earlier

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from spbe_cli.catalog import Catalog, Source
-from spbe_cli.errors import ExitCode, Location, Severity
+from spbe_cli.errors import ExitCode, Finding, Location, Severity
 from spbe_cli.models import MODELS
 
 #: Kinds in the order output shows them.
@@ -196,6 +196,22 @@ class SideInfo:
     kind: str
     revision: str | None = None
     path: str = ""
+    #: The catalog folder is not on this side (an empty catalog).
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Uncomparable:
+    """A file of one side that did not load: the entities in it cannot be compared.
+
+    ``ids`` are the entities the other side has there, whose change is therefore unknown (they
+    are neither reported removed nor added); ``findings`` are the load errors of the file.
+    """
+
+    side: str
+    path: str
+    ids: tuple[str, ...]
+    findings: tuple[Finding, ...]
 
 
 @dataclass
@@ -226,14 +242,22 @@ class ChangeSet:
     files: FileStats = field(default_factory=FileStats)
     #: ``--exit-code``: exit 1 when something changed.
     fail_on_change: bool = False
+    #: Files of either side that did not load, and the entities they hide.
+    uncomparable: list[Uncomparable] = field(default_factory=list)
+    #: Validation findings of the new side that the old side does not have (most severe first).
+    introduced: list[Finding] = field(default_factory=list)
+    #: Validation findings of the old side that the new side no longer has.
+    fixed: list[Finding] = field(default_factory=list)
+    #: Whether findings were compared (``--no-findings`` skips it).
+    findings_compared: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.changes)
+        return bool(self.changes or self.uncomparable)
 
     @property
     def return_code(self) -> ExitCode:
-        """Exit code: 1 when something changed and ``--exit-code``; else 0."""
-        return ExitCode.FINDINGS if self.fail_on_change and self.changes else ExitCode.OK
+        """Exit code: 1 with ``--exit-code`` when something changed or cannot be compared."""
+        return ExitCode.FINDINGS if self.fail_on_change and self else ExitCode.OK
 
     def count(self, change: ChangeType, kind: str | None = None) -> int:
         """Count changes of one type (of one kind)."""

@@ -19,12 +19,14 @@ from spbe_cli.diff.changeset import (
     Item,
     Key,
     SideInfo,
+    Uncomparable,
     plain,
     scalar_text,
 )
+from spbe_cli.errors import Finding
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
-from spbe_cli.report import finding_line
+from spbe_cli.report import finding_dict, finding_line, format_finding
 
 JSON_SCHEMA_ID = "spbe.diff/1"
 #: GitHub refuses a comment longer than this; we count UTF-8 bytes, which is never fewer.
@@ -86,6 +88,27 @@ def side_text(side: SideInfo) -> str:
     return side.label
 
 
+#: Load errors shown per file that cannot be compared (the rest: spbe validate).
+FINDINGS_SHOWN = 5
+
+
+def missing_notes(changeset: ChangeSet) -> list[str]:
+    """A note for each side without a catalog folder (compared as an empty catalog)."""
+    return [
+        t("diff.missing_side", side=t(f"diff.side.{name}"), label=side.label)
+        for name, side in (("old", changeset.old), ("new", changeset.new))
+        if side.missing
+    ]
+
+
+def uncomparable_text(entry: Uncomparable) -> str:
+    """``new side, catalog/x.yaml: does not load`` (or the invalid documents of a side)."""
+    side = t(f"diff.side.{entry.side}")
+    if entry.path:
+        return t("diff.uncomparable_file", side=side, path=entry.path)
+    return t("diff.uncomparable_invalid", side=side)
+
+
 def _kind(kind: str) -> str:
     return t(f"diff.kind.{kind}")
 
@@ -132,13 +155,31 @@ def format_text(changeset: ChangeSet) -> list[str]:
     lines = [
         t("diff.header", old=side_text(changeset.old), new=side_text(changeset.new)),
         summary_line(changeset) + " " + files_line(changeset),
+        *missing_notes(changeset),
     ]
-    if not changeset:
-        lines.append(t("diff.no_changes"))
-        return [safe(line) for line in lines]
-    if changeset.attention:
-        lines += ["", t("diff.attention_title", count=len(changeset.attention))]
+    if changeset.introduced or changeset.attention:
+        count = len(changeset.introduced) + len(changeset.attention)
+        lines += ["", t("diff.attention_title", count=count)]
+        lines += [
+            f"  {format_finding(f)} ({t('diff.introduced_tag')})" for f in changeset.introduced
+        ]
         lines += [f"  {_attention_line(a)}" for a in changeset.attention]
+    if changeset.fixed:
+        lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
+        lines += [f"  {format_finding(f)}" for f in changeset.fixed]
+    if changeset.uncomparable:
+        lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
+        for entry in changeset.uncomparable:
+            lines.append(f"  {uncomparable_text(entry)}")
+            if entry.ids:
+                lines.append(f"      {t('diff.uncomparable_ids', ids=', '.join(entry.ids))}")
+            lines += [f"      {format_finding(f)}" for f in entry.findings[:FINDINGS_SHOWN]]
+            if len(entry.findings) > FINDINGS_SHOWN:
+                more = len(entry.findings) - FINDINGS_SHOWN
+                lines.append(f"      {t('diff.more_findings', count=more)}")
+    if not changeset:
+        lines += ["", t("diff.no_changes")]
+        return [safe(line) for line in lines]
     for kind, changes in changeset.by_kind().items():
         lines += ["", f"{_kind(kind)} ({len(changes)})"]
         for change in changes:
@@ -181,6 +222,52 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
+def _md_finding(finding: Finding) -> str:
+    severity = md_escape(t(f"diff.severity.{finding.severity.value}"))
+    return (
+        f"- **{severity}** {finding.code} {md_escape(finding.message)} "
+        f"({md_code(str(finding.location))})"
+    )
+
+
+def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
+    """New findings (top of "Needs attention"), fixed findings, what cannot be compared."""
+    omitted = 0
+    if changeset.introduced:
+        count = len(changeset.introduced) + len(changeset.attention)
+        out.force(f"### {md_escape(t('diff.attention_title', count=count))}")
+        out.force("")
+        tag = md_escape(t("diff.introduced_tag"))
+        for finding in changeset.introduced:
+            if not out.add(f"{_md_finding(finding)} — *{tag}*"):
+                omitted += 1
+        out.force("")
+    if changeset.uncomparable:
+        out.force(
+            f"### {md_escape(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
+        )
+        out.force("")
+        for entry in changeset.uncomparable:
+            out.force(f"- {md_escape(uncomparable_text(entry))}")
+            if entry.ids:
+                ids = ", ".join(md_code(i) for i in entry.ids)
+                out.force(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
+            for finding in entry.findings[:FINDINGS_SHOWN]:
+                out.add("  " + _md_finding(finding))
+            if len(entry.findings) > FINDINGS_SHOWN:
+                more = len(entry.findings) - FINDINGS_SHOWN
+                out.add(f"  - {md_escape(t('diff.more_findings', count=more))}")
+        out.force("")
+    if changeset.fixed:
+        out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
+        out.add("")
+        for finding in changeset.fixed:
+            if not out.add(_md_finding(finding)):
+                omitted += 1
+        out.add("")
+    return omitted
+
+
 def _md_change(change: Change) -> Iterator[str]:
     label = t(f"diff.change.{change.change.value}")
     name = f" — {md_escape(change.name)}" if change.name else ""
@@ -208,6 +295,10 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         f"{md_escape(t('diff.md_new'))}: {_md_side(changeset.new)}"
     )
     out.force("")
+    for note in missing_notes(changeset):
+        out.force(f"> {md_escape(note)}")
+        out.force("")
+    omitted = _md_findings(changeset, out)
     if not changeset:
         out.force(md_escape(t("diff.no_changes")))
         return "\n".join(out.parts) + "\n"
@@ -221,11 +312,11 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_escape(files_line(changeset)))
-    omitted = 0
     if changeset.attention:
         out.add("")
-        out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
-        out.add("")
+        if not changeset.introduced:
+            out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
+            out.add("")
         for item in changeset.attention:
             where = f" ({md_code(str(item.location))})" if item.location is not None else ""
             line = (
@@ -272,7 +363,13 @@ def _loc_json(loc: tuple[Any, ...]) -> list[Any]:
 
 
 def _side_json(side: SideInfo) -> dict[str, Any]:
-    return {"label": side.label, "kind": side.kind, "revision": side.revision, "path": side.path}
+    return {
+        "label": side.label,
+        "kind": side.kind,
+        "revision": side.revision,
+        "path": side.path,
+        "missing": side.missing,
+    }
 
 
 def _where(location: Any) -> dict[str, Any] | None:
@@ -331,6 +428,9 @@ def format_json(changeset: ChangeSet) -> str:
             **{c.value: changeset.count(c) for c in _COLUMNS},
             "total": len(changeset.changes),
             "attention": len(changeset.attention),
+            "introduced": len(changeset.introduced),
+            "fixed": len(changeset.fixed),
+            "uncomparable": len(changeset.uncomparable),
             "by_kind": by_kind,
             "files": {
                 "old": stats.old,
@@ -340,6 +440,18 @@ def format_json(changeset: ChangeSet) -> str:
                 "unchanged": stats.unchanged,
             },
         },
+        "findings_compared": changeset.findings_compared,
+        "introduced": [finding_dict(f) for f in changeset.introduced],
+        "fixed": [finding_dict(f) for f in changeset.fixed],
+        "uncomparable": [
+            {
+                "side": e.side,
+                "path": e.path,
+                "ids": list(e.ids),
+                "findings": [finding_dict(f) for f in e.findings],
+            }
+            for e in changeset.uncomparable
+        ],
         "attention": [attention_dict(a) for a in changeset.attention],
         "changes": [change_dict(c) for c in changeset.changes],
     }
