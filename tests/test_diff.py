@@ -260,3 +260,60 @@ def test_changed_files_pairs_same_content_wherever_it_is() -> None:
     old_rels, new_rels = changed_files(old, new)
     assert old_rels == ["c.yaml"]
     assert new_rels == ["c.yaml", "f.yaml"]  # a copy of d is still read
+
+
+# -- renames with edits --------------------------------------------------------------------------
+
+
+def test_rename_with_edits_is_one_renamed_entity() -> None:
+    new = (
+        PROGRAM.replace("id: SC-03", "id: SC-30")
+        .replace("nama: Sentra Kerajinan Noken", "nama: Sentra Kerajinan Noken Mimika")
+        .replace("nilai: 300000000", "nilai: 200000000")
+    )
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+    (change,) = result.changes
+    assert (change.change, change.old_id, change.id) == (ChangeType.RENAMED, "SC-03", "SC-30")
+    assert {f.path: (f.old, f.new) for f in change.fields} == {
+        "nama": ("Sentra Kerajinan Noken", "Sentra Kerajinan Noken Mimika"),
+        "anggaran[2026].nilai": (300000000, 200000000),
+    }
+    # Not "removed" (SPBE701); the cut is seen on the renamed program like on any change.
+    assert codes(result) == ["SPBE703", "SPBE709"]
+
+
+def test_renamed_indicator_with_same_targets_is_not_lowered() -> None:
+    new = PROGRAM.replace("  - nama: Capaian\n", "  - nama: Capaian Layanan\n")
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+    assert fields(result) == {"indikator[Capaian].nama": ("Capaian", "Capaian Layanan")}
+    assert codes(result) == []
+    lowered = new.replace("2027: 80", "2027: 60")
+    assert codes(diff({"p.yaml": PROGRAM}, {"p.yaml": lowered})) == ["SPBE704"]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # Another name with the same fields: a different application (a duplicate, say).
+        APLIKASI.replace("id: APP-01", "id: APP-02").replace("Portal Wisata", "Sistem Kepegawaian"),
+        # The same name under another owner.
+        APLIKASI.replace("id: APP-01", "id: APP-02").replace("DISKOMINFO", "BAPPEDA"),
+        # A similar name but most fields different.
+        "entitas: aplikasi\nid: APP-02\nnama: Portal Wisata Baru\nraa: RAA.02.03\n"
+        "kategori: khusus\npemilik: DISKOMINFO\nstatus: rencana\n",
+    ],
+)
+def test_near_misses_are_removed_and_added(other: str) -> None:
+    result = diff({"a.yaml": APLIKASI}, {"a.yaml": other})
+    assert sorted(c.change.value for c in result.changes) == ["added", "removed"]
+
+
+def test_renames_are_one_to_one_best_first() -> None:
+    close = APLIKASI.replace("Portal Wisata", "Portal Wisata Mimika")
+    far = APLIKASI.replace("id: APP-01", "id: APP-09").replace("Portal Wisata", "Portal Wisatawan")
+    new = APLIKASI.replace("id: APP-01", "id: APP-05").replace(
+        "Portal Wisata", "Portal Wisata Mimika"
+    )
+    result = diff({"a.yaml": close, "b.yaml": far}, {"a.yaml": new})
+    summary = [(c.change.value, c.old_id, c.id) for c in result.changes]
+    assert summary == [("renamed", "APP-01", "APP-05"), ("removed", "APP-09", "APP-09")]

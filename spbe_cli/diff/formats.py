@@ -5,10 +5,15 @@ Everything here returns strings; the CLI prints them.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import typing
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 from spbe_cli.diff.changeset import (
     Attention,
@@ -24,6 +29,7 @@ from spbe_cli.diff.changeset import (
     scalar_text,
 )
 from spbe_cli.errors import Finding
+from spbe_cli.formatting import number, rupiah
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
 from spbe_cli.report import finding_dict, finding_line, format_finding
@@ -44,35 +50,147 @@ _COLUMNS = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.CHANGED, ChangeType
 # -- values ----------------------------------------------------------------------------------------
 
 
-def show(value: Any) -> str:
-    """A value as one line of text: ``—`` for nothing, lists in brackets, numbers plain."""
+def show(value: Any, field: str = "") -> str:
+    """A value as one line of text: ``—`` for nothing, lists in brackets.
+
+    Amounts of rupiah fields show as ``Rp 100.000.000`` and other decimals in the marks of the
+    message language (``75,5``), exactly as the attention list shows them
+    (:mod:`spbe_cli.formatting`); years and counts stay as written.
+    """
+    if isinstance(value, BaseModel):
+        # Empty optional fields say nothing about an added or removed item.
+        data = {name: getattr(value, name) for name in plain(value)}
+        return _show_mapping(data)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and field in rupiah_fields():
+        return rupiah(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(show(v, field) for v in value) + "]"
+    if isinstance(value, dict):
+        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field)
     value = plain(value)
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float | Decimal):
-        return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):
         return safe(value.replace("\r", "").replace("\n", "⏎ "))
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        # Empty optional fields say nothing about an added or removed item.
-        shown = (f"{k}: {show(v)}" for k, v in value.items() if v not in (None, [], {}))
-        return "{" + ", ".join(shown) + "}"
     return str(value)
 
 
-def show_change(field: FieldChange) -> str:
-    """``old → new``, or ``−a +b`` for a list of plain values."""
+def _show_mapping(data: dict[str, Any], field: str = "") -> str:
+    shown = (f"{k}: {show(v, field or k)}" for k, v in data.items() if v not in (None, [], {}))
+    return "{" + ", ".join(shown) + "}"
+
+
+@functools.cache
+def rupiah_fields() -> frozenset[str]:
+    """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
+    from spbe_cli.models import MODELS
+    from spbe_cli.models.common import RUPIAH_MAX
+
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def bounds(annotation: Any) -> Iterator[Any]:
+        for item in getattr(annotation, "__metadata__", ()):
+            yield item
+            yield from getattr(item, "metadata", ())  # a Field(...) inside Annotated
+        for arg in typing.get_args(annotation):
+            yield from bounds(arg)
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            limits = [*info.metadata, *bounds(info.annotation)]
+            if any(getattr(m, "le", None) == RUPIAH_MAX for m in limits):
+                names.add(name)
+            for sub in _models_in(info.annotation):
+                walk(sub)
+
+    for model in MODELS.values():
+        walk(model)
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+#: Text longer than this (on either side) is shown as a word diff, not as two whole strings.
+LONG_TEXT = 80
+#: Unchanged words kept on each side of an edit in a word diff.
+CONTEXT_WORDS = 4
+
+
+def word_diff(old: str, new: str, *, markdown: bool = False) -> str | None:
+    """The words that changed, with a few around them; None when only whitespace changed.
+
+    Text: ``… the [-old-]{+new+} words …`` (as ``git diff --word-diff``). Markdown:
+    ``~~old~~ **new**``, every word escaped.
+    """
+    a, b = old.split(), new.split()
+    if a == b:
+        return None
+    esc = md_escape if markdown else _one_line
+    parts: list[str] = []
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            words = a[i1:i2]
+            head = words[:CONTEXT_WORDS] if i1 > 0 else []
+            tail = words[-CONTEXT_WORDS:] if i2 < len(a) else []
+            if len(words) <= len(head) + len(tail):
+                parts.append(esc(" ".join(words)))
+                continue
+            if head:
+                parts.append(esc(" ".join(head)))
+            parts.append("…")
+            if tail:
+                parts.append(esc(" ".join(tail)))
+            continue
+        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if markdown:
+            marks = ([f"~~{esc(removed)}~~"] if removed else []) + (
+                [f"**{esc(added)}**"] if added else []
+            )
+        else:
+            marks = ([f"[-{esc(removed)}-]"] if removed else []) + (
+                [f"{{+{esc(added)}+}}"] if added else []
+            )
+        parts.append(("" if not markdown else " ").join(marks))
+    return " ".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return safe(text)
+
+
+def show_change(field: FieldChange, *, markdown: bool = False) -> str:
+    """``old → new``, ``−a +b`` for a list of plain values, a word diff for long text.
+
+    With ``markdown`` the result is already escaped for a Markdown comment.
+    """
     old, new = field.old, field.new
+    name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
+        words = word_diff(old, new, markdown=markdown)
+        if words is not None:
+            return words
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
-        gone = Counter(show(v) for v in old) - Counter(show(v) for v in new)
-        came = Counter(show(v) for v in new) - Counter(show(v) for v in old)
+        gone = Counter(show(v, name) for v in old) - Counter(show(v, name) for v in new)
+        came = Counter(show(v, name) for v in new) - Counter(show(v, name) for v in old)
         parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
-        return " ".join(parts)
-    return f"{show(old)} → {show(new)}"
+        text = " ".join(parts)
+    else:
+        text = f"{show(old, name)} → {show(new, name)}"
+    return md_escape(text) if markdown else text
 
 
 def _flat(values: list[Any]) -> bool:
@@ -277,7 +395,7 @@ def _md_change(change: Change) -> Iterator[str]:
     else:
         yield f"- **{md_escape(label)}** {md_code(change.id)}{name}"
     for field in change.fields:
-        yield f"  - {md_code(field.path)}: {md_escape(show_change(field))}"
+        yield f"  - {md_code(field.path)}: {show_change(field, markdown=True)}"
 
 
 def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> str:
