@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
-from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files
+from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
@@ -58,6 +58,9 @@ class Snapshot:
     reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = field(
         default=None, repr=False
     )
+    texts: dict[str, str] = field(default_factory=dict)
+    """Markdown files (prose) whose content id is known without reading: rel -> id (git)."""
+    text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
 
     def display(self, rel: str) -> str:
         """A file's path as messages show it."""
@@ -68,6 +71,18 @@ class Snapshot:
         if self.reader is None or not rels:
             return [], []
         return self.reader(rels)
+
+    def read_text(self, rel: str) -> str | None:
+        """A prose file below the catalog folder as text, or None when it cannot be read."""
+        data = self.text_reader(rel) if self.text_reader is not None else None
+        if data is None or len(data) > MAX_FILE_BYTES:
+            return None
+        return data.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def same_text(self, other: Snapshot, rel: str) -> bool:
+        """Tell whether a prose file is known to be the same on both sides without reading it."""
+        mine = self.texts.get(rel)
+        return mine is not None and mine == other.texts.get(rel)
 
 
 # -- content ids -------------------------------------------------------------------------------
@@ -134,6 +149,15 @@ def folder_snapshot(
                 loaded.append((listing[rel].display, data))
         return loaded, again.findings
 
+    def read_text(rel: str) -> bytes | None:
+        path, problem = prose_file(root, rel)  # the rule of SPBE208 and of render
+        if path is None or problem is not None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
     return Snapshot(
         label=label,
         kind=kind,
@@ -142,6 +166,7 @@ def folder_snapshot(
         files=files,
         path=label,
         reader=read,
+        text_reader=read_text,
     )
 
 
@@ -263,8 +288,13 @@ class Repository:
             return None
         return done.stdout.decode().strip() or None
 
-    def list_tree(self, commit: str, prefix: str) -> tuple[bool, dict[str, str]]:
-        """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id)."""
+    def list_tree(
+        self, commit: str, prefix: str, texts: dict[str, str] | None = None
+    ) -> tuple[bool, dict[str, str]]:
+        """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
+
+        Markdown files (prose) are put in ``texts`` when it is given.
+        """
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
             args += ["--", prefix]
@@ -284,6 +314,13 @@ class Repository:
             rel = path[len(base) :]
             if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
                 files[rel] = oid.decode()
+            elif (
+                kind == b"blob"
+                and mode in _FILE_MODES
+                and texts is not None
+                and rel.lower().endswith(".md")
+            ):
+                texts[rel] = oid.decode()
         return seen, files
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
@@ -316,12 +353,17 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
     A revision without the folder (the commit before the catalog was added) is an empty
     catalog, marked ``missing``: the first pull request shows everything as added.
     """
-    seen, files = repo.list_tree(commit, prefix)
+    texts: dict[str, str] = {}
+    seen, files = repo.list_tree(commit, prefix, texts)
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
         blobs = repo.read_blobs(files[rel] for rel in rels)
         return [(display_path(display_root, rel), blobs[files[rel]]) for rel in rels], []
+
+    def read_text(rel: str) -> bytes | None:
+        oid = texts.get(rel)
+        return repo.read_blobs([oid]).get(oid) if oid is not None else None
 
     return Snapshot(
         label=rev,
@@ -333,6 +375,8 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         path=prefix,
         missing=not seen,
         reader=read,
+        texts=texts,
+        text_reader=read_text,
     )
 
 

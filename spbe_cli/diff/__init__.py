@@ -28,11 +28,15 @@ from spbe_cli.diff.changeset import (
     diff_records,
     records_of,
 )
+from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot
+from spbe_cli.models import Metadata
 
 #: Loader findings that say nothing about a partial load: metadata lives in an unchanged file.
 PARTIAL_LOAD_CODES = frozenset({"SPBE107"})
+#: Where the metadata is looked for when its file was not read (``--no-findings``).
+METADATA_FILES = ("metadata.yaml", "metadata.yml")
 
 
 def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -147,9 +151,23 @@ def diff_snapshots(
         }
         result.introduced, result.fixed = _findings_delta(before, after, renamed)
         result.findings_compared = True
+    result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result
+
+
+def _metadata(side: LoadedSide) -> Metadata | None:
+    """The side's metadata; when its file was not read (unchanged), read ``metadata.yaml``."""
+    if side.catalog.metadata is not None:
+        return side.catalog.metadata
+    snapshot = side.snapshot
+    unread = [
+        rel
+        for rel in snapshot.files
+        if rel not in side.rels.values() and rel.rsplit("/", 1)[-1] in METADATA_FILES
+    ]
+    return load_side(snapshot, sorted(unread)).catalog.metadata if unread else None
 
 
 def _findings_delta(
@@ -207,6 +225,7 @@ __all__ = [
     "ChangeType",
     "FieldChange",
     "LoadedSide",
+    "ProseChange",
     "SideInfo",
     "Uncomparable",
     "changed_files",

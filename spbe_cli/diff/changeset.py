@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from spbe_cli.catalog import Catalog, Source
+from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import ExitCode, Finding, Location, Severity
 from spbe_cli.models import MODELS
 
@@ -274,9 +275,11 @@ class ChangeSet:
     fixed: list[Finding] = field(default_factory=list)
     #: Whether findings were compared (``--no-findings`` skips it).
     findings_compared: bool = False
+    #: Prose sections (``metadata.prosa``) whose text changed.
+    prose: list[ProseChange] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.uncomparable)
+        return bool(self.changes or self.uncomparable or self.prose)
 
     @property
     def return_code(self) -> ExitCode:

@@ -28,6 +28,7 @@ from spbe_cli.diff.changeset import (
     plain,
     scalar_text,
 )
+from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding
 from spbe_cli.formatting import number, rupiah
 from spbe_cli.i18n import t
@@ -129,7 +130,7 @@ LONG_TEXT = 80
 CONTEXT_WORDS = 4
 
 
-def word_diff(old: str, new: str, *, markdown: bool = False) -> str | None:
+def word_diff(old: str, new: str, *, markdown: bool = False, limit: int = 0) -> str | None:
     """The words that changed, with a few around them; None when only whitespace changed.
 
     Text: ``… the [-old-]{+new+} words …`` (as ``git diff --word-diff``). Markdown:
@@ -165,7 +166,36 @@ def word_diff(old: str, new: str, *, markdown: bool = False) -> str | None:
                 [f"{{+{esc(added)}+}}"] if added else []
             )
         parts.append(("" if not markdown else " ").join(marks))
+        if limit and sum(len(p) + 1 for p in parts) > limit:
+            parts.append("…")  # the rest: spbe diff --format json has both texts whole
+            break
     return " ".join(parts)
+
+
+#: Characters of word diff shown per prose section (the JSON output has both texts whole).
+PROSE_LIMIT = 2000
+
+
+def prose_status(change: ProseChange) -> ChangeType:
+    """Added, removed or changed, for a prose section."""
+    if change.old is None:
+        return ChangeType.ADDED
+    if change.new is None:
+        return ChangeType.REMOVED
+    return ChangeType.CHANGED
+
+
+def prose_title(change: ProseChange) -> str:
+    """``section latar_belakang → masterplan (catalog/prosa/01.md)``."""
+    documents = ", ".join(change.documents) or t("diff.prose_no_document")
+    path = change.new_path or change.old_path or "—"
+    return t("diff.prose_section", section=change.section, documents=documents, path=path)
+
+
+def prose_words(change: ProseChange, *, markdown: bool = False) -> str:
+    """The words of a prose section that changed, with a little context."""
+    words = word_diff(change.old or "", change.new or "", markdown=markdown, limit=PROSE_LIMIT)
+    return words or ""
 
 
 def _one_line(text: str) -> str:
@@ -298,6 +328,11 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if not changeset:
         lines += ["", t("diff.no_changes")]
         return [safe(line) for line in lines]
+    if changeset.prose:
+        lines += ["", t("diff.prose_title", count=len(changeset.prose))]
+        for section in changeset.prose:
+            lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
+            lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
         lines += ["", f"{_kind(kind)} ({len(changes)})"]
         for change in changes:
@@ -426,7 +461,13 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     for kind in changeset.by_kind():
         counts = [str(changeset.count(c, kind)) for c in _COLUMNS]
         out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
-    totals = [f"**{changeset.count(c)}**" for c in _COLUMNS]
+    if changeset.prose:
+        counts = [str(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
+        out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
+    totals = [
+        f"**{changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c)}**"
+        for c in _COLUMNS
+    ]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_escape(files_line(changeset)))
@@ -443,8 +484,20 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
             )
             if not out.add(line):
                 omitted += 1
-    out.add("")
-    out.add(f"### {md_escape(t('diff.md_details'))}")
+    if changeset.prose:
+        out.add("")
+        out.add(f"### {md_escape(t('diff.prose_title', count=len(changeset.prose)))}")
+        out.add("")
+        for section in changeset.prose:
+            label = md_escape(t(f"diff.change.{prose_status(section).value}"))
+            if not (
+                out.add(f"- **{label}** {md_escape(prose_title(section))}")
+                and out.add(f"  - {prose_words(section, markdown=True)}")
+            ):
+                omitted += 1
+    if changeset.changes:
+        out.add("")
+        out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
             f"<details>\n<summary>{md_escape(_kind(kind))} ({len(changes)})</summary>\n"
@@ -549,6 +602,7 @@ def format_json(changeset: ChangeSet) -> str:
             "introduced": len(changeset.introduced),
             "fixed": len(changeset.fixed),
             "uncomparable": len(changeset.uncomparable),
+            "prose": len(changeset.prose),
             "by_kind": by_kind,
             "files": {
                 "old": stats.old,
@@ -569,6 +623,18 @@ def format_json(changeset: ChangeSet) -> str:
                 "findings": [finding_dict(f) for f in e.findings],
             }
             for e in changeset.uncomparable
+        ],
+        "prose": [
+            {
+                "section": p.section,
+                "change": prose_status(p).value,
+                "documents": list(p.documents),
+                "old_path": p.old_path,
+                "new_path": p.new_path,
+                "old": p.old,
+                "new": p.new,
+            }
+            for p in changeset.prose
         ],
         "attention": [attention_dict(a) for a in changeset.attention],
         "changes": [change_dict(c) for c in changeset.changes],
