@@ -28,6 +28,7 @@ class ValidateFormat(str, enum.Enum):
     json = "json"
     github = "github"
     gitlab = "gitlab"
+    sarif = "sarif"
 
 
 def formats(display: str) -> dict[ValidateFormat, Output[Report]]:
@@ -39,6 +40,7 @@ def formats(display: str) -> dict[ValidateFormat, Output[Report]]:
         ValidateFormat.json: Output(lambda report: fmt.format_json(report, display)),
         ValidateFormat.github: Output(fmt.format_github),
         ValidateFormat.gitlab: Output(fmt.format_gitlab),
+        ValidateFormat.sarif: Output(fmt.format_sarif),
     }
 
 
