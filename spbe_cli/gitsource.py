@@ -60,7 +60,7 @@ class Snapshot:
         default=None, repr=False
     )
     texts: dict[str, str] = field(default_factory=dict)
-    """Markdown files (prose) whose content id is known without reading: rel -> id (git)."""
+    """Prose (Markdown) and the rule configuration, by content id without reading (git)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
 
     def display(self, rel: str) -> str:
@@ -319,7 +319,7 @@ class Repository:
                 kind == b"blob"
                 and mode in _FILE_MODES
                 and texts is not None
-                and rel.lower().endswith(".md")
+                and (rel.lower().endswith(".md") or rel == ".spbe.yaml")
             ):
                 texts[rel] = oid.decode()
         return seen, files

@@ -55,8 +55,28 @@ def format_text(report: Report) -> list[str]:
         )
     if lines:
         lines.append("")
+    lines += exception_lines(report.exceptions)
     lines.append(summary_line(report))
     return [safe(line) for line in lines]
+
+
+def exception_lines(exceptions: list[Any]) -> list[str]:
+    """The exceptions in force, each with its reason: an exception is never silent."""
+    if not exceptions:
+        return []
+    lines = [t("report.exceptions", count=len(exceptions))]
+    lines += [
+        f"  {e.location}: "
+        + t(
+            "report.exception_line",
+            code=e.code,
+            entity=e.entity,
+            reason=e.reason,
+            matched=e.matched,
+        )
+        for e in exceptions
+    ]
+    return [*lines, ""]
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -97,8 +117,23 @@ def format_json(report: Report, catalog_path: str) -> str:
             "exit_code": int(report.return_code),
         },
         "findings": [finding_dict(f) for f in report.sorted()],
+        "exceptions": [exception_dict(e) for e in report.exceptions],
     }
     return json_dumps(data)
+
+
+def exception_dict(exception: Any) -> dict[str, Any]:
+    """One exception in force as a JSON object."""
+    loc = exception.location
+    return {
+        "code": exception.code,
+        "entity": exception.entity,
+        "reason": exception.reason,
+        "matched": exception.matched,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+    }
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

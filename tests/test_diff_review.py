@@ -129,3 +129,44 @@ def test_new_finding_is_on_top_of_needs_attention_and_fixed_ones_listed(repo: Pa
     assert data["introduced"] == []
     _, text, _ = run("v2", "HEAD")
     assert "Findings fixed by this change (3)" in text
+
+
+EXCEPTION = (
+    "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
+    "    alasan: Kanal sementara sampai integrasi SP4N-LAPOR selesai.\n"
+)
+
+
+def test_exception_with_reason_is_listed_in_the_review(repo: Path) -> None:
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    commit(repo, "duplicate")
+    git(repo, "tag", "v2")
+    write_tree(repo, {"catalog/.spbe.yaml": EXCEPTION})
+    commit(repo, "exception")
+    _, out, _ = run("v2", "HEAD", "--format", "json")
+    data = json.loads(out)
+    (exception,) = data["exceptions"]
+    assert (exception["code"], exception["entity"], exception["matched"], exception["new"]) == (
+        "SPBE403",
+        "APP-ADUAN",
+        1,
+        True,
+    )
+    assert exception["path"] == "HEAD:catalog/.spbe.yaml" and exception["line"] == 2
+    assert data["fixed"] == [] and data["introduced"] == []  # excepted, not "fixed"
+    _, markdown, _ = run("v2", "HEAD", "--format", "markdown")
+    assert "### Rule exceptions in force (1)" in markdown
+    assert "SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi SP4N-LAPOR selesai." in markdown
+
+
+def test_exception_without_reason_is_a_new_finding(repo: Path) -> None:
+    write_tree(
+        repo, {"catalog/.spbe.yaml": "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-01\n"}
+    )
+    commit(repo, "exception without a reason")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    data = json.loads(out)
+    assert [(f["code"], f["path"], f["line"]) for f in data["introduced"]] == [
+        ("SPBE021", "HEAD:catalog/.spbe.yaml", 2)
+    ]
+    assert data["exceptions"] == []

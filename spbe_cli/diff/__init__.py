@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.diff.attention import ATTENTION_RULES, attention_for
@@ -77,6 +78,8 @@ class LoadedSide:
     broken: dict[str, list[Finding]]
     #: Display path -> path relative to the catalog folder, for the files read.
     rels: dict[str, str]
+    #: Exceptions of the side's rule configuration in force (when findings are compared).
+    exceptions: list[Any] = field(default_factory=list)
 
     def rel(self, record: Record) -> str | None:
         """The catalog-relative file of a record of this side."""
@@ -150,6 +153,8 @@ def diff_snapshots(
             if c.change is ChangeType.RENAMED and c.old is not None
         }
         result.introduced, result.fixed = _findings_delta(before, after, renamed)
+        known = {(e.code, e.entity) for e in before.exceptions}
+        result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
         result.findings_compared = True
     result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
@@ -179,10 +184,27 @@ def _findings_delta(
 
     sides = []
     for side, names in ((before, renamed), (after, None)):
-        found = [*side.findings, *run_checks(side.catalog)]
-        sides.append((found, FindingIndex(side.catalog, side.snapshot.display_root, names)))
-    (old_found, old_index), (new_found, new_index) = sides
-    return delta(old_found, new_found, old_index, new_index)
+        raw = [*side.findings, *run_checks(side.catalog)]
+        found, exceptions = _configured(side, raw)
+        side.exceptions = exceptions
+        index = FindingIndex(side.catalog, side.snapshot.display_root, names)
+        sides.append((raw, found, index))
+    (_, old_found, old_index), (new_raw, new_found, new_index) = sides
+    introduced, _ = delta(old_found, new_found, old_index, new_index)
+    # A finding the new side only excepts is not fixed: it is listed with its exception.
+    _, fixed = delta(old_found, new_raw, old_index, new_index)
+    return introduced, fixed
+
+
+def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
+    """A side's findings after its own rule configuration (``.spbe.yaml``) and its exceptions."""
+    from spbe_cli.ruleconfig import CONFIG_FILE, apply_rule_config, read_rule_config
+
+    snapshot = side.snapshot
+    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
+    config, problems = read_rule_config(data, snapshot.display(CONFIG_FILE))
+    found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
+    return [*found, *problems], exceptions
 
 
 def _set_aside(

@@ -277,6 +277,8 @@ class ChangeSet:
     findings_compared: bool = False
     #: Prose sections (``metadata.prosa``) whose text changed.
     prose: list[ProseChange] = field(default_factory=list)
+    #: Rule exceptions in force on the new side (``.spbe.yaml``), each with "new in this change".
+    exceptions: list[tuple[Any, bool]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.changes or self.uncomparable or self.prose)

@@ -33,7 +33,7 @@ from spbe_cli.errors import Finding
 from spbe_cli.formatting import number, rupiah
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
-from spbe_cli.report import finding_dict, finding_line, format_finding
+from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
 
 JSON_SCHEMA_ID = "spbe.diff/1"
 #: GitHub refuses a comment longer than this; we count UTF-8 bytes, which is never fewer.
@@ -315,6 +315,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
+    if changeset.exceptions:
+        lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
+        lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
     if changeset.uncomparable:
         lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
         for entry in changeset.uncomparable:
@@ -375,6 +378,17 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
+def _exception_text(exception: Any, new: bool) -> str:
+    line = t(
+        "report.exception_line",
+        code=exception.code,
+        entity=exception.entity,
+        reason=exception.reason,
+        matched=exception.matched,
+    )
+    return f"{line} ({t('diff.exception_new')})" if new else line
+
+
 def _md_finding(finding: Finding) -> str:
     severity = md_escape(t(f"diff.severity.{finding.severity.value}"))
     return (
@@ -410,6 +424,13 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
             if len(entry.findings) > FINDINGS_SHOWN:
                 more = len(entry.findings) - FINDINGS_SHOWN
                 out.add(f"  - {md_escape(t('diff.more_findings', count=more))}")
+        out.force("")
+    if changeset.exceptions:
+        out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
+        out.force("")
+        for exception, new in changeset.exceptions:
+            mark = "**" if new else ""
+            out.force(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -613,6 +634,7 @@ def format_json(changeset: ChangeSet) -> str:
             },
         },
         "findings_compared": changeset.findings_compared,
+        "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
         "introduced": [finding_dict(f) for f in changeset.introduced],
         "fixed": [finding_dict(f) for f in changeset.fixed],
         "uncomparable": [
