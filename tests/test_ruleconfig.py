@@ -121,3 +121,24 @@ def test_strict_passes_when_the_only_warning_is_an_accepted_exception(catalog: P
     )
     _, report = validate_catalog(catalog, "catalog", strict=True)
     assert (report.errors, report.warnings, report.return_code) == (0, 0, 0)
+
+
+def test_rules_shows_the_effective_severity_and_the_exceptions(catalog: Path) -> None:
+    write_tree(
+        catalog,
+        {
+            ".spbe.yaml": (
+                "aturan:\n  SPBE611: off\npengecualian:\n  - aturan: SPBE403\n"
+                "    entitas: APP-02\n    alasan: Aplikasi Umum nasional, dicatat K/L.\n"
+            )
+        },
+    )
+    result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
+    assert result.exit_code == 0
+    assert "SPBE611  info→off" in result.stdout
+    assert "SPBE403  warning  " in result.stdout
+    assert "SPBE403 APP-02: Aplikasi Umum nasional, dicatat K/L." in result.stdout
+    write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE611: keras\n"})
+    result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
+    assert result.exit_code == 1
+    assert ".spbe.yaml:2:12: error[SPBE021]" in result.stderr
