@@ -18,7 +18,7 @@ from spbe_cli.cli.common import (
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
-    from spbe_cli.errors import Report
+    from spbe_cli.errors import Finding, Report
 
 
 class ValidateFormat(str, enum.Enum):
