@@ -114,12 +114,19 @@ def _rule_problem(code: Any) -> str | None:
     return None
 
 
-def _severities(section: Any, source: Source, config: RuleConfig, problem: Any) -> None:
+def _shaped(section: Any, name: str, shape: type, source: Source, problem: Any) -> bool:
+    """Tell whether a section is there and has its shape (else report it)."""
     if section is None:
-        return
-    if not isinstance(section, dict):
-        where = source.location("aturan")
-        problem(where.line, where.column, "config.aturan_mapping")
+        return False
+    if not isinstance(section, shape):
+        where = source.location(name)
+        problem(where.line, where.column, f"config.{name}_{'mapping' if shape is dict else 'list'}")
+        return False
+    return True
+
+
+def _severities(section: Any, source: Source, config: RuleConfig, problem: Any) -> None:
+    if not _shaped(section, "aturan", dict, source, problem):
         return
     for code, level in section.items():
         key_problem = _rule_problem(code)
@@ -134,11 +141,7 @@ def _severities(section: Any, source: Source, config: RuleConfig, problem: Any) 
 
 
 def _exceptions(section: Any, source: Source, config: RuleConfig, problem: Any) -> None:
-    if section is None:
-        return
-    if not isinstance(section, list):
-        where = source.location("pengecualian")
-        problem(where.line, where.column, "config.pengecualian_list")
+    if not _shaped(section, "pengecualian", list, source, problem):
         return
     for index, item in enumerate(section):
         where = source.location("pengecualian", index)

@@ -102,23 +102,25 @@ def delta(
     old_list, new_list = list(old), list(new)
     old_keys = [old_index.key(f) for f in old_list]
     new_keys = [new_index.key(f) for f in new_list]
-    left = Counter(old_keys)
-    introduced = []
-    for finding, key in zip(new_list, new_keys, strict=True):
-        if left[key] > 0:
-            left[key] -= 1
-        else:
-            introduced.append(finding)
-    right = Counter(new_keys)
-    fixed = []
-    for finding, key in zip(old_list, old_keys, strict=True):
-        if right[key] > 0:
-            right[key] -= 1
-        else:
-            fixed.append(finding)
+    introduced = _unmatched(new_list, new_keys, old_keys)
+    fixed = _unmatched(old_list, old_keys, new_keys)
     introduced.sort(key=_order)
     fixed.sort(key=_order)
     return introduced, fixed
+
+
+def _unmatched(
+    findings: list[Finding], keys: list[FindingKey], other: list[FindingKey]
+) -> list[Finding]:
+    """The findings whose key the other side does not have (as many times)."""
+    left = Counter(other)
+    result = []
+    for finding, key in zip(findings, keys, strict=True):
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            result.append(finding)
+    return result
 
 
 def _order(finding: Finding) -> tuple[int, tuple[str, int, int, int, str, str]]:
