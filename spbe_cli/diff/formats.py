@@ -30,7 +30,7 @@ from spbe_cli.diff.changeset import (
 )
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding
-from spbe_cli.formatting import number, rupiah
+from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend, number, rupiah
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
 from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
@@ -219,8 +219,19 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
         parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
         text = " ".join(parts)
     else:
-        text = f"{show(old, name)} → {show(new, name)}"
+        marks = tuple(
+            ILLUSTRATIVE_MARK if flag and value is not None else ""
+            for flag, value in zip(field.illustrative, (old, new), strict=True)
+        )
+        text = f"{show(old, name)}{marks[0]} → {show(new, name)}{marks[1]}"
     return md_escape(text) if markdown else text
+
+
+def _has_illustrative(changeset: ChangeSet) -> bool:
+    """Tell whether any figure of the output carries the illustrative mark."""
+    return any(a.illustrative for a in changeset.attention) or any(
+        any(f.illustrative) for c in changeset.changes for f in c.fields
+    )
 
 
 def _flat(values: list[Any]) -> bool:
@@ -341,6 +352,8 @@ def format_text(changeset: ChangeSet) -> list[str]:
         for change in changes:
             lines.append(f"  {_MARK[change.change]} {_title(change)}")
             lines += [f"      {f.path}: {show_change(f)}" for f in change.fields]
+    if _has_illustrative(changeset):
+        lines += ["", illustrative_legend()]
     return [safe(line) for line in lines]
 
 
@@ -530,6 +543,9 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         if opened:
             out.force("")
             out.force("</details>")
+    if _has_illustrative(changeset):
+        out.force("")
+        out.force(md_escape(illustrative_legend()))
     if omitted:
         out.force("")
         out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
@@ -603,6 +619,7 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "id": item.id,
         "message": item.message,
         "location": _where(item.location),
+        "illustrative": item.illustrative,
     }
 
 
