@@ -358,3 +358,26 @@ def test_details_mark_the_budget_of_an_illustrative_item_without_attention() -> 
     official = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "350000000")})
     assert "      anggaran[2026].nilai: Rp 300.000.000 → Rp 350.000.000" in format_text(official)
     assert not any("illustrative" in line for line in format_text(official))
+
+
+# -- long text -----------------------------------------------------------------------------------
+
+
+def test_long_text_is_a_word_diff_in_text_and_markdown() -> None:
+    words = (
+        "Layanan pengaduan masyarakat terintegrasi yang menghubungkan seluruh OPD dengan kanal "
+        "nasional sehingga setiap aduan tercatat dan ditindaklanjuti tepat waktu oleh unit kerja"
+    )
+    old = APLIKASI + f"fungsi: {words}\n"
+    new = APLIKASI + f"fungsi: {words.replace('tepat waktu', 'dalam lima hari kerja')}\n"
+    changeset = diff({"a.yaml": old}, {"a.yaml": new})
+    assert (
+        "      fungsi: … aduan tercatat dan ditindaklanjuti [-tepat waktu-]{+dalam lima hari "
+        "kerja+} oleh unit kerja" in format_text(changeset)
+    )
+    assert (
+        "  - `fungsi`: … aduan tercatat dan ditindaklanjuti ~~tepat waktu~~ **dalam lima hari "
+        "kerja** oleh unit kerja" in format_markdown(changeset)
+    )
+    short = diff({"a.yaml": APLIKASI}, {"a.yaml": APLIKASI.replace("Wisata", "Wisata Baru")})
+    assert "      nama: Portal Wisata → Portal Wisata Baru" in format_text(short)
