@@ -157,6 +157,7 @@ def test_exception_with_reason_is_listed_in_the_review(repo: Path) -> None:
     _, markdown, _ = run("v2", "HEAD", "--format", "markdown")
     assert "### Rule exceptions in force (1)" in markdown
     assert "SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi SP4N-LAPOR selesai." in markdown
+    assert run("v2", "HEAD", "--exit-code")[0] == 1  # a new exception is a change to review
 
 
 def test_exception_without_reason_is_a_new_finding(repo: Path) -> None:

@@ -286,7 +286,16 @@ class ChangeSet:
     exceptions: list[tuple[Any, bool]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.uncomparable or self.prose)
+        # A new exception or a finding that appears or goes (a changed .spbe.yaml, say) is a
+        # change a reviewer must see, even when no entity changed.
+        return bool(
+            self.changes
+            or self.uncomparable
+            or self.prose
+            or self.introduced
+            or self.fixed
+            or any(new for _, new in self.exceptions)
+        )
 
     @property
     def return_code(self) -> ExitCode:
