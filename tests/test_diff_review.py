@@ -171,3 +171,10 @@ def test_exception_without_reason_is_a_new_finding(repo: Path) -> None:
         ("SPBE021", "HEAD:catalog/.spbe.yaml", 2)
     ]
     assert data["exceptions"] == []
+
+
+def test_metadata_removed_is_a_new_finding(repo: Path) -> None:
+    git(repo, "rm", "-q", "catalog/metadata.yaml")
+    commit(repo, "metadata gone")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    assert "SPBE107" in [f["code"] for f in json.loads(out)["introduced"]]

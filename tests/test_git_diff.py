@@ -326,6 +326,9 @@ def test_missing_base_catalog_is_empty(repo: Path) -> None:
     assert (code, err) == (1, "")
     assert "has no catalog folder: it is compared as an empty catalog" in out
     assert "| **Total** | **" in out
+    data = json.loads(run("empty", "--format", "json")[1])
+    assert data["old"]["missing"] is True and data["fixed"] == []  # nothing "fixed" by adding
+    assert {c["change"] for c in data["changes"]} == {"added"}
     code, out, err = run("empty", "empty")
     assert code == 2 and "does not exist in revision empty" in err
 

@@ -34,7 +34,8 @@ from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot
 from spbe_cli.models import Metadata
 
-#: Loader findings that say nothing about a partial load: metadata lives in an unchanged file.
+#: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
+#: or about a side without the catalog folder.
 PARTIAL_LOAD_CODES = frozenset({"SPBE107"})
 #: Where the metadata is looked for when its file was not read (``--no-findings``).
 METADATA_FILES = ("metadata.yaml", "metadata.yml")
@@ -93,7 +94,8 @@ def load_side(snapshot: Snapshot, rels: Sequence[str]) -> LoadedSide:
     data, findings = snapshot.read(rels)
     catalog, loaded = load_files(snapshot.root, data, snapshot.display_root)
     findings.extend(loaded)
-    findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
+    if snapshot.missing or len(rels) < len(snapshot.files):
+        findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
     paths = {snapshot.display(rel): rel for rel in rels}
     broken: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=Finding.sort_key):
