@@ -99,8 +99,9 @@ def load_side(snapshot: Snapshot, rels: Sequence[str]) -> LoadedSide:
     paths = {snapshot.display(rel): rel for rel in rels}
     broken: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=Finding.sort_key):
-        if finding.severity is Severity.ERROR:
-            rel = paths.get(finding.location.path, finding.location.path)
+        rel = paths.get(finding.location.path)
+        # Only a file that was read can fail to load; SPBE107 (no metadata) names the folder.
+        if finding.severity is Severity.ERROR and rel is not None:
             broken.setdefault(rel, []).append(finding)
     return LoadedSide(snapshot, catalog, findings, broken, paths)
 

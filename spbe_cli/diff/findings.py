@@ -59,8 +59,10 @@ class FindingIndex:
             self.by_path.setdefault(source.path, []).append(span)
 
     def rel(self, path: str) -> str:
-        """A display path relative to the catalog folder."""
-        return path[len(self.prefix) :] if path.startswith(self.prefix) else path
+        """A display path relative to the catalog folder (the folder itself is ``.``)."""
+        if path.startswith(self.prefix):
+            return path[len(self.prefix) :] or "."
+        return "." if path + "/" == self.prefix else path
 
     def key(self, finding: Finding) -> FindingKey:
         """The key of one finding."""
