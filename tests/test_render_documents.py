@@ -429,3 +429,22 @@ def test_mermaid_filter_escapes_once() -> None:
     assert str(_mermaid('Rapat "Dewan"; tahap 1: #2')) == (
         "Rapat #34;Dewan#34;#59; tahap 1#58; #35;2"
     )
+
+
+def test_one_status_per_program_in_every_document(rendered: Path) -> None:
+    laporan = (rendered / "laporan.md").read_text("utf-8")
+    table = laporan.split("Program yang direncanakan tahun", 1)[1].split("\n\n", 2)[1]
+    in_report = {}
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        in_report[cells[0].removesuffix(" †")] = cells[2]
+    masterplan = (rendered / "masterplan.md").read_text("utf-8")
+    in_plan = dict(
+        re.findall(
+            r"^##### (.+?)(?: †)?(?: \(usulan\))?\n(?:.*\n)*?\| Status \| (\w+)", masterplan, re.M
+        )
+    )
+    shared = set(in_report) & set(in_plan)
+    assert shared
+    for name in shared:
+        assert in_report[name] == in_plan[name], name
