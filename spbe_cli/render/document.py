@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from spbe_cli.errors import SpbeError
@@ -191,12 +192,50 @@ Block = Heading | Paragraph | ListBlock | Table | Figure | Box | Toc | PageBreak
 
 
 @dataclass(frozen=True)
+class Logo:
+    """A PNG image and its size in pixels."""
+
+    png: bytes
+    width: int
+    height: int
+
+
+#: The logo file a catalog may hold, and the largest one used.
+LOGO_FILE = "logo.png"
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_logo(root: Path) -> Logo | None:
+    """The catalog's ``logo.png`` when it is a real PNG file inside the catalog, else None.
+
+    A symlink, a file over 2 MB or a file that is not a PNG is not used (the cover then has no
+    logo; nothing outside the catalog is read).
+    """
+    path = root / LOGO_FILE
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > LOGO_MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not (0 < width <= 10000 and 0 < height <= 10000):
+        return None
+    return Logo(data, width, height)
+
+
+@dataclass(frozen=True)
 class Document:
     """A parsed document."""
 
     name: str
     blocks: tuple[Block, ...]
     title: str = ""
+    logo: Logo | None = None
+    """The Pemda's logo for the cover (``logo.png`` of the catalog), when it has one."""
 
     def walk(self) -> Iterator[Block]:
         """Every block in reading order, boxes and list items opened."""

@@ -363,8 +363,13 @@ class _Writer:
 
     def box(self, block: Box, document: Document) -> None:
         if block.kind == "sampul":
-            # A logo slot, the title and the cover lines, then a page break: the cover is alone.
-            self.parts.append(_p("", extra='<w:spacing w:before="2400"/>'))
+            # The logo, the title and the cover lines, then a page break: the cover is alone.
+            self.parts.append(_p("", extra='<w:spacing w:before="1800"/>'))
+            if document.logo is not None:
+                logo = document.logo
+                height_cm = 2.5
+                width_cm = height_cm * logo.width / logo.height
+                self.parts.append(self._drawing(logo.png, width_cm, height_cm, "Logo", "Logo", ""))
             for inner in block.blocks:
                 if isinstance(inner, Heading):
                     self.parts.append(
@@ -414,23 +419,40 @@ class _Writer:
         self.parts.append(_p('<w:r><w:br w:type="page"/></w:r>'))
 
     def figure(self, block: Figure) -> None:
+        picture = self.picture(block)
+        self.parts.append(
+            self._drawing(
+                picture.png,
+                picture.width_cm,
+                picture.height_cm,
+                caption_label(block),
+                plain(block.caption),
+                '<w:keepNext/><w:spacing w:before="120"/><w:jc w:val="center"/>',
+            )
+        )
+        self.parts.append(
+            _p(_run(f"{caption_label(block)}. ") + _runs(block.caption), self.styles["Caption"])
+        )
+
+    def _drawing(
+        self, png: bytes, width_cm: float, height_cm: float, name: str, descr: str, ppr: str
+    ) -> str:
+        """A paragraph holding one PNG at its print size (within the text area)."""
         from docx.shared import Cm
 
-        picture = self.picture(block)
-        rel_id, _image = self.doc.part.get_or_add_image(io.BytesIO(picture.png))
+        rel_id, _image = self.doc.part.get_or_add_image(io.BytesIO(png))
         text_w = TEXT_W_LANDSCAPE if self.landscape else TEXT_W_PORTRAIT
-        width = min(int(Cm(picture.width_cm)), text_w * 635)
-        height = int(width * picture.height_cm / max(picture.width_cm, 0.01))
+        width = min(int(Cm(width_cm)), text_w * 635)
+        height = int(width * height_cm / max(width_cm, 0.01))
         limit = (TEXT_H_PORTRAIT - 2400) * 635  # room for a heading and the caption
         if height > limit:
             width, height = int(width * limit / height), limit
         self.drawings += 1
         n = self.drawings
-        name = _x(caption_label(block))
         drawing = (
             f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
             f'<wp:extent cx="{width}" cy="{height}"/>'
-            f'<wp:docPr id="{n}" name="{name}" descr="{_x(plain(block.caption))}"/>'
+            f'<wp:docPr id="{n}" name="{_x(name)}" descr="{_x(descr)}"/>'
             '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
             '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
             f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="gambar-{n}.png"/>'
@@ -441,12 +463,7 @@ class _Writer:
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
             "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
         )
-        self.parts.append(
-            _p(drawing, None, '<w:keepNext/><w:spacing w:before="120"/><w:jc w:val="center"/>')
-        )
-        self.parts.append(
-            _p(_run(f"{caption_label(block)}. ") + _runs(block.caption), self.styles["Caption"])
-        )
+        return _p(drawing, None, ppr)
 
     # -- tables ----------------------------------------------------------------------------------
 

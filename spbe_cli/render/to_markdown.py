@@ -30,6 +30,7 @@ from spbe_cli.render.document import (
 )
 
 FIGURE_FOLDER = "gambar"
+LOGO_PATH = f"{FIGURE_FOLDER}/logo.png"
 
 
 def figure_file(document: str, number: int) -> str:
@@ -58,10 +59,12 @@ def inline_md(inline: Inline) -> str:
     return "".join(parts)
 
 
-def write_markdown(document: Document, svg: Callable[[Figure], str]) -> tuple[str, dict[str, str]]:
-    """The Markdown text and the figure files (relative path -> SVG text)."""
+def write_markdown(
+    document: Document, svg: Callable[[Figure], str]
+) -> tuple[str, dict[str, bytes]]:
+    """The Markdown text and the figure files (relative path -> bytes)."""
     out: list[str] = []
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     headings = document.contents()
     _blocks(document, document.blocks, out, files, svg, headings, 0)
     text = "\n".join(out).strip("\n") + "\n"
@@ -74,7 +77,7 @@ def _blocks(
     document: Document,
     blocks: tuple[Block, ...],
     out: list[str],
-    files: dict[str, str],
+    files: dict[str, bytes],
     svg: Callable[[Figure], str],
     headings: list[Heading],
     depth: int,
@@ -104,10 +107,13 @@ def _blocks(
             out.append("")
         elif isinstance(block, Figure):
             path = figure_file(document.name, block.number)
-            files[path] = svg(block)
+            files[path] = svg(block).encode("utf-8")
             label = f"{caption_label(block)}. {inline_md(block.caption)}"
             out.extend([f"![{md_escape(plain(block.caption))}]({path})", "", f"*{label}*", ""])
         elif isinstance(block, Box):
+            if block.kind == "sampul" and document.logo is not None:
+                files[LOGO_PATH] = document.logo.png
+                out.extend([f"![Logo]({LOGO_PATH})", ""])
             _blocks(document, block.blocks, out, files, svg, headings, depth)
             if block.kind == "sampul":
                 out.extend(["---", ""])
