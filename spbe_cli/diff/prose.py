@@ -3,7 +3,7 @@
 Prose goes straight into the official documents, so an edit to it is a change of the catalog
 like any field. Each section (``latar_belakang``, ...) is compared by the text of the file it
 names on each side: a file edited, a section pointing to another file, a section added or
-dropped. Which documents a section lands in is read from the built-in Markdown templates (the
+dropped. Which documents a section lands in is read from the built-in document templates (the
 sections they call with ``prosa("...")``).
 
 Prose is read only below the catalog folder, as ``spbe validate`` (SPBE208) and ``spbe render``
@@ -40,14 +40,14 @@ class ProseChange:
 
 @functools.cache
 def section_documents() -> dict[str, tuple[str, ...]]:
-    """Section name -> the documents whose built-in Markdown template prints it."""
+    """Section name -> the documents whose built-in template prints it."""
     from spbe_cli.render.pipeline import builtin_templates
 
     found: dict[str, set[str]] = {}
-    for template in sorted(builtin_templates().glob("*.md.j2")):
+    for template in sorted(builtin_templates().glob("*.j2")):
         if template.name.startswith("_"):
-            continue
-        document = template.name.removesuffix(".md.j2")
+            continue  # partials: no document of their own
+        document = template.name.split(".", 1)[0]
         for section in _CALL.findall(template.read_text("utf-8")):
             found.setdefault(section, set()).add(document)
     return {section: tuple(sorted(docs)) for section, docs in found.items()}
