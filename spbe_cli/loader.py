@@ -178,14 +178,14 @@ def read_prose_file(root: Path, rel: str) -> ProseFile:
 #: Largest logo file accepted (bytes): a cover logo needs far less.
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 #: Leading bytes of the image formats a logo may have, with the format's MIME type.
-_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"),)
 
 
 def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
     """The logo named in the metadata as ``(MIME type, bytes)``, or why it cannot be used.
 
     The same confinement as prose files (inside the catalog, a regular file), at most
-    :data:`MAX_LOGO_BYTES`, and PNG or JPEG by its leading bytes (not by its name). The check
+    :data:`MAX_LOGO_BYTES`, and a PNG by its leading bytes (not by its name). The check
     (SPBE220) reports the message key; render reads only what this allows.
     """
     real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)

@@ -429,3 +429,71 @@ def test_mermaid_filter_escapes_once() -> None:
     assert str(_mermaid('Rapat "Dewan"; tahap 1: #2')) == (
         "Rapat #34;Dewan#34;#59; tahap 1#58; #35;2"
     )
+
+
+def test_one_status_per_program_in_every_document(rendered: Path) -> None:
+    laporan = (rendered / "laporan.md").read_text("utf-8")
+    table = laporan.split("Program yang direncanakan tahun", 1)[1].split("\n\n", 2)[1]
+    in_report = {}
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        in_report[cells[0].removesuffix(" †")] = cells[2]
+    masterplan = (rendered / "masterplan.md").read_text("utf-8")
+    in_plan = dict(
+        re.findall(
+            r"^##### (.+?)(?: †)?(?: \(usulan\))?\n(?:.*\n)*?\| Status \| (\w+)", masterplan, re.M
+        )
+    )
+    shared = set(in_report) & set(in_plan)
+    assert shared
+    for name in shared:
+        assert in_report[name] == in_plan[name], name
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_logo_of_the_catalog_on_every_cover(tmp_path: Path) -> None:
+    catalog = Path(shutil.copytree(CATALOGS["small"], tmp_path / "catalog"))
+    logo = _png(4, 5)
+    (catalog / "logo.png").write_bytes(logo)
+    out = tmp_path / "out"
+    render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
+    assert (out / "gambar" / "logo.png").read_bytes() == logo
+    assert "![Logo](gambar/logo.png)" in (out / "masterplan.md").read_text("utf-8")
+    assert 'class="logo" alt="Logo" src="data:image/png;base64,' in (
+        out / "masterplan.html"
+    ).read_text("utf-8")
+    with zipfile.ZipFile(out / "masterplan.docx") as archive:
+        media = [archive.read(n) for n in archive.namelist() if n.startswith("word/media/")]
+    assert logo in media
+
+
+def test_a_logo_that_is_no_png_or_a_link_is_not_used(tmp_path: Path) -> None:
+    catalog = Path(shutil.copytree(CATALOGS["small"], tmp_path / "catalog"))
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_png(2, 2))
+    (catalog / "logo.png").symlink_to(secret)
+    out = tmp_path / "out"
+    render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
+    assert not (out / "gambar" / "logo.png").exists()
+    (catalog / "logo.png").unlink()
+    (catalog / "logo.png").write_bytes(b"<svg>not a png</svg>")
+    render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
+    assert not (out / "gambar" / "logo.png").exists()
+    assert "data:image/png" not in (out / "masterplan.html").read_text("utf-8")

@@ -14,10 +14,16 @@ from spbe_cli.models import DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput
+from spbe_cli.render.document import read_logo
 from tests.helpers import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    + (2).to_bytes(4, "big")
+    + (1).to_bytes(4, "big")
+    + b"\x00" * 16
+)
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
@@ -104,29 +110,27 @@ dokumen:
 
 
 @pytest.mark.parametrize(
-    ("files", "logo", "mime"),
+    ("files", "logo", "used"),
     [
-        ({"gambar/logo.png": PNG}, "gambar/logo.png", "image/png"),
-        ({"logo.jpg": JPEG}, "logo.jpg", "image/jpeg"),
-        ({"logo.png": b"GIF89a"}, "logo.png", None),
-        ({}, "../logo.png", None),
-        ({}, "tidak-ada.png", None),
-        ({"logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024)}, "logo.png", None),
+        ({"gambar/logo.png": PNG}, "gambar/logo.png", True),
+        ({"logo.jpg": JPEG}, "logo.jpg", False),  # PNG only (SPBE220)
+        ({"logo.png": b"GIF89a"}, "logo.png", False),
+        ({}, "../logo.png", False),
+        ({}, "tidak-ada.png", False),
+        ({"logo.png": PNG[:33] + b"\x00" * (2 * 1024 * 1024)}, "logo.png", False),
     ],
 )
 def test_logo_is_read_only_under_the_validate_rule(
-    tmp_path: Path, files: dict[str, bytes], logo: str, mime: str | None
+    tmp_path: Path, files: dict[str, bytes], logo: str, used: bool
 ) -> None:
     (tmp_path / "logo.png").write_bytes(PNG)  # outside the catalog folder
     root = write_tree(tmp_path / "katalog", {"metadata.yaml": META + f"logo: {logo}\n", **files})
     catalog, _ = load_catalog(root)
-    found = standar.logo(RenderInput(catalog))
-    if mime is None:
-        assert found is None
-    else:
-        assert found is not None
-        assert found.mime == mime
-        assert found.base64
+    assert catalog.metadata is not None
+    found = read_logo(catalog.root, catalog.metadata.logo)
+    assert (found is not None) == used
+    if found is not None:
+        assert (found.width, found.height) == (2, 1)
 
 
 def test_masterplan_swot_sasaran_monev_and_partners(bundled: RenderInput) -> None:

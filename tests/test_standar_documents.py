@@ -173,11 +173,12 @@ def test_logo_on_the_cover_in_every_format(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stdout + result.stderr
     html = (out / "arsitektur.html").read_text("utf-8")
-    assert '<img class="logo" src="data:image/png;base64,' in html
+    assert '<img class="logo" alt="Logo" src="data:image/png;base64,' in html
     md = (out / "arsitektur.md").read_text("utf-8")
-    assert md.index("![Logo](gambar/arsitektur-logo.svg)") < md.index("# ")
-    sidecar = (out / "gambar" / "arsitektur-logo.svg").read_text("utf-8")
-    assert 'width="40" height="20"' in sidecar and "data:image/png;base64," in sidecar
+    assert md.index("![Logo](gambar/logo.png)") < md.index("# ")
+    assert (out / "gambar" / "logo.png").read_bytes() == (
+        catalog / "gambar" / "logo.png"
+    ).read_bytes()
     with zipfile.ZipFile(out / "arsitektur.docx") as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
         media = [n for n in archive.namelist() if n.startswith("word/media/")]

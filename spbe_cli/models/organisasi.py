@@ -280,7 +280,7 @@ class Metadata(Base):
     pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
     logo: Nama | None = None
-    """Logo Pemda untuk halaman judul: berkas PNG atau JPEG di dalam folder katalog, mis.
+    """Logo Pemda untuk halaman judul: berkas PNG di dalam folder katalog, mis.
     gambar/logo.png (paling besar 2 MiB)."""
     strategi_dimensi: dict[Nama, StrategiDimensi] = Field(default_factory=dict)
     """Per dimensi smart city (kode dimensi, mis. governance): analisis SWOT dan sasaran."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -199,7 +198,7 @@ def render_files(
     """
     from spbe_cli import i18n
     from spbe_cli.render import engine
-    from spbe_cli.render.document import DocumentError, parse_document
+    from spbe_cli.render.document import DocumentError, parse_document, read_logo
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
     from spbe_cli.render.to_docx import DocxMeta, write_docx
@@ -220,10 +219,8 @@ def render_files(
     env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
     env.filters["tanggal"] = tanggal
     book = FigureBook(png="docx" in formats)
+    logo = read_logo(catalog.root, meta.logo)
     plain = Plainer()  # one per run: entities shared by the documents are converted once
-    from spbe_cli.render.standar import logo_image
-
-    cover_logo = logo_image(inp)
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
     total = len(steps)
     done = 0
@@ -242,18 +239,14 @@ def render_files(
         name = template_name(spec, folders)
         source = engine.render_template(env, name, _with_prose(values, prose), limits)
         try:
-            document = parse_document(spec.name, source, figures, name)
+            document = replace(parse_document(spec.name, source, figures, name), logo=logo)
         except DocumentError as exc:
             raise SpbeError(t("render.directive", where=str(exc))) from exc
-        if cover_logo is not None:
-            document = dataclasses.replace(document, logo=cover_logo)
         for fmt in mine:
             if fmt == "md":
                 text, sidecars = write_markdown(document, book.svg)
                 files.append(RenderedFile(f"{spec.name}.md", text.encode("utf-8")))
-                files.extend(
-                    RenderedFile(path, svg.encode("utf-8")) for path, svg in sidecars.items()
-                )
+                files.extend(RenderedFile(path, data) for path, data in sidecars.items())
             elif fmt == "html":
                 files.append(
                     RenderedFile(

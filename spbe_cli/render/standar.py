@@ -1,6 +1,6 @@
 """The standard chapters a mentor expects in every document, as plain data for the templates.
 
-The penetapan block, the cover logo and the planning documents (every document; the Dasar Hukum
+The penetapan block and the planning documents (every document; the Dasar Hukum
 is :attr:`~spbe_cli.render.context.RenderInput.legal_basis`); for the master plan the
 SWOT and sasaran per dimension, monitoring and evaluation and the pentahelix partner map; for
 the Arsitektur SPBE the Peta Strategi, the narrative of each domain with its diagram, the
@@ -15,7 +15,6 @@ sentences are in the templates.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -80,38 +79,6 @@ def pengesahan(inp: RenderInput, dokumen: str) -> Pengesahan:
 
 
 @dataclass(frozen=True)
-class Logo:
-    """The cover logo: its MIME type and its bytes in base64 (templates hold no bytes)."""
-
-    mime: str
-    base64: str
-
-
-def logo_image(inp: RenderInput) -> tuple[str, bytes] | None:
-    """The catalog's logo as (MIME type, bytes), or None.
-
-    Read through the one rule ``spbe validate`` checks (SPBE220); a logo that breaks it is left
-    out (render refuses a catalog with errors unless ``--force``).
-    """
-    from spbe_cli.loader import logo_file
-
-    meta = inp.catalog.metadata
-    if meta is None or meta.logo is None:
-        return None
-    found, _ = logo_file(inp.catalog.root, meta.logo)
-    return found
-
-
-def logo(inp: RenderInput) -> Logo | None:
-    """The catalog's logo for templates (base64 text: templates hold no bytes)."""
-    found = logo_image(inp)
-    if found is None:
-        return None
-    mime, data = found
-    return Logo(mime, base64.b64encode(data).decode("ascii"))
-
-
-@dataclass(frozen=True)
 class Terkait:
     """A planning document the document refers to (RPJMD, Renstra, national plans)."""
 
@@ -144,13 +111,12 @@ def keterkaitan(inp: RenderInput, dokumen: str) -> tuple[Terkait, ...]:
 
 
 def common(inp: RenderInput, dokumen: str) -> dict[str, Any]:
-    """What every document shows: penetapan block, logo, planning links.
+    """What every document shows: penetapan block, planning links.
 
     The Dasar Hukum is ``RenderInput.legal_basis`` (the pipeline adds it to every document).
     """
     return {
         "pengesahan": pengesahan(inp, dokumen),
-        "logo": logo(inp),
         "keterkaitan": keterkaitan(inp, dokumen),
     }
 

@@ -368,11 +368,13 @@ class _Writer:
 
     def box(self, block: Box, document: Document) -> None:
         if block.kind == "sampul":
-            # A logo slot, the title and the cover lines, then a page break: the cover is alone.
-            self.parts.append(_p("", extra='<w:spacing w:before="2400"/>'))
-            logo = self.logo(document)
-            if logo:
-                self.parts.append(logo)
+            # The logo, the title and the cover lines, then a page break: the cover is alone.
+            self.parts.append(_p("", extra='<w:spacing w:before="1800"/>'))
+            if document.logo is not None:
+                logo = document.logo
+                height_cm = 2.5
+                width_cm = height_cm * logo.width / logo.height
+                self.parts.append(self._drawing(logo.png, width_cm, height_cm, "Logo", "Logo", ""))
             for inner in block.blocks:
                 if isinstance(inner, Heading):
                     self.parts.append(
@@ -421,19 +423,48 @@ class _Writer:
             self.parts.append(_p(content, style, tabs))
         self.parts.append(_p('<w:r><w:br w:type="page"/></w:r>'))
 
+    def figure(self, block: Figure) -> None:
+        picture = self.picture(block)
+        self.parts.append(
+            self._drawing(
+                picture.png,
+                picture.width_cm,
+                picture.height_cm,
+                caption_label(block),
+                plain(block.caption),
+                '<w:keepNext/><w:spacing w:before="120"/><w:jc w:val="center"/>',
+            )
+        )
+        self.parts.append(
+            _p(_run(f"{caption_label(block)}. ") + _runs(block.caption), self.styles["Caption"])
+        )
+
     def _drawing(
-        self, rel_id: str, width: int, height: int, name: str, descr: str, ext: str
+        self, png: bytes, width_cm: float, height_cm: float, name: str, descr: str, ppr: str
     ) -> str:
-        """An inline picture run (sizes in EMU) for an image part already in the package."""
+        """A paragraph holding one PNG at its print size (within the text area)."""
+        from docx.shared import Cm
+
+        if self.landscape:
+            # Figures are drawn for a portrait page: one after a wide table would overflow the
+            # shorter landscape page and leave a blank page behind.
+            self._section_break(False)
+        rel_id, _image = self.doc.part.get_or_add_image(io.BytesIO(png))
+        text_w = TEXT_W_LANDSCAPE if self.landscape else TEXT_W_PORTRAIT
+        width = min(int(Cm(width_cm)), text_w * 635)
+        height = int(width * height_cm / max(width_cm, 0.01))
+        limit = (TEXT_H_PORTRAIT - 2400) * 635  # room for a heading and the caption
+        if height > limit:
+            width, height = int(width * limit / height), limit
         self.drawings += 1
         n = self.drawings
-        return (
+        drawing = (
             f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
             f'<wp:extent cx="{width}" cy="{height}"/>'
             f'<wp:docPr id="{n}" name="{_x(name)}" descr="{_x(descr)}"/>'
             '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
             '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="gambar-{n}.{ext}"/>'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="gambar-{n}.png"/>'
             "<pic:cNvPicPr/></pic:nvPicPr>"
             f'<pic:blipFill><a:blip r:embed="{rel_id}"/>'
             "<a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
@@ -441,48 +472,7 @@ class _Writer:
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
             "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
         )
-
-    def logo(self, document: Document) -> str:
-        """The cover logo, 3 cm wide, as a centred paragraph (empty text when there is none)."""
-        if document.logo is None:
-            return ""
-        from docx.shared import Cm
-
-        mime, data = document.logo
-        rel_id, image = self.doc.part.get_or_add_image(io.BytesIO(data))
-        width = int(Cm(3))
-        height = int(width * image.px_height / max(image.px_width, 1))
-        ext = "png" if mime == "image/png" else "jpg"
-        return _p(
-            self._drawing(rel_id, width, height, "Logo", "Logo", ext),
-            None,
-            '<w:spacing w:after="240"/><w:jc w:val="center"/>',
-        )
-
-    def figure(self, block: Figure) -> None:
-        from docx.shared import Cm
-
-        if self.landscape:
-            # Figures are drawn for a portrait page: one after a wide table would overflow the
-            # shorter landscape page and leave a blank page behind.
-            self._section_break(False)
-        picture = self.picture(block)
-        rel_id, _image = self.doc.part.get_or_add_image(io.BytesIO(picture.png))
-        text_w = TEXT_W_LANDSCAPE if self.landscape else TEXT_W_PORTRAIT
-        width = min(int(Cm(picture.width_cm)), text_w * 635)
-        height = int(width * picture.height_cm / max(picture.width_cm, 0.01))
-        limit = (TEXT_H_PORTRAIT - 2400) * 635  # room for a heading and the caption
-        if height > limit:
-            width, height = int(width * limit / height), limit
-        drawing = self._drawing(
-            rel_id, width, height, caption_label(block), plain(block.caption), "png"
-        )
-        self.parts.append(
-            _p(drawing, None, '<w:keepNext/><w:spacing w:before="120"/><w:jc w:val="center"/>')
-        )
-        self.parts.append(
-            _p(_run(f"{caption_label(block)}. ") + _runs(block.caption), self.styles["Caption"])
-        )
+        return _p(drawing, None, ppr)
 
     # -- tables ----------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 64px; }
 .sampul { border-bottom: 4px solid var(--biru); margin-bottom: 24px; padding: 8px 0 16px; }
 .sampul h1 { font-size: 30px; line-height: 1.2; color: var(--biru); margin: 12px 0; }
 .sampul p { color: #44515f; margin: 4px 0; }
-.sampul img.logo { display: block; max-width: 96px; max-height: 96px; margin: 0 0 8px; }
+.sampul .logo { display: block; height: 96px; width: auto; margin-bottom: 12px; }
 h2 { font-size: 22px; color: var(--biru); border-bottom: 2px solid var(--biru);
   padding-bottom: 4px; margin: 2.2em 0 0.6em; }
 h3 { font-size: 18px; color: var(--biru); margin: 1.6em 0 0.5em; }
@@ -180,9 +180,8 @@ def _blocks(
             tag = "header" if block.kind == "sampul" else "section"
             out.append(f'<{tag} class="{block.kind}">')
             if block.kind == "sampul" and document.logo is not None:
-                mime, data = document.logo
-                encoded = base64.b64encode(data).decode("ascii")
-                out.append(f'<img class="logo" src="data:{mime};base64,{encoded}" alt="Logo">')
+                data = base64.b64encode(document.logo.png).decode("ascii")
+                out.append(f'<img class="logo" alt="Logo" src="data:image/png;base64,{data}">')
             _blocks(document, block.blocks, out, svg)
             out.append(f"</{tag}>")
         elif isinstance(block, Toc):

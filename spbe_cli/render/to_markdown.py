@@ -30,6 +30,7 @@ from spbe_cli.render.document import (
 )
 
 FIGURE_FOLDER = "gambar"
+LOGO_PATH = f"{FIGURE_FOLDER}/logo.png"
 
 
 def figure_file(document: str, number: int) -> str:
@@ -58,26 +59,12 @@ def inline_md(inline: Inline) -> str:
     return "".join(parts)
 
 
-def _logo_svg(mime: str, data: bytes) -> str:
-    """The cover logo as an SVG file (Markdown sidecars are text) holding the image itself."""
-    import base64
-
-    from docx.image.image import Image
-
-    image = Image.from_blob(data)
-    width, height = image.px_width, image.px_height
-    encoded = base64.b64encode(data).decode("ascii")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img"><title>Logo</title>'
-        f'<image width="{width}" height="{height}" href="data:{mime};base64,{encoded}"/></svg>\n'
-    )
-
-
-def write_markdown(document: Document, svg: Callable[[Figure], str]) -> tuple[str, dict[str, str]]:
-    """The Markdown text and the figure files (relative path -> SVG text)."""
+def write_markdown(
+    document: Document, svg: Callable[[Figure], str]
+) -> tuple[str, dict[str, bytes]]:
+    """The Markdown text and the figure files (relative path -> bytes)."""
     out: list[str] = []
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     headings = document.contents()
     _blocks(document, document.blocks, out, files, svg, headings, 0)
     text = "\n".join(out).strip("\n") + "\n"
@@ -90,7 +77,7 @@ def _blocks(
     document: Document,
     blocks: tuple[Block, ...],
     out: list[str],
-    files: dict[str, str],
+    files: dict[str, bytes],
     svg: Callable[[Figure], str],
     headings: list[Heading],
     depth: int,
@@ -120,14 +107,13 @@ def _blocks(
             out.append("")
         elif isinstance(block, Figure):
             path = figure_file(document.name, block.number)
-            files[path] = svg(block)
+            files[path] = svg(block).encode("utf-8")
             label = f"{caption_label(block)}. {inline_md(block.caption)}"
             out.extend([f"![{md_escape(plain(block.caption))}]({path})", "", f"*{label}*", ""])
         elif isinstance(block, Box):
             if block.kind == "sampul" and document.logo is not None:
-                path = f"gambar/{document.name}-logo.svg"
-                files[path] = _logo_svg(*document.logo)
-                out.extend([f"![Logo]({path})", ""])
+                files[LOGO_PATH] = document.logo.png
+                out.extend([f"![Logo]({LOGO_PATH})", ""])
             _blocks(document, block.blocks, out, files, svg, headings, depth)
             if block.kind == "sampul":
                 out.extend(["---", ""])

@@ -136,9 +136,13 @@ def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
     }
 
 
+#: A progress chart shows at most this many groups; beyond, the table alone says it.
+CHART_MAX_GROUPS = 40
+
+
 def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart | None:
     """Achievement and budget absorption per group (fractions: 1 is 100%)."""
-    if not groups:
+    if not groups or len(groups) > CHART_MAX_GROUPS:
         return None
     return fg.ProgressChart(
         title=title,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from spbe_cli.progress import effective_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import (
@@ -30,6 +32,8 @@ class ProgramView:
     per_year: dict[int, int]
     mitra: list[tuple[str, list[str]]]
     years: list[int]
+    status: str
+    """The status of its latest progress entry (as the laporan says), else its own."""
 
 
 @dataclass
@@ -121,6 +125,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             budget_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
             list(range(p.tahun_mulai, p.tahun_selesai + 1)),
+            effective_status(p, date.max),
         )
         for p in inp.of_kind("program")
     ]
