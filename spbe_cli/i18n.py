@@ -1,8 +1,10 @@
 """Messages in Bahasa Indonesia and English.
 
 Every user-facing sentence lives in ``locale/*.yaml`` (one file per area) under a key, with
-an ``id`` and an ``en`` text. The language is Indonesian when the locale says so
-(``LANG=id_ID.UTF-8``), English otherwise; ``SPBE_LANG`` or ``--lang`` override both.
+an ``id`` and an ``en`` text. The language is Indonesian, the language of the documents and of
+the docs, unless the user asks for English with ``SPBE_LANG=en`` or ``--lang en``. The system
+locale alone does not switch it: an English ``LANG`` is the default of most servers and CI
+runners, not a choice of the person reading (docs/panduan.md, "Bahasa").
 """
 
 from __future__ import annotations
@@ -19,16 +21,10 @@ _state = {"lang": ""}
 
 
 def detect_language(environ: dict[str, str] | None = None) -> str:
-    """Pick the language from SPBE_LANG, then the POSIX locale variables."""
+    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored)."""
     env = os.environ if environ is None else environ
     explicit = env.get("SPBE_LANG", "").strip().lower()
-    if explicit in LANGUAGES:
-        return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = env.get(var, "")
-        if value:
-            return "id" if value.lower().startswith(("id", "in_")) else "en"
-    return "en"
+    return explicit if explicit in LANGUAGES else "id"
 
 
 def set_language(lang: str | None) -> str:

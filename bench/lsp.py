@@ -1,0 +1,55 @@
+"""Per-edit latency of ``spbe lsp`` after the first load, in-process (used by ``run.py``).
+
+Loads a catalog into the language server's :class:`Workspace` (timed once: the first load),
+then replays edits to one application file: a broken reference, then the fix, alternately, as
+an editor sends them on each keystroke. Each edit re-reads that file and re-runs the rules
+(``Workspace.update``, what ``textDocument/didChange`` does before publishing). Prints one JSON
+line: the first load, the median and the worst edit in seconds, and the findings of the last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from spbe_cli.i18n import set_language
+from spbe_cli.lsp.workspace import Workspace
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("catalog", type=Path)
+    parser.add_argument("--edits", type=int, default=6)
+    args = parser.parse_args()
+    set_language("en")
+    workspace = Workspace(args.catalog)
+    start = time.perf_counter()
+    workspace.load()
+    first = time.perf_counter() - start
+    rel = next(p for p in sorted(workspace.paths) if "aplikasi" in p)
+    text = (args.catalog / rel).read_bytes()
+    broken = text.replace(b"pemilik: ", b"pemilik: TIDAK-ADA-", 1)
+    times = []
+    for index in range(args.edits):
+        start = time.perf_counter()
+        workspace.update(rel, broken if index % 2 == 0 else text)
+        times.append(time.perf_counter() - start)
+    print(
+        json.dumps(
+            {
+                "file": rel,
+                "first_load": round(first, 3),
+                "seconds": statistics.median(times),
+                "worst": max(times),
+                "files": len(workspace.paths),
+                "findings": sum(len(f) for f in workspace.findings.values()),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
