@@ -10,6 +10,7 @@ runners, not a choice of the person reading (docs/panduan.md, "Bahasa").
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -17,6 +18,9 @@ from importlib import resources
 from typing import Any
 
 LANGUAGES = ("id", "en")
+#: ``{n:file|files}``: the first word when the value ``n`` is 1, the second otherwise (English
+#: needs it; Indonesian nouns do not change, so its templates seldom use it).
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
 _state = {"lang": ""}
 
 
@@ -73,5 +77,13 @@ def t(key: str, /, **values: Any) -> str:
     if entry is None:  # pragma: no cover - a test checks every key used exists
         return key
     template = entry.get(language()) or entry["en"]
+    if values and "|" in template:
+        template = _PLURAL.sub(lambda m: _word(m, values), template)
     # A trailing placeholder may be empty (an optional hint): never end a message in a space.
     return template.format(**values).rstrip() if values else template
+
+
+def _word(match: re.Match[str], values: dict[str, Any]) -> str:
+    """The singular or plural word of a ``{n:one|other}`` placeholder, escaped for format()."""
+    word = match.group(2) if values.get(match.group(1)) == 1 else match.group(3)
+    return word.replace("{", "{{").replace("}", "}}")

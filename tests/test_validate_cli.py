@@ -22,8 +22,7 @@ from tests.helpers import MINIMAL, MINIMAL_ENTITIES, MINIMAL_FILES, write_tree
 
 runner = CliRunner()
 CLEAN_SUMMARY = (
-    f"Checked {MINIMAL_FILES} file(s), {MINIMAL_ENTITIES} entities:"
-    " 0 error(s), 0 warning(s), 0 info.\n"
+    f"Checked {MINIMAL_FILES} files, {MINIMAL_ENTITIES} entities: 0 errors, 0 warnings, 0 info.\n"
 )
 REPO = Path(__file__).resolve().parent.parent
 
@@ -183,8 +182,8 @@ def test_findings_text(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) ->
         "catalog/opd/typo.yaml:5:1: error[SPBE102]: unknown field 'singkatn'",
         "  = hint: did you mean singkatan?",
         "",
-        f"Checked {MINIMAL_FILES + 3} file(s), {MINIMAL_ENTITIES + 2} entities:"
-        " 2 error(s), 1 warning(s), 0 info.",
+        f"Checked {MINIMAL_FILES + 3} files, {MINIMAL_ENTITIES + 2} entities:"
+        " 2 errors, 1 warning, 0 info.",
     ]
 
 
@@ -232,8 +231,8 @@ def test_findings_github(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) 
         "the value still holds the placeholder 'TODO'; fill it in before publishing",
         "::error file=catalog/opd/typo.yaml,line=5,col=1,title=SPBE102::"
         "unknown field 'singkatn' (hint: did you mean singkatan?)",
-        f"Checked {MINIMAL_FILES + 3} file(s), {MINIMAL_ENTITIES + 2} entities:"
-        " 2 error(s), 1 warning(s), 0 info.",
+        f"Checked {MINIMAL_FILES + 3} files, {MINIMAL_ENTITIES + 2} entities:"
+        " 2 errors, 1 warning, 0 info.",
     ]
 
 
