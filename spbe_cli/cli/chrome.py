@@ -169,6 +169,9 @@ def _adapt(command: _click.Command) -> None:
     command.context_class = SpbeContext
     if command.help and not command.short_help:
         command.short_help = command.help
+    # A command group (``spbe export``): its commands too.
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _adapt(sub)
 
 
 class SpbeGroup(TyperGroup):
