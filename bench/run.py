@@ -516,6 +516,7 @@ def bench_lsp(ctx: Context) -> list[Row]:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     note = (
         f"median of {2 * ctx.repeat} edits of {result['file']}; worst {result['worst']:.2f} s;"
+        f" full re-check after a pause {result['recheck']:.1f} s (in a thread);"
         f" first load {result['first_load']:.1f} s, {result['files']} files"
     )
     return [Row("lsp-edit", result["seconds"], None, "", Target(0.3, of="seconds"), note, result)]

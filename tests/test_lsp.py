@@ -81,10 +81,13 @@ class Client:
             if match(message):
                 return message
 
-    def diagnostics(self, uri: str) -> list[dict[str, Any]]:
+    def diagnostics(self, uri: str, until: Any = None) -> list[dict[str, Any]]:
+        """The next diagnostics published for ``uri`` (that satisfy ``until``, if given)."""
         message = self.wait(
             lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and (until is None or until(m["params"]["diagnostics"]))
             )
         )
         return list(message["params"]["diagnostics"])
@@ -177,7 +180,22 @@ def test_broken_reference_is_a_diagnostic_until_fixed(project: Path, clients: li
             ],
         },
     )
-    assert client.diagnostics(uri) == []
+    # The quick step clears it at once; the full check that follows agrees.
+    assert client.diagnostics(uri, until=lambda found: found == []) == []
+    assert client.close() == 0
+
+
+def test_an_edit_reaches_the_files_that_refer_to_it(project: Path, clients: list[Client]) -> None:
+    client = _start(project, clients)
+    uri, text = _doc(project, "opd/diskominfo.yaml")
+    renamed = text.replace("id: DISKOMINFO", "id: DISKOMINFO-BARU", 1)
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": renamed}},
+    )
+    infra, _ = _doc(project, INFRA)
+    found = client.diagnostics(infra, until=lambda found: found != [])
+    assert {d["code"] for d in found} == {"SPBE201"}
     assert client.close() == 0
 
 
@@ -234,6 +252,9 @@ def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> N
     opd = "opd/diskominfo.yaml"
     text = (minimal_catalog / opd).read_text("utf-8")
     changed = workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINFO-X").encode())
+    assert changed == {opd}  # the quick step: the edited file only
+    assert INFRA not in workspace.findings
+    changed = workspace.recheck()
     assert INFRA in changed
     assert {f.code for f in workspace.findings[INFRA]} == {"SPBE201"}
     # The same catalog validated from scratch agrees with the incremental result.
@@ -241,8 +262,8 @@ def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> N
     fresh.overlays = dict(workspace.overlays)
     fresh.load()
     assert fresh.findings == workspace.findings
-    changed = workspace.update(opd, None)
-    assert INFRA in changed
+    workspace.update(opd, None)
+    assert INFRA in workspace.recheck()
     assert workspace.findings == {}
 
 
@@ -253,7 +274,9 @@ def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -
     copy = (minimal_catalog / "opd/diskominfo.yaml").read_bytes()
     workspace.update(extra, copy)
     assert [f.code for f in workspace.findings[extra]] == ["SPBE104"]
-    workspace.update("opd/diskominfo.yaml", b"# kosong\n")
+    # Emptying the first copy re-reads the second at once (its finding pointed here).
+    changed = workspace.update("opd/diskominfo.yaml", b"# kosong\n")
+    assert changed == {"opd/diskominfo.yaml", extra}
     assert extra not in workspace.findings
     assert [f.code for f in workspace.findings["opd/diskominfo.yaml"]] == ["SPBE017"]
 
@@ -275,3 +298,56 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert "pip install 'spbe[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_quick_step_sees_references_and_keeps_other_rules(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    text = (minimal_catalog / INFRA).read_text("utf-8")
+    workspace.update(INFRA, text.replace("opd: DISKOMINFO", "opd: DISKOMINF").encode())
+    [finding] = workspace.findings[INFRA]
+    assert (finding.code, finding.location.line) == ("SPBE201", _line(text, "opd: DISKOMINFO"))
+    workspace.update(INFRA, text.replace("nama: Ruang Server", "nama: [Ruang Server]").encode())
+    assert [f.code for f in workspace.findings[INFRA]] == ["SPBE101"]
+    workspace.update(INFRA, text.encode())
+    assert INFRA not in workspace.findings
+    assert workspace.recheck() == set()
+    assert workspace.recheck() == set()  # twice on the same catalog: the same result
+
+
+def _line(text: str, line: str) -> int:
+    return text.splitlines().index(line) + 1
+
+
+def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: Path) -> None:
+    """Edits that add, rename, duplicate, break and remove ids: after each, the incremental
+    catalog and findings are those of loading everything again."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = (minimal_catalog / "opd/diskominfo.yaml").read_text("utf-8")
+    infra = (minimal_catalog / INFRA).read_text("utf-8")
+    edits: list[tuple[str, str | None]] = [
+        ("opd/kedua.yaml", opd.replace("id: DISKOMINFO", "id: BAPPEDA")),
+        ("opd/kedua.yaml", opd),  # a duplicate of DISKOMINFO
+        ("opd/diskominfo.yaml", opd.replace("id: DISKOMINFO", "id: Diskominfo")),  # look-alike
+        (INFRA, infra.replace("opd: DISKOMINFO", "opd: BAPPEDA")),
+        (INFRA, "entitas: infrastruktur\nid: [rusak\n"),
+        ("opd/diskominfo.yaml", None),
+        ("opd/kedua.yaml", "# kosong\n"),
+        (INFRA, None),
+        ("metadata.yaml", "entitas: metadata\n"),
+        ("metadata.yaml", None),
+    ]
+    for rel, text in edits:
+        workspace.update(rel, None if text is None else text.encode())
+        fresh = Workspace(minimal_catalog)
+        fresh.overlays = dict(workspace.overlays)
+        fresh.load()
+        assert workspace.catalog is not None and fresh.catalog is not None
+        assert workspace.catalog.invalid == fresh.catalog.invalid, rel
+        workspace.recheck()
+        assert workspace.catalog is not None and fresh.catalog is not None
+        assert workspace.catalog.kinds == fresh.catalog.kinds, rel
+        assert workspace.catalog.by_kind() == fresh.catalog.by_kind(), rel
+        assert workspace.catalog.files == fresh.catalog.files, rel
+        assert workspace.findings == fresh.findings, (rel, text)

@@ -467,3 +467,16 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert usage.returncode == 2
     assert usage.stdout == ""
     assert "Traceback" not in usage.stderr
+
+
+def test_a_lookalike_opd_id_referenced_by_a_plan_is_a_finding_not_a_crash(
+    minimal_catalog: Path,
+) -> None:
+    """The invalid copy of a look-alike OPD id is still referenced: validate reports, no bug."""
+    opd = minimal_catalog / "opd" / "diskominfo.yaml"
+    (minimal_catalog / "opd" / "kedua.yaml").write_text(opd.read_text("utf-8"), "utf-8")
+    opd.write_text(opd.read_text("utf-8").replace("id: DISKOMINFO", "id: Diskominfo"), "utf-8")
+    result = runner.invoke(app, ["validate", str(minimal_catalog)])
+    assert result.exit_code == 1, result.output
+    assert "error[SPBE104]" in result.stdout
+    assert "internal error" not in result.stderr

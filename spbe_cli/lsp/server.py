@@ -5,8 +5,11 @@ it starts. What it offers an editor:
 
 * diagnostics: every finding of ``spbe validate`` (load errors and cross-entity rules) at its
   line and column, with its rule code, its hint and its related places, in the language of the
-  messages (``--lang`` / ``SPBE_LANG``, Indonesian by default); published on open, change and
-  save, for the edited file and for every file whose findings changed with it;
+  messages (``--lang`` / ``SPBE_LANG``, Indonesian by default). On open, change and save the
+  edited file's own findings are published at once (the quick step of
+  :meth:`~spbe_cli.lsp.workspace.Workspace.update`); when typing pauses for
+  :data:`RECHECK_DELAY` seconds every rule runs over the whole catalog in a thread, and every
+  file whose findings changed is published again;
 * completion of ids where a field refers to another entity (``opd``, ``regulasi``, ``layanan``,
   ``aplikasi``, ...) and of reference-architecture codes in ``rab``/``rad``/``ral``/``raa``/
   ``rai``/``rak``;
@@ -16,6 +19,7 @@ it starts. What it offers an editor:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,10 @@ from pygls.uris import from_fs_path, to_fs_path
 from spbe_cli import __version__
 from spbe_cli.errors import Finding, Location, Severity
 from spbe_cli.i18n import t
-from spbe_cli.lsp.workspace import Workspace
+from spbe_cli.lsp.workspace import Workspace, check_snapshot
+
+#: Seconds without an edit before the whole catalog is checked again.
+RECHECK_DELAY = 0.3
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -49,6 +56,26 @@ class SpbeServer(LanguageServer):
         super().__init__("spbe", __version__)
         self.catalog_option = catalog
         self.spbe: Workspace | None = None
+        #: Counts edits: a full check whose snapshot is older than the last edit is dropped.
+        self.generation = 0
+        self.pending: asyncio.Task[None] | None = None
+
+    def edited(self) -> None:
+        """Publish nothing yet; schedule the full check once the typing pauses."""
+        self.generation += 1
+        if self.pending is not None:
+            self.pending.cancel()
+        self.pending = asyncio.get_running_loop().create_task(self.recheck(self.generation))
+
+    async def recheck(self, generation: int) -> None:
+        """Check the whole catalog in a thread, and publish what changed if still current."""
+        await asyncio.sleep(RECHECK_DELAY)
+        if self.spbe is None or generation != self.generation:
+            return
+        snapshot = self.spbe.snapshot()
+        findings = await asyncio.get_running_loop().run_in_executor(None, check_snapshot, snapshot)
+        if generation == self.generation:
+            self.publish(self.spbe.apply(findings))
 
     def open_workspace(self, folder: Path | None) -> Workspace:
         """Load the catalog (once) and publish the findings of every file."""
@@ -148,23 +175,24 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
             return
         data = None if text is None else text.encode("utf-8")
         ls.publish(ls.spbe.update(rel, data))
+        ls.edited()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: SpbeServer, params: types.DidOpenTextDocumentParams) -> None:
+    async def did_open(ls: SpbeServer, params: types.DidOpenTextDocumentParams) -> None:
         changed(ls, params.text_document.uri, params.text_document.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: SpbeServer, params: types.DidChangeTextDocumentParams) -> None:
+    async def did_change(ls: SpbeServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         changed(ls, uri, ls.workspace.get_text_document(uri).source)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: SpbeServer, params: types.DidSaveTextDocumentParams) -> None:
+    async def did_save(ls: SpbeServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         changed(ls, uri, ls.workspace.get_text_document(uri).source)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: SpbeServer, params: types.DidCloseTextDocumentParams) -> None:
+    async def did_close(ls: SpbeServer, params: types.DidCloseTextDocumentParams) -> None:
         changed(ls, params.text_document.uri, None)  # back to what is on disk
 
     @server.feature(

@@ -1,11 +1,17 @@
 """The catalog as an editor sees it: files on disk overlaid by open buffers, checked live.
 
 This module knows nothing of the Language Server Protocol (``server.py`` does): it keeps a
-loaded catalog and its findings per file, and re-checks after an edit. Loading is incremental:
-an edit re-reads only the edited file (and the files whose load findings point at it, such as
-the other half of a duplicated id) into a catalog that keeps every other file's entities, then
-runs the cross-entity rules again, so a reference broken or fixed in one file shows in every
-file that refers to it.
+loaded catalog and its findings per file, and re-checks after an edit in two steps:
+
+1. :meth:`Workspace.update`, on every keystroke: re-read only the edited file (and the files
+   whose load findings point at it, such as the other half of a duplicated id) into a catalog
+   that keeps every other file's entities, and check the references its documents make. The
+   edited file's syntax, schema and reference findings are then current, in milliseconds.
+2. :meth:`Workspace.recheck`, when the typing pauses (the server runs it in a thread, on a
+   snapshot): every cross-entity rule over the whole catalog, so a reference broken or fixed in
+   one file shows in every file that refers to it, and rules over many documents (duplicates,
+   traceability) are current too. Until then the edited file keeps its other cross-entity
+   findings from the last full check.
 
 Paths are POSIX paths relative to the catalog folder, as ``spbe validate .`` would show them
 from inside the catalog.
@@ -13,18 +19,19 @@ from inside the catalog.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
-from spbe_cli.checks import run_checks
+from spbe_cli.checks import Context, all_checks, run_checks
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
-from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, _Loader, find_files
+from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
 from spbe_cli.models import DOMAINS
 from spbe_cli.validate import cap_per_file
 
@@ -33,6 +40,11 @@ _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
 _ITEM_LINE = re.compile(r"^(?P<indent>\s*)-(?:\s|$)")
 _KIND_LINE = re.compile(r"^entitas:\s*([a-z_]+)\s*(?:#.*)?$")
+
+#: Codes of the reference rule, which the quick step runs on the edited file's documents.
+REFERENCE_CODES = frozenset({"SPBE201", "SPBE202", "SPBE205"})
+#: Codes below this come from loading (syntax, schema); the others from cross-entity rules.
+_FIRST_RULE_CODE = "SPBE2"
 
 #: Metadata fields that hold ids: key -> kinds (see links.metadata_links).
 _METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": ("regulasi",)}
@@ -65,12 +77,18 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.catalog: Catalog | None = None
+        self._loader = _Loader(root, "")
+        #: What each file added to the catalog: entity ids, id skeletons, invalid ids.
+        self.ids_in: dict[str, list[str]] = {}
+        self.skeletons_in: dict[str, list[str]] = {}
         self.paths: list[str] = []
         self.load_findings: dict[str, list[Finding]] = {}
         self.findings: dict[str, list[Finding]] = {}
         #: ids whose document failed validation, per file (references to them are not reported).
         self.invalid_in: dict[str, dict[str, str]] = {}
         self.overlays: dict[str, bytes] = {}
+        #: The reference data as the catalog extends it, from the last full check.
+        self.reference: Any = None
 
     # -- paths --------------------------------------------------------------------------------
 
@@ -90,37 +108,43 @@ class Workspace:
 
     def load(self) -> set[str]:
         """Load and check the whole catalog from disk; return the files that have findings."""
-        loader = _Loader(self.root, "")
-        self.invalid_in = {}
+        self._loader = loader = _Loader(self.root, "")
+        self.catalog = loader.catalog
+        self.invalid_in, self.ids_in, self.skeletons_in, self.load_findings = {}, {}, {}, {}
         files = find_files(self.root, "")
         self.paths = sorted(file.display for file in files)
         for file in files:
-            before = len(loader.catalog.invalid)
-            if file.display in self.overlays:
-                loader.load_bytes(file.display, self.overlays[file.display])
-            else:
-                loader.load_file(file)
-            self._note_invalid(loader.catalog, file.display, before)
+            self._load_one(file.display, self.overlays.get(file.display), file)
         for rel, data in self.overlays.items():
             if rel not in self.paths:  # a new file not yet saved
                 self.paths.append(rel)
-                before = len(loader.catalog.invalid)
-                loader.load_bytes(rel, data)
-                self._note_invalid(loader.catalog, rel, before)
-        self.catalog = loader.catalog
-        self.load_findings = _by_path(loader.findings)
+                self._load_one(rel, data)
+        self.catalog.by_kind()  # computed once; edits keep it up to date (_reload)
         return self._check(set(self.findings))
 
-    def _note_invalid(self, catalog: Catalog, rel: str, before: int) -> None:
-        added = len(catalog.invalid) - before
-        if added > 0:
-            newest = itertools.islice(reversed(catalog.invalid), added)
-            self.invalid_in[rel] = {key: catalog.invalid[key] for key in newest}
+    def _load_one(self, rel: str, data: bytes | None, file: CatalogFile | None = None) -> None:
+        """Load one file into the catalog, noting what it added (to take it out again later)."""
+        loader, catalog = self._loader, self._loader.catalog
+        counts = (len(catalog.invalid), len(catalog.entities), len(loader.first_id))
+        loader.findings = []
+        if data is not None:
+            loader.load_bytes(rel, data)
+        elif file is not None:
+            loader.load_file(file)
+        invalid = _newest(catalog.invalid, counts[0])
+        ids = _newest(catalog.entities, counts[1])
+        skeletons = _newest(loader.first_id, counts[2])
+        self.invalid_in[rel] = {key: catalog.invalid[key] for key in invalid}
+        self.ids_in[rel] = ids
+        self.skeletons_in[rel] = skeletons
+        for path, findings in _by_path(loader.findings).items():
+            self.load_findings.setdefault(path, []).extend(findings)
 
     def update(self, rel: str, data: bytes | None) -> set[str]:
-        """Replace one file's content (``None``: back to the file on disk) and re-check.
+        """Replace one file's content (``None``: back to the file on disk); the quick step.
 
-        Returns the files whose findings may have changed (to publish again).
+        Returns the files whose findings changed (to publish again); :meth:`recheck` brings
+        every file up to date.
         """
         if data is None:
             self.overlays.pop(rel, None)
@@ -128,10 +152,66 @@ class Workspace:
             self.overlays[rel] = data
         if self.catalog is None:
             return self.load()
-        previous = set(self.findings)
         todo = [rel, *self._dependents(rel)]
-        self.catalog = self._reload(self.catalog, todo)
-        return self._check(previous | set(todo))
+        self._reload(todo)
+        for path in todo:
+            self._quick(path)
+        return set(todo)
+
+    def _quick(self, rel: str) -> None:
+        """A file's findings from its fresh load and the references its documents make."""
+        assert self.catalog is not None
+        catalog = self.catalog
+        focus = sorted(self.ids_in.get(rel, []))
+        found = list(self.load_findings.get(rel, []))
+        check = _reference_check()
+        if check is not None and focus:
+            ctx = Context(_Focus.of(catalog, focus))
+            check(ctx)
+            found.extend(f for f in ctx.findings if f.location.path == rel)
+        found.extend(
+            f
+            for f in self.findings.get(rel, [])
+            if f.code >= _FIRST_RULE_CODE and f.code not in REFERENCE_CODES
+        )
+        capped = cap_per_file(
+            found, {rel: catalog.skipped_findings[rel]} if rel in catalog.skipped_findings else None
+        )
+        if capped:
+            self.findings[rel] = sorted(capped, key=Finding.sort_key)
+        else:
+            self.findings.pop(rel, None)
+
+    def snapshot(self) -> tuple[Catalog, list[Finding]]:
+        """What :func:`check_snapshot` needs, taken between two edits.
+
+        The tables are copied (at C speed) because the next edit changes the catalog in place.
+        """
+        catalog = self.catalog
+        assert catalog is not None
+        copy = replace(
+            catalog,
+            entities=dict(catalog.entities),
+            kinds=dict(catalog.kinds),
+            sources=dict(catalog.sources),
+            referensi=list(catalog.referensi),
+            invalid=dict(catalog.invalid),
+            placeholders=list(catalog.placeholders),
+            skipped_findings=dict(catalog.skipped_findings),
+            _by_kind=None,
+        )
+        return copy, [f for found in self.load_findings.values() for f in found]
+
+    def apply(self, checked: Checked) -> set[str]:
+        """Take the result of :func:`check_snapshot`; return the files to publish again."""
+        previous = self.findings
+        findings = self.findings = checked.findings
+        self.reference = checked.reference
+        return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
+
+    def recheck(self) -> set[str]:
+        """Run every rule over the whole catalog now (the slow step); files to publish again."""
+        return self.apply(check_snapshot(self.snapshot()))
 
     def _dependents(self, rel: str) -> list[str]:
         """Files whose load findings refer to ``rel`` (the later copy of a duplicated id)."""
@@ -153,58 +233,56 @@ class Workspace:
         except OSError:
             return None
 
-    def _reload(self, old: Catalog, todo: list[str]) -> Catalog:
-        """A catalog with every file of ``todo`` loaded again, the others kept as they were."""
+    def _reload(self, todo: list[str]) -> None:
+        """Load every file of ``todo`` again, in place; the other files' entities stay."""
+        loader = self._loader
+        catalog = self.catalog
+        assert catalog is not None
         again = set(todo)
-        loader = _Loader(self.root, "")
-        catalog = loader.catalog
-        for entity_id, source in old.sources.items():
-            if source.path in again:
-                continue
-            catalog.add(old.kinds[entity_id], entity_id, old.entities[entity_id], source)
-            skeleton = id_skeleton(entity_id)
-            loader.accepted.add(skeleton)
-            loader.first_id[skeleton] = (entity_id, source)
-        if old.metadata_source is not None and old.metadata_source.path not in again:
-            catalog.metadata, catalog.metadata_source = old.metadata, old.metadata_source
-            loader.metadata_seen = True
-        catalog.referensi = [pair for pair in old.referensi if pair[1].path not in again]
-        catalog.placeholders = [p for p in old.placeholders if p[0].path not in again]
-        catalog.skipped_findings.update(
-            (path, value) for path, value in old.skipped_findings.items() if path not in again
-        )
-        for path, ids in self.invalid_in.items():
-            if path not in again:
-                catalog.invalid.update(ids)
-        loader.folded = {path.casefold(): path for path in self.paths if path not in again}
-        catalog.files = old.files
+        by_kind = catalog.by_kind()
         for rel in todo:
-            self.invalid_in.pop(rel, None)
+            for entity_id in self.ids_in.pop(rel, []):
+                if entity_id in catalog.entities:
+                    by_kind[catalog.kinds[entity_id]].remove(entity_id)
+                    del catalog.entities[entity_id], catalog.kinds[entity_id]
+                    del catalog.sources[entity_id]
+                loader.accepted.discard(id_skeleton(entity_id))
+            for skeleton in self.skeletons_in.pop(rel, []):
+                loader.first_id.pop(skeleton, None)
+            for entity_id in self.invalid_in.pop(rel, {}):
+                catalog.invalid.pop(entity_id, None)
+            loader.folded.pop(rel.casefold(), None)
+            loader.per_file.pop(rel, None)
+            catalog.skipped_findings.pop(rel, None)
             self.load_findings.pop(rel, None)
+        if catalog.metadata_source is not None and catalog.metadata_source.path in again:
+            catalog.metadata = catalog.metadata_source = None
+            loader.metadata_seen = False
+        catalog.referensi = [pair for pair in catalog.referensi if pair[1].path not in again]
+        catalog.placeholders = [p for p in catalog.placeholders if p[0].path not in again]
+        files = catalog.files
+        for rel in todo:
             data = self._content(rel)
             if data is None:
                 if rel in self.paths:
                     self.paths.remove(rel)
-                    catalog.files -= 1
+                    files -= 1
                 continue
             if rel not in self.paths:
                 self.paths.append(rel)
-                catalog.files += 1
-            before = len(catalog.invalid)
-            loader.load_bytes(rel, data)
-            catalog.files -= 1  # load_bytes counts the file again
-            self._note_invalid(catalog, rel, before)
-        for path, findings in _by_path(loader.findings).items():
-            self.load_findings[path] = findings
-        return catalog
+                files += 1
+            self._load_one(rel, data)
+        catalog.files = files
+        # Catalog.add drops its kind index; put it back, patched with the ids just loaded.
+        for rel in todo:
+            for entity_id in self.ids_in.get(rel, []):
+                bisect.insort(by_kind.setdefault(catalog.kinds[entity_id], []), entity_id)
+        catalog._by_kind = {kind: ids for kind, ids in by_kind.items() if ids}
 
     def _check(self, previous: Iterable[str]) -> set[str]:
         """Run the cross-entity rules; return the files whose findings are to be published."""
-        assert self.catalog is not None
-        found = [f for findings in self.load_findings.values() for f in findings]
-        found.extend(run_checks(self.catalog))
-        self.findings = _by_path(cap_per_file(found, self.catalog.skipped_findings))
-        return (set(previous) | set(self.findings)) & (set(self.paths) | set(previous))
+        self.apply(check_snapshot(self.snapshot()))
+        return set(previous) | set(self.findings)
 
     # -- questions from the editor ------------------------------------------------------------
 
@@ -218,7 +296,7 @@ class Workspace:
         if entity is not None:
             kind = catalog.kinds[word]
             return Target(word, kind, str(getattr(entity, "nama", word)), catalog.where(word, "id"))
-        node = catalog.reference.codes.get(word)
+        node = (self.reference or catalog.reference).codes.get(word)
         if node is not None:
             return Target(word, "referensi_arsitektur", str(node.nama), None)
         return None
@@ -236,7 +314,7 @@ class Workspace:
             prefix = _CODE_FIELDS[key]
             return [
                 Candidate(code, "referensi_arsitektur", str(node.nama))
-                for code, node in sorted(catalog.reference.codes.items())
+                for code, node in sorted((self.reference or catalog.reference).codes.items())
                 if code.startswith(prefix + ".")
             ]
         kinds = _kinds_for(_document_kind(lines, line), key)
@@ -245,6 +323,68 @@ class Workspace:
             for kind in kinds
             for entity_id in catalog.ids_of(kind)
         ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of a full check: findings by file, and the reference data.
+
+    The reference data is as the catalog extends it: its own RA codes and value lists, for
+    completion and hover.
+    """
+
+    findings: dict[str, list[Finding]]
+    reference: Any
+
+
+def _newest(table: dict[str, Any], before: int) -> list[str]:
+    """The keys added to ``table`` since it had ``before`` keys (dicts keep insertion order)."""
+    return list(itertools.islice(reversed(table), max(len(table) - before, 0)))
+
+
+def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
+    """Every finding of a catalog, by file: its load findings and every cross-entity rule.
+
+    Reads the snapshot only: the rules run on a copy of the catalog with its own fresh copy of
+    the reference data (which they extend), so this may run in a thread while the next edit is
+    loaded, and twice on the same catalog.
+    """
+    from spbe_cli.reference import load_reference
+
+    catalog, found = snapshot
+    catalog = replace(catalog, reference=load_reference().extended())
+    found = [*found, *run_checks(catalog)]
+    return Checked(_by_path(cap_per_file(found, catalog.skipped_findings)), catalog.reference)
+
+
+def _reference_check() -> Any:
+    """The rule that resolves references (found by name: rule modules may be reorganised)."""
+    return next((c for c in all_checks() if c.__name__ == "check_references"), None)
+
+
+@dataclass
+class _Focus(Catalog):
+    """The catalog as the reference rule sees it in the quick step.
+
+    Every id can be looked up, but only the edited file's documents are walked.
+    """
+
+    focus: list[str] | None = None
+
+    @classmethod
+    def of(cls, catalog: Catalog, focus: list[str]) -> _Focus:
+        """A view of ``catalog`` that walks only the ids in ``focus``."""
+        view = cls(root=catalog.root, reference=catalog.reference, focus=focus)
+        view.__dict__.update(
+            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind")}
+        )
+        view._by_kind = catalog.by_kind()
+        return view
+
+    def items(self) -> Iterator[tuple[str, str, Any]]:
+        """Yield ``(kind, id, entity)`` for the focused documents only."""
+        for entity_id in self.focus or ():
+            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
 
 
 def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
