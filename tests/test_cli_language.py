@@ -179,3 +179,13 @@ def test_completion_of_diff_offers_tags_and_branches(tmp_path: Path) -> None:
     assert _complete("spbe diff v", repo) == ["v2025.1"]
     # Not a repository: no revision and no error; zsh falls back to completing folders.
     assert _complete("spbe diff ", tmp_path) == ["_files"]
+
+
+def test_rules_are_named_and_completed_by_code() -> None:
+    assert _complete("spbe rules SPBE20")[:2] == ["SPBE201", "SPBE202"]
+    result = runner.invoke(app, ["rules", "SPBE201", "spbe104"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["SPBE201", "SPBE104"]
+    result = runner.invoke(app, ["rules", "SPBE999"])
+    assert result.exit_code == 2
+    assert "unknown rule code: SPBE999" in result.stderr

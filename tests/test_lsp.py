@@ -285,16 +285,7 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     blocker = tmp_path / "pygls"
     blocker.mkdir()
     (blocker / "__init__.py").write_text("raise ImportError('no pygls here')\n")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path), SPBE_LANG="en")
-    done = subprocess.run(
-        [sys.executable, "-m", "spbe_cli", "lsp"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=TIMEOUT,
-        stdin=subprocess.DEVNULL,
-    )
+    done = _lsp_once([], PYTHONPATH=str(tmp_path))
     assert done.returncode == 3
     assert "pip install 'spbe[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -351,3 +342,31 @@ def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: 
         assert workspace.catalog.by_kind() == fresh.catalog.by_kind(), rel
         assert workspace.catalog.files == fresh.catalog.files, rel
         assert workspace.findings == fresh.findings, (rel, text)
+
+
+def test_a_folder_without_catalog_is_an_empty_workspace(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "tidak-ada")
+    workspace.load()
+    # At most "no metadata" for the folder itself (not a file: the server publishes no URI).
+    assert set(workspace.findings) <= {"."}
+    assert workspace.complete("opd: \n", 0) == []
+
+
+def _lsp_once(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """``spbe lsp`` with no editor on stdin: for the ways it refuses to start."""
+    return subprocess.run(
+        [sys.executable, "-m", "spbe_cli", "lsp", *args],
+        env=dict(os.environ, SPBE_LANG="en", **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_lsp_refuses_a_catalog_that_is_not_a_folder(tmp_path: Path) -> None:
+    done = _lsp_once(["--catalog", str(tmp_path / "x.yaml")])
+    assert done.returncode == 2
+    assert "x.yaml" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,4 +1,4 @@
-"""Shell completion that knows the catalog: ids, kinds, documents, formats, revisions.
+"""Shell completion that knows the catalog: ids, kinds, documents, formats, revisions, rules.
 
 Each function is a typer ``autocompletion`` callback: it gets what was typed so far (and the
 context, for the catalog named with ``-c``) and returns ``(value, help)`` pairs. They run on
@@ -114,3 +114,15 @@ def git_refs(folder: Path) -> list[str]:
 def complete_revision(incomplete: str) -> list[str]:
     """Tags and branches for ``diff`` (folders are completed by the shell as usual)."""
     return [ref for ref in git_refs(Path.cwd()) if ref.startswith(incomplete)]
+
+
+def complete_rule(incomplete: str) -> list[tuple[str, str]]:
+    """Rule codes (SPBE201, ...) with what each checks, wherever a rule is named."""
+    from spbe_cli.diff.attention import ATTENTION_RULES
+    from spbe_cli.i18n import t
+    from spbe_cli.rules import RULES
+
+    wanted = incomplete.upper()
+    found = [(code, t("rule." + code)) for code in RULES if code.startswith(wanted)]
+    found += [(c, t("diff.rule." + c)) for c in ATTENTION_RULES if c.startswith(wanted)]
+    return found

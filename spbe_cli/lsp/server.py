@@ -31,6 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from spbe_cli import __version__
 from spbe_cli.errors import Finding, Location, Severity
 from spbe_cli.i18n import t
+from spbe_cli.loader import YAML_SUFFIXES
 from spbe_cli.lsp.workspace import Workspace, check_snapshot
 
 #: Seconds without an edit before the whole catalog is checked again.
@@ -101,6 +102,8 @@ class SpbeServer(LanguageServer):
         """Send the diagnostics of every file in ``paths`` (an empty list clears them)."""
         assert self.spbe is not None
         for rel in sorted(paths):
+            if not rel.lower().endswith(YAML_SUFFIXES):
+                continue  # "." (the catalog itself, e.g. no metadata document) is no document
             lines = self._lines(rel)
             diagnostics = [self.diagnostic(f, lines) for f in self.spbe.findings.get(rel, [])]
             self.text_document_publish_diagnostics(

@@ -111,7 +111,8 @@ class Workspace:
         self._loader = loader = _Loader(self.root, "")
         self.catalog = loader.catalog
         self.invalid_in, self.ids_in, self.skeletons_in, self.load_findings = {}, {}, {}, {}
-        files = find_files(self.root, "")
+        # A workspace without a catalog folder (yet) is empty, not an error: the editor stays up.
+        files = find_files(self.root, "") if self.root.is_dir() else []
         self.paths = sorted(file.display for file in files)
         for file in files:
             self._load_one(file.display, self.overlays.get(file.display), file)
