@@ -10,9 +10,18 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from spbe_cli.formatting import number, percent, rupiah
+from spbe_cli.formatting import illustrative_legend, number, percent, rupiah, rupiah_marked
 from spbe_cli.i18n import language, t
-from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
+from spbe_cli.markup import (
+    html_escape,
+    html_table,
+    json_dumps,
+    md_code,
+    md_escape,
+    md_table,
+    safe,
+    text_table,
+)
 from spbe_cli.progress import (
     CAP,
     CATEGORIES,
@@ -71,7 +80,7 @@ def _group_row(group: GroupSummary, label: str) -> list[str]:
         str(group.with_progress),
         str(group.selesai),
         percent(group.capaian),
-        rupiah(group.pagu),
+        rupiah_marked(group.pagu, group.pagu_ilustratif > 0),
         rupiah(group.terserap),
         percent(group.serapan),
     ]
@@ -81,6 +90,11 @@ def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[lis
     rows = [_group_row(g, g.key if g.key == g.nama else f"{g.key} ({g.nama})") for g in groups]
     rows.append(_group_row(total, total.nama))
     return rows
+
+
+def _legend(report: ProgressReport) -> list[str]:
+    """The line explaining the mark of a pagu that sums illustrative budget lines, if any."""
+    return [illustrative_legend()] if report.total.pagu_ilustratif else []
 
 
 def _program_headers() -> list[str]:
@@ -128,6 +142,7 @@ def format_text(report: ProgressReport) -> list[str]:
     lines += text_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    lines += _legend(report)
     lines += ["", t("progress.programs", n=len(report.programs))]
     if report.programs:
         lines += text_table(_program_headers(), [_program_row(p) for p in report.programs])
@@ -161,6 +176,8 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     lines += md_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    if legend := _legend(report):
+        lines += ["", *(md_escape(line) for line in legend)]
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
         lines += md_table(
@@ -215,6 +232,7 @@ def _group_dict(g: GroupSummary) -> dict[str, Any]:
         "capaian_persen": _num(g.capaian),
         "capaian_program": g.capaian_n,
         "pagu": g.pagu,
+        "pagu_ilustratif": g.pagu_ilustratif,
         "terserap": g.terserap,
         "serapan_persen": _num(g.serapan),
     }
@@ -252,6 +270,7 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
         ],
         "capaian_persen": _num(p.capaian),
         "pagu": p.pagu,
+        "pagu_ilustratif": p.pagu_ilustratif,
         "terserap": p.terserap,
         "serapan_persen": _num(p.serapan),
     }
@@ -370,24 +389,6 @@ def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
     return "".join(parts)
 
 
-def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    head = "".join(
-        f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=n' if i in numeric else ''}>{_e(c)}</td>" for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
 def html_body(report: ProgressReport) -> str:
     """The report's HTML body (no page shell), for the year-end document too."""
     total = report.total
@@ -418,11 +419,12 @@ def html_body(report: ProgressReport) -> str:
         out.append(f"<h2>{_e(heading)}</h2>")
         out.append(bar_chart(groups, heading))
         out.append(legend)
-        out.append(_html_table(_group_headers(first), _group_rows(groups, total), numeric))
+        out.append(html_table(_group_headers(first), _group_rows(groups, total), numeric))
+    out += [f'<p class="sub">{_e(line)}</p>' for line in _legend(report)]
     out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
     if report.programs:
         rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]
-        out.append(_html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
+        out.append(html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
     out.append(f"<h2>{_e(t('progress.attention', n=report.attention_count))}</h2>")
     for category in CATEGORIES:
         items = report.attention.get(category, [])
@@ -446,12 +448,16 @@ def html_body(report: ProgressReport) -> str:
     return "\n".join(out)
 
 
-def format_html(report: ProgressReport) -> str:
-    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
-    title = _title(report)
+def html_page(title: str, body: str) -> str:
+    """A self-contained HTML page around ``body`` (inline CSS, no network), readable on a phone."""
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{html_body(report)}\n</main>\n</body>\n</html>\n"
+        f"<h1>{_e(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def format_html(report: ProgressReport) -> str:
+    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
+    return html_page(_title(report), html_body(report))

@@ -374,7 +374,7 @@ def _choices(kind: str, name: str, annotation: Any) -> list[str]:
     inner = _unwrap(annotation)
     if get_origin(inner) is Literal:
         return [str(a) for a in get_args(inner)]
-    from spbe_cli.checks.rujukan import LIST_FIELDS
+    from spbe_cli.checks.references import LIST_FIELDS
     from spbe_cli.reference import load_reference
 
     ref = load_reference()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from spbe_cli.diff import ChangeSet, ChangeType, SideInfo, changed_files, diff_catalogs
 from spbe_cli.diff.attention import ATTENTION_RULES
+from spbe_cli.diff.formats import format_json, format_markdown, format_text
 from spbe_cli.loader import load_files
 from tests.helpers import MINIMAL
 
@@ -260,3 +262,42 @@ def test_changed_files_pairs_same_content_wherever_it_is() -> None:
     old_rels, new_rels = changed_files(old, new)
     assert old_rels == ["c.yaml"]
     assert new_rels == ["c.yaml", "f.yaml"]  # a copy of d is still read
+
+
+def test_budget_cut_marks_illustrative_figures_with_a_legend() -> None:
+    """An illustrative budget line is never shown as a plain figure (it was before)."""
+    old = PROGRAM.replace(
+        "{tahun: 2026, nilai: 300000000, sumber: APBD}",
+        "{tahun: 2026, nilai: 300000000, sumber: APBD, ilustratif: true}",
+    )
+    new = old.replace("nilai: 300000000", "nilai: 150000000")
+    changeset = diff({"p.yaml": old}, {"p.yaml": new})
+    (item,) = changeset.attention
+    assert item.illustrative
+    assert item.message == "budget of SC-03 cut: 2026: Rp 300.000.000* → Rp 150.000.000* (-50%)"
+    text = format_text(changeset)
+    assert text[-1] == "* includes illustrative budget (an example, not an official ceiling)"
+    # The changed budget line in the details is marked too.
+    assert "      anggaran[2026].nilai: 300000000* → 150000000*" in text
+    markdown = format_markdown(changeset)
+    assert "Rp 300.000.000\\* → Rp 150.000.000\\*" in markdown
+    assert "\\* includes illustrative budget" in markdown
+    assert "`anggaran[2026].nilai`: 300000000\\* → 150000000\\*" in markdown
+    assert json.loads(format_json(changeset))["attention"][0]["illustrative"] is True
+    # An official figure stays plain and brings no legend.
+    plain_cut = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "1")})
+    assert not plain_cut.attention[0].illustrative
+    assert not any("illustrative" in line for line in format_text(plain_cut))
+
+
+def test_details_mark_the_budget_of_an_illustrative_item_without_attention() -> None:
+    old = PROGRAM + "ilustratif: true\n"
+    new = old.replace("nilai: 300000000", "nilai: 350000000")  # a rise: no attention rule
+    changeset = diff({"p.yaml": old}, {"p.yaml": new})
+    assert not changeset.attention
+    text = format_text(changeset)
+    assert "      anggaran[2026].nilai: 300000000* → 350000000*" in text
+    assert text[-1].startswith("* includes illustrative budget")
+    official = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "350000000")})
+    assert "      anggaran[2026].nilai: 300000000 → 350000000" in format_text(official)
+    assert not any("illustrative" in line for line in format_text(official))

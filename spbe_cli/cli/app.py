@@ -97,9 +97,19 @@ def main() -> None:
 
 def _assemble() -> None:
     """Add every command; help texts are read in the language chosen above."""
-    from spbe_cli.cli import diff, explore, export, lsp, progress, render, scaffold, validate
+    from spbe_cli.cli import (
+        diff,
+        explore,
+        export,
+        indeks,
+        lsp,
+        progress,
+        render,
+        scaffold,
+        validate,
+    )
 
-    for module in (validate, progress, explore, diff, scaffold, render, export, lsp):
+    for module in (validate, progress, explore, diff, scaffold, render, export, indeks, lsp):
         module.register(app)
 
 

@@ -78,8 +78,8 @@ def render(
     )  # fmt: skip
     with (
         user_errors(),
-        console.progress(t("cli.progress_validate")) as load_hook,
-        console.progress(t("render.progress"), min_total=1) as render_hook,
+        console.step_bar(t("cli.progress_validate")) as load_hook,
+        console.step_bar(t("render.progress"), min_total=1) as render_hook,
     ):
         outcome = render_catalog(
             options, load_hook, lambda n: render_hook if n >= PROGRESS_MIN_ENTITIES else None

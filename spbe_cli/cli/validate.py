@@ -57,8 +57,8 @@ def validate(
     from spbe_cli.validate import validate_catalog
 
     path = catalog_path(catalog, catalog_option)
-    with user_errors(), console.progress(t("cli.progress_validate")) as hook:
-        _, result = validate_catalog(path, path.as_posix(), strict=strict, progress=hook)
+    with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
+        _, result = validate_catalog(path, path.as_posix(), strict=strict, on_step=hook)
     emit(formats(path.as_posix()), output_format, result)
     raise typer.Exit(int(result.return_code))
 

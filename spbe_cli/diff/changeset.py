@@ -12,17 +12,18 @@ from __future__ import annotations
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from spbe_cli import plan
 from spbe_cli.catalog import Catalog, Source
 from spbe_cli.errors import ExitCode, Location, Severity
-from spbe_cli.models import MODELS
+from spbe_cli.models import MODELS, Rencana
 
 #: Kinds in the order output shows them.
 KIND_ORDER: dict[str, int] = {kind: index for index, kind in enumerate(MODELS)}
@@ -104,6 +105,8 @@ class FieldChange:
     loc: tuple[Segment, ...]
     old: Any
     new: Any
+    #: whether the old and the new value is a figure of an illustrative budget line
+    illustrative: tuple[bool, bool] = (False, False)
 
     @property
     def path(self) -> str:
@@ -182,6 +185,8 @@ class Attention:
     id: str
     message: str
     location: Location | None = None
+    #: a figure in the message sums illustrative budget lines (and carries the mark)
+    illustrative: bool = False
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """Warnings first, then kind order, id and code."""
@@ -303,6 +308,27 @@ def compare(old: Any, new: Any, loc: tuple[Segment, ...] = ()) -> Iterator[Field
     yield FieldChange(loc, old, new)
 
 
+def _mark_illustrative(
+    old: BaseModel, new: BaseModel, fields: Iterable[FieldChange]
+) -> tuple[FieldChange, ...]:
+    """Mark the changes of budget lines that are illustrative (the line's or the item's flag)."""
+    if not isinstance(old, Rencana) or not isinstance(new, Rencana):
+        return tuple(fields)
+    identity = LIST_IDENTITY["anggaran"]
+    lines = _keyed(old.anggaran, new.anggaran, identity)
+    result = []
+    for change in fields:
+        if len(change.loc) >= 2 and change.loc[0] == "anggaran" and isinstance(change.loc[1], Item):
+            item = change.loc[1]
+            sides = tuple(
+                line is not None and plan.is_illustrative(model, line)
+                for model, line in ((old, lines[0].get(item)), (new, lines[1].get(item)))
+            )
+            change = replace(change, illustrative=(sides[0], sides[1]))
+        result.append(change)
+    return tuple(result)
+
+
 def _union(old: dict[Any, Any], new: dict[Any, Any]) -> list[Any]:
     keys = list(old) + [k for k in new if k not in old]
     try:
@@ -413,7 +439,7 @@ def diff_records(
         if after is None or after.kind != before.kind:
             removed.append(before)
             continue
-        fields = tuple(compare(before.model, after.model))
+        fields = _mark_illustrative(before.model, after.model, compare(before.model, after.model))
         if fields:
             changes.append(Change(after.kind, after.id, ChangeType.CHANGED, before, after, fields))
         else:

@@ -22,6 +22,7 @@ from spbe_cli.diff.changeset import (
     plain,
     scalar_text,
 )
+from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
 from spbe_cli.report import finding_line
@@ -63,14 +64,25 @@ def show(value: Any) -> str:
 
 
 def show_change(field: FieldChange) -> str:
-    """``old → new``, or ``−a +b`` for a list of plain values."""
+    """``old → new``, or ``−a +b`` for a list of plain values; illustrative figures marked."""
     old, new = field.old, field.new
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
         gone = Counter(show(v) for v in old) - Counter(show(v) for v in new)
         came = Counter(show(v) for v in new) - Counter(show(v) for v in old)
         parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
         return " ".join(parts)
-    return f"{show(old)} → {show(new)}"
+    marks = tuple(
+        ILLUSTRATIVE_MARK if flag and value is not None else ""
+        for flag, value in zip(field.illustrative, (old, new), strict=True)
+    )
+    return f"{show(old)}{marks[0]} → {show(new)}{marks[1]}"
+
+
+def _has_illustrative(changeset: ChangeSet) -> bool:
+    """Tell whether any figure of the output carries the illustrative mark."""
+    return any(a.illustrative for a in changeset.attention) or any(
+        any(f.illustrative) for c in changeset.changes for f in c.fields
+    )
 
 
 def _flat(values: list[Any]) -> bool:
@@ -144,6 +156,8 @@ def format_text(changeset: ChangeSet) -> list[str]:
         for change in changes:
             lines.append(f"  {_MARK[change.change]} {_title(change)}")
             lines += [f"      {f.path}: {show_change(f)}" for f in change.fields]
+    if _has_illustrative(changeset):
+        lines += ["", illustrative_legend()]
     return [safe(line) for line in lines]
 
 
@@ -247,6 +261,9 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         if opened:
             out.force("")
             out.force("</details>")
+    if _has_illustrative(changeset):
+        out.force("")
+        out.force(md_escape(illustrative_legend()))
     if omitted:
         out.force("")
         out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
@@ -314,6 +331,7 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "id": item.id,
         "message": item.message,
         "location": _where(item.location),
+        "illustrative": item.illustrative,
     }
 
 

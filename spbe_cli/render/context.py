@@ -14,6 +14,8 @@ from spbe_cli.formatting import angka as angka
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
+from spbe_cli.plan import budget_by_year as budget_by_year  # the one home of plan arithmetic
+from spbe_cli.plan import total_budget as total_budget
 
 
 class Labels(dict[str, str]):
@@ -69,20 +71,6 @@ def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
     for more in extra:
         found.update(more)
     return sorted(found)
-
-
-def budget_by_year(items: Iterable[Any]) -> dict[int, int]:
-    """Sum of ``anggaran.nilai`` per year over planned items."""
-    totals: dict[int, int] = defaultdict(int)
-    for item in items:
-        for entry in item.anggaran:
-            totals[entry.tahun] += entry.nilai
-    return dict(totals)
-
-
-def total_budget(item: Any) -> int:
-    """Sum of an item's budget over all years and sources."""
-    return sum(entry.nilai for entry in item.anggaran)
 
 
 def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:

@@ -284,7 +284,7 @@ def render_catalog(
     formats = select_formats(options.formats)
     check_catalog_root(options.catalog)
     check_output_folder(options.out)
-    catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
+    catalog, report = validate_catalog(options.catalog, options.display, on_step=load_progress)
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)

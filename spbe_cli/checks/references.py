@@ -10,8 +10,7 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
-from spbe_cli.loader import prose_file
-from spbe_cli.models import DOMAINS, Metadata
+from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
 
 #: Value-list fields checked against the reference: kind -> ((field, list name), ...).
@@ -30,8 +29,12 @@ LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def check_extensions(ctx: Context) -> None:
-    """SPBE209/SPBE210: add the catalog's ``entitas: referensi`` declarations to the reference."""
+def extend_reference(ctx: Context) -> None:
+    """SPBE209/SPBE210: add the catalog's ``entitas: referensi`` declarations to the reference.
+
+    Run by the loading stage (:func:`spbe_cli.loader.complete_catalog`), never as a check: every
+    command sees the extended reference, and :func:`check_declarations` reports the findings.
+    """
     ref = ctx.reference
     lists = ref.lists()
     pending: list[tuple[Any, Any]] = []
@@ -107,6 +110,11 @@ def _national_places(nodes: Iterable[RefNode]) -> set[tuple[str, str | None]]:
     return {(node.prefix, node.parent) for node in nodes if not node.lokal}
 
 
+def check_declarations(ctx: Context) -> None:
+    """SPBE209/SPBE210/SPBE214: report what loading found applying the referensi documents."""
+    ctx.findings.extend(ctx.catalog.declaration_findings)
+
+
 def check_metadata(ctx: Context) -> None:
     """SPBE301-SPBE303 and SPBE208: the Pemda's codes, document periods and prose files."""
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
@@ -158,16 +166,15 @@ def check_metadata(ctx: Context) -> None:
             mulai=rpjmd.mulai,
             selesai=rpjmd.selesai,
         )
-    _check_prose(ctx, meta, source)
+    _check_prose(ctx, source)
     for field_path, target, allowed in metadata_links(meta):
         _resolve(ctx, source, field_path, target, allowed)
 
 
-def _check_prose(ctx: Context, meta: Metadata, source: Any) -> None:
-    for section, rel in meta.prosa.items():
-        _, problem = prose_file(ctx.catalog.root, rel)
-        if problem is not None:
-            ctx.emit("SPBE208", source.location("prosa", section), problem, path=rel)
+def _check_prose(ctx: Context, source: Source) -> None:
+    for section, prose in ctx.catalog.prose.items():
+        if prose.problem is not None:
+            ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
 
 
 def _resolve(

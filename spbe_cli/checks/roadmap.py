@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_years_in_period
+from spbe_cli.checks import Context, check_covered, check_plan_years
 from spbe_cli.links import ARSITEKTUR
+from spbe_cli.models import Elemen, Rencana
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
 _TO_BE = ("rencana", "pengembangan")
 
 
 def check_peta_rencana(ctx: Context) -> None:
-    """SPBE501-SPBE504."""
+    """SPBE501-SPBE504, and the year rules shared with programs (SPBE602, SPBE607)."""
     catalog = ctx.catalog
     meta, meta_source = catalog.metadata, catalog.metadata_source
     items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
+    periode = meta.dokumen.peta_rencana.periode if meta is not None else None
+    if periode is not None and periode.mulai > periode.selesai:
+        periode = None  # reported once on the metadata (SPBE602), not again for every item
     changed: set[str] = set()
     for item_id, item in items:
         changed.update(item.mengubah)
         where = catalog.where(item_id, "id")
-        if item.tahun_mulai > item.tahun_selesai:
-            ctx.emit(
-                "SPBE602", catalog.where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id
-            )
-        elif meta is not None and (
-            meta.dokumen.peta_rencana.periode.mulai <= meta.dokumen.peta_rencana.periode.selesai
-        ):
-            periode = meta.dokumen.peta_rencana.periode
-            check_years_in_period(ctx, item_id, item, periode, "SPBE502", "pr.outside_period")
+        check_plan_years(ctx, "peta_rencana", item, periode)
         if not any(ind.target for ind in item.indikator):
             ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
         if not item.anggaran:
@@ -37,19 +33,17 @@ def check_peta_rencana(ctx: Context) -> None:
             ctx.emit("SPBE504", where, "pr.changes_nothing", id=item_id)
     if meta is None or meta_source is None:
         return
-    present = {item.muatan for _, item in items if item.status != "dibatalkan"}
-    for kode, nama in ctx.reference.muatan.items():
-        if kode not in present:
-            ctx.emit(
-                "SPBE501",
-                meta_source.location("dokumen", "peta_rencana"),
-                "pr.muatan_missing",
-                muatan=nama,
-                kode=kode,
-            )
+    where = meta_source.location("dokumen", "peta_rencana")
+    muatan = ctx.reference.muatan
+    check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
+    changed.update(catalog.rejected_values("peta_rencana", "mengubah"))
     for kind in ARSITEKTUR:
         for element in catalog.of_kind(kind):
-            if element.status in _TO_BE and element.id not in changed:
+            if (
+                isinstance(element, Elemen)
+                and element.status in _TO_BE
+                and element.id not in changed
+            ):
                 ctx.emit(
                     "SPBE504",
                     catalog.where(element.id, "status"),
@@ -81,28 +75,28 @@ def check_nomenklatur(ctx: Context) -> None:
     code of another level must say so (``level: kegiatan``), or the column would lie.
     """
     catalog = ctx.catalog
-    for kind in ("peta_rencana", "program"):
-        for item in catalog.of_kind(kind):
-            nomen = item.nomenklatur
-            if nomen is None:
-                continue
-            if nomen.level_kode != nomen.level:
-                ctx.emit(
-                    "SPBE506",
-                    catalog.where(item.id, "nomenklatur", "kode"),
-                    "pr.nomenklatur_level",
-                    kode=nomen.kode,
-                    level=nomen.level_kode,
-                    declared=nomen.level,
-                )
-            bidang = nomen.kode[:4]
-            if catalog.kind(item.opd_pj) == "opd" and bidang not in _urusan_of(ctx, item.opd_pj):
-                ctx.emit(
-                    "SPBE505",
-                    catalog.where(item.id, "opd_pj"),
-                    "pr.nomenklatur_owner",
-                    id=item.id,
-                    opd=item.opd_pj,
-                    kode=nomen.kode,
-                    bidang=bidang,
-                )
+    plans: list[Rencana] = [*catalog.of_kind("peta_rencana"), *catalog.of_kind("program")]
+    for item in plans:
+        nomen = item.nomenklatur
+        if nomen is None:
+            continue
+        if nomen.level_kode != nomen.level:
+            ctx.emit(
+                "SPBE506",
+                catalog.where(item.id, "nomenklatur", "kode"),
+                "pr.nomenklatur_level",
+                kode=nomen.kode,
+                level=nomen.level_kode,
+                declared=nomen.level,
+            )
+        bidang = nomen.kode[:4]
+        if catalog.kind(item.opd_pj) == "opd" and bidang not in _urusan_of(ctx, item.opd_pj):
+            ctx.emit(
+                "SPBE505",
+                catalog.where(item.id, "opd_pj"),
+                "pr.nomenklatur_owner",
+                id=item.id,
+                opd=item.opd_pj,
+                kode=nomen.kode,
+                bidang=bidang,
+            )

@@ -30,7 +30,10 @@ def check_traceability(ctx: Context) -> None:
                 "arch.layanan_no_aplikasi",
                 id=layanan_id,
             )
-    covered: set[str] = set()
+    # What rejected documents would have contributed counts as there: their rejection is the
+    # one finding, not an orphan application or an unsecured asset besides.
+    served.update(catalog.rejected_values("layanan", "aplikasi"))
+    covered: set[str] = set(catalog.rejected_values("keamanan", "objek"))
     for item in catalog.of_kind("keamanan"):
         covered.update(item.objek)
     sensitive = {
