@@ -154,33 +154,33 @@ Check = Callable[[Context], None]
 def all_checks() -> list[Check]:
     """Every rule function, in the order they run."""
     from spbe_cli.checks import (
-        arsitektur,
+        architecture,
         duplicates,
-        evaluasi,
-        pemda,
         provenance,
         references,
+        region,
         roadmap,
+        self_assessment,
         smartcity,
     )
 
     return [
         references.check_declarations,
         references.check_metadata,
-        pemda.check_pemda,
+        region.check_pemda,
         references.check_references,
         references.check_codes,
         references.check_lists,
-        arsitektur.check_traceability,
-        arsitektur.check_aplikasi_umum,
-        arsitektur.check_satu_data,
-        arsitektur.check_domains,
+        architecture.check_traceability,
+        architecture.check_aplikasi_umum,
+        architecture.check_satu_data,
+        architecture.check_domains,
         roadmap.check_peta_rencana,
         roadmap.check_nomenklatur,
         smartcity.check_programs,
         smartcity.check_coverage,
         duplicates.check_duplicates,
-        evaluasi.check_evaluasi,
+        self_assessment.check_evaluasi,
         provenance.check_placeholders,
     ]
 

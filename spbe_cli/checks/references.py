@@ -168,7 +168,7 @@ def check_metadata(ctx: Context) -> None:
         )
     _check_prose(ctx, source)
     for field_path, target, allowed in metadata_links(meta):
-        _resolve(ctx, source, field_path, target, allowed)
+        check_reference(ctx, source, field_path, target, allowed)
 
 
 def _check_prose(ctx: Context, source: Source) -> None:
@@ -177,7 +177,7 @@ def _check_prose(ctx: Context, source: Source) -> None:
             ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
 
 
-def _resolve(
+def check_reference(
     ctx: Context, source: Source, loc: tuple[str | int, ...], target: str, allowed: tuple[str, ...]
 ) -> None:
     """SPBE201/SPBE202/SPBE205 for one reference.
@@ -230,9 +230,9 @@ def check_references(ctx: Context) -> None:
         for link in iter_links(kind, entity_id, entity):
             if kind == "regulasi" and link.field == "dicabut_oleh":
                 if catalog.kind(link.target) is None:
-                    _resolve(ctx, source, link.loc, link.target, link.allowed)
+                    check_reference(ctx, source, link.loc, link.target, link.allowed)
                 continue
-            _resolve(ctx, source, link.loc, link.target, link.allowed)
+            check_reference(ctx, source, link.loc, link.target, link.allowed)
 
 
 def check_codes(ctx: Context) -> None:

@@ -51,7 +51,7 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
 
     The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
     """
-    from spbe_cli.checks.references import _resolve
+    from spbe_cli.checks.references import check_reference
 
     catalog = ctx.catalog
     frameworks = load_frameworks()
@@ -109,7 +109,7 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
             else:
                 given[p.indikator] = index
             for j, target in enumerate(p.bukti):
-                _resolve(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
+                check_reference(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
 
 
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
