@@ -70,7 +70,9 @@ def test_help_pages_match_their_snapshots(lang: str) -> None:
         assert done.stdout == golden.read_text(encoding="utf-8"), command
 
 
-@pytest.mark.parametrize("command", ["", *COMMANDS, "progress", "sync", "init", "schema", "export"])
+@pytest.mark.parametrize(
+    "command", ["", *COMMANDS, "progress", "sync", "init", "schema", "export", "indeks"]
+)
 def test_indonesian_help_has_no_english_chrome_nor_python_types(command: str) -> None:
     done = _run([command, "--help"] if command else ["--help"], "id")
     page = done.stdout

@@ -167,7 +167,10 @@ class Workspace:
         found = list(self.load_findings.get(rel, []))
         check = _reference_check()
         if check is not None and focus:
-            ctx = Context(_Focus.of(catalog, focus))
+            view = _Focus.of(catalog, focus)
+            # Codes the catalog declares are known after the last full check.
+            view.reference = self.reference or catalog.reference
+            ctx = Context(view)
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
         found.extend(
@@ -350,10 +353,12 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
     the reference data (which they extend), so this may run in a thread while the next edit is
     loaded, and twice on the same catalog.
     """
+    from spbe_cli.loader import complete_catalog
     from spbe_cli.reference import load_reference
 
     catalog, found = snapshot
     catalog = replace(catalog, reference=load_reference().extended())
+    complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
     found = [*found, *run_checks(catalog)]
     return Checked(_by_path(cap_per_file(found, catalog.skipped_findings)), catalog.reference)
 
