@@ -64,6 +64,11 @@ class Client:
     def notify(self, method: str, params: dict[str, Any]) -> None:
         self.send({"method": method, "params": params})
 
+    def open(self, uri: str, text: str) -> None:
+        """``textDocument/didOpen`` of a YAML buffer."""
+        document = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
+
     def request(self, method: str, params: dict[str, Any]) -> Any:
         self.next_id += 1
         self.send({"id": self.next_id, "method": method, "params": params})
@@ -152,10 +157,7 @@ def test_broken_reference_is_a_diagnostic_until_fixed(project: Path, clients: li
     uri, text = _doc(project, INFRA)
     broken = text.replace("opd: DISKOMINFO", "opd: DISKOMINF", 1)
     line = broken.splitlines().index("opd: DISKOMINF")
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": broken}},
-    )
+    client.open(uri, broken)
     [diagnostic] = client.diagnostics(uri)
     assert diagnostic["code"] == "SPBE201"
     assert diagnostic["source"] == "spbe"
@@ -189,10 +191,7 @@ def test_an_edit_reaches_the_files_that_refer_to_it(project: Path, clients: list
     client = _start(project, clients)
     uri, text = _doc(project, "opd/diskominfo.yaml")
     renamed = text.replace("id: DISKOMINFO", "id: DISKOMINFO-BARU", 1)
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": renamed}},
-    )
+    client.open(uri, renamed)
     infra, _ = _doc(project, INFRA)
     found = client.diagnostics(infra, until=lambda found: found != [])
     assert {d["code"] for d in found} == {"SPBE201"}
@@ -204,10 +203,7 @@ def test_completion_hover_and_definition(project: Path, clients: list[Client]) -
     uri, text = _doc(project, INFRA)
     edited = text.replace("opd: DISKOMINFO", "opd: ", 1)
     line = edited.splitlines().index("opd: ")
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": edited}},
-    )
+    client.open(uri, edited)
     result = client.request(
         "textDocument/completion",
         {"textDocument": {"uri": uri}, "position": {"line": line, "character": 5}},
