@@ -29,11 +29,19 @@ REPO = Path(__file__).resolve().parent.parent
 #: The documented shape of ``spbe validate --format json`` (schema id spbe.validate/1).
 VALIDATE_JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["schema", "catalog", "summary", "findings"],
+    "required": ["schema", "catalog", "summary", "findings", "exceptions"],
     "additionalProperties": False,
     "properties": {
         "schema": {"const": "spbe.validate/1"},
         "catalog": {"type": "string"},
+        "exceptions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "entity", "reason", "matched", "path", "line", "column"],
+            },
+        },
         "summary": {
             "type": "object",
             "additionalProperties": False,
