@@ -231,6 +231,13 @@ def test_editor_settings_wire_the_schemas_in(repo: Path) -> None:
         assert "catalog/**/*.yaml" in globs
     extensions = json.loads((repo / ".vscode/extensions.json").read_text(encoding="utf-8"))
     assert "redhat.vscode-yaml" in extensions["recommendations"]
+    # The language server: the generic LSP client starts `spbe lsp` on YAML files.
+    assert "zsol.vscode-glspc" in extensions["recommendations"]
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == [
+        "spbe",
+        "lsp",
+    ]
+    assert settings["glspc.server.languageId"] == ["yaml"]
     # Every catalog file names its schema in a yaml-language-server modeline; the schema
     # accepts the file.
     for path in sorted((repo / "catalog").rglob("*.yaml")):
@@ -564,3 +571,20 @@ def test_a_kota_name_with_yaml_syntax_reaches_the_regulation_title_verbatim(tmp_
     perkada = catalog.get("PERKADA-ARSITEKTUR-SPBE")
     assert perkada.jenis == "Perwali"
     assert perkada.judul == 'Arsitektur SPBE Pemerintah Kota X: "Y" #z 2025-2029'
+
+
+def _strict_glob(pattern: str) -> re.Pattern[str]:
+    """A glob as the YAML extension reads it: ``**/`` stands for one folder or more, not none."""
+    parts = re.split(r"(\*\*/|\*)", pattern)
+    table = {"**/": "(?:[^/]+/)+", "*": "[^/]*"}
+    return re.compile("".join(table.get(part, re.escape(part)) for part in parts))
+
+
+def test_the_schema_globs_match_every_catalog_file(repo: Path) -> None:
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    [globs] = settings["yaml.schemas"].values()
+    patterns = [_strict_glob(glob) for glob in globs]
+    files = sorted(p.relative_to(repo).as_posix() for p in (repo / "catalog").rglob("*.yaml"))
+    assert "catalog/metadata.yaml" in files
+    for rel in files:
+        assert any(p.fullmatch(rel) for p in patterns), rel

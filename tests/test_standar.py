@@ -278,3 +278,12 @@ def test_diagram_words_are_never_broken(bundled: RenderInput) -> None:
     assert words
     missing = sorted(w for w in words if w not in svg)
     assert not missing  # a word cut over two lines would not appear whole
+
+
+def test_sia_values_carry_no_illustrative_word(bundled: RenderInput) -> None:
+    data = standar.arsitektur(bundled)
+    values = [
+        str(v) for _kind, rows, _ in data["sia"] for e in rows if e.ilustratif for _n, v in e.kolom
+    ]
+    assert values
+    assert not [v for v in values if "(ilustratif)" in v or "(ilustrasi)" in v]

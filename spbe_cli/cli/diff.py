@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import Output, catalog_path, emit, user_errors
+from spbe_cli.cli.completion import complete_revision
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -35,8 +36,18 @@ def formats() -> dict[DiffFormat, Output[ChangeSet]]:
 
 
 def diff(
-    old: Annotated[str | None, typer.Argument(help=t("diff.cli_old"), show_default=False)] = None,
-    new: Annotated[str | None, typer.Argument(help=t("diff.cli_new"), show_default=False)] = None,
+    old: Annotated[
+        str | None,
+        typer.Argument(
+            help=t("diff.cli_old"), show_default=False, autocompletion=complete_revision
+        ),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Argument(
+            help=t("diff.cli_new"), show_default=False, autocompletion=complete_revision
+        ),
+    ] = None,
     catalog: Annotated[
         Path | None,
         typer.Option("--catalog", "-c", help=t("diff.cli_catalog"), show_default=False),

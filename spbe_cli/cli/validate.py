@@ -15,6 +15,8 @@ from spbe_cli.cli.common import (
     emit,
     user_errors,
 )
+from spbe_cli.cli.completion import complete_rule
+from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -63,11 +65,18 @@ def validate(
     raise typer.Exit(int(result.return_code))
 
 
-def rules(catalog_option: CatalogOption = None) -> None:
+def rules(
+    codes: Annotated[
+        list[str] | None,
+        typer.Argument(help=t("cli.rules_codes"), metavar="KODE", autocompletion=complete_rule),
+    ] = None,
+    catalog_option: CatalogOption = None,
+) -> None:
     """Daftar aturan pemeriksaan / List every validation rule with its code and severity.
 
-    With ``-c/--catalog`` the severity is the effective one under the catalog's ``.spbe.yaml``
-    (``warning→off``), and its exceptions are listed with their reasons.
+    With codes, only those rules. With ``-c/--catalog`` the severity is the effective one under
+    the catalog's ``.spbe.yaml`` (``warning→off``), and its exceptions are listed with their
+    reasons.
     """
     from spbe_cli.cli import console
     from spbe_cli.diff.attention import ATTENTION_RULES
@@ -85,6 +94,22 @@ def rules(catalog_option: CatalogOption = None) -> None:
         effective = config.severities.get(code, default)
         return default if effective == default else f"{default}→{effective}"
 
+    if codes:
+        wanted = [code.upper() for code in codes]
+        with user_errors():
+            unknown = [c for c in wanted if c not in RULES and c not in ATTENTION_RULES]
+            if unknown:
+                raise UsageError(t("cli.rules_unknown", codes=", ".join(unknown)))
+        lines = [
+            f"{code:<8} {level(code, table[code].severity.value):<8} {t(prefix + code)}"
+            for code in wanted
+            for table, prefix in ((RULES, "rule."), (ATTENTION_RULES, "diff.rule."))
+            if code in table
+        ]
+        console.out(lines, colour=False)
+        for finding in problems:
+            console.err(format_finding(finding))
+        raise typer.Exit(1 if problems else 0)
     header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
     lines = [header]
     lines.extend(

@@ -537,6 +537,7 @@ _NOT_METADATA = frozenset(
 
 
 _CHOICE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
+_ILLUSTRATIVE_WORD = re.compile(r"\s*\((?:ilustratif|ilustrasi)\)")
 
 
 def _shown(inp: RenderInput, value: Any) -> str | bool | int | Decimal | None:
@@ -595,6 +596,9 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
                 if name in _NOT_METADATA:
                     continue
                 shown = _shown(inp, getattr(e, name))
+                if isinstance(shown, str) and e.ilustratif:
+                    # The element's one mark (†) says it is illustrative; no word after values.
+                    shown = _ILLUSTRATIVE_WORD.sub("", shown)
                 if shown is not None:
                     kolom.append((name, shown))
             rows.append(SiaElemen(e.id, e.nama, e.ilustratif, tuple(kolom)))
