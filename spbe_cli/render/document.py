@@ -327,7 +327,8 @@ def text_em(text: str) -> float:
 
 def _widest(texts: set[str], cap: float = 1e9) -> float:
     """The widest of some texts in em; only the longest few are measured (width follows length)."""
-    longest = sorted(texts, key=len, reverse=True)[:8] if len(texts) > 8 else texts
+    # Ties in length are broken by the text, never by set order (string hashes vary by process).
+    longest = sorted(texts, key=lambda t: (-len(t), t))[:8] if len(texts) > 8 else texts
     return max((min(text_em(t), cap) for t in longest), default=0.0)
 
 
