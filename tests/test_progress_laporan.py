@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
 from spbe_cli.i18n import language
+from spbe_cli.indeks import framework
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.registry import documents
-from tests.helpers import CASES
+from tests.helpers import CASES, write_tree
 
 KNOWN = CASES / "progress" / "known" / "catalog"
 
@@ -66,3 +71,61 @@ def test_laporan_is_dated_by_the_latest_progress_update(tmp_path: Path) -> None:
     assert "31 Desember 2026" not in md
     assert "| Festival Wisata Mimika" in md  # the 2026-11-30 entry of SC-BRD-01 counts
     assert "| Festival Wisata Mimika | Kunjungan wisata (orang) | 1.000 | 10 | 1,0% |" in md
+
+
+def _scaffolded_with_evaluation(tmp_path: Path, pemda: str, kode: str) -> Path:
+    """A catalog from ``spbe init`` whose example evaluation has a nilai for every indicator."""
+    made = CliRunner().invoke(
+        app, ["init", str(tmp_path / "katalog"), "--pemda", pemda, "--kode", kode]
+    )
+    assert made.exit_code == 0, made.output
+    catalog = tmp_path / "katalog" / "catalog"
+    lines = [
+        "entitas: evaluasi_mandiri",
+        "id: EVALUASI-PEMDI-2026",
+        "kerangka: pemdi_8_2026",
+        "tahun: 2026",
+        "penilaian:",
+    ]
+    # 4 for the first two indicators (above the plafon 2 of Tata Kelola Pemdi), 3 elsewhere.
+    lines += [
+        f"  - {{indikator: {i.nomor}, nilai: {4 if i.nomor <= 2 else 3}}}"
+        for i in framework("pemdi-8-2026").indikator
+    ]
+    write_tree(catalog, {"evaluasi_mandiri/contoh.yaml": "\n".join(lines) + "\n"})
+    return catalog
+
+
+def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -> None:
+    catalog = _scaffolded_with_evaluation(tmp_path, "Kota X", "99.71")
+    out = tmp_path / "out"
+    outcome = render_catalog(
+        RenderOptions(
+            catalog=catalog,
+            out=out,
+            docs=["laporan"],
+            force=True,
+            display="catalog",
+            extras={"tahun": 2026},
+        )
+    )
+    assert "laporan.docx" in outcome.written
+    md = (out / "laporan.md").read_text(encoding="utf-8")
+    section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
+    # (4×10 + 3×90) / 100 = 3,10: "Baik" in the (unverified) ranges of PermenPANRB 8/2026.
+    assert "Indeks tahun 2026: **3,10**, predikat **Baik** (Berkembang)." in section
+    assert "belum dicocokkan dengan naskah resmi" in section  # the weights are unverified
+    assert "| Aspek 1 Tata Kelola dan Manajemen | 10 | 4,00 |" in section
+    assert "| **Total** | **100** | **3,10** |" in section
+    assert "| 1 | Tata Kelola Pemdi | 5 | 4 ! | 2 |" in section
+    assert "![Indeks per aspek (skala 1 sampai 5)](gambar/laporan-" in section
+    # The nilai above the plafon, with their gap and what is missing, by name, not by id.
+    extra = section.split("### 6.3 Nilai yang perlu bukti tambahan", 1)[1]
+    assert "| Tata Kelola Pemdi | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf" in extra
+    assert "PERKADA-ARSITEKTUR-SPBE" not in extra and "dokumen.\\*" not in extra
+    assert "Peraturan Wali Kota tentang Arsitektur SPBE" in extra
+    page = (out / "laporan.html").read_text(encoding="utf-8")
+    assert "3,10" in page and "Baik" in page
+    with zipfile.ZipFile(out / "laporan.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "EVALUASI MANDIRI DAN INDEKS" in body and "3,10" in body

@@ -497,3 +497,24 @@ def test_a_logo_that_is_no_png_or_a_link_is_not_used(tmp_path: Path) -> None:
     render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
     assert not (out / "gambar" / "logo.png").exists()
     assert "data:image/png" not in (out / "masterplan.html").read_text("utf-8")
+
+
+def test_laporan_has_the_self_assessment_section_in_every_format(rendered: Path) -> None:
+    heading = "6. EVALUASI MANDIRI DAN INDEKS"
+    for outline in (
+        md_outline((rendered / "laporan.md").read_text("utf-8")),
+        html_outline((rendered / "laporan.html").read_text("utf-8")),
+        docx_outline(rendered / "laporan.docx"),
+    ):
+        assert ("h", "2", heading) in outline
+        assert any(
+            item[0] == "caption" and "Nilai dan plafon per indikator" in item[1] for item in outline
+        )
+    if rendered.name.startswith("render-mimika"):
+        md = (rendered / "laporan.md").read_text("utf-8")
+        section = md.split("## " + heading, 1)[1].split("\n## ", 1)[0]
+        # No self-assessment in the bundled catalog: said so, and never a score.
+        assert "Belum ada evaluasi mandiri yang tercatat untuk tahun 2026" in section
+        assert "indeks belum dinilai (20 dari 20 indikator belum bernilai)" in section
+        assert "Tata Kelola Pemdi paling tinggi tingkat 2" in section  # what the evidence shows
+        assert "predikat" not in section.replace("batas predikat", "")
