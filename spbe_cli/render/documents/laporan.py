@@ -165,7 +165,6 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
 
 #: A catalog id in an evidence line (``PERBUP-ARSITEKTUR-SPBE``), shown to readers by its name.
 _ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
-_FIELD_PATH = re.compile(r"\s*\([a-z_]+\.[^)]*\)")
 
 
 def _framework_for(catalog: Any, tahun: int) -> Kerangka:
@@ -193,12 +192,16 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
     def name(m: re.Match[str]) -> str:
         entity = catalog.get(m.group(0))
         if getattr(entity, "entitas", None) == "regulasi":
-            return citation(entity, pemda)
+            # The evidence line says the status itself ("berstatus dibutuhkan").
+            return citation(entity, pemda).removesuffix(f" ({entity.status})")
         return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
 
+    # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
+    no_penetapan = i18n.t("plafon.no_penetapan")
+
     def names(text: str) -> str:
-        # Readers see names, not ids, and not the field paths (``dokumen.*.penetapan``).
-        return _ID.sub(name, _FIELD_PATH.sub("", text))
+        text = text.replace(no_penetapan, "regulasi penetapan belum tercatat")
+        return _ID.sub(name, text)
 
     def shown(value: float | None) -> str:
         return "-" if value is None else index_text(value)
