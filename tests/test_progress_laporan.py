@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,22 +19,29 @@ from tests.helpers import CASES, write_tree
 KNOWN = CASES / "progress" / "known" / "catalog"
 
 
+def render_laporan(
+    catalog: Path, out: Path, formats: list[str] | None, **extras: object
+) -> list[str]:
+    """The laporan of ``catalog`` in ``out`` (every format when None): the files written."""
+    options = RenderOptions(
+        catalog=catalog,
+        out=out,
+        docs=["laporan"],
+        force=True,
+        display="catalog",
+        extras=dict(extras),
+    )
+    if formats is not None:
+        options = replace(options, formats=formats)
+    return list(render_catalog(options).written)
+
+
 def render(tmp_path: Path, **extras: object) -> tuple[str, str]:
     out = tmp_path / "out"
-    outcome = render_catalog(
-        RenderOptions(
-            catalog=KNOWN,
-            out=out,
-            docs=["laporan"],
-            formats=["md", "html"],
-            force=True,
-            display="catalog",
-            extras=dict(extras),
-        )
-    )
-    documents_written = [n for n in outcome.written if "/" not in n]
+    written = render_laporan(KNOWN, out, ["md", "html"], **extras)
+    documents_written = [n for n in written if "/" not in n]
     assert sorted(documents_written) == ["laporan.html", "laporan.md"]
-    assert sorted(n for n in outcome.written if "/" in n) == [
+    assert sorted(n for n in written if "/" in n) == [
         "gambar/laporan-01.svg",
         "gambar/laporan-02.svg",
     ]
@@ -101,17 +109,7 @@ def _scaffolded_with_evaluation(
 def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -> None:
     catalog = _scaffolded_with_evaluation(tmp_path, "Kota X", "99.71")
     out = tmp_path / "out"
-    outcome = render_catalog(
-        RenderOptions(
-            catalog=catalog,
-            out=out,
-            docs=["laporan"],
-            force=True,
-            display="catalog",
-            extras={"tahun": 2026},
-        )
-    )
-    assert "laporan.docx" in outcome.written
+    assert "laporan.docx" in render_laporan(catalog, out, None, tahun=2026)
     md = (out / "laporan.md").read_text(encoding="utf-8")
     section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
     # (4×10 + 3×90) / 100 = 3,10: "Baik" in the (unverified) ranges of PermenPANRB 8/2026.
@@ -141,17 +139,7 @@ def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> N
     # 2026 recorded under PermenPANRB 59/2020 only: shown, with the note that 8/2026 replaces it.
     catalog = _scaffolded_with_evaluation(tmp_path, "Provinsi X", "99", "spbe_59_2020")
     out = tmp_path / "out"
-    render_catalog(
-        RenderOptions(
-            catalog=catalog,
-            out=out,
-            docs=["laporan"],
-            formats=["md"],
-            force=True,
-            display="catalog",
-            extras={"tahun": 2026},
-        )
-    )
+    render_laporan(catalog, out, ["md"], tahun=2026)
     md = (out / "laporan.md").read_text(encoding="utf-8")
     section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
     assert "memakai kerangka Indeks SPBE" in section
