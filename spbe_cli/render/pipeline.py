@@ -219,7 +219,7 @@ def render_files(
     env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
     env.filters["tanggal"] = tanggal
     book = FigureBook(png="docx" in formats)
-    logo = read_logo(catalog.root)
+    logo = read_logo(catalog.root, meta.logo)
     plain = Plainer()  # one per run: entities shared by the documents are converted once
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
     total = len(steps)
