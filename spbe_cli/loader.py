@@ -21,16 +21,17 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
+from spbe_cli.cache import ContentCache, open_cache
 from spbe_cli.catalog import Catalog, Source, describe_non_ascii, id_skeleton, path_parts
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
+from spbe_cli.parsing import ParsedFile, parse_bytes
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 ProgressHook = Callable[[int, int], None]
@@ -144,8 +145,9 @@ def _read_all(fd: int, size: int) -> bytes:
 class _Loader:
     """State of one catalog load."""
 
-    def __init__(self, root: Path, root_display: str) -> None:
+    def __init__(self, root: Path, root_display: str, cache: ContentCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.real_root = root.resolve()
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
@@ -257,31 +259,35 @@ class _Loader:
                 related=(Related(Location(first, 1, 1), t("load.first_here")),),
                 other=first,
             )
-        text, problem = yamlio.decode(data)
-        if problem is not None or text is None:
-            assert problem is not None
+        self.replay(display, self.parse(data))
+
+    def parse(self, data: bytes) -> ParsedFile:
+        """The per-file stage of one file's content, from the content cache when it has it."""
+        cache = self.cache
+        if cache is None:
+            return parse_bytes(data)
+        key = cache.key(data)
+        parsed = cache.get(key, len(data))
+        if parsed is None:
+            parsed = parse_bytes(data)
+            cache.put(key, parsed)
+        return parsed
+
+    def replay(self, display: str, parsed: ParsedFile) -> None:
+        """Report one file's YAML problems and load its documents, in file order."""
+        for problem in parsed.problems:
             self.problem(display, problem)
-            return
-        nodes, problems = yamlio.compose(text)
-        for problem in problems:
-            self.problem(display, problem)
-        if not nodes and not problems:
+        if parsed.empty:
             # Empty or only comments: a file emptied by mistake must not pass in silence.
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
-        marked = "[ISI" in text or "TODO" in text
-        suspect = yamlio.may_hold_forbidden(text)
-        for index, node in enumerate(nodes):
-            if marked:
-                for line, column, value in yamlio.find_scalars(node, PLACEHOLDER):
-                    self.catalog.placeholders.append((Location(display, line, column), value))
-            value, problems = yamlio.build(node, text)
-            if suspect:
-                problems.extend(yamlio.forbidden_characters(node))
-            for problem in problems:
+        for index, document in enumerate(parsed.documents):
+            for line, column, value in document.placeholders:
+                self.catalog.placeholders.append((Location(display, line, column), value))
+            for problem in document.problems:
                 self.problem(display, problem)
-            blocking = any(p.code != "SPBE004" for p in problems)
-            self.load_document(Source(display, node, index), value, blocking)
+            source = Source(display, document.positions, index)
+            self.load_document(source, document.value, document.blocking)
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()
@@ -577,7 +583,7 @@ def load_files(
 
     ``files`` yields ``(display path, bytes)``; ``root`` is where prose files would be found.
     """
-    loader = _Loader(root, root_display)
+    loader = _Loader(root, root_display, open_cache())
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -622,7 +628,7 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    loader = _Loader(root, display)
+    loader = _Loader(root, display, open_cache())
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
     was_enabled = gc.isenabled()

@@ -160,8 +160,23 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     return nodes, problems
 
 
+#: A position packed in one int: ``line * POS_BASE + column`` (both 1-based).
+POS_BASE = 1 << 24
+
+#: A document's position table: what :func:`find_position` needs of its node tree, without the
+#: nodes. A scalar is its packed position; a sequence is ``[position, [item, ...]]``; a mapping
+#: is ``[position, {key: key position}, {key: value entry}]`` (the last of duplicate keys wins,
+#: complex keys are left out). Plain lists, dicts and ints: a JSON round trip keeps it as is.
+Positions = Any
+
+
+def _packed(node: Node) -> int:
+    mark = node.start_mark
+    return (mark.line + 1) * POS_BASE + mark.column + 1
+
+
 class _Builder:
-    """Build plain Python values from one document's nodes, collecting problems."""
+    """Build plain Python values and a position table from one document's nodes."""
 
     __slots__ = ("problems", "seen", "text")
 
@@ -170,48 +185,63 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
 
-    def build(self, node: Node, depth: int = 0) -> Any:
+    def build(self, node: Node, depth: int = 0) -> tuple[Any, Positions]:
         key = id(node)
         if key in self.seen:
             self._alias(node)
-            return None
+            return None, _packed(node)
         self.seen.add(key)
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             line, col = _pos(node)
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
             self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
-            return None
+            return None, _packed(node)
+        mark = node.start_mark
+        pos = (mark.line + 1) * POS_BASE + mark.column + 1
         if isinstance(node, ScalarNode):
             value = node.value
             if node.style in _PLAIN and value in _NULLS:
-                return None
-            return value
+                return None, pos
+            return value, pos
         if depth >= MAX_DEPTH:
             line, col = _pos(node)
             self.problems.append(
                 YamlProblem("SPBE009", line, col, "load.too_deep", {"limit": MAX_DEPTH})
             )
-            return None
+            return None, pos
         if isinstance(node, SequenceNode):
-            return [self.build(item, depth + 1) for item in node.value]
-        return self._mapping(node, depth)
+            values = []
+            entries = []
+            for item in node.value:
+                value, entry = self.build(item, depth + 1)
+                values.append(value)
+                entries.append(entry)
+            return values, [pos, entries]
+        return self._mapping(node, depth, pos)
 
-    def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], Positions]:
         result: dict[str, Any] = {}
         first: dict[str, Node] = {}
+        key_positions: dict[str, int] = {}
+        entries: dict[str, Positions] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
                 continue
             key = key_node.value
+            mark = key_node.start_mark
+            key_positions[key] = (mark.line + 1) * POS_BASE + mark.column + 1
             if key in first or (key == "<<" and key_node.style in _PLAIN):
                 self._bad_key(key, key_node, first.get(key))
+                # A finding about this key points at the last one written (the value is the
+                # first one's): the table keeps the positions of the last.
+                entries[key] = _positions_only(value_node, depth + 1)
                 continue
             first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
-        return result
+            result[key], entries[key] = self.build(value_node, depth + 1)
+        return result, [pos, key_positions, entries]
 
     def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
         """Report a merge key, or a key written a second time (positions only on this path)."""
@@ -246,68 +276,62 @@ class _Builder:
         self.problems.append(YamlProblem("SPBE005", line, col, "load.alias"))
 
 
+def _positions_only(node: Node, depth: int) -> Positions:
+    """The position table of a subtree whose value is not built (a repeated key's)."""
+    pos = _packed(node)
+    if depth >= MAX_DEPTH or isinstance(node, ScalarNode):
+        return pos
+    if isinstance(node, SequenceNode):
+        return [pos, [_positions_only(item, depth + 1) for item in node.value]]
+    keys: dict[str, int] = {}
+    entries: dict[str, Positions] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode):
+            keys[key_node.value] = _packed(key_node)
+            entries[key_node.value] = _positions_only(value_node, depth + 1)
+    return [pos, keys, entries]
+
+
+def build_document(node: Node, text: str) -> tuple[Any, Positions, list[YamlProblem]]:
+    """Turn one composed document into plain values (dict, list, str, None) and positions."""
+    builder = _Builder(text)
+    value, positions = builder.build(node)
+    return value, positions, builder.problems
+
+
 def build(node: Node, text: str) -> tuple[Any, list[YamlProblem]]:
     """Turn one composed document into plain values (dict, list, str, None)."""
-    builder = _Builder(text)
-    value = builder.build(node)
-    return value, builder.problems
+    value, _positions, problems = build_document(node, text)
+    return value, problems
 
 
-def locate(root: Node, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-    """Find the 1-based position of the value at ``loc`` under ``root``.
+def find_position(
+    positions: Positions, loc: Sequence[str | int], *, key: bool = False
+) -> tuple[int, int]:
+    """Find the 1-based position of the value at ``loc`` in a document's position table.
 
-    Parts of ``loc`` that do not match the node tree (pydantic adds union tags and the like) are
-    skipped; the deepest node reached is reported. With ``key`` the position of the mapping key
-    is returned instead of its value, which is where an unknown field should be flagged.
+    Parts of ``loc`` that do not match the document (pydantic adds union tags and the like) are
+    skipped; the deepest value reached is reported. With ``key`` the position of the mapping key
+    is returned instead of its value, which is where an unknown field should be flagged. Each
+    step is one dict or list look-up, however large the mapping.
     """
-    node = root
-    key_node: Node | None = None
+    entry = positions
+    key_pos: int | None = None
     for part in loc:
-        found = _child(node, part)
-        if found is None:
+        if not isinstance(entry, list):
             continue
-        key_node, node = found
-    if key and key_node is not None:
-        return _pos(key_node)
-    return _pos(node)
-
-
-def _key_index(node: Node) -> dict[str, tuple[Node, Node]]:
-    """A large mapping node's ``key -> (key node, value node)``, built once on first use.
-
-    Locating a finding is then O(1) however many keys the mapping has; a scan per finding made a
-    file of 32,000 unknown keys quadratic. The last of duplicate keys wins, as in the scan.
-    """
-    index: dict[str, tuple[Node, Node]] | None = getattr(node, "_spbe_keys", None)
-    if index is None:
-        index = {
-            key_node.value: (key_node, value_node)
-            for key_node, value_node in node.value
-            if isinstance(key_node, ScalarNode)
-        }
-        node._spbe_keys = index  # type: ignore[attr-defined]
-    return index
-
-
-#: Mappings up to this many keys are scanned (a bounded cost, cheaper than building an index for
-#: the one or two look-ups a document usually gets); larger ones are indexed once.
-_SCAN_KEYS = 32
-
-
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
-    if isinstance(node, MappingNode):
-        wanted = str(part)
-        pairs = node.value
-        if len(pairs) > _SCAN_KEYS:
-            return _key_index(node).get(wanted)
-        match = None
-        for key_node, value_node in pairs:
-            if isinstance(key_node, ScalarNode) and key_node.value == wanted:
-                match = (key_node, value_node)
-        return match
-    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    return None
+        if len(entry) == 3:
+            wanted = str(part)
+            child = entry[2].get(wanted)
+            if child is not None:
+                key_pos, entry = entry[1][wanted], child
+        elif isinstance(part, int) and 0 <= part < len(entry[1]):
+            key_pos, entry = None, entry[1][part]
+    if key and key_pos is not None:
+        packed = key_pos
+    else:
+        packed = entry if isinstance(entry, int) else entry[0]
+    return divmod(packed, POS_BASE)
 
 
 #: Characters no key or value may hold: C0 controls except tab and newline, DEL, C1 controls,

@@ -129,16 +129,19 @@ def test_control_character_detail_names_the_character() -> None:
     assert problems[0].values["detail"] == "U+0007: control characters are not allowed"
 
 
+def _positions(text: str) -> yamlio.Positions:
+    (node,), _ = yamlio.compose(text)
+    return yamlio.build_document(node, text)[1]
+
+
 def test_locate_values_and_keys() -> None:
-    text = "a:\n  b:\n    - x\n    - y: 1\n      z: 2\n"
-    nodes, _ = yamlio.compose(text)
-    root = nodes[0]
-    assert yamlio.locate(root, ("a", "b", 1, "z")) == (5, 10)
-    assert yamlio.locate(root, ("a", "b", 1, "z"), key=True) == (5, 7)
-    assert yamlio.locate(root, ("a", "b", 0)) == (3, 7)
+    root = _positions("a:\n  b:\n    - x\n    - y: 1\n      z: 2\n")
+    assert yamlio.find_position(root, ("a", "b", 1, "z")) == (5, 10)
+    assert yamlio.find_position(root, ("a", "b", 1, "z"), key=True) == (5, 7)
+    assert yamlio.find_position(root, ("a", "b", 0)) == (3, 7)
     # Unknown parts are skipped: the deepest node found is reported.
-    assert yamlio.locate(root, ("a", "nope", "b", 99)) == (3, 5)
-    assert yamlio.locate(root, ()) == (1, 1)
+    assert yamlio.find_position(root, ("a", "nope", "b", 99)) == (3, 5)
+    assert yamlio.find_position(root, ()) == (1, 1)
 
 
 def test_find_scalars() -> None:
@@ -156,15 +159,21 @@ def test_dump_and_trusted_load_round_trip() -> None:
     assert yamlio.load_trusted_yaml(text) == data
 
 
-def test_locate_in_a_large_mapping_uses_one_index_and_the_last_duplicate() -> None:
+def test_locate_in_a_large_mapping_finds_the_last_duplicate() -> None:
     keys = "".join(f"k{i}: {i}\n" for i in range(100))
-    text = keys + "k5: again\n"
-    (root,), _ = yamlio.compose(text)
-    assert yamlio.locate(root, ("k99",), key=True) == (100, 1)
-    assert yamlio.locate(root, ("k5",)) == (101, 5)
-    index = root._spbe_keys  # built once, reused by the next look-ups
-    assert yamlio.locate(root, ("k0",)) == (1, 5)
-    assert root._spbe_keys is index
+    root = _positions(keys + "k5:\n  deep: again\n")
+    assert yamlio.find_position(root, ("k99",), key=True) == (100, 1)
+    assert yamlio.find_position(root, ("k5",), key=True) == (101, 1)
+    assert yamlio.find_position(root, ("k5", "deep")) == (102, 9)
+    assert yamlio.find_position(root, ("k0",)) == (1, 5)
+
+
+def test_position_table_survives_a_json_round_trip() -> None:
+    import json
+
+    root = _positions("a:\n  b:\n    - x\n    - y: 1\n")
+    assert json.loads(json.dumps(root)) == root
+    assert yamlio.find_position(json.loads(json.dumps(root)), ("a", "b", 1, "y")) == (4, 10)
 
 
 @pytest.mark.parametrize(
