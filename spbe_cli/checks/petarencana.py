@@ -67,6 +67,8 @@ def _urusan_of(ctx: Context, opd_id: str) -> set[str]:
     while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
         seen.add(current)
         opd = ctx.catalog.get(current)
+        if opd is None:  # rejected while loading: its own finding says why
+            break
         held.update(opd.urusan)
         current = opd.induk
     return held
