@@ -482,6 +482,28 @@ def bench_hostile(ctx: Context) -> list[Row]:
     return rows
 
 
+def bench_export(ctx: Context) -> list[Row]:
+    """``spbe export archimate|sia|tabel <synthetic>``, cold, each a ratio to validate.
+
+    The issue's target is ≤ 1.5 × validate for each export (the check runs first, as in render).
+    """
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="spbe-bench-export-") as out:
+        for target, output, extra in (
+            ("archimate", "model.xml", ()),
+            ("sia", "isian.xlsx", ()),
+            ("tabel", "tabel", ("--format", "csv")),
+        ):
+            argv = ctx.spbe("export", target, _rel(ctx.catalog), "-o", f"{out}/{output}", *extra)
+            seconds = ctx.time_process(argv)
+            rows.append(
+                Row(f"export-{target}", seconds, seconds / validate, "validate", Target(1.5))
+            )
+    return rows
+
+
 #: Every benchmark, in the order of the table. Append new ones here.
 BENCHMARKS: list[Bench] = [
     Bench("floor", bench_floor, "parse + schema-validate the synthetic catalog (the yardstick)"),
@@ -506,6 +528,12 @@ BENCHMARKS: list[Bench] = [
     Bench("sync", bench_sync, "spbe sync (look-alikes across OPDs) / validate", command="sync"),
     Bench("overlap", bench_overlap, "duplicate detection at 1×, 2×, 4× scale, near-linear"),
     Bench("hostile", bench_hostile, "validate hostile shapes at 8k, 16k, 32k, near-linear"),
+    Bench(
+        "export",
+        bench_export,
+        "spbe export archimate / sia / tabel, each ≤ 1.5 × validate",
+        command="export",
+    ),
 ]
 BY_NAME = {b.name: b for b in BENCHMARKS}
 

@@ -151,3 +151,37 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
     ]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
     return lines
+
+
+# -- XML and spreadsheets (exports) -------------------------------------------------------------
+
+#: Characters XML 1.0 (and so XLSX) cannot carry: C0 controls except tab/LF/CR, surrogates,
+#: U+FFFE/U+FFFF. They are replaced by U+FFFD so that the reader sees something was there.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
+_FORMULA_START = frozenset("=+-@\t\r")
+#: Longest text an XLSX cell holds.
+CELL_MAX = 32767
+
+
+def xml_text(value: str) -> str:
+    """Text that XML 1.0 can carry: disallowed control characters become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def not_formula(value: str) -> str:
+    """The text with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    A cell that starts like a formula (``=cmd|...``, ``+``, ``-``, ``@``, tab, CR) gets the mark
+    spreadsheets use for "this is text". Replacing control characters (:func:`xml_text`) never
+    makes or unmakes such a start, so the two may run in either order.
+    """
+    return "'" + value if value[:1] in _FORMULA_START else value
+
+
+def cell_text(value: str, limit: int | None = None) -> str:
+    """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long."""
+    text = not_formula(xml_text(value))
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text

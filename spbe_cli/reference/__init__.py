@@ -164,6 +164,16 @@ def _read(name: str) -> Any:
 
 
 @cache
+def load_data(name: str) -> Any:
+    """One bundled data file outside the validation set (loaded by the command that needs it).
+
+    ``archimate-3.1-relasi.yaml`` and ``sia-spbe-kolom.yaml`` serve ``spbe export`` only, so
+    ``spbe validate`` does not pay for reading them.
+    """
+    return _read(name)
+
+
+@cache
 def load_reference() -> Reference:
     """Load the bundled reference data (once per process)."""
     index = _read("index.yaml")

@@ -1,0 +1,308 @@
+"""The catalog as flat tables: one per entity kind and one per list field.
+
+Columns come from the models, in the order the fields are declared, so they are stable and
+documented by the models themselves (docs/export.md lists them). A nested object is flattened
+with ``_`` (``nomenklatur_kode``); list and map fields go to their own long tables, keyed by the
+entity's ``id``:
+
+- ``tautan``: every list of references (``aplikasi.data``, ``layanan.proses_bisnis``, ...);
+- ``daftar``: every list of plain values (``rujukan``, ``kanal``, ``lokasi``, ``mitra.bisnis``);
+- ``atribut``: every map of text (``infrastruktur.spesifikasi``);
+- ``indikator``, ``indikator-target``, ``anggaran``, ``progres``, ``progres-realisasi``.
+
+CSV is UTF-8 with a header row, quoted as RFC 4180 says (CRLF line ends), cells that would start
+a formula prefixed with ``'``. Parquet needs pyarrow (``pip install spbe[parquet]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from spbe_cli.errors import SpbeError
+from spbe_cli.export.common import plain_number
+from spbe_cli.i18n import t
+from spbe_cli.markup import not_formula, xml_text
+from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Progres
+from spbe_cli.models.common import Ref
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.render.output import RenderedFile
+
+
+#: Column types: how a value is written to CSV and typed in Parquet.
+ColumnType = Literal["text", "int", "bool", "number", "date"]
+
+
+@dataclass
+class Table:
+    """One table: its file name (without extension), typed columns and rows."""
+
+    name: str
+    columns: list[tuple[str, ColumnType]]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _file_name(kind: str) -> str:
+    return kind.replace("_", "-")
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without ``| None``, and whether None was allowed."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return annotation, False
+
+
+def _base(annotation: Any) -> Any:
+    """The plain type under ``Annotated[...]``."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _column_type(annotation: Any) -> ColumnType:
+    plain = _base(annotation)
+    if plain is bool:
+        return "bool"
+    if plain is int:
+        return "int"
+    if plain is Decimal or plain is float:
+        return "number"
+    if plain is date:
+        return "date"
+    return "text"
+
+
+def _is_ref_list(annotation: Any) -> bool:
+    """``list[Ref]``: a list of catalog ids (the ``tautan`` table)."""
+    args = typing.get_args(_base(annotation))
+    return bool(args) and args[0] == Ref
+
+
+@dataclass
+class _Plan:
+    """How one model's fields spread over the tables."""
+
+    columns: list[tuple[str, tuple[str, ...], ColumnType]] = field(default_factory=list)
+    refs: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    values: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    maps: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    nested: list[tuple[str, type[BaseModel]]] = field(default_factory=list)
+
+
+def _plan(model: type[BaseModel], prefix: tuple[str, ...] = (), plan: _Plan | None = None) -> _Plan:
+    plan = plan if plan is not None else _Plan()
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        annotation, _ = _unwrap(info.annotation)
+        origin = typing.get_origin(_base(annotation))
+        if origin is list:
+            (item,) = typing.get_args(_base(annotation))
+            if item in (Indikator, Anggaran, Progres):
+                plan.nested.append((name, item))
+            elif _is_ref_list(annotation):
+                plan.refs.append((".".join(path), path))
+            else:
+                plan.values.append((".".join(path), path))
+        elif origin is dict:
+            plan.maps.append((".".join(path), path))
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _plan(annotation, path, plan)
+        else:
+            plan.columns.append(("_".join(path), path, _column_type(annotation)))
+    return plan
+
+
+def _get(entity: Any, path: tuple[str, ...]) -> Any:
+    value = entity
+    for part in path:
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+_LONG: list[tuple[str, ColumnType]] = [
+    ("id", "text"),
+    ("entitas", "text"),
+    ("kolom", "text"),
+    ("urutan", "int"),
+]
+
+#: Items of list fields with a table of their own: the table, and their one map field with the
+#: table it goes to and that table's key and value columns.
+_Column = tuple[str, ColumnType]
+#: Items of list fields with a table of their own, and their one map field (if any) with the
+#: table it goes to: ``item type -> (table, (map field, key column, value column) | None)``.
+_NESTED: dict[type[BaseModel], tuple[str, tuple[str, _Column, _Column] | None]] = {
+    Indikator: ("indikator", ("target", ("tahun", "int"), ("target", "number"))),
+    Anggaran: ("anggaran", None),
+    Progres: ("progres", ("realisasi", ("indikator", "text"), ("nilai", "number"))),
+}
+
+
+def build_tables(catalog: Catalog) -> list[Table]:
+    """Every table, rows in entity-id order, then in list order."""
+    tautan = Table("tautan", [*_LONG, ("ke", "text")])
+    daftar = Table("daftar", [*_LONG, ("nilai", "text")])
+    atribut = Table("atribut", [*_LONG[:3], ("kunci", "text"), ("nilai", "text")])
+    nested: dict[type[BaseModel], tuple[Table, list[tuple[str, ...]], Table | None]] = {}
+    for item_type, (name, mapped) in _NESTED.items():
+        columns = _plan(item_type).columns
+        table = Table(name, [*_LONG[:2], ("urutan", "int"), *((c, t) for c, _, t in columns)])
+        sub = None
+        if mapped is not None:
+            map_field, key, value = mapped
+            sub = Table(
+                f"{name}-{map_field}", [("id", "text"), (f"urutan_{name}", "int"), key, value]
+            )
+        nested[item_type] = (table, [path for _, path, _ in columns], sub)
+    tables: list[Table] = []
+    for kind in ENTITY_KINDS:
+        plan = _plan(MODELS[kind])
+        # id and entitas first, the rest in the order the model declares them.
+        plan.columns.sort(key=lambda c: {"id": 0, "entitas": 1}.get(c[0], 2))
+        table = Table(_file_name(kind), [(name, type_) for name, _, type_ in plan.columns])
+        tables.append(table)
+        for entity in catalog.of_kind(kind):
+            fields = entity.__dict__  # pydantic keeps every field here; getattr is slower
+            table.rows.append(
+                [fields[p[0]] if len(p) == 1 else _get(entity, p) for _, p, _ in plan.columns]
+            )
+            ident = entity.id
+            for column, path in plan.refs:
+                values = fields[path[0]] if len(path) == 1 else _get(entity, path)
+                tautan.rows.extend(
+                    [ident, kind, column, index, value]
+                    for index, value in enumerate(values or (), start=1)
+                )
+            for column, path in plan.values:
+                values = fields[path[0]] if len(path) == 1 else _get(entity, path)
+                daftar.rows.extend(
+                    [ident, kind, column, index, value]
+                    for index, value in enumerate(values or (), start=1)
+                )
+            for column, path in plan.maps:
+                for key, value in sorted((_get(entity, path) or {}).items()):
+                    atribut.rows.append([ident, kind, column, key, value])
+            for name, item_type in plan.nested:
+                item_table, paths, sub = nested[item_type]
+                mapped = _NESTED[item_type][1]
+                for index, item in enumerate(fields[name], start=1):
+                    own = item.__dict__
+                    item_table.rows.append(
+                        [
+                            ident,
+                            kind,
+                            index,
+                            *(own[p[0]] if len(p) == 1 else _get(item, p) for p in paths),
+                        ]
+                    )
+                    if sub is not None and mapped is not None:
+                        sub.rows.extend(
+                            [ident, index, key, value]
+                            for key, value in sorted(getattr(item, mapped[0]).items())
+                        )
+    for item_table, _, sub in nested.values():
+        tables.append(item_table)
+        if sub is not None:
+            tables.append(sub)
+    return [*tables[: len(ENTITY_KINDS)], tautan, daftar, atribut, *tables[len(ENTITY_KINDS) :]]
+
+
+def _text(value: Any) -> str:
+    # Control characters are replaced once over the whole file (table_csv), not per cell.
+    return "" if value is None else not_formula(str(value))
+
+
+def _integer(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _boolean(value: Any) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _number(value: Any) -> str:
+    return "" if value is None else plain_number(value)
+
+
+def _date(value: Any) -> str:
+    return "" if value is None else value.isoformat()
+
+
+#: How a value of each column type is written to CSV (one converter per column, not per cell).
+_CSV = {"text": _text, "int": _integer, "bool": _boolean, "number": _number, "date": _date}
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as RFC 4180 CSV: UTF-8, CRLF, quoted only when needed."""
+    converters = [_CSV[type_] for _, type_ in table.columns]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in table.columns])
+    writer.writerows(
+        [convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows
+    )
+    return xml_text(buffer.getvalue()).encode("utf-8")
+
+
+def require_pyarrow() -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet``, imported here (an optional extra).
+
+    Raises:
+        SpbeError: pyarrow is not installed; the message says how to install it.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise SpbeError(t("export.no_pyarrow")) from exc
+    return pa, pq
+
+
+def table_parquet(table: Table) -> bytes:
+    """The table as Parquet, typed columns."""
+    pa, pq = require_pyarrow()
+
+    arrow_types = {
+        "text": pa.string(),
+        "int": pa.int64(),
+        "bool": pa.bool_(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+    }
+    columns = []
+    for index, (_, type_) in enumerate(table.columns):
+        values = [row[index] for row in table.rows]
+        if type_ == "number":
+            values = [None if v is None else float(v) for v in values]
+        elif type_ == "text":
+            # Parquet is read by analysis engines, not spreadsheets: text stays as it is.
+            values = [None if v is None else str(v) for v in values]
+        columns.append(pa.array(values, type=arrow_types[type_]))
+    schema = pa.schema([(name, arrow_types[type_]) for name, type_ in table.columns])
+    arrow_table = pa.Table.from_arrays(columns, schema=schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow_table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def table_files(tables: list[Table], table_format: str) -> list[RenderedFile]:
+    """One file per table, named ``<table>.<format>``."""
+    from spbe_cli.render.output import RenderedFile
+
+    write = table_parquet if table_format == "parquet" else table_csv
+    return [RenderedFile(f"{table.name}.{table_format}", write(table)) for table in tables]

@@ -1,0 +1,199 @@
+"""``spbe export tabel``: golden CSV, RFC 4180, formula injection, Parquet, every row once."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.errors import SpbeError
+from spbe_cli.export.tabel import Table, build_tables, table_csv, table_parquet
+from spbe_cli.validate import validate_catalog
+from tests.helpers import CASES, MINIMAL, write_tree
+
+GOLDEN = CASES / "export" / "minimal" / "tabel"
+BUNDLED = Path(__file__).parent.parent / "catalog"
+TABLES = [
+    "opd",
+    "regulasi",
+    "proses-bisnis",
+    "data-informasi",
+    "layanan",
+    "aplikasi",
+    "infrastruktur",
+    "keamanan",
+    "peta-rencana",
+    "program",
+    "kesiapan",
+    "tautan",
+    "daftar",
+    "atribut",
+    "indikator",
+    "indikator-target",
+    "anggaran",
+    "progres",
+    "progres-realisasi",
+]
+
+
+def export(catalog: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["export", "tabel", str(catalog), "-o", str(out), *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_golden_minimal(tmp_path: Path) -> None:
+    out = tmp_path / "tabel"
+    code, stdout, stderr = export(MINIMAL, out)
+    assert code == 0, stdout + stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    if os.environ.get("SPBE_UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    for name in TABLES:
+        assert (out / f"{name}.csv").read_bytes() == (GOLDEN / f"{name}.csv").read_bytes(), name
+    assert "19 tables" in stderr
+
+
+def test_same_bytes_twice(tmp_path: Path) -> None:
+    assert export(BUNDLED, tmp_path / "a")[0] == 0
+    assert export(BUNDLED, tmp_path / "b")[0] == 0
+    for name in TABLES:
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (
+            tmp_path / "b" / f"{name}.csv"
+        ).read_bytes()
+
+
+def test_every_entity_and_link_once(tmp_path: Path) -> None:
+    catalog, _ = validate_catalog(BUNDLED)
+    out = tmp_path / "t"
+    assert export(BUNDLED, out)[0] == 0
+    for kind in ("opd", "aplikasi", "program", "peta_rencana", "kesiapan"):
+        rows = read(out / f"{kind.replace('_', '-')}.csv")
+        assert [r["id"] for r in rows] == catalog.ids_of(kind)
+        assert {r["entitas"] for r in rows} == {kind}
+    links = read(out / "tautan.csv")
+    for app_entity in catalog.of_kind("aplikasi"):
+        mine = [r["ke"] for r in links if r["id"] == app_entity.id and r["kolom"] == "data"]
+        assert mine == app_entity.data
+    budget = read(out / "anggaran.csv")
+    expected = sum(len(e.anggaran) for k in ("program", "peta_rencana") for e in catalog.of_kind(k))
+    assert len(budget) == expected
+    total = sum(
+        a.nilai for k in ("program", "peta_rencana") for e in catalog.of_kind(k) for a in e.anggaran
+    )
+    assert sum(int(r["nilai"]) for r in budget) == total
+
+
+def test_columns_are_typed_and_ordered() -> None:
+    catalog, _ = validate_catalog(MINIMAL)
+    tables = {t.name: t for t in build_tables(catalog)}
+    program = dict(tables["program"].columns)
+    assert list(program)[:2] == ["id", "entitas"]
+    assert program["tahun_mulai"] == "int"
+    assert program["digital"] == "bool"
+    assert program["nomenklatur_kode"] == "text"
+    assert "mitra.bisnis" not in program  # lists go to the daftar table
+    assert dict(tables["indikator"].columns)["baseline"] == "number"
+    assert dict(tables["progres"].columns)["tanggal"] == "date"
+
+
+def test_rfc4180_and_formula_injection() -> None:
+    table = Table("t", [("id", "text"), ("nama", "text"), ("nilai", "int")])
+    table.rows = [
+        ["A", 'koma, "kutip"\nbaris', -5],
+        ["B", '=HYPERLINK("http://x")', None],
+        ["C", "-2+3", 7],
+        ["D", "@SUM(A1)\x00", 0],
+    ]
+    data = table_csv(table)
+    assert data.startswith(b"id,nama,nilai\r\n")
+    assert data.endswith(b"\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[1] == ["A", 'koma, "kutip"\nbaris', "-5"]  # numbers are not prefixed
+    assert rows[2] == ["B", '\'=HYPERLINK("http://x")', ""]
+    assert rows[3] == ["C", "'-2+3", "7"]
+    assert rows[4] == ["D", "'@SUM(A1)\ufffd", "0"]
+    assert b'"koma, ""kutip""\nbaris"' in data
+
+
+def test_hostile_names_in_csv(minimal_catalog: Path, tmp_path: Path) -> None:
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/diskominfo.yaml": (
+                "entitas: opd\nid: DISKOMINFO\nnama: \"=cmd|' /C calc'!A0\"\njenis: dinas\n"
+                'urusan: ["2.16"]\n'
+            )
+        },
+    )
+    out = tmp_path / "t"
+    assert export(minimal_catalog, out)[0] == 0
+    assert read(out / "opd.csv")[0]["nama"] == "'=cmd|' /C calc'!A0"
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow (spbe[parquet]) not installed")
+    out = tmp_path / "p"
+    code, stdout, stderr = export(MINIMAL, out, "--format", "parquet")
+    assert code == 0, stdout + stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+    catalog, _ = validate_catalog(MINIMAL)
+    for table in build_tables(catalog):
+        read_back = pq.read_table(out / f"{table.name}.parquet")
+        assert read_back.column_names == [name for name, _ in table.columns]
+        assert read_back.num_rows == len(table.rows)
+    program = pq.read_table(out / "program.parquet").to_pylist()
+    assert program[0]["tahun_mulai"] == 2025 and program[0]["digital"] in (True, False)
+    again = tmp_path / "q"
+    assert export(MINIMAL, again, "--format", "parquet")[0] == 0
+    for table in TABLES:
+        assert (out / f"{table}.parquet").read_bytes() == (again / f"{table}.parquet").read_bytes()
+
+
+def test_parquet_without_pyarrow(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    with pytest.raises(SpbeError, match=r"pip install spbe\[parquet\]"):
+        table_parquet(Table("t", [("id", "text")]))
+    out = tmp_path / "p"
+    code, _stdout, stderr = export(MINIMAL, out, "--format", "parquet")
+    assert code == 3
+    assert "pip install spbe[parquet]" in stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_docs_list_every_column() -> None:
+    """docs/export.md names every table and column, with its type, as the export writes them."""
+    docs = (Path(__file__).parent.parent / "docs" / "export.md").read_text("utf-8")
+    rows = {}
+    for line in docs.splitlines():
+        match = re.match(r"^\| `([a-z-]+)\.csv` \| (.*) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    catalog, _ = validate_catalog(MINIMAL)
+    for table in build_tables(catalog):
+        expected = ", ".join(
+            f"`{name}`" + ("" if type_ == "text" else f" ({type_})")
+            for name, type_ in table.columns
+        )
+        assert rows.get(table.name) == expected, table.name
