@@ -86,6 +86,7 @@ class ContentCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / f"v{FORMAT}"
+        self.root = os.fspath(self.folder)
         self.fingerprint = _code_fingerprint()
         self.stats = CacheStats()
         self._usable: bool | None = None
@@ -101,8 +102,8 @@ class ContentCache:
             self._usable = _safe_folder(self.folder)
         return self._usable
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+    def _path(self, key: str) -> str:
+        return f"{self.root}/{key[:2]}/{key}.json"
 
     def get(self, key: str, size: int) -> ParsedFile | None:
         """The entry for ``key`` (a source file of ``size`` bytes), or None if absent or bad."""
@@ -115,7 +116,20 @@ class ContentCache:
             self.stats.hits += 1
         return parsed
 
-    def _read(self, path: Path, key: str, size: int) -> ParsedFile | None:
+    def lookup(self, data: bytes) -> tuple[str, ParsedFile | None, bool]:
+        """The key of ``data``, its entry or None, and whether a bad entry is in the way."""
+        key = self.key(data)
+        if not self.usable():
+            return key, None, False
+        path = self._path(key)
+        parsed = self._read(path, key, len(data))
+        if parsed is not None:
+            self.stats.hits += 1
+            return key, parsed, False
+        self.stats.misses += 1
+        return key, None, os.path.lexists(path)
+
+    def _read(self, path: str, key: str, size: int) -> ParsedFile | None:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(path, flags)
@@ -146,31 +160,41 @@ class ContentCache:
             # json's errors are ValueErrors (bad UTF-8 too); a deep planted payload recurses.
             return None
 
-    def put(self, key: str, parsed: ParsedFile) -> None:
-        """Store an entry atomically (a private temporary file renamed into place)."""
+    def put(self, key: str, parsed: ParsedFile, *, replace: bool = False) -> None:
+        """Store an entry; ``replace`` an entry found bad (else one already there is kept).
+
+        A new entry is created in place with ``O_EXCL`` (one writer wins, and renaming costs
+        ten times more than the write on a common file system); a reader that meets it half
+        written sees a checksum that does not match, a miss. A bad entry is replaced
+        atomically: a private temporary file renamed over it.
+        """
         if not self.usable():
             return
         payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
         digest = hashlib.sha256(payload).hexdigest().encode()
         raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
         path = self._path(key)
-        tmp = path.with_name(f".{key}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp" if replace else path
         try:
             if key[:2] not in self._made:
-                path.parent.mkdir(mode=0o700, exist_ok=True)
+                os.makedirs(f"{self.root}/{key[:2]}", mode=0o700, exist_ok=True)
                 self._made.add(key[:2])
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            return  # another run is writing it, or the folder is read-only
+        try:
             try:
                 view = memoryview(raw)
                 while view:
                     view = view[os.write(fd, view) :]
             finally:
                 os.close(fd)
-            tmp.replace(path)
+            if replace:
+                os.replace(target, path)
             self.stats.written += 1
         except OSError:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                os.unlink(target)
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:

@@ -266,11 +266,10 @@ class _Loader:
         cache = self.cache
         if cache is None:
             return parse_bytes(data)
-        key = cache.key(data)
-        parsed = cache.get(key, len(data))
+        key, parsed, bad = cache.lookup(data)
         if parsed is None:
             parsed = parse_bytes(data)
-            cache.put(key, parsed)
+            cache.put(key, parsed, replace=bad)
         return parsed
 
     def replay(self, display: str, parsed: ParsedFile) -> None:

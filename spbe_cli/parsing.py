@@ -183,29 +183,31 @@ def _check_value(value: Any, depth: int) -> None:
 
 def _check_positions(entry: Any, depth: int) -> None:
     """A position table has the shape :func:`yamlio.find_position` walks."""
+    base = yamlio.POS_BASE
     if type(entry) is int:
-        if entry < yamlio.POS_BASE:
+        if entry < base:
             raise MalformedError("position")
         return
-    if depth > yamlio.MAX_DEPTH or not isinstance(entry, list) or not entry:
+    if depth > yamlio.MAX_DEPTH or type(entry) is not list or not entry:
         raise MalformedError("positions")
-    _check_positions_head(entry[0])
-    if len(entry) == 2 and isinstance(entry[1], list):
-        for item in entry[1]:
-            _check_positions(item, depth + 1)
-        return
-    if len(entry) == 3 and isinstance(entry[1], dict) and isinstance(entry[2], dict):
-        keys, children = entry[1], entry[2]
-        if keys.keys() != children.keys():
+    head = entry[0]
+    if type(head) is not int or head < base:
+        raise MalformedError("position")
+    size = len(entry)
+    if size == 2 and type(entry[1]) is list:
+        children: Any = entry[1]
+    elif size == 3 and type(entry[1]) is dict and type(entry[2]) is dict:
+        keys, children = entry[1], entry[2].values()
+        if keys.keys() != entry[2].keys():
             raise MalformedError("keys")
         for key_pos in keys.values():
-            _check_positions_head(key_pos)
-        for child in children.values():
+            if type(key_pos) is not int or key_pos < base:
+                raise MalformedError("position")
+    else:
+        raise MalformedError("positions")
+    for child in children:
+        if type(child) is int:
+            if child < base:
+                raise MalformedError("position")
+        else:
             _check_positions(child, depth + 1)
-        return
-    raise MalformedError("positions")
-
-
-def _check_positions_head(value: Any) -> None:
-    if type(value) is not int or value < yamlio.POS_BASE:
-        raise MalformedError("position")

@@ -231,8 +231,8 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(cache_dir: Path)
 
     def writer() -> None:
         try:
-            for _ in range(200):
-                ContentCache(cache_dir).put(key, parsed)
+            for index in range(200):
+                ContentCache(cache_dir).put(key, parsed, replace=index % 2 == 1)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -244,6 +244,9 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(cache_dir: Path)
             errors.append(exc)
 
     threads = [threading.Thread(target=f) for f in (writer, writer, reader, reader)]
+    # Before any writer: a half-written entry (a run killed while writing) is a miss.
+    (cache_dir / "v1" / key[:2]).mkdir(parents=True)
+    (cache_dir / "v1" / key[:2] / f"{key}.json").write_bytes(b"spbe-cache 1 " + key.encode())
     for thread in threads:
         thread.start()
     for thread in threads:
