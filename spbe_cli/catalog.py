@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from spbe_cli.models import Metadata, Referensi
+    from spbe_cli.positions import Positions
     from spbe_cli.reference import Reference
-    from spbe_cli.yamlio import Positions
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Source:
 
     def location(self, *loc: str | int, key: bool = False) -> Location:
         """Position of the value (or key) at ``loc`` inside this document."""
-        from spbe_cli.yamlio import find_position
+        from spbe_cli.positions import find_position
 
         line, column = find_position(self.positions, loc, key=key)
         return Location(self.path, line, column)

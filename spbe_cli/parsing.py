@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from spbe_cli import yamlio
-from spbe_cli.yamlio import Positions, YamlProblem
+from spbe_cli import positions, yamlio
+from spbe_cli.positions import MalformedPositionsError, Positions
+from spbe_cli.yamlio import YamlProblem
 
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
 
@@ -80,7 +81,7 @@ def to_json(parsed: ParsedFile) -> list[Any]:
         [
             [
                 doc.value,
-                doc.positions,
+                positions.to_json(doc.positions),
                 [_problem_json(p) for p in doc.problems],
                 [list(p) for p in doc.placeholders],
             ]
@@ -116,13 +117,16 @@ def from_json(data: Any) -> ParsedFile:
         raise MalformedError("empty")
     parsed_documents = []
     for document in _list(documents):
-        value, positions, doc_problems, placeholders = _list(document, 4)
+        value, table, doc_problems, placeholders = _list(document, 4)
         _check_value(value, 0)
-        _check_positions(positions, 0)
+        try:
+            checked = positions.from_json(table, max_depth=yamlio.MAX_DEPTH + 1)
+        except MalformedPositionsError as exc:
+            raise MalformedError("positions") from exc
         parsed_documents.append(
             ParsedDocument(
                 value,
-                positions,
+                checked,
                 tuple(_problem(p) for p in _list(doc_problems)),
                 tuple(_placeholder(p) for p in _list(placeholders)),
             )
@@ -179,35 +183,3 @@ def _check_value(value: Any, depth: int) -> None:
                 _check_value(item, depth + 1)
         return
     raise MalformedError("value")
-
-
-def _check_positions(entry: Any, depth: int) -> None:
-    """A position table has the shape :func:`yamlio.find_position` walks."""
-    base = yamlio.POS_BASE
-    if type(entry) is int:
-        if entry < base:
-            raise MalformedError("position")
-        return
-    if depth > yamlio.MAX_DEPTH or type(entry) is not list or not entry:
-        raise MalformedError("positions")
-    head = entry[0]
-    if type(head) is not int or head < base:
-        raise MalformedError("position")
-    size = len(entry)
-    if size == 2 and type(entry[1]) is list:
-        children: Any = entry[1]
-    elif size == 3 and type(entry[1]) is dict and type(entry[2]) is dict:
-        keys, children = entry[1], entry[2].values()
-        if keys.keys() != entry[2].keys():
-            raise MalformedError("keys")
-        for key_pos in keys.values():
-            if type(key_pos) is not int or key_pos < base:
-                raise MalformedError("position")
-    else:
-        raise MalformedError("positions")
-    for child in children:
-        if type(child) is int:
-            if child < base:
-                raise MalformedError("position")
-        else:
-            _check_positions(child, depth + 1)

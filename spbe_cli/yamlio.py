@@ -21,11 +21,13 @@ Problems are returned as :class:`YamlProblem` values; nothing here raises on bad
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from spbe_cli import positions
+from spbe_cli.positions import POS_BASE, Entry, Positions
 
 try:  # libyaml is present in PyYAML's wheels; the pure-Python parser is the fallback
     from yaml import CBaseLoader as _Loader
@@ -160,23 +162,17 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     return nodes, problems
 
 
-#: A position packed in one int: ``line * POS_BASE + column`` (both 1-based).
-POS_BASE = 1 << 24
-
-#: A document's position table: what :func:`find_position` needs of its node tree, without the
-#: nodes. A scalar is its packed position; a sequence is ``[position, [item, ...]]``; a mapping
-#: is ``[position, {key: key position}, {key: value entry}]`` (the last of duplicate keys wins,
-#: complex keys are left out). Plain lists, dicts and ints: a JSON round trip keeps it as is.
-Positions = Any
-
-
 def _packed(node: Node) -> int:
     mark = node.start_mark
     return (mark.line + 1) * POS_BASE + mark.column + 1
 
 
 class _Builder:
-    """Build plain Python values and a position table from one document's nodes."""
+    """Build plain Python values and a position table from one document's nodes.
+
+    :meth:`build` returns ``(value, position, entry)``: the entry is None for a scalar (and for
+    what is refused: an alias, a foreign tag, nesting too deep).
+    """
 
     __slots__ = ("problems", "seen", "text")
 
@@ -185,46 +181,53 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
 
-    def build(self, node: Node, depth: int = 0) -> tuple[Any, Positions]:
+    def build(self, node: Node, depth: int = 0) -> tuple[Any, int, Entry | None]:
         key = id(node)
+        mark = node.start_mark
+        pos = (mark.line + 1) * POS_BASE + mark.column + 1
         if key in self.seen:
             self._alias(node)
-            return None, _packed(node)
+            return None, pos, None
         self.seen.add(key)
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             line, col = _pos(node)
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
             self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
-            return None, _packed(node)
-        mark = node.start_mark
-        pos = (mark.line + 1) * POS_BASE + mark.column + 1
+            return None, pos, None
         if isinstance(node, ScalarNode):
             value = node.value
             if node.style in _PLAIN and value in _NULLS:
-                return None, pos
-            return value, pos
+                return None, pos, None
+            return value, pos, None
         if depth >= MAX_DEPTH:
             line, col = _pos(node)
             self.problems.append(
                 YamlProblem("SPBE009", line, col, "load.too_deep", {"limit": MAX_DEPTH})
             )
-            return None, pos
+            return None, pos, None
         if isinstance(node, SequenceNode):
             values = []
-            entries = []
-            for item in node.value:
-                value, entry = self.build(item, depth + 1)
+            item_positions = []
+            children: list[Entry | None] | None = None
+            for index, item in enumerate(node.value):
+                value, item_pos, entry = self.build(item, depth + 1)
                 values.append(value)
-                entries.append(entry)
-            return values, [pos, entries]
+                item_positions.append(item_pos)
+                if entry is not None:
+                    if children is None:
+                        children = [None] * len(node.value)
+                    children[index] = entry
+            return values, pos, positions.sequence(pos, item_positions, children)
         return self._mapping(node, depth, pos)
 
-    def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], Positions]:
+    def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], int, Entry]:
         result: dict[str, Any] = {}
         first: dict[str, Node] = {}
-        key_positions: dict[str, int] = {}
-        entries: dict[str, Positions] = {}
+        keys: list[str] = []
+        key_positions: list[int] = []
+        value_positions: list[int] = []
+        children: list[Entry | None] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
@@ -232,16 +235,25 @@ class _Builder:
                 continue
             key = key_node.value
             mark = key_node.start_mark
-            key_positions[key] = (mark.line + 1) * POS_BASE + mark.column + 1
+            keys.append(key)
+            key_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
             if key in first or (key == "<<" and key_node.style in _PLAIN):
                 self._bad_key(key, key_node, first.get(key))
                 # A finding about this key points at the last one written (the value is the
                 # first one's): the table keeps the positions of the last.
-                entries[key] = _positions_only(value_node, depth + 1)
-                continue
-            first[key] = key_node
-            result[key], entries[key] = self.build(value_node, depth + 1)
-        return result, [pos, key_positions, entries]
+                value_pos, entry = _positions_only(value_node, depth + 1)
+            else:
+                first[key] = key_node
+                result[key], value_pos, entry = self.build(value_node, depth + 1)
+            value_positions.append(value_pos)
+            if entry is not None:
+                if children is None:
+                    children = [None] * len(node.value)
+                children[len(keys) - 1] = entry
+        if children is not None:
+            del children[len(keys) :]  # complex keys take no slot
+        table = positions.mapping(pos, keys, key_positions, value_positions, children)
+        return result, pos, table
 
     def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
         """Report a merge key, or a key written a second time (positions only on this path)."""
@@ -276,62 +288,44 @@ class _Builder:
         self.problems.append(YamlProblem("SPBE005", line, col, "load.alias"))
 
 
-def _positions_only(node: Node, depth: int) -> Positions:
-    """The position table of a subtree whose value is not built (a repeated key's)."""
+def _positions_only(node: Node, depth: int) -> tuple[int, Entry | None]:
+    """The position and table entry of a subtree whose value is not built (a repeated key's)."""
     pos = _packed(node)
     if depth >= MAX_DEPTH or isinstance(node, ScalarNode):
-        return pos
+        return pos, None
     if isinstance(node, SequenceNode):
-        return [pos, [_positions_only(item, depth + 1) for item in node.value]]
-    keys: dict[str, int] = {}
-    entries: dict[str, Positions] = {}
+        found = [_positions_only(item, depth + 1) for item in node.value]
+        children = [entry for _, entry in found]
+        return pos, positions.sequence(
+            pos, [p for p, _ in found], children if any(children) else None
+        )
+    keys: list[str] = []
+    key_positions: list[int] = []
+    value_positions: list[int] = []
+    entries: list[Entry | None] = []
     for key_node, value_node in node.value:
         if isinstance(key_node, ScalarNode):
-            keys[key_node.value] = _packed(key_node)
-            entries[key_node.value] = _positions_only(value_node, depth + 1)
-    return [pos, keys, entries]
+            keys.append(key_node.value)
+            key_positions.append(_packed(key_node))
+            value_pos, entry = _positions_only(value_node, depth + 1)
+            value_positions.append(value_pos)
+            entries.append(entry)
+    return pos, positions.mapping(
+        pos, keys, key_positions, value_positions, entries if any(entries) else None
+    )
 
 
 def build_document(node: Node, text: str) -> tuple[Any, Positions, list[YamlProblem]]:
     """Turn one composed document into plain values (dict, list, str, None) and positions."""
     builder = _Builder(text)
-    value, positions = builder.build(node)
-    return value, positions, builder.problems
+    value, pos, entry = builder.build(node)
+    return value, pos if entry is None else entry, builder.problems
 
 
 def build(node: Node, text: str) -> tuple[Any, list[YamlProblem]]:
     """Turn one composed document into plain values (dict, list, str, None)."""
     value, _positions, problems = build_document(node, text)
     return value, problems
-
-
-def find_position(
-    positions: Positions, loc: Sequence[str | int], *, key: bool = False
-) -> tuple[int, int]:
-    """Find the 1-based position of the value at ``loc`` in a document's position table.
-
-    Parts of ``loc`` that do not match the document (pydantic adds union tags and the like) are
-    skipped; the deepest value reached is reported. With ``key`` the position of the mapping key
-    is returned instead of its value, which is where an unknown field should be flagged. Each
-    step is one dict or list look-up, however large the mapping.
-    """
-    entry = positions
-    key_pos: int | None = None
-    for part in loc:
-        if not isinstance(entry, list):
-            continue
-        if len(entry) == 3:
-            wanted = str(part)
-            child = entry[2].get(wanted)
-            if child is not None:
-                key_pos, entry = entry[1][wanted], child
-        elif isinstance(part, int) and 0 <= part < len(entry[1]):
-            key_pos, entry = None, entry[1][part]
-    if key and key_pos is not None:
-        packed = key_pos
-    else:
-        packed = entry if isinstance(entry, int) else entry[0]
-    return divmod(packed, POS_BASE)
 
 
 #: Characters no key or value may hold: C0 controls except tab and newline, DEL, C1 controls,

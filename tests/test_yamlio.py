@@ -7,6 +7,9 @@ import re
 import pytest
 
 from spbe_cli import yamlio
+from spbe_cli.positions import Positions, find_position
+from spbe_cli.positions import from_json as positions_from_json
+from spbe_cli.positions import to_json as positions_to_json
 from spbe_cli.yamlio import YamlProblem
 
 
@@ -129,19 +132,19 @@ def test_control_character_detail_names_the_character() -> None:
     assert problems[0].values["detail"] == "U+0007: control characters are not allowed"
 
 
-def _positions(text: str) -> yamlio.Positions:
+def _positions(text: str) -> Positions:
     (node,), _ = yamlio.compose(text)
     return yamlio.build_document(node, text)[1]
 
 
 def test_locate_values_and_keys() -> None:
     root = _positions("a:\n  b:\n    - x\n    - y: 1\n      z: 2\n")
-    assert yamlio.find_position(root, ("a", "b", 1, "z")) == (5, 10)
-    assert yamlio.find_position(root, ("a", "b", 1, "z"), key=True) == (5, 7)
-    assert yamlio.find_position(root, ("a", "b", 0)) == (3, 7)
+    assert find_position(root, ("a", "b", 1, "z")) == (5, 10)
+    assert find_position(root, ("a", "b", 1, "z"), key=True) == (5, 7)
+    assert find_position(root, ("a", "b", 0)) == (3, 7)
     # Unknown parts are skipped: the deepest node found is reported.
-    assert yamlio.find_position(root, ("a", "nope", "b", 99)) == (3, 5)
-    assert yamlio.find_position(root, ()) == (1, 1)
+    assert find_position(root, ("a", "nope", "b", 99)) == (3, 5)
+    assert find_position(root, ()) == (1, 1)
 
 
 def test_find_scalars() -> None:
@@ -162,18 +165,19 @@ def test_dump_and_trusted_load_round_trip() -> None:
 def test_locate_in_a_large_mapping_finds_the_last_duplicate() -> None:
     keys = "".join(f"k{i}: {i}\n" for i in range(100))
     root = _positions(keys + "k5:\n  deep: again\n")
-    assert yamlio.find_position(root, ("k99",), key=True) == (100, 1)
-    assert yamlio.find_position(root, ("k5",), key=True) == (101, 1)
-    assert yamlio.find_position(root, ("k5", "deep")) == (102, 9)
-    assert yamlio.find_position(root, ("k0",)) == (1, 5)
+    assert find_position(root, ("k99",), key=True) == (100, 1)
+    assert find_position(root, ("k5",), key=True) == (101, 1)
+    assert find_position(root, ("k5", "deep")) == (102, 9)
+    assert find_position(root, ("k0",)) == (1, 5)
 
 
 def test_position_table_survives_a_json_round_trip() -> None:
     import json
 
-    root = _positions("a:\n  b:\n    - x\n    - y: 1\n")
-    assert json.loads(json.dumps(root)) == root
-    assert yamlio.find_position(json.loads(json.dumps(root)), ("a", "b", 1, "y")) == (4, 10)
+    root = _positions("a:\n  b:\n    - x\n    - y: 1\n  b: [z]\n")
+    again = positions_from_json(json.loads(json.dumps(positions_to_json(root))))
+    assert again == root
+    assert find_position(again, ("a", "b", 0)) == (5, 7)
 
 
 @pytest.mark.parametrize(
