@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 
 #: Bump when the output changes; run.py regenerates cached catalogs whose stamp differs.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 STAMP = ".bench-stamp.json"
 
 #: Entities per kind at scale 1.0.
@@ -1253,6 +1253,32 @@ class Generator:
             )
         self.docs["kesiapan"] = docs
 
+    def build_evaluasi(self) -> None:
+        """One self-assessment per framework, every indicator with a nilai and some bukti."""
+        from spbe_cli.indeks import load_frameworks
+
+        layanan, regs = self.ids("layanan"), self.regs_in_force
+        docs = []
+        for kode, tahun in (("spbe_59_2020", 2025), ("pemdi_8_2026", 2026)):
+            kerangka = load_frameworks()[kode]
+            penilaian = []
+            for i in kerangka.indikator:
+                rule = kerangka.aturan.get(i.nomor, "")
+                bukti = self.sample(layanan, 3, 8) if rule == "layanan" else []
+                bukti += self.sample(regs, 1, 2) if rule.startswith("kebijakan") else []
+                penilaian.append({"indikator": i.nomor, "nilai": 1 + i.nomor % 5, "bukti": bukti})
+            docs.append(
+                {
+                    "entitas": "evaluasi_mandiri",
+                    "id": f"em-{kode.replace('_', '-')}-{tahun}",
+                    "kerangka": kode,
+                    "tahun": tahun,
+                    "ilustratif": True,
+                    "penilaian": penilaian,
+                }
+            )
+        self.docs["evaluasi_mandiri"] = docs
+
     def metadata(self) -> dict[str, Any]:
         opds = self.ids("opd")
 
@@ -1308,6 +1334,7 @@ class Generator:
         self.build_program()
         self.build_peta_rencana()
         self.build_kesiapan()
+        self.build_evaluasi()
 
     def files(self) -> Iterator[tuple[str, str]]:
         """Yield ``(relative path, text)`` for every file of the catalog."""

@@ -540,6 +540,15 @@ def bench_sync(ctx: Context) -> list[Row]:
     return [ctx.timed(Row("sync", seconds, seconds / validate, "validate", Target(1.0)))]
 
 
+def bench_indeks(ctx: Context) -> list[Row]:
+    """``spbe indeks <synthetic>``: the index with every plafon, ratio to validate."""
+    argv = ctx.spbe("indeks", _rel(ctx.catalog), "--kerangka", "spbe-59-2020", "--format", "json")
+    seconds = ctx.time_process(argv)
+    validate = ctx.row("validate").seconds
+    assert validate is not None
+    return [Row("indeks", seconds, seconds / validate, "validate", Target(1.2))]
+
+
 def bench_overlap(ctx: Context) -> list[Row]:
     """Cross-OPD duplicate detection in-process at 1×, 2×, 4× the run's scale.
 
@@ -665,6 +674,7 @@ BENCHMARKS: list[Bench] = [
     ),
     Bench("progress", bench_progress, "spbe progress / validate ≤ 1.2", command="progress"),
     Bench("sync", bench_sync, "spbe sync (look-alikes across OPDs) / validate", command="sync"),
+    Bench("indeks", bench_indeks, "spbe indeks / validate ≤ 1.2", command="indeks"),
     Bench("overlap", bench_overlap, "duplicate detection at 1×, 2×, 4× scale, near-linear"),
     Bench("hostile", bench_hostile, "validate hostile shapes at 8k, 16k, 32k, near-linear"),
     Bench(

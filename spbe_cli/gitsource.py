@@ -18,6 +18,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -520,3 +521,39 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
     return earlier
+
+
+def tag_dates(start: Path, prefix: str) -> list[tuple[str, date]] | None:
+    """Tags named ``prefix*`` reachable from HEAD, oldest first, with the date each was made.
+
+    The date is the tagger date of an annotated tag, else the commit date, in the time zone it
+    was recorded in (so the answer is the same on every machine). None when ``start`` is in no
+    repository or git cannot run: the caller says the evidence cannot be read.
+    """
+    repo = Repository.discover(start)
+    if repo is None:
+        return None
+    try:
+        done = _run_git(
+            [
+                "for-each-ref",
+                "--merged",
+                "HEAD",
+                "--format=%(refname:strip=2)%09%(creatordate:short)",
+                f"refs/tags/{prefix}*",
+            ],
+            repo.top,
+            check=False,
+        )
+    except GitError:
+        return None
+    if done.returncode != 0:
+        return []  # no commit yet: nothing is tagged
+    found: list[tuple[str, date]] = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        name, _, day = line.partition("\t")
+        try:
+            found.append((name, date.fromisoformat(day)))
+        except ValueError:
+            continue
+    return sorted(found, key=lambda pair: (pair[1], pair[0]))

@@ -100,6 +100,22 @@ def html_escape(text: object) -> str:
     return html.escape(safe(text), quote=True)
 
 
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """A scrolling HTML table of escaped cells; columns in ``numeric`` are right-aligned."""
+
+    def cell(tag: str, index: int, text: str) -> str:
+        return f"<{tag}{' class=n' if index in numeric else ''}>{html_escape(text)}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
+    )
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
 _JSON_EXTRA = re.compile(f"[{_DANGER.replace(chr(0) + '-' + chr(0x1F), '', 1)}]")
 
 

@@ -12,7 +12,16 @@ from typing import Any
 
 from spbe_cli.formatting import number, percent, rupiah
 from spbe_cli.i18n import language, t
-from spbe_cli.markup import html_escape, json_dumps, md_code, md_escape, md_table, safe, text_table
+from spbe_cli.markup import (
+    html_escape,
+    html_table,
+    json_dumps,
+    md_code,
+    md_escape,
+    md_table,
+    safe,
+    text_table,
+)
 from spbe_cli.progress import (
     CAP,
     CATEGORIES,
@@ -370,24 +379,6 @@ def bar_chart(groups: Sequence[GroupSummary], title: str) -> str:
     return "".join(parts)
 
 
-def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    head = "".join(
-        f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=n' if i in numeric else ''}>{_e(c)}</td>" for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
 def html_body(report: ProgressReport) -> str:
     """The report's HTML body (no page shell), for the year-end document too."""
     total = report.total
@@ -418,11 +409,11 @@ def html_body(report: ProgressReport) -> str:
         out.append(f"<h2>{_e(heading)}</h2>")
         out.append(bar_chart(groups, heading))
         out.append(legend)
-        out.append(_html_table(_group_headers(first), _group_rows(groups, total), numeric))
+        out.append(html_table(_group_headers(first), _group_rows(groups, total), numeric))
     out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
     if report.programs:
         rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]
-        out.append(_html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
+        out.append(html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
     out.append(f"<h2>{_e(t('progress.attention', n=report.attention_count))}</h2>")
     for category in CATEGORIES:
         items = report.attention.get(category, [])
@@ -446,12 +437,16 @@ def html_body(report: ProgressReport) -> str:
     return "\n".join(out)
 
 
-def format_html(report: ProgressReport) -> str:
-    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
-    title = _title(report)
+def html_page(title: str, body: str) -> str:
+    """A self-contained HTML page around ``body`` (inline CSS, no network), readable on a phone."""
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{html_body(report)}\n</main>\n</body>\n</html>\n"
+        f"<h1>{_e(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def format_html(report: ProgressReport) -> str:
+    """A self-contained HTML page (inline CSS and SVG, no network), readable on a phone."""
+    return html_page(_title(report), html_body(report))

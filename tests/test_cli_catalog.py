@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from spbe_cli.cli import diff as diff_cli
 from spbe_cli.cli import explore as explore_cli
+from spbe_cli.cli import indeks as indeks_cli
 from spbe_cli.cli import progress as progress_cli
 from spbe_cli.cli import validate as validate_cli
 from spbe_cli.cli.app import app
@@ -57,6 +58,7 @@ COMMANDS = [
     Command("render", after=("-o", "out", "--doc", "arsitektur", "-f", "md"), positional=True),
     Command("progress", after=("--tanggal", "2026-01-01"), positional=True),
     Command("sync", positional=True),
+    Command("indeks", after=("-k", "pemdi-8-2026"), positional=True),
     Command("list", before=("opd",)),
     Command("show", before=("DISKOMINFO",)),
     Command("graph"),
@@ -152,12 +154,13 @@ def test_an_unknown_format_is_a_usage_error(workdir: Path, command: Command) -> 
         (validate_cli.ValidateFormat, validate_cli.formats("catalog")),
         (progress_cli.ProgressFormat, progress_cli.progress_formats()),
         (progress_cli.SyncFormat, progress_cli.sync_formats("catalog")),
+        (indeks_cli.IndeksFormat, indeks_cli.indeks_formats()),
         (diff_cli.DiffFormat, diff_cli.formats()),
         (explore_cli.ListFormat, explore_cli.list_formats("opd")),
         (explore_cli.ShowFormat, explore_cli.show_formats()),
         (explore_cli.GraphFormat, explore_cli.graph_formats()),
     ],
-    ids=["validate", "progress", "sync", "diff", "list", "show", "graph"],
+    ids=["validate", "progress", "sync", "indeks", "diff", "list", "show", "graph"],
 )
 def test_every_format_choice_has_exactly_one_formatter(choices: object, registry: dict) -> None:  # type: ignore[type-arg]
     assert list(registry) == list(choices)  # type: ignore[call-overload]

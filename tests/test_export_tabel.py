@@ -34,6 +34,7 @@ TABLES = [
     "peta-rencana",
     "program",
     "kesiapan",
+    "evaluasi-mandiri",
     "tautan",
     "daftar",
     "atribut",
@@ -42,6 +43,7 @@ TABLES = [
     "anggaran",
     "progres",
     "progres-realisasi",
+    "penilaian",
 ]
 
 
@@ -65,7 +67,7 @@ def test_golden_minimal(tmp_path: Path) -> None:
         shutil.copytree(out, GOLDEN)
     for name in TABLES:
         assert (out / f"{name}.csv").read_bytes() == (GOLDEN / f"{name}.csv").read_bytes(), name
-    assert "19 tables" in stderr
+    assert "21 tables" in stderr
 
 
 def test_same_bytes_twice(tmp_path: Path) -> None:

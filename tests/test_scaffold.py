@@ -364,6 +364,7 @@ FILL: dict[str, str] = {
     "elemen": "policy",
     "horizon": "menengah",
     "muatan": "tata_kelola",
+    "kerangka": "pemdi_8_2026",
     "pilar": "struktur",
     "sub_aspek": "anggaran",
     "tingkat": "daerah",

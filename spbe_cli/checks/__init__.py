@@ -89,6 +89,7 @@ def all_checks() -> list[Check]:
         arsitektur,
         asalusul,
         duplikasi,
+        evaluasi,
         pemda,
         petarencana,
         rujukan,
@@ -111,6 +112,7 @@ def all_checks() -> list[Check]:
         smartcity.check_programs,
         smartcity.check_coverage,
         duplikasi.check_duplicates,
+        evaluasi.check_evaluasi,
         asalusul.check_placeholders,
     ]
 

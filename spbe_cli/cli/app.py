@@ -100,9 +100,9 @@ def main() -> None:
 
 def _assemble() -> None:
     """Add every command; help texts are read in the language chosen above."""
-    from spbe_cli.cli import diff, explore, export, progress, render, scaffold, validate
+    from spbe_cli.cli import diff, explore, export, indeks, progress, render, scaffold, validate
 
-    for module in (validate, progress, explore, diff, scaffold, render, export):
+    for module in (validate, progress, explore, diff, scaffold, render, export, indeks):
         module.register(app)
 
 

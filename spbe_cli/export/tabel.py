@@ -31,7 +31,7 @@ from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import plain_number
 from spbe_cli.i18n import t
 from spbe_cli.markup import not_formula, xml_text
-from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Progres
+from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Penilaian, Progres
 from spbe_cli.models.common import Ref
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _plan(model: type[BaseModel], prefix: tuple[str, ...] = (), plan: _Plan | No
         origin = typing.get_origin(_base(annotation))
         if origin is list:
             (item,) = typing.get_args(_base(annotation))
-            if item in (Indikator, Anggaran, Progres):
+            if item in _NESTED:
                 plan.nested.append((name, item))
             elif _is_ref_list(annotation):
                 plan.refs.append((".".join(path), path))
@@ -150,6 +150,7 @@ _NESTED: dict[type[BaseModel], tuple[str, tuple[str, _Column, _Column] | None]] 
     Indikator: ("indikator", ("target", ("tahun", "int"), ("target", "number"))),
     Anggaran: ("anggaran", None),
     Progres: ("progres", ("realisasi", ("indikator", "text"), ("nilai", "number"))),
+    Penilaian: ("penilaian", None),
 }
 
 

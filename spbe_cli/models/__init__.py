@@ -25,6 +25,7 @@ from spbe_cli.models.common import (
     Periode,
     Progres,
 )
+from spbe_cli.models.evaluasi import EvaluasiMandiri, Penilaian
 from spbe_cli.models.organisasi import OPD, Metadata, Referensi, Regulasi
 from spbe_cli.models.smartcity import Kesiapan, Mitra, PetaRencana, Program, Rencana
 
@@ -43,6 +44,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "program": Program,
     "peta_rencana": PetaRencana,
     "kesiapan": Kesiapan,
+    "evaluasi_mandiri": EvaluasiMandiri,
 }
 
 #: Kinds whose documents carry an ``id`` unique across the catalog.
@@ -74,6 +76,7 @@ __all__ = [
     "DataInformasi",
     "Elemen",
     "Entity",
+    "EvaluasiMandiri",
     "Indikator",
     "Infrastruktur",
     "Justifikasi",
@@ -83,6 +86,7 @@ __all__ = [
     "Metadata",
     "Mitra",
     "Nomenklatur",
+    "Penilaian",
     "Periode",
     "PetaRencana",
     "Program",

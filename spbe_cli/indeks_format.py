@@ -1,0 +1,351 @@
+"""An :class:`~spbe_cli.indeks.IndeksReport` as text, Markdown, JSON (``spbe.indeks/1``) or HTML.
+
+Every function returns text; the CLI prints it. Catalog text is escaped for each format, and
+nothing depends on the clock or the machine. :func:`report_dict` is the plain data every format
+(and a later laporan section) reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from spbe_cli.errors import Report
+from spbe_cli.formatting import number
+from spbe_cli.i18n import language, t
+from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
+from spbe_cli.markup import (
+    html_escape,
+    html_table,
+    json_dumps,
+    md_code,
+    md_escape,
+    md_table,
+    safe,
+    text_table,
+)
+from spbe_cli.progress_format import html_page
+from spbe_cli.report import finding_dict
+from spbe_cli.report import format_text as format_findings
+
+JSON_SCHEMA_ID = "spbe.indeks/1"
+_e = html_escape
+_MARK = "!"  # a nilai above its plafon, in the text and Markdown tables
+
+
+def _num(value: Decimal | None) -> str:
+    """An index at two decimals, also when whole (3,00), with the language's decimal mark."""
+    if value is None:
+        return "-"
+    text = format(rounded(value), "f")
+    return text.replace(".", ",") if language() == "id" else text
+
+
+def _title(report: IndeksReport) -> str:
+    pemda = report.pemda or "-"
+    tahun = str(report.tahun) if report.tahun is not None else "-"
+    return t("indeks.title", judul=report.kerangka.judul, pemda=pemda, tahun=tahun)
+
+
+def _status_lines(report: IndeksReport) -> list[str]:
+    """What the index is, or why there is none: never a number that was not given."""
+    lines = []
+    if report.evaluasi is None:
+        lines.append(t("indeks.no_evaluasi", kerangka=report.kerangka.kode))
+    else:
+        lines.append(t("indeks.evaluasi", id=report.evaluasi))
+        if report.ilustratif:
+            lines.append(t("indeks.ilustratif"))
+    if report.indeks is None:
+        lines.append(t("indeks.belum", n=report.total.belum, total=report.total.jumlah))
+    else:
+        predikat = report.predikat
+        name = "-" if predikat is None else predikat.nama
+        if predikat is not None and predikat.tahap:
+            name += f" ({predikat.tahap})"
+        lines.append(t("indeks.value", indeks=_num(report.indeks), predikat=name))
+    if report.pengganti is not None:
+        lines.append(
+            t(
+                "indeks.revoked",
+                dasar=report.kerangka.dasar_hukum,
+                pengganti=report.pengganti.dasar_hukum,
+                tahun=report.tahun,
+                kerangka=report.pengganti.cli_name,
+            )
+        )
+    if report.kerangka.verifikasi != "ya":
+        lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
+    above = sum(1 for b in report.baris if b.di_atas_plafon)
+    if above:
+        lines.append(t("indeks.above", n=above))
+    return lines
+
+
+def _skor(skor: Skor) -> str:
+    if skor.nilai is None:
+        return t("indeks.group_belum", n=skor.belum)
+    return _num(skor.nilai)
+
+
+def _group_line(group: Kelompok, skor: Skor) -> str:
+    return t("indeks.group_line", bobot=number(group.bobot), indeks=_skor(skor))
+
+
+def _group_label(group: Kelompok) -> str:
+    return t("indeks." + group.tingkat, nomor=group.nomor, nama=group.nama)
+
+
+def _headers() -> list[str]:
+    return [t("indeks.col." + c) for c in ("no", "indikator", "bobot", "nilai", "plafon", "dasar")]
+
+
+def _plafon(b: Baris) -> str:
+    return "-" if b.plafon.level is None else str(b.plafon.level)
+
+
+def _row(b: Baris) -> list[str]:
+    nilai = "-" if b.nilai is None else str(b.nilai)
+    if b.di_atas_plafon:
+        nilai += f" {_MARK}"
+    return [
+        str(b.indikator.nomor),
+        b.indikator.nama,
+        number(b.indikator.bobot),
+        nilai,
+        _plafon(b),
+        t("indeks.status." + b.plafon.status),
+    ]
+
+
+def _sections(report: IndeksReport) -> list[tuple[Kelompok, Skor, list[Baris], int]]:
+    """Aspects with their indicators, each after its domain (heading depth 0 or 1)."""
+    aspects = [(g, s) for g, s in report.kelompok if g.tingkat == "aspek"]
+    domains = [(g, s) for g, s in report.kelompok if g.tingkat == "domain"]
+
+    def rows(aspect: Kelompok, skor: Skor, depth: int) -> tuple[Kelompok, Skor, list[Baris], int]:
+        return aspect, skor, [b for b in report.baris if b.indikator.aspek == aspect.nomor], depth
+
+    if not domains:  # PermenPANRB 8/2026 has aspects only
+        return [rows(aspect, skor, 0) for aspect, skor in aspects]
+    out: list[tuple[Kelompok, Skor, list[Baris], int]] = []
+    for domain, skor in domains:
+        out.append((domain, skor, [], 0))
+        out += [rows(a, s, 1) for a, s in aspects if a.domain == domain.nomor]
+    return out
+
+
+def _evidence(b: Baris) -> list[str]:
+    lines = [t("plafon.part", part=f"{b.indikator.nomor}. {b.indikator.nama}", level=_plafon(b))]
+    lines += [f"  + {line}" for line in b.plafon.bukti]
+    lines += [f"  - {line}" for line in b.plafon.kurang]
+    return lines
+
+
+def _derived(report: IndeksReport) -> list[Baris]:
+    """Indicators whose evidence was read (the others only say they cannot be derived)."""
+    return [b for b in report.baris if b.plafon.bukti or b.plafon.level is not None]
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+
+def format_text(report: IndeksReport) -> list[str]:
+    """The report as lines of plain text."""
+    lines = [_title(report), *_status_lines(report), ""]
+    for group, skor, rows, depth in _sections(report):
+        indent = "  " * depth
+        lines.append(f"{indent}{_group_label(group)}: {_group_line(group, skor)}")
+        if rows:
+            lines += [indent + "  " + line for line in text_table(_headers(), _rows(rows))]
+            lines.append("")
+    lines += [t("indeks.evidence"), ""]
+    for b in _derived(report):
+        lines += _evidence(b)
+    lines += ["", t("indeks.legend", mark=_MARK)]
+    if report.findings:
+        lines += ["", t("indeks.findings", n=len(report.findings))]
+        # The lines of `spbe validate` (with hints), without its summary of files and entities.
+        lines += format_findings(Report(report.findings))[:-2]
+    # Catalog text (names, ids, titles) can hold control characters: shown, never obeyed.
+    return [safe(line) for line in lines]
+
+
+def _rows(rows: Sequence[Baris]) -> list[list[str]]:
+    return [_row(b) for b in rows]
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+
+def format_markdown(report: IndeksReport, level: int = 1) -> str:
+    """The report as a Markdown document (``level`` is the level of its title)."""
+    h = "#" * level
+    lines = [f"{h} {md_escape(_title(report))}", ""]
+    lines += [md_escape(line) + "  " for line in _status_lines(report)]
+    lines.append("")
+    for group, skor, rows, depth in _sections(report):
+        lines += [f"{h}{'#' * (depth + 1)} {md_escape(_group_label(group))}", ""]
+        lines += [md_escape(_group_line(group, skor)), ""]
+        if rows:
+            lines += [*md_table(_headers(), _rows(rows)), ""]
+    lines += [f"{h}# {md_escape(t('indeks.evidence'))}", ""]
+    for b in _derived(report):
+        first, *rest = _evidence(b)
+        lines.append(f"- **{md_escape(first)}**")
+        lines += [f"  - {md_escape(line.strip())}" for line in rest]
+    lines += ["", md_escape(t("indeks.legend", mark=_MARK)), ""]
+    if report.findings:
+        lines += [f"{h}# {md_escape(t('indeks.findings', n=len(report.findings)))}", ""]
+        lines += [
+            f"- {md_code(f.location)} {f.severity.value}[{f.code}]: {md_escape(f.message)}"
+            for f in sorted(report.findings, key=lambda f: f.sort_key())
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(rounded(value))
+
+
+def report_dict(report: IndeksReport) -> dict[str, Any]:
+    """The report as plain data (schema ``spbe.indeks/1``, see docs/indeks.md)."""
+    k = report.kerangka
+    predikat = report.predikat
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "kerangka": {
+            "kode": k.kode,
+            "judul": k.judul,
+            "dasar_hukum": k.dasar_hukum,
+            "verifikasi": k.verifikasi,
+        },
+        "pemda": report.pemda,
+        "tahun": report.tahun,
+        "evaluasi": report.evaluasi,
+        "ilustratif": report.ilustratif,
+        "pengganti": report.pengganti.kode if report.pengganti is not None else None,
+        "status": "dinilai" if report.indeks is not None else "belum_dinilai",
+        "indeks": _number(report.indeks),
+        "predikat": None if predikat is None else {"nama": predikat.nama, "tahap": predikat.tahap},
+        "dinilai": report.total.dinilai,
+        "jumlah_indikator": report.total.jumlah,
+        "kelompok": [
+            {
+                "tingkat": g.tingkat,
+                "nomor": g.nomor,
+                "nama": g.nama,
+                "domain": g.domain,
+                "bobot": float(g.bobot),
+                "indeks": _number(s.nilai),
+                "dinilai": s.dinilai,
+                "jumlah": s.jumlah,
+            }
+            for g, s in report.kelompok
+        ],
+        "indikator": [
+            {
+                "nomor": b.indikator.nomor,
+                "nama": b.indikator.nama,
+                "aspek": b.indikator.aspek,
+                "domain": b.indikator.domain,
+                "bobot": float(b.indikator.bobot),
+                "nilai": b.nilai,
+                "plafon": {
+                    "level": b.plafon.level,
+                    "status": b.plafon.status,
+                    "bukti": list(b.plafon.bukti),
+                    "kurang": list(b.plafon.kurang),
+                },
+                "di_atas_plafon": b.di_atas_plafon,
+                "bukti": list(b.penilaian.bukti) if b.penilaian else [],
+                "dokumen": list(b.penilaian.dokumen) if b.penilaian else [],
+                "catatan": b.penilaian.catatan if b.penilaian else None,
+            }
+            for b in report.baris
+        ],
+        "temuan": [finding_dict(f) for f in sorted(report.findings, key=lambda f: f.sort_key())],
+    }
+
+
+def format_json(report: IndeksReport) -> str:
+    """The report as one JSON document."""
+    return json_dumps(report_dict(report))
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+
+def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
+    """Inline SVG: one horizontal bar per group on the 1-5 scale; no bar while not assessed."""
+    label_w, bar_w, row_h = 260, 360, 24
+    height = 28 + row_h * max(len(rows), 1)
+    width = label_w + bar_w + 90
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'role="img" font-family="sans-serif" font-size="12" fill="#333" '
+        f'aria-label="{_e(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{_e(title)}</title>",
+    ]
+    for mark in range(1, 6):
+        x = label_w + bar_w * (mark - 1) // 4
+        parts.append(
+            f'<line x1="{x}" y1="4" x2="{x}" y2="{height - 18}" stroke="#bbb" '
+            'stroke-dasharray="3 3"/>'
+            f'<text x="{x}" y="{height - 5}" text-anchor="middle">{mark}</text>'
+        )
+    for n, (label, value) in enumerate(rows):
+        y = 6 + n * row_h
+        shown = label if len(label) <= 38 else label[:37] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(shown)}</text>')
+        if value is None:
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y + 14}" fill="#777">'
+                f"{_e(t('indeks.belum_short'))}</text>"
+            )
+            continue
+        length = int((rounded(value) - 1) * bar_w / 4)
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 3}" width="{max(length, 1)}" height="14" '
+            'fill="#2b6cb0"/>'
+            f'<text x="{label_w + max(length, 1) + 4}" y="{y + 14}">{_e(_num(value))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def html_body(report: IndeksReport) -> str:
+    """The report's HTML body (no page shell)."""
+    out = [f'<p class="sub">{"<br>".join(_e(line) for line in _status_lines(report))}</p>']
+    chart_rows = [(_group_label(g), s.nilai) for g, s in report.kelompok]
+    out.append(index_chart(chart_rows, t("indeks.chart")))
+    for group, skor, rows, depth in _sections(report):
+        tag = "h2" if depth == 0 else "h3"
+        out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_group_line(group, skor))}</{tag}>")
+        if rows:
+            out.append(html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
+    out.append(f"<h2>{_e(t('indeks.evidence'))}</h2><ul>")
+    for b in _derived(report):
+        first, *rest = _evidence(b)
+        items = "".join(f"<li>{_e(line.strip())}</li>" for line in rest)
+        out.append(f"<li><b>{_e(first)}</b><ul>{items}</ul></li>")
+    out.append(f'</ul><p class="sub">{_e(t("indeks.legend", mark=_MARK))}</p>')
+    if report.findings:
+        out.append(f"<h2>{_e(t('indeks.findings', n=len(report.findings)))}</h2><ul>")
+        out += [
+            f"<li><code>{_e(f.location)}</code> {_e(f.severity.value)}[{_e(f.code)}]: "
+            f"{_e(f.message)}</li>"
+            for f in sorted(report.findings, key=lambda f: f.sort_key())
+        ]
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def format_html(report: IndeksReport) -> str:
+    """A self-contained HTML page (inline CSS and SVG, no script, no network)."""
+    return html_page(_title(report), html_body(report))

@@ -1,0 +1,520 @@
+"""The plafon of an indicator: the highest level the catalog's evidence supports.
+
+Each rule reads the catalog (and, for level 5 of the Arsitektur and the Peta Rencana, the git tags
+of the repository holding it) and returns the level, the evidence it rests on, and what the next
+level still needs. Which rule serves which indicator is data (``reference/data/indeks-bukti.yaml``);
+docs/indeks.md explains every rule. A rule that only caps (an empty register caps at 1) leaves a
+complete register unbounded: the nilai then stands as the Pemda declared it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from spbe_cli.i18n import t
+from spbe_cli.models import DOMAINS
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.models import Penilaian
+    from spbe_cli.models.organisasi import Dokumen
+
+#: diturunkan: the level follows from the evidence; tidak_dibatasi: the evidence was read and
+#: bounds nothing; dinyatakan: the catalog cannot show this indicator, the nilai is declared.
+Status = Literal["diturunkan", "tidak_dibatasi", "dinyatakan"]
+_ACTIVE = ("rencana", "pengembangan", "operasional")
+_IN_FORCE = ("berlaku", "diubah")
+#: Every rule name ``reference/data/indeks-bukti.yaml`` may give an indicator.
+RULES = frozenset(
+    {
+        "kebijakan",
+        "kebijakan_arsitektur",
+        "kebijakan_peta_rencana",
+        "arsitektur",
+        "peta_rencana",
+        "rencana_anggaran",
+        "aplikasi_umum",
+        "pusat_data",
+        "integrasi",
+        "keamanan",
+        "data",
+        "aset",
+        "layanan",
+        "tata_kelola_dokumen",
+    }
+)
+#: A step of a document's levels: adds evidence and gaps, says whether it found what it reads.
+Gather = Callable[[list[str], list[str]], bool]
+_SHOWN = 5  # ids listed in one evidence line before "and n more"
+
+
+@dataclass(frozen=True)
+class Plafon:
+    """The highest level the evidence supports (None: not bounded by the catalog)."""
+
+    level: int | None
+    status: Status
+    bukti: tuple[str, ...] = ()
+    kurang: tuple[str, ...] = ()
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:_SHOWN])
+    return shown if len(ids) <= _SHOWN else t("plafon.and_more", ids=shown, n=len(ids) - _SHOWN)
+
+
+def _capped(level: int, bukti: Iterable[str], kurang: Iterable[str]) -> Plafon:
+    return Plafon(level, "diturunkan", tuple(bukti), tuple(kurang))
+
+
+def _open(bukti: Iterable[str], note: str) -> Plafon:
+    return Plafon(None, "tidak_dibatasi", tuple(bukti), (note,))
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A git tag marking a ditetapkan version of a document."""
+
+    name: str
+    tanggal: date
+
+
+class Evidence:
+    """What the catalog shows, read once per run and shared by every rule."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        tahun: int | None,
+        tags: Callable[[str], list[Tag] | None] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.tahun = tahun
+        self._tags = tags or self._git_tags
+        self._tag_cache: dict[str, list[Tag] | None] = {}
+        self._memo: dict[str, Plafon] = {}
+        self._active: dict[str, list[Any]] = {}
+        self._edge_list: list[tuple[str, str]] | None = None
+        self._integrated_set: set[str] | None = None
+        from spbe_cli.reference import load_reference
+
+        self.settings: dict[str, Any] = load_reference().raw["indeks-bukti.yaml"]
+
+    # -- shared reads ---------------------------------------------------------------------------
+
+    def _git_tags(self, prefix: str) -> list[Tag] | None:
+        from spbe_cli.gitsource import tag_dates
+
+        found = tag_dates(self.catalog.root, prefix)
+        return None if found is None else [Tag(name, day) for name, day in found]
+
+    def tags(self, prefix: str) -> list[Tag] | None:
+        """Tags named ``prefix*`` with their dates; None when git cannot tell."""
+        if prefix not in self._tag_cache:
+            self._tag_cache[prefix] = self._tags(prefix)
+        return self._tag_cache[prefix]
+
+    def active(self, kind: str) -> list[Any]:
+        """Entities of a kind that are not discontinued (computed once per kind)."""
+        if kind not in self._active:
+            entities = self.catalog.of_kind(kind)
+            self._active[kind] = [e for e in entities if e.status in _ACTIVE]
+        return self._active[kind]
+
+    def cited(self, penilaian: Penilaian | None, kind: str) -> list[Any]:
+        """The entities of ``kind`` a penilaian names as bukti."""
+        if penilaian is None:
+            return []
+        catalog = self.catalog
+        return [catalog.get(i) for i in penilaian.bukti if catalog.kinds.get(i) == kind]
+
+    # -- dispatch -------------------------------------------------------------------------------
+
+    def plafon(self, aturan: str | None, penilaian: Penilaian | None = None) -> Plafon:
+        """The plafon of one indicator under rule ``aturan`` (None: no rule)."""
+        if aturan is None or aturan not in RULES:  # the data files are checked by a test
+            return Plafon(None, "dinyatakan", (), (t("plafon.no_rule"),))
+        if aturan in ("kebijakan", "kebijakan_arsitektur", "kebijakan_peta_rencana"):
+            return self.kebijakan(aturan.removeprefix("kebijakan").lstrip("_") or None, penilaian)
+        if aturan == "layanan":
+            return self.layanan(penilaian)
+        if aturan not in self._memo:
+            rule: Callable[[], Plafon] = getattr(self, aturan)
+            self._memo[aturan] = rule()
+        return self._memo[aturan]
+
+    # -- documents: indicators 11 and 12 ---------------------------------------------------------
+
+    def _ditetapkan(self, doc: Dokumen, bukti: list[str], gaps: list[str]) -> None:
+        """Level 3's second half: the document is ditetapkan by a regulation in force."""
+        if doc.status != "ditetapkan":
+            gaps.append(t("plafon.doc_not_set", status=doc.status))
+        reg_id = doc.penetapan
+        reg = self.catalog.get(reg_id) if reg_id else None
+        if reg is None or self.catalog.kinds.get(reg_id or "") != "regulasi":
+            gaps.append(t("plafon.no_penetapan"))
+        elif reg.status not in _IN_FORCE:
+            gaps.append(t("plafon.penetapan_status", id=reg.id, status=reg.status))
+        elif doc.status == "ditetapkan":
+            bukti.append(t("plafon.penetapan", id=reg.id, sebutan=reg.sebutan))
+
+    def _updated_after_reviu(self, doc: Dokumen, name: str, bukti: list[str]) -> Plafon:
+        """Level 5: a version ditetapkan before a reviu and an updated one after it (git tags)."""
+        prefix = str(self.settings["tag_dokumen"][name])
+        tags = self.tags(prefix)
+        if tags is None:
+            return _capped(4, bukti, [t("plafon.no_git", prefix=prefix)])
+        for reviu in sorted(doc.reviu, key=lambda r: r.tanggal):
+            before = [tag for tag in tags if tag.tanggal <= reviu.tanggal]
+            after = [tag for tag in tags if tag.tanggal > reviu.tanggal]
+            if before and after:
+                bukti.append(
+                    t(
+                        "plafon.tags",
+                        before=before[-1].name,
+                        after=after[0].name,
+                        tanggal=reviu.tanggal.isoformat(),
+                    )
+                )
+                return _capped(5, bukti, [])
+        shown = ", ".join(f"{tag.name} ({tag.tanggal.isoformat()})" for tag in tags) or "-"
+        return _capped(4, bukti, [t("plafon.needs_tags", prefix=prefix, tags=shown)])
+
+    def _reviu(self, doc: Dokumen, bukti: list[str], gaps: list[str]) -> None:
+        if doc.reviu:
+            dates = ", ".join(r.tanggal.isoformat() for r in doc.reviu)
+            bukti.append(t("plafon.reviu", n=len(doc.reviu), tanggal=dates))
+        else:
+            gaps.append(t("plafon.no_reviu"))
+
+    def _document(self, name: str, content: Gather, national: Gather) -> Plafon:
+        """Levels 1-5 of the Arsitektur or the Peta Rencana (indicators 11 and 12).
+
+        ``content`` adds the evidence of level 2 and the gaps of a complete document (level 3),
+        and says whether there is any content at all; ``national`` adds the evidence of level 4
+        beyond the reviu. Level 3 also needs the document ditetapkan, level 5 the git tags.
+        """
+        meta = self.catalog.metadata
+        if meta is None:
+            return _capped(1, [], [t("plafon.no_metadata")])
+        doc = getattr(meta.dokumen, name)
+        bukti = [t("plafon.document", judul=doc.judul, versi=doc.versi, status=doc.status)]
+        gaps: list[str] = []
+        if not content(bukti, gaps):
+            return _capped(1, bukti, gaps)
+        self._ditetapkan(doc, bukti, gaps)
+        if gaps:
+            return _capped(2, bukti, gaps)
+        self._reviu(doc, bukti, gaps)
+        national(bukti, gaps)
+        if gaps:
+            return _capped(3, bukti, gaps)
+        return self._updated_after_reviu(doc, name, bukti)
+
+    def arsitektur(self) -> Plafon:
+        """Indicator 11 of PermenPANRB 59/2020: the Arsitektur SPBE."""
+        counts = {kind: len(self.catalog.ids_of(kind)) for kind in DOMAINS}
+
+        def domains(bukti: list[str], gaps: list[str]) -> bool:
+            filled = [f"{kind} {n}" for kind, n in counts.items() if n]
+            if not filled:
+                gaps.append(t("plafon.no_domain"))
+                return False
+            bukti.append(t("plafon.domains", n=len(filled), list=", ".join(filled)))
+            missing = [kind for kind, n in counts.items() if not n]
+            if missing:
+                gaps.append(t("plafon.domains_missing", list=", ".join(missing)))
+            return True
+
+        def codes(bukti: list[str], gaps: list[str]) -> bool:
+            bad = self._codes_off_reference()
+            if bad:
+                gaps.append(t("plafon.codes_off", n=len(bad), ids=_ids(bad)))
+            else:
+                bukti.append(t("plafon.codes_ok", n=sum(counts.values())))
+            return not bad
+
+        return self._document("arsitektur", domains, codes)
+
+    def _codes_off_reference(self) -> list[str]:
+        """Elements whose RA* code is unknown, inferred or illustrative (not the national one)."""
+        codes = self.catalog.reference.codes
+        bad: list[str] = []
+        for kind, (_, code_field) in DOMAINS.items():
+            for element in self.catalog.of_kind(kind):
+                node = codes.get(getattr(element, code_field))
+                if node is None or node.inferensi or node.ilustratif:
+                    bad.append(element.id)
+        return sorted(bad)
+
+    def peta_rencana(self) -> Plafon:
+        """Indicator 12 of PermenPANRB 59/2020: the Peta Rencana SPBE."""
+        catalog = self.catalog
+        items = [i for i in catalog.of_kind("peta_rencana") if i.status != "dibatalkan"]
+
+        def muatan(bukti: list[str], gaps: list[str]) -> bool:
+            if not items:
+                gaps.append(t("plafon.no_items"))
+                return False
+            present = sorted({i.muatan for i in items})
+            bukti.append(t("plafon.muatan", n=len(present), list=", ".join(present)))
+            missing = [m for m in catalog.reference.muatan if m not in present]
+            if missing:
+                gaps.append(t("plafon.muatan_missing", list=", ".join(missing)))
+            return True
+
+        def budgets(bukti: list[str], gaps: list[str]) -> bool:
+            terpadu, relevant, lacking = self.keterpaduan()
+            line = self._keterpaduan_line(terpadu, relevant)
+            if relevant and not lacking:
+                bukti.append(line)
+                return True
+            gaps.append(line + ("; " + t("plafon.lacking", ids=_ids(lacking)) if lacking else ""))
+            return False
+
+        return self._document("peta_rencana", muatan, budgets)
+
+    # -- plan and budget ------------------------------------------------------------------------
+
+    def window(self) -> range | None:
+        """The years whose budgets count: the evaluation year and the two before it."""
+        return None if self.tahun is None else range(self.tahun - 2, self.tahun + 1)
+
+    def keterpaduan(self) -> tuple[int, int, list[str]]:
+        """Peta Rencana items in the window with a sub-kegiatan code and a budget every year.
+
+        Returns ``(terpadu, relevant, lacking ids)``; an item counts as relevant when one of its
+        years falls in the window (every item when there is no evaluation year).
+        """
+        window = self.window()
+        terpadu, relevant, lacking = 0, 0, []
+        for item in self.catalog.of_kind("peta_rencana"):
+            if item.status == "dibatalkan":
+                continue
+            years = [
+                y
+                for y in range(item.tahun_mulai, item.tahun_selesai + 1)
+                if window is None or y in window
+            ]
+            if not years:
+                continue
+            relevant += 1
+            funded = {a.tahun for a in item.anggaran if a.nilai > 0}
+            sub_kegiatan = item.nomenklatur is not None and item.nomenklatur.kode.count(".") == 5
+            if sub_kegiatan and all(y in funded for y in years):
+                terpadu += 1
+            else:
+                lacking.append(item.id)
+        return terpadu, relevant, lacking
+
+    def _keterpaduan_line(self, terpadu: int, relevant: int) -> str:
+        window = self.window()
+        years = f"{window.start}-{window.stop - 1}" if window else t("plafon.all_years")
+        share = f"{round(100 * terpadu / relevant)}%" if relevant else "-"
+        return t("plafon.keterpaduan", terpadu=terpadu, n=relevant, share=share, years=years)
+
+    def rencana_anggaran(self) -> Plafon:
+        """Rencana dan Anggaran SPBE: how much of the Peta Rencana reaches the budget."""
+        terpadu, relevant, lacking = self.keterpaduan()
+        line = self._keterpaduan_line(terpadu, relevant)
+        if not relevant or not terpadu:
+            return _capped(1, [], [line])
+        if lacking:
+            return _capped(2, [line], [t("plafon.lacking", ids=_ids(lacking))])
+        return _open([line], t("plafon.beyond_catalog"))
+
+    # -- policies -------------------------------------------------------------------------------
+
+    def kebijakan(self, dokumen: str | None, penilaian: Penilaian | None) -> Plafon:
+        """Kebijakan Internal: the status of the regulations cited (a rancangan caps at 1)."""
+        catalog = self.catalog
+        regs = self.cited(penilaian, "regulasi")
+        meta = catalog.metadata
+        if dokumen is not None and meta is not None:
+            reg_id = getattr(meta.dokumen, dokumen).penetapan
+            if reg_id and catalog.kinds.get(reg_id) == "regulasi":
+                regs = [catalog.get(reg_id), *[r for r in regs if r.id != reg_id]]
+        if not regs:
+            return Plafon(None, "dinyatakan", (), (t("plafon.cite_regulasi"),))
+        in_force = [r for r in regs if r.status in _IN_FORCE]
+        listed = [
+            f"{r.id} ({r.sebutan}, {r.status})" if r.nomor else f"{r.id} ({r.sebutan})"
+            for r in regs
+        ]
+        bukti = [t("plafon.regulasi", list="; ".join(listed))]
+        if not in_force:
+            return _capped(1, bukti, [t("plafon.regulasi_not_set")])
+        return _open(bukti, t("plafon.policy_content"))
+
+    # -- applications, infrastructure, integration ----------------------------------------------
+
+    def aplikasi_umum(self) -> Plafon:
+        """Use of the national Aplikasi Umum, no unjustified local duplicate."""
+        apps = self.active("aplikasi")
+        if not apps:
+            return _capped(1, [], [t("plafon.no_apps")])
+        umum = [a.id for a in apps if a.kategori == "umum"]
+        dup = [
+            a.id
+            for a in apps
+            if a.kategori == "khusus" and a.setara_aplikasi_umum and a.justifikasi_khusus is None
+        ]
+        bukti = [t("plafon.apps", n=len(apps), umum=len(umum))]
+        gaps = []
+        if not umum:
+            gaps.append(t("plafon.no_umum"))
+        if dup:
+            gaps.append(t("plafon.duplicates", ids=_ids(dup)))
+        if gaps:
+            return _capped(2, bukti, gaps)
+        bukti.append(t("plafon.umum_used", ids=_ids(umum)))
+        return _open(bukti, t("plafon.beyond_catalog"))
+
+    def pusat_data(self) -> Plafon:
+        """Data centre: hosting recorded, every running application placed on it."""
+        kinds = set(self.settings["jenis_pusat_data"])
+        dc = [i.id for i in self.active("infrastruktur") if i.jenis in kinds]
+        if not dc:
+            return _capped(1, [], [t("plafon.no_dc", jenis=", ".join(sorted(kinds)))])
+        bukti = [t("plafon.dc", ids=_ids(dc))]
+        # An application of a kementerian/lembaga runs on the ministry's hosting, not the Pemda's.
+        unhosted = [a.id for a in self._own_apps() if not a.infrastruktur]
+        if unhosted:
+            return _capped(2, bukti, [t("plafon.unhosted", ids=_ids(unhosted))])
+        return _open(bukti, t("plafon.beyond_catalog"))
+
+    def _own_apps(self) -> list[Any]:
+        """Active applications the Pemda owns."""
+        return [a for a in self.active("aplikasi") if a.pemilik_tipe == "pemda"]
+
+    def _edges(self) -> list[tuple[str, str]]:
+        """Integration edges between applications that are not discontinued (computed once)."""
+        if self._edge_list is None:
+            apps = self.active("aplikasi")
+            alive = {a.id for a in apps}
+            self._edge_list = [
+                (a.id, target) for a in apps for target in a.integrasi if target in alive
+            ]
+        return self._edge_list
+
+    def _integrated(self) -> set[str]:
+        """Applications at either end of an integration edge (computed once)."""
+        if self._integrated_set is None:
+            self._integrated_set = {a for edge in self._edges() for a in edge}
+        return self._integrated_set
+
+    def integrasi(self) -> Plafon:
+        """Integration: an ``integrasi`` edge counts; a link or a login does not."""
+        apps = self.active("aplikasi")
+        if not apps:
+            return _capped(1, [], [t("plafon.no_apps")])
+        edges = self._edges()
+        if not edges:
+            return _capped(2, [t("plafon.apps_only", n=len(apps))], [t("plafon.no_edges")])
+        shown = [f"{a}->{b}" for a, b in edges]
+        return _open(
+            [t("plafon.edges", n=len(edges), list=_ids(shown))], t("plafon.beyond_catalog")
+        )
+
+    # -- registers: security, data, assets ------------------------------------------------------
+
+    def keamanan(self) -> Plafon:
+        """Security: every application, infrastructure and non-open dataset is covered."""
+        items = self.catalog.of_kind("keamanan")
+        if not items:
+            return _capped(1, [], [t("plafon.no_keamanan")])
+        covered = {o for k in items for o in k.objek}
+        assets = [a.id for a in self.active("aplikasi")] + [
+            i.id for i in self.active("infrastruktur")
+        ]
+        assets += [
+            d.id for d in self.active("data_informasi") if d.sifat != "terbuka" or d.data_pribadi
+        ]
+        bare = sorted(a for a in assets if a not in covered)
+        bukti = [t("plafon.covered", n=len(assets) - len(bare), total=len(assets))]
+        if bare:
+            return _capped(2, bukti, [t("plafon.uncovered", ids=_ids(bare))])
+        return _open(bukti, t("plafon.beyond_catalog"))
+
+    def data(self) -> Plafon:
+        """Data: every dataset with its exchange format, and a pembina for statistik/geospasial."""
+        data = self.active("data_informasi")
+        if not data:
+            return _capped(1, [], [t("plafon.no_data")])
+        incomplete = sorted(
+            d.id
+            for d in data
+            if not d.interoperabilitas
+            or (d.jenis in ("statistik", "geospasial") and not d.pembina_data)
+        )
+        bukti = [t("plafon.data", n=len(data) - len(incomplete), total=len(data))]
+        if incomplete:
+            return _capped(2, bukti, [t("plafon.data_incomplete", ids=_ids(incomplete))])
+        return _open(bukti, t("plafon.beyond_catalog"))
+
+    def aset(self) -> Plafon:
+        """ICT assets: each own application with an owner and a host, each infrastructure an OPD."""
+        apps, infra = self.active("aplikasi"), self.active("infrastruktur")
+        if not apps and not infra:
+            return _capped(1, [], [t("plafon.no_assets")])
+        incomplete = sorted(
+            [a.id for a in self._own_apps() if not a.pemilik or not a.infrastruktur]
+            + [i.id for i in infra if not i.opd and i.status_kepemilikan == "milik"]
+        )
+        total = len(apps) + len(infra)
+        bukti = [t("plafon.assets", n=total - len(incomplete), total=total)]
+        if incomplete:
+            return _capped(2, bukti, [t("plafon.assets_incomplete", ids=_ids(incomplete))])
+        return _open(bukti, t("plafon.beyond_catalog"))
+
+    # -- services -------------------------------------------------------------------------------
+
+    def layanan(self, penilaian: Penilaian | None) -> Plafon:
+        """Service maturity: non-digital <= 1, no application <= 2, level 4 needs an integration."""
+        services = self.cited(penilaian, "layanan")
+        if not services:
+            return Plafon(None, "dinyatakan", (), (t("plafon.cite_layanan"),))
+        integrated = self._integrated()
+        best: int | None = 0
+        lines, gaps = [], []
+        for s in services:
+            if not s.digital:
+                cap: int | None = 1
+                gaps.append(t("plafon.not_digital", id=s.id))
+            elif not s.aplikasi:
+                cap = 2
+                gaps.append(t("plafon.no_app_for", id=s.id))
+            elif not any(a in integrated for a in s.aplikasi):
+                cap = 3
+                gaps.append(t("plafon.no_integration_for", id=s.id))
+            else:
+                cap = None
+            lines.append(t("plafon.service", id=s.id, cap=cap if cap is not None else "-"))
+            if best is not None:
+                best = None if cap is None else max(best, cap)
+        if best is None:
+            return _open(lines, t("plafon.beyond_catalog"))
+        return _capped(best, lines, gaps)
+
+    # -- Indeks Pemdi ---------------------------------------------------------------------------
+
+    def tata_kelola_dokumen(self) -> Plafon:
+        """Tata Kelola Pemdi: the lower of the Arsitektur and the Peta Rencana plafon."""
+        a, p = self.plafon("arsitektur"), self.plafon("peta_rencana")
+        low = min(a.level or 5, p.level or 5)
+        bukti = [
+            t("plafon.part", part="Arsitektur SPBE", level=a.level),
+            *a.bukti,
+            t("plafon.part", part="Peta Rencana SPBE", level=p.level),
+            *p.bukti,
+        ]
+        kurang = [
+            f"{part}: {gap}"
+            for part, plafon in (("Arsitektur SPBE", a), ("Peta Rencana SPBE", p))
+            if (plafon.level or 5) == low
+            for gap in plafon.kurang
+        ]
+        return _capped(low, bukti, kurang)
