@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spbe_cli import __version__
-from spbe_cli.parsing import MalformedError, ParsedFile, from_json, to_json
+from spbe_cli.parsing import MalformedError, ParsedFile, from_json, parse_bytes, to_json
 
 #: Bumped when the entry layout changes.
 FORMAT = 1
@@ -241,3 +241,14 @@ def open_cache() -> ContentCache | None:
         return None
     folder = default_folder()
     return ContentCache(folder) if folder is not None else None
+
+
+def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
+    """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
+    if cache is None:
+        return parse_bytes(data)
+    key, parsed, bad = cache.lookup(data)
+    if parsed is None:
+        parsed = parse_bytes(data)
+        cache.put(key, parsed, replace=bad)
+    return parsed

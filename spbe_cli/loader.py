@@ -21,13 +21,13 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
-from spbe_cli.cache import ContentCache, open_cache
+from spbe_cli.cache import ContentCache, open_cache, parse_cached
 from spbe_cli.catalog import Catalog, Source, describe_non_ascii, id_skeleton, path_parts
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
-from spbe_cli.parsing import ParsedFile, parse_bytes
+from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
@@ -247,6 +247,10 @@ class _Loader:
 
     def load_bytes(self, display: str, data: bytes) -> None:
         """Load every document of one file's content."""
+        self.load_parsed(display, parse_cached(self.cache, data))
+
+    def load_parsed(self, display: str, parsed: ParsedFile) -> None:
+        """Load every document of one file, parsed already (see :mod:`spbe_cli.parallel`)."""
         self.catalog.files += 1
         folded = display.casefold()
         first = self.folded.setdefault(folded, display)
@@ -259,18 +263,7 @@ class _Loader:
                 related=(Related(Location(first, 1, 1), t("load.first_here")),),
                 other=first,
             )
-        self.replay(display, self.parse(data))
-
-    def parse(self, data: bytes) -> ParsedFile:
-        """The per-file stage of one file's content, from the content cache when it has it."""
-        cache = self.cache
-        if cache is None:
-            return parse_bytes(data)
-        key, parsed, bad = cache.lookup(data)
-        if parsed is None:
-            parsed = parse_bytes(data)
-            cache.put(key, parsed, replace=bad)
-        return parsed
+        self.replay(display, parsed)
 
     def replay(self, display: str, parsed: ParsedFile) -> None:
         """Report one file's YAML problems and load its documents, in file order."""
@@ -614,6 +607,17 @@ def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
     return catalog, loader.findings
 
 
+def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
+    """Each file parsed by worker processes for a large catalog, else None (parse here)."""
+    from spbe_cli.parallel import parse_in_workers, worker_count
+
+    workers = worker_count(len(files))
+    if workers:
+        yield from parse_in_workers(root, files, workers)
+    else:
+        yield from (None for _ in files)
+
+
 def load_catalog(
     root: Path, root_display: str | None = None, progress: ProgressHook | None = None
 ) -> tuple[Catalog, list[Finding]]:
@@ -633,8 +637,12 @@ def load_catalog(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for done, file in enumerate(files, 1):
-            loader.load_file(file)
+        parsed_files = _parsed_files(root, files)
+        for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
+            if parsed is None:
+                loader.load_file(file)
+            else:
+                loader.load_parsed(file.display, parsed)
             if progress is not None:
                 progress(done, len(files))
     finally:

@@ -357,3 +357,36 @@ def test_cached_runs_print_what_uncached_runs_print(
         uncached = _report(root, cached=False)
         assert _report(root, cached=True) == uncached  # cold or partly warm
         assert _report(root, cached=True) == uncached  # fully warm
+
+
+# -- worker processes ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("cached", [False, True])
+def test_workers_print_what_one_process_prints(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    from spbe_cli import parallel
+
+    root = _catalog(tmp_path)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    (root / "extra" / "outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (tmp_path / "elsewhere.yaml").write_text("entitas: opd\n")
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    assert "SPBE010" in single  # the link is reported by the main process
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    monkeypatch.setattr(parallel, "CHUNK", 7)  # several chunks per worker, results in order
+    assert _report(root, cached=cached) == single
+    assert _report(root, cached=cached) == single
+
+
+def test_worker_count_follows_the_catalog_and_the_variable() -> None:
+    from spbe_cli.parallel import MIN_FILES, worker_count
+
+    assert worker_count(10, {}) == 0
+    assert worker_count(10**6, {"SPBE_WORKERS": "1"}) == 0
+    assert worker_count(10, {"SPBE_WORKERS": "3"}) == 3
+    if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
+        assert worker_count(MIN_FILES, {}) >= 2
