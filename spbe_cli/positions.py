@@ -152,7 +152,7 @@ def from_json(data: Any, depth: int = 0, max_depth: int = 64) -> Positions:
         packed = array("Q", positions)
     except (TypeError, OverflowError) as exc:
         raise MalformedPositionsError("positions") from exc
-    if packed and (min(packed) < POS_BASE or max(packed) > _POS_MAX):
+    if packed and min(packed) < POS_BASE:
         raise MalformedPositionsError("position")
     shape: dict[str, int] | None = None
     size = len(packed)
@@ -167,9 +167,15 @@ def from_json(data: Any, depth: int = 0, max_depth: int = 64) -> Positions:
     if children is not None:
         if type(children) is not list or len(children) != size:
             raise MalformedPositionsError("children")
-        built = tuple(None if c is None else from_json(c, depth + 1, max_depth) for c in children)
-        if any(type(c) is int for c in built):
-            raise MalformedPositionsError("children")
+        entries: list[Entry | None] = []
+        for child in children:
+            if child is None:
+                entries.append(None)
+            elif type(child) is list:  # a collection; a scalar child has no entry
+                entries.append(from_json(child, depth + 1, max_depth))  # type: ignore[arg-type]
+            else:
+                raise MalformedPositionsError("children")
+        built = tuple(entries)
     return (_position(position), shape, packed, built)
 
 

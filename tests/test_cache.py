@@ -123,7 +123,29 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
     wrong_problem = json.loads(json.dumps(valid))
     wrong_problem[1][0][2] = [["SPBE004", "1", 1, "k", {}, 0]]
     del value, positions, problems, placeholders
+    base = 1 << 24
+    deep: list[object] = [base, None, [base], None]
+    for _ in range(80):
+        deep = [base, None, [base], [deep]]
+    tables: list[object] = [
+        [base, ["a"], [base], None],  # a key without its value position
+        [base, None, [5], None],  # a position before line 1
+        [base, None, [base], [7]],  # a scalar child with an entry
+        [base, None, [base, base], [None]],  # children and items disagree
+        [base, [1], [base, base], None],  # a key that is not text
+        [base, None, [2**64], None],  # does not fit
+        [base, None, ["x"], None],
+        [base, None, [True], None],
+        [base, {}, [], None],
+        deep,
+    ]
+    planted_tables = []
+    for table in tables:
+        planted = json.loads(json.dumps(valid))
+        planted[1][0][1] = table
+        planted_tables.append(json.dumps(planted).encode())
     return [
+        *planted_tables,
         b"",
         b"null",
         b"[]",
