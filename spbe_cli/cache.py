@@ -116,6 +116,10 @@ class ContentCache:
             self.stats.hits += 1
         return parsed
 
+    def has(self, key: str) -> bool:
+        """Tell whether an entry for ``key`` is there (not whether it is good)."""
+        return os.path.lexists(self._path(key))
+
     def lookup(self, data: bytes) -> tuple[str, ParsedFile | None, bool]:
         """The key of ``data``, its entry or None, and whether a bad entry is in the way."""
         key = self.key(data)

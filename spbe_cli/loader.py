@@ -609,10 +609,10 @@ def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
 
 def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
     """Each file parsed by worker processes for a large catalog, else None (parse here)."""
-    from spbe_cli.parallel import parse_in_workers, worker_count
+    from spbe_cli.parallel import mostly_cached, parse_in_workers, worker_count
 
     workers = worker_count(len(files))
-    if workers:
+    if workers and not mostly_cached(root, files):
         yield from parse_in_workers(root, files, workers)
     else:
         yield from (None for _ in files)

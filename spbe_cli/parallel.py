@@ -9,7 +9,9 @@ again and reports why.
 
 Workers are forked (Linux): they share the loaded interpreter and start in milliseconds. Where
 fork is not the platform's way (macOS, Windows), or the catalog is small, nothing changes.
-``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process).
+``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process). When the
+content cache already holds most files (a sample tells), the main process reads them itself:
+reading an entry costs about what receiving a worker's result costs.
 """
 
 from __future__ import annotations
@@ -33,6 +35,32 @@ MIN_FILES = 2000
 #: Files per task: large enough that sending a task costs little, small enough to share the
 #: work evenly and keep few results waiting in memory.
 CHUNK = 250
+
+
+#: Files sampled to tell a warm cache from a cold one.
+SAMPLE = 64
+
+
+def mostly_cached(root: Path, files: Sequence[CatalogFile]) -> bool:
+    """Tell whether the content cache holds most of these files (a sample, read untimed).
+
+    Reading a cache entry costs about what sending a parsed file back from a worker costs, so
+    workers only pay when most files must really be parsed.
+    """
+    from spbe_cli.loader import _Loader
+
+    cache = open_cache()
+    if cache is None or not files or not cache.usable():
+        return False
+    reader = _Loader(root, "")
+    step = max(1, len(files) // SAMPLE)
+    sample = files[::step]
+    hits = 0
+    for file in sample:
+        data = reader.read(file)
+        if data is not None and cache.has(cache.key(data)):
+            hits += 1
+    return hits * 2 > len(sample)
 
 
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:

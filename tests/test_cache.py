@@ -412,3 +412,19 @@ def test_worker_count_follows_the_catalog_and_the_variable() -> None:
     assert worker_count(10, {"SPBE_WORKERS": "3"}) == 3
     if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
         assert worker_count(MIN_FILES, {}) >= 2
+
+
+def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Path) -> None:
+    from spbe_cli.loader import find_files
+    from spbe_cli.parallel import mostly_cached
+
+    root = _catalog(tmp_path)
+    files = find_files(root, "")
+    assert not mostly_cached(root, files)
+    _report(root, cached=True)
+    assert mostly_cached(root, files)
+    cache.set_enabled(False)
+    try:
+        assert not mostly_cached(root, files)
+    finally:
+        cache.set_enabled(True)
