@@ -8,7 +8,8 @@ single-process run. A file a worker cannot read is left to the main process, whi
 again and reports why.
 
 Workers are forked (Linux): they share the loaded interpreter and start in milliseconds. Where
-fork is not the platform's way (macOS, Windows), or the catalog is small, nothing changes.
+fork is not the platform's way (macOS, Windows), the catalog is small, or no core is idle (the
+load average), nothing changes.
 ``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process). When the
 content cache already holds most files (a sample tells), the main process reads them itself:
 reading an entry costs about what receiving a worker's result costs.
@@ -73,7 +74,11 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     if not sys.platform.startswith("linux") or files < MIN_FILES:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(cores or 1, 8) if (cores or 1) > 1 else 0
+    cores = min(cores or 1, 8)
+    # Workers cost about 40 % more CPU in all (results travel back to this process); they only
+    # pay when another core is idle. On a machine already busy they made a run slower.
+    idle = cores - os.getloadavg()[0]
+    return cores if cores > 1 and idle >= 1 else 0
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).
