@@ -2,7 +2,7 @@
 
 Only what the detector reads is built: the metadata, the OPDs, the applications and the programs
 of a synthetic catalog at ``--scale``, loaded from memory with ``spbe_cli.loader.load_files`` (so
-findings carry real positions). Then ``checks.duplikasi.check_duplicates`` runs ``--repeat``
+findings carry real positions). Then ``checks.duplicates.check_duplicates`` runs ``--repeat``
 times; the median is printed as JSON with the number of items and findings.
 
 Usage: ``python bench/overlap.py --scale 2 --repeat 3``
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import Generator
 
 from spbe_cli.checks import Context
-from spbe_cli.checks.duplikasi import check_duplicates
+from spbe_cli.checks.duplicates import check_duplicates
 from spbe_cli.loader import load_files
 
 KINDS = ("opd/", "aplikasi/", "program/")

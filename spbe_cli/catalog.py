@@ -6,14 +6,30 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from spbe_cli.errors import Location
+from spbe_cli.errors import Finding, Location
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from spbe_cli.models import Metadata, Referensi
+    from spbe_cli.models import (
+        OPD,
+        Aplikasi,
+        DataInformasi,
+        Entity,
+        EvaluasiMandiri,
+        Infrastruktur,
+        Keamanan,
+        Kesiapan,
+        Layanan,
+        Metadata,
+        PetaRencana,
+        Program,
+        ProsesBisnis,
+        Referensi,
+        Regulasi,
+    )
     from spbe_cli.positions import Positions
     from spbe_cli.reference import Reference
 
@@ -25,6 +41,8 @@ class Source:
     path: str
     positions: Positions
     document: int = 0
+    #: the line after the document's last character (libyaml's end mark, 1-based); 0 unknown
+    end_line: int = 0
 
     def location(self, *loc: str | int, key: bool = False) -> Location:
         """Position of the value (or key) at ``loc`` inside this document."""
@@ -32,6 +50,32 @@ class Source:
 
         line, column = find_position(self.positions, loc, key=key)
         return Location(self.path, line, column)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A document the loader rejected (YAML or schema errors), and what it would have said.
+
+    Cross-entity rules that count or require entities read these, so that a rejected program
+    does not also make its dimension look empty: the rejection is the one finding.
+    """
+
+    kind: str
+    id: str | None
+    location: Location
+    #: the document's top-level fields that were readable as text or a list of texts
+    values: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ProseFile:
+    """A prose file named in the metadata (``prosa``): its text, or why it cannot be used."""
+
+    rel: str
+    path: Path | None
+    text: str | None
+    #: message key of SPBE208 when the file is outside the catalog, missing, too large, not UTF-8
+    problem: str | None
 
 
 @dataclass
@@ -55,6 +99,13 @@ class Catalog:
     #: per file, findings the loader counted but did not build (over the per-file limit), and
     #: where the first of them is.
     skipped_findings: dict[str, tuple[int, Location]] = field(default_factory=dict)
+    #: documents rejected while loading, with their readable fields.
+    rejected: list[Rejected] = field(default_factory=list)
+    #: prose section -> its file, read by the loading stage.
+    prose: dict[str, ProseFile] = field(default_factory=dict)
+    #: findings of applying the ``entitas: referensi`` declarations (SPBE209/SPBE210), made by
+    #: the loading stage and reported by ``spbe validate``.
+    declaration_findings: list[Finding] = field(default_factory=list)
     _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, kind: str, entity_id: str, model: BaseModel, source: Source) -> None:
@@ -79,10 +130,53 @@ class Catalog:
         """Ids of one kind, sorted."""
         return self.by_kind().get(kind, [])
 
-    def of_kind(self, kind: str) -> list[Any]:
-        """Every entity of one kind, in id order."""
+    @overload
+    def of_kind(self, kind: Literal["opd"]) -> list[OPD]: ...
+    @overload
+    def of_kind(self, kind: Literal["regulasi"]) -> list[Regulasi]: ...
+    @overload
+    def of_kind(self, kind: Literal["proses_bisnis"]) -> list[ProsesBisnis]: ...
+    @overload
+    def of_kind(self, kind: Literal["data_informasi"]) -> list[DataInformasi]: ...
+    @overload
+    def of_kind(self, kind: Literal["layanan"]) -> list[Layanan]: ...
+    @overload
+    def of_kind(self, kind: Literal["aplikasi"]) -> list[Aplikasi]: ...
+    @overload
+    def of_kind(self, kind: Literal["infrastruktur"]) -> list[Infrastruktur]: ...
+    @overload
+    def of_kind(self, kind: Literal["keamanan"]) -> list[Keamanan]: ...
+    @overload
+    def of_kind(self, kind: Literal["program"]) -> list[Program]: ...
+    @overload
+    def of_kind(self, kind: Literal["peta_rencana"]) -> list[PetaRencana]: ...
+    @overload
+    def of_kind(self, kind: Literal["kesiapan"]) -> list[Kesiapan]: ...
+    @overload
+    def of_kind(self, kind: Literal["evaluasi_mandiri"]) -> list[EvaluasiMandiri]: ...
+    @overload
+    def of_kind(self, kind: str) -> list[Any]: ...
+    def of_kind(self, kind: str) -> Sequence[Entity]:
+        """Every entity of one kind, in id order.
+
+        Typed by kind: ``of_kind("program")`` is a ``list[Program]``, so mypy checks the field
+        names a caller reads; a kind only known at run time gives ``list[Any]``.
+        """
         entities = self.entities
         return [entities[i] for i in self.ids_of(kind)]
+
+    def rejected_values(self, kind: str, field_name: str) -> dict[str, Rejected]:
+        """Values that rejected documents of ``kind`` gave in ``field_name``, with the first one.
+
+        For example ``rejected_values("program", "dimensi")`` names the dimensions a rejected
+        program declared: a rule must not call those dimensions empty.
+        """
+        found: dict[str, Rejected] = {}
+        for rejected in self.rejected:
+            if rejected.kind == kind:
+                for value in rejected.values.get(field_name, ()):
+                    found.setdefault(value, rejected)
+        return found
 
     def get(self, entity_id: str) -> Any:
         """The entity with this id, or None."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from spbe_cli.i18n import language
+from spbe_cli.i18n import language, t
 
 #: Ratios above this show as ``>999%`` (a target typed with the wrong unit, not an achievement).
 PERCENT_CAP = Decimal("9.99")
@@ -70,6 +70,20 @@ def rupiah(value: int | Decimal | None) -> str:
     if value is None:
         return "-"
     return "Rp " + _group(int(value), ".")
+
+
+#: The mark after a figure that sums illustrative budget lines; a legend line explains it.
+ILLUSTRATIVE_MARK = "*"
+
+
+def rupiah_marked(value: int, illustrative: bool) -> str:
+    """:func:`rupiah`, with :data:`ILLUSTRATIVE_MARK` when the amount is (partly) illustrative."""
+    return rupiah(value) + (ILLUSTRATIVE_MARK if illustrative else "")
+
+
+def illustrative_legend() -> str:
+    """The legend line explaining :data:`ILLUSTRATIVE_MARK`, in the language of the messages."""
+    return t("plan.illustrative_legend", mark=ILLUSTRATIVE_MARK)
 
 
 def rupiah_short(value: int) -> str:

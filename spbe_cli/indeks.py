@@ -412,12 +412,10 @@ def evaluate(
     evaluasi shown; everything else is ``spbe validate``'s to report.
     """
     from spbe_cli.checks import Context
-    from spbe_cli.checks.evaluasi import check_structure, plafon_findings
-    from spbe_cli.checks.rujukan import check_extensions
+    from spbe_cli.checks.self_assessment import check_structure, plafon_findings
 
+    # Declared RA codes count as reference codes for the plafon: loading has added them.
     ctx = Context(catalog)
-    check_extensions(ctx)  # declared RA codes count as reference codes for the plafon
-    ctx.findings.clear()
     report = compute_indeks(catalog, kerangka, tahun, [])
     if report.evaluasi is not None:
         check_structure(ctx, only=report.evaluasi)

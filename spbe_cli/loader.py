@@ -22,7 +22,15 @@ from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
 from spbe_cli.cache import ContentCache, open_cache, parse_cached
-from spbe_cli.catalog import Catalog, Source, describe_non_ascii, id_skeleton, path_parts
+from spbe_cli.catalog import (
+    Catalog,
+    ProseFile,
+    Rejected,
+    Source,
+    describe_non_ascii,
+    id_skeleton,
+    path_parts,
+)
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
@@ -34,7 +42,9 @@ from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 MAX_FILE_BYTES = 8 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 
-ProgressHook = Callable[[int, int], None]
+#: Called with (files done, files in all) after each file, for a progress bar on long loads.
+StepHook = Callable[[int, int], None]
+ProgressHook = StepHook  # the former name, kept for modules not yet switched to StepHook
 
 
 @dataclass(frozen=True)
@@ -107,26 +117,32 @@ def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
     not a regular file, too large or not UTF-8. The check (SPBE208) reports the key; render
     reads only what this allows, so both follow one rule.
     """
+    prose = read_prose_file(root, rel)
+    return prose.path, prose.problem
+
+
+def read_prose_file(root: Path, rel: str) -> ProseFile:
+    """Read one prose file named in the metadata, or say why it cannot be used (SPBE208)."""
     candidate = Path(rel)
     if candidate.is_absolute() or ".." in candidate.parts:
-        return None, "ref.prose_outside"
+        return ProseFile(rel, None, None, "ref.prose_outside")
     try:
         real_root = root.resolve(strict=True)
         real = (root / candidate).resolve(strict=True)
         # A catalog that is (or links to) a repository root must not turn .git/ into prose.
         if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
-            return None, "ref.prose_outside"
+            return ProseFile(rel, None, None, "ref.prose_outside")
         info = real.stat()
         if not stat.S_ISREG(info.st_mode):
-            return None, "ref.prose_not_file"
+            return ProseFile(rel, None, None, "ref.prose_not_file")
         if info.st_size > MAX_FILE_BYTES:
-            return None, "ref.prose_too_large"
-        real.read_bytes().decode("utf-8")
+            return ProseFile(rel, None, None, "ref.prose_too_large")
+        text = real.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return None, "ref.prose_not_utf8"
+        return ProseFile(rel, None, None, "ref.prose_not_utf8")
     except (OSError, RuntimeError):
-        return None, "ref.prose_missing"
-    return real, None
+        return ProseFile(rel, None, None, "ref.prose_missing")
+    return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
 
 
 def _read_all(fd: int, size: int) -> bytes:
@@ -278,7 +294,7 @@ class _Loader:
                 self.catalog.placeholders.append((Location(display, line, column), value))
             for problem in document.problems:
                 self.problem(display, problem)
-            source = Source(display, document.positions, index)
+            source = Source(display, document.positions, index, document.end_line)
             self.load_document(source, document.value, document.blocking)
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
@@ -323,6 +339,7 @@ class _Loader:
         if blocking:
             if isinstance(raw_id, str):
                 self.catalog.invalid[raw_id] = kind
+            self.reject(kind, raw_id, source, value)
             return
         model_cls = MODELS[kind]
         try:
@@ -332,8 +349,20 @@ class _Loader:
                 self.schema_error(source, model_cls, error)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
+            self.reject(kind, raw_id, source, value)
             return
         self.accept(kind, model, source)
+
+    def reject(self, kind: str, raw_id: Any, source: Source, value: dict[Any, Any]) -> None:
+        """Record a rejected document and what it would have contributed (its readable fields)."""
+        readable: dict[str, tuple[str, ...]] = {}
+        for key, item in value.items():
+            if isinstance(item, str):
+                readable[str(key)] = (item,)
+            elif isinstance(item, list) and all(isinstance(v, str) for v in item):
+                readable[str(key)] = tuple(item)
+        entity_id = raw_id if isinstance(raw_id, str) else None
+        self.catalog.rejected.append(Rejected(kind, entity_id, source.location(), readable))
 
     def accept(self, kind: str, model: BaseModel, source: Source) -> None:
         catalog = self.catalog
@@ -363,7 +392,10 @@ class _Loader:
         entity_id = model.id  # type: ignore[attr-defined]
         skeleton = id_skeleton(entity_id)
         if skeleton in self.accepted:
-            return  # a duplicate, reported when its id was registered
+            # A duplicate, reported when its id was registered; what it says is kept like a
+            # rejected document's, so that no rule reports its absence besides.
+            self.reject(kind, entity_id, source, model.model_dump())
+            return
         # The first *valid* entity keeps the id, even when an invalid look-alike (a Cyrillic
         # letter, say) came earlier in file order.
         self.accepted.add(skeleton)
@@ -568,7 +600,7 @@ def load_files(
     root: Path,
     files: Iterable[tuple[str, bytes]],
     root_display: str = "",
-    progress: ProgressHook | None = None,
+    on_step: StepHook | None = None,
     total: int = 0,
 ) -> tuple[Catalog, list[Finding]]:
     """Load a catalog from file contents already in memory (a git revision, say).
@@ -590,8 +622,8 @@ def load_files(
                 )
                 continue
             loader.load_bytes(display, data)
-            if progress is not None:
-                progress(done, total)
+            if on_step is not None:
+                on_step(done, total)
     finally:
         # Freeze before re-enabling: otherwise the first collection walks every new object.
         gc.freeze()
@@ -604,7 +636,32 @@ def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
     catalog = loader.catalog
     if catalog.metadata is None and not loader.metadata_seen:
         loader.emit("SPBE107", Location(loader.root_display or "."), "load.no_metadata")
+    complete_catalog(catalog)
     return catalog, loader.findings
+
+
+def complete_catalog(catalog: Catalog) -> None:
+    """The last loading step: build what the catalog derives from its own documents.
+
+    The reference is extended by the catalog's ``entitas: referensi`` declarations, the prose
+    files of the metadata are read (or their problem recorded) and the index by kind is built.
+    Every command loads through here, so validate, render, diff, progress, sync, list, show and
+    graph all see the same catalog; the checks only read what this step recorded.
+    """
+    # The declaration rules live with the other reference rules (SPBE209/SPBE210); their
+    # findings wait on the catalog for spbe validate to report.
+    from spbe_cli.checks import Context
+    from spbe_cli.checks.references import extend_reference
+
+    context = Context(catalog)
+    extend_reference(context)
+    catalog.declaration_findings = context.findings
+    if catalog.metadata is not None:
+        catalog.prose = {
+            section: read_prose_file(catalog.root, rel)
+            for section, rel in catalog.metadata.prosa.items()
+        }
+    catalog.by_kind()
 
 
 def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
@@ -619,7 +676,7 @@ def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile |
 
 
 def load_catalog(
-    root: Path, root_display: str | None = None, progress: ProgressHook | None = None
+    root: Path, root_display: str | None = None, on_step: StepHook | None = None
 ) -> tuple[Catalog, list[Finding]]:
     """Load every YAML file under ``root`` into a :class:`Catalog` plus the findings of loading.
 
@@ -643,8 +700,8 @@ def load_catalog(
                 loader.load_file(file)
             else:
                 loader.load_parsed(file.display, parsed)
-            if progress is not None:
-                progress(done, len(files))
+            if on_step is not None:
+                on_step(done, len(files))
     finally:
         # Freeze before re-enabling: otherwise the first collection walks every new object.
         gc.freeze()

@@ -32,6 +32,8 @@ class ParsedDocument:
     problems: tuple[YamlProblem, ...]
     #: ``(line, column, text)`` of scalars holding a placeholder ([ISI ...], TODO)
     placeholders: tuple[tuple[int, int, str], ...]
+    #: the line after the document's last character (as libyaml's end mark says, 1-based)
+    end_line: int = 0
 
     @property
     def blocking(self) -> bool:
@@ -67,7 +69,8 @@ def parse_bytes(data: bytes) -> ParsedFile:
         value, positions, found = yamlio.build_document(node, text)
         if suspect:
             found.extend(yamlio.forbidden_characters(node))
-        documents.append(ParsedDocument(value, positions, tuple(found), placeholders))
+        end_line = node.end_mark.line + 1
+        documents.append(ParsedDocument(value, positions, tuple(found), placeholders, end_line))
     return ParsedFile(tuple(problems), tuple(documents))
 
 
@@ -84,6 +87,7 @@ def to_json(parsed: ParsedFile) -> list[Any]:
                 positions.to_json(doc.positions),
                 [_problem_json(p) for p in doc.problems],
                 [list(p) for p in doc.placeholders],
+                doc.end_line,
             ]
             for doc in parsed.documents
         ],
@@ -117,7 +121,7 @@ def from_json(data: Any) -> ParsedFile:
         raise MalformedError("empty")
     parsed_documents = []
     for document in _list(documents):
-        value, table, doc_problems, placeholders = _list(document, 4)
+        value, table, doc_problems, placeholders, end_line = _list(document, 5)
         _check_value(value, 0)
         try:
             checked = positions.from_json(table, max_depth=yamlio.MAX_DEPTH + 1)
@@ -129,6 +133,7 @@ def from_json(data: Any) -> ParsedFile:
                 checked,
                 tuple(_problem(p) for p in _list(doc_problems)),
                 tuple(_placeholder(p) for p in _list(placeholders)),
+                _int(end_line),
             )
         )
     return ParsedFile(tuple(_problem(p) for p in _list(problems)), tuple(parsed_documents), empty)

@@ -107,6 +107,36 @@ def find_position(
     return divmod(key_position if key and key_position is not None else position, POS_BASE)
 
 
+def path_at(table: Positions, line: int) -> str:
+    """The dotted path (``indikator[0].target``) of the deepest key or item starting by ``line``.
+
+    At each level the item that starts last on or before ``line`` is taken (the first of those
+    on that line, as in a flow collection): a finding's line is always where some node starts.
+    """
+    parts: list[str] = []
+    entry: Entry | None = table if isinstance(table, tuple) else None
+    while entry is not None:
+        _, shape, packed, children = entry
+        size = len(packed) // 2 if shape is not None else len(packed)
+        best: int | None = None
+        best_line = 0
+        for index in range(size):
+            start = packed[index] // POS_BASE
+            if best_line < start <= line:
+                best, best_line = index, start
+        if best is None:
+            break
+        if shape is not None:
+            name = next((key for key, index in shape.items() if index == best), None)
+            if name is None:  # an earlier copy of a repeated key
+                break
+            parts.append(name)
+        else:
+            parts.append(f"[{best}]")
+        entry = children[best] if children is not None else None
+    return ".".join(parts).replace(".[", "[")
+
+
 # -- JSON ----------------------------------------------------------------------------------------
 
 

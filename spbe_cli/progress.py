@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
 from spbe_cli.formatting import PERCENT_CAP, percent
@@ -93,6 +94,8 @@ class ProgramProgress:
     pagu: int
     terserap: int
     serapan: Decimal | None
+    #: the part of ``pagu`` from illustrative budget lines (shown with a mark)
+    pagu_ilustratif: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class GroupSummary:
     pagu: int
     terserap: int
     serapan: Decimal | None
+    #: the part of ``pagu`` from illustrative budget lines (shown with a mark)
+    pagu_ilustratif: int = 0
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,7 @@ def effective_status(program: Any, today: date) -> str:
 
 def is_planned(program: Any, tahun: int, today: date) -> bool:
     """Tell whether a program is planned in ``tahun`` (see the module docstring)."""
-    if not program.tahun_mulai <= tahun <= program.tahun_selesai:
+    if tahun not in plan.years(program):
         return False
     return program.status != "dibatalkan" and effective_status(program, today) != "dibatalkan"
 
@@ -242,7 +247,8 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
             )
         )
     capped = [min(i.capaian, ONE) for i in indicators if i.capaian is not None]
-    pagu = sum(a.nilai for a in program.anggaran if a.tahun == year)
+    budget = plan.budget_in(program, year)
+    pagu = budget.total
     terserap = (entry.anggaran_terserap or 0) if entry is not None else 0
     return ProgramProgress(
         id=program_id,
@@ -257,6 +263,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         pagu=pagu,
         terserap=terserap,
         serapan=ratio(Decimal(terserap), Decimal(pagu)) if pagu else None,
+        pagu_ilustratif=budget.illustrative,
     )
 
 
@@ -276,6 +283,7 @@ def summarise(key: str, nama: str, programs: Sequence[ProgramProgress]) -> Group
         pagu=pagu,
         terserap=terserap,
         serapan=Decimal(terserap) / Decimal(pagu) if pagu else None,
+        pagu_ilustratif=sum(p.pagu_ilustratif for p in programs),
     )
 
 

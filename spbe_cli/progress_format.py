@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from spbe_cli.formatting import number, percent, rupiah
+from spbe_cli.formatting import illustrative_legend, number, percent, rupiah, rupiah_marked
 from spbe_cli.i18n import language, t
 from spbe_cli.markup import (
     html_escape,
@@ -80,7 +80,7 @@ def _group_row(group: GroupSummary, label: str) -> list[str]:
         str(group.with_progress),
         str(group.selesai),
         percent(group.capaian),
-        rupiah(group.pagu),
+        rupiah_marked(group.pagu, group.pagu_ilustratif > 0),
         rupiah(group.terserap),
         percent(group.serapan),
     ]
@@ -90,6 +90,11 @@ def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[lis
     rows = [_group_row(g, g.key if g.key == g.nama else f"{g.key} ({g.nama})") for g in groups]
     rows.append(_group_row(total, total.nama))
     return rows
+
+
+def _legend(report: ProgressReport) -> list[str]:
+    """The line explaining the mark of a pagu that sums illustrative budget lines, if any."""
+    return [illustrative_legend()] if report.total.pagu_ilustratif else []
 
 
 def _program_headers() -> list[str]:
@@ -137,6 +142,7 @@ def format_text(report: ProgressReport) -> list[str]:
     lines += text_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    lines += _legend(report)
     lines += ["", t("progress.programs", n=len(report.programs))]
     if report.programs:
         lines += text_table(_program_headers(), [_program_row(p) for p in report.programs])
@@ -170,6 +176,8 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     lines += md_table(
         _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
     )
+    if legend := _legend(report):
+        lines += ["", *(md_escape(line) for line in legend)]
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
         lines += md_table(
@@ -224,6 +232,7 @@ def _group_dict(g: GroupSummary) -> dict[str, Any]:
         "capaian_persen": _num(g.capaian),
         "capaian_program": g.capaian_n,
         "pagu": g.pagu,
+        "pagu_ilustratif": g.pagu_ilustratif,
         "terserap": g.terserap,
         "serapan_persen": _num(g.serapan),
     }
@@ -261,6 +270,7 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
         ],
         "capaian_persen": _num(p.capaian),
         "pagu": p.pagu,
+        "pagu_ilustratif": p.pagu_ilustratif,
         "terserap": p.terserap,
         "serapan_persen": _num(p.serapan),
     }
@@ -410,6 +420,7 @@ def html_body(report: ProgressReport) -> str:
         out.append(bar_chart(groups, heading))
         out.append(legend)
         out.append(html_table(_group_headers(first), _group_rows(groups, total), numeric))
+    out += [f'<p class="sub">{_e(line)}</p>' for line in _legend(report)]
     out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
     if report.programs:
         rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]

@@ -113,7 +113,7 @@ def _framed(key: str, payload: bytes) -> bytes:
 
 def _bad_payloads(valid: list[object]) -> list[bytes]:
     """Payloads with a correct frame that are not what spbe writes."""
-    value, positions, problems, placeholders = valid[1][0]  # type: ignore[index]
+    value, positions, problems, placeholders, _end = valid[1][0]  # type: ignore[index]
     wrong_value = json.loads(json.dumps(valid))
     wrong_value[1][0][0] = {"id": 5}  # an int the YAML builder never makes
     wrong_positions = json.loads(json.dumps(valid))

@@ -140,6 +140,37 @@ def test_prose_files_follow_one_rule_for_validate_and_render(minimal_catalog: Pa
     assert all(prose_file(minimal_catalog, p)[0] is None for p in paths[1:])
 
 
+def test_loading_completes_the_catalog_and_checks_only_read_it(minimal_catalog: Path) -> None:
+    """Prose files and reference declarations are the loading stage's work, for every command."""
+    from spbe_cli.checks import run_checks
+    from spbe_cli.loader import load_catalog
+
+    meta = minimal_catalog / "metadata.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8") + "prosa:\n  a: prosa/a.md\n  b: prosa/b.md\n",
+        encoding="utf-8",
+    )
+    write_tree(
+        minimal_catalog,
+        {
+            "prosa/a.md": "Baris satu.\r\nBaris dua.\n",
+            "referensi-dimensi.yaml": (
+                "entitas: referensi\ndaftar: dimensi\nkode: maritim\nnama: Smart Maritime\n"
+                "sumber: RPJMD\n"
+            ),
+        },
+    )
+    catalog, _ = load_catalog(minimal_catalog, "catalog")
+    assert catalog.prose["a"].text == "Baris satu.\nBaris dua.\n"
+    assert catalog.prose["a"].problem is None
+    assert (catalog.prose["b"].text, catalog.prose["b"].problem) == (None, "ref.prose_missing")
+    assert catalog.reference.dimensi["maritim"] == "Smart Maritime"  # before any check ran
+    # The checks read what loading recorded: removing the file afterwards changes nothing.
+    (minimal_catalog / "prosa" / "a.md").unlink()
+    codes = sorted(f.code for f in run_checks(catalog) if f.code in ("SPBE208", "SPBE604"))
+    assert codes == ["SPBE208", "SPBE604"]  # b.md missing; the declared dimension has no program
+
+
 def test_empty_domain_is_an_error_once_the_arsitektur_is_final(minimal_catalog: Path) -> None:
     (minimal_catalog / "arsitektur" / "keamanan.yaml").unlink()
     (minimal_catalog / "peta-rencana" / "keamanan.yaml").write_text(
@@ -209,3 +240,14 @@ def test_reference_codes_carry_their_status_for_the_documents() -> None:
     assert [ref.node_status(k) for k in ("RAL.01", "RAA.02", "RAD.09")] == ["inferensi"] * 3
     assert ref.node_status("RAB.09.03") == "nasional"
     assert ref.node_status("RAB.99") is None
+
+
+def test_a_duplicate_document_leaves_no_follow_on_finding(minimal_catalog: Path) -> None:
+    """The second document with an id is dropped (SPBE104); its dimension is not 'empty'."""
+    society = minimal_catalog / "program" / "society.yaml"
+    # SC-02 is the branding program's id: this society program is a duplicate.
+    society.write_text(society.read_text("utf-8").replace("id: SC-05", "id: SC-02"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    assert [(f.code, f.location.path) for f in report.findings] == [
+        ("SPBE104", "catalog/program/society.yaml")
+    ]

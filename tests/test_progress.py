@@ -124,6 +124,7 @@ def test_every_number_per_opd_dimension_and_total(in_known: Path) -> None:
         "capaian_persen": 65.21,
         "capaian_program": 2,
         "pagu": 1_700_000_000,
+        "pagu_ilustratif": 0,
         "terserap": 800_000_000,
         "serapan_persen": 47.06,
     }
@@ -136,6 +137,7 @@ def test_every_number_per_opd_dimension_and_total(in_known: Path) -> None:
         "capaian_persen": 100.0,
         "capaian_program": 1,
         "pagu": 800_000_000,
+        "pagu_ilustratif": 0,
         "terserap": 0,
         "serapan_persen": 0.0,
     }
@@ -334,3 +336,65 @@ def test_since_a_git_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     ]
     result = runner.invoke(app, [*ARGS, "--since", "no-such-rev"])
     assert result.exit_code == 2
+
+
+def test_illustrative_budget_lines_are_marked(tmp_path: Path) -> None:
+    """A pagu that sums an illustrative budget line carries the mark and a legend (not before)."""
+    program = (
+        "entitas: program\nid: P{n}\nnama: x\ndimensi: governance\nelemen: service\n"
+        "opd_pj: {opd}\ntahun_mulai: 2026\ntahun_selesai: 2026\nhorizon: pendek\n"
+        "anggaran: [{{tahun: 2026, nilai: 100, sumber: APBD{extra}}}]\n"
+    )
+    root = write_tree(
+        tmp_path / "c",
+        {
+            "metadata.yaml": (KNOWN / "catalog" / "metadata.yaml").read_text(encoding="utf-8"),
+            "opd.yaml": "entitas: opd\nid: X\nnama: X\njenis: dinas\n---\n"
+            "entitas: opd\nid: Y\nnama: Y\njenis: dinas\n",
+            "p1.yaml": program.format(n=1, opd="X", extra=", ilustratif: true"),
+            "p2.yaml": program.format(n=2, opd="Y", extra=""),
+        },
+    )
+    catalog, findings = load_catalog(root)
+    assert not findings
+    report = compute_progress(catalog, Options(2026, date(2026, 6, 1)))
+    assert (report.total.pagu, report.total.pagu_ilustratif) == (200, 100)
+    text = "\n".join(format_text(report))
+    legend = "* includes illustrative budget (an example, not an official ceiling)"
+    assert text.count(legend) == 1
+    rows = {line.split()[0]: line for line in format_text(report) if line[:2] in ("X ", "Y ")}
+    assert "Rp 100*" in rows["X"] and "Rp 100*" not in rows["Y"]
+    md = format_markdown(report)
+    assert "Rp 100\\*" in md and "\\" + legend in md
+    assert f'<p class="sub">{legend}</p>' in format_html(report)
+    by_opd = {g.key: g.pagu_ilustratif for g in report.by_opd}
+    assert by_opd == {"X": 100, "Y": 0}
+
+
+def test_a_dimension_the_catalog_declares_is_known_to_progress(tmp_path: Path) -> None:
+    """The catalog is complete when loaded: ``spbe validate`` was clean while ``spbe progress
+    --dimensi maritim`` exited 2 "unknown dimension", because only the checks extended the
+    reference."""
+    root = tmp_path / "c"
+    shutil.copytree(KNOWN / "catalog", root)
+    write_tree(
+        root,
+        {
+            "referensi.yaml": (
+                "entitas: referensi\ndaftar: dimensi\nkode: maritim\nnama: Smart Maritime\n"
+                "sumber: RPJMD\n---\nentitas: referensi\ndaftar: elemen_smart_city\n"
+                "dimensi: maritim\nkode: pelabuhan\nnama: Pelabuhan\nsumber: RPJMD\n"
+            ),
+            "program/maritim.yaml": (
+                "entitas: program\nid: P-LAUT\nnama: Dermaga Rakyat\ndimensi: maritim\n"
+                "elemen: pelabuhan\nopd_pj: DISKOMINFO\ntahun_mulai: 2026\ntahun_selesai: 2026\n"
+                "horizon: pendek\nanggaran: [{tahun: 2026, nilai: 5, sumber: APBD}]\n"
+            ),
+        },
+    )
+    args = ["progress", str(root), "--tahun", "2026", "--tanggal", "2026-10-15"]
+    result = runner.invoke(app, [*args, "--dimensi", "maritim", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["id"] for p in data["program"]] == ["P-LAUT"]
+    assert [(g["kode"], g["nama"]) for g in data["per_dimensi"]] == [("maritim", "Smart Maritime")]

@@ -26,7 +26,12 @@ def render(tmp_path: Path, **extras: object) -> tuple[str, str]:
             extras=dict(extras),
         )
     )
-    assert sorted(outcome.written) == ["laporan.html", "laporan.md"]
+    documents_written = [n for n in outcome.written if "/" not in n]
+    assert sorted(documents_written) == ["laporan.html", "laporan.md"]
+    assert sorted(n for n in outcome.written if "/" in n) == [
+        "gambar/laporan-01.svg",
+        "gambar/laporan-02.svg",
+    ]
     return (
         (out / "laporan.md").read_text(encoding="utf-8"),
         (out / "laporan.html").read_text(encoding="utf-8"),
@@ -39,24 +44,25 @@ def test_laporan_is_registered() -> None:
 
 def test_laporan_numbers_match_spbe_progress(tmp_path: Path) -> None:
     md, page = render(tmp_path, tahun=2026, tanggal=date(2026, 10, 15))
-    assert md.startswith("# Laporan Kemajuan Program Smart City Tahun 2026\n")
+    assert "\n# Laporan Kemajuan Program Smart City Tahun 2026\n" in md
     assert "Keadaan per 15 Oktober 2026" in md
+    assert "| 2 | 2 | 0 | 65,2% | Rp 1.700.000.000 | Rp 800.000.000 | 47,1% |" in md
     assert (
-        "| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65,2% | Rp 1.700.000.000 | "
-        "Rp 800.000.000 | 47,1% |"
+        "| **Jumlah** | **5** | **4** | **1** | **82,6%** | **Rp 2.800.000.000** | "
+        "**Rp 1.100.000.000** | **39,3%** |"
     ) in md
-    assert "| Jumlah | 5 | 4 | 1 | 82,6% | Rp 2.800.000.000 | Rp 1.100.000.000 | 39,3% |" in md
-    assert (
-        "- **SC-GOV-02** Integrasi Data OPD (DISKOMINFO): tidak diperbarui sejak 2026-03-01"
-    ) in md
-    assert page.count("<svg") == 2
+    assert "- Integrasi Data OPD (" in md
+    assert "tidak diperbarui sejak 1 Maret 2026" in md
+    assert "SC-GOV-02" not in md  # readers see names; ids stay in the catalog
+    assert page.count("<svg") == 2  # the two progress charts, drawn by figures.py
     assert "<script" not in page
     assert language() == "en"  # the document is Indonesian; the messages stay as they were
 
 
-def test_laporan_defaults_to_year_end_of_the_latest_year(tmp_path: Path) -> None:
+def test_laporan_is_dated_by_the_latest_progress_update(tmp_path: Path) -> None:
     md, _ = render(tmp_path)
-    assert "Tahun 2026" in md and "Keadaan per 31 Desember 2026" in md
-    # at the year end the 2026-11-30 entry of SC-BRD-01 counts
-    assert "SC-BRD-01 Festival Wisata Mimika" in md
-    assert "Kunjungan wisata: realisasi 10 dari target 1.000 orang (naik), capaian 1,0%" in md
+    # never a future year end: the latest update in the catalog (2026-11-30) dates the report
+    assert "Tahun 2026" in md and "Keadaan per 30 November 2026" in md
+    assert "31 Desember 2026" not in md
+    assert "| Festival Wisata Mimika" in md  # the 2026-11-30 entry of SC-BRD-01 counts
+    assert "| Festival Wisata Mimika | Kunjungan wisata (orang) | 1.000 | 10 | 1,0% |" in md

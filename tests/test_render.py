@@ -55,7 +55,7 @@ def test_markdown_prose_is_shifted_and_inert(small: Path, tmp_path: Path) -> Non
     text = (tmp_path / "out" / "masterplan.md").read_text("utf-8")
     assert "#### Tantangan" in text  # a prose "##" sits below the chapter's "###"
     assert "# Latar Belakang\n" not in text  # the prose title gives way to the document's
-    assert "&lt;b>tag mentah&lt;/b>" in text
+    assert r"\<b\>tag mentah\</b\>" in text  # raw HTML in prose is text
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -117,11 +117,10 @@ def test_html_structure(small: Path, tmp_path: Path) -> None:
         # self-contained: nothing is fetched
         assert "script" not in outline.tags and "link" not in outline.tags
         assert not outline.srcs
-        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)
+        assert not re.search(r"https?://(?!www\.w3\.org/)", html)
         assert "@page" in html and "counter(page)" in html
     arsitektur = parse(tmp_path / "out" / "arsitektur.html")
     assert "svg" in arsitektur.tags
-    assert "el-APP-01" in arsitektur.ids
 
 
 def test_html_escapes_catalog_text(small: Path, tmp_path: Path) -> None:
@@ -158,10 +157,11 @@ def test_docx_structure(small: Path, tmp_path: Path) -> None:
         markdown = (tmp_path / "out" / f"{doc}.md").read_text("utf-8")
         captions = len(re.findall(r"^\*(Tabel|Gambar) \d+\. ", markdown, re.M))
         assert styles.count("Caption") == captions > 0
-        assert len(document.tables) >= captions
+        tables = len(re.findall(r"^\*Tabel \d+\. ", markdown, re.M))
+        assert len(document.tables) >= tables
         xml = document.element.xml
         assert "w:tblHeader" in xml and "w:cantSplit" in xml
-        assert 'TOC \\o "1-3"' in xml
+        assert 'TOC \\o "1-2"' in xml
         footer = document.sections[0].footer._element.xml
         assert "PAGE" in footer
         assert document.sections[0].page_width.cm == pytest.approx(21.0, abs=0.01)
@@ -238,9 +238,12 @@ def test_template_syntax_error_names_template_and_line(small: Path, tmp_path: Pa
 def test_render_is_byte_identical(small: Path, tmp_path: Path) -> None:
     render(small, tmp_path / "a")
     render(small, tmp_path / "b")
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert len(names) == 9
+    names = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*.*"))
+    assert names == sorted(
+        str(p.relative_to(tmp_path / "b")) for p in (tmp_path / "b").rglob("*.*")
+    )
+    assert len([n for n in names if "/" not in n]) == 9
+    assert any(n.startswith("gambar/") and n.endswith(".svg") for n in names)
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     with zipfile.ZipFile(tmp_path / "a" / "masterplan.docx") as archive:
@@ -251,14 +254,17 @@ def test_render_is_byte_identical(small: Path, tmp_path: Path) -> None:
 def test_failure_leaves_previous_build_untouched(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     render(small, out)
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*.*")}
     # masterplan renders fine, then the arsitektur template fails half-way
     write_tree(small, {"templates/arsitektur.md.j2": "# awal\n{{ tidak_ada.sama_sekali }}\n"})
     code, _, stderr = run(str(small), "-o", str(out))
     assert code == 3
     assert "templates/arsitektur.md.j2:2: template failed" in stderr
-    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
-    assert after == before  # no new file, no changed file, no temporary folder left
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*.*")}
+    assert after == before
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {*before, "gambar"} & {p.name for p in out.iterdir()}
+    )  # no new file, no changed file, no temporary folder left
 
 
 def test_symlink_in_output_folder_is_replaced_not_followed(small: Path, tmp_path: Path) -> None:
@@ -270,7 +276,7 @@ def test_symlink_in_output_folder_is_replaced_not_followed(small: Path, tmp_path
     render(small, out, "--format", "md")
     assert victim.read_text("utf-8") == "jangan diubah"
     assert not (out / "masterplan.md").is_symlink()
-    assert (out / "masterplan.md").read_text("utf-8").startswith("# ")
+    assert "\n# Master Plan" in (out / "masterplan.md").read_text("utf-8")
 
 
 def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
@@ -280,12 +286,12 @@ def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
     render(small, out)
     code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
     assert (code, stdout) == (0, "")
-    assert "3 files are up to date" in stderr
+    assert re.search(r"\d+ files are up to date", stderr)
     (out / "masterplan.md").write_text("diubah tangan\n", "utf-8")
     code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
     assert code == 1
     assert stdout == f"{(out / 'masterplan.md').as_posix()}\n"
-    assert "1 files differ" in stderr
+    assert "1 file differs" in stderr
 
 
 # -- error paths ------------------------------------------------------------------------------

@@ -7,14 +7,18 @@ reference that does not resolve has already been reported once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
+
+if TYPE_CHECKING:
+    from spbe_cli.models import Periode, Rencana
 
 
 @dataclass
@@ -80,40 +84,104 @@ def check_years_in_period(
             )
 
 
+def check_covered(
+    ctx: Context,
+    code: str,
+    where: Location,
+    message: str,
+    listed: Mapping[str, str],
+    kind: str,
+    field_name: str,
+) -> None:
+    """Report every code of a reference list no entity of ``kind`` uses (SPBE501/604/609).
+
+    Cancelled entities do not count. What rejected documents gave in ``field_name`` counts as
+    used: their rejection is the one finding. The message gets ``kode`` and the name under the
+    field's name (``dimensi``, ``pilar``, ``muatan``).
+    """
+    catalog = ctx.catalog
+    covered = {
+        getattr(entity, field_name)
+        for entity in catalog.of_kind(kind)
+        if getattr(entity, "status", None) != "dibatalkan"
+    }
+    covered.update(catalog.rejected_values(kind, field_name))
+    for kode, nama in listed.items():
+        if kode not in covered:
+            values: dict[str, Any] = {"kode": kode, field_name: nama}
+            ctx.emit(code, where, message, **values)
+
+
+#: kind -> (code for years outside the document's period, message prefix)
+_PLAN_RULES = {"program": ("SPBE601", "sc"), "peta_rencana": ("SPBE502", "pr")}
+
+
+def check_plan_years(ctx: Context, kind: str, item: Rencana, periode: Periode | None) -> bool:
+    """SPBE602, SPBE601/SPBE502 and SPBE607: the year rules programs and Peta Rencana items share.
+
+    Returns whether the item's years are in order (the other year rules need that).
+    """
+    outside_code, prefix = _PLAN_RULES[kind]
+    item_id, where = item.id, ctx.catalog.where
+    if item.tahun_mulai > item.tahun_selesai:
+        ctx.emit("SPBE602", where(item_id, "tahun_selesai"), "sc.years_reversed", id=item_id)
+        return False
+    if periode is not None:
+        check_years_in_period(ctx, item_id, item, periode, outside_code, f"{prefix}.outside_period")
+    for index, name, year in plan.targets_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "indikator", index, "target", year),
+            f"{prefix}.target_outside",
+            id=item_id,
+            year=year,
+            indikator=name,
+        )
+    for index, line in plan.budget_lines_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "anggaran", index, "tahun"),
+            f"{prefix}.budget_outside",
+            id=item_id,
+            year=line.tahun,
+        )
+    return True
+
+
 Check = Callable[[Context], None]
 
 
 def all_checks() -> list[Check]:
     """Every rule function, in the order they run."""
     from spbe_cli.checks import (
-        arsitektur,
-        asalusul,
-        duplikasi,
-        evaluasi,
-        pemda,
-        petarencana,
-        rujukan,
+        architecture,
+        duplicates,
+        provenance,
+        references,
+        region,
+        roadmap,
+        self_assessment,
         smartcity,
     )
 
     return [
-        rujukan.check_extensions,
-        rujukan.check_metadata,
-        pemda.check_pemda,
-        rujukan.check_references,
-        rujukan.check_codes,
-        rujukan.check_lists,
-        arsitektur.check_traceability,
-        arsitektur.check_aplikasi_umum,
-        arsitektur.check_satu_data,
-        arsitektur.check_domains,
-        petarencana.check_peta_rencana,
-        petarencana.check_nomenklatur,
+        references.check_declarations,
+        references.check_metadata,
+        region.check_pemda,
+        references.check_references,
+        references.check_codes,
+        references.check_lists,
+        architecture.check_traceability,
+        architecture.check_aplikasi_umum,
+        architecture.check_satu_data,
+        architecture.check_domains,
+        roadmap.check_peta_rencana,
+        roadmap.check_nomenklatur,
         smartcity.check_programs,
         smartcity.check_coverage,
-        duplikasi.check_duplicates,
-        evaluasi.check_evaluasi,
-        asalusul.check_placeholders,
+        duplicates.check_duplicates,
+        self_assessment.check_evaluasi,
+        provenance.check_placeholders,
     ]
 
 

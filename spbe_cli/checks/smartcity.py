@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_years_in_period
+from spbe_cli.checks import Context, check_covered, check_plan_years
 
 
 def check_programs(ctx: Context) -> None:
@@ -17,20 +17,12 @@ def check_programs(ctx: Context) -> None:
         quick_years = {meta.dokumen.masterplan.periode.mulai}
         if meta.dokumen.masterplan.tahun_revisi is not None:
             quick_years.add(meta.dokumen.masterplan.tahun_revisi)
-    for program_id in catalog.ids_of("program"):
-        program = catalog.entities[program_id]
+    for program in catalog.of_kind("program"):
+        program_id = program.id
         where = catalog.where(program_id, "id")
         start, end = program.tahun_mulai, program.tahun_selesai
-        if start > end:
-            ctx.emit(
-                "SPBE602",
-                catalog.where(program_id, "tahun_selesai"),
-                "sc.years_reversed",
-                id=program_id,
-            )
-        elif periode is not None:
-            check_years_in_period(ctx, program_id, program, periode, "SPBE601", "sc.outside_period")
-        if program.horizon == "quick_win" and start <= end:
+        in_order = check_plan_years(ctx, "program", program, periode)
+        if program.horizon == "quick_win" and in_order:
             if end != start:
                 ctx.emit(
                     "SPBE603",
@@ -52,26 +44,6 @@ def check_programs(ctx: Context) -> None:
             ctx.emit("SPBE605", where, "sc.no_indicator", id=program_id)
         if not program.anggaran:
             ctx.emit("SPBE606", where, "sc.no_budget", id=program_id)
-        for i, ind in enumerate(program.indikator):
-            for year in ind.target:
-                if start <= end and not start <= year <= end:
-                    ctx.emit(
-                        "SPBE607",
-                        catalog.where(program_id, "indikator", i, "target", year),
-                        "sc.target_outside",
-                        id=program_id,
-                        year=year,
-                        indikator=ind.nama,
-                    )
-        for i, line in enumerate(program.anggaran):
-            if start <= end and not start <= line.tahun <= end:
-                ctx.emit(
-                    "SPBE607",
-                    catalog.where(program_id, "anggaran", i, "tahun"),
-                    "sc.budget_outside",
-                    id=program_id,
-                    year=line.tahun,
-                )
         if program.digital and not program.terkait_spbe:
             ctx.emit("SPBE608", where, "sc.digital_unlinked", id=program_id)
         if not program.regulasi:
@@ -92,27 +64,9 @@ def check_programs(ctx: Context) -> None:
 
 def check_coverage(ctx: Context) -> None:
     """SPBE604/SPBE609: every dimension has programs; every readiness pillar is assessed."""
-    catalog = ctx.catalog
-    source = catalog.metadata_source
+    source = ctx.catalog.metadata_source
     if source is None:
         return
-    used = {p.dimensi for p in catalog.of_kind("program") if p.status != "dibatalkan"}
-    for kode, nama in ctx.reference.dimensi.items():
-        if kode not in used:
-            ctx.emit(
-                "SPBE604",
-                source.location("dokumen", "masterplan"),
-                "sc.dimension_empty",
-                dimensi=nama,
-                kode=kode,
-            )
-    assessed = {item.pilar for item in catalog.of_kind("kesiapan")}
-    for kode, nama in ctx.reference.pilar.items():
-        if kode not in assessed:
-            ctx.emit(
-                "SPBE609",
-                source.location("dokumen", "masterplan"),
-                "sc.pillar_missing",
-                pilar=nama,
-                kode=kode,
-            )
+    where, ref = source.location("dokumen", "masterplan"), ctx.reference
+    check_covered(ctx, "SPBE604", where, "sc.dimension_empty", ref.dimensi, "program", "dimensi")
+    check_covered(ctx, "SPBE609", where, "sc.pillar_missing", ref.pilar, "kesiapan", "pilar")

@@ -95,7 +95,7 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
     from spbe_cli.loader import load_catalog
     from spbe_cli.report import format_finding
 
-    with user_errors(), console.progress(t("cli.progress_validate")) as hook:
+    with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
         catalog, findings = load_catalog(path, path.as_posix(), hook)
     errors = sorted(
         (f for f in findings if f.severity is Severity.ERROR), key=lambda f: f.sort_key()

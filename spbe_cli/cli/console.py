@@ -20,15 +20,15 @@ from spbe_cli.markup import safe, safe_block, text_table
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from spbe_cli.loader import ProgressHook
+    from spbe_cli.loader import StepHook
 
 # rich is imported only when a terminal will show its output: piped runs (CI) start faster.
 
 _SEVERITY = re.compile(r": (error|warning|info)\[(SPBE\d+)\]: ")
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
-#: Below this many files a progress bar only flickers.
-PROGRESS_MIN_FILES = 300
+#: Below this many files a step bar only flickers.
+STEP_BAR_MIN_FILES = 300
 
 
 def _console(stream: TextIO) -> Console:
@@ -67,8 +67,10 @@ def err(message: str) -> None:
 
 
 @contextmanager
-def progress(label: str, min_total: int = PROGRESS_MIN_FILES) -> Iterator[ProgressHook | None]:
-    """A progress bar on stderr for long work; nothing when stderr is not a terminal.
+def step_bar(label: str, min_total: int = STEP_BAR_MIN_FILES) -> Iterator[StepHook | None]:
+    """Show a bar of steps done (files loaded, documents written) on stderr for long work.
+
+    Nothing is shown when stderr is not a terminal.
 
     The bar appears once a step reports a total of at least ``min_total`` (files by default).
     """

@@ -94,7 +94,7 @@ def run(options: ExportOptions) -> None:
     from spbe_cli.cli import console
     from spbe_cli.export import export_catalog
 
-    with user_errors(), console.progress(t("cli.progress_validate")) as hook:
+    with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
         outcome = export_catalog(options, hook)
     report = outcome.report
     if outcome.refused:

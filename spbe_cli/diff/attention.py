@@ -10,19 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from spbe_cli.diff.changeset import Attention, Change, ChangeType, Record
+from pydantic import BaseModel
+
+from spbe_cli import plan
+from spbe_cli.diff.changeset import (
+    ITEM_THRESHOLD,
+    Attention,
+    Change,
+    ChangeType,
+    Record,
+    best_pairs,
+    similarity,
+)
 from spbe_cli.errors import Location, Severity
-from spbe_cli.formatting import number, rupiah
+from spbe_cli.formatting import number, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.links import ARSITEKTUR
+from spbe_cli.models import Aplikasi, Elemen, Program, Regulasi, Rencana
 
 WARN, INFO = Severity.WARNING, Severity.INFO
 RENCANA = ("program", "peta_rencana")
 STOPPED = ("ditunda", "dibatalkan")
 
 RuleFunction = Callable[[Change], Iterator[Attention]]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,15 @@ def rule(
     return register
 
 
-def _hit(code: str, change: Change, where: Location | None, /, **values: Any) -> Attention:
+def _hit(
+    code: str,
+    change: Change,
+    where: Location | None,
+    /,
+    *,
+    illustrative: bool = False,
+    **values: Any,
+) -> Attention:
     rule_ = ATTENTION_RULES[code]
     return Attention(
         code,
@@ -64,6 +85,7 @@ def _hit(code: str, change: Change, where: Location | None, /, **values: Any) ->
         change.id,
         t(f"diff.att.{code}", id=change.id, kind=t(f"diff.noun.{change.kind}"), **values),
         where,
+        illustrative,
     )
 
 
@@ -92,12 +114,12 @@ def stopped_plan(change: Change) -> Iterator[Attention]:
     Postponing or cancelling a plan changes what the documents promise; the reviewer checks the
     reason is written down (``catatan``, a ``progres`` entry).
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Rencana)
+    if pair is None:
         return
-    before, after = old.model.status, new.model.status  # type: ignore[attr-defined]
+    before, after = pair[0].status, pair[1].status
     if after in STOPPED and before != after:
-        yield _hit("SPBE702", change, _at(new, "status"), old=before, new=after)
+        yield _hit("SPBE702", change, _at(change.new, "status"), old=before, new=after)
 
 
 @rule("SPBE703", WARN, RENCANA)
@@ -107,26 +129,27 @@ def budget_cut(change: Change) -> Iterator[Attention]:
     The yearly totals (all sources together) are compared; a year that disappears counts as a
     cut to zero. A cut usually means less can be delivered: check the targets follow.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Rencana)
+    if pair is None:
         return
-    before = _yearly(old.model.anggaran)  # type: ignore[attr-defined]
-    after = _yearly(new.model.anggaran)  # type: ignore[attr-defined]
-    cuts = []
+    before, after = (plan.amounts_by_year([model]) for model in pair)
+    cuts, marked = [], False
     for year in sorted(before):
-        was, now = before[year], after.get(year, 0)
-        if now < was:
-            percent = (now - was) * 100 // was if was else 0
-            cuts.append(t("diff.cut", year=year, old=rupiah(was), new=rupiah(now), percent=percent))
+        was, now = before[year], after.get(year, plan.Amount())
+        if now.total < was.total:
+            percent = (now.total - was.total) * 100 // was.total if was.total else 0
+            old_text = rupiah_marked(was.total, was.is_illustrative)
+            new_text = rupiah_marked(now.total, now.is_illustrative)
+            marked = marked or was.is_illustrative or now.is_illustrative
+            cuts.append(t("diff.cut", year=year, old=old_text, new=new_text, percent=percent))
     if cuts:
-        yield _hit("SPBE703", change, _at(new, "anggaran"), cuts="; ".join(cuts))
-
-
-def _yearly(lines: list[Any]) -> dict[int, int]:
-    totals: dict[int, int] = {}
-    for line in lines:
-        totals[line.tahun] = totals.get(line.tahun, 0) + line.nilai
-    return totals
+        yield _hit(
+            "SPBE703",
+            change,
+            _at(change.new, "anggaran"),
+            illustrative=marked,
+            cuts="; ".join(cuts),
+        )
 
 
 @rule("SPBE704", WARN, RENCANA)
@@ -137,13 +160,11 @@ def target_lowered(change: Change) -> Iterator[Attention]:
     ``turun`` a larger one. Changing ``arah`` itself is flagged too, since it turns the meaning
     of every target around.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Rencana)
+    if pair is None:
         return
-    after = {ind.nama: ind for ind in new.model.indikator}  # type: ignore[attr-defined]
     notes: list[str] = []
-    for ind in old.model.indikator:  # type: ignore[attr-defined]
-        other = after.get(ind.nama)
+    for ind, other in indicator_pairs(pair[0].indikator, pair[1].indikator):
         if other is None:
             notes.append(t("diff.indicator_removed", name=ind.nama))
             continue
@@ -165,7 +186,21 @@ def target_lowered(change: Change) -> Iterator[Attention]:
                     )
                 )
     if notes:
-        yield _hit("SPBE704", change, _at(new, "indikator"), notes="; ".join(notes))
+        yield _hit("SPBE704", change, _at(change.new, "indikator"), notes="; ".join(notes))
+
+
+def indicator_pairs(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
+    """Each old indicator with its new self: same name, else the renamed look-alike, else None.
+
+    Renamed indicators are paired as the diff pairs list items (``ITEM_THRESHOLD``), so an
+    indicator renamed with its targets kept is not "removed".
+    """
+    after = {ind.nama: ind for ind in new}
+    before = {ind.nama for ind in old}
+    gone = [ind for ind in old if ind.nama not in after]
+    came = [ind for ind in new if ind.nama not in before]
+    moved = {id(a): b for a, b in best_pairs(gone, came, similarity, ITEM_THRESHOLD)}
+    return [(ind, after.get(ind.nama) or moved.get(id(ind))) for ind in old]
 
 
 @rule("SPBE705", WARN, RENCANA)
@@ -174,12 +209,12 @@ def end_postponed(change: Change) -> Iterator[Attention]:
 
     A later end year stretches the plan, often past the RPJMD period, and moves its targets.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Rencana)
+    if pair is None:
         return
-    before, after = old.model.tahun_selesai, new.model.tahun_selesai  # type: ignore[attr-defined]
+    before, after = pair[0].tahun_selesai, pair[1].tahun_selesai
     if after > before:
-        yield _hit("SPBE705", change, _at(new, "tahun_selesai"), old=before, new=after)
+        yield _hit("SPBE705", change, _at(change.new, "tahun_selesai"), old=before, new=after)
 
 
 @rule("SPBE706", WARN, ("regulasi",))
@@ -189,16 +224,17 @@ def regulation_repealed(change: Change) -> Iterator[Attention]:
     Programs, Peta Rencana items and architecture elements that name it as their basis lose that
     basis; ``spbe validate`` lists them, the reviewer decides what replaces it.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Regulasi)
+    if pair is None:
         return
-    if new.model.status == "dicabut" and old.model.status != "dicabut":  # type: ignore[attr-defined]
-        by = new.model.dicabut_oleh  # type: ignore[attr-defined]
+    old, new = pair
+    if new.status == "dicabut" and old.status != "dicabut":
+        by = new.dicabut_oleh
         yield _hit(
             "SPBE706",
             change,
-            _at(new, "status"),
-            old=old.model.status,  # type: ignore[attr-defined]
+            _at(change.new, "status"),
+            old=old.status,
             by=t("diff.repealed_by", by=by) if by else "",
         )
 
@@ -210,11 +246,11 @@ def became_khusus(change: Change) -> Iterator[Attention]:
     An Aplikasi Khusus that does what an Aplikasi Umum does needs a cost-benefit study and the
     minister's consideration (Perpres 95/2018); check ``justifikasi_khusus``.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Aplikasi)
+    if pair is None:
         return
-    if old.model.kategori == "umum" and new.model.kategori == "khusus":  # type: ignore[attr-defined]
-        yield _hit("SPBE707", change, _at(new, "kategori"))
+    if pair[0].kategori == "umum" and pair[1].kategori == "khusus":
+        yield _hit("SPBE707", change, _at(change.new, "kategori"))
 
 
 @rule("SPBE708", WARN, ("program",))
@@ -224,31 +260,37 @@ def quick_win_lost(change: Change) -> Iterator[Attention]:
     Quick wins are the promises of the first year; a quick win that slips is a change of
     commitment the master plan should state.
     """
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Program)
+    if pair is None:
         return
-    before, after = old.model, new.model
-    if before.horizon != "quick_win":  # type: ignore[attr-defined]
+    before, after = pair
+    if before.horizon != "quick_win":
         return
-    if after.horizon != "quick_win":  # type: ignore[attr-defined]
+    if after.horizon != "quick_win":
         yield _hit(
             "SPBE708",
             change,
-            _at(new, "horizon"),
-            reason=t("diff.horizon_now", horizon=after.horizon),  # type: ignore[attr-defined]
+            _at(change.new, "horizon"),
+            reason=t("diff.horizon_now", horizon=after.horizon),
         )
         return
-    was = before.tahun_selesai - before.tahun_mulai + 1  # type: ignore[attr-defined]
-    now = after.tahun_selesai - after.tahun_mulai + 1  # type: ignore[attr-defined]
+    was, now = len(plan.years(before)), len(plan.years(after))
     if now > max(was, 1):
         yield _hit(
-            "SPBE708", change, _at(new, "tahun_selesai"), reason=t("diff.runs_years", years=now)
+            "SPBE708",
+            change,
+            _at(change.new, "tahun_selesai"),
+            reason=t("diff.runs_years", years=now),
         )
 
 
 @rule("SPBE709", INFO, tuple(k for k in ("opd", "regulasi", *ARSITEKTUR, *RENCANA, "kesiapan")))
 def renamed_id(change: Change) -> Iterator[Attention]:
-    """An entity got a new id with otherwise the same content.
+    """An entity got a new id (with the same content, or similar content and edits).
+
+    A removed and an added entity are one renamed entity when they are of the same kind and
+    owner, with names and fields alike above the thresholds documented in docs/diff.md; its
+    other edits are listed with it, and the other rules look at them as at any change.
 
     Every reference to the old id must follow (``spbe validate`` reports those that do not), and
     links to the old id from outside the catalog (reports, dashboards) break.
@@ -266,18 +308,23 @@ def element_gone(change: Change) -> Iterator[Attention]:
     if change.change is ChangeType.REMOVED and change.old is not None:
         yield _hit("SPBE710", change, _at(change.old), how=t("diff.how_removed"))
         return
-    old, new = _pair(change)
-    if old is None or new is None:
+    pair = _models(change, Elemen)
+    if pair is None:
         return
-    if new.model.status == "dihentikan" and old.model.status != "dihentikan":  # type: ignore[attr-defined]
-        yield _hit("SPBE710", change, _at(new, "status"), how=t("diff.how_stopped"))
+    if pair[1].status == "dihentikan" and pair[0].status != "dihentikan":
+        yield _hit("SPBE710", change, _at(change.new, "status"), how=t("diff.how_stopped"))
 
 
-def _pair(change: Change) -> tuple[Record | None, Record | None]:
-    """Old and new record of a changed entity, else ``(None, None)``."""
-    if change.change is ChangeType.CHANGED:
-        return change.old, change.new
-    return None, None
+def _models(change: Change, model: type[M]) -> tuple[M, M] | None:
+    """Old and new model of a changed (or renamed) entity when both are a ``model``, else None."""
+    if change.change not in (ChangeType.CHANGED, ChangeType.RENAMED):
+        return None
+    if change.old is None or change.new is None:
+        return None
+    old, new = change.old.model, change.new.model
+    if isinstance(old, model) and isinstance(new, model):
+        return old, new
+    return None
 
 
 def attention_for(changes: list[Change]) -> list[Attention]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from spbe_cli.diff.attention import attention_for
 from spbe_cli.diff.changeset import ChangeSet, ChangeType
 from spbe_cli.diff.formats import show_change, side_text
 from spbe_cli.i18n import t
@@ -28,13 +29,13 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     """The ChangeSet from revision ``rev`` to the catalog folder as it is on disk.
 
     Raises:
-        SpbeError: the revision is unknown, git cannot run, or a side cannot be loaded.
+        SpbeError: the revision is unknown or git cannot run.
     """
     from spbe_cli.diff import diff_snapshots
     from spbe_cli.gitsource import own_repository, resolve_sides
 
     sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
-    return diff_snapshots(sides.old, sides.new)
+    return diff_snapshots(sides.old, sides.new, findings=False)
 
 
 def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -62,9 +63,10 @@ def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> 
             for change in changes
         ]
         groups.append({"kind": kind, "label": t(f"diff.kind.{kind}"), "entries": entries})
+    # Worded again here, in the language the caller chose (the document's, not the terminal's).
     attention = [
         {"code": a.code, "severity": a.severity.value, "id": a.id, "message": a.message}
-        for a in changeset.attention
+        for a in attention_for(changeset.changes)
         if wanted is None or a.kind in wanted
     ]
     return {

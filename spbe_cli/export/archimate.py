@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from spbe_cli.export.common import field_value, plain_number, responsible_opd
 from spbe_cli.markup import xml_text
+from spbe_cli.models import DOMAIN_LABELS as MODEL_DOMAIN_LABELS
 from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
 
 if TYPE_CHECKING:
@@ -81,14 +82,7 @@ KEAMANAN_TYPE = {
 KEAMANAN_DEFAULT = "Requirement"
 
 #: The six domains, each a folder and a view, in the order of Perpres 95/2018.
-DOMAIN_LABELS = {
-    "proses_bisnis": "Proses Bisnis",
-    "data_informasi": "Data dan Informasi",
-    "layanan": "Layanan SPBE",
-    "aplikasi": "Aplikasi SPBE",
-    "infrastruktur": "Infrastruktur SPBE",
-    "keamanan": "Keamanan SPBE",
-}
+DOMAIN_LABELS = MODEL_DOMAIN_LABELS
 
 #: Property definitions: identifier suffix, name shown in the tool, OEF data type.
 PROPERTIES = (

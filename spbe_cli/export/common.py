@@ -15,7 +15,7 @@ from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
-    from spbe_cli.loader import ProgressHook
+    from spbe_cli.loader import StepHook
 
 #: Export targets and the function (module, name) that builds their files.
 TARGETS = ("archimate", "sia", "tabel")
@@ -86,7 +86,7 @@ class ExportOutcome:
         return ExitCode.FINDINGS if self.refused else ExitCode.OK
 
 
-def export_catalog(options: ExportOptions, progress: ProgressHook | None = None) -> ExportOutcome:
+def export_catalog(options: ExportOptions, on_step: StepHook | None = None) -> ExportOutcome:
     """Check the catalog, build the export in memory and write it atomically.
 
     Raises:
@@ -107,7 +107,7 @@ def export_catalog(options: ExportOptions, progress: ProgressHook | None = None)
         from spbe_cli.export.tabel import require_pyarrow
 
         require_pyarrow()  # before the catalog is read: say at once what is missing
-    catalog, report = validate_catalog(options.catalog, options.display, progress=progress)
+    catalog, report = validate_catalog(options.catalog, options.display, on_step=on_step)
     if report.errors and not options.force:
         return ExportOutcome(report, refused=True)
     if options.target == "archimate":

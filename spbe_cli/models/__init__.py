@@ -60,10 +60,21 @@ DOMAINS: dict[str, tuple[str, str]] = {
     "keamanan": ("RAK", "rak"),
 }
 
+#: The names readers see for the six domains (documents, figures, exports).
+DOMAIN_LABELS: dict[str, str] = {
+    "proses_bisnis": "Proses Bisnis",
+    "data_informasi": "Data dan Informasi",
+    "layanan": "Layanan SPBE",
+    "aplikasi": "Aplikasi SPBE",
+    "infrastruktur": "Infrastruktur SPBE",
+    "keamanan": "Keamanan SPBE",
+}
+
 SCHEMA_VERSION = 1
 
 __all__ = [
     "DOMAINS",
+    "DOMAIN_LABELS",
     "ENTITY_KINDS",
     "ID_MAX",
     "ID_PATTERN",

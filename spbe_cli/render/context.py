@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
@@ -14,6 +14,9 @@ from spbe_cli.formatting import angka as angka
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
+from spbe_cli.models.organisasi import Regulasi
+from spbe_cli.plan import budget_by_year as budget_by_year  # the one home of plan arithmetic
+from spbe_cli.plan import total_budget as total_budget
 
 
 class Labels(dict[str, str]):
@@ -46,6 +49,15 @@ class RenderInput:
         return labels
 
     @property
+    def opd_names(self) -> Labels:
+        """OPD id -> full name."""
+        labels = self._cache.get("opd_names")
+        if labels is None:
+            labels = Labels({o.id: o.nama for o in self.of_kind("opd")})
+            self._cache["opd_names"] = labels
+        return labels
+
+    @property
     def names(self) -> Labels:
         """Any entity id -> its name (regulations by their short citation)."""
         labels = self._cache.get("names")
@@ -53,14 +65,96 @@ class RenderInput:
             labels = Labels()
             for entity_id, entity in self.catalog.entities.items():
                 if self.catalog.kinds[entity_id] == "regulasi":
-                    # A regulation without a number yet is told apart by its subject.
-                    labels[entity_id] = (
-                        entity.sebutan if entity.nomor else f"{entity.sebutan} {entity.judul}"
-                    )
+                    labels[entity_id] = citation(entity, self._pemda())
                 else:
                     labels[entity_id] = getattr(entity, "nama", entity_id)
             self._cache["names"] = labels
         return labels
+
+    @property
+    def legal_basis(self) -> list[tuple[str, str]]:
+        """Dasar Hukum: enacted regulations as (citation, subject), in hierarchy order."""
+        found = self._cache.get("legal_basis")
+        if found is None:
+            pemda = self._pemda()
+            enacted = [r for r in self.of_kind("regulasi") if r.status in ("berlaku", "diubah")]
+            enacted.sort(key=_hierarchy)
+            found = [(citation(r, pemda), r.judul) for r in enacted]
+            self._cache["legal_basis"] = found
+        return found
+
+    def _pemda(self) -> str:
+        meta = self.catalog.metadata
+        return meta.pemda.nama if meta is not None else ""
+
+
+#: The full name of each kind of regulation, as a citation starts.
+_JENIS = {
+    "UU": "Undang-Undang",
+    "PP": "Peraturan Pemerintah",
+    "Perpres": "Peraturan Presiden",
+    "Permen": "Peraturan Menteri",
+    "Kepmen": "Keputusan Menteri",
+    "SE": "Surat Edaran",
+    "Perda": "Peraturan Daerah",
+    "Pergub": "Peraturan Gubernur",
+    "Kepgub": "Keputusan Gubernur",
+    "Perbup": "Peraturan Bupati",
+    "Kepbup": "Keputusan Bupati",
+    "Perwali": "Peraturan Wali Kota",
+    "Kepwali": "Keputusan Wali Kota",
+}
+#: Issuers whose ministry a citation names by its short name (as the regulations do).
+_MENTERI = {
+    "KemenPANRB": "PANRB",
+    "Kementerian Komunikasi dan Digital": "Komunikasi dan Digital",
+    "Kementerian Komunikasi dan Informatika": "Komunikasi dan Informatika",
+    "Kementerian PPN/Bappenas": "PPN/Kepala Bappenas",
+}
+
+
+#: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
+_HIERARCHY: tuple[str, ...] = get_args(Regulasi.model_fields["jenis"].annotation)
+_TINGKAT = ("nasional", "provinsi", "daerah")
+
+
+def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
+    number = int(reg.nomor) if reg.nomor and reg.nomor.isdigit() else 0
+    return (
+        _TINGKAT.index(reg.tingkat) if reg.tingkat in _TINGKAT else len(_TINGKAT),
+        _HIERARCHY.index(reg.jenis) if reg.jenis in _HIERARCHY else len(_HIERARCHY),
+        reg.tahun or 0,
+        number,
+        reg.id,
+    )
+
+
+#: Regulations of the Pemda itself: their citation names the region.
+_REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
+
+
+def citation(reg: Any, pemda: str = "") -> str:
+    """A regulation as readers cite it, issuer included.
+
+    ``Peraturan Menteri PANRB Nomor 59 Tahun 2020``; a regional one names the region
+    (``Peraturan Bupati Mimika Nomor 5 Tahun 2024``); one not enacted yet is told by its
+    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``).
+    """
+    jenis = _JENIS.get(reg.jenis, "")
+    issuer = reg.penerbit or ""
+    if reg.jenis in ("Permen", "Kepmen") and issuer:
+        jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
+    elif reg.jenis == "SE" and issuer:
+        ministry = _MENTERI.get(issuer)
+        jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
+    elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
+        region = pemda.split(" ", 1)[-1]
+        jenis = f"{jenis} {region}" if reg.nomor else jenis
+    elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
+        jenis = f"Peraturan {issuer}" if issuer else reg.judul
+    if reg.nomor and reg.tahun:
+        return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
+    return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul
 
 
 def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
@@ -69,20 +163,6 @@ def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
     for more in extra:
         found.update(more)
     return sorted(found)
-
-
-def budget_by_year(items: Iterable[Any]) -> dict[int, int]:
-    """Sum of ``anggaran.nilai`` per year over planned items."""
-    totals: dict[int, int] = defaultdict(int)
-    for item in items:
-        for entry in item.anggaran:
-            totals[entry.tahun] += entry.nilai
-    return dict(totals)
-
-
-def total_budget(item: Any) -> int:
-    """Sum of an item's budget over all years and sources."""
-    return sum(entry.nilai for entry in item.anggaran)
 
 
 def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:

@@ -27,7 +27,6 @@ from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, md_escape
 from spbe_cli.render import context as ctx
-from spbe_cli.render import svg
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.sandbox import (
     SpbeSandbox,
@@ -100,19 +99,14 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
 
 
 def _mermaid(value: Any) -> Markup:
-    """Text for a quoted Mermaid label or a gantt task name."""
-    text = NEWLINES.sub(" ", str(value))
-    for char, code in (
-        ("#", "#35;"),
-        ('"', "#34;"),
-        ("<", "#60;"),
-        (">", "#62;"),
-        (":", "#58;"),
-        (";", "#59;"),
-        ("`", "#96;"),
-    ):
-        text = text.replace(char, code)
-    return Markup(text)
+    """Text for a quoted Mermaid label or a gantt task name, escaped once.
+
+    The one Mermaid escaping of spbe (:func:`spbe_cli.explore.mermaid_text`, which ``spbe graph``
+    uses) plus ``:``, which ends a gantt task name.
+    """
+    from spbe_cli.explore import mermaid_text
+
+    return Markup(mermaid_text(NEWLINES.sub(" ", str(value))).replace(":", "#58;"))
 
 
 def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
@@ -131,14 +125,16 @@ def _anchor(entity_id: Any) -> str:
     return "el-" + _ANCHOR_UNSAFE.sub("-", text)
 
 
+#: The one discreet mark of illustrative data; the cover and the colophon explain it once.
+MARK_ILLUSTRATIVE = "†"
+
+
 def _tanda(entity: Any) -> str:
     """Marks after a name: illustrative data and proposals are never passed off as facts."""
-    marks = []
-    if getattr(entity, "ilustratif", False):
-        marks.append("ilustratif")
+    mark = f" {MARK_ILLUSTRATIVE}" if getattr(entity, "ilustratif", False) else ""
     if getattr(entity, "sumber", None) == "usulan":
-        marks.append("usulan")
-    return f" ({', '.join(marks)})" if marks else ""
+        mark += " (usulan)"
+    return mark
 
 
 def make_environment(
@@ -177,12 +173,7 @@ def make_environment(
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(
-        persen=ctx.persen,
-        svg_batang=svg.bar_chart,
-        svg_rantai=svg.chain,
-        svg_gantt=svg.gantt,
-    )
+    env.globals.update(persen=ctx.persen)
     if isinstance(env, SpbeSandbox):
         env.bound_filters()
     return env

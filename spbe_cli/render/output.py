@@ -18,7 +18,8 @@ from pathlib import Path
 from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
 
-_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+#: A file name from the registry, or a figure in the one subfolder ``gambar/``.
+_SAFE_NAME = re.compile(r"^(gambar/)?[a-z0-9][a-z0-9.-]*$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
+    subfolders = sorted({file.name.rpartition("/")[0] for file in ready} - {""})
+    for sub in subfolders:
+        folder = out / sub
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise SpbeError(t("render.subfolder_symlink", path=folder.as_posix()))
     for file in ready:
         target = out / file.name
         if target.is_dir() and not target.is_symlink():
@@ -66,9 +72,13 @@ def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
     except OSError as exc:
         raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
     try:
+        for sub in subfolders:
+            (staging / sub).mkdir()
         for file in ready:
             (staging / file.name).write_bytes(file.data)
             (staging / file.name).chmod(0o644)
+        for sub in subfolders:
+            (out / sub).mkdir(exist_ok=True)
         for file in ready:
             (staging / file.name).replace(out / file.name)
     except OSError as exc:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -15,16 +14,17 @@ from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import ProgressHook
 from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
 from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
+from spbe_cli.render.to_docx import Picture
 
 if TYPE_CHECKING:
     from spbe_cli.render.prose import Prose
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
 CATALOG_TEMPLATES = "templates"
-_TITLE = re.compile(r"^# (.+)$", re.M)
 
 
 @dataclass
@@ -137,6 +137,52 @@ def check_catalog_root(catalog: Path) -> None:
         raise SpbeError(t("render.root_symlink", path=catalog.as_posix()))
 
 
+#: The language of the documents: fixed by the catalog (Indonesian), never by LANG/SPBE_LANG.
+DOCUMENT_LANGUAGE = "id"
+
+
+class FigureBook:
+    """Every figure of a run, drawn once and reused by every format and document."""
+
+    def __init__(self, png: bool) -> None:
+        self.png = png
+        self._drawn: dict[Any, Any] = {}
+
+    def _get(self, spec: Any) -> Any:
+        found = self._drawn.get(spec)
+        if found is None:
+            from spbe_cli.render import figures
+
+            if self.png:
+                found = figures.render_figure(spec)
+            else:
+                found = figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
+            self._drawn[spec] = found
+        return found
+
+    def svg(self, figure: Figure) -> str:
+        """Inline SVG of a figure."""
+        return str(self._get(figure.spec).svg)
+
+    def picture(self, figure: Figure) -> Picture:
+        """PNG and print size of a figure."""
+        drawn = self._get(figure.spec)
+        return Picture(drawn.png, drawn.width_cm, drawn.height_cm)
+
+
+def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
+    """The one template of a document: ``<name>.j2``, first folder that has it.
+
+    An override folder that still holds the former ``<name>.md.j2`` keeps working: that file
+    is document Markdown too.
+    """
+    for folder, _display in folders:
+        for candidate in (spec.template(), spec.legacy_template()):
+            if (folder / candidate).exists() or (folder / candidate).is_symlink():
+                return candidate
+    return spec.template()
+
+
 def render_files(
     inp: RenderInput,
     specs: Sequence[DocumentSpec],
@@ -145,10 +191,19 @@ def render_files(
     progress: ProgressHook | None = None,
     limits: RenderLimits | None = None,
 ) -> list[RenderedFile]:
-    """Render every selected document in every selected format, in memory."""
+    """Render every selected document in every selected format, in memory.
+
+    Each document's template is rendered once into document Markdown, parsed once into a
+    :class:`~spbe_cli.render.document.Document`, and every format is a writer of that tree.
+    """
+    from spbe_cli import i18n
     from spbe_cli.render import engine
+    from spbe_cli.render.document import DocumentError, parse_document, read_logo
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
+    from spbe_cli.render.to_docx import DocxMeta, write_docx
+    from spbe_cli.render.to_html import write_html
+    from spbe_cli.render.to_markdown import write_markdown
 
     limits = limits or RenderLimits()
     catalog = inp.catalog
@@ -161,12 +216,10 @@ def render_files(
     # and the sandbox's per-attribute checks add about 40 % to a national-scale render;
     # they receive the same plain data all the same.
     sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
-    envs = {
-        fmt: engine.make_environment(folders, fmt, sandboxed=sandboxed, limits=limits)
-        for fmt in ("md", "html")
-    }
-    for env in envs.values():
-        env.filters["tanggal"] = tanggal
+    env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
+    env.filters["tanggal"] = tanggal
+    book = FigureBook(png="docx" in formats)
+    logo = read_logo(catalog.root)
     plain = Plainer()  # one per run: entities shared by the documents are converted once
     steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
     total = len(steps)
@@ -177,45 +230,54 @@ def render_files(
         if not mine:
             continue
         dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
-        values = template_values(inp, spec, dokumen, plain)
-        markdown: str | None = None
+        # Document text is in the catalog's language; messages to the operator stay in theirs.
+        with i18n.use_language(DOCUMENT_LANGUAGE):
+            built = dict(spec.build(inp))
+        # Figure specs go to the writers, never to a template.
+        figures = built.pop("gambar", {})
+        values = template_values(inp, spec, dokumen, plain, built)
+        name = template_name(spec, folders)
+        source = engine.render_template(env, name, _with_prose(values, prose), limits)
+        try:
+            document = replace(parse_document(spec.name, source, figures, name), logo=logo)
+        except DocumentError as exc:
+            raise SpbeError(t("render.directive", where=str(exc))) from exc
         for fmt in mine:
-            if fmt in ("md", "docx") and markdown is None:
-                markdown = engine.render_template(
-                    envs["md"], spec.template("md"), _with_prose(values, prose, "md"), limits
-                )
             if fmt == "md":
-                assert markdown is not None
-                files.append(RenderedFile(f"{spec.name}.md", markdown.encode("utf-8")))
+                text, sidecars = write_markdown(document, book.svg)
+                files.append(RenderedFile(f"{spec.name}.md", text.encode("utf-8")))
+                files.extend(RenderedFile(path, data) for path, data in sidecars.items())
             elif fmt == "html":
-                html = engine.render_template(
-                    envs["html"], spec.template("html"), _with_prose(values, prose, "html"), limits
-                )
                 files.append(
-                    RenderedFile(f"{spec.name}.html", engine.insert_toc(html).encode("utf-8"))
+                    RenderedFile(
+                        f"{spec.name}.html", write_html(document, book.svg).encode("utf-8")
+                    )
                 )
             elif fmt == "docx":
-                from spbe_cli.render.word import DocxMeta, markdown_to_docx
-
-                assert markdown is not None
-                title = _TITLE.search(markdown)
-                when = getattr(dokumen, "tanggal", None) or date(
-                    dokumen.periode.mulai if dokumen else 2000, 1, 1
-                )
+                when = _document_date(dokumen, values)
                 docx_meta = DocxMeta(
-                    title=_strip_md(title.group(1)) if title else spec.name,
+                    title=document.title,
                     author=meta.pemda.nama,
-                    subject=getattr(dokumen, "judul", spec.name),
+                    subject=getattr(dokumen, "judul", document.title),
                     keywords="SPBE",
                     date=datetime(when.year, when.month, when.day),
                     version=getattr(dokumen, "versi", ""),
                 )
-                data = markdown_to_docx(markdown, docx_meta)
-                files.append(RenderedFile(f"{spec.name}.docx", data))
+                files.append(
+                    RenderedFile(f"{spec.name}.docx", write_docx(document, docx_meta, book.picture))
+                )
             done += 1
             if progress is not None:
                 progress(done, total)
     return files
+
+
+def _document_date(dokumen: Any, values: dict[str, Any]) -> date:
+    """The date in a file's properties: the document's own, never the clock."""
+    found = getattr(dokumen, "tanggal", None) or values.get("tanggal_laporan")
+    if isinstance(found, date):
+        return found
+    return date(dokumen.periode.mulai if dokumen else 2000, 1, 1)
 
 
 #: Keys of ``extras`` that are inputs of the document builders, never handed to a template.
@@ -223,19 +285,26 @@ BUILDER_ONLY_EXTRAS = frozenset({"earlier"})
 
 
 def template_values(
-    inp: RenderInput, spec: DocumentSpec, dokumen: Any, plain: Callable[[Any], Any]
+    inp: RenderInput,
+    spec: DocumentSpec,
+    dokumen: Any,
+    plain: Callable[[Any], Any],
+    built: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The context of one document's templates, as plain data (see :mod:`.plain`)."""
+    """The context of one document's template, as plain data (see :mod:`.plain`)."""
     catalog = inp.catalog
     meta = catalog.metadata
     assert meta is not None
-    values = dict(spec.build(inp))
+    values = dict(spec.build(inp)) if built is None else dict(built)
+    values.pop("gambar", None)
     values.update(
         meta=meta,
         pemda=meta.pemda,
         dokumen=dokumen,
         opd=inp.opd,
+        nama_opd=inp.opd_names,
         nama=inp.names,
+        dasar_hukum=inp.legal_basis,
         ref=catalog.reference,
         dokumen_nama=spec.name,
         extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
@@ -244,23 +313,16 @@ def template_values(
     return {name: plain(value) for name, value in values.items()}
 
 
-def _strip_md(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def _with_prose(values: dict[str, Any], prose: Prose, fmt: str) -> dict[str, Any]:
+def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
     from markupsafe import Markup
 
     from spbe_cli.render.plain import Lookup
 
     result = dict(values)
     sections = prose.sections
-    result["prosa"] = Lookup(
-        {s: prose.markdown(s) if fmt == "md" else prose.html(s) for s in sections}, Markup("")
-    )
+    result["prosa"] = Lookup({s: prose.markdown(s) for s in sections}, Markup(""))
     result["ada_prosa"] = Lookup({s: prose.has(s) for s in sections}, False)
     result["cap"] = Counter()
-    result["format"] = fmt
     return result
 
 
@@ -284,7 +346,7 @@ def render_catalog(
     formats = select_formats(options.formats)
     check_catalog_root(options.catalog)
     check_output_folder(options.out)
-    catalog, report = validate_catalog(options.catalog, options.display, progress=load_progress)
+    catalog, report = validate_catalog(options.catalog, options.display, on_step=load_progress)
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)

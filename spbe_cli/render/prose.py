@@ -120,6 +120,12 @@ def shift_markdown(source: str) -> str:
             if at >= 0:
                 level = min(6, len(token.markup) + HEADING_SHIFT)
                 lines[row] = lines[row][:at] + "#" * level + lines[row][at + len(token.markup) :]
+        elif token.type == "fence" and token.map and token.info.strip().lower().startswith("spbe"):
+            # Prose is text: it cannot forge a directive of the document (a cover, a figure).
+            row = token.map[0]
+            at = lines[row].find(token.markup)
+            if at >= 0:
+                lines[row] = lines[row][: at + len(token.markup)] + "text"
     for round_ in range(_ROUNDS + 1):
         raw = _raw_html(parser, "\n".join(lines))
         if not raw:

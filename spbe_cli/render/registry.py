@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spbe_cli.render.context import RenderInput
 
-#: Output formats in the order they are written; ``docx`` is made from the Markdown.
+#: Output formats in the order they are written; all three are writers of one parsed document.
 FORMATS = ("md", "html", "docx")
 
 Builder = Callable[["RenderInput"], Mapping[str, Any]]
@@ -44,9 +44,13 @@ class DocumentSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Free room for extensions (e.g. a flag for ``--since``)."""
 
-    def template(self, fmt: str) -> str:
-        """Name of the template for one format (DOCX uses the Markdown template)."""
-        return f"{self.name}.{'md' if fmt == 'docx' else fmt}.j2"
+    def template(self) -> str:
+        """Name of the document's one template (all formats are written from it)."""
+        return f"{self.name}.j2"
+
+    def legacy_template(self) -> str:
+        """Name of the former Markdown template, still honoured in override folders."""
+        return f"{self.name}.md.j2"
 
 
 _REGISTRY: dict[str, DocumentSpec] = {}

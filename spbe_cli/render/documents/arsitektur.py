@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from spbe_cli.models import DOMAINS
+from spbe_cli.models import DOMAIN_LABELS, DOMAINS
+from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -142,7 +143,31 @@ def build(inp: RenderInput) -> dict[str, Any]:
     unknown_au = sorted(set(umum_use) - set(ref.aplikasi_umum))
     duplikat = _duplicates(inp, aplikasi)
 
+    chain = {
+        "layanan_proses": sum(len(x.proses_bisnis) for x in layanan),
+        "layanan_aplikasi": matrices[0].links,
+        "aplikasi_data": matrices[1].links,
+        "aplikasi_infrastruktur": matrices[2].links,
+        "keamanan_objek": sum(len(k.objek) for k in by_kind["keamanan"]),
+        "proses_data": sum(len(p.data) for p in by_kind["proses_bisnis"]),
+    }
+    count = {d.kind: len(d.elements) for d in domains}
+    order = ("proses_bisnis", "layanan", "aplikasi", "data_informasi", "infrastruktur", "keamanan")
+    rantai = fg.Chain(
+        title="Rantai domain Arsitektur SPBE",
+        nodes=tuple(
+            fg.ChainNode(DOMAIN_LABELS[kind], f"{count[kind]} elemen", kind) for kind in order
+        ),
+        links=(
+            f"{chain['layanan_proses']} tautan layanan ke proses bisnis",
+            f"{chain['layanan_aplikasi']} tautan layanan ke aplikasi",
+            f"{chain['aplikasi_data']} tautan aplikasi ke data",
+            f"{chain['aplikasi_infrastruktur']} tautan aplikasi ke infrastruktur",
+            f"{chain['keamanan_objek']} objek yang dilindungi",
+        ),
+    )
     return {
+        "gambar": {"rantai-domain": rantai if any(count.values()) else None},
         "domains": domains,
         "ringkas_jumlah": {d.kind: len(d.elements) for d in domains},
         "domain": {d.kind: d for d in domains},
@@ -154,14 +179,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "setara": setara,
         "duplikat": duplikat,
         "prefixes": ref.prefixes,
-        "chain": {
-            "layanan_proses": sum(len(x.proses_bisnis) for x in layanan),
-            "layanan_aplikasi": matrices[0].links,
-            "aplikasi_data": matrices[1].links,
-            "aplikasi_infrastruktur": matrices[2].links,
-            "keamanan_objek": sum(len(k.objek) for k in by_kind["keamanan"]),
-            "proses_data": sum(len(p.data) for p in by_kind["proses_bisnis"]),
-        },
+        "chain": chain,
     }
 
 

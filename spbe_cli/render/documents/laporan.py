@@ -1,20 +1,21 @@
 """Laporan kemajuan tahunan: the year-end report of ``spbe progress`` as a document.
 
 ``spbe render --doc laporan`` reads the year from ``extras["tahun"]`` (the ``--tahun`` option);
-without it the report covers the latest year that has a progress entry. "Today" is
-``extras["tanggal"]`` or the last day of that year, so the document is the same on every run.
+without it the report covers the latest year that has a progress entry. The report is dated by
+``extras["tanggal"]`` (``--tanggal``) or, by default, by the latest progress update recorded in
+the catalog up to the end of that year: never a future date, never the clock, so the document is
+the same on every run and months stalled are counted to a day that has passed.
 ``extras["earlier"]`` may hold the catalog at an earlier revision (``--since``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from markupsafe import Markup
-
 from spbe_cli import i18n
-from spbe_cli.formatting import number, percent, rupiah
+from spbe_cli.formatting import number, percent, rupiah, tanggal
 from spbe_cli.progress import (
     CATEGORIES,
     GroupSummary,
@@ -22,7 +23,7 @@ from spbe_cli.progress import (
     ProgressReport,
     compute_progress,
 )
-from spbe_cli.progress_format import bar_chart
+from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -36,9 +37,26 @@ def default_year(inp: RenderInput) -> int:
     return meta.dokumen.masterplan.periode.mulai if meta is not None else date.today().year
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _dates_in_words(text: str) -> str:
+    """``2026-03-01`` in a reason of ``spbe progress`` as readers write it: ``1 Maret 2026``."""
+    return _ISO_DATE.sub(
+        lambda m: tanggal(date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), text
+    )
+
+
+def report_date(inp: RenderInput, tahun: int) -> date:
+    """The latest progress update up to the end of ``tahun`` (31 December when there is none)."""
+    end = date(tahun, 12, 31)
+    dates = [e.tanggal for p in inp.of_kind("program") for e in p.progres if e.tanggal <= end]
+    return max(dates) if dates else end
+
+
 def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
     return {
-        "label": label or (g.key if g.key == g.nama else f"{g.key} ({g.nama})"),
+        "label": label or g.nama,
         "program": g.programs,
         "ada_progres": g.with_progress,
         "selesai": g.selesai,
@@ -49,7 +67,7 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
     }
 
 
-def _context(report: ProgressReport) -> dict[str, Any]:
+def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
     """Display-ready values of the report (numbers formatted the Indonesian way)."""
     programs = [
         {
@@ -60,7 +78,7 @@ def _context(report: ProgressReport) -> dict[str, Any]:
             "status": p.status,
             "capaian": percent(p.capaian),
             "serapan": percent(p.serapan),
-            "pembaruan": str(p.last_update) if p.last_update else "–",
+            "pembaruan": tanggal(p.last_update) if p.last_update else "-",
             "indikator": [
                 {
                     "nama": i.nama,
@@ -72,6 +90,7 @@ def _context(report: ProgressReport) -> dict[str, Any]:
                 }
                 for i in p.indicators
             ],
+            "ilustratif": bool(getattr(catalog.get(p.id), "ilustratif", False)),
             "catatan": p.entry.catatan if p.entry is not None else None,
             "bukti": p.entry.bukti if p.entry is not None else None,
         }
@@ -87,7 +106,7 @@ def _context(report: ProgressReport) -> dict[str, Any]:
                     "id": a.id,
                     "nama": a.nama,
                     "opd": a.opd,
-                    "alasan": a.reason,
+                    "alasan": _dates_in_words(a.reason),
                     "lokasi": str(a.location) if a.location else "",
                 }
                 for a in report.attention.get(c, [])
@@ -105,26 +124,50 @@ def _context(report: ProgressReport) -> dict[str, Any]:
         "program_tahun": programs,
         "perhatian": perhatian,
         "jumlah_perhatian": report.attention_count,
-        "grafik_opd": Markup(bar_chart(report.by_opd, "Capaian dan serapan per OPD")),
-        "grafik_dimensi": Markup(bar_chart(report.by_dimensi, "Capaian dan serapan per dimensi")),
+        "gambar": {
+            "capaian-opd": _progress_chart(
+                report.by_opd, "Capaian dan serapan per perangkat daerah"
+            ),
+            "capaian-dimensi": _progress_chart(
+                report.by_dimensi, "Capaian dan serapan per dimensi"
+            ),
+        },
         "since": report.since,
     }
+
+
+#: A progress chart shows at most this many groups; beyond, the table alone says it.
+CHART_MAX_GROUPS = 40
+
+
+def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart | None:
+    """Achievement and budget absorption per group (fractions: 1 is 100%)."""
+    if not groups or len(groups) > CHART_MAX_GROUPS:
+        return None
+    return fg.ProgressChart(
+        title=title,
+        categories=tuple(g.nama for g in groups),
+        measures=(
+            fg.Measure("Capaian indikator", tuple(g.capaian for g in groups), "capaian"),
+            fg.Measure("Serapan anggaran", tuple(g.serapan for g in groups), "serapan"),
+        ),
+    )
 
 
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the year-end progress report."""
     catalog = inp.catalog
     tahun = int(inp.extras.get("tahun") or default_year(inp))
-    tanggal = inp.extras.get("tanggal") or date(tahun, 12, 31)
+    when = inp.extras.get("tanggal") or report_date(inp, tahun)
     meta = catalog.metadata
     months = meta.pengaturan.bulan_mangkrak if meta is not None else 6
-    options = Options(tahun, tanggal, int(inp.extras.get("bulan_mangkrak") or months))
+    options = Options(tahun, when, int(inp.extras.get("bulan_mangkrak") or months))
     # The document is in Bahasa Indonesia whatever the language of the messages.
     with i18n.use_language("id"):
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        values = _context(report)
+        values = _context(report, catalog)
     # Say so on the cover when any figure of the report is an illustration, not data.
     values["ada_ilustratif"] = any(
         getattr(catalog.get(p.id), "ilustratif", False) for p in report.programs

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from spbe_cli.progress import effective_status
+from spbe_cli.render import figures as fg
 from spbe_cli.render.context import (
     RenderInput,
     budget_by_year,
@@ -28,6 +31,8 @@ class ProgramView:
     per_year: dict[int, int]
     mitra: list[tuple[str, list[str]]]
     years: list[int]
+    status: str
+    """The status of its latest progress entry (as the laporan says), else its own."""
 
 
 @dataclass
@@ -78,6 +83,33 @@ def _elements_by_opd(inp: RenderInput) -> dict[str, list[tuple[str, Any, str]]]:
     }
 
 
+#: Up to this many programs the roadmap shows one bar per program; beyond, one per element.
+ROADMAP_MAX_PROGRAMS = 60
+
+
+def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, ...]:
+    """One bar per program, or per element when there are too many programs to read."""
+    if count <= ROADMAP_MAX_PROGRAMS:
+        return tuple(
+            fg.TimelineRow(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.kode, d.nama)
+            for d in dimensi
+            for e in d.elemen
+            for v in e.programs
+        )
+    return tuple(
+        fg.TimelineRow(
+            f"{e.nama} ({len(e.programs)} program)",
+            min(v.p.tahun_mulai for v in e.programs),
+            max(v.p.tahun_selesai for v in e.programs),
+            d.kode,
+            d.nama,
+        )
+        for d in dimensi
+        for e in d.elemen
+        if e.programs
+    )
+
+
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the master plan."""
     catalog = inp.catalog
@@ -92,6 +124,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             budget_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
             list(range(p.tahun_mulai, p.tahun_selesai + 1)),
+            effective_status(p, date.max),
         )
         for p in inp.of_kind("program")
     ]
@@ -170,7 +203,51 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
 
+    total_all = sum(per_year.values())
+    with_programs = [d for d in dimensi if d.programs]
+    gambar = {
+        "anggaran-dimensi": fg.BarChart(
+            title="Anggaran program per dimensi",
+            categories=tuple(d.nama for d in with_programs),
+            series=(fg.Series("Anggaran", tuple(d.total for d in with_programs)),),
+            category_colour_keys=tuple(d.kode for d in with_programs),
+        )
+        if total_all
+        else None,
+        "anggaran-tahun": fg.BarChart(
+            title="Anggaran program smart city per tahun",
+            categories=tuple(str(y) for y in years),
+            series=(fg.Series("Anggaran", tuple(per_year.get(y, 0) for y in years)),),
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "anggaran-sumber": fg.BarChart(
+            title="Anggaran per sumber dana dan tahun",
+            categories=tuple(str(y) for y in years),
+            series=tuple(
+                fg.Series(s, tuple(per_source_year[s].get(y, 0) for y in years))
+                for s in SUMBER
+                if s in per_source_year
+            ),
+            stacked=True,
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "peta-jalan": fg.paginate(
+            fg.Timeline(
+                title="Peta jalan program smart city",
+                rows=_roadmap_rows(dimensi, len(programs)),
+                years=tuple(years),
+                legend=tuple((d.kode, d.nama) for d in with_programs),
+            )
+        )
+        if programs
+        else None,
+    }
     return {
+        "gambar": gambar,
         "programs": programs,
         "dimensi": dimensi,
         "dimensi_batang": [(d.nama, d.total) for d in dimensi],

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -21,6 +22,30 @@ class Muatan:
     items: list[Any]
     per_year: list[tuple[int, list[tuple[Any, list[Any], int]]]]
     total: int
+
+
+#: Up to this many items the timeline shows one bar per item; beyond, one per span of years.
+TIMELINE_MAX_ITEMS = 60
+
+
+def _timeline_rows(filled: list[Muatan], count: int) -> tuple[fg.TimelineRow, ...]:
+    """One bar per item, or per muatan and span of years when there are too many to read."""
+    if count <= TIMELINE_MAX_ITEMS:
+        return tuple(
+            fg.TimelineRow(i.nama, i.tahun_mulai, i.tahun_selesai, m.kode, m.nama)
+            for m in filled
+            for i in m.items
+        )
+    rows: list[fg.TimelineRow] = []
+    for m in filled:
+        spans: dict[tuple[int, int], int] = defaultdict(int)
+        for item in m.items:
+            spans[(item.tahun_mulai, item.tahun_selesai)] += 1
+        rows.extend(
+            fg.TimelineRow(f"{m.nama}: {n} butir", start, end, m.kode, m.nama)
+            for (start, end), n in sorted(spans.items())
+        )
+    return tuple(rows)
 
 
 def build(inp: RenderInput) -> dict[str, Any]:
@@ -66,7 +91,37 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for entry in item.anggaran:
             per_source[entry.sumber][entry.tahun] += entry.nilai
     per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
+    total_all = sum(per_year_total)
+    filled = [m for m in muatan if m.items]
+    gambar = {
+        "anggaran-muatan": fg.BarChart(
+            title="Anggaran per muatan",
+            categories=tuple(m.nama for m in filled),
+            series=(fg.Series("Anggaran", tuple(m.total for m in filled)),),
+        )
+        if total_all
+        else None,
+        "anggaran-tahun": fg.BarChart(
+            title="Anggaran Peta Rencana SPBE per tahun",
+            categories=tuple(str(y) for y in years),
+            series=(fg.Series("Anggaran", tuple(per_year_total)),),
+            horizontal=False,
+        )
+        if total_all
+        else None,
+        "linimasa": fg.paginate(
+            fg.Timeline(
+                title="Linimasa butir Peta Rencana SPBE",
+                rows=_timeline_rows(filled, len(items)),
+                years=tuple(years),
+                legend=tuple((m.kode, m.nama) for m in filled),
+            )
+        )
+        if items
+        else None,
+    }
     return {
+        "gambar": gambar,
         "items": items,
         "muatan": muatan,
         "years": years,

@@ -1,0 +1,370 @@
+"""References between entities, reference codes, value lists, region codes and metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spbe_cli.catalog import Source
+from spbe_cli.checks import Context
+from spbe_cli.errors import Related
+from spbe_cli.i18n import t
+from spbe_cli.links import iter_links, metadata_links
+from spbe_cli.models import DOMAINS
+from spbe_cli.reference import RA_PATTERN, RefNode
+
+#: Value-list fields checked against the reference: kind -> ((field, list name), ...).
+LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "data_informasi": (
+        ("sifat", "sifat_data"),
+        ("jenis", "jenis_data"),
+        ("validitas", "validitas_data"),
+        ("pembina_data", "pembina_data"),
+    ),
+    "infrastruktur": (("jenis", "jenis_infrastruktur"),),
+    "keamanan": (("jenis", "jenis_keamanan"),),
+    "peta_rencana": (("muatan", "muatan"),),
+    "kesiapan": (("pilar", "pilar_kesiapan"),),
+    "aplikasi": (("bidang", "bidang_aplikasi_umum"),),
+}
+
+
+def extend_reference(ctx: Context) -> None:
+    """SPBE209/SPBE210: add the catalog's ``entitas: referensi`` declarations to the reference.
+
+    Run by the loading stage (:func:`spbe_cli.loader.complete_catalog`), never as a check: every
+    command sees the extended reference, and :func:`check_declarations` reports the findings.
+    """
+    ref = ctx.reference
+    lists = ref.lists()
+    pending: list[tuple[Any, Any]] = []
+    for decl, source in ctx.catalog.referensi:
+        if decl.daftar == "arsitektur":
+            if not RA_PATTERN.match(decl.kode):
+                ctx.emit("SPBE209", source.location("kode"), "ref.ext_pattern", kode=decl.kode)
+                continue
+            if decl.kode in ref.codes:
+                ctx.emit("SPBE209", source.location("kode"), "ref.ext_exists", kode=decl.kode)
+                continue
+            pending.append((decl, source))
+        elif decl.daftar == "elemen_smart_city":
+            if decl.dimensi not in ref.dimensi:
+                ctx.emit(
+                    "SPBE209",
+                    source.location("dimensi"),
+                    "ref.ext_dimension",
+                    value=str(decl.dimensi),
+                    expected=", ".join(ref.dimensi),
+                )
+                continue
+            ref.elemen[decl.dimensi][decl.kode] = decl.nama
+        elif decl.daftar in lists:
+            if decl.daftar == "dimensi":
+                ref.dimensi[decl.kode] = decl.nama
+                ref.elemen.setdefault(decl.kode, {})
+            else:
+                lists[decl.daftar][decl.kode] = decl.nama
+        else:
+            ctx.emit(
+                "SPBE209",
+                source.location("daftar"),
+                "ref.ext_list",
+                value=decl.daftar,
+                expected=", ".join(["arsitektur", "elemen_smart_city", *lists]),
+            )
+    national = _national_places(ref.codes.values())
+    # Parents first, so that a declared node may hang under another declared node.
+    for decl, source in sorted(pending, key=lambda pair: (pair[0].kode.count("."), pair[0].kode)):
+        node = RefNode(decl.kode, decl.nama, lokal=not decl.nasional, ilustratif=decl.ilustratif)
+        if node.lokal and (node.prefix, node.parent) in national:
+            # The bundled tree has national nodes at this very place: the level is national
+            # (fixed by Perpres 132/2022) and a Pemda's own node belongs one level deeper. The
+            # node is still registered, so that the elements using it are not reported again.
+            ctx.emit(
+                "SPBE214",
+                source.location("kode"),
+                "ref.ext_national_level",
+                kode=decl.kode,
+                parent=node.parent or node.prefix,
+            )
+            ref.codes[decl.kode] = node
+            continue
+        if node.parent is not None and node.parent not in ref.codes:
+            ctx.emit(
+                "SPBE209",
+                source.location("kode"),
+                "ref.ext_parent",
+                kode=decl.kode,
+                parent=node.parent,
+            )
+            continue
+        ref.codes[decl.kode] = node
+        if not node.lokal:
+            national.add((node.prefix, node.parent))
+        if decl.ilustratif:
+            ctx.emit("SPBE210", source.location("kode"), "ref.ext_illustrative", kode=decl.kode)
+
+
+def _national_places(nodes: Iterable[RefNode]) -> set[tuple[str, str | None]]:
+    """(prefix, parent) of every national node: the places where the national tree has levels."""
+    return {(node.prefix, node.parent) for node in nodes if not node.lokal}
+
+
+def check_declarations(ctx: Context) -> None:
+    """SPBE209/SPBE210/SPBE214: report what loading found applying the referensi documents."""
+    ctx.findings.extend(ctx.catalog.declaration_findings)
+
+
+def check_metadata(ctx: Context) -> None:
+    """SPBE301-SPBE303 and SPBE208: the Pemda's codes, document periods and prose files."""
+    meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
+    if meta is None or source is None:
+        return
+    ref = ctx.reference
+    pemda = meta.pemda
+    # Only where the bundled (or declared) data covers the province can a code be unknown.
+    province = pemda.kode_kemendagri.split(".")[0]
+    if province in ref.wilayah and pemda.kode_kemendagri not in ref.wilayah:
+        ctx.emit(
+            "SPBE301",
+            source.location("pemda", "kode_kemendagri"),
+            "meta.kode_unknown",
+            kode=pemda.kode_kemendagri,
+        )
+    if (
+        pemda.provinsi is not None
+        and not pemda.kode_kemendagri.startswith(pemda.provinsi.kode_kemendagri + ".")
+        and pemda.jenis != "provinsi"
+    ):
+        ctx.emit(
+            "SPBE301",
+            source.location("pemda", "provinsi", "kode_kemendagri"),
+            "meta.kode_province",
+            kode=pemda.kode_kemendagri,
+            provinsi=pemda.provinsi.kode_kemendagri,
+        )
+    for name in ("masterplan", "arsitektur", "peta_rencana"):
+        periode = getattr(meta.dokumen, name).periode
+        loc = ("dokumen", name, "periode")
+        if periode.mulai > periode.selesai:
+            ctx.emit("SPBE602", source.location(*loc), "meta.period_reversed", document=name)
+            continue
+        if name != "masterplan" and periode.selesai - periode.mulai + 1 != 5:
+            ctx.emit(
+                "SPBE302",
+                source.location(*loc),
+                "meta.period_length",
+                document=name,
+                years=periode.selesai - periode.mulai + 1,
+            )
+    arsitektur, rpjmd = meta.dokumen.arsitektur.periode, meta.periode_rpjmd
+    if arsitektur.selesai < rpjmd.mulai or arsitektur.mulai > rpjmd.selesai:
+        ctx.emit(
+            "SPBE303",
+            source.location("dokumen", "arsitektur", "periode"),
+            "meta.rpjmd_overlap",
+            mulai=rpjmd.mulai,
+            selesai=rpjmd.selesai,
+        )
+    _check_prose(ctx, source)
+    for field_path, target, allowed in metadata_links(meta):
+        check_reference(ctx, source, field_path, target, allowed)
+
+
+def _check_prose(ctx: Context, source: Source) -> None:
+    for section, prose in ctx.catalog.prose.items():
+        if prose.problem is not None:
+            ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+
+
+def check_reference(
+    ctx: Context, source: Source, loc: tuple[str | int, ...], target: str, allowed: tuple[str, ...]
+) -> None:
+    """SPBE201/SPBE202/SPBE205 for one reference.
+
+    The position is looked up only when there is something to report: a catalog has hundreds of
+    thousands of references and finding a node's position walks the document.
+    """
+    catalog = ctx.catalog
+    kind = catalog.kind(target)
+    if kind in allowed:
+        reg = catalog.get(target) if kind == "regulasi" else None
+        if reg is None or reg.status != "dicabut":
+            return
+    where = source.location(*loc)
+    if kind is None:
+        ctx.emit(
+            "SPBE201",
+            where,
+            "ref.unresolved",
+            hint=ctx.suggest(target, ctx.ids_of(allowed)),
+            target=target,
+            kinds=" / ".join(allowed),
+        )
+        return
+    if kind not in allowed:
+        ctx.emit(
+            "SPBE202",
+            where,
+            "ref.wrong_kind",
+            target=target,
+            kind=kind,
+            kinds=" / ".join(allowed),
+            hint=ctx.suggest(target, ctx.ids_of(allowed)),
+        )
+        return
+    if kind == "regulasi":
+        reg = catalog.get(target)
+        if reg is not None and reg.status == "dicabut":
+            related: tuple[Related, ...] = ()
+            if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
+                related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
+            ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)
+
+
+def check_references(ctx: Context) -> None:
+    """SPBE201/SPBE202/SPBE205: every id a field names exists and is of the right kind."""
+    catalog = ctx.catalog
+    for kind, entity_id, entity in catalog.items():
+        source = catalog.sources[entity_id]
+        for link in iter_links(kind, entity_id, entity):
+            if kind == "regulasi" and link.field == "dicabut_oleh":
+                if catalog.kind(link.target) is None:
+                    check_reference(ctx, source, link.loc, link.target, link.allowed)
+                continue
+            check_reference(ctx, source, link.loc, link.target, link.allowed)
+
+
+def check_codes(ctx: Context) -> None:
+    """SPBE203/SPBE204/SPBE213: each element's RA* code has its domain's prefix and exists.
+
+    A proses bisnis hangs at the deepest national RAB level the reference knows (Fungsi): a code
+    under which the bundled tree still has national nodes is reported (SPBE213), and only there,
+    because most RAB urusan have no known Fungsi level yet.
+    """
+    ref = ctx.reference
+    catalog = ctx.catalog
+    national = _national_places(ref.codes.values())
+    for entity_id in catalog.ids_of("proses_bisnis"):
+        code = catalog.entities[entity_id].rab
+        if code in ref.codes and ("RAB", code) in national:
+            deeper = sorted(
+                node.kode for node in ref.codes.values() if node.parent == code and not node.lokal
+            )
+            ctx.emit(
+                "SPBE213",
+                catalog.where(entity_id, "rab"),
+                "ref.rab_not_deepest",
+                hint=t("hint.one_of", values=", ".join(deeper)),
+                kode=code,
+            )
+    for kind, (prefix, field) in DOMAINS.items():
+        for entity_id in catalog.ids_of(kind):
+            code = getattr(catalog.entities[entity_id], field)
+            if not code.startswith(prefix + "."):
+                ctx.emit(
+                    "SPBE203",
+                    catalog.where(entity_id, field),
+                    "ref.code_prefix",
+                    kode=code,
+                    prefix=prefix,
+                    kind=kind,
+                )
+            elif code not in ref.codes:
+                parent = code
+                while "." in parent[4:] and parent not in ref.codes:
+                    parent = parent.rsplit(".", 1)[0]
+                hint = (
+                    t("hint.declare_code", kode=code, parent=parent)
+                    if parent in ref.codes
+                    else t("hint.declare_code_root", kode=code)
+                )
+                ctx.emit(
+                    "SPBE204",
+                    catalog.where(entity_id, field),
+                    "ref.code_unknown",
+                    hint=hint,
+                    kode=code,
+                )
+
+
+def check_lists(ctx: Context) -> None:
+    """SPBE206/SPBE207/SPBE211/SPBE212: values drawn from reference lists exist there."""
+    import difflib
+
+    ref = ctx.reference
+    lists = ref.lists()
+    catalog = ctx.catalog
+
+    def bad(
+        entity_id: str, loc: tuple[str | int, ...], value: str, options: dict[str, str]
+    ) -> None:
+        close = difflib.get_close_matches(value, list(options), n=1)
+        ctx.emit(
+            "SPBE206",
+            catalog.where(entity_id, *loc),
+            "ref.not_in_list",
+            hint=t("hint.did_you_mean", name=close[0]) if close else None,
+            value=value,
+            field=str(loc[0]),
+            expected=", ".join(options),
+        )
+
+    for kind, entity_id, entity in catalog.items():
+        for field, list_name in LIST_FIELDS.get(kind, ()):
+            value = getattr(entity, field)
+            if value is not None and value not in lists[list_name]:
+                bad(entity_id, (field,), value, lists[list_name])
+        if kind == "program":
+            if entity.dimensi not in ref.dimensi:
+                bad(entity_id, ("dimensi",), entity.dimensi, ref.dimensi)
+            elif entity.elemen not in ref.elemen[entity.dimensi]:
+                bad(entity_id, ("elemen",), entity.elemen, ref.elemen[entity.dimensi])
+            for index, pilar in enumerate(entity.pilar_kesiapan):
+                if pilar not in ref.pilar:
+                    bad(entity_id, ("pilar_kesiapan", index), pilar, ref.pilar)
+            for index, kode in enumerate(entity.lokasi):
+                _check_wilayah(ctx, entity_id, index, kode)
+        elif kind == "kesiapan" and entity.pilar in ref.pilar:
+            subs = ref.sub_aspek.get(entity.pilar, {})
+            if subs and entity.sub_aspek not in subs:
+                bad(entity_id, ("sub_aspek",), entity.sub_aspek, subs)
+        elif kind == "opd":
+            for index, kode in enumerate(entity.urusan):
+                if kode not in ref.urusan:
+                    ctx.emit(
+                        "SPBE211",
+                        catalog.where(entity_id, "urusan", index),
+                        "ref.urusan_unknown",
+                        kode=kode,
+                    )
+        elif kind == "aplikasi":
+            for field in ("aplikasi_umum", "setara_aplikasi_umum"):
+                value = getattr(entity, field)
+                if value is not None and value not in ref.aplikasi_umum:
+                    close = difflib.get_close_matches(value, list(ref.aplikasi_umum), n=1)
+                    ctx.emit(
+                        "SPBE212",
+                        catalog.where(entity_id, field),
+                        "ref.au_unknown",
+                        hint=t("hint.did_you_mean", name=close[0])
+                        if close
+                        else t("hint.one_of", values=", ".join(ref.aplikasi_umum)),
+                        value=value,
+                    )
+
+
+def _check_wilayah(ctx: Context, entity_id: str, index: int, kode: str) -> None:
+    meta = ctx.catalog.metadata
+    where = ctx.catalog.where(entity_id, "lokasi", index)
+    if meta is not None and not (
+        kode == meta.pemda.kode_kemendagri or kode.startswith(meta.pemda.kode_kemendagri + ".")
+    ):
+        ctx.emit(
+            "SPBE207", where, "ref.wilayah_outside", kode=kode, pemda=meta.pemda.kode_kemendagri
+        )
+    elif kode.count(".") == 2 and kode not in ctx.reference.wilayah and meta is not None:
+        # Only where the bundled data lists this Pemda's distrik can a code be called unknown.
+        prefix = meta.pemda.kode_kemendagri + "."
+        if any(known.startswith(prefix) for known in ctx.reference.wilayah):
+            ctx.emit("SPBE207", where, "ref.wilayah_unknown", kode=kode)

@@ -1,0 +1,102 @@
+"""Peta Rencana SPBE: the seven muatan, the period, and gap traceability (indicator 12)."""
+
+from __future__ import annotations
+
+from spbe_cli.checks import Context, check_covered, check_plan_years
+from spbe_cli.links import ARSITEKTUR
+from spbe_cli.models import Elemen, Rencana
+
+_CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
+_TO_BE = ("rencana", "pengembangan")
+
+
+def check_peta_rencana(ctx: Context) -> None:
+    """SPBE501-SPBE504, and the year rules shared with programs (SPBE602, SPBE607)."""
+    catalog = ctx.catalog
+    meta, meta_source = catalog.metadata, catalog.metadata_source
+    items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
+    periode = meta.dokumen.peta_rencana.periode if meta is not None else None
+    if periode is not None and periode.mulai > periode.selesai:
+        periode = None  # reported once on the metadata (SPBE602), not again for every item
+    changed: set[str] = set()
+    for item_id, item in items:
+        changed.update(item.mengubah)
+        where = catalog.where(item_id, "id")
+        check_plan_years(ctx, "peta_rencana", item, periode)
+        if not any(ind.target for ind in item.indikator):
+            ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
+        if not item.anggaran:
+            ctx.emit("SPBE503", where, "pr.no_budget", id=item_id)
+        if item.nomenklatur is None:
+            ctx.emit("SPBE503", where, "pr.no_nomenklatur", id=item_id)
+        if item.muatan in _CHANGES_ELEMENTS and not item.mengubah:
+            ctx.emit("SPBE504", where, "pr.changes_nothing", id=item_id)
+    if meta is None or meta_source is None:
+        return
+    where = meta_source.location("dokumen", "peta_rencana")
+    muatan = ctx.reference.muatan
+    check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
+    changed.update(catalog.rejected_values("peta_rencana", "mengubah"))
+    for kind in ARSITEKTUR:
+        for element in catalog.of_kind(kind):
+            if (
+                isinstance(element, Elemen)
+                and element.status in _TO_BE
+                and element.id not in changed
+            ):
+                ctx.emit(
+                    "SPBE504",
+                    catalog.where(element.id, "status"),
+                    "pr.to_be_unplanned",
+                    id=element.id,
+                    status=element.status,
+                )
+
+
+def _urusan_of(ctx: Context, opd_id: str) -> set[str]:
+    """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda)."""
+    held: set[str] = set()
+    seen: set[str] = set()
+    current: str | None = opd_id
+    while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
+        seen.add(current)
+        opd = ctx.catalog.get(current)
+        if opd is None:  # an invalid OPD (reported when loading): nothing known of its urusan
+            break
+        held.update(opd.urusan)
+        current = opd.induk
+    return held
+
+
+def check_nomenklatur(ctx: Context) -> None:
+    """SPBE505/SPBE506: a budget code's bidang is the owner's, and its level is the one stated.
+
+    The Peta Rencana and the master plan show ``nomenklatur`` in a *sub kegiatan* column, so a
+    code of another level must say so (``level: kegiatan``), or the column would lie.
+    """
+    catalog = ctx.catalog
+    plans: list[Rencana] = [*catalog.of_kind("peta_rencana"), *catalog.of_kind("program")]
+    for item in plans:
+        nomen = item.nomenklatur
+        if nomen is None:
+            continue
+        if nomen.level_kode != nomen.level:
+            ctx.emit(
+                "SPBE506",
+                catalog.where(item.id, "nomenklatur", "kode"),
+                "pr.nomenklatur_level",
+                kode=nomen.kode,
+                level=nomen.level_kode,
+                declared=nomen.level,
+            )
+        bidang = nomen.kode[:4]
+        if catalog.kind(item.opd_pj) == "opd" and bidang not in _urusan_of(ctx, item.opd_pj):
+            ctx.emit(
+                "SPBE505",
+                catalog.where(item.id, "opd_pj"),
+                "pr.nomenklatur_owner",
+                id=item.id,
+                opd=item.opd_pj,
+                kode=nomen.kode,
+                bidang=bidang,
+            )

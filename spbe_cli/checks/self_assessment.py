@@ -1,0 +1,152 @@
+"""Evaluasi mandiri (Indeks SPBE / Indeks Pemdi): the framework, the nilai and the evidence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spbe_cli.checks import Context
+from spbe_cli.errors import Related
+from spbe_cli.i18n import t
+from spbe_cli.indeks import framework_problems, load_frameworks, successor_for
+
+if TYPE_CHECKING:
+    from spbe_cli.indeks import IndeksReport
+    from spbe_cli.models import EvaluasiMandiri
+
+#: What ``bukti`` may name: any identified element of the catalog except another evaluation.
+_BUKTI_KINDS = (
+    "opd",
+    "regulasi",
+    "proses_bisnis",
+    "data_informasi",
+    "layanan",
+    "aplikasi",
+    "infrastruktur",
+    "keamanan",
+    "program",
+    "peta_rencana",
+    "kesiapan",
+)
+
+
+def check_evaluasi(ctx: Context) -> None:
+    """SPBE801-SPBE805 for every evaluasi_mandiri of the catalog."""
+    from spbe_cli.indeks import compute_indeks
+
+    evaluations = ctx.catalog.of_kind("evaluasi_mandiri")
+    if not evaluations:
+        return
+    check_structure(ctx)
+    frameworks = load_frameworks()
+    seen: set[tuple[str, int]] = set()
+    for e in evaluations:
+        if (e.kerangka, e.tahun) in seen:
+            continue  # the same framework and year twice: SPBE803, compared once
+        seen.add((e.kerangka, e.tahun))
+        plafon_findings(ctx, compute_indeks(ctx.catalog, frameworks[e.kerangka], e.tahun, []))
+
+
+def check_structure(ctx: Context, only: str | None = None) -> None:
+    """SPBE801, SPBE802, SPBE803, SPBE805 and the references of ``bukti``.
+
+    The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
+    """
+    from spbe_cli.checks.references import check_reference
+
+    catalog = ctx.catalog
+    frameworks = load_frameworks()
+    first: dict[tuple[str, int], str] = {}
+    for e in catalog.of_kind("evaluasi_mandiri"):
+        key = (e.kerangka, e.tahun)
+        earlier = first.setdefault(key, e.id)
+        if only is not None and e.id != only:
+            continue
+        source = catalog.sources[e.id]
+        if earlier != e.id:
+            ctx.emit(
+                "SPBE803",
+                source.location("tahun"),
+                "indeks.rule_twice",
+                related=(Related(catalog.where(earlier, "tahun"), t("load.first_here")),),
+                kerangka=e.kerangka,
+                tahun=e.tahun,
+            )
+        kerangka = frameworks[e.kerangka]
+        for problem in framework_problems(kerangka):
+            ctx.emit(
+                "SPBE801",
+                source.location("kerangka"),
+                "indeks.rule_bobot",
+                kerangka=e.kerangka,
+                problem=problem,
+            )
+        _check_revoked(ctx, e)
+        known = kerangka.by_nomor()
+        given: dict[int, int] = {}
+        for index, p in enumerate(e.penilaian):
+            if p.indikator not in known:
+                ctx.emit(
+                    "SPBE802",
+                    source.location("penilaian", index, "indikator"),
+                    "indeks.rule_unknown",
+                    nomor=p.indikator,
+                    kerangka=e.kerangka,
+                    n=kerangka.jumlah_indikator,
+                )
+            elif p.indikator in given:
+                ctx.emit(
+                    "SPBE803",
+                    source.location("penilaian", index, "indikator"),
+                    "indeks.rule_repeated",
+                    related=(
+                        Related(
+                            source.location("penilaian", given[p.indikator], "indikator"),
+                            t("load.first_here"),
+                        ),
+                    ),
+                    nomor=p.indikator,
+                )
+            else:
+                given[p.indikator] = index
+            for j, target in enumerate(p.bukti):
+                check_reference(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
+
+
+def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
+    """SPBE805: a framework used for a year from which its successor applies."""
+    kerangka = load_frameworks()[e.kerangka]
+    successor = successor_for(kerangka, e.tahun)
+    if successor is not None:
+        ctx.emit(
+            "SPBE805",
+            ctx.catalog.where(e.id, "kerangka"),
+            "indeks.rule_revoked",
+            kerangka=e.kerangka,
+            tahun=e.tahun,
+            dasar=kerangka.dasar_hukum,
+            pengganti=successor.dasar_hukum,
+            baru=successor.kode,
+        )
+
+
+def plafon_findings(ctx: Context, report: IndeksReport) -> None:
+    """SPBE804: a nilai above the plafon of its indicator, with what the evidence lacks."""
+    if report.evaluasi is None:
+        return
+    e = ctx.catalog.get(report.evaluasi)
+    source = ctx.catalog.sources[report.evaluasi]
+    for row in report.baris:
+        if not row.di_atas_plafon or row.penilaian is None:
+            continue
+        index = next(k for k, p in enumerate(e.penilaian) if p is row.penilaian)
+        gap = "; ".join(row.plafon.kurang) or "-"
+        ctx.emit(
+            "SPBE804",
+            source.location("penilaian", index, "nilai"),
+            "indeks.rule_plafon",
+            nomor=row.indikator.nomor,
+            nama=row.indikator.nama,
+            nilai=row.nilai,
+            plafon=row.plafon.level,
+            kurang=gap,
+        )

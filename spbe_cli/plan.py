@@ -1,0 +1,121 @@
+"""Plan arithmetic: the years and budget of a program or a Peta Rencana item, computed once.
+
+Programs and Peta Rencana items share the same fields (:class:`~spbe_cli.models.Rencana`) and so
+the same rules: their years run from ``tahun_mulai`` to ``tahun_selesai``, their budget in a year is
+the sum of their ``anggaran`` lines of that year over every source, and a line is illustrative when
+it says so (``ilustratif: true``) or its whole item does. Checks, diff, progress and the documents
+all read these functions, so a figure is the same wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from spbe_cli.models import Anggaran, Rencana
+
+P = TypeVar("P", bound="Rencana")
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A sum of budget lines and the part of it that is illustrative."""
+
+    total: int = 0
+    illustrative: int = 0
+
+    @property
+    def is_illustrative(self) -> bool:
+        """Tell whether any line of the sum is illustrative (the figure gets a mark)."""
+        return self.illustrative > 0
+
+    def __add__(self, other: Amount) -> Amount:
+        return Amount(self.total + other.total, self.illustrative + other.illustrative)
+
+
+def years(item: Rencana) -> range:
+    """Every year of an item's period (empty when its years are reversed)."""
+    return range(item.tahun_mulai, item.tahun_selesai + 1)
+
+
+def is_illustrative(item: Rencana, line: Anggaran) -> bool:
+    """Tell whether a budget line is illustrative: marked itself, or its whole item is."""
+    return line.ilustratif or item.ilustratif
+
+
+def _lines(items: Iterable[Rencana], year: int | None = None) -> Iterator[tuple[int, int, bool]]:
+    for item in items:
+        for line in item.anggaran:
+            if year is None or line.tahun == year:
+                yield line.tahun, line.nilai, is_illustrative(item, line)
+
+
+def _amount(lines: Iterable[tuple[int, int, bool]]) -> Amount:
+    total = illustrative = 0
+    for _, value, marked in lines:
+        total += value
+        if marked:
+            illustrative += value
+    return Amount(total, illustrative)
+
+
+def budget_in(item: Rencana, year: int) -> Amount:
+    """An item's budget in one year, over every source."""
+    return _amount(_lines((item,), year))
+
+
+def total(items: Iterable[Rencana]) -> Amount:
+    """The budget of some items over every year and source."""
+    return _amount(_lines(items))
+
+
+def amounts_by_year(items: Iterable[Rencana]) -> dict[int, Amount]:
+    """The budget of some items per year (in the order met), with its illustrative part."""
+    result: dict[int, Amount] = {}
+    for year, value, marked in _lines(items):
+        result[year] = result.get(year, Amount()) + Amount(value, value if marked else 0)
+    return result
+
+
+def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:
+    """The budget of some items per year, over every source."""
+    return {year: amount.total for year, amount in amounts_by_year(items).items()}
+
+
+def budget_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, dict[int, int]]:
+    """The budget of some items per group and year; ``key`` names the group of an item's line.
+
+    ``budget_by(items, lambda item, line: line.sumber)`` is the budget per source and year;
+    ``budget_by(programs, lambda program, line: program.dimensi)`` per dimension and year.
+    """
+    result: dict[K, dict[int, int]] = {}
+    for item in items:
+        for line in item.anggaran:
+            row = result.setdefault(key(item, line), {})
+            row[line.tahun] = row.get(line.tahun, 0) + line.nilai
+    return result
+
+
+def total_budget(item: Rencana) -> int:
+    """An item's budget over every year and source."""
+    return total((item,)).total
+
+
+def budget_lines_outside(item: Rencana) -> list[tuple[int, Anggaran]]:
+    """``(index, line)`` of every budget line whose year lies outside the item's years."""
+    period = years(item)
+    return [(i, line) for i, line in enumerate(item.anggaran) if line.tahun not in period]
+
+
+def targets_outside(item: Rencana) -> list[tuple[int, str, int]]:
+    """``(indicator index, indicator name, year)`` of every target outside the item's years."""
+    period = years(item)
+    return [
+        (i, ind.nama, year)
+        for i, ind in enumerate(item.indikator)
+        for year in ind.target
+        if year not in period
+    ]

@@ -1,0 +1,757 @@
+"""The parsed document: one tree that the Markdown, HTML and DOCX writers all write.
+
+A document is authored once, as a Jinja template that emits *document Markdown*: CommonMark,
+GFM tables and a few directives, which are fenced blocks whose info string starts with
+``spbe-`` (the body of a directive is Markdown too)::
+
+    ~~~spbe-sampul                 cover: an ``#`` title and paragraphs, alone on page 1
+    ~~~spbe-daftar-isi             table of contents (empty body)
+    ~~~spbe-tabel [lanskap]        a caption paragraph, a blank line, then the table
+    ~~~spbe-gambar KEY             a figure drawn from the spec the builder gave under KEY;
+                                   the body is its caption
+    ~~~spbe-halaman-baru           page break
+    ~~~spbe-pengesahan             penetapan / signature block
+    ~~~spbe-kolofon                "Tentang dokumen ini", last page
+
+:func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
+of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
+:class:`Figure`, :class:`Box`, :class:`Toc`, :class:`PageBreak`, :class:`Code`). The parser
+numbers captions (``Tabel n``, ``Gambar n``) per document and types table columns by their
+content, so numbering, columns and captions are the same in every format by construction.
+
+Catalog text reaches the template as values that the Markdown environment escapes
+(:func:`spbe_cli.markup.md_escape`); prose files arrive as inert Markdown whose fences cannot
+forge a directive (:func:`spbe_cli.render.prose.shift_markdown`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from spbe_cli.errors import SpbeError
+
+# -- vocabulary of the documents (Indonesian; fixed by the catalog, never by the operator) ------
+
+#: Words the writers print themselves (the rest of the text lives in the templates).
+KOSAKATA: Mapping[str, str] = {
+    "tabel": "Tabel",
+    "gambar": "Gambar",
+    "daftar_isi": "Daftar Isi",
+    "halaman": "Halaman",
+    "dari": "dari",
+}
+
+#: A chapter with more sections than this lists only itself in the table of contents.
+TOC_MAX_SECTIONS = 12
+
+DIRECTIVE_PREFIX = "spbe-"
+DIRECTIVES = frozenset(
+    {"sampul", "daftar-isi", "tabel", "gambar", "halaman-baru", "pengesahan", "kolofon"}
+)
+
+# -- inline ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one style; a span holding only a newline is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+Inline = tuple[Span, ...]
+
+
+def plain(inline: Inline) -> str:
+    """The text of an inline run, without styles (line breaks as spaces)."""
+    return "".join(" " if s.text == "\n" else s.text for s in inline).strip()
+
+
+# -- blocks ----------------------------------------------------------------------------------------
+
+ColumnKind = Literal["text", "code", "money", "number", "percent", "date"]
+NUMERIC: frozenset[str] = frozenset({"money", "number", "percent"})
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; level 1 is the document title, level 2 a chapter (BAB), 3+ sections."""
+
+    level: int
+    inline: Inline
+    anchor: str = ""
+
+    @property
+    def text(self) -> str:
+        """Plain text of the heading."""
+        return plain(self.inline)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph; ``note`` for a blockquote (shown as a highlighted note)."""
+
+    inline: Inline
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet or numbered list; each item is a tuple of blocks."""
+
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its header, kind (from content) and width needs in characters."""
+
+    header: Inline
+    kind: ColumnKind
+    longest_token: float
+    """Width of the longest unbreakable piece, in em (a code, an amount, a word)."""
+    longest_text: float
+    """Width of the longest cell, in em."""
+
+    @property
+    def numeric(self) -> bool:
+        """Right-aligned (money, numbers, percentages)."""
+        return self.kind in NUMERIC
+
+    @property
+    def unbreakable(self) -> bool:
+        """Cells that must stay on one line (codes, ids, amounts, dates)."""
+        return self.kind != "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with typed columns; ``total`` marks the Jumlah rows."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    total: tuple[bool, ...]
+    caption: Inline = ()
+    number: int = 0
+    landscape: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows including the header, columns)."""
+        return len(self.rows) + 1, len(self.columns)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure drawn from the builder's spec under ``key`` (one part of it when paginated)."""
+
+    key: str
+    spec: Any
+    caption: Inline
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class Box:
+    """A directive holding blocks: ``sampul``, ``pengesahan`` or ``kolofon``."""
+
+    kind: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Toc:
+    """The table of contents (the writers list the level 2 and 3 headings)."""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """A fenced code block (shown as monospaced text)."""
+
+    text: str
+    info: str = ""
+
+
+Block = Heading | Paragraph | ListBlock | Table | Figure | Box | Toc | PageBreak | Code
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A PNG image and its size in pixels."""
+
+    png: bytes
+    width: int
+    height: int
+
+
+#: The logo file a catalog may hold, and the largest one used.
+LOGO_FILE = "logo.png"
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_logo(root: Path) -> Logo | None:
+    """The catalog's ``logo.png`` when it is a real PNG file inside the catalog, else None.
+
+    A symlink, a file over 2 MB or a file that is not a PNG is not used (the cover then has no
+    logo; nothing outside the catalog is read).
+    """
+    path = root / LOGO_FILE
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > LOGO_MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not (0 < width <= 10000 and 0 < height <= 10000):
+        return None
+    return Logo(data, width, height)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document."""
+
+    name: str
+    blocks: tuple[Block, ...]
+    title: str = ""
+    logo: Logo | None = None
+    """The Pemda's logo for the cover (``logo.png`` of the catalog), when it has one."""
+
+    def walk(self) -> Iterator[Block]:
+        """Every block in reading order, boxes and list items opened."""
+        yield from _walk(self.blocks)
+
+    def headings(self) -> list[Heading]:
+        """Every heading in order."""
+        return [b for b in self.walk() if isinstance(b, Heading)]
+
+    def contents(self) -> list[Heading]:
+        """The entries of the table of contents: chapters, and their sections when few.
+
+        A chapter with more than :data:`TOC_MAX_SECTIONS` sections (an appendix of every
+        OPD, say) lists only itself: a table of contents is for finding chapters.
+        """
+        entries: list[Heading] = []
+        chapter: list[Heading] = []
+        for heading in self.headings():
+            if heading.level == 2:
+                entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+                chapter = [heading]
+            elif heading.level == 3 and chapter:
+                chapter.append(heading)
+        entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+        return entries
+
+
+def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        if isinstance(block, Box):
+            yield from _walk(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _walk(item)
+
+
+# -- column typing ---------------------------------------------------------------------------------
+
+_MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?$")
+_PERCENT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?\s?%$")
+_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
+_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*[0-9A-Z.][A-Za-z0-9._/:-]*$")
+_CODE_HEADER = re.compile(r"^(kode|id|nomor|no\.?|sub kegiatan|tahun|periode)\b", re.I)
+_EMPTY = frozenset({"", "-", "–", "—"})
+#: Words wider than this (in em) in a text column may wrap (a URL, say); others never break.
+LONGEST_WORD_EM = 9.0
+
+
+def _kind(header: str, cells: Sequence[str]) -> ColumnKind:
+    values = [c for c in cells if c not in _EMPTY]
+    if not values:
+        return "text"
+    for kind, pattern in (
+        ("money", _MONEY),
+        ("percent", _PERCENT),
+        ("number", _NUMBER),
+        ("date", _DATE),
+    ):
+        if all(pattern.match(v) for v in values):
+            return kind  # type: ignore[return-value]
+    if all(_CODE.match(v) and len(v) <= 32 for v in values) or (
+        _CODE_HEADER.match(header) and all(" " not in v.strip() for v in values)
+    ):
+        return "code"
+    return "text"
+
+
+#: Advance widths of Arial/Liberation Sans in em, by character class (the rest: 0.56 em).
+_NARROW = " .,:;'!|iljtfIr()[]/-\u00a0"
+_WIDE = "mwMWOQGCDHNU%@"
+_UPPER = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in _NARROW + _WIDE)
+#: Each class becomes one control character, counted at C speed (text holds no controls).
+_CLASSES = str.maketrans(
+    {
+        **dict.fromkeys(_NARROW, "\x01"),
+        **dict.fromkeys(_WIDE, "\x02"),
+        **dict.fromkeys(_UPPER, "\x03"),
+    }
+)
+
+
+def text_em(text: str) -> float:
+    """Estimated width of a text in em of its font (Arial metrics, by character class)."""
+    classes = text.translate(_CLASSES)
+    narrow, wide, upper = classes.count("\x01"), classes.count("\x02"), classes.count("\x03")
+    rest = len(text) - narrow - wide - upper
+    return 0.3 * narrow + 0.83 * wide + 0.67 * upper + 0.56 * rest
+
+
+def _widest(texts: set[str], cap: float = 1e9) -> float:
+    """The widest of some texts in em; only the longest few are measured (width follows length)."""
+    longest = sorted(texts, key=len, reverse=True)[:8] if len(texts) > 8 else texts
+    return max((min(text_em(t), cap) for t in longest), default=0.0)
+
+
+def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> tuple[Column, ...]:
+    """Type each column by its cells and measure what it needs (in em of the table font)."""
+    columns = []
+    for index, head in enumerate(header):
+        cells = [plain(row[index]) if index < len(row) else "" for row in rows]
+        kind = _kind(plain(head), cells)
+        head_word = _widest(set(plain(head).split()))
+        distinct = set(cells)
+        if kind == "text":
+            words = {w for c in distinct for w in c.split()}
+            longest_token = max(_widest(words, LONGEST_WORD_EM), head_word)
+        else:
+            longest_token = max(_widest(distinct), head_word)
+        longest_text = max(_widest(distinct), text_em(plain(head)))
+        columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0)))
+    return tuple(columns)
+
+
+#: Text width of a portrait and of a landscape A4 page (2.2 cm margins), in em of 9 pt text.
+PORTRAIT_EM = 52.0
+LANDSCAPE_EM = 79.5
+#: Room a cell needs besides its text (padding and border), in em.
+CELL_PAD = 1.0
+
+
+def needs_landscape(columns: Sequence[Column]) -> bool:
+    """Tell whether the unbreakable content of a table is wider than a portrait page."""
+    least = sum(c.longest_token + CELL_PAD for c in columns)
+    return least > PORTRAIT_EM or len(columns) >= 9
+
+
+# -- parsing ---------------------------------------------------------------------------------------
+
+
+class DocumentError(SpbeError):
+    """The document Markdown of a template cannot be made into a document."""
+
+
+@dataclass
+class _State:
+    figures: Mapping[str, Any]
+    lifted: dict[str, Table] = field(default_factory=dict)
+    tables: int = 0
+    pictures: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+
+
+def slug(text: str) -> str:
+    """A heading anchor the way GitHub makes it (lower case, punctuation dropped, spaces -)."""
+    value = unicodedata.normalize("NFKC", text).lower().strip()
+    value = "".join(ch for ch in value if ch.isalnum() or ch in " -_")
+    return value.replace(" ", "-")
+
+
+def parse_document(
+    name: str, source: str, figures: Mapping[str, Any] | None = None, template: str = ""
+) -> Document:
+    """Parse the document Markdown a template rendered into a :class:`Document`.
+
+    ``figures`` maps figure keys to specs (or to tuples of specs, one per figure; an empty
+    tuple or None leaves the figure out).
+
+    Raises:
+        DocumentError: a directive is unknown or names a figure key the builder does not have.
+    """
+    import secrets
+
+    from spbe_cli.render.prose import markdown_parser
+
+    md = markdown_parser()
+    state = _State(figures or {})
+    source, state.lifted = lift_tables(source, md, secrets.token_hex(8))
+    blocks = _blocks(md, md.parse(source), state, template)
+    title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
+    return Document(name, tuple(blocks), title)
+
+
+def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> list[Block]:
+    out: list[Block] = []
+    n = 0
+    while n < len(tokens):
+        tok = tokens[n]
+        kind = tok.type
+        if kind == "heading_open":
+            level = int(tok.tag[1])
+            inline = _inline(tokens[n + 1])
+            text = plain(inline)
+            base = slug(text) or "bagian"
+            seen = state.anchors.get(base, 0)
+            state.anchors[base] = seen + 1
+            out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
+            n += 3
+        elif kind == "paragraph_open":
+            lifted = state.lifted.get(tokens[n + 1].content)
+            out.append(lifted if lifted is not None else Paragraph(_inline(tokens[n + 1])))
+            n += 3
+        elif kind == "blockquote_open":
+            end = _close(tokens, n)
+            out.extend(
+                replace(block, note=True) if isinstance(block, Paragraph) else block
+                for block in _blocks(md, tokens[n + 1 : end], state, template)
+            )
+            n = end + 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            end = _close(tokens, n)
+            out.append(_list(md, tokens[n : end + 1], state, template))
+            n = end + 1
+        elif kind == "table_open":
+            end = _close(tokens, n)
+            table = _table(tokens[n : end + 1])
+            if table is not None:
+                out.append(table)
+            n = end + 1
+        elif kind == "fence" and tok.info.strip().startswith(DIRECTIVE_PREFIX):
+            out.extend(_directive(md, tok, state, template))
+            n += 1
+        elif kind in ("fence", "code_block"):
+            out.append(Code(tok.content.rstrip("\n"), tok.info.strip()))
+            n += 1
+        elif kind == "hr":
+            n += 1
+        else:
+            n += 1
+    return out
+
+
+def _close(tokens: Sequence[Any], start: int) -> int:
+    """Index of the token closing ``tokens[start]`` (same nesting level)."""
+    level = tokens[start].level
+    closing = tokens[start].type.replace("_open", "_close")
+    for n in range(start + 1, len(tokens)):
+        if tokens[n].type == closing and tokens[n].level == level:
+            return n
+    return len(tokens) - 1
+
+
+def _list(md: Any, tokens: Sequence[Any], state: _State, template: str) -> ListBlock:
+    ordered = tokens[0].type == "ordered_list_open"
+    start = int(tokens[0].attrGet("start") or 1) if ordered else 1
+    items: list[tuple[Block, ...]] = []
+    n = 1
+    while n < len(tokens) - 1:
+        if tokens[n].type == "list_item_open":
+            end = _close(tokens, n)
+            items.append(tuple(_blocks(md, tokens[n + 1 : end], state, template)))
+            n = end + 1
+        else:
+            n += 1
+    return ListBlock(ordered, tuple(items), start)
+
+
+def _table(tokens: Sequence[Any]) -> Table | None:
+    """A table from markdown-it's tokens (tables the fast path did not lift)."""
+    header: list[Inline] = []
+    rows: list[list[Inline]] = []
+    in_head = False
+    for n, tok in enumerate(tokens):
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open" and not in_head:
+            rows.append([])
+        elif tok.type == "inline" and tokens[n - 1].type in ("th_open", "td_open"):
+            (header if in_head else rows[-1]).append(_inline(tok))
+    return make_table(header, rows)
+
+
+def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Table | None:
+    """A table with typed columns; columns empty in every row are left out."""
+    if not header:
+        return None
+    width = len(header)
+    body = [tuple((list(row) + [()] * width)[:width]) for row in rows]
+    # Columns with no content in any row take width and say nothing: leave them out.
+    keep = [
+        i
+        for i in range(width)
+        if not body or any(plain(row[i]) not in _EMPTY for row in body) or i == 0
+    ]
+    kept_header = [header[i] for i in keep]
+    body = [tuple(row[i] for i in keep) for row in body]
+    total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
+    # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
+    columns = type_columns(kept_header, body)
+    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns))
+
+
+# -- the fast path for tables ----------------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+#: Characters that make a cell more than plain text (escapes, emphasis, code, links, entities).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def lift_tables(source: str, md: Any, key: str) -> tuple[str, dict[str, Table]]:
+    """Parse GFM tables directly and leave a placeholder paragraph where each one was.
+
+    markdown-it builds a token per cell and row; a national-scale master plan has hundreds of
+    thousands of cells, most of them plain text. A table starts at a ``|`` line after a blank
+    line (or a directive's opening fence) and whose next line is a delimiter row; code fences
+    are skipped. ``key`` makes the placeholders impossible to forge from catalog text.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    tables: dict[str, Table] = {}
+    code_fence: str | None = None
+    directive: str | None = None
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        fence = _FENCE.match(line)
+        if code_fence is not None:
+            if (
+                fence
+                and fence.group(1)[0] == code_fence[0]
+                and len(fence.group(1)) >= len(code_fence)
+            ):
+                code_fence = None
+            out.append(line)
+            n += 1
+            continue
+        if fence:
+            info = fence.group(2).strip()
+            if info.startswith(DIRECTIVE_PREFIX):
+                directive = fence.group(1)  # its body is Markdown: tables in it are lifted
+            elif (
+                directive is not None
+                and not info
+                and fence.group(1)[0] == directive[0]
+                and len(fence.group(1)) >= len(directive)
+            ):
+                directive = None
+            else:
+                code_fence = fence.group(1)
+            out.append(line)
+            n += 1
+            continue
+        starts = (
+            line.startswith("|")
+            and n + 1 < len(lines)
+            and _DELIMITER.match(lines[n + 1])
+            and (not out or not out[-1].strip() or _FENCE.match(out[-1]))
+        )
+        if not starts:
+            out.append(line)
+            n += 1
+            continue
+        end = n + 2
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        header = [_cell(c, md) for c in _split_row(line)]
+        rows = [[_cell(c, md) for c in _split_row(row)] for row in lines[n + 2 : end]]
+        table = make_table(header, rows)
+        if table is None:  # pragma: no cover - a header row always has a cell
+            out.extend(lines[n:end])
+        else:
+            name = f"spbe-tabel-{key}-{len(tables)}"
+            tables[name] = table
+            out.extend([name, ""])
+        n = end
+    return "\n".join(out), tables
+
+
+def _split_row(line: str) -> list[str]:
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [cell.strip() for cell in _PIPE.split(text)]
+
+
+def _cell(text: str, md: Any) -> Inline:
+    if not text:
+        return ()
+    if _MARKUP.search(text) is None:
+        return (Span(text),)
+    tokens = md.parseInline(text.replace("\\|", "|"))
+    return _inline(tokens[0]) if tokens else ()
+
+
+def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
+    words = tok.info.strip()[len(DIRECTIVE_PREFIX) :].split()
+    name, args = (words[0] if words else ""), words[1:]
+    if name not in DIRECTIVES:
+        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-{name}")
+    inner = _blocks(md, md.parse(tok.content), state, template) if tok.content.strip() else []
+    if name == "daftar-isi":
+        return [Toc()]
+    if name == "halaman-baru":
+        return [PageBreak()]
+    if name in ("sampul", "pengesahan", "kolofon"):
+        return [Box(name, tuple(inner))]
+    if name == "tabel":
+        caption: Inline = ()
+        table: Table | None = None
+        rest: list[Block] = []
+        for block in inner:
+            if isinstance(block, Paragraph) and table is None and not caption:
+                caption = block.inline
+            elif isinstance(block, Table) and table is None:
+                table = block
+            else:
+                rest.append(block)
+        if table is None:
+            return rest
+        state.tables += 1
+        table = replace(
+            table,
+            caption=caption,
+            number=state.tables,
+            landscape=table.landscape or "lanskap" in args,
+        )
+        return [table, *rest]
+    # gambar
+    key = args[0] if args else ""
+    if key not in state.figures:
+        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-gambar {key}")
+    specs = state.figures[key]
+    if specs is None:
+        return []
+    if not isinstance(specs, tuple):
+        specs = (specs,)
+    caption = inner[0].inline if inner and isinstance(inner[0], Paragraph) else ()
+    figures: list[Block] = []
+    for part, spec in enumerate(specs, start=1):
+        state.pictures += 1
+        title = getattr(spec, "title", "")
+        if len(specs) == 1:
+            text = caption
+        elif title:  # a paginated timeline: each part's title says its group and part
+            text = (Span(title),)
+        else:
+            text = (*caption, Span(f" ({part}/{len(specs)})"))
+        figures.append(Figure(key, spec, text, state.pictures))
+    return figures
+
+
+def _inline(token: Any) -> Inline:
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
+    for child in token.children or ():
+        kind = child.type
+        if kind == "text":
+            if child.content:
+                spans.append(Span(child.content, bold > 0, italic > 0, False, href))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "code_inline":
+            spans.append(Span(child.content, bold > 0, italic > 0, True, href))
+        elif kind == "softbreak":
+            spans.append(Span(" ", bold > 0, italic > 0))
+        elif kind == "hardbreak":
+            spans.append(Span("\n"))
+        elif kind == "link_open":
+            target = str(child.attrGet("href") or "")
+            # Only web links and anchors inside the document; anything else stays text.
+            href = target if target.startswith(("https://", "http://", "#")) else None
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            spans.append(Span(child.content or "", italic=True))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> Inline:
+    out: list[Span] = []
+    for span in spans:
+        if out and span.text != "\n" and out[-1].text != "\n":
+            last = out[-1]
+            if (last.bold, last.italic, last.code, last.href) == (
+                span.bold,
+                span.italic,
+                span.code,
+                span.href,
+            ):
+                out[-1] = Span(last.text + span.text, last.bold, last.italic, last.code, last.href)
+                continue
+        out.append(span)
+    return tuple(out)
+
+
+# -- the outline (the same in every format) ------------------------------------------------------
+
+OutlineItem = tuple[str, ...]
+
+
+def outline(document: Document) -> list[OutlineItem]:
+    """Headings, captions and table shapes in reading order (what the formats must agree on)."""
+    items: list[OutlineItem] = []
+    for block in document.walk():
+        if isinstance(block, Heading):
+            items.append(("h", str(block.level), block.text))
+        elif isinstance(block, Table):
+            if block.number:
+                items.append(("caption", caption_text(block)))
+            rows, cols = block.shape
+            items.append(("table", f"{rows}x{cols}"))
+        elif isinstance(block, Figure):
+            items.append(("caption", caption_text(block)))
+    return items
+
+
+def caption_label(block: Table | Figure) -> str:
+    """``Tabel 3`` or ``Gambar 2``."""
+    word = KOSAKATA["tabel"] if isinstance(block, Table) else KOSAKATA["gambar"]
+    return f"{word} {block.number}"
+
+
+def caption_text(block: Table | Figure) -> str:
+    """``Tabel 3. Anggaran per tahun``."""
+    return f"{caption_label(block)}. {plain(block.caption)}".strip()

@@ -1,0 +1,243 @@
+"""HTML writer: the parsed document as one self-contained HTML file, for screen and for print.
+
+No script, font or style is fetched: the stylesheet is inline and figures are inline SVG in a
+horizontally scrolling container (a phone scrolls a wide chart instead of shrinking it). Print
+CSS: A4 pages, cover and table of contents on their own pages, every chapter on a new page,
+wide tables on landscape pages, "Halaman n dari m" in the page margin (browsers that support
+page-margin boxes), never below 9 pt. Every text is escaped with
+:func:`spbe_cli.markup.html_escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from spbe_cli.markup import html_escape
+from spbe_cli.render.document import (
+    KOSAKATA,
+    Block,
+    Box,
+    Code,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Table,
+    Toc,
+    caption_label,
+)
+
+CSS = """
+:root { --biru: #1f3b5c; --garis: #c3cfdb; --latar: #f5f7fa; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; color: #1d2733; background: #fff; font-family: "DejaVu Sans", "Noto Sans",
+  "Segoe UI", "Liberation Sans", Arial, sans-serif; font-size: 15px; line-height: 1.5; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 64px; }
+.sampul { border-bottom: 4px solid var(--biru); margin-bottom: 24px; padding: 8px 0 16px; }
+.sampul h1 { font-size: 30px; line-height: 1.2; color: var(--biru); margin: 12px 0; }
+.sampul p { color: #44515f; margin: 4px 0; }
+.sampul .logo { display: block; height: 96px; width: auto; margin-bottom: 12px; }
+h2 { font-size: 22px; color: var(--biru); border-bottom: 2px solid var(--biru);
+  padding-bottom: 4px; margin: 2.2em 0 0.6em; }
+h3 { font-size: 18px; color: var(--biru); margin: 1.6em 0 0.5em; }
+h4 { font-size: 16px; margin: 1.3em 0 0.4em; }
+h5, h6 { font-size: 15px; margin: 1em 0 0.3em; }
+p { margin: 0.4em 0 0.8em; }
+a { color: #1a5fa8; }
+.tabel { overflow-x: auto; margin: 0.4em 0 1.2em; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+caption { caption-side: top; text-align: left; font-weight: bold; color: var(--biru);
+  padding: 4px 0 6px; font-size: 13.5px; }
+th, td { border: 1px solid var(--garis); padding: 4px 7px; vertical-align: top; text-align: left; }
+thead th { background: #dce6f1; }
+th.n, td.n { text-align: right; white-space: nowrap; }
+td.kode { white-space: nowrap; }
+tbody tr:nth-child(even) { background: #f7f9fb; }
+tr.jumlah td { font-weight: bold; background: #eef2f6; }
+.catatan { background: #fff7e0; border-left: 4px solid #e0a800; padding: 8px 12px; margin: 12px 0; }
+figure { margin: 1em 0 1.4em; }
+.gambar-gulir { overflow-x: auto; }
+.gambar-gulir svg { display: block; height: auto; }
+figcaption { font-weight: bold; color: var(--biru); font-size: 13.5px; margin-top: 4px; }
+nav.daftar-isi { font-size: 14px; margin: 0 0 32px; }
+nav.daftar-isi .judul { font-weight: bold; color: var(--biru); font-size: 18px;
+  margin-bottom: 8px; }
+nav.daftar-isi ol { list-style: none; padding-left: 0; margin: 4px 0; }
+nav.daftar-isi ol ol { padding-left: 18px; font-size: 13px; }
+nav.daftar-isi a { text-decoration: none; }
+.pengesahan { margin: 2em 0 1em auto; max-width: 22em; text-align: center; }
+.pengesahan p { margin: 0.2em 0; }
+.kolofon { border-top: 2px solid var(--garis); margin-top: 3em; color: #44515f; font-size: 14px; }
+@media screen and (max-width: 600px) {
+  body { font-size: 15px; } main { padding: 12px 12px 48px; }
+  .sampul h1 { font-size: 24px; } h2 { font-size: 19px; } h3 { font-size: 17px; }
+}
+@page { size: A4; margin: 18mm 16mm 20mm 16mm;
+  @bottom-center { content: "Halaman " counter(page) " dari " counter(pages);
+    font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 9pt; color: #555; } }
+@page sampul { @bottom-center { content: none; } }
+@page lanskap { size: A4 landscape; }
+@media print {
+  body { font-size: 10.5pt; }
+  main { max-width: none; margin: 0; padding: 0; }
+  .tabel, .gambar-gulir { overflow: visible; }
+  .sampul { page: sampul; break-after: page; border-bottom: none; padding-top: 28vh; }
+  .sampul h1 { font-size: 26pt; }
+  nav.daftar-isi { break-after: page; }
+  h2 { break-before: page; }
+  .kolofon { break-before: page; }
+  h2, h3, h4, h5, caption, figcaption { break-after: avoid; }
+  tr, figure, .pengesahan { break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 9pt; }
+  .lanskap { page: lanskap; }
+  tbody tr:nth-child(even) { background: none; }
+  a { color: inherit; text-decoration: none; }
+  .gambar-gulir svg { min-width: 0 !important; }
+}
+"""
+
+
+def inline_html(inline: Inline) -> str:
+    """HTML of an inline run."""
+    parts: list[str] = []
+    for span in inline:
+        if span.text == "\n":
+            parts.append("<br>")
+            continue
+        text = html_escape(span.text)
+        if span.code:
+            text = f"<code>{text}</code>"
+        if span.italic:
+            text = f"<em>{text}</em>"
+        if span.bold:
+            text = f"<strong>{text}</strong>"
+        if span.href:
+            text = f'<a href="{html_escape(span.href)}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def write_html(document: Document, svg: Callable[[Figure], str]) -> str:
+    """The document as one HTML file."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="id">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="spbe">',
+        f"<title>{html_escape(document.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    _blocks(document, document.blocks, out, svg)
+    out.extend(["</main>", "</body>", "</html>", ""])
+    return "\n".join(out)
+
+
+def _blocks(
+    document: Document, blocks: tuple[Block, ...], out: list[str], svg: Callable[[Figure], str]
+) -> None:
+    for block in blocks:
+        if isinstance(block, Heading):
+            tag = f"h{min(block.level, 6)}"
+            out.append(
+                f'<{tag} id="{html_escape(block.anchor)}">{inline_html(block.inline)}</{tag}>'
+            )
+        elif isinstance(block, Paragraph):
+            css = ' class="catatan"' if block.note else ""
+            out.append(f"<p{css}>{inline_html(block.inline)}</p>")
+        elif isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+            out.append(f"<{tag}{start}>")
+            for item in block.items:
+                inner: list[str] = []
+                if len(item) == 1 and isinstance(item[0], Paragraph) and not item[0].note:
+                    inner.append(inline_html(item[0].inline))
+                else:
+                    _blocks(document, item, inner, svg)
+                out.append("<li>" + "".join(inner) + "</li>")
+            out.append(f"</{tag}>")
+        elif isinstance(block, Table):
+            out.append(_table(block))
+        elif isinstance(block, Figure):
+            out.append(
+                '<figure><div class="gambar-gulir">'
+                + svg(block)
+                + f"</div><figcaption>{caption_label(block)}. "
+                + f"{inline_html(block.caption)}</figcaption></figure>"
+            )
+        elif isinstance(block, Box):
+            tag = "header" if block.kind == "sampul" else "section"
+            out.append(f'<{tag} class="{block.kind}">')
+            if block.kind == "sampul" and document.logo is not None:
+                data = base64.b64encode(document.logo.png).decode("ascii")
+                out.append(f'<img class="logo" alt="Logo" src="data:image/png;base64,{data}">')
+            _blocks(document, block.blocks, out, svg)
+            out.append(f"</{tag}>")
+        elif isinstance(block, Toc):
+            out.append(_toc(document))
+        elif isinstance(block, PageBreak):
+            out.append('<div style="break-after: page"></div>')
+        elif isinstance(block, Code):
+            out.append(f"<pre><code>{html_escape(block.text)}</code></pre>")
+
+
+def _toc(document: Document) -> str:
+    lines = [
+        '<nav class="daftar-isi" aria-label="Daftar isi">',
+        f'<div class="judul">{KOSAKATA["daftar_isi"]}</div>',
+        "<ol>",
+    ]
+    open_sub = False
+    first = True
+    for heading in document.contents():
+        link = f'<a href="#{html_escape(heading.anchor)}">{inline_html(heading.inline)}</a>'
+        if heading.level == 2:
+            if open_sub:
+                lines.append("</ol></li>")
+                open_sub = False
+            elif not first:
+                lines.append("</li>")
+            lines.append(f"<li>{link}")
+            first = False
+        else:
+            if not open_sub:
+                lines.append("<ol>")
+                open_sub = True
+            lines.append(f"<li>{link}</li>")
+    if open_sub:
+        lines.append("</ol></li>")
+    elif not first:
+        lines.append("</li>")
+    lines.extend(["</ol>", "</nav>"])
+    return "\n".join(lines)
+
+
+def _table(table: Table) -> str:
+    css = ["n" if c.numeric else ("kode" if c.unbreakable else "") for c in table.columns]
+    parts = [f'<div class="tabel{" lanskap" if table.landscape else ""}"><table>']
+    if table.number:
+        parts.append(f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>")
+    parts.append("<thead><tr>")
+    for column, klass in zip(table.columns, css, strict=True):
+        attr = ' class="n"' if klass == "n" else ""
+        parts.append(f"<th{attr}>{inline_html(column.header)}</th>")
+    parts.append("</tr></thead><tbody>")
+    for row, total in zip(table.rows, table.total, strict=True):
+        parts.append('<tr class="jumlah">' if total else "<tr>")
+        for cell, klass in zip(row, css, strict=True):
+            attr = f' class="{klass}"' if klass else ""
+            parts.append(f"<td{attr}>{inline_html(cell)}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
+    return "".join(parts)
