@@ -204,3 +204,14 @@ def test_forbidden_characters_in_keys_and_values(
 def test_a_stray_bom_is_named_instead_of_a_syntax_error() -> None:
     _, problems = yamlio.compose("a: 1\n\ufeffb: 2\n")
     assert [(p.code, p.line, p.column, p.key) for p in problems] == [("SPBE019", 2, 1, "load.bom")]
+
+
+def test_path_at_names_the_deepest_key_starting_by_a_line() -> None:
+    from spbe_cli.positions import path_at
+
+    root = _positions("a: 1\nb:\n  - x\n  - c: 2\n    d: {e: 3, f: 4}\nb2: 5\n")
+    assert path_at(root, 1) == "a"
+    assert path_at(root, 3) == "b[0]"
+    assert path_at(root, 5) == "b[1].d.e"  # a flow mapping: the first key on the line
+    assert path_at(root, 6) == "b2"
+    assert path_at(7, 1) == ""  # a document that is one scalar
