@@ -234,7 +234,11 @@ class Context:
     def has_command(self, name: str) -> bool:
         """Tell whether ``spbe`` has this sub-command (parsed from ``spbe --help``)."""
         if self._commands is None:
-            done = subprocess.run(self.spbe("--help"), capture_output=True, text=True, check=False)
+            # English help: the section heading is "Commands" (Indonesian says "Perintah").
+            env = {**self.env, "SPBE_LANG": "en"}
+            done = subprocess.run(
+                self.spbe("--help"), capture_output=True, text=True, check=False, env=env
+            )
             self._commands = set()
             in_commands = False
             for line in done.stdout.splitlines():
