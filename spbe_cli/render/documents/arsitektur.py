@@ -9,6 +9,7 @@ from typing import Any
 
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -122,6 +123,9 @@ def build(inp: RenderInput) -> dict[str, Any]:
             "pemilik",
             inp,
         ),
+        _matrix(
+            "proses_data", by_kind["proses_bisnis"], by_kind["data_informasi"], "data", "opd", inp
+        ),
     ]
 
     protected = invert({k.id: k.objek for k in by_kind["keamanan"]})
@@ -166,7 +170,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             f"{chain['keamanan_objek']} objek yang dilindungi",
         ),
     )
-    return {
+    context = {
         "gambar": {"rantai-domain": rantai if any(count.values()) else None},
         "domains": domains,
         "ringkas_jumlah": {d.kind: len(d.elements) for d in domains},
@@ -181,6 +185,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "prefixes": ref.prefixes,
         "chain": chain,
     }
+    return standar.merge(context, standar.arsitektur(inp))
 
 
 register_document(DocumentSpec(name="arsitektur", dokumen="arsitektur", build=build, order=20))

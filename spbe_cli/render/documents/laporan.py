@@ -16,6 +16,15 @@ from typing import Any
 
 from spbe_cli import i18n
 from spbe_cli.formatting import number, percent, rupiah, tanggal
+from spbe_cli.indeks import (
+    Kerangka,
+    evaluate,
+    framework,
+    load_frameworks,
+    select_evaluasi,
+    successor_for,
+)
+from spbe_cli.indeks_format import index_text, report_dict
 from spbe_cli.progress import (
     CATEGORIES,
     GroupSummary,
@@ -24,7 +33,7 @@ from spbe_cli.progress import (
     compute_progress,
 )
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput
+from spbe_cli.render.context import RenderInput, citation
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -154,6 +163,110 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
     )
 
 
+#: A catalog id in an evidence line (``PERBUP-ARSITEKTUR-SPBE``), shown to readers by its name.
+_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
+
+
+def _framework_for(catalog: Any, tahun: int) -> Kerangka:
+    """The framework in force in ``tahun``, unless only the other one has an evaluation then.
+
+    PermenPANRB 8/2026 replaces 59/2020 from its first evaluation year; a Pemda that recorded
+    that year's self-assessment under the replaced framework still sees it, with the note.
+    """
+    old = framework("spbe_59_2020")
+    chosen = successor_for(old, tahun) or old
+    if select_evaluasi(catalog, chosen.kode, tahun) is None:
+        for other in load_frameworks().values():
+            if other.kode != chosen.kode and select_evaluasi(catalog, other.kode, tahun):
+                return other
+    return chosen
+
+
+def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | None]:
+    """The self-assessment section: plain data of ``spbe indeks`` in the readers' words."""
+    kerangka = _framework_for(catalog, tahun)
+    data = report_dict(evaluate(catalog, kerangka, tahun))
+
+    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+
+    def name(m: re.Match[str]) -> str:
+        entity = catalog.get(m.group(0))
+        if getattr(entity, "entitas", None) == "regulasi":
+            # The evidence line says the status itself ("berstatus dibutuhkan").
+            return citation(entity, pemda).removesuffix(f" ({entity.status})")
+        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
+
+    # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
+    no_penetapan = i18n.t("plafon.no_penetapan")
+
+    def names(text: str) -> str:
+        text = text.replace(no_penetapan, "regulasi penetapan belum tercatat")
+        return _ID.sub(name, text)
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else index_text(value)
+
+    groups = [
+        {
+            "label": i18n.t("indeks." + g["tingkat"], nomor=g["nomor"], nama=g["nama"]),
+            "tingkat": g["tingkat"],
+            "bobot": number(g["bobot"]),
+            "indeks": shown(g["indeks"]),
+            "belum": g["jumlah"] - g["dinilai"],
+            "nilai": g["indeks"],
+        }
+        for g in data["kelompok"]
+    ]
+    rows = [
+        {
+            "nomor": i["nomor"],
+            "nama": i["nama"],
+            "bobot": number(i["bobot"]),
+            "nilai": "-" if i["nilai"] is None else str(i["nilai"]),
+            "plafon": "-" if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
+            "dasar": i18n.t("indeks.status." + i["plafon"]["status"]),
+            "di_atas_plafon": i["di_atas_plafon"],
+            "selisih": (i["nilai"] - i["plafon"]["level"]) if i["di_atas_plafon"] else None,
+            "kurang": [names(line) for line in i["plafon"]["kurang"]],
+        }
+        for i in data["indikator"]
+    ]
+    evaluasi = catalog.get(data["evaluasi"]) if data["evaluasi"] else None
+    pengganti = load_frameworks()[data["pengganti"]] if data["pengganti"] else None
+    predikat = data["predikat"]
+    values = {
+        "judul": data["kerangka"]["judul"],
+        "dasar_hukum": data["kerangka"]["dasar_hukum"],
+        "terverifikasi": data["kerangka"]["verifikasi"] == "ya",
+        "pengganti": pengganti.dasar_hukum if pengganti is not None else None,
+        "ada_evaluasi": evaluasi is not None,
+        "ilustratif": data["ilustratif"],
+        "dinilai": data["status"] == "dinilai",
+        "indeks": shown(data["indeks"]),
+        "predikat": predikat["nama"] if predikat else None,
+        "tahap": predikat["tahap"] if predikat else None,
+        "belum": data["jumlah_indikator"] - data["dinilai"],
+        "jumlah_indikator": data["jumlah_indikator"],
+        "ada_domain": any(g["tingkat"] == "domain" for g in groups),
+        "kelompok": groups,
+        "indikator": rows,
+        "di_atas_plafon": [r for r in rows if r["di_atas_plafon"]],
+        "berplafon": [r for r in rows if r["plafon"] != "-"],
+    }
+    scored = [g for g in groups if g["nilai"] is not None]
+    chart = (
+        fg.BarChart(
+            title="Indeks per " + ("domain dan aspek" if values["ada_domain"] else "aspek"),
+            categories=tuple(g["label"] for g in scored),
+            series=(fg.Series("Indeks", tuple(g["nilai"] for g in scored)),),
+            value_format="number",
+        )
+        if scored
+        else None
+    )
+    return values, chart
+
+
 def build(inp: RenderInput) -> dict[str, Any]:
     """Template context of the year-end progress report."""
     catalog = inp.catalog
@@ -168,6 +281,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
         values = _context(report, catalog)
+        values["evaluasi"], values["gambar"]["indeks"] = _indeks(catalog, tahun)
     # Say so on the cover when any figure of the report is an illustration, not data.
     values["ada_ilustratif"] = any(
         getattr(catalog.get(p.id), "ilustratif", False) for p in report.programs

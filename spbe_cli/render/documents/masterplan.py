@@ -9,6 +9,7 @@ from typing import Any
 
 from spbe_cli.progress import effective_status
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import (
     RenderInput,
     budget_by_year,
@@ -246,7 +247,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         if programs
         else None,
     }
-    return {
+    context = {
         "gambar": gambar,
         "programs": programs,
         "dimensi": dimensi,
@@ -290,6 +291,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "lampiran": lampiran_rows,
         "opd_tanpa_program": [o for o in opd_all if o.id not in lampiran],
     }
+    return standar.merge(context, standar.masterplan(inp))
 
 
 register_document(DocumentSpec(name="masterplan", dokumen="masterplan", build=build, order=10))

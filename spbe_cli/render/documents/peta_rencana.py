@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -120,7 +121,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         if items
         else None,
     }
-    return {
+    context = {
         "gambar": gambar,
         "items": items,
         "muatan": muatan,
@@ -141,6 +142,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
         ],
     }
+    return standar.merge(context, standar.peta_rencana(inp))
 
 
 register_document(DocumentSpec(name="peta-rencana", dokumen="peta_rencana", build=build, order=30))
