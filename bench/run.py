@@ -359,7 +359,7 @@ def bench_validate_grouped(ctx: Context) -> list[Row]:
 def cache_rows(ctx: Context, argv: list[str], cold: float, catalog: Path, name: str) -> list[Row]:
     """``spbe validate`` with the content cache: empty, warm, and with one file changed."""
     folder = DATA / "cache-bench"
-    env = {**ctx.env, "SPBE_CACHE_DIR": str(folder)}
+    env = {**ctx.env, "SPBE_CACHE_DIR": str(folder), "SPBE_CACHE": "1"}
     del env["SPBE_NO_CACHE"]
 
     def empty(_index: int) -> None:

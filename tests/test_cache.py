@@ -282,7 +282,7 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(cache_dir: Path)
 def test_two_processes_on_one_cold_cache_agree(tmp_path: Path, cache_dir: Path) -> None:
     root = _catalog(tmp_path)
     command = [sys.executable, "-m", "spbe_cli", "validate", str(root), "--format", "json"]
-    env = {**os.environ, "SPBE_CACHE_DIR": str(cache_dir)}
+    env = {**os.environ, "SPBE_CACHE_DIR": str(cache_dir), "SPBE_CACHE": "1"}
     plain = subprocess.run(
         [sys.executable, "-m", "spbe_cli", "--no-cache", *command[3:]],
         capture_output=True,
@@ -432,3 +432,18 @@ def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Pat
         assert not mostly_cached(root, files)
     finally:
         cache.set_enabled(True)
+
+
+def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> None:
+    """A cold cache makes a CI run slower, so nothing is read or written by default."""
+    root = _catalog(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("SPBE_CACHE", "SPBE_NO_CACHE")}
+    env["SPBE_CACHE_DIR"] = str(cache_dir)
+    command = [sys.executable, "-m", "spbe_cli", "validate", str(root), "--format", "json"]
+    subprocess.run(command, capture_output=True, env=env, check=False)
+    assert not cache_dir.exists()
+    subprocess.run(
+        [*command[:3], "--cache", *command[3:]], capture_output=True, env=env, check=False
+    )
+    assert _entries(cache_dir)
+    assert cache.enabled({"SPBE_CACHE": "1"}) is (cache._state["enabled"] is not False)
