@@ -35,6 +35,9 @@ class Amount:
     def __add__(self, other: Amount) -> Amount:
         return Amount(self.total + other.total, self.illustrative + other.illustrative)
 
+    def __bool__(self) -> bool:
+        return self.total != 0
+
 
 def years(item: Rencana) -> range:
     """Every year of an item's period (empty when its years are reversed)."""
@@ -80,6 +83,23 @@ def amounts_by_year(items: Iterable[Rencana]) -> dict[int, Amount]:
     return result
 
 
+def sum_amounts(amounts: Iterable[Amount]) -> Amount:
+    """The sum of some figures, with their illustrative parts."""
+    return sum(amounts, Amount())
+
+
+def amounts_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, dict[int, Amount]]:
+    """Like :func:`budget_by`, each figure with its illustrative part (documents mark it)."""
+    result: dict[K, dict[int, Amount]] = {}
+    for item in items:
+        for line in item.anggaran:
+            row = result.setdefault(key(item, line), {})
+            value = line.nilai
+            part = Amount(value, value if is_illustrative(item, line) else 0)
+            row[line.tahun] = row.get(line.tahun, Amount()) + part
+    return result
+
+
 def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:
     """The budget of some items per year, over every source."""
     return {year: amount.total for year, amount in amounts_by_year(items).items()}
@@ -91,12 +111,10 @@ def budget_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, di
     ``budget_by(items, lambda item, line: line.sumber)`` is the budget per source and year;
     ``budget_by(programs, lambda program, line: program.dimensi)`` per dimension and year.
     """
-    result: dict[K, dict[int, int]] = {}
-    for item in items:
-        for line in item.anggaran:
-            row = result.setdefault(key(item, line), {})
-            row[line.tahun] = row.get(line.tahun, 0) + line.nilai
-    return result
+    return {
+        group: {year: amount.total for year, amount in row.items()}
+        for group, row in amounts_by(items, key).items()
+    }
 
 
 def total_budget(item: Rencana) -> int:

@@ -275,7 +275,7 @@ def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
 
 # -- column typing ---------------------------------------------------------------------------------
 
-_MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?$")
+_MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?(\s?†)?$")
 _PERCENT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?\s?%$")
 _NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
 _DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")

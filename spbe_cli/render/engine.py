@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
+from spbe_cli.formatting import rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, md_escape
+from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.sandbox import (
@@ -129,6 +132,18 @@ def _anchor(entity_id: Any) -> str:
 MARK_ILLUSTRATIVE = "†"
 
 
+def rupiah_tanda(value: Amount | int | Decimal | None) -> str:
+    """``Rp 1.250.000``, marked ``†`` when the figure sums illustrative budget lines.
+
+    Builders hand budget figures over as :class:`~spbe_cli.plan.Amount` (computed by
+    :mod:`spbe_cli.plan`, as diff and progress do), so every figure a document shows carries
+    the mark where it should; a plain number shows unmarked.
+    """
+    if isinstance(value, Amount):
+        return rupiah_marked(value.total, value.is_illustrative, f" {MARK_ILLUSTRATIVE}")
+    return ctx.rupiah(value)
+
+
 def _tanda(entity: Any) -> str:
     """Marks after a name: illustrative data and proposals are never passed off as facts."""
     mark = f" {MARK_ILLUSTRATIVE}" if getattr(entity, "ilustratif", False) else ""
@@ -161,7 +176,7 @@ def make_environment(
         finalize=_md_finalize if fmt == "md" else _html_finalize,
     )
     env.filters.update(
-        rupiah=ctx.rupiah,
+        rupiah=rupiah_tanda,
         rupiah_singkat=ctx.rupiah_short,
         angka=ctx.angka,
         anchor=_anchor,

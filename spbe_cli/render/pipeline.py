@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
-from spbe_cli.loader import ProgressHook
-from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.loader import StepHook
+from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
@@ -188,7 +188,7 @@ def render_files(
     specs: Sequence[DocumentSpec],
     formats: Sequence[str],
     folders: list[tuple[Path, str]],
-    progress: ProgressHook | None = None,
+    progress: StepHook | None = None,
     limits: RenderLimits | None = None,
 ) -> list[RenderedFile]:
     """Render every selected document in every selected format, in memory.
@@ -210,7 +210,7 @@ def render_files(
     meta = catalog.metadata
     if meta is None:
         raise SpbeError(t("render.no_metadata"))
-    prose = Prose(catalog.root, dict(meta.prosa))
+    prose = Prose(catalog.prose)
     # Templates from a catalog or --templates are untrusted and run in the sandbox (then so
     # does everything they include). The built-in templates alone are the package's own code,
     # and the sandbox's per-attribute checks add about 40 % to a national-scale render;
@@ -322,14 +322,14 @@ def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
     sections = prose.sections
     result["prosa"] = Lookup({s: prose.markdown(s) for s in sections}, Markup(""))
     result["ada_prosa"] = Lookup({s: prose.has(s) for s in sections}, False)
-    result["cap"] = Counter()
+    result["cap"] = CaptionNumbers()
     return result
 
 
 def render_catalog(
     options: RenderOptions,
-    load_progress: ProgressHook | None = None,
-    render_progress: Callable[[int], ProgressHook | None] | None = None,
+    load_progress: StepHook | None = None,
+    render_progress: Callable[[int], StepHook | None] | None = None,
 ) -> RenderOutcome:
     """Check the catalog, render the documents and write them (or compare with ``--check``).
 

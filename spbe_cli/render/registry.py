@@ -41,6 +41,9 @@ class DocumentSpec:
     """Position in ``--doc all`` and in messages."""
     formats: tuple[str, ...] = FORMATS
     """Formats this document supports."""
+    kinds: tuple[str, ...] = ()
+    """Entity kinds the document shows: its "Daftar Perubahan" (``--since``) lists the changes
+    to these (none: the document has no such section)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Free room for extensions (e.g. a flag for ``--since``)."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, invert
@@ -183,4 +184,12 @@ def build(inp: RenderInput) -> dict[str, Any]:
     }
 
 
-register_document(DocumentSpec(name="arsitektur", dokumen="arsitektur", build=build, order=20))
+register_document(
+    DocumentSpec(
+        name="arsitektur",
+        dokumen="arsitektur",
+        build=build,
+        order=20,
+        kinds=("metadata", "opd", "regulasi", "referensi", *ARSITEKTUR),
+    )
+)

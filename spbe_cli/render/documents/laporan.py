@@ -16,6 +16,7 @@ from typing import Any
 
 from spbe_cli import i18n
 from spbe_cli.formatting import number, percent, rupiah, tanggal
+from spbe_cli.plan import Amount
 from spbe_cli.progress import (
     CATEGORIES,
     GroupSummary,
@@ -25,6 +26,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
+from spbe_cli.render.engine import rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -61,7 +63,8 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
         "ada_progres": g.with_progress,
         "selesai": g.selesai,
         "capaian": percent(g.capaian),
-        "pagu": rupiah(g.pagu),
+        # marked as spbe progress marks it: the pagu sums illustrative budget lines
+        "pagu": rupiah_tanda(Amount(g.pagu, g.pagu_ilustratif)),
         "terserap": rupiah(g.terserap),
         "serapan": percent(g.serapan),
     }

@@ -7,15 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from spbe_cli import plan
+from spbe_cli.plan import Amount
 from spbe_cli.progress import effective_status
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import (
-    RenderInput,
-    budget_by_year,
-    targets_in,
-    total_budget,
-    years_of,
-)
+from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
@@ -27,8 +23,8 @@ class ProgramView:
     """A program with what its rows in the document need, computed once."""
 
     p: Any
-    total: int
-    per_year: dict[int, int]
+    total: Amount
+    per_year: dict[int, Amount]
     mitra: list[tuple[str, list[str]]]
     years: list[int]
     status: str
@@ -53,7 +49,7 @@ class Dimensi:
     elemen: list[Elemen]
     empty: list[Elemen]
     programs: int
-    total: int
+    total: Amount
 
 
 #: The OPD fields of each architecture kind, with the role they give the OPD.
@@ -120,10 +116,10 @@ def build(inp: RenderInput) -> dict[str, Any]:
     programs = [
         ProgramView(
             p,
-            total_budget(p),
-            budget_by_year([p]),
+            plan.total([p]),
+            plan.amounts_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
-            list(range(p.tahun_mulai, p.tahun_selesai + 1)),
+            list(plan.years(p)),
             effective_status(p, date.max),
         )
         for p in inp.of_kind("program")
@@ -148,28 +144,24 @@ def build(inp: RenderInput) -> dict[str, Any]:
                 filled,
                 [e for e in elemen if not e.programs],
                 sum(len(e.programs) for e in filled),
-                sum(v.total for e in filled for v in e.programs),
+                plan.total(v.p for e in filled for v in e.programs),
             )
         )
 
     years = years_of(doc_years, *(v.per_year for v in programs), *(v.years for v in programs))
-    per_dim_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_source_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_year: dict[int, int] = defaultdict(int)
-    for view in programs:
-        for entry in view.p.anggaran:
-            per_dim_year[view.p.dimensi][entry.tahun] += entry.nilai
-            per_source_year[entry.sumber][entry.tahun] += entry.nilai
-            per_year[entry.tahun] += entry.nilai
+    entities = [v.p for v in programs]
+    per_dim_year = plan.amounts_by(entities, lambda program, _: program.dimensi)
+    per_source_year = plan.amounts_by(entities, lambda _, line: line.sumber)
+    per_year = plan.amounts_by_year(entities)
     roadmap = []
     for year in years:
         rows = [
-            (v, v.per_year.get(year, 0), targets_in(v.p, year))
+            (v, v.per_year.get(year, Amount()), targets_in(v.p, year))
             for v in programs
-            if v.p.tahun_mulai <= year <= v.p.tahun_selesai
+            if year in plan.years(v.p)
         ]
         if rows:
-            roadmap.append((year, rows, sum(r[1] for r in rows)))
+            roadmap.append((year, rows, plan.sum_amounts(r[1] for r in rows)))
 
     # Regulations: those programs rest on, those still needed, programs resting on none.
     resting: dict[str, list[Any]] = defaultdict(list)
@@ -203,13 +195,13 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
 
-    total_all = sum(per_year.values())
+    total_all = plan.total(entities)
     with_programs = [d for d in dimensi if d.programs]
     gambar = {
         "anggaran-dimensi": fg.BarChart(
             title="Anggaran program per dimensi",
             categories=tuple(d.nama for d in with_programs),
-            series=(fg.Series("Anggaran", tuple(d.total for d in with_programs)),),
+            series=(fg.Series("Anggaran", tuple(d.total.total for d in with_programs)),),
             category_colour_keys=tuple(d.kode for d in with_programs),
         )
         if total_all
@@ -217,7 +209,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "anggaran-tahun": fg.BarChart(
             title="Anggaran program smart city per tahun",
             categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(per_year.get(y, 0) for y in years)),),
+            series=(fg.Series("Anggaran", tuple(per_year.get(y, Amount()).total for y in years)),),
             horizontal=False,
         )
         if total_all
@@ -226,7 +218,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
             title="Anggaran per sumber dana dan tahun",
             categories=tuple(str(y) for y in years),
             series=tuple(
-                fg.Series(s, tuple(per_source_year[s].get(y, 0) for y in years))
+                fg.Series(s, tuple(per_source_year[s].get(y, Amount()).total for y in years))
                 for s in SUMBER
                 if s in per_source_year
             ),
@@ -250,7 +242,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "gambar": gambar,
         "programs": programs,
         "dimensi": dimensi,
-        "dimensi_batang": [(d.nama, d.total) for d in dimensi],
+        "dimensi_batang": [(d.nama, d.total.total) for d in dimensi],
         "gantt_rows": [
             (v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama)
             for d in dimensi
@@ -261,17 +253,26 @@ def build(inp: RenderInput) -> dict[str, Any]:
         "years": years,
         "roadmap": roadmap,
         "anggaran": {
-            "per_year": [(y, per_year.get(y, 0)) for y in years],
+            "per_year": [(y, per_year.get(y, Amount())) for y in years],
             "per_dimensi": [
-                (d.kode, d.nama, [per_dim_year[d.kode].get(y, 0) for y in years], d.total)
+                (
+                    d.kode,
+                    d.nama,
+                    [per_dim_year.get(d.kode, {}).get(y, Amount()) for y in years],
+                    d.total,
+                )
                 for d in dimensi
             ],
             "per_sumber": [
-                (s, [per_source_year[s].get(y, 0) for y in years], sum(per_source_year[s].values()))
+                (
+                    s,
+                    [per_source_year[s].get(y, Amount()) for y in years],
+                    plan.sum_amounts(per_source_year[s].values()),
+                )
                 for s in SUMBER
                 if s in per_source_year
             ],
-            "total": sum(per_year.values()),
+            "total": total_all,
         },
         "regulasi_dasar": [
             (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
@@ -292,4 +293,12 @@ def build(inp: RenderInput) -> dict[str, Any]:
     }
 
 
-register_document(DocumentSpec(name="masterplan", dokumen="masterplan", build=build, order=10))
+register_document(
+    DocumentSpec(
+        name="masterplan",
+        dokumen="masterplan",
+        build=build,
+        order=10,
+        kinds=("metadata", "regulasi", "program", "kesiapan"),
+    )
+)

@@ -6,8 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from spbe_cli import plan
+from spbe_cli.plan import Amount
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
+from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
@@ -20,8 +22,11 @@ class Muatan:
     kode: str
     nama: str
     items: list[Any]
-    per_year: list[tuple[int, list[tuple[Any, list[Any], int]]]]
-    total: int
+    per_year: list[tuple[int, list[tuple[Any, list[Any], Amount]]]]
+    total: Amount
+    """The muatan's budget over every year and source (marked where illustrative)."""
+    per_item: dict[str, Amount]
+    """Each item's budget over every year and source, by item id."""
 
 
 #: Up to this many items the timeline shows one bar per item; beyond, one per span of years.
@@ -55,56 +60,54 @@ def build(inp: RenderInput) -> dict[str, Any]:
     assert meta is not None
     items = sorted(inp.of_kind("peta_rencana"), key=lambda i: (i.tahun_mulai, i.id))
     doc_years = list(meta.dokumen.peta_rencana.periode.tahun())
-    budgets = {i.id: budget_by_year([i]) for i in items}
-    years = years_of(
-        doc_years, *budgets.values(), *(range(i.tahun_mulai, i.tahun_selesai + 1) for i in items)
-    )
+    budgets = {i.id: plan.amounts_by_year([i]) for i in items}
+    years = years_of(doc_years, *budgets.values(), *(plan.years(i) for i in items))
     grouped: dict[str, list[Any]] = defaultdict(list)
     for item in items:
         grouped[item.muatan].append(item)
     codes = list(catalog.reference.muatan) + sorted(set(grouped) - set(catalog.reference.muatan))
     muatan: list[Muatan] = []
-    per_muatan_year: dict[str, list[int]] = {}
+    per_muatan_year: dict[str, list[Amount]] = {}
     for kode in codes:
         mine = grouped.get(kode, [])
         per_year = []
         for year in years:
             rows = [
-                (i, targets_in(i, year), budgets[i.id].get(year, 0))
+                (i, targets_in(i, year), budgets[i.id].get(year, Amount()))
                 for i in mine
-                if i.tahun_mulai <= year <= i.tahun_selesai
+                if year in plan.years(i)
             ]
             if rows:
                 per_year.append((year, rows))
-        per_muatan_year[kode] = [sum(budgets[i.id].get(y, 0) for i in mine) for y in years]
+        by_year = plan.amounts_by_year(mine)
+        per_muatan_year[kode] = [by_year.get(y, Amount()) for y in years]
         muatan.append(
             Muatan(
                 kode,
                 catalog.reference.muatan.get(kode, kode),
                 mine,
                 per_year,
-                sum(total_budget(i) for i in mine),
+                plan.total(mine),
+                {i.id: plan.total([i]) for i in mine},
             )
         )
-    per_source: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for item in items:
-        for entry in item.anggaran:
-            per_source[entry.sumber][entry.tahun] += entry.nilai
-    per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
-    total_all = sum(per_year_total)
+    per_source = plan.amounts_by(items, lambda _, line: line.sumber)
+    by_year_all = plan.amounts_by_year(items)
+    per_year_total = [by_year_all.get(y, Amount()) for y in years]
+    total_all = plan.total(items)
     filled = [m for m in muatan if m.items]
     gambar = {
         "anggaran-muatan": fg.BarChart(
             title="Anggaran per muatan",
             categories=tuple(m.nama for m in filled),
-            series=(fg.Series("Anggaran", tuple(m.total for m in filled)),),
+            series=(fg.Series("Anggaran", tuple(m.total.total for m in filled)),),
         )
         if total_all
         else None,
         "anggaran-tahun": fg.BarChart(
             title="Anggaran Peta Rencana SPBE per tahun",
             categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(per_year_total)),),
+            series=(fg.Series("Anggaran", tuple(a.total for a in per_year_total)),),
             horizontal=False,
         )
         if total_all
@@ -129,18 +132,30 @@ def build(inp: RenderInput) -> dict[str, Any]:
             "per_muatan": [(m, per_muatan_year[m.kode]) for m in muatan],
             "per_year": list(zip(years, per_year_total, strict=True)),
             "per_sumber": [
-                (s, [per_source[s].get(y, 0) for y in years], sum(per_source[s].values()))
+                (
+                    s,
+                    [per_source[s].get(y, Amount()) for y in years],
+                    plan.sum_amounts(per_source[s].values()),
+                )
                 for s in SUMBER
                 if s in per_source
             ],
-            "total": sum(per_year_total),
+            "total": total_all,
         },
         "kosong": [m for m in muatan if not m.items],
-        "muatan_batang": [(m.nama, m.total) for m in muatan],
+        "muatan_batang": [(m.nama, m.total.total) for m in muatan],
         "gantt_rows": [
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
         ],
     }
 
 
-register_document(DocumentSpec(name="peta-rencana", dokumen="peta_rencana", build=build, order=30))
+register_document(
+    DocumentSpec(
+        name="peta-rencana",
+        dokumen="peta_rencana",
+        build=build,
+        order=30,
+        kinds=("metadata", "regulasi", "peta_rencana"),
+    )
+)
