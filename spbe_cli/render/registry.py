@@ -12,19 +12,36 @@ new module there plus its two templates, without a change to the pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from spbe_cli.render.context import RenderInput
 
 #: Output formats in the order they are written; all three are writers of one parsed document.
 FORMATS = ("md", "html", "docx")
 
-Builder = Callable[["RenderInput"], Mapping[str, Any]]
+#: What a builder hands over: a frozen dataclass with one typed field per section (the
+#: documents of spbe), or a mapping of names to values (a simpler or older builder).
+BuiltContext: TypeAlias = "DataclassInstance | Mapping[str, Any]"
+Builder = Callable[["RenderInput"], BuiltContext]
+
+
+def context_values(built: BuiltContext) -> dict[str, Any]:
+    """A builder's context as named template values: a dataclass field by field, or a mapping.
+
+    The values are converted to plain data afterwards (:mod:`spbe_cli.render.plain`).
+    """
+    if dataclasses.is_dataclass(built) and not isinstance(built, type):
+        return {f.name: getattr(built, f.name) for f in dataclasses.fields(built)}
+    assert isinstance(built, Mapping)
+    return dict(built)
 
 
 @dataclass(frozen=True)
@@ -36,7 +53,7 @@ class DocumentSpec:
     dokumen: str | None
     """Attribute of ``metadata.dokumen`` holding title, period and version (None: no entry)."""
     build: Builder
-    """Catalog -> template context (a mapping of names to values)."""
+    """Catalog -> template context (a frozen dataclass, or a mapping of names to values)."""
     order: int = 100
     """Position in ``--doc all`` and in messages."""
     formats: tuple[str, ...] = FORMATS
