@@ -116,3 +116,19 @@ def test_document_contexts_are_frozen_typed_objects(marked: Path) -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.end_lineno is not None:
                 assert node.end_lineno - node.lineno < 45, f"{module.__name__}.{node.name}"
+
+
+def test_prose_is_what_the_loading_stage_read(tmp_path: Path) -> None:
+    from spbe_cli.catalog import ProseFile
+    from spbe_cli.render.prose import Prose
+
+    # no file on disk: the text comes from Catalog.prose, never from a second read
+    prose = Prose(
+        {
+            "latar": ProseFile("prosa/latar.md", None, "# Judul\n\nIsi latar.", None),
+            "rusak": ProseFile("../luar.md", None, None, "ref.prose_outside"),
+        }
+    )
+    assert prose.text("latar") == "Isi latar."
+    assert prose.text("rusak") is None and not prose.has("rusak")
+    assert prose.text("tidak-ada") is None

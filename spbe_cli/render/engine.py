@@ -130,6 +130,28 @@ def _anchor(entity_id: Any) -> str:
 
 #: The one discreet mark of illustrative data; the cover and the colophon explain it once.
 MARK_ILLUSTRATIVE = "†"
+#: The mark of a reference code the national reference implies but does not state (inferred);
+#: the colophon explains it once.
+MARK_INFERRED = "‡"
+#: The mark of a reference code by its status (``RefNode.status``); national and local: none.
+_CODE_MARKS = {"ilustratif": MARK_ILLUSTRATIVE, "inferensi": MARK_INFERRED}
+
+
+def code_marks(statuses: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``kode -> " †"`` or ``" ‡"`` for every illustrative or inferred reference code."""
+    return {kode: f" {_CODE_MARKS[status]}" for kode, status in statuses if status in _CODE_MARKS}
+
+
+#: How a budget code's level reads after it, where a sub-kegiatan column holds a higher level.
+_LEVELS = {"bidang_urusan": "bidang urusan", "program": "program", "kegiatan": "kegiatan"}
+
+
+def _nomenklatur(code: Any) -> str:
+    """``2.16.03.2.02.0025``, or ``2.16.03.2.02 (kegiatan)`` when the code is not a sub kegiatan."""
+    if code is None:
+        return "-"
+    level = code.level if code.level != "sub_kegiatan" else code.level_kode
+    return f"{code.kode} ({_LEVELS[level]})" if level in _LEVELS else str(code.kode)
 
 
 def rupiah_tanda(value: Amount | int | Decimal | None) -> str:
@@ -181,6 +203,7 @@ def make_environment(
         angka=ctx.angka,
         anchor=_anchor,
         tanda=_tanda,
+        nomenklatur=_nomenklatur,
         mermaid=_mermaid,
         md=_md_finalize,
         label=_label,

@@ -343,12 +343,18 @@ def template_values(
     built: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The context of one document's template, as plain data (see :mod:`.plain`)."""
+    from spbe_cli.render.engine import code_marks
+    from spbe_cli.render.plain import Lookup
+
     catalog = inp.catalog
     meta = catalog.metadata
     assert meta is not None
     values = context_values(spec.build(inp)) if built is None else dict(built)
     values.pop("gambar", None)
+    marks = code_marks((kode, node.status) for kode, node in catalog.reference.codes.items())
     values.update(
+        tanda_kode=Lookup(marks, ""),
+        tanda_kode_dipakai=_marks_shown(inp, spec, marks),
         meta=meta,
         pemda=meta.pemda,
         dokumen=dokumen,
@@ -362,6 +368,20 @@ def template_values(
         entitas=catalog.entities,
     )
     return {name: plain(value) for name, value in values.items()}
+
+
+def _marks_shown(inp: RenderInput, spec: DocumentSpec, marks: dict[str, str]) -> list[str]:
+    """The code marks (``†``, ``‡``) a document shows, for its legend to explain them."""
+    from spbe_cli.models import DOMAINS
+
+    found = {
+        marks[code]
+        for kind, (_, code_field) in DOMAINS.items()
+        if kind in spec.kinds
+        for element in inp.of_kind(kind)
+        if (code := getattr(element, code_field, None)) in marks
+    }
+    return sorted(mark.strip() for mark in found)
 
 
 def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
