@@ -74,3 +74,11 @@ def test_budget_codes_above_sub_kegiatan_show_their_level(bundled: dict[str, str
     assert "| 2.16.03.2.02 (kegiatan) |" in md
     assert "| 4.01 (bidang urusan) |" in md
     assert "| 2.16.03.2.02 |" not in md
+
+
+def test_marked_codes_stay_code_columns() -> None:
+    from spbe_cli.render.document import _kind
+
+    assert _kind("Kode", ["RAL.01 ‡", "RAI.02 †", "RAB.01.02"]) == "code"
+    assert _kind("Sub kegiatan", ["2.16.03.2.02 (kegiatan)", "4.01 (bidang urusan)"]) == "code"
+    assert _kind("Nama", ["Data pokok †", "Aplikasi"]) == "text"
