@@ -10,19 +10,25 @@ OUT    ?= build
 
 .PHONY: install validate render test lint typecheck unit bench clean
 
+# One line per step: pip's own progress and notices stay quiet (-qq still shows errors).
+PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "spbe: creating $(VENV) and installing spbe with its test tools"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[test,lsp]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/spbe validate $(CATALOG)
+	@echo "spbe: validate $(CATALOG)"
+	@$(BIN)/spbe validate $(CATALOG)
 
 render: $(STAMP)
-	$(BIN)/spbe render $(CATALOG) -o $(OUT)
+	@echo "spbe: render $(CATALOG) -> $(OUT)"
+	@$(BIN)/spbe render $(CATALOG) -o $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check spbe_cli tests bench

@@ -10,6 +10,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spbe_cli.ruleconfig import RuleException
 
 
 class Severity(str, enum.Enum):
@@ -84,6 +88,9 @@ class Report:
     files: int = 0
     entities: int = 0
     strict: bool = False
+    #: Exceptions of the catalog's rule configuration in force, as plain data (code, entity,
+    #: reason, location, matched): listed by validate, diff and the documents' colophon.
+    exceptions: list[RuleException] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         """Count findings of one severity."""
@@ -118,7 +125,13 @@ class Report:
     def only_errors(self) -> Report:
         """The same run with its errors only (what a command that refuses to go on shows)."""
         errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        return Report(errors, files=self.files, entities=self.entities, strict=self.strict)
+        return Report(
+            errors,
+            files=self.files,
+            entities=self.entities,
+            strict=self.strict,
+            exceptions=self.exceptions,
+        )
 
 
 class SpbeError(Exception):

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
-from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files
+from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
@@ -54,9 +54,14 @@ class Snapshot:
     """Full commit id, for a git side."""
     path: str = ""
     """Catalog folder: relative to the repository for a git side, as given for a folder."""
+    missing: bool = False
+    """The catalog folder is not in this revision (or working tree): an empty catalog."""
     reader: Callable[[Sequence[str]], tuple[list[tuple[str, bytes]], list[Finding]]] | None = field(
         default=None, repr=False
     )
+    texts: dict[str, str] = field(default_factory=dict)
+    """Prose (Markdown) and the rule configuration, by content id without reading (git)."""
+    text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
 
     def display(self, rel: str) -> str:
         """A file's path as messages show it."""
@@ -67,6 +72,18 @@ class Snapshot:
         if self.reader is None or not rels:
             return [], []
         return self.reader(rels)
+
+    def read_text(self, rel: str) -> str | None:
+        """A prose file below the catalog folder as text, or None when it cannot be read."""
+        data = self.text_reader(rel) if self.text_reader is not None else None
+        if data is None or len(data) > MAX_FILE_BYTES:
+            return None
+        return data.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def same_text(self, other: Snapshot, rel: str) -> bool:
+        """Tell whether a prose file is known to be the same on both sides without reading it."""
+        mine = self.texts.get(rel)
+        return mine is not None and mine == other.texts.get(rel)
 
 
 # -- content ids -------------------------------------------------------------------------------
@@ -133,6 +150,15 @@ def folder_snapshot(
                 loaded.append((listing[rel].display, data))
         return loaded, again.findings
 
+    def read_text(rel: str) -> bytes | None:
+        path, problem = prose_file(root, rel)  # the rule of SPBE208 and of render
+        if path is None or problem is not None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
     return Snapshot(
         label=label,
         kind=kind,
@@ -141,6 +167,7 @@ def folder_snapshot(
         files=files,
         path=label,
         reader=read,
+        text_reader=read_text,
     )
 
 
@@ -262,8 +289,13 @@ class Repository:
             return None
         return done.stdout.decode().strip() or None
 
-    def list_tree(self, commit: str, prefix: str) -> tuple[bool, dict[str, str]]:
-        """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id)."""
+    def list_tree(
+        self, commit: str, prefix: str, texts: dict[str, str] | None = None
+    ) -> tuple[bool, dict[str, str]]:
+        """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
+
+        Markdown files (prose) are put in ``texts`` when it is given.
+        """
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
             args += ["--", prefix]
@@ -283,6 +315,13 @@ class Repository:
             rel = path[len(base) :]
             if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
                 files[rel] = oid.decode()
+            elif (
+                kind == b"blob"
+                and mode in _FILE_MODES
+                and texts is not None
+                and (rel.lower().endswith(".md") or rel == ".spbe.yaml")
+            ):
+                texts[rel] = oid.decode()
         return seen, files
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
@@ -312,17 +351,20 @@ def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
 def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapshot:
     """The catalog folder ``prefix`` (relative to the repository) as it is in ``commit``.
 
-    Raises:
-        UsageError: the folder is not in that revision (the catalog named does not exist).
+    A revision without the folder (the commit before the catalog was added) is an empty
+    catalog, marked ``missing``: the first pull request shows everything as added.
     """
-    seen, files = repo.list_tree(commit, prefix)
-    if not seen:
-        raise UsageError(t("diff.no_catalog_in_rev", path=prefix or ".", rev=rev))
+    texts: dict[str, str] = {}
+    seen, files = repo.list_tree(commit, prefix, texts)
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
         blobs = repo.read_blobs(files[rel] for rel in rels)
         return [(display_path(display_root, rel), blobs[files[rel]]) for rel in rels], []
+
+    def read_text(rel: str) -> bytes | None:
+        oid = texts.get(rel)
+        return repo.read_blobs([oid]).get(oid) if oid is not None else None
 
     return Snapshot(
         label=rev,
@@ -332,7 +374,10 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         files=files,
         revision=commit,
         path=prefix,
+        missing=not seen,
         reader=read,
+        texts=texts,
+        text_reader=read_text,
     )
 
 
@@ -402,9 +447,12 @@ class _Resolver:
         if repo is not None and against_git:
             self.prefix()  # the catalog must be inside the repository it is compared with
         fmt = repo.object_format if repo is not None else "sha1"
-        return folder_snapshot(
-            self.cwd / self.catalog, self.catalog.as_posix(), kind="worktree", object_format=fmt
-        )
+        folder = self.cwd / self.catalog
+        if against_git and not folder.exists():
+            # The working tree deleted the catalog: compared with a revision, an empty catalog.
+            label = self.catalog.as_posix()
+            return Snapshot(label, "worktree", folder, label, {}, path=label, missing=True)
+        return folder_snapshot(folder, self.catalog.as_posix(), kind="worktree", object_format=fmt)
 
     def side(self, word: str) -> Snapshot:
         """A folder when ``word`` names one, else a revision; both at once is ambiguous."""
@@ -467,10 +515,19 @@ def resolve_sides(
 
     Raises:
         UsageError: a word is an option, an unknown revision, ambiguous, or outside the
-            repository; a catalog folder does not exist.
+            repository; a folder named as a side does not exist; the catalog folder is in
+            neither side (a side without it is an empty catalog).
         SpbeError: git cannot run.
     """
-    resolver = _Resolver(catalog, cwd or Path.cwd())
+    sides = _resolve(_Resolver(catalog, cwd or Path.cwd()), old, new)
+    if sides.old.missing and sides.new.missing:
+        # Neither side has the folder: a mistyped --catalog, not an empty review.
+        git_side = sides.old if sides.old.kind == "git" else sides.new
+        raise UsageError(t("diff.no_catalog_in_rev", path=git_side.path or ".", rev=git_side.label))
+    return sides
+
+
+def _resolve(resolver: _Resolver, old: str | None, new: str | None) -> Sides:
     if old is None and new is not None:  # pragma: no cover - the CLI never passes this
         old, new = new, None
     if old is None:
@@ -518,6 +575,8 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
     if spec.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=spec))
     snapshot = _Resolver(*own_repository(spec, catalog, cwd)).side(spec)
+    if snapshot.missing:
+        raise UsageError(t("diff.no_catalog_in_rev", path=snapshot.path or ".", rev=spec))
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
     return earlier

@@ -1,13 +1,16 @@
 """Messages in Bahasa Indonesia and English.
 
 Every user-facing sentence lives in ``locale/*.yaml`` (one file per area) under a key, with
-an ``id`` and an ``en`` text. The language is Indonesian when the locale says so
-(``LANG=id_ID.UTF-8``), English otherwise; ``SPBE_LANG`` or ``--lang`` override both.
+an ``id`` and an ``en`` text. The language is Indonesian, the language of the documents and of
+the docs, unless the user asks for English with ``SPBE_LANG=en`` or ``--lang en``. The system
+locale alone does not switch it: an English ``LANG`` is the default of most servers and CI
+runners, not a choice of the person reading (docs/panduan.md, "Bahasa").
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,20 +18,17 @@ from importlib import resources
 from typing import Any
 
 LANGUAGES = ("id", "en")
+#: ``{n:file|files}``: the first word when the value ``n`` is 1, the second otherwise (English
+#: needs it; Indonesian nouns do not change, so its templates seldom use it).
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
 _state = {"lang": ""}
 
 
 def detect_language(environ: dict[str, str] | None = None) -> str:
-    """Pick the language from SPBE_LANG, then the POSIX locale variables."""
+    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored)."""
     env = os.environ if environ is None else environ
     explicit = env.get("SPBE_LANG", "").strip().lower()
-    if explicit in LANGUAGES:
-        return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = env.get(var, "")
-        if value:
-            return "id" if value.lower().startswith(("id", "in_")) else "en"
-    return "en"
+    return explicit if explicit in LANGUAGES else "id"
 
 
 def set_language(lang: str | None) -> str:
@@ -77,5 +77,13 @@ def t(key: str, /, **values: Any) -> str:
     if entry is None:  # pragma: no cover - a test checks every key used exists
         return key
     template = entry.get(language()) or entry["en"]
+    if values and "|" in template:
+        template = _PLURAL.sub(lambda m: _word(m, values), template)
     # A trailing placeholder may be empty (an optional hint): never end a message in a space.
     return template.format(**values).rstrip() if values else template
+
+
+def _word(match: re.Match[str], values: dict[str, Any]) -> str:
+    """The singular or plural word of a ``{n:one|other}`` placeholder, escaped for format()."""
+    word = match.group(2) if values.get(match.group(1)) == 1 else match.group(3)
+    return word.replace("{", "{{").replace("}", "}}")

@@ -1,4 +1,4 @@
-"""Findings as text, JSON, GitHub Actions annotations or a GitLab Code Quality report.
+"""Findings as text, JSON, GitHub Actions annotations, a GitLab Code Quality report or SARIF.
 
 Plain strings; the CLI prints them.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from spbe_cli.errors import Finding, Report, Severity
 from spbe_cli.i18n import t
@@ -54,8 +55,28 @@ def format_text(report: Report) -> list[str]:
         )
     if lines:
         lines.append("")
+    lines += exception_lines(report.exceptions)
     lines.append(summary_line(report))
     return [safe(line) for line in lines]
+
+
+def exception_lines(exceptions: list[Any]) -> list[str]:
+    """The exceptions in force, each with its reason: an exception is never silent."""
+    if not exceptions:
+        return []
+    lines = [t("report.exceptions", count=len(exceptions))]
+    lines += [
+        f"  {e.location}: "
+        + t(
+            "report.exception_line",
+            code=e.code,
+            entity=e.entity,
+            reason=e.reason,
+            matched=e.matched,
+        )
+        for e in exceptions
+    ]
+    return [*lines, ""]
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -96,8 +117,23 @@ def format_json(report: Report, catalog_path: str) -> str:
             "exit_code": int(report.return_code),
         },
         "findings": [finding_dict(f) for f in report.sorted()],
+        "exceptions": [exception_dict(e) for e in report.exceptions],
     }
     return json_dumps(data)
+
+
+def exception_dict(exception: Any) -> dict[str, Any]:
+    """One exception in force as a JSON object."""
+    loc = exception.location
+    return {
+        "code": exception.code,
+        "entity": exception.entity,
+        "reason": exception.reason,
+        "matched": exception.matched,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+    }
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -151,3 +187,87 @@ def format_gitlab(report: Report) -> str:
             }
         )
     return json_dumps(issues)
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _sarif_location(path: str, line: int, column: int) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path, safe="/:")}}
+    if line:
+        physical["region"] = {"startLine": line, "startColumn": column or 1}
+    return {"physicalLocation": physical}
+
+
+def format_sarif(report: Report) -> str:
+    """A SARIF 2.1.0 log (GitHub code scanning): every finding, no cap per step.
+
+    Rules carry their one-line explanation and default level; each result its level (after the
+    catalog's configuration), message, place and related places. The fingerprint leaves the line
+    out, as in the GitLab report, so a finding that only moves is not new.
+    """
+    from spbe_cli import __version__
+    from spbe_cli.rules import RULES
+
+    findings = report.sorted()
+    codes = sorted({f.code for f in findings})
+    index = {code: i for i, code in enumerate(codes)}
+    rules = []
+    for code in codes:
+        rule = RULES.get(code)
+        level = _SARIF_LEVEL[rule.severity] if rule is not None else "warning"
+        rules.append(
+            {
+                "id": code,
+                "shortDescription": {"text": t(f"rule.{code}")},
+                "defaultConfiguration": {"level": level},
+                "help": {"text": f"docs/aturan.md#{code.lower()}"},
+            }
+        )
+    seen: dict[tuple[str, str, str], int] = {}
+    results = []
+    for finding in findings:
+        loc = finding.location
+        key = (finding.code, loc.path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
+        text = finding.message
+        if finding.hint:
+            text += f" ({t('report.hint')}: {finding.hint})"
+        result: dict[str, Any] = {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _SARIF_LEVEL[finding.severity],
+            "message": {"text": text},
+            "locations": [_sarif_location(loc.path, loc.line, loc.column)],
+            "partialFingerprints": {"spbeFinding/v1": digest},
+        }
+        if finding.related:
+            result["relatedLocations"] = [
+                {
+                    "id": number,
+                    **_sarif_location(r.location.path, r.location.line, r.location.column),
+                    "message": {"text": r.message},
+                }
+                for number, r in enumerate(finding.related)
+            ]
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "spbe",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json_dumps(log)

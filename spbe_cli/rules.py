@@ -46,6 +46,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE018", E, "berkas"),
     ("SPBE019", E, "berkas"),
     ("SPBE020", E, "berkas"),
+    ("SPBE021", E, "berkas"),
     # schema: fields and ids
     ("SPBE101", E, "skema"),
     ("SPBE102", E, "skema"),

@@ -247,14 +247,27 @@ def _catalog_examples(tahun: int, pemda: Pemda) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+#: Globs of every catalog file: the YAML extension's ``**/`` does not match the top folder
+#: itself, so ``metadata.yaml`` needs its own pattern.
+CATALOG_GLOBS = (
+    f"{CATALOG_DIR}/*.yaml",
+    f"{CATALOG_DIR}/*.yml",
+    f"{CATALOG_DIR}/**/*.yaml",
+    f"{CATALOG_DIR}/**/*.yml",
+)
+
+
 def _vscode_settings() -> str:
+    """``.vscode/settings.json``: the schemas for the YAML extension, ``spbe lsp`` for live checks.
+
+    The language server runs through the Generic LSP Client extension (``zsol.vscode-glspc``,
+    recommended in ``extensions.json``); docs/panduan.md explains the set-up.
+    """
     settings = {
-        "yaml.schemas": {
-            f"./{SCHEMA_DIR}/{file_name('katalog')}": [
-                f"{CATALOG_DIR}/**/*.yaml",
-                f"{CATALOG_DIR}/**/*.yml",
-            ],
-        },
+        "yaml.schemas": {f"./{SCHEMA_DIR}/{file_name('katalog')}": list(CATALOG_GLOBS)},
+        "glspc.server.command": "spbe",
+        "glspc.server.commandArguments": ["lsp"],
+        "glspc.server.languageId": ["yaml"],
         "yaml.yamlVersion": "1.2",
         "yaml.validate": True,
         "yaml.completion": True,

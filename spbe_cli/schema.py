@@ -13,7 +13,13 @@ mistakes while people type. The schemas follow what ``spbe validate`` accepts:
   the schema asks to quote it.
 * Dates are ``YYYY-MM-DD`` only; the keys of per-year mappings (``target``) are years.
 * Rules the models enforce in Python are repeated where JSON Schema can say them (a regulation in
-  force needs a number and a year).
+  force needs a number and a year; a decimal has at most 15 digits before the point).
+* The combined schema picks the kind by ``entitas`` (``if``/``then`` per kind), so one wrong
+  value gives one error, not one per kind.
+* What a schema cannot see: an editor reads ``1.5e8`` and ``150000000`` (or ``2025.0`` and
+  ``2025``) as the same number, while spbe asks for plain notation. ``spbe validate`` reports
+  those, and so does ``spbe lsp`` in the editor (tests/test_schema_boundaries.py keeps the
+  table of values on which the two agree, and of these two exceptions).
 
 The schemas are draft-07, the newest draft the YAML extension fully supports, and are written
 with sorted keys so that regenerating them gives the same bytes.
@@ -39,7 +45,11 @@ REF_TEMPLATE = "#/definitions/{model}"
 COMBINED = "katalog"
 
 _INTEGER_TEXT = r"^-?\d+$"
-_NUMBER_TEXT = r"^-?\d+(\.\d+)?$"
+#: A decimal as spbe reads it (models/common.py): plain notation, at most 15 digits before the
+#: point and 6 after it.
+_NUMBER_TEXT = r"^-?\d{1,15}(\.\d{1,6})?$"
+#: Bounds of a decimal without its own: 15 digits before the point.
+_NUMBER_LIMIT = 1e15
 _YEAR_TEXT = r"^(194[5-9]|19[5-9]\d|20\d\d|2100)$"
 _DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
 #: The only texts the models read as a boolean.
@@ -79,6 +89,8 @@ class _Generator(GenerateJsonSchema):
             limit = schema.get(key)
             if limit is not None:
                 number[word] = float(str(limit))
+        number.setdefault("exclusiveMaximum", _NUMBER_LIMIT)
+        number.setdefault("exclusiveMinimum", -_NUMBER_LIMIT)
         return {"anyOf": [number, {"type": "string", "pattern": _NUMBER_TEXT}]}
 
     def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:  # noqa: ARG002
@@ -204,12 +216,19 @@ def catalog_schema() -> dict[str, Any]:
             if name in definitions:
                 _describe(definitions[name].get("properties", {}), cls)
     definitions = _draft07(definitions)
+    # One if/then per kind, chosen by `entitas`: a mistake is reported once, against the kind
+    # the document names, not once per kind as a bare oneOf would.
     alternatives = []
     for kind in kinds:
         ref = refs[(MODELS[kind], "validation")]["$ref"]
         name = ref.rsplit("/", 1)[-1]
         definitions[name].update(_EXTRA.get(kind, {}))
-        alternatives.append({"$ref": ref})
+        alternatives.append(
+            {
+                "if": {"properties": {"entitas": {"const": kind}}, "required": ["entitas"]},
+                "then": {"$ref": ref},
+            }
+        )
     return {
         "$schema": DRAFT,
         "$id": file_name(COMBINED),
@@ -224,7 +243,7 @@ def catalog_schema() -> dict[str, Any]:
         "properties": {
             "entitas": {"description": "Jenis entitas dokumen ini.", "enum": kinds},
         },
-        "oneOf": alternatives,
+        "allOf": alternatives,
         "definitions": definitions,
     }
 

@@ -20,11 +20,18 @@ def validate_catalog(
     on_step: StepHook | None = None,
 ) -> tuple[Catalog, Report]:
     """Load ``root`` and check it; the report holds every finding of both steps."""
+    from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
+
     catalog, findings = load_catalog(root, display, on_step)
     findings.extend(run_checks(catalog))
-    findings = cap_per_file(findings, catalog.skipped_findings)
+    shown = display if display is not None else root.as_posix()
+    config, problems = load_rule_config(root, shown)
+    findings, exceptions = apply_rule_config(config, findings, catalog, shown)
+    findings = cap_per_file([*findings, *problems], catalog.skipped_findings)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
-    report = Report(findings, files=catalog.files, entities=entities, strict=strict)
+    report = Report(
+        findings, files=catalog.files, entities=entities, strict=strict, exceptions=exceptions
+    )
     return catalog, report
 
 

@@ -207,7 +207,8 @@ def test_change_set_owns_its_exit_code(tmp_path: Path) -> None:
 # -- the shape of the command modules ------------------------------------------------------------
 
 CLI = Path(__file__).parents[1] / "spbe_cli" / "cli"
-SHARED = {"spbe_cli.cli.common", "spbe_cli.cli.console"}
+#: Modules every command may use: shared options and errors, the terminal, shell completion.
+SHARED = {"spbe_cli.cli.common", "spbe_cli.cli.console", "spbe_cli.cli.completion"}
 
 
 def _imported(path: Path) -> set[str]:

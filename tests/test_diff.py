@@ -264,6 +264,63 @@ def test_changed_files_pairs_same_content_wherever_it_is() -> None:
     assert new_rels == ["c.yaml", "f.yaml"]  # a copy of d is still read
 
 
+# -- renames with edits --------------------------------------------------------------------------
+
+
+def test_rename_with_edits_is_one_renamed_entity() -> None:
+    new = (
+        PROGRAM.replace("id: SC-03", "id: SC-30")
+        .replace("nama: Sentra Kerajinan Noken", "nama: Sentra Kerajinan Noken Mimika")
+        .replace("nilai: 300000000", "nilai: 200000000")
+    )
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+    (change,) = result.changes
+    assert (change.change, change.old_id, change.id) == (ChangeType.RENAMED, "SC-03", "SC-30")
+    assert {f.path: (f.old, f.new) for f in change.fields} == {
+        "nama": ("Sentra Kerajinan Noken", "Sentra Kerajinan Noken Mimika"),
+        "anggaran[2026].nilai": (300000000, 200000000),
+    }
+    # Not "removed" (SPBE701); the cut is seen on the renamed program like on any change.
+    assert codes(result) == ["SPBE703", "SPBE709"]
+
+
+def test_renamed_indicator_with_same_targets_is_not_lowered() -> None:
+    new = PROGRAM.replace("  - nama: Capaian\n", "  - nama: Capaian Layanan\n")
+    result = diff({"p.yaml": PROGRAM}, {"p.yaml": new})
+    assert fields(result) == {"indikator[Capaian].nama": ("Capaian", "Capaian Layanan")}
+    assert codes(result) == []
+    lowered = new.replace("2027: 80", "2027: 60")
+    assert codes(diff({"p.yaml": PROGRAM}, {"p.yaml": lowered})) == ["SPBE704"]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # Another name with the same fields: a different application (a duplicate, say).
+        APLIKASI.replace("id: APP-01", "id: APP-02").replace("Portal Wisata", "Sistem Kepegawaian"),
+        # The same name under another owner.
+        APLIKASI.replace("id: APP-01", "id: APP-02").replace("DISKOMINFO", "BAPPEDA"),
+        # A similar name but most fields different.
+        "entitas: aplikasi\nid: APP-02\nnama: Portal Wisata Baru\nraa: RAA.02.03\n"
+        "kategori: khusus\npemilik: DISKOMINFO\nstatus: rencana\n",
+    ],
+)
+def test_near_misses_are_removed_and_added(other: str) -> None:
+    result = diff({"a.yaml": APLIKASI}, {"a.yaml": other})
+    assert sorted(c.change.value for c in result.changes) == ["added", "removed"]
+
+
+def test_renames_are_one_to_one_best_first() -> None:
+    close = APLIKASI.replace("Portal Wisata", "Portal Wisata Mimika")
+    far = APLIKASI.replace("id: APP-01", "id: APP-09").replace("Portal Wisata", "Portal Wisatawan")
+    new = APLIKASI.replace("id: APP-01", "id: APP-05").replace(
+        "Portal Wisata", "Portal Wisata Mimika"
+    )
+    result = diff({"a.yaml": close, "b.yaml": far}, {"a.yaml": new})
+    summary = [(c.change.value, c.old_id, c.id) for c in result.changes]
+    assert summary == [("renamed", "APP-01", "APP-05"), ("removed", "APP-09", "APP-09")]
+
+
 def test_budget_cut_marks_illustrative_figures_with_a_legend() -> None:
     """An illustrative budget line is never shown as a plain figure (it was before)."""
     old = PROGRAM.replace(
@@ -278,11 +335,11 @@ def test_budget_cut_marks_illustrative_figures_with_a_legend() -> None:
     text = format_text(changeset)
     assert text[-1] == "* includes illustrative budget (an example, not an official ceiling)"
     # The changed budget line in the details is marked too.
-    assert "      anggaran[2026].nilai: 300000000* → 150000000*" in text
+    assert "      anggaran[2026].nilai: Rp 300.000.000* → Rp 150.000.000*" in text
     markdown = format_markdown(changeset)
     assert "Rp 300.000.000\\* → Rp 150.000.000\\*" in markdown
     assert "\\* includes illustrative budget" in markdown
-    assert "`anggaran[2026].nilai`: 300000000\\* → 150000000\\*" in markdown
+    assert "`anggaran[2026].nilai`: Rp 300.000.000\\* → Rp 150.000.000\\*" in markdown
     assert json.loads(format_json(changeset))["attention"][0]["illustrative"] is True
     # An official figure stays plain and brings no legend.
     plain_cut = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "1")})
@@ -296,8 +353,31 @@ def test_details_mark_the_budget_of_an_illustrative_item_without_attention() -> 
     changeset = diff({"p.yaml": old}, {"p.yaml": new})
     assert not changeset.attention
     text = format_text(changeset)
-    assert "      anggaran[2026].nilai: 300000000* → 350000000*" in text
+    assert "      anggaran[2026].nilai: Rp 300.000.000* → Rp 350.000.000*" in text
     assert text[-1].startswith("* includes illustrative budget")
     official = diff({"p.yaml": PROGRAM}, {"p.yaml": PROGRAM.replace("300000000", "350000000")})
-    assert "      anggaran[2026].nilai: 300000000 → 350000000" in format_text(official)
+    assert "      anggaran[2026].nilai: Rp 300.000.000 → Rp 350.000.000" in format_text(official)
     assert not any("illustrative" in line for line in format_text(official))
+
+
+# -- long text -----------------------------------------------------------------------------------
+
+
+def test_long_text_is_a_word_diff_in_text_and_markdown() -> None:
+    words = (
+        "Layanan pengaduan masyarakat terintegrasi yang menghubungkan seluruh OPD dengan kanal "
+        "nasional sehingga setiap aduan tercatat dan ditindaklanjuti tepat waktu oleh unit kerja"
+    )
+    old = APLIKASI + f"fungsi: {words}\n"
+    new = APLIKASI + f"fungsi: {words.replace('tepat waktu', 'dalam lima hari kerja')}\n"
+    changeset = diff({"a.yaml": old}, {"a.yaml": new})
+    assert (
+        "      fungsi: … aduan tercatat dan ditindaklanjuti [-tepat waktu-]{+dalam lima hari "
+        "kerja+} oleh unit kerja" in format_text(changeset)
+    )
+    assert (
+        "  - `fungsi`: … aduan tercatat dan ditindaklanjuti ~~tepat waktu~~ **dalam lima hari "
+        "kerja** oleh unit kerja" in format_markdown(changeset)
+    )
+    short = diff({"a.yaml": APLIKASI}, {"a.yaml": APLIKASI.replace("Wisata", "Wisata Baru")})
+    assert "      nama: Portal Wisata → Portal Wisata Baru" in format_text(short)

@@ -175,6 +175,8 @@ def apply(state: dict[str, Any], changes: list[dict[str, Any]]) -> None:
             del state[change["id"]]
         elif kind == "renamed":
             state[change["id"]] = {**state.pop(change["old_id"]), "id": change["id"]}
+            for field in change["fields"]:  # a rename with edits
+                set_at(state[change["id"]], field["loc"], field["old"], field["new"])
         else:
             for field in change["fields"]:
                 set_at(state[change["id"]], field["loc"], field["old"], field["new"])

@@ -87,7 +87,7 @@ def test_head_against_clean_worktree_has_no_changes(repo: Path) -> None:
 def test_revision_against_worktree_reads_only_changed_files(repo: Path) -> None:
     edit(repo / ECONOMY, "nilai: 250000000", "nilai: 100000000")
     before = state(repo)
-    code, out, _ = run("v1", "--exit-code", "--format", "json")
+    code, out, _ = run("v1", "--exit-code", "--no-findings", "--format", "json")
     assert code == 1
     data = json.loads(out)
     assert data["summary"]["files"] == {
@@ -139,7 +139,10 @@ def test_moved_and_renamed_files_are_no_change(repo: Path) -> None:
     code, out, _ = run("v1", "HEAD", "--format", "json", "--exit-code")
     data = json.loads(out)
     assert code == 0 and data["changes"] == []
-    assert data["summary"]["files"]["old_parsed"] == 0
+    # Findings are matched by entity and field, not by file and line: none is new.
+    assert data["introduced"] == [] and data["fixed"] == []
+    code, out, _ = run("v1", "HEAD", "--format", "json", "--no-findings")
+    assert json.loads(out)["summary"]["files"]["old_parsed"] == 0
 
 
 def test_odd_file_names(repo: Path) -> None:
@@ -158,9 +161,16 @@ def test_odd_file_names(repo: Path) -> None:
     _, out, err = run("v1", "HEAD", "--format", "json")
     assert err == ""
     data = json.loads(out)
-    added = {c["id"]: c["new_location"]["path"] for c in data["changes"] if c["change"] == "added"}
+    added = {
+        c["id"]: c["new_location"]["path"]
+        for c in data["changes"]
+        if c["change"] in ("added", "renamed")
+    }
     assert added == {f"SC-9{i}": f"HEAD:{n}" for i, n in enumerate(names)}
-    assert [c["id"] for c in data["changes"] if c["change"] == "removed"] == ["SC-03"]
+    # SC-03 with its budget edited and a new id: the first of its look-alikes is its rename.
+    assert [(c["old_id"], c["id"]) for c in data["changes"] if c["change"] == "renamed"] == [
+        ("SC-03", "SC-90")
+    ]
     # the same names from the working tree
     for index, name in enumerate(names):
         edit(repo / name, f"id: SC-9{index}", f"id: SC-8{index}")
@@ -209,7 +219,7 @@ def test_skipping_gives_the_same_result_as_reading_everything(repo: Path) -> Non
     edit(repo / ECONOMY, "2027: 80", "2027: 90")
     git(repo, "mv", "catalog/program/living.yaml", "catalog/program/hidup.yaml")
     sides = resolve_sides("v1", None, Path("catalog"))
-    fast = diff_snapshots(sides.old, sides.new)
+    fast = diff_snapshots(sides.old, sides.new, findings=False)
     full = diff_snapshots(sides.old, sides.new, skip_unchanged=False)
     assert [(c.kind, c.id, c.fields) for c in fast.changes] == [
         (c.kind, c.id, c.fields) for c in full.changes
@@ -264,13 +274,63 @@ def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert "is not inside a git repository" in err
 
 
-def test_broken_side_reports_findings_not_a_traceback(repo: Path) -> None:
+def test_broken_head_is_compared_as_far_as_it_loads(repo: Path) -> None:
     (repo / ECONOMY).write_text("entitas: program\nid: SC-03\nnama: [unclosed\n", "utf-8")
-    code, out, err = run("v1")
-    assert code == 3 and out == ""
-    assert "the new side (working tree" not in err  # the label is the folder as given
-    assert "new side (catalog) cannot be loaded" in err
-    assert f"{ECONOMY}:" in err and "error[SPBE001]" in err
+    edit(repo / "catalog/program/living.yaml", "horizon: menengah", "horizon: panjang")
+    code, out, err = run("v1", "--exit-code")
+    assert (code, err) == (1, "")
+    assert "Cannot be compared (1)" in out
+    assert "new side, catalog/program/economy.yaml: does not load" in out
+    assert "entities whose change is unknown: SC-03" in out
+    assert f"{ECONOMY}:4:1: error[SPBE001]" in out
+    assert "SC-03" not in out.split("Cannot be compared")[0]  # not "removed"
+    assert "- SC-03" not in out and "SPBE701" not in out
+    assert "horizon: menengah → panjang" in out  # the rest is diffed
+
+
+def test_broken_base_is_compared_as_far_as_it_loads(repo: Path) -> None:
+    (repo / ECONOMY).write_text("entitas: program\nid: SC-03\nnama: [unclosed\n", "utf-8")
+    commit(repo, "broken main")
+    git(repo, "tag", "broken")
+    git(repo, "checkout", "-q", "v1", "--", ECONOMY)  # the pull request repairs it
+    edit(repo / "catalog/program/living.yaml", "horizon: menengah", "horizon: panjang")
+    code, out, err = run("broken", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("old", "broken:catalog/program/economy.yaml", ["SC-03"])
+    ]
+    assert data["uncomparable"][0]["findings"][0]["code"] == "SPBE001"
+    assert [(c["id"], c["change"]) for c in data["changes"]] == [("SC-04", "changed")]
+    assert "SPBE001" in [f["code"] for f in data["fixed"]]
+
+
+def test_schema_error_hides_only_its_entity(repo: Path) -> None:
+    edit(repo / ECONOMY, "horizon: menengah", "horizon: kapan-kapan")
+    code, out, _ = run("v1", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["changes"] == []
+    assert [(e["side"], e["ids"]) for e in data["uncomparable"]] == [("new", ["SC-03"])]
+    assert [(f["code"], f["line"]) for f in data["introduced"]] == [("SPBE101", 9)]
+
+
+def test_missing_base_catalog_is_empty(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--orphan", "fresh")
+    git(repo, "rm", "-rq", "--cached", ".")
+    (repo / "README.md").write_text("spbe\n", "utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "empty repository")
+    git(repo, "tag", "empty")
+    code, out, err = run("empty", "--exit-code", "--format", "markdown")
+    assert (code, err) == (1, "")
+    assert "has no catalog folder: it is compared as an empty catalog" in out
+    assert "| **Total** | **" in out
+    data = json.loads(run("empty", "--format", "json")[1])
+    assert data["old"]["missing"] is True and data["fixed"] == []  # nothing "fixed" by adding
+    assert {c["change"] for c in data["changes"]} == {"added"}
+    code, out, err = run("empty", "empty")
+    assert code == 2 and "does not exist in revision empty" in err
 
 
 def test_ambiguous_word(repo: Path) -> None:

@@ -83,16 +83,13 @@ def test_every_key_used_in_the_code_exists() -> None:
 @pytest.mark.parametrize(
     ("environ", "expected"),
     [
-        ({}, "en"),
+        ({}, "id"),
         ({"LANG": "id_ID.UTF-8"}, "id"),
-        ({"LANG": "in_ID.UTF-8"}, "id"),
-        ({"LANG": "en_US.UTF-8"}, "en"),
-        ({"LANG": "C.UTF-8"}, "en"),
-        ({"LC_ALL": "en_GB.UTF-8", "LANG": "id_ID.UTF-8"}, "en"),
-        ({"LC_MESSAGES": "id_ID", "LANG": "en_US"}, "id"),
+        ({"LANG": "en_US.UTF-8"}, "id"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "id_ID.UTF-8"}, "id"),
         ({"SPBE_LANG": "en", "LANG": "id_ID.UTF-8"}, "en"),
         ({"SPBE_LANG": "id", "LANG": "C"}, "id"),
-        ({"SPBE_LANG": "xx", "LANG": "id_ID.UTF-8"}, "id"),
+        ({"SPBE_LANG": "xx", "LANG": "C.UTF-8"}, "id"),
     ],
 )
 def test_language_detection(environ: dict[str, str], expected: str) -> None:
@@ -127,17 +124,17 @@ def _help(args: list[str], **env: str) -> str:
     return done.stdout
 
 
-def test_help_follows_the_locale_and_the_overrides() -> None:
-    indonesian = _help(["--help"], LANG="id_ID.UTF-8")
+def test_help_is_indonesian_unless_english_is_asked_for() -> None:
+    indonesian = _help(["--help"], LANG="en_US.UTF-8")
     assert "Periksa katalog (keluar 0 bersih" in indonesian
     assert "Buat repositori katalog baru" in indonesian
-    english = _help(["--help"], LANG="C.UTF-8")
+    english = _help(["--help"], SPBE_LANG="en")
     assert "Check a catalog (exit 0 clean" in english
     assert "Create a new catalog repository" in english
-    assert "Check a catalog" in _help(["--help"], LANG="id_ID.UTF-8", SPBE_LANG="en")
-    assert "Periksa katalog" in _help(["--lang", "id", "--help"], LANG="C.UTF-8")
+    assert "Check a catalog" in _help(["--lang", "en", "--help"], LANG="id_ID.UTF-8")
+    assert "Periksa katalog" in _help(["--lang", "id", "--help"], SPBE_LANG="en")
     assert "Folder repositori baru" in _help(["--lang=id", "init", "--help"])
-    assert "Kind of entity." in _help(["new", "--help"], LANG="en_US.UTF-8")
+    assert "Kind of entity." in _help(["new", "--help"], SPBE_LANG="en")
 
 
 def test_version_and_completion() -> None:

@@ -291,7 +291,7 @@ def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
     code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
     assert code == 1
     assert stdout == f"{(out / 'masterplan.md').as_posix()}\n"
-    assert "1 files differ" in stderr
+    assert "1 file differs" in stderr
 
 
 # -- error paths ------------------------------------------------------------------------------

@@ -20,7 +20,14 @@ CODE = re.compile(r"^SPBE\d{3}$")
 
 #: The modules of the validate pipeline, whose findings use the codes of RULES. (``spbe diff``
 #: has its own SPBE7xx attention registry in spbe_cli/diff/attention.py.)
-VALIDATE_MODULES = ["yamlio.py", "loader.py", "catalog.py", "validate.py", "checks/*.py"]
+VALIDATE_MODULES = [
+    "yamlio.py",
+    "loader.py",
+    "catalog.py",
+    "validate.py",
+    "ruleconfig.py",
+    "checks/*.py",
+]
 
 
 def _codes_in_source() -> dict[str, list[str]]:

@@ -127,14 +127,20 @@ def test_the_years_follow_the_first_year(tmp_path: Path) -> None:
 
 
 def test_github_workflow_parses_and_calls_the_right_commands(repo: Path) -> None:
-    workflow = plain((repo / ".github/workflows/spbe.yml").read_text(encoding="utf-8"))
+    text = (repo / ".github/workflows/spbe.yml").read_text(encoding="utf-8")
+    workflow = plain(text)
     assert "pull_request" in workflow["on"]
     assert workflow["env"]["SPBE_PIP"] == (f"spbe @ git+{scaffold.DEFAULT_SPBE_REPO}@v{_version()}")
-    steps = workflow["jobs"]["periksa"]["steps"]
-    for step in steps:
+    # The token gets nothing by default; each job names the least it needs.
+    assert workflow["permissions"] == {}
+    check = workflow["jobs"]["periksa"]
+    review = workflow["jobs"]["ulasan"]
+    assert check["permissions"] == {"contents": "read", "security-events": "write"}
+    assert review["permissions"] == {"contents": "read", "pull-requests": "write"}
+    for step in check["steps"] + review["steps"]:
         if "uses" in step:
             assert re.match(r"^actions/[a-z-]+@[0-9a-f]{40}$", step["uses"]), step["uses"]
-    runs = {step.get("name"): step.get("run", "") for step in steps}
+    runs = {step.get("name"): step.get("run", "") for step in check["steps"]}
     assert shlex.split(runs["Periksa katalog"]) == [
         "spbe",
         "validate",
@@ -142,14 +148,38 @@ def test_github_workflow_parses_and_calls_the_right_commands(repo: Path) -> None
         "github",
         "catalog",
     ]
-    diff_step = next(s for s in steps if s.get("name") == "Ringkasan perubahan katalog")
-    assert "pull_request" in diff_step["if"]
+    assert (
+        "spbe validate --format sarif catalog > spbe.sarif" in runs["Kirim temuan ke code scanning"]
+    )
+    assert "code-scanning/sarifs" in runs["Kirim temuan ke code scanning"]
+    assert "pull_request" in review["if"]
+    diff_step = next(s for s in review["steps"] if s.get("name") == "Ringkasan perubahan katalog")
     assert diff_step["env"]["BASE_REF"] == "${{ github.base_ref }}"
-    words = shlex.split(diff_step["run"])
-    assert words[:3] == ["spbe", "diff", "origin/$BASE_REF"]
-    assert words[3:] == ["--format", "markdown", ">>", "$GITHUB_STEP_SUMMARY"]
-    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert (
+        'spbe diff "origin/$BASE_REF...HEAD" --format markdown > spbe-diff.md || status=$?'
+        in diff_step["run"]
+    )
+    assert 'exit "$status"' in diff_step["run"]  # a failing diff fails the job
+    comment = next(s for s in review["steps"] if s.get("name") == "Komentar di pull request")
+    assert comment["if"] == (
+        "${{ github.event.pull_request.head.repo.full_name == github.repository }}"
+    )  # never from forks, whose token cannot write
+    assert "--method PATCH" in comment["run"] and "--method POST" in comment["run"]
+    assert "<!-- spbe-diff -->" in comment["run"]  # one sticky comment, found by its marker
+    checkout = next(s for s in review["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == "0"
+    for step in check["steps"] + review["steps"]:
+        if "run" in step:
+            done = subprocess.run(["bash", "-n"], input=step["run"], text=True, check=False)
+            assert done.returncode == 0, step["run"]
+
+
+def test_github_workflow_follows_the_workflow_schema(repo: Path) -> None:
+    schema = json.loads((Path(__file__).parent / "schemas/github-workflow.json").read_text("utf-8"))
+    workflow = yamlio.load_trusted_yaml((repo / ".github/workflows/spbe.yml").read_text("utf-8"))
+    if True in workflow:  # a YAML 1.1 reader takes the key `on` for true
+        workflow["on"] = workflow.pop(True)
+    Draft7Validator(schema).validate(workflow)
 
 
 def test_gitlab_ci_parses_and_calls_the_right_commands(repo: Path) -> None:
@@ -159,12 +189,16 @@ def test_gitlab_ci_parses_and_calls_the_right_commands(repo: Path) -> None:
     script = "\n".join(job["script"])
     assert "spbe validate --format gitlab catalog > gl-code-quality-report.json" in script
     assert (
-        'spbe diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --format markdown > spbe-diff.md'
-        in script
+        'spbe diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME...HEAD" --format markdown'
+        " > spbe-diff.md || diff_status=$?" in script
     )
+    assert "|| true" not in script  # a failing diff fails the job, with its message
+    assert 'exit "$diff_status"' in script
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert job["artifacts"]["when"] == "always"
     assert "spbe-diff.md" in job["artifacts"]["paths"]
+    done = subprocess.run(["bash", "-n"], input=script, text=True, check=False)
+    assert done.returncode == 0
 
 
 def test_pre_commit_config_uses_this_projects_hook(repo: Path) -> None:
@@ -197,6 +231,13 @@ def test_editor_settings_wire_the_schemas_in(repo: Path) -> None:
         assert "catalog/**/*.yaml" in globs
     extensions = json.loads((repo / ".vscode/extensions.json").read_text(encoding="utf-8"))
     assert "redhat.vscode-yaml" in extensions["recommendations"]
+    # The language server: the generic LSP client starts `spbe lsp` on YAML files.
+    assert "zsol.vscode-glspc" in extensions["recommendations"]
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == [
+        "spbe",
+        "lsp",
+    ]
+    assert settings["glspc.server.languageId"] == ["yaml"]
     # Every catalog file names its schema in a yaml-language-server modeline; the schema
     # accepts the file.
     for path in sorted((repo / "catalog").rglob("*.yaml")):
@@ -530,3 +571,20 @@ def test_a_kota_name_with_yaml_syntax_reaches_the_regulation_title_verbatim(tmp_
     perkada = catalog.get("PERKADA-ARSITEKTUR-SPBE")
     assert perkada.jenis == "Perwali"
     assert perkada.judul == 'Arsitektur SPBE Pemerintah Kota X: "Y" #z 2025-2029'
+
+
+def _strict_glob(pattern: str) -> re.Pattern[str]:
+    """A glob as the YAML extension reads it: ``**/`` stands for one folder or more, not none."""
+    parts = re.split(r"(\*\*/|\*)", pattern)
+    table = {"**/": "(?:[^/]+/)+", "*": "[^/]*"}
+    return re.compile("".join(table.get(part, re.escape(part)) for part in parts))
+
+
+def test_the_schema_globs_match_every_catalog_file(repo: Path) -> None:
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    [globs] = settings["yaml.schemas"].values()
+    patterns = [_strict_glob(glob) for glob in globs]
+    files = sorted(p.relative_to(repo).as_posix() for p in (repo / "catalog").rglob("*.yaml"))
+    assert "catalog/metadata.yaml" in files
+    for rel in files:
+        assert any(p.fullmatch(rel) for p in patterns), rel

@@ -178,3 +178,12 @@ def test_same_owner_twins_are_not_pairs_but_stay_findable() -> None:
     [(earlier, later)] = pair_with_earlier(sets, 0.6, ["A", "A", "B"])
     assert later == 2
     assert earlier in (0, 1)
+
+
+def test_the_bundled_catalog_shows_an_illustrative_overlap() -> None:
+    """A newcomer running `spbe sync` on the bundled catalog sees what the command is for."""
+    bundled = Path(__file__).parent.parent / "catalog"
+    found = pairs(bundled)
+    assert ("data_informasi", "DI-AGREGAT-PENDUDUK", "DI-PENDUDUK-PERENCANAAN") in found
+    catalog, _ = load_catalog(bundled)
+    assert catalog.get("DI-PENDUDUK-PERENCANAAN").ilustratif is True

@@ -22,19 +22,26 @@ from tests.helpers import MINIMAL, MINIMAL_ENTITIES, MINIMAL_FILES, write_tree
 
 runner = CliRunner()
 CLEAN_SUMMARY = (
-    f"Checked {MINIMAL_FILES} file(s), {MINIMAL_ENTITIES} entities:"
-    " 0 error(s), 0 warning(s), 0 info.\n"
+    f"Checked {MINIMAL_FILES} files, {MINIMAL_ENTITIES} entities: 0 errors, 0 warnings, 0 info.\n"
 )
 REPO = Path(__file__).resolve().parent.parent
 
 #: The documented shape of ``spbe validate --format json`` (schema id spbe.validate/1).
 VALIDATE_JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["schema", "catalog", "summary", "findings"],
+    "required": ["schema", "catalog", "summary", "findings", "exceptions"],
     "additionalProperties": False,
     "properties": {
         "schema": {"const": "spbe.validate/1"},
         "catalog": {"type": "string"},
+        "exceptions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "entity", "reason", "matched", "path", "line", "column"],
+            },
+        },
         "summary": {
             "type": "object",
             "additionalProperties": False,
@@ -183,8 +190,8 @@ def test_findings_text(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) ->
         "catalog/opd/typo.yaml:5:1: error[SPBE102]: unknown field 'singkatn'",
         "  = hint: did you mean singkatan?",
         "",
-        f"Checked {MINIMAL_FILES + 3} file(s), {MINIMAL_ENTITIES + 2} entities:"
-        " 2 error(s), 1 warning(s), 0 info.",
+        f"Checked {MINIMAL_FILES + 3} files, {MINIMAL_ENTITIES + 2} entities:"
+        " 2 errors, 1 warning, 0 info.",
     ]
 
 
@@ -232,8 +239,8 @@ def test_findings_github(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) 
         "the value still holds the placeholder 'TODO'; fill it in before publishing",
         "::error file=catalog/opd/typo.yaml,line=5,col=1,title=SPBE102::"
         "unknown field 'singkatn' (hint: did you mean singkatan?)",
-        f"Checked {MINIMAL_FILES + 3} file(s), {MINIMAL_ENTITIES + 2} entities:"
-        " 2 error(s), 1 warning(s), 0 info.",
+        f"Checked {MINIMAL_FILES + 3} files, {MINIMAL_ENTITIES + 2} entities:"
+        " 2 errors, 1 warning, 0 info.",
     ]
 
 
@@ -468,3 +475,16 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert usage.returncode == 2
     assert usage.stdout == ""
     assert "Traceback" not in usage.stderr
+
+
+def test_a_lookalike_opd_id_referenced_by_a_plan_is_a_finding_not_a_crash(
+    minimal_catalog: Path,
+) -> None:
+    """The invalid copy of a look-alike OPD id is still referenced: validate reports, no bug."""
+    opd = minimal_catalog / "opd" / "diskominfo.yaml"
+    (minimal_catalog / "opd" / "kedua.yaml").write_text(opd.read_text("utf-8"), "utf-8")
+    opd.write_text(opd.read_text("utf-8").replace("id: DISKOMINFO", "id: Diskominfo"), "utf-8")
+    result = runner.invoke(app, ["validate", str(minimal_catalog)])
+    assert result.exit_code == 1, result.output
+    assert "error[SPBE104]" in result.stdout
+    assert "internal error" not in result.stderr

@@ -61,6 +61,8 @@ def _urusan_of(ctx: Context, opd_id: str) -> set[str]:
     while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
         seen.add(current)
         opd = ctx.catalog.get(current)
+        if opd is None:  # an invalid OPD (reported when loading): nothing known of its urusan
+            break
         held.update(opd.urusan)
         current = opd.induk
     return held

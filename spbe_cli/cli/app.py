@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from spbe_cli import __version__
+from spbe_cli.cli.chrome import SpbeGroup
 from spbe_cli.errors import ExitCode, SpbeError
 from spbe_cli.i18n import set_language, t
 
@@ -36,6 +37,7 @@ set_language(_argv_language(sys.argv[1:]))
 
 app = typer.Typer(
     name="spbe",
+    cls=SpbeGroup,
     help=t("cli.help"),
     no_args_is_help=True,
     add_completion=True,
@@ -95,9 +97,19 @@ def main() -> None:
 
 def _assemble() -> None:
     """Add every command; help texts are read in the language chosen above."""
-    from spbe_cli.cli import diff, explore, export, indeks, progress, render, scaffold, validate
+    from spbe_cli.cli import (
+        diff,
+        explore,
+        export,
+        indeks,
+        lsp,
+        progress,
+        render,
+        scaffold,
+        validate,
+    )
 
-    for module in (validate, progress, explore, diff, scaffold, render, export, indeks):
+    for module in (validate, progress, explore, diff, scaffold, render, export, indeks, lsp):
         module.register(app)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import Output, catalog_path, emit, user_errors
+from spbe_cli.cli.completion import complete_revision
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -35,8 +36,18 @@ def formats() -> dict[DiffFormat, Output[ChangeSet]]:
 
 
 def diff(
-    old: Annotated[str | None, typer.Argument(help=t("diff.cli_old"), show_default=False)] = None,
-    new: Annotated[str | None, typer.Argument(help=t("diff.cli_new"), show_default=False)] = None,
+    old: Annotated[
+        str | None,
+        typer.Argument(
+            help=t("diff.cli_old"), show_default=False, autocompletion=complete_revision
+        ),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Argument(
+            help=t("diff.cli_new"), show_default=False, autocompletion=complete_revision
+        ),
+    ] = None,
     catalog: Annotated[
         Path | None,
         typer.Option("--catalog", "-c", help=t("diff.cli_catalog"), show_default=False),
@@ -45,20 +56,26 @@ def diff(
         DiffFormat, typer.Option("--format", "-f", help=t("diff.cli_format"))
     ] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help=t("diff.cli_exit_code"))] = False,
+    findings: Annotated[
+        bool, typer.Option("--findings/--no-findings", help=t("diff.cli_findings"))
+    ] = True,
 ) -> None:
     """Bandingkan dua versi katalog / Compare two versions of a catalog (folders or git revisions).
 
     No argument: HEAD against the working tree. One: that revision (or folder, or range A...B)
     against the working tree. Two: each a revision or a folder. Exit 0, or 1 with --exit-code
-    when something changed; 2 usage; 3 could not run.
+    when something changed or cannot be compared; 2 usage; 3 could not run (git failed). A
+    side that does not load is compared as far as it loads.
     """
     from spbe_cli.diff import diff_snapshots
     from spbe_cli.gitsource import resolve_sides
 
     path = catalog_path(None, catalog, must_exist=False)  # it may exist only in a revision
-    with user_errors():  # a side that cannot be loaded: its message, then its errors
+    with user_errors():
         sides = resolve_sides(old, new, path)
-        changeset = diff_snapshots(sides.old, sides.new, fail_on_change=exit_code)
+        changeset = diff_snapshots(
+            sides.old, sides.new, fail_on_change=exit_code, findings=findings
+        )
     emit(formats(), output_format, changeset)
     raise typer.Exit(int(changeset.return_code))
 

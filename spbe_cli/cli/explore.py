@@ -16,6 +16,7 @@ from spbe_cli.cli.common import (
     load_checked,
     user_errors,
 )
+from spbe_cli.cli.completion import complete_id, complete_kind
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -73,7 +74,10 @@ def graph_formats() -> dict[GraphFormat, Output[Graph]]:
 
 
 def list_command(
-    kind: Annotated[str, typer.Argument(help=t("explore.opt.kind"), metavar="KIND")],
+    kind: Annotated[
+        str,
+        typer.Argument(help=t("explore.opt.kind"), metavar="KIND", autocompletion=complete_kind),
+    ],
     catalog: CatalogOption = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("explore.opt.opd"))] = None,
     dimensi: Annotated[str | None, typer.Option("--dimensi", help=t("explore.opt.dimensi"))] = None,
@@ -98,7 +102,9 @@ def list_command(
 
 
 def show(
-    entity_id: Annotated[str, typer.Argument(help=t("explore.opt.id"), metavar="ID")],
+    entity_id: Annotated[
+        str, typer.Argument(help=t("explore.opt.id"), metavar="ID", autocompletion=complete_id)
+    ],
     catalog: CatalogOption = None,
     output_format: Annotated[
         ShowFormat, typer.Option("--format", "-f", help=t("explore.opt.show_format"))
@@ -116,7 +122,8 @@ def show(
 
 def graph(
     entity_id: Annotated[
-        str | None, typer.Argument(help=t("explore.opt.graph_id"), metavar="[ID]")
+        str | None,
+        typer.Argument(help=t("explore.opt.graph_id"), metavar="[ID]", autocompletion=complete_id),
     ] = None,
     catalog: CatalogOption = None,
     depth: Annotated[int, typer.Option("--depth", help=t("explore.opt.depth"), min=0)] = 1,

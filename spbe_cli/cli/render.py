@@ -15,6 +15,7 @@ from spbe_cli.cli.common import (
     parse_date,
     user_errors,
 )
+from spbe_cli.cli.completion import complete_document, complete_render_format
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -35,9 +36,15 @@ def render(
     output: Annotated[Path, typer.Option("--output", "-o", help=t("render.opt_output"))] = Path(
         "build"
     ),
-    doc: Annotated[list[str] | None, typer.Option("--doc", help=t("render.opt_doc"))] = None,
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", help=t("render.opt_doc"), autocompletion=complete_document),
+    ] = None,
     output_format: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help=t("render.opt_format"))
+        list[str] | None,
+        typer.Option(
+            "--format", "-f", help=t("render.opt_format"), autocompletion=complete_render_format
+        ),
     ] = None,
     templates: Annotated[
         Path | None, typer.Option("--templates", help=t("render.opt_templates"))

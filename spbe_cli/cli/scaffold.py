@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from spbe_cli.cli.common import CatalogOption, catalog_path, user_errors
+from spbe_cli.cli.completion import complete_kind
 from spbe_cli.i18n import t
 
 
@@ -18,12 +19,6 @@ class JenisPemda(str, enum.Enum):
     kabupaten = "kabupaten"
     kota = "kota"
     provinsi = "provinsi"
-
-
-def _complete_kind(incomplete: str) -> list[str]:
-    from spbe_cli.models import ENTITY_KINDS  # pydantic models load only when completing
-
-    return [kind for kind in ENTITY_KINDS if kind.startswith(incomplete)]
 
 
 def init(
@@ -57,7 +52,7 @@ def init(
 
 def new(
     kind: Annotated[
-        str, typer.Argument(help=t("cli.new_kind"), autocompletion=_complete_kind, metavar="KIND")
+        str, typer.Argument(help=t("cli.new_kind"), autocompletion=complete_kind, metavar="KIND")
     ],
     entity_id: Annotated[str, typer.Argument(help=t("cli.new_id"), metavar="ID")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help=t("cli.new_output"))] = None,

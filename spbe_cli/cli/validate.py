@@ -15,10 +15,12 @@ from spbe_cli.cli.common import (
     emit,
     user_errors,
 )
+from spbe_cli.cli.completion import complete_rule
+from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
-    from spbe_cli.errors import Report
+    from spbe_cli.errors import Finding, Report
 
 
 class ValidateFormat(str, enum.Enum):
@@ -28,6 +30,7 @@ class ValidateFormat(str, enum.Enum):
     json = "json"
     github = "github"
     gitlab = "gitlab"
+    sarif = "sarif"
 
 
 def formats(display: str) -> dict[ValidateFormat, Output[Report]]:
@@ -39,6 +42,7 @@ def formats(display: str) -> dict[ValidateFormat, Output[Report]]:
         ValidateFormat.json: Output(lambda report: fmt.format_json(report, display)),
         ValidateFormat.github: Output(fmt.format_github),
         ValidateFormat.gitlab: Output(fmt.format_gitlab),
+        ValidateFormat.sarif: Output(fmt.format_sarif),
     }
 
 
@@ -61,16 +65,56 @@ def validate(
     raise typer.Exit(int(result.return_code))
 
 
-def rules() -> None:
-    """Daftar aturan pemeriksaan / List every validation rule with its code and severity."""
+def rules(
+    codes: Annotated[
+        list[str] | None,
+        typer.Argument(help=t("cli.rules_codes"), metavar="KODE", autocompletion=complete_rule),
+    ] = None,
+    catalog_option: CatalogOption = None,
+) -> None:
+    """Daftar aturan pemeriksaan / List every validation rule with its code and severity.
+
+    With codes, only those rules. With ``-c/--catalog`` the severity is the effective one under
+    the catalog's ``.spbe.yaml`` (``warning→off``), and its exceptions are listed with their
+    reasons.
+    """
     from spbe_cli.cli import console
     from spbe_cli.diff.attention import ATTENTION_RULES
+    from spbe_cli.report import format_finding
+    from spbe_cli.ruleconfig import RuleConfig, load_rule_config
     from spbe_cli.rules import RULES
 
+    config = RuleConfig()
+    problems: list[Finding] = []
+    if catalog_option is not None:
+        path = catalog_path(None, catalog_option)
+        config, problems = load_rule_config(path, path.as_posix())
+
+    def level(code: str, default: str) -> str:
+        effective = config.severities.get(code, default)
+        return default if effective == default else f"{default}→{effective}"
+
+    if codes:
+        wanted = [code.upper() for code in codes]
+        with user_errors():
+            unknown = [c for c in wanted if c not in RULES and c not in ATTENTION_RULES]
+            if unknown:
+                raise UsageError(t("cli.rules_unknown", codes=", ".join(unknown)))
+        lines = [
+            f"{code:<8} {level(code, table[code].severity.value):<8} {t(prefix + code)}"
+            for code in wanted
+            for table, prefix in ((RULES, "rule."), (ATTENTION_RULES, "diff.rule."))
+            if code in table
+        ]
+        console.out(lines, colour=False)
+        for finding in problems:
+            console.err(format_finding(finding))
+        raise typer.Exit(1 if problems else 0)
     header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
     lines = [header]
     lines.extend(
-        f"{code:<8} {rule.severity.value:<8} {t('rule.' + code)}" for code, rule in RULES.items()
+        f"{code:<8} {level(code, rule.severity.value):<8} {t('rule.' + code)}"
+        for code, rule in RULES.items()
     )
     lines += ["", t("rules.more"), "", t("rules.diff_header"), header]
     lines.extend(
@@ -78,7 +122,13 @@ def rules() -> None:
         for code, rule in ATTENTION_RULES.items()
     )
     lines += ["", t("rules.diff_more")]
+    if config.exceptions:
+        lines += ["", t("report.exceptions", count=len(config.exceptions))]
+        lines += [f"  {e.location}: {e.code} {e.entity}: {e.reason}" for e in config.exceptions]
     console.out(lines, colour=False)
+    for finding in problems:
+        console.err(format_finding(finding))
+    raise typer.Exit(1 if problems else 0)
 
 
 def register(app: typer.Typer) -> None:

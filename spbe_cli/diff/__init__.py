@@ -1,8 +1,9 @@
 """Semantic diff of two catalogs: ``Catalog@A, Catalog@B --diff--> ChangeSet``.
 
 Each side is a :class:`~spbe_cli.gitsource.Snapshot` (a folder or a git revision) listing its
-files with content ids. Files whose content is the same on both sides (same blob id, whatever
-the path) cannot hold a change and are never parsed; only the rest is loaded, on each side, and
+files with content ids. Without the findings delta, files whose content is the same on both
+sides (same blob id, whatever the path) cannot hold a change and are never parsed. Each side is
+loaded as far as it can be: a file that fails is listed as "cannot be compared", the rest is
 compared entity by entity.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.diff.attention import ATTENTION_RULES, attention_for
@@ -20,28 +23,22 @@ from spbe_cli.diff.changeset import (
     ChangeType,
     FieldChange,
     FileStats,
+    Record,
     SideInfo,
+    Uncomparable,
     diff_records,
     records_of,
 )
-from spbe_cli.errors import Finding, Severity, SpbeError
+from spbe_cli.diff.prose import ProseChange, diff_prose
+from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot
-from spbe_cli.i18n import t
+from spbe_cli.models import Metadata
 
-#: Loader findings that say nothing about a partial load: metadata lives in an unchanged file.
+#: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
+#: or about a side without the catalog folder.
 PARTIAL_LOAD_CODES = frozenset({"SPBE107"})
-
-
-class SideLoadError(SpbeError):
-    """One side of the diff has files that cannot be loaded; the findings say where."""
-
-    def __init__(self, side: str, label: str, findings: list[Finding]) -> None:
-        super().__init__(
-            t("diff.side_failed", side=t(f"diff.side.{side}"), label=label, errors=len(findings))
-        )
-        self.side = side
-        self.label = label
-        self.findings = findings
+#: Where the metadata is looked for when its file was not read (``--no-findings``).
+METADATA_FILES = ("metadata.yaml", "metadata.yml")
 
 
 def changed_files(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -70,29 +67,50 @@ def _unpaired(paths: list[str], ids: dict[str, str], pairs: Counter[str]) -> lis
     return result
 
 
-def load_side(snapshot: Snapshot, rels: Sequence[str], side: str) -> Catalog:
-    """Load the given files of one side.
+@dataclass
+class LoadedSide:
+    """One side loaded as far as it can be: its catalog, and what failed to load."""
 
-    Raises:
-        SideLoadError: a file cannot be read, parsed or validated against the schema.
-    """
+    snapshot: Snapshot
+    catalog: Catalog
+    #: Every finding of loading the files read (warnings and errors).
+    findings: list[Finding]
+    #: Files read (relative to the catalog folder) that have a load error.
+    broken: dict[str, list[Finding]]
+    #: Display path -> path relative to the catalog folder, for the files read.
+    rels: dict[str, str]
+    #: Exceptions of the side's rule configuration in force (when findings are compared).
+    exceptions: list[Any] = field(default_factory=list)
+
+    def rel(self, record: Record) -> str | None:
+        """The catalog-relative file of a record of this side."""
+        return self.rels.get(record.source.path) if record.source is not None else None
+
+
+def load_side(snapshot: Snapshot, rels: Sequence[str]) -> LoadedSide:
+    """Load the given files of one side; a file that fails is recorded, not fatal."""
     from spbe_cli.loader import load_files
 
     data, findings = snapshot.read(rels)
     catalog, loaded = load_files(snapshot.root, data, snapshot.display_root)
     findings.extend(loaded)
-    errors = [
-        f for f in findings if f.severity is Severity.ERROR and f.code not in PARTIAL_LOAD_CODES
-    ]
-    if errors:
-        errors.sort(key=Finding.sort_key)
-        raise SideLoadError(side, snapshot.label, errors)
-    return catalog
+    if snapshot.missing or len(rels) < len(snapshot.files):
+        findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
+    paths = {snapshot.display(rel): rel for rel in rels}
+    broken: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        rel = paths.get(finding.location.path)
+        # Only a file that was read can fail to load; SPBE107 (no metadata) names the folder.
+        if finding.severity is Severity.ERROR and rel is not None:
+            broken.setdefault(rel, []).append(finding)
+    return LoadedSide(snapshot, catalog, findings, broken, paths)
 
 
 def side_info(snapshot: Snapshot) -> SideInfo:
     """How a snapshot is described in the output."""
-    return SideInfo(snapshot.label, snapshot.kind, snapshot.revision, snapshot.path)
+    return SideInfo(
+        snapshot.label, snapshot.kind, snapshot.revision, snapshot.path, snapshot.missing
+    )
 
 
 def diff_catalogs(old: Catalog, new: Catalog, old_info: SideInfo, new_info: SideInfo) -> ChangeSet:
@@ -108,25 +126,120 @@ def diff_catalogs(old: Catalog, new: Catalog, old_info: SideInfo, new_info: Side
 
 
 def diff_snapshots(
-    old: Snapshot, new: Snapshot, *, skip_unchanged: bool = True, fail_on_change: bool = False
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    skip_unchanged: bool = True,
+    fail_on_change: bool = False,
+    findings: bool = True,
 ) -> ChangeSet:
-    """Compare two sides, parsing only the files whose content differs.
+    """Compare two sides, each loaded as far as it can be.
 
+    Without ``findings`` only the files whose content differs are parsed. With ``findings``
+    both sides are loaded whole and validated, so that the findings the change introduces and
+    fixes can be listed. A file that does not load on one side is listed as "cannot be
+    compared" with its errors; the entities in it are neither removed nor added.
     ``fail_on_change`` (``--exit-code``) makes a change set with changes end the run with 1.
-
-    Raises:
-        SideLoadError: a side has files that cannot be loaded.
     """
-    if skip_unchanged:
+    if skip_unchanged and not findings:
         old_rels, new_rels = changed_files(old.files, new.files)
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
-    old_catalog = load_side(old, old_rels, "old")
-    new_catalog = load_side(new, new_rels, "new")
-    result = diff_catalogs(old_catalog, new_catalog, side_info(old), side_info(new))
+    before, after = load_side(old, old_rels), load_side(new, new_rels)
+    result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
+    result.changes, result.uncomparable = _set_aside(result.changes, before, after)
+    result.attention = attention_for(result.changes)
+    if findings:
+        renamed = {
+            c.old.id: c.id
+            for c in result.changes
+            if c.change is ChangeType.RENAMED and c.old is not None
+        }
+        result.introduced, result.fixed = _findings_delta(before, after, renamed)
+        known = {(e.code, e.entity) for e in before.exceptions}
+        result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
+        result.findings_compared = True
+    result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result
+
+
+def _metadata(side: LoadedSide) -> Metadata | None:
+    """The side's metadata; when its file was not read (unchanged), read ``metadata.yaml``."""
+    if side.catalog.metadata is not None:
+        return side.catalog.metadata
+    snapshot = side.snapshot
+    unread = [
+        rel
+        for rel in snapshot.files
+        if rel not in side.rels.values() and rel.rsplit("/", 1)[-1] in METADATA_FILES
+    ]
+    return load_side(snapshot, sorted(unread)).catalog.metadata if unread else None
+
+
+def _findings_delta(
+    before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
+) -> tuple[list[Finding], list[Finding]]:
+    """The validation findings the change introduces and fixes (``renamed``: old id -> new)."""
+    from spbe_cli.checks import run_checks
+    from spbe_cli.diff.findings import FindingIndex, delta
+
+    sides = []
+    for side, names in ((before, renamed), (after, None)):
+        raw = [*side.findings, *run_checks(side.catalog)]
+        found, exceptions = _configured(side, raw)
+        side.exceptions = exceptions
+        index = FindingIndex(side.catalog, side.snapshot.display_root, names)
+        sides.append((raw, found, index))
+    (_, old_found, old_index), (new_raw, new_found, new_index) = sides
+    introduced, _ = delta(old_found, new_found, old_index, new_index)
+    # A finding the new side only excepts is not fixed: it is listed with its exception.
+    _, fixed = delta(old_found, new_raw, old_index, new_index)
+    return introduced, fixed
+
+
+def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
+    """A side's findings after its own rule configuration (``.spbe.yaml``) and its exceptions."""
+    from spbe_cli.ruleconfig import CONFIG_FILE, apply_rule_config, read_rule_config
+
+    snapshot = side.snapshot
+    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
+    config, problems = read_rule_config(data, snapshot.display(CONFIG_FILE))
+    found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
+    return [*found, *problems], exceptions
+
+
+def _set_aside(
+    changes: list[Change], before: LoadedSide, after: LoadedSide
+) -> tuple[list[Change], list[Uncomparable]]:
+    """Take out the removals and additions that are only a file failing to load on one side."""
+    kept: list[Change] = []
+    hidden: dict[tuple[str, str], list[str]] = {}
+    for change in changes:
+        if change.change is ChangeType.REMOVED and change.old is not None:
+            blocking, rel = after, before.rel(change.old)
+        elif change.change is ChangeType.ADDED and change.new is not None:
+            blocking, rel = before, after.rel(change.new)
+        else:
+            kept.append(change)
+            continue
+        side = "old" if blocking is before else "new"
+        if rel is not None and rel in blocking.broken:
+            hidden.setdefault((side, rel), []).append(change.id)
+        elif change.id in blocking.catalog.invalid:
+            hidden.setdefault((side, ""), []).append(change.id)
+        else:
+            kept.append(change)
+    entries = []
+    for side, loaded in (("old", before), ("new", after)):
+        for rel, errors in loaded.broken.items():
+            ids = hidden.pop((side, rel), [])
+            path = loaded.snapshot.display(rel) if rel in loaded.rels.values() else rel
+            entries.append(Uncomparable(side, path, tuple(sorted(ids)), tuple(errors)))
+    for (side, _), ids in sorted(hidden.items()):
+        entries.append(Uncomparable(side, "", tuple(sorted(ids)), ()))
+    return kept, entries
 
 
 __all__ = [
@@ -136,8 +249,10 @@ __all__ = [
     "ChangeSet",
     "ChangeType",
     "FieldChange",
+    "LoadedSide",
+    "ProseChange",
     "SideInfo",
-    "SideLoadError",
+    "Uncomparable",
     "changed_files",
     "diff_catalogs",
     "diff_snapshots",

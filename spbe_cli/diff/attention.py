@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from spbe_cli import plan
-from spbe_cli.diff.changeset import Attention, Change, ChangeType, Record
+from spbe_cli.diff.changeset import (
+    ITEM_THRESHOLD,
+    Attention,
+    Change,
+    ChangeType,
+    Record,
+    best_pairs,
+    similarity,
+)
 from spbe_cli.errors import Location, Severity
 from spbe_cli.formatting import number, rupiah_marked
 from spbe_cli.i18n import t
@@ -155,10 +163,8 @@ def target_lowered(change: Change) -> Iterator[Attention]:
     pair = _models(change, Rencana)
     if pair is None:
         return
-    after = {ind.nama: ind for ind in pair[1].indikator}
     notes: list[str] = []
-    for ind in pair[0].indikator:
-        other = after.get(ind.nama)
+    for ind, other in indicator_pairs(pair[0].indikator, pair[1].indikator):
         if other is None:
             notes.append(t("diff.indicator_removed", name=ind.nama))
             continue
@@ -181,6 +187,20 @@ def target_lowered(change: Change) -> Iterator[Attention]:
                 )
     if notes:
         yield _hit("SPBE704", change, _at(change.new, "indikator"), notes="; ".join(notes))
+
+
+def indicator_pairs(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
+    """Each old indicator with its new self: same name, else the renamed look-alike, else None.
+
+    Renamed indicators are paired as the diff pairs list items (``ITEM_THRESHOLD``), so an
+    indicator renamed with its targets kept is not "removed".
+    """
+    after = {ind.nama: ind for ind in new}
+    before = {ind.nama for ind in old}
+    gone = [ind for ind in old if ind.nama not in after]
+    came = [ind for ind in new if ind.nama not in before]
+    moved = {id(a): b for a, b in best_pairs(gone, came, similarity, ITEM_THRESHOLD)}
+    return [(ind, after.get(ind.nama) or moved.get(id(ind))) for ind in old]
 
 
 @rule("SPBE705", WARN, RENCANA)
@@ -266,7 +286,11 @@ def quick_win_lost(change: Change) -> Iterator[Attention]:
 
 @rule("SPBE709", INFO, tuple(k for k in ("opd", "regulasi", *ARSITEKTUR, *RENCANA, "kesiapan")))
 def renamed_id(change: Change) -> Iterator[Attention]:
-    """An entity got a new id with otherwise the same content.
+    """An entity got a new id (with the same content, or similar content and edits).
+
+    A removed and an added entity are one renamed entity when they are of the same kind and
+    owner, with names and fields alike above the thresholds documented in docs/diff.md; its
+    other edits are listed with it, and the other rules look at them as at any change.
 
     Every reference to the old id must follow (``spbe validate`` reports those that do not), and
     links to the old id from outside the catalog (reports, dashboards) break.
@@ -292,8 +316,10 @@ def element_gone(change: Change) -> Iterator[Attention]:
 
 
 def _models(change: Change, model: type[M]) -> tuple[M, M] | None:
-    """Old and new model of a changed entity when both are a ``model``, else None."""
-    if change.change is not ChangeType.CHANGED or change.old is None or change.new is None:
+    """Old and new model of a changed (or renamed) entity when both are a ``model``, else None."""
+    if change.change not in (ChangeType.CHANGED, ChangeType.RENAMED):
+        return None
+    if change.old is None or change.new is None:
         return None
     old, new = change.old.model, change.new.model
     if isinstance(old, model) and isinstance(new, model):

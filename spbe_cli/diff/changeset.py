@@ -5,10 +5,17 @@ Entities are matched by kind and id (the metadata document by itself, ``referens
 ``50`` against ``50.0`` are no change. Lists are matched by identity, not position: indicators by
 name, budget lines by year, progress entries by year (then source or quarter when a year holds
 several); lists of ids or words are compared as sets of values.
+
+An entity whose id changed is a rename: with the same content it is paired exactly; with edits
+too it is paired by similarity (:func:`similarity`): same kind, same owner, a name at least
+:data:`NAME_THRESHOLD` alike and an overall score at least :data:`RENAME_THRESHOLD`, best pairs
+first, each entity used once. List items whose identity changed (an indicator renamed, a budget
+line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`).
 """
 
 from __future__ import annotations
 
+import difflib
 import enum
 import json
 from collections import Counter
@@ -22,7 +29,8 @@ from pydantic import BaseModel
 
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog, Source
-from spbe_cli.errors import ExitCode, Location, Severity
+from spbe_cli.diff.prose import ProseChange
+from spbe_cli.errors import ExitCode, Finding, Location, Severity
 from spbe_cli.models import MODELS, Rencana
 
 #: Kinds in the order output shows them.
@@ -36,6 +44,18 @@ LIST_IDENTITY: dict[str, tuple[tuple[str, ...], ...]] = {
     "misi": (("nomor",),),
     "reviu": (("tanggal",), ("tanggal", "jenis")),
 }
+
+
+#: Least overall similarity (0-1) for a removed and an added entity to be one renamed entity.
+RENAME_THRESHOLD = 0.75
+#: Least similarity of the names (0-1, difflib's ratio on case-folded names) for a rename.
+NAME_THRESHOLD = 0.6
+#: Least overall similarity (0-1) for a removed and an added list item to be one renamed item.
+ITEM_THRESHOLD = 0.6
+#: Fields naming the owner of an entity: a rename never changes the owner.
+OWNER_FIELDS = ("opd_pj", "pemilik", "opd")
+#: Fields holding the name compared by :data:`NAME_THRESHOLD`.
+NAME_FIELDS = ("nama", "judul")
 
 
 class ChangeType(str, enum.Enum):
@@ -63,6 +83,11 @@ class Item:
 
     key: tuple[tuple[str, Any], ...]
     occurrence: int = 0
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the identity fields."""
+        return tuple(name for name, _ in self.key)
 
     @property
     def label(self) -> str:
@@ -201,6 +226,22 @@ class SideInfo:
     kind: str
     revision: str | None = None
     path: str = ""
+    #: The catalog folder is not on this side (an empty catalog).
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Uncomparable:
+    """A file of one side that did not load: the entities in it cannot be compared.
+
+    ``ids`` are the entities the other side has there, whose change is therefore unknown (they
+    are neither reported removed nor added); ``findings`` are the load errors of the file.
+    """
+
+    side: str
+    path: str
+    ids: tuple[str, ...]
+    findings: tuple[Finding, ...]
 
 
 @dataclass
@@ -231,14 +272,35 @@ class ChangeSet:
     files: FileStats = field(default_factory=FileStats)
     #: ``--exit-code``: exit 1 when something changed.
     fail_on_change: bool = False
+    #: Files of either side that did not load, and the entities they hide.
+    uncomparable: list[Uncomparable] = field(default_factory=list)
+    #: Validation findings of the new side that the old side does not have (most severe first).
+    introduced: list[Finding] = field(default_factory=list)
+    #: Validation findings of the old side that the new side no longer has.
+    fixed: list[Finding] = field(default_factory=list)
+    #: Whether findings were compared (``--no-findings`` skips it).
+    findings_compared: bool = False
+    #: Prose sections (``metadata.prosa``) whose text changed.
+    prose: list[ProseChange] = field(default_factory=list)
+    #: Rule exceptions in force on the new side (``.spbe.yaml``), each with "new in this change".
+    exceptions: list[tuple[Any, bool]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.changes)
+        # A new exception or a finding that appears or goes (a changed .spbe.yaml, say) is a
+        # change a reviewer must see, even when no entity changed.
+        return bool(
+            self.changes
+            or self.uncomparable
+            or self.prose
+            or self.introduced
+            or self.fixed
+            or any(new for _, new in self.exceptions)
+        )
 
     @property
     def return_code(self) -> ExitCode:
-        """Exit code: 1 when something changed and ``--exit-code``; else 0."""
-        return ExitCode.FINDINGS if self.fail_on_change and self.changes else ExitCode.OK
+        """Exit code: 1 with ``--exit-code`` when something changed or cannot be compared."""
+        return ExitCode.FINDINGS if self.fail_on_change and self else ExitCode.OK
 
     def count(self, change: ChangeType, kind: str | None = None) -> int:
         """Count changes of one type (of one kind)."""
@@ -344,7 +406,23 @@ def _compare_lists(
     identity = LIST_IDENTITY.get(name)
     if identity and all(isinstance(v, BaseModel) for v in (*old, *new)):
         old_items, new_items = _keyed(old, new, identity)
+        gone = [k for k in old_items if k not in new_items]
+        came = [k for k in new_items if k not in old_items]
+        moved = dict(
+            best_pairs(
+                gone, came, lambda a, b: similarity(old_items[a], new_items[b]), ITEM_THRESHOLD
+            )
+        )
+        renamed = set(moved.values())
         for key in _union(old_items, new_items):
+            if key in renamed:
+                continue  # shown under its old identity
+            if key in moved:
+                # Under the old identity, the identity fields last: applied in order, the
+                # changes still find the item.
+                found = compare(old_items[key], new_items[moved[key]], (*loc, key))
+                yield from sorted(found, key=lambda f: f.loc[len(loc) + 1] in key.fields)
+                continue
             yield from compare(old_items.get(key), new_items.get(key), (*loc, key))
         return
     if all(_hashable(v) for v in (*old, *new)) and Counter(old) == Counter(new):
@@ -384,6 +462,66 @@ def _occurrences(values: list[Any], fields: tuple[str, ...]) -> dict[Item, Any]:
         result[Item(key, seen[key])] = value
         seen[key] += 1
     return result
+
+
+# -- similarity ----------------------------------------------------------------------------------
+
+
+def similarity(old: BaseModel, new: BaseModel) -> float:
+    """How alike two models of the same type are, ids aside: 0 (nothing alike) to 1.
+
+    The mean of the name's similarity (when the model has a name) and the share of the other
+    fields that are equal. Names less than :data:`NAME_THRESHOLD` alike, another owner, or
+    another type score 0: a different name with the same fields is another entity.
+    """
+    if type(old) is not type(new):
+        return 0.0
+    a, b = plain(old), plain(new)
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return 1.0 if a == b else 0.0
+    for owner in OWNER_FIELDS:
+        if a.get(owner) != b.get(owner):
+            return 0.0
+    keys = (set(a) | set(b)) - {"id", *NAME_FIELDS}
+    same = sum(1 for k in keys if a.get(k) == b.get(k))
+    fields = same / len(keys) if keys else 1.0
+    name = next((n for n in NAME_FIELDS if isinstance(a.get(n), str)), None)
+    if name is None or not isinstance(b.get(name), str):
+        return fields
+    ratio = difflib.SequenceMatcher(
+        None, str(a[name]).casefold(), str(b[name]).casefold(), autojunk=False
+    ).ratio()
+    if ratio < NAME_THRESHOLD:
+        return 0.0
+    return (ratio + fields) / 2
+
+
+def best_pairs(
+    old: Sequence[Any], new: Sequence[Any], score: Any, threshold: float
+) -> list[tuple[Any, Any]]:
+    """Pair items one to one, the most similar pairs first, at or above ``threshold``.
+
+    Ties are broken by position, so the result does not depend on anything but the input.
+    """
+    if not old or not new:
+        return []
+    scored = []
+    for i, a in enumerate(old):
+        for j, b in enumerate(new):
+            value = score(a, b)
+            if value >= threshold:
+                scored.append((-value, i, j))
+    scored.sort()
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, i, j in scored:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append((old[i], new[j]))
+    return pairs
 
 
 # -- plain values for output ---------------------------------------------------------------------
@@ -450,7 +588,8 @@ def diff_records(
             added.append(after)
     renames = _renames(removed, added)
     for before, after in renames:
-        changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after))
+        fields = tuple(f for f in compare(before.model, after.model) if f.loc[:1] != ("id",))
+        changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after, fields))
     renamed_old = {id(b) for b, _ in renames}
     renamed_new = {id(a) for _, a in renames}
     changes.extend(
@@ -467,7 +606,7 @@ def diff_records(
 
 
 def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, Record]]:
-    """Pair a removed and an added entity of the same kind with the same content (not id)."""
+    """Pair removed and added entities of one kind: same content first, then by similarity."""
     candidates = [r for r in removed if r.kind not in ("metadata", "referensi")]
     if not candidates or not added:
         return []
@@ -475,10 +614,27 @@ def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, R
     for record in sorted(candidates, key=lambda r: r.id):
         pool.setdefault((record.kind, content_key(record.model)), []).append(record)
     pairs: list[tuple[Record, Record]] = []
+    rest: list[Record] = []
     for record in sorted(added, key=lambda r: r.id):
         if record.kind in ("metadata", "referensi"):
             continue
         matches = pool.get((record.kind, content_key(record.model)))
         if matches:
             pairs.append((matches.pop(0), record))
+        else:
+            rest.append(record)
+    left = [r for records in pool.values() for r in records]
+    # Similar pairs only inside one kind and one owner: never every pair of a large catalog.
+    groups: dict[tuple[str, str], tuple[list[Record], list[Record]]] = {}
+    for side, records in ((0, sorted(left, key=lambda r: r.id)), (1, rest)):
+        for record in records:
+            groups.setdefault((record.kind, _owner(record.model)), ([], []))[side].append(record)
+    for before, after in groups.values():
+        pairs += best_pairs(
+            before, after, lambda a, b: similarity(a.model, b.model), RENAME_THRESHOLD
+        )
     return pairs
+
+
+def _owner(model: BaseModel) -> str:
+    return "/".join(str(getattr(model, name, "")) for name in OWNER_FIELDS)

@@ -5,10 +5,15 @@ Everything here returns strings; the CLI prints them.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import typing
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 from spbe_cli.diff.changeset import (
     Attention,
@@ -19,13 +24,16 @@ from spbe_cli.diff.changeset import (
     Item,
     Key,
     SideInfo,
+    Uncomparable,
     plain,
     scalar_text,
 )
-from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend
+from spbe_cli.diff.prose import ProseChange
+from spbe_cli.errors import Finding
+from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend, number, rupiah
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_escape, safe
-from spbe_cli.report import finding_line
+from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
 
 JSON_SCHEMA_ID = "spbe.diff/1"
 #: GitHub refuses a comment longer than this; we count UTF-8 bytes, which is never fewer.
@@ -43,39 +51,180 @@ _COLUMNS = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.CHANGED, ChangeType
 # -- values ----------------------------------------------------------------------------------------
 
 
-def show(value: Any) -> str:
-    """A value as one line of text: ``—`` for nothing, lists in brackets, numbers plain."""
+def show(value: Any, field: str = "") -> str:
+    """A value as one line of text: ``—`` for nothing, lists in brackets.
+
+    Amounts of rupiah fields show as ``Rp 100.000.000`` and other decimals in the marks of the
+    message language (``75,5``), exactly as the attention list shows them
+    (:mod:`spbe_cli.formatting`); years and counts stay as written.
+    """
+    if isinstance(value, BaseModel):
+        # Empty optional fields say nothing about an added or removed item.
+        data = {name: getattr(value, name) for name in plain(value)}
+        return _show_mapping(data)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and field in rupiah_fields():
+        return rupiah(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(show(v, field) for v in value) + "]"
+    if isinstance(value, dict):
+        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field)
     value = plain(value)
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float | Decimal):
-        return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):
         return safe(value.replace("\r", "").replace("\n", "⏎ "))
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        # Empty optional fields say nothing about an added or removed item.
-        shown = (f"{k}: {show(v)}" for k, v in value.items() if v not in (None, [], {}))
-        return "{" + ", ".join(shown) + "}"
     return str(value)
 
 
-def show_change(field: FieldChange) -> str:
-    """``old → new``, or ``−a +b`` for a list of plain values; illustrative figures marked."""
+def _show_mapping(data: dict[str, Any], field: str = "") -> str:
+    shown = (f"{k}: {show(v, field or k)}" for k, v in data.items() if v not in (None, [], {}))
+    return "{" + ", ".join(shown) + "}"
+
+
+@functools.cache
+def rupiah_fields() -> frozenset[str]:
+    """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
+    from spbe_cli.models import MODELS
+    from spbe_cli.models.common import RUPIAH_MAX
+
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def bounds(annotation: Any) -> Iterator[Any]:
+        for item in getattr(annotation, "__metadata__", ()):
+            yield item
+            yield from getattr(item, "metadata", ())  # a Field(...) inside Annotated
+        for arg in typing.get_args(annotation):
+            yield from bounds(arg)
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            limits = [*info.metadata, *bounds(info.annotation)]
+            if any(getattr(m, "le", None) == RUPIAH_MAX for m in limits):
+                names.add(name)
+            for sub in _models_in(info.annotation):
+                walk(sub)
+
+    for model in MODELS.values():
+        walk(model)
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+#: Text longer than this (on either side) is shown as a word diff, not as two whole strings.
+LONG_TEXT = 80
+#: Unchanged words kept on each side of an edit in a word diff.
+CONTEXT_WORDS = 4
+
+
+def word_diff(old: str, new: str, *, markdown: bool = False, limit: int = 0) -> str | None:
+    """The words that changed, with a few around them; None when only whitespace changed.
+
+    Text: ``… the [-old-]{+new+} words …`` (as ``git diff --word-diff``). Markdown:
+    ``~~old~~ **new**``, every word escaped.
+    """
+    a, b = old.split(), new.split()
+    if a == b:
+        return None
+    esc = md_escape if markdown else _one_line
+    parts: list[str] = []
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            words = a[i1:i2]
+            head = words[:CONTEXT_WORDS] if i1 > 0 else []
+            tail = words[-CONTEXT_WORDS:] if i2 < len(a) else []
+            if len(words) <= len(head) + len(tail):
+                parts.append(esc(" ".join(words)))
+                continue
+            if head:
+                parts.append(esc(" ".join(head)))
+            parts.append("…")
+            if tail:
+                parts.append(esc(" ".join(tail)))
+            continue
+        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if markdown:
+            marks = ([f"~~{esc(removed)}~~"] if removed else []) + (
+                [f"**{esc(added)}**"] if added else []
+            )
+        else:
+            marks = ([f"[-{esc(removed)}-]"] if removed else []) + (
+                [f"{{+{esc(added)}+}}"] if added else []
+            )
+        parts.append(("" if not markdown else " ").join(marks))
+        if limit and sum(len(p) + 1 for p in parts) > limit:
+            parts.append("…")  # the rest: spbe diff --format json has both texts whole
+            break
+    return " ".join(parts)
+
+
+#: Characters of word diff shown per prose section (the JSON output has both texts whole).
+PROSE_LIMIT = 2000
+
+
+def prose_status(change: ProseChange) -> ChangeType:
+    """Added, removed or changed, for a prose section."""
+    if change.old is None:
+        return ChangeType.ADDED
+    if change.new is None:
+        return ChangeType.REMOVED
+    return ChangeType.CHANGED
+
+
+def prose_title(change: ProseChange) -> str:
+    """``section latar_belakang → masterplan (catalog/prosa/01.md)``."""
+    documents = ", ".join(change.documents) or t("diff.prose_no_document")
+    path = change.new_path or change.old_path or "—"
+    return t("diff.prose_section", section=change.section, documents=documents, path=path)
+
+
+def prose_words(change: ProseChange, *, markdown: bool = False) -> str:
+    """The words of a prose section that changed, with a little context."""
+    words = word_diff(change.old or "", change.new or "", markdown=markdown, limit=PROSE_LIMIT)
+    return words or ""
+
+
+def _one_line(text: str) -> str:
+    return safe(text)
+
+
+def show_change(field: FieldChange, *, markdown: bool = False) -> str:
+    """``old → new``, ``−a +b`` for a list of plain values, a word diff for long text.
+
+    With ``markdown`` the result is already escaped for a Markdown comment.
+    """
     old, new = field.old, field.new
+    name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
+        words = word_diff(old, new, markdown=markdown)
+        if words is not None:
+            return words
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
-        gone = Counter(show(v) for v in old) - Counter(show(v) for v in new)
-        came = Counter(show(v) for v in new) - Counter(show(v) for v in old)
+        gone = Counter(show(v, name) for v in old) - Counter(show(v, name) for v in new)
+        came = Counter(show(v, name) for v in new) - Counter(show(v, name) for v in old)
         parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
-        return " ".join(parts)
-    marks = tuple(
-        ILLUSTRATIVE_MARK if flag and value is not None else ""
-        for flag, value in zip(field.illustrative, (old, new), strict=True)
-    )
-    return f"{show(old)}{marks[0]} → {show(new)}{marks[1]}"
+        text = " ".join(parts)
+    else:
+        marks = tuple(
+            ILLUSTRATIVE_MARK if flag and value is not None else ""
+            for flag, value in zip(field.illustrative, (old, new), strict=True)
+        )
+        text = f"{show(old, name)}{marks[0]} → {show(new, name)}{marks[1]}"
+    return md_escape(text) if markdown else text
 
 
 def _has_illustrative(changeset: ChangeSet) -> bool:
@@ -96,6 +245,27 @@ def side_text(side: SideInfo) -> str:
     if side.kind == "worktree":
         return t("diff.worktree", path=side.path)
     return side.label
+
+
+#: Load errors shown per file that cannot be compared (the rest: spbe validate).
+FINDINGS_SHOWN = 5
+
+
+def missing_notes(changeset: ChangeSet) -> list[str]:
+    """A note for each side without a catalog folder (compared as an empty catalog)."""
+    return [
+        t("diff.missing_side", side=t(f"diff.side.{name}"), label=side.label)
+        for name, side in (("old", changeset.old), ("new", changeset.new))
+        if side.missing
+    ]
+
+
+def uncomparable_text(entry: Uncomparable) -> str:
+    """``new side, catalog/x.yaml: does not load`` (or the invalid documents of a side)."""
+    side = t(f"diff.side.{entry.side}")
+    if entry.path:
+        return t("diff.uncomparable_file", side=side, path=entry.path)
+    return t("diff.uncomparable_invalid", side=side)
 
 
 def _kind(kind: str) -> str:
@@ -144,13 +314,39 @@ def format_text(changeset: ChangeSet) -> list[str]:
     lines = [
         t("diff.header", old=side_text(changeset.old), new=side_text(changeset.new)),
         summary_line(changeset) + " " + files_line(changeset),
+        *missing_notes(changeset),
     ]
-    if not changeset:
-        lines.append(t("diff.no_changes"))
-        return [safe(line) for line in lines]
-    if changeset.attention:
-        lines += ["", t("diff.attention_title", count=len(changeset.attention))]
+    if changeset.introduced or changeset.attention:
+        count = len(changeset.introduced) + len(changeset.attention)
+        lines += ["", t("diff.attention_title", count=count)]
+        lines += [
+            f"  {format_finding(f)} ({t('diff.introduced_tag')})" for f in changeset.introduced
+        ]
         lines += [f"  {_attention_line(a)}" for a in changeset.attention]
+    if changeset.fixed:
+        lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
+        lines += [f"  {format_finding(f)}" for f in changeset.fixed]
+    if changeset.exceptions:
+        lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
+        lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
+    if changeset.uncomparable:
+        lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
+        for entry in changeset.uncomparable:
+            lines.append(f"  {uncomparable_text(entry)}")
+            if entry.ids:
+                lines.append(f"      {t('diff.uncomparable_ids', ids=', '.join(entry.ids))}")
+            lines += [f"      {format_finding(f)}" for f in entry.findings[:FINDINGS_SHOWN]]
+            if len(entry.findings) > FINDINGS_SHOWN:
+                more = len(entry.findings) - FINDINGS_SHOWN
+                lines.append(f"      {t('diff.more_findings', count=more)}")
+    if not changeset:
+        lines += ["", t("diff.no_changes")]
+        return [safe(line) for line in lines]
+    if changeset.prose:
+        lines += ["", t("diff.prose_title", count=len(changeset.prose))]
+        for section in changeset.prose:
+            lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
+            lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
         lines += ["", f"{_kind(kind)} ({len(changes)})"]
         for change in changes:
@@ -195,6 +391,70 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
+def _exception_text(exception: Any, new: bool) -> str:
+    line = t(
+        "report.exception_line",
+        code=exception.code,
+        entity=exception.entity,
+        reason=exception.reason,
+        matched=exception.matched,
+    )
+    return f"{line} ({t('diff.exception_new')})" if new else line
+
+
+def _md_finding(finding: Finding) -> str:
+    severity = md_escape(t(f"diff.severity.{finding.severity.value}"))
+    return (
+        f"- **{severity}** {finding.code} {md_escape(finding.message)} "
+        f"({md_code(str(finding.location))})"
+    )
+
+
+def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
+    """New findings (top of "Needs attention"), fixed findings, what cannot be compared."""
+    omitted = 0
+    if changeset.introduced:
+        count = len(changeset.introduced) + len(changeset.attention)
+        out.force(f"### {md_escape(t('diff.attention_title', count=count))}")
+        out.force("")
+        tag = md_escape(t("diff.introduced_tag"))
+        for finding in changeset.introduced:
+            if not out.add(f"{_md_finding(finding)} — *{tag}*"):
+                omitted += 1
+        out.force("")
+    if changeset.uncomparable:
+        out.force(
+            f"### {md_escape(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
+        )
+        out.force("")
+        for entry in changeset.uncomparable:
+            out.force(f"- {md_escape(uncomparable_text(entry))}")
+            if entry.ids:
+                ids = ", ".join(md_code(i) for i in entry.ids)
+                out.force(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
+            for finding in entry.findings[:FINDINGS_SHOWN]:
+                out.add("  " + _md_finding(finding))
+            if len(entry.findings) > FINDINGS_SHOWN:
+                more = len(entry.findings) - FINDINGS_SHOWN
+                out.add(f"  - {md_escape(t('diff.more_findings', count=more))}")
+        out.force("")
+    if changeset.exceptions:
+        out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
+        out.force("")
+        for exception, new in changeset.exceptions:
+            mark = "**" if new else ""
+            out.force(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
+        out.force("")
+    if changeset.fixed:
+        out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
+        out.add("")
+        for finding in changeset.fixed:
+            if not out.add(_md_finding(finding)):
+                omitted += 1
+        out.add("")
+    return omitted
+
+
 def _md_change(change: Change) -> Iterator[str]:
     label = t(f"diff.change.{change.change.value}")
     name = f" — {md_escape(change.name)}" if change.name else ""
@@ -204,7 +464,7 @@ def _md_change(change: Change) -> Iterator[str]:
     else:
         yield f"- **{md_escape(label)}** {md_code(change.id)}{name}"
     for field in change.fields:
-        yield f"  - {md_code(field.path)}: {md_escape(show_change(field))}"
+        yield f"  - {md_code(field.path)}: {show_change(field, markdown=True)}"
 
 
 def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> str:
@@ -222,6 +482,10 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         f"{md_escape(t('diff.md_new'))}: {_md_side(changeset.new)}"
     )
     out.force("")
+    for note in missing_notes(changeset):
+        out.force(f"> {md_escape(note)}")
+        out.force("")
+    omitted = _md_findings(changeset, out)
     if not changeset:
         out.force(md_escape(t("diff.no_changes")))
         return "\n".join(out.parts) + "\n"
@@ -231,15 +495,21 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     for kind in changeset.by_kind():
         counts = [str(changeset.count(c, kind)) for c in _COLUMNS]
         out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
-    totals = [f"**{changeset.count(c)}**" for c in _COLUMNS]
+    if changeset.prose:
+        counts = [str(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
+        out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
+    totals = [
+        f"**{changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c)}**"
+        for c in _COLUMNS
+    ]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_escape(files_line(changeset)))
-    omitted = 0
     if changeset.attention:
         out.add("")
-        out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
-        out.add("")
+        if not changeset.introduced:
+            out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
+            out.add("")
         for item in changeset.attention:
             where = f" ({md_code(str(item.location))})" if item.location is not None else ""
             line = (
@@ -248,8 +518,20 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
             )
             if not out.add(line):
                 omitted += 1
-    out.add("")
-    out.add(f"### {md_escape(t('diff.md_details'))}")
+    if changeset.prose:
+        out.add("")
+        out.add(f"### {md_escape(t('diff.prose_title', count=len(changeset.prose)))}")
+        out.add("")
+        for section in changeset.prose:
+            label = md_escape(t(f"diff.change.{prose_status(section).value}"))
+            if not (
+                out.add(f"- **{label}** {md_escape(prose_title(section))}")
+                and out.add(f"  - {prose_words(section, markdown=True)}")
+            ):
+                omitted += 1
+    if changeset.changes:
+        out.add("")
+        out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
             f"<details>\n<summary>{md_escape(_kind(kind))} ({len(changes)})</summary>\n"
@@ -289,7 +571,13 @@ def _loc_json(loc: tuple[Any, ...]) -> list[Any]:
 
 
 def _side_json(side: SideInfo) -> dict[str, Any]:
-    return {"label": side.label, "kind": side.kind, "revision": side.revision, "path": side.path}
+    return {
+        "label": side.label,
+        "kind": side.kind,
+        "revision": side.revision,
+        "path": side.path,
+        "missing": side.missing,
+    }
 
 
 def _where(location: Any) -> dict[str, Any] | None:
@@ -349,6 +637,10 @@ def format_json(changeset: ChangeSet) -> str:
             **{c.value: changeset.count(c) for c in _COLUMNS},
             "total": len(changeset.changes),
             "attention": len(changeset.attention),
+            "introduced": len(changeset.introduced),
+            "fixed": len(changeset.fixed),
+            "uncomparable": len(changeset.uncomparable),
+            "prose": len(changeset.prose),
             "by_kind": by_kind,
             "files": {
                 "old": stats.old,
@@ -358,6 +650,31 @@ def format_json(changeset: ChangeSet) -> str:
                 "unchanged": stats.unchanged,
             },
         },
+        "findings_compared": changeset.findings_compared,
+        "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
+        "introduced": [finding_dict(f) for f in changeset.introduced],
+        "fixed": [finding_dict(f) for f in changeset.fixed],
+        "uncomparable": [
+            {
+                "side": e.side,
+                "path": e.path,
+                "ids": list(e.ids),
+                "findings": [finding_dict(f) for f in e.findings],
+            }
+            for e in changeset.uncomparable
+        ],
+        "prose": [
+            {
+                "section": p.section,
+                "change": prose_status(p).value,
+                "documents": list(p.documents),
+                "old_path": p.old_path,
+                "new_path": p.new_path,
+                "old": p.old,
+                "new": p.new,
+            }
+            for p in changeset.prose
+        ],
         "attention": [attention_dict(a) for a in changeset.attention],
         "changes": [change_dict(c) for c in changeset.changes],
     }

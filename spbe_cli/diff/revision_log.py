@@ -21,13 +21,13 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     """The ChangeSet from revision ``rev`` to the catalog folder as it is on disk.
 
     Raises:
-        SpbeError: the revision is unknown, git cannot run, or a side cannot be loaded.
+        SpbeError: the revision is unknown or git cannot run.
     """
     from spbe_cli.diff import diff_snapshots
     from spbe_cli.gitsource import own_repository, resolve_sides
 
     sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
-    return diff_snapshots(sides.old, sides.new)
+    return diff_snapshots(sides.old, sides.new, findings=False)
 
 
 def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> dict[str, Any]:

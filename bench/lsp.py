@@ -1,0 +1,67 @@
+"""Per-edit latency of ``spbe lsp`` after the first load, in-process (used by ``run.py``).
+
+Loads a catalog into the language server's :class:`Workspace` (timed once: the first load),
+then replays edits to one application file: a broken reference, then the fix, alternately, as
+an editor sends them on each keystroke. Each edit is the quick step ``Workspace.update`` (what
+``textDocument/didChange`` does before publishing the edited file's diagnostics); the full
+re-check that follows when typing pauses (``Workspace.recheck``, in a thread) is timed once.
+Prints one JSON line: the first load, the median and the worst edit, the full re-check, in
+seconds, and the findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from spbe_cli.i18n import set_language
+from spbe_cli.lsp.workspace import Workspace
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("catalog", type=Path)
+    parser.add_argument("--edits", type=int, default=6)
+    args = parser.parse_args()
+    set_language("en")
+    workspace = Workspace(args.catalog)
+    start = time.perf_counter()
+    workspace.load()
+    first = time.perf_counter() - start
+    rel = next(
+        p
+        for p in sorted(workspace.paths)
+        if "aplikasi" in p and b"\npemilik: " in (args.catalog / p).read_bytes()
+    )
+    text = (args.catalog / rel).read_bytes()
+    broken = text.replace(b"\npemilik: ", b"\npemilik: TIDAK-ADA-", 1)
+    times = []
+    for index in range(args.edits):
+        start = time.perf_counter()
+        workspace.update(rel, broken if index % 2 == 0 else text)
+        times.append(time.perf_counter() - start)
+        if index == 0:
+            assert any(f.code == "SPBE201" for f in workspace.findings[rel]), "edit not seen"
+    start = time.perf_counter()
+    workspace.recheck()
+    recheck = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "file": rel,
+                "first_load": round(first, 3),
+                "seconds": statistics.median(times),
+                "worst": max(times),
+                "recheck": recheck,
+                "files": len(workspace.paths),
+                "findings": sum(len(f) for f in workspace.findings.values()),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

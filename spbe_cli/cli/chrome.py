@@ -1,0 +1,204 @@
+"""typer's own texts ("Usage", "Options", "Error: No such command", ...) in the user's language.
+
+typer vendors click with its texts in English, most of them not behind gettext. They are put in
+the user's language through the hooks click offers for it: the help formatter class of the
+context (``Context.formatter_class``: usage prefix, section headings, the help option,
+``[default: ...]``), and the ``show`` of a usage error (its message and the "Try ... --help"
+line). The app uses :class:`SpbeGroup` (``typer.Typer(cls=...)``); every command it resolves
+gets :class:`SpbeContext` and its full help as its short help, so ``spbe --help`` never cuts a
+command's description with "...".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, Any
+
+# typer >= 0.29 vendors click as typer._click: the classes it builds commands from. The hooks
+# used here (formatter_class, context_class, UsageError.show) are click's documented ones.
+from typer import _click
+from typer._click._compat import get_text_stderr
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+
+from spbe_cli.i18n import t
+
+#: Section headings and fixed texts of the help page -> message keys.
+_HEADINGS = {
+    "Options": "click.options",
+    "Arguments": "click.arguments",
+    "Commands": "click.commands",
+}
+_FIXED = {
+    "Show this message and exit.": "click.help_option",
+    "Install completion for the current shell.": "click.install_completion",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "click.show_completion"
+    ),
+}
+#: Python type names typer shows as metavars -> message keys of words for them.
+_METAVARS = {
+    "list[str]": "click.mv_list",
+    "str": "click.mv_text",
+    "int range": "click.mv_integer",
+    "int": "click.mv_integer",
+    "float": "click.mv_number",
+    "float range": "click.mv_number",
+    "path": "click.mv_path",
+}
+_METAVAR = re.compile(r"<(?P<type>[^<>|]+)>")
+_EXTRA = re.compile(r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\]")
+
+#: English usage-error messages -> (message key, names of the groups to pass on).
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$"), "nocmd"),
+    (re.compile(r"Missing command\.$"), "missing_command"),
+    (re.compile(r"Missing (?P<what>argument|option) (?P<name>.*)\.$"), "missing"),
+    (re.compile(r"No such option: (?P<name>\S+)(?: Did you mean (?P<close>.*)\?)?$"), "noopt"),
+    (re.compile(r"Got unexpected extra arguments? \((?P<name>.*)\)$"), "extra"),
+    (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
+    (
+        re.compile(
+            r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<value>'.*')"
+            r" is not one of (?P<choices>.*)\.$"
+        ),
+        "not_one_of",
+    ),
+    (re.compile(r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<reason>.*)$"), "invalid"),
+]
+
+
+def translate_error(message: str) -> str:
+    """A usage-error message of typer/click in the current language (unknown ones unchanged)."""
+    for pattern, key in _ERRORS:
+        match = pattern.match(message)
+        if match is None:
+            continue
+        values = {k: v for k, v in match.groupdict().items() if v is not None}
+        if key == "missing":
+            key = f"missing_{values.pop('what')}"
+        text = t(f"click.{key}", **values)
+        if values.get("close"):
+            text += " " + t("click.did_you_mean", close=values["close"])
+        return text
+    return message
+
+
+class SpbeFormatter(_click.HelpFormatter):
+    """click's help formatter with the user's words for its fixed texts."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """Write the usage line with a translated prefix."""
+        super().write_usage(
+            prog, args, prefix=f"{t('click.usage')}: " if prefix is None else prefix
+        )
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        """Open a section under a translated heading."""
+        with super().section(t(_HEADINGS[name]) if name in _HEADINGS else name):
+            yield
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        """Write the definition list with translated help texts and ``[default: ...]``."""
+        rows = [(_term(term), _help_text(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+def _term(term: str) -> str:
+    """An option's names and metavar, with a word instead of a Python type name."""
+
+    def word(match: re.Match[str]) -> str:
+        key = _METAVARS.get(match.group("type"))
+        return f"<{t(key)}>" if key else match.group()
+
+    return _METAVAR.sub(word, term)
+
+
+def _help_text(text: str) -> str:
+    if text in _FIXED:
+        return t(_FIXED[text])
+
+    def extra(match: re.Match[str]) -> str:
+        if match.group("required") is not None:
+            return f"[{t('click.required')}]"
+        return f"[{t('click.default', default=match.group('default'))}]"
+
+    return _EXTRA.sub(extra, text)
+
+
+class SpbeContext(_click.Context):
+    """A context whose help pages use :class:`SpbeFormatter`."""
+
+    formatter_class = SpbeFormatter
+
+
+def _show(error: UsageError, file: IO[Any] | None = None) -> None:
+    """Print a usage error as click does, in the user's language."""
+    out = file if file is not None else get_text_stderr()
+    ctx = error.ctx
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = t("click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}")
+            hint += "\n"
+        _click.echo(f"{ctx.get_usage()}\n{hint}", file=out, color=ctx.color)
+    message = translate_error(error.format_message())
+    _click.echo(f"{t('click.error')}: {message}", file=out, color=ctx.color if ctx else None)
+
+
+def _translated(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except NoArgsIsHelpError:
+        raise
+    except UsageError as error:
+
+        def show(file: IO[Any] | None = None, error: UsageError = error) -> None:
+            _show(error, file)
+
+        error.show = show  # type: ignore[method-assign]
+        raise
+
+
+def _adapt(command: _click.Command) -> None:
+    command.context_class = SpbeContext
+    if command.help and not command.short_help:
+        command.short_help = command.help
+    # A command group (``spbe export``): its commands too.
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _adapt(sub)
+
+
+class SpbeGroup(TyperGroup):
+    """The ``spbe`` group: its commands and their errors speak the user's language."""
+
+    context_class = SpbeContext
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """Resolve a command and give it the translated help and errors."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _adapt(command)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: _click.Context | None = None,
+        **extra: Any,
+    ) -> _click.Context:
+        """Parse the command line; a usage error is shown in the user's language."""
+        context: _click.Context = _translated(
+            lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
+        )
+        return context
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        """Run the sub-command; its usage errors are shown in the user's language."""
+        return _translated(lambda: super(SpbeGroup, self).invoke(ctx))

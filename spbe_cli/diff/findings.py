@@ -1,0 +1,129 @@
+"""Validation findings a change introduces or fixes, matched across the two sides.
+
+A finding is matched by its rule code, the entity it sits in and the field path inside that
+entity, never by line: moving a document, adding lines above it or renaming its file does not
+make its findings new. A finding outside any loaded entity (a file that does not parse, a
+document that fails the schema) is matched by code and file (relative to the catalog folder).
+An entity whose id changed (a rename) is matched under its new id. Equal keys are matched one
+to one, so a second copy of the same problem is new.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spbe_cli.catalog import Catalog, Source
+from spbe_cli.errors import Finding
+
+
+@dataclass(frozen=True)
+class FindingKey:
+    """What identifies a finding across revisions: code, entity (or file) and field."""
+
+    code: str
+    entity: str
+    field: str
+
+
+@dataclass(frozen=True)
+class _Span:
+    first: int
+    last: int
+    entity: str
+    source: Source
+
+
+class FindingIndex:
+    """Where each entity of a catalog is, to name the entity and field of a finding."""
+
+    def __init__(
+        self, catalog: Catalog, display_root: str, renamed: dict[str, str] | None = None
+    ) -> None:
+        from spbe_cli.loader import display_path
+
+        self.prefix = display_path(display_root, "")
+        self.by_path: dict[str, list[_Span]] = {}
+        sources: list[tuple[str, Source]] = []
+        if catalog.metadata_source is not None:
+            sources.append(("metadata", catalog.metadata_source))
+        sources += [(f"{r.daftar}/{r.kode}", s) for r, s in catalog.referensi]
+        sources += list(catalog.sources.items())
+        # An entity whose id changed keeps its findings under its new id.
+        renamed = renamed or {}
+        for entity, source in sources:
+            entity = renamed.get(entity, entity)
+            node = source.node
+            span = _Span(node.start_mark.line + 1, node.end_mark.line + 1, entity, source)
+            self.by_path.setdefault(source.path, []).append(span)
+
+    def rel(self, path: str) -> str:
+        """A display path relative to the catalog folder (the folder itself is ``.``)."""
+        if path.startswith(self.prefix):
+            return path[len(self.prefix) :] or "."
+        return "." if path + "/" == self.prefix else path
+
+    def key(self, finding: Finding) -> FindingKey:
+        """The key of one finding."""
+        loc = finding.location
+        for span in self.by_path.get(loc.path, ()):
+            if span.first <= loc.line <= span.last:
+                return FindingKey(finding.code, span.entity, _field_at(span.source, loc.line))
+        return FindingKey(finding.code, self.rel(loc.path), "")
+
+
+def _field_at(source: Source, line: int) -> str:
+    """The dotted path of the deepest key of a document that starts on or spans ``line``."""
+    node = source.node
+    parts: list[str] = []
+    while True:
+        value = getattr(node, "value", None)
+        if not isinstance(value, list):
+            break
+        child = None
+        for index, item in enumerate(value):
+            key, sub = item if isinstance(item, tuple) else (None, item)
+            start = (key if key is not None else sub).start_mark.line + 1
+            # A block ends at column 0 of the line after its last one.
+            end = sub.end_mark.line + (1 if sub.end_mark.column else 0)
+            if start <= line <= max(start, end):
+                child = sub
+                parts.append(str(key.value) if key is not None else f"[{index}]")
+                break
+        if child is None:
+            break
+        node = child
+    return ".".join(parts).replace(".[", "[")
+
+
+def delta(
+    old: Iterable[Finding], new: Iterable[Finding], old_index: FindingIndex, new_index: FindingIndex
+) -> tuple[list[Finding], list[Finding]]:
+    """``(introduced, fixed)``: findings of the new side the old lacks, and the reverse."""
+    old_list, new_list = list(old), list(new)
+    old_keys = [old_index.key(f) for f in old_list]
+    new_keys = [new_index.key(f) for f in new_list]
+    introduced = _unmatched(new_list, new_keys, old_keys)
+    fixed = _unmatched(old_list, old_keys, new_keys)
+    introduced.sort(key=_order)
+    fixed.sort(key=_order)
+    return introduced, fixed
+
+
+def _unmatched(
+    findings: list[Finding], keys: list[FindingKey], other: list[FindingKey]
+) -> list[Finding]:
+    """The findings whose key the other side does not have (as many times)."""
+    left = Counter(other)
+    result = []
+    for finding, key in zip(findings, keys, strict=True):
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            result.append(finding)
+    return result
+
+
+def _order(finding: Finding) -> tuple[int, tuple[str, int, int, int, str, str]]:
+    return finding.severity.rank, finding.sort_key()

@@ -1,0 +1,1 @@
+"""The spbe language server: live checks, completion, hover and go-to-definition in editors."""

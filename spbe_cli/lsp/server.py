@@ -1,0 +1,249 @@
+"""``spbe lsp``: the Language Server Protocol over stdio, on top of :mod:`spbe_cli.lsp.workspace`.
+
+Only this module imports pygls and lsprotocol (the ``lsp`` extra); ``spbe lsp`` imports it when
+it starts. What it offers an editor:
+
+* diagnostics: every finding of ``spbe validate`` (load errors and cross-entity rules) at its
+  line and column, with its rule code, its hint and its related places, in the language of the
+  messages (``--lang`` / ``SPBE_LANG``, Indonesian by default). On open, change and save the
+  edited file's own findings are published at once (the quick step of
+  :meth:`~spbe_cli.lsp.workspace.Workspace.update`); when typing pauses for
+  :data:`RECHECK_DELAY` seconds every rule runs over the whole catalog in a thread, and every
+  file whose findings changed is published again;
+* completion of ids where a field refers to another entity (``opd``, ``regulasi``, ``layanan``,
+  ``aplikasi``, ...) and of reference-architecture codes in ``rab``/``rad``/``ral``/``raa``/
+  ``rai``/``rak``;
+* hover: the name and kind of the entity (or code) under the cursor, as plain text;
+* go-to-definition: from an id to the document that defines it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from spbe_cli import __version__
+from spbe_cli.errors import Finding, Location, Severity
+from spbe_cli.i18n import t
+from spbe_cli.loader import YAML_SUFFIXES
+from spbe_cli.lsp.workspace import Workspace, check_snapshot
+
+#: Seconds without an edit before the whole catalog is checked again.
+RECHECK_DELAY = 0.3
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+def find_catalog(folder: Path) -> Path:
+    """The catalog folder of an editor's workspace: ``catalog/`` when it exists, else the folder."""
+    candidate = folder / "catalog"
+    return candidate if candidate.is_dir() else folder
+
+
+class SpbeServer(LanguageServer):
+    """A language server holding one catalog :class:`Workspace`."""
+
+    def __init__(self, catalog: Path | None) -> None:
+        super().__init__("spbe", __version__)
+        self.catalog_option = catalog
+        self.spbe: Workspace | None = None
+        #: Counts edits: a full check whose snapshot is older than the last edit is dropped.
+        self.generation = 0
+        self.pending: asyncio.Task[None] | None = None
+
+    def edited(self) -> None:
+        """Publish nothing yet; schedule the full check once the typing pauses."""
+        self.generation += 1
+        if self.pending is not None:
+            self.pending.cancel()
+        self.pending = asyncio.get_running_loop().create_task(self.recheck(self.generation))
+
+    async def recheck(self, generation: int) -> None:
+        """Check the whole catalog in a thread, and publish what changed if still current."""
+        await asyncio.sleep(RECHECK_DELAY)
+        if self.spbe is None or generation != self.generation:
+            return
+        snapshot = self.spbe.snapshot()
+        findings = await asyncio.get_running_loop().run_in_executor(None, check_snapshot, snapshot)
+        if generation == self.generation:
+            self.publish(self.spbe.apply(findings))
+
+    def open_workspace(self, folder: Path | None) -> Workspace:
+        """Load the catalog (once) and publish the findings of every file."""
+        if self.spbe is None:
+            root = self.catalog_option or find_catalog(folder or Path.cwd())
+            self.spbe = Workspace(root)
+            self.publish(self.spbe.load())
+        return self.spbe
+
+    def rel(self, uri: str) -> str | None:
+        """The catalog-relative path of a document, or None when it is not a catalog file."""
+        path = to_fs_path(uri)
+        if self.spbe is None or path is None:
+            return None
+        return self.spbe.relative(Path(path))
+
+    def uri(self, rel: str) -> str:
+        """The URI of a catalog-relative path."""
+        assert self.spbe is not None
+        return from_fs_path(str((self.spbe.root / rel).resolve())) or rel
+
+    def publish(self, paths: set[str]) -> None:
+        """Send the diagnostics of every file in ``paths`` (an empty list clears them)."""
+        assert self.spbe is not None
+        for rel in sorted(paths):
+            if not rel.lower().endswith(YAML_SUFFIXES):
+                continue  # "." (the catalog itself, e.g. no metadata document) is no document
+            lines = self._lines(rel)
+            diagnostics = [self.diagnostic(f, lines) for f in self.spbe.findings.get(rel, [])]
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=self.uri(rel), diagnostics=diagnostics)
+            )
+
+    def _lines(self, rel: str) -> list[str]:
+        assert self.spbe is not None
+        data = self.spbe.overlays.get(rel)
+        if data is None:
+            try:
+                data = (self.spbe.root / rel).read_bytes()
+            except OSError:
+                return []
+        return data.decode("utf-8", "replace").splitlines()
+
+    def diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
+        """One finding as an LSP diagnostic, spanning the word at its position."""
+        message = finding.message
+        if finding.hint:
+            message += f"\n{t('report.hint')}: {finding.hint}"
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(
+                    uri=self.uri(r.location.path), range=_range(r.location, [])
+                ),
+                message=r.message,
+            )
+            for r in finding.related
+        ]
+        return types.Diagnostic(
+            range=_range(finding.location, lines),
+            message=message,
+            severity=_SEVERITY[finding.severity],
+            code=finding.code,
+            source="spbe",
+            related_information=related or None,
+        )
+
+
+def _range(location: Location, lines: list[str]) -> types.Range:
+    """From the finding's 1-based position to the end of the token there."""
+    line = max(location.line - 1, 0)
+    column = max(location.column - 1, 0)
+    end = column
+    if line < len(lines):
+        text = lines[line]
+        while end < len(text) and not text[end].isspace() and text[end] not in ",]}#":
+            end += 1
+        if end == column:
+            end = max(len(text), column)
+    start = types.Position(line=line, character=column)
+    return types.Range(start=start, end=types.Position(line=line, character=end))
+
+
+def build_server(catalog: Path | None = None) -> SpbeServer:
+    """A server with every feature registered; ``catalog`` overrides the workspace's folder."""
+    server = SpbeServer(catalog)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: SpbeServer, params: types.InitializedParams) -> None:
+        del params
+        folders = ls.workspace.folders
+        first = next(iter(folders.values()), None)
+        path = to_fs_path(first.uri) if first is not None else ls.workspace.root_path
+        ls.open_workspace(Path(path) if path else None)
+
+    def changed(ls: SpbeServer, uri: str, text: str | None) -> None:
+        ls.open_workspace(None)
+        rel = ls.rel(uri)
+        if rel is None or ls.spbe is None:
+            return
+        data = None if text is None else text.encode("utf-8")
+        ls.publish(ls.spbe.update(rel, data))
+        ls.edited()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: SpbeServer, params: types.DidOpenTextDocumentParams) -> None:
+        changed(ls, params.text_document.uri, params.text_document.text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: SpbeServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        changed(ls, uri, ls.workspace.get_text_document(uri).source)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: SpbeServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        changed(ls, uri, ls.workspace.get_text_document(uri).source)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: SpbeServer, params: types.DidCloseTextDocumentParams) -> None:
+        changed(ls, params.text_document.uri, None)  # back to what is on disk
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[" ", "[", ","]),
+    )
+    def completion(ls: SpbeServer, params: types.CompletionParams) -> types.CompletionList:
+        ws = ls.open_workspace(None)
+        text = ls.workspace.get_text_document(params.text_document.uri).source
+        items = [
+            types.CompletionItem(
+                label=candidate.label,
+                kind=types.CompletionItemKind.Reference,
+                detail=f"{candidate.name} ({candidate.kind})",
+            )
+            for candidate in ws.complete(text, params.position.line)
+        ]
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: SpbeServer, params: types.HoverParams) -> types.Hover | None:
+        target = _target(ls, params)
+        if target is None:
+            return None
+        where = f"\n{target.location}" if target.location is not None else ""
+        # Plain text: names come from the catalog, which is untrusted (no Markdown, no links).
+        value = f"{target.name}\n{target.kind}: {target.word}{where}"
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=value)
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: SpbeServer, params: types.DefinitionParams) -> types.Location | None:
+        target = _target(ls, params)
+        if target is None or target.location is None:
+            return None
+        return types.Location(uri=ls.uri(target.location.path), range=_range(target.location, []))
+
+    return server
+
+
+def _target(ls: SpbeServer, params: Any) -> Any:
+    ws = ls.open_workspace(None)
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+    return ws.target(text, params.position.line, params.position.character)
+
+
+def serve(catalog: Path | None = None) -> None:
+    """Run the language server on stdin/stdout until the editor shuts it down."""
+    logging.getLogger("pygls").setLevel(logging.ERROR)
+    build_server(catalog).start_io()

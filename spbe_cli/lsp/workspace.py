@@ -1,0 +1,460 @@
+"""The catalog as an editor sees it: files on disk overlaid by open buffers, checked live.
+
+This module knows nothing of the Language Server Protocol (``server.py`` does): it keeps a
+loaded catalog and its findings per file, and re-checks after an edit in two steps:
+
+1. :meth:`Workspace.update`, on every keystroke: re-read only the edited file (and the files
+   whose load findings point at it, such as the other half of a duplicated id) into a catalog
+   that keeps every other file's entities, and check the references its documents make. The
+   edited file's syntax, schema and reference findings are then current, in milliseconds.
+2. :meth:`Workspace.recheck`, when the typing pauses (the server runs it in a thread, on a
+   snapshot): every cross-entity rule over the whole catalog, so a reference broken or fixed in
+   one file shows in every file that refers to it, and rules over many documents (duplicates,
+   traceability) are current too. Until then the edited file keeps its other cross-entity
+   findings from the last full check.
+
+Paths are POSIX paths relative to the catalog folder, as ``spbe validate .`` would show them
+from inside the catalog.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from spbe_cli.catalog import Catalog, id_skeleton
+from spbe_cli.checks import Context, all_checks, run_checks
+from spbe_cli.errors import Finding, Location
+from spbe_cli.links import REF_FIELDS
+from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
+from spbe_cli.models import DOMAINS
+from spbe_cli.validate import cap_per_file
+
+#: Characters of an id or a reference code (what hover and go-to-definition pick up).
+_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
+_KEY_LINE = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
+_ITEM_LINE = re.compile(r"^(?P<indent>\s*)-(?:\s|$)")
+_KIND_LINE = re.compile(r"^entitas:\s*([a-z_]+)\s*(?:#.*)?$")
+
+#: Codes of the reference rule, which the quick step runs on the edited file's documents.
+REFERENCE_CODES = frozenset({"SPBE201", "SPBE202", "SPBE205"})
+#: Codes below this come from loading (syntax, schema); the others from cross-entity rules.
+_FIRST_RULE_CODE = "SPBE2"
+
+#: Metadata fields that hold ids: key -> kinds (see links.metadata_links).
+_METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": ("regulasi",)}
+#: Fields that hold a code of the reference architecture, and the prefix of its codes.
+_CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a position in a file points at: an entity id or a reference-architecture code."""
+
+    word: str
+    kind: str
+    name: str
+    location: Location | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One completion: the id or code to insert, what it is and its name."""
+
+    label: str
+    kind: str
+    name: str
+
+
+class Workspace:
+    """A catalog folder whose files can be replaced by editor buffers and re-checked."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.catalog: Catalog | None = None
+        self._loader = _Loader(root, "")
+        #: What each file added to the catalog: entity ids, id skeletons, invalid ids.
+        self.ids_in: dict[str, list[str]] = {}
+        self.skeletons_in: dict[str, list[str]] = {}
+        self.paths: list[str] = []
+        self.load_findings: dict[str, list[Finding]] = {}
+        self.findings: dict[str, list[Finding]] = {}
+        #: ids whose document failed validation, per file (references to them are not reported).
+        self.invalid_in: dict[str, dict[str, str]] = {}
+        self.overlays: dict[str, bytes] = {}
+        #: The reference data as the catalog extends it, from the last full check.
+        self.reference: Any = None
+
+    # -- paths --------------------------------------------------------------------------------
+
+    def relative(self, path: Path) -> str | None:
+        """The catalog-relative POSIX path of a YAML file inside the catalog, else None."""
+        try:
+            rel = path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        if not rel.parts or any(part.startswith(".") for part in rel.parts):
+            return None
+        if not rel.name.lower().endswith(YAML_SUFFIXES):
+            return None
+        return rel.as_posix()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self) -> set[str]:
+        """Load and check the whole catalog from disk; return the files that have findings."""
+        self._loader = loader = _Loader(self.root, "")
+        self.catalog = loader.catalog
+        self.invalid_in, self.ids_in, self.skeletons_in, self.load_findings = {}, {}, {}, {}
+        # A workspace without a catalog folder (yet) is empty, not an error: the editor stays up.
+        files = find_files(self.root, "") if self.root.is_dir() else []
+        self.paths = sorted(file.display for file in files)
+        for file in files:
+            self._load_one(file.display, self.overlays.get(file.display), file)
+        for rel, data in self.overlays.items():
+            if rel not in self.paths:  # a new file not yet saved
+                self.paths.append(rel)
+                self._load_one(rel, data)
+        self.catalog.by_kind()  # computed once; edits keep it up to date (_reload)
+        return self._check(set(self.findings))
+
+    def _load_one(self, rel: str, data: bytes | None, file: CatalogFile | None = None) -> None:
+        """Load one file into the catalog, noting what it added (to take it out again later)."""
+        loader, catalog = self._loader, self._loader.catalog
+        counts = (len(catalog.invalid), len(catalog.entities), len(loader.first_id))
+        loader.findings = []
+        if data is not None:
+            loader.load_bytes(rel, data)
+        elif file is not None:
+            loader.load_file(file)
+        invalid = _newest(catalog.invalid, counts[0])
+        ids = _newest(catalog.entities, counts[1])
+        skeletons = _newest(loader.first_id, counts[2])
+        self.invalid_in[rel] = {key: catalog.invalid[key] for key in invalid}
+        self.ids_in[rel] = ids
+        self.skeletons_in[rel] = skeletons
+        for path, findings in _by_path(loader.findings).items():
+            self.load_findings.setdefault(path, []).extend(findings)
+
+    def update(self, rel: str, data: bytes | None) -> set[str]:
+        """Replace one file's content (``None``: back to the file on disk); the quick step.
+
+        Returns the files whose findings changed (to publish again); :meth:`recheck` brings
+        every file up to date.
+        """
+        if data is None:
+            self.overlays.pop(rel, None)
+        else:
+            self.overlays[rel] = data
+        if self.catalog is None:
+            return self.load()
+        todo = [rel, *self._dependents(rel)]
+        self._reload(todo)
+        for path in todo:
+            self._quick(path)
+        return set(todo)
+
+    def _quick(self, rel: str) -> None:
+        """A file's findings from its fresh load and the references its documents make."""
+        assert self.catalog is not None
+        catalog = self.catalog
+        focus = sorted(self.ids_in.get(rel, []))
+        found = list(self.load_findings.get(rel, []))
+        check = _reference_check()
+        if check is not None and focus:
+            view = _Focus.of(catalog, focus)
+            # Codes the catalog declares are known after the last full check.
+            view.reference = self.reference or catalog.reference
+            ctx = Context(view)
+            check(ctx)
+            found.extend(f for f in ctx.findings if f.location.path == rel)
+        found.extend(
+            f
+            for f in self.findings.get(rel, [])
+            if f.code >= _FIRST_RULE_CODE and f.code not in REFERENCE_CODES
+        )
+        capped = cap_per_file(
+            found, {rel: catalog.skipped_findings[rel]} if rel in catalog.skipped_findings else None
+        )
+        if capped:
+            self.findings[rel] = sorted(capped, key=Finding.sort_key)
+        else:
+            self.findings.pop(rel, None)
+
+    def snapshot(self) -> tuple[Catalog, list[Finding]]:
+        """What :func:`check_snapshot` needs, taken between two edits.
+
+        The tables are copied (at C speed) because the next edit changes the catalog in place.
+        """
+        catalog = self.catalog
+        assert catalog is not None
+        copy = replace(
+            catalog,
+            entities=dict(catalog.entities),
+            kinds=dict(catalog.kinds),
+            sources=dict(catalog.sources),
+            referensi=list(catalog.referensi),
+            invalid=dict(catalog.invalid),
+            placeholders=list(catalog.placeholders),
+            skipped_findings=dict(catalog.skipped_findings),
+            _by_kind=None,
+        )
+        return copy, [f for found in self.load_findings.values() for f in found]
+
+    def apply(self, checked: Checked) -> set[str]:
+        """Take the result of :func:`check_snapshot`; return the files to publish again."""
+        previous = self.findings
+        findings = self.findings = checked.findings
+        self.reference = checked.reference
+        return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
+
+    def recheck(self) -> set[str]:
+        """Run every rule over the whole catalog now (the slow step); files to publish again."""
+        return self.apply(check_snapshot(self.snapshot()))
+
+    def _dependents(self, rel: str) -> list[str]:
+        """Files whose load findings refer to ``rel`` (the later copy of a duplicated id)."""
+        return sorted(
+            path
+            for path, findings in self.load_findings.items()
+            if path != rel
+            and any(related.location.path == rel for f in findings for related in f.related)
+        )
+
+    def _content(self, rel: str) -> bytes | None:
+        if rel in self.overlays:
+            return self.overlays[rel]
+        path = self.root / rel
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                return None  # the full load reports these; an editor never opens them here
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _reload(self, todo: list[str]) -> None:
+        """Load every file of ``todo`` again, in place; the other files' entities stay."""
+        loader = self._loader
+        catalog = self.catalog
+        assert catalog is not None
+        again = set(todo)
+        by_kind = catalog.by_kind()
+        for rel in todo:
+            for entity_id in self.ids_in.pop(rel, []):
+                if entity_id in catalog.entities:
+                    by_kind[catalog.kinds[entity_id]].remove(entity_id)
+                    del catalog.entities[entity_id], catalog.kinds[entity_id]
+                    del catalog.sources[entity_id]
+                loader.accepted.discard(id_skeleton(entity_id))
+            for skeleton in self.skeletons_in.pop(rel, []):
+                loader.first_id.pop(skeleton, None)
+            for entity_id in self.invalid_in.pop(rel, {}):
+                catalog.invalid.pop(entity_id, None)
+            loader.folded.pop(rel.casefold(), None)
+            loader.per_file.pop(rel, None)
+            catalog.skipped_findings.pop(rel, None)
+            self.load_findings.pop(rel, None)
+        if catalog.metadata_source is not None and catalog.metadata_source.path in again:
+            catalog.metadata = catalog.metadata_source = None
+            loader.metadata_seen = False
+        catalog.referensi = [pair for pair in catalog.referensi if pair[1].path not in again]
+        catalog.placeholders = [p for p in catalog.placeholders if p[0].path not in again]
+        files = catalog.files
+        for rel in todo:
+            data = self._content(rel)
+            if data is None:
+                if rel in self.paths:
+                    self.paths.remove(rel)
+                    files -= 1
+                continue
+            if rel not in self.paths:
+                self.paths.append(rel)
+                files += 1
+            self._load_one(rel, data)
+        catalog.files = files
+        # Catalog.add drops its kind index; put it back, patched with the ids just loaded.
+        for rel in todo:
+            for entity_id in self.ids_in.get(rel, []):
+                bisect.insort(by_kind.setdefault(catalog.kinds[entity_id], []), entity_id)
+        catalog._by_kind = {kind: ids for kind, ids in by_kind.items() if ids}
+
+    def _check(self, previous: Iterable[str]) -> set[str]:
+        """Run the cross-entity rules; return the files whose findings are to be published."""
+        self.apply(check_snapshot(self.snapshot()))
+        return set(previous) | set(self.findings)
+
+    # -- questions from the editor ------------------------------------------------------------
+
+    def target(self, text: str, line: int, column: int) -> Target | None:
+        """The id or code under a 0-based position of a buffer, if the catalog knows it."""
+        word = _word_at(text, line, column)
+        if word is None or self.catalog is None:
+            return None
+        catalog = self.catalog
+        entity = catalog.get(word)
+        if entity is not None:
+            kind = catalog.kinds[word]
+            return Target(word, kind, str(getattr(entity, "nama", word)), catalog.where(word, "id"))
+        node = (self.reference or catalog.reference).codes.get(word)
+        if node is not None:
+            return Target(word, "referensi_arsitektur", str(node.nama), None)
+        return None
+
+    def complete(self, text: str, line: int) -> list[Candidate]:
+        """Ids (or codes) that fit the field on a 0-based line of a buffer; empty if none."""
+        if self.catalog is None:
+            return []
+        lines = text.splitlines()
+        key = _field_of(lines, line)
+        if key is None:
+            return []
+        catalog = self.catalog
+        if key in _CODE_FIELDS:
+            prefix = _CODE_FIELDS[key]
+            return [
+                Candidate(code, "referensi_arsitektur", str(node.nama))
+                for code, node in sorted((self.reference or catalog.reference).codes.items())
+                if code.startswith(prefix + ".")
+            ]
+        kinds = _kinds_for(_document_kind(lines, line), key)
+        return [
+            Candidate(entity_id, kind, str(getattr(catalog.get(entity_id), "nama", entity_id)))
+            for kind in kinds
+            for entity_id in catalog.ids_of(kind)
+        ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of a full check: findings by file, and the reference data.
+
+    The reference data is as the catalog extends it: its own RA codes and value lists, for
+    completion and hover.
+    """
+
+    findings: dict[str, list[Finding]]
+    reference: Any
+
+
+def _newest(table: dict[str, Any], before: int) -> list[str]:
+    """The keys added to ``table`` since it had ``before`` keys (dicts keep insertion order)."""
+    return list(itertools.islice(reversed(table), max(len(table) - before, 0)))
+
+
+def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
+    """Every finding of a catalog, by file: its load findings and every cross-entity rule.
+
+    Reads the snapshot only: the rules run on a copy of the catalog with its own fresh copy of
+    the reference data (which they extend), so this may run in a thread while the next edit is
+    loaded, and twice on the same catalog.
+    """
+    from spbe_cli.loader import complete_catalog
+    from spbe_cli.reference import load_reference
+
+    catalog, found = snapshot
+    catalog = replace(catalog, reference=load_reference().extended())
+    complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
+    found = [*found, *run_checks(catalog)]
+    return Checked(_by_path(cap_per_file(found, catalog.skipped_findings)), catalog.reference)
+
+
+def _reference_check() -> Any:
+    """The rule that resolves references (found by name: rule modules may be reorganised)."""
+    return next((c for c in all_checks() if c.__name__ == "check_references"), None)
+
+
+@dataclass
+class _Focus(Catalog):
+    """The catalog as the reference rule sees it in the quick step.
+
+    Every id can be looked up, but only the edited file's documents are walked.
+    """
+
+    focus: list[str] | None = None
+
+    @classmethod
+    def of(cls, catalog: Catalog, focus: list[str]) -> _Focus:
+        """A view of ``catalog`` that walks only the ids in ``focus``."""
+        view = cls(root=catalog.root, reference=catalog.reference, focus=focus)
+        view.__dict__.update(
+            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind")}
+        )
+        view._by_kind = catalog.by_kind()
+        return view
+
+    def items(self) -> Iterator[tuple[str, str, Any]]:
+        """Yield ``(kind, id, entity)`` for the focused documents only."""
+        for entity_id in self.focus or ():
+            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
+
+
+def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    result: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        result.setdefault(finding.location.path, []).append(finding)
+    return result
+
+
+def _word_at(text: str, line: int, column: int) -> str | None:
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return None
+    for match in _WORD.finditer(lines[line]):
+        if match.start() <= column <= match.end():
+            return match.group().strip(".-") or None
+    return None
+
+
+def _field_of(lines: list[str], line: int) -> str | None:
+    """The mapping key whose value is being written on ``line`` (a scalar or a list item)."""
+    if not 0 <= line < len(lines):
+        return None
+    current = lines[line]
+    match = _KEY_LINE.match(current)
+    if match is not None:
+        return match.group("key")
+    if current.strip() and not _ITEM_LINE.match(current):
+        return None
+    indent = len(current) - len(current.lstrip())
+    for previous in reversed(lines[:line]):
+        if not previous.strip() or previous.lstrip().startswith("#"):
+            continue
+        prev_indent = len(previous) - len(previous.lstrip())
+        match = _KEY_LINE.match(previous)
+        if match is not None and prev_indent <= indent and not match.group("rest").strip():
+            return match.group("key")
+        if _ITEM_LINE.match(previous) and match is None and prev_indent >= indent:
+            continue
+        return None
+    return None
+
+
+def _document_kind(lines: list[str], line: int) -> str | None:
+    """The ``entitas`` of the YAML document that holds ``line``."""
+    before = itertools.takewhile(lambda s: not s.startswith("---"), reversed(lines[: line + 1]))
+    after = itertools.takewhile(lambda s: not s.startswith("---"), lines[line + 1 :])
+    for candidate in itertools.chain(before, after):
+        match = _KIND_LINE.match(candidate)
+        if match is not None:
+            return match.group(1)
+    return None
+
+
+def _kinds_for(kind: str | None, key: str) -> tuple[str, ...]:
+    """Kinds of entity a field may name, for the document's kind (any kind when unknown)."""
+    if kind == "metadata":
+        return _METADATA_REFS.get(key, ())
+    fields: list[tuple[str, tuple[str, ...]]] = []
+    for owner, pairs in REF_FIELDS.items():
+        if kind is None or owner == kind:
+            fields.extend(pairs)
+    kinds: dict[str, Any] = {}
+    for name, allowed in fields:
+        if name == key:
+            kinds.update(dict.fromkeys(allowed))
+    return tuple(kinds)

@@ -1,0 +1,193 @@
+"""The command line in the user's language: help pages, typer's own texts, plurals, completion.
+
+Help pages are snapshots under tests/cases/help/<lang>/<command>.txt (``SPBE_UPDATE_GOLDEN=1``
+rewrites them; review the diff). They are taken in a fresh process at a fixed width, because
+help texts are fixed when the commands are defined.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.i18n import set_language, t
+from tests.helpers import git
+
+HELP = Path(__file__).parent / "cases" / "help"
+UPDATE = os.environ.get("SPBE_UPDATE_GOLDEN") == "1"
+#: Commands whose help is pinned (the root help changes whenever a command is added).
+COMMANDS = ["validate", "rules", "list", "show", "graph", "diff", "render", "new", "lsp"]
+#: click/typer's English texts that must not appear on an Indonesian page.
+ENGLISH_CHROME = [
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "Show this message",
+    "[default:",
+    "[required]",
+    "Install completion",
+    "Error:",
+    "Try '",
+    "No such",
+    "Missing ",
+    "Invalid value",
+]
+PYTHON_TYPES = ["<list[", "<str>", "<int", "<float", "<path>", "<bool>"]
+runner = CliRunner()
+#: The installed ``spbe`` script, so that the pages show ``spbe`` as the program's name.
+SPBE = str(Path(sys.executable).with_name("spbe"))
+
+
+def _run(args: list[str], lang: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SPBE_LANG", "LANG", "LC_ALL")}
+    env.update(COLUMNS="100", LANG="en_US.UTF-8", TERM="dumb")
+    return subprocess.run(
+        [SPBE, "--lang", lang, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_help_pages_match_their_snapshots(lang: str) -> None:
+    for command in COMMANDS:
+        done = _run([command, "--help"], lang)
+        assert done.returncode == 0, done.stderr
+        golden = HELP / lang / f"{command}.txt"
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(done.stdout, encoding="utf-8")
+        assert done.stdout == golden.read_text(encoding="utf-8"), command
+
+
+@pytest.mark.parametrize(
+    "command", ["", *COMMANDS, "progress", "sync", "init", "schema", "export", "indeks"]
+)
+def test_indonesian_help_has_no_english_chrome_nor_python_types(command: str) -> None:
+    done = _run([command, "--help"] if command else ["--help"], "id")
+    page = done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "Pemakaian: spbe" in page
+    for english in ENGLISH_CHROME:
+        assert english not in page, (command, english)
+    for name in PYTHON_TYPES:
+        assert name not in page, (command, name)
+    # No description is cut short with an ellipsis.
+    assert "…" not in page
+    assert not any(line.endswith("...") for line in page.splitlines()[1:]), page
+
+
+def test_every_choice_is_listed() -> None:
+    assert "gitlab" in _run(["validate", "--help"], "en").stdout
+    assert "laporan" in _run(["render", "--help"], "id").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "indonesian", "english"),
+    [
+        (["frob"], "Galat: Tidak ada perintah 'frob'.", "Error: No such command 'frob'."),
+        (
+            ["validate", "-f", "xx"],
+            "Galat: Nilai tidak sah untuk '--format' / '-f': 'xx' bukan salah satu dari",
+            "Error: Invalid value for '--format' / '-f': 'xx' is not one of",
+        ),
+        (["new"], "Galat: Argumen 'KIND' belum diisi.", "Error: Missing argument 'KIND'."),
+        (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
+    ],
+)
+def test_usage_errors_speak_the_language(args: list[str], indonesian: str, english: str) -> None:
+    done = _run(args, "id")
+    assert done.returncode == 2
+    assert indonesian in done.stderr
+    assert "Pemakaian: spbe" in done.stderr and "untuk bantuan" in done.stderr
+    for word in ("Usage:", "Error:", "Try '"):
+        assert word not in done.stderr
+    done = _run(args, "en")
+    assert done.returncode == 2
+    assert english in done.stderr
+    assert "Usage: spbe" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("en", "1 file, 1 entity: 1 error, 1 warning, 0 info", "2 files, 2 entities: 2 errors"),
+        ("id", "1 berkas, 1 entitas: 1 galat, 1 peringatan", "2 berkas, 2 entitas: 2 galat"),
+    ],
+)
+def test_counts_agree_with_their_nouns(lang: str, one: str, two: str) -> None:
+    set_language(lang)
+    summary = "report.summary"
+    assert one in t(summary, files=1, entities=1, errors=1, warnings=1, infos=0)
+    assert two in t(summary, files=2, entities=2, errors=2, warnings=2, infos=0)
+    assert t("render.done", count=1, path="build").startswith(
+        "1 file written" if lang == "en" else "1 berkas"
+    )
+
+
+def _complete(words: str, cwd: Path | None = None) -> list[str]:
+    env = {"_SPBE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, [], env=env)
+    finally:
+        os.chdir(previous)
+    lines = result.stdout.replace("_arguments '*: :((", "").replace("))'", "").splitlines()
+    return [line.strip().strip('"').split('":"')[0] for line in lines if line.strip()]
+
+
+def test_completion_knows_ids_kinds_documents_and_formats(minimal_catalog: Path) -> None:
+    catalog = minimal_catalog.as_posix()
+    assert _complete(f"spbe show -c {catalog} DISK") == ["DISKOMINFO"]
+    assert "INFRA-01" in _complete(f"spbe graph -c {catalog} ")
+    assert _complete("spbe list data") == ["data_informasi"]
+    assert _complete("spbe new lay") == ["layanan"]
+    assert _complete("spbe render --doc ") == [
+        "masterplan",
+        "arsitektur",
+        "peta-rencana",
+        "laporan",
+        "all",
+    ]
+    assert _complete("spbe render --doc masterplan,a") == [
+        "masterplan,arsitektur",
+        "masterplan,all",
+    ]
+    assert _complete("spbe render -f d") == ["docx"]
+
+
+def test_completion_of_diff_offers_tags_and_branches(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "utama")
+    (repo / "a.txt").write_text("a\n")
+    git(repo, "add", "a.txt")
+    git(repo, "commit", "-q", "-m", "a")
+    git(repo, "tag", "v2025.1")
+    git(repo, "branch", "usulan-bappeda")
+    assert _complete("spbe diff ", repo) == ["v2025.1", "usulan-bappeda", "utama"]
+    assert _complete("spbe diff v", repo) == ["v2025.1"]
+    # Not a repository: no revision and no error; zsh falls back to completing folders.
+    assert _complete("spbe diff ", tmp_path) == ["_files"]
+
+
+def test_rules_are_named_and_completed_by_code() -> None:
+    assert _complete("spbe rules SPBE20")[:2] == ["SPBE201", "SPBE202"]
+    result = runner.invoke(app, ["rules", "SPBE201", "spbe104"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["SPBE201", "SPBE104"]
+    result = runner.invoke(app, ["rules", "SPBE999"])
+    assert result.exit_code == 2
+    assert "unknown rule code: SPBE999" in result.stderr

@@ -1,0 +1,180 @@
+"""``spbe diff`` through a review cycle, in real git repositories: prose edits, renames with
+edits, renamed indicators, findings a pull request introduces and fixes.
+
+The repository fixture (minimal catalog at tag v1, cwd inside it) comes from test_git_diff.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import write_tree
+from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
+
+__all__ = ["repo"]  # the fixture, imported for pytest
+
+LATAR = (
+    "# Latar Belakang\n\nKabupaten ini menyusun Masterplan Smart City untuk mempercepat layanan "
+    "publik yang terintegrasi bagi seluruh warga, dari pesisir hingga pegunungan, dengan "
+    "dukungan jaringan yang andal.\n\nParagraf kedua menjelaskan tata kelola.\n"
+)
+LAPOR_DUPLICATE = """\
+entitas: aplikasi
+id: APP-ADUAN
+nama: Aduan Warga Mimika
+raa: RAA.01.01
+kategori: khusus
+pemilik: DISKOMINFO
+status: rencana
+fungsi: Pengaduan masyarakat atas layanan publik
+data: [DATA-01]
+infrastruktur: [INFRA-01]
+"""
+
+
+def with_prose(root: Path) -> None:
+    meta = root / "catalog/metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "prosa:\n  latar_belakang: prosa/latar.md\n")
+    write_tree(root, {"catalog/prosa/latar.md": LATAR})
+    commit(root, "prose")
+    git(root, "tag", "p1")
+
+
+def test_prose_edit_is_a_change_per_section_with_word_diff(repo: Path) -> None:
+    with_prose(repo)
+    code, out, _ = run("p1", "--exit-code")
+    assert (code, "No changes." in out) == (0, True)
+    edit(repo / "catalog/prosa/latar.md", "yang andal", "yang andal dan aman")
+    code, out, err = run("p1", "--exit-code")
+    assert (code, err) == (1, "")
+    assert "  ~ section latar_belakang → masterplan (catalog/prosa/latar.md)" in out
+    assert "… dengan dukungan jaringan yang [-andal.-]{+andal dan aman.+} Paragraf" in out
+    _, markdown, _ = run("p1", "--format", "markdown")
+    assert "| Prose | 0 | 0 | 1 | 0 |" in markdown
+    assert "~~andal.~~ **andal dan aman.**" in markdown
+    _, data, _ = run("p1", "--format", "json", "--no-findings")  # metadata file not changed
+    (prose,) = json.loads(data)["prose"]
+    assert (prose["section"], prose["change"], prose["documents"]) == (
+        "latar_belakang",
+        "changed",
+        ["masterplan"],
+    )
+    assert prose["new"].endswith(
+        "yang andal dan aman.\n\nParagraf kedua menjelaskan tata kelola.\n"
+    )
+
+
+def test_prose_in_a_revision_is_read_from_the_revision(repo: Path) -> None:
+    with_prose(repo)
+    edit(repo / "catalog/prosa/latar.md", "Paragraf kedua", "Bagian kedua")
+    commit(repo, "prose edit")
+    (repo / "catalog/prosa/latar.md").write_text("working tree text\n", "utf-8")
+    _, out, _ = run("p1", "HEAD", "--format", "json")
+    (prose,) = json.loads(out)["prose"]
+    assert "Bagian kedua" in prose["new"] and "working tree" not in prose["new"]
+
+
+def test_rename_with_edit_is_a_rename_not_a_removal(repo: Path) -> None:
+    path = repo / ECONOMY
+    text = path.read_text("utf-8").replace("id: SC-03", "id: SC-30")
+    path.unlink()
+    write_tree(
+        repo,
+        {"catalog/program/ekonomi.yaml": text.replace("horizon: menengah", "horizon: panjang")},
+    )
+    commit(repo, "new id, new horizon, new file")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    data = json.loads(out)
+    assert [(c["change"], c["old_id"], c["id"]) for c in data["changes"]] == [
+        ("renamed", "SC-03", "SC-30")
+    ]
+    assert [(f["field"], f["old"], f["new"]) for f in data["changes"][0]["fields"]] == [
+        ("horizon", "menengah", "panjang")
+    ]
+    assert [a["code"] for a in data["attention"]] == ["SPBE709"]  # no false SPBE701
+
+
+def test_renamed_indicator_is_not_a_lowered_target(repo: Path) -> None:
+    text = (repo / ECONOMY).read_text("utf-8")
+    name = text.split("  - nama: ", 1)[1].split("\n", 1)[0]
+    edit(repo / ECONOMY, f"  - nama: {name}\n", f"  - nama: {name} (persen)\n")
+    commit(repo, "indicator renamed")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    data = json.loads(out)
+    (change,) = data["changes"]
+    assert [(f["field"], f["new"]) for f in change["fields"]] == [
+        (f"indikator[{name}].nama", f"{name} (persen)")
+    ]
+    assert data["attention"] == []  # no false SPBE704
+
+
+def test_new_finding_is_on_top_of_needs_attention_and_fixed_ones_listed(repo: Path) -> None:
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    edit(repo / ECONOMY, "horizon: menengah", "horizon: panjang")
+    commit(repo, "a planned duplicate of SP4N-LAPOR")
+    git(repo, "tag", "v2")
+    _, out, _ = run("v1", "v2", "--format", "markdown")
+    attention = out.split("### Needs attention", 1)[1]
+    first = attention.splitlines()[2]
+    assert first.startswith("- **error** SPBE408 planned Aplikasi Khusus APP-ADUAN")
+    assert "SP4N-LAPOR" in first and "*new finding*" in first
+    assert "`v2:catalog/arsitektur/aduan.yaml:2:5`" in first
+    # The next pull request removes the duplicate: the finding is listed as fixed.
+    git(repo, "rm", "-q", "catalog/arsitektur/aduan.yaml")
+    commit(repo, "use SP4N-LAPOR")
+    _, out, _ = run("v2", "HEAD", "--format", "json")
+    data = json.loads(out)
+    assert [f["code"] for f in data["fixed"]] == ["SPBE408", "SPBE403", "SPBE504"]
+    assert data["introduced"] == []
+    _, text, _ = run("v2", "HEAD")
+    assert "Findings fixed by this change (3)" in text
+
+
+EXCEPTION = (
+    "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
+    "    alasan: Kanal sementara sampai integrasi SP4N-LAPOR selesai.\n"
+)
+
+
+def test_exception_with_reason_is_listed_in_the_review(repo: Path) -> None:
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    commit(repo, "duplicate")
+    git(repo, "tag", "v2")
+    write_tree(repo, {"catalog/.spbe.yaml": EXCEPTION})
+    commit(repo, "exception")
+    _, out, _ = run("v2", "HEAD", "--format", "json")
+    data = json.loads(out)
+    (exception,) = data["exceptions"]
+    assert (exception["code"], exception["entity"], exception["matched"], exception["new"]) == (
+        "SPBE403",
+        "APP-ADUAN",
+        1,
+        True,
+    )
+    assert exception["path"] == "HEAD:catalog/.spbe.yaml" and exception["line"] == 2
+    assert data["fixed"] == [] and data["introduced"] == []  # excepted, not "fixed"
+    _, markdown, _ = run("v2", "HEAD", "--format", "markdown")
+    assert "### Rule exceptions in force (1)" in markdown
+    assert "SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi SP4N-LAPOR selesai." in markdown
+    assert run("v2", "HEAD", "--exit-code")[0] == 1  # a new exception is a change to review
+
+
+def test_exception_without_reason_is_a_new_finding(repo: Path) -> None:
+    write_tree(
+        repo, {"catalog/.spbe.yaml": "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-01\n"}
+    )
+    commit(repo, "exception without a reason")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    data = json.loads(out)
+    assert [(f["code"], f["path"], f["line"]) for f in data["introduced"]] == [
+        ("SPBE021", "HEAD:catalog/.spbe.yaml", 2)
+    ]
+    assert data["exceptions"] == []
+
+
+def test_metadata_removed_is_a_new_finding(repo: Path) -> None:
+    git(repo, "rm", "-q", "catalog/metadata.yaml")
+    commit(repo, "metadata gone")
+    _, out, _ = run("v1", "HEAD", "--format", "json")
+    assert "SPBE107" in [f["code"] for f in json.loads(out)["introduced"]]

@@ -1,0 +1,368 @@
+"""``spbe lsp`` driven over stdio with real LSP messages, as an editor would."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pygls")
+
+from spbe_cli.lsp.workspace import Workspace
+
+TIMEOUT = 60.0
+INFRA = "arsitektur/infrastruktur.yaml"
+
+
+class Client:
+    """A minimal JSON-RPC client speaking LSP framing to a child process."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        env = dict(os.environ, SPBE_LANG="en")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "spbe_cli", *args, "lsp"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while True:
+                header = stream.readline()
+                if not header:
+                    return
+                if header in (b"\r\n", b"\n"):
+                    break
+                name, _, value = header.decode("ascii").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value.strip())
+            self.messages.put(json.loads(stream.read(length)))
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        self.send({"method": method, "params": params})
+
+    def open(self, uri: str, text: str) -> None:
+        """``textDocument/didOpen`` of a YAML buffer."""
+        document = {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
+
+    def request(self, method: str, params: dict[str, Any]) -> Any:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        reply = self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
+        assert "error" not in reply, reply
+        return reply.get("result")
+
+    def wait(self, match: Any) -> dict[str, Any]:
+        while True:
+            try:
+                message = self.messages.get(timeout=TIMEOUT)
+            except queue.Empty:
+                stderr = self.proc.stderr.read1() if self.proc.stderr else b""  # type: ignore[attr-defined]
+                raise AssertionError(f"no answer from spbe lsp; stderr: {stderr!r}") from None
+            if match(message):
+                return message
+
+    def diagnostics(self, uri: str, until: Any = None) -> list[dict[str, Any]]:
+        """The next diagnostics published for ``uri`` (that satisfy ``until``, if given)."""
+        message = self.wait(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and (until is None or until(m["params"]["diagnostics"]))
+            )
+        )
+        return list(message["params"]["diagnostics"])
+
+    def close(self) -> int:
+        self.request("shutdown", {})
+        self.notify("exit", {})
+        try:
+            return self.proc.wait(timeout=TIMEOUT)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=TIMEOUT)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, minimal_catalog: Path) -> Path:
+    """A repository folder with the minimal catalog under ``catalog/``."""
+    del minimal_catalog
+    return tmp_path
+
+
+@pytest.fixture
+def clients() -> Iterator[list[Client]]:
+    """Started clients, stopped at the end of the test whatever happened."""
+    started: list[Client] = []
+    yield started
+    for client in started:
+        client.release()
+
+
+def _start(project: Path, clients: list[Client]) -> Client:
+    client = Client(project)
+    clients.append(client)
+    root = project.resolve().as_uri()
+    client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": root,
+            "workspaceFolders": [{"uri": root, "name": "katalog"}],
+            "capabilities": {},
+        },
+    )
+    client.notify("initialized", {})
+    return client
+
+
+def _doc(project: Path, rel: str) -> tuple[str, str]:
+    path = (project / "catalog" / rel).resolve()
+    return path.as_uri(), path.read_text("utf-8")
+
+
+def test_broken_reference_is_a_diagnostic_until_fixed(project: Path, clients: list[Client]) -> None:
+    client = _start(project, clients)
+    uri, text = _doc(project, INFRA)
+    broken = text.replace("opd: DISKOMINFO", "opd: DISKOMINF", 1)
+    line = broken.splitlines().index("opd: DISKOMINF")
+    client.open(uri, broken)
+    [diagnostic] = client.diagnostics(uri)
+    assert diagnostic["code"] == "SPBE201"
+    assert diagnostic["source"] == "spbe"
+    assert diagnostic["severity"] == 1
+    assert diagnostic["range"]["start"] == {"line": line, "character": 5}
+    assert diagnostic["range"]["end"] == {"line": line, "character": 5 + len("DISKOMINF")}
+    assert "DISKOMINF" in diagnostic["message"]
+    assert "hint: did you mean DISKOMINFO" in diagnostic["message"]
+
+    client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [
+                {
+                    "range": {
+                        "start": {"line": line, "character": 5},
+                        "end": {"line": line, "character": 5 + len("DISKOMINF")},
+                    },
+                    "text": "DISKOMINFO",
+                }
+            ],
+        },
+    )
+    # The quick step clears it at once; the full check that follows agrees.
+    assert client.diagnostics(uri, until=lambda found: found == []) == []
+    assert client.close() == 0
+
+
+def test_an_edit_reaches_the_files_that_refer_to_it(project: Path, clients: list[Client]) -> None:
+    client = _start(project, clients)
+    uri, text = _doc(project, "opd/diskominfo.yaml")
+    renamed = text.replace("id: DISKOMINFO", "id: DISKOMINFO-BARU", 1)
+    client.open(uri, renamed)
+    infra, _ = _doc(project, INFRA)
+    found = client.diagnostics(infra, until=lambda found: found != [])
+    assert {d["code"] for d in found} == {"SPBE201"}
+    assert client.close() == 0
+
+
+def test_completion_hover_and_definition(project: Path, clients: list[Client]) -> None:
+    client = _start(project, clients)
+    uri, text = _doc(project, INFRA)
+    edited = text.replace("opd: DISKOMINFO", "opd: ", 1)
+    line = edited.splitlines().index("opd: ")
+    client.open(uri, edited)
+    result = client.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": uri}, "position": {"line": line, "character": 5}},
+    )
+    labels = [item["label"] for item in result["items"]]
+    assert labels == ["DISKOMINFO"]
+    assert "(opd)" in result["items"][0]["detail"]
+
+    raa = text.splitlines().index("rai: RAI.01")
+    result = client.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": uri}, "position": {"line": raa, "character": 5}},
+    )
+    labels = [item["label"] for item in result["items"]]
+    assert "RAI.01" in labels
+    assert all(label.startswith("RAI.") for label in labels)
+
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]},
+    )
+    line = text.splitlines().index("opd: DISKOMINFO")
+    hover = client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": uri}, "position": {"line": line, "character": 8}},
+    )
+    assert hover["contents"]["kind"] == "plaintext"
+    assert "opd: DISKOMINFO" in hover["contents"]["value"]
+    definition = client.request(
+        "textDocument/definition",
+        {"textDocument": {"uri": uri}, "position": {"line": line, "character": 8}},
+    )
+    assert definition["uri"] == (project / "catalog/opd/diskominfo.yaml").resolve().as_uri()
+    defining = (project / "catalog/opd/diskominfo.yaml").read_text("utf-8").splitlines()
+    assert defining[definition["range"]["start"]["line"]].startswith("id: DISKOMINFO")
+    assert client.close() == 0
+
+
+def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    assert workspace.load() == set()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    changed = workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINFO-X").encode())
+    assert changed == {opd}  # the quick step: the edited file only
+    assert INFRA not in workspace.findings
+    changed = workspace.recheck()
+    assert INFRA in changed
+    assert {f.code for f in workspace.findings[INFRA]} == {"SPBE201"}
+    # The same catalog validated from scratch agrees with the incremental result.
+    fresh = Workspace(minimal_catalog)
+    fresh.overlays = dict(workspace.overlays)
+    fresh.load()
+    assert fresh.findings == workspace.findings
+    workspace.update(opd, None)
+    assert INFRA in workspace.recheck()
+    assert workspace.findings == {}
+
+
+def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    extra = "opd/kedua.yaml"
+    copy = (minimal_catalog / "opd/diskominfo.yaml").read_bytes()
+    workspace.update(extra, copy)
+    assert [f.code for f in workspace.findings[extra]] == ["SPBE104"]
+    # Emptying the first copy re-reads the second at once (its finding pointed here).
+    changed = workspace.update("opd/diskominfo.yaml", b"# kosong\n")
+    assert changed == {"opd/diskominfo.yaml", extra}
+    assert extra not in workspace.findings
+    assert [f.code for f in workspace.findings["opd/diskominfo.yaml"]] == ["SPBE017"]
+
+
+def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
+    blocker = tmp_path / "pygls"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('no pygls here')\n")
+    done = _lsp_once([], PYTHONPATH=str(tmp_path))
+    assert done.returncode == 3
+    assert "pip install 'spbe[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_quick_step_sees_references_and_keeps_other_rules(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    text = (minimal_catalog / INFRA).read_text("utf-8")
+    workspace.update(INFRA, text.replace("opd: DISKOMINFO", "opd: DISKOMINF").encode())
+    [finding] = workspace.findings[INFRA]
+    assert (finding.code, finding.location.line) == ("SPBE201", _line(text, "opd: DISKOMINFO"))
+    workspace.update(INFRA, text.replace("nama: Ruang Server", "nama: [Ruang Server]").encode())
+    assert [f.code for f in workspace.findings[INFRA]] == ["SPBE101"]
+    workspace.update(INFRA, text.encode())
+    assert INFRA not in workspace.findings
+    assert workspace.recheck() == set()
+    assert workspace.recheck() == set()  # twice on the same catalog: the same result
+
+
+def _line(text: str, line: str) -> int:
+    return text.splitlines().index(line) + 1
+
+
+def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: Path) -> None:
+    """Edits that add, rename, duplicate, break and remove ids: after each, the incremental
+    catalog and findings are those of loading everything again."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = (minimal_catalog / "opd/diskominfo.yaml").read_text("utf-8")
+    infra = (minimal_catalog / INFRA).read_text("utf-8")
+    edits: list[tuple[str, str | None]] = [
+        ("opd/kedua.yaml", opd.replace("id: DISKOMINFO", "id: BAPPEDA")),
+        ("opd/kedua.yaml", opd),  # a duplicate of DISKOMINFO
+        ("opd/diskominfo.yaml", opd.replace("id: DISKOMINFO", "id: Diskominfo")),  # look-alike
+        (INFRA, infra.replace("opd: DISKOMINFO", "opd: BAPPEDA")),
+        (INFRA, "entitas: infrastruktur\nid: [rusak\n"),
+        ("opd/diskominfo.yaml", None),
+        ("opd/kedua.yaml", "# kosong\n"),
+        (INFRA, None),
+        ("metadata.yaml", "entitas: metadata\n"),
+        ("metadata.yaml", None),
+    ]
+    for rel, text in edits:
+        workspace.update(rel, None if text is None else text.encode())
+        fresh = Workspace(minimal_catalog)
+        fresh.overlays = dict(workspace.overlays)
+        fresh.load()
+        assert workspace.catalog is not None and fresh.catalog is not None
+        assert workspace.catalog.invalid == fresh.catalog.invalid, rel
+        workspace.recheck()
+        assert workspace.catalog is not None and fresh.catalog is not None
+        assert workspace.catalog.kinds == fresh.catalog.kinds, rel
+        assert workspace.catalog.by_kind() == fresh.catalog.by_kind(), rel
+        assert workspace.catalog.files == fresh.catalog.files, rel
+        assert workspace.findings == fresh.findings, (rel, text)
+
+
+def test_a_folder_without_catalog_is_an_empty_workspace(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "tidak-ada")
+    workspace.load()
+    # At most "no metadata" for the folder itself (not a file: the server publishes no URI).
+    assert set(workspace.findings) <= {"."}
+    assert workspace.complete("opd: \n", 0) == []
+
+
+def _lsp_once(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """``spbe lsp`` with no editor on stdin: for the ways it refuses to start."""
+    return subprocess.run(
+        [sys.executable, "-m", "spbe_cli", "lsp", *args],
+        env=dict(os.environ, SPBE_LANG="en", **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_lsp_refuses_a_catalog_that_is_not_a_folder(tmp_path: Path) -> None:
+    done = _lsp_once(["--catalog", str(tmp_path / "x.yaml")])
+    assert done.returncode == 2
+    assert "x.yaml" in done.stderr
+    assert "Traceback" not in done.stderr

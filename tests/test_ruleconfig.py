@@ -1,0 +1,144 @@
+"""Rule configuration (``catalog/.spbe.yaml``): severities, exceptions with a reason, SPBE021."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.validate import validate_catalog
+from tests.helpers import copy_minimal, write_tree
+
+#: An application that serves no service: SPBE403 (warning) on APP-02.
+LONE_APP = """\
+entitas: aplikasi
+id: APP-02
+nama: SRIKANDI Mimika
+raa: RAA.01.01
+kategori: khusus
+pemilik: DISKOMINFO
+data: [DATA-01]
+infrastruktur: [INFRA-01]
+"""
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    root = copy_minimal(tmp_path / "catalog")
+    write_tree(root, {"arsitektur/lone.yaml": LONE_APP})
+    return root
+
+
+def codes(root: Path) -> list[tuple[str, str, int]]:
+    _, report = validate_catalog(root, "catalog")
+    return [(f.code, f.severity.value, f.location.line) for f in report.sorted()]
+
+
+def test_without_configuration_the_rule_fires(catalog: Path) -> None:
+    assert ("SPBE403", "warning", 2) in codes(catalog)
+
+
+def test_severity_override_and_off(catalog: Path) -> None:
+    write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE403: info\n"})
+    assert ("SPBE403", "info", 2) in codes(catalog)
+    write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE403: off\n"})
+    assert "SPBE403" not in [c for c, _, _ in codes(catalog)]
+
+
+def test_exception_with_reason_hides_one_entity_and_is_listed(catalog: Path) -> None:
+    write_tree(
+        catalog,
+        {
+            ".spbe.yaml": (
+                "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-02\n"
+                "    alasan: Aplikasi Umum nasional; layanannya dicatat K/L pemiliknya.\n"
+            )
+        },
+    )
+    _, report = validate_catalog(catalog, "catalog")
+    assert [f for f in report.findings if f.code == "SPBE403"] == []
+    (exception,) = report.exceptions
+    assert (exception.code, exception.entity, exception.matched) == ("SPBE403", "APP-02", 1)
+    assert str(exception.location) == "catalog/.spbe.yaml:2:5"
+    result = CliRunner().invoke(app, ["validate", "--strict", str(catalog)])
+    assert "Exceptions in force (1):" in result.stdout
+    assert "SPBE403 for APP-02: Aplikasi Umum nasional" in result.stdout
+    data = json.loads(
+        CliRunner().invoke(app, ["validate", "--format", "json", str(catalog)]).stdout
+    )
+    assert data["exceptions"][0]["reason"].startswith("Aplikasi Umum nasional")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("pengecualian:\n  - aturan: SPBE403\n    entitas: APP-02\n", 2, 5, "needs an 'alasan'"),
+        (
+            "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-02\n    alasan: ok\n",
+            4,
+            13,
+            "needs an 'alasan'",
+        ),
+        ("aturan:\n  SPBE999: off\n", 2, 3, "unknown rule 'SPBE999'"),
+        ("aturan:\n  SPBE001: off\n", 2, 3, "cannot be changed or excepted"),
+        ("aturan:\n  SPBE403: loud\n", 2, 12, "one of: off, info, warning, error"),
+        ("atruan:\n  SPBE403: off\n", 1, 1, "unknown key 'atruan'"),
+        ("aturan: [SPBE403]\n", 1, 9, "'aturan' must be a mapping"),
+        ("pengecualian:\n  - aturan: SPBE403\n    alasan: sepuluh karakter\n", 2, 5, "'entitas'"),
+        ("aturan: {SPBE403: off\n", 2, 1, "not valid YAML"),
+        ("- a\n", 1, 1, "must be a mapping"),
+    ],
+)
+def test_configuration_problems_are_spbe021_at_their_place(
+    catalog: Path, text: str, line: int, column: int, message: str
+) -> None:
+    write_tree(catalog, {".spbe.yaml": text})
+    _, report = validate_catalog(catalog, "catalog")
+    (problem,) = [f for f in report.findings if f.code == "SPBE021"]
+    assert (problem.location.path, problem.location.line, problem.location.column) == (
+        "catalog/.spbe.yaml",
+        line,
+        column,
+    )
+    assert message in problem.message
+    assert report.return_code == 1
+    assert ("SPBE403", "warning", 2) in codes(catalog)  # a refused entry changes nothing
+
+
+def test_strict_passes_when_the_only_warning_is_an_accepted_exception(catalog: Path) -> None:
+    assert CliRunner().invoke(app, ["validate", "--strict", str(catalog)]).exit_code == 1
+    write_tree(
+        catalog,
+        {
+            ".spbe.yaml": (
+                "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-02\n"
+                "    alasan: Aplikasi Umum nasional; layanannya dicatat K/L pemiliknya.\n"
+            )
+        },
+    )
+    _, report = validate_catalog(catalog, "catalog", strict=True)
+    assert (report.errors, report.warnings, report.return_code) == (0, 0, 0)
+
+
+def test_rules_shows_the_effective_severity_and_the_exceptions(catalog: Path) -> None:
+    write_tree(
+        catalog,
+        {
+            ".spbe.yaml": (
+                "aturan:\n  SPBE611: off\npengecualian:\n  - aturan: SPBE403\n"
+                "    entitas: APP-02\n    alasan: Aplikasi Umum nasional, dicatat K/L.\n"
+            )
+        },
+    )
+    result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
+    assert result.exit_code == 0
+    assert "SPBE611  info→off" in result.stdout
+    assert "SPBE403  warning  " in result.stdout
+    assert "SPBE403 APP-02: Aplikasi Umum nasional, dicatat K/L." in result.stdout
+    write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE611: keras\n"})
+    result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
+    assert result.exit_code == 1
+    assert ".spbe.yaml:2:12: error[SPBE021]" in result.stderr
