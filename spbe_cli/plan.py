@@ -20,6 +20,10 @@ P = TypeVar("P", bound="Rencana")
 K = TypeVar("K", bound=Hashable)
 
 
+#: One row of a budget table: its label, the figure per year and the total.
+SourceRow = tuple[str, list["Amount"], "Amount"]
+
+
 @dataclass(frozen=True)
 class Amount:
     """A sum of budget lines and the part of it that is illustrative."""
@@ -98,6 +102,25 @@ def amounts_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, d
             part = Amount(value, value if is_illustrative(item, line) else 0)
             row[line.tahun] = row.get(line.tahun, Amount()) + part
     return result
+
+
+def per_source(items: Iterable[Rencana], years: Iterable[int]) -> list[SourceRow]:
+    """The rows of a budget table per source of funds: the figure per year and the total.
+
+    Sources come in the order the model lists them (APBD, APBN, DAK, CSR, KPBU, lainnya); a
+    source without any line has no row.
+    """
+    from typing import get_args
+
+    from spbe_cli.models.common import SumberAnggaran
+
+    found = amounts_by(items, lambda _, line: line.sumber)
+    wanted = list(years)
+    return [
+        (s, [found[s].get(y, Amount()) for y in wanted], sum_amounts(found[s].values()))
+        for s in get_args(SumberAnggaran)
+        if s in found
+    ]
 
 
 def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:

@@ -15,7 +15,6 @@ from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
-SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class Anggaran:
 
     per_year: list[tuple[int, Amount]]
     per_dimensi: list[tuple[str, str, list[Amount], Amount]]
-    per_sumber: list[tuple[str, list[Amount], Amount]]
+    per_sumber: list[plan.SourceRow]
     total: Amount
 
 
@@ -189,7 +188,6 @@ def _budget(programs: list[ProgramView], dimensi: list[Dimensi], years: list[int
     """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
     entities = [v.p for v in programs]
     per_dim_year = plan.amounts_by(entities, lambda program, _: program.dimensi)
-    per_source_year = plan.amounts_by(entities, lambda _, line: line.sumber)
     per_year = plan.amounts_by_year(entities)
     return Anggaran(
         per_year=[(y, per_year.get(y, Amount())) for y in years],
@@ -202,15 +200,7 @@ def _budget(programs: list[ProgramView], dimensi: list[Dimensi], years: list[int
             )
             for d in dimensi
         ],
-        per_sumber=[
-            (
-                s,
-                [per_source_year[s].get(y, Amount()) for y in years],
-                plan.sum_amounts(per_source_year[s].values()),
-            )
-            for s in SUMBER
-            if s in per_source_year
-        ],
+        per_sumber=plan.per_source(entities, years),
         total=plan.total(entities),
     )
 

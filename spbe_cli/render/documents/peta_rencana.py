@@ -12,8 +12,6 @@ from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
-SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
-
 
 @dataclass(frozen=True)
 class Muatan:
@@ -59,7 +57,7 @@ class Anggaran:
 
     per_muatan: list[tuple[Muatan, list[Amount]]]
     per_year: list[tuple[int, Amount]]
-    per_sumber: list[tuple[str, list[Amount], Amount]]
+    per_sumber: list[plan.SourceRow]
     total: Amount
 
 
@@ -109,7 +107,6 @@ def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan
 
 def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggaran:
     """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
-    per_source = plan.amounts_by(items, lambda _, line: line.sumber)
     by_year = plan.amounts_by_year(items)
     per_muatan = []
     for m in muatan:
@@ -118,15 +115,7 @@ def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggara
     return Anggaran(
         per_muatan=per_muatan,
         per_year=[(y, by_year.get(y, Amount())) for y in years],
-        per_sumber=[
-            (
-                s,
-                [per_source[s].get(y, Amount()) for y in years],
-                plan.sum_amounts(per_source[s].values()),
-            )
-            for s in SUMBER
-            if s in per_source
-        ],
+        per_sumber=plan.per_source(items, years),
         total=plan.total(items),
     )
 
