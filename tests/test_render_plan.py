@@ -91,7 +91,7 @@ def test_document_contexts_are_frozen_typed_objects(marked: Path) -> None:
 
     from spbe_cli.render import pipeline
     from spbe_cli.render.context import RenderInput
-    from spbe_cli.render.documents import masterplan, peta_rencana
+    from spbe_cli.render.documents import arsitektur, laporan, masterplan, peta_rencana
     from spbe_cli.render.registry import context_values
     from spbe_cli.validate import validate_catalog
 
@@ -108,10 +108,17 @@ def test_document_contexts_are_frozen_typed_objects(marked: Path) -> None:
         values = context_values(built)
         assert set(values) == {f.name for f in dataclasses.fields(kind)}
         assert isinstance(values["anggaran"].total, Amount)
+    for module, kind in (
+        (arsitektur, arsitektur.ArsitekturContext),
+        (laporan, laporan.LaporanContext),
+    ):
+        built = module.build(inp)
+        assert isinstance(built, kind)
+        assert set(context_values(built)) == {f.name for f in dataclasses.fields(kind)}
     # a builder handing over a mapping (a catalog extension, say) is read the same way
     assert context_values({"x": 1}) == {"x": 1}
     # the named steps stay short: no function of the builders or of render_files over 45 lines
-    for module in (masterplan, peta_rencana, pipeline):
+    for module in (masterplan, peta_rencana, arsitektur, pipeline):
         tree = ast.parse(inspect.getsource(module))
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.end_lineno is not None:

@@ -11,6 +11,7 @@ the same on every run and months stalled are counted to a day that has passed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -70,7 +71,30 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
     }
 
 
-def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LaporanContext:
+    """What the laporan template receives (converted to plain data at the boundary).
+
+    Display-ready values (numbers formatted the Indonesian way); one field per section.
+    """
+
+    gambar: dict[str, Any]
+    """Figure specs by directive key; they go to the writers, never to the template."""
+    tahun: int
+    tanggal_laporan: date
+    bulan_mangkrak: int
+    total: dict[str, Any]
+    per_opd: list[dict[str, Any]]
+    per_dimensi: list[dict[str, Any]]
+    program_tahun: list[dict[str, Any]]
+    perhatian: list[dict[str, Any]]
+    jumlah_perhatian: int
+    since: str | None
+    ada_ilustratif: bool
+    """Whether any figure of the report is an illustration, not data (the cover says so)."""
+
+
+def _context(report: ProgressReport, catalog: Any) -> LaporanContext:
     """Display-ready values of the report (numbers formatted the Indonesian way)."""
     programs = [
         {
@@ -117,17 +141,8 @@ def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
         }
         for c in CATEGORIES
     ]
-    return {
-        "tahun": report.options.tahun,
-        "tanggal_laporan": report.options.tanggal,
-        "bulan_mangkrak": report.options.bulan_mangkrak,
-        "total": _group(report.total, "Jumlah"),
-        "per_opd": [_group(g) for g in report.by_opd],
-        "per_dimensi": [_group(g) for g in report.by_dimensi],
-        "program_tahun": programs,
-        "perhatian": perhatian,
-        "jumlah_perhatian": report.attention_count,
-        "gambar": {
+    return LaporanContext(
+        gambar={
             "capaian-opd": _progress_chart(
                 report.by_opd, "Capaian dan serapan per perangkat daerah"
             ),
@@ -135,8 +150,18 @@ def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
                 report.by_dimensi, "Capaian dan serapan per dimensi"
             ),
         },
-        "since": report.since,
-    }
+        tahun=report.options.tahun,
+        tanggal_laporan=report.options.tanggal,
+        bulan_mangkrak=report.options.bulan_mangkrak,
+        total=_group(report.total, "Jumlah"),
+        per_opd=[_group(g) for g in report.by_opd],
+        per_dimensi=[_group(g) for g in report.by_dimensi],
+        program_tahun=programs,
+        perhatian=perhatian,
+        jumlah_perhatian=report.attention_count,
+        since=report.since,
+        ada_ilustratif=any(p["ilustratif"] for p in programs),
+    )
 
 
 #: A progress chart shows at most this many groups; beyond, the table alone says it.
@@ -157,7 +182,7 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
     )
 
 
-def build(inp: RenderInput) -> dict[str, Any]:
+def build(inp: RenderInput) -> LaporanContext:
     """Template context of the year-end progress report."""
     catalog = inp.catalog
     tahun = int(inp.extras.get("tahun") or default_year(inp))
@@ -170,12 +195,7 @@ def build(inp: RenderInput) -> dict[str, Any]:
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        values = _context(report, catalog)
-    # Say so on the cover when any figure of the report is an illustration, not data.
-    values["ada_ilustratif"] = any(
-        getattr(catalog.get(p.id), "ilustratif", False) for p in report.programs
-    )
-    return values
+        return _context(report, catalog)
 
 
 register_document(DocumentSpec(name="laporan", dokumen=None, build=build, order=40))
