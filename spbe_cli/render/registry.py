@@ -1,13 +1,15 @@
 """The documents ``spbe render`` knows, by name, and the formats it writes.
 
 A document is a :class:`DocumentSpec`: a name (the ``--doc`` value and the file stem), the key
-of its entry under ``metadata.dokumen`` and a function that turns the catalog into the template
-context. Its templates are ``<name>.md.j2`` and ``<name>.html.j2``; the DOCX is made from the
-rendered Markdown.
+of its entry under ``metadata.dokumen``, the entity kinds it shows (its "Daftar Perubahan" under
+``--since`` lists changes to these) and a function that turns the catalog into the template
+context: a frozen dataclass with one typed field per section (a mapping is accepted too), made
+plain data at the boundary (:func:`context_values`, then :mod:`spbe_cli.render.plain`). Its one
+template ``<name>.j2`` writes document Markdown, parsed once and written as every format.
 
 Every module in :mod:`spbe_cli.render.documents` is imported once and registers its documents
-with :func:`register_document`; a new document (the ``laporan`` of ``spbe progress``, say) is a
-new module there plus its two templates, without a change to the pipeline.
+with :func:`register_document`; a new document is a new module there plus its template, without
+a change to the pipeline.
 """
 
 from __future__ import annotations
