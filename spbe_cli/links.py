@@ -95,6 +95,10 @@ def metadata_links(metadata: Any) -> Iterator[tuple[tuple[str | int, ...], str, 
         dokumen = getattr(metadata.dokumen, name)
         if dokumen.penetapan:
             yield ("dokumen", name, "penetapan"), dokumen.penetapan, ("regulasi",)
+        for index, terkait in enumerate(dokumen.keterkaitan):
+            if terkait.regulasi:
+                path = ("dokumen", name, "keterkaitan", index, "regulasi")
+                yield path, terkait.regulasi, ("regulasi",)
     if metadata.tata_kelola is not None:
         for index, opd in enumerate(metadata.tata_kelola.opd_anggota):
             yield ("tata_kelola", "opd_anggota", index), opd, ("opd",)

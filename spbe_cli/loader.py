@@ -108,6 +108,47 @@ _OS_REASONS = {
 }
 
 
+def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:
+    """Resolve a catalog-relative file name inside the catalog folder, or say why it cannot be.
+
+    Returns ``(path, None)``, or ``(None, problem)`` with ``problem`` one of ``outside``,
+    ``not_file``, ``too_large`` and ``missing``: the one confinement rule for every file the
+    metadata names (prose, logo).
+    """
+    candidate = Path(rel)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None, "outside"
+    try:
+        real_root = root.resolve(strict=True)
+        real = (root / candidate).resolve(strict=True)
+        # A catalog that is (or links to) a repository root must not turn .git/ into content.
+        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
+            return None, "outside"
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not_file"
+        if info.st_size > max_bytes:
+            return None, "too_large"
+    except (OSError, RuntimeError):
+        return None, "missing"
+    return real, None
+
+
+#: Message key of each confinement problem, for prose files and for the logo.
+_PROSE_PROBLEMS = {
+    "outside": "ref.prose_outside",
+    "not_file": "ref.prose_not_file",
+    "too_large": "ref.prose_too_large",
+    "missing": "ref.prose_missing",
+}
+_LOGO_PROBLEMS = {
+    "outside": "ref.logo_outside",
+    "not_file": "ref.logo_not_file",
+    "too_large": "ref.logo_too_large",
+    "missing": "ref.logo_missing",
+}
+
+
 def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
     """Where a prose file named in the metadata lies, or why it cannot be used.
 
@@ -121,26 +162,44 @@ def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
 
 def read_prose_file(root: Path, rel: str) -> ProseFile:
     """Read one prose file named in the metadata, or say why it cannot be used (SPBE208)."""
-    candidate = Path(rel)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        return ProseFile(rel, None, None, "ref.prose_outside")
+    real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
+    if real is None:
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
     try:
-        real_root = root.resolve(strict=True)
-        real = (root / candidate).resolve(strict=True)
-        # A catalog that is (or links to) a repository root must not turn .git/ into prose.
-        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
-            return ProseFile(rel, None, None, "ref.prose_outside")
-        info = real.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return ProseFile(rel, None, None, "ref.prose_not_file")
-        if info.st_size > MAX_FILE_BYTES:
-            return ProseFile(rel, None, None, "ref.prose_too_large")
         text = real.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         return ProseFile(rel, None, None, "ref.prose_not_utf8")
     except (OSError, RuntimeError):
         return ProseFile(rel, None, None, "ref.prose_missing")
     return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
+
+
+#: Largest logo file accepted (bytes): a cover logo needs far less.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+#: Leading bytes of the image formats a logo may have, with the format's MIME type.
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"),)
+
+
+def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
+    """The logo named in the metadata as ``(MIME type, bytes)``, or why it cannot be used.
+
+    The same confinement as prose files (inside the catalog, a regular file), at most
+    :data:`MAX_LOGO_BYTES`, and a PNG by its leading bytes (not by its name). The check
+    (SPBE220) reports the message key; render reads only what this allows.
+    """
+    real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
+    if real is None:
+        return None, _LOGO_PROBLEMS[problem or "missing"]
+    try:
+        data = real.read_bytes()
+    except OSError:
+        return None, "ref.logo_missing"
+    if len(data) > MAX_LOGO_BYTES:
+        return None, "ref.logo_too_large"
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return (mime, data), None
+    return None, "ref.logo_format"
 
 
 def _read_all(fd: int, size: int) -> bytes:

@@ -191,7 +191,15 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
     def dokumen(judul: str) -> dict[str, Any]:
         return {"judul": f"{judul} {options.pemda}", "periode": dict(periode), "versi": "0.1"}
 
-    data = {
+    peta_rencana = dokumen("Peta Rencana SPBE")
+    peta_rencana["keterkaitan"] = [
+        {
+            "jenis": "rpjmd",
+            "nama": f"RPJMD {options.pemda} {periode['mulai']}-{periode['selesai']}",
+            "ilustratif": True,
+        }
+    ]
+    data: dict[str, Any] = {
         "entitas": "metadata",
         "versi_skema": SCHEMA_VERSION,
         "pemda": pemda,
@@ -202,14 +210,63 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
                 **dokumen("Arsitektur SPBE"),
                 "penetapan": "PERKADA-ARSITEKTUR-SPBE",
             },
-            "peta_rencana": dokumen("Peta Rencana SPBE"),
+            "peta_rencana": peta_rencana,
+        },
+        "misi": [
+            {
+                "nomor": 1,
+                "uraian": "Contoh misi: tata kelola pemerintahan terpadu berbasis SPBE.",
+                "tujuan": [
+                    {
+                        "uraian": "Contoh tujuan: layanan pemerintahan mudah diakses daring.",
+                        "ilustratif": True,
+                        "sasaran": [
+                            {
+                                "uraian": "Contoh sasaran: meningkatnya layanan daring.",
+                                "ilustratif": True,
+                                "indikator": [
+                                    {
+                                        "nama": "Layanan publik yang dapat diajukan daring",
+                                        "satuan": "layanan",
+                                        "target": {options.tahun + 2: 10},
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        "strategi_dimensi": {
+            "governance": {
+                "swot": {
+                    "kekuatan": ["Contoh: sudah ada perangkat daerah pengelola SPBE."],
+                    "kelemahan": ["Contoh: data sektoral tersebar di setiap perangkat daerah."],
+                    "peluang": ["Contoh: Aplikasi Umum nasional dapat dipakai."],
+                    "ancaman": ["Contoh: serangan siber pada layanan daring."],
+                },
+                "sasaran": [
+                    {
+                        "uraian": "Contoh sasaran dimensi: meningkatnya layanan daring.",
+                        "indikator": [
+                            {
+                                "nama": "Layanan publik daring",
+                                "satuan": "layanan",
+                                "target": {options.tahun + 2: 10},
+                            }
+                        ],
+                    }
+                ],
+                "ilustratif": True,
+            }
         },
         "ilustratif": True,
         "catatan": (
-            "Dibuat oleh spbe init. Periode dan judul dokumen adalah contoh: sesuaikan dengan "
-            "RPJMD dan dokumen Pemda, lalu hapus 'ilustratif'."
+            "Dibuat oleh spbe init. Periode, judul dokumen, misi dan analisis per dimensi adalah "
+            "contoh: sesuaikan dengan RPJMD dan dokumen Pemda, lalu hapus 'ilustratif'."
         ),
     }
+
     header = (
         _modeline(f"../{SCHEMA_DIR}/{file_name('metadata')}")
         + "# Metadata katalog: Pemda, periode RPJMD, dan tiga dokumen yang disusun dari katalog.\n"

@@ -497,3 +497,44 @@ def test_a_logo_that_is_no_png_or_a_link_is_not_used(tmp_path: Path) -> None:
     render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
     assert not (out / "gambar" / "logo.png").exists()
     assert "data:image/png" not in (out / "masterplan.html").read_text("utf-8")
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_same_bytes_whatever_the_string_hash_seed(tmp_path: Path) -> None:
+    """Nothing in the output may follow set or dict order of strings (hashes vary by process)."""
+    import os
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "spbe_cli", "render", str(ROOT / "catalog"), "-o", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(_tree(out))
+    assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_figures_drawn_on_both_cores_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Figures drawn ahead by worker processes are the bytes one process draws."""
+    from spbe_cli.render import pipeline
+
+    if not pipeline._can_fork():
+        pytest.skip("this process cannot fork safely (one core, no fork, or other threads)")
+    trees = []
+    for name, parallel_min in (("serial", 10**9), ("parallel", 1)):
+        monkeypatch.setattr(pipeline, "PARALLEL_FIGURES", parallel_min)
+        out = tmp_path / name
+        outcome = render_catalog(RenderOptions(catalog=ROOT / "catalog", out=out))
+        assert outcome.return_code == 0
+        trees.append(_tree(out))
+    assert trees[0] == trees[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,7 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
+from spbe_cli.loader import logo_file
 from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
 
@@ -116,7 +118,7 @@ def check_declarations(ctx: Context) -> None:
 
 
 def check_metadata(ctx: Context) -> None:
-    """SPBE301-SPBE303 and SPBE208: the Pemda's codes, document periods and prose files."""
+    """SPBE301-SPBE303, SPBE208, SPBE220, SPBE206: codes, periods, prose, logo, dimensions."""
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
     if meta is None or source is None:
         return
@@ -167,6 +169,19 @@ def check_metadata(ctx: Context) -> None:
             selesai=rpjmd.selesai,
         )
     _check_prose(ctx, source)
+    _check_logo(ctx, source)
+    for kode in meta.strategi_dimensi:
+        if kode not in ref.dimensi:
+            close = difflib.get_close_matches(kode, list(ref.dimensi), n=1)
+            ctx.emit(
+                "SPBE206",
+                source.location("strategi_dimensi", kode, key=True),
+                "ref.not_in_list",
+                hint=t("hint.did_you_mean", name=close[0]) if close else None,
+                value=kode,
+                field="dimensi",
+                expected=", ".join(ref.dimensi),
+            )
     for field_path, target, allowed in metadata_links(meta):
         check_reference(ctx, source, field_path, target, allowed)
 
@@ -175,6 +190,15 @@ def _check_prose(ctx: Context, source: Source) -> None:
     for section, prose in ctx.catalog.prose.items():
         if prose.problem is not None:
             ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+
+
+def _check_logo(ctx: Context, source: Source) -> None:
+    meta = ctx.catalog.metadata
+    assert meta is not None
+    if meta.logo is not None:
+        _, problem = logo_file(ctx.catalog.root, meta.logo)
+        if problem is not None:
+            ctx.emit("SPBE220", source.location("logo"), problem, path=meta.logo)
 
 
 def check_reference(
@@ -290,8 +314,6 @@ def check_codes(ctx: Context) -> None:
 
 def check_lists(ctx: Context) -> None:
     """SPBE206/SPBE207/SPBE211/SPBE212: values drawn from reference lists exist there."""
-    import difflib
-
     ref = ctx.reference
     lists = ref.lists()
     catalog = ctx.catalog

@@ -288,6 +288,17 @@ class Indikator(Base):
     """naik bila makin besar makin baik, turun bila sebaliknya."""
 
 
+class Sasaran(Base):
+    """Sasaran (hasil yang hendak dicapai) dengan indikator kinerjanya."""
+
+    uraian: Teks
+    """Rumusan sasaran, mis. Meningkatnya layanan publik yang dapat diakses daring."""
+    indikator: list[Indikator] = Field(default_factory=list)
+    """Indikator sasaran (IKU) dengan baseline dan target per tahun."""
+    ilustratif: Bool = False
+    """true bila sasaran dan indikatornya ilustrasi, bukan rumusan resmi."""
+
+
 SumberAnggaran = Literal["APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya"]
 
 

@@ -19,6 +19,7 @@ from spbe_cli.models.common import (
     Pecahan,
     Periode,
     Ref,
+    Sasaran,
     Tahun,
     Tanggal,
     Teks,
@@ -91,6 +92,32 @@ class Reviu(Base):
     """Ringkasan hasil reviu."""
 
 
+class DokumenTerkait(Base):
+    """Dokumen perencanaan acuan, mis. RPJMD, Renstra atau Peta Rencana SPBE Nasional."""
+
+    jenis: Literal[
+        "rpjmn",
+        "rpjmd",
+        "renstra",
+        "rkpd",
+        "arsitektur_nasional",
+        "peta_rencana_nasional",
+        "lainnya",
+    ]
+    """Jenis dokumen: rpjmn, rpjmd, renstra, rkpd, arsitektur_nasional, peta_rencana_nasional,
+    lainnya."""
+    nama: Nama
+    """Nama dokumen, mis. RPJMD Kabupaten Mimika 2025-2029."""
+    regulasi: Ref | None = None
+    """Id regulasi yang menetapkan dokumen itu, bila ada di katalog."""
+    url: Url | None = None
+    """Tautan ke naskah atau portal resmi."""
+    keterkaitan: Teks | None = None
+    """Bagaimana dokumen ini mengacu padanya (satu atau dua kalimat)."""
+    ilustratif: Bool = False
+    """true bila keberadaan atau isi dokumen itu belum diverifikasi."""
+
+
 class Dokumen(Base):
     """Satu dokumen yang dihasilkan dari katalog."""
 
@@ -112,6 +139,8 @@ class Dokumen(Base):
     """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
     reviu: list[Reviu] = Field(default_factory=list)
     """Riwayat reviu."""
+    keterkaitan: list[DokumenTerkait] = Field(default_factory=list)
+    """Dokumen perencanaan yang menjadi acuan (RPJMD, Renstra, Peta Rencana SPBE Nasional)."""
 
 
 class DaftarDokumen(Base):
@@ -132,6 +161,75 @@ class Misi(Base):
     """Nomor misi."""
     uraian: Teks
     """Uraian misi."""
+    tujuan: list[Tujuan] = Field(default_factory=list)
+    """Tujuan yang menjabarkan misi ini (Peta Strategi: visi, misi, tujuan, sasaran, IKU)."""
+
+
+class Tujuan(Base):
+    """Tujuan yang menjabarkan satu misi, dengan sasaran dan indikator kinerja utamanya."""
+
+    uraian: Teks
+    """Rumusan tujuan."""
+    sasaran: list[Sasaran] = Field(default_factory=list)
+    """Sasaran strategis; indikatornya adalah indikator kinerja utama (IKU)."""
+    ilustratif: Bool = False
+    """true bila tujuan ini ilustrasi, bukan rumusan RPJMD yang resmi."""
+
+
+class Swot(Base):
+    """Analisis SWOT: faktor internal (kekuatan, kelemahan) dan eksternal (peluang, ancaman)."""
+
+    kekuatan: list[Teks] = Field(default_factory=list)
+    """Kekuatan (strengths), faktor internal yang mendukung."""
+    kelemahan: list[Teks] = Field(default_factory=list)
+    """Kelemahan (weaknesses), faktor internal yang menghambat."""
+    peluang: list[Teks] = Field(default_factory=list)
+    """Peluang (opportunities), faktor eksternal yang dapat dimanfaatkan."""
+    ancaman: list[Teks] = Field(default_factory=list)
+    """Ancaman (threats), faktor eksternal yang perlu diantisipasi."""
+
+
+class StrategiDimensi(Base):
+    """Analisis dan sasaran satu dimensi smart city untuk master plan."""
+
+    swot: Swot = Field(default_factory=Swot)
+    """Analisis SWOT dimensi ini."""
+    sasaran: list[Sasaran] = Field(default_factory=list)
+    """Sasaran dimensi dengan indikator dan target per tahun."""
+    ilustratif: Bool = False
+    """true bila analisis dan sasaran ini ilustrasi, bukan hasil kajian resmi."""
+    rujukan: list[Teks] = Field(default_factory=list)
+    """Rujukan sumber (tautan, nomor dokumen)."""
+
+
+class Kondisi(Base):
+    """Kondisi saat ini dan kondisi target satu domain arsitektur, sebagai uraian."""
+
+    saat_ini: Teks
+    """Uraian kondisi saat ini (as-is)."""
+    target: Teks
+    """Uraian kondisi target (to-be) pada akhir periode."""
+    ilustratif: Bool = False
+    """true bila uraian ini ilustrasi, bukan hasil pendataan."""
+    rujukan: list[Teks] = Field(default_factory=list)
+    """Rujukan sumber (tautan, nomor dokumen)."""
+
+
+class KondisiArsitektur(Base):
+    """Uraian kondisi saat ini dan target per domain Arsitektur SPBE."""
+
+    proses_bisnis: Kondisi | None = None
+    """Domain proses bisnis."""
+    data_informasi: Kondisi | None = None
+    """Domain data dan informasi."""
+    layanan: Kondisi | None = None
+    """Domain layanan SPBE."""
+    aplikasi: Kondisi | None = None
+    """Domain aplikasi SPBE."""
+    infrastruktur: Kondisi | None = None
+    """Domain infrastruktur SPBE."""
+    keamanan: Kondisi | None = None
+    """Domain keamanan SPBE."""
 
 
 class DewanSmartCity(Base):
@@ -181,6 +279,13 @@ class Metadata(Base):
     """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
     pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
+    logo: Nama | None = None
+    """Logo Pemda untuk halaman judul: berkas PNG di dalam folder katalog, mis.
+    gambar/logo.png (paling besar 2 MiB)."""
+    strategi_dimensi: dict[Nama, StrategiDimensi] = Field(default_factory=dict)
+    """Per dimensi smart city (kode dimensi, mis. governance): analisis SWOT dan sasaran."""
+    kondisi_arsitektur: KondisiArsitektur = Field(default_factory=KondisiArsitektur)
+    """Uraian kondisi saat ini dan target per domain Arsitektur SPBE."""
     ilustratif: Bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
     rujukan: list[Teks] = Field(default_factory=list)

@@ -41,6 +41,8 @@ class Mitra(Base):
     """Media."""
     pemerintah: list[Nama] = Field(default_factory=list)
     """Instansi pemerintah lain."""
+    ilustratif: Bool = False
+    """true bila daftar mitra ini ilustrasi (mitra yang lazim), bukan kemitraan yang sudah ada."""
 
 
 class Rencana(Entity):

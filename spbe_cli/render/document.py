@@ -200,26 +200,24 @@ class Logo:
     height: int
 
 
-#: The logo file a catalog may hold, and the largest one used.
+#: The logo file a catalog may hold when ``metadata.logo`` names none.
 LOGO_FILE = "logo.png"
-LOGO_MAX_BYTES = 2 * 1024 * 1024
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def read_logo(root: Path) -> Logo | None:
-    """The catalog's ``logo.png`` when it is a real PNG file inside the catalog, else None.
+def read_logo(root: Path, rel: str | None = None) -> Logo | None:
+    """The catalog's logo: the file ``metadata.logo`` names, else ``logo.png``; None if unusable.
 
-    A symlink, a file over 2 MB or a file that is not a PNG is not used (the cover then has no
-    logo; nothing outside the catalog is read).
+    Read only through :func:`spbe_cli.loader.logo_file`, the rule ``spbe validate`` reports as
+    SPBE220 (inside the catalog and not in ``.git``, a regular file, at most 2 MiB, a PNG by
+    its content); the cover then has no logo, and nothing outside the catalog is read.
     """
-    path = root / LOGO_FILE
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > LOGO_MAX_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
+    from spbe_cli.loader import logo_file
+
+    found, _problem = logo_file(root, rel or LOGO_FILE)
+    if found is None:
         return None
-    if not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+    data = found[1]
+    if data[12:16] != b"IHDR":
         return None
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     if not (0 < width <= 10000 and 0 < height <= 10000):
@@ -334,7 +332,8 @@ def text_em(text: str) -> float:
 
 def _widest(texts: set[str], cap: float = 1e9) -> float:
     """The widest of some texts in em; only the longest few are measured (width follows length)."""
-    longest = sorted(texts, key=len, reverse=True)[:8] if len(texts) > 8 else texts
+    # Ties in length are broken by the text, never by set order (string hashes vary by process).
+    longest = sorted(texts, key=lambda t: (-len(t), t))[:8] if len(texts) > 8 else texts
     return max((min(text_em(t), cap) for t in longest), default=0.0)
 
 

@@ -902,8 +902,9 @@ def _draw_diagram(spec: Diagram) -> _Canvas:
     gap = 10.0
     room = _W - left - _PAD
     # As many boxes per row (at most 4) as leave room for the widest word of any box.
+    # Measured the way wrap() measures, so that the widest word fits its box unbroken.
     widest = max(
-        (t.width(w, bold=True) for lv in spec.levels for b in lv.boxes for w in b.label.split()),
+        (t.estimate(w, bold=True) for lv in spec.levels for b in lv.boxes for w in b.label.split()),
         default=0.0,
     )
     per_row = max(1, min(4, int((room + gap) // (widest + 14 + gap))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from importlib import resources
@@ -17,7 +17,7 @@ from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
-from spbe_cli.render.registry import FORMATS, DocumentSpec, context_values, documents
+from spbe_cli.render.registry import FORMATS, DocumentSpec, build_context, documents
 from spbe_cli.render.to_docx import Picture
 
 if TYPE_CHECKING:
@@ -144,23 +144,61 @@ def check_catalog_root(catalog: Path) -> None:
 DOCUMENT_LANGUAGE = "id"
 
 
+#: From this many figures of a document on, they are drawn by two processes (both cores).
+PARALLEL_FIGURES = 6
+
+
+def draw_figure(spec: Any, png: bool) -> Any:
+    """One figure as SVG, and as PNG when a DOCX needs it (module level: a worker calls it)."""
+    from spbe_cli.render import figures
+
+    if png:
+        return figures.render_figure(spec)
+    return figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
+
+
+def _can_fork() -> bool:
+    """Fork only where it is safe: POSIX, and no other thread alive in this process."""
+    import multiprocessing
+    import os
+    import threading
+
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
 class FigureBook:
-    """Every figure of a run, drawn once and reused by every format and document."""
+    """Every figure of a run, drawn once and reused by every format and document.
+
+    Drawing is most of the time of a small catalog's render, so the figures of a document are
+    drawn ahead by two worker processes when there are enough of them; a figure's bytes depend
+    only on its spec, so the output is the same as when drawn one by one.
+    """
 
     def __init__(self, png: bool) -> None:
         self.png = png
         self._drawn: dict[Any, Any] = {}
 
+    def prefetch(self, specs: Iterable[Any]) -> None:
+        """Draw the figures not drawn yet, in parallel when there are enough and it is safe."""
+        todo = [spec for spec in dict.fromkeys(specs) if spec not in self._drawn]
+        if len(todo) < PARALLEL_FIGURES or not _can_fork():
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            drawn = list(pool.map(draw_figure, todo, [self.png] * len(todo)))
+        self._drawn.update(zip(todo, drawn, strict=True))
+
     def _get(self, spec: Any) -> Any:
         found = self._drawn.get(spec)
         if found is None:
-            from spbe_cli.render import figures
-
-            if self.png:
-                found = figures.render_figure(spec)
-            else:
-                found = figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
-            self._drawn[spec] = found
+            found = self._drawn[spec] = draw_figure(spec, self.png)
         return found
 
     def svg(self, figure: Figure) -> str:
@@ -171,6 +209,19 @@ class FigureBook:
         """PNG and print size of a figure."""
         drawn = self._get(figure.spec)
         return Picture(drawn.png, drawn.width_cm, drawn.height_cm)
+
+
+def _figure_specs(blocks: Iterable[Any]) -> list[Any]:
+    """The specs of the figures a document shows, in document order (boxes included)."""
+    from spbe_cli.render.document import Box
+
+    found: list[Any] = []
+    for block in blocks:
+        if isinstance(block, Figure):
+            found.append(block.spec)
+        elif isinstance(block, Box):
+            found.extend(_figure_specs(block.blocks))
+    return found
 
 
 def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
@@ -218,11 +269,14 @@ def render_files(
     total = sum(1 for spec in specs for fmt in formats if fmt in spec.formats)
     done = 0
     files: list[RenderedFile] = []
+    parsed = []
     for spec in specs:
         mine = [fmt for fmt in formats if fmt in spec.formats]
-        if not mine:
-            continue
-        document, dokumen, values = _parse(run, spec)
+        if mine:
+            parsed.append((spec, mine, *_parse(run, spec)))
+    # Every figure of every document, drawn once (on both cores when there are enough).
+    run.book.prefetch(s for *_, document, _d, _v in parsed for s in _figure_specs(document.blocks))
+    for spec, mine, document, dokumen, values in parsed:
         for fmt in mine:
             files.extend(_write(run, document, spec, fmt, dokumen, values))
             done += 1
@@ -258,7 +312,7 @@ def _start_run(
         # one per run: entities shared by the documents are converted once
         plain=Plainer(),
         book=FigureBook(png="docx" in formats),
-        logo=read_logo(catalog.root),
+        logo=read_logo(catalog.root, catalog.metadata.logo),
         limits=limits,
     )
 
@@ -274,7 +328,7 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
     dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
     # Document text is in the catalog's language; messages to the operator stay in theirs.
     with i18n.use_language(DOCUMENT_LANGUAGE):
-        built = context_values(spec.build(run.inp))
+        built = build_context(spec, run.inp)
     # Figure specs go to the writers, never to a template.
     figures = built.pop("gambar", {})
     values = template_values(run.inp, spec, dokumen, run.plain, built)
@@ -349,7 +403,7 @@ def template_values(
     catalog = inp.catalog
     meta = catalog.metadata
     assert meta is not None
-    values = context_values(spec.build(inp)) if built is None else dict(built)
+    values = build_context(spec, inp) if built is None else dict(built)
     values.pop("gambar", None)
     marks = code_marks((kode, node.status) for kode, node in catalog.reference.codes.items())
     values.update(

@@ -35,6 +35,21 @@ BuiltContext: TypeAlias = "DataclassInstance | Mapping[str, Any]"
 Builder = Callable[["RenderInput"], BuiltContext]
 
 
+def build_context(spec: DocumentSpec, inp: RenderInput) -> dict[str, Any]:
+    """A document's context: its builder's values, then those of its further sections.
+
+    A section's value replaces one of the same name; figures (``gambar``) are joined.
+    """
+    values = context_values(spec.build(inp))
+    for section in spec.sections:
+        for key, value in context_values(section(inp)).items():
+            if key == "gambar":
+                values["gambar"] = {**values.get("gambar", {}), **value}
+            else:
+                values[key] = value
+    return values
+
+
 def context_values(built: BuiltContext) -> dict[str, Any]:
     """A builder's context as named template values: a dataclass field by field, or a mapping.
 
@@ -60,6 +75,9 @@ class DocumentSpec:
     """Position in ``--doc all`` and in messages."""
     formats: tuple[str, ...] = FORMATS
     """Formats this document supports."""
+    sections: tuple[Builder, ...] = ()
+    """Further builders whose values join the context (the standard chapters of
+    :mod:`spbe_cli.render.standar`); their figures join ``gambar``."""
     kinds: tuple[str, ...] = ()
     """Entity kinds the document shows: its "Daftar Perubahan" (``--since``) lists the changes
     to these (none: the document has no such section)."""

@@ -327,6 +327,11 @@ class _Writer:
         if block.level == 1:
             self.parts.append(_p(_runs(block.inline), self.styles["Title"]))
             return
+        if self.landscape:
+            # A wide table's landscape section ends with the table: the next section of text
+            # (and its figures) is read on portrait pages, never as a few lines on a landscape
+            # page of their own.
+            self._section_break(False)
         extra = ""
         if block.level == 2:
             if self.seen_chapter and not self._fresh_page():
@@ -440,6 +445,10 @@ class _Writer:
         """A paragraph holding one PNG at its print size (within the text area)."""
         from docx.shared import Cm
 
+        if self.landscape:
+            # Figures are drawn for a portrait page: one after a wide table would overflow the
+            # shorter landscape page and leave a blank page behind.
+            self._section_break(False)
         rel_id, _image = self.doc.part.get_or_add_image(io.BytesIO(png))
         text_w = TEXT_W_LANDSCAPE if self.landscape else TEXT_W_PORTRAIT
         width = min(int(Cm(width_cm)), text_w * 635)

@@ -10,6 +10,7 @@ from typing import Any
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -152,6 +153,9 @@ def _matrices(inp: RenderInput, by_kind: dict[str, list[Any]]) -> list[Matrix]:
             "pemilik",
             inp,
         ),
+        _matrix(
+            "proses_data", by_kind["proses_bisnis"], by_kind["data_informasi"], "data", "opd", inp
+        ),
     ]
 
 
@@ -248,6 +252,7 @@ register_document(
         name="arsitektur",
         dokumen="arsitektur",
         build=build,
+        sections=(standar.arsitektur,),  # the standard chapters
         order=20,
         kinds=("metadata", "opd", "regulasi", "referensi", *ARSITEKTUR),
     )

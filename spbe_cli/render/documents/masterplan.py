@@ -11,6 +11,7 @@ from spbe_cli import plan
 from spbe_cli.plan import Amount
 from spbe_cli.progress import effective_status
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -368,6 +369,7 @@ register_document(
         name="masterplan",
         dokumen="masterplan",
         build=build,
+        sections=(standar.masterplan,),  # the standard chapters
         order=10,
         kinds=("metadata", "regulasi", "program", "kesiapan"),
     )

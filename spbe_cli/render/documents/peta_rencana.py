@@ -9,6 +9,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.plan import Amount
 from spbe_cli.render import figures as fg
+from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -186,6 +187,7 @@ register_document(
         name="peta-rencana",
         dokumen="peta_rencana",
         build=build,
+        sections=(standar.peta_rencana,),  # the standard chapters
         order=30,
         kinds=("metadata", "regulasi", "peta_rencana"),
     )
