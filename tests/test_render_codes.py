@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,13 @@ def test_every_code_cell_is_marked_by_its_reference_status(bundled: dict[str, st
             assert cell == code + expected.get(status or "", ""), (cell, status)
             seen.add(status)
     assert {"ilustratif", "inferensi", "nasional"} <= seen
+
+
+def test_the_sia_appendix_marks_its_codes_too(bundled: dict[str, str]) -> None:
+    appendix = bundled["arsitektur"].split("METADATA SIA-SPBE SETIAP ELEMEN\n", 1)[1]
+    assert "Kode RAI: RAI.01 †;" in appendix
+    assert "Kode RAD: RAD.02 ‡;" in appendix
+    assert not re.search(r"Kode RA[A-Z]: (RAI\.0[123]|RAK\.0[123]|RAD\.0\d|RAL\.0[12]);", appendix)
 
 
 @pytest.mark.parametrize("code", ["RAI.01", "RAK.01"])
