@@ -90,3 +90,17 @@ def test_marked_codes_stay_code_columns() -> None:
     assert _kind("Kode", ["RAL.01 ‡", "RAI.02 †", "RAB.01.02"]) == "code"
     assert _kind("Sub kegiatan", ["2.16.03.2.02 (kegiatan)", "4.01 (bidang urusan)"]) == "code"
     assert _kind("Nama", ["Data pokok †", "Aplikasi"]) == "text"
+
+
+def test_signature_block_without_penetapan_names_the_pemdas_head() -> None:
+    from spbe_cli.models.organisasi import Pemda
+    from spbe_cli.render.engine import make_environment
+    from spbe_cli.render.pipeline import BUILTIN_DISPLAY, builtin_templates
+    from spbe_cli.render.plain import Plainer
+
+    env = make_environment([(builtin_templates(), BUILTIN_DISPLAY)], "md", sandboxed=False)
+    template = env.from_string('{% import "_dokumen.j2" as dok %}{{ dok.pengesahan(pemda) }}')
+    kota = Pemda(nama="Kota Bandung", jenis="kota", kode_kemendagri="32.73")
+    text = template.render(pemda=Plainer()(kota))
+    assert "WALI KOTA BANDUNG," in text
+    assert "BUPATI" not in text
