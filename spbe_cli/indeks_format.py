@@ -34,11 +34,11 @@ _e = html_escape
 _MARK = "!"  # a nilai above its plafon, in the text and Markdown tables
 
 
-def _num(value: Decimal | None) -> str:
+def index_text(value: Decimal | float | None) -> str:
     """An index at two decimals, also when whole (3,00), with the language's decimal mark."""
     if value is None:
         return "-"
-    text = format(rounded(value), "f")
+    text = format(rounded(Decimal(str(value))), "f")
     return text.replace(".", ",") if language() == "id" else text
 
 
@@ -64,7 +64,7 @@ def _status_lines(report: IndeksReport) -> list[str]:
         name = "-" if predikat is None else predikat.nama
         if predikat is not None and predikat.tahap:
             name += f" ({predikat.tahap})"
-        lines.append(t("indeks.value", indeks=_num(report.indeks), predikat=name))
+        lines.append(t("indeks.value", indeks=index_text(report.indeks), predikat=name))
     if report.pengganti is not None:
         lines.append(
             t(
@@ -86,7 +86,7 @@ def _status_lines(report: IndeksReport) -> list[str]:
 def _skor(skor: Skor) -> str:
     if skor.nilai is None:
         return t("indeks.group_belum", n=skor.belum)
-    return _num(skor.nilai)
+    return index_text(skor.nilai)
 
 
 def _group_line(group: Kelompok, skor: Skor) -> str:
@@ -313,7 +313,7 @@ def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{max(length, 1)}" height="14" '
             'fill="#2b6cb0"/>'
-            f'<text x="{label_w + max(length, 1) + 4}" y="{y + 14}">{_e(_num(value))}</text>'
+            f'<text x="{label_w + max(length, 1) + 4}" y="{y + 14}">{_e(index_text(value))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -450,6 +450,27 @@ def test_scaffolded_catalog_with_a_full_evaluation_gets_an_index(tmp_path: Path)
     assert validated.exit_code == 0, validated.stdout
 
 
+@pytest.mark.parametrize(
+    ("pemda", "kode"), [("Kota X", "99.71"), ("Provinsi X", "99")], ids=["kota", "provinsi"]
+)
+def test_kota_and_provinsi_with_a_full_evaluation_get_an_index(
+    tmp_path: Path, pemda: str, kode: str
+) -> None:
+    target = tmp_path / "katalog"
+    made = runner.invoke(app, ["init", str(target), "--pemda", pemda, "--kode", kode])
+    assert made.exit_code == 0, made.output
+    catalog = target / "catalog"
+    write_tree(catalog, {"evaluasi_mandiri/contoh.yaml": _full_evaluation(PEMDI, 2026, 4)})
+    result = runner.invoke(
+        app, ["indeks", str(catalog), "-k", "pemdi-8-2026", "--tahun", "2026", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["pemda"], data["status"], data["indeks"]) == (pemda, "dinilai", 4.0)
+    assert data["predikat"] == {"nama": "Memuaskan", "tahap": "Unggul"}  # 4.00 opens it
+    assert data["dinilai"] == data["jumlah_indikator"] == 20
+
+
 @pytest.mark.parametrize("nilai", [0, 6])
 def test_nilai_outside_one_to_five_is_a_schema_error_at_its_line(
     tmp_path: Path, nilai: int

@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
 from spbe_cli.i18n import language
+from spbe_cli.indeks import framework
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.registry import documents
-from tests.helpers import CASES
+from tests.helpers import CASES, write_tree
 
 KNOWN = CASES / "progress" / "known" / "catalog"
 
 
+def render_laporan(
+    catalog: Path, out: Path, formats: list[str] | None, **extras: object
+) -> list[str]:
+    """The laporan of ``catalog`` in ``out`` (every format when None): the files written."""
+    options = RenderOptions(
+        catalog=catalog,
+        out=out,
+        docs=["laporan"],
+        force=True,
+        display="catalog",
+        extras=dict(extras),
+    )
+    if formats is not None:
+        options = replace(options, formats=formats)
+    return list(render_catalog(options).written)
+
+
 def render(tmp_path: Path, **extras: object) -> tuple[str, str]:
     out = tmp_path / "out"
-    outcome = render_catalog(
-        RenderOptions(
-            catalog=KNOWN,
-            out=out,
-            docs=["laporan"],
-            formats=["md", "html"],
-            force=True,
-            display="catalog",
-            extras=dict(extras),
-        )
-    )
-    documents_written = [n for n in outcome.written if "/" not in n]
+    written = render_laporan(KNOWN, out, ["md", "html"], **extras)
+    documents_written = [n for n in written if "/" not in n]
     assert sorted(documents_written) == ["laporan.html", "laporan.md"]
-    assert sorted(n for n in outcome.written if "/" in n) == [
+    assert sorted(n for n in written if "/" in n) == [
         "gambar/laporan-01.svg",
         "gambar/laporan-02.svg",
     ]
@@ -66,3 +79,71 @@ def test_laporan_is_dated_by_the_latest_progress_update(tmp_path: Path) -> None:
     assert "31 Desember 2026" not in md
     assert "| Festival Wisata Mimika" in md  # the 2026-11-30 entry of SC-BRD-01 counts
     assert "| Festival Wisata Mimika | Kunjungan wisata (orang) | 1.000 | 10 | 1,0% |" in md
+
+
+def _scaffolded_with_evaluation(
+    tmp_path: Path, pemda: str, kode: str, kerangka: str = "pemdi_8_2026"
+) -> Path:
+    """A catalog from ``spbe init`` whose example evaluation has a nilai for every indicator."""
+    made = CliRunner().invoke(
+        app, ["init", str(tmp_path / "katalog"), "--pemda", pemda, "--kode", kode]
+    )
+    assert made.exit_code == 0, made.output
+    catalog = tmp_path / "katalog" / "catalog"
+    lines = [
+        "entitas: evaluasi_mandiri",
+        "id: EVALUASI-PEMDI-2026",
+        f"kerangka: {kerangka}",
+        "tahun: 2026",
+        "penilaian:",
+    ]
+    # 4 for the first two indicators (above the plafon 2 of Tata Kelola Pemdi), 3 elsewhere.
+    lines += [
+        f"  - {{indikator: {i.nomor}, nilai: {4 if i.nomor <= 2 else 3}}}"
+        for i in framework(kerangka).indikator
+    ]
+    write_tree(catalog, {"evaluasi_mandiri/contoh.yaml": "\n".join(lines) + "\n"})
+    return catalog
+
+
+def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -> None:
+    catalog = _scaffolded_with_evaluation(tmp_path, "Kota X", "99.71")
+    out = tmp_path / "out"
+    assert "laporan.docx" in render_laporan(catalog, out, None, tahun=2026)
+    md = (out / "laporan.md").read_text(encoding="utf-8")
+    section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
+    # (4×10 + 3×90) / 100 = 3,10: "Baik" in the (unverified) ranges of PermenPANRB 8/2026.
+    assert "Indeks tahun 2026: **3,10**, predikat **Baik** (Berkembang)." in section
+    assert "belum dicocokkan dengan naskah resmi" in section  # the weights are unverified
+    assert "| Aspek 1 Tata Kelola dan Manajemen | 10 | 4,00 |" in section
+    assert "| **Total** | **100** | **3,10** |" in section
+    assert "| 1 | Tata Kelola Pemdi | 5 | 4 | 2 | di atas plafon |" in section
+    assert "| 2 | Manajemen Layanan Digital | 5 | 4 | - |  |" in section
+    assert "![Indeks per aspek (skala 1 sampai 5)](gambar/laporan-" in section
+    # The nilai above the plafon, with their gap and what is missing, by name, not by id.
+    extra = section.split("### 6.3 Nilai yang perlu bukti tambahan", 1)[1]
+    assert "| Tata Kelola Pemdi | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf" in extra
+    assert "PERKADA-ARSITEKTUR-SPBE" not in extra and "dokumen.\\*" not in extra
+    assert "Peraturan Wali Kota tentang Arsitektur SPBE Pemerintah Kota X 2025-2029 berstatus" in (
+        extra
+    )
+    assert "Peta Rencana SPBE: regulasi penetapan belum tercatat" in extra
+    page = (out / "laporan.html").read_text(encoding="utf-8")
+    assert "3,10" in page and "Baik" in page
+    with zipfile.ZipFile(out / "laporan.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "EVALUASI MANDIRI DAN INDEKS" in body and "3,10" in body
+
+
+def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> None:
+    # 2026 recorded under PermenPANRB 59/2020 only: shown, with the note that 8/2026 replaces it.
+    catalog = _scaffolded_with_evaluation(tmp_path, "Provinsi X", "99", "spbe_59_2020")
+    out = tmp_path / "out"
+    render_laporan(catalog, out, ["md"], tahun=2026)
+    md = (out / "laporan.md").read_text(encoding="utf-8")
+    section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
+    assert "memakai kerangka Indeks SPBE" in section
+    assert "PermenPANRB 59/2020 dilaporkan telah dicabut oleh PermenPANRB 8/2026" in section
+    assert "### 6.1 Indeks per domain dan aspek" in section
+    assert "| Domain 1 " in section and "| Aspek 1 " in section
+    assert "Indeks tahun 2026: **" in section and "predikat **" in section

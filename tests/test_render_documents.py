@@ -538,3 +538,24 @@ def test_figures_drawn_on_both_cores_give_the_same_bytes(
         assert outcome.return_code == 0
         trees.append(_tree(out))
     assert trees[0] == trees[1]
+
+
+def test_laporan_has_the_self_assessment_section_in_every_format(rendered: Path) -> None:
+    heading = "6. EVALUASI MANDIRI DAN INDEKS"
+    for outline in (
+        md_outline((rendered / "laporan.md").read_text("utf-8")),
+        html_outline((rendered / "laporan.html").read_text("utf-8")),
+        docx_outline(rendered / "laporan.docx"),
+    ):
+        assert ("h", "2", heading) in outline
+        assert any(
+            item[0] == "caption" and "Nilai dan plafon per indikator" in item[1] for item in outline
+        )
+    if rendered.name.startswith("render-mimika"):
+        md = (rendered / "laporan.md").read_text("utf-8")
+        section = md.split("## " + heading, 1)[1].split("\n## ", 1)[0]
+        # No self-assessment in the bundled catalog: said so, and never a score.
+        assert "Belum ada evaluasi mandiri yang tercatat untuk tahun 2026" in section
+        assert "indeks belum dinilai (20 dari 20 indikator belum bernilai)" in section
+        assert "Tata Kelola Pemdi paling tinggi tingkat 2" in section  # what the evidence shows
+        assert "predikat" not in section.replace("batas predikat", "")

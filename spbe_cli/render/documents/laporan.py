@@ -17,6 +17,15 @@ from typing import Any
 
 from spbe_cli import i18n
 from spbe_cli.formatting import number, percent, rupiah, tanggal
+from spbe_cli.indeks import (
+    Kerangka,
+    evaluate,
+    framework,
+    load_frameworks,
+    select_evaluasi,
+    successor_for,
+)
+from spbe_cli.indeks_format import index_text, report_dict
 from spbe_cli.plan import Amount
 from spbe_cli.progress import (
     CATEGORIES,
@@ -26,7 +35,7 @@ from spbe_cli.progress import (
     compute_progress,
 )
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput
+from spbe_cli.render.context import RenderInput, citation
 from spbe_cli.render.engine import rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -90,11 +99,15 @@ class LaporanContext:
     perhatian: list[dict[str, Any]]
     jumlah_perhatian: int
     since: str | None
+    evaluasi: dict[str, Any]
+    """The self-assessment section (``spbe indeks`` in the readers' words)."""
     ada_ilustratif: bool
     """Whether any figure of the report is an illustration, not data (the cover says so)."""
 
 
-def _context(report: ProgressReport, catalog: Any) -> LaporanContext:
+def _context(
+    report: ProgressReport, catalog: Any, evaluasi: dict[str, Any], indeks: fg.BarChart | None
+) -> LaporanContext:
     """Display-ready values of the report (numbers formatted the Indonesian way)."""
     programs = [
         {
@@ -149,7 +162,9 @@ def _context(report: ProgressReport, catalog: Any) -> LaporanContext:
             "capaian-dimensi": _progress_chart(
                 report.by_dimensi, "Capaian dan serapan per dimensi"
             ),
+            "indeks": indeks,
         },
+        evaluasi=evaluasi,
         tahun=report.options.tahun,
         tanggal_laporan=report.options.tanggal,
         bulan_mangkrak=report.options.bulan_mangkrak,
@@ -182,6 +197,110 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
     )
 
 
+#: A catalog id in an evidence line (``PERBUP-ARSITEKTUR-SPBE``), shown to readers by its name.
+_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
+
+
+def _framework_for(catalog: Any, tahun: int) -> Kerangka:
+    """The framework in force in ``tahun``, unless only the other one has an evaluation then.
+
+    PermenPANRB 8/2026 replaces 59/2020 from its first evaluation year; a Pemda that recorded
+    that year's self-assessment under the replaced framework still sees it, with the note.
+    """
+    old = framework("spbe_59_2020")
+    chosen = successor_for(old, tahun) or old
+    if select_evaluasi(catalog, chosen.kode, tahun) is None:
+        for other in load_frameworks().values():
+            if other.kode != chosen.kode and select_evaluasi(catalog, other.kode, tahun):
+                return other
+    return chosen
+
+
+def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | None]:
+    """The self-assessment section: plain data of ``spbe indeks`` in the readers' words."""
+    kerangka = _framework_for(catalog, tahun)
+    data = report_dict(evaluate(catalog, kerangka, tahun))
+
+    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+
+    def name(m: re.Match[str]) -> str:
+        entity = catalog.get(m.group(0))
+        if getattr(entity, "entitas", None) == "regulasi":
+            # The evidence line says the status itself ("berstatus dibutuhkan").
+            return citation(entity, pemda).removesuffix(f" ({entity.status})")
+        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
+
+    # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
+    no_penetapan = i18n.t("plafon.no_penetapan")
+
+    def names(text: str) -> str:
+        text = text.replace(no_penetapan, "regulasi penetapan belum tercatat")
+        return _ID.sub(name, text)
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else index_text(value)
+
+    groups = [
+        {
+            "label": i18n.t("indeks." + g["tingkat"], nomor=g["nomor"], nama=g["nama"]),
+            "tingkat": g["tingkat"],
+            "bobot": number(g["bobot"]),
+            "indeks": shown(g["indeks"]),
+            "belum": g["jumlah"] - g["dinilai"],
+            "nilai": g["indeks"],
+        }
+        for g in data["kelompok"]
+    ]
+    rows = [
+        {
+            "nomor": i["nomor"],
+            "nama": i["nama"],
+            "bobot": number(i["bobot"]),
+            "nilai": "-" if i["nilai"] is None else str(i["nilai"]),
+            "plafon": "-" if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
+            "dasar": i18n.t("indeks.status." + i["plafon"]["status"]),
+            "di_atas_plafon": i["di_atas_plafon"],
+            "selisih": (i["nilai"] - i["plafon"]["level"]) if i["di_atas_plafon"] else None,
+            "kurang": [names(line) for line in i["plafon"]["kurang"]],
+        }
+        for i in data["indikator"]
+    ]
+    evaluasi = catalog.get(data["evaluasi"]) if data["evaluasi"] else None
+    pengganti = load_frameworks()[data["pengganti"]] if data["pengganti"] else None
+    predikat = data["predikat"]
+    values = {
+        "judul": data["kerangka"]["judul"],
+        "dasar_hukum": data["kerangka"]["dasar_hukum"],
+        "terverifikasi": data["kerangka"]["verifikasi"] == "ya",
+        "pengganti": pengganti.dasar_hukum if pengganti is not None else None,
+        "ada_evaluasi": evaluasi is not None,
+        "ilustratif": data["ilustratif"],
+        "dinilai": data["status"] == "dinilai",
+        "indeks": shown(data["indeks"]),
+        "predikat": predikat["nama"] if predikat else None,
+        "tahap": predikat["tahap"] if predikat else None,
+        "belum": data["jumlah_indikator"] - data["dinilai"],
+        "jumlah_indikator": data["jumlah_indikator"],
+        "ada_domain": any(g["tingkat"] == "domain" for g in groups),
+        "kelompok": groups,
+        "indikator": rows,
+        "di_atas_plafon": [r for r in rows if r["di_atas_plafon"]],
+        "berplafon": [r for r in rows if r["plafon"] != "-"],
+    }
+    scored = [g for g in groups if g["nilai"] is not None]
+    chart = (
+        fg.BarChart(
+            title="Indeks per " + ("domain dan aspek" if values["ada_domain"] else "aspek"),
+            categories=tuple(g["label"] for g in scored),
+            series=(fg.Series("Indeks", tuple(g["nilai"] for g in scored)),),
+            value_format="number",
+        )
+        if scored
+        else None
+    )
+    return values, chart
+
+
 def build(inp: RenderInput) -> LaporanContext:
     """Template context of the year-end progress report."""
     catalog = inp.catalog
@@ -195,7 +314,8 @@ def build(inp: RenderInput) -> LaporanContext:
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        return _context(report, catalog)
+        evaluasi, chart = _indeks(catalog, tahun)
+        return _context(report, catalog, evaluasi, chart)
 
 
 register_document(DocumentSpec(name="laporan", dokumen=None, build=build, order=40))
