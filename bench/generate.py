@@ -523,6 +523,7 @@ class Generator:
         from spbe_cli.reference import load_reference
 
         self.scale = scale
+        self.seed = seed
         self.rng = random.Random(seed)
         self.ref = load_reference()
         self.n = {kind: count(kind, scale) for kind in BASE_COUNTS}
@@ -1336,6 +1337,33 @@ class Generator:
         self.build_kesiapan()
         self.build_evaluasi()
 
+    def grouped_files(self) -> Iterator[tuple[str, str]]:
+        """The same catalog as real repositories grow: multi-document files and long prose.
+
+        One file per kind and owning OPD (``aplikasi/dinas-kominfo.yaml`` holding every
+        application of that OPD, documents separated by ``---``), and a prose ``uraian`` of
+        several paragraphs on every element and plan that has the field.
+        """
+        from spbe_cli.models import MODELS
+
+        rng = random.Random(self.seed + 7)
+        yield "metadata.yaml", dump(self.metadata())
+        yield "prosa/pendahuluan.md", "# Pendahuluan\n\nKatalog sintetis untuk benchmark.\n"
+        yield "referensi/referensi.yaml", "---\n".join(dump(doc) for doc in self.referensi)
+        for kind, docs in self.docs.items():
+            prose = "uraian" in MODELS[kind].model_fields
+            groups: dict[str, list[str]] = {}
+            for doc in docs:
+                if prose and "uraian" not in doc:
+                    doc = {**doc, "uraian": _prose(rng)}
+                owner = next(
+                    (str(doc[f]) for f in _OWNER_FIELDS if isinstance(doc.get(f), str)),
+                    kind,
+                )
+                groups.setdefault(owner.lower(), []).append(dump(doc))
+            for owner, texts in sorted(groups.items()):
+                yield f"{kind}/{owner}.yaml", "---\n".join(texts)
+
     def files(self) -> Iterator[tuple[str, str]]:
         """Yield ``(relative path, text)`` for every file of the catalog."""
         yield "metadata.yaml", dump(self.metadata())
@@ -1346,6 +1374,48 @@ class Generator:
         for kind, docs in self.docs.items():
             for doc in docs:
                 yield f"{kind}/{doc['id']}.yaml", dump(doc)
+
+
+#: The field naming the OPD that owns a document, per kind (the first one present).
+_OWNER_FIELDS = ("opd_pj", "opd", "pemilik", "unit_pelaksana", "wali_data")
+
+_PROSE_WORDS = [
+    "layanan",
+    "data",
+    "aplikasi",
+    "integrasi",
+    "interoperabilitas",
+    "keamanan",
+    "informasi",
+    "pemerintah",
+    "daerah",
+    "masyarakat",
+    "kabupaten",
+    "provinsi",
+    "pelayanan",
+    "publik",
+    "digital",
+    "sistem",
+    "elektronik",
+    "berbasis",
+    "pengelolaan",
+    "arsitektur",
+    "rencana",
+    "kegiatan",
+    "anggaran",
+    "capaian",
+    "indikator",
+    "evaluasi",
+]
+
+
+def _prose(rng: random.Random) -> str:
+    """A few paragraphs of plausible Indonesian prose, 600 to 3,000 characters."""
+    paragraphs = []
+    for _ in range(rng.randint(2, 5)):
+        words = [rng.choice(_PROSE_WORDS) for _ in range(rng.randint(12, 60))]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(paragraphs)[:3000]
 
 
 def _write(out: Path, files: Iterator[tuple[str, str]]) -> int:
@@ -1382,12 +1452,16 @@ def _fresh_dir(out: Path) -> None:
     out.mkdir(parents=True)
 
 
-def generate(out: Path, scale: float = 1.0, seed: int = 1) -> int:
-    """Write a synthetic catalog into ``out`` (replaced if it was generated before)."""
+def generate(out: Path, scale: float = 1.0, seed: int = 1, layout: str = "files") -> int:
+    """Write a synthetic catalog into ``out`` (replaced if it was generated before).
+
+    ``layout`` is ``files`` (one entity per file) or ``grouped`` (multi-document files per kind
+    and OPD, long prose: :meth:`Generator.grouped_files`).
+    """
     gen = Generator(scale, seed)
     gen.build()
     _fresh_dir(out)
-    written = _write(out, gen.files())
+    written = _write(out, gen.grouped_files() if layout == "grouped" else gen.files())
     _stamp(
         out,
         {
@@ -1396,6 +1470,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 1) -> int:
             "seed": seed,
             "files": written,
             "reference": gen.ref.versi,
+            "layout": layout,
         },
     )
     return written
@@ -1524,6 +1599,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies every count")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--layout",
+        choices=("files", "grouped"),
+        default="files",
+        help="one entity per file, or multi-document files per kind and OPD with long prose",
+    )
+    parser.add_argument(
         "--mutate",
         type=float,
         metavar="FRACTION",
@@ -1538,7 +1619,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = mutate(args.source, args.out, args.mutate, args.seed)
         print(f"{args.out}: {stats} in {time.perf_counter() - started:.1f} s")
         return 0
-    written = generate(args.out, args.scale, args.seed)
+    written = generate(args.out, args.scale, args.seed, args.layout)
     print(f"{args.out}: {written} files in {time.perf_counter() - started:.1f} s")
     return 0
 

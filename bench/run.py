@@ -60,14 +60,14 @@ class Target:
     strict: bool = False
 
     def describe(self) -> str:
-        unit = " s" if self.of == "seconds" else ""
+        unit = {"seconds": " s", "MiB": " MiB"}.get(self.of, "")
         return f"{'<' if self.strict else '≤'} {self.limit:g}{unit}"
 
     def check(self, row: Row) -> bool | None:
         value = row.ratio if self.of == "ratio" else row.seconds
         if value is None:
             return None
-        return value < self.limit if self.strict else value <= self.limit
+        return value < self.limit if self.strict else value <= self.limit  # MiB: seconds column
 
 
 @dataclass
@@ -81,6 +81,12 @@ class Row:
     target: Target | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: median CPU seconds (user + sys of the process and its children), when timed as a process
+    cpu: float | None = None
+    #: fastest and slowest wall time of the timed runs
+    spread: tuple[float, float] | None = None
+    #: peak resident memory in MiB (the largest of the timed runs)
+    rss: float | None = None
 
     @property
     def verdict(self) -> str:
@@ -117,6 +123,11 @@ class Context:
         self._commands: set[str] | None = None
         self._catalog: Path | None = None
         self.long_runs: set[str] = set()
+        #: CPU median and wall spread of the last :meth:`time_process`, for the row it makes.
+        self.last: dict[str, Any] = {}
+        #: The content cache of every timed spbe process: off unless a benchmark turns it on
+        #: (the rows keep their meaning), and never the user's own cache folder.
+        self.env = {**os.environ, "SPBE_NO_CACHE": "1", "SPBE_CACHE_DIR": str(DATA / "cache")}
 
     # timing
 
@@ -128,31 +139,65 @@ class Context:
         ok: tuple[int, ...] = (0, 1),
         warmup: bool = True,
         cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+        before: Callable[[int], None] | None = None,
     ) -> float:
-        """Median wall time of ``argv`` as a fresh process each time (stdout discarded)."""
+        """Median wall time of ``argv`` as a fresh process each time (stdout discarded).
+
+        ``env`` replaces :attr:`env`; ``before(index)`` runs untimed before each run. The median
+        CPU time and the wall-time spread are left in :attr:`last` (see :meth:`timed_row`).
+        """
         times: list[float] = []
+        cpus: list[float] = []
+        peaks: list[float] = []
         runs = (repeat or self.repeat) + (1 if warmup else 0)
         for index in range(runs):
-            started = time.perf_counter()
-            done = subprocess.run(
-                list(argv),
-                cwd=cwd,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                check=False,
-            )
-            elapsed = time.perf_counter() - started
-            if done.returncode not in ok:
+            if before is not None:
+                before(index)
+            with tempfile.TemporaryFile() as errors:
+                started = time.perf_counter()
+                child = subprocess.Popen(
+                    list(argv),
+                    cwd=cwd,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    env=env if env is not None else self.env,
+                )
+                # wait4 gives this child's own CPU time and peak memory (grandchildren
+                # included only once they have been waited for, as spbe's own workers are).
+                _pid, status, usage = os.wait4(child.pid, 0)
+                elapsed = time.perf_counter() - started
+                child.returncode = os.waitstatus_to_exitcode(status)
+                errors.seek(0)
+                stderr = errors.read()
+            cpu = usage.ru_utime + usage.ru_stime
+            rss = usage.ru_maxrss / 1024  # KiB on Linux
+            if child.returncode not in ok:
                 raise RuntimeError(
-                    f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-800:]}"
+                    f"{' '.join(argv)} exited {child.returncode}: {stderr.decode()[-800:]}"
                 )
             if index == 0 and elapsed > LONG_RUN:
                 # A run this long gains nothing from a warm cache or a median: time it once.
                 self.long_runs.add(" ".join([Path(argv[0]).name, *argv[1:2]]))
+                self.last = {"cpu": cpu, "spread": (elapsed, elapsed), "rss": rss}
                 return elapsed
             if not (warmup and index == 0):
                 times.append(elapsed)
+                cpus.append(cpu)
+                peaks.append(rss)
+        self.last = {
+            "cpu": statistics.median(cpus),
+            "spread": (min(times), max(times)),
+            "rss": max(peaks),
+        }
         return statistics.median(times)
+
+    def timed(self, row: Row) -> Row:
+        """``row`` with the CPU time and spread of the last :meth:`time_process`."""
+        row.cpu = self.last.get("cpu")
+        row.spread = self.last.get("spread")
+        row.rss = self.last.get("rss")
+        return row
 
     def spbe(self, *args: str) -> list[str]:
         """The argv of an ``spbe`` command."""
@@ -166,6 +211,11 @@ class Context:
         if self._catalog is None:
             self._catalog = ensure_catalog(self.scale, SEED)
         return self._catalog
+
+    @property
+    def grouped(self) -> Path:
+        """The same catalog in multi-document files with long prose (``--layout grouped``)."""
+        return ensure_catalog(self.scale, SEED, "grouped")
 
     def revision(self, fraction: float) -> Path:
         """A second revision of :attr:`catalog` with ``fraction`` of its entities changed."""
@@ -184,7 +234,11 @@ class Context:
     def has_command(self, name: str) -> bool:
         """Tell whether ``spbe`` has this sub-command (parsed from ``spbe --help``)."""
         if self._commands is None:
-            done = subprocess.run(self.spbe("--help"), capture_output=True, text=True, check=False)
+            # English help: the section heading is "Commands" (Indonesian says "Perintah").
+            env = {**self.env, "SPBE_LANG": "en"}
+            done = subprocess.run(
+                self.spbe("--help"), capture_output=True, text=True, check=False, env=env
+            )
             self._commands = set()
             in_commands = False
             for line in done.stdout.splitlines():
@@ -219,11 +273,14 @@ def _source_hash() -> str:
     return hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def ensure_catalog(scale: float, seed: int) -> Path:
-    """Generate ``bench/.data/catalog-s<scale>`` unless it is there and current."""
+def ensure_catalog(scale: float, seed: int, layout: str = "files") -> Path:
+    """Generate ``bench/.data/catalog-s<scale>`` unless it is there and current.
+
+    ``layout="grouped"`` gives ``catalog-s<scale>-grouped``: multi-document files, long prose.
+    """
     from spbe_cli.reference import load_reference
 
-    out = DATA / f"catalog-s{scale:g}"
+    out = DATA / (f"catalog-s{scale:g}" + ("" if layout == "files" else f"-{layout}"))
     want = {
         "generator": generate.GENERATOR_VERSION,
         "scale": scale,
@@ -236,7 +293,7 @@ def ensure_catalog(scale: float, seed: int) -> Path:
         return out
     print(f"... generating {out.relative_to(ROOT)} (scale {scale:g})", file=sys.stderr)
     started = time.perf_counter()
-    files = generate.generate(out, scale, seed)
+    files = generate.generate(out, scale, seed, layout)
     stamp = generate.read_stamp(out) or {}
     stamp["source_hash"] = want["source_hash"]
     (out / generate.STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n")
@@ -257,12 +314,13 @@ def _rel(path: Path) -> str:
 def bench_floor(ctx: Context) -> list[Row]:
     """libyaml parse + one pydantic TypeAdapter per document, as a whole process."""
     seconds = ctx.time_process([PYTHON, str(BENCH / "floor.py"), _rel(ctx.catalog)])
-    return [Row("floor", seconds, note="CSafeLoader + TypeAdapter(union of MODELS)")]
+    return [ctx.timed(Row("floor", seconds, note="CSafeLoader + TypeAdapter(union of MODELS)"))]
 
 
 def bench_validate(ctx: Context) -> list[Row]:
     """``spbe validate <synthetic>`` cold, whole process, ratio to the floor."""
     argv = ctx.spbe("validate", _rel(ctx.catalog), "--format", "json")
+    ctx.row("floor")  # first: the row below takes its CPU time from the last process timed
     seconds = ctx.time_process(argv)
     summary = json.loads(
         subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False).stdout
@@ -278,7 +336,84 @@ def bench_validate(ctx: Context) -> list[Row]:
             f"the synthetic catalog has {summary['errors']} errors: "
             "some rules stop early, fix bench/generate.py"
         )
-    return [Row("validate", seconds, seconds / floor, "floor", Target(1.3), note, summary)]
+    row = ctx.timed(Row("validate", seconds, seconds / floor, "floor", Target(0.75), note, summary))
+    return [row, *cache_rows(ctx, argv, seconds, ctx.catalog, "validate")]
+
+
+def bench_validate_grouped(ctx: Context) -> list[Row]:
+    """The floor and ``spbe validate`` (cold, warm, one file changed) on multi-document files."""
+    floor = ctx.time_process([PYTHON, str(BENCH / "floor.py"), _rel(ctx.grouped)])
+    rows = [ctx.timed(Row("floor-grouped", floor, note="the floor on the grouped layout"))]
+    argv = ctx.spbe("validate", _rel(ctx.grouped), "--format", "json")
+    seconds = ctx.time_process(argv)
+    files = sum(1 for _ in ctx.grouped.rglob("*.yaml"))
+    note = f"{files} multi-document files, long prose"
+    rows.append(
+        ctx.timed(
+            Row("validate-grouped", seconds, seconds / floor, "floor-grouped", Target(0.75), note)
+        )
+    )
+    return rows + cache_rows(ctx, argv, seconds, ctx.grouped, "validate-grouped")
+
+
+def cache_rows(ctx: Context, argv: list[str], cold: float, catalog: Path, name: str) -> list[Row]:
+    """``spbe validate`` with the content cache: empty, warm, and with one file changed."""
+    folder = DATA / "cache-bench"
+    env = {**ctx.env, "SPBE_CACHE_DIR": str(folder)}
+    del env["SPBE_NO_CACHE"]
+
+    def empty(_index: int) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    seconds = ctx.time_process(argv, env=env, before=empty)
+    rows = [
+        ctx.timed(
+            Row(
+                f"{name}-cache-empty",
+                seconds,
+                seconds / cold,
+                name,
+                note="cache on, emptied before each run (parses and writes every entry)",
+            )
+        )
+    ]
+    seconds = ctx.time_process(argv, env=env)  # the warm-up run fills the cache
+    rows.append(
+        ctx.timed(
+            Row(
+                f"{name}-warm",
+                seconds,
+                seconds / cold,
+                name,
+                Target(0.2),
+                note="cache on, nothing changed",
+            )
+        )
+    )
+    changed = max(sorted(catalog.glob("*/*.yaml")), key=lambda p: p.stat().st_size)
+    original = changed.read_bytes()
+
+    def edit(index: int) -> None:
+        # A new comment each run: the file's content (so its key) differs from every run before.
+        changed.write_bytes(original + f"# bench edit {index} {time.time_ns()}\n".encode())
+
+    try:
+        seconds = ctx.time_process(argv, env=env, before=edit)
+    finally:
+        changed.write_bytes(original)
+    rows.append(
+        ctx.timed(
+            Row(
+                f"{name}-1-changed",
+                seconds,
+                seconds / cold,
+                name,
+                Target(0.25),
+                note=f"cache on, {_rel(changed)} edited before each run",
+            )
+        )
+    )
+    return rows
 
 
 def bench_validate_small(ctx: Context) -> list[Row]:
@@ -287,13 +422,14 @@ def bench_validate_small(ctx: Context) -> list[Row]:
     files = sum(1 for p in small.rglob("*.y*ml")) if small.is_dir() else 0
     seconds = ctx.time_process(ctx.spbe("validate", "catalog"), repeat=max(ctx.repeat, 5))
     note = f"{files} files" + (" (the bundled catalog is still empty)" if files == 0 else "")
-    return [Row("validate-small", seconds, target=Target(0.5, "seconds", strict=True), note=note)]
+    target = Target(0.5, "seconds", strict=True)
+    return [ctx.timed(Row("validate-small", seconds, target=target, note=note))]
 
 
 def bench_help(ctx: Context) -> list[Row]:
     """``spbe --help`` as a whole process: the cost of starting the CLI."""
     seconds = ctx.time_process(ctx.spbe("--help"), repeat=max(ctx.repeat, 5), ok=(0,))
-    return [Row("help", seconds, note="interpreter + typer + spbe_cli.cli.app imports")]
+    return [ctx.timed(Row("help", seconds, note="interpreter + typer + spbe_cli.cli.app imports"))]
 
 
 def bench_render(ctx: Context) -> list[Row]:
@@ -307,7 +443,32 @@ def bench_render(ctx: Context) -> list[Row]:
         )
     validate = ctx.row("validate").seconds
     assert validate is not None
-    return [Row("render", seconds, seconds / validate, "validate", Target(3.0), note="md,html")]
+    row = Row("render", seconds, seconds / validate, "validate", Target(3.0), note="md,html")
+    return [ctx.timed(row), *memory_rows(ctx, row)]
+
+
+def memory_rows(ctx: Context, render: Row) -> list[Row]:
+    """Peak resident memory of validate and render (md+html), against a limit at scale 1.
+
+    Below scale 1 the rows are for information: the interpreter alone takes about 40 MiB, so
+    the limits do not scale down with the catalog.
+    """
+    rows = []
+    for name, row, limit in (
+        ("memory-validate", ctx.row("validate"), 400),
+        ("memory-render", render, 600),
+    ):
+        if row.rss is None:
+            continue
+        rows.append(
+            Row(
+                name,
+                row.rss,
+                target=Target(limit, "MiB") if ctx.scale >= 1 else None,
+                note=f"peak MiB of `{row.name}` (in the seconds column); limit {limit} at scale 1",
+            )
+        )
+    return rows
 
 
 def bench_render_all(ctx: Context) -> list[Row]:
@@ -345,26 +506,30 @@ def bench_diff(ctx: Context) -> list[Row]:
     repo = diff_repository(ctx.catalog, rev1)
     seconds = ctx.time_process(ctx.spbe("diff", "base", "changed"), cwd=repo)
     rows = [
-        Row(
-            "diff-git-1%",
-            seconds,
-            seconds / validate,
-            "validate",
-            Target(0.3),
-            note=f"{_rel(repo)}: tags base..changed",
+        ctx.timed(
+            Row(
+                "diff-git-1%",
+                seconds,
+                seconds / validate,
+                "validate",
+                Target(0.3),
+                note=f"{_rel(repo)}: tags base..changed",
+            )
         )
     ]
     for fraction, target in ((0.01, Target(0.5)), (0.10, None)):
         other = ctx.revision(fraction)
         seconds = ctx.time_process(ctx.spbe("diff", _rel(ctx.catalog), _rel(other)))
         rows.append(
-            Row(
-                f"diff-folders-{fraction:.0%}",
-                seconds,
-                seconds / validate,
-                "validate",
-                target,
-                note=f"{_rel(other)}",
+            ctx.timed(
+                Row(
+                    f"diff-folders-{fraction:.0%}",
+                    seconds,
+                    seconds / validate,
+                    "validate",
+                    target,
+                    note=f"{_rel(other)}",
+                )
             )
         )
     return rows
@@ -414,7 +579,7 @@ def bench_progress(ctx: Context) -> list[Row]:
     seconds = ctx.time_process(argv)
     validate = ctx.row("validate").seconds
     assert validate is not None
-    return [Row("progress", seconds, seconds / validate, "validate", Target(1.2))]
+    return [ctx.timed(Row("progress", seconds, seconds / validate, "validate", Target(1.2)))]
 
 
 def bench_sync(ctx: Context) -> list[Row]:
@@ -422,7 +587,7 @@ def bench_sync(ctx: Context) -> list[Row]:
     seconds = ctx.time_process(ctx.spbe("sync", _rel(ctx.catalog), "--format", "json"))
     validate = ctx.row("validate").seconds
     assert validate is not None
-    return [Row("sync", seconds, seconds / validate, "validate", note="no target set")]
+    return [ctx.timed(Row("sync", seconds, seconds / validate, "validate", Target(1.0)))]
 
 
 def bench_indeks(ctx: Context) -> list[Row]:
@@ -530,7 +695,9 @@ def bench_export(ctx: Context) -> list[Row]:
             argv = ctx.spbe("export", target, _rel(ctx.catalog), "-o", f"{out}/{output}", *extra)
             seconds = ctx.time_process(argv)
             rows.append(
-                Row(f"export-{target}", seconds, seconds / validate, "validate", Target(1.5))
+                ctx.timed(
+                    Row(f"export-{target}", seconds, seconds / validate, "validate", Target(1.5))
+                )
             )
     return rows
 
@@ -560,6 +727,12 @@ BENCHMARKS: list[Bench] = [
         "validate",
         bench_validate,
         "spbe validate on the synthetic catalog / floor ≤ 1.3",
+        command="validate",
+    ),
+    Bench(
+        "validate-grouped",
+        bench_validate_grouped,
+        "the same on multi-document files with long prose (floor and cache rows)",
         command="validate",
     ),
     Bench(
@@ -621,7 +794,17 @@ def run_bench(ctx: Context, bench: Bench) -> None:
 
 
 def format_table(rows: list[Row]) -> str:
-    header = ("benchmark", "seconds", "ratio", "target", "result", "notes")
+    header = (
+        "benchmark",
+        "seconds",
+        "min-max",
+        "cpu s",
+        "peak MiB",
+        "ratio",
+        "target",
+        "result",
+        "notes",
+    )
     lines = [header]
     for row in rows:
         ratio = f"{row.ratio:.2f}× {row.ratio_of}" if row.ratio is not None else ""
@@ -629,6 +812,9 @@ def format_table(rows: list[Row]) -> str:
             (
                 row.name,
                 f"{row.seconds:.3f}" if row.seconds is not None else "-",
+                f"{row.spread[0]:.2f}-{row.spread[1]:.2f}" if row.spread else "",
+                f"{row.cpu:.2f}" if row.cpu is not None else "",
+                f"{row.rss:.0f}" if row.rss is not None else "",
                 ratio,
                 row.target.describe() if row.target else "",
                 row.verdict,
@@ -639,7 +825,7 @@ def format_table(rows: list[Row]) -> str:
     out = []
     for index, line in enumerate(lines):
         cells = [
-            line[i].ljust(widths[i]) if i != 1 else line[i].rjust(widths[i])
+            line[i].ljust(widths[i]) if i not in (1, 2, 3, 4) else line[i].rjust(widths[i])
             for i in range(len(widths))
         ]
         out.append("  ".join(cells) + "  " + line[-1])
@@ -685,7 +871,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"spbe benchmarks: scale {args.scale:g}, median of {args.repeat} "
         f"(cold: a fresh process per run), {os.cpu_count()} CPUs, Python "
-        f"{sys.version.split()[0]}"
+        f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the end"
     )
     if cat is not None:
         stamp = generate.read_stamp(cat) or {}

@@ -30,23 +30,25 @@ if TYPE_CHECKING:
         Referensi,
         Regulasi,
     )
+    from spbe_cli.positions import Positions
     from spbe_cli.reference import Reference
-    from spbe_cli.yamlio import Node
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a document came from: its file (as shown to the user) and its node tree."""
+    """Where a document came from: its file (as shown to the user) and its position table."""
 
     path: str
-    node: Node
+    positions: Positions
     document: int = 0
+    #: the line after the document's last character (libyaml's end mark, 1-based); 0 unknown
+    end_line: int = 0
 
     def location(self, *loc: str | int, key: bool = False) -> Location:
         """Position of the value (or key) at ``loc`` inside this document."""
-        from spbe_cli.yamlio import locate
+        from spbe_cli.positions import find_position
 
-        line, column = locate(self.node, loc, key=key)
+        line, column = find_position(self.positions, loc, key=key)
         return Location(self.path, line, column)
 
 

@@ -21,6 +21,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
+from spbe_cli.cache import ContentCache, open_cache, parse_cached
 from spbe_cli.catalog import (
     Catalog,
     ProseFile,
@@ -34,11 +35,11 @@ from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
+from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.
@@ -218,8 +219,9 @@ def _read_all(fd: int, size: int) -> bytes:
 class _Loader:
     """State of one catalog load."""
 
-    def __init__(self, root: Path, root_display: str) -> None:
+    def __init__(self, root: Path, root_display: str, cache: ContentCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.real_root = root.resolve()
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
@@ -319,6 +321,10 @@ class _Loader:
 
     def load_bytes(self, display: str, data: bytes) -> None:
         """Load every document of one file's content."""
+        self.load_parsed(display, parse_cached(self.cache, data))
+
+    def load_parsed(self, display: str, parsed: ParsedFile) -> None:
+        """Load every document of one file, parsed already (see :mod:`spbe_cli.parallel`)."""
         self.catalog.files += 1
         folded = display.casefold()
         first = self.folded.setdefault(folded, display)
@@ -331,31 +337,23 @@ class _Loader:
                 related=(Related(Location(first, 1, 1), t("load.first_here")),),
                 other=first,
             )
-        text, problem = yamlio.decode(data)
-        if problem is not None or text is None:
-            assert problem is not None
+        self.replay(display, parsed)
+
+    def replay(self, display: str, parsed: ParsedFile) -> None:
+        """Report one file's YAML problems and load its documents, in file order."""
+        for problem in parsed.problems:
             self.problem(display, problem)
-            return
-        nodes, problems = yamlio.compose(text)
-        for problem in problems:
-            self.problem(display, problem)
-        if not nodes and not problems:
+        if parsed.empty:
             # Empty or only comments: a file emptied by mistake must not pass in silence.
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
-        marked = "[ISI" in text or "TODO" in text
-        suspect = yamlio.may_hold_forbidden(text)
-        for index, node in enumerate(nodes):
-            if marked:
-                for line, column, value in yamlio.find_scalars(node, PLACEHOLDER):
-                    self.catalog.placeholders.append((Location(display, line, column), value))
-            value, problems = yamlio.build(node, text)
-            if suspect:
-                problems.extend(yamlio.forbidden_characters(node))
-            for problem in problems:
+        for index, document in enumerate(parsed.documents):
+            for line, column, value in document.placeholders:
+                self.catalog.placeholders.append((Location(display, line, column), value))
+            for problem in document.problems:
                 self.problem(display, problem)
-            blocking = any(p.code != "SPBE004" for p in problems)
-            self.load_document(Source(display, node, index), value, blocking)
+            source = Source(display, document.positions, index, document.end_line)
+            self.load_document(source, document.value, document.blocking)
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()
@@ -667,7 +665,7 @@ def load_files(
 
     ``files`` yields ``(display path, bytes)``; ``root`` is where prose files would be found.
     """
-    loader = _Loader(root, root_display)
+    loader = _Loader(root, root_display, open_cache())
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -724,6 +722,17 @@ def complete_catalog(catalog: Catalog) -> None:
     catalog.by_kind()
 
 
+def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
+    """Each file parsed by worker processes for a large catalog, else None (parse here)."""
+    from spbe_cli.parallel import mostly_cached, parse_in_workers, worker_count
+
+    workers = worker_count(len(files))
+    if workers and not mostly_cached(root, files):
+        yield from parse_in_workers(root, files, workers)
+    else:
+        yield from (None for _ in files)
+
+
 def load_catalog(
     root: Path, root_display: str | None = None, on_step: StepHook | None = None
 ) -> tuple[Catalog, list[Finding]]:
@@ -737,14 +746,18 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    loader = _Loader(root, display)
+    loader = _Loader(root, display, open_cache())
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for done, file in enumerate(files, 1):
-            loader.load_file(file)
+        parsed_files = _parsed_files(root, files)
+        for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
+            if parsed is None:
+                loader.load_file(file)
+            else:
+                loader.load_parsed(file.display, parsed)
             if on_step is not None:
                 on_step(done, len(files))
     finally:

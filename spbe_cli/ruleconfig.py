@@ -89,11 +89,11 @@ def read_rule_config(data: bytes | None, display: str) -> tuple[RuleConfig, list
         return config, findings
     if not nodes:
         return config, findings
-    value, problems = yamlio.build(nodes[0], text)
+    value, positions, problems = yamlio.build_document(nodes[0], text)
     if problems:
         problem(problems[0].line, problems[0].column, "config.syntax")
         return config, findings
-    source = Source(display, nodes[0])
+    source = Source(display, positions)
     if not isinstance(value, dict):
         problem(1, 1, "config.not_mapping")
         return config, findings

@@ -21,11 +21,13 @@ Problems are returned as :class:`YamlProblem` values; nothing here raises on bad
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from spbe_cli import positions
+from spbe_cli.positions import POS_BASE, Entry, Positions
 
 try:  # libyaml is present in PyYAML's wheels; the pure-Python parser is the fallback
     from yaml import CBaseLoader as _Loader
@@ -160,8 +162,17 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     return nodes, problems
 
 
+def _packed(node: Node) -> int:
+    mark = node.start_mark
+    return (mark.line + 1) * POS_BASE + mark.column + 1
+
+
 class _Builder:
-    """Build plain Python values from one document's nodes, collecting problems."""
+    """Build plain Python values and a position table from one document's nodes.
+
+    :meth:`build` returns ``(value, position, entry)``: the entry is None for a scalar (and for
+    what is refused: an alias, a foreign tag, nesting too deep).
+    """
 
     __slots__ = ("problems", "seen", "text")
 
@@ -170,48 +181,79 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
 
-    def build(self, node: Node, depth: int = 0) -> Any:
+    def build(self, node: Node, depth: int = 0) -> tuple[Any, int, Entry | None]:
         key = id(node)
+        mark = node.start_mark
+        pos = (mark.line + 1) * POS_BASE + mark.column + 1
         if key in self.seen:
             self._alias(node)
-            return None
+            return None, pos, None
         self.seen.add(key)
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
             line, col = _pos(node)
             shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
             self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
-            return None
+            return None, pos, None
         if isinstance(node, ScalarNode):
             value = node.value
             if node.style in _PLAIN and value in _NULLS:
-                return None
-            return value
+                return None, pos, None
+            return value, pos, None
         if depth >= MAX_DEPTH:
             line, col = _pos(node)
             self.problems.append(
                 YamlProblem("SPBE009", line, col, "load.too_deep", {"limit": MAX_DEPTH})
             )
-            return None
+            return None, pos, None
         if isinstance(node, SequenceNode):
-            return [self.build(item, depth + 1) for item in node.value]
-        return self._mapping(node, depth)
+            values = []
+            item_positions = []
+            children: list[Entry | None] | None = None
+            for index, item in enumerate(node.value):
+                value, item_pos, entry = self.build(item, depth + 1)
+                values.append(value)
+                item_positions.append(item_pos)
+                if entry is not None:
+                    if children is None:
+                        children = [None] * len(node.value)
+                    children[index] = entry
+            return values, pos, positions.sequence(pos, item_positions, children)
+        return self._mapping(node, depth, pos)
 
-    def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], int, Entry]:
         result: dict[str, Any] = {}
         first: dict[str, Node] = {}
+        keys: list[str] = []
+        key_positions: list[int] = []
+        value_positions: list[int] = []
+        children: list[Entry | None] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
                 continue
             key = key_node.value
+            mark = key_node.start_mark
+            keys.append(key)
+            key_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
             if key in first or (key == "<<" and key_node.style in _PLAIN):
                 self._bad_key(key, key_node, first.get(key))
-                continue
-            first[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
-        return result
+                # A finding about this key points at the last one written (the value is the
+                # first one's): the table keeps the positions of the last.
+                value_pos, entry = _positions_only(value_node, depth + 1)
+            else:
+                first[key] = key_node
+                result[key], value_pos, entry = self.build(value_node, depth + 1)
+            value_positions.append(value_pos)
+            if entry is not None:
+                if children is None:
+                    children = [None] * len(node.value)
+                children[len(keys) - 1] = entry
+        if children is not None:
+            del children[len(keys) :]  # complex keys take no slot
+        table = positions.mapping(pos, keys, key_positions, value_positions, children)
+        return result, pos, table
 
     def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
         """Report a merge key, or a key written a second time (positions only on this path)."""
@@ -246,68 +288,44 @@ class _Builder:
         self.problems.append(YamlProblem("SPBE005", line, col, "load.alias"))
 
 
+def _positions_only(node: Node, depth: int) -> tuple[int, Entry | None]:
+    """The position and table entry of a subtree whose value is not built (a repeated key's)."""
+    pos = _packed(node)
+    if depth >= MAX_DEPTH or isinstance(node, ScalarNode):
+        return pos, None
+    if isinstance(node, SequenceNode):
+        found = [_positions_only(item, depth + 1) for item in node.value]
+        children = [entry for _, entry in found]
+        return pos, positions.sequence(
+            pos, [p for p, _ in found], children if any(children) else None
+        )
+    keys: list[str] = []
+    key_positions: list[int] = []
+    value_positions: list[int] = []
+    entries: list[Entry | None] = []
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode):
+            keys.append(key_node.value)
+            key_positions.append(_packed(key_node))
+            value_pos, entry = _positions_only(value_node, depth + 1)
+            value_positions.append(value_pos)
+            entries.append(entry)
+    return pos, positions.mapping(
+        pos, keys, key_positions, value_positions, entries if any(entries) else None
+    )
+
+
+def build_document(node: Node, text: str) -> tuple[Any, Positions, list[YamlProblem]]:
+    """Turn one composed document into plain values (dict, list, str, None) and positions."""
+    builder = _Builder(text)
+    value, pos, entry = builder.build(node)
+    return value, pos if entry is None else entry, builder.problems
+
+
 def build(node: Node, text: str) -> tuple[Any, list[YamlProblem]]:
     """Turn one composed document into plain values (dict, list, str, None)."""
-    builder = _Builder(text)
-    value = builder.build(node)
-    return value, builder.problems
-
-
-def locate(root: Node, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-    """Find the 1-based position of the value at ``loc`` under ``root``.
-
-    Parts of ``loc`` that do not match the node tree (pydantic adds union tags and the like) are
-    skipped; the deepest node reached is reported. With ``key`` the position of the mapping key
-    is returned instead of its value, which is where an unknown field should be flagged.
-    """
-    node = root
-    key_node: Node | None = None
-    for part in loc:
-        found = _child(node, part)
-        if found is None:
-            continue
-        key_node, node = found
-    if key and key_node is not None:
-        return _pos(key_node)
-    return _pos(node)
-
-
-def _key_index(node: Node) -> dict[str, tuple[Node, Node]]:
-    """A large mapping node's ``key -> (key node, value node)``, built once on first use.
-
-    Locating a finding is then O(1) however many keys the mapping has; a scan per finding made a
-    file of 32,000 unknown keys quadratic. The last of duplicate keys wins, as in the scan.
-    """
-    index: dict[str, tuple[Node, Node]] | None = getattr(node, "_spbe_keys", None)
-    if index is None:
-        index = {
-            key_node.value: (key_node, value_node)
-            for key_node, value_node in node.value
-            if isinstance(key_node, ScalarNode)
-        }
-        node._spbe_keys = index  # type: ignore[attr-defined]
-    return index
-
-
-#: Mappings up to this many keys are scanned (a bounded cost, cheaper than building an index for
-#: the one or two look-ups a document usually gets); larger ones are indexed once.
-_SCAN_KEYS = 32
-
-
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
-    if isinstance(node, MappingNode):
-        wanted = str(part)
-        pairs = node.value
-        if len(pairs) > _SCAN_KEYS:
-            return _key_index(node).get(wanted)
-        match = None
-        for key_node, value_node in pairs:
-            if isinstance(key_node, ScalarNode) and key_node.value == wanted:
-                match = (key_node, value_node)
-        return match
-    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    return None
+    value, _positions, problems = build_document(node, text)
+    return value, problems
 
 
 #: Characters no key or value may hold: C0 controls except tab and newline, DEL, C1 controls,

@@ -20,6 +20,15 @@ def minimal_catalog(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the content cache of every test run out of the user's cache folder."""
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "spbe-cache"))
+    monkeypatch.delenv("SPBE_NO_CACHE", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Pin messages to English whatever the machine's locale, and restore it afterwards."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -309,6 +309,7 @@ def test_no_working_file_or_tool_talk_in_the_body(rendered: Path) -> None:
         assert not _LEAKS.search(body), (doc, _LEAKS.search(body))
         for word in ("YAML", "repositori git", "alat `spbe`"):
             assert word not in body, (doc, word)
+        assert not re.search(r"\bgit\b", body, re.IGNORECASE), doc
         assert not re.search(r"\b20\d\d-\d\d-\d\d\b", body), doc  # dates in words
         assert body.count("†") == 0 or "Tanda † menandai" in body  # the mark is explained
 

@@ -7,6 +7,9 @@ import re
 import pytest
 
 from spbe_cli import yamlio
+from spbe_cli.positions import Positions, find_position
+from spbe_cli.positions import from_json as positions_from_json
+from spbe_cli.positions import to_json as positions_to_json
 from spbe_cli.yamlio import YamlProblem
 
 
@@ -129,16 +132,19 @@ def test_control_character_detail_names_the_character() -> None:
     assert problems[0].values["detail"] == "U+0007: control characters are not allowed"
 
 
+def _positions(text: str) -> Positions:
+    (node,), _ = yamlio.compose(text)
+    return yamlio.build_document(node, text)[1]
+
+
 def test_locate_values_and_keys() -> None:
-    text = "a:\n  b:\n    - x\n    - y: 1\n      z: 2\n"
-    nodes, _ = yamlio.compose(text)
-    root = nodes[0]
-    assert yamlio.locate(root, ("a", "b", 1, "z")) == (5, 10)
-    assert yamlio.locate(root, ("a", "b", 1, "z"), key=True) == (5, 7)
-    assert yamlio.locate(root, ("a", "b", 0)) == (3, 7)
+    root = _positions("a:\n  b:\n    - x\n    - y: 1\n      z: 2\n")
+    assert find_position(root, ("a", "b", 1, "z")) == (5, 10)
+    assert find_position(root, ("a", "b", 1, "z"), key=True) == (5, 7)
+    assert find_position(root, ("a", "b", 0)) == (3, 7)
     # Unknown parts are skipped: the deepest node found is reported.
-    assert yamlio.locate(root, ("a", "nope", "b", 99)) == (3, 5)
-    assert yamlio.locate(root, ()) == (1, 1)
+    assert find_position(root, ("a", "nope", "b", 99)) == (3, 5)
+    assert find_position(root, ()) == (1, 1)
 
 
 def test_find_scalars() -> None:
@@ -156,15 +162,22 @@ def test_dump_and_trusted_load_round_trip() -> None:
     assert yamlio.load_trusted_yaml(text) == data
 
 
-def test_locate_in_a_large_mapping_uses_one_index_and_the_last_duplicate() -> None:
+def test_locate_in_a_large_mapping_finds_the_last_duplicate() -> None:
     keys = "".join(f"k{i}: {i}\n" for i in range(100))
-    text = keys + "k5: again\n"
-    (root,), _ = yamlio.compose(text)
-    assert yamlio.locate(root, ("k99",), key=True) == (100, 1)
-    assert yamlio.locate(root, ("k5",)) == (101, 5)
-    index = root._spbe_keys  # built once, reused by the next look-ups
-    assert yamlio.locate(root, ("k0",)) == (1, 5)
-    assert root._spbe_keys is index
+    root = _positions(keys + "k5:\n  deep: again\n")
+    assert find_position(root, ("k99",), key=True) == (100, 1)
+    assert find_position(root, ("k5",), key=True) == (101, 1)
+    assert find_position(root, ("k5", "deep")) == (102, 9)
+    assert find_position(root, ("k0",)) == (1, 5)
+
+
+def test_position_table_survives_a_json_round_trip() -> None:
+    import json
+
+    root = _positions("a:\n  b:\n    - x\n    - y: 1\n  b: [z]\n")
+    again = positions_from_json(json.loads(json.dumps(positions_to_json(root))))
+    assert again == root
+    assert find_position(again, ("a", "b", 0)) == (5, 7)
 
 
 @pytest.mark.parametrize(
@@ -191,3 +204,14 @@ def test_forbidden_characters_in_keys_and_values(
 def test_a_stray_bom_is_named_instead_of_a_syntax_error() -> None:
     _, problems = yamlio.compose("a: 1\n\ufeffb: 2\n")
     assert [(p.code, p.line, p.column, p.key) for p in problems] == [("SPBE019", 2, 1, "load.bom")]
+
+
+def test_path_at_names_the_deepest_key_starting_by_a_line() -> None:
+    from spbe_cli.positions import path_at
+
+    root = _positions("a: 1\nb:\n  - x\n  - c: 2\n    d: {e: 3, f: 4}\nb2: 5\n")
+    assert path_at(root, 1) == "a"
+    assert path_at(root, 3) == "b[0]"
+    assert path_at(root, 5) == "b[1].d.e"  # a flow mapping: the first key on the line
+    assert path_at(root, 6) == "b2"
+    assert path_at(7, 1) == ""  # a document that is one scalar

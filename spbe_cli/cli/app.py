@@ -69,10 +69,15 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help=t("cli.lang"))] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=t("cli.no_cache"))] = False,
 ) -> None:
     """Set process-wide options."""
     del version
     set_language(lang.value if lang else None)
+    if no_cache:
+        from spbe_cli.cache import set_enabled
+
+        set_enabled(False)
 
 
 def main() -> None:

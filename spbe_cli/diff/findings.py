@@ -54,8 +54,7 @@ class FindingIndex:
         renamed = renamed or {}
         for entity, source in sources:
             entity = renamed.get(entity, entity)
-            node = source.node
-            span = _Span(node.start_mark.line + 1, node.end_mark.line + 1, entity, source)
+            span = _Span(source.location().line, source.end_line, entity, source)
             self.by_path.setdefault(source.path, []).append(span)
 
     def rel(self, path: str) -> str:
@@ -75,26 +74,9 @@ class FindingIndex:
 
 def _field_at(source: Source, line: int) -> str:
     """The dotted path of the deepest key of a document that starts on or spans ``line``."""
-    node = source.node
-    parts: list[str] = []
-    while True:
-        value = getattr(node, "value", None)
-        if not isinstance(value, list):
-            break
-        child = None
-        for index, item in enumerate(value):
-            key, sub = item if isinstance(item, tuple) else (None, item)
-            start = (key if key is not None else sub).start_mark.line + 1
-            # A block ends at column 0 of the line after its last one.
-            end = sub.end_mark.line + (1 if sub.end_mark.column else 0)
-            if start <= line <= max(start, end):
-                child = sub
-                parts.append(str(key.value) if key is not None else f"[{index}]")
-                break
-        if child is None:
-            break
-        node = child
-    return ".".join(parts).replace(".[", "[")
+    from spbe_cli.positions import path_at
+
+    return path_at(source.positions, line)
 
 
 def delta(

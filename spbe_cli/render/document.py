@@ -370,7 +370,10 @@ CELL_PAD = 1.0
 def needs_landscape(columns: Sequence[Column]) -> bool:
     """Tell whether the unbreakable content of a table is wider than a portrait page."""
     least = sum(c.longest_token + CELL_PAD for c in columns)
-    return least > PORTRAIT_EM or len(columns) >= 9
+    # Seven or more columns with long texts: in portrait the text columns shrink to a few
+    # words a line and each row runs down the page.
+    prose = sum(c.longest_text for c in columns if c.kind == "text")
+    return least > PORTRAIT_EM or len(columns) >= 9 or (len(columns) >= 7 and prose > 2 * 40.0)
 
 
 # -- parsing ---------------------------------------------------------------------------------------

@@ -1,0 +1,258 @@
+r"""A content cache of the per-file loading stage, so an unchanged file is not parsed again.
+
+An entry holds one file's :class:`~spbe_cli.parsing.ParsedFile` (documents, positions, YAML
+problems), keyed by a SHA-256 of the file's bytes, spbe's version and the source of the code that
+parses (so an edited parser never reads an older entry). Nothing else goes into the key, because
+nothing else goes into the entry: the reference data, the language and the other files are used
+by the later steps, which run on every load. The file's name is not part of the entry either, so
+two files with the same content, or a renamed file, share one entry.
+
+The cache folder is ``SPBE_CACHE_DIR`` if set, else the user cache folder (``$XDG_CACHE_HOME/spbe``
+or ``~/.cache/spbe``; ``~/Library/Caches/spbe`` on macOS; ``%LOCALAPPDATA%\spbe\Cache`` on
+Windows), never the catalog repository. ``spbe --no-cache`` or ``SPBE_NO_CACHE=1`` turn it off.
+
+The cache is untrusted input. An entry is JSON (reading it runs no code), read without following
+links, only from a regular file of bounded size, and checked: a header with the format, the key
+and a SHA-256 of the payload, then the payload checked part by part
+(:func:`spbe_cli.parsing.from_json`). Anything else (truncated, corrupt, from another version, an
+entry copied under another key, a link, a FIFO) counts as a miss; the file is parsed and the entry
+rewritten. Entries are written to a private temporary file and renamed into place, so two runs
+sharing a folder never see half an entry. On POSIX a folder not owned by the user, or writable by
+others, is not used at all. The cache can only make a run faster: any error in it is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from spbe_cli import __version__
+from spbe_cli.parsing import MalformedError, ParsedFile, from_json, parse_bytes, to_json
+
+#: Bumped when the entry layout changes.
+FORMAT = 1
+_MAGIC = b"spbe-cache"
+#: An entry larger than this many times its source file (plus a margin) is not read.
+_MAX_GROWTH = 64
+_MAX_MARGIN = 1 << 20
+
+
+def _code_fingerprint() -> bytes:
+    """What the entries depend on besides the file: spbe's version and the parsing code."""
+    digest = hashlib.sha256(f"{_MAGIC.decode()} {FORMAT} {__version__}".encode())
+    here = Path(__file__).parent
+    try:
+        for name in ("yamlio.py", "parsing.py", "cache.py"):
+            digest.update((here / name).read_bytes())
+    except OSError:  # pragma: no cover - a frozen install without sources
+        digest.update(b"no sources")
+    return digest.digest()
+
+
+def default_folder(environ: dict[str, str] | None = None) -> Path | None:
+    """The cache folder from the environment, or None when the cache is turned off."""
+    env = os.environ if environ is None else environ
+    if env.get("SPBE_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    explicit = env.get("SPBE_CACHE_DIR", "").strip()
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32":  # pragma: no cover - tested on POSIX
+        base = env.get("LOCALAPPDATA")
+        return Path(base) / "spbe" / "Cache" if base else None
+    if sys.platform == "darwin":  # pragma: no cover - tested on Linux
+        return Path.home() / "Library" / "Caches" / "spbe"
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "spbe"
+
+
+@dataclass
+class CacheStats:
+    """What one load asked of the cache."""
+
+    hits: int = 0
+    misses: int = 0
+    written: int = 0
+
+
+class ContentCache:
+    """Parsed files stored by content, in one folder; every method swallows its own errors."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / f"v{FORMAT}"
+        self.root = os.fspath(self.folder)
+        self.fingerprint = _code_fingerprint()
+        self.stats = CacheStats()
+        self._usable: bool | None = None
+        self._made: set[str] = set()
+
+    def key(self, data: bytes) -> str:
+        """The entry name of a file's content."""
+        return hashlib.sha256(self.fingerprint + data).hexdigest()
+
+    def usable(self) -> bool:
+        """Create the folder if need be; tell whether it is safe to use (checked once)."""
+        if self._usable is None:
+            self._usable = _safe_folder(self.folder)
+        return self._usable
+
+    def _path(self, key: str) -> str:
+        return f"{self.root}/{key[:2]}/{key}.json"
+
+    def get(self, key: str, size: int) -> ParsedFile | None:
+        """The entry for ``key`` (a source file of ``size`` bytes), or None if absent or bad."""
+        if not self.usable():
+            return None
+        parsed = self._read(self._path(key), key, size)
+        if parsed is None:
+            self.stats.misses += 1
+        else:
+            self.stats.hits += 1
+        return parsed
+
+    def has(self, key: str) -> bool:
+        """Tell whether an entry for ``key`` is there (not whether it is good)."""
+        return os.path.lexists(self._path(key))
+
+    def lookup(self, data: bytes) -> tuple[str, ParsedFile | None, bool]:
+        """The key of ``data``, its entry or None, and whether a bad entry is in the way."""
+        key = self.key(data)
+        if not self.usable():
+            return key, None, False
+        path = self._path(key)
+        parsed = self._read(path, key, len(data))
+        if parsed is not None:
+            self.stats.hits += 1
+            return key, parsed, False
+        self.stats.misses += 1
+        return key, None, os.path.lexists(path)
+
+    def _read(self, path: str, key: str, size: int) -> ParsedFile | None:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            limit = size * _MAX_GROWTH + _MAX_MARGIN
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            raw = _read_at_most(fd, limit)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        header, _, payload = raw.partition(b"\n")
+        expected = b"%s %d %s %s" % (
+            _MAGIC,
+            FORMAT,
+            key.encode(),
+            hashlib.sha256(payload).hexdigest().encode(),
+        )
+        if header != expected:
+            return None
+        try:
+            return from_json(json.loads(payload))
+        except (ValueError, RecursionError, MalformedError):
+            # json's errors are ValueErrors (bad UTF-8 too); a deep planted payload recurses.
+            return None
+
+    def put(self, key: str, parsed: ParsedFile, *, replace: bool = False) -> None:
+        """Store an entry; ``replace`` an entry found bad (else one already there is kept).
+
+        A new entry is created in place with ``O_EXCL`` (one writer wins, and renaming costs
+        ten times more than the write on a common file system); a reader that meets it half
+        written sees a checksum that does not match, a miss. A bad entry is replaced
+        atomically: a private temporary file renamed over it.
+        """
+        if not self.usable():
+            return
+        payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
+        path = self._path(key)
+        target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp" if replace else path
+        try:
+            if key[:2] not in self._made:
+                # str paths, not Path: this runs once per file of a cold load.
+                os.makedirs(f"{self.root}/{key[:2]}", mode=0o700, exist_ok=True)  # noqa: PTH103
+                self._made.add(key[:2])
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            return  # another run is writing it, or the folder is read-only
+        try:
+            try:
+                view = memoryview(raw)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            if replace:
+                os.replace(target, path)  # noqa: PTH105
+            self.stats.written += 1
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(target)  # noqa: PTH108
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks = []
+    remaining = limit + 1
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _safe_folder(folder: Path) -> bool:
+    """Create ``folder`` (private) if missing; refuse one another user could write into."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "geteuid"):
+        if info.st_uid != os.geteuid():
+            return False
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+    return True
+
+
+_state: dict[str, bool] = {"enabled": True}
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn the cache on or off for this process (``spbe --no-cache``)."""
+    _state["enabled"] = enabled
+
+
+def open_cache() -> ContentCache | None:
+    """The cache this process should use, or None when it is turned off."""
+    if not _state["enabled"]:
+        return None
+    folder = default_folder()
+    return ContentCache(folder) if folder is not None else None
+
+
+def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
+    """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
+    if cache is None:
+        return parse_bytes(data)
+    key, parsed, bad = cache.lookup(data)
+    if parsed is None:
+        parsed = parse_bytes(data)
+        cache.put(key, parsed, replace=bad)
+    return parsed

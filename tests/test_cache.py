@@ -1,0 +1,434 @@
+"""The content cache: same results as no cache, and hostile entries are misses, never crashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spbe_cli import cache
+from spbe_cli.cache import ContentCache, default_folder
+from spbe_cli.loader import load_catalog
+from spbe_cli.parsing import ParsedFile, parse_bytes, to_json
+from spbe_cli.report import format_json
+from spbe_cli.validate import validate_catalog
+from tests.helpers import copy_minimal, write_tree
+
+BAD_PROGRAM = """entitas: program
+id: SC-90
+nama: "[ISI nama]"
+dimensi: economy
+elemen: industry
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2024
+horizon: lama
+nama: again
+indikator: {}
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
+    cache.set_enabled(True)
+    yield folder
+    cache.set_enabled(True)
+
+
+def _report(root: Path, *, cached: bool) -> str:
+    cache.set_enabled(cached)
+    try:
+        _, report = validate_catalog(root, "katalog")
+    finally:
+        cache.set_enabled(True)
+    return format_json(report, "katalog")
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("v*/*/*.json"))
+
+
+def _catalog(tmp_path: Path) -> Path:
+    root = copy_minimal(tmp_path / "catalog")
+    write_tree(root, {"program/bad.yaml": BAD_PROGRAM, "program/syntax.yaml": "a: [1, 2\n"})
+    return root
+
+
+def test_warm_run_reads_every_file_from_the_cache(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    uncached = _report(root, cached=False)
+    assert not cache_dir.exists()  # --no-cache writes nothing
+    cold = _report(root, cached=True)
+    files = len(_entries(cache_dir))
+    assert files > 20
+    store = ContentCache(cache_dir)
+    loader_catalog, _ = load_catalog(root)
+    assert loader_catalog.files == files
+    warm = _report(root, cached=True)
+    assert uncached == cold == warm
+    assert json.loads(warm)["findings"]  # the findings themselves come back from the cache
+    for entry in _entries(cache_dir):
+        data = entry.read_bytes()
+        key = entry.stem
+        assert data.startswith(b"spbe-cache 1 " + key.encode())
+        assert store.get(key, 1 << 20) is not None
+
+
+def test_the_cache_is_keyed_by_content_not_by_name(cache_dir: Path) -> None:
+    store = ContentCache(cache_dir)
+    data = b"entitas: opd\nid: A\n"
+    assert store.key(data) == store.key(bytes(data))
+    assert store.key(data) != store.key(data + b"\n")
+    store.put(store.key(data), parse_bytes(data))
+    assert store.get(store.key(data), len(data)) == parse_bytes(data)
+
+
+def _one_entry(tmp_path: Path, cache_dir: Path) -> tuple[Path, Path, str]:
+    """A catalog whose bad file has its cache entry written; returns (root, entry, good output)."""
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    _report(root, cached=True)
+    store = ContentCache(cache_dir)
+    key = store.key((root / "program" / "bad.yaml").read_bytes())
+    entry = cache_dir / "v1" / key[:2] / f"{key}.json"
+    assert entry.is_file()
+    return root, entry, good
+
+
+def _framed(key: str, payload: bytes) -> bytes:
+    digest = hashlib.sha256(payload).hexdigest()
+    return f"spbe-cache 1 {key} {digest}\n".encode() + payload
+
+
+def _bad_payloads(valid: list[object]) -> list[bytes]:
+    """Payloads with a correct frame that are not what spbe writes."""
+    value, positions, problems, placeholders, _end = valid[1][0]  # type: ignore[index]
+    wrong_value = json.loads(json.dumps(valid))
+    wrong_value[1][0][0] = {"id": 5}  # an int the YAML builder never makes
+    wrong_positions = json.loads(json.dumps(valid))
+    wrong_positions[1][0][1] = [-1, {}, {}]
+    unequal_keys = json.loads(json.dumps(valid))
+    unequal_keys[1][0][1] = [1 << 24, {"a": 1 << 24}, {}]
+    wrong_problem = json.loads(json.dumps(valid))
+    wrong_problem[1][0][2] = [["SPBE004", "1", 1, "k", {}, 0]]
+    del value, positions, problems, placeholders
+    base = 1 << 24
+    deep: list[object] = [base, None, [base], None]
+    for _ in range(80):
+        deep = [base, None, [base], [deep]]
+    tables: list[object] = [
+        [base, ["a"], [base], None],  # a key without its value position
+        [base, None, [5], None],  # a position before line 1
+        [base, None, [base], [7]],  # a scalar child with an entry
+        [base, None, [base, base], [None]],  # children and items disagree
+        [base, [1], [base, base], None],  # a key that is not text
+        [base, None, [2**64], None],  # does not fit
+        [base, None, ["x"], None],
+        [base, None, [True], None],
+        [base, {}, [], None],
+        deep,
+    ]
+    planted_tables = []
+    for table in tables:
+        planted = json.loads(json.dumps(valid))
+        planted[1][0][1] = table
+        planted_tables.append(json.dumps(planted).encode())
+    return [
+        *planted_tables,
+        b"",
+        b"null",
+        b"[]",
+        b"[[], [], 1]",
+        b'{"a": 1}',
+        b"[" * 100_000,
+        b"[[], [[" + b"[" * 5000 + b"]" * 5000 + b", 1, [], []]], false]",
+        b"\xff\xfe not json",
+        json.dumps(wrong_value).encode(),
+        json.dumps(wrong_positions).encode(),
+        json.dumps(unequal_keys).encode(),
+        json.dumps(wrong_problem).encode(),
+    ]
+
+
+def test_hostile_entries_are_misses_and_are_rewritten(tmp_path: Path, cache_dir: Path) -> None:
+    root, entry, good = _one_entry(tmp_path, cache_dir)
+    original = entry.read_bytes()
+    key = entry.stem
+    valid = json.loads(original.partition(b"\n")[2])
+    other_key = hashlib.sha256(b"another file").hexdigest()
+    header, _, payload = original.partition(b"\n")
+    cases = {
+        "truncated": original[: len(original) // 2],
+        "empty": b"",
+        "header only": header,
+        "corrupt byte": original[:-5] + b"X" + original[-4:],
+        "foreign key": _framed(other_key, payload),
+        "other format": original.replace(b"spbe-cache 1 ", b"spbe-cache 2 ", 1),
+        "random bytes": os.urandom(4096),
+        "pickle": b"\x80\x04\x95" + b"cos\nsystem\n(S'touch /tmp/pwned'\ntR." + b"\n",
+    }
+    for index, payload_bad in enumerate(_bad_payloads(valid)):
+        cases[f"planted {index}"] = _framed(key, payload_bad)
+    for name, content in cases.items():
+        entry.write_bytes(content)
+        assert _report(root, cached=True) == good, name
+        assert entry.read_bytes() == original, f"{name}: not rewritten"
+
+
+def test_an_entry_too_large_for_its_file_is_not_read(tmp_path: Path, cache_dir: Path) -> None:
+    root, entry, good = _one_entry(tmp_path, cache_dir)
+    original = entry.read_bytes()
+    entry.write_bytes(original + b" " * (8 << 20))  # valid JSON padding, 8 MiB
+    assert _report(root, cached=True) == good
+    assert entry.read_bytes() == original
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_links_and_fifos_in_the_cache_are_not_opened(tmp_path: Path, cache_dir: Path) -> None:
+    root, entry, good = _one_entry(tmp_path, cache_dir)
+    original = entry.read_bytes()
+    secret = tmp_path / "secret.json"
+    secret.write_bytes(original)  # even a valid entry behind a link is not followed
+    entry.unlink()
+    entry.symlink_to(secret)
+    assert _report(root, cached=True) == good
+    assert not entry.is_symlink()
+    assert entry.read_bytes() == original
+    entry.unlink()
+    os.mkfifo(entry)
+    assert _report(root, cached=True) == good  # no hang: opened non-blocking, then refused
+    assert entry.read_bytes() == original
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+def test_a_folder_others_can_write_is_not_used(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    cache_dir.mkdir()
+    (cache_dir / "v1").mkdir()
+    (cache_dir / "v1").chmod(0o777)
+    assert _report(root, cached=True) == good
+    assert _entries(cache_dir) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="POSIX, not root")
+def test_a_read_only_cache_folder_only_costs_speed(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    (cache_dir / "v1").mkdir(parents=True)
+    (cache_dir / "v1").chmod(0o500)
+    try:
+        assert _report(root, cached=True) == good
+    finally:
+        (cache_dir / "v1").chmod(0o700)
+    assert _entries(cache_dir) == []
+    assert not list((cache_dir / "v1").iterdir())  # no temporary file left either
+
+
+def test_a_cache_path_that_is_a_file_only_costs_speed(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    cache_dir.write_text("not a folder")
+    assert _report(root, cached=True) == good
+
+
+def test_concurrent_writers_and_readers_never_see_half_an_entry(cache_dir: Path) -> None:
+    data = BAD_PROGRAM.encode() * 1
+    parsed = parse_bytes(data)
+    store = ContentCache(cache_dir)
+    key = store.key(data)
+    seen: list[ParsedFile | None] = []
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for index in range(200):
+                ContentCache(cache_dir).put(key, parsed, replace=index % 2 == 1)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            reading = ContentCache(cache_dir)
+            seen.extend(reading.get(key, len(data)) for _ in range(400))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (writer, writer, reader, reader)]
+    # Before any writer: a half-written entry (a run killed while writing) is a miss.
+    (cache_dir / "v1" / key[:2]).mkdir(parents=True)
+    (cache_dir / "v1" / key[:2] / f"{key}.json").write_bytes(b"spbe-cache 1 " + key.encode())
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(found is None or found == parsed for found in seen)
+    assert any(found == parsed for found in seen)
+    assert [p.name for p in (cache_dir / "v1" / key[:2]).iterdir()] == [f"{key}.json"]
+
+
+def test_two_processes_on_one_cold_cache_agree(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    command = [sys.executable, "-m", "spbe_cli", "validate", str(root), "--format", "json"]
+    env = {**os.environ, "SPBE_CACHE_DIR": str(cache_dir)}
+    plain = subprocess.run(
+        [sys.executable, "-m", "spbe_cli", "--no-cache", *command[3:]],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert not cache_dir.exists()
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, env=env) for _ in range(2)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs == [plain.stdout, plain.stdout]
+    assert _entries(cache_dir)
+    again = subprocess.run(command, capture_output=True, env=env, check=False)
+    assert again.stdout == plain.stdout
+
+
+def test_spbe_no_cache_variable_turns_the_cache_off() -> None:
+    assert default_folder({"SPBE_NO_CACHE": "1", "SPBE_CACHE_DIR": "/x"}) is None
+    assert default_folder({"SPBE_NO_CACHE": "0", "SPBE_CACHE_DIR": "/x"}) == Path("/x")
+    if sys.platform.startswith("linux"):
+        assert default_folder({"XDG_CACHE_HOME": "/c"}) == Path("/c/spbe")
+
+
+def test_parsed_files_round_trip_through_json() -> None:
+    from spbe_cli.parsing import from_json
+
+    for text in (BAD_PROGRAM, "", "# only a comment\n", "a: [1, 2\n", "---\na: 1\n---\n- x\n"):
+        parsed = parse_bytes(text.encode())
+        assert from_json(json.loads(json.dumps(to_json(parsed)))) == parsed
+    parsed = parse_bytes(b"\xff\xfe")
+    assert from_json(json.loads(json.dumps(to_json(parsed)))) == parsed
+
+
+# -- property: a cached run prints exactly what an uncached run prints ---------------------------
+
+SNIPPETS = [
+    BAD_PROGRAM,
+    "entitas: opd\nid: DISKOMINFO\nnama: Dinas Lain\nsingkatan: X\n",
+    "entitas: opd\nid: OPD-BARU\nnama: Dinas Baru\nsingkatan: DB\n---\n"
+    "entitas: opd\nid: opd-baru\n",
+    "a: [1, 2\n",
+    "entitas: aplikasi\nid: APP-9\nnama: TODO\nraa: RAA.99\n",
+    'entitas: opd\nid: OPD-Z\nnama: "\\e"\n',
+    "",
+    "# komentar\n",
+    "- a\n- b\n",
+    "entitas: program\nid: SC-02\nnama: Salinan\n",
+    "entitas: nope\n",
+    "entitas: opd\nid: OPD-Y\nnama: A\nnama: B\nsingkatan: Y\n",
+]
+
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(["program/sc-02.yaml", "opd/diskominfo.yaml", "extra/a.yaml", "b.yaml"]),
+        st.one_of(
+            st.sampled_from(SNIPPETS),
+            st.builds(
+                lambda s, i, c: s[:i] + c + s[i:],
+                st.sampled_from(SNIPPETS),
+                st.integers(0, 60),
+                st.sampled_from([":", "\n", " ", "x", "'", "[", "\t"]),
+            ),
+            st.none(),
+        ),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(first=edits, second=edits)
+# Found by this test: a rejected OPD named as a plan's owner crashed the urusan check.
+@example(first=[("program/sc-02.yaml", None)], second=[("opd/diskominfo.yaml", SNIPPETS[1])])
+def test_cached_runs_print_what_uncached_runs_print(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    first: list[tuple[str, str | None]],
+    second: list[tuple[str, str | None]],
+) -> None:
+    base = tmp_path_factory.mktemp("prop")
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base / "cache"))
+    root = copy_minimal(base / "catalog")
+    for step in (first, second):
+        for rel, content in step:
+            path = root / rel
+            if content is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_tree(root, {rel: content})
+        uncached = _report(root, cached=False)
+        assert _report(root, cached=True) == uncached  # cold or partly warm
+        assert _report(root, cached=True) == uncached  # fully warm
+
+
+# -- worker processes ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("cached", [False, True])
+def test_workers_print_what_one_process_prints(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    from spbe_cli import parallel
+
+    root = _catalog(tmp_path)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    (root / "extra" / "outside.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (tmp_path / "elsewhere.yaml").write_text("entitas: opd\n")
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    assert "SPBE010" in single  # the link is reported by the main process
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    monkeypatch.setattr(parallel, "CHUNK", 7)  # several chunks per worker, results in order
+    assert _report(root, cached=cached) == single
+    assert _report(root, cached=cached) == single
+
+
+def test_worker_count_follows_the_catalog_and_the_variable() -> None:
+    from spbe_cli.parallel import MIN_FILES, worker_count
+
+    assert worker_count(10, {}) == 0
+    assert worker_count(10**6, {"SPBE_WORKERS": "1"}) == 0
+    assert worker_count(10, {"SPBE_WORKERS": "3"}) == 3
+    if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
+        cores = len(os.sched_getaffinity(0))
+        before = cores - os.getloadavg()[0] >= 1
+        workers = worker_count(MIN_FILES, {})
+        if before is (cores - os.getloadavg()[0] >= 1):  # the load did not cross the line
+            assert (workers >= 2) is before  # a busy machine gets no workers
+
+
+def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Path) -> None:
+    from spbe_cli.loader import find_files
+    from spbe_cli.parallel import mostly_cached
+
+    root = _catalog(tmp_path)
+    files = find_files(root, "")
+    assert not mostly_cached(root, files)
+    _report(root, cached=True)
+    assert mostly_cached(root, files)
+    cache.set_enabled(False)
+    try:
+        assert not mostly_cached(root, files)
+    finally:
+        cache.set_enabled(True)
