@@ -423,6 +423,36 @@ def to_mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Mermaid's own limits (its ``maxEdges`` and ``maxTextSize`` defaults): a larger diagram is
+#: refused by every Mermaid renderer (GitHub, GitLab, mermaid.live) with "Maximum ... exceeded".
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT = 50_000
+
+
+def fits_mermaid(graph: Graph, text: str) -> bool:
+    """Tell whether a Mermaid diagram stays within Mermaid's edge and text limits."""
+    return len(graph.edges) <= MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_TEXT
+
+
+def group_graph(graph: Graph) -> Graph:
+    """One node per kind (with its count) and one edge per kind pair and field (with its count).
+
+    The view of a graph too large for Mermaid: what links to what, and how often.
+    """
+    kinds = {node_id: kind for node_id, kind, _label in graph.nodes}
+    counts: dict[str, int] = {}
+    for kind in kinds.values():
+        counts[kind] = counts.get(kind, 0) + 1
+    links: dict[tuple[str, str, str], int] = {}
+    for source, target, name in graph.edges:
+        key = (kinds[source], kinds[target], name)
+        links[key] = links.get(key, 0) + 1
+    return Graph(
+        nodes=sorted((kind, kind, f"{n} entitas") for kind, n in counts.items()),
+        edges=sorted((a, b, f"{name} ({n})") for (a, b, name), n in links.items()),
+    )
+
+
 def to_dot(graph: Graph) -> str:
     """A Graphviz digraph; every id and label is a quoted, escaped string."""
     lines = ["digraph spbe {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled"];']

@@ -76,9 +76,12 @@ def rupiah(value: int | Decimal | None) -> str:
 ILLUSTRATIVE_MARK = "*"
 
 
-def rupiah_marked(value: int, illustrative: bool) -> str:
-    """:func:`rupiah`, with :data:`ILLUSTRATIVE_MARK` when the amount is (partly) illustrative."""
-    return rupiah(value) + (ILLUSTRATIVE_MARK if illustrative else "")
+def rupiah_marked(value: int, illustrative: bool, mark: str = ILLUSTRATIVE_MARK) -> str:
+    """:func:`rupiah`, with ``mark`` when the amount is (partly) illustrative.
+
+    Reports in the terminal use :data:`ILLUSTRATIVE_MARK`; the documents their discreet ``†``.
+    """
+    return rupiah(value) + (mark if illustrative else "")
 
 
 def illustrative_legend() -> str:

@@ -44,7 +44,6 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.
 StepHook = Callable[[int, int], None]
-ProgressHook = StepHook  # the former name, kept for modules not yet switched to StepHook
 
 
 @dataclass(frozen=True)

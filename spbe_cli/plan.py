@@ -20,6 +20,10 @@ P = TypeVar("P", bound="Rencana")
 K = TypeVar("K", bound=Hashable)
 
 
+#: One row of a budget table: its label, the figure per year and the total.
+SourceRow = tuple[str, list["Amount"], "Amount"]
+
+
 @dataclass(frozen=True)
 class Amount:
     """A sum of budget lines and the part of it that is illustrative."""
@@ -34,6 +38,9 @@ class Amount:
 
     def __add__(self, other: Amount) -> Amount:
         return Amount(self.total + other.total, self.illustrative + other.illustrative)
+
+    def __bool__(self) -> bool:
+        return self.total != 0
 
 
 def years(item: Rencana) -> range:
@@ -80,6 +87,42 @@ def amounts_by_year(items: Iterable[Rencana]) -> dict[int, Amount]:
     return result
 
 
+def sum_amounts(amounts: Iterable[Amount]) -> Amount:
+    """The sum of some figures, with their illustrative parts."""
+    return sum(amounts, Amount())
+
+
+def amounts_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, dict[int, Amount]]:
+    """Like :func:`budget_by`, each figure with its illustrative part (documents mark it)."""
+    result: dict[K, dict[int, Amount]] = {}
+    for item in items:
+        for line in item.anggaran:
+            row = result.setdefault(key(item, line), {})
+            value = line.nilai
+            part = Amount(value, value if is_illustrative(item, line) else 0)
+            row[line.tahun] = row.get(line.tahun, Amount()) + part
+    return result
+
+
+def per_source(items: Iterable[Rencana], years: Iterable[int]) -> list[SourceRow]:
+    """The rows of a budget table per source of funds: the figure per year and the total.
+
+    Sources come in the order the model lists them (APBD, APBN, DAK, CSR, KPBU, lainnya); a
+    source without any line has no row.
+    """
+    from typing import get_args
+
+    from spbe_cli.models.common import SumberAnggaran
+
+    found = amounts_by(items, lambda _, line: line.sumber)
+    wanted = list(years)
+    return [
+        (s, [found[s].get(y, Amount()) for y in wanted], sum_amounts(found[s].values()))
+        for s in get_args(SumberAnggaran)
+        if s in found
+    ]
+
+
 def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:
     """The budget of some items per year, over every source."""
     return {year: amount.total for year, amount in amounts_by_year(items).items()}
@@ -91,12 +134,10 @@ def budget_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, di
     ``budget_by(items, lambda item, line: line.sumber)`` is the budget per source and year;
     ``budget_by(programs, lambda program, line: program.dimensi)`` per dimension and year.
     """
-    result: dict[K, dict[int, int]] = {}
-    for item in items:
-        for line in item.anggaran:
-            row = result.setdefault(key(item, line), {})
-            row[line.tahun] = row.get(line.tahun, 0) + line.nilai
-    return result
+    return {
+        group: {year: amount.total for year, amount in row.items()}
+        for group, row in amounts_by(items, key).items()
+    }
 
 
 def total_budget(item: Rencana) -> int:

@@ -134,7 +134,7 @@ PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
         ("{{ ref.root }}", "has no attribute 'root'"),
         ("{{ extras.earlier }}", "has no attribute 'earlier'"),
         ("{{ prosa._table }}", "access to attribute '_table' of 'Lookup' object is unsafe"),
-        ("{{ cap._counts }}", "access to attribute '_counts' of 'Counter' object is unsafe"),
+        ("{{ cap._counts }}", "access to attribute '_counts' of 'CaptionNumbers' object is unsafe"),
         ("{{ cap.next.__self__ }}", "access to attribute '__self__' of 'method' object is unsafe"),
         ("{{ muatan[0].items.append(1) }}", "has no attribute 'append'"),
         ("{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object"),

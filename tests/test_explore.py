@@ -152,3 +152,43 @@ def test_show_and_graph_on_the_bundled_catalog() -> None:
     assert code == 0 and out.startswith("flowchart LR\n")
     code, out, _ = invoke("graph", "-c", str(BUNDLED), "-f", "dot")
     assert code == 0 and out.rstrip().endswith("}")
+
+
+@pytest.mark.skipif(not (BUNDLED / "metadata.yaml").exists(), reason="bundled catalog not there")
+def test_whole_bundled_catalog_as_mermaid_is_grouped_within_mermaids_limits() -> None:
+    from spbe_cli.explore import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT
+
+    catalog, _ = load_catalog(BUNDLED, "catalog")
+    full = build_graph(catalog)
+    assert len(full.edges) > MERMAID_MAX_EDGES  # 749 links: Mermaid refuses to draw it whole
+    code, out, err = invoke("graph", "-c", str(BUNDLED))
+    assert code == 0
+    assert "--format dot" in err and str(len(full.edges)) in err
+    assert out.startswith("flowchart LR\n")
+    assert len(out) <= MERMAID_MAX_TEXT
+    edges = [line for line in out.splitlines() if "-->" in line]
+    assert 0 < len(edges) <= MERMAID_MAX_EDGES
+    kinds = {kind for _id, kind, _label in full.nodes}
+    assert out.count('["') == len(kinds)  # one node per kind
+    assert "program<br/>" in out
+    # the count of each kind is shown; the sum of grouped links is every link
+    counts = [int(n) for n in re.findall(r"\((\d+)\)\"\|", out)]
+    assert sum(counts) == len(full.edges)
+    # dot has no such limit: the whole graph, and no note
+    code, dot, err = invoke("graph", "-c", str(BUNDLED), "-f", "dot")
+    assert code == 0 and err == "" and dot.count(" -> ") == len(full.edges)
+
+
+def test_group_graph_counts_entities_and_links() -> None:
+    from spbe_cli.explore import Graph, group_graph
+
+    graph = Graph(
+        nodes=[("A", "opd", "a"), ("P1", "program", "p"), ("P2", "program", "q")],
+        edges=[("P1", "A", "opd_pj"), ("P2", "A", "opd_pj"), ("P2", "P1", "prasyarat")],
+    )
+    grouped = group_graph(graph)
+    assert grouped.nodes == [("opd", "opd", "1 entitas"), ("program", "program", "2 entitas")]
+    assert grouped.edges == [
+        ("program", "opd", "opd_pj (2)"),
+        ("program", "program", "prasyarat (1)"),
+    ]

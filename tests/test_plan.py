@@ -86,3 +86,14 @@ def test_budget_by_group_and_year() -> None:
     assert plan.budget_by([program], lambda p, _: p.dimensi) == {
         "governance": {2025: 150, 2026: 30, 2040: 7}
     }
+
+
+def test_per_source_rows_in_the_models_order() -> None:
+    program, item = _program(), _item()
+    rows = plan.per_source([program, item], [2025, 2026])
+    assert [source for source, _, _ in rows] == ["APBD", "APBN", "DAK"]
+    apbd = rows[0]
+    assert apbd[1] == [plan.Amount(100, 0), plan.Amount(30, 0)]
+    assert apbd[2] == plan.Amount(137, 0)  # the total counts every year, 2040 too
+    assert rows[1][1] == [plan.Amount(), plan.Amount(5, 5)]  # APBN: the illustrative item
+    assert rows[2][2] == plan.Amount(50, 50)

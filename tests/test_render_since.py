@@ -199,3 +199,29 @@ def test_documents_do_not_follow_the_operators_language(repo: Path) -> None:
     masterplan = outputs[2]["masterplan.md"].decode("utf-8")
     assert "Perlu Perhatian" in masterplan
     assert "Needs attention" not in masterplan
+
+
+def test_each_document_declares_the_kinds_its_log_lists(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli.cli.render import _since_extras
+    from spbe_cli.diff import revision_log
+    from spbe_cli.render import registry
+
+    assert not hasattr(revision_log, "DOCUMENT_KINDS")  # no second table beside the registry
+    docs = registry.documents()
+    assert "program" in docs["masterplan"].kinds
+    assert "peta_rencana" in docs["peta-rencana"].kinds
+    assert "program" not in docs["peta-rencana"].kinds
+    assert "aplikasi" in docs["arsitektur"].kinds
+    assert docs["laporan"].kinds == ()
+    # a document registered later gets its log from its own declaration
+    spec = registry.DocumentSpec(
+        name="program-saja", dokumen=None, build=lambda inp: {}, kinds=("program",)
+    )
+    monkeypatch.setitem(registry._REGISTRY, spec.name, spec)
+    extras: Any = _since_extras("v1", repo / "catalog", ["masterplan"])
+    logs = extras["perubahan"]
+    assert set(logs) == {"masterplan", "arsitektur", "peta-rencana", "program-saja"}
+    assert [g["kind"] for g in logs["program-saja"]["groups"]] == ["program"]
+    assert logs["peta-rencana"]["groups"] == []

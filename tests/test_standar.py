@@ -235,9 +235,16 @@ def test_peta_rencana_planning_links(bundled: RenderInput) -> None:
     assert all(t.ilustratif for t in data["keterkaitan"] if t.jenis in ("rpjmd", "renstra"))
 
 
-def test_merge_joins_figures() -> None:
-    context: dict[str, Any] = {"gambar": {"a": 1}, "x": 1}
-    merged = standar.merge(context, {"gambar": {"b": 2}, "y": 2})
+def test_sections_join_the_context_and_its_figures() -> None:
+    from spbe_cli.render.registry import DocumentSpec, build_context
+
+    spec = DocumentSpec(
+        name="x",
+        dokumen=None,
+        build=lambda inp: {"gambar": {"a": 1}, "x": 1},
+        sections=(lambda inp: {"gambar": {"b": 2}, "y": 2},),
+    )
+    merged = build_context(spec, None)  # type: ignore[arg-type]
     assert merged == {"gambar": {"a": 1, "b": 2}, "x": 1, "y": 2}
 
 

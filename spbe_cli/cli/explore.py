@@ -137,8 +137,28 @@ def graph(
     loaded = load_checked(catalog_path(None, catalog), refuse=False)
     with user_errors():
         built = explore.build_graph(loaded, entity_id, depth)
+    if output_format is GraphFormat.mermaid:
+        built = _within_mermaid_limits(built)
     emit(graph_formats(), output_format, built)
     raise typer.Exit(0)
+
+
+def _within_mermaid_limits(built: Graph) -> Graph:
+    """The graph, or its view grouped per kind when Mermaid would refuse it (a note on stderr)."""
+    from spbe_cli import explore
+    from spbe_cli.cli import console
+
+    if explore.fits_mermaid(built, explore.to_mermaid(built)):
+        return built
+    console.err(
+        t(
+            "explore.graph_grouped",
+            edges=len(built.edges),
+            nodes=len(built.nodes),
+            limit=explore.MERMAID_MAX_EDGES,
+        )
+    )
+    return explore.group_graph(built)
 
 
 def register(app: typer.Typer) -> None:

@@ -132,14 +132,20 @@ def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, objec
     The laporan's "quietly dropped" list needs the whole earlier catalog; it is loaded only
     when the laporan is among the documents asked for.
     """
-    from spbe_cli.diff.revision_log import DOCUMENT_KINDS, changes_since, revision_log
+    from spbe_cli.diff.revision_log import changes_since, revision_log
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
     from spbe_cli.render.pipeline import select_documents
+    from spbe_cli.render.registry import documents
 
     changes = changes_since(since, catalog)
     with use_language("id"):  # document text is Indonesian, whatever the terminal speaks
-        logs = {doc: revision_log(changes, kinds) for doc, kinds in DOCUMENT_KINDS.items()}
+        # each document declares the kinds it shows (DocumentSpec.kinds)
+        logs = {
+            name: revision_log(changes, spec.kinds)
+            for name, spec in documents().items()
+            if spec.kinds
+        }
     extras: dict[str, object] = {"perubahan": logs, "since": since}
     if any(spec.name == "laporan" for spec in select_documents(docs)):
         extras["earlier"] = load_revision(since, catalog)

@@ -15,14 +15,6 @@ from spbe_cli.diff.attention import attention_for
 from spbe_cli.diff.changeset import ChangeSet, ChangeType
 from spbe_cli.diff.formats import show_change, side_text
 from spbe_cli.i18n import t
-from spbe_cli.links import ARSITEKTUR
-
-#: Kinds each document presents, by the render document name.
-DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
-    "masterplan": ("metadata", "regulasi", "program", "kesiapan"),
-    "arsitektur": ("metadata", "opd", "regulasi", "referensi", *ARSITEKTUR),
-    "peta-rencana": ("metadata", "regulasi", "peta_rencana"),
-}
 
 
 def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet:

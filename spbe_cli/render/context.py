@@ -15,8 +15,6 @@ from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
 from spbe_cli.models.organisasi import Regulasi
-from spbe_cli.plan import budget_by_year as budget_by_year  # the one home of plan arithmetic
-from spbe_cli.plan import total_budget as total_budget
 
 
 class Labels(dict[str, str]):
@@ -187,8 +185,13 @@ def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in result.items()}
 
 
-class Counter:
-    """Numbers captions (Tabel 1, Gambar 1, ...) in the order a template asks for them."""
+class CaptionNumbers:
+    """Numbers captions (Tabel 1, Gambar 1, ...) in the order a template asks for them.
+
+    The built-in templates no longer need it (the document parser numbers every
+    ``~~~spbe-tabel`` and ``~~~spbe-gambar``); it stays as ``cap.next()`` for a catalog's own
+    template written before that.
+    """
 
     __slots__ = ("_counts",)
 

@@ -273,11 +273,16 @@ def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
 
 # -- column typing ---------------------------------------------------------------------------------
 
-_MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?$")
+_MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?(\s?†)?$")
 _PERCENT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?\s?%$")
 _NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
 _DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*[0-9A-Z.][A-Za-z0-9._/:-]*$")
+#: A code, perhaps followed by its reference mark (``RAL.01 ‡``) or its budget level
+#: (``2.16.03.2.02 (kegiatan)``): kept on one line like any code.
+_CODE = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._/:-]*[0-9A-Z.][A-Za-z0-9._/:-]*"
+    r"( [†‡]| \((kegiatan|program|bidang urusan)\))?$"
+)
 _CODE_HEADER = re.compile(r"^(kode|id|nomor|no\.?|sub kegiatan|tahun|periode)\b", re.I)
 _EMPTY = frozenset({"", "-", "–", "—"})
 #: Words wider than this (in em) in a text column may wrap (a URL, say); others never break.

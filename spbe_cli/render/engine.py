@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
+from spbe_cli.formatting import rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, md_escape
+from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.sandbox import (
@@ -127,6 +130,40 @@ def _anchor(entity_id: Any) -> str:
 
 #: The one discreet mark of illustrative data; the cover and the colophon explain it once.
 MARK_ILLUSTRATIVE = "†"
+#: The mark of a reference code the national reference implies but does not state (inferred);
+#: the colophon explains it once.
+MARK_INFERRED = "‡"
+#: The mark of a reference code by its status (``RefNode.status``); national and local: none.
+_CODE_MARKS = {"ilustratif": MARK_ILLUSTRATIVE, "inferensi": MARK_INFERRED}
+
+
+def code_marks(statuses: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``kode -> " †"`` or ``" ‡"`` for every illustrative or inferred reference code."""
+    return {kode: f" {_CODE_MARKS[status]}" for kode, status in statuses if status in _CODE_MARKS}
+
+
+#: How a budget code's level reads after it, where a sub-kegiatan column holds a higher level.
+_LEVELS = {"bidang_urusan": "bidang urusan", "program": "program", "kegiatan": "kegiatan"}
+
+
+def _nomenklatur(code: Any) -> str:
+    """``2.16.03.2.02.0025``, or ``2.16.03.2.02 (kegiatan)`` when the code is not a sub kegiatan."""
+    if code is None:
+        return "-"
+    level = code.level if code.level != "sub_kegiatan" else code.level_kode
+    return f"{code.kode} ({_LEVELS[level]})" if level in _LEVELS else str(code.kode)
+
+
+def rupiah_tanda(value: Amount | int | Decimal | None) -> str:
+    """``Rp 1.250.000``, marked ``†`` when the figure sums illustrative budget lines.
+
+    Builders hand budget figures over as :class:`~spbe_cli.plan.Amount` (computed by
+    :mod:`spbe_cli.plan`, as diff and progress do), so every figure a document shows carries
+    the mark where it should; a plain number shows unmarked.
+    """
+    if isinstance(value, Amount):
+        return rupiah_marked(value.total, value.is_illustrative, f" {MARK_ILLUSTRATIVE}")
+    return ctx.rupiah(value)
 
 
 def _tanda(entity: Any) -> str:
@@ -161,11 +198,12 @@ def make_environment(
         finalize=_md_finalize if fmt == "md" else _html_finalize,
     )
     env.filters.update(
-        rupiah=ctx.rupiah,
+        rupiah=rupiah_tanda,
         rupiah_singkat=ctx.rupiah_short,
         angka=ctx.angka,
         anchor=_anchor,
         tanda=_tanda,
+        nomenklatur=_nomenklatur,
         mermaid=_mermaid,
         md=_md_finalize,
         label=_label,

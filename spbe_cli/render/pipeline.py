@@ -12,15 +12,18 @@ from typing import TYPE_CHECKING, Any
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
-from spbe_cli.loader import ProgressHook
-from spbe_cli.render.context import Counter, RenderInput
+from spbe_cli.loader import StepHook
+from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
-from spbe_cli.render.registry import FORMATS, DocumentSpec, documents
+from spbe_cli.render.registry import FORMATS, DocumentSpec, build_context, documents
 from spbe_cli.render.to_docx import Picture
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from spbe_cli.render.document import Document
     from spbe_cli.render.prose import Prose
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
@@ -234,12 +237,27 @@ def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
     return spec.template()
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every document of one ``spbe render`` run shares."""
+
+    inp: RenderInput
+    env: Environment
+    folders: list[tuple[Path, str]]
+    prose: Prose
+    plain: Callable[[Any], Any]
+    book: FigureBook
+    logo: Any
+    """The catalog's cover logo (None without one)."""
+    limits: RenderLimits
+
+
 def render_files(
     inp: RenderInput,
     specs: Sequence[DocumentSpec],
     formats: Sequence[str],
     folders: list[tuple[Path, str]],
-    progress: ProgressHook | None = None,
+    progress: StepHook | None = None,
     limits: RenderLimits | None = None,
 ) -> list[RenderedFile]:
     """Render every selected document in every selected format, in memory.
@@ -247,21 +265,38 @@ def render_files(
     Each document's template is rendered once into document Markdown, parsed once into a
     :class:`~spbe_cli.render.document.Document`, and every format is a writer of that tree.
     """
-    from spbe_cli import i18n
+    run = _start_run(inp, folders, formats, limits or RenderLimits())
+    total = sum(1 for spec in specs for fmt in formats if fmt in spec.formats)
+    done = 0
+    files: list[RenderedFile] = []
+    parsed = []
+    for spec in specs:
+        mine = [fmt for fmt in formats if fmt in spec.formats]
+        if mine:
+            parsed.append((spec, mine, *_parse(run, spec)))
+    # Every figure of every document, drawn once (on both cores when there are enough).
+    run.book.prefetch(s for *_, document, _d, _v in parsed for s in _figure_specs(document.blocks))
+    for spec, mine, document, dokumen, values in parsed:
+        for fmt in mine:
+            files.extend(_write(run, document, spec, fmt, dokumen, values))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    return files
+
+
+def _start_run(
+    inp: RenderInput, folders: list[tuple[Path, str]], formats: Sequence[str], limits: RenderLimits
+) -> _Run:
+    """The environment, prose, figure book and logo every document of the run shares."""
     from spbe_cli.render import engine
-    from spbe_cli.render.document import DocumentError, parse_document, read_logo
+    from spbe_cli.render.document import read_logo
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
-    from spbe_cli.render.to_docx import DocxMeta, write_docx
-    from spbe_cli.render.to_html import write_html
-    from spbe_cli.render.to_markdown import write_markdown
 
-    limits = limits or RenderLimits()
     catalog = inp.catalog
-    meta = catalog.metadata
-    if meta is None:
+    if catalog.metadata is None:
         raise SpbeError(t("render.no_metadata"))
-    prose = Prose(catalog.root, dict(meta.prosa))
     # Templates from a catalog or --templates are untrusted and run in the sandbox (then so
     # does everything they include). The built-in templates alone are the package's own code,
     # and the sandbox's per-attribute checks add about 40 % to a national-scale render;
@@ -269,63 +304,77 @@ def render_files(
     sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
     env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
     env.filters["tanggal"] = tanggal
-    book = FigureBook(png="docx" in formats)
-    logo = read_logo(catalog.root, meta.logo)
-    plain = Plainer()  # one per run: entities shared by the documents are converted once
-    steps = [(spec, fmt) for spec in specs for fmt in formats if fmt in spec.formats]
-    total = len(steps)
-    done = 0
-    files: list[RenderedFile] = []
-    parsed = []
-    for spec in specs:
-        mine = [fmt for fmt in formats if fmt in spec.formats]
-        if not mine:
-            continue
-        dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
-        # Document text is in the catalog's language; messages to the operator stay in theirs.
-        with i18n.use_language(DOCUMENT_LANGUAGE):
-            built = dict(spec.build(inp))
-        # Figure specs go to the writers, never to a template.
-        figures = built.pop("gambar", {})
-        values = template_values(inp, spec, dokumen, plain, built)
-        name = template_name(spec, folders)
-        source = engine.render_template(env, name, _with_prose(values, prose), limits)
-        try:
-            document = replace(parse_document(spec.name, source, figures, name), logo=logo)
-        except DocumentError as exc:
-            raise SpbeError(t("render.directive", where=str(exc))) from exc
-        parsed.append((spec, mine, dokumen, values, document))
-    # Every figure of every document, drawn once (on both cores when there are enough).
-    book.prefetch(spec for *_, document in parsed for spec in _figure_specs(document.blocks))
-    for spec, mine, dokumen, values, document in parsed:
-        for fmt in mine:
-            if fmt == "md":
-                text, sidecars = write_markdown(document, book.svg)
-                files.append(RenderedFile(f"{spec.name}.md", text.encode("utf-8")))
-                files.extend(RenderedFile(path, data) for path, data in sidecars.items())
-            elif fmt == "html":
-                files.append(
-                    RenderedFile(
-                        f"{spec.name}.html", write_html(document, book.svg).encode("utf-8")
-                    )
-                )
-            elif fmt == "docx":
-                when = _document_date(dokumen, values)
-                docx_meta = DocxMeta(
-                    title=document.title,
-                    author=meta.pemda.nama,
-                    subject=getattr(dokumen, "judul", document.title),
-                    keywords="SPBE",
-                    date=datetime(when.year, when.month, when.day),
-                    version=getattr(dokumen, "versi", ""),
-                )
-                files.append(
-                    RenderedFile(f"{spec.name}.docx", write_docx(document, docx_meta, book.picture))
-                )
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    return files
+    return _Run(
+        inp=inp,
+        env=env,
+        folders=folders,
+        prose=Prose(catalog.prose),
+        # one per run: entities shared by the documents are converted once
+        plain=Plainer(),
+        book=FigureBook(png="docx" in formats),
+        logo=read_logo(catalog.root, catalog.metadata.logo),
+        limits=limits,
+    )
+
+
+def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]]:
+    """Build one document's context, render its template and parse the document Markdown."""
+    from spbe_cli import i18n
+    from spbe_cli.render import engine
+    from spbe_cli.render.document import DocumentError, parse_document
+
+    meta = run.inp.catalog.metadata
+    assert meta is not None
+    dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
+    # Document text is in the catalog's language; messages to the operator stay in theirs.
+    with i18n.use_language(DOCUMENT_LANGUAGE):
+        built = build_context(spec, run.inp)
+    # Figure specs go to the writers, never to a template.
+    figures = built.pop("gambar", {})
+    values = template_values(run.inp, spec, dokumen, run.plain, built)
+    name = template_name(spec, run.folders)
+    source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
+    try:
+        document = replace(parse_document(spec.name, source, figures, name), logo=run.logo)
+    except DocumentError as exc:
+        raise SpbeError(t("render.directive", where=str(exc))) from exc
+    return document, dokumen, values
+
+
+def _write(
+    run: _Run,
+    document: Document,
+    spec: DocumentSpec,
+    fmt: str,
+    dokumen: Any,
+    values: dict[str, Any],
+) -> list[RenderedFile]:
+    """Write one parsed document in one format (Markdown with its figure files)."""
+    from spbe_cli.render.to_docx import DocxMeta, write_docx
+    from spbe_cli.render.to_html import write_html
+    from spbe_cli.render.to_markdown import write_markdown
+
+    if fmt == "md":
+        text, sidecars = write_markdown(document, run.book.svg)
+        return [
+            RenderedFile(f"{spec.name}.md", text.encode("utf-8")),
+            *(RenderedFile(path, data) for path, data in sidecars.items()),
+        ]
+    if fmt == "html":
+        html = write_html(document, run.book.svg)
+        return [RenderedFile(f"{spec.name}.html", html.encode("utf-8"))]
+    meta = run.inp.catalog.metadata
+    assert meta is not None
+    when = _document_date(dokumen, values)
+    docx_meta = DocxMeta(
+        title=document.title,
+        author=meta.pemda.nama,
+        subject=getattr(dokumen, "judul", document.title),
+        keywords="SPBE",
+        date=datetime(when.year, when.month, when.day),
+        version=getattr(dokumen, "versi", ""),
+    )
+    return [RenderedFile(f"{spec.name}.docx", write_docx(document, docx_meta, run.book.picture))]
 
 
 def _document_date(dokumen: Any, values: dict[str, Any]) -> date:
@@ -348,12 +397,18 @@ def template_values(
     built: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The context of one document's template, as plain data (see :mod:`.plain`)."""
+    from spbe_cli.render.engine import code_marks
+    from spbe_cli.render.plain import Lookup
+
     catalog = inp.catalog
     meta = catalog.metadata
     assert meta is not None
-    values = dict(spec.build(inp)) if built is None else dict(built)
+    values = build_context(spec, inp) if built is None else dict(built)
     values.pop("gambar", None)
+    marks = code_marks((kode, node.status) for kode, node in catalog.reference.codes.items())
     values.update(
+        tanda_kode=Lookup(marks, ""),
+        tanda_kode_dipakai=_marks_shown(inp, spec, marks),
         meta=meta,
         pemda=meta.pemda,
         dokumen=dokumen,
@@ -369,6 +424,20 @@ def template_values(
     return {name: plain(value) for name, value in values.items()}
 
 
+def _marks_shown(inp: RenderInput, spec: DocumentSpec, marks: dict[str, str]) -> list[str]:
+    """The code marks (``†``, ``‡``) a document shows, for its legend to explain them."""
+    from spbe_cli.models import DOMAINS
+
+    found = {
+        marks[code]
+        for kind, (_, code_field) in DOMAINS.items()
+        if kind in spec.kinds
+        for element in inp.of_kind(kind)
+        if (code := getattr(element, code_field, None)) in marks
+    }
+    return sorted(mark.strip() for mark in found)
+
+
 def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
     from markupsafe import Markup
 
@@ -378,14 +447,14 @@ def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:
     sections = prose.sections
     result["prosa"] = Lookup({s: prose.markdown(s) for s in sections}, Markup(""))
     result["ada_prosa"] = Lookup({s: prose.has(s) for s in sections}, False)
-    result["cap"] = Counter()
+    result["cap"] = CaptionNumbers()
     return result
 
 
 def render_catalog(
     options: RenderOptions,
-    load_progress: ProgressHook | None = None,
-    render_progress: Callable[[int], ProgressHook | None] | None = None,
+    load_progress: StepHook | None = None,
+    render_progress: Callable[[int], StepHook | None] | None = None,
 ) -> RenderOutcome:
     """Check the catalog, render the documents and write them (or compare with ``--check``).
 

@@ -11,8 +11,9 @@ other classes. :class:`Plainer` turns the context of a document into plain value
   label tables (:class:`Labels`) keep showing an unknown id as itself;
 * a list, tuple or set becomes a tuple; a ``StrEnum`` a plain ``str``;
 * ``str`` (``Markup`` included), ``int``, ``bool``, ``None``, ``Decimal`` and ``date`` stay;
-* the project's own template helpers (:class:`Lookup`, :class:`~spbe_cli.render.context.Counter`)
-  stay;
+* a budget figure (:class:`~spbe_cli.plan.Amount`: two numbers) stays, for ``rupiah`` to mark;
+* the project's own template helpers (:class:`Lookup`,
+  :class:`~spbe_cli.render.context.CaptionNumbers`) stay;
 * anything else is a :class:`TypeError` (fail closed: a new kind of value must be added here on
   purpose).
 
@@ -33,7 +34,8 @@ from typing import Any
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from spbe_cli.render.context import Counter, Labels
+from spbe_cli.plan import Amount
+from spbe_cli.render.context import CaptionNumbers, Labels
 
 #: Values that pass unchanged (``str`` subclasses such as ``Markup`` included, enums excepted).
 _SCALARS = (str, int, float, Decimal, date, type(None))
@@ -74,8 +76,11 @@ class Lookup:
 
 
 #: Project-owned helper objects a template may call; they expose no library object.
-HELPERS: tuple[type, ...] = (Lookup, Counter)
-_KEEP: tuple[type, ...] = (*HELPERS, Record)
+HELPERS: tuple[type, ...] = (Lookup, CaptionNumbers)
+#: Project-owned frozen values of plain numbers a template hands to a filter (a budget figure
+#: with its illustrative part, shown marked by ``rupiah``).
+VALUES: tuple[type, ...] = (Amount,)
+_KEEP: tuple[type, ...] = (*HELPERS, *VALUES, Record)
 
 
 def _public_properties(cls: type) -> tuple[str, ...]:
@@ -182,7 +187,15 @@ class Plainer:
 
 
 #: The types a template may see, for checks (tests walk a whole context against it).
-PLAIN_TYPES: tuple[type, ...] = (*_SCALARS, bool, tuple, MappingProxyType, Record, *HELPERS)
+PLAIN_TYPES: tuple[type, ...] = (
+    *_SCALARS,
+    bool,
+    tuple,
+    MappingProxyType,
+    Record,
+    *HELPERS,
+    *VALUES,
+)
 
 
 def walk(value: Any, seen: set[int] | None = None) -> list[str]:

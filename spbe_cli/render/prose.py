@@ -9,12 +9,12 @@ hand-written scanner.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Mapping
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from spbe_cli.loader import prose_file
+from spbe_cli.catalog import ProseFile
 
 #: Prose headings sit under the document's own chapter headings: ``#`` becomes a level 3.
 HEADING_SHIFT = 2
@@ -25,23 +25,16 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def read_prose(root: Path, rel: str) -> str | None:
-    """Read one prose file below the catalog ``root``; None when it is missing or outside."""
-    path, _ = prose_file(root, rel)  # the same rule spbe validate reports (SPBE208)
-    if path is None:
-        return None
-    try:
-        return path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
-    except OSError:
-        return None
-
-
 class Prose:
-    """The catalog's prose sections, read once, given out per format."""
+    """The catalog's prose sections, as the loading stage read them, given out per format.
 
-    def __init__(self, root: Path, sections: dict[str, str]) -> None:
-        self.root = root
-        self.sections = sections
+    The files were read once when the catalog was loaded (:attr:`Catalog.prose`), by the same
+    rule ``spbe validate`` reports (SPBE208); a file that could not be used has no text here.
+    """
+
+    def __init__(self, files: Mapping[str, ProseFile]) -> None:
+        self.files = dict(files)
+        self.sections = {section: prose.rel for section, prose in self.files.items()}
         self._text: dict[str, str | None] = {}
         self._html: dict[str, Markup] = {}
         self._md: dict[str, Markup] = {}
@@ -50,8 +43,8 @@ class Prose:
     def text(self, section: str) -> str | None:
         """The Markdown source of one section (None when the catalog has none)."""
         if section not in self._text:
-            rel = self.sections.get(section)
-            text = read_prose(self.root, rel) if rel else None
+            found = self.files.get(section)
+            text = found.text if found is not None else None
             self._text[section] = _drop_title(text) if text else text
         return self._text[section]
 

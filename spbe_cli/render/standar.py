@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -119,16 +119,6 @@ def common(inp: RenderInput, dokumen: str) -> dict[str, Any]:
         "pengesahan": pengesahan(inp, dokumen),
         "keterkaitan": keterkaitan(inp, dokumen),
     }
-
-
-def merge(context: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """Add ``extra`` to a builder's context; figures join its ``gambar`` mapping."""
-    for key, value in extra.items():
-        if key == "gambar":
-            context["gambar"] = {**context.get("gambar", {}), **value}
-        else:
-            context[key] = value
-    return context
 
 
 # -- master plan ----------------------------------------------------------------------------
@@ -585,6 +575,11 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
 
     Elements beyond :data:`SIA_MAX_ELEMENTS` per domain are counted, not listed.
     """
+    from spbe_cli.render.engine import code_marks
+
+    codes = inp.catalog.reference.codes
+    # the reference code carries its mark (†, ‡) here too, as in every table of the document
+    marks = code_marks((kode, node.status) for kode, node in codes.items())
     result = []
     for kind, (_prefix, code_field) in DOMAINS.items():
         every = sorted(inp.of_kind(kind), key=lambda e: (getattr(e, code_field), e.id))
@@ -599,6 +594,8 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
                 if isinstance(shown, str) and e.ilustratif:
                     # The element's one mark (†) says it is illustrative; no word after values.
                     shown = _ILLUSTRATIVE_WORD.sub("", shown)
+                if name == code_field and isinstance(shown, str):
+                    shown += marks.get(shown, "")
                 if shown is not None:
                     kolom.append((name, shown))
             rows.append(SiaElemen(e.id, e.nama, e.ilustratif, tuple(kolom)))

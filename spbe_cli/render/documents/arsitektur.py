@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
@@ -18,7 +19,7 @@ MATRIX_MAX_COLUMNS = 12
 MATRIX_MAX_ROWS = 60
 
 
-@dataclass
+@dataclass(frozen=True)
 class CodeGroup:
     """Elements of one domain under one reference code."""
 
@@ -27,7 +28,7 @@ class CodeGroup:
     elements: list[Any]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Domain:
     """One of the six domains."""
 
@@ -38,7 +39,7 @@ class Domain:
     status: dict[str, int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Matrix:
     """Links from one domain to another: a grid when small, link lists per OPD when large."""
 
@@ -93,8 +94,31 @@ def _duplicates(inp: RenderInput, aplikasi: list[Any]) -> list[tuple[Any, Any]]:
     return sorted(pairs, key=lambda pair: (pair[0].id, pair[1].id))
 
 
-def build(inp: RenderInput) -> dict[str, Any]:
-    """Template context of the Arsitektur SPBE."""
+@dataclass(frozen=True)
+class ArsitekturContext:
+    """What the Arsitektur template receives (converted to plain data at the boundary).
+
+    One field per section; a new section adds a field here and a step below.
+    """
+
+    gambar: dict[str, Any]
+    """Figure specs by directive key; they go to the writers, never to the template."""
+    domains: list[Domain]
+    ringkas_jumlah: dict[str, int]
+    domain: dict[str, Domain]
+    matrices: list[Matrix]
+    keamanan: list[tuple[str, int, int, list[Any]]]
+    protected: dict[str, list[str]]
+    aplikasi_umum: list[tuple[Any, list[Any]]]
+    aplikasi_umum_lain: list[tuple[str, list[Any]]]
+    setara: list[Any]
+    duplikat: list[tuple[Any, Any]]
+    prefixes: dict[str, str]
+    chain: dict[str, int]
+
+
+def _domains(inp: RenderInput) -> list[Domain]:
+    """The six domains, each with its elements by reference code and its status counts."""
     ref = inp.catalog.reference
     domains: list[Domain] = []
     for kind, (prefix, code_field) in DOMAINS.items():
@@ -110,10 +134,16 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for element in elements:
             status[element.status] += 1
         domains.append(Domain(kind, prefix, elements, codes, dict(status)))
-    by_kind = {d.kind: d.elements for d in domains}
-    layanan, aplikasi = by_kind["layanan"], by_kind["aplikasi"]
-    matrices = [
-        _matrix("layanan_aplikasi", layanan, aplikasi, "aplikasi", "unit_pelaksana", inp),
+    return domains
+
+
+def _matrices(inp: RenderInput, by_kind: dict[str, list[Any]]) -> list[Matrix]:
+    """Service to application, application to data and application to infrastructure."""
+    aplikasi = by_kind["aplikasi"]
+    return [
+        _matrix(
+            "layanan_aplikasi", by_kind["layanan"], aplikasi, "aplikasi", "unit_pelaksana", inp
+        ),
         _matrix("aplikasi_data", aplikasi, by_kind["data_informasi"], "data", "pemilik", inp),
         _matrix(
             "aplikasi_infrastruktur",
@@ -128,14 +158,25 @@ def build(inp: RenderInput) -> dict[str, Any]:
         ),
     ]
 
-    protected = invert({k.id: k.objek for k in by_kind["keamanan"]})
+
+def _security(
+    by_kind: dict[str, list[Any]], protected: dict[str, list[str]]
+) -> list[tuple[str, int, int, list[Any]]]:
+    """Per asset kind: how many assets, how many a security element protects, the others."""
     keamanan = []
     for kind in ("data_informasi", "aplikasi", "infrastruktur"):
         assets = by_kind[kind]
         covered = [a for a in assets if a.id in protected]
         uncovered = [a for a in assets if a.id not in protected]
         keamanan.append((kind, len(assets), len(covered), uncovered))
+    return keamanan
 
+
+def _common_apps(
+    inp: RenderInput, aplikasi: list[Any]
+) -> tuple[list[tuple[Any, list[Any]]], list[tuple[str, list[Any]]], list[Any]]:
+    """National Aplikasi Umum with their users, unknown ones named, and their equivalents."""
+    ref = inp.catalog.reference
     umum_use: dict[str, list[Any]] = defaultdict(list)
     setara: list[Any] = []
     for app in aplikasi:
@@ -143,21 +184,30 @@ def build(inp: RenderInput) -> dict[str, Any]:
             umum_use[app.aplikasi_umum].append(app)
         if app.kategori == "khusus" and app.setara_aplikasi_umum:
             setara.append(app)
-    aplikasi_umum = [(au, umum_use.get(au_id, [])) for au_id, au in ref.aplikasi_umum.items()]
-    unknown_au = sorted(set(umum_use) - set(ref.aplikasi_umum))
-    duplikat = _duplicates(inp, aplikasi)
+    known = [(au, umum_use.get(au_id, [])) for au_id, au in ref.aplikasi_umum.items()]
+    unknown = [(au_id, umum_use[au_id]) for au_id in sorted(set(umum_use) - set(ref.aplikasi_umum))]
+    return known, unknown, setara
 
-    chain = {
-        "layanan_proses": sum(len(x.proses_bisnis) for x in layanan),
+
+def _chain(by_kind: dict[str, list[Any]], matrices: list[Matrix]) -> dict[str, int]:
+    """The number of links along the domain chain."""
+    return {
+        "layanan_proses": sum(len(x.proses_bisnis) for x in by_kind["layanan"]),
         "layanan_aplikasi": matrices[0].links,
         "aplikasi_data": matrices[1].links,
         "aplikasi_infrastruktur": matrices[2].links,
         "keamanan_objek": sum(len(k.objek) for k in by_kind["keamanan"]),
         "proses_data": sum(len(p.data) for p in by_kind["proses_bisnis"]),
     }
+
+
+def _chain_figure(domains: list[Domain], chain: dict[str, int]) -> fg.Chain | None:
+    """The domain chain with the number of elements and links (None without elements)."""
     count = {d.kind: len(d.elements) for d in domains}
+    if not any(count.values()):
+        return None
     order = ("proses_bisnis", "layanan", "aplikasi", "data_informasi", "infrastruktur", "keamanan")
-    rantai = fg.Chain(
+    return fg.Chain(
         title="Rantai domain Arsitektur SPBE",
         nodes=tuple(
             fg.ChainNode(DOMAIN_LABELS[kind], f"{count[kind]} elemen", kind) for kind in order
@@ -170,22 +220,40 @@ def build(inp: RenderInput) -> dict[str, Any]:
             f"{chain['keamanan_objek']} objek yang dilindungi",
         ),
     )
-    context = {
-        "gambar": {"rantai-domain": rantai if any(count.values()) else None},
-        "domains": domains,
-        "ringkas_jumlah": {d.kind: len(d.elements) for d in domains},
-        "domain": {d.kind: d for d in domains},
-        "matrices": matrices,
-        "keamanan": keamanan,
-        "protected": protected,
-        "aplikasi_umum": aplikasi_umum,
-        "aplikasi_umum_lain": [(au_id, umum_use[au_id]) for au_id in unknown_au],
-        "setara": setara,
-        "duplikat": duplikat,
-        "prefixes": ref.prefixes,
-        "chain": chain,
-    }
-    return standar.merge(context, standar.arsitektur(inp))
 
 
-register_document(DocumentSpec(name="arsitektur", dokumen="arsitektur", build=build, order=20))
+def build(inp: RenderInput) -> ArsitekturContext:
+    """Template context of the Arsitektur SPBE, section by section."""
+    domains = _domains(inp)
+    by_kind = {d.kind: d.elements for d in domains}
+    matrices = _matrices(inp, by_kind)
+    protected = invert({k.id: k.objek for k in by_kind["keamanan"]})
+    aplikasi_umum, aplikasi_umum_lain, setara = _common_apps(inp, by_kind["aplikasi"])
+    chain = _chain(by_kind, matrices)
+    return ArsitekturContext(
+        gambar={"rantai-domain": _chain_figure(domains, chain)},
+        domains=domains,
+        ringkas_jumlah={d.kind: len(d.elements) for d in domains},
+        domain={d.kind: d for d in domains},
+        matrices=matrices,
+        keamanan=_security(by_kind, protected),
+        protected=protected,
+        aplikasi_umum=aplikasi_umum,
+        aplikasi_umum_lain=aplikasi_umum_lain,
+        setara=setara,
+        duplikat=_duplicates(inp, by_kind["aplikasi"]),
+        prefixes=inp.catalog.reference.prefixes,
+        chain=chain,
+    )
+
+
+register_document(
+    DocumentSpec(
+        name="arsitektur",
+        dokumen="arsitektur",
+        build=build,
+        sections=(standar.arsitektur,),  # the standard chapters
+        order=20,
+        kinds=("metadata", "opd", "regulasi", "referensi", *ARSITEKTUR),
+    )
+)

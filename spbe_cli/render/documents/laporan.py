@@ -11,6 +11,7 @@ the same on every run and months stalled are counted to a day that has passed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from spbe_cli.indeks import (
     successor_for,
 )
 from spbe_cli.indeks_format import index_text, report_dict
+from spbe_cli.plan import Amount
 from spbe_cli.progress import (
     CATEGORIES,
     GroupSummary,
@@ -34,6 +36,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, citation
+from spbe_cli.render.engine import rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -70,13 +73,41 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
         "ada_progres": g.with_progress,
         "selesai": g.selesai,
         "capaian": percent(g.capaian),
-        "pagu": rupiah(g.pagu),
+        # marked as spbe progress marks it: the pagu sums illustrative budget lines
+        "pagu": rupiah_tanda(Amount(g.pagu, g.pagu_ilustratif)),
         "terserap": rupiah(g.terserap),
         "serapan": percent(g.serapan),
     }
 
 
-def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LaporanContext:
+    """What the laporan template receives (converted to plain data at the boundary).
+
+    Display-ready values (numbers formatted the Indonesian way); one field per section.
+    """
+
+    gambar: dict[str, Any]
+    """Figure specs by directive key; they go to the writers, never to the template."""
+    tahun: int
+    tanggal_laporan: date
+    bulan_mangkrak: int
+    total: dict[str, Any]
+    per_opd: list[dict[str, Any]]
+    per_dimensi: list[dict[str, Any]]
+    program_tahun: list[dict[str, Any]]
+    perhatian: list[dict[str, Any]]
+    jumlah_perhatian: int
+    since: str | None
+    evaluasi: dict[str, Any]
+    """The self-assessment section (``spbe indeks`` in the readers' words)."""
+    ada_ilustratif: bool
+    """Whether any figure of the report is an illustration, not data (the cover says so)."""
+
+
+def _context(
+    report: ProgressReport, catalog: Any, evaluasi: dict[str, Any], indeks: fg.BarChart | None
+) -> LaporanContext:
     """Display-ready values of the report (numbers formatted the Indonesian way)."""
     programs = [
         {
@@ -123,26 +154,29 @@ def _context(report: ProgressReport, catalog: Any) -> dict[str, Any]:
         }
         for c in CATEGORIES
     ]
-    return {
-        "tahun": report.options.tahun,
-        "tanggal_laporan": report.options.tanggal,
-        "bulan_mangkrak": report.options.bulan_mangkrak,
-        "total": _group(report.total, "Jumlah"),
-        "per_opd": [_group(g) for g in report.by_opd],
-        "per_dimensi": [_group(g) for g in report.by_dimensi],
-        "program_tahun": programs,
-        "perhatian": perhatian,
-        "jumlah_perhatian": report.attention_count,
-        "gambar": {
+    return LaporanContext(
+        gambar={
             "capaian-opd": _progress_chart(
                 report.by_opd, "Capaian dan serapan per perangkat daerah"
             ),
             "capaian-dimensi": _progress_chart(
                 report.by_dimensi, "Capaian dan serapan per dimensi"
             ),
+            "indeks": indeks,
         },
-        "since": report.since,
-    }
+        evaluasi=evaluasi,
+        tahun=report.options.tahun,
+        tanggal_laporan=report.options.tanggal,
+        bulan_mangkrak=report.options.bulan_mangkrak,
+        total=_group(report.total, "Jumlah"),
+        per_opd=[_group(g) for g in report.by_opd],
+        per_dimensi=[_group(g) for g in report.by_dimensi],
+        program_tahun=programs,
+        perhatian=perhatian,
+        jumlah_perhatian=report.attention_count,
+        since=report.since,
+        ada_ilustratif=any(p["ilustratif"] for p in programs),
+    )
 
 
 #: A progress chart shows at most this many groups; beyond, the table alone says it.
@@ -267,7 +301,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
     return values, chart
 
 
-def build(inp: RenderInput) -> dict[str, Any]:
+def build(inp: RenderInput) -> LaporanContext:
     """Template context of the year-end progress report."""
     catalog = inp.catalog
     tahun = int(inp.extras.get("tahun") or default_year(inp))
@@ -280,13 +314,8 @@ def build(inp: RenderInput) -> dict[str, Any]:
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        values = _context(report, catalog)
-        values["evaluasi"], values["gambar"]["indeks"] = _indeks(catalog, tahun)
-    # Say so on the cover when any figure of the report is an illustration, not data.
-    values["ada_ilustratif"] = any(
-        getattr(catalog.get(p.id), "ilustratif", False) for p in report.programs
-    )
-    return values
+        evaluasi, chart = _indeks(catalog, tahun)
+        return _context(report, catalog, evaluasi, chart)
 
 
 register_document(DocumentSpec(name="laporan", dokumen=None, build=build, order=40))

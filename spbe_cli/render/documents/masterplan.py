@@ -7,36 +7,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from spbe_cli import plan
+from spbe_cli.plan import Amount
 from spbe_cli.progress import effective_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
-from spbe_cli.render.context import (
-    RenderInput,
-    budget_by_year,
-    targets_in,
-    total_budget,
-    years_of,
-)
+from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
-SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProgramView:
     """A program with what its rows in the document need, computed once."""
 
     p: Any
-    total: int
-    per_year: dict[int, int]
+    total: Amount
+    per_year: dict[int, Amount]
     mitra: list[tuple[str, list[str]]]
     years: list[int]
     status: str
     """The status of its latest progress entry (as the laporan says), else its own."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Elemen:
     """One smart city element and its programs."""
 
@@ -45,7 +40,7 @@ class Elemen:
     programs: list[ProgramView] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dimensi:
     """One smart city dimension and its elements."""
 
@@ -54,7 +49,7 @@ class Dimensi:
     elemen: list[Elemen]
     empty: list[Elemen]
     programs: int
-    total: int
+    total: Amount
 
 
 #: The OPD fields of each architecture kind, with the role they give the OPD.
@@ -111,25 +106,60 @@ def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, .
     )
 
 
-def build(inp: RenderInput) -> dict[str, Any]:
-    """Template context of the master plan."""
-    catalog = inp.catalog
-    ref = catalog.reference
-    meta = catalog.metadata
-    assert meta is not None
-    doc_years = list(meta.dokumen.masterplan.periode.tahun())
-    programs = [
+@dataclass(frozen=True)
+class Anggaran:
+    """The budget chapter: per year, per dimension and per source, and the total."""
+
+    per_year: list[tuple[int, Amount]]
+    per_dimensi: list[tuple[str, str, list[Amount], Amount]]
+    per_sumber: list[plan.SourceRow]
+    total: Amount
+
+
+@dataclass(frozen=True)
+class MasterplanContext:
+    """What the master plan template receives (converted to plain data at the boundary).
+
+    One field per section; a new section adds a field here and a step below.
+    """
+
+    gambar: dict[str, Any]
+    """Figure specs by directive key; they go to the writers, never to the template."""
+    programs: list[ProgramView]
+    dimensi: list[Dimensi]
+    dimensi_batang: list[tuple[str, int]]
+    gantt_rows: list[tuple[str, int, int, str]]
+    quick_wins: list[ProgramView]
+    years: list[int]
+    roadmap: list[tuple[int, list[tuple[ProgramView, Amount, list[Any]]], Amount]]
+    anggaran: Anggaran
+    regulasi_dasar: list[tuple[Any, str, list[Any]]]
+    regulasi_dibutuhkan: list[tuple[Any, str, list[Any]]]
+    tanpa_regulasi: list[Any]
+    kesiapan: list[tuple[str, str, dict[str, str], list[Any]]]
+    misi_programs: dict[int, list[Any]]
+    lampiran: list[tuple[Any, list[tuple[Any, str]], list[tuple[str, Any, str]]]]
+    opd_tanpa_program: list[Any]
+
+
+def _program_views(inp: RenderInput) -> list[ProgramView]:
+    """Every program with its budget, partners, years and status, computed once."""
+    return [
         ProgramView(
             p,
-            total_budget(p),
-            budget_by_year([p]),
+            plan.total([p]),
+            plan.amounts_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
-            list(range(p.tahun_mulai, p.tahun_selesai + 1)),
+            list(plan.years(p)),
             effective_status(p, date.max),
         )
         for p in inp.of_kind("program")
     ]
 
+
+def _dimensions(inp: RenderInput, programs: list[ProgramView]) -> list[Dimensi]:
+    """The dimensions in reference order (unknown ones after), each with its elements."""
+    ref = inp.catalog.reference
     by_element: dict[tuple[str, str], list[ProgramView]] = defaultdict(list)
     for view in programs:
         by_element[(view.p.dimensi, view.p.elemen)].append(view)
@@ -149,30 +179,53 @@ def build(inp: RenderInput) -> dict[str, Any]:
                 filled,
                 [e for e in elemen if not e.programs],
                 sum(len(e.programs) for e in filled),
-                sum(v.total for e in filled for v in e.programs),
+                plan.total(v.p for e in filled for v in e.programs),
             )
         )
+    return dimensi
 
-    years = years_of(doc_years, *(v.per_year for v in programs), *(v.years for v in programs))
-    per_dim_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_source_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_year: dict[int, int] = defaultdict(int)
-    for view in programs:
-        for entry in view.p.anggaran:
-            per_dim_year[view.p.dimensi][entry.tahun] += entry.nilai
-            per_source_year[entry.sumber][entry.tahun] += entry.nilai
-            per_year[entry.tahun] += entry.nilai
+
+def _budget(programs: list[ProgramView], dimensi: list[Dimensi], years: list[int]) -> Anggaran:
+    """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
+    entities = [v.p for v in programs]
+    per_dim_year = plan.amounts_by(entities, lambda program, _: program.dimensi)
+    per_year = plan.amounts_by_year(entities)
+    return Anggaran(
+        per_year=[(y, per_year.get(y, Amount())) for y in years],
+        per_dimensi=[
+            (
+                d.kode,
+                d.nama,
+                [per_dim_year.get(d.kode, {}).get(y, Amount()) for y in years],
+                d.total,
+            )
+            for d in dimensi
+        ],
+        per_sumber=plan.per_source(entities, years),
+        total=plan.total(entities),
+    )
+
+
+def _roadmap(
+    programs: list[ProgramView], years: list[int]
+) -> list[tuple[int, list[tuple[ProgramView, Amount, list[Any]]], Amount]]:
+    """Per year: the programs running, their budget and targets that year, and the year's sum."""
     roadmap = []
     for year in years:
         rows = [
-            (v, v.per_year.get(year, 0), targets_in(v.p, year))
+            (v, v.per_year.get(year, Amount()), targets_in(v.p, year))
             for v in programs
-            if v.p.tahun_mulai <= year <= v.p.tahun_selesai
+            if year in plan.years(v.p)
         ]
         if rows:
-            roadmap.append((year, rows, sum(r[1] for r in rows)))
+            roadmap.append((year, rows, plan.sum_amounts(r[1] for r in rows)))
+    return roadmap
 
-    # Regulations: those programs rest on, those still needed, programs resting on none.
+
+def _regulations(
+    inp: RenderInput, programs: list[ProgramView]
+) -> tuple[list[tuple[Any, str, list[Any]]], list[tuple[Any, str, list[Any]]]]:
+    """Regulations programs rest on, and those still needed, each with its programs."""
     resting: dict[str, list[Any]] = defaultdict(list)
     needing: dict[str, list[Any]] = defaultdict(list)
     for view in programs:
@@ -181,8 +234,22 @@ def build(inp: RenderInput) -> dict[str, Any]:
         for reg in view.p.regulasi_dibutuhkan:
             needing[reg].append(view.p)
     regulasi = {r.id: r for r in inp.of_kind("regulasi")}
+    return (
+        [
+            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
+            for rid, ps in sorted(resting.items())
+        ],
+        [
+            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
+            for rid, ps in sorted(needing.items())
+        ],
+    )
 
-    # Appendix: every OPD with the programs it leads or supports.
+
+def _appendix(
+    inp: RenderInput, programs: list[ProgramView]
+) -> tuple[list[tuple[Any, list[tuple[Any, str]], list[tuple[str, Any, str]]]], list[Any]]:
+    """Every OPD with the programs it leads or supports and its elements; OPD without programs."""
     lampiran: dict[str, list[tuple[Any, str]]] = defaultdict(list)
     for view in programs:
         lampiran[view.p.opd_pj].append((view.p, "pj"))
@@ -191,50 +258,47 @@ def build(inp: RenderInput) -> dict[str, Any]:
                 lampiran[opd].append((view.p, "pendukung"))
     opd_all = inp.of_kind("opd")
     elements = _elements_by_opd(inp)
-    lampiran_rows = [
+    rows = [
         (o, lampiran.get(o.id, []), elements.get(o.id, []))
         for o in opd_all
         if o.id in lampiran or o.id in elements
     ]
-    kesiapan = defaultdict(list)
-    for item in inp.of_kind("kesiapan"):
-        kesiapan[item.pilar].append(item)
-    misi_programs: dict[int, list[Any]] = defaultdict(list)
-    for view in programs:
-        for nomor in view.p.misi:
-            misi_programs[nomor].append(view.p)
+    return rows, [o for o in opd_all if o.id not in lampiran]
 
-    total_all = sum(per_year.values())
+
+def _figures(
+    programs: list[ProgramView], dimensi: list[Dimensi], years: list[int], anggaran: Anggaran
+) -> dict[str, Any]:
+    """The figures of the master plan (None where there is nothing to draw)."""
     with_programs = [d for d in dimensi if d.programs]
-    gambar = {
+    money = bool(anggaran.total)
+    return {
         "anggaran-dimensi": fg.BarChart(
             title="Anggaran program per dimensi",
             categories=tuple(d.nama for d in with_programs),
-            series=(fg.Series("Anggaran", tuple(d.total for d in with_programs)),),
+            series=(fg.Series("Anggaran", tuple(d.total.total for d in with_programs)),),
             category_colour_keys=tuple(d.kode for d in with_programs),
         )
-        if total_all
+        if money
         else None,
         "anggaran-tahun": fg.BarChart(
             title="Anggaran program smart city per tahun",
             categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(per_year.get(y, 0) for y in years)),),
+            series=(fg.Series("Anggaran", tuple(a.total for _, a in anggaran.per_year)),),
             horizontal=False,
         )
-        if total_all
+        if money
         else None,
         "anggaran-sumber": fg.BarChart(
             title="Anggaran per sumber dana dan tahun",
             categories=tuple(str(y) for y in years),
             series=tuple(
-                fg.Series(s, tuple(per_source_year[s].get(y, 0) for y in years))
-                for s in SUMBER
-                if s in per_source_year
+                fg.Series(s, tuple(a.total for a in values)) for s, values, _ in anggaran.per_sumber
             ),
             stacked=True,
             horizontal=False,
         )
-        if total_all
+        if money
         else None,
         "peta-jalan": fg.paginate(
             fg.Timeline(
@@ -247,51 +311,66 @@ def build(inp: RenderInput) -> dict[str, Any]:
         if programs
         else None,
     }
-    context = {
-        "gambar": gambar,
-        "programs": programs,
-        "dimensi": dimensi,
-        "dimensi_batang": [(d.nama, d.total) for d in dimensi],
-        "gantt_rows": [
-            (v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama)
-            for d in dimensi
-            for e in d.elemen
-            for v in e.programs
-        ],
-        "quick_wins": [v for v in programs if v.p.horizon == "quick_win"],
-        "years": years,
-        "roadmap": roadmap,
-        "anggaran": {
-            "per_year": [(y, per_year.get(y, 0)) for y in years],
-            "per_dimensi": [
-                (d.kode, d.nama, [per_dim_year[d.kode].get(y, 0) for y in years], d.total)
-                for d in dimensi
-            ],
-            "per_sumber": [
-                (s, [per_source_year[s].get(y, 0) for y in years], sum(per_source_year[s].values()))
-                for s in SUMBER
-                if s in per_source_year
-            ],
-            "total": sum(per_year.values()),
-        },
-        "regulasi_dasar": [
-            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
-            for rid, ps in sorted(resting.items())
-        ],
-        "regulasi_dibutuhkan": [
-            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
-            for rid, ps in sorted(needing.items())
-        ],
-        "tanpa_regulasi": [v.p for v in programs if not v.p.regulasi],
-        "kesiapan": [
-            (kode, nama, ref.sub_aspek.get(kode, {}), kesiapan.get(kode, []))
-            for kode, nama in ref.pilar.items()
-        ],
-        "misi_programs": misi_programs,
-        "lampiran": lampiran_rows,
-        "opd_tanpa_program": [o for o in opd_all if o.id not in lampiran],
-    }
-    return standar.merge(context, standar.masterplan(inp))
 
 
-register_document(DocumentSpec(name="masterplan", dokumen="masterplan", build=build, order=10))
+def _readiness(inp: RenderInput) -> list[tuple[str, str, dict[str, str], list[Any]]]:
+    """Per readiness pillar: its sub-aspects and the catalog's assessments."""
+    ref = inp.catalog.reference
+    kesiapan: dict[str, list[Any]] = defaultdict(list)
+    for item in inp.of_kind("kesiapan"):
+        kesiapan[item.pilar].append(item)
+    return [
+        (kode, nama, ref.sub_aspek.get(kode, {}), kesiapan.get(kode, []))
+        for kode, nama in ref.pilar.items()
+    ]
+
+
+def build(inp: RenderInput) -> MasterplanContext:
+    """Template context of the master plan, section by section."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    programs = _program_views(inp)
+    dimensi = _dimensions(inp, programs)
+    years = years_of(
+        meta.dokumen.masterplan.periode.tahun(),
+        *(v.per_year for v in programs),
+        *(v.years for v in programs),
+    )
+    anggaran = _budget(programs, dimensi, years)
+    dasar, dibutuhkan = _regulations(inp, programs)
+    lampiran, tanpa_program = _appendix(inp, programs)
+    misi_programs: dict[int, list[Any]] = defaultdict(list)
+    for view in programs:
+        for nomor in view.p.misi:
+            misi_programs[nomor].append(view.p)
+    filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs]
+    return MasterplanContext(
+        gambar=_figures(programs, dimensi, years, anggaran),
+        programs=programs,
+        dimensi=dimensi,
+        dimensi_batang=[(d.nama, d.total.total) for d in dimensi],
+        gantt_rows=[(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama) for d, v in filled],
+        quick_wins=[v for v in programs if v.p.horizon == "quick_win"],
+        years=years,
+        roadmap=_roadmap(programs, years),
+        anggaran=anggaran,
+        regulasi_dasar=dasar,
+        regulasi_dibutuhkan=dibutuhkan,
+        tanpa_regulasi=[v.p for v in programs if not v.p.regulasi],
+        kesiapan=_readiness(inp),
+        misi_programs=misi_programs,
+        lampiran=lampiran,
+        opd_tanpa_program=tanpa_program,
+    )
+
+
+register_document(
+    DocumentSpec(
+        name="masterplan",
+        dokumen="masterplan",
+        build=build,
+        sections=(standar.masterplan,),  # the standard chapters
+        order=10,
+        kinds=("metadata", "regulasi", "program", "kesiapan"),
+    )
+)

@@ -6,23 +6,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from spbe_cli import plan
+from spbe_cli.plan import Amount
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
-from spbe_cli.render.context import RenderInput, budget_by_year, targets_in, total_budget, years_of
+from spbe_cli.render.context import RenderInput, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
-SUMBER = ("APBD", "APBN", "DAK", "CSR", "KPBU", "lainnya")
 
-
-@dataclass
+@dataclass(frozen=True)
 class Muatan:
     """One muatan with its items and their rows per year."""
 
     kode: str
     nama: str
     items: list[Any]
-    per_year: list[tuple[int, list[tuple[Any, list[Any], int]]]]
-    total: int
+    per_year: list[tuple[int, list[tuple[Any, list[Any], Amount]]]]
+    total: Amount
+    """The muatan's budget over every year and source (marked where illustrative)."""
+    per_item: dict[str, Amount]
+    """Each item's budget over every year and source, by item id."""
 
 
 #: Up to this many items the timeline shows one bar per item; beyond, one per span of years.
@@ -49,66 +52,96 @@ def _timeline_rows(filled: list[Muatan], count: int) -> tuple[fg.TimelineRow, ..
     return tuple(rows)
 
 
-def build(inp: RenderInput) -> dict[str, Any]:
-    """Template context of the Peta Rencana SPBE."""
-    catalog = inp.catalog
-    meta = catalog.metadata
-    assert meta is not None
-    items = sorted(inp.of_kind("peta_rencana"), key=lambda i: (i.tahun_mulai, i.id))
-    doc_years = list(meta.dokumen.peta_rencana.periode.tahun())
-    budgets = {i.id: budget_by_year([i]) for i in items}
-    years = years_of(
-        doc_years, *budgets.values(), *(range(i.tahun_mulai, i.tahun_selesai + 1) for i in items)
-    )
+@dataclass(frozen=True)
+class Anggaran:
+    """The budget chapter: per muatan, per year and per source, and the total."""
+
+    per_muatan: list[tuple[Muatan, list[Amount]]]
+    per_year: list[tuple[int, Amount]]
+    per_sumber: list[plan.SourceRow]
+    total: Amount
+
+
+@dataclass(frozen=True)
+class PetaRencanaContext:
+    """What the Peta Rencana template receives (converted to plain data at the boundary).
+
+    One field per section; a new section adds a field here and a step below.
+    """
+
+    gambar: dict[str, Any]
+    """Figure specs by directive key; they go to the writers, never to the template."""
+    items: list[Any]
+    muatan: list[Muatan]
+    years: list[int]
+    anggaran: Anggaran
+    kosong: list[Muatan]
+    muatan_batang: list[tuple[str, int]]
+    gantt_rows: list[tuple[str, int, int, str]]
+
+
+def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan]:
+    """The muatan in reference order (unknown ones after), each with its items per year."""
+    reference = inp.catalog.reference.muatan
     grouped: dict[str, list[Any]] = defaultdict(list)
     for item in items:
         grouped[item.muatan].append(item)
-    codes = list(catalog.reference.muatan) + sorted(set(grouped) - set(catalog.reference.muatan))
     muatan: list[Muatan] = []
-    per_muatan_year: dict[str, list[int]] = {}
-    for kode in codes:
+    for kode in list(reference) + sorted(set(grouped) - set(reference)):
         mine = grouped.get(kode, [])
+        budgets = {i.id: plan.amounts_by_year([i]) for i in mine}
         per_year = []
         for year in years:
             rows = [
-                (i, targets_in(i, year), budgets[i.id].get(year, 0))
+                (i, targets_in(i, year), budgets[i.id].get(year, Amount()))
                 for i in mine
-                if i.tahun_mulai <= year <= i.tahun_selesai
+                if year in plan.years(i)
             ]
             if rows:
                 per_year.append((year, rows))
-        per_muatan_year[kode] = [sum(budgets[i.id].get(y, 0) for i in mine) for y in years]
+        totals = {i.id: plan.total([i]) for i in mine}
         muatan.append(
-            Muatan(
-                kode,
-                catalog.reference.muatan.get(kode, kode),
-                mine,
-                per_year,
-                sum(total_budget(i) for i in mine),
-            )
+            Muatan(kode, reference.get(kode, kode), mine, per_year, plan.total(mine), totals)
         )
-    per_source: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for item in items:
-        for entry in item.anggaran:
-            per_source[entry.sumber][entry.tahun] += entry.nilai
-    per_year_total = [sum(per_muatan_year[k][n] for k in codes) for n in range(len(years))]
-    total_all = sum(per_year_total)
+    return muatan
+
+
+def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggaran:
+    """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
+    by_year = plan.amounts_by_year(items)
+    per_muatan = []
+    for m in muatan:
+        mine = plan.amounts_by_year(m.items)
+        per_muatan.append((m, [mine.get(y, Amount()) for y in years]))
+    return Anggaran(
+        per_muatan=per_muatan,
+        per_year=[(y, by_year.get(y, Amount())) for y in years],
+        per_sumber=plan.per_source(items, years),
+        total=plan.total(items),
+    )
+
+
+def _figures(
+    items: list[Any], muatan: list[Muatan], years: list[int], anggaran: Anggaran
+) -> dict[str, Any]:
+    """The figures of the Peta Rencana (None where there is nothing to draw)."""
     filled = [m for m in muatan if m.items]
-    gambar = {
+    money = bool(anggaran.total)
+    return {
         "anggaran-muatan": fg.BarChart(
             title="Anggaran per muatan",
             categories=tuple(m.nama for m in filled),
-            series=(fg.Series("Anggaran", tuple(m.total for m in filled)),),
+            series=(fg.Series("Anggaran", tuple(m.total.total for m in filled)),),
         )
-        if total_all
+        if money
         else None,
         "anggaran-tahun": fg.BarChart(
             title="Anggaran Peta Rencana SPBE per tahun",
             categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(per_year_total)),),
+            series=(fg.Series("Anggaran", tuple(a.total for _, a in anggaran.per_year)),),
             horizontal=False,
         )
-        if total_all
+        if money
         else None,
         "linimasa": fg.paginate(
             fg.Timeline(
@@ -121,28 +154,41 @@ def build(inp: RenderInput) -> dict[str, Any]:
         if items
         else None,
     }
-    context = {
-        "gambar": gambar,
-        "items": items,
-        "muatan": muatan,
-        "years": years,
-        "anggaran": {
-            "per_muatan": [(m, per_muatan_year[m.kode]) for m in muatan],
-            "per_year": list(zip(years, per_year_total, strict=True)),
-            "per_sumber": [
-                (s, [per_source[s].get(y, 0) for y in years], sum(per_source[s].values()))
-                for s in SUMBER
-                if s in per_source
-            ],
-            "total": sum(per_year_total),
-        },
-        "kosong": [m for m in muatan if not m.items],
-        "muatan_batang": [(m.nama, m.total) for m in muatan],
-        "gantt_rows": [
+
+
+def build(inp: RenderInput) -> PetaRencanaContext:
+    """Template context of the Peta Rencana SPBE, section by section."""
+    meta = inp.catalog.metadata
+    assert meta is not None
+    items = sorted(inp.of_kind("peta_rencana"), key=lambda i: (i.tahun_mulai, i.id))
+    years = years_of(
+        meta.dokumen.peta_rencana.periode.tahun(),
+        plan.amounts_by_year(items),
+        *(plan.years(i) for i in items),
+    )
+    muatan = _muatan(inp, items, years)
+    anggaran = _budget(items, muatan, years)
+    return PetaRencanaContext(
+        gambar=_figures(items, muatan, years, anggaran),
+        items=items,
+        muatan=muatan,
+        years=years,
+        anggaran=anggaran,
+        kosong=[m for m in muatan if not m.items],
+        muatan_batang=[(m.nama, m.total.total) for m in muatan],
+        gantt_rows=[
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
         ],
-    }
-    return standar.merge(context, standar.peta_rencana(inp))
+    )
 
 
-register_document(DocumentSpec(name="peta-rencana", dokumen="peta_rencana", build=build, order=30))
+register_document(
+    DocumentSpec(
+        name="peta-rencana",
+        dokumen="peta_rencana",
+        build=build,
+        sections=(standar.peta_rencana,),  # the standard chapters
+        order=30,
+        kinds=("metadata", "regulasi", "peta_rencana"),
+    )
+)
