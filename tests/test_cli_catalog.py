@@ -152,9 +152,9 @@ def test_an_unknown_format_is_a_usage_error(workdir: Path, command: Command) -> 
     ("choices", "registry"),
     [
         (validate_cli.ValidateFormat, validate_cli.formats("catalog")),
-        (progress_cli.ProgressFormat, progress_cli.progress_formats()),
+        (progress_cli.ReportFormat, progress_cli.progress_formats()),
         (progress_cli.SyncFormat, progress_cli.sync_formats("catalog")),
-        (indeks_cli.IndeksFormat, indeks_cli.indeks_formats()),
+        (indeks_cli.ReportFormat, indeks_cli.indeks_formats()),
         (diff_cli.DiffFormat, diff_cli.formats()),
         (explore_cli.ListFormat, explore_cli.list_formats("opd")),
         (explore_cli.ShowFormat, explore_cli.show_formats()),

@@ -10,6 +10,7 @@ Only light modules are imported at the top: this module is loaded for ``spbe --h
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,6 +141,25 @@ class Output(Generic[R]):
 
     render: Callable[[R], str | list[str] | Table]
     colour: bool = False
+
+
+class ReportFormat(str, enum.Enum):
+    """Output formats of the report commands (``progress``, ``indeks``)."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+def report_formats(module: Any) -> dict[ReportFormat, Output[Any]]:
+    """The registry of a report module's ``format_text/markdown/json/html`` functions."""
+    return {
+        ReportFormat.text: Output(module.format_text),
+        ReportFormat.markdown: Output(module.format_markdown),
+        ReportFormat.json: Output(module.format_json),
+        ReportFormat.html: Output(lambda report: module.format_html(report).rstrip("\n")),
+    }
 
 
 def emit(formats: Mapping[Any, Output[R]], name: Any, result: R) -> None:

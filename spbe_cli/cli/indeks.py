@@ -11,9 +11,11 @@ from spbe_cli.cli.common import (
     CatalogArgument,
     CatalogOption,
     Output,
+    ReportFormat,
     catalog_path,
     emit,
     load_checked,
+    report_formats,
 )
 from spbe_cli.i18n import t
 
@@ -28,25 +30,11 @@ class Kerangka(str, enum.Enum):
     pemdi_8_2026 = "pemdi-8-2026"
 
 
-class IndeksFormat(str, enum.Enum):
-    """Output formats of ``spbe indeks``."""
-
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
-
-
-def indeks_formats() -> dict[IndeksFormat, Output[IndeksReport]]:
+def indeks_formats() -> dict[ReportFormat, Output[IndeksReport]]:
     """The output formats of ``spbe indeks``: a name -> how a report becomes text."""
-    from spbe_cli import indeks_format as fmt
+    from spbe_cli import indeks_format
 
-    return {
-        IndeksFormat.text: Output(fmt.format_text),
-        IndeksFormat.markdown: Output(fmt.format_markdown),
-        IndeksFormat.json: Output(fmt.format_json),
-        IndeksFormat.html: Output(lambda report: fmt.format_html(report).rstrip("\n")),
-    }
+    return report_formats(indeks_format)
 
 
 def indeks(
@@ -57,8 +45,8 @@ def indeks(
         int | None, typer.Option("--tahun", help=t("indeks.opt.tahun"), min=1945, max=2100)
     ] = None,
     output_format: Annotated[
-        IndeksFormat, typer.Option("--format", "-f", help=t("indeks.opt.format"))
-    ] = IndeksFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help=t("indeks.opt.format"))
+    ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help=t("indeks.opt.strict"))] = False,
     force: Annotated[bool, typer.Option("--force", help=t("progress.opt.force"))] = False,
 ) -> None:

@@ -11,10 +11,12 @@ from spbe_cli.cli.common import (
     CatalogArgument,
     CatalogOption,
     Output,
+    ReportFormat,
     catalog_path,
     emit,
     load_checked,
     parse_date,
+    report_formats,
     user_errors,
 )
 from spbe_cli.errors import UsageError
@@ -28,15 +30,6 @@ if TYPE_CHECKING:
     from spbe_cli.sync import SyncReport
 
 
-class ProgressFormat(str, enum.Enum):
-    """Output formats of ``spbe progress``."""
-
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
-
-
 class SyncFormat(str, enum.Enum):
     """Output formats of ``spbe sync``."""
 
@@ -45,16 +38,11 @@ class SyncFormat(str, enum.Enum):
     json = "json"
 
 
-def progress_formats() -> dict[ProgressFormat, Output[ProgressReport]]:
+def progress_formats() -> dict[ReportFormat, Output[ProgressReport]]:
     """The output formats of ``spbe progress``: a name -> how a report becomes text."""
-    from spbe_cli import progress_format as fmt
+    from spbe_cli import progress_format
 
-    return {
-        ProgressFormat.text: Output(fmt.format_text),
-        ProgressFormat.markdown: Output(fmt.format_markdown),
-        ProgressFormat.json: Output(fmt.format_json),
-        ProgressFormat.html: Output(lambda report: fmt.format_html(report).rstrip("\n")),
-    }
+    return report_formats(progress_format)
 
 
 def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
@@ -124,8 +112,8 @@ def progress(
         str | None, typer.Option("--since", help=t("progress.opt.since"), metavar="REV")
     ] = None,
     output_format: Annotated[
-        ProgressFormat, typer.Option("--format", "-f", help=t("progress.opt.format"))
-    ] = ProgressFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help=t("progress.opt.format"))
+    ] = ReportFormat.text,
     force: Annotated[bool, typer.Option("--force", help=t("progress.opt.force"))] = False,
     fail_on_attention: Annotated[
         bool, typer.Option("--fail-on-attention", help=t("progress.opt.fail"))
