@@ -6,12 +6,15 @@ Plain strings; the CLI prints them.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from spbe_cli.errors import Finding, Report, Severity
 from spbe_cli.i18n import t
 from spbe_cli.markup import github_data, github_property, json_dumps, safe
+
+if TYPE_CHECKING:
+    from spbe_cli.ruleconfig import RuleConfig
 
 JSON_SCHEMA_ID = "spbe.validate/1"
 
@@ -271,3 +274,48 @@ def format_sarif(report: Report) -> str:
         ],
     }
     return json_dumps(log)
+
+
+def format_rules(codes: list[str], config: RuleConfig) -> list[str]:
+    """``spbe rules``: every rule (or only ``codes``) with its effective severity and title.
+
+    The severity reads ``warning→off`` where the catalog's ``.spbe.yaml`` changes it; the
+    catalog's exceptions follow with their reasons.
+
+    Raises:
+        UsageError: a code that names no rule.
+    """
+    from spbe_cli.diff.attention import ATTENTION_RULES
+    from spbe_cli.errors import UsageError
+    from spbe_cli.rules import RULES
+
+    def level(code: str, default: str) -> str:
+        effective = config.severities.get(code, default)
+        return default if effective == default else f"{default}→{effective}"
+
+    if codes:
+        unknown = [c for c in codes if c not in RULES and c not in ATTENTION_RULES]
+        if unknown:
+            raise UsageError(t("cli.rules_unknown", codes=", ".join(unknown)))
+        return [
+            f"{code:<8} {level(code, table[code].severity.value):<8} {t(prefix + code)}"
+            for code in codes
+            for table, prefix in ((RULES, "rule."), (ATTENTION_RULES, "diff.rule."))
+            if code in table
+        ]
+    header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
+    lines = [header]
+    lines.extend(
+        f"{code:<8} {level(code, rule.severity.value):<8} {t('rule.' + code)}"
+        for code, rule in RULES.items()
+    )
+    lines += ["", t("rules.more"), "", t("rules.diff_header"), header]
+    lines.extend(
+        f"{code:<8} {rule.severity.value:<8} {t('diff.rule.' + code)}"
+        for code, rule in ATTENTION_RULES.items()
+    )
+    lines += ["", t("rules.diff_more")]
+    if config.exceptions:
+        lines += ["", t("report.exceptions", count=len(config.exceptions))]
+        lines += [f"  {e.location}: {e.code} {e.entity}: {e.reason}" for e in config.exceptions]
+    return lines

@@ -16,7 +16,6 @@ from spbe_cli.cli.common import (
     user_errors,
 )
 from spbe_cli.cli.completion import complete_rule
-from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -79,52 +78,17 @@ def rules(
     reasons.
     """
     from spbe_cli.cli import console
-    from spbe_cli.diff.attention import ATTENTION_RULES
-    from spbe_cli.report import format_finding
+    from spbe_cli.report import format_finding, format_rules
     from spbe_cli.ruleconfig import RuleConfig, load_rule_config
-    from spbe_cli.rules import RULES
 
     config = RuleConfig()
     problems: list[Finding] = []
     if catalog_option is not None:
         path = catalog_path(None, catalog_option)
-        config, problems = load_rule_config(path, path.as_posix())
-
-    def level(code: str, default: str) -> str:
-        effective = config.severities.get(code, default)
-        return default if effective == default else f"{default}→{effective}"
-
-    if codes:
-        wanted = [code.upper() for code in codes]
-        with user_errors():
-            unknown = [c for c in wanted if c not in RULES and c not in ATTENTION_RULES]
-            if unknown:
-                raise UsageError(t("cli.rules_unknown", codes=", ".join(unknown)))
-        lines = [
-            f"{code:<8} {level(code, table[code].severity.value):<8} {t(prefix + code)}"
-            for code in wanted
-            for table, prefix in ((RULES, "rule."), (ATTENTION_RULES, "diff.rule."))
-            if code in table
-        ]
-        console.out(lines, colour=False)
-        for finding in problems:
-            console.err(format_finding(finding))
-        raise typer.Exit(1 if problems else 0)
-    header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
-    lines = [header]
-    lines.extend(
-        f"{code:<8} {level(code, rule.severity.value):<8} {t('rule.' + code)}"
-        for code, rule in RULES.items()
-    )
-    lines += ["", t("rules.more"), "", t("rules.diff_header"), header]
-    lines.extend(
-        f"{code:<8} {rule.severity.value:<8} {t('diff.rule.' + code)}"
-        for code, rule in ATTENTION_RULES.items()
-    )
-    lines += ["", t("rules.diff_more")]
-    if config.exceptions:
-        lines += ["", t("report.exceptions", count=len(config.exceptions))]
-        lines += [f"  {e.location}: {e.code} {e.entity}: {e.reason}" for e in config.exceptions]
+        config, found = load_rule_config(path, path.as_posix())
+        problems.extend(found)
+    with user_errors():
+        lines = format_rules([code.upper() for code in codes or []], config)
     console.out(lines, colour=False)
     for finding in problems:
         console.err(format_finding(finding))
