@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ("masterplan", "arsitektur", "peta-rencana")
+DOCS = ("masterplan", "arsitektur", "peta-rencana", "laporan")
 
 #: What a mentor looks for in each document (text of a heading or caption).
 STANDARD: dict[str, tuple[str, ...]] = {
@@ -57,6 +57,10 @@ STANDARD: dict[str, tuple[str, ...]] = {
         "Maksud dan Tujuan",
         "PENUTUP",
         "BUPATI MIMIKA",
+    ),
+    "laporan": (
+        "Dasar Hukum",
+        "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah",
     ),
 }
 
