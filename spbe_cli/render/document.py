@@ -26,6 +26,7 @@ forge a directive (:func:`spbe_cli.render.prose.shift_markdown`).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -526,7 +527,9 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
         if not body or any(plain(row[i]) not in _EMPTY for row in body) or i == 0
     ]
     kept_header = [header[i] for i in keep]
-    body = [tuple(row[i] for i in keep) for row in body]
+    if len(keep) < width:  # most tables keep every column: then the rows stay as they are
+        pick = operator.itemgetter(*keep)
+        body = [pick(row) if len(keep) > 1 else (row[keep[0]],) for row in body]
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
     # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
     columns = type_columns(kept_header, body)
