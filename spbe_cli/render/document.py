@@ -26,6 +26,7 @@ forge a directive (:func:`spbe_cli.render.prose.shift_markdown`).
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
@@ -74,6 +75,8 @@ Inline = tuple[Span, ...]
 
 def plain(inline: Inline) -> str:
     """The text of an inline run, without styles (line breaks as spaces)."""
+    if len(inline) == 1 and inline[0].text != "\n":  # most table cells: one plain span
+        return inline[0].text.strip()
     return "".join(" " if s.text == "\n" else s.text for s in inline).strip()
 
 
@@ -623,11 +626,17 @@ def _split_row(line: str) -> list[str]:
     return [cell.strip() for cell in _PIPE.split(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _text_cell(text: str) -> Inline:
+    """A cell of plain text; spans are immutable, so the many repeated cells share one."""
+    return (Span(text),)
+
+
 def _cell(text: str, md: Any) -> Inline:
     if not text:
         return ()
     if _MARKUP.search(text) is None:
-        return (Span(text),)
+        return _text_cell(text)
     tokens = md.parseInline(text.replace("\\|", "|"))
     return _inline(tokens[0]) if tokens else ()
 
