@@ -86,6 +86,8 @@ class FolderLoader(BaseLoader):
 
 
 def _md_finalize(value: Any) -> Any:
+    if type(value) is str:  # the common case first: catalog text, never markup yet
+        return Markup(md_escape(value))
     if value is None:
         return Markup("")
     if hasattr(value, "__html__"):
