@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from spbe_cli.cli.common import CatalogArgument, CatalogOption, catalog_path, user_errors
 from spbe_cli.i18n import t
-
-if TYPE_CHECKING:
-    from spbe_cli.export import ExportOptions
 
 export_app = typer.Typer(
     name="export",
@@ -47,10 +44,7 @@ def archimate(
     force: ForceOption = False,
 ) -> None:
     """Model ArchiMate 3.1 (Open Exchange Format) / An ArchiMate 3.1 model (OEF)."""
-    from spbe_cli.export import ExportOptions
-
-    path = catalog_path(catalog, catalog_option)
-    run(ExportOptions("archimate", path, output, force, display=path.as_posix()))
+    run("archimate", catalog_path(catalog, catalog_option), output, force)
 
 
 @export_app.command("sia", help=t("export.sia_help"))
@@ -63,10 +57,7 @@ def sia(
     force: ForceOption = False,
 ) -> None:
     """Lembar isian SIA-SPBE (XLSX) / SIA-SPBE worksheets (XLSX)."""
-    from spbe_cli.export import ExportOptions
-
-    path = catalog_path(catalog, catalog_option)
-    run(ExportOptions("sia", path, output, force, display=path.as_posix()))
+    run("sia", catalog_path(catalog, catalog_option), output, force)
 
 
 @export_app.command("tabel", help=t("export.tabel_help"))
@@ -82,34 +73,35 @@ def tabel(
     force: ForceOption = False,
 ) -> None:
     """Tabel data (CSV/Parquet) / Data tables (CSV/Parquet)."""
-    from spbe_cli.export import ExportOptions
-
-    path = catalog_path(catalog, catalog_option)
-    run(ExportOptions("tabel", path, output, force, table_format.value, path.as_posix()))
+    run("tabel", catalog_path(catalog, catalog_option), output, force, table_format.value)
 
 
-def run(options: ExportOptions) -> None:
+#: The "done" message of each export, by target.
+_DONE = {
+    "archimate": "export.done_archimate",
+    "sia": "export.done_sia",
+    "tabel": "export.done_tabel",
+}
+
+
+def run(target: str, catalog: Path, output: Path, force: bool, table_format: str = "csv") -> None:
     """Export, then report on the console and exit with the outcome's code."""
     from spbe_cli import report as fmt
     from spbe_cli.cli import console
-    from spbe_cli.export import export_catalog
+    from spbe_cli.export import ExportOptions, export_catalog
 
+    options = ExportOptions(target, catalog, output, force, table_format, catalog.as_posix())
     with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
         outcome = export_catalog(options, hook)
     report = outcome.report
     if outcome.refused:
         console.out(fmt.format_text(report.only_errors()))
         console.err(t("export.refused", errors=report.errors))
-        raise typer.Exit(int(outcome.return_code))
-    if report.errors:
-        console.err(t("export.forced", errors=report.errors))
-    counts = outcome.counts
-    path = options.out.as_posix()
-    if options.target == "archimate":
-        console.err(t("export.done_archimate", path=path, **counts))
-    elif options.target == "sia":
-        console.err(t("export.done_sia", path=path, **counts))
     else:
-        rows = sum(counts.values())
-        console.err(t("export.done_tabel", path=path, tables=len(counts), rows=rows))
+        if report.errors:
+            console.err(t("export.forced", errors=report.errors))
+        counts = dict(outcome.counts)
+        if target == "tabel":  # tables and rows rather than elements and relationships
+            counts = {"tables": len(counts), "rows": sum(counts.values())}
+        console.err(t(_DONE[target], path=output.as_posix(), **counts))
     raise typer.Exit(int(outcome.return_code))
