@@ -294,6 +294,33 @@ def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
     assert "1 file differs" in stderr
 
 
+def test_a_figure_the_document_lost_is_removed_and_other_files_are_kept(
+    small: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    render(small, out)
+    figures = out / "gambar"
+    written = sorted(p.name for p in figures.iterdir())
+    assert written and all(name.endswith(".svg") for name in written)
+    (figures / "masterplan-97.svg").write_text("<svg/>", "utf-8")  # left by an earlier run
+    (figures / "arsitektur-97.svg").write_text("<svg/>", "utf-8")
+    (figures / "catatan-saya.svg").write_text("<svg/>", "utf-8")  # a person's own file
+    (figures / "logo.png").write_bytes(b"lama")  # the catalog has no logo any more
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert code == 1
+    assert f"{(figures / 'masterplan-97.svg').as_posix()}\n" in stdout
+    assert "arsitektur-97" not in stdout and "catatan-saya" not in stdout
+    # Only HTML: the Markdown figures are not this run's business.
+    for fmt in ("html", "md"):
+        code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "-f", fmt)
+        assert code == 0, stdout + stderr
+        assert (figures / "masterplan-97.svg").exists() == (fmt == "html")
+    left = sorted(p.name for p in figures.iterdir())
+    assert "masterplan-97.svg" not in left and "logo.png" not in left
+    assert {"arsitektur-97.svg", "catatan-saya.svg"} <= set(left)
+    assert set(written) <= set(left)
+
+
 # -- error paths ------------------------------------------------------------------------------
 
 

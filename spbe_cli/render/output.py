@@ -50,9 +50,14 @@ def _checked(files: Iterable[RenderedFile]) -> list[RenderedFile]:
     return result
 
 
-def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write every file into ``out`` atomically; return the names written."""
+def write_output(out: Path, files: Iterable[RenderedFile], stale: Iterable[str] = ()) -> list[str]:
+    """Write every file into ``out`` atomically; return the names written.
+
+    ``stale`` names files of an earlier run that this one no longer makes (a figure the
+    document lost): they are removed once every new file is in place.
+    """
     ready = _checked(files)
+    gone = [name for name in stale if _SAFE_NAME.match(name)]
     check_output_folder(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -81,6 +86,8 @@ def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
             (out / sub).mkdir(exist_ok=True)
         for file in ready:
             (staging / file.name).replace(out / file.name)
+        for name in gone:
+            (out / name).unlink(missing_ok=True)
     except OSError as exc:
         raise SpbeError(
             t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))

@@ -478,11 +478,15 @@ def render_catalog(
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(inp, specs, formats, folders, hook, options.limits)
+    from spbe_cli.render.to_markdown import stale_figures
+
+    as_markdown = [spec.name for spec in specs if "md" in formats and "md" in spec.formats]
+    stale = stale_figures(options.out, as_markdown, (f.name for f in files))
     if options.check:
         return RenderOutcome(
             report,
-            changed=differing(options.out, files),
+            changed=[*differing(options.out, files), *stale],
             checked=True,
             written=[f.name for f in files],
         )
-    return RenderOutcome(report, written=write_output(options.out, files))
+    return RenderOutcome(report, written=write_output(options.out, files, stale))
