@@ -321,6 +321,27 @@ def test_a_figure_the_document_lost_is_removed_and_other_files_are_kept(
     assert set(written) <= set(left)
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_template_failing_late_leaves_the_output_as_it_was(
+    small: Path, tmp_path: Path, existing: bool
+) -> None:
+    # Files are written while the documents are rendered: the last document failing must
+    # still leave nothing behind, not even the output folders this run created.
+    write_tree(small, {"templates/peta-rencana.j2": "baris satu\n{{ tidak_ada.sama_sekali }}\n"})
+    out = tmp_path / "a" / "b" / "out"
+    if existing:
+        out.mkdir(parents=True)
+        (out / "masterplan.md").write_text("sebelumnya\n", "utf-8")
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan,peta-rencana")
+    assert code == 3, stdout + stderr
+    assert "peta-rencana.j2:2" in stderr
+    if existing:
+        assert sorted(p.name for p in out.iterdir()) == ["masterplan.md"]
+        assert (out / "masterplan.md").read_text("utf-8") == "sebelumnya\n"
+    else:
+        assert not (tmp_path / "a").exists()
+
+
 # -- error paths ------------------------------------------------------------------------------
 
 

@@ -213,16 +213,14 @@ class FigureBook:
         return Picture(drawn.png, drawn.width_cm, drawn.height_cm)
 
 
-def _figure_specs(blocks: Iterable[Any]) -> list[Any]:
-    """The specs of the figures a document shows, in document order (boxes included)."""
-    from spbe_cli.render.document import Box
-
+def _all_specs(figures: Iterable[Any]) -> list[Any]:
+    """The figure specs a document's builder made (a key holds one, several or none)."""
     found: list[Any] = []
-    for block in blocks:
-        if isinstance(block, Figure):
-            found.append(block.spec)
-        elif isinstance(block, Box):
-            found.extend(_figure_specs(block.blocks))
+    for specs in figures:
+        if isinstance(specs, tuple):
+            found.extend(specs)
+        elif specs is not None:
+            found.append(specs)
     return found
 
 
@@ -261,14 +259,16 @@ def render_files(
     folders: list[tuple[Path, str]],
     progress: StepHook | None = None,
     limits: RenderLimits | None = None,
-) -> list[RenderedFile]:
-    """Render every selected document in every selected format, in memory.
+) -> Iterator[RenderedFile]:
+    """Render every selected document in every selected format, one file at a time.
 
     Each document's template is rendered once into document Markdown, parsed once into a
     :class:`~spbe_cli.render.document.Document`, and every format is a writer of that tree.
+    Documents are done one after the other and their files handed on as soon as they are
+    written, so only one document's tree is in memory at a time.
     """
     with _few_collections():
-        return _render_files(inp, specs, formats, folders, progress, limits)
+        yield from _render_files(inp, specs, formats, folders, progress, limits)
 
 
 #: Collection thresholds while rendering (Python's default is (700, 10, 10)).
@@ -299,25 +299,21 @@ def _render_files(
     folders: list[tuple[Path, str]],
     progress: StepHook | None,
     limits: RenderLimits | None,
-) -> list[RenderedFile]:
+) -> Iterator[RenderedFile]:
     run = _start_run(inp, folders, formats, limits or RenderLimits())
-    total = sum(1 for spec in specs for fmt in formats if fmt in spec.formats)
+    todo = [(spec, [fmt for fmt in formats if fmt in spec.formats]) for spec in specs]
+    total = sum(len(mine) for _, mine in todo)
     done = 0
-    files: list[RenderedFile] = []
-    parsed = []
-    for spec in specs:
-        mine = [fmt for fmt in formats if fmt in spec.formats]
-        if mine:
-            parsed.append((spec, mine, *_parse(run, spec)))
-    # Every figure of every document, drawn once (on both cores when there are enough).
-    run.book.prefetch(s for *_, document, _d, _v in parsed for s in _figure_specs(document.blocks))
-    for spec, mine, document, dokumen, values in parsed:
+    for spec, mine in todo:
+        if not mine:
+            continue
+        document, dokumen, values = _parse(run, spec)
         for fmt in mine:
-            files.extend(_write(run, document, spec, fmt, dokumen, values))
+            yield from _write(run, document, spec, fmt, dokumen, values)
             done += 1
             if progress is not None:
                 progress(done, total)
-    return files
+        del document, values
 
 
 def _start_run(
@@ -366,6 +362,9 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
         built = build_context(spec, run.inp)
     # Figure specs go to the writers, never to a template.
     figures = built.pop("gambar", {})
+    # Each drawn once, on both cores when there are enough, and before the template runs:
+    # a worker starts as a copy of this process, the smaller the better.
+    run.book.prefetch(_all_specs(figures.values()))
     values = template_values(run.inp, spec, dokumen, run.plain, built)
     name = template_name(spec, run.folders)
     source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
@@ -516,12 +515,12 @@ def render_catalog(
     from spbe_cli.render.to_markdown import stale_figures
 
     as_markdown = [spec.name for spec in specs if "md" in formats and "md" in spec.formats]
-    stale = stale_figures(options.out, as_markdown, (f.name for f in files))
+
+    def stale(written: list[str]) -> list[str]:
+        return stale_figures(options.out, as_markdown, written)
+
     if options.check:
-        return RenderOutcome(
-            report,
-            changed=[*differing(options.out, files), *stale],
-            checked=True,
-            written=[f.name for f in files],
-        )
+        names: list[str] = []
+        changed = differing(options.out, files, names)
+        return RenderOutcome(report, changed=[*changed, *stale(names)], checked=True, written=names)
     return RenderOutcome(report, written=write_output(options.out, files, stale))
