@@ -177,25 +177,46 @@ class FigureBook:
 
     Drawing is most of the time of a small catalog's render, so the figures of a document are
     drawn ahead by two worker processes when there are enough of them; a figure's bytes depend
-    only on its spec, so the output is the same as when drawn one by one.
+    only on its spec, so the output is the same as when drawn one by one. The workers are
+    started once per run and serve every document (each imports matplotlib once); :meth:`close`
+    stops them.
     """
 
     def __init__(self, png: bool) -> None:
         self.png = png
         self._drawn: dict[Any, Any] = {}
+        self._pool: Any = None
+        self._serial = False
 
     def prefetch(self, specs: Iterable[Any]) -> None:
         """Draw the figures not drawn yet, in parallel when there are enough and it is safe."""
         todo = [spec for spec in dict.fromkeys(specs) if spec not in self._drawn]
-        if len(todo) < PARALLEL_FIGURES or not _can_fork():
+        if len(todo) < PARALLEL_FIGURES:
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        pool = self._workers()
+        if pool is not None:
             drawn = list(pool.map(draw_figure, todo, [self.png] * len(todo)))
-        self._drawn.update(zip(todo, drawn, strict=True))
+            self._drawn.update(zip(todo, drawn, strict=True))
+
+    def _workers(self) -> Any:
+        """The run's two worker processes (None where forking is not safe)."""
+        if self._pool is None and not self._serial:
+            # Checked once: the pool's own manager thread makes the process multi-threaded.
+            if not _can_fork():
+                self._serial = True
+                return None
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def _get(self, spec: Any) -> Any:
         found = self._drawn.get(spec)
@@ -271,6 +292,21 @@ def render_files(
         yield from _render_files(inp, specs, formats, folders, progress, limits)
 
 
+def _render_files(
+    inp: RenderInput,
+    specs: Sequence[DocumentSpec],
+    formats: Sequence[str],
+    folders: list[tuple[Path, str]],
+    progress: StepHook | None,
+    limits: RenderLimits | None,
+) -> Iterator[RenderedFile]:
+    run = _start_run(inp, folders, formats, limits or RenderLimits())
+    try:
+        yield from _documents(run, specs, formats, progress)
+    finally:
+        run.book.close()
+
+
 #: Collection thresholds while rendering (Python's default is (700, 10, 10)).
 _RENDER_GC_THRESHOLD = (50_000, 20, 100)
 
@@ -292,15 +328,9 @@ def _few_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _render_files(
-    inp: RenderInput,
-    specs: Sequence[DocumentSpec],
-    formats: Sequence[str],
-    folders: list[tuple[Path, str]],
-    progress: StepHook | None,
-    limits: RenderLimits | None,
+def _documents(
+    run: _Run, specs: Sequence[DocumentSpec], formats: Sequence[str], progress: StepHook | None
 ) -> Iterator[RenderedFile]:
-    run = _start_run(inp, folders, formats, limits or RenderLimits())
     todo = [(spec, [fmt for fmt in formats if fmt in spec.formats]) for spec in specs]
     total = sum(len(mine) for _, mine in todo)
     done = 0
