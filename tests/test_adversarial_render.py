@@ -134,6 +134,10 @@ PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
         ("{{ ref.root }}", "has no attribute 'root'"),
         ("{{ extras.earlier }}", "has no attribute 'earlier'"),
         ("{{ prosa._table }}", "access to attribute '_table' of 'Lookup' object is unsafe"),
+        # Entities are converted when read: the source models stay out of reach.
+        ("{{ entitas._source }}", "access to attribute '_source' of 'Records' object is unsafe"),
+        ("{{ entitas._plain }}", "access to attribute '_plain' of 'Records' object is unsafe"),
+        ("{{ (entitas.items()|first)[1].model_dump() }}", "has no attribute 'model_dump'"),
         ("{{ cap._counts }}", "access to attribute '_counts' of 'CaptionNumbers' object is unsafe"),
         ("{{ cap.next.__self__ }}", "access to attribute '__self__' of 'method' object is unsafe"),
         ("{{ muatan[0].items.append(1) }}", "has no attribute 'append'"),

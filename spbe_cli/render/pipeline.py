@@ -266,7 +266,6 @@ class _Run:
     env: Environment
     folders: list[tuple[Path, str]]
     prose: Prose
-    plain: Callable[[Any], Any]
     book: FigureBook
     logo: Any
     """The catalog's cover logo (None without one)."""
@@ -352,7 +351,6 @@ def _start_run(
     """The environment, prose, figure book and logo every document of the run shares."""
     from spbe_cli.render import engine
     from spbe_cli.render.document import read_logo
-    from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
     catalog = inp.catalog
@@ -370,8 +368,6 @@ def _start_run(
         env=env,
         folders=folders,
         prose=Prose(catalog.prose),
-        # one per run: entities shared by the documents are converted once
-        plain=Plainer(),
         book=FigureBook(png="docx" in formats),
         logo=read_logo(catalog.root, catalog.metadata.logo),
         limits=limits,
@@ -395,7 +391,10 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
     # Each drawn once, on both cores when there are enough, and before the template runs:
     # a worker starts as a copy of this process, the smaller the better.
     run.book.prefetch(_all_specs(figures.values()))
-    values = template_values(run.inp, spec, dokumen, run.plain, built)
+    from spbe_cli.render.plain import Plainer
+
+    # One converter per document: its records are freed with the document.
+    values = template_values(run.inp, spec, dokumen, Plainer(), built)
     name = template_name(spec, run.folders)
     source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
     try:
@@ -462,7 +461,7 @@ def template_values(
 ) -> dict[str, Any]:
     """The context of one document's template, as plain data (see :mod:`.plain`)."""
     from spbe_cli.render.engine import code_marks
-    from spbe_cli.render.plain import Lookup
+    from spbe_cli.render.plain import Lookup, Records
 
     catalog = inp.catalog
     meta = catalog.metadata
@@ -483,7 +482,7 @@ def template_values(
         ref=catalog.reference,
         dokumen_nama=spec.name,
         extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
-        entitas=catalog.entities,
+        entitas=Records(catalog.entities, plain),
     )
     return {name: plain(value) for name, value in values.items()}
 

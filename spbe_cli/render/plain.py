@@ -17,15 +17,16 @@ other classes. :class:`Plainer` turns the context of a document into plain value
 * anything else is a :class:`TypeError` (fail closed: a new kind of value must be added here on
   purpose).
 
-Conversion is memoised per object, so entities shared by every document are converted once per
-run. This is the first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the second.
+Conversion is memoised per object, so a value a document's context holds twice is converted
+once; one :class:`Plainer` serves one document, and its records are freed with it. This is the
+first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the second.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
@@ -75,8 +76,37 @@ class Lookup:
         raise AttributeError("Lookup is read-only")
 
 
+class Records(Mapping[str, Any]):
+    """Entities by id for a template, each converted to its record only when it is read.
+
+    A template reads a few entities of the whole catalog by id (``entitas.get(id)``): turning
+    every entity into a record up front, for every document, cost a national-scale render
+    seconds. What a template gets out of it is the same plain record.
+    """
+
+    __slots__ = ("_plain", "_source")
+    _source: Mapping[str, Any]
+    _plain: Callable[[Any], Any]
+
+    def __init__(self, source: Mapping[str, Any], plain: Callable[[Any], Any]) -> None:
+        object.__setattr__(self, "_source", source)
+        object.__setattr__(self, "_plain", plain)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._plain(self._source[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Records is read-only")
+
+
 #: Project-owned helper objects a template may call; they expose no library object.
-HELPERS: tuple[type, ...] = (Lookup, CaptionNumbers)
+HELPERS: tuple[type, ...] = (Lookup, CaptionNumbers, Records)
 #: Project-owned frozen values of plain numbers a template hands to a filter (a budget figure
 #: with its illustrative part, shown marked by ``rupiah``).
 VALUES: tuple[type, ...] = (Amount,)
@@ -102,7 +132,7 @@ _MEMO_MIN = 16
 
 
 class Plainer:
-    """Convert values for templates, once per object (one instance per ``spbe render`` run)."""
+    """Convert values for templates, once per object (one instance per document)."""
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, Any]] = {}
@@ -221,6 +251,8 @@ def walk(value: Any, seen: set[int] | None = None) -> list[str]:
             stack.extend(getattr(item, name) for name in slots)
         elif isinstance(item, Lookup):
             stack.extend(item._table.values())
+        elif isinstance(item, Records):
+            stack.extend(item.values())
     return bad
 
 
