@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 from typing import Any
 
 from spbe_cli.render.document import (
@@ -43,6 +44,7 @@ from spbe_cli.render.document import (
     Toc,
     caption_label,
     plain,
+    text_em,
 )
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -57,6 +59,9 @@ TEXT_W_LANDSCAPE = PAGE_H - 2 * MARGIN
 TEXT_H_PORTRAIT = PAGE_H - 2 * MARGIN - 600
 #: Table text in points (never smaller: readable when printed).
 TABLE_FONT = 9.0
+#: A table of at most this many lines of text (estimated) is kept on one page: moved whole to
+#: the next page rather than leave a row or two behind. A taller one breaks between rows.
+KEEP_TOGETHER_LINES = 24
 #: Left and right cell margin, in twips (0.12 cm).
 CELL_MARGIN = 70
 #: One em of table text, in twips.
@@ -237,7 +242,11 @@ class _Writer:
         for level in (1, 2):
             toc = style(f"TOC {level}")
             toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-            toc.paragraph_format.space_after = Pt(2)
+            # Compact, so that a document of ten chapters keeps its contents on one page.
+            toc.font.size = Pt(10)
+            toc.paragraph_format.space_before = Pt(0)
+            toc.paragraph_format.space_after = Pt(1)
+            toc.paragraph_format.line_spacing = 1.0
         self.styles["TOC Heading"] = str(style("TOC Heading", "Heading 1").style_id)
 
         section = doc.sections[0]
@@ -560,8 +569,11 @@ class _Writer:
                 + "</w:tc>"
             )
         out.append("</w:tr>")
-        for row, total in zip(table.rows, table.total, strict=True):
+        together = _table_lines(table, widths) <= KEEP_TOGETHER_LINES
+        last = len(table.rows) - 1
+        for index, (row, total) in enumerate(zip(table.rows, table.total, strict=True)):
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            keep = "<w:keepNext/>" if together and index < last else ""
             for column, width, cell in zip(table.columns, widths, row, strict=True):
                 jc = '<w:jc w:val="right"/>' if column.numeric else ""
                 shade = '<w:shd w:val="clear" w:color="auto" w:fill="EEF2F6"/>' if total else ""
@@ -570,7 +582,8 @@ class _Writer:
                     + _p(
                         _runs(cell, bold=total, nbsp=column.unbreakable),
                         cell_style,
-                        ("<w:suppressAutoHyphens/>" if column.unbreakable else "") + jc,
+                        # pPr children in schema order: keepNext, suppressAutoHyphens, jc
+                        keep + ("<w:suppressAutoHyphens/>" if column.unbreakable else "") + jc,
                     )
                     + "</w:tc>"
                 )
@@ -623,6 +636,21 @@ _EXTRA_NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
 }
+
+
+def _table_lines(table: Table, widths: list[int]) -> int:
+    """Estimated lines of text of a table's body (a row is as tall as its fullest cell)."""
+    if len(table.rows) > KEEP_TOGETHER_LINES:
+        return len(table.rows)
+    room = [max(w - 2 * CELL_MARGIN, EM) / EM for w in widths]  # in em
+    return sum(
+        max(
+            (ceil(text_em(plain(cell)) / em) for cell, em in zip(row, room, strict=True)),
+            default=1,
+        )
+        or 1
+        for row in table.rows
+    )
 
 
 def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:
