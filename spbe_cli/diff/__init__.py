@@ -2,7 +2,8 @@
 
 Each side is a :class:`~spbe_cli.gitsource.Snapshot` (a folder or a git revision) listing its
 files with content ids. Without the findings delta, files whose content is the same on both
-sides (same blob id, whatever the path) cannot hold a change and are never parsed. Each side is
+sides (same blob id, whatever the path) cannot hold a change and are never parsed; with it, such
+a file is read, parsed and validated once for both sides (:class:`SharedLoad`). Each side is
 loaded as far as it can be: a file that fails is listed as "cannot be compared", the rest is
 compared entity by entity.
 """
@@ -10,7 +11,7 @@ compared entity by entity.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,9 @@ from spbe_cli.diff.changeset import (
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot
+from spbe_cli.loader import ValidationMemo
 from spbe_cli.models import Metadata
+from spbe_cli.parsing import ParsedFile
 
 #: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
 #: or about a side without the catalog folder.
@@ -87,12 +90,66 @@ class LoadedSide:
         return self.rels.get(record.source.path) if record.source is not None else None
 
 
-def load_side(snapshot: Snapshot, rels: Sequence[str]) -> LoadedSide:
+@dataclass
+class SharedLoad:
+    """What both sides of a diff share: each file content is parsed and validated once.
+
+    The per-file stage (:mod:`spbe_cli.parsing`) and the schema outcome of each document depend
+    on the content alone, not on the path or the side, so a file whose content id is on both
+    sides (at any path) is read and parsed once and its documents validated once; each side
+    then replays it under its own paths, so every position and finding is the side's own.
+    """
+
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+    validated: ValidationMemo = field(default_factory=dict)
+
+    def entries(
+        self, snapshot: Snapshot, rels: Sequence[str]
+    ) -> tuple[Iterator[tuple[str, bytes | ParsedFile]], list[Finding]]:
+        """``(display path, parsed file or raw bytes)`` of the given files, read once per id.
+
+        The files not parsed yet are read now; they are parsed as the loader asks for them, so
+        that parsing runs inside the loader's pause of the garbage collector.
+        """
+        ids = snapshot.files
+        todo = [rel for rel in rels if ids[rel] not in self.parsed]
+        data, findings = snapshot.read(todo)
+        rel_of = {snapshot.display(rel): rel for rel in todo}
+        raw = {rel_of[display]: content for display, content in data}
+        return self._parse(snapshot, rels, raw), findings
+
+    def _parse(
+        self, snapshot: Snapshot, rels: Sequence[str], raw: dict[str, bytes]
+    ) -> Iterator[tuple[str, bytes | ParsedFile]]:
+        from spbe_cli.cache import open_cache, parse_cached
+        from spbe_cli.loader import MAX_FILE_BYTES
+
+        cache = open_cache() if raw else None
+        for rel in rels:
+            oid = snapshot.files[rel]
+            parsed = self.parsed.get(oid)
+            if parsed is None:
+                content = raw.get(rel)
+                if content is None:
+                    continue  # unreadable: the reader reported it
+                if len(content) > MAX_FILE_BYTES:
+                    yield snapshot.display(rel), content  # the loader reports it (SPBE008)
+                    continue
+                parsed = self.parsed[oid] = parse_cached(cache, content)
+            yield snapshot.display(rel), parsed
+
+
+def load_side(
+    snapshot: Snapshot, rels: Sequence[str], shared: SharedLoad | None = None
+) -> LoadedSide:
     """Load the given files of one side; a file that fails is recorded, not fatal."""
     from spbe_cli.loader import load_files
 
-    data, findings = snapshot.read(rels)
-    catalog, loaded = load_files(snapshot.root, data, snapshot.display_root)
+    shared = shared if shared is not None else SharedLoad()
+    data, findings = shared.entries(snapshot, rels)
+    catalog, loaded = load_files(
+        snapshot.root, data, snapshot.display_root, validated=shared.validated
+    )
     findings.extend(loaded)
     if snapshot.missing or len(rels) < len(snapshot.files):
         findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
@@ -145,7 +202,8 @@ def diff_snapshots(
         old_rels, new_rels = changed_files(old.files, new.files)
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
-    before, after = load_side(old, old_rels), load_side(new, new_rels)
+    shared = SharedLoad()
+    before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
