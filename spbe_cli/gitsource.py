@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from spbe_cli.errors import Finding, SpbeError, UsageError
@@ -99,10 +99,9 @@ def blob_id(data: bytes, object_format: str = "sha1") -> str:
 
 def wanted(rel: str) -> bool:
     """Tell whether a catalog-relative path is a YAML file the loader would read."""
-    parts = PurePosixPath(rel).parts
-    if not parts or any(part.startswith(".") for part in parts):
-        return False
-    return parts[-1].lower().endswith(YAML_SUFFIXES)
+    # String operations, not PurePosixPath: a revision lists tens of thousands of paths.
+    hidden = rel.startswith(".") or "/." in rel
+    return not hidden and rel.lower().endswith(YAML_SUFFIXES)
 
 
 # -- folders -----------------------------------------------------------------------------------
