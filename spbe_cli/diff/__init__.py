@@ -104,54 +104,103 @@ class SharedLoad:
     validated: ValidationMemo = field(default_factory=dict)
 
     def entries(
-        self, snapshot: Snapshot, rels: Sequence[str]
+        self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles | None = None
     ) -> tuple[Iterator[tuple[str, bytes | ParsedFile]], list[Finding]]:
         """``(display path, parsed file or raw bytes)`` of the given files, read once per id.
 
-        The files not parsed yet are read now; they are parsed as the loader asks for them, so
-        that parsing runs inside the loader's pause of the garbage collector.
+        The files not parsed yet are read now (unless ``given`` has them read already); they
+        are parsed as the loader asks for them, so that parsing runs inside the loader's pause
+        of the garbage collector.
         """
-        ids = snapshot.files
-        todo = [rel for rel in rels if ids[rel] not in self.parsed]
-        data, findings = snapshot.read(todo)
-        rel_of = {snapshot.display(rel): rel for rel in todo}
-        raw = {rel_of[display]: content for display, content in data}
-        return self._parse(snapshot, rels, raw), findings
+        if given is None:
+            given = read_files(
+                snapshot, [rel for rel in rels if snapshot.files[rel] not in self.parsed]
+            )
+        return self._parse(snapshot, rels, given), given.findings
 
     def _parse(
-        self, snapshot: Snapshot, rels: Sequence[str], raw: dict[str, bytes]
+        self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles
     ) -> Iterator[tuple[str, bytes | ParsedFile]]:
         from spbe_cli.cache import open_cache, parse_cached
         from spbe_cli.loader import MAX_FILE_BYTES
 
-        cache = open_cache() if raw else None
+        cache = open_cache() if given.raw else None
         for rel in rels:
+            display = snapshot.display(rel)
+            documents = given.documents.get(rel)
+            if documents is not None:
+                yield display, documents  # the documents of a changed file that may differ
+                continue
             oid = snapshot.files[rel]
             parsed = self.parsed.get(oid)
             if parsed is None:
-                content = raw.get(rel)
+                content = given.raw.get(rel)
                 if content is None:
                     continue  # unreadable: the reader reported it
                 if len(content) > MAX_FILE_BYTES:
-                    yield snapshot.display(rel), content  # the loader reports it (SPBE008)
+                    yield display, content  # the loader reports it (SPBE008)
                     continue
                 parsed = self.parsed[oid] = parse_cached(cache, content)
-            yield snapshot.display(rel), parsed
+            yield display, parsed
+
+
+@dataclass
+class SideFiles:
+    """Files of one side read ahead: their bytes, the findings of reading, skipped documents."""
+
+    raw: dict[str, bytes]
+    findings: list[Finding]
+    #: A changed file -> its documents that may hold a change (the others are on both sides).
+    documents: dict[str, ParsedFile] = field(default_factory=dict)
+
+
+def read_files(snapshot: Snapshot, rels: Sequence[str]) -> SideFiles:
+    """Read the given files of one side."""
+    data, findings = snapshot.read(rels)
+    rel_of = {snapshot.display(rel): rel for rel in rels}
+    return SideFiles({rel_of[display]: content for display, content in data}, findings)
+
+
+def read_changed_documents(
+    old: Snapshot, old_rels: Sequence[str], new: Snapshot, new_rels: Sequence[str]
+) -> tuple[SideFiles, SideFiles]:
+    """Read the changed files of both sides, and leave out the documents both sides have."""
+    from spbe_cli.diff.documents import unchanged_documents
+    from spbe_cli.loader import MAX_FILE_BYTES
+    from spbe_cli.yamlio import decode
+
+    sides = read_files(old, old_rels), read_files(new, new_rels)
+    texts = []
+    for side in sides:
+        decoded = {}
+        for rel, data in side.raw.items():
+            text = decode(data)[0] if len(data) <= MAX_FILE_BYTES else None
+            if text is not None:
+                decoded[rel] = text
+        texts.append(decoded)
+    old_docs, new_docs = unchanged_documents(texts[0], texts[1])
+    for side, documents in zip(sides, (old_docs, new_docs), strict=True):
+        side.documents = {rel: parsed for rel, parsed in documents.items() if parsed is not None}
+    return sides
 
 
 def load_side(
-    snapshot: Snapshot, rels: Sequence[str], shared: SharedLoad | None = None
+    snapshot: Snapshot,
+    rels: Sequence[str],
+    shared: SharedLoad | None = None,
+    given: SideFiles | None = None,
 ) -> LoadedSide:
     """Load the given files of one side; a file that fails is recorded, not fatal."""
     from spbe_cli.loader import load_files
 
     shared = shared if shared is not None else SharedLoad()
-    data, findings = shared.entries(snapshot, rels)
+    data, findings = shared.entries(snapshot, rels, given)
     catalog, loaded = load_files(
         snapshot.root, data, snapshot.display_root, validated=shared.validated
     )
     findings.extend(loaded)
-    if snapshot.missing or len(rels) < len(snapshot.files):
+    partial = len(rels) < len(snapshot.files) or (given is not None and given.documents)
+    if snapshot.missing or partial:
         findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
     paths = {snapshot.display(rel): rel for rel in rels}
     broken: dict[str, list[Finding]] = {}
@@ -198,12 +247,15 @@ def diff_snapshots(
     compared" with its errors; the entities in it are neither removed nor added.
     ``fail_on_change`` (``--exit-code``) makes a change set with changes end the run with 1.
     """
+    shared = SharedLoad()
     if skip_unchanged and not findings:
         old_rels, new_rels = changed_files(old.files, new.files)
+        old_files, new_files = read_changed_documents(old, old_rels, new, new_rels)
+        before = load_side(old, old_rels, shared, old_files)
+        after = load_side(new, new_rels, shared, new_files)
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
-    shared = SharedLoad()
-    before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
+        before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
@@ -224,16 +276,13 @@ def diff_snapshots(
 
 
 def _metadata(side: LoadedSide) -> Metadata | None:
-    """The side's metadata; when its file was not read (unchanged), read ``metadata.yaml``."""
+    """The side's metadata; when its document was not read (unchanged), read ``metadata.yaml``."""
     if side.catalog.metadata is not None:
         return side.catalog.metadata
     snapshot = side.snapshot
-    unread = [
-        rel
-        for rel in snapshot.files
-        if rel not in side.rels.values() and rel.rsplit("/", 1)[-1] in METADATA_FILES
-    ]
-    return load_side(snapshot, sorted(unread)).catalog.metadata if unread else None
+    # Not read, or read with its metadata document skipped (the same on both sides).
+    named = [rel for rel in snapshot.files if rel.rsplit("/", 1)[-1] in METADATA_FILES]
+    return load_side(snapshot, sorted(named)).catalog.metadata if named else None
 
 
 def _findings_delta(
