@@ -143,7 +143,8 @@ def test_the_cut_is_refused_where_yaml_could_cut_elsewhere() -> None:
     assert split_documents("a: 1\r\n---\r\nb: 2\r\n") is None
     assert split_documents("%YAML 1.2\n---\na: 1\n") is None
     assert split_documents("a: 1\n...\n---\nb: 2\n") is None
-    assert split_documents("a: |\n  ---x\n---\nb: 2\n") == [(0, "a: |\n  ---x\n"), (2, "---\nb: 2\n")]
+    block = "a: |\n  ---x\n---\nb: 2\n"  # an indented --- is text; at column 1 it starts one
+    assert split_documents(block) == [(0, "a: |\n  ---x\n"), (2, "---\nb: 2\n")]
     assert split_documents("---\na: 1\n") == [(0, "---\na: 1\n")]
     assert document_key("---\na: 1\n") == document_key("a: 1\n")
     assert document_key("--- !tag\na: 1\n") != document_key("a: 1\n")
