@@ -75,6 +75,38 @@ def test_prose_in_a_revision_is_read_from_the_revision(repo: Path) -> None:
     assert "Bagian kedua" in prose["new"] and "working tree" not in prose["new"]
 
 
+def test_prose_findings_of_a_revision_are_about_the_revision_s_files(repo: Path) -> None:
+    """SPBE208 of a git side looks in that revision, never in the working tree."""
+    with_prose(repo)
+    # The working tree lost the prose file: the new side's finding is introduced by the change.
+    (repo / "catalog/prosa/latar.md").unlink()
+    _, out, _ = run("p1", "--format", "json")
+    data = json.loads(out)
+    assert [(f["code"], f["path"]) for f in data["introduced"]] == [
+        ("SPBE208", "catalog/metadata.yaml")
+    ]
+    assert data["fixed"] == []
+    # Committed, and compared as two revisions while the working tree has the file again.
+    commit(repo, "prose deleted")
+    write_tree(repo, {"catalog/prosa/latar.md": LATAR})
+    _, out, _ = run("p1", "HEAD", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["introduced"]] == ["SPBE208"]
+    _, out, _ = run("HEAD", "p1", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["fixed"]] == ["SPBE208"]
+
+
+def test_render_since_reads_the_earlier_prose_from_the_revision(repo: Path) -> None:
+    from spbe_cli.gitsource import load_revision
+
+    with_prose(repo)
+    edit(repo / "catalog/prosa/latar.md", "Paragraf kedua", "Bagian kedua")
+    earlier = load_revision("p1", Path("catalog"), repo)
+    text = earlier.prose["latar_belakang"].text
+    assert "Paragraf kedua" in text and "Bagian kedua" not in text
+    (repo / "catalog/prosa/latar.md").unlink()
+    assert load_revision("p1", Path("catalog"), repo).prose["latar_belakang"].problem is None
+
+
 def test_rename_with_edit_is_a_rename_not_a_removal(repo: Path) -> None:
     path = repo / ECONOMY
     text = path.read_text("utf-8").replace("id: SC-03", "id: SC-30")
