@@ -148,3 +148,14 @@ def test_the_cut_is_refused_where_yaml_could_cut_elsewhere() -> None:
     assert split_documents("---\na: 1\n") == [(0, "---\na: 1\n")]
     assert document_key("---\na: 1\n") == document_key("a: 1\n")
     assert document_key("--- !tag\na: 1\n") != document_key("a: 1\n")
+
+
+def test_the_metadata_document_is_always_read_for_its_prose() -> None:
+    same = "entitas: aplikasi\nid: APP-1\n"
+    other = "entitas: aplikasi\nid: APP-2\n"
+    old = {"semua.yaml": f"{METADATA}---\n{same}---\n{other}"}
+    new = {"semua.yaml": f"{METADATA}---\n{same}---\n{other}nama: Portal\n"}
+    _, new_left = unchanged_documents(old, new)
+    kept = new_left["semua.yaml"]
+    assert kept is not None
+    assert [d.value.get("id", d.value["entitas"]) for d in kept.documents] == ["metadata", "APP-2"]

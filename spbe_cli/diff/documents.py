@@ -25,6 +25,8 @@ from spbe_cli.parsing import ParsedDocument, ParsedFile, parse_bytes
 
 #: A line that starts a document: ``---`` followed by a space, a tab or the end of the line.
 _START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
+#: The metadata document, always parsed: the diff reads its prose sections.
+_METADATA = re.compile(r"^entitas:[ \t]*[\"']?metadata\b", re.MULTILINE)
 #: What makes the cut at ``---`` lines unsafe: other line breaks, directives, document ends.
 _UNSAFE = re.compile(r"[\r\x85\u2028\u2029]|^%|^\.\.\.(?:[ \t]|$)", re.MULTILINE)
 
@@ -84,6 +86,7 @@ def unchanged_documents(
                 for rel, cut in files.items()
                 if (side, rel) not in whole and cut is not None
                 for _, piece in cut
+                if not _METADATA.search(piece)  # the diff reads the metadata (prose)
             )
             for side, files in cuts.items()
         }
