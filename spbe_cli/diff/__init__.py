@@ -257,6 +257,9 @@ def diff_snapshots(
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
         before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
+    # Both sides are loaded: the plain values and the memo are no longer needed.
+    shared.parsed.clear()
+    shared.validated.clear()
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
