@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
 
@@ -161,6 +163,24 @@ def test_new_finding_is_on_top_of_needs_attention_and_fixed_ones_listed(repo: Pa
     assert data["introduced"] == []
     _, text, _ = run("v2", "HEAD")
     assert "Findings fixed by this change (3)" in text
+
+
+def test_findings_are_the_same_with_the_old_side_checked_in_a_worker(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    commit(repo, "a planned duplicate of SP4N-LAPOR")
+    git(repo, "rm", "-q", "catalog/opd/diskominfo.yaml")  # many references break
+    commit(repo, "an OPD removed")
+    outputs = []
+    for workers in ("0", "2"):  # one after the other; the old side in a forked worker
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        _, out, _ = run("v1", "HEAD", "--format", "json")
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[1])
+    assert "SPBE408" in [f["code"] for f in data["introduced"]]
+    assert "SPBE201" in [f["code"] for f in data["introduced"]]
 
 
 EXCEPTION = (
