@@ -1,13 +1,15 @@
 """``spbe diff --no-findings`` skips unchanged YAML documents inside changed files.
 
 The property: on generated catalogs of multi-document files and random edits (documents edited,
-added, removed, moved between files, reordered; files with CRLF or ``...`` that must be parsed
-whole), skipping gives the same changes, with the same locations, as loading both sides whole.
+broken against the schema, added, removed, moved between files, reordered; files with CRLF or
+``...`` that must be parsed whole), skipping gives the same changes, files that cannot be
+compared and locations as loading both sides whole.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,10 @@ def sides(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, str]]:
     new = [list(docs) for docs in files]
     for docs in new:
         for index in range(len(docs)):
-            action = draw(st.sampled_from(["keep", "keep", "edit", "drop"]))
-            if action == "edit":
+            action = draw(st.sampled_from(["keep", "keep", "edit", "drop", "break"]))
+            if action == "break":  # fails the schema: the file cannot be compared
+                docs[index] = re.sub(r"^status: .*$", "status: rusak", docs[index], flags=re.M)
+            elif action == "edit":
                 entity_id = docs[index].split("id: ", 1)[1].split("\n", 1)[0].strip("'\"")
                 docs[index] = dump_yaml(_entity(draw, entity_id))
             elif action == "drop":
