@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from spbe_cli.catalog import ProseFile
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
@@ -60,7 +61,7 @@ class Snapshot:
         default=None, repr=False
     )
     texts: dict[str, str] = field(default_factory=dict)
-    """Prose (Markdown) and the rule configuration, by content id without reading (git)."""
+    """The other files (prose, the rule configuration) by content id, without reading (git)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
 
     def display(self, rel: str) -> str:
@@ -86,6 +87,41 @@ class Snapshot:
         return mine is not None and mine == other.texts.get(rel)
 
 
+def revision_prose(snapshot: Snapshot, catalog: Any) -> None:
+    """Give a catalog loaded from a git revision the prose files of that revision.
+
+    The loading stage reads the prose the metadata names from the catalog folder on disk,
+    which for a revision is the working tree, not the revision. This reads each file from the
+    revision instead, by the rule of :func:`spbe_cli.loader.read_prose_file` (inside the
+    catalog, a regular file, at most :data:`~spbe_cli.loader.MAX_FILE_BYTES`, UTF-8), so that
+    SPBE208 and the documents see what the revision holds. A folder side is left as loaded.
+    """
+    if snapshot.kind != "git" or catalog.metadata is None:
+        return
+    catalog.prose = {
+        section: _revision_prose_file(snapshot, rel)
+        for section, rel in catalog.metadata.prosa.items()
+    }
+
+
+def _revision_prose_file(snapshot: Snapshot, rel: str) -> ProseFile:
+    from spbe_cli.loader import _PROSE_PROBLEMS
+
+    candidate = PurePosixPath(rel)
+    if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS["outside"])
+    data = snapshot.text_reader(candidate.as_posix()) if snapshot.text_reader else None
+    if data is None:
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS["missing"])
+    if len(data) > MAX_FILE_BYTES:
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS["too_large"])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ProseFile(rel, None, None, "ref.prose_not_utf8")
+    return ProseFile(rel, None, text.replace("\r\n", "\n"), None)
+
+
 # -- content ids -------------------------------------------------------------------------------
 
 
@@ -99,10 +135,9 @@ def blob_id(data: bytes, object_format: str = "sha1") -> str:
 
 def wanted(rel: str) -> bool:
     """Tell whether a catalog-relative path is a YAML file the loader would read."""
-    parts = PurePosixPath(rel).parts
-    if not parts or any(part.startswith(".") for part in parts):
-        return False
-    return parts[-1].lower().endswith(YAML_SUFFIXES)
+    # String operations, not PurePosixPath: a revision lists tens of thousands of paths.
+    hidden = rel.startswith(".") or "/." in rel
+    return not hidden and rel.lower().endswith(YAML_SUFFIXES)
 
 
 # -- folders -----------------------------------------------------------------------------------
@@ -294,7 +329,7 @@ class Repository:
     ) -> tuple[bool, dict[str, str]]:
         """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
 
-        Markdown files (prose) are put in ``texts`` when it is given.
+        The other files (prose, the rule configuration) are put in ``texts`` when it is given.
         """
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
@@ -315,13 +350,8 @@ class Repository:
             rel = path[len(base) :]
             if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
                 files[rel] = oid.decode()
-            elif (
-                kind == b"blob"
-                and mode in _FILE_MODES
-                and texts is not None
-                and (rel.lower().endswith(".md") or rel == ".spbe.yaml")
-            ):
-                texts[rel] = oid.decode()
+            elif kind == b"blob" and mode in _FILE_MODES and texts is not None:
+                texts[rel] = oid.decode()  # prose (any name the metadata gives), .spbe.yaml
         return seen, files
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
@@ -579,6 +609,7 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
         raise UsageError(t("diff.no_catalog_in_rev", path=snapshot.path or ".", rev=spec))
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
+    revision_prose(snapshot, earlier)
     return earlier
 
 

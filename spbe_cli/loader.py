@@ -44,6 +44,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.
 StepHook = Callable[[int, int], None]
+#: Schema outcomes by ``id`` of a document value: ``(value, model or None, pydantic errors)``.
+ValidationMemo = dict[int, tuple[Any, BaseModel | None, Any]]
 
 
 @dataclass(frozen=True)
@@ -219,9 +221,17 @@ def _read_all(fd: int, size: int) -> bytes:
 class _Loader:
     """State of one catalog load."""
 
-    def __init__(self, root: Path, root_display: str, cache: ContentCache | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        root_display: str,
+        cache: ContentCache | None = None,
+        validated: ValidationMemo | None = None,
+    ) -> None:
         self.root = root
         self.cache = cache
+        #: schema outcomes by document value, shared by the two sides of a diff
+        self.validated = validated
         self.real_root = root.resolve()
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
@@ -400,16 +410,33 @@ class _Loader:
             self.reject(kind, raw_id, source, value)
             return
         model_cls = MODELS[kind]
-        try:
-            model = model_cls.model_validate(value)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+        model, errors = self.validate(model_cls, value)
+        if model is None:
+            for error in errors:
                 self.schema_error(source, model_cls, error)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
             self.reject(kind, raw_id, source, value)
             return
         self.accept(kind, model, source)
+
+    def validate(self, model_cls: type[BaseModel], value: Any) -> tuple[BaseModel | None, Any]:
+        """The model of one document's value, or its pydantic errors.
+
+        The outcome depends on the value alone; with a memo (a diff loading two sides that share
+        most files) a value already validated is not validated again.
+        """
+        memo = self.validated
+        seen = memo.get(id(value)) if memo is not None else None
+        if seen is not None and seen[0] is value:
+            return seen[1], seen[2]
+        try:
+            outcome: tuple[BaseModel | None, Any] = (model_cls.model_validate(value), ())
+        except ValidationError as exc:
+            outcome = (None, exc.errors(include_url=False))
+        if memo is not None:
+            memo[id(value)] = (value, *outcome)
+        return outcome
 
     def reject(self, kind: str, raw_id: Any, source: Source, value: dict[Any, Any]) -> None:
         """Record a rejected document and what it would have contributed (its readable fields)."""
@@ -656,21 +683,26 @@ def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
 
 def load_files(
     root: Path,
-    files: Iterable[tuple[str, bytes]],
+    files: Iterable[tuple[str, bytes | ParsedFile]],
     root_display: str = "",
     on_step: StepHook | None = None,
     total: int = 0,
+    validated: ValidationMemo | None = None,
 ) -> tuple[Catalog, list[Finding]]:
     """Load a catalog from file contents already in memory (a git revision, say).
 
-    ``files`` yields ``(display path, bytes)``; ``root`` is where prose files would be found.
+    ``files`` yields ``(display path, bytes)``, or ``(display path, ParsedFile)`` for a content
+    parsed already; ``root`` is where prose files would be found. ``validated`` remembers the
+    schema outcome of each document value across calls (see :meth:`_Loader.validate`).
     """
-    loader = _Loader(root, root_display, open_cache())
+    loader = _Loader(root, root_display, open_cache(), validated)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         for done, (display, data) in enumerate(files, 1):
-            if len(data) > MAX_FILE_BYTES:
+            if isinstance(data, ParsedFile):
+                loader.load_parsed(display, data)
+            elif len(data) > MAX_FILE_BYTES:
                 loader.emit(
                     "SPBE008",
                     Location(display, 1, 1),
@@ -679,7 +711,8 @@ def load_files(
                     limit=MAX_FILE_BYTES // 1024,
                 )
                 continue
-            loader.load_bytes(display, data)
+            else:
+                loader.load_bytes(display, data)
             if on_step is not None:
                 on_step(done, total)
     finally:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -28,8 +28,12 @@ def stopwords(extra: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(str(w).lower() for w in words) | frozenset(extra)
 
 
+@lru_cache(maxsize=1 << 17)
 def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
-    """Lower-case ASCII words of ``text``, minus the stop words."""
+    """Lower-case ASCII words of ``text``, minus the stop words.
+
+    Remembered: the two sides of a diff, or validate then sync, ask for the same names.
+    """
     if not text:
         return frozenset()
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -109,6 +113,8 @@ def pair_with_earlier(
     for words in sets:
         for word in words:
             frequency[word] = frequency.get(word, 0) + 1
+    # Rarest first, ties by the word: one rank per word instead of a key tuple per comparison.
+    rank = {word: n for n, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
     sizes = [len(words) for words in sets]
     order = sorted((i for i, size in enumerate(sizes) if size), key=lambda i: (sizes[i], i))
     index: dict[str, list[int]] = {}
@@ -116,7 +122,8 @@ def pair_with_earlier(
     for i in order:
         words = sets[i]
         size = sizes[i]
-        ranked = sorted(words, key=lambda w: (frequency[w], w))
+        owner = owners[i] if owners is not None else None
+        ranked = sorted(words, key=rank.__getitem__)
         prefix = ranked[: size - math.ceil(threshold * size - 1e-9) + 1]
         smallest = threshold * size - 1e-9
         seen: set[int] = set()
@@ -129,9 +136,7 @@ def pair_with_earlier(
                 if j in seen:
                     continue
                 seen.add(j)
-                if (owners is None or owners[j] != owners[i]) and jaccard(
-                    words, sets[j]
-                ) >= threshold:
+                if (owners is None or owners[j] != owner) and jaccard(words, sets[j]) >= threshold:
                     match = j
                     break
                 budget -= 1

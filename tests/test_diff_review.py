@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
 
@@ -75,6 +77,38 @@ def test_prose_in_a_revision_is_read_from_the_revision(repo: Path) -> None:
     assert "Bagian kedua" in prose["new"] and "working tree" not in prose["new"]
 
 
+def test_prose_findings_of_a_revision_are_about_the_revision_s_files(repo: Path) -> None:
+    """SPBE208 of a git side looks in that revision, never in the working tree."""
+    with_prose(repo)
+    # The working tree lost the prose file: the new side's finding is introduced by the change.
+    (repo / "catalog/prosa/latar.md").unlink()
+    _, out, _ = run("p1", "--format", "json")
+    data = json.loads(out)
+    assert [(f["code"], f["path"]) for f in data["introduced"]] == [
+        ("SPBE208", "catalog/metadata.yaml")
+    ]
+    assert data["fixed"] == []
+    # Committed, and compared as two revisions while the working tree has the file again.
+    commit(repo, "prose deleted")
+    write_tree(repo, {"catalog/prosa/latar.md": LATAR})
+    _, out, _ = run("p1", "HEAD", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["introduced"]] == ["SPBE208"]
+    _, out, _ = run("HEAD", "p1", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["fixed"]] == ["SPBE208"]
+
+
+def test_render_since_reads_the_earlier_prose_from_the_revision(repo: Path) -> None:
+    from spbe_cli.gitsource import load_revision
+
+    with_prose(repo)
+    edit(repo / "catalog/prosa/latar.md", "Paragraf kedua", "Bagian kedua")
+    earlier = load_revision("p1", Path("catalog"), repo)
+    text = earlier.prose["latar_belakang"].text
+    assert "Paragraf kedua" in text and "Bagian kedua" not in text
+    (repo / "catalog/prosa/latar.md").unlink()
+    assert load_revision("p1", Path("catalog"), repo).prose["latar_belakang"].problem is None
+
+
 def test_rename_with_edit_is_a_rename_not_a_removal(repo: Path) -> None:
     path = repo / ECONOMY
     text = path.read_text("utf-8").replace("id: SC-03", "id: SC-30")
@@ -129,6 +163,24 @@ def test_new_finding_is_on_top_of_needs_attention_and_fixed_ones_listed(repo: Pa
     assert data["introduced"] == []
     _, text, _ = run("v2", "HEAD")
     assert "Findings fixed by this change (3)" in text
+
+
+def test_findings_are_the_same_with_the_old_side_checked_in_a_worker(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    commit(repo, "a planned duplicate of SP4N-LAPOR")
+    git(repo, "rm", "-q", "catalog/opd/diskominfo.yaml")  # many references break
+    commit(repo, "an OPD removed")
+    outputs = []
+    for workers in ("0", "2"):  # one after the other; the old side in a forked worker
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        _, out, _ = run("v1", "HEAD", "--format", "json")
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[1])
+    assert "SPBE408" in [f["code"] for f in data["introduced"]]
+    assert "SPBE201" in [f["code"] for f in data["introduced"]]
 
 
 EXCEPTION = (

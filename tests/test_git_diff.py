@@ -131,6 +131,22 @@ def test_merge_base_range(repo: Path) -> None:
     assert sorted(c["id"] for c in json.loads(out)["changes"]) == ["DISKOMINFO", "SC-03"]
 
 
+def test_the_ci_command_names_both_revisions_never_a_working_tree(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflows run ``spbe diff "origin/BASE...HEAD"``: a CI checkout has no working tree
+    to speak of, so both sides are named by their revisions, in either language."""
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    head = commit(repo, "feature change")
+    for language, worktree in (("en", "working tree"), ("id", "pohon kerja")):
+        monkeypatch.setenv("SPBE_LANG", language)
+        _, out, _ = run("main...HEAD", "--format", "markdown")
+        sides = out.splitlines()[2]
+        assert worktree not in out
+        assert "`merge-base(main, HEAD)`" in sides and f"`HEAD` (`{head[:12]}`)" in sides, sides
+
+
 def test_moved_and_renamed_files_are_no_change(repo: Path) -> None:
     git(repo, "mv", ECONOMY, "catalog/program/ekonomi baru.yaml")
     (repo / "catalog/arsip").mkdir()

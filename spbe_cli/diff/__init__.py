@@ -2,7 +2,8 @@
 
 Each side is a :class:`~spbe_cli.gitsource.Snapshot` (a folder or a git revision) listing its
 files with content ids. Without the findings delta, files whose content is the same on both
-sides (same blob id, whatever the path) cannot hold a change and are never parsed. Each side is
+sides (same blob id, whatever the path) cannot hold a change and are never parsed; with it, such
+a file is read, parsed and validated once for both sides (:class:`SharedLoad`). Each side is
 loaded as far as it can be: a file that fails is listed as "cannot be compared", the rest is
 compared entity by entity.
 """
@@ -10,7 +11,7 @@ compared entity by entity.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +32,10 @@ from spbe_cli.diff.changeset import (
 )
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
-from spbe_cli.gitsource import Snapshot
+from spbe_cli.gitsource import Snapshot, revision_prose
+from spbe_cli.loader import ValidationMemo
 from spbe_cli.models import Metadata
+from spbe_cli.parsing import ParsedFile
 
 #: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
 #: or about a side without the catalog folder.
@@ -87,14 +90,118 @@ class LoadedSide:
         return self.rels.get(record.source.path) if record.source is not None else None
 
 
-def load_side(snapshot: Snapshot, rels: Sequence[str]) -> LoadedSide:
+@dataclass
+class SharedLoad:
+    """What both sides of a diff share: each file content is parsed and validated once.
+
+    The per-file stage (:mod:`spbe_cli.parsing`) and the schema outcome of each document depend
+    on the content alone, not on the path or the side, so a file whose content id is on both
+    sides (at any path) is read and parsed once and its documents validated once; each side
+    then replays it under its own paths, so every position and finding is the side's own.
+    """
+
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+    validated: ValidationMemo = field(default_factory=dict)
+
+    def entries(
+        self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles | None = None
+    ) -> tuple[Iterator[tuple[str, bytes | ParsedFile]], list[Finding]]:
+        """``(display path, parsed file or raw bytes)`` of the given files, read once per id.
+
+        The files not parsed yet are read now (unless ``given`` has them read already); they
+        are parsed as the loader asks for them, so that parsing runs inside the loader's pause
+        of the garbage collector.
+        """
+        if given is None:
+            given = read_files(
+                snapshot, [rel for rel in rels if snapshot.files[rel] not in self.parsed]
+            )
+        return self._parse(snapshot, rels, given), given.findings
+
+    def _parse(
+        self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles
+    ) -> Iterator[tuple[str, bytes | ParsedFile]]:
+        from spbe_cli.cache import open_cache, parse_cached
+        from spbe_cli.loader import MAX_FILE_BYTES
+
+        cache = open_cache() if given.raw else None
+        for rel in rels:
+            display = snapshot.display(rel)
+            documents = given.documents.get(rel)
+            if documents is not None:
+                yield display, documents  # the documents of a changed file that may differ
+                continue
+            oid = snapshot.files[rel]
+            parsed = self.parsed.get(oid)
+            if parsed is None:
+                content = given.raw.get(rel)
+                if content is None:
+                    continue  # unreadable: the reader reported it
+                if len(content) > MAX_FILE_BYTES:
+                    yield display, content  # the loader reports it (SPBE008)
+                    continue
+                parsed = self.parsed[oid] = parse_cached(cache, content)
+            yield display, parsed
+
+
+@dataclass
+class SideFiles:
+    """Files of one side read ahead: their bytes, the findings of reading, skipped documents."""
+
+    raw: dict[str, bytes]
+    findings: list[Finding]
+    #: A changed file -> its documents that may hold a change (the others are on both sides).
+    documents: dict[str, ParsedFile] = field(default_factory=dict)
+
+
+def read_files(snapshot: Snapshot, rels: Sequence[str]) -> SideFiles:
+    """Read the given files of one side."""
+    data, findings = snapshot.read(rels)
+    rel_of = {snapshot.display(rel): rel for rel in rels}
+    return SideFiles({rel_of[display]: content for display, content in data}, findings)
+
+
+def read_changed_documents(
+    old: Snapshot, old_rels: Sequence[str], new: Snapshot, new_rels: Sequence[str]
+) -> tuple[SideFiles, SideFiles]:
+    """Read the changed files of both sides, and leave out the documents both sides have."""
+    from spbe_cli.diff.documents import unchanged_documents
+    from spbe_cli.loader import MAX_FILE_BYTES
+    from spbe_cli.yamlio import decode
+
+    sides = read_files(old, old_rels), read_files(new, new_rels)
+    texts = []
+    for side in sides:
+        decoded = {}
+        for rel, data in side.raw.items():
+            text = decode(data)[0] if len(data) <= MAX_FILE_BYTES else None
+            if text is not None:
+                decoded[rel] = text
+        texts.append(decoded)
+    old_docs, new_docs = unchanged_documents(texts[0], texts[1])
+    for side, documents in zip(sides, (old_docs, new_docs), strict=True):
+        side.documents = {rel: parsed for rel, parsed in documents.items() if parsed is not None}
+    return sides
+
+
+def load_side(
+    snapshot: Snapshot,
+    rels: Sequence[str],
+    shared: SharedLoad | None = None,
+    given: SideFiles | None = None,
+) -> LoadedSide:
     """Load the given files of one side; a file that fails is recorded, not fatal."""
     from spbe_cli.loader import load_files
 
-    data, findings = snapshot.read(rels)
-    catalog, loaded = load_files(snapshot.root, data, snapshot.display_root)
+    shared = shared if shared is not None else SharedLoad()
+    data, findings = shared.entries(snapshot, rels, given)
+    catalog, loaded = load_files(
+        snapshot.root, data, snapshot.display_root, validated=shared.validated
+    )
+    revision_prose(snapshot, catalog)
     findings.extend(loaded)
-    if snapshot.missing or len(rels) < len(snapshot.files):
+    partial = len(rels) < len(snapshot.files) or (given is not None and given.documents)
+    if snapshot.missing or partial:
         findings = [f for f in findings if f.code not in PARTIAL_LOAD_CODES]
     paths = {snapshot.display(rel): rel for rel in rels}
     broken: dict[str, list[Finding]] = {}
@@ -141,11 +248,18 @@ def diff_snapshots(
     compared" with its errors; the entities in it are neither removed nor added.
     ``fail_on_change`` (``--exit-code``) makes a change set with changes end the run with 1.
     """
+    shared = SharedLoad()
     if skip_unchanged and not findings:
         old_rels, new_rels = changed_files(old.files, new.files)
+        old_files, new_files = read_changed_documents(old, old_rels, new, new_rels)
+        before = load_side(old, old_rels, shared, old_files)
+        after = load_side(new, new_rels, shared, new_files)
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
-    before, after = load_side(old, old_rels), load_side(new, new_rels)
+        before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
+    # Both sides are loaded: the plain values and the memo are no longer needed.
+    shared.parsed.clear()
+    shared.validated.clear()
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
@@ -166,28 +280,25 @@ def diff_snapshots(
 
 
 def _metadata(side: LoadedSide) -> Metadata | None:
-    """The side's metadata; when its file was not read (unchanged), read ``metadata.yaml``."""
+    """The side's metadata; when its document was not read (unchanged), read ``metadata.yaml``."""
     if side.catalog.metadata is not None:
         return side.catalog.metadata
     snapshot = side.snapshot
-    unread = [
-        rel
-        for rel in snapshot.files
-        if rel not in side.rels.values() and rel.rsplit("/", 1)[-1] in METADATA_FILES
-    ]
-    return load_side(snapshot, sorted(unread)).catalog.metadata if unread else None
+    # Not read, or read with its metadata document skipped (the same on both sides).
+    named = [rel for rel in snapshot.files if rel.rsplit("/", 1)[-1] in METADATA_FILES]
+    return load_side(snapshot, sorted(named)).catalog.metadata if named else None
 
 
 def _findings_delta(
     before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
 ) -> tuple[list[Finding], list[Finding]]:
     """The validation findings the change introduces and fixes (``renamed``: old id -> new)."""
-    from spbe_cli.checks import run_checks
     from spbe_cli.diff.findings import FindingIndex, delta
 
+    checked = checks_of_both(before.catalog, after.catalog, len(before.snapshot.files))
     sides = []
-    for side, names in ((before, renamed), (after, None)):
-        raw = [*side.findings, *run_checks(side.catalog)]
+    for side, names, found_by_checks in ((before, renamed, checked[0]), (after, None, checked[1])):
+        raw = [*side.findings, *found_by_checks]
         found, exceptions = _configured(side, raw)
         side.exceptions = exceptions
         index = FindingIndex(side.catalog, side.snapshot.display_root, names)
@@ -197,6 +308,44 @@ def _findings_delta(
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed = delta(old_found, new_raw, old_index, new_index)
     return introduced, fixed
+
+
+#: The catalog whose rules a forked worker runs (inherited when it forks, never pickled).
+_FORKED: list[Catalog] = []
+
+
+def _checks_in_worker(_: int) -> list[Finding]:
+    from spbe_cli.checks import run_checks
+
+    return run_checks(_FORKED[0])
+
+
+def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
+    """Run every rule over both sides: ``(old side's findings, new side's findings)``.
+
+    The old side is checked in a forked worker while this process checks the new one, when
+    :func:`spbe_cli.parallel.worker_count` finds a core idle (the rule for parsing in workers),
+    else one after the other. The findings are the same either way: the rules only read the
+    catalog.
+    """
+    from spbe_cli.checks import run_checks
+    from spbe_cli.parallel import worker_count
+
+    if worker_count(files) < 2:
+        return run_checks(old), run_checks(new)
+    import multiprocessing
+
+    _FORKED[:] = [old]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.apply_async(_checks_in_worker, (0,))
+            new_found = run_checks(new)
+            old_found = pending.get()
+    except OSError:  # no process could be forked (memory, limits): check here
+        return run_checks(old), run_checks(new)
+    finally:
+        _FORKED.clear()
+    return old_found, new_found
 
 
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:

@@ -577,7 +577,12 @@ def diff_records(
         if after is None or after.kind != before.kind:
             removed.append(before)
             continue
-        fields = _mark_illustrative(before.model, after.model, compare(before.model, after.model))
+        if before.model is after.model:
+            fields: tuple[FieldChange, ...] = ()  # one content on both sides (see SharedLoad)
+        else:
+            fields = _mark_illustrative(
+                before.model, after.model, compare(before.model, after.model)
+            )
         if fields:
             changes.append(Change(after.kind, after.id, ChangeType.CHANGED, before, after, fields))
         else:

@@ -44,7 +44,9 @@ class FindingIndex:
         from spbe_cli.loader import display_path
 
         self.prefix = display_path(display_root, "")
-        self.by_path: dict[str, list[_Span]] = {}
+        #: the documents of each file; their spans are worked out for the files findings name
+        self.documents: dict[str, list[tuple[str, Source]]] = {}
+        self._spans: dict[str, list[_Span]] = {}
         sources: list[tuple[str, Source]] = []
         if catalog.metadata_source is not None:
             sources.append(("metadata", catalog.metadata_source))
@@ -53,9 +55,17 @@ class FindingIndex:
         # An entity whose id changed keeps its findings under its new id.
         renamed = renamed or {}
         for entity, source in sources:
-            entity = renamed.get(entity, entity)
-            span = _Span(source.location().line, source.end_line, entity, source)
-            self.by_path.setdefault(source.path, []).append(span)
+            self.documents.setdefault(source.path, []).append((renamed.get(entity, entity), source))
+
+    def spans(self, path: str) -> list[_Span]:
+        """The lines each document of one file spans (worked out once per file)."""
+        found = self._spans.get(path)
+        if found is None:
+            found = self._spans[path] = [
+                _Span(source.location().line, source.end_line, entity, source)
+                for entity, source in self.documents.get(path, ())
+            ]
+        return found
 
     def rel(self, path: str) -> str:
         """A display path relative to the catalog folder (the folder itself is ``.``)."""
@@ -66,7 +76,7 @@ class FindingIndex:
     def key(self, finding: Finding) -> FindingKey:
         """The key of one finding."""
         loc = finding.location
-        for span in self.by_path.get(loc.path, ()):
+        for span in self.spans(loc.path):
             if span.first <= loc.line <= span.last:
                 return FindingKey(finding.code, span.entity, _field_at(span.source, loc.line))
         return FindingKey(finding.code, self.rel(loc.path), "")

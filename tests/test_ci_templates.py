@@ -1,0 +1,207 @@
+"""The GitLab CI file ``spbe init`` writes is linted against GitLab's keyword reference.
+
+No JSON Schema of ``.gitlab-ci.yml`` ships with the tests (the GitHub workflow one does, see
+tests/schemas/README.md), so this schema is written here from the public CI/CD YAML syntax
+reference (https://docs.gitlab.com/ci/yaml/): the top-level keywords, the job keywords, the
+``artifacts`` and ``workflow:rules`` keywords, the default stages, and the rules of
+``artifacts:expose_as`` (it needs ``paths``, and those paths take no variables and no globs).
+It is closed: an unknown or misspelt keyword fails, as GitLab's CI lint fails it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator, ValidationError
+
+from tests.test_scaffold import plain, repo
+
+__all__ = ["repo"]  # the fixture, imported for pytest
+
+GLOBAL_KEYWORDS = ("default", "include", "stages", "variables", "workflow")
+JOB_KEYWORDS = [
+    "after_script",
+    "allow_failure",
+    "artifacts",
+    "before_script",
+    "cache",
+    "coverage",
+    "dast_configuration",
+    "dependencies",
+    "environment",
+    "except",
+    "extends",
+    "hooks",
+    "id_tokens",
+    "identity",
+    "image",
+    "inherit",
+    "interruptible",
+    "manual_confirmation",
+    "needs",
+    "only",
+    "pages",
+    "parallel",
+    "release",
+    "resource_group",
+    "retry",
+    "rules",
+    "script",
+    "secrets",
+    "services",
+    "stage",
+    "tags",
+    "timeout",
+    "trigger",
+    "variables",
+    "when",
+]
+ARTIFACTS_KEYWORDS = [
+    "paths",
+    "exclude",
+    "expire_in",
+    "expose_as",
+    "name",
+    "public",
+    "access",
+    "reports",
+    "untracked",
+    "when",
+]
+REPORT_KINDS = [
+    "accessibility",
+    "annotations",
+    "api_fuzzing",
+    "browser_performance",
+    "coverage_report",
+    "codequality",
+    "container_scanning",
+    "coverage_fuzzing",
+    "cyclonedx",
+    "dast",
+    "dependency_scanning",
+    "dotenv",
+    "junit",
+    "license_scanning",
+    "load_performance",
+    "metrics",
+    "requirements",
+    "sast",
+    "secret_detection",
+    "terraform",
+]
+RULE_KEYWORDS = [
+    "if",
+    "changes",
+    "exists",
+    "when",
+    "variables",
+    "start_in",
+    "allow_failure",
+    "needs",
+]
+DEFAULT_STAGES = [".pre", "build", "test", "deploy", ".post"]
+
+_STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+_SCRIPT = {"anyOf": [{"type": "string"}, _STRINGS]}
+_RULES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {k: {} for k in RULE_KEYWORDS},
+        "additionalProperties": False,
+    },
+}
+_EXPOSED_PATH = {"type": "string", "not": {"pattern": r"[$*?\[]"}}
+JOB = {
+    "type": "object",
+    "required": ["script"],
+    "properties": {
+        **{k: {} for k in JOB_KEYWORDS},
+        "script": _SCRIPT,
+        "before_script": _SCRIPT,
+        "after_script": _SCRIPT,
+        "image": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["name"]}]},
+        "stage": {"enum": DEFAULT_STAGES},  # the file declares no stages of its own
+        "rules": _RULES,
+        "artifacts": {
+            "type": "object",
+            "properties": {
+                **{k: {} for k in ARTIFACTS_KEYWORDS},
+                "paths": _STRINGS,
+                "when": {"enum": ["on_success", "on_failure", "always"]},
+                "reports": {
+                    "type": "object",
+                    "properties": {k: {} for k in REPORT_KINDS},
+                    "additionalProperties": False,
+                },
+            },
+            "additionalProperties": False,
+            "dependencies": {
+                "expose_as": {
+                    "required": ["paths"],
+                    "properties": {
+                        # letters, digits, '-', '_' and spaces, a letter or digit first
+                        "expose_as": {"type": "string", "pattern": r"^\w[-\w ]*$"},
+                        "paths": {"type": "array", "items": _EXPOSED_PATH},
+                    },
+                }
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+SCHEMA: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "properties": {
+        "stages": _STRINGS,
+        "variables": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+        },
+        "workflow": {
+            "type": "object",
+            "properties": {"rules": _RULES, "name": {"type": "string"}, "auto_cancel": {}},
+            "additionalProperties": False,
+        },
+        "default": {"type": "object"},
+        "include": {},
+    },
+    # Every other top-level key is a job (a hidden one starts with a dot).
+    "additionalProperties": JOB,
+}
+
+
+def _config(repo: Path) -> Any:
+    return plain((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+
+
+def test_gitlab_ci_follows_the_keyword_reference(repo: Path) -> None:
+    Draft7Validator.check_schema(SCHEMA)
+    config = _config(repo)
+    Draft7Validator(SCHEMA).validate(config)
+    jobs = [key for key in config if key not in GLOBAL_KEYWORDS]
+    assert jobs == ["spbe"]
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("job", lambda c: c["spbe"].update(artefacts=c["spbe"].pop("artifacts"))),
+        ("stage", lambda c: c["spbe"].update(stage="tests")),
+        ("when", lambda c: c["spbe"]["artifacts"].update(when="selalu")),
+        ("expose_as glob", lambda c: c["spbe"]["artifacts"].update(paths=["*.md"])),
+        ("expose_as name", lambda c: c["spbe"]["artifacts"].update(expose_as="-Perubahan/")),
+        ("report", lambda c: c["spbe"]["artifacts"]["reports"].update(code_quality="x.json")),
+        ("rule", lambda c: c["workflow"]["rules"][0].update(iff="$CI")),
+        ("global", lambda c: c["variables"].update(BAD={"nested": {"x": 1}})),
+    ],
+)
+def test_the_lint_catches_what_gitlab_refuses(repo: Path, where: str, change: Any) -> None:
+    config = _config(repo)
+    change(config)
+    with pytest.raises(ValidationError):
+        Draft7Validator(SCHEMA).validate(config)
