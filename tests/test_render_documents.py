@@ -249,6 +249,44 @@ def test_docx_short_tables_are_kept_on_one_page_and_long_ones_may_break(rendered
     assert kept and broken
 
 
+def test_html_print_keeps_the_same_tables_whole_as_docx(rendered: Path) -> None:
+    for doc in DOCS:
+        html = (rendered / f"{doc}.html").read_text("utf-8")
+        in_html = ["utuh" in m.split() for m in re.findall(r'<div class="(tabel[^"]*)">', html)]
+        in_docx = []
+        for table in _docx_xml(rendered / f"{doc}.docx").iter(f"{W}tbl"):
+            first = _cells(table)[1:2]
+            in_docx.append(
+                bool(first)
+                and all(c.find(f"{W}p/{W}pPr/{W}keepNext") is not None for c in first[0])
+            )
+        # A one-row table has nothing to keep with: both formats agree on the rest.
+        rows = [len(_cells(t)) - 1 for t in _docx_xml(rendered / f"{doc}.docx").iter(f"{W}tbl")]
+        assert len(in_html) == len(in_docx), doc
+        for row_count, html_whole, docx_whole in zip(rows, in_html, in_docx, strict=True):
+            if row_count > 1:
+                assert html_whole == docx_whole, doc
+
+
+def test_html_headings_that_open_a_wide_table_print_on_its_landscape_page(
+    rendered: Path,
+) -> None:
+    seen = 0
+    for doc in DOCS:
+        lines = (rendered / f"{doc}.html").read_text("utf-8").split("\n")
+        for n, line in enumerate(lines):
+            if not line.startswith('<div class="tabel lanskap') or not lines[n - 1].startswith(
+                "<h"
+            ):
+                continue
+            above = n - 1
+            while lines[above].startswith("<h"):
+                above -= 1
+            assert lines[above] == '<div class="lanskap">', (doc, lines[above][:80])
+            seen += 1
+    assert seen
+
+
 def test_docx_code_columns_are_never_narrower_than_their_longest_code(rendered: Path) -> None:
     for doc in DOCS:
         for table in _docx_xml(rendered / f"{doc}.docx").iter(f"{W}tbl"):

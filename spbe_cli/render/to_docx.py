@@ -569,7 +569,7 @@ class _Writer:
                 + "</w:tc>"
             )
         out.append("</w:tr>")
-        together = _table_lines(table, widths) <= KEEP_TOGETHER_LINES
+        together = keep_together(table, widths)
         last = len(table.rows) - 1
         for index, (row, total) in enumerate(zip(table.rows, table.total, strict=True)):
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
@@ -638,12 +638,19 @@ _EXTRA_NS = {
 }
 
 
-def _table_lines(table: Table, widths: list[int]) -> int:
-    """Estimated lines of text of a table's body (a row is as tall as its fullest cell)."""
+def keep_together(table: Table, widths: list[int] | None = None) -> bool:
+    """Whether a table is short enough to keep on one page in print, in DOCX and in HTML.
+
+    ``widths`` are its column widths in twips (by default those :func:`column_widths` gives on
+    the table's page); a row is as tall as its fullest cell.
+    """
     if len(table.rows) > KEEP_TOGETHER_LINES:
-        return len(table.rows)
+        return False
+    if widths is None:
+        text_w = TEXT_W_LANDSCAPE if table.landscape else TEXT_W_PORTRAIT
+        widths = column_widths(table.columns, text_w)
     room = [max(w - 2 * CELL_MARGIN, EM) / EM for w in widths]  # in em
-    return sum(
+    lines = sum(
         max(
             (ceil(text_em(plain(cell)) / em) for cell, em in zip(row, room, strict=True)),
             default=1,
@@ -651,6 +658,7 @@ def _table_lines(table: Table, widths: list[int]) -> int:
         or 1
         for row in table.rows
     )
+    return lines <= KEEP_TOGETHER_LINES
 
 
 def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:

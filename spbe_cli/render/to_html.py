@@ -88,11 +88,12 @@ nav.daftar-isi a { text-decoration: none; }
   .tabel, .gambar-gulir { overflow: visible; }
   .sampul { page: sampul; break-after: page; border-bottom: none; padding-top: 28vh; }
   .sampul h1 { font-size: 26pt; }
-  nav.daftar-isi { break-after: page; }
+  nav.daftar-isi { break-after: page; font-size: 9.5pt; line-height: 1.3; }
+  nav.daftar-isi ol ol { font-size: inherit; }
   h2 { break-before: page; }
   .kolofon { break-before: page; }
   h2, h3, h4, h5, caption, figcaption { break-after: avoid; }
-  tr, figure, .pengesahan { break-inside: avoid; }
+  tr, figure, .pengesahan, .tabel.utuh { break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 9pt; }
   .lanskap { page: lanskap; }
@@ -146,13 +147,25 @@ def write_html(document: Document, svg: Callable[[Figure], str]) -> str:
 def _blocks(
     document: Document, blocks: tuple[Block, ...], out: list[str], svg: Callable[[Figure], str]
 ) -> None:
+    headings = 0  # headings just written, with nothing after them yet
     for block in blocks:
         if isinstance(block, Heading):
             tag = f"h{min(block.level, 6)}"
             out.append(
                 f'<{tag} id="{html_escape(block.anchor)}">{inline_html(block.inline)}</{tag}>'
             )
-        elif isinstance(block, Paragraph):
+            headings += 1
+            continue
+        if isinstance(block, Table) and block.landscape and headings:
+            # The headings that open a wide table go to its landscape page in print, rather
+            # than stay alone on a portrait page before it.
+            out.insert(len(out) - headings, '<div class="lanskap">')
+            out.append(_table(block))
+            out.append("</div>")
+            headings = 0
+            continue
+        headings = 0
+        if isinstance(block, Paragraph):
             css = ' class="catatan"' if block.note else ""
             out.append(f"<p{css}>{inline_html(block.inline)}</p>")
         elif isinstance(block, ListBlock):
@@ -224,8 +237,15 @@ def _toc(document: Document) -> str:
 
 
 def _table(table: Table) -> str:
+    from spbe_cli.render.to_docx import keep_together
+
     css = ["n" if c.numeric else ("kode" if c.unbreakable else "") for c in table.columns]
-    parts = [f'<div class="tabel{" lanskap" if table.landscape else ""}"><table>']
+    kinds = ["tabel"]
+    if table.landscape:
+        kinds.append("lanskap")
+    if keep_together(table):
+        kinds.append("utuh")  # short: printed on one page
+    parts = [f'<div class="{" ".join(kinds)}"><table>']
     if table.number:
         parts.append(f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>")
     parts.append("<thead><tr>")
