@@ -250,9 +250,15 @@ class Context:
         return name in self._commands
 
     def row(self, name: str) -> Row:
-        """The first row of another benchmark, running it first if needed."""
+        """The first row of another benchmark, running it first if needed.
+
+        The figures of the caller's last timed process (:attr:`last`) survive that run, so a
+        benchmark may ask for the row it compares with after timing its own command.
+        """
         if name not in self.rows:
+            last = self.last
             run_bench(self, BY_NAME[name])
+            self.last = last
         rows = self.rows[name]
         if not rows or rows[0].seconds is None:
             raise LookupError(f"benchmark {name!r} has no result")
