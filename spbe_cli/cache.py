@@ -1,8 +1,10 @@
 r"""A content cache of the per-file loading stage, so an unchanged file is not parsed again.
 
 An entry holds one file's :class:`~spbe_cli.parsing.ParsedFile` (documents, positions, YAML
-problems), keyed by a SHA-256 of the file's bytes, spbe's version and the source of the code that
-parses (so an edited parser never reads an older entry). Nothing else goes into the key, because
+problems), named by the SHA-256 of the file's bytes (the same digest the run record's manifest
+holds, so a file is hashed once) in a folder named by a fingerprint of spbe's version and the
+source of the code that parses (so an edited parser never reads an older entry; the header
+repeats the fingerprint, so an entry copied across folders is a miss). Nothing else goes into the key, because
 nothing else goes into the entry: the reference data, the language and the other files are used
 by the later steps, which run on every load. The file's name is not part of the entry either, so
 two files with the same content, or a renamed file, share one entry.
@@ -87,21 +89,22 @@ class ContentCache:
     """Parsed files stored by content, in one folder; every method swallows its own errors."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder / f"v{FORMAT}"
-        self.root = os.fspath(self.folder)
         self.fingerprint = _code_fingerprint()
+        self.base = folder
+        self.folder = folder / f"v{FORMAT}" / self.fingerprint.hex()[:16]
+        self.root = os.fspath(self.folder)
         self.stats = CacheStats()
         self._usable: bool | None = None
         self._made: set[str] = set()
 
     def key(self, data: bytes) -> str:
-        """The entry name of a file's content."""
-        return hashlib.sha256(self.fingerprint + data).hexdigest()
+        """The entry name of a file's content: the SHA-256 of its bytes."""
+        return hashlib.sha256(data).hexdigest()
 
     def usable(self) -> bool:
         """Create the folder if need be; tell whether it is safe to use (checked once)."""
         if self._usable is None:
-            self._usable = _safe_folder(self.folder)
+            self._usable = _safe_folder(self.folder, self.base)
         return self._usable
 
     def _path(self, key: str) -> str:
@@ -152,10 +155,11 @@ class ContentCache:
         finally:
             os.close(fd)
         header, _, payload = raw.partition(b"\n")
-        expected = b"%s %d %s %s" % (
+        expected = b"%s %d %s %s %s" % (
             _MAGIC,
             FORMAT,
             key.encode(),
+            self.fingerprint.hex().encode(),
             hashlib.sha256(payload).hexdigest().encode(),
         )
         if header != expected:
@@ -178,7 +182,14 @@ class ContentCache:
             return
         payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
         digest = hashlib.sha256(payload).hexdigest().encode()
-        raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
+        raw = b"%s %d %s %s %s\n%s" % (
+            _MAGIC,
+            FORMAT,
+            key.encode(),
+            self.fingerprint.hex().encode(),
+            digest,
+            payload,
+        )
         path = self._path(key)
         target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp" if replace else path
         try:
@@ -216,21 +227,32 @@ def _read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _safe_folder(folder: Path) -> bool:
-    """Create ``folder`` (private) if missing; refuse one another user could write into."""
+def _safe_folder(folder: Path, base: Path) -> bool:
+    """Create ``folder`` (private) if missing; refuse it if another user could write into it.
+
+    Every folder spbe made on the way from ``base`` (the versioned folders) is checked too:
+    one writable by others would let them swap what lies below.
+    """
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
     except OSError:
         return False
-    if not stat.S_ISDIR(info.st_mode):
-        return False
-    if hasattr(os, "geteuid"):
-        if info.st_uid != os.geteuid():
+    current = folder
+    while True:
+        try:
+            info = current.lstat()
+        except OSError:
             return False
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        if not stat.S_ISDIR(info.st_mode):
             return False
-    return True
+        if hasattr(os, "geteuid"):
+            if info.st_uid != os.geteuid():
+                return False
+            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return False
+        if current.parent == base or current.parent == current:
+            return True
+        current = current.parent
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).

@@ -56,7 +56,7 @@ def _report(root: Path, *, cached: bool) -> str:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("v*/*/*.json"))
+    return sorted(folder.glob("v*/*/*/*.json"))
 
 
 def _catalog(tmp_path: Path) -> Path:
@@ -101,14 +101,15 @@ def _one_entry(tmp_path: Path, cache_dir: Path) -> tuple[Path, Path, str]:
     _report(root, cached=True)
     store = ContentCache(cache_dir)
     key = store.key((root / "program" / "bad.yaml").read_bytes())
-    entry = cache_dir / "v1" / key[:2] / f"{key}.json"
+    entry = store.folder / key[:2] / f"{key}.json"
     assert entry.is_file()
     return root, entry, good
 
 
-def _framed(key: str, payload: bytes) -> bytes:
+def _framed(key: str, payload: bytes, fingerprint: str | None = None) -> bytes:
     digest = hashlib.sha256(payload).hexdigest()
-    return f"spbe-cache 1 {key} {digest}\n".encode() + payload
+    fingerprint = fingerprint or ContentCache(Path("unused")).fingerprint.hex()
+    return f"spbe-cache 1 {key} {fingerprint} {digest}\n".encode() + payload
 
 
 def _bad_payloads(valid: list[object]) -> list[bytes]:
@@ -174,6 +175,7 @@ def test_hostile_entries_are_misses_and_are_rewritten(tmp_path: Path, cache_dir:
         "header only": header,
         "corrupt byte": original[:-5] + b"X" + original[-4:],
         "foreign key": _framed(other_key, payload),
+        "other spbe": _framed(key, payload, hashlib.sha256(b"another spbe").hexdigest()),
         "other format": original.replace(b"spbe-cache 1 ", b"spbe-cache 2 ", 1),
         "random bytes": os.urandom(4096),
         "pickle": b"\x80\x04\x95" + b"cos\nsystem\n(S'touch /tmp/pwned'\ntR." + b"\n",
