@@ -4,10 +4,11 @@ An entry holds one file's :class:`~spbe_cli.parsing.ParsedFile` (documents, posi
 problems), named by the SHA-256 of the file's bytes (the same digest the run record's manifest
 holds, so a file is hashed once) in a folder named by a fingerprint of spbe's version and the
 source of the code that parses (so an edited parser never reads an older entry; the header
-repeats the fingerprint, so an entry copied across folders is a miss). Nothing else goes into the key, because
-nothing else goes into the entry: the reference data, the language and the other files are used
-by the later steps, which run on every load. The file's name is not part of the entry either, so
-two files with the same content, or a renamed file, share one entry.
+repeats the fingerprint, so an entry copied across folders is a miss). Nothing else goes into
+the key, because nothing else goes into the entry: the reference data, the language and the
+other files are used by the later steps, which run on every load. The file's name is not part
+of the entry either, so two files with the same content, or a renamed file, share one entry.
+The record of a whole run (:mod:`spbe_cli.runrecord`) is kept beside the entries.
 
 The cache folder is ``SPBE_CACHE_DIR`` if set, else the user cache folder (``$XDG_CACHE_HOME/spbe``
 or ``~/.cache/spbe``; ``~/Library/Caches/spbe`` on macOS; ``%LOCALAPPDATA%\spbe\Cache`` on
@@ -35,9 +36,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spbe_cli import __version__
 from spbe_cli.parsing import MalformedError, ParsedFile, from_json, parse_bytes, to_json
+
+if TYPE_CHECKING:
+    from spbe_cli.runrecord import RunRecords
 
 #: Bumped when the entry layout changes.
 FORMAT = 1
@@ -139,21 +144,9 @@ class ContentCache:
         return key, None, os.path.lexists(path)
 
     def _read(self, path: str, key: str, size: int) -> ParsedFile | None:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(path, flags)
-        except OSError:
+        raw = read_bounded(path, size * _MAX_GROWTH + _MAX_MARGIN)
+        if raw is None:
             return None
-        try:
-            info = os.fstat(fd)
-            limit = size * _MAX_GROWTH + _MAX_MARGIN
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-                return None
-            raw = _read_at_most(fd, limit)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
         header, _, payload = raw.partition(b"\n")
         expected = b"%s %d %s %s %s" % (
             _MAGIC,
@@ -169,6 +162,13 @@ class ContentCache:
         except (ValueError, RecursionError, MalformedError):
             # json's errors are ValueErrors (bad UTF-8 too); a deep planted payload recurses.
             return None
+
+    def runs(self) -> RunRecords | None:
+        """The run records kept beside the entries, or None when their folder is not safe."""
+        from spbe_cli.runrecord import RunRecords
+
+        folder = self.base / f"v{FORMAT}" / "runs"
+        return RunRecords(folder) if _safe_folder(folder, self.base) else None
 
     def put(self, key: str, parsed: ParsedFile, *, replace: bool = False) -> None:
         """Store an entry; ``replace`` an entry found bad (else one already there is kept).
@@ -191,28 +191,77 @@ class ContentCache:
             payload,
         )
         path = self._path(key)
-        target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp" if replace else path
-        try:
-            if key[:2] not in self._made:
+        if key[:2] not in self._made:
+            try:
                 # str paths, not Path: this runs once per file of a cold load.
                 os.makedirs(f"{self.root}/{key[:2]}", mode=0o700, exist_ok=True)  # noqa: PTH103
-                self._made.add(key[:2])
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError:
-            return  # another run is writing it, or the folder is read-only
-        try:
-            try:
-                view = memoryview(raw)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-            if replace:
-                os.replace(target, path)  # noqa: PTH105
+            except OSError:
+                return  # the folder is read-only
+            self._made.add(key[:2])
+        if write_atomic(path, raw) if replace else write_new(path, raw):
             self.stats.written += 1
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(target)  # noqa: PTH108
+
+
+def read_bounded(path: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes, opened without following links.
+
+    None for anything else (missing, a link, a FIFO, a folder, too large, unreadable).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        raw = _read_at_most(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return raw if len(raw) <= limit else None
+
+
+def write_new(path: str, raw: bytes) -> bool:
+    """Create ``path`` (private, ``O_EXCL``: one writer wins) holding ``raw``; tell if it worked.
+
+    A failed write leaves no file behind.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return False  # another run is writing it, or the folder is read-only
+    try:
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # noqa: PTH108
+        return False
+    return True
+
+
+def write_atomic(path: str, raw: bytes) -> bool:
+    """Write ``raw`` to a private temporary file beside ``path`` and rename it into place.
+
+    A reader sees the old file or the new one, never half of one. Tells whether it worked.
+    """
+    target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    if not write_new(target, raw):
+        return False
+    try:
+        os.replace(target, path)  # noqa: PTH105
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(target)  # noqa: PTH108
+        return False
+    return True
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:
@@ -288,10 +337,15 @@ def open_cache() -> ContentCache | None:
 
 def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
     """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
+    return parse_keyed(cache, data)[1]
+
+
+def parse_keyed(cache: ContentCache | None, data: bytes) -> tuple[str | None, ParsedFile]:
+    """The content's key (None without a cache) and its per-file stage, cached."""
     if cache is None:
-        return parse_bytes(data)
+        return None, parse_bytes(data)
     key, parsed, bad = cache.lookup(data)
     if parsed is None:
         parsed = parse_bytes(data)
         cache.put(key, parsed, replace=bad)
-    return parsed
+    return key, parsed

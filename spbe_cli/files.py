@@ -16,6 +16,7 @@ from typing import Any
 
 from spbe_cli.catalog import ProseFile
 from spbe_cli.i18n import t
+from spbe_cli.runrecord import note
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -138,6 +139,12 @@ def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
 
 def read_prose_file(root: Path, rel: str) -> ProseFile:
     """Read one prose file named in the metadata, or say why it cannot be used (SPBE208)."""
+    prose = _read_prose_file(root, rel)
+    note("prose", rel, prose)
+    return prose
+
+
+def _read_prose_file(root: Path, rel: str) -> ProseFile:
     real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
     if real is None:
         return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
@@ -163,6 +170,12 @@ def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | Non
     :data:`MAX_LOGO_BYTES`, and a PNG by its leading bytes (not by its name). The check
     (SPBE220) reports the message key; render reads only what this allows.
     """
+    logo = _logo_file(root, rel)
+    note("logo", rel, logo)
+    return logo
+
+
+def _logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
     real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
     if real is None:
         return None, _LOGO_PROBLEMS[problem or "missing"]

@@ -12,12 +12,12 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
-from spbe_cli.cache import ContentCache, open_cache, parse_cached
+from spbe_cli.cache import ContentCache, open_cache, parse_cached, parse_keyed
 from spbe_cli.catalog import (
     Catalog,
     Rejected,
@@ -46,6 +46,10 @@ from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
 from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
+from spbe_cli.runrecord import note_file
+
+if TYPE_CHECKING:
+    from spbe_cli.parallel import Parsed
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.
 StepHook = Callable[[int, int], None]
@@ -115,8 +119,12 @@ class _Loader:
 
     def load_file(self, file: CatalogFile) -> None:
         data = self.read(file)
-        if data is not None:
-            self.load_bytes(file.display, data)
+        if data is None:
+            note_file(file.display, file.kind, 0, None)
+            return
+        key, parsed = parse_keyed(self.cache, data)
+        note_file(file.display, file.kind, len(data), key)
+        self.load_parsed(file.display, parsed)
 
     def load_bytes(self, display: str, data: bytes) -> None:
         """Load every document of one file's content."""
@@ -521,7 +529,7 @@ def complete_catalog(catalog: Catalog) -> None:
     catalog.by_kind()
 
 
-def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
+def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[Parsed | None]:
     """Each file parsed by worker processes for a large catalog, else None (parse here)."""
     from spbe_cli.parallel import mostly_cached, parse_in_workers, worker_count
 
@@ -556,7 +564,9 @@ def load_catalog(
             if parsed is None:
                 loader.load_file(file)
             else:
-                loader.load_parsed(file.display, parsed)
+                size, key, result = parsed
+                note_file(file.display, file.kind, size, key)
+                loader.load_parsed(file.display, result)
             if on_step is not None:
                 on_step(done, len(files))
     finally:
