@@ -15,6 +15,7 @@ import typer
 
 from spbe_cli import __version__
 from spbe_cli.cli.chrome import SpbeGroup
+from spbe_cli.cli.common import QUICK_EXIT
 from spbe_cli.errors import ExitCode, SpbeError
 from spbe_cli.i18n import set_language, t
 
@@ -86,6 +87,10 @@ def main() -> None:
     """Entry point of the ``spbe`` script: user errors never end in a traceback."""
     try:
         app()
+    except SystemExit as exc:
+        if QUICK_EXIT["ready"]:
+            _quick_exit(exc.code)
+        raise
     except SpbeError as exc:
         from spbe_cli.cli.common import tell
 
@@ -100,6 +105,21 @@ def main() -> None:
 
         console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(int(ExitCode.CANNOT_RUN))
+
+
+def _quick_exit(code: object) -> None:
+    """End the process now with ``code``, once stdout and stderr are flushed.
+
+    Returns (the caller exits the usual way) when a stream cannot be flushed: a closed pipe
+    is reported as it always is.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    os._exit(status)
 
 
 def _assemble() -> None:

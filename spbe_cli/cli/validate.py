@@ -13,6 +13,7 @@ from spbe_cli.cli.common import (
     Output,
     catalog_path,
     emit,
+    quick_exit_ready,
     user_errors,
 )
 from spbe_cli.cli.completion import complete_rule
@@ -61,6 +62,7 @@ def validate(
     with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
         result = validate_report(path, path.as_posix(), strict=strict, on_step=hook)
     emit(formats(path.as_posix()), output_format, result)
+    quick_exit_ready()
     raise typer.Exit(int(result.return_code))
 
 
