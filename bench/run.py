@@ -393,14 +393,21 @@ def cache_rows(ctx: Context, argv: list[str], cold: float, catalog: Path, name: 
     changed = max(sorted(catalog.glob("*/*.yaml")), key=lambda p: p.stat().st_size)
     original = changed.read_bytes()
 
+    def replace(content: bytes) -> None:
+        # Written beside and renamed over: a catalog hard-linked from another work tree
+        # (cp -al) keeps its own copy of the file.
+        spare = changed.with_name(changed.name + ".bench-tmp")
+        spare.write_bytes(content)
+        spare.replace(changed)
+
     def edit(index: int) -> None:
         # A new comment each run: the file's content (so its key) differs from every run before.
-        changed.write_bytes(original + f"# bench edit {index} {time.time_ns()}\n".encode())
+        replace(original + f"# bench edit {index} {time.time_ns()}\n".encode())
 
     try:
         seconds = ctx.time_process(argv, env=env, before=edit)
     finally:
-        changed.write_bytes(original)
+        replace(original)
     rows.append(
         ctx.timed(
             Row(

@@ -110,9 +110,12 @@ def main() -> None:
 def _quick_exit(code: object) -> None:
     """End the process now with ``code``, once stdout and stderr are flushed.
 
-    Returns (the caller exits the usual way) when a stream cannot be flushed: a closed pipe
-    is reported as it always is.
+    Returns (the caller exits the usual way) when a stream cannot be flushed (a closed pipe
+    is reported as it always is), and under a profiler or a tracer (cProfile, coverage), which
+    write their results when the interpreter exits.
     """
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
     try:
         sys.stdout.flush()
         sys.stderr.flush()
