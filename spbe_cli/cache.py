@@ -33,7 +33,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +99,8 @@ class ContentCache:
         self.folder = folder / f"v{FORMAT}" / self.fingerprint.hex()[:16]
         self.root = os.fspath(self.folder)
         self.stats = CacheStats()
+        #: Whether parsed files are stored (see :func:`filling`); they are always read.
+        self.fill = bool(_state["fill"])
         self._usable: bool | None = None
         self._made: set[str] = set()
 
@@ -178,7 +180,7 @@ class ContentCache:
         written sees a checksum that does not match, a miss. A bad entry is replaced
         atomically: a private temporary file renamed over it.
         """
-        if not self.usable():
+        if not self.fill or not self.usable():
             return
         payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
         digest = hashlib.sha256(payload).hexdigest().encode()
@@ -305,7 +307,24 @@ def _safe_folder(folder: Path, base: Path) -> bool:
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).
-_state: dict[str, bool | None] = {"enabled": None}
+#: ``fill``: whether entries are written (:func:`filling`).
+_state: dict[str, bool | None] = {"enabled": None, "fill": True}
+
+
+@contextlib.contextmanager
+def filling(fill: bool) -> Iterator[None]:
+    """Write entries (or not) for the caches opened inside the block; they are read either way.
+
+    ``spbe validate`` does not write them on the first run of a catalog (no run record yet):
+    writing one entry per file made that run 2x slower, and a catalog validated once (a CI
+    job with a new cache folder) never reads them; the run record is enough to replay it.
+    """
+    previous = _state["fill"]
+    _state["fill"] = fill
+    try:
+        yield
+    finally:
+        _state["fill"] = previous
 
 
 def set_enabled(enabled: bool) -> None:

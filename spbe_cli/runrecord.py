@@ -310,14 +310,15 @@ class RunRecords:
         self.folder = folder
         self.root = os.fspath(folder)
 
-    def _path(self, key: str) -> str:
+    def path(self, key: str) -> str:
+        """Where the record ``key`` is stored."""
         return f"{self.root}/{key}.json"
 
     def read(self, key: str, files: int) -> dict[str, Any] | None:
         """The checked payload stored under ``key``, or None if absent or bad."""
         from spbe_cli.cache import read_bounded
 
-        raw = read_bounded(self._path(key), files * _BYTES_PER_FILE + _MARGIN)
+        raw = read_bounded(self.path(key), files * _BYTES_PER_FILE + _MARGIN)
         if raw is None:
             return None
         header, _, payload = raw.partition(b"\n")
@@ -350,7 +351,7 @@ class RunRecords:
         ).encode("ascii")
         digest = hashlib.sha256(payload).hexdigest().encode()
         raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
-        return write_atomic(self._path(key), raw)
+        return write_atomic(self.path(key), raw)
 
 
 def _unchanged(root: Path, files: list[CatalogFile], stored: dict[str, Any]) -> bool:
@@ -389,3 +390,8 @@ def replay(store: RunRecords, key: str, root: Path, display: str) -> Report | No
         return None
     report: Report = stored["report"]
     return report
+
+
+def seen(store: RunRecords, key: str) -> bool:
+    """Tell whether a record is stored under ``key`` (good or not): the catalog ran here before."""
+    return os.path.lexists(store.path(key))

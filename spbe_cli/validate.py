@@ -52,11 +52,12 @@ def validate_report(
 
     Only with the content cache on (:mod:`spbe_cli.runrecord`): a run whose every input is
     what the last run recorded prints that run's report without loading anything; any other
-    run is done in full and recorded.
+    run is done in full and recorded. The first run of a catalog writes only the record, no
+    per-file entries (:func:`spbe_cli.cache.filling`).
     """
-    from spbe_cli.cache import open_cache
+    from spbe_cli.cache import filling, open_cache
     from spbe_cli.i18n import language
-    from spbe_cli.runrecord import recording, replay, slot
+    from spbe_cli.runrecord import recording, replay, seen, slot
 
     cache = open_cache()
     store = cache.runs() if cache is not None and cache.usable() else None
@@ -68,7 +69,8 @@ def validate_report(
     if report is not None:
         report.strict = strict
         return report
-    with recording() as manifest:
+    # Per-file entries pay from the second run of a catalog on (see cache.filling).
+    with filling(seen(store, key)), recording() as manifest:
         _, report = validate_catalog(root, display, strict=strict, on_step=on_step)
     if manifest.complete:
         store.write(key, manifest, report)

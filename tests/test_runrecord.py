@@ -343,3 +343,26 @@ def test_no_record_without_the_cache(tmp_path: Path, cache_dir: Path) -> None:
     finally:
         cache.set_enabled(True)
     assert not cache_dir.exists()
+
+
+def test_per_file_entries_are_written_from_the_second_run_of_a_catalog(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    root = _catalog(tmp_path)
+
+    def entries() -> list[Path]:
+        return sorted(cache_dir.glob("v1/*/*/*.json"))
+
+    first = _cached(root)
+    assert entries() == []  # the first run writes the record only
+    assert _record(cache_dir).is_file()
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n\n"})
+    second = _cached(root)
+    assert second == _fresh(root) != first
+    written = entries()
+    assert len(written) > 20  # the catalog ran here before: every file's entry is written
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n"})
+    store = ContentCache(cache_dir)
+    unchanged = (root / "program" / "bad.yaml").read_bytes()
+    assert store.get(store.key(unchanged), len(unchanged)) is not None
+    assert _cached(root) == _fresh(root) == first
