@@ -58,6 +58,8 @@ _MAGIC = b"spbe-run"
 #: a margin; a larger file is not read.
 _BYTES_PER_FILE = 64 * 1024
 _MARGIN = 16 << 20
+#: Records kept in one cache folder; the oldest are deleted beyond this.
+MAX_RECORDS = 64
 
 
 # -- observing a run -----------------------------------------------------------------------------
@@ -351,7 +353,29 @@ class RunRecords:
         ).encode("ascii")
         digest = hashlib.sha256(payload).hexdigest().encode()
         raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
-        return write_atomic(self.path(key), raw)
+        written = write_atomic(self.path(key), raw)
+        if written:
+            self.prune()
+        return written
+
+    def prune(self, keep: int = MAX_RECORDS) -> None:
+        """Delete all but the ``keep`` newest records.
+
+        Each catalog folder, language and spbe version has its own record: CI runners that
+        check out into a new folder per job would pile them up.
+        """
+        try:
+            with os.scandir(self.root) as entries:
+                records = [
+                    (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                    for entry in entries
+                    if entry.name.endswith(".json")
+                ]
+        except OSError:
+            return
+        for _, path in sorted(records, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # noqa: PTH108
 
 
 def _unchanged(root: Path, files: list[CatalogFile], stored: dict[str, Any]) -> bool:

@@ -366,3 +366,19 @@ def test_per_file_entries_are_written_from_the_second_run_of_a_catalog(
     unchanged = (root / "program" / "bad.yaml").read_bytes()
     assert store.get(store.key(unchanged), len(unchanged)) is not None
     assert _cached(root) == _fresh(root) == first
+
+
+def test_only_the_newest_records_are_kept(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    _cached(root)
+    runs = _record(cache_dir).parent
+    for n in range(runrecord.MAX_RECORDS + 5):
+        old = runs / f"{n:064x}.json"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(n, n))
+    write_tree(root, {"program/syntax.yaml": "a: [\n"})
+    _cached(root)
+    kept = sorted(runs.glob("*.json"))
+    assert len(kept) == runrecord.MAX_RECORDS
+    assert runs / f"{0:064x}.json" not in kept
+    assert any(p.read_bytes().startswith(b"spbe-run 1 ") for p in kept)
