@@ -145,19 +145,12 @@ class ContentCache:
         self.stats.misses += 1
         return key, None, os.path.lexists(path)
 
+    def _label(self, key: str) -> bytes:
+        return b"%s %d %s %s" % (_MAGIC, FORMAT, key.encode(), self.fingerprint.hex().encode())
+
     def _read(self, path: str, key: str, size: int) -> ParsedFile | None:
-        raw = read_bounded(path, size * _MAX_GROWTH + _MAX_MARGIN)
-        if raw is None:
-            return None
-        header, _, payload = raw.partition(b"\n")
-        expected = b"%s %d %s %s %s" % (
-            _MAGIC,
-            FORMAT,
-            key.encode(),
-            self.fingerprint.hex().encode(),
-            hashlib.sha256(payload).hexdigest().encode(),
-        )
-        if header != expected:
+        payload = read_framed(path, size * _MAX_GROWTH + _MAX_MARGIN, self._label(key))
+        if payload is None:
             return None
         try:
             return from_json(json.loads(payload))
@@ -183,15 +176,7 @@ class ContentCache:
         if not self.fill or not self.usable():
             return
         payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        raw = b"%s %d %s %s %s\n%s" % (
-            _MAGIC,
-            FORMAT,
-            key.encode(),
-            self.fingerprint.hex().encode(),
-            digest,
-            payload,
-        )
+        raw = framed(self._label(key), payload)
         path = self._path(key)
         if key[:2] not in self._made:
             try:
@@ -202,6 +187,26 @@ class ContentCache:
             self._made.add(key[:2])
         if write_atomic(path, raw) if replace else write_new(path, raw):
             self.stats.written += 1
+
+
+def framed(label: bytes, payload: bytes) -> bytes:
+    """A stored file: a header line (``label`` and the payload's SHA-256), then the payload."""
+    return b"%s %s\n%s" % (label, hashlib.sha256(payload).hexdigest().encode(), payload)
+
+
+def read_framed(path: str, limit: int, label: bytes) -> bytes | None:
+    """The payload of a file :func:`framed` wrote under ``label``, or None for anything else.
+
+    Read as :func:`read_bounded` reads; a header that is not ``label`` (another key, format or
+    version) or a checksum that does not match (truncated, corrupt, half written) is None.
+    """
+    raw = read_bounded(path, limit)
+    if raw is None:
+        return None
+    header, _, payload = raw.partition(b"\n")
+    if header != b"%s %s" % (label, hashlib.sha256(payload).hexdigest().encode()):
+        return None
+    return payload
 
 
 def read_bounded(path: str, limit: int) -> bytes | None:

@@ -318,19 +318,11 @@ class RunRecords:
 
     def read(self, key: str, files: int) -> dict[str, Any] | None:
         """The checked payload stored under ``key``, or None if absent or bad."""
-        from spbe_cli.cache import read_bounded
+        from spbe_cli.cache import read_framed
 
-        raw = read_bounded(self.path(key), files * _BYTES_PER_FILE + _MARGIN)
-        if raw is None:
-            return None
-        header, _, payload = raw.partition(b"\n")
-        expected = b"%s %d %s %s" % (
-            _MAGIC,
-            FORMAT,
-            key.encode(),
-            hashlib.sha256(payload).hexdigest().encode(),
-        )
-        if header != expected:
+        label = b"%s %d %s" % (_MAGIC, FORMAT, key.encode())
+        payload = read_framed(self.path(key), files * _BYTES_PER_FILE + _MARGIN, label)
+        if payload is None:
             return None
         try:
             data = json.loads(payload)
@@ -346,13 +338,12 @@ class RunRecords:
 
     def write(self, key: str, manifest: Manifest, report: Report) -> bool:
         """Store the record of a complete run atomically; tell whether it was written."""
-        from spbe_cli.cache import write_atomic
+        from spbe_cli.cache import framed, write_atomic
 
         payload = json.dumps(
             _payload(key, manifest, report), separators=(",", ":"), ensure_ascii=True
         ).encode("ascii")
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
+        raw = framed(b"%s %d %s" % (_MAGIC, FORMAT, key.encode()), payload)
         written = write_atomic(self.path(key), raw)
         if written:
             self.prune()

@@ -19,21 +19,11 @@ from spbe_cli.cli.app import app
 from spbe_cli.i18n import language
 from spbe_cli.validate import validate_catalog, validate_report
 from tests.helpers import copy_minimal, git, write_tree
+from tests.test_cache import BAD_PROGRAM
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
 
-BAD_PROGRAM = """entitas: program
-id: SC-90
-nama: "[ISI nama]"
-dimensi: economy
-elemen: industry
-opd_pj: DISKOMINFO
-tahun_mulai: 2025
-tahun_selesai: 2024
-horizon: lama
-indikator: {}
-"""
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
