@@ -11,6 +11,7 @@ import difflib
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -473,9 +474,7 @@ def load_files(
     ``files`` yields ``(display path, bytes)``; ``root`` is where prose files would be found.
     """
     loader = _Loader(root, root_display, open_cache())
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for done, (display, data) in enumerate(files, 1):
             if len(data) > MAX_FILE_BYTES:
                 loader.emit(
@@ -489,12 +488,25 @@ def load_files(
             loader.load_bytes(display, data)
             if on_step is not None:
                 on_step(done, total)
+    return _finish(loader)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a block makes objects that live until exit.
+
+    Objects made inside are frozen (``gc.freeze``) before the collector resumes: otherwise its
+    next collections walk every one of them again. Garbage without cycles is still freed at
+    once (reference counting); a cycle made inside is kept until the process ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        # Freeze before re-enabling: otherwise the first collection walks every new object.
         gc.freeze()
         if was_enabled:
             gc.enable()
-    return _finish(loader)
 
 
 def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
@@ -556,9 +568,7 @@ def load_catalog(
     loader = _Loader(root, display, open_cache())
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         parsed_files = _parsed_files(root, files)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
             if parsed is None:
@@ -569,11 +579,6 @@ def load_catalog(
                 loader.load_parsed(file.display, result)
             if on_step is not None:
                 on_step(done, len(files))
-    finally:
-        # Freeze before re-enabling: otherwise the first collection walks every new object.
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
     return _finish(loader)
 
 

@@ -25,11 +25,12 @@ def validate_catalog(
 ) -> tuple[Catalog, Report]:
     """Load ``root`` and check it; the report holds every finding of both steps."""
     from spbe_cli.checks import run_checks
-    from spbe_cli.loader import load_catalog
+    from spbe_cli.loader import collector_paused, load_catalog
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
 
     catalog, findings = load_catalog(root, display, on_step)
-    findings.extend(run_checks(catalog))
+    with collector_paused():
+        findings.extend(run_checks(catalog))
     shown = display if display is not None else root.as_posix()
     config, problems = load_rule_config(root, shown)
     findings, exceptions = apply_rule_config(config, findings, catalog, shown)
