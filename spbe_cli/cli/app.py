@@ -15,7 +15,6 @@ import typer
 
 from spbe_cli import __version__
 from spbe_cli.cli.chrome import SpbeGroup
-from spbe_cli.cli.common import QUICK_EXIT
 from spbe_cli.errors import ExitCode, SpbeError
 from spbe_cli.i18n import set_language, t
 
@@ -88,6 +87,9 @@ def main() -> None:
     try:
         app()
     except SystemExit as exc:
+        # Imported here: common's help texts must be made after set_language() above.
+        from spbe_cli.cli.common import QUICK_EXIT
+
         if QUICK_EXIT["ready"]:
             _quick_exit(exc.code)
         raise
