@@ -294,6 +294,54 @@ def test_check_reports_stale_files(small: Path, tmp_path: Path) -> None:
     assert "1 file differs" in stderr
 
 
+def test_a_figure_the_document_lost_is_removed_and_other_files_are_kept(
+    small: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    render(small, out)
+    figures = out / "gambar"
+    written = sorted(p.name for p in figures.iterdir())
+    assert written and all(name.endswith(".svg") for name in written)
+    (figures / "masterplan-97.svg").write_text("<svg/>", "utf-8")  # left by an earlier run
+    (figures / "arsitektur-97.svg").write_text("<svg/>", "utf-8")
+    (figures / "catatan-saya.svg").write_text("<svg/>", "utf-8")  # a person's own file
+    (figures / "logo.png").write_bytes(b"lama")  # the catalog has no logo any more
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert code == 1
+    assert f"{(figures / 'masterplan-97.svg').as_posix()}\n" in stdout
+    assert "arsitektur-97" not in stdout and "catatan-saya" not in stdout
+    # Only HTML: the Markdown figures are not this run's business.
+    for fmt in ("html", "md"):
+        code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "-f", fmt)
+        assert code == 0, stdout + stderr
+        assert (figures / "masterplan-97.svg").exists() == (fmt == "html")
+    left = sorted(p.name for p in figures.iterdir())
+    assert "masterplan-97.svg" not in left and "logo.png" not in left
+    assert {"arsitektur-97.svg", "catatan-saya.svg"} <= set(left)
+    assert set(written) <= set(left)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_template_failing_late_leaves_the_output_as_it_was(
+    small: Path, tmp_path: Path, existing: bool
+) -> None:
+    # Files are written while the documents are rendered: the last document failing must
+    # still leave nothing behind, not even the output folders this run created.
+    write_tree(small, {"templates/peta-rencana.j2": "baris satu\n{{ tidak_ada.sama_sekali }}\n"})
+    out = tmp_path / "a" / "b" / "out"
+    if existing:
+        out.mkdir(parents=True)
+        (out / "masterplan.md").write_text("sebelumnya\n", "utf-8")
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan,peta-rencana")
+    assert code == 3, stdout + stderr
+    assert "peta-rencana.j2:2" in stderr
+    if existing:
+        assert sorted(p.name for p in out.iterdir()) == ["masterplan.md"]
+        assert (out / "masterplan.md").read_text("utf-8") == "sebelumnya\n"
+    else:
+        assert not (tmp_path / "a").exists()
+
+
 # -- error paths ------------------------------------------------------------------------------
 
 

@@ -299,7 +299,9 @@ def test_no_paragraph_is_said_twice(rendered: Path) -> None:
 
 
 #: What belongs to the project, never to the Bupati's document body (the colophon may say it).
-_LEAKS = re.compile(r"SPBE-REFERENCE|\.ya?ml\b|--since|--tanggal|setengah-genap|\(ilustratif\)")
+_LEAKS = re.compile(
+    r"SPBE-REFERENCE|\.ya?ml\b|--since|--tanggal|setengah-genap|\((?:ilustratif|ilustrasi)\b"
+)
 
 
 def test_no_working_file_or_tool_talk_in_the_body(rendered: Path) -> None:

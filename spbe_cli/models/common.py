@@ -336,3 +336,5 @@ class Progres(Base):
     """Catatan singkat."""
     bukti: Teks | None = None
     """Tautan ke bukti (dokumen, berita, dasbor)."""
+    ilustratif: Bool = False
+    """true bila angka atau catatan kemajuan ini ilustrasi, bukan laporan OPD yang resmi."""

@@ -163,6 +163,8 @@ class Misi(Base):
     """Uraian misi."""
     tujuan: list[Tujuan] = Field(default_factory=list)
     """Tujuan yang menjabarkan misi ini (Peta Strategi: visi, misi, tujuan, sasaran, IKU)."""
+    ilustratif: Bool = False
+    """true bila misi ini ilustrasi, bukan rumusan RPJMD yang resmi (ditandai † di dokumen)."""
 
 
 class Tujuan(Base):
@@ -245,6 +247,8 @@ class DewanSmartCity(Base):
     """Regulasi pembentukan."""
     tim_pelaksana: Teks | None = None
     """Uraian Tim Pelaksana."""
+    ilustratif: Bool = False
+    """true bila susunan Dewan atau Tim Pelaksana ini ilustrasi, bukan keputusan yang resmi."""
 
 
 class Pengaturan(Base):
@@ -271,6 +275,8 @@ class Metadata(Base):
     """Dokumen yang dihasilkan."""
     visi: Teks | None = None
     """Visi smart city atau RPJMD."""
+    visi_ilustratif: Bool = False
+    """true bila visi ini ilustrasi, bukan visi RPJMD yang resmi (ditandai † di dokumen)."""
     misi: list[Misi] = Field(default_factory=list)
     """Misi."""
     tata_kelola: DewanSmartCity | None = None

@@ -8,10 +8,11 @@ document registry, never from catalog ids.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,58 +43,99 @@ def check_output_folder(out: Path) -> None:
         raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
 
 
-def _checked(files: Iterable[RenderedFile]) -> list[RenderedFile]:
-    result = list(files)
-    for file in result:
-        if not _SAFE_NAME.match(file.name):  # pragma: no cover - names come from the registry
-            raise SpbeError(t("render.unsafe_name", name=file.name))
-    return result
+def _checked(file: RenderedFile) -> RenderedFile:
+    if not _SAFE_NAME.match(file.name):  # pragma: no cover - names come from the registry
+        raise SpbeError(t("render.unsafe_name", name=file.name))
+    return file
 
 
-def write_output(out: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write every file into ``out`` atomically; return the names written."""
-    ready = _checked(files)
+def _subfolder(out: Path, staging: Path, name: str, made: set[str]) -> None:
+    """Make the staging subfolder of ``name`` (``gambar/``), refusing a linked one in ``out``."""
+    sub = name.rpartition("/")[0]
+    if not sub or sub in made:
+        return
+    folder = out / sub
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise SpbeError(t("render.subfolder_symlink", path=folder.as_posix()))
+    (staging / sub).mkdir()
+    made.add(sub)
+
+
+def write_output(
+    out: Path,
+    files: Iterable[RenderedFile],
+    stale: Callable[[list[str]], Iterable[str]] | None = None,
+) -> list[str]:
+    """Write every file into ``out`` atomically; return the names written.
+
+    ``files`` may be produced while they are written (a generator): each goes to a staging
+    folder inside ``out`` at once, and all are moved into place only when the last one is
+    complete. If producing or writing any file fails, ``out`` is left as it was (a folder this
+    call created is removed again). ``stale`` is given the names written and names files of an
+    earlier run that this one no longer makes (a figure the document lost): they are removed
+    once every new file is in place.
+    """
     check_output_folder(out)
+    created = _missing_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
-    subfolders = sorted({file.name.rpartition("/")[0] for file in ready} - {""})
-    for sub in subfolders:
-        folder = out / sub
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            raise SpbeError(t("render.subfolder_symlink", path=folder.as_posix()))
-    for file in ready:
-        target = out / file.name
-        if target.is_dir() and not target.is_symlink():
-            raise SpbeError(t("render.target_is_folder", path=target.as_posix()))
-    try:
         staging = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=out))
     except OSError as exc:
         raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
+    names: list[str] = []
+    made: set[str] = set()
     try:
-        for sub in subfolders:
-            (staging / sub).mkdir()
-        for file in ready:
-            (staging / file.name).write_bytes(file.data)
-            (staging / file.name).chmod(0o644)
-        for sub in subfolders:
-            (out / sub).mkdir(exist_ok=True)
-        for file in ready:
-            (staging / file.name).replace(out / file.name)
-    except OSError as exc:
-        raise SpbeError(
-            t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))
-        ) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [file.name for file in ready]
+        try:
+            for file in map(_checked, files):
+                target = out / file.name
+                if target.is_dir() and not target.is_symlink():
+                    raise SpbeError(t("render.target_is_folder", path=target.as_posix()))
+                _subfolder(out, staging, file.name, made)
+                (staging / file.name).write_bytes(file.data)
+                (staging / file.name).chmod(0o644)
+                names.append(file.name)
+            for sub in sorted(made):
+                (out / sub).mkdir(exist_ok=True)
+            for name in names:
+                (staging / name).replace(out / name)
+            gone = [name for name in (stale(names) if stale else ()) if _SAFE_NAME.match(name)]
+            for name in gone:
+                (out / name).unlink(missing_ok=True)
+        except OSError as exc:
+            raise SpbeError(
+                t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))
+            ) from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        for folder in created:  # innermost first; rmdir only removes an empty folder
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return names
 
 
-def differing(out: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Names of the files whose bytes in ``out`` differ from the rendered ones (or are missing)."""
+def _missing_folders(out: Path) -> list[Path]:
+    """``out`` and those of its parents that do not exist yet, innermost first."""
+    missing = []
+    folder = out
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def differing(
+    out: Path, files: Iterable[RenderedFile], names: list[str] | None = None
+) -> list[str]:
+    """Names of the files whose bytes in ``out`` differ from the rendered ones (or are missing).
+
+    ``names``, when given, receives the name of every file compared.
+    """
     result = []
-    for file in _checked(files):
+    for file in map(_checked, files):
+        if names is not None:
+            names.append(file.name)
         target = out / file.name
         try:
             same = not target.is_symlink() and target.is_file() and target.read_bytes() == file.data

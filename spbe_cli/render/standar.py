@@ -325,6 +325,7 @@ class StrategiBaris:
 
     misi_nomor: int
     misi: str
+    misi_ilustratif: bool
     tujuan: str
     sasaran: str
     iku: str
@@ -369,6 +370,7 @@ def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBari
                         StrategiBaris(
                             misi.nomor,
                             misi.uraian,
+                            meta.ilustratif or misi.ilustratif,
                             tujuan.uraian,
                             sasaran.uraian,
                             ind.nama if ind else "",
@@ -632,6 +634,7 @@ def arsitektur(inp: RenderInput) -> dict[str, Any]:
     return {
         **common(inp, "arsitektur"),
         "visi": meta.visi,
+        "visi_ilustratif": meta.visi_ilustratif,
         "peta_strategi": tuple(strategi),
         "tahun_dokumen": tuple(years),
         "kondisi_domain": tuple(kondisi),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -602,14 +602,18 @@ class _Writer:
         for prefix, uri in _EXTRA_NS.items():
             if f"xmlns:{prefix}=" not in head:
                 head = head.replace("<w:document ", f'<w:document xmlns:{prefix}="{uri}" ', 1)
-        document = (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            + head
-            + "".join(self.parts)
-            + self.section_xml
-            + "</w:body></w:document>"
-        )
-        return normalise_zip(raw.getvalue(), {"word/document.xml": document.encode("utf-8")})
+        parts, self.parts = self.parts, []
+        parts.reverse()
+
+        def document() -> Iterator[bytes]:
+            # Streamed into the zip, each part freed once written: a national-scale body is
+            # a few hundred MB of XML, and joining it would hold it two more times.
+            yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{head}'.encode()
+            while parts:
+                yield parts.pop().encode("utf-8")
+            yield f"{self.section_xml}</w:body></w:document>".encode()
+
+        return normalise_zip(raw.getvalue(), {"word/document.xml": document()})
 
 
 #: Namespaces the body uses that python-docx's template may not declare.
@@ -651,8 +655,13 @@ def _fill(widths: list[int], text_w: int) -> list[int]:
     return widths
 
 
-def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """Rewrite a zip with entries in a fixed order and a fixed timestamp (some replaced)."""
+def normalise_zip(
+    data: bytes, replace: Mapping[str, bytes | Iterable[bytes]] | None = None
+) -> bytes:
+    """Rewrite a zip with entries in a fixed order and a fixed timestamp (some replaced).
+
+    A replacement is the entry's bytes, or its bytes in chunks (written as they come).
+    """
     replace = replace or {}
     out = io.BytesIO()
     with (
@@ -670,7 +679,15 @@ def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes
             info.external_attr = 0
             # Level 1: a national-scale document compresses in a fraction of the default's
             # time, for files a few percent larger; the bytes are the same on every run.
-            target.writestr(info, replace.get(name) or source.read(name), compresslevel=1)
+            payload = replace.get(name)
+            if payload is None or isinstance(payload, bytes):
+                target.writestr(info, payload or source.read(name), compresslevel=1)
+                continue
+            # What writestr(..., compresslevel=1) sets (public as compress_level from 3.13).
+            info._compresslevel = 1  # type: ignore[attr-defined]
+            with target.open(info, "w") as stream:
+                for chunk in payload:
+                    stream.write(chunk)
     return out.getvalue()
 
 

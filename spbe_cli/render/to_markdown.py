@@ -8,7 +8,9 @@ small, diffable text file. Every text of the document is escaped again here with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from spbe_cli.markup import md_escape
 from spbe_cli.render.document import (
@@ -36,6 +38,31 @@ LOGO_PATH = f"{FIGURE_FOLDER}/logo.png"
 def figure_file(document: str, number: int) -> str:
     """Relative path of a figure's SVG file next to the Markdown."""
     return f"{FIGURE_FOLDER}/{document}-{number:02d}.svg"
+
+
+#: The files of ``gambar/`` the Markdown writer owns: numbered figures and the logo.
+_OWNED_FIGURE = re.compile(r"^(?P<document>[a-z0-9-]+)-\d{2,}\.svg$")
+
+
+def stale_figures(out: Path, documents: Iterable[str], written: Iterable[str]) -> list[str]:
+    """Figure files in ``out`` that an earlier run wrote for ``documents`` and this one did not.
+
+    Only names the writer itself makes are candidates (``gambar/<document>-NN.svg`` for the
+    documents rendered as Markdown now, and the logo): a file a person put there is left alone.
+    """
+    folder = out / FIGURE_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    mine = set(documents)
+    keep = set(written)
+    stale = []
+    for path in sorted(folder.iterdir()):
+        name = f"{FIGURE_FOLDER}/{path.name}"
+        match = _OWNED_FIGURE.match(path.name)
+        owned = (match is not None and match["document"] in mine) or (name == LOGO_PATH and mine)
+        if owned and name not in keep and (path.is_file() or path.is_symlink()):
+            stale.append(name)
+    return stale
 
 
 def inline_md(inline: Inline) -> str:

@@ -132,6 +132,7 @@ def _context(
             ],
             "ilustratif": bool(getattr(catalog.get(p.id), "ilustratif", False)),
             "catatan": p.entry.catatan if p.entry is not None else None,
+            "catatan_ilustratif": p.entry is not None and p.entry.ilustratif,
             "bukti": p.entry.bukti if p.entry is not None else None,
         }
         for p in report.programs
