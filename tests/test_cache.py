@@ -55,6 +55,14 @@ def _report(root: Path, *, cached: bool) -> str:
     return format_json(report, "katalog")
 
 
+def _recorded(root: Path) -> str:
+    """What spbe validate prints with the cache on: a run recorded, or a record replayed."""
+    from spbe_cli.validate import validate_report
+
+    cache.set_enabled(True)
+    return format_json(validate_report(root, "katalog"), "katalog")
+
+
 def _records(folder: Path) -> list[Path]:
     return sorted(folder.glob("v*/runs/*.json"))
 
@@ -385,6 +393,8 @@ def test_cached_runs_print_what_uncached_runs_print(
         uncached = _report(root, cached=False)
         assert _report(root, cached=True) == uncached  # cold or partly warm
         assert _report(root, cached=True) == uncached  # fully warm
+        assert _recorded(root) == uncached  # a full run, recorded (spbe validate)
+        assert _recorded(root) == uncached  # the record replayed
 
 
 # -- worker processes ----------------------------------------------------------------------------
