@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -59,9 +59,17 @@ StepHook = Callable[[int, int], None]
 class _Loader:
     """State of one catalog load."""
 
-    def __init__(self, root: Path, root_display: str, cache: ContentCache | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        root_display: str,
+        cache: ContentCache | None = None,
+        known: Mapping[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.root = root
         self.cache = cache
+        #: size and SHA-256 of files read a moment ago (see load_catalog)
+        self.known = known or {}
         self.real_root = root.resolve()
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
@@ -119,6 +127,16 @@ class _Loader:
         return data
 
     def load_file(self, file: CatalogFile) -> None:
+        known = self.known.get(file.display)
+        if known is not None and self.cache is not None:
+            # Read and hashed a moment ago: its entry is the parse of exactly that content,
+            # and the run record notes that content, so the two agree even if it changed since.
+            size, digest = known
+            entry = self.cache.get(digest, size)
+            if entry is not None:
+                note_file(file.display, file.kind, size, digest)
+                self.load_parsed(file.display, entry)
+                return
         data = self.read(file)
         if data is None:
             note_file(file.display, file.kind, 0, None)
@@ -553,9 +571,16 @@ def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[Parsed | Non
 
 
 def load_catalog(
-    root: Path, root_display: str | None = None, on_step: StepHook | None = None
+    root: Path,
+    root_display: str | None = None,
+    on_step: StepHook | None = None,
+    known: Mapping[str, tuple[int, str]] | None = None,
 ) -> tuple[Catalog, list[Finding]]:
     """Load every YAML file under ``root`` into a :class:`Catalog` plus the findings of loading.
+
+    ``known`` gives ``{shown path: (size, SHA-256)}`` of files read a moment ago (by the run
+    record's check): such a file whose per-file entry is in the content cache is loaded from
+    it without being read again.
 
     Raises:
         SpbeError: the folder does not exist or is not a folder.
@@ -565,7 +590,7 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    loader = _Loader(root, display, open_cache())
+    loader = _Loader(root, display, open_cache(), known)
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
     with collector_paused():

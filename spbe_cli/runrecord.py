@@ -369,8 +369,14 @@ class RunRecords:
                 os.unlink(path)  # noqa: PTH108
 
 
-def _unchanged(root: Path, files: list[CatalogFile], stored: dict[str, Any]) -> bool:
-    """Tell whether every input in a stored manifest is still what it was."""
+def _unchanged(
+    root: Path, files: list[CatalogFile], stored: dict[str, Any], read: dict[str, tuple[int, str]]
+) -> bool:
+    """Tell whether every input in a stored manifest is still what it was.
+
+    ``read`` receives the size and SHA-256 of each file read on the way (up to the first
+    change), so the full run that follows need not read and hash them again.
+    """
     from spbe_cli.files import read_catalog_file
 
     manifest: list[list[Any]] = stored["files"]
@@ -381,9 +387,11 @@ def _unchanged(root: Path, files: list[CatalogFile], stored: dict[str, Any]) -> 
         if file.display != entry[0] or file.kind != entry[1]:
             return False
         data = read_catalog_file(file, real_root)
-        if not isinstance(data, bytes) or len(data) != entry[2]:
+        if not isinstance(data, bytes):
             return False
-        if hashlib.sha256(data).hexdigest() != entry[3]:
+        digest = hashlib.sha256(data).hexdigest()
+        read[file.display] = (len(data), digest)
+        if len(data) != entry[2] or digest != entry[3]:
             return False
     return all(_same_input(root, *entry) for entry in stored["inputs"])
 
@@ -395,13 +403,22 @@ def _same_input(root: Path, what: str, argument: str, digest: str) -> bool:
         return False  # a re-read that fails differs from the one that worked
 
 
-def replay(store: RunRecords, key: str, root: Path, display: str) -> Report | None:
-    """The stored report of ``root`` when none of its inputs changed, else None."""
+def replay(
+    store: RunRecords,
+    key: str,
+    root: Path,
+    display: str,
+    read: dict[str, tuple[int, str]] | None = None,
+) -> Report | None:
+    """The stored report of ``root`` when none of its inputs changed, else None.
+
+    ``read`` receives ``{shown path: (size, SHA-256)}`` of the files read to find out.
+    """
     from spbe_cli.files import find_files
 
     files = find_files(root, display)
     stored = store.read(key, len(files))
-    if stored is None or not _unchanged(root, files, stored):
+    if stored is None or not _unchanged(root, files, stored, {} if read is None else read):
         return None
     report: Report = stored["report"]
     return report

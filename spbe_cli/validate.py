@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +22,18 @@ def validate_catalog(
     *,
     strict: bool = False,
     on_step: StepHook | None = None,
+    known: Mapping[str, tuple[int, str]] | None = None,
 ) -> tuple[Catalog, Report]:
-    """Load ``root`` and check it; the report holds every finding of both steps."""
+    """Load ``root`` and check it; the report holds every finding of both steps.
+
+    ``known`` maps shown paths to the size and SHA-256 of content just read (see
+    :func:`spbe_cli.loader.load_catalog`).
+    """
     from spbe_cli.checks import run_checks
     from spbe_cli.loader import collector_paused, load_catalog
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
 
-    catalog, findings = load_catalog(root, display, on_step)
+    catalog, findings = load_catalog(root, display, on_step, known)
     with collector_paused():
         findings.extend(run_checks(catalog))
     shown = display if display is not None else root.as_posix()
@@ -66,13 +71,14 @@ def validate_report(
         return validate_catalog(root, display, strict=strict, on_step=on_step)[1]
     shown = display if display is not None else root.as_posix()
     key = slot(root, shown, language())
-    report = replay(store, key, root, shown)
+    read: dict[str, tuple[int, str]] = {}
+    report = replay(store, key, root, shown, read)
     if report is not None:
         report.strict = strict
         return report
     # Per-file entries pay from the second run of a catalog on (see cache.filling).
     with filling(seen(store, key)), recording() as manifest:
-        _, report = validate_catalog(root, display, strict=strict, on_step=on_step)
+        _, report = validate_catalog(root, display, strict=strict, on_step=on_step, known=read)
     if manifest.complete:
         store.write(key, manifest, report)
     return report

@@ -372,3 +372,29 @@ def test_only_the_newest_records_are_kept(tmp_path: Path, cache_dir: Path) -> No
     assert len(kept) == runrecord.MAX_RECORDS
     assert runs / f"{0:064x}.json" not in kept
     assert any(p.read_bytes().startswith(b"spbe-run 1 ") for p in kept)
+
+
+def test_a_full_run_after_the_check_reads_each_file_once(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli import files, loader
+
+    root = _catalog(tmp_path)
+    _cached(root)
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n\n"})
+    _cached(root)  # the second run writes the per-file entries
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n"})
+    expected = _fresh(root)
+    reads: list[str] = []
+    real = files.read_catalog_file
+
+    def counting(file: files.CatalogFile, real_root: Path) -> bytes | files.Refusal:
+        reads.append(file.display)
+        return real(file, real_root)
+
+    monkeypatch.setattr(files, "read_catalog_file", counting)
+    monkeypatch.setattr(loader, "read_catalog_file", counting)
+    assert _cached(root) == expected
+    # Read by the check or by the load, not both; only the changed file (no entry yet) twice.
+    assert [d for d in reads if reads.count(d) > 1] == ["katalog/program/syntax.yaml"] * 2
+    assert len(set(reads)) == len(list(root.rglob("*.yaml")))
