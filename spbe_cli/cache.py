@@ -321,7 +321,7 @@ def filling(fill: bool) -> Iterator[None]:
     """Write entries (or not) for the caches opened inside the block; they are read either way.
 
     ``spbe validate`` does not write them on the first run of a catalog (no run record yet):
-    writing one entry per file made that run 2x slower, and a catalog validated once (a CI
+    writing one entry per file made that run 2-3x slower, and a catalog validated once (a CI
     job with a new cache folder) never reads them; the run record is enough to replay it.
     """
     previous = _state["fill"]
