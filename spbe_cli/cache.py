@@ -1,11 +1,14 @@
 r"""A content cache of the per-file loading stage, so an unchanged file is not parsed again.
 
 An entry holds one file's :class:`~spbe_cli.parsing.ParsedFile` (documents, positions, YAML
-problems), keyed by a SHA-256 of the file's bytes, spbe's version and the source of the code that
-parses (so an edited parser never reads an older entry). Nothing else goes into the key, because
-nothing else goes into the entry: the reference data, the language and the other files are used
-by the later steps, which run on every load. The file's name is not part of the entry either, so
-two files with the same content, or a renamed file, share one entry.
+problems), named by the SHA-256 of the file's bytes (the same digest the run record's manifest
+holds, so a file is hashed once) in a folder named by a fingerprint of spbe's version and the
+source of the code that parses (so an edited parser never reads an older entry; the header
+repeats the fingerprint, so an entry copied across folders is a miss). Nothing else goes into
+the key, because nothing else goes into the entry: the reference data, the language and the
+other files are used by the later steps, which run on every load. The file's name is not part
+of the entry either, so two files with the same content, or a renamed file, share one entry.
+The record of a whole run (:mod:`spbe_cli.runrecord`) is kept beside the entries.
 
 The cache folder is ``SPBE_CACHE_DIR`` if set, else the user cache folder (``$XDG_CACHE_HOME/spbe``
 or ``~/.cache/spbe``; ``~/Library/Caches/spbe`` on macOS; ``%LOCALAPPDATA%\spbe\Cache`` on
@@ -30,12 +33,16 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spbe_cli import __version__
 from spbe_cli.parsing import MalformedError, ParsedFile, from_json, parse_bytes, to_json
+
+if TYPE_CHECKING:
+    from spbe_cli.runrecord import RunRecords
 
 #: Bumped when the entry layout changes.
 FORMAT = 1
@@ -87,21 +94,24 @@ class ContentCache:
     """Parsed files stored by content, in one folder; every method swallows its own errors."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder / f"v{FORMAT}"
-        self.root = os.fspath(self.folder)
         self.fingerprint = _code_fingerprint()
+        self.base = folder
+        self.folder = folder / f"v{FORMAT}" / self.fingerprint.hex()[:16]
+        self.root = os.fspath(self.folder)
         self.stats = CacheStats()
+        #: Whether parsed files are stored (see :func:`filling`); they are always read.
+        self.fill = bool(_state["fill"])
         self._usable: bool | None = None
         self._made: set[str] = set()
 
     def key(self, data: bytes) -> str:
-        """The entry name of a file's content."""
-        return hashlib.sha256(self.fingerprint + data).hexdigest()
+        """The entry name of a file's content: the SHA-256 of its bytes."""
+        return hashlib.sha256(data).hexdigest()
 
     def usable(self) -> bool:
         """Create the folder if need be; tell whether it is safe to use (checked once)."""
         if self._usable is None:
-            self._usable = _safe_folder(self.folder)
+            self._usable = _safe_folder(self.folder, self.base)
         return self._usable
 
     def _path(self, key: str) -> str:
@@ -135,36 +145,25 @@ class ContentCache:
         self.stats.misses += 1
         return key, None, os.path.lexists(path)
 
+    def _label(self, key: str) -> bytes:
+        return b"%s %d %s %s" % (_MAGIC, FORMAT, key.encode(), self.fingerprint.hex().encode())
+
     def _read(self, path: str, key: str, size: int) -> ParsedFile | None:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(path, flags)
-        except OSError:
-            return None
-        try:
-            info = os.fstat(fd)
-            limit = size * _MAX_GROWTH + _MAX_MARGIN
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-                return None
-            raw = _read_at_most(fd, limit)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        header, _, payload = raw.partition(b"\n")
-        expected = b"%s %d %s %s" % (
-            _MAGIC,
-            FORMAT,
-            key.encode(),
-            hashlib.sha256(payload).hexdigest().encode(),
-        )
-        if header != expected:
+        payload = read_framed(path, size * _MAX_GROWTH + _MAX_MARGIN, self._label(key))
+        if payload is None:
             return None
         try:
             return from_json(json.loads(payload))
         except (ValueError, RecursionError, MalformedError):
             # json's errors are ValueErrors (bad UTF-8 too); a deep planted payload recurses.
             return None
+
+    def runs(self) -> RunRecords | None:
+        """The run records kept beside the entries, or None when their folder is not safe."""
+        from spbe_cli.runrecord import RunRecords
+
+        folder = self.base / f"v{FORMAT}" / "runs"
+        return RunRecords(folder) if _safe_folder(folder, self.base) else None
 
     def put(self, key: str, parsed: ParsedFile, *, replace: bool = False) -> None:
         """Store an entry; ``replace`` an entry found bad (else one already there is kept).
@@ -174,34 +173,102 @@ class ContentCache:
         written sees a checksum that does not match, a miss. A bad entry is replaced
         atomically: a private temporary file renamed over it.
         """
-        if not self.usable():
+        if not self.fill or not self.usable():
             return
         payload = json.dumps(to_json(parsed), separators=(",", ":")).encode("ascii")
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        raw = b"%s %d %s %s\n%s" % (_MAGIC, FORMAT, key.encode(), digest, payload)
+        raw = framed(self._label(key), payload)
         path = self._path(key)
-        target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp" if replace else path
-        try:
-            if key[:2] not in self._made:
+        if key[:2] not in self._made:
+            try:
                 # str paths, not Path: this runs once per file of a cold load.
                 os.makedirs(f"{self.root}/{key[:2]}", mode=0o700, exist_ok=True)  # noqa: PTH103
-                self._made.add(key[:2])
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError:
-            return  # another run is writing it, or the folder is read-only
-        try:
-            try:
-                view = memoryview(raw)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-            if replace:
-                os.replace(target, path)  # noqa: PTH105
+            except OSError:
+                return  # the folder is read-only
+            self._made.add(key[:2])
+        if write_atomic(path, raw) if replace else write_new(path, raw):
             self.stats.written += 1
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(target)  # noqa: PTH108
+
+
+def framed(label: bytes, payload: bytes) -> bytes:
+    """A stored file: a header line (``label`` and the payload's SHA-256), then the payload."""
+    return b"%s %s\n%s" % (label, hashlib.sha256(payload).hexdigest().encode(), payload)
+
+
+def read_framed(path: str, limit: int, label: bytes) -> bytes | None:
+    """The payload of a file :func:`framed` wrote under ``label``, or None for anything else.
+
+    Read as :func:`read_bounded` reads; a header that is not ``label`` (another key, format or
+    version) or a checksum that does not match (truncated, corrupt, half written) is None.
+    """
+    raw = read_bounded(path, limit)
+    if raw is None:
+        return None
+    header, _, payload = raw.partition(b"\n")
+    if header != b"%s %s" % (label, hashlib.sha256(payload).hexdigest().encode()):
+        return None
+    return payload
+
+
+def read_bounded(path: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes, opened without following links.
+
+    None for anything else (missing, a link, a FIFO, a folder, too large, unreadable).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        raw = _read_at_most(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return raw if len(raw) <= limit else None
+
+
+def write_new(path: str, raw: bytes) -> bool:
+    """Create ``path`` (private, ``O_EXCL``: one writer wins) holding ``raw``; tell if it worked.
+
+    A failed write leaves no file behind.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return False  # another run is writing it, or the folder is read-only
+    try:
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # noqa: PTH108
+        return False
+    return True
+
+
+def write_atomic(path: str, raw: bytes) -> bool:
+    """Write ``raw`` to a private temporary file beside ``path`` and rename it into place.
+
+    A reader sees the old file or the new one, never half of one. Tells whether it worked.
+    """
+    target = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    if not write_new(target, raw):
+        return False
+    try:
+        os.replace(target, path)  # noqa: PTH105
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(target)  # noqa: PTH108
+        return False
+    return True
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:
@@ -216,25 +283,53 @@ def _read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _safe_folder(folder: Path) -> bool:
-    """Create ``folder`` (private) if missing; refuse one another user could write into."""
+def _safe_folder(folder: Path, base: Path) -> bool:
+    """Create ``folder`` (private) if missing; refuse it if another user could write into it.
+
+    Every folder spbe made on the way from ``base`` (the versioned folders) is checked too:
+    one writable by others would let them swap what lies below.
+    """
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
     except OSError:
         return False
-    if not stat.S_ISDIR(info.st_mode):
-        return False
-    if hasattr(os, "geteuid"):
-        if info.st_uid != os.geteuid():
+    current = folder
+    while True:
+        try:
+            info = current.lstat()
+        except OSError:
             return False
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        if not stat.S_ISDIR(info.st_mode):
             return False
-    return True
+        if hasattr(os, "geteuid"):
+            if info.st_uid != os.geteuid():
+                return False
+            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return False
+        if current.parent == base or current.parent == current:
+            return True
+        current = current.parent
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).
-_state: dict[str, bool | None] = {"enabled": None}
+#: ``fill``: whether entries are written (:func:`filling`).
+_state: dict[str, bool | None] = {"enabled": None, "fill": True}
+
+
+@contextlib.contextmanager
+def filling(fill: bool) -> Iterator[None]:
+    """Write entries (or not) for the caches opened inside the block; they are read either way.
+
+    ``spbe validate`` does not write them on the first run of a catalog (no run record yet):
+    writing one entry per file made that run 2-3x slower, and a catalog validated once (a CI
+    job with a new cache folder) never reads them; the run record is enough to replay it.
+    """
+    previous = _state["fill"]
+    _state["fill"] = fill
+    try:
+        yield
+    finally:
+        _state["fill"] = previous
 
 
 def set_enabled(enabled: bool) -> None:
@@ -266,10 +361,15 @@ def open_cache() -> ContentCache | None:
 
 def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
     """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
+    return parse_keyed(cache, data)[1]
+
+
+def parse_keyed(cache: ContentCache | None, data: bytes) -> tuple[str | None, ParsedFile]:
+    """The content's key (None without a cache) and its per-file stage, cached."""
     if cache is None:
-        return parse_bytes(data)
+        return None, parse_bytes(data)
     key, parsed, bad = cache.lookup(data)
     if parsed is None:
         parsed = parse_bytes(data)
         cache.put(key, parsed, replace=bad)
-    return parsed
+    return key, parsed

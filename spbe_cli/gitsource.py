@@ -105,7 +105,7 @@ def revision_prose(snapshot: Snapshot, catalog: Any) -> None:
 
 
 def _revision_prose_file(snapshot: Snapshot, rel: str) -> ProseFile:
-    from spbe_cli.loader import _PROSE_PROBLEMS
+    from spbe_cli.files import _PROSE_PROBLEMS
 
     candidate = PurePosixPath(rel)
     if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:

@@ -8,23 +8,19 @@ symlinks that leave it, FIFOs and devices are reported, never read.
 from __future__ import annotations
 
 import difflib
-import errno
 import gc
-import os
 import re
-import stat
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import yamlio
-from spbe_cli.cache import ContentCache, open_cache, parse_cached
+from spbe_cli.cache import ContentCache, open_cache, parse_cached, parse_keyed
 from spbe_cli.catalog import (
     Catalog,
-    ProseFile,
     Rejected,
     Source,
     describe_non_ascii,
@@ -32,190 +28,34 @@ from spbe_cli.catalog import (
     path_parts,
 )
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
+from spbe_cli.files import (
+    MAX_FILE_BYTES,
+    MAX_LOGO_BYTES,
+    YAML_SUFFIXES,
+    CatalogFile,
+    Refusal,
+    display_path,
+    find_files,
+    logo_file,
+    prose_file,
+    read_catalog_file,
+    read_prose_file,
+)
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
 from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
+from spbe_cli.runrecord import note_file
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-YAML_SUFFIXES = (".yaml", ".yml")
+if TYPE_CHECKING:
+    from spbe_cli.parallel import Parsed
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.
 StepHook = Callable[[int, int], None]
 #: Schema outcomes by ``id`` of a document value: ``(value, model or None, pydantic errors)``.
 ValidationMemo = dict[int, tuple[Any, BaseModel | None, Any]]
-
-
-@dataclass(frozen=True)
-class CatalogFile:
-    """A YAML file found under the catalog folder.
-
-    ``kind`` is what the directory listing said without following links: ``file``,
-    ``symlink`` or ``other`` (FIFO, device, socket); it decides whether to open the file at all.
-    """
-
-    path: str
-    display: str
-    kind: str = "file"
-
-
-def display_path(root_display: str, rel: str) -> str:
-    """Join the catalog folder as the user named it with a file's relative path (POSIX)."""
-    if root_display in ("", "."):
-        return rel
-    return f"{root_display.rstrip('/')}/{rel}"
-
-
-def find_files(root: Path, root_display: str) -> list[CatalogFile]:
-    """List the YAML files under ``root`` in a stable order, skipping hidden entries.
-
-    Directory symlinks are not followed; the entry types come from the directory listing, so
-    listing costs no ``stat`` per file.
-    """
-    found: list[CatalogFile] = []
-    todo: list[tuple[str, str]] = [(os.fspath(root), "")]
-    while todo:
-        folder, prefix = todo.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    todo.append((entry.path, f"{prefix}{name}/"))
-                    continue
-                if not name.lower().endswith(YAML_SUFFIXES):
-                    continue
-                if entry.is_symlink():
-                    kind = "symlink"
-                elif entry.is_file(follow_symlinks=False):
-                    kind = "file"
-                else:
-                    kind = "other"
-                found.append(
-                    CatalogFile(entry.path, display_path(root_display, prefix + name), kind)
-                )
-    found.sort(key=lambda f: f.display)
-    return found
-
-
-#: Operating-system errors a catalog maintainer meets, with a translated explanation.
-_OS_REASONS = {
-    errno.EACCES: "load.reason_permission",
-    errno.EPERM: "load.reason_permission",
-    errno.ENOENT: "load.reason_missing",
-    errno.ELOOP: "load.reason_loop",
-    errno.EISDIR: "load.reason_folder",
-}
-
-
-def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:
-    """Resolve a catalog-relative file name inside the catalog folder, or say why it cannot be.
-
-    Returns ``(path, None)``, or ``(None, problem)`` with ``problem`` one of ``outside``,
-    ``not_file``, ``too_large`` and ``missing``: the one confinement rule for every file the
-    metadata names (prose, logo).
-    """
-    candidate = Path(rel)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        return None, "outside"
-    try:
-        real_root = root.resolve(strict=True)
-        real = (root / candidate).resolve(strict=True)
-        # A catalog that is (or links to) a repository root must not turn .git/ into content.
-        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
-            return None, "outside"
-        info = real.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return None, "not_file"
-        if info.st_size > max_bytes:
-            return None, "too_large"
-    except (OSError, RuntimeError):
-        return None, "missing"
-    return real, None
-
-
-#: Message key of each confinement problem, for prose files and for the logo.
-_PROSE_PROBLEMS = {
-    "outside": "ref.prose_outside",
-    "not_file": "ref.prose_not_file",
-    "too_large": "ref.prose_too_large",
-    "missing": "ref.prose_missing",
-}
-_LOGO_PROBLEMS = {
-    "outside": "ref.logo_outside",
-    "not_file": "ref.logo_not_file",
-    "too_large": "ref.logo_too_large",
-    "missing": "ref.logo_missing",
-}
-
-
-def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
-    """Where a prose file named in the metadata lies, or why it cannot be used.
-
-    Returns ``(path, None)``, or ``(None, message key)`` for a file outside the catalog, missing,
-    not a regular file, too large or not UTF-8. The check (SPBE208) reports the key; render
-    reads only what this allows, so both follow one rule.
-    """
-    prose = read_prose_file(root, rel)
-    return prose.path, prose.problem
-
-
-def read_prose_file(root: Path, rel: str) -> ProseFile:
-    """Read one prose file named in the metadata, or say why it cannot be used (SPBE208)."""
-    real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
-    if real is None:
-        return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
-    try:
-        text = real.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return ProseFile(rel, None, None, "ref.prose_not_utf8")
-    except (OSError, RuntimeError):
-        return ProseFile(rel, None, None, "ref.prose_missing")
-    return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
-
-
-#: Largest logo file accepted (bytes): a cover logo needs far less.
-MAX_LOGO_BYTES = 2 * 1024 * 1024
-#: Leading bytes of the image formats a logo may have, with the format's MIME type.
-_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"),)
-
-
-def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
-    """The logo named in the metadata as ``(MIME type, bytes)``, or why it cannot be used.
-
-    The same confinement as prose files (inside the catalog, a regular file), at most
-    :data:`MAX_LOGO_BYTES`, and a PNG by its leading bytes (not by its name). The check
-    (SPBE220) reports the message key; render reads only what this allows.
-    """
-    real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
-    if real is None:
-        return None, _LOGO_PROBLEMS[problem or "missing"]
-    try:
-        data = real.read_bytes()
-    except OSError:
-        return None, "ref.logo_missing"
-    if len(data) > MAX_LOGO_BYTES:
-        return None, "ref.logo_too_large"
-    for magic, mime in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return (mime, data), None
-    return None, "ref.logo_format"
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
-    chunks = []
-    remaining = min(size, MAX_FILE_BYTES) + 1
-    while remaining > 0:
-        chunk = os.read(fd, remaining)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class _Loader:
@@ -227,11 +67,14 @@ class _Loader:
         root_display: str,
         cache: ContentCache | None = None,
         validated: ValidationMemo | None = None,
+        known: Mapping[str, tuple[int, str]] | None = None,
     ) -> None:
         self.root = root
         self.cache = cache
         #: schema outcomes by document value, shared by the two sides of a diff
         self.validated = validated
+        #: size and SHA-256 of files read a moment ago (see load_catalog)
+        self.known = known or {}
         self.real_root = root.resolve()
         self.catalog = Catalog(root=root, reference=load_reference().extended())
         self.findings: list[Finding] = []
@@ -281,53 +124,31 @@ class _Loader:
     # -- files ---------------------------------------------------------------------------------
 
     def read(self, file: CatalogFile) -> bytes | None:
-        """Read one file's bytes, refusing what must not be opened."""
-        where = Location(file.display, 1, 1)
-        try:
-            if file.kind == "symlink":
-                target = Path(file.path).resolve()
-                if not target.is_relative_to(self.real_root):
-                    self.emit("SPBE010", where, "load.symlink_outside")
-                    return None
-                if not stat.S_ISREG(target.stat().st_mode):
-                    self.emit("SPBE011", where, "load.special_file")
-                    return None
-            elif file.kind != "file":
-                self.emit("SPBE011", where, "load.special_file")
-                return None
-            # O_NONBLOCK: a FIFO swapped in after the listing must not hang the run; fstat on
-            # the open descriptor is the check that counts.
-            fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            try:
-                info = os.fstat(fd)
-                if not stat.S_ISREG(info.st_mode):
-                    self.emit("SPBE011", where, "load.special_file")
-                    return None
-                if info.st_size > MAX_FILE_BYTES:
-                    self.emit(
-                        "SPBE008",
-                        where,
-                        "load.too_large",
-                        size=-(-info.st_size // 1024),
-                        limit=MAX_FILE_BYTES // 1024,
-                    )
-                    return None
-                return _read_all(fd, info.st_size)
-            finally:
-                os.close(fd)
-        except (OSError, RuntimeError) as exc:
-            # Python < 3.13 reports a symlink loop from Path.resolve() as a bare RuntimeError.
-            code = exc.errno if isinstance(exc, OSError) else errno.ELOOP
-            reason = t(_OS_REASONS[code]) if code in _OS_REASONS else None
-            if reason is None:
-                reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
-            self.emit("SPBE016", where, "load.unreadable", reason=reason)
+        """Read one file's bytes, refusing (with a finding) what must not be opened."""
+        data = read_catalog_file(file, self.real_root)
+        if isinstance(data, Refusal):
+            self.emit(data.code, Location(file.display, 1, 1), data.key, **data.values)
             return None
+        return data
 
     def load_file(self, file: CatalogFile) -> None:
+        known = self.known.get(file.display)
+        if known is not None and self.cache is not None:
+            # Read and hashed a moment ago: its entry is the parse of exactly that content,
+            # and the run record notes that content, so the two agree even if it changed since.
+            size, digest = known
+            entry = self.cache.get(digest, size)
+            if entry is not None:
+                note_file(file.display, file.kind, size, digest)
+                self.load_parsed(file.display, entry)
+                return
         data = self.read(file)
-        if data is not None:
-            self.load_bytes(file.display, data)
+        if data is None:
+            note_file(file.display, file.kind, 0, None)
+            return
+        key, parsed = parse_keyed(self.cache, data)
+        note_file(file.display, file.kind, len(data), key)
+        self.load_parsed(file.display, parsed)
 
     def load_bytes(self, display: str, data: bytes) -> None:
         """Load every document of one file's content."""
@@ -696,9 +517,7 @@ def load_files(
     schema outcome of each document value across calls (see :meth:`_Loader.validate`).
     """
     loader = _Loader(root, root_display, open_cache(), validated)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for done, (display, data) in enumerate(files, 1):
             if isinstance(data, ParsedFile):
                 loader.load_parsed(display, data)
@@ -715,12 +534,25 @@ def load_files(
                 loader.load_bytes(display, data)
             if on_step is not None:
                 on_step(done, total)
+    return _finish(loader)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a block makes objects that live until exit.
+
+    Objects made inside are frozen (``gc.freeze``) before the collector resumes: otherwise its
+    next collections walk every one of them again. Garbage without cycles is still freed at
+    once (reference counting); a cycle made inside is kept until the process ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        # Freeze before re-enabling: otherwise the first collection walks every new object.
         gc.freeze()
         if was_enabled:
             gc.enable()
-    return _finish(loader)
 
 
 def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
@@ -755,7 +587,7 @@ def complete_catalog(catalog: Catalog) -> None:
     catalog.by_kind()
 
 
-def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile | None]:
+def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[Parsed | None]:
     """Each file parsed by worker processes for a large catalog, else None (parse here)."""
     from spbe_cli.parallel import mostly_cached, parse_in_workers, worker_count
 
@@ -767,9 +599,16 @@ def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[ParsedFile |
 
 
 def load_catalog(
-    root: Path, root_display: str | None = None, on_step: StepHook | None = None
+    root: Path,
+    root_display: str | None = None,
+    on_step: StepHook | None = None,
+    known: Mapping[str, tuple[int, str]] | None = None,
 ) -> tuple[Catalog, list[Finding]]:
     """Load every YAML file under ``root`` into a :class:`Catalog` plus the findings of loading.
+
+    ``known`` gives ``{shown path: (size, SHA-256)}`` of files read a moment ago (by the run
+    record's check): such a file whose per-file entry is in the content cache is loaded from
+    it without being read again.
 
     Raises:
         SpbeError: the folder does not exist or is not a folder.
@@ -779,26 +618,34 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    loader = _Loader(root, display, open_cache())
+    loader = _Loader(root, display, open_cache(), known=known)
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         parsed_files = _parsed_files(root, files)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
             if parsed is None:
                 loader.load_file(file)
             else:
-                loader.load_parsed(file.display, parsed)
+                size, key, result = parsed
+                note_file(file.display, file.kind, size, key)
+                loader.load_parsed(file.display, result)
             if on_step is not None:
                 on_step(done, len(files))
-    finally:
-        # Freeze before re-enabling: otherwise the first collection walks every new object.
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
     return _finish(loader)
 
 
-__all__ = ["MAX_FILE_BYTES", "CatalogFile", "Severity", "find_files", "load_catalog", "load_files"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_LOGO_BYTES",
+    "YAML_SUFFIXES",
+    "CatalogFile",
+    "Severity",
+    "display_path",
+    "find_files",
+    "load_catalog",
+    "load_files",
+    "logo_file",
+    "prose_file",
+    "read_prose_file",
+]

@@ -23,12 +23,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spbe_cli.cache import open_cache, parse_cached
+from spbe_cli.cache import open_cache, parse_keyed
 from spbe_cli.parsing import ParsedFile
 
 if TYPE_CHECKING:
     from spbe_cli.cache import ContentCache
     from spbe_cli.loader import CatalogFile, _Loader
+
+#: A file parsed by a worker: its size, its content key (None without a cache), the result.
+Parsed = tuple[int, str | None, ParsedFile]
 
 #: Below this many files a catalog is parsed in the main process: starting workers and
 #: sending results back costs more than it saves (measured with bench/run.py --only validate).
@@ -89,7 +92,7 @@ _READER: list[_Loader] = []
 _CACHE: list[ContentCache | None] = []
 
 
-def _parse_chunk(bounds: tuple[int, int]) -> list[ParsedFile | None]:
+def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
     """Read and parse ``_FILES[start:end]`` in a worker; None for a file it could not read."""
     from spbe_cli.loader import _Loader
 
@@ -98,16 +101,16 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[ParsedFile | None]:
         _READER.append(_Loader(_ROOT[0], ""))
         _CACHE.append(open_cache())
     reader, cache = _READER[0], _CACHE[0]
-    results: list[ParsedFile | None] = []
+    results: list[Parsed | None] = []
     for file in _FILES[start:end]:
         data = reader.read(file)
-        results.append(None if data is None else parse_cached(cache, data))
+        results.append(None if data is None else (len(data), *parse_keyed(cache, data)))
     return results
 
 
 def parse_in_workers(
     root: Path, files: Sequence[CatalogFile], workers: int
-) -> Iterator[ParsedFile | None]:
+) -> Iterator[Parsed | None]:
     """Yield each file's parse result in file order, parsed by ``workers`` forked processes."""
     import multiprocessing
 

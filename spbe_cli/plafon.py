@@ -107,8 +107,10 @@ class Evidence:
 
     def _git_tags(self, prefix: str) -> list[Tag] | None:
         from spbe_cli.gitsource import tag_dates
+        from spbe_cli.runrecord import note
 
         found = tag_dates(self.catalog.root, prefix)
+        note("git-tags", prefix, found)  # an input of spbe validate (the run record)
         return None if found is None else [Tag(name, day) for name, day in found]
 
     def tags(self, prefix: str) -> list[Tag] | None:

@@ -169,17 +169,26 @@ def _exceptions(section: Any, source: Source, config: RuleConfig, problem: Any) 
     return
 
 
-def load_rule_config(root: Path, display_root: str) -> tuple[RuleConfig, list[Finding]]:
-    """Read ``.spbe.yaml`` of a catalog folder (none: the defaults)."""
-    from spbe_cli.loader import display_path
-
+def read_config_file(root: Path) -> bytes | None:
+    """The bytes of ``.spbe.yaml`` in a catalog folder; None when there is none (or a link)."""
     path = root / CONFIG_FILE
     if not path.is_file() or path.is_symlink():
-        return RuleConfig(), []
+        return None
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError:
-        data = b"\xff"  # reported as not text, never a traceback
+        return b"\xff"  # reported as not text, never a traceback
+
+
+def load_rule_config(root: Path, display_root: str) -> tuple[RuleConfig, list[Finding]]:
+    """Read ``.spbe.yaml`` of a catalog folder (none: the defaults)."""
+    from spbe_cli.files import display_path
+    from spbe_cli.runrecord import note
+
+    data = read_config_file(root)
+    note("config", "", data)
+    if data is None:
+        return RuleConfig(), []
     return read_rule_config(data, display_path(display_root, CONFIG_FILE))
 
 

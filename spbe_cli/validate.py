@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spbe_cli.catalog import Catalog
-from spbe_cli.checks import run_checks
 from spbe_cli.errors import Finding, Location, Report, Severity
-from spbe_cli.loader import StepHook, load_catalog
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
+
+if TYPE_CHECKING:
+    # The loader and the checks import the schema models (pydantic): a replayed run never
+    # needs them, so they are imported by the function that loads.
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.loader import StepHook
 
 
 def validate_catalog(
@@ -18,12 +22,20 @@ def validate_catalog(
     *,
     strict: bool = False,
     on_step: StepHook | None = None,
+    known: Mapping[str, tuple[int, str]] | None = None,
 ) -> tuple[Catalog, Report]:
-    """Load ``root`` and check it; the report holds every finding of both steps."""
+    """Load ``root`` and check it; the report holds every finding of both steps.
+
+    ``known`` maps shown paths to the size and SHA-256 of content just read (see
+    :func:`spbe_cli.loader.load_catalog`).
+    """
+    from spbe_cli.checks import run_checks
+    from spbe_cli.loader import collector_paused, load_catalog
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
 
-    catalog, findings = load_catalog(root, display, on_step)
-    findings.extend(run_checks(catalog))
+    catalog, findings = load_catalog(root, display, on_step, known)
+    with collector_paused():
+        findings.extend(run_checks(catalog))
     shown = display if display is not None else root.as_posix()
     config, problems = load_rule_config(root, shown)
     findings, exceptions = apply_rule_config(config, findings, catalog, shown)
@@ -33,6 +45,43 @@ def validate_catalog(
         findings, files=catalog.files, entities=entities, strict=strict, exceptions=exceptions
     )
     return catalog, report
+
+
+def validate_report(
+    root: Path,
+    display: str | None = None,
+    *,
+    strict: bool = False,
+    on_step: StepHook | None = None,
+) -> Report:
+    """What :func:`validate_catalog` reports, replayed from the run record when nothing changed.
+
+    Only with the content cache on (:mod:`spbe_cli.runrecord`): a run whose every input is
+    what the last run recorded prints that run's report without loading anything; any other
+    run is done in full and recorded. The first run of a catalog writes only the record, no
+    per-file entries (:func:`spbe_cli.cache.filling`).
+    """
+    from spbe_cli.cache import filling, open_cache
+    from spbe_cli.i18n import language
+    from spbe_cli.runrecord import recording, replay, seen, slot
+
+    cache = open_cache()
+    store = cache.runs() if cache is not None and cache.usable() else None
+    if store is None:
+        return validate_catalog(root, display, strict=strict, on_step=on_step)[1]
+    shown = display if display is not None else root.as_posix()
+    key = slot(root, shown, language())
+    read: dict[str, tuple[int, str]] = {}
+    report = replay(store, key, root, shown, read)
+    if report is not None:
+        report.strict = strict
+        return report
+    # Per-file entries pay from the second run of a catalog on (see cache.filling).
+    with filling(seen(store, key)), recording() as manifest:
+        _, report = validate_catalog(root, display, strict=strict, on_step=on_step, known=read)
+    if manifest.complete:
+        store.write(key, manifest, report)
+    return report
 
 
 def cap_per_file(

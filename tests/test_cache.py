@@ -55,8 +55,20 @@ def _report(root: Path, *, cached: bool) -> str:
     return format_json(report, "katalog")
 
 
+def _recorded(root: Path) -> str:
+    """What spbe validate prints with the cache on: a run recorded, or a record replayed."""
+    from spbe_cli.validate import validate_report
+
+    cache.set_enabled(True)
+    return format_json(validate_report(root, "katalog"), "katalog")
+
+
+def _records(folder: Path) -> list[Path]:
+    return sorted(folder.glob("v*/runs/*.json"))
+
+
 def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("v*/*/*.json"))
+    return sorted(folder.glob("v*/*/*/*.json"))
 
 
 def _catalog(tmp_path: Path) -> Path:
@@ -101,14 +113,15 @@ def _one_entry(tmp_path: Path, cache_dir: Path) -> tuple[Path, Path, str]:
     _report(root, cached=True)
     store = ContentCache(cache_dir)
     key = store.key((root / "program" / "bad.yaml").read_bytes())
-    entry = cache_dir / "v1" / key[:2] / f"{key}.json"
+    entry = store.folder / key[:2] / f"{key}.json"
     assert entry.is_file()
     return root, entry, good
 
 
-def _framed(key: str, payload: bytes) -> bytes:
+def _framed(key: str, payload: bytes, fingerprint: str | None = None) -> bytes:
     digest = hashlib.sha256(payload).hexdigest()
-    return f"spbe-cache 1 {key} {digest}\n".encode() + payload
+    fingerprint = fingerprint or ContentCache(Path("unused")).fingerprint.hex()
+    return f"spbe-cache 1 {key} {fingerprint} {digest}\n".encode() + payload
 
 
 def _bad_payloads(valid: list[object]) -> list[bytes]:
@@ -174,6 +187,7 @@ def test_hostile_entries_are_misses_and_are_rewritten(tmp_path: Path, cache_dir:
         "header only": header,
         "corrupt byte": original[:-5] + b"X" + original[-4:],
         "foreign key": _framed(other_key, payload),
+        "other spbe": _framed(key, payload, hashlib.sha256(b"another spbe").hexdigest()),
         "other format": original.replace(b"spbe-cache 1 ", b"spbe-cache 2 ", 1),
         "random bytes": os.urandom(4096),
         "pickle": b"\x80\x04\x95" + b"cos\nsystem\n(S'touch /tmp/pwned'\ntR." + b"\n",
@@ -293,7 +307,7 @@ def test_two_processes_on_one_cold_cache_agree(tmp_path: Path, cache_dir: Path) 
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, env=env) for _ in range(2)]
     outputs = [run.communicate()[0] for run in runs]
     assert outputs == [plain.stdout, plain.stdout]
-    assert _entries(cache_dir)
+    assert _records(cache_dir)  # the first run of a catalog writes its record only
     again = subprocess.run(command, capture_output=True, env=env, check=False)
     assert again.stdout == plain.stdout
 
@@ -379,6 +393,8 @@ def test_cached_runs_print_what_uncached_runs_print(
         uncached = _report(root, cached=False)
         assert _report(root, cached=True) == uncached  # cold or partly warm
         assert _report(root, cached=True) == uncached  # fully warm
+        assert _recorded(root) == uncached  # a full run, recorded (spbe validate)
+        assert _recorded(root) == uncached  # the record replayed
 
 
 # -- worker processes ----------------------------------------------------------------------------
@@ -445,5 +461,5 @@ def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> N
     subprocess.run(
         [*command[:3], "--cache", *command[3:]], capture_output=True, env=env, check=False
     )
-    assert _entries(cache_dir)
+    assert _records(cache_dir)
     assert cache.enabled({"SPBE_CACHE": "1"}) is (cache._state["enabled"] is not False)

@@ -23,6 +23,7 @@ CODE = re.compile(r"^SPBE\d{3}$")
 VALIDATE_MODULES = [
     "yamlio.py",
     "loader.py",
+    "files.py",
     "catalog.py",
     "validate.py",
     "ruleconfig.py",

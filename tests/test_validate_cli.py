@@ -18,7 +18,7 @@ from spbe_cli.cli.app import app
 from spbe_cli.diff.attention import ATTENTION_RULES
 from spbe_cli.errors import ExitCode
 from spbe_cli.rules import RULES
-from tests.helpers import MINIMAL, MINIMAL_ENTITIES, MINIMAL_FILES, write_tree
+from tests.helpers import MINIMAL, MINIMAL_ENTITIES, MINIMAL_FILES, copy_minimal, write_tree
 
 runner = CliRunner()
 CLEAN_SUMMARY = (
@@ -488,3 +488,33 @@ def test_a_lookalike_opd_id_referenced_by_a_plan_is_a_finding_not_a_crash(
     assert result.exit_code == 1, result.output
     assert "error[SPBE104]" in result.stdout
     assert "internal error" not in result.stderr
+
+
+def test_the_script_ends_quickly_with_every_byte_and_its_exit_code(tmp_path: Path) -> None:
+    """validate and sync end with os._exit after flushing: nothing printed is lost."""
+    root = copy_minimal(tmp_path / "catalog")
+    # Enough findings that the JSON report is far larger than a pipe buffer.
+    bad = {f"program/bad-{n}.yaml": f"entitas: program\nid: BAD-{n}\n" for n in range(400)}
+    write_tree(root, bad)
+    script = Path(sys.executable).with_name("spbe")
+    for output in ("json", "text", "sarif"):
+        done = subprocess.run(
+            [str(script), "validate", str(root), "--format", output],
+            capture_output=True,
+            env=_env(),
+            timeout=120,
+            check=False,
+        )
+        runner_result = runner.invoke(app, ["validate", str(root), "--format", output])
+        assert done.returncode == runner_result.exit_code == ExitCode.FINDINGS
+        assert done.stdout.decode() == runner_result.stdout
+        assert len(done.stdout) > 200_000
+    synced = subprocess.run(
+        [str(script), "sync", str(REPO / "catalog"), "--format", "json"],
+        capture_output=True,
+        env=_env(),
+        timeout=120,
+        check=False,
+    )
+    assert synced.returncode == 0
+    assert json.loads(synced.stdout)["schema"] == "spbe.sync/1"

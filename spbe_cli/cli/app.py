@@ -86,6 +86,13 @@ def main() -> None:
     """Entry point of the ``spbe`` script: user errors never end in a traceback."""
     try:
         app()
+    except SystemExit as exc:
+        # Imported here: common's help texts must be made after set_language() above.
+        from spbe_cli.cli.common import QUICK_EXIT
+
+        if QUICK_EXIT["ready"]:
+            _quick_exit(exc.code)
+        raise
     except SpbeError as exc:
         from spbe_cli.cli.common import tell
 
@@ -100,6 +107,24 @@ def main() -> None:
 
         console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(int(ExitCode.CANNOT_RUN))
+
+
+def _quick_exit(code: object) -> None:
+    """End the process now with ``code``, once stdout and stderr are flushed.
+
+    Returns (the caller exits the usual way) when a stream cannot be flushed (a closed pipe
+    is reported as it always is), and under a profiler or a tracer (cProfile, coverage), which
+    write their results when the interpreter exits.
+    """
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    os._exit(status)
 
 
 def _assemble() -> None:

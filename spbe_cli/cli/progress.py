@@ -16,6 +16,7 @@ from spbe_cli.cli.common import (
     emit,
     load_checked,
     parse_date,
+    quick_exit_ready,
     report_formats,
     user_errors,
 )
@@ -159,6 +160,7 @@ def sync(
         check_filters(loaded, opd, None)
     report = SyncReport(find_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
     emit(sync_formats(path.as_posix()), output_format, report)
+    quick_exit_ready()
     raise typer.Exit(int(report.return_code))
 
 

@@ -13,6 +13,7 @@ from spbe_cli.cli.common import (
     Output,
     catalog_path,
     emit,
+    quick_exit_ready,
     user_errors,
 )
 from spbe_cli.cli.completion import complete_rule
@@ -55,12 +56,13 @@ def validate(
 ) -> None:
     """Periksa katalog / Check a catalog (exit 0 clean, 1 findings, 2 usage, 3 could not run)."""
     from spbe_cli.cli import console
-    from spbe_cli.validate import validate_catalog
+    from spbe_cli.validate import validate_report
 
     path = catalog_path(catalog, catalog_option)
     with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
-        _, result = validate_catalog(path, path.as_posix(), strict=strict, on_step=hook)
+        result = validate_report(path, path.as_posix(), strict=strict, on_step=hook)
     emit(formats(path.as_posix()), output_format, result)
+    quick_exit_ready()
     raise typer.Exit(int(result.return_code))
 
 

@@ -1,0 +1,251 @@
+"""Catalog files on disk: listing them, reading one safely, and the files the metadata names.
+
+This is the part of loading that touches the file system and needs neither YAML nor the
+schema models, so the run record (:mod:`spbe_cli.runrecord`) can check a catalog's files
+without importing them. :mod:`spbe_cli.loader` re-exports every name.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spbe_cli.catalog import ProseFile
+from spbe_cli.i18n import t
+from spbe_cli.runrecord import note
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """A YAML file found under the catalog folder.
+
+    ``kind`` is what the directory listing said without following links: ``file``,
+    ``symlink`` or ``other`` (FIFO, device, socket); it decides whether to open the file at all.
+    """
+
+    path: str
+    display: str
+    kind: str = "file"
+
+
+def display_path(root_display: str, rel: str) -> str:
+    """Join the catalog folder as the user named it with a file's relative path (POSIX)."""
+    if root_display in ("", "."):
+        return rel
+    return f"{root_display.rstrip('/')}/{rel}"
+
+
+def find_files(root: Path, root_display: str) -> list[CatalogFile]:
+    """List the YAML files under ``root`` in a stable order, skipping hidden entries.
+
+    Directory symlinks are not followed; the entry types come from the directory listing, so
+    listing costs no ``stat`` per file.
+    """
+    found: list[CatalogFile] = []
+    todo: list[tuple[str, str]] = [(os.fspath(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                if not name.lower().endswith(YAML_SUFFIXES):
+                    continue
+                if entry.is_symlink():
+                    kind = "symlink"
+                elif entry.is_file(follow_symlinks=False):
+                    kind = "file"
+                else:
+                    kind = "other"
+                found.append(
+                    CatalogFile(entry.path, display_path(root_display, prefix + name), kind)
+                )
+    found.sort(key=lambda f: f.display)
+    return found
+
+
+#: Operating-system errors a catalog maintainer meets, with a translated explanation.
+_OS_REASONS = {
+    errno.EACCES: "load.reason_permission",
+    errno.EPERM: "load.reason_permission",
+    errno.ENOENT: "load.reason_missing",
+    errno.ELOOP: "load.reason_loop",
+    errno.EISDIR: "load.reason_folder",
+}
+
+
+def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:
+    """Resolve a catalog-relative file name inside the catalog folder, or say why it cannot be.
+
+    Returns ``(path, None)``, or ``(None, problem)`` with ``problem`` one of ``outside``,
+    ``not_file``, ``too_large`` and ``missing``: the one confinement rule for every file the
+    metadata names (prose, logo).
+    """
+    candidate = Path(rel)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None, "outside"
+    try:
+        real_root = root.resolve(strict=True)
+        real = (root / candidate).resolve(strict=True)
+        # A catalog that is (or links to) a repository root must not turn .git/ into content.
+        if not real.is_relative_to(real_root) or ".git" in real.relative_to(real_root).parts:
+            return None, "outside"
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not_file"
+        if info.st_size > max_bytes:
+            return None, "too_large"
+    except (OSError, RuntimeError):
+        return None, "missing"
+    return real, None
+
+
+#: Message key of each confinement problem, for prose files and for the logo.
+_PROSE_PROBLEMS = {
+    "outside": "ref.prose_outside",
+    "not_file": "ref.prose_not_file",
+    "too_large": "ref.prose_too_large",
+    "missing": "ref.prose_missing",
+}
+_LOGO_PROBLEMS = {
+    "outside": "ref.logo_outside",
+    "not_file": "ref.logo_not_file",
+    "too_large": "ref.logo_too_large",
+    "missing": "ref.logo_missing",
+}
+
+
+def prose_file(root: Path, rel: str) -> tuple[Path | None, str | None]:
+    """Where a prose file named in the metadata lies, or why it cannot be used.
+
+    Returns ``(path, None)``, or ``(None, message key)`` for a file outside the catalog, missing,
+    not a regular file, too large or not UTF-8. The check (SPBE208) reports the key; render
+    reads only what this allows, so both follow one rule.
+    """
+    prose = read_prose_file(root, rel)
+    return prose.path, prose.problem
+
+
+def read_prose_file(root: Path, rel: str) -> ProseFile:
+    """Read one prose file named in the metadata, or say why it cannot be used (SPBE208)."""
+    prose = _read_prose_file(root, rel)
+    note("prose", rel, prose)
+    return prose
+
+
+def _read_prose_file(root: Path, rel: str) -> ProseFile:
+    real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
+    if real is None:
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
+    try:
+        text = real.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return ProseFile(rel, None, None, "ref.prose_not_utf8")
+    except (OSError, RuntimeError):
+        return ProseFile(rel, None, None, "ref.prose_missing")
+    return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
+
+
+#: Largest logo file accepted (bytes): a cover logo needs far less.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+#: Leading bytes of the image formats a logo may have, with the format's MIME type.
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"),)
+
+
+def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
+    """The logo named in the metadata as ``(MIME type, bytes)``, or why it cannot be used.
+
+    The same confinement as prose files (inside the catalog, a regular file), at most
+    :data:`MAX_LOGO_BYTES`, and a PNG by its leading bytes (not by its name). The check
+    (SPBE220) reports the message key; render reads only what this allows.
+    """
+    logo = _logo_file(root, rel)
+    note("logo", rel, logo)
+    return logo
+
+
+def _logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
+    real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
+    if real is None:
+        return None, _LOGO_PROBLEMS[problem or "missing"]
+    try:
+        data = real.read_bytes()
+    except OSError:
+        return None, "ref.logo_missing"
+    if len(data) > MAX_LOGO_BYTES:
+        return None, "ref.logo_too_large"
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return (mime, data), None
+    return None, "ref.logo_format"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a catalog file was not read: the rule code and message the loader reports."""
+
+    code: str
+    key: str
+    values: dict[str, Any]
+
+
+def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
+    """Read one listed file's bytes, refusing what must not be opened.
+
+    A symlink must stay inside ``real_root`` (the resolved catalog folder) and name a regular
+    file; FIFOs, devices and files over :data:`MAX_FILE_BYTES` are never read.
+    """
+    try:
+        if file.kind == "symlink":
+            target = Path(file.path).resolve()
+            if not target.is_relative_to(real_root):
+                return Refusal("SPBE010", "load.symlink_outside", {})
+            if not stat.S_ISREG(target.stat().st_mode):
+                return Refusal("SPBE011", "load.special_file", {})
+        elif file.kind != "file":
+            return Refusal("SPBE011", "load.special_file", {})
+        # O_NONBLOCK: a FIFO swapped in after the listing must not hang the run; fstat on
+        # the open descriptor is the check that counts.
+        fd = os.open(file.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return Refusal("SPBE011", "load.special_file", {})
+            if info.st_size > MAX_FILE_BYTES:
+                size = -(-info.st_size // 1024)
+                limit = MAX_FILE_BYTES // 1024
+                return Refusal("SPBE008", "load.too_large", {"size": size, "limit": limit})
+            return _read_all(fd, info.st_size)
+        finally:
+            os.close(fd)
+    except (OSError, RuntimeError) as exc:
+        # Python < 3.13 reports a symlink loop from Path.resolve() as a bare RuntimeError.
+        code = exc.errno if isinstance(exc, OSError) else errno.ELOOP
+        reason = t(_OS_REASONS[code]) if code in _OS_REASONS else None
+        if reason is None:
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+        return Refusal("SPBE016", "load.unreadable", {"reason": reason})
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
+    chunks = []
+    remaining = min(size, MAX_FILE_BYTES) + 1
+    while remaining > 0:
+        chunk = os.read(fd, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

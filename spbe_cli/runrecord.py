@@ -1,0 +1,429 @@
+"""A record of a whole ``spbe validate`` run, replayed while none of its inputs changed.
+
+With the content cache on (:mod:`spbe_cli.cache`), ``spbe validate`` stores, next to the
+per-file entries, one record per catalog folder: a manifest of every input the run read and
+the report it produced. The next run lists the folder, reads and hashes every file, and when
+every input is what the manifest says, prints the stored report without parsing or checking
+anything; otherwise it runs in full (using the per-file entries) and rewrites the record.
+
+What a record depends on, and how each part is checked:
+
+* the slot (the record's file name, repeated in its header) is a SHA-256 of the record format,
+  spbe's version, a fingerprint of every file of the installed ``spbe_cli`` package (code,
+  bundled reference data, messages), the Python version, the installed distributions next to
+  pydantic, pydantic-core and PyYAML, the message language, the catalog folder (absolute) and
+  the name it is shown under;
+* the manifest lists every catalog file the run loaded, as ``[shown path, kind, size,
+  SHA-256 of the bytes]`` in load order, and every other input the run read: the rule
+  configuration (``.spbe.yaml``), the prose files and the logo the metadata names, and the git
+  tags the self-assessment consulted, each as ``[what, argument, SHA-256 of what was read]``.
+  Replay reads each of them again through the same function the run used.
+
+Every file's bytes are hashed on every run: a modification time can lie (a checkout, ``cp -p``,
+``touch``, two edits in one clock tick, a coarse file system), and reading and hashing the
+national catalog costs about a twentieth of validating it. A run that refused a file (a link
+leaving the catalog, a FIFO, a file too large or unreadable) writes no record.
+
+A record is untrusted input like every cache entry: JSON (reading it runs no code), read
+without following links from a regular file of bounded size, framed by a header with the
+format, the slot and a SHA-256 of the payload, and checked part by part. Anything else
+(truncated, corrupt, from another version or folder, planted) is ignored, and the full run
+rewrites it atomically (a private temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spbe_cli import __version__
+from spbe_cli.errors import Finding, Location, Related, Report, Severity
+
+if TYPE_CHECKING:
+    from spbe_cli.files import CatalogFile
+
+#: Bumped when the record layout changes.
+FORMAT = 1
+_MAGIC = b"spbe-run"
+#: A record may hold this many bytes per catalog file (findings are capped per file), plus
+#: a margin; a larger file is not read.
+_BYTES_PER_FILE = 64 * 1024
+_MARGIN = 16 << 20
+#: Records kept in one cache folder; the oldest are deleted beyond this.
+MAX_RECORDS = 64
+
+
+# -- observing a run -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Manifest:
+    """What one run read: its catalog files, its other inputs, and whether it is complete."""
+
+    files: list[list[Any]] = dataclasses.field(default_factory=list)
+    inputs: list[list[str]] = dataclasses.field(default_factory=list)
+    complete: bool = True
+
+
+_active: list[Manifest] = []
+
+
+@contextmanager
+def recording() -> Iterator[Manifest]:
+    """Note every input read inside the block into the manifest yielded."""
+    manifest = Manifest()
+    _active.append(manifest)
+    try:
+        yield manifest
+    finally:
+        _active.remove(manifest)
+
+
+def note_file(display: str, kind: str, size: int, digest: str | None) -> None:
+    """Note one catalog file the run loaded (``digest`` None: it was not read)."""
+    if not _active:
+        return
+    if digest is None:
+        _active[-1].complete = False
+    else:
+        _active[-1].files.append([display, kind, size, digest])
+
+
+def note(what: str, argument: str, value: Any) -> None:
+    """Note an input other than a catalog file: ``what`` names how :func:`_reread` gets it."""
+    if _active:
+        _active[-1].inputs.append([what, argument, _digest(value)])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return ["bytes", hashlib.sha256(value).hexdigest()]
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(type(value).__name__)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _reread(what: str, root: Path, argument: str) -> Any:
+    """Read one noted input again, through the function that read it during the run."""
+    if what == "config":
+        from spbe_cli.ruleconfig import read_config_file
+
+        return read_config_file(root)
+    if what == "prose":
+        from spbe_cli.files import read_prose_file
+
+        return read_prose_file(root, argument)
+    if what == "logo":
+        from spbe_cli.files import logo_file
+
+        return logo_file(root, argument)
+    if what == "git-tags":
+        from spbe_cli.gitsource import tag_dates
+
+        return tag_dates(root, argument)
+    raise KeyError(what)
+
+
+# -- the slot ------------------------------------------------------------------------------------
+
+
+def _environment_fingerprint() -> bytes:
+    """Fingerprint spbe's code and data, the interpreter and the libraries behind a report."""
+    digest = hashlib.sha256(f"{_MAGIC.decode()} {FORMAT} {__version__} {sys.version}".encode())
+    package = Path(__file__).parent
+    for folder, dirs, names in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)  # noqa: PTH118 - str paths: ~150 files per run
+            digest.update(os.path.relpath(path, package).encode())
+            with contextlib.suppress(OSError), open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+    import importlib.util
+
+    for module in ("pydantic", "pydantic_core", "yaml"):
+        spec = importlib.util.find_spec(module)
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            continue
+        site = Path(origin).parent.parent
+        with contextlib.suppress(OSError):
+            names = sorted(p.name for p in site.iterdir() if p.name.endswith(".dist-info"))
+            digest.update("\n".join(names).encode())
+    return digest.digest()
+
+
+def slot(root: Path, display: str, language: str) -> str:
+    """The record's name: everything besides the inputs that decides what a run prints."""
+    fields = [os.path.abspath(root), display, language]  # noqa: PTH100
+    return hashlib.sha256(
+        _environment_fingerprint() + json.dumps(fields, ensure_ascii=True).encode()
+    ).hexdigest()
+
+
+# -- reports as JSON -----------------------------------------------------------------------------
+
+
+class MalformedRecordError(ValueError):
+    """A record payload that is not what :func:`_payload` writes."""
+
+
+def _location(loc: Location) -> list[Any]:
+    return [loc.path, loc.line, loc.column]
+
+
+def _finding_json(f: Finding) -> list[Any]:
+    return [
+        f.code,
+        f.severity.value,
+        _location(f.location),
+        f.message,
+        f.hint,
+        [[_location(r.location), r.message] for r in f.related],
+    ]
+
+
+def _payload(key: str, manifest: Manifest, report: Report) -> dict[str, Any]:
+    return {
+        "slot": key,
+        "files": manifest.files,
+        "inputs": manifest.inputs,
+        "report": {
+            "files": report.files,
+            "entities": report.entities,
+            "findings": [_finding_json(f) for f in report.findings],
+            "exceptions": [
+                [e.code, e.entity, e.reason, _location(e.location), e.matched]
+                for e in report.exceptions
+            ],
+        },
+    }
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise MalformedRecordError(what)
+
+
+def _str(value: Any) -> str:
+    _check(isinstance(value, str), "str")
+    return str(value)
+
+
+def _int(value: Any) -> int:
+    _check(type(value) is int and value >= 0, "int")
+    return int(value)
+
+
+def _list(value: Any, size: int | None = None) -> list[Any]:
+    _check(isinstance(value, list) and (size is None or len(value) == size), "list")
+    return list(value)
+
+
+def _loc(value: Any) -> Location:
+    path, line, column = _list(value, 3)
+    return Location(_str(path), _int(line), _int(column))
+
+
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def _finding(value: Any) -> Finding:
+    code, severity, location, message, hint, related = _list(value, 6)
+    _check(severity in _SEVERITIES, "severity")
+    return Finding(
+        _str(code),
+        _SEVERITIES[severity],
+        _loc(location),
+        _str(message),
+        None if hint is None else _str(hint),
+        tuple(_related(r) for r in _list(related)),
+    )
+
+
+def _related(value: Any) -> Related:
+    location, message = _list(value, 2)
+    return Related(_loc(location), _str(message))
+
+
+def _report(value: Any) -> Report:
+    from spbe_cli.ruleconfig import RuleException
+
+    _check(isinstance(value, dict) and set(value) == _REPORT_KEYS, "report")
+    exceptions = []
+    for item in _list(value["exceptions"]):
+        code, entity, reason, location, matched = _list(item, 5)
+        exceptions.append(
+            RuleException(_str(code), _str(entity), _str(reason), _loc(location), _int(matched))
+        )
+    return Report(
+        [_finding(f) for f in _list(value["findings"])],
+        files=_int(value["files"]),
+        entities=_int(value["entities"]),
+        exceptions=exceptions,
+    )
+
+
+_REPORT_KEYS = {"files", "entities", "findings", "exceptions"}
+_PAYLOAD_KEYS = {"slot", "files", "inputs", "report"}
+
+
+def _manifest_files(value: Any) -> list[list[Any]]:
+    # Each entry is only ever compared for equality with one built from the files on disk
+    # (:func:`_unchanged`), so an entry of any other shape is simply a changed file.
+    return _list(value)
+
+
+def _manifest_inputs(value: Any) -> list[list[str]]:
+    inputs = _list(value)
+    for entry in inputs:
+        what, argument, digest = _list(entry, 3)
+        _check(what in ("config", "prose", "logo", "git-tags"), "input kind")
+        _str(argument), _str(digest)
+    return inputs
+
+
+# -- storing and replaying -----------------------------------------------------------------------
+
+
+class RunRecords:
+    """The run records of one cache folder; every method swallows its own errors."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = os.fspath(folder)
+
+    def path(self, key: str) -> str:
+        """Where the record ``key`` is stored."""
+        return f"{self.root}/{key}.json"
+
+    def read(self, key: str, files: int) -> dict[str, Any] | None:
+        """The checked payload stored under ``key``, or None if absent or bad."""
+        from spbe_cli.cache import read_framed
+
+        label = b"%s %d %s" % (_MAGIC, FORMAT, key.encode())
+        payload = read_framed(self.path(key), files * _BYTES_PER_FILE + _MARGIN, label)
+        if payload is None:
+            return None
+        try:
+            data = json.loads(payload)
+            _check(isinstance(data, dict) and set(data) == _PAYLOAD_KEYS, "payload")
+            _check(data["slot"] == key, "slot")
+            return {
+                "files": _manifest_files(data["files"]),
+                "inputs": _manifest_inputs(data["inputs"]),
+                "report": _report(data["report"]),
+            }
+        except (ValueError, RecursionError, TypeError, MalformedRecordError):
+            return None
+
+    def write(self, key: str, manifest: Manifest, report: Report) -> bool:
+        """Store the record of a complete run atomically; tell whether it was written."""
+        from spbe_cli.cache import framed, write_atomic
+
+        payload = json.dumps(
+            _payload(key, manifest, report), separators=(",", ":"), ensure_ascii=True
+        ).encode("ascii")
+        raw = framed(b"%s %d %s" % (_MAGIC, FORMAT, key.encode()), payload)
+        written = write_atomic(self.path(key), raw)
+        if written:
+            self.prune()
+        return written
+
+    def prune(self, keep: int = MAX_RECORDS) -> None:
+        """Delete all but the ``keep`` newest records.
+
+        Each catalog folder, language and spbe version has its own record: CI runners that
+        check out into a new folder per job would pile them up.
+        """
+        try:
+            with os.scandir(self.root) as entries:
+                records = [
+                    (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                    for entry in entries
+                    if entry.name.endswith(".json")
+                ]
+        except OSError:
+            return
+        for _, path in sorted(records, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # noqa: PTH108
+
+
+def _unchanged(
+    root: Path, files: list[CatalogFile], stored: dict[str, Any], read: dict[str, tuple[int, str]]
+) -> bool:
+    """Tell whether every input in a stored manifest is still what it was.
+
+    ``read`` receives the size and SHA-256 of each file read on the way (up to the first
+    change), so the full run that follows need not read and hash them again.
+    """
+    from spbe_cli.files import read_catalog_file
+
+    manifest: list[list[Any]] = stored["files"]
+    if len(files) != len(manifest):
+        return False
+    real_root = root.resolve()
+    for file, entry in zip(files, manifest, strict=True):
+        if file.display != entry[0] or file.kind != entry[1]:
+            return False
+        data = read_catalog_file(file, real_root)
+        if not isinstance(data, bytes):
+            return False
+        digest = hashlib.sha256(data).hexdigest()
+        read[file.display] = (len(data), digest)
+        if len(data) != entry[2] or digest != entry[3]:
+            return False
+    return all(_same_input(root, *entry) for entry in stored["inputs"])
+
+
+def _same_input(root: Path, what: str, argument: str, digest: str) -> bool:
+    try:
+        return _digest(_reread(what, root, argument)) == digest
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return False  # a re-read that fails differs from the one that worked
+
+
+def replay(
+    store: RunRecords,
+    key: str,
+    root: Path,
+    display: str,
+    read: dict[str, tuple[int, str]] | None = None,
+) -> Report | None:
+    """The stored report of ``root`` when none of its inputs changed, else None.
+
+    ``read`` receives ``{shown path: (size, SHA-256)}`` of the files read to find out.
+    """
+    from spbe_cli.files import find_files
+
+    files = find_files(root, display)
+    stored = store.read(key, len(files))
+    if stored is None or not _unchanged(root, files, stored, {} if read is None else read):
+        return None
+    report: Report = stored["report"]
+    return report
+
+
+def seen(store: RunRecords, key: str) -> bool:
+    """Tell whether a record is stored under ``key`` (good or not): the catalog ran here before."""
+    return os.path.lexists(store.path(key))

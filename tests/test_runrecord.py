@@ -1,0 +1,400 @@
+"""The run record: a warm ``spbe validate`` replays the last report, and only while it is true."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli import cache, runrecord
+from spbe_cli import validate as validate_module
+from spbe_cli.cache import ContentCache
+from spbe_cli.cli.app import app
+from spbe_cli.i18n import language
+from spbe_cli.validate import validate_catalog, validate_report
+from tests.helpers import copy_minimal, git, write_tree
+from tests.test_cache import BAD_PROGRAM
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private cache folder, the cache on for this test only."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
+    monkeypatch.setitem(cache._state, "enabled", True)
+    return folder
+
+
+@pytest.fixture
+def no_loading(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count full runs: a replayed run never calls validate_catalog."""
+    calls: list[str] = []
+    real = validate_module.validate_catalog
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("run")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate_module, "validate_catalog", counting)
+    yield calls
+
+
+def _catalog(tmp_path: Path) -> Path:
+    root = copy_minimal(tmp_path / "catalog")
+    write_tree(root, {"program/bad.yaml": BAD_PROGRAM, "program/syntax.yaml": "a: [1, 2\n"})
+    return root
+
+
+def _record(folder: Path) -> Path:
+    records = sorted((folder / "v1" / "runs").glob("*.json"))
+    assert len(records) == 1, records
+    return records[0]
+
+
+def _fresh(root: Path) -> str:
+    """The JSON report of an uncached run."""
+    from spbe_cli.report import format_json
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(cache._state, "enabled", False)
+        _, report = validate_catalog(root, "katalog")
+    return format_json(report, "katalog")
+
+
+def _cached(root: Path) -> str:
+    from spbe_cli.report import format_json
+
+    return format_json(validate_report(root, "katalog"), "katalog")
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github", "gitlab"])
+def test_a_replayed_run_prints_what_a_fresh_run_prints(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    root = _catalog(tmp_path)
+    argv = ["validate", str(root), "--format", output, "--strict"]
+    fresh = runner.invoke(app, ["--no-cache", *argv])
+    monkeypatch.setitem(cache._state, "enabled", True)
+    recorded = runner.invoke(app, argv)
+    assert _record(cache_dir).is_file()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("loaded although nothing changed")
+
+    monkeypatch.setattr(validate_module, "validate_catalog", refuse)
+    replayed = runner.invoke(app, argv)
+    assert fresh.exit_code == recorded.exit_code == replayed.exit_code == 1
+    assert fresh.stdout == recorded.stdout == replayed.stdout
+    assert fresh.stderr == replayed.stderr
+    assert "SPBE" in replayed.stdout
+
+
+def test_strict_is_applied_at_replay(tmp_path: Path, cache_dir: Path) -> None:
+    root = copy_minimal(tmp_path / "catalog")
+    write_tree(root, {"program/bad.yaml": BAD_PROGRAM.replace("[ISI nama]", "Program Baru")})
+    first = validate_report(root, "k")
+    assert first.errors
+    assert validate_report(root, "k", strict=True).strict
+    assert not validate_report(root, "k").strict
+
+
+def test_the_bundled_catalog_replays_byte_identical(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", root)
+    fresh = _fresh(root)
+    assert _cached(root) == fresh
+    assert _cached(root) == fresh
+    assert no_loading == ["run"]
+
+
+def _edits(root: Path) -> dict[str, Callable[[], object]]:
+    """Every kind of change a replay must notice, each undone by the next."""
+    bad = root / "program" / "bad.yaml"
+    original = bad.read_bytes()
+    stat = bad.stat()
+
+    def same_size_same_mtime() -> None:
+        # The content changes, its size and modification time do not: only the hash tells.
+        bad.write_bytes(original.replace(b"2024", b"2023"))
+        os.utime(bad, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    return {
+        "same size, same mtime": same_size_same_mtime,
+        "restored": lambda: bad.write_bytes(original),
+        "file added": lambda: write_tree(root, {"program/new.yaml": "a: [\n"}),
+        "file removed": lambda: (root / "program" / "new.yaml").unlink(),
+        "file renamed": lambda: bad.rename(root / "program" / "bad2.yaml"),
+        "renamed back": lambda: (root / "program" / "bad2.yaml").rename(bad),
+        "config added": lambda: write_tree(root, {".spbe.yaml": "aturan:\n  SPBE405: off\n"}),
+        "config changed": lambda: write_tree(root, {".spbe.yaml": "aturan:\n  SPBE405: info\n"}),
+        "config removed": lambda: (root / ".spbe.yaml").unlink(),
+    }
+
+
+def test_every_change_of_an_input_is_a_full_run(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    root = _catalog(tmp_path)
+    _cached(root)
+    for name, edit in _edits(root).items():
+        edit()
+        before = len(no_loading)
+        assert _cached(root) == _fresh(root), name
+        assert len(no_loading) == before + 1, f"{name}: replayed a stale record"
+        assert _cached(root) == _fresh(root), name
+        assert len(no_loading) == before + 1, f"{name}: not recorded again"
+
+
+def test_prose_and_logo_are_inputs(tmp_path: Path, cache_dir: Path, no_loading: list[str]) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(REPO / "catalog", root)
+    metadata = root / "metadata.yaml"
+    metadata.write_text(metadata.read_text("utf-8") + "logo: logo.png\n", "utf-8")
+    (root / "logo.png").write_bytes(PNG)
+    prose = root / "prosa" / "01-latar-belakang.md"
+    edits: list[Callable[[], object]] = [
+        lambda: prose.write_text(prose.read_text("utf-8") + "\nTambahan.\n", "utf-8"),
+        lambda: prose.write_bytes(b"\xff\xfe not UTF-8"),  # SPBE208 appears
+        prose.unlink,
+        lambda: (root / "logo.png").write_bytes(b"GIF89a"),  # SPBE220 appears
+        lambda: (root / "logo.png").unlink(),
+    ]
+    _cached(root)
+    for index, edit in enumerate(edits):
+        edit()
+        before = len(no_loading)
+        assert _cached(root) == _fresh(root), index
+        assert len(no_loading) == before + 1, index
+
+
+def test_language_and_shown_path_have_their_own_records(tmp_path: Path, cache_dir: Path) -> None:
+    from spbe_cli.i18n import use_language
+    from spbe_cli.report import format_json
+
+    root = _catalog(tmp_path)
+    english = _cached(root)
+    with use_language("id"):
+        indonesian = format_json(validate_report(root, "katalog"), "katalog")
+        assert format_json(validate_report(root, "katalog"), "katalog") == indonesian
+    assert indonesian != english
+    assert _cached(root) == english
+    other = format_json(validate_report(root, "lain"), "lain")
+    assert '"lain/program/bad.yaml"' in other
+    assert len(list((cache_dir / "v1" / "runs").glob("*.json"))) == 3
+
+
+def test_git_tags_read_by_the_self_assessment_are_inputs(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "one")
+    key = runrecord.slot(root, "k", language())
+    store = ContentCache(cache_dir).runs()
+    assert store is not None
+    from spbe_cli.gitsource import tag_dates
+
+    with runrecord.recording() as manifest:
+        runrecord.note("git-tags", "arsitektur-", tag_dates(root, "arsitektur-"))
+        _, report = validate_catalog(root, "k")
+    assert store.write(key, manifest, report)
+    assert runrecord.replay(store, key, root, "k") is not None
+    git(root, "tag", "arsitektur-v1")
+    assert runrecord.replay(store, key, root, "k") is None
+
+
+def test_a_run_that_refused_a_file_writes_no_record(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    (root / "program" / "link.yaml").symlink_to(tmp_path)  # a link leaving the catalog
+    report = validate_report(root, "k")
+    assert any(f.code == "SPBE010" for f in report.findings)
+    assert not list((cache_dir / "v1" / "runs").glob("*.json"))
+
+
+def _framed(key: str, payload: bytes) -> bytes:
+    digest = hashlib.sha256(payload).hexdigest()
+    return f"spbe-run 1 {key} {digest}\n".encode() + payload
+
+
+def test_hostile_records_are_ignored_and_rewritten(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    root = _catalog(tmp_path)
+    good = _cached(root)
+    record = _record(cache_dir)
+    original = record.read_bytes()
+    key = record.stem
+    header, _, payload = original.partition(b"\n")
+    data = json.loads(payload)
+    planted_report = json.loads(payload)
+    planted_report["report"]["findings"] = []  # a clean report for a catalog with errors
+    wrong_types = json.loads(payload)
+    wrong_types["report"]["findings"][0][2] = ["x", -1, 1]
+    bad_severity = json.loads(payload)
+    bad_severity["report"]["findings"][0][1] = "fatal"
+    other_slot = json.loads(payload)
+    other_slot["slot"] = "0" * 64
+    unknown_input = json.loads(payload)
+    unknown_input["inputs"].append(["shell", "rm -rf /", "0" * 64])
+    extra_key = dict(data, code="print(1)")
+    cases = {
+        "truncated": original[: len(original) // 2],
+        "empty": b"",
+        "header only": header,
+        "corrupt byte": original[:-5] + b"X" + original[-4:],
+        "other format": original.replace(b"spbe-run 1 ", b"spbe-run 2 ", 1),
+        "foreign slot": _framed("f" * 64, payload),
+        "random bytes": os.urandom(4096),
+        "pickle": b"\x80\x04\x95" + b"cos\nsystem\n(S'touch /tmp/pwned'\ntR." + b"\n",
+        "deep": _framed(key, b"[" * 100_000),
+        "not an object": _framed(key, b"[]"),
+        "wrong types": _framed(key, json.dumps(wrong_types).encode()),
+        "bad severity": _framed(key, json.dumps(bad_severity).encode()),
+        "other slot inside": _framed(key, json.dumps(other_slot).encode()),
+        "unknown input": _framed(key, json.dumps(unknown_input).encode()),
+        "extra key": _framed(key, json.dumps(extra_key).encode()),
+    }
+    # A record whose frame and schema are right but whose report is planted is believed only
+    # while its manifest matches the catalog: a planted manifest of other files is a miss.
+    planted_report["files"] = [["elsewhere.yaml", "file", 1, "0" * 64]]
+    cases["planted manifest"] = _framed(key, json.dumps(planted_report).encode())
+    for name, content in cases.items():
+        record.write_bytes(content)
+        before = len(no_loading)
+        assert _cached(root) == good, name
+        assert len(no_loading) == before + 1, f"{name}: replayed"
+        assert record.read_bytes() == original, f"{name}: not rewritten"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_links_fifos_and_huge_records_are_not_read(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    root = _catalog(tmp_path)
+    good = _cached(root)
+    record = _record(cache_dir)
+    original = record.read_bytes()
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(original)
+    record.unlink()
+    record.symlink_to(elsewhere)
+    assert _cached(root) == good
+    assert not record.is_symlink()
+    record.unlink()
+    os.mkfifo(record)
+    assert _cached(root) == good  # opened non-blocking and refused: no hang
+    assert record.read_bytes() == original
+    record.write_bytes(original + b" " * (64 << 20))
+    assert _cached(root) == good
+    assert record.read_bytes() == original
+    assert len(no_loading) == 4
+
+
+def test_records_are_private_and_leave_no_temporary_file(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    _cached(root)
+    record = _record(cache_dir)
+    assert record.stat().st_mode & 0o077 == 0
+    assert [p.name for p in record.parent.iterdir()] == [record.name]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+def test_a_runs_folder_others_can_write_is_not_used(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    root = _catalog(tmp_path)
+    runs = cache_dir / "v1" / "runs"
+    runs.mkdir(parents=True)
+    runs.chmod(0o777)
+    good = _fresh(root)
+    assert _cached(root) == good
+    assert _cached(root) == good
+    assert not list(runs.iterdir())
+    assert len(no_loading) == 2
+
+
+def test_no_record_without_the_cache(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    cache.set_enabled(False)
+    try:
+        _cached(root)
+    finally:
+        cache.set_enabled(True)
+    assert not cache_dir.exists()
+
+
+def test_per_file_entries_are_written_from_the_second_run_of_a_catalog(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    root = _catalog(tmp_path)
+
+    def entries() -> list[Path]:
+        return sorted(cache_dir.glob("v1/*/*/*.json"))
+
+    first = _cached(root)
+    assert entries() == []  # the first run writes the record only
+    assert _record(cache_dir).is_file()
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n\n"})
+    second = _cached(root)
+    assert second == _fresh(root) != first
+    written = entries()
+    assert len(written) > 20  # the catalog ran here before: every file's entry is written
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n"})
+    store = ContentCache(cache_dir)
+    unchanged = (root / "program" / "bad.yaml").read_bytes()
+    assert store.get(store.key(unchanged), len(unchanged)) is not None
+    assert _cached(root) == _fresh(root) == first
+
+
+def test_only_the_newest_records_are_kept(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    _cached(root)
+    runs = _record(cache_dir).parent
+    for n in range(runrecord.MAX_RECORDS + 5):
+        old = runs / f"{n:064x}.json"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(n, n))
+    write_tree(root, {"program/syntax.yaml": "a: [\n"})
+    _cached(root)
+    kept = sorted(runs.glob("*.json"))
+    assert len(kept) == runrecord.MAX_RECORDS
+    assert runs / f"{0:064x}.json" not in kept
+    assert any(p.read_bytes().startswith(b"spbe-run 1 ") for p in kept)
+
+
+def test_a_full_run_after_the_check_reads_each_file_once(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli import files, loader
+
+    root = _catalog(tmp_path)
+    _cached(root)
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n\n"})
+    _cached(root)  # the second run writes the per-file entries
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n"})
+    expected = _fresh(root)
+    reads: list[str] = []
+    real = files.read_catalog_file
+
+    def counting(file: files.CatalogFile, real_root: Path) -> bytes | files.Refusal:
+        reads.append(file.display)
+        return real(file, real_root)
+
+    monkeypatch.setattr(files, "read_catalog_file", counting)
+    monkeypatch.setattr(loader, "read_catalog_file", counting)
+    assert _cached(root) == expected
+    # Read by the check or by the load, not both; only the changed file (no entry yet) twice.
+    assert [d for d in reads if reads.count(d) > 1] == ["katalog/program/syntax.yaml"] * 2
+    assert len(set(reads)) == len(list(root.rglob("*.yaml")))
