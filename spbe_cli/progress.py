@@ -423,14 +423,24 @@ def _attend(
 
 
 def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
-    """Regulations a program names (as basis or as needed) that are not in force yet."""
+    """Regulations a program names (as basis or as needed) that are not in force yet.
+
+    Each is named as readers cite it (``Peraturan Bupati tentang Satu Data (dibutuhkan)``):
+    the text goes into the laporan as well as to the terminal.
+    """
+    from spbe_cli.render.context import citation
+
+    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
     missing: list[str] = []
     for reg_id in (*program.regulasi, *program.regulasi_dibutuhkan):
         reg = catalog.entities.get(reg_id) if catalog.kinds.get(reg_id) == "regulasi" else None
         if reg is None:
             missing.append(t("progress.reg_unknown", id=reg_id))
         elif reg.status not in _REGULATION_OK:
-            missing.append(t("progress.reg_status", id=reg_id, status=reg.status))
+            named = citation(reg, pemda)
+            if not named.endswith(f"({reg.status})"):
+                named = t("progress.reg_status", id=named, status=reg.status)
+            missing.append(named)
     return missing
 
 

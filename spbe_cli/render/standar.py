@@ -543,7 +543,8 @@ def _shown(inp: RenderInput, value: Any) -> str | bool | int | Decimal | None:
     if isinstance(value, list):
         return "; ".join(str(_shown(inp, v)) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
+        # Keys are the catalog's field-like names (tipe_media_jaringan): read as words.
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_shown(inp, v)}" for k, v in value.items())
     if isinstance(value, BaseModel):
         parts = (_shown(inp, getattr(value, k)) for k in type(value).model_fields)
         return "; ".join(str(p) for p in parts if p is not None)
@@ -596,6 +597,9 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
                 if isinstance(shown, str) and e.ilustratif:
                     # The element's one mark (†) says it is illustrative; no word after values.
                     shown = _ILLUSTRATIVE_WORD.sub("", shown)
+                if isinstance(shown, str):
+                    # Fields are joined with "; ": a sentence's own full stop would read ".;".
+                    shown = shown.rstrip(" .")
                 if name == code_field and isinstance(shown, str):
                     shown += marks.get(shown, "")
                 if shown is not None:
