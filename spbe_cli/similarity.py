@@ -36,7 +36,10 @@ def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
     """
     if not text:
         return frozenset()
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():
+        folded = text.lower()  # ASCII is its own NFKD form and loses nothing to the encoding
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return frozenset(w for w in _WORD.findall(folded) if w not in stop and len(w) > 1)
 
 

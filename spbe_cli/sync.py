@@ -21,6 +21,7 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
@@ -102,8 +103,9 @@ class SyncReport:
         return ExitCode.FINDINGS if self.fail_on_overlap and self.overlaps else ExitCode.OK
 
 
+@cache
 def _pct(score: float) -> str:
-    """A similarity for display (half-even, whole percent)."""
+    """A similarity for display (half-even, whole percent); scores repeat (ratios of counts)."""
     return f"{Decimal(str(score)) * 100:.0f}%"
 
 
@@ -225,6 +227,15 @@ def find_overlaps(
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
     result: list[Overlap] = []
+    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
+    places: dict[str, Location | None] = {}
+
+    def where(item_id: str) -> Location | None:
+        if item_id not in places:
+            found = catalog.where(item_id, "id") if item_id in catalog.sources else None
+            places[item_id] = found
+        return places[item_id]
+
     for kind in kinds:
         items = candidates(catalog, kind, stop)
         for a_pos, b_pos in sorted(_candidate_pairs(items, threshold, max_shared_budget)):
@@ -244,8 +255,8 @@ def find_overlaps(
                         name,
                         function,
                         evidence,
-                        catalog.where(a.id, "id") if a.id in catalog.sources else None,
-                        catalog.where(b.id, "id") if b.id in catalog.sources else None,
+                        where(a.id),
+                        where(b.id),
                     )
                 )
     order = {k: n for n, k in enumerate(KINDS)}
