@@ -156,10 +156,9 @@ def others_busy(start: CpuSample, end: CpuSample) -> float | None:
     return max(busy - own, 0.0)
 
 
-def spare_cores(cores: int) -> float:
-    """How many of ``cores`` are free for this process and its workers right now."""
+def spare_cores(cores: int, start: CpuSample | None = None) -> float:
+    """How many of ``cores`` are free for this process and its workers now (since ``start``)."""
     end = cpu_sample()
-    start = _WATCH.pop() if _WATCH else None
     if end is None:
         if not hasattr(os, "getloadavg"):
             return 0.0
@@ -173,21 +172,18 @@ def spare_cores(cores: int) -> float:
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     """How many worker processes to parse ``files`` files with (0: none)."""
     env = os.environ if environ is None else environ
+    start = _WATCH.pop() if _WATCH else None  # a window serves the load that opened it only
     explicit = env.get("SPBE_WORKERS", "").strip()
     if explicit.isdigit():
         wanted = int(explicit)
         return wanted if wanted > 1 else 0
     if not sys.platform.startswith("linux") or files < MIN_FILES:
-        _WATCH.clear()
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = min(cores or 1, 8)
-    if cores < 2:
-        _WATCH.clear()
-        return 0
     # Workers cost about 40 % more CPU in all (results travel back to this process); they only
     # pay when another core is idle. On a machine already busy they made a run slower.
-    return cores if spare_cores(cores) >= MIN_SPARE else 0
+    return cores if cores > 1 and spare_cores(cores, start) >= MIN_SPARE else 0
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).

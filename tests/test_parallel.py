@@ -55,8 +55,9 @@ def test_spare_cores_measures_the_window_from_the_listing(monkeypatch: pytest.Mo
     reads = iter([sample(1000, 1000, wall=10.0), sample(1100, 1100, wall=11.0, own=1.0)])
     monkeypatch.setattr(parallel, "cpu_sample", lambda: next(reads))
     parallel.watch_cpu()
+    [start] = parallel._WATCH
     # 100 of 200 ticks working = 1 core, all of it this process's: both cores are free for us.
-    assert spare_cores(2) == pytest.approx(2.0)
+    assert spare_cores(2, start) == pytest.approx(2.0)
 
 
 def test_a_busy_machine_leaves_no_spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,11 +65,11 @@ def test_a_busy_machine_leaves_no_spare_core(monkeypatch: pytest.MonkeyPatch) ->
     reads = iter([sample(1000, 1000, wall=10.0), sample(1200, 1000, wall=11.0, own=1.0)])
     monkeypatch.setattr(parallel, "cpu_sample", lambda: next(reads))
     parallel.watch_cpu()
-    assert spare_cores(2) == pytest.approx(1.0)
+    [start] = parallel._WATCH
+    assert spare_cores(2, start) == pytest.approx(1.0)
 
 
 def test_without_a_window_the_running_tasks_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    parallel._WATCH.clear()
     monkeypatch.setattr(parallel, "cpu_sample", lambda: sample(1, 1, running=1))
     assert spare_cores(2) == 2.0  # only this process runs
     monkeypatch.setattr(parallel, "cpu_sample", lambda: sample(1, 1, running=3))
@@ -78,7 +79,6 @@ def test_without_a_window_the_running_tasks_stand_in(monkeypatch: pytest.MonkeyP
 def test_without_proc_the_load_average_stands_in(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    parallel._WATCH.clear()
     monkeypatch.setattr(parallel, "PROC_STAT", tmp_path / "missing")
     monkeypatch.setattr(os, "getloadavg", lambda: (0.25, 0.5, 0.5))
     assert spare_cores(2) == 1.75
@@ -92,11 +92,17 @@ def test_workers_only_with_a_spare_core(
     monkeypatch: pytest.MonkeyPatch, spare: float, expected: int
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
-    monkeypatch.setattr(parallel, "spare_cores", lambda cores: spare)
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: spare)
     assert worker_count(parallel.MIN_FILES, {}) == expected
     # SPBE_WORKERS wins over the measure, both ways.
     assert worker_count(parallel.MIN_FILES, {"SPBE_WORKERS": "0"}) == 0
     assert worker_count(parallel.MIN_FILES, {"SPBE_WORKERS": "2"}) == 2
+
+
+def test_a_window_serves_one_load_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    parallel.watch_cpu()
+    worker_count(10, {"SPBE_WORKERS": "0"})
+    assert parallel._WATCH == []
 
 
 def test_the_real_proc_stat_reads_where_there_is_one() -> None:
