@@ -51,22 +51,25 @@ def test_other_processes_busy_is_the_machine_less_this_process() -> None:
     assert others_busy(start, sample(1003, 1003, wall=10.03, own=1.0)) is None
 
 
-def test_spare_cores_measures_the_window_from_the_listing(monkeypatch: pytest.MonkeyPatch) -> None:
-    reads = iter([sample(1000, 1000, wall=10.0), sample(1100, 1100, wall=11.0, own=1.0)])
+@pytest.mark.parametrize(
+    ("busy_after", "idle_after", "spare"),
+    [
+        # 100 of 200 ticks working = 1 core, all of it this process's: both cores are free.
+        (1100, 1100, 2.0),
+        # Another job keeps the other core busy while this process lists its files.
+        (1200, 1000, 1.0),
+    ],
+)
+def test_spare_cores_measures_the_window_from_the_listing(
+    monkeypatch: pytest.MonkeyPatch, busy_after: int, idle_after: int, spare: float
+) -> None:
+    reads = iter(
+        [sample(1000, 1000, wall=10.0), sample(busy_after, idle_after, wall=11.0, own=1.0)]
+    )
     monkeypatch.setattr(parallel, "cpu_sample", lambda: next(reads))
     parallel.watch_cpu()
     [start] = parallel._WATCH
-    # 100 of 200 ticks working = 1 core, all of it this process's: both cores are free for us.
-    assert spare_cores(2, start) == pytest.approx(2.0)
-
-
-def test_a_busy_machine_leaves_no_spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Another job keeps one core busy while this process lists its files on the other.
-    reads = iter([sample(1000, 1000, wall=10.0), sample(1200, 1000, wall=11.0, own=1.0)])
-    monkeypatch.setattr(parallel, "cpu_sample", lambda: next(reads))
-    parallel.watch_cpu()
-    [start] = parallel._WATCH
-    assert spare_cores(2, start) == pytest.approx(1.0)
+    assert spare_cores(2, start) == pytest.approx(spare)
 
 
 def test_without_a_window_the_running_tasks_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
