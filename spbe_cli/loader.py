@@ -618,7 +618,10 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
+    from spbe_cli.parallel import watch_cpu
+
     loader = _Loader(root, display, open_cache(), known=known)
+    watch_cpu()  # how busy the machine is while the files are listed decides on workers
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
     with collector_paused():

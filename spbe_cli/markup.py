@@ -129,7 +129,15 @@ def json_dumps(data: Any) -> str:
     ``json.dumps`` already escapes C0; DEL, C1 and the bidi characters would pass raw, and they
     can only occur inside strings, so they are rewritten there as JSON escapes.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return json_escape_extra(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def json_escape_extra(text: str) -> str:
+    r"""JSON text (``json``'s ``ensure_ascii=False`` encoding) with DEL, C1 and bidi as ``\uXXXX``.
+
+    For a writer that lays its JSON out itself (``spbe sync``) and must stay byte-identical to
+    :func:`json_dumps`.
+    """
     return _JSON_EXTRA.sub(_json_escape, text)
 
 

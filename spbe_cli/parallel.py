@@ -8,8 +8,14 @@ single-process run. A file a worker cannot read is left to the main process, whi
 again and reports why.
 
 Workers are forked (Linux): they share the loaded interpreter and start in milliseconds. Where
-fork is not the platform's way (macOS, Windows), the catalog is small, or no core is idle (the
-load average), nothing changes.
+fork is not the platform's way (macOS, Windows), the catalog is small, or no core is idle, nothing
+changes. Whether a core is idle is measured now, not over the last minute: the load average lags
+by a minute, so a run started right after a busy one kept one core, and one started while another
+job was starting used two. ``/proc/stat`` is read when the files start being listed and again
+when they are listed; the CPU time other processes took in between (the machine's busy time less
+this process's own) tells how many cores they keep busy. Without that window (or with one too
+short to count), the tasks running at that instant (``procs_running``, this one excepted) stand
+in; without ``/proc``, the load average.
 ``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process). When the
 content cache already holds most files (a sample tells), the main process reads them itself:
 reading an entry costs about what receiving a worker's result costs.
@@ -19,7 +25,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,9 +75,104 @@ def mostly_cached(root: Path, files: Sequence[CatalogFile]) -> bool:
     return hits * 2 > len(sample)
 
 
+#: Where Linux counts each core's time (in ticks of 1/100 s) and the tasks running now.
+PROC_STAT = Path("/proc/stat")
+#: Fewer ticks than this between two reads (all cores together) count as no measure.
+MIN_TICKS = 8
+#: Cores that must be free, this process's own included, for workers to pay: one for this
+#: process and most of another (measured shares are accurate to a tick or two).
+MIN_SPARE = 1.5
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    """One read of ``/proc/stat``, with this process's own CPU time and the clock."""
+
+    busy: int
+    """Ticks all cores spent working since boot (user, nice, system, irq, softirq, steal)."""
+    total: int
+    """Ticks all cores counted since boot (working, idle and waiting for I/O)."""
+    cpus: int
+    """Cores of the machine (``cpuN`` lines)."""
+    running: int
+    """Tasks running or ready to run at the moment of the read, this one included."""
+    wall: float
+    """``time.perf_counter()`` at the read."""
+    own: float
+    """This process's CPU time (``time.process_time()``) at the read."""
+
+
+def cpu_sample(text: str | None = None) -> CpuSample | None:
+    """Read ``/proc/stat`` (or parse ``text``); None where it is missing or unreadable."""
+    if text is None:
+        try:
+            text = PROC_STAT.read_bytes().decode("ascii", "replace")
+        except OSError:
+            return None
+    busy = total = running = cpus = 0
+    seen = False
+    for line in text.splitlines():
+        name, _, rest = line.partition(" ")
+        if name == "cpu":
+            ticks = [int(v) for v in rest.split()[:8] if v.isdigit()]
+            if len(ticks) < 4:
+                return None
+            ticks += [0] * (8 - len(ticks))
+            user, nice, system, idle, iowait, irq, softirq, steal = ticks
+            busy = user + nice + system + irq + softirq + steal
+            total = busy + idle + iowait
+            seen = True
+        elif name.startswith("cpu") and name[3:].isdigit():
+            cpus += 1
+        elif name == "procs_running" and rest.strip().isdigit():
+            running = int(rest)
+    if not seen or cpus == 0:
+        return None
+    return CpuSample(busy, total, cpus, running, time.perf_counter(), time.process_time())
+
+
+#: The read taken when the files of the load in progress started being listed.
+_WATCH: list[CpuSample] = []
+
+
+def watch_cpu() -> None:
+    """Take the first read of the window in which :func:`spare_cores` measures the machine."""
+    sample = cpu_sample()
+    _WATCH[:] = [sample] if sample is not None else []
+
+
+def others_busy(start: CpuSample, end: CpuSample) -> float | None:
+    """Cores kept busy by other processes between two reads (None: too short to tell).
+
+    The machine's working share of the ticks, in cores, less this process's own CPU time over
+    the same wall time.
+    """
+    ticks = end.total - start.total
+    wall = end.wall - start.wall
+    if ticks < MIN_TICKS or wall <= 0:
+        return None
+    busy = (end.busy - start.busy) / ticks * end.cpus
+    own = (end.own - start.own) / wall
+    return max(busy - own, 0.0)
+
+
+def spare_cores(cores: int, start: CpuSample | None = None) -> float:
+    """How many of ``cores`` are free for this process and its workers now (since ``start``)."""
+    end = cpu_sample()
+    if end is None:
+        if not hasattr(os, "getloadavg"):
+            return 0.0
+        return cores - os.getloadavg()[0]
+    others = others_busy(start, end) if start is not None else None
+    if others is None:
+        others = float(max(end.running - 1, 0))
+    return min(float(cores), end.cpus - others)
+
+
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     """How many worker processes to parse ``files`` files with (0: none)."""
     env = os.environ if environ is None else environ
+    start = _WATCH.pop() if _WATCH else None  # a window serves the load that opened it only
     explicit = env.get("SPBE_WORKERS", "").strip()
     if explicit.isdigit():
         wanted = int(explicit)
@@ -80,8 +183,7 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     cores = min(cores or 1, 8)
     # Workers cost about 40 % more CPU in all (results travel back to this process); they only
     # pay when another core is idle. On a machine already busy they made a run slower.
-    idle = cores - os.getloadavg()[0]
-    return cores if cores > 1 and idle >= 1 else 0
+    return cores if cores > 1 and spare_cores(cores, start) >= MIN_SPARE else 0
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).

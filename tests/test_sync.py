@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spbe_cli import similarity
@@ -187,3 +191,37 @@ def test_the_bundled_catalog_shows_an_illustrative_overlap() -> None:
     assert ("data_informasi", "DI-AGREGAT-PENDUDUK", "DI-PENDUDUK-PERENCANAAN") in found
     catalog, _ = load_catalog(bundled)
     assert catalog.get("DI-PENDUDUK-PERENCANAAN").ilustratif is True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_ascii_names_skip_the_unicode_folding_with_the_same_words(text: str) -> None:
+    stop = frozenset({"dan", "sistem"})
+    slow = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    expected = frozenset(w for w in re.findall(r"[a-z0-9]+", slow) if w not in stop and len(w) > 1)
+    assert similarity.tokens(text, stop) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.frozensets(st.sampled_from([f"w{i}" for i in range(12)]), max_size=6),
+            st.sampled_from(["A", "B", "C"]),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([0.2, 0.3, 0.5, 0.6, 0.75, 1.0]),
+)
+def test_pair_with_earlier_covers_every_similar_pair_of_random_names(
+    named: list[tuple[frozenset[str], str]], threshold: float
+) -> None:
+    """Against brute force over all pairs: with the probe budget not binding, nothing escapes."""
+    sets = [words for words, _ in named]
+    owners = [owner for _, owner in named]
+    found = pair_with_earlier(sets, threshold, owners, max_probes=len(sets) + 1)
+    similar = _similar(sets, owners, threshold)
+    assert {(min(a, b), max(a, b)) for a, b in found} <= similar
+    assert len({later for _, later in found}) == len(found)
+    covered = {i for pair in found for i in pair}
+    assert all(a in covered or b in covered for a, b in similar)

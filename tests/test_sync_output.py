@@ -1,0 +1,97 @@
+"""``spbe sync --format json``: the pair-by-pair writer is byte-identical to ``json_dumps``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spbe_cli.errors import Location
+from spbe_cli.markup import json_dumps
+from spbe_cli.sync import Candidate, Evidence, Overlap, format_json, overlap_dict
+
+# Control, DEL, C1, bidi and line-separator characters, quotes, backslashes, non-ASCII and
+# lone surrogates: every class of character the JSON escaping treats apart.
+TRICKY = '\x00\x1f\x7f\x85\x9f\u061c\u200e\u2028\u202e\u2066\ud800"\\/é中😀 \t\n'
+text = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(), max_size=12)
+# What the models give (str, int, float), and values no validated model has (for the fallback).
+odd: Any = st.none() | st.integers() | st.booleans() | st.floats(allow_nan=True)
+score = st.floats(min_value=0, max_value=1) | st.sampled_from([0.0, 1.0, 2 / 3, 1e-5])
+odd_score = st.floats() | st.integers(min_value=-(2**70), max_value=2**70) | st.booleans()
+position = st.integers(min_value=0, max_value=10**6)
+
+
+def maybe_odd(usual: Any, unusual: Any, odd_values: bool) -> Any:
+    return usual | unusual if odd_values else usual
+
+
+def overlaps(odd_values: bool = False) -> Any:
+    """Pairs; with ``odd_values`` some fields hold values no validated model has."""
+
+    def candidate() -> Any:
+        return st.builds(
+            Candidate,
+            st.sampled_from(["program", "aplikasi", "data_informasi"]),
+            text,
+            text,
+            maybe_odd(text, odd, odd_values),
+            maybe_odd(text, odd, odd_values),
+            text,
+            st.just(frozenset()),
+            st.just(frozenset()),
+        )
+
+    number = maybe_odd(position, st.booleans(), odd_values)
+    location = st.none() | st.builds(Location, text, number, number)
+    evidence = st.builds(
+        Evidence,
+        st.sampled_from(["sync.ev.name", "sync.ev.code", "sync.ev.produced_twice"]),
+        st.tuples(
+            st.tuples(st.just("skor"), text),
+            st.tuples(st.just("kata"), text),
+            st.tuples(st.just("kode"), text),
+            st.tuples(st.just("opd"), text),
+            st.tuples(st.just("opd_lain"), text),
+        ),
+    )
+    return st.builds(
+        Overlap,
+        st.sampled_from(["program", "aplikasi", "data_informasi"]),
+        candidate(),
+        candidate(),
+        maybe_odd(score, odd_score, odd_values),
+        maybe_odd(score, odd_score, odd_values),
+        st.lists(evidence, max_size=3).map(tuple),
+        location,
+        location,
+    )
+
+
+def reference(found: list[Overlap], catalog: str) -> str:
+    """The document as json_dumps writes it from :func:`overlap_dict` (the schema's home)."""
+    return json_dumps(
+        {
+            "schema": "spbe.sync/1",
+            "catalog": catalog,
+            "jumlah": len(found),
+            "pasangan": [overlap_dict(o) for o in found],
+        }
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(overlaps(), max_size=4), text)
+def test_json_is_byte_identical_to_json_dumps(found: list[Overlap], catalog: str) -> None:
+    assert format_json(found, catalog) == reference(found, catalog)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(overlaps(odd_values=True), max_size=3))
+def test_unusual_values_take_json_own_encoder_with_the_same_bytes(found: list[Overlap]) -> None:
+    assert format_json(found, "katalog") == reference(found, "katalog")
+
+
+def test_no_pairs_is_an_empty_list() -> None:
+    assert format_json([], "katalog") == reference([], "katalog")
+    assert format_json([], "katalog").endswith('"pasangan": []\n}')
