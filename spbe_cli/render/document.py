@@ -27,10 +27,11 @@ forge a directive (:func:`spbe_cli.render.prose.shift_markdown`).
 from __future__ import annotations
 
 import functools
+import heapq
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -336,8 +337,12 @@ def text_em(text: str) -> float:
 
 def _widest(texts: set[str], cap: float = 1e9) -> float:
     """The widest of some texts in em; only the longest few are measured (width follows length)."""
-    # Ties in length are broken by the text, never by set order (string hashes vary by process).
-    longest = sorted(texts, key=lambda t: (-len(t), t))[:8] if len(texts) > 8 else texts
+    longest: Iterable[str] = texts
+    if len(texts) > 8:
+        # The eight longest (ties broken by the text, never by set order: string hashes vary
+        # by process): only texts as long as the eighth longest length can be among them.
+        cut = heapq.nlargest(8, map(len, texts))[-1]
+        longest = sorted((t for t in texts if len(t) >= cut), key=lambda t: (-len(t), t))[:8]
     return max((min(text_em(t), cap) for t in longest), default=0.0)
 
 
@@ -354,12 +359,13 @@ def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> 
         # Headers are printed bold: about a tenth wider than the regular text measured here.
         head_word = BOLD * _widest(set(plain(head).split()))
         distinct = set(cells)
+        widest = _widest(distinct)
         if kind == "text":
             words = {w for c in distinct for w in c.split()}
             longest_token = max(_widest(words, LONGEST_WORD_EM), head_word)
         else:
-            longest_token = max(_widest(distinct), head_word)
-        longest_text = max(_widest(distinct), BOLD * text_em(plain(head)))
+            longest_token = max(widest, head_word)
+        longest_text = max(widest, BOLD * text_em(plain(head)))
         columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0)))
     return tuple(columns)
 

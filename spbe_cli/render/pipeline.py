@@ -266,6 +266,7 @@ class _Run:
     env: Environment
     folders: list[tuple[Path, str]]
     prose: Prose
+    plain: Callable[[Any], Any]
     book: FigureBook
     logo: Any
     """The catalog's cover logo (None without one)."""
@@ -351,6 +352,7 @@ def _start_run(
     """The environment, prose, figure book and logo every document of the run shares."""
     from spbe_cli.render import engine
     from spbe_cli.render.document import read_logo
+    from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
     catalog = inp.catalog
@@ -368,6 +370,8 @@ def _start_run(
         env=env,
         folders=folders,
         prose=Prose(catalog.prose),
+        # one per run: what the documents share (labels, reference data) is converted once
+        plain=Plainer(),
         book=FigureBook(png="docx" in formats),
         logo=read_logo(catalog.root, catalog.metadata.logo),
         limits=limits,
@@ -391,10 +395,7 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
     # Each drawn once, on both cores when there are enough, and before the template runs:
     # a worker starts as a copy of this process, the smaller the better.
     run.book.prefetch(_all_specs(figures.values()))
-    from spbe_cli.render.plain import Plainer
-
-    # One converter per document: its records are freed with the document.
-    values = template_values(run.inp, spec, dokumen, Plainer(), built)
+    values = template_values(run.inp, spec, dokumen, run.plain, built)
     name = template_name(spec, run.folders)
     source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
     try:

@@ -17,9 +17,10 @@ other classes. :class:`Plainer` turns the context of a document into plain value
 * anything else is a :class:`TypeError` (fail closed: a new kind of value must be added here on
   purpose).
 
-Conversion is memoised per object, so a value a document's context holds twice is converted
-once; one :class:`Plainer` serves one document, and its records are freed with it. This is the
-first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the second.
+Conversion is memoised per object, so what the documents of a run share (labels, reference
+data) is converted once per run; entities are converted only when a template reads them
+(:class:`Records`). This is the first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the
+second.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ _MEMO_MIN = 16
 
 
 class Plainer:
-    """Convert values for templates, once per object (one instance per document)."""
+    """Convert values for templates, once per object (one instance per ``spbe render`` run)."""
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, Any]] = {}
