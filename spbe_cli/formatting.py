@@ -90,10 +90,15 @@ def illustrative_legend() -> str:
 
 
 def rupiah_short(value: int) -> str:
-    """``Rp 1,25 M`` style for chart labels (jt, M, T)."""
+    """``Rp 1,25 M`` style for chart labels (jt, M, T), rounded half up to two decimals.
+
+    Whole-number arithmetic: ``12.045.000.000`` is ``Rp 12,05 M`` as a reader rounds it (the
+    float 12.045 would print 12,04 and disagree with the table beside the chart).
+    """
     for limit, suffix in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
         if value >= limit:
-            text = f"{value / limit:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            hundredths = (value * 100 + limit // 2) // limit
+            text = f"{hundredths // 100},{hundredths % 100:02d}".rstrip("0").rstrip(",")
             return f"Rp {text} {suffix}"
     return rupiah(value)
 

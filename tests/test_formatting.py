@@ -40,6 +40,20 @@ def test_rupiah_is_indonesian_in_every_language(lang: str) -> None:
         assert rupiah_short(500_000) == "Rp 500.000"
 
 
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        (12_045_000_000, "Rp 12,05 M"),  # half up, as the table beside the chart reads
+        (12_044_999_999, "Rp 12,04 M"),
+        (1_995_000_000, "Rp 2 M"),
+        (5_300_000_000, "Rp 5,3 M"),
+        (1_005_000, "Rp 1,01 jt"),
+    ],
+)
+def test_short_rupiah_rounds_half_up_exactly(value: int, label: str) -> None:
+    assert rupiah_short(value) == label
+
+
 def test_numbers_follow_the_language() -> None:
     assert number(1250, "id") == "1.250"
     assert number(1250, "en") == "1,250"
