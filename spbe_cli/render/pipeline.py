@@ -176,27 +176,30 @@ class FigureBook:
     """Every figure of a run, drawn once and reused by every format and document.
 
     Drawing is most of the time of a small catalog's render, so the figures of a document are
-    drawn ahead by two worker processes when there are enough of them; a figure's bytes depend
+    handed to two worker processes as soon as its builder has made them (once a document has
+    enough of them to pay for starting the workers), and drawn while the template runs and the
+    document is parsed; a writer waits only for a figure not back yet. A figure's bytes depend
     only on its spec, so the output is the same as when drawn one by one. The workers are
-    started once per run and serve every document (each imports matplotlib once); :meth:`close`
-    stops them.
+    started once per run and serve every later document (each imports matplotlib once);
+    :meth:`close` stops them.
     """
 
     def __init__(self, png: bool) -> None:
         self.png = png
         self._drawn: dict[Any, Any] = {}
+        self._pending: dict[Any, Any] = {}
         self._pool: Any = None
         self._serial = False
 
     def prefetch(self, specs: Iterable[Any]) -> None:
-        """Draw the figures not drawn yet, in parallel when there are enough and it is safe."""
-        todo = [spec for spec in dict.fromkeys(specs) if spec not in self._drawn]
-        if len(todo) < PARALLEL_FIGURES:
+        """Start drawing the figures not drawn yet, on the workers when it pays and is safe."""
+        todo = [s for s in dict.fromkeys(specs) if s not in self._drawn and s not in self._pending]
+        if not todo or (self._pool is None and len(todo) < PARALLEL_FIGURES):
             return
         pool = self._workers()
         if pool is not None:
-            drawn = list(pool.map(draw_figure, todo, [self.png] * len(todo)))
-            self._drawn.update(zip(todo, drawn, strict=True))
+            for spec in todo:
+                self._pending[spec] = pool.submit(draw_figure, spec, self.png)
 
     def _workers(self) -> Any:
         """The run's two worker processes (None where forking is not safe)."""
@@ -213,15 +216,18 @@ class FigureBook:
         return self._pool
 
     def close(self) -> None:
-        """Stop the worker processes, if any were started."""
+        """Stop the worker processes, if any were started (figures not collected are dropped)."""
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            self._pending.clear()
 
     def _get(self, spec: Any) -> Any:
         found = self._drawn.get(spec)
         if found is None:
-            found = self._drawn[spec] = draw_figure(spec, self.png)
+            pending = self._pending.pop(spec, None)
+            found = pending.result() if pending is not None else draw_figure(spec, self.png)
+            self._drawn[spec] = found
         return found
 
     def svg(self, figure: Figure) -> str:
