@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -28,11 +28,11 @@ def stopwords(extra: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(str(w).lower() for w in words) | frozenset(extra)
 
 
-@lru_cache(maxsize=1 << 17)
 def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
     """Lower-case ASCII words of ``text``, minus the stop words.
 
-    Remembered: the two sides of a diff, or validate then sync, ask for the same names.
+    Not remembered: a run asks once per name, and a national catalog's word sets kept for the
+    whole run cost validate tens of MiB at its peak.
     """
     if not text:
         return frozenset()

@@ -187,13 +187,7 @@ def all_checks() -> list[Check]:
 
 def run_checks(catalog: Catalog) -> list[Finding]:
     """Run every rule over a loaded catalog."""
-    from spbe_cli.similarity import tokens
-
     ctx = Context(catalog)
-    try:
-        for check in all_checks():
-            check(ctx)
-    finally:
-        # The word sets of a national catalog's names are tens of MB: not kept for a render.
-        tokens.cache_clear()
+    for check in all_checks():
+        check(ctx)
     return ctx.findings
