@@ -437,10 +437,8 @@ def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
         if reg is None:
             missing.append(t("progress.reg_unknown", id=reg_id))
         elif reg.status not in _REGULATION_OK:
-            named = citation(reg, pemda)
-            if not named.endswith(f"({reg.status})"):
-                named = t("progress.reg_status", id=named, status=reg.status)
-            missing.append(named)
+            named = citation(reg, pemda, status=False)
+            missing.append(t("progress.reg_status", id=named, status=reg.status))
     return missing
 
 

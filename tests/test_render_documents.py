@@ -470,6 +470,22 @@ def test_regulations_are_cited_with_their_issuer(fields: dict[str, object], expe
     assert citation(SimpleNamespace(**{**base, **fields}), "Kabupaten Mimika") == expected
 
 
+def test_a_citation_can_leave_the_status_to_the_sentence() -> None:
+    from types import SimpleNamespace
+
+    from spbe_cli.render.context import citation
+
+    needed = SimpleNamespace(
+        jenis="Perbup", nomor=None, tahun=None, penerbit=None, tingkat="daerah",
+        status="dibutuhkan", judul="Satu Data",
+    )  # fmt: skip
+    pemda = "Kabupaten Mimika"
+    assert citation(needed, pemda) == "Peraturan Bupati tentang Satu Data (dibutuhkan)"
+    assert citation(needed, pemda, status=False) == "Peraturan Bupati tentang Satu Data"
+    enacted = SimpleNamespace(**{**vars(needed), "nomor": "5", "tahun": 2024, "status": "berlaku"})
+    assert citation(enacted, pemda, status=False) == "Peraturan Bupati Mimika Nomor 5 Tahun 2024"
+
+
 def test_mermaid_filter_escapes_once() -> None:
     from spbe_cli.render.engine import _mermaid
 

@@ -131,12 +131,13 @@ def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
 _REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
 
 
-def citation(reg: Any, pemda: str = "") -> str:
+def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     """A regulation as readers cite it, issuer included.
 
     ``Peraturan Menteri PANRB Nomor 59 Tahun 2020``; a regional one names the region
     (``Peraturan Bupati Mimika Nomor 5 Tahun 2024``); one not enacted yet is told by its
-    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``).
+    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``). ``status=False`` leaves the
+    status out, for a sentence that says it in words ("akan ditetapkan dengan ...").
     """
     jenis = _JENIS.get(reg.jenis, "")
     issuer = reg.penerbit or ""
@@ -152,7 +153,9 @@ def citation(reg: Any, pemda: str = "") -> str:
         jenis = f"Peraturan {issuer}" if issuer else reg.judul
     if reg.nomor and reg.tahun:
         return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
-    return f"{jenis} tentang {reg.judul} ({reg.status})" if jenis != reg.judul else reg.judul
+    if jenis == reg.judul:
+        return str(reg.judul)
+    return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
 
 
 def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:

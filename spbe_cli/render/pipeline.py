@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
-from spbe_cli.render.context import CaptionNumbers, RenderInput
+from spbe_cli.render.context import CaptionNumbers, RenderInput, citation
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
@@ -371,6 +372,8 @@ def _start_run(
     sandboxed = any(display != BUILTIN_DISPLAY for _, display in folders)
     env = engine.make_environment(folders, "md", sandboxed=sandboxed, limits=limits)
     env.filters["tanggal"] = tanggal
+    # A regulation by its citation without its status: "akan ditetapkan dengan {{ r|sebutan }}".
+    env.filters["sebutan"] = partial(citation, pemda=catalog.metadata.pemda.nama, status=False)
     return _Run(
         inp=inp,
         env=env,

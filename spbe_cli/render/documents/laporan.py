@@ -228,7 +228,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         entity = catalog.get(m.group(0))
         if getattr(entity, "entitas", None) == "regulasi":
             # The evidence line says the status itself ("berstatus dibutuhkan").
-            return citation(entity, pemda).removesuffix(f" ({entity.status})")
+            return citation(entity, pemda, status=False)
         return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
 
     # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
