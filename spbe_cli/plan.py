@@ -9,7 +9,7 @@ all read these functions, so a figure is the same wherever it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -121,6 +121,26 @@ def per_source(items: Iterable[Rencana], years: Iterable[int]) -> list[SourceRow
         for s in get_args(SumberAnggaran)
         if s in found
     ]
+
+
+@dataclass(frozen=True)
+class YearBudget:
+    """A plan's budget chapter: the figure per year, per source of funds and year, and in all.
+
+    The documents extend it with their own breakdown (per dimension, per muatan).
+    """
+
+    per_year: list[tuple[int, Amount]]
+    per_sumber: list[SourceRow]
+    total: Amount
+
+
+def year_budget(items: Sequence[Rencana], years: Sequence[int]) -> YearBudget:
+    """The budget of ``items`` in the years of a document (a year without lines shows 0)."""
+    by_year = amounts_by_year(items)
+    return YearBudget(
+        [(y, by_year.get(y, Amount())) for y in years], per_source(items, years), total(items)
+    )
 
 
 def budget_by_year(items: Iterable[Rencana]) -> dict[int, int]:

@@ -193,6 +193,16 @@ class BarChart:
     category_colour_keys: tuple[str | None, ...] = ()
 
 
+def per_year(title: str, amounts: Sequence[tuple[int, Any]]) -> BarChart:
+    """Columns of a budget per year (``amounts``: year and figure, a figure's ``total`` drawn)."""
+    return BarChart(
+        title=title,
+        categories=tuple(str(year) for year, _ in amounts),
+        series=(Series("Anggaran", tuple(amount.total for _, amount in amounts)),),
+        horizontal=False,
+    )
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     """One bar of a timeline: a program or item from its first to its last year."""

@@ -107,13 +107,10 @@ def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, .
 
 
 @dataclass(frozen=True)
-class Anggaran:
-    """The budget chapter: per year, per dimension and per source, and the total."""
+class Anggaran(plan.YearBudget):
+    """The budget chapter: per year, per source and in all, and per dimension."""
 
-    per_year: list[tuple[int, Amount]]
     per_dimensi: list[tuple[str, str, list[Amount], Amount]]
-    per_sumber: list[plan.SourceRow]
-    total: Amount
 
 
 @dataclass(frozen=True)
@@ -189,9 +186,8 @@ def _budget(programs: list[ProgramView], dimensi: list[Dimensi], years: list[int
     """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
     entities = [v.p for v in programs]
     per_dim_year = plan.amounts_by(entities, lambda program, _: program.dimensi)
-    per_year = plan.amounts_by_year(entities)
     return Anggaran(
-        per_year=[(y, per_year.get(y, Amount())) for y in years],
+        **vars(plan.year_budget(entities, years)),
         per_dimensi=[
             (
                 d.kode,
@@ -201,8 +197,6 @@ def _budget(programs: list[ProgramView], dimensi: list[Dimensi], years: list[int
             )
             for d in dimensi
         ],
-        per_sumber=plan.per_source(entities, years),
-        total=plan.total(entities),
     )
 
 
@@ -281,12 +275,7 @@ def _figures(
         )
         if money
         else None,
-        "anggaran-tahun": fg.BarChart(
-            title="Anggaran program smart city per tahun",
-            categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(a.total for _, a in anggaran.per_year)),),
-            horizontal=False,
-        )
+        "anggaran-tahun": fg.per_year("Anggaran program smart city per tahun", anggaran.per_year)
         if money
         else None,
         "anggaran-sumber": fg.BarChart(

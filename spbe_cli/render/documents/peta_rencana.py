@@ -53,13 +53,10 @@ def _timeline_rows(filled: list[Muatan], count: int) -> tuple[fg.TimelineRow, ..
 
 
 @dataclass(frozen=True)
-class Anggaran:
-    """The budget chapter: per muatan, per year and per source, and the total."""
+class Anggaran(plan.YearBudget):
+    """The budget chapter: per year, per source and in all, and per muatan."""
 
     per_muatan: list[tuple[Muatan, list[Amount]]]
-    per_year: list[tuple[int, Amount]]
-    per_sumber: list[plan.SourceRow]
-    total: Amount
 
 
 @dataclass(frozen=True)
@@ -108,17 +105,11 @@ def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan
 
 def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggaran:
     """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
-    by_year = plan.amounts_by_year(items)
     per_muatan = []
     for m in muatan:
         mine = plan.amounts_by_year(m.items)
         per_muatan.append((m, [mine.get(y, Amount()) for y in years]))
-    return Anggaran(
-        per_muatan=per_muatan,
-        per_year=[(y, by_year.get(y, Amount())) for y in years],
-        per_sumber=plan.per_source(items, years),
-        total=plan.total(items),
-    )
+    return Anggaran(**vars(plan.year_budget(items, years)), per_muatan=per_muatan)
 
 
 def _figures(
@@ -135,12 +126,7 @@ def _figures(
         )
         if money
         else None,
-        "anggaran-tahun": fg.BarChart(
-            title="Anggaran Peta Rencana SPBE per tahun",
-            categories=tuple(str(y) for y in years),
-            series=(fg.Series("Anggaran", tuple(a.total for _, a in anggaran.per_year)),),
-            horizontal=False,
-        )
+        "anggaran-tahun": fg.per_year("Anggaran Peta Rencana SPBE per tahun", anggaran.per_year)
         if money
         else None,
         "linimasa": fg.paginate(
