@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -319,6 +320,25 @@ def test_a_figure_the_document_lost_is_removed_and_other_files_are_kept(
     assert "masterplan-97.svg" not in left and "logo.png" not in left
     assert {"arsitektur-97.svg", "catatan-saya.svg"} <= set(left)
     assert set(written) <= set(left)
+
+
+def test_a_figure_folder_that_cannot_be_listed_is_left_alone(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    render(small, out)
+    listing = Path.iterdir
+
+    def refused(self: Path) -> Any:
+        if self.name == "gambar":
+            raise PermissionError(13, "Permission denied")
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "--check")
+    assert (code, stdout) == (0, ""), stderr
+    code, stdout, stderr = run(str(small), "-o", str(out), "--doc", "masterplan", "-f", "md")
+    assert code == 0, stdout + stderr
 
 
 @pytest.mark.parametrize("existing", [False, True])

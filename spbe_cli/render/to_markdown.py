@@ -55,8 +55,12 @@ def stale_figures(out: Path, documents: Iterable[str], written: Iterable[str]) -
         return []
     mine = set(documents)
     keep = set(written)
+    try:
+        present = sorted(folder.iterdir())
+    except OSError:  # a folder that cannot be listed: nothing of ours is known to be there
+        return []
     stale = []
-    for path in sorted(folder.iterdir()):
+    for path in present:
         name = f"{FIGURE_FOLDER}/{path.name}"
         match = _OWNED_FIGURE.match(path.name)
         owned = (match is not None and match["document"] in mine) or (name == LOGO_PATH and mine)
