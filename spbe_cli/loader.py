@@ -8,16 +8,14 @@ symlinks that leave it, FIFOs and devices are reported, never read.
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from spbe_cli import yamlio
+from spbe_cli import collector, yamlio
 from spbe_cli.cache import ContentCache, open_cache, parse_cached, parse_keyed
 from spbe_cli.catalog import (
     Catalog,
@@ -517,7 +515,7 @@ def load_files(
     schema outcome of each document value across calls (see :meth:`_Loader.validate`).
     """
     loader = _Loader(root, root_display, open_cache(), validated)
-    with collector_paused():
+    with collector.paused():
         for done, (display, data) in enumerate(files, 1):
             if isinstance(data, ParsedFile):
                 loader.load_parsed(display, data)
@@ -535,24 +533,6 @@ def load_files(
             if on_step is not None:
                 on_step(done, total)
     return _finish(loader)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a block makes objects that live until exit.
-
-    Objects made inside are frozen (``gc.freeze``) before the collector resumes: otherwise its
-    next collections walk every one of them again. Garbage without cycles is still freed at
-    once (reference counting); a cycle made inside is kept until the process ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _finish(loader: _Loader) -> tuple[Catalog, list[Finding]]:
@@ -624,7 +604,7 @@ def load_catalog(
     watch_cpu()  # how busy the machine is while the files are listed decides on workers
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
-    with collector_paused():
+    with collector.paused():
         parsed_files = _parsed_files(root, files)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
             if parsed is None:

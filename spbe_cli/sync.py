@@ -25,10 +25,10 @@ from functools import cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
+from spbe_cli import collector
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
 from spbe_cli.i18n import t
-from spbe_cli.loader import collector_paused
 from spbe_cli.markup import safe
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
@@ -212,7 +212,7 @@ def _candidate_pairs(
     return pairs
 
 
-@collector_paused()
+@collector.paused()
 def find_overlaps(
     catalog: Catalog,
     threshold: float | None = None,
@@ -291,7 +291,7 @@ def overlap_dict(o: Overlap) -> dict[str, Any]:
     }
 
 
-@collector_paused()
+@collector.paused()
 def format_text(overlaps: list[Overlap]) -> list[str]:
     """Each pair: the two items with their locations, then one line per piece of evidence."""
     lines: list[str] = []
@@ -314,7 +314,7 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
     return [safe(line) for line in lines]
 
 
-@collector_paused()
+@collector.paused()
 def format_markdown(overlaps: list[Overlap]) -> str:
     """A Markdown table of the pairs with their evidence."""
     from spbe_cli.markup import md_table
@@ -341,7 +341,7 @@ def format_markdown(overlaps: list[Overlap]) -> str:
     return "\n".join(lines)
 
 
-@collector_paused()
+@collector.paused()
 def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document: :func:`overlap_dict` of each, as ``json_dumps`` lays it out.
 

@@ -29,12 +29,13 @@ def validate_catalog(
     ``known`` maps shown paths to the size and SHA-256 of content just read (see
     :func:`spbe_cli.loader.load_catalog`).
     """
+    from spbe_cli import collector
     from spbe_cli.checks import run_checks
-    from spbe_cli.loader import collector_paused, load_catalog
+    from spbe_cli.loader import load_catalog
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
 
     catalog, findings = load_catalog(root, display, on_step, known)
-    with collector_paused():
+    with collector.paused():
         findings.extend(run_checks(catalog))
     shown = display if display is not None else root.as_posix()
     config, problems = load_rule_config(root, shown)
