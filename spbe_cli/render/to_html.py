@@ -31,6 +31,9 @@ from spbe_cli.render.document import (
     caption_label,
 )
 
+# Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
+from spbe_cli.render.to_docx import keep_together
+
 CSS = """
 :root { --biru: #1f3b5c; --garis: #c3cfdb; --latar: #f5f7fa; }
 * { box-sizing: border-box; }
@@ -237,8 +240,6 @@ def _toc(document: Document) -> str:
 
 
 def _table(table: Table) -> str:
-    from spbe_cli.render.to_docx import keep_together
-
     css = ["n" if c.numeric else ("kode" if c.unbreakable else "") for c in table.columns]
     kinds = ["tabel"]
     if table.landscape:
