@@ -78,6 +78,17 @@ class ProseFile:
     problem: str | None
 
 
+@dataclass(frozen=True)
+class LogoFile:
+    """The logo named in the metadata (``logo``): its image, or why it cannot be used."""
+
+    rel: str
+    #: ``(MIME type, bytes)`` of a usable logo
+    image: tuple[str, bytes] | None
+    #: message key of SPBE220 when the file is outside the catalog, missing, too large, not a PNG
+    problem: str | None
+
+
 @dataclass
 class Catalog:
     """All valid entities of one catalog folder."""
@@ -103,6 +114,8 @@ class Catalog:
     rejected: list[Rejected] = field(default_factory=list)
     #: prose section -> its file, read by the loading stage.
     prose: dict[str, ProseFile] = field(default_factory=dict)
+    #: the logo the metadata names (None when it names none), read by the loading stage.
+    logo: LogoFile | None = None
     #: findings of applying the ``entitas: referensi`` declarations (SPBE209/SPBE210), made by
     #: the loading stage and reported by ``spbe validate``.
     declaration_findings: list[Finding] = field(default_factory=list)

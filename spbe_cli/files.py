@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spbe_cli.catalog import ProseFile
+from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.i18n import t
 from spbe_cli.runrecord import note
 
@@ -175,6 +175,12 @@ def logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | Non
     return logo
 
 
+def read_logo_file(root: Path, rel: str) -> LogoFile:
+    """:func:`logo_file` as the catalog keeps it (the loading stage reads it once)."""
+    image, problem = logo_file(root, rel)
+    return LogoFile(rel, image, problem)
+
+
 def _logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | None]:
     real, problem = _confined_file(root, rel, MAX_LOGO_BYTES)
     if real is None:
@@ -183,6 +189,15 @@ def _logo_file(root: Path, rel: str) -> tuple[tuple[str, bytes] | None, str | No
         data = real.read_bytes()
     except OSError:
         return None, "ref.logo_missing"
+    return logo_image(data)
+
+
+def logo_image(data: bytes) -> tuple[tuple[str, bytes] | None, str | None]:
+    """A logo file's content as ``(MIME type, bytes)``, or the SPBE220 key of why it is unusable.
+
+    The one rule for a logo's content, whether it was read from the catalog folder or from a
+    git revision: at most :data:`MAX_LOGO_BYTES`, and an image format known by its leading bytes.
+    """
     if len(data) > MAX_LOGO_BYTES:
         return None, "ref.logo_too_large"
     for magic, mime in _IMAGE_MAGIC:

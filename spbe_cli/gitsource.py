@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from spbe_cli.catalog import ProseFile
+from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.errors import Finding, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
@@ -87,14 +87,15 @@ class Snapshot:
         return mine is not None and mine == other.texts.get(rel)
 
 
-def revision_prose(snapshot: Snapshot, catalog: Any) -> None:
-    """Give a catalog loaded from a git revision the prose files of that revision.
+def revision_files(snapshot: Snapshot, catalog: Any) -> None:
+    """Give a catalog loaded from a git revision the prose files and the logo of that revision.
 
-    The loading stage reads the prose the metadata names from the catalog folder on disk,
-    which for a revision is the working tree, not the revision. This reads each file from the
-    revision instead, by the rule of :func:`spbe_cli.loader.read_prose_file` (inside the
-    catalog, a regular file, at most :data:`~spbe_cli.loader.MAX_FILE_BYTES`, UTF-8), so that
-    SPBE208 and the documents see what the revision holds. A folder side is left as loaded.
+    The loading stage reads the files the metadata names (``prosa``, ``logo``) from the catalog
+    folder on disk, which for a revision is the working tree, not the revision. This reads each
+    from the revision instead, by the rules the loading stage applies (inside the catalog and
+    not in ``.git``, at most :data:`~spbe_cli.loader.MAX_FILE_BYTES` of UTF-8 for prose, a PNG
+    of at most :data:`~spbe_cli.files.MAX_LOGO_BYTES` for the logo), so that SPBE208, SPBE220
+    and the documents see what the revision holds. A folder side is left as loaded.
     """
     if snapshot.kind != "git" or catalog.metadata is None:
         return
@@ -102,24 +103,44 @@ def revision_prose(snapshot: Snapshot, catalog: Any) -> None:
         section: _revision_prose_file(snapshot, rel)
         for section, rel in catalog.metadata.prosa.items()
     }
+    rel = catalog.metadata.logo
+    catalog.logo = None if rel is None else _revision_logo_file(snapshot, rel)
+
+
+def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes | None, str]:
+    """A file the metadata names, read from the revision, or the confinement problem's name."""
+    candidate = PurePosixPath(rel)
+    if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
+        return None, "outside"
+    data = snapshot.text_reader(candidate.as_posix()) if snapshot.text_reader else None
+    if data is None:
+        return None, "missing"
+    if len(data) > max_bytes:
+        return None, "too_large"
+    return data, ""
 
 
 def _revision_prose_file(snapshot: Snapshot, rel: str) -> ProseFile:
     from spbe_cli.files import _PROSE_PROBLEMS
 
-    candidate = PurePosixPath(rel)
-    if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
-        return ProseFile(rel, None, None, _PROSE_PROBLEMS["outside"])
-    data = snapshot.text_reader(candidate.as_posix()) if snapshot.text_reader else None
+    data, problem = _revision_bytes(snapshot, rel, MAX_FILE_BYTES)
     if data is None:
-        return ProseFile(rel, None, None, _PROSE_PROBLEMS["missing"])
-    if len(data) > MAX_FILE_BYTES:
-        return ProseFile(rel, None, None, _PROSE_PROBLEMS["too_large"])
+        return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return ProseFile(rel, None, None, "ref.prose_not_utf8")
     return ProseFile(rel, None, text.replace("\r\n", "\n"), None)
+
+
+def _revision_logo_file(snapshot: Snapshot, rel: str) -> LogoFile:
+    from spbe_cli.files import _LOGO_PROBLEMS, MAX_LOGO_BYTES, logo_image
+
+    data, problem = _revision_bytes(snapshot, rel, MAX_LOGO_BYTES)
+    if data is None:
+        return LogoFile(rel, None, _LOGO_PROBLEMS[problem])
+    image, why = logo_image(data)
+    return LogoFile(rel, image, why)
 
 
 # -- content ids -------------------------------------------------------------------------------
@@ -609,7 +630,7 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
         raise UsageError(t("diff.no_catalog_in_rev", path=snapshot.path or ".", rev=spec))
     files, _ = snapshot.read(sorted(snapshot.files))
     earlier, _findings = load_files(snapshot.root, files, snapshot.display_root)
-    revision_prose(snapshot, earlier)
+    revision_files(snapshot, earlier)
     return earlier
 
 

@@ -37,6 +37,7 @@ from spbe_cli.files import (
     logo_file,
     prose_file,
     read_catalog_file,
+    read_logo_file,
     read_prose_file,
 )
 from spbe_cli.i18n import t
@@ -547,7 +548,8 @@ def complete_catalog(catalog: Catalog) -> None:
     """The last loading step: build what the catalog derives from its own documents.
 
     The reference is extended by the catalog's ``entitas: referensi`` declarations, the prose
-    files of the metadata are read (or their problem recorded) and the index by kind is built.
+    files and the logo the metadata names are read (or their problem recorded) and the index
+    by kind is built.
     Every command loads through here, so validate, render, diff, progress, sync, list, show and
     graph all see the same catalog; the checks only read what this step recorded.
     """
@@ -564,6 +566,8 @@ def complete_catalog(catalog: Catalog) -> None:
             section: read_prose_file(catalog.root, rel)
             for section, rel in catalog.metadata.prosa.items()
         }
+        if catalog.metadata.logo is not None:
+            catalog.logo = read_logo_file(catalog.root, catalog.metadata.logo)
     catalog.by_kind()
 
 

@@ -97,6 +97,40 @@ def test_prose_findings_of_a_revision_are_about_the_revision_s_files(repo: Path)
     assert [f["code"] for f in json.loads(out)["fixed"]] == ["SPBE208"]
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+
+
+def test_logo_findings_of_a_revision_are_about_the_revision_s_logo(repo: Path) -> None:
+    """SPBE220 of a git side checks the logo that revision holds, never the working tree's."""
+    meta = repo / "catalog/metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "logo: logo.png\n", "utf-8")
+    (repo / "catalog/logo.png").write_bytes(PNG)
+    commit(repo, "logo")
+    git(repo, "tag", "l1")
+    # The working tree's logo is broken: a working-tree side sees it, revisions do not.
+    (repo / "catalog/logo.png").write_bytes(b"GIF89a not a png")
+    _, out, _ = run("l1", "--format", "json")
+    data = json.loads(out)
+    assert [(f["code"], f["path"], f["line"]) for f in data["introduced"]] == [
+        ("SPBE220", "catalog/metadata.yaml", 26)
+    ]
+    _, out, _ = run("l1", "HEAD", "--format", "json")
+    assert json.loads(out)["introduced"] == []
+    # Committed broken, and compared as two revisions while the working tree is fine again.
+    commit(repo, "logo broken")
+    (repo / "catalog/logo.png").write_bytes(PNG)
+    _, out, _ = run("l1", "HEAD", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["introduced"]] == ["SPBE220"]
+    _, out, _ = run("HEAD", "l1", "--format", "json")
+    assert [f["code"] for f in json.loads(out)["fixed"]] == ["SPBE220"]
+    # A revision without the file, or naming one outside the catalog.
+    git(repo, "rm", "-q", "-f", "catalog/logo.png")
+    commit(repo, "logo removed")
+    _, out, _ = run("l1", "HEAD", "--format", "json")
+    (finding,) = json.loads(out)["introduced"]
+    assert finding["code"] == "SPBE220" and "logo.png" in finding["message"]
+
+
 def test_render_since_reads_the_earlier_prose_from_the_revision(repo: Path) -> None:
     from spbe_cli.gitsource import load_revision
 

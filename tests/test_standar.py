@@ -127,7 +127,7 @@ def test_logo_is_read_only_under_the_validate_rule(
     root = write_tree(tmp_path / "katalog", {"metadata.yaml": META + f"logo: {logo}\n", **files})
     catalog, _ = load_catalog(root)
     assert catalog.metadata is not None
-    found = read_logo(catalog.root, catalog.metadata.logo)
+    found = read_logo(catalog)
     assert (found is not None) == used
     if found is not None:
         assert (found.width, found.height) == (2, 1)

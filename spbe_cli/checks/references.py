@@ -11,7 +11,6 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_links, metadata_links
-from spbe_cli.loader import logo_file
 from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
 
@@ -193,12 +192,9 @@ def _check_prose(ctx: Context, source: Source) -> None:
 
 
 def _check_logo(ctx: Context, source: Source) -> None:
-    meta = ctx.catalog.metadata
-    assert meta is not None
-    if meta.logo is not None:
-        _, problem = logo_file(ctx.catalog.root, meta.logo)
-        if problem is not None:
-            ctx.emit("SPBE220", source.location("logo"), problem, path=meta.logo)
+    logo = ctx.catalog.logo
+    if logo is not None and logo.problem is not None:
+        ctx.emit("SPBE220", source.location("logo"), logo.problem, path=logo.rel)
 
 
 def check_reference(

@@ -32,7 +32,7 @@ from spbe_cli.diff.changeset import (
 )
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
-from spbe_cli.gitsource import Snapshot, revision_prose
+from spbe_cli.gitsource import Snapshot, revision_files
 from spbe_cli.loader import ValidationMemo
 from spbe_cli.models import Metadata
 from spbe_cli.parsing import ParsedFile
@@ -198,7 +198,7 @@ def load_side(
     catalog, loaded = load_files(
         snapshot.root, data, snapshot.display_root, validated=shared.validated
     )
-    revision_prose(snapshot, catalog)
+    revision_files(snapshot, catalog)
     findings.extend(loaded)
     partial = len(rels) < len(snapshot.files) or (given is not None and given.documents)
     if snapshot.missing or partial:

@@ -33,10 +33,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from spbe_cli.errors import SpbeError
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
 
 # -- vocabulary of the documents (Indonesian; fixed by the catalog, never by the operator) ------
 
@@ -209,16 +211,20 @@ class Logo:
 LOGO_FILE = "logo.png"
 
 
-def read_logo(root: Path, rel: str | None = None) -> Logo | None:
+def read_logo(catalog: Catalog) -> Logo | None:
     """The catalog's logo: the file ``metadata.logo`` names, else ``logo.png``; None if unusable.
 
-    Read only through :func:`spbe_cli.loader.logo_file`, the rule ``spbe validate`` reports as
-    SPBE220 (inside the catalog and not in ``.git``, a regular file, at most 2 MiB, a PNG by
-    its content); the cover then has no logo, and nothing outside the catalog is read.
+    The named file is what the loading stage read (:attr:`Catalog.logo`, by the rule ``spbe
+    validate`` reports as SPBE220: inside the catalog and not in ``.git``, a regular file, at
+    most 2 MiB, a PNG by its content); ``logo.png`` is read by the same rule. The cover then has
+    no logo, and nothing outside the catalog is read.
     """
     from spbe_cli.loader import logo_file
 
-    found, _problem = logo_file(root, rel or LOGO_FILE)
+    if catalog.logo is not None:
+        found = catalog.logo.image
+    else:
+        found, _problem = logo_file(catalog.root, LOGO_FILE)
     if found is None:
         return None
     data = found[1]

@@ -360,7 +360,7 @@ def _start_run(
         # one per run: what the documents share (labels, reference data) is converted once
         plain=Plainer(),
         book=FigureBook(png="docx" in formats),
-        logo=read_logo(catalog.root, catalog.metadata.logo),
+        logo=read_logo(catalog),
         limits=limits,
     )
 
