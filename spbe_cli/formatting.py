@@ -1,4 +1,4 @@
-"""The one home for formatting amounts, numbers, percentages and dates, in either language.
+"""The one home for formatting amounts, numbers, percentages, dates and citations.
 
 Rules:
 
@@ -10,12 +10,15 @@ Rules:
   ``lang="id"`` (or run inside ``use_language("id")``), because a document is Indonesian
   whatever the operator's locale.
 * Rounding is half-even on exact decimals, so the same catalog prints the same text everywhere.
+* **A regulation is cited as readers cite it** (:func:`citation`), in the documents, the
+  progress report and the terminal alike: it is a name in Indonesian law, not a translation.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from spbe_cli.i18n import language, t
 
@@ -155,3 +158,60 @@ def tanggal(value: date | None, lang: str | None = "id") -> str:
     if value is None:
         return ""
     return f"{value.day} {month_name(value.month, lang)} {value.year}"
+
+
+# -- regulations --------------------------------------------------------------------------------
+
+#: The full name of each kind of regulation, as a citation starts.
+_JENIS = {
+    "UU": "Undang-Undang",
+    "PP": "Peraturan Pemerintah",
+    "Perpres": "Peraturan Presiden",
+    "Permen": "Peraturan Menteri",
+    "Kepmen": "Keputusan Menteri",
+    "SE": "Surat Edaran",
+    "Perda": "Peraturan Daerah",
+    "Pergub": "Peraturan Gubernur",
+    "Kepgub": "Keputusan Gubernur",
+    "Perbup": "Peraturan Bupati",
+    "Kepbup": "Keputusan Bupati",
+    "Perwali": "Peraturan Wali Kota",
+    "Kepwali": "Keputusan Wali Kota",
+}
+#: Issuers whose ministry a citation names by its short name (as the regulations do).
+_MENTERI = {
+    "KemenPANRB": "PANRB",
+    "Kementerian Komunikasi dan Digital": "Komunikasi dan Digital",
+    "Kementerian Komunikasi dan Informatika": "Komunikasi dan Informatika",
+    "Kementerian PPN/Bappenas": "PPN/Kepala Bappenas",
+}
+
+#: Regulations of the Pemda itself: their citation names the region.
+_REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
+
+
+def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
+    """A regulation as readers cite it, issuer included.
+
+    ``Peraturan Menteri PANRB Nomor 59 Tahun 2020``; a regional one names the region
+    (``Peraturan Bupati Mimika Nomor 5 Tahun 2024``); one not enacted yet is told by its
+    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``). ``status=False`` leaves the
+    status out, for a sentence that says it in words ("akan ditetapkan dengan ...").
+    """
+    jenis = _JENIS.get(reg.jenis, "")
+    issuer = reg.penerbit or ""
+    if reg.jenis in ("Permen", "Kepmen") and issuer:
+        jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
+    elif reg.jenis == "SE" and issuer:
+        ministry = _MENTERI.get(issuer)
+        jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
+    elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
+        region = pemda.split(" ", 1)[-1]
+        jenis = f"{jenis} {region}" if reg.nomor else jenis
+    elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
+        jenis = f"Peraturan {issuer}" if issuer else reg.judul
+    if reg.nomor and reg.tahun:
+        return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
+    if jenis == reg.judul:
+        return str(reg.judul)
+    return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")

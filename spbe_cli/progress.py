@@ -428,7 +428,7 @@ def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
     Each is named as readers cite it (``Peraturan Bupati tentang Satu Data (dibutuhkan)``):
     the text goes into the laporan as well as to the terminal.
     """
-    from spbe_cli.render.context import citation
+    from spbe_cli.formatting import citation
 
     pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
     missing: list[str] = []

@@ -22,9 +22,9 @@ import pytest
 from lxml import etree
 
 from spbe_cli.render.document import text_em
+from spbe_cli.render.geometry import EM, TEXT_W_LANDSCAPE, TEXT_W_PORTRAIT
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.prose import markdown_parser
-from spbe_cli.render.to_docx import EM, TEXT_W_LANDSCAPE, TEXT_W_PORTRAIT
 from tests.helpers import CASES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -457,7 +457,7 @@ def test_docx_pages_as_printed(rendered: Path, tmp_path: Path) -> None:
 def test_regulations_are_cited_with_their_issuer(fields: dict[str, object], expected: str) -> None:
     from types import SimpleNamespace
 
-    from spbe_cli.render.context import citation
+    from spbe_cli.formatting import citation
 
     base: dict[str, object] = {
         "nomor": None,
@@ -473,7 +473,7 @@ def test_regulations_are_cited_with_their_issuer(fields: dict[str, object], expe
 def test_a_citation_can_leave_the_status_to_the_sentence() -> None:
     from types import SimpleNamespace
 
-    from spbe_cli.render.context import citation
+    from spbe_cli.formatting import citation
 
     needed = SimpleNamespace(
         jenis="Perbup", nomor=None, tahun=None, penerbit=None, tingkat="daerah",

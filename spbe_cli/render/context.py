@@ -11,6 +11,7 @@ from typing import Any, get_args
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
 from spbe_cli.formatting import angka as angka
+from spbe_cli.formatting import citation
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
@@ -86,31 +87,6 @@ class RenderInput:
         return meta.pemda.nama if meta is not None else ""
 
 
-#: The full name of each kind of regulation, as a citation starts.
-_JENIS = {
-    "UU": "Undang-Undang",
-    "PP": "Peraturan Pemerintah",
-    "Perpres": "Peraturan Presiden",
-    "Permen": "Peraturan Menteri",
-    "Kepmen": "Keputusan Menteri",
-    "SE": "Surat Edaran",
-    "Perda": "Peraturan Daerah",
-    "Pergub": "Peraturan Gubernur",
-    "Kepgub": "Keputusan Gubernur",
-    "Perbup": "Peraturan Bupati",
-    "Kepbup": "Keputusan Bupati",
-    "Perwali": "Peraturan Wali Kota",
-    "Kepwali": "Keputusan Wali Kota",
-}
-#: Issuers whose ministry a citation names by its short name (as the regulations do).
-_MENTERI = {
-    "KemenPANRB": "PANRB",
-    "Kementerian Komunikasi dan Digital": "Komunikasi dan Digital",
-    "Kementerian Komunikasi dan Informatika": "Komunikasi dan Informatika",
-    "Kementerian PPN/Bappenas": "PPN/Kepala Bappenas",
-}
-
-
 #: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
 _HIERARCHY: tuple[str, ...] = get_args(Regulasi.model_fields["jenis"].annotation)
 _TINGKAT = ("nasional", "provinsi", "daerah")
@@ -125,37 +101,6 @@ def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
         number,
         reg.id,
     )
-
-
-#: Regulations of the Pemda itself: their citation names the region.
-_REGIONAL = frozenset({"Perda", "Perbup", "Kepbup", "Perwali", "Kepwali"})
-
-
-def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
-    """A regulation as readers cite it, issuer included.
-
-    ``Peraturan Menteri PANRB Nomor 59 Tahun 2020``; a regional one names the region
-    (``Peraturan Bupati Mimika Nomor 5 Tahun 2024``); one not enacted yet is told by its
-    subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``). ``status=False`` leaves the
-    status out, for a sentence that says it in words ("akan ditetapkan dengan ...").
-    """
-    jenis = _JENIS.get(reg.jenis, "")
-    issuer = reg.penerbit or ""
-    if reg.jenis in ("Permen", "Kepmen") and issuer:
-        jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
-    elif reg.jenis == "SE" and issuer:
-        ministry = _MENTERI.get(issuer)
-        jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
-    elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
-        region = pemda.split(" ", 1)[-1]
-        jenis = f"{jenis} {region}" if reg.nomor else jenis
-    elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
-        jenis = f"Peraturan {issuer}" if issuer else reg.judul
-    if reg.nomor and reg.tahun:
-        return f"{jenis} Nomor {reg.nomor} Tahun {reg.tahun}"
-    if jenis == reg.judul:
-        return str(reg.judul)
-    return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
 
 
 def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from spbe_cli import collector
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
-from spbe_cli.formatting import tanggal
+from spbe_cli.formatting import citation, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
-from spbe_cli.render.context import CaptionNumbers, RenderInput, citation
+from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output

@@ -25,10 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spbe_cli.formatting import tanggal
+from spbe_cli.formatting import citation, tanggal
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput, citation
+from spbe_cli.render.context import RenderInput
 
 # -- regulations ----------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def cite(reg: Any, pemda: Any) -> str:
     """Cite a regulation in full, as the Dasar Hukum lists it: issuer, number, year, subject.
 
     E.g. 'Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang ...'; the issuer part is
-    :func:`spbe_cli.render.context.citation` (one home for citations), which also tells a
+    :func:`spbe_cli.formatting.citation` (one home for citations), which also tells a
     regulation not enacted yet by its subject.
     """
     short = citation(reg, pemda.nama)

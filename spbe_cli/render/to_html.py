@@ -32,7 +32,7 @@ from spbe_cli.render.document import (
 )
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
-from spbe_cli.render.to_docx import keep_together
+from spbe_cli.render.geometry import keep_together
 
 CSS = """
 :root { --biru: #1f3b5c; --garis: #c3cfdb; --latar: #f5f7fa; }

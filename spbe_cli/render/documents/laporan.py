@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import number, percent, rupiah, tanggal
+from spbe_cli.formatting import citation, number, percent, rupiah, tanggal
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -35,7 +35,7 @@ from spbe_cli.progress import (
     compute_progress,
 )
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput, citation
+from spbe_cli.render.context import RenderInput
 from spbe_cli.render.engine import rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
