@@ -31,8 +31,11 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +112,17 @@ class ContentCache:
         return hashlib.sha256(data).hexdigest()
 
     def usable(self) -> bool:
-        """Create the folder if need be; tell whether it is safe to use (checked once)."""
+        """Create the folder if need be; tell whether it is safe to use (checked once).
+
+        The first use in a process also marks the folder as used today and, at most once a
+        day, removes the folders of other spbe versions unused for :data:`STALE_DAYS`
+        (:func:`prune_versions`).
+        """
         if self._usable is None:
             self._usable = _safe_folder(self.folder, self.base)
+            if self._usable:
+                _touch(self.folder / USED_STAMP)
+                prune_versions(self.folder.parent, keep=self.folder.name)
         return self._usable
 
     def _path(self, key: str) -> str:
@@ -187,6 +198,67 @@ class ContentCache:
             self._made.add(key[:2])
         if write_atomic(path, raw) if replace else write_new(path, raw):
             self.stats.written += 1
+
+
+#: A folder of entries written by another spbe version (or parsing code) is removed once it
+#: has not been used for this many days: every upgrade starts a new folder.
+STALE_DAYS = 30
+#: The file whose modification time says when an entry folder was last used.
+USED_STAMP = ".used"
+#: The file whose modification time says when the folders were last looked over.
+PRUNED_STAMP = ".pruned"
+_DAY = 24 * 60 * 60
+#: An entry folder's name: the first 16 hex digits of its fingerprint.
+_FINGERPRINT_NAME = re.compile(r"[0-9a-f]{16}")
+
+
+def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[str]:
+    """Remove the entry folders under ``parent`` unused for :data:`STALE_DAYS`; name them.
+
+    Looked over at most once a day (``parent/.pruned``). Only folders named like a fingerprint
+    and marked by ``.used`` (or, without it, by their own modification time) are candidates;
+    ``keep`` (this run's folder), the run records and anything else are left alone. Errors are
+    swallowed: pruning only saves space. The removal does not follow links.
+    """
+    now = time.time() if now is None else now
+    stamp = parent / PRUNED_STAMP
+    try:
+        if now - stamp.stat().st_mtime < _DAY:
+            return []
+    except OSError:
+        pass
+    _touch(stamp, now)
+    removed = []
+    try:
+        with os.scandir(parent) as entries:
+            folders = [
+                entry
+                for entry in entries
+                if entry.name != keep
+                and _FINGERPRINT_NAME.fullmatch(entry.name)
+                and entry.is_dir(follow_symlinks=False)
+            ]
+    except OSError:
+        return []
+    for entry in sorted(folders, key=lambda e: e.name):
+        try:
+            used = (Path(entry.path) / USED_STAMP).stat().st_mtime
+        except OSError:
+            try:
+                used = entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                continue
+        if now - used >= STALE_DAYS * _DAY:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
+def _touch(path: Path, when: float | None = None) -> None:
+    """Create ``path`` if missing and set its modification time (now, or ``when``)."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        os.utime(path, None if when is None else (when, when), follow_symlinks=False)
 
 
 def framed(label: bytes, payload: bytes) -> bytes:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -458,3 +459,51 @@ def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> N
     )
     assert _records(cache_dir)
     assert cache.enabled({"SPBE_CACHE": "1"}) is (cache._state["enabled"] is not False)
+
+
+def _aged(path: Path, days: float, now: float) -> None:
+    when = now - days * 24 * 60 * 60
+    os.utime(path, (when, when))
+
+
+def test_folders_of_other_versions_unused_for_a_month_are_removed(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    now = 2_000_000_000.0
+    parent = cache_dir / "v1"
+    stale, recent, bare = (parent / (letter * 16) for letter in "abc")
+    for folder in (stale, recent, bare, parent / "runs", parent / "notes"):
+        (folder / "00").mkdir(parents=True)
+        (folder / "00" / "entry.json").write_text("{}")
+    (stale / ".used").touch()
+    _aged(stale / ".used", 31, now)
+    (recent / ".used").touch()
+    _aged(recent / ".used", 29, now)
+    _aged(bare, 40, now)  # no stamp: the folder's own time counts
+    for name in ("runs", "notes"):
+        _aged(parent / name, 400, now)
+    outside = tmp_path / "elsewhere" / ("d" * 16)
+    outside.mkdir(parents=True)
+    _aged(outside, 400, now)
+    (parent / ("d" * 16)).symlink_to(outside)  # a link is never followed nor removed
+
+    assert cache.prune_versions(parent, keep="e" * 16, now=now) == ["a" * 16, "c" * 16]
+    assert not stale.exists() and not bare.exists()
+    assert (recent / "00" / "entry.json").exists()
+    assert (parent / "runs" / "00" / "entry.json").exists()
+    assert (parent / "notes").exists() and outside.exists()
+    # Looked over at most once a day: a folder gone stale since is left until tomorrow.
+    _aged(recent / ".used", 31, now)
+    assert cache.prune_versions(parent, keep="e" * 16, now=now + 60) == []
+    assert cache.prune_versions(parent, keep="e" * 16, now=now + 25 * 60 * 60) == ["b" * 16]
+
+
+def test_a_run_marks_its_folder_used_and_prunes_the_others(tmp_path: Path, cache_dir: Path) -> None:
+    root = _catalog(tmp_path)
+    old = cache_dir / "v1" / ("f" * 16)
+    (old / "00").mkdir(parents=True)
+    _aged(old, 60, time.time())
+    _report(root, cached=True)
+    (current,) = [p for p in (cache_dir / "v1").iterdir() if p.name not in ("runs", ".pruned")]
+    assert (current / ".used").is_file() and not old.exists()
+    assert _report(root, cached=True) == _report(root, cached=False)
