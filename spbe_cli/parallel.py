@@ -23,13 +23,14 @@ reading an entry costs about what receiving a worker's result costs.
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.cache import open_cache, parse_keyed
 from spbe_cli.parsing import ParsedFile
@@ -171,8 +172,21 @@ def spare_cores(cores: int, start: CpuSample | None = None) -> float:
 
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     """How many worker processes to parse ``files`` files with (0: none)."""
-    env = os.environ if environ is None else environ
     start = _WATCH.pop() if _WATCH else None  # a window serves the load that opened it only
+    return _gate(files, start, environ)
+
+
+def core_idle(files: int, environ: dict[str, str] | None = None) -> bool:
+    """Tell whether work on a catalog of ``files`` files may take a second process now.
+
+    The gate of :func:`worker_count` (``SPBE_WORKERS``, Linux, catalog size, an idle core),
+    measured at this instant: the tasks running now stand in for the window.
+    """
+    return _gate(files, None, environ) > 1
+
+
+def _gate(files: int, start: CpuSample | None, environ: dict[str, str] | None) -> int:
+    env = os.environ if environ is None else environ
     explicit = env.get("SPBE_WORKERS", "").strip()
     if explicit.isdigit():
         wanted = int(explicit)
@@ -184,6 +198,52 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     # Workers cost about 40 % more CPU in all (results travel back to this process); they only
     # pay when another core is idle. On a machine already busy they made a run slower.
     return cores if cores > 1 and spare_cores(cores, start) >= MIN_SPARE else 0
+
+
+def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``work()`` in a forked child; the function returned waits for its result.
+
+    The child shares this process's memory as it was (copy on write), so ``work`` reads the
+    loaded catalog without it being sent anywhere. Its result must be plain data (lists,
+    tuples, dicts, strings, numbers, None), which travels back over a private pipe with
+    :mod:`marshal`: it never reads anything but what its own child wrote. The function
+    returned gives None when no child could be started, or the child failed, died or sent
+    something unreadable: the caller then does the work itself.
+    """
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return lambda: None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: None
+    if pid == 0:  # the child: compute, send, and leave without running any clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            data = marshal.dumps(work())
+            with open(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> Any:
+        with open(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    return result
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).
@@ -210,19 +270,46 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
     return results
 
 
+#: Costs per file measured on the national bench catalog, relative to reading and parsing it
+#: (1.0): a worker pickling its result, this process unpickling it, and replaying a parse into
+#: the catalog (schema models and cross-file rules), which only this process does.
+PICKLE_COST = 0.16
+UNPICKLE_COST = 0.11
+REPLAY_COST = 0.25
+
+
+def head_share(workers: int) -> float:
+    """The share of the files this process parses itself, beside ``workers`` worker processes.
+
+    It replays every file, so it parses the leading files while the workers parse the rest,
+    and as many of them as makes both finish together: ``s`` such that
+    ``s (1 + replay) + (1 - s) (unpickle + replay) = (1 - s) (1 + pickle) / workers``.
+    """
+    worker = (1 + PICKLE_COST) / workers
+    return max(0.0, (worker - UNPICKLE_COST - REPLAY_COST) / (1 - UNPICKLE_COST + worker))
+
+
 def parse_in_workers(
-    root: Path, files: Sequence[CatalogFile], workers: int
+    root: Path, files: Sequence[CatalogFile], processes: int
 ) -> Iterator[Parsed | None]:
-    """Yield each file's parse result in file order, parsed by ``workers`` forked processes."""
+    """Yield each file's parse result in file order, parsed by ``processes`` processes.
+
+    This process is one of them: None for each of the leading :func:`head_share` files (this
+    process parses it), while ``processes - 1`` forked workers parse the rest in chunks.
+    """
     import multiprocessing
 
+    workers = max(processes - 1, 1)
+    head = int(len(files) * head_share(workers))
     _FILES[:] = files
     _ROOT[:] = [root]
-    bounds = [(start, min(start + CHUNK, len(files))) for start in range(0, len(files), CHUNK)]
+    bounds = [(start, min(start + CHUNK, len(files))) for start in range(head, len(files), CHUNK)]
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(workers) as pool:
-            for chunk in pool.imap(_parse_chunk, bounds):
+            chunks = pool.imap(_parse_chunk, bounds)
+            yield from (None for _ in range(head))
+            for chunk in chunks:
                 yield from chunk
     finally:
         _FILES.clear()

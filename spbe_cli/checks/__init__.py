@@ -185,9 +185,54 @@ def all_checks() -> list[Check]:
     ]
 
 
-def run_checks(catalog: Catalog) -> list[Finding]:
-    """Run every rule over a loaded catalog."""
+#: The first rule of the second half: on a national catalog the rules from the look-alike join
+#: on take about as long as those before it (0.95 and 0.95 s measured on the bench catalog).
+SECOND_HALF = "check_duplicates"
+
+
+def run_checks(catalog: Catalog, *, halves: bool = True) -> list[Finding]:
+    """Run every rule over a loaded catalog; the findings come in the order of the rules.
+
+    On a large catalog with a core idle (:func:`spbe_cli.parallel.core_idle`), and unless
+    ``halves`` is False (the caller keeps the other core busy already), the second half of the
+    rules runs in a forked child while this process runs the first (see :func:`start_checks`).
+    """
+    from spbe_cli.parallel import core_idle
+
+    checks = all_checks()
+    if not halves or not core_idle(catalog.files):
+        return _run(catalog, checks)
+    split = next(n for n, check in enumerate(checks) if check.__name__ == SECOND_HALF)
+    second = start_checks(catalog, checks[split:])
+    return [*_run(catalog, checks[:split]), *second()]
+
+
+def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[Finding]]:
+    """Start ``checks`` in a forked child; the function returned gives their findings.
+
+    The rules only read the catalog, so the child's findings are those this process would
+    find. A child that could not start, failed or sent something unreadable leaves the work to
+    this process (when the function is called).
+    """
+    from spbe_cli.parallel import fork_call
+    from spbe_cli.runrecord import MalformedRecordError, finding_from_json, finding_json
+
+    pending = fork_call(lambda: [finding_json(f) for f in _run(catalog, checks)])
+
+    def findings() -> list[Finding]:
+        sent = pending()
+        if isinstance(sent, list):
+            try:
+                return [finding_from_json(value) for value in sent]
+            except MalformedRecordError:
+                pass
+        return _run(catalog, checks)
+
+    return findings
+
+
+def _run(catalog: Catalog, checks: Iterable[Check]) -> list[Finding]:
     ctx = Context(catalog)
-    for check in all_checks():
+    for check in checks:
         check(ctx)
     return ctx.findings
