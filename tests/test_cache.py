@@ -402,10 +402,23 @@ def test_cached_runs_print_what_uncached_runs_print(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 @pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize(
+    ("processes", "share"),
+    # This process parses its share of the leading files; with none, workers parse every file.
+    [("2", None), ("3", None), ("2", 0.0)],
+)
 def test_workers_print_what_one_process_prints(
-    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+    tmp_path: Path,
+    cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cached: bool,
+    processes: str,
+    share: float | None,
 ) -> None:
     from spbe_cli import parallel
+
+    if share is not None:
+        monkeypatch.setattr(parallel, "head_share", lambda _workers: share)
 
     root = _catalog(tmp_path)
     write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
@@ -414,7 +427,7 @@ def test_workers_print_what_one_process_prints(
     monkeypatch.setenv("SPBE_WORKERS", "0")
     single = _report(root, cached=False)
     assert "SPBE010" in single  # the link is reported by the main process
-    monkeypatch.setenv("SPBE_WORKERS", "2")
+    monkeypatch.setenv("SPBE_WORKERS", processes)
     monkeypatch.setattr(parallel, "CHUNK", 7)  # several chunks per worker, results in order
     assert _report(root, cached=cached) == single
     assert _report(root, cached=cached) == single

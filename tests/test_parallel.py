@@ -10,6 +10,7 @@ import pytest
 
 from spbe_cli import parallel
 from spbe_cli.parallel import CpuSample, cpu_sample, others_busy, spare_cores, worker_count
+from tests.helpers import VALIDATE_CASES
 
 STAT = """cpu  {busy} 0 0 {idle} {iowait} 0 0 0 0 0
 cpu0 1 0 0 1 0 0 0 0 0 0
@@ -115,3 +116,138 @@ def test_the_real_proc_stat_reads_where_there_is_one() -> None:
     assert read is not None
     assert read.cpus >= 1
     assert read.total >= read.busy > 0
+
+
+# -- the rules in two halves -----------------------------------------------------------------
+
+
+def _every_case(dest: Path) -> list[Path]:
+    """Every golden invalid case of ``spbe validate``, laid over the minimal catalog."""
+    from tests.test_golden_validate import INVALID
+    from tests.test_golden_validate import _build as build_case
+
+    return [build_case(case, dest / case.name) for case in INVALID]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_the_rules_in_two_processes_find_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli.checks import run_checks
+    from spbe_cli.loader import load_catalog
+
+    forks: list[object] = []
+    real_fork_call = parallel.fork_call
+
+    def counted(work: object) -> object:
+        forks.append(work)
+        return real_fork_call(work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "fork_call", counted)
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    second_half_found = 0
+    cases = _every_case(tmp_path)
+    for case in cases:
+        catalog, _ = load_catalog(case, case.parent.name)
+        serial = run_checks(catalog, halves=False)
+        assert run_checks(catalog) == serial, case
+        second_half_found += sum(f.code in ("SPBE409", "SPBE610", "SPBE701") for f in serial)
+    assert len(forks) == len(cases)
+    assert second_half_found  # the child's half found something, in its place
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_validate_prints_the_same_bytes_with_the_rules_in_two_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+    from tests.test_golden_validate import _build as build_case
+
+    case = build_case(VALIDATE_CASES / "invalid" / "duplicate-apps", tmp_path / "c")
+    printed = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        for fmt in ("text", "json"):
+            result = CliRunner().invoke(app, ["validate", str(case), "--format", fmt])
+            assert result.exit_code == 0  # look-alikes are warnings
+            printed[workers, fmt] = result.stdout
+    assert "SPBE409" in printed["2", "text"]
+    assert printed["1", "text"] == printed["2", "text"]
+    assert printed["1", "json"] == printed["2", "json"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_child_leaves_its_half_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import functools
+
+    from spbe_cli.checks import SECOND_HALF, duplicates, run_checks
+    from spbe_cli.loader import load_catalog
+    from tests.test_golden_validate import _build as build_case
+
+    case = build_case(VALIDATE_CASES / "invalid" / "duplicate-apps", tmp_path / "c")
+    catalog, _ = load_catalog(case, "c")
+    serial = run_checks(catalog, halves=False)
+    assert any(f.code == "SPBE409" for f in serial)
+    here = os.getpid()
+    real = duplicates.check_duplicates
+
+    @functools.wraps(real)
+    def broken_in_child(ctx: object) -> None:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        real(ctx)  # type: ignore[arg-type]
+
+    assert broken_in_child.__name__ == SECOND_HALF
+    monkeypatch.setattr(duplicates, "check_duplicates", broken_in_child)
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    assert run_checks(catalog) == serial
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_fork_call_gives_plain_data_or_none() -> None:
+    from spbe_cli.parallel import fork_call
+
+    assert fork_call(lambda: [("a", 1, None), {"k": [2.5]}])() == [("a", 1, None), {"k": [2.5]}]
+    assert fork_call(lambda: 1 / 0)() is None  # the child failed
+    assert fork_call(lambda: object())() is None  # not plain data: nothing sent
+    assert fork_call(lambda: os._exit(0))() is None  # left without a word: unreadable
+    assert fork_call(lambda: os.kill(os.getpid(), 9))() is None  # killed
+
+
+def test_no_child_when_forking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_cli.parallel import fork_call
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert fork_call(lambda: 1)() is None
+
+
+def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spbe_cli.parallel import core_idle
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert not core_idle(10, {})
+    assert not core_idle(10**6, {"SPBE_WORKERS": "1"})
+    assert core_idle(10, {"SPBE_WORKERS": "2"})
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 2.0)
+    assert core_idle(parallel.MIN_FILES, {})
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 1.0)
+    assert not core_idle(parallel.MIN_FILES, {})
+
+
+def test_this_process_parses_less_the_more_workers_there_are() -> None:
+    from spbe_cli.parallel import head_share
+
+    shares = [head_share(workers) for workers in (1, 2, 3, 8)]
+    assert 0.3 < shares[0] < 0.45  # beside one worker: about 40 %
+    assert shares == sorted(shares, reverse=True)
+    assert shares[-1] == 0.0
