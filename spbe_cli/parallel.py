@@ -270,23 +270,29 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
     return results
 
 
-#: Costs per file measured on the national bench catalog, relative to reading and parsing it
-#: (1.0): a worker pickling its result, this process unpickling it, and replaying a parse into
-#: the catalog (schema models and cross-file rules), which only this process does.
-PICKLE_COST = 0.16
-UNPICKLE_COST = 0.11
-REPLAY_COST = 0.25
+#: Seconds between looks at a worker that owes this process a chunk (has it died?).
+WAIT_STEP = 0.05
 
 
-def head_share(workers: int) -> float:
-    """The share of the files this process parses itself, beside ``workers`` worker processes.
+def _claim(claims: Any, total: int, owner: Any, number: int) -> int | None:
+    """Take the first chunk nobody has taken yet (None: every chunk is taken)."""
+    with claims.get_lock():
+        index = int(claims.value)
+        if index >= total:
+            return None
+        claims.value = index + 1
+        owner[index] = number
+        return index
 
-    It replays every file, so it parses the leading files while the workers parse the rest,
-    and as many of them as makes both finish together: ``s`` such that
-    ``s (1 + replay) + (1 - s) (unpickle + replay) = (1 - s) (1 + pickle) / workers``.
-    """
-    worker = (1 + PICKLE_COST) / workers
-    return max(0.0, (worker - UNPICKLE_COST - REPLAY_COST) / (1 - UNPICKLE_COST + worker))
+
+def _work(number: int, results: Any, claims: Any, owner: Any) -> None:
+    """A worker: take chunks in order until none is left, and send each one's results."""
+    while (index := _claim(claims, len(_BOUNDS), owner, number)) is not None:
+        results.put((index, _parse_chunk(_BOUNDS[index])))
+
+
+#: The chunks of the load in progress, ``(start, end)`` in :data:`_FILES`.
+_BOUNDS: list[tuple[int, int]] = []
 
 
 def parse_in_workers(
@@ -294,25 +300,77 @@ def parse_in_workers(
 ) -> Iterator[Parsed | None]:
     """Yield each file's parse result in file order, parsed by ``processes`` processes.
 
-    This process is one of them: None for each of the leading :func:`head_share` files (this
-    process parses it), while ``processes - 1`` forked workers parse the rest in chunks.
+    This process is one of them. The files are cut into chunks, and every process takes the
+    first chunk nobody has taken yet. This process replays the chunks in order: None for each
+    file of a chunk it takes when its turn comes (the loader parses it now); when the next
+    chunk is still being parsed by a worker, it parses a later chunk meanwhile and keeps the
+    result. So it is never idle while a chunk is left, however busy the other cores are. A
+    chunk whose worker died is parsed here.
     """
     import multiprocessing
+    import queue
 
-    workers = max(processes - 1, 1)
-    head = int(len(files) * head_share(workers))
     _FILES[:] = files
     _ROOT[:] = [root]
-    bounds = [(start, min(start + CHUNK, len(files))) for start in range(head, len(files), CHUNK)]
+    _BOUNDS[:] = [(start, min(start + CHUNK, len(files))) for start in range(0, len(files), CHUNK)]
+    total = len(_BOUNDS)
     context = multiprocessing.get_context("fork")
+    claims = context.Value("i", 0)
+    owner = context.Array("i", max(total, 1), lock=False)  # who took each chunk (0: here)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_work, args=(number, results, claims, owner), daemon=True)
+        for number in range(1, processes)
+    ]
+    ready: dict[int, list[Parsed | None]] = {}
     try:
-        with context.Pool(workers) as pool:
-            chunks = pool.imap(_parse_chunk, bounds)
-            yield from (None for _ in range(head))
-            for chunk in chunks:
-                yield from chunk
+        for worker in workers:
+            worker.start()
+        for index in range(total):
+            while index not in ready:
+                try:
+                    while True:
+                        done, parsed = results.get_nowait()
+                        ready[done] = parsed
+                    continue
+                except queue.Empty:
+                    pass
+                taken = _claim(claims, total, owner, 0)
+                if taken == index:
+                    ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
+                elif taken is not None:
+                    ready[taken] = _parse_chunk(_BOUNDS[taken])
+                elif owner[index] == 0 or workers[owner[index] - 1].exitcode is not None:
+                    if owner[index] != 0 and _received(results, ready, index):
+                        continue
+                    ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
+                else:
+                    try:
+                        done, parsed = results.get(timeout=WAIT_STEP)
+                        ready[done] = parsed
+                    except queue.Empty:
+                        pass
+            yield from ready.pop(index)
     finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        results.close()
         _FILES.clear()
         _ROOT.clear()
+        _BOUNDS.clear()
         _READER.clear()
         _CACHE.clear()
+
+
+def _received(results: Any, ready: dict[int, list[Parsed | None]], index: int) -> bool:
+    """Take what a worker that has ended sent; tell whether chunk ``index`` was among it."""
+    import queue
+
+    try:
+        while True:
+            done, parsed = results.get(timeout=WAIT_STEP)
+            ready[done] = parsed
+    except queue.Empty:
+        return index in ready

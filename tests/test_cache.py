@@ -402,23 +402,11 @@ def test_cached_runs_print_what_uncached_runs_print(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 @pytest.mark.parametrize("cached", [False, True])
-@pytest.mark.parametrize(
-    ("processes", "share"),
-    # This process parses its share of the leading files; with none, workers parse every file.
-    [("2", None), ("3", None), ("2", 0.0)],
-)
+@pytest.mark.parametrize("processes", ["2", "3"])
 def test_workers_print_what_one_process_prints(
-    tmp_path: Path,
-    cache_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    cached: bool,
-    processes: str,
-    share: float | None,
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool, processes: str
 ) -> None:
     from spbe_cli import parallel
-
-    if share is not None:
-        monkeypatch.setattr(parallel, "head_share", lambda _workers: share)
 
     root = _catalog(tmp_path)
     write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})

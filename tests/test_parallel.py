@@ -244,10 +244,49 @@ def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
     assert not core_idle(parallel.MIN_FILES, {})
 
 
-def test_this_process_parses_less_the_more_workers_there_are() -> None:
-    from spbe_cli.parallel import head_share
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("processes", [2, 3])
+def test_chunks_come_in_file_order_whoever_parses_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, processes: int
+) -> None:
+    from spbe_cli.loader import find_files
+    from spbe_cli.parsing import parse_bytes
+    from tests.helpers import write_tree
 
-    shares = [head_share(workers) for workers in (1, 2, 3, 8)]
-    assert 0.3 < shares[0] < 0.45  # beside one worker: about 40 %
-    assert shares == sorted(shares, reverse=True)
-    assert shares[-1] == 0.0
+    root = write_tree(
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(60)}
+    )
+    files = find_files(root, "")
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    parsed = list(parallel.parse_in_workers(root, files, processes))
+    assert len(parsed) == len(files)
+    for file, result in zip(files, parsed, strict=True):
+        if result is not None:  # None: this process parses the file when replaying it
+            assert result[2] == parse_bytes((root / file.display).read_bytes())
+    assert parallel._FILES == parallel._BOUNDS == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_chunk_whose_worker_died_is_parsed_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli.loader import find_files
+    from tests.helpers import write_tree
+
+    root = write_tree(
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(40)}
+    )
+    files = find_files(root, "")
+    here = os.getpid()
+    real = parallel._parse_chunk
+
+    def dies_in_worker(bounds: tuple[int, int]) -> object:
+        if os.getpid() != here:
+            os._exit(9)
+        return real(bounds)
+
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
+    monkeypatch.setattr(parallel, "_parse_chunk", dies_in_worker)
+    parsed = list(parallel.parse_in_workers(root, files, 2))
+    assert len(parsed) == len(files)
