@@ -263,7 +263,8 @@ def test_chunks_come_in_file_order_whoever_parses_them(
     for file, result in zip(files, parsed, strict=True):
         if result is not None:  # None: this process parses the file when replaying it
             assert result[2] == parse_bytes((root / file.display).read_bytes())
-    assert parallel._FILES == parallel._BOUNDS == []
+    assert not parallel._FILES
+    assert not parallel._BOUNDS
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
