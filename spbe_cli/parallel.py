@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from spbe_cli.cache import open_cache, parse_keyed
 from spbe_cli.parsing import ParsedFile
@@ -176,22 +176,24 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     return _gate(files, start, environ)
 
 
-def core_idle(files: int, environ: dict[str, str] | None = None) -> bool:
-    """Tell whether work on a catalog of ``files`` files may take a second process now.
+def core_idle(size: int, minimum: int = MIN_FILES, environ: dict[str, str] | None = None) -> bool:
+    """Tell whether work of ``size`` (files, items) may take a second process now.
 
-    The gate of :func:`worker_count` (``SPBE_WORKERS``, Linux, catalog size, an idle core),
-    measured at this instant: the tasks running now stand in for the window.
+    The gate of :func:`worker_count` (``SPBE_WORKERS``, Linux, ``size`` at least ``minimum``,
+    an idle core), measured at this instant: the tasks running now stand in for the window.
     """
-    return _gate(files, None, environ) > 1
+    return _gate(size, None, environ, minimum) > 1
 
 
-def _gate(files: int, start: CpuSample | None, environ: dict[str, str] | None) -> int:
+def _gate(
+    files: int, start: CpuSample | None, environ: dict[str, str] | None, minimum: int = MIN_FILES
+) -> int:
     env = os.environ if environ is None else environ
     explicit = env.get("SPBE_WORKERS", "").strip()
     if explicit.isdigit():
         wanted = int(explicit)
         return wanted if wanted > 1 else 0
-    if not sys.platform.startswith("linux") or files < MIN_FILES:
+    if not sys.platform.startswith("linux") or files < minimum:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = min(cores or 1, 8)
@@ -242,6 +244,25 @@ def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:
             return marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
+
+    return result
+
+
+T = TypeVar("T")
+
+
+def forked(work: Callable[[], T], size: int, minimum: int = MIN_FILES) -> Callable[[], T]:
+    """Start ``work`` in a forked child when :func:`core_idle`; the function gives its result.
+
+    ``work`` returns plain data (see :func:`fork_call`) and depends only on what exists now, so
+    the child's result is what this process would compute; where no child runs, or it failed,
+    the function returned computes it here.
+    """
+    pending = fork_call(work) if core_idle(size, minimum) else None
+
+    def result() -> T:
+        sent = pending() if pending is not None else None
+        return work() if sent is None else cast(T, sent)
 
     return result
 

@@ -235,13 +235,14 @@ def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    assert not core_idle(10, {})
-    assert not core_idle(10**6, {"SPBE_WORKERS": "1"})
-    assert core_idle(10, {"SPBE_WORKERS": "2"})
+    assert not core_idle(10, environ={})
+    assert not core_idle(10**6, environ={"SPBE_WORKERS": "1"})
+    assert core_idle(10, environ={"SPBE_WORKERS": "2"})
     monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 2.0)
-    assert core_idle(parallel.MIN_FILES, {})
+    assert core_idle(parallel.MIN_FILES, environ={})
+    assert not core_idle(parallel.MIN_FILES, 10**5, environ={})  # too small for this work
     monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 1.0)
-    assert not core_idle(parallel.MIN_FILES, {})
+    assert not core_idle(parallel.MIN_FILES, environ={})
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
@@ -291,3 +292,69 @@ def test_a_chunk_whose_worker_died_is_parsed_here(
     monkeypatch.setattr(parallel, "_parse_chunk", dies_in_worker)
     parsed = list(parallel.parse_in_workers(root, files, 2))
     assert len(parsed) == len(files)
+
+
+# -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_sync_prints_the_same_bytes_with_a_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+    from tests.test_sync import OVERLAPS, _synthetic
+
+    forks: list[object] = []
+    real_fork_call = parallel.fork_call
+
+    def counted(work: object) -> object:
+        forks.append(work)
+        return real_fork_call(work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "fork_call", counted)
+    for root in (OVERLAPS, _synthetic(tmp_path, 400)):
+        printed = []
+        for workers in ("1", "2"):
+            monkeypatch.setenv("SPBE_WORKERS", workers)
+            result = CliRunner().invoke(app, ["sync", str(root), "--format", fmt])
+            assert result.exit_code == 0
+            printed.append(result.stdout)
+        assert printed[0] == printed[1]
+    assert forks  # the function join (and the JSON) went to a child
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_sync_child_leaves_its_work_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import _synthetic
+
+    catalog, _ = load_catalog(_synthetic(tmp_path, 400))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    overlaps = sync.find_overlaps(catalog)
+    text, single = sync.format_json(overlaps, "c"), sync.format_json(overlaps[:1], "c")
+    assert len(overlaps) > 1
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    here = os.getpid()
+    real_join, real_pair = sync.pair_with_earlier, sync._json_pair  # type: ignore[attr-defined]
+
+    def join_fails_in_child(*args: object) -> object:
+        if os.getpid() != here:
+            os._exit(1)
+        return real_join(*args)  # type: ignore[arg-type]
+
+    def pair_fails_in_child(o: object) -> str:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        return real_pair(o)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "pair_with_earlier", join_fails_in_child)
+    monkeypatch.setattr(sync, "_json_pair", pair_fails_in_child)
+    assert sync.find_overlaps(catalog) == overlaps
+    assert sync.format_json(overlaps, "c") == text
+    assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here
