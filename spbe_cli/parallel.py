@@ -1,11 +1,17 @@
-"""Parse the files of a large catalog in worker processes, on every core, in file order.
+"""Use the idle cores of the machine for a large catalog: parsing, the rules, ``spbe sync``.
 
-Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own, so
-workers read and parse contiguous chunks of the file list while the main process replays the
-results, in file order, into the catalog (the schema models and every cross-file rule run
-there, as in a single-process load). The output is therefore byte-identical to a
-single-process run. A file a worker cannot read is left to the main process, which reads it
-again and reports why.
+Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own.
+The file list is cut into chunks; this process and its forked workers each take the first
+chunk nobody has taken yet. This process replays the results, in file order, into the catalog
+(the schema models and every cross-file rule run there, as in a single-process load): it
+parses a chunk itself when its turn comes and nobody took it, and while the next chunk is still
+with a worker it parses a later one, so it is never idle while a chunk is left. The output is
+therefore byte-identical to a single-process run. A file a worker cannot read is left to this
+process, which reads it again and reports why; a chunk whose worker died is parsed here.
+
+After loading, :func:`fork_call` and :func:`forked` run plain-data work in a forked child (half
+of the rules, half of ``spbe sync``'s work) while this process does the rest; a child that fails
+leaves its work to this process.
 
 Workers are forked (Linux): they share the loaded interpreter and start in milliseconds. Where
 fork is not the platform's way (macOS, Windows), the catalog is small, or no core is idle, nothing
@@ -16,8 +22,9 @@ when they are listed; the CPU time other processes took in between (the machine'
 this process's own) tells how many cores they keep busy. Without that window (or with one too
 short to count), the tasks running at that instant (``procs_running``, this one excepted) stand
 in; without ``/proc``, the load average.
-``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process). When the
-content cache already holds most files (a sample tells), the main process reads them itself:
+``SPBE_WORKERS`` sets the number of processes that parse, this one included (``0`` or ``1``:
+parse in this process only, and no child for the rules or ``spbe sync`` either). When the
+content cache already holds most files (a sample tells), this process reads them itself:
 reading an entry costs about what receiving a worker's result costs.
 """
 
