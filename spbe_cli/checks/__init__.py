@@ -186,7 +186,7 @@ def all_checks() -> list[Check]:
 
 
 #: The first rule of the second half: on a national catalog the rules from the look-alike join
-#: on take about as long as those before it (0.95 and 0.95 s measured on the bench catalog).
+#: on take about as long as those before it (0.95 and 0.8 s measured on the bench catalog).
 SECOND_HALF = "check_duplicates"
 
 
