@@ -121,6 +121,20 @@ def test_the_real_proc_stat_reads_where_there_is_one() -> None:
 # -- the rules in two halves -----------------------------------------------------------------
 
 
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The work handed to forked children (see :func:`spbe_cli.parallel.fork_call`)."""
+    started: list[object] = []
+    real_fork_call = parallel.fork_call
+
+    def counted(work: object) -> object:
+        started.append(work)
+        return real_fork_call(work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "fork_call", counted)
+    return started
+
+
 def _every_case(dest: Path) -> list[Path]:
     """Every golden invalid case of ``spbe validate``, laid over the minimal catalog."""
     from tests.test_golden_validate import INVALID
@@ -131,19 +145,11 @@ def _every_case(dest: Path) -> list[Path]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
 def test_the_rules_in_two_processes_find_what_one_process_finds(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
 ) -> None:
     from spbe_cli.checks import run_checks
     from spbe_cli.loader import load_catalog
 
-    forks: list[object] = []
-    real_fork_call = parallel.fork_call
-
-    def counted(work: object) -> object:
-        forks.append(work)
-        return real_fork_call(work)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel, "fork_call", counted)
     monkeypatch.setenv("SPBE_WORKERS", "2")
     second_half_found = 0
     cases = _every_case(tmp_path)
@@ -300,21 +306,13 @@ def test_a_chunk_whose_worker_died_is_parsed_here(
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
 @pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
 def test_sync_prints_the_same_bytes_with_a_child(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str, forks: list[object]
 ) -> None:
     from typer.testing import CliRunner
 
     from spbe_cli.cli.app import app
     from tests.test_sync import OVERLAPS, _synthetic
 
-    forks: list[object] = []
-    real_fork_call = parallel.fork_call
-
-    def counted(work: object) -> object:
-        forks.append(work)
-        return real_fork_call(work)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel, "fork_call", counted)
     for root in (OVERLAPS, _synthetic(tmp_path, 400)):
         printed = []
         for workers in ("1", "2"):
