@@ -325,7 +325,7 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
         return run_checks(old), run_checks(new)
     old_found = start_checks(old, all_checks())
     new_found = run_checks(new, halves=False)
-    return old_found(), new_found
+    return [finding for found in old_found() for finding in found], new_found
 
 
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
