@@ -76,17 +76,27 @@ class Link:
         return (self.field,) if self.index is None else (self.field, self.index)
 
 
-def iter_links(kind: str, entity_id: str, entity: Any) -> Iterator[Link]:
-    """Yield every reference an entity makes, in field order."""
+def iter_targets(kind: str, entity: Any) -> Iterator[tuple[str, int | None, str, tuple[str, ...]]]:
+    """Yield ``(field, index or None, target id, allowed kinds)`` of each reference, in order.
+
+    What :func:`iter_links` gives, as plain tuples: the reference check walks hundreds of
+    thousands of references and builds a :class:`Link` only for the few it reports.
+    """
     for name, allowed in REF_FIELDS.get(kind, ()):
         value = getattr(entity, name, None)
         if value is None:
             continue
         if isinstance(value, list):
             for index, target in enumerate(value):
-                yield Link(entity_id, name, index, target, allowed)
+                yield name, index, target, allowed
         else:
-            yield Link(entity_id, name, None, value, allowed)
+            yield name, None, value, allowed
+
+
+def iter_links(kind: str, entity_id: str, entity: Any) -> Iterator[Link]:
+    """Yield every reference an entity makes, in field order."""
+    for name, index, target, allowed in iter_targets(kind, entity):
+        yield Link(entity_id, name, index, target, allowed)
 
 
 def metadata_links(metadata: Any) -> Iterator[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:

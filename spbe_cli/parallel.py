@@ -1,11 +1,17 @@
-"""Parse the files of a large catalog in worker processes, on every core, in file order.
+"""Use the idle cores of the machine for a large catalog: parsing, the rules, ``spbe sync``.
 
-Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own, so
-workers read and parse contiguous chunks of the file list while the main process replays the
-results, in file order, into the catalog (the schema models and every cross-file rule run
-there, as in a single-process load). The output is therefore byte-identical to a
-single-process run. A file a worker cannot read is left to the main process, which reads it
-again and reports why.
+Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own.
+The file list is cut into chunks; this process and its forked workers each take the first
+chunk nobody has taken yet. This process replays the results, in file order, into the catalog
+(the schema models and every cross-file rule run there, as in a single-process load): it
+parses a chunk itself when its turn comes and nobody took it, and while the next chunk is still
+with a worker it parses a later one, so it is never idle while a chunk is left. The output is
+therefore byte-identical to a single-process run. A file a worker cannot read is left to this
+process, which reads it again and reports why; a chunk whose worker died is parsed here.
+
+After loading, :func:`fork_call` and :func:`forked` run plain-data work in a forked child (half
+of the rules, half of ``spbe sync``'s work) while this process does the rest; a child that fails
+leaves its work to this process.
 
 Workers are forked (Linux): they share the loaded interpreter and start in milliseconds. Where
 fork is not the platform's way (macOS, Windows), the catalog is small, or no core is idle, nothing
@@ -16,20 +22,22 @@ when they are listed; the CPU time other processes took in between (the machine'
 this process's own) tells how many cores they keep busy. Without that window (or with one too
 short to count), the tasks running at that instant (``procs_running``, this one excepted) stand
 in; without ``/proc``, the load average.
-``SPBE_WORKERS`` sets the number of workers (``0`` or ``1``: parse in the main process). When the
-content cache already holds most files (a sample tells), the main process reads them itself:
+``SPBE_WORKERS`` sets the number of processes that parse, this one included (``0`` or ``1``:
+parse in this process only, and no child for the rules or ``spbe sync`` either). When the
+content cache already holds most files (a sample tells), this process reads them itself:
 reading an entry costs about what receiving a worker's result costs.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from spbe_cli.cache import open_cache, parse_keyed
 from spbe_cli.parsing import ParsedFile
@@ -171,19 +179,99 @@ def spare_cores(cores: int, start: CpuSample | None = None) -> float:
 
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     """How many worker processes to parse ``files`` files with (0: none)."""
-    env = os.environ if environ is None else environ
     start = _WATCH.pop() if _WATCH else None  # a window serves the load that opened it only
+    return _gate(files, start, environ)
+
+
+def core_idle(size: int, minimum: int = MIN_FILES, environ: dict[str, str] | None = None) -> bool:
+    """Tell whether work of ``size`` (files, items) may take a second process now.
+
+    The gate of :func:`worker_count` (``SPBE_WORKERS``, Linux, ``size`` at least ``minimum``,
+    an idle core), measured at this instant: the tasks running now stand in for the window.
+    """
+    return _gate(size, None, environ, minimum) > 1
+
+
+def _gate(
+    files: int, start: CpuSample | None, environ: dict[str, str] | None, minimum: int = MIN_FILES
+) -> int:
+    env = os.environ if environ is None else environ
     explicit = env.get("SPBE_WORKERS", "").strip()
     if explicit.isdigit():
         wanted = int(explicit)
         return wanted if wanted > 1 else 0
-    if not sys.platform.startswith("linux") or files < MIN_FILES:
+    if not sys.platform.startswith("linux") or files < minimum:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = min(cores or 1, 8)
     # Workers cost about 40 % more CPU in all (results travel back to this process); they only
     # pay when another core is idle. On a machine already busy they made a run slower.
     return cores if cores > 1 and spare_cores(cores, start) >= MIN_SPARE else 0
+
+
+def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``work()`` in a forked child; the function returned waits for its result.
+
+    The child shares this process's memory as it was (copy on write), so ``work`` reads the
+    loaded catalog without it being sent anywhere. Its result must be plain data (lists,
+    tuples, dicts, strings, numbers, None), which travels back over a private pipe with
+    :mod:`marshal`: it never reads anything but what its own child wrote. The function
+    returned gives None when no child could be started, or the child failed, died or sent
+    something unreadable: the caller then does the work itself.
+    """
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return lambda: None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: None
+    if pid == 0:  # the child: compute, send, and leave without running any clean-up
+        status = 1
+        try:
+            os.close(read_end)
+            data = marshal.dumps(work())
+            with open(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> Any:
+        with open(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    return result
+
+
+T = TypeVar("T")
+
+
+def forked(work: Callable[[], T], size: int, minimum: int = MIN_FILES) -> Callable[[], T]:
+    """Start ``work`` in a forked child when :func:`core_idle`; the function gives its result.
+
+    ``work`` returns plain data (see :func:`fork_call`) and depends only on what exists now, so
+    the child's result is what this process would compute; where no child runs, or it failed,
+    the function returned computes it here.
+    """
+    pending = fork_call(work) if core_idle(size, minimum) else None
+
+    def result() -> T:
+        sent = pending() if pending is not None else None
+        return work() if sent is None else cast(T, sent)
+
+    return result
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).
@@ -210,22 +298,107 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
     return results
 
 
+#: Seconds between looks at a worker that owes this process a chunk (has it died?).
+WAIT_STEP = 0.05
+
+
+def _claim(claims: Any, total: int, owner: Any, number: int) -> int | None:
+    """Take the first chunk nobody has taken yet (None: every chunk is taken)."""
+    with claims.get_lock():
+        index = int(claims.value)
+        if index >= total:
+            return None
+        claims.value = index + 1
+        owner[index] = number
+        return index
+
+
+def _work(number: int, results: Any, claims: Any, owner: Any) -> None:
+    """A worker: take chunks in order until none is left, and send each one's results."""
+    while (index := _claim(claims, len(_BOUNDS), owner, number)) is not None:
+        results.put((index, _parse_chunk(_BOUNDS[index])))
+
+
+#: The chunks of the load in progress, ``(start, end)`` in :data:`_FILES`.
+_BOUNDS: list[tuple[int, int]] = []
+
+
 def parse_in_workers(
-    root: Path, files: Sequence[CatalogFile], workers: int
+    root: Path, files: Sequence[CatalogFile], processes: int
 ) -> Iterator[Parsed | None]:
-    """Yield each file's parse result in file order, parsed by ``workers`` forked processes."""
+    """Yield each file's parse result in file order, parsed by ``processes`` processes.
+
+    This process is one of them. The files are cut into chunks, and every process takes the
+    first chunk nobody has taken yet. This process replays the chunks in order: None for each
+    file of a chunk it takes when its turn comes (the loader parses it now); when the next
+    chunk is still being parsed by a worker, it parses a later chunk meanwhile and keeps the
+    result. So it is never idle while a chunk is left, however busy the other cores are. A
+    chunk whose worker died is parsed here.
+    """
     import multiprocessing
+    import queue
 
     _FILES[:] = files
     _ROOT[:] = [root]
-    bounds = [(start, min(start + CHUNK, len(files))) for start in range(0, len(files), CHUNK)]
+    _BOUNDS[:] = [(start, min(start + CHUNK, len(files))) for start in range(0, len(files), CHUNK)]
+    total = len(_BOUNDS)
     context = multiprocessing.get_context("fork")
+    claims = context.Value("i", 0)
+    owner = context.Array("i", max(total, 1), lock=False)  # who took each chunk (0: here)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_work, args=(number, results, claims, owner), daemon=True)
+        for number in range(1, processes)
+    ]
+    ready: dict[int, list[Parsed | None]] = {}
     try:
-        with context.Pool(workers) as pool:
-            for chunk in pool.imap(_parse_chunk, bounds):
-                yield from chunk
+        for worker in workers:
+            worker.start()
+        for index in range(total):
+            while index not in ready:
+                try:
+                    while True:
+                        done, parsed = results.get_nowait()
+                        ready[done] = parsed
+                    continue
+                except queue.Empty:
+                    pass
+                taken = _claim(claims, total, owner, 0)
+                if taken == index:
+                    ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
+                elif taken is not None:
+                    ready[taken] = _parse_chunk(_BOUNDS[taken])
+                elif owner[index] == 0 or workers[owner[index] - 1].exitcode is not None:
+                    if owner[index] != 0 and _received(results, ready, index):
+                        continue
+                    ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
+                else:
+                    try:
+                        done, parsed = results.get(timeout=WAIT_STEP)
+                        ready[done] = parsed
+                    except queue.Empty:
+                        pass
+            yield from ready.pop(index)
     finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        results.close()
         _FILES.clear()
         _ROOT.clear()
+        _BOUNDS.clear()
         _READER.clear()
         _CACHE.clear()
+
+
+def _received(results: Any, ready: dict[int, list[Parsed | None]], index: int) -> bool:
+    """Take what a worker that has ended sent; tell whether chunk ``index`` was among it."""
+    import queue
+
+    try:
+        while True:
+            done, parsed = results.get(timeout=WAIT_STEP)
+            ready[done] = parsed
+    except queue.Empty:
+        return index in ready

@@ -191,7 +191,8 @@ def _location(loc: Location) -> list[Any]:
     return [loc.path, loc.line, loc.column]
 
 
-def _finding_json(f: Finding) -> list[Any]:
+def finding_json(f: Finding) -> list[Any]:
+    """A finding as plain JSON values (what :func:`finding_from_json` reads back)."""
     return [
         f.code,
         f.severity.value,
@@ -210,7 +211,7 @@ def _payload(key: str, manifest: Manifest, report: Report) -> dict[str, Any]:
         "report": {
             "files": report.files,
             "entities": report.entities,
-            "findings": [_finding_json(f) for f in report.findings],
+            "findings": [finding_json(f) for f in report.findings],
             "exceptions": [
                 [e.code, e.entity, e.reason, _location(e.location), e.matched]
                 for e in report.exceptions
@@ -247,7 +248,12 @@ def _loc(value: Any) -> Location:
 _SEVERITIES = {s.value: s for s in Severity}
 
 
-def _finding(value: Any) -> Finding:
+def finding_from_json(value: Any) -> Finding:
+    """Rebuild a finding from :func:`finding_json`'s values, checking every part.
+
+    Raises:
+        MalformedRecordError: anything out of shape.
+    """
     code, severity, location, message, hint, related = _list(value, 6)
     _check(severity in _SEVERITIES, "severity")
     return Finding(
@@ -276,7 +282,7 @@ def _report(value: Any) -> Report:
             RuleException(_str(code), _str(entity), _str(reason), _loc(location), _int(matched))
         )
     return Report(
-        [_finding(f) for f in _list(value["findings"])],
+        [finding_from_json(f) for f in _list(value["findings"])],
         files=_int(value["files"]),
         entities=_int(value["entities"]),
         exceptions=exceptions,

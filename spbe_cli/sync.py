@@ -30,6 +30,7 @@ from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
+from spbe_cli.parallel import forked
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
 #: Kinds compared, in output order.
@@ -191,8 +192,12 @@ def _candidate_pairs(
                 a, b = members[a], members[b]
             pairs.add((min(a, b), max(a, b)))
 
+    functions = [c.function for c in items]
+    by_function = forked(
+        lambda: pair_with_earlier(functions, threshold, owners), len(items), MIN_FORKED
+    )
     add(pair_with_earlier([c.name for c in items], threshold, owners))
-    add(pair_with_earlier([c.function for c in items], threshold, owners))
+    add(by_function())
     by_code: dict[str, list[int]] = {}
     by_budget: dict[str, list[int]] = {}
     for position, item in enumerate(items):
@@ -210,6 +215,11 @@ def _candidate_pairs(
         if 2 <= len(members) <= max_shared_budget:
             pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
     return pairs
+
+
+#: Items of one kind, or pairs, from which half of the work is done in a forked child when a
+#: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
+MIN_FORKED = 10_000
 
 
 @collector.paused()
@@ -357,8 +367,14 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     )
     if not overlaps:
         return head
-    # The last key's empty list closes the document: `"pasangan": []\n}`.
-    body = ",\n".join(_json_pair(o) for o in overlaps)
+    # The last key's empty list closes the document: `"pasangan": []\n}`. The second half of
+    # the pairs is laid out in a forked child when a core is idle.
+    half = len(overlaps) // 2
+    second = forked(
+        lambda: ",\n".join(_json_pair(o) for o in overlaps[half:]), len(overlaps), MIN_FORKED
+    )
+    first = ",\n".join(_json_pair(o) for o in overlaps[:half])
+    body = f"{first},\n{second()}" if first else second()
     return f"{head[: -len(_EMPTY_TAIL)]}[\n{json_escape_extra(body)}\n  ]\n}}"
 
 

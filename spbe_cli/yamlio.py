@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import yaml
@@ -233,7 +234,9 @@ class _Builder:
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
                 continue
-            key = key_node.value
+            # Interned: every document repeats the same keys, so a worker's results pickle
+            # each key once per chunk, and schema validation compares keys by identity.
+            key = intern(key_node.value)
             mark = key_node.start_mark
             keys.append(key)
             key_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)

@@ -403,8 +403,9 @@ def test_cached_runs_print_what_uncached_runs_print(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 @pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("processes", ["2", "3"])
 def test_workers_print_what_one_process_prints(
-    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, cached: bool, processes: str
 ) -> None:
     from spbe_cli import parallel
 
@@ -415,7 +416,7 @@ def test_workers_print_what_one_process_prints(
     monkeypatch.setenv("SPBE_WORKERS", "0")
     single = _report(root, cached=False)
     assert "SPBE010" in single  # the link is reported by the main process
-    monkeypatch.setenv("SPBE_WORKERS", "2")
+    monkeypatch.setenv("SPBE_WORKERS", processes)
     monkeypatch.setattr(parallel, "CHUNK", 7)  # several chunks per worker, results in order
     assert _report(root, cached=cached) == single
     assert _report(root, cached=cached) == single

@@ -10,6 +10,7 @@ import pytest
 
 from spbe_cli import parallel
 from spbe_cli.parallel import CpuSample, cpu_sample, others_busy, spare_cores, worker_count
+from tests.helpers import VALIDATE_CASES
 
 STAT = """cpu  {busy} 0 0 {idle} {iowait} 0 0 0 0 0
 cpu0 1 0 0 1 0 0 0 0 0 0
@@ -115,3 +116,243 @@ def test_the_real_proc_stat_reads_where_there_is_one() -> None:
     assert read is not None
     assert read.cpus >= 1
     assert read.total >= read.busy > 0
+
+
+# -- the rules in two halves -----------------------------------------------------------------
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The work handed to forked children (see :func:`spbe_cli.parallel.fork_call`)."""
+    started: list[object] = []
+    real_fork_call = parallel.fork_call
+
+    def counted(work: object) -> object:
+        started.append(work)
+        return real_fork_call(work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "fork_call", counted)
+    return started
+
+
+def _every_case(dest: Path) -> list[Path]:
+    """Every golden invalid case of ``spbe validate``, laid over the minimal catalog."""
+    from tests.test_golden_validate import INVALID
+    from tests.test_golden_validate import _build as build_case
+
+    return [build_case(case, dest / case.name) for case in INVALID]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_the_rules_in_two_processes_find_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
+) -> None:
+    from spbe_cli.checks import run_checks
+    from spbe_cli.loader import load_catalog
+
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    second_half_found = 0
+    cases = _every_case(tmp_path)
+    for case in cases:
+        catalog, _ = load_catalog(case, case.parent.name)
+        serial = run_checks(catalog, halves=False)
+        assert run_checks(catalog) == serial, case
+        second_half_found += sum(f.code in ("SPBE409", "SPBE610", "SPBE701") for f in serial)
+    assert len(forks) == len(cases)
+    assert second_half_found  # the child's half found something, in its place
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_validate_prints_the_same_bytes_with_the_rules_in_two_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+    from tests.test_golden_validate import _build as build_case
+
+    case = build_case(VALIDATE_CASES / "invalid" / "duplicate-apps", tmp_path / "c")
+    printed = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        for fmt in ("text", "json"):
+            result = CliRunner().invoke(app, ["validate", str(case), "--format", fmt])
+            assert result.exit_code == 0  # look-alikes are warnings
+            printed[workers, fmt] = result.stdout
+    assert "SPBE409" in printed["2", "text"]
+    assert printed["1", "text"] == printed["2", "text"]
+    assert printed["1", "json"] == printed["2", "json"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_child_leaves_its_half_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import functools
+
+    from spbe_cli.checks import CHILD_RULES, duplicates, run_checks
+    from spbe_cli.loader import load_catalog
+    from tests.test_golden_validate import _build as build_case
+
+    case = build_case(VALIDATE_CASES / "invalid" / "duplicate-apps", tmp_path / "c")
+    catalog, _ = load_catalog(case, "c")
+    serial = run_checks(catalog, halves=False)
+    assert any(f.code == "SPBE409" for f in serial)
+    here = os.getpid()
+    real = duplicates.check_duplicates
+
+    @functools.wraps(real)
+    def broken_in_child(ctx: object) -> None:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        real(ctx)  # type: ignore[arg-type]
+
+    assert broken_in_child.__name__ in CHILD_RULES
+    monkeypatch.setattr(duplicates, "check_duplicates", broken_in_child)
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    assert run_checks(catalog) == serial
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_fork_call_gives_plain_data_or_none() -> None:
+    from spbe_cli.parallel import fork_call
+
+    assert fork_call(lambda: [("a", 1, None), {"k": [2.5]}])() == [("a", 1, None), {"k": [2.5]}]
+    assert fork_call(lambda: 1 / 0)() is None  # the child failed
+    assert fork_call(lambda: object())() is None  # not plain data: nothing sent
+    assert fork_call(lambda: os._exit(0))() is None  # left without a word: unreadable
+    assert fork_call(lambda: os.kill(os.getpid(), 9))() is None  # killed
+
+
+def test_no_child_when_forking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_cli.parallel import fork_call
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert fork_call(lambda: 1)() is None
+
+
+def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spbe_cli.parallel import core_idle
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert not core_idle(10, environ={})
+    assert not core_idle(10**6, environ={"SPBE_WORKERS": "1"})
+    assert core_idle(10, environ={"SPBE_WORKERS": "2"})
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 2.0)
+    assert core_idle(parallel.MIN_FILES, environ={})
+    assert not core_idle(parallel.MIN_FILES, 10**5, environ={})  # too small for this work
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 1.0)
+    assert not core_idle(parallel.MIN_FILES, environ={})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("processes", [2, 3])
+def test_chunks_come_in_file_order_whoever_parses_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, processes: int
+) -> None:
+    from spbe_cli.loader import find_files
+    from spbe_cli.parsing import parse_bytes
+    from tests.helpers import write_tree
+
+    root = write_tree(
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(60)}
+    )
+    files = find_files(root, "")
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    parsed = list(parallel.parse_in_workers(root, files, processes))
+    assert len(parsed) == len(files)
+    for file, result in zip(files, parsed, strict=True):
+        if result is not None:  # None: this process parses the file when replaying it
+            assert result[2] == parse_bytes((root / file.display).read_bytes())
+    assert not parallel._FILES
+    assert not parallel._BOUNDS
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_chunk_whose_worker_died_is_parsed_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli.loader import find_files
+    from tests.helpers import write_tree
+
+    root = write_tree(
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(40)}
+    )
+    files = find_files(root, "")
+    here = os.getpid()
+    real = parallel._parse_chunk
+
+    def dies_in_worker(bounds: tuple[int, int]) -> object:
+        if os.getpid() != here:
+            os._exit(9)
+        return real(bounds)
+
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
+    monkeypatch.setattr(parallel, "_parse_chunk", dies_in_worker)
+    parsed = list(parallel.parse_in_workers(root, files, 2))
+    assert len(parsed) == len(files)
+
+
+# -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_sync_prints_the_same_bytes_with_a_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str, forks: list[object]
+) -> None:
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+    from tests.test_sync import OVERLAPS, _synthetic
+
+    for root in (OVERLAPS, _synthetic(tmp_path, 400)):
+        printed = []
+        for workers in ("1", "2"):
+            monkeypatch.setenv("SPBE_WORKERS", workers)
+            result = CliRunner().invoke(app, ["sync", str(root), "--format", fmt])
+            assert result.exit_code == 0
+            printed.append(result.stdout)
+        assert printed[0] == printed[1]
+    assert forks  # the function join (and the JSON) went to a child
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_sync_child_leaves_its_work_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import _synthetic
+
+    catalog, _ = load_catalog(_synthetic(tmp_path, 400))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    overlaps = sync.find_overlaps(catalog)
+    text, single = sync.format_json(overlaps, "c"), sync.format_json(overlaps[:1], "c")
+    assert len(overlaps) > 1
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    here = os.getpid()
+    real_join, real_pair = sync.pair_with_earlier, sync._json_pair  # type: ignore[attr-defined]
+
+    def join_fails_in_child(*args: object) -> object:
+        if os.getpid() != here:
+            os._exit(1)
+        return real_join(*args)  # type: ignore[arg-type]
+
+    def pair_fails_in_child(o: object) -> str:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        return real_pair(o)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "pair_with_earlier", join_fails_in_child)
+    monkeypatch.setattr(sync, "_json_pair", pair_fails_in_child)
+    assert sync.find_overlaps(catalog) == overlaps
+    assert sync.format_json(overlaps, "c") == text
+    assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here

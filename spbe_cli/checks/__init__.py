@@ -185,9 +185,75 @@ def all_checks() -> list[Check]:
     ]
 
 
-def run_checks(catalog: Catalog) -> list[Finding]:
-    """Run every rule over a loaded catalog."""
+#: The rules a forked child runs when the rules are split in two. On the national bench
+#: catalog they take 0.92 s of 1.73 s: this process also pays most of the cost of forking
+#: (about 0.2 s against 0.1 s in the child), so both halves end together.
+CHILD_RULES = frozenset({"check_duplicates", "check_aplikasi_umum", "check_codes"})
+
+
+def run_checks(catalog: Catalog, *, halves: bool = True) -> list[Finding]:
+    """Run every rule over a loaded catalog; the findings come in the order of the rules.
+
+    On a large catalog with a core idle (:func:`spbe_cli.parallel.core_idle`), and unless
+    ``halves`` is False (the caller keeps the other core busy already), the rules of
+    :data:`CHILD_RULES` run in a forked child while this process runs the others (see
+    :func:`start_checks`); each rule's findings are put in its place in the order of the rules.
+    """
+    from spbe_cli.parallel import core_idle
+
+    checks = all_checks()
+    if not halves or not core_idle(catalog.files):
+        return _run(catalog, checks)
+    theirs = [check for check in checks if check.__name__ in CHILD_RULES]
+    found_there = start_checks(catalog, theirs)
+    found_here = iter(_run_each(catalog, [c for c in checks if c.__name__ not in CHILD_RULES]))
+    there = iter(found_there())
+    return [
+        finding
+        for check in checks
+        for finding in next(there if check.__name__ in CHILD_RULES else found_here)
+    ]
+
+
+def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[list[Finding]]]:
+    """Start ``checks`` in a forked child; the function returned gives each rule's findings.
+
+    The rules only read the catalog, so the child's findings are those this process would
+    find. A child that could not start, failed or sent something unreadable leaves the work to
+    this process (when the function is called).
+    """
+    from spbe_cli.parallel import fork_call
+    from spbe_cli.runrecord import MalformedRecordError, finding_from_json, finding_json
+
+    pending = fork_call(
+        lambda: [[finding_json(f) for f in found] for found in _run_each(catalog, checks)]
+    )
+
+    def findings() -> list[list[Finding]]:
+        sent = pending()
+        if isinstance(sent, list) and len(sent) == len(checks):
+            try:
+                return [[finding_from_json(value) for value in found] for found in sent]
+            except (MalformedRecordError, TypeError):
+                pass
+        return _run_each(catalog, checks)
+
+    return findings
+
+
+def _run(catalog: Catalog, checks: Iterable[Check]) -> list[Finding]:
     ctx = Context(catalog)
-    for check in all_checks():
+    for check in checks:
         check(ctx)
     return ctx.findings
+
+
+def _run_each(catalog: Catalog, checks: Iterable[Check]) -> list[list[Finding]]:
+    """Each rule's findings, in the order of ``checks``."""
+    ctx = Context(catalog)
+    found = []
+    for check in checks:
+        start = len(ctx.findings)
+        check(ctx)
+        found.append(ctx.findings[start:])
+    return found

@@ -10,7 +10,7 @@ from spbe_cli.catalog import Source
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.links import iter_links, metadata_links
+from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
 
@@ -245,14 +245,19 @@ def check_reference(
 def check_references(ctx: Context) -> None:
     """SPBE201/SPBE202/SPBE205: every id a field names exists and is of the right kind."""
     catalog = ctx.catalog
+    kinds, invalid = catalog.kinds, catalog.invalid
     for kind, entity_id, entity in catalog.items():
         source = catalog.sources[entity_id]
-        for link in iter_links(kind, entity_id, entity):
-            if kind == "regulasi" and link.field == "dicabut_oleh":
-                if catalog.kind(link.target) is None:
-                    check_reference(ctx, source, link.loc, link.target, link.allowed)
+        for field, index, target, allowed in iter_targets(kind, entity):
+            found = kinds.get(target) or invalid.get(target)  # catalog.kind, for each reference
+            if found in allowed and found != "regulasi":
+                continue  # the common case: an id of the right kind, nothing to report
+            loc = (field,) if index is None else (field, index)
+            if kind == "regulasi" and field == "dicabut_oleh":
+                if found is None:
+                    check_reference(ctx, source, loc, target, allowed)
                 continue
-            check_reference(ctx, source, link.loc, link.target, link.allowed)
+            check_reference(ctx, source, loc, target, allowed)
 
 
 def check_codes(ctx: Context) -> None:

@@ -310,42 +310,22 @@ def _findings_delta(
     return introduced, fixed
 
 
-#: The catalog whose rules a forked worker runs (inherited when it forks, never pickled).
-_FORKED: list[Catalog] = []
-
-
-def _checks_in_worker(_: int) -> list[Finding]:
-    from spbe_cli.checks import run_checks
-
-    return run_checks(_FORKED[0])
-
-
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
     """Run every rule over both sides: ``(old side's findings, new side's findings)``.
 
-    The old side is checked in a forked worker while this process checks the new one, when
+    The old side is checked in a forked child while this process checks the new one, when
     :func:`spbe_cli.parallel.worker_count` finds a core idle (the rule for parsing in workers),
     else one after the other. The findings are the same either way: the rules only read the
     catalog.
     """
-    from spbe_cli.checks import run_checks
+    from spbe_cli.checks import all_checks, run_checks, start_checks
     from spbe_cli.parallel import worker_count
 
     if worker_count(files) < 2:
         return run_checks(old), run_checks(new)
-    import multiprocessing
-
-    _FORKED[:] = [old]
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_checks_in_worker, (0,))
-            new_found = run_checks(new)
-            old_found = pending.get()
-    except OSError:  # no process could be forked (memory, limits): check here
-        return run_checks(old), run_checks(new)
-    finally:
-        _FORKED.clear()
-    return old_found, new_found
+    old_found = start_checks(old, all_checks())
+    new_found = run_checks(new, halves=False)
+    return [finding for found in old_found() for finding in found], new_found
 
 
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
