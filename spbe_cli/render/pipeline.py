@@ -408,12 +408,11 @@ def _write(
     if fmt == "md":
         text, sidecars = write_markdown(document, run.book.svg)
         return [
-            RenderedFile(f"{spec.name}.md", text.encode("utf-8")),
+            RenderedFile(f"{spec.name}.md", text),
             *(RenderedFile(path, data) for path, data in sidecars.items()),
         ]
     if fmt == "html":
-        html = write_html(document, run.book.svg)
-        return [RenderedFile(f"{spec.name}.html", html.encode("utf-8"))]
+        return [RenderedFile(f"{spec.name}.html", write_html(document, run.book.svg))]
     meta = run.inp.catalog.metadata
     assert meta is not None
     when = _document_date(dokumen, values)

@@ -30,6 +30,7 @@ from spbe_cli.render.document import (
     caption_label,
     plain,
 )
+from spbe_cli.render.output import Utf8Lines
 
 FIGURE_FOLDER = "gambar"
 LOGO_PATH = f"{FIGURE_FOLDER}/logo.png"
@@ -92,22 +93,19 @@ def inline_md(inline: Inline) -> str:
 
 def write_markdown(
     document: Document, svg: Callable[[Figure], str]
-) -> tuple[str, dict[str, bytes]]:
-    """The Markdown text and the figure files (relative path -> bytes)."""
-    out: list[str] = []
+) -> tuple[bytes, dict[str, bytes]]:
+    """The Markdown file (UTF-8) and the figure files (relative path -> bytes)."""
+    out = Utf8Lines(markdown=True)
     files: dict[str, bytes] = {}
     headings = document.contents()
     _blocks(document, document.blocks, out, files, svg, headings, 0)
-    text = "\n".join(out).strip("\n") + "\n"
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text, files
+    return out.getvalue(), files
 
 
 def _blocks(
     document: Document,
     blocks: tuple[Block, ...],
-    out: list[str],
+    out: list[str] | Utf8Lines,
     files: dict[str, bytes],
     svg: Callable[[Figure], str],
     headings: list[Heading],

@@ -1,0 +1,90 @@
+"""Writers that encode as they go give the bytes a joined text gave (memory, not output)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spbe_cli.render import output
+from spbe_cli.render.output import Utf8Lines
+
+#: Lines of newlines, blanks, plain and non-ASCII text: what decides how Markdown is tidied.
+_LINE = st.text(alphabet=st.sampled_from(["\n", " ", "a", "|", "é", "†", "—"]), max_size=8)
+
+
+def _tidied(lines: list[str]) -> str:
+    """Markdown as the writer used to tidy it: one joined text, copied per step."""
+    text = "\n".join(lines).strip("\n") + "\n"
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def _fill(sink: Utf8Lines, lines: list[str], pieces_at: int | None) -> None:
+    for n, line in enumerate(lines):
+        if n == pieces_at:
+            sink.append_pieces(list(line))  # the same line, one character at a time
+        elif n % 3 == 2:
+            sink.extend([line])
+        else:
+            sink.append(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(_LINE, max_size=30),
+    flush=st.integers(min_value=1, max_value=5),
+    pieces_at=st.none() | st.integers(min_value=0, max_value=29),
+)
+def test_markdown_lines_give_the_tidied_text(
+    lines: list[str], flush: int, pieces_at: int | None
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "_FLUSH_LINES", flush)
+        sink = Utf8Lines(markdown=True)
+        _fill(sink, lines, pieces_at)
+        assert sink.getvalue() == _tidied(lines).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(_LINE, max_size=30),
+    flush=st.integers(min_value=1, max_value=5),
+    pieces_at=st.none() | st.integers(min_value=0, max_value=29),
+)
+def test_lines_give_the_joined_text(lines: list[str], flush: int, pieces_at: int | None) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "_FLUSH_LINES", flush)
+        sink = Utf8Lines()
+        _fill(sink, lines, pieces_at)
+        assert sink.getvalue() == "\n".join(lines).encode("utf-8")
+
+
+def test_an_empty_markdown_text_is_one_newline() -> None:
+    assert Utf8Lines(markdown=True).getvalue() == b"\n"
+    assert Utf8Lines().getvalue() == b""
+
+
+def test_the_final_newline_is_written_once() -> None:
+    sink = Utf8Lines(markdown=True)
+    sink.append("# Judul")
+    assert sink.getvalue() == sink.getvalue() == b"# Judul\n"
+
+
+def test_html_headings_before_a_wide_table_open_its_landscape_page() -> None:
+    from spbe_cli.render.document import parse_document
+    from spbe_cli.render.to_html import write_html
+
+    header = "| " + " | ".join(f"Kolom {n}" for n in range(12)) + " |"
+    rule = "|" + "---|" * 12
+    row = "| " + " | ".join(f"isi {n}" for n in range(12)) + " |"
+    source = f"## Bab\n\n### Bagian\n\n{header}\n{rule}\n{row}\n\n## Bab lain\n\nTeks.\n"
+    html = write_html(parse_document("uji", source), str).decode("utf-8")
+    body = html[html.index("<main>") :]
+    assert re.search(r'<div class="lanskap">\n<h2 [^>]*>Bab</h2>\n<h3 [^>]*>Bagian</h3>\n', body)
+    assert body.endswith(
+        '<h2 id="bab-lain">Bab lain</h2>\n<p>Teks.</p>\n</main>\n</body>\n</html>\n'
+    )
