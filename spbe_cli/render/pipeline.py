@@ -384,9 +384,15 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
     run.book.prefetch(_all_specs(figures.values()))
     values = template_values(run.inp, spec, dokumen, run.plain, built)
     name = template_name(spec, run.folders)
-    source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
     try:
-        document = replace(parse_document(spec.name, source, figures, name), logo=run.logo)
+        # The template's text goes straight to the parser, which drops it once split into lines.
+        document = parse_document(
+            spec.name,
+            engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits),
+            figures,
+            name,
+        )
+        document = replace(document, logo=run.logo)
     except DocumentError as exc:
         raise SpbeError(t("render.directive", where=str(exc))) from exc
     return document, dokumen, values
@@ -525,6 +531,7 @@ def render_catalog(
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)
+    catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(inp, specs, formats, folders, hook, options.limits)

@@ -445,7 +445,7 @@ def render_bounded(
     """
     env = template.environment
     parts: list[str] = []
-    size = 0
+    size = encoded = 0
     limit = limits.max_bytes
     guard = memory_guard(limits.memory_budget) if user else contextlib.nullcontext()
     stream = cast(
@@ -466,7 +466,10 @@ def render_bounded(
                                 f"the output passes the limit of {limits.max_mb:.3g} MB"
                             )
                         )
-                    parts.append("".join(batch))
+                    part = "".join(batch)
+                    # counted part by part: encoding the whole text at once is another copy
+                    encoded += len(part.encode("utf-8", "surrogatepass"))
+                    parts.append(part)
             except TemplateLimitError as exc:
                 # Stopped between two batches: raise it inside the template, at its line.
                 if inspect.getgeneratorstate(stream) == inspect.GEN_SUSPENDED:
@@ -478,7 +481,8 @@ def render_bounded(
         finally:
             stream.close()
     text = "".join(parts)
-    if len(text.encode("utf-8", "surrogatepass")) > limit:
+    parts.clear()
+    if encoded > limit:
         error = TemplateTooLargeError(f"the output passes the limit of {limits.max_mb:.3g} MB")
         error.template = template.filename
         raise error
