@@ -88,3 +88,19 @@ def test_html_headings_before_a_wide_table_open_its_landscape_page() -> None:
     assert body.endswith(
         '<h2 id="bab-lain">Bab lain</h2>\n<p>Teks.</p>\n</main>\n</body>\n</html>\n'
     )
+
+
+def test_a_documents_values_are_converted_for_that_document_only() -> None:
+    from spbe_cli.models import Nomenklatur
+    from spbe_cli.render.plain import Plainer
+
+    plain = Plainer()
+    rows = [{"baris": n} for n in range(40)]  # a builder's table: long enough to be memoised
+    model = Nomenklatur(kode="2.16.03.2.02.0025", versi="Kepmendagri 900.1.15.5-1317/2023")
+    labels = {f"opd-{n}": f"OPD {n}" for n in range(40)}
+    first_rows, first_model, first_labels = plain(rows), plain(model), plain.shared(labels)
+    assert plain(rows) is first_rows  # converted once within a document
+    plain.forget_document()
+    assert plain(rows) is not first_rows and plain(rows) == first_rows  # again, same value
+    assert plain(model) is first_model  # a catalog model's record serves every document
+    assert plain(labels) is first_labels  # and so does what the run shares
