@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from spbe_cli.render import output
 from spbe_cli.render.output import Utf8Lines
@@ -104,3 +106,43 @@ def test_a_documents_values_are_converted_for_that_document_only() -> None:
     assert plain(rows) is not first_rows and plain(rows) == first_rows  # again, same value
     assert plain(model) is first_model  # a catalog model's record serves every document
     assert plain(labels) is first_labels  # and so does what the run shares
+
+
+class _Html:
+    """Something other than a string that says it is markup."""
+
+    def __html__(self) -> str:
+        return "<b>siap</b>"
+
+
+@given(
+    items=st.lists(
+        st.one_of(
+            st.text(max_size=6),
+            st.text(max_size=6).map(Markup),
+            st.none(),
+            st.integers(),
+            st.just(_Html()),
+        ),
+        max_size=6,
+    ),
+    sep=st.sampled_from([", ", " | ", Markup("<br>"), "*"]),
+)
+def test_join_in_markdown_gives_what_markup_join_gave(items: list[object], sep: str) -> None:
+    from spbe_cli.render.engine import _md_finalize, _md_join
+
+    joined = _md_join(iter(items), sep)
+    assert type(joined) is Markup
+    assert joined == Markup(sep).join(_md_finalize(item) for item in items)
+
+
+def test_printed_values_are_escaped_once_in_markdown() -> None:
+    from jinja2 import Environment
+
+    from spbe_cli.render.engine import make_environment
+
+    env = make_environment([(Path("/nonexistent"), "x")], "md")
+    assert isinstance(env, Environment)
+    template = env.from_string("{{ a }} {{ b }} {{ c|upper }} {{ d }} {{ [a, b]|join(' / ') }}")
+    text = template.render(a="*tebal*", b=Markup("*tebal*"), c="a_b", d=None)
+    assert text == "\\*tebal\\* *tebal* A_B  \\*tebal\\* / *tebal*"

@@ -367,7 +367,7 @@ def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> 
         distinct = set(cells)
         widest = _widest(distinct)
         if kind == "text":
-            words = {w for c in distinct for w in c.split()}
+            words = set(" ".join(distinct).split())  # the words of every cell, split in C
             longest_token = max(_widest(words, LONGEST_WORD_EM), head_word)
         else:
             longest_token = max(widest, head_word)
@@ -538,7 +538,10 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
     if not header:
         return None
     width = len(header)
-    body = [tuple((list(row) + [()] * width)[:width]) for row in rows]
+    body = [
+        tuple(row) if len(row) == width else tuple((list(row) + [()] * width)[:width])
+        for row in rows
+    ]
     # Columns with no content in any row take width and say nothing: leave them out.
     keep = [
         i

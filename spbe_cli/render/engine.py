@@ -85,6 +85,29 @@ class FolderLoader(BaseLoader):
 # -- escaping --------------------------------------------------------------------------------------
 
 
+class _Escaped(str):
+    """Catalog text escaped for Markdown on its way into a template's output.
+
+    Jinja prints ``{{ value }}`` as ``escape(finalize(value))``, and ``escape`` turns anything
+    with ``__html__`` into a :class:`Markup` once more; this str subclass is made in C, where a
+    :class:`Markup` made here as well costs a Python-level ``__new__`` per printed value (over a
+    million in a national-scale document). It is never handed to a filter or method: there it
+    would lose its mark, so the filters keep :func:`_md_finalize`.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return self
+
+
+def _md_output(value: Any) -> Any:
+    """The ``finalize`` of Markdown templates: :func:`_md_finalize` for the output only."""
+    if type(value) is str:
+        return _Escaped(md_escape(value))
+    return _md_finalize(value)
+
+
 def _md_finalize(value: Any) -> Any:
     if type(value) is str:  # the common case first: catalog text, never markup yet
         return Markup(md_escape(value))
@@ -100,6 +123,11 @@ def _html_finalize(value: Any) -> Any:
 
 
 def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
+    items = list(items)
+    # Catalog text and markup joined as text: what Markup.join gives, without a Markup per item.
+    texts = [md_escape(item) if type(item) is str else _md_finalize(item) for item in items]
+    if all(type(text) is str or type(text) is Markup for text in texts):
+        return Markup(str.join(Markup(sep), texts))
     return Markup(sep).join(_md_finalize(item) for item in items)
 
 
@@ -197,7 +225,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        finalize=_md_finalize if fmt == "md" else _html_finalize,
+        finalize=_md_output if fmt == "md" else _html_finalize,
     )
     env.filters.update(
         rupiah=rupiah_tanda,

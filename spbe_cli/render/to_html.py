@@ -11,6 +11,7 @@ page-margin boxes), never below 9 pt. Every text is escaped with
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable, Iterator
 
 from spbe_cli.markup import html_escape
@@ -108,6 +109,10 @@ nav.daftar-isi a { text-decoration: none; }
 """
 
 
+#: The texts of table cells repeat (names of OPD, statuses, kinds): each escaped once.
+_escaped = functools.lru_cache(maxsize=1 << 14)(html_escape)
+
+
 def inline_html(inline: Inline) -> str:
     """HTML of an inline run."""
     parts: list[str] = []
@@ -115,7 +120,7 @@ def inline_html(inline: Inline) -> str:
         if span.text == "\n":
             parts.append("<br>")
             continue
-        text = html_escape(span.text)
+        text = _escaped(span.text)
         if span.code:
             text = f"<code>{text}</code>"
         if span.italic:

@@ -8,6 +8,7 @@ small, diffable text file. Every text of the document is escaped again here with
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -70,6 +71,10 @@ def stale_figures(out: Path, documents: Iterable[str], written: Iterable[str]) -
     return stale
 
 
+#: The texts of table cells repeat (names of OPD, statuses, kinds): each escaped once.
+_escaped = functools.lru_cache(maxsize=1 << 14)(md_escape)
+
+
 def inline_md(inline: Inline) -> str:
     """Markdown of an inline run."""
     parts: list[str] = []
@@ -77,7 +82,7 @@ def inline_md(inline: Inline) -> str:
         if span.text == "\n":
             parts.append("  \n")
             continue
-        text = "`" + span.text.replace("`", "") + "`" if span.code else md_escape(span.text)
+        text = "`" + span.text.replace("`", "") + "`" if span.code else _escaped(span.text)
         stripped = text.strip()
         if stripped and (span.bold or span.italic):
             lead = text[: len(text) - len(text.lstrip())]
