@@ -146,3 +146,46 @@ def test_printed_values_are_escaped_once_in_markdown() -> None:
     template = env.from_string("{{ a }} {{ b }} {{ c|upper }} {{ d }} {{ [a, b]|join(' / ') }}")
     text = template.render(a="*tebal*", b=Markup("*tebal*"), c="a_b", d=None)
     assert text == "\\*tebal\\* *tebal* A_B  \\*tebal\\* / *tebal*"
+
+
+_TEMPLATES = [
+    "{{ a }}|{{ b }}|{{ n }}|{{ d }}|{{ h }}|{{ a|upper }}|{{ b|upper }}",
+    "{{ a ~ b }}|{{ (a|e) ~ '*' }}|{{ a|md }}|{{ [a, b, n, d, h]|join(' * ') }}",
+    "{% autoescape false %}{{ a }}|{{ b }}|{{ d }}|{{ h }}{% endautoescape %}",
+    "{% autoescape flag %}{{ a }}|{{ b }}|{{ n }}{% endautoescape %}|{{ a }}",
+    "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(a) }}|{{ m(b) }}",
+    "{% set s %}{{ a }}{{ h }}{% endset %}{{ s }}|{% set t = a ~ h %}{{ t }}",
+    "{{ '*konstanta*' }}|{{ 3 }}|{% for x in [a, b] %}{{ loop.index }}{{ x }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("flag", [False, True])
+@pytest.mark.parametrize("source", _TEMPLATES)
+def test_markdown_output_is_what_jinja_escaping_gave(
+    source: str, flag: bool, sandboxed: bool
+) -> None:
+    from jinja2 import Environment, StrictUndefined
+
+    from spbe_cli.render.engine import _md_finalize, make_environment
+
+    env = make_environment([(Path("/nonexistent"), "x")], "md", sandboxed=sandboxed)
+    before = Environment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_md_finalize,
+    )
+    before.filters.update(env.filters)
+    values = {
+        "a": "*tebal* <b> _x_ | #",
+        "b": Markup("*markup* <i>"),
+        "n": 1500,
+        "d": None,
+        "h": _Html(),
+        "flag": flag,
+    }
+    expected = before.from_string(source).render(values)
+    assert env.from_string(source).render(values) == expected

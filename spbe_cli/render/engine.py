@@ -32,6 +32,8 @@ from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.sandbox import (
+    MarkdownEnvironment,
+    MarkdownSandbox,
     SpbeSandbox,
     TemplateLimitError,
     TemplateTimeoutError,
@@ -85,27 +87,20 @@ class FolderLoader(BaseLoader):
 # -- escaping --------------------------------------------------------------------------------------
 
 
-class _Escaped(str):
-    """Catalog text escaped for Markdown on its way into a template's output.
+def _md_output(value: Any) -> str:
+    """The ``finalize`` of Markdown templates: a printed value as escaped Markdown text.
 
-    Jinja prints ``{{ value }}`` as ``escape(finalize(value))``, and ``escape`` turns anything
-    with ``__html__`` into a :class:`Markup` once more; this str subclass is made in C, where a
-    :class:`Markup` made here as well costs a Python-level ``__new__`` per printed value (over a
-    million in a national-scale document). It is never handed to a filter or method: there it
-    would lose its mark, so the filters keep :func:`_md_finalize`.
+    The text :func:`_md_finalize` marks as markup, taken as text by the Markdown environments'
+    code generator (:class:`~spbe_cli.render.sandbox.MarkdownCodeGenerator`).
     """
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return self
-
-
-def _md_output(value: Any) -> Any:
-    """The ``finalize`` of Markdown templates: :func:`_md_finalize` for the output only."""
-    if type(value) is str:
-        return _Escaped(md_escape(value))
-    return _md_finalize(value)
+    if type(value) is str:  # the common case first: catalog text, never markup yet
+        return md_escape(value)
+    if value is None:
+        return ""
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return str(html())
+    return md_escape(str(value))
 
 
 def _md_finalize(value: Any) -> Any:
@@ -216,7 +211,11 @@ def make_environment(
     options: dict[str, Any] = {}
     if sandboxed:
         options["limits"] = limits or RenderLimits()
-    env = (SpbeSandbox if sandboxed else Environment)(
+    if fmt == "md":
+        kind: type[Environment] = MarkdownSandbox if sandboxed else MarkdownEnvironment
+    else:
+        kind = SpbeSandbox if sandboxed else Environment
+    env = kind(
         **options,
         loader=loader,
         autoescape=True,
@@ -238,6 +237,8 @@ def make_environment(
         md=_md_finalize,
         label=_label,
     )
+    if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
+        env.markup_finalize = _md_finalize
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize

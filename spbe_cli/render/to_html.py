@@ -115,6 +115,10 @@ _escaped = functools.lru_cache(maxsize=1 << 14)(html_escape)
 
 def inline_html(inline: Inline) -> str:
     """HTML of an inline run."""
+    if len(inline) == 1:  # most table cells: one span of plain text
+        span = inline[0]
+        if not (span.bold or span.italic or span.code or span.href) and span.text != "\n":
+            return _escaped(span.text)
     parts: list[str] = []
     for span in inline:
         if span.text == "\n":

@@ -77,6 +77,10 @@ _escaped = functools.lru_cache(maxsize=1 << 14)(md_escape)
 
 def inline_md(inline: Inline) -> str:
     """Markdown of an inline run."""
+    if len(inline) == 1:  # most table cells: one span of plain text
+        span = inline[0]
+        if not (span.bold or span.italic or span.code or span.href) and span.text != "\n":
+            return _escaped(span.text)
     parts: list[str] = []
     for span in inline:
         if span.text == "\n":
