@@ -388,7 +388,7 @@ def test_models_given_the_same_fields_share_one_fields_set() -> None:
     catalog, _ = validate_catalog(Path(__file__).parent.parent / "catalog")
     models: list[BaseModel] = []
     _collect_models(list(catalog.entities.values()), models, BaseModel)
-    for model in list(models):  # nested models too
+    for model in models:  # nested models too, at every depth
         for value in model.__dict__.values():
             _collect_models(value, models, BaseModel)
     before = [(m, set(m.model_fields_set), m.model_dump()) for m in models]

@@ -114,6 +114,8 @@ HELPERS: tuple[type, ...] = (Lookup, CaptionNumbers, Records)
 #: with its illustrative part, shown marked by ``rupiah``).
 VALUES: tuple[type, ...] = (Amount,)
 _KEEP: tuple[type, ...] = (*HELPERS, *VALUES, Record)
+#: Values that stay as they are (checked once per value: one tuple, not one per check).
+_STAY: tuple[type, ...] = (*_SCALARS, *_KEEP)
 
 
 def _public_properties(cls: type) -> tuple[str, ...]:
@@ -171,7 +173,7 @@ class Plainer:
             if isinstance(value, str):
                 return str(value.value)
             raise TypeError(f"not plain data for a template: {kind.__name__}")
-        if isinstance(value, (*_SCALARS, *_KEEP)):
+        if isinstance(value, _STAY):
             return value
         found = self._kept.get(id(value)) or self._memo.get(id(value))
         if found is not None and found[0] is value:
