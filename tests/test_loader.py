@@ -378,3 +378,28 @@ def test_odd_content_gives_findings_not_exceptions(tmp_path: Path, data: bytes) 
     for finding in findings:
         assert finding.severity in set(Severity)
         assert finding.location.path in ("x.yaml", ".")
+
+
+def test_models_given_the_same_fields_share_one_fields_set() -> None:
+    from pydantic import BaseModel
+
+    from spbe_cli.catalog import _collect_models
+
+    catalog, _ = validate_catalog(Path(__file__).parent.parent / "catalog")
+    models: list[BaseModel] = []
+    _collect_models(list(catalog.entities.values()), models, BaseModel)
+    for model in models:  # nested models too, at every depth
+        for value in model.__dict__.values():
+            _collect_models(value, models, BaseModel)
+    before = [(m, set(m.model_fields_set), m.model_dump()) for m in models]
+    catalog.share_field_sets()
+    for model, fields_set, dumped in before:
+        assert model.model_fields_set == fields_set
+        assert model.model_dump() == dumped
+    distinct = {id(m.model_fields_set) for m in models}
+    assert len(distinct) < len({id(m) for m in models}) / 4
+    # a copy with a change gets a set of its own: the shared one stays as it was
+    program = catalog.of_kind("program")[0]
+    shared = set(program.model_fields_set)
+    program.model_copy(update={"catatan": "diubah"})
+    assert program.model_fields_set == shared

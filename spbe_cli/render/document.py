@@ -367,7 +367,7 @@ def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> 
         distinct = set(cells)
         widest = _widest(distinct)
         if kind == "text":
-            words = {w for c in distinct for w in c.split()}
+            words = set(" ".join(distinct).split())  # the words of every cell, split in C
             longest_token = max(_widest(words, LONGEST_WORD_EM), head_word)
         else:
             longest_token = max(widest, head_word)
@@ -432,8 +432,12 @@ def parse_document(
 
     md = markdown_parser()
     state = _State(figures or {})
-    source, state.lifted = lift_tables(source, md, secrets.token_hex(8))
-    blocks = _blocks(md, md.parse(source), state, template)
+    # A national-scale document is tens of megabytes: its lines are kept, the text let go.
+    lines = source.split("\n")
+    del source
+    text, state.lifted = lift_tables(lines, md, secrets.token_hex(8))
+    del lines
+    blocks = _blocks(md, md.parse(text), state, template)
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 
@@ -534,7 +538,10 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
     if not header:
         return None
     width = len(header)
-    body = [tuple((list(row) + [()] * width)[:width]) for row in rows]
+    body = [
+        tuple(row) if len(row) == width else tuple((list(row) + [()] * width)[:width])
+        for row in rows
+    ]
     # Columns with no content in any row take width and say nothing: leave them out.
     keep = [
         i
@@ -560,15 +567,15 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def lift_tables(source: str, md: Any, key: str) -> tuple[str, dict[str, Table]]:
+def lift_tables(lines: list[str], md: Any, key: str) -> tuple[str, dict[str, Table]]:
     """Parse GFM tables directly and leave a placeholder paragraph where each one was.
 
     markdown-it builds a token per cell and row; a national-scale master plan has hundreds of
     thousands of cells, most of them plain text. A table starts at a ``|`` line after a blank
     line (or a directive's opening fence) and whose next line is a delimiter row; code fences
-    are skipped. ``key`` makes the placeholders impossible to forge from catalog text.
+    are skipped. ``lines`` is the document Markdown split at newlines. ``key`` makes the
+    placeholders impossible to forge from catalog text.
     """
-    lines = source.split("\n")
     out: list[str] = []
     tables: dict[str, Table] = {}
     code_fence: str | None = None

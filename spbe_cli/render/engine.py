@@ -32,6 +32,8 @@ from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.sandbox import (
+    MarkdownEnvironment,
+    MarkdownSandbox,
     SpbeSandbox,
     TemplateLimitError,
     TemplateTimeoutError,
@@ -85,6 +87,22 @@ class FolderLoader(BaseLoader):
 # -- escaping --------------------------------------------------------------------------------------
 
 
+def _md_output(value: Any) -> str:
+    """The ``finalize`` of Markdown templates: a printed value as escaped Markdown text.
+
+    The text :func:`_md_finalize` marks as markup, taken as text by the Markdown environments'
+    code generator (:class:`~spbe_cli.render.sandbox.MarkdownCodeGenerator`).
+    """
+    if type(value) is str:  # the common case first: catalog text, never markup yet
+        return md_escape(value)
+    if value is None:
+        return ""
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return str(html())
+    return md_escape(str(value))
+
+
 def _md_finalize(value: Any) -> Any:
     if type(value) is str:  # the common case first: catalog text, never markup yet
         return Markup(md_escape(value))
@@ -100,6 +118,11 @@ def _html_finalize(value: Any) -> Any:
 
 
 def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
+    items = list(items)
+    # Catalog text and markup joined as text: what Markup.join gives, without a Markup per item.
+    texts = [md_escape(item) if type(item) is str else _md_finalize(item) for item in items]
+    if all(type(text) is str or type(text) is Markup for text in texts):
+        return Markup(str.join(Markup(sep), texts))
     return Markup(sep).join(_md_finalize(item) for item in items)
 
 
@@ -188,7 +211,11 @@ def make_environment(
     options: dict[str, Any] = {}
     if sandboxed:
         options["limits"] = limits or RenderLimits()
-    env = (SpbeSandbox if sandboxed else Environment)(
+    if fmt == "md":
+        kind: type[Environment] = MarkdownSandbox if sandboxed else MarkdownEnvironment
+    else:
+        kind = SpbeSandbox if sandboxed else Environment
+    env = kind(
         **options,
         loader=loader,
         autoescape=True,
@@ -197,7 +224,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        finalize=_md_finalize if fmt == "md" else _html_finalize,
+        finalize=_md_output if fmt == "md" else _html_finalize,
     )
     env.filters.update(
         rupiah=rupiah_tanda,
@@ -210,6 +237,8 @@ def make_environment(
         md=_md_finalize,
         label=_label,
     )
+    if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
+        env.markup_finalize = _md_finalize
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize

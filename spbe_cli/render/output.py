@@ -9,6 +9,7 @@ document registry, never from catalog ids.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shutil
 import tempfile
@@ -29,6 +30,95 @@ class RenderedFile:
 
     name: str
     data: bytes
+
+
+#: Runs of three or more newlines (a Markdown writer keeps at most one blank line).
+_BLANK_RUNS = re.compile(r"\n{3,}")
+#: Lines a :class:`Utf8Lines` holds before encoding them.
+_FLUSH_LINES = 4096
+
+
+class Utf8Lines:
+    """A text written line by line and kept as UTF-8, never as one large ``str``.
+
+    A writer appends its lines; :meth:`getvalue` gives them joined by newlines, as UTF-8. A
+    national-scale document is some 25 MB of text with a few non-ASCII characters, which makes
+    a joined ``str`` two bytes per character and its every copy another 45 MB; here lines are
+    encoded a few thousand at a time. With ``markdown=True`` the text is tidied as Markdown
+    wants it: no newline at the start, every run of blank lines collapsed into one blank line,
+    exactly one newline at the end.
+    """
+
+    def __init__(self, *, markdown: bool = False) -> None:
+        self._buffer = io.BytesIO()
+        self._lines: list[str] = []
+        self._markdown = markdown
+        self._written = False
+        self._started = False
+        self._newlines = 0
+        self._ended = False
+
+    def append(self, line: str) -> None:
+        """Add one line (it may hold newlines of its own)."""
+        self._lines.append(line)
+        if len(self._lines) >= _FLUSH_LINES:
+            self._flush()
+
+    def extend(self, lines: Iterable[str]) -> None:
+        """Add several lines."""
+        self._lines.extend(lines)
+        if len(self._lines) >= _FLUSH_LINES:
+            self._flush()
+
+    def append_pieces(self, pieces: Iterable[str]) -> None:
+        """Add one line made of ``pieces`` (a large table), without making the line itself."""
+        self._flush()
+        if self._written:
+            self._write("\n")
+        self._written = True
+        batch: list[str] = []
+        for piece in pieces:
+            batch.append(piece)
+            if len(batch) >= _FLUSH_LINES:
+                self._write("".join(batch))
+                batch.clear()
+        self._write("".join(batch))
+
+    def _flush(self) -> None:
+        if not self._lines:
+            return
+        if self._written:
+            self._write("\n")
+        self._written = True
+        text = "\n".join(self._lines)
+        self._lines.clear()
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        if self._markdown:
+            text = self._tidy(text)
+        self._buffer.write(text.encode("utf-8"))
+
+    def _tidy(self, text: str) -> str:
+        """The next piece of Markdown with its newline runs tidied across piece boundaries."""
+        body = text.strip("\n")
+        if not body:
+            self._newlines += len(text)
+            return ""
+        lead = len(text) - len(text.lstrip("\n"))
+        gap = "\n" * min(self._newlines + lead, 2) if self._started else ""
+        self._started = True
+        self._newlines = len(text) - len(text.rstrip("\n"))
+        return gap + _BLANK_RUNS.sub("\n\n", body)
+
+    def getvalue(self) -> bytes:
+        """The whole text as UTF-8 (once the last line is in: the text is then complete)."""
+        if not self._ended:
+            self._flush()
+            self._ended = True
+            if self._markdown:
+                self._buffer.write(b"\n")
+        return self._buffer.getvalue()
 
 
 def check_output_folder(out: Path) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from spbe_cli.render.document import Document
+    from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
 #: Folder, inside a catalog, whose templates override the built-in ones.
@@ -272,7 +273,7 @@ class _Run:
     env: Environment
     folders: list[tuple[Path, str]]
     prose: Prose
-    plain: Callable[[Any], Any]
+    plain: Plainer
     book: FigureBook
     logo: Any
     """The catalog's cover logo (None without one)."""
@@ -322,13 +323,13 @@ def _documents(
     for spec, mine in todo:
         if not mine:
             continue
-        document, dokumen, values = _parse(run, spec)
+        document, dokumen, when = _parse(run, spec)
         for fmt in mine:
-            yield from _write(run, document, spec, fmt, dokumen, values)
+            yield from _write(run, document, spec, fmt, dokumen, when)
             done += 1
             if progress is not None:
                 progress(done, total)
-        del document, values
+        del document
 
 
 def _start_run(
@@ -365,10 +366,12 @@ def _start_run(
     )
 
 
-def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]]:
-    """Build one document's context, render its template and parse the document Markdown."""
+def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
+    """Build one document's context, render its template and parse the document Markdown.
+
+    Returns the document, its metadata entry and the date its files carry.
+    """
     from spbe_cli import i18n
-    from spbe_cli.render import engine
     from spbe_cli.render.document import DocumentError, parse_document
 
     meta = run.inp.catalog.metadata
@@ -382,14 +385,33 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, dict[str, Any]
     # Each drawn once, on both cores when there are enough, and before the template runs:
     # a worker starts as a copy of this process, the smaller the better.
     run.book.prefetch(_all_specs(figures.values()))
-    values = template_values(run.inp, spec, dokumen, run.plain, built)
+    when = _document_date(dokumen, built)
     name = template_name(spec, run.folders)
-    source = engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
     try:
-        document = replace(parse_document(spec.name, source, figures, name), logo=run.logo)
+        # The template's text goes straight to the parser, which drops it once split into
+        # lines; the context is gone by then (see _source).
+        document = parse_document(
+            spec.name, _source(run, spec, dokumen, built, name), figures, name
+        )
     except DocumentError as exc:
         raise SpbeError(t("render.directive", where=str(exc))) from exc
-    return document, dokumen, values
+    return replace(document, logo=run.logo), dokumen, when
+
+
+def _source(run: _Run, spec: DocumentSpec, dokumen: Any, built: dict[str, Any], name: str) -> str:
+    """The document Markdown of one template; ``built`` is emptied once the template ran.
+
+    The context of a national-scale document is tens of megabytes; it is let go (and what was
+    converted for this document only) before its text is parsed into the larger tree.
+    """
+    from spbe_cli.render import engine
+
+    values = template_values(run.inp, spec, dokumen, run.plain, built)
+    try:
+        return engine.render_template(run.env, name, _with_prose(values, run.prose), run.limits)
+    finally:
+        built.clear()
+        run.plain.forget_document()
 
 
 def _write(
@@ -398,7 +420,7 @@ def _write(
     spec: DocumentSpec,
     fmt: str,
     dokumen: Any,
-    values: dict[str, Any],
+    when: date,
 ) -> list[RenderedFile]:
     """Write one parsed document in one format (Markdown with its figure files)."""
     from spbe_cli.render.to_docx import DocxMeta, write_docx
@@ -408,15 +430,13 @@ def _write(
     if fmt == "md":
         text, sidecars = write_markdown(document, run.book.svg)
         return [
-            RenderedFile(f"{spec.name}.md", text.encode("utf-8")),
+            RenderedFile(f"{spec.name}.md", text),
             *(RenderedFile(path, data) for path, data in sidecars.items()),
         ]
     if fmt == "html":
-        html = write_html(document, run.book.svg)
-        return [RenderedFile(f"{spec.name}.html", html.encode("utf-8"))]
+        return [RenderedFile(f"{spec.name}.html", write_html(document, run.book.svg))]
     meta = run.inp.catalog.metadata
     assert meta is not None
-    when = _document_date(dokumen, values)
     docx_meta = DocxMeta(
         title=document.title,
         author=meta.pemda.nama,
@@ -428,9 +448,9 @@ def _write(
     return [RenderedFile(f"{spec.name}.docx", write_docx(document, docx_meta, run.book.picture))]
 
 
-def _document_date(dokumen: Any, values: dict[str, Any]) -> date:
+def _document_date(dokumen: Any, built: dict[str, Any]) -> date:
     """The date in a file's properties: the document's own, never the clock."""
-    found = getattr(dokumen, "tanggal", None) or values.get("tanggal_laporan")
+    found = getattr(dokumen, "tanggal", None) or built.get("tanggal_laporan")
     if isinstance(found, date):
         return found
     return date(dokumen.periode.mulai if dokumen else 2000, 1, 1)
@@ -444,10 +464,14 @@ def template_values(
     inp: RenderInput,
     spec: DocumentSpec,
     dokumen: Any,
-    plain: Callable[[Any], Any],
+    plain: Plainer,
     built: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The context of one document's template, as plain data (see :mod:`.plain`)."""
+    """The context of one document's template, as plain data (see :mod:`.plain`).
+
+    What every document shows (labels, reference data, the metadata) is converted for the
+    whole run; the builder's values for this document only.
+    """
     from spbe_cli.render.engine import code_marks
     from spbe_cli.render.plain import Lookup, Records
 
@@ -456,23 +480,25 @@ def template_values(
     assert meta is not None
     values = build_context(spec, inp) if built is None else dict(built)
     values.pop("gambar", None)
+    result = {name: plain(value) for name, value in values.items()}
     marks = code_marks((kode, node.status) for kode, node in catalog.reference.codes.items())
-    values.update(
-        tanda_kode=Lookup(marks, ""),
-        tanda_kode_dipakai=_marks_shown(inp, spec, marks),
-        meta=meta,
-        pemda=meta.pemda,
-        dokumen=dokumen,
-        opd=inp.opd,
-        nama_opd=inp.opd_names,
-        nama=inp.names,
-        dasar_hukum=inp.legal_basis,
-        ref=catalog.reference,
-        dokumen_nama=spec.name,
-        extras={k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
-        entitas=Records(catalog.entities, plain),
-    )
-    return {name: plain(value) for name, value in values.items()}
+    shared = {
+        "tanda_kode": Lookup(marks, ""),
+        "tanda_kode_dipakai": _marks_shown(inp, spec, marks),
+        "meta": meta,
+        "pemda": meta.pemda,
+        "dokumen": dokumen,
+        "opd": inp.opd,
+        "nama_opd": inp.opd_names,
+        "nama": inp.names,
+        "dasar_hukum": inp.legal_basis,
+        "ref": catalog.reference,
+        "dokumen_nama": spec.name,
+        "extras": {k: v for k, v in inp.extras.items() if k not in BUILDER_ONLY_EXTRAS},
+        "entitas": Records(catalog.entities, plain.shared),
+    }
+    result.update((name, plain.shared(value)) for name, value in shared.items())
+    return result
 
 
 def _marks_shown(inp: RenderInput, spec: DocumentSpec, marks: dict[str, str]) -> list[str]:
@@ -526,6 +552,7 @@ def render_catalog(
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)
+    catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(inp, specs, formats, folders, hook, options.limits)

@@ -18,9 +18,11 @@ other classes. :class:`Plainer` turns the context of a document into plain value
   purpose).
 
 Conversion is memoised per object, so what the documents of a run share (labels, reference
-data) is converted once per run; entities are converted only when a template reads them
-(:class:`Records`). This is the first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the
-second.
+data, entities) is converted once per run; entities are converted only when a template reads
+them (:class:`Records`). What a document's builder made is memoised for that document only
+(:meth:`Plainer.forget_document`): a national-scale document's context is tens of megabytes, and
+holding it for the rest of the run made the largest document's peak that much higher. This is
+the first wall; the sandbox (:mod:`spbe_cli.render.sandbox`) is the second.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ HELPERS: tuple[type, ...] = (Lookup, CaptionNumbers, Records)
 #: with its illustrative part, shown marked by ``rupiah``).
 VALUES: tuple[type, ...] = (Amount,)
 _KEEP: tuple[type, ...] = (*HELPERS, *VALUES, Record)
+#: Values that stay as they are (checked once per value: one tuple, not one per check).
+_STAY: tuple[type, ...] = (*_SCALARS, *_KEEP)
 
 
 def _public_properties(cls: type) -> tuple[str, ...]:
@@ -133,11 +137,29 @@ _MEMO_MIN = 16
 
 
 class Plainer:
-    """Convert values for templates, once per object (one instance per ``spbe render`` run)."""
+    """Convert values for templates, once per object (one instance per ``spbe render`` run).
+
+    Two memos: one for the run (catalog models, and what :meth:`shared` converts) and one for
+    the document being rendered, emptied by :meth:`forget_document`.
+    """
 
     def __init__(self) -> None:
+        self._kept: dict[int, tuple[Any, Any]] = {}
         self._memo: dict[int, tuple[Any, Any]] = {}
+        self._scope = self._memo
         self._makers: dict[type, Callable[[Any], Record]] = {}
+
+    def shared(self, value: Any) -> Any:
+        """The plain form of ``value``, memoised for the whole run (what documents share)."""
+        self._scope = self._kept
+        try:
+            return self(value)
+        finally:
+            self._scope = self._memo
+
+    def forget_document(self) -> None:
+        """Let go of what was converted for one document only (its builder's values)."""
+        self._memo.clear()
 
     def __call__(self, value: Any) -> Any:
         """The plain form of ``value`` (see the module docstring)."""
@@ -151,14 +173,16 @@ class Plainer:
             if isinstance(value, str):
                 return str(value.value)
             raise TypeError(f"not plain data for a template: {kind.__name__}")
-        if isinstance(value, (*_SCALARS, *_KEEP)):
+        if isinstance(value, _STAY):
             return value
-        found = self._memo.get(id(value))
+        found = self._kept.get(id(value)) or self._memo.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
         result = self._convert(value)
         if not isinstance(value, list | tuple) or len(value) >= _MEMO_MIN:
-            self._memo[id(value)] = (value, result)  # keeps value alive: its id is not reused
+            # A catalog model lives for the run anyway, and documents share its record.
+            memo = self._kept if isinstance(value, BaseModel) else self._scope
+            memo[id(value)] = (value, result)  # keeps value alive: its id is not reused
         return result
 
     def _convert(self, value: Any) -> Any:

@@ -11,7 +11,8 @@ page-margin boxes), never below 9 pt. Every text is escaped with
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 
 from spbe_cli.markup import html_escape
 from spbe_cli.render.document import (
@@ -33,6 +34,7 @@ from spbe_cli.render.document import (
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
 from spbe_cli.render.geometry import keep_together
+from spbe_cli.render.output import Utf8Lines
 
 CSS = """
 :root { --biru: #1f3b5c; --garis: #c3cfdb; --latar: #f5f7fa; }
@@ -107,14 +109,22 @@ nav.daftar-isi a { text-decoration: none; }
 """
 
 
+#: The texts of table cells repeat (names of OPD, statuses, kinds): each escaped once.
+_escaped = functools.lru_cache(maxsize=1 << 14)(html_escape)
+
+
 def inline_html(inline: Inline) -> str:
     """HTML of an inline run."""
+    if len(inline) == 1:  # most table cells: one span of plain text
+        span = inline[0]
+        if not (span.bold or span.italic or span.code or span.href) and span.text != "\n":
+            return _escaped(span.text)
     parts: list[str] = []
     for span in inline:
         if span.text == "\n":
             parts.append("<br>")
             continue
-        text = html_escape(span.text)
+        text = _escaped(span.text)
         if span.code:
             text = f"<code>{text}</code>"
         if span.italic:
@@ -127,47 +137,54 @@ def inline_html(inline: Inline) -> str:
     return "".join(parts)
 
 
-def write_html(document: Document, svg: Callable[[Figure], str]) -> str:
-    """The document as one HTML file."""
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="id">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="spbe">',
-        f"<title>{html_escape(document.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-    ]
+def write_html(document: Document, svg: Callable[[Figure], str]) -> bytes:
+    """The document as one HTML file (UTF-8)."""
+    out = Utf8Lines()
+    out.extend(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="id">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="spbe">',
+            f"<title>{html_escape(document.title)}</title>",
+            f"<style>{CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+        ]
+    )
     _blocks(document, document.blocks, out, svg)
     out.extend(["</main>", "</body>", "</html>", ""])
-    return "\n".join(out)
+    return out.getvalue()
 
 
 def _blocks(
-    document: Document, blocks: tuple[Block, ...], out: list[str], svg: Callable[[Figure], str]
+    document: Document,
+    blocks: tuple[Block, ...],
+    out: list[str] | Utf8Lines,
+    svg: Callable[[Figure], str],
 ) -> None:
-    headings = 0  # headings just written, with nothing after them yet
+    # Headings just written, with nothing after them yet: held back, so that the headings that
+    # open a wide table go to its landscape page in print rather than stay alone before it.
+    held: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
             tag = f"h{min(block.level, 6)}"
-            out.append(
+            held.append(
                 f'<{tag} id="{html_escape(block.anchor)}">{inline_html(block.inline)}</{tag}>'
             )
-            headings += 1
             continue
-        if isinstance(block, Table) and block.landscape and headings:
-            # The headings that open a wide table go to its landscape page in print, rather
-            # than stay alone on a portrait page before it.
-            out.insert(len(out) - headings, '<div class="lanskap">')
-            out.append(_table(block))
+        if isinstance(block, Table) and block.landscape and held:
+            out.append('<div class="lanskap">')
+            out.extend(held)
+            _put_table(out, block)
             out.append("</div>")
-            headings = 0
+            held.clear()
             continue
-        headings = 0
+        out.extend(held)
+        held.clear()
         if isinstance(block, Paragraph):
             css = ' class="catatan"' if block.note else ""
             out.append(f"<p{css}>{inline_html(block.inline)}</p>")
@@ -184,7 +201,7 @@ def _blocks(
                 out.append("<li>" + "".join(inner) + "</li>")
             out.append(f"</{tag}>")
         elif isinstance(block, Table):
-            out.append(_table(block))
+            _put_table(out, block)
         elif isinstance(block, Figure):
             out.append(
                 '<figure><div class="gambar-gulir">'
@@ -206,6 +223,7 @@ def _blocks(
             out.append('<div style="break-after: page"></div>')
         elif isinstance(block, Code):
             out.append(f"<pre><code>{html_escape(block.text)}</code></pre>")
+    out.extend(held)
 
 
 def _toc(document: Document) -> str:
@@ -239,26 +257,34 @@ def _toc(document: Document) -> str:
     return "\n".join(lines)
 
 
-def _table(table: Table) -> str:
+def _put_table(out: list[str] | Utf8Lines, table: Table) -> None:
+    """Add a table as one line (into a file as it is made: a national table is megabytes)."""
+    if isinstance(out, Utf8Lines):
+        out.append_pieces(_table(table))
+    else:
+        out.append("".join(_table(table)))
+
+
+def _table(table: Table) -> Iterator[str]:
     css = ["n" if c.numeric else ("kode" if c.unbreakable else "") for c in table.columns]
     kinds = ["tabel"]
     if table.landscape:
         kinds.append("lanskap")
     if keep_together(table):
         kinds.append("utuh")  # short: printed on one page
-    parts = [f'<div class="{" ".join(kinds)}"><table>']
+    yield f'<div class="{" ".join(kinds)}"><table>'
     if table.number:
-        parts.append(f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>")
-    parts.append("<thead><tr>")
+        yield f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>"
+    yield "<thead><tr>"
     for column, klass in zip(table.columns, css, strict=True):
         attr = ' class="n"' if klass == "n" else ""
-        parts.append(f"<th{attr}>{inline_html(column.header)}</th>")
-    parts.append("</tr></thead><tbody>")
+        yield f"<th{attr}>{inline_html(column.header)}</th>"
+    yield "</tr></thead><tbody>"
     for row, total in zip(table.rows, table.total, strict=True):
-        parts.append('<tr class="jumlah">' if total else "<tr>")
+        parts = ['<tr class="jumlah">' if total else "<tr>"]
         for cell, klass in zip(row, css, strict=True):
             attr = f' class="{klass}"' if klass else ""
             parts.append(f"<td{attr}>{inline_html(cell)}</td>")
         parts.append("</tr>")
-    parts.append("</tbody></table></div>")
-    return "".join(parts)
+        yield "".join(parts)
+    yield "</tbody></table></div>"

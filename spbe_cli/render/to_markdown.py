@@ -8,6 +8,7 @@ small, diffable text file. Every text of the document is escaped again here with
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from spbe_cli.render.document import (
     caption_label,
     plain,
 )
+from spbe_cli.render.output import Utf8Lines
 
 FIGURE_FOLDER = "gambar"
 LOGO_PATH = f"{FIGURE_FOLDER}/logo.png"
@@ -69,14 +71,22 @@ def stale_figures(out: Path, documents: Iterable[str], written: Iterable[str]) -
     return stale
 
 
+#: The texts of table cells repeat (names of OPD, statuses, kinds): each escaped once.
+_escaped = functools.lru_cache(maxsize=1 << 14)(md_escape)
+
+
 def inline_md(inline: Inline) -> str:
     """Markdown of an inline run."""
+    if len(inline) == 1:  # most table cells: one span of plain text
+        span = inline[0]
+        if not (span.bold or span.italic or span.code or span.href) and span.text != "\n":
+            return _escaped(span.text)
     parts: list[str] = []
     for span in inline:
         if span.text == "\n":
             parts.append("  \n")
             continue
-        text = "`" + span.text.replace("`", "") + "`" if span.code else md_escape(span.text)
+        text = "`" + span.text.replace("`", "") + "`" if span.code else _escaped(span.text)
         stripped = text.strip()
         if stripped and (span.bold or span.italic):
             lead = text[: len(text) - len(text.lstrip())]
@@ -92,22 +102,19 @@ def inline_md(inline: Inline) -> str:
 
 def write_markdown(
     document: Document, svg: Callable[[Figure], str]
-) -> tuple[str, dict[str, bytes]]:
-    """The Markdown text and the figure files (relative path -> bytes)."""
-    out: list[str] = []
+) -> tuple[bytes, dict[str, bytes]]:
+    """The Markdown file (UTF-8) and the figure files (relative path -> bytes)."""
+    out = Utf8Lines(markdown=True)
     files: dict[str, bytes] = {}
     headings = document.contents()
     _blocks(document, document.blocks, out, files, svg, headings, 0)
-    text = "\n".join(out).strip("\n") + "\n"
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text, files
+    return out.getvalue(), files
 
 
 def _blocks(
     document: Document,
     blocks: tuple[Block, ...],
-    out: list[str],
+    out: list[str] | Utf8Lines,
     files: dict[str, bytes],
     svg: Callable[[Figure], str],
     headings: list[Heading],
