@@ -302,15 +302,32 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
 WAIT_STEP = 0.05
 
 
-def _claim(claims: Any, total: int, owner: Any, number: int) -> int | None:
-    """Take the first chunk nobody has taken yet (None: every chunk is taken)."""
-    with claims.get_lock():
+class WorkerLostError(Exception):
+    """A worker ended with a failure while the chunk counter's lock may be in its hands."""
+
+
+def _claim(
+    claims: Any, total: int, owner: Any, number: int, workers: Sequence[Any] = ()
+) -> int | None:
+    """Take the first chunk nobody has taken yet (None: every chunk is taken).
+
+    The main process passes its ``workers``: a worker killed while it held the lock would
+    leave it taken for ever, so the main process waits in steps and gives up
+    (:class:`WorkerLostError`) once a worker has ended with a failure.
+    """
+    lock = claims.get_lock()
+    while not lock.acquire(timeout=WAIT_STEP):
+        if any(worker.exitcode not in (None, 0) for worker in workers):
+            raise WorkerLostError
+    try:
         index = int(claims.value)
         if index >= total:
             return None
         claims.value = index + 1
         owner[index] = number
         return index
+    finally:
+        lock.release()
 
 
 def _work(number: int, results: Any, claims: Any, owner: Any) -> None:
@@ -351,11 +368,12 @@ def parse_in_workers(
         for number in range(1, processes)
     ]
     ready: dict[int, list[Parsed | None]] = {}
+    lost = False
     try:
         for worker in workers:
             worker.start()
         for index in range(total):
-            while index not in ready:
+            while index not in ready and not lost:
                 try:
                     while True:
                         done, parsed = results.get_nowait()
@@ -363,7 +381,11 @@ def parse_in_workers(
                     continue
                 except queue.Empty:
                     pass
-                taken = _claim(claims, total, owner, 0)
+                try:
+                    taken = _claim(claims, total, owner, 0, workers)
+                except WorkerLostError:
+                    lost = True  # this chunk and every one not back yet are parsed here
+                    break
                 if taken == index:
                     ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
                 elif taken is not None:
@@ -378,7 +400,10 @@ def parse_in_workers(
                         ready[done] = parsed
                     except queue.Empty:
                         pass
-            yield from ready.pop(index)
+            if index in ready:
+                yield from ready.pop(index)
+            else:
+                yield from [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
     finally:
         for worker in workers:
             if worker.is_alive():

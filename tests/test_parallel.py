@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,6 +299,35 @@ def test_a_chunk_whose_worker_died_is_parsed_here(
     monkeypatch.setattr(parallel, "_parse_chunk", dies_in_worker)
     parsed = list(parallel.parse_in_workers(root, files, 2))
     assert len(parsed) == len(files)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_worker_killed_holding_the_chunk_lock_does_not_hang_the_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The lock of the chunk counter stays taken when its holder dies: the load goes on here."""
+    from spbe_cli.loader import find_files
+    from tests.helpers import write_tree
+
+    root = write_tree(
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(40)}
+    )
+    files = find_files(root, "")
+    here = os.getpid()
+    real = parallel._claim
+
+    def dies_holding_the_lock(claims: Any, *args: Any, **kwargs: Any) -> int | None:
+        if os.getpid() != here:
+            claims.get_lock().acquire()
+            os._exit(9)
+        return real(claims, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
+    monkeypatch.setattr(parallel, "_claim", dies_holding_the_lock)
+    parsed = list(parallel.parse_in_workers(root, files, 2))
+    assert len(parsed) == len(files)
+    assert not parallel._BOUNDS
 
 
 # -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
