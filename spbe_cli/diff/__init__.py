@@ -314,14 +314,14 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
     """Run every rule over both sides: ``(old side's findings, new side's findings)``.
 
     The old side is checked in a forked child while this process checks the new one, when
-    :func:`spbe_cli.parallel.worker_count` finds a core idle (the rule for parsing in workers),
-    else one after the other. The findings are the same either way: the rules only read the
-    catalog.
+    :func:`spbe_cli.parallel.core_idle` finds a core idle (the one gate of every second
+    process), else one after the other. The findings are the same either way: the rules only
+    read the catalog.
     """
     from spbe_cli.checks import all_checks, run_checks, start_checks
-    from spbe_cli.parallel import worker_count
+    from spbe_cli.parallel import core_idle
 
-    if worker_count(files) < 2:
+    if not core_idle(files):
         return run_checks(old), run_checks(new)
     old_found = start_checks(old, all_checks())
     new_found = run_checks(new, halves=False)
