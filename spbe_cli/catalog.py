@@ -243,18 +243,25 @@ class Catalog:
 _MODEL_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The model classes a field's annotation can hold (``M``, ``list[M]``, ``M | None`` ...)."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from nested_models(arg)
+
+
 def _model_fields(kind: type[BaseModel]) -> tuple[str, ...]:
     """The fields of a model class whose type can hold another model (computed once)."""
     found = _MODEL_FIELDS.get(kind)
     if found is None:
-        from pydantic import BaseModel
-
-        def holds(annotation: Any) -> bool:
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                return True
-            return any(holds(arg) for arg in get_args(annotation))
-
-        found = tuple(n for n, f in kind.model_fields.items() if holds(f.annotation))
+        found = tuple(
+            name
+            for name, info in kind.model_fields.items()
+            if next(nested_models(info.annotation), None) is not None
+        )
         _MODEL_FIELDS[kind] = found
     return found
 

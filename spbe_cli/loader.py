@@ -23,6 +23,7 @@ from spbe_cli.catalog import (
     Source,
     describe_non_ascii,
     id_skeleton,
+    nested_models,
     path_parts,
 )
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
@@ -462,7 +463,7 @@ def _all_fields(model_cls: type[BaseModel]) -> Iterator[tuple[str, Any]]:
         seen.add(cls)
         for name, info in cls.model_fields.items():
             yield name, info
-            todo.extend(_nested_models(info.annotation))
+            todo.extend(nested_models(info.annotation))
 
 
 def _field_names(model_cls: type[BaseModel]) -> list[str]:
@@ -492,13 +493,6 @@ def _has_id_pattern(parts: Iterable[Any]) -> bool:
         if getattr(part, "pattern", None) == ID_PATTERN or _has_id_pattern(get_args(part)):
             return True
     return False
-
-
-def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        yield from _nested_models(arg)
 
 
 def load_files(
