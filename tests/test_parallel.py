@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -257,48 +258,58 @@ def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
 def test_chunks_come_in_file_order_whoever_parses_them(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, processes: int
 ) -> None:
+    root, files = _opd_files(tmp_path, 60)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, processes)))
+
+
+def _opd_files(tmp_path: Path, count: int = 40) -> tuple[Path, list[Any]]:
     from spbe_cli.loader import find_files
-    from spbe_cli.parsing import parse_bytes
     from tests.helpers import write_tree
 
     root = write_tree(
-        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(60)}
+        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(count)}
     )
-    files = find_files(root, "")
-    monkeypatch.setattr(parallel, "CHUNK", 4)
-    parsed = list(parallel.parse_in_workers(root, files, processes))
+    return root, find_files(root, "")
+
+
+def _parsed_in_file_order(root: Path, files: list[Any], parsed: list[Any]) -> None:
+    """Every file has its result in file order (None: this process parses it when replaying)."""
+    from spbe_cli.parsing import parse_bytes
+
     assert len(parsed) == len(files)
     for file, result in zip(files, parsed, strict=True):
-        if result is not None:  # None: this process parses the file when replaying it
+        if result is not None:
             assert result[2] == parse_bytes((root / file.display).read_bytes())
     assert not parallel._FILES
     assert not parallel._BOUNDS
+
+
+def _only_here(real: Any, dies: Callable[..., None]) -> Callable[..., Any]:
+    """``real`` in this process; ``dies`` (which ends the process) in a forked worker."""
+    here = os.getpid()
+
+    def call(*args: Any) -> Any:
+        if os.getpid() != here:
+            dies(*args)
+        return real(*args)
+
+    return call
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 def test_a_chunk_whose_worker_died_is_parsed_here(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from spbe_cli.loader import find_files
-    from tests.helpers import write_tree
+    root, files = _opd_files(tmp_path)
 
-    root = write_tree(
-        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(40)}
-    )
-    files = find_files(root, "")
-    here = os.getpid()
-    real = parallel._parse_chunk
-
-    def dies_in_worker(bounds: tuple[int, int]) -> object:
-        if os.getpid() != here:
-            os._exit(9)
-        return real(bounds)
+    def dies(*_args: Any) -> None:
+        os._exit(9)
 
     monkeypatch.setattr(parallel, "CHUNK", 4)
     monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
-    monkeypatch.setattr(parallel, "_parse_chunk", dies_in_worker)
-    parsed = list(parallel.parse_in_workers(root, files, 2))
-    assert len(parsed) == len(files)
+    monkeypatch.setattr(parallel, "_parse_chunk", _only_here(parallel._parse_chunk, dies))
+    _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, 2)))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
@@ -306,28 +317,16 @@ def test_a_worker_killed_holding_the_chunk_lock_does_not_hang_the_load(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The lock of the chunk counter stays taken when its holder dies: the load goes on here."""
-    from spbe_cli.loader import find_files
-    from tests.helpers import write_tree
+    root, files = _opd_files(tmp_path)
 
-    root = write_tree(
-        tmp_path, {f"f{n:03}.yaml": f"entitas: opd\nid: opd-{n}\n" for n in range(40)}
-    )
-    files = find_files(root, "")
-    here = os.getpid()
-    real = parallel._claim
-
-    def dies_holding_the_lock(claims: Any, *args: Any, **kwargs: Any) -> int | None:
-        if os.getpid() != here:
-            claims.get_lock().acquire()
-            os._exit(9)
-        return real(claims, *args, **kwargs)
+    def dies_holding_the_lock(claims: Any, *_args: Any) -> None:
+        claims.get_lock().acquire()
+        os._exit(9)
 
     monkeypatch.setattr(parallel, "CHUNK", 4)
     monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
-    monkeypatch.setattr(parallel, "_claim", dies_holding_the_lock)
-    parsed = list(parallel.parse_in_workers(root, files, 2))
-    assert len(parsed) == len(files)
-    assert not parallel._BOUNDS
+    monkeypatch.setattr(parallel, "_claim", _only_here(parallel._claim, dies_holding_the_lock))
+    _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, 2)))
 
 
 # -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
