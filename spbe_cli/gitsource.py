@@ -112,9 +112,13 @@ def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes
     candidate = PurePosixPath(rel)
     if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
         return None, "outside"
-    data = snapshot.text_reader(candidate.as_posix()) if snapshot.text_reader else None
+    rel = candidate.as_posix()
+    data = snapshot.text_reader(rel) if snapshot.text_reader else None
     if data is None:
-        return None, "missing"
+        # A folder of the revision, as a folder on disk, is "not a regular file".
+        inside = f"{rel}/"
+        folder = any(name.startswith(inside) for name in (*snapshot.files, *snapshot.texts))
+        return None, "not_file" if folder else "missing"
     if len(data) > max_bytes:
         return None, "too_large"
     return data, ""

@@ -129,6 +129,17 @@ def test_logo_findings_of_a_revision_are_about_the_revision_s_logo(repo: Path) -
     _, out, _ = run("l1", "HEAD", "--format", "json")
     (finding,) = json.loads(out)["introduced"]
     assert finding["code"] == "SPBE220" and "logo.png" in finding["message"]
+    # A folder named as the logo reads as it does on disk: not a regular file, not missing.
+    edit(repo / "catalog/metadata.yaml", "logo: logo.png", "logo: arsitektur")
+    commit(repo, "logo is a folder")
+    _, out, _ = run("HEAD", "--format", "json")
+    assert json.loads(out)["introduced"] == []  # the same finding on both sides
+    _, out, _ = run("l1", "HEAD", "--format", "json")
+    (in_revision,) = json.loads(out)["introduced"]
+    _, out, _ = run("l1", "--format", "json")
+    (on_disk,) = json.loads(out)["introduced"]
+    assert in_revision["message"] == on_disk["message"]
+    assert "arsitektur" in on_disk["message"]
 
 
 def test_render_since_reads_the_earlier_prose_from_the_revision(repo: Path) -> None:
