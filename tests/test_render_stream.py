@@ -189,3 +189,20 @@ def test_markdown_output_is_what_jinja_escaping_gave(
     }
     expected = before.from_string(source).render(values)
     assert env.from_string(source).render(values) == expected
+
+
+def test_print_keeps_only_what_opens_content_with_what_follows() -> None:
+    """``break-after: avoid`` goes on what comes before its content: headings and a table's
+    caption (above the table). A figure's caption closes the figure: kept with what follows, it
+    chained the figure to the next table, and Chromium broke that table between its caption and
+    its rows (the laporan's "Tabel 1" alone at the foot of a page)."""
+    import re
+
+    from spbe_cli.render.to_html import CSS
+
+    kept: set[str] = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", CSS):
+        if re.search(r"break-after:\s*avoid", body):
+            kept.update(s.strip() for s in selectors.split(","))
+    assert "caption" in kept and {"h2", "h3"} <= kept
+    assert not kept & {"figcaption", "figure", ".gambar", "table", ".tabel"}

@@ -97,7 +97,7 @@ nav.daftar-isi a { text-decoration: none; }
   nav.daftar-isi ol ol { font-size: inherit; }
   h2 { break-before: page; }
   .kolofon { break-before: page; }
-  h2, h3, h4, h5, caption, figcaption { break-after: avoid; }
+  h2, h3, h4, h5, caption { break-after: avoid; }
   tr, figure, .pengesahan, .tabel.utuh { break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 9pt; }
