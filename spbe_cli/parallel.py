@@ -330,10 +330,91 @@ def _claim(
         lock.release()
 
 
-def _work(number: int, results: Any, claims: Any, owner: Any) -> None:
-    """A worker: take chunks in order until none is left, and send each one's results."""
-    while (index := _claim(claims, len(_BOUNDS), owner, number)) is not None:
-        results.put((index, _parse_chunk(_BOUNDS[index])))
+def _work(number: int, claims: Any, owner: Any, pipes: Sequence[tuple[int, int]]) -> None:
+    """A worker: take chunks in order until none is left, and send each one's results.
+
+    Only this worker's own write end stays open here, so the main process sees the end of its
+    pipe as soon as it ends, however it ends. A thread sends what is parsed while the next chunk
+    is parsed, so a main process busy with a chunk of its own never holds this worker up.
+    """
+    import pickle
+    import queue
+    import threading
+
+    own = pipes[number - 1][1]
+    for read_end, write_end in pipes:
+        os.close(read_end)
+        if write_end != own:
+            os.close(write_end)
+    outbox: queue.SimpleQueue[tuple[int, list[Parsed | None]] | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (item := outbox.get()) is not None:
+            _write_frame(own, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        while (index := _claim(claims, len(_BOUNDS), owner, number)) is not None:
+            outbox.put((index, _parse_chunk(_BOUNDS[index])))
+    finally:
+        outbox.put(None)
+        sender.join()
+
+
+#: Bytes of the length that comes before each result on a worker's pipe.
+_HEADER = 8
+
+
+def _write_frame(fd: int, payload: bytes) -> None:
+    """Write one result to a worker's pipe: its length, then its bytes."""
+    view = memoryview(len(payload).to_bytes(_HEADER, "little") + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class _Inbox:
+    """The results the workers sent, read without ever blocking on a half-written one.
+
+    Each worker writes to a pipe of its own. A pipe is read only when it has bytes, and only
+    as many as it has; a result is taken once all its bytes are in. The end of a pipe means its
+    worker has ended: what it sent in full was taken, and a result it was killed in the middle
+    of writing is dropped (its chunk is parsed here).
+    """
+
+    def __init__(self, read_ends: Sequence[int]) -> None:
+        self.pending = {fd: bytearray() for fd in read_ends}
+        self.worker = {fd: number for number, fd in enumerate(read_ends, start=1)}
+        self.ended: set[int] = set()
+
+    def take(self, ready: dict[int, list[Parsed | None]], timeout: float) -> None:
+        """Put every result that has come in into ``ready``, waiting at most ``timeout``."""
+        import pickle
+        import select
+
+        open_ends = [fd for fd in self.pending if self.worker[fd] not in self.ended]
+        if not open_ends:
+            return
+        readable, _, _ = select.select(open_ends, [], [], timeout)
+        for fd in readable:
+            chunk = os.read(fd, 1 << 20)
+            buffer = self.pending[fd]
+            if not chunk:
+                self.ended.add(self.worker[fd])
+                buffer.clear()
+                continue
+            buffer += chunk
+            while len(buffer) >= _HEADER:
+                size = int.from_bytes(buffer[:_HEADER], "little")
+                if len(buffer) < _HEADER + size:
+                    break
+                done, parsed = pickle.loads(buffer[_HEADER : _HEADER + size])
+                ready[done] = parsed
+                del buffer[: _HEADER + size]
+
+    def close(self) -> None:
+        for fd in self.pending:
+            os.close(fd)
 
 
 #: The chunks of the load in progress, ``(start, end)`` in :data:`_FILES`.
@@ -353,7 +434,6 @@ def parse_in_workers(
     chunk whose worker died is parsed here.
     """
     import multiprocessing
-    import queue
 
     _FILES[:] = files
     _ROOT[:] = [root]
@@ -362,25 +442,28 @@ def parse_in_workers(
     context = multiprocessing.get_context("fork")
     claims = context.Value("i", 0)
     owner = context.Array("i", max(total, 1), lock=False)  # who took each chunk (0: here)
-    results = context.Queue()
+    # Every pipe exists before the first worker is forked, and each worker closes all but its
+    # own write end: a worker's pipe ends when it ends.
+    pipes = [os.pipe() for _ in range(1, processes)]
+    inbox = _Inbox([read_end for read_end, _ in pipes])
     workers = [
-        context.Process(target=_work, args=(number, results, claims, owner), daemon=True)
+        context.Process(target=_work, args=(number, claims, owner, pipes), daemon=True)
         for number in range(1, processes)
     ]
     ready: dict[int, list[Parsed | None]] = {}
     lost = False
     try:
-        for worker in workers:
-            worker.start()
+        try:
+            for worker in workers:
+                worker.start()
+        finally:
+            for _, write_end in pipes:
+                os.close(write_end)
         for index in range(total):
             while index not in ready and not lost:
-                try:
-                    while True:
-                        done, parsed = results.get_nowait()
-                        ready[done] = parsed
-                    continue
-                except queue.Empty:
-                    pass
+                inbox.take(ready, 0)
+                if index in ready:
+                    break
                 try:
                     taken = _claim(claims, total, owner, 0, workers)
                 except WorkerLostError:
@@ -390,16 +473,11 @@ def parse_in_workers(
                     ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
                 elif taken is not None:
                     ready[taken] = _parse_chunk(_BOUNDS[taken])
-                elif owner[index] == 0 or workers[owner[index] - 1].exitcode is not None:
-                    if owner[index] != 0 and _received(results, ready, index):
-                        continue
+                elif owner[index] == 0 or owner[index] in inbox.ended:
+                    # Nobody parsed it, or its worker ended without sending it in full.
                     ready[index] = [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
                 else:
-                    try:
-                        done, parsed = results.get(timeout=WAIT_STEP)
-                        ready[done] = parsed
-                    except queue.Empty:
-                        pass
+                    inbox.take(ready, WAIT_STEP)
             if index in ready:
                 yield from ready.pop(index)
             else:
@@ -409,21 +487,9 @@ def parse_in_workers(
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-        results.close()
+        inbox.close()
         _FILES.clear()
         _ROOT.clear()
         _BOUNDS.clear()
         _READER.clear()
         _CACHE.clear()
-
-
-def _received(results: Any, ready: dict[int, list[Parsed | None]], index: int) -> bool:
-    """Take what a worker that has ended sent; tell whether chunk ``index`` was among it."""
-    import queue
-
-    try:
-        while True:
-            done, parsed = results.get(timeout=WAIT_STEP)
-            ready[done] = parsed
-    except queue.Empty:
-        return index in ready

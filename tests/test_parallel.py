@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -327,6 +327,58 @@ def test_a_worker_killed_holding_the_chunk_lock_does_not_hang_the_load(
     monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
     monkeypatch.setattr(parallel, "_claim", _only_here(parallel._claim, dies_holding_the_lock))
     _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, 2)))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_worker_killed_in_the_middle_of_a_result_does_not_hang_the_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Half a result on the pipe, then the worker's end: the chunk is parsed here, no wait."""
+    root, files = _opd_files(tmp_path)
+
+    def dies_half_way(fd: int, payload: bytes) -> None:
+        os.write(fd, len(payload).to_bytes(parallel._HEADER, "little") + payload[:10])
+        os._exit(9)
+
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
+    monkeypatch.setattr(parallel, "_write_frame", _only_here(parallel._write_frame, dies_half_way))
+    parsed = list(parallel.parse_in_workers(root, files, 2))
+    _parsed_in_file_order(root, files, parsed)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_results_sent_in_full_before_a_worker_died_are_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A worker that sent two results and died on its third: the two are replayed as sent."""
+    import pickle
+    import time
+
+    root, files = _opd_files(tmp_path / "catalog")
+    log = tmp_path / "sent"
+    real_write = parallel._write_frame
+
+    def third_dies(fd: int, payload: bytes) -> None:
+        with log.open("a") as sent:
+            if len(log.read_text().split()) == 2:
+                os._exit(9)
+            real_write(fd, payload)
+            sent.write(f"{pickle.loads(payload)[0]}\n")
+
+    def replayed_slowly() -> Iterator[Any]:
+        for result in parallel.parse_in_workers(root, files, 2):
+            time.sleep(0.01)  # as the loader does with each file: the worker gets its chunks
+            yield result
+
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "_write_frame", third_dies)
+    parsed = list(replayed_slowly())
+    _parsed_in_file_order(root, files, parsed)
+    sent = [int(index) for index in log.read_text().split()]
+    assert len(sent) == 2
+    for index in sent:
+        assert all(result is not None for result in parsed[4 * index : 4 * index + 4])
 
 
 # -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
