@@ -253,6 +253,21 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
         return Refusal("SPBE016", "load.unreadable", {"reason": reason})
 
 
+def link_refusal(problem: str) -> Refusal:
+    """What :func:`read_catalog_file` says of a link that cannot be followed, by its problem.
+
+    ``problem`` is one of ``outside`` (it leaves the catalog), ``not_file`` (it names a folder),
+    ``missing`` (it names nothing) and ``loop``: the words of :func:`_confined_file`, for a link
+    found where there is no file system to ask (a git revision).
+    """
+    if problem == "outside":
+        return Refusal("SPBE010", "load.symlink_outside", {})
+    if problem == "not_file":
+        return Refusal("SPBE011", "load.special_file", {})
+    code = errno.ELOOP if problem == "loop" else errno.ENOENT
+    return Refusal("SPBE016", "load.unreadable", {"reason": t(_OS_REASONS[code])})
+
+
 def _read_all(fd: int, size: int) -> bytes:
     """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
     chunks = []

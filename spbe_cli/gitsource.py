@@ -23,15 +23,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
-from spbe_cli.errors import Finding, SpbeError, UsageError
+from spbe_cli.errors import Finding, Location, SpbeError, UsageError
 from spbe_cli.i18n import t
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
 
-#: Modes of ``git ls-tree`` entries that are ordinary files (symlinks and submodules are skipped).
+#: Modes of ``git ls-tree`` entries that are ordinary files, and of a symbolic link (followed
+#: as on disk, see :func:`follow_links`); submodules are skipped.
 _FILE_MODES = (b"100644", b"100755")
+_LINK_MODE = b"120000"
+#: Links followed in a row before a path is called a loop (Linux's own limit).
+MAX_LINK_HOPS = 40
 
 
 class GitError(SpbeError):
@@ -62,6 +66,8 @@ class Snapshot:
     )
     texts: dict[str, str] = field(default_factory=dict)
     """The other files (prose, the rule configuration) by content id, without reading (git)."""
+    follow: Callable[[str], tuple[str | None, str]] | None = field(default=None, repr=False)
+    """Follow a path through the revision's symbolic links (git, see :func:`link_follower`)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
 
     def display(self, rel: str) -> str:
@@ -113,6 +119,10 @@ def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes
     if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
         return None, "outside"
     rel = candidate.as_posix()
+    if snapshot.follow is not None and rel not in snapshot.texts:
+        oid, problem = snapshot.follow(rel)  # through a link of the revision
+        if oid is None:
+            return None, "missing" if problem == "loop" else problem
     data = snapshot.text_reader(rel) if snapshot.text_reader else None
     if data is None:
         # A folder of the revision, as a folder on disk, is "not a regular file".
@@ -350,11 +360,16 @@ class Repository:
         return done.stdout.decode().strip() or None
 
     def list_tree(
-        self, commit: str, prefix: str, texts: dict[str, str] | None = None
+        self,
+        commit: str,
+        prefix: str,
+        texts: dict[str, str] | None = None,
+        links: dict[str, str] | None = None,
     ) -> tuple[bool, dict[str, str]]:
         """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
 
-        The other files (prose, the rule configuration) are put in ``texts`` when it is given.
+        The other files (prose, the rule configuration) are put in ``texts``, and the symbolic
+        links (their blob holds the target) in ``links``, when they are given.
         """
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
@@ -377,6 +392,8 @@ class Repository:
                 files[rel] = oid.decode()
             elif kind == b"blob" and mode in _FILE_MODES and texts is not None:
                 texts[rel] = oid.decode()  # prose (any name the metadata gives), .spbe.yaml
+            elif kind == b"blob" and mode == _LINK_MODE and links is not None:
+                links[rel] = oid.decode()
         return seen, files
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
@@ -410,15 +427,38 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
     catalog, marked ``missing``: the first pull request shows everything as added.
     """
     texts: dict[str, str] = {}
-    seen, files = repo.list_tree(commit, prefix, texts)
+    links: dict[str, str] = {}
+    seen, files = repo.list_tree(commit, prefix, texts, links)
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
+    refused: dict[str, str] = {}
+    follow = None
+    if links:
+        follow = link_follower(prefix, files, texts, links, repo.read_blobs(links.values()))
+        for rel in list(links):
+            oid, problem = follow(rel)
+            if oid is not None:
+                (files if wanted(rel) else texts)[rel] = oid
+            elif wanted(rel):
+                # An id equal to nothing else: the file is "read" on each side, and refused.
+                files[rel] = f"refused:{commit}:{rel}"
+                refused[rel] = problem
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
-        blobs = repo.read_blobs(files[rel] for rel in rels)
-        return [(display_path(display_root, rel), blobs[files[rel]]) for rel in rels], []
+        from spbe_cli.files import link_refusal
+        from spbe_cli.rules import make_finding
+
+        readable = [rel for rel in rels if rel not in refused]
+        blobs = repo.read_blobs(files[rel] for rel in readable)
+        findings = []
+        for rel in rels:
+            if rel in refused:
+                why = link_refusal(refused[rel])
+                where = Location(display_path(display_root, rel), 1, 1)
+                findings.append(make_finding(why.code, where, why.key, **why.values))
+        return [(display_path(display_root, rel), blobs[files[rel]]) for rel in readable], findings
 
     def read_text(rel: str) -> bytes | None:
-        oid = texts.get(rel)
+        oid = texts.get(rel) or (follow(rel)[0] if follow is not None else None)
         return repo.read_blobs([oid]).get(oid) if oid is not None else None
 
     return Snapshot(
@@ -433,7 +473,70 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         reader=read,
         texts=texts,
         text_reader=read_text,
+        follow=follow,
     )
+
+
+def link_follower(
+    prefix: str,
+    files: dict[str, str],
+    texts: dict[str, str],
+    links: dict[str, str],
+    targets: dict[str, bytes],
+) -> Callable[[str], tuple[str | None, str]]:
+    """Follow a path of a revision's catalog folder through its symbolic links, as on disk.
+
+    ``files`` and ``texts`` are the folder's regular files and ``links`` its links (each by
+    catalog-relative path -> blob id), ``targets`` the links' blobs (their targets). The
+    function returned follows a catalog-relative path, through every link on the way, in the
+    repository's coordinates; it must end on a regular file of the catalog folder. It gives
+    ``(blob id, "")`` of that file, or ``(None, problem)``: ``outside`` (it leaves the catalog
+    folder, or a link is absolute: a path of the machine, not of the revision), ``not_file``
+    (a folder), ``missing`` or ``loop``. The working tree's rules are
+    :func:`spbe_cli.files.read_catalog_file` and :func:`spbe_cli.files.prose_file`.
+    """
+    base = f"{prefix}/" if prefix else ""
+    regular = {**texts, **files}
+    folders = {
+        name[:cut]
+        for name in (*regular, *links)
+        for cut in (i for i, char in enumerate(name) if char == "/")
+    }
+
+    def follow(rel: str) -> tuple[str | None, str]:
+        pending = [*base.split("/"), *rel.split("/")]
+        resolved: list[str] = []
+        hops = 0
+        while pending:
+            name = pending.pop(0)
+            if name in ("", "."):
+                continue
+            if name == "..":
+                if not resolved:
+                    return None, "outside"
+                resolved.pop()
+                continue
+            path = "/".join([*resolved, name])
+            inner = path[len(base) :] if path.startswith(base) else None
+            if inner is None or inner not in links:
+                resolved.append(name)
+                continue
+            hops += 1
+            target = targets.get(links[inner], b"").decode("utf-8", "surrogateescape")
+            if hops > MAX_LINK_HOPS:
+                return None, "loop"
+            if target.startswith("/") or not target:
+                return None, "outside"
+            pending[:0] = target.split("/")
+        path = "/".join(resolved)
+        if not path.startswith(base) or path == prefix:
+            return None, "not_file" if path == prefix else "outside"
+        inner = path[len(base) :]
+        if inner in regular:
+            return regular[inner], ""
+        return None, "not_file" if inner in folders else "missing"
+
+    return follow
 
 
 # -- choosing the sides ------------------------------------------------------------------------

@@ -275,3 +275,64 @@ def test_metadata_removed_is_a_new_finding(repo: Path) -> None:
     commit(repo, "metadata gone")
     _, out, _ = run("v1", "HEAD", "--format", "json")
     assert "SPBE107" in [f["code"] for f in json.loads(out)["introduced"]]
+
+
+def test_a_revision_follows_its_symbolic_links_as_its_checkout_does(repo: Path) -> None:
+    """Links inside the catalog are followed; those that leave it, dangle, loop or name a
+    folder are refused with the working tree's own findings, at the link's own path."""
+    import os
+
+    (repo / "catalog/simpan").mkdir()
+    os.replace(repo / ECONOMY, repo / "catalog/simpan/economy.txt")
+    os.symlink("../simpan/economy.txt", repo / ECONOMY)  # inside: followed
+    (repo / "luar.yaml").write_text((repo / "catalog/opd/diskominfo.yaml").read_text("utf-8"))
+    links = {
+        "keluar.yaml": "../luar.yaml",  # leaves the catalog: SPBE010
+        "hilang.yaml": "tidak-ada.yaml",  # names nothing: SPBE016
+        "putar.yaml": "putar.yaml",  # a loop: SPBE016
+        "map.yaml": "opd",  # a folder: SPBE011
+        "mutlak.yaml": "/etc/hostname",  # absolute: a path of the machine, SPBE010
+    }
+    for name, target in links.items():
+        os.symlink(target, repo / "catalog" / name)
+    meta = repo / "catalog/metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "prosa:\n  latar_belakang: teks/latar.md\n")
+    os.symlink("prosa-asli", repo / "catalog/teks")  # a linked folder of prose: followed
+    write_tree(repo, {"catalog/prosa-asli/latar.md": LATAR})
+    commit(repo, "links")
+    git(repo, "tag", "v2")
+
+    # The revision is what its checkout is: no change, no finding introduced or fixed, and
+    # the same files refused on both sides, with the same findings.
+    _, out, err = run("v2", "--format", "json")
+    data = json.loads(out)
+    assert (err, data["changes"], data["introduced"], data["fixed"]) == ("", [], [], [])
+
+    def refused(side: str) -> list[tuple[str, str, str]]:
+        return sorted(
+            (f["code"], f["path"].split(":", 1)[-1], f["message"])
+            for entry in data["uncomparable"]
+            if entry["side"] == side
+            for f in entry["findings"]
+        )
+
+    assert refused("old") == refused("new")
+    assert [(code, path) for code, path, _ in refused("old")] == [
+        ("SPBE010", "catalog/keluar.yaml"),
+        ("SPBE010", "catalog/mutlak.yaml"),
+        ("SPBE011", "catalog/map.yaml"),
+        ("SPBE016", "catalog/hilang.yaml"),
+        ("SPBE016", "catalog/putar.yaml"),
+    ]
+    # Against v1 (no links): the program behind the inner link and the prose behind the linked
+    # folder are what they were, and only the refused links are new.
+    _, out, _ = run("v1", "v2", "--format", "json")
+    data = json.loads(out)
+    assert [(c["id"], [f["field"] for f in c["fields"]]) for c in data["changes"]] == [
+        ("metadata", ["prosa[latar_belakang]"])
+    ]
+    assert refused("new") and not refused("old")
+    from spbe_cli.gitsource import load_revision
+
+    prose = load_revision("v2", Path("catalog"), repo).prose["latar_belakang"]
+    assert (prose.problem, prose.text) == (None, LATAR)

@@ -354,3 +354,48 @@ def test_ambiguous_word(repo: Path) -> None:
     copy_minimal(repo / "old")
     code, _, err = run("old")
     assert code == 2 and "both a folder and a git revision" in err
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("a.yaml", ("blob-b", "")),  # a -> b
+        ("chain.yaml", ("blob-b", "")),  # chain -> a -> b
+        ("d/up.yaml", ("blob-b", "")),  # ../b.yaml from d/
+        ("d/roundtrip.yaml", ("blob-b", "")),  # ../../catalog/b.yaml: leaves and comes back
+        ("linked/b.md", ("blob-md", "")),  # through a linked folder
+        ("away.yaml", (None, "outside")),  # ../x.yaml: the repository, not the catalog
+        ("abs.yaml", (None, "outside")),  # /etc/passwd: the machine, not the revision
+        ("self.yaml", (None, "loop")),
+        ("ping.yaml", (None, "loop")),  # ping -> pong -> ping
+        ("dir.yaml", (None, "not_file")),
+        ("top.yaml", (None, "not_file")),  # "." : the catalog folder itself
+        ("gone.yaml", (None, "missing")),
+    ],
+)
+def test_links_of_a_revision_are_followed_as_on_disk(
+    rel: str, expected: tuple[str | None, str]
+) -> None:
+    from spbe_cli.gitsource import link_follower
+
+    targets = {
+        "a.yaml": "b.yaml",
+        "chain.yaml": "a.yaml",
+        "d/up.yaml": "../b.yaml",
+        "d/roundtrip.yaml": "../../catalog/b.yaml",
+        "linked": "d/texts",
+        "away.yaml": "../x.yaml",
+        "abs.yaml": "/etc/passwd",
+        "self.yaml": "self.yaml",
+        "ping.yaml": "pong.yaml",
+        "pong.yaml": "ping.yaml",
+        "dir.yaml": "d",
+        "top.yaml": ".",
+        "gone.yaml": "nothing.yaml",
+    }
+    links = {name: f"link-{name}" for name in targets}
+    blobs = {f"link-{name}": target.encode() for name, target in targets.items()}
+    files = {"b.yaml": "blob-b", "d/c.yaml": "blob-c"}
+    texts = {"d/texts/b.md": "blob-md"}
+    follow = link_follower("catalog", files, texts, links, blobs)
+    assert follow(rel) == expected
