@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
     from spbe_cli.errors import Finding
     from spbe_cli.models import EvaluasiMandiri, Penilaian
-    from spbe_cli.plafon import Plafon
+    from spbe_cli.plafon import Evidence, Plafon
 
 #: Framework code (as in the catalog) -> its data file.
 KERANGKA_FILES: dict[str, str] = {
@@ -361,9 +361,17 @@ def select_evaluasi(catalog: Catalog, kerangka: str, tahun: int | None) -> Evalu
 
 
 def compute_indeks(
-    catalog: Catalog, kerangka: Kerangka, tahun: int | None, findings: list[Finding]
+    catalog: Catalog,
+    kerangka: Kerangka,
+    tahun: int | None,
+    findings: list[Finding],
+    evidence: Evidence | None = None,
 ) -> IndeksReport:
-    """The index report for a framework and a year, with the plafon of every indicator."""
+    """The index report for a framework and a year, with the plafon of every indicator.
+
+    ``evidence`` of the same catalog, given when several reports are computed in a row,
+    shares with this one what does not depend on the year.
+    """
     from spbe_cli.plafon import Evidence
 
     evaluasi = select_evaluasi(catalog, kerangka.kode, tahun)
@@ -375,7 +383,7 @@ def compute_indeks(
             penilaian.setdefault(p.indikator, p)
     # A nilai outside 1-5 is an SPBE802 error; it counts as not given.
     nilai = {n: p.nilai for n, p in penilaian.items() if p.nilai is not None and _valid(p.nilai)}
-    evidence = Evidence(catalog, tahun)
+    evidence = Evidence(catalog, tahun) if evidence is None else evidence.for_year(tahun)
     baris = [
         Baris(
             i,

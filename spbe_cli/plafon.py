@@ -82,6 +82,22 @@ class Tag:
     tanggal: date
 
 
+class _Yearless:
+    """What an :class:`Evidence` learns that does not depend on the evaluation year.
+
+    Shared by the evidence of every year of one catalog (``spbe validate`` computes the plafon
+    for each evaluation, often of two frameworks and years): the active entities of each kind,
+    the integration edges, the git tags, and the plafon of each rule that never read the year.
+    """
+
+    def __init__(self) -> None:
+        self.tags: dict[str, list[Tag] | None] = {}
+        self.plafon: dict[str, Plafon] = {}
+        self.active: dict[str, list[Any]] = {}
+        self.edges: list[tuple[str, str]] | None = None
+        self.integrated: set[str] | None = None
+
+
 class Evidence:
     """What the catalog shows, read once per run and shared by every rule."""
 
@@ -90,18 +106,27 @@ class Evidence:
         catalog: Catalog,
         tahun: int | None,
         tags: Callable[[str], list[Tag] | None] | None = None,
+        yearless: _Yearless | None = None,
     ) -> None:
         self.catalog = catalog
-        self.tahun = tahun
+        self._tahun = tahun
         self._tags = tags or self._git_tags
-        self._tag_cache: dict[str, list[Tag] | None] = {}
+        self._shared = yearless or _Yearless()
         self._memo: dict[str, Plafon] = {}
-        self._active: dict[str, list[Any]] = {}
-        self._edge_list: list[tuple[str, str]] | None = None
-        self._integrated_set: set[str] | None = None
+        self._year_read = False
         from spbe_cli.reference import load_reference
 
         self.settings: dict[str, Any] = load_reference().raw["indeks-bukti.yaml"]
+
+    def for_year(self, tahun: int | None) -> Evidence:
+        """The evidence of the same catalog for another year, sharing what is not yearly."""
+        return Evidence(self.catalog, tahun, self._tags, self._shared)
+
+    @property
+    def tahun(self) -> int | None:
+        """The evaluation year; a rule that reads it has a plafon of that year only."""
+        self._year_read = True
+        return self._tahun
 
     # -- shared reads ---------------------------------------------------------------------------
 
@@ -115,16 +140,17 @@ class Evidence:
 
     def tags(self, prefix: str) -> list[Tag] | None:
         """Tags named ``prefix*`` with their dates; None when git cannot tell."""
-        if prefix not in self._tag_cache:
-            self._tag_cache[prefix] = self._tags(prefix)
-        return self._tag_cache[prefix]
+        cache = self._shared.tags
+        if prefix not in cache:
+            cache[prefix] = self._tags(prefix)
+        return cache[prefix]
 
     def active(self, kind: str) -> list[Any]:
         """Entities of a kind that are not discontinued (computed once per kind)."""
-        if kind not in self._active:
-            entities = self.catalog.of_kind(kind)
-            self._active[kind] = [e for e in entities if e.status in _ACTIVE]
-        return self._active[kind]
+        active = self._shared.active
+        if kind not in active:
+            active[kind] = [e for e in self.catalog.of_kind(kind) if e.status in _ACTIVE]
+        return active[kind]
 
     def cited(self, penilaian: Penilaian | None, kind: str) -> list[Any]:
         """The entities of ``kind`` a penilaian names as bukti."""
@@ -143,10 +169,17 @@ class Evidence:
             return self.kebijakan(aturan.removeprefix("kebijakan").lstrip("_") or None, penilaian)
         if aturan == "layanan":
             return self.layanan(penilaian)
-        if aturan not in self._memo:
+        found = self._shared.plafon.get(aturan)
+        if found is None:
+            found = self._memo.get(aturan)
+        if found is None:
             rule: Callable[[], Plafon] = getattr(self, aturan)
-            self._memo[aturan] = rule()
-        return self._memo[aturan]
+            outer, self._year_read = self._year_read, False
+            found = rule()
+            yearly = self._year_read
+            self._year_read = outer or yearly
+            (self._memo if yearly else self._shared.plafon)[aturan] = found
+        return found
 
     # -- documents: indicators 11 and 12 ---------------------------------------------------------
 
@@ -394,19 +427,21 @@ class Evidence:
 
     def _edges(self) -> list[tuple[str, str]]:
         """Integration edges between applications that are not discontinued (computed once)."""
-        if self._edge_list is None:
+        shared = self._shared
+        if shared.edges is None:
             apps = self.active("aplikasi")
             alive = {a.id for a in apps}
-            self._edge_list = [
+            shared.edges = [
                 (a.id, target) for a in apps for target in a.integrasi if target in alive
             ]
-        return self._edge_list
+        return shared.edges
 
     def _integrated(self) -> set[str]:
         """Applications at either end of an integration edge (computed once)."""
-        if self._integrated_set is None:
-            self._integrated_set = {a for edge in self._edges() for a in edge}
-        return self._integrated_set
+        shared = self._shared
+        if shared.integrated is None:
+            shared.integrated = {a for edge in self._edges() for a in edge}
+        return shared.integrated
 
     def integrasi(self) -> Plafon:
         """Integration: an ``integrasi`` edge counts; a link or a login does not."""

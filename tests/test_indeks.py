@@ -718,3 +718,26 @@ def test_export_tabel_has_a_row_per_penilaian(tmp_path: Path) -> None:
         ["EM", "evaluasi_mandiri", 1, 1, 2, None],
         ["EM", "evaluasi_mandiri", 2, 19, None, "belum"],
     ]
+
+
+def test_evidence_shared_across_years_gives_each_year_its_own_plafon() -> None:
+    """check_evaluasi shares one evidence between years: only what never reads the year."""
+    from spbe_cli.indeks import compute_indeks
+    from spbe_cli.plafon import Evidence
+
+    catalog, _ = load_catalog(BUNDLED, "catalog")
+    frameworks = load_frameworks()
+    shared = Evidence(catalog, None)
+    by_year = {}
+    for kode, kerangka in sorted(frameworks.items()):
+        for year in (2019, 2025, 2027, None):
+            alone = [
+                (b.indikator.nomor, b.plafon)
+                for b in compute_indeks(catalog, kerangka, year, []).baris
+            ]
+            for _ in range(2):  # computed, then from what the shared evidence remembers
+                together = compute_indeks(catalog, kerangka, year, [], shared)
+                assert [(b.indikator.nomor, b.plafon) for b in together.baris] == alone
+            by_year[kode, year] = alone
+    # The test means something: some plafon of the bundled catalog does depend on the year.
+    assert any(by_year[kode, 2019] != by_year[kode, 2025] for kode in frameworks)

@@ -32,6 +32,7 @@ _BUKTI_KINDS = (
 def check_evaluasi(ctx: Context) -> None:
     """SPBE801-SPBE805 for every evaluasi_mandiri of the catalog."""
     from spbe_cli.indeks import compute_indeks
+    from spbe_cli.plafon import Evidence
 
     evaluations = ctx.catalog.of_kind("evaluasi_mandiri")
     if not evaluations:
@@ -39,11 +40,13 @@ def check_evaluasi(ctx: Context) -> None:
     check_structure(ctx)
     frameworks = load_frameworks()
     seen: set[tuple[str, int]] = set()
+    evidence = Evidence(ctx.catalog, None)  # what every year shares, read once
     for e in evaluations:
         if (e.kerangka, e.tahun) in seen:
             continue  # the same framework and year twice: SPBE803, compared once
         seen.add((e.kerangka, e.tahun))
-        plafon_findings(ctx, compute_indeks(ctx.catalog, frameworks[e.kerangka], e.tahun, []))
+        report = compute_indeks(ctx.catalog, frameworks[e.kerangka], e.tahun, [], evidence)
+        plafon_findings(ctx, report)
 
 
 def check_structure(ctx: Context, only: str | None = None) -> None:
