@@ -508,3 +508,33 @@ def test_a_run_marks_its_folder_used_and_prunes_the_others(tmp_path: Path, cache
     (current,) = [p for p in (cache_dir / "v1").iterdir() if p.name not in ("runs", ".pruned")]
     assert (current / ".used").is_file() and not old.exists()
     assert _report(root, cached=True) == _report(root, cached=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--no-cache", "{root}"],
+        ["--no-cache", "validate", "{root}"],
+        ["sync", "--no-cache", "{root}"],
+        ["progress", "{root}", "--no-cache"],
+        ["render", "--no-cache", "{root}", "-o", "{out}", "-f", "md"],
+        ["diff", "--no-cache", "{root}", "{root}"],
+    ],
+)
+def test_no_cache_is_heard_before_or_after_the_command(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """``spbe validate --no-cache`` is ``spbe --no-cache validate``: nothing read or written."""
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    monkeypatch.setenv("SPBE_CACHE", "1")
+    root = copy_minimal(tmp_path / "catalog")
+    args = [a.format(root=root, out=tmp_path / "out") for a in argv]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    assert not cache_dir.exists()
+    result = CliRunner().invoke(app, [a.replace("--no-cache", "--cache") for a in args])
+    assert result.exit_code in (0, 1), result.output
+    assert cache_dir.exists()  # the same switch turns it on

@@ -77,9 +77,9 @@ def root(
     del version
     set_language(lang.value if lang else None)
     if cache is not None:
-        from spbe_cli.cache import set_enabled
+        from spbe_cli.cli.common import _cache_choice
 
-        set_enabled(cache)
+        _cache_choice(cache)
 
 
 def main() -> None:

@@ -40,6 +40,27 @@ CatalogOption = Annotated[
     typer.Option("--catalog", "-c", help=t("cli.catalog_opt"), show_default=False),
 ]
 
+
+def _cache_choice(value: bool | None) -> None:
+    if value is not None:
+        from spbe_cli.cache import set_enabled
+
+        set_enabled(value)
+
+
+#: ``--cache/--no-cache`` after the command name too (``spbe validate --no-cache``), as before
+#: it (``spbe --no-cache validate``): the same switch, set as the option is read.
+CacheOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--cache/--no-cache",
+        help=t("cli.no_cache"),
+        show_default=False,
+        callback=_cache_choice,
+        expose_value=False,
+    ),
+]
+
 R = TypeVar("R")
 
 #: Set by a command whose work is complete once its output is printed (validate, sync): the

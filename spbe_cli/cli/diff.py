@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import Output, catalog_path, emit, user_errors
+from spbe_cli.cli.common import CacheOption, Output, catalog_path, emit, user_errors
 from spbe_cli.cli.completion import complete_revision
 from spbe_cli.i18n import t
 
@@ -59,6 +59,7 @@ def diff(
     findings: Annotated[
         bool, typer.Option("--findings/--no-findings", help=t("diff.cli_findings"))
     ] = True,
+    _cache: CacheOption = None,
 ) -> None:
     """Bandingkan dua versi katalog / Compare two versions of a catalog (folders or git revisions).
 

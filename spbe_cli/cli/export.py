@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from spbe_cli.cli.common import CatalogArgument, CatalogOption, catalog_path, user_errors
+from spbe_cli.cli.common import (
+    CacheOption,
+    CatalogArgument,
+    CatalogOption,
+    catalog_path,
+    user_errors,
+)
 from spbe_cli.i18n import t
 
 export_app = typer.Typer(
@@ -38,6 +44,7 @@ def register(app: typer.Typer) -> None:
 def archimate(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help=t("export.opt_output_file"))
     ] = Path("build/model-archimate.xml"),
@@ -51,6 +58,7 @@ def archimate(
 def sia(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help=t("export.opt_output_file"))
     ] = Path("build/lembar-isian-sia-spbe.xlsx"),
@@ -64,6 +72,7 @@ def sia(
 def tabel(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help=t("export.opt_output_folder"))
     ] = Path("build/tabel"),

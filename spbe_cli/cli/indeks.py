@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
+    CacheOption,
     CatalogArgument,
     CatalogOption,
     Output,
@@ -41,6 +42,7 @@ def indeks(
     kerangka: Annotated[Kerangka, typer.Option("--kerangka", "-k", help=t("indeks.opt.kerangka"))],
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     tahun: Annotated[
         int | None, typer.Option("--tahun", help=t("indeks.opt.tahun"), min=1945, max=2100)
     ] = None,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
+    CacheOption,
     CatalogArgument,
     CatalogOption,
     Output,
@@ -96,6 +97,7 @@ def _options(
 def progress(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     tahun: Annotated[
         int | None, typer.Option("--tahun", help=t("progress.opt.tahun"), min=1945, max=2100)
     ] = None,
@@ -139,6 +141,7 @@ def progress(
 def sync(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("sync.opt.opd"))] = None,
     kemiripan: Annotated[
         float | None, typer.Option("--kemiripan", help=t("sync.opt.kemiripan"), min=0.05, max=1.0)

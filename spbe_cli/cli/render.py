@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
+    CacheOption,
     CatalogArgument,
     CatalogOption,
     catalog_path,
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
 def render(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help=t("render.opt_output"))] = Path(
         "build"
     ),

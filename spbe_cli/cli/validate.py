@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
+    CacheOption,
     CatalogArgument,
     CatalogOption,
     Output,
@@ -49,6 +50,7 @@ def formats(display: str) -> dict[ValidateFormat, Output[Report]]:
 def validate(
     catalog: CatalogArgument = None,
     catalog_option: CatalogOption = None,
+    _cache: CacheOption = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help=t("cli.validate_format"))
     ] = ValidateFormat.text,
