@@ -39,7 +39,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -380,26 +380,42 @@ def _unchanged(
 ) -> bool:
     """Tell whether every input in a stored manifest is still what it was.
 
-    ``read`` receives the size and SHA-256 of each file read on the way (up to the first
-    change), so the full run that follows need not read and hash them again.
+    ``read`` receives the size and SHA-256 of each file read on the way, so the full run that
+    follows need not read and hash them again. On a large catalog with a core idle, a forked
+    child reads and hashes the second half of the files meanwhile (:func:`_digests`).
     """
-    from spbe_cli.files import read_catalog_file
+    from spbe_cli.parallel import forked
 
     manifest: list[list[Any]] = stored["files"]
     if len(files) != len(manifest):
         return False
-    real_root = root.resolve()
     for file, entry in zip(files, manifest, strict=True):
         if file.display != entry[0] or file.kind != entry[1]:
             return False
+    real_root = root.resolve()
+    half = len(files) // 2
+    theirs = forked(lambda: _digests(files[half:], real_root), len(files))
+    digests = [*_digests(files[:half], real_root), *theirs()]
+    same = True
+    for file, entry, digest in zip(files, manifest, digests, strict=True):
+        if digest is None:
+            return False
+        read[file.display] = digest
+        same = same and digest[0] == entry[2] and digest[1] == entry[3]
+    return same and all(_same_input(root, *entry) for entry in stored["inputs"])
+
+
+def _digests(files: Sequence[CatalogFile], real_root: Path) -> list[tuple[int, str] | None]:
+    """Size and SHA-256 of each file's bytes (None: the loader would refuse it)."""
+    from spbe_cli.files import read_catalog_file
+
+    found: list[tuple[int, str] | None] = []
+    for file in files:
         data = read_catalog_file(file, real_root)
-        if not isinstance(data, bytes):
-            return False
-        digest = hashlib.sha256(data).hexdigest()
-        read[file.display] = (len(data), digest)
-        if len(data) != entry[2] or digest != entry[3]:
-            return False
-    return all(_same_input(root, *entry) for entry in stored["inputs"])
+        found.append(
+            (len(data), hashlib.sha256(data).hexdigest()) if isinstance(data, bytes) else None
+        )
+    return found
 
 
 def _same_input(root: Path, what: str, argument: str, digest: str) -> bool:

@@ -6,8 +6,10 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -144,9 +146,27 @@ def _edits(root: Path) -> dict[str, Callable[[], object]]:
     }
 
 
+@pytest.mark.parametrize("processes", ["1", "2"])
 def test_every_change_of_an_input_is_a_full_run(
-    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+    tmp_path: Path,
+    cache_dir: Path,
+    no_loading: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    processes: str,
 ) -> None:
+    """Also when a forked child reads and hashes half the files (``SPBE_WORKERS=2``)."""
+    from spbe_cli import runrecord
+
+    monkeypatch.setenv("SPBE_WORKERS", processes)
+    pids = tmp_path / "pids"
+    real_digests = runrecord._digests
+
+    def noted(files: Any, real_root: Path) -> Any:
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_digests(files, real_root)
+
+    monkeypatch.setattr(runrecord, "_digests", noted)
     root = _catalog(tmp_path)
     _cached(root)
     for name, edit in _edits(root).items():
@@ -156,6 +176,8 @@ def test_every_change_of_an_input_is_a_full_run(
         assert len(no_loading) == before + 1, f"{name}: replayed a stale record"
         assert _cached(root) == _fresh(root), name
         assert len(no_loading) == before + 1, f"{name}: not recorded again"
+    hashed_elsewhere = set(pids.read_text().split()) - {str(os.getpid())}
+    assert bool(hashed_elsewhere) == (processes == "2" and sys.platform.startswith("linux"))
 
 
 def test_prose_and_logo_are_inputs(tmp_path: Path, cache_dir: Path, no_loading: list[str]) -> None:
