@@ -225,3 +225,41 @@ def test_the_messages_are_those_of_one_process(
         said[workers] = (result.stdout, result.stderr.replace(str(out), "OUT"))
     assert len(children) == 1
     assert said["1"] == said["2"]
+
+
+@pytest.mark.parametrize("drawing", ["in a child", "child failed"])
+def test_the_childs_figures_drawn_ahead_are_the_bytes_drawn_here(
+    monkeypatch: pytest.MonkeyPatch, small: Path, tmp_path: Path, drawing: str
+) -> None:
+    """The child of a split run has its figures drawn by a child of its own, or itself."""
+    one, _ = _render(monkeypatch, "1", small, tmp_path / "one")
+    here = os.getpid()
+    marks = tmp_path / "drawn-by"
+    marks.mkdir()
+    real_draw = pipeline._draw_plain
+
+    def draw(specs: list[Any], png: bool) -> Any:
+        (marks / str(os.getpid())).write_text(str(len(specs)), "utf-8")
+        if drawing == "child failed":
+            raise RuntimeError("drawing failed")
+        return real_draw(specs, png)
+
+    real_figure = pipeline.draw_figure
+    figures = tmp_path / "figure-by"
+    figures.mkdir()
+
+    def draw_figure(spec: Any, png: bool) -> Any:
+        (figures / str(os.getpid())).touch()
+        return real_figure(spec, png)
+
+    monkeypatch.setattr(pipeline, "_draw_plain", draw)
+    monkeypatch.setattr(pipeline, "draw_figure", draw_figure)
+    two, _ = _render(monkeypatch, "2", small, tmp_path / "two")
+    drawers = {int(p.name) for p in marks.iterdir()}
+    assert drawers and here not in drawers  # drawn ahead, in another process than this one
+    # What the drawing child sent was used as it was; only a failure has the child draw again.
+    again = {int(p.name) for p in figures.iterdir()} - drawers - {here}
+    assert len(again) == (1 if drawing == "child failed" else 0)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert two.written == one.written
+    _no_child_left()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
@@ -15,6 +16,7 @@ from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import citation, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
+from spbe_cli.parallel import ForkedChild
 from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
@@ -168,6 +170,12 @@ def draw_figure(spec: Any, png: bool) -> Any:
     return figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
 
 
+def _draw_plain(specs: list[Any], png: bool) -> list[tuple[str, bytes, float, float]]:
+    """Figures as plain data, for a forked child to send back (see :meth:`FigureBook.prefetch`)."""
+    drawn = [draw_figure(spec, png) for spec in specs]
+    return [(d.svg, d.png, d.width_cm, d.height_cm) for d in drawn]
+
+
 def _can_fork() -> bool:
     """Fork only where it is safe: POSIX, and no other thread alive in this process."""
     import multiprocessing
@@ -199,12 +207,26 @@ class FigureBook:
         self._pending: dict[Any, Any] = {}
         self._pool: Any = None
         # Without workers (the documents are split between two processes already) each figure
-        # is drawn where it is needed.
+        # is drawn where it is needed, or by a short-lived child (:meth:`draw_ahead_in_child`).
         self._serial = not workers
+        self._forks = False
+        self._batch: tuple[list[Any], ForkedChild] | None = None
+
+    def draw_ahead_in_child(self) -> None:
+        """From now on, draw each document's figures in one forked child while it is parsed.
+
+        For the child of a split run (:mod:`.split`), which renders the heaviest document: a
+        child of its own imports matplotlib and draws while the template runs, and exits.
+        """
+        self._serial = self._forks = True
 
     def prefetch(self, specs: Iterable[Any]) -> None:
         """Start drawing the figures not drawn yet, on the workers when it pays and is safe."""
         todo = [s for s in dict.fromkeys(specs) if s not in self._drawn and s not in self._pending]
+        if todo and self._forks:
+            self._collect()
+            self._batch = (todo, ForkedChild(partial(_draw_plain, todo, self.png)))
+            return
         if not todo or (self._pool is None and len(todo) < PARALLEL_FIGURES):
             return
         pool = self._workers()
@@ -232,9 +254,30 @@ class FigureBook:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
             self._pending.clear()
+        if self._batch is not None:
+            self._batch[1].stop()
+            self._batch = None
+
+    def _collect(self) -> None:
+        """Take the figures the drawing child sent (one it could not draw is drawn here)."""
+        from spbe_cli.render.figures import RenderedFigure
+
+        if self._batch is None:
+            return
+        specs, child = self._batch
+        self._batch = None
+        sent = child.result()
+        if not isinstance(sent, list) or len(sent) != len(specs):
+            return
+        for spec, item in zip(specs, sent, strict=True):
+            if isinstance(item, tuple) and [type(v) for v in item] == [str, bytes, float, float]:
+                self._drawn[spec] = RenderedFigure(*item)
 
     def _get(self, spec: Any) -> Any:
         found = self._drawn.get(spec)
+        if found is None and self._batch is not None and spec in self._batch[0]:
+            self._collect()
+            found = self._drawn.get(spec)
         if found is None:
             pending = self._pending.pop(spec, None)
             found = pending.result() if pending is not None else draw_figure(spec, self.png)
@@ -330,11 +373,22 @@ def _render_files(
     render = partial(_document_files, run)
     try:
         if theirs and destination is not None:
-            yield from split_documents(todo, theirs, render, progress, destination)
+            in_child = partial(_figures_ahead, run.book)
+            yield from split_documents(todo, theirs, render, progress, destination, in_child)
         else:
             yield from _documents(todo, render, progress)
     finally:
         run.book.close()
+
+
+@contextmanager
+def _figures_ahead(book: FigureBook) -> Iterator[None]:
+    """In the child of a split run: its figures drawn ahead by a child of its own."""
+    book.draw_ahead_in_child()
+    try:
+        yield
+    finally:
+        book.close()
 
 
 def _child_share(

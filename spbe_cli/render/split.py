@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,17 +105,19 @@ def split_documents(
     render: RenderDocument,
     progress: StepHook | None,
     destination: Destination,
+    in_child: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> Iterator[OutFile]:
     """Every file of ``todo`` in document order; the documents in ``theirs`` by a forked child.
 
-    The files of this process's documents that come after a document of the child wait (in
-    memory) until the child is done; those before it are handed on at once.
+    The child renders within ``in_child()`` (how it draws its figures, say). The files of this
+    process's documents that come after a document of the child wait (in memory) until the
+    child is done; those before it are handed on at once.
     """
     total = sum(len(mine) for _, mine in todo)
     steps = iter(range(1, total + 1))
     mine_of_child = [(spec, mine) for spec, mine in todo if spec.name in theirs]
     names = [spec.name for spec, _ in mine_of_child]
-    child = _start(mine_of_child, render, destination)
+    child = _start(mine_of_child, render, destination, in_child)
     try:
         held: list[tuple[DocumentSpec, list[str], list[OutFile] | None]] = []
         for spec, mine in todo:
@@ -187,7 +190,12 @@ def _theirs(
     return sent
 
 
-def _start(todo: Todo, render: RenderDocument, destination: Destination) -> _Child:
+def _start(
+    todo: Todo,
+    render: RenderDocument,
+    destination: Destination,
+    in_child: Callable[[], AbstractContextManager[object]],
+) -> _Child:
     """Fork the child that renders ``todo`` (no child where the staging folder cannot be made)."""
     folder = None
     if not destination.check:
@@ -195,7 +203,12 @@ def _start(todo: Todo, render: RenderDocument, destination: Destination) -> _Chi
             folder = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=destination.out))
         except OSError:
             return _Child(None, None)
-    child = ForkedChild(lambda: _child_work(todo, render, destination, folder))
+
+    def work() -> tuple[list[list[Any]], str | None]:
+        with in_child():
+            return _child_work(todo, render, destination, folder)
+
+    child = ForkedChild(work)
     return _Child(child if child.started else None, folder)
 
 
