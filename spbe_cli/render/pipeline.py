@@ -657,25 +657,31 @@ def render_catalog(
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
-    destination = Destination(options.out, options.check)
-    files = render_files(inp, specs, formats, folders, hook, options.limits, destination)
+    files = render_files(
+        inp, specs, formats, folders, hook, options.limits, Destination(options.out, options.check)
+    )
+    try:
+        return _deliver(options, report, files, [s.name for s in specs if "md" in s.formats])
+    finally:
+        files.close()  # a child still running is stopped, and what it staged removed
+
+
+def _deliver(
+    options: RenderOptions, report: Report, files: Iterator[OutFile], markdown: list[str]
+) -> RenderOutcome:
+    """Write the files (or compare them, ``--check``); ``markdown``: documents with a .md."""
     from spbe_cli.render.to_markdown import stale_figures
 
-    as_markdown = [spec.name for spec in specs if "md" in formats and "md" in spec.formats]
+    as_markdown = markdown if "md" in select_formats(options.formats) else []
 
     def stale(written: list[str]) -> list[str]:
         return stale_figures(options.out, as_markdown, written)
 
     # A child compares under --check and stages otherwise: only these kinds come back.
-    try:
-        if options.check:
-            names: list[str] = []
-            compared = cast("Iterator[RenderedFile | ComparedFile]", files)
-            changed = differing(options.out, compared, names)
-            return RenderOutcome(
-                report, changed=[*changed, *stale(names)], checked=True, written=names
-            )
-        staged = cast("Iterator[RenderedFile | StagedFile]", files)
-        return RenderOutcome(report, written=write_output(options.out, staged, stale))
-    finally:
-        files.close()  # a child still running is stopped, and what it staged removed
+    if options.check:
+        names: list[str] = []
+        compared = cast("Iterator[RenderedFile | ComparedFile]", files)
+        changed = differing(options.out, compared, names)
+        return RenderOutcome(report, changed=[*changed, *stale(names)], checked=True, written=names)
+    staged = cast("Iterator[RenderedFile | StagedFile]", files)
+    return RenderOutcome(report, written=write_output(options.out, staged, stale))
