@@ -113,8 +113,7 @@ def split_documents(
     process's documents that come after a document of the child wait (in memory) until the
     child is done; those before it are handed on at once.
     """
-    total = sum(len(mine) for _, mine in todo)
-    steps = iter(range(1, total + 1))
+    steps = _Steps(progress, sum(len(mine) for _, mine in todo))
     mine_of_child = [(spec, mine) for spec, mine in todo if spec.name in theirs]
     names = [spec.name for spec, _ in mine_of_child]
     child = _start(mine_of_child, render, destination, in_child)
@@ -125,7 +124,7 @@ def split_documents(
                 held.append((spec, mine, None))
                 continue
             try:
-                files = _here(spec, mine, render, progress, steps, total)
+                files = _here(spec, mine, render, steps)
             except SpbeError:
                 # A one-process run stops at the first failing document: the child's, if earlier
                 # (a child with no earlier document is stopped, unheard).
@@ -133,7 +132,7 @@ def split_documents(
                 if earlier:
                     child.collect(names)
                 for doc, formats in earlier:
-                    _theirs(child, doc, formats, render, None, steps, total)
+                    _theirs(child, doc, formats, render, _Steps(None, 0))
                 raise
             if held:
                 held.append((spec, mine, files))
@@ -141,52 +140,47 @@ def split_documents(
                 yield from files
         child.collect(names)
         for spec, mine, kept in held:
-            yield from (
-                kept
-                if kept is not None
-                else _theirs(child, spec, mine, render, progress, steps, total)
-            )
+            yield from (kept if kept is not None else _theirs(child, spec, mine, render, steps))
     finally:
         child.stop()
 
 
+@dataclass
+class _Steps:
+    """The progress of a run: one step per document and format, whoever rendered it."""
+
+    progress: StepHook | None
+    total: int
+    done: int = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 def _here(
-    spec: DocumentSpec,
-    mine: list[str],
-    render: RenderDocument,
-    progress: StepHook | None,
-    steps: Iterator[int],
-    total: int,
+    spec: DocumentSpec, mine: list[str], render: RenderDocument, steps: _Steps
 ) -> list[OutFile]:
     """Render one document in this process, one progress step per format."""
     files: list[OutFile] = []
     for written in render(spec, mine):
         files.extend(written)
-        done = next(steps)
-        if progress is not None:
-            progress(done, total)
+        steps.step()
     return files
 
 
 def _theirs(
-    child: _Child,
-    spec: DocumentSpec,
-    mine: list[str],
-    render: RenderDocument,
-    progress: StepHook | None,
-    steps: Iterator[int],
-    total: int,
+    child: _Child, spec: DocumentSpec, mine: list[str], render: RenderDocument, steps: _Steps
 ) -> list[OutFile]:
     """A document of the child: what it sent, its error, or (the child failed) rendered here."""
     if child.error is not None and child.error[0] == spec.name:
         raise SpbeError(child.error[1])
     sent = child.sent.get(spec.name) if child.sent is not None else None
     if sent is None:
-        return _here(spec, mine, render, progress, steps, total)
+        return _here(spec, mine, render, steps)
     for _ in mine:
-        done = next(steps)
-        if progress is not None:
-            progress(done, total)
+        steps.step()
     return sent
 
 
