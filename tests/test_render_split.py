@@ -263,3 +263,23 @@ def test_the_childs_figures_drawn_ahead_are_the_bytes_drawn_here(
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert two.written == one.written
     _no_child_left()
+
+
+def test_the_script_ends_at_once_with_every_file_in_place_and_its_code(
+    monkeypatch: pytest.MonkeyPatch, small: Path, tmp_path: Path
+) -> None:
+    """``spbe render`` ends with ``os._exit`` once told (no clean-up of the catalog's objects)."""
+    import subprocess
+
+    out = tmp_path / "out"
+    env = {**os.environ, "SPBE_WORKERS": "2", "SPBE_LANG": "en"}
+    script = [sys.executable, "-m", "spbe_cli", "render", str(small), "-o", str(out)]
+    written = subprocess.run(script, env=env, capture_output=True, text=True, check=False)
+    assert written.returncode == 0, written.stderr
+    inline = tmp_path / "inline"
+    _render(monkeypatch, "1", small, inline)
+    assert _tree(out) == _tree(inline)
+    (out / "arsitektur.md").write_text("diubah\n", "utf-8")
+    checked = subprocess.run([*script, "--check"], env=env, capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert checked.stdout == f"{(out / 'arsitektur.md').as_posix()}\n"
