@@ -30,6 +30,7 @@ reading an entry costs about what receiving a worker's result costs.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -219,31 +220,55 @@ def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:
     returned gives None when no child could be started, or the child failed, died or sent
     something unreadable: the caller then does the work itself.
     """
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return lambda: None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return lambda: None
-    if pid == 0:  # the child: compute, send, and leave without running any clean-up
-        status = 1
-        try:
-            os.close(read_end)
-            data = marshal.dumps(work())
-            with open(write_end, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+    return ForkedChild(work).result
 
-    def result() -> Any:
-        with open(read_end, "rb") as pipe:
-            data = pipe.read()
+
+class ForkedChild:
+    """``work()`` running in a forked child: :meth:`result` waits for it, :meth:`stop` ends it.
+
+    What :func:`fork_call` starts, for a caller that may have to give up on the child (its own
+    work failed, or it was interrupted) and must know it is gone before cleaning up after it.
+    """
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: compute, send, and leave without running any clean-up
+            status = 1
+            try:
+                os.close(read_end)
+                data = marshal.dumps(work())
+                with open(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid, self._pipe = pid, read_end
+
+    @property
+    def started(self) -> bool:
+        """Whether a child was started (and has not been waited for yet)."""
+        return self._pid is not None
+
+    def result(self) -> Any:
+        """Wait for the child; its plain data, or None (no child, failed, died, unreadable)."""
+        pid, pipe = self._pid, self._pipe
+        if pid is None or pipe is None:
+            return None
+        self._pid = self._pipe = None
+        with open(pipe, "rb") as reader:
+            data = reader.read()
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             return None
@@ -252,7 +277,18 @@ def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:
         except (EOFError, ValueError, TypeError):
             return None
 
-    return result
+    def stop(self) -> None:
+        """End the child now, if it still runs, and wait until it is gone."""
+        import signal
+
+        pid, pipe = self._pid, self._pipe
+        if pid is None or pipe is None:
+            return
+        self._pid = self._pipe = None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.close(pipe)
+        os.waitpid(pid, 0)
 
 
 T = TypeVar("T")

@@ -226,6 +226,27 @@ def test_fork_call_gives_plain_data_or_none() -> None:
     assert fork_call(lambda: os.kill(os.getpid(), 9))() is None  # killed
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_stopped_child_is_gone_and_gives_nothing() -> None:
+    import time
+
+    from spbe_cli.parallel import ForkedChild
+
+    child = ForkedChild(lambda: time.sleep(60))
+    assert child.started
+    started = time.monotonic()
+    child.stop()
+    assert time.monotonic() - started < 30  # killed, not waited for
+    assert not child.started
+    assert child.result() is None
+    child.stop()  # twice is harmless
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # reaped: no zombie left
+    done = ForkedChild(lambda: "selesai")
+    assert done.result() == "selesai"
+    done.stop()  # after its result: nothing left to stop
+
+
 def test_no_child_when_forking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     from spbe_cli.parallel import fork_call
 

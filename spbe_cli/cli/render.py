@@ -14,6 +14,7 @@ from spbe_cli.cli.common import (
     CatalogOption,
     catalog_path,
     parse_date,
+    quick_exit_ready,
     user_errors,
 )
 from spbe_cli.cli.completion import complete_document, complete_render_format
@@ -87,6 +88,8 @@ def render(
             options, load_hook, lambda n: render_hook if n >= PROGRESS_MIN_ENTITIES else None
         )
     _tell(outcome, output)
+    # Every file is complete and in place (or compared), the child reaped, the staging gone.
+    quick_exit_ready()
     raise typer.Exit(int(outcome.return_code))
 
 

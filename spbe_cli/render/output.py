@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
@@ -30,6 +31,27 @@ class RenderedFile:
 
     name: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """An output file another process of the run already wrote, complete, at ``path``.
+
+    ``path`` is inside the output folder (a staging folder of that process); :func:`write_output`
+    moves it into place with the others.
+    """
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class ComparedFile:
+    """An output file another process of the run rendered and compared with ``--check``."""
+
+    name: str
+    same: bool
+    """Whether the output folder already holds exactly these bytes."""
 
 
 #: Runs of three or more newlines (a Markdown writer keeps at most one blank line).
@@ -133,10 +155,33 @@ def check_output_folder(out: Path) -> None:
         raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
 
 
-def _checked(file: RenderedFile) -> RenderedFile:
-    if not _SAFE_NAME.match(file.name):  # pragma: no cover - names come from the registry
+def safe_name(name: str) -> bool:
+    """Whether ``name`` is one an output file may have (a registry name, or ``gambar/<x>``)."""
+    return _SAFE_NAME.match(name) is not None
+
+
+AnyFile = TypeVar("AnyFile", bound="RenderedFile | StagedFile | ComparedFile")
+
+
+def _checked(file: AnyFile) -> AnyFile:
+    if not safe_name(file.name):  # pragma: no cover - names come from the registry
         raise SpbeError(t("render.unsafe_name", name=file.name))
     return file
+
+
+def put_file(target: Path, data: bytes) -> None:
+    """Write one staged file, readable by all (``0644``) whatever the umask of a temp folder."""
+    target.write_bytes(data)
+    target.chmod(0o644)
+
+
+def same_as_output(out: Path, file: RenderedFile) -> bool:
+    """Whether ``out`` already holds exactly the bytes of ``file`` (a regular file, no link)."""
+    target = out / _checked(file).name
+    try:
+        return not target.is_symlink() and target.is_file() and target.read_bytes() == file.data
+    except OSError:
+        return False
 
 
 def _subfolder(out: Path, staging: Path, name: str, made: set[str]) -> None:
@@ -153,17 +198,18 @@ def _subfolder(out: Path, staging: Path, name: str, made: set[str]) -> None:
 
 def write_output(
     out: Path,
-    files: Iterable[RenderedFile],
+    files: Iterable[RenderedFile | StagedFile],
     stale: Callable[[list[str]], Iterable[str]] | None = None,
 ) -> list[str]:
     """Write every file into ``out`` atomically; return the names written.
 
     ``files`` may be produced while they are written (a generator): each goes to a staging
     folder inside ``out`` at once, and all are moved into place only when the last one is
-    complete. If producing or writing any file fails, ``out`` is left as it was (a folder this
-    call created is removed again). ``stale`` is given the names written and names files of an
-    earlier run that this one no longer makes (a figure the document lost): they are removed
-    once every new file is in place.
+    complete; a :class:`StagedFile` another process wrote is moved in with them. If producing or
+    writing any file fails, ``out`` is left as it was: a generator of files is closed first (so
+    what it staged is cleaned up), then a folder this call created is removed again. ``stale`` is
+    given the names written and names files of an earlier run that this one no longer makes (a
+    figure the document lost): they are removed once every new file is in place.
     """
     check_output_folder(out)
     created = _missing_folders(out)
@@ -181,8 +227,10 @@ def write_output(
                 if target.is_dir() and not target.is_symlink():
                     raise SpbeError(t("render.target_is_folder", path=target.as_posix()))
                 _subfolder(out, staging, file.name, made)
-                (staging / file.name).write_bytes(file.data)
-                (staging / file.name).chmod(0o644)
+                if isinstance(file, StagedFile):
+                    file.path.replace(staging / file.name)
+                else:
+                    put_file(staging / file.name, file.data)
                 names.append(file.name)
             for sub in sorted(made):
                 (out / sub).mkdir(exist_ok=True)
@@ -196,6 +244,9 @@ def write_output(
                 t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))
             ) from exc
         finally:
+            close = getattr(files, "close", None)
+            if close is not None:
+                close()
             shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         for folder in created:  # innermost first; rmdir only removes an empty folder
@@ -216,21 +267,18 @@ def _missing_folders(out: Path) -> list[Path]:
 
 
 def differing(
-    out: Path, files: Iterable[RenderedFile], names: list[str] | None = None
+    out: Path, files: Iterable[RenderedFile | ComparedFile], names: list[str] | None = None
 ) -> list[str]:
     """Names of the files whose bytes in ``out`` differ from the rendered ones (or are missing).
 
-    ``names``, when given, receives the name of every file compared.
+    ``names``, when given, receives the name of every file compared; a :class:`ComparedFile`
+    was compared by another process.
     """
     result = []
     for file in map(_checked, files):
         if names is not None:
             names.append(file.name)
-        target = out / file.name
-        try:
-            same = not target.is_symlink() and target.is_file() and target.read_bytes() == file.data
-        except OSError:
-            same = False
+        same = file.same if isinstance(file, ComparedFile) else same_as_output(out, file)
         if not same:
             result.append(file.name)
     return result

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from spbe_cli import collector
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
 from spbe_cli.formatting import citation, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
+from spbe_cli.parallel import ForkedChild
 from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import Figure
 from spbe_cli.render.limits import RenderLimits
-from spbe_cli.render.output import RenderedFile, check_output_folder, differing, write_output
+from spbe_cli.render.output import (
+    ComparedFile,
+    RenderedFile,
+    StagedFile,
+    check_output_folder,
+    differing,
+    write_output,
+)
 from spbe_cli.render.registry import FORMATS, DocumentSpec, build_context, documents
+from spbe_cli.render.split import Destination, OutFile
 from spbe_cli.render.to_docx import Picture
 
 if TYPE_CHECKING:
@@ -160,6 +170,12 @@ def draw_figure(spec: Any, png: bool) -> Any:
     return figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
 
 
+def _draw_plain(specs: list[Any], png: bool) -> list[tuple[str, bytes, float, float]]:
+    """Figures as plain data, for a forked child to send back (see :meth:`FigureBook.prefetch`)."""
+    drawn = [draw_figure(spec, png) for spec in specs]
+    return [(d.svg, d.png, d.width_cm, d.height_cm) for d in drawn]
+
+
 def _can_fork() -> bool:
     """Fork only where it is safe: POSIX, and no other thread alive in this process."""
     import multiprocessing
@@ -185,16 +201,32 @@ class FigureBook:
     :meth:`close` stops them.
     """
 
-    def __init__(self, png: bool) -> None:
+    def __init__(self, png: bool, *, workers: bool = True) -> None:
         self.png = png
         self._drawn: dict[Any, Any] = {}
         self._pending: dict[Any, Any] = {}
         self._pool: Any = None
-        self._serial = False
+        # Without workers (the documents are split between two processes already) each figure
+        # is drawn where it is needed, or by a short-lived child (:meth:`draw_ahead_in_child`).
+        self._serial = not workers
+        self._forks = False
+        self._batch: tuple[list[Any], ForkedChild] | None = None
+
+    def draw_ahead_in_child(self) -> None:
+        """From now on, draw each document's figures in one forked child while it is parsed.
+
+        For the child of a split run (:mod:`.split`), which renders the heaviest document: a
+        child of its own imports matplotlib and draws while the template runs, and exits.
+        """
+        self._serial = self._forks = True
 
     def prefetch(self, specs: Iterable[Any]) -> None:
         """Start drawing the figures not drawn yet, on the workers when it pays and is safe."""
         todo = [s for s in dict.fromkeys(specs) if s not in self._drawn and s not in self._pending]
+        if todo and self._forks:
+            self._collect()
+            self._batch = (todo, ForkedChild(partial(_draw_plain, todo, self.png)))
+            return
         if not todo or (self._pool is None and len(todo) < PARALLEL_FIGURES):
             return
         pool = self._workers()
@@ -222,9 +254,30 @@ class FigureBook:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
             self._pending.clear()
+        if self._batch is not None:
+            self._batch[1].stop()
+            self._batch = None
+
+    def _collect(self) -> None:
+        """Take the figures the drawing child sent (one it could not draw is drawn here)."""
+        from spbe_cli.render.figures import RenderedFigure
+
+        if self._batch is None:
+            return
+        specs, child = self._batch
+        self._batch = None
+        sent = child.result()
+        if not isinstance(sent, list) or len(sent) != len(specs):
+            return
+        for spec, item in zip(specs, sent, strict=True):
+            if isinstance(item, tuple) and [type(v) for v in item] == [str, bytes, float, float]:
+                self._drawn[spec] = RenderedFigure(*item)
 
     def _get(self, spec: Any) -> Any:
         found = self._drawn.get(spec)
+        if found is None and self._batch is not None and spec in self._batch[0]:
+            self._collect()
+            found = self._drawn.get(spec)
         if found is None:
             pending = self._pending.pop(spec, None)
             found = pending.result() if pending is not None else draw_figure(spec, self.png)
@@ -287,16 +340,19 @@ def render_files(
     folders: list[tuple[Path, str]],
     progress: StepHook | None = None,
     limits: RenderLimits | None = None,
-) -> Iterator[RenderedFile]:
+    destination: Destination | None = None,
+) -> Generator[OutFile, None, None]:
     """Render every selected document in every selected format, one file at a time.
 
     Each document's template is rendered once into document Markdown, parsed once into a
     :class:`~spbe_cli.render.document.Document`, and every format is a writer of that tree.
     Documents are done one after the other and their files handed on as soon as they are
-    written, so only one document's tree is in memory at a time.
+    written, so only one document's tree is in memory at a time. Given the ``destination`` of
+    the files, a large run gives its heaviest document to a forked child when a core is idle
+    (:mod:`spbe_cli.render.split`); the files handed on are the same, in the same order.
     """
     with collector.few_collections():
-        yield from _render_files(inp, specs, formats, folders, progress, limits)
+        yield from _render_files(inp, specs, formats, folders, progress, limits, destination)
 
 
 def _render_files(
@@ -306,34 +362,80 @@ def _render_files(
     folders: list[tuple[Path, str]],
     progress: StepHook | None,
     limits: RenderLimits | None,
-) -> Iterator[RenderedFile]:
-    run = _start_run(inp, folders, formats, limits or RenderLimits())
+    destination: Destination | None,
+) -> Generator[OutFile, None, None]:
+    from spbe_cli.render.split import split_documents
+
+    todo = [(spec, [fmt for fmt in formats if fmt in spec.formats]) for spec in specs]
+    todo = [(spec, mine) for spec, mine in todo if mine]
+    theirs = _child_share(inp, todo, destination)
+    run = _start_run(inp, folders, formats, limits or RenderLimits(), figure_workers=not theirs)
+    render = partial(_document_files, run)
     try:
-        yield from _documents(run, specs, formats, progress)
+        if theirs and destination is not None:
+            in_child = partial(_figures_ahead, run.book)
+            yield from split_documents(todo, theirs, render, progress, destination, in_child)
+        else:
+            yield from _documents(todo, render, progress)
     finally:
         run.book.close()
 
 
+@contextmanager
+def _figures_ahead(book: FigureBook) -> Iterator[None]:
+    """In the child of a split run: its figures drawn ahead by a child of its own."""
+    book.draw_ahead_in_child()
+    try:
+        yield
+    finally:
+        book.close()
+
+
+def _child_share(
+    inp: RenderInput, todo: list[tuple[DocumentSpec, list[str]]], destination: Destination | None
+) -> set[str]:
+    """The documents a forked child renders (none: one process), see :mod:`.split`."""
+    from spbe_cli.parallel import core_idle
+    from spbe_cli.render.split import MIN_ENTITIES, child_share
+
+    catalog = inp.catalog
+    if destination is None:
+        return set()
+    theirs = child_share(todo, lambda spec: sum(len(catalog.ids_of(k)) for k in spec.kinds))
+    return theirs if theirs and core_idle(len(catalog), MIN_ENTITIES) else set()
+
+
 def _documents(
-    run: _Run, specs: Sequence[DocumentSpec], formats: Sequence[str], progress: StepHook | None
+    todo: list[tuple[DocumentSpec, list[str]]],
+    render: Callable[[DocumentSpec, list[str]], Iterator[list[RenderedFile]]],
+    progress: StepHook | None,
 ) -> Iterator[RenderedFile]:
-    todo = [(spec, [fmt for fmt in formats if fmt in spec.formats]) for spec in specs]
     total = sum(len(mine) for _, mine in todo)
     done = 0
     for spec, mine in todo:
-        if not mine:
-            continue
-        document, dokumen, when = _parse(run, spec)
-        for fmt in mine:
-            yield from _write(run, document, spec, fmt, dokumen, when)
+        for files in render(spec, mine):
+            yield from files
             done += 1
             if progress is not None:
                 progress(done, total)
-        del document
+
+
+def _document_files(
+    run: _Run, spec: DocumentSpec, formats: list[str]
+) -> Iterator[list[RenderedFile]]:
+    """One document's files, a list per format (the parsed document lives while they are made)."""
+    document, dokumen, when = _parse(run, spec)
+    for fmt in formats:
+        yield _write(run, document, spec, fmt, dokumen, when)
 
 
 def _start_run(
-    inp: RenderInput, folders: list[tuple[Path, str]], formats: Sequence[str], limits: RenderLimits
+    inp: RenderInput,
+    folders: list[tuple[Path, str]],
+    formats: Sequence[str],
+    limits: RenderLimits,
+    *,
+    figure_workers: bool = True,
 ) -> _Run:
     """The environment, prose, figure book and logo every document of the run shares."""
     from spbe_cli.render import engine
@@ -360,7 +462,7 @@ def _start_run(
         prose=Prose(catalog.prose),
         # one per run: what the documents share (labels, reference data) is converted once
         plain=Plainer(),
-        book=FigureBook(png="docx" in formats),
+        book=FigureBook(png="docx" in formats, workers=figure_workers),
         logo=read_logo(catalog),
         limits=limits,
     )
@@ -555,16 +657,31 @@ def render_catalog(
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
-    files = render_files(inp, specs, formats, folders, hook, options.limits)
+    files = render_files(
+        inp, specs, formats, folders, hook, options.limits, Destination(options.out, options.check)
+    )
+    try:
+        return _deliver(options, report, files, [s.name for s in specs if "md" in s.formats])
+    finally:
+        files.close()  # a child still running is stopped, and what it staged removed
+
+
+def _deliver(
+    options: RenderOptions, report: Report, files: Iterator[OutFile], markdown: list[str]
+) -> RenderOutcome:
+    """Write the files (or compare them, ``--check``); ``markdown``: documents with a .md."""
     from spbe_cli.render.to_markdown import stale_figures
 
-    as_markdown = [spec.name for spec in specs if "md" in formats and "md" in spec.formats]
+    as_markdown = markdown if "md" in select_formats(options.formats) else []
 
     def stale(written: list[str]) -> list[str]:
         return stale_figures(options.out, as_markdown, written)
 
+    # A child compares under --check and stages otherwise: only these kinds come back.
     if options.check:
         names: list[str] = []
-        changed = differing(options.out, files, names)
+        compared = cast("Iterator[RenderedFile | ComparedFile]", files)
+        changed = differing(options.out, compared, names)
         return RenderOutcome(report, changed=[*changed, *stale(names)], checked=True, written=names)
-    return RenderOutcome(report, written=write_output(options.out, files, stale))
+    staged = cast("Iterator[RenderedFile | StagedFile]", files)
+    return RenderOutcome(report, written=write_output(options.out, staged, stale))
