@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import random
+import re
+import unicodedata
 from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spbe_cli.similarity import jaccard, pair_with_earlier
+from spbe_cli.similarity import jaccard, pair_with_earlier, tokens
 
 
 def _plain(
@@ -103,3 +105,22 @@ def test_the_join_pairs_as_its_plain_statement_when_the_budget_binds() -> None:
         max_probes = rng.choice([1, 4, 32])
         expected = _plain(sets, threshold, owners, max_probes)
         assert pair_with_earlier(sets, threshold, owners, max_probes) == expected
+
+
+def _plain_tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
+    """The words of a name as first written: NFKD, ASCII, lower case, ``[a-z0-9]+``, 2+ long."""
+    if not text:
+        return frozenset()
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", folded) if w not in stop and len(w) > 1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.none()
+    | st.text(max_size=60)
+    | st.text(alphabet=st.sampled_from("aZ09 _-.é\u00c5\u0130\ufb01\u2460\xa0\t\n/"), max_size=30)
+)
+def test_the_words_of_a_name_are_those_of_its_plain_statement(text: str | None) -> None:
+    stop = frozenset({"dan", "sistem", "a"})
+    assert tokens(text, stop) == _plain_tokens(text, stop)
