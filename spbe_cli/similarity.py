@@ -10,13 +10,20 @@ even when hundreds of items look alike.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
-_WORD = re.compile(r"[a-z0-9]+")
+#: ASCII bytes to words and spaces: letters lower-cased, digits kept, everything else a space,
+#: so that splitting gives the runs of ``[a-z0-9]+`` (a bytes table runs in C, per byte).
+_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)
+)
+#: The words of one character, never kept.
+_ONE_CHARACTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @cache
@@ -37,10 +44,10 @@ def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
     if not text:
         return frozenset()
     if text.isascii():
-        folded = text.lower()  # ASCII is its own NFKD form and loses nothing to the encoding
+        data = text.encode("ascii")  # ASCII is its own NFKD form and loses nothing to it
     else:
-        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return frozenset(w for w in _WORD.findall(folded) if w not in stop and len(w) > 1)
+        data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    return frozenset(data.translate(_FOLD).decode("ascii").split()) - stop - _ONE_CHARACTER
 
 
 @dataclass(frozen=True)
@@ -110,45 +117,51 @@ def pair_with_earlier(
     as long as no word of a set's prefix is shared by more than ``max_probes`` earlier unpaired
     sets (past that, the most recent candidates are the ones compared).
 
-    Where the time goes (national bench catalog, 27,000 programs): most sets find no twin and
-    spend their whole budget, and two thirds of the time is the comparisons themselves (a
-    frozenset intersection, about 0.2 µs). Ways of choosing the same candidates more cheaply
-    (the exact least overlap per pair of sizes instead of the division, the intersections
-    batched through ``map``) gave the same pairs in the same time; only fewer comparisons would
-    help, and which ones are made is what decides the pairs.
+    Where the time goes (national bench catalog, 27,000 applications): most sets find no twin
+    and spend their whole budget, and most of the time is the comparisons themselves (a
+    frozenset intersection, about 0.2 µs, and the loop around it), which is why the division of
+    :func:`jaccard` is written out in the loop rather than called. Ways of choosing the same
+    candidates more cheaply (the exact least overlap per pair of sizes instead of the division,
+    the intersections batched through ``map``, a bit signature per set to rule out a whole
+    budget at once, an index on pairs of words) gave the same pairs in the same time or more;
+    only fewer comparisons would help, and which ones are made is what decides the pairs.
     """
     if threshold <= 0:
         raise ValueError("threshold must be positive")
-    frequency: dict[str, int] = {}
-    for words in sets:
-        for word in words:
-            frequency[word] = frequency.get(word, 0) + 1
+    frequency = Counter(chain.from_iterable(sets))
     # Rarest first, ties by the word: one rank per word instead of a key tuple per comparison.
-    rank = {word: n for n, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
+    by_rarity = sorted(frequency)
+    by_rarity.sort(key=frequency.__getitem__)
+    rank = {word: n for n, word in enumerate(by_rarity)}
+    rank_of = rank.__getitem__
     sizes = [len(words) for words in sets]
-    order = sorted((i for i, size in enumerate(sizes) if size), key=lambda i: (sizes[i], i))
+    order = [i for i in sorted(range(len(sets)), key=sizes.__getitem__) if sizes[i]]
+    owner_of = owners if owners is not None else [""] * len(sets)
     index: dict[str, list[int]] = {}
+    get = index.get
     pairs: list[tuple[int, int]] = []
     for i in order:
         words = sets[i]
         size = sizes[i]
-        owner = owners[i] if owners is not None else None
-        ranked = sorted(words, key=rank.__getitem__)
-        prefix = ranked[: size - math.ceil(threshold * size - 1e-9) + 1]
+        owner = owner_of[i]
+        prefix = sorted(words, key=rank_of)[: size - math.ceil(threshold * size - 1e-9) + 1]
         smallest = threshold * size - 1e-9
         seen: set[int] = set()
         budget = max_probes
         match = None
         for word in prefix:
-            for j in reversed(index.get(word, ())):
+            for j in reversed(get(word, ())):
                 if sizes[j] < smallest:
                     break  # sets are indexed smallest first: every older one is smaller still
                 if j in seen:
                     continue
                 seen.add(j)
-                if (owners is None or owners[j] != owner) and jaccard(words, sets[j]) >= threshold:
-                    match = j
-                    break
+                # jaccard() inlined: the same division, without a call per comparison.
+                if owners is None or owner_of[j] != owner:
+                    shared = len(words & sets[j])
+                    if shared / (size + sizes[j] - shared) >= threshold:
+                        match = j
+                        break
                 budget -= 1
                 if budget <= 0:
                     break
@@ -158,7 +171,10 @@ def pair_with_earlier(
             pairs.append((match, i))
             continue
         for word in prefix:
-            index.setdefault(word, []).append(i)
+            if word in index:
+                index[word].append(i)
+            else:
+                index[word] = [i]
     return pairs
 
 

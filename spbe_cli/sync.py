@@ -21,7 +21,7 @@ import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
@@ -174,50 +174,50 @@ def _evidence(
     return tuple(found)
 
 
-def _candidate_pairs(
-    items: list[Candidate], threshold: float, max_shared_budget: int
-) -> set[tuple[int, int]]:
-    """Index pairs ``(a, b)``, ``a < b``, that may meet a criterion; never a scan of all pairs.
+def _joined(items: list[Candidate], threshold: float, side: str) -> set[tuple[int, int]]:
+    """Index pairs ``(a, b)``, ``a < b``, whose names (``side`` "name") or functions look alike.
 
-    Each item is paired with one earlier look-alike of another OPD per criterion
-    (:func:`spbe_cli.similarity.pair_with_earlier`), so a cluster of look-alikes gives one pair
-    per member rather than every pair among them.
+    Each item is paired with one earlier look-alike of another OPD
+    (:func:`spbe_cli.similarity.pair_with_earlier`) across the kind at ``threshold``, and among
+    the items of its reference code at half of it, so a cluster of look-alikes gives one pair
+    per member rather than every pair among them; never a scan of all pairs.
     """
     owners = [c.owner for c in items]
-    pairs: set[tuple[int, int]] = set()
-
-    def add(found: list[tuple[int, int]], members: list[int] | None = None) -> None:
-        for a, b in found:
-            if members is not None:
-                a, b = members[a], members[b]
-            pairs.add((min(a, b), max(a, b)))
-
-    functions = [c.function for c in items]
-    by_function = forked(
-        lambda: pair_with_earlier(functions, threshold, owners), len(items), MIN_FORKED
-    )
-    add(pair_with_earlier([c.name for c in items], threshold, owners))
-    add(by_function())
+    sets = [c.name for c in items] if side == "name" else [c.function for c in items]
+    pairs = {(min(a, b), max(a, b)) for a, b in pair_with_earlier(sets, threshold, owners)}
     by_code: dict[str, list[int]] = {}
-    by_budget: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         by_code.setdefault(item.code, []).append(position)
-        if item.budget_code:
-            by_budget.setdefault(item.budget_code, []).append(position)
     for members in by_code.values():
         if len(members) < 2:
             continue
-        member_owners = [owners[m] for m in members]
-        for sets in ([items[m].name for m in members], [items[m].function for m in members]):
-            add(pair_with_earlier(sets, threshold / 2, member_owners), members)
-    # A sub kegiatan shared by many programs is a budget line, not evidence of a duplicate.
-    for members in by_budget.values():
-        if 2 <= len(members) <= max_shared_budget:
-            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+        found = pair_with_earlier(
+            [sets[m] for m in members], threshold / 2, [owners[m] for m in members]
+        )
+        pairs.update((members[min(a, b)], members[max(a, b)]) for a, b in found)
     return pairs
 
 
-#: Items of one kind, or pairs, from which half of the work is done in a forked child when a
+def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[int, int]]:
+    """Index pairs ``(a, b)``, ``a < b``, of programs funded from one sub kegiatan.
+
+    A sub kegiatan shared by more than ``max_shared_budget`` programs is a budget line, not
+    evidence of a duplicate: its programs are not paired.
+    """
+    by_budget: dict[str, list[int]] = {}
+    for position, item in enumerate(items):
+        if item.budget_code:
+            by_budget.setdefault(item.budget_code, []).append(position)
+    return {
+        (a, b)
+        for members in by_budget.values()
+        if 2 <= len(members) <= max_shared_budget
+        for n, a in enumerate(members)
+        for b in members[n + 1 :]
+    }
+
+
+#: Items (of all kinds), or pairs, from which half of the work is done in a forked child when a
 #: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
 MIN_FORKED = 10_000
 
@@ -246,9 +246,20 @@ def find_overlaps(
             places[item_id] = found
         return places[item_id]
 
-    for kind in kinds:
-        items = candidates(catalog, kind, stop)
-        for a_pos, b_pos in sorted(_candidate_pairs(items, threshold, max_shared_budget)):
+    items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
+    # The joins on functions in a forked child when a core is idle, those on names here.
+    by_function = forked(
+        lambda: [_joined(items_of[kind], threshold, "function") for kind in kinds],
+        sum(map(len, items_of.values())),
+        MIN_FORKED,
+    )
+    by_name = [
+        _joined(items_of[kind], threshold, "name") | _same_budget(items_of[kind], max_shared_budget)
+        for kind in kinds
+    ]
+    for kind, named, functioned in zip(kinds, by_name, by_function(), strict=True):
+        items = items_of[kind]
+        for a_pos, b_pos in sorted(named | functioned):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
                 continue
@@ -375,7 +386,12 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     )
     first = ",\n".join(_json_pair(o) for o in overlaps[:half])
     body = f"{first},\n{second()}" if first else second()
-    return f"{head[: -len(_EMPTY_TAIL)]}[\n{json_escape_extra(body)}\n  ]\n}}"
+    _json_side_text.cache_clear()
+    # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
+    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
+    if not body.isascii() or "\x7f" in body:
+        body = json_escape_extra(body)
+    return f"{head[: -len(_EMPTY_TAIL)]}[\n{body}\n  ]\n}}"
 
 
 _EMPTY_TAIL = "[]\n}"
@@ -403,19 +419,37 @@ def _json_number(value: float) -> str:
 
 
 def _json_side(c: Candidate, loc: Location | None) -> str:
-    """``side()`` of :func:`overlap_dict` at a member's depth; TypeError for an unusual value."""
-    q = encode_basestring  # TypeError for anything but a str
+    """``side()`` of :func:`overlap_dict` at a member's depth; TypeError for an unusual value.
+
+    An item of a cluster of look-alikes is in several pairs (three on average on the national
+    bench catalog): its text is laid out once.
+    """
     if loc is None:
+        return _json_side_text(c.id, c.nama, c.owner, c.code, None, None, None)
+    if type(loc.line) is not int or type(loc.column) is not int or not isinstance(loc.path, str):
+        raise TypeError(loc)
+    return _json_side_text(c.id, c.nama, c.owner, c.code, loc.path, loc.line, loc.column)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _json_side_text(
+    item_id: str,
+    nama: str,
+    owner: str,
+    code: str,
+    path: str | None,
+    line: int | None,
+    column: int | None,
+) -> str:
+    """:func:`_json_side` of an item (without a location when ``path`` is None)."""
+    q = encode_basestring  # TypeError for anything but a str
+    if path is None:
         where = '"path": null,\n        "line": null,\n        "column": null'
     else:
-        if type(loc.line) is not int or type(loc.column) is not int:
-            raise TypeError(loc)
-        where = (
-            f'"path": {q(loc.path)},\n        "line": {loc.line},\n        "column": {loc.column}'
-        )
+        where = f'"path": {q(path)},\n        "line": {line},\n        "column": {column}'
     return (
-        f'{{\n        "id": {q(c.id)},\n        "nama": {q(c.nama)},\n'
-        f'        "opd": {q(c.owner)},\n        "kode": {q(c.code)},\n'
+        f'{{\n        "id": {q(item_id)},\n        "nama": {q(nama)},\n'
+        f'        "opd": {q(owner)},\n        "kode": {q(code)},\n'
         f"        {where}\n      }}"
     )
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spbe_cli.errors import Location
-from spbe_cli.markup import json_dumps
+from spbe_cli.markup import json_dumps, json_escape_extra
 from spbe_cli.sync import Candidate, Evidence, Overlap, format_json, overlap_dict
 
 # Control, DEL, C1, bidi and line-separator characters, quotes, backslashes, non-ASCII and
@@ -95,3 +95,27 @@ def test_unusual_values_take_json_own_encoder_with_the_same_bytes(found: list[Ov
 def test_no_pairs_is_an_empty_list() -> None:
     assert format_json([], "katalog") == reference([], "katalog")
     assert format_json([], "katalog").endswith('"pasangan": []\n}')
+
+
+def test_ascii_needs_no_extra_escape_but_del() -> None:
+    """format_json skips json_escape_extra on ASCII without DEL: nothing else would change."""
+    for code in range(0x80):
+        char = chr(code)
+        assert (json_escape_extra(char) == char) is (char != "\x7f")
+
+
+def test_an_item_in_several_pairs_is_written_for_each_as_json_dumps_would() -> None:
+    # One item's text is laid out once and reused: equal values of another type (a line True
+    # where 1 was), another location or none must still give json_dumps's bytes.
+    item = Candidate("aplikasi", "APL-1", "OPD-A", "Nama\x7f", "RAA", "", frozenset(), frozenset())
+    other = Candidate("aplikasi", "APL-2", "OPD-B", "Nama", "RAA", "", frozenset(), frozenset())
+    places = [
+        Location("a.yaml", 1, 1),
+        Location("a.yaml", True, 1),
+        Location("a.yaml", 1, 1),
+        Location("b.yaml", 2, 3),
+        None,
+    ]
+    found = [Overlap("aplikasi", item, other, 0.5, 0.0, (), p, None) for p in places]
+    for many in (found, found * 4):
+        assert format_json(many, "katalog") == reference(many, "katalog")

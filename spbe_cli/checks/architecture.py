@@ -82,12 +82,23 @@ def _keyword_patterns(
     ]
 
 
+@cache
+def _any_keyword(items: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str] | None:
+    """One pattern of every keyword of ``items``: no match, none of theirs matches either."""
+    words = [re.escape(word) for _, words in items for word in words]
+    return re.compile(r"\b(" + "|".join(words) + r")\b") if words else None
+
+
 def check_aplikasi_umum(ctx: Context) -> None:
     """SPBE407/SPBE408/SPBE411: Aplikasi Umum are national; duplicates need a justification."""
     catalog = ctx.catalog
     ref = ctx.reference
     bidang_with_app = {app.bidang: app for app in ref.aplikasi_umum.values()}
-    patterns = _keyword_patterns(tuple(sorted(ref.kata_kunci_au.items())))
+    # Only the fields that have an Aplikasi Umum can give a twin; most applications name none
+    # of their keywords, which one search over all of them tells (it took 4 searches each).
+    keywords = tuple((b, w) for b, w in sorted(ref.kata_kunci_au.items()) if b in bidang_with_app)
+    patterns = _keyword_patterns(keywords)
+    any_keyword = _any_keyword(keywords)
     for app_id in catalog.ids_of("aplikasi"):
         app = catalog.entities[app_id]
         if app.kategori == "umum":
@@ -111,10 +122,11 @@ def check_aplikasi_umum(ctx: Context) -> None:
             twin = bidang_with_app[app.bidang]
         else:
             text = f"{app.nama} {app.fungsi or ''}".lower()
-            for bidang, pattern in patterns:
-                if bidang in bidang_with_app and pattern.search(text):
-                    twin = bidang_with_app[bidang]
-                    break
+            if any_keyword is not None and any_keyword.search(text):
+                for bidang, pattern in patterns:
+                    if pattern.search(text):
+                        twin = bidang_with_app[bidang]
+                        break
         if twin is None or app.justifikasi_khusus is not None:
             continue
         planned = app.status == "rencana"
