@@ -504,6 +504,22 @@ def test_prose_cannot_name_git_files(world: World) -> None:
     assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
 
 
+def test_prose_saved_with_a_byte_order_mark_reads_as_without(world: World) -> None:
+    """A BOM and CRLF (a file saved by Notepad) change nothing: the title is dropped, no U+FEFF."""
+    plain = "# Latar\n\npenanda\n"
+    outputs = []
+    for content in (plain.encode(), b"\xef\xbb\xbf" + plain.replace("\n", "\r\n").encode()):
+        (world.catalog / "prosa" / "latar-belakang.md").write_bytes(content)
+        code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+        assert code == 0, stderr
+        outputs.append([(world.out / f"masterplan.{ext}").read_bytes() for ext in ("md", "html")])
+    assert outputs[0] == outputs[1]
+    markdown = outputs[1][0].decode("utf-8")
+    assert "penanda" in markdown
+    assert "\ufeff" not in markdown
+    assert "# Latar" not in markdown
+
+
 # -- 5. prose is inert everywhere ------------------------------------------------------------------
 
 HOSTILE_PROSE = [
