@@ -383,7 +383,7 @@ def text_forbidden_characters(text: str) -> list[YamlProblem]:
 
     The rule of catalog values, for the files they name (prose Markdown): a bidi override or an
     escape sequence there would show reviewers and readers something else than the text holds.
-    The text's line ends are ``\\n`` (a CR before it was dropped when the file was read).
+    Lines end at LF (a CR before one was dropped when the file was read).
     """
     found: list[YamlProblem] = []
     if FORBIDDEN_CHARS.search(text) is None:
