@@ -53,8 +53,8 @@ class FilesExistError(SpbeError):
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
-        listing = "".join(f"\n  {p}" for p in paths)
-        super().__init__(t("scaffold.exists", count=len(paths)) + listing)
+        self.details = [f"  {p}" for p in paths]
+        super().__init__(t("scaffold.exists", count=len(paths)))
 
 
 @dataclass(frozen=True)

@@ -274,9 +274,13 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     result = init(tmp_path)
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert "nothing written" in result.stderr
-    assert f"{tmp_path.as_posix()}/README.md" in result.stderr
-    assert f"{tmp_path.as_posix()}/catalog/metadata.yaml" in result.stderr
+    # One line of message, then one line per file in the way (not one line with "\\n" in it).
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("spbe: nothing written: 2 target files exist already")
+    assert lines[1:] == [
+        f"  {tmp_path.as_posix()}/README.md",
+        f"  {tmp_path.as_posix()}/catalog/metadata.yaml",
+    ]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "README.md",
         "catalog",
