@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -502,6 +503,24 @@ def test_prose_cannot_name_git_files(world: World) -> None:
     code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md", "--force")
     assert code == 0, stderr
     assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
+
+
+PRINTED_OBJECTS = (
+    "{{ entitas }}|{{ prosa }}|{{ 'x'.upper }}|{{ cycler(1, 2) }}|{{ joiner() }}|{{ [prosa] }}"
+    "|{{ entitas|string }}|{{ entitas ~ '' }}|{{ '%s' % prosa }}|{{ '{}'.format(prosa) }}"
+    "|{{ '%s'|format(prosa) }}|{{ prosa|center(60) }}|{{ [prosa]|join }}|{{ entitas|pprint }}\n"
+)
+
+
+def test_a_template_printing_objects_gives_the_same_bytes_on_every_run(world: World) -> None:
+    """A repr names no memory address (it differs on every run), whatever route prints it."""
+    world.template(PRINTED_OBJECTS, "templates/masterplan.j2")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    assert code == 0, stderr
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    assert "Lookup object" in markdown
+    assert "built-in method upper of str object" in markdown
+    assert re.search(r"0x[0-9a-fA-F]{4,}", markdown) is None, markdown
 
 
 def test_prose_saved_with_a_byte_order_mark_reads_as_without(world: World) -> None:

@@ -38,6 +38,8 @@ from spbe_cli.render.sandbox import (
     TemplateLimitError,
     TemplateTimeoutError,
     render_bounded,
+    value_text,
+    without_address,
 )
 
 
@@ -94,27 +96,33 @@ def _md_output(value: Any) -> str:
     code generator (:class:`~spbe_cli.render.sandbox.MarkdownCodeGenerator`).
     """
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return md_escape(value)
+        return md_escape(without_address(value))
     if value is None:
         return ""
     html = getattr(value, "__html__", None)
     if html is not None:
-        return str(html())
-    return md_escape(str(value))
+        return without_address(str(html()))
+    return md_escape(value_text(value))
 
 
 def _md_finalize(value: Any) -> Any:
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return Markup(md_escape(value))
+        return Markup(md_escape(without_address(value)))
     if value is None:
         return Markup("")
     if hasattr(value, "__html__"):
-        return value
-    return Markup(md_escape(str(value)))
+        return without_address(value) if isinstance(value, str) else value
+    return Markup(md_escape(value_text(value)))
 
 
 def _html_finalize(value: Any) -> Any:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return without_address(value)
+    if isinstance(value, int | float | Decimal) or hasattr(value, "__html__"):
+        return value
+    return value_text(value)
 
 
 def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
