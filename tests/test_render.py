@@ -209,10 +209,15 @@ def test_sandbox_refuses_escape(small: Path, tmp_path: Path, source: str, expect
 
 def test_template_cannot_include_outside(small: Path, tmp_path: Path) -> None:
     (tmp_path / "rahasia.txt").write_text("RAHASIA", "utf-8")
-    write_tree(small, {"templates/peta-rencana.md.j2": "{% include '../../rahasia.txt' %}\n"})
+    source = "baris satu\n{% include '../../rahasia.txt' %}\n"
+    write_tree(small, {"templates/peta-rencana.md.j2": source})
     code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
     assert code == 3 and "RAHASIA" not in stderr
-    assert "not found" in stderr
+    # The message names the template and line that asked for the file, as every template error.
+    assert (
+        "templates/peta-rencana.md.j2:2: template failed: template '../../rahasia.txt' not found"
+        in stderr
+    )
 
 
 def test_template_symlink_outside_is_refused(small: Path, tmp_path: Path) -> None:
@@ -223,6 +228,18 @@ def test_template_symlink_outside_is_refused(small: Path, tmp_path: Path) -> Non
     assert code == 3
     assert "points outside its template folder" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_included_symlink_outside_is_refused_at_the_include(small: Path, tmp_path: Path) -> None:
+    (tmp_path / "rahasia.j2").write_text("RAHASIA", "utf-8")
+    write_tree(small, {"templates/peta-rencana.md.j2": "a\nb\n{% import 'bocor.j2' as x %}\n"})
+    (small / "templates" / "bocor.j2").symlink_to(tmp_path / "rahasia.j2")
+    code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3 and "RAHASIA" not in stderr
+    assert (
+        "templates/peta-rencana.md.j2:3: template failed: template 'bocor.j2' points outside"
+        in stderr
+    )
 
 
 def test_template_syntax_error_names_template_and_line(small: Path, tmp_path: Path) -> None:

@@ -258,10 +258,13 @@ def make_environment(
 
 def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
     """Turn a Jinja error into a message that names the template and the line."""
-    if isinstance(exc, TemplateOutsideError):
-        return SpbeError(t("render.template_outside", template=exc.name))
+    name, line = _template_position(exc, loader)
     if isinstance(exc, TemplateNotFound):
-        return SpbeError(t("render.template_missing", template=exc.name))
+        key = "render.template_outside" if isinstance(exc, TemplateOutsideError) else None
+        message = t(key or "render.template_missing", template=exc.name)
+        if name == "?":  # the template asked for by name, not an include, import or extends
+            return SpbeError(message)
+        return SpbeError(t("render.template_failed", template=name, line=line, error=message))
     if isinstance(exc, JinjaSyntaxError):
         name = exc.filename or exc.name or "?"
         return SpbeError(
@@ -279,6 +282,13 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         detail = str(exc)
     else:
         detail = f"{type(exc).__name__}: {exc}"
+    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
+        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
+    return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
+
+
+def _template_position(exc: BaseException, loader: FolderLoader | None) -> tuple[str, int]:
+    """The innermost template and line the traceback of ``exc`` passes (``("?", 0)`` if none)."""
     name, line = "?", 0
     tb = exc.__traceback__
     known = loader.filenames if loader is not None else set()
@@ -287,9 +297,7 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         if filename in known:
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
-        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
-    return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
+    return name, line
 
 
 def render_template(
