@@ -165,6 +165,31 @@ def _translated(call: Callable[[], Any]) -> Any:
         raise
 
 
+def language_first(args: list[str]) -> list[str]:
+    """``args`` with a ``--lang`` written after the command name moved before it.
+
+    ``--lang`` is an option of ``spbe`` itself (it sets the language of every message, help
+    texts included, before a command runs); ``spbe validate --lang en`` means the same as
+    ``spbe --lang en validate``. Nothing after ``--`` is touched.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if index < end and arg == "--lang" and index + 1 < end:
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if index < end and arg.startswith("--lang="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest if moved else args
+
+
 def _adapt(command: _click.Command) -> None:
     command.context_class = SpbeContext
     if command.help and not command.short_help:
@@ -194,6 +219,8 @@ class SpbeGroup(TyperGroup):
         **extra: Any,
     ) -> _click.Context:
         """Parse the command line; a usage error is shown in the user's language."""
+        if parent is None:
+            args = language_first(args)
         context: _click.Context = _translated(
             lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
         )
