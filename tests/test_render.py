@@ -242,6 +242,31 @@ def test_included_symlink_outside_is_refused_at_the_include(small: Path, tmp_pat
     )
 
 
+def test_template_not_utf8_names_the_byte_and_its_place(small: Path, tmp_path: Path) -> None:
+    (small / "templates").mkdir()
+    (small / "templates" / "peta-rencana.md.j2").write_bytes(b"satu\n{% include 'b.j2' %}\n")
+    (small / "templates" / "b.j2").write_bytes(b"# judul\nabc \xff x\n")
+    code, stdout, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3 and stdout == ""
+    assert "templates/b.j2:2:5: the template is not UTF-8 (byte 0xFF)" in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_saved_with_a_byte_order_mark_renders_as_without(
+    small: Path, tmp_path: Path
+) -> None:
+    source = "# {{ pemda.nama }}\n\nteks\n"
+    outputs = []
+    for data in (source.encode(), b"\xef\xbb\xbf" + source.encode()):
+        write_tree(small, {"templates/peta-rencana.md.j2": ""})
+        (small / "templates" / "peta-rencana.md.j2").write_bytes(data)
+        code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+        assert code == 0, stderr
+        outputs.append((tmp_path / "out" / "peta-rencana.md").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert not outputs[1].startswith(b"\xef\xbb\xbf")
+
+
 def test_template_syntax_error_names_template_and_line(small: Path, tmp_path: Path) -> None:
     write_tree(small, {"templates/masterplan.md.j2": "# judul\n\n{% for x in %}\n"})
     code, stdout, stderr = run(str(small), "-o", str(tmp_path / "out"))

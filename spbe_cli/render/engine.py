@@ -47,6 +47,18 @@ class TemplateOutsideError(TemplateNotFound):
     """A template name resolves (through a symlink) outside its template folder."""
 
 
+class TemplateNotUtf8Error(TemplateNotFound):
+    """A template file is not UTF-8: where its first undecodable byte is."""
+
+    def __init__(self, template: str, filename: str, data: bytes, exc: UnicodeDecodeError) -> None:
+        super().__init__(template)
+        start = exc.start
+        self.filename = filename
+        self.line = data.count(b"\n", 0, start) + 1
+        self.column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        self.byte = f"0x{data[start]:02X}"
+
+
 class FolderLoader(BaseLoader):
     """Load templates from folders in order; never read a file outside them."""
 
@@ -76,11 +88,16 @@ class FolderLoader(BaseLoader):
                 raise TemplateOutsideError(template)
             if not real.is_file():
                 continue
-            try:
-                source = real.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TemplateNotFound(template, f"{template}: {exc}") from exc
             filename = f"{display}/{'/'.join(pieces)}"
+            try:
+                data = real.read_bytes()
+            except OSError as exc:
+                raise TemplateNotFound(template, f"{template}: {exc}") from exc
+            try:
+                # A byte order mark (a file saved by Notepad) is not part of the template.
+                source = data.decode("utf-8").removeprefix("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise TemplateNotUtf8Error(template, filename, data, exc) from None
             self.filenames.add(filename)
             return source, filename, lambda: True
         raise TemplateNotFound(template)
@@ -259,6 +276,16 @@ def make_environment(
 def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
     """Turn a Jinja error into a message that names the template and the line."""
     name, line = _template_position(exc, loader)
+    if isinstance(exc, TemplateNotUtf8Error):
+        return SpbeError(
+            t(
+                "render.template_not_utf8",
+                template=exc.filename,
+                line=exc.line,
+                column=exc.column,
+                byte=exc.byte,
+            )
+        )
     if isinstance(exc, TemplateNotFound):
         key = "render.template_outside" if isinstance(exc, TemplateOutsideError) else None
         message = t(key or "render.template_missing", template=exc.name)
