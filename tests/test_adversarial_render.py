@@ -382,6 +382,11 @@ def test_limits_come_from_the_environment(world: World) -> None:
         (("--max-mb", "-1"), {}, "--max-mb: '-1.0' is not a positive number"),
         ((), {"SPBE_RENDER_TIMEOUT": "lama"}, "SPBE_RENDER_TIMEOUT: 'lama' is not a positive"),
         ((), {"SPBE_RENDER_MAX_MB": "inf"}, "SPBE_RENDER_MAX_MB: 'inf' is not a positive"),
+        # Finite but more than the system's timer and address-space limit hold: it was a
+        # "?:0: template failed: OverflowError" (exit 3) once a catalog template ran.
+        (("--timeout", "1e308"), {}, "--timeout: '1e+308' is over the largest limit accepted"),
+        ((), {"SPBE_RENDER_TIMEOUT": "1e10"}, "SPBE_RENDER_TIMEOUT: '1e10' is over the largest"),
+        (("--max-mb", "1e20"), {}, "--max-mb: '1e+20' is over the largest limit accepted"),
     ],
 )
 def test_bad_limits_are_usage_errors(
