@@ -67,7 +67,26 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
         "not_one_of",
     ),
     (re.compile(r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<reason>.*)$"), "invalid"),
+    (re.compile(r"Invalid value: (?:Value error, )?(?P<reason>.*)$"), "invalid_value"),
 ]
+#: Reasons typer gives (from pydantic's number checks) for a value it refuses -> message keys.
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Input should be a valid integer\b.*$"), "reason_integer"),
+    (re.compile(r"Input should be a valid number\b.*$"), "reason_number"),
+    (re.compile(r"Input should be less than or equal to (?P<n>.+)$"), "reason_at_most"),
+    (re.compile(r"Input should be greater than or equal to (?P<n>.+)$"), "reason_at_least"),
+    (re.compile(r"Input should be less than (?P<n>.+)$"), "reason_below"),
+    (re.compile(r"Input should be greater than (?P<n>.+)$"), "reason_above"),
+]
+
+
+def _reason(reason: str) -> str:
+    """Why a value was refused, in the current language (a reason spbe wrote is kept)."""
+    for pattern, key in _REASONS:
+        match = pattern.match(reason)
+        if match is not None:
+            return t(f"click.{key}", **match.groupdict())
+    return reason
 
 
 def translate_error(message: str) -> str:
@@ -79,6 +98,8 @@ def translate_error(message: str) -> str:
         values = {k: v for k, v in match.groupdict().items() if v is not None}
         if key == "missing":
             key = f"missing_{values.pop('what')}"
+        if "reason" in values:
+            values["reason"] = _reason(values["reason"])
         text = t(f"click.{key}", **values)
         if values.get("close"):
             text += " " + t("click.did_you_mean", close=values["close"])
