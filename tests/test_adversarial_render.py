@@ -528,6 +528,22 @@ def test_a_template_printing_objects_gives_the_same_bytes_on_every_run(world: Wo
     assert re.search(r"0x[0-9a-fA-F]{4,}", markdown) is None, markdown
 
 
+def test_a_value_printed_at_a_line_start_stays_text(world: World) -> None:
+    """'- {{ nama }}' with a name '1. Satu' or '- Dua' was a nested list with the marker gone."""
+    world.template(
+        "{% set a, b, c = '1. Satu', '- Dua', '---' %}# Judul\n\n"
+        "- {{ a }}\n- {{ [b, 'x']|join(', ') }}\n- {{ b|md }}\n\n{{ c }}\n",
+        "templates/masterplan.j2",
+    )
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    assert "<ol" not in html and "<hr" not in html
+    assert html.count("<li>") == 3
+    for text in ("<li>1. Satu</li>", "<li>- Dua, x</li>", "<li>- Dua</li>", "<p>---</p>"):
+        assert text in html
+
+
 def test_prose_saved_with_a_byte_order_mark_reads_as_without(world: World) -> None:
     """A BOM and CRLF (a file saved by Notepad) change nothing: the title is dropped, no U+FEFF."""
     plain = "# Latar\n\npenanda\n"

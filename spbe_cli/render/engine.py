@@ -113,23 +113,23 @@ def _md_output(value: Any) -> str:
     code generator (:class:`~spbe_cli.render.sandbox.MarkdownCodeGenerator`).
     """
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return md_escape(without_address(value))
+        return md_escape(without_address(value), line_start=True)
     if value is None:
         return ""
     html = getattr(value, "__html__", None)
     if html is not None:
         return without_address(str(html()))
-    return md_escape(value_text(value))
+    return md_escape(value_text(value), line_start=True)
 
 
 def _md_finalize(value: Any) -> Any:
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return Markup(md_escape(without_address(value)))
+        return Markup(md_escape(without_address(value), line_start=True))
     if value is None:
         return Markup("")
     if hasattr(value, "__html__"):
         return without_address(value) if isinstance(value, str) else value
-    return Markup(md_escape(value_text(value)))
+    return Markup(md_escape(value_text(value), line_start=True))
 
 
 def _html_finalize(value: Any) -> Any:
@@ -145,7 +145,10 @@ def _html_finalize(value: Any) -> Any:
 def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
     items = list(items)
     # Catalog text and markup joined as text: what Markup.join gives, without a Markup per item.
-    texts = [md_escape(item) if type(item) is str else _md_finalize(item) for item in items]
+    texts = [
+        md_escape(item, line_start=True) if type(item) is str else _md_finalize(item)
+        for item in items
+    ]
     if all(type(text) is str or type(text) is Markup for text in texts):
         return Markup(str.join(Markup(sep), texts))
     return Markup(sep).join(_md_finalize(item) for item in items)
