@@ -154,9 +154,7 @@ def _read_prose_file(root: Path, rel: str) -> ProseFile:
         return ProseFile(rel, None, None, "ref.prose_not_utf8")
     except (OSError, RuntimeError):
         return ProseFile(rel, None, None, "ref.prose_missing")
-    # A byte order mark opens many files saved on Windows; it is not part of the text (left in,
-    # it would turn the section's leading heading into a paragraph starting with it).
-    return ProseFile(rel, real, text.removeprefix("\ufeff").replace("\r\n", "\n"), None)
+    return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
 
 
 #: Largest logo file accepted (bytes): a cover logo needs far less.

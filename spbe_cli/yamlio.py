@@ -386,10 +386,12 @@ def text_forbidden_characters(text: str) -> list[YamlProblem]:
     Lines end at LF (a CR before one was dropped when the file was read).
     """
     found: list[YamlProblem] = []
-    if FORBIDDEN_CHARS.search(text) is None:
+    # A byte order mark may open the file (Notepad writes one); only there.
+    start = 1 if text.startswith("\ufeff") else 0
+    if FORBIDDEN_CHARS.search(text, start) is None:
         return found
     for number, line in enumerate(text.split("\n"), 1):
-        match = FORBIDDEN_CHARS.search(line)
+        match = FORBIDDEN_CHARS.search(line, start if number == 1 else 0)
         if match is not None:
             found.append(_forbidden_problem(match.group(0), number, match.start() + 1))
     return found

@@ -41,22 +41,20 @@ from spbe_cli.render.sandbox import (
     value_text,
     without_address,
 )
+from spbe_cli.yamlio import YamlProblem, decode
 
 
 class TemplateOutsideError(TemplateNotFound):
     """A template name resolves (through a symlink) outside its template folder."""
 
 
-class TemplateNotUtf8Error(TemplateNotFound):
-    """A template file is not UTF-8: where its first undecodable byte is."""
+class TemplateUnreadableError(TemplateNotFound):
+    """A template file is not UTF-8 text (UTF-16, an undecodable byte): where, and why."""
 
-    def __init__(self, template: str, filename: str, data: bytes, exc: UnicodeDecodeError) -> None:
+    def __init__(self, template: str, filename: str, problem: YamlProblem) -> None:
         super().__init__(template)
-        start = exc.start
         self.filename = filename
-        self.line = data.count(b"\n", 0, start) + 1
-        self.column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        self.byte = f"0x{data[start]:02X}"
+        self.problem = problem
 
 
 class FolderLoader(BaseLoader):
@@ -93,11 +91,12 @@ class FolderLoader(BaseLoader):
                 data = real.read_bytes()
             except OSError as exc:
                 raise TemplateNotFound(template, f"{template}: {exc}") from exc
-            try:
-                # A byte order mark (a file saved by Notepad) is not part of the template.
-                source = data.decode("utf-8").removeprefix("\ufeff")
-            except UnicodeDecodeError as exc:
-                raise TemplateNotUtf8Error(template, filename, data, exc) from None
+            # The catalog files' rule: UTF-8, a leading byte order mark (Notepad) dropped.
+            source, problem = decode(data)
+            if problem is not None and problem.code == "SPBE002":
+                raise TemplateUnreadableError(template, filename, problem)
+            if source is None:  # a NUL: shown visibly in the output, as any control character
+                source = data.decode("utf-8-sig")
             self.filenames.add(filename)
             return source, filename, lambda: True
         raise TemplateNotFound(template)
@@ -279,16 +278,11 @@ def make_environment(
 def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
     """Turn a Jinja error into a message that names the template and the line."""
     name, line = _template_position(exc, loader)
-    if isinstance(exc, TemplateNotUtf8Error):
-        return SpbeError(
-            t(
-                "render.template_not_utf8",
-                template=exc.filename,
-                line=exc.line,
-                column=exc.column,
-                byte=exc.byte,
-            )
-        )
+    if isinstance(exc, TemplateUnreadableError):
+        problem = exc.problem
+        reason = t(problem.key, **problem.values)
+        where = f"{exc.filename}:{problem.line}:{problem.column}"
+        return SpbeError(t("render.template_unreadable", where=where, reason=reason))
     if isinstance(exc, TemplateNotFound):
         key = "render.template_outside" if isinstance(exc, TemplateOutsideError) else None
         message = t(key or "render.template_missing", template=exc.name)
