@@ -95,6 +95,9 @@ class Catalog:
 
     root: Path
     reference: Reference
+    #: the catalog folder as the user named it (``""`` for the working folder), for paths shown
+    #: of files the catalog names (prose)
+    root_display: str = ""
     metadata: Metadata | None = None
     metadata_source: Source | None = None
     entities: dict[str, Any] = field(default_factory=dict)

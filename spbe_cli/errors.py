@@ -140,6 +140,9 @@ class SpbeError(Exception):
     exit_code: ExitCode = ExitCode.CANNOT_RUN
     #: Findings that explain why (a diff side that cannot be loaded), shown after the message.
     findings: Sequence[Finding] = ()
+    #: Further lines shown one by one under the message (the files in the way, say); the
+    #: message itself stays one line, as every line shown is made safe on its own.
+    details: Sequence[str] = ()
 
 
 class UsageError(SpbeError):

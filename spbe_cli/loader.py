@@ -76,7 +76,9 @@ class _Loader:
         #: size and SHA-256 of files read a moment ago (see load_catalog)
         self.known = known or {}
         self.real_root = root.resolve()
-        self.catalog = Catalog(root=root, reference=load_reference().extended())
+        self.catalog = Catalog(
+            root=root, reference=load_reference().extended(), root_display=root_display
+        )
         self.findings: list[Finding] = []
         self.first_id: dict[str, tuple[str, Source]] = {}
         #: id skeletons of the entities accepted into the catalog.

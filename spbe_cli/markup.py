@@ -78,13 +78,34 @@ def _md_repl(match: re.Match[str]) -> str:
     return "\\" + found
 
 
-def md_escape(text: object) -> str:
-    """Escape text so Markdown shows it literally, on one line, safe inside a table cell."""
-    value = str(text)
-    if _MD_ANY.search(value) is None:
+#: A start that makes a line a list item, a thematic break or a setext underline: ``1.``/``1)``
+#: (ordered list), ``-``/``+`` (bullet, ``---``), ``=`` (``===``). A value printed at the start
+#: of a line or of a list item ("- {{ nama }}") would otherwise turn "1. Program Satu" into a
+#: nested numbered list; the backslash keeps it text. ``*``, ``#``, ``>``, ``_`` are escaped
+#: everywhere already.
+_MD_BLOCK_START = re.compile(r" {0,3}(?:\d{1,9}(?=[.)](?:[ \t]|$))|(?=[-+=](?:[ \t\-=]|$)))")
+_BLOCK_FIRST = frozenset(" -+=0123456789")
+
+
+def _md_block_start(value: str) -> str:
+    match = _MD_BLOCK_START.match(value)
+    if match is None:
         return value
-    value = safe(NEWLINES.sub(" ", value))
-    return _MD_SPECIAL.sub(_md_repl, value)
+    return f"{value[: match.end()]}\\{value[match.end() :]}"
+
+
+def md_escape(text: object, *, line_start: bool = False) -> str:
+    """Escape text so Markdown shows it literally, on one line, safe inside a table cell.
+
+    With ``line_start`` the text may also begin a line or a list item (a template's printed
+    value): a leading list, thematic-break or setext marker is escaped too.
+    """
+    value = str(text)
+    if _MD_ANY.search(value) is not None:
+        value = _MD_SPECIAL.sub(_md_repl, safe(NEWLINES.sub(" ", value)))
+    if line_start and value[:1] in _BLOCK_FIRST:
+        return _md_block_start(value)
+    return value
 
 
 def md_code(text: object) -> str:

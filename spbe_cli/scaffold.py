@@ -53,8 +53,8 @@ class FilesExistError(SpbeError):
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
-        listing = "".join(f"\n  {p}" for p in paths)
-        super().__init__(t("scaffold.exists", count=len(paths)) + listing)
+        self.details = [f"  {p}" for p in paths]
+        super().__init__(t("scaffold.exists", count=len(paths)))
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,15 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
     if (jenis == "provinsi") != provinsi:
         raise UsageError(t("scaffold.kode_jenis", kode=kode, jenis=jenis))
     return typing.cast(Jenis, jenis)
+
+
+def check_region_name(name: str, kode: str) -> None:
+    """Refuse a name the region data gives another code: the new catalog would fail SPBE305."""
+    from spbe_cli.reference import load_reference, same_region_name
+
+    known = load_reference().wilayah.get(kode)
+    if known is not None and not same_region_name(name, known):
+        raise UsageError(t("scaffold.name_code", nama=name, kode=kode, expected=known))
 
 
 def check_source(repo: str, rev: str) -> None:
@@ -358,6 +367,7 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
     check_source(options.spbe_repo, options.spbe_rev)
     if not 2000 <= options.tahun <= 2095:
         raise UsageError(t("scaffold.bad_year", year=options.tahun))
+    check_region_name(pemda, options.kode)
     notes: list[str] = []
     pip_spec = f"spbe @ git+{options.spbe_repo}@{options.spbe_rev}"
 

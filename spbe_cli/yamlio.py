@@ -350,17 +350,9 @@ def forbidden_characters(root: Node) -> list[YamlProblem]:
 
     def check(node: Node, *, is_key: bool) -> None:
         match = FORBIDDEN_CHARS.search(node.value)
-        if match is None:
-            return
-        line, col = _pos(node)
-        char = match.group(0)
-        if char == "\ufeff":
-            found.append(
-                YamlProblem("SPBE019", line, col, "load.bom_key" if is_key else "load.bom")
-            )
-            return
-        message = "load.bidi" if "\u202a" <= char <= "\u2069" else "load.control"
-        found.append(YamlProblem("SPBE019", line, col, message, {"char": f"U+{ord(char):04X}"}))
+        if match is not None:
+            line, col = _pos(node)
+            found.append(_forbidden_problem(match.group(0), line, col, is_key=is_key))
 
     todo = [root]
     while todo:
@@ -375,6 +367,33 @@ def forbidden_characters(root: Node) -> list[YamlProblem]:
                     check(key_node, is_key=True)
                 todo.append(value_node)
     found.sort(key=lambda p: (p.line, p.column))
+    return found
+
+
+def _forbidden_problem(char: str, line: int, column: int, *, is_key: bool = False) -> YamlProblem:
+    """The SPBE019 problem for one :data:`FORBIDDEN_CHARS` character at ``line:column``."""
+    if char == "\ufeff":
+        return YamlProblem("SPBE019", line, column, "load.bom_key" if is_key else "load.bom")
+    message = "load.bidi" if "\u202a" <= char <= "\u2069" else "load.control"
+    return YamlProblem("SPBE019", line, column, message, {"char": f"U+{ord(char):04X}"})
+
+
+def text_forbidden_characters(text: str) -> list[YamlProblem]:
+    """The first :data:`FORBIDDEN_CHARS` character of each line of a text file (SPBE019).
+
+    The rule of catalog values, for the files they name (prose Markdown): a bidi override or an
+    escape sequence there would show reviewers and readers something else than the text holds.
+    Lines end at LF (a CR before one was dropped when the file was read).
+    """
+    found: list[YamlProblem] = []
+    # A byte order mark may open the file (Notepad writes one); only there.
+    start = 1 if text.startswith("\ufeff") else 0
+    if FORBIDDEN_CHARS.search(text, start) is None:
+        return found
+    for number, line in enumerate(text.split("\n"), 1):
+        match = FORBIDDEN_CHARS.search(line, start if number == 1 else 0)
+        if match is not None:
+            found.append(_forbidden_problem(match.group(0), number, match.start() + 1))
     return found
 
 

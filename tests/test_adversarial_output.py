@@ -41,6 +41,7 @@ from spbe_cli.markup import (
     text_table,
 )
 from spbe_cli.progress import Options, compute_progress
+from spbe_cli.render.prose import markdown_parser
 from spbe_cli.validate import validate_catalog
 from tests.helpers import MINIMAL, copy_minimal
 
@@ -83,6 +84,37 @@ def test_markdown_escaping_is_one_line_and_literal() -> None:
         "a_b \\_c\\_ \\*d\\* \\<script\\> \\| \\#1 \\~x\\~ &#64;team a@b.id &amp;amp; & \\`c\\`"
     )
     assert md_code("APP`-01\n") == "`APP-01\\n`"
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("1. Program Satu", "1\\. Program Satu"),
+        ("10) Sepuluh", "10\\) Sepuluh"),
+        ("- Promosi", "\\- Promosi"),
+        ("+ Plus", "\\+ Plus"),
+        ("---", "\\---"),
+        ("===", "\\==="),
+        ("  2. x", "  2\\. x"),
+        # Not a block start: numbers, codes, ranges, a minus sign, text after the start.
+        ("2025", "2025"),
+        ("60.5", "60.5"),
+        ("2.16.03.2.02 (kegiatan)", "2.16.03.2.02 (kegiatan)"),
+        ("-5", "-5"),
+        ("a - b", "a - b"),
+        ("1234567890. x", "1234567890. x"),
+    ],
+)
+def test_markdown_escaping_keeps_a_value_at_a_line_start_text(value: str, escaped: str) -> None:
+    """'- {{ nama }}' with nama '1. Program Satu' was a nested numbered list, the '1.' gone."""
+    shown = md_escape(value, line_start=True)
+    assert shown == escaped
+    # What markdown-it makes of it as a list item: one item, the value as its text.
+    tokens = markdown_parser().parse(f"- {shown}\n")
+    assert [t.type for t in tokens].count("list_item_open") == 1
+    assert next(t for t in tokens if t.type == "inline").content == shown.strip()
+    html = markdown_parser().render(f"- {shown}\n")
+    assert html.count("<li>") == 1 and "<ol" not in html and value.strip() in html
 
 
 def test_table_cells_are_escaped() -> None:

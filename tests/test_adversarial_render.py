@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -381,6 +382,11 @@ def test_limits_come_from_the_environment(world: World) -> None:
         (("--max-mb", "-1"), {}, "--max-mb: '-1.0' is not a positive number"),
         ((), {"SPBE_RENDER_TIMEOUT": "lama"}, "SPBE_RENDER_TIMEOUT: 'lama' is not a positive"),
         ((), {"SPBE_RENDER_MAX_MB": "inf"}, "SPBE_RENDER_MAX_MB: 'inf' is not a positive"),
+        # Finite but more than the system's timer and address-space limit hold: it was a
+        # "?:0: template failed: OverflowError" (exit 3) once a catalog template ran.
+        (("--timeout", "1e308"), {}, "--timeout: '1e+308' is over the largest limit accepted"),
+        ((), {"SPBE_RENDER_TIMEOUT": "1e10"}, "SPBE_RENDER_TIMEOUT: '1e10' is over the largest"),
+        (("--max-mb", "1e20"), {}, "--max-mb: '1e+20' is over the largest limit accepted"),
     ],
 )
 def test_bad_limits_are_usage_errors(
@@ -502,6 +508,56 @@ def test_prose_cannot_name_git_files(world: World) -> None:
     code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md", "--force")
     assert code == 0, stderr
     assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
+
+
+PRINTED_OBJECTS = (
+    "{{ entitas }}|{{ prosa }}|{{ 'x'.upper }}|{{ cycler(1, 2) }}|{{ joiner() }}|{{ [prosa] }}"
+    "|{{ entitas|string }}|{{ entitas ~ '' }}|{{ '%s' % prosa }}|{{ '{}'.format(prosa) }}"
+    "|{{ '%s'|format(prosa) }}|{{ prosa|center(60) }}|{{ [prosa]|join }}|{{ entitas|pprint }}\n"
+)
+
+
+def test_a_template_printing_objects_gives_the_same_bytes_on_every_run(world: World) -> None:
+    """A repr names no memory address (it differs on every run), whatever route prints it."""
+    world.template(PRINTED_OBJECTS, "templates/masterplan.j2")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    assert code == 0, stderr
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    assert "Lookup object" in markdown
+    assert "built-in method upper of str object" in markdown
+    assert re.search(r"0x[0-9a-fA-F]{4,}", markdown) is None, markdown
+
+
+def test_a_value_printed_at_a_line_start_stays_text(world: World) -> None:
+    """'- {{ nama }}' with a name '1. Satu' or '- Dua' was a nested list with the marker gone."""
+    world.template(
+        "{% set a, b, c = '1. Satu', '- Dua', '---' %}# Judul\n\n"
+        "- {{ a }}\n- {{ [b, 'x']|join(', ') }}\n- {{ b|md }}\n\n{{ c }}\n",
+        "templates/masterplan.j2",
+    )
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    assert "<ol" not in html and "<hr" not in html
+    assert html.count("<li>") == 3
+    for text in ("<li>1. Satu</li>", "<li>- Dua, x</li>", "<li>- Dua</li>", "<p>---</p>"):
+        assert text in html
+
+
+def test_prose_saved_with_a_byte_order_mark_reads_as_without(world: World) -> None:
+    """A BOM and CRLF (a file saved by Notepad) change nothing: the title is dropped, no U+FEFF."""
+    plain = "# Latar\n\npenanda\n"
+    outputs = []
+    for content in (plain.encode(), b"\xef\xbb\xbf" + plain.replace("\n", "\r\n").encode()):
+        (world.catalog / "prosa" / "latar-belakang.md").write_bytes(content)
+        code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+        assert code == 0, stderr
+        outputs.append([(world.out / f"masterplan.{ext}").read_bytes() for ext in ("md", "html")])
+    assert outputs[0] == outputs[1]
+    markdown = outputs[1][0].decode("utf-8")
+    assert "penanda" in markdown
+    assert "\ufeff" not in markdown
+    assert "# Latar" not in markdown
 
 
 # -- 5. prose is inert everywhere ------------------------------------------------------------------

@@ -103,6 +103,27 @@ def test_every_choice_is_listed() -> None:
         ),
         (["new"], "Galat: Argumen 'KIND' belum diisi.", "Error: Missing argument 'KIND'."),
         (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
+        # The reasons of typer's number checks, and an error of spbe's own without an option.
+        (
+            ["render", "--tahun", "abc"],
+            "Galat: Nilai tidak sah untuk '--tahun': harus bilangan bulat",
+            "Error: Invalid value for '--tahun': must be a whole number",
+        ),
+        (
+            ["render", "--tahun", "3000"],
+            "Galat: Nilai tidak sah untuk '--tahun': paling besar 2100",
+            "Error: Invalid value for '--tahun': must be at most 2100",
+        ),
+        (
+            ["render", "--timeout", "lama"],
+            "Galat: Nilai tidak sah untuk '--timeout': harus angka",
+            "Error: Invalid value for '--timeout': must be a number",
+        ),
+        (
+            ["render", "--tanggal", "2026-02-30"],
+            "Galat: Nilai tidak sah: tanggal harus berbentuk YYYY-MM-DD, bukan '2026-02-30'",
+            "Error: Invalid value: the date must be YYYY-MM-DD, not '2026-02-30'",
+        ),
     ],
 )
 def test_usage_errors_speak_the_language(args: list[str], indonesian: str, english: str) -> None:
@@ -110,7 +131,7 @@ def test_usage_errors_speak_the_language(args: list[str], indonesian: str, engli
     assert done.returncode == 2
     assert indonesian in done.stderr
     assert "Pemakaian: spbe" in done.stderr and "untuk bantuan" in done.stderr
-    for word in ("Usage:", "Error:", "Try '"):
+    for word in ("Usage:", "Error:", "Try '", "Invalid value", "Input should"):
         assert word not in done.stderr
     done = _run(args, "en")
     assert done.returncode == 2

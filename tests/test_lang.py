@@ -144,3 +144,39 @@ def test_version_and_completion() -> None:
 
     assert result.stdout.startswith(f"spbe {__version__} (referensi ")
     assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        ("export.refused", {"errors": 1}, "has 1 error (above)"),
+        ("export.forced", {"errors": 1}, "has 1 error;"),
+        (
+            "export.done_archimate",
+            {"elements": 1, "relationships": 1, "views": 1, "path": "x"},
+            "1 element, 1 relationship, 1 view written",
+        ),
+        ("export.done_sia", {"rows": 1, "sheets": 1, "path": "x"}, "1 row in 1 sheet written"),
+        ("export.done_tabel", {"tables": 1, "rows": 1, "path": "x"}, "1 table (1 row) written"),
+        ("indeks.group_belum", {"n": 1}, "(1 indicator)"),
+        ("indeks.belum", {"n": 1, "total": 1}, "(1 of 1 indicator has no nilai)"),
+        ("plafon.edges", {"n": 1, "list": "A"}, "1 integration: A"),
+    ],
+)
+def test_english_counts_of_one_are_singular(
+    key: str, values: dict[str, int], expected: str
+) -> None:
+    i18n.set_language("en")
+    assert expected in i18n.t(key, **values)
+
+
+def test_lang_after_the_command_name() -> None:
+    """``spbe validate --lang en`` is ``spbe --lang en validate`` (it answered: no such option)."""
+    for args in (["new", "--lang", "en", "foo", "X"], ["new", "foo", "X", "--lang=en"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "unknown kind of entity 'foo'" in result.stderr
+    # After "--" it is an argument, not the option.
+    result = runner.invoke(app, ["--lang", "id", "new", "opd", "--", "--lang"])
+    assert result.exit_code == 2
+    assert "id '--lang' tidak sah" in result.stderr

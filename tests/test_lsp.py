@@ -366,3 +366,22 @@ def test_lsp_refuses_a_catalog_that_is_not_a_folder(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "x.yaml" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("body", [b'{"a":', b"[]", b'{"jsonrpc": "2.0", "method": 5}'])
+def test_a_message_the_server_cannot_read_is_one_line_not_a_traceback(
+    tmp_path: Path, body: bytes
+) -> None:
+    framed = b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    done = subprocess.run(
+        [sys.executable, "-m", "spbe_cli", "lsp", "--catalog", str(tmp_path)],
+        env=dict(os.environ, SPBE_LANG="en"),
+        input=framed,
+        capture_output=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr
+    assert "spbe lsp: Unable to" in stderr
+    assert all(line.startswith("spbe lsp: ") for line in stderr.strip().splitlines()), stderr

@@ -209,10 +209,15 @@ def test_sandbox_refuses_escape(small: Path, tmp_path: Path, source: str, expect
 
 def test_template_cannot_include_outside(small: Path, tmp_path: Path) -> None:
     (tmp_path / "rahasia.txt").write_text("RAHASIA", "utf-8")
-    write_tree(small, {"templates/peta-rencana.md.j2": "{% include '../../rahasia.txt' %}\n"})
+    source = "baris satu\n{% include '../../rahasia.txt' %}\n"
+    write_tree(small, {"templates/peta-rencana.md.j2": source})
     code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
     assert code == 3 and "RAHASIA" not in stderr
-    assert "not found" in stderr
+    # The message names the template and line that asked for the file, as every template error.
+    assert (
+        "templates/peta-rencana.md.j2:2: template failed: template '../../rahasia.txt' not found"
+        in stderr
+    )
 
 
 def test_template_symlink_outside_is_refused(small: Path, tmp_path: Path) -> None:
@@ -223,6 +228,45 @@ def test_template_symlink_outside_is_refused(small: Path, tmp_path: Path) -> Non
     assert code == 3
     assert "points outside its template folder" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_included_symlink_outside_is_refused_at_the_include(small: Path, tmp_path: Path) -> None:
+    (tmp_path / "rahasia.j2").write_text("RAHASIA", "utf-8")
+    write_tree(small, {"templates/peta-rencana.md.j2": "a\nb\n{% import 'bocor.j2' as x %}\n"})
+    (small / "templates" / "bocor.j2").symlink_to(tmp_path / "rahasia.j2")
+    code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3 and "RAHASIA" not in stderr
+    assert (
+        "templates/peta-rencana.md.j2:3: template failed: template 'bocor.j2' points outside"
+        in stderr
+    )
+
+
+def test_template_not_utf8_names_the_byte_and_its_place(small: Path, tmp_path: Path) -> None:
+    (small / "templates").mkdir()
+    (small / "templates" / "peta-rencana.md.j2").write_bytes(b"satu\n{% include 'b.j2' %}\n")
+    (small / "templates" / "b.j2").write_bytes(b"# judul\nabc \xff x\n")
+    code, stdout, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+    assert code == 3 and stdout == ""
+    assert "templates/b.j2:2:5: the template cannot be read: the file is not UTF-8 (byte 0xFF)" in (
+        stderr
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_saved_with_a_byte_order_mark_renders_as_without(
+    small: Path, tmp_path: Path
+) -> None:
+    source = "# {{ pemda.nama }}\n\nteks\n"
+    outputs = []
+    for data in (source.encode(), b"\xef\xbb\xbf" + source.encode()):
+        write_tree(small, {"templates/peta-rencana.md.j2": ""})
+        (small / "templates" / "peta-rencana.md.j2").write_bytes(data)
+        code, _, stderr = run(str(small), "-o", str(tmp_path / "out"), "--format", "md")
+        assert code == 0, stderr
+        outputs.append((tmp_path / "out" / "peta-rencana.md").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert not outputs[1].startswith(b"\xef\xbb\xbf")
 
 
 def test_template_syntax_error_names_template_and_line(small: Path, tmp_path: Path) -> None:

@@ -274,9 +274,13 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     result = init(tmp_path)
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert "nothing written" in result.stderr
-    assert f"{tmp_path.as_posix()}/README.md" in result.stderr
-    assert f"{tmp_path.as_posix()}/catalog/metadata.yaml" in result.stderr
+    # One line of message, then one line per file in the way (not one line with "\\n" in it).
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("spbe: nothing written: 2 target files exist already")
+    assert lines[1:] == [
+        f"  {tmp_path.as_posix()}/README.md",
+        f"  {tmp_path.as_posix()}/catalog/metadata.yaml",
+    ]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "README.md",
         "catalog",
@@ -332,6 +336,16 @@ def test_options_are_checked(tmp_path: Path, args: list[str], message: str) -> N
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("pemda", ["Kabupaten Timika", "Mimika Baru", "Kota Jayapura"])
+def test_a_name_the_region_data_gives_another_code_is_refused(tmp_path: Path, pemda: str) -> None:
+    """The new catalog would fail its first ``spbe validate`` (SPBE305): nothing is written."""
+    result = init(tmp_path / "x", pemda=pemda)
+    assert result.exit_code == 2, result.output
+    assert f"the Pemda name '{pemda}' does not match code 94.04" in result.stderr
+    assert "Mimika" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
 @pytest.mark.parametrize("pemda", ["", "   ", "Kabupaten\nX", "Kabupaten\u202eX", "K" * 121])
 def test_pemda_name_is_checked(tmp_path: Path, pemda: str) -> None:
     result = init(tmp_path / "x", pemda=pemda)
@@ -349,7 +363,8 @@ def test_pemda_name_is_checked(tmp_path: Path, pemda: str) -> None:
     ],
 )
 def test_pemda_name_is_escaped(tmp_path: Path, pemda: str) -> None:
-    result = init(tmp_path, pemda=pemda)
+    # A code the bundled region data does not know: any name is accepted for it.
+    result = init(tmp_path, pemda=pemda, kode="33.05")
     assert result.exit_code == 0, result.output
     catalog, findings = load_catalog(tmp_path / "catalog")
     assert catalog.metadata is not None, [str(f) for f in findings]

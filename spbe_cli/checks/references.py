@@ -8,7 +8,7 @@ from typing import Any
 
 from spbe_cli.catalog import Source
 from spbe_cli.checks import Context
-from spbe_cli.errors import Related
+from spbe_cli.errors import Location, Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
@@ -186,9 +186,24 @@ def check_metadata(ctx: Context) -> None:
 
 
 def _check_prose(ctx: Context, source: Source) -> None:
+    from spbe_cli.files import display_path
+    from spbe_cli.yamlio import text_forbidden_characters
+
+    seen: set[str] = set()
     for section, prose in ctx.catalog.prose.items():
         if prose.problem is not None:
             ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+        elif prose.text and prose.rel not in seen:
+            # SPBE019 at the character itself, once per file however many sections name it.
+            seen.add(prose.rel)
+            shown = display_path(ctx.catalog.root_display, prose.rel)
+            for problem in text_forbidden_characters(prose.text):
+                ctx.emit(
+                    problem.code,
+                    Location(shown, problem.line, problem.column),
+                    problem.key,
+                    **problem.values,
+                )
 
 
 def _check_logo(ctx: Context, source: Source) -> None:

@@ -5,12 +5,7 @@ from __future__ import annotations
 from spbe_cli.checks import Context
 from spbe_cli.errors import Location
 from spbe_cli.models import Metadata
-from spbe_cli.reference import bare_region_name
-
-
-def _bare(name: str) -> str:
-    """A region name without its kind word, folded, for comparing with the region data."""
-    return bare_region_name(name).casefold()
+from spbe_cli.reference import same_region_name
 
 
 def check_pemda(ctx: Context) -> None:
@@ -39,7 +34,7 @@ def check_pemda(ctx: Context) -> None:
 def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
     """SPBE305: a region's name is the one the region data gives its code (when it knows it)."""
     known = ctx.reference.wilayah.get(kode)
-    if known is not None and _bare(nama) != _bare(known):
+    if known is not None and not same_region_name(nama, known):
         ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=known)
 
 

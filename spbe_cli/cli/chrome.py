@@ -67,7 +67,26 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
         "not_one_of",
     ),
     (re.compile(r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<reason>.*)$"), "invalid"),
+    (re.compile(r"Invalid value: (?:Value error, )?(?P<reason>.*)$"), "invalid_value"),
 ]
+#: Reasons typer gives (from pydantic's number checks) for a value it refuses -> message keys.
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Input should be a valid integer\b.*$"), "reason_integer"),
+    (re.compile(r"Input should be a valid number\b.*$"), "reason_number"),
+    (re.compile(r"Input should be less than or equal to (?P<n>.+)$"), "reason_at_most"),
+    (re.compile(r"Input should be greater than or equal to (?P<n>.+)$"), "reason_at_least"),
+    (re.compile(r"Input should be less than (?P<n>.+)$"), "reason_below"),
+    (re.compile(r"Input should be greater than (?P<n>.+)$"), "reason_above"),
+]
+
+
+def _reason(reason: str) -> str:
+    """Why a value was refused, in the current language (a reason spbe wrote is kept)."""
+    for pattern, key in _REASONS:
+        match = pattern.match(reason)
+        if match is not None:
+            return t(f"click.{key}", **match.groupdict())
+    return reason
 
 
 def translate_error(message: str) -> str:
@@ -79,6 +98,8 @@ def translate_error(message: str) -> str:
         values = {k: v for k, v in match.groupdict().items() if v is not None}
         if key == "missing":
             key = f"missing_{values.pop('what')}"
+        if "reason" in values:
+            values["reason"] = _reason(values["reason"])
         text = t(f"click.{key}", **values)
         if values.get("close"):
             text += " " + t("click.did_you_mean", close=values["close"])
@@ -165,6 +186,31 @@ def _translated(call: Callable[[], Any]) -> Any:
         raise
 
 
+def language_first(args: list[str]) -> list[str]:
+    """``args`` with a ``--lang`` written after the command name moved before it.
+
+    ``--lang`` is an option of ``spbe`` itself (it sets the language of every message, help
+    texts included, before a command runs); ``spbe validate --lang en`` means the same as
+    ``spbe --lang en validate``. Nothing after ``--`` is touched.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if index < end and arg == "--lang" and index + 1 < end:
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if index < end and arg.startswith("--lang="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest if moved else args
+
+
 def _adapt(command: _click.Command) -> None:
     command.context_class = SpbeContext
     if command.help and not command.short_help:
@@ -194,6 +240,8 @@ class SpbeGroup(TyperGroup):
         **extra: Any,
     ) -> _click.Context:
         """Parse the command line; a usage error is shown in the user's language."""
+        if parent is None:
+            args = language_first(args)
         context: _click.Context = _translated(
             lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
         )

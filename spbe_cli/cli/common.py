@@ -93,6 +93,8 @@ def tell(exc: SpbeError) -> None:
     from spbe_cli.report import format_finding
 
     console.err(f"spbe: {exc}")
+    for line in exc.details:
+        console.err(line)
     for finding in exc.findings:
         console.err(format_finding(finding))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,37 @@ def _target(ls: SpbeServer, params: Any) -> Any:
     return ws.target(text, params.position.line, params.position.character)
 
 
+class _OneLine(logging.Filter):
+    """A log record as one line: the first line of its message, and the exception's type and text.
+
+    pygls logs some errors with the traceback formatted into the message itself.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Cut the message to its first line and fold the exception in; keep the record."""
+        lines = record.getMessage().splitlines()
+        message = lines[0] if lines else ""
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            message = f"{message}: {type(exc).__name__}: {exc}"
+        record.msg, record.args = message, None
+        record.exc_info = record.exc_text = None
+        return True
+
+
+def _quiet_library_logs() -> None:
+    """Log the errors of pygls (a message that is not JSON, say) as one line, no traceback."""
+    handler = logging.StreamHandler()
+    handler.addFilter(_OneLine())
+    handler.setFormatter(logging.Formatter("spbe lsp: %(message)s"))
+    library = logging.getLogger("pygls")
+    library.setLevel(logging.ERROR)
+    library.handlers = [handler]
+    library.propagate = False
+
+
 def serve(catalog: Path | None = None) -> None:
     """Run the language server on stdin/stdout until the editor shuts it down."""
-    logging.getLogger("pygls").setLevel(logging.ERROR)
+    if not os.environ.get("SPBE_DEBUG"):  # SPBE_DEBUG=1 keeps pygls's tracebacks
+        _quiet_library_logs()
     build_server(catalog).start_io()

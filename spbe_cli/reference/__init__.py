@@ -27,6 +27,14 @@ def bare_region_name(name: str) -> str:
     return " ".join(words)
 
 
+def same_region_name(name: str, known: str) -> bool:
+    """Tell whether ``name`` names the region the region data calls ``known`` (SPBE305).
+
+    The kind word ("Kabupaten", "Kota", "Provinsi") and letter case do not count.
+    """
+    return bare_region_name(name).casefold() == bare_region_name(known).casefold()
+
+
 @dataclass(frozen=True)
 class RefNode:
     """One node of a Referensi Arsitektur tree."""

@@ -38,11 +38,23 @@ from spbe_cli.render.sandbox import (
     TemplateLimitError,
     TemplateTimeoutError,
     render_bounded,
+    value_text,
+    without_address,
 )
+from spbe_cli.yamlio import YamlProblem, decode
 
 
 class TemplateOutsideError(TemplateNotFound):
     """A template name resolves (through a symlink) outside its template folder."""
+
+
+class TemplateUnreadableError(TemplateNotFound):
+    """A template file is not UTF-8 text (UTF-16, an undecodable byte): where, and why."""
+
+    def __init__(self, template: str, filename: str, problem: YamlProblem) -> None:
+        super().__init__(template)
+        self.filename = filename
+        self.problem = problem
 
 
 class FolderLoader(BaseLoader):
@@ -74,11 +86,17 @@ class FolderLoader(BaseLoader):
                 raise TemplateOutsideError(template)
             if not real.is_file():
                 continue
-            try:
-                source = real.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TemplateNotFound(template, f"{template}: {exc}") from exc
             filename = f"{display}/{'/'.join(pieces)}"
+            try:
+                data = real.read_bytes()
+            except OSError as exc:
+                raise TemplateNotFound(template, f"{template}: {exc}") from exc
+            # The catalog files' rule: UTF-8, a leading byte order mark (Notepad) dropped.
+            source, problem = decode(data)
+            if problem is not None and problem.code == "SPBE002":
+                raise TemplateUnreadableError(template, filename, problem)
+            if source is None:  # a NUL: shown visibly in the output, as any control character
+                source = data.decode("utf-8-sig")
             self.filenames.add(filename)
             return source, filename, lambda: True
         raise TemplateNotFound(template)
@@ -94,33 +112,42 @@ def _md_output(value: Any) -> str:
     code generator (:class:`~spbe_cli.render.sandbox.MarkdownCodeGenerator`).
     """
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return md_escape(value)
+        return md_escape(without_address(value), line_start=True)
     if value is None:
         return ""
     html = getattr(value, "__html__", None)
     if html is not None:
-        return str(html())
-    return md_escape(str(value))
+        return without_address(str(html()))
+    return md_escape(value_text(value), line_start=True)
 
 
 def _md_finalize(value: Any) -> Any:
     if type(value) is str:  # the common case first: catalog text, never markup yet
-        return Markup(md_escape(value))
+        return Markup(md_escape(without_address(value), line_start=True))
     if value is None:
         return Markup("")
     if hasattr(value, "__html__"):
-        return value
-    return Markup(md_escape(str(value)))
+        return without_address(value) if isinstance(value, str) else value
+    return Markup(md_escape(value_text(value), line_start=True))
 
 
 def _html_finalize(value: Any) -> Any:
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return without_address(value)
+    if isinstance(value, int | float | Decimal) or hasattr(value, "__html__"):
+        return value
+    return value_text(value)
 
 
 def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
     items = list(items)
     # Catalog text and markup joined as text: what Markup.join gives, without a Markup per item.
-    texts = [md_escape(item) if type(item) is str else _md_finalize(item) for item in items]
+    texts = [
+        md_escape(item, line_start=True) if type(item) is str else _md_finalize(item)
+        for item in items
+    ]
     if all(type(text) is str or type(text) is Markup for text in texts):
         return Markup(str.join(Markup(sep), texts))
     return Markup(sep).join(_md_finalize(item) for item in items)
@@ -250,10 +277,18 @@ def make_environment(
 
 def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
     """Turn a Jinja error into a message that names the template and the line."""
-    if isinstance(exc, TemplateOutsideError):
-        return SpbeError(t("render.template_outside", template=exc.name))
+    name, line = _template_position(exc, loader)
+    if isinstance(exc, TemplateUnreadableError):
+        problem = exc.problem
+        reason = t(problem.key, **problem.values)
+        where = f"{exc.filename}:{problem.line}:{problem.column}"
+        return SpbeError(t("render.template_unreadable", where=where, reason=reason))
     if isinstance(exc, TemplateNotFound):
-        return SpbeError(t("render.template_missing", template=exc.name))
+        key = "render.template_outside" if isinstance(exc, TemplateOutsideError) else None
+        message = t(key or "render.template_missing", template=exc.name)
+        if name == "?":  # the template asked for by name, not an include, import or extends
+            return SpbeError(message)
+        return SpbeError(t("render.template_failed", template=name, line=line, error=message))
     if isinstance(exc, JinjaSyntaxError):
         name = exc.filename or exc.name or "?"
         return SpbeError(
@@ -271,6 +306,13 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         detail = str(exc)
     else:
         detail = f"{type(exc).__name__}: {exc}"
+    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
+        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
+    return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
+
+
+def _template_position(exc: BaseException, loader: FolderLoader | None) -> tuple[str, int]:
+    """The innermost template and line the traceback of ``exc`` passes (``("?", 0)`` if none)."""
     name, line = "?", 0
     tb = exc.__traceback__
     known = loader.filenames if loader is not None else set()
@@ -279,9 +321,7 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         if filename in known:
             name, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
-        return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
-    return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
+    return name, line
 
 
 def render_template(

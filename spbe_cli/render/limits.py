@@ -17,6 +17,10 @@ from spbe_cli.i18n import t
 #: Defaults of the limits (see docs/render.md); the operator may change them, a catalog may not.
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MAX_MB = 256
+#: Largest limits accepted: far above any real render, and below what the system's timer
+#: (``setitimer``, ``time_t``) and address-space limit (``RLIMIT_AS``) can hold.
+MAX_TIMEOUT = 1_000_000.0
+MAX_MB = 1_000_000.0
 #: Extra address space a user template may use on top of what spbe already uses (at least).
 MIN_MEMORY_BUDGET = 1 << 30
 #: Integers in templates are money and counts; a few hundred bits are plenty.
@@ -49,15 +53,22 @@ def limits_from(
     """The operator's limits: each option, else its environment variable, else the default.
 
     Raises:
-        UsageError: a limit that is not a positive, finite number.
+        UsageError: a limit that is not a positive number up to its largest value.
     """
-    seconds = _limit(timeout, "--timeout", environ, "SPBE_RENDER_TIMEOUT", DEFAULT_TIMEOUT)
-    megabytes = _limit(max_mb, "--max-mb", environ, "SPBE_RENDER_MAX_MB", DEFAULT_MAX_MB)
+    seconds = _limit(
+        timeout, "--timeout", environ, "SPBE_RENDER_TIMEOUT", DEFAULT_TIMEOUT, MAX_TIMEOUT
+    )
+    megabytes = _limit(max_mb, "--max-mb", environ, "SPBE_RENDER_MAX_MB", DEFAULT_MAX_MB, MAX_MB)
     return RenderLimits(timeout=seconds, max_bytes=max(1, round(megabytes * 1024 * 1024)))
 
 
 def _limit(
-    option: float | None, name: str, environ: Mapping[str, str], env: str, default: float
+    option: float | None,
+    name: str,
+    environ: Mapping[str, str],
+    env: str,
+    default: float,
+    largest: float,
 ) -> float:
     if option is not None:
         raw: object = option
@@ -71,4 +82,6 @@ def _limit(
         value = -1.0
     if not value > 0 or math.isinf(value):
         raise UsageError(t("render.bad_limit", name=shown, value=raw))
+    if value > largest:
+        raise UsageError(t("render.limit_too_large", name=shown, value=raw, largest=f"{largest:g}"))
     return value

@@ -45,7 +45,11 @@ class Prose:
         if section not in self._text:
             found = self.files.get(section)
             text = found.text if found is not None else None
-            self._text[section] = _drop_title(text) if text else text
+            if text:
+                # A byte order mark opens many files saved on Windows; it is not part of the
+                # text (left in, the section's leading heading would become a paragraph).
+                text = _drop_title(text.removeprefix("\ufeff"))
+            self._text[section] = text
         return self._text[section]
 
     def has(self, section: str) -> bool:

@@ -39,6 +39,7 @@ from jinja2.nodes import Concat
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
+from markupsafe import Markup
 
 from spbe_cli.render.limits import MAX_INT_BITS, RenderLimits
 
@@ -300,6 +301,29 @@ class MarkdownCodeGenerator(CodeGenerator):
 
 class _BoundedMarkdownCodeGenerator(MarkdownCodeGenerator, _BoundedCodeGenerator):
     """Both: Markdown output as text, and ``a ~ b`` checked before joining."""
+
+
+#: The memory address in Python's default ``repr`` (``<... object at 0x7f3a...>``), also once
+#: the ``>`` is escaped.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+(?=>|&gt;|\\>)")
+
+
+def without_address(text: str) -> str:
+    """``text`` without the memory addresses of default ``repr`` texts in it (markup stays)."""
+    if " at 0x" not in text:
+        return text
+    kept = _ADDRESS.sub("", text)
+    return Markup(kept) if isinstance(text, Markup) else kept
+
+
+def value_text(value: Any) -> str:
+    """The text of a value a template prints, the same on every run.
+
+    A template that prints an object rather than a value (``{{ entitas }}``, a bound method, a
+    ``cycler()``) gets its ``repr``, and Python's default one names the object's memory
+    address: different bytes on every run and every machine. The address is left out.
+    """
+    return without_address(str(value))
 
 
 class SpbeSandbox(ImmutableSandboxedEnvironment):
