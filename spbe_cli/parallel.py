@@ -488,10 +488,14 @@ def parse_in_workers(
     ]
     ready: dict[int, list[Parsed | None]] = {}
     lost = False
+    started = []
     try:
         try:
             for worker in workers:
-                worker.start()
+                worker.start()  # a fork that fails leaves the chunks to the processes there are
+                started.append(worker)
+        except OSError:
+            pass
         finally:
             for _, write_end in pipes:
                 os.close(write_end)
@@ -519,7 +523,7 @@ def parse_in_workers(
             else:
                 yield from [None] * (_BOUNDS[index][1] - _BOUNDS[index][0])
     finally:
-        for worker in workers:
+        for worker in started:
             if worker.is_alive():
                 worker.terminate()
             worker.join()

@@ -458,3 +458,20 @@ def test_a_failing_sync_child_leaves_its_work_here(
     assert sync.find_overlaps(catalog) == overlaps
     assert sync.format_json(overlaps, "c") == text
     assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_worker_that_cannot_be_forked_leaves_its_chunks_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """fork failing (no memory, a process limit): the load goes on, no traceback."""
+    import multiprocessing.process
+
+    root, files = _opd_files(tmp_path)
+
+    def no_fork(self: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, 3)))
