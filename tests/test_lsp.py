@@ -385,3 +385,36 @@ def test_a_message_the_server_cannot_read_is_one_line_not_a_traceback(
     assert "Traceback" not in stderr
     assert "spbe lsp: Unable to" in stderr
     assert all(line.startswith("spbe lsp: ") for line in stderr.strip().splitlines()), stderr
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_message_longer_than_the_limit_stops_the_server_in_one_line(
+    tmp_path: Path, lang: str
+) -> None:
+    # Before, pygls allocated the announced length at once: a MemoryError, exit 3 with no words.
+    framed = b"Content-Length: 99999999999999\r\n\r\n{}"
+    done = subprocess.run(
+        [sys.executable, "-m", "spbe_cli", "lsp", "--catalog", str(tmp_path)],
+        env=dict(os.environ, SPBE_LANG=lang),
+        input=framed,
+        capture_output=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 3
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert "99999999999999" in stderr and "64 MiB" in stderr
+    assert ("melebihi batas" if lang == "id" else "over the limit") in stderr
+
+
+def test_a_header_line_is_read_a_bounded_piece_at_a_time() -> None:
+    import io
+
+    from spbe_cli.lsp.server import MAX_HEADER_BYTES, BoundedInput, MessageTooLarge
+
+    stream = BoundedInput(io.BytesIO(b"x" * (3 * MAX_HEADER_BYTES) + b"\r\n{}"), limit=2)
+    assert len(stream.readline()) == MAX_HEADER_BYTES
+    with pytest.raises(MessageTooLarge):
+        stream.read(3)
+    assert stream.read(2) == b"xx"

@@ -29,7 +29,7 @@ def lsp(
     with user_errors():
         if catalog is not None and not catalog.is_dir():
             raise UsageError(t("load.not_folder", path=str(catalog)))
-    serve(catalog)
+        serve(catalog)
 
 
 def register(app: typer.Typer) -> None:

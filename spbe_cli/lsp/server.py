@@ -22,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -37,6 +38,10 @@ from spbe_cli.lsp.workspace import Workspace, check_snapshot
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3
+#: The largest message body an editor may send (a whole catalog file is at most a few MiB).
+MAX_MESSAGE_BYTES = 64 << 20
+#: The longest header line read at once; a longer one is read in pieces (and ignored).
+MAX_HEADER_BYTES = 8 << 10
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -273,8 +278,52 @@ def _quiet_library_logs() -> None:
     library.propagate = False
 
 
-def serve(catalog: Path | None = None) -> None:
-    """Run the language server on stdin/stdout until the editor shuts it down."""
+class MessageTooLarge(Exception):
+    """An editor announced a message body larger than :data:`MAX_MESSAGE_BYTES`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class BoundedInput:
+    """Standard input as pygls reads it, with every read bounded.
+
+    pygls reads a header line with ``readline()`` and then exactly the ``Content-Length`` it
+    announced with ``read(n)``, which allocates ``n`` bytes at once: an absurd length would end
+    the server in a MemoryError. Here a header line is read at most
+    :data:`MAX_HEADER_BYTES` at a time, and a body larger than :data:`MAX_MESSAGE_BYTES` stops
+    the server with :class:`MessageTooLarge` (the stream cannot be resynchronised after it).
+    """
+
+    def __init__(self, stream: BinaryIO, limit: int = MAX_MESSAGE_BYTES) -> None:
+        self.stream = stream
+        self.limit = limit
+
+    def readline(self) -> bytes:
+        """One header line, or its first :data:`MAX_HEADER_BYTES` bytes."""
+        return self.stream.readline(MAX_HEADER_BYTES)
+
+    def read(self, size: int) -> bytes:
+        """One message body of ``size`` bytes, refused beyond the limit."""
+        if size > self.limit:
+            raise MessageTooLarge(size)
+        return self.stream.read(size)
+
+
+def serve(catalog: Path | None = None, stdin: BinaryIO | None = None) -> None:
+    """Run the language server on stdin/stdout until the editor shuts it down.
+
+    Raises :class:`~spbe_cli.errors.SpbeError` (exit 3) when the editor sends a message too
+    large to read.
+    """
+    from spbe_cli.errors import SpbeError
+
     if not os.environ.get("SPBE_DEBUG"):  # SPBE_DEBUG=1 keeps pygls's tracebacks
         _quiet_library_logs()
-    build_server(catalog).start_io()
+    stream = BoundedInput(stdin if stdin is not None else sys.stdin.buffer)
+    try:
+        build_server(catalog).start_io(stdin=stream)  # type: ignore[arg-type]
+    except MessageTooLarge as too_large:
+        limit = MAX_MESSAGE_BYTES >> 20
+        raise SpbeError(t("cli.lsp_too_large", size=too_large.size, limit=limit)) from None
