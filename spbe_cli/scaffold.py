@@ -48,6 +48,14 @@ _MAX_NAME = 120
 Jenis = Literal["kabupaten", "kota", "provinsi"]
 
 
+class LinkOutsideError(SpbeError):
+    """A folder on the way is a symbolic link leading out of the target; nothing was written."""
+
+    def __init__(self, target: Path, links: list[str]) -> None:
+        self.details = [f"  {p}" for p in links]
+        super().__init__(t("scaffold.link_outside", count=len(links), folder=target.as_posix()))
+
+
 class FilesExistError(SpbeError):
     """Some target files exist already; nothing was written."""
 
@@ -143,7 +151,14 @@ def _display(target: Path, rel: str) -> str:
 
 
 def write_all(target: Path, files: dict[str, str]) -> list[str]:
-    """Write ``files`` (relative POSIX path -> text) under ``target``, or nothing if any exists."""
+    """Write ``files`` (relative POSIX path -> text) under ``target``, or nothing if any exists.
+
+    Nothing is written outside ``target`` either: a folder on the way to a file that is a
+    symbolic link leading out of ``target`` refuses the whole write (:class:`LinkOutsideError`).
+    """
+    leaving = _links_leaving(target, files)
+    if leaving:
+        raise LinkOutsideError(target, leaving)
     existing = [
         _display(target, rel)
         for rel in files
@@ -166,6 +181,18 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
     except OSError as exc:
         raise cannot_write(exc, target) from exc
     return list(files)
+
+
+def _links_leaving(target: Path, files: dict[str, str]) -> list[str]:
+    """The folders between ``target`` and the files that are links resolving outside it."""
+    base = target.resolve()
+    folders = {parent for rel in files for parent in list(Path(rel).parents)[:-1]}
+    leaving = []
+    for folder in sorted(folders):
+        path = target / folder
+        if path.is_symlink() and not path.resolve().is_relative_to(base):
+            leaving.append(_display(target, folder.as_posix()))
+    return leaving
 
 
 def _data(*parts: str) -> str:
@@ -609,5 +636,8 @@ def new_entity(
     else:
         notes.append(t("scaffold.no_schema", path=schema.parent.as_posix()))
     text = entity_text(kind, entity_id, schema_rel)
-    write_all(path.parent, {path.name: text})
+    if output is None:  # inside the catalog: its kind folder must not lead out of it
+        write_all(catalog_dir, {f"{kind}/{entity_id}.yaml": text})
+    else:  # a place the user named: written where they said
+        write_all(path.parent, {path.name: text})
     return path, notes

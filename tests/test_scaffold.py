@@ -517,6 +517,39 @@ def test_new_checks_kind_and_id(tmp_path: Path, kind: str, entity_id: str) -> No
     assert not (tmp_path / "catalog").exists()
 
 
+def test_new_writes_nothing_through_a_kind_folder_linked_out_of_the_catalog(tmp_path: Path) -> None:
+    outside = tmp_path / "di-luar"
+    outside.mkdir()
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "opd").symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["new", "opd", "OPD-X", "-c", str(catalog)])
+    assert result.exit_code == 3
+    assert "symbolic link leading out of" in result.stderr
+    assert f"{catalog.as_posix()}/opd" in result.stderr
+    assert list(outside.iterdir()) == []
+    # A catalog named through a link, and a kind folder linked inside the catalog, are written.
+    (catalog / "opd").unlink()
+    (catalog / "rumah-opd").mkdir()
+    (catalog / "opd").symlink_to(catalog / "rumah-opd", target_is_directory=True)
+    (tmp_path / "tautan").symlink_to(catalog, target_is_directory=True)
+    result = runner.invoke(app, ["new", "opd", "OPD-X", "-c", str(tmp_path / "tautan")])
+    assert result.exit_code == 0, result.stderr
+    assert (catalog / "rumah-opd/OPD-X.yaml").is_file()
+
+
+def test_init_writes_nothing_through_a_folder_linked_out_of_the_target(tmp_path: Path) -> None:
+    outside = tmp_path / "di-luar"
+    outside.mkdir()
+    target = tmp_path / "repo"
+    target.mkdir()
+    (target / "catalog").symlink_to(outside, target_is_directory=True)
+    result = init(target)
+    assert result.exit_code == 3
+    assert f"{target.as_posix()}/catalog" in result.stderr
+    assert list(outside.iterdir()) == [] and list(target.iterdir()) == [target / "catalog"]
+
+
 def test_new_without_schema_folder_has_no_modeline(tmp_path: Path) -> None:
     result = runner.invoke(app, ["new", "opd", "OPD-X", "-c", str(tmp_path / "catalog")])
     assert result.exit_code == 0
