@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from spbe_cli.formatting import illustrative_legend, number, percent, rupiah, rupiah_marked
+from spbe_cli.formatting import (
+    illustrative_legend,
+    number,
+    percent,
+    rupiah,
+    rupiah_marked,
+    tanggal,
+)
 from spbe_cli.i18n import language, t
 from spbe_cli.markup import (
     html_escape,
@@ -42,7 +49,7 @@ def _title(report: ProgressReport) -> str:
 
 def _subtitle(report: ProgressReport) -> str:
     o = report.options
-    text = t("progress.subtitle", tanggal=str(o.tanggal), bulan=o.bulan_mangkrak)
+    text = t("progress.subtitle", tanggal=tanggal(o.tanggal, None), bulan=o.bulan_mangkrak)
     filters = []
     if o.opd:
         filters.append(f"opd={o.opd}")
@@ -112,7 +119,7 @@ def _program_row(p: ProgramProgress) -> list[str]:
         p.status,
         percent(p.capaian),
         percent(p.serapan),
-        str(p.last_update) if p.last_update else "–",
+        tanggal(p.last_update, None) if p.last_update else "–",
     ]
 
 
