@@ -80,8 +80,12 @@ def _limit(
         value = float(str(raw))
     except ValueError:
         value = -1.0
+    # A number the command line parsed is echoed as typed (``0``, not ``0.0``).
+    echoed = f"{raw:.15g}" if isinstance(raw, float) else raw
     if not value > 0 or math.isinf(value):
-        raise UsageError(t("render.bad_limit", name=shown, value=raw))
+        raise UsageError(t("render.bad_limit", name=shown, value=echoed))
     if value > largest:
-        raise UsageError(t("render.limit_too_large", name=shown, value=raw, largest=f"{largest:g}"))
+        raise UsageError(
+            t("render.limit_too_large", name=shown, value=echoed, largest=f"{largest:.15g}")
+        )
     return value
