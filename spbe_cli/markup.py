@@ -108,9 +108,21 @@ def md_escape(text: object, *, line_start: bool = False) -> str:
     return value
 
 
+_BACKTICKS = re.compile("`+")
+
+
 def md_code(text: object) -> str:
-    """Inline code for ids and paths: one line, no backtick (which would end the span)."""
-    return f"`{safe(str(text).replace('`', ''))}`"
+    """Inline code for ids and paths, on one line, showing every character (backticks too).
+
+    CommonMark ends a code span at a run of backticks as long as its opening one, so the fence
+    is one backtick longer than the longest run inside; a space pads text that begins or ends
+    with a backtick or a space (the renderer strips one from each side).
+    """
+    value = safe(text)
+    runs = _BACKTICKS.findall(value)
+    fence = "`" * (max(map(len, runs)) + 1 if runs else 1)
+    pad = " " if value[:1] in ("`", " ") or value[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 # -- HTML, JSON, GitHub --------------------------------------------------------------------------

@@ -83,7 +83,32 @@ def test_markdown_escaping_is_one_line_and_literal() -> None:
     assert md_escape("a_b _c_ *d* <script> | #1 ~x~ @team a@b.id &amp; & `c`") == (
         "a_b \\_c\\_ \\*d\\* \\<script\\> \\| \\#1 \\~x\\~ &#64;team a@b.id &amp;amp; & \\`c\\`"
     )
-    assert md_code("APP`-01\n") == "`APP-01\\n`"
+    assert md_code("APP`-01\n") == "``APP`-01\\n``"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "catalog/opd/a`b.yaml",
+        "`awal.yaml",
+        "akhir.yaml`",
+        "``dua`` dan ```tiga```",
+        " spasi di depan.yaml",
+        "spasi di belakang.yaml ",
+        " keduanya ",
+        "`",
+        "baris\nbaru.yaml",
+        "APL-01",
+    ],
+)
+def test_a_code_span_shows_every_character_of_a_name(name: str) -> None:
+    # A file name with a backtick lost it (a reviewer read another name than the file's).
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(f"lihat {md_code(name)} di sini")[0].children
+    assert tokens is not None
+    spans = [token.content for token in tokens if token.type == "code_inline"]
+    assert spans == [safe(name)]
 
 
 @pytest.mark.parametrize(

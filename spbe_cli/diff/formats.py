@@ -387,7 +387,8 @@ def _md_side(side: SideInfo) -> str:
     if side.kind == "git":
         return f"{md_code(side.label)} ({md_code((side.revision or '')[:12])})"
     if side.kind == "worktree":
-        return md_escape(t("diff.worktree", path=side.path))
+        # The path shown as md_code shows it (a newline as \n), not folded into a space.
+        return md_escape(t("diff.worktree", path=safe(side.path)))
     return md_code(side.label)
 
 
