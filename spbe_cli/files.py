@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import LogoFile, ProseFile
+from spbe_cli.errors import SpbeError
 from spbe_cli.i18n import t
 from spbe_cli.runrecord import note
 
@@ -28,6 +29,8 @@ class CatalogFile:
 
     ``kind`` is what the directory listing said without following links: ``file``,
     ``symlink`` or ``other`` (FIFO, device, socket); it decides whether to open the file at all.
+    ``folder`` is a subfolder that could not be listed (no permission, removed meanwhile): it
+    is reported like an unreadable file (SPBE016), since the files in it were not checked.
     """
 
     path: str
@@ -46,13 +49,27 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
     """List the YAML files under ``root`` in a stable order, skipping hidden entries.
 
     Directory symlinks are not followed; the entry types come from the directory listing, so
-    listing costs no ``stat`` per file.
+    listing costs no ``stat`` per file. A subfolder that cannot be listed is listed itself,
+    with the kind ``folder``, so that its files are never skipped in silence.
     """
     found: list[CatalogFile] = []
     todo: list[tuple[str, str]] = [(os.fspath(root), "")]
     while todo:
         folder, prefix = todo.pop()
-        with os.scandir(folder) as entries:
+        try:
+            entries = os.scandir(folder)
+        except OSError as exc:
+            if not prefix:  # the catalog folder itself: the command cannot run (exit 3)
+                reason = exc.strerror or type(exc).__name__
+                if exc.errno in (errno.EACCES, errno.EPERM):
+                    reason = t("load.reason_permission")
+                shown = root_display or os.fspath(root)
+                raise SpbeError(t("load.root_unreadable", path=shown, reason=reason)) from exc
+            found.append(
+                CatalogFile(folder, display_path(root_display, prefix.rstrip("/")), "folder")
+            )
+            continue
+        with entries:
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):
@@ -222,6 +239,8 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
     file; FIFOs, devices and files over :data:`MAX_FILE_BYTES` are never read.
     """
     try:
+        if file.kind == "folder":
+            return _folder_refusal(file.path)
         if file.kind == "symlink":
             target = Path(file.path).resolve()
             if not target.is_relative_to(real_root):
@@ -251,6 +270,21 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
         if reason is None:
             reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
         return Refusal("SPBE016", "load.unreadable", {"reason": reason})
+
+
+def _folder_refusal(path: str) -> Refusal:
+    """SPBE016 for a subfolder that could not be listed, with the reason (listed again)."""
+    try:
+        with os.scandir(path):
+            reason = t("load.reason_changed")  # readable by now, yet its files were not checked
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            reason = t("load.reason_permission")
+        elif exc.errno == errno.ENOENT:
+            reason = t("load.reason_gone")
+        else:
+            reason = exc.strerror or type(exc).__name__
+    return Refusal("SPBE016", "load.unlisted_folder", {"reason": reason})
 
 
 def link_refusal(problem: str) -> Refusal:

@@ -103,6 +103,43 @@ def test_unreadable_files_are_findings(minimal_catalog: Path) -> None:
     assert "symbolic link loop" in messages["putar-a.yaml"]
 
 
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make ``folder`` unlistable, as ``chmod 000`` does for anyone but root."""
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unlistable_subfolder_is_a_finding_not_a_crash(
+    minimal_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It ended in "galat internal (PermissionError ...)" and exit 3; the files in it were
+    # neither checked nor named.
+    hidden = minimal_catalog / "opd" / "arsip"
+    write_tree(hidden, {"lama.yaml": "entitas: opd\n"})
+    _refuse_listing(monkeypatch, hidden)
+
+    _, report = validate_catalog(minimal_catalog, "catalog")
+
+    assert _codes(report.findings) == [("SPBE016", "catalog/opd/arsip", 1, 1)]
+    assert report.findings[0].message == (
+        "cannot read the folder: permission denied; the files in it were not checked"
+    )
+
+
+def test_unlistable_catalog_folder_cannot_run(
+    minimal_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_listing(monkeypatch, minimal_catalog)
+    with pytest.raises(SpbeError, match="cannot read the catalog folder 'katalog': permission"):
+        load_catalog(minimal_catalog, "katalog")
+
+
 def test_file_over_the_size_limit_is_a_finding(minimal_catalog: Path) -> None:
     big = minimal_catalog / "besar.yaml"
     with big.open("wb") as handle:

@@ -34,12 +34,13 @@ def _catalog(ctx: typer.Context) -> Path:
 
 def catalog_ids(root: Path) -> list[tuple[str, str]]:
     """``(id, kind)`` of every document in the catalog folder, sorted by id."""
+    from spbe_cli.errors import SpbeError
     from spbe_cli.loader import find_files
 
     found: dict[str, str] = {}
     try:
         files = find_files(root, "")[:_MAX_FILES]
-    except OSError:
+    except (OSError, SpbeError):
         return []
     for file in files:
         if file.kind != "file":
