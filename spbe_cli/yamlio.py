@@ -145,9 +145,62 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     problem = str(getattr(exc, "problem", None) or exc).strip()
     context = str(getattr(exc, "context", None) or "").strip()
     if "nesting depth" in problem:
+        # libyaml stops at depth 1000 and, inside brackets, before it hands out any event; the
+        # pure-Python parser reads only the text up to where libyaml stopped.
+        index = mark.index if mark is not None else len(text)
+        line, column = (
+            _too_deep_at(text, _Loader)
+            or _too_deep_at(text[:index], yaml.BaseLoader)
+            or (line, column)
+        )
         return YamlProblem("SPBE009", line, column, "load.too_deep", {"limit": MAX_DEPTH})
+    opened = getattr(exc, "context_mark", None)
+    for needle, key, at_opening in _SYNTAX_PROBLEMS:
+        if needle in problem and (needle != "end of stream" or "quoted" in context):
+            values: dict[str, Any] = {}
+            if opened is not None:
+                values["open"] = opened.line + 1
+                if 0 <= opened.index < len(text):
+                    values["char"] = text[opened.index]
+                if at_opening:
+                    line, column = opened.line + 1, opened.column + 1
+            return YamlProblem("SPBE001", line, column, key, values)
     detail = f"{context}: {problem}" if context else problem
     return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
+
+
+#: libyaml's problems that people who are not programmers meet, each told in the message
+#: language: (text in libyaml's problem, message key, report at the place where the construct
+#: began, e.g. the key without a colon or the opening quote, rather than where libyaml gave up).
+_SYNTAX_PROBLEMS = (
+    ("could not find expected ':'", "load.syntax_colon", True),
+    ("mapping values are not allowed", "load.syntax_colon_inside", False),
+    ("did not find expected key", "load.syntax_indent", False),
+    ("did not find expected '-' indicator", "load.syntax_dash", False),
+    ("did not find expected ',' or '}'", "load.syntax_flow_mapping", False),
+    ("did not find expected ',' or ']'", "load.syntax_flow_sequence", False),
+    ("end of stream", "load.syntax_quote", True),
+    ("found character that cannot start any token", "load.syntax_start", True),
+    ("did not find expected alphabetic or numeric character", "load.syntax_start", True),
+    ("found unknown escape character", "load.syntax_escape", False),
+)
+
+
+def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
+    """Where nesting first goes past :data:`MAX_DEPTH` (libyaml gives up much deeper)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if depth >= MAX_DEPTH:  # the collections open around this one
+                    mark = event.start_mark
+                    return mark.line + 1, mark.column + 1
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:

@@ -318,7 +318,8 @@ def test_very_deep_nesting_is_a_finding(tmp_path: Path) -> None:
     _, findings = load_files(
         tmp_path, [("flow.yaml", deep_flow.encode()), ("block.yaml", deep_block.encode())]
     )
-    assert ("SPBE009", "flow.yaml", 1, 1009) in _codes(findings)
+    # At the 64th bracket, where the limit is passed (libyaml itself gives up at the 1000th).
+    assert ("SPBE009", "flow.yaml", 1, 73) in _codes(findings)
     assert ("SPBE009", "block.yaml", 65, 129) in _codes(findings)
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from spbe_cli import yamlio
+from spbe_cli.i18n import t, use_language
 from spbe_cli.positions import Positions, find_position
 from spbe_cli.positions import from_json as positions_from_json
 from spbe_cli.positions import to_json as positions_to_json
@@ -112,12 +113,17 @@ def test_depth_limit() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: 'x\n", ("SPBE001", 2, 1, "load.syntax")),
-        ("a: b: c\n", ("SPBE001", 1, 5, "load.syntax")),
+        ("a: 'x\n", ("SPBE001", 1, 4, "load.syntax_quote")),
+        ("a: b: c\n", ("SPBE001", 1, 5, "load.syntax_colon_inside")),
         ("a:\n\t- x\n", ("SPBE001", 2, 1, "load.tab")),
         ("a: 1\nb: x\x07\n", ("SPBE001", 2, 5, "load.syntax")),
         ("é: ü\x01", ("SPBE001", 1, 5, "load.syntax")),
-        ("a: " + "[" * 1100, ("SPBE009", 1, 1003, "load.too_deep")),
+        # Where the 64th bracket opens, as for nesting libyaml accepts (it gives up at 1000).
+        ("a: " + "[" * 1100, ("SPBE009", 1, 67, "load.too_deep")),
+        (
+            "a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(1100)),
+            ("SPBE009", 65, 65, "load.too_deep"),
+        ),
     ],
 )
 def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> None:
@@ -125,6 +131,39 @@ def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> Non
     assert [(p.code, p.line, p.column, p.key) for p in problems] == [expected]
     for problem in problems:
         assert "\n" not in str(problem.values.get("detail", ""))
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "key", "indonesian"),
+    [
+        # The key without a colon, not the line after it where libyaml gave up.
+        ("entitas: opd\nid DISPAR\nnama: Dinas\n", (2, 1), "load.syntax_colon", "titik dua"),
+        ("entitas: opd\nid: X\n  nama: Dinas\n", (3, 7), "load.syntax_colon_inside", "indentasi"),
+        ("x:\n    a: 1\n  b: 2\n", (3, 3), "load.syntax_indent", "sejajar"),
+        ("- a: 1\nb: 2\n", (2, 1), "load.syntax_dash", "'- '"),
+        ("a: {x: 1, y: 2\nb: 3\n", (2, 2), "load.syntax_flow_mapping", "'{' di baris 1"),
+        ("a: [1, 2\nb: 3\n", (2, 2), "load.syntax_flow_sequence", "'[' di baris 1"),
+        # The opening quote, not the end of the file.
+        ('a: "abc\nb: 3\n', (1, 4), "load.syntax_quote", 'kutip " yang'),
+        ("a: @x\n", (1, 4), "load.syntax_start", "diawali @"),
+        ("a: &\n", (1, 4), "load.syntax_start", "diawali &"),
+        ('a: "C:\\dir"\n', (1, 7), "load.syntax_escape", "garis miring terbalik"),
+    ],
+)
+def test_syntax_problems_are_told_in_the_message_language(
+    text: str, place: tuple[int, int], key: str, indonesian: str
+) -> None:
+    # They were libyaml's English ("while scanning a simple key: could not find expected
+    # ':'") inside the Indonesian message, at the line where libyaml gave up.
+    _, problems = yamlio.compose(text)
+    [problem] = problems
+    assert (problem.code, problem.line, problem.column, problem.key) == ("SPBE001", *place, key)
+    with use_language("id"):
+        message = t(problem.key, **problem.values)
+    assert indonesian in message
+    assert "while" not in message and "expected" not in message
+    with use_language("en"):
+        assert "while" not in t(problem.key, **problem.values)
 
 
 def test_control_character_detail_names_the_character() -> None:
