@@ -21,6 +21,8 @@ listed with a count of 0.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import Any
 from spbe_cli import yamlio
 from spbe_cli.catalog import Catalog, Source
 from spbe_cli.errors import Finding, Location, Severity
+from spbe_cli.i18n import t
 from spbe_cli.rules import RULES, make_finding
 
 CONFIG_FILE = ".spbe.yaml"
@@ -83,15 +86,18 @@ def read_rule_config(data: bytes | None, display: str) -> tuple[RuleConfig, list
         problem(line, 1, "config.not_text")
         return config, findings
     nodes, problems = yamlio.compose(text)
-    if problems or len(nodes) > 1:
-        first = problems[0] if problems else None
-        problem(first.line if first else 1, first.column if first else 1, "config.syntax")
+    if not problems and len(nodes) > 1:
+        second = nodes[1].start_mark
+        problem(second.line + 1, second.column + 1, "config.syntax")
+        return config, findings
+    if not problems and nodes:
+        value, positions, problems = yamlio.build_document(nodes[0], text)
+    if problems:
+        # What is wrong, in the words the catalog files get (a key written twice, a tab, ...).
+        first = problems[0]
+        problem(first.line, first.column, "config.yaml", detail=t(first.key, **first.values))
         return config, findings
     if not nodes:
-        return config, findings
-    value, positions, problems = yamlio.build_document(nodes[0], text)
-    if problems:
-        problem(problems[0].line, problems[0].column, "config.syntax")
         return config, findings
     source = Source(display, positions)
     if not isinstance(value, dict):
@@ -169,6 +175,34 @@ def _exceptions(section: Any, source: Source, config: RuleConfig, problem: Any) 
     return
 
 
+def config_misnamed(root: Path) -> list[str]:
+    """Names in a catalog folder meant as its configuration that are not read as one.
+
+    ``.spbe.yml``, ``.Spbe.yaml`` and the like (the catalog's own files may end in ``.yml`` or
+    ``.YAML``), and ``.spbe.yaml`` itself when it is a link or not a regular file: each would
+    leave the configuration out without a word.
+    """
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return []
+    config = root / CONFIG_FILE
+    found = []
+    for name in names:
+        if name == CONFIG_FILE:
+            if config.is_symlink() or not config.is_file():
+                found.append(name)
+        elif name.lower() in _CONFIG_NAMES:
+            with contextlib.suppress(OSError):
+                if config.exists() and os.path.samefile(root / name, config):
+                    continue  # the same file on a case-insensitive file system
+            found.append(name)
+    return found
+
+
+_CONFIG_NAMES = (CONFIG_FILE, ".spbe.yml")
+
+
 def read_config_file(root: Path) -> bytes | None:
     """The bytes of ``.spbe.yaml`` in a catalog folder; None when there is none (or a link)."""
     path = root / CONFIG_FILE
@@ -187,9 +221,21 @@ def load_rule_config(root: Path, display_root: str) -> tuple[RuleConfig, list[Fi
 
     data = read_config_file(root)
     note("config", "", data)
+    misnamed = config_misnamed(root)
+    note("config-names", "", misnamed)
+    problems = [
+        make_finding(
+            "SPBE021",
+            Location(display_path(display_root, name), 1, 1),
+            "config.not_regular" if name == CONFIG_FILE else "config.misnamed",
+            name=CONFIG_FILE,
+        )
+        for name in misnamed
+    ]
     if data is None:
-        return RuleConfig(), []
-    return read_rule_config(data, display_path(display_root, CONFIG_FILE))
+        return RuleConfig(), problems
+    config, findings = read_rule_config(data, display_path(display_root, CONFIG_FILE))
+    return config, [*problems, *findings]
 
 
 def apply_rule_config(

@@ -127,6 +127,10 @@ def _reread(what: str, root: Path, argument: str) -> Any:
         from spbe_cli.ruleconfig import read_config_file
 
         return read_config_file(root)
+    if what == "config-names":
+        from spbe_cli.ruleconfig import config_misnamed
+
+        return config_misnamed(root)
     if what == "prose":
         from spbe_cli.files import read_prose_file
 
@@ -303,7 +307,7 @@ def _manifest_inputs(value: Any) -> list[list[str]]:
     inputs = _list(value)
     for entry in inputs:
         what, argument, digest = _list(entry, 3)
-        _check(what in ("config", "prose", "logo", "git-tags"), "input kind")
+        _check(what in ("config", "config-names", "prose", "logo", "git-tags"), "input kind")
         _str(argument), _str(digest)
     return inputs
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -88,7 +89,11 @@ def test_exception_with_reason_hides_one_entity_and_is_listed(catalog: Path) -> 
         ("atruan:\n  SPBE403: off\n", 1, 1, "unknown key 'atruan'"),
         ("aturan: [SPBE403]\n", 1, 9, "'aturan' must be a mapping"),
         ("pengecualian:\n  - aturan: SPBE403\n    alasan: sepuluh karakter\n", 2, 5, "'entitas'"),
-        ("aturan: {SPBE403: off\n", 2, 1, "not valid YAML"),
+        ("aturan: {SPBE403: off\n", 2, 1, "not valid YAML: the '{' on line 1 is not closed"),
+        # What is wrong, not only that something is (it said "not valid YAML (one document)").
+        ("aturan: {}\naturan:\n  SPBE403: off\n", 2, 1, "key 'aturan' is written twice"),
+        ("aturan:\n\tSPBE403: off\n", 2, 1, "tab character in indentation"),
+        ("aturan: {SPBE611: off}\n---\naturan: {}\n", 3, 1, "one YAML document only"),
         ("- a\n", 1, 1, "must be a mapping"),
     ],
 )
@@ -142,3 +147,42 @@ def test_rules_shows_the_effective_severity_and_the_exceptions(catalog: Path) ->
     result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
     assert result.exit_code == 1
     assert ".spbe.yaml:2:12: error[SPBE021]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "shown", "message"),
+    [
+        # A catalog file may end in .yml or .YAML; the configuration so named was ignored.
+        (lambda root: (root / ".spbe.yml").write_text(CONFIG), ".spbe.yml", "must be named"),
+        (lambda root: (root / ".SPBE.YAML").write_text(CONFIG), ".SPBE.YAML", "must be named"),
+        (lambda root: (root / ".spbe.yaml").mkdir(), ".spbe.yaml", "not a symbolic link or"),
+        (
+            lambda root: (root / ".spbe.yaml").symlink_to(root / "metadata.yaml"),
+            ".spbe.yaml",
+            "not a symbolic link or",
+        ),
+    ],
+)
+def test_a_configuration_that_is_not_read_is_never_silent(
+    catalog: Path, make: Any, shown: str, message: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["--cache", "validate", "-f", "json", str(catalog)]
+    for _ in range(2):  # the record of a clean run must not hide a name added later
+        assert CliRunner().invoke(app, args).exit_code == 0
+    make(catalog)
+    for _ in range(2):  # the same with the cache cold and warm
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1
+        findings = json.loads(result.stdout)["findings"]
+        [finding] = [f for f in findings if f["code"] == "SPBE021"]
+        assert (finding["code"], finding["path"], finding["line"]) == (
+            "SPBE021",
+            f"{catalog.as_posix()}/{shown}",
+            1,
+        )
+        assert message in finding["message"]
+        assert ("SPBE403", "warning", 2) in codes(catalog)  # and it changed nothing
+
+
+CONFIG = "aturan:\n  SPBE403: off\n"
