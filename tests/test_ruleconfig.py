@@ -186,3 +186,17 @@ def test_a_configuration_that_is_not_read_is_never_silent(
 
 
 CONFIG = "aturan:\n  SPBE403: off\n"
+
+
+def test_rules_reads_the_default_catalog_as_validate_does(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without -c it listed the default severities, while validate (default: ./catalog) used
+    # the configuration: the list said "warning" for a rule that was off.
+    write_tree(catalog, {".spbe.yaml": CONFIG})
+    monkeypatch.chdir(catalog.parent)
+    result = CliRunner().invoke(app, ["rules", "SPBE403"])
+    assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning→off"])
+    monkeypatch.chdir(catalog)  # no ./catalog here: the defaults, no error
+    result = CliRunner().invoke(app, ["rules", "SPBE403"])
+    assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning"])

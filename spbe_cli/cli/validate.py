@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
+    DEFAULT_CATALOG,
     CacheOption,
     CatalogArgument,
     CatalogOption,
@@ -77,9 +78,9 @@ def rules(
 ) -> None:
     """Daftar aturan pemeriksaan / List every validation rule with its code and severity.
 
-    With codes, only those rules. With ``-c/--catalog`` the severity is the effective one under
-    the catalog's ``.spbe.yaml`` (``warning→off``), and its exceptions are listed with their
-    reasons.
+    With codes, only those rules. The severity is the effective one under the ``.spbe.yaml`` of
+    the catalog (``-c/--catalog``, else ``catalog`` when there is one), e.g. ``warning→off``,
+    and its exceptions are listed with their reasons.
     """
     from spbe_cli.cli import console
     from spbe_cli.report import format_finding, format_rules
@@ -87,7 +88,9 @@ def rules(
 
     config = RuleConfig()
     problems: list[Finding] = []
-    if catalog_option is not None:
+    # The default catalog folder counts as for every command (it was read only with -c, so the
+    # list showed severities validate does not use); without one, the defaults are listed.
+    if catalog_option is not None or DEFAULT_CATALOG.is_dir():
         path = catalog_path(None, catalog_option)
         config, found = load_rule_config(path, path.as_posix())
         problems.extend(found)
