@@ -196,8 +196,19 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+def sarif_uri(path: str) -> str:
+    """A shown path as a relative URI reference (RFC 3986), the form SARIF asks for.
+
+    Every byte but ``/`` and the unreserved ones is percent-encoded (``:`` too, after the
+    first segment only for readability): ``a:b.yaml`` at the catalog's top, as ``spbe validate
+    .`` shows it, would otherwise read as a URI with the scheme ``a``.
+    """
+    first, slash, rest = path.partition("/")
+    return quote(first, safe="") + slash + quote(rest, safe="/:")
+
+
 def _sarif_location(path: str, line: int, column: int) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path, safe="/:")}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": sarif_uri(path)}}
     if line:
         physical["region"] = {"startLine": line, "startColumn": column or 1}
     return {"physicalLocation": physical}

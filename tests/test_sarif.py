@@ -7,8 +7,10 @@ github.com/oasis-tcs/sarif-spec (sarif-2.1/schema/); see tests/schemas/README.md
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
@@ -65,3 +67,33 @@ def test_clean_catalog_is_an_empty_run() -> None:
     assert code == 0
     check(log)
     assert log["runs"][0]["results"] == []
+
+
+#: A relative reference of RFC 3986: only URI characters, and no scheme (``a:b`` has one).
+_URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*")
+
+
+@pytest.mark.parametrize("shown", [".", "katalog"])
+def test_hostile_file_names_are_relative_uri_references(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown: str
+) -> None:
+    root = copy_minimal(tmp_path / "katalog")
+    names = ["a:b.yaml", "f::g.yaml", "x\n::error::y.yaml", "c\x1b[31m.yaml", "d\u202ee.yaml"]
+    names += ["h%0A.yaml", "k#l?.yaml", "opd/m:n.yaml"]
+    for name in names:
+        (root / name).write_text("entitas: opd\nid: DISKOMINFO\n", "utf-8")
+    monkeypatch.chdir(root if shown == "." else tmp_path)
+    result = CliRunner().invoke(app, ["validate", "--format", "sarif", shown])
+    log = json.loads(result.stdout)
+    check(log)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    prefix = "" if shown == "." else "katalog/"
+    # Each hostile name is there once, decoded back to itself, and none has a scheme.
+    assert {unquote(u).removeprefix(prefix) for u in uris} >= set(names)
+    for uri in uris:
+        assert _URI_CHARS.fullmatch(uri), uri
+        assert urlsplit(uri).scheme == "", uri
