@@ -340,6 +340,24 @@ def describe_non_ascii(value: str) -> list[str]:
     return seen
 
 
+def without_invisible(value: str) -> tuple[str, list[str]]:
+    """``value`` without its white space and invisible characters, and what was taken out.
+
+    ``'DISKOMINFO '`` (a space typed after it, a no-break space pasted from a document, a zero
+    width space) gives ``('DISKOMINFO', ['U+0020 SPACE'])``: the id that was meant, for a hint.
+    """
+    kept: list[str] = []
+    removed: list[str] = []
+    for char in value:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            label = f"U+{ord(char):04X} {unicodedata.name(char, '?')}"
+            if label not in removed:
+                removed.append(label)
+        else:
+            kept.append(char)
+    return "".join(kept), removed
+
+
 def path_parts(loc: Sequence[str | int]) -> str:
     """Render a field path as ``indikator[0].target``."""
     text = ""

@@ -25,6 +25,7 @@ from spbe_cli.catalog import (
     id_skeleton,
     nested_models,
     path_parts,
+    without_invisible,
 )
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
 from spbe_cli.files import (
@@ -43,7 +44,7 @@ from spbe_cli.files import (
 )
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
-from spbe_cli.models.common import NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
+from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
 from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
@@ -359,8 +360,15 @@ class _Loader:
         if (kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN) or (
             kind == "string_too_long" and _is_id_field(model_cls, loc)
         ):
-            bad = describe_non_ascii(str(error.get("input", "")))
-            id_hint = t("hint.non_ascii", chars="; ".join(bad)) if bad else t("hint.id_pattern")
+            raw = str(error.get("input", ""))
+            meant, invisible = without_invisible(raw)
+            bad = describe_non_ascii(raw)
+            if invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
+                id_hint = t("hint.id_invisible", name=meant, chars="; ".join(invisible))
+            elif bad:
+                id_hint = t("hint.non_ascii", chars="; ".join(bad))
+            else:
+                id_hint = t("hint.id_pattern")
             self.emit("SPBE103", location, "schema.id", hint=id_hint, field=field, value=given)
             return
         if loc and loc[-1] == "url" and kind in ("string_pattern_mismatch", "string_too_long"):

@@ -22,7 +22,6 @@ listed with a count of 0.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -183,7 +182,7 @@ def config_misnamed(root: Path) -> list[str]:
     leave the configuration out without a word.
     """
     try:
-        names = sorted(os.listdir(root))
+        names = sorted(entry.name for entry in root.iterdir())
     except OSError:
         return []
     config = root / CONFIG_FILE
@@ -194,7 +193,7 @@ def config_misnamed(root: Path) -> list[str]:
                 found.append(name)
         elif name.lower() in _CONFIG_NAMES:
             with contextlib.suppress(OSError):
-                if config.exists() and os.path.samefile(root / name, config):
+                if config.exists() and (root / name).samefile(config):
                     continue  # the same file on a case-insensitive file system
             found.append(name)
     return found

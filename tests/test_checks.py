@@ -6,6 +6,7 @@ from pathlib import Path
 
 from spbe_cli import report as fmt
 from spbe_cli.errors import ExitCode, Finding, Location, Related, Report, Severity
+from spbe_cli.i18n import use_language
 from spbe_cli.validate import validate_catalog
 from tests.helpers import MINIMAL, write_tree
 
@@ -251,3 +252,39 @@ def test_a_duplicate_document_leaves_no_follow_on_finding(minimal_catalog: Path)
     assert [(f.code, f.location.path) for f in report.findings] == [
         ("SPBE104", "catalog/program/society.yaml")
     ]
+
+
+def test_ids_with_a_space_or_invisible_character_hint_the_id_meant(minimal_catalog: Path) -> None:
+    # The hint was the id pattern (an id with a trailing space looks right on screen), and each
+    # reference to the id meant was "not found" with no hint at all.
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/dispar.yaml": (
+                'entitas: opd\nid: "DISPAR "\nnama: Dinas Pariwisata\njenis: dinas\n'
+                'urusan: ["3.26"]\n'
+            ),
+            "arsitektur/proses-bisnis.yaml": (
+                "entitas: proses_bisnis\nid: PB-01\nnama: Pengelolaan Informasi Wisata\n"
+                "rab: RAB.01.01.01\nopd: DISPAR\ndata: [DATA-01]\n"
+            ),
+            "arsitektur/infrastruktur.yaml": (
+                (MINIMAL / "arsitektur" / "infrastruktur.yaml")
+                .read_text("utf-8")
+                .replace("opd: DISKOMINFO", "opd: DISKO\u200bMINFO")
+            ),
+        },
+    )
+    for lang, meant, declared in (
+        ("id", "maksud Anda DISPAR? Hapus spasi", "dideklarasikan dengan spasi"),
+        ("en", "did you mean DISPAR? Remove the space", "declared with a space"),
+    ):
+        with use_language(lang):
+            _, report = validate_catalog(minimal_catalog, "")
+        hints = {(f.code, f.location.path): f.hint or "" for f in report.findings}
+        assert hints[("SPBE103", "opd/dispar.yaml")].startswith(meant)
+        assert hints[("SPBE103", "opd/dispar.yaml")].endswith("U+0020 SPACE")
+        assert hints[("SPBE103", "arsitektur/infrastruktur.yaml")].endswith(
+            "U+200B ZERO WIDTH SPACE"
+        )
+        assert declared in hints[("SPBE201", "arsitektur/proses-bisnis.yaml")]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli import plan
-from spbe_cli.catalog import Catalog
+from spbe_cli.catalog import Catalog, without_invisible
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
@@ -27,6 +27,8 @@ class Context:
 
     catalog: Catalog
     findings: list[Finding] = field(default_factory=list)
+    #: Refused ids that are a valid id but for white space or invisible characters, by that id.
+    _invisible: dict[str, str] | None = None
 
     @property
     def reference(self) -> Any:
@@ -55,6 +57,20 @@ class Context:
     def ids_of(self, kinds: Iterable[str]) -> list[str]:
         """Ids of the given kinds, for 'did you mean' hints."""
         return [entity_id for kind in kinds for entity_id in self.catalog.ids_of(kind)]
+
+    def declared_invalid(self, wanted: str) -> str | None:
+        """The hint for an id declared with a space or invisible character (refused, SPBE103).
+
+        ``id: "DISKOMINFO "`` leaves every ``DISKOMINFO`` elsewhere unresolved: each says why.
+        """
+        if self._invisible is None:
+            self._invisible = {}
+            for raw in self.catalog.invalid:
+                meant, invisible = without_invisible(raw)
+                if invisible:
+                    self._invisible.setdefault(meant, "; ".join(invisible))
+        chars = self._invisible.get(wanted)
+        return t("hint.invalid_declaration", chars=chars) if chars is not None else None
 
     def suggest(self, wanted: str, candidates: list[str]) -> str | None:
         """A 'did you mean' hint: same id in another case first, then the closest spelling."""

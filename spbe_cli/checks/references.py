@@ -232,7 +232,7 @@ def check_reference(
             "SPBE201",
             where,
             "ref.unresolved",
-            hint=ctx.suggest(target, ctx.ids_of(allowed)),
+            hint=ctx.declared_invalid(target) or ctx.suggest(target, ctx.ids_of(allowed)),
             target=target,
             kinds=" / ".join(allowed),
         )
