@@ -59,8 +59,17 @@ def parse_bytes(data: bytes) -> ParsedFile:
         assert problem is not None
         return ParsedFile((problem,), ())
     nodes, problems = yamlio.compose(text)
-    if not nodes and not problems:
-        return ParsedFile((), (), empty=True)
+    empty_at = [yamlio.empty_document_line(node, text) for node in nodes]
+    if all(empty_at) and not problems:
+        return ParsedFile((), (), empty=True)  # nothing, or nothing but '---' markers
+    if any(empty_at):
+        # A '---' too many (two in a row, one at the end): said as such, at that '---'.
+        problems = problems + [
+            yamlio.YamlProblem("SPBE012", line, 1, "load.empty_document")
+            for line in empty_at
+            if line
+        ]
+        nodes = [node for node, line in zip(nodes, empty_at, strict=True) if not line]
     marked = "[ISI" in text or "TODO" in text
     suspect = yamlio.may_hold_forbidden(text)
     documents = []

@@ -216,6 +216,23 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
     return nodes, problems
 
 
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def empty_document_line(node: Node, text: str) -> int:
+    """The line of the ``---`` that opens an empty document; 0 for a document with content.
+
+    libyaml places an empty document at the next marker or at the end of the text.
+    """
+    if not isinstance(node, ScalarNode) or node.value or node.style not in _PLAIN:
+        return 0
+    index = node.start_mark.index
+    starts = [m.start() for m in _DOCUMENT_START.finditer(text, 0, index)]
+    if not starts:
+        return node.start_mark.line + 1
+    return text.count("\n", 0, starts[-1]) + 1
+
+
 def _packed(node: Node) -> int:
     mark = node.start_mark
     return (mark.line + 1) * POS_BASE + mark.column + 1

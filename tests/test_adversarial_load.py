@@ -212,9 +212,27 @@ def test_empty_and_comment_only_files_are_reported(text: str) -> None:
     assert "empty or holds only comments" in findings[0].message
 
 
-@pytest.mark.parametrize("text", ["---\n", "---\n...\n"])
-def test_an_empty_document_is_not_a_mapping(text: str) -> None:
-    assert _pinned(_load(text, "o.yaml")) == [("SPBE012", 2, 1)]
+@pytest.mark.parametrize("text", ["---\n", "---\n...\n", "---\n# komentar\n---\n"])
+def test_a_file_of_document_markers_only_is_empty(text: str) -> None:
+    assert _pinned(_load(text, "o.yaml")) == [("SPBE017", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (OPD + "---\n", OPD.count("\n") + 1),  # a '---' closing the file
+        ("---\n---\n" + OPD, 1),  # two in a row
+        (OPD + "---\n# sisa\n---\n" + OPD.replace("id: X", "id: Y"), OPD.count("\n") + 1),
+    ],
+)
+def test_an_empty_document_is_said_at_its_marker(text: str, line: int) -> None:
+    # It was "a YAML document must be a mapping with an 'entitas' key", on the line after
+    # the last one of the file for a closing '---'.
+    findings = _load(text, "o.yaml")
+    assert _pinned(findings) == [("SPBE012", line, 1)]
+    assert (
+        findings[0].message == "empty document after this '---'; delete the '---' that is too many"
+    )
 
 
 def test_names_differing_only_in_case(minimal_catalog: Path) -> None:
