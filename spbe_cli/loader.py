@@ -348,12 +348,13 @@ class _Loader:
         if kind == "extra_forbidden":
             name = str(loc[-1])
             close = difflib.get_close_matches(name, _field_names(model_cls), n=1)
+            hint = t("hint.did_you_mean", name=close[0]) if close else None
+            if _THOUSANDS_TAIL.match(name):
+                # `{nilai: 1,500,000}`: inside braces each comma ends an entry, so '500' and
+                # '000' became keys and nilai became 1.
+                hint = t("hint.thousands_in_braces")
             self.emit(
-                "SPBE102",
-                source.location(*loc, key=True),
-                "schema.extra",
-                hint=t("hint.did_you_mean", name=close[0]) if close else None,
-                field=field,
+                "SPBE102", source.location(*loc, key=True), "schema.extra", hint=hint, field=field
             )
             return
         location = source.location(*loc, key="[key]" in loc)
@@ -391,6 +392,10 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 #: A whole number written with thousands separators (1.500.000 or 1,500,000).
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
+#: An amount written with its currency (Rp 1.500.000, Rp. 1500000, 1.500.000 rupiah).
+_RUPIAH = re.compile(r"^(?:rp\.?\s*[0-9][0-9.,]*|[0-9][0-9.,]*\s*(?:rp|rupiah))$", re.IGNORECASE)
+#: A key that is the tail of such a number split at its commas inside ``{...}``.
+_THOUSANDS_TAIL = re.compile(r"^[0-9]{3}$")
 
 _TYPE_KEYS = {
     "string_type": "schema.expected_text",
@@ -446,6 +451,8 @@ def _translate(
         hint = None
         if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands")
+        elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
+            hint = t("hint.no_currency")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
         elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():

@@ -297,3 +297,22 @@ def test_urls_other_than_http_are_refused(url: str) -> None:
 @pytest.mark.parametrize("url", ["http://example.org", "HTTPS://jdih.example.go.id/a?b=c#d"])
 def test_http_urls_are_fine(url: str) -> None:
     assert _load(REGULASI + f"url: {url}\n", "r.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("nilai", "code", "where", "hint"),
+    [
+        ("1.500.000", "SPBE101", (15, 26), "without thousands separators"),
+        ("Rp 1.500.000", "SPBE101", (15, 26), "without 'Rp'"),
+        ('"Rp. 1500000"', "SPBE101", (15, 26), "without 'Rp'"),
+        ("1500000 rupiah", "SPBE101", (15, 26), "without 'Rp'"),
+        # Inside braces the commas split the number: nilai is 1, and '500', '000' are keys.
+        ("1,500,000", "SPBE102", (15, 28), "1,500,000 reads as 1 and the fields '500', '000'"),
+    ],
+)
+def test_an_amount_written_as_people_write_it_gets_a_hint(
+    nilai: str, code: str, where: tuple[int, int], hint: str
+) -> None:
+    findings = [f for f in _load(_program(nilai=nilai)) if f.code == code]
+    assert _pinned(findings)[0] == (code, *where)
+    assert hint in (findings[0].hint or "")
