@@ -262,3 +262,53 @@ def apply_rule_config(
         kept.append(finding)
     applied = [replace(e, matched=n) for e, n in zip(config.exceptions, matched, strict=True)]
     return kept, applied
+
+
+def unknown_exception_entities(
+    applied: Iterable[RuleException], catalog: Catalog, display_root: str
+) -> list[Finding]:
+    """SPBE021 warnings for exceptions naming nothing in the catalog (a typo, a removed entity).
+
+    Such an exception hides nothing and would hide a finding of any entity later given that
+    name; ``--strict`` fails on it. An exception of a file (findings outside any entity are
+    keyed by the file's path) names nothing when that file is not there either.
+    """
+    import difflib
+
+    from spbe_cli.diff.findings import FindingIndex
+
+    unmatched = [e for e in applied if e.matched == 0]
+    if not unmatched:
+        return []
+    index = FindingIndex(catalog, display_root)
+    known = {name for documents in index.documents.values() for name, _ in documents}
+    known |= {*catalog.invalid, "."}
+    ids = sorted(catalog.kinds)
+    findings = []
+    for exception in unmatched:
+        name = exception.entity
+        if name in known or _names_a_file(catalog.root, name):
+            continue
+        close = difflib.get_close_matches(name, ids, n=1)
+        findings.append(
+            make_finding(
+                "SPBE021",
+                exception.location,
+                "config.unknown_entity",
+                hint=t("hint.did_you_mean", name=close[0]) if close else None,
+                severity=Severity.WARNING,
+                code=exception.code,
+                entity=name,
+            )
+        )
+    return findings
+
+
+def _names_a_file(root: Path, name: str) -> bool:
+    candidate = Path(name)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return False
+    try:
+        return (root / candidate).is_file()
+    except (OSError, ValueError):
+        return False

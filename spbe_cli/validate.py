@@ -32,7 +32,11 @@ def validate_catalog(
     from spbe_cli import collector
     from spbe_cli.checks import run_checks
     from spbe_cli.loader import load_catalog
-    from spbe_cli.ruleconfig import apply_rule_config, load_rule_config
+    from spbe_cli.ruleconfig import (
+        apply_rule_config,
+        load_rule_config,
+        unknown_exception_entities,
+    )
 
     catalog, findings = load_catalog(root, display, on_step, known)
     with collector.paused():
@@ -40,6 +44,7 @@ def validate_catalog(
     shown = display if display is not None else root.as_posix()
     config, problems = load_rule_config(root, shown)
     findings, exceptions = apply_rule_config(config, findings, catalog, shown)
+    problems += unknown_exception_entities(exceptions, catalog, shown)
     findings = cap_per_file([*findings, *problems], catalog.skipped_findings)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
     report = Report(

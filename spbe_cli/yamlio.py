@@ -192,8 +192,8 @@ def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.CollectionStartEvent):
-                if depth >= MAX_DEPTH:  # the collections open around this one
-                    mark = event.start_mark
+                mark = event.start_mark
+                if depth >= MAX_DEPTH and mark is not None:  # collections open around this one
                     return mark.line + 1, mark.column + 1
                 depth += 1
             elif isinstance(event, yaml.CollectionEndEvent):

@@ -200,3 +200,30 @@ def test_rules_reads_the_default_catalog_as_validate_does(
     monkeypatch.chdir(catalog)  # no ./catalog here: the defaults, no error
     result = CliRunner().invoke(app, ["rules", "SPBE403"])
     assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning"])
+
+
+def test_an_exception_naming_nothing_is_a_warning_with_the_close_id(catalog: Path) -> None:
+    # It was listed with "(0 findings)" only: a typo'd or removed entity passed even --strict.
+    write_tree(
+        catalog,
+        {
+            ".spbe.yaml": (
+                "pengecualian:\n"
+                "  - aturan: SPBE403\n    entitas: APP-20\n    alasan: Aplikasi Umum nasional.\n"
+                "  - aturan: SPBE403\n    entitas: APP-02\n    alasan: Aplikasi Umum nasional.\n"
+                "  - aturan: SPBE604\n    entitas: metadata\n    alasan: dokumen metadata.\n"
+            )
+        },
+    )
+    _, report = validate_catalog(catalog, "catalog")
+    [warning] = [f for f in report.findings if f.code == "SPBE021"]
+    assert (warning.severity.value, warning.location.line, warning.location.column) == (
+        "warning",
+        2,
+        5,
+    )
+    assert "no entity or file named APP-20" in warning.message
+    assert warning.hint == "did you mean APP-02?"
+    assert report.return_code == 0
+    _, report = validate_catalog(catalog, "catalog", strict=True)
+    assert report.return_code == 1
