@@ -7,7 +7,6 @@ cannot break the Mermaid or DOT syntax.
 
 from __future__ import annotations
 
-import difflib
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
 from spbe_cli.markup import json_dumps, safe
 from spbe_cli.models import ENTITY_KINDS
+from spbe_cli.similarity import closest
 
 #: The field naming the owning OPD, per kind.
 OWNER_FIELD = {
@@ -53,8 +53,8 @@ def check_kind(kind: str) -> str:
     """The kind, or a usage error naming the kinds (and the closest one)."""
     if kind in ENTITY_KINDS:
         return kind
-    close = difflib.get_close_matches(kind, list(ENTITY_KINDS), n=1)
-    hint = t("hint.did_you_mean", name=close[0]) if close else ""
+    close = closest(kind, list(ENTITY_KINDS))
+    hint = t("hint.did_you_mean", name=close) if close else ""
     raise UsageError(t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS), hint=hint))
 
 
@@ -62,10 +62,8 @@ def check_id(catalog: Catalog, entity_id: str) -> str:
     """The id, or a usage error with the closest ids."""
     if entity_id in catalog.entities:
         return entity_id
-    folded = entity_id.casefold()
-    same = [i for i in catalog.entities if i.casefold() == folded]
-    close = same or difflib.get_close_matches(entity_id, sorted(catalog.entities), n=1)
-    hint = t("hint.did_you_mean", name=close[0]) if close else ""
+    close = closest(entity_id, sorted(catalog.entities))
+    hint = t("hint.did_you_mean", name=close) if close else ""
     raise UsageError(t("explore.unknown_id", id=entity_id, hint=hint))
 
 

@@ -7,7 +7,6 @@ symlinks that leave it, FIFOs and devices are reported, never read.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -49,6 +48,7 @@ from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
+from spbe_cli.similarity import closest
 
 if TYPE_CHECKING:
     from spbe_cli.parallel import Parsed
@@ -212,16 +212,21 @@ class _Loader:
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
             return
         if not isinstance(kind, str) or kind not in MODELS:
-            close = difflib.get_close_matches(str(kind), list(MODELS), n=1)
+            close = closest(str(kind), list(MODELS))
             self.emit(
                 "SPBE013",
                 source.location("entitas"),
                 "load.unknown_kind",
-                hint=t("hint.did_you_mean", name=close[0])
+                hint=t("hint.did_you_mean", name=close)
                 if close
                 else t("hint.one_of", values=", ".join(MODELS)),
                 kind=str(kind),
             )
+            raw_id = value.get("id")
+            if close in ENTITY_KINDS and isinstance(raw_id, str):
+                # `entitas: OPD`: the entity meant is there, so references to it are not
+                # reported again, as for any entity refused by the schema.
+                self.catalog.invalid.setdefault(raw_id, close)
             return
         if kind == "metadata":
             self.metadata_seen = True
@@ -347,8 +352,8 @@ class _Loader:
             return
         if kind == "extra_forbidden":
             name = str(loc[-1])
-            close = difflib.get_close_matches(name, _field_names(model_cls), n=1)
-            hint = t("hint.did_you_mean", name=close[0]) if close else None
+            close = closest(name, _field_names(model_cls))
+            hint = t("hint.did_you_mean", name=close) if close else None
             if _THOUSANDS_TAIL.match(name):
                 # `{nilai: 1,500,000}`: inside braces each comma ends an entry, so '500' and
                 # '000' became keys and nilai became 1.
@@ -439,8 +444,8 @@ def _translate(
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [o.strip() for o in expected.replace(" or ", ", ").split(",") if o.strip()]
-        close = difflib.get_close_matches(given, options, n=1)
-        hint = t("hint.did_you_mean", name=close[0]) if close else None
+        close = closest(given, options)
+        hint = t("hint.did_you_mean", name=close) if close else None
         return "schema.literal", {"expected": ", ".join(options)}, hint
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(ctx.values()), "")

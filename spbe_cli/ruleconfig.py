@@ -273,9 +273,8 @@ def unknown_exception_entities(
     name; ``--strict`` fails on it. An exception of a file (findings outside any entity are
     keyed by the file's path) names nothing when that file is not there either.
     """
-    import difflib
-
     from spbe_cli.diff.findings import FindingIndex
+    from spbe_cli.similarity import closest
 
     unmatched = [e for e in applied if e.matched == 0]
     if not unmatched:
@@ -289,13 +288,13 @@ def unknown_exception_entities(
         name = exception.entity
         if name in known or _names_a_file(catalog.root, name):
             continue
-        close = difflib.get_close_matches(name, ids, n=1)
+        close = closest(name, ids)
         findings.append(
             make_finding(
                 "SPBE021",
                 exception.location,
                 "config.unknown_entity",
-                hint=t("hint.did_you_mean", name=close[0]) if close else None,
+                hint=t("hint.did_you_mean", name=close) if close else None,
                 severity=Severity.WARNING,
                 code=exception.code,
                 entity=name,

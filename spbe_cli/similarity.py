@@ -194,3 +194,22 @@ def _pairs_in_group(members: Sequence[Item], threshold: float) -> list[Pair]:
             )
         )
     return pairs
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a person most likely meant by ``word``, for a "did you mean" hint.
+
+    The same word in another case first (``OPD`` for ``opd``, ``Diskominfo`` for
+    ``DISKOMINFO``), then the closest spelling with case ignored: difflib alone finds nothing
+    between ``DINAS`` and ``dinas``.
+    """
+    import difflib
+
+    folded = word.casefold()
+    by_fold: dict[str, str] = {}
+    for candidate in candidates:
+        if candidate.casefold() == folded:
+            return candidate
+        by_fold.setdefault(candidate.casefold(), candidate)
+    close = difflib.get_close_matches(folded, list(by_fold), n=1)
+    return by_fold[close[0]] if close else None

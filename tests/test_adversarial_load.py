@@ -316,3 +316,18 @@ def test_an_amount_written_as_people_write_it_gets_a_hint(
     findings = [f for f in _load(_program(nilai=nilai)) if f.code == code]
     assert _pinned(findings)[0] == (code, *where)
     assert hint in (findings[0].hint or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "hint"),
+    [
+        # difflib alone finds nothing between words that differ only in case.
+        ("entitas: OPD\nid: X\nnama: x\njenis: dinas\n", "SPBE013", "did you mean opd?"),
+        ("entitas: Proses_Bisnis\nid: X\n", "SPBE013", "did you mean proses_bisnis?"),
+        ("entitas: opd\nid: X\nnama: x\njenis: DINAS\n", "SPBE101", "did you mean dinas?"),
+        ("entitas: opd\nid: X\nNAMA: x\njenis: dinas\n", "SPBE102", "did you mean nama?"),
+    ],
+)
+def test_hints_ignore_case(text: str, code: str, hint: str) -> None:
+    [finding] = [f for f in _load(text, "o.yaml") if f.code == code]
+    assert finding.hint == hint

@@ -6,7 +6,6 @@ reference that does not resolve has already been reported once.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from spbe_cli.catalog import Catalog, without_invisible
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
+from spbe_cli.similarity import closest
 
 if TYPE_CHECKING:
     from spbe_cli.models import Periode, Rencana
@@ -74,12 +74,8 @@ class Context:
 
     def suggest(self, wanted: str, candidates: list[str]) -> str | None:
         """A 'did you mean' hint: same id in another case first, then the closest spelling."""
-        folded = wanted.casefold()
-        for candidate in candidates:
-            if candidate.casefold() == folded:
-                return t("hint.did_you_mean", name=candidate)
-        close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-        return t("hint.did_you_mean", name=close[0]) if close else None
+        close = closest(wanted, candidates)
+        return t("hint.did_you_mean", name=close) if close else None
 
 
 def check_years_in_period(

@@ -53,16 +53,20 @@ def check_peta_rencana(ctx: Context) -> None:
                 )
 
 
-def _urusan_of(ctx: Context, opd_id: str) -> set[str]:
-    """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda)."""
+def _urusan_of(ctx: Context, opd_id: str) -> set[str] | None:
+    """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda).
+
+    None when an OPD on the way was refused when loading (reported there): what it holds is
+    not known, so no rule may say that it does not hold a bidang.
+    """
     held: set[str] = set()
     seen: set[str] = set()
     current: str | None = opd_id
     while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
         seen.add(current)
         opd = ctx.catalog.get(current)
-        if opd is None:  # an invalid OPD (reported when loading): nothing known of its urusan
-            break
+        if opd is None:
+            return None
         held.update(opd.urusan)
         current = opd.induk
     return held
@@ -90,7 +94,8 @@ def check_nomenklatur(ctx: Context) -> None:
                 declared=nomen.level,
             )
         bidang = nomen.kode[:4]
-        if catalog.kind(item.opd_pj) == "opd" and bidang not in _urusan_of(ctx, item.opd_pj):
+        held = _urusan_of(ctx, item.opd_pj) if catalog.kind(item.opd_pj) == "opd" else None
+        if held is not None and bidang not in held:
             ctx.emit(
                 "SPBE505",
                 catalog.where(item.id, "opd_pj"),

@@ -60,12 +60,12 @@ def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
 
 def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
     """Refuse an ``--opd`` or ``--dimensi`` the catalog does not know (exit 2)."""
-    import difflib
+    from spbe_cli.similarity import closest
 
     if opd is not None and catalog.kinds.get(opd) != "opd":
         known = catalog.ids_of("opd")
-        close = difflib.get_close_matches(opd, known, n=1)
-        hint = t("hint.did_you_mean", name=close[0]) if close else ""
+        close = closest(opd, known)
+        hint = t("hint.did_you_mean", name=close) if close else ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
         raise UsageError(
