@@ -30,7 +30,9 @@ class CatalogFile:
     ``kind`` is what the directory listing said without following links: ``file``,
     ``symlink`` or ``other`` (FIFO, device, socket); it decides whether to open the file at all.
     ``folder`` is a subfolder that could not be listed (no permission, removed meanwhile): it
-    is reported like an unreadable file (SPBE016), since the files in it were not checked.
+    is reported like an unreadable file (SPBE016), since the files in it were not checked;
+    ``folder-link`` is a symbolic link to a folder outside the catalog, reported (SPBE010)
+    and never followed.
     """
 
     path: str
@@ -78,6 +80,12 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                     todo.append((entry.path, f"{prefix}{name}/"))
                     continue
                 if not name.lower().endswith(YAML_SUFFIXES):
+                    if entry.is_symlink() and _links_out_to_folder(entry.path, root):
+                        found.append(
+                            CatalogFile(
+                                entry.path, display_path(root_display, prefix + name), "folder-link"
+                            )
+                        )
                     continue
                 if entry.is_symlink():
                     kind = "symlink"
@@ -90,6 +98,20 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                 )
     found.sort(key=lambda f: f.display)
     return found
+
+
+def _links_out_to_folder(path: str, root: Path) -> bool:
+    """Tell whether a symbolic link names a folder outside the catalog folder.
+
+    Such a folder is never read (a link leaving the catalog, SPBE010), and it must not vanish in
+    silence: ``catalog/opd -> ../bersama/opd`` would drop every OPD. A link to a folder inside
+    the catalog is left out without a word, since that folder is read where it is.
+    """
+    try:
+        target = Path(path).resolve()
+        return target.is_dir() and not target.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False  # a loop or a dangling link without a YAML name: not a catalog file
 
 
 #: Operating-system errors a catalog maintainer meets, with a translated explanation.
@@ -241,6 +263,8 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
     try:
         if file.kind == "folder":
             return _folder_refusal(file.path)
+        if file.kind == "folder-link":
+            return Refusal("SPBE010", "load.folder_link_outside", {})
         if file.kind == "symlink":
             target = Path(file.path).resolve()
             if not target.is_relative_to(real_root):

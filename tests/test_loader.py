@@ -52,6 +52,27 @@ def test_symlink_outside_is_reported_and_never_echoed(
     assert report.files == MINIMAL_FILES
 
 
+def test_folder_link_leaving_the_catalog_is_reported_not_skipped(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    # `catalog/bersama -> ../elsewhere` dropped every file there without a word.
+    elsewhere = tmp_path / "bersama"
+    write_tree(elsewhere, {"opd.yaml": OPD.format(id="DINKES", nama="Dinkes")})
+    (minimal_catalog / "bersama").symlink_to(elsewhere)
+    # Links to folders inside the catalog (or looping) stay unread and unreported: the files
+    # are read where they are.
+    (minimal_catalog / "opd" / "lagi").symlink_to(minimal_catalog / "arsitektur")
+    (minimal_catalog / "opd" / "putar").symlink_to(minimal_catalog)
+
+    _, report = validate_catalog(minimal_catalog, "catalog")
+
+    assert _codes(report.findings) == [("SPBE010", "catalog/bersama", 1, 1)]
+    assert report.findings[0].message == (
+        "symbolic link to a folder outside the catalog folder; its files are not read"
+    )
+    assert str(tmp_path) not in report.findings[0].message
+
+
 def test_symlink_inside_the_catalog_is_read(minimal_catalog: Path) -> None:
     write_tree(minimal_catalog, {"asli/dinkes.txt.yaml": OPD.format(id="DINKES", nama="Dinkes")})
     (minimal_catalog / "opd" / "tautan.yaml").symlink_to(
