@@ -72,6 +72,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE212", E, "rujukan"),
     ("SPBE213", W, "rujukan"),
     ("SPBE214", E, "rujukan"),
+    ("SPBE215", E, "rujukan"),
     ("SPBE220", E, "rujukan"),
     # metadata and documents
     ("SPBE301", E, "metadata"),

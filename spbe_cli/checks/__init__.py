@@ -181,6 +181,7 @@ def all_checks() -> list[Check]:
         references.check_metadata,
         region.check_pemda,
         references.check_references,
+        references.check_cycles,
         references.check_codes,
         references.check_lists,
         architecture.check_traceability,

@@ -275,6 +275,62 @@ def check_references(ctx: Context) -> None:
             check_reference(ctx, source, loc, target, allowed)
 
 
+#: References to an entity of the same kind: ``(kind, field, whether it is a chain)``. A chain
+#: (a parent, a repeal) must end; a list of peers (integrations) only must not name itself.
+_SAME_KIND = (
+    ("opd", "induk", True),
+    ("proses_bisnis", "induk", True),
+    ("regulasi", "dicabut_oleh", True),
+    ("aplikasi", "integrasi", False),
+)
+
+
+def check_cycles(ctx: Context) -> None:
+    """SPBE215: an entity naming itself, or a chain of parents (or repeals) that loops."""
+    catalog = ctx.catalog
+    for kind, field, chain in _SAME_KIND:
+        ids = catalog.ids_of(kind)
+        for entity_id in ids:
+            value = getattr(catalog.entities[entity_id], field, None)
+            targets = value if isinstance(value, list) else [value]
+            for index, target in enumerate(targets):
+                if target == entity_id:
+                    loc = (field, index) if isinstance(value, list) else (field,)
+                    where = catalog.where(entity_id, *loc)
+                    ctx.emit("SPBE215", where, "ref.self", id=entity_id, field=field)
+        if chain:
+            _report_loops(ctx, kind, field, sorted(ids))
+
+
+def _report_loops(ctx: Context, kind: str, field: str, ids: list[str]) -> None:
+    """Report each loop of two or more entities once, at its smallest id."""
+    catalog = ctx.catalog
+    done: set[str] = set()
+    for start in ids:
+        path: list[str] = []
+        seen: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in done and current not in seen:
+            entity = catalog.get(current) if catalog.kinds.get(current) == kind else None
+            if entity is None:
+                break
+            seen[current] = len(path)
+            path.append(current)
+            current = getattr(entity, field, None)
+        if current is not None and current in seen and len(path) - seen[current] >= 2:
+            loop = path[seen[current] :]
+            first = loop.index(min(loop))
+            loop = loop[first:] + loop[:first]
+            ctx.emit(
+                "SPBE215",
+                catalog.where(loop[0], field),
+                "ref.cycle",
+                field=field,
+                chain=" → ".join([*loop, loop[0]]),
+            )
+        done.update(path)
+
+
 def check_codes(ctx: Context) -> None:
     """SPBE203/SPBE204/SPBE213: each element's RA* code has its domain's prefix and exists.
 
