@@ -105,11 +105,17 @@ def _links_out_to_folder(path: str, root: Path) -> bool:
 
     Such a folder is never read (a link leaving the catalog, SPBE010), and it must not vanish in
     silence: ``catalog/opd -> ../bersama/opd`` would drop every OPD. A link to a folder inside
-    the catalog is left out without a word, since that folder is read where it is.
+    the catalog is left out without a word, since that folder is read where it is, and so is a
+    link to a folder holding the catalog (``-> ..``): a loop, like one inside.
     """
     try:
         target = Path(path).resolve()
-        return target.is_dir() and not target.is_relative_to(root.resolve())
+        real_root = root.resolve()
+        return (
+            target.is_dir()
+            and not target.is_relative_to(real_root)
+            and not real_root.is_relative_to(target)
+        )
     except (OSError, RuntimeError):
         return False  # a loop or a dangling link without a YAML name: not a catalog file
 

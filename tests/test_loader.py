@@ -63,6 +63,7 @@ def test_folder_link_leaving_the_catalog_is_reported_not_skipped(
     # are read where they are.
     (minimal_catalog / "opd" / "lagi").symlink_to(minimal_catalog / "arsitektur")
     (minimal_catalog / "opd" / "putar").symlink_to(minimal_catalog)
+    (minimal_catalog / "opd" / "atas").symlink_to(tmp_path)  # holds the catalog: a loop too
 
     _, report = validate_catalog(minimal_catalog, "catalog")
 
