@@ -98,8 +98,9 @@ def _pos(node: Node) -> tuple[int, int]:
 
 def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
     """Decode UTF-8 bytes (an optional BOM is dropped); report where decoding fails."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, YamlProblem("SPBE002", 1, 1, "load.utf16")
+    wide = _wide_encoding(data)
+    if wide is not None:
+        return None, YamlProblem("SPBE002", 1, 1, "load.utf16", {"encoding": wide})
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -112,6 +113,29 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
         line, column = _line_col(text, nul)
         return None, YamlProblem("SPBE003", line, column, "load.nul")
     return text, None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` for text saved so (with or without a byte order mark), else None.
+
+    Without a mark such text is ASCII letters with zero bytes between them: Notepad's
+    "Unicode" and PowerShell's ``>`` write it, and it read as a NUL character (SPBE003).
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:64]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        for offset in range(width):
+            # ASCII text: one byte of each code unit is the character, the others are zero.
+            rest = [head[i] for i in range(len(head)) if i % width != offset]
+            chars = head[offset::width]
+            if not any(rest) and all(32 <= c < 127 or c >= 160 or c in (9, 10, 13) for c in chars):
+                return name
+    return None
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:

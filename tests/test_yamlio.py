@@ -26,6 +26,34 @@ def test_libyaml_is_used() -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("entitas: opd\nid: X\n".encode("utf-16"), "UTF-16"),
+        # Without a byte order mark (Notepad's "Unicode", PowerShell's >): it was a NUL (SPBE003).
+        ("entitas: opd\nid: X\n".encode("utf-16-le"), "UTF-16"),
+        ("entitas: opd\nid: X\n".encode("utf-16-be"), "UTF-16"),
+        ("nama: Café\nid: X\n".encode("utf-16-le"), "UTF-16"),
+        # It was "saved as UTF-16".
+        ("entitas: opd\nid: X\n".encode("utf-32"), "UTF-32"),
+        ("entitas: opd\nid: X\n".encode("utf-32-be"), "UTF-32"),
+    ],
+)
+def test_wide_encodings_are_named(data: bytes, encoding: str) -> None:
+    text, found = yamlio.decode(data)
+    assert text is None and found is not None
+    assert (found.code, found.line, found.column, found.values) == (
+        "SPBE002",
+        1,
+        1,
+        {"encoding": encoding},
+    )
+    with use_language("id"):
+        assert t(found.key, **found.values) == (
+            f"berkas tersimpan sebagai {encoding}; simpan ulang sebagai UTF-8"
+        )
+
+
+@pytest.mark.parametrize(
     ("data", "problem"),
     [
         (b"a: 1\n", None),
