@@ -74,7 +74,10 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
         with entries:
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name.startswith(".") and (
+                    # A file named only ".yaml" lost its name; it is not a hidden draft.
+                    name.lower() not in YAML_SUFFIXES or entry.is_dir(follow_symlinks=False)
+                ):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     todo.append((entry.path, f"{prefix}{name}/"))

@@ -125,6 +125,24 @@ def test_unreadable_files_are_findings(minimal_catalog: Path) -> None:
     assert "symbolic link loop" in messages["putar-a.yaml"]
 
 
+def test_a_file_named_only_yaml_is_read_not_taken_for_hidden(minimal_catalog: Path) -> None:
+    # `opd/.yaml` (a name lost on saving) was skipped as a hidden draft: its OPD vanished.
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/.yaml": OPD.format(id="DINKES", nama="Dinkes") + "salah: 1\n",
+            "opd/.YML": OPD.format(id="DISPAR", nama="Dispar") + "salah: 1\n",
+            "opd/.draf.yaml": "entitas: rusak\n",  # a hidden draft stays unread
+            ".yaml/x.yaml": "entitas: rusak\n",  # and so does a hidden folder
+        },
+    )
+    _, report = validate_catalog(minimal_catalog, "")
+    assert [(c, p) for c, p, _, _ in _codes(report.findings)] == [
+        ("SPBE102", "opd/.YML"),
+        ("SPBE102", "opd/.yaml"),
+    ]
+
+
 def _refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Make ``folder`` unlistable, as ``chmod 000`` does for anyone but root."""
     real = os.scandir
