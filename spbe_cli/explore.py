@@ -58,6 +58,52 @@ def check_kind(kind: str) -> str:
     raise UsageError(t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS), hint=hint))
 
 
+def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
+    """Refuse an ``--opd`` or ``--dimensi`` the catalog does not know (exit 2).
+
+    The one check of these filters for ``list``, ``progress`` and ``sync``: a typo is an error
+    with the closest id, never an empty table that reads as "nothing there".
+    """
+    if opd is not None and catalog.kinds.get(opd) != "opd":
+        known = catalog.ids_of("opd")
+        close = closest(opd, known)
+        hint = t("hint.did_you_mean", name=close) if close else ""
+        raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
+    if dimensi is not None and dimensi not in catalog.reference.dimensi:
+        raise UsageError(
+            t(
+                "progress.unknown_dimensi",
+                dimensi=dimensi,
+                values=", ".join(catalog.reference.dimensi),
+            )
+        )
+
+
+def statuses(kind: str) -> tuple[str, ...]:
+    """The values the ``status`` of a kind may take (its model's Literal), or () without one."""
+    from typing import get_args
+
+    from spbe_cli.models import MODELS
+
+    field = MODELS[kind].model_fields.get("status")
+    return tuple(str(value) for value in get_args(field.annotation)) if field else ()
+
+
+def check_status(kind: str, status: str | None) -> None:
+    """Refuse a ``--status`` the kind cannot have (exit 2), naming the values it can."""
+    if status is None:
+        return
+    allowed = statuses(kind)
+    if not allowed:
+        raise UsageError(t("explore.filter_na", filter="--status", kind=kind))
+    if status not in allowed:
+        close = closest(status, allowed)
+        message = t("explore.unknown_status", status=status, kind=kind, values=", ".join(allowed))
+        if close:
+            message += "; " + t("hint.did_you_mean", name=close)
+        raise UsageError(message)
+
+
 def check_id(catalog: Catalog, entity_id: str) -> str:
     """The id, or a usage error with the closest ids."""
     if entity_id in catalog.entities:
@@ -116,6 +162,8 @@ def list_entities(
         raise UsageError(t("explore.filter_na", filter="--opd", kind=kind))
     if dimensi is not None and kind != "program":
         raise UsageError(t("explore.filter_na", filter="--dimensi", kind=kind))
+    check_filters(catalog, opd, dimensi)
+    check_status(kind, status)
     rows: list[Row] = []
     entity: Any
     for entity in catalog.of_kind(kind):

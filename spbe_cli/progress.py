@@ -207,6 +207,11 @@ def _entry_key(item: tuple[int, Progres]) -> tuple[date, int, int]:
     return entry.tanggal, entry.triwulan or 0, position
 
 
+def in_order(entries: Iterable[Progres]) -> list[tuple[int, Progres]]:
+    """``(position, entry)`` pairs in the order of the report: tanggal, triwulan, position."""
+    return sorted(enumerate(entries), key=_entry_key)
+
+
 def latest_entry(
     entries: Iterable[Progres], today: date, tahun: int | None = None
 ) -> Progres | None:

@@ -116,6 +116,8 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE610", W, "smart_city"),
     ("SPBE611", N, "smart_city"),
     ("SPBE613", W, "smart_city"),
+    ("SPBE614", W, "smart_city"),
+    ("SPBE615", W, "smart_city"),
     # evaluasi mandiri: Indeks SPBE (PermenPANRB 59/2020) and Indeks Pemdi (PermenPANRB 8/2026)
     ("SPBE801", E, "evaluasi"),
     ("SPBE802", E, "evaluasi"),

@@ -58,6 +58,32 @@ def test_list_usage_errors() -> None:
     assert "--dimensi does not apply to kind opd" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # Each was an empty table with exit 0, which reads as "nothing there".
+        (("aplikasi", "--status", "operasinal"), "status 'operasinal' does not exist for kind"),
+        (("aplikasi", "--status", "operasinal"), "did you mean operasional?"),
+        (("program", "--status", "Berjalan"), "choices: usulan, berjalan, selesai"),
+        (("opd", "--status", "aktif"), "--status does not apply to kind opd"),
+        (("program", "--opd", "DISKOMNFO"), "OPD 'DISKOMNFO' is not in the catalog"),
+        (("program", "--dimensi", "smart"), "unknown dimension 'smart'"),
+    ],
+)
+def test_list_refuses_a_filter_value_that_cannot_match(args: tuple[str, ...], message: str) -> None:
+    code, out, err = invoke("list", *args, "-c", str(KNOWN))
+    assert code == 2
+    assert out == ""
+    assert message in err
+
+
+def test_list_help_names_every_kind() -> None:
+    from spbe_cli.models import ENTITY_KINDS
+
+    _, out, _ = invoke("list", "--help")
+    assert all(kind in " ".join(out.split()) for kind in ENTITY_KINDS)
+
+
 def test_show_every_field_and_users() -> None:
     code, out, _ = invoke("show", "DISKOMINFO", "-c", str(MINIMAL))
     assert code == 0

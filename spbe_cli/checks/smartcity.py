@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spbe_cli.checks import Context, check_covered, check_plan_years
+from spbe_cli.i18n import t
 
 
 def check_programs(ctx: Context) -> None:
-    """SPBE601-SPBE603, SPBE605-SPBE608, SPBE611, SPBE613 for every program."""
+    """SPBE601-SPBE603, SPBE605-SPBE608, SPBE611, SPBE613-SPBE615 for every program."""
     catalog = ctx.catalog
     meta = catalog.metadata
     periode = meta.dokumen.masterplan.periode if meta is not None else None
@@ -48,6 +51,7 @@ def check_programs(ctx: Context) -> None:
             ctx.emit("SPBE608", where, "sc.digital_unlinked", id=program_id)
         if not program.regulasi:
             ctx.emit("SPBE611", where, "sc.no_regulation", id=program_id)
+        check_absorption(ctx, program)
         names = {ind.nama for ind in program.indikator}
         for i, entry in enumerate(program.progres):
             for name in entry.realisasi:
@@ -60,6 +64,52 @@ def check_programs(ctx: Context) -> None:
                         name=name,
                         hint=ctx.suggest(name, sorted(names)),
                     )
+
+
+def check_absorption(ctx: Context, program: Any) -> None:
+    """SPBE614/SPBE615: ``anggaran_terserap`` within the year's pagu, and never going down.
+
+    The entries are taken in the order ``spbe progress`` counts them (tanggal, triwulan,
+    position); the amount is cumulative since the start of its year.
+    """
+    from spbe_cli.formatting import rupiah, tanggal
+    from spbe_cli.plan import budget_in
+    from spbe_cli.progress import in_order
+
+    catalog = ctx.catalog
+    program_id = program.id
+    earlier: dict[int, Any] = {}
+    for i, entry in in_order(program.progres):
+        absorbed = entry.anggaran_terserap
+        if absorbed is None:
+            continue
+        where = catalog.where(program_id, "progres", i, "anggaran_terserap")
+        pagu = budget_in(program, entry.tahun).total
+        if absorbed > pagu:
+            ctx.emit(
+                "SPBE614",
+                where,
+                "sc.absorbed_over_budget",
+                hint=t("sc.absorbed_over_budget_hint"),
+                id=program_id,
+                tahun=entry.tahun,
+                terserap=rupiah(absorbed),
+                pagu=rupiah(pagu),
+            )
+        before = earlier.get(entry.tahun)
+        if before is not None and absorbed < before.anggaran_terserap:
+            ctx.emit(
+                "SPBE615",
+                where,
+                "sc.absorbed_decreasing",
+                hint=t("sc.absorbed_decreasing_hint"),
+                id=program_id,
+                tahun=entry.tahun,
+                terserap=rupiah(absorbed),
+                sebelumnya=rupiah(before.anggaran_terserap),
+                tanggal=tanggal(before.tanggal, None),
+            )
+        earlier[entry.tahun] = entry
 
 
 def check_coverage(ctx: Context) -> None:

@@ -21,7 +21,6 @@ from spbe_cli.cli.common import (
     report_formats,
     user_errors,
 )
-from spbe_cli.errors import UsageError
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -56,25 +55,6 @@ def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
         SyncFormat.markdown: Output(lambda report: fmt.format_markdown(report.overlaps)),
         SyncFormat.json: Output(lambda report: fmt.format_json(report.overlaps, display)),
     }
-
-
-def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
-    """Refuse an ``--opd`` or ``--dimensi`` the catalog does not know (exit 2)."""
-    from spbe_cli.similarity import closest
-
-    if opd is not None and catalog.kinds.get(opd) != "opd":
-        known = catalog.ids_of("opd")
-        close = closest(opd, known)
-        hint = t("hint.did_you_mean", name=close) if close else ""
-        raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
-    if dimensi is not None and dimensi not in catalog.reference.dimensi:
-        raise UsageError(
-            t(
-                "progress.unknown_dimensi",
-                dimensi=dimensi,
-                values=", ".join(catalog.reference.dimensi),
-            )
-        )
 
 
 def _options(
@@ -123,6 +103,7 @@ def progress(
     ] = False,
 ) -> None:
     """Kemajuan program tahun ini / Progress of the year's programs and what needs attention."""
+    from spbe_cli.explore import check_filters
     from spbe_cli.gitsource import load_revision
     from spbe_cli.progress import compute_progress
 
@@ -155,6 +136,7 @@ def sync(
     ] = False,
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
+    from spbe_cli.explore import check_filters
     from spbe_cli.sync import SyncReport, find_overlaps
 
     path = catalog_path(catalog, catalog_option)
