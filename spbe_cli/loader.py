@@ -192,7 +192,9 @@ class _Loader:
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()
         if problem.related_line:
-            related = (Related(Location(path, problem.related_line, 1), t("load.first_here")),)
+            column = problem.values.get("first_column", 1)
+            where = Location(path, problem.related_line, column if type(column) is int else 1)
+            related = (Related(where, t("load.first_here")),)
         self.emit(
             problem.code,
             Location(path, problem.line, problem.column),

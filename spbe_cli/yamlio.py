@@ -358,14 +358,16 @@ class _Builder:
         if earlier is None:
             self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
             return
-        first_line = _pos(earlier)[0]
+        first_line, first_column = _pos(earlier)
         self.problems.append(
             YamlProblem(
                 "SPBE004",
                 line,
                 col,
                 "load.duplicate_key",
-                {"key": key, "first": first_line},
+                # The column travels with the values (cached as they are): "see" points at the
+                # first key itself, which need not start its line (`{a: 1, a: 2}`).
+                {"key": key, "first": first_line, "first_column": first_column},
                 related_line=first_line,
             )
         )

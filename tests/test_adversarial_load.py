@@ -331,3 +331,11 @@ def test_an_amount_written_as_people_write_it_gets_a_hint(
 def test_hints_ignore_case(text: str, code: str, hint: str) -> None:
     [finding] = [f for f in _load(text, "o.yaml") if f.code == code]
     assert finding.hint == hint
+
+
+def test_a_key_written_twice_points_at_the_first_key_itself() -> None:
+    # "see …: first defined here" named column 1 of the first key's line, whatever its column.
+    [finding] = [f for f in _load(OPD + "catatan: {a: 1, a: 2}\n", "o.yaml") if f.code == "SPBE004"]
+    assert (finding.location.line, finding.location.column) == (5, 17)
+    [related] = finding.related
+    assert (related.location.line, related.location.column) == (5, 11)
