@@ -145,7 +145,9 @@ PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
         ("{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object"),
         ("{{ pemda.nama.format_map({}) }}", "access to attribute 'format_map' of 'str'"),
         ("{{ '{0.__class__}'.format(1) }}", "access to attribute '__class__' of 'int' object"),
-        ("{{ lipsum.__globals__ }}", "access to attribute '__globals__' of 'function'"),
+        ("{{ persen.__globals__ }}", "access to attribute '__globals__' of 'function'"),
+        # bytes would escape the size checks (they know text and sequences): none are made
+        ("{{ 'x'.encode() * 10**9 }}", "access to attribute 'encode' of 'str' object is unsafe"),
         ("{{ namespace.mro() }}", "access to attribute 'mro' of 'type' object is unsafe"),
         ("{{ cycler.__init__ }}", "access to attribute '__init__' of 'type' object is unsafe"),
         ("{{ range(3).__class__ }}", "access to attribute '__class__' of 'range' object"),
@@ -347,6 +349,41 @@ RUNAWAY = [
         (),
         "template failed: recursion too deep",
     ),
+    # Every filter or method that takes a size, a count or a repeated string is checked before
+    # it makes its value (red team: these made a gigabyte each before the output limit saw it).
+    ("{{ dict(a=[1, 2])|tojson(10**8) }}", ("--max-mb", "1"), "stopped: 'tojson' would make"),
+    (
+        "{{ ('a ' * 1000)|wordwrap(1, true, 'b' * 10000) }}",
+        ("--max-mb", "1"),
+        "stopped: 'wordwrap' would make 20,002,000",
+    ),
+    ("{{ [1]|batch(10**8, 'x')|list }}", ("--max-mb", "1"), "stopped: 'batch' would make"),
+    ("{{ [1]|slice(10**7)|list }}", ("--max-mb", "1"), "stopped: 'slice' would make"),
+    (
+        "{{ ('a' * 1000).translate({97: 'b' * 100000}) }}",
+        ("--max-mb", "1"),
+        "stopped: 'translate' would make 100,000,000",
+    ),
+    (
+        "{{ '{:.{}f}'.format(1.5, 10**8) }}",
+        (),
+        "stopped: 'format' with a width from its arguments is refused",
+    ),
+    (
+        "{{ '{:{w}}'.format('a', w=10**8) }}",
+        (),
+        "stopped: 'format' with a width from its arguments is refused",
+    ),
+    (
+        "{{ ('a.co ' * 1000)|urlize(target='t' * 100000) }}",
+        ("--max-mb", "1"),
+        "stopped: 'urlize' would make",
+    ),
+    (
+        "{{ ([[1] * 100000] * 20)|sum(start=[]) }}",
+        ("--max-mb", "1"),
+        "stopped: 'sum' would make 2,000,000",
+    ),
 ]
 
 
@@ -359,6 +396,43 @@ def test_runaway_template_is_stopped(
     refused(code, stdout, stderr, f"{AT}:2: template failed: ")
     assert message in stderr
     world.assert_untouched()
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        # Python refuses more than 20 nested blocks in the code Jinja makes of a template
+        ("\n".join(["{% for i in [1] %}"] * 25) + "x" + "{% endfor %}" * 25, 21),
+        ("\n".join(["{% if 1 %}"] * 200) + "x" + "{% endif %}" * 200, 99),
+        # the parser (or the code generator) recurses once per bracket or operator
+        ("\n\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", 3),
+        ("\n{{ " + "[" * 3000 + "1" + "]" * 3000 + " }}", 2),
+        ("\n{{ 1" + "+1" * 20000 + " }}", 2),
+        ("\n{{ " + "-" * 5000 + "1 }}", 2),
+    ],
+)
+def test_too_deep_nesting_names_the_template_and_line(world: World, source: str, line: int) -> None:
+    world.template(source)
+    code, stdout, stderr = world.render()
+    message = f"{AT}:{line}: template syntax error: the template nests too deeply"
+    refused(code, stdout, stderr, message)
+    assert stderr.count("\n") == 1
+    world.assert_untouched()
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ [1, 2, 3]|random }}", f"{AT}:1: template syntax error: No filter named 'random'."),
+        ("{{ lipsum(10**6) }}", f"{AT}:1: template failed: 'lipsum' is undefined"),
+    ],
+)
+def test_templates_cannot_draw_random_numbers(world: World, source: str, message: str) -> None:
+    """A document is the same on every run: nothing random (and no lorem ipsum of any size)."""
+    world.template(source)
+    refused(*world.render(), message)
     assert not world.out.exists()
 
 
