@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from spbe_cli.render.sandbox import (
     memory_guard,
     render_bounded,
 )
-from tests.helpers import CASES, git, write_tree
+from tests.helpers import CASES, git, png, write_tree
 
 SMALL = CASES / "render" / "small"
 TEMPLATE = "templates/peta-rencana.md.j2"
@@ -582,6 +583,57 @@ def test_prose_cannot_name_git_files(world: World) -> None:
     code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md", "--force")
     assert code == 0, stderr
     assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
+
+
+def _chunk(kind: bytes, data: bytes, crc: int | None = None) -> bytes:
+    body = kind + data
+    check = zlib.crc32(body) if crc is None else crc
+    return len(data).to_bytes(4, "big") + body + check.to_bytes(4, "big")
+
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HEADER = _chunk(b"IHDR", (4).to_bytes(4, "big") + (2).to_bytes(4, "big") + b"\x08\x02\x00\x00\x00")
+BROKEN_PNGS = {
+    # the red team's file: a chunk announced longer than the file (the DOCX writer crashed)
+    "truncated": SIGNATURE + HEADER + (0xFFFFFFF0).to_bytes(4, "big") + b"pHYs" + b"\x00" * 8,
+    "header only": SIGNATURE + HEADER,
+    "no image data": SIGNATURE + HEADER + _chunk(b"IEND", b""),
+    "bad checksum": png(4, 2)[:-4] + b"\x00\x00\x00\x00",
+    "bytes after the end": png(4, 2) + b"<script>",
+    "header not first": SIGNATURE + _chunk(b"tEXt", b"a") + png(4, 2)[8:],
+    "no width": SIGNATURE + _chunk(b"IHDR", b"\x00" * 13) + png(4, 2)[33:],
+    "too wide": SIGNATURE
+    + _chunk(b"IHDR", (10001).to_bytes(4, "big") + (2).to_bytes(4, "big") + b"\x08\x02\0\0\0")
+    + png(4, 2)[33:],
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_PNGS)
+def test_a_logo_that_is_not_a_whole_png_is_refused_and_never_embedded(
+    world: World, kind: str
+) -> None:
+    """SPBE220 names it; ``render --force`` leaves it off the cover (it crashed the DOCX writer)."""
+    (world.catalog / "logo.png").write_bytes(BROKEN_PNGS[kind])
+    meta = world.catalog / "metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "logo: logo.png\n", "utf-8")
+    line = meta.read_text("utf-8").count("\n")
+    code, stdout, stderr = world.render("-f", "docx")
+    assert code == 1, stdout + stderr
+    assert f"metadata.yaml:{line}:7: error[SPBE220]: logo file 'logo.png' is not a whole PNG" in (
+        stdout
+    )
+    code, stdout, stderr = world.render("-f", "md,html,docx", "--force")
+    assert code == 0, stdout + stderr
+    assert "Traceback" not in stdout + stderr and "internal error" not in stderr
+    assert not (world.out / "gambar" / "logo.png").exists()
+    assert "data:image/png" not in (world.out / "peta-rencana.html").read_text("utf-8")
+
+
+def test_a_whole_png_logo_is_used() -> None:
+    from spbe_cli.files import logo_image, png_size
+
+    assert png_size(png(4, 2)) == (4, 2)
+    assert logo_image(png(4, 2)) == (("image/png", png(4, 2)), None)
 
 
 PRINTED_OBJECTS = (

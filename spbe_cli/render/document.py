@@ -219,6 +219,7 @@ def read_logo(catalog: Catalog) -> Logo | None:
     most 2 MiB, a PNG by its content); ``logo.png`` is read by the same rule. The cover then has
     no logo, and nothing outside the catalog is read.
     """
+    from spbe_cli.files import png_size
     from spbe_cli.loader import logo_file
 
     if catalog.logo is not None:
@@ -228,12 +229,10 @@ def read_logo(catalog: Catalog) -> Logo | None:
     if found is None:
         return None
     data = found[1]
-    if data[12:16] != b"IHDR":
+    size = png_size(data)
+    if size is None:  # pragma: no cover - logo_file accepts only a whole PNG
         return None
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not (0 < width <= 10000 and 0 < height <= 10000):
-        return None
-    return Logo(data, width, height)
+    return Logo(data, *size)
 
 
 @dataclass(frozen=True)
