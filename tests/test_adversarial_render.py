@@ -533,6 +533,45 @@ def test_symlinked_output_folder_is_refused(world: World) -> None:
     world.assert_untouched()
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("catalog", "-o", "catalog"), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/."), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/prosa"), "catalog/prosa/peta-rencana.md"),
+        (("catalog", "-o", "catalog/../catalog/prosa"), "catalog/../catalog/prosa/peta-rencana.md"),
+        (("catalog/prosa/..", "-o", "catalog"), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/templates"), "catalog/templates/peta-rencana.md.j2"),
+        (("catalog", "--templates", "tpl", "-o", "tpl"), "tpl/peta-rencana.md.j2"),
+        # the figures (and stale figure removal) of "-o ." would land in a catalog at ./gambar
+        (("gambar", "-o", "."), "gambar/metadata.yaml"),
+    ],
+)
+def test_output_into_catalog_or_template_files_is_refused(
+    world: World, args: tuple[str, ...], shown: str
+) -> None:
+    """Rendering into a catalog folder overwrote its prose named like a document (red team)."""
+    write_tree(world.root / "tpl", {"peta-rencana.md.j2": "# judul\n"})
+    world.template("# judul\n")
+    meta = world.catalog / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    meta.write_text(text.replace("prosa/latar-belakang.md", "prosa/peta-rencana.md"), "utf-8")
+    (world.catalog / "prosa" / "latar-belakang.md").rename(world.catalog / "prosa/peta-rencana.md")
+    shutil.copytree(world.catalog, world.root / "gambar")
+    for check in ((), ("--check",)):
+        code, stdout, stderr = world.run(*args, "--doc", "peta-rencana", "-f", "md", *check)
+        out = Path(args[-1]).as_posix()
+        message = f"output folder '{out}' holds the catalog or template file '{shown}'"
+        refused(code, stdout, stderr, message)
+        world.assert_untouched()
+
+
+def test_a_new_folder_inside_a_catalog_at_the_repository_root_is_fine(world: World) -> None:
+    code, _, stderr = world.run("catalog", "-o", "catalog/build", "--doc", "peta-rencana")
+    assert code == 0, stderr
+    assert (world.catalog / "build" / "peta-rencana.md").is_file()
+
+
 def _repository(world: World) -> Path:
     """Make the temporary tree a git repository (its .git/config holds a secret)."""
     git(world.root, "init", "-q")

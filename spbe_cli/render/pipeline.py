@@ -18,13 +18,14 @@ from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
 from spbe_cli.parallel import ForkedChild
 from spbe_cli.render.context import CaptionNumbers, RenderInput
-from spbe_cli.render.document import Figure
+from spbe_cli.render.document import LOGO_FILE, Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import (
     ComparedFile,
     RenderedFile,
     StagedFile,
     check_output_folder,
+    check_output_place,
     differing,
     write_output,
 )
@@ -35,6 +36,7 @@ from spbe_cli.render.to_docx import Picture
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from spbe_cli.catalog import Catalog
     from spbe_cli.render.document import Document
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
@@ -654,6 +656,9 @@ def render_catalog(
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)
+    check_output_place(
+        options.out, [options.catalog, *(f for f, _ in folders[:-1])], _files_read(catalog)
+    )
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
@@ -664,6 +669,13 @@ def render_catalog(
         return _deliver(options, report, files, [s.name for s in specs if "md" in s.formats])
     finally:
         files.close()  # a child still running is stopped, and what it staged removed
+
+
+def _files_read(catalog: Catalog) -> list[Path]:
+    """The files other than YAML that the catalog names: its prose and its logo."""
+    named = [prose.path for prose in catalog.prose.values() if prose.path is not None]
+    logo = catalog.logo.rel if catalog.logo is not None else LOGO_FILE
+    return [*named, catalog.root / logo]
 
 
 def _deliver(
