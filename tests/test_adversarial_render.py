@@ -11,7 +11,11 @@ import hashlib
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -570,6 +574,44 @@ def test_a_new_folder_inside_a_catalog_at_the_repository_root_is_fine(world: Wor
     code, _, stderr = world.run("catalog", "-o", "catalog/build", "--doc", "peta-rencana")
     assert code == 0, stderr
     assert (world.catalog / "build" / "peta-rencana.md").is_file()
+
+
+SLOW = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: bool) -> None:
+    """SIGTERM (a cancelled CI job) cleans up as Ctrl-C does: no staging folder, no new folder.
+
+    Red team: the default action ended the process at once and left ``.spbe-render-*`` folders
+    (half the documents) in the output folder, which it had created.
+    """
+    if earlier:
+        code, _, stderr = world.render()
+        assert code == 0, stderr
+    before = snapshot(world.out) if earlier else None
+    world.template(SLOW)
+    command = [sys.executable, "-m", "spbe_cli", "render", "catalog", "-o", "out"]
+    command += ["--doc", "peta-rencana", "-f", "md", "--timeout", "60"]
+    env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
+    child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # the staging folder exists while the template runs
+            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the render never started writing")
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    if earlier:
+        assert snapshot(world.out) == before
+    else:
+        assert not world.out.exists()
 
 
 def _repository(world: World) -> Path:
