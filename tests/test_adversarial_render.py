@@ -428,6 +428,28 @@ def test_too_deep_nesting_names_the_template_and_line(world: World, source: str,
 
 
 @pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ("# judul\n\n~~~spbe-gambar ../../etc/passwd\ncap\n~~~\n", f"{AT}:3"),
+        ("# judul\n~~~spbe-skrip\n~~~\n", f"{AT}:2"),
+        # made by a loop: the line of the Markdown the template made
+        ("# judul\n{% for k in ['x'] %}\n~~~spbe-{{ k }}\n~~~\n{% endfor %}\n", AT),
+    ],
+)
+def test_an_unknown_directive_names_the_template_file_and_line(
+    world: World, source: str, where: str
+) -> None:
+    """It said "spbe: spbe: peta-rencana.md.j2:3" (the name only, and the prefix twice)."""
+    world.template(source)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"spbe: {where}: the template uses an unknown directive")
+    assert "spbe: spbe:" not in stderr and stderr.count("\n") == 1
+    if where == AT:
+        assert stderr.endswith("~~~spbe-x (line 2 of the Markdown the template made)\n")
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
     ("source", "message"),
     [
         ("{{ [1, 2, 3]|random }}", f"{AT}:1: template syntax error: No filter named 'random'."),

@@ -397,6 +397,13 @@ def needs_landscape(columns: Sequence[Column]) -> bool:
 class DocumentError(SpbeError):
     """The document Markdown of a template cannot be made into a document."""
 
+    def __init__(self, line: int, directive: str) -> None:
+        super().__init__(f"{line}: {directive}")
+        self.line = line
+        """The line of the document Markdown (the template's output) holding the directive."""
+        self.directive = directive
+        """The directive's opening fence, as written."""
+
 
 @dataclass
 class _State:
@@ -663,7 +670,7 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     words = tok.info.strip()[len(DIRECTIVE_PREFIX) :].split()
     name, args = (words[0] if words else ""), words[1:]
     if name not in DIRECTIVES:
-        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-{name}")
+        raise DocumentError((tok.map or [0])[0] + 1, f"~~~spbe-{name}")
     inner = _blocks(md, md.parse(tok.content), state, template) if tok.content.strip() else []
     if name == "daftar-isi":
         return [Toc()]
@@ -695,7 +702,7 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     # gambar
     key = args[0] if args else ""
     if key not in state.figures:
-        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-gambar {key}")
+        raise DocumentError((tok.map or [0])[0] + 1, f"~~~spbe-gambar {key}")
     specs = state.figures[key]
     if specs is None:
         return []

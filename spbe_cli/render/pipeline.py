@@ -498,8 +498,33 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
             spec.name, _source(run, spec, dokumen, built, name), figures, name
         )
     except DocumentError as exc:
-        raise SpbeError(t("render.directive", where=str(exc))) from exc
+        raise _directive_error(run.folders, name, exc) from exc
     return replace(document, logo=run.logo), dokumen, when
+
+
+def _directive_error(folders: list[tuple[Path, str]], name: str, exc: Any) -> SpbeError:
+    """An unknown directive, named at the template's file and line.
+
+    The line where the template writes the directive, when it does so literally; else (written
+    by an include or from a value) the line of the Markdown the template made.
+    """
+    for folder, display in folders:
+        path = folder / name
+        if path.is_file() or path.is_symlink():
+            filename = f"{display}/{name}"
+            try:
+                lines = path.read_text("utf-8", "replace").split("\n")
+            except OSError:
+                break
+            found = [n for n, text in enumerate(lines, 1) if text.strip() == exc.directive]
+            if len(found) == 1:
+                return SpbeError(
+                    t("render.directive", where=f"{filename}:{found[0]}", directive=exc.directive)
+                )
+            return SpbeError(
+                t("render.directive_made", where=filename, line=exc.line, directive=exc.directive)
+            )
+    return SpbeError(t("render.directive_made", where=name, line=exc.line, directive=exc.directive))
 
 
 def _source(run: _Run, spec: DocumentSpec, dokumen: Any, built: dict[str, Any], name: str) -> str:
