@@ -427,6 +427,28 @@ def test_too_deep_nesting_names_the_template_and_line(world: World, source: str,
     assert not world.out.exists()
 
 
+def test_a_template_file_too_large_is_not_read(world: World) -> None:
+    """A 5 MB template took 84 s and 4 GB to compile, outside every limit (red team)."""
+    from spbe_cli.render.engine import MAX_TEMPLATE_BYTES
+
+    big = "{{ pemda.nama }}\n" * (MAX_TEMPLATE_BYTES // 16 + 1)
+    world.template(big)
+    message = f"template '{AT}' is larger than 512 KiB; split it into several templates"
+    refused(*world.render(), message)
+    world.template(big, "templates/besar.j2")
+    world.template("# judul\n{% include 'besar.j2' %}\n")
+    big_one = "template 'catalog/templates/besar.j2' is larger than 512 KiB"
+    refused(*world.render(), f"{AT}:2: template failed: {big_one}")
+    assert not world.out.exists()
+
+
+def test_compiling_a_template_is_bounded_by_the_time_limit(world: World) -> None:
+    world.template("{{ pemda.nama }}\n" * 30000)  # under the size limit, seconds to compile
+    code, stdout, stderr = world.render("--timeout", "0.3")
+    refused(code, stdout, stderr, f"{AT}: template failed: stopped: the template ran longer")
+    assert not world.out.exists()
+
+
 @pytest.mark.parametrize(
     ("source", "where"),
     [

@@ -656,6 +656,14 @@ def memory_guard(budget: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+@contextlib.contextmanager
+def load_bounds(limits: RenderLimits, *, user: bool) -> Iterator[None]:
+    """Bound reading and compiling a template by the time (and, for a user's, memory) limit."""
+    guard = memory_guard(limits.memory_budget) if user else contextlib.nullcontext()
+    with guard, _Deadline(limits.timeout):
+        yield
+
+
 #: Chunks taken from a template between two size checks (taken at C speed by islice).
 _BATCH = 2048
 
