@@ -236,9 +236,12 @@ def not_formula(value: str) -> str:
     return "'" + value if value[:1] in _FORMULA_START else value
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the cut marked with ``…``."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def cell_text(value: str, limit: int | None = None) -> str:
     """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long."""
     text = not_formula(xml_text(value))
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
+    return text if limit is None else clip(text, limit)

@@ -427,6 +427,26 @@ def test_too_deep_nesting_names_the_template_and_line(world: World, source: str,
     assert not world.out.exists()
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ pemda['x' * 10**7] }}",
+        "{{ dict(a=1)['k' * 10**6] }}",
+        "{% include 'y' * 10**6 %}",  # also too long a file name for the system
+        "{{ ('x' * 10**6)|rupiah }}",
+        "# judul\n~~~spbe-{{ 'z' * 10**6 }}\n~~~\n",
+    ],
+)
+def test_a_failed_template_never_floods_the_log(world: World, source: str) -> None:
+    """A name of megabytes made by the template showed whole in the message (10 MB on stderr)."""
+    world.template(source)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"spbe: {AT}")
+    assert len(stderr) < 600 and stderr.count("\n") == 1, len(stderr)
+    assert str(world.root) not in stderr  # no absolute path of the machine either
+    assert not world.out.exists()
+
+
 def test_a_template_file_too_large_is_not_read(world: World) -> None:
     """A 5 MB template took 84 s and 4 GB to compile, outside every limit (red team)."""
     from spbe_cli.render.engine import MAX_TEMPLATE_BYTES

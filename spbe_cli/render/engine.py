@@ -27,7 +27,7 @@ from markupsafe import Markup
 from spbe_cli.errors import SpbeError
 from spbe_cli.formatting import rupiah_marked
 from spbe_cli.i18n import t
-from spbe_cli.markup import NEWLINES, md_escape
+from spbe_cli.markup import NEWLINES, clip, md_escape
 from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
@@ -92,7 +92,10 @@ class FolderLoader(BaseLoader):
             except (OSError, RuntimeError):
                 continue
             candidate = root.joinpath(*pieces)
-            if not (candidate.exists() or candidate.is_symlink()):
+            try:
+                if not (candidate.exists() or candidate.is_symlink()):
+                    continue
+            except OSError:  # a name the system refuses (too long): no such template
                 continue
             try:
                 real = candidate.resolve(strict=True)
@@ -295,13 +298,26 @@ def make_environment(
     return env
 
 
+#: Longest message of a failed template: a value it made (a name of megabytes asked for as an
+#: attribute or a template) shows only its start, and never floods a CI log.
+MESSAGE_MAX = 500
+
+
 def template_error(
     exc: BaseException, loader: FolderLoader | None = None, loading: str | None = None
 ) -> SpbeError:
-    """Turn a Jinja error into a message that names the template and the line.
+    """Turn a Jinja error into one message that names the template and the line.
 
     ``loading``: the template file being read and compiled when the error came (no line).
+    The message is at most :data:`MESSAGE_MAX` characters.
     """
+    error = _template_error(exc, loader, loading)
+    return SpbeError(clip(str(error), MESSAGE_MAX))
+
+
+def _template_error(
+    exc: BaseException, loader: FolderLoader | None, loading: str | None
+) -> SpbeError:
     name, line = _template_position(exc, loader)
     if isinstance(exc, TemplateUnreadableError):
         problem = exc.problem

@@ -508,6 +508,9 @@ def _directive_error(folders: list[tuple[Path, str]], name: str, exc: Any) -> Sp
     The line where the template writes the directive, when it does so literally; else (written
     by an include or from a value) the line of the Markdown the template made.
     """
+    from spbe_cli.markup import clip
+
+    shown = clip(exc.directive, 200)  # a loop may make a fence of megabytes
     for folder, display in folders:
         path = folder / name
         if path.is_file() or path.is_symlink():
@@ -519,12 +522,12 @@ def _directive_error(folders: list[tuple[Path, str]], name: str, exc: Any) -> Sp
             found = [n for n, text in enumerate(lines, 1) if text.strip() == exc.directive]
             if len(found) == 1:
                 return SpbeError(
-                    t("render.directive", where=f"{filename}:{found[0]}", directive=exc.directive)
+                    t("render.directive", where=f"{filename}:{found[0]}", directive=shown)
                 )
             return SpbeError(
-                t("render.directive_made", where=filename, line=exc.line, directive=exc.directive)
+                t("render.directive_made", where=filename, line=exc.line, directive=shown)
             )
-    return SpbeError(t("render.directive_made", where=name, line=exc.line, directive=exc.directive))
+    return SpbeError(t("render.directive_made", where=name, line=exc.line, directive=shown))
 
 
 def _source(run: _Run, spec: DocumentSpec, dokumen: Any, built: dict[str, Any], name: str) -> str:
