@@ -781,6 +781,35 @@ def test_a_whole_png_logo_is_used() -> None:
     assert logo_image(png(4, 2)) == (("image/png", png(4, 2)), None)
 
 
+LINKS_AND_CODE = (
+    "# Judul\n\nLihat [situs](<https://x.example/a)![i](../../etc/passwd)>),"
+    " [dua](<https://x.example/b c>), [tiga](https://x.example/(d)),"
+    " kode ``a`b``, `` `x` `` dan `y`.\n"
+)
+
+
+def test_markdown_keeps_each_link_and_code_span_of_prose_whole(world: World) -> None:
+    """A ``)`` ended the link in the .md (the rest became text) and code lost its backticks."""
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(LINKS_AND_CODE, "utf-8")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    line = next(text for text in markdown.split("\n") if "situs" in text)
+    spans = markdown_parser().parseInline(line)[0].children or []
+    hrefs = [str(t.attrGet("href")) for t in spans if t.type == "link_open"]
+    codes = [t.content for t in spans if t.type == "code_inline"]
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    paragraph = next(text for text in html.split("<p>") if "situs" in text)
+    assert hrefs == [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', paragraph)]
+    assert hrefs == [
+        "https://x.example/a)!%5Bi%5D(../../etc/passwd)",
+        "https://x.example/b%20c",
+        "https://x.example/(d)",
+    ]
+    assert codes == ["a`b", "`x`", "y"]
+    assert "![i]" not in line and "<https" not in html
+
+
 PRINTED_OBJECTS = (
     "{{ entitas }}|{{ prosa }}|{{ 'x'.upper }}|{{ cycler(1, 2) }}|{{ joiner() }}|{{ [prosa] }}"
     "|{{ entitas|string }}|{{ entitas ~ '' }}|{{ '%s' % prosa }}|{{ '{}'.format(prosa) }}"
