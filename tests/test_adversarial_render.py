@@ -678,6 +678,14 @@ def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: 
         assert not world.out.exists()
 
 
+def test_an_output_name_the_system_refuses_is_a_clear_error(world: World) -> None:
+    """A folder name over 255 bytes ended in an internal error (OSError) before."""
+    code, stdout, stderr = world.run("catalog", "-o", "d" * 300, "--doc", "peta-rencana")
+    refused(code, stdout, stderr, f"cannot write to '{'d' * 300}': File name too long")
+    assert "internal error" not in stderr
+    world.assert_untouched()
+
+
 def _repository(world: World) -> Path:
     """Make the temporary tree a git repository (its .git/config holds a secret)."""
     git(world.root, "init", "-q")

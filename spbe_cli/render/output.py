@@ -147,11 +147,18 @@ def check_output_folder(out: Path) -> None:
     """Refuse an output path that is a symlink, or that exists and is not a folder.
 
     A symlinked output folder would put the files wherever the link points (the repository
-    root, ``.git`` ...), so it is refused rather than followed.
+    root, ``.git`` ...), so it is refused rather than followed. A path the system refuses to
+    look at (a name too long) cannot be written: said so, like any other write failure.
     """
-    if out.is_symlink():
+    try:
+        linked = out.is_symlink()
+        other = out.exists() and not out.is_dir()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
+    if linked:
         raise SpbeError(t("render.output_symlink", path=out.as_posix()))
-    if out.exists() and not out.is_dir():
+    if other:
         raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
 
 
@@ -175,7 +182,12 @@ def check_output_place(out: Path, roots: Iterable[Path], read: Iterable[Path]) -
     used = {path.resolve() for path in read}
     where = out.resolve()
     for folder in (where, where / "gambar"):
-        if not folder.is_dir() or not any(folder.is_relative_to(root) for root in owners):
+        if not any(folder.is_relative_to(root) for root in owners):
+            continue
+        try:
+            if not folder.is_dir():
+                continue
+        except OSError:  # a path too long to look at: nothing of the catalog is there
             continue
         for entry in sorted(folder.iterdir()):
             if entry.is_file() and (entry.suffix in SOURCE_SUFFIXES or entry.resolve() in used):
