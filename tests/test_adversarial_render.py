@@ -686,6 +686,32 @@ def test_an_output_name_the_system_refuses_is_a_clear_error(world: World) -> Non
     world.assert_untouched()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "t" * 300],
+        ["render", "t" * 300, "-o", "out"],
+        ["render", "catalog", "--templates", "t" * 300, "-o", "out"],
+    ],
+)
+def test_a_path_the_system_refuses_is_one_line_not_an_internal_error(
+    world: World, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Any command given a path too long for the system said "internal error (OSError ...)"."""
+    from spbe_cli.cli import app as app_module
+
+    monkeypatch.delenv("SPBE_DEBUG", raising=False)
+    monkeypatch.setattr(sys, "argv", ["spbe", "--lang", "en", *args])
+    world.before = snapshot(world.root, world.out)
+    with pytest.raises(SystemExit) as exc:
+        app_module.main()
+    assert exc.value.code == 3
+    captured = capsys.readouterr()
+    assert captured.err == f"spbe: cannot use '{'t' * 300}': File name too long\n"
+    assert captured.out == ""
+    world.assert_untouched()
+
+
 def _repository(world: World) -> Path:
     """Make the temporary tree a git repository (its .git/config holds a secret)."""
     git(world.root, "init", "-q")

@@ -10,7 +10,7 @@ import contextlib
 import enum
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -137,13 +137,29 @@ def main() -> None:
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         sys.exit(EXIT_TERMINATED if _TERMINATED else 130)
-    except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
-        if os.environ.get("SPBE_DEBUG"):
-            raise
+    except OSError as exc:
+        if not isinstance(exc.filename, str | bytes) or os.environ.get("SPBE_DEBUG"):
+            _internal_error(exc)
+        # A path the system refuses (a name too long, a loop of links) that no command checked
+        # first: the operator's path, not a bug. One line, the path as typed, cut if long.
         from spbe_cli.cli import console
+        from spbe_cli.markup import clip
 
-        console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+        path = clip(os.fsdecode(exc.filename), 300)
+        console.err(t("cli.os_error", path=path, reason=exc.strerror or str(exc)))
         sys.exit(int(ExitCode.CANNOT_RUN))
+    except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """Say that spbe has a bug (one line), or re-raise it with its traceback under SPBE_DEBUG."""
+    if os.environ.get("SPBE_DEBUG"):
+        raise exc
+    from spbe_cli.cli import console
+
+    console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+    sys.exit(int(ExitCode.CANNOT_RUN))
 
 
 def _quick_exit(code: object) -> None:
