@@ -8,8 +8,14 @@ The first wall is :mod:`spbe_cli.render.plain` (templates see plain data only). 
   ``write_*``, ``open``, ``joinpath``, ``format_map`` and the like, class objects, modules and
   class methods;
 * size bounds inside an expression: ``*``, ``**``, ``+``, ``%`` and ``~`` and the filters and
-  ``str`` methods that make long strings (``center``, ``indent``, ``format``, ``join``,
-  ``replace``, ``ljust`` ...) refuse a result larger than the output limit, before allocating it;
+  ``str`` methods that make long strings or many items (``center``, ``indent``, ``format``,
+  ``join``, ``replace``, ``wordwrap``, ``urlize``, ``batch``, ``slice``, ``sum``, ``tojson``,
+  ``ljust``, ``translate`` ...) refuse a result larger than the output limit, before allocating
+  it; a width taken from the arguments (``'{:{}}'``, ``'%*s'``) is refused, and no bytes are
+  made (``encode``);
+* no randomness (``random``, ``lipsum``): the same catalog gives the same document;
+* compile bounds: a template nested deeper than Python or the parser allow is a syntax error at
+  its line;
 * :func:`render_bounded`: streams a template, stops it when its output passes the size limit or
   its time the wall-clock limit (also inside a loop that prints nothing), and, for user
   templates on POSIX, lowers the address-space limit (``RLIMIT_AS``) for the time of the render
