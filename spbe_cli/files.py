@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -244,14 +245,55 @@ def logo_image(data: bytes) -> tuple[tuple[str, bytes] | None, str | None]:
     """A logo file's content as ``(MIME type, bytes)``, or the SPBE220 key of why it is unusable.
 
     The one rule for a logo's content, whether it was read from the catalog folder or from a
-    git revision: at most :data:`MAX_LOGO_BYTES`, and an image format known by its leading bytes.
+    git revision: at most :data:`MAX_LOGO_BYTES`, and an image format known by its leading bytes
+    whose structure is whole (:func:`png_size`): the writers embed it as it is, and a truncated
+    or forged file broke the DOCX writer's image reader.
     """
     if len(data) > MAX_LOGO_BYTES:
         return None, "ref.logo_too_large"
     for magic, mime in _IMAGE_MAGIC:
-        if data.startswith(magic):
+        if data.startswith(magic) and png_size(data) is not None:
             return (mime, data), None
     return None, "ref.logo_format"
+
+
+#: Largest width or height of a logo, in pixels (a cover logo is a few hundred).
+MAX_LOGO_PIXELS = 10_000
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a whole PNG, or None when its chunks are not a well-formed PNG.
+
+    Well-formed: the signature, ``IHDR`` first (13 bytes, each side 1 to
+    :data:`MAX_LOGO_PIXELS` pixels), every chunk complete with a matching CRC, at least one
+    ``IDAT``, and ``IEND`` last with nothing after it. The pixels are not decoded.
+    """
+    if not data.startswith(_IMAGE_MAGIC[0][0]):
+        return None
+    at, size = 8, None
+    seen: set[bytes] = set()
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        end = at + 12 + length
+        if end > len(data):
+            return None
+        body = data[at + 8 : end - 4]
+        if zlib.crc32(kind + body) != int.from_bytes(data[end - 4 : end], "big"):
+            return None
+        if (at == 8) != (kind == b"IHDR"):
+            return None
+        if kind == b"IHDR":
+            if length != 13:
+                return None
+            size = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+            if not all(0 < side <= MAX_LOGO_PIXELS for side in size):
+                return None
+        seen.add(kind)
+        at = end
+        if kind == b"IEND":
+            return size if at == len(data) and b"IDAT" in seen else None
+    return None
 
 
 @dataclass(frozen=True)

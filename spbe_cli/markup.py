@@ -125,6 +125,24 @@ def md_code(text: object) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
+#: Characters that end or break a bare link destination: ``(`` and ``)`` (unbalanced), spaces,
+#: ``<``, ``>``, a backslash, controls.
+_LINK_BREAKING = re.compile(r"[()<>\\\s\x00-\x1f\x7f]")
+
+
+def md_link_target(url: str) -> str:
+    """A link destination that Markdown reads back as exactly ``url``.
+
+    A bare destination ends at a space or at an unbalanced ``)``: ``https://x/a)b`` would link
+    to ``https://x/a`` and leave ``b)`` as text. Such a destination is written in angle brackets,
+    ``<`` ``>`` and backslashes escaped, on one line; every other one as it is.
+    """
+    if _LINK_BREAKING.search(url) is None:
+        return url
+    inner = re.sub(r"([<>\\])", r"\\\1", NEWLINES.sub(" ", url))
+    return f"<{inner}>"
+
+
 # -- HTML, JSON, GitHub --------------------------------------------------------------------------
 
 
@@ -236,9 +254,12 @@ def not_formula(value: str) -> str:
     return "'" + value if value[:1] in _FORMULA_START else value
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the cut marked with ``…``."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def cell_text(value: str, limit: int | None = None) -> str:
     """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long."""
     text = not_formula(xml_text(value))
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
+    return text if limit is None else clip(text, limit)

@@ -11,7 +11,12 @@ import hashlib
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +38,7 @@ from spbe_cli.render.sandbox import (
     memory_guard,
     render_bounded,
 )
-from tests.helpers import CASES, git, write_tree
+from tests.helpers import CASES, git, png, write_tree
 
 SMALL = CASES / "render" / "small"
 TEMPLATE = "templates/peta-rencana.md.j2"
@@ -145,7 +150,9 @@ PICKLE = "cos\\nsystem\\n(S'id > PWNED'\\ntR."
         ("{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object"),
         ("{{ pemda.nama.format_map({}) }}", "access to attribute 'format_map' of 'str'"),
         ("{{ '{0.__class__}'.format(1) }}", "access to attribute '__class__' of 'int' object"),
-        ("{{ lipsum.__globals__ }}", "access to attribute '__globals__' of 'function'"),
+        ("{{ persen.__globals__ }}", "access to attribute '__globals__' of 'function'"),
+        # bytes would escape the size checks (they know text and sequences): none are made
+        ("{{ 'x'.encode() * 10**9 }}", "access to attribute 'encode' of 'str' object is unsafe"),
         ("{{ namespace.mro() }}", "access to attribute 'mro' of 'type' object is unsafe"),
         ("{{ cycler.__init__ }}", "access to attribute '__init__' of 'type' object is unsafe"),
         ("{{ range(3).__class__ }}", "access to attribute '__class__' of 'range' object"),
@@ -347,6 +354,41 @@ RUNAWAY = [
         (),
         "template failed: recursion too deep",
     ),
+    # Every filter or method that takes a size, a count or a repeated string is checked before
+    # it makes its value (red team: these made a gigabyte each before the output limit saw it).
+    ("{{ dict(a=[1, 2])|tojson(10**8) }}", ("--max-mb", "1"), "stopped: 'tojson' would make"),
+    (
+        "{{ ('a ' * 1000)|wordwrap(1, true, 'b' * 10000) }}",
+        ("--max-mb", "1"),
+        "stopped: 'wordwrap' would make 20,002,000",
+    ),
+    ("{{ [1]|batch(10**8, 'x')|list }}", ("--max-mb", "1"), "stopped: 'batch' would make"),
+    ("{{ [1]|slice(10**7)|list }}", ("--max-mb", "1"), "stopped: 'slice' would make"),
+    (
+        "{{ ('a' * 1000).translate({97: 'b' * 100000}) }}",
+        ("--max-mb", "1"),
+        "stopped: 'translate' would make 100,000,000",
+    ),
+    (
+        "{{ '{:.{}f}'.format(1.5, 10**8) }}",
+        (),
+        "stopped: 'format' with a width from its arguments is refused",
+    ),
+    (
+        "{{ '{:{w}}'.format('a', w=10**8) }}",
+        (),
+        "stopped: 'format' with a width from its arguments is refused",
+    ),
+    (
+        "{{ ('a.co ' * 1000)|urlize(target='t' * 100000) }}",
+        ("--max-mb", "1"),
+        "stopped: 'urlize' would make",
+    ),
+    (
+        "{{ ([[1] * 100000] * 20)|sum(start=[]) }}",
+        ("--max-mb", "1"),
+        "stopped: 'sum' would make 2,000,000",
+    ),
 ]
 
 
@@ -359,6 +401,107 @@ def test_runaway_template_is_stopped(
     refused(code, stdout, stderr, f"{AT}:2: template failed: ")
     assert message in stderr
     world.assert_untouched()
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        # Python refuses more than 20 nested blocks in the code Jinja makes of a template
+        ("\n".join(["{% for i in [1] %}"] * 25) + "x" + "{% endfor %}" * 25, 21),
+        ("\n".join(["{% if 1 %}"] * 200) + "x" + "{% endif %}" * 200, 99),
+        # the parser (or the code generator) recurses once per bracket or operator
+        ("\n\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", 3),
+        ("\n{{ " + "[" * 3000 + "1" + "]" * 3000 + " }}", 2),
+        ("\n{{ 1" + "+1" * 20000 + " }}", 2),
+        ("\n{{ " + "-" * 5000 + "1 }}", 2),
+    ],
+)
+def test_too_deep_nesting_names_the_template_and_line(world: World, source: str, line: int) -> None:
+    world.template(source)
+    code, stdout, stderr = world.render()
+    message = f"{AT}:{line}: template syntax error: the template nests too deeply"
+    refused(code, stdout, stderr, message)
+    assert stderr.count("\n") == 1
+    world.assert_untouched()
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ pemda['x' * 10**7] }}",
+        "{{ dict(a=1)['k' * 10**6] }}",
+        "{% include 'y' * 10**6 %}",  # also too long a file name for the system
+        "{{ ('x' * 10**6)|rupiah }}",
+        "# judul\n~~~spbe-{{ 'z' * 10**6 }}\n~~~\n",
+    ],
+)
+def test_a_failed_template_never_floods_the_log(world: World, source: str) -> None:
+    """A name of megabytes made by the template showed whole in the message (10 MB on stderr)."""
+    world.template(source)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"spbe: {AT}")
+    assert len(stderr) < 600 and stderr.count("\n") == 1, len(stderr)
+    assert str(world.root) not in stderr  # no absolute path of the machine either
+    assert not world.out.exists()
+
+
+def test_a_template_file_too_large_is_not_read(world: World) -> None:
+    """A 5 MB template took 84 s and 4 GB to compile, outside every limit (red team)."""
+    from spbe_cli.render.engine import MAX_TEMPLATE_BYTES
+
+    big = "{{ pemda.nama }}\n" * (MAX_TEMPLATE_BYTES // 16 + 1)
+    world.template(big)
+    message = f"template '{AT}' is larger than 512 KiB; split it into several templates"
+    refused(*world.render(), message)
+    world.template(big, "templates/besar.j2")
+    world.template("# judul\n{% include 'besar.j2' %}\n")
+    big_one = "template 'catalog/templates/besar.j2' is larger than 512 KiB"
+    refused(*world.render(), f"{AT}:2: template failed: {big_one}")
+    assert not world.out.exists()
+
+
+def test_compiling_a_template_is_bounded_by_the_time_limit(world: World) -> None:
+    world.template("{{ pemda.nama }}\n" * 30000)  # under the size limit, seconds to compile
+    code, stdout, stderr = world.render("--timeout", "0.3")
+    refused(code, stdout, stderr, f"{AT}: template failed: stopped: the template ran longer")
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ("# judul\n\n~~~spbe-gambar ../../etc/passwd\ncap\n~~~\n", f"{AT}:3"),
+        ("# judul\n~~~spbe-skrip\n~~~\n", f"{AT}:2"),
+        # made by a loop: the line of the Markdown the template made
+        ("# judul\n{% for k in ['x'] %}\n~~~spbe-{{ k }}\n~~~\n{% endfor %}\n", AT),
+    ],
+)
+def test_an_unknown_directive_names_the_template_file_and_line(
+    world: World, source: str, where: str
+) -> None:
+    """It said "spbe: spbe: peta-rencana.md.j2:3" (the name only, and the prefix twice)."""
+    world.template(source)
+    code, stdout, stderr = world.render()
+    refused(code, stdout, stderr, f"spbe: {where}: the template uses an unknown directive")
+    assert "spbe: spbe:" not in stderr and stderr.count("\n") == 1
+    if where == AT:
+        assert stderr.endswith("~~~spbe-x (line 2 of the Markdown the template made)\n")
+    assert not world.out.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ [1, 2, 3]|random }}", f"{AT}:1: template syntax error: No filter named 'random'."),
+        ("{{ lipsum(10**6) }}", f"{AT}:1: template failed: 'lipsum' is undefined"),
+    ],
+)
+def test_templates_cannot_draw_random_numbers(world: World, source: str, message: str) -> None:
+    """A document is the same on every run: nothing random (and no lorem ipsum of any size)."""
+    world.template(source)
+    refused(*world.render(), message)
     assert not world.out.exists()
 
 
@@ -458,6 +601,117 @@ def test_symlinked_output_folder_is_refused(world: World) -> None:
     world.assert_untouched()
 
 
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("catalog", "-o", "catalog"), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/."), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/prosa"), "catalog/prosa/peta-rencana.md"),
+        (("catalog", "-o", "catalog/../catalog/prosa"), "catalog/../catalog/prosa/peta-rencana.md"),
+        (("catalog/prosa/..", "-o", "catalog"), "catalog/metadata.yaml"),
+        (("catalog", "-o", "catalog/templates"), "catalog/templates/peta-rencana.md.j2"),
+        (("catalog", "--templates", "tpl", "-o", "tpl"), "tpl/peta-rencana.md.j2"),
+        # the figures (and stale figure removal) of "-o ." would land in a catalog at ./gambar
+        (("gambar", "-o", "."), "gambar/metadata.yaml"),
+    ],
+)
+def test_output_into_catalog_or_template_files_is_refused(
+    world: World, args: tuple[str, ...], shown: str
+) -> None:
+    """Rendering into a catalog folder overwrote its prose named like a document (red team)."""
+    write_tree(world.root / "tpl", {"peta-rencana.md.j2": "# judul\n"})
+    world.template("# judul\n")
+    meta = world.catalog / "metadata.yaml"
+    text = meta.read_text("utf-8")
+    meta.write_text(text.replace("prosa/latar-belakang.md", "prosa/peta-rencana.md"), "utf-8")
+    (world.catalog / "prosa" / "latar-belakang.md").rename(world.catalog / "prosa/peta-rencana.md")
+    shutil.copytree(world.catalog, world.root / "gambar")
+    for check in ((), ("--check",)):
+        code, stdout, stderr = world.run(*args, "--doc", "peta-rencana", "-f", "md", *check)
+        out = Path(args[-1]).as_posix()
+        message = f"output folder '{out}' holds the catalog or template file '{shown}'"
+        refused(code, stdout, stderr, message)
+        world.assert_untouched()
+
+
+def test_a_new_folder_inside_a_catalog_at_the_repository_root_is_fine(world: World) -> None:
+    code, _, stderr = world.run("catalog", "-o", "catalog/build", "--doc", "peta-rencana")
+    assert code == 0, stderr
+    assert (world.catalog / "build" / "peta-rencana.md").is_file()
+
+
+SLOW = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: bool) -> None:
+    """SIGTERM (a cancelled CI job) cleans up as Ctrl-C does: no staging folder, no new folder.
+
+    Red team: the default action ended the process at once and left ``.spbe-render-*`` folders
+    (half the documents) in the output folder, which it had created.
+    """
+    if earlier:
+        code, _, stderr = world.render()
+        assert code == 0, stderr
+    before = snapshot(world.out) if earlier else None
+    world.template(SLOW)
+    command = [sys.executable, "-m", "spbe_cli", "render", "catalog", "-o", "out"]
+    command += ["--doc", "peta-rencana", "-f", "md", "--timeout", "60"]
+    env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
+    child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # the staging folder exists while the template runs
+            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the render never started writing")
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    if earlier:
+        assert snapshot(world.out) == before
+    else:
+        assert not world.out.exists()
+
+
+def test_an_output_name_the_system_refuses_is_a_clear_error(world: World) -> None:
+    """A folder name over 255 bytes ended in an internal error (OSError) before."""
+    code, stdout, stderr = world.run("catalog", "-o", "d" * 300, "--doc", "peta-rencana")
+    refused(code, stdout, stderr, f"cannot write to '{'d' * 300}': File name too long")
+    assert "internal error" not in stderr
+    world.assert_untouched()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "t" * 300],
+        ["render", "t" * 300, "-o", "out"],
+        ["render", "catalog", "--templates", "t" * 300, "-o", "out"],
+    ],
+)
+def test_a_path_the_system_refuses_is_one_line_not_an_internal_error(
+    world: World, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Any command given a path too long for the system said "internal error (OSError ...)"."""
+    from spbe_cli.cli import app as app_module
+
+    monkeypatch.delenv("SPBE_DEBUG", raising=False)
+    monkeypatch.setattr(sys, "argv", ["spbe", "--lang", "en", *args])
+    world.before = snapshot(world.root, world.out)
+    with pytest.raises(SystemExit) as exc:
+        app_module.main()
+    assert exc.value.code == 3
+    captured = capsys.readouterr()
+    assert captured.err == f"spbe: cannot use '{'t' * 300}': File name too long\n"
+    assert captured.out == ""
+    world.assert_untouched()
+
+
 def _repository(world: World) -> Path:
     """Make the temporary tree a git repository (its .git/config holds a secret)."""
     git(world.root, "init", "-q")
@@ -508,6 +762,86 @@ def test_prose_cannot_name_git_files(world: World) -> None:
     code, stdout, stderr = world.run(".", "-o", "out", "--doc", "masterplan", "-f", "md", "--force")
     assert code == 0, stderr
     assert "RAHASIA" not in (world.out / "masterplan.md").read_text("utf-8")
+
+
+def _chunk(kind: bytes, data: bytes, crc: int | None = None) -> bytes:
+    body = kind + data
+    check = zlib.crc32(body) if crc is None else crc
+    return len(data).to_bytes(4, "big") + body + check.to_bytes(4, "big")
+
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HEADER = _chunk(b"IHDR", (4).to_bytes(4, "big") + (2).to_bytes(4, "big") + b"\x08\x02\x00\x00\x00")
+BROKEN_PNGS = {
+    # the red team's file: a chunk announced longer than the file (the DOCX writer crashed)
+    "truncated": SIGNATURE + HEADER + (0xFFFFFFF0).to_bytes(4, "big") + b"pHYs" + b"\x00" * 8,
+    "header only": SIGNATURE + HEADER,
+    "no image data": SIGNATURE + HEADER + _chunk(b"IEND", b""),
+    "bad checksum": png(4, 2)[:-4] + b"\x00\x00\x00\x00",
+    "bytes after the end": png(4, 2) + b"<script>",
+    "header not first": SIGNATURE + _chunk(b"tEXt", b"a") + png(4, 2)[8:],
+    "no width": SIGNATURE + _chunk(b"IHDR", b"\x00" * 13) + png(4, 2)[33:],
+    "too wide": SIGNATURE
+    + _chunk(b"IHDR", (10001).to_bytes(4, "big") + (2).to_bytes(4, "big") + b"\x08\x02\0\0\0")
+    + png(4, 2)[33:],
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_PNGS)
+def test_a_logo_that_is_not_a_whole_png_is_refused_and_never_embedded(
+    world: World, kind: str
+) -> None:
+    """SPBE220 names it; ``render --force`` leaves it off the cover (it crashed the DOCX writer)."""
+    (world.catalog / "logo.png").write_bytes(BROKEN_PNGS[kind])
+    meta = world.catalog / "metadata.yaml"
+    meta.write_text(meta.read_text("utf-8") + "logo: logo.png\n", "utf-8")
+    line = meta.read_text("utf-8").count("\n")
+    code, stdout, stderr = world.render("-f", "docx")
+    assert code == 1, stdout + stderr
+    assert f"metadata.yaml:{line}:7: error[SPBE220]: logo file 'logo.png' is not a whole PNG" in (
+        stdout
+    )
+    code, stdout, stderr = world.render("-f", "md,html,docx", "--force")
+    assert code == 0, stdout + stderr
+    assert "Traceback" not in stdout + stderr and "internal error" not in stderr
+    assert not (world.out / "gambar" / "logo.png").exists()
+    assert "data:image/png" not in (world.out / "peta-rencana.html").read_text("utf-8")
+
+
+def test_a_whole_png_logo_is_used() -> None:
+    from spbe_cli.files import logo_image, png_size
+
+    assert png_size(png(4, 2)) == (4, 2)
+    assert logo_image(png(4, 2)) == (("image/png", png(4, 2)), None)
+
+
+LINKS_AND_CODE = (
+    "# Judul\n\nLihat [situs](<https://x.example/a)![i](../../etc/passwd)>),"
+    " [dua](<https://x.example/b c>), [tiga](https://x.example/(d)),"
+    " kode ``a`b``, `` `x` `` dan `y`.\n"
+)
+
+
+def test_markdown_keeps_each_link_and_code_span_of_prose_whole(world: World) -> None:
+    """A ``)`` ended the link in the .md (the rest became text) and code lost its backticks."""
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(LINKS_AND_CODE, "utf-8")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    line = next(text for text in markdown.split("\n") if "situs" in text)
+    spans = markdown_parser().parseInline(line)[0].children or []
+    hrefs = [str(t.attrGet("href")) for t in spans if t.type == "link_open"]
+    codes = [t.content for t in spans if t.type == "code_inline"]
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    paragraph = next(text for text in html.split("<p>") if "situs" in text)
+    assert hrefs == [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', paragraph)]
+    assert hrefs == [
+        "https://x.example/a)!%5Bi%5D(../../etc/passwd)",
+        "https://x.example/b%20c",
+        "https://x.example/(d)",
+    ]
+    assert codes == ["a`b", "`x`", "y"]
+    assert "![i]" not in line and "<https" not in html
 
 
 PRINTED_OBJECTS = (

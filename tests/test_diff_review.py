@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_tree
+from tests.helpers import png, write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
 
 __all__ = ["repo"]  # the fixture, imported for pytest
@@ -97,7 +97,7 @@ def test_prose_findings_of_a_revision_are_about_the_revision_s_files(repo: Path)
     assert [f["code"] for f in json.loads(out)["fixed"]] == ["SPBE208"]
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+PNG = png(2, 1)
 
 
 def test_logo_findings_of_a_revision_are_about_the_revision_s_logo(repo: Path) -> None:

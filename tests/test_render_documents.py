@@ -25,7 +25,7 @@ from spbe_cli.render.document import text_em
 from spbe_cli.render.geometry import EM, TEXT_W_LANDSCAPE, TEXT_W_PORTRAIT
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.prose import markdown_parser
-from tests.helpers import CASES
+from tests.helpers import CASES, png
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = {"mimika": ROOT / "catalog", "small": CASES / "render" / "small"}
@@ -513,27 +513,9 @@ def test_one_status_per_program_in_every_document(rendered: Path) -> None:
         assert in_report[name] == in_plan[name], name
 
 
-def _png(width: int, height: int) -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
 def test_logo_of_the_catalog_on_every_cover(tmp_path: Path) -> None:
     catalog = Path(shutil.copytree(CATALOGS["small"], tmp_path / "catalog"))
-    logo = _png(4, 5)
+    logo = png(4, 5)
     (catalog / "logo.png").write_bytes(logo)
     out = tmp_path / "out"
     render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))
@@ -550,7 +532,7 @@ def test_logo_of_the_catalog_on_every_cover(tmp_path: Path) -> None:
 def test_a_logo_that_is_no_png_or_a_link_is_not_used(tmp_path: Path) -> None:
     catalog = Path(shutil.copytree(CATALOGS["small"], tmp_path / "catalog"))
     secret = tmp_path / "secret.png"
-    secret.write_bytes(_png(2, 2))
+    secret.write_bytes(png(2, 2))
     (catalog / "logo.png").symlink_to(secret)
     out = tmp_path / "out"
     render_catalog(RenderOptions(catalog=catalog, out=out, docs=["masterplan"], display="k"))

@@ -20,13 +20,13 @@ from spbe_cli.cache import ContentCache
 from spbe_cli.cli.app import app
 from spbe_cli.i18n import language
 from spbe_cli.validate import validate_catalog, validate_report
-from tests.helpers import copy_minimal, git, write_tree
+from tests.helpers import copy_minimal, git, png, write_tree
 from tests.test_cache import BAD_PROGRAM
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PNG = png(2, 1)
 
 
 @pytest.fixture

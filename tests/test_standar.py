@@ -15,15 +15,10 @@ from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput
 from spbe_cli.render.document import read_logo
-from tests.helpers import write_tree
+from tests.helpers import png, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
-    + (2).to_bytes(4, "big")
-    + (1).to_bytes(4, "big")
-    + b"\x00" * 16
-)
+PNG = png(2, 1)
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from tests.helpers import png
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ("masterplan", "arsitektur", "peta-rencana", "laporan")
@@ -144,31 +145,12 @@ def test_paragraph_splitter_sees_prose_only() -> None:
     assert _paragraphs(text) == ["Satu dua."]
 
 
-def _png(width: int, height: int) -> bytes:
-    """A valid PNG of the given size (one grey pixel row repeated), made without a library."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 def test_logo_on_the_cover_in_every_format(tmp_path: Path) -> None:
     import shutil
 
     catalog = Path(shutil.copytree(ROOT / "tests" / "cases" / "render" / "small", tmp_path / "k"))
     (catalog / "gambar").mkdir()
-    (catalog / "gambar" / "logo.png").write_bytes(_png(40, 20))
+    (catalog / "gambar" / "logo.png").write_bytes(png(40, 20))
     meta = catalog / "metadata.yaml"
     meta.write_text(meta.read_text("utf-8") + "logo: gambar/logo.png\n", "utf-8")
     out = tmp_path / "out"

@@ -6,10 +6,11 @@ through :mod:`spbe_cli.cli.common`, never through this module.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -82,16 +83,52 @@ def root(
         _cache_choice(cache)
 
 
+class TerminatedError(KeyboardInterrupt):
+    """``SIGTERM`` (a CI job cancelled, ``timeout``): stop as after Ctrl-C, cleaning up."""
+
+
+#: Whether ``SIGTERM`` stopped this run (typer turns every interrupt into exit 130).
+_TERMINATED: list[bool] = []
+#: Exit status after ``SIGTERM``, as a shell reports a process it ended (128 + 15).
+EXIT_TERMINATED = 143
+
+
+def _on_terminate(pid: int) -> None:
+    """Make ``SIGTERM`` stop this process like Ctrl-C, so that ``finally`` blocks run.
+
+    Without it the default action ends the process at once: ``spbe render`` left its staging
+    folders (``.spbe-render-*``, half the documents) and a new output folder behind. A forked
+    child gets the default action back (its parent cleans up after it).
+    """
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        del frame
+        if os.getpid() != pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        _TERMINATED.append(True)
+        raise TerminatedError
+
+    with contextlib.suppress(ValueError):  # not the main thread (a program embedding spbe)
+        signal.signal(signal.SIGTERM, handler)
+
+
 def main() -> None:
     """Entry point of the ``spbe`` script: user errors never end in a traceback."""
+    _on_terminate(os.getpid())
     try:
         app()
     except SystemExit as exc:
         # Imported here: common's help texts must be made after set_language() above.
         from spbe_cli.cli.common import QUICK_EXIT
 
+        code = EXIT_TERMINATED if _TERMINATED else exc.code
         if QUICK_EXIT["ready"]:
-            _quick_exit(exc.code)
+            _quick_exit(code)
+        if _TERMINATED:
+            sys.exit(code)
         raise
     except SpbeError as exc:
         from spbe_cli.cli.common import tell
@@ -99,14 +136,30 @@ def main() -> None:
         tell(exc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
-        if os.environ.get("SPBE_DEBUG"):
-            raise
+        sys.exit(EXIT_TERMINATED if _TERMINATED else 130)
+    except OSError as exc:
+        if not isinstance(exc.filename, str | bytes) or os.environ.get("SPBE_DEBUG"):
+            _internal_error(exc)
+        # A path the system refuses (a name too long, a loop of links) that no command checked
+        # first: the operator's path, not a bug. One line, the path as typed, cut if long.
         from spbe_cli.cli import console
+        from spbe_cli.markup import clip
 
-        console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+        path = clip(os.fsdecode(exc.filename), 300)
+        console.err(t("cli.os_error", path=path, reason=exc.strerror or str(exc)))
         sys.exit(int(ExitCode.CANNOT_RUN))
+    except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """Say that spbe has a bug (one line), or re-raise it with its traceback under SPBE_DEBUG."""
+    if os.environ.get("SPBE_DEBUG"):
+        raise exc
+    from spbe_cli.cli import console
+
+    console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+    sys.exit(int(ExitCode.CANNOT_RUN))
 
 
 def _quick_exit(code: object) -> None:

@@ -128,7 +128,10 @@ def _tell(outcome: RenderOutcome, output: Path) -> None:
     else:
         if report.errors:
             console.err(t("render.forced", errors=report.errors))
-        console.err(t("render.done", count=len(outcome.written), path=output.as_posix()))
+        # the message ends the folder with "/": "-o /" would read "written to //"
+        console.err(
+            t("render.done", count=len(outcome.written), path=output.as_posix().rstrip("/"))
+        )
 
 
 def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:

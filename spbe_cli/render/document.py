@@ -219,6 +219,7 @@ def read_logo(catalog: Catalog) -> Logo | None:
     most 2 MiB, a PNG by its content); ``logo.png`` is read by the same rule. The cover then has
     no logo, and nothing outside the catalog is read.
     """
+    from spbe_cli.files import png_size
     from spbe_cli.loader import logo_file
 
     if catalog.logo is not None:
@@ -228,12 +229,10 @@ def read_logo(catalog: Catalog) -> Logo | None:
     if found is None:
         return None
     data = found[1]
-    if data[12:16] != b"IHDR":
+    size = png_size(data)
+    if size is None:  # pragma: no cover - logo_file accepts only a whole PNG
         return None
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if not (0 < width <= 10000 and 0 < height <= 10000):
-        return None
-    return Logo(data, width, height)
+    return Logo(data, *size)
 
 
 @dataclass(frozen=True)
@@ -397,6 +396,13 @@ def needs_landscape(columns: Sequence[Column]) -> bool:
 
 class DocumentError(SpbeError):
     """The document Markdown of a template cannot be made into a document."""
+
+    def __init__(self, line: int, directive: str) -> None:
+        super().__init__(f"{line}: {directive}")
+        self.line = line
+        """The line of the document Markdown (the template's output) holding the directive."""
+        self.directive = directive
+        """The directive's opening fence, as written."""
 
 
 @dataclass
@@ -664,7 +670,7 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     words = tok.info.strip()[len(DIRECTIVE_PREFIX) :].split()
     name, args = (words[0] if words else ""), words[1:]
     if name not in DIRECTIVES:
-        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-{name}")
+        raise DocumentError((tok.map or [0])[0] + 1, f"~~~spbe-{name}")
     inner = _blocks(md, md.parse(tok.content), state, template) if tok.content.strip() else []
     if name == "daftar-isi":
         return [Toc()]
@@ -696,7 +702,7 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     # gambar
     key = args[0] if args else ""
     if key not in state.figures:
-        raise DocumentError(f"{template}:{(tok.map or [0])[0] + 1}: ~~~spbe-gambar {key}")
+        raise DocumentError((tok.map or [0])[0] + 1, f"~~~spbe-gambar {key}")
     specs = state.figures[key]
     if specs is None:
         return []

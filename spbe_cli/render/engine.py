@@ -27,7 +27,7 @@ from markupsafe import Markup
 from spbe_cli.errors import SpbeError
 from spbe_cli.formatting import rupiah_marked
 from spbe_cli.i18n import t
-from spbe_cli.markup import NEWLINES, md_escape
+from spbe_cli.markup import NEWLINES, clip, md_escape
 from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
@@ -37,6 +37,7 @@ from spbe_cli.render.sandbox import (
     SpbeSandbox,
     TemplateLimitError,
     TemplateTimeoutError,
+    load_bounds,
     render_bounded,
     value_text,
     without_address,
@@ -57,12 +58,27 @@ class TemplateUnreadableError(TemplateNotFound):
         self.problem = problem
 
 
+#: Largest template file read (bytes). The built-in ones are about 12 KB; compiling costs some
+#: 20 seconds and a gigabyte of memory per megabyte of template.
+MAX_TEMPLATE_BYTES = 512 * 1024
+
+
+class TemplateFileTooLargeError(TemplateNotFound):
+    """A template file is larger than :data:`MAX_TEMPLATE_BYTES`."""
+
+    def __init__(self, template: str, filename: str) -> None:
+        super().__init__(template)
+        self.filename = filename
+
+
 class FolderLoader(BaseLoader):
     """Load templates from folders in order; never read a file outside them."""
 
     def __init__(self, folders: Iterable[tuple[Path, str]]) -> None:
         self.folders = list(folders)
         self.filenames: set[str] = set()
+        self.shown: dict[str, str] = {}
+        """The file name shown in messages of each template name found."""
 
     def get_source(
         self, environment: Environment, template: str
@@ -76,7 +92,10 @@ class FolderLoader(BaseLoader):
             except (OSError, RuntimeError):
                 continue
             candidate = root.joinpath(*pieces)
-            if not (candidate.exists() or candidate.is_symlink()):
+            try:
+                if not (candidate.exists() or candidate.is_symlink()):
+                    continue
+            except OSError:  # a name the system refuses (too long): no such template
                 continue
             try:
                 real = candidate.resolve(strict=True)
@@ -87,10 +106,14 @@ class FolderLoader(BaseLoader):
             if not real.is_file():
                 continue
             filename = f"{display}/{'/'.join(pieces)}"
+            self.shown[template] = filename
             try:
-                data = real.read_bytes()
+                size = real.stat().st_size
+                data = real.read_bytes() if size <= MAX_TEMPLATE_BYTES else b""
             except OSError as exc:
                 raise TemplateNotFound(template, f"{template}: {exc}") from exc
+            if size > MAX_TEMPLATE_BYTES:
+                raise TemplateFileTooLargeError(template, filename)
             # The catalog files' rule: UTF-8, a leading byte order mark (Notepad) dropped.
             source, problem = decode(data)
             if problem is not None and problem.code == "SPBE002":
@@ -275,14 +298,39 @@ def make_environment(
     return env
 
 
-def template_error(exc: BaseException, loader: FolderLoader | None = None) -> SpbeError:
-    """Turn a Jinja error into a message that names the template and the line."""
+#: Longest message of a failed template: a value it made (a name of megabytes asked for as an
+#: attribute or a template) shows only its start, and never floods a CI log.
+MESSAGE_MAX = 500
+
+
+def template_error(
+    exc: BaseException, loader: FolderLoader | None = None, loading: str | None = None
+) -> SpbeError:
+    """Turn a Jinja error into one message that names the template and the line.
+
+    ``loading``: the template file being read and compiled when the error came (no line).
+    The message is at most :data:`MESSAGE_MAX` characters.
+    """
+    error = _template_error(exc, loader, loading)
+    return SpbeError(clip(str(error), MESSAGE_MAX))
+
+
+def _template_error(
+    exc: BaseException, loader: FolderLoader | None, loading: str | None
+) -> SpbeError:
     name, line = _template_position(exc, loader)
     if isinstance(exc, TemplateUnreadableError):
         problem = exc.problem
         reason = t(problem.key, **problem.values)
         where = f"{exc.filename}:{problem.line}:{problem.column}"
         return SpbeError(t("render.template_unreadable", where=where, reason=reason))
+    if isinstance(exc, TemplateFileTooLargeError):
+        message = t(
+            "render.template_file_too_large", where=exc.filename, limit=MAX_TEMPLATE_BYTES // 1024
+        )
+        if name == "?":
+            return SpbeError(message)
+        return SpbeError(t("render.template_failed", template=name, line=line, error=message))
     if isinstance(exc, TemplateNotFound):
         key = "render.template_outside" if isinstance(exc, TemplateOutsideError) else None
         message = t(key or "render.template_missing", template=exc.name)
@@ -308,6 +356,8 @@ def template_error(exc: BaseException, loader: FolderLoader | None = None) -> Sp
         detail = f"{type(exc).__name__}: {exc}"
     if name == "?" and isinstance(exc, TemplateLimitError) and exc.template:
         return SpbeError(t("render.template_output_failed", template=exc.template, error=detail))
+    if name == "?" and loading is not None:
+        return SpbeError(t("render.template_output_failed", template=loading, error=detail))
     return SpbeError(t("render.template_failed", template=name, line=line, error=detail))
 
 
@@ -334,9 +384,18 @@ def render_template(
     loader = env.loader if isinstance(env.loader, FolderLoader) else None
     if limits is None:
         limits = env.limits if isinstance(env, SpbeSandbox) else RenderLimits()
+    user = isinstance(env, SpbeSandbox)
     try:
-        template = env.get_template(name)
-        return render_bounded(template, values, limits, user=isinstance(env, SpbeSandbox))
+        # Compiling is bounded too: a large template costs seconds and memory before it runs.
+        with load_bounds(limits, user=user):
+            template = env.get_template(name)
+    except SpbeError:
+        raise
+    except Exception as exc:
+        shown = loader.shown.get(name, name) if loader is not None else name
+        raise template_error(exc, loader, loading=shown) from exc
+    try:
+        return render_bounded(template, values, limits, user=user)
     except SpbeError:
         raise
     except Exception as exc:  # every failure inside a template is reported as the template's

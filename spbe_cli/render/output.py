@@ -147,12 +147,52 @@ def check_output_folder(out: Path) -> None:
     """Refuse an output path that is a symlink, or that exists and is not a folder.
 
     A symlinked output folder would put the files wherever the link points (the repository
-    root, ``.git`` ...), so it is refused rather than followed.
+    root, ``.git`` ...), so it is refused rather than followed. A path the system refuses to
+    look at (a name too long) cannot be written: said so, like any other write failure.
     """
-    if out.is_symlink():
+    try:
+        linked = out.is_symlink()
+        other = out.exists() and not out.is_dir()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
+    if linked:
         raise SpbeError(t("render.output_symlink", path=out.as_posix()))
-    if out.exists() and not out.is_dir():
+    if other:
         raise SpbeError(t("render.output_not_folder", path=out.as_posix()))
+
+
+#: Files of these kinds in a catalog or template folder are read by spbe (entities, templates).
+SOURCE_SUFFIXES = frozenset({".yaml", ".yml", ".j2"})
+
+
+def check_output_place(out: Path, roots: Iterable[Path], read: Iterable[Path]) -> None:
+    """Refuse an output folder that holds files of the catalog or of a template folder.
+
+    The render writes ``<document>.<format>`` into the output folder and figures into its
+    ``gambar/``, and removes figures it no longer makes: in a folder of the catalog (``-o
+    catalog``, ``-o catalog/prosa``) it would overwrite a prose file called ``masterplan.md``
+    and mix documents with the files of a pull request. So the output folder and its
+    ``gambar/``, where they lie inside one of ``roots`` (the catalog, the template folders),
+    may hold no file spbe reads there: YAML, a template, or one of ``read`` (prose, the logo).
+    A new folder inside the catalog (``-o build`` in a catalog at the repository root) is fine.
+    Paths are compared resolved, so ``-o catalog/.`` or a ``..`` detour is the same place.
+    """
+    owners = [root.resolve() for root in roots]
+    used = {path.resolve() for path in read}
+    where = out.resolve()
+    for folder in (where, where / "gambar"):
+        if not any(folder.is_relative_to(root) for root in owners):
+            continue
+        try:
+            if not folder.is_dir():
+                continue
+        except OSError:  # a path too long to look at: nothing of the catalog is there
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.is_file() and (entry.suffix in SOURCE_SUFFIXES or entry.resolve() in used):
+                shown = (out / entry.relative_to(where)).as_posix()
+                raise SpbeError(t("render.output_holds_source", path=out.as_posix(), file=shown))
 
 
 def safe_name(name: str) -> bool:

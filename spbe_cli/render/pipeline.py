@@ -18,13 +18,14 @@ from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
 from spbe_cli.parallel import ForkedChild
 from spbe_cli.render.context import CaptionNumbers, RenderInput
-from spbe_cli.render.document import Figure
+from spbe_cli.render.document import LOGO_FILE, Figure
 from spbe_cli.render.limits import RenderLimits
 from spbe_cli.render.output import (
     ComparedFile,
     RenderedFile,
     StagedFile,
     check_output_folder,
+    check_output_place,
     differing,
     write_output,
 )
@@ -35,6 +36,7 @@ from spbe_cli.render.to_docx import Picture
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from spbe_cli.catalog import Catalog
     from spbe_cli.render.document import Document
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
@@ -496,8 +498,36 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
             spec.name, _source(run, spec, dokumen, built, name), figures, name
         )
     except DocumentError as exc:
-        raise SpbeError(t("render.directive", where=str(exc))) from exc
+        raise _directive_error(run.folders, name, exc) from exc
     return replace(document, logo=run.logo), dokumen, when
+
+
+def _directive_error(folders: list[tuple[Path, str]], name: str, exc: Any) -> SpbeError:
+    """An unknown directive, named at the template's file and line.
+
+    The line where the template writes the directive, when it does so literally; else (written
+    by an include or from a value) the line of the Markdown the template made.
+    """
+    from spbe_cli.markup import clip
+
+    shown = clip(exc.directive, 200)  # a loop may make a fence of megabytes
+    for folder, display in folders:
+        path = folder / name
+        if path.is_file() or path.is_symlink():
+            filename = f"{display}/{name}"
+            try:
+                lines = path.read_text("utf-8", "replace").split("\n")
+            except OSError:
+                break
+            found = [n for n, text in enumerate(lines, 1) if text.strip() == exc.directive]
+            if len(found) == 1:
+                return SpbeError(
+                    t("render.directive", where=f"{filename}:{found[0]}", directive=shown)
+                )
+            return SpbeError(
+                t("render.directive_made", where=filename, line=exc.line, directive=shown)
+            )
+    return SpbeError(t("render.directive_made", where=name, line=exc.line, directive=shown))
 
 
 def _source(run: _Run, spec: DocumentSpec, dokumen: Any, built: dict[str, Any], name: str) -> str:
@@ -654,6 +684,9 @@ def render_catalog(
     if report.errors and not options.force:
         return RenderOutcome(report, refused=True)
     folders = template_folders(options.catalog, options.templates)
+    check_output_place(
+        options.out, [options.catalog, *(f for f, _ in folders[:-1])], _files_read(catalog)
+    )
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
@@ -664,6 +697,13 @@ def render_catalog(
         return _deliver(options, report, files, [s.name for s in specs if "md" in s.formats])
     finally:
         files.close()  # a child still running is stopped, and what it staged removed
+
+
+def _files_read(catalog: Catalog) -> list[Path]:
+    """The files other than YAML that the catalog names: its prose and its logo."""
+    named = [prose.path for prose in catalog.prose.values() if prose.path is not None]
+    logo = catalog.logo.rel if catalog.logo is not None else LOGO_FILE
+    return [*named, catalog.root / logo]
 
 
 def _deliver(

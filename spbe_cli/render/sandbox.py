@@ -8,8 +8,14 @@ The first wall is :mod:`spbe_cli.render.plain` (templates see plain data only). 
   ``write_*``, ``open``, ``joinpath``, ``format_map`` and the like, class objects, modules and
   class methods;
 * size bounds inside an expression: ``*``, ``**``, ``+``, ``%`` and ``~`` and the filters and
-  ``str`` methods that make long strings (``center``, ``indent``, ``format``, ``join``,
-  ``replace``, ``ljust`` ...) refuse a result larger than the output limit, before allocating it;
+  ``str`` methods that make long strings or many items (``center``, ``indent``, ``format``,
+  ``join``, ``replace``, ``wordwrap``, ``urlize``, ``batch``, ``slice``, ``sum``, ``tojson``,
+  ``ljust``, ``translate`` ...) refuse a result larger than the output limit, before allocating
+  it; a width taken from the arguments (``'{:{}}'``, ``'%*s'``) is refused, and no bytes are
+  made (``encode``);
+* no randomness (``random``, ``lipsum``): the same catalog gives the same document;
+* compile bounds: a template nested deeper than Python or the parser allow is a syntax error at
+  its line;
 * :func:`render_bounded`: streams a template, stops it when its output passes the size limit or
   its time the wall-clock limit (also inside a loop that prints nothing), and, for user
   templates on POSIX, lowers the address-space limit (``RLIMIT_AS``) for the time of the render
@@ -23,24 +29,29 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import inspect
+import json
 import re
 import signal
+import string
 import threading
 import types
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from decimal import Decimal
 from itertools import islice
+from types import CodeType
 from typing import Any, cast
 
-from jinja2 import Environment, Template
+from jinja2 import Environment, Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.nodes import Concat
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 
+from spbe_cli.i18n import t
 from spbe_cli.render.limits import MAX_INT_BITS, RenderLimits
 
 _DENIED_NAMES = frozenset(
@@ -86,6 +97,9 @@ _DENIED_NAMES = frozenset(
         "dumps",
         "system",
         "popen",
+        # bytes: a template has no use for them, and their methods (``*``, ``ljust``, ``join``
+        # ...) would make values outside the size checks, which know text and sequences
+        "encode",
     }
 )
 _DENIED_PREFIXES = ("_", "parse_", "model_", "read_", "write_", "func_", "gi_", "cr_", "f_")
@@ -114,6 +128,19 @@ def denied_name(name: str) -> bool:
 # -- size estimates ------------------------------------------------------------------------------
 
 _WIDTH = re.compile(r"\d+")
+_FORMATTER = string.Formatter()
+
+
+def _nested_field(text: str) -> bool:
+    """Whether a ``str.format`` string has a replacement field inside a format spec."""
+    try:
+        return any(spec and "{" in spec for _, _, spec, _ in _FORMATTER.parse(text))
+    except ValueError:  # not a valid format string: str.format refuses it itself
+        return False
+
+
+#: Values whose length is their size.
+_SIZED = (str, bytes, list, tuple)
 
 
 def _size(value: Any) -> int:
@@ -139,7 +166,13 @@ class _Bounds:
             )
 
     def widths(self, text: str, what: str) -> int:
-        """The largest number in a format string (a field width), checked."""
+        """The largest number in a format string (a field width), checked.
+
+        A width taken from the arguments is refused, like ``%*s``: ``'{:{}}'.format(x, n)``
+        (a replacement field nested in a format spec) could name any width.
+        """
+        if _nested_field(text):
+            raise TemplateTooLargeError(f"{what} with a width from its arguments is refused")
         largest = max((int(m) for m in _WIDTH.findall(text) if len(m) < 30), default=0)
         if any(len(m) >= 30 for m in _WIDTH.findall(text)):
             largest = self.limits.max_bytes + 1
@@ -150,12 +183,12 @@ class _Bounds:
         """Check one intercepted binary operator before running it."""
         if op == "*":
             for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(times, int):
+                if isinstance(seq, str | bytes | list | tuple) and isinstance(times, int):
                     self.check(len(seq) * max(times, 0), "'*'")
             if isinstance(left, int) and isinstance(right, int):
                 self._bits(abs(left).bit_length() + abs(right).bit_length())
         elif op == "+":
-            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            if isinstance(left, _SIZED) and isinstance(right, _SIZED):
                 self.check(len(left) + len(right), "'+'")
         elif op == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
@@ -167,6 +200,8 @@ class _Bounds:
             if "*" in left:
                 raise TemplateTooLargeError("'%' with a '*' width is refused")
             self.check(len(left) + self.widths(left, "'%'") + sum(map(_size, args)), "'%'")
+        elif op == "%" and isinstance(left, bytes):
+            raise TemplateTooLargeError("'%' on bytes is refused")
 
     def _bits(self, bits: int) -> None:
         if bits > MAX_INT_BITS:
@@ -189,12 +224,13 @@ class _Bounds:
         elif name == "replace" and len(args) >= 2:
             self._replace(owner, args[0], args[1])
         elif name == "format":
+            values = (*args, *kwargs.values())
             self.check(
-                len(owner)
-                + self.widths(owner, "'format'")
-                + sum(map(_size, (*args, *kwargs.values()))),
-                "'format'",
+                len(owner) + self.widths(owner, "'format'") + sum(map(_size, values)), "'format'"
             )
+        elif name == "translate" and args and isinstance(args[0], dict):
+            longest = max((_size(v) for v in args[0].values() if v is not None), default=1)
+            self.check(len(owner) * max(longest, 1), "'translate'")
 
     def _join(self, sep: Any, items: Any) -> None:
         if isinstance(items, str | list | tuple):
@@ -218,6 +254,11 @@ def _wrap_filter(bounds: _Bounds, name: str, func: Callable[..., Any]) -> Callab
     def pre(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         value = args[0] if args else ""
         rest = [*args[1:], *kwargs.values()]
+
+        def given(index: int, key: str, default: Any = None) -> Any:
+            """The filter's argument ``index`` (after the value), or keyword ``key``."""
+            return args[1 + index] if len(args) > 1 + index else kwargs.get(key, default)
+
         numbers = [a for a in rest if isinstance(a, int) and not isinstance(a, bool)]
         text = str(value) if isinstance(value, str) else ""
         if name == "center":
@@ -236,8 +277,25 @@ def _wrap_filter(bounds: _Bounds, name: str, func: Callable[..., Any]) -> Callab
             bounds._join(sep, items)
         elif name == "replace" and len(rest) >= 2:
             bounds._replace(text, rest[0], rest[1])
-        elif name in ("wordwrap", "truncate"):
-            bounds.check(2 * len(text) + sum(map(_size, rest)), f"'{name}'")
+        elif name == "wordwrap":
+            # at most one line per character, each ended by the wrap string
+            wrap = given(2, "wrapstring")
+            bounds.check(len(text) * (1 + (_size(wrap) if wrap is not None else 1)), "'wordwrap'")
+        elif name == "truncate":
+            bounds.check(2 * len(text) + sum(map(_size, rest)), "'truncate'")
+        elif name == "urlize":
+            # a link is at least 4 characters and a space; each gets a tag around it
+            extra = 64 + sum(_size(given(i, k) or "") for i, k in ((2, "target"), (3, "rel")))
+            bounds.check(2 * len(text) + (len(text) // 5 + 1) * extra, "'urlize'")
+        elif name == "batch" and given(1, "fill_with") is not None:
+            bounds.check(_size(value) + _count(given(0, "linecount", 0)), "'batch'")
+        elif name == "slice":
+            # every slice is a list of its own: counted as a few items
+            bounds.check(_size(value) + 8 * _count(given(0, "slices", 0)), "'slice'")
+        elif name == "sum" and isinstance(value, list | tuple):
+            start = given(1, "start", 0)
+            if isinstance(start, _SIZED) or any(isinstance(item, _SIZED) for item in value):
+                bounds.check(_size(start) + sum(map(_size, value)), "'sum'")
 
     if getattr(func, "jinja_pass_arg", None) is not None:
 
@@ -255,8 +313,28 @@ def _wrap_filter(bounds: _Bounds, name: str, func: Callable[..., Any]) -> Callab
     return plain
 
 
-#: Filters that can make a value much larger than their input.
-SIZE_FILTERS = ("center", "indent", "wordwrap", "format", "join", "replace", "truncate")
+def _count(value: Any) -> int:
+    """A number of items a filter was asked for (0 when it is not a whole number)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+#: Filters that can make a value much larger than their input (``tojson`` is bounded by the
+#: environment's JSON policy, :meth:`SpbeSandbox.bounded_dumps`).
+SIZE_FILTERS = (
+    "center",
+    "indent",
+    "wordwrap",
+    "format",
+    "join",
+    "replace",
+    "truncate",
+    "urlize",
+    "batch",
+    "slice",
+    "sum",
+)
+#: Jinja's globals and filters that draw random numbers: a document is the same on every run.
+UNPREDICTABLE = ("lipsum", "random")
 
 
 class _BoundedCodeGenerator(CodeGenerator):
@@ -338,10 +416,71 @@ class SpbeSandbox(ImmutableSandboxedEnvironment):
         self.bounds = _Bounds(self.limits)
 
     def bound_filters(self) -> None:
-        """Wrap the size-producing filters (call once the filters are all registered)."""
+        """Wrap the size-producing filters (call once the filters are all registered).
+
+        ``lipsum`` and ``random`` are taken away: their output differs on every run (and
+        ``lipsum`` makes text of any size).
+        """
         for name in SIZE_FILTERS:
             if name in self.filters:
                 self.filters[name] = _wrap_filter(self.bounds, name, self.filters[name])
+        for name in UNPREDICTABLE:
+            self.filters.pop(name, None)
+            self.globals.pop(name, None)
+        self.policies["json.dumps_function"] = self.bounded_dumps
+
+    def bounded_dumps(self, value: Any, **options: Any) -> str:
+        """``json.dumps`` for ``tojson``, stopped when its text passes the size limit.
+
+        The indentation of the deepest line is checked before encoding; the text is then
+        counted piece by piece as the encoder makes it.
+        """
+        indent = options.get("indent")
+        if indent is not None:
+            width = len(indent) if isinstance(indent, str) else _count(indent)
+            self.bounds.check(width * _depth(value), "'tojson'")
+        size = 0
+        pieces: list[str] = []
+        for piece in json.JSONEncoder(**options).iterencode(value):
+            size += len(piece)
+            self.bounds.check(size, "'tojson'")
+            pieces.append(piece)
+        return "".join(pieces)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Parse a template; nesting too deep for the parser is a syntax error at its line."""
+        parser = Parser(self, source, name, filename)
+        try:
+            return parser.parse()
+        except RecursionError:
+            line = parser.stream.current.lineno
+        raise TemplateSyntaxError(t("render.template_nesting"), line, name, filename)
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        """Generate Python code; nesting too deep for it is a syntax error at its line."""
+        try:
+            return super()._generate(source, name, filename, defer_init)
+        except RecursionError:
+            line = _deepest_line(source)
+        raise TemplateSyntaxError(t("render.template_nesting"), line, name, filename)
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Compile the generated code; what Python refuses is a syntax error at its line.
+
+        Python allows a few dozen nested blocks (``for``, ``if``); a template may nest more.
+        """
+        try:
+            return super()._compile(source, filename)
+        except (SyntaxError, RecursionError, MemoryError) as exc:
+            code_line = exc.lineno if isinstance(exc, SyntaxError) else None
+            line = _template_line(source, code_line)
+        raise TemplateSyntaxError(t("render.template_nesting"), line, None, filename)
 
     def bounded_concat(self, join: Callable[[Any], str], pieces: tuple[Any, ...]) -> str:
         """``a ~ b``: refused when the joined string would pass the limit."""
@@ -379,6 +518,49 @@ class SpbeSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"calling {getattr(__obj, '__name__', '?')!r} is not allowed")
         __self.bounds.call(__obj, args, kwargs)
         return __context.call(__obj, *args, **kwargs)
+
+
+#: The line map Jinja writes at the end of the code it generates: ``template=code`` pairs.
+_DEBUG_INFO = re.compile(r"^debug_info = '([0-9=&]*)'$", re.M)
+
+
+def _template_line(code: str, code_line: int | None) -> int:
+    """The template line of a line of generated code (1 when not known)."""
+    found = _DEBUG_INFO.search(code)
+    if found is None or not found.group(1) or code_line is None:
+        return 1
+    best = 1
+    for pair in found.group(1).split("&"):
+        template, _, code = pair.partition("=")
+        if int(code) <= code_line:
+            best = int(template)
+    return best
+
+
+def _deepest_line(tree: nodes.Node) -> int:
+    """The line of the most deeply nested node of a template (walked without recursion)."""
+    line, deepest = 1, -1
+    todo: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while todo:
+        node, level = todo.pop()
+        if level > deepest:
+            deepest, line = level, getattr(node, "lineno", None) or line
+        todo.extend((child, level + 1) for child in node.iter_child_nodes())
+    return line
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and mappings nest in ``value`` (0 for a single value)."""
+    deepest = 0
+    todo: list[tuple[Any, int]] = [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, Mapping):
+            item = list(item.values())
+        if isinstance(item, list | tuple):
+            deepest = max(deepest, level + 1)
+            todo.extend((inner, level + 1) for inner in item)
+    return deepest
 
 
 #: Classes a template may call: Jinja's own globals (namespace, cycler, joiner) and dict.
@@ -478,6 +660,14 @@ def memory_guard(budget: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextlib.contextmanager
+def load_bounds(limits: RenderLimits, *, user: bool) -> Iterator[None]:
+    """Bound reading and compiling a template by the time (and, for a user's, memory) limit."""
+    guard = memory_guard(limits.memory_budget) if user else contextlib.nullcontext()
+    with guard, _Deadline(limits.timeout):
+        yield
 
 
 #: Chunks taken from a template between two size checks (taken at C speed by islice).

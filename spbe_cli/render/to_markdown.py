@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from spbe_cli.markup import md_escape
+from spbe_cli.markup import md_code, md_escape, md_link_target
 from spbe_cli.render.document import (
     KOSAKATA,
     Block,
@@ -86,7 +86,8 @@ def inline_md(inline: Inline) -> str:
         if span.text == "\n":
             parts.append("  \n")
             continue
-        text = "`" + span.text.replace("`", "") + "`" if span.code else _escaped(span.text)
+        # a code span keeps every character, backticks too (one rule: markup.md_code)
+        text = md_code(span.text) if span.code else _escaped(span.text)
         stripped = text.strip()
         if stripped and (span.bold or span.italic):
             lead = text[: len(text) - len(text.lstrip())]
@@ -95,7 +96,7 @@ def inline_md(inline: Inline) -> str:
             mark += "*" if span.italic else ""
             text = f"{lead}{mark}{stripped}{mark[::-1]}{trail}"
         if span.href:
-            text = f"[{text}]({span.href})"
+            text = f"[{text}]({md_link_target(span.href)})"
         parts.append(text)
     return "".join(parts)
 
