@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -80,7 +81,25 @@ def t(key: str, /, **values: Any) -> str:
     if values and "|" in template:
         template = _PLURAL.sub(lambda m: _word(m, values), template)
     # A trailing placeholder may be empty (an optional hint): never end a message in a space.
-    return template.format(**values).rstrip() if values else template
+    return _COUNTS.vformat(template, (), values).rstrip() if values else template
+
+
+class _Counts(string.Formatter):
+    """``{n:,}`` in a message is a count, grouped in the marks of the language.
+
+    ``1.234`` in Indonesian, ``1,234`` in English (:func:`spbe_cli.formatting.number`); a bare
+    ``{n}`` stays as it is, so years, line numbers and ids are never grouped.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "," and isinstance(value, int) and not isinstance(value, bool):
+            from spbe_cli.formatting import number
+
+            return number(value, language())
+        return super().format_field(value, format_spec)
+
+
+_COUNTS = _Counts()
 
 
 def _word(match: re.Match[str], values: dict[str, Any]) -> str:

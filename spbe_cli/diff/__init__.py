@@ -89,6 +89,13 @@ class LoadedSide:
         """The catalog-relative file of a record of this side."""
         return self.rels.get(record.source.path) if record.source is not None else None
 
+    def rejected_in(self, entity_id: str) -> str | None:
+        """The catalog-relative file of this side that rejected the entity ``entity_id``."""
+        for rejected in self.catalog.rejected:
+            if rejected.id == entity_id:
+                return self.rels.get(rejected.location.path)
+        return None
+
 
 @dataclass
 class SharedLoad:
@@ -354,8 +361,13 @@ def _set_aside(
             kept.append(change)
             continue
         side = "old" if blocking is before else "new"
+        # The entity's file on this side, or (moved or renamed with it) the file on the other
+        # side that rejected it: either way it is listed under the broken file that hides it.
+        rejected_in = blocking.rejected_in(change.id)
         if rel is not None and rel in blocking.broken:
             hidden.setdefault((side, rel), []).append(change.id)
+        elif rejected_in is not None and rejected_in in blocking.broken:
+            hidden.setdefault((side, rejected_in), []).append(change.id)
         elif change.id in blocking.catalog.invalid:
             hidden.setdefault((side, ""), []).append(change.id)
         else:

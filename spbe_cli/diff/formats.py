@@ -348,7 +348,7 @@ def format_text(changeset: ChangeSet) -> list[str]:
             lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
             lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
-        lines += ["", f"{_kind(kind)} ({len(changes)})"]
+        lines += ["", f"{_kind(kind)} ({number(len(changes))})"]
         for change in changes:
             lines.append(f"  {_MARK[change.change]} {_title(change)}")
             lines += [f"      {f.path}: {show_change(f)}" for f in change.fields]
@@ -428,23 +428,25 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
             f"### {md_escape(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
         )
         out.force("")
+        # Every line of an entry may be cut: a change that breaks a thousand files must still
+        # fit in one comment (the count in the title and the closing note say what was cut).
         for entry in changeset.uncomparable:
-            out.force(f"- {md_escape(uncomparable_text(entry))}")
+            lines = [f"- {md_escape(uncomparable_text(entry))}"]
             if entry.ids:
                 ids = ", ".join(md_code(i) for i in entry.ids)
-                out.force(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
-            for finding in entry.findings[:FINDINGS_SHOWN]:
-                out.add("  " + _md_finding(finding))
+                lines.append(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
+            lines += ["  " + _md_finding(finding) for finding in entry.findings[:FINDINGS_SHOWN]]
             if len(entry.findings) > FINDINGS_SHOWN:
                 more = len(entry.findings) - FINDINGS_SHOWN
-                out.add(f"  - {md_escape(t('diff.more_findings', count=more))}")
+                lines.append(f"  - {md_escape(t('diff.more_findings', count=more))}")
+            omitted += sum(not out.add(line) for line in lines)
         out.force("")
     if changeset.exceptions:
         out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            out.force(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
+            omitted += not out.add(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -494,13 +496,13 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force("| " + " | ".join(md_escape(h) for h in headers) + " |")
     out.force("| --- |" + " ---: |" * len(_COLUMNS))
     for kind in changeset.by_kind():
-        counts = [str(changeset.count(c, kind)) for c in _COLUMNS]
+        counts = [number(changeset.count(c, kind)) for c in _COLUMNS]
         out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
     if changeset.prose:
-        counts = [str(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
+        counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
         out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
     totals = [
-        f"**{changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c)}**"
+        f"**{number(changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c))}**"
         for c in _COLUMNS
     ]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
@@ -535,7 +537,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
-            f"<details>\n<summary>{md_escape(_kind(kind))} ({len(changes)})</summary>\n"
+            f"<details>\n<summary>{md_escape(_kind(kind))} ({number(len(changes))})</summary>\n"
         )
         for change in changes:
             for line in _md_change(change):
@@ -549,7 +551,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.force(md_escape(illustrative_legend()))
     if omitted:
         out.force("")
-        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
+        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=limit))}")
     return "\n".join(out.parts) + "\n"
 
 
