@@ -84,6 +84,7 @@ def root(
 
 def main() -> None:
     """Entry point of the ``spbe`` script: user errors never end in a traceback."""
+    _open_closed_streams()
     try:
         app()
     except SystemExit as exc:
@@ -107,6 +108,18 @@ def main() -> None:
 
         console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(int(ExitCode.CANNOT_RUN))
+
+
+def _open_closed_streams() -> None:
+    """Give a standard stream the shell closed (``spbe diff >&-``) a null device instead.
+
+    Python leaves a closed stream as ``None``; every write and ``isatty()`` on it failed as an
+    internal error. What is written to it is discarded, as Python's own ``print`` does, and the
+    exit code is the result's; a closed stdin reads as empty.
+    """
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 def _quick_exit(code: object) -> None:

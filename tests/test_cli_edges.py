@@ -1,0 +1,124 @@
+"""The command line as a user meets it: typer's messages, closed streams, completion install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.errors import ExitCode
+from spbe_cli.i18n import set_language
+from tests.helpers import copy_minimal
+
+SPBE = str(Path(sys.executable).with_name("spbe"))
+runner = CliRunner()
+
+
+def _run(args: list[str], lang: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SPBE_LANG", "LANG", "LC_ALL")}
+    env.update(COLUMNS="100", LANG="en_US.UTF-8", TERM="dumb")
+    return subprocess.run(
+        [SPBE, "--lang", lang, *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "indonesian", "english"),
+    [
+        # typer 0.29 suggests with "(Possible options: ...)", which stayed English.
+        (
+            ["diff", "--frmat", "json"],
+            "Galat: Tidak ada opsi --frmat. Mungkin maksud Anda --format?",
+            "Error: No such option: --frmat. Did you mean --format?",
+        ),
+        # typer 0.29 writes "argument(s)", which stayed English.
+        (
+            ["diff", "a", "b", "c"],
+            "Galat: Argumen berlebih tidak dikenal (c).",
+            "Error: Got unexpected extra argument(s) (c).",
+        ),
+        (
+            ["diff", "--exit-code=1"],
+            "Galat: Opsi '--exit-code' tidak menerima nilai.",
+            "Error: Option '--exit-code' does not take a value.",
+        ),
+    ],
+)
+def test_every_usage_error_of_typer_is_translated(
+    args: list[str], indonesian: str, english: str
+) -> None:
+    done = _run(args, "id")
+    assert done.returncode == ExitCode.USAGE
+    assert indonesian in done.stderr, done.stderr
+    for word in ("Error:", "No such", "Possible options", "unexpected", "does not take"):
+        assert word not in done.stderr
+    done = _run(args, "en")
+    assert done.returncode == ExitCode.USAGE
+    assert english in done.stderr, done.stderr
+
+
+def test_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
+    """``spbe diff a b >&-``: the output is discarded, the exit code is the result's."""
+    copy_minimal(tmp_path / "old")
+    new = copy_minimal(tmp_path / "new")
+    program = new / "program" / "economy.yaml"
+    program.write_text(program.read_text("utf-8").replace("menengah", "panjang"), "utf-8")
+    for command, code in (
+        (f"'{SPBE}' diff old new >&-", 0),
+        (f"'{SPBE}' diff old new --exit-code >&-", 1),
+        (f"'{SPBE}' validate new >&- 2>&-", 0),
+        (f"'{SPBE}' diff old nope >&-", 2),
+    ):
+        done = subprocess.run(
+            ["sh", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == code, (command, done.stderr)
+        assert "galat internal" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    from typer import _completion_shared
+
+    chosen = ["bash"]
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: chosen[0])
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    set_language("id")
+    return chosen
+
+
+def test_install_completion_speaks_indonesian(shell: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--install-completion"])
+    assert result.exit_code == 0
+    installed = tmp_path / "home" / ".bash_completions" / "spbe.sh"
+    assert result.stdout == (
+        f"Pelengkapan bash dipasang di {installed}; berlaku setelah terminal dibuka ulang.\n"
+    )
+    assert installed.is_file()
+
+
+def test_install_completion_for_an_unknown_shell_is_a_usage_error(shell: list[str]) -> None:
+    """typer said "Shell tcsh is not supported." on stdout and exited 1 (spbe's "findings")."""
+    shell[0] = "tcsh"
+    result = runner.invoke(app, ["--install-completion"])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr.startswith("spbe: shell tcsh tidak didukung untuk pelengkapan; pilihan:")
+
+
+def test_install_completion_into_an_unwritable_home_says_where(
+    shell: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A home folder that cannot be written was an internal error with a traceback's words."""
+    monkeypatch.setenv("HOME", str(tmp_path / "tidak-ada" / "rumah"))
+    (tmp_path / "tidak-ada").write_text("sebuah berkas, bukan folder", "utf-8")
+    result = runner.invoke(app, ["--install-completion"])
+    assert result.exit_code == ExitCode.CANNOT_RUN
+    assert result.stderr.startswith("spbe: tidak dapat memasang pelengkapan bash di '")
+    assert "galat internal" not in result.stderr
