@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from spbe_cli import i18n
+from spbe_cli.cli.app import app
 from spbe_cli.diff import diff_snapshots
 from spbe_cli.diff.formats import format_markdown, format_text
+from spbe_cli.errors import ExitCode
 from spbe_cli.gitsource import folder_snapshot
-from tests.helpers import copy_minimal, write_tree
+from tests.helpers import copy_minimal, git, write_tree
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +89,77 @@ def test_counts_are_grouped_in_the_language_of_the_messages(
     assert i18n.t("diff.prose_title", count=2025) == "Prose (2,025)"
     # A bare placeholder is never grouped: years, lines and ids stay as they are.
     assert "2025: " in i18n.t("diff.cut", year=2025, old="a", new="b", percent=-50)
+
+
+# -- git repositories that are not the usual ------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with the minimal catalog at tag v1 and one commit after it; cwd inside."""
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    copy_minimal(root / "catalog")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    git(root, "tag", "v1")
+    economy = root / "catalog" / "program" / "economy.yaml"
+    economy.write_text(economy.read_text("utf-8").replace("menengah", "panjang"), "utf-8")
+    git(root, "commit", "-q", "-am", "v2")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["--lang", "id", "diff", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_shallow_clone_says_its_history_is_cut(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """actions/checkout clones one commit: the base is unknown because the clone is shallow."""
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", "shallow")
+    monkeypatch.chdir(tmp_path / "shallow")
+    code, out, err = _cli("HEAD~1")
+    assert code == ExitCode.USAGE and out == ""
+    assert "revisi 'HEAD~1' tidak dikenal" in err
+    assert "klon dangkal (shallow)" in err and "fetch-depth: 0" in err
+    monkeypatch.chdir(repo)
+    code, _, err = _cli("nope")  # a full clone: no hint
+    assert code == ExitCode.USAGE and "dangkal" not in err
+
+
+def test_repository_without_commits_says_so(tmp_path: Path, repo: Path) -> None:
+    del repo
+    empty = tmp_path / "kosong"
+    copy_minimal(empty / "catalog")
+    git(empty, "init", "-q")
+    os.chdir(empty)
+    code, out, err = _cli()
+    assert code == ExitCode.USAGE and out == ""
+    assert "revisi 'HEAD' tidak dikenal" in err and "belum punya commit" in err
+
+
+def test_a_repository_git_refuses_is_not_no_repository(repo: Path) -> None:
+    """git's own refusal (a broken config; ``safe.directory`` in CI containers) is shown.
+
+    It was "not inside a git repository" (exit 2), which sends the user looking for a
+    repository that is there.
+    """
+    with (repo / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write("[[[\n")
+    code, out, err = _cli("v1")
+    assert code == ExitCode.CANNOT_RUN and out == ""
+    assert err.startswith("spbe: git gagal: fatal: bad config line")
+    assert "tidak berada di dalam repositori git" not in err
+    # Two folders need no git: they are still compared.
+    code, out, _ = _cli("catalog", "catalog")
+    assert code == 0 and "Tidak ada perubahan." in out
