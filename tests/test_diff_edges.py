@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from spbe_cli import i18n
 from spbe_cli.cli.app import app
-from spbe_cli.diff import diff_snapshots
+from spbe_cli.diff import ChangeSet, diff_snapshots
 from spbe_cli.diff.formats import format_markdown, format_text
 from spbe_cli.errors import ExitCode
 from spbe_cli.gitsource import folder_snapshot
@@ -22,7 +22,7 @@ def _indonesian() -> None:
     i18n.set_language("id")
 
 
-def _diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def _diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ChangeSet:
     monkeypatch.chdir(tmp_path)
     return diff_snapshots(folder_snapshot(Path("old"), "old"), folder_snapshot(Path("new"), "new"))
 
@@ -163,3 +163,41 @@ def test_a_repository_git_refuses_is_not_no_repository(repo: Path) -> None:
     # Two folders need no git: they are still compared.
     code, out, _ = _cli("catalog", "catalog")
     assert code == 0 and "Tidak ada perubahan." in out
+
+
+def test_a_rule_turned_off_in_the_change_is_shown_with_what_it_silences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``.spbe.yaml`` turning SPBE201 off while the change breaks a reference.
+
+    SPBE611 set to its own default level (info) is no change and is not listed.
+
+    Before, the review listed the edited field and nothing else: neither the setting nor the
+    broken reference it hides, and ``--exit-code`` only saw the field.
+    """
+    copy_minimal(tmp_path / "old")
+    new = copy_minimal(tmp_path / "new")
+    write_tree(new, {".spbe.yaml": "aturan:\n  SPBE201: off\n  SPBE302: info\n  SPBE611: info\n"})
+    economy = new / "program" / "economy.yaml"
+    economy.write_text(
+        economy.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DINAS-HILANG"), "utf-8"
+    )
+    result = _diff(tmp_path, monkeypatch)
+    assert [(r.code, r.old, r.new, r.findings) for r in result.rule_levels] == [
+        ("SPBE201", "error", "off", 1),
+        ("SPBE302", "warning", "info", 0),
+    ]
+    assert not result.introduced  # silenced: the section above is where the reviewer sees it
+    text = "\n".join(format_text(result))
+    assert "Tingkat aturan yang diubah di .spbe.yaml (2)\n  SPBE201: error → off (1 temuan" in text
+    assert "- **SPBE201: error → off (1 temuan di sisi baru)**" in format_markdown(result)
+    # Only the setting changed: still a change for --exit-code.
+    economy.write_text((tmp_path / "old" / "program" / "economy.yaml").read_text("utf-8"), "utf-8")
+    assert bool(_diff(tmp_path, monkeypatch))
+    quick = diff_snapshots(
+        folder_snapshot(Path("old"), "old"), folder_snapshot(Path("new"), "new"), findings=False
+    )
+    assert [(r.code, r.findings) for r in quick.rule_levels] == [
+        ("SPBE201", None),
+        ("SPBE302", None),
+    ]

@@ -242,6 +242,7 @@ def _install_completion(ctx: _click.Context, param: _click.Parameter, value: Any
     for findings), and a home folder it cannot write to as an internal error. A shell it does
     not know is a usage error (2); a file it cannot write is "could not run" (3), named.
     """
+    del param
     if not value or ctx.resilient_parsing:
         return value
     from typer import _completion_shared

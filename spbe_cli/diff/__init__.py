@@ -25,6 +25,7 @@ from spbe_cli.diff.changeset import (
     FieldChange,
     FileStats,
     Record,
+    RuleLevel,
     SideInfo,
     Uncomparable,
     diff_records,
@@ -270,16 +271,18 @@ def diff_snapshots(
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
+    new_raw: list[Finding] | None = None
     if findings:
         renamed = {
             c.old.id: c.id
             for c in result.changes
             if c.change is ChangeType.RENAMED and c.old is not None
         }
-        result.introduced, result.fixed = _findings_delta(before, after, renamed)
+        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed)
         known = {(e.code, e.entity) for e in before.exceptions}
         result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
         result.findings_compared = True
+    result.rule_levels = _rule_levels(old, new, new_raw)
     result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
@@ -298,8 +301,11 @@ def _metadata(side: LoadedSide) -> Metadata | None:
 
 def _findings_delta(
     before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
-) -> tuple[list[Finding], list[Finding]]:
-    """The validation findings the change introduces and fixes (``renamed``: old id -> new)."""
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """The findings the change introduces and fixes (``renamed``: old id -> new).
+
+    The third list is every finding of the new side before its rule configuration applies.
+    """
     from spbe_cli.diff.findings import FindingIndex, delta
 
     checked = checks_of_both(before.catalog, after.catalog, len(before.snapshot.files))
@@ -314,7 +320,7 @@ def _findings_delta(
     introduced, _ = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed = delta(old_found, new_raw, old_index, new_index)
-    return introduced, fixed
+    return introduced, fixed, new_raw
 
 
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
@@ -335,15 +341,39 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
     return [finding for found in old_found() for finding in found], new_found
 
 
+def _rule_config(snapshot: Snapshot) -> tuple[Any, list[Finding]]:
+    """A side's rule configuration (``.spbe.yaml``) and its SPBE021 problems."""
+    from spbe_cli.ruleconfig import CONFIG_FILE, read_rule_config
+
+    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
+    return read_rule_config(data, snapshot.display(CONFIG_FILE))
+
+
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
     """A side's findings after its own rule configuration (``.spbe.yaml``) and its exceptions."""
-    from spbe_cli.ruleconfig import CONFIG_FILE, apply_rule_config, read_rule_config
+    from spbe_cli.ruleconfig import apply_rule_config
 
     snapshot = side.snapshot
-    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
-    config, problems = read_rule_config(data, snapshot.display(CONFIG_FILE))
+    config, problems = _rule_config(snapshot)
     found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
     return [*found, *problems], exceptions
+
+
+def _rule_levels(old: Snapshot, new: Snapshot, new_raw: list[Finding] | None) -> list[RuleLevel]:
+    """The rules whose level the change sets differently (a rule turned off, say).
+
+    A change that turns a rule off silences its findings on the new side: without this the
+    review showed nothing, neither the setting nor the findings it hides.
+    """
+    before, after = _rule_config(old)[0], _rule_config(new)[0]
+    counts = Counter(f.code for f in new_raw or ())
+    return [
+        RuleLevel(
+            code, before.level(code), after.level(code), None if new_raw is None else counts[code]
+        )
+        for code in sorted(set(before.severities) | set(after.severities))
+        if before.level(code) != after.level(code)
+    ]
 
 
 def _set_aside(
@@ -392,6 +422,7 @@ __all__ = [
     "FieldChange",
     "LoadedSide",
     "ProseChange",
+    "RuleLevel",
     "SideInfo",
     "Uncomparable",
     "changed_files",

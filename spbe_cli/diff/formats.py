@@ -23,6 +23,7 @@ from spbe_cli.diff.changeset import (
     FieldChange,
     Item,
     Key,
+    RuleLevel,
     SideInfo,
     Uncomparable,
     plain,
@@ -260,6 +261,14 @@ def missing_notes(changeset: ChangeSet) -> list[str]:
     ]
 
 
+def rule_level_text(level: RuleLevel) -> str:
+    """``SPBE201: error → off (3 findings of the new side)``: a level the change sets."""
+    text = t("diff.rule_level", code=level.code, old=level.old, new=level.new)
+    if level.findings is None:
+        return text
+    return f"{text} ({t('diff.rule_level_findings', count=level.findings)})"
+
+
 def uncomparable_text(entry: Uncomparable) -> str:
     """``new side, catalog/x.yaml: does not load`` (or the invalid documents of a side)."""
     side = t(f"diff.side.{entry.side}")
@@ -326,6 +335,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
+    if changeset.rule_levels:
+        lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
+        lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
@@ -441,6 +453,13 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
                 lines.append(f"  - {md_escape(t('diff.more_findings', count=more))}")
             omitted += sum(not out.add(line) for line in lines)
         out.force("")
+    if changeset.rule_levels:
+        title = t("diff.rule_levels_title", count=len(changeset.rule_levels))
+        out.force(f"### {md_escape(title)}")
+        out.force("")
+        for level in changeset.rule_levels:
+            omitted += not out.add(f"- **{md_escape(rule_level_text(level))}**")
+        out.force("")
     if changeset.exceptions:
         out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
         out.force("")
@@ -502,7 +521,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
         out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
     totals = [
-        f"**{number(changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c))}**"
+        f"**{number(changeset.count(c) + sum(prose_status(p) is c for p in changeset.prose))}**"
         for c in _COLUMNS
     ]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
@@ -655,6 +674,10 @@ def format_json(changeset: ChangeSet) -> str:
         },
         "findings_compared": changeset.findings_compared,
         "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
+        "rule_levels": [
+            {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
+            for r in changeset.rule_levels
+        ],
         "introduced": [finding_dict(f) for f in changeset.introduced],
         "fixed": [finding_dict(f) for f in changeset.fixed],
         "uncomparable": [
