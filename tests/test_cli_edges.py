@@ -122,3 +122,43 @@ def test_install_completion_into_an_unwritable_home_says_where(
     assert result.exit_code == ExitCode.CANNOT_RUN
     assert result.stderr.startswith("spbe: tidak dapat memasang pelengkapan bash di '")
     assert "galat internal" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_output_is_utf8_whatever_the_locale_encoding(tmp_path: Path, encoding: str) -> None:
+    """``spbe diff > review.txt`` on a machine whose locale is not UTF-8 (Windows, Latin-1).
+
+    It ended in an internal UnicodeEncodeError at the first "→" (exit 3, nothing written);
+    output to a file or a pipe is now UTF-8 everywhere, the same bytes as on any machine.
+    """
+    copy_minimal(tmp_path / "old")
+    new = copy_minimal(tmp_path / "new")
+    program = new / "program" / "economy.yaml"
+    program.write_text(program.read_text("utf-8").replace("menengah", "panjang"), "utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("SPBE_LANG", "LANG", "LC_ALL")}
+    runs = []
+    for value in (encoding, "utf-8"):
+        env["PYTHONIOENCODING"] = value
+        runs.append(
+            subprocess.run(
+                [SPBE, "--lang", "id", "diff", "old", "new", "--format=text"],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                timeout=60,
+            )
+        )
+    assert runs[0].returncode == 0, runs[0].stderr.decode("utf-8", "replace")
+    assert "Perbandingan: old → new".encode() in runs[0].stdout
+    assert runs[0].stdout == runs[1].stdout
+    # A message on stderr too (a usage error names the folder, with its dash).
+    env["PYTHONIOENCODING"] = encoding
+    done = subprocess.run(
+        [SPBE, "--lang", "id", "validate", "tidak–ada"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.USAGE
+    assert "tidak–ada".encode() in done.stderr and b"galat internal" not in done.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -120,6 +120,29 @@ def _open_closed_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        speak_utf8(stream)
+
+
+def speak_utf8(stream: TextIO) -> None:
+    """Write UTF-8 to a file or a pipe whatever the locale; never fail on a terminal.
+
+    Output is the same bytes on every machine (a review saved with ``> review.txt`` on a
+    Windows or Latin-1 machine held its "→" and names as the locale could encode them, or
+    ended in an internal UnicodeEncodeError). A terminal keeps its own encoding, and a
+    character it cannot show becomes ``?`` instead of stopping the command.
+    """
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding == "utf8" or reconfigure is None:
+        return
+    try:
+        if stream.isatty():
+            reconfigure(errors="replace")
+        else:
+            reconfigure(encoding="utf-8")
+    except (OSError, ValueError):  # a stream that cannot change: leave it as it is
+        return
 
 
 def _quick_exit(code: object) -> None:
