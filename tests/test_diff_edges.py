@@ -201,3 +201,36 @@ def test_a_rule_turned_off_in_the_change_is_shown_with_what_it_silences(
         ("SPBE201", None),
         ("SPBE302", None),
     ]
+
+
+def test_a_broken_file_the_change_does_not_touch_is_no_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``main`` has one broken file; a pull request that leaves it alone, moves it or edits it.
+
+    Before, the file was listed twice under "cannot be compared" in every review, and
+    ``spbe diff A A --exit-code`` exited 1 ("changes") on an unchanged catalog.
+    """
+    broken = "entitas: opd\nid: OPD-RUSAK\nnama: Dinas\njenis: bukan-jenis\n"
+    write_tree(copy_minimal(tmp_path / "old"), {"opd/rusak.yaml": broken})
+    write_tree(copy_minimal(tmp_path / "new"), {"opd/dipindah.yaml": broken})
+    result = _diff(tmp_path, monkeypatch)
+    assert result.uncomparable == []
+    # Its finding is the same finding in the moved file (it was "new" and "fixed" at once).
+    assert result.introduced == [] and result.fixed == []
+    assert not result and not result.changes
+    # Changed, it is listed on the side where it fails, as before; the finding is still the
+    # same one (same rule, same document id), not new.
+    write_tree(tmp_path / "new", {"opd/dipindah.yaml": broken.replace("Dinas", "Badan")})
+    result = _diff(tmp_path, monkeypatch)
+    assert [(e.side, e.path) for e in result.uncomparable] == [
+        ("old", "old/opd/rusak.yaml"),
+        ("new", "new/opd/dipindah.yaml"),
+    ]
+    assert result.introduced == [] and result.fixed == []
+    # A second broken document with another id is new.
+    write_tree(tmp_path / "new", {"opd/lain.yaml": broken.replace("OPD-RUSAK", "OPD-LAIN")})
+    result = _diff(tmp_path, monkeypatch)
+    assert [(f.code, f.location.path) for f in result.introduced] == [
+        ("SPBE101", "new/opd/lain.yaml")
+    ]

@@ -403,14 +403,29 @@ def _set_aside(
         else:
             kept.append(change)
     entries = []
-    for side, loaded in (("old", before), ("new", after)):
+    for side, loaded, other in (("old", before, after), ("new", after, before)):
+        same = _broken_on_both(loaded, other)
         for rel, errors in loaded.broken.items():
             ids = hidden.pop((side, rel), [])
+            if rel in same and not ids:
+                continue  # the same broken file on both sides: nothing in it changed
             path = loaded.snapshot.display(rel) if rel in loaded.rels.values() else rel
             entries.append(Uncomparable(side, path, tuple(sorted(ids)), tuple(errors)))
     for (side, _), ids in sorted(hidden.items()):
         entries.append(Uncomparable(side, "", tuple(sorted(ids)), ()))
     return kept, entries
+
+
+def _broken_on_both(loaded: LoadedSide, other: LoadedSide) -> set[str]:
+    """Broken files of ``loaded`` whose very content is also a broken file of ``other``.
+
+    Such a file (at any path) cannot hide a change: listing it under "cannot be compared" made
+    ``spbe diff A A --exit-code`` exit 1 on a catalog with one broken file, and put it in every
+    review until it is fixed. ``--no-findings`` never reads it; the default now agrees.
+    """
+    files, other_files = loaded.snapshot.files, other.snapshot.files
+    theirs = {other_files[rel] for rel in other.broken if rel in other_files}
+    return {rel for rel in loaded.broken if files.get(rel) in theirs}
 
 
 __all__ = [
