@@ -26,15 +26,24 @@ _state = {"lang": ""}
 
 
 def detect_language(environ: dict[str, str] | None = None) -> str:
-    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored)."""
+    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored).
+
+    A value written the way locales are (``en_US.UTF-8``, ``en-GB``, ``EN``) names its language:
+    it read as Indonesian, so ``SPBE_LANG=$LANG`` on an English machine changed nothing.
+    """
     env = os.environ if environ is None else environ
-    explicit = env.get("SPBE_LANG", "").strip().lower()
-    return explicit if explicit in LANGUAGES else "id"
+    return language_named(env.get("SPBE_LANG", "")) or "id"
+
+
+def language_named(value: str | None) -> str | None:
+    """The language a value names (``en``, ``EN``, ``en_US.UTF-8``, ``en-GB``), or None."""
+    code = re.split(r"[_.@-]", (value or "").strip().lower(), maxsplit=1)[0]
+    return code if code in LANGUAGES else None
 
 
 def set_language(lang: str | None) -> str:
-    """Fix the language for this process; ``None`` means detect it."""
-    _state["lang"] = lang if lang in LANGUAGES else detect_language()
+    """Fix the language for this process; ``None`` (or a value naming none) means detect it."""
+    _state["lang"] = language_named(lang) or detect_language()
     return _state["lang"]
 
 

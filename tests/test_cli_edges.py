@@ -162,3 +162,33 @@ def test_output_is_utf8_whatever_the_locale_encoding(tmp_path: Path, encoding: s
     )
     assert done.returncode == ExitCode.USAGE
     assert "tidak–ada".encode() in done.stderr and b"galat internal" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("en_US.UTF-8", "en"),  # SPBE_LANG=$LANG on an English machine read as Indonesian
+        ("en-GB", "en"),
+        ("id_ID.UTF-8", "id"),
+        ("fr", "id"),
+        ("english", "id"),
+        ("", "id"),
+    ],
+)
+def test_spbe_lang_written_as_a_locale_names_its_language(value: str, expected: str) -> None:
+    from spbe_cli.i18n import detect_language
+
+    assert detect_language({"SPBE_LANG": value}) == expected
+
+
+def test_lang_option_ignores_case() -> None:
+    """``--lang EN`` was refused ("'EN' is not one of 'id', 'en'") though SPBE_LANG=EN works."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SPBE_LANG", "LANG", "LC_ALL")}
+    env.update(COLUMNS="100", TERM="dumb")
+    done = subprocess.run(
+        [SPBE, "--lang", "EN", "diff", "--help"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Usage: spbe diff"), done.stderr
+    assert "Compare two versions of a catalog" in done.stdout

@@ -68,7 +68,9 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help=t("cli.lang"))] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help=t("cli.lang"), case_sensitive=False)
+    ] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help=t("cli.no_cache"), show_default=False)
     ] = None,
