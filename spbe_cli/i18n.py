@@ -101,11 +101,13 @@ class _Counts(string.Formatter):
     """
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        if format_spec == "," and isinstance(value, int) and not isinstance(value, bool):
+        if format_spec != ",":
+            return super().format_field(value, format_spec)
+        if isinstance(value, int | float) and not isinstance(value, bool):
             from spbe_cli.formatting import number
 
             return number(value, language())
-        return super().format_field(value, format_spec)
+        return str(value)  # already text (a caller's own wording): shown as it is
 
 
 _COUNTS = _Counts()

@@ -84,6 +84,7 @@ def test_counts_are_grouped_in_the_language_of_the_messages(
     assert "Tidak dapat dibandingkan (1.000)" in text
     assert "(1.024 berkas lama dan 1.024 berkas baru dibaca" in text
     assert "\n".join(format_text(result)).count("Perlu perhatian (1.000)") == 1
+    assert i18n.t("diff.prose_title", count="dua") == "Prosa (dua)"  # text stays as it is
     i18n.set_language("en")
     assert "(1,024 old and 1,024 new files read" in "\n".join(format_text(result))
     assert i18n.t("diff.prose_title", count=2025) == "Prose (2,025)"
