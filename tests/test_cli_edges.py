@@ -192,3 +192,20 @@ def test_lang_option_ignores_case() -> None:
     )
     assert done.returncode == 0 and done.stdout.startswith("Usage: spbe diff"), done.stderr
     assert "Compare two versions of a catalog" in done.stdout
+
+
+def test_counts_in_command_messages_are_grouped() -> None:
+    """The summary of validate and of each export: ``1.514 berkas`` / ``1,514 files``."""
+    from spbe_cli.i18n import t
+
+    set_language("id")
+    summary = t("report.summary", files=1514, entities=48652, errors=0, warnings=1, infos=1200)
+    assert summary == "Diperiksa 1.514 berkas, 48.652 entitas: 0 galat, 1 peringatan, 1.200 info."
+    done = t("export.done_tabel", tables=21, rows=12345, path="build/tabel")
+    assert done == "spbe: 21 tabel (12.345 baris) ditulis ke build/tabel."
+    set_language("en")
+    done = t("export.done_sia", rows=1, sheets=25, path="x.xlsx")
+    assert done == "spbe: 1 row in 25 sheets written to x.xlsx."
+    assert t("export.done_tabel", tables=21, rows=12345, path="t").startswith(
+        "spbe: 21 tables (12,345"
+    )
