@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from spbe_cli import i18n
 from spbe_cli.cli.app import app
 from spbe_cli.diff import ChangeSet, diff_snapshots
-from spbe_cli.diff.formats import format_markdown, format_text
+from spbe_cli.diff.formats import format_json, format_markdown, format_text
 from spbe_cli.errors import ExitCode
 from spbe_cli.gitsource import folder_snapshot
 from tests.helpers import copy_minimal, git, write_tree
+from tests.test_diff_output import schema
 
 
 @pytest.fixture(autouse=True)
@@ -202,6 +205,15 @@ def test_a_rule_turned_off_in_the_change_is_shown_with_what_it_silences(
         ("SPBE201", None),
         ("SPBE302", None),
     ]
+    for changeset in (result, quick):  # the JSON keeps the published schema
+        data = json.loads(format_json(changeset))
+        jsonschema.validate(data, schema())
+    assert data["rule_levels"][0] == {
+        "code": "SPBE201",
+        "old": "error",
+        "new": "off",
+        "findings": None,
+    }
 
 
 def test_a_broken_file_the_change_does_not_touch_is_no_change(
