@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -247,3 +248,21 @@ def test_a_broken_file_the_change_does_not_touch_is_no_change(
     assert [(f.code, f.location.path) for f in result.introduced] == [
         ("SPBE101", "new/opd/lain.yaml")
     ]
+
+
+def test_text_summary_counts_prose_as_the_comment_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One prose edit: the text said "0 diubah" above "Prosa (1)", the comment's total 1."""
+    old = copy_minimal(tmp_path / "old")
+    with (old / "metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
+    write_tree(old, {"prosa/latar.md": "Jaringan yang andal.\n"})
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    write_tree(new, {"prosa/latar.md": "Jaringan yang andal dan aman.\n"})
+    result = _diff(tmp_path, monkeypatch)
+    assert len(result.prose) == 1 and not result.changes
+    text = format_text(result)
+    assert text[1].startswith("0 ditambah, 0 dihapus, 1 diubah, 0 ganti id.")
+    assert "| **Jumlah** | **0** | **0** | **1** | **0** |" in format_markdown(result)

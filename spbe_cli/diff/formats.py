@@ -281,14 +281,23 @@ def _kind(kind: str) -> str:
     return t(f"diff.kind.{kind}")
 
 
+def total(changeset: ChangeSet, change: ChangeType) -> int:
+    """Entities and prose sections of one change type: the totals every format shows.
+
+    The text summary counted entities only ("0 diubah" above "Prosa (1)") while the comment's
+    total row counted prose too.
+    """
+    return changeset.count(change) + sum(prose_status(p) is change for p in changeset.prose)
+
+
 def summary_line(changeset: ChangeSet) -> str:
-    """Counts of each change type and of files read."""
+    """Counts of each change type (entities and prose sections)."""
     return t(
         "diff.summary",
-        added=changeset.count(ChangeType.ADDED),
-        removed=changeset.count(ChangeType.REMOVED),
-        changed=changeset.count(ChangeType.CHANGED),
-        renamed=changeset.count(ChangeType.RENAMED),
+        added=total(changeset, ChangeType.ADDED),
+        removed=total(changeset, ChangeType.REMOVED),
+        changed=total(changeset, ChangeType.CHANGED),
+        renamed=total(changeset, ChangeType.RENAMED),
     )
 
 
@@ -520,10 +529,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     if changeset.prose:
         counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
         out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
-    totals = [
-        f"**{number(changeset.count(c) + sum(prose_status(p) is c for p in changeset.prose))}**"
-        for c in _COLUMNS
-    ]
+    totals = [f"**{number(total(changeset, c))}**" for c in _COLUMNS]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_escape(files_line(changeset)))
