@@ -252,6 +252,10 @@ def _git_env() -> dict[str, str]:
         PAGER="cat",
         GIT_LITERAL_PATHSPECS="1",  # a catalog path is a path, never pathspec magic
         GIT_TERMINAL_PROMPT="0",
+        # git's own words, whatever the locale: spbe tells "no repository" from a refusal by
+        # them, and a message quoted from git is the same on every machine.
+        LC_ALL="C",
+        LANGUAGE="",
     )
     return env
 
@@ -325,7 +329,7 @@ class Repository:
         return cls.look_for(start)[0]
 
     @classmethod
-    def look_for(cls, start: Path) -> tuple[Repository | None, str | None]:
+    def look_for(cls, start: Path) -> tuple[Repository | None, SpbeError | None]:
         """``(repository, None)``, or ``(None, why)``: why is git's refusal, None when none.
 
         git refuses a repository it finds for reasons of its own (``safe.directory``: a
@@ -335,14 +339,16 @@ class Repository:
         try:
             done = _run_git(["rev-parse", "--show-toplevel"], start, check=False)
         except GitError as exc:
-            return None, str(exc)
+            return None, exc
         if done.returncode != 0:
             lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
             if not lines or "not a git repository" in lines[0]:
                 return None, None
+            if "must be run in a work tree" in lines[0]:  # a bare repository, or inside .git
+                return None, UsageError(t("diff.no_work_tree", path=start.as_posix()))
             # The reason, and git's advice when it gives one (the command that fixes it).
             shown = [lines[0], lines[-1].strip()] if len(lines) > 1 else lines[:1]
-            return None, t("diff.git_failed", detail=" … ".join(shown))
+            return None, GitError(t("diff.git_failed", detail=" … ".join(shown)))
         top = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
         return (cls(Path(top)), None) if top else (None, None)
 
@@ -605,7 +611,7 @@ class _Resolver:
         self.catalog = catalog
         self.cwd = cwd
         self._repo: Repository | None = None
-        self._refused: str | None = None
+        self._refused: SpbeError | None = None
         self._looked = False
 
     def repo(self, *, required: bool) -> Repository | None:
@@ -613,8 +619,8 @@ class _Resolver:
             self._looked = True
             self._repo, self._refused = Repository.look_for(self.cwd)
         if self._repo is None and required:
-            if self._refused:
-                raise GitError(self._refused)
+            if self._refused is not None:
+                raise self._refused
             raise UsageError(t("diff.not_a_repo", path=self.cwd.as_posix()))
         return self._repo
 

@@ -266,3 +266,13 @@ def test_text_summary_counts_prose_as_the_comment_does(
     text = format_text(result)
     assert text[1].startswith("0 ditambah, 0 dihapus, 1 diubah, 0 ganti id.")
     assert "| **Jumlah** | **0** | **0** | **1** | **0** |" in format_markdown(result)
+
+
+def test_a_bare_repository_is_a_usage_error_that_says_so(repo: Path, tmp_path: Path) -> None:
+    """Inside a bare clone or a ``.git`` folder: no working tree to read the catalog from."""
+    git(tmp_path, "clone", "-q", "--bare", str(repo), "polos.git")
+    for where in (tmp_path / "polos.git", repo / ".git"):
+        os.chdir(where)
+        code, out, err = _cli("v1", "HEAD")
+        assert code == ExitCode.USAGE and out == ""
+        assert "bukan pohon kerja git (repositori bare atau folder .git)" in err, err
