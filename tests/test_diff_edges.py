@@ -17,7 +17,7 @@ from spbe_cli.diff import ChangeSet, diff_snapshots
 from spbe_cli.diff.formats import format_json, format_markdown, format_text
 from spbe_cli.errors import ExitCode
 from spbe_cli.gitsource import folder_snapshot
-from tests.helpers import copy_minimal, git, write_tree
+from tests.helpers import copy_minimal, git, isolate_git, write_tree
 from tests.test_diff_output import schema
 
 
@@ -102,12 +102,7 @@ def test_counts_are_grouped_in_the_language_of_the_messages(
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository with the minimal catalog at tag v1 and one commit after it; cwd inside."""
-    for name in list(os.environ):
-        if name.startswith("GIT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    isolate_git(monkeypatch, tmp_path)
     root = tmp_path / "repo"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
