@@ -271,3 +271,27 @@ def test_a_bare_repository_is_a_usage_error_that_says_so(repo: Path, tmp_path: P
         code, out, err = _cli("v1", "HEAD")
         assert code == ExitCode.USAGE and out == ""
         assert "bukan pohon kerja git (repositori bare atau folder .git)" in err, err
+
+
+@pytest.mark.parametrize(
+    ("new_value", "indonesian", "english"),
+    [
+        ("150000000", "(-40%)", "(-40%)"),
+        ("166666666", "(-33,3%)", "(-33.3%)"),  # was -34%: floor division rounds away from 0
+        ("249000000", "(-0,4%)", "(-0.4%)"),  # was -1%
+        ("0", "(-100%)", "(-100%)"),
+    ],
+)
+def test_budget_cut_percent_is_the_cut_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_value: str, indonesian: str, english: str
+) -> None:
+    copy_minimal(tmp_path / "old")
+    economy = copy_minimal(tmp_path / "new") / "program" / "economy.yaml"
+    text = economy.read_text("utf-8")
+    economy.write_text(text.replace("nilai: 250000000", f"nilai: {new_value}"), "utf-8")
+    for lang, expected in (("id", indonesian), ("en", english)):
+        i18n.set_language(lang)
+        messages = [
+            a.message for a in _diff(tmp_path, monkeypatch).attention if a.code == "SPBE703"
+        ]
+        assert len(messages) == 1 and messages[0].endswith(expected), messages
