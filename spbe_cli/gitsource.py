@@ -310,9 +310,9 @@ def check_revision_text(rev: str) -> None:
     Raises:
         UsageError: the text starts with ``-``, is empty, or holds control characters.
     """
-    if not rev or rev.startswith("-"):
+    if rev.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=rev))
-    if CONTROL.search(rev):
+    if not rev or CONTROL.search(rev):
         raise UsageError(t("diff.rev_bad", rev=safe(rev)))
 
 

@@ -295,3 +295,12 @@ def test_budget_cut_percent_is_the_cut_as_written(
             a.message for a in _diff(tmp_path, monkeypatch).attention if a.code == "SPBE703"
         ]
         assert len(messages) == 1 and messages[0].endswith(expected), messages
+
+
+def test_an_empty_word_is_not_called_an_option(repo: Path) -> None:
+    """``spbe diff ""`` (an unset shell variable) said "'' looks like an option"."""
+    del repo
+    for args in ([""], ["v1", ""]):
+        code, out, err = _cli(*args)
+        assert code == ExitCode.USAGE and out == ""
+        assert err == "spbe: '' bukan nama revisi yang sah\n"
