@@ -252,6 +252,10 @@ def _git_env() -> dict[str, str]:
         PAGER="cat",
         GIT_LITERAL_PATHSPECS="1",  # a catalog path is a path, never pathspec magic
         GIT_TERMINAL_PROMPT="0",
+        # git's own words, whatever the locale: spbe tells "no repository" from a refusal by
+        # them, and a message quoted from git is the same on every machine.
+        LC_ALL="C",
+        LANGUAGE="",
     )
     return env
 
@@ -306,9 +310,9 @@ def check_revision_text(rev: str) -> None:
     Raises:
         UsageError: the text starts with ``-``, is empty, or holds control characters.
     """
-    if not rev or rev.startswith("-"):
+    if rev.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=rev))
-    if CONTROL.search(rev):
+    if not rev or CONTROL.search(rev):
         raise UsageError(t("diff.rev_bad", rev=safe(rev)))
 
 
@@ -322,14 +326,45 @@ class Repository:
     @classmethod
     def discover(cls, start: Path) -> Repository | None:
         """The repository holding ``start``, or None when there is none (or no git)."""
+        return cls.look_for(start)[0]
+
+    @classmethod
+    def look_for(cls, start: Path) -> tuple[Repository | None, SpbeError | None]:
+        """``(repository, None)``, or ``(None, why)``: why is git's refusal, None when none.
+
+        git refuses a repository it finds for reasons of its own (``safe.directory``: a
+        checkout owned by another user, as in CI containers; a broken ``.git``): that is not
+        "no repository", and the user needs git's words to fix it.
+        """
         try:
             done = _run_git(["rev-parse", "--show-toplevel"], start, check=False)
-        except GitError:
-            return None
+        except GitError as exc:
+            return None, exc
         if done.returncode != 0:
-            return None
+            lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            if not lines or "not a git repository" in lines[0]:
+                return None, None
+            if "must be run in a work tree" in lines[0]:  # a bare repository, or inside .git
+                return None, UsageError(t("diff.no_work_tree", path=start.as_posix()))
+            # The reason, and git's advice when it gives one (the command that fixes it).
+            shown = [lines[0], lines[-1].strip()] if len(lines) > 1 else lines[:1]
+            return None, GitError(t("diff.git_failed", detail=" … ".join(shown)))
         top = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
-        return cls(Path(top)) if top else None
+        return (cls(Path(top)), None) if top else (None, None)
+
+    def unknown(self, rev: str) -> UsageError:
+        """The error for a revision that names no commit, with why when git can tell."""
+        message = t("diff.unknown_rev", rev=rev)
+        listed = _run_git(["rev-list", "-n", "1", "--all"], self.top, check=False)
+        if listed.returncode == 0 and not listed.stdout.strip():
+            return UsageError(f"{message}; {t('diff.no_commits')}")
+        return UsageError(message + self.shallow_hint())
+
+    def shallow_hint(self) -> str:
+        """``; the clone is shallow ...`` when it is (its history is cut), else nothing."""
+        done = _run_git(["rev-parse", "--is-shallow-repository"], self.top, check=False)
+        shallow = done.returncode == 0 and done.stdout.strip() == b"true"
+        return f"; {t('diff.shallow')}" if shallow else ""
 
     @property
     def object_format(self) -> str:
@@ -576,13 +611,16 @@ class _Resolver:
         self.catalog = catalog
         self.cwd = cwd
         self._repo: Repository | None = None
+        self._refused: SpbeError | None = None
         self._looked = False
 
     def repo(self, *, required: bool) -> Repository | None:
         if not self._looked:
             self._looked = True
-            self._repo = Repository.discover(self.cwd)
+            self._repo, self._refused = Repository.look_for(self.cwd)
         if self._repo is None and required:
+            if self._refused is not None:
+                raise self._refused
             raise UsageError(t("diff.not_a_repo", path=self.cwd.as_posix()))
         return self._repo
 
@@ -597,7 +635,7 @@ class _Resolver:
         assert repo is not None
         commit = commit or repo.commit(rev)
         if commit is None:
-            raise UsageError(t("diff.unknown_rev", rev=rev))
+            raise repo.unknown(rev)
         return git_snapshot(repo, rev, commit, self.prefix())
 
     def worktree(self, *, against_git: bool) -> Snapshot:
@@ -633,7 +671,9 @@ class _Resolver:
         if commit is None:
             if path.exists():
                 raise UsageError(t("load.not_folder", path=word))
-            raise UsageError(t("diff.unknown_rev", rev=word))
+            if repo is None:
+                raise UsageError(t("diff.unknown_rev", rev=word))
+            raise repo.unknown(word)
         return self.revision(word, commit)
 
     def range(self, spec: Range, word: str) -> Sides:
@@ -644,13 +684,13 @@ class _Resolver:
         old_commit, new_commit = repo.commit(spec.old), repo.commit(spec.new)
         for end, commit in ((spec.old, old_commit), (spec.new, new_commit)):
             if commit is None:
-                raise UsageError(t("diff.unknown_rev", rev=end))
+                raise repo.unknown(end)
         assert old_commit is not None and new_commit is not None
         old_label = spec.old
         if spec.symmetric:
             base = repo.merge_base(old_commit, new_commit)
             if base is None:
-                raise UsageError(t("diff.no_merge_base", word=word))
+                raise UsageError(t("diff.no_merge_base", word=word) + repo.shallow_hint())
             old_commit = base
             old_label = t("diff.merge_base_label", old=spec.old, new=spec.new)
         return Sides(

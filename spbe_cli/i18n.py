@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,15 +26,24 @@ _state = {"lang": ""}
 
 
 def detect_language(environ: dict[str, str] | None = None) -> str:
-    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored)."""
+    """Pick the language from SPBE_LANG; Indonesian when it names none (the locale is ignored).
+
+    A value written the way locales are (``en_US.UTF-8``, ``en-GB``, ``EN``) names its language:
+    it read as Indonesian, so ``SPBE_LANG=$LANG`` on an English machine changed nothing.
+    """
     env = os.environ if environ is None else environ
-    explicit = env.get("SPBE_LANG", "").strip().lower()
-    return explicit if explicit in LANGUAGES else "id"
+    return language_named(env.get("SPBE_LANG", "")) or "id"
+
+
+def language_named(value: str | None) -> str | None:
+    """The language a value names (``en``, ``EN``, ``en_US.UTF-8``, ``en-GB``), or None."""
+    code = re.split(r"[_.@-]", (value or "").strip().lower(), maxsplit=1)[0]
+    return code if code in LANGUAGES else None
 
 
 def set_language(lang: str | None) -> str:
-    """Fix the language for this process; ``None`` means detect it."""
-    _state["lang"] = lang if lang in LANGUAGES else detect_language()
+    """Fix the language for this process; ``None`` (or a value naming none) means detect it."""
+    _state["lang"] = language_named(lang) or detect_language()
     return _state["lang"]
 
 
@@ -80,7 +90,27 @@ def t(key: str, /, **values: Any) -> str:
     if values and "|" in template:
         template = _PLURAL.sub(lambda m: _word(m, values), template)
     # A trailing placeholder may be empty (an optional hint): never end a message in a space.
-    return template.format(**values).rstrip() if values else template
+    return _COUNTS.vformat(template, (), values).rstrip() if values else template
+
+
+class _Counts(string.Formatter):
+    """``{n:,}`` in a message is a count, grouped in the marks of the language.
+
+    ``1.234`` in Indonesian, ``1,234`` in English (:func:`spbe_cli.formatting.number`); a bare
+    ``{n}`` stays as it is, so years, line numbers and ids are never grouped.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec != ",":
+            return super().format_field(value, format_spec)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            from spbe_cli.formatting import number
+
+            return number(value, language())
+        return str(value)  # already text (a caller's own wording): shown as it is
+
+
+_COUNTS = _Counts()
 
 
 def _word(match: re.Match[str], values: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 CASES = Path(__file__).parent / "cases"
 VALIDATE_CASES = CASES / "validate"
@@ -61,3 +62,16 @@ def png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def isolate_git(monkeypatch: Any, root: Path) -> None:
+    """Run git as on a fresh machine: no GIT_* of the caller, no system or user config, and no
+    repository found above ``root``."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(root))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root))

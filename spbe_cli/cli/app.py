@@ -10,7 +10,7 @@ import contextlib
 import enum
 import os
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
@@ -69,7 +69,9 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help=t("cli.lang"))] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help=t("cli.lang"), case_sensitive=False)
+    ] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help=t("cli.no_cache"), show_default=False)
     ] = None,
@@ -118,6 +120,7 @@ def _on_terminate(pid: int) -> None:
 def main() -> None:
     """Entry point of the ``spbe`` script: user errors never end in a traceback."""
     _on_terminate(os.getpid())
+    _open_closed_streams()
     try:
         app()
     except SystemExit as exc:
@@ -160,6 +163,41 @@ def _internal_error(exc: Exception) -> NoReturn:
 
     console.err(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
     sys.exit(int(ExitCode.CANNOT_RUN))
+
+
+def _open_closed_streams() -> None:
+    """Give a standard stream the shell closed (``spbe diff >&-``) a null device instead.
+
+    Python leaves a closed stream as ``None``; every write and ``isatty()`` on it failed as an
+    internal error. What is written to it is discarded, as Python's own ``print`` does, and the
+    exit code is the result's; a closed stdin reads as empty.
+    """
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        speak_utf8(stream)
+
+
+def speak_utf8(stream: TextIO) -> None:
+    """Write UTF-8 to a file or a pipe whatever the locale; never fail on a terminal.
+
+    Output is the same bytes on every machine (a review saved with ``> review.txt`` on a
+    Windows or Latin-1 machine held its "→" and names as the locale could encode them, or
+    ended in an internal UnicodeEncodeError). A terminal keeps its own encoding, and a
+    character it cannot show becomes ``?`` instead of stopping the command.
+    """
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding == "utf8" or reconfigure is None:
+        return
+    try:
+        if stream.isatty():
+            reconfigure(errors="replace")
+        else:
+            reconfigure(encoding="utf-8")
+    except (OSError, ValueError):  # a stream that cannot change: leave it as it is
+        return
 
 
 def _quick_exit(code: object) -> None:

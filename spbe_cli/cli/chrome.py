@@ -56,9 +56,18 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$"), "nocmd"),
     (re.compile(r"Missing command\.$"), "missing_command"),
     (re.compile(r"Missing (?P<what>argument|option) (?P<name>.*)\.$"), "missing"),
-    (re.compile(r"No such option: (?P<name>\S+)(?: Did you mean (?P<close>.*)\?)?$"), "noopt"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<name>.*)\)$"), "extra"),
+    # click says "Did you mean", typer 0.29 "(Possible options: ...)": both are a suggestion.
+    (
+        re.compile(
+            r"No such option: (?P<name>\S+)"
+            r"(?: Did you mean (?P<close>.*)\?| \(Possible options: (?P<options>.*)\))?$"
+        ),
+        "noopt",
+    ),
+    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$"), "extra"),
     (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
+    (re.compile(r"Option (?P<name>'.*') does not take a value\.$"), "takes_no_value"),
+    (re.compile(r"Missing parameter: (?P<name>.*)$"), "missing_parameter"),
     (
         re.compile(
             r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<value>'.*')"
@@ -96,6 +105,8 @@ def translate_error(message: str) -> str:
         if match is None:
             continue
         values = {k: v for k, v in match.groupdict().items() if v is not None}
+        if "options" in values:
+            values["close"] = values.pop("options")
         if key == "missing":
             key = f"missing_{values.pop('what')}"
         if "reason" in values:
@@ -220,10 +231,57 @@ def _adapt(command: _click.Command) -> None:
         _adapt(sub)
 
 
+#: Shells whose completion typer installs.
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _install_completion(ctx: _click.Context, param: _click.Parameter, value: Any) -> Any:
+    """``--install-completion``: typer's installer, with spbe's messages and exit codes.
+
+    typer printed its result in English, an unknown shell on stdout with exit 1 (spbe's code
+    for findings), and a home folder it cannot write to as an internal error. A shell it does
+    not know is a usage error (2); a file it cannot write is "could not run" (3), named.
+    """
+    del param
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer import _completion_shared
+
+    from spbe_cli.errors import ExitCode
+
+    shell = value if isinstance(value, str) else _completion_shared._get_shell_name()
+    if shell not in _SHELLS:
+        _click.echo(
+            f"spbe: {t('click.completion_shell', shell=shell or '?', shells=', '.join(_SHELLS))}",
+            err=True,
+        )
+        ctx.exit(int(ExitCode.USAGE))
+    try:
+        shell, path = _completion_shared.install(shell=shell)
+    except OSError as error:
+        where = error.filename or ""
+        reason = error.strerror or str(error)
+        _click.echo(
+            f"spbe: {t('click.completion_failed', shell=shell, path=where, error=reason)}",
+            err=True,
+        )
+        ctx.exit(int(ExitCode.CANNOT_RUN))
+    _click.echo(t("click.completion_installed", shell=shell, path=path))
+    ctx.exit(0)
+
+
 class SpbeGroup(TyperGroup):
     """The ``spbe`` group: its commands and their errors speak the user's language."""
 
     context_class = SpbeContext
+
+    def get_params(self, ctx: _click.Context) -> list[_click.Parameter]:
+        """The group's options; ``--install-completion`` speaks the user's language."""
+        params: list[_click.Parameter] = super().get_params(ctx)
+        for param in params:
+            if param.name == "install_completion":
+                param.callback = _install_completion
+        return params
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         """Resolve a command and give it the translated help and errors."""

@@ -25,6 +25,7 @@ from spbe_cli.diff.changeset import (
     FieldChange,
     FileStats,
     Record,
+    RuleLevel,
     SideInfo,
     Uncomparable,
     diff_records,
@@ -88,6 +89,13 @@ class LoadedSide:
     def rel(self, record: Record) -> str | None:
         """The catalog-relative file of a record of this side."""
         return self.rels.get(record.source.path) if record.source is not None else None
+
+    def rejected_in(self, entity_id: str) -> str | None:
+        """The catalog-relative file of this side that rejected the entity ``entity_id``."""
+        for rejected in self.catalog.rejected:
+            if rejected.id == entity_id:
+                return self.rels.get(rejected.location.path)
+        return None
 
 
 @dataclass
@@ -263,16 +271,18 @@ def diff_snapshots(
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
+    new_raw: list[Finding] | None = None
     if findings:
         renamed = {
             c.old.id: c.id
             for c in result.changes
             if c.change is ChangeType.RENAMED and c.old is not None
         }
-        result.introduced, result.fixed = _findings_delta(before, after, renamed)
+        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed)
         known = {(e.code, e.entity) for e in before.exceptions}
         result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
         result.findings_compared = True
+    result.rule_levels = _rule_levels(old, new, new_raw)
     result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
@@ -291,8 +301,11 @@ def _metadata(side: LoadedSide) -> Metadata | None:
 
 def _findings_delta(
     before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
-) -> tuple[list[Finding], list[Finding]]:
-    """The validation findings the change introduces and fixes (``renamed``: old id -> new)."""
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """The findings the change introduces and fixes (``renamed``: old id -> new).
+
+    The third list is every finding of the new side before its rule configuration applies.
+    """
     from spbe_cli.diff.findings import FindingIndex, delta
 
     checked = checks_of_both(before.catalog, after.catalog, len(before.snapshot.files))
@@ -307,7 +320,7 @@ def _findings_delta(
     introduced, _ = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed = delta(old_found, new_raw, old_index, new_index)
-    return introduced, fixed
+    return introduced, fixed, new_raw
 
 
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
@@ -328,15 +341,39 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
     return [finding for found in old_found() for finding in found], new_found
 
 
+def _rule_config(snapshot: Snapshot) -> tuple[Any, list[Finding]]:
+    """A side's rule configuration (``.spbe.yaml``) and its SPBE021 problems."""
+    from spbe_cli.ruleconfig import CONFIG_FILE, read_rule_config
+
+    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
+    return read_rule_config(data, snapshot.display(CONFIG_FILE))
+
+
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:
     """A side's findings after its own rule configuration (``.spbe.yaml``) and its exceptions."""
-    from spbe_cli.ruleconfig import CONFIG_FILE, apply_rule_config, read_rule_config
+    from spbe_cli.ruleconfig import apply_rule_config
 
     snapshot = side.snapshot
-    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
-    config, problems = read_rule_config(data, snapshot.display(CONFIG_FILE))
+    config, problems = _rule_config(snapshot)
     found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
     return [*found, *problems], exceptions
+
+
+def _rule_levels(old: Snapshot, new: Snapshot, new_raw: list[Finding] | None) -> list[RuleLevel]:
+    """The rules whose level the change sets differently (a rule turned off, say).
+
+    A change that turns a rule off silences its findings on the new side: without this the
+    review showed nothing, neither the setting nor the findings it hides.
+    """
+    before, after = _rule_config(old)[0], _rule_config(new)[0]
+    counts = Counter(f.code for f in new_raw or ())
+    return [
+        RuleLevel(
+            code, before.level(code), after.level(code), None if new_raw is None else counts[code]
+        )
+        for code in sorted(set(before.severities) | set(after.severities))
+        if before.level(code) != after.level(code)
+    ]
 
 
 def _set_aside(
@@ -354,21 +391,41 @@ def _set_aside(
             kept.append(change)
             continue
         side = "old" if blocking is before else "new"
+        # The entity's file on this side, or (moved or renamed with it) the file on the other
+        # side that rejected it: either way it is listed under the broken file that hides it.
+        rejected_in = blocking.rejected_in(change.id)
         if rel is not None and rel in blocking.broken:
             hidden.setdefault((side, rel), []).append(change.id)
+        elif rejected_in is not None and rejected_in in blocking.broken:
+            hidden.setdefault((side, rejected_in), []).append(change.id)
         elif change.id in blocking.catalog.invalid:
             hidden.setdefault((side, ""), []).append(change.id)
         else:
             kept.append(change)
     entries = []
-    for side, loaded in (("old", before), ("new", after)):
+    for side, loaded, other in (("old", before, after), ("new", after, before)):
+        same = _broken_on_both(loaded, other)
         for rel, errors in loaded.broken.items():
             ids = hidden.pop((side, rel), [])
+            if rel in same and not ids:
+                continue  # the same broken file on both sides: nothing in it changed
             path = loaded.snapshot.display(rel) if rel in loaded.rels.values() else rel
             entries.append(Uncomparable(side, path, tuple(sorted(ids)), tuple(errors)))
     for (side, _), ids in sorted(hidden.items()):
         entries.append(Uncomparable(side, "", tuple(sorted(ids)), ()))
     return kept, entries
+
+
+def _broken_on_both(loaded: LoadedSide, other: LoadedSide) -> set[str]:
+    """Broken files of ``loaded`` whose very content is also a broken file of ``other``.
+
+    Such a file (at any path) cannot hide a change: listing it under "cannot be compared" made
+    ``spbe diff A A --exit-code`` exit 1 on a catalog with one broken file, and put it in every
+    review until it is fixed. ``--no-findings`` never reads it; the default now agrees.
+    """
+    files, other_files = loaded.snapshot.files, other.snapshot.files
+    theirs = {other_files[rel] for rel in other.broken if rel in other_files}
+    return {rel for rel in loaded.broken if files.get(rel) in theirs}
 
 
 __all__ = [
@@ -380,6 +437,7 @@ __all__ = [
     "FieldChange",
     "LoadedSide",
     "ProseChange",
+    "RuleLevel",
     "SideInfo",
     "Uncomparable",
     "changed_files",

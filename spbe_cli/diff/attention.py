@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -122,6 +123,16 @@ def stopped_plan(change: Change) -> Iterator[Attention]:
         yield _hit("SPBE702", change, _at(change.new, "status"), old=before, new=after)
 
 
+def _cut_percent(was: int, now: int) -> str:
+    """The change from ``was`` to ``now`` in percent, to a tenth, as numbers are written.
+
+    ``-33,3`` for 300 → 200 (it was ``-34``: whole-number floor division rounds a cut away from
+    zero, so every cut that is not a whole percent read one point deeper than it is).
+    """
+    ratio = (Decimal(now - was) * 100 / Decimal(was)).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
+    return number(ratio)
+
+
 @rule("SPBE703", WARN, RENCANA)
 def budget_cut(change: Change) -> Iterator[Attention]:
     """The budget of a program or Peta Rencana item went down in some year.
@@ -137,7 +148,7 @@ def budget_cut(change: Change) -> Iterator[Attention]:
     for year in sorted(before):
         was, now = before[year], after.get(year, plan.Amount())
         if now.total < was.total:
-            percent = (now.total - was.total) * 100 // was.total if was.total else 0
+            percent = _cut_percent(was.total, now.total)
             old_text = rupiah_marked(was.total, was.is_illustrative)
             new_text = rupiah_marked(now.total, now.is_illustrative)
             marked = marked or was.is_illustrative or now.is_illustrative

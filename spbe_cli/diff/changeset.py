@@ -244,6 +244,20 @@ class Uncomparable:
     findings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True)
+class RuleLevel:
+    """A rule whose level the rule configuration (``.spbe.yaml``) changes between the sides.
+
+    ``findings``: the rule's findings on the new side before its level applies (how many the
+    change silences when it turns the rule ``off``); None when findings were not compared.
+    """
+
+    code: str
+    old: str
+    new: str
+    findings: int | None = None
+
+
 @dataclass
 class FileStats:
     """Files on each side, and how many were parsed (the others were equal on both sides)."""
@@ -284,6 +298,8 @@ class ChangeSet:
     prose: list[ProseChange] = field(default_factory=list)
     #: Rule exceptions in force on the new side (``.spbe.yaml``), each with "new in this change".
     exceptions: list[tuple[Any, bool]] = field(default_factory=list)
+    #: Rules whose level (``.spbe.yaml`` ``aturan``) differs between the sides.
+    rule_levels: list[RuleLevel] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         # A new exception or a finding that appears or goes (a changed .spbe.yaml, say) is a
@@ -295,6 +311,7 @@ class ChangeSet:
             or self.introduced
             or self.fixed
             or any(new for _, new in self.exceptions)
+            or self.rule_levels
         )
 
     @property

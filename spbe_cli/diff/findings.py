@@ -2,8 +2,9 @@
 
 A finding is matched by its rule code, the entity it sits in and the field path inside that
 entity, never by line: moving a document, adding lines above it or renaming its file does not
-make its findings new. A finding outside any loaded entity (a file that does not parse, a
-document that fails the schema) is matched by code and file (relative to the catalog folder).
+make its findings new. A finding in a document that fails the schema is matched by code and
+the document's id; one outside any document with an id (a file that does not parse) by code and
+file (relative to the catalog folder).
 An entity whose id changed (a rename) is matched under its new id. Equal keys are matched one
 to one, so a second copy of the same problem is new.
 """
@@ -56,6 +57,11 @@ class FindingIndex:
         renamed = renamed or {}
         for entity, source in sources:
             self.documents.setdefault(source.path, []).append((renamed.get(entity, entity), source))
+        #: where each rejected document starts, with its id (None when it has none), per file
+        self.rejected: dict[str, list[tuple[int, str | None]]] = {}
+        for rejected in catalog.rejected:
+            starts = self.rejected.setdefault(rejected.location.path, [])
+            starts.append((rejected.location.line, rejected.id))
 
     def spans(self, path: str) -> list[_Span]:
         """The lines each document of one file spans (worked out once per file)."""
@@ -76,9 +82,17 @@ class FindingIndex:
     def key(self, finding: Finding) -> FindingKey:
         """The key of one finding."""
         loc = finding.location
-        for span in self.spans(loc.path):
+        spans = self.spans(loc.path)
+        for span in spans:
             if span.first <= loc.line <= span.last:
                 return FindingKey(finding.code, span.entity, _field_at(span.source, loc.line))
+        # In a document that failed the schema: matched by that document's id, so that moving
+        # or renaming its file (or editing another document in it) does not make it new.
+        starts = [(s.first, None) for s in spans] + self.rejected.get(loc.path, [])
+        before = [start for start in starts if start[0] <= loc.line]
+        entity = max(before, key=lambda start: start[0])[1] if before else None
+        if entity is not None:
+            return FindingKey(finding.code, entity, "")
         return FindingKey(finding.code, self.rel(loc.path), "")
 
 

@@ -23,6 +23,7 @@ from spbe_cli.diff.changeset import (
     FieldChange,
     Item,
     Key,
+    RuleLevel,
     SideInfo,
     Uncomparable,
     plain,
@@ -260,6 +261,14 @@ def missing_notes(changeset: ChangeSet) -> list[str]:
     ]
 
 
+def rule_level_text(level: RuleLevel) -> str:
+    """``SPBE201: error → off (3 findings of the new side)``: a level the change sets."""
+    text = t("diff.rule_level", code=level.code, old=level.old, new=level.new)
+    if level.findings is None:
+        return text
+    return f"{text} ({t('diff.rule_level_findings', count=level.findings)})"
+
+
 def uncomparable_text(entry: Uncomparable) -> str:
     """``new side, catalog/x.yaml: does not load`` (or the invalid documents of a side)."""
     side = t(f"diff.side.{entry.side}")
@@ -272,14 +281,23 @@ def _kind(kind: str) -> str:
     return t(f"diff.kind.{kind}")
 
 
+def total(changeset: ChangeSet, change: ChangeType) -> int:
+    """Entities and prose sections of one change type: the totals every format shows.
+
+    The text summary counted entities only ("0 diubah" above "Prosa (1)") while the comment's
+    total row counted prose too.
+    """
+    return changeset.count(change) + sum(prose_status(p) is change for p in changeset.prose)
+
+
 def summary_line(changeset: ChangeSet) -> str:
-    """Counts of each change type and of files read."""
+    """Counts of each change type (entities and prose sections)."""
     return t(
         "diff.summary",
-        added=changeset.count(ChangeType.ADDED),
-        removed=changeset.count(ChangeType.REMOVED),
-        changed=changeset.count(ChangeType.CHANGED),
-        renamed=changeset.count(ChangeType.RENAMED),
+        added=total(changeset, ChangeType.ADDED),
+        removed=total(changeset, ChangeType.REMOVED),
+        changed=total(changeset, ChangeType.CHANGED),
+        renamed=total(changeset, ChangeType.RENAMED),
     )
 
 
@@ -326,6 +344,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
+    if changeset.rule_levels:
+        lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
+        lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
@@ -348,7 +369,7 @@ def format_text(changeset: ChangeSet) -> list[str]:
             lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
             lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
-        lines += ["", f"{_kind(kind)} ({len(changes)})"]
+        lines += ["", f"{_kind(kind)} ({number(len(changes))})"]
         for change in changes:
             lines.append(f"  {_MARK[change.change]} {_title(change)}")
             lines += [f"      {f.path}: {show_change(f)}" for f in change.fields]
@@ -428,23 +449,32 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
             f"### {md_escape(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
         )
         out.force("")
+        # Every line of an entry may be cut: a change that breaks a thousand files must still
+        # fit in one comment (the count in the title and the closing note say what was cut).
         for entry in changeset.uncomparable:
-            out.force(f"- {md_escape(uncomparable_text(entry))}")
+            lines = [f"- {md_escape(uncomparable_text(entry))}"]
             if entry.ids:
                 ids = ", ".join(md_code(i) for i in entry.ids)
-                out.force(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
-            for finding in entry.findings[:FINDINGS_SHOWN]:
-                out.add("  " + _md_finding(finding))
+                lines.append(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
+            lines += ["  " + _md_finding(finding) for finding in entry.findings[:FINDINGS_SHOWN]]
             if len(entry.findings) > FINDINGS_SHOWN:
                 more = len(entry.findings) - FINDINGS_SHOWN
-                out.add(f"  - {md_escape(t('diff.more_findings', count=more))}")
+                lines.append(f"  - {md_escape(t('diff.more_findings', count=more))}")
+            omitted += sum(not out.add(line) for line in lines)
+        out.force("")
+    if changeset.rule_levels:
+        title = t("diff.rule_levels_title", count=len(changeset.rule_levels))
+        out.force(f"### {md_escape(title)}")
+        out.force("")
+        for level in changeset.rule_levels:
+            omitted += not out.add(f"- **{md_escape(rule_level_text(level))}**")
         out.force("")
     if changeset.exceptions:
         out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            out.force(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
+            omitted += not out.add(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -494,15 +524,12 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force("| " + " | ".join(md_escape(h) for h in headers) + " |")
     out.force("| --- |" + " ---: |" * len(_COLUMNS))
     for kind in changeset.by_kind():
-        counts = [str(changeset.count(c, kind)) for c in _COLUMNS]
+        counts = [number(changeset.count(c, kind)) for c in _COLUMNS]
         out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
     if changeset.prose:
-        counts = [str(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
+        counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
         out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
-    totals = [
-        f"**{changeset.count(c) + sum(1 for p in changeset.prose if prose_status(p) is c)}**"
-        for c in _COLUMNS
-    ]
+    totals = [f"**{number(total(changeset, c))}**" for c in _COLUMNS]
     out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_escape(files_line(changeset)))
@@ -535,7 +562,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.add(f"### {md_escape(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
-            f"<details>\n<summary>{md_escape(_kind(kind))} ({len(changes)})</summary>\n"
+            f"<details>\n<summary>{md_escape(_kind(kind))} ({number(len(changes))})</summary>\n"
         )
         for change in changes:
             for line in _md_change(change):
@@ -549,7 +576,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.force(md_escape(illustrative_legend()))
     if omitted:
         out.force("")
-        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=f'{limit:,}'))}")
+        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=limit))}")
     return "\n".join(out.parts) + "\n"
 
 
@@ -653,6 +680,10 @@ def format_json(changeset: ChangeSet) -> str:
         },
         "findings_compared": changeset.findings_compared,
         "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
+        "rule_levels": [
+            {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
+            for r in changeset.rule_levels
+        ],
         "introduced": [finding_dict(f) for f in changeset.introduced],
         "fixed": [finding_dict(f) for f in changeset.fixed],
         "uncomparable": [
