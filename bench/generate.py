@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 
 #: Bump when the output changes; run.py regenerates cached catalogs whose stamp differs.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 STAMP = ".bench-stamp.json"
 
 #: Entities per kind at scale 1.0.
@@ -1151,20 +1151,34 @@ class Generator:
             if rng.random() < 0.5:
                 doc["digital"] = True
                 doc["terkait_spbe"] = self.sample(linkable, 1, 3)
-            doc["progres"] = self.progress(start, end, indikator, status)
+            doc["progres"] = self.progress(start, end, indikator, status, doc["anggaran"])
             doc["nomenklatur"] = self.nomenklatur(doc["opd_pj"])
             docs.append(doc)
         self.docs["program"] = docs
 
     def progress(
-        self, start: int, end: int, indikator: list[dict[str, Any]], status: str
+        self,
+        start: int,
+        end: int,
+        indikator: list[dict[str, Any]],
+        status: str,
+        anggaran: list[dict[str, Any]],
     ) -> list[dict[str, Any]]:
-        """Quarterly progress entries from the start year up to 2026."""
+        """Quarterly progress entries from the start year up to 2026.
+
+        ``anggaran_terserap`` is cumulative within its year and never above the year's pagu
+        (SPBE614, SPBE615): a share of the pagu growing with the quarter, from the same one
+        random draw per entry as before, so the rest of the catalog is unchanged.
+        """
         rng = self.rng
         entries: list[dict[str, Any]] = []
         if status == "usulan":
             return entries
+        pagu: dict[int, int] = {}
+        for line in anggaran:
+            pagu[line["tahun"]] = pagu.get(line["tahun"], 0) + line["nilai"]
         for year in range(start, min(end, 2026) + 1):
+            absorbed = 0
             for quarter in range(1, 5):
                 if rng.random() < 0.25:
                     continue
@@ -1187,8 +1201,12 @@ class Generator:
                     "tanggal": _d(year, quarter * 3, rng.randint(1, 28)),
                     "status": "berjalan" if status != "ditunda" else "ditunda",
                     "realisasi": realisasi,
-                    "anggaran_terserap": rng.randint(0, 200) * 5_000_000,
+                    "anggaran_terserap": 0,
                 }
+                # 60-100 % of the quarter's share of the pagu, in steps of Rp 5 juta.
+                share = quarter * (600 + 2 * rng.randint(0, 200)) * pagu.get(year, 0) // 4000
+                absorbed = max(absorbed, min(pagu.get(year, 0), share // 5_000_000 * 5_000_000))
+                entry["anggaran_terserap"] = absorbed
                 if rng.random() < 0.3:
                     number = rng.randint(1, 9999)
                     entry["bukti"] = (

@@ -273,12 +273,12 @@ def unknown_exception_entities(
     name; ``--strict`` fails on it. An exception of a file (findings outside any entity are
     keyed by the file's path) names nothing when that file is not there either.
     """
+    unmatched = [e for e in applied if e.matched == 0]
+    if not unmatched:
+        return []  # before the imports: a catalog without exceptions never loads the diff package
     from spbe_cli.diff.findings import FindingIndex
     from spbe_cli.similarity import closest
 
-    unmatched = [e for e in applied if e.matched == 0]
-    if not unmatched:
-        return []
     index = FindingIndex(catalog, display_root)
     known = {name for documents in index.documents.values() for name, _ in documents}
     known |= {*catalog.invalid, "."}

@@ -72,23 +72,25 @@ def check_absorption(ctx: Context, program: Any) -> None:
     The entries are taken in the order ``spbe progress`` counts them (tanggal, triwulan,
     position); the amount is cumulative since the start of its year.
     """
+    if not any(entry.anggaran_terserap is not None for entry in program.progres):
+        return
     from spbe_cli.formatting import rupiah, tanggal
-    from spbe_cli.plan import budget_in
+    from spbe_cli.plan import budget_by_year
     from spbe_cli.progress import in_order
 
     catalog = ctx.catalog
     program_id = program.id
+    pagu_of = budget_by_year([program])
     earlier: dict[int, Any] = {}
     for i, entry in in_order(program.progres):
         absorbed = entry.anggaran_terserap
         if absorbed is None:
             continue
-        where = catalog.where(program_id, "progres", i, "anggaran_terserap")
-        pagu = budget_in(program, entry.tahun).total
+        pagu = pagu_of.get(entry.tahun, 0)
         if absorbed > pagu:
             ctx.emit(
                 "SPBE614",
-                where,
+                catalog.where(program_id, "progres", i, "anggaran_terserap"),
                 "sc.absorbed_over_budget",
                 hint=t("sc.absorbed_over_budget_hint"),
                 id=program_id,
@@ -100,7 +102,7 @@ def check_absorption(ctx: Context, program: Any) -> None:
         if before is not None and absorbed < before.anggaran_terserap:
             ctx.emit(
                 "SPBE615",
-                where,
+                catalog.where(program_id, "progres", i, "anggaran_terserap"),
                 "sc.absorbed_decreasing",
                 hint=t("sc.absorbed_decreasing_hint"),
                 id=program_id,
