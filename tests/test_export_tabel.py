@@ -166,6 +166,23 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
         assert (out / f"{table}.parquet").read_bytes() == (again / f"{table}.parquet").read_bytes()
 
 
+@pytest.mark.parametrize(("first", "second"), [("parquet", "csv"), ("csv", "parquet")])
+def test_a_format_switch_leaves_no_table_of_the_earlier_export(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    # Before, the earlier format's tables stayed beside the new ones: two exports mixed.
+    pytest.importorskip("pyarrow.parquet", reason="pyarrow (spbe[parquet]) not installed")
+    out = tmp_path / "tabel"
+    assert export(MINIMAL, out, "--format", first)[0] == 0
+    (out / "catatan.txt").write_text("milik saya\n", encoding="utf-8")
+    (out / f"lain.{first}").write_text("bukan tabel spbe\n", encoding="utf-8")
+    assert export(MINIMAL, out, "--format", second)[0] == 0
+    tables = sorted(f"{t}.{second}" for t in TABLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*tables, "catatan.txt", f"lain.{first}"]
+    )
+
+
 def test_parquet_without_pyarrow(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     real_import = builtins.__import__
 

@@ -121,12 +121,14 @@ def export_catalog(options: ExportOptions, on_step: StepHook | None = None) -> E
 
         data, counts = build_workbook(catalog)
         return ExportOutcome(report, written=[write_file(options.out, data)], counts=counts)
-    from spbe_cli.export.tabel import build_tables, table_files
+    from spbe_cli.export.tabel import build_tables, stale_tables, table_files
     from spbe_cli.render.output import write_output
 
     tables = build_tables(catalog)
     files = table_files(tables, options.table_format)
-    names = write_output(options.out, files)
+    names = write_output(
+        options.out, files, lambda written: stale_tables(options.out, tables, written)
+    )
     counts = {table.name: len(table.rows) for table in tables}
     return ExportOutcome(
         report, written=[(options.out / n).as_posix() for n in names], counts=counts

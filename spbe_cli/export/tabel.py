@@ -20,6 +20,7 @@ import csv
 import io
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,13 +29,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import plain_number
+from spbe_cli.export.common import TABLE_FORMATS, plain_number
 from spbe_cli.i18n import t
 from spbe_cli.markup import not_formula, xml_text
 from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Penilaian, Progres
 from spbe_cli.models.common import Ref
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from spbe_cli.catalog import Catalog
     from spbe_cli.render.output import RenderedFile
 
@@ -299,6 +302,22 @@ def table_parquet(table: Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(arrow_table, sink, compression="zstd")
     return bytes(sink.getvalue().to_pybytes())
+
+
+def stale_tables(out: Path, tables: list[Table], written: Iterable[str]) -> list[str]:
+    """Table files of an earlier export in another format that this one did not write.
+
+    Only names this exporter makes (``<table>.<format>`` of a table it builds) are candidates:
+    switching from ``--format parquet`` to ``csv`` leaves no Parquet table of the old catalog
+    beside the new CSV files; a file a person put there is left alone.
+    """
+    keep = set(written)
+    owned = [f"{table.name}.{fmt}" for table in tables for fmt in TABLE_FORMATS]
+    return [
+        name
+        for name in owned
+        if name not in keep and ((out / name).is_file() or (out / name).is_symlink())
+    ]
 
 
 def table_files(tables: list[Table], table_format: str) -> list[RenderedFile]:
