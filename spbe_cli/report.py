@@ -304,25 +304,30 @@ def format_rules(codes: list[str], config: RuleConfig) -> list[str]:
         effective = config.severities.get(code, default)
         return default if effective == default else f"{default}→{effective}"
 
+    # The severity column is as wide as its widest entry ("warning→off"), at least 8.
+    width = max(8, *(len(level(code, rule.severity.value)) for code, rule in RULES.items()))
     if codes:
         unknown = [c for c in codes if c not in RULES and c not in ATTENTION_RULES]
         if unknown:
             raise UsageError(t("cli.rules_unknown", codes=", ".join(unknown)))
         return [
-            f"{code:<8} {level(code, table[code].severity.value):<8} {t(prefix + code)}"
+            f"{code:<8} {level(code, table[code].severity.value):<{width}} {t(prefix + code)}"
             for code in codes
             for table, prefix in ((RULES, "rule."), (ATTENTION_RULES, "diff.rule."))
             if code in table
         ]
-    header = f"{t('rules.header_code'):<8} {t('rules.header_severity'):<8} {t('rules.header_rule')}"
+    header = (
+        f"{t('rules.header_code'):<8} {t('rules.header_severity'):<{width}} "
+        f"{t('rules.header_rule')}"
+    )
     lines = [header]
     lines.extend(
-        f"{code:<8} {level(code, rule.severity.value):<8} {t('rule.' + code)}"
+        f"{code:<8} {level(code, rule.severity.value):<{width}} {t('rule.' + code)}"
         for code, rule in RULES.items()
     )
     lines += ["", t("rules.more"), "", t("rules.diff_header"), header]
     lines.extend(
-        f"{code:<8} {rule.severity.value:<8} {t('diff.rule.' + code)}"
+        f"{code:<8} {rule.severity.value:<{width}} {t('diff.rule.' + code)}"
         for code, rule in ATTENTION_RULES.items()
     )
     lines += ["", t("rules.diff_more")]

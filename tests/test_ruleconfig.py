@@ -143,6 +143,13 @@ def test_rules_shows_the_effective_severity_and_the_exceptions(catalog: Path) ->
     assert "SPBE611  info→off" in result.stdout
     assert "SPBE403  warning  " in result.stdout
     assert "SPBE403 APP-02: Aplikasi Umum nasional, dicatat K/L." in result.stdout
+    # A wider level widens its column: every rule's title starts at the same place.
+    write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE610: off\n"})
+    result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
+    rows = [line for line in result.stdout.splitlines() if line.startswith("SPBE6")]
+    assert any(line.startswith("SPBE610  warning→off ") for line in rows), rows
+    title = len("SPBE610  warning→off ")
+    assert all(line[title - 1] == " " and line[title] != " " for line in rows), rows
     write_tree(catalog, {".spbe.yaml": "aturan:\n  SPBE611: keras\n"})
     result = CliRunner().invoke(app, ["rules", "-c", str(catalog)])
     assert result.exit_code == 1
