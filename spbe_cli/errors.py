@@ -151,6 +151,45 @@ class UsageError(SpbeError):
     exit_code = ExitCode.USAGE
 
 
+#: The system errors a user meets, said in the language of the messages (``os.<ERRNO>``); the
+#: English texts are the system's own (glibc), so an English run reads as before.
+_OS_REASONS = frozenset(
+    {
+        "EACCES",
+        "EEXIST",
+        "EISDIR",
+        "ELOOP",
+        "ENAMETOOLONG",
+        "ENOENT",
+        "ENOSPC",
+        "ENOTDIR",
+        "ENOTEMPTY",
+        "EPERM",
+        "EROFS",
+    }
+)
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused, for a message: translated for the common errors, else its text.
+
+    The one home for the reason of an ``OSError`` in every message ("izin ditolak" rather than
+    "Permission denied" inside an Indonesian sentence); an error without a system text gives
+    its type's name.
+    """
+    import errno
+
+    from spbe_cli.i18n import t
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = errno.errorcode.get(exc.errno, "")
+        if name in _OS_REASONS:
+            return t(f"os.{name}")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
 def cannot_write(exc: OSError, target: object) -> SpbeError:
     """The error for a file or folder that cannot be written: its path and the system's reason."""
     from spbe_cli.i18n import t
@@ -159,6 +198,6 @@ def cannot_write(exc: OSError, target: object) -> SpbeError:
         t(
             "scaffold.cannot_write",
             path=str(exc.filename or target),
-            reason=exc.strerror or type(exc).__name__,
+            reason=os_reason(exc),
         )
     )

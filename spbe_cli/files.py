@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import LogoFile, ProseFile
-from spbe_cli.errors import SpbeError
+from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
 from spbe_cli.runrecord import note
 
@@ -63,7 +63,7 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
             entries = os.scandir(folder)
         except OSError as exc:
             if not prefix:  # the catalog folder itself: the command cannot run (exit 3)
-                reason = exc.strerror or type(exc).__name__
+                reason = os_reason(exc)
                 if exc.errno in (errno.EACCES, errno.EPERM):
                     reason = t("load.reason_permission")
                 shown = root_display or os.fspath(root)
@@ -343,7 +343,7 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
         code = exc.errno if isinstance(exc, OSError) else errno.ELOOP
         reason = t(_OS_REASONS[code]) if code in _OS_REASONS else None
         if reason is None:
-            reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+            reason = os_reason(exc)
         return Refusal("SPBE016", "load.unreadable", {"reason": reason})
 
 
@@ -358,7 +358,7 @@ def _folder_refusal(path: str) -> Refusal:
         elif exc.errno == errno.ENOENT:
             reason = t("load.reason_gone")
         else:
-            reason = exc.strerror or type(exc).__name__
+            reason = os_reason(exc)
     return Refusal("SPBE016", "load.unlisted_folder", {"reason": reason})
 
 

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
-from spbe_cli.errors import Finding, Location, SpbeError, UsageError
+from spbe_cli.errors import Finding, Location, SpbeError, UsageError, os_reason
 from spbe_cli.i18n import t
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
@@ -279,7 +279,7 @@ def _run_git(
     except FileNotFoundError as exc:
         raise GitError(t("diff.git_missing")) from exc
     except OSError as exc:
-        raise GitError(t("diff.git_failed", detail=exc.strerror or type(exc).__name__)) from exc
+        raise GitError(t("diff.git_failed", detail=os_reason(exc))) from exc
     if check and done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(t("diff.git_failed", detail=detail[-1] if detail else done.returncode))

@@ -212,3 +212,46 @@ def test_rules_are_named_and_completed_by_code() -> None:
     result = runner.invoke(app, ["rules", "SPBE999"])
     assert result.exit_code == 2
     assert "unknown rule code: SPBE999" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "indonesian", "english"),
+    [
+        (2, "berkas atau folder tidak ada", "No such file or directory"),
+        (13, "izin ditolak", "Permission denied"),
+        (20, "bukan folder", "Not a directory"),
+        (28, "ruang disk habis", "No space left on device"),
+        (36, "nama terlalu panjang", "File name too long"),
+    ],
+)
+def test_a_system_error_is_said_in_the_language_of_the_messages(
+    number: int, indonesian: str, english: str
+) -> None:
+    # The system's English text sat inside Indonesian sentences ("...: Permission denied").
+    import errno
+
+    from spbe_cli.errors import os_reason
+
+    exc = OSError(number, os.strerror(number), "x")
+    assert errno.errorcode[number]  # the numbers above are Linux's
+    try:
+        set_language("id")
+        assert os_reason(exc) == indonesian
+        set_language("en")
+        assert os_reason(exc) == english == os.strerror(number)
+    finally:
+        set_language(None)
+    # An error the table does not name keeps the system's text, or its type's name.
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+    assert os_reason(RuntimeError()) == "RuntimeError"
+
+
+def test_render_into_a_place_it_cannot_write_says_why_in_indonesian(tmp_path: Path) -> None:
+    blocker = tmp_path / "berkas"
+    blocker.write_text("x", encoding="utf-8")
+    result = runner.invoke(
+        app, ["--lang", "id", "render", "-c", "catalog", "-o", str(blocker / "keluar")]
+    )
+    assert result.exit_code == 3
+    assert "bukan folder" in result.stderr
+    assert "Not a directory" not in result.stderr

@@ -16,7 +16,7 @@ import typer
 
 from spbe_cli import __version__
 from spbe_cli.cli.chrome import SpbeGroup
-from spbe_cli.errors import ExitCode, SpbeError
+from spbe_cli.errors import ExitCode, SpbeError, os_reason
 from spbe_cli.i18n import set_language, t
 
 
@@ -149,7 +149,7 @@ def main() -> None:
         from spbe_cli.markup import clip
 
         path = clip(os.fsdecode(exc.filename), 300)
-        console.err(t("cli.os_error", path=path, reason=exc.strerror or str(exc)))
+        console.err(t("cli.os_error", path=path, reason=os_reason(exc)))
         sys.exit(int(ExitCode.CANNOT_RUN))
     except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
         _internal_error(exc)

@@ -247,7 +247,7 @@ def _install_completion(ctx: _click.Context, param: _click.Parameter, value: Any
         return value
     from typer import _completion_shared
 
-    from spbe_cli.errors import ExitCode
+    from spbe_cli.errors import ExitCode, os_reason
 
     shell = value if isinstance(value, str) else _completion_shared._get_shell_name()
     if shell not in _SHELLS:
@@ -260,7 +260,7 @@ def _install_completion(ctx: _click.Context, param: _click.Parameter, value: Any
         shell, path = _completion_shared.install(shell=shell)
     except OSError as error:
         where = error.filename or ""
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         _click.echo(
             f"spbe: {t('click.completion_failed', shell=shell, path=where, error=reason)}",
             err=True,

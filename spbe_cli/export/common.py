@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError
+from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError, os_reason
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
         handle, temporary = tempfile.mkstemp(prefix=".spbe-export-", dir=folder)
     except OSError as exc:
         raise SpbeError(
-            t("export.cannot_write", path=path.as_posix(), reason=exc.strerror or str(exc))
+            t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
         ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -175,6 +175,6 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise SpbeError(
-            t("export.cannot_write", path=path.as_posix(), reason=exc.strerror or str(exc))
+            t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
         ) from exc
     return path.as_posix()

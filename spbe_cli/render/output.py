@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from spbe_cli.errors import SpbeError
+from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
 
 #: A file name from the registry, or a figure in the one subfolder ``gambar/``.
@@ -154,7 +154,7 @@ def check_output_folder(out: Path) -> None:
         linked = out.is_symlink()
         other = out.exists() and not out.is_dir()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
     if linked:
         raise SpbeError(t("render.output_symlink", path=out.as_posix()))
@@ -257,7 +257,8 @@ def write_output(
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=out))
     except OSError as exc:
-        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=exc.strerror)) from exc
+        reason = os_reason(exc)
+        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
     names: list[str] = []
     made: set[str] = set()
     try:
@@ -281,7 +282,7 @@ def write_output(
                 (out / name).unlink(missing_ok=True)
         except OSError as exc:
             raise SpbeError(
-                t("render.cannot_write", path=out.as_posix(), reason=exc.strerror or str(exc))
+                t("render.cannot_write", path=out.as_posix(), reason=os_reason(exc))
             ) from exc
         finally:
             close = getattr(files, "close", None)
