@@ -191,8 +191,8 @@ def test_file_over_the_size_limit_is_a_finding(minimal_catalog: Path) -> None:
     assert time.perf_counter() - started < 10
 
     assert _codes(report.findings) == [("SPBE008", "besar.yaml", 1, 1)]
-    assert "8193 KiB" in report.findings[0].message
-    assert "8192 KiB" in report.findings[0].message
+    assert "8,193 KiB" in report.findings[0].message
+    assert "8,192 KiB" in report.findings[0].message
 
 
 def test_in_memory_file_over_the_size_limit_is_a_finding(tmp_path: Path) -> None:
