@@ -87,29 +87,26 @@ def check_absorption(ctx: Context, program: Any) -> None:
         if absorbed is None:
             continue
         pagu = pagu_of.get(entry.tahun, 0)
-        if absorbed > pagu:
-            ctx.emit(
-                "SPBE614",
-                catalog.where(program_id, "progres", i, "anggaran_terserap"),
-                "sc.absorbed_over_budget",
-                hint=t("sc.absorbed_over_budget_hint"),
-                id=program_id,
-                tahun=entry.tahun,
-                terserap=rupiah(absorbed),
-                pagu=rupiah(pagu),
-            )
         before = earlier.get(entry.tahun)
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        if absorbed > pagu:
+            found.append(("SPBE614", "sc.absorbed_over_budget", {"pagu": rupiah(pagu)}))
         if before is not None and absorbed < before.anggaran_terserap:
+            earlier_values = {
+                "sebelumnya": rupiah(before.anggaran_terserap),
+                "tanggal": tanggal(before.tanggal, None),
+            }
+            found.append(("SPBE615", "sc.absorbed_decreasing", earlier_values))
+        for code, key, values in found:
             ctx.emit(
-                "SPBE615",
+                code,
                 catalog.where(program_id, "progres", i, "anggaran_terserap"),
-                "sc.absorbed_decreasing",
-                hint=t("sc.absorbed_decreasing_hint"),
+                key,
+                hint=t(f"{key}_hint"),
                 id=program_id,
                 tahun=entry.tahun,
                 terserap=rupiah(absorbed),
-                sebelumnya=rupiah(before.anggaran_terserap),
-                tanggal=tanggal(before.tanggal, None),
+                **values,
             )
         earlier[entry.tahun] = entry
 
