@@ -19,7 +19,7 @@ from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
 from spbe_cli.markup import json_dumps, safe
 from spbe_cli.models import ENTITY_KINDS
-from spbe_cli.similarity import closest
+from spbe_cli.similarity import did_you_mean
 
 #: The field naming the owning OPD, per kind.
 OWNER_FIELD = {
@@ -53,8 +53,7 @@ def check_kind(kind: str) -> str:
     """The kind, or a usage error naming the kinds (and the closest one)."""
     if kind in ENTITY_KINDS:
         return kind
-    close = closest(kind, list(ENTITY_KINDS))
-    hint = t("hint.did_you_mean", name=close) if close else ""
+    hint = did_you_mean(kind, ENTITY_KINDS) or ""
     raise UsageError(t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS), hint=hint))
 
 
@@ -66,8 +65,7 @@ def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> Non
     """
     if opd is not None and catalog.kinds.get(opd) != "opd":
         known = catalog.ids_of("opd")
-        close = closest(opd, known)
-        hint = t("hint.did_you_mean", name=close) if close else ""
+        hint = did_you_mean(opd, known) or ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
         raise UsageError(
@@ -97,10 +95,10 @@ def check_status(kind: str, status: str | None) -> None:
     if not allowed:
         raise UsageError(t("explore.filter_na", filter="--status", kind=kind))
     if status not in allowed:
-        close = closest(status, allowed)
+        hint = did_you_mean(status, allowed)
         message = t("explore.unknown_status", status=status, kind=kind, values=", ".join(allowed))
-        if close:
-            message += "; " + t("hint.did_you_mean", name=close)
+        if hint:
+            message += "; " + hint
         raise UsageError(message)
 
 
@@ -108,8 +106,7 @@ def check_id(catalog: Catalog, entity_id: str) -> str:
     """The id, or a usage error with the closest ids."""
     if entity_id in catalog.entities:
         return entity_id
-    close = closest(entity_id, sorted(catalog.entities))
-    hint = t("hint.did_you_mean", name=close) if close else ""
+    hint = did_you_mean(entity_id, sorted(catalog.entities)) or ""
     raise UsageError(t("explore.unknown_id", id=entity_id, hint=hint))
 
 

@@ -48,7 +48,7 @@ from spbe_cli.parsing import ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
-from spbe_cli.similarity import closest
+from spbe_cli.similarity import closest, did_you_mean
 
 if TYPE_CHECKING:
     from spbe_cli.parallel import Parsed
@@ -214,7 +214,7 @@ class _Loader:
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
             return
         if not isinstance(kind, str) or kind not in MODELS:
-            close = closest(str(kind), list(MODELS))
+            close = closest(str(kind), MODELS)  # also names the entity meant, below
             self.emit(
                 "SPBE013",
                 source.location("entitas"),
@@ -354,8 +354,7 @@ class _Loader:
             return
         if kind == "extra_forbidden":
             name = str(loc[-1])
-            close = closest(name, _field_names(model_cls))
-            hint = t("hint.did_you_mean", name=close) if close else None
+            hint = did_you_mean(name, _field_names(model_cls))
             if _THOUSANDS_TAIL.match(name):
                 # `{nilai: 1,500,000}`: inside braces each comma ends an entry, so '500' and
                 # '000' became keys and nilai became 1.
@@ -446,8 +445,7 @@ def _translate(
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
         options = [o.strip() for o in expected.replace(" or ", ", ").split(",") if o.strip()]
-        close = closest(given, options)
-        hint = t("hint.did_you_mean", name=close) if close else None
+        hint = did_you_mean(given, options)
         return "schema.literal", {"expected": ", ".join(options)}, hint
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(ctx.values()), "")

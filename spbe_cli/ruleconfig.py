@@ -277,7 +277,7 @@ def unknown_exception_entities(
     if not unmatched:
         return []  # before the imports: a catalog without exceptions never loads the diff package
     from spbe_cli.diff.findings import FindingIndex
-    from spbe_cli.similarity import closest
+    from spbe_cli.similarity import did_you_mean
 
     index = FindingIndex(catalog, display_root)
     known = {name for documents in index.documents.values() for name, _ in documents}
@@ -288,13 +288,12 @@ def unknown_exception_entities(
         name = exception.entity
         if name in known or _names_a_file(catalog.root, name):
             continue
-        close = closest(name, ids)
         findings.append(
             make_finding(
                 "SPBE021",
                 exception.location,
                 "config.unknown_entity",
-                hint=t("hint.did_you_mean", name=close) if close else None,
+                hint=did_you_mean(name, ids),
                 severity=Severity.WARNING,
                 code=exception.code,
                 entity=name,

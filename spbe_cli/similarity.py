@@ -196,6 +196,14 @@ def _pairs_in_group(members: Sequence[Item], threshold: float) -> list[Pair]:
     return pairs
 
 
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The "did you mean X?" hint for ``word`` (see :func:`closest`), or None without one."""
+    from spbe_cli.i18n import t
+
+    close = closest(word, candidates)
+    return t("hint.did_you_mean", name=close) if close else None
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate a person most likely meant by ``word``, for a "did you mean" hint.
 

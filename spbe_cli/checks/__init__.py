@@ -15,7 +15,7 @@ from spbe_cli.catalog import Catalog, without_invisible
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
-from spbe_cli.similarity import closest
+from spbe_cli.similarity import did_you_mean
 
 if TYPE_CHECKING:
     from spbe_cli.models import Periode, Rencana
@@ -74,8 +74,7 @@ class Context:
 
     def suggest(self, wanted: str, candidates: list[str]) -> str | None:
         """A 'did you mean' hint: same id in another case first, then the closest spelling."""
-        close = closest(wanted, candidates)
-        return t("hint.did_you_mean", name=close) if close else None
+        return did_you_mean(wanted, candidates)
 
 
 def check_years_in_period(

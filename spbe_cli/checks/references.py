@@ -12,7 +12,7 @@ from spbe_cli.i18n import t
 from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.reference import RA_PATTERN, RefNode
-from spbe_cli.similarity import closest
+from spbe_cli.similarity import did_you_mean
 
 #: Value-list fields checked against the reference: kind -> ((field, list name), ...).
 LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -171,12 +171,11 @@ def check_metadata(ctx: Context) -> None:
     _check_logo(ctx, source)
     for kode in meta.strategi_dimensi:
         if kode not in ref.dimensi:
-            close = closest(kode, list(ref.dimensi))
             ctx.emit(
                 "SPBE206",
                 source.location("strategi_dimensi", kode, key=True),
                 "ref.not_in_list",
-                hint=t("hint.did_you_mean", name=close) if close else None,
+                hint=did_you_mean(kode, ref.dimensi),
                 value=kode,
                 field="dimensi",
                 expected=", ".join(ref.dimensi),
@@ -393,12 +392,11 @@ def check_lists(ctx: Context) -> None:
     def bad(
         entity_id: str, loc: tuple[str | int, ...], value: str, options: dict[str, str]
     ) -> None:
-        close = closest(value, list(options))
         ctx.emit(
             "SPBE206",
             catalog.where(entity_id, *loc),
             "ref.not_in_list",
-            hint=t("hint.did_you_mean", name=close) if close else None,
+            hint=did_you_mean(value, options),
             value=value,
             field=str(loc[0]),
             expected=", ".join(options),
@@ -436,14 +434,12 @@ def check_lists(ctx: Context) -> None:
             for field in ("aplikasi_umum", "setara_aplikasi_umum"):
                 value = getattr(entity, field)
                 if value is not None and value not in ref.aplikasi_umum:
-                    close = closest(value, list(ref.aplikasi_umum))
                     ctx.emit(
                         "SPBE212",
                         catalog.where(entity_id, field),
                         "ref.au_unknown",
-                        hint=t("hint.did_you_mean", name=close)
-                        if close
-                        else t("hint.one_of", values=", ".join(ref.aplikasi_umum)),
+                        hint=did_you_mean(value, ref.aplikasi_umum)
+                        or t("hint.one_of", values=", ".join(ref.aplikasi_umum)),
                         value=value,
                     )
 
