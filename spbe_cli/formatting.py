@@ -68,10 +68,14 @@ def _group(whole: int, sep: str) -> str:
     return f"{whole:,}".replace(",", sep)
 
 
+#: What a document writes where a value is missing (an empty cell, a figure not yet known).
+KOSONG = "-"
+
+
 def rupiah(value: int | Decimal | None) -> str:
     """``Rp 1.250.000.000`` in every language; None shows as ``-``."""
     if value is None:
-        return "-"
+        return KOSONG
     return "Rp " + _group(int(value), ".")
 
 
@@ -125,15 +129,23 @@ def number(value: Decimal | float | int | None, lang: str | None = None, *, none
 
 def angka(value: Decimal | float | int | None) -> str:
     """A number in a document (always Indonesian): ``1.250`` and ``75,5``; None shows as ``-``."""
-    return number(value, "id", none="-")
+    return number(value, "id", none=KOSONG)
 
 
 def percent(
-    ratio: Decimal | None, digits: int = 1, lang: str | None = None, *, cap: bool = True
+    ratio: Decimal | None,
+    digits: int = 1,
+    lang: str | None = None,
+    *,
+    cap: bool = True,
+    none: str = "–",
 ) -> str:
-    """A ratio (0.755) as ``75,5%`` / ``75.5%``: half-even rounding, ``>999%`` above the cap."""
+    """A ratio (0.755) as ``75,5%`` / ``75.5%``: half-even rounding, ``>999%`` above the cap.
+
+    None shows as ``none`` (documents pass ``-``, the mark of every empty cell of theirs).
+    """
     if ratio is None:
-        return "–"
+        return none
     if cap and ratio > PERCENT_CAP:
         return ">999%"
     quantum = Decimal(1).scaleb(-digits)
@@ -141,11 +153,21 @@ def percent(
     return (text.replace(".", ",") if _lang(lang) == "id" else text) + "%"
 
 
+def persen_rasio(ratio: Decimal | None) -> str:
+    """A ratio in a document: ``75,5%``, ``-`` when there is none (as every empty cell)."""
+    return percent(ratio, 1, "id", none=KOSONG)
+
+
 def persen(part: int, whole: int) -> str:
     """``75%`` of a count in a document (``-`` when the whole is zero)."""
     if not whole:
-        return "-"
+        return KOSONG
     return percent(Decimal(part) / Decimal(whole), 0, "id", cap=False)
+
+
+def rentang(mulai: int, selesai: int) -> str:
+    """A span of years as readers write it: ``2025–2029``; one year is ``2026``, not 2026–2026."""
+    return str(mulai) if mulai == selesai else f"{mulai}–{selesai}"
 
 
 def month_name(month: int, lang: str | None = None) -> str:

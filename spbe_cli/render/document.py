@@ -49,6 +49,10 @@ KOSAKATA: Mapping[str, str] = {
     "daftar_isi": "Daftar Isi",
     "halaman": "Halaman",
     "dari": "dari",
+    "dan": "dan",
+    # A column empty in every row is left out; the reader is told which, so a table titled
+    # "Realisasi indikator" without a Realisasi column does not look like a broken one.
+    "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
 }
 
 #: A chapter with more sections than this lists only itself in the table of contents.
@@ -152,6 +156,8 @@ class Table:
     caption: Inline = ()
     number: int = 0
     landscape: bool = False
+    omitted: tuple[str, ...] = ()
+    """Headers of the columns left out because every row was empty there."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -465,7 +471,10 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
-            out.append(lifted if lifted is not None else Paragraph(_inline(tokens[n + 1])))
+            if lifted is not None:
+                out.extend(_with_note(lifted))
+            else:
+                out.append(Paragraph(_inline(tokens[n + 1])))
             n += 3
         elif kind == "blockquote_open":
             end = _close(tokens, n)
@@ -482,7 +491,7 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             end = _close(tokens, n)
             table = _table(tokens[n : end + 1])
             if table is not None:
-                out.append(table)
+                out.extend(_with_note(table))
             n = end + 1
         elif kind == "fence" and tok.info.strip().startswith(DIRECTIVE_PREFIX):
             out.extend(_directive(md, tok, state, template))
@@ -555,13 +564,37 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
         if not body or any(plain(row[i]) not in _EMPTY for row in body) or i == 0
     ]
     kept_header = [header[i] for i in keep]
-    if len(keep) < width:  # most tables keep every column: then the rows stay as they are
+    # Named in a note under the table; a year of a series of years (targets per year) is not:
+    # a series that starts when its first target does reads as it is.
+    omitted: tuple[str, ...] = ()
+    if len(keep) < width:
+        kept = set(keep)
+        omitted = tuple(
+            name for i in range(width) if i not in kept and not (name := plain(header[i])).isdigit()
+        )  # most tables keep every column: then the rows stay as they are
         pick = operator.itemgetter(*keep)
         body = [pick(row) if len(keep) > 1 else (row[keep[0]],) for row in body]
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
     # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
     columns = type_columns(kept_header, body)
-    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns))
+    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns), omitted)
+
+
+def omitted_note(table: Table) -> Paragraph | None:
+    """The sentence under a table naming the columns left out (None when none was)."""
+    if not table.omitted:
+        return None
+    names = list(table.omitted)
+    kolom = (
+        names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {KOSAKATA['dan']} {names[-1]}"
+    )
+    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=kolom), italic=True),))
+
+
+def _with_note(block: Block) -> list[Block]:
+    """A block, and after a table the note on its omitted columns."""
+    note = omitted_note(block) if isinstance(block, Table) else None
+    return [block] if note is None else [block, note]
 
 
 # -- the fast path for tables ----------------------------------------------------------------------

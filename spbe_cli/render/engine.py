@@ -25,7 +25,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import rupiah_marked
+from spbe_cli.formatting import rentang, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape
 from spbe_cli.plan import Amount
@@ -292,7 +292,7 @@ def make_environment(
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(persen=ctx.persen)
+    env.globals.update(persen=ctx.persen, rentang=rentang)
     if isinstance(env, SpbeSandbox):
         env.bound_filters()
     return env

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import citation, number, percent, rupiah, tanggal
+from spbe_cli.formatting import KOSONG, angka, citation, persen_rasio, rupiah, tanggal
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -72,11 +72,13 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
         "program": g.programs,
         "ada_progres": g.with_progress,
         "selesai": g.selesai,
-        "capaian": percent(g.capaian),
+        "capaian": persen_rasio(g.capaian),
+        "ada_capaian": g.capaian is not None,
+        "ada_pagu": bool(g.pagu),
         # marked as spbe progress marks it: the pagu sums illustrative budget lines
         "pagu": rupiah_tanda(Amount(g.pagu, g.pagu_ilustratif)),
         "terserap": rupiah(g.terserap),
-        "serapan": percent(g.serapan),
+        "serapan": persen_rasio(g.serapan),
     }
 
 
@@ -116,17 +118,17 @@ def _context(
             "opd": p.opd,
             "dimensi": p.dimensi,
             "status": p.status,
-            "capaian": percent(p.capaian),
-            "serapan": percent(p.serapan),
-            "pembaruan": tanggal(p.last_update) if p.last_update else "-",
+            "capaian": persen_rasio(p.capaian),
+            "serapan": persen_rasio(p.serapan),
+            "pembaruan": tanggal(p.last_update) if p.last_update else KOSONG,
             "indikator": [
                 {
                     "nama": i.nama,
                     "satuan": i.satuan,
                     "arah": i.arah,
-                    "target": number(i.target),
-                    "realisasi": number(i.realisasi),
-                    "capaian": percent(i.capaian),
+                    "target": angka(i.target),
+                    "realisasi": angka(i.realisasi),
+                    "capaian": persen_rasio(i.capaian),
                 }
                 for i in p.indicators
             ],
@@ -239,13 +241,13 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         return _ID.sub(name, text)
 
     def shown(value: float | None) -> str:
-        return "-" if value is None else index_text(value)
+        return KOSONG if value is None else index_text(value)
 
     groups = [
         {
             "label": i18n.t("indeks." + g["tingkat"], nomor=g["nomor"], nama=g["nama"]),
             "tingkat": g["tingkat"],
-            "bobot": number(g["bobot"]),
+            "bobot": angka(g["bobot"]),
             "indeks": shown(g["indeks"]),
             "belum": g["jumlah"] - g["dinilai"],
             "nilai": g["indeks"],
@@ -256,9 +258,9 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         {
             "nomor": i["nomor"],
             "nama": i["nama"],
-            "bobot": number(i["bobot"]),
-            "nilai": "-" if i["nilai"] is None else str(i["nilai"]),
-            "plafon": "-" if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
+            "bobot": angka(i["bobot"]),
+            "nilai": KOSONG if i["nilai"] is None else str(i["nilai"]),
+            "plafon": KOSONG if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
             "dasar": i18n.t("indeks.status." + i["plafon"]["status"]),
             "di_atas_plafon": i["di_atas_plafon"],
             "selisih": (i["nilai"] - i["plafon"]["level"]) if i["di_atas_plafon"] else None,
@@ -286,7 +288,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         "kelompok": groups,
         "indikator": rows,
         "di_atas_plafon": [r for r in rows if r["di_atas_plafon"]],
-        "berplafon": [r for r in rows if r["plafon"] != "-"],
+        "berplafon": [r for r in rows if r["plafon"] != KOSONG],
     }
     scored = [g for g in groups if g["nilai"] is not None]
     chart = (
