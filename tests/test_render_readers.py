@@ -133,3 +133,96 @@ def test_a_plafon_names_its_indicator_by_number(fresh: Path) -> None:
     md = (fresh / "laporan.md").read_text("utf-8")
     assert "indikator 1 Arsitektur SPBE paling tinggi tingkat 1" in md
     assert "indikator 11 Arsitektur SPBE paling tinggi tingkat 2" in md
+
+
+# -- a cancelled program or butir ------------------------------------------------------------------
+
+_CANCELLED = """
+---
+entitas: program
+id: SC-GOV-BATAL
+nama: Program Yang Dibatalkan
+dimensi: governance
+elemen: service
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2026
+horizon: pendek
+status: dibatalkan
+indikator:
+  - {nama: Unit daring, satuan: unit, baseline: 0, tahun_baseline: 2024, target: {2025: 5}}
+anggaran:
+  - {tahun: 2025, nilai: 500000000, sumber: APBD}
+regulasi: [PERPRES-95-2018]
+"""
+_CANCELLED_ITEM = """
+---
+entitas: peta_rencana
+id: PR-BATAL
+nama: Butir Yang Dibatalkan
+muatan: aplikasi
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2025
+status: dibatalkan
+anggaran:
+  - {tahun: 2025, nilai: 777000000, sumber: APBD}
+"""
+
+
+@pytest.fixture(scope="module")
+def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documents of a fresh catalog with a cancelled program and a cancelled butir."""
+    root = tmp_path_factory.mktemp("cancelled")
+    made = CliRunner().invoke(
+        app, ["init", str(root / "katalog"), "--pemda", "Kota Contoh", "--kode", "91.71"]
+    )
+    assert made.exit_code == 0, made.output
+    catalog = root / "katalog" / "catalog"
+    for name, extra in (("program", _CANCELLED), ("peta_rencana", _CANCELLED_ITEM)):
+        path = catalog / name / "contoh.yaml"
+        path.write_text(path.read_text("utf-8") + extra, "utf-8")
+    out = root / "out"
+    options = RenderOptions(catalog=catalog, out=out, force=True, display="c", formats=["md"])
+    assert render_catalog(options).written
+    return out
+
+
+def _jumlah(md: str, caption: str) -> str:
+    """The last cell of the Jumlah row of a table (its total)."""
+    rows = _md_table(md, caption)
+    return next(row for row in rows if row[0] == "**Jumlah**")[-1]
+
+
+def test_a_cancelled_program_is_left_out_of_the_sums_as_in_the_laporan(cancelled: Path) -> None:
+    # The masterplan's 2025 total counted the cancelled program; the laporan's pagu did not.
+    master = (cancelled / "masterplan.md").read_text("utf-8")
+    laporan = (cancelled / "laporan.md").read_text("utf-8")
+    assert _jumlah(master, "Program tahun 2025") == "**Rp 600.000.000 †**"
+    pagu = _md_table(laporan, "Kemajuan per dimensi")[-1][-3]
+    assert pagu == "**Rp 600.000.000 †**"
+    assert _jumlah(master, "Anggaran per tahun") == "**Rp 600.000.000 †**"
+    # Still described, with its status and its own budget; the reader is told why it is not summed.
+    assert "##### Program Yang Dibatalkan" in master
+    assert "| Status | Dibatalkan |" in master
+    assert "Sebanyak 1 program dibatalkan (Program Yang Dibatalkan)" in master
+    roadmap = master.split("### 6.1 Peta Jalan", 1)[1].split("### 6.2", 1)[0]
+    assert "Program Yang Dibatalkan" not in roadmap
+
+
+def test_a_cancelled_butir_is_left_out_of_the_sums(cancelled: Path) -> None:
+    peta = (cancelled / "peta-rencana.md").read_text("utf-8")
+    summary = _md_table(peta, "Butir dan anggaran per muatan")
+    aplikasi = next(row for row in summary if row[0] == "Aplikasi SPBE")
+    assert "777" not in aplikasi[2] and "777" not in summary[-1][2]
+    assert "Sebanyak 1 butir dibatalkan (Butir Yang Dibatalkan)" in peta
+    assert "| Butir Yang Dibatalkan | Diskominfo | 2025 | Dibatalkan |" in peta
+    chapter = peta.split(" APLIKASI SPBE\n", 1)[1].split("\n## ", 1)[0]
+    assert "Butir Yang Dibatalkan" not in chapter.split("Rencana per Tahun", 1)[1]
+
+
+def test_a_mission_without_programs_says_so(fresh: Path) -> None:
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    misi = md.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
+    assert "Didukung 0 program" not in misi
+    assert misi.endswith("Belum ada program yang mendukungnya.")
