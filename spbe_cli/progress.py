@@ -191,14 +191,6 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def months_between(earlier: date, later: date) -> int:
-    """Whole months from ``earlier`` to ``later``."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
-        months -= 1
-    return months
-
-
 # -- entries ----------------------------------------------------------------------------------
 
 
@@ -394,7 +386,7 @@ def _attend(
                 "mangkrak",
                 "progress.reason.no_update",
                 tanggal=str(last),
-                bulan=months_between(last, today),
+                # "6 bulan; batas 6 bulan" read as within the limit when it was past by days
                 batas=options.bulan_mangkrak,
             )
     if progress is not None and progress.entry is not None:

@@ -65,7 +65,7 @@ def test_laporan_numbers_match_spbe_progress(tmp_path: Path) -> None:
         "**Rp 1.100.000.000** | **39,3%** |"
     ) in md
     assert "- Integrasi Data OPD (" in md
-    assert "tidak diperbarui sejak 1 Maret 2026" in md
+    assert "tidak diperbarui sejak 1 Maret 2026, melewati batas 6 bulan" in md
     assert "SC-GOV-02" not in md  # readers see names; ids stay in the catalog
     assert page.count("<svg") == 2  # the two progress charts, drawn by figures.py
     assert "<script" not in page

@@ -92,6 +92,11 @@ def test_make_table_names_the_columns_it_leaves_out() -> None:
             ),
         )
     )
+    named = make_table([(Span("Nama"),), (Span("Kolom C"),)], [[(Span("a"),), ()]])
+    assert named is not None
+    assert omitted_note(named) == Paragraph(
+        (Span("Kolom C tidak ditampilkan karena belum berisi data.", italic=True),)
+    )
     full = make_table(header[:2], [rows[0][:2]])
     assert full is not None and full.omitted == () and omitted_note(full) is None
 

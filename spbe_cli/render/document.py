@@ -584,7 +584,10 @@ def omitted_note(table: Table) -> Paragraph | None:
     """The sentence under a table naming the columns left out (None when none was)."""
     if not table.omitted:
         return None
-    names = list(table.omitted)
+    word = KOSAKATA["kolom_kosong"].split(" ", 1)[0]  # "Kolom C", not "Kolom Kolom C"
+    names = [
+        n[len(word) + 1 :] if n.lower().startswith(word.lower() + " ") else n for n in table.omitted
+    ]
     kolom = (
         names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {KOSAKATA['dan']} {names[-1]}"
     )
