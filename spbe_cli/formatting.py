@@ -165,6 +165,14 @@ def persen(part: int, whole: int) -> str:
     return percent(Decimal(part) / Decimal(whole), 0, "id", cap=False)
 
 
+def kapital(text: str) -> str:
+    """A cell's text starting with a capital, the rest as written: ``OPD`` stays ``OPD``.
+
+    Jinja's ``capitalize`` lowercases the rest ("kesiapan SDM" became "Kesiapan sdm").
+    """
+    return text[:1].upper() + text[1:]
+
+
 def rentang(mulai: int, selesai: int) -> str:
     """A span of years as readers write it: ``2025–2029``; one year is ``2026``, not 2026–2026."""
     return str(mulai) if mulai == selesai else f"{mulai}–{selesai}"

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
-from spbe_cli.formatting import KOSONG, persen_rasio, rentang
+from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
 from spbe_cli.render.document import Paragraph, Span, Table, make_table, omitted_note
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 
@@ -231,3 +231,14 @@ def test_a_mission_without_programs_says_so(fresh: Path) -> None:
     misi = md.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
     assert "Didukung 0 program" not in misi
     assert misi.endswith("Belum ada program yang mendukungnya.")
+
+
+def test_a_label_cell_starts_with_a_capital_and_keeps_its_acronyms(fresh: Path) -> None:
+    # Reference labels are lower case ("kesiapan SDM"); Jinja's capitalize gave "Kesiapan sdm".
+    assert kapital("kesiapan SDM") == "Kesiapan SDM"
+    assert kapital("") == ""
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| Kesiapan SDM † |" in md
+    assert "| Jaringan digital/internet † |" in md
+    assert "| Mitra | Belum ditetapkan |" in md
+    assert "| Pemilik |" in md  # the role of an element in the appendix

@@ -25,7 +25,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import rentang, rupiah_marked
+from spbe_cli.formatting import kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape
 from spbe_cli.plan import Amount
@@ -286,6 +286,7 @@ def make_environment(
         mermaid=_mermaid,
         md=_md_finalize,
         label=_label,
+        kapital=kapital,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize
