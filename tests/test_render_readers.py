@@ -242,3 +242,12 @@ def test_a_label_cell_starts_with_a_capital_and_keeps_its_acronyms(fresh: Path) 
     assert "| Jaringan digital/internet † |" in md
     assert "| Mitra | Belum ditetapkan |" in md
     assert "| Pemilik |" in md  # the role of an element in the appendix
+
+
+def test_an_illustrative_sasaran_of_the_peta_strategi_is_marked(fresh: Path) -> None:
+    # The sasaran (and its IKU targets) said "ilustratif: true" and showed no mark.
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    row = next(line for line in md.splitlines() if "Contoh sasaran: meningkatnya layanan" in line)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1].endswith("daring. †")  # the tujuan, illustrative itself
+    assert cells[2] == "Contoh sasaran: meningkatnya layanan daring. †"
