@@ -251,3 +251,13 @@ def test_an_illustrative_sasaran_of_the_peta_strategi_is_marked(fresh: Path) -> 
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[1].endswith("daring. †")  # the tujuan, illustrative itself
     assert cells[2] == "Contoh sasaran: meningkatnya layanan daring. †"
+
+
+def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
+    # "SP4N-LAPOR! (SP4N-LAPOR)", "SRIKANDI (SRIKANDI)": the code repeated the name.
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    rows = _md_table(md, "Aplikasi Umum nasional dan pemakaiannya")
+    assert rows, md
+    for row in rows:
+        assert "(" not in row[0], row
+        assert row[1][:1].isupper(), row
