@@ -261,3 +261,12 @@ def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
     for row in rows:
         assert "(" not in row[0], row
         assert row[1][:1].isupper(), row
+
+
+def test_a_catalog_id_is_headed_id_as_in_the_arsitektur(fresh: Path) -> None:
+    # "Kode program: SC-GOV-01" read as the budget nomenclature's program code, and the
+    # appendix's "Kode" column held element ids where the Arsitektur's "Kode" holds RA codes.
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| ID program | SC-GOV-01 |" in md
+    assert "| ID | Program | Peran |" in md and "| ID | Elemen SPBE | Domain | Peran |" in md
+    assert "Kode program" not in md and "| Kode | Elemen SPBE |" not in md
