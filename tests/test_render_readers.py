@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,20 +22,28 @@ from spbe_cli.render.pipeline import RenderOptions, render_catalog
 W_T = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
 
-@pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The four documents of a catalog just made by ``spbe init``, in md, html and docx."""
-    root = tmp_path_factory.mktemp("fresh")
+def _rendered(root: Path, extra: dict[str, str], formats: list[str] | None = None) -> Path:
+    """Render a catalog made by ``spbe init`` (``extra`` appended to its example files)."""
     made = CliRunner().invoke(
         app, ["init", str(root / "katalog"), "--pemda", "Kota Contoh", "--kode", "91.71"]
     )
     assert made.exit_code == 0, made.output
+    catalog = root / "katalog" / "catalog"
+    for name, text in extra.items():
+        path = catalog / name / "contoh.yaml"
+        path.write_text(path.read_text("utf-8") + text, "utf-8")
     out = root / "out"
-    outcome = render_catalog(
-        RenderOptions(catalog=root / "katalog" / "catalog", out=out, force=True, display="c")
-    )
-    assert outcome.written
+    options = RenderOptions(catalog=catalog, out=out, force=True, display="c")
+    if formats is not None:
+        options = replace(options, formats=formats)
+    assert render_catalog(options).written
     return out
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four documents of a catalog just made by ``spbe init``, in md, html and docx."""
+    return _rendered(tmp_path_factory.mktemp("fresh"), {})
 
 
 def _docx_text(path: Path) -> str:
@@ -178,19 +187,8 @@ anggaran:
 @pytest.fixture(scope="module")
 def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The documents of a fresh catalog with a cancelled program and a cancelled butir."""
-    root = tmp_path_factory.mktemp("cancelled")
-    made = CliRunner().invoke(
-        app, ["init", str(root / "katalog"), "--pemda", "Kota Contoh", "--kode", "91.71"]
-    )
-    assert made.exit_code == 0, made.output
-    catalog = root / "katalog" / "catalog"
-    for name, extra in (("program", _CANCELLED), ("peta_rencana", _CANCELLED_ITEM)):
-        path = catalog / name / "contoh.yaml"
-        path.write_text(path.read_text("utf-8") + extra, "utf-8")
-    out = root / "out"
-    options = RenderOptions(catalog=catalog, out=out, force=True, display="c", formats=["md"])
-    assert render_catalog(options).written
-    return out
+    extra = {"program": _CANCELLED, "peta_rencana": _CANCELLED_ITEM}
+    return _rendered(tmp_path_factory.mktemp("cancelled"), extra, ["md"])
 
 
 def _jumlah(md: str, caption: str) -> str:
