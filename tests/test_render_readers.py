@@ -18,6 +18,7 @@ from spbe_cli.cli.app import app
 from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
 from spbe_cli.render.document import Paragraph, Span, Table, make_table, omitted_note
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
+from spbe_cli.render.to_html import _table as html_table
 
 W_T = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
@@ -268,3 +269,17 @@ def test_a_catalog_id_is_headed_id_as_in_the_arsitektur(fresh: Path) -> None:
     assert "| ID program | SC-GOV-01 |" in md
     assert "| ID | Program | Peran |" in md and "| ID | Elemen SPBE | Domain | Peran |" in md
     assert "Kode program" not in md and "| Kode | Elemen SPBE |" not in md
+
+
+def test_a_long_text_column_keeps_its_width_on_a_phone(fresh: Path) -> None:
+    # At 390 px a seven-column table squeezed its text to a word per line, rows a screen tall.
+    page = (fresh / "peta-rencana.html").read_text("utf-8")
+    assert "thead th { min-width: 6em; } thead th.lebar { min-width: 16em; }" in page
+    gap = "Arsitektur dan Peta Rencana belum ditetapkan; reviu paruh waktu belum dijadwalkan."
+    header = [(Span(h),) for h in ("Butir", "Kesenjangan", "Anggaran")]
+    table = make_table(header, [[(Span("Reviu"),), (Span(gap),), (Span("Rp 1.000"),)]])
+    assert table is not None
+    html = "".join(html_table(table))
+    assert "<th>Butir</th>" in html  # short: only the phone minimum
+    assert '<th class="lebar">Kesenjangan</th>' in html
+    assert '<th class="n">Anggaran</th>' in html
