@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
 from spbe_cli.render.document import Paragraph, Span, Table, make_table, omitted_note
+from spbe_cli.render.engine import name_ids
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.to_html import _table as html_table
 
@@ -283,3 +284,10 @@ def test_a_long_text_column_keeps_its_width_on_a_phone(fresh: Path) -> None:
     assert "<th>Butir</th>" in html  # short: only the phone minimum
     assert '<th class="lebar">Kesenjangan</th>' in html
     assert '<th class="n">Anggaran</th>' in html
+
+
+def test_ids_in_a_sentence_are_named() -> None:
+    names = {"SC-03": "Sentra Kerajinan Noken"}
+    text = "anggaran SC-03 dipotong; SC-99 tidak dikenal; RAB.02 bukan id"
+    named = name_ids(text, lambda found: names.get(found, found))
+    assert named == "anggaran Sentra Kerajinan Noken dipotong; SC-99 tidak dikenal; RAB.02 bukan id"

@@ -192,6 +192,20 @@ def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
     return [labels[i] for i in ids]
 
 
+#: A catalog id inside a sentence (``PERBUP-ARSITEKTUR-SPBE``, ``SC-03``): readers get its name.
+CATALOG_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
+
+
+def name_ids(text: str, name: Callable[[str], str]) -> str:
+    """Replace every catalog id in a sentence by ``name(id)`` (the id itself when unnamed)."""
+    return CATALOG_ID.sub(lambda m: name(m.group(0)), text)
+
+
+def _bernama(text: Any, labels: Any) -> str:
+    """``message|bernama(nama)``: the ids in a sentence (a diff message, say) by their names."""
+    return name_ids(str(text), lambda found: str(labels[found]))
+
+
 _ANCHOR_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -287,6 +301,7 @@ def make_environment(
         md=_md_finalize,
         label=_label,
         kapital=kapital,
+        bernama=_bernama,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize

@@ -36,7 +36,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
-from spbe_cli.render.engine import rupiah_tanda
+from spbe_cli.render.engine import name_ids, rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -200,10 +200,6 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
     )
 
 
-#: A catalog id in an evidence line (``PERBUP-ARSITEKTUR-SPBE``), shown to readers by its name.
-_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
-
-
 def _framework_for(catalog: Any, tahun: int) -> Kerangka:
     """The framework in force in ``tahun``, unless only the other one has an evaluation then.
 
@@ -226,19 +222,19 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
 
     pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
 
-    def name(m: re.Match[str]) -> str:
-        entity = catalog.get(m.group(0))
+    def name(found: str) -> str:
+        entity = catalog.get(found)
         if getattr(entity, "entitas", None) == "regulasi":
             # The evidence line says the status itself ("berstatus dibutuhkan").
             return citation(entity, pemda, status=False)
-        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
+        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or found)
 
     # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
     no_penetapan = i18n.t("plafon.no_penetapan")
 
     def names(text: str) -> str:
         text = text.replace(no_penetapan, "regulasi penetapan belum tercatat")
-        return _ID.sub(name, text)
+        return name_ids(text, name)
 
     def shown(value: float | None) -> str:
         return KOSONG if value is None else index_text(value)
