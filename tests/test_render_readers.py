@@ -165,6 +165,7 @@ tahun_mulai: 2025
 tahun_selesai: 2026
 horizon: pendek
 status: dibatalkan
+misi: [1]
 indikator:
   - {nama: Unit daring, satuan: unit, baseline: 0, tahun_baseline: 2024, target: {2025: 5}}
 anggaran:
@@ -213,6 +214,8 @@ def test_a_cancelled_program_is_left_out_of_the_sums_as_in_the_laporan(cancelled
     assert "Sebanyak 1 program dibatalkan (Program Yang Dibatalkan)" in master
     roadmap = master.split("### 6.1 Peta Jalan", 1)[1].split("### 6.2", 1)[0]
     assert "Program Yang Dibatalkan" not in roadmap
+    misi = master.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
+    assert misi.endswith("Belum ada program yang mendukungnya.")  # the cancelled one does not
 
 
 def test_a_cancelled_butir_is_left_out_of_the_sums(cancelled: Path) -> None:

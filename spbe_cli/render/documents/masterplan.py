@@ -348,7 +348,7 @@ def build(inp: RenderInput) -> MasterplanContext:
     dasar, dibutuhkan = _regulations(inp, programs)
     lampiran, tanpa_program = _appendix(inp, programs)
     misi_programs: dict[int, list[Any]] = defaultdict(list)
-    for view in programs:
+    for view in counted:  # a cancelled program supports no mission any more
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
     filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs]
