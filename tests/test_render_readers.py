@@ -16,7 +16,14 @@ from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
 from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
-from spbe_cli.render.document import Paragraph, Span, Table, make_table, omitted_note
+from spbe_cli.render.document import (
+    Paragraph,
+    Span,
+    Table,
+    make_table,
+    omitted_note,
+    parse_document,
+)
 from spbe_cli.render.engine import name_ids
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.to_html import _table as html_table
@@ -294,3 +301,25 @@ def test_ids_in_a_sentence_are_named() -> None:
     text = "anggaran SC-03 dipotong; SC-99 tidak dikenal; RAB.02 bukan id"
     named = name_ids(text, lambda found: names.get(found, found))
     assert named == "anggaran Sentra Kerajinan Noken dipotong; SC-99 tidak dikenal; RAB.02 bukan id"
+
+
+def test_a_prose_heading_under_a_chapter_skips_no_level() -> None:
+    # Prose "##" headings are shifted to "####"; placed right under a BAB (Gambaran Umum), they
+    # left a hole in the outline that Word's navigation pane and screen readers show.
+    source = (
+        "# Judul\n\n## BAB II GAMBARAN\n\n#### Wilayah\n\nTeks.\n\n#### Sejarah\n\n"
+        "##### Rinci\n\n### 2.1 Isu Strategis\n\n#### Satu\n"
+    )
+    document = parse_document("uji", source)
+    levels = [(h.level, h.text) for h in document.headings()]
+    assert levels == [
+        (1, "Judul"),
+        (2, "BAB II GAMBARAN"),
+        (3, "Wilayah"),
+        (3, "Sejarah"),  # siblings stay siblings
+        (4, "Rinci"),
+        (3, "2.1 Isu Strategis"),
+        (4, "Satu"),
+    ]
+    # The contents list the numbered sections of a chapter that has them.
+    assert [h.text for h in document.contents()] == ["BAB II GAMBARAN", "2.1 Isu Strategis"]

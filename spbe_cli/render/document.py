@@ -269,12 +269,55 @@ class Document:
         chapter: list[Heading] = []
         for heading in self.headings():
             if heading.level == 2:
-                entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+                entries.extend(_toc_chapter(chapter))
                 chapter = [heading]
             elif heading.level == 3 and chapter:
                 chapter.append(heading)
-        entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+        entries.extend(_toc_chapter(chapter))
         return entries
+
+
+def _toc_chapter(chapter: list[Heading]) -> list[Heading]:
+    """A chapter's entries: itself, and its sections when few.
+
+    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a prose subheading
+    brought up a level (:func:`_no_skipped_levels`): the contents list the numbered ones.
+    """
+    if len(chapter) > TOC_MAX_SECTIONS + 1:
+        return chapter[:1]
+    numbered = [h for h in chapter[1:] if h.text[:1].isdigit()]
+    return chapter[:1] + numbered if numbered else chapter
+
+
+def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
+    """Bring a heading that skips a level up under its parent (a prose "####" under a BAB).
+
+    Word's navigation pane, the table of contents and screen readers read the outline; a
+    level 4 heading under a level 2 one is a hole in it. Siblings stay siblings: a heading's
+    parent is the nearest earlier one of a lower written level. The cover and the colophon
+    boxes keep their headings and take part as parents.
+    """
+    stack: list[tuple[int, int]] = [(1, 1)]  # (written level, level given), the title first
+    out: list[Block] = []
+
+    def place(written: int) -> int:
+        while stack and stack[-1][0] >= written:
+            stack.pop()
+        given = min(written, (stack[-1][1] if stack else 0) + 1)
+        stack.append((written, given))
+        return given
+
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = place(block.level)
+            if level != block.level:
+                block = replace(block, level=level)
+        elif isinstance(block, Box):
+            for inner in _walk(block.blocks):
+                if isinstance(inner, Heading):
+                    place(inner.level)
+        out.append(block)
+    return out
 
 
 def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
@@ -449,7 +492,7 @@ def parse_document(
     del source
     text, state.lifted = lift_tables(lines, md, secrets.token_hex(8))
     del lines
-    blocks = _blocks(md, md.parse(text), state, template)
+    blocks = _no_skipped_levels(_blocks(md, md.parse(text), state, template))
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 
