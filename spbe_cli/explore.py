@@ -137,6 +137,19 @@ class Row:
     tahun: str
 
 
+def _status(entity: Any) -> str:
+    """The status column: a program's or Peta Rencana item's as its latest progress entry says.
+
+    The same status ``spbe progress`` and the documents count (a program the OPD reports as
+    ``berjalan`` is not listed as the ``usulan`` it was planned as).
+    """
+    if hasattr(entity, "progres"):
+        from spbe_cli.progress import current_status
+
+        return current_status(entity)
+    return str(getattr(entity, "status", "") or "")
+
+
 def _years(entity: Any) -> tuple[int, int] | None:
     if hasattr(entity, "tahun_mulai"):
         return int(entity.tahun_mulai), int(entity.tahun_selesai)
@@ -170,7 +183,8 @@ def list_entities(
             continue
         if dimensi is not None and entity.dimensi != dimensi:
             continue
-        if status is not None and str(getattr(entity, "status", "")) != status:
+        state = _status(entity)
+        if status is not None and state != status:
             continue
         if tahun is not None and (years is None or not years[0] <= tahun <= years[1]):
             continue
@@ -186,7 +200,7 @@ def list_entities(
                 label_of(catalog, entity.id),
                 str(owner),
                 str(getattr(entity, CATEGORY_FIELD.get(kind, ""), "") or ""),
-                str(getattr(entity, "status", "") or ""),
+                state,
                 year_text,
             )
         )

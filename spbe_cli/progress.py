@@ -30,7 +30,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
-from spbe_cli.formatting import PERCENT_CAP, percent
+from spbe_cli.formatting import PERCENT_CAP, percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 
@@ -176,6 +176,11 @@ def capaian(target: Decimal | None, realisasi: Decimal | None, arah: str) -> Dec
     return ratio(realisasi, target) if arah == "naik" else ratio(target, realisasi)
 
 
+def serapan(terserap: int, pagu: int) -> Decimal | None:
+    """Budget absorption ``terserap / pagu`` (of a program or a group); None without a pagu."""
+    return ratio(Decimal(terserap), Decimal(pagu)) if pagu else None
+
+
 def mean(values: Sequence[Decimal]) -> Decimal | None:
     """Arithmetic mean, or None for no values."""
     if not values:
@@ -230,6 +235,21 @@ def effective_status(program: Any, today: date) -> str:
     return latest.status if latest is not None else str(program.status)
 
 
+def current_status(item: Any) -> str:
+    """The status of a program or Peta Rencana item as its latest progress entry records it.
+
+    What ``spbe list``, ``spbe sync`` and the documents show, whatever the day: the status of
+    the latest entry (of any date), or the item's own ``status`` without entries. ``spbe
+    progress`` reads the same entries up to its ``--tanggal`` (:func:`effective_status`).
+    """
+    return effective_status(item, date.max)
+
+
+def is_cancelled(item: Any) -> bool:
+    """Tell whether a program is cancelled, in its own ``status`` or by its latest entry."""
+    return item.status == "dibatalkan" or current_status(item) == "dibatalkan"
+
+
 def is_planned(program: Any, tahun: int, today: date) -> bool:
     """Tell whether a program is planned in ``tahun`` (see the module docstring)."""
     if tahun not in plan.years(program):
@@ -267,7 +287,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         capaian=mean(capped),
         pagu=pagu,
         terserap=terserap,
-        serapan=ratio(Decimal(terserap), Decimal(pagu)) if pagu else None,
+        serapan=serapan(terserap, pagu),
         pagu_ilustratif=budget.illustrative,
     )
 
@@ -287,7 +307,7 @@ def summarise(key: str, nama: str, programs: Sequence[ProgramProgress]) -> Group
         capaian_n=len(values),
         pagu=pagu,
         terserap=terserap,
-        serapan=Decimal(terserap) / Decimal(pagu) if pagu else None,
+        serapan=serapan(terserap, pagu),
         pagu_ilustratif=sum(p.pagu_ilustratif for p in programs),
     )
 
@@ -388,12 +408,17 @@ def _attend(
             if last is None:
                 add("mangkrak", "progress.reason.no_entry", tahun=year)
             else:
-                add("mangkrak", "progress.reason.no_entry_since", tahun=year, tanggal=str(last))
+                add(
+                    "mangkrak",
+                    "progress.reason.no_entry_since",
+                    tahun=year,
+                    tanggal=tanggal(last, None),
+                )
         elif last is not None and last < cutoff:
             add(
                 "mangkrak",
                 "progress.reason.no_update",
-                tanggal=str(last),
+                tanggal=tanggal(last, None),
                 bulan=months_between(last, today),
                 batas=options.bulan_mangkrak,
             )

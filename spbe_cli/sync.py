@@ -31,6 +31,7 @@ from spbe_cli.errors import ExitCode, Location
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
 from spbe_cli.parallel import forked
+from spbe_cli.progress import is_cancelled
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
 #: Kinds compared, in output order.
@@ -116,7 +117,8 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
     for item_id in catalog.ids_of(kind):
         e: Any = catalog.entities[item_id]
         if kind == "program":
-            if e.status == "dibatalkan":
+            # Cancelled in the program or by its latest progress entry, as spbe progress reads it.
+            if is_cancelled(e):
                 continue
             owner, code = e.opd_pj, f"{e.dimensi}/{e.elemen}"
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""

@@ -1,0 +1,82 @@
+"""One figure, one home: progress, list and sync agree on what a program's status is."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from tests.helpers import CASES
+
+runner = CliRunner()
+KNOWN = CASES / "progress" / "known" / "catalog"
+OVERLAPS = CASES / "progress" / "overlaps" / "catalog"
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_list_status_is_the_status_progress_counts() -> None:
+    """A program reported `berjalan` is listed as berjalan, not as the `usulan` it was planned.
+
+    With a report date after every entry, the programs per status of `spbe list` and of
+    `spbe progress` are the same counts.
+    """
+    progress = _json("progress", str(KNOWN), "--tahun", "2026", "--tanggal", "2030-12-31")
+    listed = _json("list", "program", "-c", str(KNOWN), "--tahun", "2026")
+    by_list = {e["id"]: e["status"] for e in listed["entitas"]}
+    by_progress = {p["id"]: p["status"] for p in progress["program"]}
+    assert by_progress, "the known catalog plans programs in 2026"
+    assert {i: by_list[i] for i in by_progress} == by_progress
+    planned = Counter(by_progress.values())
+    for status, n in planned.items():
+        rows = _json("list", "program", "-c", str(KNOWN), "--tahun", "2026", "--status", status)
+        active = [e for e in rows["entitas"] if e["id"] in by_progress]
+        assert len(active) == n, status
+
+
+def test_list_status_filter_reads_the_latest_entry() -> None:
+    """SC-SOC-01 is `usulan` in its file and cancelled by its latest entry (2026-05-01)."""
+    cancelled = _json("list", "program", "-c", str(KNOWN), "--status", "dibatalkan")
+    assert [e["id"] for e in cancelled["entitas"]] == ["SC-ENV-01", "SC-SOC-01"]
+    proposed = _json("list", "program", "-c", str(KNOWN), "--status", "usulan")
+    assert "SC-SOC-01" not in [e["id"] for e in proposed["entitas"]]
+
+
+def test_sync_leaves_out_a_program_cancelled_by_its_latest_entry(tmp_path: Path) -> None:
+    """Cancelled in a progress entry is cancelled for sync too (as for progress): no pair."""
+    catalog = shutil.copytree(OVERLAPS, tmp_path / "catalog")
+    before = _json("sync", str(catalog))
+    pairs = {(p["pertama"]["id"], p["kedua"]["id"]) for p in before["pasangan"]}
+    assert ("PRG-A2", "PRG-B2") in pairs
+    program = catalog / "program.yaml"
+    text = program.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("id: PRG-B2\n")
+    doc_end = tail.find("\n---")
+    doc_end = len(tail) if doc_end < 0 else doc_end
+    entry = "\nprogres:\n  - {tahun: 2026, tanggal: 2026-03-01, status: dibatalkan}"
+    program.write_text(head + sep + tail[:doc_end].rstrip("\n") + entry + tail[doc_end:], "utf-8")
+    assert runner.invoke(app, ["validate", str(catalog)]).exit_code in (0, 1)
+    after = _json("sync", str(catalog))
+    pairs = {(p["pertama"]["id"], p["kedua"]["id"]) for p in after["pasangan"]}
+    assert ("PRG-A2", "PRG-B2") not in pairs
+    assert len(after["pasangan"]) == len(before["pasangan"]) - 1
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("id", "1 Maret 2026"), ("en", "1 March 2026")])
+def test_attention_reasons_write_dates_in_the_message_language(lang: str, expected: str) -> None:
+    """The stalled reasons say "1 Maret 2026" like the rest of the report, never 2026-03-01."""
+    args = ["--lang", lang, "progress", str(KNOWN), "--tahun", "2026", "--tanggal", "2026-10-15"]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reasons = [a["alasan"] for a in json.loads(result.stdout)["perhatian"]["mangkrak"]]
+    assert any(expected in r for r in reasons), reasons
+    assert not any("2026-03-01" in r or "2025-12-20" in r for r in reasons), reasons
