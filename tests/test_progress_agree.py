@@ -80,3 +80,69 @@ def test_attention_reasons_write_dates_in_the_message_language(lang: str, expect
     reasons = [a["alasan"] for a in json.loads(result.stdout)["perhatian"]["mangkrak"]]
     assert any(expected in r for r in reasons), reasons
     assert not any("2026-03-01" in r or "2025-12-20" in r for r in reasons), reasons
+
+
+FULL = Path("/dev/full")
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["progress", str(KNOWN), "--tanggal", "2026-10-15"],
+        ["progress", str(KNOWN), "--tanggal", "2026-10-15", "--format", "html"],
+        ["list", "program", "-c", str(KNOWN)],
+        ["show", "SC-SOC-01", "-c", str(KNOWN)],
+        ["graph", "-c", str(KNOWN), "--format", "dot"],
+        ["sync", str(OVERLAPS), "--format", "json"],
+        ["indeks", str(KNOWN), "-k", "spbe-59-2020"],
+    ],
+)
+def test_an_output_that_cannot_be_written_is_said_not_called_a_bug(args: list[str]) -> None:
+    """`> /dev/full` (a full disk): one line naming the reason, exit 3, no 'internal error'."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SPBE_LANG": "id"}
+    env.pop("SPBE_DEBUG", None)
+    with FULL.open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "spbe_cli", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            check=False,
+            timeout=120,
+        )
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 3, stderr
+    assert stderr == (
+        "spbe: keluaran tidak dapat ditulis: ruang disk habis; "
+        "keluaran yang sudah tertulis tidak lengkap\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2026-02-29", "'2026-02-29' is not a date of the calendar"),  # 2026 is no leap year
+        ("2026-04-31", "'2026-04-31' is not a date of the calendar"),
+        ("2026-13-01", "'2026-13-01' is not a date of the calendar"),
+        ("2026-W01-1", "the date must be YYYY-MM-DD, not '2026-W01-1'"),  # an ISO week date
+        ("20260101", "the date must be YYYY-MM-DD, not '20260101'"),
+        ("2026-1-5", "the date must be YYYY-MM-DD, not '2026-1-5'"),
+    ],
+)
+def test_tanggal_that_is_no_date_is_a_usage_error_saying_why(value: str, reason: str) -> None:
+    result = runner.invoke(app, ["progress", str(KNOWN), "--tanggal", value])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--tanggal': {reason}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_leap_day_is_a_report_date() -> None:
+    data = _json("progress", str(KNOWN), "--tanggal", "2028-02-29")
+    assert (data["tahun"], data["tanggal"]) == (2028, "2028-02-29")
+    result = runner.invoke(app, ["--lang", "id", "progress", str(KNOWN), "--tanggal", "2028-02-29"])
+    assert "Per tanggal 29 Februari 2028;" in result.stdout
