@@ -15,6 +15,7 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location, UsageError
+from spbe_cli.formatting import number
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
 from spbe_cli.markup import json_dumps, safe
@@ -505,8 +506,8 @@ def group_graph(graph: Graph) -> Graph:
         key = (kinds[source], kinds[target], name)
         links[key] = links.get(key, 0) + 1
     return Graph(
-        nodes=sorted((kind, kind, f"{n} entitas") for kind, n in counts.items()),
-        edges=sorted((a, b, f"{name} ({n})") for (a, b, name), n in links.items()),
+        nodes=sorted((kind, kind, t("explore.kind_count", n=n)) for kind, n in counts.items()),
+        edges=sorted((a, b, f"{name} ({number(n)})") for (a, b, name), n in links.items()),
     )
 
 

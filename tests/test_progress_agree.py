@@ -146,3 +146,20 @@ def test_leap_day_is_a_report_date() -> None:
     assert (data["tahun"], data["tanggal"]) == (2028, "2028-02-29")
     result = runner.invoke(app, ["--lang", "id", "progress", str(KNOWN), "--tanggal", "2028-02-29"])
     assert "Per tanggal 29 Februari 2028;" in result.stdout
+
+
+def test_counts_are_grouped_in_the_message_language() -> None:
+    """A national catalog's 1,234 programs read 1.234 in Indonesian, like every other number."""
+    from datetime import date
+
+    from spbe_cli import i18n
+    from spbe_cli.progress import GroupSummary, Options, ProgressReport
+    from spbe_cli.progress_format import format_text
+
+    big = GroupSummary("X", "X", 1234, 1001, 1000, None, 0, 0, 0, None)
+    report = ProgressReport(Options(2026, date(2026, 10, 15)), "P", [], [big], [big], big)
+    for lang, shown in (("id", "1.234"), ("en", "1,234")):
+        with i18n.use_language(lang):
+            lines = format_text(report)
+        row = next(line for line in lines if line.startswith("X "))
+        assert row.split()[1:4] == [shown, shown[0] + shown[1] + "001", shown[0] + shown[1] + "000"]
