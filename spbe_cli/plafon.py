@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from spbe_cli.formatting import percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import DOMAINS
 
@@ -211,16 +213,16 @@ class Evidence:
                         "plafon.tags",
                         before=before[-1].name,
                         after=after[0].name,
-                        tanggal=reviu.tanggal.isoformat(),
+                        tanggal=tanggal(reviu.tanggal, None),
                     )
                 )
                 return _capped(5, bukti, [])
-        shown = ", ".join(f"{tag.name} ({tag.tanggal.isoformat()})" for tag in tags) or "-"
+        shown = ", ".join(f"{tag.name} ({tanggal(tag.tanggal, None)})" for tag in tags) or "-"
         return _capped(4, bukti, [t("plafon.needs_tags", prefix=prefix, tags=shown)])
 
     def _reviu(self, doc: Dokumen, bukti: list[str], gaps: list[str]) -> None:
         if doc.reviu:
-            dates = ", ".join(r.tanggal.isoformat() for r in doc.reviu)
+            dates = ", ".join(tanggal(r.tanggal, None) for r in doc.reviu)
             bukti.append(t("plafon.reviu", n=len(doc.reviu), tanggal=dates))
         else:
             gaps.append(t("plafon.no_reviu"))
@@ -348,7 +350,7 @@ class Evidence:
     def _keterpaduan_line(self, terpadu: int, relevant: int) -> str:
         window = self.window()
         years = f"{window.start}-{window.stop - 1}" if window else t("plafon.all_years")
-        share = f"{round(100 * terpadu / relevant)}%" if relevant else "-"
+        share = percent(Decimal(terpadu) / relevant, 0) if relevant else "-"
         return t("plafon.keterpaduan", terpadu=terpadu, n=relevant, share=share, years=years)
 
     def rencana_anggaran(self) -> Plafon:

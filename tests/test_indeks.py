@@ -241,8 +241,13 @@ def test_plafon_5_from_tags_before_and_after_the_reviu(tmp_path: Path) -> None:
     ):
         assert plafon[n].level == 5 and plafon[n].kurang == ()
         assert plafon[n].bukti[-1] == (
-            f"version {old} before the reviu of 2025-12-15, updated version {new} after it"
+            f"version {old} before the reviu of 15 December 2025, updated version {new} after it"
         )
+    # dates in the language of the messages, like every date spbe writes (never 2025-12-15)
+    with use_language("id"):
+        indonesian = _plafon(root, 2025)
+    assert "reviu 15 Desember 2025" in indonesian[11].bukti[-1]
+    assert any("15 Desember 2025" in line for line in indonesian[11].bukti if "reviu" in line)
 
 
 def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> None:
@@ -258,7 +263,7 @@ def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> 
     assert plafon[11].level == 4 and plafon[12].level == 4
     assert plafon[12].kurang == (
         "git tags peta-rencana-* for a version set before a reviu and an updated one after it "
-        "(found: peta-rencana-1.0 (2025-06-01))",
+        "(found: peta-rencana-1.0 (1 June 2025))",
     )
 
 
