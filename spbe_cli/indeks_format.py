@@ -13,7 +13,7 @@ from typing import Any
 
 from spbe_cli.errors import Report
 from spbe_cli.formatting import number
-from spbe_cli.i18n import language, t
+from spbe_cli.i18n import t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
 from spbe_cli.markup import (
     html_escape,
@@ -38,8 +38,7 @@ def index_text(value: Decimal | float | None) -> str:
     """An index at two decimals, also when whole (3,00), with the language's decimal mark."""
     if value is None:
         return "-"
-    text = format(rounded(Decimal(str(value))), "f")
-    return text.replace(".", ",") if language() == "id" else text
+    return number(rounded(Decimal(str(value))), places=2)
 
 
 def _title(report: IndeksReport) -> str:
