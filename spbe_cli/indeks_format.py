@@ -74,6 +74,16 @@ def _status_lines(report: IndeksReport) -> list[str]:
                 kerangka=report.pengganti.cli_name,
             )
         )
+    if report.pendahulu is not None:
+        lines.append(
+            t(
+                "indeks.not_yet",
+                dasar=report.kerangka.dasar_hukum,
+                mulai=report.kerangka.mulai_tahun,
+                tahun=report.tahun,
+                kerangka=report.pendahulu.cli_name,
+            )
+        )
     if report.kerangka.verifikasi != "ya":
         lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
     above = sum(1 for b in report.baris if b.di_atas_plafon)
@@ -229,6 +239,7 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
         "evaluasi": report.evaluasi,
         "ilustratif": report.ilustratif,
         "pengganti": report.pengganti.kode if report.pengganti is not None else None,
+        "pendahulu": report.pendahulu.kode if report.pendahulu is not None else None,
         "status": "dinilai" if report.indeks is not None else "belum_dinilai",
         "indeks": _number(report.indeks),
         "predikat": None if predikat is None else {"nama": predikat.nama, "tahap": predikat.tahap},

@@ -746,3 +746,20 @@ def test_evidence_shared_across_years_gives_each_year_its_own_plafon() -> None:
             by_year[kode, year] = alone
     # The test means something: some plafon of the bundled catalog does depend on the year.
     assert any(by_year[kode, 2019] != by_year[kode, 2025] for kode in frameworks)
+
+
+def test_a_year_before_the_framework_applies_names_the_one_in_force() -> None:
+    """PermenPANRB 8/2026 for 2024: a note points to 59/2020, and JSON says `pendahulu`."""
+    args = ["indeks", str(BUNDLED), "-k", "pemdi-8-2026"]
+    result = runner.invoke(app, [*args, "--tahun", "2024"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "PermenPANRB 8/2026 applies from the 2026 evaluation on; "
+        "for 2024 consider --kerangka spbe-59-2020." in result.stdout
+    )
+    data = json.loads(runner.invoke(app, [*args, "--tahun", "2024", "-f", "json"]).stdout)
+    assert (data["pendahulu"], data["pengganti"]) == ("spbe_59_2020", None)
+    data = json.loads(runner.invoke(app, [*args, "--tahun", "2026", "-f", "json"]).stdout)
+    assert data["pendahulu"] is None
+    result = runner.invoke(app, [*args, "--tahun", "2026"])
+    assert "applies from the" not in result.stdout
