@@ -143,6 +143,15 @@ class ProgressReport:
     total: GroupSummary
     attention: dict[str, list[FlaggedProgram]] = field(default_factory=dict)
     since: str | None = None
+    #: The master plan's years (the programs' period), to say when ``tahun`` lies outside it.
+    periode: tuple[int, int] | None = None
+
+    @property
+    def outside_period(self) -> bool:
+        """Tell whether the year lies outside the master plan (the report is then empty)."""
+        if self.periode is None:
+            return False
+        return not self.periode[0] <= self.options.tahun <= self.periode[1]
 
     @property
     def attention_count(self) -> int:
@@ -358,6 +367,11 @@ def compute_progress(
         ],
         total=summarise("", t("progress.total"), planned),
         since=since,
+        periode=(
+            (meta.dokumen.masterplan.periode.mulai, meta.dokumen.masterplan.periode.selesai)
+            if meta is not None
+            else None
+        ),
     )
     attention: dict[str, list[FlaggedProgram]] = {c: [] for c in CATEGORIES}
     planned_by_id = {p.id: p for p in planned}

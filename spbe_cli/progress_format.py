@@ -59,6 +59,9 @@ def _subtitle(report: ProgressReport) -> str:
         filters.append(f"since={report.since}")
     if filters:
         text += " " + t("progress.filters", filters=", ".join(filters))
+    if report.outside_period and report.periode is not None:
+        mulai, selesai = report.periode
+        text += " " + t("progress.outside_period", tahun=o.tahun, mulai=mulai, selesai=selesai)
     return text
 
 

@@ -163,3 +163,15 @@ def test_counts_are_grouped_in_the_message_language() -> None:
             lines = format_text(report)
         row = next(line for line in lines if line.startswith("X "))
         assert row.split()[1:4] == [shown, shown[0] + shown[1] + "001", shown[0] + shown[1] + "000"]
+
+
+@pytest.mark.parametrize("tahun", ["2024", "2030"])
+def test_a_year_outside_the_master_plan_says_so(tahun: str) -> None:
+    """An empty report for --tahun 2030 says why: the master plan runs 2025-2029 (metadata)."""
+    args = ["progress", str(KNOWN), "--tahun", tahun, "--tanggal", "2026-10-15"]
+    for fmt in ("text", "markdown", "html"):
+        result = runner.invoke(app, [*args, "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert f"{tahun} lies outside the master plan period 2025–2029." in result.stdout, fmt
+    inside = runner.invoke(app, [*args[:3], "--tahun", "2026", "--tanggal", "2026-10-15"])
+    assert "outside the master plan" not in inside.stdout
