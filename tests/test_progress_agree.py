@@ -175,3 +175,19 @@ def test_a_year_outside_the_master_plan_says_so(tahun: str) -> None:
         assert f"{tahun} lies outside the master plan period 2025–2029." in result.stdout, fmt
     inside = runner.invoke(app, [*args[:3], "--tahun", "2026", "--tanggal", "2026-10-15"])
     assert "outside the master plan" not in inside.stdout
+
+
+def test_list_filters_that_combine_to_nothing_say_so_on_stderr() -> None:
+    """Each filter is known (no usage error), together they match nothing: a note, exit 0."""
+    args = ["list", "program", "-c", str(KNOWN), "--opd", "DISKOMINFO", "--dimensi", "economy"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert result.stderr == "spbe: note: no entity of kind program matches every filter.\n"
+    assert result.stdout.splitlines()[0].split()[:2] == ["ID", "Name"]  # the table's head only
+    assert len(result.stdout.splitlines()) == 2
+    data = _json(*args)
+    assert data["jumlah"] == 0 and data["entitas"] == []
+    empty = runner.invoke(app, ["list", "evaluasi_mandiri", "-c", str(KNOWN)])
+    assert empty.exit_code == 0
+    assert empty.stderr == "spbe: note: the catalog has no entity of kind evaluasi_mandiri.\n"
+    assert runner.invoke(app, ["list", "program", "-c", str(KNOWN)]).stderr == ""

@@ -97,6 +97,11 @@ def list_command(
         rows = explore.list_entities(
             loaded, kind, opd=opd, dimensi=dimensi, status=status, tahun=tahun
         )
+    if not rows:
+        from spbe_cli.cli import console
+
+        filtered = any(f is not None for f in (opd, dimensi, status, tahun))
+        console.err(t("explore.no_match" if filtered else "explore.none_of_kind", kind=kind))
     emit(list_formats(kind), output_format, rows)
     raise typer.Exit(0)
 
