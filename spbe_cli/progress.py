@@ -2,6 +2,8 @@
 
 Definitions (documented for users in ``docs/progres.md``):
 
+* A program is *stalled* (``mangkrak``) in year Y once Y has begun (Y is not after the year of
+  "today"): no entry for Y, or no update for ``bulan_mangkrak`` months.
 * A program is *planned* for year Y when ``tahun_mulai <= Y <= tahun_selesai`` and neither the
   program nor its latest progress entry says ``dibatalkan``.
 * The entry that counts for year Y is the latest entry with ``tahun == Y`` dated on or before
@@ -415,7 +417,8 @@ def _attend(
     def add(category: str, key: str, **values: Any) -> None:
         out[category].append(_item(catalog, category, program_id, program, key, **values))
 
-    if progress is not None and active:
+    # A year that has not begun on the report date has no entry yet, and nothing stalls in it.
+    if progress is not None and active and year <= today.year:
         cutoff = months_before(today, options.bulan_mangkrak)
         last = progress.last_update
         if progress.entry is None:

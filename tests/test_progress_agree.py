@@ -191,3 +191,12 @@ def test_list_filters_that_combine_to_nothing_say_so_on_stderr() -> None:
     assert empty.exit_code == 0
     assert empty.stderr == "spbe: note: the catalog has no entity of kind evaluasi_mandiri.\n"
     assert runner.invoke(app, ["list", "program", "-c", str(KNOWN)]).stderr == ""
+
+
+def test_a_year_not_begun_has_nothing_stalled() -> None:
+    """The 2027 plan seen on 15 October 2026: no entry can exist yet, so nothing is mangkrak."""
+    ahead = _json("progress", str(KNOWN), "--tahun", "2027", "--tanggal", "2026-10-15")
+    assert ahead["program"], "the known catalog plans programs in 2027"
+    assert ahead["perhatian"]["mangkrak"] == []
+    begun = _json("progress", str(KNOWN), "--tahun", "2027", "--tanggal", "2027-10-15")
+    assert begun["perhatian"]["mangkrak"]
