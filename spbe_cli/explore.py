@@ -69,12 +69,10 @@ def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> Non
         hint = did_you_mean(opd, known) or ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
+        known = list(catalog.reference.dimensi)
+        hint = did_you_mean(dimensi, known) or ""
         raise UsageError(
-            t(
-                "progress.unknown_dimensi",
-                dimensi=dimensi,
-                values=", ".join(catalog.reference.dimensi),
-            )
+            t("progress.unknown_dimensi", dimensi=dimensi, values=", ".join(known), hint=hint)
         )
 
 

@@ -200,3 +200,20 @@ def test_a_year_not_begun_has_nothing_stalled() -> None:
     assert ahead["perhatian"]["mangkrak"] == []
     begun = _json("progress", str(KNOWN), "--tahun", "2027", "--tanggal", "2027-10-15")
     assert begun["perhatian"]["mangkrak"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["progress", str(KNOWN)],
+        ["list", "program", "-c", str(KNOWN)],
+    ],
+)
+def test_an_unknown_dimensi_is_a_usage_error_with_the_closest(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--dimensi", "goverment"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "spbe: unknown dimension 'goverment'; one of: governance, branding, economy, living, "
+        "society, environment. did you mean governance?\n"
+    )
+    assert result.stdout == ""
