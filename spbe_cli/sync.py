@@ -353,14 +353,9 @@ def format_markdown(overlaps: list[Overlap]) -> str:
         for o in overlaps
     ]
     headers = [t(f"sync.col.{c}") for c in ("jenis", "pertama", "kedua", "bukti", "lokasi")]
-    lines = [
-        f"# {t('sync.title')}",
-        "",
-        *md_table(headers, rows),
-        "",
-        t("sync.summary", n=len(overlaps)),
-        "",
-    ]
+    # No pairs: the summary alone, not the head of an empty table.
+    table = [*md_table(headers, rows), ""] if rows else []
+    lines = [f"# {t('sync.title')}", "", *table, t("sync.summary", n=len(overlaps)), ""]
     return "\n".join(lines)
 
 

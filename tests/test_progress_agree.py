@@ -217,3 +217,9 @@ def test_an_unknown_dimensi_is_a_usage_error_with_the_closest(command: list[str]
         "society, environment. did you mean governance?\n"
     )
     assert result.stdout == ""
+
+
+def test_sync_markdown_without_pairs_has_no_empty_table() -> None:
+    result = runner.invoke(app, ["sync", str(KNOWN), "--format", "markdown"])
+    assert result.exit_code == 0
+    assert result.stdout == "# Possible overlaps across OPDs\n\n0 look-alike pairs across OPDs.\n\n"
