@@ -385,6 +385,32 @@ def compute_progress(
     return report
 
 
+@dataclass(frozen=True)
+class FutureEntry:
+    """A progress entry dated after the report date: not counted (a typo, or planned ahead)."""
+
+    id: str
+    tanggal: date
+    location: Location | None
+
+
+def future_entries(catalog: Catalog, options: Options) -> list[FutureEntry]:
+    """Entries of the selected programs dated after ``options.tanggal``, in catalog order."""
+    found: list[FutureEntry] = []
+    for program_id, program in _programs(catalog):
+        if not _selected(program, options):
+            continue
+        for i, entry in enumerate(program.progres):
+            if entry.tanggal > options.tanggal:
+                where = (
+                    catalog.where(program_id, "progres", i, "tanggal")
+                    if program_id in catalog.sources
+                    else None
+                )
+                found.append(FutureEntry(program_id, entry.tanggal, where))
+    return found
+
+
 def _item(
     catalog: Catalog, category: str, program_id: str, program: Any, key: str, **values: Any
 ) -> FlaggedProgram:

@@ -223,3 +223,23 @@ def test_sync_markdown_without_pairs_has_no_empty_table() -> None:
     result = runner.invoke(app, ["sync", str(KNOWN), "--format", "markdown"])
     assert result.exit_code == 0
     assert result.stdout == "# Possible overlaps across OPDs\n\n0 look-alike pairs across OPDs.\n\n"
+
+
+def test_entries_dated_after_today_are_named_when_the_date_is_today(tmp_path: Path) -> None:
+    """2062-03-01 typed for 2026-03-01: without --tanggal the uncounted entry is named."""
+    catalog = shutil.copytree(KNOWN, tmp_path / "catalog")
+    program = catalog / "program" / "governance.yaml"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("tanggal: 2026-03-01", "tanggal: 2062-03-01"), "utf-8")
+    line = next(
+        n for n, t in enumerate(program.read_text("utf-8").splitlines(), 1) if "2062-03-01" in t
+    )
+    result = runner.invoke(app, ["progress", str(catalog)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("spbe: note: 1 progress entry dated after today (")
+    assert lines[0].endswith(") not counted; check the dates, or use --tanggal:")
+    assert lines[1] == f"  {program.as_posix()}:{line}:14: SC-GOV-02 (1 March 2062)"
+    # a date asked for: what comes after it is left out on purpose, nothing to say
+    asked = runner.invoke(app, ["progress", str(catalog), "--tanggal", "2026-10-15"])
+    assert asked.exit_code == 0 and asked.stderr == ""
