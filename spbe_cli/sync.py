@@ -28,6 +28,7 @@ from typing import Any
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
+from spbe_cli.formatting import percent
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
 from spbe_cli.parallel import forked
@@ -108,7 +109,7 @@ class SyncReport:
 @cache
 def _pct(score: float) -> str:
     """A similarity for display (half-even, whole percent); scores repeat (ratios of counts)."""
-    return f"{Decimal(str(score)) * 100:.0f}%"
+    return percent(Decimal(str(score)), 0, cap=False)
 
 
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
