@@ -115,10 +115,23 @@ def label_of(catalog: Catalog, entity_id: str) -> str:
     if entity is None:
         return entity_id
     if catalog.kinds[entity_id] == "regulasi":
-        return f"{entity.sebutan} {entity.judul}"
+        return regulation_label(catalog, entity)
     if catalog.kinds[entity_id] == "kesiapan":
         return f"{entity.pilar}/{entity.sub_aspek}"
     return str(getattr(entity, "nama", entity_id))
+
+
+def regulation_label(catalog: Catalog, reg: Any) -> str:
+    """A regulation as readers cite it with its subject (:func:`formatting.citation`).
+
+    ``Peraturan Presiden Nomor 95 Tahun 2018 tentang Sistem Pemerintahan Berbasis Elektronik``;
+    one not enacted yet is told by its subject and status, as the progress report tells it.
+    """
+    from spbe_cli.formatting import citation
+
+    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+    cited = citation(reg, pemda)
+    return f"{cited} tentang {reg.judul}" if reg.nomor and reg.tahun else cited
 
 
 # -- list -------------------------------------------------------------------------------------

@@ -243,3 +243,15 @@ def test_entries_dated_after_today_are_named_when_the_date_is_today(tmp_path: Pa
     # a date asked for: what comes after it is left out on purpose, nothing to say
     asked = runner.invoke(app, ["progress", str(catalog), "--tanggal", "2026-10-15"])
     assert asked.exit_code == 0 and asked.stderr == ""
+
+
+def test_list_show_and_progress_cite_a_regulation_the_same_way() -> None:
+    """One home for a regulation's name: formatting.citation (`lainnya 1/2024` was a list label)."""
+    listed = {e["id"]: e["nama"] for e in _json("list", "regulasi", "-c", str(KNOWN))["entitas"]}
+    progress = _json("progress", str(KNOWN), "--tahun", "2026", "--tanggal", "2026-10-15")
+    reasons = " ".join(a["alasan"] for a in progress["perhatian"]["tanpa_regulasi"])
+    assert listed["PERBUP-DATA"] in reasons
+    assert listed["PERBUP-SC"].startswith("Peraturan Bupati ")
+    assert " Nomor 1 Tahun 2024 tentang " in listed["PERBUP-SC"]
+    shown = _json("show", "PERBUP-SC", "-c", str(KNOWN))
+    assert shown["nama"] == listed["PERBUP-SC"]
