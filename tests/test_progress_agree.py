@@ -255,3 +255,15 @@ def test_list_show_and_progress_cite_a_regulation_the_same_way() -> None:
     assert " Nomor 1 Tahun 2024 tentang " in listed["PERBUP-SC"]
     shown = _json("show", "PERBUP-SC", "-c", str(KNOWN))
     assert shown["nama"] == listed["PERBUP-SC"]
+
+
+@pytest.mark.parametrize(
+    "command", [["list", "program", "-c"], ["progress"], ["indeks", "-k", "spbe-59-2020"]]
+)
+@pytest.mark.parametrize("tahun", ["1900", "3000"])
+def test_tahun_outside_1945_2100_is_the_same_usage_error_everywhere(
+    command: list[str], tahun: str
+) -> None:
+    result = runner.invoke(app, [*command, str(KNOWN), "--tahun", tahun])
+    assert result.exit_code == 2
+    assert "Invalid value for '--tahun'" in result.stderr

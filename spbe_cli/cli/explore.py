@@ -82,7 +82,9 @@ def list_command(
     opd: Annotated[str | None, typer.Option("--opd", help=t("explore.opt.opd"))] = None,
     dimensi: Annotated[str | None, typer.Option("--dimensi", help=t("explore.opt.dimensi"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=t("explore.opt.status"))] = None,
-    tahun: Annotated[int | None, typer.Option("--tahun", help=t("explore.opt.tahun"))] = None,
+    tahun: Annotated[
+        int | None, typer.Option("--tahun", help=t("explore.opt.tahun"), min=1945, max=2100)
+    ] = None,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help=t("explore.opt.list_format"))
     ] = ListFormat.table,
