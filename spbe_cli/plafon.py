@@ -326,20 +326,20 @@ class Evidence:
         Returns ``(terpadu, relevant, lacking ids)``; an item counts as relevant when one of its
         years falls in the window (every item when there is no evaluation year).
         """
+        from spbe_cli import plan
+        from spbe_cli.progress import is_cancelled
+
         window = self.window()
         terpadu, relevant, lacking = 0, 0, []
         for item in self.catalog.of_kind("peta_rencana"):
-            if item.status == "dibatalkan":
+            # Cancelled in the file or by the latest progress entry, as spbe progress reads it.
+            if is_cancelled(item):
                 continue
-            years = [
-                y
-                for y in range(item.tahun_mulai, item.tahun_selesai + 1)
-                if window is None or y in window
-            ]
+            years = [y for y in plan.years(item) if window is None or y in window]
             if not years:
                 continue
             relevant += 1
-            funded = {a.tahun for a in item.anggaran if a.nilai > 0}
+            funded = {y for y, pagu in plan.budget_by_year([item]).items() if pagu > 0}
             sub_kegiatan = item.nomenklatur is not None and item.nomenklatur.kode.count(".") == 5
             if sub_kegiatan and all(y in funded for y in years):
                 terpadu += 1

@@ -299,6 +299,13 @@ def test_keterpaduan_counts_sub_kegiatan_and_yearly_budget(tmp_path: Path) -> No
         "1 of 7 Peta Rencana items (14%) have a sub-kegiatan code and a budget every year "
         "(2024-2026)",
     )
+    # An item cancelled by its latest progress entry is out, as spbe progress counts it.
+    security = (root / "peta-rencana" / "keamanan.yaml").read_text("utf-8")
+    cancelled = security + "progres:\n  - {tahun: 2025, tanggal: 2025-03-01, status: dibatalkan}\n"
+    write_tree(root, {"peta-rencana/keamanan.yaml": cancelled})
+    with use_language("en"):
+        assert _plafon(root, 2026)[13].bukti[0].startswith("1 of 6 Peta Rencana items (17%)")
+    write_tree(root, {"peta-rencana/keamanan.yaml": security})
     # A program-level code is not a sub kegiatan: the item no longer counts.
     write_tree(root, {"peta-rencana/aplikasi.yaml": budgeted.replace(".2.02.0025", "")})
     assert _plafon(root, 2026)[13].level == 1
