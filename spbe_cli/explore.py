@@ -275,6 +275,9 @@ class Shown:
     fields: dict[str, Any]
     refers_to: list[Reference]
     used_by: list[Reference]
+    #: The status of the latest progress entry, when it is not the ``status`` in the file
+    #: (what ``spbe list`` and ``spbe progress`` show for the element).
+    current_status: str | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -343,6 +346,7 @@ def show_entity(
                     )
                 )
     used.sort(key=lambda r: (r.kind, r.other, r.field))
+    current = _status(entity)
     return Shown(
         entity_id,
         kind,
@@ -351,6 +355,7 @@ def show_entity(
         fields,
         refers,
         used,
+        current if current != str(getattr(entity, "status", "") or "") else None,
     )
 
 
@@ -358,7 +363,10 @@ def show_text(shown: Shown) -> list[str]:
     """``spbe show`` as text: heading, fields as YAML, outgoing and incoming links."""
     from spbe_cli.yamlio import dump_yaml
 
-    lines = [f"{shown.kind} {shown.id}: {shown.label}", f"  {shown.location}", ""]
+    lines = [f"{shown.kind} {shown.id}: {shown.label}", f"  {shown.location}"]
+    if shown.current_status is not None:
+        lines.append("  " + t("explore.current_status", status=shown.current_status))
+    lines.append("")
     lines += dump_yaml(shown.fields).rstrip("\n").splitlines()
     lines += ["", t("explore.refers_to", n=len(shown.refers_to))]
     lines += [f"  {r.field} -> {r.other} ({r.kind}) {r.label}" for r in shown.refers_to]
@@ -388,6 +396,7 @@ def show_json(shown: Shown) -> str:
         "nama": shown.label,
         "path": shown.location.path,
         "line": shown.location.line,
+        "status_terkini": shown.current_status,
         "field": shown.fields,
         "merujuk_ke": [ref(r) for r in shown.refers_to],
         "digunakan_oleh": [ref(r) for r in shown.used_by],

@@ -267,3 +267,18 @@ def test_tahun_outside_1945_2100_is_the_same_usage_error_everywhere(
     result = runner.invoke(app, [*command, str(KNOWN), "--tahun", tahun])
     assert result.exit_code == 2
     assert "Invalid value for '--tahun'" in result.stderr
+
+
+def test_show_tells_the_current_status_when_an_entry_changed_it() -> None:
+    """`spbe show` prints the file; the status list and progress show is named beside it."""
+    result = runner.invoke(app, ["show", "SC-SOC-01", "-c", str(KNOWN)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[2] == (
+        "  current status by the latest progress entry: dibatalkan "
+        "(the status field in the file is unchanged)"
+    )
+    assert "status: usulan" in result.stdout
+    assert _json("show", "SC-SOC-01", "-c", str(KNOWN))["status_terkini"] == "dibatalkan"
+    assert _json("show", "SC-ENV-01", "-c", str(KNOWN))["status_terkini"] is None
+    plain = runner.invoke(app, ["show", "SC-ENV-01", "-c", str(KNOWN)]).stdout.splitlines()
+    assert plain[2] == ""
