@@ -282,3 +282,16 @@ def test_show_tells_the_current_status_when_an_entry_changed_it() -> None:
     assert _json("show", "SC-ENV-01", "-c", str(KNOWN))["status_terkini"] is None
     plain = runner.invoke(app, ["show", "SC-ENV-01", "-c", str(KNOWN)]).stdout.splitlines()
     assert plain[2] == ""
+
+
+def test_spbe610_compares_the_programs_sync_compares() -> None:
+    """validate's duplicate check and spbe sync leave out the same cancelled programs."""
+    from spbe_cli.checks.duplicates import program_items
+    from spbe_cli.loader import load_catalog
+    from spbe_cli.sync import candidates
+
+    catalog, _ = load_catalog(KNOWN, "catalog")
+    checked = {item.key for item in program_items(catalog, frozenset())}
+    synced = {c.id for c in candidates(catalog, "program", frozenset())}
+    assert checked == synced
+    assert "SC-SOC-01" not in checked and "SC-ENV-01" not in checked
