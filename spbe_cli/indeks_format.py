@@ -64,26 +64,12 @@ def _status_lines(report: IndeksReport) -> list[str]:
         if predikat is not None and predikat.tahap:
             name += f" ({predikat.tahap})"
         lines.append(t("indeks.value", indeks=index_text(report.indeks), predikat=name))
-    if report.pengganti is not None:
-        lines.append(
-            t(
-                "indeks.revoked",
-                dasar=report.kerangka.dasar_hukum,
-                pengganti=report.pengganti.dasar_hukum,
-                tahun=report.tahun,
-                kerangka=report.pengganti.cli_name,
-            )
-        )
-    if report.pendahulu is not None:
-        lines.append(
-            t(
-                "indeks.not_yet",
-                dasar=report.kerangka.dasar_hukum,
-                mulai=report.kerangka.mulai_tahun,
-                tahun=report.tahun,
-                kerangka=report.pendahulu.cli_name,
-            )
-        )
+    # The framework in force instead in that year: the one replacing it, or the one before it.
+    for key, other in (("indeks.revoked", report.pengganti), ("indeks.not_yet", report.pendahulu)):
+        if other is not None:
+            k = report.kerangka
+            values = {"dasar": k.dasar_hukum, "tahun": report.tahun, "kerangka": other.cli_name}
+            lines.append(t(key, pengganti=other.dasar_hukum, mulai=k.mulai_tahun, **values))
     if report.kerangka.verifikasi != "ya":
         lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
     above = sum(1 for b in report.baris if b.di_atas_plafon)
