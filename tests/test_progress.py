@@ -191,7 +191,7 @@ def test_attention_lists_with_reasons(in_known: Path) -> None:
         "digital_tanpa_spbe": [("SC-GOV-02", "digital_none"), ("SC-LIV-01", "digital_other")],
     }
     stalled = att["mangkrak"][0]
-    assert stalled["alasan"] == "not updated since 2026-03-01 (7 months; limit 6 months)"
+    assert stalled["alasan"] == "not updated since 1 March 2026 (7 months; limit 6 months)"
     assert (stalled["path"], stalled["line"]) == ("catalog/program/governance.yaml", 47)
     assert att["dihentikan"][0]["path"] == "earlier/program/program.yaml"
     assert att["tertinggal"][0]["alasan"] == (
