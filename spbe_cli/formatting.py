@@ -110,21 +110,31 @@ def rupiah_short(value: int) -> str:
     return rupiah(value)
 
 
-def number(value: Decimal | float | int | None, lang: str | None = None, *, none: str = "–") -> str:
+def number(
+    value: Decimal | float | int | None,
+    lang: str | None = None,
+    *,
+    none: str = "–",
+    places: int | None = None,
+) -> str:
     """A number without exponent or trailing zeros, in the marks of a language.
 
     ``1.250`` / ``75,5`` in Indonesian, ``1,250`` / ``75.5`` in English; None shows as ``none``.
+    ``places`` shows exactly that many decimals (an index: ``3,00``); the caller rounds first.
     """
     if value is None:
         return none
     sep, mark = _MARKS[_lang(lang)]
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    if amount == amount.to_integral_value():
+    if places is not None:
+        text = format(amount.quantize(Decimal(1).scaleb(-places)), "f")
+    elif amount == amount.to_integral_value():
         return _group(int(amount), sep)
-    text = format(amount.normalize(), "f")
+    else:
+        text = format(amount.normalize(), "f")
     whole, _, frac = text.partition(".")
     sign = "-" if text.startswith("-") else ""
-    return sign + _group(abs(int(whole)), sep) + mark + frac
+    return sign + _group(abs(int(whole)), sep) + (mark + frac if frac else "")
 
 
 def angka(value: Decimal | float | int | None) -> str:

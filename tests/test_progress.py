@@ -185,7 +185,7 @@ def test_attention_lists_with_reasons(in_known: Path) -> None:
         "digital_tanpa_spbe": [("SC-GOV-02", "digital_none"), ("SC-LIV-01", "digital_other")],
     }
     stalled = att["mangkrak"][0]
-    assert stalled["alasan"] == "not updated since 2026-03-01, past the 6-month limit"
+    assert stalled["alasan"] == "not updated since 1 March 2026, past the 6-month limit"
     assert (stalled["path"], stalled["line"]) == ("catalog/program/governance.yaml", 47)
     assert att["dihentikan"][0]["path"] == "earlier/program/program.yaml"
     assert att["tertinggal"][0]["alasan"] == (

@@ -9,7 +9,7 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import effective_status
+from spbe_cli.progress import effective_status, is_cancelled
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
@@ -151,10 +151,10 @@ class MasterplanContext:
 def counts(view: ProgramView) -> bool:
     """Tell whether a program counts in the sums and the roadmap: it is not cancelled.
 
-    The rule of the laporan (:func:`spbe_cli.progress.is_planned`), so the pagu of a year is the
-    same figure in both documents; a cancelled program is still described, with its status.
+    The rule of the laporan (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is
+    the same figure in both documents; a cancelled program is still described, with its status.
     """
-    return view.status != "dibatalkan" and view.p.status != "dibatalkan"
+    return not is_cancelled(view.p)
 
 
 def _program_views(inp: RenderInput) -> list[ProgramView]:

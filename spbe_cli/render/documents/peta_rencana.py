@@ -8,6 +8,7 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
+from spbe_cli.progress import is_cancelled
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
@@ -85,9 +86,10 @@ class PetaRencanaContext:
 def counts(item: Any) -> bool:
     """Tell whether a butir counts in the sums and the plan per year: it is not cancelled.
 
-    A cancelled butir is still listed with its status and its own budget; a sentence says so.
+    A cancelled butir (:func:`spbe_cli.progress.is_cancelled`) is still listed with its status
+    and its own budget; a sentence says so.
     """
-    return bool(item.status != "dibatalkan")
+    return not is_cancelled(item)
 
 
 def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan]:
