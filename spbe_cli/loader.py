@@ -177,6 +177,8 @@ class _Loader:
         """Report one file's YAML problems and load its documents, in file order."""
         for problem in parsed.problems:
             self.problem(display, problem)
+        for line, fields in parsed.salvaged:
+            self.salvaged(Location(display, line, 1), fields)
         if parsed.empty:
             # Empty or only comments: a file emptied by mistake must not pass in silence.
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
@@ -188,6 +190,27 @@ class _Loader:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
             self.load_document(source, document.value, document.blocking)
+
+    def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
+        """Count a document lost to a YAML error as declared, without reporting it again.
+
+        Its file's error is the one finding: references to its id, and the dimension or pillar
+        it names, are not reported as missing as well.
+        """
+        kind = fields.get("entitas")
+        if kind not in MODELS:
+            return
+        if kind == "metadata":
+            self.metadata_seen = True
+        raw_id = fields.get("id")
+        entity_id = raw_id if isinstance(raw_id, str) and kind in ENTITY_KINDS else None
+        if entity_id is not None:
+            self.catalog.invalid.setdefault(entity_id, kind)
+        readable = {
+            str(key): (value,) if isinstance(value, str) else tuple(value)
+            for key, value in fields.items()
+        }
+        self.catalog.rejected.append(Rejected(kind, entity_id, where, readable))
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()

@@ -481,3 +481,38 @@ def test_models_given_the_same_fields_share_one_fields_set() -> None:
     shared = set(program.model_fields_set)
     program.model_copy(update={"catatan": "diubah"})
     assert program.model_fields_set == shared
+
+
+def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
+    from spbe_cli.parsing import from_json, parse_bytes, to_json
+
+    text = (
+        "entitas: opd\nid: BAIK\nnama: Dinas\n---\n"  # composed before the error: a document
+        "entitas opd  # komentar\nid: 'RUSAK'\nnama: x\nurusan: [\"2.16\", 2.17]\n---\n"
+        "entitas: program\nid: SC-X\ndimensi: economy\n---\n"
+        "# tanpa entitas\nid: TANPA\n"
+    )
+    parsed = parse_bytes(text.encode())
+    assert [(p.code, p.line) for p in parsed.problems] == [("SPBE001", 5)]
+    assert len(parsed.documents) == 1
+    assert parsed.salvaged == (
+        (4, {"entitas": "opd", "id": "RUSAK", "nama": "x", "urusan": ["2.16", "2.17"]}),
+        (9, {"entitas": "program", "id": "SC-X", "dimensi": "economy"}),
+    )
+    assert from_json(to_json(parsed)) == parsed
+    # Not UTF-8: nothing was composed, so every document is read leniently.
+    latin = parse_bytes("entitas: opd\nid: X\nnama: caf\u00e9\n".encode("cp1252"))
+    assert [p.code for p in latin.problems] == ["SPBE002"]
+    assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
+
+
+def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -> None:
+    from tests.helpers import copy_minimal
+
+    root = copy_minimal(tmp_path / "c")
+    opd = root / "opd" / "diskominfo.yaml"
+    opd.write_text(opd.read_text("utf-8").replace("nama: Dinas", "nama: 'Dinas"), "utf-8")
+    _, report = validate_catalog(root, "")
+    assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
+        ("SPBE001", "opd/diskominfo.yaml", 3)
+    ]

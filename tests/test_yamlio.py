@@ -173,6 +173,11 @@ def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> Non
         ("a: [1, 2\nb: 3\n", (2, 2), "load.syntax_flow_sequence", "'[' di baris 1"),
         # The opening quote, not the end of the file.
         ('a: "abc\nb: 3\n', (1, 4), "load.syntax_quote", 'kutip " yang'),
+        # A later quote closed it lines below, where libyaml gave up on the indentation.
+        ('a: "2025-12-15\nb: 3\nc: "x"\nd: 4\n', (1, 4), "load.syntax_quote_late", "baris 3"),
+        ('a:\n  - "abc\n  - "d"\n', (2, 5), "load.syntax_quote_late", "baris 3"),
+        # An unclosed single quote that runs into the next document's '---'.
+        ("a: 'abc\nb: 3\n---\nc: 4\n", (1, 4), "load.syntax_quote", "kutip ' yang"),
         ("a: @x\n", (1, 4), "load.syntax_start", "diawali @"),
         ("a: &\n", (1, 4), "load.syntax_start", "diawali &"),
         ('a: "C:\\dir"\n', (1, 7), "load.syntax_escape", "garis miring terbalik"),
