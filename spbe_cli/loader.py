@@ -475,12 +475,22 @@ def _translate(
         return f"schema.{kind}", {"limit": limit}, None
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ONE_LINE:
         return "schema.one_line", {}, None
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _code_formats():
+        pattern = str(ctx["pattern"])
+        fixed = _fixed_code(given, pattern)
+        hint = t("hint.did_you_mean", name=fixed) if fixed else None
+        return "schema.code_format", {"format": t(_code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
         if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
-            hint = t("hint.no_thousands")
+            hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
-            hint = t("hint.no_currency")
+            number = _rupiah_digits(given)
+            hint = t("hint.no_currency", number=number) if number else None
+        elif kind in ("spbe_date_format", "date_parsing") and _iso_from(given):
+            hint = t("hint.iso_date", date=_iso_from(given))
+        elif kind == "spbe_bool":
+            hint = t("hint.bool")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
         elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
@@ -492,6 +502,82 @@ def _translate(
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
     return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+def _rupiah_digits(given: str) -> str | None:
+    """The whole rupiah in ``Rp 1.500.000,00`` (``1500000``), or None when it is not clear."""
+    amount = re.sub(r"(?i)rp\.?|rupiah|\s", "", given)
+    amount = re.sub(r",0{1,2}$", "", amount)
+    digits = re.sub(r"[.,]", "", amount)
+    if not digits.isdigit() or not (_THOUSANDS.match(amount) or amount.isdigit()):
+        return None
+    return str(int(digits))
+
+
+#: 30/09/2026, 30-09-2026, 30.09.2026 (day first, as written in Indonesia).
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
+#: 30 September 2026, 30 Sep 2026.
+_DAY_MONTH_NAME = re.compile(r"^([0-9]{1,2})[ -]+([A-Za-z]+\.?)[ -]+([0-9]{4})$")
+#: 2026/09/30, 2026-9-30.
+_YEAR_FIRST = re.compile(r"^([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})$")
+
+
+def _iso_from(given: str) -> str | None:
+    """The YYYY-MM-DD form of a date written another common way, when it is a real date."""
+    from datetime import date
+
+    from spbe_cli.formatting import month_number
+
+    text = given.strip()
+    month: int | None
+    if match := _DAY_FIRST.match(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    elif match := _DAY_MONTH_NAME.match(text):
+        day, month, year = int(match[1]), month_number(match[2]), int(match[3])
+    elif match := _YEAR_FIRST.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month or 0, day).isoformat()
+    except ValueError:
+        return None
+
+
+_FORMATS: dict[str, str] = {}
+
+
+def _code_formats() -> dict[str, str]:
+    """Pattern of each national code -> the message naming its format (not the regex)."""
+    if not _FORMATS:
+        from spbe_cli.models import common
+        from spbe_cli.models.organisasi import Pemda, Provinsi
+
+        def pattern(parts: Iterable[Any]) -> str:
+            return next(str(p.pattern) for p in parts if getattr(p, "pattern", None))
+
+        _FORMATS.update(
+            {
+                pattern(get_args(common.KodeRA)[1:]): "format.kode_ra",
+                pattern(get_args(common.KodeUrusan)[1:]): "format.kode_urusan",
+                pattern(get_args(common.KodeWilayah)[1:]): "format.kode_wilayah",
+                pattern(get_args(common.KodeNomenklatur)[1:]): "format.kode_nomenklatur",
+                pattern(Provinsi.model_fields["kode_kemendagri"].metadata): "format.kode_provinsi",
+                pattern(Pemda.model_fields["kode_kemendagri"].metadata): "format.kode_pemda",
+            }
+        )
+    return _FORMATS
+
+
+def _fixed_code(given: str, pattern: str) -> str | None:
+    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``: a code the user meant."""
+    parts = [p for p in re.split(r"[\s.,/-]+", given.strip().upper()) if p]
+    padded = [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts]
+    # Urusan and nomenklatur codes start with one digit: pad every level but that one too.
+    for candidate in (".".join(padded), ".".join(parts[:1] + padded[1:])):
+        if candidate != given and re.fullmatch(pattern, candidate):
+            return candidate
+    return None
 
 
 _FIELD_CACHE: dict[type[BaseModel], list[str]] = {}

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 
@@ -516,3 +517,36 @@ def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -
     assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
         ("SPBE001", "opd/diskominfo.yaml", 3)
     ]
+
+
+def test_values_typed_like_people_write_get_the_value_to_write() -> None:
+    from spbe_cli.i18n import use_language
+    from tests.helpers import VALIDATE_CASES, copy_minimal
+
+    case = VALIDATE_CASES / "invalid" / "typed-like-people-write" / "catalog"
+    expected = {
+        8: ("tahun_selesai: '2.027' bukan bilangan bulat", "tanpa pemisah ribuan: 2027"),
+        10: ("digital: 'ya' bukan true/false", "true (ya) atau false (tidak)"),
+        11: ("bukan kode wilayah Kemendagri (dua angka", "maksud Anda 94.04.01?"),
+        18: ("'Rp 1.500.000' bukan bilangan bulat", "tanpa 'Rp' dan tanpa pemisah ribuan: 1500000"),
+        20: ("'1.500.000' bukan bilangan bulat", "tanpa pemisah ribuan: 1500000"),
+        24: ("'30/09/2025' bukan tanggal", "tahun-bulan-hari: 2025-09-30"),
+        27: ("'30 Desember 2025' bukan tanggal", "tahun-bulan-hari: 2025-12-30"),
+    }
+    for lang in ("id", "en"):
+        with use_language(lang), TemporaryDirectory() as tmp:
+            import shutil
+
+            root = copy_minimal(Path(tmp) / "c")
+            shutil.copytree(case, root, dirs_exist_ok=True)
+            _, report = validate_catalog(root, "")
+            found = {f.location.line: (f.message, f.hint or "") for f in report.findings}
+            assert set(found) == set(expected)
+            for line, (message, hint) in expected.items():
+                if lang == "id":
+                    assert message in found[line][0]
+                    assert hint in found[line][1]
+                else:
+                    assert "bukan" not in found[line][0] + found[line][1]
+                    if line != 10:
+                        assert hint.rsplit(" ", 1)[-1] in found[line][1]  # the value to write
