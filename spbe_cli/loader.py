@@ -266,7 +266,7 @@ class _Loader:
         model_cls = MODELS[kind]
         model, errors = self.validate(model_cls, value)
         if model is None:
-            for error in errors:
+            for error in _without_typo_twins(errors):
                 self.schema_error(source, model_cls, error)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
@@ -406,6 +406,31 @@ class _Loader:
             return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _without_typo_twins(errors: Any) -> list[Any]:
+    """Drop "required field missing" when an unknown key beside it is that field misspelt.
+
+    ``horison: menengah`` is one mistake: the unknown key (with "did you mean horizon?") says
+    it; "kolom wajib 'horizon' belum diisi" at the top of the document would say it twice.
+    """
+    errors = list(errors)
+    unknown: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+    if not unknown:
+        return errors
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and any(
+            closest(key, [str(loc[-1])]) for key in unknown.get(loc[:-1], ())
+        ):
+            continue
+        kept.append(error)
+    return kept
 
 
 def _shown(value: Any, limit: int = 60) -> str:

@@ -372,6 +372,7 @@ class _Builder:
         key_positions: list[int] = []
         value_positions: list[int] = []
         children: list[Entry | None] | None = None
+        merged = False
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
@@ -384,7 +385,11 @@ class _Builder:
             keys.append(key)
             key_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
             if key in first or (key == "<<" and key_node.style in _PLAIN):
-                self._bad_key(key, key_node, first.get(key))
+                if not merged:
+                    self._bad_key(key, key_node, first.get(key), depth)
+                # A second 'entitas' at the top: the next document without its '---'. Its
+                # other keys are that document's, not more mistakes of their own.
+                merged = merged or (key == "entitas" and depth == 0)
                 # A finding about this key points at the last one written (the value is the
                 # first one's): the table keeps the positions of the last.
                 value_pos, entry = _positions_only(value_node, depth + 1)
@@ -401,19 +406,20 @@ class _Builder:
         table = positions.mapping(pos, keys, key_positions, value_positions, children)
         return result, pos, table
 
-    def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
+    def _bad_key(self, key: str, key_node: Node, earlier: Node | None, depth: int) -> None:
         """Report a merge key, or a key written a second time (positions only on this path)."""
         line, col = _pos(key_node)
         if earlier is None:
             self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
             return
         first_line, first_column = _pos(earlier)
+        separator = key == "entitas" and depth == 0
         self.problems.append(
             YamlProblem(
                 "SPBE004",
                 line,
                 col,
-                "load.duplicate_key",
+                "load.missing_separator" if separator else "load.duplicate_key",
                 # The column travels with the values (cached as they are): "see" points at the
                 # first key itself, which need not start its line (`{a: 1, a: 2}`).
                 {"key": key, "first": first_line, "first_column": first_column},

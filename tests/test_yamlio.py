@@ -287,3 +287,16 @@ def test_path_at_names_the_deepest_key_starting_by_a_line() -> None:
     assert path_at(root, 5) == "b[1].d.e"  # a flow mapping: the first key on the line
     assert path_at(root, 6) == "b2"
     assert path_at(7, 1) == ""  # a document that is one scalar
+
+
+def test_a_missing_document_separator_is_one_problem_that_says_so() -> None:
+    text = "entitas: opd\nid: A\nnama: x\nentitas: opd\nid: B\nnama: y\n"
+    _, problems = _build(text)
+    assert [(p.code, p.line, p.key, p.related_line) for p in problems] == [
+        ("SPBE004", 4, "load.missing_separator", 1)
+    ]
+    with use_language("id"):
+        assert "tulis '---'" in t(problems[0].key, **problems[0].values)
+    # A nested 'entitas' key written twice is an ordinary repeated key.
+    _, nested = _build("a:\n  entitas: 1\n  entitas: 2\n")
+    assert [p.key for p in nested] == ["load.duplicate_key"]
