@@ -44,7 +44,7 @@ from spbe_cli.files import (
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
-from spbe_cli.parsing import ParsedFile
+from spbe_cli.parsing import PLACEHOLDER, ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
@@ -189,7 +189,18 @@ class _Loader:
             for problem in document.problems:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
+            before = len(self.findings)
             self.load_document(source, document.value, document.blocking)
+            if document.placeholders and len(self.findings) > before:
+                # A value the schema refused already says the field is to be filled in.
+                refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
+                kept = [
+                    (where, value)
+                    for where, value in self.catalog.placeholders[-len(document.placeholders) :]
+                    if (where.line, where.column) not in refused
+                ]
+                del self.catalog.placeholders[-len(document.placeholders) :]
+                self.catalog.placeholders.extend(kept)
 
     def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
         """Count a document lost to a YAML error as declared, without reporting it again.
@@ -387,6 +398,15 @@ class _Loader:
             )
             return
         location = source.location(*loc, key="[key]" in loc)
+        if isinstance(error.get("input"), str) and PLACEHOLDER.fullmatch(error["input"].strip()):
+            # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
+            # this one finding (the SPBE901 "placeholder" warning at the place is dropped).
+            key, values, _ = _translate(kind, ctx, error)
+            code = "SPBE103" if _is_id_field(model_cls, loc) else "SPBE101"
+            key = "schema.id" if code == "SPBE103" else key
+            hint = t("hint.placeholder", value=given)
+            self.emit(code, location, key, hint=hint, field=field, value=given, **values)
+            return
         if (kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN) or (
             kind == "string_too_long" and _is_id_field(model_cls, loc)
         ):
