@@ -602,8 +602,8 @@ def entity_text(kind: str, entity_id: str, schema_rel: str | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def _taken(catalog_dir: Path, entity_id: str) -> str | None:
-    """The id already in the catalog that ``entity_id`` would clash with, if any."""
+def _taken(catalog_dir: Path, entity_id: str) -> tuple[str, str] | None:
+    """The id already in the catalog that ``entity_id`` would clash with, and where it is."""
     from spbe_cli.catalog import id_skeleton
     from spbe_cli.loader import load_catalog
 
@@ -613,20 +613,34 @@ def _taken(catalog_dir: Path, entity_id: str) -> str | None:
     wanted = id_skeleton(entity_id)
     for known in [*catalog.kinds, *catalog.invalid]:
         if id_skeleton(known) == wanted:
-            return known
+            source = catalog.sources.get(known)
+            where = str(source.location("id")) if source is not None else catalog_dir.as_posix()
+            return known, where
     return None
+
+
+def _check_kind(kind: str) -> None:
+    """Refuse a kind ``spbe new`` cannot write, saying what was meant or where it lives."""
+    if kind in ENTITY_KINDS:
+        return
+    from spbe_cli.similarity import did_you_mean
+
+    if kind in ("metadata", "referensi"):
+        raise UsageError(t(f"scaffold.new_{kind}"))
+    message = t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
+    hint = did_you_mean(kind, ENTITY_KINDS)
+    raise UsageError(f"{message}; {hint}" if hint else message)
 
 
 def new_entity(
     kind: str, entity_id: str, catalog_dir: Path, output: Path | None = None
 ) -> tuple[Path, list[str]]:
     """Write a new entity file (default ``<catalog>/<kind>/<id>.yaml``); never overwrite."""
-    if kind not in ENTITY_KINDS:
-        raise UsageError(t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS)))
+    _check_kind(kind)
     check_id(entity_id)
     taken = _taken(catalog_dir, entity_id)
     if taken is not None:
-        raise UsageError(t("scaffold.id_taken", id=entity_id, other=taken))
+        raise UsageError(t("scaffold.id_taken", id=entity_id, other=taken[0], where=taken[1]))
     path = output if output is not None else catalog_dir / kind / f"{entity_id}.yaml"
     notes: list[str] = []
     schema = catalog_dir.parent / SCHEMA_DIR / file_name(kind)

@@ -508,6 +508,8 @@ def test_new_refuses_to_overwrite_and_taken_ids(repo: Path, tmp_path: Path) -> N
     assert "already used" in result.stderr
     result = runner.invoke(app, ["new", "opd", "diskominfo", "-c", catalog])
     assert result.exit_code == 2
+    # Where the id is, so the user can open that file.
+    assert "(DISKOMINFO, " in result.stderr and "contoh.yaml:" in result.stderr
     target = tmp_path / "x.yaml"
     target.write_text("milik saya\n", encoding="utf-8")
     result = runner.invoke(app, ["new", "opd", "OPD-BARU", "-c", catalog, "-o", str(target)])
@@ -643,3 +645,22 @@ def test_the_schema_globs_match_every_catalog_file(repo: Path) -> None:
     assert "catalog/metadata.yaml" in files
     for rel in files:
         assert any(p.fullmatch(rel) for p in patterns), rel
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("progam", "did you mean program?"),
+        ("Program", "did you mean program?"),
+        ("metadata", "catalog/metadata.yaml"),
+        ("referensi", "catalog/referensi.yaml"),
+    ],
+)
+def test_new_with_a_kind_it_cannot_write_says_what_to_do(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    result = runner.invoke(app, ["new", kind, "SC-X", "-c", str(tmp_path / "catalog")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert said in result.stderr
+    assert not (tmp_path / "catalog").exists() or not any((tmp_path / "catalog").rglob("*.yaml"))
