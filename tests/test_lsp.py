@@ -419,3 +419,33 @@ def test_a_header_line_is_read_a_bounded_piece_at_a_time() -> None:
     with pytest.raises(MessageTooLarge):
         stream.read(3)
     assert stream.read(2) == b"xx"
+
+
+def test_region_codes_are_completed_and_hovered(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    offered = workspace.complete('entitas: program\nlokasi: ["94.', 1)
+    assert ("94.04.01", "wilayah", "Mimika Baru") in [(c.label, c.kind, c.name) for c in offered]
+    target = workspace.target('lokasi: ["94.04.01"]', 0, 12)
+    assert target is not None and (target.kind, target.name) == ("wilayah", "Mimika Baru")
+
+
+def test_a_broken_file_keeps_its_ids_while_typing(minimal_catalog: Path) -> None:
+    # A missing colon in the OPD file is one finding there, not 'DISKOMINFO not found' in every
+    # file that refers to it; typing every prefix of a new file never fails.
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("entitas: opd", "entitas opd").encode())
+    workspace.recheck()
+    found = {rel: [(f.code, f.location.line) for f in fs] for rel, fs in workspace.findings.items()}
+    assert found == {opd: [("SPBE001", 1)]}
+    typed = (minimal_catalog / "program/living.yaml").read_text("utf-8").replace("SC-04", "SC-9")
+    typed += 'progres:\n  - tanggal: "30/09/2026\n\tstatus: x\nlokasi: [94.4.01'
+    for end in range(len(typed) + 1):
+        workspace.update("program/baru.yaml", typed[:end].encode())
+    workspace.recheck()
+    assert [(f.code, f.location.line) for f in workspace.findings["program/baru.yaml"]] == [
+        ("SPBE001", 19)
+    ]
