@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from spbe_cli import scaffold, schema, yamlio
 from spbe_cli.checks import run_checks
 from spbe_cli.cli.app import app
+from spbe_cli.errors import Severity
 from spbe_cli.loader import load_catalog
 from spbe_cli.models import ENTITY_KINDS
 from spbe_cli.validate import validate_catalog
@@ -664,3 +665,30 @@ def test_new_with_a_kind_it_cannot_write_says_what_to_do(
     assert result.stdout == ""
     assert said in result.stderr
     assert not (tmp_path / "catalog").exists() or not any((tmp_path / "catalog").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_examples_in_help_work(tmp_path: Path, monkeypatch: Any, lang: str) -> None:
+    # The examples at the end of `init`, `new` and `schema --help`, run in that order in a new
+    # folder (the `new` and `schema` ones inside the first repository `init` wrote).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SPBE_LANG", lang)
+    examples = []
+    for command in ("init", "new", "schema"):
+        page = runner.invoke(app, [command, "--help"]).stdout
+        examples += [line.strip() for line in page.splitlines() if line.strip().startswith("spbe ")]
+    assert [e.split()[1] for e in examples] == ["init", "init", "new", "new", "schema"]
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if args[0] != "init":
+            monkeypatch.chdir(tmp_path / "katalog-nabire")
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (example, result.output)
+    _, report = validate_catalog(tmp_path / "katalog-nabire" / "catalog")
+    # Errors only in the two new files, whose '[ISI]' are still to be filled in.
+    errors = {
+        f.location.path.rsplit("/", 1)[-1] for f in report.findings if f.severity is Severity.ERROR
+    }
+    assert errors == {"SC-GOV-02.yaml", "APL-SIMPEG.yaml"}
+    _, report = validate_catalog(tmp_path / "katalog-papua-tengah" / "catalog")
+    assert report.errors == 0
