@@ -241,7 +241,12 @@ class _Loader:
 
     def load_document(self, source: Source, value: Any, blocking: bool) -> None:
         if not isinstance(value, dict):
-            self.emit("SPBE012", source.location(), "load.not_mapping")
+            listed = isinstance(value, list) and any(
+                isinstance(item, dict) and "entitas" in item for item in value
+            )
+            # `- entitas: opd` for each entity: a list of documents instead of documents.
+            hint = t("hint.documents_not_list") if listed else None
+            self.emit("SPBE012", source.location(), "load.not_mapping", hint=hint)
             return
         kind = value.get("entitas")
         if kind is None:
@@ -398,6 +403,13 @@ class _Loader:
             )
             return
         location = source.location(*loc, key="[key]" in loc)
+        if "input" in error and error["input"] is None:
+            # `horizon:` with nothing after it: an empty value, not "the value 'null'".
+            _, values, hint = _translate(kind, ctx, error)
+            if kind == "literal_error":
+                hint = t("hint.one_of", values=values["expected"])
+            self.emit("SPBE101", location, "schema.empty_value", hint=hint, field=field)
+            return
         if isinstance(error.get("input"), str) and PLACEHOLDER.fullmatch(error["input"].strip()):
             # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
             # this one finding (the SPBE901 "placeholder" warning at the place is dropped).

@@ -550,3 +550,31 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
                     assert "bukan" not in found[line][0] + found[line][1]
                     if line != 10:
                         assert hint.rsplit(" ", 1)[-1] in found[line][1]  # the value to write
+
+
+def test_an_empty_value_and_listed_documents_say_what_to_write() -> None:
+    import shutil
+
+    from spbe_cli.i18n import use_language
+    from tests.helpers import VALIDATE_CASES, copy_minimal
+
+    case = VALIDATE_CASES / "invalid" / "empty-value-and-listed-documents" / "catalog"
+    with use_language("id"), TemporaryDirectory() as tmp:
+        root = copy_minimal(Path(tmp) / "c")
+        shutil.copytree(case, root, dirs_exist_ok=True)
+        _, report = validate_catalog(root, "")
+    said = {(f.code, f.message, f.hint) for f in report.findings}
+    assert said == {
+        (
+            "SPBE012",
+            "dokumen YAML harus berupa pemetaan (kunci: nilai) dengan kunci 'entitas'",
+            "tulis setiap entitas sebagai dokumen sendiri, dipisah baris '---', "
+            "tanpa '- ' di depan 'entitas'",
+        ),
+        (
+            "SPBE101",
+            "horizon kosong; tulis nilainya sesudah ':' (atau hapus barisnya bila kolom ini "
+            "tidak wajib)",
+            "pilihan: quick_win, pendek, menengah, panjang",
+        ),
+    }
