@@ -189,6 +189,8 @@ def test_gitlab_ci_parses_and_calls_the_right_commands(repo: Path) -> None:
     assert config["variables"]["SPBE_PIP"].startswith("spbe @ git+")
     script = "\n".join(job["script"])
     assert "spbe validate --format gitlab catalog > gl-code-quality-report.json" in script
+    # A failing check also says why in the job log, not only in the merge request widget.
+    assert "spbe validate catalog || validate_status=$?" in script
     assert (
         'spbe diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME...HEAD" --format markdown'
         " > spbe-diff.md || diff_status=$?" in script
