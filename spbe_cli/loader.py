@@ -440,13 +440,13 @@ class _Loader:
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
 
 
-def _without_typo_twins(errors: Any) -> list[Any]:
+def _without_typo_twins(found: Iterable[Any]) -> list[Any]:
     """Drop "required field missing" when an unknown key beside it is that field misspelt.
 
     ``horison: menengah`` is one mistake: the unknown key (with "did you mean horizon?") says
     it; "kolom wajib 'horizon' belum diisi" at the top of the document would say it twice.
     """
-    errors = list(errors)
+    errors: list[Any] = list(found)
     unknown: dict[tuple[Any, ...], list[str]] = {}
     for error in errors:
         if error["type"] == "extra_forbidden":
@@ -532,11 +532,11 @@ def _translate(
         return f"schema.{kind}", {"limit": limit}, None
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ONE_LINE:
         return "schema.one_line", {}, None
-    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _code_formats():
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in code_formats():
         pattern = str(ctx["pattern"])
         fixed = _fixed_code(given, pattern)
         hint = t("hint.did_you_mean", name=fixed) if fixed else None
-        return "schema.code_format", {"format": t(_code_formats()[pattern])}, hint
+        return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
         if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
@@ -604,7 +604,7 @@ def _iso_from(given: str) -> str | None:
 _FORMATS: dict[str, str] = {}
 
 
-def _code_formats() -> dict[str, str]:
+def code_formats() -> dict[str, str]:
     """Pattern of each national code -> the message naming its format (not the regex)."""
     if not _FORMATS:
         from spbe_cli.models import common

@@ -293,3 +293,29 @@ def test_unquoted_codes_must_be_quoted_for_editors(
     _, findings = load_catalog(tmp_path, "")
     assert not [f for f in findings if f.code in JUDGED]
     assert schema_errors(validators, editor_documents(tmp_path / "x.yaml")[0]) != []
+
+
+def _pattern_messages(node: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if isinstance(node, dict):
+        if "pattern" in node and "patternErrorMessage" in node:
+            found[node["pattern"]] = node["patternErrorMessage"]
+        for value in node.values():
+            found.update(_pattern_messages(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.update(_pattern_messages(value))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_editors_say_a_pattern_in_words_in_indonesian(lang: str, monkeypatch: Any) -> None:
+    # yaml-language-server shows patternErrorMessage instead of the regular expression; the
+    # schema files are the same bytes in either message language.
+    monkeypatch.setenv("SPBE_LANG", lang)
+    said = _pattern_messages(schema.catalog_schema())
+    wilayah = next(p for p in said if p.startswith("^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}"))
+    assert said[wilayah].startswith("bukan kode wilayah Kemendagri (dua angka per tingkat")
+    assert said["^\\d{4}-\\d{2}-\\d{2}$"] == "tanggal ditulis tahun-bulan-hari, mis. 2026-09-30"
+    assert any(m.startswith("id dimulai huruf") for m in said.values())
+    assert not any("^" in message or "[0-9]" in message for message in said.values())
