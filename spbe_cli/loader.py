@@ -534,7 +534,7 @@ def _translate(
         return "schema.one_line", {}, None
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in code_formats():
         pattern = str(ctx["pattern"])
-        fixed = _fixed_code(given, pattern)
+        fixed = fixed_code(given, pattern)
         hint = t("hint.did_you_mean", name=fixed) if fixed else None
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
@@ -626,7 +626,7 @@ def code_formats() -> dict[str, str]:
     return _FORMATS
 
 
-def _fixed_code(given: str, pattern: str) -> str | None:
+def fixed_code(given: str, pattern: str) -> str | None:
     """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``: a code the user meant."""
     parts = [p for p in re.split(r"[\s.,/-]+", given.strip().upper()) if p]
     padded = [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts]

@@ -103,7 +103,14 @@ def check_pemda(name: str) -> str:
 def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
     """Kabupaten, kota or provinsi: from ``--jenis``, else the name, else the code."""
     if not (KODE_PROVINSI.fullmatch(kode) or KODE_KABKOTA.fullmatch(kode)):
-        raise UsageError(t("scaffold.kode_pattern", kode=kode))
+        from spbe_cli.loader import fixed_code
+
+        message = t("scaffold.kode_pattern", kode=kode)
+        meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
+        if meant is None and re.fullmatch(r"[0-9]{4}", kode):  # 9401: the dot left out
+            meant = f"{kode[:2]}.{kode[2:]}"
+        hint = t("hint.did_you_mean", name=meant) if meant else None
+        raise UsageError(f"{message}; {hint}" if hint else message)
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))
     if jenis is None:
         first = name.split(maxsplit=1)[0].lower().rstrip(".") if name.split() else ""

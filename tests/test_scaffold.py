@@ -694,3 +694,15 @@ def test_the_examples_in_help_work(tmp_path: Path, monkeypatch: Any, lang: str) 
     assert errors == {"SC-GOV-02.yaml", "APL-SIMPEG.yaml"}
     _, report = validate_catalog(tmp_path / "katalog-papua-tengah" / "catalog")
     assert report.errors == 0
+
+
+@pytest.mark.parametrize(("kode", "meant"), [("94.1", "94.01"), ("9401", "94.01"), ("abc", None)])
+def test_init_with_a_mistyped_code_suggests_the_code(
+    tmp_path: Path, kode: str, meant: str | None
+) -> None:
+    args = ["init", str(tmp_path / "r"), "--pemda", "Kabupaten Nabire", "--kode", kode]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert (f"did you mean {meant}?" in result.stderr) is (meant is not None)
+    assert not (tmp_path / "r").exists()
