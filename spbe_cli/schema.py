@@ -73,6 +73,10 @@ class _Generator(GenerateJsonSchema):
             said = _pattern_messages().get(result["pattern"])
             if said is not None:
                 result["patternErrorMessage"] = said
+            quote = _quote_messages().get(result["pattern"])
+            if quote is not None:
+                # An unquoted 94.04 is a number to the editor: a type error (errorMessage).
+                result["errorMessage"] = quote
         return result
 
     def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
@@ -152,6 +156,21 @@ def _pattern_messages() -> dict[str, str]:
             )
         _PATTERN_MESSAGES[ID_PATTERN] = _indonesian("hint.id_pattern")
     return _PATTERN_MESSAGES
+
+
+_QUOTE_MESSAGES: dict[str, str] = {}
+
+
+def _quote_messages() -> dict[str, str]:
+    """Pattern of a numeric code -> what the editor says when the code is left unquoted."""
+    if not _QUOTE_MESSAGES:
+        from spbe_cli.loader import code_formats
+
+        for pattern, key in code_formats().items():
+            if pattern.startswith("^[0-9]"):
+                said = _indonesian("schema.editor_quote").format(format=_indonesian(key))
+                _QUOTE_MESSAGES[pattern] = said
+    return _QUOTE_MESSAGES
 
 
 #: Rules a model checks in Python, said in JSON Schema, by kind.

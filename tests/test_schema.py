@@ -319,3 +319,11 @@ def test_editors_say_a_pattern_in_words_in_indonesian(lang: str, monkeypatch: An
     assert said["^\\d{4}-\\d{2}-\\d{2}$"] == "tanggal ditulis tahun-bulan-hari, mis. 2026-09-30"
     assert any(m.startswith("id dimulai huruf") for m in said.values())
     assert not any("^" in message or "[0-9]" in message for message in said.values())
+
+
+def test_an_unquoted_numeric_code_is_asked_to_be_quoted() -> None:
+    # `lokasi: [94.04]` is a number to the editor: its type error says to quote the code.
+    lokasi = schema.kind_schema("program")["properties"]["lokasi"]["items"]
+    assert lokasi["errorMessage"].startswith("tulis kode wilayah Kemendagri (dua angka")
+    assert lokasi["errorMessage"].endswith("di antara tanda kutip, agar tidak dibaca sebagai angka")
+    assert "errorMessage" not in json.dumps(schema.kind_schema("program")["properties"]["opd_pj"])
