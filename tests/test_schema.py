@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,17 +106,21 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
         )
 
 
-def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
-    found: list[tuple[str, dict[str, Any]]] = []
+def _mappings(node: Any) -> Iterator[dict[str, Any]]:
+    """Every mapping in a schema, each before the ones inside it."""
     if isinstance(node, dict):
-        for name, value in node.get("properties", {}).items():
-            found.append((name, value))
+        yield node
         for value in node.values():
-            found.extend(_properties(value))
+            yield from _mappings(value)
     elif isinstance(node, list):
         for value in node:
-            found.extend(_properties(value))
-    return found
+            yield from _mappings(value)
+
+
+def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (name, value) for m in _mappings(node) for name, value in m.get("properties", {}).items()
+    ]
 
 
 def test_descriptions_come_from_the_indonesian_docstrings() -> None:
@@ -296,16 +301,11 @@ def test_unquoted_codes_must_be_quoted_for_editors(
 
 
 def _pattern_messages(node: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
-    if isinstance(node, dict):
-        if "pattern" in node and "patternErrorMessage" in node:
-            found[node["pattern"]] = node["patternErrorMessage"]
-        for value in node.values():
-            found.update(_pattern_messages(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.update(_pattern_messages(value))
-    return found
+    return {
+        m["pattern"]: m["patternErrorMessage"]
+        for m in _mappings(node)
+        if "patternErrorMessage" in m
+    }
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
