@@ -632,8 +632,9 @@ def _check_kind(kind: str) -> None:
         return
     from spbe_cli.similarity import did_you_mean
 
-    if kind in ("metadata", "referensi"):
-        raise UsageError(t(f"scaffold.new_{kind}"))
+    elsewhere = {"metadata": "scaffold.new_metadata", "referensi": "scaffold.new_referensi"}
+    if kind in elsewhere:
+        raise UsageError(t(elsewhere[kind]))
     message = t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
     hint = did_you_mean(kind, ENTITY_KINDS)
     raise UsageError(f"{message}; {hint}" if hint else message)
