@@ -449,3 +449,36 @@ def test_a_broken_file_keeps_its_ids_while_typing(minimal_catalog: Path) -> None
     assert [(f.code, f.location.line) for f in workspace.findings["program/baru.yaml"]] == [
         ("SPBE001", 19)
     ]
+
+
+def test_editor_mistakes_are_diagnostics_at_the_mistake(
+    project: Path, clients: list[Client]
+) -> None:
+    # Over stdio, as VS Code sends them: the range starts where the mistake is written.
+    client = _start(project, clients)
+    uri, text = _doc(project, "program/living.yaml")
+    cases = [
+        (text.replace("horizon: menengah", "horizon menengah"), "SPBE001", "horizon menengah", 0),
+        (text.replace("nama: Capaian", 'nama: "Capaian'), "SPBE001", '"Capaian', 0),
+        (text.replace("tahun_selesai: 2027", "tahun_selesai: 2.027"), "SPBE101", "2.027", 0),
+        (text.replace("horizon: menengah", "horizon:"), "SPBE101", "horizon:", 8),
+    ]
+    client.open(uri, text)
+    version = 1
+    for broken, code, written, offset in cases:
+        version += 1
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": broken}],
+            },
+        )
+        found = client.diagnostics(uri, lambda d, code=code: any(x["code"] == code for x in d))
+        [diagnostic] = [d for d in found if d["code"] == code]
+        lines = broken.splitlines()
+        start = diagnostic["range"]["start"]
+        line = next(i for i, line in enumerate(lines) if written in line)
+        assert start["line"] == line, (code, diagnostic)
+        assert start["character"] == lines[line].index(written) + offset, (code, diagnostic)
+    assert client.close() == 0
