@@ -89,7 +89,22 @@ def parse_bytes(data: bytes) -> ParsedFile:
         end_line = node.end_mark.line + 1
         documents.append(ParsedDocument(value, positions, tuple(found), placeholders, end_line))
     lost = salvage(text, syntax) if syntax else ()
+    for document in documents:
+        lost += _merged(text, document)
     return ParsedFile(tuple(problems), tuple(documents), salvaged=lost)
+
+
+def _merged(text: str, document: ParsedDocument) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """The entity that began inside ``document`` without its '---' (SPBE004 said so).
+
+    Its keys went into the document before it; read leniently from its own 'entitas' line, its
+    id and fields still count as declared (see :func:`salvage`).
+    """
+    starts = [p.line for p in document.problems if p.key == "load.missing_separator"]
+    if not starts:
+        return ()
+    lines = text.splitlines()[starts[0] - 1 : document.end_line - 1]
+    return tuple((line + starts[0] - 1, fields) for line, fields in salvage("\n".join(lines), 1))
 
 
 #: Problems after which libyaml hands out no more documents of the file.
