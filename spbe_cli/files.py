@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import zlib
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from spbe_cli.runrecord import note
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
+#: A YAML file saved with one more suffix (Notepad's ``program.yaml.txt``): listed, so that
+#: it is reported (SPBE022) instead of skipped in silence.
+_MISNAMED = re.compile(r"\.ya?ml\.(?:txt|text)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class CatalogFile:
     ``folder`` is a subfolder that could not be listed (no permission, removed meanwhile): it
     is reported like an unreadable file (SPBE016), since the files in it were not checked;
     ``folder-link`` is a symbolic link to a folder outside the catalog, reported (SPBE010)
-    and never followed.
+    and never followed; ``misnamed`` is a YAML file saved as ``.yaml.txt``, reported (SPBE022)
+    and never read.
     """
 
     path: str
@@ -84,6 +89,10 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                     todo.append((entry.path, f"{prefix}{name}/"))
                     continue
                 if not name.lower().endswith(YAML_SUFFIXES):
+                    if _MISNAMED.search(name) and entry.is_file(follow_symlinks=False):
+                        shown = display_path(root_display, prefix + name)
+                        found.append(CatalogFile(entry.path, shown, "misnamed"))
+                        continue
                     if entry.is_symlink() and _links_out_to_folder(entry.path, root):
                         found.append(
                             CatalogFile(
@@ -316,6 +325,9 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
             return _folder_refusal(file.path)
         if file.kind == "folder-link":
             return Refusal("SPBE010", "load.folder_link_outside", {})
+        if file.kind == "misnamed":
+            name = Path(file.path).name
+            return Refusal("SPBE022", "load.misnamed", {"name": name[: name.rfind(".")]})
         if file.kind == "symlink":
             target = Path(file.path).resolve()
             if not target.is_relative_to(real_root):

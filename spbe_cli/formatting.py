@@ -193,6 +193,19 @@ def month_name(month: int, lang: str | None = None) -> str:
     return _MONTHS[_lang(lang)][month - 1]
 
 
+def month_number(name: str) -> int | None:
+    """The month (1-12) a name or its first three letters says, in either language."""
+    word = name.strip().rstrip(".").casefold()
+    if len(word) < 3:
+        return None
+    for names in _MONTHS.values():
+        for number, month in enumerate(names, start=1):
+            full = month.casefold()
+            if word == full or (len(word) == 3 and full.startswith(word)):
+                return number
+    return {"agt": 8, "ags": 8, "okt": 10, "des": 12, "peb": 2, "nop": 11}.get(word)
+
+
 def tanggal(value: date | None, lang: str | None = "id") -> str:
     """``12 Maret 2025`` (a document's date, Indonesian unless asked); empty for None."""
     if value is None:

@@ -44,7 +44,7 @@ from spbe_cli.files import (
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
-from spbe_cli.parsing import ParsedFile
+from spbe_cli.parsing import PLACEHOLDER, ParsedFile
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
@@ -177,6 +177,8 @@ class _Loader:
         """Report one file's YAML problems and load its documents, in file order."""
         for problem in parsed.problems:
             self.problem(display, problem)
+        for line, fields in parsed.salvaged:
+            self.salvaged(Location(display, line, 1), fields)
         if parsed.empty:
             # Empty or only comments: a file emptied by mistake must not pass in silence.
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
@@ -187,7 +189,39 @@ class _Loader:
             for problem in document.problems:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
+            before = len(self.findings)
             self.load_document(source, document.value, document.blocking)
+            if document.placeholders and len(self.findings) > before:
+                # A value the schema refused already says the field is to be filled in.
+                refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
+                kept = [
+                    (where, value)
+                    for where, value in self.catalog.placeholders[-len(document.placeholders) :]
+                    if (where.line, where.column) not in refused
+                ]
+                del self.catalog.placeholders[-len(document.placeholders) :]
+                self.catalog.placeholders.extend(kept)
+
+    def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
+        """Count a document lost to a YAML error as declared, without reporting it again.
+
+        Its file's error is the one finding: references to its id, and the dimension or pillar
+        it names, are not reported as missing as well.
+        """
+        kind = fields.get("entitas")
+        if kind not in MODELS:
+            return
+        if kind == "metadata":
+            self.metadata_seen = True
+        raw_id = fields.get("id")
+        entity_id = raw_id if isinstance(raw_id, str) and kind in ENTITY_KINDS else None
+        if entity_id is not None:
+            self.catalog.invalid.setdefault(entity_id, kind)
+        readable = {
+            str(key): (value,) if isinstance(value, str) else tuple(value)
+            for key, value in fields.items()
+        }
+        self.catalog.rejected.append(Rejected(kind, entity_id, where, readable))
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()
@@ -207,7 +241,12 @@ class _Loader:
 
     def load_document(self, source: Source, value: Any, blocking: bool) -> None:
         if not isinstance(value, dict):
-            self.emit("SPBE012", source.location(), "load.not_mapping")
+            listed = isinstance(value, list) and any(
+                isinstance(item, dict) and "entitas" in item for item in value
+            )
+            # `- entitas: opd` for each entity: a list of documents instead of documents.
+            hint = t("hint.documents_not_list") if listed else None
+            self.emit("SPBE012", source.location(), "load.not_mapping", hint=hint)
             return
         kind = value.get("entitas")
         if kind is None:
@@ -243,7 +282,7 @@ class _Loader:
         model_cls = MODELS[kind]
         model, errors = self.validate(model_cls, value)
         if model is None:
-            for error in errors:
+            for error in _without_typo_twins(errors):
                 self.schema_error(source, model_cls, error)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
@@ -364,6 +403,22 @@ class _Loader:
             )
             return
         location = source.location(*loc, key="[key]" in loc)
+        if "input" in error and error["input"] is None:
+            # `horizon:` with nothing after it: an empty value, not "the value 'null'".
+            _, values, hint = _translate(kind, ctx, error)
+            if kind == "literal_error":
+                hint = t("hint.one_of", values=values["expected"])
+            self.emit("SPBE101", location, "schema.empty_value", hint=hint, field=field)
+            return
+        if isinstance(error.get("input"), str) and PLACEHOLDER.fullmatch(error["input"].strip()):
+            # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
+            # this one finding (the SPBE901 "placeholder" warning at the place is dropped).
+            key, values, _ = _translate(kind, ctx, error)
+            code = "SPBE103" if _is_id_field(model_cls, loc) else "SPBE101"
+            key = "schema.id" if code == "SPBE103" else key
+            hint = t("hint.placeholder", value=given)
+            self.emit(code, location, key, hint=hint, field=field, value=given, **values)
+            return
         if (kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN) or (
             kind == "string_too_long" and _is_id_field(model_cls, loc)
         ):
@@ -383,6 +438,31 @@ class _Loader:
             return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _without_typo_twins(found: Iterable[Any]) -> list[Any]:
+    """Drop "required field missing" when an unknown key beside it is that field misspelt.
+
+    ``horison: menengah`` is one mistake: the unknown key (with "did you mean horizon?") says
+    it; "kolom wajib 'horizon' belum diisi" at the top of the document would say it twice.
+    """
+    errors: list[Any] = list(found)
+    unknown: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+    if not unknown:
+        return errors
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and any(
+            closest(key, [str(loc[-1])]) for key in unknown.get(loc[:-1], ())
+        ):
+            continue
+        kept.append(error)
+    return kept
 
 
 def _shown(value: Any, limit: int = 60) -> str:
@@ -452,12 +532,22 @@ def _translate(
         return f"schema.{kind}", {"limit": limit}, None
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ONE_LINE:
         return "schema.one_line", {}, None
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in code_formats():
+        pattern = str(ctx["pattern"])
+        fixed = fixed_code(given, pattern)
+        hint = t("hint.did_you_mean", name=fixed) if fixed else None
+        return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
         if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
-            hint = t("hint.no_thousands")
+            hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
-            hint = t("hint.no_currency")
+            number = _rupiah_digits(given)
+            hint = t("hint.no_currency", number=number) if number else None
+        elif kind in ("spbe_date_format", "date_parsing") and _iso_from(given):
+            hint = t("hint.iso_date", date=_iso_from(given))
+        elif kind == "spbe_bool":
+            hint = t("hint.bool")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
         elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
@@ -469,6 +559,82 @@ def _translate(
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
     return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+def _rupiah_digits(given: str) -> str | None:
+    """The whole rupiah in ``Rp 1.500.000,00`` (``1500000``), or None when it is not clear."""
+    amount = re.sub(r"(?i)rp\.?|rupiah|\s", "", given)
+    amount = re.sub(r",0{1,2}$", "", amount)
+    digits = re.sub(r"[.,]", "", amount)
+    if not digits.isdigit() or not (_THOUSANDS.match(amount) or amount.isdigit()):
+        return None
+    return str(int(digits))
+
+
+#: 30/09/2026, 30-09-2026, 30.09.2026 (day first, as written in Indonesia).
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
+#: 30 September 2026, 30 Sep 2026.
+_DAY_MONTH_NAME = re.compile(r"^([0-9]{1,2})[ -]+([A-Za-z]+\.?)[ -]+([0-9]{4})$")
+#: 2026/09/30, 2026-9-30.
+_YEAR_FIRST = re.compile(r"^([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})$")
+
+
+def _iso_from(given: str) -> str | None:
+    """The YYYY-MM-DD form of a date written another common way, when it is a real date."""
+    from datetime import date
+
+    from spbe_cli.formatting import month_number
+
+    text = given.strip()
+    month: int | None
+    if match := _DAY_FIRST.match(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    elif match := _DAY_MONTH_NAME.match(text):
+        day, month, year = int(match[1]), month_number(match[2]), int(match[3])
+    elif match := _YEAR_FIRST.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month or 0, day).isoformat()
+    except ValueError:
+        return None
+
+
+_FORMATS: dict[str, str] = {}
+
+
+def code_formats() -> dict[str, str]:
+    """Pattern of each national code -> the message naming its format (not the regex)."""
+    if not _FORMATS:
+        from spbe_cli.models import common
+        from spbe_cli.models.organisasi import Pemda, Provinsi
+
+        def pattern(parts: Iterable[Any]) -> str:
+            return next(str(p.pattern) for p in parts if getattr(p, "pattern", None))
+
+        _FORMATS.update(
+            {
+                pattern(get_args(common.KodeRA)[1:]): "format.kode_ra",
+                pattern(get_args(common.KodeUrusan)[1:]): "format.kode_urusan",
+                pattern(get_args(common.KodeWilayah)[1:]): "format.kode_wilayah",
+                pattern(get_args(common.KodeNomenklatur)[1:]): "format.kode_nomenklatur",
+                pattern(Provinsi.model_fields["kode_kemendagri"].metadata): "format.kode_provinsi",
+                pattern(Pemda.model_fields["kode_kemendagri"].metadata): "format.kode_pemda",
+            }
+        )
+    return _FORMATS
+
+
+def fixed_code(given: str, pattern: str) -> str | None:
+    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``: a code the user meant."""
+    parts = [p for p in re.split(r"[\s.,/-]+", given.strip().upper()) if p]
+    padded = [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts]
+    # Urusan and nomenklatur codes start with one digit: pad every level but that one too.
+    for candidate in (".".join(padded), ".".join(parts[:1] + padded[1:])):
+        if candidate != given and re.fullmatch(pattern, candidate):
+            return candidate
+    return None
 
 
 _FIELD_CACHE: dict[type[BaseModel], list[str]] = {}

@@ -50,6 +50,9 @@ class ParsedFile:
     documents: tuple[ParsedDocument, ...]
     #: the file holds no document and no problem (empty, or only comments): SPBE017
     empty: bool = False
+    #: ``(line, fields)`` of each document lost to a decoding or syntax error, read leniently
+    #: line by line (see :func:`salvage`), so that its id and kind still count as declared
+    salvaged: tuple[tuple[int, dict[str, Any]], ...] = ()
 
 
 def parse_bytes(data: bytes) -> ParsedFile:
@@ -57,8 +60,13 @@ def parse_bytes(data: bytes) -> ParsedFile:
     text, problem = yamlio.decode(data)
     if problem is not None or text is None:
         assert problem is not None
-        return ParsedFile((problem,), ())
+        return ParsedFile((problem,), (), salvaged=salvage(data.decode("utf-8", "replace"), 1))
     nodes, problems = yamlio.compose(text)
+    syntax = min((p.line for p in problems if p.code in _STOPPING), default=0)
+    if syntax:
+        # A document composed up to the error ('entitas opd' alone, before 'id: X' broke the
+        # file) is part of the mistake, not a document of its own.
+        nodes = [node for node in nodes if node.start_mark.line + 1 < syntax]
     empty_at = [yamlio.empty_document_line(node, text) for node in nodes]
     if all(empty_at) and not problems:
         return ParsedFile((), (), empty=True)  # nothing, or nothing but '---' markers
@@ -80,7 +88,78 @@ def parse_bytes(data: bytes) -> ParsedFile:
             found.extend(yamlio.forbidden_characters(node))
         end_line = node.end_mark.line + 1
         documents.append(ParsedDocument(value, positions, tuple(found), placeholders, end_line))
-    return ParsedFile(tuple(problems), tuple(documents))
+    lost = salvage(text, syntax) if syntax else ()
+    for document in documents:
+        lost += _merged(text, document)
+    return ParsedFile(tuple(problems), tuple(documents), salvaged=lost)
+
+
+def _merged(text: str, document: ParsedDocument) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """The entity that began inside ``document`` without its '---' (SPBE004 said so).
+
+    Its keys went into the document before it; read leniently from its own 'entitas' line, its
+    id and fields still count as declared (see :func:`salvage`).
+    """
+    starts = [p.line for p in document.problems if p.key == "load.missing_separator"]
+    if not starts:
+        return ()
+    lines = text.splitlines()[starts[0] - 1 : document.end_line - 1]
+    return tuple((line + starts[0] - 1, fields) for line, fields in salvage("\n".join(lines), 1))
+
+
+#: Problems after which libyaml hands out no more documents of the file.
+_STOPPING = frozenset(("SPBE001", "SPBE009"))
+#: A top-level ``key: value`` line; ``entitas`` and ``id`` also without their colon, the
+#: mistake that most often breaks a file.
+_TOP_FIELD = re.compile(r"^(?:(entitas|id)\b[ \t]*:?|([A-Za-z_][A-Za-z0-9_]*)[ \t]*:)[ \t]*(.*)$")
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)")
+_COMMENT = re.compile(r"[ \t]+#.*$")
+
+
+def salvage(text: str, from_line: int) -> tuple[tuple[int, dict[str, Any]], ...]:
+    """Read the documents a YAML error made unreadable, leniently, from ``from_line`` on.
+
+    A missing colon in ``opd/perangkat-daerah.yaml`` loses every OPD of the file; without
+    this, each reference to them elsewhere would also be reported as not found. Only the
+    document's top-level lines are read: ``entitas``, ``id``, and fields holding one text or a
+    ``[a, b]`` list (what cross-entity rules count). Nothing here is checked or validated.
+    """
+    found: list[tuple[int, dict[str, Any]]] = []
+    fields: dict[str, Any] = {}
+    start = 1
+    lines = text.splitlines()
+
+    def close(end: int) -> None:
+        if end >= from_line and isinstance(fields.get("entitas"), str):
+            found.append((start, dict(fields)))
+        fields.clear()
+
+    for number, line in enumerate(lines, start=1):
+        if _DOCUMENT_MARK.match(line):
+            close(number)
+            start = number
+            continue
+        match = _TOP_FIELD.match(line)
+        if match is None:
+            continue
+        key = match.group(1) or match.group(2)
+        if key in fields:
+            continue
+        value = _COMMENT.sub("", match.group(3)).strip()
+        if value.startswith("[") and value.endswith("]"):
+            items = [_unquoted(v) for v in value[1:-1].split(",")]
+            fields[key] = [v for v in items if v]
+        elif value and value[0] not in "{|>&*!":
+            fields[key] = _unquoted(value)
+    close(len(lines) + 1)
+    return tuple(found)
+
+
+def _unquoted(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 # -- JSON ----------------------------------------------------------------------------------------
@@ -101,6 +180,7 @@ def to_json(parsed: ParsedFile) -> list[Any]:
             for doc in parsed.documents
         ],
         parsed.empty,
+        [[line, fields] for line, fields in parsed.salvaged],
     ]
 
 
@@ -125,9 +205,16 @@ def from_json(data: Any) -> ParsedFile:
     Raises:
         MalformedError: anything out of shape (a wrong type, a missing part, a bad position).
     """
-    problems, documents, empty = _list(data, 3)
+    problems, documents, empty, salvaged = _list(data, 4)
     if not isinstance(empty, bool):
         raise MalformedError("empty")
+    lost = []
+    for entry in _list(salvaged):
+        line, fields = _list(entry, 2)
+        if not isinstance(fields, dict):
+            raise MalformedError("salvaged")
+        _check_value(fields, 0)
+        lost.append((_int(line), fields))
     parsed_documents = []
     for document in _list(documents):
         value, table, doc_problems, placeholders, end_line = _list(document, 5)
@@ -145,7 +232,9 @@ def from_json(data: Any) -> ParsedFile:
                 _int(end_line),
             )
         )
-    return ParsedFile(tuple(_problem(p) for p in _list(problems)), tuple(parsed_documents), empty)
+    return ParsedFile(
+        tuple(_problem(p) for p in _list(problems)), tuple(parsed_documents), empty, tuple(lost)
+    )
 
 
 def _list(value: Any, size: int | None = None) -> list[Any]:

@@ -47,6 +47,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE019", E, "berkas"),
     ("SPBE020", E, "berkas"),
     ("SPBE021", E, "berkas"),
+    ("SPBE022", E, "berkas"),
     # schema: fields and ids
     ("SPBE101", E, "skema"),
     ("SPBE102", E, "skema"),

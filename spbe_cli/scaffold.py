@@ -103,7 +103,14 @@ def check_pemda(name: str) -> str:
 def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
     """Kabupaten, kota or provinsi: from ``--jenis``, else the name, else the code."""
     if not (KODE_PROVINSI.fullmatch(kode) or KODE_KABKOTA.fullmatch(kode)):
-        raise UsageError(t("scaffold.kode_pattern", kode=kode))
+        from spbe_cli.loader import fixed_code
+
+        message = t("scaffold.kode_pattern", kode=kode)
+        meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
+        if meant is None and re.fullmatch(r"[0-9]{4}", kode):  # 9401: the dot left out
+            meant = f"{kode[:2]}.{kode[2:]}"
+        hint = t("hint.did_you_mean", name=meant) if meant else None
+        raise UsageError(f"{message}; {hint}" if hint else message)
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))
     if jenis is None:
         first = name.split(maxsplit=1)[0].lower().rstrip(".") if name.split() else ""
@@ -602,8 +609,8 @@ def entity_text(kind: str, entity_id: str, schema_rel: str | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def _taken(catalog_dir: Path, entity_id: str) -> str | None:
-    """The id already in the catalog that ``entity_id`` would clash with, if any."""
+def _taken(catalog_dir: Path, entity_id: str) -> tuple[str, str] | None:
+    """The id already in the catalog that ``entity_id`` would clash with, and where it is."""
     from spbe_cli.catalog import id_skeleton
     from spbe_cli.loader import load_catalog
 
@@ -613,20 +620,35 @@ def _taken(catalog_dir: Path, entity_id: str) -> str | None:
     wanted = id_skeleton(entity_id)
     for known in [*catalog.kinds, *catalog.invalid]:
         if id_skeleton(known) == wanted:
-            return known
+            source = catalog.sources.get(known)
+            where = str(source.location("id")) if source is not None else catalog_dir.as_posix()
+            return known, where
     return None
+
+
+def _check_kind(kind: str) -> None:
+    """Refuse a kind ``spbe new`` cannot write, saying what was meant or where it lives."""
+    if kind in ENTITY_KINDS:
+        return
+    from spbe_cli.similarity import did_you_mean
+
+    elsewhere = {"metadata": "scaffold.new_metadata", "referensi": "scaffold.new_referensi"}
+    if kind in elsewhere:
+        raise UsageError(t(elsewhere[kind]))
+    message = t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
+    hint = did_you_mean(kind, ENTITY_KINDS)
+    raise UsageError(f"{message}; {hint}" if hint else message)
 
 
 def new_entity(
     kind: str, entity_id: str, catalog_dir: Path, output: Path | None = None
 ) -> tuple[Path, list[str]]:
     """Write a new entity file (default ``<catalog>/<kind>/<id>.yaml``); never overwrite."""
-    if kind not in ENTITY_KINDS:
-        raise UsageError(t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS)))
+    _check_kind(kind)
     check_id(entity_id)
     taken = _taken(catalog_dir, entity_id)
     if taken is not None:
-        raise UsageError(t("scaffold.id_taken", id=entity_id, other=taken))
+        raise UsageError(t("scaffold.id_taken", id=entity_id, other=taken[0], where=taken[1]))
     path = output if output is not None else catalog_dir / kind / f"{entity_id}.yaml"
     notes: list[str] = []
     schema = catalog_dir.parent / SCHEMA_DIR / file_name(kind)

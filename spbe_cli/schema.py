@@ -69,6 +69,14 @@ class _Generator(GenerateJsonSchema):
         if result.get("pattern", ONE_LINE) == ONE_LINE:
             # Free text: an unquoted 12 or true is still text for spbe.
             result["type"] = ["string", "number", "boolean"]
+        else:
+            said = _pattern_messages().get(result["pattern"])
+            if said is not None:
+                result["patternErrorMessage"] = said
+            quote = _quote_messages().get(result["pattern"])
+            if quote is not None:
+                # An unquoted 94.04 is a number to the editor: a type error (errorMessage).
+                result["errorMessage"] = quote
         return result
 
     def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
@@ -102,7 +110,13 @@ class _Generator(GenerateJsonSchema):
         }
 
     def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:  # noqa: ARG002
-        return {"type": "string", "format": "date", "pattern": _DATE_TEXT}
+        said = _indonesian("schema.editor_date")
+        return {
+            "type": "string",
+            "format": "date",
+            "pattern": _DATE_TEXT,
+            "patternErrorMessage": said,
+        }
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
         result = super().dict_schema(schema)
@@ -113,6 +127,50 @@ class _Generator(GenerateJsonSchema):
             years = keys.get("ge") == 1945 and keys.get("le") == 2100
             result["propertyNames"] = {"pattern": _YEAR_TEXT if years else _INTEGER_TEXT}
         return result
+
+
+def _indonesian(key: str) -> str:
+    """A message in Indonesian: the schema files are the same bytes whatever the language."""
+    from spbe_cli.i18n import t, use_language
+
+    with use_language("id"):
+        return t(key)
+
+
+_PATTERN_MESSAGES: dict[str, str] = {}
+
+
+def _pattern_messages() -> dict[str, str]:
+    """Pattern -> what an editor says when a value does not match it, in words.
+
+    ``patternErrorMessage`` is read by yaml-language-server instead of showing the regular
+    expression.
+    """
+    if not _PATTERN_MESSAGES:
+        from spbe_cli.loader import code_formats
+        from spbe_cli.models import ID_PATTERN
+
+        for pattern, key in code_formats().items():
+            _PATTERN_MESSAGES[pattern] = _indonesian("schema.editor_code").format(
+                format=_indonesian(key)
+            )
+        _PATTERN_MESSAGES[ID_PATTERN] = _indonesian("hint.id_pattern")
+    return _PATTERN_MESSAGES
+
+
+_QUOTE_MESSAGES: dict[str, str] = {}
+
+
+def _quote_messages() -> dict[str, str]:
+    """Pattern of a numeric code -> what the editor says when the code is left unquoted."""
+    if not _QUOTE_MESSAGES:
+        from spbe_cli.loader import code_formats
+
+        for pattern, key in code_formats().items():
+            if pattern.startswith("^[0-9]"):
+                said = _indonesian("schema.editor_quote").format(format=_indonesian(key))
+                _QUOTE_MESSAGES[pattern] = said
+    return _QUOTE_MESSAGES
 
 
 #: Rules a model checks in Python, said in JSON Schema, by kind.

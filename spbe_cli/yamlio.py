@@ -179,8 +179,14 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
         )
         return YamlProblem("SPBE009", line, column, "load.too_deep", {"limit": MAX_DEPTH})
     opened = getattr(exc, "context_mark", None)
+    if mark is not None and "quoted" not in context:
+        # A document that is one bare text ('entitas opd  # ...') ends before the next line.
+        whole = "<document start>" in problem
+        late = _run_on_scalar(text, mark.index, mark.line, whole_document=whole)
+        if late is not None:
+            return late
     for needle, key, at_opening in _SYNTAX_PROBLEMS:
-        if needle in problem and (needle != "end of stream" or "quoted" in context):
+        if needle in problem and (needle not in _IN_QUOTES or "quoted" in context):
             values: dict[str, Any] = {}
             if opened is not None:
                 values["open"] = opened.line + 1
@@ -204,10 +210,53 @@ _SYNTAX_PROBLEMS = (
     ("did not find expected ',' or '}'", "load.syntax_flow_mapping", False),
     ("did not find expected ',' or ']'", "load.syntax_flow_sequence", False),
     ("end of stream", "load.syntax_quote", True),
+    ("found unexpected document indicator", "load.syntax_quote", True),
     ("found character that cannot start any token", "load.syntax_start", True),
     ("did not find expected alphabetic or numeric character", "load.syntax_start", True),
     ("found unknown escape character", "load.syntax_escape", False),
 )
+
+
+#: Problems that name an unclosed quote only when libyaml was inside a quoted scalar.
+_IN_QUOTES = ("end of stream", "found unexpected document indicator")
+
+
+def _run_on_scalar(
+    text: str, index: int, line: int, *, whole_document: bool = False
+) -> YamlProblem | None:
+    """A scalar that ran on over lines into the error: the mistake is where it began.
+
+    ``tanggal: "2025-12-15`` without its closing quote runs on until the next ``"`` in the
+    file; ``entitas opd`` without its colon runs on into the next line's ``id: X``. libyaml
+    gives up only there, lines below the mistake. The pure-Python scanner reads the tokens up
+    to the error; when the last one is a scalar spanning lines and ending on the line of the
+    error, its start is the place: an unclosed quote, or a key without its colon.
+    """
+    end = text.find("\n", index)
+    last: Any = None
+    try:
+        for token in yaml.scan(text[: len(text) if end < 0 else end], Loader=yaml.BaseLoader):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or (
+        not whole_document
+        and (last.start_mark.line == last.end_mark.line or last.end_mark.line != line)
+    ):
+        return None
+    start = last.start_mark
+    if last.style in ("'", '"'):
+        values = {"char": last.style, "close": line + 1}
+        return YamlProblem(
+            "SPBE001", start.line + 1, start.column + 1, "load.syntax_quote_late", values
+        )
+    if last.plain and not text[text.rfind("\n", 0, start.index) + 1 : start.index].strip():
+        # The scalar is the first thing on its line: a key, not a value after 'key: '.
+        return YamlProblem("SPBE001", start.line + 1, start.column + 1, "load.syntax_colon")
+    return None
 
 
 def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
@@ -323,6 +372,7 @@ class _Builder:
         key_positions: list[int] = []
         value_positions: list[int] = []
         children: list[Entry | None] | None = None
+        merged = False
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
@@ -335,7 +385,11 @@ class _Builder:
             keys.append(key)
             key_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
             if key in first or (key == "<<" and key_node.style in _PLAIN):
-                self._bad_key(key, key_node, first.get(key))
+                if not merged:
+                    self._bad_key(key, key_node, first.get(key), depth)
+                # A second 'entitas' at the top: the next document without its '---'. Its
+                # other keys are that document's, not more mistakes of their own.
+                merged = merged or (key == "entitas" and depth == 0)
                 # A finding about this key points at the last one written (the value is the
                 # first one's): the table keeps the positions of the last.
                 value_pos, entry = _positions_only(value_node, depth + 1)
@@ -352,19 +406,20 @@ class _Builder:
         table = positions.mapping(pos, keys, key_positions, value_positions, children)
         return result, pos, table
 
-    def _bad_key(self, key: str, key_node: Node, earlier: Node | None) -> None:
+    def _bad_key(self, key: str, key_node: Node, earlier: Node | None, depth: int) -> None:
         """Report a merge key, or a key written a second time (positions only on this path)."""
         line, col = _pos(key_node)
         if earlier is None:
             self.problems.append(YamlProblem("SPBE006", line, col, "load.merge_key"))
             return
         first_line, first_column = _pos(earlier)
+        separator = key == "entitas" and depth == 0
         self.problems.append(
             YamlProblem(
                 "SPBE004",
                 line,
                 col,
-                "load.duplicate_key",
+                "load.missing_separator" if separator else "load.duplicate_key",
                 # The column travels with the values (cached as they are): "see" points at the
                 # first key itself, which need not start its line (`{a: 1, a: 2}`).
                 {"key": key, "first": first_line, "first_column": first_column},

@@ -101,7 +101,7 @@ def test_every_choice_is_listed() -> None:
             "Galat: Nilai tidak sah untuk '--format' / '-f': 'xx' bukan salah satu dari",
             "Error: Invalid value for '--format' / '-f': 'xx' is not one of",
         ),
-        (["new"], "Galat: Argumen 'KIND' belum diisi.", "Error: Missing argument 'KIND'."),
+        (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'JENIS'."),
         (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
         # The reasons of typer's number checks, and an error of spbe's own without an option.
         (

@@ -126,15 +126,15 @@ def _help(args: list[str], **env: str) -> str:
 
 def test_help_is_indonesian_unless_english_is_asked_for() -> None:
     indonesian = _help(["--help"], LANG="en_US.UTF-8")
-    assert "Periksa katalog (keluar 0 bersih" in indonesian
+    assert "Periksa katalog (keluar 0 tanpa galat" in indonesian
     assert "Buat repositori katalog baru" in indonesian
     english = _help(["--help"], SPBE_LANG="en")
-    assert "Check a catalog (exit 0 clean" in english
+    assert "Check a catalog (exit 0 no errors" in english
     assert "Create a new catalog repository" in english
     assert "Check a catalog" in _help(["--lang", "en", "--help"], LANG="id_ID.UTF-8")
     assert "Periksa katalog" in _help(["--lang", "id", "--help"], SPBE_LANG="en")
     assert "Folder repositori baru" in _help(["--lang=id", "init", "--help"])
-    assert "Kind of entity." in _help(["new", "--help"], SPBE_LANG="en")
+    assert "Kind of entity: opd," in _help(["new", "--help"], SPBE_LANG="en")
 
 
 def test_version_and_completion() -> None:

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 
@@ -481,3 +482,115 @@ def test_models_given_the_same_fields_share_one_fields_set() -> None:
     shared = set(program.model_fields_set)
     program.model_copy(update={"catatan": "diubah"})
     assert program.model_fields_set == shared
+
+
+def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
+    from spbe_cli.parsing import from_json, parse_bytes, to_json
+
+    text = (
+        "entitas: opd\nid: BAIK\nnama: Dinas\n---\n"  # composed before the error: a document
+        "entitas opd  # komentar\nid: 'RUSAK'\nnama: x\nurusan: [\"2.16\", 2.17]\n---\n"
+        "entitas: program\nid: SC-X\ndimensi: economy\n---\n"
+        "# tanpa entitas\nid: TANPA\n"
+    )
+    parsed = parse_bytes(text.encode())
+    assert [(p.code, p.line) for p in parsed.problems] == [("SPBE001", 5)]
+    assert len(parsed.documents) == 1
+    assert parsed.salvaged == (
+        (4, {"entitas": "opd", "id": "RUSAK", "nama": "x", "urusan": ["2.16", "2.17"]}),
+        (9, {"entitas": "program", "id": "SC-X", "dimensi": "economy"}),
+    )
+    assert from_json(to_json(parsed)) == parsed
+    # Not UTF-8: nothing was composed, so every document is read leniently.
+    latin = parse_bytes("entitas: opd\nid: X\nnama: caf\u00e9\n".encode("cp1252"))
+    assert [p.code for p in latin.problems] == ["SPBE002"]
+    assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
+
+
+def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -> None:
+    from tests.helpers import copy_minimal
+
+    root = copy_minimal(tmp_path / "c")
+    opd = root / "opd" / "diskominfo.yaml"
+    opd.write_text(opd.read_text("utf-8").replace("nama: Dinas", "nama: 'Dinas"), "utf-8")
+    _, report = validate_catalog(root, "")
+    assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
+        ("SPBE001", "opd/diskominfo.yaml", 3)
+    ]
+
+
+def test_values_typed_like_people_write_get_the_value_to_write() -> None:
+    from spbe_cli.i18n import use_language
+    from tests.helpers import VALIDATE_CASES, copy_minimal
+
+    case = VALIDATE_CASES / "invalid" / "typed-like-people-write" / "catalog"
+    expected = {
+        8: ("tahun_selesai: '2.027' bukan bilangan bulat", "tanpa pemisah ribuan: 2027"),
+        10: ("digital: 'ya' bukan true/false", "true (ya) atau false (tidak)"),
+        11: ("bukan kode wilayah Kemendagri (dua angka", "maksud Anda 94.04.01?"),
+        18: ("'Rp 1.500.000' bukan bilangan bulat", "tanpa 'Rp' dan tanpa pemisah ribuan: 1500000"),
+        20: ("'1.500.000' bukan bilangan bulat", "tanpa pemisah ribuan: 1500000"),
+        24: ("'30/09/2025' bukan tanggal", "tahun-bulan-hari: 2025-09-30"),
+        27: ("'30 Desember 2025' bukan tanggal", "tahun-bulan-hari: 2025-12-30"),
+    }
+    for lang in ("id", "en"):
+        with use_language(lang), TemporaryDirectory() as tmp:
+            import shutil
+
+            root = copy_minimal(Path(tmp) / "c")
+            shutil.copytree(case, root, dirs_exist_ok=True)
+            _, report = validate_catalog(root, "")
+            found = {f.location.line: (f.message, f.hint or "") for f in report.findings}
+            assert set(found) == set(expected)
+            for line, (message, hint) in expected.items():
+                if lang == "id":
+                    assert message in found[line][0]
+                    assert hint in found[line][1]
+                else:
+                    assert "bukan" not in found[line][0] + found[line][1]
+                    if line != 10:
+                        assert hint.rsplit(" ", 1)[-1] in found[line][1]  # the value to write
+
+
+def test_an_empty_value_and_listed_documents_say_what_to_write() -> None:
+    import shutil
+
+    from spbe_cli.i18n import use_language
+    from tests.helpers import VALIDATE_CASES, copy_minimal
+
+    case = VALIDATE_CASES / "invalid" / "empty-value-and-listed-documents" / "catalog"
+    with use_language("id"), TemporaryDirectory() as tmp:
+        root = copy_minimal(Path(tmp) / "c")
+        shutil.copytree(case, root, dirs_exist_ok=True)
+        _, report = validate_catalog(root, "")
+    said = {(f.code, f.message, f.hint) for f in report.findings}
+    assert said == {
+        (
+            "SPBE012",
+            "dokumen YAML harus berupa pemetaan (kunci: nilai) dengan kunci 'entitas'",
+            "tulis setiap entitas sebagai dokumen sendiri, dipisah baris '---', "
+            "tanpa '- ' di depan 'entitas'",
+        ),
+        (
+            "SPBE101",
+            "horizon kosong; tulis nilainya sesudah ':' (atau hapus barisnya bila kolom ini "
+            "tidak wajib)",
+            "pilihan: quick_win, pendek, menengah, panjang",
+        ),
+    }
+
+
+def test_an_entity_without_its_separator_still_declares_its_id(tmp_path: Path) -> None:
+    from tests.helpers import copy_minimal
+
+    root = copy_minimal(tmp_path / "c")
+    opd = root / "opd" / "diskominfo.yaml"
+    second = "entitas: opd\nid: DINKES\nnama: Dinas Kesehatan\njenis: dinas\n"
+    opd.write_text(opd.read_text("utf-8") + second, "utf-8")
+    living = root / "program" / "living.yaml"
+    living.write_text(living.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DINKES"))
+    _, report = validate_catalog(root, "")
+    # One finding: the missing '---'; DINKES is not also 'not found' in program/living.yaml.
+    assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
+        ("SPBE004", "opd/diskominfo.yaml", 6)
+    ]

@@ -419,3 +419,66 @@ def test_a_header_line_is_read_a_bounded_piece_at_a_time() -> None:
     with pytest.raises(MessageTooLarge):
         stream.read(3)
     assert stream.read(2) == b"xx"
+
+
+def test_region_codes_are_completed_and_hovered(minimal_catalog: Path) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    offered = workspace.complete('entitas: program\nlokasi: ["94.', 1)
+    assert ("94.04.01", "wilayah", "Mimika Baru") in [(c.label, c.kind, c.name) for c in offered]
+    target = workspace.target('lokasi: ["94.04.01"]', 0, 12)
+    assert target is not None and (target.kind, target.name) == ("wilayah", "Mimika Baru")
+
+
+def test_a_broken_file_keeps_its_ids_while_typing(minimal_catalog: Path) -> None:
+    # A missing colon in the OPD file is one finding there, not 'DISKOMINFO not found' in every
+    # file that refers to it; typing every prefix of a new file never fails.
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("entitas: opd", "entitas opd").encode())
+    workspace.recheck()
+    found = {rel: [(f.code, f.location.line) for f in fs] for rel, fs in workspace.findings.items()}
+    assert found == {opd: [("SPBE001", 1)]}
+    typed = (minimal_catalog / "program/living.yaml").read_text("utf-8").replace("SC-04", "SC-9")
+    typed += 'progres:\n  - tanggal: "30/09/2026\n\tstatus: x\nlokasi: [94.4.01'
+    for end in range(len(typed) + 1):
+        workspace.update("program/baru.yaml", typed[:end].encode())
+    workspace.recheck()
+    assert [(f.code, f.location.line) for f in workspace.findings["program/baru.yaml"]] == [
+        ("SPBE001", 19)
+    ]
+
+
+def test_editor_mistakes_are_diagnostics_at_the_mistake(
+    project: Path, clients: list[Client]
+) -> None:
+    # Over stdio, as VS Code sends them: the range starts where the mistake is written.
+    client = _start(project, clients)
+    uri, text = _doc(project, "program/living.yaml")
+    cases = [
+        (text.replace("horizon: menengah", "horizon menengah"), "SPBE001", "horizon menengah", 0),
+        (text.replace("nama: Capaian", 'nama: "Capaian'), "SPBE001", '"Capaian', 0),
+        (text.replace("tahun_selesai: 2027", "tahun_selesai: 2.027"), "SPBE101", "2.027", 0),
+        (text.replace("horizon: menengah", "horizon:"), "SPBE101", "horizon:", 8),
+    ]
+    client.open(uri, text)
+    version = 1
+    for broken, code, written, offset in cases:
+        version += 1
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": broken}],
+            },
+        )
+        found = client.diagnostics(uri, lambda d, code=code: any(x["code"] == code for x in d))
+        [diagnostic] = [d for d in found if d["code"] == code]
+        lines = broken.splitlines()
+        start = diagnostic["range"]["start"]
+        line = next(i for i, line in enumerate(lines) if written in line)
+        assert start["line"] == line, (code, diagnostic)
+        assert start["character"] == lines[line].index(written) + offset, (code, diagnostic)
+    assert client.close() == 0

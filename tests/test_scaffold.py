@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from spbe_cli import scaffold, schema, yamlio
 from spbe_cli.checks import run_checks
 from spbe_cli.cli.app import app
+from spbe_cli.errors import Severity
 from spbe_cli.loader import load_catalog
 from spbe_cli.models import ENTITY_KINDS
 from spbe_cli.validate import validate_catalog
@@ -188,6 +189,8 @@ def test_gitlab_ci_parses_and_calls_the_right_commands(repo: Path) -> None:
     assert config["variables"]["SPBE_PIP"].startswith("spbe @ git+")
     script = "\n".join(job["script"])
     assert "spbe validate --format gitlab catalog > gl-code-quality-report.json" in script
+    # A failing check also says why in the job log, not only in the merge request widget.
+    assert "spbe validate catalog || validate_status=$?" in script
     assert (
         'spbe diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME...HEAD" --format markdown'
         " > spbe-diff.md || diff_status=$?" in script
@@ -471,7 +474,14 @@ def test_new_entity_validates_once_filled_in(tmp_path: Path, kind: str, monkeypa
     # Unfilled: every placeholder is reported, nothing else about this file is a surprise.
     _, report = validate_catalog(Path("catalog"))
     mine = [f for f in report.findings if f.location.path.endswith("BARU-01.yaml")]
-    assert any(f.code == "SPBE901" for f in mine)
+    lines = enumerate(text.splitlines(), 1)
+    marked = {n for n, line in lines if '"[ISI]"' in line and not line.startswith("#")}
+    assert {f.location.line for f in mine} == marked
+    # One finding per placeholder: the schema's refusal says to fill it in, or SPBE901. The
+    # pillar of kesiapan is checked against the reference list after loading (SPBE206), so it
+    # still gets both.
+    assert len(mine) == len(marked) + (kind == "kesiapan")
+    assert all(f.code in ("SPBE901", "SPBE206") or "[ISI]" in (f.hint or "") for f in mine)
     # Filled: no error anywhere, no placeholder left, and the editor schema agrees.
     path.write_text(fill_in(text, kind), encoding="utf-8")
     _, report = validate_catalog(Path("catalog"))
@@ -501,6 +511,8 @@ def test_new_refuses_to_overwrite_and_taken_ids(repo: Path, tmp_path: Path) -> N
     assert "already used" in result.stderr
     result = runner.invoke(app, ["new", "opd", "diskominfo", "-c", catalog])
     assert result.exit_code == 2
+    # Where the id is, so the user can open that file.
+    assert "(DISKOMINFO, " in result.stderr and "contoh.yaml:" in result.stderr
     target = tmp_path / "x.yaml"
     target.write_text("milik saya\n", encoding="utf-8")
     result = runner.invoke(app, ["new", "opd", "OPD-BARU", "-c", catalog, "-o", str(target)])
@@ -636,3 +648,61 @@ def test_the_schema_globs_match_every_catalog_file(repo: Path) -> None:
     assert "catalog/metadata.yaml" in files
     for rel in files:
         assert any(p.fullmatch(rel) for p in patterns), rel
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("progam", "did you mean program?"),
+        ("Program", "did you mean program?"),
+        ("metadata", "catalog/metadata.yaml"),
+        ("referensi", "catalog/referensi.yaml"),
+    ],
+)
+def test_new_with_a_kind_it_cannot_write_says_what_to_do(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    result = runner.invoke(app, ["new", kind, "SC-X", "-c", str(tmp_path / "catalog")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert said in result.stderr
+    assert not (tmp_path / "catalog").exists() or not any((tmp_path / "catalog").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_examples_in_help_work(tmp_path: Path, monkeypatch: Any, lang: str) -> None:
+    # The examples at the end of `init`, `new` and `schema --help`, run in that order in a new
+    # folder (the `new` and `schema` ones inside the first repository `init` wrote).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SPBE_LANG", lang)
+    examples = []
+    for command in ("init", "new", "schema"):
+        page = runner.invoke(app, [command, "--help"]).stdout
+        examples += [line.strip() for line in page.splitlines() if line.strip().startswith("spbe ")]
+    assert [e.split()[1] for e in examples] == ["init", "init", "new", "new", "schema"]
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if args[0] != "init":
+            monkeypatch.chdir(tmp_path / "katalog-nabire")
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (example, result.output)
+    _, report = validate_catalog(tmp_path / "katalog-nabire" / "catalog")
+    # Errors only in the two new files, whose '[ISI]' are still to be filled in.
+    errors = {
+        f.location.path.rsplit("/", 1)[-1] for f in report.findings if f.severity is Severity.ERROR
+    }
+    assert errors == {"SC-GOV-02.yaml", "APL-SIMPEG.yaml"}
+    _, report = validate_catalog(tmp_path / "katalog-papua-tengah" / "catalog")
+    assert report.errors == 0
+
+
+@pytest.mark.parametrize(("kode", "meant"), [("94.1", "94.01"), ("9401", "94.01"), ("abc", None)])
+def test_init_with_a_mistyped_code_suggests_the_code(
+    tmp_path: Path, kode: str, meant: str | None
+) -> None:
+    args = ["init", str(tmp_path / "r"), "--pemda", "Kabupaten Nabire", "--kode", kode]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert (f"did you mean {meant}?" in result.stderr) is (meant is not None)
+    assert not (tmp_path / "r").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,17 +106,21 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
         )
 
 
-def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
-    found: list[tuple[str, dict[str, Any]]] = []
+def _mappings(node: Any) -> Iterator[dict[str, Any]]:
+    """Every mapping in a schema, each before the ones inside it."""
     if isinstance(node, dict):
-        for name, value in node.get("properties", {}).items():
-            found.append((name, value))
+        yield node
         for value in node.values():
-            found.extend(_properties(value))
+            yield from _mappings(value)
     elif isinstance(node, list):
         for value in node:
-            found.extend(_properties(value))
-    return found
+            yield from _mappings(value)
+
+
+def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (name, value) for m in _mappings(node) for name, value in m.get("properties", {}).items()
+    ]
 
 
 def test_descriptions_come_from_the_indonesian_docstrings() -> None:
@@ -293,3 +298,32 @@ def test_unquoted_codes_must_be_quoted_for_editors(
     _, findings = load_catalog(tmp_path, "")
     assert not [f for f in findings if f.code in JUDGED]
     assert schema_errors(validators, editor_documents(tmp_path / "x.yaml")[0]) != []
+
+
+def _pattern_messages(node: Any) -> dict[str, str]:
+    return {
+        m["pattern"]: m["patternErrorMessage"]
+        for m in _mappings(node)
+        if "patternErrorMessage" in m
+    }
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_editors_say_a_pattern_in_words_in_indonesian(lang: str, monkeypatch: Any) -> None:
+    # yaml-language-server shows patternErrorMessage instead of the regular expression; the
+    # schema files are the same bytes in either message language.
+    monkeypatch.setenv("SPBE_LANG", lang)
+    said = _pattern_messages(schema.catalog_schema())
+    wilayah = next(p for p in said if p.startswith("^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}"))
+    assert said[wilayah].startswith("bukan kode wilayah Kemendagri (dua angka per tingkat")
+    assert said["^\\d{4}-\\d{2}-\\d{2}$"] == "tanggal ditulis tahun-bulan-hari, mis. 2026-09-30"
+    assert any(m.startswith("id dimulai huruf") for m in said.values())
+    assert not any("^" in message or "[0-9]" in message for message in said.values())
+
+
+def test_an_unquoted_numeric_code_is_asked_to_be_quoted() -> None:
+    # `lokasi: [94.04]` is a number to the editor: its type error says to quote the code.
+    lokasi = schema.kind_schema("program")["properties"]["lokasi"]["items"]
+    assert lokasi["errorMessage"].startswith("tulis kode wilayah Kemendagri (dua angka")
+    assert lokasi["errorMessage"].endswith("di antara tanda kutip, agar tidak dibaca sebagai angka")
+    assert "errorMessage" not in json.dumps(schema.kind_schema("program")["properties"]["opd_pj"])

@@ -173,6 +173,11 @@ def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> Non
         ("a: [1, 2\nb: 3\n", (2, 2), "load.syntax_flow_sequence", "'[' di baris 1"),
         # The opening quote, not the end of the file.
         ('a: "abc\nb: 3\n', (1, 4), "load.syntax_quote", 'kutip " yang'),
+        # A later quote closed it lines below, where libyaml gave up on the indentation.
+        ('a: "2025-12-15\nb: 3\nc: "x"\nd: 4\n', (1, 4), "load.syntax_quote_late", "baris 3"),
+        ('a:\n  - "abc\n  - "d"\n', (2, 5), "load.syntax_quote_late", "baris 3"),
+        # An unclosed single quote that runs into the next document's '---'.
+        ("a: 'abc\nb: 3\n---\nc: 4\n", (1, 4), "load.syntax_quote", "kutip ' yang"),
         ("a: @x\n", (1, 4), "load.syntax_start", "diawali @"),
         ("a: &\n", (1, 4), "load.syntax_start", "diawali &"),
         ('a: "C:\\dir"\n', (1, 7), "load.syntax_escape", "garis miring terbalik"),
@@ -282,3 +287,16 @@ def test_path_at_names_the_deepest_key_starting_by_a_line() -> None:
     assert path_at(root, 5) == "b[1].d.e"  # a flow mapping: the first key on the line
     assert path_at(root, 6) == "b2"
     assert path_at(7, 1) == ""  # a document that is one scalar
+
+
+def test_a_missing_document_separator_is_one_problem_that_says_so() -> None:
+    text = "entitas: opd\nid: A\nnama: x\nentitas: opd\nid: B\nnama: y\n"
+    _, problems = _build(text)
+    assert [(p.code, p.line, p.key, p.related_line) for p in problems] == [
+        ("SPBE004", 4, "load.missing_separator", 1)
+    ]
+    with use_language("id"):
+        assert "tulis '---'" in t(problems[0].key, **problems[0].values)
+    # A nested 'entitas' key written twice is an ordinary repeated key.
+    _, nested = _build("a:\n  entitas: 1\n  entitas: 2\n")
+    assert [p.key for p in nested] == ["load.duplicate_key"]

@@ -50,6 +50,8 @@ _FIRST_RULE_CODE = "SPBE2"
 _METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": ("regulasi",)}
 #: Fields that hold a code of the reference architecture, and the prefix of its codes.
 _CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
+#: Fields holding a Kemendagri region code (completed and hovered from the reference data).
+_REGION_FIELDS = frozenset(("lokasi", "kode_wilayah"))
 
 
 @dataclass(frozen=True)
@@ -300,9 +302,13 @@ class Workspace:
         if entity is not None:
             kind = catalog.kinds[word]
             return Target(word, kind, str(getattr(entity, "nama", word)), catalog.where(word, "id"))
-        node = (self.reference or catalog.reference).codes.get(word)
+        reference = self.reference or catalog.reference
+        node = reference.codes.get(word)
         if node is not None:
             return Target(word, "referensi_arsitektur", str(node.nama), None)
+        region = reference.wilayah.get(word)
+        if region is not None:
+            return Target(word, "wilayah", str(region), None)
         return None
 
     def complete(self, text: str, line: int) -> list[Candidate]:
@@ -314,6 +320,9 @@ class Workspace:
         if key is None:
             return []
         catalog = self.catalog
+        if key in _REGION_FIELDS:
+            regions = (self.reference or catalog.reference).wilayah
+            return [Candidate(code, "wilayah", str(nama)) for code, nama in sorted(regions.items())]
         if key in _CODE_FIELDS:
             prefix = _CODE_FIELDS[key]
             return [
