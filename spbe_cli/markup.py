@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -233,8 +234,16 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
 #: Characters XML 1.0 (and so XLSX) cannot carry: C0 controls except tab/LF/CR, surrogates,
 #: U+FFFE/U+FFFF. They are replaced by U+FFFD so that the reader sees something was there.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
-_FORMULA_START = frozenset("=+-@\t\r")
+#: What a spreadsheet may read as the start of a formula (CSV/formula injection): ``=``, ``+``,
+#: ``-``, ``@`` and every character that folds to one of them (NFKC: the full-width ``＝＋－＠``,
+#: the small ``﹦﹢﹣﹫``, super- and subscripts) or reads as one (U+2212 MINUS SIGN). Excel and
+#: LibreOffice convert full-width signs typed by an input method and trim leading spaces.
+_FORMULA_SIGNS = frozenset("=+-@\u2212")
+#: Skipped before the first sign: whitespace (``isspace``), the controls XML cannot carry, their
+#: replacement U+FFFD and the invisible format characters (zero-width, bidi marks, BOM).
+_FORMULA_LEAD = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd]*"
+)
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
@@ -245,13 +254,24 @@ def xml_text(value: str) -> str:
 
 
 def not_formula(value: str) -> str:
-    """The text with a leading ``'`` when a spreadsheet would run it as a formula.
+    """The text with a leading ``'`` when a spreadsheet could run it as a formula.
 
-    A cell that starts like a formula (``=cmd|...``, ``+``, ``-``, ``@``, tab, CR) gets the mark
+    A cell whose first visible character is a formula sign (``=cmd|...``, ``+``, ``-``, ``@``,
+    their full-width and other look-alikes, see ``_FORMULA_SIGNS``), after any leading
+    whitespace or invisible characters, or that starts with a tab or CR, gets the mark
     spreadsheets use for "this is text". Replacing control characters (:func:`xml_text`) never
-    makes or unmakes such a start, so the two may run in either order.
+    makes or unmakes such a start (they are skipped either way), so the two may run in either
+    order.
     """
-    return "'" + value if value[:1] in _FORMULA_START else value
+    if not value:
+        return value
+    if value[0] in "\t\r":
+        return "'" + value
+    lead = _FORMULA_LEAD.match(value)
+    first = value[lead.end() if lead else 0 :][:1]
+    if first in _FORMULA_SIGNS or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_SIGNS:
+        return "'" + value
+    return value
 
 
 def clip(text: str, limit: int) -> str:
