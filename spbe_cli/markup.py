@@ -11,7 +11,8 @@ through this module before printing them:
   escapes), nor reorder what a reviewer sees (Trojan Source).
 * :func:`safe_block` does the same but keeps newlines: for a whole document whose own newlines
   are its structure (JSON, Markdown, HTML).
-* :func:`md_escape`, :func:`md_code`, :func:`html_escape`, :func:`github_data`,
+* :func:`md_escape`, :func:`md_inert` (nothing links or notifies on GitHub), :func:`md_code`,
+  :func:`html_escape`, :func:`github_data`,
   :func:`github_property` and :func:`json_dumps` add each format's own rules on top.
 
 rich is never given catalog text as markup: :mod:`spbe_cli.cli.console` wraps it in ``Text``.
@@ -107,6 +108,32 @@ def md_escape(text: object, *, line_start: bool = False) -> str:
     if line_start and value[:1] in _BLOCK_FIRST:
         return _md_block_start(value)
     return value
+
+
+#: What GitHub turns into a link or a notification in a comment, found in md_escape's output:
+#: an ``@`` before a name (an @mention or @org/team, also written ``&#64;``; an e-mail
+#: address), ``#`` before a name or number (``#12``, ``owner/repo#12``, ``GH-12``), a URL
+#: scheme before ``:`` (``https://``, ``mailto:``) and ``www.`` (GitHub's autolinks). No word
+#: boundary: the autolinker finds ``https://`` after ``_`` or a digit too.
+_GITHUB_LINKS = re.compile(
+    r"(?:&#64;|@)(?=\w)|\\#(?=\w)|(?i:gh-)(?=\d)"
+    r"|(?i:https?|ftp|mailto|xmpp)(?=:)|(?i:www)(?=\.)"
+)
+#: A zero-width space: after it neither GitHub's autolinker nor its mention and reference
+#: filters see a name, a number or a scheme; the text reads the same. As an entity, so that the
+#: raw Markdown shows it too.
+_ZWSP = "&#8203;"
+
+
+def md_inert(text: object) -> str:
+    """Like :func:`md_escape`, and nothing in it links or notifies on GitHub.
+
+    For a comment posted on a pull request (``spbe diff --format markdown``): a catalog value
+    ``@kepala-dinas``, ``#12``, ``GH-12`` or ``https://contoh.id`` would notify someone, link an
+    issue or become a link. A zero-width space after the ``@``/``#``/``GH-``, the scheme or the
+    ``www`` breaks each of them; the text shown is the same.
+    """
+    return _GITHUB_LINKS.sub(lambda m: m.group(0) + _ZWSP, md_escape(text))
 
 
 _BACKTICKS = re.compile("`+")
