@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from spbe_cli import staging
 from spbe_cli.cli.app import app
 from spbe_cli.render import pipeline
 from spbe_cli.render.limits import RenderLimits
@@ -676,6 +677,55 @@ def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: 
         assert snapshot(world.out) == before
     else:
         assert not world.out.exists()
+
+
+def test_a_render_killed_with_sigkill_is_cleaned_up_by_the_next_one(world: World) -> None:
+    """SIGKILL (the out-of-memory killer) cannot be caught: the next render removes what it left.
+
+    Red team: every killed run left a ``.spbe-render-*`` folder (half the documents) in the
+    output folder for good. Only that pattern, only folders, only unlocked ones are removed:
+    the staging of a run still going on (locked), a link of that name (pointing outside, whose
+    target must survive), a file of that name and a name off the pattern all stay.
+    """
+    world.template(SLOW)
+    command = [sys.executable, "-m", "spbe_cli", "render", "catalog", "-o", "out"]
+    command += ["--doc", "peta-rencana", "-f", "md", "--timeout", "60"]
+    env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
+    child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the render never started writing")
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    finally:
+        child.kill()
+    left = sorted(p.name for p in world.out.glob(".spbe-render-*"))
+    assert len(left) == 1
+    outside = world.root / "luar"
+    outside.mkdir()
+    (outside / "penting.txt").write_text("tetap\n", "utf-8")
+    (world.out / ".spbe-render-linkedxx").symlink_to(outside, target_is_directory=True)
+    (world.out / ".spbe-render-afilexxx").write_text("x", "utf-8")
+    (world.out / ".spbe-render-keep").mkdir()
+    running = staging.staging_folder(world.out)  # a run going on in this process holds it
+    try:
+        world.template("# {{ pemda.nama }}\n")
+        code, _, stderr = world.render()
+        assert code == 0, stderr
+        found = sorted(p.name for p in world.out.glob(".spbe-render-*"))
+        assert left[0] not in found
+        assert found == sorted(
+            [".spbe-render-afilexxx", ".spbe-render-keep", ".spbe-render-linkedxx", running.name]
+        )
+        assert (outside / "penting.txt").read_text("utf-8") == "tetap\n"
+        assert (world.out / "peta-rencana.md").is_file()
+    finally:
+        staging.remove_folder(running)
+    assert not running.exists()
 
 
 def test_an_output_name_the_system_refuses_is_a_clear_error(world: World) -> None:
