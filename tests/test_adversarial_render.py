@@ -463,6 +463,32 @@ def test_a_template_file_too_large_is_not_read(world: World) -> None:
     assert not world.out.exists()
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_template_that_is_not_a_regular_file_is_refused(world: World, kind: str) -> None:
+    """A FIFO or a folder named like a template was passed over for the built-in template.
+
+    Red team: the render then went on silently with the built-in document, and a FIFO read by
+    another path would hang. Refused, as the document's own template and as an include.
+    """
+
+    def make(path: Path) -> None:
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.mkdir()
+
+    make(world.catalog / TEMPLATE)
+    refused(*world.render(), f"template '{AT}' is not a regular file (a folder, FIFO or device)")
+    (world.catalog / TEMPLATE).rmdir() if kind == "folder" else (world.catalog / TEMPLATE).unlink()
+    make(world.catalog / "templates" / "bagian.j2")
+    world.template("# judul\n{% include 'bagian.j2' %}\n")
+    inner = "template 'catalog/templates/bagian.j2' is not a regular file"
+    refused(*world.render(), f"{AT}:2: template failed: {inner}")
+    assert not world.out.exists()
+
+
 def test_compiling_a_template_is_bounded_by_the_time_limit(world: World) -> None:
     world.template("{{ pemda.nama }}\n" * 30000)  # under the size limit, seconds to compile
     code, stdout, stderr = world.render("--timeout", "0.3")
