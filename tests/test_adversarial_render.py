@@ -920,6 +920,48 @@ def test_markdown_keeps_each_link_and_code_span_of_prose_whole(world: World) -> 
     assert "![i]" not in line and "<https" not in html
 
 
+DEEP_LIST = "".join("  " * i + "- x\n" for i in range(10)) + "\nSETELAH <b>teks</b>\n"
+
+
+@pytest.mark.parametrize(
+    ("prose", "where"),
+    [
+        (DEEP_LIST, "catalog/prosa/latar-belakang.md:10:19"),  # a list item 10 deep
+        ("Awal\n\n" + ">" * 20 + " isi\n", "catalog/prosa/latar-belakang.md:3:1"),  # 20 quotes
+    ],
+)
+def test_prose_nested_too_deep_is_refused_not_dropped(world: World, prose: str, where: str) -> None:
+    """markdown-it drops, without a word, a block nested 20 deep and (in a list) all after it.
+
+    Red team: a prose list ten deep made every later line of the section vanish from all three
+    formats, and render said it had written the documents.
+    """
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, stdout, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    refused(code, stdout, stderr, f"spbe: {where}: the prose nests too deeply (at most 19 levels")
+    assert not world.out.exists()
+
+
+def test_prose_nested_just_under_the_limit_is_kept_whole(world: World) -> None:
+    prose = (
+        "".join("  " * i + "- x\n" for i in range(9)) + "\n" + ">" * 19 + " kutipan\n\nSETELAH\n"
+    )
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    for name in ("masterplan.md", "masterplan.html"):
+        text = (world.out / name).read_text("utf-8")
+        assert "kutipan" in text and "SETELAH" in text
+
+
+def test_a_template_making_markdown_nested_too_deep_is_refused(world: World) -> None:
+    world.template("# judul\n{% for i in range(12) %}{{ '  ' * i }}- butir\n{% endfor %}akhir\n")
+    code, stdout, stderr = world.render()
+    message = "template 'peta-rencana.md.j2': the Markdown it made nests too deeply at line 11"
+    refused(code, stdout, stderr, message)
+    assert not world.out.exists()
+
+
 PRINTED_OBJECTS = (
     "{{ entitas }}|{{ prosa }}|{{ 'x'.upper }}|{{ cycler(1, 2) }}|{{ joiner() }}|{{ [prosa] }}"
     "|{{ entitas|string }}|{{ entitas ~ '' }}|{{ '%s' % prosa }}|{{ '{}'.format(prosa) }}"
