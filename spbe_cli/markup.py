@@ -179,6 +179,25 @@ def html_escape(text: object) -> str:
     return html.escape(safe(text), quote=True)
 
 
+#: What :func:`docx_text` shows as an escape: as :func:`safe`, but tab and newline (which a
+#: Word run carries as layout) kept, and U+FFFE/U+FFFF, which XML cannot carry, added.
+_DOCX_DANGER = _DANGER.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f", 1) + "\ufffe\uffff"
+_CONTROL_DOCX = re.compile(f"[{_DOCX_DANGER}]")
+
+
+def docx_text(text: object) -> str:
+    r"""Text for WordprocessingML content or a quoted attribute (a DOCX document).
+
+    Every control, bidi and line-separator character is shown as an escape (``\u202e``),
+    exactly as the HTML and Markdown of the same document show it, instead of being dropped
+    or passed raw; tab and newline stay. Then the XML specials are escaped.
+    """
+    value = str(text)
+    if _CONTROL_DOCX.search(value) is not None:
+        value = _CONTROL_DOCX.sub(_visible, value)
+    return html.escape(value, quote=True)
+
+
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
     """A scrolling HTML table of escaped cells; columns in ``numeric`` are right-aligned."""
 

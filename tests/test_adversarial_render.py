@@ -962,6 +962,31 @@ def test_a_template_making_markdown_nested_too_deep_is_refused(world: World) -> 
     assert not world.out.exists()
 
 
+def test_control_and_bidi_characters_show_alike_in_every_format(world: World) -> None:
+    """DOCX dropped C0 controls and passed a bidi override raw (Trojan Source in Word).
+
+    Prose with a U+202E override and an ANSI escape is refused by validate (SPBE019); with
+    ``--force`` every format shows the characters as the same visible escapes.
+    """
+    import zipfile
+
+    prose = "Teks \u202e terbalik \x1b[31m merah \x07 selesai.\n"
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, _, stderr = world.run(
+        "catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html,docx", "--force"
+    )
+    assert code == 0, stderr
+    shown = "\\u202e terbalik \\x1b[31m merah \\x07 selesai"
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    with zipfile.ZipFile(world.out / "masterplan.docx") as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    assert shown in html and shown in xml
+    assert shown.replace("\\", "\\\\").replace("[", "\\[") in markdown  # Markdown escapes
+    for text in (html, xml, markdown):
+        assert not any(c in text for c in "\u202e\x1b\x07")
+
+
 PRINTED_OBJECTS = (
     "{{ entitas }}|{{ prosa }}|{{ 'x'.upper }}|{{ cycler(1, 2) }}|{{ joiner() }}|{{ [prosa] }}"
     "|{{ entitas|string }}|{{ entitas ~ '' }}|{{ '%s' % prosa }}|{{ '{}'.format(prosa) }}"
