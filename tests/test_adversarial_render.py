@@ -942,6 +942,24 @@ def test_prose_nested_too_deep_is_refused_not_dropped(world: World, prose: str, 
     assert not world.out.exists()
 
 
+def test_prose_larger_than_its_limit_is_never_parsed(world: World) -> None:
+    """A 1.8 MB prose table of tiny cells took 2.4 GB to render (a token per cell; red team)."""
+    from spbe_cli.files import MAX_PROSE_BYTES
+
+    cols = 100
+    row = "|" + "b|" * cols + "\n"
+    table = "|" + "a|" * cols + "\n|" + "-|" * cols + "\n" + row * (MAX_PROSE_BYTES // len(row))
+    assert len(table) > MAX_PROSE_BYTES
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(table, "utf-8")
+    code, stdout, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    assert code == 1, stderr
+    assert (
+        "catalog/metadata.yaml:30:19: error[SPBE208]: prose file 'prosa/latar-belakang.md' is too"
+        " large (limit 512 KiB)" in stdout
+    )
+    assert not world.out.exists()
+
+
 def test_prose_nested_just_under_the_limit_is_kept_whole(world: World) -> None:
     prose = (
         "".join("  " * i + "- x\n" for i in range(9)) + "\n" + ">" * 19 + " kutipan\n\nSETELAH\n"

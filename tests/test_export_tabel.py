@@ -136,7 +136,7 @@ def test_rfc4180_and_formula_injection() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        "\uff1dHYPERLINK(\"http://x\")",  # full-width equals sign
+        '\uff1dHYPERLINK("http://x")',  # full-width equals sign
         "\uff0b1+1",  # full-width plus
         "\uff0d1+1",  # full-width hyphen-minus
         "\uff20SUM(A1)",  # full-width commercial at
