@@ -15,6 +15,7 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,18 +119,20 @@ def test_review_comment_text_neither_links_nor_notifies(value: str, inert: str) 
     assert GITHUB_LINKING.search(shown) is None, shown
 
 
-def test_diff_review_comment_uses_the_inert_escaping(tmp_path: Path) -> None:
+def renamed_program(tmp_path: Path, name: str) -> Any:
+    """The changes of the minimal catalog whose program SC-04 gets the ``nama`` line ``name``."""
     old = copy_minimal(tmp_path / "old")
     new = copy_minimal(tmp_path / "new")
     living = new / "program" / "living.yaml"
-    living.write_text(
-        living.read_text("utf-8").replace(
-            "nama: Puskesmas Keliling Sungai",
-            'nama: "Untuk @kepala-dinas, lihat #12 dan https://contoh.id atau www.contoh.id"',
-        ),
-        "utf-8",
+    text = living.read_text("utf-8")
+    living.write_text(text.replace("nama: Puskesmas Keliling Sungai", f"nama: {name}"), "utf-8")
+    return diff_snapshots(folder_snapshot(old, "old"), folder_snapshot(new, "new"))
+
+
+def test_diff_review_comment_uses_the_inert_escaping(tmp_path: Path) -> None:
+    changes = renamed_program(
+        tmp_path, '"Untuk @kepala-dinas, lihat #12 dan https://contoh.id atau www.contoh.id"'
     )
-    changes = diff_snapshots(folder_snapshot(old, "old"), folder_snapshot(new, "new"))
     markdown = diff_format.format_markdown(changes)
     assert "&#64;&#8203;kepala-dinas" in markdown
     shown = html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u200b", " ")
@@ -352,16 +355,7 @@ def test_cli_diff_escapes_values_and_file_names(
 
 
 def test_diff_formats_escape_changed_values(tmp_path: Path) -> None:
-    old = copy_minimal(tmp_path / "old")
-    new = copy_minimal(tmp_path / "new")
-    living = new / "program" / "living.yaml"
-    living.write_text(
-        living.read_text("utf-8").replace(
-            "nama: Puskesmas Keliling Sungai", 'nama: "A\\n::error file=x::forged\\e[31m"'
-        ),
-        "utf-8",
-    )
-    changes = diff_snapshots(folder_snapshot(old, "old"), folder_snapshot(new, "new"))
+    changes = renamed_program(tmp_path, '"A\\n::error file=x::forged\\e[31m"')
     text = diff_format.format_text(changes)
     # The loader refuses the control character: the program cannot be compared, and the
     # finding that says so is shown escaped like every other value.

@@ -670,6 +670,15 @@ def test_a_new_folder_inside_a_catalog_at_the_repository_root_is_fine(world: Wor
 SLOW = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
 
 
+def wait_for_staging(world: World) -> None:
+    """Wait until a render started in a child process is writing (its staging folder exists)."""
+    for _ in range(600):  # the staging folder exists while the template runs
+        if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
+            return
+        time.sleep(0.05)
+    pytest.fail("the render never started writing")
+
+
 @pytest.mark.parametrize("earlier", [False, True])
 def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: bool) -> None:
     """SIGTERM (a cancelled CI job) cleans up as Ctrl-C does: no staging folder, no new folder.
@@ -687,12 +696,7 @@ def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: 
     env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
     child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(600):  # the staging folder exists while the template runs
-            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the render never started writing")
+        wait_for_staging(world)
         child.send_signal(signal.SIGTERM)
         _, stderr = child.communicate(timeout=60)
     finally:
@@ -719,12 +723,7 @@ def test_a_render_killed_with_sigkill_is_cleaned_up_by_the_next_one(world: World
     env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
     child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):
-            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the render never started writing")
+        wait_for_staging(world)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
     finally:

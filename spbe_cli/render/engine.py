@@ -26,6 +26,7 @@ from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
 from spbe_cli.formatting import rupiah_marked
 from spbe_cli.i18n import t
@@ -95,7 +96,7 @@ def _read_template(path: Path, template: str, filename: str) -> bytes:
         raise TemplateNotFound(template, f"{template}: {exc}") from exc
     try:
         mode = os.fstat(fd).st_mode
-        data = _read_some(fd, MAX_TEMPLATE_BYTES + 1) if stat.S_ISREG(mode) else b""
+        data = read_at_most(fd, MAX_TEMPLATE_BYTES) if stat.S_ISREG(mode) else b""
     except OSError as exc:
         raise TemplateNotFound(template, f"{template}: {exc}") from exc
     finally:
@@ -105,18 +106,6 @@ def _read_template(path: Path, template: str, filename: str) -> bytes:
     if len(data) > MAX_TEMPLATE_BYTES:  # read one byte more than allowed: never the whole file
         raise TemplateFileTooLargeError(template, filename)
     return data
-
-
-def _read_some(fd: int, limit: int) -> bytes:
-    """At most ``limit`` bytes from ``fd``."""
-    chunks = []
-    while limit > 0:
-        chunk = os.read(fd, min(limit, 1 << 16))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        limit -= len(chunk)
-    return b"".join(chunks)
 
 
 class FolderLoader(BaseLoader):
