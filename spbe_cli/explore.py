@@ -15,6 +15,7 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location, UsageError
+from spbe_cli.formatting import number
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
 from spbe_cli.markup import json_dumps, safe
@@ -68,12 +69,10 @@ def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> Non
         hint = did_you_mean(opd, known) or ""
         raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
+        known = list(catalog.reference.dimensi)
+        hint = did_you_mean(dimensi, known) or ""
         raise UsageError(
-            t(
-                "progress.unknown_dimensi",
-                dimensi=dimensi,
-                values=", ".join(catalog.reference.dimensi),
-            )
+            t("progress.unknown_dimensi", dimensi=dimensi, values=", ".join(known), hint=hint)
         )
 
 
@@ -116,10 +115,23 @@ def label_of(catalog: Catalog, entity_id: str) -> str:
     if entity is None:
         return entity_id
     if catalog.kinds[entity_id] == "regulasi":
-        return f"{entity.sebutan} {entity.judul}"
+        return regulation_label(catalog, entity)
     if catalog.kinds[entity_id] == "kesiapan":
         return f"{entity.pilar}/{entity.sub_aspek}"
     return str(getattr(entity, "nama", entity_id))
+
+
+def regulation_label(catalog: Catalog, reg: Any) -> str:
+    """A regulation as readers cite it with its subject (:func:`formatting.citation`).
+
+    ``Peraturan Presiden Nomor 95 Tahun 2018 tentang Sistem Pemerintahan Berbasis Elektronik``;
+    one not enacted yet is told by its subject and status, as the progress report tells it.
+    """
+    from spbe_cli.formatting import citation
+
+    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+    cited = citation(reg, pemda)
+    return f"{cited} tentang {reg.judul}" if reg.nomor and reg.tahun else cited
 
 
 # -- list -------------------------------------------------------------------------------------
@@ -135,6 +147,19 @@ class Row:
     kategori: str
     status: str
     tahun: str
+
+
+def _status(entity: Any) -> str:
+    """The status column: a program's or Peta Rencana item's as its latest progress entry says.
+
+    The same status ``spbe progress`` and the documents count (a program the OPD reports as
+    ``berjalan`` is not listed as the ``usulan`` it was planned as).
+    """
+    if hasattr(entity, "progres"):
+        from spbe_cli.progress import current_status
+
+        return current_status(entity)
+    return str(getattr(entity, "status", "") or "")
 
 
 def _years(entity: Any) -> tuple[int, int] | None:
@@ -170,7 +195,8 @@ def list_entities(
             continue
         if dimensi is not None and entity.dimensi != dimensi:
             continue
-        if status is not None and str(getattr(entity, "status", "")) != status:
+        state = _status(entity)
+        if status is not None and state != status:
             continue
         if tahun is not None and (years is None or not years[0] <= tahun <= years[1]):
             continue
@@ -186,7 +212,7 @@ def list_entities(
                 label_of(catalog, entity.id),
                 str(owner),
                 str(getattr(entity, CATEGORY_FIELD.get(kind, ""), "") or ""),
-                str(getattr(entity, "status", "") or ""),
+                state,
                 year_text,
             )
         )
@@ -249,6 +275,9 @@ class Shown:
     fields: dict[str, Any]
     refers_to: list[Reference]
     used_by: list[Reference]
+    #: The status of the latest progress entry, when it is not the ``status`` in the file
+    #: (what ``spbe list`` and ``spbe progress`` show for the element).
+    current_status: str | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -317,6 +346,7 @@ def show_entity(
                     )
                 )
     used.sort(key=lambda r: (r.kind, r.other, r.field))
+    current = _status(entity)
     return Shown(
         entity_id,
         kind,
@@ -325,6 +355,7 @@ def show_entity(
         fields,
         refers,
         used,
+        current if current != str(getattr(entity, "status", "") or "") else None,
     )
 
 
@@ -332,7 +363,10 @@ def show_text(shown: Shown) -> list[str]:
     """``spbe show`` as text: heading, fields as YAML, outgoing and incoming links."""
     from spbe_cli.yamlio import dump_yaml
 
-    lines = [f"{shown.kind} {shown.id}: {shown.label}", f"  {shown.location}", ""]
+    lines = [f"{shown.kind} {shown.id}: {shown.label}", f"  {shown.location}"]
+    if shown.current_status is not None:
+        lines.append("  " + t("explore.current_status", status=shown.current_status))
+    lines.append("")
     lines += dump_yaml(shown.fields).rstrip("\n").splitlines()
     lines += ["", t("explore.refers_to", n=len(shown.refers_to))]
     lines += [f"  {r.field} -> {r.other} ({r.kind}) {r.label}" for r in shown.refers_to]
@@ -362,6 +396,7 @@ def show_json(shown: Shown) -> str:
         "nama": shown.label,
         "path": shown.location.path,
         "line": shown.location.line,
+        "status_terkini": shown.current_status,
         "field": shown.fields,
         "merujuk_ke": [ref(r) for r in shown.refers_to],
         "digunakan_oleh": [ref(r) for r in shown.used_by],
@@ -491,8 +526,8 @@ def group_graph(graph: Graph) -> Graph:
         key = (kinds[source], kinds[target], name)
         links[key] = links.get(key, 0) + 1
     return Graph(
-        nodes=sorted((kind, kind, f"{n} entitas") for kind, n in counts.items()),
-        edges=sorted((a, b, f"{name} ({n})") for (a, b, name), n in links.items()),
+        nodes=sorted((kind, kind, t("explore.kind_count", n=n)) for kind, n in counts.items()),
+        edges=sorted((a, b, f"{name} ({number(n)})") for (a, b, name), n in links.items()),
     )
 
 

@@ -68,10 +68,14 @@ def _group(whole: int, sep: str) -> str:
     return f"{whole:,}".replace(",", sep)
 
 
+#: What a document writes where a value is missing (an empty cell, a figure not yet known).
+KOSONG = "-"
+
+
 def rupiah(value: int | Decimal | None) -> str:
     """``Rp 1.250.000.000`` in every language; None shows as ``-``."""
     if value is None:
-        return "-"
+        return KOSONG
     return "Rp " + _group(int(value), ".")
 
 
@@ -106,34 +110,52 @@ def rupiah_short(value: int) -> str:
     return rupiah(value)
 
 
-def number(value: Decimal | float | int | None, lang: str | None = None, *, none: str = "–") -> str:
+def number(
+    value: Decimal | float | int | None,
+    lang: str | None = None,
+    *,
+    none: str = "–",
+    places: int | None = None,
+) -> str:
     """A number without exponent or trailing zeros, in the marks of a language.
 
     ``1.250`` / ``75,5`` in Indonesian, ``1,250`` / ``75.5`` in English; None shows as ``none``.
+    ``places`` shows exactly that many decimals (an index: ``3,00``); the caller rounds first.
     """
     if value is None:
         return none
     sep, mark = _MARKS[_lang(lang)]
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    if amount == amount.to_integral_value():
+    if places is not None:
+        text = format(amount.quantize(Decimal(1).scaleb(-places)), "f")
+    elif amount == amount.to_integral_value():
         return _group(int(amount), sep)
-    text = format(amount.normalize(), "f")
+    else:
+        text = format(amount.normalize(), "f")
     whole, _, frac = text.partition(".")
     sign = "-" if text.startswith("-") else ""
-    return sign + _group(abs(int(whole)), sep) + mark + frac
+    return sign + _group(abs(int(whole)), sep) + (mark + frac if frac else "")
 
 
 def angka(value: Decimal | float | int | None) -> str:
     """A number in a document (always Indonesian): ``1.250`` and ``75,5``; None shows as ``-``."""
-    return number(value, "id", none="-")
+    return number(value, "id", none=KOSONG)
 
 
 def percent(
-    ratio: Decimal | None, digits: int = 1, lang: str | None = None, *, cap: bool = True
+    ratio: Decimal | None,
+    digits: int = 1,
+    lang: str | None = None,
+    *,
+    cap: bool = True,
+    none: str = "–",
 ) -> str:
-    """A ratio (0.755) as ``75,5%`` / ``75.5%``: half-even rounding, ``>999%`` above the cap."""
+    """A ratio (0.755) as ``75,5%`` / ``75.5%``: half-even rounding, ``>999%`` above the cap.
+
+    None shows as ``none`` (documents pass ``-``, the mark of every empty cell of theirs).
+    """
     if ratio is None:
-        return "–"
+        return none
     if cap and ratio > PERCENT_CAP:
         return ">999%"
     quantum = Decimal(1).scaleb(-digits)
@@ -141,11 +163,29 @@ def percent(
     return (text.replace(".", ",") if _lang(lang) == "id" else text) + "%"
 
 
+def persen_rasio(ratio: Decimal | None) -> str:
+    """A ratio in a document: ``75,5%``, ``-`` when there is none (as every empty cell)."""
+    return percent(ratio, 1, "id", none=KOSONG)
+
+
 def persen(part: int, whole: int) -> str:
     """``75%`` of a count in a document (``-`` when the whole is zero)."""
     if not whole:
-        return "-"
+        return KOSONG
     return percent(Decimal(part) / Decimal(whole), 0, "id", cap=False)
+
+
+def kapital(text: str) -> str:
+    """A cell's text starting with a capital, the rest as written: ``OPD`` stays ``OPD``.
+
+    Jinja's ``capitalize`` lowercases the rest ("kesiapan SDM" became "Kesiapan sdm").
+    """
+    return text[:1].upper() + text[1:]
+
+
+def rentang(mulai: int, selesai: int) -> str:
+    """A span of years as readers write it: ``2025–2029``; one year is ``2026``, not 2026–2026."""
+    return str(mulai) if mulai == selesai else f"{mulai}–{selesai}"
 
 
 def month_name(month: int, lang: str | None = None) -> str:

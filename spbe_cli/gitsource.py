@@ -70,6 +70,18 @@ class Snapshot:
     follow: Callable[[str], tuple[str | None, str]] | None = field(default=None, repr=False)
     """Follow a path through the revision's symbolic links (git, see :func:`link_follower`)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
+    misnamed_config: list[str] = field(default_factory=list)
+    """Names at the top of the catalog folder meant as the rule configuration and not read as one
+    (``.spbe.yml``; ``.spbe.yaml`` as a link or a folder), as
+    :func:`spbe_cli.ruleconfig.misnamed_config` tells."""
+
+    def rule_config_text(self) -> bytes | None:
+        """The bytes of the rule configuration (``.spbe.yaml``), or None when none is read."""
+        from spbe_cli.ruleconfig import CONFIG_FILE
+
+        if self.text_reader is None or CONFIG_FILE in self.misnamed_config:
+            return None
+        return self.text_reader(CONFIG_FILE)
 
     def display(self, rel: str) -> str:
         """A file's path as messages show it."""
@@ -198,6 +210,8 @@ def folder_snapshot(
         raise UsageError(t("load.no_folder", path=label))
     if not root.is_dir():
         raise UsageError(t("load.not_folder", path=label))
+    from spbe_cli.ruleconfig import config_misnamed
+
     display_root = label
     reader = _Loader(root, display_root)
     # Listed with an empty display root, so that ``display`` is the path relative to ``root``.
@@ -239,6 +253,7 @@ def folder_snapshot(
         path=label,
         reader=read,
         text_reader=read_text,
+        misnamed_config=config_misnamed(root),
     )
 
 
@@ -466,6 +481,7 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
     links: dict[str, str] = {}
     seen, files = repo.list_tree(commit, prefix, texts, links)
     display_root = f"{rev}:{prefix}" if prefix else f"{rev}:"
+    misnamed = _misnamed_config(files, texts, links)
     refused: dict[str, str] = {}
     follow = None
     if links:
@@ -510,7 +526,22 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         texts=texts,
         text_reader=read_text,
         follow=follow,
+        misnamed_config=misnamed,
     )
+
+
+def _misnamed_config(*listings: dict[str, str]) -> list[str]:
+    """The rule-configuration names of a revision's catalog folder that are not read as one.
+
+    ``.spbe.yaml`` is read only as a regular file (a link or a folder is not, as in a folder).
+    """
+    from spbe_cli.ruleconfig import CONFIG_FILE, misnamed_config
+
+    links = listings[-1]
+    top = {rel.split("/", 1)[0] for listing in listings for rel in listing}
+    folders = {rel.split("/", 1)[0] for listing in listings for rel in listing if "/" in rel}
+    regular = CONFIG_FILE not in links and CONFIG_FILE not in folders
+    return misnamed_config(top, regular)
 
 
 def link_follower(

@@ -89,8 +89,14 @@ def t(key: str, /, **values: Any) -> str:
     template = entry.get(language()) or entry["en"]
     if values and "|" in template:
         template = _PLURAL.sub(lambda m: _word(m, values), template)
+    if not values:
+        return template
     # A trailing placeholder may be empty (an optional hint): never end a message in a space.
-    return _COUNTS.vformat(template, (), values).rstrip() if values else template
+    # Only a count (``{n:,}``) needs the language's marks; every other template is filled by
+    # str.format_map, which fills fields exactly as string.Formatter does, in C.
+    if ":,}" in template:
+        return _COUNTS.vformat(template, (), values).rstrip()
+    return template.format_map(values).rstrip()
 
 
 class _Counts(string.Formatter):

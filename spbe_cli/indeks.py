@@ -219,6 +219,19 @@ def successor_for(kerangka: Kerangka, tahun: int | None) -> Kerangka | None:
     return successor
 
 
+def predecessor_for(kerangka: Kerangka, tahun: int | None) -> Kerangka | None:
+    """The framework still in force in ``tahun``, before ``kerangka`` applies (its first year).
+
+    PermenPANRB 8/2026 for an evaluation of 2024: PermenPANRB 59/2020, which it revokes.
+    """
+    if kerangka.mulai_tahun is None or tahun is None or tahun >= kerangka.mulai_tahun:
+        return None
+    for other in load_frameworks().values():
+        if other.dicabut_oleh == kerangka.kode:
+            return other
+    return None
+
+
 def framework_problems(kerangka: Kerangka) -> list[str]:
     """What is inconsistent in a framework's data: weights that do not add up, a wrong count."""
     problems: list[str] = []
@@ -334,6 +347,8 @@ class IndeksReport:
     findings: list[Finding] = field(default_factory=list)
     #: The framework that replaces this one in the year shown (SPBE805), if any.
     pengganti: Kerangka | None = None
+    #: The framework still in force in the year shown, before this one applies, if any.
+    pendahulu: Kerangka | None = None
     #: ``--strict``: warnings (a nilai above its plafon) fail the command too.
     strict: bool = False
 
@@ -408,6 +423,7 @@ def compute_indeks(
         predikat=predikat_of(kerangka, total.nilai) if total.nilai is not None else None,
         findings=findings,
         pengganti=successor_for(kerangka, tahun),
+        pendahulu=predecessor_for(kerangka, tahun),
     )
 
 

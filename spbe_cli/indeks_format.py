@@ -13,7 +13,7 @@ from typing import Any
 
 from spbe_cli.errors import Report
 from spbe_cli.formatting import number
-from spbe_cli.i18n import language, t
+from spbe_cli.i18n import t
 from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
 from spbe_cli.markup import (
     html_escape,
@@ -38,8 +38,7 @@ def index_text(value: Decimal | float | None) -> str:
     """An index at two decimals, also when whole (3,00), with the language's decimal mark."""
     if value is None:
         return "-"
-    text = format(rounded(Decimal(str(value))), "f")
-    return text.replace(".", ",") if language() == "id" else text
+    return number(rounded(Decimal(str(value))), places=2)
 
 
 def _title(report: IndeksReport) -> str:
@@ -65,16 +64,12 @@ def _status_lines(report: IndeksReport) -> list[str]:
         if predikat is not None and predikat.tahap:
             name += f" ({predikat.tahap})"
         lines.append(t("indeks.value", indeks=index_text(report.indeks), predikat=name))
-    if report.pengganti is not None:
-        lines.append(
-            t(
-                "indeks.revoked",
-                dasar=report.kerangka.dasar_hukum,
-                pengganti=report.pengganti.dasar_hukum,
-                tahun=report.tahun,
-                kerangka=report.pengganti.cli_name,
-            )
-        )
+    # The framework in force instead in that year: the one replacing it, or the one before it.
+    for key, other in (("indeks.revoked", report.pengganti), ("indeks.not_yet", report.pendahulu)):
+        if other is not None:
+            k = report.kerangka
+            values = {"dasar": k.dasar_hukum, "tahun": report.tahun, "kerangka": other.cli_name}
+            lines.append(t(key, pengganti=other.dasar_hukum, mulai=k.mulai_tahun, **values))
     if report.kerangka.verifikasi != "ya":
         lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
     above = sum(1 for b in report.baris if b.di_atas_plafon)
@@ -230,6 +225,7 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
         "evaluasi": report.evaluasi,
         "ilustratif": report.ilustratif,
         "pengganti": report.pengganti.kode if report.pengganti is not None else None,
+        "pendahulu": report.pendahulu.kode if report.pendahulu is not None else None,
         "status": "dinilai" if report.indeks is not None else "belum_dinilai",
         "indeks": _number(report.indeks),
         "predikat": None if predikat is None else {"nama": predikat.nama, "tahap": predikat.tahap},

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from spbe_cli.formatting import percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import DOMAINS
 
@@ -211,16 +213,16 @@ class Evidence:
                         "plafon.tags",
                         before=before[-1].name,
                         after=after[0].name,
-                        tanggal=reviu.tanggal.isoformat(),
+                        tanggal=tanggal(reviu.tanggal, None),
                     )
                 )
                 return _capped(5, bukti, [])
-        shown = ", ".join(f"{tag.name} ({tag.tanggal.isoformat()})" for tag in tags) or "-"
+        shown = ", ".join(f"{tag.name} ({tanggal(tag.tanggal, None)})" for tag in tags) or "-"
         return _capped(4, bukti, [t("plafon.needs_tags", prefix=prefix, tags=shown)])
 
     def _reviu(self, doc: Dokumen, bukti: list[str], gaps: list[str]) -> None:
         if doc.reviu:
-            dates = ", ".join(r.tanggal.isoformat() for r in doc.reviu)
+            dates = ", ".join(tanggal(r.tanggal, None) for r in doc.reviu)
             bukti.append(t("plafon.reviu", n=len(doc.reviu), tanggal=dates))
         else:
             gaps.append(t("plafon.no_reviu"))
@@ -324,20 +326,20 @@ class Evidence:
         Returns ``(terpadu, relevant, lacking ids)``; an item counts as relevant when one of its
         years falls in the window (every item when there is no evaluation year).
         """
+        from spbe_cli import plan
+        from spbe_cli.progress import is_cancelled
+
         window = self.window()
         terpadu, relevant, lacking = 0, 0, []
         for item in self.catalog.of_kind("peta_rencana"):
-            if item.status == "dibatalkan":
+            # Cancelled in the file or by the latest progress entry, as spbe progress reads it.
+            if is_cancelled(item):
                 continue
-            years = [
-                y
-                for y in range(item.tahun_mulai, item.tahun_selesai + 1)
-                if window is None or y in window
-            ]
+            years = [y for y in plan.years(item) if window is None or y in window]
             if not years:
                 continue
             relevant += 1
-            funded = {a.tahun for a in item.anggaran if a.nilai > 0}
+            funded = {y for y, pagu in plan.budget_by_year([item]).items() if pagu > 0}
             sub_kegiatan = item.nomenklatur is not None and item.nomenklatur.kode.count(".") == 5
             if sub_kegiatan and all(y in funded for y in years):
                 terpadu += 1
@@ -348,7 +350,7 @@ class Evidence:
     def _keterpaduan_line(self, terpadu: int, relevant: int) -> str:
         window = self.window()
         years = f"{window.start}-{window.stop - 1}" if window else t("plafon.all_years")
-        share = f"{round(100 * terpadu / relevant)}%" if relevant else "-"
+        share = percent(Decimal(terpadu) / relevant, 0) if relevant else "-"
         return t("plafon.keterpaduan", terpadu=terpadu, n=relevant, share=share, years=years)
 
     def rencana_anggaran(self) -> Plafon:

@@ -2,6 +2,8 @@
 
 Definitions (documented for users in ``docs/progres.md``):
 
+* A program is *stalled* (``mangkrak``) in year Y once Y has begun (Y is not after the year of
+  "today"): no entry for Y, or no update for ``bulan_mangkrak`` months.
 * A program is *planned* for year Y when ``tahun_mulai <= Y <= tahun_selesai`` and neither the
   program nor its latest progress entry says ``dibatalkan``.
 * The entry that counts for year Y is the latest entry with ``tahun == Y`` dated on or before
@@ -30,7 +32,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
-from spbe_cli.formatting import PERCENT_CAP, percent
+from spbe_cli.formatting import PERCENT_CAP, percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 
@@ -143,6 +145,15 @@ class ProgressReport:
     total: GroupSummary
     attention: dict[str, list[FlaggedProgram]] = field(default_factory=dict)
     since: str | None = None
+    #: The master plan's years (the programs' period), to say when ``tahun`` lies outside it.
+    periode: tuple[int, int] | None = None
+
+    @property
+    def outside_period(self) -> bool:
+        """Tell whether the year lies outside the master plan (the report is then empty)."""
+        if self.periode is None:
+            return False
+        return not self.periode[0] <= self.options.tahun <= self.periode[1]
 
     @property
     def attention_count(self) -> int:
@@ -176,6 +187,11 @@ def capaian(target: Decimal | None, realisasi: Decimal | None, arah: str) -> Dec
     return ratio(realisasi, target) if arah == "naik" else ratio(target, realisasi)
 
 
+def serapan(terserap: int, pagu: int) -> Decimal | None:
+    """Budget absorption ``terserap / pagu`` (of a program or a group); None without a pagu."""
+    return ratio(Decimal(terserap), Decimal(pagu)) if pagu else None
+
+
 def mean(values: Sequence[Decimal]) -> Decimal | None:
     """Arithmetic mean, or None for no values."""
     if not values:
@@ -189,14 +205,6 @@ def months_before(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
-
-
-def months_between(earlier: date, later: date) -> int:
-    """Whole months from ``earlier`` to ``later``."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
-        months -= 1
-    return months
 
 
 # -- entries ----------------------------------------------------------------------------------
@@ -228,6 +236,21 @@ def effective_status(program: Any, today: date) -> str:
     """Status of the latest entry up to today, or the program's own status."""
     latest = latest_entry(program.progres, today)
     return latest.status if latest is not None else str(program.status)
+
+
+def current_status(item: Any) -> str:
+    """The status of a program or Peta Rencana item as its latest progress entry records it.
+
+    What ``spbe list``, ``spbe sync`` and the documents show, whatever the day: the status of
+    the latest entry (of any date), or the item's own ``status`` without entries. ``spbe
+    progress`` reads the same entries up to its ``--tanggal`` (:func:`effective_status`).
+    """
+    return effective_status(item, date.max)
+
+
+def is_cancelled(item: Any) -> bool:
+    """Tell whether a program is cancelled, in its own ``status`` or by its latest entry."""
+    return item.status == "dibatalkan" or current_status(item) == "dibatalkan"
 
 
 def is_planned(program: Any, tahun: int, today: date) -> bool:
@@ -267,7 +290,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         capaian=mean(capped),
         pagu=pagu,
         terserap=terserap,
-        serapan=ratio(Decimal(terserap), Decimal(pagu)) if pagu else None,
+        serapan=serapan(terserap, pagu),
         pagu_ilustratif=budget.illustrative,
     )
 
@@ -287,7 +310,7 @@ def summarise(key: str, nama: str, programs: Sequence[ProgramProgress]) -> Group
         capaian_n=len(values),
         pagu=pagu,
         terserap=terserap,
-        serapan=Decimal(terserap) / Decimal(pagu) if pagu else None,
+        serapan=serapan(terserap, pagu),
         pagu_ilustratif=sum(p.pagu_ilustratif for p in programs),
     )
 
@@ -338,6 +361,11 @@ def compute_progress(
         ],
         total=summarise("", t("progress.total"), planned),
         since=since,
+        periode=(
+            (meta.dokumen.masterplan.periode.mulai, meta.dokumen.masterplan.periode.selesai)
+            if meta is not None
+            else None
+        ),
     )
     attention: dict[str, list[FlaggedProgram]] = {c: [] for c in CATEGORIES}
     planned_by_id = {p.id: p for p in planned}
@@ -347,6 +375,32 @@ def compute_progress(
         attention["dihentikan"] = dropped(catalog, earlier, options)
     report.attention = attention
     return report
+
+
+@dataclass(frozen=True)
+class FutureEntry:
+    """A progress entry dated after the report date: not counted (a typo, or planned ahead)."""
+
+    id: str
+    tanggal: date
+    location: Location | None
+
+
+def future_entries(catalog: Catalog, options: Options) -> list[FutureEntry]:
+    """Entries of the selected programs dated after ``options.tanggal``, in catalog order."""
+    found: list[FutureEntry] = []
+    for program_id, program in _programs(catalog):
+        if not _selected(program, options):
+            continue
+        for i, entry in enumerate(program.progres):
+            if entry.tanggal > options.tanggal:
+                where = (
+                    catalog.where(program_id, "progres", i, "tanggal")
+                    if program_id in catalog.sources
+                    else None
+                )
+                found.append(FutureEntry(program_id, entry.tanggal, where))
+    return found
 
 
 def _item(
@@ -381,20 +435,26 @@ def _attend(
     def add(category: str, key: str, **values: Any) -> None:
         out[category].append(_item(catalog, category, program_id, program, key, **values))
 
-    if progress is not None and active:
+    # A year that has not begun on the report date has no entry yet, and nothing stalls in it.
+    if progress is not None and active and year <= today.year:
         cutoff = months_before(today, options.bulan_mangkrak)
         last = progress.last_update
         if progress.entry is None:
             if last is None:
                 add("mangkrak", "progress.reason.no_entry", tahun=year)
             else:
-                add("mangkrak", "progress.reason.no_entry_since", tahun=year, tanggal=str(last))
+                add(
+                    "mangkrak",
+                    "progress.reason.no_entry_since",
+                    tahun=year,
+                    tanggal=tanggal(last, None),
+                )
         elif last is not None and last < cutoff:
             add(
                 "mangkrak",
                 "progress.reason.no_update",
-                tanggal=str(last),
-                bulan=months_between(last, today),
+                tanggal=tanggal(last, None),
+                # "6 bulan; batas 6 bulan" read as within the limit when it was past by days
                 batas=options.bulan_mangkrak,
             )
     if progress is not None and progress.entry is not None:

@@ -59,6 +59,9 @@ def _subtitle(report: ProgressReport) -> str:
         filters.append(f"since={report.since}")
     if filters:
         text += " " + t("progress.filters", filters=", ".join(filters))
+    if report.outside_period and report.periode is not None:
+        mulai, selesai = report.periode
+        text += " " + t("progress.outside_period", tahun=o.tahun, mulai=mulai, selesai=selesai)
     return text
 
 
@@ -83,9 +86,9 @@ def _group_headers(first: str) -> list[str]:
 def _group_row(group: GroupSummary, label: str) -> list[str]:
     return [
         label,
-        str(group.programs),
-        str(group.with_progress),
-        str(group.selesai),
+        number(group.programs),
+        number(group.with_progress),
+        number(group.selesai),
         percent(group.capaian),
         rupiah_marked(group.pagu, group.pagu_ilustratif > 0),
         rupiah(group.terserap),
@@ -407,11 +410,11 @@ def html_body(report: ProgressReport) -> str:
     cards = "".join(
         f'<div class="card">{_e(label)}<b>{_e(value)}</b></div>'
         for label, value in (
-            (t("progress.col.programs"), str(total.programs)),
-            (t("progress.col.with_progress"), str(total.with_progress)),
+            (t("progress.col.programs"), number(total.programs)),
+            (t("progress.col.with_progress"), number(total.with_progress)),
             (t("progress.col.capaian"), percent(total.capaian)),
             (t("progress.col.serapan"), percent(total.serapan)),
-            (t("progress.attention_short"), str(report.attention_count)),
+            (t("progress.attention_short"), number(report.attention_count)),
         )
     )
     numeric = {1, 2, 3, 4, 5, 6, 7}

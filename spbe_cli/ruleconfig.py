@@ -21,8 +21,7 @@ listed with a count of 0.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -182,21 +181,54 @@ def config_misnamed(root: Path) -> list[str]:
     leave the configuration out without a word.
     """
     try:
-        names = sorted(entry.name for entry in root.iterdir())
+        names = [entry.name for entry in root.iterdir()]
     except OSError:
         return []
     config = root / CONFIG_FILE
+
+    def same_file(name: str) -> bool:
+        # The same file on a case-insensitive file system.
+        try:
+            return config.exists() and (root / name).samefile(config)
+        except OSError:
+            return False
+
+    regular = config.is_file() and not config.is_symlink()
+    return misnamed_config(names, regular, same_file)
+
+
+def misnamed_config(
+    names: Iterable[str], regular: bool, same_file: Callable[[str], bool] | None = None
+) -> list[str]:
+    """Of the names at the top of a catalog folder, those meant as its configuration not read.
+
+    ``regular``: whether ``.spbe.yaml`` (when named) is a regular file, not a link or a folder;
+    ``same_file(name)``: whether another spelling is that very file. One rule for a folder
+    (:func:`config_misnamed`) and for a git revision (``spbe diff``).
+    """
     found = []
-    for name in names:
+    for name in sorted(names):
         if name == CONFIG_FILE:
-            if config.is_symlink() or not config.is_file():
+            if not regular:
                 found.append(name)
-        elif name.lower() in _CONFIG_NAMES:
-            with contextlib.suppress(OSError):
-                if config.exists() and (root / name).samefile(config):
-                    continue  # the same file on a case-insensitive file system
+        elif name.lower() in _CONFIG_NAMES and not (same_file is not None and same_file(name)):
             found.append(name)
     return found
+
+
+def config_problems(misnamed: Iterable[str], display_root: str) -> list[Finding]:
+    """SPBE021 at each name :func:`misnamed_config` gives."""
+    from spbe_cli.files import display_path
+
+    return [
+        make_finding(
+            "SPBE021",
+            Location(display_path(display_root, name), 1, 1),
+            "config.not_regular" if name == CONFIG_FILE else "config.misnamed",
+            name=CONFIG_FILE,
+        )
+        for name in misnamed
+    ]
 
 
 _CONFIG_NAMES = (CONFIG_FILE, ".spbe.yml")
@@ -222,15 +254,7 @@ def load_rule_config(root: Path, display_root: str) -> tuple[RuleConfig, list[Fi
     note("config", "", data)
     misnamed = config_misnamed(root)
     note("config-names", "", misnamed)
-    problems = [
-        make_finding(
-            "SPBE021",
-            Location(display_path(display_root, name), 1, 1),
-            "config.not_regular" if name == CONFIG_FILE else "config.misnamed",
-            name=CONFIG_FILE,
-        )
-        for name in misnamed
-    ]
+    problems = config_problems(misnamed, display_root)
     if data is None:
         return RuleConfig(), problems
     config, findings = read_rule_config(data, display_path(display_root, CONFIG_FILE))

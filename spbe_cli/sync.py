@@ -28,9 +28,11 @@ from typing import Any
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
+from spbe_cli.formatting import percent
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
 from spbe_cli.parallel import forked
+from spbe_cli.progress import is_cancelled
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
 
 #: Kinds compared, in output order.
@@ -107,7 +109,7 @@ class SyncReport:
 @cache
 def _pct(score: float) -> str:
     """A similarity for display (half-even, whole percent); scores repeat (ratios of counts)."""
-    return f"{Decimal(str(score)) * 100:.0f}%"
+    return percent(Decimal(str(score)), 0, cap=False)
 
 
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
@@ -116,7 +118,8 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
     for item_id in catalog.ids_of(kind):
         e: Any = catalog.entities[item_id]
         if kind == "program":
-            if e.status == "dibatalkan":
+            # Cancelled in the program or by its latest progress entry, as spbe progress reads it.
+            if is_cancelled(e):
                 continue
             owner, code = e.opd_pj, f"{e.dimensi}/{e.elemen}"
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
@@ -351,14 +354,9 @@ def format_markdown(overlaps: list[Overlap]) -> str:
         for o in overlaps
     ]
     headers = [t(f"sync.col.{c}") for c in ("jenis", "pertama", "kedua", "bukti", "lokasi")]
-    lines = [
-        f"# {t('sync.title')}",
-        "",
-        *md_table(headers, rows),
-        "",
-        t("sync.summary", n=len(overlaps)),
-        "",
-    ]
+    # No pairs: the summary alone, not the head of an empty table.
+    table = [*md_table(headers, rows), ""] if rows else []
+    lines = [f"# {t('sync.title')}", "", *table, t("sync.summary", n=len(overlaps)), ""]
     return "\n".join(lines)
 
 

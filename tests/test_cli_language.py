@@ -121,8 +121,8 @@ def test_every_choice_is_listed() -> None:
         ),
         (
             ["render", "--tanggal", "2026-02-30"],
-            "Galat: Nilai tidak sah: tanggal harus berbentuk YYYY-MM-DD, bukan '2026-02-30'",
-            "Error: Invalid value: the date must be YYYY-MM-DD, not '2026-02-30'",
+            "Galat: Nilai tidak sah untuk '--tanggal': '2026-02-30' bukan tanggal yang ada",
+            "Error: Invalid value for '--tanggal': '2026-02-30' is not a date of the calendar",
         ),
     ],
 )

@@ -270,6 +270,36 @@ def test_exception_without_reason_is_a_new_finding(repo: Path) -> None:
     assert data["exceptions"] == []
 
 
+@pytest.mark.parametrize("side", ["git", "folder"])
+def test_a_configuration_not_read_as_one_is_a_new_finding_in_the_review(
+    repo: Path, side: str
+) -> None:
+    """``.spbe.yml``, and ``.spbe.yaml`` as a link, are SPBE021 in the review as in validate;
+    the linked configuration is not read (its exception does not apply)."""
+    import os
+
+    write_tree(repo, {"catalog/arsitektur/aduan.yaml": LAPOR_DUPLICATE})
+    commit(repo, "duplicate")
+    git(repo, "tag", "v2")
+    write_tree(repo, {"catalog/.spbe.yml": "aturan:\n  SPBE403: off\n", "dimana.yaml": EXCEPTION})
+    os.symlink("../dimana.yaml", repo / "catalog/.spbe.yaml")
+    if side == "git":
+        commit(repo, "configuration under other names")
+        args = ["v2", "HEAD"]
+        where = "HEAD:catalog"
+    else:
+        git(repo, "worktree", "add", "-q", str(repo / "lama"), "v2")
+        args = ["lama/catalog", "catalog"]
+        where = "catalog"
+    _, out, _ = run(*args, "--format", "json")
+    data = json.loads(out)
+    assert sorted((f["code"], f["path"], f["line"]) for f in data["introduced"]) == [
+        ("SPBE021", f"{where}/.spbe.yaml", 1),
+        ("SPBE021", f"{where}/.spbe.yml", 1),
+    ]
+    assert data["exceptions"] == []  # neither file was read as the configuration
+
+
 def test_metadata_removed_is_a_new_finding(repo: Path) -> None:
     git(repo, "rm", "-q", "catalog/metadata.yaml")
     commit(repo, "metadata gone")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spbe_cli import i18n
 from spbe_cli.cli.app import app
 from spbe_cli.explore import build_graph, dot_text, mermaid_text, to_dot, to_mermaid
 from spbe_cli.loader import load_catalog
@@ -213,7 +214,9 @@ def test_group_graph_counts_entities_and_links() -> None:
         edges=[("P1", "A", "opd_pj"), ("P2", "A", "opd_pj"), ("P2", "P1", "prasyarat")],
     )
     grouped = group_graph(graph)
-    assert grouped.nodes == [("opd", "opd", "1 entitas"), ("program", "program", "2 entitas")]
+    assert grouped.nodes == [("opd", "opd", "1 entity"), ("program", "program", "2 entities")]
+    with i18n.use_language("id"):
+        assert group_graph(graph).nodes[1] == ("program", "program", "2 entitas")
     assert grouped.edges == [
         ("program", "opd", "opd_pj (2)"),
         ("program", "program", "prasyarat (1)"),

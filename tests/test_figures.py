@@ -275,7 +275,7 @@ def test_values_are_formatted_the_indonesian_way(rendered: dict[str, F.RenderedF
     assert {"Rp 12,5 M", "Rp 7,25 M", "Rp 900 jt", "Rp 10", "Rp 0"} <= set(shown)
     assert {"1.250", "7"} <= set(_texts(rendered["jumlah"].svg))
     progress = _texts(rendered["progres"].svg)
-    assert {"75,5%", "120,0%", "0,0%", "–", "100%"} <= set(progress)
+    assert {"75,5%", "120,0%", "0,0%", "-", "100%"} <= set(progress)
     assert {"Rp 21 M", "Rp 12 M", "Rp 0"} <= set(_texts(rendered["dimensi_tahun"].svg))
 
 

@@ -124,3 +124,16 @@ def test_diff_progress_and_render_print_the_same_rupiah(tmp_path: Path) -> None:
     documents = "".join(p.read_text("utf-8") for p in sorted(out.rglob("*.md")))
     assert expected in documents
     assert "Rp 250,000,000" not in diff.stdout + progress.stdout + documents
+
+
+def test_number_with_fixed_places_is_the_index_format() -> None:
+    """An index shows two decimals also when whole, in the marks of the language."""
+    from decimal import Decimal
+
+    from spbe_cli.formatting import number
+
+    assert number(Decimal("3"), "id", places=2) == "3,00"
+    assert number(Decimal("2.25"), "en", places=2) == "2.25"
+    assert number(Decimal("1234.5"), "id", places=2) == "1.234,50"
+    assert number(Decimal("7"), "id", places=0) == "7"
+    assert number(None, "id", places=2) == "–"

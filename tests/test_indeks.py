@@ -241,8 +241,13 @@ def test_plafon_5_from_tags_before_and_after_the_reviu(tmp_path: Path) -> None:
     ):
         assert plafon[n].level == 5 and plafon[n].kurang == ()
         assert plafon[n].bukti[-1] == (
-            f"version {old} before the reviu of 2025-12-15, updated version {new} after it"
+            f"version {old} before the reviu of 15 December 2025, updated version {new} after it"
         )
+    # dates in the language of the messages, like every date spbe writes (never 2025-12-15)
+    with use_language("id"):
+        indonesian = _plafon(root, 2025)
+    assert "reviu 15 Desember 2025" in indonesian[11].bukti[-1]
+    assert any("15 Desember 2025" in line for line in indonesian[11].bukti if "reviu" in line)
 
 
 def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> None:
@@ -258,7 +263,7 @@ def test_plafon_5_needs_a_version_before_and_after_the_reviu(tmp_path: Path) -> 
     assert plafon[11].level == 4 and plafon[12].level == 4
     assert plafon[12].kurang == (
         "git tags peta-rencana-* for a version set before a reviu and an updated one after it "
-        "(found: peta-rencana-1.0 (2025-06-01))",
+        "(found: peta-rencana-1.0 (1 June 2025))",
     )
 
 
@@ -294,6 +299,13 @@ def test_keterpaduan_counts_sub_kegiatan_and_yearly_budget(tmp_path: Path) -> No
         "1 of 7 Peta Rencana items (14%) have a sub-kegiatan code and a budget every year "
         "(2024-2026)",
     )
+    # An item cancelled by its latest progress entry is out, as spbe progress counts it.
+    security = (root / "peta-rencana" / "keamanan.yaml").read_text("utf-8")
+    cancelled = security + "progres:\n  - {tahun: 2025, tanggal: 2025-03-01, status: dibatalkan}\n"
+    write_tree(root, {"peta-rencana/keamanan.yaml": cancelled})
+    with use_language("en"):
+        assert _plafon(root, 2026)[13].bukti[0].startswith("1 of 6 Peta Rencana items (17%)")
+    write_tree(root, {"peta-rencana/keamanan.yaml": security})
     # A program-level code is not a sub kegiatan: the item no longer counts.
     write_tree(root, {"peta-rencana/aplikasi.yaml": budgeted.replace(".2.02.0025", "")})
     assert _plafon(root, 2026)[13].level == 1
@@ -741,3 +753,20 @@ def test_evidence_shared_across_years_gives_each_year_its_own_plafon() -> None:
             by_year[kode, year] = alone
     # The test means something: some plafon of the bundled catalog does depend on the year.
     assert any(by_year[kode, 2019] != by_year[kode, 2025] for kode in frameworks)
+
+
+def test_a_year_before_the_framework_applies_names_the_one_in_force() -> None:
+    """PermenPANRB 8/2026 for 2024: a note points to 59/2020, and JSON says `pendahulu`."""
+    args = ["indeks", str(BUNDLED), "-k", "pemdi-8-2026"]
+    result = runner.invoke(app, [*args, "--tahun", "2024"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "PermenPANRB 8/2026 applies from the 2026 evaluation on; "
+        "for 2024 consider --kerangka spbe-59-2020." in result.stdout
+    )
+    data = json.loads(runner.invoke(app, [*args, "--tahun", "2024", "-f", "json"]).stdout)
+    assert (data["pendahulu"], data["pengganti"]) == ("spbe_59_2020", None)
+    data = json.loads(runner.invoke(app, [*args, "--tahun", "2026", "-f", "json"]).stdout)
+    assert data["pendahulu"] is None
+    result = runner.invoke(app, [*args, "--tahun", "2026"])
+    assert "applies from the" not in result.stdout

@@ -138,11 +138,15 @@ def test_help_is_indonesian_unless_english_is_asked_for() -> None:
 
 
 def test_version_and_completion() -> None:
-    result = runner.invoke(app, ["--version"])
+    result = runner.invoke(app, ["--lang", "id", "--version"])
     assert result.exit_code == 0
     from spbe_cli import __version__
 
-    assert result.stdout.startswith(f"spbe {__version__} (referensi ")
+    assert result.stdout.startswith(f"spbe {__version__} (data referensi ")
+    for argv, env in ((["--lang", "en", "--version"], {}), (["--version"], {"SPBE_LANG": "en"})):
+        english = runner.invoke(app, argv, env=env)
+        assert english.exit_code == 0
+        assert english.stdout.startswith(f"spbe {__version__} (reference data ")
     assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
 
 

@@ -65,7 +65,7 @@ def test_laporan_numbers_match_spbe_progress(tmp_path: Path) -> None:
         "**Rp 1.100.000.000** | **39,3%** |"
     ) in md
     assert "- Integrasi Data OPD (" in md
-    assert "tidak diperbarui sejak 1 Maret 2026" in md
+    assert "tidak diperbarui sejak 1 Maret 2026, melewati batas 6 bulan" in md
     assert "SC-GOV-02" not in md  # readers see names; ids stay in the catalog
     assert page.count("<svg") == 2  # the two progress charts, drawn by figures.py
     assert "<script" not in page
@@ -122,7 +122,10 @@ def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -
     assert "![Indeks per aspek (skala 1 sampai 5)](gambar/laporan-" in section
     # The nilai above the plafon, with their gap and what is missing, by name, not by id.
     extra = section.split("### 6.3 Nilai yang perlu bukti tambahan", 1)[1]
-    assert "| Tata Kelola Pemdi | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf" in extra
+    assert (
+        "| Tata Kelola Pemdi (indikator 1) | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf"
+        in extra
+    )
     assert "PERKADA-ARSITEKTUR-SPBE" not in extra and "dokumen.\\*" not in extra
     assert "Peraturan Wali Kota tentang Arsitektur SPBE Pemerintah Kota X 2025-2029 berstatus" in (
         extra

@@ -403,9 +403,9 @@ def test_rules_in_indonesian() -> None:
 
 
 def test_version() -> None:
-    result = _invoke("--version")
+    result = _invoke("--lang", "id", "--version")
     assert result.exit_code == ExitCode.OK
-    assert result.stdout.startswith("spbe 0.1.0 (referensi ")
+    assert result.stdout.startswith("spbe 0.1.0 (data referensi ")
 
 
 def test_help_names_the_exit_codes() -> None:

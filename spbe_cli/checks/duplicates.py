@@ -28,7 +28,13 @@ def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
 
 
 def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
-    """Programs not cancelled, grouped by dimension and element, owned by their OPD."""
+    """Programs not cancelled, grouped by dimension and element, owned by their OPD.
+
+    Cancelled in the file or by the latest progress entry, as ``spbe sync`` and ``spbe
+    progress`` read it (:func:`spbe_cli.progress.is_cancelled`).
+    """
+    from spbe_cli.progress import is_cancelled
+
     return [
         Item(
             pid,
@@ -38,7 +44,7 @@ def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
             tokens(p.tujuan or p.uraian, stop),
         )
         for pid, p in ((p.id, p) for p in catalog.of_kind("program"))
-        if p.status != "dibatalkan"
+        if not is_cancelled(p)
     ]
 
 

@@ -59,8 +59,15 @@ def _version(value: bool) -> None:
     if value:
         from spbe_cli.reference import load_reference
 
-        typer.echo(f"spbe {__version__} (referensi {load_reference().versi})")
+        typer.echo(t("cli.version_line", version=__version__, referensi=load_reference().versi))
         raise typer.Exit()
+
+
+def _lang(value: Lang | None) -> Lang | None:
+    """Set the language as soon as ``--lang`` is read, so ``spbe --lang en --version`` obeys it."""
+    if value is not None:
+        set_language(value.value)
+    return value
 
 
 @app.callback()
@@ -70,7 +77,10 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=t("cli.version")),
     ] = False,
     lang: Annotated[
-        Lang | None, typer.Option("--lang", help=t("cli.lang"), case_sensitive=False)
+        Lang | None,
+        typer.Option(
+            "--lang", help=t("cli.lang"), case_sensitive=False, is_eager=True, callback=_lang
+        ),
     ] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help=t("cli.no_cache"), show_default=False)

@@ -152,15 +152,25 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
 
 
 def parse_date(value: str | None) -> date:
-    """``--tanggal``: an ISO date, or today when not given."""
+    """``--tanggal``: an ISO date, or today when not given.
+
+    A date of the right form that the calendar lacks (``2026-02-29``, ``2026-04-31``) is told
+    as such, not as a wrong form.
+    """
     if value is None:
         return date.today()
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(t("progress.bad_date", value=value)) from None
+    import re
+
+    # Only YYYY-MM-DD: fromisoformat alone also takes 20260101 and week dates (2026-W01-1).
+    key = "progress.no_such_date"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, flags=re.ASCII):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    else:
+        key = "progress.bad_date"
+    raise typer.BadParameter(t(key, value=value), param_hint="'--tanggal'")
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,44 @@ def _console(stream: TextIO) -> Console:
     return Console(file=stream, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Report an output that cannot be written (disk full, a device error) as such, exit 3.
+
+    It was an "internal error, a bug in spbe". A closed pipe (``spbe ... | head``) stays what it
+    always was: the reader has had enough, nothing to report.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from spbe_cli.errors import SpbeError, os_reason
+        from spbe_cli.i18n import t
+
+        _drop_unwritten()
+        raise SpbeError(t("cli.stdout_error", reason=os_reason(exc))) from exc
+
+
+def _drop_unwritten() -> None:
+    """Point stdout at the null device, so the exit does not try the failed write again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing to retry
+        return
+
+
 def out(lines: list[str] | str, *, colour: bool = True) -> None:
     """Print lines to stdout; severities are coloured when stdout is a terminal."""
+    with _writing_stdout():
+        _out(lines, colour=colour)
+
+
+def _out(lines: list[str] | str, *, colour: bool) -> None:
     lines = [safe_block(lines)] if isinstance(lines, str) else [safe(line) for line in lines]
     if not (colour and sys.stdout.isatty()):
         sys.stdout.write("".join(line + "\n" for line in lines))
@@ -113,6 +149,11 @@ def step_bar(label: str, min_total: int = STEP_BAR_MIN_FILES) -> Iterator[StepHo
 
 def table(headers: list[str], rows: list[list[str]]) -> None:
     """Print a table: a rich table on a terminal, plain aligned columns when piped."""
+    with _writing_stdout():
+        _table(headers, rows)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
     if not sys.stdout.isatty():
         lines = text_table(headers, rows)
         sys.stdout.write("".join(line + "\n" for line in lines))

@@ -82,7 +82,9 @@ def list_command(
     opd: Annotated[str | None, typer.Option("--opd", help=t("explore.opt.opd"))] = None,
     dimensi: Annotated[str | None, typer.Option("--dimensi", help=t("explore.opt.dimensi"))] = None,
     status: Annotated[str | None, typer.Option("--status", help=t("explore.opt.status"))] = None,
-    tahun: Annotated[int | None, typer.Option("--tahun", help=t("explore.opt.tahun"))] = None,
+    tahun: Annotated[
+        int | None, typer.Option("--tahun", help=t("explore.opt.tahun"), min=1945, max=2100)
+    ] = None,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help=t("explore.opt.list_format"))
     ] = ListFormat.table,
@@ -97,6 +99,11 @@ def list_command(
         rows = explore.list_entities(
             loaded, kind, opd=opd, dimensi=dimensi, status=status, tahun=tahun
         )
+    if not rows:
+        from spbe_cli.cli import console
+
+        filtered = any(f is not None for f in (opd, dimensi, status, tahun))
+        console.err(t("explore.no_match" if filtered else "explore.none_of_kind", kind=kind))
     emit(list_formats(kind), output_format, rows)
     raise typer.Exit(0)
 

@@ -115,8 +115,35 @@ def progress(
         earlier = load_revision(since, path) if since is not None else None
     options = _options(loaded, today, tahun, bulan_mangkrak, opd, dimensi, fail_on_attention)
     report = compute_progress(loaded, options, earlier, since)
+    if tanggal is None:
+        _note_future_entries(loaded, options)
     emit(progress_formats(), output_format, report)
     raise typer.Exit(int(report.return_code))
+
+
+#: Entries dated after today listed one by one in the note; the rest are counted.
+FUTURE_SHOWN = 5
+
+
+def _note_future_entries(catalog: Catalog, options: Options) -> None:
+    """Say on stderr which entries are dated after today: uncounted, most likely a typo.
+
+    Only when the report date is today's (no ``--tanggal``): with a date asked for, leaving
+    out what came after it is the point.
+    """
+    from spbe_cli.cli import console
+    from spbe_cli.formatting import tanggal
+    from spbe_cli.progress import future_entries
+
+    found = future_entries(catalog, options)
+    if not found:
+        return
+    console.err(t("progress.future", n=len(found), tanggal=tanggal(options.tanggal, None)))
+    for entry in found[:FUTURE_SHOWN]:
+        where = f"{entry.location}: " if entry.location is not None else ""
+        console.err(f"  {where}{entry.id} ({tanggal(entry.tanggal, None)})")
+    if len(found) > FUTURE_SHOWN:
+        console.err("  " + t("progress.future_more", n=len(found) - FUTURE_SHOWN))
 
 
 def sync(

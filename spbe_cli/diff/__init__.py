@@ -343,10 +343,10 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
 
 def _rule_config(snapshot: Snapshot) -> tuple[Any, list[Finding]]:
     """A side's rule configuration (``.spbe.yaml``) and its SPBE021 problems."""
-    from spbe_cli.ruleconfig import CONFIG_FILE, read_rule_config
+    from spbe_cli.ruleconfig import CONFIG_FILE, config_problems, read_rule_config
 
-    data = snapshot.text_reader(CONFIG_FILE) if snapshot.text_reader is not None else None
-    return read_rule_config(data, snapshot.display(CONFIG_FILE))
+    config, found = read_rule_config(snapshot.rule_config_text(), snapshot.display(CONFIG_FILE))
+    return config, [*config_problems(snapshot.misnamed_config, snapshot.display_root), *found]
 
 
 def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], list[Any]]:

@@ -50,6 +50,10 @@ KOSAKATA: Mapping[str, str] = {
     "daftar_isi": "Daftar Isi",
     "halaman": "Halaman",
     "dari": "dari",
+    "dan": "dan",
+    # A column empty in every row is left out; the reader is told which, so a table titled
+    # "Realisasi indikator" without a Realisasi column does not look like a broken one.
+    "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
 }
 
 #: A chapter with more sections than this lists only itself in the table of contents.
@@ -153,6 +157,8 @@ class Table:
     caption: Inline = ()
     number: int = 0
     landscape: bool = False
+    omitted: tuple[str, ...] = ()
+    """Headers of the columns left out because every row was empty there."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -264,12 +270,55 @@ class Document:
         chapter: list[Heading] = []
         for heading in self.headings():
             if heading.level == 2:
-                entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+                entries.extend(_toc_chapter(chapter))
                 chapter = [heading]
             elif heading.level == 3 and chapter:
                 chapter.append(heading)
-        entries.extend(chapter[: 1 if len(chapter) > TOC_MAX_SECTIONS + 1 else None])
+        entries.extend(_toc_chapter(chapter))
         return entries
+
+
+def _toc_chapter(chapter: list[Heading]) -> list[Heading]:
+    """A chapter's entries: itself, and its sections when few.
+
+    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a prose subheading
+    brought up a level (:func:`_no_skipped_levels`): the contents list the numbered ones.
+    """
+    if len(chapter) > TOC_MAX_SECTIONS + 1:
+        return chapter[:1]
+    numbered = [h for h in chapter[1:] if h.text[:1].isdigit()]
+    return chapter[:1] + numbered if numbered else chapter
+
+
+def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
+    """Bring a heading that skips a level up under its parent (a prose "####" under a BAB).
+
+    Word's navigation pane, the table of contents and screen readers read the outline; a
+    level 4 heading under a level 2 one is a hole in it. Siblings stay siblings: a heading's
+    parent is the nearest earlier one of a lower written level. The cover and the colophon
+    boxes keep their headings and take part as parents.
+    """
+    stack: list[tuple[int, int]] = [(1, 1)]  # (written level, level given), the title first
+    out: list[Block] = []
+
+    def place(written: int) -> int:
+        while stack and stack[-1][0] >= written:
+            stack.pop()
+        given = min(written, (stack[-1][1] if stack else 0) + 1)
+        stack.append((written, given))
+        return given
+
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = place(block.level)
+            if level != block.level:
+                block = replace(block, level=level)
+        elif isinstance(block, Box):
+            for inner in _walk(block.blocks):
+                if isinstance(inner, Heading):
+                    place(inner.level)
+        out.append(block)
+    return out
 
 
 def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
@@ -452,7 +501,7 @@ def parse_document(
         raise SpbeError(
             t("render.document_too_deep", template=template or name, line=deep, limit=limit)
         )
-    blocks = _blocks(md, tokens, state, template)
+    blocks = _no_skipped_levels(_blocks(md, tokens, state, template))
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 
@@ -474,7 +523,10 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
-            out.append(lifted if lifted is not None else Paragraph(_inline(tokens[n + 1])))
+            if lifted is not None:
+                out.extend(_with_note(lifted))
+            else:
+                out.append(Paragraph(_inline(tokens[n + 1])))
             n += 3
         elif kind == "blockquote_open":
             end = _close(tokens, n)
@@ -491,7 +543,7 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             end = _close(tokens, n)
             table = _table(tokens[n : end + 1])
             if table is not None:
-                out.append(table)
+                out.extend(_with_note(table))
             n = end + 1
         elif kind == "fence" and tok.info.strip().startswith(DIRECTIVE_PREFIX):
             out.extend(_directive(md, tok, state, template))
@@ -564,13 +616,40 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
         if not body or any(plain(row[i]) not in _EMPTY for row in body) or i == 0
     ]
     kept_header = [header[i] for i in keep]
-    if len(keep) < width:  # most tables keep every column: then the rows stay as they are
+    # Named in a note under the table; a year of a series of years (targets per year) is not:
+    # a series that starts when its first target does reads as it is.
+    omitted: tuple[str, ...] = ()
+    if len(keep) < width:
+        kept = set(keep)
+        omitted = tuple(
+            name for i in range(width) if i not in kept and not (name := plain(header[i])).isdigit()
+        )  # most tables keep every column: then the rows stay as they are
         pick = operator.itemgetter(*keep)
         body = [pick(row) if len(keep) > 1 else (row[keep[0]],) for row in body]
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
     # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
     columns = type_columns(kept_header, body)
-    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns))
+    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns), omitted)
+
+
+def omitted_note(table: Table) -> Paragraph | None:
+    """The sentence under a table naming the columns left out (None when none was)."""
+    if not table.omitted:
+        return None
+    word = KOSAKATA["kolom_kosong"].split(" ", 1)[0]  # "Kolom C", not "Kolom Kolom C"
+    names = [
+        n[len(word) + 1 :] if n.lower().startswith(word.lower() + " ") else n for n in table.omitted
+    ]
+    kolom = (
+        names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {KOSAKATA['dan']} {names[-1]}"
+    )
+    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=kolom), italic=True),))
+
+
+def _with_note(block: Block) -> list[Block]:
+    """A block, and after a table the note on its omitted columns."""
+    note = omitted_note(block) if isinstance(block, Table) else None
+    return [block] if note is None else [block, note]
 
 
 # -- the fast path for tables ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import rupiah_marked
+from spbe_cli.formatting import kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape
 from spbe_cli.plan import Amount
@@ -221,6 +221,20 @@ def _label(ids: Iterable[Any], labels: Any) -> list[Any]:
     return [labels[i] for i in ids]
 
 
+#: A catalog id inside a sentence (``PERBUP-ARSITEKTUR-SPBE``, ``SC-03``): readers get its name.
+CATALOG_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
+
+
+def name_ids(text: str, name: Callable[[str], str]) -> str:
+    """Replace every catalog id in a sentence by ``name(id)`` (the id itself when unnamed)."""
+    return CATALOG_ID.sub(lambda m: name(m.group(0)), text)
+
+
+def _bernama(text: Any, labels: Any) -> str:
+    """``message|bernama(nama)``: the ids in a sentence (a diff message, say) by their names."""
+    return name_ids(str(text), lambda found: str(labels[found]))
+
+
 _ANCHOR_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -315,13 +329,15 @@ def make_environment(
         mermaid=_mermaid,
         md=_md_finalize,
         label=_label,
+        kapital=kapital,
+        bernama=_bernama,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(persen=ctx.persen)
+    env.globals.update(persen=ctx.persen, rentang=rentang)
     if isinstance(env, SpbeSandbox):
         env.bound_filters()
     return env

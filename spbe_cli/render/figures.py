@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from spbe_cli.formatting import angka, percent, rupiah_short
+from spbe_cli.formatting import KOSONG, angka, percent, rupiah_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -428,7 +428,7 @@ def _text() -> _Text:
 
 def _format(value: Number | None, fmt: ValueFormat) -> str:
     if value is None:
-        return "–"
+        return KOSONG  # the mark of a missing value in the table beside the chart
     if fmt == "rupiah":
         return rupiah_short(int(value))
     if fmt == "percent":

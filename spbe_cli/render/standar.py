@@ -335,6 +335,9 @@ class StrategiBaris:
     baru_tujuan: bool
     baru_sasaran: bool
     ilustratif: bool
+    """The sasaran (and so its IKU and targets) is illustrative, itself or by its tujuan."""
+    tujuan_ilustratif: bool = False
+    """The tujuan itself is illustrative (its cell gets the mark, not because of a sasaran)."""
 
 
 def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBaris], Any]:
@@ -380,6 +383,7 @@ def peta_strategi(inp: RenderInput, years: list[int]) -> tuple[list[StrategiBari
                             first_tujuan,
                             i == 1,
                             flag,
+                            meta.ilustratif or tujuan.ilustratif,
                         )
                     )
                     first_misi = first_tujuan = False

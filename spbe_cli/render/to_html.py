@@ -81,6 +81,9 @@ nav.daftar-isi a { text-decoration: none; }
 @media screen and (max-width: 600px) {
   body { font-size: 15px; } main { padding: 12px 12px 48px; }
   .sampul h1 { font-size: 24px; } h2 { font-size: 19px; } h3 { font-size: 17px; }
+  /* A column of text keeps a readable width on a phone; the table scrolls sideways instead
+     of squeezing seven columns into 366 px (rows a screen tall, a word per line). */
+  thead th { min-width: 6em; } thead th.lebar { min-width: 16em; } thead th.n { min-width: 0; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;
   @bottom-center { content: "Halaman " counter(page) " dari " counter(pages);
@@ -265,6 +268,10 @@ def _put_table(out: list[str] | Utf8Lines, table: Table) -> None:
         out.append("".join(_table(table)))
 
 
+#: A text column whose longest cell is wider than this (in em) is given more room on a phone.
+WIDE_TEXT_EM = 24.0
+
+
 def _table(table: Table) -> Iterator[str]:
     css = ["n" if c.numeric else ("kode" if c.unbreakable else "") for c in table.columns]
     kinds = ["tabel"]
@@ -277,7 +284,12 @@ def _table(table: Table) -> Iterator[str]:
         yield f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>"
     yield "<thead><tr>"
     for column, klass in zip(table.columns, css, strict=True):
-        attr = ' class="n"' if klass == "n" else ""
+        if klass == "n":
+            attr = ' class="n"'
+        elif not klass and column.longest_text > WIDE_TEXT_EM:
+            attr = ' class="lebar"'  # long text: a wider column on a phone
+        else:
+            attr = ""
         yield f"<th{attr}>{inline_html(column.header)}</th>"
     yield "</tr></thead><tbody>"
     for row, total in zip(table.rows, table.total, strict=True):

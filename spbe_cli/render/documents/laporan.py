@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import citation, number, percent, rupiah, tanggal
+from spbe_cli.formatting import KOSONG, angka, citation, persen_rasio, rupiah, tanggal
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -36,7 +36,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
-from spbe_cli.render.engine import rupiah_tanda
+from spbe_cli.render.engine import name_ids, rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -72,11 +72,13 @@ def _group(g: GroupSummary, label: str | None = None) -> dict[str, Any]:
         "program": g.programs,
         "ada_progres": g.with_progress,
         "selesai": g.selesai,
-        "capaian": percent(g.capaian),
+        "capaian": persen_rasio(g.capaian),
+        "ada_capaian": g.capaian is not None,
+        "ada_pagu": bool(g.pagu),
         # marked as spbe progress marks it: the pagu sums illustrative budget lines
         "pagu": rupiah_tanda(Amount(g.pagu, g.pagu_ilustratif)),
         "terserap": rupiah(g.terserap),
-        "serapan": percent(g.serapan),
+        "serapan": persen_rasio(g.serapan),
     }
 
 
@@ -116,17 +118,17 @@ def _context(
             "opd": p.opd,
             "dimensi": p.dimensi,
             "status": p.status,
-            "capaian": percent(p.capaian),
-            "serapan": percent(p.serapan),
-            "pembaruan": tanggal(p.last_update) if p.last_update else "-",
+            "capaian": persen_rasio(p.capaian),
+            "serapan": persen_rasio(p.serapan),
+            "pembaruan": tanggal(p.last_update) if p.last_update else KOSONG,
             "indikator": [
                 {
                     "nama": i.nama,
                     "satuan": i.satuan,
                     "arah": i.arah,
-                    "target": number(i.target),
-                    "realisasi": number(i.realisasi),
-                    "capaian": percent(i.capaian),
+                    "target": angka(i.target),
+                    "realisasi": angka(i.realisasi),
+                    "capaian": persen_rasio(i.capaian),
                 }
                 for i in p.indicators
             ],
@@ -198,10 +200,6 @@ def _progress_chart(groups: list[GroupSummary], title: str) -> fg.ProgressChart 
     )
 
 
-#: A catalog id in an evidence line (``PERBUP-ARSITEKTUR-SPBE``), shown to readers by its name.
-_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\b")
-
-
 def _framework_for(catalog: Any, tahun: int) -> Kerangka:
     """The framework in force in ``tahun``, unless only the other one has an evaluation then.
 
@@ -224,28 +222,28 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
 
     pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
 
-    def name(m: re.Match[str]) -> str:
-        entity = catalog.get(m.group(0))
+    def name(found: str) -> str:
+        entity = catalog.get(found)
         if getattr(entity, "entitas", None) == "regulasi":
             # The evidence line says the status itself ("berstatus dibutuhkan").
             return citation(entity, pemda, status=False)
-        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or m.group(0))
+        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or found)
 
     # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
     no_penetapan = i18n.t("plafon.no_penetapan")
 
     def names(text: str) -> str:
         text = text.replace(no_penetapan, "regulasi penetapan belum tercatat")
-        return _ID.sub(name, text)
+        return name_ids(text, name)
 
     def shown(value: float | None) -> str:
-        return "-" if value is None else index_text(value)
+        return KOSONG if value is None else index_text(value)
 
     groups = [
         {
             "label": i18n.t("indeks." + g["tingkat"], nomor=g["nomor"], nama=g["nama"]),
             "tingkat": g["tingkat"],
-            "bobot": number(g["bobot"]),
+            "bobot": angka(g["bobot"]),
             "indeks": shown(g["indeks"]),
             "belum": g["jumlah"] - g["dinilai"],
             "nilai": g["indeks"],
@@ -256,9 +254,9 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         {
             "nomor": i["nomor"],
             "nama": i["nama"],
-            "bobot": number(i["bobot"]),
-            "nilai": "-" if i["nilai"] is None else str(i["nilai"]),
-            "plafon": "-" if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
+            "bobot": angka(i["bobot"]),
+            "nilai": KOSONG if i["nilai"] is None else str(i["nilai"]),
+            "plafon": KOSONG if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
             "dasar": i18n.t("indeks.status." + i["plafon"]["status"]),
             "di_atas_plafon": i["di_atas_plafon"],
             "selisih": (i["nilai"] - i["plafon"]["level"]) if i["di_atas_plafon"] else None,
@@ -286,7 +284,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         "kelompok": groups,
         "indikator": rows,
         "di_atas_plafon": [r for r in rows if r["di_atas_plafon"]],
-        "berplafon": [r for r in rows if r["plafon"] != "-"],
+        "berplafon": [r for r in rows if r["plafon"] != KOSONG],
     }
     scored = [g for g in groups if g["nilai"] is not None]
     chart = (

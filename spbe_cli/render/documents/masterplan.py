@@ -9,7 +9,7 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import effective_status
+from spbe_cli.progress import effective_status, is_cancelled
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
@@ -84,26 +84,33 @@ ROADMAP_MAX_PROGRAMS = 60
 
 
 def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, ...]:
-    """One bar per program, or per element when there are too many programs to read."""
+    """One bar per program, or per element when there are too many programs to read.
+
+    A cancelled program has no place on the road ahead (nor in the roadmap's tables).
+    """
     if count <= ROADMAP_MAX_PROGRAMS:
         return tuple(
             fg.TimelineRow(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.kode, d.nama)
             for d in dimensi
             for e in d.elemen
             for v in e.programs
+            if counts(v)
         )
-    return tuple(
-        fg.TimelineRow(
-            f"{e.nama} ({len(e.programs)} program)",
-            min(v.p.tahun_mulai for v in e.programs),
-            max(v.p.tahun_selesai for v in e.programs),
-            d.kode,
-            d.nama,
-        )
-        for d in dimensi
-        for e in d.elemen
-        if e.programs
-    )
+    rows = []
+    for d in dimensi:
+        for e in d.elemen:
+            views = [v for v in e.programs if counts(v)]
+            if views:
+                rows.append(
+                    fg.TimelineRow(
+                        f"{e.nama} ({len(views)} program)",
+                        min(v.p.tahun_mulai for v in views),
+                        max(v.p.tahun_selesai for v in views),
+                        d.kode,
+                        d.nama,
+                    )
+                )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,8 @@ class MasterplanContext:
     quick_wins: list[ProgramView]
     years: list[int]
     roadmap: list[tuple[int, list[tuple[ProgramView, Amount, list[Any]]], Amount]]
+    dibatalkan: list[ProgramView]
+    """Cancelled programs: described, left out of the sums and the roadmap (a sentence says so)."""
     anggaran: Anggaran
     regulasi_dasar: list[tuple[Any, str, list[Any]]]
     regulasi_dibutuhkan: list[tuple[Any, str, list[Any]]]
@@ -137,6 +146,15 @@ class MasterplanContext:
     misi_programs: dict[int, list[Any]]
     lampiran: list[tuple[Any, list[tuple[Any, str]], list[tuple[str, Any, str]]]]
     opd_tanpa_program: list[Any]
+
+
+def counts(view: ProgramView) -> bool:
+    """Tell whether a program counts in the sums and the roadmap: it is not cancelled.
+
+    The rule of the laporan (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is
+    the same figure in both documents; a cancelled program is still described, with its status.
+    """
+    return not is_cancelled(view.p)
 
 
 def _program_views(inp: RenderInput) -> list[ProgramView]:
@@ -176,7 +194,7 @@ def _dimensions(inp: RenderInput, programs: list[ProgramView]) -> list[Dimensi]:
                 filled,
                 [e for e in elemen if not e.programs],
                 sum(len(e.programs) for e in filled),
-                plan.total(v.p for e in filled for v in e.programs),
+                plan.total(v.p for e in filled for v in e.programs if counts(v)),
             )
         )
     return dimensi
@@ -292,7 +310,7 @@ def _figures(
         "peta-jalan": fg.paginate(
             fg.Timeline(
                 title="Peta jalan program smart city",
-                rows=_roadmap_rows(dimensi, len(programs)),
+                rows=_roadmap_rows(dimensi, sum(1 for v in programs if counts(v))),
                 years=tuple(years),
                 legend=tuple((d.kode, d.nama) for d in with_programs),
             )
@@ -325,11 +343,12 @@ def build(inp: RenderInput) -> MasterplanContext:
         *(v.per_year for v in programs),
         *(v.years for v in programs),
     )
-    anggaran = _budget(programs, dimensi, years)
+    counted = [v for v in programs if counts(v)]
+    anggaran = _budget(counted, dimensi, years)
     dasar, dibutuhkan = _regulations(inp, programs)
     lampiran, tanpa_program = _appendix(inp, programs)
     misi_programs: dict[int, list[Any]] = defaultdict(list)
-    for view in programs:
+    for view in counted:  # a cancelled program supports no mission any more
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
     filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs]
@@ -341,7 +360,8 @@ def build(inp: RenderInput) -> MasterplanContext:
         gantt_rows=[(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama) for d, v in filled],
         quick_wins=[v for v in programs if v.p.horizon == "quick_win"],
         years=years,
-        roadmap=_roadmap(programs, years),
+        roadmap=_roadmap(counted, years),
+        dibatalkan=[v for v in programs if not counts(v)],
         anggaran=anggaran,
         regulasi_dasar=dasar,
         regulasi_dibutuhkan=dibutuhkan,

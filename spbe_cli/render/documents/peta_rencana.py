@@ -8,6 +8,7 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
+from spbe_cli.progress import is_cancelled
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
@@ -39,11 +40,14 @@ def _timeline_rows(filled: list[Muatan], count: int) -> tuple[fg.TimelineRow, ..
             fg.TimelineRow(i.nama, i.tahun_mulai, i.tahun_selesai, m.kode, m.nama)
             for m in filled
             for i in m.items
+            if counts(i)
         )
     rows: list[fg.TimelineRow] = []
     for m in filled:
         spans: dict[tuple[int, int], int] = defaultdict(int)
         for item in m.items:
+            if not counts(item):
+                continue
             spans[(item.tahun_mulai, item.tahun_selesai)] += 1
         rows.extend(
             fg.TimelineRow(f"{m.nama}: {n} butir", start, end, m.kode, m.nama)
@@ -73,8 +77,19 @@ class PetaRencanaContext:
     years: list[int]
     anggaran: Anggaran
     kosong: list[Muatan]
+    dibatalkan: list[Any]
+    """Cancelled butir: listed, left out of the sums and the plan per year."""
     muatan_batang: list[tuple[str, int]]
     gantt_rows: list[tuple[str, int, int, str]]
+
+
+def counts(item: Any) -> bool:
+    """Tell whether a butir counts in the sums and the plan per year: it is not cancelled.
+
+    A cancelled butir (:func:`spbe_cli.progress.is_cancelled`) is still listed with its status
+    and its own budget; a sentence says so.
+    """
+    return not is_cancelled(item)
 
 
 def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan]:
@@ -92,13 +107,20 @@ def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan
             rows = [
                 (i, targets_in(i, year), budgets[i.id].get(year, Amount()))
                 for i in mine
-                if year in plan.years(i)
+                if year in plan.years(i) and counts(i)
             ]
             if rows:
                 per_year.append((year, rows))
         totals = {i.id: plan.total([i]) for i in mine}
         muatan.append(
-            Muatan(kode, reference.get(kode, kode), mine, per_year, plan.total(mine), totals)
+            Muatan(
+                kode,
+                reference.get(kode, kode),
+                mine,
+                per_year,
+                plan.total(i for i in mine if counts(i)),
+                totals,
+            )
         )
     return muatan
 
@@ -107,9 +129,10 @@ def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggara
     """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
     per_muatan = []
     for m in muatan:
-        mine = plan.amounts_by_year(m.items)
+        mine = plan.amounts_by_year(i for i in m.items if counts(i))
         per_muatan.append((m, [mine.get(y, Amount()) for y in years]))
-    return Anggaran(**vars(plan.year_budget(items, years)), per_muatan=per_muatan)
+    counted = [i for i in items if counts(i)]
+    return Anggaran(**vars(plan.year_budget(counted, years)), per_muatan=per_muatan)
 
 
 def _figures(
@@ -132,7 +155,7 @@ def _figures(
         "linimasa": fg.paginate(
             fg.Timeline(
                 title="Linimasa butir Peta Rencana SPBE",
-                rows=_timeline_rows(filled, len(items)),
+                rows=_timeline_rows(filled, sum(1 for i in items if counts(i))),
                 years=tuple(years),
                 legend=tuple((m.kode, m.nama) for m in filled),
             )
@@ -161,6 +184,7 @@ def build(inp: RenderInput) -> PetaRencanaContext:
         years=years,
         anggaran=anggaran,
         kosong=[m for m in muatan if not m.items],
+        dibatalkan=[i for i in items if not counts(i)],
         muatan_batang=[(m.nama, m.total.total) for m in muatan],
         gantt_rows=[
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items

@@ -1,0 +1,325 @@
+"""What a Bupati, a Sekretariat Daerah or a KemenPANRB evaluator meets in the rendered documents.
+
+Each test pins one class of defect found by reading the documents of a fresh ``spbe init``
+catalog (no progress yet, a one-year quick win, empty columns) in every format.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
+from spbe_cli.render.document import (
+    Paragraph,
+    Span,
+    Table,
+    make_table,
+    omitted_note,
+    parse_document,
+)
+from spbe_cli.render.engine import name_ids
+from spbe_cli.render.pipeline import RenderOptions, render_catalog
+from spbe_cli.render.to_html import _table as html_table
+
+W_T = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+
+
+def _rendered(root: Path, extra: dict[str, str], formats: list[str] | None = None) -> Path:
+    """Render a catalog made by ``spbe init`` (``extra`` appended to its example files)."""
+    made = CliRunner().invoke(
+        app, ["init", str(root / "katalog"), "--pemda", "Kota Contoh", "--kode", "91.71"]
+    )
+    assert made.exit_code == 0, made.output
+    catalog = root / "katalog" / "catalog"
+    for name, text in extra.items():
+        path = catalog / name / "contoh.yaml"
+        path.write_text(path.read_text("utf-8") + text, "utf-8")
+    out = root / "out"
+    options = RenderOptions(catalog=catalog, out=out, force=True, display="c")
+    if formats is not None:
+        options = replace(options, formats=formats)
+    assert render_catalog(options).written
+    return out
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four documents of a catalog just made by ``spbe init``, in md, html and docx."""
+    return _rendered(tmp_path_factory.mktemp("fresh"), {})
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    return "".join(W_T.findall(xml))
+
+
+def _md_table(md: str, caption: str) -> list[list[str]]:
+    """The cells of the table under ``*Tabel n. caption*`` in a Markdown document."""
+    block = md.split(f". {caption}*\n\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("|").split(" | ") for line in block.splitlines()]
+    return [[cell.strip() for cell in row] for row in rows[2:]]
+
+
+# -- a span of one year ----------------------------------------------------------------------------
+
+
+def test_rentang_writes_one_year_once() -> None:
+    assert rentang(2026, 2026) == "2026"
+    assert rentang(2025, 2029) == "2025–2029"
+
+
+def test_a_one_year_program_reads_as_its_year_in_every_format(fresh: Path) -> None:
+    # The scaffold's quick win runs 2025 only: "2025–2025" reads as a typing error.
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| Tahun | 2025 (quick win) |" in md
+    for name in ("masterplan", "peta-rencana", "arsitektur"):
+        assert "2025–2025" not in (fresh / f"{name}.md").read_text("utf-8"), name
+        assert "2025–2025" not in (fresh / f"{name}.html").read_text("utf-8"), name
+        assert "2025–2025" not in _docx_text(fresh / f"{name}.docx"), name
+
+
+# -- a column left out is named -------------------------------------------------------------------
+
+
+def test_make_table_names_the_columns_it_leaves_out() -> None:
+    header = [(Span(h),) for h in ("Program", "Target", "Realisasi", "2025", "2026", "Capaian")]
+    rows = [[(Span("A"),), (Span("8"),), (), (), (Span("3"),), (Span("-"),)]]
+    table = make_table(header, rows)
+    assert isinstance(table, Table)
+    assert [c.header for c in table.columns] == [
+        (Span("Program"),),
+        (Span("Target"),),
+        (Span("2026"),),
+    ]
+    # A year of a series is left out quietly (targets start when they start); the rest is named.
+    assert table.omitted == ("Realisasi", "Capaian")
+    note = omitted_note(table)
+    assert note == Paragraph(
+        (
+            Span(
+                "Kolom Realisasi dan Capaian tidak ditampilkan karena belum berisi data.",
+                italic=True,
+            ),
+        )
+    )
+    named = make_table([(Span("Nama"),), (Span("Kolom C"),)], [[(Span("a"),), ()]])
+    assert named is not None
+    assert omitted_note(named) == Paragraph(
+        (Span("Kolom C tidak ditampilkan karena belum berisi data.", italic=True),)
+    )
+    full = make_table(header[:2], [rows[0][:2]])
+    assert full is not None and full.omitted == () and omitted_note(full) is None
+
+
+def test_a_report_without_realisasi_says_why_the_column_is_missing(fresh: Path) -> None:
+    # "Realisasi indikator tahun 2025" with no Realisasi column looked like a broken table.
+    note = "Kolom Realisasi dan Capaian tidak ditampilkan karena belum berisi data."
+    md = (fresh / "laporan.md").read_text("utf-8")
+    table = md.split("Realisasi indikator tahun 2025*", 1)[1]
+    assert table.split("\n\n")[2] == f"*{note}*"
+    assert note in (fresh / "laporan.html").read_text("utf-8")
+    assert note in _docx_text(fresh / "laporan.docx")
+
+
+# -- the progress report with nothing recorded yet ------------------------------------------------
+
+
+def test_the_summary_of_a_report_without_progress_is_a_sentence(fresh: Path) -> None:
+    md = (fresh / "laporan.md").read_text("utf-8")
+    summary = md.split("## 1. RINGKASAN\n\n", 1)[1].split("\n", 1)[0]
+    assert "rata-rata –" not in summary and "rata-rata -" not in summary
+    assert "0 di antaranya" not in summary
+    assert "belum ada yang mencatat kemajuan" in summary
+    assert (
+        "Capaian indikator belum dapat dihitung karena belum ada realisasi yang tercatat" in summary
+    )
+
+
+def test_an_empty_cell_of_the_report_has_one_mark(fresh: Path) -> None:
+    # A target not set showed "–" beside a plafon "-" that the text explains as "-".
+    assert persen_rasio(None) == KOSONG == "-"
+    md = (fresh / "laporan.md").read_text("utf-8")
+    cells = {cell for row in _md_table(md, "Realisasi indikator tahun 2025") for cell in row}
+    assert KOSONG in cells and "–" not in cells
+
+
+def test_a_plafon_names_its_indicator_by_number(fresh: Path) -> None:
+    # PermenPANRB 59/2020 has two indicators called "Arsitektur SPBE" (1 and 11).
+    md = (fresh / "laporan.md").read_text("utf-8")
+    assert "indikator 1 Arsitektur SPBE paling tinggi tingkat 1" in md
+    assert "indikator 11 Arsitektur SPBE paling tinggi tingkat 2" in md
+
+
+# -- a cancelled program or butir ------------------------------------------------------------------
+
+_CANCELLED = """
+---
+entitas: program
+id: SC-GOV-BATAL
+nama: Program Yang Dibatalkan
+dimensi: governance
+elemen: service
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2026
+horizon: pendek
+status: dibatalkan
+misi: [1]
+indikator:
+  - {nama: Unit daring, satuan: unit, baseline: 0, tahun_baseline: 2024, target: {2025: 5}}
+anggaran:
+  - {tahun: 2025, nilai: 500000000, sumber: APBD}
+regulasi: [PERPRES-95-2018]
+"""
+_CANCELLED_ITEM = """
+---
+entitas: peta_rencana
+id: PR-BATAL
+nama: Butir Yang Dibatalkan
+muatan: aplikasi
+opd_pj: DISKOMINFO
+tahun_mulai: 2025
+tahun_selesai: 2025
+status: dibatalkan
+anggaran:
+  - {tahun: 2025, nilai: 777000000, sumber: APBD}
+"""
+
+
+@pytest.fixture(scope="module")
+def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documents of a fresh catalog with a cancelled program and a cancelled butir."""
+    extra = {"program": _CANCELLED, "peta_rencana": _CANCELLED_ITEM}
+    return _rendered(tmp_path_factory.mktemp("cancelled"), extra, ["md"])
+
+
+def _jumlah(md: str, caption: str) -> str:
+    """The last cell of the Jumlah row of a table (its total)."""
+    rows = _md_table(md, caption)
+    return next(row for row in rows if row[0] == "**Jumlah**")[-1]
+
+
+def test_a_cancelled_program_is_left_out_of_the_sums_as_in_the_laporan(cancelled: Path) -> None:
+    # The masterplan's 2025 total counted the cancelled program; the laporan's pagu did not.
+    master = (cancelled / "masterplan.md").read_text("utf-8")
+    laporan = (cancelled / "laporan.md").read_text("utf-8")
+    assert _jumlah(master, "Program tahun 2025") == "**Rp 600.000.000 †**"
+    pagu = _md_table(laporan, "Kemajuan per dimensi")[-1][-3]
+    assert pagu == "**Rp 600.000.000 †**"
+    assert _jumlah(master, "Anggaran per tahun") == "**Rp 600.000.000 †**"
+    # Still described, with its status and its own budget; the reader is told why it is not summed.
+    assert "##### Program Yang Dibatalkan" in master
+    assert "| Status | Dibatalkan |" in master
+    assert "Sebanyak 1 program dibatalkan (Program Yang Dibatalkan)" in master
+    roadmap = master.split("### 6.1 Peta Jalan", 1)[1].split("### 6.2", 1)[0]
+    assert "Program Yang Dibatalkan" not in roadmap
+    misi = master.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
+    assert misi.endswith("Belum ada program yang mendukungnya.")  # the cancelled one does not
+
+
+def test_a_cancelled_butir_is_left_out_of_the_sums(cancelled: Path) -> None:
+    peta = (cancelled / "peta-rencana.md").read_text("utf-8")
+    summary = _md_table(peta, "Butir dan anggaran per muatan")
+    aplikasi = next(row for row in summary if row[0] == "Aplikasi SPBE")
+    assert "777" not in aplikasi[2] and "777" not in summary[-1][2]
+    assert "Sebanyak 1 butir dibatalkan (Butir Yang Dibatalkan)" in peta
+    assert "| Butir Yang Dibatalkan | Diskominfo | 2025 | Dibatalkan |" in peta
+    chapter = peta.split(" APLIKASI SPBE\n", 1)[1].split("\n## ", 1)[0]
+    assert "Butir Yang Dibatalkan" not in chapter.split("Rencana per Tahun", 1)[1]
+
+
+def test_a_mission_without_programs_says_so(fresh: Path) -> None:
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    misi = md.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
+    assert "Didukung 0 program" not in misi
+    assert misi.endswith("Belum ada program yang mendukungnya.")
+
+
+def test_a_label_cell_starts_with_a_capital_and_keeps_its_acronyms(fresh: Path) -> None:
+    # Reference labels are lower case ("kesiapan SDM"); Jinja's capitalize gave "Kesiapan sdm".
+    assert kapital("kesiapan SDM") == "Kesiapan SDM"
+    assert kapital("") == ""
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| Kesiapan SDM † |" in md
+    assert "| Jaringan digital/internet † |" in md
+    assert "| Mitra | Belum ditetapkan |" in md
+    assert "| Pemilik |" in md  # the role of an element in the appendix
+
+
+def test_an_illustrative_sasaran_of_the_peta_strategi_is_marked(fresh: Path) -> None:
+    # The sasaran (and its IKU targets) said "ilustratif: true" and showed no mark.
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    row = next(line for line in md.splitlines() if "Contoh sasaran: meningkatnya layanan" in line)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1].endswith("daring. †")  # the tujuan, illustrative itself
+    assert cells[2] == "Contoh sasaran: meningkatnya layanan daring. †"
+
+
+def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
+    # "SP4N-LAPOR! (SP4N-LAPOR)", "SRIKANDI (SRIKANDI)": the code repeated the name.
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    rows = _md_table(md, "Aplikasi Umum nasional dan pemakaiannya")
+    assert rows, md
+    for row in rows:
+        assert "(" not in row[0], row
+        assert row[1][:1].isupper(), row
+
+
+def test_a_catalog_id_is_headed_id_as_in_the_arsitektur(fresh: Path) -> None:
+    # "Kode program: SC-GOV-01" read as the budget nomenclature's program code, and the
+    # appendix's "Kode" column held element ids where the Arsitektur's "Kode" holds RA codes.
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| ID program | SC-GOV-01 |" in md
+    assert "| ID | Program | Peran |" in md and "| ID | Elemen SPBE | Domain | Peran |" in md
+    assert "Kode program" not in md and "| Kode | Elemen SPBE |" not in md
+
+
+def test_a_long_text_column_keeps_its_width_on_a_phone(fresh: Path) -> None:
+    # At 390 px a seven-column table squeezed its text to a word per line, rows a screen tall.
+    page = (fresh / "peta-rencana.html").read_text("utf-8")
+    assert "thead th { min-width: 6em; } thead th.lebar { min-width: 16em; }" in page
+    gap = "Arsitektur dan Peta Rencana belum ditetapkan; reviu paruh waktu belum dijadwalkan."
+    header = [(Span(h),) for h in ("Butir", "Kesenjangan", "Anggaran")]
+    table = make_table(header, [[(Span("Reviu"),), (Span(gap),), (Span("Rp 1.000"),)]])
+    assert table is not None
+    html = "".join(html_table(table))
+    assert "<th>Butir</th>" in html  # short: only the phone minimum
+    assert '<th class="lebar">Kesenjangan</th>' in html
+    assert '<th class="n">Anggaran</th>' in html
+
+
+def test_ids_in_a_sentence_are_named() -> None:
+    names = {"SC-03": "Sentra Kerajinan Noken"}
+    text = "anggaran SC-03 dipotong; SC-99 tidak dikenal; RAB.02 bukan id"
+    named = name_ids(text, lambda found: names.get(found, found))
+    assert named == "anggaran Sentra Kerajinan Noken dipotong; SC-99 tidak dikenal; RAB.02 bukan id"
+
+
+def test_a_prose_heading_under_a_chapter_skips_no_level() -> None:
+    # Prose "##" headings are shifted to "####"; placed right under a BAB (Gambaran Umum), they
+    # left a hole in the outline that Word's navigation pane and screen readers show.
+    source = (
+        "# Judul\n\n## BAB II GAMBARAN\n\n#### Wilayah\n\nTeks.\n\n#### Sejarah\n\n"
+        "##### Rinci\n\n### 2.1 Isu Strategis\n\n#### Satu\n"
+    )
+    document = parse_document("uji", source)
+    levels = [(h.level, h.text) for h in document.headings()]
+    assert levels == [
+        (1, "Judul"),
+        (2, "BAB II GAMBARAN"),
+        (3, "Wilayah"),
+        (3, "Sejarah"),  # siblings stay siblings
+        (4, "Rinci"),
+        (3, "2.1 Isu Strategis"),
+        (4, "Satu"),
+    ]
+    # The contents list the numbered sections of a chapter that has them.
+    assert [h.text for h in document.contents()] == ["BAB II GAMBARAN", "2.1 Isu Strategis"]
