@@ -10,10 +10,14 @@ work on a shared machine disturbs least.)
 * ``lines``: one OPD document whose ``catatan`` is one line of ``n * 8`` characters, quoted
   and full of escapes (the forbidden-character scan), plus ``n / 8`` unknown keys;
 * ``files``: ``n / 8`` small files, each with an unknown key and a bad boolean (many files, many
-  findings, none capped).
+  findings, none capped);
+* ``markers``: one OPD document followed by ``n`` empty documents (``---`` lines), each an
+  SPBE012 finding before the per-file cap.
 
 Before the fix, ``keys`` grew quadratically (locating each finding rescanned the mapping:
-8k keys 5.7 s, 16k 20.5 s, 32k about 2 minutes).
+8k keys 5.7 s, 16k 20.5 s, 32k about 2 minutes). ``markers`` grew quadratically too (locating
+each empty document rescanned the text from its start: 20k markers 27 s, 200k, an 800 KB file,
+about 45 minutes).
 
 Usage: ``python bench/hostile.py --repeat 3``
 """
@@ -58,10 +62,17 @@ def many_files(n: int) -> Files:
     ]
 
 
+def many_markers(n: int) -> Files:
+    """One document followed by ``n`` empty documents."""
+    text = OPD.format(id="PENANDA") + "---\n" * n
+    return [("opd/penanda.yaml", text.encode())]
+
+
 SHAPES: dict[str, Callable[[int], Files]] = {
     "keys": many_keys,
     "lines": long_line,
     "files": many_files,
+    "markers": many_markers,
 }
 
 

@@ -745,7 +745,8 @@ def bench_overlap(ctx: Context) -> list[Row]:
 def bench_hostile(ctx: Context) -> list[Row]:
     """Validation in-process on hostile shapes (bench/hostile.py) at 8k, 16k and 32k.
 
-    Many unknown keys in one file, one very long line, many small files: time must grow no
+    Many unknown keys in one file, one very long line, many small files, many empty documents
+    (`---`): time must grow no
     faster than the input (target ≤ 1.25·k at k× the 8k size). Locating a finding used to
     rescan its mapping, which made 32k unknown keys take about two minutes.
     """

@@ -295,7 +295,7 @@ def read_bounded(path: str, limit: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        raw = _read_at_most(fd, limit)
+        raw = read_at_most(fd, limit)
     except OSError:
         return None
     finally:
@@ -343,7 +343,8 @@ def write_atomic(path: str, raw: bytes) -> bool:
     return True
 
 
-def _read_at_most(fd: int, limit: int) -> bytes:
+def read_at_most(fd: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes from ``fd``: one more than allowed tells a file too large."""
     chunks = []
     remaining = limit + 1
     while remaining > 0:

@@ -22,6 +22,10 @@ from spbe_cli.i18n import t
 from spbe_cli.runrecord import note
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Largest prose file read (bytes). Markdown's parser keeps a token per mark: a prose file costs
+#: up to 1,300 times its size in memory (a table of tiny cells), 8 MiB of prose over 10 GB. The
+#: prose of a real document is a few KB a section; a long chapter some 150 KB.
+MAX_PROSE_BYTES = 512 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 #: A YAML file saved with one more suffix (Notepad's ``program.yaml.txt``): listed, so that
 #: it is reported (SPBE022) instead of skipped in silence.
@@ -203,7 +207,7 @@ def read_prose_file(root: Path, rel: str) -> ProseFile:
 
 
 def _read_prose_file(root: Path, rel: str) -> ProseFile:
-    real, problem = _confined_file(root, rel, MAX_FILE_BYTES)
+    real, problem = _confined_file(root, rel, MAX_PROSE_BYTES)
     if real is None:
         return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
     try:

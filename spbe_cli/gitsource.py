@@ -24,8 +24,9 @@ from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.errors import Finding, Location, SpbeError, UsageError, os_reason
+from spbe_cli.files import MAX_PROSE_BYTES
 from spbe_cli.i18n import t
-from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, display_path, find_files, prose_file
+from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
 
 SideKind = Literal["git", "folder", "worktree"]
@@ -95,7 +96,7 @@ class Snapshot:
     def read_text(self, rel: str) -> str | None:
         """A prose file below the catalog folder as text, or None when it cannot be read."""
         data = self.text_reader(rel) if self.text_reader is not None else None
-        if data is None or len(data) > MAX_FILE_BYTES:
+        if data is None or len(data) > MAX_PROSE_BYTES:
             return None
         return data.decode("utf-8", "replace").replace("\r\n", "\n")
 
@@ -111,7 +112,7 @@ def revision_files(snapshot: Snapshot, catalog: Any) -> None:
     The loading stage reads the files the metadata names (``prosa``, ``logo``) from the catalog
     folder on disk, which for a revision is the working tree, not the revision. This reads each
     from the revision instead, by the rules the loading stage applies (inside the catalog and
-    not in ``.git``, at most :data:`~spbe_cli.loader.MAX_FILE_BYTES` of UTF-8 for prose, a PNG
+    not in ``.git``, at most :data:`~spbe_cli.files.MAX_PROSE_BYTES` of UTF-8 for prose, a PNG
     of at most :data:`~spbe_cli.files.MAX_LOGO_BYTES` for the logo), so that SPBE208, SPBE220
     and the documents see what the revision holds. A folder side is left as loaded.
     """
@@ -149,7 +150,7 @@ def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes
 def _revision_prose_file(snapshot: Snapshot, rel: str) -> ProseFile:
     from spbe_cli.files import _PROSE_PROBLEMS
 
-    data, problem = _revision_bytes(snapshot, rel, MAX_FILE_BYTES)
+    data, problem = _revision_bytes(snapshot, rel, MAX_PROSE_BYTES)
     if data is None:
         return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem])
     try:

@@ -59,6 +59,10 @@ StepHook = Callable[[int, int], None]
 ValidationMemo = dict[int, tuple[Any, BaseModel | None, Any]]
 
 
+#: Most schema errors of one document the diff's memo keeps (see :meth:`_Loader.validate`).
+_MEMO_ERRORS = 1000
+
+
 class _Loader:
     """State of one catalog load."""
 
@@ -304,7 +308,9 @@ class _Loader:
             outcome: tuple[BaseModel | None, Any] = (model_cls.model_validate(value), ())
         except ValidationError as exc:
             outcome = (None, exc.errors(include_url=False))
-        if memo is not None:
+        # A document of many errors is validated again rather than kept: a hostile side of a
+        # diff would otherwise hold every error of every document until the end.
+        if memo is not None and len(outcome[1]) <= _MEMO_ERRORS:
             memo[id(value)] = (value, *outcome)
         return outcome
 

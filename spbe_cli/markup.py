@@ -11,7 +11,8 @@ through this module before printing them:
   escapes), nor reorder what a reviewer sees (Trojan Source).
 * :func:`safe_block` does the same but keeps newlines: for a whole document whose own newlines
   are its structure (JSON, Markdown, HTML).
-* :func:`md_escape`, :func:`md_code`, :func:`html_escape`, :func:`github_data`,
+* :func:`md_escape`, :func:`md_inert` (nothing links or notifies on GitHub), :func:`md_code`,
+  :func:`html_escape`, :func:`github_data`,
   :func:`github_property` and :func:`json_dumps` add each format's own rules on top.
 
 rich is never given catalog text as markup: :mod:`spbe_cli.cli.console` wraps it in ``Text``.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -108,6 +110,32 @@ def md_escape(text: object, *, line_start: bool = False) -> str:
     return value
 
 
+#: What GitHub turns into a link or a notification in a comment, found in md_escape's output:
+#: an ``@`` before a name (an @mention or @org/team, also written ``&#64;``; an e-mail
+#: address), ``#`` before a name or number (``#12``, ``owner/repo#12``, ``GH-12``), a URL
+#: scheme before ``:`` (``https://``, ``mailto:``) and ``www.`` (GitHub's autolinks). No word
+#: boundary: the autolinker finds ``https://`` after ``_`` or a digit too.
+_GITHUB_LINKS = re.compile(
+    r"(?:&#64;|@)(?=\w)|\\#(?=\w)|(?i:gh-)(?=\d)"
+    r"|(?i:https?|ftp|mailto|xmpp)(?=:)|(?i:www)(?=\.)"
+)
+#: A zero-width space: after it neither GitHub's autolinker nor its mention and reference
+#: filters see a name, a number or a scheme; the text reads the same. As an entity, so that the
+#: raw Markdown shows it too.
+_ZWSP = "&#8203;"
+
+
+def md_inert(text: object) -> str:
+    """Like :func:`md_escape`, and nothing in it links or notifies on GitHub.
+
+    For a comment posted on a pull request (``spbe diff --format markdown``): a catalog value
+    ``@kepala-dinas``, ``#12``, ``GH-12`` or ``https://contoh.id`` would notify someone, link an
+    issue or become a link. A zero-width space after the ``@``/``#``/``GH-``, the scheme or the
+    ``www`` breaks each of them; the text shown is the same.
+    """
+    return _GITHUB_LINKS.sub(lambda m: m.group(0) + _ZWSP, md_escape(text))
+
+
 _BACKTICKS = re.compile("`+")
 
 
@@ -149,6 +177,25 @@ def md_link_target(url: str) -> str:
 def html_escape(text: object) -> str:
     """Text for HTML content or a quoted attribute."""
     return html.escape(safe(text), quote=True)
+
+
+#: What :func:`docx_text` shows as an escape: as :func:`safe`, but tab and newline (which a
+#: Word run carries as layout) kept, and U+FFFE/U+FFFF, which XML cannot carry, added.
+_DOCX_DANGER = _DANGER.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f", 1) + "\ufffe\uffff"
+_CONTROL_DOCX = re.compile(f"[{_DOCX_DANGER}]")
+
+
+def docx_text(text: object) -> str:
+    r"""Text for WordprocessingML content or a quoted attribute (a DOCX document).
+
+    Every control, bidi and line-separator character is shown as an escape (``\u202e``),
+    exactly as the HTML and Markdown of the same document show it, instead of being dropped
+    or passed raw; tab and newline stay. Then the XML specials are escaped.
+    """
+    value = str(text)
+    if _CONTROL_DOCX.search(value) is not None:
+        value = _CONTROL_DOCX.sub(_visible, value)
+    return html.escape(value, quote=True)
 
 
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
@@ -233,8 +280,16 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
 #: Characters XML 1.0 (and so XLSX) cannot carry: C0 controls except tab/LF/CR, surrogates,
 #: U+FFFE/U+FFFF. They are replaced by U+FFFD so that the reader sees something was there.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
-_FORMULA_START = frozenset("=+-@\t\r")
+#: What a spreadsheet may read as the start of a formula (CSV/formula injection): ``=``, ``+``,
+#: ``-``, ``@`` and every character that folds to one of them (NFKC: the full-width ``＝＋－＠``,
+#: the small ``﹦﹢﹣﹫``, super- and subscripts) or reads as one (U+2212 MINUS SIGN). Excel and
+#: LibreOffice convert full-width signs typed by an input method and trim leading spaces.
+_FORMULA_SIGNS = frozenset("=+-@\u2212")
+#: Skipped before the first sign: whitespace (``isspace``), the controls XML cannot carry, their
+#: replacement U+FFFD and the invisible format characters (zero-width, bidi marks, BOM).
+_FORMULA_LEAD = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd]*"
+)
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
@@ -245,13 +300,24 @@ def xml_text(value: str) -> str:
 
 
 def not_formula(value: str) -> str:
-    """The text with a leading ``'`` when a spreadsheet would run it as a formula.
+    """The text with a leading ``'`` when a spreadsheet could run it as a formula.
 
-    A cell that starts like a formula (``=cmd|...``, ``+``, ``-``, ``@``, tab, CR) gets the mark
+    A cell whose first visible character is a formula sign (``=cmd|...``, ``+``, ``-``, ``@``,
+    their full-width and other look-alikes, see ``_FORMULA_SIGNS``), after any leading
+    whitespace or invisible characters, or that starts with a tab or CR, gets the mark
     spreadsheets use for "this is text". Replacing control characters (:func:`xml_text`) never
-    makes or unmakes such a start, so the two may run in either order.
+    makes or unmakes such a start (they are skipped either way), so the two may run in either
+    order.
     """
-    return "'" + value if value[:1] in _FORMULA_START else value
+    if not value:
+        return value
+    if value[0] in "\t\r":
+        return "'" + value
+    lead = _FORMULA_LEAD.match(value)
+    first = value[lead.end() if lead else 0 :][:1]
+    if first in _FORMULA_SIGNS or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_SIGNS:
+        return "'" + value
+    return value
 
 
 def clip(text: str, limit: int) -> str:

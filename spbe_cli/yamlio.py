@@ -43,6 +43,14 @@ MappingNode = yaml.MappingNode
 SequenceNode = yaml.SequenceNode
 
 MAX_DEPTH = 64
+#: Most values (scalars, lists, mappings) one document may hold. The largest document of a
+#: national-scale catalog holds under a thousand; a hostile one of a million tiny items (2 MB)
+#: took 1.4 GB in the schema's error list alone. Past it the document is refused (SPBE008).
+MAX_VALUES = 100_000
+#: Most values one file may hold: composing them costs about 300 bytes each before any check
+#: (an 8 MiB file of ``x,`` items would be 4 million, over a gigabyte). The largest file of a
+#: national-scale catalog (one OPD's data, grouped) holds some 35,000.
+MAX_FILE_VALUES = 500_000
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
@@ -69,8 +77,18 @@ class _Composer(_Loader):
         self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
         self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
 
+    nodes = 0
+
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
+        # Called for every node libyaml composes: the one place to stop a file of millions.
+        self.nodes += 1
+        if self.nodes > MAX_FILE_VALUES:
+            raise _TooManyValuesError
         return _DEFAULT_TAGS[kind]
+
+
+class _TooManyValuesError(Exception):
+    """A file holds more than :data:`MAX_FILE_VALUES` values (raised while composing)."""
 
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -286,7 +304,26 @@ def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
         problems.append(_syntax_problem(exc, text))
     except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
         problems.append(YamlProblem("SPBE009", 1, 1, "load.too_deep", {"limit": MAX_DEPTH}))
+    except _TooManyValuesError:
+        nodes.clear()
+        line, column = _nth_value_at(text, MAX_FILE_VALUES + 1)
+        values = {"limit": MAX_FILE_VALUES}
+        problems.append(YamlProblem("SPBE008", line, column, "load.too_many_file_values", values))
     return nodes, problems
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _nth_value_at(text: str, n: int) -> tuple[int, int]:
+    """Where the ``n``-th value of ``text`` starts (events are streamed: constant memory)."""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count >= n and event.start_mark is not None:
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    return 1, 1  # pragma: no cover - the composer counted them
 
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
@@ -299,11 +336,15 @@ def empty_document_line(node: Node, text: str) -> int:
     """
     if not isinstance(node, ScalarNode) or node.value or node.style not in _PLAIN:
         return 0
+    # Searched backwards from the document and counted from its own line: a file of 200,000
+    # '---' scanned the text from the start for each document (minutes; red team).
     index = node.start_mark.index
-    starts = [m.start() for m in _DOCUMENT_START.finditer(text, 0, index)]
-    if not starts:
-        return node.start_mark.line + 1
-    return text.count("\n", 0, starts[-1]) + 1
+    end = index
+    while (at := text.rfind("---", 0, end)) >= 0:
+        if (at == 0 or text[at - 1] == "\n") and _DOCUMENT_START.match(text, at):
+            return node.start_mark.line + 1 - text.count("\n", at, index)
+        end = at + 2
+    return node.start_mark.line + 1
 
 
 def _packed(node: Node) -> int:
@@ -318,17 +359,26 @@ class _Builder:
     what is refused: an alias, a foreign tag, nesting too deep).
     """
 
-    __slots__ = ("problems", "seen", "text")
+    __slots__ = ("count", "problems", "seen", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
+        self.count = 0
 
     def build(self, node: Node, depth: int = 0) -> tuple[Any, int, Entry | None]:
         key = id(node)
         mark = node.start_mark
         pos = (mark.line + 1) * POS_BASE + mark.column + 1
+        self.count += 1
+        if self.count > MAX_VALUES:
+            if self.count == MAX_VALUES + 1:
+                line, col = _pos(node)
+                self.problems.append(
+                    YamlProblem("SPBE008", line, col, "load.too_many_values", {"limit": MAX_VALUES})
+                )
+            return None, pos, None
         if key in self.seen:
             self._alias(node)
             return None, pos, None

@@ -223,6 +223,9 @@ def test_a_file_of_document_markers_only_is_empty(text: str) -> None:
         (OPD + "---\n", OPD.count("\n") + 1),  # a '---' closing the file
         ("---\n---\n" + OPD, 1),  # two in a row
         (OPD + "---\n# sisa\n---\n" + OPD.replace("id: X", "id: Y"), OPD.count("\n") + 1),
+        # '----' and 'x---' in comments are no markers: the line is that of the real one
+        (OPD + "---\n# ----\n#x---\n", OPD.count("\n") + 1),
+        (OPD + "---   \n\n\n", OPD.count("\n") + 1),
     ],
 )
 def test_an_empty_document_is_said_at_its_marker(text: str, line: int) -> None:
@@ -233,6 +236,60 @@ def test_an_empty_document_is_said_at_its_marker(text: str, line: int) -> None:
     assert (
         findings[0].message == "empty document after this '---'; delete the '---' that is too many"
     )
+
+
+def test_every_one_of_many_document_markers_is_said_at_its_own_line() -> None:
+    """200,000 '---' (an 800 KB file) took about 45 minutes: each rescanned the text (red team).
+
+    The time is measured by bench/hostile.py (shape ``markers``); this pins the lines.
+    """
+    findings = _load(OPD + "---\n" * 5 + "# akhir\n", "o.yaml")
+    first = OPD.count("\n") + 1
+    assert _pinned(findings) == [("SPBE012", first + i, 1) for i in range(5)]
+
+
+def test_a_document_of_too_many_values_is_refused_before_the_schema() -> None:
+    """A million list items (2 MB) made the schema build a million errors: 1.4 GB (red team)."""
+    from spbe_cli.yamlio import MAX_VALUES
+
+    items = ",".join(["x"] * (MAX_VALUES + 10))
+    findings = _load(OPD + f"urusan: [{items}]\n", "o.yaml")
+    # The opd mapping, its 4 values and the list of 'urusan' come first (every key has its
+    # value counted): the item past the limit has index MAX_VALUES - 6, two characters apart.
+    column = len("urusan: [") + 1 + 2 * (MAX_VALUES - 6)
+    assert _pinned(findings) == [("SPBE008", 5, column)]
+    assert findings[0].message == (
+        "the document holds more than 100,000 values (list items, keys, texts);"
+        " split it into several documents or files"
+    )
+
+
+def test_a_file_of_too_many_values_is_refused_while_composing() -> None:
+    """Composing an 8 MiB file of tiny items took over a gigabyte before any check."""
+    from spbe_cli.yamlio import MAX_FILE_VALUES, MAX_VALUES
+
+    per_document = MAX_VALUES - 100
+    documents = MAX_FILE_VALUES // per_document + 1
+    text = "".join(
+        OPD.replace("id: X", f"id: X{n}")
+        + "urusan: ["
+        + ",".join(["x"] * per_document)
+        + "]\n---\n"
+        for n in range(documents)
+    )
+    findings = _load(text, "o.yaml")
+    assert [f.code for f in findings] == ["SPBE008"]
+    # Six lines a document; the limit passes in the list of the last one (its fifth line).
+    assert findings[0].location.line == 6 * (documents - 1) + 5
+    assert "the file holds more than 500,000 values" in findings[0].message
+
+
+def test_the_largest_documents_of_a_real_catalog_are_far_under_the_limits() -> None:
+    from spbe_cli.yamlio import MAX_VALUES
+
+    text = OPD + "urusan: [" + ",".join(['"2.16"'] * 1000) + "]\n"
+    assert not any(f.code == "SPBE008" for f in _load(text, "o.yaml"))
+    assert MAX_VALUES >= 100 * 1000
 
 
 def test_names_differing_only_in_case(minimal_catalog: Path) -> None:
@@ -248,7 +305,7 @@ def test_names_differing_only_in_case(minimal_catalog: Path) -> None:
 
 
 def test_one_hostile_file_gives_at_most_50_findings_and_a_count(minimal_catalog: Path) -> None:
-    keys = 200_000
+    keys = 60_000  # under yamlio.MAX_VALUES: every key reaches the schema
     write_tree(
         minimal_catalog, {"opd/banjir.yaml": OPD + "".join(f"k{i}: x\n" for i in range(keys))}
     )

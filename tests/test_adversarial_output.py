@@ -9,10 +9,13 @@ and checks every format of validate, diff, progress, list and show.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,6 +38,7 @@ from spbe_cli.markup import (
     json_dumps,
     md_code,
     md_escape,
+    md_inert,
     md_table,
     safe,
     safe_block,
@@ -84,6 +88,57 @@ def test_markdown_escaping_is_one_line_and_literal() -> None:
         "a_b \\_c\\_ \\*d\\* \\<script\\> \\| \\#1 \\~x\\~ &#64;team a@b.id &amp;amp; & \\`c\\`"
     )
     assert md_code("APP`-01\n") == "``APP`-01\\n``"
+
+
+#: What GitHub links or notifies in the text of a rendered comment (after entities and backslash
+#: escapes are resolved): an @mention or e-mail, an issue reference, a URL, ``www.``.
+GITHUB_LINKING = re.compile(
+    r"@[A-Za-z0-9]|#[A-Za-z0-9]|(?i:gh-\d)|(?i:https?|ftp|mailto|xmpp):|(?i:www)\.",
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "inert"),
+    [
+        ("cc @kepala-dinas", "cc &#64;&#8203;kepala-dinas"),
+        ("@org/tim-spbe", "&#64;&#8203;org/tim-spbe"),
+        ("kontak admin@mimikakab.go.id", "kontak admin@&#8203;mimikakab.go.id"),
+        ("lihat #12, owner/repo#3, GH-7", "lihat \\#&#8203;12, owner/repo\\#&#8203;3, GH-&#8203;7"),
+        ("https://contoh.id/x", "https&#8203;://contoh.id/x"),
+        ("_http://x.id", "\\_http&#8203;://x.id"),
+        ("<HTTPS://x.id>", "\\<HTTPS&#8203;://x.id\\>"),
+        ("www.contoh.id", "www&#8203;.contoh.id"),
+        ("mailto:a@b.id", "mailto&#8203;:a@&#8203;b.id"),
+        ("Program 1 - SPBE", "Program 1 - SPBE"),
+    ],
+)
+def test_review_comment_text_neither_links_nor_notifies(value: str, inert: str) -> None:
+    """``spbe diff --format markdown`` is posted on the pull request: no value may ping or link."""
+    assert md_inert(value) == inert
+    shown = html.unescape(re.sub(r"\\(.)", r"\1", inert)).replace("\u200b", " ")
+    assert GITHUB_LINKING.search(shown) is None, shown
+
+
+def renamed_program(tmp_path: Path, name: str) -> Any:
+    """The changes of the minimal catalog whose program SC-04 gets the ``nama`` line ``name``."""
+    old = copy_minimal(tmp_path / "old")
+    new = copy_minimal(tmp_path / "new")
+    living = new / "program" / "living.yaml"
+    text = living.read_text("utf-8")
+    living.write_text(text.replace("nama: Puskesmas Keliling Sungai", f"nama: {name}"), "utf-8")
+    return diff_snapshots(folder_snapshot(old, "old"), folder_snapshot(new, "new"))
+
+
+def test_diff_review_comment_uses_the_inert_escaping(tmp_path: Path) -> None:
+    changes = renamed_program(
+        tmp_path, '"Untuk @kepala-dinas, lihat #12 dan https://contoh.id atau www.contoh.id"'
+    )
+    markdown = diff_format.format_markdown(changes)
+    assert "&#64;&#8203;kepala-dinas" in markdown
+    shown = html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u200b", " ")
+    for line in shown.splitlines():
+        if "kepala-dinas" in line:
+            assert GITHUB_LINKING.search(line) is None, line
 
 
 @pytest.mark.parametrize(
@@ -300,16 +355,7 @@ def test_cli_diff_escapes_values_and_file_names(
 
 
 def test_diff_formats_escape_changed_values(tmp_path: Path) -> None:
-    old = copy_minimal(tmp_path / "old")
-    new = copy_minimal(tmp_path / "new")
-    living = new / "program" / "living.yaml"
-    living.write_text(
-        living.read_text("utf-8").replace(
-            "nama: Puskesmas Keliling Sungai", 'nama: "A\\n::error file=x::forged\\e[31m"'
-        ),
-        "utf-8",
-    )
-    changes = diff_snapshots(folder_snapshot(old, "old"), folder_snapshot(new, "new"))
+    changes = renamed_program(tmp_path, '"A\\n::error file=x::forged\\e[31m"')
     text = diff_format.format_text(changes)
     # The loader refuses the control character: the program cannot be compared, and the
     # finding that says so is shown escaped like every other value.

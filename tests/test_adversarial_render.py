@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from spbe_cli import staging
 from spbe_cli.cli.app import app
 from spbe_cli.render import pipeline
 from spbe_cli.render.limits import RenderLimits
@@ -462,6 +463,32 @@ def test_a_template_file_too_large_is_not_read(world: World) -> None:
     assert not world.out.exists()
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_template_that_is_not_a_regular_file_is_refused(world: World, kind: str) -> None:
+    """A FIFO or a folder named like a template was passed over for the built-in template.
+
+    Red team: the render then went on silently with the built-in document, and a FIFO read by
+    another path would hang. Refused, as the document's own template and as an include.
+    """
+
+    def make(path: Path) -> None:
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.mkdir()
+
+    make(world.catalog / TEMPLATE)
+    refused(*world.render(), f"template '{AT}' is not a regular file (a folder, FIFO or device)")
+    (world.catalog / TEMPLATE).rmdir() if kind == "folder" else (world.catalog / TEMPLATE).unlink()
+    make(world.catalog / "templates" / "bagian.j2")
+    world.template("# judul\n{% include 'bagian.j2' %}\n")
+    inner = "template 'catalog/templates/bagian.j2' is not a regular file"
+    refused(*world.render(), f"{AT}:2: template failed: {inner}")
+    assert not world.out.exists()
+
+
 def test_compiling_a_template_is_bounded_by_the_time_limit(world: World) -> None:
     world.template("{{ pemda.nama }}\n" * 30000)  # under the size limit, seconds to compile
     code, stdout, stderr = world.render("--timeout", "0.3")
@@ -643,6 +670,15 @@ def test_a_new_folder_inside_a_catalog_at_the_repository_root_is_fine(world: Wor
 SLOW = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
 
 
+def wait_for_staging(world: World) -> None:
+    """Wait until a render started in a child process is writing (its staging folder exists)."""
+    for _ in range(600):  # the staging folder exists while the template runs
+        if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
+            return
+        time.sleep(0.05)
+    pytest.fail("the render never started writing")
+
+
 @pytest.mark.parametrize("earlier", [False, True])
 def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: bool) -> None:
     """SIGTERM (a cancelled CI job) cleans up as Ctrl-C does: no staging folder, no new folder.
@@ -660,12 +696,7 @@ def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: 
     env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
     child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(600):  # the staging folder exists while the template runs
-            if world.out.is_dir() and any(world.out.glob(".spbe-render-*")):
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the render never started writing")
+        wait_for_staging(world)
         child.send_signal(signal.SIGTERM)
         _, stderr = child.communicate(timeout=60)
     finally:
@@ -676,6 +707,50 @@ def test_a_terminated_render_leaves_nothing_half_written(world: World, earlier: 
         assert snapshot(world.out) == before
     else:
         assert not world.out.exists()
+
+
+def test_a_render_killed_with_sigkill_is_cleaned_up_by_the_next_one(world: World) -> None:
+    """SIGKILL (the out-of-memory killer) cannot be caught: the next render removes what it left.
+
+    Red team: every killed run left a ``.spbe-render-*`` folder (half the documents) in the
+    output folder for good. Only that pattern, only folders, only unlocked ones are removed:
+    the staging of a run still going on (locked), a link of that name (pointing outside, whose
+    target must survive), a file of that name and a name off the pattern all stay.
+    """
+    world.template(SLOW)
+    command = [sys.executable, "-m", "spbe_cli", "render", "catalog", "-o", "out"]
+    command += ["--doc", "peta-rencana", "-f", "md", "--timeout", "60"]
+    env = {**os.environ, "SPBE_LANG": "en", "SPBE_WORKERS": "1"}
+    child = subprocess.Popen(command, cwd=world.root, env=env, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_staging(world)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    finally:
+        child.kill()
+    left = sorted(p.name for p in world.out.glob(".spbe-render-*"))
+    assert len(left) == 1
+    outside = world.root / "luar"
+    outside.mkdir()
+    (outside / "penting.txt").write_text("tetap\n", "utf-8")
+    (world.out / ".spbe-render-linkedxx").symlink_to(outside, target_is_directory=True)
+    (world.out / ".spbe-render-afilexxx").write_text("x", "utf-8")
+    (world.out / ".spbe-render-keep").mkdir()
+    running = staging.staging_folder(world.out)  # a run going on in this process holds it
+    try:
+        world.template("# {{ pemda.nama }}\n")
+        code, _, stderr = world.render()
+        assert code == 0, stderr
+        found = sorted(p.name for p in world.out.glob(".spbe-render-*"))
+        assert left[0] not in found
+        assert found == sorted(
+            [".spbe-render-afilexxx", ".spbe-render-keep", ".spbe-render-linkedxx", running.name]
+        )
+        assert (outside / "penting.txt").read_text("utf-8") == "tetap\n"
+        assert (world.out / "peta-rencana.md").is_file()
+    finally:
+        staging.remove_folder(running)
+    assert not running.exists()
 
 
 def test_an_output_name_the_system_refuses_is_a_clear_error(world: World) -> None:
@@ -842,6 +917,91 @@ def test_markdown_keeps_each_link_and_code_span_of_prose_whole(world: World) -> 
     ]
     assert codes == ["a`b", "`x`", "y"]
     assert "![i]" not in line and "<https" not in html
+
+
+DEEP_LIST = "".join("  " * i + "- x\n" for i in range(10)) + "\nSETELAH <b>teks</b>\n"
+
+
+@pytest.mark.parametrize(
+    ("prose", "where"),
+    [
+        (DEEP_LIST, "catalog/prosa/latar-belakang.md:10:19"),  # a list item 10 deep
+        ("Awal\n\n" + ">" * 20 + " isi\n", "catalog/prosa/latar-belakang.md:3:1"),  # 20 quotes
+    ],
+)
+def test_prose_nested_too_deep_is_refused_not_dropped(world: World, prose: str, where: str) -> None:
+    """markdown-it drops, without a word, a block nested 20 deep and (in a list) all after it.
+
+    Red team: a prose list ten deep made every later line of the section vanish from all three
+    formats, and render said it had written the documents.
+    """
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, stdout, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    refused(code, stdout, stderr, f"spbe: {where}: the prose nests too deeply (at most 19 levels")
+    assert not world.out.exists()
+
+
+def test_prose_larger_than_its_limit_is_never_parsed(world: World) -> None:
+    """A 1.8 MB prose table of tiny cells took 2.4 GB to render (a token per cell; red team)."""
+    from spbe_cli.files import MAX_PROSE_BYTES
+
+    cols = 100
+    row = "|" + "b|" * cols + "\n"
+    table = "|" + "a|" * cols + "\n|" + "-|" * cols + "\n" + row * (MAX_PROSE_BYTES // len(row))
+    assert len(table) > MAX_PROSE_BYTES
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(table, "utf-8")
+    code, stdout, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md")
+    assert code == 1, stderr
+    assert (
+        "catalog/metadata.yaml:30:19: error[SPBE208]: prose file 'prosa/latar-belakang.md' is too"
+        " large (limit 512 KiB)" in stdout
+    )
+    assert not world.out.exists()
+
+
+def test_prose_nested_just_under_the_limit_is_kept_whole(world: World) -> None:
+    prose = (
+        "".join("  " * i + "- x\n" for i in range(9)) + "\n" + ">" * 19 + " kutipan\n\nSETELAH\n"
+    )
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, _, stderr = world.run("catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html")
+    assert code == 0, stderr
+    for name in ("masterplan.md", "masterplan.html"):
+        text = (world.out / name).read_text("utf-8")
+        assert "kutipan" in text and "SETELAH" in text
+
+
+def test_a_template_making_markdown_nested_too_deep_is_refused(world: World) -> None:
+    world.template("# judul\n{% for i in range(12) %}{{ '  ' * i }}- butir\n{% endfor %}akhir\n")
+    code, stdout, stderr = world.render()
+    message = "template 'peta-rencana.md.j2': the Markdown it made nests too deeply at line 11"
+    refused(code, stdout, stderr, message)
+    assert not world.out.exists()
+
+
+def test_control_and_bidi_characters_show_alike_in_every_format(world: World) -> None:
+    """DOCX dropped C0 controls and passed a bidi override raw (Trojan Source in Word).
+
+    Prose with a U+202E override and an ANSI escape is refused by validate (SPBE019); with
+    ``--force`` every format shows the characters as the same visible escapes.
+    """
+    import zipfile
+
+    prose = "Teks \u202e terbalik \x1b[31m merah \x07 selesai.\n"
+    (world.catalog / "prosa" / "latar-belakang.md").write_text(prose, "utf-8")
+    code, _, stderr = world.run(
+        "catalog", "-o", "out", "--doc", "masterplan", "-f", "md,html,docx", "--force"
+    )
+    assert code == 0, stderr
+    shown = "\\u202e terbalik \\x1b[31m merah \\x07 selesai"
+    html = (world.out / "masterplan.html").read_text("utf-8")
+    with zipfile.ZipFile(world.out / "masterplan.docx") as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    markdown = (world.out / "masterplan.md").read_text("utf-8")
+    assert shown in html and shown in xml
+    assert shown.replace("\\", "\\\\").replace("[", "\\[") in markdown  # Markdown escapes
+    for text in (html, xml, markdown):
+        assert not any(c in text for c in "\u202e\x1b\x07")
 
 
 PRINTED_OBJECTS = (

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from spbe_cli import staging
 from spbe_cli.cli.app import app
 from tests.helpers import write_tree
 
@@ -98,6 +99,45 @@ def test_replaces_atomically_and_leaves_nothing_behind(
     assert not out.is_symlink() and out.stat().st_size > 0
     assert victim.read_text("utf-8") == "jangan ditimpa"
     assert sorted(p.name for p in folder.iterdir()) == [name]  # no temporary file left
+
+
+@pytest.mark.parametrize(("target", "name"), TARGETS[:2])
+def test_a_temporary_file_of_a_killed_export_is_removed_by_the_next(
+    minimal_catalog: Path, tmp_path: Path, target: str, name: str
+) -> None:
+    """A run killed with SIGKILL left ``.spbe-export-*`` beside the output for good.
+
+    The next export removes such a file when no living run holds it; a locked one (a run
+    going on), a link of that name (its target kept) and a folder of that name stay.
+    """
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / ".spbe-export-killedxx").write_bytes(b"half")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("tetap", "utf-8")
+    (folder / ".spbe-export-linkedxx").symlink_to(victim)
+    (folder / ".spbe-export-folderxx").mkdir()
+    handle, running = staging.staging_file(folder)
+    try:
+        code, stdout, stderr = run(target, str(minimal_catalog), "-o", str(folder / name))
+        assert code == 0, stdout + stderr
+        left = sorted(p.name for p in folder.glob(".spbe-export-*"))
+        assert left == sorted(
+            [".spbe-export-folderxx", ".spbe-export-linkedxx", Path(running).name]
+        )
+        assert victim.read_text("utf-8") == "tetap"
+    finally:
+        os.close(handle)
+
+
+def test_tabel_removes_the_staging_folder_of_a_killed_run(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "t"
+    (out / ".spbe-render-killedxx" / "gambar").mkdir(parents=True)
+    (out / ".spbe-render-killedxx" / "opd.csv").write_text("half", "utf-8")
+    assert run("tabel", str(minimal_catalog), "-o", str(out))[0] == 0
+    assert all(p.suffix == ".csv" for p in out.iterdir())
 
 
 def test_tabel_leaves_no_staging_folder(minimal_catalog: Path, tmp_path: Path) -> None:

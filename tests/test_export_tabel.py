@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.tabel import Table, build_tables, table_csv, table_parquet
+from spbe_cli.markup import cell_text, not_formula
 from spbe_cli.validate import validate_catalog
 from tests.helpers import CASES, MINIMAL, write_tree
 
@@ -130,6 +131,41 @@ def test_rfc4180_and_formula_injection() -> None:
     assert rows[3] == ["C", "'-2+3", "7"]
     assert rows[4] == ["D", "'@SUM(A1)\ufffd", "0"]
     assert b'"koma, ""kutip""\nbaris"' in data
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '\uff1dHYPERLINK("http://x")',  # full-width equals sign
+        "\uff0b1+1",  # full-width plus
+        "\uff0d1+1",  # full-width hyphen-minus
+        "\uff20SUM(A1)",  # full-width commercial at
+        "\ufe66cmd|' /C calc'!A0",  # small equals sign
+        "\u207c1",  # superscript equals
+        "\u22121+2",  # minus sign
+        " =1+1",  # leading space, trimmed by the spreadsheet
+        "\u3000=1+1",  # ideographic space
+        "\n\n=1+1",
+        "\u200b=1+1",  # zero-width space
+        "\u202a=1+1",  # bidi embedding
+        "\x0b=1+1",  # a control XML cannot carry (becomes U+FFFD)
+        "\t\uff1d1",
+        "\tteks",  # a leading tab or CR is marked whatever follows (OWASP)
+    ],
+)
+def test_formula_injection_class(value: str) -> None:
+    """Every start that a spreadsheet may read as a formula is marked as text, in CSV and XLSX."""
+    assert not_formula(value) == "'" + value
+    assert cell_text(value).startswith("'")
+    table = Table("t", [("nama", "text")])
+    table.rows = [[value]]
+    rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8"), newline="")))
+    assert rows[1][0].startswith("'")
+
+
+@pytest.mark.parametrize("value", ["teks = 1", "a-b", "Rp 1.000", "1-2", "user@example.go.id", ""])
+def test_text_that_is_no_formula_is_left_alone(value: str) -> None:
+    assert not_formula(value) == value
 
 
 def test_hostile_names_in_csv(minimal_catalog: Path, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding
 from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend, number, rupiah
 from spbe_cli.i18n import t
-from spbe_cli.markup import json_dumps, md_code, md_escape, safe
+from spbe_cli.markup import json_dumps, md_code, md_inert, safe
 from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
 
 JSON_SCHEMA_ID = "spbe.diff/1"
@@ -131,6 +131,38 @@ LONG_TEXT = 80
 CONTEXT_WORDS = 4
 
 
+#: Largest product of the changed words of two texts compared word by word. difflib's matcher
+#: takes cubic time on repetitive text: 2,000 against 3,000 words of "a b a b" took a minute,
+#: and a prose section of 512 KiB would never end (red team). Past it, after the common start
+#: and end are set aside, the middle is shown as removed and added whole (clipped).
+WORD_DIFF_BUDGET = 40_000
+
+
+def word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The opcodes of difflib for two word lists, in bounded time (see :data:`WORD_DIFF_BUDGET`)."""
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a_end, b_end = len(a) - end, len(b) - end
+    ops: list[tuple[str, int, int, int, int]] = []
+    if start:
+        ops.append(("equal", 0, start, 0, start))
+    middle_a, middle_b = a[start:a_end], b[start:b_end]
+    if len(middle_a) * len(middle_b) <= WORD_DIFF_BUDGET:
+        matcher = difflib.SequenceMatcher(a=middle_a, b=middle_b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+    else:
+        tag = "replace" if middle_a and middle_b else ("delete" if middle_a else "insert")
+        ops.append((tag, start, a_end, start, b_end))
+    if end:
+        ops.append(("equal", a_end, len(a), b_end, len(b)))
+    return ops
+
+
 def word_diff(old: str, new: str, *, markdown: bool = False, limit: int = 0) -> str | None:
     """The words that changed, with a few around them; None when only whitespace changed.
 
@@ -140,24 +172,30 @@ def word_diff(old: str, new: str, *, markdown: bool = False, limit: int = 0) -> 
     a, b = old.split(), new.split()
     if a == b:
         return None
-    esc = md_escape if markdown else _one_line
+    esc = md_inert if markdown else _one_line
     parts: list[str] = []
-    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in opcodes:
+    size = 0
+
+    def add(text: str) -> None:
+        nonlocal size
+        parts.append(text)
+        size += len(text) + 1
+
+    for tag, i1, i2, j1, j2 in word_opcodes(a, b):
         if tag == "equal":
             words = a[i1:i2]
             head = words[:CONTEXT_WORDS] if i1 > 0 else []
             tail = words[-CONTEXT_WORDS:] if i2 < len(a) else []
             if len(words) <= len(head) + len(tail):
-                parts.append(esc(" ".join(words)))
+                add(esc(" ".join(words)))
                 continue
             if head:
-                parts.append(esc(" ".join(head)))
-            parts.append("…")
+                add(esc(" ".join(head)))
+            add("…")
             if tail:
-                parts.append(esc(" ".join(tail)))
+                add(esc(" ".join(tail)))
             continue
-        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        removed, added = _words(a, i1, i2, limit), _words(b, j1, j2, limit)
         if markdown:
             marks = ([f"~~{esc(removed)}~~"] if removed else []) + (
                 [f"**{esc(added)}**"] if added else []
@@ -166,11 +204,26 @@ def word_diff(old: str, new: str, *, markdown: bool = False, limit: int = 0) -> 
             marks = ([f"[-{esc(removed)}-]"] if removed else []) + (
                 [f"{{+{esc(added)}+}}"] if added else []
             )
-        parts.append(("" if not markdown else " ").join(marks))
-        if limit and sum(len(p) + 1 for p in parts) > limit:
+        add(("" if not markdown else " ").join(marks))
+        if limit and size > limit:
             parts.append("…")  # the rest: spbe diff --format json has both texts whole
             break
     return " ".join(parts)
+
+
+def _words(words: list[str], start: int, end: int, limit: int) -> str:
+    """``words[start:end]`` joined, at most about ``limit`` characters of them (0: all)."""
+    if not limit:
+        return " ".join(words[start:end])
+    taken: list[str] = []
+    size = 0
+    for word in words[start:end]:
+        if size > limit:
+            taken.append("…")
+            break
+        taken.append(word)
+        size += len(word) + 1
+    return " ".join(taken)
 
 
 #: Characters of word diff shown per prose section (the JSON output has both texts whole).
@@ -225,7 +278,7 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
             for flag, value in zip(field.illustrative, (old, new), strict=True)
         )
         text = f"{show(old, name)}{marks[0]} → {show(new, name)}{marks[1]}"
-    return md_escape(text) if markdown else text
+    return md_inert(text) if markdown else text
 
 
 def _has_illustrative(changeset: ChangeSet) -> bool:
@@ -409,7 +462,7 @@ def _md_side(side: SideInfo) -> str:
         return f"{md_code(side.label)} ({md_code((side.revision or '')[:12])})"
     if side.kind == "worktree":
         # The path shown as md_code shows it (a newline as \n), not folded into a space.
-        return md_escape(t("diff.worktree", path=safe(side.path)))
+        return md_inert(t("diff.worktree", path=safe(side.path)))
     return md_code(side.label)
 
 
@@ -425,9 +478,9 @@ def _exception_text(exception: Any, new: bool) -> str:
 
 
 def _md_finding(finding: Finding) -> str:
-    severity = md_escape(t(f"diff.severity.{finding.severity.value}"))
+    severity = md_inert(t(f"diff.severity.{finding.severity.value}"))
     return (
-        f"- **{severity}** {finding.code} {md_escape(finding.message)} "
+        f"- **{severity}** {finding.code} {md_inert(finding.message)} "
         f"({md_code(str(finding.location))})"
     )
 
@@ -437,47 +490,47 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
     omitted = 0
     if changeset.introduced:
         count = len(changeset.introduced) + len(changeset.attention)
-        out.force(f"### {md_escape(t('diff.attention_title', count=count))}")
+        out.force(f"### {md_inert(t('diff.attention_title', count=count))}")
         out.force("")
-        tag = md_escape(t("diff.introduced_tag"))
+        tag = md_inert(t("diff.introduced_tag"))
         for finding in changeset.introduced:
             if not out.add(f"{_md_finding(finding)} — *{tag}*"):
                 omitted += 1
         out.force("")
     if changeset.uncomparable:
         out.force(
-            f"### {md_escape(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
+            f"### {md_inert(t('diff.uncomparable_title', count=len(changeset.uncomparable)))}"
         )
         out.force("")
         # Every line of an entry may be cut: a change that breaks a thousand files must still
         # fit in one comment (the count in the title and the closing note say what was cut).
         for entry in changeset.uncomparable:
-            lines = [f"- {md_escape(uncomparable_text(entry))}"]
+            lines = [f"- {md_inert(uncomparable_text(entry))}"]
             if entry.ids:
                 ids = ", ".join(md_code(i) for i in entry.ids)
-                lines.append(f"  - {md_escape(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
+                lines.append(f"  - {md_inert(t('diff.uncomparable_ids', ids='')).rstrip()} {ids}")
             lines += ["  " + _md_finding(finding) for finding in entry.findings[:FINDINGS_SHOWN]]
             if len(entry.findings) > FINDINGS_SHOWN:
                 more = len(entry.findings) - FINDINGS_SHOWN
-                lines.append(f"  - {md_escape(t('diff.more_findings', count=more))}")
+                lines.append(f"  - {md_inert(t('diff.more_findings', count=more))}")
             omitted += sum(not out.add(line) for line in lines)
         out.force("")
     if changeset.rule_levels:
         title = t("diff.rule_levels_title", count=len(changeset.rule_levels))
-        out.force(f"### {md_escape(title)}")
+        out.force(f"### {md_inert(title)}")
         out.force("")
         for level in changeset.rule_levels:
-            omitted += not out.add(f"- **{md_escape(rule_level_text(level))}**")
+            omitted += not out.add(f"- **{md_inert(rule_level_text(level))}**")
         out.force("")
     if changeset.exceptions:
-        out.force(f"### {md_escape(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
+        out.force(f"### {md_inert(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            omitted += not out.add(f"- {mark}{md_escape(_exception_text(exception, new))}{mark}")
+            omitted += not out.add(f"- {mark}{md_inert(_exception_text(exception, new))}{mark}")
         out.force("")
     if changeset.fixed:
-        out.add(f"### {md_escape(t('diff.fixed_title', count=len(changeset.fixed)))}")
+        out.add(f"### {md_inert(t('diff.fixed_title', count=len(changeset.fixed)))}")
         out.add("")
         for finding in changeset.fixed:
             if not out.add(_md_finding(finding)):
@@ -488,12 +541,12 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
 
 def _md_change(change: Change) -> Iterator[str]:
     label = t(f"diff.change.{change.change.value}")
-    name = f" — {md_escape(change.name)}" if change.name else ""
+    name = f" — {md_inert(change.name)}" if change.name else ""
     if change.change is ChangeType.RENAMED:
         old = md_code(change.old_id or "")
-        yield f"- **{md_escape(label)}** {old} → {md_code(change.id)}{name}"
+        yield f"- **{md_inert(label)}** {old} → {md_code(change.id)}{name}"
     else:
-        yield f"- **{md_escape(label)}** {md_code(change.id)}{name}"
+        yield f"- **{md_inert(label)}** {md_code(change.id)}{name}"
     for field in change.fields:
         yield f"  - {md_code(field.path)}: {show_change(field, markdown=True)}"
 
@@ -506,63 +559,63 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     """
     note_reserve = 600
     out = _Budget(limit, note_reserve)
-    out.force(f"## {md_escape(t('diff.md_title'))}")
+    out.force(f"## {md_inert(t('diff.md_title'))}")
     out.force("")
     out.force(
-        f"{md_escape(t('diff.md_old'))}: {_md_side(changeset.old)} → "
-        f"{md_escape(t('diff.md_new'))}: {_md_side(changeset.new)}"
+        f"{md_inert(t('diff.md_old'))}: {_md_side(changeset.old)} → "
+        f"{md_inert(t('diff.md_new'))}: {_md_side(changeset.new)}"
     )
     out.force("")
     for note in missing_notes(changeset):
-        out.force(f"> {md_escape(note)}")
+        out.force(f"> {md_inert(note)}")
         out.force("")
     omitted = _md_findings(changeset, out)
     if not changeset:
-        out.force(md_escape(t("diff.no_changes")))
+        out.force(md_inert(t("diff.no_changes")))
         return "\n".join(out.parts) + "\n"
     headers = [t("diff.md_kind"), *(t(f"diff.change.{c.value}") for c in _COLUMNS)]
-    out.force("| " + " | ".join(md_escape(h) for h in headers) + " |")
+    out.force("| " + " | ".join(md_inert(h) for h in headers) + " |")
     out.force("| --- |" + " ---: |" * len(_COLUMNS))
     for kind in changeset.by_kind():
         counts = [number(changeset.count(c, kind)) for c in _COLUMNS]
-        out.force(f"| {md_escape(_kind(kind))} | " + " | ".join(counts) + " |")
+        out.force(f"| {md_inert(_kind(kind))} | " + " | ".join(counts) + " |")
     if changeset.prose:
         counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
-        out.force(f"| {md_escape(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
+        out.force(f"| {md_inert(t('diff.prose_kind'))} | " + " | ".join(counts) + " |")
     totals = [f"**{number(total(changeset, c))}**" for c in _COLUMNS]
-    out.force(f"| **{md_escape(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
+    out.force(f"| **{md_inert(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
-    out.force(md_escape(files_line(changeset)))
+    out.force(md_inert(files_line(changeset)))
     if changeset.attention:
         out.add("")
         if not changeset.introduced:
-            out.add(f"### {md_escape(t('diff.attention_title', count=len(changeset.attention)))}")
+            out.add(f"### {md_inert(t('diff.attention_title', count=len(changeset.attention)))}")
             out.add("")
         for item in changeset.attention:
             where = f" ({md_code(str(item.location))})" if item.location is not None else ""
             line = (
-                f"- **{md_escape(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
-                f"{md_code(item.id)}: {md_escape(item.message)}{where}"
+                f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
+                f"{md_code(item.id)}: {md_inert(item.message)}{where}"
             )
             if not out.add(line):
                 omitted += 1
     if changeset.prose:
         out.add("")
-        out.add(f"### {md_escape(t('diff.prose_title', count=len(changeset.prose)))}")
+        out.add(f"### {md_inert(t('diff.prose_title', count=len(changeset.prose)))}")
         out.add("")
         for section in changeset.prose:
-            label = md_escape(t(f"diff.change.{prose_status(section).value}"))
+            label = md_inert(t(f"diff.change.{prose_status(section).value}"))
             if not (
-                out.add(f"- **{label}** {md_escape(prose_title(section))}")
+                out.add(f"- **{label}** {md_inert(prose_title(section))}")
                 and out.add(f"  - {prose_words(section, markdown=True)}")
             ):
                 omitted += 1
     if changeset.changes:
         out.add("")
-        out.add(f"### {md_escape(t('diff.md_details'))}")
+        out.add(f"### {md_inert(t('diff.md_details'))}")
     for kind, changes in changeset.by_kind().items():
         opened = out.add("") and out.add(
-            f"<details>\n<summary>{md_escape(_kind(kind))} ({number(len(changes))})</summary>\n"
+            f"<details>\n<summary>{md_inert(_kind(kind))} ({number(len(changes))})</summary>\n"
         )
         for change in changes:
             for line in _md_change(change):
@@ -573,10 +626,10 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
             out.force("</details>")
     if _has_illustrative(changeset):
         out.force("")
-        out.force(md_escape(illustrative_legend()))
+        out.force(md_inert(illustrative_legend()))
     if omitted:
         out.force("")
-        out.force(f"> {md_escape(t('diff.md_truncated', lines=omitted, limit=limit))}")
+        out.force(f"> {md_inert(t('diff.md_truncated', lines=omitted, limit=limit))}")
     return "\n".join(out.parts) + "\n"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError, os_reason
 from spbe_cli.i18n import t
+from spbe_cli.staging import EXPORT_PREFIX, staging_file, sweep
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -159,7 +159,8 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".spbe-export-", dir=folder)
+        sweep(folder, EXPORT_PREFIX)  # what a run killed with SIGKILL left here
+        handle, temporary = staging_file(folder)
     except OSError as exc:
         raise SpbeError(
             t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))

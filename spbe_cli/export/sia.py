@@ -299,7 +299,8 @@ def _guide(catalog: Catalog, data: dict[str, Any], sheets: list[Sheet]) -> list[
         f"({meta['sumber']}); nama kolom dan nilai pilihan BELUM diverifikasi terhadap portal.",
         "Baris 1 setiap lembar: nama isian. Baris 2: status kolom:",
     ]
-    lines += [f"  - {text}" for text in data["status"].values()]
+    # "•", not "-": a cell starting with (spaces and) "-" reads as a formula (markup.not_formula).
+    lines += [f"  • {text}" for text in data["status"].values()]
     lines += [
         "Kolom kosong berarti katalog belum punya isian itu; lengkapi langsung di portal.",
         "Kolom 'ilustratif' = ya: isian baris itu ilustrasi, bukan data resmi. Ganti dengan "
@@ -310,9 +311,9 @@ def _guide(catalog: Catalog, data: dict[str, Any], sheets: list[Sheet]) -> list[
         "",
         "Lembar:",
     ]
-    lines += [f"  - {s.name}: {len(s.rows)} baris" for s in sheets]
+    lines += [f"  • {s.name}: {len(s.rows)} baris" for s in sheets]
     lines.append(
-        f"  - {PILIHAN_SHEET}: nilai daftar pilihan (sumber pihak ketiga, belum diverifikasi)"
+        f"  • {PILIHAN_SHEET}: nilai daftar pilihan (sumber pihak ketiga, belum diverifikasi)"
     )
     return lines
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from spbe_cli.errors import SpbeError
+from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -483,7 +484,7 @@ def parse_document(
     """
     import secrets
 
-    from spbe_cli.render.prose import markdown_parser
+    from spbe_cli.render.prose import markdown_parser, too_deep
 
     md = markdown_parser()
     state = _State(figures or {})
@@ -492,7 +493,15 @@ def parse_document(
     del source
     text, state.lifted = lift_tables(lines, md, secrets.token_hex(8))
     del lines
-    blocks = _no_skipped_levels(_blocks(md, md.parse(text), state, template))
+    tokens = md.parse(text)
+    del text
+    deep = too_deep(md, tokens)
+    if deep is not None:
+        limit = int(md.options.get("maxNesting", 20)) - 1
+        raise SpbeError(
+            t("render.document_too_deep", template=template or name, line=deep, limit=limit)
+        )
+    blocks = _no_skipped_levels(_blocks(md, tokens, state, template))
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 

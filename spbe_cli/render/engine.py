@@ -13,7 +13,9 @@ macro's output, prose, a caption).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +26,7 @@ from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
 from spbe_cli.formatting import kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
@@ -71,6 +74,40 @@ class TemplateFileTooLargeError(TemplateNotFound):
         self.filename = filename
 
 
+class TemplateNotRegularError(TemplateNotFound):
+    """A template name is a folder, a FIFO, a device or a socket, not a file."""
+
+    def __init__(self, template: str, filename: str) -> None:
+        super().__init__(template)
+        self.filename = filename
+
+
+def _read_template(path: Path, template: str, filename: str) -> bytes:
+    """The bytes of a template file; refuse what is not a regular file or is too large.
+
+    Opened without blocking and checked on the open descriptor: a FIFO named like a template
+    never hangs the render, and a folder or FIFO in place of a template is refused rather than
+    passed over for the built-in one.
+    """
+    # Jinja's TemplateNotFound is an OSError: only the system calls are in the try blocks.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise TemplateNotFound(template, f"{template}: {exc}") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        data = read_at_most(fd, MAX_TEMPLATE_BYTES) if stat.S_ISREG(mode) else b""
+    except OSError as exc:
+        raise TemplateNotFound(template, f"{template}: {exc}") from exc
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise TemplateNotRegularError(template, filename)
+    if len(data) > MAX_TEMPLATE_BYTES:  # read one byte more than allowed: never the whole file
+        raise TemplateFileTooLargeError(template, filename)
+    return data
+
+
 class FolderLoader(BaseLoader):
     """Load templates from folders in order; never read a file outside them."""
 
@@ -103,17 +140,9 @@ class FolderLoader(BaseLoader):
                 raise TemplateOutsideError(template) from None
             if not real.is_relative_to(root):
                 raise TemplateOutsideError(template)
-            if not real.is_file():
-                continue
             filename = f"{display}/{'/'.join(pieces)}"
             self.shown[template] = filename
-            try:
-                size = real.stat().st_size
-                data = real.read_bytes() if size <= MAX_TEMPLATE_BYTES else b""
-            except OSError as exc:
-                raise TemplateNotFound(template, f"{template}: {exc}") from exc
-            if size > MAX_TEMPLATE_BYTES:
-                raise TemplateFileTooLargeError(template, filename)
+            data = _read_template(real, template, filename)
             # The catalog files' rule: UTF-8, a leading byte order mark (Notepad) dropped.
             source, problem = decode(data)
             if problem is not None and problem.code == "SPBE002":
@@ -340,9 +369,15 @@ def _template_error(
         reason = t(problem.key, **problem.values)
         where = f"{exc.filename}:{problem.line}:{problem.column}"
         return SpbeError(t("render.template_unreadable", where=where, reason=reason))
-    if isinstance(exc, TemplateFileTooLargeError):
-        message = t(
-            "render.template_file_too_large", where=exc.filename, limit=MAX_TEMPLATE_BYTES // 1024
+    if isinstance(exc, TemplateFileTooLargeError | TemplateNotRegularError):
+        message = (
+            t("render.template_not_regular", where=exc.filename)
+            if isinstance(exc, TemplateNotRegularError)
+            else t(
+                "render.template_file_too_large",
+                where=exc.filename,
+                limit=MAX_TEMPLATE_BYTES // 1024,
+            )
         )
         if name == "?":
             return SpbeError(message)

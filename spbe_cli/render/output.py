@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TypeVar
 
 from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
+from spbe_cli.staging import RENDER_PREFIX, remove_folder, staging_folder, sweep
 
 #: A file name from the registry, or a figure in the one subfolder ``gambar/``.
 _SAFE_NAME = re.compile(r"^(gambar/)?[a-z0-9][a-z0-9.-]*$")
@@ -255,7 +254,8 @@ def write_output(
     created = _missing_folders(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=out))
+        sweep(out, RENDER_PREFIX)  # what a run killed with SIGKILL left here
+        staging = staging_folder(out)
     except OSError as exc:
         reason = os_reason(exc)
         raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
@@ -288,7 +288,7 @@ def write_output(
             close = getattr(files, "close", None)
             if close is not None:
                 close()
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_folder(staging)
     except BaseException:
         for folder in created:  # innermost first; rmdir only removes an empty folder
             with contextlib.suppress(OSError):

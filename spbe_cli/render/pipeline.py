@@ -461,7 +461,7 @@ def _start_run(
         inp=inp,
         env=env,
         folders=folders,
-        prose=Prose(catalog.prose),
+        prose=Prose(catalog.prose, catalog.root_display),
         # one per run: what the documents share (labels, reference data) is converted once
         plain=Plainer(),
         book=FigureBook(png="docx" in formats, workers=figure_workers),

@@ -9,9 +9,10 @@ hand-written scanner.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from spbe_cli.catalog import ProseFile
@@ -25,6 +26,34 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def too_deep(parser: MarkdownIt, tokens: Sequence[Token]) -> int | None:
+    """The line (1-based) of the first block nested as deep as markdown-it parses, or None.
+
+    markdown-it stops parsing a block at its ``maxNesting`` (20 in CommonMark) and drops
+    everything inside it without a word (lists or quotes 20 deep, and with a list item every
+    line after it). Such a block is refused instead, so that nothing is lost unseen.
+    """
+    limit = int(parser.options.get("maxNesting", 20)) - 1
+    for token in tokens:
+        # Only these two parse blocks inside themselves (a paragraph's text is kept at any level).
+        if token.type in _CONTAINERS and token.level >= limit and token.map:
+            return token.map[0] + 1
+    return None
+
+
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open"})
+
+
+class ProseTooDeepError(Exception):
+    """A prose file nests blocks too deep (see :func:`too_deep`)."""
+
+    def __init__(self, line: int, column: int, limit: int) -> None:
+        super().__init__(line)
+        self.line = line
+        self.column = column
+        self.limit = limit
+
+
 class Prose:
     """The catalog's prose sections, as the loading stage read them, given out per format.
 
@@ -32,8 +61,9 @@ class Prose:
     rule ``spbe validate`` reports (SPBE208); a file that could not be used has no text here.
     """
 
-    def __init__(self, files: Mapping[str, ProseFile]) -> None:
+    def __init__(self, files: Mapping[str, ProseFile], root_display: str = "") -> None:
         self.files = dict(files)
+        self.root_display = root_display
         self.sections = {section: prose.rel for section, prose in self.files.items()}
         self._text: dict[str, str | None] = {}
         self._html: dict[str, Markup] = {}
@@ -77,7 +107,17 @@ class Prose:
     def markdown(self, section: str) -> Markup:
         """The section as Markdown for the ``.md`` output: headings shifted, ``<`` made inert."""
         if section not in self._md:
-            self._md[section] = Markup(shift_markdown(self.text(section) or "").strip())
+            try:
+                shifted = shift_markdown(self.text(section) or "")
+            except ProseTooDeepError as exc:
+                from spbe_cli.errors import SpbeError
+                from spbe_cli.files import display_path
+                from spbe_cli.i18n import t
+
+                path = display_path(self.root_display, self.files[section].rel)
+                where = f"{path}:{exc.line}:{exc.column}"
+                raise SpbeError(t("render.prose_too_deep", where=where, limit=exc.limit)) from exc
+            self._md[section] = Markup(shifted.strip())
         return self._md[section]
 
 
@@ -110,7 +150,13 @@ def shift_markdown(source: str) -> str:
     """
     parser = markdown_finder()
     lines = source.split("\n")
-    for token in parser.parse(source):
+    tokens = parser.parse(source)
+    deep = too_deep(parser, tokens)
+    if deep is not None:
+        text = lines[deep - 1]
+        column = len(text) - len(text.lstrip()) + 1
+        raise ProseTooDeepError(deep, column, int(parser.options.get("maxNesting", 20)) - 1)
+    for token in tokens:
         if token.type == "heading_open" and token.map and token.markup.startswith("#"):
             row = token.map[0]
             at = lines[row].find(token.markup)

@@ -18,8 +18,6 @@ one-process run shows.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from spbe_cli.render.output import (
     safe_name,
     same_as_output,
 )
+from spbe_cli.staging import remove_folder, staging_folder
 
 if TYPE_CHECKING:
     from spbe_cli.loader import StepHook
@@ -96,7 +95,7 @@ class _Child:
         if self.process is not None:
             self.process.stop()
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            remove_folder(self.folder)
 
 
 def split_documents(
@@ -194,7 +193,7 @@ def _start(
     folder = None
     if not destination.check:
         try:
-            folder = Path(tempfile.mkdtemp(prefix=".spbe-render-", dir=destination.out))
+            folder = staging_folder(destination.out)
         except OSError:
             return _Child(None, None)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from spbe_cli.markup import docx_text
 from spbe_cli.render.document import (
     KOSAKATA,
     Block,
@@ -58,7 +59,6 @@ from spbe_cli.render.geometry import (
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 HEADING_BLUE = "1F3B5C"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: The small paragraph after every table (Word needs one between two tables).
 TABLE_GAP = '<w:p><w:pPr><w:spacing w:after="60"/></w:pPr></w:p>'
@@ -96,14 +96,8 @@ class Picture:
 
 
 def _x(text: str) -> str:
-    """Text for XML content or a quoted attribute."""
-    return (
-        _CONTROL.sub("", text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+    """Text for XML content or a quoted attribute (controls and bidi shown, as in HTML)."""
+    return docx_text(text)
 
 
 def _run(
