@@ -257,8 +257,14 @@ def current_status(item: Any) -> str:
 
 
 def is_cancelled(item: Any) -> bool:
-    """Tell whether a program is cancelled, in its own ``status`` or by its latest entry."""
-    return item.status == "dibatalkan" or current_status(item) == "dibatalkan"
+    """Tell whether a plan is cancelled, in its own ``status`` or by its latest progress entry.
+
+    The one test of "dibatalkan" for every command: programs and Peta Rencana items read their
+    entries; an entity without ``progres`` (kesiapan, an architecture element) is never cancelled.
+    """
+    if getattr(item, "status", None) == "dibatalkan":
+        return True
+    return hasattr(item, "progres") and current_status(item) == "dibatalkan"
 
 
 def is_planned(program: Any, tahun: int, today: date) -> bool:

@@ -1,0 +1,118 @@
+"""One figure, one home: a plan cancelled by its latest progress entry is cancelled everywhere.
+
+``spbe list`` and ``spbe progress`` read a program's or Peta Rencana item's status from its latest
+progress entry (:func:`spbe_cli.progress.current_status`). These tests cancel items that way in a
+copy of the bundled catalog and compare what validate, indeks, diff and the ArchiMate export say
+with what ``spbe list`` says.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli.cli.app import app
+
+runner = CliRunner()
+BUNDLED = Path(__file__).parent.parent / "catalog"
+#: The two items of muatan audit_tik, and one program: cancelled by a new progress entry.
+AUDIT = ("PR-AU-AUDIT-TIK", "PR-AU-REVIU-INSPEKTORAT")
+PROGRAM = "PRG-KOMUNITAS-TIK"
+ENTRY = "progres:\n  - {tahun: 2026, tanggal: 2026-03-01, status: dibatalkan, catatan: batal}"
+
+
+def _append(path: Path, ident: str, text: str) -> None:
+    """Append ``text`` at the end of the YAML document of ``ident`` (its file status unchanged)."""
+    source = path.read_text(encoding="utf-8")
+    head, sep, tail = source.partition(f"id: {ident}\n")
+    assert sep, ident
+    end = tail.find("\n---")
+    end = len(tail) if end < 0 else end
+    path.write_text(head + sep + tail[:end].rstrip("\n") + "\n" + text + tail[end:], "utf-8")
+
+
+@pytest.fixture(scope="module")
+def cancelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled catalog with audit_tik's items and one program cancelled by an entry."""
+    catalog = shutil.copytree(BUNDLED, tmp_path_factory.mktemp("cancelled") / "catalog")
+    for ident in AUDIT:
+        _append(catalog / "peta-rencana" / "peta-rencana.yaml", ident, ENTRY)
+    _append(catalog / "program" / "society.yaml", PROGRAM, ENTRY)
+    return catalog
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def _listed(catalog: Path, kind: str) -> dict[str, str]:
+    return {e["id"]: e["status"] for e in _json("list", kind, "-c", str(catalog))["entitas"]}
+
+
+def test_list_reads_the_entries_the_other_commands_are_compared_with(cancelled: Path) -> None:
+    items = _listed(cancelled, "peta_rencana")
+    assert [i for i, s in items.items() if s == "dibatalkan"] == list(AUDIT)
+    assert _listed(cancelled, "program")[PROGRAM] == "dibatalkan"
+
+
+def test_validate_finds_the_muatan_whose_items_are_all_cancelled(cancelled: Path) -> None:
+    """SPBE501: audit_tik has two items, both cancelled by their latest entry (was: no finding)."""
+    before = _json("validate", str(BUNDLED))["findings"]
+    assert not [f for f in before if f["code"] == "SPBE501"]
+    after = [f for f in _json("validate", str(cancelled))["findings"] if f["code"] == "SPBE501"]
+    assert len(after) == 1
+    assert "audit_tik" in after[0]["message"]
+    assert (after[0]["path"].rsplit("/", 1)[-1], after[0]["line"]) == ("metadata.yaml", 50)
+
+
+def test_indeks_counts_the_muatan_and_items_list_counts(cancelled: Path) -> None:
+    """Indicator 12 (muatan) and 13 (keterpaduan) leave out the same items list calls cancelled.
+
+    Indicator 12 said "7 of 7 muatan" while indicator 13 counted 20 of 22 items, leaving out
+    the two audit_tik items as cancelled.
+    """
+    data = _json("--lang", "en", "indeks", str(cancelled), "-k", "spbe-59-2020")
+    by_no = {i["nomor"]: i["plafon"] for i in data["indikator"]}
+    muatan = next(b for b in by_no[12]["bukti"] if "muatan" in b)
+    assert muatan.startswith("6 ") and "audit_tik" not in muatan
+    assert any("audit_tik" in k for k in by_no[12]["kurang"])
+    live = [i for i, s in _listed(cancelled, "peta_rencana").items() if s != "dibatalkan"]
+    keterpaduan = " ".join(by_no[13]["bukti"] + by_no[13]["kurang"])
+    match = re.search(r"(\d+) of (\d+) Peta Rencana items", keterpaduan)
+    assert match is not None, keterpaduan
+    assert int(match.group(2)) == len(live)
+
+
+def test_diff_flags_a_plan_cancelled_by_a_new_entry(cancelled: Path) -> None:
+    """SPBE702 compares the status list shows: a new `dibatalkan` entry is flagged (was silent)."""
+    data = _json("--lang", "en", "diff", str(BUNDLED), str(cancelled))
+    flagged = {a["id"]: a for a in data["attention"] if a["code"] == "SPBE702"}
+    assert sorted(flagged) == sorted([*AUDIT, PROGRAM])
+    assert flagged[PROGRAM]["message"].endswith("usulan → dibatalkan")
+    where = flagged[PROGRAM]["location"]
+    text = (cancelled / "program" / "society.yaml").read_text(encoding="utf-8").splitlines()
+    assert text[where["line"] - 1][where["column"] - 1 :].startswith("dibatalkan,")  # the entry
+
+
+def test_archimate_status_is_the_status_list_shows(cancelled: Path, tmp_path: Path) -> None:
+    """The `status` property of each WorkPackage is the latest entry's (was the file's)."""
+    out = tmp_path / "model.xml"
+    result = runner.invoke(app, ["export", "archimate", str(cancelled), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    xml = out.read_text(encoding="utf-8")
+    exported: dict[str, str] = {}
+    for element in re.findall(r'<element [^>]*xsi:type="WorkPackage".*?</element>', xml, re.S):
+        props = dict(
+            re.findall(r'propertyDefinitionRef="id--prop--([^"]+)">\s*<value[^>]*>([^<]*)<', element)
+        )
+        exported[props["id-katalog"]] = props["status"]
+    listed = {**_listed(cancelled, "program"), **_listed(cancelled, "peta_rencana")}
+    assert exported == listed
+    assert exported[PROGRAM] == "dibatalkan"
