@@ -109,9 +109,8 @@ def test_archimate_status_is_the_status_list_shows(cancelled: Path, tmp_path: Pa
     xml = out.read_text(encoding="utf-8")
     exported: dict[str, str] = {}
     for element in re.findall(r'<element [^>]*xsi:type="WorkPackage".*?</element>', xml, re.S):
-        props = dict(
-            re.findall(r'propertyDefinitionRef="id--prop--([^"]+)">\s*<value[^>]*>([^<]*)<', element)
-        )
+        prop = r'propertyDefinitionRef="id--prop--([^"]+)">\s*<value[^>]*>([^<]*)<'
+        props = dict(re.findall(prop, element))
         exported[props["id-katalog"]] = props["status"]
     listed = {**_listed(cancelled, "program"), **_listed(cancelled, "peta_rencana")}
     assert exported == listed
