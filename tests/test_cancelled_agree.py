@@ -115,3 +115,40 @@ def test_archimate_status_is_the_status_list_shows(cancelled: Path, tmp_path: Pa
     listed = {**_listed(cancelled, "program"), **_listed(cancelled, "peta_rencana")}
     assert exported == listed
     assert exported[PROGRAM] == "dibatalkan"
+
+
+def _rupiah(cell: str) -> int:
+    """The whole rupiah in a document cell (``Rp 450.000.000 †``)."""
+    return int(re.sub(r"\D", "", cell) or 0)
+
+
+def test_a_budget_line_outside_the_program_years_is_in_no_sum(tmp_path: Path) -> None:
+    """The master plan's budget per year, its roadmap and spbe progress give one 2024 figure.
+
+    PRG-FORUM-KERUKUNAN runs 2025-2027; a 2024 line (SPBE607, most often a mistyped year) was
+    added to the budget table's 2024 (Rp 500.000.000) but not to the roadmap of 2024 nor to
+    spbe progress --tahun 2024 (both Rp 450.000.000).
+    """
+    catalog = shutil.copytree(BUNDLED, tmp_path / "catalog")
+    society = catalog / "program" / "society.yaml"
+    text = society.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("id: PRG-FORUM-KERUKUNAN\n")
+    line = "  - {tahun: 2027, nilai: 120000000, sumber: APBD, ilustratif: true}\n"
+    assert line in tail
+    outside = line + "  - {tahun: 2024, nilai: 50000000, sumber: APBD, ilustratif: true}\n"
+    society.write_text(head + sep + tail.replace(line, outside, 1), encoding="utf-8")
+    codes = [f["code"] for f in _json("validate", str(catalog))["findings"]]
+    assert "SPBE607" in codes
+    out = tmp_path / "build"
+    args = ["render", str(catalog), "-o", str(out), "--doc", "masterplan", "--format", "md"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = (out / "masterplan.md").read_text(encoding="utf-8")
+    per_year = re.search(r"^\| 2024 \| ([^|]+) \|$", document, re.M)
+    assert per_year is not None
+    roadmap = document.split("Program tahun 2024*", 1)[1]
+    roadmap_total = re.search(r"^\| \*\*Jumlah\*\* \|.*\*\*(Rp [^*]+)\*\* \|$", roadmap, re.M)
+    assert roadmap_total is not None
+    progress = _json("progress", str(catalog), "--tahun", "2024", "--tanggal", "2024-12-31")
+    assert progress["total"]["pagu"] == 450_000_000
+    assert _rupiah(per_year.group(1)) == _rupiah(roadmap_total.group(1)) == 450_000_000
