@@ -58,10 +58,14 @@ def is_illustrative(item: Rencana, line: Anggaran) -> bool:
     return line.ilustratif or item.ilustratif
 
 
+def is_counted(item: Rencana, line: Anggaran) -> bool:
+    """Tell whether a budget line counts in the sums: its year lies within the item's years."""
+    return item.tahun_mulai <= line.tahun <= item.tahun_selesai
+
+
 def counted_lines(item: Rencana) -> Iterator[Anggaran]:
-    """The budget lines of an item that count in its sums: those within its years."""
-    first, last = item.tahun_mulai, item.tahun_selesai
-    return (line for line in item.anggaran if first <= line.tahun <= last)
+    """The budget lines of an item that count in its sums (:func:`is_counted`)."""
+    return (line for line in item.anggaran if is_counted(item, line))
 
 
 def _lines(items: Iterable[Rencana], year: int | None = None) -> Iterator[tuple[int, int, bool]]:

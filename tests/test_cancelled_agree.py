@@ -8,6 +8,7 @@ with what ``spbe list`` says.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -123,7 +124,7 @@ def _rupiah(cell: str) -> int:
 
 
 def test_a_budget_line_outside_the_program_years_is_in_no_sum(tmp_path: Path) -> None:
-    """The master plan's budget per year, its roadmap and spbe progress give one 2024 figure.
+    """The master plan's budget per year, its roadmap, spbe progress and the CSV agree on 2024.
 
     PRG-FORUM-KERUKUNAN runs 2025-2027; a 2024 line (SPBE607, most often a mistyped year) was
     added to the budget table's 2024 (Rp 500.000.000) but not to the roadmap of 2024 nor to
@@ -135,7 +136,8 @@ def test_a_budget_line_outside_the_program_years_is_in_no_sum(tmp_path: Path) ->
     head, sep, tail = text.partition("id: PRG-FORUM-KERUKUNAN\n")
     line = "  - {tahun: 2027, nilai: 120000000, sumber: APBD, ilustratif: true}\n"
     assert line in tail
-    outside = line + "  - {tahun: 2024, nilai: 50000000, sumber: APBD, ilustratif: true}\n"
+    # Not marked itself: the program is illustrative, so the line is (plan.is_illustrative).
+    outside = line + "  - {tahun: 2024, nilai: 50000000, sumber: APBD}\n"
     society.write_text(head + sep + tail.replace(line, outside, 1), encoding="utf-8")
     codes = [f["code"] for f in _json("validate", str(catalog))["findings"]]
     assert "SPBE607" in codes
@@ -152,3 +154,11 @@ def test_a_budget_line_outside_the_program_years_is_in_no_sum(tmp_path: Path) ->
     progress = _json("progress", str(catalog), "--tahun", "2024", "--tanggal", "2024-12-31")
     assert progress["total"]["pagu"] == 450_000_000
     assert _rupiah(per_year.group(1)) == _rupiah(roadmap_total.group(1)) == 450_000_000
+    tabel = tmp_path / "tabel"
+    assert runner.invoke(app, ["export", "tabel", str(catalog), "-o", str(tabel)]).exit_code == 0
+    with (tabel / "anggaran.csv").open(encoding="utf-8", newline="") as stream:
+        rows = [r for r in csv.DictReader(stream) if r["entitas"] == "program"]
+    counted = sum(int(r["nilai"]) for r in rows if r["tahun"] == "2024" and r["dihitung"] == "true")
+    assert counted == 450_000_000
+    (line_2024,) = [r for r in rows if r["id"] == "PRG-FORUM-KERUKUNAN" and r["tahun"] == "2024"]
+    assert (line_2024["dihitung"], line_2024["ilustratif"]) == ("false", "true")
