@@ -162,3 +162,29 @@ def test_a_budget_line_outside_the_program_years_is_in_no_sum(tmp_path: Path) ->
     assert counted == 450_000_000
     (line_2024,) = [r for r in rows if r["id"] == "PRG-FORUM-KERUKUNAN" and r["tahun"] == "2024"]
     assert (line_2024["dihitung"], line_2024["ilustratif"]) == ("false", "true")
+
+
+def test_a_program_cancelled_in_its_file_is_cancelled_whatever_its_entries_say(
+    tmp_path: Path,
+) -> None:
+    """`status: dibatalkan` in the file, latest entry `berjalan`: every command says dibatalkan.
+
+    spbe progress left the program out as cancelled while spbe list (and the master plan) showed
+    the entry's `berjalan`; spbe diff still flags the change at the file's `status`.
+    """
+    catalog = shutil.copytree(BUNDLED, tmp_path / "catalog")
+    governance = catalog / "program" / "governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("id: PRG-ARSITEKTUR-SPBE\n")
+    assert "\nstatus: berjalan\n" in tail.split("\n---", 1)[0]
+    governance.write_text(
+        head + sep + tail.replace("\nstatus: berjalan\n", "\nstatus: dibatalkan\n", 1), "utf-8"
+    )
+    assert _listed(catalog, "program")["PRG-ARSITEKTUR-SPBE"] == "dibatalkan"
+    progress = _json("progress", str(catalog), "--tahun", "2026", "--tanggal", "2026-12-31")
+    assert "PRG-ARSITEKTUR-SPBE" not in [p["id"] for p in progress["program"]]
+    data = _json("--lang", "en", "diff", str(BUNDLED), str(catalog))
+    (flag,) = [a for a in data["attention"] if a["code"] == "SPBE702"]
+    assert flag["message"].endswith("berjalan → dibatalkan")
+    lines = governance.read_text(encoding="utf-8").splitlines()
+    assert lines[flag["location"]["line"] - 1] == "status: dibatalkan"

@@ -125,7 +125,9 @@ def stopped_plan(change: Change) -> Iterator[Attention]:
         return
     before, after = current_status(pair[0]), current_status(pair[1])
     if after in STOPPED and before != after:
-        latest = latest_entry(pair[1].progres, date.max)
+        # The key that changed: the item's own status, else its latest progress entry.
+        own = pair[1].status == after and pair[0].status != after
+        latest = None if own else latest_entry(pair[1].progres, date.max)
         where = (
             _at(change.new, "status")
             if latest is None
