@@ -289,8 +289,11 @@ class Evidence:
 
     def peta_rencana(self) -> Plafon:
         """Indicator 12 of PermenPANRB 59/2020: the Peta Rencana SPBE."""
+        from spbe_cli.progress import is_cancelled
+
         catalog = self.catalog
-        items = [i for i in catalog.of_kind("peta_rencana") if i.status != "dibatalkan"]
+        # Cancelled in the file or by the latest progress entry, as keterpaduan reads it.
+        items = [i for i in catalog.of_kind("peta_rencana") if not is_cancelled(i)]
 
         def muatan(bukti: list[str], gaps: list[str]) -> bool:
             if not items:

@@ -5,6 +5,11 @@ the same rules: their years run from ``tahun_mulai`` to ``tahun_selesai``, their
 the sum of their ``anggaran`` lines of that year over every source, and a line is illustrative when
 it says so (``ilustratif: true``) or its whole item does. Checks, diff, progress and the documents
 all read these functions, so a figure is the same wherever it is shown.
+
+A line whose year lies outside the item's years (SPBE607, most often a mistyped year) is in no
+sum: the item does not run that year, so ``spbe progress`` does not plan it and the master plan's
+roadmap does not list it; the budget table per year and the totals agree with both.
+:func:`budget_lines_outside` finds those lines for the check.
 """
 
 from __future__ import annotations
@@ -53,9 +58,19 @@ def is_illustrative(item: Rencana, line: Anggaran) -> bool:
     return line.ilustratif or item.ilustratif
 
 
+def is_counted(item: Rencana, line: Anggaran) -> bool:
+    """Tell whether a budget line counts in the sums: its year lies within the item's years."""
+    return item.tahun_mulai <= line.tahun <= item.tahun_selesai
+
+
+def counted_lines(item: Rencana) -> Iterator[Anggaran]:
+    """The budget lines of an item that count in its sums (:func:`is_counted`)."""
+    return (line for line in item.anggaran if is_counted(item, line))
+
+
 def _lines(items: Iterable[Rencana], year: int | None = None) -> Iterator[tuple[int, int, bool]]:
     for item in items:
-        for line in item.anggaran:
+        for line in counted_lines(item):
             if year is None or line.tahun == year:
                 yield line.tahun, line.nilai, is_illustrative(item, line)
 
@@ -96,7 +111,7 @@ def amounts_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, d
     """Like :func:`budget_by`, each figure with its illustrative part (documents mark it)."""
     result: dict[K, dict[int, Amount]] = {}
     for item in items:
-        for line in item.anggaran:
+        for line in counted_lines(item):
             row = result.setdefault(key(item, line), {})
             value = line.nilai
             part = Amount(value, value if is_illustrative(item, line) else 0)

@@ -233,7 +233,14 @@ def latest_entry(
 
 
 def effective_status(program: Any, today: date) -> str:
-    """Status of the latest entry up to today, or the program's own status."""
+    """Status of the latest entry up to today, or the program's own status.
+
+    A program whose own ``status`` is ``dibatalkan`` is cancelled whatever its entries say, as
+    :func:`is_planned` and :func:`is_cancelled` read it: ``spbe list`` and the documents then
+    show the status ``spbe progress`` counts (they showed the last entry's ``berjalan``).
+    """
+    if program.status == "dibatalkan":
+        return "dibatalkan"
     latest = latest_entry(program.progres, today)
     return latest.status if latest is not None else str(program.status)
 
@@ -241,16 +248,23 @@ def effective_status(program: Any, today: date) -> str:
 def current_status(item: Any) -> str:
     """The status of a program or Peta Rencana item as its latest progress entry records it.
 
-    What ``spbe list``, ``spbe sync`` and the documents show, whatever the day: the status of
-    the latest entry (of any date), or the item's own ``status`` without entries. ``spbe
-    progress`` reads the same entries up to its ``--tanggal`` (:func:`effective_status`).
+    What ``spbe list``, ``spbe sync``, ``spbe diff`` and the documents show, whatever the day:
+    the status of the latest entry (of any date), or the item's own ``status`` without entries
+    (or when it is ``dibatalkan``). ``spbe progress`` reads the same entries up to its
+    ``--tanggal`` (:func:`effective_status`).
     """
     return effective_status(item, date.max)
 
 
 def is_cancelled(item: Any) -> bool:
-    """Tell whether a program is cancelled, in its own ``status`` or by its latest entry."""
-    return item.status == "dibatalkan" or current_status(item) == "dibatalkan"
+    """Tell whether a plan is cancelled, in its own ``status`` or by its latest progress entry.
+
+    The one test of "dibatalkan" for every command: programs and Peta Rencana items read their
+    entries; an entity without ``progres`` (kesiapan, an architecture element) is never cancelled.
+    """
+    if getattr(item, "status", None) == "dibatalkan":
+        return True
+    return hasattr(item, "progres") and current_status(item) == "dibatalkan"
 
 
 def is_planned(program: Any, tahun: int, today: date) -> bool:

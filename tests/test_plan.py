@@ -49,11 +49,13 @@ def _item() -> PetaRencana:
 
 def test_sums_by_year_in_a_year_and_in_total() -> None:
     program, item = _program(), _item()
-    assert plan.budget_by_year([program, item]) == {2025: 150, 2026: 35, 2040: 7}
+    # The 2040 line lies outside the program's years (SPBE607): it is in no sum.
+    assert plan.budget_by_year([program, item]) == {2025: 150, 2026: 35}
     assert plan.budget_in(program, 2025) == plan.Amount(150, 50)
     assert plan.budget_in(program, 2027) == plan.Amount(0, 0)
-    assert plan.total([program, item]) == plan.Amount(192, 55)
-    assert plan.total_budget(program) == 187
+    assert plan.budget_in(program, 2040) == plan.Amount(0, 0)
+    assert plan.total([program, item]) == plan.Amount(185, 55)
+    assert plan.total_budget(program) == 180
 
 
 def test_illustrative_line_or_item_marks_the_amount() -> None:
@@ -61,7 +63,7 @@ def test_illustrative_line_or_item_marks_the_amount() -> None:
     by_year = plan.amounts_by_year([program, item])
     assert by_year[2025].is_illustrative  # one line marked
     assert by_year[2026] == plan.Amount(35, 5)  # the whole Peta Rencana item is illustrative
-    assert not by_year[2040].is_illustrative
+    assert 2040 not in by_year  # outside the program's years
     official = _program(ilustratif=False, anggaran=[{"tahun": 2025, "nilai": 1, "sumber": "CSR"}])
     assert not plan.total([official]).is_illustrative
 
@@ -79,12 +81,12 @@ def test_budget_by_group_and_year() -> None:
     program, item = _program(), _item()
     by_source = plan.budget_by([program, item], lambda _, line: line.sumber)
     assert by_source == {
-        "APBD": {2025: 100, 2026: 30, 2040: 7},
+        "APBD": {2025: 100, 2026: 30},
         "DAK": {2025: 50},
         "APBN": {2026: 5},
     }
     assert plan.budget_by([program], lambda p, _: p.dimensi) == {
-        "governance": {2025: 150, 2026: 30, 2040: 7}
+        "governance": {2025: 150, 2026: 30}
     }
 
 
@@ -94,6 +96,6 @@ def test_per_source_rows_in_the_models_order() -> None:
     assert [source for source, _, _ in rows] == ["APBD", "APBN", "DAK"]
     apbd = rows[0]
     assert apbd[1] == [plan.Amount(100, 0), plan.Amount(30, 0)]
-    assert apbd[2] == plan.Amount(137, 0)  # the total counts every year, 2040 too
+    assert apbd[2] == plan.Amount(130, 0)  # the row adds up: 2040 lies outside the years
     assert rows[1][1] == [plan.Amount(), plan.Amount(5, 5)]  # APBN: the illustrative item
     assert rows[2][2] == plan.Amount(50, 50)

@@ -106,15 +106,17 @@ def check_covered(
 ) -> None:
     """Report every code of a reference list no entity of ``kind`` uses (SPBE501/604/609).
 
-    Cancelled entities do not count. What rejected documents gave in ``field_name`` counts as
-    used: their rejection is the one finding. The message gets ``kode`` and the name under the
+    Cancelled entities do not count, whether their own ``status`` or their latest progress entry
+    says so (:func:`spbe_cli.progress.is_cancelled`, as ``spbe list`` and ``spbe progress`` read
+    it). What rejected documents gave in ``field_name`` counts as used: their rejection is the
+    one finding. The message gets ``kode`` and the name under the
     field's name (``dimensi``, ``pilar``, ``muatan``).
     """
+    from spbe_cli.progress import is_cancelled
+
     catalog = ctx.catalog
     covered = {
-        getattr(entity, field_name)
-        for entity in catalog.of_kind(kind)
-        if getattr(entity, "status", None) != "dibatalkan"
+        getattr(entity, field_name) for entity in catalog.of_kind(kind) if not is_cancelled(entity)
     }
     covered.update(catalog.rejected_values(kind, field_name))
     for kode, nama in listed.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, TypeVar
 
@@ -113,14 +114,26 @@ def stopped_plan(change: Change) -> Iterator[Attention]:
     """A program or Peta Rencana item was set to ``ditunda`` or ``dibatalkan``.
 
     Postponing or cancelling a plan changes what the documents promise; the reviewer checks the
-    reason is written down (``catatan``, a ``progres`` entry).
+    reason is written down (``catatan``, a ``progres`` entry). The status compared is the one
+    ``spbe list`` and ``spbe progress`` show: the latest progress entry's, else the item's own
+    (:func:`spbe_cli.progress.current_status`), so a new entry ``status: dibatalkan`` counts.
     """
+    from spbe_cli.progress import current_status, latest_entry
+
     pair = _models(change, Rencana)
     if pair is None:
         return
-    before, after = pair[0].status, pair[1].status
+    before, after = current_status(pair[0]), current_status(pair[1])
     if after in STOPPED and before != after:
-        yield _hit("SPBE702", change, _at(change.new, "status"), old=before, new=after)
+        # The key that changed: the item's own status, else its latest progress entry.
+        own = pair[1].status == after and pair[0].status != after
+        latest = None if own else latest_entry(pair[1].progres, date.max)
+        where = (
+            _at(change.new, "status")
+            if latest is None
+            else _at(change.new, "progres", pair[1].progres.index(latest), "status")
+        )
+        yield _hit("SPBE702", change, where, old=before, new=after)
 
 
 def _cut_percent(was: int, now: int) -> str:

@@ -27,6 +27,7 @@ from spbe_cli.export.common import field_value, plain_number, responsible_opd
 from spbe_cli.markup import xml_text
 from spbe_cli.models import DOMAIN_LABELS as MODEL_DOMAIN_LABELS
 from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
+from spbe_cli.progress import current_status
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -260,6 +261,9 @@ class _Builder:
         if isinstance(jenis, str):
             props.append(("jenis", jenis))
         status = field_value(entity, "status")
+        if kind in ("program", "peta_rencana"):
+            # The status spbe list, progress and the documents show: the latest entry's.
+            status = current_status(entity)
         if isinstance(status, str):
             props.append(("status", status))
         if kind in ("program", "peta_rencana"):

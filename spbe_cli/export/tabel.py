@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from spbe_cli import plan as plan_
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import TABLE_FORMATS, plain_number
 from spbe_cli.i18n import t
@@ -155,6 +156,8 @@ _NESTED: dict[type[BaseModel], tuple[str, tuple[str, _Column, _Column] | None]] 
     Progres: ("progres", ("realisasi", ("indikator", "text"), ("nilai", "number"))),
     Penilaian: ("penilaian", None),
 }
+#: Where an ``anggaran`` row holds ``ilustratif`` (after id, entitas and urutan).
+_ANGGARAN_ILUSTRATIF = 3 + [name for name, _, _ in _plan(Anggaran).columns].index("ilustratif")
 
 
 def build_tables(catalog: Catalog) -> list[Table]:
@@ -165,7 +168,10 @@ def build_tables(catalog: Catalog) -> list[Table]:
     nested: dict[type[BaseModel], tuple[Table, list[tuple[str, ...]], Table | None]] = {}
     for item_type, (name, mapped) in _NESTED.items():
         columns = _plan(item_type).columns
-        table = Table(name, [*_LONG[:2], ("urutan", "int"), *((c, t) for c, _, t in columns)])
+        extra: list[_Column] = [("dihitung", "bool")] if item_type is Anggaran else []
+        table = Table(
+            name, [*_LONG[:2], ("urutan", "int"), *((c, t) for c, _, t in columns), *extra]
+        )
         sub = None
         if mapped is not None:
             map_field, key, value = mapped
@@ -206,14 +212,18 @@ def build_tables(catalog: Catalog) -> list[Table]:
                 mapped = _NESTED[item_type][1]
                 for index, item in enumerate(fields[name], start=1):
                     own = item.__dict__
-                    item_table.rows.append(
-                        [
-                            ident,
-                            kind,
-                            index,
-                            *(own[p[0]] if len(p) == 1 else _get(item, p) for p in paths),
-                        ]
-                    )
+                    row = [
+                        ident,
+                        kind,
+                        index,
+                        *(own[p[0]] if len(p) == 1 else _get(item, p) for p in paths),
+                    ]
+                    if item_type is Anggaran:
+                        # What the documents and spbe progress read (spbe_cli.plan): a line is
+                        # illustrative when its item is, and counts only within its years.
+                        row[_ANGGARAN_ILUSTRATIF] = plan_.is_illustrative(entity, item)
+                        row.append(plan_.is_counted(entity, item))
+                    item_table.rows.append(row)
                     if sub is not None and mapped is not None:
                         sub.rows.extend(
                             [ident, index, key, value]
