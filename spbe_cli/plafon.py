@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from spbe_cli.formatting import percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import DOMAINS
+from spbe_cli.models.common import in_use
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 #: diturunkan: the level follows from the evidence; tidak_dibatasi: the evidence was read and
 #: bounds nothing; dinyatakan: the catalog cannot show this indicator, the nilai is declared.
 Status = Literal["diturunkan", "tidak_dibatasi", "dinyatakan"]
-_ACTIVE = ("rencana", "pengembangan", "operasional")
 _IN_FORCE = ("berlaku", "diubah")
 #: Every rule name ``reference/data/indeks-bukti.yaml`` may give an indicator.
 RULES = frozenset(
@@ -151,7 +151,7 @@ class Evidence:
         """Entities of a kind that are not discontinued (computed once per kind)."""
         active = self._shared.active
         if kind not in active:
-            active[kind] = [e for e in self.catalog.of_kind(kind) if e.status in _ACTIVE]
+            active[kind] = [e for e in self.catalog.of_kind(kind) if in_use(e)]
         return active[kind]
 
     def cited(self, penilaian: Penilaian | None, kind: str) -> list[Any]:

@@ -31,6 +31,7 @@ from spbe_cli.errors import ExitCode, Location
 from spbe_cli.formatting import percent
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
+from spbe_cli.models.common import in_use
 from spbe_cli.parallel import forked
 from spbe_cli.progress import is_cancelled
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
@@ -125,11 +126,11 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
             function = e.tujuan or e.uraian
         elif kind == "aplikasi":
-            if e.status == "dihentikan" or e.pemilik_tipe != "pemda" or not e.pemilik:
+            if not in_use(e) or e.pemilik_tipe != "pemda" or not e.pemilik:
                 continue
             owner, code, budget, function = e.pemilik, e.raa, "", e.fungsi or e.uraian
         else:
-            if e.status == "dihentikan":
+            if not in_use(e):
                 continue
             owner, code, budget, function = e.produsen_data, e.rad, "", e.tujuan or e.uraian
         result.append(

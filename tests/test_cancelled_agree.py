@@ -188,3 +188,44 @@ def test_a_program_cancelled_in_its_file_is_cancelled_whatever_its_entries_say(
     assert flag["message"].endswith("berjalan → dibatalkan")
     lines = governance.read_text(encoding="utf-8").splitlines()
     assert lines[flag["location"]["line"] - 1] == "status: dibatalkan"
+
+
+def test_peta_rencana_document_shows_the_status_list_shows(
+    cancelled: Path, tmp_path: Path
+) -> None:
+    """The Peta Rencana's item table shows the status of the latest entry (it showed "Usulan")."""
+    out = tmp_path / "build"
+    result = runner.invoke(
+        app,
+        ["render", "-c", str(cancelled), "-o", str(out), "--doc", "peta-rencana", "-f", "md"]
+        + ["--force"],
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "peta-rencana.md").read_text("utf-8")
+    listed = _listed(cancelled, "peta_rencana")
+    names = {
+        e["id"]: e["nama"] for e in _json("list", "peta_rencana", "-c", str(cancelled))["entitas"]
+    }
+    for ident in AUDIT:
+        assert listed[ident] == "dibatalkan"
+        (row,) = [line for line in text.splitlines() if line.startswith(f"| {names[ident]}")]
+        assert "| Dibatalkan |" in row
+
+
+def test_a_discontinued_application_uses_no_aplikasi_umum_in_the_arsitektur(
+    tmp_path: Path,
+) -> None:
+    """Section 11.1 lists the applications in use, as the Indeks plafon counts them (it listed a
+    discontinued SPSE as "dipakai melalui SPSE")."""
+    catalog = shutil.copytree(BUNDLED, tmp_path / "catalog")
+    national = catalog / "arsitektur" / "aplikasi" / "aplikasi-nasional.yaml"
+    source = national.read_text("utf-8")
+    head, sep, tail = source.partition("id: APL-SPSE\n")
+    national.write_text(head + sep + tail.replace("status: operasional", "status: dihentikan", 1))
+    out = tmp_path / "build"
+    argv = ["render", "-c", str(catalog), "-o", str(out), "--doc", "arsitektur", "-f", "md"]
+    result = runner.invoke(app, [*argv, "--force"])
+    assert result.exit_code == 0, result.output
+    rows = (out / "arsitektur.md").read_text("utf-8").splitlines()
+    (spse,) = [row for row in rows if row.startswith("| SPSE | Pengadaan |")]
+    assert spse == "| SPSE | Pengadaan | Belum dipakai |"

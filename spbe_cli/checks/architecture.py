@@ -8,8 +8,7 @@ from functools import cache
 from spbe_cli.checks import Context
 from spbe_cli.errors import Severity
 from spbe_cli.i18n import t
-
-_LIVE = ("rencana", "pengembangan", "operasional")
+from spbe_cli.models.common import in_use
 
 
 def check_traceability(ctx: Context) -> None:
@@ -44,7 +43,7 @@ def check_traceability(ctx: Context) -> None:
     hosts_sensitive: dict[str, str] = {}
     for app_id in catalog.ids_of("aplikasi"):
         app = catalog.entities[app_id]
-        if app.status not in _LIVE:
+        if not in_use(app):
             continue
         where = catalog.where(app_id, "id")
         national = app.pemilik_tipe != "pemda" or app.kategori == "umum"
@@ -175,7 +174,7 @@ def check_satu_data(ctx: Context) -> None:
     for data_id in catalog.ids_of("data_informasi"):
         data = catalog.entities[data_id]
         missing = [f for f in ("metadata", "interoperabilitas") if not getattr(data, f)]
-        if missing and data.status != "dihentikan":
+        if missing and in_use(data):
             ctx.emit(
                 "SPBE412",
                 catalog.where(data_id, "id"),

@@ -7,6 +7,7 @@ from typing import Any
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
+from spbe_cli.models.common import in_use
 from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
 
 
@@ -23,7 +24,7 @@ def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     return [
         Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop), tokens(app.fungsi, stop))
         for app_id, app in ((a.id, a) for a in catalog.of_kind("aplikasi"))
-        if app.pemilik_tipe == "pemda" and app.status != "dihentikan"
+        if app.pemilik_tipe == "pemda" and in_use(app)
     ]
 
 

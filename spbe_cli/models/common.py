@@ -199,6 +199,15 @@ Sumber = Literal["regulasi", "dokumen", "lapangan", "usulan"]
 StatusElemen = Literal["rencana", "pengembangan", "operasional", "dihentikan"]
 
 
+def in_use(element: Any) -> bool:
+    """Tell whether an architecture element is in use or planned: any status but ``dihentikan``.
+
+    The one test for every command: the rules, ``spbe sync``, the Indeks plafon and the
+    documents leave a discontinued element out of what it would count for.
+    """
+    return getattr(element, "status", None) != "dihentikan"
+
+
 class Base(BaseModel):
     """Base of every catalog model: unknown keys are typos, values are immutable."""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
+from spbe_cli.models.common import in_use
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
@@ -61,6 +62,16 @@ class Matrix:
         return sum(len(targets) for _, targets in self.rows)
 
 
+def _group(inp: RenderInput, row: Any, owner: str) -> str:
+    """The group of a matrix row: its OPD, else the national applications together."""
+    value = getattr(row, owner, None)
+    if value:
+        return str(inp.opd[value])
+    if getattr(row, "pemilik_tipe", "pemda") != "pemda":
+        return "Aplikasi pusat (kementerian/lembaga)"
+    return "Tanpa perangkat daerah tercatat"
+
+
 def _matrix(
     key: str, rows: list[Any], columns: list[Any], field: str, owner: str, inp: RenderInput
 ) -> Matrix:
@@ -75,7 +86,7 @@ def _matrix(
     groups: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
     if not grid:
         for row, targets in linked:
-            groups[inp.opd[getattr(row, owner) or "-"]].append((row, targets))
+            groups[_group(inp, row, owner)].append((row, targets))
     return Matrix(key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t])
 
 
@@ -179,7 +190,7 @@ def _common_apps(
     ref = inp.catalog.reference
     umum_use: dict[str, list[Any]] = defaultdict(list)
     setara: list[Any] = []
-    for app in aplikasi:
+    for app in filter(in_use, aplikasi):  # a discontinued application uses nothing
         if app.kategori == "umum" and app.aplikasi_umum:
             umum_use[app.aplikasi_umum].append(app)
         if app.kategori == "khusus" and app.setara_aplikasi_umum:

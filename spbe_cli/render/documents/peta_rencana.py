@@ -8,7 +8,7 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import is_cancelled
+from spbe_cli.progress import current_status, is_cancelled
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, targets_in, years_of
@@ -79,6 +79,9 @@ class PetaRencanaContext:
     kosong: list[Muatan]
     dibatalkan: list[Any]
     """Cancelled butir: listed, left out of the sums and the plan per year."""
+    status: dict[str, str]
+    """The status each butir shows, by id: its latest progress entry's, as ``spbe list`` and
+    the laporan show it (:func:`spbe_cli.progress.current_status`)."""
     muatan_batang: list[tuple[str, int]]
     gantt_rows: list[tuple[str, int, int, str]]
 
@@ -185,6 +188,7 @@ def build(inp: RenderInput) -> PetaRencanaContext:
         anggaran=anggaran,
         kosong=[m for m in muatan if not m.items],
         dibatalkan=[i for i in items if not counts(i)],
+        status={i.id: current_status(i) for i in items},
         muatan_batang=[(m.nama, m.total.total) for m in muatan],
         gantt_rows=[
             (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
