@@ -190,16 +190,11 @@ def test_a_program_cancelled_in_its_file_is_cancelled_whatever_its_entries_say(
     assert lines[flag["location"]["line"] - 1] == "status: dibatalkan"
 
 
-def test_peta_rencana_document_shows_the_status_list_shows(
-    cancelled: Path, tmp_path: Path
-) -> None:
+def test_peta_rencana_document_shows_the_status_list_shows(cancelled: Path, tmp_path: Path) -> None:
     """The Peta Rencana's item table shows the status of the latest entry (it showed "Usulan")."""
     out = tmp_path / "build"
-    result = runner.invoke(
-        app,
-        ["render", "-c", str(cancelled), "-o", str(out), "--doc", "peta-rencana", "-f", "md"]
-        + ["--force"],
-    )
+    argv = ["render", "-c", str(cancelled), "-o", str(out), "--doc", "peta-rencana", "-f", "md"]
+    result = runner.invoke(app, [*argv, "--force"])
     assert result.exit_code == 0, result.output
     text = (out / "peta-rencana.md").read_text("utf-8")
     listed = _listed(cancelled, "peta_rencana")
