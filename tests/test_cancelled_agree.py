@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from tests.test_standar_documents import _text as _readable
 
 runner = CliRunner()
 BUNDLED = Path(__file__).parent.parent / "catalog"
@@ -224,3 +225,102 @@ def test_a_discontinued_application_uses_no_aplikasi_umum_in_the_arsitektur(
     rows = (out / "arsitektur.md").read_text("utf-8").splitlines()
     (spse,) = [row for row in rows if row.startswith("| SPSE | Pengadaan |")]
     assert spse == "| SPSE | Pengadaan | Belum dipakai |"
+
+
+# -- the master plan and the Peta Rencana count what they sum -------------------------------------
+
+
+def _table(md: str, caption: str) -> list[list[str]]:
+    """The body rows of the table under ``*Tabel n. caption*`` (bold marks dropped)."""
+    block = md.split(f". {caption}*\n\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("|").split(" | ") for line in block.splitlines()[2:]]
+    return [[cell.strip().strip("*") for cell in row] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def documents(cancelled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The master plan and the Peta Rencana of the cancelled catalog, in md, html and docx."""
+    out = tmp_path_factory.mktemp("documents")
+    for doc in ("masterplan", "peta-rencana"):
+        argv = ["render", "-c", str(cancelled), "-o", str(out), "--doc", doc, "--force"]
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_master_plan_counts_the_programs_it_sums(cancelled: Path, documents: Path) -> None:
+    """Program counts leave out the cancelled program, as the budget beside them does.
+
+    The per-dimension summary said 6 Smart Society programs beside a budget without the
+    cancelled one, and the pentahelix map and the monitoring coverage counted it too.
+    """
+    listed = _json("list", "program", "-c", str(cancelled))["entitas"]
+    names = {e["id"]: e["nama"] for e in listed}
+    live = [e for e in listed if e["status"] != "dibatalkan"]
+    md = (documents / "masterplan.md").read_text("utf-8")
+    summary = _table(md, "Ringkasan program per dimensi")
+    *per_dim, (jumlah, total, _) = summary
+    assert jumlah == "Jumlah" and int(total) == len(live) == len(listed) - 1
+    society = next(row for row in per_dim if row[0] == "Smart Society")
+    assert int(society[1]) == sum(1 for e in live if e["kategori"] == "society")
+    assert sum(int(row[1]) for row in per_dim) == len(live)
+    # The monitoring coverage has a row per dimension with programs, with the same counts.
+    coverage = {row[0]: int(row[1]) for row in _table(md, "Cakupan pemantauan per dimensi")}
+    assert coverage == {row[0]: int(row[1]) for row in per_dim if int(row[1])}
+    # The scope and the pentahelix sentence say the same number; the partner map leaves the
+    # cancelled program out.
+    assert f"Dokumen ini memuat {len(live)} program pada " in md
+    assert re.search(rf"^\d+ dari {len(live)} program telah menyebut mitranya\.", md, re.M)
+    partners = _table(md, "Peta mitra pentahelix dan program yang melibatkannya")
+    assert not [row for row in partners if names[PROGRAM] in row[2]]
+    per_unsur = _table(md, "Jumlah mitra per unsur pentahelix")
+    assert sum(int(row[1]) for row in per_unsur) == len(partners)
+    # Quick wins and the regulation chapter list no cancelled program either.
+    for caption in ("Program quick win", "Regulasi dan program yang bertumpu padanya"):
+        assert not [row for row in _table(md, caption) if names[PROGRAM] in " ".join(row)]
+    # Chapter V still describes it, with its status.
+    assert f"##### {names[PROGRAM]}" in md
+    assert f"Sebanyak 1 program lain dibatalkan ({names[PROGRAM]})" in md
+
+
+def test_the_roadmap_of_a_year_lists_the_programs_spbe_progress_lists(
+    cancelled: Path, documents: Path
+) -> None:
+    md = (documents / "masterplan.md").read_text("utf-8")
+    progress = _json("progress", str(cancelled), "--tahun", "2026", "--tanggal", "2026-12-31")
+    rows = [row for row in _table(md, "Program tahun 2026") if row[0] != "Jumlah"]
+    assert len(rows) == progress["total"]["program"] == len(progress["program"])
+    assert _rupiah(_table(md, "Program tahun 2026")[-1][-1]) == progress["total"]["pagu"]
+
+
+def test_the_peta_rencana_counts_the_butir_it_sums(cancelled: Path, documents: Path) -> None:
+    """The Butir column left out the two cancelled audit_tik items as the Anggaran column did."""
+    live = [i for i, s in _listed(cancelled, "peta_rencana").items() if s != "dibatalkan"]
+    md = (documents / "peta-rencana.md").read_text("utf-8")
+    *per_muatan, (jumlah, total, _) = _table(md, "Butir dan anggaran per muatan")
+    assert jumlah == "Jumlah" and int(total) == len(live)
+    assert sum(int(row[1]) for row in per_muatan) == len(live)
+    assert "Sebanyak 2 butir lain dibatalkan (" in md
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_the_counts_read_the_same_in_every_format(documents: Path, fmt: str) -> None:
+    """The rows and sentences checked in Markdown above read the same in HTML and DOCX."""
+    for doc, captions in (
+        (
+            "masterplan",
+            ("Ringkasan program per dimensi", "Cakupan pemantauan per dimensi"),
+        ),
+        ("peta-rencana", ("Butir dan anggaran per muatan",)),
+    ):
+        md = (documents / f"{doc}.md").read_text("utf-8")
+        text = _readable(documents / f"{doc}.{fmt}")
+        for caption in captions:
+            for row in _table(md, caption):
+                assert " ".join(" ".join(row).split()) in text, (doc, caption, row)
+        for sentence in re.findall(
+            r"^(?:Dokumen ini memuat \d+ program|\d+ dari \d+ program telah menyebut mitranya)",
+            md,
+            re.M,
+        ):
+            assert sentence in text

@@ -218,7 +218,7 @@ def test_a_cancelled_program_is_left_out_of_the_sums_as_in_the_laporan(cancelled
     # Still described, with its status and its own budget; the reader is told why it is not summed.
     assert "##### Program Yang Dibatalkan" in master
     assert "| Status | Dibatalkan |" in master
-    assert "Sebanyak 1 program dibatalkan (Program Yang Dibatalkan)" in master
+    assert "Sebanyak 1 program lain dibatalkan (Program Yang Dibatalkan)" in master
     roadmap = master.split("### 6.1 Peta Jalan", 1)[1].split("### 6.2", 1)[0]
     assert "Program Yang Dibatalkan" not in roadmap
     misi = master.split("### 4.2 Misi\n\n", 1)[1].split("\n\n", 1)[0]
@@ -230,7 +230,7 @@ def test_a_cancelled_butir_is_left_out_of_the_sums(cancelled: Path) -> None:
     summary = _md_table(peta, "Butir dan anggaran per muatan")
     aplikasi = next(row for row in summary if row[0] == "Aplikasi SPBE")
     assert "777" not in aplikasi[2] and "777" not in summary[-1][2]
-    assert "Sebanyak 1 butir dibatalkan (Butir Yang Dibatalkan)" in peta
+    assert "Sebanyak 1 butir lain dibatalkan (Butir Yang Dibatalkan)" in peta
     assert "| Butir Yang Dibatalkan | Diskominfo | 2025 | Dibatalkan |" in peta
     chapter = peta.split(" APLIKASI SPBE\n", 1)[1].split("\n## ", 1)[0]
     assert "Butir Yang Dibatalkan" not in chapter.split("Rencana per Tahun", 1)[1]

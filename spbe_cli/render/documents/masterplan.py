@@ -49,6 +49,7 @@ class Dimensi:
     elemen: list[Elemen]
     empty: list[Elemen]
     programs: int
+    """How many of its programs count (:func:`counts`); its elements describe every one."""
     total: Amount
 
 
@@ -130,6 +131,9 @@ class MasterplanContext:
     gambar: dict[str, Any]
     """Figure specs by directive key; they go to the writers, never to the template."""
     programs: list[ProgramView]
+    """Every program, described in chapter V whatever its status."""
+    jumlah_program: int
+    """How many programs count (:func:`counts`): the figure every count of the document uses."""
     dimensi: list[Dimensi]
     dimensi_batang: list[tuple[str, int]]
     gantt_rows: list[tuple[str, int, int, str]]
@@ -149,10 +153,14 @@ class MasterplanContext:
 
 
 def counts(view: ProgramView) -> bool:
-    """Tell whether a program counts in the sums and the roadmap: it is not cancelled.
+    """Tell whether a program counts in the document's sums, counts, lists and roadmap.
 
-    The rule of the laporan (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is
-    the same figure in both documents; a cancelled program is still described, with its status.
+    It counts unless cancelled: the rule of the laporan and ``spbe progress``
+    (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is the same figure in both
+    documents. A cancelled program is still described in chapter V, with its status, and a
+    sentence names it; it is in no budget, program count, quick win, roadmap, partner map,
+    monitoring coverage nor regulation list (:func:`spbe_cli.render.standar.masterplan` reads
+    the same rule for the partner map and the monitoring coverage).
     """
     return not is_cancelled(view.p)
 
@@ -193,7 +201,7 @@ def _dimensions(inp: RenderInput, programs: list[ProgramView]) -> list[Dimensi]:
                 ref.dimensi.get(kode) or kode,
                 filled,
                 [e for e in elemen if not e.programs],
-                sum(len(e.programs) for e in filled),
+                sum(1 for e in filled for v in e.programs if counts(v)),
                 plan.total(v.p for e in filled for v in e.programs if counts(v)),
             )
         )
@@ -345,27 +353,29 @@ def build(inp: RenderInput) -> MasterplanContext:
     )
     counted = [v for v in programs if counts(v)]
     anggaran = _budget(counted, dimensi, years)
-    dasar, dibutuhkan = _regulations(inp, programs)
+    # A cancelled program rests on no regulation and needs none any more.
+    dasar, dibutuhkan = _regulations(inp, counted)
     lampiran, tanpa_program = _appendix(inp, programs)
     misi_programs: dict[int, list[Any]] = defaultdict(list)
     for view in counted:  # a cancelled program supports no mission any more
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
-    filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs]
+    filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs if counts(v)]
     return MasterplanContext(
         gambar=_figures(programs, dimensi, years, anggaran),
         programs=programs,
+        jumlah_program=len(counted),
         dimensi=dimensi,
         dimensi_batang=[(d.nama, d.total.total) for d in dimensi],
         gantt_rows=[(v.p.nama, v.p.tahun_mulai, v.p.tahun_selesai, d.nama) for d, v in filled],
-        quick_wins=[v for v in programs if v.p.horizon == "quick_win"],
+        quick_wins=[v for v in counted if v.p.horizon == "quick_win"],
         years=years,
         roadmap=_roadmap(counted, years),
         dibatalkan=[v for v in programs if not counts(v)],
         anggaran=anggaran,
         regulasi_dasar=dasar,
         regulasi_dibutuhkan=dibutuhkan,
-        tanpa_regulasi=[v.p for v in programs if not v.p.regulasi],
+        tanpa_regulasi=[v.p for v in counted if not v.p.regulasi],
         kesiapan=_readiness(inp),
         misi_programs=misi_programs,
         lampiran=lampiran,

@@ -27,6 +27,8 @@ class Muatan:
     """The muatan's budget over every year and source (marked where illustrative)."""
     per_item: dict[str, Amount]
     """Each item's budget over every year and source, by item id."""
+    butir: int
+    """How many of its items count (:func:`counts`); ``items`` lists every one."""
 
 
 #: Up to this many items the timeline shows one bar per item; beyond, one per span of years.
@@ -73,6 +75,9 @@ class PetaRencanaContext:
     gambar: dict[str, Any]
     """Figure specs by directive key; they go to the writers, never to the template."""
     items: list[Any]
+    """Every butir, listed in its muatan's chapter whatever its status."""
+    jumlah_butir: int
+    """How many butir count (:func:`counts`): the figure every count of the document uses."""
     muatan: list[Muatan]
     years: list[int]
     anggaran: Anggaran
@@ -123,6 +128,7 @@ def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan
                 per_year,
                 plan.total(i for i in mine if counts(i)),
                 totals,
+                sum(1 for i in mine if counts(i)),
             )
         )
     return muatan
@@ -183,6 +189,7 @@ def build(inp: RenderInput) -> PetaRencanaContext:
     return PetaRencanaContext(
         gambar=_figures(items, muatan, years, anggaran),
         items=items,
+        jumlah_butir=sum(1 for i in items if counts(i)),
         muatan=muatan,
         years=years,
         anggaran=anggaran,
@@ -191,7 +198,10 @@ def build(inp: RenderInput) -> PetaRencanaContext:
         status={i.id: current_status(i) for i in items},
         muatan_batang=[(m.nama, m.total.total) for m in muatan],
         gantt_rows=[
-            (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama) for m in muatan for i in m.items
+            (i.nama, i.tahun_mulai, i.tahun_selesai, m.nama)
+            for m in muatan
+            for i in m.items
+            if counts(i)
         ],
     )
 
