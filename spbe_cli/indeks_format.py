@@ -20,7 +20,7 @@ from spbe_cli.markup import (
     html_table,
     json_dumps,
     md_code,
-    md_escape,
+    md_inert,
     md_table,
     safe,
     text_table,
@@ -175,26 +175,31 @@ def _rows(rows: Sequence[Baris]) -> list[list[str]]:
 
 
 def format_markdown(report: IndeksReport, level: int = 1) -> str:
-    """The report as a Markdown document (``level`` is the level of its title)."""
+    """The report as a Markdown document (``level`` is the level of its title).
+
+    It may be posted as a pull-request comment, like ``spbe diff --format markdown``: every
+    value is made inert (:func:`spbe_cli.markup.md_inert`), so a catalog text names, links and
+    notifies no one.
+    """
     h = "#" * level
-    lines = [f"{h} {md_escape(_title(report))}", ""]
-    lines += [md_escape(line) + "  " for line in _status_lines(report)]
+    lines = [f"{h} {md_inert(_title(report))}", ""]
+    lines += [md_inert(line) + "  " for line in _status_lines(report)]
     lines.append("")
     for group, skor, rows, depth in _sections(report):
-        lines += [f"{h}{'#' * (depth + 1)} {md_escape(_group_label(group))}", ""]
-        lines += [md_escape(_group_line(group, skor)), ""]
+        lines += [f"{h}{'#' * (depth + 1)} {md_inert(_group_label(group))}", ""]
+        lines += [md_inert(_group_line(group, skor)), ""]
         if rows:
-            lines += [*md_table(_headers(), _rows(rows)), ""]
-    lines += [f"{h}# {md_escape(t('indeks.evidence'))}", ""]
+            lines += [*md_table(_headers(), _rows(rows), inert=True), ""]
+    lines += [f"{h}# {md_inert(t('indeks.evidence'))}", ""]
     for b in _derived(report):
         first, *rest = _evidence(b)
-        lines.append(f"- **{md_escape(first)}**")
-        lines += [f"  - {md_escape(line.strip())}" for line in rest]
-    lines += ["", md_escape(t("indeks.legend", mark=_MARK)), ""]
+        lines.append(f"- **{md_inert(first)}**")
+        lines += [f"  - {md_inert(line.strip())}" for line in rest]
+    lines += ["", md_inert(t("indeks.legend", mark=_MARK)), ""]
     if report.findings:
-        lines += [f"{h}# {md_escape(t('indeks.findings', n=len(report.findings)))}", ""]
+        lines += [f"{h}# {md_inert(t('indeks.findings', n=len(report.findings)))}", ""]
         lines += [
-            f"- {md_code(f.location)} {f.severity.value}[{f.code}]: {md_escape(f.message)}"
+            f"- {md_code(f.location)} {f.severity.value}[{f.code}]: {md_inert(f.message)}"
             for f in sorted(report.findings, key=lambda f: f.sort_key())
         ]
         lines.append("")

@@ -265,13 +265,16 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[st
     ]
 
 
-def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """A Markdown pipe table; cells are escaped."""
+def md_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, inert: bool = False
+) -> list[str]:
+    """A Markdown pipe table; cells are escaped (with ``inert``, by :func:`md_inert`)."""
+    esc = md_inert if inert else md_escape
     lines = [
-        "| " + " | ".join(md_escape(h) for h in headers) + " |",
+        "| " + " | ".join(esc(h) for h in headers) + " |",
         "|" + "|".join("---" for _ in headers) + "|",
     ]
-    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return lines
 
 

@@ -24,7 +24,7 @@ from spbe_cli.markup import (
     html_table,
     json_dumps,
     md_code,
-    md_escape,
+    md_inert,
     md_table,
     safe,
     text_table,
@@ -175,24 +175,34 @@ def _where(item: FlaggedProgram) -> str:
 
 
 def format_markdown(report: ProgressReport, level: int = 1) -> str:
-    """The report as a Markdown document (``level`` is the level of its title)."""
+    """The report as a Markdown document (``level`` is the level of its title).
+
+    It may be posted as a pull-request comment, like ``spbe diff --format markdown``: every
+    value is made inert (:func:`spbe_cli.markup.md_inert`), so a catalog text names, links and
+    notifies no one.
+    """
     h = "#" * level
-    lines = [f"{h} {md_escape(_title(report))}", "", md_escape(_subtitle(report)), ""]
+    lines = [f"{h} {md_inert(_title(report))}", "", md_inert(_subtitle(report)), ""]
     lines += [f"{h}# {t('progress.by_opd')}", ""]
     lines += md_table(
-        _group_headers(t("progress.col.opd")), _group_rows(report.by_opd, report.total)
+        _group_headers(t("progress.col.opd")),
+        _group_rows(report.by_opd, report.total),
+        inert=True,
     )
     lines += ["", f"{h}# {t('progress.by_dimensi')}", ""]
     lines += md_table(
-        _group_headers(t("progress.col.dimensi")), _group_rows(report.by_dimensi, report.total)
+        _group_headers(t("progress.col.dimensi")),
+        _group_rows(report.by_dimensi, report.total),
+        inert=True,
     )
     if legend := _legend(report):
-        lines += ["", *(md_escape(line) for line in legend)]
+        lines += ["", *(md_inert(line) for line in legend)]
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
         lines += md_table(
             [*_program_headers(), t("progress.col.indikator")],
             [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs],
+            inert=True,
         )
     lines += ["", f"{h}# {t('progress.attention', n=report.attention_count)}", ""]
     for category in CATEGORIES:
@@ -206,7 +216,7 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
             lines += [t("progress.none"), ""]
             continue
         lines += [
-            f"- **{md_escape(a.id)}** ({md_escape(a.opd)}): {md_escape(a.reason)}"
+            f"- **{md_inert(a.id)}** ({md_inert(a.opd)}): {md_inert(a.reason)}"
             + (f" — {md_code(a.location)}" if a.location else "")
             for a in items
         ]
