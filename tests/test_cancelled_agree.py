@@ -324,3 +324,13 @@ def test_the_counts_read_the_same_in_every_format(documents: Path, fmt: str) -> 
             re.M,
         ):
             assert sentence in text
+
+
+def test_the_appendix_per_opd_lists_the_programs_that_count(
+    cancelled: Path, documents: Path
+) -> None:
+    md = (documents / "masterplan.md").read_text("utf-8")
+    appendix = md.split("## LAMPIRAN: PROGRAM DAN ELEMEN SPBE PER PERANGKAT DAERAH", 1)[1]
+    rows = re.findall(r"^\| (PRG-[A-Z0-9-]+) \|", appendix, re.M)
+    live = {i for i, s in _listed(cancelled, "program").items() if s != "dibatalkan"}
+    assert PROGRAM not in rows and set(rows) == live

@@ -159,8 +159,9 @@ def counts(view: ProgramView) -> bool:
     (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is the same figure in both
     documents. A cancelled program is still described in chapter V, with its status, and a
     sentence names it; it is in no budget, program count, quick win, roadmap, partner map,
-    monitoring coverage nor regulation list (:func:`spbe_cli.render.standar.masterplan` reads
-    the same rule for the partner map and the monitoring coverage).
+    monitoring coverage, regulation list nor OPD appendix
+    (:func:`spbe_cli.render.standar.masterplan` reads the same rule for the partner map and the
+    monitoring coverage).
     """
     return not is_cancelled(view.p)
 
@@ -269,7 +270,10 @@ def _regulations(
 def _appendix(
     inp: RenderInput, programs: list[ProgramView]
 ) -> tuple[list[tuple[Any, list[tuple[Any, str]], list[tuple[str, Any, str]]]], list[Any]]:
-    """Every OPD with the programs it leads or supports and its elements; OPD without programs."""
+    """Every OPD with the programs it leads or supports and its elements; OPD without programs.
+
+    ``programs`` are those that count: an OPD whose only program is cancelled has none.
+    """
     lampiran: dict[str, list[tuple[Any, str]]] = defaultdict(list)
     for view in programs:
         lampiran[view.p.opd_pj].append((view.p, "pj"))
@@ -355,7 +359,7 @@ def build(inp: RenderInput) -> MasterplanContext:
     anggaran = _budget(counted, dimensi, years)
     # A cancelled program rests on no regulation and needs none any more.
     dasar, dibutuhkan = _regulations(inp, counted)
-    lampiran, tanpa_program = _appendix(inp, programs)
+    lampiran, tanpa_program = _appendix(inp, counted)
     misi_programs: dict[int, list[Any]] = defaultdict(list)
     for view in counted:  # a cancelled program supports no mission any more
         for nomor in view.p.misi:
