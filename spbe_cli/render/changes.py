@@ -171,7 +171,7 @@ class _Words:
         shown = {k: v for k, v in data.items() if v is not None and (v or v == 0 or v is False)}
         if shown and not all(isinstance(k, str) for k in shown):  # a free mapping: per year
             return ", ".join(f"{self.key(k)}: {self.value(v, field)}" for k, v in shown.items())
-        parts = [f"{self.label(k, field)}: {self.value(v, k)}" for k, v in shown.items()]
+        parts = [f"{self.label(k)}: {self.value(v, k)}" for k, v in shown.items()]
         return "; ".join(parts) if parts else "—"
 
     def list_change(self, old: list[Any], new: list[Any], field: str) -> str:
