@@ -235,28 +235,20 @@ def test_each_document_declares_the_kinds_its_log_lists(
 
 # -- the Daftar Perubahan in the readers' words ---------------------------------------------------
 
-PLAN = """entitas: program
-id: SC-03
-nama: Sentra Kerajinan Noken
-dimensi: economy
-elemen: industry
-opd_pj: DISKOMINFO
-tahun_mulai: 2025
-tahun_selesai: 2027
-horizon: menengah
-uraian: >-
-  Sentra kerajinan noken dibangun di Timika untuk periode 2022-2027 bersama kelompok perajin
-  dan koperasi setempat.
-indikator:
-  - nama: Kelompok nelayan yang memakai aplikasi
-    satuan: kelompok
-    baseline: 10
-    target: {2026: 50, 2027: 80}
-anggaran:
-  - {tahun: 2025, nilai: 250000000, sumber: APBD}
-  - {tahun: 2026, nilai: 300000000, sumber: APBD, ilustratif: true}
-regulasi: [PERBUP-SC]
-"""
+#: The small catalog's program SC-03 as approved in v1: a named indicator, a long text and an
+#: illustrative budget line besides the official one.
+APPROVED = [
+    ("  - nama: Capaian", "  - nama: Kelompok nelayan yang memakai aplikasi"),
+    (
+        "horizon: menengah",
+        "horizon: menengah\nuraian: Sentra kerajinan noken dibangun di Timika untuk periode"
+        " 2022-2027 bersama kelompok perajin dan koperasi setempat.",
+    ),
+    (
+        "sumber: APBD}",
+        "sumber: APBD}\n  - {tahun: 2026, nilai: 300000000, sumber: APBD, ilustratif: true}",
+    ),
+]
 
 
 @pytest.fixture
@@ -264,7 +256,11 @@ def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Version v1 approved; then a budget cut, a lowered target, a list, a text and a rename."""
     catalog = tmp_path / "catalog"
     shutil.copytree(SMALL, catalog)
-    (catalog / "program" / "economy.yaml").write_text(PLAN, encoding="utf-8")
+    program = catalog / "program" / "economy.yaml"
+    text = program.read_text(encoding="utf-8")
+    for old, new in APPROVED:
+        text = text.replace(old, new)
+    program.write_text(text, encoding="utf-8")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "v1")
