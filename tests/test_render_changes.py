@@ -10,7 +10,10 @@ import pytest
 
 from spbe_cli.render.changes import reader_line, series
 
-LABELS = [{"anggaran": "Anggaran", "anggaran.nilai": "Anggaran", "opd_pendukung": "Pendukung"}]
+LABELS = [
+    {"anggaran": "Anggaran", "anggaran.nilai": "Anggaran", "opd_pendukung": "Pendukung"},
+    {"arsitektur": "Arsitektur"},
+]
 VALUES = {"status": [{"usulan": "Usulan"}, {"berjalan": "Berjalan"}]}
 NAMES = {"DISKOMINFO": "Dinas Komunikasi dan Informatika", "BAPPEDA": "Bappeda"}
 
@@ -81,6 +84,24 @@ def item(**key: Any) -> dict[str, Any]:
             ),
             "Pendukung: urutan diubah",
             id="reordered",
+        ),
+        pytest.param(
+            field(
+                [{"field": "dokumen"}, {"field": "arsitektur"}, {"field": "keterkaitan"}],
+                [{"nama": "RPJMD 2025-2029", "ilustratif": True}, {"nama": "Renstra"}],
+                [{"nama": "RPJMD 2025–2029", "ilustratif": True}, {"nama": "Renstra"}],
+            ),
+            "Keterkaitan (Arsitektur): butir 1: Nama: RPJMD 2025-2029 → RPJMD 2025–2029",
+            id="items-compared-in-place-nearest-parent",
+        ),
+        pytest.param(
+            field(
+                [{"field": "keterkaitan"}],
+                [{"nama": "Renstra"}],
+                [{"nama": "Renstra"}, {"nama": "RPJMD", "ilustratif": True}],
+            ),
+            "Keterkaitan: ditambah Nama: RPJMD †",
+            id="illustrative-item-marked",
         ),
     ],
 )

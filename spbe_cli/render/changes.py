@@ -46,7 +46,7 @@ def reader_line(
         names: entity id -> its name.
         mark: the illustrative mark put after an illustrative amount.
     """
-    words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, names)
+    words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, names, mark)
     loc = list(field["loc"])
     leaf = next((s["field"] for s in reversed(loc) if "field" in s), "")
     old, new = field["old"], field["new"]
@@ -79,7 +79,9 @@ class _Words:
         labels: Mapping[str, str],
         values: Mapping[str, Mapping[Any, str]],
         names: Mapping[str, str],
+        mark: str,
     ) -> None:
+        self.mark = mark
         self.labels = labels
         self.values = values
         self.names = names
@@ -112,11 +114,14 @@ class _Words:
         else:
             head = self.label(name)
         words = [head, *quals]
+        named = False
         for outer, outer_quals in reversed(rest):
             if outer_quals:
                 words += [self.label(outer).lower(), *outer_quals]
-            else:
-                words.append(f"({self.label(outer).lower()})")
+            elif not named:
+                # the nearest plain parent says which one ("Uraian (Tata kelola)"); more is noise
+                words.append(f"({self.label(outer)})")
+                named = True
         return " ".join(w for w in words if w)
 
     def qualifier(self, step: Mapping[str, Any]) -> str:
@@ -171,11 +176,24 @@ class _Words:
         shown = {k: v for k, v in data.items() if v is not None and (v or v == 0 or v is False)}
         if shown and not all(isinstance(k, str) for k in shown):  # a free mapping: per year
             return ", ".join(f"{self.key(k)}: {self.value(v, field)}" for k, v in shown.items())
+        # an illustrative item carries the document's mark, not an "ilustratif: ya" field
+        mark = self.mark if shown.pop("ilustratif", False) is True else ""
         parts = [f"{self.label(k)}: {self.value(v, k)}" for k, v in shown.items()]
-        return "; ".join(parts) if parts else "—"
+        return ("; ".join(parts) if parts else "—") + mark
 
     def list_change(self, old: list[Any], new: list[Any], field: str) -> str:
-        """``ditambah A dan B; dikurangi C`` for the items that came and went."""
+        """``ditambah A dan B; dikurangi C`` for the items that came and went.
+
+        Items that are mappings, as many on both sides, are compared in place: ``butir 2:
+        Nama: A → B``, which says what an edit changed rather than listing every item twice.
+        """
+        if len(old) == len(new) and all(isinstance(v, Mapping) for v in (*old, *new)):
+            edits = [
+                f"butir {number}: {self.item_change(a, b)}"
+                for number, (a, b) in enumerate(zip(old, new, strict=True), start=1)
+                if a != b
+            ]
+            return "; ".join(edits) or "urutan diubah"
         shown_old = Counter(self.value(v, field) for v in old)
         shown_new = Counter(self.value(v, field) for v in new)
         came = list((shown_new - shown_old).elements())
@@ -186,6 +204,19 @@ class _Words:
         if gone:
             parts.append(f"dikurangi {series(gone)}")
         return "; ".join(parts) or "urutan diubah"
+
+    def item_change(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+        """The fields of one list item that differ, ``Label: old → new`` each."""
+        parts = []
+        for key in [*old, *(k for k in new if k not in old)]:
+            a, b = old.get(key), new.get(key)
+            if a == b:
+                continue
+            if isinstance(a, str) and isinstance(b, str) and max(len(a), len(b)) > LONG_TEXT:
+                parts.append(f"{self.label(key)} diubah pada bagian «{_passage(a, b)}»")
+            else:
+                parts.append(f"{self.label(key)}: {self.value(a, key)} → {self.value(b, key)}")
+        return ", ".join(parts)
 
 
 def series(items: list[str]) -> str:
