@@ -106,7 +106,14 @@ def test_revision_log_context(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [g["kind"] for g in log["groups"]] == ["program"]
     entries = {e["id"]: e for e in log["groups"][0]["entries"]}
     assert entries["SC-03"]["label"] == "changed"
-    assert {"field": "status", "change": "berjalan → ditunda"} in entries["SC-03"]["fields"]
+    status = next(f for f in entries["SC-03"]["fields"] if f["field"] == "status")
+    # the mentors' text and, for a document's readers, the same change as data
+    assert status["change"] == "berjalan → ditunda"
+    assert (status["loc"], status["old"], status["new"]) == (
+        [{"field": "status"}],
+        "berjalan",
+        "ditunda",
+    )
     assert {a["code"] for a in log["attention"]} >= {"SPBE701", "SPBE703"}
     empty = revision_log(changeset("same", monkeypatch))
     assert empty["empty"] is True and empty["groups"] == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +231,136 @@ def test_each_document_declares_the_kinds_its_log_lists(
     assert set(logs) == {"masterplan", "arsitektur", "peta-rencana", "program-saja"}
     assert [g["kind"] for g in logs["program-saja"]["groups"]] == ["program"]
     assert logs["peta-rencana"]["groups"] == []
+
+
+# -- the Daftar Perubahan in the readers' words ---------------------------------------------------
+
+#: The small catalog's program SC-03 as approved in v1: a named indicator, a long text and an
+#: illustrative budget line besides the official one.
+APPROVED = [
+    ("  - nama: Capaian", "  - nama: Kelompok nelayan yang memakai aplikasi"),
+    (
+        "horizon: menengah",
+        "horizon: menengah\nuraian: Sentra kerajinan noken dibangun di Timika untuk periode"
+        " 2022-2027 bersama kelompok perajin dan koperasi setempat.",
+    ),
+    (
+        "sumber: APBD}",
+        "sumber: APBD}\n  - {tahun: 2026, nilai: 300000000, sumber: APBD, ilustratif: true}",
+    ),
+]
+
+
+@pytest.fixture
+def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Version v1 approved; then a budget cut, a lowered target, a list, a text and a rename."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    program = catalog / "program" / "economy.yaml"
+    text = program.read_text(encoding="utf-8")
+    for old, new in APPROVED:
+        text = text.replace(old, new)
+    program.write_text(text, encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    edits = {
+        "program/economy.yaml": [
+            ("nilai: 250000000", "nilai: 100000000"),  # budget cut
+            ("nilai: 300000000", "nilai: 200000000"),  # an illustrative line
+            ("{2026: 50, 2027: 80}", "{2026: 40, 2027: 80}"),  # target lowered
+            ("periode 2022-2027", "periode 2022–2027"),  # a prose edit
+            ("regulasi: [PERBUP-SC]", "regulasi: [PERBUP-SC]\nmitra: {akademisi: [Uncen]}"),
+        ],
+        "program/living.yaml": [  # a rename: new id and a longer name
+            ("id: SC-04", "id: SC-07"),
+            ("Keliling Sungai", "Keliling Sungai dan Pesisir"),
+        ],
+        "metadata.yaml": [
+            ("  - {nomor: 1, uraian: Tata kelola terpadu.}", MISI),
+        ],
+        "prosa/latar-belakang.md": [("lintas OPD", "lintas perangkat daerah")],
+    }
+    for name, pairs in edits.items():
+        path = catalog / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+MISI = "  - {nomor: 1, uraian: Tata kelola terpadu.}\n  - {nomor: 2, uraian: Ekonomi kerakyatan.}"
+
+#: What a Bupati reads in the Master Plan's Daftar Perubahan for the edits of ``edited``.
+READER_LINES = [
+    "- Diubah: **Kabupaten Mimika**",
+    "  - Misi 2 ditambahkan (Uraian: Ekonomi kerakyatan.)",
+    "- Diubah: **Sentra Kerajinan Noken**",
+    "  - Uraian: diubah pada bagian «… di Timika untuk periode 2022–2027 bersama kelompok"
+    " perajin dan …»",
+    "  - Target 2026 indikator 'Kelompok nelayan yang memakai aplikasi': 50 → 40",
+    "  - Anggaran 2025: Rp 250.000.000 → Rp 100.000.000",
+    "  - Anggaran 2026: Rp 300.000.000 † → Rp 200.000.000 †",
+    "  - Mitra akademisi: ditambah Uncen",
+    "- Diubah: **Puskesmas Keliling Sungai dan Pesisir** (sebelumnya Puskesmas Keliling Sungai)",
+    "  - Nama: Puskesmas Keliling Sungai → Puskesmas Keliling Sungai dan Pesisir",
+]
+
+
+def _log_section(text: str) -> str:
+    return text.split("## DAFTAR PERUBAHAN", 1)[1].split("\n## ", 1)[0]
+
+
+def test_since_log_speaks_to_readers(edited: Path) -> None:
+    code, _, err = invoke("catalog", "-o", "out", "--since", "v1", "-f", "md,html,docx")
+    assert code == 0, err
+    section = _log_section((edited / "out" / "masterplan.md").read_text(encoding="utf-8"))
+    lines = section.splitlines()
+    for line in READER_LINES:
+        assert line in lines, (line, section)
+    # no data-file paths, reprs, word-diff marks or ids of the tool
+    for technical in ("anggaran[", "indikator[", "\\[", "{+", "[-", "{'", "('", "SC-07", "—"):
+        assert technical not in section, technical
+    # the architecture shows the metadata change too, in the same words
+    arsitektur = _log_section((edited / "out" / "arsitektur.md").read_text(encoding="utf-8"))
+    assert "  - Misi 2 ditambahkan (Uraian: Ekonomi kerakyatan.)" in arsitektur.splitlines()
+
+
+def _text_of_html(path: Path) -> str:
+    import html as html_module
+
+    text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+    return " ".join(html_module.unescape(text).split())
+
+
+def _text_of_docx(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    texts = ("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in paragraphs)
+    import html as html_module
+
+    return " ".join(html_module.unescape(" ".join(texts)).split())
+
+
+@pytest.mark.parametrize("reader", [_text_of_html, _text_of_docx], ids=["html", "docx"])
+def test_since_log_reads_the_same_in_html_and_docx(edited: Path, reader: Any) -> None:
+    code, _, err = invoke("catalog", "-o", "out", "--since", "v1", "-f", "html,docx")
+    assert code == 0, err
+    suffix = ".html" if reader is _text_of_html else ".docx"
+    text = reader(edited / "out" / f"masterplan{suffix}")
+    for line in READER_LINES:
+        words = line.lstrip(" -").replace("**", "")
+        assert words in text, words
+    assert "anggaran[" not in text and "{+" not in text
+
+
+def test_diff_keeps_the_mentors_paths(edited: Path) -> None:
+    """``spbe diff`` shows the same change objects as data paths, for mentors."""
+    result = CliRunner().invoke(app, ["diff", "v1", "catalog"])
+    assert "anggaran[2025].nilai: Rp 250.000.000 → Rp 100.000.000" in result.stdout
+    assert "[-2022-2027-]{+2022–2027+}" in result.stdout

@@ -8,11 +8,14 @@ a template needs no access to the diff's classes.
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from spbe_cli.diff.attention import attention_for
-from spbe_cli.diff.changeset import ChangeSet, ChangeType
+from spbe_cli.diff.changeset import ChangeSet, ChangeType, FieldChange, Item, Key
 from spbe_cli.diff.formats import show_change, side_text
 from spbe_cli.i18n import t
 
@@ -35,8 +38,10 @@ def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> 
 
     Returns a mapping with ``title``, ``since`` (the old side as text), ``empty``,
     ``attention`` (list of ``{code, severity, id, message}``) and ``groups`` (list of
-    ``{kind, label, entries}``, each entry ``{change, label, id, old_id, name, fields}`` with
-    ``fields`` a list of ``{field, change}`` texts).
+    ``{kind, label, entries}``, each entry ``{change, label, id, old_id, name, old_name,
+    fields}``). Each of ``fields`` holds the mentors' texts of ``spbe diff`` (``field``,
+    ``change``) and the same change as data for the readers' wording
+    (:func:`spbe_cli.render.changes.reader_line`): ``loc``, ``old``, ``new``, ``illustrative``.
     """
     wanted = set(kinds) if kinds is not None else None
     groups = []
@@ -50,7 +55,8 @@ def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> 
                 "id": change.id,
                 "old_id": change.old_id if change.change is ChangeType.RENAMED else None,
                 "name": change.name,
-                "fields": [{"field": f.path, "change": show_change(f)} for f in change.fields],
+                "old_name": change.old.name if change.old is not None else None,
+                "fields": [_field(f) for f in change.fields],
             }
             for change in changes
         ]
@@ -68,3 +74,42 @@ def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> 
         "attention": attention,
         "groups": groups,
     }
+
+
+def _field(field: FieldChange) -> dict[str, Any]:
+    """One changed field: the text ``spbe diff`` shows and the data a document words."""
+    return {
+        "field": field.path,
+        "change": show_change(field),
+        "loc": [_segment(part) for part in field.loc],
+        "old": _value(field.old),
+        "new": _value(field.new),
+        "illustrative": list(field.illustrative),
+    }
+
+
+def _segment(part: str | Key | Item) -> dict[str, Any]:
+    """A step of a field path as data: ``{field}``, ``{key}`` or ``{item, occurrence}``."""
+    if isinstance(part, Key):
+        return {"key": part.value}
+    if isinstance(part, Item):
+        return {"item": [list(pair) for pair in part.key], "occurrence": part.occurrence}
+    return {"field": part}
+
+
+def _value(value: Any) -> Any:
+    """A field's value with models as mappings of their filled fields, types kept."""
+    if isinstance(value, BaseModel):
+        return {
+            name: _value(item)
+            for name, info in type(value).model_fields.items()
+            if (item := getattr(value, name)) != info.get_default(call_default_factory=True)
+            or info.is_required()
+        }
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_value(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value

@@ -235,6 +235,13 @@ def _bernama(text: Any, labels: Any) -> str:
     return name_ids(str(text), lambda found: str(labels[found]))
 
 
+def _perubahan(field: Any, labels: Any, values: Any, names: Any) -> str:
+    """``f|perubahan(kolom, nilai, nama)``: a changed field in the readers' words."""
+    from spbe_cli.render.changes import reader_line
+
+    return reader_line(field, labels, values, names, f" {MARK_ILLUSTRATIVE}")
+
+
 _ANCHOR_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -331,6 +338,7 @@ def make_environment(
         label=_label,
         kapital=kapital,
         bernama=_bernama,
+        perubahan=_perubahan,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize

@@ -1,0 +1,269 @@
+"""The "Daftar Perubahan" of a document in its readers' words.
+
+``spbe diff`` shows mentors a changed field as its data path and raw values
+(``anggaran[2025].nilai: Rp 250.000.000 → Rp 100.000.000``). A document is read by a Bupati
+and the ministry's evaluators: :func:`reader_line` words the same change (the data
+:func:`spbe_cli.diff.revision_log.revision_log` hands the template) with the document's field
+labels, names for ids, amounts in rupiah, dates in Indonesian and lists as prose
+(``Anggaran 2025: Rp 250.000.000 → Rp 100.000.000``). The labels come from the templates
+(``_istilah.j2``), the one home of the words a document uses; the template passes them in.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap, Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from spbe_cli.formatting import angka, kapital, rupiah, rupiah_marked, tanggal
+
+#: Text longer than this (on either side) is shown as an excerpt around the edit.
+LONG_TEXT = 80
+#: Unchanged words kept on each side of an edited passage.
+CONTEXT_WORDS = 4
+#: Words of an edited passage shown before "…".
+PASSAGE_WORDS = 60
+
+
+def reader_line(
+    field: Mapping[str, Any],
+    labels: Mapping[str, str] | Sequence[Mapping[str, str]],
+    values: Mapping[str, Mapping[Any, str] | Sequence[Mapping[Any, str]]],
+    names: Mapping[str, str],
+    mark: str,
+) -> str:
+    """One changed field as a reader reads it: ``Target 2026 indikator 'Capaian': 50 → 40``.
+
+    Args:
+        field: one of a revision log entry's ``fields`` (``loc``, ``old``, ``new``,
+            ``illustrative``).
+        labels: field name (or ``parent.field``) -> its label in the document; or several such
+            tables, the first that has a name wins.
+        values: field name -> the labels of its coded values (``status``: ``usulan`` -> ...),
+            or several such tables.
+        names: entity id -> its name.
+        mark: the illustrative mark put after an illustrative amount.
+    """
+    words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, names, mark)
+    loc = list(field["loc"])
+    leaf = next((s["field"] for s in reversed(loc) if "field" in s), "")
+    old, new = field["old"], field["new"]
+    if loc and "item" in loc[-1]:
+        # a whole list item: its identity is in the title already
+        identity = {name for name, _ in loc[-1]["item"]}
+        old, new = (_without(v, identity) for v in (old, new))
+    illustrative = tuple(field.get("illustrative") or (False, False))
+    title = words.title(loc)
+    if old is None and new is None:
+        return title
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
+        return f"{title}: diubah pada bagian «{_passage(old, new)}»"
+    if _is_list(old) and _is_list(new):
+        return f"{title}: {words.list_change(old, new, leaf)}"
+    if old is None or (_is_list(old) and not old):
+        return f"{title} ditambahkan ({words.value(new, leaf, illustrative[1] and mark)})"
+    if new is None or (_is_list(new) and not new):
+        return f"{title} dihapus (sebelumnya {words.value(old, leaf, illustrative[0] and mark)})"
+    before = words.value(old, leaf, illustrative[0] and mark)
+    after = words.value(new, leaf, illustrative[1] and mark)
+    return f"{title}: {before} → {after}"
+
+
+class _Words:
+    """The document's words for field names, coded values and ids."""
+
+    def __init__(
+        self,
+        labels: Mapping[str, str],
+        values: Mapping[str, Mapping[Any, str]],
+        names: Mapping[str, str],
+        mark: str,
+    ) -> None:
+        self.mark = mark
+        self.labels = labels
+        self.values = values
+        self.names = names
+
+    def label(self, name: str, parent: str = "") -> str:
+        """The label of a field (``parent.name`` first), else its name in words."""
+        found = self.labels.get(f"{parent}.{name}") if parent else None
+        return found or self.labels.get(name) or kapital(name.replace("_", " "))
+
+    def title(self, loc: list[Mapping[str, Any]]) -> str:
+        """``Anggaran 2025``, ``Target 2026 indikator 'Capaian'``, ``Mitra akademisi``."""
+        groups: list[tuple[str, list[str]]] = []
+        for step in loc:
+            if "field" in step:
+                groups.append((step["field"], []))
+            elif groups:
+                groups[-1][1].append(self.qualifier(step))
+            else:
+                groups.append(("", [self.qualifier(step)]))
+        if not groups:
+            return ""
+        name, quals = groups[-1]
+        parent = groups[-2][0] if len(groups) > 1 else ""
+        head = self.labels.get(f"{parent}.{name}") if parent else None
+        rest = groups[:-1]
+        if head is not None:
+            # "anggaran.nilai" reads "Anggaran 2025": the parent's qualifiers go with it
+            quals = groups[-2][1] + quals
+            rest = groups[:-2]
+        else:
+            head = self.label(name)
+        words = [head, *quals]
+        named = False
+        for outer, outer_quals in reversed(rest):
+            if outer_quals:
+                words += [self.label(outer).lower(), *outer_quals]
+            elif not named:
+                # the nearest plain parent says which one ("Uraian (Tata kelola)"); more is noise
+                words.append(f"({self.label(outer)})")
+                named = True
+        return " ".join(w for w in words if w)
+
+    def qualifier(self, step: Mapping[str, Any]) -> str:
+        """A list item or mapping key: ``2025``, ``'Capaian'``, ``12 Maret 2025``."""
+        if "key" in step:
+            return self.key(step["key"])
+        text = " ".join(self.key(value) for _, value in step["item"])
+        occurrence = step.get("occurrence") or 0
+        return f"{text} (ke-{occurrence + 1})" if occurrence else text
+
+    def key(self, value: Any) -> str:
+        """An identity value: years as digits, names quoted, dates in Indonesian."""
+        if isinstance(value, date):
+            return tanggal(value)
+        if isinstance(value, bool):
+            return "ya" if value else "tidak"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, Decimal):
+            return angka(value)
+        text = str(value)
+        if text in self.names:
+            return self.names[text]
+        return f"'{text}'"
+
+    def value(self, value: Any, field: str, mark: str | bool = "") -> str:
+        """A value in words: amounts in rupiah, ids by name, lists as prose."""
+        if isinstance(value, Mapping):
+            return self.mapping(value, field)
+        if _is_list(value):
+            return series([self.value(v, field) for v in value])
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return "ya" if value else "tidak"
+        if isinstance(value, int) and field in _rupiah_fields():
+            return rupiah_marked(value, bool(mark), str(mark)) if mark else rupiah(value)
+        if isinstance(value, int):
+            return str(value)  # years and counts as written
+        if isinstance(value, Decimal | float):
+            return angka(value)
+        if isinstance(value, date):
+            return tanggal(value)
+        text = str(value).replace("\r", "").replace("\n", " ")
+        coded = self.values.get(field)
+        if coded is not None and text in coded:
+            return coded[text]
+        return self.names.get(text, text)
+
+    def mapping(self, data: Mapping[Any, Any], field: str) -> str:
+        """A list item or a mapping as ``Label: value; Label: value``."""
+        shown = {k: v for k, v in data.items() if v is not None and (v or v == 0 or v is False)}
+        if shown and not all(isinstance(k, str) for k in shown):  # a free mapping: per year
+            return ", ".join(f"{self.key(k)}: {self.value(v, field)}" for k, v in shown.items())
+        # an illustrative item carries the document's mark, not an "ilustratif: ya" field
+        mark = self.mark if shown.pop("ilustratif", False) is True else ""
+        parts = [f"{self.label(k)}: {self.value(v, k)}" for k, v in shown.items()]
+        return ("; ".join(parts) if parts else "—") + mark
+
+    def list_change(self, old: list[Any], new: list[Any], field: str) -> str:
+        """``ditambah A dan B; dikurangi C`` for the items that came and went.
+
+        Items that are mappings, as many on both sides, are compared in place: ``butir 2:
+        Nama: A → B``, which says what an edit changed rather than listing every item twice.
+        """
+        if len(old) == len(new) and all(isinstance(v, Mapping) for v in (*old, *new)):
+            edits = [
+                f"butir {number}: {self.item_change(a, b)}"
+                for number, (a, b) in enumerate(zip(old, new, strict=True), start=1)
+                if a != b
+            ]
+            return "; ".join(edits) or "urutan diubah"
+        shown_old = Counter(self.value(v, field) for v in old)
+        shown_new = Counter(self.value(v, field) for v in new)
+        came = list((shown_new - shown_old).elements())
+        gone = list((shown_old - shown_new).elements())
+        parts = []
+        if came:
+            parts.append(f"ditambah {series(came)}")
+        if gone:
+            parts.append(f"dikurangi {series(gone)}")
+        return "; ".join(parts) or "urutan diubah"
+
+    def item_change(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+        """The fields of one list item that differ, ``Label: old → new`` each."""
+        parts = []
+        for key in [*old, *(k for k in new if k not in old)]:
+            a, b = old.get(key), new.get(key)
+            if a == b:
+                continue
+            if isinstance(a, str) and isinstance(b, str) and max(len(a), len(b)) > LONG_TEXT:
+                parts.append(f"{self.label(key)} diubah pada bagian «{_passage(a, b)}»")
+            else:
+                parts.append(f"{self.label(key)}: {self.value(a, key)} → {self.value(b, key)}")
+        return ", ".join(parts)
+
+
+def series(items: list[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C``: a list as an Indonesian sentence writes it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def _passage(old: str, new: str) -> str:
+    """The new wording around the words that changed, with a few words either side."""
+    from spbe_cli.diff.formats import word_opcodes
+
+    a, b = old.split(), new.split()
+    changed = [op for op in word_opcodes(a, b) if op[0] != "equal"]
+    if not changed:
+        return " ".join(b)
+    start = max(min(op[3] for op in changed) - CONTEXT_WORDS, 0)
+    end = min(max(op[4] for op in changed) + CONTEXT_WORDS, len(b))
+    if end <= start:  # words only removed at the end
+        start = max(len(b) - CONTEXT_WORDS, 0)
+        end = len(b)
+    words = b[start:end]
+    if len(words) > PASSAGE_WORDS:
+        words = [*words[:PASSAGE_WORDS], "…"]
+    return ("… " if start else "") + " ".join(words) + (" …" if end < len(b) else "")
+
+
+def _chain(tables: Any) -> ChainMap[Any, Any]:
+    """One table, or several looked up in turn."""
+    if isinstance(tables, Mapping):
+        return ChainMap(dict(tables))
+    return ChainMap(*(dict(table) for table in tables))
+
+
+def _is_list(value: Any) -> bool:
+    """A list of the catalog (a tuple once handed to the templates)."""
+    return isinstance(value, list | tuple)
+
+
+def _without(value: Any, names: set[str]) -> Any:
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if k not in names}
+    return value
+
+
+def _rupiah_fields() -> frozenset[str]:
+    from spbe_cli.diff.formats import rupiah_fields
+
+    return rupiah_fields()
