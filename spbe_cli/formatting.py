@@ -16,6 +16,8 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -83,12 +85,31 @@ def rupiah(value: int | Decimal | None) -> str:
 ILLUSTRATIVE_MARK = "*"
 
 
-def rupiah_marked(value: int, illustrative: bool, mark: str = ILLUSTRATIVE_MARK) -> str:
+_MARK = {"mark": ILLUSTRATIVE_MARK}
+
+
+@contextmanager
+def marking(mark: str) -> Iterator[None]:
+    """Mark illustrative amounts with ``mark`` inside the block (the documents use ``†``).
+
+    Like :func:`spbe_cli.i18n.use_language`: a message worded for a document (the Daftar
+    Perubahan of ``spbe render --since``) carries the document's mark, not the terminal's.
+    """
+    previous = _MARK["mark"]
+    _MARK["mark"] = mark
+    try:
+        yield
+    finally:
+        _MARK["mark"] = previous
+
+
+def rupiah_marked(value: int, illustrative: bool, mark: str | None = None) -> str:
     """:func:`rupiah`, with ``mark`` when the amount is (partly) illustrative.
 
-    Reports in the terminal use :data:`ILLUSTRATIVE_MARK`; the documents their discreet ``†``.
+    Reports in the terminal use :data:`ILLUSTRATIVE_MARK`; the documents their discreet ``†``
+    (:func:`marking`).
     """
-    return rupiah(value) + (mark if illustrative else "")
+    return rupiah(value) + ((mark or _MARK["mark"]) if illustrative else "")
 
 
 def illustrative_legend() -> str:

@@ -325,6 +325,13 @@ def test_since_log_speaks_to_readers(edited: Path) -> None:
     # no data-file paths, reprs, word-diff marks or ids of the tool
     for technical in ("anggaran[", "indikator[", "\\[", "{+", "[-", "{'", "('", "SC-07", "—"):
         assert technical not in section, technical
+    # the attention list: the documents' mark, and no new-id notice (the entry says it)
+    assert (
+        "- Anggaran Sentra Kerajinan Noken dipotong: 2025: Rp 250.000.000 → Rp 100.000.000 (-60%);"
+        " 2026: Rp 300.000.000 † → Rp 200.000.000 † (-33,3%)"
+    ) in lines, section
+    assert "\\*" not in section and "*" not in section.replace("**", "")
+    assert "berganti id" not in section
     # the architecture shows the metadata change too, in the same words
     arsitektur = _log_section((edited / "out" / "arsitektur.md").read_text(encoding="utf-8"))
     assert "  - Misi 2 ditambahkan (Uraian: Ekonomi kerakyatan.)" in arsitektur.splitlines()

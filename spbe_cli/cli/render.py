@@ -141,13 +141,16 @@ def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, objec
     when the laporan is among the documents asked for.
     """
     from spbe_cli.diff.revision_log import changes_since, revision_log
+    from spbe_cli.formatting import marking
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
+    from spbe_cli.render.engine import MARK_ILLUSTRATIVE
     from spbe_cli.render.pipeline import select_documents
     from spbe_cli.render.registry import documents
 
     changes = changes_since(since, catalog)
-    with use_language("id"):  # document text is Indonesian, whatever the terminal speaks
+    # Document text is Indonesian, whatever the terminal speaks, with the documents' mark.
+    with use_language("id"), marking(f" {MARK_ILLUSTRATIVE}"):
         # each document declares the kinds it shows (DocumentSpec.kinds)
         logs = {
             name: revision_log(changes, spec.kinds)

@@ -65,7 +65,8 @@ def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> 
     attention = [
         {"code": a.code, "severity": a.severity.value, "id": a.id, "message": a.message}
         for a in attention_for(changeset.changes)
-        if wanted is None or a.kind in wanted
+        # A new id is for mentors (SPBE709): readers see the entry "Diubah: X (sebelumnya Y)".
+        if (wanted is None or a.kind in wanted) and a.code != "SPBE709"
     ]
     return {
         "title": t("diff.log_title"),
