@@ -189,7 +189,7 @@ def format_markdown(report: IndeksReport, level: int = 1) -> str:
         lines += [f"{h}{'#' * (depth + 1)} {md_inert(_group_label(group))}", ""]
         lines += [md_inert(_group_line(group, skor)), ""]
         if rows:
-            lines += [*md_table(_headers(), _rows(rows), inert=True), ""]
+            lines += [*md_table(_headers(), _rows(rows)), ""]
     lines += [f"{h}# {md_inert(t('indeks.evidence'))}", ""]
     for b in _derived(report):
         first, *rest = _evidence(b)

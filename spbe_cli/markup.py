@@ -265,16 +265,17 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[st
     ]
 
 
-def md_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, inert: bool = False
-) -> list[str]:
-    """A Markdown pipe table; cells are escaped (with ``inert``, by :func:`md_inert`)."""
-    esc = md_inert if inert else md_escape
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown pipe table; cells are escaped and made inert by :func:`md_inert`.
+
+    Every report table may be posted on a pull request (``progress``, ``indeks``, ``sync``
+    ``--format markdown``), so none of them may mention, link or notify.
+    """
     lines = [
-        "| " + " | ".join(esc(h) for h in headers) + " |",
+        "| " + " | ".join(md_inert(h) for h in headers) + " |",
         "|" + "|".join("---" for _ in headers) + "|",
     ]
-    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md_inert(c) for c in row) + " |" for row in rows]
     return lines
 
 

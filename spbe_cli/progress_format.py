@@ -187,13 +187,11 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     lines += md_table(
         _group_headers(t("progress.col.opd")),
         _group_rows(report.by_opd, report.total),
-        inert=True,
     )
     lines += ["", f"{h}# {t('progress.by_dimensi')}", ""]
     lines += md_table(
         _group_headers(t("progress.col.dimensi")),
         _group_rows(report.by_dimensi, report.total),
-        inert=True,
     )
     if legend := _legend(report):
         lines += ["", *(md_inert(line) for line in legend)]
@@ -202,7 +200,6 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
         lines += md_table(
             [*_program_headers(), t("progress.col.indikator")],
             [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs],
-            inert=True,
         )
     lines += ["", f"{h}# {t('progress.attention', n=report.attention_count)}", ""]
     for category in CATEGORIES:

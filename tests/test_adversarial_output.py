@@ -199,6 +199,11 @@ def test_markdown_escaping_keeps_a_value_at_a_line_start_text(value: str, escape
 
 def test_table_cells_are_escaped() -> None:
     assert md_table(["h"], [[EVIL]])[2] == "| " + md_escape(EVIL) + " |"
+    # Inert in every table: "spbe sync --format markdown" mentioned and linked like plain text.
+    assert md_table(["@h"], [["@kepala-dinas #12"]])[::2] == [
+        "| &#64;&#8203;h |",
+        "| &#64;&#8203;kepala-dinas \\#&#8203;12 |",
+    ]
     assert text_table(["h"], [[EVIL]])[2] == EVIL_SAFE
 
 
