@@ -96,6 +96,10 @@ FULL = Path("/dev/full")
         ["graph", "-c", str(KNOWN), "--format", "dot"],
         ["sync", str(OVERLAPS), "--format", "json"],
         ["indeks", str(KNOWN), "-k", "spbe-59-2020"],
+        # written by typer itself, not console.out: they were "internal error, a bug in spbe"
+        ["--version"],
+        ["--help"],
+        ["export", "archimate", "--help"],
     ],
 )
 def test_an_output_that_cannot_be_written_is_said_not_called_a_bug(args: list[str]) -> None:

@@ -59,7 +59,12 @@ def _version(value: bool) -> None:
     if value:
         from spbe_cli.reference import load_reference
 
-        typer.echo(t("cli.version_line", version=__version__, referensi=load_reference().versi))
+        from spbe_cli.cli import console
+
+        console.out(
+            t("cli.version_line", version=__version__, referensi=load_reference().versi),
+            colour=False,
+        )
         raise typer.Exit()
 
 

@@ -164,9 +164,25 @@ def _help_text(text: str) -> str:
 
 
 class SpbeContext(_click.Context):
-    """A context whose help pages use :class:`SpbeFormatter`."""
+    """A context whose help pages use :class:`SpbeFormatter` and report a full disk as such."""
 
     formatter_class = SpbeFormatter
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Make the context; its command's ``--help`` writes as :func:`console.out` does."""
+        super().__init__(*args, **kwargs)
+        option = self.command.get_help_option(self)
+        show = option.callback if option is not None else None
+        if option is not None and show is not None and not getattr(show, "guarded", False):
+
+            def guarded(ctx: _click.Context, param: _click.Parameter, value: Any) -> Any:
+                from spbe_cli.cli.console import writing_stdout
+
+                with writing_stdout():
+                    return show(ctx, param, value)
+
+            guarded.guarded = True  # type: ignore[attr-defined]
+            option.callback = guarded
 
 
 def _show(error: UsageError, file: IO[Any] | None = None) -> None:

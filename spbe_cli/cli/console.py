@@ -38,8 +38,11 @@ def _console(stream: TextIO) -> Console:
 
 
 @contextmanager
-def _writing_stdout() -> Iterator[None]:
+def writing_stdout() -> Iterator[None]:
     """Report an output that cannot be written (disk full, a device error) as such, exit 3.
+
+    Around every write to stdout: :func:`out`, :func:`table`, and the help pages
+    (:class:`spbe_cli.cli.chrome.SpbeContext`).
 
     It was an "internal error, a bug in spbe". A closed pipe (``spbe ... | head``) stays what it
     always was: the reader has had enough, nothing to report.
@@ -70,7 +73,7 @@ def _drop_unwritten() -> None:
 
 def out(lines: list[str] | str, *, colour: bool = True) -> None:
     """Print lines to stdout; severities are coloured when stdout is a terminal."""
-    with _writing_stdout():
+    with writing_stdout():
         _out(lines, colour=colour)
 
 
@@ -149,7 +152,7 @@ def step_bar(label: str, min_total: int = STEP_BAR_MIN_FILES) -> Iterator[StepHo
 
 def table(headers: list[str], rows: list[list[str]]) -> None:
     """Print a table: a rich table on a terminal, plain aligned columns when piped."""
-    with _writing_stdout():
+    with writing_stdout():
         _table(headers, rows)
 
 
