@@ -160,6 +160,10 @@ class ProgressReport:
         """Number of attention items over every category."""
         return sum(len(items) for items in self.attention.values())
 
+    def checked(self, category: str) -> bool:
+        """Tell whether ``category`` was looked for: programs dropped need ``--since``."""
+        return category != "dihentikan" or self.since is not None
+
     @property
     def return_code(self) -> ExitCode:
         """Exit code: 1 when something needs attention and ``--fail-on-attention``; else 0."""

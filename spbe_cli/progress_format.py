@@ -159,7 +159,7 @@ def format_text(report: ProgressReport) -> list[str]:
     lines += ["", t("progress.attention", n=report.attention_count)]
     for category in CATEGORIES:
         items = report.attention.get(category, [])
-        if category == "dihentikan" and report.since is None:
+        if not report.checked(category):
             lines.append(f"{t('progress.cat.' + category)}: {t('progress.needs_since')}")
             continue
         lines.append(f"{t('progress.cat.' + category)} ({len(items)})")
@@ -206,7 +206,7 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
         items = report.attention.get(category, [])
         lines.append(f"{h}## {t('progress.cat.' + category)} ({len(items)})")
         lines.append("")
-        if category == "dihentikan" and report.since is None:
+        if not report.checked(category):
             lines += [t("progress.needs_since"), ""]
             continue
         if not items:
@@ -324,9 +324,9 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "program": [_program_dict(p) for p in report.programs],
         "perhatian": {
             c: (
-                None
-                if c == "dihentikan" and report.since is None
-                else [_attention_dict(a) for a in report.attention.get(c, [])]
+                [_attention_dict(a) for a in report.attention.get(c, [])]
+                if report.checked(c)
+                else None
             )
             for c in CATEGORIES
         },
@@ -446,7 +446,7 @@ def html_body(report: ProgressReport) -> str:
     for category in CATEGORIES:
         items = report.attention.get(category, [])
         out.append(f"<h3>{_e(t('progress.cat.' + category))} ({len(items)})</h3>")
-        if category == "dihentikan" and report.since is None:
+        if not report.checked(category):
             out.append(f"<p>{_e(t('progress.needs_since'))}</p>")
         elif not items:
             out.append(f"<p>{_e(t('progress.none'))}</p>")
