@@ -57,9 +57,8 @@ class Lang(str, enum.Enum):
 
 def _version(value: bool) -> None:
     if value:
-        from spbe_cli.reference import load_reference
-
         from spbe_cli.cli import console
+        from spbe_cli.reference import load_reference
 
         console.out(
             t("cli.version_line", version=__version__, referensi=load_reference().versi),
