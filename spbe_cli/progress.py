@@ -275,7 +275,7 @@ def is_planned(program: Any, tahun: int, today: date) -> bool:
     """Tell whether a program is planned in ``tahun`` (see the module docstring)."""
     if tahun not in plan.years(program):
         return False
-    return program.status != "dibatalkan" and effective_status(program, today) != "dibatalkan"
+    return effective_status(program, today) != "dibatalkan"
 
 
 def program_progress(program_id: str, program: Program, options: Options) -> ProgramProgress:
@@ -551,8 +551,7 @@ def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Flagge
                 )
             )
             continue
-        status = effective_status(now, today)
-        if now.status == "dibatalkan" or status == "dibatalkan":
+        if effective_status(now, today) == "dibatalkan":
             entry = latest_entry(now.progres, today)
             note = entry.catatan if entry is not None and entry.catatan else ""
             key = "progress.reason.cancelled_note" if note else "progress.reason.cancelled"

@@ -31,6 +31,7 @@ from spbe_cli.formatting import number, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import Aplikasi, Elemen, Program, Regulasi, Rencana
+from spbe_cli.models.common import in_use
 
 WARN, INFO = Severity.WARNING, Severity.INFO
 RENCANA = ("program", "peta_rencana")
@@ -335,7 +336,7 @@ def element_gone(change: Change) -> Iterator[Attention]:
     pair = _models(change, Elemen)
     if pair is None:
         return
-    if pair[1].status == "dihentikan" and pair[0].status != "dihentikan":
+    if in_use(pair[0]) and not in_use(pair[1]):
         yield _hit("SPBE710", change, _at(change.new, "status"), how=t("diff.how_stopped"))
 
 
