@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from spbe_cli.formatting import percent, tanggal
+from spbe_cli.formatting import persen, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import DOMAINS
 from spbe_cli.models.common import in_use
@@ -353,8 +352,13 @@ class Evidence:
     def _keterpaduan_line(self, terpadu: int, relevant: int) -> str:
         window = self.window()
         years = f"{window.start}-{window.stop - 1}" if window else t("plafon.all_years")
-        share = percent(Decimal(terpadu) / relevant, 0) if relevant else "-"
-        return t("plafon.keterpaduan", terpadu=terpadu, n=relevant, share=share, years=years)
+        return t(
+            "plafon.keterpaduan",
+            terpadu=terpadu,
+            n=relevant,
+            share=persen(terpadu, relevant),
+            years=years,
+        )
 
     def rencana_anggaran(self) -> Plafon:
         """Rencana dan Anggaran SPBE: how much of the Peta Rencana reaches the budget."""
