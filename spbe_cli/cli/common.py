@@ -162,15 +162,14 @@ def parse_date(value: str | None) -> date:
     import re
 
     # Only YYYY-MM-DD: fromisoformat alone also takes 20260101 and week dates (2026-W01-1).
-    key = "progress.no_such_date"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, flags=re.ASCII):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    else:
-        key = "progress.bad_date"
-    raise typer.BadParameter(t(key, value=value), param_hint="'--tanggal'")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, flags=re.ASCII):
+        raise typer.BadParameter(t("progress.bad_date", value=value), param_hint="'--tanggal'")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            t("progress.no_such_date", value=value), param_hint="'--tanggal'"
+        ) from None
 
 
 @dataclass(frozen=True)
