@@ -175,11 +175,6 @@ def budget_by(items: Iterable[P], key: Callable[[P, Anggaran], K]) -> dict[K, di
     }
 
 
-def total_budget(item: Rencana) -> int:
-    """An item's budget over every year and source."""
-    return total((item,)).total
-
-
 def budget_lines_outside(item: Rencana) -> list[tuple[int, Anggaran]]:
     """``(index, line)`` of every budget line whose year lies outside the item's years."""
     period = years(item)

@@ -55,7 +55,7 @@ def test_sums_by_year_in_a_year_and_in_total() -> None:
     assert plan.budget_in(program, 2027) == plan.Amount(0, 0)
     assert plan.budget_in(program, 2040) == plan.Amount(0, 0)
     assert plan.total([program, item]) == plan.Amount(185, 55)
-    assert plan.total_budget(program) == 180
+    assert plan.total([program]).total == 180
 
 
 def test_illustrative_line_or_item_marks_the_amount() -> None:

@@ -490,10 +490,6 @@ def _text(value: str) -> str:
     return escape(xml_text(value)).replace("\r", "&#13;")
 
 
-def _attr(value: str) -> str:
-    return escape(xml_text(value), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
-
-
 def _lang(tag: str, value: str, indent: str) -> str:
     return f'{indent}<{tag} xml:lang="{LANG}">{_text(value)}</{tag}>'
 
@@ -520,13 +516,11 @@ def _folder(folder: Folder, indent: str) -> Iterator[str]:
     yield f"{indent}</item>"
 
 
-def model_xml(model: ArchiModel) -> bytes:
-    """The model as OEF XML bytes (UTF-8, LF, two-space indent), elements in schema order."""
-    return b"".join(model_chunks(model))
-
-
 def model_chunks(model: ArchiModel, lines: int = 20000) -> Iterator[bytes]:
-    """The XML in encoded chunks of ``lines`` lines: a national model is never whole in memory."""
+    """The model as OEF XML (UTF-8, LF, two-space indent, elements in schema order).
+
+    In encoded chunks of ``lines`` lines: a national model is never whole in memory.
+    """
     batch: list[str] = []
     for line in _model_lines(model):
         batch.append(line)
