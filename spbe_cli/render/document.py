@@ -56,6 +56,14 @@ KOSAKATA: Mapping[str, str] = {
     "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
 }
 
+
+def series(items: Sequence[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C``: a list as an Indonesian sentence writes it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {KOSAKATA['dan']} {items[-1]}"
+
+
 #: A chapter with more sections than this lists only itself in the table of contents.
 TOC_MAX_SECTIONS = 12
 
@@ -640,10 +648,7 @@ def omitted_note(table: Table) -> Paragraph | None:
     names = [
         n[len(word) + 1 :] if n.lower().startswith(word.lower() + " ") else n for n in table.omitted
     ]
-    kolom = (
-        names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {KOSAKATA['dan']} {names[-1]}"
-    )
-    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=kolom), italic=True),))
+    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=series(names)), italic=True),))
 
 
 def _with_note(block: Block) -> list[Block]:
