@@ -492,7 +492,7 @@ def parse_document(
     """
     import secrets
 
-    from spbe_cli.render.prose import markdown_parser, too_deep
+    from spbe_cli.render.prose import markdown_parser, nesting_limit, too_deep
 
     md = markdown_parser()
     state = _State(figures or {})
@@ -505,9 +505,13 @@ def parse_document(
     del text
     deep = too_deep(md, tokens)
     if deep is not None:
-        limit = int(md.options.get("maxNesting", 20)) - 1
         raise SpbeError(
-            t("render.document_too_deep", template=template or name, line=deep, limit=limit)
+            t(
+                "render.document_too_deep",
+                template=template or name,
+                line=deep,
+                limit=nesting_limit(md),
+            )
         )
     blocks = _no_skipped_levels(_blocks(md, tokens, state, template))
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
