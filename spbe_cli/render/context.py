@@ -129,14 +129,6 @@ def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:
     return [(i.nama, i.target[year], i.satuan) for i in item.indikator if year in i.target]
 
 
-def group_by(items: Iterable[Any], key: str) -> dict[Any, list[Any]]:
-    """Group items by an attribute, keeping their order."""
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for item in items:
-        grouped[getattr(item, key)].append(item)
-    return dict(grouped)
-
-
 def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     """``{a: [x, y]}`` -> ``{x: [a], y: [a]}``, lists sorted."""
     result: dict[str, list[str]] = defaultdict(list)
