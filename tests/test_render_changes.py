@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from spbe_cli.render.changes import reader_line, series
+from spbe_cli.render.changes import reader_line
+from spbe_cli.render.document import series
 
 LABELS = [
     {"anggaran": "Anggaran", "anggaran.nilai": "Anggaran", "opd_pendukung": "Pendukung"},

@@ -17,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from spbe_cli.formatting import angka, kapital, rupiah, rupiah_marked, tanggal
+from spbe_cli.formatting import angka, kapital, rupiah_marked, tanggal
+from spbe_cli.render.document import series
 
 #: Text longer than this (on either side) is shown as an excerpt around the edit.
 LONG_TEXT = 80
@@ -158,7 +159,7 @@ class _Words:
         if isinstance(value, bool):
             return "ya" if value else "tidak"
         if isinstance(value, int) and field in _rupiah_fields():
-            return rupiah_marked(value, bool(mark), str(mark)) if mark else rupiah(value)
+            return rupiah_marked(value, bool(mark), str(mark))  # unmarked when mark is ""
         if isinstance(value, int):
             return str(value)  # years and counts as written
         if isinstance(value, Decimal | float):
@@ -217,13 +218,6 @@ class _Words:
             else:
                 parts.append(f"{self.label(key)}: {self.value(a, key)} → {self.value(b, key)}")
         return ", ".join(parts)
-
-
-def series(items: list[str]) -> str:
-    """``A``, ``A dan B``, ``A, B dan C``: a list as an Indonesian sentence writes it."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " dan " + items[-1]
 
 
 def _passage(old: str, new: str) -> str:

@@ -16,6 +16,7 @@ from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
 from spbe_cli.models.organisasi import Regulasi
+from spbe_cli.progress import is_cancelled
 
 
 class Labels(dict[str, str]):
@@ -111,17 +112,21 @@ def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
     return sorted(found)
 
 
+def counts(item: Any) -> bool:
+    """Tell whether a program or butir counts in a document's sums, counts, lists and roadmap.
+
+    It counts unless cancelled (:func:`spbe_cli.progress.is_cancelled`), the rule of the laporan
+    and ``spbe progress``, so the pagu of a year is the same figure in every document. A cancelled
+    plan is still described with its status (chapter V of the master plan, its muatan's chapter
+    of the Peta Rencana) and a sentence names it; it is in no budget, count, quick win, roadmap,
+    timeline, partner map, monitoring coverage, regulation list nor OPD appendix.
+    """
+    return not is_cancelled(item)
+
+
 def targets_in(item: Any, year: int) -> list[tuple[str, Decimal, str]]:
     """``(indicator, target, unit)`` for every indicator with a target in ``year``."""
     return [(i.nama, i.target[year], i.satuan) for i in item.indikator if year in i.target]
-
-
-def group_by(items: Iterable[Any], key: str) -> dict[Any, list[Any]]:
-    """Group items by an attribute, keeping their order."""
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for item in items:
-        grouped[getattr(item, key)].append(item)
-    return dict(grouped)
 
 
 def invert(links: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:

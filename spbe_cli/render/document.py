@@ -56,6 +56,14 @@ KOSAKATA: Mapping[str, str] = {
     "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
 }
 
+
+def series(items: Sequence[str]) -> str:
+    """``A``, ``A dan B``, ``A, B dan C``: a list as an Indonesian sentence writes it."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {KOSAKATA['dan']} {items[-1]}"
+
+
 #: A chapter with more sections than this lists only itself in the table of contents.
 TOC_MAX_SECTIONS = 12
 
@@ -484,7 +492,7 @@ def parse_document(
     """
     import secrets
 
-    from spbe_cli.render.prose import markdown_parser, too_deep
+    from spbe_cli.render.prose import markdown_parser, nesting_limit, too_deep
 
     md = markdown_parser()
     state = _State(figures or {})
@@ -497,9 +505,13 @@ def parse_document(
     del text
     deep = too_deep(md, tokens)
     if deep is not None:
-        limit = int(md.options.get("maxNesting", 20)) - 1
         raise SpbeError(
-            t("render.document_too_deep", template=template or name, line=deep, limit=limit)
+            t(
+                "render.document_too_deep",
+                template=template or name,
+                line=deep,
+                limit=nesting_limit(md),
+            )
         )
     blocks = _no_skipped_levels(_blocks(md, tokens, state, template))
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
@@ -640,10 +652,7 @@ def omitted_note(table: Table) -> Paragraph | None:
     names = [
         n[len(word) + 1 :] if n.lower().startswith(word.lower() + " ") else n for n in table.omitted
     ]
-    kolom = (
-        names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {KOSAKATA['dan']} {names[-1]}"
-    )
-    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=kolom), italic=True),))
+    return Paragraph((Span(KOSAKATA["kolom_kosong"].format(kolom=series(names)), italic=True),))
 
 
 def _with_note(block: Block) -> list[Block]:

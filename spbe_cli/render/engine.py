@@ -459,37 +459,3 @@ def render_template(
         raise
     except Exception as exc:  # every failure inside a template is reported as the template's
         raise template_error(exc, loader) from exc
-
-
-_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_TAGS = re.compile(r"<[^>]+>")
-TOC_MARKER = "<!--spbe:daftar-isi-->"
-
-
-def insert_toc(html: str) -> str:
-    """Replace the table-of-contents marker with links to every h2 and h3."""
-    if TOC_MARKER not in html:
-        return html
-    lines = ['<ol class="toc">']
-    open_sub = False
-    for match in _HEADING.finditer(html):
-        level, anchor, text = match.group(1), match.group(2), _TAGS.sub("", match.group(3))
-        entry = f'<li><a href="#{anchor}">{text.strip()}</a>'
-        if level == "2":
-            if open_sub:
-                lines.append("</ol></li>")
-                open_sub = False
-            elif len(lines) > 1:
-                lines.append("</li>")
-            lines.append(entry)
-        else:
-            if not open_sub:
-                lines.append('<ol class="toc-sub">')
-                open_sub = True
-            lines.append(entry + "</li>")
-    if open_sub:
-        lines.append("</ol></li>")
-    elif len(lines) > 1:
-        lines.append("</li>")
-    lines.append("</ol>")
-    return html.replace(TOC_MARKER, "\n".join(lines), 1)

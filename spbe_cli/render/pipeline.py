@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from spbe_cli.catalog import Catalog
-    from spbe_cli.render.document import Document
+    from spbe_cli.render.document import Document, DocumentError
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
@@ -498,36 +498,30 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
             spec.name, _source(run, spec, dokumen, built, name), figures, name
         )
     except DocumentError as exc:
-        raise _directive_error(run.folders, name, exc) from exc
+        raise _directive_error(run.env, name, exc) from exc
     return replace(document, logo=run.logo), dokumen, when
 
 
-def _directive_error(folders: list[tuple[Path, str]], name: str, exc: Any) -> SpbeError:
+def _directive_error(env: Environment, name: str, exc: DocumentError) -> SpbeError:
     """An unknown directive, named at the template's file and line.
 
     The line where the template writes the directive, when it does so literally; else (written
-    by an include or from a value) the line of the Markdown the template made.
+    by an include or from a value) the line of the Markdown the template made. The template is
+    read again through the environment's loader, by the rules it was first read by.
     """
     from spbe_cli.markup import clip
 
     shown = clip(exc.directive, 200)  # a loop may make a fence of megabytes
-    for folder, display in folders:
-        path = folder / name
-        if path.is_file() or path.is_symlink():
-            filename = f"{display}/{name}"
-            try:
-                lines = path.read_text("utf-8", "replace").split("\n")
-            except OSError:
-                break
-            found = [n for n, text in enumerate(lines, 1) if text.strip() == exc.directive]
-            if len(found) == 1:
-                return SpbeError(
-                    t("render.directive", where=f"{filename}:{found[0]}", directive=shown)
-                )
-            return SpbeError(
-                t("render.directive_made", where=filename, line=exc.line, directive=shown)
-            )
-    return SpbeError(t("render.directive_made", where=name, line=exc.line, directive=shown))
+    source, filename = "", name
+    if env.loader is not None:
+        # Jinja's TemplateNotFound is an OSError: the template changed or went since it ran.
+        with suppress(OSError):
+            source, path, _ = env.loader.get_source(env, name)
+            filename = path or name
+    found = [n for n, text in enumerate(source.split("\n"), 1) if text.strip() == exc.directive]
+    if len(found) == 1:
+        return SpbeError(t("render.directive", where=f"{filename}:{found[0]}", directive=shown))
+    return SpbeError(t("render.directive_made", where=filename, line=exc.line, directive=shown))
 
 
 def _source(run: _Run, spec: DocumentSpec, dokumen: Any, built: dict[str, Any], name: str) -> str:

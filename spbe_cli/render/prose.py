@@ -26,6 +26,11 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+def nesting_limit(parser: MarkdownIt) -> int:
+    """The deepest level at which ``parser`` still parses blocks (its ``maxNesting`` less one)."""
+    return int(parser.options.get("maxNesting", 20)) - 1
+
+
 def too_deep(parser: MarkdownIt, tokens: Sequence[Token]) -> int | None:
     """The line (1-based) of the first block nested as deep as markdown-it parses, or None.
 
@@ -33,7 +38,7 @@ def too_deep(parser: MarkdownIt, tokens: Sequence[Token]) -> int | None:
     everything inside it without a word (lists or quotes 20 deep, and with a list item every
     line after it). Such a block is refused instead, so that nothing is lost unseen.
     """
-    limit = int(parser.options.get("maxNesting", 20)) - 1
+    limit = nesting_limit(parser)
     for token in tokens:
         # Only these two parse blocks inside themselves (a paragraph's text is kept at any level).
         if token.type in _CONTAINERS and token.level >= limit and token.map:
@@ -155,7 +160,7 @@ def shift_markdown(source: str) -> str:
     if deep is not None:
         text = lines[deep - 1]
         column = len(text) - len(text.lstrip()) + 1
-        raise ProseTooDeepError(deep, column, int(parser.options.get("maxNesting", 20)) - 1)
+        raise ProseTooDeepError(deep, column, nesting_limit(parser))
     for token in tokens:
         if token.type == "heading_open" and token.map and token.markup.startswith("#"):
             row = token.map[0]

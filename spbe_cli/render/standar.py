@@ -27,9 +27,8 @@ from pydantic import BaseModel
 
 from spbe_cli.formatting import citation, tanggal
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
-from spbe_cli.progress import is_cancelled
 from spbe_cli.render import figures as fg
-from spbe_cli.render.context import RenderInput
+from spbe_cli.render.context import RenderInput, counts
 
 # -- regulations ----------------------------------------------------------------------------
 
@@ -204,9 +203,8 @@ def masterplan(inp: RenderInput) -> dict[str, Any]:
     codes = list(ref.dimensi) + sorted(
         {p.dimensi for p in inp.of_kind("program")} - set(ref.dimensi)
     )
-    # The monitoring coverage and the partner map count what the rest of the master plan
-    # counts (spbe_cli.render.documents.masterplan.counts): a cancelled program is in neither.
-    programs = [p for p in inp.of_kind("program") if not is_cancelled(p)]
+    # The monitoring coverage and the partner map count what the rest of the master plan counts.
+    programs = [p for p in inp.of_kind("program") if counts(p)]
 
     strategi = []
     for kode in codes:

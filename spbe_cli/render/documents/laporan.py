@@ -10,7 +10,6 @@ the same on every run and months stalled are counted to a day that has passed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,16 +46,6 @@ def default_year(inp: RenderInput) -> int:
         return int(max(years))
     meta = inp.catalog.metadata
     return meta.dokumen.masterplan.periode.mulai if meta is not None else date.today().year
-
-
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def _dates_in_words(text: str) -> str:
-    """``2026-03-01`` in a reason of ``spbe progress`` as readers write it: ``1 Maret 2026``."""
-    return _ISO_DATE.sub(
-        lambda m: tanggal(date(int(m.group(1)), int(m.group(2)), int(m.group(3)))), text
-    )
 
 
 def report_date(inp: RenderInput, tahun: int) -> date:
@@ -149,7 +138,7 @@ def _context(
                     "id": a.id,
                     "nama": a.nama,
                     "opd": a.opd,
-                    "alasan": _dates_in_words(a.reason),
+                    "alasan": a.reason,
                     "lokasi": str(a.location) if a.location else "",
                 }
                 for a in report.attention.get(c, [])

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import effective_status, is_cancelled
+from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
-from spbe_cli.render.context import RenderInput, targets_in, years_of
+from spbe_cli.render.context import RenderInput, counts, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
@@ -95,12 +94,12 @@ def _roadmap_rows(dimensi: list[Dimensi], count: int) -> tuple[fg.TimelineRow, .
             for d in dimensi
             for e in d.elemen
             for v in e.programs
-            if counts(v)
+            if counts(v.p)
         )
     rows = []
     for d in dimensi:
         for e in d.elemen:
-            views = [v for v in e.programs if counts(v)]
+            views = [v for v in e.programs if counts(v.p)]
             if views:
                 rows.append(
                     fg.TimelineRow(
@@ -152,20 +151,6 @@ class MasterplanContext:
     opd_tanpa_program: list[Any]
 
 
-def counts(view: ProgramView) -> bool:
-    """Tell whether a program counts in the document's sums, counts, lists and roadmap.
-
-    It counts unless cancelled: the rule of the laporan and ``spbe progress``
-    (:func:`spbe_cli.progress.is_cancelled`), so the pagu of a year is the same figure in both
-    documents. A cancelled program is still described in chapter V, with its status, and a
-    sentence names it; it is in no budget, program count, quick win, roadmap, partner map,
-    monitoring coverage, regulation list nor OPD appendix
-    (:func:`spbe_cli.render.standar.masterplan` reads the same rule for the partner map and the
-    monitoring coverage).
-    """
-    return not is_cancelled(view.p)
-
-
 def _program_views(inp: RenderInput) -> list[ProgramView]:
     """Every program with its budget, partners, years and status, computed once."""
     return [
@@ -175,7 +160,7 @@ def _program_views(inp: RenderInput) -> list[ProgramView]:
             plan.amounts_by_year([p]),
             [(name, getattr(p.mitra, name)) for name in MITRA_FIELDS if getattr(p.mitra, name)],
             list(plan.years(p)),
-            effective_status(p, date.max),
+            current_status(p),
         )
         for p in inp.of_kind("program")
     ]
@@ -202,8 +187,8 @@ def _dimensions(inp: RenderInput, programs: list[ProgramView]) -> list[Dimensi]:
                 ref.dimensi.get(kode) or kode,
                 filled,
                 [e for e in elemen if not e.programs],
-                sum(1 for e in filled for v in e.programs if counts(v)),
-                plan.total(v.p for e in filled for v in e.programs if counts(v)),
+                sum(1 for e in filled for v in e.programs if counts(v.p)),
+                plan.total(v.p for e in filled for v in e.programs if counts(v.p)),
             )
         )
     return dimensi
@@ -291,7 +276,11 @@ def _appendix(
 
 
 def _figures(
-    programs: list[ProgramView], dimensi: list[Dimensi], years: list[int], anggaran: Anggaran
+    programs: list[ProgramView],
+    counted: list[ProgramView],
+    dimensi: list[Dimensi],
+    years: list[int],
+    anggaran: Anggaran,
 ) -> dict[str, Any]:
     """The figures of the master plan (None where there is nothing to draw)."""
     with_programs = [d for d in dimensi if d.programs]
@@ -322,7 +311,7 @@ def _figures(
         "peta-jalan": fg.paginate(
             fg.Timeline(
                 title="Peta jalan program smart city",
-                rows=_roadmap_rows(dimensi, sum(1 for v in programs if counts(v))),
+                rows=_roadmap_rows(dimensi, len(counted)),
                 years=tuple(years),
                 legend=tuple((d.kode, d.nama) for d in with_programs),
             )
@@ -355,7 +344,7 @@ def build(inp: RenderInput) -> MasterplanContext:
         *(v.per_year for v in programs),
         *(v.years for v in programs),
     )
-    counted = [v for v in programs if counts(v)]
+    counted = [v for v in programs if counts(v.p)]
     anggaran = _budget(counted, dimensi, years)
     # A cancelled program rests on no regulation and needs none any more.
     dasar, dibutuhkan = _regulations(inp, counted)
@@ -364,9 +353,9 @@ def build(inp: RenderInput) -> MasterplanContext:
     for view in counted:  # a cancelled program supports no mission any more
         for nomor in view.p.misi:
             misi_programs[nomor].append(view.p)
-    filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs if counts(v)]
+    filled = [(d, v) for d in dimensi for e in d.elemen for v in e.programs if counts(v.p)]
     return MasterplanContext(
-        gambar=_figures(programs, dimensi, years, anggaran),
+        gambar=_figures(programs, counted, dimensi, years, anggaran),
         programs=programs,
         jumlah_program=len(counted),
         dimensi=dimensi,
@@ -375,7 +364,7 @@ def build(inp: RenderInput) -> MasterplanContext:
         quick_wins=[v for v in counted if v.p.horizon == "quick_win"],
         years=years,
         roadmap=_roadmap(counted, years),
-        dibatalkan=[v for v in programs if not counts(v)],
+        dibatalkan=[v for v in programs if not counts(v.p)],
         anggaran=anggaran,
         regulasi_dasar=dasar,
         regulasi_dibutuhkan=dibutuhkan,

@@ -8,10 +8,10 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import current_status, is_cancelled
+from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
-from spbe_cli.render.context import RenderInput, targets_in, years_of
+from spbe_cli.render.context import RenderInput, counts, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -91,15 +91,6 @@ class PetaRencanaContext:
     gantt_rows: list[tuple[str, int, int, str]]
 
 
-def counts(item: Any) -> bool:
-    """Tell whether a butir counts in the sums and the plan per year: it is not cancelled.
-
-    A cancelled butir (:func:`spbe_cli.progress.is_cancelled`) is still listed with its status
-    and its own budget; a sentence says so.
-    """
-    return not is_cancelled(item)
-
-
 def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan]:
     """The muatan in reference order (unknown ones after), each with its items per year."""
     reference = inp.catalog.reference.muatan
@@ -134,18 +125,17 @@ def _muatan(inp: RenderInput, items: list[Any], years: list[int]) -> list[Muatan
     return muatan
 
 
-def _budget(items: list[Any], muatan: list[Muatan], years: list[int]) -> Anggaran:
-    """The budget chapter, every figure computed by :mod:`spbe_cli.plan`."""
+def _budget(counted: list[Any], muatan: list[Muatan], years: list[int]) -> Anggaran:
+    """The budget chapter of the butir that count, every figure computed by :mod:`spbe_cli.plan`."""
     per_muatan = []
     for m in muatan:
         mine = plan.amounts_by_year(i for i in m.items if counts(i))
         per_muatan.append((m, [mine.get(y, Amount()) for y in years]))
-    counted = [i for i in items if counts(i)]
     return Anggaran(**vars(plan.year_budget(counted, years)), per_muatan=per_muatan)
 
 
 def _figures(
-    items: list[Any], muatan: list[Muatan], years: list[int], anggaran: Anggaran
+    items: list[Any], counted: list[Any], muatan: list[Muatan], years: list[int], anggaran: Anggaran
 ) -> dict[str, Any]:
     """The figures of the Peta Rencana (None where there is nothing to draw)."""
     filled = [m for m in muatan if m.items]
@@ -164,7 +154,7 @@ def _figures(
         "linimasa": fg.paginate(
             fg.Timeline(
                 title="Linimasa butir Peta Rencana SPBE",
-                rows=_timeline_rows(filled, sum(1 for i in items if counts(i))),
+                rows=_timeline_rows(filled, len(counted)),
                 years=tuple(years),
                 legend=tuple((m.kode, m.nama) for m in filled),
             )
@@ -185,11 +175,12 @@ def build(inp: RenderInput) -> PetaRencanaContext:
         *(plan.years(i) for i in items),
     )
     muatan = _muatan(inp, items, years)
-    anggaran = _budget(items, muatan, years)
+    counted = [i for i in items if counts(i)]
+    anggaran = _budget(counted, muatan, years)
     return PetaRencanaContext(
-        gambar=_figures(items, muatan, years, anggaran),
+        gambar=_figures(items, counted, muatan, years, anggaran),
         items=items,
-        jumlah_butir=sum(1 for i in items if counts(i)),
+        jumlah_butir=len(counted),
         muatan=muatan,
         years=years,
         anggaran=anggaran,
