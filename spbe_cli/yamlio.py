@@ -246,14 +246,15 @@ def _run_on_scalar(
 
     ``tanggal: "2025-12-15`` without its closing quote runs on until the next ``"`` in the
     file; ``entitas opd`` without its colon runs on into the next line's ``id: X``. libyaml
-    gives up only there, lines below the mistake. The pure-Python scanner reads the tokens up
-    to the error; when the last one is a scalar spanning lines and ending on the line of the
-    error, its start is the place: an unclosed quote, or a key without its colon.
+    gives up only there, lines below the mistake. The scanner reads the tokens up to the error
+    (libyaml's when present: the pure-Python one took 4 s on an 8 MiB file); when the last
+    one is a scalar spanning lines and ending on the line of the error, its start is the
+    place: an unclosed quote, or a key without its colon.
     """
     end = text.find("\n", index)
     last: Any = None
     try:
-        for token in yaml.scan(text[: len(text) if end < 0 else end], Loader=yaml.BaseLoader):
+        for token in yaml.scan(text[: len(text) if end < 0 else end], Loader=_Loader):
             if token.start_mark.index >= index:
                 break
             if isinstance(token, yaml.ScalarToken):
