@@ -211,9 +211,12 @@ def from_json(data: Any) -> ParsedFile:
     lost = []
     for entry in _list(salvaged):
         line, fields = _list(entry, 2)
-        if not isinstance(fields, dict):
+        if (
+            not isinstance(fields, dict)
+            or not isinstance(fields.get("entitas"), str)  # as salvage() keeps a document
+            or not all(map(_salvaged_field, fields.values()))
+        ):
             raise MalformedError("salvaged")
-        _check_value(fields, 0)
         lost.append((_int(line), fields))
     parsed_documents = []
     for document in _list(documents):
@@ -267,6 +270,13 @@ def _problem(value: Any) -> YamlProblem:
 def _placeholder(value: Any) -> tuple[int, int, str]:
     line, column, text = _list(value, 3)
     return _int(line), _int(column), _str(text)
+
+
+def _salvaged_field(value: Any) -> bool:
+    """A field :func:`salvage` reads: one text or a list of texts."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
 
 
 def _check_value(value: Any, depth: int) -> None:
