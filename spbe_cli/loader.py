@@ -188,23 +188,16 @@ class _Loader:
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
         for index, document in enumerate(parsed.documents):
-            for line, column, value in document.placeholders:
-                self.catalog.placeholders.append((Location(display, line, column), value))
             for problem in document.problems:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
             before = len(self.findings)
             self.load_document(source, document.value, document.blocking)
-            if document.placeholders and len(self.findings) > before:
-                # A value the schema refused already says the field is to be filled in.
-                refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
-                kept = [
-                    (where, value)
-                    for where, value in self.catalog.placeholders[-len(document.placeholders) :]
-                    if (where.line, where.column) not in refused
-                ]
-                del self.catalog.placeholders[-len(document.placeholders) :]
-                self.catalog.placeholders.extend(kept)
+            # A value the schema refused already says the field is to be filled in.
+            refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
+            for line, column, value in document.placeholders:
+                if (line, column) not in refused:
+                    self.catalog.placeholders.append((Location(display, line, column), value))
 
     def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
         """Count a document lost to a YAML error as declared, without reporting it again.
