@@ -507,6 +507,23 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
 
 
+def test_an_entity_without_its_separator_is_salvaged_at_its_own_line() -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    text = (
+        "entitas: opd\nid: A\nnama: a\n---\n"
+        "entitas: opd\nid: B\nnama: b\n"
+        "entitas: opd  # the '---' above it left out\nid: C\nurusan: [x, 'y']\n---\n"
+        "entitas: opd\nid: D\n"
+    )
+    parsed = parse_bytes(text.encode())
+    assert [(p.code, p.line, p.key) for p in parsed.problems] == []
+    assert [(p.line, p.key) for d in parsed.documents for p in d.problems] == [
+        (8, "load.missing_separator")
+    ]
+    assert parsed.salvaged == ((8, {"entitas": "opd", "id": "C", "urusan": ["x", "y"]}),)
+
+
 def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -> None:
     from tests.helpers import copy_minimal
 
