@@ -101,7 +101,10 @@ def parse_bytes(data: bytes) -> ParsedFile:
         # Split once per file: per document, a file of 20,000 of them took 36 s.
         lines = text.splitlines()
         if syntax:
-            lost.extend(salvage(lines, syntax))
+            # A document composed whole before the error ('--- : x' on the line after it)
+            # is loaded as it is: only those starting after it were lost.
+            loaded_to = max((document.end_line for document in documents), default=0)
+            lost.extend(found for found in salvage(lines, syntax) if found[0] >= loaded_to)
         for start, end in merged:
             # The entity that began inside a document without its '---' (SPBE004 said so): its
             # keys went into the document before it; read leniently from its own 'entitas'

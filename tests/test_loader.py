@@ -507,6 +507,17 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
 
 
+@pytest.mark.parametrize("broken", ["--- : x\n", "... x\n"])
+def test_a_document_composed_before_the_error_is_not_salvaged_as_well(broken: str) -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    # The error is on the line that ends A: A was composed whole and is loaded; B was lost.
+    parsed = parse_bytes(f"entitas: opd\nid: A\n{broken}entitas: opd\nid: B\n".encode())
+    assert [(p.code, p.line) for p in parsed.problems] == [("SPBE001", 3)]
+    assert [d.value for d in parsed.documents] == [{"entitas": "opd", "id": "A"}]
+    assert parsed.salvaged == ((3, {"entitas": "opd", "id": "B"}),)
+
+
 def test_an_entity_without_its_separator_is_salvaged_at_its_own_line() -> None:
     from spbe_cli.parsing import parse_bytes
 
