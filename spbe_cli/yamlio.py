@@ -76,8 +76,7 @@ class _Composer(_Loader):
         # ``{}.get(parent, index)`` returns ``index``; ``tuple()`` returns ``()``.
         self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
         self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
-
-    nodes = 0
+        self.nodes = 0
 
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
         # Called for every node libyaml composes: the one place to stop a file of millions.
