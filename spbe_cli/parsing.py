@@ -61,7 +61,7 @@ def parse_bytes(data: bytes) -> ParsedFile:
     text, problem = yamlio.decode(data)
     if problem is not None or text is None:
         assert problem is not None
-        lines = data.decode("utf-8", "replace").splitlines()
+        lines = data.decode("utf-8-sig", "replace").splitlines()
         return ParsedFile((problem,), (), salvaged=salvage(lines, 1))
     nodes, problems = yamlio.compose(text)
     syntax = min((p.line for p in problems if p.code in _STOPPING), default=0)

@@ -20,6 +20,7 @@ Problems are returned as :class:`YamlProblem` values; nothing here raises on bad
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from sys import intern
@@ -118,13 +119,17 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
     wide = _wide_encoding(data)
     if wide is not None:
         return None, YamlProblem("SPBE002", 1, 1, "load.utf16", {"encoding": wide})
+    # Without its BOM: the error's offset is then one into these bytes (utf-8-sig's is not).
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = f"0x{data[exc.start]:02X}"
-        return None, YamlProblem("SPBE002", line, column, "load.not_utf8", {"byte": byte})
+        line = body.count(b"\n", 0, exc.start) + 1
+        # Counted in characters, as YAML's columns are: what comes before it is valid UTF-8.
+        before = body[body.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")
+        byte = f"0x{body[exc.start]:02X}"
+        values = {"byte": byte}
+        return None, YamlProblem("SPBE002", line, len(before) + 1, "load.not_utf8", values)
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_col(text, nul)

@@ -505,6 +505,9 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     latin = parse_bytes("entitas: opd\nid: X\nnama: caf\u00e9\n".encode("cp1252"))
     assert [p.code for p in latin.problems] == ["SPBE002"]
     assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
+    # A BOM does not hide the first line's 'entitas'.
+    bom = parse_bytes(b"\xef\xbb\xbfentitas: opd\nid: X\nnama: caf\xe9\n")
+    assert bom.salvaged == latin.salvaged
 
 
 @pytest.mark.parametrize("broken", ["--- : x\n", "... x\n"])
