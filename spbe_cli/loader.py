@@ -626,11 +626,17 @@ def code_formats() -> dict[str, str]:
 
 
 def fixed_code(given: str, pattern: str) -> str | None:
-    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``: a code the user meant."""
+    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``, ``9404`` -> ``94.04``.
+
+    A code the user meant, with its separators mended.
+    """
     parts = [p for p in re.split(r"[\s.,/-]+", given.strip().upper()) if p]
     padded = [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts]
     # Urusan and nomenklatur codes start with one digit: pad every level but that one too.
-    for candidate in (".".join(padded), ".".join(parts[:1] + padded[1:])):
+    candidates = [".".join(padded), ".".join(parts[:1] + padded[1:])]
+    if len(parts) == 1 and parts[0].isdigit():  # the dots left out: two digits a level
+        candidates.append(".".join(parts[0][i : i + 2] for i in range(0, len(parts[0]), 2)))
+    for candidate in candidates:
         if candidate != given and re.fullmatch(pattern, candidate):
             return candidate
     return None

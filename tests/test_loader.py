@@ -550,6 +550,26 @@ def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -
     ]
 
 
+@pytest.mark.parametrize(
+    ("given", "format_key", "meant"),
+    [
+        ("94.4.01", "format.kode_wilayah", "94.04.01"),
+        # The dots left out: one rule for 'spbe init --kode' and the catalog's codes.
+        ("9404", "format.kode_pemda", "94.04"),
+        ("940401", "format.kode_wilayah", "94.04.01"),
+        ("9404012001", "format.kode_wilayah", None),  # a village's last level has four digits
+        ("94", "format.kode_provinsi", None),  # already right
+    ],
+)
+def test_a_mistyped_code_is_mended_by_one_rule(
+    given: str, format_key: str, meant: str | None
+) -> None:
+    from spbe_cli.loader import code_formats, fixed_code
+
+    [pattern] = [p for p, key in code_formats().items() if key == format_key]
+    assert fixed_code(given, pattern) == meant
+
+
 def test_values_typed_like_people_write_get_the_value_to_write() -> None:
     from spbe_cli.i18n import use_language
     from tests.helpers import VALIDATE_CASES, copy_minimal
