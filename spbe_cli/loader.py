@@ -188,23 +188,16 @@ class _Loader:
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
         for index, document in enumerate(parsed.documents):
-            for line, column, value in document.placeholders:
-                self.catalog.placeholders.append((Location(display, line, column), value))
             for problem in document.problems:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
             before = len(self.findings)
             self.load_document(source, document.value, document.blocking)
-            if document.placeholders and len(self.findings) > before:
-                # A value the schema refused already says the field is to be filled in.
-                refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
-                kept = [
-                    (where, value)
-                    for where, value in self.catalog.placeholders[-len(document.placeholders) :]
-                    if (where.line, where.column) not in refused
-                ]
-                del self.catalog.placeholders[-len(document.placeholders) :]
-                self.catalog.placeholders.extend(kept)
+            # A value the schema refused already says the field is to be filled in.
+            refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
+            for line, column, value in document.placeholders:
+                if (line, column) not in refused:
+                    self.catalog.placeholders.append((Location(display, line, column), value))
 
     def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
         """Count a document lost to a YAML error as declared, without reporting it again.
@@ -633,11 +626,17 @@ def code_formats() -> dict[str, str]:
 
 
 def fixed_code(given: str, pattern: str) -> str | None:
-    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``: a code the user meant."""
+    """``94.4.01`` -> ``94.04.01``, ``rab 09 03`` -> ``RAB.09.03``, ``9404`` -> ``94.04``.
+
+    A code the user meant, with its separators mended.
+    """
     parts = [p for p in re.split(r"[\s.,/-]+", given.strip().upper()) if p]
     padded = [p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in parts]
     # Urusan and nomenklatur codes start with one digit: pad every level but that one too.
-    for candidate in (".".join(padded), ".".join(parts[:1] + padded[1:])):
+    candidates = [".".join(padded), ".".join(parts[:1] + padded[1:])]
+    if len(parts) == 1 and parts[0].isdigit():  # the dots left out: two digits a level
+        candidates.append(".".join(parts[0][i : i + 2] for i in range(0, len(parts[0]), 2)))
+    for candidate in candidates:
         if candidate != given and re.fullmatch(pattern, candidate):
             return candidate
     return None

@@ -107,8 +107,6 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
 
         message = t("scaffold.kode_pattern", kode=kode)
         meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
-        if meant is None and re.fullmatch(r"[0-9]{4}", kode):  # 9401: the dot left out
-            meant = f"{kode[:2]}.{kode[2:]}"
         hint = t("hint.did_you_mean", name=meant) if meant else None
         raise UsageError(f"{message}; {hint}" if hint else message)
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))

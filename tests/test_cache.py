@@ -153,6 +153,21 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
         [base, {}, [], None],
         deep,
     ]
+    # What the loader counts of a document lost to a YAML error: one text or a list of texts.
+    salvaged: list[object] = [
+        [[1, {"entitas": "opd", "id": None}]],
+        [[1, {"entitas": ["opd"], "id": "X"}]],
+        [[1, {"entitas": "opd", "id": "X", "urusan": {"a": "b"}}]],
+        [[1, {"entitas": "opd", "id": "X", "urusan": ["a", None]}]],
+        [[1, {"entitas": "opd", "id": "X", "urusan": [["a"]]}]],
+        [[1, ["entitas", "opd"]]],
+        [["1", {"entitas": "opd"}]],
+    ]
+    planted_salvaged = []
+    for lost in salvaged:
+        planted = json.loads(json.dumps(valid))
+        planted[3] = lost
+        planted_salvaged.append(json.dumps(planted).encode())
     planted_tables = []
     for table in tables:
         planted = json.loads(json.dumps(valid))
@@ -160,10 +175,11 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
         planted_tables.append(json.dumps(planted).encode())
     return [
         *planted_tables,
+        *planted_salvaged,
         b"",
         b"null",
         b"[]",
-        b"[[], [], 1]",
+        b"[[], [], 1, []]",
         b'{"a": 1}',
         b"[" * 100_000,
         b"[[], [[" + b"[" * 5000 + b"]" * 5000 + b", 1, [], []]], false]",

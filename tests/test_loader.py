@@ -505,6 +505,37 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     latin = parse_bytes("entitas: opd\nid: X\nnama: caf\u00e9\n".encode("cp1252"))
     assert [p.code for p in latin.problems] == ["SPBE002"]
     assert latin.salvaged == ((1, {"entitas": "opd", "id": "X", "nama": "caf\ufffd"}),)
+    # A BOM does not hide the first line's 'entitas'.
+    bom = parse_bytes(b"\xef\xbb\xbfentitas: opd\nid: X\nnama: caf\xe9\n")
+    assert bom.salvaged == latin.salvaged
+
+
+@pytest.mark.parametrize("broken", ["--- : x\n", "... x\n"])
+def test_a_document_composed_before_the_error_is_not_salvaged_as_well(broken: str) -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    # The error is on the line that ends A: A was composed whole and is loaded; B was lost.
+    parsed = parse_bytes(f"entitas: opd\nid: A\n{broken}entitas: opd\nid: B\n".encode())
+    assert [(p.code, p.line) for p in parsed.problems] == [("SPBE001", 3)]
+    assert [d.value for d in parsed.documents] == [{"entitas": "opd", "id": "A"}]
+    assert parsed.salvaged == ((3, {"entitas": "opd", "id": "B"}),)
+
+
+def test_an_entity_without_its_separator_is_salvaged_at_its_own_line() -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    text = (
+        "entitas: opd\nid: A\nnama: a\n---\n"
+        "entitas: opd\nid: B\nnama: b\n"
+        "entitas: opd  # the '---' above it left out\nid: C\nurusan: [x, 'y']\n---\n"
+        "entitas: opd\nid: D\n"
+    )
+    parsed = parse_bytes(text.encode())
+    assert [(p.code, p.line, p.key) for p in parsed.problems] == []
+    assert [(p.line, p.key) for d in parsed.documents for p in d.problems] == [
+        (8, "load.missing_separator")
+    ]
+    assert parsed.salvaged == ((8, {"entitas": "opd", "id": "C", "urusan": ["x", "y"]}),)
 
 
 def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -> None:
@@ -517,6 +548,26 @@ def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -
     assert [(f.code, f.location.path, f.location.line) for f in report.findings] == [
         ("SPBE001", "opd/diskominfo.yaml", 3)
     ]
+
+
+@pytest.mark.parametrize(
+    ("given", "format_key", "meant"),
+    [
+        ("94.4.01", "format.kode_wilayah", "94.04.01"),
+        # The dots left out: one rule for 'spbe init --kode' and the catalog's codes.
+        ("9404", "format.kode_pemda", "94.04"),
+        ("940401", "format.kode_wilayah", "94.04.01"),
+        ("9404012001", "format.kode_wilayah", None),  # a village's last level has four digits
+        ("94", "format.kode_provinsi", None),  # already right
+    ],
+)
+def test_a_mistyped_code_is_mended_by_one_rule(
+    given: str, format_key: str, meant: str | None
+) -> None:
+    from spbe_cli.loader import code_formats, fixed_code
+
+    [pattern] = [p for p, key in code_formats().items() if key == format_key]
+    assert fixed_code(given, pattern) == meant
 
 
 def test_values_typed_like_people_write_get_the_value_to_write() -> None:

@@ -63,6 +63,11 @@ def test_wide_encodings_are_named(data: bytes, encoding: str) -> None:
         (b"\xfe\xff\x00a", ("SPBE002", 1, 1, "load.utf16")),
         (b"a: 1\nbb: x\x00\n", ("SPBE003", 2, 6, "load.nul")),
         (b"\xc3\x28", ("SPBE002", 1, 1, "load.not_utf8")),
+        # After a BOM: the offset was counted without it, three bytes early (here a line up).
+        (b"\xef\xbb\xbfa: 1\n\xffb: 2\n", ("SPBE002", 2, 1, "load.not_utf8")),
+        (b"\xef\xbb\xbfnama: \xff\n", ("SPBE002", 1, 7, "load.not_utf8")),
+        # Columns count characters, as YAML's do, not the bytes of the 'é' before it.
+        ("nama: caf\u00e9 ".encode() + b"\xff\n", ("SPBE002", 1, 12, "load.not_utf8")),
     ],
 )
 def test_decode(data: bytes, problem: tuple[str, int, int, str] | None) -> None:

@@ -15,7 +15,6 @@ from spbe_cli.catalog import Catalog, without_invisible
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
-from spbe_cli.similarity import did_you_mean
 
 if TYPE_CHECKING:
     from spbe_cli.models import Periode, Rencana
@@ -71,10 +70,6 @@ class Context:
                     self._invisible.setdefault(meant, "; ".join(invisible))
         chars = self._invisible.get(wanted)
         return t("hint.invalid_declaration", chars=chars) if chars is not None else None
-
-    def suggest(self, wanted: str, candidates: list[str]) -> str | None:
-        """A 'did you mean' hint: same id in another case first, then the closest spelling."""
-        return did_you_mean(wanted, candidates)
 
 
 def check_years_in_period(

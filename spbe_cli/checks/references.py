@@ -231,7 +231,7 @@ def check_reference(
             "SPBE201",
             where,
             "ref.unresolved",
-            hint=ctx.declared_invalid(target) or ctx.suggest(target, ctx.ids_of(allowed)),
+            hint=ctx.declared_invalid(target) or did_you_mean(target, ctx.ids_of(allowed)),
             target=target,
             kinds=" / ".join(allowed),
         )
@@ -244,7 +244,7 @@ def check_reference(
             target=target,
             kind=kind,
             kinds=" / ".join(allowed),
-            hint=ctx.suggest(target, ctx.ids_of(allowed)),
+            hint=did_you_mean(target, ctx.ids_of(allowed)),
         )
         return
     if kind == "regulasi":

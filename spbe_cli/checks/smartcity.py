@@ -6,6 +6,7 @@ from typing import Any
 
 from spbe_cli.checks import Context, check_covered, check_plan_years
 from spbe_cli.i18n import t
+from spbe_cli.similarity import did_you_mean
 
 
 def check_programs(ctx: Context) -> None:
@@ -62,7 +63,7 @@ def check_programs(ctx: Context) -> None:
                         "sc.progress_unknown_indicator",
                         id=program_id,
                         name=name,
-                        hint=ctx.suggest(name, sorted(names)),
+                        hint=did_you_mean(name, sorted(names)),
                     )
 
 
