@@ -206,6 +206,11 @@ class Catalog:
         """Location of an entity's field, for a finding."""
         return self.sources[entity_id].location(*loc, key=key)
 
+    def where_known(self, entity_id: str, *loc: str | int) -> Location | None:
+        """:meth:`where`, or None for an entity built without a source (a catalog made in code)."""
+        source = self.sources.get(entity_id)
+        return source.location(*loc) if source is not None else None
+
     def items(self) -> Iterator[tuple[str, str, Any]]:
         """Yield ``(kind, id, entity)`` for every entity, sorted by id."""
         for entity_id in sorted(self.entities):

@@ -412,11 +412,7 @@ def future_entries(catalog: Catalog, options: Options) -> list[FutureEntry]:
             continue
         for i, entry in enumerate(program.progres):
             if entry.tanggal > options.tanggal:
-                where = (
-                    catalog.where(program_id, "progres", i, "tanggal")
-                    if program_id in catalog.sources
-                    else None
-                )
+                where = catalog.where_known(program_id, "progres", i, "tanggal")
                 found.append(FutureEntry(program_id, entry.tanggal, where))
     return found
 
@@ -433,7 +429,7 @@ def _item(
         t(key, **values),
         key,
         values,
-        catalog.where(program_id, "id") if program_id in catalog.sources else None,
+        catalog.where_known(program_id, "id"),
     )
 
 

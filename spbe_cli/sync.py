@@ -246,8 +246,7 @@ def find_overlaps(
 
     def where(item_id: str) -> Location | None:
         if item_id not in places:
-            found = catalog.where(item_id, "id") if item_id in catalog.sources else None
-            places[item_id] = found
+            places[item_id] = catalog.where_known(item_id, "id")
         return places[item_id]
 
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}

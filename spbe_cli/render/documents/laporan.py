@@ -132,7 +132,7 @@ def _context(
         {
             "kode": c,
             "judul": i18n.t("progress.cat." + c),
-            "aktif": not (c == "dihentikan" and report.since is None),
+            "aktif": report.checked(c),
             "butir": [
                 {
                     "id": a.id,
