@@ -23,12 +23,30 @@ from collections.abc import Mapping
 
 from spbe_cli.parsing import ParsedDocument, ParsedFile, parse_bytes
 
-#: A line that starts a document: ``---`` followed by a space, a tab or the end of the line.
-_START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
 #: The metadata document, always parsed: the diff reads its prose sections.
 _METADATA = re.compile(r"^entitas:[ \t]*[\"']?metadata\b", re.MULTILINE)
-#: What makes the cut at ``---`` lines unsafe: other line breaks, directives, document ends.
-_UNSAFE = re.compile(r"[\r\x85\u2028\u2029]|^%|^\.\.\.(?:[ \t]|$)", re.MULTILINE)
+#: Line breaks other than ``\n`` that YAML also breaks lines at.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+#: A document end line.
+_DOCUMENT_END = re.compile(r"^\.\.\.(?:[ \t]|$)", re.MULTILINE)
+
+
+def _unsafe(text: str) -> bool:
+    """Whether the cut at ``---`` lines is not YAML's: other line breaks, directives, ends.
+
+    Plain substring tests first: a regular expression anchored at every line start scans
+    every position of the text, and the files of a national catalog hold megabytes.
+    """
+    if any(mark in text for mark in _OTHER_BREAKS):
+        return True
+    if text.startswith("%") or "\n%" in text:
+        return True
+    return "..." in text and _DOCUMENT_END.search(text) is not None
+
+
+def _is_metadata(piece: str) -> bool:
+    """Whether a document is the catalog's metadata (always parsed: the diff reads its prose)."""
+    return "metadata" in piece and _METADATA.search(piece) is not None
 
 
 def split_documents(text: str) -> list[tuple[int, str]] | None:
@@ -36,9 +54,9 @@ def split_documents(text: str) -> list[tuple[int, str]] | None:
 
     The text before the first ``---`` line is the first document (it may hold only comments).
     """
-    if _UNSAFE.search(text):
+    if _unsafe(text):
         return None
-    starts = [m.start() for m in _START.finditer(text)]
+    starts = _document_starts(text)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
@@ -49,6 +67,23 @@ def split_documents(text: str) -> list[tuple[int, str]] | None:
         pieces.append((lines, piece))
         lines += piece.count("\n")
     return pieces
+
+
+def _document_starts(text: str) -> list[int]:
+    """Where each line that starts a document starts (``---``, then a space, a tab or the end).
+
+    Plain substring search: a regular expression anchored at line starts tries every position
+    of megabytes of text.
+    """
+    starts = []
+    at = 0 if text.startswith("---") else text.find("\n---")
+    while at != -1:
+        begin = at if at == 0 and text.startswith("---") else at + 1
+        after = text[begin + 3 : begin + 4]
+        if after in ("", " ", "\t", "\n"):
+            starts.append(begin)
+        at = text.find("\n---", begin + 3)
+    return starts
 
 
 def document_key(piece: str) -> str:
@@ -86,7 +121,7 @@ def unchanged_documents(
                 for rel, cut in files.items()
                 if (side, rel) not in whole and cut is not None
                 for _, piece in cut
-                if not _METADATA.search(piece)  # the diff reads the metadata (prose)
+                if not _is_metadata(piece)
             )
             for side, files in cuts.items()
         }
