@@ -23,10 +23,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape
 
-from spbe_cli.export.common import field_value, plain_number, responsible_opd
+from spbe_cli.export.common import field_value, plain_number
 from spbe_cli.markup import xml_text
 from spbe_cli.models import DOMAIN_LABELS as MODEL_DOMAIN_LABELS
 from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
+from spbe_cli.owners import responsible_opd
 from spbe_cli.progress import current_status
 
 if TYPE_CHECKING:
