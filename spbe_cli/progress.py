@@ -302,7 +302,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         nama=program.nama,
         opd=responsible_opd(program) or "",
         dimensi=program.dimensi,
-        status=last.status if last is not None else program.status,
+        status=effective_status(program, today),
         entry=entry,
         last_update=last.tanggal if last is not None else None,
         indicators=tuple(indicators),
