@@ -294,9 +294,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_SIGNS = frozenset("=+-@\u2212")
 #: Skipped before the first sign: whitespace (``isspace``), the controls XML cannot carry, their
 #: replacement U+FFFD and the invisible format characters (zero-width, bidi marks, BOM).
-_FORMULA_LEAD = re.compile(
-    r"[\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd]*"
-)
+_FORMULA_LEAD = re.compile(f"[\\s\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060-\u2065\ufeff\ufffd]*")
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
