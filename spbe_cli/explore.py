@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from spbe_cli import owners
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location, UsageError
 from spbe_cli.formatting import number
@@ -22,18 +23,6 @@ from spbe_cli.markup import json_dumps, safe
 from spbe_cli.models import ENTITY_KINDS
 from spbe_cli.similarity import did_you_mean
 
-#: The field naming the owning OPD, per kind.
-OWNER_FIELD = {
-    "opd": "induk",
-    "proses_bisnis": "opd",
-    "data_informasi": "produsen_data",
-    "layanan": "unit_pelaksana",
-    "aplikasi": "pemilik",
-    "infrastruktur": "opd",
-    "keamanan": "opd",
-    "program": "opd_pj",
-    "peta_rencana": "opd_pj",
-}
 #: The field shown in the "kategori" column, per kind.
 CATEGORY_FIELD = {
     "opd": "jenis",
@@ -180,7 +169,7 @@ def list_entities(
 ) -> list[Row]:
     """Entities of one kind that pass the filters, in id order."""
     check_kind(kind)
-    if opd is not None and kind not in OWNER_FIELD:
+    if opd is not None and kind != "opd" and owners.owner_field(kind) is None:
         raise UsageError(t("explore.filter_na", filter="--opd", kind=kind))
     if dimensi is not None and kind != "program":
         raise UsageError(t("explore.filter_na", filter="--dimensi", kind=kind))
@@ -189,7 +178,7 @@ def list_entities(
     rows: list[Row] = []
     entity: Any
     for entity in catalog.of_kind(kind):
-        owner = getattr(entity, OWNER_FIELD.get(kind, ""), None) or ""
+        owner = _owner(kind, entity)
         years = _years(entity)
         if opd is not None and owner != opd:
             continue
@@ -217,6 +206,13 @@ def list_entities(
             )
         )
     return rows
+
+
+def _owner(kind: str, entity: Any) -> str:
+    """The ``opd`` column of a row: the owning OPD (:mod:`spbe_cli.owners`), an OPD's parent."""
+    if kind == "opd":
+        return str(entity.induk or "")
+    return owners.responsible_opd(entity) or ""
 
 
 def list_headers() -> list[str]:

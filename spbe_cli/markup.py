@@ -27,7 +27,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-_DANGER = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: The bidirectional controls: marks (U+061C, U+200E, U+200F), embeddings and overrides
+#: (U+202A-U+202E) and isolates (U+2066-U+2069). Part of :data:`CONTROL`; alone in exports.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_DANGER = f"\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff"
 #: Every character :func:`safe` rewrites.
 CONTROL = re.compile(f"[{_DANGER}]")
 #: The same without the newline, for whole documents.
@@ -291,9 +294,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_SIGNS = frozenset("=+-@\u2212")
 #: Skipped before the first sign: whitespace (``isspace``), the controls XML cannot carry, their
 #: replacement U+FFFD and the invisible format characters (zero-width, bidi marks, BOM).
-_FORMULA_LEAD = re.compile(
-    r"[\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufffd]*"
-)
+_FORMULA_LEAD = re.compile(f"[\\s\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060-\u2065\ufeff\ufffd]*")
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
@@ -301,6 +302,28 @@ CELL_MAX = 32767
 def xml_text(value: str) -> str:
     """Text that XML 1.0 can carry: disallowed control characters become U+FFFD."""
     return _NOT_XML.sub("\ufffd", value)
+
+
+_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+
+
+def bidi_visible(value: str) -> str:
+    r"""The text with every bidirectional control shown as an escape (``\u202e``).
+
+    For exported files (ArchiMate, XLSX, CSV, Parquet), which other tools and people read: an
+    override there would show a reader something else than the text holds (Trojan Source).
+    Shown exactly as :func:`safe` and the documents show it, never dropped silently; newlines
+    and tabs, which a cell or a documentation field may hold, stay. ``spbe validate`` refuses
+    the overrides (SPBE019); this is what ``--force`` exports.
+    """
+    if _BIDI_CHAR.search(value) is None:
+        return value
+    return _BIDI_CHAR.sub(_visible, value)
+
+
+def export_text(value: str) -> str:
+    """Text for an exported XML, XLSX or CSV file: :func:`xml_text`, then :func:`bidi_visible`."""
+    return bidi_visible(xml_text(value))
 
 
 def not_formula(value: str) -> str:
@@ -330,6 +353,11 @@ def clip(text: str, limit: int) -> str:
 
 
 def cell_text(value: str, limit: int | None = None) -> str:
-    """Text for a spreadsheet cell: XML-safe, never read as a formula, at most ``limit`` long."""
-    text = not_formula(xml_text(value))
+    """Text for a spreadsheet cell: never read as a formula, :func:`export_text`, ``limit`` long.
+
+    The formula mark goes first (it looks past invisible characters either way), so a CSV
+    file (:mod:`spbe_cli.export.tabel`, one pass over the whole file) and an XLSX cell show a
+    value alike.
+    """
+    text = export_text(not_formula(value))
     return text if limit is None else clip(text, limit)

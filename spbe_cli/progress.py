@@ -35,6 +35,7 @@ from spbe_cli.errors import ExitCode, Location
 from spbe_cli.formatting import PERCENT_CAP, percent, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
+from spbe_cli.owners import responsible_opd
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -299,9 +300,9 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
     return ProgramProgress(
         id=program_id,
         nama=program.nama,
-        opd=program.opd_pj,
+        opd=responsible_opd(program) or "",
         dimensi=program.dimensi,
-        status=last.status if last is not None else program.status,
+        status=effective_status(program, today),
         entry=entry,
         last_update=last.tanggal if last is not None else None,
         indicators=tuple(indicators),
@@ -337,7 +338,7 @@ def summarise(key: str, nama: str, programs: Sequence[ProgramProgress]) -> Group
 
 
 def _selected(program: Any, options: Options) -> bool:
-    if options.opd is not None and program.opd_pj != options.opd:
+    if options.opd is not None and responsible_opd(program) != options.opd:
         return False
     return options.dimensi is None or program.dimensi == options.dimensi
 
@@ -424,7 +425,7 @@ def _item(
         category,
         program_id,
         program.nama,
-        program.opd_pj,
+        responsible_opd(program) or "",
         program.dimensi,
         t(key, **values),
         key,
@@ -538,7 +539,7 @@ def dropped(catalog: Catalog, earlier: Catalog, options: Options) -> list[Flagge
                     "dihentikan",
                     program_id,
                     old.nama,
-                    old.opd_pj,
+                    responsible_opd(old) or "",
                     old.dimensi,
                     t("progress.reason.gone"),
                     "progress.reason.gone",

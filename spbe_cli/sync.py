@@ -32,6 +32,7 @@ from spbe_cli.formatting import percent
 from spbe_cli.i18n import t
 from spbe_cli.markup import safe
 from spbe_cli.models.common import in_use
+from spbe_cli.owners import responsible_opd
 from spbe_cli.parallel import forked
 from spbe_cli.progress import is_cancelled
 from spbe_cli.similarity import jaccard, pair_with_earlier, stopwords, tokens
@@ -122,22 +123,23 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
             # Cancelled in the program or by its latest progress entry, as spbe progress reads it.
             if is_cancelled(e):
                 continue
-            owner, code = e.opd_pj, f"{e.dimensi}/{e.elemen}"
+            code = f"{e.dimensi}/{e.elemen}"
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
             function = e.tujuan or e.uraian
         elif kind == "aplikasi":
             if not in_use(e) or e.pemilik_tipe != "pemda" or not e.pemilik:
                 continue
-            owner, code, budget, function = e.pemilik, e.raa, "", e.fungsi or e.uraian
+            code, budget, function = e.raa, "", e.fungsi or e.uraian
         else:
             if not in_use(e):
                 continue
-            owner, code, budget, function = e.produsen_data, e.rad, "", e.tujuan or e.uraian
+            code, budget, function = e.rad, "", e.tujuan or e.uraian
         result.append(
             Candidate(
                 kind,
                 item_id,
-                owner,
+                # The owning OPD as every command reads it (a data element's produsen data).
+                responsible_opd(e) or "",
                 e.nama,
                 code,
                 budget,

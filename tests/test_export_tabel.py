@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -252,3 +253,34 @@ def test_docs_list_every_column() -> None:
             for name, type_ in table.columns
         )
         assert rows.get(table.name) == expected, table.name
+
+
+def test_plan_status_is_the_current_one_not_the_written_one(tmp_path: Path) -> None:
+    """``status`` of program.csv and peta-rencana.csv is what spbe list and the documents show."""
+    from tests.helpers import copy_minimal
+
+    catalog = copy_minimal(tmp_path / "catalog")
+    for rel, last in (
+        ("program/economy.yaml", "dibatalkan"),
+        ("peta-rencana/layanan.yaml", "selesai"),
+    ):
+        path = catalog / rel
+        path.write_text(
+            path.read_text(encoding="utf-8")
+            + "status: berjalan\nprogres:\n"
+            + "  - {tahun: 2025, tanggal: 2025-03-01, status: berjalan}\n"
+            + f"  - {{tahun: 2025, tanggal: 2025-09-01, status: {last}}}\n"
+        )
+    out = tmp_path / "out"
+    code, _, stderr = export(catalog, out)
+    assert code == 0, stderr
+    programs = {r["id"]: r for r in read(out / "program.csv")}
+    items = {r["id"]: r for r in read(out / "peta-rencana.csv")}
+    assert programs["SC-03"]["status"] == "dibatalkan"
+    assert items["PR-LY"]["status"] == "selesai"
+    # Without entries: the status written in the file.
+    assert programs["SC-01"]["status"] == "usulan"
+    # spbe list shows the same status.
+    listed = CliRunner().invoke(app, ["list", "program", "-c", str(catalog), "-f", "json"])
+    status = {e["id"]: e["status"] for e in json.loads(listed.stdout)["entitas"]}
+    assert status["SC-03"] == programs["SC-03"]["status"]

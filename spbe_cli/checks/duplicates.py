@@ -8,6 +8,7 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.models.common import in_use
+from spbe_cli.owners import responsible_opd
 from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
 
 
@@ -22,7 +23,13 @@ def _stop(ctx: Context) -> frozenset[str]:
 def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     """Pemda-owned applications, grouped by RAA code, owned by their OPD."""
     return [
-        Item(app_id, app.raa, app.pemilik or "", tokens(app.nama, stop), tokens(app.fungsi, stop))
+        Item(
+            app_id,
+            app.raa,
+            responsible_opd(app) or "",
+            tokens(app.nama, stop),
+            tokens(app.fungsi, stop),
+        )
         for app_id, app in ((a.id, a) for a in catalog.of_kind("aplikasi"))
         if app.pemilik_tipe == "pemda" and in_use(app)
     ]
@@ -40,7 +47,7 @@ def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
         Item(
             pid,
             f"{p.dimensi}/{p.elemen}",
-            p.opd_pj,
+            responsible_opd(p) or "",
             tokens(p.nama, stop),
             tokens(p.tujuan or p.uraian, stop),
         )

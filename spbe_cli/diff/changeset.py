@@ -32,6 +32,7 @@ from spbe_cli.catalog import Catalog, Source
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import ExitCode, Finding, Location, Severity
 from spbe_cli.models import MODELS, Rencana
+from spbe_cli.owners import responsible_opd
 
 #: Kinds in the order output shows them.
 KIND_ORDER: dict[str, int] = {kind: index for index, kind in enumerate(MODELS)}
@@ -52,8 +53,6 @@ RENAME_THRESHOLD = 0.75
 NAME_THRESHOLD = 0.6
 #: Least overall similarity (0-1) for a removed and an added list item to be one renamed item.
 ITEM_THRESHOLD = 0.6
-#: Fields naming the owner of an entity: a rename never changes the owner.
-OWNER_FIELDS = ("opd_pj", "pemilik", "opd")
 #: Fields holding the name compared by :data:`NAME_THRESHOLD`.
 NAME_FIELDS = ("nama", "judul")
 
@@ -493,12 +492,12 @@ def similarity(old: BaseModel, new: BaseModel) -> float:
     """
     if type(old) is not type(new):
         return 0.0
+    # A rename never changes the owning OPD (spbe_cli.owners, as every command reads it).
+    if responsible_opd(old) != responsible_opd(new):
+        return 0.0
     a, b = plain(old), plain(new)
     if not isinstance(a, dict) or not isinstance(b, dict):
         return 1.0 if a == b else 0.0
-    for owner in OWNER_FIELDS:
-        if a.get(owner) != b.get(owner):
-            return 0.0
     keys = (set(a) | set(b)) - {"id", *NAME_FIELDS}
     same = sum(1 for k in keys if a.get(k) == b.get(k))
     fields = same / len(keys) if keys else 1.0
@@ -659,4 +658,4 @@ def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, R
 
 
 def _owner(model: BaseModel) -> str:
-    return "/".join(str(getattr(model, name, "")) for name in OWNER_FIELDS)
+    return responsible_opd(model) or ""

@@ -23,10 +23,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape
 
-from spbe_cli.export.common import field_value, plain_number, responsible_opd
-from spbe_cli.markup import xml_text
+from spbe_cli.export.common import field_value, plain_number
+from spbe_cli.markup import export_text
 from spbe_cli.models import DOMAIN_LABELS as MODEL_DOMAIN_LABELS
 from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
+from spbe_cli.owners import responsible_opd
 from spbe_cli.progress import current_status
 
 if TYPE_CHECKING:
@@ -487,7 +488,7 @@ def _views(model: ArchiModel, members: dict[str, list[str]]) -> list[View]:
 
 
 def _text(value: str) -> str:
-    return escape(xml_text(value)).replace("\r", "&#13;")
+    return escape(export_text(value)).replace("\r", "&#13;")
 
 
 def _lang(tag: str, value: str, indent: str) -> str:

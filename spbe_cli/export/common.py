@@ -37,15 +37,6 @@ def field_value(entity: Any, name: str) -> Any:
     return entity.__dict__.get(name)
 
 
-def responsible_opd(entity: Any) -> str | None:
-    """The id of the OPD responsible for an entity, whatever its kind calls the field."""
-    for attr in ("opd", "unit_pelaksana", "pemilik", "opd_pj", "wali_data"):
-        value = field_value(entity, attr)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def export_date(catalog: Catalog) -> date:
     """The date written into file metadata: the Arsitektur document's date, never today.
 

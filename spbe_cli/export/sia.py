@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import export_date, responsible_opd
+from spbe_cli.export.common import export_date
 from spbe_cli.i18n import t
 from spbe_cli.markup import CELL_MAX, cell_text
+from spbe_cli.owners import responsible_opd
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog

@@ -32,9 +32,10 @@ from spbe_cli import plan as plan_
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import TABLE_FORMATS, plain_number
 from spbe_cli.i18n import t
-from spbe_cli.markup import not_formula, xml_text
+from spbe_cli.markup import bidi_visible, export_text, not_formula
 from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Penilaian, Progres
 from spbe_cli.models.common import Ref
+from spbe_cli.progress import current_status
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -186,11 +187,19 @@ def build_tables(catalog: Catalog) -> list[Table]:
         plan.columns.sort(key=lambda c: {"id": 0, "entitas": 1}.get(c[0], 2))
         table = Table(_file_name(kind), [(name, type_) for name, _, type_ in plan.columns])
         tables.append(table)
+        # A plan's status is the one every command shows (its latest progress entry's), not the
+        # status written in its file.
+        status_at = (
+            [name for name, _, _ in plan.columns].index("status")
+            if "progres" in MODELS[kind].model_fields
+            else None
+        )
         for entity in catalog.of_kind(kind):
             fields = entity.__dict__  # pydantic keeps every field here; getattr is slower
-            table.rows.append(
-                [fields[p[0]] if len(p) == 1 else _get(entity, p) for _, p, _ in plan.columns]
-            )
+            row = [fields[p[0]] if len(p) == 1 else _get(entity, p) for _, p, _ in plan.columns]
+            if status_at is not None:
+                row[status_at] = current_status(entity)
+            table.rows.append(row)
             ident = entity.id
             for column, path in plan.refs:
                 values = fields[path[0]] if len(path) == 1 else _get(entity, path)
@@ -237,7 +246,8 @@ def build_tables(catalog: Catalog) -> list[Table]:
 
 
 def _text(value: Any) -> str:
-    # Control characters are replaced once over the whole file (table_csv), not per cell.
+    # Control and bidi characters are replaced once over the whole file (table_csv), not per
+    # cell; markup.cell_text does the same per cell, in the same order.
     return "" if value is None else not_formula(str(value))
 
 
@@ -270,7 +280,7 @@ def table_csv(table: Table) -> bytes:
     writer.writerows(
         [convert(v) for convert, v in zip(converters, row, strict=True)] for row in table.rows
     )
-    return xml_text(buffer.getvalue()).encode("utf-8")
+    return export_text(buffer.getvalue()).encode("utf-8")
 
 
 def require_pyarrow() -> tuple[Any, Any]:
@@ -304,8 +314,9 @@ def table_parquet(table: Table) -> bytes:
         if type_ == "number":
             values = [None if v is None else float(v) for v in values]
         elif type_ == "text":
-            # Parquet is read by analysis engines, not spreadsheets: text stays as it is.
-            values = [None if v is None else str(v) for v in values]
+            # Parquet is read by analysis engines, not spreadsheets: no formula mark, and
+            # controls stay; bidi controls are shown as escapes, as in every export.
+            values = [None if v is None else bidi_visible(str(v)) for v in values]
         columns.append(pa.array(values, type=arrow_types[type_]))
     schema = pa.schema([(name, arrow_types[type_]) for name, type_ in table.columns])
     arrow_table = pa.Table.from_arrays(columns, schema=schema)

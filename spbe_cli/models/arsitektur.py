@@ -80,9 +80,9 @@ class DataInformasi(Elemen):
     validitas: Nama
     """Periode pemutakhiran: realtime, harian, ..., tahunan, lainnya."""
     produsen_data: Ref
-    """OPD produsen data."""
+    """OPD produsen data: OPD pemilik (penanggung jawab) data ini."""
     wali_data: Ref
-    """OPD walidata."""
+    """OPD walidata: peran pengelola data, bukan pemiliknya."""
     data_pribadi: Bool = False
     """true bila memuat data pribadi."""
     pembina_data: Nama | None = None

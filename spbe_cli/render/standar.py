@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from spbe_cli.formatting import citation, tanggal
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
+from spbe_cli.owners import responsible_opd
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput, counts
 
@@ -424,16 +425,6 @@ class KondisiDomain:
     ilustratif: bool
 
 
-#: The owner field of each domain, shown under each box of its diagram.
-_OWNER = {
-    "proses_bisnis": "opd",
-    "data_informasi": "wali_data",
-    "layanan": "unit_pelaksana",
-    "aplikasi": "pemilik",
-    "infrastruktur": "opd",
-    "keamanan": "opd",
-}
-
 #: Bands of the per-domain diagram, by element status.
 _BANDS = (
     ("operasional", "Operasional (saat ini)"),
@@ -443,8 +434,9 @@ _BANDS = (
 )
 
 
-def _owner(inp: RenderInput, kind: str, element: Any) -> str:
-    value = getattr(element, _OWNER[kind], None)
+def _owner(inp: RenderInput, element: Any) -> str:
+    """The owning OPD shown under a box (:mod:`spbe_cli.owners`), else the outside owner's name."""
+    value = responsible_opd(element)
     if value:
         return inp.opd[value]
     return str(getattr(element, "pemilik_nama", None) or "")
@@ -461,7 +453,7 @@ def domain_diagram(inp: RenderInput, kind: str, elements: list[Any]) -> Any:
     levels = []
     for status, label in _BANDS:
         boxes = tuple(
-            fg.Box(e.id, e.nama, _owner(inp, kind, e), kind) for e in elements if e.status == status
+            fg.Box(e.id, e.nama, _owner(inp, e), kind) for e in elements if e.status == status
         )
         if boxes:
             levels.append(fg.Level(label, boxes, kind))
@@ -499,9 +491,9 @@ def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], l
             rows.append(
                 Integrasi(
                     app.nama,
-                    _owner(inp, "aplikasi", app),
+                    _owner(inp, app),
                     other.nama,
-                    _owner(inp, "aplikasi", other),
+                    _owner(inp, other),
                     status,
                 )
             )
@@ -512,7 +504,7 @@ def integrasi(inp: RenderInput, aplikasi: list[Any]) -> tuple[list[Integrasi], l
         for app in aplikasi:
             if app.id in linked:
                 bands[app.pemilik_tipe].append(
-                    fg.Box(app.id, app.nama, _owner(inp, "aplikasi", app), "aplikasi")
+                    fg.Box(app.id, app.nama, _owner(inp, app), "aplikasi")
                 )
         labels = {"pemda": "Aplikasi Pemda", "kementerian_lembaga": "Aplikasi nasional"}
         edges = [

@@ -10,6 +10,7 @@ from typing import Any
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.models.common import in_use
+from spbe_cli.owners import responsible_opd
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, invert
@@ -62,9 +63,9 @@ class Matrix:
         return sum(len(targets) for _, targets in self.rows)
 
 
-def _group(inp: RenderInput, row: Any, owner: str) -> str:
-    """The group of a matrix row: its OPD, else the national applications together."""
-    value = getattr(row, owner, None)
+def _group(inp: RenderInput, row: Any) -> str:
+    """The group of a matrix row: its owning OPD, else the national applications together."""
+    value = responsible_opd(row)
     if value:
         return str(inp.opd[value])
     if getattr(row, "pemilik_tipe", "pemda") != "pemda":
@@ -72,9 +73,7 @@ def _group(inp: RenderInput, row: Any, owner: str) -> str:
     return "Tanpa perangkat daerah tercatat"
 
 
-def _matrix(
-    key: str, rows: list[Any], columns: list[Any], field: str, owner: str, inp: RenderInput
-) -> Matrix:
+def _matrix(key: str, rows: list[Any], columns: list[Any], field: str, inp: RenderInput) -> Matrix:
     linked = [(row, list(getattr(row, field))) for row in rows]
     grid: list[tuple[Any, list[bool]]] = []
     used_ids = {t for _, targets in linked for t in targets}
@@ -86,7 +85,7 @@ def _matrix(
     groups: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
     if not grid:
         for row, targets in linked:
-            groups[_group(inp, row, owner)].append((row, targets))
+            groups[_group(inp, row)].append((row, targets))
     return Matrix(key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t])
 
 
@@ -152,21 +151,10 @@ def _matrices(inp: RenderInput, by_kind: dict[str, list[Any]]) -> list[Matrix]:
     """Service to application, application to data and application to infrastructure."""
     aplikasi = by_kind["aplikasi"]
     return [
-        _matrix(
-            "layanan_aplikasi", by_kind["layanan"], aplikasi, "aplikasi", "unit_pelaksana", inp
-        ),
-        _matrix("aplikasi_data", aplikasi, by_kind["data_informasi"], "data", "pemilik", inp),
-        _matrix(
-            "aplikasi_infrastruktur",
-            aplikasi,
-            by_kind["infrastruktur"],
-            "infrastruktur",
-            "pemilik",
-            inp,
-        ),
-        _matrix(
-            "proses_data", by_kind["proses_bisnis"], by_kind["data_informasi"], "data", "opd", inp
-        ),
+        _matrix("layanan_aplikasi", by_kind["layanan"], aplikasi, "aplikasi", inp),
+        _matrix("aplikasi_data", aplikasi, by_kind["data_informasi"], "data", inp),
+        _matrix("aplikasi_infrastruktur", aplikasi, by_kind["infrastruktur"], "infrastruktur", inp),
+        _matrix("proses_data", by_kind["proses_bisnis"], by_kind["data_informasi"], "data", inp),
     ]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spbe_cli import plan
+from spbe_cli.owners import OWNER_FIELD
 from spbe_cli.plan import Amount
 from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
@@ -52,15 +53,22 @@ class Dimensi:
     total: Amount
 
 
+#: The role the owning OPD (:data:`spbe_cli.owners.OWNER_FIELD`) plays for each architecture kind.
+_OWNER_ROLE = {
+    "proses_bisnis": "pemilik",
+    "data_informasi": "produsen",
+    "layanan": "pelaksana",
+    "aplikasi": "pemilik",
+    "infrastruktur": "pengelola",
+    "keamanan": "penanggung jawab",
+}
+#: Other roles an element gives an OPD, after its owner: the walidata of a data element.
+_OTHER_ROLES = {"data_informasi": (("wali_data", "walidata"),)}
 #: The OPD fields of each architecture kind, with the role they give the OPD.
-_OPD_ROLES: tuple[tuple[str, str, str], ...] = (
-    ("proses_bisnis", "opd", "pemilik"),
-    ("data_informasi", "produsen_data", "produsen"),
-    ("data_informasi", "wali_data", "walidata"),
-    ("layanan", "unit_pelaksana", "pelaksana"),
-    ("aplikasi", "pemilik", "pemilik"),
-    ("infrastruktur", "opd", "pengelola"),
-    ("keamanan", "opd", "penanggung jawab"),
+_OPD_ROLES: tuple[tuple[str, str, str], ...] = tuple(
+    (kind, opd_field, role)
+    for kind, owner_role in _OWNER_ROLE.items()
+    for opd_field, role in ((OWNER_FIELD[kind], owner_role), *_OTHER_ROLES.get(kind, ()))
 )
 
 
