@@ -44,7 +44,7 @@ from spbe_cli.files import (
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
-from spbe_cli.parsing import PLACEHOLDER, ParsedFile
+from spbe_cli.parsing import ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
@@ -409,7 +409,7 @@ class _Loader:
                 hint = t("hint.one_of", values=values["expected"])
             self.emit("SPBE101", location, "schema.empty_value", hint=hint, field=field)
             return
-        if isinstance(error.get("input"), str) and PLACEHOLDER.fullmatch(error["input"].strip()):
+        if is_placeholder(error.get("input")):
             # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
             # this one finding (the SPBE901 "placeholder" warning at the place is dropped).
             key, values, _ = _translate(kind, ctx, error)

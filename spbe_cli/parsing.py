@@ -23,6 +23,16 @@ from spbe_cli.yamlio import YamlProblem
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
 
 
+def is_placeholder(value: object) -> bool:
+    """Whether a value is nothing but a placeholder (``[ISI]``, ``[ISI: nama]``, ``TODO``).
+
+    Such a value is one finding, "still to be filled in", wherever it is checked: the schema's
+    error with the placeholder hint when the schema refuses it, else SPBE901/SPBE902. A rule that
+    checks the value against a list stays silent about it.
+    """
+    return isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()) is not None
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     """One YAML document: its plain value, its position table and what is wrong in it."""
@@ -152,7 +162,12 @@ def salvage(
         if match is None:
             continue
         key = match.group(1) or match.group(2)
-        if key in fields:
+        if key == "entitas" and key in fields:
+            # Another entity without its '---' before it (three or more in a row): each one
+            # is a document of its own, not more keys of the first.
+            close(number)
+            start = number
+        elif key in fields:
             continue
         value = _COMMENT.sub("", match.group(3)).strip()
         if value.startswith("[") and value.endswith("]"):
