@@ -201,6 +201,10 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
         )
         return YamlProblem("SPBE009", line, column, "load.too_deep", {"limit": MAX_DEPTH})
     opened = getattr(exc, "context_mark", None)
+    if "flow" in context and mark is not None:
+        unclosed = _flow_problem(text, mark.index, problem)
+        if unclosed is not None:
+            return unclosed
     if mark is not None and "quoted" not in context:
         # A document that is one bare text ('entitas opd  # ...') ends before the next line.
         whole = "<document start>" in problem
@@ -280,6 +284,39 @@ def _run_on_scalar(
         # The scalar is the first thing on its line: a key, not a value after 'key: '.
         return YamlProblem("SPBE001", start.line + 1, start.column + 1, "load.syntax_colon")
     return None
+
+
+def _flow_problem(text: str, index: int, problem: str) -> YamlProblem | None:
+    """A syntax error inside ``[...]`` or ``{...}``, said the way the other YAML errors are.
+
+    Brackets nested deeper than :data:`MAX_DEPTH` before the error are that (SPBE009, where
+    the nesting first goes past the limit), whatever libyaml says at the end: its message, at
+    the end of the file for brackets never closed, names neither the limit nor the place. A
+    bracket left open at the end of the file ("did not find expected node content") is named
+    at the innermost one left open.
+    """
+    deep = _too_deep_at(text[:index], _Loader)
+    if deep is not None:
+        return YamlProblem("SPBE009", *deep, "load.too_deep", {"limit": MAX_DEPTH})
+    if "expected node content" not in problem:
+        return None
+    opened: list[Any] = []
+    try:
+        for token in yaml.scan(text[:index], Loader=_Loader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+                if opened:
+                    opened.pop()
+    except yaml.YAMLError:
+        pass
+    if not opened:
+        return None
+    start = opened[-1].start_mark
+    sequence = isinstance(opened[-1], yaml.FlowSequenceStartToken)
+    key = "load.syntax_flow_sequence" if sequence else "load.syntax_flow_mapping"
+    values = {"open": start.line + 1, "char": "[" if sequence else "{"}
+    return YamlProblem("SPBE001", start.line + 1, start.column + 1, key, values)
 
 
 def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
