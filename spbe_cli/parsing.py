@@ -45,11 +45,19 @@ class ParsedDocument:
     placeholders: tuple[tuple[int, int, str], ...]
     #: the line after the document's last character (as libyaml's end mark says, 1-based)
     end_line: int = 0
+    #: ``(line, column, text)`` of scalars written like ``1.500`` (see yamlio.GROUPED_NUMBER):
+    #: the loader warns where a numeric field read one as a decimal (SPBE110)
+    grouped: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def blocking(self) -> bool:
         """Whether a problem keeps the document from the schema (a repeated key does not)."""
-        return any(p.code != "SPBE004" for p in self.problems)
+        return any(p.code not in _NOT_BLOCKING for p in self.problems)
+
+
+#: Problems of a document that do not keep it from the schema: a repeated key (the first value
+#: is used) and a comment glued to a value (a warning).
+_NOT_BLOCKING = frozenset(("SPBE004", "SPBE111"))
 
 
 @dataclass(frozen=True)
@@ -92,14 +100,22 @@ def parse_bytes(data: bytes) -> ParsedFile:
         nodes = [node for node, line in zip(nodes, empty_at, strict=True) if not line]
     marked = "[ISI" in text or "TODO" in text
     suspect = yamlio.may_hold_forbidden(text)
+    # Each a C scan of the text; the nodes are walked only in the rare file that has one.
+    numbers = yamlio.may_hold_grouped(text)
+    glued = yamlio.may_hold_glued_comment(text)
     documents = []
     for node in nodes:
         placeholders = tuple(yamlio.find_scalars(node, PLACEHOLDER)) if marked else ()
+        grouped = tuple(yamlio.find_scalars(node, yamlio.GROUPED_NUMBER)) if numbers else ()
         value, positions, found = yamlio.build_document(node, text)
         if suspect:
             found.extend(yamlio.forbidden_characters(node))
+        if glued:
+            found.extend(yamlio.glued_comments(node, text))
         end_line = node.end_mark.line + 1
-        documents.append(ParsedDocument(value, positions, tuple(found), placeholders, end_line))
+        documents.append(
+            ParsedDocument(value, positions, tuple(found), placeholders, end_line, grouped)
+        )
     merged = [  # the builder says it once per document, at the second 'entitas'
         (problem.line, document.end_line)
         for document in documents
@@ -200,6 +216,7 @@ def to_json(parsed: ParsedFile) -> list[Any]:
                 [_problem_json(p) for p in doc.problems],
                 [list(p) for p in doc.placeholders],
                 doc.end_line,
+                [list(p) for p in doc.grouped],
             ]
             for doc in parsed.documents
         ],
@@ -244,7 +261,7 @@ def from_json(data: Any) -> ParsedFile:
         lost.append((_int(line), fields))
     parsed_documents = []
     for document in _list(documents):
-        value, table, doc_problems, placeholders, end_line = _list(document, 5)
+        value, table, doc_problems, placeholders, end_line, grouped = _list(document, 6)
         _check_value(value, 0)
         try:
             checked = positions.from_json(table, max_depth=yamlio.MAX_DEPTH + 1)
@@ -257,6 +274,7 @@ def from_json(data: Any) -> ParsedFile:
                 tuple(_problem(p) for p in _list(doc_problems)),
                 tuple(_placeholder(p) for p in _list(placeholders)),
                 _int(end_line),
+                tuple(_placeholder(p) for p in _list(grouped)),
             )
         )
     return ParsedFile(

@@ -659,6 +659,68 @@ def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, s
     return found
 
 
+#: A number with one Indonesian thousands dot (``1.500``): read as a decimal (1.5) by a numeric
+#: field. A leading 0 (``0.500``) is a decimal; more groups (``12.000.000``) are not a number
+#: at all, which the schema says.
+GROUPED_NUMBER = re.compile(r"^-?[1-9][0-9]{0,2}\.[0-9]{3}\Z")
+#: Without this in the text no scalar is a :data:`GROUPED_NUMBER` (a C scan of the text).
+_MAYBE_GROUPED = re.compile(r"(?<![0-9.])[1-9][0-9]{0,2}\.[0-9]{3}(?![0-9.])")
+
+
+def may_hold_grouped(text: str) -> bool:
+    """Tell whether ``text`` could hold a :data:`GROUPED_NUMBER` scalar (cheap)."""
+    return _MAYBE_GROUPED.search(text) is not None
+
+
+#: A comment that starts right after a value, its text glued to the '#': ``Berkas #1``.
+_GLUED_COMMENT = re.compile(r"[ \t]#[^ \t\r\n]")
+#: What follows a plain scalar when its line goes on with such a comment.
+_AFTER_PLAIN = re.compile(r"[ \t]+(#[^ \t\r\n][^\r\n]*)")
+#: Most characters of the comment a finding shows.
+_COMMENT_SHOWN = 40
+
+
+def _shown(text: str) -> str:
+    """A piece of catalog text for a message: one line, no forbidden character, not too long."""
+    text = FORBIDDEN_CHARS.sub("\ufffd", " ".join(text.split()))
+    return text if len(text) <= _COMMENT_SHOWN else text[: _COMMENT_SHOWN - 1] + "\u2026"
+
+
+def may_hold_glued_comment(text: str) -> bool:
+    """Tell whether ``text`` has a `` #x`` comment (a '#' with no space after it; cheap)."""
+    return _GLUED_COMMENT.search(text) is not None
+
+
+def glued_comments(root: Node, text: str) -> list[YamlProblem]:
+    """Plain values whose line goes on with `` #text``: the text was read as a comment (SPBE111).
+
+    ``tujuan: Berkas #1`` is the value ``Berkas``: YAML starts a comment at a '#' after a space.
+    A comment meant as one starts with a space (``# catatan``); one glued to its '#' right after
+    a value on the same line most likely belongs to the value. Values in quotes or in a block
+    (``|``, ``>``) keep their '#'.
+    """
+    found: list[YamlProblem] = []
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ScalarNode):
+            if node.style not in _PLAIN or not node.value:
+                continue
+            match = _AFTER_PLAIN.match(text, node.end_mark.index)
+            if match is None:
+                continue
+            end = node.end_mark  # the '#' is on the line where the value ends
+            line, column = end.line + 1, end.column + 1 + match.start(1) - end.index
+            values = {"value": _shown(node.value), "comment": _shown(match.group(1).rstrip())}
+            found.append(YamlProblem("SPBE111", line, column, "load.glued_comment", values))
+        elif isinstance(node, SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, MappingNode):
+            todo.extend(value for _key, value in node.value)
+    found.sort(key=lambda p: (p.line, p.column))
+    return found
+
+
 def load_trusted_yaml(text: str) -> Any:
     """Load YAML shipped inside the package (reference data, messages); never catalog text."""
     return yaml.load(text, Loader=_TrustedLoader)
