@@ -123,9 +123,19 @@ def parse_bytes(data: bytes) -> ParsedFile:
         if problem.key == "load.missing_separator"
     ]
     lost: list[tuple[int, dict[str, Any]]] = []
-    if syntax or merged:
+    # A file over yamlio.MAX_FILE_VALUES is refused whole (SPBE008) and none of its documents
+    # was built: each is read leniently, as after a syntax error, so that the entities it
+    # declares are not also reported missing wherever they are named. Cheap next to the
+    # composing that stopped at the limit (one regex per line), and bounded like the builder:
+    # past MAX_VALUES kept values only each document's entitas and id are kept. (A file over
+    # files.MAX_FILE_BYTES is never read at all, so nothing of it can be salvaged; a single
+    # document over MAX_VALUES is refused alone, and its file's other documents load as usual.)
+    refused = any(p.key == "load.too_many_file_values" for p in problems)
+    if syntax or merged or refused:
         # Split once per file: per document, a file of 20,000 of them took 36 s.
         lines = text.splitlines()
+        if refused:
+            lost.extend(salvage(lines, 1, budget=yamlio.MAX_VALUES))
         if syntax:
             # A document composed whole before the error ('--- : x' on the line after it)
             # is loaded as it is: only those starting after it were lost.
@@ -149,7 +159,7 @@ _COMMENT = re.compile(r"[ \t]+#.*$")
 
 
 def salvage(
-    lines: Sequence[str], from_line: int, first_line: int = 1
+    lines: Sequence[str], from_line: int, first_line: int = 1, budget: int | None = None
 ) -> tuple[tuple[int, dict[str, Any]], ...]:
     """Read the documents a YAML error made unreadable, leniently, from ``from_line`` on.
 
@@ -159,10 +169,13 @@ def salvage(
     this, each reference to them elsewhere would also be reported as not found. Only the
     document's top-level lines are read: ``entitas``, ``id``, and fields holding one text or a
     ``[a, b]`` list (what cross-entity rules count). Nothing here is checked or validated.
+    With a ``budget``, at most that many values (texts, list items) are kept besides each
+    document's ``entitas`` and ``id``: the text may be a hostile one refused for its size.
     """
     found: list[tuple[int, dict[str, Any]]] = []
     fields: dict[str, Any] = {}
     start = first_line
+    left = budget
 
     def close(end: int) -> None:
         if end >= from_line and isinstance(fields.get("entitas"), str):
@@ -186,6 +199,11 @@ def salvage(
         elif key in fields:
             continue
         value = _COMMENT.sub("", match.group(3)).strip()
+        if left is not None and key not in ("entitas", "id"):
+            size = value.count(",") + 1  # counted before the split: the line may be megabytes
+            if size > left:
+                continue
+            left -= size
         if value.startswith("[") and value.endswith("]"):
             items = [_unquoted(v) for v in value[1:-1].split(",")]
             fields[key] = [v for v in items if v]
