@@ -508,9 +508,9 @@ def _decimal_split(value: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], s
         return None  # '1,500,000': thousands, told by hint.thousands_in_braces
     container = value
     for part in path[:-1]:
-        if isinstance(container, dict) and part in container:
-            container = container[part]
-        elif isinstance(container, list) and isinstance(part, int) and part < len(container):
+        if (isinstance(container, dict) and part in container) or (
+            isinstance(container, list) and isinstance(part, int) and part < len(container)
+        ):
             container = container[part]
         else:
             return None

@@ -51,7 +51,9 @@ def test_a_thousands_dot_in_a_numeric_field_is_a_warning_naming_both_readings(
         "indikator[0].baseline: 1.500 dibaca sebagai 1,5; untuk seribu lima ratus tulis 1500"
     )
     assert found[1].message.endswith("2.000 dibaca sebagai 2; untuk dua ribu tulis 2000")
-    assert found[2].message.endswith("12.500 dibaca sebagai 12,5; untuk dua belas ribu lima ratus tulis 12500")
+    assert found[2].message.endswith(
+        "12.500 dibaca sebagai 12,5; untuk dua belas ribu lima ratus tulis 12500"
+    )
     english = _found(root, "en")
     assert english[0].message == (
         "indikator[0].baseline: 1.500 is read as 1.5; for one thousand five hundred write 1500"
@@ -94,7 +96,6 @@ def test_numbers_with_more_thousands_dots_or_a_comma_are_errors_with_a_fix(
     [finding] = _found(root)
     assert _places([finding]) == [("SPBE101", "program/economy.yaml", 13, 15)]
     assert finding.hint == "pecahan memakai titik, mis. 75.5"
-
 
 
 @pytest.mark.parametrize(
