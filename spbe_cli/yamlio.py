@@ -713,7 +713,7 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
     while todo:
         node = todo.pop()
         if isinstance(node, ScalarNode):
-            if node.style not in _PLAIN or not node.value:
+            if node.style not in _PLAIN:
                 continue
             match = _AFTER_PLAIN.match(text, node.end_mark.index)
             if match is None:
@@ -721,7 +721,9 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
             end = node.end_mark  # the '#' is on the line where the value ends
             line, column = end.line + 1, end.column + 1 + match.start(1) - end.index
             values = {"value": _shown(node.value), "comment": _shown(match.group(1).rstrip())}
-            found.append(YamlProblem("SPBE111", line, column, "load.glued_comment", values))
+            # `nomor: #5`: nothing before the comment, so the value is empty.
+            key = "load.glued_comment" if node.value else "load.glued_comment_empty"
+            found.append(YamlProblem("SPBE111", line, column, key, values))
         elif isinstance(node, SequenceNode):
             todo.extend(node.value)
         elif isinstance(node, MappingNode):

@@ -159,6 +159,19 @@ def test_a_comment_glued_to_a_value_is_a_warning_at_the_hash(tmp_path: Path) -> 
     assert "was read as a comment" in _found(root, "en")[0].message
 
 
+def test_a_comment_glued_where_the_value_should_be_is_a_warning_that_it_is_empty(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "regulasi: [PERBUP-SC]", "regulasi: [PERBUP-SC]\ncatatan: #2 sentra")
+    found = _found(root)
+    assert _places(found) == [("SPBE111", "program/economy.yaml", 18, 10)]
+    assert found[0].message == (
+        "teks '#2 sentra' terbaca sebagai komentar (' #' memulai komentar), jadi nilai ini "
+        'kosong; bila teks itu nilainya, tulis di antara tanda kutip: "#2 sentra"'
+    )
+
+
 @pytest.mark.parametrize(
     "line",
     [
