@@ -211,6 +211,12 @@ def test_a_placeholder_checked_against_a_list_is_one_finding(
     ]
 
 
+def test_a_placeholder_region_name_is_one_finding(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", 'nama: "[ISI]"')
+    assert _places(_found(root)) == [("SPBE901", "metadata.yaml", 4, 9)]
+
+
 def test_a_value_not_in_the_list_is_still_an_error(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "c")
     _edit(root, Path("kesiapan") / "kesiapan.yaml", "sub_aspek: sdm", "sub_aspek: sdmm")

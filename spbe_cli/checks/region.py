@@ -5,6 +5,7 @@ from __future__ import annotations
 from spbe_cli.checks import Context
 from spbe_cli.errors import Location
 from spbe_cli.models import Metadata
+from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import region_kind_word, same_region_name
 
 
@@ -50,7 +51,7 @@ def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
     """
     known = ctx.reference.wilayah.get(kode)
     kind = ctx.reference.wilayah_jenis.get(kode)
-    if known is not None and not same_region_name(nama, known, kind):
+    if known is not None and not is_placeholder(nama) and not same_region_name(nama, known, kind):
         shown = f"{kind.capitalize()} {known}" if kind and region_kind_word(nama) else known
         ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=shown)
 
