@@ -132,6 +132,17 @@ def test_a_decimal_comma_inside_braces_is_one_finding_that_says_so(
     )
 
 
+@pytest.mark.parametrize("value", ["1.500", "250.000.000"])
+def test_a_thousands_dot_in_a_rupiah_field_is_an_error_with_the_digits(
+    tmp_path: Path, value: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "nilai: 250000000", f"nilai: {value}")
+    [finding] = _found(root)
+    assert _places([finding]) == [("SPBE101", "program/economy.yaml", 16, 26)]
+    assert finding.hint == f"tulis angka tanpa pemisah ribuan: {value.replace('.', '')}"
+
+
 def test_candidates_survive_the_cache_round_trip() -> None:
     parsed = parse_bytes(b"entitas: program\nbaseline: 1.500\nx: [0.500, '2.000']\n")
     assert parsed.documents[0].grouped == ((2, 11, "1.500"), (3, 12, "2.000"))
