@@ -348,6 +348,8 @@ def read_catalog_file(file: CatalogFile, real_root: Path) -> bytes | Refusal:
             if not stat.S_ISREG(info.st_mode):
                 return Refusal("SPBE011", "load.special_file", {})
             if info.st_size > MAX_FILE_BYTES:
+                # Never read, so nothing of it is salvaged (unlike a file refused for holding
+                # too many values, see parsing.parse_bytes): reading it would undo the limit.
                 size = -(-info.st_size // 1024)
                 limit = MAX_FILE_BYTES // 1024
                 return Refusal("SPBE008", "load.too_large", {"size": size, "limit": limit})

@@ -158,6 +158,56 @@ def number(
     return sign + _group(abs(int(whole)), sep) + (mark + frac if frac else "")
 
 
+_ID_UNITS = (
+    *("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"),
+    *("sepuluh", "sebelas"),
+)
+_EN_UNITS = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+)
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_ID_SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))
+_EN_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
+
+
+def number_words(value: int, lang: str | None = None) -> str:
+    """A whole number in words: ``seribu lima ratus`` / ``one thousand five hundred``."""
+    words = _words_id if _lang(lang) == "id" else _words_en
+    return ("minus " if value < 0 else "") + words(abs(value))
+
+
+def _words_id(n: int) -> str:
+    def rest(m: int) -> str:
+        return f" {_words_id(m)}" if m else ""
+
+    if n < 12:
+        return _ID_UNITS[n]
+    if n < 20:
+        return f"{_words_id(n - 10)} belas"
+    if n < 100:
+        return f"{_words_id(n // 10)} puluh{rest(n % 10)}"
+    if n < 1000:
+        head = "seratus" if n < 200 else f"{_words_id(n // 100)} ratus"
+        return head + rest(n % 100)
+    if n < 2000:
+        return "seribu" + rest(n - 1000)
+    scale, name = next((s, w) for s, w in _ID_SCALES if n >= s)
+    return f"{_words_id(n // scale)} {name}{rest(n % scale)}"
+
+
+def _words_en(n: int) -> str:
+    if n < 20:
+        return _EN_UNITS[n]
+    if n < 100:
+        return _EN_TENS[n // 10] + (f"-{_EN_UNITS[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        return f"{_EN_UNITS[n // 100]} hundred" + (f" {_words_en(n % 100)}" if n % 100 else "")
+    scale, name = next((s, w) for s, w in _EN_SCALES if n >= s)
+    return f"{_words_en(n // scale)} {name}" + (f" {_words_en(n % scale)}" if n % scale else "")
+
+
 def angka(value: Decimal | float | int | None) -> str:
     """A number in a document (always Indonesian): ``1.250`` and ``75,5``; None shows as ``-``."""
     return number(value, "id", none=KOSONG)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -44,7 +45,7 @@ from spbe_cli.files import (
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
-from spbe_cli.parsing import PLACEHOLDER, ParsedFile
+from spbe_cli.parsing import ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
@@ -192,7 +193,9 @@ class _Loader:
                 self.problem(display, problem)
             source = Source(display, document.positions, index, document.end_line)
             before = len(self.findings)
-            self.load_document(source, document.value, document.blocking)
+            model = self.load_document(source, document.value, document.blocking)
+            if document.grouped and model is not None:
+                self.grouped_numbers(source, model, document.value, document.grouped)
             # A value the schema refused already says the field is to be filled in.
             refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
             for line, column, value in document.placeholders:
@@ -236,7 +239,8 @@ class _Loader:
 
     # -- documents -----------------------------------------------------------------------------
 
-    def load_document(self, source: Source, value: Any, blocking: bool) -> None:
+    def load_document(self, source: Source, value: Any, blocking: bool) -> BaseModel | None:
+        """Load one document's value; the model when the schema accepted it."""
         if not isinstance(value, dict):
             listed = isinstance(value, list) and any(
                 isinstance(item, dict) and "entitas" in item for item in value
@@ -244,11 +248,11 @@ class _Loader:
             # `- entitas: opd` for each entity: a list of documents instead of documents.
             hint = t("hint.documents_not_list") if listed else None
             self.emit("SPBE012", source.location(), "load.not_mapping", hint=hint)
-            return
+            return None
         kind = value.get("entitas")
         if kind is None:
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
-            return
+            return None
         if not isinstance(kind, str) or kind not in MODELS:
             close = closest(str(kind), MODELS)  # also names the entity meant, below
             self.emit(
@@ -265,7 +269,7 @@ class _Loader:
                 # `entitas: OPD`: the entity meant is there, so references to it are not
                 # reported again, as for any entity refused by the schema.
                 self.catalog.invalid.setdefault(raw_id, close)
-            return
+            return None
         if kind == "metadata":
             self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
@@ -275,17 +279,69 @@ class _Loader:
             if isinstance(raw_id, str):
                 self.catalog.invalid[raw_id] = kind
             self.reject(kind, raw_id, source, value)
-            return
+            return None
         model_cls = MODELS[kind]
         model, errors = self.validate(model_cls, value)
         if model is None:
+            split: set[tuple[str | int, ...]] = set()
             for error in _without_typo_twins(errors):
-                self.schema_error(source, model_cls, error)
+                found = _decimal_split(value, tuple(error["loc"]))
+                if found is None:
+                    self.schema_error(source, model_cls, error)
+                elif found[0] not in split:  # the key's errors and its empty value: one
+                    split.add(found[0])
+                    self.decimal_split(source, *found)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
             self.reject(kind, raw_id, source, value)
-            return
+            return None
         self.accept(kind, model, source)
+        return model
+
+    def decimal_split(self, source: Source, path: tuple[str | int, ...], whole: str) -> None:
+        """SPBE101: ``{baseline: 1,5}``, a decimal comma inside braces, made the key ``5``."""
+        if self.full(source.path, lambda: source.location(*path, key=True)):
+            return
+        digits = str(path[-1])
+        self.emit(
+            "SPBE101",
+            source.location(*path, key=True),
+            "schema.decimal_split",
+            field=path_parts(list(path[:-1])) or "-",
+            whole=whole,
+            digits=digits,
+        )
+
+    def grouped_numbers(
+        self,
+        source: Source,
+        model: BaseModel,
+        value: Any,
+        grouped: tuple[tuple[int, int, str], ...],
+    ) -> None:
+        """SPBE110: ``baseline: 1.500`` in a numeric field was read as 1.5, not 1500.
+
+        ``grouped`` holds where the document has such a text (the parsing stage found them);
+        the model tells which of them a numeric field read as a number.
+        """
+        from spbe_cli.formatting import number, number_words
+
+        wanted = {(line, column) for line, column, _text in grouped}
+        for path, text in _read_as_numbers(value, model, ()):
+            where = source.location(*path)
+            if (where.line, where.column) not in wanted:
+                continue
+            digits = text.replace(".", "")
+            self.emit(
+                "SPBE110",
+                where,
+                "schema.grouped_number",
+                field=path_parts(list(path)),
+                given=text,
+                read=number(Decimal(text)),
+                words=number_words(int(digits)),
+                digits=str(int(digits)),
+            )
 
     def validate(self, model_cls: type[BaseModel], value: Any) -> tuple[BaseModel | None, Any]:
         """The model of one document's value, or its pydantic errors.
@@ -409,7 +465,7 @@ class _Loader:
                 hint = t("hint.one_of", values=values["expected"])
             self.emit("SPBE101", location, "schema.empty_value", hint=hint, field=field)
             return
-        if isinstance(error.get("input"), str) and PLACEHOLDER.fullmatch(error["input"].strip()):
+        if is_placeholder(error.get("input")):
             # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
             # this one finding (the SPBE901 "placeholder" warning at the place is dropped).
             key, values, _ = _translate(kind, ctx, error)
@@ -437,6 +493,62 @@ class _Loader:
             return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _decimal_split(value: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
+    """The key and the number before it when ``loc`` is a decimal split by its comma.
+
+    Inside ``{...}`` a comma ends an entry: ``{2026: 1,5}`` is ``{2026: 1, 5: null}``. An error
+    about an empty key made of digits, right after an entry holding a whole number, is that.
+    """
+    path = loc[:-1] if loc and loc[-1] == "[key]" else loc
+    if not path or not isinstance(path[-1], str) or not path[-1].isascii():
+        return None
+    if not path[-1].isdigit() or _THOUSANDS_TAIL.match(path[-1]):
+        return None  # '1,500,000': thousands, told by hint.thousands_in_braces
+    container = value
+    for part in path[:-1]:
+        if (isinstance(container, dict) and part in container) or (
+            isinstance(container, list) and isinstance(part, int) and part < len(container)
+        ):
+            container = container[part]
+        else:
+            return None
+    if not isinstance(container, dict) or container.get(path[-1], "") is not None:
+        return None
+    keys = list(container)
+    index = keys.index(path[-1])
+    before = container[keys[index - 1]] if index else None
+    if not isinstance(before, str) or not before.lstrip("-").isdigit() or not before.isascii():
+        return None
+    return path, before
+
+
+def _read_as_numbers(
+    value: Any, model: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """``(path, text)`` of each text like ``1.500`` in ``value`` the model holds as a number."""
+    if isinstance(value, str):
+        if (
+            isinstance(model, (Decimal, float, int))
+            and not isinstance(model, bool)
+            and yamlio.GROUPED_NUMBER.match(value)
+        ):
+            yield path, value
+    elif isinstance(value, dict):
+        if isinstance(model, BaseModel):
+            parts: dict[Any, Any] = {key: getattr(model, key, None) for key in value}
+        elif isinstance(model, dict):
+            # The model's keys were converted (a year is an int): matched by their text.
+            by_text = {str(key): item for key, item in model.items()}
+            parts = {key: by_text.get(str(key)) for key in value}
+        else:
+            return
+        for key, item in value.items():
+            yield from _read_as_numbers(item, parts[key], (*path, key))
+    elif isinstance(value, list) and isinstance(model, (list, tuple)):
+        for index, (item, held) in enumerate(zip(value, model, strict=False)):
+            yield from _read_as_numbers(item, held, (*path, index))
 
 
 def _without_typo_twins(found: Iterable[Any]) -> list[Any]:
@@ -538,7 +650,7 @@ def _translate(
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int") and _THOUSANDS.match(given):
+        if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
             number = _rupiah_digits(given)

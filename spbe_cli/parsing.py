@@ -23,6 +23,16 @@ from spbe_cli.yamlio import YamlProblem
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
 
 
+def is_placeholder(value: object) -> bool:
+    """Whether a value is nothing but a placeholder (``[ISI]``, ``[ISI: nama]``, ``TODO``).
+
+    Such a value is one finding, "still to be filled in", wherever it is checked: the schema's
+    error with the placeholder hint when the schema refuses it, else SPBE901/SPBE902. A rule that
+    checks the value against a list stays silent about it.
+    """
+    return isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()) is not None
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     """One YAML document: its plain value, its position table and what is wrong in it."""
@@ -35,11 +45,19 @@ class ParsedDocument:
     placeholders: tuple[tuple[int, int, str], ...]
     #: the line after the document's last character (as libyaml's end mark says, 1-based)
     end_line: int = 0
+    #: ``(line, column, text)`` of scalars written like ``1.500`` (see yamlio.GROUPED_NUMBER):
+    #: the loader warns where a numeric field read one as a decimal (SPBE110)
+    grouped: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def blocking(self) -> bool:
         """Whether a problem keeps the document from the schema (a repeated key does not)."""
-        return any(p.code != "SPBE004" for p in self.problems)
+        return any(p.code not in _NOT_BLOCKING for p in self.problems)
+
+
+#: Problems of a document that do not keep it from the schema: a repeated key (the first value
+#: is used) and a comment glued to a value (a warning).
+_NOT_BLOCKING = frozenset(("SPBE004", "SPBE111"))
 
 
 @dataclass(frozen=True)
@@ -82,14 +100,22 @@ def parse_bytes(data: bytes) -> ParsedFile:
         nodes = [node for node, line in zip(nodes, empty_at, strict=True) if not line]
     marked = "[ISI" in text or "TODO" in text
     suspect = yamlio.may_hold_forbidden(text)
+    # Each a C scan of the text; the nodes are walked only in the rare file that has one.
+    numbers = yamlio.may_hold_grouped(text)
+    glued = yamlio.may_hold_glued_comment(text)
     documents = []
     for node in nodes:
         placeholders = tuple(yamlio.find_scalars(node, PLACEHOLDER)) if marked else ()
+        grouped = tuple(yamlio.find_scalars(node, yamlio.GROUPED_NUMBER)) if numbers else ()
         value, positions, found = yamlio.build_document(node, text)
         if suspect:
             found.extend(yamlio.forbidden_characters(node))
+        if glued:
+            found.extend(yamlio.glued_comments(node, text))
         end_line = node.end_mark.line + 1
-        documents.append(ParsedDocument(value, positions, tuple(found), placeholders, end_line))
+        documents.append(
+            ParsedDocument(value, positions, tuple(found), placeholders, end_line, grouped)
+        )
     merged = [  # the builder says it once per document, at the second 'entitas'
         (problem.line, document.end_line)
         for document in documents
@@ -97,9 +123,19 @@ def parse_bytes(data: bytes) -> ParsedFile:
         if problem.key == "load.missing_separator"
     ]
     lost: list[tuple[int, dict[str, Any]]] = []
-    if syntax or merged:
+    # A file over yamlio.MAX_FILE_VALUES is refused whole (SPBE008) and none of its documents
+    # was built: each is read leniently, as after a syntax error, so that the entities it
+    # declares are not also reported missing wherever they are named. Cheap next to the
+    # composing that stopped at the limit (one regex per line), and bounded like the builder:
+    # past MAX_VALUES kept values only each document's entitas and id are kept. (A file over
+    # files.MAX_FILE_BYTES is never read at all, so nothing of it can be salvaged; a single
+    # document over MAX_VALUES is refused alone, and its file's other documents load as usual.)
+    refused = any(p.key == "load.too_many_file_values" for p in problems)
+    if syntax or merged or refused:
         # Split once per file: per document, a file of 20,000 of them took 36 s.
         lines = text.splitlines()
+        if refused:
+            lost.extend(salvage(lines, 1, budget=yamlio.MAX_VALUES))
         if syntax:
             # A document composed whole before the error ('--- : x' on the line after it)
             # is loaded as it is: only those starting after it were lost.
@@ -123,7 +159,7 @@ _COMMENT = re.compile(r"[ \t]+#.*$")
 
 
 def salvage(
-    lines: Sequence[str], from_line: int, first_line: int = 1
+    lines: Sequence[str], from_line: int, first_line: int = 1, budget: int | None = None
 ) -> tuple[tuple[int, dict[str, Any]], ...]:
     """Read the documents a YAML error made unreadable, leniently, from ``from_line`` on.
 
@@ -133,10 +169,13 @@ def salvage(
     this, each reference to them elsewhere would also be reported as not found. Only the
     document's top-level lines are read: ``entitas``, ``id``, and fields holding one text or a
     ``[a, b]`` list (what cross-entity rules count). Nothing here is checked or validated.
+    With a ``budget``, at most that many values (texts, list items) are kept besides each
+    document's ``entitas`` and ``id``: the text may be a hostile one refused for its size.
     """
     found: list[tuple[int, dict[str, Any]]] = []
     fields: dict[str, Any] = {}
     start = first_line
+    left = budget
 
     def close(end: int) -> None:
         if end >= from_line and isinstance(fields.get("entitas"), str):
@@ -152,9 +191,19 @@ def salvage(
         if match is None:
             continue
         key = match.group(1) or match.group(2)
-        if key in fields:
+        if key == "entitas" and key in fields:
+            # Another entity without its '---' before it (three or more in a row): each one
+            # is a document of its own, not more keys of the first.
+            close(number)
+            start = number
+        elif key in fields:
             continue
         value = _COMMENT.sub("", match.group(3)).strip()
+        if left is not None and key not in ("entitas", "id"):
+            size = value.count(",") + 1  # counted before the split: the line may be megabytes
+            if size > left:
+                continue
+            left -= size
         if value.startswith("[") and value.endswith("]"):
             items = [_unquoted(v) for v in value[1:-1].split(",")]
             fields[key] = [v for v in items if v]
@@ -185,6 +234,7 @@ def to_json(parsed: ParsedFile) -> list[Any]:
                 [_problem_json(p) for p in doc.problems],
                 [list(p) for p in doc.placeholders],
                 doc.end_line,
+                [list(p) for p in doc.grouped],
             ]
             for doc in parsed.documents
         ],
@@ -229,7 +279,7 @@ def from_json(data: Any) -> ParsedFile:
         lost.append((_int(line), fields))
     parsed_documents = []
     for document in _list(documents):
-        value, table, doc_problems, placeholders, end_line = _list(document, 5)
+        value, table, doc_problems, placeholders, end_line, grouped = _list(document, 6)
         _check_value(value, 0)
         try:
             checked = positions.from_json(table, max_depth=yamlio.MAX_DEPTH + 1)
@@ -242,6 +292,7 @@ def from_json(data: Any) -> ParsedFile:
                 tuple(_problem(p) for p in _list(doc_problems)),
                 tuple(_placeholder(p) for p in _list(placeholders)),
                 _int(end_line),
+                tuple(_placeholder(p) for p in _list(grouped)),
             )
         )
     return ParsedFile(

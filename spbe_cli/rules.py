@@ -58,6 +58,8 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE107", E, "skema"),
     ("SPBE108", E, "skema"),
     ("SPBE109", E, "skema"),
+    ("SPBE110", W, "skema"),
+    ("SPBE111", W, "skema"),
     # references and reference codes
     ("SPBE201", E, "rujukan"),
     ("SPBE202", E, "rujukan"),

@@ -122,6 +122,16 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
         raise UsageError(t("scaffold.jenis_unknown", jenis=jenis))
     if (jenis == "provinsi") != provinsi:
         raise UsageError(t("scaffold.kode_jenis", kode=kode, jenis=jenis))
+    from spbe_cli.reference import load_reference
+
+    # The region data's kind of the code wins over a name or --jenis (SPBE305 checks the same).
+    reference = load_reference()
+    known = reference.wilayah_jenis.get(kode)
+    if known is not None and known != jenis:
+        nama = reference.wilayah[kode]
+        raise UsageError(
+            t("scaffold.kode_jenis_data", kode=kode, jenis=jenis, expected=known, nama=nama)
+        )
     return typing.cast(Jenis, jenis)
 
 

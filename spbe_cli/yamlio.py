@@ -201,6 +201,10 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
         )
         return YamlProblem("SPBE009", line, column, "load.too_deep", {"limit": MAX_DEPTH})
     opened = getattr(exc, "context_mark", None)
+    if "flow" in context and mark is not None:
+        unclosed = _flow_problem(text, mark.index, problem)
+        if unclosed is not None:
+            return unclosed
     if mark is not None and "quoted" not in context:
         # A document that is one bare text ('entitas opd  # ...') ends before the next line.
         whole = "<document start>" in problem
@@ -280,6 +284,40 @@ def _run_on_scalar(
         # The scalar is the first thing on its line: a key, not a value after 'key: '.
         return YamlProblem("SPBE001", start.line + 1, start.column + 1, "load.syntax_colon")
     return None
+
+
+def _flow_problem(text: str, index: int, problem: str) -> YamlProblem | None:
+    """A syntax error inside ``[...]`` or ``{...}``, said the way the other YAML errors are.
+
+    Brackets nested deeper than :data:`MAX_DEPTH` before the error are that (SPBE009, where
+    the nesting first goes past the limit), whatever libyaml says at the end: its message, at
+    the end of the file for brackets never closed, names neither the limit nor the place. A
+    bracket left open at the end of the file ("did not find expected node content") is named
+    at the innermost one left open.
+    """
+    deep = _too_deep_at(text[:index], _Loader)
+    if deep is not None:
+        return YamlProblem("SPBE009", *deep, "load.too_deep", {"limit": MAX_DEPTH})
+    if "expected node content" not in problem:
+        return None
+    opened: list[Any] = []
+    try:
+        for token in yaml.scan(text[:index], Loader=_Loader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token)
+            elif opened and isinstance(
+                token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+            ):
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    if not opened:
+        return None
+    start = opened[-1].start_mark
+    sequence = isinstance(opened[-1], yaml.FlowSequenceStartToken)
+    key = "load.syntax_flow_sequence" if sequence else "load.syntax_flow_mapping"
+    values = {"open": start.line + 1, "char": "[" if sequence else "{"}
+    return YamlProblem("SPBE001", start.line + 1, start.column + 1, key, values)
 
 
 def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
@@ -619,6 +657,78 @@ def find_scalars(root: Node, pattern: re.Pattern[str]) -> list[tuple[int, int, s
         elif isinstance(node, MappingNode):
             todo.extend(value for _key, value in reversed(node.value))
     found.sort()
+    return found
+
+
+#: A number with one Indonesian thousands dot (``1.500``): read as a decimal (1.5) by a numeric
+#: field. A leading 0 (``0.500``) is a decimal; more groups (``12.000.000``) are not a number
+#: at all, which the schema says.
+GROUPED_NUMBER = re.compile(r"^-?[1-9][0-9]{0,2}\.[0-9]{3}\Z")
+#: A dot and three digits ending a number: the cheap first look for a :data:`GROUPED_NUMBER`
+#: (a pattern that starts with a literal is searched for fast; one that starts with a class of
+#: characters costs ten times more on every file).
+_DOT_THREE = re.compile(r"\.[0-9]{3}(?![0-9.])")
+#: What may come before such a dot: one to three digits, not after another digit or dot.
+_GROUP_HEAD = re.compile(r"(?:^|[^0-9.])-?[1-9][0-9]{0,2}\Z")
+
+
+def may_hold_grouped(text: str) -> bool:
+    """Tell whether ``text`` could hold a :data:`GROUPED_NUMBER` scalar (cheap)."""
+    for match in _DOT_THREE.finditer(text):
+        start = match.start()
+        if _GROUP_HEAD.search(text[max(0, start - 5) : start]):
+            return True
+    return False
+
+
+#: A comment that starts right after a value, its text glued to the '#': ``Berkas #1``.
+_GLUED_COMMENT = re.compile(r"#(?<=[ \t]#)[^ \t\r\n]")  # '#' first: searched for fast
+#: What follows a plain scalar when its line goes on with such a comment.
+_AFTER_PLAIN = re.compile(r"[ \t]+(#[^ \t\r\n][^\r\n]*)")
+#: Most characters of the comment a finding shows.
+_COMMENT_SHOWN = 40
+
+
+def _shown(text: str) -> str:
+    """A piece of catalog text for a message: one line, no forbidden character, not too long."""
+    text = FORBIDDEN_CHARS.sub("\ufffd", " ".join(text.split()))
+    return text if len(text) <= _COMMENT_SHOWN else text[: _COMMENT_SHOWN - 1] + "\u2026"
+
+
+def may_hold_glued_comment(text: str) -> bool:
+    """Tell whether ``text`` has a `` #x`` comment (a '#' with no space after it; cheap)."""
+    return _GLUED_COMMENT.search(text) is not None
+
+
+def glued_comments(root: Node, text: str) -> list[YamlProblem]:
+    """Plain values whose line goes on with `` #text``: the text was read as a comment (SPBE111).
+
+    ``tujuan: Berkas #1`` is the value ``Berkas``: YAML starts a comment at a '#' after a space.
+    A comment meant as one starts with a space (``# catatan``); one glued to its '#' right after
+    a value on the same line most likely belongs to the value. Values in quotes or in a block
+    (``|``, ``>``) keep their '#'.
+    """
+    found: list[YamlProblem] = []
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ScalarNode):
+            if node.style not in _PLAIN:
+                continue
+            match = _AFTER_PLAIN.match(text, node.end_mark.index)
+            if match is None:
+                continue
+            end = node.end_mark  # the '#' is on the line where the value ends
+            line, column = end.line + 1, end.column + 1 + match.start(1) - end.index
+            values = {"value": _shown(node.value), "comment": _shown(match.group(1).rstrip())}
+            # `nomor: #5`: nothing before the comment, so the value is empty.
+            key = "load.glued_comment" if node.value else "load.glued_comment_empty"
+            found.append(YamlProblem("SPBE111", line, column, key, values))
+        elif isinstance(node, SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, MappingNode):
+            todo.extend(value for _key, value in node.value)
+    found.sort(key=lambda p: (p.line, p.column))
     return found
 
 

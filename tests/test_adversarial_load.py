@@ -284,6 +284,37 @@ def test_a_file_of_too_many_values_is_refused_while_composing() -> None:
     assert "the file holds more than 500,000 values" in findings[0].message
 
 
+def test_the_documents_of_a_file_refused_for_its_values_are_salvaged() -> None:
+    """Refused whole (SPBE008), its entities still count as declared, within a value budget."""
+    import time
+
+    from spbe_cli.parsing import parse_bytes
+    from spbe_cli.yamlio import MAX_FILE_VALUES, MAX_VALUES
+
+    per_document = MAX_VALUES - 100
+    documents = MAX_FILE_VALUES // per_document + 1
+    text = "".join(
+        OPD.replace("id: X", f"id: X{n}")
+        + "urusan: ["
+        + ",".join(["x"] * per_document)
+        + "]\n---\n"
+        for n in range(documents)
+    )
+    started = time.perf_counter()
+    parsed = parse_bytes(text.encode())
+    elapsed = time.perf_counter() - started
+    assert [(p.code, p.line) for p in parsed.problems] == [("SPBE008", 6 * (documents - 1) + 5)]
+    assert parsed.documents == ()
+    assert [(line, fields["id"]) for line, fields in parsed.salvaged] == [
+        (1 if n == 0 else 6 * n, f"X{n}") for n in range(documents)
+    ]
+    # The budget keeps the first document's list and drops the others' (entitas, id stay).
+    kept = [len(fields.get("urusan", ())) for _, fields in parsed.salvaged]
+    assert kept == [per_document] + [0] * (documents - 1)
+    assert sum(kept) <= MAX_VALUES
+    assert elapsed < 30  # composing to the limit is most of it
+
+
 def test_the_largest_documents_of_a_real_catalog_are_far_under_the_limits() -> None:
     from spbe_cli.yamlio import MAX_VALUES
 

@@ -127,7 +127,7 @@ def _framed(key: str, payload: bytes, fingerprint: str | None = None) -> bytes:
 
 def _bad_payloads(valid: list[object]) -> list[bytes]:
     """Payloads with a correct frame that are not what spbe writes."""
-    value, positions, problems, placeholders, _end = valid[1][0]  # type: ignore[index]
+    value, positions, problems, placeholders, _end, _grouped = valid[1][0]  # type: ignore[index]
     wrong_value = json.loads(json.dumps(valid))
     wrong_value[1][0][0] = {"id": 5}  # an int the YAML builder never makes
     wrong_positions = json.loads(json.dumps(valid))
@@ -136,6 +136,8 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
     unequal_keys[1][0][1] = [1 << 24, {"a": 1 << 24}, {}]
     wrong_problem = json.loads(json.dumps(valid))
     wrong_problem[1][0][2] = [["SPBE004", "1", 1, "k", {}, 0]]
+    wrong_grouped = json.loads(json.dumps(valid))
+    wrong_grouped[1][0][5] = [[1, -1, "1.500"]]  # a text like 1.500 at no place
     del value, positions, problems, placeholders
     base = 1 << 24
     deep: list[object] = [base, None, [base], None]
@@ -188,6 +190,7 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
         json.dumps(wrong_positions).encode(),
         json.dumps(unequal_keys).encode(),
         json.dumps(wrong_problem).encode(),
+        json.dumps(wrong_grouped).encode(),
     ]
 
 

@@ -137,3 +137,31 @@ def test_number_with_fixed_places_is_the_index_format() -> None:
     assert number(Decimal("1234.5"), "id", places=2) == "1.234,50"
     assert number(Decimal("7"), "id", places=0) == "7"
     assert number(None, "id", places=2) == "–"
+
+
+@pytest.mark.parametrize(
+    ("value", "indonesian", "english"),
+    [
+        (0, "nol", "zero"),
+        (11, "sebelas", "eleven"),
+        (19, "sembilan belas", "nineteen"),
+        (21, "dua puluh satu", "twenty-one"),
+        (100, "seratus", "one hundred"),
+        (115, "seratus lima belas", "one hundred fifteen"),
+        (1000, "seribu", "one thousand"),
+        (1500, "seribu lima ratus", "one thousand five hundred"),
+        (12500, "dua belas ribu lima ratus", "twelve thousand five hundred"),
+        (
+            999999,
+            "sembilan ratus sembilan puluh sembilan ribu sembilan ratus sembilan puluh sembilan",
+            "nine hundred ninety-nine thousand nine hundred ninety-nine",
+        ),
+        (1_500_000, "satu juta lima ratus ribu", "one million five hundred thousand"),
+        (-2000, "minus dua ribu", "minus two thousand"),
+    ],
+)
+def test_number_words(value: int, indonesian: str, english: str) -> None:
+    from spbe_cli.formatting import number_words
+
+    assert number_words(value, "id") == indonesian
+    assert number_words(value, "en") == english

@@ -538,6 +538,39 @@ def test_an_entity_without_its_separator_is_salvaged_at_its_own_line() -> None:
     assert parsed.salvaged == ((8, {"entitas": "opd", "id": "C", "urusan": ["x", "y"]}),)
 
 
+@pytest.mark.parametrize("count", [3, 5])
+def test_every_entity_of_a_run_without_separators_is_salvaged(count: int) -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    # `count` entities one after the other, none with its '---': the first is loaded (one
+    # SPBE004 at the second 'entitas'), each other one is salvaged at its own 'entitas' line.
+    text = "".join(f"entitas: opd\nid: E{n}\nnama: e{n}\n" for n in range(count))
+    parsed = parse_bytes(text.encode())
+    assert [(p.code, p.line, p.column, p.key) for d in parsed.documents for p in d.problems] == [
+        ("SPBE004", 4, 1, "load.missing_separator")
+    ]
+    assert parsed.salvaged == tuple(
+        (1 + 3 * n, {"entitas": "opd", "id": f"E{n}", "nama": f"e{n}"}) for n in range(1, count)
+    )
+
+
+def test_entities_without_separators_count_as_declared(tmp_path: Path) -> None:
+    from tests.helpers import copy_minimal
+
+    root = copy_minimal(tmp_path / "c")
+    opd = root / "opd" / "diskominfo.yaml"
+    extra = "".join(
+        f"entitas: opd\nid: OPD-X{n}\nnama: Dinas {n}\njenis: dinas\n" for n in range(4)
+    )
+    opd.write_text(opd.read_text("utf-8").rstrip("\n") + "\n" + extra, "utf-8")
+    catalog, report = validate_catalog(root, "")
+    assert [(f.code, f.location.path) for f in report.findings] == [
+        ("SPBE004", "opd/diskominfo.yaml")
+    ]
+    # The file's own entity is loaded; each of the four after it is salvaged (one finding).
+    assert {"OPD-X0", "OPD-X1", "OPD-X2", "OPD-X3"} <= {r.id for r in catalog.rejected}
+
+
 def test_a_broken_file_does_not_make_its_ids_missing_elsewhere(tmp_path: Path) -> None:
     from tests.helpers import copy_minimal
 

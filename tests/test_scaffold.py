@@ -322,6 +322,8 @@ def test_kode_is_checked(tmp_path: Path, kode: str) -> None:
     [
         (["--kode", "94", "--jenis", "kabupaten"], "does not fit"),
         (["--kode", "94.04", "--jenis", "provinsi"], "does not fit"),
+        # The region data lists 94.04 as a kabupaten (validate would say SPBE305).
+        (["--kode", "94.04", "--jenis", "kota"], "is the kabupaten Mimika in the region data"),
         (["--tahun", "1990"], "outside"),
         (["--spbe-repo", "https://x.org/a b"], "repository URL"),
         (["--spbe-repo", 'https://x.org/"; rm -rf ~'], "repository URL"),
@@ -377,6 +379,13 @@ def test_pemda_name_is_escaped(tmp_path: Path, pemda: str) -> None:
         assert pemda not in (tmp_path / rel).read_text(encoding="utf-8")
     heading = (tmp_path / "README.md").read_text(encoding="utf-8").splitlines()[0]
     assert "<b>" not in heading and "`" not in heading.replace("\\`", "")
+
+
+def test_a_kind_word_in_the_name_that_the_code_does_not_have_is_refused(tmp_path: Path) -> None:
+    result = init(tmp_path / "x", pemda="Kota Mimika", kode="94.04")
+    assert result.exit_code == 2, result.output
+    assert "code 94.04 is the kabupaten Mimika in the region data, not a kota" in result.stderr
+    assert not (tmp_path / "x").exists()
 
 
 def test_kota_and_unknown_codes(tmp_path: Path) -> None:
@@ -477,11 +486,10 @@ def test_new_entity_validates_once_filled_in(tmp_path: Path, kind: str, monkeypa
     lines = enumerate(text.splitlines(), 1)
     marked = {n for n, line in lines if '"[ISI]"' in line and not line.startswith("#")}
     assert {f.location.line for f in mine} == marked
-    # One finding per placeholder: the schema's refusal says to fill it in, or SPBE901. The
-    # pillar of kesiapan is checked against the reference list after loading (SPBE206), so it
-    # still gets both.
-    assert len(mine) == len(marked) + (kind == "kesiapan")
-    assert all(f.code in ("SPBE901", "SPBE206") or "[ISI]" in (f.hint or "") for f in mine)
+    # One finding per placeholder: the schema's refusal says to fill it in, or SPBE901 (the
+    # pillar of kesiapan, checked against the reference list after loading, is no SPBE206 too).
+    assert len(mine) == len(marked)
+    assert all(f.code == "SPBE901" or "[ISI]" in (f.hint or "") for f in mine)
     # Filled: no error anywhere, no placeholder left, and the editor schema agrees.
     path.write_text(fill_in(text, kind), encoding="utf-8")
     _, report = validate_catalog(Path("catalog"))

@@ -136,6 +136,26 @@ def test_complex_keys() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Never closed: libyaml's "did not find expected node content" at the end of the file.
+        "entitas: opd\nid: X\nnama: " + "[" * 100 + "\n",
+        "entitas: opd\nid: X\nnama: " + "[" * 100 + "a: b: c" + "]" * 100 + "\n",
+        "entitas: opd\nid: X\nnama: " + "[" * 100 + "a, ]]" + "\n",
+    ],
+)
+def test_brackets_too_deep_are_told_at_the_limit_in_the_message_language(text: str) -> None:
+    # They were "invalid YAML: while parsing a flow node: did not find expected node content"
+    # at the end of the file.
+    _, problems = yamlio.compose(text)
+    assert [(p.code, p.line, p.column, p.key) for p in problems] == [
+        ("SPBE009", 3, 6 + yamlio.MAX_DEPTH, "load.too_deep")
+    ]
+    with use_language("id"):
+        assert "terlalu dalam" in t(problems[0].key, **problems[0].values)
+
+
 def test_depth_limit() -> None:
     ok = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "]" * (yamlio.MAX_DEPTH - 1)
     assert _build(ok)[1] == []
@@ -186,6 +206,10 @@ def test_compose_problems(text: str, expected: tuple[str, int, int, str]) -> Non
         ("a: @x\n", (1, 4), "load.syntax_start", "diawali @"),
         ("a: &\n", (1, 4), "load.syntax_start", "diawali &"),
         ('a: "C:\\dir"\n', (1, 7), "load.syntax_escape", "garis miring terbalik"),
+        # Brackets still open at the end of the file: the innermost one, not the end.
+        ("a: b\nc: [\n", (2, 4), "load.syntax_flow_sequence", "'[' di baris 2"),
+        ("a: {x: [1], y: {z: \n", (1, 16), "load.syntax_flow_mapping", "'{' di baris 1"),
+        ("a: [1,\n", (1, 4), "load.syntax_flow_sequence", "'[' di baris 1"),
     ],
 )
 def test_syntax_problems_are_told_in_the_message_language(

@@ -11,6 +11,7 @@ from spbe_cli.errors import Location, Related
 from spbe_cli.i18n import t
 from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
+from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode
 from spbe_cli.similarity import did_you_mean
 
@@ -170,7 +171,7 @@ def check_metadata(ctx: Context) -> None:
     _check_prose(ctx, source)
     _check_logo(ctx, source)
     for kode in meta.strategi_dimensi:
-        if kode not in ref.dimensi:
+        if kode not in ref.dimensi and not is_placeholder(kode):
             ctx.emit(
                 "SPBE206",
                 source.location("strategi_dimensi", kode, key=True),
@@ -392,6 +393,8 @@ def check_lists(ctx: Context) -> None:
     def bad(
         entity_id: str, loc: tuple[str | int, ...], value: str, options: dict[str, str]
     ) -> None:
+        if is_placeholder(value):
+            return  # '[ISI]' from `spbe new`: SPBE901 says it is still to be filled in
         ctx.emit(
             "SPBE206",
             catalog.where(entity_id, *loc),
@@ -433,7 +436,11 @@ def check_lists(ctx: Context) -> None:
         elif kind == "aplikasi":
             for field in ("aplikasi_umum", "setara_aplikasi_umum"):
                 value = getattr(entity, field)
-                if value is not None and value not in ref.aplikasi_umum:
+                if (
+                    value is not None
+                    and value not in ref.aplikasi_umum
+                    and not is_placeholder(value)
+                ):
                     ctx.emit(
                         "SPBE212",
                         catalog.where(entity_id, field),

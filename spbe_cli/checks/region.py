@@ -5,7 +5,8 @@ from __future__ import annotations
 from spbe_cli.checks import Context
 from spbe_cli.errors import Location
 from spbe_cli.models import Metadata
-from spbe_cli.reference import same_region_name
+from spbe_cli.parsing import is_placeholder
+from spbe_cli.reference import region_kind_word, same_region_name
 
 
 def check_pemda(ctx: Context) -> None:
@@ -22,6 +23,18 @@ def check_pemda(ctx: Context) -> None:
             kode=pemda.kode_bps,
             kemendagri=pemda.kode_kemendagri,
         )
+    known_kind = ctx.reference.wilayah_jenis.get(pemda.kode_kemendagri)
+    if known_kind is not None and known_kind != pemda.jenis:
+        # `jenis: kota` with the code of a kabupaten: the kind follows the code, as the name does.
+        ctx.emit(
+            "SPBE305",
+            source.location("pemda", "jenis"),
+            "pemda.kind_code",
+            jenis=pemda.jenis,
+            kode=pemda.kode_kemendagri,
+            expected=known_kind,
+            nama=ctx.reference.wilayah[pemda.kode_kemendagri],
+        )
     _check_name(ctx, source.location("pemda", "nama"), pemda.nama, pemda.kode_kemendagri)
     if pemda.provinsi is not None:
         where = source.location("pemda", "provinsi", "nama")
@@ -32,10 +45,15 @@ def check_pemda(ctx: Context) -> None:
 
 
 def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
-    """SPBE305: a region's name is the one the region data gives its code (when it knows it)."""
+    """SPBE305: a region's name is the one the region data gives its code (when it knows it).
+
+    A kind word in the name must name the code's kind too: 'Kota Mimika' is not 94.04.
+    """
     known = ctx.reference.wilayah.get(kode)
-    if known is not None and not same_region_name(nama, known):
-        ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=known)
+    kind = ctx.reference.wilayah_jenis.get(kode)
+    if known is not None and not is_placeholder(nama) and not same_region_name(nama, known, kind):
+        shown = f"{kind.capitalize()} {known}" if kind and region_kind_word(nama) else known
+        ctx.emit("SPBE305", where, "pemda.name_code", nama=nama, kode=kode, expected=shown)
 
 
 def _check_opd_regions(ctx: Context, meta: Metadata) -> None:

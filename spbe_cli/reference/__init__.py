@@ -27,12 +27,35 @@ def bare_region_name(name: str) -> str:
     return " ".join(words)
 
 
-def same_region_name(name: str, known: str) -> bool:
+def same_region_name(name: str, known: str, kind: str | None = None) -> bool:
     """Tell whether ``name`` names the region the region data calls ``known`` (SPBE305).
 
-    The kind word ("Kabupaten", "Kota", "Provinsi") and letter case do not count.
+    Letter case does not count, nor does the kind word ("Kabupaten", "Kota", "Provinsi") when
+    the region's ``kind`` is not known or the name has none; a kind word that names another kind
+    ("Kota Mimika" for the kabupaten 94.04) does not name that region.
     """
-    return bare_region_name(name).casefold() == bare_region_name(known).casefold()
+    if bare_region_name(name).casefold() != bare_region_name(known).casefold():
+        return False
+    written = region_kind_word(name)
+    return kind is None or written is None or written == kind
+
+
+#: The kind each kind word names (as ``jenis`` of a Pemda and the region data say it).
+_KIND_OF_WORD = {
+    "kabupaten": "kabupaten",
+    "kab": "kabupaten",
+    "kota": "kota",
+    "provinsi": "provinsi",
+    "prov": "provinsi",
+    "distrik": "distrik",
+    "kecamatan": "distrik",
+}
+
+
+def region_kind_word(name: str) -> str | None:
+    """The kind a region name's opening kind word names ('Kab. Mimika' -> 'kabupaten')."""
+    words = name.split()
+    return _KIND_OF_WORD.get(words[0].casefold().rstrip(".")) if words else None
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,9 @@ class Reference:
     sub_aspek: dict[str, dict[str, str]] = field(default_factory=dict)
     muatan: dict[str, str] = field(default_factory=dict)
     wilayah: dict[str, str] = field(default_factory=dict)
+    #: the kind of each region code the region data lists (provinsi, kabupaten, kota, distrik);
+    #: codes a catalog declares have none
+    wilayah_jenis: dict[str, str] = field(default_factory=dict)
     urusan: dict[str, str] = field(default_factory=dict)
     aplikasi_umum: dict[str, AplikasiUmum] = field(default_factory=dict)
     bidang_au: dict[str, str] = field(default_factory=dict)
@@ -139,6 +165,7 @@ class Reference:
             sub_aspek={k: dict(v) for k, v in self.sub_aspek.items()},
             muatan=dict(self.muatan),
             wilayah=dict(self.wilayah),
+            wilayah_jenis=self.wilayah_jenis,
             urusan=dict(self.urusan),
             aplikasi_umum=dict(self.aplikasi_umum),
             bidang_au=dict(self.bidang_au),
@@ -219,10 +246,13 @@ def load_reference() -> Reference:
     wilayah = raw["wilayah-mimika.yaml"]
     prov = wilayah["provinsi"]
     ref.wilayah[prov["kode_kemendagri"]] = prov["nama"]
+    ref.wilayah_jenis[prov["kode_kemendagri"]] = "provinsi"
     for kab in prov["kabupaten"]:
         ref.wilayah[kab["kode_kemendagri"]] = kab["nama"]
+        ref.wilayah_jenis[kab["kode_kemendagri"]] = "kabupaten"
     for distrik in wilayah["kabupaten_mimika"]["distrik"]:
         ref.wilayah[distrik["kode_kemendagri"]] = distrik["nama"]
+        ref.wilayah_jenis[distrik["kode_kemendagri"]] = "distrik"
 
     nomen = raw["nomenklatur-contoh.yaml"]
     for urusan in nomen["urusan"]:

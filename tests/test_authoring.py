@@ -1,0 +1,260 @@
+"""Authoring mistakes Diskominfo staff make in catalog YAML, each told once, at its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spbe_cli.errors import Finding
+from spbe_cli.i18n import use_language
+from spbe_cli.parsing import from_json, parse_bytes, to_json
+from spbe_cli.validate import validate_catalog
+from tests.helpers import copy_minimal
+
+ECONOMY = Path("program") / "economy.yaml"
+
+
+def _edit(root: Path, rel: Path, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _found(root: Path, lang: str = "id") -> list[Finding]:
+    with use_language(lang):
+        _, report = validate_catalog(root, "")
+    return report.findings
+
+
+def _places(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    return [(f.code, f.location.path, f.location.line, f.location.column) for f in findings]
+
+
+# -- 1.500 read as 1,5 -----------------------------------------------------------------------
+
+
+def test_a_thousands_dot_in_a_numeric_field_is_a_warning_naming_both_readings(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "baseline: 10", "baseline: 1.500")
+    _edit(root, ECONOMY, "{2026: 50, 2027: 80}", "{2026: 2.000, 2027: '12.500'}")
+    found = _found(root)
+    assert _places(found) == [
+        ("SPBE110", "program/economy.yaml", 13, 15),
+        ("SPBE110", "program/economy.yaml", 14, 20),
+        ("SPBE110", "program/economy.yaml", 14, 33),
+    ]
+    assert found[0].message == (
+        "indikator[0].baseline: 1.500 dibaca sebagai 1,5; untuk seribu lima ratus tulis 1500"
+    )
+    assert found[1].message.endswith("2.000 dibaca sebagai 2; untuk dua ribu tulis 2000")
+    assert found[2].message.endswith(
+        "12.500 dibaca sebagai 12,5; untuk dua belas ribu lima ratus tulis 12500"
+    )
+    english = _found(root, "en")
+    assert english[0].message == (
+        "indikator[0].baseline: 1.500 is read as 1.5; for one thousand five hundred write 1500"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0.500",  # a leading zero: a decimal, not a thousand
+        "1.5",
+        "1.25",
+        "1500",
+        "1234.500",  # not grouping: four digits before the dot
+    ],
+)
+def test_decimals_that_are_not_thousands_are_quiet(tmp_path: Path, value: str) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "baseline: 10", f"baseline: {value}")
+    assert _places(_found(root)) == []
+
+
+def test_a_thousands_dot_in_a_text_field_is_quiet(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "satuan: persen", "satuan: 1.500")
+    assert _places(_found(root)) == []
+
+
+def test_numbers_with_more_thousands_dots_or_a_comma_are_errors_with_a_fix(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "baseline: 10", "baseline: 12.000.000")
+    [finding] = _found(root)
+    assert _places([finding]) == [("SPBE101", "program/economy.yaml", 13, 15)]
+    assert finding.hint == "tulis angka tanpa pemisah ribuan: 12000000"
+
+    root = copy_minimal(tmp_path / "d")
+    _edit(root, ECONOMY, "baseline: 10", "baseline: 1,5")
+    [finding] = _found(root)
+    assert _places([finding]) == [("SPBE101", "program/economy.yaml", 13, 15)]
+    assert finding.hint == "pecahan memakai titik, mis. 75.5"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place", "field"),
+    [
+        # A year '5' below 1945 and an empty value were two findings about one comma.
+        ("{2026: 50, 2027: 80}", "{2026: 1,5, 2027: 80}", (14, 22), "indikator[0].target"),
+        # An unknown field '5' in a mapping of fields.
+        ("baseline: 10", "baseline: {a: 1}", (13, 15), None),
+    ],
+)
+def test_a_decimal_comma_inside_braces_is_one_finding_that_says_so(
+    tmp_path: Path, old: str, new: str, place: tuple[int, int], field: str | None
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    if field is None:  # '{nama: x, satuan: y, baseline: 1,5, ...}' as written in flow style
+        _edit(
+            root,
+            ECONOMY,
+            "  - nama: Capaian\n    satuan: persen\n    baseline: 10\n",
+            "  - {nama: Capaian, satuan: persen, baseline: 1,25}\n",
+        )
+        _edit(root, ECONOMY, "    target: {2026: 50, 2027: 80}\n", "")
+        place, field = (11, 49), "indikator[0]"
+    else:
+        _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE101", "program/economy.yaml", *place)]
+    whole, digits = ("1", "5") if "1,5" in new else ("1", "25")
+    assert found[0].message == (
+        f"{field}: di dalam kurung kurawal koma memisahkan kolom, jadi {whole},{digits} "
+        f"terbaca sebagai {whole} dan kolom '{digits}' yang kosong; pecahan memakai titik: "
+        f"{whole}.{digits}"
+    )
+
+
+@pytest.mark.parametrize("value", ["1.500", "250.000.000"])
+def test_a_thousands_dot_in_a_rupiah_field_is_an_error_with_the_digits(
+    tmp_path: Path, value: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "nilai: 250000000", f"nilai: {value}")
+    [finding] = _found(root)
+    assert _places([finding]) == [("SPBE101", "program/economy.yaml", 16, 26)]
+    assert finding.hint == f"tulis angka tanpa pemisah ribuan: {value.replace('.', '')}"
+
+
+def test_candidates_survive_the_cache_round_trip() -> None:
+    parsed = parse_bytes(b"entitas: program\nbaseline: 1.500\nx: [0.500, '2.000']\n")
+    assert parsed.documents[0].grouped == ((2, 11, "1.500"), (3, 12, "2.000"))
+    assert from_json(to_json(parsed)) == parsed
+
+
+# -- ' #1' read as a comment ----------------------------------------------------------------
+
+
+def test_a_comment_glued_to_a_value_is_a_warning_at_the_hash(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Kerajinan #2")
+    _edit(root, ECONOMY, "satuan: persen", "satuan: persen  #nomor")
+    found = _found(root)
+    assert _places(found) == [
+        ("SPBE111", "program/economy.yaml", 3, 24),
+        ("SPBE111", "program/economy.yaml", 12, 21),
+    ]
+    assert found[0].message == (
+        "teks '#2' sesudah nilai 'Sentra Kerajinan' terbaca sebagai komentar (' #' memulai "
+        "komentar) dan tidak masuk ke nilai; bila teks itu bagian dari nilai, tulis seluruh "
+        'nilai di antara tanda kutip: "Sentra Kerajinan #2"'
+    )
+    assert "is read as a comment" not in _found(root, "en")[0].message
+    assert "was read as a comment" in _found(root, "en")[0].message
+
+
+def test_a_comment_glued_where_the_value_should_be_is_a_warning_that_it_is_empty(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "regulasi: [PERBUP-SC]", "regulasi: [PERBUP-SC]\ncatatan: #2 sentra")
+    found = _found(root)
+    assert _places(found) == [("SPBE111", "program/economy.yaml", 18, 10)]
+    assert found[0].message == (
+        "teks '#2 sentra' terbaca sebagai komentar (' #' memulai komentar), jadi nilai ini "
+        'kosong; bila teks itu nilainya, tulis di antara tanda kutip: "#2 sentra"'
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "nama: Sentra Kerajinan # catatan",  # a comment meant as one: a space after '#'
+        "nama: 'Sentra Kerajinan #2'",  # quoted: the '#' is part of the value
+        "nama: Sentra#2",  # no space before '#': part of the value
+        "nama: Sentra Kerajinan\n# komentar di baris sendiri",
+        "nama: |\n  Sentra #2",  # a block keeps its '#'
+    ],
+)
+def test_comments_meant_as_comments_are_quiet(tmp_path: Path, line: str) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "nama: Sentra Kerajinan Noken", line)
+    assert [f for f in _found(root) if f.code == "SPBE111"] == []
+
+
+# -- a placeholder is one finding ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pilar", "sub_aspek", "places"),
+    [
+        # As `spbe new kesiapan` writes them: SPBE206 "not in the list" was said as well.
+        ('"[ISI]"', '"[ISI]"', [(22, 8), (23, 12)]),
+        ("struktur", "'[ISI: sub-aspek]'", [(23, 12)]),
+    ],
+)
+def test_a_placeholder_checked_against_a_list_is_one_finding(
+    tmp_path: Path, pilar: str, sub_aspek: str, places: list[tuple[int, int]]
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    path = root / "kesiapan" / "kesiapan.yaml"
+    new = f"\n---\nentitas: kesiapan\nid: KS-BARU\npilar: {pilar}\nsub_aspek: {sub_aspek}\n"
+    path.write_text(path.read_text("utf-8") + new + "kondisi: Cukup\n", "utf-8")
+    assert _places(_found(root)) == [
+        ("SPBE901", "kesiapan/kesiapan.yaml", *place) for place in places
+    ]
+
+
+def test_a_placeholder_region_name_is_one_finding(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", 'nama: "[ISI]"')
+    assert _places(_found(root)) == [("SPBE901", "metadata.yaml", 4, 9)]
+
+
+def test_a_value_not_in_the_list_is_still_an_error(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("kesiapan") / "kesiapan.yaml", "sub_aspek: sdm", "sub_aspek: sdmm")
+    assert _places(_found(root)) == [("SPBE206", "kesiapan/kesiapan.yaml", 4, 12)]
+
+
+# -- the kind of a Pemda follows its code ----------------------------------------------------
+
+
+def test_a_kota_with_the_code_of_a_kabupaten_is_an_error(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "jenis: kabupaten", "jenis: kota")
+    found = [f for f in _found(root) if f.code == "SPBE305"]
+    assert _places(found) == [("SPBE305", "metadata.yaml", 5, 10)]
+    assert found[0].message == (
+        "jenis 'kota' tidak cocok dengan kode 94.04, yang menurut data wilayah adalah "
+        "kabupaten Mimika"
+    )
+
+
+def test_a_kind_word_in_the_name_follows_the_code(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", "nama: Kota Mimika")
+    found = _found(root)
+    assert _places(found) == [("SPBE305", "metadata.yaml", 4, 9)]
+    assert found[0].message.endswith("adalah Kabupaten Mimika")
+    # Without a kind word the name is still the region's.
+    root = copy_minimal(tmp_path / "d")
+    _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", "nama: Mimika")
+    assert _places(_found(root)) == []
