@@ -289,3 +289,10 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     if jenis == reg.judul:
         return str(reg.judul)
     return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
+
+
+def entity_name(kind: str, entity: Any, pemda: str = "") -> str:
+    """What a document calls an entity: a regulation by its citation, others by their name."""
+    if kind == "regulasi":
+        return citation(entity, pemda)
+    return str(getattr(entity, "nama", None) or getattr(entity, "id", ""))

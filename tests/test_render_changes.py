@@ -52,7 +52,7 @@ def item(**key: Any) -> dict[str, Any]:
                 None,
                 (True, False),
             ),
-            "Anggaran 2025 'APBN' dihapus (sebelumnya Rp 9.000 †)",
+            "Anggaran 2025 sumber APBN dihapus (sebelumnya Rp 9.000 †)",
             id="removed-illustrative-amount",
         ),
         pytest.param(
@@ -76,7 +76,7 @@ def item(**key: Any) -> dict[str, Any]:
         ),
         pytest.param(
             field([{"field": "digital"}], False, True),
-            "Digital: tidak → ya",
+            "Digital: Tidak → Ya",
             id="boolean",
         ),
         pytest.param(
