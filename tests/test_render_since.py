@@ -478,7 +478,7 @@ REVISED_LINES = {
         "  - Tanggal kemajuan 2026 triwulan 1: 14 April 2026 → 1 Desember 2026",
     ],
     "arsitektur": [
-        "- Keamanan Audit Portal dihapus",
+        "- Butir keamanan Audit Portal dihapus",
         "- Ditambah: **Badan Perencanaan Pembangunan Daerah**",
         "  - Sifat data: Terbuka → Terbatas",
         "  - Jenis: Keuangan → Statistik",
