@@ -197,6 +197,12 @@ def kind_line(f: dict[str, Any], kind: str) -> str:
             id="fixed-list-code-without-label",
         ),
         pytest.param(
+            field([{"field": "kerangka_indeks"}], "spbe_59_2020", "pemdi_8_2026"),
+            "peta_rencana",
+            "Kerangka indeks: PermenPANRB 59/2020 → PermenPANRB 8/2026",
+            id="framework-by-its-regulation",
+        ),
+        pytest.param(
             field([{"field": "basis_data"}], "mariadb", "postgres_ql"),
             "aplikasi",
             "Basis data: mariadb → postgres_ql",

@@ -424,7 +424,11 @@ REVISION = {
         ),
     ],
     "prosa/latar-belakang.md": [("lintas OPD", "lintas perangkat daerah")],
+    "kesiapan/kesiapan.yaml": [("sub_aspek: sdm\nkondisi: Cukup", "sub_aspek: sdm\nkondisi: Baik")],
 }
+
+#: Settings of the tool in the metadata: no change for a document's readers.
+SETTINGS = "pengaturan:\n  bulan_mangkrak: 9\n"
 
 NEW_FILES = {
     "opd/bappeda.yaml": "entitas: opd\nid: BAPPEDA\nnama: Badan Perencanaan Pembangunan Daerah\n"
@@ -459,6 +463,8 @@ def revised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, text in NEW_FILES.items():
         (catalog / name).write_text(text, encoding="utf-8")
     (catalog / "arsitektur" / "keamanan.yaml").unlink()
+    metadata = catalog / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + SETTINGS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -476,6 +482,8 @@ REVISED_LINES = {
         "  - Berbasis elektronik: Ya → Tidak",
         "  - Anggaran 2025: Rp 250.000.000 → Rp 1.500.000",
         "  - Tanggal kemajuan 2026 triwulan 1: 14 April 2026 → 1 Desember 2026",
+        "- Diubah: **Kesiapan SDM (pilar Struktur)**",
+        "  - Kondisi: Cukup → Baik",
     ],
     "arsitektur": [
         "- Butir keamanan Audit Portal dihapus",
@@ -520,6 +528,9 @@ NOT_FOR_READERS = (
     "1500000",
     "{+",
     "[-",
+    "KS-",
+    "engaturan",
+    "mangkrak",
 )
 
 

@@ -60,7 +60,11 @@ def revision_log(
             continue
         entries = []
         for change in changes:
-            fields = [f for f in (_field(f, renames) for f in change.fields) if f is not None]
+            fields = [
+                f
+                for f in (_field(f, renames) for f in change.fields)
+                if f is not None and not _tool_setting(change.kind, f)
+            ]
             if change.change is ChangeType.CHANGED and not fields:
                 continue  # it only followed a renamed id: the rename is listed itself
             entries.append(
@@ -131,11 +135,13 @@ def _gone_names(changeset: ChangeSet) -> dict[str, str]:
     Regulations by their citation, as the documents name them (:func:`entity_name`).
     """
     from spbe_cli.formatting import entity_name
+    from spbe_cli.reference import load_reference
 
     meta = next((c.old for c in changeset.changes if c.kind == "metadata" and c.old), None)
     pemda = str(meta.model.pemda.nama) if meta is not None else ""  # type: ignore[attr-defined]
+    reference = load_reference()
     return {
-        change.old.id: entity_name(change.kind, change.old.model, pemda)
+        change.old.id: entity_name(change.kind, change.old.model, pemda, reference)
         for change in changeset.changes
         if change.old is not None and change.change in (ChangeType.REMOVED, ChangeType.RENAMED)
     }
@@ -164,6 +170,16 @@ def _field(field: FieldChange, renames: dict[str, str] | None = None) -> dict[st
         "new": _value(field.new),
         "illustrative": list(field.illustrative),
     }
+
+
+#: Fields of the metadata that set up the tool, not the documents' content: no reader's change
+#: (a prose section's text is told by its section, ``prosa``, not by its file name).
+TOOL_SETTINGS = frozenset({"prosa", "pengaturan", "versi_skema"})
+
+
+def _tool_setting(kind: str, field: dict[str, Any]) -> bool:
+    first = field["loc"][0] if field["loc"] else {}
+    return kind == "metadata" and first.get("field") in TOOL_SETTINGS
 
 
 def _same_values(old: list[Any], new: list[Any]) -> bool:

@@ -11,6 +11,7 @@ labels, names for ids, amounts in rupiah, dates in Indonesian and lists as prose
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import ChainMap, Counter
 from collections.abc import Mapping, Sequence
@@ -258,6 +259,8 @@ class _Words:
             return str(coded[text])
         if text in self.names:
             return str(self.names[text])
+        if field in ("kerangka", "kerangka_indeks") and text in _frameworks():
+            return _frameworks()[text]  # an evaluation framework by its regulation
         if field in _coded_fields() and _CODE.fullmatch(text):
             return kapital(text.replace("_", " "))  # a code without a label, as words
         return text
@@ -350,6 +353,14 @@ def _without(value: Any, names: set[str]) -> Any:
     if isinstance(value, Mapping):
         return {k: v for k, v in value.items() if k not in names}
     return value
+
+
+@functools.cache
+def _frameworks() -> dict[str, str]:
+    """Evaluation framework code -> its regulation (``PermenPANRB 8/2026``), from the reference."""
+    from spbe_cli.indeks import load_frameworks
+
+    return {kode: k.dasar_hukum for kode, k in load_frameworks().items()}
 
 
 def _coded_fields() -> frozenset[str]:

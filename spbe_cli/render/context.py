@@ -65,7 +65,7 @@ class RenderInput:
             labels = Labels()
             for entity_id, entity in self.catalog.entities.items():
                 labels[entity_id] = entity_name(
-                    self.catalog.kinds[entity_id], entity, self._pemda()
+                    self.catalog.kinds[entity_id], entity, self._pemda(), self.catalog.reference
                 )
             self._cache["names"] = labels
         return labels
