@@ -35,7 +35,10 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
 
 
 def revision_log(
-    changeset: ChangeSet, kinds: tuple[str, ...] | None = None, document: str | None = None
+    changeset: ChangeSet,
+    kinds: tuple[str, ...] | None = None,
+    document: str | None = None,
+    dokumen: str | None = None,
 ) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
 
@@ -46,7 +49,9 @@ def revision_log(
     :func:`spbe_cli.diff.prose.section_places`; only with ``document``), ``names`` (the
     names of ids the new side no longer has, for the ids a change still mentions) and
     ``groups`` (list of ``{kind, label, entries}``, each entry ``{change, label, id, old_id,
-    name, old_name, fields}``). Each of ``fields`` holds the mentors' texts of ``spbe diff``
+    name, old_name, fields}``). With ``dokumen`` (the document's key under
+    ``metadata.dokumen``) the changes to the other documents' entries there are left out: the
+    Peta Rencana's readers need not learn the Master Plan's new version. Each of ``fields`` holds the mentors' texts of ``spbe diff``
     (``field``, ``change``) and the same change as data for the readers' wording
     (:func:`spbe_cli.render.changes.reader_line`): ``loc``, ``old``, ``new``, ``illustrative``.
     """
@@ -63,7 +68,9 @@ def revision_log(
             fields = [
                 f
                 for f in (_field(f, renames) for f in change.fields)
-                if f is not None and not _tool_setting(change.kind, f)
+                if f is not None
+                and not _tool_setting(change.kind, f)
+                and not _other_document(change.kind, f, dokumen)
             ]
             if change.change is ChangeType.CHANGED and not fields:
                 continue  # it only followed a renamed id: the rename is listed itself
@@ -180,6 +187,18 @@ TOOL_SETTINGS = frozenset({"prosa", "pengaturan", "versi_skema"})
 def _tool_setting(kind: str, field: dict[str, Any]) -> bool:
     first = field["loc"][0] if field["loc"] else {}
     return kind == "metadata" and first.get("field") in TOOL_SETTINGS
+
+
+def _other_document(kind: str, field: dict[str, Any], dokumen: str | None) -> bool:
+    """A change to another document's entry under ``metadata.dokumen`` (not ``dokumen``'s)."""
+    steps = [step.get("field") for step in field["loc"][:2]]
+    return (
+        dokumen is not None
+        and kind == "metadata"
+        and len(steps) == 2
+        and steps[0] == "dokumen"
+        and steps[1] != dokumen
+    )
 
 
 def _same_values(old: list[Any], new: list[Any]) -> bool:
