@@ -43,17 +43,18 @@ def revision_log(
     """Template context of a "Daftar Perubahan" section.
 
     Returns a mapping with ``title``, ``since`` (the old side as text), ``empty``,
-    ``attention`` (list of ``{code, severity, id, message, values}``), ``prosa`` (the prose sections
-    the document prints whose text changed, in the document's order: ``{section, change,
-    bab, bagian}``, the titles of the chapter and sub-heading it stands under, see
+    ``attention`` (list of ``{code, severity, id, message, values}``), ``prosa`` (the prose
+    sections the document prints whose text changed, in the document's order: ``{section,
+    change, bab, bagian}``, the titles of the chapter and sub-heading it stands under, see
     :func:`spbe_cli.diff.prose.section_places`; only with ``document``), ``names`` (the
     names of ids the new side no longer has, for the ids a change still mentions) and
     ``groups`` (list of ``{kind, label, entries}``, each entry ``{change, label, id, old_id,
     name, old_name, fields}``). With ``dokumen`` (the document's key under
     ``metadata.dokumen``) the changes to the other documents' entries there are left out: the
-    Peta Rencana's readers need not learn the Master Plan's new version. Each of ``fields`` holds the mentors' texts of ``spbe diff``
-    (``field``, ``change``) and the same change as data for the readers' wording
-    (:func:`spbe_cli.render.changes.reader_line`): ``loc``, ``old``, ``new``, ``illustrative``.
+    Peta Rencana's readers need not learn the Master Plan's new version. Each of ``fields``
+    holds the mentors' texts of ``spbe diff`` (``field``, ``change``) and the same change as
+    data for the readers' wording (:func:`spbe_cli.render.changes.reader_line`): ``loc``,
+    ``old``, ``new``, ``illustrative``.
     """
     wanted = set(kinds) if kinds is not None else None
     renames = {
