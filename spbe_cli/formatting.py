@@ -339,3 +339,18 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     if jenis == reg.judul:
         return str(reg.judul)
     return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
+
+
+def entity_name(kind: str, entity: Any, pemda: str = "", reference: Any = None) -> str:
+    """What a document calls an entity: a regulation by its citation, others by their name.
+
+    A readiness item has no name: the Master Plan shows it as its sub-aspect under its pillar
+    (``Kesiapan SDM (pilar Struktur)``), named by the reference data when ``reference`` is given.
+    """
+    if kind == "regulasi":
+        return citation(entity, pemda)
+    if kind == "kesiapan" and reference is not None:
+        pilar = reference.pilar.get(entity.pilar, entity.pilar)
+        sub = reference.sub_aspek.get(entity.pilar, {}).get(entity.sub_aspek, entity.sub_aspek)
+        return f"{kapital(sub)} (pilar {pilar})"
+    return str(getattr(entity, "nama", None) or getattr(entity, "id", ""))

@@ -52,7 +52,7 @@ def item(**key: Any) -> dict[str, Any]:
                 None,
                 (True, False),
             ),
-            "Anggaran 2025 'APBN' dihapus (sebelumnya Rp 9.000 †)",
+            "Anggaran 2025 sumber APBN dihapus (sebelumnya Rp 9.000 †)",
             id="removed-illustrative-amount",
         ),
         pytest.param(
@@ -76,7 +76,7 @@ def item(**key: Any) -> dict[str, Any]:
         ),
         pytest.param(
             field([{"field": "digital"}], False, True),
-            "Digital: tidak → ya",
+            "Digital: Tidak → Ya",
             id="boolean",
         ),
         pytest.param(
@@ -125,3 +125,175 @@ def test_series() -> None:
         "a dan b",
         "a, b dan c",
     ]
+
+
+# -- coded values by their labels, ids of entities that are gone, and the attention list ----------
+
+KIND_VALUES: dict[str, Any] = {
+    "status": [{"berjalan": "Berjalan", "ditunda": "Ditunda"}],
+    "ya_tidak": {True: "Ya", False: "Tidak"},
+    "regulasi.jenis": {"Perbup": "Peraturan Bupati"},
+    "infrastruktur.jenis": {"server": "Server"},
+    "keterkaitan.jenis": {"rpjmd": "RPJMD", "lainnya": "Lainnya"},
+}
+KIND_LABELS = [{"keterkaitan.jenis": "Jenis dokumen", "progres": "Kemajuan"}]
+
+
+def kind_line(f: dict[str, Any], kind: str) -> str:
+    return reader_line(f, KIND_LABELS, KIND_VALUES, [NAMES, {"APP-01": "Portal Lama"}], " †", kind)
+
+
+@pytest.mark.parametrize(
+    ("f", "kind", "expected"),
+    [
+        pytest.param(
+            field([{"field": "jenis"}], "fasilitas_komputasi", "server"),
+            "infrastruktur",
+            "Jenis: Fasilitas komputasi → Server",
+            id="kind-labels-and-a-code-without-one-as-words",
+        ),
+        pytest.param(
+            field([{"field": "jenis"}], "Perbup", "Perbup"),
+            "regulasi",
+            "Jenis: Peraturan Bupati → Peraturan Bupati",
+            id="regulation-kind",
+        ),
+        pytest.param(
+            field(
+                [{"field": "dokumen"}, {"field": "masterplan"}, {"field": "keterkaitan"}],
+                [{"jenis": "lainnya", "nama": "Master Plan 2017"}],
+                [{"jenis": "rpjmd", "nama": "Master Plan 2017"}],
+            ),
+            "metadata",
+            "Keterkaitan (Masterplan): butir 1: Jenis dokumen: Lainnya → RPJMD",
+            id="item-field-by-parent-label",
+        ),
+        pytest.param(
+            field([{"field": "digital"}], True, False),
+            "program",
+            "Digital: Ya → Tidak",
+            id="boolean-as-the-tables-say-it",
+        ),
+        pytest.param(
+            field(
+                [{"field": "progres"}, item(tahun=2026, triwulan=3), {"field": "tanggal"}],
+                date(2026, 10, 12),
+                date(2026, 12, 1),
+            ),
+            "program",
+            "Tanggal kemajuan 2026 triwulan 3: 12 Oktober 2026 → 1 Desember 2026",
+            id="second-identity-field-says-what-it-is",
+        ),
+        pytest.param(
+            field([{"field": "aplikasi"}], ["APP-01", "DISKOMINFO"], ["DISKOMINFO"]),
+            "layanan",
+            "Aplikasi: dikurangi Portal Lama",
+            id="a-gone-id-by-its-former-name",
+        ),
+        pytest.param(
+            field([{"field": "status_kepemilikan"}], "milik", "bagi_pakai"),
+            "infrastruktur",
+            "Status kepemilikan: Milik → Bagi pakai",
+            id="fixed-list-code-without-label",
+        ),
+        pytest.param(
+            field([{"field": "kerangka_indeks"}], "spbe_59_2020", "pemdi_8_2026"),
+            "peta_rencana",
+            "Kerangka indeks: PermenPANRB 59/2020 → PermenPANRB 8/2026",
+            id="framework-by-its-regulation",
+        ),
+        pytest.param(
+            field([{"field": "basis_data"}], "mariadb", "postgres_ql"),
+            "aplikasi",
+            "Basis data: mariadb → postgres_ql",
+            id="free-text-stays-as-written",
+        ),
+    ],
+)
+def test_reader_line_labels_codes(f: dict[str, Any], kind: str, expected: str) -> None:
+    assert kind_line(f, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        pytest.param(
+            {
+                "code": "SPBE702",
+                "message": "status SC-03 berubah berjalan → ditunda",
+                "values": {"id": "SC-03", "kind": "program", "old": "berjalan", "new": "ditunda"},
+            },
+            "Status Sentra Noken berubah: Berjalan → Ditunda",
+            id="status-by-label",
+        ),
+        pytest.param(
+            {
+                "code": "SPBE710",
+                "message": "butir keamanan SEC-01 dihapus dari katalog",
+                "values": {
+                    "id": "SEC-01",
+                    "kind": "butir keamanan",
+                    "name": "Audit Portal",
+                    "variant": "removed",
+                },
+            },
+            "Butir keamanan Audit Portal dihapus",
+            id="removed-by-name-without-tool-talk",
+        ),
+        pytest.param(
+            {
+                "code": "SPBE703",
+                "message": "anggaran SC-03 dipotong: 2025: Rp 2 → Rp 1 (-50%)",
+                "values": {"id": "SC-03"},
+            },
+            "Anggaran Sentra Noken dipotong: 2025: Rp 2 → Rp 1 (-50%)",
+            id="no-readers-wording-the-message-with-names",
+        ),
+    ],
+)
+def test_attention_line(entry: dict[str, Any], expected: str) -> None:
+    from spbe_cli.render.changes import attention_line
+
+    names = [{"SC-03": "Sentra Noken"}, {"SEC-01": "Audit Portal"}]
+    assert attention_line(entry, KIND_LABELS, KIND_VALUES, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("BAB I PENDAHULUAN", "Pendahuluan"),
+        ("BAB {{ romawi[muatan|length + 3] }} PENUTUP", "Penutup"),
+        ("BAB IV VISI, MISI DAN SASARAN", "Visi, Misi dan Sasaran"),
+        ("BAB XII INTEGRASI APLIKASI (SPLP)", "Integrasi Aplikasi (SPLP)"),
+        ("1.1 Latar Belakang", "Latar Belakang"),
+        ("8.{{ 3 if tk.tim_pelaksana else 2 }} Koordinasi", "Koordinasi"),
+    ],
+)
+def test_heading_title(heading: str, title: str) -> None:
+    from spbe_cli.diff.prose import heading_title
+
+    assert heading_title(heading) == title
+
+
+def test_section_places_read_the_built_in_templates() -> None:
+    from spbe_cli.diff.prose import SectionPlace, section_documents, section_places
+
+    places = section_places()
+    assert (
+        places["latar_belakang"]["masterplan"].chapter,
+        places["latar_belakang"]["masterplan"].heading,
+    ) == ("Pendahuluan", "Latar Belakang")
+    assert (places["penutup"]["masterplan"].chapter, places["penutup"]["masterplan"].heading) == (
+        "Penutup",
+        "",
+    )
+    assert (
+        places["peta_rencana_penutup"]["peta-rencana"].chapter,
+        places["peta_rencana_penutup"]["peta-rencana"].heading,
+    ) == ("Penutup", "")
+    # "ada_prosa(...)" above its heading is no place: the call under "2.1 Isu Strategis" is
+    assert places["isu_strategis"]["masterplan"].heading == "Isu Strategis"
+    # every document that prints a section knows where
+    for section, documents in section_documents().items():
+        assert set(places[section]) == set(documents), section
+    assert isinstance(places["strategi"]["masterplan"], SectionPlace)

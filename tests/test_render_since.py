@@ -371,3 +371,200 @@ def test_diff_keeps_the_mentors_paths(edited: Path) -> None:
     result = CliRunner().invoke(app, ["diff", "v1", "catalog"])
     assert "anggaran[2025].nilai: Rp 250.000.000 → Rp 100.000.000" in result.stdout
     assert "[-2022-2027-]{+2022–2027+}" in result.stdout
+
+
+# -- every kind of value a Daftar Perubahan shows, by its label ----------------------------------
+
+#: The small catalog as approved in v1 for ``revised``: a running program with a progress
+#: entry and a digital service, and a reference document of the Master Plan.
+APPROVED_V1 = {
+    "program/economy.yaml": [
+        (
+            "horizon: menengah",
+            "horizon: menengah\nstatus: berjalan\ndigital: true\nprogres:\n"
+            '  - {tahun: 2026, triwulan: 1, tanggal: "2026-04-14", status: berjalan}\n'
+            '  - {tahun: 2026, triwulan: 2, tanggal: "2026-07-13", status: berjalan}',
+        ),
+    ],
+    "metadata.yaml": [
+        (
+            '    versi: "1.0"\n  arsitektur:',
+            '    versi: "1.0"\n    keterkaitan:\n      - {jenis: lainnya, nama: Master Plan 2017}'
+            "\n  arsitektur:",
+        ),
+    ],
+}
+
+#: A realistic revision: budget and status, a renamed application with edits, a new
+#: regulation, a prose edit, a removed element, and coded values, ids, booleans and dates.
+REVISION = {
+    "program/economy.yaml": [
+        ("nilai: 250000000", "nilai: 1500000"),
+        ("status: berjalan\ndigital: true", "status: ditunda\ndigital: false"),
+        ('tanggal: "2026-04-14"', 'tanggal: "2026-12-01"'),
+        ("opd_pj: DISKOMINFO", "opd_pj: DISKOMINFO\nopd_pendukung: [BAPPEDA]"),
+    ],
+    "metadata.yaml": [
+        ("{jenis: lainnya, nama: Master Plan 2017}", "{jenis: rpjmd, nama: Master Plan 2017}")
+    ],
+    "arsitektur/aplikasi.yaml": [
+        ("id: APP-01\nnama: Portal Wisata", "id: APP-02\nnama: Portal Wisata Mimika"),
+        ("kategori: khusus", "kategori: khusus\nbasis_aplikasi: web"),
+    ],
+    "arsitektur/layanan.yaml": [("[APP-01]", "[APP-02]")],
+    "peta-rencana/aplikasi.yaml": [("[APP-01]", "[APP-02]")],
+    "peta-rencana/keamanan.yaml": [("mengubah: [SEC-01]", "mengubah: [INFRA-01]")],
+    "arsitektur/infrastruktur.yaml": [
+        ("opd: DISKOMINFO", "opd: DISKOMINFO\nstatus_kepemilikan: sewa")
+    ],
+    "arsitektur/data.yaml": [
+        (
+            "sifat: terbuka\njenis: keuangan",
+            "sifat: terbatas\njenis: statistik\ndata_pribadi: true",
+        ),
+    ],
+    "prosa/latar-belakang.md": [("lintas OPD", "lintas perangkat daerah")],
+    "kesiapan/kesiapan.yaml": [("sub_aspek: sdm\nkondisi: Cukup", "sub_aspek: sdm\nkondisi: Baik")],
+}
+
+#: Settings of the tool in the metadata: no change for a document's readers.
+SETTINGS = "pengaturan:\n  bulan_mangkrak: 9\n"
+
+NEW_FILES = {
+    "opd/bappeda.yaml": "entitas: opd\nid: BAPPEDA\nnama: Badan Perencanaan Pembangunan Daerah\n"
+    'jenis: badan\nurusan: ["5.01"]\n',
+    "regulasi/perbup-data.yaml": "entitas: regulasi\nid: PERBUP-SATU-DATA\njenis: Perbup\n"
+    "judul: Satu Data Kabupaten\ntingkat: daerah\nstatus: dibutuhkan\n",
+}
+
+
+def _edit(catalog: Path, edits: dict[str, list[tuple[str, str]]]) -> None:
+    for name, pairs in edits.items():
+        path = catalog / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def revised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Version v1 approved; then the edits of REVISION, an OPD and a regulation added, and the
+    security item SEC-01 removed."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    _edit(catalog, APPROVED_V1)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    _edit(catalog, REVISION)
+    for name, text in NEW_FILES.items():
+        (catalog / name).write_text(text, encoding="utf-8")
+    (catalog / "arsitektur" / "keamanan.yaml").unlink()
+    metadata = catalog / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + SETTINGS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+#: document -> the lines its Daftar Perubahan must hold for ``revised``, as readers read them.
+REVISED_LINES = {
+    "masterplan": [
+        "### Uraian Dokumen",
+        "- Uraian bagian Latar Belakang (bab Pendahuluan) direvisi.",
+        "  - Keterkaitan (Master Plan Smart City): butir 1: Jenis dokumen: Lainnya → RPJMD",
+        "- Ditambah: **Peraturan Bupati tentang Satu Data Kabupaten (dibutuhkan)**",
+        "- Diubah: **Sentra Kerajinan Noken**",
+        "  - Perangkat daerah pendukung: ditambah Badan Perencanaan Pembangunan Daerah",
+        "  - Status: Berjalan → Ditunda",
+        "  - Berbasis elektronik: Ya → Tidak",
+        "  - Anggaran 2025: Rp 250.000.000 → Rp 1.500.000",
+        "  - Tanggal kemajuan 2026 triwulan 1: 14 April 2026 → 1 Desember 2026",
+        "- Diubah: **Kesiapan SDM (pilar Struktur)**",
+        "  - Kondisi: Cukup → Baik",
+    ],
+    "arsitektur": [
+        "- Butir keamanan Audit Portal dihapus",
+        "- Ditambah: **Badan Perencanaan Pembangunan Daerah**",
+        "  - Sifat data: Terbuka → Terbatas",
+        "  - Jenis: Keuangan → Statistik",
+        "  - Memuat data pribadi: Tidak → Ya",
+        "- Diubah: **Portal Wisata Mimika** (sebelumnya Portal Wisata)",
+        "  - Nama: Portal Wisata → Portal Wisata Mimika",
+        "  - Basis aplikasi ditambahkan (Web)",
+        "  - Status kepemilikan: Milik sendiri → Sewa",
+        "- Dihapus: **Audit Portal**",
+    ],
+    "peta-rencana": [
+        "  - Elemen arsitektur yang dibangun atau diubah: ditambah Ruang Server;"
+        " dikurangi Audit Portal",
+    ],
+}
+
+#: What a reader must never meet in a Daftar Perubahan: ids, codes, file names, tool talk.
+NOT_FOR_READERS = (
+    "APP-0",
+    "SEC-01",
+    "BAPPEDA",
+    "PERBUP-",
+    "INFRA-01",
+    "rpjmd",
+    "lainnya",
+    "sewa",
+    "terbatas",
+    "statistik",
+    "latar-belakang",
+    "latar_belakang",
+    ".md",
+    "prosa",
+    "YAML",
+    "katalog",
+    "git",
+    "true",
+    "false",
+    "2026-12-01",
+    "1500000",
+    "{+",
+    "[-",
+    "KS-",
+    "engaturan",
+    "mangkrak",
+)
+
+
+def test_revised_log_labels_every_value(revised: Path) -> None:
+    code, out, err = invoke("catalog", "-o", "out", "--since", "v1", "-f", "md")
+    assert code == 0, out + err
+    for name, expected in REVISED_LINES.items():
+        section = _log_section((revised / "out" / f"{name}.md").read_text(encoding="utf-8"))
+        lines = section.splitlines()
+        for line in expected:
+            assert line in lines, (name, line, section)
+        for word in NOT_FOR_READERS:
+            assert word not in section, (name, word, section)
+    # a reference that only followed the renamed application is no change of the service
+    arsitektur = _log_section((revised / "out" / "arsitektur.md").read_text(encoding="utf-8"))
+    assert "### Layanan" not in arsitektur
+    for name in ("arsitektur", "peta-rencana"):
+        other = _log_section((revised / "out" / f"{name}.md").read_text(encoding="utf-8"))
+        # the prose edit is told once, in the document that prints the section
+        assert "Uraian" not in other
+        # the Master Plan's entry of the metadata is the Master Plan's news only
+        assert "Keterkaitan" not in other and "Keterangan Umum" not in other
+
+
+@pytest.mark.parametrize("reader", [_text_of_html, _text_of_docx], ids=["html", "docx"])
+def test_revised_log_reads_the_same_in_html_and_docx(revised: Path, reader: Any) -> None:
+    code, _, err = invoke("catalog", "-o", "out", "--since", "v1", "-f", "html,docx")
+    assert code == 0, err
+    suffix = ".html" if reader is _text_of_html else ".docx"
+    for name, expected in REVISED_LINES.items():
+        text = reader(revised / "out" / f"{name}{suffix}")
+        log = re.split(r"LAMPIRAN|TENTANG DOKUMEN INI", text.rsplit("DAFTAR PERUBAHAN", 1)[-1])[0]
+        for line in expected:
+            words = line.lstrip(" -#").replace("**", "")
+            assert words in log, (name, words)
+        for word in ("APP-0", "SEC-01", "rpjmd", "latar-belakang", "{+"):
+            assert word not in log, (name, word)

@@ -153,7 +153,7 @@ def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, objec
     with use_language("id"), marking(f" {MARK_ILLUSTRATIVE}"):
         # each document declares the kinds it shows (DocumentSpec.kinds)
         logs = {
-            name: revision_log(changes, spec.kinds)
+            name: revision_log(changes, spec.kinds, name, spec.dokumen)
             for name, spec in documents().items()
             if spec.kinds
         }

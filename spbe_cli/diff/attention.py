@@ -81,14 +81,16 @@ def _hit(
     **values: Any,
 ) -> Attention:
     rule_ = ATTENTION_RULES[code]
+    filled = {"id": change.id, "kind": t(f"diff.noun.{change.kind}"), **values}
     return Attention(
         code,
         rule_.severity,
         change.kind,
         change.id,
-        t(f"diff.att.{code}", id=change.id, kind=t(f"diff.noun.{change.kind}"), **values),
+        t(f"diff.att.{code}", **filled),
         where,
         illustrative,
+        tuple(filled.items()),
     )
 
 
@@ -297,6 +299,8 @@ def quick_win_lost(change: Change) -> Iterator[Attention]:
             change,
             _at(change.new, "horizon"),
             reason=t("diff.horizon_now", horizon=after.horizon),
+            horizon=after.horizon,
+            variant="horizon",
         )
         return
     was, now = len(plan.years(before)), len(plan.years(after))
@@ -331,13 +335,19 @@ def element_gone(change: Change) -> Iterator[Attention]:
     Services, applications and infrastructure that relied on it may be left without support.
     """
     if change.change is ChangeType.REMOVED and change.old is not None:
-        yield _hit("SPBE710", change, _at(change.old), how=t("diff.how_removed"))
+        name = change.old.name or ""
+        how = t("diff.how_removed")
+        yield _hit("SPBE710", change, _at(change.old), how=how, name=name, variant="removed")
         return
     pair = _models(change, Elemen)
     if pair is None:
         return
     if in_use(pair[0]) and not in_use(pair[1]):
-        yield _hit("SPBE710", change, _at(change.new, "status"), how=t("diff.how_stopped"))
+        status = pair[1].status
+        how = t("diff.how_stopped")
+        yield _hit(
+            "SPBE710", change, _at(change.new, "status"), how=how, status=status, variant="stopped"
+        )
 
 
 def _models(change: Change, model: type[M]) -> tuple[M, M] | None:

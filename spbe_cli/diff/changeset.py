@@ -211,6 +211,9 @@ class Attention:
     location: Location | None = None
     #: a figure in the message sums illustrative budget lines (and carries the mark)
     illustrative: bool = False
+    #: the values the message was filled with (``id``, ``kind``, ``old``, ...), for a document
+    #: to word the same finding for its readers (codes by their labels)
+    values: tuple[tuple[str, Any], ...] = ()
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """Warnings first, then kind order, id and code."""

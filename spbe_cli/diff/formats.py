@@ -118,6 +118,34 @@ def rupiah_fields() -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.cache
+def coded_fields() -> frozenset[str]:
+    """Names of the model fields that hold a code of a fixed list (a ``Literal``: ``status``)."""
+    from spbe_cli.models import MODELS
+
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def literal(annotation: Any) -> bool:
+        if typing.get_origin(annotation) is typing.Literal:
+            return True
+        return any(literal(arg) for arg in typing.get_args(annotation))
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if name != "entitas" and literal(info.annotation):
+                names.add(name)
+            for sub in _models_in(info.annotation):
+                walk(sub)
+
+    for model in MODELS.values():
+        walk(model)
+    return frozenset(names)
+
+
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
@@ -289,7 +317,7 @@ def _has_illustrative(changeset: ChangeSet) -> bool:
 
 
 def _flat(values: list[Any]) -> bool:
-    return all(not isinstance(v, dict | list) and not hasattr(v, "model_fields") for v in values)
+    return all(not isinstance(v, dict | list | BaseModel) for v in values)
 
 
 def side_text(side: SideInfo) -> str:

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from spbe_cli.models import Metadata
 
 _CALL = re.compile(r"""prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
+#: A call that prints a section (``prosa("x")``, not the test ``ada_prosa("x")``).
+_PRINT = re.compile(r"""(?<![A-Za-z0-9_])prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
+#: A Markdown heading line of a template: its level and text.
+_HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*$")
+#: Template code inside a heading (a computed number, a condition).
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+#: A heading's number: ``BAB IV``, ``1.2``, ``4.`` (the rest is its title).
+_NUMBER = re.compile(r"^(?:BAB\s+[IVXLC]*\s*|[0-9.]+\s*|\.\s*)+")
 
 
 @dataclass(frozen=True)
@@ -38,19 +46,92 @@ class ProseChange:
     new: str | None
 
 
+@dataclass(frozen=True)
+class SectionPlace:
+    """Where a document prints a prose section: the titles of its chapter and sub-heading.
+
+    Titles as the document's table of contents words them, without their numbers (a number may
+    be computed when the document is written): ``Pendahuluan`` and ``Latar Belakang``; ``heading``
+    is empty when the section stands directly under its chapter (``Penutup``).
+    """
+
+    chapter: str
+    heading: str = ""
+    #: The template line of the call (1-based): sections in the order the document prints them.
+    line: int = 0
+
+
 @functools.cache
 def section_documents() -> dict[str, tuple[str, ...]]:
     """Section name -> the documents whose built-in template prints it."""
-    from spbe_cli.render.pipeline import builtin_templates
-
     found: dict[str, set[str]] = {}
-    for template in sorted(builtin_templates().glob("*.j2")):
-        if template.name.startswith("_"):
-            continue  # partials: no document of their own
-        document = template.name.split(".", 1)[0]
-        for section in _CALL.findall(template.read_text("utf-8")):
+    for document, text in _document_templates():
+        for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
     return {section: tuple(sorted(docs)) for section, docs in found.items()}
+
+
+@functools.cache
+def section_places() -> dict[str, dict[str, SectionPlace]]:
+    """Section name -> document -> where its built-in template first prints the section.
+
+    The place is the nearest chapter (``##``) and sub-heading (``###`` and deeper) above the
+    ``prosa("...")`` call, read from the template as it is written.
+    """
+    found: dict[str, dict[str, SectionPlace]] = {}
+    for document, text in _document_templates():
+        chapter, heading = "", ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            matched = _HEADING.match(line)
+            if matched:
+                title = heading_title(matched.group(2))
+                if len(matched.group(1)) == 2:
+                    chapter, heading = title, ""
+                else:
+                    heading = title
+            for section in _PRINT.findall(line):
+                place = SectionPlace(chapter, heading, number)
+                found.setdefault(section, {}).setdefault(document, place)
+    return found
+
+
+def heading_title(text: str) -> str:
+    """A template heading as a title without its number: ``BAB I PENDAHULUAN`` -> ``Pendahuluan``.
+
+    A chapter written in capitals reads in title case (``Gambaran Umum Daerah``, ``Visi, Misi
+    dan Sasaran``); acronyms in it (``SPBE``, ``(SPLP)``) stay as written.
+    """
+    plain = " ".join(_TEMPLATE_CODE.sub(" ", text).split())
+    plain = _NUMBER.sub("", plain).strip()
+    if plain != plain.upper():
+        return plain
+    words = []
+    for number, word in enumerate(plain.split()):
+        bare = word.strip("(),.;:")
+        if bare in _ACRONYMS or word.startswith("("):
+            words.append(word)
+        elif number and bare.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)
+
+
+#: Words a title in title case keeps in lower case (after its first word).
+_SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "per", "yang"})
+#: Capitalised words of the chapter titles that are acronyms, kept in capitals.
+_ACRONYMS = frozenset({"SPBE", "SPLP", "SIA-SPBE", "TIK", "OPD", "RPJMD", "SWOT", "SDM"})
+
+
+def _document_templates() -> list[tuple[str, str]]:
+    """Each built-in document template (partials aside) as (document name, text)."""
+    from spbe_cli.render.pipeline import builtin_templates
+
+    return [
+        (template.name.split(".", 1)[0], template.read_text("utf-8"))
+        for template in sorted(builtin_templates().glob("*.j2"))
+        if not template.name.startswith("_")  # partials: no document of their own
+    ]
 
 
 def inside(rel: str) -> str | None:

@@ -9,6 +9,7 @@ a template needs no access to the diff's classes.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,60 +34,180 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     return diff_snapshots(sides.old, sides.new, findings=False)
 
 
-def revision_log(changeset: ChangeSet, kinds: tuple[str, ...] | None = None) -> dict[str, Any]:
+def revision_log(
+    changeset: ChangeSet,
+    kinds: tuple[str, ...] | None = None,
+    document: str | None = None,
+    dokumen: str | None = None,
+) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
 
     Returns a mapping with ``title``, ``since`` (the old side as text), ``empty``,
-    ``attention`` (list of ``{code, severity, id, message}``) and ``groups`` (list of
-    ``{kind, label, entries}``, each entry ``{change, label, id, old_id, name, old_name,
-    fields}``). Each of ``fields`` holds the mentors' texts of ``spbe diff`` (``field``,
-    ``change``) and the same change as data for the readers' wording
-    (:func:`spbe_cli.render.changes.reader_line`): ``loc``, ``old``, ``new``, ``illustrative``.
+    ``attention`` (list of ``{code, severity, id, message, values}``), ``prosa`` (the prose
+    sections the document prints whose text changed, in the document's order: ``{section,
+    change, bab, bagian}``, the titles of the chapter and sub-heading it stands under, see
+    :func:`spbe_cli.diff.prose.section_places`; only with ``document``), ``names`` (the
+    names of ids the new side no longer has, for the ids a change still mentions) and
+    ``groups`` (list of ``{kind, label, entries}``, each entry ``{change, label, id, old_id,
+    name, old_name, fields}``). With ``dokumen`` (the document's key under
+    ``metadata.dokumen``) the changes to the other documents' entries there are left out: the
+    Peta Rencana's readers need not learn the Master Plan's new version. Each of ``fields``
+    holds the mentors' texts of ``spbe diff`` (``field``, ``change``) and the same change as
+    data for the readers' wording (:func:`spbe_cli.render.changes.reader_line`): ``loc``,
+    ``old``, ``new``, ``illustrative``.
     """
     wanted = set(kinds) if kinds is not None else None
+    renames = {
+        c.old.id: c.id for c in changeset.changes if c.change is ChangeType.RENAMED and c.old
+    }
     groups = []
     for kind, changes in changeset.by_kind().items():
         if wanted is not None and kind not in wanted:
             continue
-        entries = [
-            {
-                "change": change.change.value,
-                "label": t(f"diff.change.{change.change.value}"),
-                "id": change.id,
-                "old_id": change.old_id if change.change is ChangeType.RENAMED else None,
-                "name": change.name,
-                "old_name": change.old.name if change.old is not None else None,
-                "fields": [_field(f) for f in change.fields],
-            }
-            for change in changes
-        ]
-        groups.append({"kind": kind, "label": t(f"diff.kind.{kind}"), "entries": entries})
+        entries = []
+        for change in changes:
+            fields = [
+                f
+                for f in (_field(f, renames) for f in change.fields)
+                if f is not None
+                and not _tool_setting(change.kind, f)
+                and not _other_document(change.kind, f, dokumen)
+            ]
+            if change.change is ChangeType.CHANGED and not fields:
+                continue  # it only followed a renamed id: the rename is listed itself
+            entries.append(
+                {
+                    "change": change.change.value,
+                    "label": t(f"diff.change.{change.change.value}"),
+                    "id": change.id,
+                    "old_id": change.old_id if change.change is ChangeType.RENAMED else None,
+                    "name": change.name,
+                    "old_name": change.old.name if change.old is not None else None,
+                    "fields": fields,
+                }
+            )
+        if entries:
+            groups.append({"kind": kind, "label": t(f"diff.kind.{kind}"), "entries": entries})
     # Worded again here, in the language the caller chose (the document's, not the terminal's).
     attention = [
-        {"code": a.code, "severity": a.severity.value, "id": a.id, "message": a.message}
+        {
+            "code": a.code,
+            "severity": a.severity.value,
+            "id": a.id,
+            "message": a.message,
+            "values": dict(a.values),
+        }
         for a in attention_for(changeset.changes)
         # A new id is for mentors (SPBE709): readers see the entry "Diubah: X (sebelumnya Y)".
         if (wanted is None or a.kind in wanted) and a.code != "SPBE709"
     ]
+    prosa = _prose(changeset, document) if document is not None else []
     return {
         "title": t("diff.log_title"),
         "since": side_text(changeset.old),
-        "empty": not groups,
+        "empty": not groups and not prosa,
         "attention": attention,
+        "prosa": prosa,
+        "names": _gone_names(changeset),
         "groups": groups,
     }
 
 
-def _field(field: FieldChange) -> dict[str, Any]:
-    """One changed field: the text ``spbe diff`` shows and the data a document words."""
+def _prose(changeset: ChangeSet, document: str) -> list[dict[str, Any]]:
+    """The prose sections ``document`` prints whose text changed, where the document has them."""
+    from spbe_cli.diff.formats import prose_status
+    from spbe_cli.diff.prose import section_places
+
+    places = section_places()
+    found = []
+    for change in changeset.prose:
+        place = places.get(change.section, {}).get(document)
+        if place is None:
+            continue  # the document does not print this section
+        found.append(
+            {
+                "section": change.section,
+                "change": prose_status(change).value,
+                "bab": place.chapter,
+                "bagian": place.heading,
+                "line": place.line,
+            }
+        )
+    found.sort(key=lambda entry: (entry["line"], entry["section"]))
+    return found
+
+
+def _gone_names(changeset: ChangeSet) -> dict[str, str]:
+    """Id -> name of every entity the new side no longer has under that id (removed, renamed).
+
+    Regulations by their citation, as the documents name them (:func:`entity_name`).
+    """
+    from spbe_cli.formatting import entity_name
+    from spbe_cli.reference import load_reference
+
+    meta = next((c.old for c in changeset.changes if c.kind == "metadata" and c.old), None)
+    pemda = str(meta.model.pemda.nama) if meta is not None else ""  # type: ignore[attr-defined]
+    reference = load_reference()
+    return {
+        change.old.id: entity_name(change.kind, change.old.model, pemda, reference)
+        for change in changeset.changes
+        if change.old is not None and change.change in (ChangeType.REMOVED, ChangeType.RENAMED)
+    }
+
+
+def _field(field: FieldChange, renames: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """One changed field: the text ``spbe diff`` shows and the data a document words.
+
+    ``renames`` (old id -> new id): a reference that only followed a renamed entity is no
+    change for readers (None), and a list of ids reads as if the renamed ids had their new id
+    already, so it shows what else changed.
+    """
+    old = field.old
+    if renames:
+        if isinstance(old, str) and renames.get(old) == field.new:
+            return None
+        if isinstance(old, list) and isinstance(field.new, list):
+            old = [renames.get(v, v) if isinstance(v, str) else v for v in old]
+            if old != field.old and _same_values(old, field.new):
+                return None
     return {
         "field": field.path,
         "change": show_change(field),
         "loc": [_segment(part) for part in field.loc],
-        "old": _value(field.old),
+        "old": _value(old),
         "new": _value(field.new),
         "illustrative": list(field.illustrative),
     }
+
+
+#: Fields of the metadata that set up the tool, not the documents' content: no reader's change
+#: (a prose section's text is told by its section, ``prosa``, not by its file name).
+TOOL_SETTINGS = frozenset({"prosa", "pengaturan", "versi_skema"})
+
+
+def _tool_setting(kind: str, field: dict[str, Any]) -> bool:
+    first = field["loc"][0] if field["loc"] else {}
+    return kind == "metadata" and first.get("field") in TOOL_SETTINGS
+
+
+def _other_document(kind: str, field: dict[str, Any], dokumen: str | None) -> bool:
+    """A change to another document's entry under ``metadata.dokumen`` (not ``dokumen``'s)."""
+    steps = [step.get("field") for step in field["loc"][:2]]
+    return (
+        dokumen is not None
+        and kind == "metadata"
+        and len(steps) == 2
+        and steps[0] == "dokumen"
+        and steps[1] != dokumen
+    )
+
+
+def _same_values(old: list[Any], new: list[Any]) -> bool:
+    """The same values in any order (lists of ids and words are compared as sets of values)."""
+    try:
+        return Counter(old) == Counter(new)
+    except TypeError:  # unhashable items: not a list of ids
+        return False
 
 
 def _segment(part: str | Key | Item) -> dict[str, Any]:

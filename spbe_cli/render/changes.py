@@ -11,6 +11,8 @@ labels, names for ids, amounts in rupiah, dates in Indonesian and lists as prose
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import ChainMap, Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -19,6 +21,7 @@ from typing import Any
 
 from spbe_cli.formatting import angka, kapital, rupiah_marked, tanggal
 from spbe_cli.render.document import series
+from spbe_cli.render.engine import name_ids
 
 #: Text longer than this (on either side) is shown as an excerpt around the edit.
 LONG_TEXT = 80
@@ -26,14 +29,17 @@ LONG_TEXT = 80
 CONTEXT_WORDS = 4
 #: Words of an edited passage shown before "…".
 PASSAGE_WORDS = 60
+#: A code of a fixed list (``bagi_pakai``), read as words when it has no label.
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 def reader_line(
     field: Mapping[str, Any],
     labels: Mapping[str, str] | Sequence[Mapping[str, str]],
     values: Mapping[str, Mapping[Any, str] | Sequence[Mapping[Any, str]]],
-    names: Mapping[str, str],
+    names: Mapping[str, str] | Sequence[Mapping[str, str]],
     mark: str,
+    kind: str = "",
 ) -> str:
     """One changed field as a reader reads it: ``Target 2026 indikator 'Capaian': 50 → 40``.
 
@@ -43,11 +49,16 @@ def reader_line(
         labels: field name (or ``parent.field``) -> its label in the document; or several such
             tables, the first that has a name wins.
         values: field name -> the labels of its coded values (``status``: ``usulan`` -> ...),
-            or several such tables.
-        names: entity id -> its name.
+            or several such tables; ``parent.field`` (``keterkaitan.jenis``) and
+            ``kind.field`` (``infrastruktur.jenis``) are looked up first, and ``ya_tidak`` holds
+            the words of ``True`` and ``False``. A code of a fixed list without a label reads
+            as words (``bagi_pakai`` -> ``Bagi pakai``).
+        names: entity id -> its name, or several such tables (the first that has the id wins).
         mark: the illustrative mark put after an illustrative amount.
+        kind: the kind of the changed entity (``infrastruktur``), for ``kind.field`` labels.
     """
-    words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, names, mark)
+    tables = {k: _chain(v) for k, v in values.items()}
+    words = _Words(_chain(labels), tables, _chain(names), mark, kind)
     loc = list(field["loc"])
     leaf = next((s["field"] for s in reversed(loc) if "field" in s), "")
     old, new = field["old"], field["new"]
@@ -61,15 +72,49 @@ def reader_line(
         return title
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
         return f"{title}: diubah pada bagian «{_passage(old, new)}»"
+    parent = next((s["field"] for s in reversed(loc[:-1]) if "field" in s), "")
     if _is_list(old) and _is_list(new):
         return f"{title}: {words.list_change(old, new, leaf)}"
     if old is None or (_is_list(old) and not old):
-        return f"{title} ditambahkan ({words.value(new, leaf, illustrative[1] and mark)})"
+        return f"{title} ditambahkan ({words.value(new, leaf, illustrative[1] and mark, parent)})"
     if new is None or (_is_list(new) and not new):
-        return f"{title} dihapus (sebelumnya {words.value(old, leaf, illustrative[0] and mark)})"
-    before = words.value(old, leaf, illustrative[0] and mark)
-    after = words.value(new, leaf, illustrative[1] and mark)
+        shown = words.value(old, leaf, illustrative[0] and mark, parent)
+        return f"{title} dihapus (sebelumnya {shown})"
+    before = words.value(old, leaf, illustrative[0] and mark, parent)
+    after = words.value(new, leaf, illustrative[1] and mark, parent)
     return f"{title}: {before} → {after}"
+
+
+#: Values of an attention finding that are codes, and the field whose labels they take.
+_ATTENTION_CODES = {"old": "status", "new": "status", "status": "status", "horizon": "horizon"}
+
+
+def attention_line(
+    entry: Mapping[str, Any],
+    labels: Mapping[str, str] | Sequence[Mapping[str, str]],
+    values: Mapping[str, Mapping[Any, str] | Sequence[Mapping[Any, str]]],
+    names: Mapping[str, str] | Sequence[Mapping[str, str]],
+) -> str:
+    """A finding of the attention list as readers read it: ``Status Sentra Noken berubah: ...``.
+
+    Worded by ``diff.doc.<CODE>`` (``.<variant>``) when the rule has a readers' wording, with
+    its codes by their labels; else its ``spbe diff`` message. The ids in it read as names.
+    """
+    from spbe_cli.i18n import messages, t, use_language
+
+    filled = dict(entry.get("values") or {})
+    key = f"diff.doc.{entry['code']}"
+    if filled.get("variant"):
+        key += f".{filled['variant']}"
+    text = str(entry["message"])
+    if key in messages():
+        words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, _chain(names), "")
+        for name, field in _ATTENTION_CODES.items():
+            if isinstance(filled.get(name), str):
+                filled[name] = words.value(filled[name], field)
+        with use_language("id"):
+            text = t(key, **filled)
+    return kapital(name_ids(text, lambda found: str(_chain(names).get(found, found))))
 
 
 class _Words:
@@ -81,16 +126,42 @@ class _Words:
         values: Mapping[str, Mapping[Any, str]],
         names: Mapping[str, str],
         mark: str,
+        kind: str = "",
     ) -> None:
         self.mark = mark
         self.labels = labels
         self.values = values
         self.names = names
+        self.kind = kind
+        self.yes_no = values.get("ya_tidak") or {True: "Ya", False: "Tidak"}
+
+    def coded(self, field: str, parent: str = "") -> Mapping[Any, str] | None:
+        """The labels of a field's codes: ``parent.field``, then ``kind.field``, then ``field``."""
+        for key in (f"{parent}.{field}" if parent else "", f"{self.kind}.{field}", field):
+            table = self.values.get(key) if key else None
+            if table is not None:
+                return table
+        return None
+
+    def yes(self, value: bool) -> str:
+        """``Ya`` or ``Tidak``, as the documents' tables say it."""
+        return str(self.yes_no.get(value) or ("Ya" if value else "Tidak"))
 
     def label(self, name: str, parent: str = "") -> str:
         """The label of a field (``parent.name`` first), else its name in words."""
         found = self.labels.get(f"{parent}.{name}") if parent else None
         return found or self.labels.get(name) or kapital(name.replace("_", " "))
+
+    def item_label(self, name: str, parent: str) -> str:
+        """The label of a field inside an item of ``parent``: ``Jenis dokumen``, ``Nilai``.
+
+        A ``parent.name`` label that is the parent's own label words a title ("anggaran.nilai"
+        reads "Anggaran 2025"); inside the item the field goes by its own label.
+        """
+        found = self.labels.get(f"{parent}.{name}") if parent else None
+        if found and found != self.label(parent):
+            return found
+        return self.labels.get(name) or kapital(name.replace("_", " "))
 
     def title(self, loc: list[Mapping[str, Any]]) -> str:
         """``Anggaran 2025``, ``Target 2026 indikator 'Capaian'``, ``Mitra akademisi``."""
@@ -99,7 +170,7 @@ class _Words:
             if "field" in step:
                 groups.append((step["field"], []))
             elif groups:
-                groups[-1][1].append(self.qualifier(step))
+                groups[-1][1].append(self.qualifier(step, groups[-1][0]))
             else:
                 groups.append(("", [self.qualifier(step)]))
         if not groups:
@@ -112,6 +183,9 @@ class _Words:
             # "anggaran.nilai" reads "Anggaran 2025": the parent's qualifiers go with it
             quals = groups[-2][1] + quals
             rest = groups[:-2]
+        elif len(groups) == 1:
+            # a field of the entity itself ("entitas.sumber": where its facts come from)
+            head = self.labels.get(f"entitas.{name}") or self.label(name)
         else:
             head = self.label(name)
         words = [head, *quals]
@@ -125,11 +199,24 @@ class _Words:
                 named = True
         return " ".join(w for w in words if w)
 
-    def qualifier(self, step: Mapping[str, Any]) -> str:
-        """A list item or mapping key: ``2025``, ``'Capaian'``, ``12 Maret 2025``."""
+    def qualifier(self, step: Mapping[str, Any], parent: str = "") -> str:
+        """A list item or mapping key: ``2025``, ``'Capaian'``, ``2026 triwulan 3``.
+
+        The first identity field (a year, a name, a date) reads alone; a further one says what
+        it is (``triwulan 3``, ``sumber dana APBN``).
+        """
         if "key" in step:
             return self.key(step["key"])
-        text = " ".join(self.key(value) for _, value in step["item"])
+        parts = []
+        for number, (name, value) in enumerate(step["item"]):
+            if number == 0:
+                parts.append(self.key(value))
+            else:
+                label = self.label(name)
+                parts.append(
+                    f"{label[:1].lower()}{label[1:]} {self.value(value, name, '', parent)}"
+                )
+        text = " ".join(parts)
         occurrence = step.get("occurrence") or 0
         return f"{text} (ke-{occurrence + 1})" if occurrence else text
 
@@ -138,7 +225,7 @@ class _Words:
         if isinstance(value, date):
             return tanggal(value)
         if isinstance(value, bool):
-            return "ya" if value else "tidak"
+            return self.yes(value).lower()
         if isinstance(value, int):
             return str(value)
         if isinstance(value, Decimal):
@@ -148,16 +235,16 @@ class _Words:
             return self.names[text]
         return f"'{text}'"
 
-    def value(self, value: Any, field: str, mark: str | bool = "") -> str:
-        """A value in words: amounts in rupiah, ids by name, lists as prose."""
+    def value(self, value: Any, field: str, mark: str | bool = "", parent: str = "") -> str:
+        """A value in words: amounts in rupiah, ids by name, codes by label, lists as prose."""
         if isinstance(value, Mapping):
             return self.mapping(value, field)
         if _is_list(value):
-            return series([self.value(v, field) for v in value])
+            return series([self.value(v, field, "", parent) for v in value])
         if value is None:
             return "—"
         if isinstance(value, bool):
-            return "ya" if value else "tidak"
+            return self.yes(value)
         if isinstance(value, int) and field in _rupiah_fields():
             return rupiah_marked(value, bool(mark), str(mark))  # unmarked when mark is ""
         if isinstance(value, int):
@@ -167,10 +254,16 @@ class _Words:
         if isinstance(value, date):
             return tanggal(value)
         text = str(value).replace("\r", "").replace("\n", " ")
-        coded = self.values.get(field)
+        coded = self.coded(field, parent)
         if coded is not None and text in coded:
-            return coded[text]
-        return self.names.get(text, text)
+            return str(coded[text])
+        if text in self.names:
+            return str(self.names[text])
+        if field in ("kerangka", "kerangka_indeks") and text in _frameworks():
+            return _frameworks()[text]  # an evaluation framework by its regulation
+        if field in _coded_fields() and _CODE.fullmatch(text):
+            return kapital(text.replace("_", " "))  # a code without a label, as words
+        return text
 
     def mapping(self, data: Mapping[Any, Any], field: str) -> str:
         """A list item or a mapping as ``Label: value; Label: value``."""
@@ -179,7 +272,9 @@ class _Words:
             return ", ".join(f"{self.key(k)}: {self.value(v, field)}" for k, v in shown.items())
         # an illustrative item carries the document's mark, not an "ilustratif: ya" field
         mark = self.mark if shown.pop("ilustratif", False) is True else ""
-        parts = [f"{self.label(k)}: {self.value(v, k)}" for k, v in shown.items()]
+        parts = [
+            f"{self.item_label(k, field)}: {self.value(v, k, '', field)}" for k, v in shown.items()
+        ]
         return ("; ".join(parts) if parts else "—") + mark
 
     def list_change(self, old: list[Any], new: list[Any], field: str) -> str:
@@ -190,7 +285,7 @@ class _Words:
         """
         if len(old) == len(new) and all(isinstance(v, Mapping) for v in (*old, *new)):
             edits = [
-                f"butir {number}: {self.item_change(a, b)}"
+                f"butir {number}: {self.item_change(a, b, field)}"
                 for number, (a, b) in enumerate(zip(old, new, strict=True), start=1)
                 if a != b
             ]
@@ -206,7 +301,7 @@ class _Words:
             parts.append(f"dikurangi {series(gone)}")
         return "; ".join(parts) or "urutan diubah"
 
-    def item_change(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    def item_change(self, old: Mapping[str, Any], new: Mapping[str, Any], parent: str = "") -> str:
         """The fields of one list item that differ, ``Label: old → new`` each."""
         parts = []
         for key in [*old, *(k for k in new if k not in old)]:
@@ -214,9 +309,12 @@ class _Words:
             if a == b:
                 continue
             if isinstance(a, str) and isinstance(b, str) and max(len(a), len(b)) > LONG_TEXT:
-                parts.append(f"{self.label(key)} diubah pada bagian «{_passage(a, b)}»")
+                parts.append(
+                    f"{self.item_label(key, parent)} diubah pada bagian «{_passage(a, b)}»"
+                )
             else:
-                parts.append(f"{self.label(key)}: {self.value(a, key)} → {self.value(b, key)}")
+                before, after = self.value(a, key, "", parent), self.value(b, key, "", parent)
+                parts.append(f"{self.item_label(key, parent)}: {before} → {after}")
         return ", ".join(parts)
 
 
@@ -255,6 +353,20 @@ def _without(value: Any, names: set[str]) -> Any:
     if isinstance(value, Mapping):
         return {k: v for k, v in value.items() if k not in names}
     return value
+
+
+@functools.cache
+def _frameworks() -> dict[str, str]:
+    """Evaluation framework code -> its regulation (``PermenPANRB 8/2026``), from the reference."""
+    from spbe_cli.indeks import load_frameworks
+
+    return {kode: k.dasar_hukum for kode, k in load_frameworks().items()}
+
+
+def _coded_fields() -> frozenset[str]:
+    from spbe_cli.diff.formats import coded_fields
+
+    return coded_fields()
 
 
 def _rupiah_fields() -> frozenset[str]:

@@ -11,7 +11,7 @@ from typing import Any, get_args
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
 from spbe_cli.formatting import angka as angka
-from spbe_cli.formatting import citation
+from spbe_cli.formatting import citation, entity_name
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
@@ -64,10 +64,9 @@ class RenderInput:
         if labels is None:
             labels = Labels()
             for entity_id, entity in self.catalog.entities.items():
-                if self.catalog.kinds[entity_id] == "regulasi":
-                    labels[entity_id] = citation(entity, self._pemda())
-                else:
-                    labels[entity_id] = getattr(entity, "nama", entity_id)
+                labels[entity_id] = entity_name(
+                    self.catalog.kinds[entity_id], entity, self._pemda(), self.catalog.reference
+                )
             self._cache["names"] = labels
         return labels
 

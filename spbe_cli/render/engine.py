@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -231,15 +231,34 @@ def name_ids(text: str, name: Callable[[str], str]) -> str:
 
 
 def _bernama(text: Any, labels: Any) -> str:
-    """``message|bernama(nama)``: the ids in a sentence (a diff message, say) by their names."""
-    return name_ids(str(text), lambda found: str(labels[found]))
+    """``message|bernama(nama)``: the ids in a sentence (a diff message, say) by their names.
+
+    ``labels`` is one table of names or several, looked up in turn (``[nama, log.names]``: the
+    names of ids that are gone too); an id no table knows stays as written.
+    """
+    tables = [labels] if isinstance(labels, Mapping) else list(labels)
+
+    def name(found: str) -> str:
+        for table in tables:
+            if found in table:
+                return str(table[found])
+        return found
+
+    return name_ids(str(text), name)
 
 
-def _perubahan(field: Any, labels: Any, values: Any, names: Any) -> str:
-    """``f|perubahan(kolom, nilai, nama)``: a changed field in the readers' words."""
+def _perubahan(field: Any, labels: Any, values: Any, names: Any, kind: Any = "") -> str:
+    """``f|perubahan(kolom, nilai, nama, jenis)``: a changed field in the readers' words."""
     from spbe_cli.render.changes import reader_line
 
-    return reader_line(field, labels, values, names, f" {MARK_ILLUSTRATIVE}")
+    return reader_line(field, labels, values, names, f" {MARK_ILLUSTRATIVE}", str(kind or ""))
+
+
+def _perhatian(entry: Any, labels: Any, values: Any, names: Any) -> str:
+    """``a|perhatian(kolom, nilai, nama)``: a finding of the attention list in readers' words."""
+    from spbe_cli.render.changes import attention_line
+
+    return attention_line(entry, labels, values, names)
 
 
 _ANCHOR_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
@@ -339,6 +358,7 @@ def make_environment(
         kapital=kapital,
         bernama=_bernama,
         perubahan=_perubahan,
+        perhatian=_perhatian,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize
