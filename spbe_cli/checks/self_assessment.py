@@ -128,6 +128,7 @@ def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
             tahun=e.tahun,
             dasar=kerangka.dasar_hukum,
             pengganti=successor.dasar_hukum,
+            mulai=successor.mulai_tahun,
             baru=successor.kode,
         )
 
