@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.indeks import framework_problems, load_frameworks, successor_for
+from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi, successor_for
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
@@ -55,8 +55,6 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
     The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
     """
     from spbe_cli.checks.references import check_reference
-
-    from spbe_cli.indeks import select_evaluasi
 
     catalog = ctx.catalog
     frameworks = load_frameworks()
