@@ -127,8 +127,8 @@ def _group_line(kerangka: Kerangka, group: Kelompok, skor: Skor) -> str:
     return t("indeks.group_line", bobot=bobot, indeks=_skor(kerangka, skor))
 
 
-def _group_label(kerangka: Kerangka, group: Kelompok) -> str:
-    nama = unverified(kerangka, group.nama)
+def _group_label(kerangka: Kerangka, group: Kelompok, *, mark: bool = True) -> str:
+    nama = unverified(kerangka, group.nama) if mark else group.nama
     return t("indeks." + group.tingkat, nomor=group.nomor, nama=nama)
 
 
@@ -343,7 +343,8 @@ def index_chart(
 ) -> str:
     """Inline SVG: one horizontal bar per group on the 1-5 scale; no bar while not assessed.
 
-    ``unverified``: each value carries the unverified mark, as in the tables.
+    ``unverified``: each label and value carries the unverified mark, as in the tables (the
+    mark is added after a long label is shortened, so it is never cut off).
     """
     label_w, bar_w, row_h = 260, 360, 24
     height = 28 + row_h * max(len(rows), 1)
@@ -363,7 +364,7 @@ def index_chart(
         )
     for n, (label, value) in enumerate(rows):
         y = 6 + n * row_h
-        shown = label if len(label) <= 38 else label[:37] + "…"
+        shown = marked(label if len(label) <= 38 else label[:37] + "…", unverified)
         parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(shown)}</text>')
         if value is None:
             parts.append(
@@ -386,7 +387,7 @@ def html_body(report: IndeksReport) -> str:
     """The report's HTML body (no page shell)."""
     k = report.kerangka
     out = [f'<p class="sub">{"<br>".join(_e(line) for line in _status_lines(report))}</p>']
-    chart_rows = [(_group_label(k, g), s.nilai) for g, s in report.kelompok]
+    chart_rows = [(_group_label(k, g, mark=False), s.nilai) for g, s in report.kelompok]
     domains = any(g.tingkat == "domain" for g in k.kelompok)
     out.append(
         index_chart(

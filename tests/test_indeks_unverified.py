@@ -131,6 +131,14 @@ def test_html_marks_headings_cells_and_chart(tmp_path: Path) -> None:
     assert "<h2>Aspek 3 Data*: bobot 15*, indeks 2,00*</h2>" in page
     assert ">Tata Kelola Data*<" in page and ">5*<" in page
     assert ">2,00*</text>" in page  # the value beside each bar
+    assert ">Aspek 6 Keterpaduan Layanan Digital*</text>" in page  # each label
+
+
+def test_a_long_label_in_the_chart_keeps_its_mark(tmp_path: Path) -> None:
+    root = _catalog(tmp_path, {"em.yaml": _evaluation(SPBE, 2025, _all(SPBE, 3))})
+    page = _run(root, SPBE, "-f", "html").stdout
+    # "Aspek 7 Layanan Administrasi Pemerintahan Berbasis Elektronik" is shortened, not its mark.
+    assert ">Aspek 7 Layanan Administrasi Pemerint…*</text>" in page
     # PermenPANRB 8/2026 has aspects only: the chart does not promise domains.
     assert "Indeks per aspek (skala 1-5)" in page and "domain dan aspek" not in page
 
