@@ -116,7 +116,11 @@ def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -
     # Every value of the unverified PermenPANRB 8/2026 data carries †, explained once with
     # the regulation and its third-party sources (no local file name).
     assert "Indeks tahun 2026: **3,10 †**, predikat **Baik (Berkembang) †**." in section
-    legend = [line for line in section.splitlines() if "Tanda † pada nama, bobot" in line]
+    legend = [
+        line
+        for line in section.splitlines()
+        if "Tanda † menandai nama, bobot, indeks dan predikat" in line
+    ]
     assert len(legend) == 1 and section.count("Tanda †") == 1
     assert "belum dicocokkan dengan naskah resmi PermenPANRB 8/2026" in legend[0]
     assert "github.com/RokiFauziErenJaegar/edukasi-pemdi-permenpanrb-8-2026" in legend[0]
