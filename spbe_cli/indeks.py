@@ -114,6 +114,11 @@ class Kerangka:
         return self.verifikasi == "ya"
 
     @property
+    def sumber_teks(self) -> str:
+        """The sources as one phrase, for the line that explains the unverified mark."""
+        return "; ".join(self.sumber) or "-"
+
+    @property
     def predikat_terverifikasi(self) -> bool:
         """Whether the predikat names and thresholds are checked against the official text."""
         return self.verifikasi_predikat == "ya"

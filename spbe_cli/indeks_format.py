@@ -58,8 +58,12 @@ def unverified_legend(kerangka: Kerangka) -> str | None:
     """The one line explaining the unverified mark, with the sources named; None when verified."""
     if kerangka.terverifikasi and kerangka.predikat_terverifikasi:
         return None
-    sumber = "; ".join(kerangka.sumber) or "-"
-    return t("indeks.unverified", mark=current_mark(), dasar=kerangka.dasar_hukum, sumber=sumber)
+    return t(
+        "indeks.unverified",
+        mark=current_mark(),
+        dasar=kerangka.dasar_hukum,
+        sumber=kerangka.sumber_teks,
+    )
 
 
 def _title(report: IndeksReport) -> str:

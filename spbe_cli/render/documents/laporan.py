@@ -264,7 +264,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         "judul": data["kerangka"]["judul"],
         "dasar_hukum": data["kerangka"]["dasar_hukum"],
         "terverifikasi": kerangka.terverifikasi and kerangka.predikat_terverifikasi,
-        "sumber": "; ".join(kerangka.sumber),
+        "sumber": kerangka.sumber_teks,
         "pengganti": pengganti.dasar_hukum if pengganti is not None else None,
         "pengganti_mulai": pengganti.mulai_tahun if pengganti is not None else None,
         "ada_evaluasi": evaluasi is not None,
