@@ -103,13 +103,29 @@ def marking(mark: str) -> Iterator[None]:
         _MARK["mark"] = previous
 
 
+def marked(text: str, flag: bool, mark: str | None = None) -> str:
+    """``text`` with the mark of the block (:func:`marking`) when ``flag`` is set.
+
+    The one home of the mark after a value that is not official fact: an illustrative amount,
+    or a weight, threshold or name from reference data not yet verified against the official
+    text (``spbe indeks``). The terminal uses :data:`ILLUSTRATIVE_MARK`; the documents their
+    discreet ``†``. A legend line beside the values says what the mark means there.
+    """
+    return text + ((mark or _MARK["mark"]) if flag else "")
+
+
+def current_mark() -> str:
+    """The mark :func:`marked` writes in this block, without its leading space (for a legend)."""
+    return _MARK["mark"].strip()
+
+
 def rupiah_marked(value: int, illustrative: bool, mark: str | None = None) -> str:
     """:func:`rupiah`, with ``mark`` when the amount is (partly) illustrative.
 
     Reports in the terminal use :data:`ILLUSTRATIVE_MARK`; the documents their discreet ``†``
     (:func:`marking`).
     """
-    return rupiah(value) + ((mark or _MARK["mark"]) if illustrative else "")
+    return marked(rupiah(value), illustrative, mark)
 
 
 def illustrative_legend() -> str:

@@ -100,6 +100,28 @@ class Kerangka:
     #: The framework that revokes this one, if a bundled one says so.
     dicabut_oleh: str | None = None
     aturan: Mapping[int, str] = field(default_factory=dict)
+    #: ``verifikasi`` of the predikat ranges (thresholds and names); the framework's when unset.
+    verifikasi_predikat: str = "belum"
+    #: Where the unverified values come from, in readers' words (no local file names).
+    sumber: tuple[str, ...] = ()
+
+    @property
+    def terverifikasi(self) -> bool:
+        """Whether names, weights, and so every (sub-)index, are checked against the official text.
+
+        ``sebagian`` (partly) is not verified: some of it may still differ from the Lampiran.
+        """
+        return self.verifikasi == "ya"
+
+    @property
+    def sumber_teks(self) -> str:
+        """The sources as one phrase, for the line that explains the unverified mark."""
+        return "; ".join(self.sumber) or "-"
+
+    @property
+    def predikat_terverifikasi(self) -> bool:
+        """Whether the predikat names and thresholds are checked against the official text."""
+        return self.verifikasi_predikat == "ya"
 
     @property
     def cli_name(self) -> str:
@@ -159,17 +181,20 @@ def build_kerangka(kode: str, data: Mapping[str, Any], bukti: Mapping[str, Any])
         for i in data.get("indikator", [])
     ]
     ditetapkan = meta.get("ditetapkan")
+    verifikasi = str(meta.get("verifikasi", "belum"))
     return Kerangka(
         kode=kode,
         judul=meta["judul"],
         dasar_hukum=meta["dasar_hukum"],
-        verifikasi=str(meta.get("verifikasi", "belum")),
+        verifikasi=verifikasi,
         indikator=tuple(sorted(indikator, key=lambda i: i.nomor)),
         kelompok=tuple(kelompok),
         predikat=_predikat(data["predikat"]),
         jumlah_indikator=int(meta["jumlah_indikator"]),
         mulai_tahun=int(str(ditetapkan)[:4]) if ditetapkan else None,
         aturan=dict((bukti.get("kerangka") or {}).get(kode) or {}),
+        verifikasi_predikat=str(data["predikat"].get("verifikasi", verifikasi)),
+        sumber=tuple(str(s) for s in meta.get("sumber") or ()),
     )
 
 

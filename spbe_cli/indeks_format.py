@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from spbe_cli.errors import Report
-from spbe_cli.formatting import number
+from spbe_cli.formatting import current_mark, marked, number
 from spbe_cli.i18n import t
-from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Skor, rounded
+from spbe_cli.indeks import Baris, IndeksReport, Kelompok, Kerangka, Predikat, Skor, rounded
 from spbe_cli.markup import (
     html_escape,
     html_table,
@@ -41,6 +41,31 @@ def index_text(value: Decimal | float | None) -> str:
     return number(rounded(Decimal(str(value))), places=2)
 
 
+def unverified(kerangka: Kerangka, value: str) -> str:
+    """A name, weight or (sub-)index of ``kerangka``, marked while its data is unverified."""
+    return marked(value, not kerangka.terverifikasi)
+
+
+def predikat_text(kerangka: Kerangka, predikat: Predikat | None) -> str:
+    """``Cukup (Membangun)``, marked while the predikat ranges are unverified; ``-`` for none."""
+    if predikat is None:
+        return "-"
+    name = predikat.nama + (f" ({predikat.tahap})" if predikat.tahap else "")
+    return marked(name, not kerangka.predikat_terverifikasi)
+
+
+def unverified_legend(kerangka: Kerangka) -> str | None:
+    """The one line explaining the unverified mark, with the sources named; None when verified."""
+    if kerangka.terverifikasi and kerangka.predikat_terverifikasi:
+        return None
+    return t(
+        "indeks.unverified",
+        mark=current_mark(),
+        dasar=kerangka.dasar_hukum,
+        sumber=kerangka.sumber_teks,
+    )
+
+
 def _title(report: IndeksReport) -> str:
     pemda = report.pemda or "-"
     tahun = str(report.tahun) if report.tahun is not None else "-"
@@ -56,40 +81,59 @@ def _status_lines(report: IndeksReport) -> list[str]:
         lines.append(t("indeks.evaluasi", id=report.evaluasi))
         if report.ilustratif:
             lines.append(t("indeks.ilustratif"))
+    k = report.kerangka
     if report.indeks is None:
         lines.append(t("indeks.belum", n=report.total.belum, total=report.total.jumlah))
+        missing = [b.indikator.nomor for b in report.baris if b.nilai is None]
+        if report.evaluasi is not None and missing:
+            lines.append(t("indeks.missing", nomor=_ranges(missing)))
     else:
-        predikat = report.predikat
-        name = "-" if predikat is None else predikat.nama
-        if predikat is not None and predikat.tahap:
-            name += f" ({predikat.tahap})"
-        lines.append(t("indeks.value", indeks=index_text(report.indeks), predikat=name))
+        indeks = unverified(k, index_text(report.indeks))
+        lines.append(t("indeks.value", indeks=indeks, predikat=predikat_text(k, report.predikat)))
     # The framework in force instead in that year: the one replacing it, or the one before it.
     for key, other in (("indeks.revoked", report.pengganti), ("indeks.not_yet", report.pendahulu)):
         if other is not None:
-            k = report.kerangka
+            # The year the newer of the two frameworks applies from.
+            mulai = other.mulai_tahun if other is report.pengganti else k.mulai_tahun
             values = {"dasar": k.dasar_hukum, "tahun": report.tahun, "kerangka": other.cli_name}
-            lines.append(t(key, pengganti=other.dasar_hukum, mulai=k.mulai_tahun, **values))
-    if report.kerangka.verifikasi != "ya":
-        lines.append(t("indeks.unverified", dasar=report.kerangka.dasar_hukum))
+            lines.append(t(key, pengganti=other.dasar_hukum, mulai=mulai, **values))
+    legend = unverified_legend(k)
+    if legend is not None:
+        lines.append(legend)
     above = sum(1 for b in report.baris if b.di_atas_plafon)
     if above:
         lines.append(t("indeks.above", n=above))
     return lines
 
 
-def _skor(skor: Skor) -> str:
+def _ranges(numbers: Sequence[int]) -> str:
+    """``1-3, 5, 9-10``: indicator numbers as a reader lists them."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def _skor(kerangka: Kerangka, skor: Skor) -> str:
     if skor.nilai is None:
         return t("indeks.group_belum", n=skor.belum)
-    return index_text(skor.nilai)
+    return unverified(kerangka, index_text(skor.nilai))
 
 
-def _group_line(group: Kelompok, skor: Skor) -> str:
-    return t("indeks.group_line", bobot=number(group.bobot), indeks=_skor(skor))
+def _group_line(kerangka: Kerangka, group: Kelompok, skor: Skor) -> str:
+    bobot = unverified(kerangka, number(group.bobot))
+    return t("indeks.group_line", bobot=bobot, indeks=_skor(kerangka, skor))
 
 
-def _group_label(group: Kelompok) -> str:
-    return t("indeks." + group.tingkat, nomor=group.nomor, nama=group.nama)
+def _group_label(kerangka: Kerangka, group: Kelompok, *, mark: bool = True) -> str:
+    nama = unverified(kerangka, group.nama) if mark else group.nama
+    return t("indeks." + group.tingkat, nomor=group.nomor, nama=nama)
 
 
 def _headers() -> list[str]:
@@ -100,14 +144,14 @@ def _plafon(b: Baris) -> str:
     return "-" if b.plafon.level is None else str(b.plafon.level)
 
 
-def _row(b: Baris) -> list[str]:
+def _row(kerangka: Kerangka, b: Baris) -> list[str]:
     nilai = "-" if b.nilai is None else str(b.nilai)
     if b.di_atas_plafon:
         nilai += f" {_MARK}"
     return [
         str(b.indikator.nomor),
-        b.indikator.nama,
-        number(b.indikator.bobot),
+        unverified(kerangka, b.indikator.nama),
+        unverified(kerangka, number(b.indikator.bobot)),
         nilai,
         _plafon(b),
         t("indeks.status." + b.plafon.status),
@@ -131,8 +175,9 @@ def _sections(report: IndeksReport) -> list[tuple[Kelompok, Skor, list[Baris], i
     return out
 
 
-def _evidence(b: Baris) -> list[str]:
-    lines = [t("plafon.part", part=f"{b.indikator.nomor}. {b.indikator.nama}", level=_plafon(b))]
+def _evidence(kerangka: Kerangka, b: Baris) -> list[str]:
+    nama = unverified(kerangka, b.indikator.nama)
+    lines = [t("plafon.part", part=f"{b.indikator.nomor}. {nama}", level=_plafon(b))]
     lines += [f"  + {line}" for line in b.plafon.bukti]
     lines += [f"  - {line}" for line in b.plafon.kurang]
     return lines
@@ -148,16 +193,18 @@ def _derived(report: IndeksReport) -> list[Baris]:
 
 def format_text(report: IndeksReport) -> list[str]:
     """The report as lines of plain text."""
+    k = report.kerangka
     lines = [_title(report), *_status_lines(report), ""]
     for group, skor, rows, depth in _sections(report):
         indent = "  " * depth
-        lines.append(f"{indent}{_group_label(group)}: {_group_line(group, skor)}")
+        label, line = _group_label(k, group), _group_line(k, group, skor)
+        lines.append(f"{indent}{label}: {line}")
         if rows:
-            lines += [indent + "  " + line for line in text_table(_headers(), _rows(rows))]
+            lines += [indent + "  " + line for line in text_table(_headers(), _rows(k, rows))]
             lines.append("")
     lines += [t("indeks.evidence"), ""]
     for b in _derived(report):
-        lines += _evidence(b)
+        lines += _evidence(k, b)
     lines += ["", t("indeks.legend", mark=_MARK)]
     if report.findings:
         lines += ["", t("indeks.findings", n=len(report.findings))]
@@ -167,8 +214,8 @@ def format_text(report: IndeksReport) -> list[str]:
     return [safe(line) for line in lines]
 
 
-def _rows(rows: Sequence[Baris]) -> list[list[str]]:
-    return [_row(b) for b in rows]
+def _rows(kerangka: Kerangka, rows: Sequence[Baris]) -> list[list[str]]:
+    return [_row(kerangka, b) for b in rows]
 
 
 # -- Markdown -----------------------------------------------------------------------------------
@@ -182,17 +229,18 @@ def format_markdown(report: IndeksReport, level: int = 1) -> str:
     notifies no one.
     """
     h = "#" * level
+    k = report.kerangka
     lines = [f"{h} {md_inert(_title(report))}", ""]
     lines += [md_inert(line) + "  " for line in _status_lines(report)]
     lines.append("")
     for group, skor, rows, depth in _sections(report):
-        lines += [f"{h}{'#' * (depth + 1)} {md_inert(_group_label(group))}", ""]
-        lines += [md_inert(_group_line(group, skor)), ""]
+        lines += [f"{h}{'#' * (depth + 1)} {md_inert(_group_label(k, group))}", ""]
+        lines += [md_inert(_group_line(k, group, skor)), ""]
         if rows:
-            lines += [*md_table(_headers(), _rows(rows)), ""]
+            lines += [*md_table(_headers(), _rows(k, rows)), ""]
     lines += [f"{h}# {md_inert(t('indeks.evidence'))}", ""]
     for b in _derived(report):
-        first, *rest = _evidence(b)
+        first, *rest = _evidence(k, b)
         lines.append(f"- **{md_inert(first)}**")
         lines += [f"  - {md_inert(line.strip())}" for line in rest]
     lines += ["", md_inert(t("indeks.legend", mark=_MARK)), ""]
@@ -224,6 +272,10 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
             "judul": k.judul,
             "dasar_hukum": k.dasar_hukum,
             "verifikasi": k.verifikasi,
+            # Names, weights and so every index; the predikat ranges have their own field.
+            "terverifikasi": k.terverifikasi,
+            "predikat_terverifikasi": k.predikat_terverifikasi,
+            "sumber": list(k.sumber),
         },
         "pemda": report.pemda,
         "tahun": report.tahun,
@@ -233,7 +285,13 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
         "pendahulu": report.pendahulu.kode if report.pendahulu is not None else None,
         "status": "dinilai" if report.indeks is not None else "belum_dinilai",
         "indeks": _number(report.indeks),
-        "predikat": None if predikat is None else {"nama": predikat.nama, "tahap": predikat.tahap},
+        "predikat": None
+        if predikat is None
+        else {
+            "nama": predikat.nama,
+            "tahap": predikat.tahap,
+            "terverifikasi": k.predikat_terverifikasi,
+        },
         "dinilai": report.total.dinilai,
         "jumlah_indikator": report.total.jumlah,
         "kelompok": [
@@ -243,6 +301,7 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
                 "nama": g.nama,
                 "domain": g.domain,
                 "bobot": float(g.bobot),
+                "terverifikasi": k.terverifikasi,
                 "indeks": _number(s.nilai),
                 "dinilai": s.dinilai,
                 "jumlah": s.jumlah,
@@ -256,6 +315,7 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
                 "aspek": b.indikator.aspek,
                 "domain": b.indikator.domain,
                 "bobot": float(b.indikator.bobot),
+                "terverifikasi": k.terverifikasi,
                 "nilai": b.nilai,
                 "plafon": {
                     "level": b.plafon.level,
@@ -282,8 +342,14 @@ def format_json(report: IndeksReport) -> str:
 # -- HTML ---------------------------------------------------------------------------------------
 
 
-def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
-    """Inline SVG: one horizontal bar per group on the 1-5 scale; no bar while not assessed."""
+def index_chart(
+    rows: Sequence[tuple[str, Decimal | None]], title: str, *, unverified: bool = False
+) -> str:
+    """Inline SVG: one horizontal bar per group on the 1-5 scale; no bar while not assessed.
+
+    ``unverified``: each label and value carries the unverified mark, as in the tables (the
+    mark is added after a long label is shortened, so it is never cut off).
+    """
     label_w, bar_w, row_h = 260, 360, 24
     height = 28 + row_h * max(len(rows), 1)
     width = label_w + bar_w + 90
@@ -302,7 +368,7 @@ def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
         )
     for n, (label, value) in enumerate(rows):
         y = 6 + n * row_h
-        shown = label if len(label) <= 38 else label[:37] + "…"
+        shown = marked(label if len(label) <= 38 else label[:37] + "…", unverified)
         parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(shown)}</text>')
         if value is None:
             parts.append(
@@ -314,7 +380,8 @@ def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{max(length, 1)}" height="14" '
             'fill="#2b6cb0"/>'
-            f'<text x="{label_w + max(length, 1) + 4}" y="{y + 14}">{_e(index_text(value))}</text>'
+            f'<text x="{label_w + max(length, 1) + 4}" y="{y + 14}">'
+            f"{_e(marked(index_text(value), unverified))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -322,17 +389,26 @@ def index_chart(rows: Sequence[tuple[str, Decimal | None]], title: str) -> str:
 
 def html_body(report: IndeksReport) -> str:
     """The report's HTML body (no page shell)."""
+    k = report.kerangka
     out = [f'<p class="sub">{"<br>".join(_e(line) for line in _status_lines(report))}</p>']
-    chart_rows = [(_group_label(g), s.nilai) for g, s in report.kelompok]
-    out.append(index_chart(chart_rows, t("indeks.chart")))
+    chart_rows = [(_group_label(k, g, mark=False), s.nilai) for g, s in report.kelompok]
+    domains = any(g.tingkat == "domain" for g in k.kelompok)
+    out.append(
+        index_chart(
+            chart_rows,
+            t("indeks.chart" if domains else "indeks.chart_aspek"),
+            unverified=not k.terverifikasi,
+        )
+    )
     for group, skor, rows, depth in _sections(report):
         tag = "h2" if depth == 0 else "h3"
-        out.append(f"<{tag}>{_e(_group_label(group))}: {_e(_group_line(group, skor))}</{tag}>")
+        label, line = _group_label(k, group), _group_line(k, group, skor)
+        out.append(f"<{tag}>{_e(label)}: {_e(line)}</{tag}>")
         if rows:
-            out.append(html_table(_headers(), _rows(rows), {0, 2, 3, 4}))
+            out.append(html_table(_headers(), _rows(k, rows), {0, 2, 3, 4}))
     out.append(f"<h2>{_e(t('indeks.evidence'))}</h2><ul>")
     for b in _derived(report):
-        first, *rest = _evidence(b)
+        first, *rest = _evidence(k, b)
         items = "".join(f"<li>{_e(line.strip())}</li>" for line in rest)
         out.append(f"<li><b>{_e(first)}</b><ul>{items}</ul></li>")
     out.append(f'</ul><p class="sub">{_e(t("indeks.legend", mark=_MARK))}</p>')

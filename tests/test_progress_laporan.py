@@ -113,17 +113,29 @@ def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -
     md = (out / "laporan.md").read_text(encoding="utf-8")
     section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
     # (4×10 + 3×90) / 100 = 3,10: "Baik" in the (unverified) ranges of PermenPANRB 8/2026.
-    assert "Indeks tahun 2026: **3,10**, predikat **Baik** (Berkembang)." in section
-    assert "belum dicocokkan dengan naskah resmi" in section  # the weights are unverified
-    assert "| Aspek 1 Tata Kelola dan Manajemen | 10 | 4,00 |" in section
-    assert "| **Total** | **100** | **3,10** |" in section
-    assert "| 1 | Tata Kelola Pemdi | 5 | 4 | 2 | di atas plafon |" in section
-    assert "| 2 | Manajemen Layanan Digital | 5 | 4 | - |  |" in section
+    # Every value of the unverified PermenPANRB 8/2026 data carries †, explained once with
+    # the regulation and its third-party sources (no local file name).
+    assert "Indeks tahun 2026: **3,10 †**, predikat **Baik (Berkembang) †**." in section
+    legend = [
+        line
+        for line in section.splitlines()
+        if "Tanda † menandai nama, bobot, indeks dan predikat" in line
+    ]
+    assert len(legend) == 1 and section.count("Tanda †") == 1
+    assert "belum dicocokkan dengan naskah resmi PermenPANRB 8/2026" in legend[0]
+    assert "github.com/RokiFauziErenJaegar/edukasi-pemdi-permenpanrb-8-2026" in legend[0]
+    assert ".yaml" not in legend[0] and ".js" not in legend[0]
+    assert "| Aspek 1 Tata Kelola dan Manajemen † | 10 † | 4,00 † |" in section
+    assert "| **Total** | **100** | **3,10 †** |" in section
+    assert "| 1 | Tata Kelola Pemdi † | 5 † | 4 | 2 | di atas plafon |" in section
+    assert "| 2 | Manajemen Layanan Digital † | 5 † | 4 | - |  |" in section
+    summary = md.split("## 1. RINGKASAN", 1)[1].split("\n## ", 1)[0]
+    assert "Indeks evaluasi mandiri tahun ini 3,10 †, predikat Baik (Berkembang) †" in summary
     assert "![Indeks per aspek (skala 1 sampai 5)](gambar/laporan-" in section
     # The nilai above the plafon, with their gap and what is missing, by name, not by id.
     extra = section.split("### 6.3 Nilai yang perlu bukti tambahan", 1)[1]
     assert (
-        "| Tata Kelola Pemdi (indikator 1) | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf"
+        "| Tata Kelola Pemdi † (indikator 1) | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf"
         in extra
     )
     assert "PERKADA-ARSITEKTUR-SPBE" not in extra and "dokumen.\\*" not in extra
@@ -132,10 +144,10 @@ def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -
     )
     assert "Peta Rencana SPBE: regulasi penetapan belum tercatat" in extra
     page = (out / "laporan.html").read_text(encoding="utf-8")
-    assert "3,10" in page and "Baik" in page
+    assert "3,10 †" in page and "Baik (Berkembang) †" in page
     with zipfile.ZipFile(out / "laporan.docx") as archive:
         body = archive.read("word/document.xml").decode("utf-8")
-    assert "EVALUASI MANDIRI DAN INDEKS" in body and "3,10" in body
+    assert "EVALUASI MANDIRI DAN INDEKS" in body and "3,10 †" in body
 
 
 def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> None:
@@ -146,7 +158,13 @@ def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> N
     md = (out / "laporan.md").read_text(encoding="utf-8")
     section = md.split("## 6. EVALUASI MANDIRI DAN INDEKS", 1)[1].split("\n## ", 1)[0]
     assert "memakai kerangka Indeks SPBE" in section
-    assert "PermenPANRB 59/2020 dilaporkan telah dicabut oleh PermenPANRB 8/2026" in section
+    assert (
+        "Menurut ringkasan pihak ketiga yang belum diverifikasi, PermenPANRB 59/2020 telah "
+        "dicabut oleh PermenPANRB 8/2026, yang berlaku mulai evaluasi tahun 2026;" in section
+    )
+    # 59/2020 is partly verified: still marked, with its own sources.
+    assert "belum dicocokkan dengan naskah resmi PermenPANRB 59/2020" in section
+    assert "github.com/fadilai/spbe" in section
     assert "### 6.1 Indeks per domain dan aspek" in section
     assert "| Domain 1 " in section and "| Aspek 1 " in section
     assert "Indeks tahun 2026: **" in section and "predikat **" in section

@@ -602,5 +602,7 @@ def test_laporan_has_the_self_assessment_section_in_every_format(rendered: Path)
         # No self-assessment in the bundled catalog: said so, and never a score.
         assert "Belum ada evaluasi mandiri yang tercatat untuk tahun 2026" in section
         assert "indeks belum dinilai (20 dari 20 indikator belum bernilai)" in section
-        assert "Tata Kelola Pemdi paling tinggi tingkat 2" in section  # what the evidence shows
+        # what the evidence shows; the name is from unverified PermenPANRB 8/2026 data (†)
+        assert "Tata Kelola Pemdi † paling tinggi tingkat 2" in section
+        assert "Tanda † menandai nama, bobot dan indeks di bagian ini" in section
         assert "predikat" not in section.replace("batas predikat", "")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.indeks import framework_problems, load_frameworks, successor_for
+from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi, successor_for
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
@@ -58,22 +58,33 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
 
     catalog = ctx.catalog
     frameworks = load_frameworks()
-    first: dict[tuple[str, int], str] = {}
-    for e in catalog.of_kind("evaluasi_mandiri"):
+    evaluations = catalog.of_kind("evaluasi_mandiri")
+    # The evaluation `spbe indeks` and the laporan count for a framework and year (one rule:
+    # select_evaluasi); every other one of that framework and year is the SPBE803.
+    counted: dict[tuple[str, int], str] = {}
+    for e in evaluations:
         key = (e.kerangka, e.tahun)
-        earlier = first.setdefault(key, e.id)
-        if only is not None and e.id != only:
+        if key not in counted:
+            chosen = select_evaluasi(catalog, e.kerangka, e.tahun)
+            counted[key] = chosen.id if chosen is not None else e.id
+    shown = {(e.kerangka, e.tahun) for e in evaluations if e.id == only}
+    for e in evaluations:
+        key = (e.kerangka, e.tahun)
+        if only is not None and e.id != only and key not in shown:
             continue
         source = catalog.sources[e.id]
-        if earlier != e.id:
+        if counted[key] != e.id:
             ctx.emit(
                 "SPBE803",
                 source.location("tahun"),
                 "indeks.rule_twice",
-                related=(Related(catalog.where(earlier, "tahun"), t("load.first_here")),),
+                related=(Related(catalog.where(counted[key], "tahun"), t("indeks.counted")),),
                 kerangka=e.kerangka,
                 tahun=e.tahun,
+                id=counted[key],
             )
+        if only is not None and e.id != only:
+            continue  # the other evaluation of the year shown: only that it is not counted
         kerangka = frameworks[e.kerangka]
         for problem in framework_problems(kerangka):
             ctx.emit(
@@ -128,6 +139,7 @@ def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
             tahun=e.tahun,
             dasar=kerangka.dasar_hukum,
             pengganti=successor.dasar_hukum,
+            mulai=successor.mulai_tahun,
             baru=successor.kode,
         )
 

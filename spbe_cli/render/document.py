@@ -343,7 +343,8 @@ def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
 
 _MONEY = re.compile(r"^Rp\s?-?\d{1,3}(\.\d{3})*(,\d+)?(\s?(jt|M|T))?(\s?†)?$")
 _PERCENT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?\s?%$")
-_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
+#: A number, perhaps marked † (illustrative, or from unverified reference data).
+_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?(\s?†)?$")
 _DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 #: A code, perhaps followed by its reference mark (``RAL.01 ‡``) or its budget level
 #: (``2.16.03.2.02 (kegiatan)``): kept on one line like any code.

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import KOSONG, angka, citation, persen_rasio, rupiah, tanggal
+from spbe_cli.formatting import KOSONG, angka, citation, marking, persen_rasio, rupiah, tanggal
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -24,7 +24,7 @@ from spbe_cli.indeks import (
     select_evaluasi,
     successor_for,
 )
-from spbe_cli.indeks_format import index_text, report_dict
+from spbe_cli.indeks_format import index_text, predikat_text, report_dict, unverified
 from spbe_cli.plan import Amount
 from spbe_cli.progress import (
     CATEGORIES,
@@ -35,7 +35,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
-from spbe_cli.render.engine import name_ids, rupiah_tanda
+from spbe_cli.render.engine import MARK_ILLUSTRATIVE, name_ids, rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 
@@ -207,7 +207,8 @@ def _framework_for(catalog: Any, tahun: int) -> Kerangka:
 def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | None]:
     """The self-assessment section: plain data of ``spbe indeks`` in the readers' words."""
     kerangka = _framework_for(catalog, tahun)
-    data = report_dict(evaluate(catalog, kerangka, tahun))
+    report = evaluate(catalog, kerangka, tahun)
+    data = report_dict(report)
 
     pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
 
@@ -226,13 +227,16 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         return name_ids(text, name)
 
     def shown(value: float | None) -> str:
-        return KOSONG if value is None else index_text(value)
+        # An index computed with unverified weights carries their mark (†), as they do.
+        return KOSONG if value is None else unverified(kerangka, index_text(value))
 
     groups = [
         {
-            "label": i18n.t("indeks." + g["tingkat"], nomor=g["nomor"], nama=g["nama"]),
+            "label": i18n.t(
+                "indeks." + g["tingkat"], nomor=g["nomor"], nama=unverified(kerangka, g["nama"])
+            ),
             "tingkat": g["tingkat"],
-            "bobot": angka(g["bobot"]),
+            "bobot": unverified(kerangka, angka(g["bobot"])),
             "indeks": shown(g["indeks"]),
             "belum": g["jumlah"] - g["dinilai"],
             "nilai": g["indeks"],
@@ -242,8 +246,8 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
     rows = [
         {
             "nomor": i["nomor"],
-            "nama": i["nama"],
-            "bobot": angka(i["bobot"]),
+            "nama": unverified(kerangka, i["nama"]),
+            "bobot": unverified(kerangka, angka(i["bobot"])),
             "nilai": KOSONG if i["nilai"] is None else str(i["nilai"]),
             "plafon": KOSONG if i["plafon"]["level"] is None else str(i["plafon"]["level"]),
             "dasar": i18n.t("indeks.status." + i["plafon"]["status"]),
@@ -259,14 +263,15 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
     values = {
         "judul": data["kerangka"]["judul"],
         "dasar_hukum": data["kerangka"]["dasar_hukum"],
-        "terverifikasi": data["kerangka"]["verifikasi"] == "ya",
+        "terverifikasi": kerangka.terverifikasi and kerangka.predikat_terverifikasi,
+        "sumber": kerangka.sumber_teks,
         "pengganti": pengganti.dasar_hukum if pengganti is not None else None,
+        "pengganti_mulai": pengganti.mulai_tahun if pengganti is not None else None,
         "ada_evaluasi": evaluasi is not None,
         "ilustratif": data["ilustratif"],
         "dinilai": data["status"] == "dinilai",
         "indeks": shown(data["indeks"]),
-        "predikat": predikat["nama"] if predikat else None,
-        "tahap": predikat["tahap"] if predikat else None,
+        "predikat": predikat_text(kerangka, report.predikat) if predikat else None,
         "belum": data["jumlah_indikator"] - data["dinilai"],
         "jumlah_indikator": data["jumlah_indikator"],
         "ada_domain": any(g["tingkat"] == "domain" for g in groups),
@@ -302,7 +307,9 @@ def build(inp: RenderInput) -> LaporanContext:
         report = compute_progress(
             catalog, options, inp.extras.get("earlier"), inp.extras.get("since")
         )
-        evaluasi, chart = _indeks(catalog, tahun)
+        # Values of unverified reference data carry the documents' mark, as illustrative ones.
+        with marking(f" {MARK_ILLUSTRATIVE}"):
+            evaluasi, chart = _indeks(catalog, tahun)
         return _context(report, catalog, evaluasi, chart)
 
 
