@@ -278,7 +278,9 @@ def diff_snapshots(
             for c in result.changes
             if c.change is ChangeType.RENAMED and c.old is not None
         }
-        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed)
+        # The old entities a broken new file hides: their findings are not fixed, only unknown.
+        hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
+        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
         known = {(e.code, e.entity) for e in before.exceptions}
         result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
         result.findings_compared = True
@@ -300,10 +302,16 @@ def _metadata(side: LoadedSide) -> Metadata | None:
 
 
 def _findings_delta(
-    before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
+    before: LoadedSide,
+    after: LoadedSide,
+    renamed: dict[str, str],
+    hidden: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[Finding], list[Finding]]:
     """The findings the change introduces and fixes (``renamed``: old id -> new).
 
+    A finding of an old entity in ``hidden`` (one a new file that does not load hides) is not
+    fixed: whether the new side still has it is unknown, as the entity's own change is. Before,
+    a pull request that broke a file was credited with fixing every finding of its entities.
     The third list is every finding of the new side before its rule configuration applies.
     """
     from spbe_cli.diff.findings import FindingIndex, delta
@@ -320,6 +328,8 @@ def _findings_delta(
     introduced, _ = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed = delta(old_found, new_raw, old_index, new_index)
+    if hidden:
+        fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
     return introduced, fixed, new_raw
 
 

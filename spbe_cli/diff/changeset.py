@@ -10,7 +10,8 @@ An entity whose id changed is a rename: with the same content it is paired exact
 too it is paired by similarity (:func:`similarity`): same kind, same owner, a name at least
 :data:`NAME_THRESHOLD` alike and an overall score at least :data:`RENAME_THRESHOLD`, best pairs
 first, each entity used once. List items whose identity changed (an indicator renamed, a budget
-line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`).
+line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`),
+without the names' own threshold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import difflib
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -425,11 +426,7 @@ def _compare_lists(
         old_items, new_items = _keyed(old, new, identity)
         gone = [k for k in old_items if k not in new_items]
         came = [k for k in new_items if k not in old_items]
-        moved = dict(
-            best_pairs(
-                gone, came, lambda a, b: similarity(old_items[a], new_items[b]), ITEM_THRESHOLD
-            )
-        )
+        moved = dict(item_pairs(gone, came, old_items.__getitem__, new_items.__getitem__))
         renamed = set(moved.values())
         for key in _union(old_items, new_items):
             if key in renamed:
@@ -484,12 +481,15 @@ def _occurrences(values: list[Any], fields: tuple[str, ...]) -> dict[Item, Any]:
 # -- similarity ----------------------------------------------------------------------------------
 
 
-def similarity(old: BaseModel, new: BaseModel) -> float:
+def similarity(old: BaseModel, new: BaseModel, *, name_gate: bool = True) -> float:
     """How alike two models of the same type are, ids aside: 0 (nothing alike) to 1.
 
     The mean of the name's similarity (when the model has a name) and the share of the other
-    fields that are equal. Names less than :data:`NAME_THRESHOLD` alike, another owner, or
-    another type score 0: a different name with the same fields is another entity.
+    fields that are equal. Another owner or another type scores 0. With ``name_gate`` (for
+    entities) so do names less than :data:`NAME_THRESHOLD` alike: a different name with the
+    same fields is another entity. Without it (items of one entity's list) the name only
+    counts in the mean: an indicator renamed ``Capaian`` -> ``Capaian pelatihan`` (names
+    0.58 alike) whose target was also edited was one removed and one added indicator.
     """
     if type(old) is not type(new):
         return 0.0
@@ -508,9 +508,30 @@ def similarity(old: BaseModel, new: BaseModel) -> float:
     ratio = difflib.SequenceMatcher(
         None, str(a[name]).casefold(), str(b[name]).casefold(), autojunk=False
     ).ratio()
-    if ratio < NAME_THRESHOLD:
+    if name_gate and ratio < NAME_THRESHOLD:
         return 0.0
     return (ratio + fields) / 2
+
+
+def item_pairs(
+    gone: Sequence[Any],
+    came: Sequence[Any],
+    old_model: Callable[[Any], BaseModel] = lambda item: item,
+    new_model: Callable[[Any], BaseModel] = lambda item: item,
+) -> list[tuple[Any, Any]]:
+    """Pair list items whose identity changed (a renamed indicator), best pairs first.
+
+    The one rule for both the field changes and the attention rules (SPBE704), so they never
+    disagree on a rename.
+
+    ``old_model``/``new_model`` give the model of an item when the items are keys.
+    """
+    return best_pairs(
+        gone,
+        came,
+        lambda a, b: similarity(old_model(a), new_model(b), name_gate=False),
+        ITEM_THRESHOLD,
+    )
 
 
 def best_pairs(

@@ -715,8 +715,9 @@ def format_json(changeset: ChangeSet) -> str:
         "old": _side_json(changeset.old),
         "new": _side_json(changeset.new),
         "summary": {
-            **{c.value: changeset.count(c) for c in _COLUMNS},
-            "total": len(changeset.changes),
+            # Entities and prose sections, as the text summary and the comment's total row.
+            **{c.value: total(changeset, c) for c in _COLUMNS},
+            "total": sum(total(changeset, c) for c in _COLUMNS),
             "attention": len(changeset.attention),
             "introduced": len(changeset.introduced),
             "fixed": len(changeset.fixed),

@@ -1,0 +1,130 @@
+"""``spbe diff`` on pull requests an ITB mentor reviews, in real git repositories.
+
+Each case is one a mentor tried and the tool got wrong before: a broken file credited with
+fixing its entity's findings, JSON counts that disagreed with the text and the comment, a byte
+order mark shown as a prose edit, a renamed indicator whose target also changed reported as
+removed, two entities that swapped ids shown as rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spbe_cli import i18n
+from tests.helpers import write_tree
+from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
+
+__all__ = ["repo"]
+
+APP = """entitas: aplikasi
+id: APP-ADUAN
+nama: Aduan Warga
+raa: RAA.01.01
+kategori: khusus
+pemilik: DISKOMINFO
+status: operasional
+"""
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    i18n.set_language("en")
+
+
+def _findings(data: dict, key: str) -> list[tuple[str, int]]:
+    return [(f["code"], f["line"]) for f in data[key]]
+
+
+def test_a_file_broken_by_the_change_fixes_none_of_its_entities_findings(repo: Path) -> None:
+    """Breaking a file hides its entities: their findings are unknown on the new side, not fixed.
+
+    Before, the review listed SPBE403/404/405 of APP-ADUAN under "fixed by this change".
+    """
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    commit(repo, "aduan")
+    git(repo, "tag", "base")
+    old = json.loads(run("base", "HEAD", "--format", "json")[1])
+    assert old["fixed"] == [] and old["introduced"] == []
+    edit(repo / "catalog/arsitektur/aduan.yaml", "status: operasional", "status: berjalan")
+    code, out, err = run("base", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(e["side"], e["ids"]) for e in data["uncomparable"]] == [("new", ["APP-ADUAN"])]
+    assert _findings(data, "introduced") == [("SPBE101", 7)]
+    assert data["fixed"] == []
+    code, out, _ = run("base")
+    assert "fixed by this change" not in out and "SPBE403" not in out
+
+
+def test_json_counts_prose_as_the_text_and_the_comment_do(repo: Path) -> None:
+    """A deleted prose section: text "1 removed", comment total 1, JSON summary removed 0."""
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
+    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
+    commit(repo, "prosa")
+    git(repo, "tag", "base")
+    (repo / "catalog/prosa/latar.md").unlink()
+    text = run("base")[1].splitlines()[1]
+    markdown = run("base", "--format", "markdown")[1]
+    summary = json.loads(run("base", "--format", "json")[1])["summary"]
+    assert text.startswith("0 added, 1 removed, 0 changed, 0 renamed.")
+    assert "| **Total** | **0** | **1** | **0** | **0** |" in markdown
+    counts = {k: summary[k] for k in ("added", "removed", "changed", "renamed", "total", "prose")}
+    assert counts == {"added": 0, "removed": 1, "changed": 0, "renamed": 0, "total": 1, "prose": 1}
+    assert run("base", "--exit-code")[0] == 1
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_a_byte_order_mark_or_crlf_on_one_side_is_no_prose_change(
+    repo: Path, skip: list[str]
+) -> None:
+    """Saving prose on Windows (BOM, CRLF) changed no word, yet showed "[-#-]{+\\ufeff#+}"."""
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n  penutup: prosa/tutup.md\n")
+    text = "# Latar\n\nJaringan yang andal.\n"
+    write_tree(repo / "catalog", {"prosa/latar.md": text, "prosa/tutup.md": text})
+    commit(repo, "prosa")
+    git(repo, "tag", "base")
+    windows = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
+    write_tree(repo / "catalog", {"prosa/latar.md": windows, "prosa/tutup.md": windows[3:]})
+    commit(repo, "windows")
+    for args in (["base"], ["base", "HEAD"], ["HEAD", "base"]):
+        code, out, err = run(*args, *skip, "--exit-code")
+        assert (code, err) == (0, ""), out
+        assert "No changes." in out
+    # A real edit next to the BOM is still one, shown without the invisible mark.
+    write_tree(repo / "catalog", {"prosa/latar.md": windows.replace(b"andal", b"aman")})
+    code, out, _ = run("base", *skip, "--exit-code")
+    assert code == 1
+    assert "Jaringan yang [-andal.-]{+aman.+}" in out and "\ufeff" not in out
+
+
+def test_a_renamed_indicator_whose_target_changed_is_one_indicator(repo: Path) -> None:
+    """``Capaian`` -> ``Capaian pelatihan`` (names 0.58 alike) with 2027: 80 -> 60.
+
+    Before: the indicator was "removed" and another "added", and SPBE704 said the indicator
+    'Capaian' was removed instead of naming the lowered target.
+    """
+    edit(repo / ECONOMY, "  - nama: Capaian\n", "  - nama: Capaian pelatihan\n")
+    edit(repo / ECONOMY, "2027: 80", "2027: 60")
+    code, out, _ = run("v1", "--format", "json")
+    data = json.loads(out)
+    [change] = data["changes"]
+    assert [(f["field"], f["old"], f["new"]) for f in change["fields"]] == [
+        ("indikator[Capaian].target[2027]", 80, 60),
+        ("indikator[Capaian].nama", "Capaian", "Capaian pelatihan"),
+    ]
+    assert [(a["code"], a["message"]) for a in data["attention"]] == [
+        ("SPBE704", "targets of SC-03 lowered: 'Capaian' 2027: 80 → 60")
+    ]
+    # An indicator that shares nothing but its unit is still another indicator.
+    edit(repo / ECONOMY, "  - nama: Capaian pelatihan\n", "  - nama: Warga terlatih\n")
+    edit(repo / ECONOMY, "baseline: 10", "baseline: 3")
+    data = json.loads(run("v1", "--format", "json")[1])
+    assert [f["field"] for f in data["changes"][0]["fields"]] == [
+        "indikator[Capaian]",
+        "indikator[Warga terlatih]",
+    ]
