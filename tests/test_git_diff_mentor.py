@@ -111,6 +111,7 @@ def test_a_renamed_indicator_whose_target_changed_is_one_indicator(repo: Path) -
     edit(repo / ECONOMY, "  - nama: Capaian\n", "  - nama: Capaian pelatihan\n")
     edit(repo / ECONOMY, "2027: 80", "2027: 60")
     code, out, _ = run("v1", "--format", "json")
+    assert code == 0
     data = json.loads(out)
     [change] = data["changes"]
     assert [(f["field"], f["old"], f["new"]) for f in change["fields"]] == [
@@ -127,4 +128,71 @@ def test_a_renamed_indicator_whose_target_changed_is_one_indicator(repo: Path) -
     assert [f["field"] for f in data["changes"][0]["fields"]] == [
         "indikator[Capaian]",
         "indikator[Warga terlatih]",
+    ]
+
+
+def _set_id(path: Path, new_id: str) -> None:
+    lines = path.read_text("utf-8").split("\n")
+    path.write_text(
+        "\n".join(f"id: {new_id}" if line.startswith("id: ") else line for line in lines),
+        "utf-8",
+    )
+
+
+LIVING = "catalog/program/living.yaml"
+SOCIETY = "catalog/program/society.yaml"
+ENVIRONMENT = "catalog/program/environment.yaml"
+
+
+def test_two_entities_that_swapped_ids_are_two_renames(repo: Path) -> None:
+    """SC-04 and SC-05 trade ids (and one is edited): two renames, each with its own edits.
+
+    Before: two "changed" programs whose name, dimension and element were all rewritten, and
+    no SPBE709, though every reference to either id now means the other program.
+    """
+    _set_id(repo / LIVING, "SC-05")
+    _set_id(repo / SOCIETY, "SC-04")
+    edit(repo / LIVING, "horizon: menengah", "horizon: panjang")
+    code, out, err = run("v1", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(c["change"], c["old_id"], c["id"], c["name"]) for c in data["changes"]] == [
+        ("renamed", "SC-05", "SC-04", "Taman Baca Kampung"),
+        ("renamed", "SC-04", "SC-05", "Puskesmas Keliling Sungai"),
+    ]
+    assert [(f["field"], f["old"], f["new"]) for f in data["changes"][1]["fields"]] == [
+        ("horizon", "menengah", "panjang")
+    ]
+    assert sorted((a["code"], a["id"]) for a in data["attention"]) == [
+        ("SPBE709", "SC-04"),
+        ("SPBE709", "SC-05"),
+    ]
+    assert data["introduced"] == [] and data["fixed"] == []
+    text = run("v1")[1]
+    assert "0 added, 0 removed, 0 changed, 2 renamed." in text
+    assert "> SC-04 → SC-05  Puskesmas Keliling Sungai  (renamed)" in text
+
+
+def test_a_cycle_of_three_ids_is_three_renames(repo: Path) -> None:
+    _set_id(repo / LIVING, "SC-05")
+    _set_id(repo / SOCIETY, "SC-06")
+    _set_id(repo / ENVIRONMENT, "SC-04")
+    data = json.loads(run("v1", "--format", "json")[1])
+    assert [(c["change"], c["old_id"], c["id"]) for c in data["changes"]] == [
+        ("renamed", "SC-06", "SC-04"),
+        ("renamed", "SC-04", "SC-05"),
+        ("renamed", "SC-05", "SC-06"),
+    ]
+
+
+def test_an_entity_rewritten_in_place_stays_matched_by_id(repo: Path) -> None:
+    """SC-05 becomes a copy of SC-04 under its own id, SC-04 rewritten: no pairing closes."""
+    living = (repo / LIVING).read_text("utf-8")
+    (repo / SOCIETY).write_text(living.replace("id: SC-04", "id: SC-05"), "utf-8")
+    edit(repo / LIVING, "nama: Puskesmas Keliling Sungai", "nama: Posyandu Digital")
+    edit(repo / LIVING, "dimensi: living", "dimensi: society")
+    data = json.loads(run("v1", "--format", "json")[1])
+    assert [(c["change"], c["old_id"], c["id"]) for c in data["changes"]] == [
+        ("changed", "SC-04", "SC-04"),
+        ("changed", "SC-05", "SC-05"),
     ]

@@ -629,7 +629,11 @@ def diff_records(
         previous = old.get(key)
         if previous is None or previous.kind != after.kind:
             added.append(after)
-    renames = _renames(removed, added)
+    swaps = _swapped(changes)
+    if swaps:
+        swapped = {id(record) for pair in swaps for record in pair}
+        changes = [c for c in changes if id(c.old) not in swapped]
+    renames = [*_renames(removed, added), *swaps]
     for before, after in renames:
         fields = tuple(f for f in compare(before.model, after.model) if f.loc[:1] != ("id",))
         changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after, fields))
@@ -646,6 +650,36 @@ def diff_records(
     changes.sort(key=Change.sort_key)
     unchanged.sort(key=lambda pair: (KIND_ORDER.get(pair[0], 99), pair[1]))
     return changes, unchanged
+
+
+def _swapped(changes: list[Change]) -> list[tuple[Record, Record]]:
+    """Entities that traded ids: each old one paired with the new one it became.
+
+    Matched by id, two programs whose ids were swapped looked like two programs whose name,
+    owner and dimension were all rewritten, and the rename (every referrer now points at the
+    other one) went unsaid. An id-matched pair less alike than :data:`RENAME_THRESHOLD` is
+    paired again as renames are (:func:`_renames`) among such pairs only, keeping a pairing
+    only when it closes: the entity that had the new id and the one that now has the old id
+    are paired too (a swap, or a longer cycle). Anything else stays matched by id.
+    """
+    suspects = [
+        c
+        for c in changes
+        if c.old is not None
+        and c.new is not None
+        and c.kind not in ("metadata", "referensi")
+        and similarity(c.old.model, c.new.model) < RENAME_THRESHOLD
+    ]
+    if len(suspects) < 2:
+        return []
+    pairs = _renames([c.old for c in suspects if c.old], [c.new for c in suspects if c.new])
+    while True:
+        olds = {(o.kind, o.id) for o, _ in pairs}
+        news = {(n.kind, n.id) for _, n in pairs}
+        closed = [(o, n) for o, n in pairs if (o.kind, o.id) in news and (n.kind, n.id) in olds]
+        if len(closed) == len(pairs):
+            return closed
+        pairs = closed
 
 
 def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, Record]]:
