@@ -196,3 +196,21 @@ def test_an_entity_rewritten_in_place_stays_matched_by_id(repo: Path) -> None:
         ("changed", "SC-04", "SC-04"),
         ("changed", "SC-05", "SC-05"),
     ]
+
+
+def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:
+    """New findings and a budget cut: the cut stood after the table, under no heading."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    edit(repo / ECONOMY, "nilai: 250000000", "nilai: 100000000")
+    code, out, _ = run("v1", "--format", "markdown")
+    assert code == 0
+    data = json.loads(run("v1", "--format", "json")[1])
+    count = len(data["introduced"]) + len(data["attention"])
+    assert len(data["attention"]) == 1 and count > 1
+    _, rest = out.split(f"### Needs attention ({count})\n\n", 1)
+    items = rest.split("\n\n", 1)[0].splitlines()
+    assert len(items) == count and all(line.startswith("- **") for line in items)
+    assert "SPBE703" in items[-1]
+    assert out.count("SPBE703") == 1
+    text = run("v1")[1]
+    assert f"Needs attention ({count})" in text

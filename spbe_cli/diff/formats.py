@@ -496,6 +496,9 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         for finding in changeset.introduced:
             if not out.add(f"{_md_finding(finding)} — *{tag}*"):
                 omitted += 1
+        # The review rules' items follow in the same list: after the table, under no heading,
+        # they read as part of the file counts.
+        omitted += sum(not out.add(_md_attention(item)) for item in changeset.attention)
         out.force("")
     if changeset.uncomparable:
         out.force(
@@ -537,6 +540,15 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
                 omitted += 1
         out.add("")
     return omitted
+
+
+def _md_attention(item: Attention) -> str:
+    """One item of "Needs attention" from a review rule (SPBE7xx)."""
+    where = f" ({md_code(str(item.location))})" if item.location is not None else ""
+    return (
+        f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
+        f"{md_code(item.id)}: {md_inert(item.message)}{where}"
+    )
 
 
 def _md_change(change: Change) -> Iterator[str]:
@@ -586,19 +598,11 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force(f"| **{md_inert(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_inert(files_line(changeset)))
-    if changeset.attention:
+    if changeset.attention and not changeset.introduced:
         out.add("")
-        if not changeset.introduced:
-            out.add(f"### {md_inert(t('diff.attention_title', count=len(changeset.attention)))}")
-            out.add("")
-        for item in changeset.attention:
-            where = f" ({md_code(str(item.location))})" if item.location is not None else ""
-            line = (
-                f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
-                f"{md_code(item.id)}: {md_inert(item.message)}{where}"
-            )
-            if not out.add(line):
-                omitted += 1
+        out.add(f"### {md_inert(t('diff.attention_title', count=len(changeset.attention)))}")
+        out.add("")
+        omitted += sum(not out.add(_md_attention(item)) for item in changeset.attention)
     if changeset.prose:
         out.add("")
         out.add(f"### {md_inert(t('diff.prose_title', count=len(changeset.prose)))}")
