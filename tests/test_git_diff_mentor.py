@@ -214,3 +214,31 @@ def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:
     assert out.count("SPBE703") == 1
     text = run("v1")[1]
     assert f"Needs attention ({count})" in text
+
+
+def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
+    """The exception names the old id: it shows "0 findings", and now says why."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    config = (
+        "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
+        "    alasan: Kanal sementara sampai integrasi selesai.\n"
+    )
+    write_tree(repo / "catalog", {".spbe.yaml": config})
+    commit(repo, "aduan")
+    git(repo, "tag", "base")
+    edit(repo / "catalog/arsitektur/aduan.yaml", "id: APP-ADUAN", "id: APP-ADUAN-WARGA")
+    code, out, _ = run("base")
+    assert code == 0
+    assert (
+        "  SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi selesai. (0 findings) "
+        "(APP-ADUAN was renamed to APP-ADUAN-WARGA by this change: update .spbe.yaml)\n"
+    ) in out
+    assert "warning[SPBE403]: application APP-ADUAN-WARGA" in out.split("Rule exceptions")[0]
+    data = json.loads(run("base", "--format", "json")[1])
+    assert [(e["entity"], e["renamed_to"], e["new"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN", "APP-ADUAN-WARGA", False)
+    ]
+    markdown = run("base", "--format", "markdown")[1]
+    assert "APP-ADUAN was renamed to APP-ADUAN-WARGA by this change" in markdown
+    # Unrenamed, no note.
+    assert "renamed to" not in run("base", "HEAD")[1]

@@ -326,6 +326,13 @@ class ChangeSet:
             1 for c in self.changes if c.change is change and (kind is None or c.kind == kind)
         )
 
+    def renamed_to(self, old_id: str) -> str | None:
+        """The new id of an entity this change renamed (None when it kept its id)."""
+        for change in self.changes:
+            if change.change is ChangeType.RENAMED and change.old_id == old_id:
+                return change.id
+        return None
+
     def by_kind(self) -> dict[str, list[Change]]:
         """Changes grouped by kind, kinds in catalog order."""
         result: dict[str, list[Change]] = {}

@@ -402,7 +402,10 @@ def format_text(changeset: ChangeSet) -> list[str]:
         lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
-        lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
+        lines += [
+            f"  {_exception_text(e, new, changeset.renamed_to(e.entity))}"
+            for e, new in changeset.exceptions
+        ]
     if changeset.uncomparable:
         lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
         for entry in changeset.uncomparable:
@@ -466,7 +469,12 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
-def _exception_text(exception: Any, new: bool) -> str:
+def _exception_text(exception: Any, new: bool, renamed_to: str | None) -> str:
+    """An exception in force, marked new, and saying when its entity now has another id.
+
+    ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
+    finding comes back as new) and, after a swap, reaches the entity that took the id.
+    """
     line = t(
         "report.exception_line",
         code=exception.code,
@@ -474,6 +482,8 @@ def _exception_text(exception: Any, new: bool) -> str:
         reason=exception.reason,
         matched=exception.matched,
     )
+    if renamed_to is not None:
+        line += f" ({t('diff.exception_renamed', old=exception.entity, new=renamed_to)})"
     return f"{line} ({t('diff.exception_new')})" if new else line
 
 
@@ -530,7 +540,8 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            omitted += not out.add(f"- {mark}{md_inert(_exception_text(exception, new))}{mark}")
+            text = _exception_text(exception, new, changeset.renamed_to(exception.entity))
+            omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_inert(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -737,7 +748,10 @@ def format_json(changeset: ChangeSet) -> str:
             },
         },
         "findings_compared": changeset.findings_compared,
-        "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
+        "exceptions": [
+            {**exception_dict(e), "new": new, "renamed_to": changeset.renamed_to(e.entity)}
+            for e, new in changeset.exceptions
+        ],
         "rule_levels": [
             {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
             for r in changeset.rule_levels
