@@ -242,3 +242,33 @@ def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
     assert "APP-ADUAN was renamed to APP-ADUAN-WARGA by this change" in markdown
     # Unrenamed, no note.
     assert "renamed to" not in run("base", "HEAD")[1]
+
+
+def test_a_removed_exception_is_shown_and_counted(repo: Path) -> None:
+    """Dropping an exception brought its finding back as "new" with no word of the exception."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    config = (
+        "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
+        "    alasan: Kanal sementara sampai integrasi selesai.\n"
+    )
+    write_tree(repo / "catalog", {".spbe.yaml": config})
+    commit(repo, "aduan")
+    git(repo, "tag", "base")
+    (repo / "catalog/.spbe.yaml").unlink()
+    code, out, _ = run("base", "--exit-code")
+    assert code == 1
+    assert (
+        "Rule exceptions removed (1)\n"
+        "  SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi selesai. "
+        "(the rule applies to this entity again)\n"
+    ) in out
+    data = json.loads(run("base", "--format", "json")[1])
+    assert [(e["code"], e["entity"], e["path"], e["line"]) for e in data["exceptions_removed"]] == [
+        ("SPBE403", "APP-ADUAN", "base:catalog/.spbe.yaml", 2)
+    ]
+    assert [f["code"] for f in data["introduced"]] == ["SPBE403"]
+    assert "### Rule exceptions removed (1)" in run("base", "--format", "markdown")[1]
+    # Without --no-findings' rule run there is nothing to compare: no exceptions either way.
+    assert (
+        json.loads(run("base", "--no-findings", "--format", "json")[1])["exceptions_removed"] == []
+    )

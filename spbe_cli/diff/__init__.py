@@ -283,6 +283,8 @@ def diff_snapshots(
         result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
         known = {(e.code, e.entity) for e in before.exceptions}
         result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
+        kept = {(e.code, e.entity) for e in after.exceptions}
+        result.exceptions_removed = [e for e in before.exceptions if (e.code, e.entity) not in kept]
         result.findings_compared = True
     result.rule_levels = _rule_levels(old, new, new_raw)
     result.prose = diff_prose(old, new, _metadata(before), _metadata(after))

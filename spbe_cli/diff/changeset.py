@@ -299,6 +299,8 @@ class ChangeSet:
     prose: list[ProseChange] = field(default_factory=list)
     #: Rule exceptions in force on the new side (``.spbe.yaml``), each with "new in this change".
     exceptions: list[tuple[Any, bool]] = field(default_factory=list)
+    #: Rule exceptions of the old side that the new side no longer has.
+    exceptions_removed: list[Any] = field(default_factory=list)
     #: Rules whose level (``.spbe.yaml`` ``aturan``) differs between the sides.
     rule_levels: list[RuleLevel] = field(default_factory=list)
 
@@ -312,6 +314,7 @@ class ChangeSet:
             or self.introduced
             or self.fixed
             or any(new for _, new in self.exceptions)
+            or self.exceptions_removed
             or self.rule_levels
         )
 

@@ -406,6 +406,10 @@ def format_text(changeset: ChangeSet) -> list[str]:
             f"  {_exception_text(e, new, changeset.renamed_to(e.entity))}"
             for e, new in changeset.exceptions
         ]
+    if changeset.exceptions_removed:
+        count = len(changeset.exceptions_removed)
+        lines += ["", t("diff.exceptions_removed_title", count=count)]
+        lines += [f"  {_removed_exception_text(e)}" for e in changeset.exceptions_removed]
     if changeset.uncomparable:
         lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
         for entry in changeset.uncomparable:
@@ -487,6 +491,16 @@ def _exception_text(exception: Any, new: bool, renamed_to: str | None) -> str:
     return f"{line} ({t('diff.exception_new')})" if new else line
 
 
+def _removed_exception_text(exception: Any) -> str:
+    """An exception of the old side gone from the new one: its rule applies to it again."""
+    return t(
+        "diff.exception_removed",
+        code=exception.code,
+        entity=exception.entity,
+        reason=exception.reason,
+    )
+
+
 def _md_finding(finding: Finding) -> str:
     severity = md_inert(t(f"diff.severity.{finding.severity.value}"))
     return (
@@ -542,6 +556,13 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
             mark = "**" if new else ""
             text = _exception_text(exception, new, changeset.renamed_to(exception.entity))
             omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
+        out.force("")
+    if changeset.exceptions_removed:
+        count = len(changeset.exceptions_removed)
+        out.force(f"### {md_inert(t('diff.exceptions_removed_title', count=count))}")
+        out.force("")
+        for exception in changeset.exceptions_removed:
+            omitted += not out.add(f"- **{md_inert(_removed_exception_text(exception))}**")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_inert(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -752,6 +773,7 @@ def format_json(changeset: ChangeSet) -> str:
             {**exception_dict(e), "new": new, "renamed_to": changeset.renamed_to(e.entity)}
             for e, new in changeset.exceptions
         ],
+        "exceptions_removed": [exception_dict(e) for e in changeset.exceptions_removed],
         "rule_levels": [
             {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
             for r in changeset.rule_levels
