@@ -71,6 +71,8 @@ def test_json_counts_prose_as_the_text_and_the_comment_do(repo: Path) -> None:
     markdown = run("base", "--format", "markdown")[1]
     summary = json.loads(run("base", "--format", "json")[1])["summary"]
     assert text.startswith("0 added, 1 removed, 0 changed, 0 renamed.")
+    # The deleted file is named where its text was, not on the new side where it is missing.
+    assert "  - section latar_belakang → masterplan (base:catalog/prosa/latar.md)" in run("base")[1]
     assert "| **Total** | **0** | **1** | **0** | **0** |" in markdown
     counts = {k: summary[k] for k in ("added", "removed", "changed", "renamed", "total", "prose")}
     assert counts == {"added": 0, "removed": 1, "changed": 0, "renamed": 0, "total": 1, "prose": 1}

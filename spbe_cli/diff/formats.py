@@ -240,9 +240,14 @@ def prose_status(change: ProseChange) -> ChangeType:
 
 
 def prose_title(change: ProseChange) -> str:
-    """``section latar_belakang → masterplan (catalog/prosa/01.md)``."""
+    """``section latar_belakang → masterplan (catalog/prosa/01.md)``.
+
+    The path is the file whose text is shown: a section whose file was deleted (still named in
+    the metadata) names the old side's file, not the new side's missing one.
+    """
     documents = ", ".join(change.documents) or t("diff.prose_no_document")
-    path = change.new_path or change.old_path or "—"
+    shown = change.new_path if change.new is not None else change.old_path
+    path = shown or change.new_path or change.old_path or "—"
     return t("diff.prose_section", section=change.section, documents=documents, path=path)
 
 
