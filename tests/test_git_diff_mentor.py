@@ -274,3 +274,44 @@ def test_a_removed_exception_is_shown_and_counted(repo: Path) -> None:
     assert (
         json.loads(run("base", "--no-findings", "--format", "json")[1])["exceptions_removed"] == []
     )
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_prose_of_a_side_whose_metadata_does_not_load_is_compared_file_by_file(
+    repo: Path, skip: list[str]
+) -> None:
+    """A pull request that fixes the metadata's YAML and edits one section: "1 changed".
+
+    Before, the old side had no sections at all: every section read "added" (and, the other
+    way round, "removed"), hiding the one that was edited.
+    """
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n  penutup: prosa/tutup.md\n")
+    write_tree(
+        repo / "catalog",
+        {"prosa/latar.md": "# Latar\n\nJaringan andal.\n", "prosa/tutup.md": "# Tutup\n"},
+    )
+    commit(repo, "prosa")
+    git(repo, "tag", "good")
+    metadata = (repo / "catalog/metadata.yaml").read_text("utf-8")
+    (repo / "catalog/metadata.yaml").write_text(metadata + "misi: [\n", "utf-8")
+    commit(repo, "broken metadata")
+    git(repo, "tag", "broken")
+    (repo / "catalog/metadata.yaml").write_text(metadata, "utf-8")
+    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan andal dan aman.\n"})
+    commit(repo, "fixed, one section edited")
+    for old, new, side in (("broken", "HEAD", "old"), ("HEAD", "broken", "new")):
+        data = json.loads(run(old, new, *skip, "--format", "json")[1])
+        assert [(e["side"], e["ids"]) for e in data["uncomparable"]] == [(side, ["metadata"])]
+        assert [(p["section"], p["change"]) for p in data["prose"]] == [
+            ("latar_belakang", "changed")
+        ]
+    # A side without any catalog still has every section added (the first pull request).
+    git(repo, "checkout", "-q", "--orphan", "kosong")
+    git(repo, "rm", "-rqf", "catalog")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "kosong")
+    data = json.loads(run("kosong", "good", *skip, "--format", "json")[1])
+    assert [(p["section"], p["change"]) for p in data["prose"]] == [
+        ("latar_belakang", "added"),
+        ("penutup", "added"),
+    ]

@@ -287,10 +287,29 @@ def diff_snapshots(
         result.exceptions_removed = [e for e in before.exceptions if (e.code, e.entity) not in kept]
         result.findings_compared = True
     result.rule_levels = _rule_levels(old, new, new_raw)
-    result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
+    result.prose = diff_prose(old, new, *_prose_maps(result.uncomparable, before, after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result
+
+
+def _prose_maps(
+    uncomparable: list[Uncomparable], before: LoadedSide, after: LoadedSide
+) -> tuple[Metadata | None, Metadata | None]:
+    """The metadata whose ``prosa`` names each side's prose files.
+
+    A side whose metadata does not load (listed under "cannot be compared") has its prose read
+    at the files the other side names: the sections it names are unknown, but the files are
+    there to compare. Before, every section showed as added (or removed), burying the one
+    section the change edited, and a pull request fixing the metadata's YAML read "9 added".
+    """
+    old_meta, new_meta = _metadata(before), _metadata(after)
+    hidden = {e.side for e in uncomparable if "metadata" in e.ids}
+    if "old" in hidden and old_meta is None:
+        old_meta = new_meta
+    if "new" in hidden and new_meta is None:
+        new_meta = old_meta
+    return old_meta, new_meta
 
 
 def _metadata(side: LoadedSide) -> Metadata | None:
