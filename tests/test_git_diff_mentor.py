@@ -218,8 +218,8 @@ def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:
     assert f"Needs attention ({count})" in text
 
 
-def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
-    """The exception names the old id: it shows "0 findings", and now says why."""
+def _excepted_app(repo: Path) -> None:
+    """Tag ``base``: APP-ADUAN with SPBE403 excepted in ``.spbe.yaml``."""
     write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
     config = (
         "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
@@ -228,6 +228,11 @@ def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
     write_tree(repo / "catalog", {".spbe.yaml": config})
     commit(repo, "aduan")
     git(repo, "tag", "base")
+
+
+def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
+    """The exception names the old id: it shows "0 findings", and now says why."""
+    _excepted_app(repo)
     edit(repo / "catalog/arsitektur/aduan.yaml", "id: APP-ADUAN", "id: APP-ADUAN-WARGA")
     code, out, _ = run("base")
     assert code == 0
@@ -248,14 +253,7 @@ def test_an_exception_whose_entity_was_renamed_says_so(repo: Path) -> None:
 
 def test_a_removed_exception_is_shown_and_counted(repo: Path) -> None:
     """Dropping an exception brought its finding back as "new" with no word of the exception."""
-    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
-    config = (
-        "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n"
-        "    alasan: Kanal sementara sampai integrasi selesai.\n"
-    )
-    write_tree(repo / "catalog", {".spbe.yaml": config})
-    commit(repo, "aduan")
-    git(repo, "tag", "base")
+    _excepted_app(repo)
     (repo / "catalog/.spbe.yaml").unlink()
     code, out, _ = run("base", "--exit-code")
     assert code == 1
