@@ -313,3 +313,20 @@ def test_prose_of_a_side_whose_metadata_does_not_load_is_compared_file_by_file(
         ("latar_belakang", "added"),
         ("penutup", "added"),
     ]
+
+
+def test_a_prose_edit_of_whitespace_only_says_so(repo: Path) -> None:
+    """A reflowed paragraph: the section showed as changed over an empty line."""
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
+    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal. Aman.\n"})
+    commit(repo, "prosa")
+    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\nAman.\n\n"})
+    code, out, _ = run("HEAD", "--exit-code")
+    assert code == 1
+    assert out.endswith(
+        "  ~ section latar_belakang → masterplan (catalog/prosa/latar.md)\n"
+        "      (only spaces or line breaks changed; no word changed)\n"
+    )
+    markdown = run("HEAD", "--format", "markdown")[1]
+    assert "  - *(only spaces or line breaks changed; no word changed)*\n" in markdown

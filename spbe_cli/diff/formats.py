@@ -252,9 +252,16 @@ def prose_title(change: ProseChange) -> str:
 
 
 def prose_words(change: ProseChange, *, markdown: bool = False) -> str:
-    """The words of a prose section that changed, with a little context."""
+    """The words of a prose section that changed, with a little context.
+
+    When no word changed (a paragraph reflowed, blank lines added), it says so: the line under
+    the section was empty, a change with nothing to see.
+    """
     words = word_diff(change.old or "", change.new or "", markdown=markdown, limit=PROSE_LIMIT)
-    return words or ""
+    if words is None:
+        note = t("diff.whitespace_only")
+        return f"*{md_inert(note)}*" if markdown else note
+    return words
 
 
 def _one_line(text: str) -> str:
