@@ -57,6 +57,17 @@ def test_a_file_broken_by_the_change_fixes_none_of_its_entities_findings(repo: P
     assert data["fixed"] == []
     code, out, _ = run("base")
     assert "fixed by this change" not in out and "SPBE403" not in out
+    # The other way round (the change repairs the file) its findings are shown as new: a
+    # reviewer sees every problem of the repaired entity.
+    commit(repo, "broken")
+    data = json.loads(run("HEAD", "base", "--format", "json")[1])
+    assert _findings(data, "fixed") == [("SPBE101", 7)]
+    assert sorted(f["code"] for f in data["introduced"]) == [
+        "SPBE403",
+        "SPBE404",
+        "SPBE405",
+        "SPBE408",
+    ]
 
 
 def test_json_counts_prose_as_the_text_and_the_comment_do(repo: Path) -> None:
