@@ -341,3 +341,20 @@ def test_a_prose_edit_of_whitespace_only_says_so(repo: Path) -> None:
     )
     markdown = run("HEAD", "--format", "markdown")[1]
     assert "  - *(only spaces or line breaks changed; no word changed)*\n" in markdown
+
+
+def test_a_name_that_differs_only_in_unicode_form_says_so(repo: Path) -> None:
+    """``é`` as one code point, then as ``e`` + U+0301: the change read ``Café → Café``."""
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Kerajinan Noken Caf\u00e9")
+    commit(repo, "nfc")
+    edit(repo / ECONOMY, "Caf\u00e9", "Cafe\u0301")
+    note = "(only the Unicode form differs, e.g. an accented letter written as two code points; "
+    out = run("HEAD")[1]
+    assert (
+        f"      nama: Sentra Kerajinan Noken Caf\u00e9 → Sentra Kerajinan Noken Cafe\u0301 {note}"
+        in out
+    )
+    assert f"*{note}" in run("HEAD", "--format", "markdown")[1]
+    # A real edit has no note.
+    edit(repo / ECONOMY, "Cafe\u0301", "Kafe")
+    assert "Unicode form" not in run("HEAD")[1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import functools
 import typing
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -261,11 +262,24 @@ def prose_words(change: ProseChange, *, markdown: bool = False) -> str:
     if words is None:
         note = t("diff.whitespace_only")
         return f"*{md_inert(note)}*" if markdown else note
-    return words
+    return words + _unicode_form_note(change.old, change.new, markdown=markdown)
 
 
 def _one_line(text: str) -> str:
     return safe(text)
+
+
+def _unicode_form_note(old: Any, new: Any, *, markdown: bool) -> str:
+    """A note for two texts that differ only in Unicode form (``é`` as one code point or two).
+
+    They look the same: without the note a change showed ``Café → Café``.
+    """
+    if not (isinstance(old, str) and isinstance(new, str)) or old == new:
+        return ""
+    if unicodedata.normalize("NFC", old) != unicodedata.normalize("NFC", new):
+        return ""
+    note = t("diff.unicode_form_only")
+    return f" *{md_inert(note)}*" if markdown else f" {note}"
 
 
 def show_change(field: FieldChange, *, markdown: bool = False) -> str:
@@ -273,6 +287,11 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
 
     With ``markdown`` the result is already escaped for a Markdown comment.
     """
+    text = _show_change(field, markdown=markdown)
+    return text + _unicode_form_note(field.old, field.new, markdown=markdown)
+
+
+def _show_change(field: FieldChange, *, markdown: bool) -> str:
     old, new = field.old, field.new
     name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
