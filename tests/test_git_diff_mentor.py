@@ -279,10 +279,6 @@ def test_a_removed_exception_is_shown_and_counted(repo: Path) -> None:
     ]
     assert [f["code"] for f in data["introduced"]] == ["SPBE403"]
     assert "### Rule exceptions removed (1)" in run("base", "--format", "markdown")[1]
-    # Without --no-findings' rule run there is nothing to compare: no exceptions either way.
-    assert (
-        json.loads(run("base", "--no-findings", "--format", "json")[1])["exceptions_removed"] == []
-    )
 
 
 @pytest.mark.parametrize("skip", [[], ["--no-findings"]])
@@ -358,3 +354,22 @@ def test_a_name_that_differs_only_in_unicode_form_says_so(repo: Path) -> None:
     # A real edit has no note.
     edit(repo / ECONOMY, "Cafe\u0301", "Kafe")
     assert "Unicode form" not in run("HEAD")[1]
+
+
+def test_no_findings_still_shows_an_exception_added_or_removed(repo: Path) -> None:
+    """``--no-findings`` read "No changes." (exit 0) for a pull request adding an exception."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    commit(repo, "aduan")
+    git(repo, "tag", "before")
+    _excepted_app(repo)
+    code, out, _ = run("before", "base", "--no-findings", "--exit-code")
+    assert code == 1
+    assert out.endswith(
+        "Rule exceptions in force (1)\n"
+        "  SPBE403 for APP-ADUAN: Kanal sementara sampai integrasi selesai. (new)\n"
+    )
+    data = json.loads(run("base", "before", "--no-findings", "--format", "json")[1])
+    assert [(e["entity"], e["matched"]) for e in data["exceptions_removed"]] == [
+        ("APP-ADUAN", None)
+    ]
+    assert run("base", "base", "--no-findings", "--exit-code")[0] == 0

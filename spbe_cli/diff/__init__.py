@@ -281,11 +281,16 @@ def diff_snapshots(
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
         result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
-        known = {(e.code, e.entity) for e in before.exceptions}
-        result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
-        kept = {(e.code, e.entity) for e in after.exceptions}
-        result.exceptions_removed = [e for e in before.exceptions if (e.code, e.entity) not in kept]
+        result.exceptions, result.exceptions_removed = _exceptions(
+            before.exceptions, after.exceptions
+        )
         result.findings_compared = True
+    else:
+        # Without the rules' run nothing is matched, but an exception added or dropped in
+        # .spbe.yaml is still a change to review (it read "no changes", exit 0).
+        result.exceptions, result.exceptions_removed = _exceptions(
+            _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
+        )
     result.rule_levels = _rule_levels(old, new, new_raw)
     result.prose = diff_prose(old, new, *_prose_maps(result.uncomparable, before, after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
@@ -388,6 +393,16 @@ def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], 
     config, problems = _rule_config(snapshot)
     found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
     return [*found, *problems], exceptions
+
+
+def _exceptions(before: list[Any], after: list[Any]) -> tuple[list[tuple[Any, bool]], list[Any]]:
+    """The new side's exceptions, each with "new in this change", and the old side's dropped."""
+    known = {(e.code, e.entity) for e in before}
+    kept = {(e.code, e.entity) for e in after}
+    return (
+        [(e, (e.code, e.entity) not in known) for e in after],
+        [e for e in before if (e.code, e.entity) not in kept],
+    )
 
 
 def _rule_levels(old: Snapshot, new: Snapshot, new_raw: list[Finding] | None) -> list[RuleLevel]:

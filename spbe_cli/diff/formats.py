@@ -431,10 +431,11 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.rule_levels:
         lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
         lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
+    counted = changeset.findings_compared
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [
-            f"  {_exception_text(e, new, changeset.renamed_to(e.entity))}"
+            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted)}"
             for e, new in changeset.exceptions
         ]
     if changeset.exceptions_removed:
@@ -504,14 +505,15 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
-def _exception_text(exception: Any, new: bool, renamed_to: str | None) -> str:
+def _exception_text(exception: Any, new: bool, renamed_to: str | None, counted: bool) -> str:
     """An exception in force, marked new, and saying when its entity now has another id.
 
     ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
     finding comes back as new) and, after a swap, reaches the entity that took the id.
+    Without ``counted`` (``--no-findings``: no rule ran) no count of findings is claimed.
     """
     line = t(
-        "report.exception_line",
+        "report.exception_line" if counted else "diff.exception_line_uncounted",
         code=exception.code,
         entity=exception.entity,
         reason=exception.reason,
@@ -585,7 +587,12 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            text = _exception_text(exception, new, changeset.renamed_to(exception.entity))
+            text = _exception_text(
+                exception,
+                new,
+                changeset.renamed_to(exception.entity),
+                changeset.findings_compared,
+            )
             omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
         out.force("")
     if changeset.exceptions_removed:
@@ -801,10 +808,18 @@ def format_json(changeset: ChangeSet) -> str:
         },
         "findings_compared": changeset.findings_compared,
         "exceptions": [
-            {**exception_dict(e), "new": new, "renamed_to": changeset.renamed_to(e.entity)}
+            {
+                **exception_dict(e),
+                "matched": e.matched if changeset.findings_compared else None,
+                "new": new,
+                "renamed_to": changeset.renamed_to(e.entity),
+            }
             for e, new in changeset.exceptions
         ],
-        "exceptions_removed": [exception_dict(e) for e in changeset.exceptions_removed],
+        "exceptions_removed": [
+            {**exception_dict(e), "matched": e.matched if changeset.findings_compared else None}
+            for e in changeset.exceptions_removed
+        ],
         "rule_levels": [
             {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
             for r in changeset.rule_levels
