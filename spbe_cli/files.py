@@ -206,17 +206,28 @@ def read_prose_file(root: Path, rel: str) -> ProseFile:
     return prose
 
 
+def prose_text(data: bytes, errors: str = "strict") -> str:
+    """The text of a prose file: UTF-8 without its byte order mark, lines ending in LF.
+
+    The one reading of prose bytes, for validate, render (working tree or revision) and diff:
+    a file saved on Windows (BOM, CRLF) holds the same text as its Unix copy, so converting
+    it is no prose change. Raises UnicodeDecodeError on bytes that are not UTF-8 (unless
+    ``errors`` says otherwise).
+    """
+    return data.decode("utf-8", errors).removeprefix("\ufeff").replace("\r\n", "\n")
+
+
 def _read_prose_file(root: Path, rel: str) -> ProseFile:
     real, problem = _confined_file(root, rel, MAX_PROSE_BYTES)
     if real is None:
         return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem or "missing"])
     try:
-        text = real.read_bytes().decode("utf-8")
+        text = prose_text(real.read_bytes())
     except UnicodeDecodeError:
         return ProseFile(rel, None, None, "ref.prose_not_utf8")
     except (OSError, RuntimeError):
         return ProseFile(rel, None, None, "ref.prose_missing")
-    return ProseFile(rel, real, text.replace("\r\n", "\n"), None)
+    return ProseFile(rel, real, text, None)
 
 
 #: Largest logo file accepted (bytes): a cover logo needs far less.

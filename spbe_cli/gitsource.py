@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.errors import Finding, Location, SpbeError, UsageError, os_reason
-from spbe_cli.files import MAX_PROSE_BYTES
+from spbe_cli.files import MAX_PROSE_BYTES, prose_text
 from spbe_cli.i18n import t
 from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
@@ -98,7 +98,7 @@ class Snapshot:
         data = self.text_reader(rel) if self.text_reader is not None else None
         if data is None or len(data) > MAX_PROSE_BYTES:
             return None
-        return data.decode("utf-8", "replace").replace("\r\n", "\n")
+        return prose_text(data, "replace")
 
     def same_text(self, other: Snapshot, rel: str) -> bool:
         """Tell whether a prose file is known to be the same on both sides without reading it."""
@@ -154,10 +154,10 @@ def _revision_prose_file(snapshot: Snapshot, rel: str) -> ProseFile:
     if data is None:
         return ProseFile(rel, None, None, _PROSE_PROBLEMS[problem])
     try:
-        text = data.decode("utf-8")
+        text = prose_text(data)
     except UnicodeDecodeError:
         return ProseFile(rel, None, None, "ref.prose_not_utf8")
-    return ProseFile(rel, None, text.replace("\r\n", "\n"), None)
+    return ProseFile(rel, None, text, None)
 
 
 def _revision_logo_file(snapshot: Snapshot, rel: str) -> LogoFile:

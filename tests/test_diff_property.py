@@ -166,7 +166,11 @@ def test_every_entity_is_accounted_for_once_and_the_changeset_applies(data: st.D
 
 
 def apply(state: dict[str, Any], changes: list[dict[str, Any]]) -> None:
-    """Apply the JSON ``changes`` to ``state`` (id -> plain entity), as a consumer would."""
+    """Apply the JSON ``changes`` to ``state`` (id -> plain entity), as a consumer would.
+
+    Renames apply at once (every old id is taken out first): entities may trade ids.
+    """
+    moving = {c["old_id"]: state.pop(c["old_id"]) for c in changes if c["change"] == "renamed"}
     for change in changes:
         kind = change["change"]
         if kind == "added":
@@ -174,7 +178,7 @@ def apply(state: dict[str, Any], changes: list[dict[str, Any]]) -> None:
         elif kind == "removed":
             del state[change["id"]]
         elif kind == "renamed":
-            state[change["id"]] = {**state.pop(change["old_id"]), "id": change["id"]}
+            state[change["id"]] = {**moving[change["old_id"]], "id": change["id"]}
             for field in change["fields"]:  # a rename with edits
                 set_at(state[change["id"]], field["loc"], field["old"], field["new"])
         else:

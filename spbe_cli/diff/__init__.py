@@ -278,15 +278,43 @@ def diff_snapshots(
             for c in result.changes
             if c.change is ChangeType.RENAMED and c.old is not None
         }
-        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed)
-        known = {(e.code, e.entity) for e in before.exceptions}
-        result.exceptions = [(e, (e.code, e.entity) not in known) for e in after.exceptions]
+        # The old entities a broken new file hides: their findings are not fixed, only unknown.
+        hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
+        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
+        result.exceptions, result.exceptions_removed = _exceptions(
+            before.exceptions, after.exceptions
+        )
         result.findings_compared = True
+    else:
+        # Without the rules' run nothing is matched, but an exception added or dropped in
+        # .spbe.yaml is still a change to review (it read "no changes", exit 0).
+        result.exceptions, result.exceptions_removed = _exceptions(
+            _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
+        )
     result.rule_levels = _rule_levels(old, new, new_raw)
-    result.prose = diff_prose(old, new, _metadata(before), _metadata(after))
+    result.prose = diff_prose(old, new, *_prose_maps(result.uncomparable, before, after))
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result
+
+
+def _prose_maps(
+    uncomparable: list[Uncomparable], before: LoadedSide, after: LoadedSide
+) -> tuple[Metadata | None, Metadata | None]:
+    """The metadata whose ``prosa`` names each side's prose files.
+
+    A side whose metadata does not load (listed under "cannot be compared") has its prose read
+    at the files the other side names: the sections it names are unknown, but the files are
+    there to compare. Before, every section showed as added (or removed), burying the one
+    section the change edited, and a pull request fixing the metadata's YAML read "9 added".
+    """
+    old_meta, new_meta = _metadata(before), _metadata(after)
+    hidden = {e.side for e in uncomparable if "metadata" in e.ids}
+    if "old" in hidden and old_meta is None:
+        old_meta = new_meta
+    if "new" in hidden and new_meta is None:
+        new_meta = old_meta
+    return old_meta, new_meta
 
 
 def _metadata(side: LoadedSide) -> Metadata | None:
@@ -300,10 +328,16 @@ def _metadata(side: LoadedSide) -> Metadata | None:
 
 
 def _findings_delta(
-    before: LoadedSide, after: LoadedSide, renamed: dict[str, str]
+    before: LoadedSide,
+    after: LoadedSide,
+    renamed: dict[str, str],
+    hidden: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[Finding], list[Finding]]:
     """The findings the change introduces and fixes (``renamed``: old id -> new).
 
+    A finding of an old entity in ``hidden`` (one a new file that does not load hides) is not
+    fixed: whether the new side still has it is unknown, as the entity's own change is. Before,
+    a pull request that broke a file was credited with fixing every finding of its entities.
     The third list is every finding of the new side before its rule configuration applies.
     """
     from spbe_cli.diff.findings import FindingIndex, delta
@@ -320,6 +354,8 @@ def _findings_delta(
     introduced, _ = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed = delta(old_found, new_raw, old_index, new_index)
+    if hidden:
+        fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
     return introduced, fixed, new_raw
 
 
@@ -357,6 +393,16 @@ def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], 
     config, problems = _rule_config(snapshot)
     found, exceptions = apply_rule_config(config, found, side.catalog, snapshot.display_root)
     return [*found, *problems], exceptions
+
+
+def _exceptions(before: list[Any], after: list[Any]) -> tuple[list[tuple[Any, bool]], list[Any]]:
+    """The new side's exceptions, each with "new in this change", and the old side's dropped."""
+    known = {(e.code, e.entity) for e in before}
+    kept = {(e.code, e.entity) for e in after}
+    return (
+        [(e, (e.code, e.entity) not in known) for e in after],
+        [e for e in before if (e.code, e.entity) not in kept],
+    )
 
 
 def _rule_levels(old: Snapshot, new: Snapshot, new_raw: list[Finding] | None) -> list[RuleLevel]:

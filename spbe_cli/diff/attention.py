@@ -18,13 +18,11 @@ from pydantic import BaseModel
 
 from spbe_cli import plan
 from spbe_cli.diff.changeset import (
-    ITEM_THRESHOLD,
     Attention,
     Change,
     ChangeType,
     Record,
-    best_pairs,
-    similarity,
+    item_pairs,
 )
 from spbe_cli.errors import Location, Severity
 from spbe_cli.formatting import number, rupiah_marked
@@ -219,14 +217,14 @@ def target_lowered(change: Change) -> Iterator[Attention]:
 def indicator_pairs(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
     """Each old indicator with its new self: same name, else the renamed look-alike, else None.
 
-    Renamed indicators are paired as the diff pairs list items (``ITEM_THRESHOLD``), so an
-    indicator renamed with its targets kept is not "removed".
+    Renamed indicators are paired as the diff pairs list items (:func:`item_pairs`), so an
+    indicator renamed is not "removed".
     """
     after = {ind.nama: ind for ind in new}
     before = {ind.nama for ind in old}
     gone = [ind for ind in old if ind.nama not in after]
     came = [ind for ind in new if ind.nama not in before]
-    moved = {id(a): b for a, b in best_pairs(gone, came, similarity, ITEM_THRESHOLD)}
+    moved = {id(a): b for a, b in item_pairs(gone, came)}
     return [(ind, after.get(ind.nama) or moved.get(id(ind))) for ind in old]
 
 

@@ -10,7 +10,8 @@ An entity whose id changed is a rename: with the same content it is paired exact
 too it is paired by similarity (:func:`similarity`): same kind, same owner, a name at least
 :data:`NAME_THRESHOLD` alike and an overall score at least :data:`RENAME_THRESHOLD`, best pairs
 first, each entity used once. List items whose identity changed (an indicator renamed, a budget
-line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`).
+line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`),
+without the names' own threshold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import difflib
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -300,6 +301,8 @@ class ChangeSet:
     prose: list[ProseChange] = field(default_factory=list)
     #: Rule exceptions in force on the new side (``.spbe.yaml``), each with "new in this change".
     exceptions: list[tuple[Any, bool]] = field(default_factory=list)
+    #: Rule exceptions of the old side that the new side no longer has.
+    exceptions_removed: list[Any] = field(default_factory=list)
     #: Rules whose level (``.spbe.yaml`` ``aturan``) differs between the sides.
     rule_levels: list[RuleLevel] = field(default_factory=list)
 
@@ -313,6 +316,7 @@ class ChangeSet:
             or self.introduced
             or self.fixed
             or any(new for _, new in self.exceptions)
+            or self.exceptions_removed
             or self.rule_levels
         )
 
@@ -326,6 +330,13 @@ class ChangeSet:
         return sum(
             1 for c in self.changes if c.change is change and (kind is None or c.kind == kind)
         )
+
+    def renamed_to(self, old_id: str) -> str | None:
+        """The new id of an entity this change renamed (None when it kept its id)."""
+        for change in self.changes:
+            if change.change is ChangeType.RENAMED and change.old_id == old_id:
+                return change.id
+        return None
 
     def by_kind(self) -> dict[str, list[Change]]:
         """Changes grouped by kind, kinds in catalog order."""
@@ -427,11 +438,7 @@ def _compare_lists(
         old_items, new_items = _keyed(old, new, identity)
         gone = [k for k in old_items if k not in new_items]
         came = [k for k in new_items if k not in old_items]
-        moved = dict(
-            best_pairs(
-                gone, came, lambda a, b: similarity(old_items[a], new_items[b]), ITEM_THRESHOLD
-            )
-        )
+        moved = dict(item_pairs(gone, came, old_items.__getitem__, new_items.__getitem__))
         renamed = set(moved.values())
         for key in _union(old_items, new_items):
             if key in renamed:
@@ -486,12 +493,15 @@ def _occurrences(values: list[Any], fields: tuple[str, ...]) -> dict[Item, Any]:
 # -- similarity ----------------------------------------------------------------------------------
 
 
-def similarity(old: BaseModel, new: BaseModel) -> float:
+def similarity(old: BaseModel, new: BaseModel, *, name_gate: bool = True) -> float:
     """How alike two models of the same type are, ids aside: 0 (nothing alike) to 1.
 
     The mean of the name's similarity (when the model has a name) and the share of the other
-    fields that are equal. Names less than :data:`NAME_THRESHOLD` alike, another owner, or
-    another type score 0: a different name with the same fields is another entity.
+    fields that are equal. Another owner or another type scores 0. With ``name_gate`` (for
+    entities) so do names less than :data:`NAME_THRESHOLD` alike: a different name with the
+    same fields is another entity. Without it (items of one entity's list) the name only
+    counts in the mean: an indicator renamed ``Capaian`` -> ``Capaian pelatihan`` (names
+    0.58 alike) whose target was also edited was one removed and one added indicator.
     """
     if type(old) is not type(new):
         return 0.0
@@ -510,9 +520,30 @@ def similarity(old: BaseModel, new: BaseModel) -> float:
     ratio = difflib.SequenceMatcher(
         None, str(a[name]).casefold(), str(b[name]).casefold(), autojunk=False
     ).ratio()
-    if ratio < NAME_THRESHOLD:
+    if name_gate and ratio < NAME_THRESHOLD:
         return 0.0
     return (ratio + fields) / 2
+
+
+def item_pairs(
+    gone: Sequence[Any],
+    came: Sequence[Any],
+    old_model: Callable[[Any], BaseModel] = lambda item: item,
+    new_model: Callable[[Any], BaseModel] = lambda item: item,
+) -> list[tuple[Any, Any]]:
+    """Pair list items whose identity changed (a renamed indicator), best pairs first.
+
+    The one rule for both the field changes and the attention rules (SPBE704), so they never
+    disagree on a rename.
+
+    ``old_model``/``new_model`` give the model of an item when the items are keys.
+    """
+    return best_pairs(
+        gone,
+        came,
+        lambda a, b: similarity(old_model(a), new_model(b), name_gate=False),
+        ITEM_THRESHOLD,
+    )
 
 
 def best_pairs(
@@ -610,7 +641,11 @@ def diff_records(
         previous = old.get(key)
         if previous is None or previous.kind != after.kind:
             added.append(after)
-    renames = _renames(removed, added)
+    swaps = _swapped(changes)
+    if swaps:
+        swapped = {id(record) for pair in swaps for record in pair}
+        changes = [c for c in changes if id(c.old) not in swapped]
+    renames = [*_renames(removed, added), *swaps]
     for before, after in renames:
         fields = tuple(f for f in compare(before.model, after.model) if f.loc[:1] != ("id",))
         changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after, fields))
@@ -627,6 +662,36 @@ def diff_records(
     changes.sort(key=Change.sort_key)
     unchanged.sort(key=lambda pair: (KIND_ORDER.get(pair[0], 99), pair[1]))
     return changes, unchanged
+
+
+def _swapped(changes: list[Change]) -> list[tuple[Record, Record]]:
+    """Entities that traded ids: each old one paired with the new one it became.
+
+    Matched by id, two programs whose ids were swapped looked like two programs whose name,
+    owner and dimension were all rewritten, and the rename (every referrer now points at the
+    other one) went unsaid. An id-matched pair less alike than :data:`RENAME_THRESHOLD` is
+    paired again as renames are (:func:`_renames`) among such pairs only, keeping a pairing
+    only when it closes: the entity that had the new id and the one that now has the old id
+    are paired too (a swap, or a longer cycle). Anything else stays matched by id.
+    """
+    suspects = [
+        c
+        for c in changes
+        if c.old is not None
+        and c.new is not None
+        and c.kind not in ("metadata", "referensi")
+        and similarity(c.old.model, c.new.model) < RENAME_THRESHOLD
+    ]
+    if len(suspects) < 2:
+        return []
+    pairs = _renames([c.old for c in suspects if c.old], [c.new for c in suspects if c.new])
+    while True:
+        olds = {(o.kind, o.id) for o, _ in pairs}
+        news = {(n.kind, n.id) for _, n in pairs}
+        closed = [(o, n) for o, n in pairs if (o.kind, o.id) in news and (n.kind, n.id) in olds]
+        if len(closed) == len(pairs):
+            return closed
+        pairs = closed
 
 
 def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, Record]]:

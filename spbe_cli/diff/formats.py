@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import functools
 import typing
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -268,20 +269,45 @@ def prose_status(change: ProseChange) -> ChangeType:
 
 
 def prose_title(change: ProseChange) -> str:
-    """``section latar_belakang → masterplan (catalog/prosa/01.md)``."""
+    """``section latar_belakang → masterplan (catalog/prosa/01.md)``.
+
+    The path is the file whose text is shown: a section whose file was deleted (still named in
+    the metadata) names the old side's file, not the new side's missing one.
+    """
     documents = ", ".join(change.documents) or t("diff.prose_no_document")
-    path = change.new_path or change.old_path or "—"
+    shown = change.new_path if change.new is not None else change.old_path
+    path = shown or change.new_path or change.old_path or "—"
     return t("diff.prose_section", section=change.section, documents=documents, path=path)
 
 
 def prose_words(change: ProseChange, *, markdown: bool = False) -> str:
-    """The words of a prose section that changed, with a little context."""
+    """The words of a prose section that changed, with a little context.
+
+    When no word changed (a paragraph reflowed, blank lines added), it says so: the line under
+    the section was empty, a change with nothing to see.
+    """
     words = word_diff(change.old or "", change.new or "", markdown=markdown, limit=PROSE_LIMIT)
-    return words or ""
+    if words is None:
+        note = t("diff.whitespace_only")
+        return f"*{md_inert(note)}*" if markdown else note
+    return words + _unicode_form_note(change.old, change.new, markdown=markdown)
 
 
 def _one_line(text: str) -> str:
     return safe(text)
+
+
+def _unicode_form_note(old: Any, new: Any, *, markdown: bool) -> str:
+    """A note for two texts that differ only in Unicode form (``é`` as one code point or two).
+
+    They look the same: without the note a change showed ``Café → Café``.
+    """
+    if not (isinstance(old, str) and isinstance(new, str)) or old == new:
+        return ""
+    if unicodedata.normalize("NFC", old) != unicodedata.normalize("NFC", new):
+        return ""
+    note = t("diff.unicode_form_only")
+    return f" *{md_inert(note)}*" if markdown else f" {note}"
 
 
 def show_change(field: FieldChange, *, markdown: bool = False) -> str:
@@ -289,6 +315,11 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
 
     With ``markdown`` the result is already escaped for a Markdown comment.
     """
+    text = _show_change(field, markdown=markdown)
+    return text + _unicode_form_note(field.old, field.new, markdown=markdown)
+
+
+def _show_change(field: FieldChange, *, markdown: bool) -> str:
     old, new = field.old, field.new
     name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
@@ -428,9 +459,17 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.rule_levels:
         lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
         lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
+    counted = changeset.findings_compared
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
-        lines += [f"  {_exception_text(e, new)}" for e, new in changeset.exceptions]
+        lines += [
+            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted)}"
+            for e, new in changeset.exceptions
+        ]
+    if changeset.exceptions_removed:
+        count = len(changeset.exceptions_removed)
+        lines += ["", t("diff.exceptions_removed_title", count=count)]
+        lines += [f"  {_removed_exception_text(e)}" for e in changeset.exceptions_removed]
     if changeset.uncomparable:
         lines += ["", t("diff.uncomparable_title", count=len(changeset.uncomparable))]
         for entry in changeset.uncomparable:
@@ -494,15 +533,33 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
-def _exception_text(exception: Any, new: bool) -> str:
+def _exception_text(exception: Any, new: bool, renamed_to: str | None, counted: bool) -> str:
+    """An exception in force, marked new, and saying when its entity now has another id.
+
+    ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
+    finding comes back as new) and, after a swap, reaches the entity that took the id.
+    Without ``counted`` (``--no-findings``: no rule ran) no count of findings is claimed.
+    """
     line = t(
-        "report.exception_line",
+        "report.exception_line" if counted else "diff.exception_line_uncounted",
         code=exception.code,
         entity=exception.entity,
         reason=exception.reason,
         matched=exception.matched,
     )
+    if renamed_to is not None:
+        line += f" ({t('diff.exception_renamed', old=exception.entity, new=renamed_to)})"
     return f"{line} ({t('diff.exception_new')})" if new else line
+
+
+def _removed_exception_text(exception: Any) -> str:
+    """An exception of the old side gone from the new one: its rule applies to it again."""
+    return t(
+        "diff.exception_removed",
+        code=exception.code,
+        entity=exception.entity,
+        reason=exception.reason,
+    )
 
 
 def _md_finding(finding: Finding) -> str:
@@ -524,6 +581,9 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         for finding in changeset.introduced:
             if not out.add(f"{_md_finding(finding)} — *{tag}*"):
                 omitted += 1
+        # The review rules' items follow in the same list: after the table, under no heading,
+        # they read as part of the file counts.
+        omitted += sum(not out.add(_md_attention(item)) for item in changeset.attention)
         out.force("")
     if changeset.uncomparable:
         out.force(
@@ -555,7 +615,20 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         out.force("")
         for exception, new in changeset.exceptions:
             mark = "**" if new else ""
-            omitted += not out.add(f"- {mark}{md_inert(_exception_text(exception, new))}{mark}")
+            text = _exception_text(
+                exception,
+                new,
+                changeset.renamed_to(exception.entity),
+                changeset.findings_compared,
+            )
+            omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
+        out.force("")
+    if changeset.exceptions_removed:
+        count = len(changeset.exceptions_removed)
+        out.force(f"### {md_inert(t('diff.exceptions_removed_title', count=count))}")
+        out.force("")
+        for exception in changeset.exceptions_removed:
+            omitted += not out.add(f"- **{md_inert(_removed_exception_text(exception))}**")
         out.force("")
     if changeset.fixed:
         out.add(f"### {md_inert(t('diff.fixed_title', count=len(changeset.fixed)))}")
@@ -565,6 +638,15 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
                 omitted += 1
         out.add("")
     return omitted
+
+
+def _md_attention(item: Attention) -> str:
+    """One item of "Needs attention" from a review rule (SPBE7xx)."""
+    where = f" ({md_code(str(item.location))})" if item.location is not None else ""
+    return (
+        f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
+        f"{md_code(item.id)}: {md_inert(item.message)}{where}"
+    )
 
 
 def _md_change(change: Change) -> Iterator[str]:
@@ -614,19 +696,11 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force(f"| **{md_inert(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
     out.force(md_inert(files_line(changeset)))
-    if changeset.attention:
+    if changeset.attention and not changeset.introduced:
         out.add("")
-        if not changeset.introduced:
-            out.add(f"### {md_inert(t('diff.attention_title', count=len(changeset.attention)))}")
-            out.add("")
-        for item in changeset.attention:
-            where = f" ({md_code(str(item.location))})" if item.location is not None else ""
-            line = (
-                f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
-                f"{md_code(item.id)}: {md_inert(item.message)}{where}"
-            )
-            if not out.add(line):
-                omitted += 1
+        out.add(f"### {md_inert(t('diff.attention_title', count=len(changeset.attention)))}")
+        out.add("")
+        omitted += sum(not out.add(_md_attention(item)) for item in changeset.attention)
     if changeset.prose:
         out.add("")
         out.add(f"### {md_inert(t('diff.prose_title', count=len(changeset.prose)))}")
@@ -743,8 +817,9 @@ def format_json(changeset: ChangeSet) -> str:
         "old": _side_json(changeset.old),
         "new": _side_json(changeset.new),
         "summary": {
-            **{c.value: changeset.count(c) for c in _COLUMNS},
-            "total": len(changeset.changes),
+            # Entities and prose sections, as the text summary and the comment's total row.
+            **{c.value: total(changeset, c) for c in _COLUMNS},
+            "total": sum(total(changeset, c) for c in _COLUMNS),
             "attention": len(changeset.attention),
             "introduced": len(changeset.introduced),
             "fixed": len(changeset.fixed),
@@ -760,7 +835,19 @@ def format_json(changeset: ChangeSet) -> str:
             },
         },
         "findings_compared": changeset.findings_compared,
-        "exceptions": [{**exception_dict(e), "new": new} for e, new in changeset.exceptions],
+        "exceptions": [
+            {
+                **exception_dict(e),
+                "matched": e.matched if changeset.findings_compared else None,
+                "new": new,
+                "renamed_to": changeset.renamed_to(e.entity),
+            }
+            for e, new in changeset.exceptions
+        ],
+        "exceptions_removed": [
+            {**exception_dict(e), "matched": e.matched if changeset.findings_compared else None}
+            for e in changeset.exceptions_removed
+        ],
         "rule_levels": [
             {"code": r.code, "old": r.old, "new": r.new, "findings": r.findings}
             for r in changeset.rule_levels

@@ -81,9 +81,8 @@ class Prose:
             found = self.files.get(section)
             text = found.text if found is not None else None
             if text:
-                # A byte order mark opens many files saved on Windows; it is not part of the
-                # text (left in, the section's leading heading would become a paragraph).
-                text = _drop_title(text.removeprefix("\ufeff"))
+                # Read by files.prose_text: a byte order mark is already dropped.
+                text = _drop_title(text)
             self._text[section] = text
         return self._text[section]
 
