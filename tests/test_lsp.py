@@ -210,7 +210,7 @@ def test_completion_hover_and_definition(project: Path, clients: list[Client]) -
     )
     labels = [item["label"] for item in result["items"]]
     assert labels == ["DISKOMINFO"]
-    assert "(opd)" in result["items"][0]["detail"]
+    assert result["items"][0]["detail"] == "Dinas Komunikasi dan Informatika (OPD)"
 
     raa = text.splitlines().index("rai: RAI.01")
     result = client.request(
@@ -231,7 +231,7 @@ def test_completion_hover_and_definition(project: Path, clients: list[Client]) -
         {"textDocument": {"uri": uri}, "position": {"line": line, "character": 8}},
     )
     assert hover["contents"]["kind"] == "plaintext"
-    assert "opd: DISKOMINFO" in hover["contents"]["value"]
+    assert "OPD: DISKOMINFO" in hover["contents"]["value"]
     definition = client.request(
         "textDocument/definition",
         {"textDocument": {"uri": uri}, "position": {"line": line, "character": 8}},
