@@ -408,3 +408,61 @@ def test_lines_are_counted_as_the_editor_counts_them(editor: Editor) -> None:
     editor.change(uri, text.replace("opd: ", "opd: DISKOMINFO"))
     hover = editor.at(types.TEXT_DOCUMENT_HOVER, uri, 2, 7)
     assert hover is not None and "DISKOMINFO" in hover.contents.value
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("id", "'DISKOMINF' tidak ditemukan (seharusnya opd)\nsaran: maksud Anda DISKOMINFO?"),
+        ("en", "'DISKOMINF' not found (expected opd)\nhint: did you mean DISKOMINFO?"),
+    ],
+)
+def test_diagnostics_speak_the_language_of_the_messages(
+    minimal_catalog: Path, lang: str, said: str
+) -> None:
+    i18n.set_language(lang)  # what --lang or SPBE_LANG sets for the process
+    editor = Editor(minimal_catalog)
+    text = (minimal_catalog / INFRA).read_text("utf-8").replace("DISKOMINFO", "DISKOMINF")
+    editor.open(editor.uri(INFRA), text)
+    [diagnostic] = editor.published[editor.uri(INFRA)]
+    assert (diagnostic.code, diagnostic.message) == ("SPBE201", said)
+    assert diagnostic.range.start.line == text.split("\n").index("opd: DISKOMINF")
+
+
+def test_the_rule_configuration_applies_as_in_validate(minimal_catalog: Path) -> None:
+    # Before, the editor ignored catalog/.spbe.yaml: an excepted finding was still an error,
+    # and an overridden severity kept its default.
+    (minimal_catalog / ".spbe.yaml").write_text(
+        "aturan: {SPBE201: warning}\n"
+        "pengecualian:\n"
+        "  - aturan: SPBE201\n"
+        "    entitas: LAY-01\n"
+        "    alasan: aplikasi ini dipindah ke katalog provinsi\n"
+        "  - aturan: SPBE403\n"
+        "    entitas: APP-01\n"
+        "    alasan: layanan yang memakainya sedang disusun\n",
+        "utf-8",
+    )
+    infra = (minimal_catalog / INFRA).read_text("utf-8").replace("DISKOMINFO", "DISKOMINF")
+    layanan = (minimal_catalog / LAYANAN).read_text("utf-8").replace("APP-01", "APP-XX")
+    (minimal_catalog / INFRA).write_text(infra, "utf-8")
+    (minimal_catalog / LAYANAN).write_text(layanan, "utf-8")
+    expected = _validated(minimal_catalog)
+    row = infra.split("\n").index("opd: DISKOMINF")
+    assert expected == {INFRA: [("SPBE201", row + 1, 6)]}
+    editor = Editor(minimal_catalog)
+    [diagnostic] = editor.published[editor.uri(INFRA)]
+    assert diagnostic.severity == types.DiagnosticSeverity.Warning
+    assert editor.found(editor.uri(LAYANAN)) == []
+    # The quick step, on every keystroke, says it the same way.
+    editor.open(editor.uri(LAYANAN), layanan + "\n")
+    editor.open(editor.uri(INFRA), infra + "\n")
+    assert editor.found(editor.uri(LAYANAN)) == []
+    [diagnostic] = editor.published[editor.uri(INFRA)]
+    assert (diagnostic.code, diagnostic.severity) == ("SPBE201", types.DiagnosticSeverity.Warning)
+    # .spbe.yaml saved with the exception gone: the finding is back after the full check.
+    config = minimal_catalog / ".spbe.yaml"
+    config.write_text("aturan: {SPBE201: warning}\n", "utf-8")
+    saved = types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri=config.as_uri()))
+    editor.run(editor.features[types.TEXT_DOCUMENT_DID_SAVE](saved))
+    assert [f[0] for f in editor.found(editor.uri(LAYANAN))] == ["SPBE201"]

@@ -222,6 +222,9 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
         todo: set[str] = set()
         for change in params.changes:
             path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
+            if path is not None and ws.is_config(Path(path)):
+                ls.edited()  # .spbe.yaml: the full check reads it again
+                continue
             if path is None or not ws.inside(Path(path)):
                 continue
             rel = ws.relative(Path(path))
@@ -257,6 +260,10 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SpbeServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is not None and ls.open_workspace(None).is_config(Path(path)):
+            ls.edited()  # .spbe.yaml saved: the full check reads it again
+            return
         changed(ls, uri, _buffer(ls, uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

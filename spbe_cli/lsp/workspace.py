@@ -36,7 +36,8 @@ from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
 from spbe_cli.models import DOMAINS, MODELS
-from spbe_cli.validate import cap_per_file
+from spbe_cli.ruleconfig import apply_rule_config
+from spbe_cli.validate import cap_per_file, configured
 
 #: Characters of an id or a reference code (what hover and go-to-definition pick up).
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -100,8 +101,19 @@ class Workspace:
         self.overlays: dict[str, bytes] = {}
         #: The reference data as the catalog extends it, from the last full check.
         self.reference: Any = None
+        #: The rule configuration (``.spbe.yaml``) read by the last full check.
+        self.config: Any = None
 
     # -- paths --------------------------------------------------------------------------------
+
+    def is_config(self, path: Path) -> bool:
+        """Whether ``path`` is the catalog's rule configuration (``.spbe.yaml``)."""
+        from spbe_cli.ruleconfig import CONFIG_FILE
+
+        try:
+            return path.resolve() == (self.root / CONFIG_FILE).resolve()
+        except OSError:
+            return False
 
     def inside(self, path: Path) -> bool:
         """Whether ``path`` is in the catalog folder, outside its hidden folders."""
@@ -195,6 +207,8 @@ class Workspace:
             ctx = Context(view)
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
+        if self.config is not None:  # fresh findings as .spbe.yaml wants them
+            found, _ = apply_rule_config(self.config, found, catalog, "")
         found.extend(
             f
             for f in self.findings.get(rel, [])
@@ -233,6 +247,7 @@ class Workspace:
         previous = self.findings
         findings = self.findings = checked.findings
         self.reference = checked.reference
+        self.config = checked.config
         return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
 
     def recheck(self) -> set[str]:
@@ -392,6 +407,8 @@ class Checked:
 
     findings: dict[str, list[Finding]]
     reference: Any
+    #: The catalog's rule configuration (``.spbe.yaml``), for the quick step's findings.
+    config: Any = None
 
 
 def editor_lines(text: str) -> list[str]:
@@ -424,8 +441,9 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
     catalog, found = snapshot
     catalog = replace(catalog, reference=load_reference().extended())
     complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
-    found = [*found, *run_checks(catalog)]
-    return Checked(_by_path(cap_per_file(found, catalog.skipped_findings)), catalog.reference)
+    # Severities and exceptions of .spbe.yaml, as spbe validate applies them.
+    found, _, config = configured(catalog.root, "", catalog, [*found, *run_checks(catalog)])
+    return Checked(_by_path(found), catalog.reference, config)
 
 
 def _reference_check() -> Any:
