@@ -3,18 +3,24 @@
 Only this module imports pygls and lsprotocol (the ``lsp`` extra); ``spbe lsp`` imports it when
 it starts. What it offers an editor:
 
-* diagnostics: every finding of ``spbe validate`` (load errors and cross-entity rules) at its
-  line and column, with its rule code, its hint and its related places, in the language of the
-  messages (``--lang`` / ``SPBE_LANG``, Indonesian by default). On open, change and save the
+* diagnostics: every finding of ``spbe validate`` (load errors and cross-entity rules, after
+  ``.spbe.yaml``) at its line and column, with its rule code, its hint and its related places,
+  in the language of the messages (``--lang`` / ``SPBE_LANG``, Indonesian by default). Columns
+  of findings count code points; the editor's count in the agreed position encoding (UTF-16
+  unless the client offers another), converted here both ways. On open, change and save the
   edited file's own findings are published at once (the quick step of
   :meth:`~spbe_cli.lsp.workspace.Workspace.update`); when typing pauses for
   :data:`RECHECK_DELAY` seconds every rule runs over the whole catalog in a thread, and every
   file whose findings changed is published again;
 * completion of ids where a field refers to another entity (``opd``, ``regulasi``, ``layanan``,
-  ``aplikasi``, ...) and of reference-architecture codes in ``rab``/``rad``/``ral``/``raa``/
-  ``rai``/``rak``;
-* hover: the name and kind of the entity (or code) under the cursor, as plain text;
-* go-to-definition: from an id to the document that defines it.
+  ``aplikasi``, ...), of reference-architecture codes in ``rab``/``rad``/``ral``/``raa``/
+  ``rai``/``rak``, and of a field's fixed values (``Literal`` in the models) and ``entitas``;
+* hover: the name and kind of the entity (or code) under the cursor, as plain text in one line;
+* go-to-definition: from an id to the document that defines it;
+* files changed outside the editor (``workspace/didChangeWatchedFiles``) are loaded again.
+
+Only open buffers and the catalog's own files are ever read (never a document the editor names
+but has not opened).
 """
 
 from __future__ import annotations
