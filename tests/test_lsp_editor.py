@@ -30,7 +30,7 @@ class Editor:
     """An editor session against one catalog: open, change, close, ask; diagnostics kept."""
 
     def __init__(self, catalog: Path, capabilities: types.ClientCapabilities | None = None):
-        self.root = catalog.resolve()
+        self.root = catalog.absolute()
         self.server: SpbeServer = build_server(self.root)
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.registrations: list[types.RegistrationParams] = []
@@ -466,3 +466,67 @@ def test_the_rule_configuration_applies_as_in_validate(minimal_catalog: Path) ->
     saved = types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri=config.as_uri()))
     editor.run(editor.features[types.TEXT_DOCUMENT_DID_SAVE](saved))
     assert [f[0] for f in editor.found(editor.uri(LAYANAN))] == ["SPBE201"]
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "start"),
+    [
+        ("rai: RAI.0", "RAI.01", 5),  # before: inserted after the editor's word, 'RAI.RAI.01'
+        ("opd: DISK", "DISKOMINFO", 5),
+        ('lokasi: ["😀", "94.04.0', "94.04.01", _units('lokasi: ["😀", "')),
+    ],
+)
+def test_completion_replaces_the_whole_id_typed_so_far(
+    editor: Editor, line: str, label: str, start: int
+) -> None:
+    uri = editor.uri("arsitektur/baru.yaml")
+    text = f"entitas: infrastruktur\n{line}"
+    editor.open(uri, text)
+    end = _units(line)
+    items = editor.at(types.TEXT_DOCUMENT_COMPLETION, uri, 1, end).items
+    [item] = [i for i in items if i.label == label]
+    assert item.text_edit.new_text == label
+    assert (item.text_edit.range.start.line, item.text_edit.range.start.character) == (1, start)
+    assert (item.text_edit.range.end.line, item.text_edit.range.end.character) == (1, end)
+
+
+def test_diagnostics_go_to_the_uri_the_editor_opened(tmp_path: Path) -> None:
+    # Before, URIs were of the resolved path: through a symlinked folder (macOS's /tmp, a
+    # mapped drive) the editor never saw them.
+    from tests.helpers import copy_minimal
+
+    copy_minimal(tmp_path / "asli" / "catalog")
+    link = tmp_path / "pintasan"
+    link.symlink_to(tmp_path / "asli", target_is_directory=True)
+    catalog = link / "catalog"
+    text = (catalog / INFRA).read_text("utf-8").replace("DISKOMINFO", "DISKOMINF")
+    (catalog / INFRA).write_text(text, "utf-8")
+    editor = Editor(catalog)
+    seen = f"{catalog.absolute().as_uri()}/{INFRA}"
+    assert [c for c, *_ in _found_at(editor, seen)] == ["SPBE201"]
+    editor.open(seen, text.replace("DISKOMINF", "DISKOMINFO"))
+    assert _found_at(editor, seen) == []
+
+
+def _found_at(editor: Editor, uri: str) -> list[tuple[str, int, int, int]]:
+    return [
+        (str(d.code), d.range.start.line, d.range.start.character, d.range.end.character)
+        for d in editor.published.get(uri, [])
+    ]
+
+
+def test_a_finding_in_a_prose_file_is_a_diagnostic_there(minimal_catalog: Path) -> None:
+    prose = minimal_catalog / "prosa" / "latar.md"
+    prose.parent.mkdir()
+    prose.write_text("# Latar\n\nTeks dengan \u202e pembalik arah.\n", "utf-8")
+    metadata = minimal_catalog / "metadata.yaml"
+    metadata.write_text(
+        metadata.read_text("utf-8") + "prosa:\n  latar_belakang: prosa/latar.md\n", "utf-8"
+    )
+    expected = _validated(minimal_catalog)
+    assert expected == {"prosa/latar.md": [("SPBE019", 3, 13)]}
+    editor = Editor(minimal_catalog)
+    assert (
+        _as_validate(editor, "prosa/latar.md", prose.read_text("utf-8").split("\n"))
+        == (expected["prosa/latar.md"])
+    )

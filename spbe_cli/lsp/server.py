@@ -40,8 +40,13 @@ from pygls.uris import from_fs_path, to_fs_path
 from spbe_cli import __version__
 from spbe_cli.errors import Finding, Location, Severity
 from spbe_cli.i18n import t
-from spbe_cli.loader import YAML_SUFFIXES
-from spbe_cli.lsp.workspace import VALUE, Workspace, check_snapshot, editor_lines
+from spbe_cli.lsp.workspace import (
+    VALUE,
+    Workspace,
+    check_snapshot,
+    editor_lines,
+    word_start,
+)
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3
@@ -73,6 +78,8 @@ class SpbeServer(LanguageServer):
         #: Counts edits: a full check whose snapshot is older than the last edit is dropped.
         self.generation = 0
         self.pending: asyncio.Task[None] | None = None
+        #: The URI under which the editor opened each catalog file (see :meth:`uri`).
+        self.uris: dict[str, str] = {}
 
     def edited(self) -> None:
         """Publish nothing yet; schedule the full check once the typing pauses."""
@@ -107,16 +114,28 @@ class SpbeServer(LanguageServer):
         return self.spbe.relative(Path(path))
 
     def uri(self, rel: str) -> str:
-        """The URI of a catalog-relative path."""
+        """The URI of a catalog-relative path, as the editor names that file.
+
+        The URI the editor opened the file under when it did; else the path under the catalog
+        folder as given, not resolved: through a symbolic link (``/tmp`` on macOS) or a mapped
+        drive the resolved path is another URI, and the editor would not show the diagnostics.
+        """
         assert self.spbe is not None
-        return from_fs_path(str((self.spbe.root / rel).resolve())) or rel
+        known = self.uris.get(rel)
+        if known is not None:
+            return known
+        return from_fs_path(str(self.spbe.root.absolute() / rel)) or rel
 
     def publish(self, paths: set[str]) -> None:
-        """Send the diagnostics of every file in ``paths`` (an empty list clears them)."""
+        """Send the diagnostics of every file in ``paths`` (an empty list clears them).
+
+        Every file with findings is a document, prose Markdown too; the catalog itself (``.``,
+        e.g. no metadata document) and its folders are not.
+        """
         assert self.spbe is not None
         for rel in sorted(paths):
-            if not rel.lower().endswith(YAML_SUFFIXES):
-                continue  # "." (the catalog itself, e.g. no metadata document) is no document
+            if rel == "." or (self.spbe.root / rel).is_dir():
+                continue
             lines = self._lines(rel)
             diagnostics = [self.diagnostic(f, lines) for f in self.spbe.findings.get(rel, [])]
             self.text_document_publish_diagnostics(
@@ -250,6 +269,7 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
         rel = ls.rel(uri)
         if rel is None or ls.spbe is None:
             return
+        ls.uris.setdefault(rel, uri)
         data = None if text is None else text.encode("utf-8")
         ls.publish(ls.spbe.update(rel, data))
         ls.edited()
@@ -283,7 +303,19 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
     def completion(ls: SpbeServer, params: types.CompletionParams) -> types.CompletionList:
         ws = ls.open_workspace(None)
         text = _buffer(ls, params.text_document.uri)
-        found = [] if text is None else ws.complete(text, params.position.line)
+        if text is None:
+            return types.CompletionList(is_incomplete=False, items=[])
+        position = params.position
+        found = ws.complete(text, position.line)
+        # Replace the whole id or code typed so far: an editor's word stops at '.' or '-', and
+        # 'RAI.0' completed to 'RAI.01' would otherwise read 'RAI.RAI.01'.
+        lines = editor_lines(text)
+        current = lines[position.line] if position.line < len(lines) else ""
+        start = word_start(current, ls.column(text, position.line, position.character))
+        typed = types.Range(
+            start=types.Position(line=position.line, character=ls.units(current[:start])),
+            end=position,
+        )
         items = [
             types.CompletionItem(
                 label=candidate.label,
@@ -293,6 +325,8 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
                     else types.CompletionItemKind.Reference
                 ),
                 detail=_detail(candidate.name, candidate.kind),
+                filter_text=candidate.label,
+                text_edit=types.TextEdit(range=typed, new_text=candidate.label),
             )
             for candidate in found
         ]

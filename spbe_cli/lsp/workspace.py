@@ -493,6 +493,14 @@ def _word_at(text: str, line: int, column: int) -> str | None:
     return None
 
 
+def word_start(line: str, column: int) -> int:
+    """Where the id or code that ends at ``column`` of a line starts (``column`` if none)."""
+    for match in _WORD.finditer(line, 0, column):
+        if match.end() == column:
+            return match.start()
+    return column
+
+
 def _field_of(lines: list[str], line: int) -> str | None:
     """The mapping key whose value is being written on ``line`` (a scalar or a list item)."""
     if not 0 <= line < len(lines):
