@@ -530,3 +530,15 @@ def test_a_finding_in_a_prose_file_is_a_diagnostic_there(minimal_catalog: Path) 
         _as_validate(editor, "prosa/latar.md", prose.read_text("utf-8").split("\n"))
         == (expected["prosa/latar.md"])
     )
+
+
+def test_a_folder_opened_inside_the_catalog_checks_the_whole_catalog(tmp_path: Path) -> None:
+    from spbe_cli.lsp.server import find_catalog
+
+    (tmp_path / "repo" / "catalog" / "program").mkdir(parents=True)
+    repo = tmp_path / "repo"
+    assert find_catalog(repo) == repo / "catalog"
+    assert find_catalog(repo / "catalog") == repo / "catalog"
+    # Before, catalog/program alone was the catalog: every reference out of it was missing.
+    assert find_catalog(repo / "catalog" / "program") == repo / "catalog"
+    assert find_catalog(tmp_path / "lain") == tmp_path / "lain"

@@ -63,9 +63,16 @@ _SEVERITY = {
 
 
 def find_catalog(folder: Path) -> Path:
-    """The catalog folder of an editor's workspace: ``catalog/`` when it exists, else the folder."""
+    """The catalog folder of an editor's workspace: ``catalog/`` when it exists, else the folder.
+
+    A folder inside a catalog (``catalog/program`` opened on its own) is checked as part of the
+    whole catalog, not as a catalog of its own whose every reference is missing.
+    """
     candidate = folder / "catalog"
-    return candidate if candidate.is_dir() else folder
+    if candidate.is_dir():
+        return candidate
+    absolute = folder.absolute()
+    return next((p for p in (absolute, *absolute.parents) if p.name == "catalog"), folder)
 
 
 class SpbeServer(LanguageServer):
