@@ -381,7 +381,7 @@ def test_nothing_outside_the_open_catalog_buffers_is_read(editor: Editor, tmp_pa
         ("entitas: layanan\njenis: \n", 1, ["publik", "administrasi"]),
         ("entitas: \n", 0, None),  # every kind
         ("entitas: aplikasi\nkategori: \n", 1, ["umum", "khusus"]),
-        ("entitas: infrastruktur\njenis: \n", 1, []),  # free text: nothing to offer
+        ("entitas: infrastruktur\nstatus_kepemilikan: \n", 1, ["milik", "sewa", "bagi_pakai"]),
         ("entitas: infrastruktur\nopd: \n", 1, ["DISKOMINFO"]),
     ],
 )
@@ -542,3 +542,17 @@ def test_a_folder_opened_inside_the_catalog_checks_the_whole_catalog(tmp_path: P
     # Before, catalog/program alone was the catalog: every reference out of it was missing.
     assert find_catalog(repo / "catalog" / "program") == repo / "catalog"
     assert find_catalog(tmp_path / "lain") == tmp_path / "lain"
+
+
+def test_completion_offers_the_value_lists_of_the_reference_data(editor: Editor) -> None:
+    # infrastruktur.jenis is text checked against a list of the reference data (SPBE206).
+    from spbe_cli.reference import load_reference
+
+    uri = editor.uri("arsitektur/baru.yaml")
+    editor.open(uri, "entitas: infrastruktur\njenis: \n")
+    items = editor.at(types.TEXT_DOCUMENT_COMPLETION, uri, 1, 7).items
+    expected = load_reference().lists()["jenis_infrastruktur"]
+    assert [i.label for i in items] == list(expected)
+    assert "server" in expected
+    server = next(i for i in items if i.label == "server")
+    assert server.detail == f"{expected['server']} (allowed value)"

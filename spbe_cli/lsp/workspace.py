@@ -32,6 +32,7 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.checks import Context, all_checks, run_checks
+from spbe_cli.checks.references import LIST_FIELDS
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
@@ -379,6 +380,10 @@ class Workspace:
         values = _values_of(kind, key)
         if values:
             return [Candidate(value, VALUE, value) for value in values]
+        for field, list_name in LIST_FIELDS.get(kind or "", ()):
+            if field == key:  # a value list of the reference data (SPBE206 checks it)
+                options = (self.reference or catalog.reference).lists()[list_name]
+                return [Candidate(value, VALUE, str(name)) for value, name in options.items()]
         if key in _REGION_FIELDS:
             regions = (self.reference or catalog.reference).wilayah
             return [Candidate(code, "wilayah", str(nama)) for code, nama in sorted(regions.items())]
