@@ -556,3 +556,26 @@ def test_completion_offers_the_value_lists_of_the_reference_data(editor: Editor)
     assert "server" in expected
     server = next(i for i in items if i.label == "server")
     assert server.detail == f"{expected['server']} (allowed value)"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "measure"),
+    [
+        ("utf-8", lambda s: len(s.encode("utf-8"))),  # Helix, Neovim may prefer it
+        ("utf-32", len),
+        ("utf-16", _units),
+    ],
+)
+def test_columns_follow_the_position_encoding_agreed_with_the_editor(
+    minimal_catalog: Path, encoding: str, measure: Any
+) -> None:
+    general = types.GeneralClientCapabilities(position_encodings=[encoding])
+    editor = Editor(minimal_catalog, types.ClientCapabilities(general=general))
+    text = _infra('opd: DISKOMINFO\ncatatan: "Café 😀" lagi\n')
+    uri = editor.uri("arsitektur/baru.yaml")
+    editor.open(uri, text)
+    line = text.split("\n")[6]
+    start = measure(line[: line.index("lagi")])
+    assert editor.found(uri) == [("SPBE001", 6, start, start + measure("lagi"))]
+    hover = editor.at(types.TEXT_DOCUMENT_HOVER, uri, 5, measure("opd: DISKO"))
+    assert hover is not None and "DISKOMINFO" in hover.contents.value
