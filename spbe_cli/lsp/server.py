@@ -347,7 +347,7 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
         # Plain text: names come from the catalog, which is untrusted (no Markdown, no links).
         value = f"{_one_line(target.name)}\n{kind_noun(target.kind)}: {target.word}"
         if target.location is not None:
-            value += "\n" + t("editor.defined_in", place=str(target.location))
+            value += "\n" + t("lsp.defined_in", place=str(target.location))
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.PlainText, value=value)
         )
@@ -382,13 +382,13 @@ def _target(ls: SpbeServer, params: Any) -> Any:
 
 
 #: Kinds of target that are not entity kinds, and the message naming them.
-_OTHER_NOUNS = {"wilayah": "editor.noun_region", "referensi_arsitektur": "editor.noun_code"}
+_OTHER_NOUNS = {"wilayah": "lsp.noun_region", "referensi_arsitektur": "lsp.noun_code"}
 
 
 def kind_noun(kind: str) -> str:
     """A kind of entity (or code) as a word in the language of the messages."""
     if kind == VALUE:
-        return t("editor.noun_value")
+        return t("lsp.noun_value")
     return t(_OTHER_NOUNS.get(kind, f"diff.noun.{kind}"))
 
 
