@@ -159,7 +159,20 @@ class _Loader:
         self.load_parsed(file.display, parsed)
 
     def load_bytes(self, display: str, data: bytes) -> None:
-        """Load every document of one file's content."""
+        """Load every document of one file's content (one over the size limit is a finding).
+
+        The one home of the limit for content already in memory (a git revision, an editor's
+        buffer); :func:`~spbe_cli.files.read_catalog_file` keeps it for files on disk.
+        """
+        if len(data) > MAX_FILE_BYTES:
+            self.emit(
+                "SPBE008",
+                Location(display, 1, 1),
+                "load.too_large",
+                size=-(-len(data) // 1024),
+                limit=MAX_FILE_BYTES // 1024,
+            )
+            return
         self.load_parsed(display, parse_cached(self.cache, data))
 
     def load_parsed(self, display: str, parsed: ParsedFile) -> None:
@@ -819,15 +832,6 @@ def load_files(
         for done, (display, data) in enumerate(files, 1):
             if isinstance(data, ParsedFile):
                 loader.load_parsed(display, data)
-            elif len(data) > MAX_FILE_BYTES:
-                loader.emit(
-                    "SPBE008",
-                    Location(display, 1, 1),
-                    "load.too_large",
-                    size=-(-len(data) // 1024),
-                    limit=MAX_FILE_BYTES // 1024,
-                )
-                continue
             else:
                 loader.load_bytes(display, data)
             if on_step is not None:

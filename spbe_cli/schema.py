@@ -205,7 +205,7 @@ def _draft07(node: Any) -> Any:
     return result
 
 
-def _models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+def reachable_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
     """Every model reachable from ``model`` by its fields, by class name."""
     found: dict[str, type[BaseModel]] = {}
     todo = [model]
@@ -249,7 +249,7 @@ def kind_schema(kind: str) -> dict[str, Any]:
         )
     )
     schema.update(_EXTRA.get(kind, {}))
-    for name, cls in _models(model).items():
+    for name, cls in reachable_models(model).items():
         target = schema if cls is model else schema.get("definitions", {}).get(name)
         if target is not None:
             _describe(target.get("properties", {}), cls)
@@ -270,7 +270,7 @@ def catalog_schema() -> dict[str, Any]:
     )
     definitions: dict[str, Any] = top.get("$defs", {})
     for kind in kinds:
-        for name, cls in _models(MODELS[kind]).items():
+        for name, cls in reachable_models(MODELS[kind]).items():
             if name in definitions:
                 _describe(definitions[name].get("properties", {}), cls)
     definitions = _draft07(definitions)

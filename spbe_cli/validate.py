@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     # needs them, so they are imported by the function that loads.
     from spbe_cli.catalog import Catalog
     from spbe_cli.loader import StepHook
+    from spbe_cli.ruleconfig import RuleConfig, RuleException
 
 
 def validate_catalog(
@@ -32,25 +33,34 @@ def validate_catalog(
     from spbe_cli import collector
     from spbe_cli.checks import run_checks
     from spbe_cli.loader import load_catalog
-    from spbe_cli.ruleconfig import (
-        apply_rule_config,
-        load_rule_config,
-        unknown_exception_entities,
-    )
 
     catalog, findings = load_catalog(root, display, on_step, known)
     with collector.paused():
         findings.extend(run_checks(catalog))
     shown = display if display is not None else root.as_posix()
-    config, problems = load_rule_config(root, shown)
-    findings, exceptions = apply_rule_config(config, findings, catalog, shown)
-    problems += unknown_exception_entities(exceptions, catalog, shown)
-    findings = cap_per_file([*findings, *problems], catalog.skipped_findings)
+    findings, exceptions, _ = configured(root, shown, catalog, findings)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
     report = Report(
         findings, files=catalog.files, entities=entities, strict=strict, exceptions=exceptions
     )
     return catalog, report
+
+
+def configured(
+    root: Path, shown: str, catalog: Catalog, findings: list[Finding]
+) -> tuple[list[Finding], list[RuleException], RuleConfig]:
+    """Every finding as the catalog's ``.spbe.yaml`` wants it: severities, exceptions, capped.
+
+    The one home of that step, for ``spbe validate`` and ``spbe lsp``: the config's own
+    problems are findings too; each exception comes back with what it matched, and the
+    configuration itself with them.
+    """
+    from spbe_cli.ruleconfig import apply_rule_config, load_rule_config, unknown_exception_entities
+
+    config, problems = load_rule_config(root, shown)
+    findings, exceptions = apply_rule_config(config, findings, catalog, shown)
+    problems += unknown_exception_entities(exceptions, catalog, shown)
+    return cap_per_file([*findings, *problems], catalog.skipped_findings), exceptions, config
 
 
 def validate_report(

@@ -20,8 +20,11 @@ from inside the catalog.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
+import stat
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,11 +32,13 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.checks import Context, all_checks, run_checks
+from spbe_cli.checks.references import LIST_FIELDS
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
-from spbe_cli.models import DOMAINS
-from spbe_cli.validate import cap_per_file
+from spbe_cli.models import DOMAINS, MODELS
+from spbe_cli.ruleconfig import apply_rule_config
+from spbe_cli.validate import cap_per_file, configured
 
 #: Characters of an id or a reference code (what hover and go-to-definition pick up).
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -52,6 +57,10 @@ _METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": 
 _CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
 #: Fields holding a Kemendagri region code (completed and hovered from the reference data).
 _REGION_FIELDS = frozenset(("lokasi", "kode_wilayah"))
+
+
+#: The kind of a completion that is a value of a field's fixed list (an enum), not an id.
+VALUE = "nilai"
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,8 @@ class Workspace:
         self.ids_in: dict[str, list[str]] = {}
         self.skeletons_in: dict[str, list[str]] = {}
         self.paths: list[str] = []
+        #: How many files each path added to ``catalog.files`` (0 when it could not be read).
+        self.counted_in: dict[str, int] = {}
         self.load_findings: dict[str, list[Finding]] = {}
         self.findings: dict[str, list[Finding]] = {}
         #: ids whose document failed validation, per file (references to them are not reported).
@@ -91,8 +102,27 @@ class Workspace:
         self.overlays: dict[str, bytes] = {}
         #: The reference data as the catalog extends it, from the last full check.
         self.reference: Any = None
+        #: The rule configuration (``.spbe.yaml``) read by the last full check.
+        self.config: Any = None
 
     # -- paths --------------------------------------------------------------------------------
+
+    def is_config(self, path: Path) -> bool:
+        """Whether ``path`` is the catalog's rule configuration (``.spbe.yaml``)."""
+        from spbe_cli.ruleconfig import CONFIG_FILE
+
+        try:
+            return path.resolve() == (self.root / CONFIG_FILE).resolve()
+        except OSError:
+            return False
+
+    def inside(self, path: Path) -> bool:
+        """Whether ``path`` is in the catalog folder, outside its hidden folders."""
+        try:
+            rel = path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in rel.parts)
 
     def relative(self, path: Path) -> str | None:
         """The catalog-relative POSIX path of a YAML file inside the catalog, else None."""
@@ -113,6 +143,7 @@ class Workspace:
         self._loader = loader = _Loader(self.root, "")
         self.catalog = loader.catalog
         self.invalid_in, self.ids_in, self.skeletons_in, self.load_findings = {}, {}, {}, {}
+        self.counted_in = {}
         # A workspace without a catalog folder (yet) is empty, not an error: the editor stays up.
         files = find_files(self.root, "") if self.root.is_dir() else []
         self.paths = sorted(file.display for file in files)
@@ -129,6 +160,7 @@ class Workspace:
         """Load one file into the catalog, noting what it added (to take it out again later)."""
         loader, catalog = self._loader, self._loader.catalog
         counts = (len(catalog.invalid), len(catalog.entities), len(loader.first_id))
+        files = catalog.files
         loader.findings = []
         if data is not None:
             loader.load_bytes(rel, data)
@@ -140,6 +172,7 @@ class Workspace:
         self.invalid_in[rel] = {key: catalog.invalid[key] for key in invalid}
         self.ids_in[rel] = ids
         self.skeletons_in[rel] = skeletons
+        self.counted_in[rel] = catalog.files - files
         for path, findings in _by_path(loader.findings).items():
             self.load_findings.setdefault(path, []).extend(findings)
 
@@ -175,6 +208,8 @@ class Workspace:
             ctx = Context(view)
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
+        if self.config is not None:  # fresh findings as .spbe.yaml wants them
+            found, _ = apply_rule_config(self.config, found, catalog, "")
         found.extend(
             f
             for f in self.findings.get(rel, [])
@@ -213,6 +248,7 @@ class Workspace:
         previous = self.findings
         findings = self.findings = checked.findings
         self.reference = checked.reference
+        self.config = checked.config
         return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
 
     def recheck(self) -> set[str]:
@@ -228,16 +264,38 @@ class Workspace:
             and any(related.location.path == rel for f in findings for related in f.related)
         )
 
-    def _content(self, rel: str) -> bytes | None:
+    def content(self, rel: str) -> bytes | None:
+        """A file's buffer, else its bytes on disk when ``spbe validate`` would read them."""
         if rel in self.overlays:
             return self.overlays[rel]
         path = self.root / rel
         try:
             if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-                return None  # the full load reports these; an editor never opens them here
+                return None  # the load reports these with a finding; no line to point into
             return path.read_bytes()
         except OSError:
             return None
+
+    def _on_disk(self, rel: str) -> CatalogFile | None:
+        """The file ``rel`` as the catalog listing would give it, or None when it is gone.
+
+        Read through the loader like every file of ``spbe validate``: a symlink, a FIFO or a
+        file over the size limit is a finding, the same after an edit as at the start.
+        """
+        path = self.root / rel
+        try:
+            info = path.lstat()
+        except OSError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            kind = "symlink"
+        elif stat.S_ISREG(info.st_mode):
+            kind = "file"
+        elif stat.S_ISDIR(info.st_mode):
+            return None
+        else:
+            kind = "other"
+        return CatalogFile(str(path), rel, kind)
 
     def _reload(self, todo: list[str]) -> None:
         """Load every file of ``todo`` again, in place; the other files' entities stay."""
@@ -266,19 +324,17 @@ class Workspace:
             loader.metadata_seen = False
         catalog.referensi = [pair for pair in catalog.referensi if pair[1].path not in again]
         catalog.placeholders = [p for p in catalog.placeholders if p[0].path not in again]
-        files = catalog.files
         for rel in todo:
-            data = self._content(rel)
-            if data is None:
+            catalog.files -= self.counted_in.pop(rel, 0)
+            data = self.overlays.get(rel)
+            file = None if data is not None else self._on_disk(rel)
+            if data is None and file is None:
                 if rel in self.paths:
                     self.paths.remove(rel)
-                    files -= 1
                 continue
             if rel not in self.paths:
                 self.paths.append(rel)
-                files += 1
-            self._load_one(rel, data)
-        catalog.files = files
+            self._load_one(rel, data, file)
         # Catalog.add drops its kind index; put it back, patched with the ids just loaded.
         for rel in todo:
             for entity_id in self.ids_in.get(rel, []):
@@ -315,11 +371,19 @@ class Workspace:
         """Ids (or codes) that fit the field on a 0-based line of a buffer; empty if none."""
         if self.catalog is None:
             return []
-        lines = text.splitlines()
+        lines = editor_lines(text)
         key = _field_of(lines, line)
         if key is None:
             return []
         catalog = self.catalog
+        kind = _document_kind(lines, line)
+        values = _values_of(kind, key)
+        if values:
+            return [Candidate(value, VALUE, value) for value in values]
+        for field, list_name in LIST_FIELDS.get(kind or "", ()):
+            if field == key:  # a value list of the reference data (SPBE206 checks it)
+                options = (self.reference or catalog.reference).lists()[list_name]
+                return [Candidate(value, VALUE, str(name)) for value, name in options.items()]
         if key in _REGION_FIELDS:
             regions = (self.reference or catalog.reference).wilayah
             return [Candidate(code, "wilayah", str(nama)) for code, nama in sorted(regions.items())]
@@ -330,7 +394,7 @@ class Workspace:
                 for code, node in sorted((self.reference or catalog.reference).codes.items())
                 if code.startswith(prefix + ".")
             ]
-        kinds = _kinds_for(_document_kind(lines, line), key)
+        kinds = _kinds_for(kind, key)
         return [
             Candidate(entity_id, kind, str(getattr(catalog.get(entity_id), "nama", entity_id)))
             for kind in kinds
@@ -348,6 +412,20 @@ class Checked:
 
     findings: dict[str, list[Finding]]
     reference: Any
+    #: The catalog's rule configuration (``.spbe.yaml``), for the quick step's findings.
+    config: Any = None
+
+
+def editor_lines(text: str) -> list[str]:
+    """The lines of a text as LSP counts them: split at CR LF, LF and CR only.
+
+    ``str.splitlines`` also splits at form feeds, U+2028 and others, which an editor shows
+    inside a line: a position found with it would land on the wrong line.
+    """
+    return _EDITOR_BREAKS.split(text)
+
+
+_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def _newest(table: dict[str, Any], before: int) -> list[str]:
@@ -368,8 +446,9 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
     catalog, found = snapshot
     catalog = replace(catalog, reference=load_reference().extended())
     complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
-    found = [*found, *run_checks(catalog)]
-    return Checked(_by_path(cap_per_file(found, catalog.skipped_findings)), catalog.reference)
+    # Severities and exceptions of .spbe.yaml, as spbe validate applies them.
+    found, _, config = configured(catalog.root, "", catalog, [*found, *run_checks(catalog)])
+    return Checked(_by_path(found), catalog.reference, config)
 
 
 def _reference_check() -> Any:
@@ -410,13 +489,21 @@ def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 
 def _word_at(text: str, line: int, column: int) -> str | None:
-    lines = text.splitlines()
+    lines = editor_lines(text)
     if not 0 <= line < len(lines):
         return None
     for match in _WORD.finditer(lines[line]):
         if match.start() <= column <= match.end():
             return match.group().strip(".-") or None
     return None
+
+
+def word_start(line: str, column: int) -> int:
+    """Where the id or code that ends at ``column`` of a line starts (``column`` if none)."""
+    for match in _WORD.finditer(line, 0, column):
+        if match.end() == column:
+            return match.start()
+    return column
 
 
 def _field_of(lines: list[str], line: int) -> str | None:
@@ -467,3 +554,40 @@ def _kinds_for(kind: str | None, key: str) -> tuple[str, ...]:
         if name == key:
             kinds.update(dict.fromkeys(allowed))
     return tuple(kinds)
+
+
+def _values_of(kind: str | None, key: str) -> tuple[str, ...]:
+    """The fixed values a field may take (``Literal`` in the models), for the document's kind.
+
+    ``entitas`` offers every kind; a field of a nested model (``progres[].status``) counts too.
+    """
+    if key == "entitas":
+        return tuple(MODELS)
+    table = _enum_table()
+    return table[kind if kind in table else None].get(key, ())
+
+
+@functools.cache
+def _enum_table() -> dict[str | None, dict[str, tuple[str, ...]]]:
+    """Kind -> field -> its fixed values; ``None`` holds the fields of every kind."""
+    from spbe_cli.schema import reachable_models
+
+    table: dict[str | None, dict[str, tuple[str, ...]]] = {None: {}}
+    for kind, model in MODELS.items():
+        fields: dict[str, tuple[str, ...]] = {}
+        for cls in reachable_models(model).values():
+            for name, info in cls.model_fields.items():
+                values = _literals(info.annotation)
+                if values and name != "entitas":
+                    fields[name] = tuple(dict.fromkeys((*fields.get(name, ()), *values)))
+        table[kind] = fields
+        for name, values in fields.items():
+            table[None][name] = tuple(dict.fromkeys((*table[None].get(name, ()), *values)))
+    return table
+
+
+def _literals(annotation: Any) -> tuple[str, ...]:
+    """The text values of every ``Literal`` in a type (through ``Optional``, lists, ...)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(value) for value in typing.get_args(annotation) if isinstance(value, str))
+    return tuple(v for arg in typing.get_args(annotation) for v in _literals(arg))
