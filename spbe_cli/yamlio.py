@@ -134,7 +134,30 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
     if nul >= 0:
         line, column = _line_col(text, nul)
         return None, YamlProblem("SPBE003", line, column, "load.nul")
+    separator = min((at for at in map(text.find, YAML_ONLY_BREAKS) if at >= 0), default=-1)
+    if separator >= 0:
+        # libyaml starts a new line there and an editor does not: every line number after it
+        # would point elsewhere than the user looks (and a comment's rest becomes YAML).
+        line, column = _line_col(text, separator)
+        char = f"U+{ord(text[separator]):04X}"
+        return None, YamlProblem("SPBE019", line, column, "load.line_separator", {"char": char})
     return text, None
+
+
+#: Line breaks of YAML 1.1 (libyaml) that editors show inside a line: NEL, LS and PS.
+YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def editor_lines(text: str) -> list[str]:
+    """The lines of a text as editors (and LSP) count them: split at CR LF, LF and CR only.
+
+    ``str.splitlines`` also splits at form feeds, U+2028 and others, which an editor shows
+    inside a line: a line number found with it would point at the wrong line.
+    """
+    return _EDITOR_BREAKS.split(text)
+
+
+_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -166,6 +189,8 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "\0")
+    if "control characters" in exc.reason:  # libyaml's English, said in the message language
+        return YamlProblem("SPBE019", line, column, "load.control", {"char": f"U+{char:04X}"})
     detail = f"U+{char:04X}: {exc.reason}"
     return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
 

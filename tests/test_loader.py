@@ -15,7 +15,7 @@ import pytest
 from spbe_cli.errors import Finding, Severity, SpbeError
 from spbe_cli.loader import MAX_FILE_BYTES, find_files, load_catalog, load_files
 from spbe_cli.validate import validate_catalog
-from tests.helpers import MINIMAL_FILES, write_tree
+from tests.helpers import MINIMAL_FILES, copy_minimal, write_tree
 
 OPD = "entitas: opd\nid: {id}\nnama: {nama}\njenis: dinas\n"
 
@@ -508,6 +508,24 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     # A BOM does not hide the first line's 'entitas'.
     bom = parse_bytes(b"\xef\xbb\xbfentitas: opd\nid: X\nnama: caf\xe9\n")
     assert bom.salvaged == latin.salvaged
+
+
+def test_a_line_separator_refuses_its_file_at_the_editors_line_and_keeps_its_ids() -> None:
+    """U+2028 in a comment: libyaml would count a line there (and read the comment's rest as
+    YAML); the file is refused at the line and column an editor shows, its ids still declared."""
+    with TemporaryDirectory() as tmp:
+        root = copy_minimal(Path(tmp) / "catalog")
+        (root / "opd" / "baru.yaml").write_text(
+            "entitas: opd\nid: BARU\n# catatan\u2028 lama\nnama: Dinas Baru\njenis: dinas\n"
+            "---\nentitas: opd\nid: LAIN\nnama: Dinas Lain\njenis: dinas\n",
+            encoding="utf-8",
+        )
+        _, report = validate_catalog(root, "catalog")
+    found = [f for f in report.findings if f.location.path == "catalog/opd/baru.yaml"]
+    assert [(f.code, f.location.line, f.location.column) for f in found] == [("SPBE019", 3, 10)]
+    assert "U+2028" in found[0].message
+    # The file's entities count as declared: nothing elsewhere says BARU or LAIN is missing.
+    assert not [f for f in report.findings if "BARU" in f.message or "LAIN" in f.message]
 
 
 @pytest.mark.parametrize("broken", ["--- : x\n", "... x\n"])

@@ -44,9 +44,9 @@ from spbe_cli.lsp.workspace import (
     VALUE,
     Workspace,
     check_snapshot,
-    editor_lines,
     word_start,
 )
+from spbe_cli.yamlio import editor_lines
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3

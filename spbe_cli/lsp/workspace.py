@@ -39,6 +39,7 @@ from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader,
 from spbe_cli.models import DOMAINS, MODELS
 from spbe_cli.ruleconfig import apply_rule_config
 from spbe_cli.validate import cap_per_file, configured
+from spbe_cli.yamlio import editor_lines
 
 #: Characters of an id or a reference code (what hover and go-to-definition pick up).
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -414,18 +415,6 @@ class Checked:
     reference: Any
     #: The catalog's rule configuration (``.spbe.yaml``), for the quick step's findings.
     config: Any = None
-
-
-def editor_lines(text: str) -> list[str]:
-    """The lines of a text as LSP counts them: split at CR LF, LF and CR only.
-
-    ``str.splitlines`` also splits at form feeds, U+2028 and others, which an editor shows
-    inside a line: a position found with it would land on the wrong line.
-    """
-    return _EDITOR_BREAKS.split(text)
-
-
-_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def _newest(table: dict[str, Any], before: int) -> list[str]:
