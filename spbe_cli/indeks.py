@@ -21,7 +21,7 @@ from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
-    from spbe_cli.errors import Finding
+    from spbe_cli.errors import Finding, Location
     from spbe_cli.models import EvaluasiMandiri, Penilaian
     from spbe_cli.plafon import Evidence, Plafon
 
@@ -376,6 +376,9 @@ class IndeksReport:
     pendahulu: Kerangka | None = None
     #: ``--strict``: warnings (a nilai above its plafon) fail the command too.
     strict: bool = False
+    #: Where evaluasi_mandiri documents of this framework (and year) stand that could not be
+    #: loaded (``--force``): there is an evaluation, it is just unreadable, not missing.
+    ditolak: tuple[Location, ...] = ()
 
     @property
     def return_code(self) -> ExitCode:
@@ -449,7 +452,30 @@ def compute_indeks(
         findings=findings,
         pengganti=successor_for(kerangka, tahun),
         pendahulu=predecessor_for(kerangka, tahun),
+        ditolak=() if evaluasi is not None else refused_evaluations(catalog, kerangka, tahun),
     )
+
+
+def refused_evaluations(
+    catalog: Catalog, kerangka: Kerangka, tahun: int | None
+) -> tuple[Location, ...]:
+    """Where evaluations of ``kerangka`` (and ``tahun``, when given) stand that did not load.
+
+    Read from what the loader could still read of each refused document: one whose framework
+    or year is readable and different does not count; one whose are not readable does.
+    """
+    found = []
+    for rejected in catalog.rejected:
+        if rejected.kind != "evaluasi_mandiri":
+            continue
+        frameworks = rejected.values.get("kerangka", ())
+        years = rejected.values.get("tahun", ())
+        if frameworks and kerangka.kode not in frameworks:
+            continue
+        if tahun is not None and years and str(tahun) not in years:
+            continue
+        found.append(rejected.location)
+    return tuple(sorted(found, key=lambda loc: (loc.path, loc.line, loc.column)))
 
 
 def evaluate(

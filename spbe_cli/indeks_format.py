@@ -75,7 +75,10 @@ def _title(report: IndeksReport) -> str:
 def _status_lines(report: IndeksReport) -> list[str]:
     """What the index is, or why there is none: never a number that was not given."""
     lines = []
-    if report.evaluasi is None:
+    if report.evaluasi is None and report.ditolak:
+        tempat = ", ".join(f"{loc.path}:{loc.line}" for loc in report.ditolak)
+        lines.append(t("indeks.evaluasi_ditolak", tempat=tempat, n=len(report.ditolak)))
+    elif report.evaluasi is None:
         lines.append(t("indeks.no_evaluasi", kerangka=report.kerangka.kode))
     else:
         lines.append(t("indeks.evaluasi", id=report.evaluasi))
@@ -280,6 +283,10 @@ def report_dict(report: IndeksReport) -> dict[str, Any]:
         "pemda": report.pemda,
         "tahun": report.tahun,
         "evaluasi": report.evaluasi,
+        # Evaluations of this framework and year that could not be loaded (--force).
+        "evaluasi_ditolak": [
+            {"berkas": loc.path, "baris": loc.line, "kolom": loc.column} for loc in report.ditolak
+        ],
         "ilustratif": report.ilustratif,
         "pengganti": report.pengganti.kode if report.pengganti is not None else None,
         "pendahulu": report.pendahulu.kode if report.pendahulu is not None else None,

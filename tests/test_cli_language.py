@@ -103,6 +103,13 @@ def test_every_choice_is_listed() -> None:
         ),
         (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'JENIS'."),
         (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
+        # A required choice: click lists the choices on lines of their own after "Choose from:".
+        (
+            ["indeks"],
+            "Galat: '--kerangka' / '-k' belum diisi; pilih salah satu dari 'spbe-59-2020', "
+            "'pemdi-8-2026'.",
+            "Error: '--kerangka' / '-k' is missing; choose one of 'spbe-59-2020', 'pemdi-8-2026'.",
+        ),
         # The reasons of typer's number checks, and an error of spbe's own without an option.
         (
             ["render", "--tahun", "abc"],
@@ -131,7 +138,7 @@ def test_usage_errors_speak_the_language(args: list[str], indonesian: str, engli
     assert done.returncode == 2
     assert indonesian in done.stderr
     assert "Pemakaian: spbe" in done.stderr and "untuk bantuan" in done.stderr
-    for word in ("Usage:", "Error:", "Try '", "Invalid value", "Input should"):
+    for word in ("Usage:", "Error:", "Try '", "Invalid value", "Input should", "Missing", "Choose"):
         assert word not in done.stderr
     done = _run(args, "en")
     assert done.returncode == 2

@@ -771,3 +771,29 @@ def test_a_year_before_the_framework_applies_names_the_one_in_force() -> None:
     assert data["pendahulu"] is None
     result = runner.invoke(app, [*args, "--tahun", "2026"])
     assert "applies from the" not in result.stdout
+
+
+def test_an_evaluation_that_did_not_load_is_named_not_called_missing(tmp_path: Path) -> None:
+    """With --force a refused evaluation is left out; the report says where it is, not "none"."""
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    text = (
+        "entitas: evaluasi_mandiri\nid: EM\nkerangka: spbe_59_2020\ntahun: 2025\n"
+        "penilaian:\n  - indikator: 11\n    nilai: 7\n"
+    )
+    write_tree(root, {"em.yaml": text})
+    args = ["--lang", "id", "indeks", str(root), "-k", "spbe-59-2020", "--force"]
+    result = runner.invoke(app, args)
+    assert f"{root.as_posix()}/em.yaml:7:12: error[SPBE101]" in result.stderr
+    assert (
+        f"Evaluasi mandiri untuk kerangka dan tahun ini ada di {root.as_posix()}/em.yaml:1, tetapi "
+        "tidak dapat dibaca (lihat galat di atas)"
+    ) in result.stdout
+    assert "Belum ada evaluasi mandiri" not in result.stdout
+    data = json.loads(runner.invoke(app, [*args[2:], "-f", "json"]).stdout)
+    assert data["evaluasi"] is None
+    assert data["evaluasi_ditolak"] == [
+        {"berkas": f"{root.as_posix()}/em.yaml", "baris": 1, "kolom": 1}
+    ]
+    # Another framework's report is not about it: that one has no evaluation.
+    other = runner.invoke(app, [*args[:5], "pemdi-8-2026", "--force"])
+    assert "Belum ada evaluasi mandiri" in other.stdout

@@ -55,6 +55,14 @@ _EXTRA = re.compile(r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$"), "nocmd"),
     (re.compile(r"Missing command\.$"), "missing_command"),
+    # A required choice lists its choices on the lines after "Choose from:" (click 8.2 on).
+    (
+        re.compile(
+            r"Missing (?P<what>argument|option) (?P<name>.*?)\.\s+Choose from:\s*(?P<choices>.*)$",
+            re.DOTALL,
+        ),
+        "missing_choice",
+    ),
     (re.compile(r"Missing (?P<what>argument|option) (?P<name>.*)\.$"), "missing"),
     # click says "Did you mean", typer 0.29 "(Possible options: ...)": both are a suggestion.
     (
@@ -109,6 +117,10 @@ def translate_error(message: str) -> str:
             values["close"] = values.pop("options")
         if key == "missing":
             key = f"missing_{values.pop('what')}"
+        if key == "missing_choice":
+            values.pop("what")
+            choices = [c.strip().rstrip(",") for c in values["choices"].split("\n")]
+            values["choices"] = ", ".join(f"'{c}'" for c in choices if c)
         if "reason" in values:
             values["reason"] = _reason(values["reason"])
         text = t(f"click.{key}", **values)
