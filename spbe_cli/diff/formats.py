@@ -289,7 +289,7 @@ def _has_illustrative(changeset: ChangeSet) -> bool:
 
 
 def _flat(values: list[Any]) -> bool:
-    return all(not isinstance(v, dict | list) and not hasattr(v, "model_fields") for v in values)
+    return all(not isinstance(v, dict | list) and not isinstance(v, BaseModel) for v in values)
 
 
 def side_text(side: SideInfo) -> str:
