@@ -50,7 +50,8 @@ HOSTILE = {
     "terminal": "\x1b[31mMERAH\x1b[0m \x1b]8;;http://x\x1b\\tautan\x1b]8;;\x1b\\ "
     "\x1b]52;c;ZWNobyBoaQ==\x07 aman\rPALSU a\x00b\x08c\x7fd\x85e\x9bf",
     "invisible": "a\u202eb\u2066c\u200fd\u2028e\u2029f\ufeffg\u00adh",
-    "rich-markup": "[bold red]merah[/bold red] [link=http://x]klik[/link]",
+    # With matplotlib's mathtext (``$...$``), which the figures must not parse.
+    "rich-markup": "[bold red]merah[/bold red] [link=http://x]klik[/link] $\\frac{1}{$ $x^{$",
     "html": '<script>alert(1)</script><img src=x onerror="alert(1)"><a href="javascript:x">a</a>',
     "md-links": "[klik](javascript:alert(1)) ![g](http://x/g.png) <http://evil.example> "
     "https://evil.example www.evil.example @kepala-dinas #12 GH-3 owner/repo#4",
@@ -155,6 +156,8 @@ def case(
     for path in sorted(build.rglob("*")):
         if path.suffix in (".md", ".html"):
             out[f"render {path.name}", path.suffix[1:]] = path.read_text("utf-8")
+        elif path.suffix == ".svg":
+            out[f"render {path.name}", "svg"] = path.read_text("utf-8")
         elif path.suffix == ".docx":
             found.files[f"render {path.name}"] = path
     _code, text = run("export", "archimate", "-c", c, "--force", "-o", str(work / "a.xml"))
@@ -288,23 +291,32 @@ def test_markdown_has_no_html_link_or_broken_table_a_value_made(case: Case) -> N
             assert not line.startswith("<script"), (name, line)
 
 
-#: What GitHub links or notifies in the text of a comment (entities and escapes resolved).
-GITHUB_LINKING = re.compile(
-    r"(?<![\w&])@[A-Za-z0-9]|#[A-Za-z0-9]|(?i:gh-\d)|(?i:https?):|(?i:www)\."
-)
+#: What GitHub would turn into a mention, a reference or a link, as the md-links string has it.
+LINKING = ("@kepala-dinas", "#12", "GH-3", "repo#4", "https://evil", "www.evil")
+
+
+CODE_SPAN = re.compile(r"(`+).*?(?<!`)\1(?!`)")
 
 
 def test_pull_request_markdown_neither_mentions_nor_links(case: Case) -> None:
+    """diff, progress, sync and indeks ``--format markdown`` may be posted on a pull request."""
     import html as html_module
 
     for name, text in case.of("markdown"):
         for line in text.split("\n"):
-            if "kepala-dinas" not in line and "evil.example" not in line:
-                continue
-            shown = html_module.unescape(re.sub(r"\\(.)", r"\1", line)).replace("\u200b", " ")
-            assert GITHUB_LINKING.search(shown.split("evil.example")[0] + "x") is None or (
-                "&#8203;" in line
-            ), (name, line)
+            # A code span (md_code: an id, a path) is shown literally: nothing links in it.
+            prose = CODE_SPAN.sub("", line)
+            shown = html_module.unescape(re.sub(r"\\(.)", r"\1", prose)).replace("\u200b", " ")
+            found = [marker for marker in LINKING if marker in shown]
+            assert found == [], (name, line)
+
+
+def test_figures_are_svg_with_text_only(case: Case) -> None:
+    for name, text in case.of("svg"):
+        root = ElementTree.fromstring(text.encode("utf-8"))
+        tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+        assert not tags & {"script", "foreignObject", "a", "iframe", "image", "x"}, name
+        assert hostile_html(text) == [], name
 
 
 MERMAID_LINE = re.compile(
@@ -397,3 +409,27 @@ def test_xml_and_docx_parse_and_carry_only_xml_characters(case: Case) -> None:
             for paragraph in docx.Document(str(path)).paragraphs:
                 found = CONTROL.search(paragraph.text.replace("\n", "").replace("\t", ""))
                 assert found is None, (name, paragraph.text)
+
+
+# -- the commands that write YAML from what the user typed ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "{t}", "--pemda", "Kabupaten Mimika\x1b[31m", "--kode", "94.04"],
+        ["init", "{t}", "--pemda", "Kabupaten Mimika\n::error::x", "--kode", "94.04"],
+        ["init", "{t}", "--pemda", 'Kabupaten Mimika" : [x] #y', "--kode", "94.04"],
+        ["init", "{t}", "--pemda", "Kabupaten Mimika", "--kode", "94.04\x1b]52;c;x\x07"],
+        ["new", "program", "SC-01\x1b[31m: {x: y}", "-c", "{t}"],
+        ["new", "program", 'SC-01"\n- x', "-c", "{t}"],
+    ],
+)
+def test_yaml_writers_refuse_hostile_values_cleanly(tmp_path: Path, args: list[str]) -> None:
+    """What ``spbe init``/``spbe new`` write into YAML is checked first; a refusal is clean."""
+    target = tmp_path / "repo"
+    result = runner.invoke(app, ["--lang", "en", *(str(target) if a == "{t}" else a for a in args)])
+    assert result.exit_code == 2, result.output
+    assert not target.exists() or not any(target.rglob("*.yaml"))
+    for line in result.stderr.split("\n"):
+        assert CONTROL.search(line) is None, line
