@@ -49,7 +49,9 @@ HOSTILE = {
     # Refused by the loader (SPBE019) at the first one; the refusal must show them escaped.
     "terminal": "\x1b[31mMERAH\x1b[0m \x1b]8;;http://x\x1b\\tautan\x1b]8;;\x1b\\ "
     "\x1b]52;c;ZWNobyBoaQ==\x07 aman\rPALSU a\x00b\x08c\x7fd\x85e\x9bf",
-    "invisible": "a\u202eb\u2066c\u200fd\u2028e\u2029f\ufeffg\u00adh",
+    # Passes the loader (bidi controls and the BOM do not): line and paragraph separators,
+    # zero-width and soft-hyphen characters.
+    "invisible": "a\u2028b\u2029c\u200bd\u200de\u00adf\u2028",
     # With matplotlib's mathtext (``$...$``), which the figures must not parse.
     "rich-markup": "[bold red]merah[/bold red] [link=http://x]klik[/link] $\\frac{1}{$ $x^{$",
     "html": '<script>alert(1)</script><img src=x onerror="alert(1)"><a href="javascript:x">a</a>',
@@ -67,7 +69,7 @@ HOSTILE = {
 }
 
 #: The hostile strings whose documents are written as DOCX too.
-DOCX_CASES = ("invisible", "html", "xml-json-yaml")
+DOCX_CASES = ("invisible", "xml-json-yaml")
 
 KERANGKA = "pemdi-8-2026"
 TAHUN = ["--tahun", "2026", "--tanggal", "2026-10-15"]
@@ -198,14 +200,16 @@ def test_every_free_text_field_of_every_kind_is_hostile(case: Case) -> None:
         assert " 0 errors" in case.outputs["validate", "text"], case.outputs["validate", "text"]
 
 
-#: Data formats that carry a value's own tabs (an XML text node, a CSV cell).
+#: Data files that carry a value as it is (an XML text node, a CSV cell): its own tabs and line
+#: separators are data there, read back exactly, and no terminal shows them.
 KEEP_TAB = ("xml", "csv")
+DATA_WHITESPACE = str.maketrans("\t\u2028\u2029", "   ")
 
 
 def test_no_output_carries_a_raw_control_character(case: Case) -> None:
     for (name, fmt), text in case.outputs.items():
         for number, line in enumerate(text.split("\n"), 1):
-            found = CONTROL.search(line.replace("\t", " ") if fmt in KEEP_TAB else line)
+            found = CONTROL.search(line.translate(DATA_WHITESPACE) if fmt in KEEP_TAB else line)
             assert found is None, (
                 f"{name} ({fmt}) line {number}: raw {found.group(0)!r} in {line!r}"
             )
