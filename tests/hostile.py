@@ -24,6 +24,23 @@ from spbe_cli.models.common import ONE_LINE
 
 Kind = Literal["line", "prose"]
 
+#: A chapter of prose (``metadata.prosa``) holding the string in a heading, a paragraph, a list,
+#: a table cell, a link text and an emphasis.
+PROSE_FILE = "prosa/latar-belakang.md"
+PROSE = """# Latar Belakang @@
+
+Paragraf: @@
+
+- butir @@
+- **@@**
+
+| Kolom | Isi |
+|---|---|
+| a | @@ |
+
+Lihat [@@](https://contoh.go.id).
+"""
+
 #: Short-text fields that rules check against a list of values (a dimension, a pillar, a muatan,
 #: a reference list and code) or against the region data (the Pemda's name): not free text.
 #: ``field`` anywhere, or ``Model.field``.
@@ -148,8 +165,14 @@ def hostile_catalog(source: Path, dest: Path, hostile: str) -> list[str]:
                 doc = mutate_model(
                     doc, model, hostile, hits, f"{doc['entitas']}:{doc.get('id', '')}"
                 )
+                if doc["entitas"] == "metadata":
+                    doc.setdefault("prosa", {})["latar_belakang"] = PROSE_FILE
+                    hits.append("metadata:.prosa.latar_belakang")
             docs.append(doc)
         target.write_text(
             yaml.safe_dump_all(docs, allow_unicode=False, sort_keys=False, width=10**6), "utf-8"
         )
+    prose = dest / PROSE_FILE
+    prose.parent.mkdir(parents=True, exist_ok=True)
+    prose.write_text(PROSE.replace("@@", hostile), "utf-8")
     return hits
