@@ -84,6 +84,8 @@ class Case:
     hostile: str
     catalog: Path
     fields: list[str]
+    key: str
+    base: Path
     #: (name, format) -> output text; a file's text for the file-writing commands.
     outputs: dict[tuple[str, str], str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
@@ -128,7 +130,7 @@ def case(
     hostile = HOSTILE[request.param]
     work = tmp_path_factory.mktemp(request.param)
     catalog = work / "catalog"
-    found = Case(hostile, catalog, hostile_catalog(base, catalog, hostile))
+    found = Case(hostile, catalog, hostile_catalog(base, catalog, hostile), request.param, base)
     out = found.outputs
     STDERR.clear()
     c = str(catalog)
@@ -456,3 +458,49 @@ def test_yaml_writers_refuse_hostile_values_cleanly(tmp_path: Path, args: list[s
     assert not target.exists() or not any(target.rglob("*.yaml"))
     for line in result.stderr.split("\n"):
         assert CONTROL.search(line) is None, line
+
+
+# -- on a terminal: rich prints the values as text, never as markup -------------------------------
+
+#: The strings that attack a terminal; the rich output is the same code for every value.
+TTY_CASES = ("terminal", "rich-markup")
+#: Rich's own styling (colours of severities, table borders): the only escapes allowed.
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_terminal_output_shows_rich_markup_literally(case: Case) -> None:
+    if case.key not in TTY_CASES:
+        pytest.skip("terminal output is checked with the terminal strings")
+    import typer.testing
+
+    c = str(case.catalog)
+    commands = [
+        ["validate", c],
+        ["list", "program", "-c", c],
+        ["list", "opd", "-c", c],
+        ["show", "SC-GOV-01", "-c", c],
+        ["show", "DISKOMINFO", "-c", c],
+        ["progress", c, *TAHUN, "--force"],
+        ["sync", c, "--force"],
+        ["indeks", c, "-k", KERANGKA, "--force"],
+        ["diff", str(case.base), c],
+    ]
+    shown = []
+    styled = 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing._NamedTextIOWrapper, "isatty", lambda _self: True)
+        patch.setenv("COLUMNS", "400")
+        for args in commands:
+            result = runner.invoke(app, ["--lang", "en", *args])
+            assert "Traceback" not in result.output, result.output
+            for line in (result.stdout + result.stderr).split("\n"):
+                plain = SGR.sub("", line)
+                styled += plain != line
+                found = CONTROL.search(plain)
+                assert found is None, (args[0], f"raw {found.group(0)!r} in {line!r}")
+                shown.append(plain)
+    assert styled, "rich did not see a terminal"
+    if loaded(case):
+        text = "\n".join(shown)
+        assert "[bold red]merah[/bold red]" in text
+        assert "[link=http://x]klik[/link]" in text
