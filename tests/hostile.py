@@ -25,7 +25,8 @@ from spbe_cli.models.common import ONE_LINE
 Kind = Literal["line", "prose"]
 
 #: A chapter of prose (``metadata.prosa``) holding the string in a heading, a paragraph, a list,
-#: a table cell, a link text and an emphasis.
+#: a link text and an emphasis. Prose is Markdown by design: its author's ``|`` may make a table
+#: and ``[a](https://...)`` a link; raw HTML, images and other link schemes may not.
 PROSE_FILE = "prosa/latar-belakang.md"
 PROSE = """# Latar Belakang @@
 
@@ -33,10 +34,6 @@ Paragraf: @@
 
 - butir @@
 - **@@**
-
-| Kolom | Isi |
-|---|---|
-| a | @@ |
 
 Lihat [@@](https://contoh.go.id).
 """

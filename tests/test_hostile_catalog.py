@@ -308,6 +308,34 @@ def test_markdown_has_no_html_link_or_broken_table_a_value_made(case: Case) -> N
             assert not line.startswith("<script"), (name, line)
 
 
+#: A cell separator: a ``|`` not escaped by a backslash (GFM splits a row there, code spans too).
+PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
+
+
+def table_rows(text: str) -> Iterator[tuple[int, int]]:
+    """(separators in the header, separators in the row) for every row of every pipe table."""
+    header = None
+    for line in text.split("\n"):
+        if not line.startswith("|"):
+            header = None
+            continue
+        count = len(PIPE.findall(line))
+        if header is None:
+            header = count
+        else:
+            yield header, count
+
+
+def test_markdown_tables_keep_their_columns(case: Case) -> None:
+    """A ``|`` in a value is a character in its cell, not a new column."""
+    tables = 0
+    for name, text in [*case.of("markdown"), *case.of("md")]:
+        for header, cells in table_rows(text):
+            tables += 1
+            assert cells == header, (name, header, cells)
+    assert tables, "no Markdown table was checked"
+
+
 #: What GitHub would turn into a mention, a reference or a link, as the md-links string has it.
 LINKING = ("@kepala-dinas", "#12", "GH-3", "repo#4", "https://evil", "www.evil")
 
