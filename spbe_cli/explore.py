@@ -19,7 +19,7 @@ from spbe_cli.errors import Location, UsageError
 from spbe_cli.formatting import number
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
-from spbe_cli.markup import json_dumps, safe
+from spbe_cli.markup import dot_text, json_dumps, mermaid_text, safe
 from spbe_cli.models import ENTITY_KINDS
 from spbe_cli.similarity import did_you_mean
 
@@ -450,20 +450,6 @@ def build_graph(catalog: Catalog, root: str | None = None, depth: int = 1) -> Gr
         }
     )
     return Graph(nodes, edges)
-
-
-_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:/_-()")
-
-
-def mermaid_text(text: str) -> str:
-    """Catalog text for a quoted Mermaid label: every other character as an entity code."""
-    return "".join(c if c in _MERMAID_SAFE else f"#{ord(c)};" for c in text)
-
-
-def dot_text(text: str) -> str:
-    """Catalog text for a double-quoted DOT string."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    return safe(out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 _COLOURS = {

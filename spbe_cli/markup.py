@@ -13,7 +13,8 @@ through this module before printing them:
   are its structure (JSON, Markdown, HTML).
 * :func:`md_escape`, :func:`md_inert` (nothing links or notifies on GitHub), :func:`md_code`,
   :func:`html_escape`, :func:`github_data`,
-  :func:`github_property` and :func:`json_dumps` add each format's own rules on top.
+  :func:`github_property`, :func:`json_dumps`, :func:`mermaid_text`, :func:`dot_text`,
+  :func:`docx_text`, :func:`not_formula` and :func:`xml_text` add each format's own rules on top.
 
 rich is never given catalog text as markup: :mod:`spbe_cli.cli.console` wraps it in ``Text``.
 """
@@ -251,6 +252,29 @@ def github_data(text: object) -> str:
 def github_property(text: object) -> str:
     """A property value (``file=``, ``title=``) of a GitHub Actions workflow command."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# -- diagrams: Mermaid and Graphviz DOT --------------------------------------------------------
+
+#: What a Mermaid label may hold as it is; every other character is written as an entity code
+#: (``#34;``), so that a value can neither close its quoted label (``"]``), start a statement
+#: (``click``, ``%%{init}``, ``:::``, a newline) nor add an edge (``-->``).
+_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:/_-()")
+
+
+def mermaid_text(text: str) -> str:
+    """Catalog text for a quoted Mermaid label: every other character as an entity code."""
+    return "".join(c if c in _MERMAID_SAFE else f"#{ord(c)};" for c in text)
+
+
+def dot_text(text: str) -> str:
+    r"""Catalog text for a double-quoted DOT string (never an HTML label ``<...>``).
+
+    Backslash and quote are escaped, line breaks become DOT's ``\n``, other control
+    characters are shown as :func:`safe` shows them.
+    """
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    return safe(out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 # -- tables ----------------------------------------------------------------------------------------

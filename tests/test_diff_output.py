@@ -117,3 +117,19 @@ def test_revision_log_context(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {a["code"] for a in log["attention"]} >= {"SPBE701", "SPBE703"}
     empty = revision_log(changeset("same", monkeypatch))
     assert empty["empty"] is True and empty["groups"] == []
+
+
+def test_a_changed_list_of_sub_entries_is_shown_without_touching_pydantic_internals() -> None:
+    """A list of models (indicators) is not a flat list; telling so raised a pydantic warning.
+
+    ``hasattr(model, "model_fields")`` on an instance is deprecated since pydantic 2.11: under
+    ``-W error`` (this suite) ``spbe diff`` and ``render --since`` stopped with a traceback.
+    """
+    from spbe_cli.diff.changeset import FieldChange
+    from spbe_cli.diff.formats import show_change
+    from spbe_cli.models import Indikator
+
+    old = [Indikator.model_validate({"nama": "A", "satuan": "persen", "target": {"2026": "1"}})]
+    new = [Indikator.model_validate({"nama": "B", "satuan": "persen", "target": {"2026": "1"}})]
+    shown = show_change(FieldChange(("indikator",), old, new))
+    assert "A" in shown and "B" in shown

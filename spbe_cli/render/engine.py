@@ -30,7 +30,7 @@ from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
 from spbe_cli.formatting import kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
-from spbe_cli.markup import NEWLINES, clip, md_escape
+from spbe_cli.markup import NEWLINES, clip, md_escape, mermaid_text
 from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
@@ -208,11 +208,9 @@ def _md_join(items: Iterable[Any], sep: str = ", ") -> Markup:
 def _mermaid(value: Any) -> Markup:
     """Text for a quoted Mermaid label or a gantt task name, escaped once.
 
-    The one Mermaid escaping of spbe (:func:`spbe_cli.explore.mermaid_text`, which ``spbe graph``
+    The one Mermaid escaping of spbe (:func:`spbe_cli.markup.mermaid_text`, which ``spbe graph``
     uses) plus ``:``, which ends a gantt task name.
     """
-    from spbe_cli.explore import mermaid_text
-
     return Markup(mermaid_text(NEWLINES.sub(" ", str(value))).replace(":", "#58;"))
 
 
