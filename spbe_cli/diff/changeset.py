@@ -680,6 +680,7 @@ def _swapped(changes: list[Change]) -> list[tuple[Record, Record]]:
         if c.old is not None
         and c.new is not None
         and c.kind not in ("metadata", "referensi")
+        and not _surely_alike(c.old.model, c.new.model)
         and similarity(c.old.model, c.new.model) < RENAME_THRESHOLD
     ]
     if len(suspects) < 2:
@@ -692,6 +693,67 @@ def _swapped(changes: list[Change]) -> list[tuple[Record, Record]]:
         if len(closed) == len(pairs):
             return closed
         pairs = closed
+
+
+def _surely_alike(old: BaseModel, new: BaseModel) -> bool:
+    """Whether :func:`similarity` is surely at least :data:`RENAME_THRESHOLD`, cheaply.
+
+    :func:`similarity` turns both models into plain values, deeply: for every edited entity of
+    a large change that cost seconds, and an edit that keeps the owner and most fields is no
+    swapped id. A bound instead of the plain values: a field whose plain value differs has a
+    different value, and every required field is among the fields compared, so the share of
+    equal fields is at least ``1 - differing / (required | differing)``; the name's ratio is
+    computed as :func:`similarity` computes it. False when the bound is not enough (the caller
+    then computes the similarity).
+    """
+    if type(old) is not type(new) or responsible_opd(old) != responsible_opd(new):
+        return False
+    fields = type(old).model_fields
+    skipped = {"id", *NAME_FIELDS}
+    differing = {n for n in fields if n not in skipped and getattr(old, n) != getattr(new, n)}
+    compared = len(_required_fields(type(old)) | differing)
+    share = 1 - len(differing) / compared if compared else 1.0
+    kept = _kept_name(old)
+    if kept is None:
+        return share >= RENAME_THRESHOLD  # no name: the score is the share of equal fields
+    name, before = kept
+    after = getattr(new, name, None)
+    if not isinstance(after, str) or not _kept(new, name):
+        return share >= RENAME_THRESHOLD  # as similarity(): the old side's name, read on both
+    ratio = difflib.SequenceMatcher(None, before.casefold(), after.casefold(), autojunk=False)
+    score = ratio.ratio()
+    return score >= NAME_THRESHOLD and (score + share) / 2 >= RENAME_THRESHOLD
+
+
+def _kept(model: BaseModel, name: str) -> bool:
+    """Whether a field is in the model's plain form (:func:`plain` leaves out defaults)."""
+    info = type(model).model_fields[name]
+    return info.is_required() or getattr(model, name) != info.get_default(call_default_factory=True)
+
+
+def _kept_name(model: BaseModel) -> tuple[str, str] | None:
+    """The first name field the plain form keeps as text, and the text (what similarity reads)."""
+    for name in NAME_FIELDS:
+        if name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, str) and _kept(model, name):
+                return name, value
+    return None
+
+
+_REQUIRED: dict[type, frozenset[str]] = {}
+
+
+def _required_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The required fields of a model type but the id and the name (always in its plain form)."""
+    found = _REQUIRED.get(model)
+    if found is None:
+        skipped = {"id", *NAME_FIELDS}
+        found = frozenset(
+            n for n, info in model.model_fields.items() if info.is_required() and n not in skipped
+        )
+        _REQUIRED[model] = found
+    return found
 
 
 def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, Record]]:
