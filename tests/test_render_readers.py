@@ -324,3 +324,25 @@ def test_a_prose_heading_under_a_chapter_skips_no_level() -> None:
     ]
     # The contents list the numbered sections of a chapter that has them.
     assert [h.text for h in document.contents()] == ["BAB II GAMBARAN", "2.1 Isu Strategis"]
+
+
+#: Words of the tool's workshop a Bupati's document never uses (the catalog files, the version
+#: control, the command). "repositori pengetahuan" of a program is the reader's own word.
+_WORKSHOP = re.compile(r"\b(?:YAML|git|GitHub|GitLab|commit|pull request|spbe)\b|`spbe|\.ya?ml\b")
+
+
+#: What may hold those letters and is no talk of the tool: heading anchors, cited web sources.
+_NOT_PROSE = re.compile(r"\(#[^)\s]*\)|\b[\w.-]+\.(?:com|org|net|io|id)/\S*")
+
+
+def _workshop_words(text: str) -> list[str]:
+    return _WORKSHOP.findall(_NOT_PROSE.sub("", text))
+
+
+def test_no_document_speaks_of_the_tools_workshop(fresh: Path) -> None:
+    for md in sorted(fresh.glob("*.md")):
+        assert not _workshop_words(md.read_text("utf-8")), md.name
+    for docx in sorted(fresh.glob("*.docx")):
+        assert not _workshop_words(_docx_text(docx)), docx.name
+    # The check reads what it should: the colophon's old wording would fail it.
+    assert _workshop_words("dicatat dalam berkas YAML, diperiksa dengan alat `spbe`, git")
