@@ -220,8 +220,18 @@ def test_index_is_the_same_in_every_output(
     # (59/2020 is the framework in force in 2025; for 8/2026 it is the only one recorded.)
     out = tmp_path / "out"
     render_laporan(root, out, ["md"], tahun=2025)
-    section = (out / "laporan.md").read_text("utf-8").split("## 6. EVALUASI", 1)[1]
+    text = (out / "laporan.md").read_text("utf-8")
+    section = text.split("## 6. EVALUASI", 1)[1]
     assert f"Indeks tahun 2025: **{id_text} †**, predikat **{predikat} †**." in section
+    # The mark is said before the summary uses it, and the colophon says both its meanings.
+    cover = text.split("## 1. RINGKASAN", 1)[0]
+    dasar = "PermenPANRB 8/2026" if kerangka == PEMDI else "PermenPANRB 59/2020"
+    assert (
+        "> Pada evaluasi mandiri, tanda † menandai nama, bobot dan indeks yang belum dicocokkan "
+        f"dengan naskah resmi {dasar}. Penjelasannya ada di Bagian 6."
+    ) in cover
+    colophon = text.split("## TENTANG DOKUMEN INI", 1)[1]
+    assert "tanda † juga menandai nama, bobot dan indeks kerangka evaluasi" in colophon
 
 
 # -- a year from 2026 with 59/2020 ----------------------------------------------------------------
