@@ -282,6 +282,37 @@ def test_a_removed_exception_is_shown_and_counted(repo: Path) -> None:
 
 
 @pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_a_rewritten_reason_of_an_exception_is_shown_and_counted(
+    repo: Path, skip: list[str]
+) -> None:
+    """Only the justification of an exception changed: before, the review said nothing."""
+    _excepted_app(repo)
+    edit(
+        repo / "catalog/.spbe.yaml",
+        "Kanal sementara sampai integrasi selesai.",
+        "Dipakai terus.",
+    )
+    code, out, _ = run("base", "--exit-code", *skip)
+    assert code == 1
+    assert (
+        "  SPBE403 for APP-ADUAN: Dipakai terus."
+        + ("" if skip else " (1 finding)")
+        + " (reason rewritten; before: Kanal sementara sampai integrasi selesai.)\n"
+    ) in out
+    data = json.loads(run("base", "--format", "json", *skip)[1])
+    assert [(e["entity"], e["new"], e["previous_reason"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN", False, "Kanal sementara sampai integrasi selesai.")
+    ]
+    markdown = run("base", "--format", "markdown", *skip)[1]
+    assert "- **SPBE403 for APP-ADUAN: Dipakai terus." in markdown
+    # The same reason on both sides: nothing to say, and nothing changed.
+    assert (
+        json.loads(run("base", "base", "--format", "json")[1])["exceptions"][0]["previous_reason"]
+        is None
+    )
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
 def test_prose_of_a_side_whose_metadata_does_not_load_is_compared_file_by_file(
     repo: Path, skip: list[str]
 ) -> None:

@@ -281,14 +281,14 @@ def diff_snapshots(
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
         result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
-        result.exceptions, result.exceptions_removed = _exceptions(
+        result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
             before.exceptions, after.exceptions
         )
         result.findings_compared = True
     else:
         # Without the rules' run nothing is matched, but an exception added or dropped in
         # .spbe.yaml is still a change to review (it read "no changes", exit 0).
-        result.exceptions, result.exceptions_removed = _exceptions(
+        result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
             _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
         )
     result.rule_levels = _rule_levels(old, new, new_raw)
@@ -395,13 +395,24 @@ def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], 
     return [*found, *problems], exceptions
 
 
-def _exceptions(before: list[Any], after: list[Any]) -> tuple[list[tuple[Any, bool]], list[Any]]:
-    """The new side's exceptions, each with "new in this change", and the old side's dropped."""
-    known = {(e.code, e.entity) for e in before}
+def _exceptions(
+    before: list[Any], after: list[Any]
+) -> tuple[list[tuple[Any, bool]], list[Any], dict[tuple[str, str], str]]:
+    """The new side's exceptions (with "new in this change"), the old side's dropped, old reasons.
+
+    The third part maps each kept exception whose reason the change rewrote to its old reason:
+    a justification edited is as much for the reviewer to read as one added.
+    """
+    known = {(e.code, e.entity): e.reason for e in before}
     kept = {(e.code, e.entity) for e in after}
     return (
         [(e, (e.code, e.entity) not in known) for e in after],
         [e for e in before if (e.code, e.entity) not in kept],
+        {
+            (e.code, e.entity): known[(e.code, e.entity)]
+            for e in after
+            if (e.code, e.entity) in known and known[(e.code, e.entity)] != e.reason
+        },
     )
 
 

@@ -303,6 +303,8 @@ class ChangeSet:
     exceptions: list[tuple[Any, bool]] = field(default_factory=list)
     #: Rule exceptions of the old side that the new side no longer has.
     exceptions_removed: list[Any] = field(default_factory=list)
+    #: The old reason of each exception (by code and entity) whose reason the change rewrote.
+    exception_reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Rules whose level (``.spbe.yaml`` ``aturan``) differs between the sides.
     rule_levels: list[RuleLevel] = field(default_factory=list)
 
@@ -317,6 +319,7 @@ class ChangeSet:
             or self.fixed
             or any(new for _, new in self.exceptions)
             or self.exceptions_removed
+            or self.exception_reasons
             or self.rule_levels
         )
 

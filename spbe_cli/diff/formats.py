@@ -463,8 +463,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [
-            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted)}"
+            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted, old)}"
             for e, new in changeset.exceptions
+            for old in [changeset.exception_reasons.get((e.code, e.entity))]
         ]
     if changeset.exceptions_removed:
         count = len(changeset.exceptions_removed)
@@ -533,7 +534,13 @@ def _md_side(side: SideInfo) -> str:
     return md_code(side.label)
 
 
-def _exception_text(exception: Any, new: bool, renamed_to: str | None, counted: bool) -> str:
+def _exception_text(
+    exception: Any,
+    new: bool,
+    renamed_to: str | None,
+    counted: bool,
+    old_reason: str | None = None,
+) -> str:
     """An exception in force, marked new, and saying when its entity now has another id.
 
     ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
@@ -549,6 +556,8 @@ def _exception_text(exception: Any, new: bool, renamed_to: str | None, counted: 
     )
     if renamed_to is not None:
         line += f" ({t('diff.exception_renamed', old=exception.entity, new=renamed_to)})"
+    if old_reason is not None:
+        line += f" ({t('diff.exception_reason_changed', reason=old_reason)})"
     return f"{line} ({t('diff.exception_new')})" if new else line
 
 
@@ -614,12 +623,14 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         out.force(f"### {md_inert(t('diff.exceptions_title', count=len(changeset.exceptions)))}")
         out.force("")
         for exception, new in changeset.exceptions:
-            mark = "**" if new else ""
+            old_reason = changeset.exception_reasons.get((exception.code, exception.entity))
+            mark = "**" if new or old_reason is not None else ""
             text = _exception_text(
                 exception,
                 new,
                 changeset.renamed_to(exception.entity),
                 changeset.findings_compared,
+                old_reason,
             )
             omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
         out.force("")
@@ -841,6 +852,8 @@ def format_json(changeset: ChangeSet) -> str:
                 "matched": e.matched if changeset.findings_compared else None,
                 "new": new,
                 "renamed_to": changeset.renamed_to(e.entity),
+                # The reason before this change, when the change rewrote it; else null.
+                "previous_reason": changeset.exception_reasons.get((e.code, e.entity)),
             }
             for e, new in changeset.exceptions
         ],
