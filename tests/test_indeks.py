@@ -797,3 +797,31 @@ def test_an_evaluation_that_did_not_load_is_named_not_called_missing(tmp_path: P
     # Another framework's report is not about it: that one has no evaluation.
     other = runner.invoke(app, [*args[:5], "pemdi-8-2026", "--force"])
     assert "Belum ada evaluasi mandiri" in other.stdout
+
+
+def test_the_laporan_says_a_refused_evaluation_was_written(tmp_path: Path) -> None:
+    """The year-end report rendered with --force: "written but not valid", never "none"."""
+    from tests.test_progress_laporan import render_laporan
+
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    text = (
+        "entitas: evaluasi_mandiri\nid: EM\nkerangka: pemdi_8_2026\ntahun: 2026\n"
+        "penilaian:\n  - indikator: 1\n    nilai: 7\n"
+    )
+    write_tree(root, {"em.yaml": text})
+    out = tmp_path / "out"
+    render_laporan(root, out, ["md"], tahun=2026)
+    md = (out / "laporan.md").read_text("utf-8")
+    summary = md.split("## 1. RINGKASAN", 1)[1].split("\n## ", 1)[0]
+    assert "Evaluasi mandiri tahun ini sudah ditulis, tetapi isiannya belum sah" in summary
+    section = md.split("## 6. EVALUASI", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "Evaluasi mandiri tahun 2026 sudah ditulis, tetapi isiannya belum sah sehingga belum "
+        "dapat dipakai, dan indeks belum dinilai (20 dari 20 indikator belum bernilai)."
+    ) in section
+    assert "Belum ada evaluasi mandiri" not in md
+    # Another year's report: that year has no evaluation written.
+    render_laporan(root, tmp_path / "out2025", ["md"], tahun=2025)
+    assert "Belum ada evaluasi mandiri yang tercatat untuk tahun 2025" in (
+        tmp_path / "out2025" / "laporan.md"
+    ).read_text("utf-8")

@@ -268,6 +268,8 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
         "pengganti": pengganti.dasar_hukum if pengganti is not None else None,
         "pengganti_mulai": pengganti.mulai_tahun if pengganti is not None else None,
         "ada_evaluasi": evaluasi is not None,
+        # An evaluation of the year was written but refused (rendered with --force): not "none".
+        "ditolak": bool(data["evaluasi_ditolak"]),
         "ilustratif": data["ilustratif"],
         "dinilai": data["status"] == "dinilai",
         "indeks": shown(data["indeks"]),
