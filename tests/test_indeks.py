@@ -773,14 +773,20 @@ def test_a_year_before_the_framework_applies_names_the_one_in_force() -> None:
     assert "applies from the" not in result.stdout
 
 
-def test_an_evaluation_that_did_not_load_is_named_not_called_missing(tmp_path: Path) -> None:
-    """With --force a refused evaluation is left out; the report says where it is, not "none"."""
+def _refused_evaluation(tmp_path: Path, kerangka: str, tahun: int, indikator: int) -> Path:
+    """The minimal catalog with ``em.yaml``, refused for its ``nilai: 7`` (line 7)."""
     root = shutil.copytree(MINIMAL, tmp_path / "catalog")
     text = (
-        "entitas: evaluasi_mandiri\nid: EM\nkerangka: spbe_59_2020\ntahun: 2025\n"
-        "penilaian:\n  - indikator: 11\n    nilai: 7\n"
+        f"entitas: evaluasi_mandiri\nid: EM\nkerangka: {kerangka}\ntahun: {tahun}\n"
+        f"penilaian:\n  - indikator: {indikator}\n    nilai: 7\n"
     )
     write_tree(root, {"em.yaml": text})
+    return root
+
+
+def test_an_evaluation_that_did_not_load_is_named_not_called_missing(tmp_path: Path) -> None:
+    """With --force a refused evaluation is left out; the report says where it is, not "none"."""
+    root = _refused_evaluation(tmp_path, SPBE, 2025, 11)
     args = ["--lang", "id", "indeks", str(root), "-k", "spbe-59-2020", "--force"]
     result = runner.invoke(app, args)
     assert f"{root.as_posix()}/em.yaml:7:12: error[SPBE101]" in result.stderr
@@ -803,12 +809,7 @@ def test_the_laporan_says_a_refused_evaluation_was_written(tmp_path: Path) -> No
     """The year-end report rendered with --force: "written but not valid", never "none"."""
     from tests.test_progress_laporan import render_laporan
 
-    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
-    text = (
-        "entitas: evaluasi_mandiri\nid: EM\nkerangka: pemdi_8_2026\ntahun: 2026\n"
-        "penilaian:\n  - indikator: 1\n    nilai: 7\n"
-    )
-    write_tree(root, {"em.yaml": text})
+    root = _refused_evaluation(tmp_path, PEMDI, 2026, 1)
     out = tmp_path / "out"
     render_laporan(root, out, ["md"], tahun=2026)
     md = (out / "laporan.md").read_text("utf-8")
