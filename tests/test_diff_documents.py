@@ -164,3 +164,19 @@ def _left(parsed: ParsedFile | None) -> list[str]:
     """The documents left to parse in one file, by id (the metadata by its kind)."""
     assert parsed is not None
     return [d.value.get("id", d.value["entitas"]) for d in parsed.documents]
+
+
+def test_document_starts_are_the_lines_yaml_starts_a_document_at() -> None:
+    """The substring search finds what the line-anchored expression it replaced finds."""
+    import random
+    import re
+
+    from spbe_cli.diff.documents import _document_starts
+
+    oracle = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
+    pieces = ["---", "\n", " ", "\t", "a", "-", "--", "\n---", "----", "--- x", "\r"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _document_starts(text) == [m.start() for m in oracle.finditer(text)], repr(text)
+    assert _document_starts("---\na: 1\n--- \nb: 2\n---x\n----\n---") == [0, 9, 29]

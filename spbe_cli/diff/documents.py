@@ -76,13 +76,14 @@ def _document_starts(text: str) -> list[int]:
     of megabytes of text.
     """
     starts = []
-    at = 0 if text.startswith("---") else text.find("\n---")
-    while at != -1:
-        begin = at if at == 0 and text.startswith("---") else at + 1
-        after = text[begin + 3 : begin + 4]
-        if after in ("", " ", "\t", "\n"):
+    begin = 0  # the text's start, then the character after each "\n" that precedes "---"
+    while True:
+        if text.startswith("---", begin) and text[begin + 3 : begin + 4] in ("", " ", "\t", "\n"):
             starts.append(begin)
-        at = text.find("\n---", begin + 3)
+        newline = text.find("\n---", begin)
+        if newline == -1:
+            break
+        begin = newline + 1
     return starts
 
 
