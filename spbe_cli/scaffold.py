@@ -109,12 +109,14 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
         meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
         hint = t("hint.did_you_mean", name=meant) if meant else None
         raise UsageError(f"{message}; {hint}" if hint else message)
+    from spbe_cli.reference import load_reference, region_kind_word
+
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))
     if jenis is None:
-        first = name.split(maxsplit=1)[0].lower().rstrip(".") if name.split() else ""
-        if provinsi or first in ("provinsi", "prov"):
+        word = region_kind_word(name)  # the kind words SPBE305 reads in a name too
+        if provinsi or word == "provinsi":
             jenis = "provinsi"
-        elif first == "kota" or kode[3] == "7":  # Kemendagri numbers kota 71-79
+        elif word == "kota" or kode[3] == "7":  # Kemendagri numbers kota 71-79
             jenis = "kota"
         else:
             jenis = "kabupaten"
@@ -122,8 +124,6 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
         raise UsageError(t("scaffold.jenis_unknown", jenis=jenis))
     if (jenis == "provinsi") != provinsi:
         raise UsageError(t("scaffold.kode_jenis", kode=kode, jenis=jenis))
-    from spbe_cli.reference import load_reference
-
     # The region data's kind of the code wins over a name or --jenis (SPBE305 checks the same).
     reference = load_reference()
     known = reference.wilayah_jenis.get(kode)

@@ -1,4 +1,4 @@
-"""Helpers for tests: a tree writer and the minimal valid catalog."""
+"""Helpers for tests: a tree writer, a file editor and the minimal valid catalog."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8", newline="\n")
     return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file at ``path`` by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="\n")
 
 
 def copy_minimal(dest: Path) -> Path:

@@ -264,8 +264,8 @@ def test_a_document_of_too_many_values_is_refused_before_the_schema() -> None:
     )
 
 
-def test_a_file_of_too_many_values_is_refused_while_composing() -> None:
-    """Composing an 8 MiB file of tiny items took over a gigabyte before any check."""
+def _too_many_file_values() -> tuple[int, int, str]:
+    """(values a document, documents, text): OPDs X0, X1... just over MAX_FILE_VALUES."""
     from spbe_cli.yamlio import MAX_FILE_VALUES, MAX_VALUES
 
     per_document = MAX_VALUES - 100
@@ -277,6 +277,12 @@ def test_a_file_of_too_many_values_is_refused_while_composing() -> None:
         + "]\n---\n"
         for n in range(documents)
     )
+    return per_document, documents, text
+
+
+def test_a_file_of_too_many_values_is_refused_while_composing() -> None:
+    """Composing an 8 MiB file of tiny items took over a gigabyte before any check."""
+    _, documents, text = _too_many_file_values()
     findings = _load(text, "o.yaml")
     assert [f.code for f in findings] == ["SPBE008"]
     # Six lines a document; the limit passes in the list of the last one (its fifth line).
@@ -289,17 +295,9 @@ def test_the_documents_of_a_file_refused_for_its_values_are_salvaged() -> None:
     import time
 
     from spbe_cli.parsing import parse_bytes
-    from spbe_cli.yamlio import MAX_FILE_VALUES, MAX_VALUES
+    from spbe_cli.yamlio import MAX_VALUES
 
-    per_document = MAX_VALUES - 100
-    documents = MAX_FILE_VALUES // per_document + 1
-    text = "".join(
-        OPD.replace("id: X", f"id: X{n}")
-        + "urusan: ["
-        + ",".join(["x"] * per_document)
-        + "]\n---\n"
-        for n in range(documents)
-    )
+    per_document, documents, text = _too_many_file_values()
     started = time.perf_counter()
     parsed = parse_bytes(text.encode())
     elapsed = time.perf_counter() - started

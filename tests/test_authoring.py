@@ -10,16 +10,13 @@ from spbe_cli.errors import Finding
 from spbe_cli.i18n import use_language
 from spbe_cli.parsing import from_json, parse_bytes, to_json
 from spbe_cli.validate import validate_catalog
-from tests.helpers import copy_minimal
+from tests.helpers import copy_minimal, edit
 
 ECONOMY = Path("program") / "economy.yaml"
 
 
 def _edit(root: Path, rel: Path, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
+    edit(root / rel, old, new)
 
 
 def _found(root: Path, lang: str = "id") -> list[Finding]:

@@ -23,7 +23,7 @@ from spbe_cli.export.sia import build_workbook
 from spbe_cli.export.tabel import build_tables, table_csv
 from spbe_cli.loader import load_catalog
 from spbe_cli.markup import CONTROL, bidi_visible, cell_text, export_text, not_formula
-from tests.helpers import copy_minimal
+from tests.helpers import copy_minimal, edit
 
 #: One of each bidi control: marks, embeddings and overrides, isolates.
 BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -53,11 +53,9 @@ def marked_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A catalog that validates clean and holds bidi marks (SPBE019 lets them through)."""
     root = copy_minimal(tmp_path_factory.mktemp("bidi") / "catalog")
     app_file = root / "arsitektur" / "aplikasi.yaml"
-    text = app_file.read_text(encoding="utf-8")
-    app_file.write_text(text.replace("nama: Portal Wisata", 'nama: "Portal \\u200fWisata\\u061c"'))
+    edit(app_file, "nama: Portal Wisata", 'nama: "Portal \\u200fWisata\\u061c"')
     data_file = root / "arsitektur" / "data.yaml"
-    text = data_file.read_text(encoding="utf-8")
-    data_file.write_text(text.replace("nama: Destinasi Wisata", 'nama: "\\u200e=HYPERLINK(1)"'))
+    edit(data_file, "nama: Destinasi Wisata", 'nama: "\\u200e=HYPERLINK(1)"')
     return root
 
 

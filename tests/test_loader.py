@@ -573,8 +573,6 @@ def test_every_entity_of_a_run_without_separators_is_salvaged(count: int) -> Non
 
 
 def test_entities_without_separators_count_as_declared(tmp_path: Path) -> None:
-    from tests.helpers import copy_minimal
-
     root = copy_minimal(tmp_path / "c")
     opd = root / "opd" / "diskominfo.yaml"
     extra = "".join(

@@ -20,7 +20,7 @@ from spbe_cli.cli.app import app
 from spbe_cli.loader import load_catalog
 from spbe_cli.models import ENTITY_KINDS, MODELS
 from spbe_cli.render.context import RenderInput
-from tests.helpers import copy_minimal, write_tree
+from tests.helpers import copy_minimal, edit, write_tree
 
 BAPPEDA = "Badan Perencanaan Pembangunan Daerah"
 DISKOMINFO = "Dinas Komunikasi dan Informatika"
@@ -30,8 +30,7 @@ DISKOMINFO = "Dinas Komunikasi dan Informatika"
 def catalog_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_minimal(tmp_path_factory.mktemp("owners") / "catalog")
     data = root / "arsitektur" / "data.yaml"
-    text = data.read_text(encoding="utf-8")
-    data.write_text(text.replace("produsen_data: DISKOMINFO", "produsen_data: BAPPEDA"))
+    edit(data, "produsen_data: DISKOMINFO", "produsen_data: BAPPEDA")
     write_tree(
         root,
         {

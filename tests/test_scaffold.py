@@ -724,3 +724,19 @@ def test_init_with_a_mistyped_code_suggests_the_code(
     assert result.stdout == ""
     assert (f"did you mean {meant}?" in result.stderr) is (meant is not None)
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kode", "jenis"),
+    [
+        ("Kota Contoh", "33.01", "kota"),  # the name's kind word, though the code is not 71-79
+        ("KOTA Contoh", "33.01", "kota"),
+        ("Kab. Contoh", "33.71", "kota"),  # the code numbers a kota
+        ("Kab. Contoh", "33.01", "kabupaten"),
+        ("Prov. Contoh", "33", "provinsi"),
+    ],
+)
+def test_init_reads_the_kind_word_spbe305_reads(name: str, kode: str, jenis: str) -> None:
+    from spbe_cli.scaffold import infer_jenis
+
+    assert infer_jenis(name, kode, None) == jenis
