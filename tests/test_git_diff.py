@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 from spbe_cli.diff import diff_snapshots
 from spbe_cli.gitsource import Repository, blob_id, folder_snapshot, resolve_sides
-from tests.helpers import copy_minimal, write_tree
+from tests.helpers import copy_minimal, edit, write_tree
 
 ECONOMY = "catalog/program/economy.yaml"
 
@@ -55,12 +55,6 @@ def commit(root: Path, message: str) -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
     return git(root, "rev-parse", "HEAD").strip()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), "utf-8")
 
 
 def run(*args: str) -> tuple[int, str, str]:
