@@ -24,7 +24,7 @@ from spbe_cli.render.document import (
     omitted_note,
     parse_document,
 )
-from spbe_cli.render.engine import name_ids
+from spbe_cli.render.engine import _bernama, name_ids
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
 from spbe_cli.render.to_html import _table as html_table
 
@@ -346,3 +346,14 @@ def test_no_document_speaks_of_the_tools_workshop(fresh: Path) -> None:
         assert not _workshop_words(_docx_text(docx)), docx.name
     # The check reads what it should: the colophon's old wording would fail it.
     assert _workshop_words("dicatat dalam berkas YAML, diperiksa dengan alat `spbe`, git")
+
+
+def test_bernama_filter_names_ids_from_one_table_or_several_in_turn() -> None:
+    # ``message|bernama(nama)`` and ``bernama([nama, log.names])``: the first table that knows
+    # an id names it; an id no table knows stays as written.
+    sentence = "APP-01 memakai DAT-02 dan INF-03"
+    assert _bernama(sentence, {"APP-01": "Sentra Noken"}) == (
+        "Sentra Noken memakai DAT-02 dan INF-03"
+    )
+    tables = [{"APP-01": "Sentra Noken"}, {"APP-01": "lama", "DAT-02": "Data Kependudukan"}]
+    assert _bernama(sentence, tables) == "Sentra Noken memakai Data Kependudukan dan INF-03"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -234,15 +234,10 @@ def _bernama(text: Any, labels: Any) -> str:
     ``labels`` is one table of names or several, looked up in turn (``[nama, log.names]``: the
     names of ids that are gone too); an id no table knows stays as written.
     """
-    tables = [labels] if isinstance(labels, Mapping) else list(labels)
+    from spbe_cli.render.changes import _chain
 
-    def name(found: str) -> str:
-        for table in tables:
-            if found in table:
-                return str(table[found])
-        return found
-
-    return name_ids(str(text), name)
+    names = _chain(labels)
+    return name_ids(str(text), lambda found: str(names.get(found, found)))
 
 
 def _perubahan(field: Any, labels: Any, values: Any, names: Any, kind: Any = "") -> str:
