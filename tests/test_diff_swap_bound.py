@@ -15,7 +15,7 @@ CATALOG = Path(__file__).parent.parent / "catalog"
 
 
 def _variants(model: Any) -> Iterator[Any]:
-    """The model, renamed a little, renamed a lot, and with a field or two of another model."""
+    """The model, renamed a little, renamed a lot, and with its name emptied."""
     yield model
     for name in ("nama", "judul"):
         value = getattr(model, name, None)

@@ -282,13 +282,7 @@ def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ],
         "prosa/latar-belakang.md": [("lintas OPD", "lintas perangkat daerah")],
     }
-    for name, pairs in edits.items():
-        path = catalog / name
-        text = path.read_text(encoding="utf-8")
-        for old, new in pairs:
-            assert old in text, (name, old)
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
+    _edit(catalog, edits)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

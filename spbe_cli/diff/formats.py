@@ -10,7 +10,7 @@ import functools
 import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -90,11 +90,7 @@ def _show_mapping(data: dict[str, Any], field: str = "") -> str:
 @functools.cache
 def rupiah_fields() -> frozenset[str]:
     """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
-    from spbe_cli.models import MODELS
     from spbe_cli.models.common import RUPIAH_MAX
-
-    names: set[str] = set()
-    seen: set[type[BaseModel]] = set()
 
     def bounds(annotation: Any) -> Iterator[Any]:
         for item in getattr(annotation, "__metadata__", ()):
@@ -103,41 +99,38 @@ def rupiah_fields() -> frozenset[str]:
         for arg in typing.get_args(annotation):
             yield from bounds(arg)
 
-    def walk(model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            limits = [*info.metadata, *bounds(info.annotation)]
-            if any(getattr(m, "le", None) == RUPIAH_MAX for m in limits):
-                names.add(name)
-            for sub in _models_in(info.annotation):
-                walk(sub)
+    def rupiah(_name: str, info: Any) -> bool:
+        limits = [*info.metadata, *bounds(info.annotation)]
+        return any(getattr(m, "le", None) == RUPIAH_MAX for m in limits)
 
-    for model in MODELS.values():
-        walk(model)
-    return frozenset(names)
+    return _fields_where(rupiah)
 
 
 @functools.cache
 def coded_fields() -> frozenset[str]:
     """Names of the model fields that hold a code of a fixed list (a ``Literal``: ``status``)."""
-    from spbe_cli.models import MODELS
-
-    names: set[str] = set()
-    seen: set[type[BaseModel]] = set()
 
     def literal(annotation: Any) -> bool:
         if typing.get_origin(annotation) is typing.Literal:
             return True
         return any(literal(arg) for arg in typing.get_args(annotation))
 
+    return _fields_where(lambda name, info: name != "entitas" and literal(info.annotation))
+
+
+def _fields_where(keep: Callable[[str, Any], bool]) -> frozenset[str]:
+    """The fields of every catalog model (and the models nested in them) that ``keep`` picks."""
+    from spbe_cli.models import MODELS
+
+    names: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
     def walk(model: type[BaseModel]) -> None:
         if model in seen:
             return
         seen.add(model)
         for name, info in model.model_fields.items():
-            if name != "entitas" and literal(info.annotation):
+            if keep(name, info):
                 names.add(name)
             for sub in _models_in(info.annotation):
                 walk(sub)

@@ -57,8 +57,7 @@ def reader_line(
         mark: the illustrative mark put after an illustrative amount.
         kind: the kind of the changed entity (``infrastruktur``), for ``kind.field`` labels.
     """
-    tables = {k: _chain(v) for k, v in values.items()}
-    words = _Words(_chain(labels), tables, _chain(names), mark, kind)
+    words = _words(labels, values, names, mark, kind)
     loc = list(field["loc"])
     leaf = next((s["field"] for s in reversed(loc) if "field" in s), "")
     old, new = field["old"], field["new"]
@@ -107,14 +106,26 @@ def attention_line(
     if filled.get("variant"):
         key += f".{filled['variant']}"
     text = str(entry["message"])
+    words = _words(labels, values, names)
     if key in messages():
-        words = _Words(_chain(labels), {k: _chain(v) for k, v in values.items()}, _chain(names), "")
         for name, field in _ATTENTION_CODES.items():
             if isinstance(filled.get(name), str):
                 filled[name] = words.value(filled[name], field)
         with use_language("id"):
             text = t(key, **filled)
-    return kapital(name_ids(text, lambda found: str(_chain(names).get(found, found))))
+    return kapital(name_ids(text, lambda found: str(words.names.get(found, found))))
+
+
+def _words(
+    labels: Mapping[str, str] | Sequence[Mapping[str, str]],
+    values: Mapping[str, Mapping[Any, str] | Sequence[Mapping[Any, str]]],
+    names: Mapping[str, str] | Sequence[Mapping[str, str]],
+    mark: str = "",
+    kind: str = "",
+) -> _Words:
+    """The document's words from its tables (each one table, or several looked up in turn)."""
+    tables = {k: _chain(v) for k, v in values.items()}
+    return _Words(_chain(labels), tables, _chain(names), mark, kind)
 
 
 class _Words:
