@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -26,7 +26,7 @@ from spbe_cli.errors import SpbeError, UsageError, cannot_write
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
-from spbe_cli.models.organisasi import Pemda
+from spbe_cli.models.organisasi import JenisPemda, Pemda
 from spbe_cli.schema import all_schemas, dumps, file_name
 
 #: The text that marks a value still to be filled in; ``spbe validate`` reports it (SPBE901).
@@ -45,7 +45,7 @@ _REV = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]{0,99}")
 _ID = re.compile(ID_PATTERN)
 _MAX_NAME = 120
 
-Jenis = Literal["kabupaten", "kota", "provinsi"]
+Jenis = JenisPemda
 
 
 class LinkOutsideError(SpbeError):
@@ -120,7 +120,7 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
             jenis = "kota"
         else:
             jenis = "kabupaten"
-    if jenis not in ("kabupaten", "kota", "provinsi"):
+    if jenis not in get_args(JenisPemda):
         raise UsageError(t("scaffold.jenis_unknown", jenis=jenis))
     if (jenis == "provinsi") != provinsi:
         raise UsageError(t("scaffold.kode_jenis", kode=kode, jenis=jenis))
@@ -478,25 +478,22 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _choices(kind: str, name: str, annotation: Any) -> list[str]:
-    """Allowed values of a field: its Literal, or the reference list it is checked against."""
-    inner = _unwrap(annotation)
-    if get_origin(inner) is Literal:
-        return [str(a) for a in get_args(inner)]
-    from spbe_cli.checks.references import LIST_FIELDS
-    from spbe_cli.reference import load_reference
+def _choices(kind: str, path: str) -> list[str]:
+    """Allowed values of a field, from :mod:`spbe_cli.reference.values`.
 
-    ref = load_reference()
-    if kind == "program" and name == "dimensi":
-        return list(ref.dimensi)
-    if kind == "program" and name == "elemen":
-        return [f"{d}: {', '.join(els)}" for d, els in ref.elemen.items()]
-    if kind == "kesiapan" and name == "sub_aspek":
-        return [f"{p}: {', '.join(subs)}" for p, subs in ref.sub_aspek.items()]
-    for field, list_name in LIST_FIELDS.get(kind, ()):
-        if field == name:
-            return list(ref.lists()[list_name])
-    return []
+    Its Literal, or the codes of the reference list it is checked against (``dimensi: elemen,
+    ...`` for a grouped list). A list that is an example or one region's (wilayah, urusan) is
+    no choice: none.
+    """
+    from spbe_cli.reference import load_reference, values
+
+    fields = [field for field in values.find(kind, path) if field.closed]
+    if not fields:
+        return []
+    field, ref = fields[0], load_reference()
+    if field.grouped_by:
+        return [f"{g}: {', '.join(codes)}" for g, codes in values.groups(field, ref).items()]
+    return list(values.codes(field, ref))
 
 
 def _targets(kind: str, name: str) -> tuple[str, ...]:
@@ -505,9 +502,10 @@ def _targets(kind: str, name: str) -> tuple[str, ...]:
     return next((allowed for field, allowed in REF_FIELDS.get(kind, ()) if field == name), ())
 
 
-def _comments(kind: str, name: str, info: FieldInfo, indent: str) -> list[str]:
+def _comments(kind: str, path: str, info: FieldInfo, indent: str) -> list[str]:
     lines = [f"{indent}# {_doc(info)}"] if _doc(info) else []
-    choices = _choices(kind, name, info.annotation)
+    name = path.rpartition(".")[2]
+    choices = _choices(kind, path)
     if len(choices) > 1 and any(":" in c for c in choices):
         lines.append(f"{indent}# Pilihan:")
         lines.extend(f"{indent}#   {c}" for c in choices)
@@ -535,18 +533,20 @@ def _required(model: type[BaseModel], kind: str | None = None) -> list[tuple[str
     return [(n, i) for n, i in model.model_fields.items() if i.is_required() or n in wanted]
 
 
-def _required_block(kind: str, model: type[BaseModel], indent: str, skip: set[str]) -> list[str]:
+def _required_block(
+    kind: str, model: type[BaseModel], indent: str, skip: set[str], prefix: str = ""
+) -> list[str]:
     """Active lines for every required field, each with its comments and a placeholder."""
     lines: list[str] = []
     for name, info in _required(model, kind):
         if name in skip:
             continue
-        lines.extend(_comments(kind, name, info, indent))
+        lines.extend(_comments(kind, prefix + name, info, indent))
         nested = _model_of(info.annotation)
         is_list = get_origin(_unwrap(info.annotation)) is list
         if nested is not None and not is_list:
             lines.append(f"{indent}{name}:")
-            lines.extend(_required_block(kind, nested, indent + "  ", set()))
+            lines.extend(_required_block(kind, nested, indent + "  ", set(), f"{prefix}{name}."))
         elif is_list:
             lines.append(f'{indent}{name}: ["{PLACEHOLDER}"]')
         else:

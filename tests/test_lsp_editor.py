@@ -469,18 +469,20 @@ def test_the_rule_configuration_applies_as_in_validate(minimal_catalog: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("line", "label", "start"),
+    ("kind", "line", "label", "start"),
     [
-        ("rai: RAI.0", "RAI.01", 5),  # before: inserted after the editor's word, 'RAI.RAI.01'
-        ("opd: DISK", "DISKOMINFO", 5),
-        ('lokasi: ["😀", "94.04.0', "94.04.01", _units('lokasi: ["😀", "')),
+        # before: inserted after the editor's word, 'RAI.RAI.01'
+        ("infrastruktur", "rai: RAI.0", "RAI.01", 5),
+        ("infrastruktur", "opd: DISK", "DISKOMINFO", 5),
+        # a program's lokasi holds region codes (an infrastruktur's is free text)
+        ("program", 'lokasi: ["😀", "94.04.0', "94.04.01", _units('lokasi: ["😀", "')),
     ],
 )
 def test_completion_replaces_the_whole_id_typed_so_far(
-    editor: Editor, line: str, label: str, start: int
+    editor: Editor, kind: str, line: str, label: str, start: int
 ) -> None:
     uri = editor.uri("arsitektur/baru.yaml")
-    text = f"entitas: infrastruktur\n{line}"
+    text = f"entitas: {kind}\n{line}"
     editor.open(uri, text)
     end = _units(line)
     items = editor.at(types.TEXT_DOCUMENT_COMPLETION, uri, 1, end).items

@@ -20,11 +20,9 @@ from inside the catalog.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 import stat
-import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,11 +30,11 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.checks import Context, all_checks, run_checks
-from spbe_cli.checks.references import LIST_FIELDS
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
 from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
 from spbe_cli.models import DOMAINS, MODELS
+from spbe_cli.reference import values
 from spbe_cli.ruleconfig import apply_rule_config
 from spbe_cli.validate import cap_per_file, configured
 from spbe_cli.yamlio import editor_lines
@@ -56,8 +54,6 @@ _FIRST_RULE_CODE = "SPBE2"
 _METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": ("regulasi",)}
 #: Fields that hold a code of the reference architecture, and the prefix of its codes.
 _CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
-#: Fields holding a Kemendagri region code (completed and hovered from the reference data).
-_REGION_FIELDS = frozenset(("lokasi", "kode_wilayah"))
 
 
 #: The kind of a completion that is a value of a field's fixed list (an enum), not an id.
@@ -373,21 +369,25 @@ class Workspace:
         if self.catalog is None:
             return []
         lines = editor_lines(text)
-        key = _field_of(lines, line)
-        if key is None:
+        found = _field_of(lines, line)
+        if found is None:
             return []
+        key, key_line = found
         catalog = self.catalog
         kind = _document_kind(lines, line)
-        values = _values_of(kind, key)
-        if values:
-            return [Candidate(value, VALUE, value) for value in values]
-        for field, list_name in LIST_FIELDS.get(kind or "", ()):
-            if field == key:  # a value list of the reference data (SPBE206 checks it)
-                options = (self.reference or catalog.reference).lists()[list_name]
-                return [Candidate(value, VALUE, str(name)) for value, name in options.items()]
-        if key in _REGION_FIELDS:
-            regions = (self.reference or catalog.reference).wilayah
-            return [Candidate(code, "wilayah", str(nama)) for code, nama in sorted(regions.items())]
+        if key == "entitas":
+            return [Candidate(value, VALUE, value) for value in MODELS]
+        reference = self.reference or catalog.reference
+        offered: dict[str, Candidate] = {}
+        for field in _coded_at(kind, key, _path_of(lines, key_line)):
+            # a fixed value of the model, or a code of a reference list (with the catalog's own);
+            # of every kind that has the field when the document names none
+            within = _sibling(lines, key_line, field.grouped_by) if field.grouped_by else None
+            noun = "wilayah" if field.reference == "wilayah" else VALUE
+            for code, name in values.codes(field, reference, within).items():
+                offered.setdefault(code, Candidate(code, noun, name))
+        if offered:
+            return list(offered.values())
         if key in _CODE_FIELDS:
             prefix = _CODE_FIELDS[key]
             return [
@@ -495,27 +495,89 @@ def word_start(line: str, column: int) -> int:
     return column
 
 
-def _field_of(lines: list[str], line: int) -> str | None:
-    """The mapping key whose value is being written on ``line`` (a scalar or a list item)."""
+def _field_of(lines: list[str], line: int) -> tuple[str, int] | None:
+    """The mapping key whose value is being written on ``line`` (a scalar or a list item).
+
+    Returns the key and the line it is on.
+    """
     if not 0 <= line < len(lines):
         return None
     current = lines[line]
     match = _KEY_LINE.match(current)
     if match is not None:
-        return match.group("key")
+        return match.group("key"), line
     if current.strip() and not _ITEM_LINE.match(current):
         return None
     indent = len(current) - len(current.lstrip())
-    for previous in reversed(lines[:line]):
+    for number in range(line - 1, -1, -1):
+        previous = lines[number]
         if not previous.strip() or previous.lstrip().startswith("#"):
             continue
         prev_indent = len(previous) - len(previous.lstrip())
         match = _KEY_LINE.match(previous)
         if match is not None and prev_indent <= indent and not match.group("rest").strip():
-            return match.group("key")
+            return match.group("key"), number
         if _ITEM_LINE.match(previous) and match is None and prev_indent >= indent:
             continue
         return None
+    return None
+
+
+def _path_of(lines: list[str], line: int) -> str | None:
+    """The path of the key on ``line`` in its document (``anggaran[].sumber``).
+
+    As far as the indentation tells: None when the lines above do not nest plainly (a parent
+    with a value, a tab).
+    """
+    match = _KEY_LINE.match(lines[line])
+    if match is None:
+        return None
+    path = match.group("key")
+    # `limit`: the column a parent must start left of; `item`: the key is in a list item.
+    limit = match.start("key")
+    item = _ITEM_LINE.match(lines[line]) is not None
+    if item:
+        limit = len(lines[line]) - len(lines[line].lstrip())
+    for previous in reversed(lines[:line]):
+        if previous.startswith("---"):
+            break
+        if not previous.strip() or previous.lstrip().startswith("#"):
+            continue
+        if "\t" in previous[: len(previous) - len(previous.lstrip())]:
+            return None
+        found = _KEY_LINE.match(previous)
+        if found is not None and found.start("key") < limit + item:
+            if found.group("rest").split("#")[0].strip():
+                return None  # a parent with a value on its own line: not a plain nesting
+            path = f"{found.group('key')}{'[]' if item else ''}.{path}"
+            limit, item = found.start("key"), False
+        dash = len(previous) - len(previous.lstrip())
+        if _ITEM_LINE.match(previous) and dash < limit:
+            limit, item = dash, True
+        if limit == 0 and not item:
+            return path
+    return path if limit == 0 and not item else None
+
+
+def _coded_at(kind: str | None, key: str, path: str | None) -> list[values.Coded]:
+    """The coded fields a key may be: by its path, else (path unknown) by its name."""
+    if path is not None:
+        return values.find(kind, path)
+    return values.named(kind, key)
+
+
+def _sibling(lines: list[str], line: int, name: str) -> str | None:
+    """The plain value of the key ``name`` beside the key on ``line`` (its document, its column)."""
+    column = _KEY_LINE.match(lines[line])
+    if column is None:
+        return None
+    start = column.start("key")
+    before = itertools.takewhile(lambda s: not s.startswith("---"), reversed(lines[:line]))
+    after = itertools.takewhile(lambda s: not s.startswith("---"), lines[line:])
+    for text in itertools.chain(before, after):
+        match = _KEY_LINE.match(text)
+        if match is not None and match.group("key") == name and match.start("key") == start:
+            return match.group("rest").split("#")[0].strip().strip("\"'") or None
     return None
 
 
@@ -543,40 +605,3 @@ def _kinds_for(kind: str | None, key: str) -> tuple[str, ...]:
         if name == key:
             kinds.update(dict.fromkeys(allowed))
     return tuple(kinds)
-
-
-def _values_of(kind: str | None, key: str) -> tuple[str, ...]:
-    """The fixed values a field may take (``Literal`` in the models), for the document's kind.
-
-    ``entitas`` offers every kind; a field of a nested model (``progres[].status``) counts too.
-    """
-    if key == "entitas":
-        return tuple(MODELS)
-    table = _enum_table()
-    return table[kind if kind in table else None].get(key, ())
-
-
-@functools.cache
-def _enum_table() -> dict[str | None, dict[str, tuple[str, ...]]]:
-    """Kind -> field -> its fixed values; ``None`` holds the fields of every kind."""
-    from spbe_cli.schema import reachable_models
-
-    table: dict[str | None, dict[str, tuple[str, ...]]] = {None: {}}
-    for kind, model in MODELS.items():
-        fields: dict[str, tuple[str, ...]] = {}
-        for cls in reachable_models(model).values():
-            for name, info in cls.model_fields.items():
-                values = _literals(info.annotation)
-                if values and name != "entitas":
-                    fields[name] = tuple(dict.fromkeys((*fields.get(name, ()), *values)))
-        table[kind] = fields
-        for name, values in fields.items():
-            table[None][name] = tuple(dict.fromkeys((*table[None].get(name, ()), *values)))
-    return table
-
-
-def _literals(annotation: Any) -> tuple[str, ...]:
-    """The text values of every ``Literal`` in a type (through ``Optional``, lists, ...)."""
-    if typing.get_origin(annotation) is typing.Literal:
-        return tuple(str(value) for value in typing.get_args(annotation) if isinstance(value, str))
-    return tuple(v for arg in typing.get_args(annotation) for v in _literals(arg))

@@ -37,12 +37,16 @@ class Provinsi(Base):
     """Kode wilayah Kemendagri provinsi, mis. 94."""
 
 
+#: The kinds of Pemda (``spbe init --jenis`` offers the same).
+JenisPemda = Literal["kabupaten", "kota", "provinsi"]
+
+
 class Pemda(Base):
     """Pemerintah daerah pemilik katalog."""
 
     nama: Nama
     """Nama resmi, mis. Kabupaten Mimika."""
-    jenis: Literal["kabupaten", "kota", "provinsi"]
+    jenis: JenisPemda
     """Jenis pemerintah daerah."""
     kode_kemendagri: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}(\.[0-9]{2})?$")]
     """Kode wilayah Kemendagri, mis. 94.04 (bukan kode BPS)."""
