@@ -149,8 +149,52 @@ def kind_line(f: dict[str, Any], kind: str) -> str:
         pytest.param(
             field([{"field": "jenis"}], "fasilitas_komputasi", "server"),
             "infrastruktur",
-            "Jenis: Fasilitas komputasi → Server",
-            id="kind-labels-and-a-code-without-one-as-words",
+            "Jenis: Fasilitas Komputasi → Server",
+            id="kind-labels-then-the-reference-list",
+        ),
+        pytest.param(
+            field([{"field": "jenis"}], "rak_khusus", "server"),
+            "infrastruktur",
+            "Jenis: Rak khusus → Server",
+            id="a-code-no-list-has-as-words",
+        ),
+        # Before, these read as written: the document's tables named no list for them
+        # (spbe_cli.reference.values is the one home of which field takes which list).
+        pytest.param(
+            field([{"field": "pilar"}], "struktur", "suprastruktur"),
+            "kesiapan",
+            "Pilar: Struktur → Suprastruktur",
+            id="readiness-pillar-by-its-name",
+        ),
+        pytest.param(
+            field([{"field": "sub_aspek"}], "sdm", "anggaran"),
+            "kesiapan",
+            "Sub aspek: kesiapan SDM → kemampuan anggaran",
+            id="readiness-sub-aspect-by-its-name",
+        ),
+        pytest.param(
+            field([{"field": "pembina_data"}], "BPS", "Kemendagri"),
+            "data_informasi",
+            "Pembina data: Badan Pusat Statistik → Kementerian Dalam Negeri",
+            id="data-steward-by-its-name",
+        ),
+        pytest.param(
+            field([{"field": "aplikasi_umum"}], None, "SP4N-LAPOR"),
+            "aplikasi",
+            "Aplikasi umum ditambahkan (SP4N-LAPOR!)",
+            id="national-application-by-its-name",
+        ),
+        pytest.param(
+            field([{"field": "lokasi"}], ["94.04.01"], ["94.04.01", "94.04.02"]),
+            "program",
+            "Lokasi: ditambah Agimuga",
+            id="program-district-by-its-name",
+        ),
+        pytest.param(
+            field([{"field": "lokasi"}], "94.04", "Gedung A"),
+            "infrastruktur",
+            "Lokasi: 94.04 → Gedung A",
+            id="free-text-location-stays-as-written",
         ),
         pytest.param(
             field([{"field": "jenis"}], "Perbup", "Perbup"),

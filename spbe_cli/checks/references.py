@@ -13,22 +13,8 @@ from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode
+from spbe_cli.reference.values import list_fields
 from spbe_cli.similarity import did_you_mean
-
-#: Value-list fields checked against the reference: kind -> ((field, list name), ...).
-LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "data_informasi": (
-        ("sifat", "sifat_data"),
-        ("jenis", "jenis_data"),
-        ("validitas", "validitas_data"),
-        ("pembina_data", "pembina_data"),
-    ),
-    "infrastruktur": (("jenis", "jenis_infrastruktur"),),
-    "keamanan": (("jenis", "jenis_keamanan"),),
-    "peta_rencana": (("muatan", "muatan"),),
-    "kesiapan": (("pilar", "pilar_kesiapan"),),
-    "aplikasi": (("bidang", "bidang_aplikasi_umum"),),
-}
 
 
 def extend_reference(ctx: Context) -> None:
@@ -406,14 +392,12 @@ def check_lists(ctx: Context) -> None:
         )
 
     for kind, entity_id, entity in catalog.items():
-        for field, list_name in LIST_FIELDS.get(kind, ()):
+        for field, list_name in list_fields(kind):  # spbe_cli.reference.values
             value = getattr(entity, field)
             if value is not None and value not in lists[list_name]:
                 bad(entity_id, (field,), value, lists[list_name])
         if kind == "program":
-            if entity.dimensi not in ref.dimensi:
-                bad(entity_id, ("dimensi",), entity.dimensi, ref.dimensi)
-            elif entity.elemen not in ref.elemen[entity.dimensi]:
+            if entity.dimensi in ref.dimensi and entity.elemen not in ref.elemen[entity.dimensi]:
                 bad(entity_id, ("elemen",), entity.elemen, ref.elemen[entity.dimensi])
             for index, pilar in enumerate(entity.pilar_kesiapan):
                 if pilar not in ref.pilar:

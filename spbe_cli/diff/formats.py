@@ -10,7 +10,7 @@ import functools
 import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -90,7 +90,9 @@ def _show_mapping(data: dict[str, Any], field: str = "") -> str:
 @functools.cache
 def rupiah_fields() -> frozenset[str]:
     """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
+    from spbe_cli.models import MODELS
     from spbe_cli.models.common import RUPIAH_MAX
+    from spbe_cli.reference.values import field_paths
 
     def bounds(annotation: Any) -> Iterator[Any]:
         for item in getattr(annotation, "__metadata__", ()):
@@ -99,52 +101,16 @@ def rupiah_fields() -> frozenset[str]:
         for arg in typing.get_args(annotation):
             yield from bounds(arg)
 
-    def rupiah(_name: str, info: Any) -> bool:
+    def rupiah(info: Any) -> bool:
         limits = [*info.metadata, *bounds(info.annotation)]
         return any(getattr(m, "le", None) == RUPIAH_MAX for m in limits)
 
-    return _fields_where(rupiah)
-
-
-@functools.cache
-def coded_fields() -> frozenset[str]:
-    """Names of the model fields that hold a code of a fixed list (a ``Literal``: ``status``)."""
-
-    def literal(annotation: Any) -> bool:
-        if typing.get_origin(annotation) is typing.Literal:
-            return True
-        return any(literal(arg) for arg in typing.get_args(annotation))
-
-    return _fields_where(lambda name, info: name != "entitas" and literal(info.annotation))
-
-
-def _fields_where(keep: Callable[[str, Any], bool]) -> frozenset[str]:
-    """The fields of every catalog model (and the models nested in them) that ``keep`` picks."""
-    from spbe_cli.models import MODELS
-
-    names: set[str] = set()
-    seen: set[type[BaseModel]] = set()
-
-    def walk(model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            if keep(name, info):
-                names.add(name)
-            for sub in _models_in(info.annotation):
-                walk(sub)
-
-    for model in MODELS.values():
-        walk(model)
-    return frozenset(names)
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in typing.get_args(annotation):
-        yield from _models_in(arg)
+    return frozenset(
+        path.rpartition(".")[2]
+        for kind in MODELS
+        for path, info in field_paths(kind).items()
+        if rupiah(info)
+    )
 
 
 #: Text longer than this (on either side) is shown as a word diff, not as two whole strings.

@@ -183,12 +183,19 @@ class Reference:
     def lists(self) -> dict[str, dict[str, str]]:
         """Every named value list a field can be checked against."""
         result = dict(self.daftar)
-        result["dimensi"] = self.dimensi
-        result["pilar_kesiapan"] = self.pilar
-        result["muatan"] = self.muatan
-        result["bidang_aplikasi_umum"] = self.bidang_au
-        result["wilayah"] = self.wilayah
+        result.update((name, getattr(self, attr)) for name, attr in LIST_TABLES.items())
         return result
+
+
+#: The value lists :meth:`Reference.lists` names that are tables of their own (the others are
+#: the SIA-SPBE lists of ``daftar``): list name -> attribute.
+LIST_TABLES = {
+    "dimensi": "dimensi",
+    "pilar_kesiapan": "pilar",
+    "muatan": "muatan",
+    "bidang_aplikasi_umum": "bidang_au",
+    "wilayah": "wilayah",
+}
 
 
 def _read(name: str) -> Any:

@@ -33,8 +33,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from spbe_cli.reference import Reference
-
 #: Fields checked against a list of the reference data: kind -> path -> list name (a name of
 #: ``Reference.lists()``, or ``elemen``, ``sub_aspek``, ``urusan``, ``aplikasi_umum``).
 REFERENCE_LISTS: dict[str, dict[str, str]] = {
@@ -238,6 +236,7 @@ def literal_values(kind: str, path: str) -> tuple[str, ...]:
     return field.literal if field is not None else ()
 
 
+@functools.cache
 def list_fields(kind: str) -> tuple[tuple[str, str], ...]:
     """``(field, list)`` of a kind's top-level fields checked against a plain reference list.
 
@@ -256,22 +255,25 @@ def list_fields(kind: str) -> tuple[tuple[str, str], ...]:
 # -- the values ------------------------------------------------------------------------------
 
 
-def groups(field: Coded, reference: Reference) -> dict[str, dict[str, str]]:
+def groups(field: Coded, reference: Any) -> dict[str, dict[str, str]]:
     """The codes of a grouped list by the value that picks them (``{dimensi: {elemen: nama}}``)."""
     if field.reference == "elemen":
-        return reference.elemen
+        return dict(reference.elemen)
     if field.reference == "sub_aspek":
-        return reference.sub_aspek
+        return dict(reference.sub_aspek)
     return {}
 
 
-def codes(field: Coded, reference: Reference, within: str | None = None) -> dict[str, str]:
+def codes(field: Coded, reference: Any, within: str | None = None) -> dict[str, str]:
     """The codes a field accepts -> their readers' labels.
 
     A fixed value reads as words (``bagi_pakai``: ``Bagi pakai``); a code of a reference list
     by its name there. For a grouped list, the codes of the group ``within`` names (every group's
-    when None or unknown).
+    when None or unknown). ``reference``: the :class:`~spbe_cli.reference.Reference` (extended by
+    the catalog, where the caller has it), or the plain record of it a template reads.
     """
+    from spbe_cli.reference import LIST_TABLES
+
     if field.literal:
         return {code: code_words(code) for code in field.literal}
     name = field.reference
@@ -279,17 +281,28 @@ def codes(field: Coded, reference: Reference, within: str | None = None) -> dict
         tables = groups(field, reference)
         picked = [tables[within]] if within in tables else list(tables.values())
         return {code: str(label) for table in picked for code, label in table.items()}
-    if name == "urusan":
-        return dict(reference.urusan)
     if name == "aplikasi_umum":
-        return {code: app.nama for code, app in reference.aplikasi_umum.items()}
-    return {code: str(label) for code, label in reference.lists().get(name, {}).items()}
+        return {code: str(app.nama) for code, app in reference.aplikasi_umum.items()}
+    if name == "urusan":
+        table = reference.urusan
+    elif name in LIST_TABLES:
+        table = getattr(reference, LIST_TABLES[name])
+    else:
+        table = reference.daftar.get(name, {})
+    return {code: str(label) for code, label in table.items()}
 
 
-def label(kind: str | None, name: str, code: str, reference: Reference, parent: str = "") -> str:
-    """A code's readers' label in the field ``name`` (``parent.name``) of a kind, else ""."""
-    for field in named(kind, name, parent):
+def label(kind: str, name: str, code: str, reference: Any, parent: str = "") -> str | None:
+    """The readers' label of a code of a reference list in the field ``name`` of a kind.
+
+    ``parent``: the field that holds it ("" at the top, which is looked at first). None when
+    the field holds no reference list or the list has no such code (a fixed value of the model
+    is for the caller to word: :func:`code_words`).
+    """
+    fields = [field for field in named(kind, name, parent) if field.reference]
+    fields.sort(key=lambda field: field.parent != parent)
+    for field in fields:
         found = codes(field, reference).get(code)
         if found is not None:
             return found
-    return ""
+    return None

@@ -20,6 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from spbe_cli.formatting import angka, kapital, rupiah_marked, tanggal
+from spbe_cli.reference import values as field_values
+from spbe_cli.reference.values import code_words
 from spbe_cli.render.document import series
 from spbe_cli.render.engine import name_ids
 
@@ -40,6 +42,7 @@ def reader_line(
     names: Mapping[str, str] | Sequence[Mapping[str, str]],
     mark: str,
     kind: str = "",
+    reference: Any = None,
 ) -> str:
     """One changed field as a reader reads it: ``Target 2026 indikator 'Capaian': 50 → 40``.
 
@@ -56,8 +59,11 @@ def reader_line(
         names: entity id -> its name, or several such tables (the first that has the id wins).
         mark: the illustrative mark put after an illustrative amount.
         kind: the kind of the changed entity (``infrastruktur``), for ``kind.field`` labels.
+        reference: the reference data the document reads (its ``ref``; the bundled data when
+            None): a code of a reference list the tables do not label reads by its name there
+            (:func:`spbe_cli.reference.values.label`).
     """
-    words = _words(labels, values, names, mark, kind)
+    words = _words(labels, values, names, mark, kind, reference)
     loc = list(field["loc"])
     leaf = next((s["field"] for s in reversed(loc) if "field" in s), "")
     old, new = field["old"], field["new"]
@@ -122,10 +128,11 @@ def _words(
     names: Mapping[str, str] | Sequence[Mapping[str, str]],
     mark: str = "",
     kind: str = "",
+    reference: Any = None,
 ) -> _Words:
     """The document's words from its tables (each one table, or several looked up in turn)."""
     tables = {k: _chain(v) for k, v in values.items()}
-    return _Words(_chain(labels), tables, _chain(names), mark, kind)
+    return _Words(_chain(labels), tables, _chain(names), mark, kind, reference)
 
 
 class _Words:
@@ -138,7 +145,9 @@ class _Words:
         names: Mapping[str, str],
         mark: str,
         kind: str = "",
+        reference: Any = None,
     ) -> None:
+        self.reference = reference
         self.mark = mark
         self.labels = labels
         self.values = values
@@ -268,13 +277,25 @@ class _Words:
         coded = self.coded(field, parent)
         if coded is not None and text in coded:
             return str(coded[text])
+        listed = self.listed(field, parent, text)
+        if listed is not None:
+            return listed
         if text in self.names:
             return str(self.names[text])
         if field in ("kerangka", "kerangka_indeks") and text in _frameworks():
             return _frameworks()[text]  # an evaluation framework by its regulation
-        if field in _coded_fields() and _CODE.fullmatch(text):
-            return kapital(text.replace("_", " "))  # a code without a label, as words
+        if _CODE.fullmatch(text) and field_values.named(self.kind or None, field):
+            return code_words(text)  # a code of a field that holds codes, without a label
         return text
+
+    def listed(self, field: str, parent: str, code: str) -> str | None:
+        """A code's name in the reference list its field is checked against, if it is one."""
+        if not self.kind:
+            return None
+        from spbe_cli.reference import load_reference
+
+        reference = self.reference if self.reference is not None else load_reference()
+        return field_values.label(self.kind, field, code, reference, parent)
 
     def mapping(self, data: Mapping[Any, Any], field: str) -> str:
         """A list item or a mapping as ``Label: value; Label: value``."""
@@ -372,12 +393,6 @@ def _frameworks() -> dict[str, str]:
     from spbe_cli.indeks import load_frameworks
 
     return {kode: k.dasar_hukum for kode, k in load_frameworks().items()}
-
-
-def _coded_fields() -> frozenset[str]:
-    from spbe_cli.diff.formats import coded_fields
-
-    return coded_fields()
 
 
 def _rupiah_fields() -> frozenset[str]:

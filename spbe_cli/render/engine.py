@@ -21,9 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    pass_context,
+)
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from spbe_cli.cache import read_at_most
@@ -240,11 +248,19 @@ def _bernama(text: Any, labels: Any) -> str:
     return name_ids(str(text), lambda found: str(names.get(found, found)))
 
 
-def _perubahan(field: Any, labels: Any, values: Any, names: Any, kind: Any = "") -> str:
-    """``f|perubahan(kolom, nilai, nama, jenis)``: a changed field in the readers' words."""
+@pass_context
+def _perubahan(
+    context: Context, field: Any, labels: Any, values: Any, names: Any, kind: Any = ""
+) -> str:
+    """``f|perubahan(kolom, nilai, nama, jenis)``: a changed field in the readers' words.
+
+    A code of a reference list the tables do not label reads by its name in the document's
+    reference data (``ref``: the catalog's own codes too).
+    """
     from spbe_cli.render.changes import reader_line
 
-    return reader_line(field, labels, values, names, f" {MARK_ILLUSTRATIVE}", str(kind or ""))
+    mark = f" {MARK_ILLUSTRATIVE}"
+    return reader_line(field, labels, values, names, mark, str(kind or ""), context.get("ref"))
 
 
 def _perhatian(entry: Any, labels: Any, values: Any, names: Any) -> str:
