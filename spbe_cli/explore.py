@@ -67,12 +67,9 @@ def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> Non
 
 def statuses(kind: str) -> tuple[str, ...]:
     """The values the ``status`` of a kind may take (its model's Literal), or () without one."""
-    from typing import get_args
+    from spbe_cli.reference.values import literal_values
 
-    from spbe_cli.models import MODELS
-
-    field = MODELS[kind].model_fields.get("status")
-    return tuple(str(value) for value in get_args(field.annotation)) if field else ()
+    return literal_values(kind, "status")
 
 
 def check_status(kind: str, status: str | None) -> None:

@@ -125,15 +125,13 @@ def per_source(items: Iterable[Rencana], years: Iterable[int]) -> list[SourceRow
     Sources come in the order the model lists them (APBD, APBN, DAK, CSR, KPBU, lainnya); a
     source without any line has no row.
     """
-    from typing import get_args
-
-    from spbe_cli.models.common import SumberAnggaran
+    from spbe_cli.reference.values import literal_values
 
     found = amounts_by(items, lambda _, line: line.sumber)
     wanted = list(years)
     return [
         (s, [found[s].get(y, Amount()) for y in wanted], sum_amounts(found[s].values()))
-        for s in get_args(SumberAnggaran)
+        for s in literal_values("program", "anggaran[].sumber")
         if s in found
     ]
 

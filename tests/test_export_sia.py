@@ -93,6 +93,24 @@ def test_sheets_headers_and_validations(minimal_xlsx: Path) -> None:
     assert data.column_dimensions["A"].width >= 8
 
 
+def test_a_drop_down_of_an_optional_fixed_field_lists_its_values(minimal_xlsx: Path) -> None:
+    # Before, Basis Aplikasi (Literal[...] | None) offered "typing.Literal['web', ...]" and
+    # "<class 'NoneType'>": the export read the model's type itself, not the one home of a
+    # field's values (spbe_cli.reference.values).
+    wb = openpyxl.load_workbook(minimal_xlsx)
+    pilihan = wb["Pilihan"]
+    columns = {c.value: i for i, c in enumerate(pilihan[1], start=1)}
+    column = columns["model:aplikasi.basis_aplikasi"]
+    offered = [pilihan.cell(row=r, column=column).value for r in range(2, pilihan.max_row + 1)]
+    assert [v for v in offered if v is not None] == ["web", "seluler", "desktop", "lainnya"]
+    aplikasi = wb["Aplikasi"]
+    header = [c.value for c in aplikasi[1]]
+    letter = openpyxl.utils.get_column_letter(header.index("Basis Aplikasi") + 1)
+    source = openpyxl.utils.get_column_letter(column)
+    rules = {str(dv.sqref): dv.formula1 for dv in aplikasi.data_validations.dataValidation}
+    assert rules[f"{letter}3:{letter}203"] == f"Pilihan!${source}$2:${source}$5"
+
+
 def test_petunjuk_says_worksheet_not_import(minimal_xlsx: Path) -> None:
     wb = openpyxl.load_workbook(minimal_xlsx)
     text = "\n".join(str(r[0]) for r in wb["Petunjuk"].iter_rows(values_only=True) if r[0])

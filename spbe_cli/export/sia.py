@@ -11,7 +11,6 @@ and every zip entry gets that same timestamp.
 from __future__ import annotations
 
 import io
-import typing
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,7 +108,7 @@ class _Cells:
 
     def choices(self, pilihan: str) -> list[str]:
         """The values of a drop-down list."""
-        from spbe_cli.models import MODELS
+        from spbe_cli.reference.values import literal_values
 
         if pilihan == "ya_tidak":
             return ["ya", "tidak"]
@@ -117,11 +116,7 @@ class _Cells:
         if kind == "daftar":
             return list(self.lists.get(rest, {}).values())
         model_kind, _, attr = rest.partition(".")
-        annotation = MODELS[model_kind].model_fields[attr].annotation
-        literal = next(
-            (a for a in (annotation, *typing.get_args(annotation)) if typing.get_args(a)), None
-        )
-        return [str(v) for v in typing.get_args(literal) if v is not None] if literal else []
+        return list(literal_values(model_kind, attr))
 
 
 def _cell(value: Any) -> Any:

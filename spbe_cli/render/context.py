@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, get_args
+from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
@@ -15,8 +15,8 @@ from spbe_cli.formatting import citation, entity_name
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
-from spbe_cli.models.organisasi import Regulasi
 from spbe_cli.progress import is_cancelled
+from spbe_cli.reference.values import literal_values
 
 
 class Labels(dict[str, str]):
@@ -88,7 +88,7 @@ class RenderInput:
 
 
 #: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
-_HIERARCHY: tuple[str, ...] = get_args(Regulasi.model_fields["jenis"].annotation)
+_HIERARCHY: tuple[str, ...] = literal_values("regulasi", "jenis")
 _TINGKAT = ("nasional", "provinsi", "daerah")
 
 
