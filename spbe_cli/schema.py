@@ -207,6 +207,8 @@ def _draft07(node: Any) -> Any:
 
 def reachable_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
     """Every model reachable from ``model`` by its fields, by class name."""
+    from spbe_cli.catalog import nested_models
+
     found: dict[str, type[BaseModel]] = {}
     todo = [model]
     while todo:
@@ -215,14 +217,8 @@ def reachable_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
             continue
         found[cls.__name__] = cls
         for info in cls.model_fields.values():
-            todo.extend(_nested(info.annotation))
+            todo.extend(nested_models(info.annotation))
     return found
-
-
-def _nested(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _nested(arg)]
 
 
 def _describe(properties: dict[str, Any], model: type[BaseModel]) -> None:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,15 +119,6 @@ def code_words(code: str) -> str:
 # -- the models ------------------------------------------------------------------------------
 
 
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    from pydantic import BaseModel
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in typing.get_args(annotation):
-        yield from _models_in(arg)
-
-
 def _is_list(annotation: Any) -> bool:
     """Whether a type is a list (through ``Optional`` and ``Annotated``)."""
     return _container(annotation) == "[]"
@@ -161,6 +151,7 @@ def field_paths(kind: str) -> dict[str, Any]:
     A field that holds a model (or a list of them) is listed and so are the model's fields
     (``anggaran`` and ``anggaran[].sumber``); a model met again below itself is not walked twice.
     """
+    from spbe_cli.catalog import nested_models
     from spbe_cli.models import MODELS
 
     found: dict[str, Any] = {}
@@ -169,7 +160,7 @@ def field_paths(kind: str) -> dict[str, Any]:
         for name, info in model.model_fields.items():
             path = prefix + name
             found[path] = info
-            for sub in _models_in(info.annotation):
+            for sub in nested_models(info.annotation):
                 if sub not in seen:
                     walk(sub, f"{path}{_container(info.annotation)}.", (*seen, sub))
 
