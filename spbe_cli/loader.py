@@ -47,6 +47,7 @@ from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Me
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
 from spbe_cli.parsing import ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
+from spbe_cli.reference.values import literal_at
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 from spbe_cli.runrecord import note_file
 from spbe_cli.similarity import closest, did_you_mean
@@ -473,7 +474,7 @@ class _Loader:
         location = source.location(*loc, key="[key]" in loc)
         if "input" in error and error["input"] is None:
             # `horizon:` with nothing after it: an empty value, not "the value 'null'".
-            _, values, hint = _translate(kind, ctx, error)
+            _, values, hint = _translate(kind, ctx, error, model_cls)
             if kind == "literal_error":
                 hint = t("hint.one_of", values=values["expected"])
             self.emit("SPBE101", location, "schema.empty_value", hint=hint, field=field)
@@ -481,7 +482,7 @@ class _Loader:
         if is_placeholder(error.get("input")):
             # `spbe new` wrote '[ISI]' here: the field is still to be filled in, and that is
             # this one finding (the SPBE901 "placeholder" warning at the place is dropped).
-            key, values, _ = _translate(kind, ctx, error)
+            key, values, _ = _translate(kind, ctx, error, model_cls)
             code = "SPBE103" if _is_id_field(model_cls, loc) else "SPBE101"
             key = "schema.id" if code == "SPBE103" else key
             hint = t("hint.placeholder", value=given)
@@ -504,7 +505,7 @@ class _Loader:
         if loc and loc[-1] == "url" and kind in ("string_pattern_mismatch", "string_too_long"):
             self.emit("SPBE109", location, "schema.url", field=field, value=given)
             return
-        key, values, hint = _translate(kind, ctx, error)
+        key, values, hint = _translate(kind, ctx, error, model_cls)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
 
 
@@ -642,15 +643,17 @@ _TYPE_KEYS = {
 
 
 def _translate(
-    kind: str, ctx: dict[str, Any], error: Any
+    kind: str, ctx: dict[str, Any], error: Any, model_cls: type[BaseModel]
 ) -> tuple[str, dict[str, Any], str | None]:
     """Pick the message key, its values and a hint for one pydantic error."""
     given = str(error.get("input", ""))
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "")
-        options = [o.strip() for o in expected.replace(" or ", ", ").split(",") if o.strip()]
-        hint = did_you_mean(given, options)
-        return "schema.literal", {"expected": ", ".join(options)}, hint
+        # The values of the one home (spbe_cli.reference.values); pydantic's own words for a
+        # model outside the catalog's.
+        options = literal_at(model_cls, tuple(error["loc"]))
+        if not options:
+            return "schema.literal", {"expected": str(ctx.get("expected", ""))}, None
+        return "schema.literal", {"expected": ", ".join(options)}, did_you_mean(given, options)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(ctx.values()), "")
         return f"schema.{kind}", {"limit": limit}, None

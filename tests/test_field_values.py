@@ -183,3 +183,54 @@ def test_completion_offers_the_codes_the_catalog_declares(tmp_path: Path) -> Non
     offered = {c.label: c.name for c in workspace.complete("entitas: infrastruktur\njenis: ", 1)}
     assert offered["rak_server"] == "Rak Server"
     assert "server" in offered
+
+
+# -- a value the model does not allow: the same values in the finding ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "expected", "hint"),
+    [
+        (
+            "entitas: regulasi\nid: R1\njenis: Perbup\nnomor: '1'\njudul: x\ntingkat: daerah\n"
+            "status: berlaku\ntahun: 2025\nsumber: dokumne\n",
+            9,
+            9,
+            "regulasi, dokumen, lapangan, usulan",
+            "dokumen",
+        ),
+        (  # the other fields a program needs are missing (SPBE108): this one is about sumber
+            "entitas: program\nid: P1\nanggaran:\n  - tahun: 2026\n    nilai: 1000\n"
+            "    sumber: APBDD\n",
+            6,
+            13,
+            "APBD, APBN, DAK, CSR, KPBU, lainnya",
+            "APBD",
+        ),
+        (
+            "entitas: metadata\nstrategi_dimensi:\n  smart_governance:\n    sasaran:\n"
+            "      - uraian: u\n        indikator:\n          - nama: n\n            satuan: s\n"
+            "            arah: naiik\n",
+            9,
+            19,
+            "naik, turun",
+            "naik",
+        ),
+    ],
+)
+def test_a_value_not_allowed_names_the_fields_values(
+    tmp_path: Path, text: str, line: int, column: int, expected: str, hint: str
+) -> None:
+    from spbe_cli.i18n import use_language
+    from spbe_cli.loader import load_files
+
+    with use_language("id"):
+        _, findings = load_files(tmp_path, [("x.yaml", text.encode())])
+    [found] = [f for f in findings if f.code == "SPBE101"]
+    assert (found.location.path, found.location.line, found.location.column) == (
+        "x.yaml",
+        line,
+        column,
+    )
+    assert found.message.endswith(f"pilihan: {expected}")
+    assert hint in (found.hint or "")

@@ -227,6 +227,38 @@ def literal_values(kind: str, path: str) -> tuple[str, ...]:
     return field.literal if field is not None else ()
 
 
+def path_at(kind: str, loc: tuple[str | int, ...]) -> str | None:
+    """The path of the field a pydantic error location points at, or None.
+
+    ``("anggaran", 0, "sumber")`` -> ``anggaran[].sumber``; ``("strategi_dimensi", "smart_x",
+    "sasaran", 0, ...)`` -> ``strategi_dimensi.*.sasaran[]...``.
+    """
+    paths = field_paths(kind)
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += "[]"
+            continue
+        named_path = f"{path}.{part}" if path else str(part)
+        key_path = f"{path}.*"
+        if named_path in paths:
+            path = named_path
+        elif path and any(p.startswith(key_path + ".") for p in paths):
+            path = key_path  # a key of a mapping of items
+        else:
+            return None
+    return path or None
+
+
+def literal_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str, ...]:
+    """The fixed values of the field at a pydantic error location of a catalog model, or ()."""
+    from spbe_cli.models import MODELS
+
+    kind = next((k for k, m in MODELS.items() if m is model), None)
+    path = path_at(kind, loc) if kind is not None else None
+    return literal_values(kind, path) if kind is not None and path is not None else ()
+
+
 @functools.cache
 def list_fields(kind: str) -> tuple[tuple[str, str], ...]:
     """``(field, list)`` of a kind's top-level fields checked against a plain reference list.
