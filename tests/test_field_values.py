@@ -153,6 +153,15 @@ def test_a_field_that_holds_no_code_reads_as_written() -> None:
         ("entitas: program\npilar_kesiapan:\n  - ", ["struktur", "infrastruktur", "suprastruktur"]),
         # before: region codes in an infrastruktur's lokasi, which is free text
         ("entitas: infrastruktur\nlokasi: ", []),
+        # before: nothing; the lists a catalog may extend, as SPBE209 names them
+        (
+            "entitas: referensi\ndaftar: ",
+            [
+                *("arsitektur", "elemen_smart_city", "sifat_data", "jenis_data", "validitas_data"),
+                *("jenis_infrastruktur", "jenis_keamanan", "pembina_data", "dimensi"),
+                *("pilar_kesiapan", "muatan", "bidang_aplikasi_umum", "wilayah"),
+            ],
+        ),
     ],
 )
 def test_completion_by_the_field_path(workspace: Workspace, text: str, offered: list[str]) -> None:
@@ -234,3 +243,23 @@ def test_a_value_not_allowed_names_the_fields_values(
     )
     assert found.message.endswith(f"pilihan: {expected}")
     assert hint in (found.hint or "")
+
+
+def test_an_unknown_list_to_extend_names_the_lists_completion_offers(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    from spbe_cli.i18n import use_language
+    from spbe_cli.validate import validate_catalog
+
+    root = copy_minimal(tmp_path / "catalog")
+    (root / "referensi").mkdir(exist_ok=True)
+    (root / "referensi" / "x.yaml").write_text(
+        "entitas: referensi\ndaftar: jenis_aplikasi\nkode: x\nnama: X\nsumber: uji\n", "utf-8"
+    )
+    with use_language("id"):
+        _, report = validate_catalog(root, "")
+    [found] = [f for f in report.findings if f.code == "SPBE209"]
+    where = (found.location.path, found.location.line, found.location.column)
+    assert where == ("referensi/x.yaml", 2, 9)
+    offered = [c.label for c in workspace.complete("entitas: referensi\ndaftar: ", 1)]
+    assert found.message.endswith(f"pilihan: {', '.join(offered)}")

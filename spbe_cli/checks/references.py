@@ -13,7 +13,7 @@ from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode
-from spbe_cli.reference.values import list_fields
+from spbe_cli.reference.values import coded, codes, list_fields
 from spbe_cli.similarity import did_you_mean
 
 
@@ -27,7 +27,7 @@ def extend_reference(ctx: Context) -> None:
     lists = ref.lists()
     pending: list[tuple[Any, Any]] = []
     for decl, source in ctx.catalog.referensi:
-        if decl.daftar == "arsitektur":
+        if decl.daftar == "arsitektur":  # the lists: spbe_cli.reference.values, "daftar"
             if not RA_PATTERN.match(decl.kode):
                 ctx.emit("SPBE209", source.location("kode"), "ref.ext_pattern", kode=decl.kode)
                 continue
@@ -58,7 +58,7 @@ def extend_reference(ctx: Context) -> None:
                 source.location("daftar"),
                 "ref.ext_list",
                 value=decl.daftar,
-                expected=", ".join(["arsitektur", "elemen_smart_city", *lists]),
+                expected=", ".join(codes(coded("referensi")["daftar"], ref)),
             )
     national = _national_places(ref.codes.values())
     # Parents first, so that a declared node may hang under another declared node.

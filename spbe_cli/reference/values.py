@@ -57,7 +57,12 @@ REFERENCE_LISTS: dict[str, dict[str, str]] = {
         "lokasi": "wilayah",
     },
     "opd": {"urusan": "urusan", "kode_wilayah": "wilayah"},
+    # the lists a catalog may extend (SPBE209 checks it)
+    "referensi": {"daftar": "daftar"},
 }
+
+#: What ``entitas: referensi`` extends besides the value lists: RA codes and smart city elements.
+EXTENSIBLE = ("arsitektur", "elemen_smart_city")
 
 #: Lists split by the value of another field of the same entity: list -> that field.
 GROUPED_BY = {"elemen": "dimensi", "sub_aspek": "pilar"}
@@ -267,7 +272,7 @@ def list_fields(kind: str) -> tuple[tuple[str, str], ...]:
     those with a rule of their own (wilayah, urusan, Aplikasi Umum, a list of pillars), are
     checked by their rules.
     """
-    special = {*GROUPED_BY, *OPEN_LISTS, "aplikasi_umum"}
+    special = {*GROUPED_BY, *OPEN_LISTS, "aplikasi_umum", "daftar"}
     return tuple(
         (path, name)
         for path, name in REFERENCE_LISTS.get(kind, {}).items()
@@ -306,6 +311,9 @@ def codes(field: Coded, reference: Any, within: str | None = None) -> dict[str, 
         return {code: str(label) for table in picked for code, label in table.items()}
     if name == "aplikasi_umum":
         return {code: str(app.nama) for code, app in reference.aplikasi_umum.items()}
+    if name == "daftar":
+        names = [*EXTENSIBLE, *reference.daftar, *LIST_TABLES]
+        return {code: code_words(code) for code in names}
     if name == "urusan":
         table = reference.urusan
     elif name in LIST_TABLES:
