@@ -25,7 +25,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +56,41 @@ _ENDED = ("selesai", "dibatalkan")
 _REGULATION_OK = ("berlaku", "diubah")
 
 
+#: Indonesia's time zones (no daylight saving): hours ahead of UTC.
+ZONA_WAKTU = {"WIB": 7, "WITA": 8, "WIT": 9}
+
+#: Where the report date comes from (``Options.asal_tanggal``).
+ASAL_OPSI, ASAL_HARI_INI, ASAL_AKHIR_TAHUN = "opsi", "hari_ini", "akhir_tahun"
+
+
+def _utc_now() -> datetime:
+    """The clock, in UTC (one place, so that a test can set it)."""
+    return datetime.now(timezone.utc)
+
+
+def today_in(zona: str | None) -> date:
+    """Today's date in the Pemda's time zone (``pemda.zona_waktu``), or in UTC without one.
+
+    Never the machine's own time zone: CI in UTC and a laptop in Timika see the same date at the
+    same moment, so the same catalog gives the same report wherever it is run.
+    """
+    offset = timedelta(hours=ZONA_WAKTU.get(zona or "", 0))
+    return (_utc_now() + offset).date()
+
+
+def default_report_date(tahun: int | None, zona: str | None) -> tuple[date, str]:
+    """The report date without ``--tanggal``, and where it comes from.
+
+    A year already over (``--tahun`` before this year) is reported at its last day, as the
+    year-end document is: the same report whenever it is run, and nothing of the next year
+    counts. Otherwise: today in the Pemda's time zone.
+    """
+    today = today_in(zona)
+    if tahun is not None and tahun < today.year:
+        return date(tahun, 12, 31), ASAL_AKHIR_TAHUN
+    return today, ASAL_HARI_INI
+
+
 @dataclass(frozen=True)
 class Options:
     """What to report on: the year, "today", the stalled threshold and the filters."""
@@ -67,6 +102,10 @@ class Options:
     dimensi: str | None = None
     fail_on_attention: bool = False
     """``--fail-on-attention``: exit 1 when something needs attention."""
+    asal_tanggal: str = ASAL_OPSI
+    """Where ``tanggal`` comes from: ``--tanggal``, today, or the end of a past year."""
+    zona_waktu: str | None = None
+    """The time zone "today" was read in (``pemda.zona_waktu``; None is UTC)."""
 
 
 @dataclass(frozen=True)

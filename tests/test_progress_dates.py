@@ -1,0 +1,118 @@
+"""The report date of `spbe progress` without --tanggal: stated, and the same on every machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli import progress
+from spbe_cli.cli.app import app
+from tests.helpers import CASES
+
+runner = CliRunner()
+KNOWN = CASES / "progress" / "known" / "catalog"
+#: 16:30 UTC on New Year's Eve: 23:30 WIB, but already 01:30 on 1 January 2027 WIT.
+NEW_YEAR_EVE = datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(progress, "_utc_now", lambda: NEW_YEAR_EVE)
+    yield
+
+
+@pytest.fixture
+def machine_zone(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The machine's own time zone (TZ), which must not change the report."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def _catalog(tmp_path: Path, zona: str | None) -> Path:
+    root = Path(shutil.copytree(KNOWN, tmp_path / "catalog"))
+    if zona is not None:
+        meta = root / "metadata.yaml"
+        text = meta.read_text("utf-8").replace(
+            '    kode_kemendagri: "94"\n', f'    kode_kemendagri: "94"\n  zona_waktu: {zona}\n', 1
+        )
+        meta.write_text(text, "utf-8")
+    return root
+
+
+def _run(*args: str) -> dict:
+    result = runner.invoke(app, ["progress", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("machine_zone", ["UTC", "Asia/Jayapura", "America/Los_Angeles"], indirect=True)
+@pytest.mark.usefixtures("machine_zone")
+@pytest.mark.parametrize(
+    ("zona", "tanggal", "tahun"),
+    [("WIT", "2027-01-01", 2027), ("WIB", "2026-12-31", 2026), (None, "2026-12-31", 2026)],
+)
+def test_today_is_the_pemdas_date_whatever_the_machine_zone(
+    tmp_path: Path, zona: str | None, tanggal: str, tahun: int
+) -> None:
+    data = _run(str(_catalog(tmp_path, zona)))
+    assert (data["tanggal"], data["tahun"]) == (tanggal, tahun)
+    assert (data["tanggal_asal"], data["zona_waktu"]) == ("hari_ini", zona)
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_subtitle_says_which_date_and_why(tmp_path: Path) -> None:
+    root = str(_catalog(tmp_path, "WIT"))
+    result = runner.invoke(app, ["progress", root, "--lang", "id"])
+    assert result.stdout.splitlines()[1].startswith("Per tanggal 1 Januari 2027 (hari ini, WIT); ")
+    plain = runner.invoke(app, ["progress", str(KNOWN)])
+    assert plain.stdout.splitlines()[1].startswith("As of 31 December 2026 (today, UTC); ")
+    past = runner.invoke(app, ["progress", root, "--tahun", "2025", "-f", "markdown", "--lang", "id"])
+    assert "Per tanggal 31 Desember 2025 (akhir tahun laporan); " in past.stdout
+    asked = runner.invoke(app, ["progress", root, "--tanggal", "2026-10-15"])
+    assert asked.stdout.splitlines()[1].startswith("As of 15 October 2026; ")
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_past_year_is_reported_at_its_last_day_on_any_day(tmp_path: Path) -> None:
+    """`--tahun 2025` gives the same report in 2026 and in 2030: nothing of 2026 dates it."""
+    root = str(_catalog(tmp_path, "WIT"))
+    data = _run(root, "--tahun", "2025")
+    assert (data["tanggal"], data["tanggal_asal"]) == ("2025-12-31", "akhir_tahun")
+    assert data == _run(root, "--tahun", "2025", "--tanggal", "2025-12-31") | {
+        "tanggal_asal": "akhir_tahun"
+    }
+    # updates of 2026 are after the report date: a 2025 report names none of them
+    reasons = " ".join(a["alasan"] for a in data["perhatian"]["mangkrak"])
+    assert "2026" not in reasons
+    # and the stderr note on entries "after today" is for today's report only
+    result = runner.invoke(app, ["progress", root, "--tahun", "2025"])
+    assert result.stderr == ""
+
+
+def test_zona_waktu_outside_the_three_zones_is_a_schema_error_at_its_line(tmp_path: Path) -> None:
+    root = _catalog(tmp_path, "WITT")
+    result = runner.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 1
+    line = next(
+        n
+        for n, text in enumerate((root / "metadata.yaml").read_text("utf-8").splitlines(), 1)
+        if "zona_waktu" in text
+    )
+    assert f"metadata.yaml:{line}:15: error[SPBE101]: " in result.stdout
+    assert "pemda.zona_waktu" in result.stdout and "WIB, WITA, WIT" in result.stdout
