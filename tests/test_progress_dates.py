@@ -61,7 +61,9 @@ def _run(*args: str) -> dict:
 
 
 @pytest.mark.usefixtures("clock")
-@pytest.mark.parametrize("machine_zone", ["UTC", "Asia/Jayapura", "America/Los_Angeles"], indirect=True)
+@pytest.mark.parametrize(
+    "machine_zone", ["UTC", "Asia/Jayapura", "America/Los_Angeles"], indirect=True
+)
 @pytest.mark.usefixtures("machine_zone")
 @pytest.mark.parametrize(
     ("zona", "tanggal", "tahun"),
@@ -82,7 +84,9 @@ def test_the_subtitle_says_which_date_and_why(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[1].startswith("Per tanggal 1 Januari 2027 (hari ini, WIT); ")
     plain = runner.invoke(app, ["progress", str(KNOWN)])
     assert plain.stdout.splitlines()[1].startswith("As of 31 December 2026 (today, UTC); ")
-    past = runner.invoke(app, ["progress", root, "--tahun", "2025", "-f", "markdown", "--lang", "id"])
+    past = runner.invoke(
+        app, ["progress", root, "--tahun", "2025", "-f", "markdown", "--lang", "id"]
+    )
     assert "Per tanggal 31 Desember 2025 (akhir tahun laporan); " in past.stdout
     asked = runner.invoke(app, ["progress", root, "--tanggal", "2026-10-15"])
     assert asked.stdout.splitlines()[1].startswith("As of 15 October 2026; ")
@@ -116,3 +120,25 @@ def test_zona_waktu_outside_the_three_zones_is_a_schema_error_at_its_line(tmp_pa
     )
     assert f"metadata.yaml:{line}:15: error[SPBE101]: " in result.stdout
     assert "pemda.zona_waktu" in result.stdout and "WIB, WITA, WIT" in result.stdout
+
+
+@pytest.mark.parametrize(("written", "number"), [('"80%"', "80"), ('"75,5 %"', "75.5")])
+def test_a_percentage_written_with_its_sign_is_spbe101_with_the_number(
+    tmp_path: Path, written: str, number: str
+) -> None:
+    """`Layanan daring: "80%"`: the % is the unit's, the value is a plain number."""
+    root = _catalog(tmp_path, None)
+    program = root / "program" / "governance.yaml"
+    text = program.read_text("utf-8").replace(
+        "realisasi: {Layanan daring: 30,", f"realisasi: {{Layanan daring: {written},", 1
+    )
+    program.write_text(text, "utf-8")
+    result = runner.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if "error[SPBE101]" in line)
+    assert lines[at].startswith(f"{program.as_posix()}:33:33: error[SPBE101]: ")
+    assert lines[at + 1] == (
+        "  = hint: write the number in this field's unit, without the % sign "
+        f"(when the unit is percent: {number})"
+    )

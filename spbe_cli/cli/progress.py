@@ -80,9 +80,7 @@ def _options(
         today, asal = asked, ASAL_OPSI
     else:
         today, asal = default_report_date(tahun, zona)
-    return Options(
-        tahun or today.year, today, months, opd, dimensi, fail_on_attention, asal, zona
-    )
+    return Options(tahun or today.year, today, months, opd, dimensi, fail_on_attention, asal, zona)
 
 
 def progress(
