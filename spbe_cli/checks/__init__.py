@@ -153,6 +153,17 @@ def check_plan_years(ctx: Context, kind: str, item: Rencana, periode: Periode | 
             id=item_id,
             year=line.tahun,
         )
+    for index, year in plan.progress_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "progres", index, "tahun"),
+            f"{prefix}.progress_outside",
+            hint=t(f"{prefix}.progress_outside_hint"),
+            id=item_id,
+            year=year,
+            mulai=item.tahun_mulai,
+            selesai=item.tahun_selesai,
+        )
     return True
 
 
