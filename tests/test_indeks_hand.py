@@ -97,3 +97,15 @@ def test_an_aspect_without_indicators_and_weights_not_adding_up_are_named() -> N
         "'Aspek Dua' weighs 70 but its members add up to 60",
         "'Aspek Kosong' has no indicator",
     ]
+
+
+def test_weights_in_the_problems_are_written_in_the_language_of_the_messages() -> None:
+    k = _small()
+    half = replace(k.indikator[0], bobot=Decimal("10.5"))
+    broken = replace(k, indikator=(half, *k.indikator[1:]))
+    with use_language("id"):
+        problems = framework_problems(broken)
+    assert problems == [
+        "jumlah bobot indikator 100,5, seharusnya 100",
+        "bobot 'Aspek Satu' 30, tetapi bobot anggotanya berjumlah 30,5",
+    ]
