@@ -260,6 +260,7 @@ def predecessor_for(kerangka: Kerangka, tahun: int | None) -> Kerangka | None:
 def framework_problems(kerangka: Kerangka) -> list[str]:
     """What is inconsistent in a framework's data (an empty group counts as one problem)."""
     from spbe_cli.formatting import number
+
     problems: list[str] = []
     total = sum((i.bobot for i in kerangka.indikator), Decimal(0))
     if total != TOTAL_BOBOT:
