@@ -142,3 +142,34 @@ def test_a_percentage_written_with_its_sign_is_spbe101_with_the_number(
         "  = hint: write the number in this field's unit, without the % sign "
         f"(when the unit is percent: {number})"
     )
+
+
+def test_misdated_entries_are_told_in_words_with_the_other_entry(tmp_path: Path) -> None:
+    """SPBE616-SPBE618 (codes and lines pinned in tests/cases/validate/invalid/progress-dates)."""
+    from tests.helpers import VALIDATE_CASES, copy_minimal
+
+    root = copy_minimal(tmp_path / "catalog")
+    case = VALIDATE_CASES / "invalid" / "progress-dates" / "catalog"
+    shutil.copytree(case, root, dirs_exist_ok=True)
+    result = runner.invoke(app, ["validate", str(root)])
+    out = result.stdout.replace(root.as_posix() + "/", "")
+    assert (
+        "program/tanggal.yaml:30:14: warning[SPBE616]: program SC-TANGGAL: the progress entry "
+        "for quarter 3 of 2026 is dated 30 March 2026, before that period begins (1 July 2026)"
+    ) in out
+    assert (
+        "program/tanggal.yaml:40:15: warning[SPBE617]: program SC-TANGGAL: the entry for "
+        "quarter 2 of 2026 is dated 15 January 2027, after the entry for quarter 4 of 2026 "
+        "(20 December 2026); the latest-dated entry is the one counted, so the year's progress "
+        "is read from quarter 2 of 2026\n"
+    ) in out
+    assert "  = see program/tanggal.yaml:35:15: the entry for quarter 4 of 2026\n" in out
+    assert (
+        "peta-rencana/tata-kelola.yaml:9:9: warning[SPBE618]: item PR-TGL has status "
+        "dibatalkan, but its latest progress entry (20 December 2062) reports berjalan; every "
+        "command counts it cancelled\n  = hint: if it goes on, change its status field; "
+    ) in out
+    assert (
+        "peta-rencana/tata-kelola.yaml:19:12: warning[SPBE607]: item PR-TGL: progress entry for "
+        "2030 is outside the item's years (2025–2026); no report counts it\n"
+    ) in out

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spbe_cli.checks import Context, check_covered, check_plan_years
-from spbe_cli.errors import Related
+from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
 from spbe_cli.i18n import t
 from spbe_cli.similarity import did_you_mean
 
@@ -54,7 +53,7 @@ def check_programs(ctx: Context) -> None:
         if not program.regulasi:
             ctx.emit("SPBE611", where, "sc.no_regulation", id=program_id)
         check_absorption(ctx, program)
-        check_entry_dates(ctx, program)
+        check_progress_entries(ctx, "program", program)
         names = {ind.nama for ind in program.indikator}
         for i, entry in enumerate(program.progres):
             for name in entry.realisasi:
@@ -112,100 +111,6 @@ def check_absorption(ctx: Context, program: Any) -> None:
                 **values,
             )
         earlier[entry.tahun] = entry
-
-
-def _period(tahun: int, triwulan: int | None) -> str:
-    """``triwulan 3 tahun 2026`` or ``tahun 2026``: the period an entry reports."""
-    if triwulan is None:
-        return t("sc.period_year", tahun=tahun)
-    return t("sc.period_quarter", triwulan=triwulan, tahun=tahun)
-
-
-def check_entry_dates(ctx: Context, program: Any) -> None:
-    """SPBE616-SPBE618: progress entries whose dates or status cannot be what was meant.
-
-    * SPBE616: ``tanggal`` before the period the entry reports begins (the year, or its
-      quarter), or more than a year after that year ends (2062 typed for 2026). Such an entry
-      is counted, or never counted, on the wrong day.
-    * SPBE617: in the order ``spbe progress`` counts them (tanggal, triwulan, position), a
-      quarter of a year dated after a later quarter of the same year: the earlier quarter is
-      then the entry counted, and its expectation (TW2: 50%) the one applied.
-    * SPBE618: a program whose own ``status`` is ``dibatalkan`` while its latest entry reports
-      it going on: every command counts it cancelled, which the entry contradicts.
-
-    None depends on today's date: ``spbe validate`` gives the same findings on any day.
-    """
-    from datetime import date
-
-    from spbe_cli.formatting import tanggal
-    from spbe_cli.progress import in_order, latest_entry
-
-    catalog = ctx.catalog
-    program_id = program.id
-    misdated: set[int] = set()
-    for i, entry in enumerate(program.progres):
-        quarter = entry.triwulan
-        start = date(entry.tahun, 3 * (quarter - 1) + 1 if quarter else 1, 1)
-        period = _period(entry.tahun, quarter)
-        where = catalog.where(program_id, "progres", i, "tanggal")
-        values = {"id": program_id, "periode": period, "tanggal": tanggal(entry.tanggal, None)}
-        if entry.tanggal < start or entry.tanggal.year > entry.tahun + 1:
-            misdated.add(i)
-        if entry.tanggal < start:
-            ctx.emit(
-                "SPBE616",
-                where,
-                "sc.entry_before_period",
-                hint=t("sc.entry_date_hint"),
-                mulai=tanggal(start, None),
-                **values,
-            )
-        elif entry.tanggal.year > entry.tahun + 1:
-            ctx.emit(
-                "SPBE616",
-                where,
-                "sc.entry_long_after_period",
-                hint=t("sc.entry_date_hint"),
-                tahun=entry.tahun,
-                **values,
-            )
-    latest_quarter: dict[int, tuple[int, Any]] = {}
-    for i, entry in in_order(program.progres):
-        if entry.triwulan is None or i in misdated:
-            continue  # a date already reported (SPBE616) says nothing about the order
-        before = latest_quarter.get(entry.tahun)
-        if before is not None and entry.triwulan < before[1].triwulan:
-            j, later = before
-            ctx.emit(
-                "SPBE617",
-                catalog.where(program_id, "progres", i, "triwulan"),
-                "sc.quarter_out_of_order",
-                hint=t("sc.quarter_out_of_order_hint"),
-                related=(
-                    Related(
-                        catalog.where(program_id, "progres", j, "triwulan"),
-                        t("sc.quarter_later", periode=_period(later.tahun, later.triwulan)),
-                    ),
-                ),
-                id=program_id,
-                periode=_period(entry.tahun, entry.triwulan),
-                tanggal=tanggal(entry.tanggal, None),
-                lain=_period(later.tahun, later.triwulan),
-                tanggal_lain=tanggal(later.tanggal, None),
-            )
-            continue
-        latest_quarter[entry.tahun] = (i, entry)
-    last = latest_entry(program.progres, date.max)
-    if program.status == "dibatalkan" and last is not None and last.status != "dibatalkan":
-        ctx.emit(
-            "SPBE618",
-            catalog.where(program_id, "status"),
-            "sc.cancelled_but_reported",
-            hint=t("sc.cancelled_but_reported_hint"),
-            id=program_id,
-            tanggal=tanggal(last.tanggal, None),
-            status=last.status,
-        )
 
 
 def check_coverage(ctx: Context) -> None:
