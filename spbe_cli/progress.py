@@ -3,7 +3,8 @@
 Definitions (documented for users in ``docs/progres.md``):
 
 * A program is *stalled* (``mangkrak``) in year Y once Y has begun (Y is not after the year of
-  "today"): no entry for Y, or no update for ``bulan_mangkrak`` months.
+  "today"): no update for ``bulan_mangkrak`` months, or no entry for Y once Y itself is older
+  than that (a program never reported is silent since 1 January of its first year).
 * A program is *planned* for year Y when ``tahun_mulai <= Y <= tahun_selesai`` and neither the
   program nor its latest progress entry says ``dibatalkan``.
 * The entry that counts for year Y is the latest entry with ``tahun == Y`` dated on or before
@@ -493,7 +494,10 @@ def _attend(
     if progress is not None and active and year <= today.year:
         cutoff = months_before(today, options.bulan_mangkrak)
         last = progress.last_update
-        if progress.entry is None:
+        # No entry for the year yet is stalling only once the year, or the silence, is older
+        # than the limit: on 10 January every program still lacks its first report.
+        silent_since = last if last is not None else date(program.tahun_mulai, 1, 1)
+        if progress.entry is None and (date(year, 1, 1) < cutoff or silent_since < cutoff):
             if last is None:
                 add("mangkrak", "progress.reason.no_entry", tahun=year)
             else:

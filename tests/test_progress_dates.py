@@ -173,3 +173,29 @@ def test_misdated_entries_are_told_in_words_with_the_other_entry(tmp_path: Path)
         "peta-rencana/tata-kelola.yaml:19:12: warning[SPBE607]: item PR-TGL: progress entry for "
         "2030 is outside the item's years (2025–2026); no report counts it\n"
     ) in out
+
+
+@pytest.mark.parametrize(
+    ("tanggal", "stalled"),
+    [
+        # 10 January: no program has its first report of the year yet; only the one silent
+        # since December 2025 (more than six months) is stalled.
+        ("2027-01-10", [("SC-LIV-01", "no_entry_since")]),
+        # 2 July: the year began more than six months ago; nothing for 2027 is stalling now.
+        (
+            "2027-07-02",
+            [
+                ("SC-BRD-01", "no_entry_since"),
+                ("SC-GOV-01", "no_entry_since"),
+                ("SC-LIV-01", "no_entry_since"),
+            ],
+        ),
+    ],
+)
+def test_early_in_the_year_a_missing_first_report_is_not_yet_stalled(
+    tanggal: str, stalled: list[tuple[str, str]]
+) -> None:
+    data = _run(str(KNOWN), "--tanggal", tanggal)
+    assert data["tahun"] == 2027
+    found = [(a["id"], a["alasan_kode"]) for a in data["perhatian"]["mangkrak"]]
+    assert found == stalled
