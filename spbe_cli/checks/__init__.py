@@ -208,9 +208,10 @@ def check_progress_entries(ctx: Context, kind: str, item: Rencana) -> None:
             "periode": period,
             "tanggal": tanggal(entry.tanggal, None),
         }
-        if entry.tanggal < start or entry.tanggal.year > entry.tahun + 1:
+        early, late = entry.tanggal < start, entry.tanggal.year > entry.tahun + 1
+        if early or late:
             misdated.add(i)
-        if entry.tanggal < start:
+        if early:
             ctx.emit(
                 "SPBE616",
                 where,
@@ -219,7 +220,7 @@ def check_progress_entries(ctx: Context, kind: str, item: Rencana) -> None:
                 mulai=tanggal(start, None),
                 **values,
             )
-        elif entry.tanggal.year > entry.tahun + 1:
+        elif late:
             ctx.emit(
                 "SPBE616",
                 where,
