@@ -258,20 +258,26 @@ def predecessor_for(kerangka: Kerangka, tahun: int | None) -> Kerangka | None:
 
 
 def framework_problems(kerangka: Kerangka) -> list[str]:
-    """What is inconsistent in a framework's data: weights that do not add up, a wrong count."""
+    """What is inconsistent in a framework's data (an empty group counts as one problem)."""
+    from spbe_cli.formatting import number
+
     problems: list[str] = []
     total = sum((i.bobot for i in kerangka.indikator), Decimal(0))
     if total != TOTAL_BOBOT:
-        problems.append(t("indeks.bobot_total", total=str(total), expected=str(TOTAL_BOBOT)))
+        problems.append(t("indeks.bobot_total", total=number(total), expected=number(TOTAL_BOBOT)))
     for group in kerangka.kelompok:
+        if not kerangka.members(group):
+            # no sub-index can ever be computed for it, whatever its weight
+            problems.append(t("indeks.kelompok_kosong", kelompok=group.nama))
+            continue
         members = sum((i.bobot for i in kerangka.members(group)), Decimal(0))
         if members != group.bobot:
             problems.append(
                 t(
                     "indeks.bobot_kelompok",
                     kelompok=group.nama,
-                    bobot=str(group.bobot),
-                    total=str(members),
+                    bobot=number(group.bobot),
+                    total=number(members),
                 )
             )
     if len(kerangka.indikator) != kerangka.jumlah_indikator:

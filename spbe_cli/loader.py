@@ -605,6 +605,8 @@ def _shown(value: Any, limit: int = 60) -> str:
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
 #: An amount written with its currency (Rp 1.500.000, Rp. 1500000, 1.500.000 rupiah).
 _RUPIAH = re.compile(r"^(?:rp\.?\s*[0-9][0-9.,]*|[0-9][0-9.,]*\s*(?:rp|rupiah))$", re.IGNORECASE)
+#: A number written with a percent sign (80%, 80,5 %): the % belongs to the satuan, not the value.
+_PERCENT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*%$")
 #: A key that is the tail of such a number split at its commas inside ``{...}``.
 _THOUSANDS_TAIL = re.compile(r"^[0-9]{3}$")
 
@@ -666,7 +668,11 @@ def _translate(
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
+        if kind in ("int_parsing", "spbe_int", "spbe_number") and (
+            percent := _PERCENT.match(given.strip())
+        ):
+            hint = t("hint.no_percent", number=percent[1].replace(",", "."))
+        elif kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
             number = _rupiah_digits(given)

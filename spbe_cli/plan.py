@@ -179,6 +179,15 @@ def budget_lines_outside(item: Rencana) -> list[tuple[int, Anggaran]]:
     return [(i, line) for i, line in enumerate(item.anggaran) if line.tahun not in period]
 
 
+def progress_outside(item: Rencana) -> list[tuple[int, int]]:
+    """``(index, year)`` of every progress entry whose ``tahun`` lies outside the item's years.
+
+    No report counts such an entry: a year outside the item's is never planned.
+    """
+    period = years(item)
+    return [(i, entry.tahun) for i, entry in enumerate(item.progres) if entry.tahun not in period]
+
+
 def targets_outside(item: Rencana) -> list[tuple[int, str, int]]:
     """``(indicator index, indicator name, year)`` of every target outside the item's years."""
     period = years(item)

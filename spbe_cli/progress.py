@@ -3,7 +3,8 @@
 Definitions (documented for users in ``docs/progres.md``):
 
 * A program is *stalled* (``mangkrak``) in year Y once Y has begun (Y is not after the year of
-  "today"): no entry for Y, or no update for ``bulan_mangkrak`` months.
+  "today"): no update for ``bulan_mangkrak`` months, or no entry for Y once Y itself is older
+  than that (a program never reported is silent since 1 January of its first year).
 * A program is *planned* for year Y when ``tahun_mulai <= Y <= tahun_selesai`` and neither the
   program nor its latest progress entry says ``dibatalkan``.
 * The entry that counts for year Y is the latest entry with ``tahun == Y`` dated on or before
@@ -25,7 +26,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,41 @@ _ENDED = ("selesai", "dibatalkan")
 _REGULATION_OK = ("berlaku", "diubah")
 
 
+#: Indonesia's time zones (no daylight saving): hours ahead of UTC.
+ZONA_WAKTU = {"WIB": 7, "WITA": 8, "WIT": 9}
+
+#: Where the report date comes from (``Options.asal_tanggal``).
+ASAL_OPSI, ASAL_HARI_INI, ASAL_AKHIR_TAHUN = "opsi", "hari_ini", "akhir_tahun"
+
+
+def _utc_now() -> datetime:
+    """The clock, in UTC (one place, so that a test can set it)."""
+    return datetime.now(timezone.utc)
+
+
+def today_in(zona: str | None) -> date:
+    """Today's date in the Pemda's time zone (``pemda.zona_waktu``), or in UTC without one.
+
+    Never the machine's own time zone: CI in UTC and a laptop in Timika see the same date at the
+    same moment, so the same catalog gives the same report wherever it is run.
+    """
+    offset = timedelta(hours=ZONA_WAKTU.get(zona or "", 0))
+    return (_utc_now() + offset).date()
+
+
+def default_report_date(tahun: int | None, zona: str | None) -> tuple[date, str]:
+    """The report date without ``--tanggal``, and where it comes from.
+
+    A year already over (``--tahun`` before this year) is reported at its last day, as the
+    year-end document is: the same report whenever it is run, and nothing of the next year
+    counts. Otherwise: today in the Pemda's time zone.
+    """
+    today = today_in(zona)
+    if tahun is not None and tahun < today.year:
+        return date(tahun, 12, 31), ASAL_AKHIR_TAHUN
+    return today, ASAL_HARI_INI
+
+
 @dataclass(frozen=True)
 class Options:
     """What to report on: the year, "today", the stalled threshold and the filters."""
@@ -67,6 +103,10 @@ class Options:
     dimensi: str | None = None
     fail_on_attention: bool = False
     """``--fail-on-attention``: exit 1 when something needs attention."""
+    asal_tanggal: str = ASAL_OPSI
+    """Where ``tanggal`` comes from: ``--tanggal``, today, or the end of a past year."""
+    zona_waktu: str | None = None
+    """The time zone "today" was read in (``pemda.zona_waktu``; None is UTC)."""
 
 
 @dataclass(frozen=True)
@@ -454,7 +494,10 @@ def _attend(
     if progress is not None and active and year <= today.year:
         cutoff = months_before(today, options.bulan_mangkrak)
         last = progress.last_update
-        if progress.entry is None:
+        # No entry for the year yet is stalling only once the year, or the silence, is older
+        # than the limit: on 10 January every program still lacks its first report.
+        silent_since = last if last is not None else date(program.tahun_mulai, 1, 1)
+        if progress.entry is None and (date(year, 1, 1) < cutoff or silent_since < cutoff):
             if last is None:
                 add("mangkrak", "progress.reason.no_entry", tahun=year)
             else:

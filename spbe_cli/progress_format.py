@@ -30,6 +30,8 @@ from spbe_cli.markup import (
     text_table,
 )
 from spbe_cli.progress import (
+    ASAL_AKHIR_TAHUN,
+    ASAL_HARI_INI,
     CAP,
     CATEGORIES,
     FlaggedProgram,
@@ -47,9 +49,21 @@ def _title(report: ProgressReport) -> str:
     return t("progress.title", pemda=report.pemda or "-", tahun=o.tahun)
 
 
+def _report_date(report: ProgressReport) -> str:
+    """The report date, and where it comes from unless ``--tanggal`` gave it."""
+    o = report.options
+    shown = tanggal(o.tanggal, None)
+    if o.asal_tanggal == ASAL_HARI_INI:
+        zona = o.zona_waktu or "UTC"
+        return f"{shown} ({t('progress.asal.hari_ini', zona=zona)})"
+    if o.asal_tanggal == ASAL_AKHIR_TAHUN:
+        return f"{shown} ({t('progress.asal.akhir_tahun')})"
+    return shown
+
+
 def _subtitle(report: ProgressReport) -> str:
     o = report.options
-    text = t("progress.subtitle", tanggal=tanggal(o.tanggal, None), bulan=o.bulan_mangkrak)
+    text = t("progress.subtitle", tanggal=_report_date(report), bulan=o.bulan_mangkrak)
     filters = []
     if o.opd:
         filters.append(f"opd={o.opd}")
@@ -316,6 +330,8 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "pemda": report.pemda,
         "tahun": o.tahun,
         "tanggal": str(o.tanggal),
+        "tanggal_asal": o.asal_tanggal,
+        "zona_waktu": o.zona_waktu,
         "bulan_mangkrak": o.bulan_mangkrak,
         "filter": {"opd": o.opd, "dimensi": o.dimensi, "since": report.since},
         "total": _group_dict(report.total),

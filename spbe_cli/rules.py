@@ -121,6 +121,9 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE613", W, "smart_city"),
     ("SPBE614", W, "smart_city"),
     ("SPBE615", W, "smart_city"),
+    ("SPBE616", W, "smart_city"),
+    ("SPBE617", W, "smart_city"),
+    ("SPBE618", W, "smart_city"),
     # evaluasi mandiri: Indeks SPBE (PermenPANRB 59/2020) and Indeks Pemdi (PermenPANRB 8/2026)
     ("SPBE801", E, "evaluasi"),
     ("SPBE802", E, "evaluasi"),

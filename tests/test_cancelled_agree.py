@@ -71,7 +71,7 @@ def test_validate_finds_the_muatan_whose_items_are_all_cancelled(cancelled: Path
     after = [f for f in _json("validate", str(cancelled))["findings"] if f["code"] == "SPBE501"]
     assert len(after) == 1
     assert "audit_tik" in after[0]["message"]
-    assert (after[0]["path"].rsplit("/", 1)[-1], after[0]["line"]) == ("metadata.yaml", 50)
+    assert (after[0]["path"].rsplit("/", 1)[-1], after[0]["line"]) == ("metadata.yaml", 51)
 
 
 def test_indeks_counts_the_muatan_and_items_list_counts(cancelled: Path) -> None:

@@ -70,7 +70,7 @@ def test_framework_problems_name_what_does_not_add_up() -> None:
     broken = replace(spbe, indikator=(first, *spbe.indikator[1:]))
     with use_language("en"):
         problems = framework_problems(broken)
-    assert problems[0] == "the indicator weights add up to 101.00, not 100"
+    assert problems[0] == "the indicator weights add up to 101, not 100"
     assert any("Kebijakan Internal SPBE" in p for p in problems)
 
 

@@ -153,7 +153,119 @@ def check_plan_years(ctx: Context, kind: str, item: Rencana, periode: Periode | 
             id=item_id,
             year=line.tahun,
         )
+    for index, year in plan.progress_outside(item):
+        ctx.emit(
+            "SPBE607",
+            where(item_id, "progres", index, "tahun"),
+            f"{prefix}.progress_outside",
+            hint=t(f"{prefix}.progress_outside_hint"),
+            id=item_id,
+            year=year,
+            mulai=item.tahun_mulai,
+            selesai=item.tahun_selesai,
+        )
     return True
+
+
+def _period(tahun: int, triwulan: int | None) -> str:
+    """``triwulan 3 tahun 2026`` or ``tahun 2026``: the period an entry reports."""
+    if triwulan is None:
+        return t("sc.period_year", tahun=tahun)
+    return t("sc.period_quarter", triwulan=triwulan, tahun=tahun)
+
+
+def check_progress_entries(ctx: Context, kind: str, item: Rencana) -> None:
+    """SPBE616-SPBE618: progress entries whose dates or status cannot be what was meant.
+
+    * SPBE616: ``tanggal`` before the period the entry reports begins (the year, or its
+      quarter), or more than a year after that year ends (2062 typed for 2026). Such an entry
+      is counted, or never counted, on the wrong day.
+    * SPBE617: in the order ``spbe progress`` counts them (tanggal, triwulan, position), a
+      quarter of a year dated after a later quarter of the same year: the earlier quarter is
+      then the entry counted, and its expectation (TW2: 50%) the one applied.
+    * SPBE618: a program (or Peta Rencana item) whose own ``status`` is ``dibatalkan`` while its
+      latest entry reports it going on: every command counts it cancelled, which the entry
+      contradicts.
+
+    None depends on today's date: ``spbe validate`` gives the same findings on any day.
+    """
+    from datetime import date
+
+    from spbe_cli.formatting import tanggal
+    from spbe_cli.progress import in_order, latest_entry
+
+    catalog = ctx.catalog
+    item_id = item.id
+    subjek = t(f"{_PLAN_RULES[kind][1]}.subjek", id=item_id)
+    misdated: set[int] = set()
+    for i, entry in enumerate(item.progres):
+        quarter = entry.triwulan
+        start = date(entry.tahun, 3 * (quarter - 1) + 1 if quarter else 1, 1)
+        period = _period(entry.tahun, quarter)
+        where = catalog.where(item_id, "progres", i, "tanggal")
+        values: dict[str, Any] = {
+            "subjek": subjek,
+            "periode": period,
+            "tanggal": tanggal(entry.tanggal, None),
+        }
+        early, late = entry.tanggal < start, entry.tanggal.year > entry.tahun + 1
+        if early or late:
+            misdated.add(i)
+        if early:
+            ctx.emit(
+                "SPBE616",
+                where,
+                "sc.entry_before_period",
+                hint=t("sc.entry_date_hint"),
+                mulai=tanggal(start, None),
+                **values,
+            )
+        elif late:
+            ctx.emit(
+                "SPBE616",
+                where,
+                "sc.entry_long_after_period",
+                hint=t("sc.entry_date_hint"),
+                tahun=entry.tahun,
+                **values,
+            )
+    latest_quarter: dict[int, tuple[int, Any]] = {}
+    for i, entry in in_order(item.progres):
+        if entry.triwulan is None or i in misdated:
+            continue  # a date already reported (SPBE616) says nothing about the order
+        before = latest_quarter.get(entry.tahun)
+        if before is not None and entry.triwulan < before[1].triwulan:
+            j, later = before
+            ctx.emit(
+                "SPBE617",
+                catalog.where(item_id, "progres", i, "triwulan"),
+                "sc.quarter_out_of_order",
+                hint=t("sc.quarter_out_of_order_hint"),
+                related=(
+                    Related(
+                        catalog.where(item_id, "progres", j, "triwulan"),
+                        t("sc.quarter_later", periode=_period(later.tahun, later.triwulan)),
+                    ),
+                ),
+                subjek=subjek,
+                periode=_period(entry.tahun, entry.triwulan),
+                tanggal=tanggal(entry.tanggal, None),
+                lain=_period(later.tahun, later.triwulan),
+                tanggal_lain=tanggal(later.tanggal, None),
+            )
+            continue
+        latest_quarter[entry.tahun] = (i, entry)
+    last = latest_entry(item.progres, date.max)
+    if item.status == "dibatalkan" and last is not None and last.status != "dibatalkan":
+        ctx.emit(
+            "SPBE618",
+            catalog.where(item_id, "status"),
+            "sc.cancelled_but_reported",
+            hint=t("sc.cancelled_but_reported_hint"),
+            subjek=subjek,
+            tanggal=tanggal(last.tanggal, None),
+            status=last.status,
+        )
 
 
 Check = Callable[[Context], None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_covered, check_plan_years
+from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import Elemen, Rencana
 
@@ -11,7 +11,7 @@ _TO_BE = ("rencana", "pengembangan")
 
 
 def check_peta_rencana(ctx: Context) -> None:
-    """SPBE501-SPBE504, and the year rules shared with programs (SPBE602, SPBE607)."""
+    """SPBE501-SPBE504, and the rules shared with programs (SPBE602, SPBE607, SPBE616-SPBE618)."""
     catalog = ctx.catalog
     meta, meta_source = catalog.metadata, catalog.metadata_source
     items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
@@ -23,6 +23,7 @@ def check_peta_rencana(ctx: Context) -> None:
         changed.update(item.mengubah)
         where = catalog.where(item_id, "id")
         check_plan_years(ctx, "peta_rencana", item, periode)
+        check_progress_entries(ctx, "peta_rencana", item)
         if not any(ind.target for ind in item.indikator):
             ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
         if not item.anggaran:

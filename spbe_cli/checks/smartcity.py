@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from spbe_cli.checks import Context, check_covered, check_plan_years
+from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
 from spbe_cli.i18n import t
 from spbe_cli.similarity import did_you_mean
 
 
 def check_programs(ctx: Context) -> None:
-    """SPBE601-SPBE603, SPBE605-SPBE608, SPBE611, SPBE613-SPBE615 for every program."""
+    """SPBE601-SPBE603, SPBE605-SPBE608, SPBE611, SPBE613-SPBE618 for every program."""
     catalog = ctx.catalog
     meta = catalog.metadata
     periode = meta.dokumen.masterplan.periode if meta is not None else None
@@ -53,6 +53,7 @@ def check_programs(ctx: Context) -> None:
         if not program.regulasi:
             ctx.emit("SPBE611", where, "sc.no_regulation", id=program_id)
         check_absorption(ctx, program)
+        check_progress_entries(ctx, "program", program)
         names = {ind.nama for ind in program.indikator}
         for i, entry in enumerate(program.progres):
             for name in entry.realisasi:

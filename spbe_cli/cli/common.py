@@ -151,14 +151,13 @@ def load_checked(path: Path, *, force: bool = False, refuse: bool = True) -> Cat
     return catalog
 
 
-def parse_date(value: str | None) -> date:
-    """``--tanggal``: an ISO date, or today when not given.
+def parse_date(value: str) -> date:
+    """``--tanggal``: an ISO date.
 
     A date of the right form that the calendar lacks (``2026-02-29``, ``2026-04-31``) is told
-    as such, not as a wrong form.
+    as such, not as a wrong form. Without ``--tanggal`` each command chooses its own date, never
+    the machine's clock in its own time zone (:func:`spbe_cli.progress.default_report_date`).
     """
-    if value is None:
-        return date.today()
     import re
 
     # Only YYYY-MM-DD: fromisoformat alone also takes 20260101 and week dates (2026-W01-1).

@@ -59,19 +59,28 @@ def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
 
 def _options(
     catalog: Catalog,
-    today: date,
+    asked: date | None,
     tahun: int | None,
     months: int | None,
     opd: str | None,
     dimensi: str | None,
     fail_on_attention: bool,
 ) -> Options:
-    """The options of a progress report; the stalled threshold defaults to the catalog's."""
-    from spbe_cli.progress import DEFAULT_MONTHS, Options
+    """The options of a progress report; the stalled threshold defaults to the catalog's.
+
+    Without ``--tanggal`` the report date is today in the Pemda's time zone, or the last day
+    of a past ``--tahun`` (:func:`~spbe_cli.progress.default_report_date`).
+    """
+    from spbe_cli.progress import ASAL_OPSI, DEFAULT_MONTHS, Options, default_report_date
 
     meta = catalog.metadata
     months = months or (meta.pengaturan.bulan_mangkrak if meta else DEFAULT_MONTHS)
-    return Options(tahun or today.year, today, months, opd, dimensi, fail_on_attention)
+    zona = meta.pemda.zona_waktu if meta is not None else None
+    if asked is not None:
+        today, asal = asked, ASAL_OPSI
+    else:
+        today, asal = default_report_date(tahun, zona)
+    return Options(tahun or today.year, today, months, opd, dimensi, fail_on_attention, asal, zona)
 
 
 def progress(
@@ -105,17 +114,17 @@ def progress(
     """Kemajuan program tahun ini / Progress of the year's programs and what needs attention."""
     from spbe_cli.explore import check_filters
     from spbe_cli.gitsource import load_revision
-    from spbe_cli.progress import compute_progress
+    from spbe_cli.progress import ASAL_HARI_INI, compute_progress
 
-    today = parse_date(tanggal)
+    asked = parse_date(tanggal) if tanggal is not None else None
     path = catalog_path(catalog, catalog_option)
     loaded = load_checked(path, force=force)
     with user_errors():
         check_filters(loaded, opd, dimensi)
         earlier = load_revision(since, path) if since is not None else None
-    options = _options(loaded, today, tahun, bulan_mangkrak, opd, dimensi, fail_on_attention)
+    options = _options(loaded, asked, tahun, bulan_mangkrak, opd, dimensi, fail_on_attention)
     report = compute_progress(loaded, options, earlier, since)
-    if tanggal is None:
+    if options.asal_tanggal == ASAL_HARI_INI:
         _note_future_entries(loaded, options)
     emit(progress_formats(), output_format, report)
     raise typer.Exit(int(report.return_code))

@@ -54,6 +54,8 @@ class Pemda(Base):
     """Kode BPS, ruang kode terpisah dari Kemendagri."""
     provinsi: Provinsi | None = None
     """Provinsi induk (untuk kabupaten/kota)."""
+    zona_waktu: Literal["WIB", "WITA", "WIT"] | None = None
+    """Zona waktu Pemda (WIB UTC+7, WITA UTC+8, WIT UTC+9), untuk "hari ini" spbe progress."""
 
     @property
     def kepala_daerah(self) -> str:

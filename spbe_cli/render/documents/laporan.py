@@ -28,10 +28,12 @@ from spbe_cli.indeks_format import index_text, predikat_text, report_dict, unver
 from spbe_cli.plan import Amount
 from spbe_cli.progress import (
     CATEGORIES,
+    DEFAULT_MONTHS,
     GroupSummary,
     Options,
     ProgressReport,
     compute_progress,
+    today_in,
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
@@ -45,7 +47,10 @@ def default_year(inp: RenderInput) -> int:
     if years:
         return int(max(years))
     meta = inp.catalog.metadata
-    return meta.dokumen.masterplan.periode.mulai if meta is not None else date.today().year
+    if meta is not None:
+        return meta.dokumen.masterplan.periode.mulai
+    starts = [p.tahun_mulai for p in inp.of_kind("program")]
+    return min(starts) if starts else today_in(None).year
 
 
 def report_date(inp: RenderInput, tahun: int) -> date:
@@ -302,7 +307,7 @@ def build(inp: RenderInput) -> LaporanContext:
     tahun = int(inp.extras.get("tahun") or default_year(inp))
     when = inp.extras.get("tanggal") or report_date(inp, tahun)
     meta = catalog.metadata
-    months = meta.pengaturan.bulan_mangkrak if meta is not None else 6
+    months = meta.pengaturan.bulan_mangkrak if meta is not None else DEFAULT_MONTHS
     options = Options(tahun, when, int(inp.extras.get("bulan_mangkrak") or months))
     # The document is in Bahasa Indonesia whatever the language of the messages.
     with i18n.use_language("id"):
