@@ -409,6 +409,7 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     first = ",\n".join(_json_pair(o) for o in overlaps[:half])
     body = f"{first},\n{second()}" if first else second()
     _json_side_text.cache_clear()
+    _json_evidence.cache_clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     if not body.isascii() or "\x7f" in body:
