@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spbe_cli.similarity import jaccard, pair_with_earlier, tokens
+from spbe_cli.similarity import jaccard, least_shared, overlap, pair_with_earlier, tokens
 
 
 def _plain(
@@ -105,6 +105,64 @@ def test_the_join_pairs_as_its_plain_statement_when_the_budget_binds() -> None:
         max_probes = rng.choice([1, 4, 32])
         expected = _plain(sets, threshold, owners, max_probes)
         assert pair_with_earlier(sets, threshold, owners, max_probes) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            # A few common words and many a set holds alone (never shared: no bit in the masks).
+            st.frozensets(
+                st.sampled_from(["jalan", "desa", "data"])
+                | st.from_regex(r"u[0-9]{1,3}", fullmatch=True),
+                max_size=9,
+            ),
+            st.sampled_from(["A", "B"]),
+        ),
+        max_size=80,
+    ),
+    st.floats(min_value=0.01, max_value=1.0, allow_nan=False),
+    st.sampled_from([1, 2, 32]),
+)
+def test_the_join_pairs_as_its_plain_statement_at_any_threshold(
+    named: list[tuple[frozenset[str], str]], threshold: float, max_probes: int
+) -> None:
+    # Thresholds off the round values too (1/3, 0.7000000000000001...): the least count of
+    # shared words must give the division's answer at each of them.
+    sets = [words for words, _ in named]
+    owners = [owner for _, owner in named]
+    assert pair_with_earlier(sets, threshold, owners, max_probes) == _plain(
+        sets, threshold, owners, max_probes
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(min_value=1e-6, max_value=1.0, allow_nan=False)
+    | st.sampled_from([*THRESHOLDS, 1 / 3, 2 / 3, 0.7, 0.45, 0.55, 0.6 / 2, 0.35]),
+    st.integers(min_value=1, max_value=40),
+)
+def test_the_least_shared_count_is_the_division(threshold: float, size: int) -> None:
+    largest = 40
+    need = least_shared(threshold, size, largest)
+    assert len(need) == largest + 1
+    for other in range(1, largest + 1):
+        for shared in range(min(size, other) + 1):
+            similar = shared / (size + other - shared) >= threshold
+            assert (shared >= need[other]) is similar, (threshold, size, other, shared)
+
+
+@given(
+    st.frozensets(st.sampled_from([f"w{i}" for i in range(8)])),
+    st.frozensets(st.sampled_from([f"w{i}" for i in range(8)])),
+)
+def test_overlap_is_the_shared_words_and_their_jaccard(
+    a: frozenset[str], b: frozenset[str]
+) -> None:
+    shared, score = overlap(a, b)
+    assert shared == (a & b if a and b else frozenset())
+    assert score == (len(a & b) / len(a | b) if a and b else 0.0)
+    assert jaccard(a, b) == score
 
 
 def _plain_tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
