@@ -699,7 +699,7 @@ def test_the_examples_in_help_work(tmp_path: Path, monkeypatch: Any, lang: str) 
         examples += [line.strip() for line in page.splitlines() if line.strip().startswith("spbe ")]
     assert [e.split()[1] for e in examples] == ["init", "init", "new", "new", "schema"]
     for example in examples:
-        args = shlex.split(example)[1:]
+        args = shlex.split(example, comments=True)[1:]
         if args[0] != "init":
             monkeypatch.chdir(tmp_path / "katalog-nabire")
         result = runner.invoke(app, args)
