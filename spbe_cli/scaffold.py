@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from spbe_cli import __version__
-from spbe_cli.errors import SpbeError, UsageError, cannot_write
+from spbe_cli.errors import SpbeError, UsageError, cannot_write, with_hint
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
@@ -108,7 +108,7 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
         message = t("scaffold.kode_pattern", kode=kode)
         meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
         hint = t("hint.did_you_mean", name=meant) if meant else None
-        raise UsageError(f"{message}; {hint}" if hint else message)
+        raise UsageError(with_hint(message, hint))
     from spbe_cli.reference import load_reference, region_kind_word
 
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))
@@ -136,12 +136,30 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
 
 
 def check_region_name(name: str, kode: str) -> None:
-    """Refuse a name the region data gives another code: the new catalog would fail SPBE305."""
-    from spbe_cli.reference import load_reference, same_region_name
+    """Refuse a code or a name the region data contradicts: the new catalog would fail.
 
-    known = load_reference().wilayah.get(kode)
+    A code the data does not list in a province it covers fails SPBE301, a name the data gives
+    another code SPBE305. Either way the message says which code the data gives the name, if any.
+    """
+    from spbe_cli.reference import load_reference, same_region_name, unlisted_region_code
+
+    wilayah = load_reference().wilayah
+    known = wilayah.get(kode)
+    # The codes at the level of ``kode`` in its province (94.01-94.08 for 94.xx); for a code
+    # that names the wrong place, the one that names ``name`` is what was meant.
+    province = kode.split(".")[0]
+    level = {c: n for c, n in wilayah.items() if c.count(".") == kode.count(".")}
+    if "." in kode:
+        level = {c: n for c, n in level.items() if c.startswith(province + ".")}
+    meant = next((c for c, n in sorted(level.items()) if same_region_name(name, n)), None)
+    hint = t("scaffold.kode_hint", kode=meant, nama=wilayah[meant]) if meant else ""
+    if unlisted_region_code(wilayah, kode):
+        listed = ", ".join(f"{c} {n}" for c, n in sorted(level.items()))
+        message = t("scaffold.kode_unlisted", kode=kode, provinsi=wilayah[province], codes=listed)
+        raise UsageError(with_hint(message, hint))
     if known is not None and not same_region_name(name, known):
-        raise UsageError(t("scaffold.name_code", nama=name, kode=kode, expected=known))
+        message = t("scaffold.name_code", nama=name, kode=kode, expected=known)
+        raise UsageError(with_hint(message, hint))
 
 
 def check_source(repo: str, rev: str) -> None:
@@ -645,7 +663,7 @@ def _check_kind(kind: str) -> None:
         raise UsageError(t(elsewhere[kind]))
     message = t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
     hint = did_you_mean(kind, ENTITY_KINDS)
-    raise UsageError(f"{message}; {hint}" if hint else message)
+    raise UsageError(with_hint(message, hint))
 
 
 def new_entity(

@@ -343,10 +343,11 @@ def test_every_help_page_ends_with_examples_that_parse(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_usage_lines_name_arguments_in_the_language_without_doubled_brackets(lang: str) -> None:
     expected = {
-        "id": {"init": "[FOLDER]", "list": "{JENIS}", "diff": "[LAMA] [BARU]", "validate": "[KATALOG]"},
-        "en": {"init": "[FOLDER]", "list": "{KIND}", "diff": "[OLD] [NEW]", "validate": "[CATALOG]"},
+        "id": {"init": "[FOLDER]", "list": "{JENIS}", "diff": "[LAMA] [BARU]", "rules": "[KODE]"},
+        "en": {"init": "[FOLDER]", "list": "{KIND}", "diff": "[OLD] [NEW]", "rules": "[CODE]"},
     }[lang]
-    for command in ["graph", "new", "rules", *expected]:
+    expected["validate"] = "[KATALOG]" if lang == "id" else "[CATALOG]"
+    for command in ["graph", "new", *expected]:
         usage = _run([command, "--help"], lang).stdout.splitlines()[0]
         assert "[[" not in usage and "{{" not in usage, usage
         assert expected.get(command, "") in usage, usage

@@ -361,6 +361,76 @@ def test_a_name_the_region_data_gives_another_code_is_refused(
     assert not (tmp_path / "x").exists()
 
 
+PAPUA_TENGAH = (
+    "94.01 Nabire, 94.02 Puncak Jaya, 94.03 Paniai, 94.04 Mimika, 94.05 Puncak, 94.06 Dogiyai, "
+    "94.07 Intan Jaya, 94.08 Deiyai"
+)
+
+
+@pytest.mark.parametrize(
+    ("pemda", "kode", "said"),
+    [
+        # A code the data does not list in a province it holds whole: it wrote a catalog whose
+        # first `spbe validate` failed SPBE301 (only a "note" on the way).
+        (
+            "Kabupaten Nabire",
+            "94.99",
+            "spbe: code 94.99 is not in the region data of Provinsi Papua Tengah, which holds "
+            f"{PAPUA_TENGAH}; check --kode (the new catalog would fail SPBE301); "
+            "did you mean --kode 94.01 (Nabire)?\n",
+        ),
+        (
+            "Kabupaten Contoh",
+            "94.09",
+            "spbe: code 94.09 is not in the region data of Provinsi Papua Tengah, which holds "
+            f"{PAPUA_TENGAH}; check --kode (the new catalog would fail SPBE301)\n",
+        ),
+        # A known code and another region's name: the code the name has is offered.
+        (
+            "Kabupaten Mimika",
+            "94.01",
+            "spbe: the Pemda name 'Kabupaten Mimika' does not match code 94.01, which the region "
+            "data gives to Nabire; check --pemda and --kode (the new catalog would fail SPBE305); "
+            "did you mean --kode 94.04 (Mimika)?\n",
+        ),
+    ],
+)
+def test_a_code_the_region_data_contradicts_is_refused_with_the_code_meant(
+    tmp_path: Path, pemda: str, kode: str, said: str
+) -> None:
+    result = init(tmp_path / "x", pemda=pemda, kode=kode)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == said
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_refused_code_is_the_code_validate_calls_unknown(tmp_path: Path) -> None:
+    """init and SPBE301 read the region data through one rule (reference.unlisted_region_code)."""
+    result = init(tmp_path, pemda="Kabupaten Contoh", kode="94.99")
+    assert result.exit_code == 2
+    assert init(tmp_path, pemda="Kabupaten Nabire", kode="94.01").exit_code == 0
+    metadata = tmp_path / "catalog" / "metadata.yaml"
+    text = metadata.read_text(encoding="utf-8")
+    line = text.splitlines().index("  kode_kemendagri: '94.01'") + 1
+    metadata.write_text(
+        text.replace("kode_kemendagri: '94.01'", "kode_kemendagri: '94.99'", 1), encoding="utf-8"
+    )
+    _, report = validate_catalog(tmp_path / "catalog")
+    found = [(f.code, f.location.line, f.location.column) for f in report.findings]
+    assert ("SPBE301", line, 20) in found
+    assert [f for f in report.findings if f.severity is Severity.ERROR] == [
+        f for f in report.findings if f.code == "SPBE301"
+    ]
+
+
+def test_the_refusal_speaks_indonesian_by_default(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SPBE_LANG", "id")
+    result = init(tmp_path / "x", pemda="Kabupaten Nabire", kode="94.99")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("spbe: kode 94.99 tidak ada di data wilayah Provinsi Papua")
+    assert result.stderr.endswith("; maksud Anda --kode 94.01 (Nabire)?\n")
+
+
 @pytest.mark.parametrize("pemda", ["", "   ", "Kabupaten\nX", "Kabupaten\u202eX", "K" * 121])
 def test_pemda_name_is_checked(tmp_path: Path, pemda: str) -> None:
     result = init(tmp_path / "x", pemda=pemda)
