@@ -205,15 +205,32 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
     ]
     if existing or blocked:
         raise FilesExistError(sorted(set(existing + blocked)))
+    made: list[Path] = []  # files and folders this call created, in order
     try:
         for rel, text in files.items():
             path = target / rel
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
+            made.extend(reversed(missing))
             with path.open("x", encoding="utf-8", newline="\n") as handle:
+                made.append(path)
                 handle.write(text)
     except OSError as exc:
+        _undo(made)
         raise cannot_write(exc, target) from exc
     return list(files)
+
+
+def _undo(made: list[Path]) -> None:
+    """Remove what a failed write created (a full disk half-way): no half-written repository."""
+    for path in reversed(made):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only while empty: nothing of the user's is removed
+            else:
+                path.unlink()
+        except OSError:
+            continue
 
 
 def _links_leaving(target: Path, files: dict[str, str]) -> list[str]:

@@ -292,6 +292,45 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == "milik Pemda\n"
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_write_failing_half_way_leaves_what_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A full disk at the tenth file: the nine written and the folders made are removed."""
+    import errno
+
+    target = tmp_path / "baru" / "katalog"
+    if existing:
+        (target / "catalog" / "prosa").mkdir(parents=True)
+        (target / "catalog" / "prosa" / "visi.md").write_text("milik Pemda\n", encoding="utf-8")
+    real_open = Path.open
+    opened: list[str] = []
+
+    def full_disk(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if args[:1] == ("x",):
+            opened.append(self.name)
+            if len(opened) == 10:
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full_disk)
+    result = init(target)
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    assert "no space left on device" in result.stderr.lower()
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    if existing:
+        assert left == [
+            "baru",
+            "baru/katalog",
+            "baru/katalog/catalog",
+            "baru/katalog/catalog/prosa",
+            "baru/katalog/catalog/prosa/visi.md",
+        ]
+    else:
+        assert left == []
+
+
 def test_refuses_when_a_folder_is_a_file(tmp_path: Path) -> None:
     (tmp_path / ".github").write_text("x", encoding="utf-8")
     result = init(tmp_path)
