@@ -7,6 +7,7 @@ Markdown only escaped; the CI files receive only values checked against strict p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -224,13 +225,11 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
 def _undo(made: list[Path]) -> None:
     """Remove what a failed write created (a full disk half-way): no half-written repository."""
     for path in reversed(made):
-        try:
+        with contextlib.suppress(OSError):
             if path.is_dir() and not path.is_symlink():
                 path.rmdir()  # only while empty: nothing of the user's is removed
             else:
                 path.unlink()
-        except OSError:
-            continue
 
 
 def _links_leaving(target: Path, files: dict[str, str]) -> list[str]:
