@@ -159,6 +159,15 @@ def check_catalog_root(catalog: Path) -> None:
 DOCUMENT_LANGUAGE = "id"
 
 
+def unfilled_text(value: str) -> str:
+    """What a document shows for a placeholder: "(belum diisi)", with the hint of ``[ISI: ...]``."""
+    from spbe_cli import i18n
+
+    hint = value.strip()[4:-1].strip(" :") if value.strip().startswith("[ISI") else ""
+    with i18n.use_language(DOCUMENT_LANGUAGE):
+        return i18n.t("render.unfilled_hint", hint=hint) if hint else i18n.t("render.unfilled")
+
+
 #: From this many figures of a document on, they are drawn by two processes (both cores).
 PARALLEL_FIGURES = 6
 
@@ -682,6 +691,7 @@ def render_catalog(
         options.out, [options.catalog, *(f for f, _ in folders[:-1])], _files_read(catalog)
     )
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
+    catalog.mark_unfilled(unfilled_text)  # "[ISI]" reads "(belum diisi)", not as a name
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(
