@@ -39,6 +39,8 @@ ENGLISH_CHROME = [
     "No such",
     "Missing ",
     "Invalid value",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
 ]
 PYTHON_TYPES = ["<list[", "<str>", "<int", "<float", "<path>", "<bool>"]
 runner = CliRunner()
@@ -102,7 +104,7 @@ def test_every_choice_is_listed() -> None:
             "Galat: Nilai tidak sah untuk '--format' / '-f': 'xx' bukan salah satu dari",
             "Error: Invalid value for '--format' / '-f': 'xx' is not one of",
         ),
-        (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'JENIS'."),
+        (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'KIND'."),
         (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
         # A required choice: click lists the choices on lines of their own after "Choose from:".
         (

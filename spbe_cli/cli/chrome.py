@@ -31,6 +31,8 @@ _HEADINGS = {
     "Arguments": "click.arguments",
     "Commands": "click.commands",
 }
+#: click's placeholders in a usage line -> message keys of the user's words for them.
+_USAGE_WORDS = {"[OPTIONS]": "click.usage_options", "COMMAND [ARGS]...": "click.usage_command"}
 _FIXED = {
     "Show this message and exit.": "click.help_option",
     "Install completion for the current shell.": "click.install_completion",
@@ -134,7 +136,13 @@ class SpbeFormatter(_click.HelpFormatter):
     """click's help formatter with the user's words for its fixed texts."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        """Write the usage line with a translated prefix."""
+        """Write the usage line with a translated prefix and placeholders.
+
+        ``[OPSI] PERINTAH [ARGUMEN]...``, the words of the headings below it (and of the docs),
+        not click's ``[OPTIONS] COMMAND [ARGS]...`` on an Indonesian page.
+        """
+        for english, key in _USAGE_WORDS.items():
+            args = args.replace(english, t(key))
         super().write_usage(
             prog, args, prefix=f"{t('click.usage')}: " if prefix is None else prefix
         )
