@@ -101,6 +101,10 @@ def export_catalog(options: ExportOptions, on_step: StepHook | None = None) -> E
     catalog, report = validate_catalog(options.catalog, options.display, on_step=on_step)
     if report.errors and not options.force:
         return ExportOutcome(report, refused=True)
+    if options.target in ("archimate", "sia"):  # for people: "[ISI]" reads "(belum diisi)"
+        from spbe_cli.parsing import unfilled_text
+
+        catalog.mark_unfilled(unfilled_text)
     if options.target == "archimate":
         from spbe_cli.export.archimate import build_model, model_chunks
 

@@ -17,6 +17,7 @@ from spbe_cli.formatting import citation, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
 from spbe_cli.parallel import ForkedChild
+from spbe_cli.parsing import unfilled_text
 from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import LOGO_FILE, Figure
 from spbe_cli.render.limits import RenderLimits
@@ -157,15 +158,6 @@ def check_catalog_root(catalog: Path) -> None:
 
 #: The language of the documents: fixed by the catalog (Indonesian), never by LANG/SPBE_LANG.
 DOCUMENT_LANGUAGE = "id"
-
-
-def unfilled_text(value: str) -> str:
-    """What a document shows for a placeholder: "(belum diisi)", with the hint of ``[ISI: ...]``."""
-    from spbe_cli import i18n
-
-    hint = value.strip()[4:-1].strip(" :") if value.strip().startswith("[ISI") else ""
-    with i18n.use_language(DOCUMENT_LANGUAGE):
-        return i18n.t("render.unfilled_hint", hint=hint) if hint else i18n.t("render.unfilled")
 
 
 #: From this many figures of a document on, they are drawn by two processes (both cores).
