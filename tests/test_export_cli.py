@@ -209,7 +209,7 @@ def test_exports_for_people_say_not_filled_in_and_the_tables_keep_the_value(
         assert code == 0, err
     model = (tmp_path / "model.xml").read_text(encoding="utf-8")
     assert "ISI" not in model
-    assert "<name xml:lang=\"id\">(belum diisi)</name>" in model
+    assert '<name xml:lang="id">(belum diisi)</name>' in model
     with zipfile.ZipFile(tmp_path / "isian.xlsx") as book:
         sheets = "".join(
             book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")
