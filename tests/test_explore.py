@@ -247,3 +247,28 @@ def test_group_graph_counts_entities_and_links() -> None:
         ("program", "opd", "opd_pj (2)"),
         ("program", "program", "prasyarat (1)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("prg-admin", "PRG-ADMINDUK-DISTRIK"),  # difflib said PRG-BRANDING-MRK (closer length)
+        ("PRG-ADMINDUK", "PRG-ADMINDUK-DISTRIK"),
+        ("prg-adminduk-distrik", "PRG-ADMINDUK-DISTRIK"),  # the same id in another case
+        ("PRG-BRANDNG-MRK", "PRG-BRANDING-MRK"),  # a typo: the closest spelling, as before
+        ("pr", None),  # too short to mean one id
+    ],
+)
+def test_the_hint_names_the_one_id_a_word_begins(word: str, meant: str | None) -> None:
+    from spbe_cli.similarity import closest
+
+    ids = ["PRG-ADMINDUK-DISTRIK", "PRG-BRANDING-MRK", "PRG-BANK-SAMPAH", "APL-SPSE"]
+    assert closest(word, ids) == meant
+
+
+def test_show_offers_the_id_its_beginning_names() -> None:
+    code, out, err = invoke("show", "prg-adminduk", "-c", str(BUNDLED))
+    assert (code, out) == (2, "")
+    assert (
+        err == "spbe: id 'prg-adminduk' is not in the catalog; did you mean PRG-ADMINDUK-DISTRIK?\n"
+    )
