@@ -211,8 +211,8 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
         for rel, text in files.items():
             path = target / rel
             missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+            made.extend(reversed(missing))  # before mkdir: a folder it made before failing too
             path.parent.mkdir(parents=True, exist_ok=True)
-            made.extend(reversed(missing))
             with path.open("x", encoding="utf-8", newline="\n") as handle:
                 made.append(path)
                 handle.write(text)
