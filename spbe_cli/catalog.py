@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args, overload
@@ -218,6 +218,49 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def mark_unfilled(self, marker: Callable[[str], str]) -> int:
+        """Put ``marker(value)`` in place of every placeholder value; return how many there were.
+
+        For the documents: an application still named ``[ISI]`` (a SPBE901 warning, which does
+        not stop ``spbe render``) showed in the tables as if ``[ISI]`` were its name. Only a
+        catalog whose files hold placeholders (``self.placeholders``) is walked. The models are
+        frozen for the checks, which have run; the documents read the marked values.
+        """
+        from spbe_cli.parsing import is_placeholder
+
+        if not self.placeholders:
+            return 0
+        todo: list[Any] = list(self.entities.values())
+        if self.metadata is not None:
+            todo.append(self.metadata)
+        count = [0]
+
+        def marked(value: Any) -> Any:
+            if type(value) is str:
+                if is_placeholder(value):
+                    count[0] += 1
+                    return marker(value)
+                return value
+            if isinstance(value, list | tuple):
+                items = [marked(item) for item in value]
+                changed = any(a is not b for a, b in zip(items, value, strict=True))
+                return type(value)(items) if changed else value
+            if isinstance(value, dict):
+                pairs = {key: marked(item) for key, item in value.items()}
+                changed = any(pairs[key] is not item for key, item in value.items())
+                return pairs if changed else value
+            if hasattr(value, "__pydantic_fields_set__"):
+                todo.append(value)
+            return value
+
+        while todo:
+            model = todo.pop()
+            for name, value in list(model.__dict__.items()):
+                new = marked(value)
+                if new is not value:
+                    object.__setattr__(model, name, new)
+        return count[0]
 
     def share_field_sets(self) -> None:
         """Let models with the same fields given share one ``model_fields_set``.

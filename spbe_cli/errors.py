@@ -151,6 +151,15 @@ class UsageError(SpbeError):
     exit_code = ExitCode.USAGE
 
 
+def with_hint(message: str, hint: str | None) -> str:
+    """``message`` with its "did you mean" ``hint``, if any: the one way a hint joins a message.
+
+    ``"id 'x' tidak ada di katalog; maksud Anda X?"``; without a hint the message ends as it is
+    (no dangling separator).
+    """
+    return f"{message}; {hint}" if hint else message
+
+
 #: The system errors a user meets, said in the language of the messages (``os.<ERRNO>``); the
 #: English texts are the system's own (glibc), so an English run reads as before.
 _OS_REASONS = frozenset(

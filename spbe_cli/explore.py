@@ -15,7 +15,7 @@ from typing import Any
 
 from spbe_cli import owners
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import Location, UsageError
+from spbe_cli.errors import Location, UsageError, with_hint
 from spbe_cli.formatting import number
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
@@ -43,8 +43,8 @@ def check_kind(kind: str) -> str:
     """The kind, or a usage error naming the kinds (and the closest one)."""
     if kind in ENTITY_KINDS:
         return kind
-    hint = did_you_mean(kind, ENTITY_KINDS) or ""
-    raise UsageError(t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS), hint=hint))
+    message = t("explore.unknown_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
+    raise UsageError(with_hint(message, did_you_mean(kind, ENTITY_KINDS)))
 
 
 def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> None:
@@ -55,14 +55,12 @@ def check_filters(catalog: Catalog, opd: str | None, dimensi: str | None) -> Non
     """
     if opd is not None and catalog.kinds.get(opd) != "opd":
         known = catalog.ids_of("opd")
-        hint = did_you_mean(opd, known) or ""
-        raise UsageError(t("progress.unknown_opd", opd=opd, hint=hint))
+        message = t("progress.unknown_opd", opd=opd)
+        raise UsageError(with_hint(message, did_you_mean(opd, known)))
     if dimensi is not None and dimensi not in catalog.reference.dimensi:
         known = list(catalog.reference.dimensi)
-        hint = did_you_mean(dimensi, known) or ""
-        raise UsageError(
-            t("progress.unknown_dimensi", dimensi=dimensi, values=", ".join(known), hint=hint)
-        )
+        message = t("progress.unknown_dimensi", dimensi=dimensi, values=", ".join(known))
+        raise UsageError(with_hint(message, did_you_mean(dimensi, known)))
 
 
 def statuses(kind: str) -> tuple[str, ...]:
@@ -80,19 +78,16 @@ def check_status(kind: str, status: str | None) -> None:
     if not allowed:
         raise UsageError(t("explore.filter_na", filter="--status", kind=kind))
     if status not in allowed:
-        hint = did_you_mean(status, allowed)
         message = t("explore.unknown_status", status=status, kind=kind, values=", ".join(allowed))
-        if hint:
-            message += "; " + hint
-        raise UsageError(message)
+        raise UsageError(with_hint(message, did_you_mean(status, allowed)))
 
 
 def check_id(catalog: Catalog, entity_id: str) -> str:
     """The id, or a usage error with the closest ids."""
     if entity_id in catalog.entities:
         return entity_id
-    hint = did_you_mean(entity_id, sorted(catalog.entities)) or ""
-    raise UsageError(t("explore.unknown_id", id=entity_id, hint=hint))
+    message = t("explore.unknown_id", id=entity_id)
+    raise UsageError(with_hint(message, did_you_mean(entity_id, sorted(catalog.entities))))
 
 
 def label_of(catalog: Catalog, entity_id: str) -> str:

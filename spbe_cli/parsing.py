@@ -33,6 +33,20 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()) is not None
 
 
+def unfilled_text(value: str) -> str:
+    """What a reader sees for a placeholder: "(belum diisi)", with the words of ``[ISI: ...]``.
+
+    The documents and the exports made for people (SIA-SPBE workbook, ArchiMate model) are in
+    Indonesian whatever the language of the messages.
+    """
+    from spbe_cli import i18n
+
+    text = value.strip()
+    hint = text[4:-1].strip(" :") if text.startswith("[ISI") else ""
+    with i18n.use_language("id"):
+        return i18n.t("render.unfilled_hint", hint=hint) if hint else i18n.t("render.unfilled")
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     """One YAML document: its plain value, its position table and what is wrong in it."""

@@ -7,6 +7,7 @@ Markdown only escaped; the CI files receive only values checked against strict p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from spbe_cli import __version__
-from spbe_cli.errors import SpbeError, UsageError, cannot_write
+from spbe_cli.errors import SpbeError, UsageError, cannot_write, with_hint
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
 from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
@@ -108,7 +109,7 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
         message = t("scaffold.kode_pattern", kode=kode)
         meant = fixed_code(kode, KODE_KABKOTA.pattern) or fixed_code(kode, KODE_PROVINSI.pattern)
         hint = t("hint.did_you_mean", name=meant) if meant else None
-        raise UsageError(f"{message}; {hint}" if hint else message)
+        raise UsageError(with_hint(message, hint))
     from spbe_cli.reference import load_reference, region_kind_word
 
     provinsi = bool(KODE_PROVINSI.fullmatch(kode))
@@ -136,12 +137,30 @@ def infer_jenis(name: str, kode: str, jenis: str | None) -> Jenis:
 
 
 def check_region_name(name: str, kode: str) -> None:
-    """Refuse a name the region data gives another code: the new catalog would fail SPBE305."""
-    from spbe_cli.reference import load_reference, same_region_name
+    """Refuse a code or a name the region data contradicts: the new catalog would fail.
 
-    known = load_reference().wilayah.get(kode)
+    A code the data does not list in a province it covers fails SPBE301, a name the data gives
+    another code SPBE305. Either way the message says which code the data gives the name, if any.
+    """
+    from spbe_cli.reference import load_reference, same_region_name, unlisted_region_code
+
+    wilayah = load_reference().wilayah
+    known = wilayah.get(kode)
+    # The codes at the level of ``kode`` in its province (94.01-94.08 for 94.xx); for a code
+    # that names the wrong place, the one that names ``name`` is what was meant.
+    province = kode.split(".")[0]
+    level = {c: n for c, n in wilayah.items() if c.count(".") == kode.count(".")}
+    if "." in kode:
+        level = {c: n for c, n in level.items() if c.startswith(province + ".")}
+    meant = next((c for c, n in sorted(level.items()) if same_region_name(name, n)), None)
+    hint = t("scaffold.kode_hint", kode=meant, nama=wilayah[meant]) if meant else ""
+    if unlisted_region_code(wilayah, kode):
+        listed = ", ".join(f"{c} {n}" for c, n in sorted(level.items()))
+        message = t("scaffold.kode_unlisted", kode=kode, provinsi=wilayah[province], codes=listed)
+        raise UsageError(with_hint(message, hint))
     if known is not None and not same_region_name(name, known):
-        raise UsageError(t("scaffold.name_code", nama=name, kode=kode, expected=known))
+        message = t("scaffold.name_code", nama=name, kode=kode, expected=known)
+        raise UsageError(with_hint(message, hint))
 
 
 def check_source(repo: str, rev: str) -> None:
@@ -187,15 +206,30 @@ def write_all(target: Path, files: dict[str, str]) -> list[str]:
     ]
     if existing or blocked:
         raise FilesExistError(sorted(set(existing + blocked)))
+    made: list[Path] = []  # files and folders this call created, in order
     try:
         for rel, text in files.items():
             path = target / rel
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+            made.extend(reversed(missing))  # before mkdir: a folder it made before failing too
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x", encoding="utf-8", newline="\n") as handle:
+                made.append(path)
                 handle.write(text)
     except OSError as exc:
+        _undo(made)
         raise cannot_write(exc, target) from exc
     return list(files)
+
+
+def _undo(made: list[Path]) -> None:
+    """Remove what a failed write created (a full disk half-way): no half-written repository."""
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only while empty: nothing of the user's is removed
+            else:
+                path.unlink()
 
 
 def _links_leaving(target: Path, files: dict[str, str]) -> list[str]:
@@ -645,7 +679,7 @@ def _check_kind(kind: str) -> None:
         raise UsageError(t(elsewhere[kind]))
     message = t("scaffold.bad_kind", kind=kind, kinds=", ".join(ENTITY_KINDS))
     hint = did_you_mean(kind, ENTITY_KINDS)
-    raise UsageError(f"{message}; {hint}" if hint else message)
+    raise UsageError(with_hint(message, hint))
 
 
 def new_entity(

@@ -257,8 +257,10 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate a person most likely meant by ``word``, for a "did you mean" hint.
 
     The same word in another case first (``OPD`` for ``opd``, ``Diskominfo`` for
-    ``DISKOMINFO``), then the closest spelling with case ignored: difflib alone finds nothing
-    between ``DINAS`` and ``dinas``.
+    ``DISKOMINFO``), then the one candidate the word begins (``prg-adminduk`` for
+    ``PRG-ADMINDUK-DISTRIK``: difflib offered ``PRG-BRANDING-MRK``, of a length closer to the
+    word's), then the closest spelling with case ignored: difflib alone finds nothing between
+    ``DINAS`` and ``dinas``.
     """
     import difflib
 
@@ -268,5 +270,8 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         if candidate.casefold() == folded:
             return candidate
         by_fold.setdefault(candidate.casefold(), candidate)
+    begun = [fold for fold in by_fold if fold.startswith(folded)] if len(folded) >= 3 else []
+    if len(begun) == 1:
+        return by_fold[begun[0]]
     close = difflib.get_close_matches(folded, list(by_fold), n=1)
     return by_fold[close[0]] if close else None

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -38,6 +39,8 @@ ENGLISH_CHROME = [
     "No such",
     "Missing ",
     "Invalid value",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
 ]
 PYTHON_TYPES = ["<list[", "<str>", "<int", "<float", "<path>", "<bool>"]
 runner = CliRunner()
@@ -101,7 +104,7 @@ def test_every_choice_is_listed() -> None:
             "Galat: Nilai tidak sah untuk '--format' / '-f': 'xx' bukan salah satu dari",
             "Error: Invalid value for '--format' / '-f': 'xx' is not one of",
         ),
-        (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'JENIS'."),
+        (["new"], "Galat: Argumen 'JENIS' belum diisi.", "Error: Missing argument 'KIND'."),
         (["validate", "--bogus"], "Galat: Tidak ada opsi --bogus.", "Error: No such option:"),
         # A required choice: click lists the choices on lines of their own after "Choose from:".
         (
@@ -262,3 +265,91 @@ def test_render_into_a_place_it_cannot_write_says_why_in_indonesian(tmp_path: Pa
     assert result.exit_code == 3
     assert "bukan folder" in result.stderr
     assert "Not a directory" not in result.stderr
+
+
+def _command_paths() -> list[str]:
+    """Every command path of ``spbe``: ``""`` (the program), ``validate``, ``export tabel``, ..."""
+    import typer.main
+
+    paths = [""]
+    todo: list[tuple[str, Any]] = [("", typer.main.get_command(app))]
+    while todo:
+        prefix, group = todo.pop()
+        for name, command in sorted(group.commands.items()):
+            path = f"{prefix} {name}".strip()
+            paths.append(path)
+            if getattr(command, "commands", None):
+                todo.append((path, command))
+    return sorted(paths)
+
+
+def _parse(args: list[str]) -> None:
+    """Parse ``spbe <args>`` as the program would, down to the last command; run nothing."""
+    import typer.main
+
+    command: Any = typer.main.get_command(app)
+    parent = None
+    name = "spbe"
+    while True:
+        try:
+            ctx = command.make_context(name, list(args), parent=parent)
+        except typer.Exit as done:  # --help: the page is the example's output
+            assert done.exit_code == 0
+            return
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        if not getattr(command, "commands", None) or not rest:
+            assert not rest, (args, rest)
+            return
+        name, args = rest[0], rest[1:]
+        sub = command.get_command(ctx, name)
+        assert sub is not None, (args, name)
+        command, parent = sub, ctx
+
+
+def test_every_command_path_is_found() -> None:
+    paths = _command_paths()
+    assert {"", "validate", "init", "export", "export tabel", "export archimate"} <= set(paths)
+    assert len(paths) == 19  # spbe, its 15 commands, the 3 of export
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_help_page_ends_with_examples_that_parse(lang: str) -> None:
+    import shlex
+
+    from spbe_cli.cli.chrome import EXAMPLE_WIDTH, command_examples
+    from spbe_cli.i18n import use_language
+
+    heading = {"id": "Contoh:", "en": "Examples:"}[lang]
+    for path in _command_paths():
+        with use_language(lang):
+            block = command_examples(path)
+        assert block is not None, f"spbe {path} --help has no examples"
+        lines = block.splitlines()
+        assert lines[:2] == ["\b", heading], path
+        commands = [line.strip() for line in lines[2:] if line.strip().startswith("spbe")]
+        assert commands, path
+        for line in lines[2:]:
+            assert len("  " + line) <= EXAMPLE_WIDTH, (path, line)
+        for example in commands:
+            words = shlex.split(example, comments=True)
+            words = words[: words.index(">")] if ">" in words else words
+            assert " ".join(words[1:]).startswith(path), (path, example)
+            if path:  # every option and value is one the command accepts
+                _parse(words[1:])
+        page = _run([*path.split(), "--help"], lang).stdout if path in ("", "export tabel") else ""
+        if page:
+            assert f"\n  {heading}\n" in page
+            assert commands[0] in page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_usage_lines_name_arguments_in_the_language_without_doubled_brackets(lang: str) -> None:
+    expected = {
+        "id": {"init": "[FOLDER]", "list": "{JENIS}", "diff": "[LAMA] [BARU]", "rules": "[KODE]"},
+        "en": {"init": "[FOLDER]", "list": "{KIND}", "diff": "[OLD] [NEW]", "rules": "[CODE]"},
+    }[lang]
+    expected["validate"] = "[KATALOG]" if lang == "id" else "[CATALOG]"
+    for command in ["graph", "new", *expected]:
+        usage = _run([command, "--help"], lang).stdout.splitlines()[0]
+        assert "[[" not in usage and "{{" not in usage, usage
+        assert expected.get(command, "") in usage, usage

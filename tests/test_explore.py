@@ -78,6 +78,32 @@ def test_list_refuses_a_filter_value_that_cannot_match(args: tuple[str, ...], me
     assert message in err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # A hint joins its message with "; " (errors.with_hint), never ". " and a lower-case
+        # sentence; without one the message ends there, with no dangling ". ".
+        (("show", "sc-01"), "id 'sc-01' is not in the catalog; did you mean SC-01?"),
+        (("show", "XYZ"), "id 'XYZ' is not in the catalog"),
+        (
+            ("list", "progam"),
+            "unknown kind 'progam'; one of: opd, regulasi, proses_bisnis, data_informasi, layanan, "
+            "aplikasi, infrastruktur, keamanan, program, peta_rencana, kesiapan, evaluasi_mandiri; "
+            "did you mean program?",
+        ),
+        (
+            ("list", "program", "--opd", "diskominfo"),
+            "OPD 'diskominfo' is not in the catalog; did you mean DISKOMINFO?",
+        ),
+        (("list", "program", "--opd", "XYZ"), "OPD 'XYZ' is not in the catalog"),
+    ],
+)
+def test_a_did_you_mean_hint_joins_its_message_one_way(args: tuple[str, ...], said: str) -> None:
+    code, out, err = invoke(*args, "-c", str(MINIMAL))
+    assert (code, out) == (2, "")
+    assert err == f"spbe: {said}\n"
+
+
 def test_list_help_names_every_kind() -> None:
     from spbe_cli.models import ENTITY_KINDS
 
@@ -221,3 +247,28 @@ def test_group_graph_counts_entities_and_links() -> None:
         ("program", "opd", "opd_pj (2)"),
         ("program", "program", "prasyarat (1)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("prg-admin", "PRG-ADMINDUK-DISTRIK"),  # difflib said PRG-BRANDING-MRK (closer length)
+        ("PRG-ADMINDUK", "PRG-ADMINDUK-DISTRIK"),
+        ("prg-adminduk-distrik", "PRG-ADMINDUK-DISTRIK"),  # the same id in another case
+        ("PRG-BRANDNG-MRK", "PRG-BRANDING-MRK"),  # a typo: the closest spelling, as before
+        ("pr", None),  # too short to mean one id
+    ],
+)
+def test_the_hint_names_the_one_id_a_word_begins(word: str, meant: str | None) -> None:
+    from spbe_cli.similarity import closest
+
+    ids = ["PRG-ADMINDUK-DISTRIK", "PRG-BRANDING-MRK", "PRG-BANK-SAMPAH", "APL-SPSE"]
+    assert closest(word, ids) == meant
+
+
+def test_show_offers_the_id_its_beginning_names() -> None:
+    code, out, err = invoke("show", "prg-adminduk", "-c", str(BUNDLED))
+    assert (code, out) == (2, "")
+    assert (
+        err == "spbe: id 'prg-adminduk' is not in the catalog; did you mean PRG-ADMINDUK-DISTRIK?\n"
+    )

@@ -192,3 +192,29 @@ def test_force_without_metadata(
     code, stdout, stderr = run(target, str(minimal_catalog), "-o", str(out), "--force")
     assert code == 0, stdout + stderr
     assert out.exists()
+
+
+def test_exports_for_people_say_not_filled_in_and_the_tables_keep_the_value(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    """`[ISI]` (SPBE901, a warning) reads "(belum diisi)" in the ArchiMate model and the SIA-SPBE
+    workbook, as in the documents; the data tables keep what the catalog says."""
+    import zipfile
+
+    from tests.helpers import edit
+
+    edit(minimal_catalog / "arsitektur" / "aplikasi.yaml", "nama: Portal Wisata", 'nama: "[ISI]"')
+    for target, name in TARGETS:
+        code, _, err = run(target, str(minimal_catalog), "-o", str(tmp_path / name))
+        assert code == 0, err
+    model = (tmp_path / "model.xml").read_text(encoding="utf-8")
+    assert "ISI" not in model
+    assert '<name xml:lang="id">(belum diisi)</name>' in model
+    with zipfile.ZipFile(tmp_path / "isian.xlsx") as book:
+        sheets = "".join(
+            book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")
+        )
+    assert "[ISI]" not in sheets
+    assert "(belum diisi)" in sheets
+    table = (tmp_path / "tabel" / "aplikasi.csv").read_text(encoding="utf-8")
+    assert "APP-01,aplikasi," in table and ",[ISI]," in table

@@ -284,3 +284,58 @@ def test_plan_status_is_the_current_one_not_the_written_one(tmp_path: Path) -> N
     listed = CliRunner().invoke(app, ["list", "program", "-c", str(catalog), "-f", "json"])
     status = {e["id"]: e["status"] for e in json.loads(listed.stdout)["entitas"]}
     assert status["SC-03"] == programs["SC-03"]["status"]
+
+
+def test_xlsx_keeps_each_column_s_type_for_a_spreadsheet(tmp_path: Path) -> None:
+    """A spreadsheet reads the CSV's urusan code "2.16" as 2.16 and "2.20" as the number 2.2;
+    the XLSX tables say what each cell is: text, whole number, number, date or TRUE/FALSE."""
+    import datetime as dt
+
+    import openpyxl
+
+    out = tmp_path / "x"
+    code, stdout, stderr = export(BUNDLED, out, "--format", "xlsx")
+    assert code == 0, stdout + stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.xlsx" for t in TABLES)
+    catalog, _ = validate_catalog(BUNDLED)
+    for table in build_tables(catalog):
+        sheet = openpyxl.load_workbook(out / f"{table.name}.xlsx").active
+        assert sheet.freeze_panes == "A2"
+        assert [c.value for c in sheet[1]] == [name for name, _ in table.columns]
+        assert all(c.font.b for c in sheet[1])
+        assert sheet.max_row == len(table.rows) + 1
+    urusan = [
+        row
+        for row in openpyxl.load_workbook(out / "daftar.xlsx").active.iter_rows(min_row=2)
+        if row[2].value == "urusan" and row[0].value == "DISKOMINFO"
+    ]
+    assert [c.value for c in urusan[1]][-1] == "2.20" and urusan[1][-1].data_type == "s"
+    progres = openpyxl.load_workbook(out / "progres.xlsx").active
+    first = {h.value: c for h, c in zip(progres[1], progres[2], strict=True)}
+    assert first["tanggal"].value == dt.datetime(2025, 12, 15)
+    assert first["tanggal"].number_format == "yyyy-mm-dd"
+    assert first["anggaran_terserap"].value == 270000000
+    assert first["ilustratif"].data_type == "b"
+    again = tmp_path / "y"
+    assert export(BUNDLED, again, "--format", "xlsx")[0] == 0
+    for table in TABLES:
+        assert (out / f"{table}.xlsx").read_bytes() == (again / f"{table}.xlsx").read_bytes()
+
+
+def test_xlsx_text_is_never_a_formula(minimal_catalog: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/diskominfo.yaml": (
+                "entitas: opd\nid: DISKOMINFO\nnama: \"=cmd|' /C calc'!A0\"\njenis: dinas\n"
+                'urusan: ["2.16"]\n'
+            )
+        },
+    )
+    assert export(minimal_catalog, tmp_path / "x", "-f", "xlsx")[0] == 0
+    sheet = openpyxl.load_workbook(tmp_path / "x" / "opd.xlsx").active
+    names = {h.value: c for h, c in zip(sheet[1], sheet[2], strict=True)}
+    assert names["nama"].value == "'=cmd|' /C calc'!A0"
+    assert names["nama"].data_type == "s"

@@ -220,7 +220,7 @@ def test_an_unknown_dimensi_is_a_usage_error_with_the_closest(command: list[str]
     assert result.exit_code == 2
     assert result.stderr == (
         "spbe: unknown dimension 'goverment'; one of: governance, branding, economy, living, "
-        "society, environment. did you mean governance?\n"
+        "society, environment; did you mean governance?\n"
     )
     assert result.stdout == ""
 

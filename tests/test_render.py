@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
-from tests.helpers import CASES, write_tree
+from tests.helpers import CASES, edit, write_tree
 
 SMALL = CASES / "render" / "small"
 GOLDEN = CASES / "render" / "golden"
@@ -140,6 +140,29 @@ def test_html_escapes_catalog_text(small: Path, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     markdown = (tmp_path / "out" / "masterplan.md").read_text("utf-8")
     assert evil not in markdown and r"\<script\>alert(1)\</script\>" in markdown
+
+
+def test_a_placeholder_reads_as_not_filled_in_never_as_a_value(small: Path, tmp_path: Path) -> None:
+    """`[ISI]` left in a name is a warning (SPBE901), so render runs: the tables said "[ISI]"
+    where a name belongs. Every document and format now says "(belum diisi)" instead."""
+    from spbe_cli.validate import validate_catalog
+
+    edit(small / "arsitektur" / "aplikasi.yaml", "nama: Portal Wisata", 'nama: "[ISI]"')
+    edit(small / "arsitektur" / "aplikasi.yaml", "kategori:", 'fungsi: "[ISI: fungsi]"\nkategori:')
+    _, report = validate_catalog(small)
+    warned = sorted((f.code, f.location.line, f.location.column) for f in report.findings)
+    assert [w for w in warned if w[0] == "SPBE901"] == [("SPBE901", 3, 7), ("SPBE901", 5, 9)]
+    assert report.errors == 0
+    render(small, tmp_path / "out", "--format", "md,html,docx", "--doc", "arsitektur")
+    markdown = (tmp_path / "out" / "arsitektur.md").read_text("utf-8")
+    assert "| APP-01 | (belum diisi) |" in markdown
+    assert "Fungsi: (belum diisi: fungsi)" in markdown
+    html = (tmp_path / "out" / "arsitektur.html").read_text("utf-8")
+    with zipfile.ZipFile(tmp_path / "out" / "arsitektur.docx") as docx_file:
+        docx_xml = docx_file.read("word/document.xml").decode("utf-8")
+    for text in (markdown, html, docx_xml):
+        assert "ISI" not in text
+        assert "(belum diisi)" in text
 
 
 # -- DOCX -------------------------------------------------------------------------------------

@@ -292,6 +292,45 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == "milik Pemda\n"
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_write_failing_half_way_leaves_what_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A full disk at the tenth file: the nine written and the folders made are removed."""
+    import errno
+
+    target = tmp_path / "baru" / "katalog"
+    if existing:
+        (target / "catalog" / "prosa").mkdir(parents=True)
+        (target / "catalog" / "prosa" / "visi.md").write_text("milik Pemda\n", encoding="utf-8")
+    real_open = Path.open
+    opened: list[str] = []
+
+    def full_disk(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if args[:1] == ("x",):
+            opened.append(self.name)
+            if len(opened) == 10:
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full_disk)
+    result = init(target)
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    assert "no space left on device" in result.stderr.lower()
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    if existing:
+        assert left == [
+            "baru",
+            "baru/katalog",
+            "baru/katalog/catalog",
+            "baru/katalog/catalog/prosa",
+            "baru/katalog/catalog/prosa/visi.md",
+        ]
+    else:
+        assert left == []
+
+
 def test_refuses_when_a_folder_is_a_file(tmp_path: Path) -> None:
     (tmp_path / ".github").write_text("x", encoding="utf-8")
     result = init(tmp_path)
@@ -359,6 +398,76 @@ def test_a_name_the_region_data_gives_another_code_is_refused(
     assert message in result.stderr
     assert "Mimika" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+PAPUA_TENGAH = (
+    "94.01 Nabire, 94.02 Puncak Jaya, 94.03 Paniai, 94.04 Mimika, 94.05 Puncak, 94.06 Dogiyai, "
+    "94.07 Intan Jaya, 94.08 Deiyai"
+)
+
+
+@pytest.mark.parametrize(
+    ("pemda", "kode", "said"),
+    [
+        # A code the data does not list in a province it holds whole: it wrote a catalog whose
+        # first `spbe validate` failed SPBE301 (only a "note" on the way).
+        (
+            "Kabupaten Nabire",
+            "94.99",
+            "spbe: code 94.99 is not in the region data of Provinsi Papua Tengah, which holds "
+            f"{PAPUA_TENGAH}; check --kode (the new catalog would fail SPBE301); "
+            "did you mean --kode 94.01 (Nabire)?\n",
+        ),
+        (
+            "Kabupaten Contoh",
+            "94.09",
+            "spbe: code 94.09 is not in the region data of Provinsi Papua Tengah, which holds "
+            f"{PAPUA_TENGAH}; check --kode (the new catalog would fail SPBE301)\n",
+        ),
+        # A known code and another region's name: the code the name has is offered.
+        (
+            "Kabupaten Mimika",
+            "94.01",
+            "spbe: the Pemda name 'Kabupaten Mimika' does not match code 94.01, which the region "
+            "data gives to Nabire; check --pemda and --kode (the new catalog would fail SPBE305); "
+            "did you mean --kode 94.04 (Mimika)?\n",
+        ),
+    ],
+)
+def test_a_code_the_region_data_contradicts_is_refused_with_the_code_meant(
+    tmp_path: Path, pemda: str, kode: str, said: str
+) -> None:
+    result = init(tmp_path / "x", pemda=pemda, kode=kode)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == said
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_refused_code_is_the_code_validate_calls_unknown(tmp_path: Path) -> None:
+    """init and SPBE301 read the region data through one rule (reference.unlisted_region_code)."""
+    result = init(tmp_path, pemda="Kabupaten Contoh", kode="94.99")
+    assert result.exit_code == 2
+    assert init(tmp_path, pemda="Kabupaten Nabire", kode="94.01").exit_code == 0
+    metadata = tmp_path / "catalog" / "metadata.yaml"
+    text = metadata.read_text(encoding="utf-8")
+    line = text.splitlines().index("  kode_kemendagri: '94.01'") + 1
+    metadata.write_text(
+        text.replace("kode_kemendagri: '94.01'", "kode_kemendagri: '94.99'", 1), encoding="utf-8"
+    )
+    _, report = validate_catalog(tmp_path / "catalog")
+    found = [(f.code, f.location.line, f.location.column) for f in report.findings]
+    assert ("SPBE301", line, 20) in found
+    assert [f for f in report.findings if f.severity is Severity.ERROR] == [
+        f for f in report.findings if f.code == "SPBE301"
+    ]
+
+
+def test_the_refusal_speaks_indonesian_by_default(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SPBE_LANG", "id")
+    result = init(tmp_path / "x", pemda="Kabupaten Nabire", kode="94.99")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("spbe: kode 94.99 tidak ada di data wilayah Provinsi Papua")
+    assert result.stderr.endswith("; maksud Anda --kode 94.01 (Nabire)?\n")
 
 
 @pytest.mark.parametrize("pemda", ["", "   ", "Kabupaten\nX", "Kabupaten\u202eX", "K" * 121])
@@ -699,7 +808,7 @@ def test_the_examples_in_help_work(tmp_path: Path, monkeypatch: Any, lang: str) 
         examples += [line.strip() for line in page.splitlines() if line.strip().startswith("spbe ")]
     assert [e.split()[1] for e in examples] == ["init", "init", "new", "new", "schema"]
     for example in examples:
-        args = shlex.split(example)[1:]
+        args = shlex.split(example, comments=True)[1:]
         if args[0] != "init":
             monkeypatch.chdir(tmp_path / "katalog-nabire")
         result = runner.invoke(app, args)

@@ -12,7 +12,7 @@ from spbe_cli.i18n import t
 from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
-from spbe_cli.reference import RA_PATTERN, RefNode
+from spbe_cli.reference import RA_PATTERN, RefNode, unlisted_region_code
 from spbe_cli.reference.values import coded, codes, list_fields
 from spbe_cli.similarity import did_you_mean
 
@@ -110,9 +110,7 @@ def check_metadata(ctx: Context) -> None:
         return
     ref = ctx.reference
     pemda = meta.pemda
-    # Only where the bundled (or declared) data covers the province can a code be unknown.
-    province = pemda.kode_kemendagri.split(".")[0]
-    if province in ref.wilayah and pemda.kode_kemendagri not in ref.wilayah:
+    if unlisted_region_code(ref.wilayah, pemda.kode_kemendagri):
         ctx.emit(
             "SPBE301",
             source.location("pemda", "kode_kemendagri"),

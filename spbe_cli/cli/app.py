@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn, TextIO
 import typer
 
 from spbe_cli import __version__
-from spbe_cli.cli.chrome import SpbeGroup
+from spbe_cli.cli.chrome import SpbeGroup, command_examples
 from spbe_cli.errors import ExitCode, SpbeError, os_reason
 from spbe_cli.i18n import set_language, t
 
@@ -40,6 +40,7 @@ app = typer.Typer(
     name="spbe",
     cls=SpbeGroup,
     help=t("cli.help"),
+    epilog=command_examples(""),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -31,6 +31,8 @@ _HEADINGS = {
     "Arguments": "click.arguments",
     "Commands": "click.commands",
 }
+#: click's placeholders in a usage line -> message keys of the user's words for them.
+_USAGE_WORDS = {"[OPTIONS]": "click.usage_options", "COMMAND [ARGS]...": "click.usage_command"}
 _FIXED = {
     "Show this message and exit.": "click.help_option",
     "Install completion for the current shell.": "click.install_completion",
@@ -134,7 +136,13 @@ class SpbeFormatter(_click.HelpFormatter):
     """click's help formatter with the user's words for its fixed texts."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        """Write the usage line with a translated prefix."""
+        """Write the usage line with a translated prefix and placeholders.
+
+        ``[OPSI] PERINTAH [ARGUMEN]...``, the words of the headings below it (and of the docs),
+        not click's ``[OPTIONS] COMMAND [ARGS]...`` on an Indonesian page.
+        """
+        for english, key in _USAGE_WORDS.items():
+            args = args.replace(english, t(key))
         super().write_usage(
             prog, args, prefix=f"{t('click.usage')}: " if prefix is None else prefix
         )
@@ -250,13 +258,45 @@ def language_first(args: list[str]) -> list[str]:
     return moved + rest if moved else args
 
 
-def _adapt(command: _click.Command) -> None:
+#: Widest line of an examples block, its indent included: an 80-column terminal shows it whole.
+EXAMPLE_WIDTH = 79
+
+
+def command_examples(path: str) -> str | None:
+    """The "Examples" block ending the help page of ``spbe <path>`` (``""``: ``spbe`` itself).
+
+    Every help page's examples live in ``locale/examples.yaml`` under
+    ``examples.<path words joined by "_">``; an explanation after ``  # `` is aligned here.
+    A leading backspace line keeps click from re-wrapping the block.
+    """
+    from spbe_cli.i18n import messages
+
+    key = "examples." + ("_".join(path.split()) or "spbe")
+    if key not in messages():
+        return None
+    rows = [
+        (c.rstrip(), n)
+        for c, _, n in (ln.partition("  # ") for ln in t(key).splitlines())
+        if c.strip()
+    ]
+    width = max(len(command) for command, _ in rows)
+    if all(4 + width + 4 + len(note) <= EXAMPLE_WIDTH for _, note in rows):
+        lines = [f"  {c:<{width}}  # {n}" if n else f"  {c}" for c, n in rows]
+    else:  # too wide for a terminal beside each other: each explanation above its command
+        lines = [line for c, n in rows for line in ([f"  # {n}"] if n else []) + [f"  {c}"]]
+    return "\b\n" + f"{t('click.examples')}:\n" + "\n".join(lines)
+
+
+def _adapt(command: _click.Command, path: str | None = None) -> None:
     command.context_class = SpbeContext
     if command.help and not command.short_help:
         command.short_help = command.help
+    path = path if path is not None else command.name or ""
+    if not command.epilog:
+        command.epilog = command_examples(path)
     # A command group (``spbe export``): its commands too.
-    for sub in (getattr(command, "commands", None) or {}).values():
-        _adapt(sub)
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        _adapt(sub, f"{path} {name}")
 
 
 #: Shells whose completion typer installs.

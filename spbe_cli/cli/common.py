@@ -32,7 +32,7 @@ DEFAULT_CATALOG = Path("catalog")
 #: The positional catalog of validate, render, progress and sync (kept for compatibility).
 CatalogArgument = Annotated[
     Path | None,
-    typer.Argument(help=t("cli.catalog_arg"), metavar="CATALOG", show_default=False),
+    typer.Argument(help=t("cli.catalog_arg"), metavar=t("metavar.catalog"), show_default=False),
 ]
 #: ``-c/--catalog``, the same in every command that reads a catalog.
 CatalogOption = Annotated[

@@ -39,13 +39,19 @@ def diff(
     old: Annotated[
         str | None,
         typer.Argument(
-            help=t("diff.cli_old"), show_default=False, autocompletion=complete_revision
+            help=t("diff.cli_old"),
+            metavar=t("metavar.old"),
+            show_default=False,
+            autocompletion=complete_revision,
         ),
     ] = None,
     new: Annotated[
         str | None,
         typer.Argument(
-            help=t("diff.cli_new"), show_default=False, autocompletion=complete_revision
+            help=t("diff.cli_new"),
+            metavar=t("metavar.new"),
+            show_default=False,
+            autocompletion=complete_revision,
         ),
     ] = None,
     catalog: Annotated[

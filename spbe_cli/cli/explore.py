@@ -76,7 +76,9 @@ def graph_formats() -> dict[GraphFormat, Output[Graph]]:
 def list_command(
     kind: Annotated[
         str,
-        typer.Argument(help=t("explore.opt.kind"), metavar="KIND", autocompletion=complete_kind),
+        typer.Argument(
+            help=t("explore.opt.kind"), metavar=t("metavar.kind"), autocompletion=complete_kind
+        ),
     ],
     catalog: CatalogOption = None,
     opd: Annotated[str | None, typer.Option("--opd", help=t("explore.opt.opd"))] = None,
@@ -130,7 +132,7 @@ def show(
 def graph(
     entity_id: Annotated[
         str | None,
-        typer.Argument(help=t("explore.opt.graph_id"), metavar="[ID]", autocompletion=complete_id),
+        typer.Argument(help=t("explore.opt.graph_id"), metavar="ID", autocompletion=complete_id),
     ] = None,
     catalog: CatalogOption = None,
     depth: Annotated[int, typer.Option("--depth", help=t("explore.opt.depth"), min=0)] = 1,

@@ -32,6 +32,7 @@ class TableFormat(str, enum.Enum):
     """Formats of ``spbe export tabel``."""
 
     csv = "csv"
+    xlsx = "xlsx"
     parquet = "parquet"
 
 
@@ -81,7 +82,7 @@ def tabel(
     ] = TableFormat.csv,
     force: ForceOption = False,
 ) -> None:
-    """Tabel data (CSV/Parquet) / Data tables (CSV/Parquet)."""
+    """Tabel data (CSV/XLSX/Parquet) / Data tables (CSV/XLSX/Parquet)."""
     run("tabel", catalog_path(catalog, catalog_option), output, force, table_format.value)
 
 

@@ -24,7 +24,9 @@ class JenisPemda(str, enum.Enum):
 def init(
     pemda: Annotated[str, typer.Option("--pemda", help=t("cli.init_pemda"))],
     kode: Annotated[str, typer.Option("--kode", help=t("cli.init_kode"))],
-    directory: Annotated[Path, typer.Argument(help=t("cli.init_dir"), metavar="[DIR]")] = Path(),
+    directory: Annotated[
+        Path, typer.Argument(help=t("cli.init_dir"), metavar=t("metavar.folder"))
+    ] = Path(),
     jenis: Annotated[JenisPemda | None, typer.Option("--jenis", help=t("cli.init_jenis"))] = None,
     tahun: Annotated[int, typer.Option("--tahun", help=t("cli.init_tahun"))] = 2025,
     spbe_repo: Annotated[
@@ -52,7 +54,10 @@ def init(
 
 def new(
     kind: Annotated[
-        str, typer.Argument(help=t("cli.new_kind"), autocompletion=complete_kind, metavar="JENIS")
+        str,
+        typer.Argument(
+            help=t("cli.new_kind"), autocompletion=complete_kind, metavar=t("metavar.kind")
+        ),
     ],
     entity_id: Annotated[str, typer.Argument(help=t("cli.new_id"), metavar="ID")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help=t("cli.new_output"))] = None,
@@ -95,6 +100,6 @@ def schema(
 
 def register(app: typer.Typer) -> None:
     """Add ``init``, ``new`` and ``schema`` to the ``spbe`` app."""
-    app.command("init", help=t("cli.cmd_init"), epilog=t("cli.init_examples"))(init)
-    app.command("new", help=t("cli.cmd_new"), epilog=t("cli.new_examples"))(new)
-    app.command("schema", help=t("cli.cmd_schema"), epilog=t("cli.schema_examples"))(schema)
+    app.command("init", help=t("cli.cmd_init"))(init)
+    app.command("new", help=t("cli.cmd_new"))(new)
+    app.command("schema", help=t("cli.cmd_schema"))(schema)

@@ -72,7 +72,9 @@ def validate(
 def rules(
     codes: Annotated[
         list[str] | None,
-        typer.Argument(help=t("cli.rules_codes"), metavar="KODE", autocompletion=complete_rule),
+        typer.Argument(
+            help=t("cli.rules_codes"), metavar=t("metavar.code"), autocompletion=complete_rule
+        ),
     ] = None,
     catalog_option: CatalogOption = None,
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 #: Export targets and the function (module, name) that builds their files.
 TARGETS = ("archimate", "sia", "tabel")
-TABLE_FORMATS = ("csv", "parquet")
+TABLE_FORMATS = ("csv", "xlsx", "parquet")
 
 
 def plain_number(value: Any) -> str:
@@ -101,6 +103,10 @@ def export_catalog(options: ExportOptions, on_step: StepHook | None = None) -> E
     catalog, report = validate_catalog(options.catalog, options.display, on_step=on_step)
     if report.errors and not options.force:
         return ExportOutcome(report, refused=True)
+    if options.target in ("archimate", "sia"):  # for people: "[ISI]" reads "(belum diisi)"
+        from spbe_cli.parsing import unfilled_text
+
+        catalog.mark_unfilled(unfilled_text)
     if options.target == "archimate":
         from spbe_cli.export.archimate import build_model, model_chunks
 
@@ -116,7 +122,7 @@ def export_catalog(options: ExportOptions, on_step: StepHook | None = None) -> E
     from spbe_cli.render.output import write_output
 
     tables = build_tables(catalog)
-    files = table_files(tables, options.table_format)
+    files = table_files(tables, options.table_format, export_date(catalog))
     names = write_output(
         options.out, files, lambda written: stale_tables(options.out, tables, written)
     )
@@ -170,3 +176,26 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
             t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
         ) from exc
     return path.as_posix()
+
+
+def fixed_zip(data: bytes, stamp: datetime, data_rows: dict[str, bytes]) -> bytes:
+    """The same archive with the data rows added, every entry's timestamp and attributes fixed.
+
+    Fixed timestamps make the bytes reproducible; ``data_rows`` maps a sheet's file name to the
+    rows that go at the end of its ``<sheetData>``.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    when = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            content = source.read(info.filename)
+            rows = data_rows.get(info.filename)
+            if rows:
+                content = content.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+            archive.writestr(entry, content)
+    return out.getvalue()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import export_date
+from spbe_cli.export.common import export_date, fixed_zip
 from spbe_cli.i18n import t
 from spbe_cli.markup import CELL_MAX, cell_text
 from spbe_cli.owners import responsible_opd
@@ -263,7 +263,7 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
     counts = {"rows": sum(len(s.rows) for s in sheets), "sheets": len(sheets) + 2}
-    return _fixed_zip(buffer.getvalue(), stamp, data_rows), counts
+    return fixed_zip(buffer.getvalue(), stamp, data_rows), counts
 
 
 def _styled(ws: Any, value: str, font: Any, fill: Any, alignment: Any) -> Any:
@@ -333,26 +333,3 @@ def _rows_xml(rows: list[list[Any]], first: int) -> bytes:
                 cells.append(f"{cell}{escape(value)}</t></is></c>")
         out.append(f'<row r="{number}">{"".join(cells)}</row>')
     return "".join(out).encode("utf-8")
-
-
-def _fixed_zip(data: bytes, stamp: datetime, data_rows: dict[str, bytes]) -> bytes:
-    """The same archive with the data rows added, every entry's timestamp and attributes fixed.
-
-    Fixed timestamps make the bytes reproducible; ``data_rows`` maps a sheet's file name to the
-    rows that go at the end of its ``<sheetData>``.
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    when = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            content = source.read(info.filename)
-            rows = data_rows.get(info.filename)
-            if rows:
-                content = content.replace(b"</sheetData>", rows + b"</sheetData>", 1)
-            archive.writestr(entry, content)
-    return out.getvalue()

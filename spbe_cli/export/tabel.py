@@ -20,9 +20,10 @@ import csv
 import io
 import types
 import typing
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -341,9 +342,71 @@ def stale_tables(out: Path, tables: list[Table], written: Iterable[str]) -> list
     ]
 
 
-def table_files(tables: list[Table], table_format: str) -> list[RenderedFile]:
-    """One file per table, named ``<table>.<format>``."""
+def table_xlsx(table: Table, when: date) -> bytes:
+    """The table as one XLSX sheet for a spreadsheet, each cell of its column's type.
+
+    A CSV leaves the types to the spreadsheet, which reads the urusan code ``2.20`` as the number
+    2.2 and a regulation number ``05`` as 5. Here text stays text (never a formula), Rupiah and
+    years are numbers, dates are dates (``yyyy-mm-dd``), ``ilustratif`` is TRUE/FALSE, and the
+    header row is bold and frozen. The same tables give the same bytes (file dates: ``when``).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    from spbe_cli.export.common import fixed_zip
+    from spbe_cli.markup import CELL_MAX, cell_text
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(table.name[:31])
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for index, (name, type_) in enumerate(table.columns):
+        longest = max([len(name), *(len(str(row[index] or "")) for row in table.rows[:200])])
+        width = 12 if type_ == "date" else min(max(longest, 6) + 2, 60)
+        ws.column_dimensions[get_column_letter(index + 1)].width = width
+    header = []
+    for name, _ in table.columns:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    types_ = [type_ for _, type_ in table.columns]
+    for row in table.rows:
+        cells: list[Any] = []
+        for type_, value in zip(types_, row, strict=True):
+            if value is None or value == "":
+                cells.append(None)
+            elif type_ == "text":
+                cells.append(cell_text(str(value), CELL_MAX))
+            elif type_ == "date":
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            elif type_ == "number":
+                cells.append(float(value) if isinstance(value, Decimal) else value)
+            else:  # int, bool
+                cells.append(value)
+        ws.append(cells)
+    stamp = datetime(when.year, when.month, when.day)
+    wb.properties.creator = "spbe"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return fixed_zip(buffer.getvalue(), stamp, {})
+
+
+def table_files(
+    tables: list[Table], table_format: str, when: date = date(1980, 1, 1)
+) -> list[RenderedFile]:
+    """One file per table, named ``<table>.<format>`` (``when``: the XLSX files' date)."""
     from spbe_cli.render.output import RenderedFile
 
+    if table_format == "xlsx":
+        return [RenderedFile(f"{t.name}.xlsx", table_xlsx(t, when)) for t in tables]
     write = table_parquet if table_format == "parquet" else table_csv
     return [RenderedFile(f"{table.name}.{table_format}", write(table)) for table in tables]

@@ -58,6 +58,15 @@ def region_kind_word(name: str) -> str | None:
     return _KIND_OF_WORD.get(words[0].casefold().rstrip(".")) if words else None
 
 
+def unlisted_region_code(wilayah: dict[str, str], kode: str) -> bool:
+    """Whether the region data covers ``kode``'s province yet does not list ``kode`` (SPBE301).
+
+    Only where the data holds the province can a code be called unknown: the bundled data holds
+    Papua Tengah whole, not every province of Indonesia.
+    """
+    return kode.split(".")[0] in wilayah and kode not in wilayah
+
+
 @dataclass(frozen=True)
 class RefNode:
     """One node of a Referensi Arsitektur tree."""

@@ -17,6 +17,7 @@ from spbe_cli.formatting import citation, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.loader import StepHook
 from spbe_cli.parallel import ForkedChild
+from spbe_cli.parsing import unfilled_text
 from spbe_cli.render.context import CaptionNumbers, RenderInput
 from spbe_cli.render.document import LOGO_FILE, Figure
 from spbe_cli.render.limits import RenderLimits
@@ -682,6 +683,7 @@ def render_catalog(
         options.out, [options.catalog, *(f for f, _ in folders[:-1])], _files_read(catalog)
     )
     catalog.share_field_sets()  # rendering holds the catalog beside its largest document
+    catalog.mark_unfilled(unfilled_text)  # "[ISI]" reads "(belum diisi)", not as a name
     inp = RenderInput(catalog, report.findings, dict(options.extras))
     hook = render_progress(len(catalog)) if render_progress is not None else None
     files = render_files(
