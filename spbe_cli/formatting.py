@@ -346,8 +346,7 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
         ministry = _MENTERI.get(issuer)
         jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
     elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
-        region = pemda.split(" ", 1)[-1]
-        jenis = f"{jenis} {region}" if reg.nomor else jenis
+        jenis = f"{jenis} {region(pemda)}" if reg.nomor else jenis
     elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
         jenis = f"Peraturan {issuer}" if issuer else reg.judul
     if reg.nomor and reg.tahun:
@@ -355,6 +354,28 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     if jenis == reg.judul:
         return str(reg.judul)
     return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
+
+
+def full_citation(reg: Any, pemda: str = "") -> str:
+    """A regulation cited in full, as the Dasar Hukum lists it: :func:`citation` and subject.
+
+    ``Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang ...``; one not enacted yet is told
+    by its subject and status already (:func:`citation`).
+    """
+    short = citation(reg, pemda)
+    return f"{short} tentang {reg.judul}" if reg.nomor and reg.tahun else short
+
+
+#: The words before a region's own name in the Pemda's name.
+_REGION_PREFIXES = ("Kabupaten ", "Kota ", "Provinsi ")
+
+
+def region(pemda: str) -> str:
+    """The name a region's own regulations carry: ``Kabupaten Mimika`` -> ``Mimika``."""
+    for prefix in _REGION_PREFIXES:
+        if pemda.startswith(prefix):
+            return pemda[len(prefix) :]
+    return pemda
 
 
 def entity_name(kind: str, entity: Any, pemda: str = "", reference: Any = None) -> str:

@@ -510,7 +510,7 @@ def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
     """
     from spbe_cli.formatting import citation
 
-    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+    pemda = catalog.pemda_nama
     missing: list[str] = []
     for reg_id in (*program.regulasi, *program.regulasi_dibutuhkan):
         reg = catalog.entities.get(reg_id) if catalog.kinds.get(reg_id) == "regulasi" else None

@@ -562,3 +562,28 @@ def test_revised_log_reads_the_same_in_html_and_docx(revised: Path, reader: Any)
             assert words in log, (name, words)
         for word in ("APP-0", "SEC-01", "rpjmd", "latar-belakang", "{+"):
             assert word not in log, (name, word)
+
+
+def test_a_removed_regional_regulation_is_cited_with_its_region(tmp_path: Path) -> None:
+    """A Perbup removed from the catalog names its region in the Daftar Perubahan, as the
+    Dasar Hukum cites it, also when the metadata did not change (it read "Peraturan Bupati
+    Nomor 5 Tahun 2021": a reader could not tell whose regulation was revoked)."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    old = catalog / "regulasi" / "perbup-lama.yaml"
+    old.write_text(
+        'entitas: regulasi\nid: PERBUP-LAMA\njenis: Perbup\nnomor: "5"\ntahun: 2021\n'
+        "judul: Portal Resmi Daerah\ntingkat: daerah\nstatus: dicabut\n",
+        encoding="utf-8",
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    old.unlink()
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "out"), "--since", "v1", "-f", "md")
+    assert code == 0, err
+    text = (tmp_path / "out" / "masterplan.md").read_text(encoding="utf-8")
+    log = text.split("## DAFTAR PERUBAHAN", 1)[1]
+    assert "- Dihapus: **Peraturan Bupati Mimika Nomor 5 Tahun 2021**" in log
+    assert "Peraturan Bupati Nomor" not in log

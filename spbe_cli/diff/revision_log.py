@@ -145,11 +145,9 @@ def _gone_names(changeset: ChangeSet) -> dict[str, str]:
     from spbe_cli.formatting import entity_name
     from spbe_cli.reference import load_reference
 
-    meta = next((c.old for c in changeset.changes if c.kind == "metadata" and c.old), None)
-    pemda = str(meta.model.pemda.nama) if meta is not None else ""  # type: ignore[attr-defined]
     reference = load_reference()
     return {
-        change.old.id: entity_name(change.kind, change.old.model, pemda, reference)
+        change.old.id: entity_name(change.kind, change.old.model, changeset.pemda, reference)
         for change in changeset.changes
         if change.old is not None and change.change in (ChangeType.REMOVED, ChangeType.RENAMED)
     }

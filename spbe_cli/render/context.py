@@ -83,8 +83,7 @@ class RenderInput:
         return found
 
     def _pemda(self) -> str:
-        meta = self.catalog.metadata
-        return meta.pemda.nama if meta is not None else ""
+        return self.catalog.pemda_nama
 
 
 #: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
