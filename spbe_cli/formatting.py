@@ -270,6 +270,16 @@ def kapital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def reading_order(name: str) -> tuple[str, str]:
+    """The sort key of a list a reader scans by the names it shows: alphabetical, any case.
+
+    ``Bagian Hukum``, ``Bappeda``, ``BKPSDM``, ``Dinas PUPR``, ``Dinkes``: sorted as written,
+    capitals came first ("BKPSDM" before "Bagian Hukum"), and a list sorted by id put
+    "Dinas PUPR" (id DPUPR) after "DPMPTSP".
+    """
+    return (name.casefold(), name)
+
+
 def rentang(mulai: int, selesai: int) -> str:
     """A span of years as readers write it: ``2025–2029``; one year is ``2026``, not 2026–2026."""
     return str(mulai) if mulai == selesai else f"{mulai}–{selesai}"

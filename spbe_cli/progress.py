@@ -32,7 +32,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
-from spbe_cli.formatting import PERCENT_CAP, percent, tanggal
+from spbe_cli.formatting import PERCENT_CAP, percent, reading_order, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 from spbe_cli.owners import responsible_opd
@@ -360,7 +360,7 @@ def compute_progress(
         for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
-    opd_names = {o.id: o.singkatan or o.nama for o in catalog.of_kind("opd")}
+    opd_names = {o.id: o.nama_pendek for o in catalog.of_kind("opd")}
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
     for item in planned:
@@ -373,7 +373,10 @@ def compute_progress(
         options=options,
         pemda=meta.pemda.nama if meta is not None else "",
         programs=planned,
-        by_opd=[summarise(k, opd_names.get(k, k), by_opd_map[k]) for k in sorted(by_opd_map)],
+        by_opd=[
+            summarise(k, opd_names.get(k, k), by_opd_map[k])
+            for k in sorted(by_opd_map, key=lambda k: reading_order(opd_names.get(k, k)))
+        ],
         by_dimensi=[
             summarise(k, dimensi.get(k, k), by_dim_map[k])
             for k in sorted(by_dim_map, key=lambda k: (dim_order.get(k, len(dim_order)), k))

@@ -44,7 +44,7 @@ class RenderInput:
         """OPD id -> short name (singkatan, else nama)."""
         labels = self._cache.get("opd")
         if labels is None:
-            labels = Labels({o.id: o.singkatan or o.nama for o in self.of_kind("opd")})
+            labels = Labels({o.id: o.nama_pendek for o in self.of_kind("opd")})
             self._cache["opd"] = labels
         return labels
 
