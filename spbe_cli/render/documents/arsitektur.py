@@ -87,7 +87,8 @@ def _matrix(key: str, rows: list[Any], columns: list[Any], field: str, inp: Rend
     if not grid:
         for row, targets in linked:
             groups[_group(inp, row)].append((row, targets))
-    return Matrix(key, linked, used, grid, sorted(groups.items(), key=lambda g: reading_order(g[0])), [r for r, t in linked if not t])
+    ordered = sorted(groups.items(), key=lambda group: reading_order(group[0]))
+    return Matrix(key, linked, used, grid, ordered, [r for r, t in linked if not t])
 
 
 def _duplicates(inp: RenderInput, aplikasi: list[Any]) -> list[tuple[Any, Any]]:
