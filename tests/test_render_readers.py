@@ -262,6 +262,9 @@ def test_an_illustrative_sasaran_of_the_peta_strategi_is_marked(fresh: Path) -> 
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[1].endswith("daring. †")  # the tujuan, illustrative itself
     assert cells[2] == "Contoh sasaran: meningkatnya layanan daring. †"
+    # Its IKU (whose targets stand beside it) carries the mark too: a sasaran with a second
+    # IKU leaves its cell empty on that row, and the targets read as official figures.
+    assert cells[3].endswith(" †"), cells
 
 
 def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
