@@ -620,3 +620,16 @@ def test_lists_per_perangkat_daerah_read_alphabetically(rendered: Path) -> None:
     arsitektur = (rendered / "arsitektur.md").read_text("utf-8")
     groups = re.findall(r"^\*Tabel \d+\. Layanan SPBE × Aplikasi SPBE: (.+)\*$", arsitektur, re.M)
     assert groups == sorted(groups, key=str.casefold), groups
+
+
+def test_regulations_a_program_rests_on_follow_the_dasar_hukum_order(rendered: Path) -> None:
+    """BAB VII lists regulations as the Dasar Hukum does (UU, PP, Perpres, Permen, ...): it
+    sorted them by their ids, so "Keputusan Menteri" came first and "Undang-Undang" last."""
+    md = (rendered / "masterplan.md").read_text("utf-8")
+    table = md.split(". Regulasi dan program yang bertumpu padanya*\n\n", 1)[1]
+    cited = [row.split(" | ")[0].strip("| ") for row in table.split("\n\n", 1)[0].splitlines()[2:]]
+    basis = md.split("### 1.4 Dasar Hukum", 1)[1].split("\n### ", 1)[0]
+    order = [line.split(". ", 1)[1].split(" tentang ", 1)[0] for line in basis.splitlines()
+             if re.match(r"^\d+\. ", line)]  # fmt: skip
+    assert cited and all(c in order for c in cited), (cited, order)
+    assert cited == sorted(cited, key=order.index)
