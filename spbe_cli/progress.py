@@ -366,6 +366,8 @@ def compute_progress(
     for item in planned:
         by_opd_map.setdefault(item.opd, []).append(item)
         by_dim_map.setdefault(item.dimensi, []).append(item)
+    # Rows per OPD in the order of the names readers scan (not by id).
+    shown: dict[str, str] = {k: opd_names.get(k) or k for k in by_opd_map}
     dimensi = catalog.reference.dimensi
     dim_order = {k: n for n, k in enumerate(dimensi)}
     meta = catalog.metadata
@@ -374,8 +376,8 @@ def compute_progress(
         pemda=meta.pemda.nama if meta is not None else "",
         programs=planned,
         by_opd=[
-            summarise(k, opd_names.get(k, k), by_opd_map[k])
-            for k in sorted(by_opd_map, key=lambda k: reading_order(opd_names.get(k, k)))
+            summarise(k, shown[k], by_opd_map[k])
+            for k in sorted(shown, key=lambda opd: reading_order(shown[opd]))
         ],
         by_dimensi=[
             summarise(k, dimensi.get(k, k), by_dim_map[k])
