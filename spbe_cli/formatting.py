@@ -312,8 +312,9 @@ def tanggal(value: date | None, lang: str | None = "id") -> str:
 
 # -- regulations --------------------------------------------------------------------------------
 
-#: The full name of each kind of regulation, as a citation starts.
-_JENIS = {
+#: The full name of each kind of regulation, as a citation starts (the one home of these
+#: names: the templates' ``istilah.jenis_regulasi`` is :data:`LABEL_JENIS_REGULASI`).
+JENIS_REGULASI = {
     "UU": "Undang-Undang",
     "PP": "Peraturan Pemerintah",
     "Perpres": "Peraturan Presiden",
@@ -328,6 +329,8 @@ _JENIS = {
     "Perwali": "Peraturan Wali Kota",
     "Kepwali": "Keputusan Wali Kota",
 }
+#: The kind of a regulation as a table column shows it ("lainnya" too).
+LABEL_JENIS_REGULASI = {**JENIS_REGULASI, "lainnya": "Lainnya"}
 #: Issuers whose ministry a citation names by its short name (as the regulations do).
 _MENTERI = {
     "KemenPANRB": "PANRB",
@@ -348,7 +351,7 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``). ``status=False`` leaves the
     status out, for a sentence that says it in words ("akan ditetapkan dengan ...").
     """
-    jenis = _JENIS.get(reg.jenis, "")
+    jenis = JENIS_REGULASI.get(reg.jenis, "")
     issuer = reg.penerbit or ""
     if reg.jenis in ("Permen", "Kepmen") and issuer:
         jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import kapital, rentang, rupiah_marked
+from spbe_cli.formatting import LABEL_JENIS_REGULASI, kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape, mermaid_text
 from spbe_cli.plan import Amount
@@ -364,7 +364,9 @@ def make_environment(
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(persen=ctx.persen, rentang=rentang)
+    env.globals.update(
+        persen=ctx.persen, rentang=rentang, label_jenis_regulasi=dict(LABEL_JENIS_REGULASI)
+    )
     if isinstance(env, SpbeSandbox):
         env.bound_filters()
     return env
