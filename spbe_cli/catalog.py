@@ -194,6 +194,11 @@ class Catalog:
                     found.setdefault(value, rejected)
         return found
 
+    @property
+    def pemda_nama(self) -> str:
+        """The Pemda's name (``Kabupaten Mimika``), or "" for a catalog without metadata."""
+        return str(self.metadata.pemda.nama) if self.metadata is not None else ""
+
     def get(self, entity_id: str) -> Any:
         """The entity with this id, or None."""
         return self.entities.get(entity_id)

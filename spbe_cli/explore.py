@@ -108,11 +108,9 @@ def regulation_label(catalog: Catalog, reg: Any) -> str:
     ``Peraturan Presiden Nomor 95 Tahun 2018 tentang Sistem Pemerintahan Berbasis Elektronik``;
     one not enacted yet is told by its subject and status, as the progress report tells it.
     """
-    from spbe_cli.formatting import citation
+    from spbe_cli.formatting import full_citation
 
-    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
-    cited = citation(reg, pemda)
-    return f"{cited} tentang {reg.judul}" if reg.nomor and reg.tahun else cited
+    return full_citation(reg, catalog.pemda_nama)
 
 
 # -- list -------------------------------------------------------------------------------------

@@ -270,6 +270,16 @@ def kapital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def reading_order(name: str) -> tuple[str, str]:
+    """The sort key of a list a reader scans by the names it shows: alphabetical, any case.
+
+    ``Bagian Hukum``, ``Bappeda``, ``BKPSDM``, ``Dinas PUPR``, ``Dinkes``: sorted as written,
+    capitals came first ("BKPSDM" before "Bagian Hukum"), and a list sorted by id put
+    "Dinas PUPR" (id DPUPR) after "DPMPTSP".
+    """
+    return (name.casefold(), name)
+
+
 def rentang(mulai: int, selesai: int) -> str:
     """A span of years as readers write it: ``2025–2029``; one year is ``2026``, not 2026–2026."""
     return str(mulai) if mulai == selesai else f"{mulai}–{selesai}"
@@ -302,8 +312,9 @@ def tanggal(value: date | None, lang: str | None = "id") -> str:
 
 # -- regulations --------------------------------------------------------------------------------
 
-#: The full name of each kind of regulation, as a citation starts.
-_JENIS = {
+#: The full name of each kind of regulation, as a citation starts (the one home of these
+#: names: the templates' ``istilah.jenis_regulasi`` is :data:`LABEL_JENIS_REGULASI`).
+JENIS_REGULASI = {
     "UU": "Undang-Undang",
     "PP": "Peraturan Pemerintah",
     "Perpres": "Peraturan Presiden",
@@ -318,6 +329,8 @@ _JENIS = {
     "Perwali": "Peraturan Wali Kota",
     "Kepwali": "Keputusan Wali Kota",
 }
+#: The kind of a regulation as a table column shows it ("lainnya" too).
+LABEL_JENIS_REGULASI = {**JENIS_REGULASI, "lainnya": "Lainnya"}
 #: Issuers whose ministry a citation names by its short name (as the regulations do).
 _MENTERI = {
     "KemenPANRB": "PANRB",
@@ -338,7 +351,7 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     subject (``Peraturan Bupati tentang Satu Data (dibutuhkan)``). ``status=False`` leaves the
     status out, for a sentence that says it in words ("akan ditetapkan dengan ...").
     """
-    jenis = _JENIS.get(reg.jenis, "")
+    jenis = JENIS_REGULASI.get(reg.jenis, "")
     issuer = reg.penerbit or ""
     if reg.jenis in ("Permen", "Kepmen") and issuer:
         jenis = f"{jenis} {_MENTERI.get(issuer, issuer.removeprefix('Kementerian '))}"
@@ -346,8 +359,7 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
         ministry = _MENTERI.get(issuer)
         jenis = f"{jenis} Menteri {ministry}" if ministry else f"{jenis} {issuer}"
     elif reg.jenis in _REGIONAL and pemda and reg.tingkat == "daerah":
-        region = pemda.split(" ", 1)[-1]
-        jenis = f"{jenis} {region}" if reg.nomor else jenis
+        jenis = f"{jenis} {region(pemda)}" if reg.nomor else jenis
     elif not jenis:  # "lainnya": a regulation of an agency (Peraturan BRIN, Peraturan BSSN)
         jenis = f"Peraturan {issuer}" if issuer else reg.judul
     if reg.nomor and reg.tahun:
@@ -355,6 +367,28 @@ def citation(reg: Any, pemda: str = "", *, status: bool = True) -> str:
     if jenis == reg.judul:
         return str(reg.judul)
     return f"{jenis} tentang {reg.judul}" + (f" ({reg.status})" if status else "")
+
+
+def full_citation(reg: Any, pemda: str = "") -> str:
+    """A regulation cited in full, as the Dasar Hukum lists it: :func:`citation` and subject.
+
+    ``Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang ...``; one not enacted yet is told
+    by its subject and status already (:func:`citation`).
+    """
+    short = citation(reg, pemda)
+    return f"{short} tentang {reg.judul}" if reg.nomor and reg.tahun else short
+
+
+#: The words before a region's own name in the Pemda's name.
+_REGION_PREFIXES = ("Kabupaten ", "Kota ", "Provinsi ")
+
+
+def region(pemda: str) -> str:
+    """The name a region's own regulations carry: ``Kabupaten Mimika`` -> ``Mimika``."""
+    for prefix in _REGION_PREFIXES:
+        if pemda.startswith(prefix):
+            return pemda[len(prefix) :]
+    return pemda
 
 
 def entity_name(kind: str, entity: Any, pemda: str = "", reference: Any = None) -> str:

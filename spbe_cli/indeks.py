@@ -123,6 +123,16 @@ class Kerangka:
         """Whether the predikat names and thresholds are checked against the official text."""
         return self.verifikasi_predikat == "ya"
 
+    def unverified(self, value: str) -> str:
+        """A name, weight or (sub-)index of this framework, marked while it is unverified.
+
+        The one home of that mark: the tables, the laporan and the findings that name an
+        indicator (SPBE804) all show it, so a reader meets the same "†" everywhere.
+        """
+        from spbe_cli.formatting import marked
+
+        return marked(value, not self.terverifikasi)
+
     @property
     def cli_name(self) -> str:
         """The name on the command line: ``spbe-59-2020``."""

@@ -43,7 +43,7 @@ def index_text(value: Decimal | float | None) -> str:
 
 def unverified(kerangka: Kerangka, value: str) -> str:
     """A name, weight or (sub-)index of ``kerangka``, marked while its data is unverified."""
-    return marked(value, not kerangka.terverifikasi)
+    return kerangka.unverified(value)
 
 
 def predikat_text(kerangka: Kerangka, predikat: Predikat | None) -> str:

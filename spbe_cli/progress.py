@@ -33,7 +33,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
-from spbe_cli.formatting import PERCENT_CAP, percent, tanggal
+from spbe_cli.formatting import PERCENT_CAP, percent, reading_order, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 from spbe_cli.owners import responsible_opd
@@ -400,12 +400,14 @@ def compute_progress(
         for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
-    opd_names = {o.id: o.singkatan or o.nama for o in catalog.of_kind("opd")}
+    opd_names = {o.id: o.nama_pendek for o in catalog.of_kind("opd")}
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
     for item in planned:
         by_opd_map.setdefault(item.opd, []).append(item)
         by_dim_map.setdefault(item.dimensi, []).append(item)
+    # Rows per OPD in the order of the names readers scan (not by id).
+    shown: dict[str, str] = {k: opd_names.get(k) or k for k in by_opd_map}
     dimensi = catalog.reference.dimensi
     dim_order = {k: n for n, k in enumerate(dimensi)}
     meta = catalog.metadata
@@ -413,7 +415,10 @@ def compute_progress(
         options=options,
         pemda=meta.pemda.nama if meta is not None else "",
         programs=planned,
-        by_opd=[summarise(k, opd_names.get(k, k), by_opd_map[k]) for k in sorted(by_opd_map)],
+        by_opd=[
+            summarise(k, shown[k], by_opd_map[k])
+            for k in sorted(shown, key=lambda opd: reading_order(shown[opd]))
+        ],
         by_dimensi=[
             summarise(k, dimensi.get(k, k), by_dim_map[k])
             for k in sorted(by_dim_map, key=lambda k: (dim_order.get(k, len(dim_order)), k))
@@ -553,7 +558,7 @@ def _missing_regulations(catalog: Catalog, program: Program) -> list[str]:
     """
     from spbe_cli.formatting import citation
 
-    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+    pemda = catalog.pemda_nama
     missing: list[str] = []
     for reg_id in (*program.regulasi, *program.regulasi_dibutuhkan):
         reg = catalog.entities.get(reg_id) if catalog.kinds.get(reg_id) == "regulasi" else None

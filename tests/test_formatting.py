@@ -165,3 +165,22 @@ def test_number_words(value: int, indonesian: str, english: str) -> None:
 
     assert number_words(value, "id") == indonesian
     assert number_words(value, "en") == english
+
+
+def test_a_regional_regulation_is_cited_with_its_region() -> None:
+    """Every citation of a Perbup names the region, in full or short (one home: citation)."""
+    from types import SimpleNamespace
+
+    from spbe_cli.formatting import citation, full_citation, region
+
+    perbup = SimpleNamespace(
+        jenis="Perbup", penerbit=None, tingkat="daerah", nomor="5", tahun=2021,
+        judul="Portal Resmi Daerah", status="dicabut",
+    )  # fmt: skip
+    assert region("Kabupaten Mimika") == "Mimika"
+    assert region("Kota Jayapura") == "Jayapura"
+    assert region("Mimika") == "Mimika"
+    assert citation(perbup, "Kabupaten Mimika") == "Peraturan Bupati Mimika Nomor 5 Tahun 2021"
+    assert full_citation(perbup, "Kabupaten Mimika") == (
+        "Peraturan Bupati Mimika Nomor 5 Tahun 2021 tentang Portal Resmi Daerah"
+    )

@@ -826,3 +826,24 @@ def test_the_laporan_says_a_refused_evaluation_was_written(tmp_path: Path) -> No
     assert "Belum ada evaluasi mandiri yang tercatat untuk tahun 2025" in (
         tmp_path / "out2025" / "laporan.md"
     ).read_text("utf-8")
+
+
+def test_spbe804_names_its_indicator_with_the_unverified_mark(tmp_path: Path) -> None:
+    """SPBE804 names the indicator as the indeks tables and the laporan do: with the mark of a
+    name not yet matched with the official PermenPANRB text (it read the bare name)."""
+    root = shutil.copytree(MINIMAL, tmp_path / "catalog")
+    write_tree(
+        root,
+        {
+            "em.yaml": "entitas: evaluasi_mandiri\nid: EM\nkerangka: spbe_59_2020\ntahun: 2025\n"
+            "penilaian:\n  - {indikator: 11, nilai: 5}\n",
+        },
+    )
+    kerangka = framework(SPBE)
+    assert not kerangka.terverifikasi
+    nama = next(i.nama for i in kerangka.indikator if i.nomor == 11)
+    with use_language("id"):
+        _, report = validate_catalog(root, "catalog")
+    found = [f for f in report.findings if f.code == "SPBE804"]
+    assert [(f.location.line, f.location.column) for f in found] == [(6, 28)]  # the nilai 5
+    assert f"indikator 11 ({nama}*)" in found[0].message

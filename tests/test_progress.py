@@ -392,3 +392,19 @@ def test_a_dimension_the_catalog_declares_is_known_to_progress(tmp_path: Path) -
     data = json.loads(result.stdout)
     assert [p["id"] for p in data["program"]] == ["P-LAUT"]
     assert [(g["kode"], g["nama"]) for g in data["per_dimensi"]] == [("maritim", "Smart Maritime")]
+
+
+def test_per_opd_rows_follow_the_names_readers_scan(tmp_path: Path) -> None:
+    """The rows per OPD are alphabetical by the name shown, whatever the ids or the case: the
+    laporan listed "Dinas PUPR" (id DPUPR) after "DPMPTSP", and a sort as written put
+    "BKPSDM" before "Bagian Hukum"."""
+    root = shutil.copytree(KNOWN / "catalog", tmp_path / "catalog")
+    opd = root / "opd" / "opd.yaml"
+    text = opd.read_text(encoding="utf-8")
+    # Dinkes is now shown as "dinas kesehatan" (lower case), Dispar as "BPAR" (capitals).
+    text = text.replace("singkatan: Dinkes", "singkatan: dinas kesehatan")
+    opd.write_text(text.replace("singkatan: Dispar", "singkatan: BPAR"), encoding="utf-8")
+    catalog, _ = load_catalog(root, "catalog")
+    options = Options(tahun=2026, tanggal=date(2026, 10, 15))
+    report = compute_progress(catalog, options)
+    assert [g.nama for g in report.by_opd] == ["BPAR", "dinas kesehatan", "Diskominfo"]

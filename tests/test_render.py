@@ -494,3 +494,31 @@ def test_enacted_document_with_a_placeholder_or_an_empty_domain_is_refused(
     assert code == 1
     assert re.search(r"metadata\.yaml:\d+:\d+: error\[SPBE413\]", stdout)
     assert not out.exists()
+
+
+def test_every_kind_of_regulation_is_named_as_citations_name_it(
+    small: Path, tmp_path: Path
+) -> None:
+    """The templates' names of kinds of regulation are spbe's (formatting.JENIS_REGULASI): the
+    templates kept a second list without Kepgub, Perwali and Kepwali, so BAB VII showed the
+    code "Kepgub" where a citation reads "Keputusan Gubernur"."""
+    from spbe_cli.formatting import JENIS_REGULASI, LABEL_JENIS_REGULASI
+
+    assert {"Kepgub", "Perwali", "Kepwali"} <= set(JENIS_REGULASI)
+    assert LABEL_JENIS_REGULASI == {**JENIS_REGULASI, "lainnya": "Lainnya"}
+    write_tree(
+        small,
+        {
+            "regulasi/kepgub.yaml": "entitas: regulasi\nid: KEPGUB-SC\njenis: Kepgub\n"
+            "judul: Tim Smart City Provinsi\ntingkat: provinsi\nstatus: dibutuhkan\n",
+        },
+    )
+    program = small / "program" / "economy.yaml"
+    text = program.read_text("utf-8").replace(
+        "regulasi: [PERBUP-SC]", "regulasi: [PERBUP-SC]\nregulasi_dibutuhkan: [KEPGUB-SC]"
+    )
+    program.write_text(text, "utf-8")
+    out = tmp_path / "out"
+    render(small, out, "--format", "md")
+    md = (out / "masterplan.md").read_text("utf-8")
+    assert "| Keputusan Gubernur | Tim Smart City Provinsi | Dibutuhkan |" in md

@@ -79,9 +79,11 @@ def test_marks_are_explained_once_on_the_cover_and_in_the_colophon(
 
 def test_budget_codes_above_sub_kegiatan_show_their_level(bundled: dict[str, str]) -> None:
     md = bundled["peta-rencana"]
-    assert "| 2.16.03.2.02 (kegiatan) |" in md
-    assert "| 4.01 (bidang urusan) |" in md
-    assert "| 2.16.03.2.02 |" not in md
+    # The level follows the code, the name the level (the name is what a reader looks for).
+    kegiatan = "Pengelolaan E-Government di Lingkup Pemerintah Daerah Kabupaten/Kota"
+    assert f"| 2.16.03.2.02 (kegiatan) {kegiatan} |" in md
+    assert "| 4.01 (bidang urusan) Unsur Sekretariat Daerah (kode program" in md
+    assert "| 2.16.03.2.02 |" not in md and "| 2.16.03.2.02 (kegiatan) |" not in md
 
 
 def test_marked_codes_stay_code_columns() -> None:

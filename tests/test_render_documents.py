@@ -606,3 +606,30 @@ def test_laporan_has_the_self_assessment_section_in_every_format(rendered: Path)
         assert "Tata Kelola Pemdi † paling tinggi tingkat 2" in section
         assert "Tanda † menandai nama, bobot dan indeks di bagian ini" in section
         assert "predikat" not in section.replace("batas predikat", "")
+
+
+def test_lists_per_perangkat_daerah_read_alphabetically(rendered: Path) -> None:
+    """Lists and tables per perangkat daerah follow the names they show, any case: the laporan
+    put "Dinas PUPR" (id DPUPR) after "DPMPTSP", the Arsitektur's matrices "BKPSDM" before
+    "Bagian Hukum"."""
+    laporan = (rendered / "laporan.md").read_text("utf-8")
+    table = laporan.split(". Kemajuan per perangkat daerah*\n\n", 1)[1].split("\n\n", 1)[0]
+    names = [row.split(" | ")[0].strip("| ") for row in table.splitlines()[2:]]
+    names = [n for n in names if n != "**Jumlah**"]
+    assert names and names == sorted(names, key=str.casefold), names
+    arsitektur = (rendered / "arsitektur.md").read_text("utf-8")
+    groups = re.findall(r"^\*Tabel \d+\. Layanan SPBE × Aplikasi SPBE: (.+)\*$", arsitektur, re.M)
+    assert groups == sorted(groups, key=str.casefold), groups
+
+
+def test_regulations_a_program_rests_on_follow_the_dasar_hukum_order(rendered: Path) -> None:
+    """BAB VII lists regulations as the Dasar Hukum does (UU, PP, Perpres, Permen, ...): it
+    sorted them by their ids, so "Keputusan Menteri" came first and "Undang-Undang" last."""
+    md = (rendered / "masterplan.md").read_text("utf-8")
+    table = md.split(". Regulasi dan program yang bertumpu padanya*\n\n", 1)[1]
+    cited = [row.split(" | ")[0].strip("| ") for row in table.split("\n\n", 1)[0].splitlines()[2:]]
+    basis = md.split("### 1.4 Dasar Hukum", 1)[1].split("\n### ", 1)[0]
+    order = [line.split(". ", 1)[1].split(" tentang ", 1)[0] for line in basis.splitlines()
+             if re.match(r"^\d+\. ", line)]  # fmt: skip
+    assert cited and all(c in order for c in cited), (cited, order)
+    assert cited == sorted(cited, key=order.index)

@@ -262,6 +262,9 @@ def test_an_illustrative_sasaran_of_the_peta_strategi_is_marked(fresh: Path) -> 
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[1].endswith("daring. †")  # the tujuan, illustrative itself
     assert cells[2] == "Contoh sasaran: meningkatnya layanan daring. †"
+    # Its IKU (whose targets stand beside it) carries the mark too: a sasaran with a second
+    # IKU leaves its cell empty on that row, and the targets read as official figures.
+    assert cells[3].endswith(" †"), cells
 
 
 def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
@@ -357,3 +360,14 @@ def test_bernama_filter_names_ids_from_one_table_or_several_in_turn() -> None:
     )
     tables = [{"APP-01": "Sentra Noken"}, {"APP-01": "lama", "DAT-02": "Data Kependudukan"}]
     assert _bernama(sentence, tables) == "Sentra Noken memakai Data Kependudukan dan INF-03"
+
+
+def test_a_budget_code_is_shown_with_its_name_in_every_document(fresh: Path) -> None:
+    # The Peta Rencana showed "2.16.03.2.02 (kegiatan)" alone: a reader could not tell which
+    # kegiatan; the Master Plan added the name in its own template (one home: the filter).
+    shown = "2.16.03.2.02 (kegiatan) Pengelolaan E-Government di Lingkup Pemerintah Daerah"
+    roadmap = (fresh / "peta-rencana.md").read_text("utf-8")
+    rows = _md_table(roadmap, "Butir muatan Tata Kelola SPBE")
+    assert rows and shown in rows[0], rows
+    plan = (fresh / "masterplan.md").read_text("utf-8")
+    assert "Pengelolaan E-Government di Lingkup Pemerintah Daerah Pengelolaan" not in plan

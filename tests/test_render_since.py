@@ -562,3 +562,60 @@ def test_revised_log_reads_the_same_in_html_and_docx(revised: Path, reader: Any)
             assert words in log, (name, words)
         for word in ("APP-0", "SEC-01", "rpjmd", "latar-belakang", "{+"):
             assert word not in log, (name, word)
+
+
+def test_a_removed_regional_regulation_is_cited_with_its_region(tmp_path: Path) -> None:
+    """A Perbup removed from the catalog names its region in the Daftar Perubahan, as the
+    Dasar Hukum cites it, also when the metadata did not change (it read "Peraturan Bupati
+    Nomor 5 Tahun 2021": a reader could not tell whose regulation was revoked)."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    old = catalog / "regulasi" / "perbup-lama.yaml"
+    old.write_text(
+        'entitas: regulasi\nid: PERBUP-LAMA\njenis: Perbup\nnomor: "5"\ntahun: 2021\n'
+        "judul: Portal Resmi Daerah\ntingkat: daerah\nstatus: dicabut\n",
+        encoding="utf-8",
+    )
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    old.unlink()
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "out"), "--since", "v1", "-f", "md")
+    assert code == 0, err
+    text = (tmp_path / "out" / "masterplan.md").read_text(encoding="utf-8")
+    log = text.split("## DAFTAR PERUBAHAN", 1)[1]
+    assert "- Dihapus: **Peraturan Bupati Mimika Nomor 5 Tahun 2021**" in log
+    assert "Peraturan Bupati Nomor" not in log
+
+
+def test_working_notes_are_no_change_for_readers(tmp_path: Path) -> None:
+    """Sources (``rujukan``), an entity's own ``catatan`` and where a reference code comes from
+    are printed in no document: the log listed them ("Rujukan: ditambah [source: owner/repo:
+    references/x.md (third-party)]"), repository talk in a document for the Bupati."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    program = catalog / "program" / "economy.yaml"
+    text = program.read_text(encoding="utf-8").replace(
+        "regulasi: [PERBUP-SC]",
+        "regulasi: [PERBUP-SC]\nrujukan: ['[source: owner/repo:references/x.md (third-party)]']\n"
+        "catatan: dicek ulang di rapat",
+    )
+    program.write_text(text, encoding="utf-8")
+    referensi = catalog / "referensi.yaml"
+    referensi.write_text(
+        referensi.read_text(encoding="utf-8").replace("sumber: contoh uji", "sumber: lain", 1),
+        encoding="utf-8",
+    )
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "out"), "--since", "v1", "-f", "md")
+    assert code == 0, err
+    for name in ("masterplan", "arsitektur"):
+        log = (tmp_path / "out" / f"{name}.md").read_text("utf-8").split("## DAFTAR PERUBAHAN")[1]
+        log = log.split("\n## ", 1)[0]
+        assert "Tidak ada perubahan pada bagian dokumen ini." in log, log
+        for word in ("Rujukan", "source", "Catatan", "Sentra Kerajinan Noken", "Sumber"):
+            assert word not in log, (name, word, log)

@@ -160,7 +160,7 @@ def plafon_findings(ctx: Context, report: IndeksReport) -> None:
             source.location("penilaian", index, "nilai"),
             "indeks.rule_plafon",
             nomor=row.indikator.nomor,
-            nama=row.indikator.nama,
+            nama=report.kerangka.unverified(row.indikator.nama),
             nilai=row.nilai,
             plafon=row.plafon.level,
             kurang=gap,

@@ -292,7 +292,10 @@ def diff_snapshots(
             _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
         )
     result.rule_levels = _rule_levels(old, new, new_raw)
-    result.prose = diff_prose(old, new, *_prose_maps(result.uncomparable, before, after))
+    old_meta, new_meta = _prose_maps(result.uncomparable, before, after)
+    result.prose = diff_prose(old, new, old_meta, new_meta)
+    named = old_meta or new_meta
+    result.pemda = str(named.pemda.nama) if named is not None else ""
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result

@@ -307,6 +307,9 @@ class ChangeSet:
     exception_reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Rules whose level (``.spbe.yaml`` ``aturan``) differs between the sides.
     rule_levels: list[RuleLevel] = field(default_factory=list)
+    #: The Pemda's name (the old side's, else the new one's): a document cites the regional
+    #: regulations the new side no longer has with it ("Peraturan Bupati Mimika Nomor 5 ...").
+    pemda: str = ""
 
     def __bool__(self) -> bool:
         # A new exception or a finding that appears or goes (a changed .spbe.yaml, say) is a

@@ -71,6 +71,7 @@ def revision_log(
                 for f in (_field(f, renames) for f in change.fields)
                 if f is not None
                 and not _tool_setting(change.kind, f)
+                and not _working_note(change.kind, f)
                 and not _other_document(change.kind, f, dokumen)
             ]
             if change.change is ChangeType.CHANGED and not fields:
@@ -145,11 +146,9 @@ def _gone_names(changeset: ChangeSet) -> dict[str, str]:
     from spbe_cli.formatting import entity_name
     from spbe_cli.reference import load_reference
 
-    meta = next((c.old for c in changeset.changes if c.kind == "metadata" and c.old), None)
-    pemda = str(meta.model.pemda.nama) if meta is not None else ""  # type: ignore[attr-defined]
     reference = load_reference()
     return {
-        change.old.id: entity_name(change.kind, change.old.model, pemda, reference)
+        change.old.id: entity_name(change.kind, change.old.model, changeset.pemda, reference)
         for change in changeset.changes
         if change.old is not None and change.change in (ChangeType.REMOVED, ChangeType.RENAMED)
     }
@@ -188,6 +187,22 @@ TOOL_SETTINGS = frozenset({"prosa", "pengaturan", "versi_skema"})
 def _tool_setting(kind: str, field: dict[str, Any]) -> bool:
     first = field["loc"][0] if field["loc"] else {}
     return kind == "metadata" and first.get("field") in TOOL_SETTINGS
+
+
+#: Fields that hold the authors' working notes: an entity's sources (``rujukan``, at any depth)
+#: and its own ``catatan``; where a reference code comes from (``sumber`` of a ``referensi``).
+#: No document prints them, so their changes are no change for readers (the log listed
+#: "Rujukan: ditambah [source: owner/repo:path.md (third-party)]").
+WORKING_NOTES = frozenset({"rujukan"})
+ENTITY_NOTES = {"": frozenset({"catatan"}), "referensi": frozenset({"catatan", "sumber"})}
+
+
+def _working_note(kind: str, field: dict[str, Any]) -> bool:
+    steps = [step.get("field") for step in field["loc"]]
+    if any(step in WORKING_NOTES for step in steps):
+        return True
+    notes = ENTITY_NOTES.get(kind, ENTITY_NOTES[""])
+    return len(steps) == 1 and steps[0] in notes
 
 
 def _other_document(kind: str, field: dict[str, Any], dokumen: str | None) -> bool:

@@ -279,7 +279,7 @@ def _styled(ws: Any, value: str, font: Any, fill: Any, alignment: Any) -> Any:
 
 
 def _pemda(catalog: Catalog) -> str:
-    return catalog.metadata.pemda.nama if catalog.metadata else ""
+    return catalog.pemda_nama
 
 
 def _guide(catalog: Catalog, data: dict[str, Any], sheets: list[Sheet]) -> list[str]:

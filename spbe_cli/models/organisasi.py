@@ -337,6 +337,11 @@ class OPD(Entity):
     kode_wilayah: KodeWilayah | None = None
     """Kode wilayah Kemendagri wilayah kerja OPD kewilayahan (distrik/kecamatan), mis. 94.04.01."""
 
+    @property
+    def nama_pendek(self) -> str:
+        """The name a table or chart shows: the singkatan (Diskominfo), else the full name."""
+        return self.singkatan or self.nama
+
 
 class Regulasi(Entity):
     """Regulasi yang menjadi dasar atau yang masih dibutuhkan ("smart regulation")."""

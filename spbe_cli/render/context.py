@@ -11,7 +11,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding
 from spbe_cli.formatting import angka as angka
-from spbe_cli.formatting import citation, entity_name
+from spbe_cli.formatting import citation, entity_name, reading_order
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
@@ -44,7 +44,7 @@ class RenderInput:
         """OPD id -> short name (singkatan, else nama)."""
         labels = self._cache.get("opd")
         if labels is None:
-            labels = Labels({o.id: o.singkatan or o.nama for o in self.of_kind("opd")})
+            labels = Labels({o.id: o.nama_pendek for o in self.of_kind("opd")})
             self._cache["opd"] = labels
         return labels
 
@@ -77,14 +77,13 @@ class RenderInput:
         if found is None:
             pemda = self._pemda()
             enacted = [r for r in self.of_kind("regulasi") if r.status in ("berlaku", "diubah")]
-            enacted.sort(key=_hierarchy)
+            enacted.sort(key=hierarchy_order)
             found = [(citation(r, pemda), r.judul) for r in enacted]
             self._cache["legal_basis"] = found
         return found
 
     def _pemda(self) -> str:
-        meta = self.catalog.metadata
-        return meta.pemda.nama if meta is not None else ""
+        return self.catalog.pemda_nama
 
 
 #: The kinds of regulation in the order of the hierarchy of legislation (the model lists them so).
@@ -92,13 +91,19 @@ _HIERARCHY: tuple[str, ...] = literal_values("regulasi", "jenis")
 _TINGKAT = ("nasional", "provinsi", "daerah")
 
 
-def _hierarchy(reg: Any) -> tuple[int, int, int, int, str]:
+def hierarchy_order(reg: Any) -> tuple[int, int, int, int, tuple[str, str], str]:
+    """The sort key of a list of regulations, as the Dasar Hukum orders them.
+
+    National before provincial before regional, then the hierarchy of legislation (UU, PP,
+    Perpres, Permen, ...), year and number; regulations not enacted yet by their subject.
+    """
     number = int(reg.nomor) if reg.nomor and reg.nomor.isdigit() else 0
     return (
         _TINGKAT.index(reg.tingkat) if reg.tingkat in _TINGKAT else len(_TINGKAT),
         _HIERARCHY.index(reg.jenis) if reg.jenis in _HIERARCHY else len(_HIERARCHY),
         reg.tahun or 0,
         number,
+        reading_order(reg.judul),
         reg.id,
     )
 

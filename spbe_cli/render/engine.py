@@ -36,7 +36,7 @@ from markupsafe import Markup
 
 from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import kapital, rentang, rupiah_marked
+from spbe_cli.formatting import LABEL_JENIS_REGULASI, kapital, rentang, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape, mermaid_text
 from spbe_cli.plan import Amount
@@ -300,11 +300,17 @@ _LEVELS = {"bidang_urusan": "bidang urusan", "program": "program", "kegiatan": "
 
 
 def _nomenklatur(code: Any) -> str:
-    """``2.16.03.2.02.0025``, or ``2.16.03.2.02 (kegiatan)`` when the code is not a sub kegiatan."""
+    """A budget code as readers read it: the code, its level above a sub kegiatan, its name.
+
+    ``2.16.03.2.02.0025 Fasilitasi ...``, ``2.16.03.2.02 (kegiatan) Pengelolaan ...``; a code
+    alone when the catalog gives no name. A reader (Bappeda, the Bupati) learnt nothing from
+    the bare code the Peta Rencana showed, while the Master Plan added the name itself.
+    """
     if code is None:
         return "-"
     level = code.level if code.level != "sub_kegiatan" else code.level_kode
-    return f"{code.kode} ({_LEVELS[level]})" if level in _LEVELS else str(code.kode)
+    shown = f"{code.kode} ({_LEVELS[level]})" if level in _LEVELS else str(code.kode)
+    return f"{shown} {code.nama}" if code.nama else shown
 
 
 def rupiah_tanda(value: Amount | int | Decimal | None) -> str:
@@ -374,7 +380,9 @@ def make_environment(
     if fmt == "md":
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
-    env.globals.update(persen=ctx.persen, rentang=rentang)
+    env.globals.update(
+        persen=ctx.persen, rentang=rentang, label_jenis_regulasi=dict(LABEL_JENIS_REGULASI)
+    )
     if isinstance(env, SpbeSandbox):
         env.bound_filters()
     return env

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spbe_cli.formatting import citation, tanggal
+from spbe_cli.formatting import full_citation, region, tanggal
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.owners import responsible_opd
 from spbe_cli.render import figures as fg
@@ -34,25 +34,9 @@ from spbe_cli.render.context import RenderInput, counts
 # -- regulations ----------------------------------------------------------------------------
 
 
-def _daerah(pemda: Any) -> str:
-    """'Kabupaten Mimika' -> 'Mimika' (the name local regulations carry)."""
-    for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
-        if pemda.nama.startswith(prefix):
-            return str(pemda.nama[len(prefix) :])
-    return str(pemda.nama)
-
-
 def cite(reg: Any, pemda: Any) -> str:
-    """Cite a regulation in full, as the Dasar Hukum lists it: issuer, number, year, subject.
-
-    E.g. 'Peraturan Menteri PANRB Nomor 19 Tahun 2018 tentang ...'; the issuer part is
-    :func:`spbe_cli.formatting.citation` (one home for citations), which also tells a
-    regulation not enacted yet by its subject.
-    """
-    short = citation(reg, pemda.nama)
-    if reg.nomor and reg.tahun:
-        return f"{short} tentang {reg.judul}"
-    return short
+    """Cite a regulation in full (:func:`spbe_cli.formatting.full_citation`, the one home)."""
+    return full_citation(reg, pemda.nama)
 
 
 @dataclass(frozen=True)
@@ -73,7 +57,7 @@ def pengesahan(inp: RenderInput, dokumen: str) -> Pengesahan:
     reg = inp.catalog.entities.get(doc.penetapan) if doc.penetapan else None
     return Pengesahan(
         meta.pemda.kepala_daerah,
-        _daerah(meta.pemda),
+        region(meta.pemda.nama),
         cite(reg, meta.pemda) if reg is not None else None,
         doc.status == "ditetapkan",
     )

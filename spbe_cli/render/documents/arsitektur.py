@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from spbe_cli.formatting import reading_order
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import DOMAIN_LABELS, DOMAINS
 from spbe_cli.models.common import in_use
@@ -86,7 +87,8 @@ def _matrix(key: str, rows: list[Any], columns: list[Any], field: str, inp: Rend
     if not grid:
         for row, targets in linked:
             groups[_group(inp, row)].append((row, targets))
-    return Matrix(key, linked, used, grid, sorted(groups.items()), [r for r, t in linked if not t])
+    ordered = sorted(groups.items(), key=lambda group: reading_order(group[0]))
+    return Matrix(key, linked, used, grid, ordered, [r for r, t in linked if not t])
 
 
 def _duplicates(inp: RenderInput, aplikasi: list[Any]) -> list[tuple[Any, Any]]:

@@ -215,7 +215,7 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
     report = evaluate(catalog, kerangka, tahun)
     data = report_dict(report)
 
-    pemda = catalog.metadata.pemda.nama if catalog.metadata is not None else ""
+    pemda = catalog.pemda_nama
 
     def name(found: str) -> str:
         entity = catalog.get(found)

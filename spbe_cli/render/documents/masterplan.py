@@ -12,7 +12,7 @@ from spbe_cli.plan import Amount
 from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
-from spbe_cli.render.context import RenderInput, counts, targets_in, years_of
+from spbe_cli.render.context import RenderInput, counts, hierarchy_order, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
@@ -248,16 +248,19 @@ def _regulations(
         for reg in view.p.regulasi_dibutuhkan:
             needing[reg].append(view.p)
     regulasi = {r.id: r for r in inp.of_kind("regulasi")}
-    return (
-        [
-            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
-            for rid, ps in sorted(resting.items())
-        ],
-        [
-            (regulasi.get(rid), rid, sorted(ps, key=lambda p: p.id))
-            for rid, ps in sorted(needing.items())
-        ],
-    )
+
+    def rows(found: dict[str, list[Any]]) -> list[tuple[Any, str, list[Any]]]:
+        # In the Dasar Hukum's order (UU before PP before Perpres ...); an unknown id last.
+        def key(rid: str) -> tuple[int, Any]:
+            reg = regulasi.get(rid)
+            return (0, hierarchy_order(reg)) if reg is not None else (1, rid)
+
+        return [
+            (regulasi.get(rid), rid, sorted(found[rid], key=lambda p: p.id))
+            for rid in sorted(found, key=key)
+        ]
+
+    return rows(resting), rows(needing)
 
 
 def _appendix(
