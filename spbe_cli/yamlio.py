@@ -362,19 +362,29 @@ def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
     return None
 
 
-def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
-    """Compose every document of ``text`` into nodes; stop at the first syntax error."""
+def compose(text: str, before: int = 0) -> tuple[list[Node], list[YamlProblem]]:
+    """Compose every document of ``text`` into nodes; stop at the first syntax error.
+
+    ``before``: the values of the file's documents before ``text`` (when only its end is
+    composed again), which count toward the file's :data:`MAX_FILE_VALUES`.
+    """
     nodes: list[Node] = []
     problems: list[YamlProblem] = []
+
+    def composer(stream: str) -> _Composer:
+        made = _Composer(stream)
+        made.nodes = before
+        return made
+
     try:
-        nodes.extend(n for n in yaml.compose_all(text, Loader=_Composer) if n is not None)
+        nodes.extend(n for n in yaml.compose_all(text, Loader=composer) if n is not None)
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text))
     except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
         problems.append(YamlProblem("SPBE009", 1, 1, "load.too_deep", {"limit": MAX_DEPTH}))
     except _TooManyValuesError:
         nodes.clear()
-        line, column = _nth_value_at(text, MAX_FILE_VALUES + 1)
+        line, column = _nth_value_at(text, MAX_FILE_VALUES + 1 - before)
         values = {"limit": MAX_FILE_VALUES}
         problems.append(YamlProblem("SPBE008", line, column, "load.too_many_file_values", values))
     return nodes, problems

@@ -112,6 +112,7 @@ class Editor:
 @pytest.fixture(autouse=True)
 def quick_recheck(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lsp_server, "RECHECK_DELAY", 0.0)
+    monkeypatch.setattr(lsp_server, "QUICK_DELAY", 0.0)
 
 
 @pytest.fixture
