@@ -7,7 +7,8 @@ document is keyed by its text, and a document whose text was in the file's previ
 not parsed again: its earlier result is moved to its new line. The result is exactly what
 parsing the whole file gives (tests/test_lsp_incremental.py checks it on random edits):
 
-* the cut is only used where it is YAML's (no other line breaks, no directive or ``...``);
+* the cut is only used where it is YAML's (no other line breaks, no directive or ``...``, no
+  byte order mark);
 * a document is reused only when parsing it on its own gives one document without a problem
   that depends on the rest of the file (:func:`~spbe_cli.parsing.movable`);
 * from the first document that is not (a syntax error while typing, say), the rest of the file
@@ -24,11 +25,6 @@ from spbe_cli import yamlio
 from spbe_cli.diff.documents import split_documents
 from spbe_cli.parsing import ParsedDocument, ParsedFile, movable, moved, parse_bytes, parse_text
 from spbe_cli.positions import count_values
-
-#: Above this many values in the reused documents the file is parsed whole (the limit of a
-#: file, :data:`~spbe_cli.yamlio.MAX_FILE_VALUES`, is then checked by libyaml itself).
-_REUSE_VALUES = yamlio.MAX_FILE_VALUES // 2
-
 
 @dataclass
 class _Piece:
@@ -93,9 +89,10 @@ class DocumentParser:
         """What :func:`~spbe_cli.parsing.parse_bytes` gives for ``data``, reusing documents."""
         previous = self.files.pop(rel, {})
         text, problem = yamlio.decode(data)
-        if problem is not None or text is None or text.startswith("\ufeff"):
-            return parse_bytes(data)  # a second BOM would be dropped by a piece's decoding
-        cut = split_documents(text)
+        if problem is not None or text is None:
+            return parse_bytes(data)
+        # libyaml reads a byte order mark inside the text across documents: parsed whole.
+        cut = split_documents(text) if "\ufeff" not in text else None
         if cut is None or len(cut) < 2:
             return parse_text(text)
         # Every document of this version is kept for the next, also those after a mistake.
@@ -109,7 +106,8 @@ class DocumentParser:
             kept[piece] = found
             offset += len(piece)
             values += found.values
-            if values > _REUSE_VALUES:
+            if values > yamlio.MAX_FILE_VALUES // 2:
+                # Near the limit of values of a file: libyaml counts them, the file parsed whole.
                 return parse_text(text)
             documents.extend(found.at(lines))
         if not documents:
@@ -135,8 +133,9 @@ class DocumentParser:
             return parse_text(text)
         lines, offset = at
         rest = parse_text("\n" * lines + text[offset:], values)
-        if rest.empty:
-            # Nothing but '---' lines after documents: the whole file reports each one.
+        if rest.empty or any(p.key == "load.too_many_file_values" for p in rest.problems):
+            # Nothing but '---' lines after documents (the whole file reports each one), or
+            # too many values in the file (none of its documents is loaded): parsed whole.
             return parse_text(text)
         self.files[rel] = kept
         return ParsedFile(rest.problems, (*documents, *rest.documents), salvaged=rest.salvaged)
