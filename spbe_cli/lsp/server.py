@@ -249,7 +249,16 @@ class SpbeServer(LanguageServer):
             )
 
     def _lines(self, ws: Workspace, rel: str) -> list[str]:
-        """The lines of a catalog file as the editor counts them (its buffer, else the disk)."""
+        """The lines of a catalog file as the editor counts them (its buffer, else the disk).
+
+        An open buffer's own text: the bytes checked re-decoded would differ where the editor
+        sent what is no UTF-8 (a lone surrogate is one character there, three bytes here).
+        """
+        uri = self.uris.get((_key(ws.root), rel))
+        if uri is not None and rel in ws.overlays:
+            text = _buffer(self, uri)
+            if text is not None:
+                return editor_lines(text.removeprefix("\ufeff"))
         data = ws.content(rel)
         return [] if data is None else editor_lines(data.decode("utf-8-sig", "replace"))
 
