@@ -239,11 +239,12 @@ class SpbeServer(LanguageServer):
         Every file with findings is a document, prose Markdown too; the catalog itself (``.``,
         e.g. no metadata document) and its folders are not.
         """
+        lines: dict[str, list[str]] = {}  # each file split once, however many findings
         for rel in sorted(paths):
             if rel == "." or (ws.root / rel).is_dir():
                 continue
-            lines = self._lines(ws, rel)
-            diagnostics = [self.diagnostic(ws, f, lines) for f in ws.findings.get(rel, [])]
+            found = ws.findings.get(rel, [])
+            diagnostics = [self.diagnostic(ws, f, lines) for f in found]
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=self.uri(ws, rel), diagnostics=diagnostics)
             )
@@ -266,9 +267,18 @@ class SpbeServer(LanguageServer):
         """The length of ``text`` in the editor's units (UTF-16 code units unless agreed)."""
         return int(self.workspace.position_codec.client_num_units(text))
 
-    def range(self, ws: Workspace, location: Location) -> types.Range:
-        """The range of a finding's position in any catalog file, in the editor's units."""
-        return _range(location, self._lines(ws, location.path), self.units)
+    def range(
+        self, ws: Workspace, location: Location, lines: dict[str, list[str]] | None = None
+    ) -> types.Range:
+        """The range of a finding's position in any catalog file, in the editor's units.
+
+        ``lines``: the files split into lines so far (a file of thousands of documents is
+        split once per publication, not once per finding).
+        """
+        lines = {} if lines is None else lines
+        if location.path not in lines:
+            lines[location.path] = self._lines(ws, location.path)
+        return _range(location, lines[location.path], self.units)
 
     def column(self, text: str, line: int, character: int) -> int:
         """An editor's 0-based position on a line of ``text`` as a code point index."""
@@ -282,7 +292,9 @@ class SpbeServer(LanguageServer):
             units += self.units(char)
         return len(current)
 
-    def diagnostic(self, ws: Workspace, finding: Finding, lines: list[str]) -> types.Diagnostic:
+    def diagnostic(
+        self, ws: Workspace, finding: Finding, lines: dict[str, list[str]]
+    ) -> types.Diagnostic:
         """One finding as an LSP diagnostic, spanning the word at its position."""
         message = finding.message
         if finding.hint:
@@ -290,14 +302,14 @@ class SpbeServer(LanguageServer):
         related = [
             types.DiagnosticRelatedInformation(
                 location=types.Location(
-                    uri=self.uri(ws, r.location.path), range=self.range(ws, r.location)
+                    uri=self.uri(ws, r.location.path), range=self.range(ws, r.location, lines)
                 ),
                 message=r.message,
             )
             for r in finding.related
         ]
         return types.Diagnostic(
-            range=_range(finding.location, lines, self.units),
+            range=self.range(ws, finding.location, lines),
             message=message,
             severity=_SEVERITY[finding.severity],
             code=finding.code,
