@@ -70,6 +70,9 @@ class _Composer(_Loader):
     which costs a Python call per scalar on a large catalog.
     """
 
+    #: Values of the file counted before this text (see :func:`compose`).
+    before = 0
+
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         # Path resolvers are never used, yet libyaml's composer calls these two hooks for every
@@ -77,7 +80,7 @@ class _Composer(_Loader):
         # ``{}.get(parent, index)`` returns ``index``; ``tuple()`` returns ``()``.
         self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
         self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
-        self.nodes = 0
+        self.nodes = self.before
 
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
         # Called for every node libyaml composes: the one place to stop a file of millions.
@@ -370,12 +373,7 @@ def compose(text: str, before: int = 0) -> tuple[list[Node], list[YamlProblem]]:
     """
     nodes: list[Node] = []
     problems: list[YamlProblem] = []
-
-    def composer(stream: str) -> _Composer:
-        made = _Composer(stream)
-        made.nodes = before
-        return made
-
+    composer = _Composer if not before else type("_Composer", (_Composer,), {"before": before})
     try:
         nodes.extend(n for n in yaml.compose_all(text, Loader=composer) if n is not None)
     except yaml.YAMLError as exc:

@@ -35,9 +35,39 @@ DOCUMENTS = [
 
 #: What an edit inserts: typing, lines, document marks, and the mistakes typing makes.
 FRAGMENTS = [
-    "a", "x", " ", "\n", "\n\n", ": ", "sta", "---\n", "\n---\n", "---", "#", "'", '"', "- x\n",
-    "id: APL-1\n", "nama: dua\n", "entitas: opd\n", "\t", "[ISI]", "1.500", "&a x", "*a", "!!str ",
-    "%YAML 1.1\n", "...\n", "\r", "\ufeff", "\u2028", "{", "]", "? ", "<<: {}\n", "\\u202e",
+    "a",
+    "x",
+    " ",
+    "\n",
+    "\n\n",
+    ": ",
+    "sta",
+    "---\n",
+    "\n---\n",
+    "---",
+    "#",
+    "'",
+    '"',
+    "- x\n",
+    "id: APL-1\n",
+    "nama: dua\n",
+    "entitas: opd\n",
+    "\t",
+    "[ISI]",
+    "1.500",
+    "&a x",
+    "*a",
+    "!!str ",
+    "%YAML 1.1\n",
+    "...\n",
+    "\r",
+    "\ufeff",
+    "\u2028",
+    "{",
+    "]",
+    "? ",
+    "<<: {}\n",
+    "\\u202e",
 ]
 
 
@@ -141,9 +171,9 @@ def test_values_counted_from_positions_are_those_libyaml_composes() -> None:
         parsed = parse_text(text)
         if parsed.problems or any(d.problems for d in parsed.documents):
             continue
-        assert sum(count_values(d.positions) for d in parsed.documents) == _composed_values(
-            text
-        ), path
+        assert sum(count_values(d.positions) for d in parsed.documents) == _composed_values(text), (
+            path
+        )
         checked += 1
     assert checked > 20
 
@@ -197,9 +227,19 @@ def _found(ws: Workspace) -> dict[str, list[tuple[str, int, int, str]]]:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-@given(edits=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.sampled_from(
-    ["\n", "---\n", "sta", "id: APL-X001\n", "TIDAK-ADA", "x", "[ISI]", "#", None]
-)), min_size=1, max_size=6))
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.sampled_from(
+                ["\n", "---\n", "sta", "id: APL-X001\n", "TIDAK-ADA", "x", "[ISI]", "#", None]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_workspace_findings_equal_a_whole_parse_and_a_fresh_load(
     grouped: tuple[Path, str], edits: list[tuple[float, float, str | None]]
 ) -> None:
@@ -209,9 +249,7 @@ def test_workspace_findings_equal_a_whole_parse_and_a_fresh_load(
     whole.load()
     for where, span, fragment in edits:
         text = _edit(text, where, span, fragment)
-        assert incremental.update(APLIKASI, text.encode()) == whole.update(
-            APLIKASI, text.encode()
-        )
+        assert incremental.update(APLIKASI, text.encode()) == whole.update(APLIKASI, text.encode())
         assert _found(incremental) == _found(whole)  # the quick step
         incremental.recheck()
         fresh = Workspace(root, incremental=False)
@@ -219,4 +257,3 @@ def test_workspace_findings_equal_a_whole_parse_and_a_fresh_load(
         fresh.load()
         assert _found(incremental) == _found(fresh)  # the full check
         whole.recheck()
-

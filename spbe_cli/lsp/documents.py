@@ -26,6 +26,7 @@ from spbe_cli.diff.documents import split_documents
 from spbe_cli.parsing import ParsedDocument, ParsedFile, movable, moved, parse_bytes, parse_text
 from spbe_cli.positions import count_values
 
+
 @dataclass
 class _Piece:
     """One document's text parsed on its own (from its file's line 1), and where it was last."""
@@ -139,7 +140,6 @@ class DocumentParser:
             return parse_text(text)
         self.files[rel] = kept
         return ParsedFile(rest.problems, (*documents, *rest.documents), salvaged=rest.salvaged)
-
 
 
 def _opens(piece: str) -> bool:

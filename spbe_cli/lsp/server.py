@@ -506,10 +506,10 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: SpbeServer, params: types.DefinitionParams) -> types.Location | None:
         found = _target(ls, params)
-        if found is None or found[1].location is None:
+        location = None if found is None else found[1].location
+        if found is None or location is None:
             return None
-        ws, target = found
-        location = target.location
+        ws = found[0]
         return types.Location(uri=ls.uri(ws, location.path), range=ls.range(ws, location))
 
     return server
