@@ -226,3 +226,17 @@ def test_a_full_check_that_fails_is_one_line_in_the_log(
     assert record.getMessage().endswith("RuntimeError: disk penuh")
     assert record.exc_info is None and "Traceback" not in caplog.text
     assert [code for code, *_ in editor.found(uri)] == ["SPBE201"]  # the quick step stands
+
+
+def test_hover_in_a_prose_file_answers_from_its_own_catalog(two: tuple[Path, Path]) -> None:
+    kabupaten, kota = two
+    editor = Editor(kabupaten, folders=[kabupaten, kota])
+    prose = kota / "catalog" / "prosa" / "catatan.md"
+    prose.parent.mkdir(exist_ok=True)
+    text = "Dikelola DISKOMINFO-KOTA.\n"
+    editor.open(prose.as_uri(), text)
+    hover = editor.at(types.TEXT_DOCUMENT_HOVER, prose.as_uri(), 0, 12)
+    assert hover is not None and "DISKOMINFO-KOTA" in hover.contents.value
+    outside = kabupaten / "catatan.md"  # in the folder, outside its catalog: two catalogs open
+    editor.open(outside.as_uri(), text)
+    assert editor.at(types.TEXT_DOCUMENT_HOVER, outside.as_uri(), 0, 12) is None

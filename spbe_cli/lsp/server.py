@@ -201,15 +201,18 @@ class SpbeServer(LanguageServer):
     def owner(self, uri: str) -> Workspace | None:
         """The catalog that answers completion and hover in a document.
 
-        Its own catalog; a document outside every catalog (an unsaved new file, say) is
-        answered from the catalog when the editor has only one.
+        The catalog it is in (a YAML file, or a prose Markdown file); a document outside every
+        catalog (an unsaved new file, say) is answered from the catalog when the editor has
+        only one.
         """
         found = self.locate(uri)
         if found is not None:
             return found[0]
         path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path is not None and any(ws.inside(Path(path)) for ws in self.catalogs.values()):
-            return None  # a hidden or non-YAML file of a catalog
+        if path is not None:  # a prose Markdown file of a catalog, say
+            inside = [ws for ws in self.catalogs.values() if ws.inside(Path(path))]
+            if inside:
+                return max(inside, key=lambda ws: len(_key(ws.root).parts))
         return self.spbe
 
     def holding(self, path: Path) -> list[Workspace]:
