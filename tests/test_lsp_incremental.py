@@ -109,6 +109,23 @@ def test_incremental_parse_equals_the_whole_file_after_random_edits(
         assert parser.parse("a.yaml", data) == parse_bytes(data), (where, span, fragment)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=EDITS)
+def test_windows_line_ends_parse_as_the_whole_file(
+    edits: list[tuple[float, float, str | None]],
+) -> None:
+    """A buffer with CR LF line ends (VS Code on Windows) is cut and reused too: the same."""
+    text = "".join(DOCUMENTS * 2).replace("\n", "\r\n")
+    parser = DocumentParser()
+    assert parser.parse("a.yaml", text.encode()) == parse_bytes(text.encode())
+    for where, span, fragment in edits:
+        text = _edit(
+            text, where, span, None if fragment is None else fragment.replace("\n", "\r\n")
+        )
+        data = text.encode()
+        assert parser.parse("a.yaml", data) == parse_bytes(data), (where, span, fragment)
+
+
 def test_documents_are_reused_and_moved_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new line in the first document moves the others without parsing them again."""
     text = _joined(50)
@@ -121,6 +138,12 @@ def test_documents_are_reused_and_moved_not_parsed_again(monkeypatch: pytest.Mon
     edited = text.replace("nama: Satu\n", "nama: Satu\n\n", 1)
     assert parser.parse("a.yaml", edited.encode()) == parse_bytes(edited.encode())
     assert len(parsed) == 1  # only the edited document
+    crlf = edited.replace("\n", "\r\n")  # the same text with Windows line ends: once more
+    assert parser.parse("a.yaml", crlf.encode()) == parse_bytes(crlf.encode())
+    parsed.clear()
+    crlf = crlf.replace("nama: Dua", "nama: Dua!", 1)
+    assert parser.parse("a.yaml", crlf.encode()) == parse_bytes(crlf.encode())
+    assert len(parsed) == 1
 
 
 def test_a_syntax_error_parses_the_rest_as_the_whole_file_does() -> None:

@@ -8,7 +8,7 @@ not parsed again: its earlier result is moved to its new line. The result is exa
 parsing the whole file gives (tests/test_lsp_incremental.py checks it on random edits):
 
 * the cut is only used where it is YAML's (no other line breaks, no directive or ``...``, no
-  byte order mark);
+  byte order mark); Windows line ends (CR LF) are read as LF, as libyaml reads them;
 * a document is reused only when parsing it on its own gives one document without a problem
   that depends on the rest of the file (:func:`~spbe_cli.parsing.movable`);
 * from the first document that is not (a syntax error while typing, say), the rest of the file
@@ -93,7 +93,8 @@ class DocumentParser:
         if problem is not None or text is None:
             return parse_bytes(data)
         # libyaml reads a byte order mark inside the text across documents: parsed whole.
-        cut = split_documents(text) if "\ufeff" not in text else None
+        lf = _lf(text)
+        cut = split_documents(lf) if "\ufeff" not in text else None
         if cut is None or len(cut) < 2:
             return parse_text(text)
         # Every document of this version is kept for the next, also those after a mistake.
@@ -103,7 +104,7 @@ class DocumentParser:
         for index, (lines, piece) in enumerate(cut):
             found = kept.get(piece) or _Piece.of(piece, index == 0 and not _opens(piece))
             if not found.reusable:
-                return self._rest(rel, text, kept, documents, values, (lines, offset))
+                return self._rest(rel, (text, lf), kept, documents, values, (lines, offset))
             kept[piece] = found
             offset += len(piece)
             values += found.values
@@ -119,21 +120,23 @@ class DocumentParser:
     def _rest(
         self,
         rel: str,
-        text: str,
+        texts: tuple[str, str],
         kept: dict[str, _Piece],
         documents: list[ParsedDocument],
         values: int,
         at: tuple[int, int],
     ) -> ParsedFile:
-        """The documents before ``at`` (lines, characters), then the rest parsed as one text.
+        """The documents before ``at`` (lines, characters of the text with LF line ends), then
+        the rest parsed as one text.
 
         Parsed from the same line as in the file (the lines before it blank), so that every
         position is the file's.
         """
+        text, lf = texts
         if not documents:
             return parse_text(text)
         lines, offset = at
-        rest = parse_text("\n" * lines + text[offset:], values)
+        rest = parse_text("\n" * lines + lf[offset:], values)
         if rest.empty or any(p.key == "load.too_many_file_values" for p in rest.problems):
             # Nothing but '---' lines after documents (the whole file reports each one), or
             # too many values in the file (none of its documents is loaded): parsed whole.
@@ -145,3 +148,15 @@ class DocumentParser:
 def _opens(piece: str) -> bool:
     """Whether a piece starts with a ``---`` line (an explicit document, maybe empty)."""
     return piece.startswith("---") and piece[3:4] in ("", " ", "\t", "\n")
+
+
+def _lf(text: str) -> str:
+    """The text with Windows line ends (CR LF) as LF, which libyaml reads the same way.
+
+    The lines and columns of every value are the same; a CR alone (a line break to YAML) is
+    kept, and the text is then not cut (:func:`~spbe_cli.diff.documents.split_documents`).
+    """
+    if "\r" not in text:
+        return text
+    lf = text.replace("\r\n", "\n")
+    return lf if "\r" not in lf else text
