@@ -126,11 +126,11 @@ class DocumentParser:
         values: int,
         at: tuple[int, int],
     ) -> ParsedFile:
-        """The documents before ``at`` (lines, characters of the text with LF line ends), then
-        the rest parsed as one text.
+        """The documents before ``at``, then the rest of the file parsed as one text.
 
-        Parsed from the same line as in the file (the lines before it blank), so that every
-        position is the file's.
+        ``at``: lines, and characters of the text with LF line ends (``texts``: the text as
+        given, and with LF line ends). Parsed from the same line as in the file (the lines
+        before it blank), so that every position is the file's.
         """
         text, lf = texts
         if not documents:
