@@ -107,8 +107,15 @@ def test_folders_added_and_removed_load_and_forget_their_catalog(two: tuple[Path
     assert len(editor.server.catalogs) == 1
     editor.open(kota_uri, broken)  # a file of no open catalog: not checked
     assert editor.found(kota_uri) == []
-    folders([], [kabupaten])  # the last folder: the server keeps answering
+    kab_uri = (kabupaten / "catalog" / INFRA).as_uri()
+    folders([], [kabupaten])  # the last folder: no catalog, none guessed from the directory
+    assert editor.server.catalogs == {}
+    editor.open(kab_uri, broken)
+    assert editor.found(kab_uri) == []
+    assert editor.at(types.TEXT_DOCUMENT_HOVER, kab_uri, line, 6) is None
+    folders([kabupaten], [])  # back, with the buffer open in it checked, not the disk
     assert len(editor.server.catalogs) == 1
+    assert _codes(editor, kab_uri) == [("SPBE201", line)]
 
 
 def test_two_folders_of_one_catalog_load_it_once(two: tuple[Path, Path]) -> None:

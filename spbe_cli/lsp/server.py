@@ -96,6 +96,8 @@ class SpbeServer(LanguageServer):
         self.catalogs: dict[Path, Workspace] = {}
         #: The catalog of each editor workspace folder, by the folder's URI.
         self.folders: dict[str, Path] = {}
+        #: The editor named folders (then no catalog is guessed from the current directory).
+        self.folders_named = False
         #: Counts each catalog's edits: a full check whose snapshot is older is dropped.
         self.generations: dict[Path, int] = {}
         self.checks: dict[Path, asyncio.Task[None]] = {}
@@ -153,9 +155,15 @@ class SpbeServer(LanguageServer):
         key = _key(root)
         if uri is not None:
             self.folders[uri] = key
+        self.folders_named = self.folders_named or uri is not None
         ws = self.catalogs.get(key)
         if ws is None:
             ws = self.catalogs[key] = Workspace(root)
+            for uri_open, document in self.workspace.text_documents.items():
+                found = self.locate(uri_open)  # buffers already open: their text, not the disk
+                if found is not None and found[0] is ws:
+                    ws.overlays[found[1]] = _encoded(document.source)
+                    self.uris.setdefault((key, found[1]), uri_open)
             self.publish(ws, ws.load())
         return ws
 
@@ -176,11 +184,15 @@ class SpbeServer(LanguageServer):
                 self.text_document_publish_diagnostics(params)
         self.uris = {k: v for k, v in self.uris.items() if k[0] != key}
 
-    def open_workspace(self, folder: Path | None) -> Workspace:
-        """The catalog (loaded once, with every file's findings published); the first of many."""
-        if not self.catalogs:
+    def open_workspace(self, folder: Path | None) -> Workspace | None:
+        """The catalog (loaded once, with every file's findings published); the first of many.
+
+        An editor that named no folder gets the catalog of ``folder`` (else the current
+        directory); one whose folders were all removed gets none (nothing is read).
+        """
+        if not self.catalogs and not self.folders_named:
             return self.add_folder(None if folder is None else folder.absolute().as_uri())
-        return next(iter(self.catalogs.values()))
+        return next(iter(self.catalogs.values()), None)
 
     def locate(self, uri: str) -> tuple[Workspace, str] | None:
         """The catalog holding a document and its path there, or None (outside every catalog).
@@ -379,8 +391,6 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
             ls.remove_folder(removed.uri)
         for added in params.event.added:
             ls.add_folder(added.uri)
-        if not ls.catalogs:  # the last folder closed: what a folder-less editor gets
-            ls.open_workspace(None)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: SpbeServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -419,7 +429,7 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
             return  # outside every catalog (or untitled): nothing is checked, nothing read
         ws, rel = found
         ls.uris.setdefault((_key(ws.root), rel), uri)
-        data = None if text is None else text.encode("utf-8", "surrogatepass")
+        data = None if text is None else _encoded(text)
         ls.publish(ws, ws.update(rel, data))
         ls.edited(ws)
 
@@ -539,6 +549,15 @@ def _target(ls: SpbeServer, params: Any) -> tuple[Workspace, Target] | None:
     column = ls.column(text, position.line, position.character)
     target = ws.target(text, position.line, column)
     return None if target is None else (ws, target)
+
+
+def _encoded(text: str) -> bytes:
+    """A buffer's text as the bytes checked.
+
+    A lone surrogate the editor sent stays invalid UTF-8 (SPBE002 at its place), not an error
+    of the server.
+    """
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _key(root: Path) -> Path:
