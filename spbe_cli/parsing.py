@@ -55,14 +55,14 @@ class ParsedDocument:
         return any(p.code not in _NOT_BLOCKING for p in self.problems)
 
 
-#: Problems of a document that depend on its own text only (its forbidden characters, glued
-#: comments and repeated keys): the same, lines apart, wherever the document stands.
 def movable(document: ParsedDocument) -> bool:
     """Whether a document parsed on its own is the same, lines apart, inside a whole file.
 
-    Not with a problem that reads the file around the document (an alias), that changes what
-    the file's other documents are (a missing ``---``), nor one whose values were not all built
-    (a tag, a complex key, a merge key, too deep, too many values).
+    Problems that depend on its own text only (forbidden characters, glued comments, repeated
+    keys) are the same wherever it stands. Not with a problem that reads the file around the
+    document (an alias), that changes what the file's other documents are (a missing ``---``),
+    nor one whose values were not all built (a tag, a complex key, a merge key, too deep, too
+    many values).
     """
     return all(
         problem.code in ("SPBE019", "SPBE111") or problem.key == "load.duplicate_key"

@@ -17,7 +17,14 @@ it starts. What it offers an editor:
   ``rai``/``rak``, and of a field's fixed values (``Literal`` in the models) and ``entitas``;
 * hover: the name and kind of the entity (or code) under the cursor, as plain text in one line;
 * go-to-definition: from an id to the document that defines it;
-* files changed outside the editor (``workspace/didChangeWatchedFiles``) are loaded again.
+* files changed outside the editor (``workspace/didChangeWatchedFiles``) are loaded again;
+* a multi-root workspace has a catalog per folder (``catalog/`` in it, or the catalog it is
+  inside; ``--catalog`` one for all): each file is checked, completed and hovered against the
+  catalog that holds it, and folders added or removed (``workspace/didChangeWorkspaceFolders``)
+  are loaded or forgotten;
+* changes that come in a burst (while the last one was checked) are checked once, after
+  :data:`QUICK_DELAY`; in a file of thousands of documents only the changed ones are parsed
+  again (:mod:`spbe_cli.lsp.documents`).
 
 Only open buffers and the catalog's own files are ever read (never a document the editor names
 but has not opened).

@@ -6,7 +6,9 @@ loaded catalog and its findings per file, and re-checks after an edit in two ste
 1. :meth:`Workspace.update`, on every keystroke: re-read only the edited file (and the files
    whose load findings point at it, such as the other half of a duplicated id) into a catalog
    that keeps every other file's entities, and check the references its documents make. The
-   edited file's syntax, schema and reference findings are then current, in milliseconds.
+   edited file's syntax, schema and reference findings are then current, in milliseconds. In
+   a buffer of many documents only those whose text changed are parsed and schema-validated
+   again (:mod:`spbe_cli.lsp.documents`); the result is the whole file's.
 2. :meth:`Workspace.recheck`, when the typing pauses (the server runs it in a thread, on a
    snapshot): every cross-entity rule over the whole catalog, so a reference broken or fixed in
    one file shows in every file that refers to it, and rules over many documents (duplicates,
