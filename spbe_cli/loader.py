@@ -159,11 +159,15 @@ class _Loader:
         note_file(file.display, file.kind, len(data), key)
         self.load_parsed(file.display, parsed)
 
-    def load_bytes(self, display: str, data: bytes) -> None:
+    def load_bytes(
+        self, display: str, data: bytes, parse: Callable[[bytes], ParsedFile] | None = None
+    ) -> None:
         """Load every document of one file's content (one over the size limit is a finding).
 
         The one home of the limit for content already in memory (a git revision, an editor's
         buffer); :func:`~spbe_cli.files.read_catalog_file` keeps it for files on disk.
+        ``parse`` gives what :func:`~spbe_cli.parsing.parse_bytes` would, another way (an
+        editor's buffer parsed again document by document); the cache is then not used.
         """
         if len(data) > MAX_FILE_BYTES:
             self.emit(
@@ -174,7 +178,7 @@ class _Loader:
                 limit=MAX_FILE_BYTES // 1024,
             )
             return
-        self.load_parsed(display, parse_cached(self.cache, data))
+        self.load_parsed(display, parse(data) if parse else parse_cached(self.cache, data))
 
     def load_parsed(self, display: str, parsed: ParsedFile) -> None:
         """Load every document of one file, parsed already (see :mod:`spbe_cli.parallel`)."""

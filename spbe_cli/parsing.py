@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spbe_cli import positions, yamlio
@@ -69,6 +69,44 @@ class ParsedDocument:
         return any(p.code not in _NOT_BLOCKING for p in self.problems)
 
 
+def movable(document: ParsedDocument) -> bool:
+    """Whether a document parsed on its own is the same, lines apart, inside a whole file.
+
+    Problems that depend on its own text only (forbidden characters, glued comments, repeated
+    keys) are the same wherever it stands. Not with a problem that reads the file around the
+    document (an alias), that changes what the file's other documents are (a missing ``---``),
+    nor one whose values were not all built (a tag, a complex key, a merge key, too deep, too
+    many values).
+    """
+    return all(
+        problem.code in ("SPBE019", "SPBE111") or problem.key == "load.duplicate_key"
+        for problem in document.problems
+    )
+
+
+def moved(document: ParsedDocument, lines: int) -> ParsedDocument:
+    """The same document ``lines`` lines further down its file (a :func:`movable` one)."""
+    if not lines:
+        return document
+    return ParsedDocument(
+        document.value,
+        positions.shifted(document.positions, lines),
+        tuple(_moved_problem(p, lines) for p in document.problems),
+        tuple((line + lines, column, text) for line, column, text in document.placeholders),
+        document.end_line + lines,
+        tuple((line + lines, column, text) for line, column, text in document.grouped),
+    )
+
+
+def _moved_problem(problem: YamlProblem, lines: int) -> YamlProblem:
+    """A problem ``lines`` lines further down, with the line it names (a repeated key's first)."""
+    values = problem.values
+    if type(values.get("first")) is int:
+        values = {**values, "first": values["first"] + lines}
+    related = problem.related_line + lines if problem.related_line else 0
+    return replace(problem, line=problem.line + lines, values=values, related_line=related)
+
+
 #: Problems of a document that do not keep it from the schema: a repeated key (the first value
 #: is used) and a comment glued to a value (a warning).
 _NOT_BLOCKING = frozenset(("SPBE004", "SPBE111"))
@@ -95,7 +133,16 @@ def parse_bytes(data: bytes) -> ParsedFile:
         assert problem is not None
         lines = yamlio.editor_lines(data.decode("utf-8-sig", "replace"))
         return ParsedFile((problem,), (), salvaged=salvage(lines, 1))
-    nodes, problems = yamlio.compose(text)
+    return parse_text(text)
+
+
+def parse_text(text: str, before: int = 0) -> ParsedFile:
+    """Compose and build every document of one file's decoded text.
+
+    ``before``: the values of the file's documents before ``text``, when only the file's end is
+    parsed again (see :mod:`spbe_cli.lsp.documents`; they count toward its limit).
+    """
+    nodes, problems = yamlio.compose(text, before)
     syntax = min((p.line for p in problems if p.code in _STOPPING), default=0)
     if syntax:
         # A document composed up to the error ('entitas opd' alone, before 'id: X' broke the

@@ -72,6 +72,33 @@ def sequence(position: int, positions: list[int], children: list[Entry | None] |
     return (position, None, array("Q", positions), tuple(children) if children else None)
 
 
+def shifted(table: Positions, lines: int) -> Positions:
+    """The table of the same document ``lines`` lines further down (columns unchanged)."""
+    delta = lines * POS_BASE
+    if isinstance(table, int):
+        return table + delta
+    position, shape, packed, children = table
+    moved = array("Q", [item + delta for item in packed])
+    if children is not None:
+        children = tuple(None if c is None else shifted(c, lines) for c in children)
+    return (position + delta, shape, moved, children)
+
+
+def count_values(table: Positions) -> int:
+    """How many values (keys, items, collections) a document's table holds, itself included.
+
+    As libyaml composes them: the count toward a file's limit
+    (:data:`~spbe_cli.yamlio.MAX_FILE_VALUES`) of a document built without a problem.
+    """
+    if isinstance(table, int):
+        return 1
+    _, _, packed, children = table
+    count = 1 + len(packed)
+    if children is not None:
+        count += sum(count_values(c) - 1 for c in children if c is not None)
+    return count
+
+
 def find_position(
     table: Positions, loc: Sequence[str | int], *, key: bool = False
 ) -> tuple[int, int]:

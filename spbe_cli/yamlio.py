@@ -70,6 +70,9 @@ class _Composer(_Loader):
     which costs a Python call per scalar on a large catalog.
     """
 
+    #: Values of the file counted before this text (see :func:`compose`).
+    before = 0
+
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         # Path resolvers are never used, yet libyaml's composer calls these two hooks for every
@@ -77,7 +80,7 @@ class _Composer(_Loader):
         # ``{}.get(parent, index)`` returns ``index``; ``tuple()`` returns ``()``.
         self.descend_resolver = {}.get  # type: ignore[method-assign,assignment]
         self.ascend_resolver = tuple  # type: ignore[method-assign,assignment]
-        self.nodes = 0
+        self.nodes = self.before
 
     def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002
         # Called for every node libyaml composes: the one place to stop a file of millions.
@@ -362,19 +365,24 @@ def _too_deep_at(text: str, loader: Any) -> tuple[int, int] | None:
     return None
 
 
-def compose(text: str) -> tuple[list[Node], list[YamlProblem]]:
-    """Compose every document of ``text`` into nodes; stop at the first syntax error."""
+def compose(text: str, before: int = 0) -> tuple[list[Node], list[YamlProblem]]:
+    """Compose every document of ``text`` into nodes; stop at the first syntax error.
+
+    ``before``: the values of the file's documents before ``text`` (when only its end is
+    composed again), which count toward the file's :data:`MAX_FILE_VALUES`.
+    """
     nodes: list[Node] = []
     problems: list[YamlProblem] = []
+    composer = _Composer if not before else type("_Composer", (_Composer,), {"before": before})
     try:
-        nodes.extend(n for n in yaml.compose_all(text, Loader=_Composer) if n is not None)
+        nodes.extend(n for n in yaml.compose_all(text, Loader=composer) if n is not None)
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text))
     except RecursionError:  # pragma: no cover - libyaml stops at depth 1000 first
         problems.append(YamlProblem("SPBE009", 1, 1, "load.too_deep", {"limit": MAX_DEPTH}))
     except _TooManyValuesError:
         nodes.clear()
-        line, column = _nth_value_at(text, MAX_FILE_VALUES + 1)
+        line, column = _nth_value_at(text, MAX_FILE_VALUES + 1 - before)
         values = {"limit": MAX_FILE_VALUES}
         problems.append(YamlProblem("SPBE008", line, column, "load.too_many_file_values", values))
     return nodes, problems

@@ -29,9 +29,15 @@ LAYANAN = "arsitektur/layanan.yaml"
 class Editor:
     """An editor session against one catalog: open, change, close, ask; diagnostics kept."""
 
-    def __init__(self, catalog: Path, capabilities: types.ClientCapabilities | None = None):
+    def __init__(
+        self,
+        catalog: Path,
+        capabilities: types.ClientCapabilities | None = None,
+        folders: list[Path] | None = None,
+    ):
+        """``folders``: a multi-root workspace (no ``--catalog``); else ``catalog`` is given."""
         self.root = catalog.absolute()
-        self.server: SpbeServer = build_server(self.root)
+        self.server: SpbeServer = build_server(None if folders else self.root)
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.registrations: list[types.RegistrationParams] = []
         self.server.text_document_publish_diagnostics = self._publish  # type: ignore[method-assign]
@@ -40,6 +46,11 @@ class Editor:
             types.InitializeParams(
                 capabilities=capabilities or types.ClientCapabilities(),
                 root_uri=self.root.as_uri(),
+                workspace_folders=[
+                    types.WorkspaceFolder(uri=f.absolute().as_uri(), name=f.name)
+                    for f in folders or ()
+                ]
+                or None,
             )
         )
         for _ in start:
@@ -112,6 +123,7 @@ class Editor:
 @pytest.fixture(autouse=True)
 def quick_recheck(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lsp_server, "RECHECK_DELAY", 0.0)
+    monkeypatch.setattr(lsp_server, "QUICK_DELAY", 0.0)
 
 
 @pytest.fixture

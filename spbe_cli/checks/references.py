@@ -244,13 +244,19 @@ def check_reference(
 def check_references(ctx: Context) -> None:
     """SPBE201/SPBE202/SPBE205: every id a field names exists and is of the right kind."""
     catalog = ctx.catalog
-    kinds, invalid = catalog.kinds, catalog.invalid
+    kinds, invalid, entities = catalog.kinds, catalog.invalid, catalog.entities
     for kind, entity_id, entity in catalog.items():
         source = catalog.sources[entity_id]
         for field, index, target, allowed in iter_targets(kind, entity):
             found = kinds.get(target) or invalid.get(target)  # catalog.kind, for each reference
-            if found in allowed and found != "regulasi":
-                continue  # the common case: an id of the right kind, nothing to report
+            if found in allowed:
+                # The common case: an id of the right kind, nothing to report (a regulation
+                # only when it is repealed: SPBE205, what check_reference says of it).
+                if found != "regulasi":
+                    continue
+                regulation = entities.get(target)
+                if regulation is None or regulation.status != "dicabut":
+                    continue
             loc = (field,) if index is None else (field, index)
             if kind == "regulasi" and field == "dicabut_oleh":
                 if found is None:

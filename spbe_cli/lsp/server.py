@@ -17,7 +17,14 @@ it starts. What it offers an editor:
   ``rai``/``rak``, and of a field's fixed values (``Literal`` in the models) and ``entitas``;
 * hover: the name and kind of the entity (or code) under the cursor, as plain text in one line;
 * go-to-definition: from an id to the document that defines it;
-* files changed outside the editor (``workspace/didChangeWatchedFiles``) are loaded again.
+* files changed outside the editor (``workspace/didChangeWatchedFiles``) are loaded again;
+* a multi-root workspace has a catalog per folder (``catalog/`` in it, or the catalog it is
+  inside; ``--catalog`` one for all): each file is checked, completed and hovered against the
+  catalog that holds it, and folders added or removed (``workspace/didChangeWorkspaceFolders``)
+  are loaded or forgotten;
+* changes that come in a burst (while the last one was checked) are checked once, after
+  :data:`QUICK_DELAY`; in a file of thousands of documents only the changed ones are parsed
+  again (:mod:`spbe_cli.lsp.documents`).
 
 Only open buffers and the catalog's own files are ever read (never a document the editor names
 but has not opened).
@@ -42,6 +49,7 @@ from spbe_cli.errors import Finding, Location, Severity
 from spbe_cli.i18n import t
 from spbe_cli.lsp.workspace import (
     VALUE,
+    Target,
     Workspace,
     check_snapshot,
     word_start,
@@ -50,10 +58,16 @@ from spbe_cli.yamlio import editor_lines
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3
+#: Seconds a change waits for the next one before the edited file is checked (a burst of
+#: keystrokes, or those that came while the last one was checked, is checked once).
+QUICK_DELAY = 0.02
 #: The largest message body an editor may send (a whole catalog file is at most a few MiB).
 MAX_MESSAGE_BYTES = 64 << 20
 #: The longest header line read at once; a longer one is read in pieces (and ignored).
 MAX_HEADER_BYTES = 8 << 10
+
+#: Where the server's own errors go: pygls's log, one line each (see _quiet_library_logs).
+_log = logging.getLogger("pygls.spbe")
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -76,92 +90,217 @@ def find_catalog(folder: Path) -> Path:
 
 
 class SpbeServer(LanguageServer):
-    """A language server holding one catalog :class:`Workspace`."""
+    """A language server holding one :class:`Workspace` per catalog the editor has open.
+
+    A multi-root editor workspace (a Kabupaten's and a Kota's repository side by side) has one
+    catalog per folder; each file is checked against the catalog that holds it.
+    """
 
     def __init__(self, catalog: Path | None) -> None:
         super().__init__("spbe", __version__)
         self.catalog_option = catalog
-        self.spbe: Workspace | None = None
-        #: Counts edits: a full check whose snapshot is older than the last edit is dropped.
-        self.generation = 0
-        self.pending: asyncio.Task[None] | None = None
+        #: Each catalog, by its folder resolved (two editor folders may share one catalog).
+        self.catalogs: dict[Path, Workspace] = {}
+        #: The catalog of each editor workspace folder, by the folder's URI.
+        self.folders: dict[str, Path] = {}
+        #: The editor named folders (then no catalog is guessed from the current directory).
+        self.folders_named = False
+        #: Counts each catalog's edits: a full check whose snapshot is older is dropped.
+        self.generations: dict[Path, int] = {}
+        self.checks: dict[Path, asyncio.Task[None]] = {}
+        #: Counts the changes of each open document: only the last of a burst is checked.
+        self.typing: dict[str, int] = {}
         #: The URI under which the editor opened each catalog file (see :meth:`uri`).
-        self.uris: dict[str, str] = {}
+        self.uris: dict[tuple[Path, str], str] = {}
 
-    def edited(self) -> None:
-        """Publish nothing yet; schedule the full check once the typing pauses."""
-        self.generation += 1
-        if self.pending is not None:
-            self.pending.cancel()
-        self.pending = asyncio.get_running_loop().create_task(self.recheck(self.generation))
+    @property
+    def spbe(self) -> Workspace | None:
+        """The catalog when there is exactly one (the usual single-folder editor)."""
+        return next(iter(self.catalogs.values())) if len(self.catalogs) == 1 else None
 
-    async def recheck(self, generation: int) -> None:
-        """Check the whole catalog in a thread, and publish what changed if still current."""
+    @property
+    def pending(self) -> asyncio.Future[Any] | None:
+        """The full checks scheduled and not done yet (to wait for them), or None."""
+        tasks = [task for task in self.checks.values() if not task.done()]
+        return asyncio.gather(*tasks) if tasks else None
+
+    def edited(self, ws: Workspace) -> None:
+        """Publish nothing yet; schedule the catalog's full check once the typing pauses."""
+        key = _key(ws.root)
+        generation = self.generations[key] = self.generations.get(key, 0) + 1
+        previous = self.checks.get(key)
+        if previous is not None:
+            previous.cancel()
+        self.checks[key] = asyncio.get_running_loop().create_task(self.recheck(ws, generation))
+
+    def _current(self, ws: Workspace, generation: int) -> bool:
+        key = _key(ws.root)
+        return self.catalogs.get(key) is ws and self.generations.get(key) == generation
+
+    async def recheck(self, ws: Workspace, generation: int) -> None:
+        """Check a whole catalog in a thread, and publish what changed if still current.
+
+        A failure is one line in the log (no traceback): the editor keeps the quick step's
+        findings, and the next edit tries again.
+        """
         await asyncio.sleep(RECHECK_DELAY)
-        if self.spbe is None or generation != self.generation:
+        if not self._current(ws, generation):
             return
-        snapshot = self.spbe.snapshot()
-        findings = await asyncio.get_running_loop().run_in_executor(None, check_snapshot, snapshot)
-        if generation == self.generation:
-            self.publish(self.spbe.apply(findings))
+        try:
+            snapshot = ws.snapshot()
+            loop = asyncio.get_running_loop()
+            checked = await loop.run_in_executor(None, check_snapshot, snapshot)
+            if self._current(ws, generation):
+                self.publish(ws, ws.apply(checked))
+        except Exception as exc:  # a background task has no caller to tell
+            _log.error("full check of %s: %s: %s", ws.root, type(exc).__name__, exc)
 
-    def open_workspace(self, folder: Path | None) -> Workspace:
-        """Load the catalog (once) and publish the findings of every file."""
-        if self.spbe is None:
-            root = self.catalog_option or find_catalog(folder or Path.cwd())
-            self.spbe = Workspace(root)
-            self.publish(self.spbe.load())
+    def add_folder(self, uri: str | None) -> Workspace:
+        """The catalog of an editor folder (``None``: the current directory), loaded once."""
+        path = to_fs_path(uri) if uri is not None and uri.startswith("file:") else None
+        root = self.catalog_option or find_catalog(Path(path) if path else Path.cwd())
+        key = _key(root)
+        if uri is not None:
+            self.folders[uri] = key
+        self.folders_named = self.folders_named or uri is not None
+        ws = self.catalogs.get(key)
+        if ws is None:
+            ws = self.catalogs[key] = Workspace(root)
+            for uri_open, document in self.workspace.text_documents.items():
+                found = self.locate(uri_open)  # buffers already open: their text, not the disk
+                if found is not None and found[0] is ws:
+                    ws.overlays[found[1]] = _encoded(document.source)
+                    self.uris.setdefault((key, found[1]), uri_open)
+            self.publish(ws, ws.load())
+        return ws
+
+    def remove_folder(self, uri: str) -> None:
+        """Forget an editor folder; its catalog too when no other folder holds it."""
+        key = self.folders.pop(uri, None)
+        if key is None or key in self.folders.values() or self.catalog_option is not None:
+            return
+        ws = self.catalogs.pop(key, None)
+        task = self.checks.pop(key, None)
+        if task is not None:
+            task.cancel()
+        if ws is None:
+            return
+        for rel in sorted(ws.findings):  # its diagnostics go with it
+            if rel != "." and not (ws.root / rel).is_dir():
+                params = types.PublishDiagnosticsParams(uri=self.uri(ws, rel), diagnostics=[])
+                self.text_document_publish_diagnostics(params)
+        self.uris = {k: v for k, v in self.uris.items() if k[0] != key}
+
+    def open_workspace(self, folder: Path | None) -> Workspace | None:
+        """The catalog (loaded once, with every file's findings published); the first of many.
+
+        An editor that named no folder gets the catalog of ``folder`` (else the current
+        directory); one whose folders were all removed gets none (nothing is read).
+        """
+        if not self.catalogs and not self.folders_named:
+            return self.add_folder(None if folder is None else folder.absolute().as_uri())
+        return next(iter(self.catalogs.values()), None)
+
+    def locate(self, uri: str) -> tuple[Workspace, str] | None:
+        """The catalog holding a document and its path there, or None (outside every catalog).
+
+        The innermost catalog when one is inside another. Only ``file:`` URIs: an unsaved
+        ``untitled:`` buffer is in no catalog.
+        """
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None:
+            return None
+        for key in sorted(self.catalogs, key=lambda k: len(k.parts), reverse=True):
+            ws = self.catalogs[key]
+            rel = ws.relative(Path(path))
+            if rel is not None:
+                return ws, rel
+        return None
+
+    def owner(self, uri: str) -> Workspace | None:
+        """The catalog that answers completion and hover in a document.
+
+        The catalog it is in (a YAML file, or a prose Markdown file); a document outside every
+        catalog (an unsaved new file, say) is answered from the catalog when the editor has
+        only one.
+        """
+        found = self.locate(uri)
+        if found is not None:
+            return found[0]
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is not None:  # a prose Markdown file of a catalog, say
+            inside = [ws for ws in self.catalogs.values() if ws.inside(Path(path))]
+            if inside:
+                return max(inside, key=lambda ws: len(_key(ws.root).parts))
         return self.spbe
+
+    def holding(self, path: Path) -> list[Workspace]:
+        """The catalogs a path on disk is inside of (its folder or one of its files)."""
+        return [ws for ws in self.catalogs.values() if ws.inside(path) or ws.is_config(path)]
 
     def rel(self, uri: str) -> str | None:
         """The catalog-relative path of a document, or None when it is not a catalog file."""
-        path = to_fs_path(uri)
-        if self.spbe is None or path is None:
-            return None
-        return self.spbe.relative(Path(path))
+        found = self.locate(uri)
+        return None if found is None else found[1]
 
-    def uri(self, rel: str) -> str:
+    def uri(self, ws: Workspace, rel: str) -> str:
         """The URI of a catalog-relative path, as the editor names that file.
 
         The URI the editor opened the file under when it did; else the path under the catalog
         folder as given, not resolved: through a symbolic link (``/tmp`` on macOS) or a mapped
         drive the resolved path is another URI, and the editor would not show the diagnostics.
         """
-        assert self.spbe is not None
-        known = self.uris.get(rel)
+        known = self.uris.get((_key(ws.root), rel))
         if known is not None:
             return known
-        return from_fs_path(str(self.spbe.root.absolute() / rel)) or rel
+        return from_fs_path(str(ws.root.absolute() / rel)) or rel
 
-    def publish(self, paths: set[str]) -> None:
+    def publish(self, ws: Workspace, paths: set[str]) -> None:
         """Send the diagnostics of every file in ``paths`` (an empty list clears them).
 
         Every file with findings is a document, prose Markdown too; the catalog itself (``.``,
         e.g. no metadata document) and its folders are not.
         """
-        assert self.spbe is not None
+        lines: dict[str, list[str]] = {}  # each file split once, however many findings
         for rel in sorted(paths):
-            if rel == "." or (self.spbe.root / rel).is_dir():
+            if rel == "." or (ws.root / rel).is_dir():
                 continue
-            lines = self._lines(rel)
-            diagnostics = [self.diagnostic(f, lines) for f in self.spbe.findings.get(rel, [])]
+            found = ws.findings.get(rel, [])
+            diagnostics = [self.diagnostic(ws, f, lines) for f in found]
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=self.uri(rel), diagnostics=diagnostics)
+                types.PublishDiagnosticsParams(uri=self.uri(ws, rel), diagnostics=diagnostics)
             )
 
-    def _lines(self, rel: str) -> list[str]:
-        """The lines of a catalog file as the editor counts them (its buffer, else the disk)."""
-        assert self.spbe is not None
-        data = self.spbe.content(rel)
+    def _lines(self, ws: Workspace, rel: str) -> list[str]:
+        """The lines of a catalog file as the editor counts them (its buffer, else the disk).
+
+        An open buffer's own text: the bytes checked re-decoded would differ where the editor
+        sent what is no UTF-8 (a lone surrogate is one character there, three bytes here).
+        """
+        uri = self.uris.get((_key(ws.root), rel))
+        if uri is not None and rel in ws.overlays:
+            text = _buffer(self, uri)
+            if text is not None:
+                return editor_lines(text.removeprefix("\ufeff"))
+        data = ws.content(rel)
         return [] if data is None else editor_lines(data.decode("utf-8-sig", "replace"))
 
     def units(self, text: str) -> int:
         """The length of ``text`` in the editor's units (UTF-16 code units unless agreed)."""
         return int(self.workspace.position_codec.client_num_units(text))
 
-    def range(self, location: Location) -> types.Range:
-        """The range of a finding's position in any catalog file, in the editor's units."""
-        return _range(location, self._lines(location.path), self.units)
+    def range(
+        self, ws: Workspace, location: Location, lines: dict[str, list[str]] | None = None
+    ) -> types.Range:
+        """The range of a finding's position in any catalog file, in the editor's units.
+
+        ``lines``: the files split into lines so far (a file of thousands of documents is
+        split once per publication, not once per finding).
+        """
+        lines = {} if lines is None else lines
+        if location.path not in lines:
+            lines[location.path] = self._lines(ws, location.path)
+        return _range(location, lines[location.path], self.units)
 
     def column(self, text: str, line: int, character: int) -> int:
         """An editor's 0-based position on a line of ``text`` as a code point index."""
@@ -175,7 +314,9 @@ class SpbeServer(LanguageServer):
             units += self.units(char)
         return len(current)
 
-    def diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
+    def diagnostic(
+        self, ws: Workspace, finding: Finding, lines: dict[str, list[str]]
+    ) -> types.Diagnostic:
         """One finding as an LSP diagnostic, spanning the word at its position."""
         message = finding.message
         if finding.hint:
@@ -183,14 +324,14 @@ class SpbeServer(LanguageServer):
         related = [
             types.DiagnosticRelatedInformation(
                 location=types.Location(
-                    uri=self.uri(r.location.path), range=self.range(r.location)
+                    uri=self.uri(ws, r.location.path), range=self.range(ws, r.location, lines)
                 ),
                 message=r.message,
             )
             for r in finding.related
         ]
         return types.Diagnostic(
-            range=_range(finding.location, lines, self.units),
+            range=self.range(ws, finding.location, lines),
             message=message,
             severity=_SEVERITY[finding.severity],
             code=finding.code,
@@ -232,10 +373,13 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
     @server.feature(types.INITIALIZED)
     def initialized(ls: SpbeServer, params: types.InitializedParams) -> None:
         del params
-        folders = ls.workspace.folders
-        first = next(iter(folders.values()), None)
-        path = to_fs_path(first.uri) if first is not None else ls.workspace.root_path
-        ls.open_workspace(Path(path) if path else None)
+        folders = list(ls.workspace.folders.values())
+        if folders:
+            for folder in folders:  # a multi-root workspace: a catalog per folder
+                ls.add_folder(folder.uri)
+        else:
+            root = ls.workspace.root_path
+            ls.open_workspace(Path(root) if root else None)
         capabilities = ls.client_capabilities.workspace
         watching = capabilities.did_change_watched_files if capabilities else None
         if watching is not None and watching.dynamic_registration:
@@ -248,69 +392,95 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
             )
             ls.client_register_capability(types.RegistrationParams([registration]))
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: SpbeServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            ls.remove_folder(removed.uri)
+        for added in params.event.added:
+            ls.add_folder(added.uri)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: SpbeServer, params: types.DidChangeWatchedFilesParams) -> None:
-        ws = ls.open_workspace(None)
-        todo: set[str] = set()
+        ls.open_workspace(None)
+        todo: dict[Path, set[str]] = {}
+        relisted: set[Path] = set()
         for change in params.changes:
             path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
-            if path is not None and ws.is_config(Path(path)):
-                ls.edited()  # .spbe.yaml: the full check reads it again
+            if path is None:
                 continue
-            if path is None or not ws.inside(Path(path)):
-                continue
-            rel = ws.relative(Path(path))
-            if rel is None:
-                # A folder (or a file of another name) came or went: list the catalog again.
-                ls.publish(ws.load())
-                ls.edited()
-                return
-            if rel not in ws.overlays:  # an open buffer wins over the disk until it closes
-                todo |= ws.update(rel, None)
-        if todo:
-            ls.publish(todo)
-            ls.edited()
+            for ws in ls.holding(Path(path)):
+                key = _key(ws.root)
+                if key in relisted:
+                    continue
+                if ws.is_config(Path(path)):
+                    ls.edited(ws)  # .spbe.yaml: the full check reads it again
+                    continue
+                rel = ws.relative(Path(path))
+                if rel is None:
+                    # A folder (or a file of another name) came or went: list it again.
+                    ls.publish(ws, ws.load())
+                    ls.edited(ws)
+                    relisted.add(key)
+                    todo.pop(key, None)
+                elif rel not in ws.overlays:  # an open buffer wins over the disk until closed
+                    todo.setdefault(key, set()).update(ws.update(rel, None))
+        for key, paths in todo.items():
+            ws = ls.catalogs[key]
+            ls.publish(ws, paths)
+            ls.edited(ws)
 
     def changed(ls: SpbeServer, uri: str, text: str | None) -> None:
         ls.open_workspace(None)
-        rel = ls.rel(uri)
-        if rel is None or ls.spbe is None:
-            return
-        ls.uris.setdefault(rel, uri)
-        data = None if text is None else text.encode("utf-8")
-        ls.publish(ls.spbe.update(rel, data))
-        ls.edited()
+        found = ls.locate(uri)
+        if found is None:
+            return  # outside every catalog (or untitled): nothing is checked, nothing read
+        ws, rel = found
+        ls.uris.setdefault((_key(ws.root), rel), uri)
+        data = None if text is None else _encoded(text)
+        ls.publish(ws, ws.update(rel, data))
+        ls.edited(ws)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: SpbeServer, params: types.DidOpenTextDocumentParams) -> None:
-        changed(ls, params.text_document.uri, params.text_document.text)
+        uri = params.text_document.uri
+        ls.typing[uri] = ls.typing.get(uri, 0) + 1
+        changed(ls, uri, params.text_document.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: SpbeServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        changed(ls, uri, _buffer(ls, uri))
+        # Keystrokes that came while the last one was checked are taken together: only the
+        # last change of a burst checks the buffer (pygls has applied every one of them).
+        count = ls.typing[uri] = ls.typing.get(uri, 0) + 1
+        await asyncio.sleep(QUICK_DELAY)
+        if ls.typing.get(uri) == count:
+            changed(ls, uri, _buffer(ls, uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SpbeServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path is not None and ls.open_workspace(None).is_config(Path(path)):
-            ls.edited()  # .spbe.yaml saved: the full check reads it again
-            return
-        changed(ls, uri, _buffer(ls, uri))
+        configs = [ws for ws in ls.catalogs.values() if path and ws.is_config(Path(path))]
+        for ws in configs:
+            ls.edited(ws)  # .spbe.yaml saved: the full check reads it again
+        if not configs:
+            changed(ls, uri, _buffer(ls, uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: SpbeServer, params: types.DidCloseTextDocumentParams) -> None:
-        changed(ls, params.text_document.uri, None)  # back to what is on disk
+        uri = params.text_document.uri
+        ls.typing.pop(uri, None)  # a change still waiting checks nothing after this
+        changed(ls, uri, None)  # back to what is on disk
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=[" ", "[", ","]),
     )
     def completion(ls: SpbeServer, params: types.CompletionParams) -> types.CompletionList:
-        ws = ls.open_workspace(None)
+        ls.open_workspace(None)
+        ws = ls.owner(params.text_document.uri)
         text = _buffer(ls, params.text_document.uri)
-        if text is None:
+        if text is None or ws is None:
             return types.CompletionList(is_incomplete=False, items=[])
         position = params.position
         found = ws.complete(text, position.line)
@@ -341,9 +511,10 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: SpbeServer, params: types.HoverParams) -> types.Hover | None:
-        target = _target(ls, params)
-        if target is None:
+        found = _target(ls, params)
+        if found is None:
             return None
+        target = found[1]
         # Plain text: names come from the catalog, which is untrusted (no Markdown, no links).
         value = f"{_one_line(target.name)}\n{kind_noun(target.kind)}: {target.word}"
         if target.location is not None:
@@ -354,10 +525,12 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: SpbeServer, params: types.DefinitionParams) -> types.Location | None:
-        target = _target(ls, params)
-        if target is None or target.location is None:
+        found = _target(ls, params)
+        location = None if found is None else found[1].location
+        if found is None or location is None:
             return None
-        return types.Location(uri=ls.uri(target.location.path), range=ls.range(target.location))
+        ws = found[0]
+        return types.Location(uri=ls.uri(ws, location.path), range=ls.range(ws, location))
 
     return server
 
@@ -372,13 +545,31 @@ def _buffer(ls: SpbeServer, uri: str) -> str | None:
     return None if document is None else document.source
 
 
-def _target(ls: SpbeServer, params: Any) -> Any:
-    ws = ls.open_workspace(None)
+def _target(ls: SpbeServer, params: Any) -> tuple[Workspace, Target] | None:
+    """The id or code under the cursor, and the catalog that knows it."""
+    ls.open_workspace(None)
+    ws = ls.owner(params.text_document.uri)
     text = _buffer(ls, params.text_document.uri)
-    if text is None:
+    if text is None or ws is None:
         return None
     position = params.position
-    return ws.target(text, position.line, ls.column(text, position.line, position.character))
+    column = ls.column(text, position.line, position.character)
+    target = ws.target(text, position.line, column)
+    return None if target is None else (ws, target)
+
+
+def _encoded(text: str) -> bytes:
+    """A buffer's text as the bytes checked.
+
+    A lone surrogate the editor sent stays invalid UTF-8 (SPBE002 at its place), not an error
+    of the server.
+    """
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _key(root: Path) -> Path:
+    """A catalog folder as the server tells catalogs apart (two names of one folder: one)."""
+    return root.resolve()
 
 
 #: Kinds of target that are not entity kinds, and the message naming them.

@@ -6,7 +6,9 @@ loaded catalog and its findings per file, and re-checks after an edit in two ste
 1. :meth:`Workspace.update`, on every keystroke: re-read only the edited file (and the files
    whose load findings point at it, such as the other half of a duplicated id) into a catalog
    that keeps every other file's entities, and check the references its documents make. The
-   edited file's syntax, schema and reference findings are then current, in milliseconds.
+   edited file's syntax, schema and reference findings are then current, in milliseconds. In
+   a buffer of many documents only those whose text changed are parsed and schema-validated
+   again (:mod:`spbe_cli.lsp.documents`); the result is the whole file's.
 2. :meth:`Workspace.recheck`, when the typing pauses (the server runs it in a thread, on a
    snapshot): every cross-entity rule over the whole catalog, so a reference broken or fixed in
    one file shows in every file that refers to it, and rules over many documents (duplicates,
@@ -32,7 +34,15 @@ from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.checks import Context, all_checks, run_checks
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import REF_FIELDS
-from spbe_cli.loader import MAX_FILE_BYTES, YAML_SUFFIXES, CatalogFile, _Loader, find_files
+from spbe_cli.loader import (
+    MAX_FILE_BYTES,
+    YAML_SUFFIXES,
+    CatalogFile,
+    ValidationMemo,
+    _Loader,
+    find_files,
+)
+from spbe_cli.lsp.documents import DocumentParser
 from spbe_cli.models import DOMAINS, MODELS
 from spbe_cli.reference import values
 from spbe_cli.ruleconfig import apply_rule_config
@@ -82,7 +92,7 @@ class Candidate:
 class Workspace:
     """A catalog folder whose files can be replaced by editor buffers and re-checked."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, incremental: bool = True) -> None:
         self.root = root
         self.catalog: Catalog | None = None
         self._loader = _Loader(root, "")
@@ -101,6 +111,12 @@ class Workspace:
         self.reference: Any = None
         #: The rule configuration (``.spbe.yaml``) read by the last full check.
         self.config: Any = None
+        #: Open buffers parsed again document by document (None: parsed whole, as validate).
+        self.parser: DocumentParser | None = DocumentParser() if incremental else None
+        #: Schema outcomes of the buffers' documents, by value (a reused document is not
+        #: validated again); only those of the documents the parser keeps are kept.
+        self.validated: ValidationMemo = {}
+        self._kept_outcomes = 64
 
     # -- paths --------------------------------------------------------------------------------
 
@@ -159,9 +175,15 @@ class Workspace:
         counts = (len(catalog.invalid), len(catalog.entities), len(loader.first_id))
         files = catalog.files
         loader.findings = []
-        if data is not None:
+        if data is not None and self.parser is not None:
+            loader.validated = self.validated
+            loader.load_bytes(rel, data, functools.partial(self.parser.parse, rel))
+            loader.validated = None
+        elif data is not None:
             loader.load_bytes(rel, data)
         elif file is not None:
+            if self.parser is not None:
+                self.parser.forget(rel)
             loader.load_file(file)
         invalid = _newest(catalog.invalid, counts[0])
         ids = _newest(catalog.entities, counts[1])
@@ -301,10 +323,11 @@ class Workspace:
         assert catalog is not None
         again = set(todo)
         by_kind = catalog.by_kind()
+        gone: dict[str, set[str]] = {}
         for rel in todo:
             for entity_id in self.ids_in.pop(rel, []):
                 if entity_id in catalog.entities:
-                    by_kind[catalog.kinds[entity_id]].remove(entity_id)
+                    gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
                     del catalog.entities[entity_id], catalog.kinds[entity_id]
                     del catalog.sources[entity_id]
                 loader.accepted.discard(id_skeleton(entity_id))
@@ -312,10 +335,14 @@ class Workspace:
                 loader.first_id.pop(skeleton, None)
             for entity_id in self.invalid_in.pop(rel, {}):
                 catalog.invalid.pop(entity_id, None)
+            if rel not in self.overlays and self.parser is not None:
+                self.parser.forget(rel)
             loader.folded.pop(rel.casefold(), None)
             loader.per_file.pop(rel, None)
             catalog.skipped_findings.pop(rel, None)
             self.load_findings.pop(rel, None)
+        for kind, ids in gone.items():  # one pass per kind: a file may hold thousands
+            by_kind[kind] = [entity_id for entity_id in by_kind[kind] if entity_id not in ids]
         if catalog.metadata_source is not None and catalog.metadata_source.path in again:
             catalog.metadata = catalog.metadata_source = None
             loader.metadata_seen = False
@@ -337,6 +364,18 @@ class Workspace:
             for entity_id in self.ids_in.get(rel, []):
                 bisect.insort(by_kind.setdefault(catalog.kinds[entity_id], []), entity_id)
         catalog._by_kind = {kind: ids for kind, ids in by_kind.items() if ids}
+        self._forget_outcomes()
+
+    def _forget_outcomes(self) -> None:
+        """Keep the schema outcomes of the documents the parser keeps, no others.
+
+        Once the memo has doubled since it was last cut down: each edit adds one or two.
+        """
+        if self.parser is None or len(self.validated) <= 2 * self._kept_outcomes:
+            return
+        live = self.parser.values()
+        self.validated = {key: seen for key, seen in self.validated.items() if key in live}
+        self._kept_outcomes = max(len(self.validated), 64)
 
     def _check(self, previous: Iterable[str]) -> set[str]:
         """Run the cross-entity rules; return the files whose findings are to be published."""
