@@ -22,6 +22,7 @@ from inside the catalog.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import stat
