@@ -268,3 +268,22 @@ def test_a_document_moved_into_another_file_is_no_change(repo: Path) -> None:
         code, out, _ = run("v1", "--format", "json", "--exit-code", *extra)
         data = json.loads(out)
         assert (code, data["changes"], data["introduced"], data["fixed"]) == (0, [], [], [])
+
+
+def test_the_documents_name_a_removed_entity_whose_id_was_reused_as_it_was(repo: Path) -> None:
+    """The Daftar Perubahan read "Dihapus: Sistem Kepegawaian": the current name of the id."""
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    write_tree(repo, {APPS: KEPEGAWAIAN})
+    result = CliRunner().invoke(
+        app, ["render", "catalog", "-o", "out", "--since", "v1", "-f", "md", "--doc", "arsitektur"]
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    text = (repo / "out" / "arsitektur.md").read_text("utf-8")
+    log = text.split("## DAFTAR PERUBAHAN", 1)[1].split("\n## ", 1)[0]
+    lines = log.splitlines()
+    assert "- Dihapus: **Portal Wisata**" in lines, log
+    assert "- Ditambah: **Sistem Kepegawaian**" in lines, log
+    assert "APP-01" not in log and "SPBE711" not in log
