@@ -287,3 +287,28 @@ def test_the_documents_name_a_removed_entity_whose_id_was_reused_as_it_was(repo:
     assert "- Dihapus: **Portal Wisata**" in lines, log
     assert "- Ditambah: **Sistem Kepegawaian**" in lines, log
     assert "APP-01" not in log and "SPBE711" not in log
+
+
+def test_an_exception_for_a_reused_id_says_it_now_covers_the_newcomer(repo: Path) -> None:
+    """``.spbe.yaml`` excepts APP-01 from SPBE403 for the old portal; the id goes to another
+    application, which the exception now silently covers. Before: no word of it."""
+    write_tree(
+        repo,
+        {
+            "catalog/.spbe.yaml": "pengecualian:\n  - aturan: SPBE403\n    entitas: APP-01\n"
+            "    alasan: Portal lama, dihentikan tahun depan.\n"
+        },
+    )
+    commit(repo, "pengecualian")
+    git(repo, "tag", "base")
+    write_tree(repo, {APPS: KEPEGAWAIAN})
+    note = (
+        "(APP-01 now names 'Sistem Kepegawaian' after this change: the exception now covers it,"
+        " check its reason)"
+    )
+    assert note in run("base")[1]
+    assert note in run("base", "--format", "markdown")[1]
+    data = json.loads(run("base", "--format", "json")[1])
+    assert [(e["entity"], e["renamed_to"], e["taken_by"]) for e in data["exceptions"]] == [
+        ("APP-01", None, "Sistem Kepegawaian")
+    ]

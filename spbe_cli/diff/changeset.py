@@ -352,6 +352,13 @@ class ChangeSet:
         """Count the entities whose only change is a reference following a renamed id."""
         return sum(1 for c in self.changes if c.follows_rename and (kind is None or c.kind == kind))
 
+    def taken_by(self, entity_id: str) -> str | None:
+        """The name of the entity that took an id another entity held before (None if none)."""
+        for change in self.changes:
+            if change.id == entity_id and change.replaces is not None and change.new is not None:
+                return change.new.name or change.id
+        return None
+
     def renames(self) -> dict[str, str]:
         """Old id -> new id of every entity this change renamed."""
         return {c.old.id: c.id for c in self.changes if c.change is ChangeType.RENAMED and c.old}

@@ -471,11 +471,10 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.rule_levels:
         lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
         lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
-    counted = changeset.findings_compared
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [
-            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted, old)}"
+            f"  {_exception_text(e, new, changeset, old)}"
             for e, new in changeset.exceptions
             for old in [changeset.exception_reasons.get((e.code, e.entity))]
         ]
@@ -549,16 +548,19 @@ def _md_side(side: SideInfo) -> str:
 def _exception_text(
     exception: Any,
     new: bool,
-    renamed_to: str | None,
-    counted: bool,
+    changeset: ChangeSet,
     old_reason: str | None = None,
 ) -> str:
     """An exception in force, marked new, and saying when its entity now has another id.
 
     ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
-    finding comes back as new) and, after a swap, reaches the entity that took the id.
-    Without ``counted`` (``--no-findings``: no rule ran) no count of findings is claimed.
+    finding comes back as new) and, after a swap, reaches the entity that took the id; an id
+    given to another entity (reused) hands it the exception written for the one before.
+    Without findings compared (``--no-findings``: no rule ran) no count is claimed.
     """
+    counted = changeset.findings_compared
+    renamed_to = changeset.renamed_to(exception.entity)
+    taken_by = changeset.taken_by(exception.entity) if renamed_to is None else None
     line = t(
         "report.exception_line" if counted else "diff.exception_line_uncounted",
         code=exception.code,
@@ -568,6 +570,8 @@ def _exception_text(
     )
     if renamed_to is not None:
         line += f" ({t('diff.exception_renamed', old=exception.entity, new=renamed_to)})"
+    if taken_by is not None:
+        line += f" ({t('diff.exception_taken', entity=exception.entity, name=taken_by)})"
     if old_reason is not None:
         line += f" ({t('diff.exception_reason_changed', reason=old_reason)})"
     return f"{line} ({t('diff.exception_new')})" if new else line
@@ -637,13 +641,7 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         for exception, new in changeset.exceptions:
             old_reason = changeset.exception_reasons.get((exception.code, exception.entity))
             mark = "**" if new or old_reason is not None else ""
-            text = _exception_text(
-                exception,
-                new,
-                changeset.renamed_to(exception.entity),
-                changeset.findings_compared,
-                old_reason,
-            )
+            text = _exception_text(exception, new, changeset, old_reason)
             omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
         out.force("")
     if changeset.exceptions_removed:
@@ -881,6 +879,8 @@ def format_json(changeset: ChangeSet) -> str:
                 "matched": e.matched if changeset.findings_compared else None,
                 "new": new,
                 "renamed_to": changeset.renamed_to(e.entity),
+                # The entity that took the id in this change (reused), else null.
+                "taken_by": changeset.taken_by(e.entity),
                 # The reason before this change, when the change rewrote it; else null.
                 "previous_reason": changeset.exception_reasons.get((e.code, e.entity)),
             }
