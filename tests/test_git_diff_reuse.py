@@ -312,3 +312,38 @@ def test_an_exception_for_a_reused_id_says_it_now_covers_the_newcomer(repo: Path
     assert [(e["entity"], e["renamed_to"], e["taken_by"]) for e in data["exceptions"]] == [
         ("APP-01", None, "Sistem Kepegawaian")
     ]
+
+
+def test_a_program_handed_to_another_opd_with_a_new_id_is_a_rename(repo: Path) -> None:
+    """SC-04 moves to BAPPEDA's folder as SC-BAPPEDA-04 (ids name their OPD).
+
+    Before: "program SC-04 removed" (SPBE701) and an unrelated program added; the mentor could
+    not see that only the owner changed.
+    """
+    living = repo / "catalog/program/living.yaml"
+    text = living.read_text("utf-8").replace("id: SC-04", "id: SC-BAPPEDA-04")
+    living.unlink()
+    write_tree(
+        repo,
+        {
+            "catalog/opd/bappeda.yaml": "entitas: opd\nid: BAPPEDA\nnama: Bappeda\n",
+            "catalog/bappeda/program.yaml": text.replace("opd_pj: DISKOMINFO", "opd_pj: BAPPEDA"),
+        },
+    )
+    data = json.loads(run("v1", "--format", "json", "--no-findings")[1])
+    renamed = [c for c in data["changes"] if c["kind"] == "program"]
+    assert [(c["change"], c["old_id"], c["id"]) for c in renamed] == [
+        ("renamed", "SC-04", "SC-BAPPEDA-04")
+    ]
+    assert [(f["field"], f["old"], f["new"]) for f in renamed[0]["fields"]] == [
+        ("opd_pj", "DISKOMINFO", "BAPPEDA")
+    ]
+    assert "SPBE701" not in [a["code"] for a in data["attention"]]
+
+
+def test_a_program_handed_to_another_opd_under_its_id_is_an_edit(repo: Path) -> None:
+    """The owner changed, the id kept: one program edited, not renamed to itself."""
+    edit(repo / "catalog/program/living.yaml", "opd_pj: DISKOMINFO", "opd_pj: BAPPEDA")
+    data = json.loads(run("v1", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == [("changed", "SC-04", "SC-04", "Puskesmas Keliling Sungai")]
+    assert [a["code"] for a in data["attention"]] == []

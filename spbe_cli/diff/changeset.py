@@ -913,7 +913,36 @@ def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, R
         pairs += best_pairs(
             before, after, lambda a, b: similarity(a.model, b.model), RENAME_THRESHOLD
         )
-    return pairs
+    return pairs + _moved_between_owners(pairs, left, rest)
+
+
+def _moved_between_owners(
+    pairs: list[tuple[Record, Record]], left: list[Record], rest: list[Record]
+) -> list[tuple[Record, Record]]:
+    """Entities handed to another OPD with a new id (ids often name their OPD): renames too.
+
+    Bounded as the other pairings are: only the same kind and the same name (case-folded) are
+    compared, by the score of :func:`similarity` with the owner as one more field that differs.
+    """
+    paired = {id(record) for pair in pairs for record in pair}
+    groups: dict[tuple[str, str], tuple[list[Record], list[Record]]] = {}
+    for side, records in ((0, left), (1, rest)):
+        for record in records:
+            kept = _kept_name(record.model)
+            if kept is not None and id(record) not in paired:
+                key = (record.kind, kept[1].casefold())
+                groups.setdefault(key, ([], []))[side].append(record)
+    moved: list[tuple[Record, Record]] = []
+    for before, after in groups.values():
+        if before and after:
+            moved += best_pairs(
+                before,
+                after,
+                # not an entity and its own new side (an owner changed, the id kept)
+                lambda a, b: _score(*likeness(a.model, b.model)) if a.id != b.id else 0.0,
+                RENAME_THRESHOLD,
+            )
+    return moved
 
 
 def _owner(model: BaseModel) -> str:
