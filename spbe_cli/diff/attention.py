@@ -318,7 +318,8 @@ def renamed_id(change: Change) -> Iterator[Attention]:
     """An entity got a new id (with the same content, or similar content and edits).
 
     A removed and an added entity are one renamed entity when they are of the same kind and
-    owner, with names and fields alike above the thresholds documented in docs/diff.md; its
+    owner (or the same name, handed to another OPD), with names and fields alike above the
+    thresholds documented in docs/diff.md; its
     other edits are listed with it, and the other rules look at them as at any change.
 
     Every reference to the old id must follow (``spbe validate`` reports those that do not), and

@@ -9,9 +9,12 @@ several); lists of ids or words are compared as sets of values.
 An entity whose id changed is a rename: with the same content it is paired exactly; with edits
 too it is paired by similarity (:func:`similarity`): same kind, same owner, a name at least
 :data:`NAME_THRESHOLD` alike and an overall score at least :data:`RENAME_THRESHOLD`, best pairs
-first, each entity used once. List items whose identity changed (an indicator renamed, a budget
-line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`),
-without the names' own threshold.
+first, each entity used once; an entity handed to another OPD with a new id pairs by its very
+name (:func:`_moved_between_owners`). An id-matched pair less alike than that gives way to a
+better pairing or, its id reused for an unrelated entity (:func:`reused`), becomes a removal
+and an addition (:func:`_reassigned`). List items whose identity changed (an indicator
+renamed, a budget line whose source changed) are paired the same way inside their list
+(:data:`ITEM_THRESHOLD`), without the names' own threshold.
 """
 
 from __future__ import annotations
@@ -537,7 +540,8 @@ def similarity(old: BaseModel, new: BaseModel, *, name_gate: bool = True) -> flo
     """
     if type(old) is not type(new):
         return 0.0
-    # A rename never changes the owning OPD (spbe_cli.owners, as every command reads it).
+    # Another owner is another entity here (spbe_cli.owners, as every command reads it); a
+    # handover with a new id is paired by its very name (_moved_between_owners).
     if responsible_opd(old) != responsible_opd(new):
         return 0.0
     return _score(*likeness(old, new), name_gate=name_gate)
