@@ -364,14 +364,11 @@ class ChangeSet:
 
     def renames(self) -> dict[str, str]:
         """Old id -> new id of every entity this change renamed."""
-        return {c.old.id: c.id for c in self.changes if c.change is ChangeType.RENAMED and c.old}
+        return renames_of(self.changes)
 
     def renamed_to(self, old_id: str) -> str | None:
         """The new id of an entity this change renamed (None when it kept its id)."""
-        for change in self.changes:
-            if change.change is ChangeType.RENAMED and change.old_id == old_id:
-                return change.id
-        return None
+        return self.renames().get(old_id)
 
     def by_kind(self) -> dict[str, list[Change]]:
         """Changes grouped by kind, kinds in catalog order."""
@@ -735,7 +732,7 @@ def _with_context(changes: list[Change], old: dict[tuple[str, str], Record]) -> 
     ``replaces``: an id that names another entity than before; ``follows_rename``: an entity
     whose only edit is a reference following a rename.
     """
-    renames = {c.old.id: c.id for c in changes if c.change is ChangeType.RENAMED and c.old}
+    renames = renames_of(changes)
     result = []
     for change in changes:
         if change.change in (ChangeType.ADDED, ChangeType.RENAMED) and change.kind not in (
@@ -754,6 +751,11 @@ def _with_context(changes: list[Change], old: dict[tuple[str, str], Record]) -> 
             change = replace(change, follows_rename=True)
         result.append(change)
     return result
+
+
+def renames_of(changes: Iterable[Change]) -> dict[str, str]:
+    """Old id -> new id of every renamed entity among ``changes``."""
+    return {c.old.id: c.id for c in changes if c.change is ChangeType.RENAMED and c.old}
 
 
 def renamed_value(value: Any, renames: dict[str, str]) -> Any:
