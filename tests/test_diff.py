@@ -298,8 +298,11 @@ def test_renamed_indicator_with_same_targets_is_not_lowered() -> None:
     [
         # Another name with the same fields: a different application (a duplicate, say).
         APLIKASI.replace("id: APP-01", "id: APP-02").replace("Portal Wisata", "Sistem Kepegawaian"),
-        # The same name under another owner.
-        APLIKASI.replace("id: APP-01", "id: APP-02").replace("DISKOMINFO", "BAPPEDA"),
+        # The same name under another owner, and most other fields changed too.
+        APLIKASI.replace("id: APP-01", "id: APP-02")
+        .replace("DISKOMINFO", "BAPPEDA")
+        .replace("kategori: umum", "kategori: khusus")
+        .replace("RAA.01.01", "RAA.02.03"),
         # A similar name but most fields different.
         "entitas: aplikasi\nid: APP-02\nnama: Portal Wisata Baru\nraa: RAA.02.03\n"
         "kategori: khusus\npemilik: DISKOMINFO\nstatus: rencana\n",
@@ -308,6 +311,19 @@ def test_renamed_indicator_with_same_targets_is_not_lowered() -> None:
 def test_near_misses_are_removed_and_added(other: str) -> None:
     result = diff({"a.yaml": APLIKASI}, {"a.yaml": other})
     assert sorted(c.change.value for c in result.changes) == ["added", "removed"]
+
+
+def test_the_same_application_handed_to_another_owner_is_a_rename() -> None:
+    """Same name, same fields, another owner and id (an OPD handover): one application renamed,
+    the owner listed as its edit. Before: removed and added (the owner gated any rename)."""
+    other = APLIKASI.replace("id: APP-01", "id: APP-02").replace("DISKOMINFO", "BAPPEDA")
+    result = diff({"a.yaml": APLIKASI}, {"a.yaml": other})
+    assert [(c.change.value, c.old_id, c.id) for c in result.changes] == [
+        ("renamed", "APP-01", "APP-02")
+    ]
+    assert [(f.path, f.old, f.new) for f in result.changes[0].fields] == [
+        ("pemilik", "DISKOMINFO", "BAPPEDA")
+    ]
 
 
 def test_renames_are_one_to_one_best_first() -> None:

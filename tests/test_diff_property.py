@@ -168,15 +168,21 @@ def test_every_entity_is_accounted_for_once_and_the_changeset_applies(data: st.D
 def apply(state: dict[str, Any], changes: list[dict[str, Any]]) -> None:
     """Apply the JSON ``changes`` to ``state`` (id -> plain entity), as a consumer would.
 
-    Renames apply at once (every old id is taken out first): entities may trade ids.
+    Renames apply at once (every old id is taken out first): entities may trade ids. Removals
+    come before additions: an id may be reused (by an entity of any kind).
     """
     moving = {c["old_id"]: state.pop(c["old_id"]) for c in changes if c["change"] == "renamed"}
+    # Removals first: an id may be reused by an entity of another kind (listed before it).
+    for change in changes:
+        if change["change"] == "removed":
+            del state[change["id"]]
     for change in changes:
         kind = change["change"]
         if kind == "added":
+            assert change["id"] not in state
             state[change["id"]] = change["value"]
         elif kind == "removed":
-            del state[change["id"]]
+            continue
         elif kind == "renamed":
             state[change["id"]] = {**moving[change["old_id"]], "id": change["id"]}
             for field in change["fields"]:  # a rename with edits

@@ -176,9 +176,12 @@ def test_two_entities_that_swapped_ids_are_two_renames(repo: Path) -> None:
     assert [(f["field"], f["old"], f["new"]) for f in data["changes"][1]["fields"]] == [
         ("horizon", "menengah", "panjang")
     ]
+    # Each id now names the other program: a reference left as it was changes meaning (SPBE711).
     assert sorted((a["code"], a["id"]) for a in data["attention"]) == [
         ("SPBE709", "SC-04"),
         ("SPBE709", "SC-05"),
+        ("SPBE711", "SC-04"),
+        ("SPBE711", "SC-05"),
     ]
     assert data["introduced"] == [] and data["fixed"] == []
     text = run("v1")[1]
@@ -198,17 +201,24 @@ def test_a_cycle_of_three_ids_is_three_renames(repo: Path) -> None:
     ]
 
 
-def test_an_entity_rewritten_in_place_stays_matched_by_id(repo: Path) -> None:
-    """SC-05 becomes a copy of SC-04 under its own id, SC-04 rewritten: no pairing closes."""
+def test_an_entity_copied_over_another_id_is_a_rename(repo: Path) -> None:
+    """SC-05 becomes a copy of SC-04 under its own id, SC-04 rewritten as "Posyandu Digital".
+
+    Before: two "changed" programs (Taman Baca Kampung rewritten as Puskesmas Keliling Sungai,
+    Puskesmas as Posyandu), no warning. The copy is SC-04's content under SC-05: a rename,
+    Taman Baca Kampung removed, and SC-04 now names another program (SPBE711 on both ids).
+    """
     living = (repo / LIVING).read_text("utf-8")
     (repo / SOCIETY).write_text(living.replace("id: SC-04", "id: SC-05"), "utf-8")
     edit(repo / LIVING, "nama: Puskesmas Keliling Sungai", "nama: Posyandu Digital")
     edit(repo / LIVING, "dimensi: living", "dimensi: society")
     data = json.loads(run("v1", "--format", "json")[1])
-    assert [(c["change"], c["old_id"], c["id"]) for c in data["changes"]] == [
-        ("changed", "SC-04", "SC-04"),
-        ("changed", "SC-05", "SC-05"),
+    assert [(c["change"], c["old_id"], c["id"], c["name"]) for c in data["changes"]] == [
+        ("added", None, "SC-04", "Posyandu Digital"),
+        ("removed", "SC-05", "SC-05", "Taman Baca Kampung"),
+        ("renamed", "SC-04", "SC-05", "Puskesmas Keliling Sungai"),
     ]
+    assert [a["id"] for a in data["attention"] if a["code"] == "SPBE711"] == ["SC-04", "SC-05"]
 
 
 def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:

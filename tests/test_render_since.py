@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -619,3 +620,46 @@ def test_working_notes_are_no_change_for_readers(tmp_path: Path) -> None:
         assert "Tidak ada perubahan pada bagian dokumen ini." in log, log
         for word in ("Rujukan", "source", "Catatan", "Sentra Kerajinan Noken", "Sumber"):
             assert word not in log, (name, word, log)
+
+
+def test_a_section_only_the_pemdas_own_template_prints_is_placed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Pemda's own masterplan template prints ``kearifan_lokal`` in a chapter of its own.
+
+    Before: the Daftar Perubahan read the built-in templates only, so the edited section was
+    left out of the Master Plan's log ("no change to this document") and ``spbe diff`` said
+    it was printed in no document.
+    """
+    from spbe_cli.render.pipeline import builtin_templates
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    own = (builtin_templates() / "masterplan.j2").read_text("utf-8")
+    own += '\n## BAB IX KEARIFAN LOKAL\n\n### 9.1 Noken dan Tifa\n\n{{ prosa("kearifan_lokal") }}\n'
+    (catalog / "templates").mkdir()
+    (catalog / "templates" / "masterplan.j2").write_text(own, "utf-8")
+    metadata = catalog / "metadata.yaml"
+    metadata.write_text(
+        metadata.read_text("utf-8").replace(
+            "prosa:\n", "prosa:\n  kearifan_lokal: prosa/kearifan.md\n"
+        ),
+        "utf-8",
+    )
+    (catalog / "prosa" / "kearifan.md").write_text("Noken dirajut bersama.\n", "utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    (catalog / "prosa" / "kearifan.md").write_text("Noken dirajut bersama warga.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(
+        "catalog", "-o", "out", "--since", "v1", "-f", "md", "--doc", "masterplan"
+    )
+    assert code == 0, err
+    section = _log_section((tmp_path / "out" / "masterplan.md").read_text(encoding="utf-8"))
+    assert "- Uraian bagian Noken dan Tifa (bab Kearifan Lokal) direvisi." in section.splitlines()
+    # spbe diff names the document that prints it, read from the side's own templates.
+    result = CliRunner().invoke(app, ["diff", "v1", "--format", "json", "--no-findings"])
+    prose = json.loads(result.stdout)["prose"]
+    assert [(p["section"], p["documents"]) for p in prose] == [("kearifan_lokal", ["masterplan"])]

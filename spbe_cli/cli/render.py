@@ -73,7 +73,7 @@ def render(
     with user_errors():
         limits = limits_from(timeout, max_mb, os.environ)
     docs = doc or ["all"]
-    extras = _extras(path, docs, since, tahun, tanggal)
+    extras = _extras(path, docs, since, tahun, tanggal, templates)
     options = RenderOptions(
         catalog=path, out=output, docs=docs, formats=output_format or ["all"],
         templates=templates, force=force, check=check, display=path.as_posix(), extras=extras,
@@ -94,7 +94,12 @@ def render(
 
 
 def _extras(
-    catalog: Path, docs: list[str], since: str | None, tahun: int | None, tanggal: str | None
+    catalog: Path,
+    docs: list[str],
+    since: str | None,
+    tahun: int | None,
+    tanggal: str | None,
+    templates: Path | None = None,
 ) -> dict[str, object]:
     """What the templates get besides the catalog: --tahun, --tanggal and --since."""
     extras: dict[str, object] = {}
@@ -104,7 +109,7 @@ def _extras(
         extras["tanggal"] = parse_date(tanggal)
     if since is not None:
         with user_errors():
-            extras.update(_since_extras(since, catalog, docs))
+            extras.update(_since_extras(since, catalog, docs, templates))
     return extras
 
 
@@ -134,8 +139,13 @@ def _tell(outcome: RenderOutcome, output: Path) -> None:
         )
 
 
-def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, object]:
+def _since_extras(
+    since: str, catalog: Path, docs: list[str], templates: Path | None = None
+) -> dict[str, object]:
     """``--since REV``: the "Daftar Perubahan" of each document, and the earlier catalog.
+
+    A prose section is placed by the template the document is written from: ``--templates``,
+    then the catalog's own ``templates/``, then the built-in one (first match, as render).
 
     The laporan's "quietly dropped" list needs the whole earlier catalog; it is loaded only
     when the laporan is among the documents asked for.
@@ -145,15 +155,16 @@ def _since_extras(since: str, catalog: Path, docs: list[str]) -> dict[str, objec
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
     from spbe_cli.render.engine import MARK_ILLUSTRATIVE
-    from spbe_cli.render.pipeline import select_documents
+    from spbe_cli.render.pipeline import select_documents, template_reader
     from spbe_cli.render.registry import documents
 
     changes = changes_since(since, catalog)
+    own = template_reader(catalog, templates)
     # Document text is Indonesian, whatever the terminal speaks, with the documents' mark.
     with use_language("id"), marking(f" {MARK_ILLUSTRATIVE}"):
         # each document declares the kinds it shows (DocumentSpec.kinds)
         logs = {
-            name: revision_log(changes, spec.kinds, name, spec.dokumen)
+            name: revision_log(changes, spec.kinds, name, spec.dokumen, own)
             for name, spec in documents().items()
             if spec.kinds
         }

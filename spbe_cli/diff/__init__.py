@@ -273,10 +273,14 @@ def diff_snapshots(
     result.attention = attention_for(result.changes)
     new_raw: list[Finding] | None = None
     if findings:
-        renamed = {
-            c.old.id: c.id
+        renamed = result.renames()
+        # An entity removed while its id went to another: its findings are its own, not the
+        # newcomer's (the finding of a deleted program read as fixed on the one renumbered).
+        reused = {c.id for c in result.changes if c.replaces is not None}
+        renamed |= {
+            c.id: f"{c.id}\0removed"
             for c in result.changes
-            if c.change is ChangeType.RENAMED and c.old is not None
+            if c.change is ChangeType.REMOVED and c.id in reused
         }
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}

@@ -18,17 +18,19 @@ from pydantic import BaseModel
 
 from spbe_cli import plan
 from spbe_cli.diff.changeset import (
+    NAME_THRESHOLD,
     Attention,
     Change,
     ChangeType,
     Record,
     item_pairs,
+    name_likeness,
 )
 from spbe_cli.errors import Location, Severity
 from spbe_cli.formatting import number, rupiah_marked
 from spbe_cli.i18n import t
 from spbe_cli.links import ARSITEKTUR
-from spbe_cli.models import Aplikasi, Elemen, Program, Regulasi, Rencana
+from spbe_cli.models import MODELS, Aplikasi, Elemen, Program, Regulasi, Rencana
 from spbe_cli.models.common import in_use
 
 WARN, INFO = Severity.WARNING, Severity.INFO
@@ -316,7 +318,8 @@ def renamed_id(change: Change) -> Iterator[Attention]:
     """An entity got a new id (with the same content, or similar content and edits).
 
     A removed and an added entity are one renamed entity when they are of the same kind and
-    owner, with names and fields alike above the thresholds documented in docs/diff.md; its
+    owner (or the same name, handed to another OPD), with names and fields alike above the
+    thresholds documented in docs/diff.md; its
     other edits are listed with it, and the other rules look at them as at any change.
 
     Every reference to the old id must follow (``spbe validate`` reports those that do not), and
@@ -346,6 +349,45 @@ def element_gone(change: Change) -> Iterator[Attention]:
         yield _hit(
             "SPBE710", change, _at(change.new, "status"), how=how, status=status, variant="stopped"
         )
+
+
+@rule("SPBE711", WARN, tuple(k for k in MODELS if k not in ("metadata", "referensi")))
+def id_reused(change: Change) -> Iterator[Attention]:
+    """An id now names another entity than before.
+
+    The entity that held the id on the old side was removed, renamed or shifted (programs
+    renumbered after a deletion, two ids traded), and another entity, of whatever kind, holds
+    it now; or the entity kept its id but its name changed beyond recognition (names less
+    alike than the rename threshold), as when an id is given to a new program of the same
+    shape. ``spbe validate`` cannot see it: every reference to the id left as it was is still
+    valid, but now means the other entity. Check each of them; give a new entity its own id.
+    """
+    if change.new is None:
+        return
+    name = change.new.name or ""
+    holder = change.replaces
+    if holder is not None:
+        how = t(
+            "diff.how_reused",
+            kind=t(f"diff.noun.{change.kind}"),
+            name=name,
+            old_kind=t(f"diff.noun.{holder.kind}"),
+            old_name=holder.name or "",
+        )
+        yield _hit("SPBE711", change, _at(change.new, "id"), how=how, name=name)
+        return
+    if change.change is not ChangeType.CHANGED or change.old is None:
+        return
+    for field in change.fields:
+        if (
+            field.loc in (("nama",), ("judul",))
+            and isinstance(field.old, str)
+            and isinstance(field.new, str)
+            and name_likeness(field.old, field.new) < NAME_THRESHOLD
+        ):
+            how = t("diff.how_renamed", old_name=field.old, name=field.new)
+            yield _hit("SPBE711", change, _at(change.new, *field.loc), how=how, name=field.new)
+            return
 
 
 def _models(change: Change, model: type[M]) -> tuple[M, M] | None:

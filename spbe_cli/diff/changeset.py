@@ -9,9 +9,12 @@ several); lists of ids or words are compared as sets of values.
 An entity whose id changed is a rename: with the same content it is paired exactly; with edits
 too it is paired by similarity (:func:`similarity`): same kind, same owner, a name at least
 :data:`NAME_THRESHOLD` alike and an overall score at least :data:`RENAME_THRESHOLD`, best pairs
-first, each entity used once. List items whose identity changed (an indicator renamed, a budget
-line whose source changed) are paired the same way inside their list (:data:`ITEM_THRESHOLD`),
-without the names' own threshold.
+first, each entity used once; an entity handed to another OPD with a new id pairs by its very
+name (:func:`_moved_between_owners`). An id-matched pair less alike than that gives way to a
+better pairing or, its id reused for an unrelated entity (:func:`reused`), becomes a removal
+and an addition (:func:`_reassigned`). List items whose identity changed (an indicator
+renamed, a budget line whose source changed) are paired the same way inside their list
+(:data:`ITEM_THRESHOLD`), without the names' own threshold.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ NAME_THRESHOLD = 0.6
 ITEM_THRESHOLD = 0.6
 #: Fields holding the name compared by :data:`NAME_THRESHOLD`.
 NAME_FIELDS = ("nama", "judul")
+#: Below this score (the mean of :func:`similarity`, owner not gating), with names less than
+#: :data:`NAME_THRESHOLD` alike, an entity matched by id is another entity under a reused id.
+REUSE_THRESHOLD = 0.5
 
 
 class ChangeType(str, enum.Enum):
@@ -182,6 +188,12 @@ class Change:
     old: Record | None
     new: Record | None
     fields: tuple[FieldChange, ...] = ()
+    #: For an added or renamed entity: the other entity that held its id on the old side (the
+    #: id was reused, or entities traded or shifted ids), whose referrers now mean this one.
+    replaces: Record | None = None
+    #: A changed entity whose every field only followed another entity's new id (a reference
+    #: ``APP-02`` -> ``APP-WISATA``): shown with the rename, not counted as changed.
+    follows_rename: bool = False
 
     @property
     def old_id(self) -> str | None:
@@ -194,10 +206,10 @@ class Change:
         record = self.new or self.old
         return record.name if record is not None else None
 
-    def sort_key(self) -> tuple[int, str, str, int]:
-        """Kind order, then id."""
+    def sort_key(self) -> tuple[int, str, int, str]:
+        """Kind order, then id; at one id (a reused id) what left it before what took it."""
         order = (ChangeType.REMOVED, ChangeType.ADDED, ChangeType.RENAMED, ChangeType.CHANGED)
-        return (KIND_ORDER.get(self.kind, 99), self.id, self.old_id or "", order.index(self.change))
+        return (KIND_ORDER.get(self.kind, 99), self.id, order.index(self.change), self.old_id or "")
 
 
 @dataclass(frozen=True)
@@ -332,17 +344,34 @@ class ChangeSet:
         return ExitCode.FINDINGS if self.fail_on_change and self else ExitCode.OK
 
     def count(self, change: ChangeType, kind: str | None = None) -> int:
-        """Count changes of one type (of one kind)."""
+        """Count changes of one type (of one kind).
+
+        An entity that only followed a rename is not counted as changed (:meth:`followed`).
+        """
         return sum(
-            1 for c in self.changes if c.change is change and (kind is None or c.kind == kind)
+            1
+            for c in self.changes
+            if c.change is change and (kind is None or c.kind == kind) and not c.follows_rename
         )
+
+    def followed(self, kind: str | None = None) -> int:
+        """Count the entities whose only change is a reference following a renamed id."""
+        return sum(1 for c in self.changes if c.follows_rename and (kind is None or c.kind == kind))
+
+    def taken_by(self, entity_id: str) -> str | None:
+        """The name of the entity that took an id another entity held before (None if none)."""
+        for change in self.changes:
+            if change.id == entity_id and change.replaces is not None and change.new is not None:
+                return change.new.name or change.id
+        return None
+
+    def renames(self) -> dict[str, str]:
+        """Old id -> new id of every entity this change renamed."""
+        return renames_of(self.changes)
 
     def renamed_to(self, old_id: str) -> str | None:
         """The new id of an entity this change renamed (None when it kept its id)."""
-        for change in self.changes:
-            if change.change is ChangeType.RENAMED and change.old_id == old_id:
-                return change.id
-        return None
+        return self.renames().get(old_id)
 
     def by_kind(self) -> dict[str, list[Change]]:
         """Changes grouped by kind, kinds in catalog order."""
@@ -511,24 +540,51 @@ def similarity(old: BaseModel, new: BaseModel, *, name_gate: bool = True) -> flo
     """
     if type(old) is not type(new):
         return 0.0
-    # A rename never changes the owning OPD (spbe_cli.owners, as every command reads it).
+    # Another owner is another entity here (spbe_cli.owners, as every command reads it); a
+    # handover with a new id is paired by its very name (_moved_between_owners).
     if responsible_opd(old) != responsible_opd(new):
         return 0.0
+    return _score(*likeness(old, new), name_gate=name_gate)
+
+
+def _score(ratio: float | None, fields: float, *, name_gate: bool = True) -> float:
+    """:func:`similarity` of two models of one type and owner, from :func:`likeness`."""
+    if ratio is None:
+        return fields
+    if name_gate and ratio < NAME_THRESHOLD:
+        return 0.0
+    return (ratio + fields) / 2
+
+
+def likeness(old: BaseModel, new: BaseModel) -> tuple[float | None, float]:
+    """The two parts of :func:`similarity`: the names' ratio and the share of equal fields.
+
+    The ratio is None without a name on both sides; the owner is among the fields.
+    """
     a, b = plain(old), plain(new)
     if not isinstance(a, dict) or not isinstance(b, dict):
-        return 1.0 if a == b else 0.0
+        return None, 1.0 if a == b else 0.0
     keys = (set(a) | set(b)) - {"id", *NAME_FIELDS}
     same = sum(1 for k in keys if a.get(k) == b.get(k))
     fields = same / len(keys) if keys else 1.0
     name = next((n for n in NAME_FIELDS if isinstance(a.get(n), str)), None)
     if name is None or not isinstance(b.get(name), str):
-        return fields
-    ratio = difflib.SequenceMatcher(
-        None, str(a[name]).casefold(), str(b[name]).casefold(), autojunk=False
-    ).ratio()
-    if name_gate and ratio < NAME_THRESHOLD:
-        return 0.0
-    return (ratio + fields) / 2
+        return None, fields
+    return name_likeness(a[name], b[name]), fields
+
+
+def name_likeness(old: str, new: str) -> float:
+    """How alike two names are, 0 to 1: difflib's ratio on the case-folded names."""
+    return difflib.SequenceMatcher(None, old.casefold(), new.casefold(), autojunk=False).ratio()
+
+
+def reused(ratio: float | None, fields: float) -> bool:
+    """Whether two entities of one id (parts of :func:`likeness`) are two: the id was reused.
+
+    Names less than :data:`NAME_THRESHOLD` alike and a mean below :data:`REUSE_THRESHOLD`,
+    whoever owns them; an entity without a name is never judged so.
+    """
+    return ratio is not None and ratio < NAME_THRESHOLD and (ratio + fields) / 2 < REUSE_THRESHOLD
 
 
 def item_pairs(
@@ -623,7 +679,7 @@ def content_key(model: BaseModel) -> str:
 def diff_records(
     old: dict[tuple[str, str], Record], new: dict[tuple[str, str], Record]
 ) -> tuple[list[Change], list[tuple[str, str]]]:
-    """Match documents by key and kind; detect pure renames among the rest."""
+    """Match documents by key and kind; then renames, reused ids and references that follow."""
     changes: list[Change] = []
     unchanged: list[tuple[str, str]] = []
     removed: list[Record] = []
@@ -647,11 +703,13 @@ def diff_records(
         previous = old.get(key)
         if previous is None or previous.kind != after.kind:
             added.append(after)
-    swaps = _swapped(changes)
-    if swaps:
-        swapped = {id(record) for pair in swaps for record in pair}
-        changes = [c for c in changes if id(c.old) not in swapped]
-    renames = [*_renames(removed, added), *swaps]
+    suspects = _suspects(changes)
+    renames, broken = _reassigned(suspects, removed, added)
+    if broken:
+        gone = {id(c) for c in broken}
+        changes = [c for c in changes if id(c) not in gone]
+        removed += [c.old for c in broken if c.old is not None]
+        added += [c.new for c in broken if c.new is not None]
     for before, after in renames:
         fields = tuple(f for f in compare(before.model, after.model) if f.loc[:1] != ("id",))
         changes.append(Change(after.kind, after.id, ChangeType.RENAMED, before, after, fields))
@@ -665,40 +723,115 @@ def diff_records(
     changes.extend(
         Change(r.kind, r.id, ChangeType.ADDED, None, r) for r in added if id(r) not in renamed_new
     )
+    changes = _with_context(changes, old)
     changes.sort(key=Change.sort_key)
     unchanged.sort(key=lambda pair: (KIND_ORDER.get(pair[0], 99), pair[1]))
     return changes, unchanged
 
 
-def _swapped(changes: list[Change]) -> list[tuple[Record, Record]]:
-    """Entities that traded ids: each old one paired with the new one it became.
+def _with_context(changes: list[Change], old: dict[tuple[str, str], Record]) -> list[Change]:
+    """Mark what a reviewer reads differently: reused ids, references that followed.
 
-    Matched by id, two programs whose ids were swapped looked like two programs whose name,
-    owner and dimension were all rewritten, and the rename (every referrer now points at the
-    other one) went unsaid. An id-matched pair less alike than :data:`RENAME_THRESHOLD` is
-    paired again as renames are (:func:`_renames`) among such pairs only, keeping a pairing
-    only when it closes: the entity that had the new id and the one that now has the old id
-    are paired too (a swap, or a longer cycle). Anything else stays matched by id.
+    ``replaces``: an id that names another entity than before; ``follows_rename``: an entity
+    whose only edit is a reference following a rename.
     """
-    suspects = [
-        c
-        for c in changes
-        if c.old is not None
-        and c.new is not None
-        and c.kind not in ("metadata", "referensi")
-        and not _surely_alike(c.old.model, c.new.model)
-        and similarity(c.old.model, c.new.model) < RENAME_THRESHOLD
-    ]
-    if len(suspects) < 2:
-        return []
-    pairs = _renames([c.old for c in suspects if c.old], [c.new for c in suspects if c.new])
-    while True:
-        olds = {(o.kind, o.id) for o, _ in pairs}
-        news = {(n.kind, n.id) for _, n in pairs}
-        closed = [(o, n) for o, n in pairs if (o.kind, o.id) in news and (n.kind, n.id) in olds]
-        if len(closed) == len(pairs):
-            return closed
-        pairs = closed
+    renames = renames_of(changes)
+    result = []
+    for change in changes:
+        if change.change in (ChangeType.ADDED, ChangeType.RENAMED) and change.kind not in (
+            "metadata",
+            "referensi",
+        ):
+            holder = old.get(("", change.id))
+            if holder is not None and holder is not change.old:
+                change = replace(change, replaces=holder)
+        elif (
+            change.change is ChangeType.CHANGED
+            and renames
+            and change.fields
+            and all(follows_rename(f, renames) for f in change.fields)
+        ):
+            change = replace(change, follows_rename=True)
+        result.append(change)
+    return result
+
+
+def renames_of(changes: Iterable[Change]) -> dict[str, str]:
+    """Old id -> new id of every renamed entity among ``changes``."""
+    return {c.old.id: c.id for c in changes if c.change is ChangeType.RENAMED and c.old}
+
+
+def renamed_value(value: Any, renames: dict[str, str]) -> Any:
+    """A reference (an id, or a list of ids and words) with renamed ids given their new id.
+
+    ``APP-02`` -> ``APP-WISATA``; other values as they are.
+    """
+    if isinstance(value, str):
+        return renames.get(value, value)
+    if isinstance(value, list):
+        return [renames.get(v, v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def follows_rename(field: FieldChange, renames: dict[str, str]) -> bool:
+    """Whether a changed field only followed renamed ids (old id -> new id in ``renames``).
+
+    The one rule for ``spbe diff``'s counts and a document's Daftar Perubahan.
+    """
+    old = renamed_value(field.old, renames)
+    if old == field.old:
+        return False
+    if old == field.new:
+        return True
+    return (
+        isinstance(old, list)
+        and isinstance(field.new, list)
+        and all(_hashable(v) for v in (*old, *field.new))
+        and Counter(old) == Counter(field.new)
+    )
+
+
+def _suspects(changes: list[Change]) -> list[tuple[Change, bool]]:
+    """Entities matched by id that may not be one entity, each with whether the id was reused.
+
+    An id-matched pair less alike than :data:`RENAME_THRESHOLD` (the cheap bound
+    :func:`_surely_alike` first: a large change edits thousands of entities).
+    """
+    found = []
+    for c in changes:
+        if c.old is None or c.new is None or c.kind in ("metadata", "referensi"):
+            continue
+        before, after = c.old.model, c.new.model
+        if _surely_alike(before, after):
+            continue
+        parts = likeness(before, after)  # once: plain values of large entities are not cheap
+        owner = type(before) is type(after) and responsible_opd(before) == responsible_opd(after)
+        if owner and _score(*parts) >= RENAME_THRESHOLD:
+            continue
+        found.append((c, reused(*parts)))
+    return found
+
+
+def _reassigned(
+    suspects: list[tuple[Change, bool]], removed: list[Record], added: list[Record]
+) -> tuple[list[tuple[Record, Record]], list[Change]]:
+    """The renames, and the id-matched changes that are no single entity (``suspects``).
+
+    Removed and added entities, and both sides of every suspect, are paired as renames are
+    (:func:`_renames`). A suspect (alike less than :data:`RENAME_THRESHOLD`) is broken up when
+    one of its sides found a partner at least that alike, the better explanation: two
+    programs that traded ids, ids shifted by one after a deletion (``PRG-04`` is now
+    ``PRG-03``), an entity copied over another's id. Or when its id was reused
+    (:func:`reused`), an unrelated entity under the old id. Any other suspect stays matched by
+    id (a heavy edit).
+    """
+    pairs = _renames(
+        [*removed, *(c.old for c, _ in suspects if c.old)],
+        [*added, *(c.new for c, _ in suspects if c.new)],
+    )
+    paired = {id(record) for pair in pairs for record in pair}
+    broken = [c for c, reuse in suspects if reuse or id(c.old) in paired or id(c.new) in paired]
+    return pairs, broken
 
 
 def _surely_alike(old: BaseModel, new: BaseModel) -> bool:
@@ -726,8 +859,7 @@ def _surely_alike(old: BaseModel, new: BaseModel) -> bool:
     after = getattr(new, name, None)
     if not isinstance(after, str) or not _kept(new, name):
         return share >= RENAME_THRESHOLD  # as similarity(): the old side's name, read on both
-    ratio = difflib.SequenceMatcher(None, before.casefold(), after.casefold(), autojunk=False)
-    score = ratio.ratio()
+    score = name_likeness(before, after)
     return score >= NAME_THRESHOLD and (score + share) / 2 >= RENAME_THRESHOLD
 
 
@@ -790,7 +922,36 @@ def _renames(removed: list[Record], added: list[Record]) -> list[tuple[Record, R
         pairs += best_pairs(
             before, after, lambda a, b: similarity(a.model, b.model), RENAME_THRESHOLD
         )
-    return pairs
+    return pairs + _moved_between_owners(pairs, left, rest)
+
+
+def _moved_between_owners(
+    pairs: list[tuple[Record, Record]], left: list[Record], rest: list[Record]
+) -> list[tuple[Record, Record]]:
+    """Entities handed to another OPD with a new id (ids often name their OPD): renames too.
+
+    Bounded as the other pairings are: only the same kind and the same name (case-folded) are
+    compared, by the score of :func:`similarity` with the owner as one more field that differs.
+    """
+    paired = {id(record) for pair in pairs for record in pair}
+    groups: dict[tuple[str, str], tuple[list[Record], list[Record]]] = {}
+    for side, records in ((0, left), (1, rest)):
+        for record in records:
+            kept = _kept_name(record.model)
+            if kept is not None and id(record) not in paired:
+                key = (record.kind, kept[1].casefold())
+                groups.setdefault(key, ([], []))[side].append(record)
+    moved: list[tuple[Record, Record]] = []
+    for before, after in groups.values():
+        if before and after:
+            moved += best_pairs(
+                before,
+                after,
+                # not an entity and its own new side (an owner changed, the id kept)
+                lambda a, b: _score(*likeness(a.model, b.model)) if a.id != b.id else 0.0,
+                RENAME_THRESHOLD,
+            )
+    return moved
 
 
 def _owner(model: BaseModel) -> str:

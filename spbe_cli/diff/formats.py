@@ -362,14 +362,32 @@ def total(changeset: ChangeSet, change: ChangeType) -> int:
 
 
 def summary_line(changeset: ChangeSet) -> str:
-    """Counts of each change type (entities and prose sections)."""
-    return t(
+    """Counts of each change type (entities and prose sections), then references that followed.
+
+    An entity that only followed a rename is not counted as changed: the rename is counted.
+    """
+    line = t(
         "diff.summary",
         added=total(changeset, ChangeType.ADDED),
         removed=total(changeset, ChangeType.REMOVED),
         changed=total(changeset, ChangeType.CHANGED),
         renamed=total(changeset, ChangeType.RENAMED),
     )
+    followed = changeset.followed()
+    return f"{line} {t('diff.followed', count=followed)}" if followed else line
+
+
+def _tags(change: Change) -> list[str]:
+    """What a reviewer must read with a change's title: a reused id, a reference that followed."""
+    tags = []
+    if change.replaces is not None:
+        old_kind = t(f"diff.noun.{change.replaces.kind}")
+        tags.append(
+            t("diff.tag_replaces", old_kind=old_kind, old_name=show(change.replaces.name or ""))
+        )
+    if change.follows_rename:
+        tags.append(t("diff.tag_follows"))
+    return tags
 
 
 def files_line(changeset: ChangeSet) -> str:
@@ -393,9 +411,10 @@ def _attention_line(item: Attention) -> str:
 
 def _title(change: Change) -> str:
     name = f"  {show(change.name)}" if change.name else ""
+    tags = "".join(f"  ({tag})" for tag in _tags(change))
     if change.change is ChangeType.RENAMED:
-        return f"{change.old_id} → {change.id}{name}  ({t('diff.change.renamed')})"
-    return f"{change.id}{name}"
+        return f"{change.old_id} → {change.id}{name}  ({t('diff.change.renamed')}){tags}"
+    return f"{change.id}{name}{tags}"
 
 
 def format_text(changeset: ChangeSet) -> list[str]:
@@ -418,11 +437,10 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.rule_levels:
         lines += ["", t("diff.rule_levels_title", count=len(changeset.rule_levels))]
         lines += [f"  {rule_level_text(r)}" for r in changeset.rule_levels]
-    counted = changeset.findings_compared
     if changeset.exceptions:
         lines += ["", t("diff.exceptions_title", count=len(changeset.exceptions))]
         lines += [
-            f"  {_exception_text(e, new, changeset.renamed_to(e.entity), counted, old)}"
+            f"  {_exception_text(e, new, changeset, old)}"
             for e, new in changeset.exceptions
             for old in [changeset.exception_reasons.get((e.code, e.entity))]
         ]
@@ -496,16 +514,19 @@ def _md_side(side: SideInfo) -> str:
 def _exception_text(
     exception: Any,
     new: bool,
-    renamed_to: str | None,
-    counted: bool,
+    changeset: ChangeSet,
     old_reason: str | None = None,
 ) -> str:
     """An exception in force, marked new, and saying when its entity now has another id.
 
     ``.spbe.yaml`` names the old id: the exception no longer reaches the renamed entity (its
-    finding comes back as new) and, after a swap, reaches the entity that took the id.
-    Without ``counted`` (``--no-findings``: no rule ran) no count of findings is claimed.
+    finding comes back as new) and, after a swap, reaches the entity that took the id; an id
+    given to another entity (reused) hands it the exception written for the one before.
+    Without findings compared (``--no-findings``: no rule ran) no count is claimed.
     """
+    counted = changeset.findings_compared
+    renamed_to = changeset.renamed_to(exception.entity)
+    taken_by = changeset.taken_by(exception.entity) if renamed_to is None else None
     line = t(
         "report.exception_line" if counted else "diff.exception_line_uncounted",
         code=exception.code,
@@ -515,6 +536,8 @@ def _exception_text(
     )
     if renamed_to is not None:
         line += f" ({t('diff.exception_renamed', old=exception.entity, new=renamed_to)})"
+    if taken_by is not None:
+        line += f" ({t('diff.exception_taken', entity=exception.entity, name=taken_by)})"
     if old_reason is not None:
         line += f" ({t('diff.exception_reason_changed', reason=old_reason)})"
     return f"{line} ({t('diff.exception_new')})" if new else line
@@ -584,13 +607,7 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         for exception, new in changeset.exceptions:
             old_reason = changeset.exception_reasons.get((exception.code, exception.entity))
             mark = "**" if new or old_reason is not None else ""
-            text = _exception_text(
-                exception,
-                new,
-                changeset.renamed_to(exception.entity),
-                changeset.findings_compared,
-                old_reason,
-            )
+            text = _exception_text(exception, new, changeset, old_reason)
             omitted += not out.add(f"- {mark}{md_inert(text)}{mark}")
         out.force("")
     if changeset.exceptions_removed:
@@ -622,11 +639,12 @@ def _md_attention(item: Attention) -> str:
 def _md_change(change: Change) -> Iterator[str]:
     label = t(f"diff.change.{change.change.value}")
     name = f" — {md_inert(change.name)}" if change.name else ""
+    tags = "".join(f" (*{md_inert(tag)}*)" for tag in _tags(change))
     if change.change is ChangeType.RENAMED:
         old = md_code(change.old_id or "")
-        yield f"- **{md_inert(label)}** {old} → {md_code(change.id)}{name}"
+        yield f"- **{md_inert(label)}** {old} → {md_code(change.id)}{name}{tags}"
     else:
-        yield f"- **{md_inert(label)}** {md_code(change.id)}{name}"
+        yield f"- **{md_inert(label)}** {md_code(change.id)}{name}{tags}"
     for field in change.fields:
         yield f"  - {md_code(field.path)}: {show_change(field, markdown=True)}"
 
@@ -657,7 +675,10 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     out.force("| " + " | ".join(md_inert(h) for h in headers) + " |")
     out.force("| --- |" + " ---: |" * len(_COLUMNS))
     for kind in changeset.by_kind():
-        counts = [number(changeset.count(c, kind)) for c in _COLUMNS]
+        counted = [changeset.count(c, kind) for c in _COLUMNS]
+        if not any(counted):
+            continue  # only references that followed a rename: the line under the table
+        counts = [number(n) for n in counted]
         out.force(f"| {md_inert(_kind(kind))} | " + " | ".join(counts) + " |")
     if changeset.prose:
         counts = [number(sum(1 for p in changeset.prose if prose_status(p) is c)) for c in _COLUMNS]
@@ -665,6 +686,8 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
     totals = [f"**{number(total(changeset, c))}**" for c in _COLUMNS]
     out.force(f"| **{md_inert(t('diff.md_total'))}** | " + " | ".join(totals) + " |")
     out.force("")
+    if changeset.followed() and out.add(md_inert(t("diff.followed", count=changeset.followed()))):
+        out.add("")
     out.force(md_inert(files_line(changeset)))
     if changeset.attention and not changeset.introduced:
         out.add("")
@@ -753,6 +776,12 @@ def change_dict(change: Change) -> dict[str, Any]:
             {"field": f.path, "loc": _loc_json(f.loc), "old": plain(f.old), "new": plain(f.new)}
             for f in change.fields
         ],
+        "follows_rename": change.follows_rename,
+        "replaces": (
+            {"kind": change.replaces.kind, "name": change.replaces.name}
+            if change.replaces is not None
+            else None
+        ),
         "value": plain(
             change.new.model
             if change.change is ChangeType.ADDED and change.new
@@ -779,7 +808,11 @@ def attention_dict(item: Attention) -> dict[str, Any]:
 def format_json(changeset: ChangeSet) -> str:
     """The whole ChangeSet as one JSON document (schema ``spbe.diff/1``)."""
     by_kind = {
-        kind: {c.value: changeset.count(c, kind) for c in _COLUMNS} for kind in changeset.by_kind()
+        kind: {
+            **{c.value: changeset.count(c, kind) for c in _COLUMNS},
+            "followed": changeset.followed(kind),
+        }
+        for kind in changeset.by_kind()
     }
     stats = changeset.files
     data = {
@@ -795,6 +828,7 @@ def format_json(changeset: ChangeSet) -> str:
             "fixed": len(changeset.fixed),
             "uncomparable": len(changeset.uncomparable),
             "prose": len(changeset.prose),
+            "followed": changeset.followed(),
             "by_kind": by_kind,
             "files": {
                 "old": stats.old,
@@ -811,6 +845,8 @@ def format_json(changeset: ChangeSet) -> str:
                 "matched": e.matched if changeset.findings_compared else None,
                 "new": new,
                 "renamed_to": changeset.renamed_to(e.entity),
+                # The entity that took the id in this change (reused), else null.
+                "taken_by": changeset.taken_by(e.entity),
                 # The reason before this change, when the change rewrote it; else null.
                 "previous_reason": changeset.exception_reasons.get((e.code, e.entity)),
             }

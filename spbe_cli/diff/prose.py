@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,25 +62,54 @@ class SectionPlace:
     line: int = 0
 
 
+#: Reads a document template of the Pemda's own by file name (``masterplan.j2``): its text, or
+#: None when the Pemda has none (the built-in one is printed).
+TemplateReader = Callable[[str], "str | None"]
+
+
+def section_documents(own: TemplateReader | None = None) -> dict[str, tuple[str, ...]]:
+    """Section name -> the documents whose template prints it.
+
+    The template each document is written from: the Pemda's own (``own``) before the built-in.
+    """
+    if own is None:
+        return _builtin_documents()
+    return _documents(_document_templates(own))
+
+
 @functools.cache
-def section_documents() -> dict[str, tuple[str, ...]]:
-    """Section name -> the documents whose built-in template prints it."""
+def _builtin_documents() -> dict[str, tuple[str, ...]]:
+    return _documents(_document_templates())
+
+
+def _documents(templates: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
-    for document, text in _document_templates():
+    for document, text in templates:
         for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
     return {section: tuple(sorted(docs)) for section, docs in found.items()}
 
 
-@functools.cache
-def section_places() -> dict[str, dict[str, SectionPlace]]:
-    """Section name -> document -> where its built-in template first prints the section.
+def section_places(own: TemplateReader | None = None) -> dict[str, dict[str, SectionPlace]]:
+    """Section name -> document -> where its template first prints the section.
 
     The place is the nearest chapter (``##``) and sub-heading (``###`` and deeper) above the
-    ``prosa("...")`` call, read from the template as it is written.
+    ``prosa("...")`` call, read from the template as it is written: the Pemda's own (``own``)
+    before the built-in one, so a section only a Pemda's template prints has its place too.
     """
+    if own is None:
+        return _builtin_places()
+    return _places(_document_templates(own))
+
+
+@functools.cache
+def _builtin_places() -> dict[str, dict[str, SectionPlace]]:
+    return _places(_document_templates())
+
+
+def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlace]]:
     found: dict[str, dict[str, SectionPlace]] = {}
-    for document, text in _document_templates():
+    for document, text in templates:
         chapter, heading = "", ""
         for number, line in enumerate(text.splitlines(), start=1):
             matched = _HEADING.match(line)
@@ -123,15 +153,32 @@ _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "
 _ACRONYMS = frozenset({"SPBE", "SPLP", "SIA-SPBE", "TIK", "OPD", "RPJMD", "SWOT", "SDM"})
 
 
-def _document_templates() -> list[tuple[str, str]]:
-    """Each built-in document template (partials aside) as (document name, text)."""
+def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, str]]:
+    """Each document template (partials aside) as (document name, text).
+
+    With ``own``, a document the Pemda wrote its own template for (``<name>.j2``, or the former
+    ``<name>.md.j2``, as render picks it) is read from that one.
+    """
     from spbe_cli.render.pipeline import builtin_templates
 
-    return [
-        (template.name.split(".", 1)[0], template.read_text("utf-8"))
-        for template in sorted(builtin_templates().glob("*.j2"))
-        if not template.name.startswith("_")  # partials: no document of their own
-    ]
+    found = []
+    for template in sorted(builtin_templates().glob("*.j2")):
+        if template.name.startswith("_"):
+            continue  # partials: no document of their own
+        document = template.name.split(".", 1)[0]
+        text = None
+        if own is not None:
+            text = own(f"{document}.j2")
+            text = own(f"{document}.md.j2") if text is None else text
+        found.append((document, template.read_text("utf-8") if text is None else text))
+    return found
+
+
+def _own_templates(side: Snapshot) -> TemplateReader:
+    """The document templates of a side's own template folder (``templates/`` in the catalog)."""
+    from spbe_cli.render.pipeline import CATALOG_TEMPLATES
+
+    return lambda name: side.read_text(f"{CATALOG_TEMPLATES}/{name}")
 
 
 def inside(rel: str) -> str | None:
@@ -150,7 +197,7 @@ def diff_prose(
     """Every prose section whose text differs, in section order."""
     old_map = dict(old_meta.prosa) if old_meta is not None else {}
     new_map = dict(new_meta.prosa) if new_meta is not None else {}
-    documents = section_documents()
+    documents: dict[str, tuple[str, ...]] | None = None
     changes = []
     for section in sorted(set(old_map) | set(new_map)):
         old_rel = inside(old_map[section]) if section in old_map else None
@@ -161,6 +208,8 @@ def diff_prose(
         after = new.read_text(new_rel) if new_rel is not None else None
         if before == after:
             continue
+        if documents is None:  # the new side's own templates, read once there is a change
+            documents = section_documents(_own_templates(new))
         changes.append(
             ProseChange(
                 section,

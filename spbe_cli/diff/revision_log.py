@@ -9,15 +9,23 @@ a template needs no access to the diff's classes.
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from spbe_cli.diff.attention import attention_for
-from spbe_cli.diff.changeset import ChangeSet, ChangeType, FieldChange, Item, Key
+from spbe_cli.diff.changeset import (
+    ChangeSet,
+    ChangeType,
+    FieldChange,
+    Item,
+    Key,
+    follows_rename,
+    renamed_value,
+)
 from spbe_cli.diff.formats import show_change, side_text
+from spbe_cli.diff.prose import TemplateReader
 from spbe_cli.i18n import t
 
 
@@ -39,6 +47,7 @@ def revision_log(
     kinds: tuple[str, ...] | None = None,
     document: str | None = None,
     dokumen: str | None = None,
+    templates: TemplateReader | None = None,
 ) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
 
@@ -51,15 +60,15 @@ def revision_log(
     ``groups`` (list of ``{kind, label, entries}``, each entry ``{change, label, id, old_id,
     name, old_name, fields}``). With ``dokumen`` (the document's key under
     ``metadata.dokumen``) the changes to the other documents' entries there are left out: the
-    Peta Rencana's readers need not learn the Master Plan's new version. Each of ``fields``
+    Peta Rencana's readers need not learn the Master Plan's new version. ``templates`` reads
+    the Pemda's own document templates (see :func:`spbe_cli.diff.prose.section_places`): a
+    prose section only its own template prints is placed by that template. Each of ``fields``
     holds the mentors' texts of ``spbe diff`` (``field``, ``change``) and the same change as
     data for the readers' wording (:func:`spbe_cli.render.changes.reader_line`): ``loc``,
     ``old``, ``new``, ``illustrative``.
     """
     wanted = set(kinds) if kinds is not None else None
-    renames = {
-        c.old.id: c.id for c in changeset.changes if c.change is ChangeType.RENAMED and c.old
-    }
+    renames = changeset.renames()
     groups = []
     for kind, changes in changeset.by_kind().items():
         if wanted is not None and kind not in wanted:
@@ -74,8 +83,9 @@ def revision_log(
                 and not _working_note(change.kind, f)
                 and not _other_document(change.kind, f, dokumen)
             ]
-            if change.change is ChangeType.CHANGED and not fields:
-                continue  # it only followed a renamed id: the rename is listed itself
+            if change.follows_rename or (change.change is ChangeType.CHANGED and not fields):
+                continue  # it only followed a renamed id (the rename is listed itself), or
+                # only a tool setting or another document's entry changed
             entries.append(
                 {
                     "change": change.change.value,
@@ -99,10 +109,11 @@ def revision_log(
             "values": dict(a.values),
         }
         for a in attention_for(changeset.changes)
-        # A new id is for mentors (SPBE709): readers see the entry "Diubah: X (sebelumnya Y)".
-        if (wanted is None or a.kind in wanted) and a.code != "SPBE709"
+        # Ids are for mentors (SPBE709, SPBE711): readers see the entries "Diubah: X
+        # (sebelumnya Y)", "Dihapus: Y" and "Ditambah: X" by name.
+        if (wanted is None or a.kind in wanted) and a.code not in ("SPBE709", "SPBE711")
     ]
-    prosa = _prose(changeset, document) if document is not None else []
+    prosa = _prose(changeset, document, templates) if document is not None else []
     return {
         "title": t("diff.log_title"),
         "since": side_text(changeset.old),
@@ -114,12 +125,14 @@ def revision_log(
     }
 
 
-def _prose(changeset: ChangeSet, document: str) -> list[dict[str, Any]]:
+def _prose(
+    changeset: ChangeSet, document: str, templates: TemplateReader | None
+) -> list[dict[str, Any]]:
     """The prose sections ``document`` prints whose text changed, where the document has them."""
     from spbe_cli.diff.formats import prose_status
     from spbe_cli.diff.prose import section_places
 
-    places = section_places()
+    places = section_places(templates)
     found = []
     for change in changeset.prose:
         place = places.get(change.section, {}).get(document)
@@ -163,12 +176,10 @@ def _field(field: FieldChange, renames: dict[str, str] | None = None) -> dict[st
     """
     old = field.old
     if renames:
-        if isinstance(old, str) and renames.get(old) == field.new:
+        if follows_rename(field, renames):
             return None
-        if isinstance(old, list) and isinstance(field.new, list):
-            old = [renames.get(v, v) if isinstance(v, str) else v for v in old]
-            if old != field.old and _same_values(old, field.new):
-                return None
+        if isinstance(old, list):
+            old = renamed_value(old, renames)
     return {
         "field": field.path,
         "change": show_change(field),
@@ -215,14 +226,6 @@ def _other_document(kind: str, field: dict[str, Any], dokumen: str | None) -> bo
         and steps[0] == "dokumen"
         and steps[1] != dokumen
     )
-
-
-def _same_values(old: list[Any], new: list[Any]) -> bool:
-    """The same values in any order (lists of ids and words are compared as sets of values)."""
-    try:
-        return Counter(old) == Counter(new)
-    except TypeError:  # unhashable items: not a list of ids
-        return False
 
 
 def _segment(part: str | Key | Item) -> dict[str, Any]:

@@ -142,6 +142,29 @@ def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, s
     return folders
 
 
+def template_reader(catalog: Path, override: Path | None) -> Callable[[str], str | None]:
+    """The text of a template of the Pemda's own by file name, or None (built-in only).
+
+    ``--templates`` first, then the catalog's ``templates/``, as render picks them: which
+    template each document is written from, for a "Daftar Perubahan" to place prose where it
+    is printed.
+    """
+    builtin = builtin_templates()
+    own = [folder for folder, _ in template_folders(catalog, override) if folder != builtin]
+
+    def read(name: str) -> str | None:
+        for folder in own:
+            path = folder / name
+            if path.is_file():
+                try:
+                    return path.read_text("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    return None  # render reports the template it cannot read
+        return None
+
+    return read
+
+
 def _check_template_folder(folder: Path) -> None:
     if folder.is_symlink():
         raise SpbeError(t("render.templates_symlink", path=folder.as_posix()))
