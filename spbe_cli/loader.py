@@ -600,8 +600,10 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-#: A whole number written with thousands separators (1.500.000 or 1,500,000).
-_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
+#: A whole number written with thousands separators (1.500.000, 1,500,000 or 1 500 000).
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[., \u00a0][0-9]{3})+$")
+#: A whole number written as a decimal with nothing after the point (2025.0, as Excel copies).
+_POINT_ZERO = re.compile(r"^(-?[0-9]+)\.0+$")
 #: An amount written with its currency (Rp 1.500.000, Rp. 1500000, 1.500.000 rupiah).
 _RUPIAH = re.compile(r"^(?:rp\.?\s*[0-9][0-9.,]*|[0-9][0-9.,]*\s*(?:rp|rupiah))$", re.IGNORECASE)
 #: A key that is the tail of such a number split at its commas inside ``{...}``.
@@ -664,7 +666,9 @@ def _translate(
     if kind in _TYPE_KEYS:
         hint = None
         if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
-            hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
+            hint = t("hint.no_thousands", number=re.sub(r"[., \u00a0]", "", given))
+        elif kind == "spbe_int" and (whole := _POINT_ZERO.match(given)):
+            hint = t("hint.no_point_zero", number=whole[1])
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
             number = _rupiah_digits(given)
             hint = t("hint.no_currency", number=number) if number else None
