@@ -24,7 +24,7 @@ from pydantic.functional_validators import BeforeValidator
 from spbe_cli.models import MODELS
 from spbe_cli.models.common import _decimal_text, _int_text
 from spbe_cli.validate import validate_catalog
-from tests.helpers import write_tree
+from tests.helpers import edit, write_tree
 
 _NUMERIC = (int, float, Decimal)
 
@@ -167,3 +167,41 @@ def test_evaluasi_mandiri_numbers_follow_the_rule(
         ("SPBE101", line, column)
     ]
     assert found[0].message == message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "hint"),
+    [
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025.0",
+            7,
+            14,
+            "this field is a whole number: write 2025, without the point and the zeros after it",
+        ),
+        (
+            "nilai: 250000000,",
+            "nilai: 250 000 000,",
+            16,
+            26,
+            "write the number without thousands separators: 250000000",
+        ),
+        (
+            "nilai: 250000000,",
+            "nilai: 250000000.00,",
+            16,
+            26,
+            "this field is a whole number: write 250000000, without the point and the zeros "
+            "after it",
+        ),
+    ],
+)
+def test_a_whole_number_written_otherwise_says_what_to_write(
+    minimal_catalog: Path, old: str, new: str, line: int, column: int, hint: str
+) -> None:
+    edit(minimal_catalog / "program" / "governance.yaml", old, new)
+    _, report = validate_catalog(minimal_catalog, "c")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.line, f.location.column, f.hint) for f in found] == [
+        ("SPBE101", line, column, hint)
+    ]
