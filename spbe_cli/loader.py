@@ -97,6 +97,9 @@ class _Loader:
         self.skipped = self.catalog.skipped_findings
         #: each file's path folded to lower case, for SPBE018.
         self.folded: dict[str, str] = {}
+        #: SPBE111 problems of the document being loaded whose comment emptied a value, by the
+        #: ``(line, column)`` of that value (see :meth:`replay`).
+        self.emptied: dict[tuple[int, int], yamlio.YamlProblem] = {}
 
     def full(self, path: str, where: Callable[[], Location]) -> bool:
         """Tell whether ``path`` has its share of findings; if so count one more skipped.
@@ -202,11 +205,22 @@ class _Loader:
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
         for index, document in enumerate(parsed.documents):
+            # `nomor: #5`: the comment emptied the value. Where the schema refuses that empty
+            # value, the two are one mistake, said once by schema_error (SPBE101 naming the
+            # comment); elsewhere (an optional field) the SPBE111 warning is said alone.
+            self.emptied = {}
             for problem in document.problems:
-                self.problem(display, problem)
+                at = _emptied_at(problem)
+                if at is None:
+                    self.problem(display, problem)
+                else:
+                    self.emptied[at] = problem
             source = Source(display, document.positions, index, document.end_line)
             before = len(self.findings)
             model = self.load_document(source, document.value, document.blocking)
+            for problem in self.emptied.values():
+                self.problem(display, problem)
+            self.emptied = {}
             if document.grouped and model is not None:
                 self.grouped_numbers(source, model, document.value, document.grouped)
             # A value the schema refused already says the field is to be filled in.
@@ -264,6 +278,15 @@ class _Loader:
             return None
         kind = value.get("entitas")
         if kind is None:
+            meant = self.emptied_text(source, "entitas") if "entitas" in value else None
+            if meant is not None:
+                # `entitas: #opd`: one finding, and the entity meant still counts as declared
+                # (as for `entitas: OPD` below), so references to it are not reported again.
+                self.emptied_by_comment(source.location("entitas"), "SPBE012", "entitas")
+                raw_id = value.get("id")
+                if meant in ENTITY_KINDS and isinstance(raw_id, str):
+                    self.catalog.invalid.setdefault(raw_id, meant)
+                return None
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
             return None
         if not isinstance(kind, str) or kind not in MODELS:
@@ -286,6 +309,12 @@ class _Loader:
         if kind == "metadata":
             self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
+        if raw_id is None and kind in ENTITY_KINDS and "id" in value:
+            # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
+            # plain; counted as declared, so that each reference to it is not one more error.
+            meant_id = self.emptied_text(source, "id")
+            if meant_id is not None and re.fullmatch(ID_PATTERN, meant_id):
+                self.catalog.invalid.setdefault(meant_id, kind)
         if isinstance(raw_id, str):
             self.register_id(raw_id, kind, source)
         if blocking:
@@ -310,6 +339,34 @@ class _Loader:
             return None
         self.accept(kind, model, source)
         return model
+
+    def emptied_text(self, source: Source, *path: str | int) -> str | None:
+        """The text a glued comment took from the value at ``path`` (`id: #X` -> ``X``)."""
+        where = source.location(*path)
+        problem = self.emptied.get((where.line, where.column))
+        if problem is None:
+            return None
+        return str(problem.values.get("comment", "#"))[1:].strip() or None
+
+    def emptied_by_comment(self, location: Location, code: str, field: str) -> bool:
+        """Say `nomor: #5` as one finding (``code``) when a comment emptied the value there.
+
+        The SPBE111 warning at the same place is then not said (see :meth:`replay`).
+        """
+        problem = self.emptied.pop((location.line, location.column), None)
+        if problem is None:
+            return False
+        comment = str(problem.values.get("comment", "#"))
+        meant = comment[1:].strip() or comment
+        self.emit(
+            code,
+            location,
+            "schema.emptied_by_comment",
+            hint=t("hint.emptied_by_comment", meant=meant, comment=comment),
+            field=field,
+            comment=comment,
+        )
+        return True
 
     def decimal_split(self, source: Source, path: tuple[str | int, ...], whole: str) -> None:
         """SPBE101: ``{baseline: 1,5}``, a decimal comma inside braces, made the key ``5``."""
@@ -472,6 +529,8 @@ class _Loader:
             return
         location = source.location(*loc, key="[key]" in loc)
         if "input" in error and error["input"] is None:
+            if self.emptied_by_comment(location, "SPBE101", field):
+                return
             # `horizon:` with nothing after it: an empty value, not "the value 'null'".
             _, values, hint = _translate(kind, ctx, error)
             if kind == "literal_error":
@@ -506,6 +565,16 @@ class _Loader:
             return
         key, values, hint = _translate(kind, ctx, error)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _emptied_at(problem: yamlio.YamlProblem) -> tuple[int, int] | None:
+    """Where the value a comment emptied is, for a `nomor: #5` problem (SPBE111); else None."""
+    if problem.key != "load.glued_comment_empty":
+        return None
+    line, column = problem.values.get("value_line"), problem.values.get("value_column")
+    if type(line) is not int or type(column) is not int:
+        return None  # a cached entry of an older spbe: said as two findings, as it was
+    return line, column
 
 
 def _decimal_split(value: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:

@@ -745,9 +745,16 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
                 continue
             end = node.end_mark  # the '#' is on the line where the value ends
             line, column = end.line + 1, end.column + 1 + match.start(1) - end.index
-            values = {"value": _shown(node.value), "comment": _shown(match.group(1).rstrip())}
-            # `nomor: #5`: nothing before the comment, so the value is empty.
+            values: dict[str, Any] = {
+                "value": _shown(node.value),
+                "comment": _shown(match.group(1).rstrip()),
+            }
+            # `nomor: #5`: nothing before the comment, so the value is empty. Where the empty
+            # value is (not the '#'): the loader says both in one finding when the schema
+            # refuses the empty value there (see _Loader.replay).
             key = "load.glued_comment" if node.value else "load.glued_comment_empty"
+            if not node.value:
+                values["value_line"], values["value_column"] = _pos(node)
             found.append(YamlProblem("SPBE111", line, column, key, values))
         elif isinstance(node, SequenceNode):
             todo.extend(node.value)
