@@ -79,7 +79,7 @@ def parse_bytes(data: bytes) -> ParsedFile:
     text, problem = yamlio.decode(data)
     if problem is not None or text is None:
         assert problem is not None
-        lines = yamlio.editor_lines(data.decode("utf-8-sig", "replace"))
+        lines = yamlio.editor_lines(yamlio.lenient_text(data))
         return ParsedFile((problem,), (), salvaged=salvage(lines, 1))
     nodes, problems = yamlio.compose(text)
     syntax = min((p.line for p in problems if p.code in _STOPPING), default=0)

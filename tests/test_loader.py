@@ -510,6 +510,20 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     assert bom.salvaged == latin.salvaged
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_file_is_one_finding_and_keeps_its_ids(
+    minimal_catalog: Path, encoding: str
+) -> None:
+    """Notepad's "Unicode": the file's ids were lost, so each reference to DISKOMINFO (every
+    program's opd_pj, the metadata's tim) was one more "not found" after the one SPBE002."""
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    text = path.read_text("utf-8").replace("\n", "\r\n")
+    path.write_bytes(text.encode(encoding))
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    assert _codes(errors) == [("SPBE002", "catalog/opd/diskominfo.yaml", 1, 1)]
+
+
 def test_a_line_separator_refuses_its_file_at_the_editors_line_and_keeps_its_ids() -> None:
     """U+2028 in a comment: libyaml would count a line there (and read the comment's rest as
     YAML); the file is refused at the line and column an editor shows, its ids still declared."""

@@ -46,7 +46,7 @@ from spbe_cli.lsp.workspace import (
     check_snapshot,
     word_start,
 )
-from spbe_cli.yamlio import editor_lines
+from spbe_cli.yamlio import editor_lines, lenient_text
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3
@@ -153,7 +153,7 @@ class SpbeServer(LanguageServer):
         """The lines of a catalog file as the editor counts them (its buffer, else the disk)."""
         assert self.spbe is not None
         data = self.spbe.content(rel)
-        return [] if data is None else editor_lines(data.decode("utf-8-sig", "replace"))
+        return [] if data is None else editor_lines(lenient_text(data))
 
     def units(self, text: str) -> int:
         """The length of ``text`` in the editor's units (UTF-16 code units unless agreed)."""
