@@ -741,8 +741,8 @@ def _translate(
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
             number = _rupiah_digits(given)
             hint = t("hint.no_currency", number=number) if number else None
-        elif kind in ("spbe_date_format", "date_parsing") and _iso_from(given):
-            hint = t("hint.iso_date", date=_iso_from(given))
+        elif kind in _DATE_KINDS:
+            hint = _date_hint(given)
         elif kind == "spbe_bool":
             hint = t("hint.bool")
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
@@ -774,6 +774,44 @@ _DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
 _DAY_MONTH_NAME = re.compile(r"^([0-9]{1,2})[ -]+([A-Za-z]+\.?)[ -]+([0-9]{4})$")
 #: 2026/09/30, 2026-9-30.
 _YEAR_FIRST = re.compile(r"^([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})$")
+
+
+_DATE_KINDS = ("spbe_date_format", "date_parsing", "date_from_datetime_parsing")
+#: 2025-12-15T10:00, 2025-12-15 10:00:00: a date with its time of day.
+_DATE_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{1,2}[:.][0-9]{2}")
+#: Desember 2026, Des 2026, 12/2026, 12-2026: a month without its day.
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+\.?|[0-9]{1,2})[ /.-]+([0-9]{4})$")
+
+
+def _date_hint(given: str) -> str | None:
+    """What to write instead of a date written another way (a real date only, never a guess
+    of a day that is not there)."""
+    from datetime import date
+
+    from spbe_cli.formatting import month_number
+
+    text = given.strip()
+    if iso := _iso_from(text):
+        return t("hint.iso_date", date=iso)
+    if match := _DATE_TIME.match(text):
+        day = _iso_from(match[1])
+        return t("hint.date_without_time", date=day) if day else None
+    if match := _MONTH_YEAR.match(text):
+        month = int(match[1]) if match[1].isdigit() else month_number(match[1])
+        if month is not None and 1 <= month <= 12:
+            return t("hint.date_needs_day", month=f"{match[2]}-{month:02d}")
+        return None
+    if _ISO_SHAPE.match(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            swapped = date(year, day, month).isoformat()  # 2026-13-01: day and month swapped
+        except ValueError:
+            return t("hint.no_such_date")
+        return t("hint.did_you_mean", name=swapped)
+    return None
+
+
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_from(given: str) -> str | None:

@@ -666,6 +666,46 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
                         assert hint.rsplit(" ", 1)[-1] in found[line][1]  # the value to write
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("2026-13-01", "did you mean 2026-01-13?"),  # day and month swapped
+        (
+            "2025-02-30",
+            "there is no such day in the calendar; the order is year-month-day, month 01–12",
+        ),
+        (
+            "Desember 2026",
+            "a date needs its day too: write 2026-12-DD, with DD the day in two "
+            "digits (e.g. 2026-12-01)",
+        ),
+        (
+            "12/2026",
+            "a date needs its day too: write 2026-12-DD, with DD the day in two digits "
+            "(e.g. 2026-12-01)",
+        ),
+        ("2025-12-15T10:00", "write the date alone, without the time: 2025-12-15"),
+        ("'2025-12-15 10:00:00'", "write the date alone, without the time: 2025-12-15"),
+        ("1/12/2026", "write the date as year-month-day: 2026-12-01"),
+        ("besok", None),
+    ],
+)
+def test_a_date_written_otherwise_says_what_to_write(
+    minimal_catalog: Path, written: str, hint: str | None
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8") + f"diperbarui: {written}\n", "utf-8")
+    _, report = validate_catalog(minimal_catalog, "c")
+    found = [f for f in report.findings if f.severity is Severity.ERROR]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        ("SPBE101", "c/opd/diskominfo.yaml", 6, 13)
+    ]
+    assert (
+        found[0].message.startswith("diperbarui: '") and "is not a valid date" in found[0].message
+    )
+    assert found[0].hint == hint
+
+
 def test_an_empty_value_and_listed_documents_say_what_to_write() -> None:
     import shutil
 
