@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spbe_cli import report as fmt
 from spbe_cli.errors import ExitCode, Finding, Location, Related, Report, Severity
 from spbe_cli.i18n import use_language
@@ -96,6 +98,68 @@ def test_github_notice_for_info_and_no_position() -> None:
 def test_text_location_without_line() -> None:
     finding = Finding("SPBE107", Severity.ERROR, Location("kat"), "no metadata")
     assert fmt.format_text(Report([finding]))[0] == "kat: error[SPBE107]: no metadata"
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "column", "message"),
+    [
+        # Windows finds it, every other machine (CI) does not: refused alike everywhere.
+        (
+            "prosa\\baik.md",
+            "SPBE208",
+            9,
+            "prose file 'prosa\\baik.md' is written with '\\' between folders, which only Windows "
+            "knows; write '/' so that every machine reads it alike: prosa/baik.md",
+        ),
+        (
+            "C:\\Users\\staf\\baik.md",
+            "SPBE208",
+            9,
+            "prose file 'C:\\Users\\staf\\baik.md' is outside",
+        ),
+        ("C:/Users/staf/baik.md", "SPBE208", 9, "prose file 'C:/Users/staf/baik.md' is outside"),
+        (
+            "'prosa\\..\\..\\baik.md'",
+            "SPBE208",
+            9,
+            "prose file 'prosa\\..\\..\\baik.md' is outside",
+        ),
+        # In double quotes the backslash began an escape: '\0' is a NUL character.
+        (
+            '"prosa\\0baik.md"',
+            "SPBE019",
+            9,
+            "the control character U+0000 is not allowed in catalog text; inside double quotes "
+            "'\\' starts an escape code",
+        ),
+    ],
+)
+def test_a_prose_path_typed_the_windows_way_says_what_to_write(
+    minimal_catalog: Path, written: str, code: str, column: int, message: str
+) -> None:
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    meta.write_text(text + f"prosa:\n  baik: {written}\n", encoding="utf-8")
+    write_tree(minimal_catalog, {"prosa/baik.md": "Teks.\n", "baik.md": "Teks.\n"})
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        (code, "catalog/metadata.yaml", line, column)
+    ]
+    assert found[0].message.startswith(message)
+
+
+def test_a_logo_path_with_backslashes_says_what_to_write(minimal_catalog: Path) -> None:
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text + "logo: gambar\\logo.png\n", encoding="utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.line, f.location.column) for f in found] == [
+        ("SPBE220", text.count("\n") + 1, 7)
+    ]
+    assert found[0].message.endswith("every machine reads it alike: gambar/logo.png")
 
 
 def test_prose_files_follow_one_rule_for_validate_and_render(minimal_catalog: Path) -> None:

@@ -192,7 +192,13 @@ def _check_prose(ctx: Context, source: Source) -> None:
     seen: set[str] = set()
     for section, prose in ctx.catalog.prose.items():
         if prose.problem is not None:
-            ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+            ctx.emit(
+                "SPBE208",
+                source.location("prosa", section),
+                prose.problem,
+                path=prose.rel,
+                slashed=prose.rel.replace("\\", "/"),
+            )
         elif prose.text and prose.rel not in seen:
             # SPBE019 at the character itself, once per file however many sections name it.
             seen.add(prose.rel)
@@ -209,7 +215,13 @@ def _check_prose(ctx: Context, source: Source) -> None:
 def _check_logo(ctx: Context, source: Source) -> None:
     logo = ctx.catalog.logo
     if logo is not None and logo.problem is not None:
-        ctx.emit("SPBE220", source.location("logo"), logo.problem, path=logo.rel)
+        ctx.emit(
+            "SPBE220",
+            source.location("logo"),
+            logo.problem,
+            path=logo.rel,
+            slashed=logo.rel.replace("\\", "/"),
+        )
 
 
 def check_reference(
