@@ -352,3 +352,38 @@ def test_ids_with_a_space_or_invisible_character_hint_the_id_meant(minimal_catal
             "U+200B ZERO WIDTH SPACE"
         )
         assert declared in hints[("SPBE201", "arsitektur/proses-bisnis.yaml")]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "place"),
+    [
+        # The value's SPBE206 ("did you mean economy?") was followed by SPBE604 "Smart Economy
+        # has no program" for the program that is there.
+        ("program/economy.yaml", "dimensi: economy", "dimensi: Economy", (4, 10)),
+        ("program/economy.yaml", "dimensi: economy", "dimensi: ekonomi", (4, 10)),
+        ("kesiapan/kesiapan.yaml", "pilar: struktur", "pilar: Struktur", (3, 8)),
+        ("peta-rencana/audit_tik.yaml", "muatan: audit_tik", "muatan: audit-tik", (4, 9)),
+    ],
+)
+def test_a_value_not_in_the_list_is_one_finding_not_also_a_gap(
+    minimal_catalog: Path, rel: str, old: str, new: str, place: tuple[int, int]
+) -> None:
+    path = minimal_catalog / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity is not Severity.INFO]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        ("SPBE206", f"catalog/{rel}", *place)
+    ]
+
+
+def test_a_value_like_no_list_entry_still_leaves_the_gap_said(minimal_catalog: Path) -> None:
+    path = minimal_catalog / "program" / "economy.yaml"
+    path.write_text(path.read_text("utf-8").replace("dimensi: economy", "dimensi: xyz"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    assert sorted(f.code for f in report.findings if f.severity is not Severity.INFO) == [
+        "SPBE206",
+        "SPBE604",
+    ]
