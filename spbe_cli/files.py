@@ -152,10 +152,10 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def written_path_problem(rel: str) -> str | None:
-    """What is wrong with a file name the metadata gives, as written: the same on every machine.
+    r"""What is wrong with a file name the metadata gives, as written: the same on every machine.
 
     ``outside`` for an absolute path, a drive (``C:``) or a ``..``; ``backslash`` for a name
-    written with Windows separators (``prosa\\01.md``), which Windows would find and every other
+    written with Windows separators (``prosa\01.md``), which Windows would find and every other
     machine (CI included) would not. None when the name is fine as written. Both the folder on
     disk and a git revision check a name here first.
     """

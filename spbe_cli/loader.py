@@ -784,8 +784,10 @@ _MONTH_YEAR = re.compile(r"^([A-Za-z]+\.?|[0-9]{1,2})[ /.-]+([0-9]{4})$")
 
 
 def _date_hint(given: str) -> str | None:
-    """What to write instead of a date written another way (a real date only, never a guess
-    of a day that is not there)."""
+    """What to write instead of a date written another way.
+
+    A real date only: a day that is not there is never guessed (``Desember 2026``).
+    """
     from datetime import date
 
     from spbe_cli.formatting import month_number
@@ -797,14 +799,14 @@ def _date_hint(given: str) -> str | None:
         day = _iso_from(match[1])
         return t("hint.date_without_time", date=day) if day else None
     if match := _MONTH_YEAR.match(text):
-        month = int(match[1]) if match[1].isdigit() else month_number(match[1])
-        if month is not None and 1 <= month <= 12:
-            return t("hint.date_needs_day", month=f"{match[2]}-{month:02d}")
+        named = int(match[1]) if match[1].isdigit() else month_number(match[1])
+        if named is not None and 1 <= named <= 12:
+            return t("hint.date_needs_day", month=f"{match[2]}-{named:02d}")
         return None
     if _ISO_SHAPE.match(text):
-        year, month, day = (int(part) for part in text.split("-"))
+        year, first, second = (int(part) for part in text.split("-"))
         try:
-            swapped = date(year, day, month).isoformat()  # 2026-13-01: day and month swapped
+            swapped = date(year, second, first).isoformat()  # 2026-13-01: day and month swapped
         except ValueError:
             return t("hint.no_such_date")
         return t("hint.did_you_mean", name=swapped)

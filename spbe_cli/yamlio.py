@@ -657,10 +657,12 @@ def forbidden_characters(root: Node) -> list[YamlProblem]:
         if match is not None:
             line, col = _pos(node)
             problem = _forbidden_problem(match.group(0), line, col, is_key=is_key)
-            if problem.key == "load.control" and node.style == '"':
+            if problem.key == "load.control" and getattr(node, "style", None) == '"':
                 # `"prosa\01.md"`: the backslash began an escape (\0 is NUL); say so, not only
                 # that a control character is there.
-                problem = YamlProblem(problem.code, line, col, "load.control_escape", problem.values)
+                problem = YamlProblem(
+                    problem.code, line, col, "load.control_escape", problem.values
+                )
             found.append(problem)
 
     todo = [root]

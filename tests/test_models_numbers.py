@@ -55,7 +55,9 @@ def _leaves(tp: Any, where: str, seen: set[type]) -> Iterator[tuple[str, Any]]:
             return
         seen.add(tp)
         for name, info in tp.model_fields.items():
-            field = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            field = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
             yield from _leaves(field, f"{tp.__name__}.{name}", seen)
     elif tp in _NUMERIC:
         yield where, tp  # a bare number type: no reader at all
