@@ -341,8 +341,9 @@ def test_position_table_survives_a_json_round_trip() -> None:
     ("text", "found"),
     [
         ("a: plain text, tab\tand all\n", []),
-        ('a: "\\e"\n', [("SPBE019", 1, 4, "load.control")]),
-        ('"k\\x85": v\n', [("SPBE019", 1, 1, "load.control")]),
+        # In double quotes: the backslash began an escape, which the message says.
+        ('a: "\\e"\n', [("SPBE019", 1, 4, "load.control_escape")]),
+        ('"k\\x85": v\n', [("SPBE019", 1, 1, "load.control_escape")]),
         ("a: [x, y\u2067]\n", [("SPBE019", 1, 8, "load.bidi")]),
         ('"\\ufeffk": v\n', [("SPBE019", 1, 1, "load.bom_key")]),
         ('a: {b: "\\ufeff"}\n', [("SPBE019", 1, 8, "load.bom")]),
