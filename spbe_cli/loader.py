@@ -751,6 +751,8 @@ def _translate(
             hint = t("hint.no_exponent")
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
+        if kind == "string_too_long":
+            values["length"] = len(str(error.get("input", "")))  # how much to cut
         values.update(digits=ctx.get("digits", NILAI_DIGITS), decimals=NILAI_DECIMALS)
         return _TYPE_KEYS[kind], values, hint
     if kind == "value_error":
