@@ -387,3 +387,28 @@ def test_a_value_like_no_list_entry_still_leaves_the_gap_said(minimal_catalog: P
         "SPBE206",
         "SPBE604",
     ]
+
+
+def test_a_reference_differing_only_in_case_names_where_the_id_is(minimal_catalog: Path) -> None:
+    # The OPD's id was edited: every reference to DISKOMINFO fails, each pointing at the one
+    # line that would fix them all.
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: Diskominfo"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.location.path == "catalog/program/economy.yaml"]
+    assert [(f.code, f.location.line, f.location.column) for f in found] == [("SPBE201", 6, 9)]
+    assert found[0].hint == "did you mean Diskominfo?"
+    assert [
+        (r.location.path, r.location.line, r.location.column, r.message) for r in found[0].related
+    ] == [
+        ("catalog/opd/diskominfo.yaml", 2, 5, "the id Diskominfo is written here, in another case")
+    ]
+    # An id merely alike (not the same letters) gets the hint alone.
+    path.write_text(path.read_text("utf-8").replace("id: Diskominfo", "id: DISKOMINFO"), "utf-8")
+    economy = minimal_catalog / "program" / "economy.yaml"
+    economy.write_text(
+        economy.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMINF"), "utf-8"
+    )
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    [typo] = [f for f in report.findings if f.code == "SPBE201"]
+    assert typo.hint == "did you mean DISKOMINFO?" and typo.related == ()

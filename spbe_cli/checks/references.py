@@ -13,7 +13,7 @@ from spbe_cli.links import iter_targets, metadata_links
 from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode
-from spbe_cli.similarity import did_you_mean
+from spbe_cli.similarity import closest, did_you_mean
 
 #: Value-list fields checked against the reference: kind -> ((field, list name), ...).
 LIST_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -240,11 +240,18 @@ def check_reference(
             return
     where = source.location(*loc)
     if kind is None:
+        close = closest(target, ctx.ids_of(allowed))
+        related: tuple[Related, ...] = ()
+        if close is not None and close.casefold() == target.casefold() and close in catalog.sources:
+            # `DISKOMINFO` named everywhere, `id: Diskominfo` written once: each reference says
+            # where the id is, so that fixing that one line is seen as the other way out.
+            related = (Related(catalog.where(close, "id"), t("ref.case_differs_here", name=close)),)
         ctx.emit(
             "SPBE201",
             where,
             "ref.unresolved",
             hint=ctx.declared_invalid(target) or did_you_mean(target, ctx.ids_of(allowed)),
+            related=related,
             target=target,
             kinds=" / ".join(allowed),
         )
@@ -263,7 +270,7 @@ def check_reference(
     if kind == "regulasi":
         reg = catalog.get(target)
         if reg is not None and reg.status == "dicabut":
-            related: tuple[Related, ...] = ()
+            related = ()
             if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
                 related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
             ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)
