@@ -675,6 +675,14 @@ _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[., \u00a0][0-9]{3})+$")
 _POINT_ZERO = re.compile(r"^(-?[0-9]+)\.0+$")
 #: An amount written with its currency (Rp 1.500.000, Rp. 1500000, 1.500.000 rupiah).
 _RUPIAH = re.compile(r"^(?:rp\.?\s*[0-9][0-9.,]*|[0-9][0-9.,]*\s*(?:rp|rupiah))$", re.IGNORECASE)
+#: A number with its unit after it (50%, 10 persen, 3 unit, 10,5 %).
+_UNIT_AFTER = re.compile(r"^(-?[0-9]+(?:[.,][0-9]+)?)\s*(%|[A-Za-z][A-Za-z ]*)$")
+#: A number in scientific notation (1.5e6, 2E+9).
+_EXPONENT = re.compile(r"^-?[0-9]*\.?[0-9]+[eE][-+]?[0-9]+$")
+#: What a word written in a true/false field means: the value to write instead.
+_BOOL_WORDS = dict.fromkeys(
+    ("ya", "iya", "y", "yes", "on", "benar", "1", "true"), "true"
+) | dict.fromkeys(("tidak", "t", "n", "no", "off", "bukan", "salah", "0", "false"), "false")
 #: A key that is the tail of such a number split at its commas inside ``{...}``.
 _THOUSANDS_TAIL = re.compile(r"^[0-9]{3}$")
 
@@ -744,10 +752,17 @@ def _translate(
         elif kind in _DATE_KINDS:
             hint = _date_hint(given)
         elif kind == "spbe_bool":
-            hint = t("hint.bool")
+            meant = _BOOL_WORDS.get(given.strip().strip("'\"").casefold())
+            hint = t("hint.bool_meant", value=meant) if meant else t("hint.bool")
+        elif kind in ("spbe_number", "spbe_int") and (unit := _UNIT_AFTER.match(given)):
+            # `target: {2026: 50%}`, `baseline: 10 persen`, `tahun_mulai: 2025 M`.
+            decimal = kind == "spbe_number"  # an indicator's value, beside its satuan
+            number = unit[1].replace(",", ".") if decimal else unit[1]
+            key = "hint.no_unit_satuan" if decimal else "hint.no_unit"
+            hint = t(key, number=number, unit=unit[2].strip())
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
-        elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
+        elif kind in ("spbe_number", "spbe_int") and _EXPONENT.match(given):
             hint = t("hint.no_exponent")
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})

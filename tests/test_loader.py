@@ -640,7 +640,7 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
     case = VALIDATE_CASES / "invalid" / "typed-like-people-write" / "catalog"
     expected = {
         8: ("tahun_selesai: '2.027' bukan bilangan bulat", "tanpa pemisah ribuan: 2027"),
-        10: ("digital: 'ya' bukan true/false", "true (ya) atau false (tidak)"),
+        10: ("digital: 'ya' bukan true/false", "tulis true, huruf kecil tanpa tanda kutip"),
         11: ("bukan kode wilayah Kemendagri (dua angka", "maksud Anda 94.04.01?"),
         18: ("'Rp 1.500.000' bukan bilangan bulat", "tanpa 'Rp' dan tanpa pemisah ribuan: 1500000"),
         20: ("'1.500.000' bukan bilangan bulat", "tanpa pemisah ribuan: 1500000"),

@@ -207,3 +207,65 @@ def test_a_whole_number_written_otherwise_says_what_to_write(
     assert [(f.code, f.location.line, f.location.column, f.hint) for f in found] == [
         ("SPBE101", line, column, hint)
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place", "hint"),
+    [
+        (
+            "target: {2026: 50, 2027: 80}",
+            "target: {2026: 50%, 2027: 80}",
+            (14, 20),
+            "write the number alone, without '%': 50 (an indicator's unit goes in its satuan "
+            "field)",
+        ),
+        (
+            "baseline: 10",
+            "baseline: 10,5 persen",
+            (13, 15),
+            "write the number alone, without 'persen': 10.5 (an indicator's unit goes in its "
+            "satuan field)",
+        ),
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025 M",
+            (7, 14),
+            "write the number alone, without 'M': 2025",
+        ),
+        # 'persen' holds an 'e': it was told to write the number "without an exponent".
+        ("baseline: 10", "baseline: persen", (13, 15), None),
+        (
+            "baseline: 10",
+            "baseline: 1.5E1",
+            (13, 15),
+            "write the number out without an exponent, e.g. 1500000 rather than 1.5e6",
+        ),
+        (
+            "horizon: menengah",
+            "horizon: menengah\ndigital: Ya",
+            (10, 10),
+            "write true, in lower case and without quotes",
+        ),
+        (
+            "horizon: menengah",
+            "horizon: menengah\ndigital: tidak",
+            (10, 10),
+            "write false, in lower case and without quotes",
+        ),
+        (
+            "horizon: menengah",
+            "horizon: menengah\ndigital: mungkin",
+            (10, 10),
+            "write true (yes) or false (no), in lower case and without quotes",
+        ),
+    ],
+)
+def test_a_value_written_with_its_unit_or_as_a_word_says_what_to_write(
+    minimal_catalog: Path, old: str, new: str, place: tuple[int, int], hint: str | None
+) -> None:
+    edit(minimal_catalog / "program" / "economy.yaml", old, new)
+    _, report = validate_catalog(minimal_catalog, "c")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.line, f.location.column, f.hint) for f in found] == [
+        ("SPBE101", *place, hint)
+    ]
