@@ -309,6 +309,10 @@ class _Loader:
         if kind == "metadata":
             self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
+        if isinstance(raw_id, list) and _one_text(raw_id):
+            # `id: [DISKOMINFO]`: refused (an id is one text), but the id meant is plain; as
+            # for `id: #DISKOMINFO` below, it counts as declared.
+            self.catalog.invalid.setdefault(raw_id[0], kind)
         if raw_id is None and kind in ENTITY_KINDS and "id" in value:
             # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
             # plain; counted as declared, so that each reference to it is not one more error.
@@ -751,6 +755,9 @@ def _translate(
             hint = t("hint.no_currency", number=number) if number else None
         elif kind in _DATE_KINDS:
             hint = _date_hint(given)
+        elif kind == "string_type" and _one_text(error.get("input")):
+            # `id: [DISKOMINFO]`, `nama: [Dinas Kominfo]`: one text, written as a list.
+            hint = t("hint.no_brackets", value=_shown(error["input"][0]))
         elif kind == "spbe_bool":
             meant = _BOOL_WORDS.get(given.strip().strip("'\"").casefold())
             hint = t("hint.bool_meant", value=meant) if meant else t("hint.bool")
@@ -773,6 +780,11 @@ def _translate(
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
     return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+def _one_text(value: Any) -> bool:
+    """Whether ``value`` is a list of exactly one text (``[DISKOMINFO]``)."""
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
 
 
 def _rupiah_digits(given: str) -> str | None:

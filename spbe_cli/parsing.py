@@ -217,6 +217,10 @@ def _unquoted(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
+    if value[:1] in ("'", '"') and value[1:] and value[1:].count(value[0]) == 0:
+        # `id: 'DISKOMINFO`: the quote left open is the file's syntax error (SPBE001); the id
+        # meant is without it, so that references to DISKOMINFO are not each one more error.
+        return value[1:].strip()
     return value
 
 

@@ -667,6 +667,31 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "code", "hint"),
+    [
+        # Each was the one error and then a "not found" for every reference to DISKOMINFO.
+        (
+            "[DISKOMINFO]",
+            "SPBE101",
+            "this field is one text, not a list: write it without the brackets: DISKOMINFO",
+        ),
+        ("'DISKOMINFO", "SPBE001", None),  # the quote left open: salvaged without it
+        ('"DISKOMINFO', "SPBE001", None),
+    ],
+)
+def test_an_id_plainly_meant_still_counts_as_declared(
+    minimal_catalog: Path, written: str, code: str, hint: str | None
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", f"id: {written}"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "c")
+    assert [
+        (f.code, f.location.path, f.location.line, f.location.column, f.hint)
+        for f in report.findings
+    ] == [(code, "c/opd/diskominfo.yaml", 2, 5, hint)]
+
+
+@pytest.mark.parametrize(
     ("written", "hint"),
     [
         ("2026-13-01", "did you mean 2026-01-13?"),  # day and month swapped
