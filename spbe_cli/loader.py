@@ -283,6 +283,7 @@ class _Loader:
                 # `entitas: #opd`: one finding, and the entity meant still counts as declared
                 # (as for `entitas: OPD` below), so references to it are not reported again.
                 self.emptied_by_comment(source.location("entitas"), "SPBE012", "entitas")
+                self.metadata_seen = self.metadata_seen or meant == "metadata"  # not SPBE107 too
                 raw_id = value.get("id")
                 if meant in ENTITY_KINDS and isinstance(raw_id, str):
                     self.catalog.invalid.setdefault(raw_id, meant)
@@ -300,6 +301,8 @@ class _Loader:
                 else t("hint.one_of", values=", ".join(MODELS)),
                 kind=str(kind),
             )
+            # `entitas: Metadata`: the metadata is there, refused; not also "no metadata".
+            self.metadata_seen = self.metadata_seen or close == "metadata"
             raw_id = value.get("id")
             if close in ENTITY_KINDS and isinstance(raw_id, str):
                 # `entitas: OPD`: the entity meant is there, so references to it are not

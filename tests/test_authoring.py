@@ -309,3 +309,19 @@ def test_a_kind_word_in_the_name_follows_the_code(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "d")
     _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", "nama: Mimika")
     assert _places(_found(root)) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("entitas: #metadata", ("SPBE012", "metadata.yaml", 1, 9)),
+        ("entitas: Metadata", ("SPBE013", "metadata.yaml", 1, 10)),
+    ],
+)
+def test_a_mistyped_metadata_kind_is_not_also_no_metadata(
+    tmp_path: Path, written: str, place: tuple[str, str, int, int]
+) -> None:
+    # The metadata is there, refused: SPBE107 "the catalog has no metadata" said it twice.
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "entitas: metadata", written)
+    assert _places(_found(root)) == [place]
