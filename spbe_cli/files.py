@@ -13,7 +13,7 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from spbe_cli.catalog import LogoFile, ProseFile
@@ -147,13 +147,37 @@ _OS_REASONS = {
 }
 
 
+#: A Windows drive (``C:``): an absolute path on Windows, a plain name elsewhere.
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def written_path_problem(rel: str) -> str | None:
+    r"""What is wrong with a file name the metadata gives, as written: the same on every machine.
+
+    ``outside`` for an absolute path, a drive (``C:``) or a ``..``; ``backslash`` for a name
+    written with Windows separators (``prosa\01.md``), which Windows would find and every other
+    machine (CI included) would not. None when the name is fine as written. Both the folder on
+    disk and a git revision check a name here first.
+    """
+    slashed = rel.replace("\\", "/")
+    candidate = PurePosixPath(slashed)
+    if candidate.is_absolute() or ".." in candidate.parts or _DRIVE.match(slashed):
+        return "outside"
+    if "\\" in rel:
+        return "backslash"
+    return None
+
+
 def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:
     """Resolve a catalog-relative file name inside the catalog folder, or say why it cannot be.
 
     Returns ``(path, None)``, or ``(None, problem)`` with ``problem`` one of ``outside``,
-    ``not_file``, ``too_large`` and ``missing``: the one confinement rule for every file the
-    metadata names (prose, logo).
+    ``backslash``, ``not_file``, ``too_large`` and ``missing``: the one confinement rule for
+    every file the metadata names (prose, logo).
     """
+    written = written_path_problem(rel)
+    if written is not None:
+        return None, written
     candidate = Path(rel)
     if candidate.is_absolute() or ".." in candidate.parts:
         return None, "outside"
@@ -176,12 +200,14 @@ def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, s
 #: Message key of each confinement problem, for prose files and for the logo.
 _PROSE_PROBLEMS = {
     "outside": "ref.prose_outside",
+    "backslash": "ref.prose_backslash",
     "not_file": "ref.prose_not_file",
     "too_large": "ref.prose_too_large",
     "missing": "ref.prose_missing",
 }
 _LOGO_PROBLEMS = {
     "outside": "ref.logo_outside",
+    "backslash": "ref.logo_backslash",
     "not_file": "ref.logo_not_file",
     "too_large": "ref.logo_too_large",
     "missing": "ref.logo_missing",

@@ -128,8 +128,13 @@ def revision_files(snapshot: Snapshot, catalog: Any) -> None:
 
 def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes | None, str]:
     """A file the metadata names, read from the revision, or the confinement problem's name."""
+    from spbe_cli.files import written_path_problem
+
+    written = written_path_problem(rel)
+    if written is not None:
+        return None, written
     candidate = PurePosixPath(rel)
-    if candidate.is_absolute() or ".." in candidate.parts or ".git" in candidate.parts:
+    if ".git" in candidate.parts:
         return None, "outside"
     rel = candidate.as_posix()
     if snapshot.follow is not None and rel not in snapshot.texts:

@@ -98,6 +98,9 @@ class _Loader:
         self.skipped = self.catalog.skipped_findings
         #: each file's path folded to lower case, for SPBE018.
         self.folded: dict[str, str] = {}
+        #: SPBE111 problems of the document being loaded whose comment emptied a value, by the
+        #: ``(line, column)`` of that value (see :meth:`replay`).
+        self.emptied: dict[tuple[int, int], yamlio.YamlProblem] = {}
 
     def full(self, path: str, where: Callable[[], Location]) -> bool:
         """Tell whether ``path`` has its share of findings; if so count one more skipped.
@@ -207,11 +210,22 @@ class _Loader:
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
         for index, document in enumerate(parsed.documents):
+            # `nomor: #5`: the comment emptied the value. Where the schema refuses that empty
+            # value, the two are one mistake, said once by schema_error (SPBE101 naming the
+            # comment); elsewhere (an optional field) the SPBE111 warning is said alone.
+            self.emptied = {}
             for problem in document.problems:
-                self.problem(display, problem)
+                at = _emptied_at(problem)
+                if at is None:
+                    self.problem(display, problem)
+                else:
+                    self.emptied[at] = problem
             source = Source(display, document.positions, index, document.end_line)
             before = len(self.findings)
             model = self.load_document(source, document.value, document.blocking)
+            for problem in self.emptied.values():
+                self.problem(display, problem)
+            self.emptied = {}
             if document.grouped and model is not None:
                 self.grouped_numbers(source, model, document.value, document.grouped)
             # A value the schema refused already says the field is to be filled in.
@@ -269,6 +283,16 @@ class _Loader:
             return None
         kind = value.get("entitas")
         if kind is None:
+            meant = self.emptied_text(source, "entitas") if "entitas" in value else None
+            if meant is not None:
+                # `entitas: #opd`: one finding, and the entity meant still counts as declared
+                # (as for `entitas: OPD` below), so references to it are not reported again.
+                self.emptied_by_comment(source.location("entitas"), "SPBE012", "entitas")
+                self.metadata_seen = self.metadata_seen or meant == "metadata"  # not SPBE107 too
+                raw_id = value.get("id")
+                if meant in ENTITY_KINDS and isinstance(raw_id, str):
+                    self.catalog.invalid.setdefault(raw_id, meant)
+                return None
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
             return None
         if not isinstance(kind, str) or kind not in MODELS:
@@ -282,6 +306,8 @@ class _Loader:
                 else t("hint.one_of", values=", ".join(MODELS)),
                 kind=str(kind),
             )
+            # `entitas: Metadata`: the metadata is there, refused; not also "no metadata".
+            self.metadata_seen = self.metadata_seen or close == "metadata"
             raw_id = value.get("id")
             if close in ENTITY_KINDS and isinstance(raw_id, str):
                 # `entitas: OPD`: the entity meant is there, so references to it are not
@@ -291,6 +317,16 @@ class _Loader:
         if kind == "metadata":
             self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
+        if isinstance(raw_id, list) and _one_text(raw_id):
+            # `id: [DISKOMINFO]`: refused (an id is one text), but the id meant is plain; as
+            # for `id: #DISKOMINFO` below, it counts as declared.
+            self.catalog.invalid.setdefault(raw_id[0], kind)
+        if raw_id is None and kind in ENTITY_KINDS and "id" in value:
+            # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
+            # plain; counted as declared, so that each reference to it is not one more error.
+            meant_id = self.emptied_text(source, "id")
+            if meant_id is not None and re.fullmatch(ID_PATTERN, meant_id):
+                self.catalog.invalid.setdefault(meant_id, kind)
         if isinstance(raw_id, str):
             self.register_id(raw_id, kind, source)
         if blocking:
@@ -315,6 +351,34 @@ class _Loader:
             return None
         self.accept(kind, model, source)
         return model
+
+    def emptied_text(self, source: Source, *path: str | int) -> str | None:
+        """The text a glued comment took from the value at ``path`` (`id: #X` -> ``X``)."""
+        where = source.location(*path)
+        problem = self.emptied.get((where.line, where.column))
+        if problem is None:
+            return None
+        return str(problem.values.get("comment", "#"))[1:].strip() or None
+
+    def emptied_by_comment(self, location: Location, code: str, field: str) -> bool:
+        """Say `nomor: #5` as one finding (``code``) when a comment emptied the value there.
+
+        The SPBE111 warning at the same place is then not said (see :meth:`replay`).
+        """
+        problem = self.emptied.pop((location.line, location.column), None)
+        if problem is None:
+            return False
+        comment = str(problem.values.get("comment", "#"))
+        meant = comment[1:].strip() or comment
+        self.emit(
+            code,
+            location,
+            "schema.emptied_by_comment",
+            hint=t("hint.emptied_by_comment", meant=meant, comment=comment),
+            field=field,
+            comment=comment,
+        )
+        return True
 
     def decimal_split(self, source: Source, path: tuple[str | int, ...], whole: str) -> None:
         """SPBE101: ``{baseline: 1,5}``, a decimal comma inside braces, made the key ``5``."""
@@ -477,6 +541,8 @@ class _Loader:
             return
         location = source.location(*loc, key="[key]" in loc)
         if "input" in error and error["input"] is None:
+            if self.emptied_by_comment(location, "SPBE101", field):
+                return
             # `horizon:` with nothing after it: an empty value, not "the value 'null'".
             _, values, hint = _translate(kind, ctx, error, model_cls)
             if kind == "literal_error":
@@ -511,6 +577,16 @@ class _Loader:
             return
         key, values, hint = _translate(kind, ctx, error, model_cls)
         self.emit("SPBE101", location, key, hint=hint, field=field, value=given, **values)
+
+
+def _emptied_at(problem: yamlio.YamlProblem) -> tuple[int, int] | None:
+    """Where the value a comment emptied is, for a `nomor: #5` problem (SPBE111); else None."""
+    if problem.key != "load.glued_comment_empty":
+        return None
+    line, column = problem.values.get("value_line"), problem.values.get("value_column")
+    if type(line) is not int or type(column) is not int:
+        return None  # a cached entry of an older spbe: said as two findings, as it was
+    return line, column
 
 
 def _decimal_split(value: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
@@ -605,12 +681,20 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-#: A whole number written with thousands separators (1.500.000 or 1,500,000).
-_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[.,][0-9]{3})+$")
+#: A whole number written with thousands separators (1.500.000, 1,500,000 or 1 500 000).
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(?:[., \u00a0][0-9]{3})+$")
+#: A whole number written as a decimal with nothing after the point (2025.0, as Excel copies).
+_POINT_ZERO = re.compile(r"^(-?[0-9]+)\.0+$")
 #: An amount written with its currency (Rp 1.500.000, Rp. 1500000, 1.500.000 rupiah).
 _RUPIAH = re.compile(r"^(?:rp\.?\s*[0-9][0-9.,]*|[0-9][0-9.,]*\s*(?:rp|rupiah))$", re.IGNORECASE)
-#: A number written with a percent sign (80%, 80,5 %): the % belongs to the satuan, not the value.
-_PERCENT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*%$")
+#: A number with its unit after it (50%, 10 persen, 3 unit, 10,5 %).
+_UNIT_AFTER = re.compile(r"^(-?[0-9]+(?:[.,][0-9]+)?)\s*(%|[A-Za-z][A-Za-z ]*)$")
+#: A number in scientific notation (1.5e6, 2E+9).
+_EXPONENT = re.compile(r"^-?[0-9]*\.?[0-9]+[eE][-+]?[0-9]+$")
+#: What a word written in a true/false field means: the value to write instead.
+_BOOL_WORDS = dict.fromkeys(
+    ("ya", "iya", "y", "yes", "on", "benar", "1", "true"), "true"
+) | dict.fromkeys(("tidak", "t", "n", "no", "off", "bukan", "salah", "0", "false"), "false")
 #: A key that is the tail of such a number split at its commas inside ``{...}``.
 _THOUSANDS_TAIL = re.compile(r"^[0-9]{3}$")
 
@@ -672,30 +756,45 @@ def _translate(
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int", "spbe_number") and (
-            percent := _PERCENT.match(given.strip())
-        ):
-            hint = t("hint.no_percent", number=percent[1].replace(",", "."))
-        elif kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
-            hint = t("hint.no_thousands", number=re.sub(r"[.,]", "", given))
+        if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
+            hint = t("hint.no_thousands", number=re.sub(r"[., \u00a0]", "", given))
+        elif kind == "spbe_int" and (whole := _POINT_ZERO.match(given)):
+            hint = t("hint.no_point_zero", number=whole[1])
         elif kind in ("int_parsing", "spbe_int", "spbe_number") and _RUPIAH.match(given):
             number = _rupiah_digits(given)
             hint = t("hint.no_currency", number=number) if number else None
-        elif kind in ("spbe_date_format", "date_parsing") and _iso_from(given):
-            hint = t("hint.iso_date", date=_iso_from(given))
+        elif kind in _DATE_KINDS:
+            hint = _date_hint(given)
+        elif kind == "string_type" and _one_text(error.get("input")):
+            # `id: [DISKOMINFO]`, `nama: [Dinas Kominfo]`: one text, written as a list.
+            hint = t("hint.no_brackets", value=_shown(error["input"][0]))
         elif kind == "spbe_bool":
-            hint = t("hint.bool")
+            meant = _BOOL_WORDS.get(given.strip().strip("'\"").casefold())
+            hint = t("hint.bool_meant", value=meant) if meant else t("hint.bool")
+        elif kind in ("spbe_number", "spbe_int") and (unit := _UNIT_AFTER.match(given)):
+            # `target: {2026: 50%}`, `baseline: 10 persen`, `tahun_mulai: 2025 M`.
+            decimal = kind == "spbe_number"  # an indicator's value, beside its satuan
+            number = unit[1].replace(",", ".") if decimal else unit[1]
+            key = "hint.no_unit_satuan" if decimal else "hint.no_unit"
+            hint = t(key, number=number, unit=unit[2].strip())
         elif kind in ("decimal_parsing", "float_parsing", "spbe_number") and "," in given:
             hint = t("hint.decimal_point")
-        elif kind in ("spbe_number", "spbe_int") and "e" in given.lower():
+        elif kind in ("spbe_number", "spbe_int") and _EXPONENT.match(given):
             hint = t("hint.no_exponent")
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
+        if kind == "string_too_long":
+            values["length"] = len(str(error.get("input", "")))  # how much to cut
         values.update(digits=ctx.get("digits", NILAI_DIGITS), decimals=NILAI_DECIMALS)
         return _TYPE_KEYS[kind], values, hint
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
     return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+def _one_text(value: Any) -> bool:
+    """Whether ``value`` is a list of exactly one text (``[DISKOMINFO]``)."""
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
 
 
 def _rupiah_digits(given: str) -> str | None:
@@ -714,6 +813,46 @@ _DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
 _DAY_MONTH_NAME = re.compile(r"^([0-9]{1,2})[ -]+([A-Za-z]+\.?)[ -]+([0-9]{4})$")
 #: 2026/09/30, 2026-9-30.
 _YEAR_FIRST = re.compile(r"^([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})$")
+
+
+_DATE_KINDS = ("spbe_date_format", "date_parsing", "date_from_datetime_parsing")
+#: 2025-12-15T10:00, 2025-12-15 10:00:00: a date with its time of day.
+_DATE_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{1,2}[:.][0-9]{2}")
+#: Desember 2026, Des 2026, 12/2026, 12-2026: a month without its day.
+_MONTH_YEAR = re.compile(r"^([A-Za-z]+\.?|[0-9]{1,2})[ /.-]+([0-9]{4})$")
+
+
+def _date_hint(given: str) -> str | None:
+    """What to write instead of a date written another way.
+
+    A real date only: a day that is not there is never guessed (``Desember 2026``).
+    """
+    from datetime import date
+
+    from spbe_cli.formatting import month_number
+
+    text = given.strip()
+    if iso := _iso_from(text):
+        return t("hint.iso_date", date=iso)
+    if match := _DATE_TIME.match(text):
+        day = _iso_from(match[1])
+        return t("hint.date_without_time", date=day) if day else None
+    if match := _MONTH_YEAR.match(text):
+        named = int(match[1]) if match[1].isdigit() else month_number(match[1])
+        if named is not None and 1 <= named <= 12:
+            return t("hint.date_needs_day", month=f"{match[2]}-{named:02d}")
+        return None
+    if _ISO_SHAPE.match(text):
+        year, first, second = (int(part) for part in text.split("-"))
+        try:
+            swapped = date(year, second, first).isoformat()  # 2026-13-01: day and month swapped
+        except ValueError:
+            return t("hint.no_such_date")
+        return t("hint.did_you_mean", name=swapped)
+    return None
+
+
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _iso_from(given: str) -> str | None:

@@ -131,7 +131,7 @@ def parse_bytes(data: bytes) -> ParsedFile:
     text, problem = yamlio.decode(data)
     if problem is not None or text is None:
         assert problem is not None
-        lines = yamlio.editor_lines(data.decode("utf-8-sig", "replace"))
+        lines = yamlio.editor_lines(yamlio.lenient_text(data))
         return ParsedFile((problem,), (), salvaged=salvage(lines, 1))
     return parse_text(text)
 
@@ -278,6 +278,10 @@ def _unquoted(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
+    if value[:1] in ("'", '"') and value[1:] and value[1:].count(value[0]) == 0:
+        # `id: 'DISKOMINFO`: the quote left open is the file's syntax error (SPBE001); the id
+        # meant is without it, so that references to DISKOMINFO are not each one more error.
+        return value[1:].strip()
     return value
 
 

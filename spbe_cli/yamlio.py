@@ -132,7 +132,13 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
         before = body[body.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")
         byte = f"0x{body[exc.start]:02X}"
         values = {"byte": byte}
-        return None, YamlProblem("SPBE002", line, len(before) + 1, "load.not_utf8", values)
+        key = "load.not_utf8"
+        windows = _windows_char(body[exc.start])
+        if windows is not None:
+            # Excel's "CSV", Word's "Plain Text" and old Notepad save so: name the character
+            # the user typed, so that the message points at something they can see.
+            key, values["char"] = "load.not_utf8_windows", windows
+        return None, YamlProblem("SPBE002", line, len(before) + 1, key, values)
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_col(text, nul)
@@ -145,6 +151,16 @@ def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
         char = f"U+{ord(text[separator]):04X}"
         return None, YamlProblem("SPBE019", line, column, "load.line_separator", {"char": char})
     return text, None
+
+
+def _windows_char(byte: int) -> str | None:
+    """The visible character ``byte`` is in Windows-1252 (``0x96`` -> ``–``), else None."""
+    if byte < 0x80 or byte in (0xA0, 0xAD):  # no space, no soft hyphen: nothing to see
+        return None
+    try:
+        return bytes((byte,)).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: not in Windows-1252
+        return None
 
 
 #: Line breaks of YAML 1.1 (libyaml) that editors show inside a line: NEL, LS and PS.
@@ -169,21 +185,40 @@ def _wide_encoding(data: bytes) -> str | None:
     Without a mark such text is ASCII letters with zero bytes between them: Notepad's
     "Unicode" and PowerShell's ``>`` write it, and it read as a NUL character (SPBE003).
     """
+    codec = _wide_codec(data)
+    return None if codec is None else codec[:6].upper()
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """The Python codec of UTF-16 or UTF-32 text (see :func:`_wide_encoding`), else None."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "UTF-32"
+        return "utf-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
+        return "utf-16"
     head = data[:64]
     if len(head) < 8 or b"\x00" not in head:
         return None
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+    for width, name in ((4, "utf-32"), (2, "utf-16")):
         for offset in range(width):
             # ASCII text: one byte of each code unit is the character, the others are zero.
             rest = [head[i] for i in range(len(head)) if i % width != offset]
             chars = head[offset::width]
             if not any(rest) and all(32 <= c < 127 or c >= 160 or c in (9, 10, 13) for c in chars):
-                return name
+                # The character byte first: little-endian; last: big-endian.
+                return f"{name}-{'le' if offset == 0 else 'be'}"
     return None
+
+
+def lenient_text(data: bytes) -> str:
+    """The text of a file :func:`decode` refused, read as well as it can be.
+
+    For what must go on despite the refusal: salvaging the ids the file declares (so that its
+    one finding is not followed by a "not found" for each reference to them) and an editor's
+    line table. A UTF-16 file (Notepad's "Unicode") is read as UTF-16, anything else as UTF-8
+    with each undecodable byte replaced.
+    """
+    codec = _wide_codec(data)
+    return data.decode(codec or "utf-8-sig", "replace").removeprefix("\ufeff")
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
@@ -629,7 +664,14 @@ def forbidden_characters(root: Node) -> list[YamlProblem]:
         match = FORBIDDEN_CHARS.search(node.value)
         if match is not None:
             line, col = _pos(node)
-            found.append(_forbidden_problem(match.group(0), line, col, is_key=is_key))
+            problem = _forbidden_problem(match.group(0), line, col, is_key=is_key)
+            if problem.key == "load.control" and getattr(node, "style", None) == '"':
+                # `"prosa\01.md"`: the backslash began an escape (\0 is NUL); say so, not only
+                # that a control character is there.
+                problem = YamlProblem(
+                    problem.code, line, col, "load.control_escape", problem.values
+                )
+            found.append(problem)
 
     todo = [root]
     while todo:
@@ -753,9 +795,16 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
                 continue
             end = node.end_mark  # the '#' is on the line where the value ends
             line, column = end.line + 1, end.column + 1 + match.start(1) - end.index
-            values = {"value": _shown(node.value), "comment": _shown(match.group(1).rstrip())}
-            # `nomor: #5`: nothing before the comment, so the value is empty.
+            values: dict[str, Any] = {
+                "value": _shown(node.value),
+                "comment": _shown(match.group(1).rstrip()),
+            }
+            # `nomor: #5`: nothing before the comment, so the value is empty. Where the empty
+            # value is (not the '#'): the loader says both in one finding when the schema
+            # refuses the empty value there (see _Loader.replay).
             key = "load.glued_comment" if node.value else "load.glued_comment_empty"
+            if not node.value:
+                values["value_line"], values["value_column"] = _pos(node)
             found.append(YamlProblem("SPBE111", line, column, key, values))
         elif isinstance(node, SequenceNode):
             todo.extend(node.value)

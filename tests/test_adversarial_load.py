@@ -152,7 +152,7 @@ def test_short_text_is_one_line_and_bounded() -> None:
     assert _load(_program(nama="N" * NAMA_MAX)) == []
     too_long = _load(_program(nama="N" * (NAMA_MAX + 1)))
     assert _pinned(too_long) == [("SPBE101", 3, 7)]
-    assert f"at most {NAMA_MAX} characters" in too_long[0].message
+    assert f"nama is too long: {NAMA_MAX + 1} characters, at most {NAMA_MAX}" in too_long[0].message
     tab = _load(_program(nama='"a\\tb"'))
     assert _pinned(tab) == [("SPBE101", 3, 7)]
     assert "must be one line" in tab[0].message
@@ -165,7 +165,7 @@ def test_prose_text_allows_lines_and_is_bounded() -> None:
     assert _load(OPD + "catatan: " + "c" * TEKS_MAX + "\n", "o.yaml") == []
     findings = _load(OPD + "catatan: " + "c" * (TEKS_MAX + 1) + "\n", "o.yaml")
     assert _pinned(findings) == [("SPBE101", 5, 10)]
-    assert f"at most {TEKS_MAX} characters" in findings[0].message
+    assert f"{TEKS_MAX + 1} characters, at most {TEKS_MAX}" in findings[0].message
 
 
 def test_keys_and_list_items_are_bounded_too() -> None:

@@ -181,6 +181,60 @@ def test_a_comment_glued_where_the_value_should_be_is_a_warning_that_it_is_empty
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "place", "meant"),
+    [
+        # A required field: "kosong" and "read as a comment" were two findings of one mistake.
+        ("tahun_mulai: 2025", "tahun_mulai: #2025", ("SPBE101", ECONOMY.as_posix(), 7, 13), "2025"),
+        # A list item, inside brackets.
+        (
+            "regulasi: [PERBUP-SC]",
+            "regulasi:\n  - #PERBUP-SC",
+            ("SPBE101", ECONOMY.as_posix(), 18, 4),
+            "PERBUP-SC",
+        ),
+    ],
+)
+def test_a_comment_that_empties_a_required_value_is_one_error(
+    tmp_path: Path, old: str, new: str, place: tuple[str, str, int, int], meant: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [place]
+    field = old.split(":")[0]
+    assert (
+        found[0].message.startswith(f"{field}")
+        and f"'#{meant}' sesudah ':' terbaca sebagai komentar" in found[0].message
+    )
+    assert found[0].hint == (
+        f"tulis nilainya tanpa '#': {meant}; bila '#' memang bagian dari nilai, tulis di antara "
+        f'tanda kutip: "#{meant}"'
+    )
+    english = _found(root, "en")
+    assert _places(english) == [place]
+    assert "was read as a comment (' #' starts a comment), not as the value" in english[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        # The entity meant is plain: references to DISKOMINFO (opd_pj of every program, the
+        # metadata's tim) were each one more "not found", with "did you mean" another OPD.
+        ("id: DISKOMINFO", "id: #DISKOMINFO", ("SPBE101", "opd/diskominfo.yaml", 2, 4)),
+        ("entitas: opd", "entitas: #opd", ("SPBE012", "opd/diskominfo.yaml", 1, 9)),
+    ],
+)
+def test_a_comment_that_empties_an_id_or_kind_is_one_error(
+    tmp_path: Path, old: str, new: str, place: tuple[str, str, int, int]
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("opd") / "diskominfo.yaml", old, new)
+    found = [f for f in _found(root) if f.severity.value != "info"]
+    assert _places(found) == [place]
+    assert "terbaca sebagai komentar" in found[0].message
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "nama: Sentra Kerajinan # catatan",  # a comment meant as one: a space after '#'
@@ -255,3 +309,19 @@ def test_a_kind_word_in_the_name_follows_the_code(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "d")
     _edit(root, Path("metadata.yaml"), "nama: Kabupaten Mimika", "nama: Mimika")
     assert _places(_found(root)) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("entitas: #metadata", ("SPBE012", "metadata.yaml", 1, 9)),
+        ("entitas: Metadata", ("SPBE013", "metadata.yaml", 1, 10)),
+    ],
+)
+def test_a_mistyped_metadata_kind_is_not_also_no_metadata(
+    tmp_path: Path, written: str, place: tuple[str, str, int, int]
+) -> None:
+    # The metadata is there, refused: SPBE107 "the catalog has no metadata" said it twice.
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("metadata.yaml"), "entitas: metadata", written)
+    assert _places(_found(root)) == [place]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from spbe_cli import report as fmt
 from spbe_cli.errors import ExitCode, Finding, Location, Related, Report, Severity
 from spbe_cli.i18n import use_language
@@ -96,6 +98,68 @@ def test_github_notice_for_info_and_no_position() -> None:
 def test_text_location_without_line() -> None:
     finding = Finding("SPBE107", Severity.ERROR, Location("kat"), "no metadata")
     assert fmt.format_text(Report([finding]))[0] == "kat: error[SPBE107]: no metadata"
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "column", "message"),
+    [
+        # Windows finds it, every other machine (CI) does not: refused alike everywhere.
+        (
+            "prosa\\baik.md",
+            "SPBE208",
+            9,
+            "prose file 'prosa\\baik.md' is written with '\\' between folders, which only Windows "
+            "knows; write '/' so that every machine reads it alike: prosa/baik.md",
+        ),
+        (
+            "C:\\Users\\staf\\baik.md",
+            "SPBE208",
+            9,
+            "prose file 'C:\\Users\\staf\\baik.md' is outside",
+        ),
+        ("C:/Users/staf/baik.md", "SPBE208", 9, "prose file 'C:/Users/staf/baik.md' is outside"),
+        (
+            "'prosa\\..\\..\\baik.md'",
+            "SPBE208",
+            9,
+            "prose file 'prosa\\..\\..\\baik.md' is outside",
+        ),
+        # In double quotes the backslash began an escape: '\0' is a NUL character.
+        (
+            '"prosa\\0baik.md"',
+            "SPBE019",
+            9,
+            "the control character U+0000 is not allowed in catalog text; inside double quotes "
+            "'\\' starts an escape code",
+        ),
+    ],
+)
+def test_a_prose_path_typed_the_windows_way_says_what_to_write(
+    minimal_catalog: Path, written: str, code: str, column: int, message: str
+) -> None:
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    meta.write_text(text + f"prosa:\n  baik: {written}\n", encoding="utf-8")
+    write_tree(minimal_catalog, {"prosa/baik.md": "Teks.\n", "baik.md": "Teks.\n"})
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        (code, "catalog/metadata.yaml", line, column)
+    ]
+    assert found[0].message.startswith(message)
+
+
+def test_a_logo_path_with_backslashes_says_what_to_write(minimal_catalog: Path) -> None:
+    meta = minimal_catalog / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text + "logo: gambar\\logo.png\n", encoding="utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity.value == "error"]
+    assert [(f.code, f.location.line, f.location.column) for f in found] == [
+        ("SPBE220", text.count("\n") + 1, 7)
+    ]
+    assert found[0].message.endswith("every machine reads it alike: gambar/logo.png")
 
 
 def test_prose_files_follow_one_rule_for_validate_and_render(minimal_catalog: Path) -> None:
@@ -288,3 +352,63 @@ def test_ids_with_a_space_or_invisible_character_hint_the_id_meant(minimal_catal
             "U+200B ZERO WIDTH SPACE"
         )
         assert declared in hints[("SPBE201", "arsitektur/proses-bisnis.yaml")]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "place"),
+    [
+        # The value's SPBE206 ("did you mean economy?") was followed by SPBE604 "Smart Economy
+        # has no program" for the program that is there.
+        ("program/economy.yaml", "dimensi: economy", "dimensi: Economy", (4, 10)),
+        ("program/economy.yaml", "dimensi: economy", "dimensi: ekonomi", (4, 10)),
+        ("kesiapan/kesiapan.yaml", "pilar: struktur", "pilar: Struktur", (3, 8)),
+        ("peta-rencana/audit_tik.yaml", "muatan: audit_tik", "muatan: audit-tik", (4, 9)),
+    ],
+)
+def test_a_value_not_in_the_list_is_one_finding_not_also_a_gap(
+    minimal_catalog: Path, rel: str, old: str, new: str, place: tuple[int, int]
+) -> None:
+    path = minimal_catalog / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.severity is not Severity.INFO]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        ("SPBE206", f"catalog/{rel}", *place)
+    ]
+
+
+def test_a_value_like_no_list_entry_still_leaves_the_gap_said(minimal_catalog: Path) -> None:
+    path = minimal_catalog / "program" / "economy.yaml"
+    path.write_text(path.read_text("utf-8").replace("dimensi: economy", "dimensi: xyz"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    assert sorted(f.code for f in report.findings if f.severity is not Severity.INFO) == [
+        "SPBE206",
+        "SPBE604",
+    ]
+
+
+def test_a_reference_differing_only_in_case_names_where_the_id_is(minimal_catalog: Path) -> None:
+    # The OPD's id was edited: every reference to DISKOMINFO fails, each pointing at the one
+    # line that would fix them all.
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: Diskominfo"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    found = [f for f in report.findings if f.location.path == "catalog/program/economy.yaml"]
+    assert [(f.code, f.location.line, f.location.column) for f in found] == [("SPBE201", 6, 9)]
+    assert found[0].hint == "did you mean Diskominfo?"
+    assert [
+        (r.location.path, r.location.line, r.location.column, r.message) for r in found[0].related
+    ] == [
+        ("catalog/opd/diskominfo.yaml", 2, 5, "the id Diskominfo is written here, in another case")
+    ]
+    # An id merely alike (not the same letters) gets the hint alone.
+    path.write_text(path.read_text("utf-8").replace("id: Diskominfo", "id: DISKOMINFO"), "utf-8")
+    economy = minimal_catalog / "program" / "economy.yaml"
+    economy.write_text(
+        economy.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMINF"), "utf-8"
+    )
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    [typo] = [f for f in report.findings if f.code == "SPBE201"]
+    assert typo.hint == "did you mean DISKOMINFO?" and typo.related == ()

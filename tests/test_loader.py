@@ -510,6 +510,20 @@ def test_documents_lost_to_a_yaml_error_are_salvaged_leniently() -> None:
     assert bom.salvaged == latin.salvaged
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_file_is_one_finding_and_keeps_its_ids(
+    minimal_catalog: Path, encoding: str
+) -> None:
+    """Notepad's "Unicode": the file's ids were lost, so each reference to DISKOMINFO (every
+    program's opd_pj, the metadata's tim) was one more "not found" after the one SPBE002."""
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    text = path.read_text("utf-8").replace("\n", "\r\n")
+    path.write_bytes(text.encode(encoding))
+    _, report = validate_catalog(minimal_catalog, "catalog")
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    assert _codes(errors) == [("SPBE002", "catalog/opd/diskominfo.yaml", 1, 1)]
+
+
 def test_a_line_separator_refuses_its_file_at_the_editors_line_and_keeps_its_ids() -> None:
     """U+2028 in a comment: libyaml would count a line there (and read the comment's rest as
     YAML); the file is refused at the line and column an editor shows, its ids still declared."""
@@ -626,7 +640,7 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
     case = VALIDATE_CASES / "invalid" / "typed-like-people-write" / "catalog"
     expected = {
         8: ("tahun_selesai: '2.027' bukan bilangan bulat", "tanpa pemisah ribuan: 2027"),
-        10: ("digital: 'ya' bukan true/false", "true (ya) atau false (tidak)"),
+        10: ("digital: 'ya' bukan true/false", "tulis true, huruf kecil tanpa tanda kutip"),
         11: ("bukan kode wilayah Kemendagri (dua angka", "maksud Anda 94.04.01?"),
         18: ("'Rp 1.500.000' bukan bilangan bulat", "tanpa 'Rp' dan tanpa pemisah ribuan: 1500000"),
         20: ("'1.500.000' bukan bilangan bulat", "tanpa pemisah ribuan: 1500000"),
@@ -650,6 +664,71 @@ def test_values_typed_like_people_write_get_the_value_to_write() -> None:
                     assert "bukan" not in found[line][0] + found[line][1]
                     if line != 10:
                         assert hint.rsplit(" ", 1)[-1] in found[line][1]  # the value to write
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "hint"),
+    [
+        # Each was the one error and then a "not found" for every reference to DISKOMINFO.
+        (
+            "[DISKOMINFO]",
+            "SPBE101",
+            "this field is one text, not a list: write it without the brackets: DISKOMINFO",
+        ),
+        ("'DISKOMINFO", "SPBE001", None),  # the quote left open: salvaged without it
+        ('"DISKOMINFO', "SPBE001", None),
+    ],
+)
+def test_an_id_plainly_meant_still_counts_as_declared(
+    minimal_catalog: Path, written: str, code: str, hint: str | None
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", f"id: {written}"), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "c")
+    assert [
+        (f.code, f.location.path, f.location.line, f.location.column, f.hint)
+        for f in report.findings
+    ] == [(code, "c/opd/diskominfo.yaml", 2, 5, hint)]
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("2026-13-01", "did you mean 2026-01-13?"),  # day and month swapped
+        (
+            "2025-02-30",
+            "there is no such day in the calendar; the order is year-month-day, month 01–12",
+        ),
+        (
+            "Desember 2026",
+            "a date needs its day too: write 2026-12-DD, with DD the day in two "
+            "digits (e.g. 2026-12-01)",
+        ),
+        (
+            "12/2026",
+            "a date needs its day too: write 2026-12-DD, with DD the day in two digits "
+            "(e.g. 2026-12-01)",
+        ),
+        ("2025-12-15T10:00", "write the date alone, without the time: 2025-12-15"),
+        ("'2025-12-15 10:00:00'", "write the date alone, without the time: 2025-12-15"),
+        ("1/12/2026", "write the date as year-month-day: 2026-12-01"),
+        ("besok", None),
+    ],
+)
+def test_a_date_written_otherwise_says_what_to_write(
+    minimal_catalog: Path, written: str, hint: str | None
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8") + f"diperbarui: {written}\n", "utf-8")
+    _, report = validate_catalog(minimal_catalog, "c")
+    found = [f for f in report.findings if f.severity is Severity.ERROR]
+    assert [(f.code, f.location.path, f.location.line, f.location.column) for f in found] == [
+        ("SPBE101", "c/opd/diskominfo.yaml", 6, 13)
+    ]
+    assert (
+        found[0].message.startswith("diperbarui: '") and "is not a valid date" in found[0].message
+    )
+    assert found[0].hint == hint
 
 
 def test_an_empty_value_and_listed_documents_say_what_to_write() -> None:

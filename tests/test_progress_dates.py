@@ -139,8 +139,8 @@ def test_a_percentage_written_with_its_sign_is_spbe101_with_the_number(
     at = next(n for n, line in enumerate(lines) if "error[SPBE101]" in line)
     assert lines[at].startswith(f"{program.as_posix()}:33:33: error[SPBE101]: ")
     assert lines[at + 1] == (
-        "  = hint: write the number in this field's unit, without the % sign "
-        f"(when the unit is percent: {number})"
+        f"  = hint: write the number alone, without '%': {number} "
+        "(an indicator's unit goes in its satuan field)"
     )
 
 

@@ -58,16 +58,19 @@ def test_wide_encodings_are_named(data: bytes, encoding: str) -> None:
     [
         (b"a: 1\n", None),
         (b"\xef\xbb\xbfa: 1\n", None),
-        (b"a: 1\nb: caf\xe9\n", ("SPBE002", 2, 7, "load.not_utf8")),
+        (b"a: 1\nb: caf\xe9\n", ("SPBE002", 2, 7, "load.not_utf8_windows")),
+        # A byte that is no character in Windows-1252 either: the byte alone is named.
+        (b"a: 1\nb: \x81\n", ("SPBE002", 2, 4, "load.not_utf8")),
+        (b"a: \xa0\n", ("SPBE002", 1, 4, "load.not_utf8")),
         (b"\xff\xfea\x00", ("SPBE002", 1, 1, "load.utf16")),
         (b"\xfe\xff\x00a", ("SPBE002", 1, 1, "load.utf16")),
         (b"a: 1\nbb: x\x00\n", ("SPBE003", 2, 6, "load.nul")),
-        (b"\xc3\x28", ("SPBE002", 1, 1, "load.not_utf8")),
+        (b"\xc3\x28", ("SPBE002", 1, 1, "load.not_utf8_windows")),
         # After a BOM: the offset was counted without it, three bytes early (here a line up).
-        (b"\xef\xbb\xbfa: 1\n\xffb: 2\n", ("SPBE002", 2, 1, "load.not_utf8")),
-        (b"\xef\xbb\xbfnama: \xff\n", ("SPBE002", 1, 7, "load.not_utf8")),
+        (b"\xef\xbb\xbfa: 1\n\xffb: 2\n", ("SPBE002", 2, 1, "load.not_utf8_windows")),
+        (b"\xef\xbb\xbfnama: \xff\n", ("SPBE002", 1, 7, "load.not_utf8_windows")),
         # Columns count characters, as YAML's do, not the bytes of the 'é' before it.
-        ("nama: caf\u00e9 ".encode() + b"\xff\n", ("SPBE002", 1, 12, "load.not_utf8")),
+        ("nama: caf\u00e9 ".encode() + b"\xff\n", ("SPBE002", 1, 12, "load.not_utf8_windows")),
     ],
 )
 def test_decode(data: bytes, problem: tuple[str, int, int, str] | None) -> None:
@@ -79,6 +82,30 @@ def test_decode(data: bytes, problem: tuple[str, int, int, str] | None) -> None:
         assert text is None
         assert found is not None
         assert (found.code, found.line, found.column, found.key) == problem
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "id",
+            "berkas bukan UTF-8 (byte 0x96, yaitu '\u2013' pada berkas yang disimpan Excel, Word "
+            "atau Notepad lama sebagai Windows-1252/ANSI); simpan ulang sebagai UTF-8",
+        ),
+        (
+            "en",
+            "the file is not UTF-8 (byte 0x96, which is '\u2013' in a file Excel, Word or an old "
+            "Notepad saved as Windows-1252/ANSI); save it again as UTF-8",
+        ),
+    ],
+)
+def test_a_file_saved_by_excel_or_word_names_the_character_typed(lang: str, message: str) -> None:
+    data = "entitas: opd\nnama: Dinas \u2013 Kominfo\n".encode("cp1252")
+    text, found = yamlio.decode(data)
+    assert text is None and found is not None
+    assert (found.code, found.line, found.column) == ("SPBE002", 2, 13)
+    with use_language(lang):
+        assert t(found.key, **found.values) == message
 
 
 def test_plain_scalars_stay_text() -> None:
@@ -314,8 +341,9 @@ def test_position_table_survives_a_json_round_trip() -> None:
     ("text", "found"),
     [
         ("a: plain text, tab\tand all\n", []),
-        ('a: "\\e"\n', [("SPBE019", 1, 4, "load.control")]),
-        ('"k\\x85": v\n', [("SPBE019", 1, 1, "load.control")]),
+        # In double quotes: the backslash began an escape, which the message says.
+        ('a: "\\e"\n', [("SPBE019", 1, 4, "load.control_escape")]),
+        ('"k\\x85": v\n', [("SPBE019", 1, 1, "load.control_escape")]),
         ("a: [x, y\u2067]\n", [("SPBE019", 1, 8, "load.bidi")]),
         ('"\\ufeffk": v\n', [("SPBE019", 1, 1, "load.bom_key")]),
         ('a: {b: "\\ufeff"}\n', [("SPBE019", 1, 8, "load.bom")]),

@@ -104,16 +104,23 @@ def check_covered(
     Cancelled entities do not count, whether their own ``status`` or their latest progress entry
     says so (:func:`spbe_cli.progress.is_cancelled`, as ``spbe list`` and ``spbe progress`` read
     it). What rejected documents gave in ``field_name`` counts as used: their rejection is the
-    one finding. The message gets ``kode`` and the name under the
-    field's name (``dimensi``, ``pilar``, ``muatan``).
+    one finding. So does a value not in the list (``dimensi: Economy``), as the code its "did
+    you mean" names: SPBE206 is the one finding, not also "economy has no program". The message
+    gets ``kode`` and the name under the field's name (``dimensi``, ``pilar``, ``muatan``).
     """
     from spbe_cli.progress import is_cancelled
+    from spbe_cli.similarity import closest
 
     catalog = ctx.catalog
-    covered = {
+    used = {
         getattr(entity, field_name) for entity in catalog.of_kind(kind) if not is_cancelled(entity)
     }
-    covered.update(catalog.rejected_values(kind, field_name))
+    used.update(catalog.rejected_values(kind, field_name))
+    covered = {
+        value if value in listed else closest(value, listed)
+        for value in used
+        if isinstance(value, str)
+    }
     for kode, nama in listed.items():
         if kode not in covered:
             values: dict[str, Any] = {"kode": kode, field_name: nama}

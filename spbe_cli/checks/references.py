@@ -14,7 +14,7 @@ from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode, unlisted_region_code
 from spbe_cli.reference.values import coded, codes, list_fields
-from spbe_cli.similarity import did_you_mean
+from spbe_cli.similarity import closest, did_you_mean
 
 
 def extend_reference(ctx: Context) -> None:
@@ -176,7 +176,13 @@ def _check_prose(ctx: Context, source: Source) -> None:
     seen: set[str] = set()
     for section, prose in ctx.catalog.prose.items():
         if prose.problem is not None:
-            ctx.emit("SPBE208", source.location("prosa", section), prose.problem, path=prose.rel)
+            ctx.emit(
+                "SPBE208",
+                source.location("prosa", section),
+                prose.problem,
+                path=prose.rel,
+                slashed=prose.rel.replace("\\", "/"),
+            )
         elif prose.text and prose.rel not in seen:
             # SPBE019 at the character itself, once per file however many sections name it.
             seen.add(prose.rel)
@@ -193,7 +199,13 @@ def _check_prose(ctx: Context, source: Source) -> None:
 def _check_logo(ctx: Context, source: Source) -> None:
     logo = ctx.catalog.logo
     if logo is not None and logo.problem is not None:
-        ctx.emit("SPBE220", source.location("logo"), logo.problem, path=logo.rel)
+        ctx.emit(
+            "SPBE220",
+            source.location("logo"),
+            logo.problem,
+            path=logo.rel,
+            slashed=logo.rel.replace("\\", "/"),
+        )
 
 
 def check_reference(
@@ -212,11 +224,18 @@ def check_reference(
             return
     where = source.location(*loc)
     if kind is None:
+        close = closest(target, ctx.ids_of(allowed))
+        related: tuple[Related, ...] = ()
+        if close is not None and close.casefold() == target.casefold() and close in catalog.sources:
+            # `DISKOMINFO` named everywhere, `id: Diskominfo` written once: each reference says
+            # where the id is, so that fixing that one line is seen as the other way out.
+            related = (Related(catalog.where(close, "id"), t("ref.case_differs_here", name=close)),)
         ctx.emit(
             "SPBE201",
             where,
             "ref.unresolved",
             hint=ctx.declared_invalid(target) or did_you_mean(target, ctx.ids_of(allowed)),
+            related=related,
             target=target,
             kinds=" / ".join(allowed),
         )
@@ -235,7 +254,7 @@ def check_reference(
     if kind == "regulasi":
         reg = catalog.get(target)
         if reg is not None and reg.status == "dicabut":
-            related: tuple[Related, ...] = ()
+            related = ()
             if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
                 related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
             ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)

@@ -54,7 +54,7 @@ from spbe_cli.lsp.workspace import (
     check_snapshot,
     word_start,
 )
-from spbe_cli.yamlio import editor_lines
+from spbe_cli.yamlio import editor_lines, lenient_text
 
 #: Seconds without an edit before the whole catalog is checked again.
 RECHECK_DELAY = 0.3
@@ -283,7 +283,7 @@ class SpbeServer(LanguageServer):
             if text is not None:
                 return editor_lines(text.removeprefix("\ufeff"))
         data = ws.content(rel)
-        return [] if data is None else editor_lines(data.decode("utf-8-sig", "replace"))
+        return [] if data is None else editor_lines(lenient_text(data))
 
     def units(self, text: str) -> int:
         """The length of ``text`` in the editor's units (UTF-16 code units unless agreed)."""

@@ -166,7 +166,7 @@ Level = Annotated[int, Strict(), Field(ge=4, le=7), BeforeValidator(_int_text)]
 """Level lokal proses bisnis 4-7."""
 
 Nomor = Annotated[int, Strict(), Field(ge=1, le=99), BeforeValidator(_int_text)]
-"""Nomor urut 1-99 (misi)."""
+"""Nomor urut 1-99 (misi, indikator penilaian mandiri)."""
 
 NomorIndikator = Annotated[int, Strict(), Field(ge=1, le=47), BeforeValidator(_int_text)]
 """Nomor indikator Indeks SPBE 1-47."""

@@ -8,30 +8,27 @@ from it and compares each nilai with what the catalog's evidence supports.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from spbe_cli.models.common import Base, Entity, Ref, Tahun
+from spbe_cli.models.common import Base, Entity, Nomor, Ref, Skala, Tahun, Teks
 
 Kerangka = Literal["spbe_59_2020", "pemdi_8_2026"]
-
-NilaiIndikator = Annotated[int, Field(ge=1, le=5)]
-"""Nilai indikator: tingkat kematangan 1-5."""
 
 
 class Penilaian(Base):
     """Penilaian mandiri satu indikator."""
 
-    indikator: Annotated[int, Field(ge=1)]
+    indikator: Nomor
     """Nomor indikator: 1-47 untuk spbe_59_2020, urutan 1-20 untuk pemdi_8_2026."""
-    nilai: NilaiIndikator | None = None
+    nilai: Skala | None = None
     """Nilai (tingkat kematangan) 1-5 menurut penilaian Pemda; kosong bila belum dinilai."""
     bukti: list[Ref] = Field(default_factory=list)
     """Id elemen katalog yang menjadi bukti: regulasi, layanan, aplikasi, butir Peta Rencana."""
-    dokumen: list[str] = Field(default_factory=list)
+    dokumen: list[Teks] = Field(default_factory=list)
     """Bukti di luar katalog: tautan atau nomor dokumen (notula reviu, SK, laporan)."""
-    catatan: str | None = None
+    catatan: Teks | None = None
     """Catatan penilai, mis. alasan nilai atau rencana perbaikan."""
 
 
