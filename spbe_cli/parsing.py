@@ -100,9 +100,10 @@ def moved(document: ParsedDocument, lines: int) -> ParsedDocument:
 
 def _moved_problem(problem: YamlProblem, lines: int) -> YamlProblem:
     """A problem ``lines`` lines further down, with the line it names (a repeated key's first)."""
-    values = problem.values
-    if type(values.get("first")) is int:
-        values = {**values, "first": values["first"] + lines}
+    values = dict(problem.values)
+    for name in yamlio.LINE_VALUES:
+        if type(values.get(name)) is int:
+            values[name] += lines
     related = problem.related_line + lines if problem.related_line else 0
     return replace(problem, line=problem.line + lines, values=values, related_line=related)
 

@@ -100,6 +100,12 @@ HAS_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 _PLAIN = (None, "")
 
 
+#: Values of a :class:`YamlProblem` that name a line of its file (a repeated key's first line,
+#: the value a glued comment emptied, the line a bracket was opened on): a problem moved down
+#: its file moves them too.
+LINE_VALUES = ("first", "value_line", "open")
+
+
 @dataclass(frozen=True)
 class YamlProblem:
     """Something wrong in a YAML text, at a 1-based line and column."""

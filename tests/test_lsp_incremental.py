@@ -31,6 +31,7 @@ DOCUMENTS = [
     '---\nentitas: aplikasi\nid: APL-5\nnama: "lima \\u202e"\nfungsi: |\n  ---x\n  baris\n',
     "---\nentitas: aplikasi\nid: APL-6\nlist:\n  - a: 1\n    b: [x, {y: z}]\n  - \n",
     "---\n\n# kosong di atas\nentitas: aplikasi\nid: APL-7\n",
+    "---\nentitas: #aplikasi\nid: APL-8\nnomor: #5\n",
 ]
 
 #: What an edit inserts: typing, lines, document marks, and the mistakes typing makes.
