@@ -391,14 +391,17 @@ def region(pemda: str) -> str:
     return pemda
 
 
-def entity_name(kind: str, entity: Any, pemda: str = "", reference: Any = None) -> str:
+def entity_name(
+    kind: str, entity: Any, pemda: str = "", reference: Any = None, *, status: bool = True
+) -> str:
     """What a document calls an entity: a regulation by its citation, others by their name.
 
     A readiness item has no name: the Master Plan shows it as its sub-aspect under its pillar
     (``Kesiapan SDM (pilar Struktur)``), named by the reference data when ``reference`` is given.
+    ``status=False`` leaves a regulation's status out of its citation (see :func:`citation`).
     """
     if kind == "regulasi":
-        return citation(entity, pemda)
+        return citation(entity, pemda, status=status)
     if kind == "kesiapan" and reference is not None:
         pilar = reference.pilar.get(entity.pilar, entity.pilar)
         sub = reference.sub_aspek.get(entity.pilar, {}).get(entity.sub_aspek, entity.sub_aspek)

@@ -317,18 +317,17 @@ def dumps(schema: dict[str, Any]) -> str:
 def write_schemas(folder: Path) -> list[Path]:
     """Write every schema into ``folder`` (created if needed); return the paths written.
 
+    Each file is written whole or not at all (a temporary file renamed over it), so an editor
+    never reads half a schema, and a link in the folder is replaced, not written through.
+
     Raises:
         SpbeError: a file or the folder cannot be written.
     """
-    from spbe_cli.errors import cannot_write
+    from spbe_cli.export.common import write_file
 
     written = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, schema in all_schemas().items():
-            path = folder / name
-            path.write_text(dumps(schema), encoding="utf-8")
-            written.append(path)
-    except OSError as exc:
-        raise cannot_write(exc, folder) from exc
+    for name, schema in all_schemas().items():
+        path = folder / name
+        write_file(path, dumps(schema).encode("utf-8"))
+        written.append(path)
     return written

@@ -161,6 +161,53 @@ def test_cli_reports_an_unwritable_folder(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def test_cli_replaces_a_link_instead_of_writing_through_it(tmp_path: Path) -> None:
+    """A schema file that is a link (planted in a pull request) is replaced, not followed."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("milik orang lain\n")
+    out = tmp_path / "skema"
+    out.mkdir()
+    name = schema.file_name("aplikasi")
+    (out / name).symlink_to(outside)
+    result = runner.invoke(app, ["schema", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert outside.read_text() == "milik orang lain\n"
+    assert not (out / name).is_symlink()
+    assert json.loads((out / name).read_text("utf-8"))["title"]
+
+
+def test_a_failed_write_leaves_the_earlier_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails half-way (disk full) keeps the file there before and no temporary."""
+    import os
+
+    out = tmp_path / "skema"
+    assert runner.invoke(app, ["schema", "-o", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, handle: int, mode: str) -> None:
+            self.stream = real(handle, mode)
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stream.close()
+
+        def write(self, data: bytes) -> int:
+            self.stream.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    result = runner.invoke(app, ["schema", "-o", str(out)])
+    assert result.exit_code == 3
+    assert "No space left on device" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 # -- agreement with spbe validate ----------------------------------------------------------------
 
 #: Codes the schema can judge on its own: the document's kind, its fields, their types and values.

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import KOSONG, angka, citation, marking, persen_rasio, rupiah, tanggal
+from spbe_cli.formatting import KOSONG, angka, entity_name, marking, persen_rasio, rupiah, tanggal
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -219,10 +219,10 @@ def _indeks(catalog: Any, tahun: int) -> tuple[dict[str, Any], fg.BarChart | Non
 
     def name(found: str) -> str:
         entity = catalog.get(found)
-        if getattr(entity, "entitas", None) == "regulasi":
-            # The evidence line says the status itself ("berstatus dibutuhkan").
-            return citation(entity, pemda, status=False)
-        return str(getattr(entity, "nama", None) or getattr(entity, "judul", None) or found)
+        if entity is None:
+            return found
+        # The evidence line says a regulation's status itself ("berstatus dibutuhkan").
+        return entity_name(entity.entitas, entity, pemda, catalog.reference, status=False)
 
     # "regulasi penetapan (dokumen.*.penetapan) di katalog" names a field; readers read this.
     no_penetapan = i18n.t("plafon.no_penetapan")
