@@ -663,3 +663,35 @@ def test_a_section_only_the_pemdas_own_template_prints_is_placed(
     result = CliRunner().invoke(app, ["diff", "v1", "--format", "json", "--no-findings"])
     prose = json.loads(result.stdout)["prose"]
     assert [(p["section"], p["documents"]) for p in prose] == [("kearifan_lokal", ["masterplan"])]
+
+
+def test_an_entity_whose_only_change_is_its_id_is_no_change_for_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SC-04 renumbered SC-40 everywhere (its file and every reference) and nothing else:
+    readers know the program by its name, so the log does not list "Diubah: Puskesmas …"
+    with nothing under it; ``spbe diff`` still shows the rename to mentors."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SMALL, catalog)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "v1")
+    git(tmp_path, "tag", "v1")
+    touched = 0
+    for path in catalog.rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        if re.search(r"\bSC-04\b", text):
+            path.write_text(re.sub(r"\bSC-04\b", "SC-40", text), "utf-8")
+            touched += 1
+    assert touched >= 1
+    code, _, err = invoke(str(catalog), "-o", str(tmp_path / "out"), "--since", "v1", "-f", "md")
+    assert code == 0, err
+    text = (tmp_path / "out" / "masterplan.md").read_text(encoding="utf-8")
+    log = text.split("## DAFTAR PERUBAHAN", 1)[1].split("\n## ", 1)[0]
+    assert "Tidak ada perubahan pada bagian dokumen ini." in log, log
+    assert "Diubah" not in log
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["diff", "v1", "--format", "json", "--no-findings"])
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)["changes"]
+    assert [(c["change"], c["old_id"], c["id"]) for c in changes] == [("renamed", "SC-04", "SC-40")]

@@ -83,9 +83,12 @@ def revision_log(
                 and not _working_note(change.kind, f)
                 and not _other_document(change.kind, f, dokumen)
             ]
-            if change.follows_rename or (change.change is ChangeType.CHANGED and not fields):
-                continue  # it only followed a renamed id (the rename is listed itself), or
-                # only a tool setting or another document's entry changed
+            if change.follows_rename or (
+                change.change in (ChangeType.CHANGED, ChangeType.RENAMED) and not fields
+            ):
+                continue  # it only followed a renamed id (the rename is listed itself), only
+                # its id changed (readers know it by its name), or only a tool setting or
+                # another document's entry changed
             entries.append(
                 {
                     "change": change.change.value,
