@@ -256,7 +256,7 @@ def _modeline(schema_rel: str) -> str:
 
 
 def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
-    from spbe_cli.reference import load_reference
+    from spbe_cli.reference import load_reference, time_zone
     from spbe_cli.yamlio import dump_yaml
 
     wilayah = load_reference().wilayah
@@ -271,6 +271,9 @@ def _metadata(options: InitOptions, jenis: Jenis, notes: list[str]) -> str:
         kode_prov = options.kode[:2]
         if kode_prov in wilayah:
             pemda["provinsi"] = {"nama": wilayah[kode_prov], "kode_kemendagri": kode_prov}
+    zona = time_zone(options.kode)
+    if zona is not None:
+        pemda["zona_waktu"] = zona  # the date of spbe progress's "today"
     periode = {"mulai": options.tahun, "selesai": options.tahun + 4}
 
     def dokumen(judul: str) -> dict[str, Any]:

@@ -54,6 +54,27 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
+    ("pemda", "kode", "zona"),
+    [
+        ("Kabupaten Mimika", "94.04", "WIT"),
+        ("Kota Bandung", "32.73", "WIB"),
+        ("Kota Makassar", "73.71", "WITA"),
+        ("Provinsi Kalimantan Timur", "64", "WITA"),
+        ("Kabupaten Contoh", "99.01", None),
+    ],
+)
+def test_init_writes_the_pemdas_time_zone_from_its_province(
+    tmp_path: Path, pemda: str, kode: str, zona: str | None
+) -> None:
+    """``pemda.zona_waktu`` (the date of ``spbe progress``'s "today") follows the province's
+    zone (Keppres 41/1987); a province code spbe does not know leaves it out (UTC, said so)."""
+    result = init(tmp_path / "repo", pemda=pemda, kode=kode)
+    assert result.exit_code == 0, result.output
+    metadata = plain((tmp_path / "repo" / "catalog" / "metadata.yaml").read_text("utf-8"))
+    assert metadata["pemda"].get("zona_waktu") == zona
+
+
+@pytest.mark.parametrize(
     ("pemda", "kode", "jenis"),
     [
         ("Kabupaten Mimika", "94.04", "kabupaten"),

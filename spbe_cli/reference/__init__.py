@@ -58,6 +58,27 @@ def region_kind_word(name: str) -> str | None:
     return _KIND_OF_WORD.get(words[0].casefold().rstrip(".")) if words else None
 
 
+#: The time zone of each province by its Kemendagri code, as Keputusan Presiden Nomor 41 Tahun
+#: 1987 (Pembagian Wilayah Republik Indonesia menjadi Tiga Wilayah Waktu) divides the country;
+#: a province formed later keeps the zone of the province it was formed from (Kepulauan
+#: Riau, Bangka Belitung and Banten WIB; Kalimantan Utara, Gorontalo and Sulawesi Barat WITA;
+#: Maluku Utara and the Papua provinces WIT).
+_PROVINCES_OF_ZONE = {
+    # Sumatera, Kepulauan Riau, Jawa, Kalimantan Barat and Tengah
+    "WIB": "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 61 62",
+    # Bali, Nusa Tenggara, Kalimantan Selatan, Timur and Utara, Sulawesi
+    "WITA": "51 52 53 63 64 65 71 72 73 74 75 76",
+    # Maluku, Maluku Utara, Papua
+    "WIT": "81 82 91 92 93 94 95 96",
+}
+_ZONA_WAKTU = {code: zone for zone, codes in _PROVINCES_OF_ZONE.items() for code in codes.split()}
+
+
+def time_zone(kode: str) -> str | None:
+    """WIB, WITA or WIT for a Kemendagri region code ('94.04' -> 'WIT'); None if not known."""
+    return _ZONA_WAKTU.get(kode.split(".")[0])
+
+
 def unlisted_region_code(wilayah: dict[str, str], kode: str) -> bool:
     """Whether the region data covers ``kode``'s province yet does not list ``kode`` (SPBE301).
 
