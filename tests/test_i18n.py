@@ -195,10 +195,12 @@ def test_translate_fills_values() -> None:
     set_language("en")
     assert (
         t("load.duplicate_key", key="nama", first=3)
-        == "key 'nama' is written twice (first on line 3)"
+        == "key 'nama' is written twice (first on line 3; its value there is used until one of them"
+        " is removed)"
     )
     set_language("id")
     assert (
         t("load.duplicate_key", key="nama", first=3)
-        == "kunci 'nama' ditulis dua kali (pertama di baris 3)"
+        == "kunci 'nama' ditulis dua kali (pertama di baris 3; nilai di sana yang dipakai sampai"
+        " salah satunya dihapus)"
     )

@@ -181,7 +181,8 @@ def test_findings_text(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == ExitCode.FINDINGS
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
-        "catalog/opd/ganda.yaml:5:1: error[SPBE004]: key 'nama' is written twice (first on line 3)",
+        "catalog/opd/ganda.yaml:5:1: error[SPBE004]: key 'nama' is written twice (first on line 3;"
+        " its value there is used until one of them is removed)",
         "  = see catalog/opd/ganda.yaml:3:1: first defined here",
         "",
         "catalog/opd/isian.yaml:3:7: warning[SPBE901]: the value still holds the placeholder"
@@ -234,7 +235,8 @@ def test_findings_github(broken_catalog: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         "::error file=catalog/opd/ganda.yaml,line=5,col=1,title=SPBE004::"
-        "key 'nama' is written twice (first on line 3)",
+        "key 'nama' is written twice (first on line 3; its value there is used until one of them"
+        " is removed)",
         "::warning file=catalog/opd/isian.yaml,line=3,col=7,title=SPBE901::"
         "the value still holds the placeholder 'TODO'; fill it in before publishing",
         "::error file=catalog/opd/typo.yaml,line=5,col=1,title=SPBE102::"
