@@ -19,14 +19,19 @@ from tests.helpers import git
 SMALL = Path(__file__).parent / "cases" / "render" / "small"
 
 
+def tag_v1(repo: Path) -> None:
+    """Make ``repo`` a git repository whose first commit, holding everything, is tagged v1."""
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "v1")
+    git(repo, "tag", "v1")
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose catalog is tagged v1, then edited in the working tree."""
     shutil.copytree(SMALL, tmp_path / "catalog")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     program = tmp_path / "catalog" / "program" / "economy.yaml"
     text = program.read_text(encoding="utf-8")
     program.write_text(text.replace("nilai: 250000000", "nilai: 100000000"), encoding="utf-8")
@@ -262,10 +267,7 @@ def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for old, new in APPROVED:
         text = text.replace(old, new)
     program.write_text(text, encoding="utf-8")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     edits = {
         "program/economy.yaml": [
             ("nilai: 250000000", "nilai: 100000000"),  # budget cut
@@ -450,10 +452,7 @@ def revised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     catalog = tmp_path / "catalog"
     shutil.copytree(SMALL, catalog)
     _edit(catalog, APPROVED_V1)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     _edit(catalog, REVISION)
     for name, text in NEW_FILES.items():
         (catalog / name).write_text(text, encoding="utf-8")
@@ -577,10 +576,7 @@ def test_a_removed_regional_regulation_is_cited_with_its_region(tmp_path: Path) 
         "judul: Portal Resmi Daerah\ntingkat: daerah\nstatus: dicabut\n",
         encoding="utf-8",
     )
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     old.unlink()
     code, _, err = invoke(str(catalog), "-o", str(tmp_path / "out"), "--since", "v1", "-f", "md")
     assert code == 0, err
@@ -596,10 +592,7 @@ def test_working_notes_are_no_change_for_readers(tmp_path: Path) -> None:
     references/x.md (third-party)]"), repository talk in a document for the Bupati."""
     catalog = tmp_path / "catalog"
     shutil.copytree(SMALL, catalog)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     program = catalog / "program" / "economy.yaml"
     text = program.read_text(encoding="utf-8").replace(
         "regulasi: [PERBUP-SC]",
@@ -647,10 +640,7 @@ def test_a_section_only_the_pemdas_own_template_prints_is_placed(
         "utf-8",
     )
     (catalog / "prosa" / "kearifan.md").write_text("Noken dirajut bersama.\n", "utf-8")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     (catalog / "prosa" / "kearifan.md").write_text("Noken dirajut bersama warga.\n", "utf-8")
     monkeypatch.chdir(tmp_path)
     code, _, err = invoke(
@@ -673,10 +663,7 @@ def test_an_entity_whose_only_change_is_its_id_is_no_change_for_readers(
     with nothing under it; ``spbe diff`` still shows the rename to mentors."""
     catalog = tmp_path / "catalog"
     shutil.copytree(SMALL, catalog)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "v1")
-    git(tmp_path, "tag", "v1")
+    tag_v1(tmp_path)
     touched = 0
     for path in catalog.rglob("*.yaml"):
         text = path.read_text("utf-8")
