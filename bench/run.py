@@ -607,13 +607,29 @@ def regrouped(source: Path) -> Path:
     Every document keeps its text, so two revisions regrouped differ in the same documents as
     the folders they come from. Written once per generation of ``source``.
     """
-    out = source.with_name(f"{source.name}-regrouped")
-    want = {**read_stamp_for(source), "regrouped": True}
+    return derived(source, "regrouped", True, "multi-document files", _regroup)
+
+
+def derived(
+    source: Path, name: str, mark: Any, what: str, write: Callable[[Path, Path], None]
+) -> Path:
+    """``source-<name>``, written by ``write(source, out)`` once per generation of ``source``.
+
+    Its stamp is the source's plus ``{name: mark}``; a folder with another stamp is rewritten.
+    """
+    out = source.with_name(f"{source.name}-{name.replace('_', '-')}")
+    want = {**read_stamp_for(source), name: mark}
     if generate.read_stamp(out) == want:
         return out
-    print(f"... writing {_rel(out)} (multi-document files)", file=sys.stderr)
+    print(f"... writing {_rel(out)} ({what})", file=sys.stderr)
     if out.exists():
         shutil.rmtree(out)
+    write(source, out)
+    (out / generate.STAMP).write_text(json.dumps(want, indent=2, sort_keys=True) + "\n")
+    return out
+
+
+def _regroup(source: Path, out: Path) -> None:
     groups: dict[str, list[str]] = {}
     for path in sorted(source.rglob("*")):
         if not path.is_file() or path.name == generate.STAMP:
@@ -633,8 +649,6 @@ def regrouped(source: Path) -> Path:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("---\n".join(texts), encoding="utf-8")
-    (out / generate.STAMP).write_text(json.dumps(want, indent=2, sort_keys=True) + "\n")
-    return out
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -852,21 +866,16 @@ def one_big_file(source: Path, count: int) -> Path:
 
     Written once per generation of ``source``.
     """
-    out = source.with_name(f"{source.name}-big-file")
-    want = {**read_stamp_for(source), "big_file": count}
-    if generate.read_stamp(out) == want:
-        return out
-    print(f"... writing {_rel(out)} (one file of {count} documents)", file=sys.stderr)
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(source, out)
-    merged = sorted((out / "aplikasi").glob("*.yaml"))[:count]
-    texts = [path.read_text(encoding="utf-8") for path in merged]
-    for path in merged:
-        path.unlink()
-    (out / BIG_FILE).write_text("---\n".join(texts), encoding="utf-8")
-    (out / generate.STAMP).write_text(json.dumps(want, indent=2, sort_keys=True) + "\n")
-    return out
+
+    def write(source: Path, out: Path) -> None:
+        shutil.copytree(source, out)
+        merged = sorted((out / "aplikasi").glob("*.yaml"))[:count]
+        texts = [path.read_text(encoding="utf-8") for path in merged]
+        for path in merged:
+            path.unlink()
+        (out / BIG_FILE).write_text("---\n".join(texts), encoding="utf-8")
+
+    return derived(source, "big_file", count, f"one file of {count} documents", write)
 
 
 #: Every benchmark, in the order of the table. Append new ones here.
