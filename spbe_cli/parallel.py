@@ -1,7 +1,7 @@
 """Use the idle cores of the machine for a large catalog: parsing, the rules, ``spbe sync``.
 
 Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own.
-The file list is cut into chunks; this process and its forked workers each take the first
+The file list (or, for ``spbe diff``, the contents of a side read already) is cut into chunks; this process and its forked workers each take the first
 chunk nobody has taken yet. This process replays the results, in file order, into the catalog
 (the schema models and every cross-file rule run there, as in a single-process load): it
 parses a chunk itself when its turn comes and nobody took it, and while the next chunk is still
@@ -35,7 +35,7 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -313,23 +313,33 @@ def forked(work: Callable[[], T], size: int, minimum: int = MIN_FILES) -> Callab
 #: The file list of the load in progress, inherited by the forked workers (never pickled).
 _FILES: list[CatalogFile] = []
 _ROOT: list[Path] = []
+#: The contents of the parse in progress when they are in memory already (a diff's sides),
+#: inherited by the forked workers like the file list; empty while files are read from disk.
+_CONTENTS: list[Sequence[bytes]] = []
 #: Each worker's file reader and cache, made on its first task.
 _READER: list[_Loader] = []
 _CACHE: list[ContentCache | None] = []
 
 
-def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
-    """Read and parse ``_FILES[start:end]`` in a worker; None for a file it could not read."""
+def _item(index: int) -> bytes | None:
+    """The bytes of item ``index`` of the parse in progress; None for a file not readable."""
     from spbe_cli.loader import _Loader
 
-    start, end = bounds
+    if _CONTENTS:
+        return _CONTENTS[0][index]
     if not _READER:
         _READER.append(_Loader(_ROOT[0], ""))
+    return _READER[0].read(_FILES[index])
+
+
+def _parse_chunk(bounds: tuple[int, int]) -> list[Parsed | None]:
+    """Read and parse items ``start`` to ``end`` in a worker; None for a file it could not read."""
+    if not _CACHE:
         _CACHE.append(open_cache())
-    reader, cache = _READER[0], _CACHE[0]
+    cache = _CACHE[0]
     results: list[Parsed | None] = []
-    for file in _FILES[start:end]:
-        data = reader.read(file)
+    for index in range(*bounds):
+        data = _item(index)
         results.append(None if data is None else (len(data), *parse_keyed(cache, data)))
     return results
 
@@ -459,7 +469,7 @@ _BOUNDS: list[tuple[int, int]] = []
 
 def parse_in_workers(
     root: Path, files: Sequence[CatalogFile], processes: int
-) -> Iterator[Parsed | None]:
+) -> Generator[Parsed | None, None, None]:
     """Yield each file's parse result in file order, parsed by ``processes`` processes.
 
     This process is one of them. The files are cut into chunks, and every process takes the
@@ -469,11 +479,29 @@ def parse_in_workers(
     result. So it is never idle while a chunk is left, however busy the other cores are. A
     chunk whose worker died is parsed here.
     """
-    import multiprocessing
-
     _FILES[:] = files
     _ROOT[:] = [root]
-    _BOUNDS[:] = [(start, min(start + CHUNK, len(files))) for start in range(0, len(files), CHUNK)]
+    yield from _in_workers(len(files), processes)
+
+
+def parse_contents_in_workers(
+    contents: Sequence[bytes], processes: int
+) -> Generator[Parsed | None, None, None]:
+    """Each content's parse result in order, as :func:`parse_in_workers` gives a file's.
+
+    For contents read already (the files of a diff's sides, from a folder or a git revision):
+    the forked workers find them in the memory they share with this process. None again means
+    "parse it here" (a chunk this process took when its turn came, or whose worker died).
+    """
+    _CONTENTS[:] = [contents]
+    yield from _in_workers(len(contents), processes)
+
+
+def _in_workers(count: int, processes: int) -> Generator[Parsed | None, None, None]:
+    """The pool of :func:`parse_in_workers` over ``count`` items of :func:`_item`."""
+    import multiprocessing
+
+    _BOUNDS[:] = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     total = len(_BOUNDS)
     context = multiprocessing.get_context("fork")
     claims = context.Value("i", 0)
@@ -530,6 +558,7 @@ def parse_in_workers(
         inbox.close()
         _FILES.clear()
         _ROOT.clear()
+        _CONTENTS.clear()
         _BOUNDS.clear()
         _READER.clear()
         _CACHE.clear()

@@ -475,3 +475,126 @@ def test_a_worker_that_cannot_be_forked_leaves_its_chunks_here(
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_fork)
     monkeypatch.setattr(parallel, "CHUNK", 4)
     _parsed_in_file_order(root, files, list(parallel.parse_in_workers(root, files, 3)))
+
+
+# -- spbe diff: the contents of a side parsed by the workers ------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("processes", [2, 3])
+def test_contents_in_memory_come_in_order_whoever_parses_them(
+    monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    from spbe_cli.parsing import parse_bytes
+
+    contents = [f"entitas: opd\nid: opd-{n % 23}\n".encode() for n in range(50)]
+    contents.append(b"entitas: opd\nid: [unclosed\n")  # a YAML error travels back too
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    parsed = list(parallel.parse_contents_in_workers(contents, processes))
+    assert len(parsed) == len(contents)
+    for content, result in zip(contents, parsed, strict=True):
+        if result is not None:
+            assert result[0] == len(content)
+            assert result[2] == parse_bytes(content)
+    assert not parallel._CONTENTS
+    assert not parallel._BOUNDS
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_contents_whose_worker_died_are_parsed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def dies(*_args: Any) -> None:
+        os._exit(9)
+
+    contents = [f"entitas: opd\nid: opd-{n}\n".encode() for n in range(40)]
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "WAIT_STEP", 0.01)
+    monkeypatch.setattr(parallel, "_parse_chunk", _only_here(parallel._parse_chunk, dies))
+    parsed = list(parallel.parse_contents_in_workers(contents, 2))
+    assert len(parsed) == len(contents)
+    assert not parallel._CONTENTS
+
+
+def _diff_sides(tmp_path: Path) -> tuple[Path, Path]:
+    """Two revisions of a catalog of one entity per file: renamed, added, removed, a twin."""
+    from tests.helpers import write_tree
+    from tests.test_sync import _synthetic
+
+    base = _synthetic(tmp_path / "base", 0)
+    (base / "program.yaml").unlink()
+    files = {}
+    for i in range(80):
+        files[f"program/p{i:03}.yaml"] = (
+            f"entitas: program\nid: P{i}\nnama: Program w{i} x{i % 7}\ndimensi: governance\n"
+            f"elemen: service\nopd_pj: OPD{i % 50}\ntahun_mulai: 2026\ntahun_selesai: 2026\n"
+            "horizon: pendek\n"
+        )
+    write_tree(base, files)
+    changed = tmp_path / "changed"
+    import shutil
+
+    shutil.copytree(base, changed)
+    (changed / "program" / "p003.yaml").unlink()
+    text = (changed / "program" / "p010.yaml").read_text(encoding="utf-8")
+    (changed / "program" / "p010.yaml").write_text(
+        text.replace("Program w10 x3", "Program w11 x4"), encoding="utf-8"
+    )  # now a look-alike of P11 (SPBE610 introduced)
+    (changed / "program" / "p999.yaml").write_text(
+        files["program/p020.yaml"].replace("P20", "P999"), encoding="utf-8"
+    )
+    return base, changed
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_diff_prints_the_same_bytes_with_workers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Folders and git revisions: the side parsed by workers gives the review one process gives."""
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    base, changed = _diff_sides(tmp_path)
+    repo = tmp_path / "repo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        HOME=str(tmp_path),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
+
+    import shutil
+
+    repo.mkdir()
+    git("init", "-q", "-b", "main")
+    for tag, side in (("v1", base), ("v2", changed)):
+        if (repo / "catalog").exists():
+            shutil.rmtree(repo / "catalog")
+        shutil.copytree(side, repo / "catalog")
+        git("add", "-A")
+        git("commit", "-q", "-m", tag)
+        git("tag", tag)
+    monkeypatch.setattr(parallel, "CHUNK", 8)
+    printed: dict[tuple[str, str, str], str] = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        for fmt in ("json", "markdown"):
+            result = CliRunner().invoke(app, ["diff", str(base), str(changed), "--format", fmt])
+            assert result.exit_code == 0, result.output
+            printed[workers, "folders", fmt] = result.stdout
+            monkeypatch.chdir(repo)
+            result = CliRunner().invoke(app, ["diff", "v1", "v2", "--format", fmt])
+            assert result.exit_code == 0, result.output
+            printed[workers, "git", fmt] = result.stdout
+            monkeypatch.chdir(tmp_path)
+    assert "SPBE610" in printed["1", "folders", "json"]  # the finding the change introduces
+    assert "P999" in printed["1", "git", "json"]
+    for key, text in printed.items():
+        assert text == printed[("1", *key[1:])], key

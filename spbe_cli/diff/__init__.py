@@ -11,9 +11,9 @@ compared entity by entity.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.diff.attention import ATTENTION_RULES, attention_for
@@ -37,6 +37,9 @@ from spbe_cli.gitsource import Snapshot, revision_files
 from spbe_cli.loader import ValidationMemo
 from spbe_cli.models import Metadata
 from spbe_cli.parsing import ParsedFile
+
+if TYPE_CHECKING:
+    from spbe_cli.parallel import Parsed
 
 #: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
 #: or about a side without the catalog folder.
@@ -110,6 +113,8 @@ class SharedLoad:
 
     parsed: dict[str, ParsedFile] = field(default_factory=dict)
     validated: ValidationMemo = field(default_factory=dict)
+    #: content ids the workers parse for the side being loaded (see :meth:`_parsed_ahead`)
+    ahead: set[str] = field(default_factory=set)
 
     def entries(
         self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles | None = None
@@ -133,23 +138,63 @@ class SharedLoad:
         from spbe_cli.loader import MAX_FILE_BYTES
 
         cache = open_cache() if given.raw else None
-        for rel in rels:
-            display = snapshot.display(rel)
-            documents = given.documents.get(rel)
-            if documents is not None:
-                yield display, documents  # the documents of a changed file that may differ
-                continue
-            oid = snapshot.files[rel]
-            parsed = self.parsed.get(oid)
-            if parsed is None:
-                content = given.raw.get(rel)
-                if content is None:
-                    continue  # unreadable: the reader reported it
-                if len(content) > MAX_FILE_BYTES:
-                    yield display, content  # the loader reports it (SPBE008)
+        ahead = self._parsed_ahead(snapshot, rels, given)
+        try:
+            for rel in rels:
+                display = snapshot.display(rel)
+                documents = given.documents.get(rel)
+                if documents is not None:
+                    yield display, documents  # the documents of a changed file that may differ
                     continue
-                parsed = self.parsed[oid] = parse_cached(cache, content)
-            yield display, parsed
+                oid = snapshot.files[rel]
+                parsed = self.parsed.get(oid)
+                if parsed is None:
+                    content = given.raw.get(rel)
+                    if content is None:
+                        continue  # unreadable: the reader reported it
+                    if len(content) > MAX_FILE_BYTES:
+                        yield display, content  # the loader reports it (SPBE008)
+                        continue
+                    done = next(ahead, None) if oid in self.ahead else None
+                    parsed = done[2] if done is not None else parse_cached(cache, content)
+                    self.parsed[oid] = parsed
+                yield display, parsed
+        finally:
+            ahead.close()  # the workers end, and the parse's shared state is cleared
+            self.ahead = set()
+
+    def _parsed_ahead(
+        self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles
+    ) -> Generator[Parsed | None, None, None]:
+        """Parse results of the contents ``_parse`` will parse, in its order, from workers.
+
+        A whole side to parse (the first side of a diff with findings) is most of the run, and
+        each content is parsed on its own: on a large catalog with a core idle the workers of
+        :mod:`spbe_cli.parallel` parse them as they do for ``spbe validate``. None for a
+        content to parse here; nothing at all when no worker is started.
+        """
+        from spbe_cli.loader import MAX_FILE_BYTES
+        from spbe_cli.parallel import parse_contents_in_workers, worker_count
+
+        todo: dict[str, bytes] = {}
+        for rel in rels:
+            oid = snapshot.files[rel]
+            content = given.raw.get(rel)
+            if (
+                rel not in given.documents
+                and oid not in self.parsed
+                and oid not in todo
+                and content is not None
+                and len(content) <= MAX_FILE_BYTES
+            ):
+                todo[oid] = content
+        workers = worker_count(len(todo))
+        self.ahead = set(todo) if workers else set()
+        return parse_contents_in_workers(list(todo.values()), workers) if workers else _nothing()
+
+
+def _nothing() -> Generator[Parsed | None, None, None]:
+    yield from ()
 
 
 @dataclass
