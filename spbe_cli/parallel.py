@@ -1,12 +1,13 @@
 """Use the idle cores of the machine for a large catalog: parsing, the rules, ``spbe sync``.
 
 Parsing (decode, compose, build) is most of a cold load and each file is parsed on its own.
-The file list (or, for ``spbe diff``, the contents of a side read already) is cut into chunks; this process and its forked workers each take the first
-chunk nobody has taken yet. This process replays the results, in file order, into the catalog
-(the schema models and every cross-file rule run there, as in a single-process load): it
-parses a chunk itself when its turn comes and nobody took it, and while the next chunk is still
-with a worker it parses a later one, so it is never idle while a chunk is left. The output is
-therefore byte-identical to a single-process run. A file a worker cannot read is left to this
+The file list (or, for ``spbe diff``, the contents of a side read already) is cut into
+chunks; this process and its forked workers each take the first chunk nobody has taken yet.
+This process replays the results, in file order, into the catalog (the schema models and every
+cross-file rule run there, as in a single-process load): it parses a chunk itself when its turn
+comes and nobody took it, and while the next chunk is still with a worker it parses a later
+one, so it is never idle while a chunk is left. The output is therefore byte-identical to a
+single-process run. A file a worker cannot read is left to this
 process, which reads it again and reports why; a chunk whose worker died is parsed here.
 
 After loading, :func:`fork_call` and :func:`forked` run plain-data work in a forked child (half
