@@ -62,6 +62,45 @@ def test_every_usage_error_of_typer_is_translated(
     assert english in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("command", [["list", "aplikasi"], ["show", "APL-X"]])
+def test_a_catalog_folder_given_as_an_argument_is_shown_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """``spbe list aplikasi katalog`` (as ``spbe validate katalog``): exit 2 and the -c way."""
+    copy_minimal(tmp_path / "katalog")
+    monkeypatch.chdir(tmp_path)
+    done = _run([*command, "katalog"], "id")
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.endswith(
+        f"Galat: Argumen berlebih tidak dikenal (katalog).\n"
+        f"Perintah ini menerima folder katalog lewat opsi -c: spbe {command[0]} ... -c katalog\n"
+    ), done.stderr
+    done = _run([*command, "katalog"], "en")
+    assert f"with the -c option: spbe {command[0]} ... -c katalog" in done.stderr
+    # Not a folder, or a command that takes the folder as its argument: no such line.
+    for args in ([*command, "nothere"], ["validate", "katalog", "katalog"]):
+        done = _run(args, "id")
+        assert done.returncode == ExitCode.USAGE
+        assert "lewat opsi" not in done.stderr
+
+
+def test_a_missing_default_catalog_folder_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``spbe graph katalog`` reads ``katalog`` as the id: the default folder is missing."""
+    copy_minimal(tmp_path / "katalog")
+    monkeypatch.chdir(tmp_path)
+    for args in (["graph", "katalog"], ["validate"], ["list", "program"]):
+        done = _run(args, "id")
+        assert done.returncode == ExitCode.USAGE
+        assert done.stderr == (
+            "spbe: folder katalog 'catalog' tidak ada; jalankan dari folder yang memuat folder"
+            " katalog, atau sebut foldernya dengan -c FOLDER\n"
+        ), done.stderr
+    done = _run(["validate", "nope"], "en")  # a folder named: only that it is not there
+    assert done.stderr == "spbe: catalog folder 'nope' does not exist\n"
+
+
 def test_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
     """``spbe diff a b >&-``: the output is discarded, the exit code is the result's."""
     copy_minimal(tmp_path / "old")

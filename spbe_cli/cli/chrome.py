@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 # typer >= 0.29 vendors click as typer._click: the classes it builds commands from. The hooks
@@ -21,7 +22,7 @@ from typing import IO, Any
 from typer import _click
 from typer._click._compat import get_text_stderr
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from spbe_cli.i18n import t
 
@@ -53,6 +54,8 @@ _METAVARS = {
 _METAVAR = re.compile(r"<(?P<type>[^<>|]+)>")
 _EXTRA = re.compile(r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\]")
 
+#: click's message for arguments left over (typer 0.29 writes "argument(s)").
+EXTRA_ARGUMENT = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$")
 #: English usage-error messages -> (message key, names of the groups to pass on).
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$"), "nocmd"),
@@ -74,7 +77,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
         ),
         "noopt",
     ),
-    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$"), "extra"),
+    (EXTRA_ARGUMENT, "extra"),
     (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
     (re.compile(r"Option (?P<name>'.*') does not take a value\.$"), "takes_no_value"),
     (re.compile(r"Missing parameter: (?P<name>.*)$"), "missing_parameter"),
@@ -217,6 +220,30 @@ def _show(error: UsageError, file: IO[Any] | None = None) -> None:
         _click.echo(f"{ctx.get_usage()}\n{hint}", file=out, color=ctx.color)
     message = translate_error(error.format_message())
     _click.echo(f"{t('click.error')}: {message}", file=out, color=ctx.color if ctx else None)
+    way = _catalog_option_hint(error)
+    if way is not None:
+        _click.echo(way, file=out, color=ctx.color if ctx else None)
+
+
+def _catalog_option_hint(error: UsageError) -> str | None:
+    """The way to name a catalog folder, when one was given where a command takes none.
+
+    ``spbe validate catalog`` takes the folder as an argument; ``spbe list aplikasi catalog``
+    refuses it as an extra argument, because list, show, graph and new take it as ``-c``.
+    """
+    ctx = error.ctx
+    match = EXTRA_ARGUMENT.match(error.format_message())
+    if ctx is None or match is None:
+        return None
+    option = next(
+        (p for p in ctx.command.params if p.name == "catalog" and isinstance(p, TyperOption)),
+        None,
+    )
+    folder = match.group("name")
+    if option is None or " " in folder or not Path(folder).is_dir():
+        return None
+    flag = min(option.opts, key=len)
+    return t("click.catalog_option", option=flag, folder=folder, command=ctx.command_path)
 
 
 def _translated(call: Callable[[], Any]) -> Any:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
-from spbe_cli.errors import ExitCode, Severity, SpbeError, UsageError
+from spbe_cli.errors import ExitCode, Severity, SpbeError, UsageError, with_hint
 from spbe_cli.i18n import t
 
 if TYPE_CHECKING:
@@ -117,7 +117,10 @@ def catalog_path(
         path = argument or option or DEFAULT_CATALOG
         if not path.exists():
             if must_exist:
-                raise UsageError(t("load.no_folder", path=str(path)))
+                # Nothing named: the default folder is not here (the wrong working folder, or
+                # a folder given where the command takes an id): say how to name it.
+                hint = t("cli.name_catalog") if argument is None and option is None else None
+                raise UsageError(with_hint(t("load.no_folder", path=str(path)), hint))
         elif not path.is_dir():
             raise UsageError(t("load.not_folder", path=str(path)))
     return path
