@@ -153,14 +153,14 @@ def word_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
     if start:
         ops.append(("equal", 0, start, 0, start))
     middle_a, middle_b = a[start:a_end], b[start:b_end]
+    middle: list[Opcode]
     if len(middle_a) * len(middle_b) <= WORD_DIFF_BUDGET:
         matcher = difflib.SequenceMatcher(a=middle_a, b=middle_b, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+        middle = list(matcher.get_opcodes())
     else:
-        blocks = _anchored_blocks(middle_a, middle_b)
-        for tag, i1, i2, j1, j2 in _opcodes(blocks, len(middle_a), len(middle_b)):
-            ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+        middle = _opcodes(_anchored_blocks(middle_a, middle_b), len(middle_a), len(middle_b))
+    for tag, i1, i2, j1, j2 in middle:
+        ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
     if end:
         ops.append(("equal", a_end, len(a), b_end, len(b)))
     return ops
