@@ -402,6 +402,70 @@ def test_a_word_diff_of_repetitive_text_is_bounded() -> None:
     ]
 
 
+def _edited(words: list[str], seed: int, edits: int) -> list[str]:
+    """``words`` with ``edits`` random replacements, insertions and deletions."""
+    import random
+
+    rng = random.Random(seed)
+    out = list(words)
+    for n in range(edits):
+        at = rng.randrange(len(out) + 1)
+        choice = rng.random()
+        if choice < 0.4 and out:
+            out[min(at, len(out) - 1)] = f"GANTI{n}"
+        elif choice < 0.7:
+            out.insert(at, f"SISIP{n}")
+        elif out:
+            del out[min(at, len(out) - 1)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_word_opcodes_always_rebuild_the_new_text(seed: int) -> None:
+    """Short or long, varied or repetitive: the opcodes are a true edit script of a into b."""
+    import random
+
+    from spbe_cli.diff.formats import word_opcodes
+
+    rng = random.Random(seed)
+    vocabulary = [f"kata{n}" for n in range(rng.choice([3, 12, 5000]))]
+    a = [rng.choice(vocabulary) for _ in range(rng.choice([0, 5, 300, 4000]))]
+    b = _edited(a, seed, rng.randrange(60))
+    i = j = 0
+    rebuilt: list[str] = []
+    for tag, i1, i2, j1, j2 in word_opcodes(a, b):
+        assert (i1, j1) == (i, j) and tag in ("equal", "replace", "insert", "delete")
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        rebuilt += b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b)) and rebuilt == b
+
+
+def test_edits_far_apart_in_a_long_text_are_each_shown_as_their_words() -> None:
+    """A page of prose edited at its start, middle and end (past difflib's budget): three
+    small changes, not the whole middle removed and added."""
+    from spbe_cli.diff.formats import WORD_DIFF_BUDGET, word_diff, word_opcodes
+
+    old = [f"kata{n % 997}-{n // 997}" for n in range(6000)]  # every word once
+    new = list(old)
+    new[10], new[3000], new[5990] = "SATU", "DUA", "TIGA"
+    new.insert(4500, "SISIPAN")
+    assert WORD_DIFF_BUDGET < (5990 - 10) ** 2
+    changed = [op for op in word_opcodes(old, new) if op[0] != "equal"]
+    assert changed == [
+        ("replace", 10, 11, 10, 11),
+        ("replace", 3000, 3001, 3000, 3001),
+        ("insert", 4500, 4500, 4500, 4501),
+        ("replace", 5990, 5991, 5991, 5992),
+    ]
+    shown = word_diff(" ".join(old), " ".join(new), markdown=True)
+    assert shown is not None
+    for word in ("~~kata10-0~~ **SATU**", "**DUA**", "**SISIPAN**", "**TIGA**"):
+        assert word in shown
+    assert len(shown) < 800  # four edits with their context, not the page
+
+
 def test_long_text_is_a_word_diff_in_text_and_markdown() -> None:
     words = (
         "Layanan pengaduan masyarakat terintegrasi yang menghubungkan seluruh OPD dengan kanal "

@@ -5,6 +5,7 @@ Everything here returns strings; the CLI prints them.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import typing
@@ -121,13 +122,26 @@ CONTEXT_WORDS = 4
 
 #: Largest product of the changed words of two texts compared word by word. difflib's matcher
 #: takes cubic time on repetitive text: 2,000 against 3,000 words of "a b a b" took a minute,
-#: and a prose section of 512 KiB would never end (red team). Past it, after the common start
-#: and end are set aside, the middle is shown as removed and added whole (clipped).
+#: and a prose section of 512 KiB would never end (red team). A longer middle is first cut at
+#: anchors (:func:`_anchored_blocks`) into pieces each within this product.
 WORD_DIFF_BUDGET = 40_000
+#: Most words the anchoring of a long middle may look at, in all; past it, what is not aligned
+#: yet is shown as removed and added whole (clipped), so hostile text ends in bounded time.
+ANCHOR_BUDGET = 4_000_000
+#: Lengths of the runs of words tried as anchors, shortest first: a prose section has words it
+#: uses once; a repetitive one may still have runs of words it uses once.
+_ANCHOR_RUNS = (1, 3, 8)
+
+Opcode = tuple[str, int, int, int, int]
 
 
-def word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """The opcodes of difflib for two word lists, in bounded time (see :data:`WORD_DIFF_BUDGET`)."""
+def word_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """The opcodes of difflib for two word lists, in bounded time (see :data:`WORD_DIFF_BUDGET`).
+
+    The common start and end are set aside first. A middle within the budget goes to difflib
+    whole; a longer one (a page of prose with two edits far apart) is aligned at anchors, as
+    ``git diff --patience`` does, so each edit is still shown as its own few words.
+    """
     start = 0
     while start < len(a) and start < len(b) and a[start] == b[start]:
         start += 1
@@ -135,19 +149,129 @@ def word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, i
     while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
         end += 1
     a_end, b_end = len(a) - end, len(b) - end
-    ops: list[tuple[str, int, int, int, int]] = []
+    ops: list[Opcode] = []
     if start:
         ops.append(("equal", 0, start, 0, start))
     middle_a, middle_b = a[start:a_end], b[start:b_end]
+    middle: list[Opcode]
     if len(middle_a) * len(middle_b) <= WORD_DIFF_BUDGET:
         matcher = difflib.SequenceMatcher(a=middle_a, b=middle_b, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+        middle = list(matcher.get_opcodes())
     else:
-        tag = "replace" if middle_a and middle_b else ("delete" if middle_a else "insert")
-        ops.append((tag, start, a_end, start, b_end))
+        middle = _opcodes(_anchored_blocks(middle_a, middle_b), len(middle_a), len(middle_b))
+    for tag, i1, i2, j1, j2 in middle:
+        ops.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
     if end:
         ops.append(("equal", a_end, len(a), b_end, len(b)))
+    return ops
+
+
+def _anchored_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, size)`` of two long word lists, in order, in bounded time.
+
+    Patience alignment: the runs of words found once in each side are anchors; the longest
+    chain of anchors in the same order on both sides splits the texts, and each piece between
+    two anchors is aligned again (its common start and end, then difflib once it is within
+    :data:`WORD_DIFF_BUDGET`, else anchors again). A piece without anchors, or any left when
+    :data:`ANCHOR_BUDGET` is spent, matches nothing: it reads as removed and added whole.
+    """
+    blocks: list[tuple[int, int, int]] = []
+    work = 0
+    pieces = [(0, len(a), 0, len(b))]
+    while pieces:
+        a0, a1, b0, b1 = pieces.pop()
+        same = 0
+        while a0 + same < a1 and b0 + same < b1 and a[a0 + same] == b[b0 + same]:
+            same += 1
+        if same:
+            blocks.append((a0, b0, same))
+            a0, b0 = a0 + same, b0 + same
+        same = 0
+        while a1 - same > a0 and b1 - same > b0 and a[a1 - 1 - same] == b[b1 - 1 - same]:
+            same += 1
+        if same:
+            blocks.append((a1 - same, b1 - same, same))
+            a1, b1 = a1 - same, b1 - same
+        if a0 == a1 or b0 == b1:
+            continue
+        if (a1 - a0) * (b1 - b0) <= WORD_DIFF_BUDGET:
+            matcher = difflib.SequenceMatcher(a=a[a0:a1], b=b[b0:b1], autojunk=False)
+            blocks.extend((a0 + i, b0 + j, n) for i, j, n in matcher.get_matching_blocks() if n)
+            continue
+        for run in _ANCHOR_RUNS:
+            work += run * ((a1 - a0) + (b1 - b0))
+            if work > ANCHOR_BUDGET:
+                break
+            anchors = _anchors(a, a0, a1, b, b0, b1, run)
+            if anchors:
+                i, j = a0, b0
+                for ai, bj in anchors:
+                    pieces.append((i, ai, j, bj))
+                    blocks.append((ai, bj, run))
+                    i, j = ai + run, bj + run
+                pieces.append((i, a1, j, b1))
+                break
+    return sorted(blocks)
+
+
+def _anchors(
+    a: list[str], a0: int, a1: int, b: list[str], b0: int, b1: int, run: int
+) -> list[tuple[int, int]]:
+    """Starts ``(i, j)`` of the anchors of a piece: runs of ``run`` words found once on each side.
+
+    Of them, the longest chain in the same order on both sides, none overlapping the next.
+    """
+
+    def once(words: list[str], lo: int, hi: int) -> dict[tuple[str, ...], int]:
+        seen: dict[tuple[str, ...], int] = {}
+        twice: set[tuple[str, ...]] = set()
+        for i in range(lo, hi - run + 1):
+            key = tuple(words[i : i + run])
+            if key in seen:
+                twice.add(key)
+            else:
+                seen[key] = i
+        return {key: i for key, i in seen.items() if key not in twice}
+
+    in_a, in_b = once(a, a0, a1), once(b, b0, b1)
+    pairs = sorted((i, in_b[key]) for key, i in in_a.items() if key in in_b)
+    # The longest chain increasing on both sides (patience sorting), anchors not overlapping.
+    tails: list[int] = []  # the smallest last j of a chain of each length
+    ends: list[int] = []  # index in pairs of that last anchor
+    before: list[int] = []
+    for index, (i, j) in enumerate(pairs):
+        k = bisect.bisect_left(tails, j)
+        if k and (pairs[ends[k - 1]][0] + run > i or pairs[ends[k - 1]][1] + run > j):
+            before.append(-1)  # it would overlap the anchor before it: not an anchor
+            continue
+        if k == len(tails):
+            tails.append(j)
+            ends.append(index)
+        else:
+            tails[k], ends[k] = j, index
+        before.append(ends[k - 1] if k else -1)
+    chain: list[tuple[int, int]] = []
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = before[index]
+    return chain[::-1]
+
+
+def _opcodes(blocks: list[tuple[int, int, int]], size_a: int, size_b: int) -> list[Opcode]:
+    """The opcodes difflib would give for these matching blocks (neighbouring blocks joined)."""
+    ops: list[Opcode] = []
+    i = j = 0
+    for bi, bj, n in [*blocks, (size_a, size_b, 0)]:
+        if i < bi or j < bj:
+            tag = "replace" if i < bi and j < bj else ("delete" if i < bi else "insert")
+            ops.append((tag, i, bi, j, bj))
+        if n:
+            if ops and ops[-1][0] == "equal" and ops[-1][2] == bi and ops[-1][4] == bj:
+                ops[-1] = ("equal", ops[-1][1], bi + n, ops[-1][3], bj + n)
+            else:
+                ops.append(("equal", bi, bi + n, bj, bj + n))
+        i, j = bi + n, bj + n
     return ops
 
 
