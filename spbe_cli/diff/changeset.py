@@ -48,7 +48,13 @@ LIST_IDENTITY: dict[str, tuple[tuple[str, ...], ...]] = {
     "progres": (("tahun",), ("tahun", "triwulan")),
     "misi": (("nomor",),),
     "reviu": (("tanggal",), ("tanggal", "jenis")),
+    "penilaian": (("indikator",),),
+    "keterkaitan": (("nama",), ("jenis", "nama")),
+    "tujuan": (("uraian",),),
+    "sasaran": (("uraian",),),
 }
+"""Every list of models of the catalog has an entry (a test checks it): a list without one was
+shown whole, ``penilaian: [{indikator: 1}, ...] → [...]``, with the ids of ``bukti`` inside."""
 
 
 #: Least overall similarity (0-1) for a removed and an added entity to be one renamed entity.

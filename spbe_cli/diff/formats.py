@@ -53,25 +53,27 @@ _COLUMNS = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.CHANGED, ChangeType
 # -- values ----------------------------------------------------------------------------------------
 
 
-def show(value: Any, field: str = "") -> str:
+def show(value: Any, field: str = "", parent: str = "") -> str:
     """A value as one line of text: ``—`` for nothing, lists in brackets.
 
     Amounts of rupiah fields show as ``Rp 100.000.000`` and other decimals in the marks of the
     message language (``75,5``), exactly as the attention list shows them
-    (:mod:`spbe_cli.formatting`); years and counts stay as written.
+    (:mod:`spbe_cli.formatting`); years and counts stay as written. ``parent`` is the field
+    holding ``field`` (``anggaran`` for ``nilai``): ``penilaian[].nilai``, a score of 1 to 5,
+    read ``Rp 3`` when the leaf name alone decided.
     """
     if isinstance(value, BaseModel):
         # Empty optional fields say nothing about an added or removed item.
         data = {name: getattr(value, name) for name in plain(value)}
-        return _show_mapping(data)
+        return _show_mapping(data, parent=field)
     if isinstance(value, Decimal | float) and not isinstance(value, bool):
         return number(value)
-    if isinstance(value, int) and not isinstance(value, bool) and field in rupiah_fields():
+    if isinstance(value, int) and not isinstance(value, bool) and is_rupiah(field, parent):
         return rupiah(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(show(v, field) for v in value) + "]"
+        return "[" + ", ".join(show(v, field, parent) for v in value) + "]"
     if isinstance(value, dict):
-        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field)
+        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field, parent)
     value = plain(value)
     if value is None:
         return "—"
@@ -82,14 +84,36 @@ def show(value: Any, field: str = "") -> str:
     return str(value)
 
 
-def _show_mapping(data: dict[str, Any], field: str = "") -> str:
-    shown = (f"{k}: {show(v, field or k)}" for k, v in data.items() if v not in (None, [], {}))
+def _show_mapping(data: dict[str, Any], field: str = "", parent: str = "") -> str:
+    """A model's fields (``field`` empty: each key is a field of ``parent``) or a free mapping's
+    values (keyed by year: each value is ``field`` itself)."""
+    shown = (
+        f"{k}: {show(v, field, parent) if field else show(v, k, parent)}"
+        for k, v in data.items()
+        if v not in (None, [], {})
+    )
     return "{" + ", ".join(shown) + "}"
 
 
-@functools.cache
+def is_rupiah(field: str, parent: str = "") -> bool:
+    """Whether ``field`` of ``parent`` (the field holding it; empty: not known) holds rupiah.
+
+    The one rule for ``spbe diff`` and the documents' "Daftar Perubahan". Without a parent
+    only a name that holds rupiah wherever it occurs counts (``anggaran_terserap``, not
+    ``nilai``, also a score of ``penilaian``).
+    """
+    pairs, leaves = _rupiah_fields()
+    return f"{parent}.{field}" in pairs if parent else field in leaves
+
+
 def rupiah_fields() -> frozenset[str]:
-    """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
+    """``parent.field`` of every field holding rupiah (``anggaran.nilai``), found on the models."""
+    return _rupiah_fields()[0]
+
+
+@functools.cache
+def _rupiah_fields() -> tuple[frozenset[str], frozenset[str]]:
+    """The rupiah fields as ``parent.field``, and the names that hold rupiah wherever they occur."""
     from spbe_cli.models import MODELS
     from spbe_cli.models.common import RUPIAH_MAX
     from spbe_cli.reference.values import field_paths
@@ -101,16 +125,26 @@ def rupiah_fields() -> frozenset[str]:
         for arg in typing.get_args(annotation):
             yield from bounds(arg)
 
-    def rupiah(info: Any) -> bool:
+    def holds_rupiah(info: Any) -> bool:
         limits = [*info.metadata, *bounds(info.annotation)]
         return any(getattr(m, "le", None) == RUPIAH_MAX for m in limits)
 
-    return frozenset(
-        path.rpartition(".")[2]
-        for kind in MODELS
-        for path, info in field_paths(kind).items()
-        if rupiah(info)
-    )
+    def last_two(path: str) -> tuple[str, str]:
+        names = [part.removesuffix("[]") for part in path.split(".") if part != "*"]
+        return (names[-2] if len(names) > 1 else ""), names[-1]
+
+    found: set[str] = set()
+    leaves: set[str] = set()
+    other: set[str] = set()
+    for kind in MODELS:
+        for path, info in field_paths(kind).items():
+            parent, leaf = last_two(path)
+            if holds_rupiah(info):
+                found.add(f"{parent}.{leaf}")
+                leaves.add(leaf)
+            else:
+                other.add(leaf)
+    return frozenset(found), frozenset(leaves - other)
 
 
 #: Text longer than this (on either side) is shown as a word diff, not as two whole strings.
@@ -280,14 +314,21 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
 
 def _show_change(field: FieldChange, *, markdown: bool) -> str:
     old, new = field.old, field.new
-    name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
+    names = [p for p in field.loc if isinstance(p, str)]
+    name = names[-1] if names else ""
+    # The field holding it: for an added list item (``anggaran[2026]``) its fields' parent.
+    parent = names[-2] if len(names) > 1 else ""
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
         words = word_diff(old, new, markdown=markdown)
         if words is not None:
             return words
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
-        gone = Counter(show(v, name) for v in old) - Counter(show(v, name) for v in new)
-        came = Counter(show(v, name) for v in new) - Counter(show(v, name) for v in old)
+        gone = Counter(show(v, name, parent) for v in old) - Counter(
+            show(v, name, parent) for v in new
+        )
+        came = Counter(show(v, name, parent) for v in new) - Counter(
+            show(v, name, parent) for v in old
+        )
         parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
         text = " ".join(parts)
     else:
@@ -295,7 +336,7 @@ def _show_change(field: FieldChange, *, markdown: bool) -> str:
             ILLUSTRATIVE_MARK if flag and value is not None else ""
             for flag, value in zip(field.illustrative, (old, new), strict=True)
         )
-        text = f"{show(old, name)}{marks[0]} → {show(new, name)}{marks[1]}"
+        text = f"{show(old, name, parent)}{marks[0]} → {show(new, name, parent)}{marks[1]}"
     return md_inert(text) if markdown else text
 
 

@@ -265,7 +265,7 @@ class _Words:
             return "—"
         if isinstance(value, bool):
             return self.yes(value)
-        if isinstance(value, int) and field in _rupiah_fields():
+        if isinstance(value, int) and _is_rupiah(field, parent):
             return rupiah_marked(value, bool(mark), str(mark))  # unmarked when mark is ""
         if isinstance(value, int):
             return str(value)  # years and counts as written
@@ -395,7 +395,7 @@ def _frameworks() -> dict[str, str]:
     return {kode: k.dasar_hukum for kode, k in load_frameworks().items()}
 
 
-def _rupiah_fields() -> frozenset[str]:
-    from spbe_cli.diff.formats import rupiah_fields
+def _is_rupiah(field: str, parent: str) -> bool:
+    from spbe_cli.diff.formats import is_rupiah
 
-    return rupiah_fields()
+    return is_rupiah(field, parent)
