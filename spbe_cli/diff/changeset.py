@@ -219,6 +219,18 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Referrer:
+    """An entity (or the metadata) whose reference to an id the change left as it was."""
+
+    kind: str
+    id: str
+    name: str | None
+    #: the field holding the reference, as a path (``aplikasi[0]``)
+    field: str
+    location: Location | None
+
+
+@dataclass(frozen=True)
 class Attention:
     """A change a reviewer must see first, under a rule code (SPBE7xx)."""
 
@@ -233,6 +245,9 @@ class Attention:
     #: the values the message was filled with (``id``, ``kind``, ``old``, ...), for a document
     #: to word the same finding for its readers (codes by their labels)
     values: tuple[tuple[str, Any], ...] = ()
+    #: SPBE711: the references to the id left as they were, which now mean the other entity
+    #: (None: not looked for)
+    referrers: tuple[Referrer, ...] | None = None
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """Warnings first, then kind order, id and code."""

@@ -85,8 +85,11 @@ def show(value: Any, field: str = "", parent: str = "") -> str:
 
 
 def _show_mapping(data: dict[str, Any], field: str = "", parent: str = "") -> str:
-    """A model's fields (``field`` empty: each key is a field of ``parent``) or a free mapping's
-    values (keyed by year: each value is ``field`` itself)."""
+    """A model's fields or a free mapping's values, as ``{key: value, ...}``.
+
+    With ``field`` empty each key is a field of ``parent``; else the keys are free (years) and
+    each value is ``field`` itself.
+    """
     shown = (
         f"{k}: {show(v, field, parent) if field else show(v, k, parent)}"
         for k, v in data.items()
@@ -450,6 +453,50 @@ def _attention_line(item: Attention) -> str:
     return finding_line(where, item.severity.value, item.code, item.message)
 
 
+#: References listed under an id now naming another entity (SPBE711); JSON lists them all.
+REFERRERS_SHOWN = 20
+
+
+def referrer_lines(item: Attention) -> tuple[str | None, list[tuple[str, str]], str | None]:
+    """What SPBE711 says under its line: a heading, the references, a closing "and N more".
+
+    Each reference the change left as it was is (words, ``file:line:column``); all three are
+    empty when references were not looked for.
+    """
+    if item.referrers is None:
+        return None, [], None
+    name = dict(item.values).get("name", "")
+    if not item.referrers:
+        return t("diff.referrers_none", id=item.id), [], None
+    head = t("diff.referrers", id=item.id, count=len(item.referrers), name=name)
+    shown = [
+        (
+            t(
+                "diff.referrer",
+                kind=t(f"diff.noun.{ref.kind}"),
+                id=ref.id,
+                name=ref.name or "",
+                field=ref.field,
+            ),
+            str(ref.location) if ref.location is not None else "",
+        )
+        for ref in item.referrers[:REFERRERS_SHOWN]
+    ]
+    more = len(item.referrers) - REFERRERS_SHOWN
+    return head, shown, t("diff.referrers_more", count=more) if more > 0 else None
+
+
+def _text_referrers(item: Attention) -> list[str]:
+    head, shown, more = referrer_lines(item)
+    if head is None:
+        return []
+    lines = [f"      {head}"]
+    lines += [
+        f"        {words} ({where})" if where else f"        {words}" for words, where in shown
+    ]
+    return lines + ([f"        {more}"] if more else [])
+
+
 def _title(change: Change) -> str:
     name = f"  {show(change.name)}" if change.name else ""
     tags = "".join(f"  ({tag})" for tag in _tags(change))
@@ -471,7 +518,8 @@ def format_text(changeset: ChangeSet) -> list[str]:
         lines += [
             f"  {format_finding(f)} ({t('diff.introduced_tag')})" for f in changeset.introduced
         ]
-        lines += [f"  {_attention_line(a)}" for a in changeset.attention]
+        for item in changeset.attention:
+            lines += [f"  {_attention_line(item)}", *_text_referrers(item)]
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
@@ -671,10 +719,18 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
 def _md_attention(item: Attention) -> str:
     """One item of "Needs attention" from a review rule (SPBE7xx)."""
     where = f" ({md_code(str(item.location))})" if item.location is not None else ""
-    return (
+    lines = [
         f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
         f"{md_code(item.id)}: {md_inert(item.message)}{where}"
-    )
+    ]
+    head, shown, more = referrer_lines(item)
+    if head is not None:
+        lines.append(f"  - {md_inert(head)}")
+        lines += [
+            f"    - {md_inert(words)}" + (f" ({md_code(at)})" if at else "") for words, at in shown
+        ]
+        lines += [f"    - {md_inert(more)}"] if more else []
+    return "\n".join(lines)
 
 
 def _md_change(change: Change) -> Iterator[str]:
@@ -843,6 +899,21 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "message": item.message,
         "location": _where(item.location),
         "illustrative": item.illustrative,
+        # SPBE711: the references to the id left as they were (null: not looked for)
+        "referrers": (
+            None
+            if item.referrers is None
+            else [
+                {
+                    "kind": r.kind,
+                    "id": r.id,
+                    "name": r.name,
+                    "field": r.field,
+                    "location": _where(r.location),
+                }
+                for r in item.referrers
+            ]
+        ),
     }
 
 
