@@ -32,7 +32,14 @@ from spbe_cli.diff.changeset import (
 )
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding
-from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend, number, rupiah
+from spbe_cli.formatting import (
+    CONTEXT_WORDS,
+    ILLUSTRATIVE_MARK,
+    LONG_TEXT,
+    illustrative_legend,
+    number,
+    rupiah,
+)
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_inert, safe
 from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
@@ -148,12 +155,6 @@ def _rupiah_fields() -> tuple[frozenset[str], frozenset[str]]:
             else:
                 other.add(leaf)
     return frozenset(found), frozenset(leaves - other)
-
-
-#: Text longer than this (on either side) is shown as a word diff, not as two whole strings.
-LONG_TEXT = 80
-#: Unchanged words kept on each side of an edit in a word diff.
-CONTEXT_WORDS = 4
 
 
 #: Largest product of the changed words of two texts compared word by word. difflib's matcher
@@ -332,8 +333,15 @@ def _show_change(field: FieldChange, *, markdown: bool) -> str:
         came = Counter(show(v, name, parent) for v in new) - Counter(
             show(v, name, parent) for v in old
         )
-        parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
-        text = " ".join(parts)
+        removed, added = list(gone.elements()), list(came.elements())
+        # A long item edited (a SWOT point, a document's note) is one item, not two: its words.
+        edited = edited_items(removed, added)
+        paired = {a for a, _ in edited} | {b for _, b in edited}
+        esc = md_inert if markdown else _one_line
+        parts = [esc(f"−{v}") for v in removed if v not in paired]
+        parts += [esc(f"+{v}") for v in added if v not in paired]
+        parts += [word_diff(a, b, markdown=markdown) or esc(f"−{a} +{b}") for a, b in edited]
+        return " ".join(parts)
     else:
         marks = tuple(
             ILLUSTRATIVE_MARK if flag and value is not None else ""
@@ -341,6 +349,34 @@ def _show_change(field: FieldChange, *, markdown: bool) -> str:
         )
         text = f"{show(old, name, parent)}{marks[0]} → {show(new, name, parent)}{marks[1]}"
     return md_inert(text) if markdown else text
+
+
+#: Least share of equal words for a removed and an added long list item to be one item edited.
+EDITED_ITEM = 0.6
+
+
+def edited_items(removed: list[str], added: list[str]) -> list[tuple[str, str]]:
+    """Pairs of a removed and an added item of a list of texts that are one long text edited.
+
+    Items longer than :data:`LONG_TEXT`, paired one to one when at least :data:`EDITED_ITEM`
+    of their words are the same (the best pairs first).
+    """
+    long_old = [v for v in removed if len(v) > LONG_TEXT]
+    long_new = [v for v in added if len(v) > LONG_TEXT]
+    if not long_old or not long_new:
+        return []
+    from spbe_cli.diff.changeset import best_pairs
+
+    return best_pairs(long_old, long_new, _word_likeness, EDITED_ITEM)
+
+
+def _word_likeness(old: str, new: str) -> float:
+    """The share of words two texts have in common, 0 to 1 (in bounded time)."""
+    a, b = old.split(), new.split()
+    if not a and not b:
+        return 1.0
+    same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in word_opcodes(a, b) if tag == "equal")
+    return 2 * same / (len(a) + len(b))
 
 
 def _has_illustrative(changeset: ChangeSet) -> bool:
