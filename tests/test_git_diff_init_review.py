@@ -381,3 +381,11 @@ def test_a_template_including_itself_ends() -> None:
     assert expand_partials('{% include "../x.j2" %}', {"../x.j2": "y"}.get) == (
         '{% include "../x.j2" %}'
     )
+
+
+def test_a_template_fanning_out_stays_bounded() -> None:
+    """Ten includes of a partial that includes the next ten times, ten deep: 10^10 copies."""
+    from spbe_cli.diff.prose import _EXPANDED_LIMIT, expand_partials
+
+    own = {f"_{i}.j2": f'{{% include "_{i + 1}.j2" %}}\n' * 10 + "x" * 100 for i in range(10)}
+    assert len(expand_partials('{% include "_0.j2" %}', own.get)) < 2 * _EXPANDED_LIMIT

@@ -204,6 +204,8 @@ _MACRO = re.compile(
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
 #: Partials inside partials followed at most this deep (a template including itself ends).
 _INCLUDE_DEPTH = 8
+#: Characters a document template may grow to with its partials in place.
+_EXPANDED_LIMIT = 1_000_000
 
 
 def _safe_name(name: str) -> bool:
@@ -211,24 +213,36 @@ def _safe_name(name: str) -> bool:
     return bool(name) and not name.startswith("/") and ".." not in name.split("/")
 
 
-def expand_partials(text: str, read: TemplateReader, depth: int = 0) -> str:
+def expand_partials(
+    text: str, read: TemplateReader, depth: int = 0, seen: dict[str, str | None] | None = None
+) -> str:
     """A template's text with its partials in place (see :func:`_document_templates`).
 
     Each include is replaced by the included template and each call of an imported macro that
     prints prose is followed by the macro's body, recursively. An include or import that
-    cannot be read stays as it is.
+    cannot be read stays as it is, and so does one that would make the text longer than
+    :data:`_EXPANDED_LIMIT` (templates are untrusted: ten includes of a partial that includes
+    another ten times, eight deep, is 10^8 copies).
     """
     if depth >= _INCLUDE_DEPTH or ("include" not in text and "import" not in text):
         return text
+    seen = {} if seen is None else seen
+    size = len(text)
 
     def partial(name: str) -> str | None:
-        found = read(name) if _safe_name(name) else None
-        return expand_partials(found, read, depth + 1) if found is not None else None
+        if name not in seen:  # each partial expanded once
+            found = read(name) if _safe_name(name) else None
+            seen[name] = None if found is None else expand_partials(found, read, depth + 1, seen)
+        return seen[name]
 
     def include(matched: re.Match[str]) -> str:
+        nonlocal size
         for name in _QUOTED.findall(matched.group(1)):  # the first that exists, as Jinja
             found = partial(name)
             if found is not None:
+                if size + len(found) > _EXPANDED_LIMIT:
+                    break
+                size += len(found)
                 return f"\n{found}\n"
         return matched.group(0)
 
@@ -257,9 +271,11 @@ def expand_partials(text: str, read: TemplateReader, depth: int = 0) -> str:
     lines = []
     for line in text.split("\n"):
         lines.append(line)
-        lines.extend(
-            calls[m.group(1)] for m in called.finditer(line) if _PRINT.search(calls[m.group(1)])
-        )
+        for matched in called.finditer(line):
+            body = calls[matched.group(1)]
+            if _PRINT.search(body) and size + len(body) <= _EXPANDED_LIMIT:
+                size += len(body)
+                lines.append(body)
     return "\n".join(lines)
 
 
