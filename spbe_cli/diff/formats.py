@@ -927,7 +927,7 @@ def change_dict(change: Change) -> dict[str, Any]:
 
 def attention_dict(item: Attention) -> dict[str, Any]:
     """One attention item as a JSON object."""
-    return {
+    data = {
         "code": item.code,
         "severity": item.severity.value,
         "kind": item.kind,
@@ -935,22 +935,19 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "message": item.message,
         "location": _where(item.location),
         "illustrative": item.illustrative,
-        # SPBE711: the references to the id left as they were (null: not looked for)
-        "referrers": (
-            None
-            if item.referrers is None
-            else [
-                {
-                    "kind": r.kind,
-                    "id": r.id,
-                    "name": r.name,
-                    "field": r.field,
-                    "location": _where(r.location),
-                }
-                for r in item.referrers
-            ]
-        ),
     }
+    if item.referrers is not None:  # SPBE711: the references to the id left as they were
+        data["referrers"] = [
+            {
+                "kind": r.kind,
+                "id": r.id,
+                "name": r.name,
+                "field": r.field,
+                "location": _where(r.location),
+            }
+            for r in item.referrers
+        ]
+    return data
 
 
 def format_json(changeset: ChangeSet) -> str:
