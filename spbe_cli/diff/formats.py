@@ -927,7 +927,7 @@ def change_dict(change: Change) -> dict[str, Any]:
 
 def attention_dict(item: Attention) -> dict[str, Any]:
     """One attention item as a JSON object."""
-    data = {
+    data: dict[str, Any] = {
         "code": item.code,
         "severity": item.severity.value,
         "kind": item.kind,
