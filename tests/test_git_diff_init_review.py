@@ -214,6 +214,34 @@ def test_a_reference_written_in_the_change_is_not_listed(repo: Path) -> None:
     assert "      tidak ada rujukan ke APP-PORTAL-PPID yang tertinggal\n" in run("v2", "HEAD")[1]
 
 
+def test_a_regulation_renamed_beyond_recognition_lists_the_metadata_citing_it(
+    repo: Path,
+) -> None:
+    """The Perkada that sets the Arsitektur SPBE given the title of a parking levy: the
+    metadata's ``penetapan`` still cites it."""
+    edit(
+        repo / "catalog/regulasi/contoh.yaml",
+        'judul: "Arsitektur SPBE Pemerintah Kabupaten Mimika 2025-2029"',
+        'judul: "Retribusi Parkir Tepi Jalan"',
+    )
+    commit(repo, "judul diganti")
+    data = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    hit = next(a for a in data["attention"] if a["code"] == "SPBE711")
+    assert hit["referrers"] == [
+        {
+            "kind": "metadata",
+            "id": "metadata",
+            "name": "Kabupaten Mimika",
+            "field": "dokumen.arsitektur.penetapan",
+            "location": {"path": "HEAD:catalog/metadata.yaml", "line": 29, "column": 16},
+        }
+    ]
+    assert (
+        "        metadata katalog, field dokumen.arsitektur.penetapan "
+        "(HEAD:catalog/metadata.yaml:29:16)\n" in run("v1", "HEAD")[1]
+    )
+
+
 def test_a_self_assessment_edit_shows_its_evidence_as_a_list(repo: Path) -> None:
     """``penilaian`` has no field named like the other lists' identities: it was shown whole,
     ``[{indikator: 1}, ... {indikator: 13, nilai: Rp 2, bukti: [APP-PORTAL-PPID]} ...]``."""

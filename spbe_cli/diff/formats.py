@@ -507,7 +507,9 @@ def referrer_lines(item: Attention) -> tuple[str | None, list[tuple[str, str]], 
     head = t("diff.referrers", id=item.id, count=len(item.referrers), name=name)
     shown = [
         (
-            t(
+            t("diff.referrer_metadata", field=ref.field)
+            if ref.kind == "metadata"
+            else t(
                 "diff.referrer",
                 kind=t(f"diff.noun.{ref.kind}"),
                 id=ref.id,
