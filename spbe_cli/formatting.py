@@ -24,6 +24,12 @@ from typing import Any
 
 from spbe_cli.i18n import language, t
 
+#: Text longer than this (on either side of a change) is shown around its edit, as a word diff
+#: (``spbe diff``) or a passage of the new words (a document's "Daftar Perubahan").
+LONG_TEXT = 80
+#: Unchanged words kept on each side of an edit of a long text.
+CONTEXT_WORDS = 4
+
 #: Ratios above this show as ``>999%`` (a target typed with the wrong unit, not an achievement).
 PERCENT_CAP = Decimal("9.99")
 

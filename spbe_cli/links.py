@@ -123,3 +123,36 @@ def reverse_index(catalog: Any) -> dict[str, list[Link]]:
         for link in iter_links(kind, entity_id, entity):
             result.setdefault(link.target, []).append(link)
     return result
+
+
+def entity_references(kind: str, entity: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield ``(field path, target id)`` of every reference an entity makes, nested ones too.
+
+    :func:`iter_targets` plus the evidence of a self-assessment (``penilaian[].bukti``), which
+    its own check reads.
+    """
+    for name, index, target, _allowed in iter_targets(kind, entity):
+        yield ((name,) if index is None else (name, index)), target
+    if kind == "evaluasi_mandiri":
+        for index, item in enumerate(entity.penilaian):
+            for number, target in enumerate(item.bukti):
+                yield ("penilaian", index, "bukti", number), target
+
+
+def references_to(
+    catalog: Any, ids: set[str]
+) -> dict[str, list[tuple[str, str, tuple[str | int, ...]]]]:
+    """Map each of ``ids`` to the ``(kind, entity id, field path)`` that refer to it.
+
+    Every entity and the metadata document (``("metadata", "metadata", path)``), in id order.
+    """
+    found: dict[str, list[tuple[str, str, tuple[str | int, ...]]]] = {}
+    if catalog.metadata is not None:
+        for loc, target, _allowed in metadata_links(catalog.metadata):
+            if target in ids:
+                found.setdefault(target, []).append(("metadata", "metadata", loc))
+    for kind, entity_id, entity in catalog.items():
+        for loc, target in entity_references(kind, entity):
+            if target in ids:
+                found.setdefault(target, []).append((kind, entity_id, loc))
+    return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli.catalog import Catalog
@@ -24,7 +24,9 @@ from spbe_cli.diff.changeset import (
     ChangeType,
     FieldChange,
     FileStats,
+    Key,
     Record,
+    Referrer,
     RuleLevel,
     SideInfo,
     Uncomparable,
@@ -292,6 +294,7 @@ def diff_snapshots(
     skip_unchanged: bool = True,
     fail_on_change: bool = False,
     findings: bool = True,
+    referrers: bool = True,
 ) -> ChangeSet:
     """Compare two sides, each loaded as far as it can be.
 
@@ -300,6 +303,8 @@ def diff_snapshots(
     fixes can be listed. A file that does not load on one side is listed as "cannot be
     compared" with its errors; the entities in it are neither removed nor added.
     ``fail_on_change`` (``--exit-code``) makes a change set with changes end the run with 1.
+    With ``referrers`` each id now naming another entity (SPBE711) lists the references to it
+    the change left as they were (the whole new side is read for it, also without findings).
     """
     shared = SharedLoad()
     if skip_unchanged and not findings:
@@ -316,6 +321,13 @@ def diff_snapshots(
     result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
+    if referrers and any(a.code == "SPBE711" for a in result.attention):
+        whole = after
+        if len(new_rels) < len(new.files):  # unchanged files hold references too
+            whole = load_side(new, sorted(new.files), SharedLoad())
+        result.attention = with_referrers(
+            result.attention, before.catalog, whole.catalog, result.renames()
+        )
     new_raw: list[Finding] | None = None
     if findings:
         renamed = result.renames()
@@ -348,6 +360,59 @@ def diff_snapshots(
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     result.fail_on_change = fail_on_change
     return result
+
+
+def with_referrers(
+    attention: list[Attention], old: Catalog, new: Catalog, renames: dict[str, str]
+) -> list[Attention]:
+    """SPBE711 hits with the references to their id that the change left as they were.
+
+    A reference of the new side counts when the entity making it (under its old id, if it was
+    renamed) made the same reference on the old side, or is not on the old side as read (an
+    unchanged file without findings compared): a reference written in this change was written
+    for the entity that holds the id now. ``old`` may be partial; ``new`` is whole.
+    """
+    from spbe_cli.links import entity_references, metadata_links, references_to
+
+    wanted = {a.id for a in attention if a.code == "SPBE711"}
+    now = references_to(new, wanted)
+    before_id = {new_id: old_id for old_id, new_id in renames.items()}
+    kept: set[tuple[str, tuple[str | int, ...], str]] = set()  # (old id, path, target)
+    for old_id in {before_id.get(i, i) for refs in now.values() for _k, i, _l in refs}:
+        if old_id == "metadata" and old.metadata is not None:
+            kept |= {(old_id, loc, to) for loc, to, _a in metadata_links(old.metadata)}
+        elif old_id in old.entities:
+            refs = entity_references(old.kinds[old_id], old.entities[old_id])
+            kept |= {(old_id, loc, to) for loc, to in refs}
+    result = []
+    for item in attention:
+        if item.code != "SPBE711":
+            result.append(item)
+            continue
+        found = []
+        for kind, entity_id, loc in now.get(item.id, []):
+            old_id = before_id.get(entity_id, entity_id)
+            known = old.metadata is not None if old_id == "metadata" else old_id in old.entities
+            if known and (old_id, loc, item.id) not in kept:
+                continue  # written in this change, for the entity that holds the id now
+            found.append(_referrer(new, kind, entity_id, loc))
+        result.append(replace(item, referrers=tuple(found)))
+    return result
+
+
+def _referrer(catalog: Catalog, kind: str, entity_id: str, loc: tuple[str | int, ...]) -> Referrer:
+    from spbe_cli.diff.changeset import display_name, field_path
+
+    path = field_path([f"{p}" if isinstance(p, str) else Key(p) for p in loc])
+    if kind == "metadata":
+        meta = catalog.metadata
+        source = catalog.metadata_source
+        name = str(meta.pemda.nama) if meta is not None else None
+        return Referrer(kind, entity_id, name, path, source.location(*loc) if source else None)
+    model = catalog.entities[entity_id]
+    return Referrer(
+        kind, entity_id, display_name(kind, model), path, catalog.where_known(entity_id, *loc)
+    )
 
 
 def _prose_maps(

@@ -360,7 +360,8 @@ def id_reused(change: Change) -> Iterator[Attention]:
     it now; or the entity kept its id but its name changed beyond recognition (names less
     alike than the rename threshold), as when an id is given to a new program of the same
     shape. ``spbe validate`` cannot see it: every reference to the id left as it was is still
-    valid, but now means the other entity. Check each of them; give a new entity its own id.
+    valid, but now means the other entity. Check each of them (the output lists the
+    references the change left as they were, with file and line); give a new entity its own id.
     """
     if change.new is None:
         return

@@ -48,7 +48,13 @@ LIST_IDENTITY: dict[str, tuple[tuple[str, ...], ...]] = {
     "progres": (("tahun",), ("tahun", "triwulan")),
     "misi": (("nomor",),),
     "reviu": (("tanggal",), ("tanggal", "jenis")),
+    "penilaian": (("indikator",),),
+    "keterkaitan": (("nama",), ("jenis", "nama")),
+    "tujuan": (("uraian",),),
+    "sasaran": (("uraian",),),
 }
+"""Every list of models of the catalog has an entry (a test checks it): a list without one was
+shown whole, ``penilaian: [{indikator: 1}, ...] → [...]``, with the ids of ``bukti`` inside."""
 
 
 #: Least overall similarity (0-1) for a removed and an added entity to be one renamed entity.
@@ -213,6 +219,18 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Referrer:
+    """An entity (or the metadata) whose reference to an id the change left as it was."""
+
+    kind: str
+    id: str
+    name: str | None
+    #: the field holding the reference, as a path (``aplikasi[0]``)
+    field: str
+    location: Location | None
+
+
+@dataclass(frozen=True)
 class Attention:
     """A change a reviewer must see first, under a rule code (SPBE7xx)."""
 
@@ -227,6 +245,9 @@ class Attention:
     #: the values the message was filled with (``id``, ``kind``, ``old``, ...), for a document
     #: to word the same finding for its readers (codes by their labels)
     values: tuple[tuple[str, Any], ...] = ()
+    #: SPBE711: the references to the id left as they were, which now mean the other entity
+    #: (None: not looked for)
+    referrers: tuple[Referrer, ...] | None = None
 
     def sort_key(self) -> tuple[int, int, str, str]:
         """Warnings first, then kind order, id and code."""

@@ -33,7 +33,14 @@ from spbe_cli.diff.changeset import (
 )
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding
-from spbe_cli.formatting import ILLUSTRATIVE_MARK, illustrative_legend, number, rupiah
+from spbe_cli.formatting import (
+    CONTEXT_WORDS,
+    ILLUSTRATIVE_MARK,
+    LONG_TEXT,
+    illustrative_legend,
+    number,
+    rupiah,
+)
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_inert, safe
 from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
@@ -54,25 +61,27 @@ _COLUMNS = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.CHANGED, ChangeType
 # -- values ----------------------------------------------------------------------------------------
 
 
-def show(value: Any, field: str = "") -> str:
+def show(value: Any, field: str = "", parent: str = "") -> str:
     """A value as one line of text: ``—`` for nothing, lists in brackets.
 
     Amounts of rupiah fields show as ``Rp 100.000.000`` and other decimals in the marks of the
     message language (``75,5``), exactly as the attention list shows them
-    (:mod:`spbe_cli.formatting`); years and counts stay as written.
+    (:mod:`spbe_cli.formatting`); years and counts stay as written. ``parent`` is the field
+    holding ``field`` (``anggaran`` for ``nilai``): ``penilaian[].nilai``, a score of 1 to 5,
+    read ``Rp 3`` when the leaf name alone decided.
     """
     if isinstance(value, BaseModel):
         # Empty optional fields say nothing about an added or removed item.
         data = {name: getattr(value, name) for name in plain(value)}
-        return _show_mapping(data)
+        return _show_mapping(data, parent=field)
     if isinstance(value, Decimal | float) and not isinstance(value, bool):
         return number(value)
-    if isinstance(value, int) and not isinstance(value, bool) and field in rupiah_fields():
+    if isinstance(value, int) and not isinstance(value, bool) and is_rupiah(field, parent):
         return rupiah(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(show(v, field) for v in value) + "]"
+        return "[" + ", ".join(show(v, field, parent) for v in value) + "]"
     if isinstance(value, dict):
-        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field)
+        return _show_mapping({scalar_text(k): v for k, v in value.items()}, field, parent)
     value = plain(value)
     if value is None:
         return "—"
@@ -83,14 +92,39 @@ def show(value: Any, field: str = "") -> str:
     return str(value)
 
 
-def _show_mapping(data: dict[str, Any], field: str = "") -> str:
-    shown = (f"{k}: {show(v, field or k)}" for k, v in data.items() if v not in (None, [], {}))
+def _show_mapping(data: dict[str, Any], field: str = "", parent: str = "") -> str:
+    """A model's fields or a free mapping's values, as ``{key: value, ...}``.
+
+    With ``field`` empty each key is a field of ``parent``; else the keys are free (years) and
+    each value is ``field`` itself.
+    """
+    shown = (
+        f"{k}: {show(v, field, parent) if field else show(v, k, parent)}"
+        for k, v in data.items()
+        if v not in (None, [], {})
+    )
     return "{" + ", ".join(shown) + "}"
 
 
-@functools.cache
+def is_rupiah(field: str, parent: str = "") -> bool:
+    """Whether ``field`` of ``parent`` (the field holding it; empty: not known) holds rupiah.
+
+    The one rule for ``spbe diff`` and the documents' "Daftar Perubahan". Without a parent
+    only a name that holds rupiah wherever it occurs counts (``anggaran_terserap``, not
+    ``nilai``, also a score of ``penilaian``).
+    """
+    pairs, leaves = _rupiah_fields()
+    return f"{parent}.{field}" in pairs if parent else field in leaves
+
+
 def rupiah_fields() -> frozenset[str]:
-    """Names of the model fields that hold rupiah (the ``Rupiah`` type), found on the models."""
+    """``parent.field`` of every field holding rupiah (``anggaran.nilai``), found on the models."""
+    return _rupiah_fields()[0]
+
+
+@functools.cache
+def _rupiah_fields() -> tuple[frozenset[str], frozenset[str]]:
+    """The rupiah fields as ``parent.field``, and the names that hold rupiah wherever they occur."""
     from spbe_cli.models import MODELS
     from spbe_cli.models.common import RUPIAH_MAX
     from spbe_cli.reference.values import field_paths
@@ -102,22 +136,26 @@ def rupiah_fields() -> frozenset[str]:
         for arg in typing.get_args(annotation):
             yield from bounds(arg)
 
-    def rupiah(info: Any) -> bool:
+    def holds_rupiah(info: Any) -> bool:
         limits = [*info.metadata, *bounds(info.annotation)]
         return any(getattr(m, "le", None) == RUPIAH_MAX for m in limits)
 
-    return frozenset(
-        path.rpartition(".")[2]
-        for kind in MODELS
-        for path, info in field_paths(kind).items()
-        if rupiah(info)
-    )
+    def last_two(path: str) -> tuple[str, str]:
+        names = [part.removesuffix("[]") for part in path.split(".") if part != "*"]
+        return (names[-2] if len(names) > 1 else ""), names[-1]
 
-
-#: Text longer than this (on either side) is shown as a word diff, not as two whole strings.
-LONG_TEXT = 80
-#: Unchanged words kept on each side of an edit in a word diff.
-CONTEXT_WORDS = 4
+    found: set[str] = set()
+    leaves: set[str] = set()
+    other: set[str] = set()
+    for kind in MODELS:
+        for path, info in field_paths(kind).items():
+            parent, leaf = last_two(path)
+            if holds_rupiah(info):
+                found.add(f"{parent}.{leaf}")
+                leaves.add(leaf)
+            else:
+                other.add(leaf)
+    return frozenset(found), frozenset(leaves - other)
 
 
 #: Largest product of the changed words of two texts compared word by word. difflib's matcher
@@ -404,23 +442,65 @@ def show_change(field: FieldChange, *, markdown: bool = False) -> str:
 
 def _show_change(field: FieldChange, *, markdown: bool) -> str:
     old, new = field.old, field.new
-    name = next((p for p in reversed(field.loc) if isinstance(p, str)), "")
+    names = [p for p in field.loc if isinstance(p, str)]
+    name = names[-1] if names else ""
+    # The field holding it: for an added list item (``anggaran[2026]``) its fields' parent.
+    parent = names[-2] if len(names) > 1 else ""
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > LONG_TEXT:
         words = word_diff(old, new, markdown=markdown)
         if words is not None:
             return words
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
-        gone = Counter(show(v, name) for v in old) - Counter(show(v, name) for v in new)
-        came = Counter(show(v, name) for v in new) - Counter(show(v, name) for v in old)
-        parts = [f"−{v}" for v in gone.elements()] + [f"+{v}" for v in came.elements()]
-        text = " ".join(parts)
+        gone = Counter(show(v, name, parent) for v in old) - Counter(
+            show(v, name, parent) for v in new
+        )
+        came = Counter(show(v, name, parent) for v in new) - Counter(
+            show(v, name, parent) for v in old
+        )
+        removed, added = list(gone.elements()), list(came.elements())
+        # A long item edited (a SWOT point, a document's note) is one item, not two: its words.
+        edited = edited_items(removed, added)
+        paired = {a for a, _ in edited} | {b for _, b in edited}
+        esc = md_inert if markdown else _one_line
+        parts = [esc(f"−{v}") for v in removed if v not in paired]
+        parts += [esc(f"+{v}") for v in added if v not in paired]
+        parts += [word_diff(a, b, markdown=markdown) or esc(f"−{a} +{b}") for a, b in edited]
+        return " ".join(parts)
     else:
         marks = tuple(
             ILLUSTRATIVE_MARK if flag and value is not None else ""
             for flag, value in zip(field.illustrative, (old, new), strict=True)
         )
-        text = f"{show(old, name)}{marks[0]} → {show(new, name)}{marks[1]}"
+        text = f"{show(old, name, parent)}{marks[0]} → {show(new, name, parent)}{marks[1]}"
     return md_inert(text) if markdown else text
+
+
+#: Least share of equal words for a removed and an added long list item to be one item edited.
+EDITED_ITEM = 0.6
+
+
+def edited_items(removed: list[str], added: list[str]) -> list[tuple[str, str]]:
+    """Pairs of a removed and an added item of a list of texts that are one long text edited.
+
+    Items longer than :data:`LONG_TEXT`, paired one to one when at least :data:`EDITED_ITEM`
+    of their words are the same (the best pairs first).
+    """
+    long_old = [v for v in removed if len(v) > LONG_TEXT]
+    long_new = [v for v in added if len(v) > LONG_TEXT]
+    if not long_old or not long_new:
+        return []
+    from spbe_cli.diff.changeset import best_pairs
+
+    return best_pairs(long_old, long_new, _word_likeness, EDITED_ITEM)
+
+
+def _word_likeness(old: str, new: str) -> float:
+    """The share of words two texts have in common, 0 to 1 (in bounded time)."""
+    a, b = old.split(), new.split()
+    if not a and not b:
+        return 1.0
+    same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in word_opcodes(a, b) if tag == "equal")
+    return 2 * same / (len(a) + len(b))
 
 
 def _has_illustrative(changeset: ChangeSet) -> bool:
@@ -533,6 +613,52 @@ def _attention_line(item: Attention) -> str:
     return finding_line(where, item.severity.value, item.code, item.message)
 
 
+#: References listed under an id now naming another entity (SPBE711); JSON lists them all.
+REFERRERS_SHOWN = 20
+
+
+def referrer_lines(item: Attention) -> tuple[str | None, list[tuple[str, str]], str | None]:
+    """What SPBE711 says under its line: a heading, the references, a closing "and N more".
+
+    Each reference the change left as it was is (words, ``file:line:column``); all three are
+    empty when references were not looked for.
+    """
+    if item.referrers is None:
+        return None, [], None
+    name = dict(item.values).get("name", "")
+    if not item.referrers:
+        return t("diff.referrers_none", id=item.id), [], None
+    head = t("diff.referrers", id=item.id, count=len(item.referrers), name=name)
+    shown = [
+        (
+            t("diff.referrer_metadata", field=ref.field)
+            if ref.kind == "metadata"
+            else t(
+                "diff.referrer",
+                kind=t(f"diff.noun.{ref.kind}"),
+                id=ref.id,
+                name=ref.name or "",
+                field=ref.field,
+            ),
+            str(ref.location) if ref.location is not None else "",
+        )
+        for ref in item.referrers[:REFERRERS_SHOWN]
+    ]
+    more = len(item.referrers) - REFERRERS_SHOWN
+    return head, shown, t("diff.referrers_more", count=more) if more > 0 else None
+
+
+def _text_referrers(item: Attention) -> list[str]:
+    head, shown, more = referrer_lines(item)
+    if head is None:
+        return []
+    lines = [f"      {head}"]
+    lines += [
+        f"        {words} ({where})" if where else f"        {words}" for words, where in shown
+    ]
+    return lines + ([f"        {more}"] if more else [])
+
+
 def _title(change: Change) -> str:
     name = f"  {show(change.name)}" if change.name else ""
     tags = "".join(f"  ({tag})" for tag in _tags(change))
@@ -554,7 +680,8 @@ def format_text(changeset: ChangeSet) -> list[str]:
         lines += [
             f"  {format_finding(f)} ({t('diff.introduced_tag')})" for f in changeset.introduced
         ]
-        lines += [f"  {_attention_line(a)}" for a in changeset.attention]
+        for item in changeset.attention:
+            lines += [f"  {_attention_line(item)}", *_text_referrers(item)]
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
@@ -754,10 +881,18 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
 def _md_attention(item: Attention) -> str:
     """One item of "Needs attention" from a review rule (SPBE7xx)."""
     where = f" ({md_code(str(item.location))})" if item.location is not None else ""
-    return (
+    lines = [
         f"- **{md_inert(t(f'diff.severity.{item.severity.value}'))}** {item.code} "
         f"{md_code(item.id)}: {md_inert(item.message)}{where}"
-    )
+    ]
+    head, shown, more = referrer_lines(item)
+    if head is not None:
+        lines.append(f"  - {md_inert(head)}")
+        lines += [
+            f"    - {md_inert(words)}" + (f" ({md_code(at)})" if at else "") for words, at in shown
+        ]
+        lines += [f"    - {md_inert(more)}"] if more else []
+    return "\n".join(lines)
 
 
 def _md_change(change: Change) -> Iterator[str]:
@@ -918,7 +1053,7 @@ def change_dict(change: Change) -> dict[str, Any]:
 
 def attention_dict(item: Attention) -> dict[str, Any]:
     """One attention item as a JSON object."""
-    return {
+    data: dict[str, Any] = {
         "code": item.code,
         "severity": item.severity.value,
         "kind": item.kind,
@@ -927,6 +1062,18 @@ def attention_dict(item: Attention) -> dict[str, Any]:
         "location": _where(item.location),
         "illustrative": item.illustrative,
     }
+    if item.referrers is not None:  # SPBE711: the references to the id left as they were
+        data["referrers"] = [
+            {
+                "kind": r.kind,
+                "id": r.id,
+                "name": r.name,
+                "field": r.field,
+                "location": _where(r.location),
+            }
+            for r in item.referrers
+        ]
+    return data
 
 
 def format_json(changeset: ChangeSet) -> str:

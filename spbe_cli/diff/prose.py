@@ -154,15 +154,30 @@ _ACRONYMS = frozenset({"SPBE", "SPLP", "SIA-SPBE", "TIK", "OPD", "RPJMD", "SWOT"
 
 
 def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, str]]:
-    """Each document template (partials aside) as (document name, text).
+    """Each document template (partials aside) as (document name, text), includes expanded.
 
     With ``own``, a document the Pemda wrote its own template for (``<name>.j2``, or the former
-    ``<name>.md.j2``, as render picks it) is read from that one.
+    ``<name>.md.j2``, as render picks it) is read from that one. A template may split a
+    document into partials (``{% include "_pendahuluan.j2" %}``) or print a section from a
+    macro of another file (``{% import "_bab.j2" as bab %}`` ... ``{{ bab.latar() }}``): the
+    partial's text (the Pemda's own before the built-in, as render looks it up) stands in
+    place of the include or the macro's call, so a section printed there is placed in its
+    document under the headings around it. Before, such a section read "printed by no
+    document" and the "Daftar Perubahan" left it out.
     """
     from spbe_cli.render.pipeline import builtin_templates
 
+    builtin = builtin_templates()
+
+    def read(name: str) -> str | None:
+        text = own(name) if own is not None else None
+        if text is None and _safe_name(name):
+            path = builtin / name
+            text = path.read_text("utf-8") if path.is_file() else None
+        return text
+
     found = []
-    for template in sorted(builtin_templates().glob("*.j2")):
+    for template in sorted(builtin.glob("*.j2")):
         if template.name.startswith("_"):
             continue  # partials: no document of their own
         document = template.name.split(".", 1)[0]
@@ -170,8 +185,98 @@ def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, st
         if own is not None:
             text = own(f"{document}.j2")
             text = own(f"{document}.md.j2") if text is None else text
-        found.append((document, template.read_text("utf-8") if text is None else text))
+        text = template.read_text("utf-8") if text is None else text
+        found.append((document, expand_partials(text, read)))
     return found
+
+
+#: ``{% include "a.j2" %}`` (also ``["a.j2", "b.j2"]``, ``ignore missing``, ``with context``).
+_INCLUDE = re.compile(r"""\{%-?\s*include\s+(\[[^\]]*\]|"[^"]*"|'[^']*')[^%]*?-?%\}""")
+#: ``{% import "a.j2" as name %}`` and ``{% from "a.j2" import x, y as z %}``.
+_IMPORT = re.compile(
+    r"""\{%-?\s*(?:import\s+("[^"]*"|'[^']*')\s+as\s+(\w+)"""
+    r"""|from\s+("[^"]*"|'[^']*')\s+import\s+([\w\s,]+?))(?:\s+(?:with|without)\s+context)?"""
+    r"""\s*-?%\}"""
+)
+_MACRO = re.compile(
+    r"""\{%-?\s*macro\s+(\w+)\s*\(.*?\)\s*-?%\}(.*?)\{%-?\s*endmacro\s*-?%\}""", re.S
+)
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
+#: Partials inside partials followed at most this deep (a template including itself ends).
+_INCLUDE_DEPTH = 8
+#: Characters a document template may grow to with its partials in place.
+_EXPANDED_LIMIT = 1_000_000
+
+
+def _safe_name(name: str) -> bool:
+    """A template name Jinja would look up below its folder (no ``..``, not absolute)."""
+    return bool(name) and not name.startswith("/") and ".." not in name.split("/")
+
+
+def expand_partials(
+    text: str, read: TemplateReader, depth: int = 0, seen: dict[str, str | None] | None = None
+) -> str:
+    """A template's text with its partials in place (see :func:`_document_templates`).
+
+    Each include is replaced by the included template and each call of an imported macro that
+    prints prose is followed by the macro's body, recursively. An include or import that
+    cannot be read stays as it is, and so does one that would make the text longer than
+    :data:`_EXPANDED_LIMIT` (templates are untrusted: ten includes of a partial that includes
+    another ten times, eight deep, is 10^8 copies).
+    """
+    if depth >= _INCLUDE_DEPTH or ("include" not in text and "import" not in text):
+        return text
+    seen = {} if seen is None else seen
+    size = len(text)
+
+    def partial(name: str) -> str | None:
+        if name not in seen:  # each partial expanded once
+            found = read(name) if _safe_name(name) else None
+            seen[name] = None if found is None else expand_partials(found, read, depth + 1, seen)
+        return seen[name]
+
+    def include(matched: re.Match[str]) -> str:
+        nonlocal size
+        for name in _QUOTED.findall(matched.group(1)):  # the first that exists, as Jinja
+            found = partial(name)
+            if found is not None:
+                if size + len(found) > _EXPANDED_LIMIT:
+                    break
+                size += len(found)
+                return f"\n{found}\n"
+        return matched.group(0)
+
+    text = _INCLUDE.sub(include, text)
+    calls: dict[str, str] = {}  # how the template calls a macro -> its body
+    for matched in _IMPORT.finditer(text):
+        name = (matched.group(1) or matched.group(3))[1:-1]
+        source = partial(name)
+        if source is None or not _PRINT.search(source):
+            continue
+        macros = {m.group(1): m.group(2) for m in _MACRO.finditer(source)}
+        if matched.group(2):
+            calls.update({f"{matched.group(2)}.{m}": body for m, body in macros.items()})
+        else:
+            for part in matched.group(4).split(","):
+                words = part.split()
+                if words and words[0] in macros:
+                    calls[words[-1]] = macros[words[0]]
+    if not calls:
+        return text
+    called = re.compile(
+        r"(?<![\w.])("
+        + "|".join(re.escape(c) for c in sorted(calls, key=len, reverse=True))
+        + r")\s*\("
+    )
+    lines = []
+    for line in text.split("\n"):
+        lines.append(line)
+        for matched in called.finditer(line):
+            body = calls[matched.group(1)]
+            if _PRINT.search(body) and size + len(body) <= _EXPANDED_LIMIT:
+                size += len(body)
+                lines.append(body)
+    return "\n".join(lines)
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:

@@ -39,7 +39,7 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     from spbe_cli.gitsource import own_repository, resolve_sides
 
     sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
-    return diff_snapshots(sides.old, sides.new, findings=False)
+    return diff_snapshots(sides.old, sides.new, findings=False, referrers=False)
 
 
 def revision_log(

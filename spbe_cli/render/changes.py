@@ -19,16 +19,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from spbe_cli.formatting import angka, kapital, rupiah_marked, tanggal
+from spbe_cli.formatting import CONTEXT_WORDS, LONG_TEXT, angka, kapital, rupiah_marked, tanggal
 from spbe_cli.reference import values as field_values
 from spbe_cli.reference.values import code_words
 from spbe_cli.render.document import series
 from spbe_cli.render.engine import name_ids
 
-#: Text longer than this (on either side) is shown as an excerpt around the edit.
-LONG_TEXT = 80
-#: Unchanged words kept on each side of an edited passage.
-CONTEXT_WORDS = 4
 #: Words of an edited passage shown before "…".
 PASSAGE_WORDS = 60
 #: A code of a fixed list (``bagi_pakai``), read as words when it has no label.
@@ -265,7 +261,7 @@ class _Words:
             return "—"
         if isinstance(value, bool):
             return self.yes(value)
-        if isinstance(value, int) and field in _rupiah_fields():
+        if isinstance(value, int) and _is_rupiah(field, parent):
             return rupiah_marked(value, bool(mark), str(mark))  # unmarked when mark is ""
         if isinstance(value, int):
             return str(value)  # years and counts as written
@@ -326,11 +322,18 @@ class _Words:
         shown_new = Counter(self.value(v, field) for v in new)
         came = list((shown_new - shown_old).elements())
         gone = list((shown_old - shown_new).elements())
+        from spbe_cli.diff.formats import edited_items
+
+        # a long item edited (a SWOT point) reads as that item revised, as a long text field
+        edited = edited_items(gone, came)
+        came = [v for v in came if v not in {b for _, b in edited}]
+        gone = [v for v in gone if v not in {a for a, _ in edited}]
         parts = []
         if came:
             parts.append(f"ditambah {series(came)}")
         if gone:
             parts.append(f"dikurangi {series(gone)}")
+        parts += [f"diubah pada bagian «{_passage(a, b)}»" for a, b in edited]
         return "; ".join(parts) or "urutan diubah"
 
     def item_change(self, old: Mapping[str, Any], new: Mapping[str, Any], parent: str = "") -> str:
@@ -395,7 +398,7 @@ def _frameworks() -> dict[str, str]:
     return {kode: k.dasar_hukum for kode, k in load_frameworks().items()}
 
 
-def _rupiah_fields() -> frozenset[str]:
-    from spbe_cli.diff.formats import rupiah_fields
+def _is_rupiah(field: str, parent: str) -> bool:
+    from spbe_cli.diff.formats import is_rupiah
 
-    return rupiah_fields()
+    return is_rupiah(field, parent)
