@@ -209,12 +209,19 @@ def in_use(element: Any) -> bool:
 
 
 class Base(BaseModel):
-    """Base of every catalog model: unknown keys are typos, values are immutable."""
+    """Base of every catalog model: unknown keys are typos, values are immutable.
+
+    A model's validator is built when it first validates a document (``defer_build``): ``spbe
+    validate`` builds only the kinds its catalog holds, and ``spbe --help`` none. The docstring
+    under each field becomes its description when a command needs one (the JSON Schemas,
+    ``spbe new``): :func:`spbe_cli.models.describe_fields`, not pydantic's
+    ``use_attribute_docstrings``, which reads and parses the source of every class at import.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
         hide_input_in_errors=True,
         # The bound of every string no alias narrows (dict keys, list items, prose).
         str_max_length=TEKS_MAX,
