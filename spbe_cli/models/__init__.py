@@ -151,6 +151,7 @@ def field_docstrings(module: ModuleType) -> dict[str, dict[str, str]]:
                 docs[before.target.id] = inspect.cleandoc(statement.value.value)
     return result
 
+
 __all__ = [
     "DOMAINS",
     "DOMAIN_LABELS",
