@@ -257,7 +257,7 @@ def _resolve_annotations(group: typer.Typer) -> None:
 
     Under ``from __future__ import annotations`` they are strings, and typer evaluates each one
     six times a run (twice for each of the three times it reads a function), every command's,
-    whichever command runs: a third of the time it takes to build the commands. The help texts
+    whichever command runs: more than half the time it takes to build the commands. The help texts
     in them are fixed when the commands are defined (above) either way.
     """
     import inspect

@@ -82,7 +82,7 @@ def describe_fields() -> None:
 
     What pydantic's ``use_attribute_docstrings`` does, for the commands that show descriptions
     (the JSON Schemas, the comments of ``spbe new``) instead of at every import: it read and
-    parsed the source of each of the 40-odd classes, about a quarter of the start-up of ``spbe
+    parsed the source of each of the 40-odd classes, about a tenth of the start-up of ``spbe
     validate``. The same rule: a field's description is the string right under it in the class
     that declares it (a subclass inherits it, a field declared again without one has none), and
     a description given with ``Field(description=...)`` stays. A model that already validated
