@@ -26,7 +26,14 @@ from spbe_cli import __version__
 from spbe_cli.errors import SpbeError, UsageError, cannot_write, with_hint
 from spbe_cli.i18n import t
 from spbe_cli.markup import md_escape
-from spbe_cli.models import ENTITY_KINDS, ID_MAX, ID_PATTERN, MODELS, SCHEMA_VERSION
+from spbe_cli.models import (
+    ENTITY_KINDS,
+    ID_MAX,
+    ID_PATTERN,
+    MODELS,
+    SCHEMA_VERSION,
+    describe_fields,
+)
 from spbe_cli.models.organisasi import JenisPemda, Pemda
 from spbe_cli.schema import all_schemas, dumps, file_name
 
@@ -488,6 +495,7 @@ def init_repository(target: Path, options: InitOptions) -> Result:
 
 
 def _doc(info: FieldInfo) -> str:
+    describe_fields()
     return " ".join((info.description or "").split())
 
 

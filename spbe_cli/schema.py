@@ -37,7 +37,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_jso
 from pydantic_core import core_schema
 
 from spbe_cli import __version__
-from spbe_cli.models import MODELS, Regulasi
+from spbe_cli.models import MODELS, Regulasi, describe_fields
 from spbe_cli.models.common import ONE_LINE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -238,6 +238,7 @@ def _finish(schema: dict[str, Any]) -> dict[str, Any]:
 
 def kind_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one kind of document."""
+    describe_fields()
     model: type[BaseModel] = MODELS[kind]
     schema = _finish(
         model.model_json_schema(
@@ -258,6 +259,7 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 def catalog_schema() -> dict[str, Any]:
     """One schema for any catalog document: the kind named by ``entitas`` decides."""
+    describe_fields()
     kinds = list(MODELS)
     refs, top = models_json_schema(
         [(MODELS[kind], "validation") for kind in kinds],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -386,3 +387,48 @@ def test_a_missing_document_separator_is_one_problem_that_says_so() -> None:
     # A nested 'entitas' key written twice is an ordinary repeated key.
     _, nested = _build("a:\n  entitas: 1\n  entitas: 2\n")
     assert [p.key for p in nested] == ["load.duplicate_key"]
+
+
+def _typed(value: object) -> object:
+    """A value with the type of each part kept: ``1`` and ``"1"``, ``True`` and ``1`` differ."""
+    if isinstance(value, dict):
+        return {(type(k).__name__, k): _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _bundled_yaml() -> list[Path]:
+    package = Path(yamlio.__file__).parent
+    return sorted([*package.glob("locale/*.yaml"), *package.glob("reference/data/*.yaml")])
+
+
+@pytest.mark.parametrize("path", _bundled_yaml(), ids=lambda p: p.name)
+def test_trusted_yaml_is_what_the_safe_loader_gives(path: Path) -> None:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    assert _typed(yamlio.load_trusted_yaml(text)) == _typed(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: true\nc: ~\nd: 1.5\ne: '1'\nf: [x, 2, null]\n3: x\n",
+        "a: &x {k: v}\nb: *x\n",  # an alias: one object in both places, as the loader gives
+        "base: &b {k: v}\nc:\n  <<: *b\n  j: w\n",  # a merge key
+        "when: 2026-01-02\n",  # a timestamp
+        "x: !!binary aGk=\n",
+        "",
+        "- 0x1F\n- 1_000\n- .inf\n- yes\n",
+    ],
+)
+def test_trusted_yaml_falls_back_to_the_loader_for_what_is_not_plain(text: str) -> None:
+    import yaml
+
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    value = yamlio.load_trusted_yaml(text)
+    assert _typed(value) == _typed(expected)
+    if isinstance(expected, dict) and "b" in expected and isinstance(expected["b"], dict):
+        assert value["b"] is value["a"]

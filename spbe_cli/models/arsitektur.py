@@ -25,6 +25,8 @@ from spbe_cli.models.common import (
     Tanggal,
     Teks,
     Url,
+    new_dict,
+    new_list,
 )
 
 
@@ -37,9 +39,9 @@ class Elemen(Entity):
     """Uraian singkat."""
     status: StatusElemen = "operasional"
     """rencana / pengembangan (kondisi target) atau operasional / dihentikan (kondisi saat ini)."""
-    regulasi: list[Ref] = Field(default_factory=list)
+    regulasi: list[Ref] = Field(default_factory=new_list)
     """Regulasi yang menjadi dasar elemen ini."""
-    regulasi_dibutuhkan: list[Ref] = Field(default_factory=list)
+    regulasi_dibutuhkan: list[Ref] = Field(default_factory=new_list)
     """Regulasi yang masih dibutuhkan."""
 
 
@@ -58,9 +60,9 @@ class ProsesBisnis(Elemen):
     """Level lokal (4-7) di bawah referensi nasional."""
     induk: Ref | None = None
     """Proses bisnis induk (lokal)."""
-    data: list[Ref] = Field(default_factory=list)
+    data: list[Ref] = Field(default_factory=new_list)
     """Data dan informasi yang dipakai atau dihasilkan."""
-    opd_terkait: list[Ref] = Field(default_factory=list)
+    opd_terkait: list[Ref] = Field(default_factory=new_list)
     """OPD lain yang terlibat."""
 
 
@@ -91,7 +93,7 @@ class DataInformasi(Elemen):
     """Format atau skema pertukaran (mis. API JSON, CSV)."""
     metadata: Nama | None = None
     """Metadata data (Satu Data Indonesia): letak atau rujukan metadatanya."""
-    kode_referensi: list[Nama] = Field(default_factory=list)
+    kode_referensi: list[Nama] = Field(default_factory=new_list)
     """Kode referensi atau data induk yang dipakai, mis. NIK, kode wilayah."""
 
 
@@ -106,9 +108,9 @@ class Layanan(Elemen):
     """Layanan publik atau administrasi pemerintahan."""
     unit_pelaksana: Ref
     """OPD pelaksana layanan."""
-    proses_bisnis: list[Ref] = Field(default_factory=list)
+    proses_bisnis: list[Ref] = Field(default_factory=new_list)
     """Proses bisnis yang dilayani (minimal satu)."""
-    aplikasi: list[Ref] = Field(default_factory=list)
+    aplikasi: list[Ref] = Field(default_factory=new_list)
     """Aplikasi yang menjalankan layanan."""
     digital: Bool = True
     """false bila layanan belum berbasis elektronik."""
@@ -116,7 +118,7 @@ class Layanan(Elemen):
     """Tujuan layanan."""
     target_layanan: Nama | None = None
     """Pengguna sasaran."""
-    kanal: list[Nama] = Field(default_factory=list)
+    kanal: list[Nama] = Field(default_factory=new_list)
     """Metode atau kanal layanan (web, aplikasi seluler, loket)."""
     kementerian_terkait: Nama | None = None
     """Kementerian/lembaga terkait."""
@@ -152,7 +154,7 @@ class Aplikasi(Elemen):
     """OPD pemilik (bila milik Pemda)."""
     pemilik_nama: Nama | None = None
     """Nama kementerian/lembaga pemilik (bila bukan milik Pemda)."""
-    opd_pengguna: list[Ref] = Field(default_factory=list)
+    opd_pengguna: list[Ref] = Field(default_factory=new_list)
     """OPD pengguna."""
     aplikasi_umum: Nama | None = None
     """Untuk kategori umum: id Aplikasi Umum nasional, mis. SRIKANDI."""
@@ -176,11 +178,11 @@ class Aplikasi(Elemen):
     """Alamat aplikasi."""
     tahun: Tahun | None = None
     """Tahun mulai dibangun atau dipakai."""
-    data: list[Ref] = Field(default_factory=list)
+    data: list[Ref] = Field(default_factory=new_list)
     """Data yang dibaca atau ditulis."""
-    infrastruktur: list[Ref] = Field(default_factory=list)
+    infrastruktur: list[Ref] = Field(default_factory=new_list)
     """Infrastruktur tempat aplikasi berjalan."""
-    integrasi: list[Ref] = Field(default_factory=list)
+    integrasi: list[Ref] = Field(default_factory=new_list)
     """Aplikasi lain yang terintegrasi (pertukaran data tanpa entri ulang)."""
 
 
@@ -203,7 +205,7 @@ class Infrastruktur(Elemen):
     """Lokasi fisik."""
     klasifikasi_tier: Nama | None = None
     """Klasifikasi tier pusat data."""
-    spesifikasi: dict[Nama, Nama] = Field(default_factory=dict)
+    spesifikasi: dict[Nama, Nama] = Field(default_factory=new_dict)
     """Atribut khusus jenis (bandwidth, kapasitas, ...)."""
 
 
@@ -218,7 +220,7 @@ class Keamanan(Elemen):
     """Objek keamanan SIA-SPBE, mis. audit_keamanan, penanganan_insiden."""
     opd: Ref
     """OPD penanggung jawab."""
-    objek: list[Ref] = Field(default_factory=list)
+    objek: list[Ref] = Field(default_factory=new_list)
     """Data, aplikasi atau infrastruktur yang dilindungi."""
     tanggal_mulai: Tanggal | None = None
     """Tanggal mulai."""

@@ -199,6 +199,21 @@ Sumber = Literal["regulasi", "dokumen", "lapangan", "usulan"]
 StatusElemen = Literal["rencana", "pengembangan", "operasional", "dihentikan"]
 
 
+def new_list() -> list[Any]:
+    """A new empty list: the default of every list field (``Field(default_factory=new_list)``).
+
+    A Python function, not ``list``: pydantic reads the signature of each field's default
+    factory when it builds a validator, and that of a builtin is parsed from its text signature,
+    thirty times slower (about 15 ms of every ``spbe validate`` for the fifty-odd list fields).
+    """
+    return []
+
+
+def new_dict() -> dict[Any, Any]:
+    """A new empty mapping: the default of every mapping field (see :func:`new_list`)."""
+    return {}
+
+
 def in_use(element: Any) -> bool:
     """Tell whether an architecture element is in use or planned: any status but ``dihentikan``.
 
@@ -209,12 +224,19 @@ def in_use(element: Any) -> bool:
 
 
 class Base(BaseModel):
-    """Base of every catalog model: unknown keys are typos, values are immutable."""
+    """Base of every catalog model: unknown keys are typos, values are immutable.
+
+    A model's validator is built when it first validates a document (``defer_build``): ``spbe
+    validate`` builds only the kinds its catalog holds, and ``spbe --help`` none. The docstring
+    under each field becomes its description when a command needs one (the JSON Schemas,
+    ``spbe new``): :func:`spbe_cli.models.describe_fields`, not pydantic's
+    ``use_attribute_docstrings``, which reads and parses the source of every class at import.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
         hide_input_in_errors=True,
         # The bound of every string no alias narrows (dict keys, list items, prose).
         str_max_length=TEKS_MAX,
@@ -228,7 +250,7 @@ class Entity(Base):
     """Pengenal unik di seluruh katalog (huruf ASCII, angka, '-', '_', '.')."""
     sumber: Sumber | None = None
     """Asal fakta: regulasi, dokumen, lapangan, atau usulan (ditampilkan sebagai usulan)."""
-    rujukan: list[Teks] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=new_list)
     """Rujukan sumber fakta (tautan, nomor dokumen)."""
     ilustratif: Bool = False
     """true bila angka atau isian entitas ini ilustrasi, bukan data resmi; ditandai di dokumen."""
@@ -291,7 +313,7 @@ class Indikator(Base):
     """Nilai awal."""
     tahun_baseline: Tahun | None = None
     """Tahun nilai awal."""
-    target: dict[Tahun, Nilai] = Field(default_factory=dict)
+    target: dict[Tahun, Nilai] = Field(default_factory=new_dict)
     """Target per tahun, mis. {2026: 40, 2027: 60}."""
     arah: Literal["naik", "turun"] = "naik"
     """naik bila makin besar makin baik, turun bila sebaliknya."""
@@ -302,7 +324,7 @@ class Sasaran(Base):
 
     uraian: Teks
     """Rumusan sasaran, mis. Meningkatnya layanan publik yang dapat diakses daring."""
-    indikator: list[Indikator] = Field(default_factory=list)
+    indikator: list[Indikator] = Field(default_factory=new_list)
     """Indikator sasaran (IKU) dengan baseline dan target per tahun."""
     ilustratif: Bool = False
     """true bila sasaran dan indikatornya ilustrasi, bukan rumusan resmi."""
@@ -337,7 +359,7 @@ class Progres(Base):
     """Tanggal pembaruan (YYYY-MM-DD)."""
     status: Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"]
     """Status program pada saat laporan."""
-    realisasi: dict[Nama, Nilai] = Field(default_factory=dict)
+    realisasi: dict[Nama, Nilai] = Field(default_factory=new_dict)
     """Realisasi per nama indikator."""
     anggaran_terserap: Rupiah | None = None
     """Anggaran yang terserap (rupiah)."""

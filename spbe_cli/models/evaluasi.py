@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from spbe_cli.models.common import Base, Entity, Nomor, Ref, Skala, Tahun, Teks
+from spbe_cli.models.common import Base, Entity, Nomor, Ref, Skala, Tahun, Teks, new_list
 
 Kerangka = Literal["spbe_59_2020", "pemdi_8_2026"]
 
@@ -24,9 +24,9 @@ class Penilaian(Base):
     """Nomor indikator: 1-47 untuk spbe_59_2020, urutan 1-20 untuk pemdi_8_2026."""
     nilai: Skala | None = None
     """Nilai (tingkat kematangan) 1-5 menurut penilaian Pemda; kosong bila belum dinilai."""
-    bukti: list[Ref] = Field(default_factory=list)
+    bukti: list[Ref] = Field(default_factory=new_list)
     """Id elemen katalog yang menjadi bukti: regulasi, layanan, aplikasi, butir Peta Rencana."""
-    dokumen: list[Teks] = Field(default_factory=list)
+    dokumen: list[Teks] = Field(default_factory=new_list)
     """Bukti di luar katalog: tautan atau nomor dokumen (notula reviu, SK, laporan)."""
     catatan: Teks | None = None
     """Catatan penilai, mis. alasan nilai atau rencana perbaikan."""
@@ -41,5 +41,5 @@ class EvaluasiMandiri(Entity):
     """Kerangka: spbe_59_2020 (PermenPANRB 59/2020) atau pemdi_8_2026 (PermenPANRB 8/2026)."""
     tahun: Tahun
     """Tahun evaluasi."""
-    penilaian: list[Penilaian] = Field(default_factory=list)
+    penilaian: list[Penilaian] = Field(default_factory=new_list)
     """Penilaian per indikator; indikator yang tidak tercantum belum dinilai."""

@@ -25,6 +25,8 @@ from spbe_cli.models.common import (
     Teks,
     Url,
     VersiSkema,
+    new_dict,
+    new_list,
 )
 
 
@@ -143,9 +145,9 @@ class Dokumen(Base):
     """Dokumen atau periode yang direvisi, mis. 2017-2022."""
     tahun_revisi: Tahun | None = None
     """Tahun revisi; quick win revisi boleh dimulai pada tahun ini."""
-    reviu: list[Reviu] = Field(default_factory=list)
+    reviu: list[Reviu] = Field(default_factory=new_list)
     """Riwayat reviu."""
-    keterkaitan: list[DokumenTerkait] = Field(default_factory=list)
+    keterkaitan: list[DokumenTerkait] = Field(default_factory=new_list)
     """Dokumen perencanaan yang menjadi acuan (RPJMD, Renstra, Peta Rencana SPBE Nasional)."""
 
 
@@ -167,7 +169,7 @@ class Misi(Base):
     """Nomor misi."""
     uraian: Teks
     """Uraian misi."""
-    tujuan: list[Tujuan] = Field(default_factory=list)
+    tujuan: list[Tujuan] = Field(default_factory=new_list)
     """Tujuan yang menjabarkan misi ini (Peta Strategi: visi, misi, tujuan, sasaran, IKU)."""
     ilustratif: Bool = False
     """true bila misi ini ilustrasi, bukan rumusan RPJMD yang resmi (ditandai † di dokumen)."""
@@ -178,7 +180,7 @@ class Tujuan(Base):
 
     uraian: Teks
     """Rumusan tujuan."""
-    sasaran: list[Sasaran] = Field(default_factory=list)
+    sasaran: list[Sasaran] = Field(default_factory=new_list)
     """Sasaran strategis; indikatornya adalah indikator kinerja utama (IKU)."""
     ilustratif: Bool = False
     """true bila tujuan ini ilustrasi, bukan rumusan RPJMD yang resmi."""
@@ -187,13 +189,13 @@ class Tujuan(Base):
 class Swot(Base):
     """Analisis SWOT: faktor internal (kekuatan, kelemahan) dan eksternal (peluang, ancaman)."""
 
-    kekuatan: list[Teks] = Field(default_factory=list)
+    kekuatan: list[Teks] = Field(default_factory=new_list)
     """Kekuatan (strengths), faktor internal yang mendukung."""
-    kelemahan: list[Teks] = Field(default_factory=list)
+    kelemahan: list[Teks] = Field(default_factory=new_list)
     """Kelemahan (weaknesses), faktor internal yang menghambat."""
-    peluang: list[Teks] = Field(default_factory=list)
+    peluang: list[Teks] = Field(default_factory=new_list)
     """Peluang (opportunities), faktor eksternal yang dapat dimanfaatkan."""
-    ancaman: list[Teks] = Field(default_factory=list)
+    ancaman: list[Teks] = Field(default_factory=new_list)
     """Ancaman (threats), faktor eksternal yang perlu diantisipasi."""
 
 
@@ -202,11 +204,11 @@ class StrategiDimensi(Base):
 
     swot: Swot = Field(default_factory=Swot)
     """Analisis SWOT dimensi ini."""
-    sasaran: list[Sasaran] = Field(default_factory=list)
+    sasaran: list[Sasaran] = Field(default_factory=new_list)
     """Sasaran dimensi dengan indikator dan target per tahun."""
     ilustratif: Bool = False
     """true bila analisis dan sasaran ini ilustrasi, bukan hasil kajian resmi."""
-    rujukan: list[Teks] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=new_list)
     """Rujukan sumber (tautan, nomor dokumen)."""
 
 
@@ -219,7 +221,7 @@ class Kondisi(Base):
     """Uraian kondisi target (to-be) pada akhir periode."""
     ilustratif: Bool = False
     """true bila uraian ini ilustrasi, bukan hasil pendataan."""
-    rujukan: list[Teks] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=new_list)
     """Rujukan sumber (tautan, nomor dokumen)."""
 
 
@@ -245,11 +247,11 @@ class DewanSmartCity(Base):
 
     uraian: Teks
     """Uraian peran dan susunan."""
-    opd_anggota: list[Ref] = Field(default_factory=list)
+    opd_anggota: list[Ref] = Field(default_factory=new_list)
     """OPD anggota."""
     frekuensi_rapat: Nama | None = None
     """Frekuensi rapat, mis. setiap tiga bulan."""
-    dasar: list[Ref] = Field(default_factory=list)
+    dasar: list[Ref] = Field(default_factory=new_list)
     """Regulasi pembentukan."""
     tim_pelaksana: Teks | None = None
     """Uraian Tim Pelaksana."""
@@ -283,24 +285,24 @@ class Metadata(Base):
     """Visi smart city atau RPJMD."""
     visi_ilustratif: Bool = False
     """true bila visi ini ilustrasi, bukan visi RPJMD yang resmi (ditandai † di dokumen)."""
-    misi: list[Misi] = Field(default_factory=list)
+    misi: list[Misi] = Field(default_factory=new_list)
     """Misi."""
     tata_kelola: DewanSmartCity | None = None
     """Tata kelola smart city."""
-    prosa: dict[Nama, Nama] = Field(default_factory=dict)
+    prosa: dict[Nama, Nama] = Field(default_factory=new_dict)
     """Bagian prosa: nama bagian -> berkas Markdown relatif terhadap folder katalog."""
     pengaturan: Pengaturan = Field(default_factory=Pengaturan)
     """Pengaturan pemeriksaan."""
     logo: Nama | None = None
     """Logo Pemda untuk halaman judul: berkas PNG di dalam folder katalog, mis.
     gambar/logo.png (paling besar 2 MiB)."""
-    strategi_dimensi: dict[Nama, StrategiDimensi] = Field(default_factory=dict)
+    strategi_dimensi: dict[Nama, StrategiDimensi] = Field(default_factory=new_dict)
     """Per dimensi smart city (kode dimensi, mis. governance): analisis SWOT dan sasaran."""
     kondisi_arsitektur: KondisiArsitektur = Field(default_factory=KondisiArsitektur)
     """Uraian kondisi saat ini dan target per domain Arsitektur SPBE."""
     ilustratif: Bool = False
     """true bila sebagian isian metadata adalah ilustrasi."""
-    rujukan: list[Teks] = Field(default_factory=list)
+    rujukan: list[Teks] = Field(default_factory=new_list)
     """Rujukan sumber fakta metadata (tautan, nomor dokumen)."""
     catatan: Teks | None = None
     """Catatan bebas."""
@@ -328,7 +330,7 @@ class OPD(Entity):
         "lainnya",
     ]
     """Jenis perangkat daerah."""
-    urusan: list[KodeUrusan] = Field(default_factory=list)
+    urusan: list[KodeUrusan] = Field(default_factory=new_list)
     """Kode (bidang) urusan atau unsur yang diampu, mis. 2.16."""
     kode_organisasi: Nama | None = None
     """Kode organisasi pada nomenklatur keuangan."""

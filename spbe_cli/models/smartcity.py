@@ -23,6 +23,7 @@ from spbe_cli.models.common import (
     Skala,
     Tahun,
     Teks,
+    new_list,
 )
 
 StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"]
@@ -31,15 +32,15 @@ StatusProgram = Literal["usulan", "berjalan", "selesai", "ditunda", "dibatalkan"
 class Mitra(Base):
     """Mitra pentahelix."""
 
-    akademisi: list[Nama] = Field(default_factory=list)
+    akademisi: list[Nama] = Field(default_factory=new_list)
     """Perguruan tinggi dan peneliti."""
-    bisnis: list[Nama] = Field(default_factory=list)
+    bisnis: list[Nama] = Field(default_factory=new_list)
     """Dunia usaha."""
-    komunitas: list[Nama] = Field(default_factory=list)
+    komunitas: list[Nama] = Field(default_factory=new_list)
     """Komunitas dan masyarakat."""
-    media: list[Nama] = Field(default_factory=list)
+    media: list[Nama] = Field(default_factory=new_list)
     """Media."""
-    pemerintah: list[Nama] = Field(default_factory=list)
+    pemerintah: list[Nama] = Field(default_factory=new_list)
     """Instansi pemerintah lain."""
     ilustratif: Bool = False
     """true bila daftar mitra ini ilustrasi (mitra yang lazim), bukan kemitraan yang sudah ada."""
@@ -54,7 +55,7 @@ class Rencana(Entity):
     """Uraian."""
     opd_pj: Ref
     """OPD penanggung jawab."""
-    opd_pendukung: list[Ref] = Field(default_factory=list)
+    opd_pendukung: list[Ref] = Field(default_factory=new_list)
     """OPD pendukung."""
     tahun_mulai: Tahun
     """Tahun mulai."""
@@ -62,17 +63,17 @@ class Rencana(Entity):
     """Tahun selesai."""
     status: StatusProgram = "usulan"
     """usulan, berjalan, selesai, ditunda, dibatalkan."""
-    indikator: list[Indikator] = Field(default_factory=list)
+    indikator: list[Indikator] = Field(default_factory=new_list)
     """Indikator dengan target per tahun."""
-    anggaran: list[Anggaran] = Field(default_factory=list)
+    anggaran: list[Anggaran] = Field(default_factory=new_list)
     """Anggaran per tahun dan sumber."""
     nomenklatur: Nomenklatur | None = None
     """Kode anggaran (sub kegiatan)."""
-    progres: list[Progres] = Field(default_factory=list)
+    progres: list[Progres] = Field(default_factory=new_list)
     """Catatan kemajuan per tahun atau triwulan."""
-    regulasi: list[Ref] = Field(default_factory=list)
+    regulasi: list[Ref] = Field(default_factory=new_list)
     """Regulasi yang menjadi dasar."""
-    regulasi_dibutuhkan: list[Ref] = Field(default_factory=list)
+    regulasi_dibutuhkan: list[Ref] = Field(default_factory=new_list)
     """Regulasi yang masih dibutuhkan."""
 
 
@@ -93,13 +94,13 @@ class Program(Rencana):
     """Prioritas."""
     digital: Bool = False
     """true bila program punya komponen digital (perlu tautan ke layanan/aplikasi SPBE)."""
-    terkait_spbe: list[Ref] = Field(default_factory=list)
+    terkait_spbe: list[Ref] = Field(default_factory=new_list)
     """Layanan, aplikasi atau elemen SPBE terkait."""
-    lokasi: list[KodeWilayah] = Field(default_factory=list)
+    lokasi: list[KodeWilayah] = Field(default_factory=new_list)
     """Kode wilayah (distrik) lokasi program."""
-    misi: list[Nomor] = Field(default_factory=list)
+    misi: list[Nomor] = Field(default_factory=new_list)
     """Nomor misi yang didukung."""
-    pilar_kesiapan: list[Nama] = Field(default_factory=list)
+    pilar_kesiapan: list[Nama] = Field(default_factory=new_list)
     """Pilar kesiapan yang diperkuat: struktur, infrastruktur, suprastruktur."""
     latar_belakang: Teks | None = None
     """Masalah yang dijawab."""
@@ -123,14 +124,14 @@ class PetaRencana(Rencana):
     """Jenis entitas; selalu 'peta_rencana'."""
     muatan: Nama
     """Muatan: tata_kelola, manajemen, layanan, infrastruktur, aplikasi, keamanan, audit_tik."""
-    mengubah: list[Ref] = Field(default_factory=list)
+    mengubah: list[Ref] = Field(default_factory=new_list)
     """Elemen arsitektur yang dibangun atau diubah butir ini."""
     gap: Gap | None = None
     """Kesenjangan yang ditutup."""
     kerangka_indeks: Literal["spbe_59_2020", "pemdi_8_2026"] = "spbe_59_2020"
     """Kerangka evaluasi untuk indikator_indeks: spbe_59_2020 (indikator 1-47) atau pemdi_8_2026
     (urutan indikator 1-20)."""
-    indikator_indeks: list[NomorIndikator] = Field(default_factory=list)
+    indikator_indeks: list[NomorIndikator] = Field(default_factory=new_list)
     """Nomor indikator Indeks yang didukung, menurut kerangka_indeks."""
 
     @model_validator(mode="after")
@@ -154,7 +155,7 @@ class Kesiapan(Entity):
     """Uraian kondisi saat ini."""
     skor: Skala | None = None
     """Skor 1-5 (opsional)."""
-    bukti: list[Teks] = Field(default_factory=list)
+    bukti: list[Teks] = Field(default_factory=new_list)
     """Bukti pendukung."""
     rekomendasi: Teks | None = None
     """Rekomendasi."""

@@ -1,0 +1,157 @@
+"""Start-up cost: what ``spbe --help`` and ``spbe validate`` load, build and evaluate.
+
+The bench rows ``help`` and ``validate-small`` time whole processes; these tests pin the
+reasons they are fast, each of which a harmless-looking change undoes silently: an import at
+the top of a module, a model built at import, a field description read from the source at
+import, an annotation typer evaluates again on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from spbe_cli.cli.app import app
+from spbe_cli.models import MODELS, Base, field_docstrings
+from tests.helpers import write_tree
+
+ROOT = Path(__file__).parent.parent
+#: Libraries only rendering, exporting, the language server or the terminal bar need.
+HEAVY = ("jinja2", "markdown_it", "matplotlib", "docx", "lxml", "openpyxl", "pyarrow", "pygls")
+
+_PROBE = """
+import json, sys
+from spbe_cli.cli.app import app
+try:
+    app(sys.argv[2:], prog_name="spbe", standalone_mode=False)
+except SystemExit:
+    pass
+modules = sorted({name.split(".")[0] for name in sys.modules})
+models = sys.modules.get("spbe_cli.models")
+kinds = models.MODELS.items() if models is not None else ()
+state = {"modules": modules, "built": sorted(k for k, c in kinds if c.__pydantic_complete__)}
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump(state, out)
+"""
+
+
+def _probe(tmp_path: Path, *args: str) -> dict[str, Any]:
+    """Run ``spbe args`` in a fresh interpreter; what it imported and which kinds it built."""
+    result = tmp_path / "state.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(result), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("SPBE_")},
+            "SPBE_NO_CACHE": "1",
+        },
+    )
+    assert result.exists(), done.stderr
+    state: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+    return state
+
+
+def test_help_imports_neither_pydantic_nor_a_heavy_library(tmp_path: Path) -> None:
+    state = _probe(tmp_path, "--help")
+    # pydantic too: no model, no typer coercion is needed to print the help.
+    assert not {"pydantic", "pydantic_core", "rich", *HEAVY} & set(state["modules"])
+
+
+def test_validate_imports_no_heavy_library(tmp_path: Path) -> None:
+    state = _probe(tmp_path, "validate", "catalog")
+    assert not {"rich", *HEAVY} & set(state["modules"])
+    assert "pydantic" in state["modules"]
+
+
+def test_validate_builds_only_the_kinds_its_catalog_holds(tmp_path: Path) -> None:
+    catalog = write_tree(
+        tmp_path / "catalog",
+        {
+            "opd/x.yaml": "entitas: opd\nid: DISKOMINFO\nnama: Dinas Komunikasi dan Informatika\n",
+        },
+    )
+    state = _probe(tmp_path, "validate", str(catalog))
+    assert state["built"] == ["opd"]
+
+
+def test_command_annotations_are_evaluated_once_at_start_up() -> None:
+    # typer reads every command's annotations three times a run: strings would be compiled
+    # and evaluated each time (spbe_cli.cli.app._resolve_annotations).
+    functions = [app.registered_callback.callback] if app.registered_callback else []
+    functions += [info.callback for info in app.registered_commands]
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        functions += [info.callback for info in group.typer_instance.registered_commands]
+    assert len(functions) > 15
+    for function in functions:
+        assert function is not None
+        for name, annotation in function.__annotations__.items():
+            assert not isinstance(annotation, str), (function.__name__, name)
+
+
+def test_models_build_no_validator_at_import() -> None:
+    # defer_build: a kind's validator is built when it first validates a document.
+    assert all(c.model_config.get("defer_build") for c in MODELS.values())
+    assert not Base.model_config.get("use_attribute_docstrings")
+
+
+def test_field_docstrings_follow_pydantics_rule(tmp_path: Path) -> None:
+    source = (
+        "class A:\n"
+        '    """Class docstring, not a field\'s."""\n'
+        "    x: int\n"
+        '    """About\n        x."""\n'
+        "    y: int = 0\n"
+        "    z: int\n"
+        "    w = 1\n"
+        '    """After a plain assignment: no field\'s."""\n'
+        "\n"
+        "\n"
+        "def f() -> None:\n"
+        "    q: int\n"
+        '    """In a function: not a class\'s."""\n'
+    )
+    module_file = tmp_path / "described.py"
+    module_file.write_text(source, encoding="utf-8")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("described", module_file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert field_docstrings(module) == {"A": {"x": "About\nx."}}
+
+
+def test_descriptions_are_the_same_after_a_validation(tmp_path: Path) -> None:
+    # A model that validated before the schema was asked for is built again with them.
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from spbe_cli import schema\n"
+        "if sys.argv[1] == 'validated':\n"
+        "    from spbe_cli.loader import load_catalog\n"
+        "    load_catalog(Path('catalog'))\n"
+        "print(json.dumps(schema.catalog_schema(), sort_keys=True))\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script, first],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for first in ("validated", "fresh")
+    ]
+    assert outputs[0] == outputs[1]
+    program = json.loads(outputs[0])["definitions"]["Program"]
+    assert program["properties"]["id"]["description"].startswith("Pengenal unik")
