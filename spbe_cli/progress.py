@@ -16,6 +16,12 @@ Definitions (documented for users in ``docs/progres.md``):
 * Capaian of a program: the mean of its indicators' capaian, each capped at 100% so that one
   indicator far above target cannot hide another below it. Capaian of a group (OPD, dimension,
   total): the mean over its programs that have a capaian.
+* The expectation of a program's capaian on the report date (``--tanggal``) in year Y: the
+  quarters of Y over on that date over 4 (a quarter is over on its last day: on 30 September
+  75%, on 15 August 50%; a year over 100%), or the quarter its latest entry of Y reports when
+  that is later (a Q1 entry judged on 25 March: 25%; a year-end entry: 100%). An entry for an
+  earlier quarter than the ones over is *late*: it is judged against the report date's
+  expectation, not its own quarter's, and the reason says so.
 * Budget absorption: the sum of ``anggaran_terserap`` of the counting entries (cumulative within
   the year) over the sum of the year's ``anggaran.nilai``, over the planned programs.
 * All arithmetic is :class:`~decimal.Decimal`; rounding (half-even) happens only at display.
@@ -122,6 +128,46 @@ class IndicatorProgress:
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """What a program's capaian should be on the report date (see the module docstring)."""
+
+    triwulan: int
+    """The quarter whose expectation applies (4: the whole year)."""
+    dilaporkan: int
+    """The quarter the counting entry reports (4 for a year-end entry)."""
+
+    @property
+    def harapan(self) -> Decimal:
+        """The expected capaian, a ratio: ``triwulan / 4``."""
+        return Decimal(self.triwulan) / 4
+
+    @property
+    def terlambat(self) -> bool:
+        """Tell whether the entry reports a quarter earlier than the ones already over."""
+        return self.dilaporkan < self.triwulan
+
+
+def quarters_over(tahun: int, day: date) -> int:
+    """How many quarters of ``tahun`` are over on ``day`` (0-4; a quarter ends on its last day)."""
+    if day.year != tahun:
+        return 4 if day.year > tahun else 0
+    over = (day.month - 1) // 3
+    if day.month % 3 == 0 and day.day == calendar.monthrange(day.year, day.month)[1]:
+        over += 1
+    return over
+
+
+def expectation(entry: Progres, tahun: int, today: date) -> Expectation:
+    """The one judgment of "on track": what the entry of ``tahun`` is held to on ``today``.
+
+    Read by the attention list "di bawah target" of ``spbe progress`` (every format) and of
+    the laporan document, and shown in the JSON output of each program.
+    """
+    reported = entry.triwulan or 4
+    return Expectation(max(reported, quarters_over(tahun, today)), reported)
+
+
+@dataclass(frozen=True)
 class ProgramProgress:
     """One planned program in the year."""
 
@@ -139,6 +185,8 @@ class ProgramProgress:
     serapan: Decimal | None
     #: the part of ``pagu`` from illustrative budget lines (shown with a mark)
     pagu_ilustratif: int = 0
+    #: what the capaian should be on the report date (None without an entry this year)
+    expected: Expectation | None = None
 
 
 @dataclass(frozen=True)
@@ -351,6 +399,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         terserap=terserap,
         serapan=serapan(terserap, pagu),
         pagu_ilustratif=budget.illustrative,
+        expected=expectation(entry, year, today) if entry is not None else None,
     )
 
 
@@ -520,17 +569,25 @@ def _attend(
                 # "6 bulan; batas 6 bulan" read as within the limit when it was past by days
                 batas=options.bulan_mangkrak,
             )
-    if progress is not None and progress.entry is not None:
-        entry = progress.entry
-        expected = Decimal(entry.triwulan) / 4 if entry.triwulan else ONE
-        behind = [i for i in progress.indicators if i.capaian is not None and i.capaian < expected]
+    if progress is not None and progress.expected is not None:
+        expected = progress.expected
+        harapan = expected.harapan
+        behind = [i for i in progress.indicators if i.capaian is not None and i.capaian < harapan]
         if behind:
-            add(
-                "tertinggal",
-                "progress.reason.behind",
-                indikator="; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
-                harapan=percent(expected),
-            )
+            values: dict[str, Any] = {
+                "indikator": "; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
+                "harapan": percent(harapan),
+            }
+            if expected.terlambat:
+                add(
+                    "tertinggal",
+                    "progress.reason.behind_late",
+                    dilaporkan=expected.dilaporkan,
+                    triwulan=expected.triwulan,
+                    **values,
+                )
+            else:
+                add("tertinggal", "progress.reason.behind", **values)
     if program.tahun_selesai < today.year and active:
         add("lewat_tahun", "progress.reason.past_end", tahun=program.tahun_selesai, status=status)
     if active:

@@ -300,6 +300,15 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
             for i in p.indicators
         ],
         "capaian_persen": _num(p.capaian),
+        # what the capaian is held to on the report date, and whether the entry is late
+        "harapan": None
+        if p.expected is None
+        else {
+            "triwulan": p.expected.triwulan,
+            "persen": _num(p.expected.harapan),
+            "triwulan_dilaporkan": p.expected.dilaporkan,
+            "terlambat": p.expected.terlambat,
+        },
         "pagu": p.pagu,
         "pagu_ilustratif": p.pagu_ilustratif,
         "terserap": p.terserap,
