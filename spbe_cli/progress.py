@@ -59,6 +59,11 @@ CATEGORIES = (
     "tanpa_regulasi",
     "digital_tanpa_spbe",
 )
+#: The categories that make a program late (behind its schedule), for the one-line answer
+#: "what is late and who owns it" at the top of every format and of the laporan.
+LATE_CATEGORIES = ("mangkrak", "tertinggal", "lewat_tahun")
+#: The one-line answer names at most this many owners; the rest are counted together.
+LATE_OWNERS_SHOWN = 20
 _ENDED = ("selesai", "dibatalkan")
 _REGULATION_OK = ("berlaku", "diubah")
 
@@ -222,6 +227,15 @@ class FlaggedProgram:
     location: Location | None
 
 
+@dataclass(frozen=True)
+class LateOwner:
+    """One OPD and its late programs (stalled, below target or past their end year)."""
+
+    opd: str
+    nama: str
+    programs: tuple[FlaggedProgram, ...]
+
+
 @dataclass
 class ProgressReport:
     """Everything ``spbe progress`` and the year-end report show."""
@@ -236,6 +250,44 @@ class ProgressReport:
     since: str | None = None
     #: The master plan's years (the programs' period), to say when ``tahun`` lies outside it.
     periode: tuple[int, int] | None = None
+    #: Readers' short name of each OPD (``nama_pendek``, else its id).
+    opd_names: dict[str, str] = field(default_factory=dict)
+    #: Readers' name of each dimension (``Smart Governance``).
+    dimensi_names: dict[str, str] = field(default_factory=dict)
+
+    def opd_name(self, opd: str) -> str:
+        """The readers' name of an OPD id (the id itself when the catalog has no such OPD)."""
+        return self.opd_names.get(opd) or opd
+
+    @property
+    def late(self) -> list[LateOwner]:
+        """What is late and who owns it: the late programs grouped by the OPD that owns them.
+
+        A program is late when it is stalled, below target or past its end year
+        (:data:`LATE_CATEGORIES`), counted once. Owners with the most late programs first,
+        then by name.
+        """
+        by_owner: dict[str, list[FlaggedProgram]] = {}
+        seen: set[str] = set()
+        for category in LATE_CATEGORIES:
+            for item in self.attention.get(category, []):
+                if item.id not in seen:
+                    seen.add(item.id)
+                    by_owner.setdefault(item.opd, []).append(item)
+        owners = [LateOwner(k, self.opd_name(k), tuple(v)) for k, v in by_owner.items()]
+        return sorted(owners, key=lambda o: (-len(o.programs), reading_order(o.nama), o.opd))
+
+    def late_summary(self) -> tuple[int, list[LateOwner], int, int]:
+        """The one-line answer's numbers: late programs, the owners named, and the others.
+
+        ``(programs, owners shown, other owners, their programs)``: at most
+        :data:`LATE_OWNERS_SHOWN` owners are named, so that the line stays one line in a
+        catalog of a whole country; the others are counted together.
+        """
+        owners = self.late
+        rest = owners[LATE_OWNERS_SHOWN:]
+        total = sum(len(o.programs) for o in owners)
+        return total, owners[:LATE_OWNERS_SHOWN], len(rest), sum(len(o.programs) for o in rest)
 
     @property
     def outside_period(self) -> bool:
@@ -474,6 +526,8 @@ def compute_progress(
         ],
         total=summarise("", t("progress.total"), planned),
         since=since,
+        opd_names={k: v or k for k, v in opd_names.items()},
+        dimensi_names={k: str(v) for k, v in dimensi.items()},
         periode=(
             (meta.dokumen.masterplan.periode.mulai, meta.dokumen.masterplan.periode.selesai)
             if meta is not None

@@ -1,4 +1,4 @@
-""""Di bawah target" is judged for the report date, not for the quarter of the last entry.
+""" "Di bawah target" is judged for the report date, not for the quarter of the last entry.
 
 A program whose latest entry of the year reports TW1, judged on 30 September, is held to the
 expectation of 30 September (three quarters over: 75%) and its reason says the report is late;

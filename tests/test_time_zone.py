@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from spbe_cli import i18n
-from spbe_cli.rules import severity_of
 from spbe_cli.errors import Severity
+from spbe_cli.rules import severity_of
 from spbe_cli.validate import validate_catalog
 from tests.helpers import copy_minimal, edit
 
@@ -24,9 +24,7 @@ def _findings(tmp_path: Path, zona: str | None) -> list:
 
 
 @pytest.mark.parametrize("zona", ["WIB", "WITA"])
-def test_a_zone_other_than_papua_tengahs_is_spbe308_at_its_value(
-    tmp_path: Path, zona: str
-) -> None:
+def test_a_zone_other_than_papua_tengahs_is_spbe308_at_its_value(tmp_path: Path, zona: str) -> None:
     with i18n.use_language("id"):
         found = _findings(tmp_path, zona)
     assert [(f.code, f.location.line, f.location.column) for f in found] == [("SPBE308", 10, 15)]
