@@ -501,14 +501,15 @@ def compute_progress(
         for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
-    opd_names = {o.id: o.nama_pendek for o in catalog.of_kind("opd")}
+    # Readers' short name of each OPD: the per-OPD rows, the attention lists, the late line.
+    opd_names = {o.id: o.nama_pendek or o.id for o in catalog.of_kind("opd")}
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
     for item in planned:
         by_opd_map.setdefault(item.opd, []).append(item)
         by_dim_map.setdefault(item.dimensi, []).append(item)
     # Rows per OPD in the order of the names readers scan (not by id).
-    shown: dict[str, str] = {k: opd_names.get(k) or k for k in by_opd_map}
+    shown: dict[str, str] = {k: opd_names.get(k, k) for k in by_opd_map}
     dimensi = catalog.reference.dimensi
     dim_order = {k: n for n, k in enumerate(dimensi)}
     meta = catalog.metadata
@@ -526,7 +527,7 @@ def compute_progress(
         ],
         total=summarise("", t("progress.total"), planned),
         since=since,
-        opd_names={k: v or k for k, v in opd_names.items()},
+        opd_names=opd_names,
         dimensi_names={k: str(v) for k, v in dimensi.items()},
         periode=(
             (meta.dokumen.masterplan.periode.mulai, meta.dokumen.masterplan.periode.selesai)
