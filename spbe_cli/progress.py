@@ -16,6 +16,12 @@ Definitions (documented for users in ``docs/progres.md``):
 * Capaian of a program: the mean of its indicators' capaian, each capped at 100% so that one
   indicator far above target cannot hide another below it. Capaian of a group (OPD, dimension,
   total): the mean over its programs that have a capaian.
+* The expectation of a program's capaian on the report date (``--tanggal``) in year Y: the
+  quarters of Y over on that date over 4 (a quarter is over on its last day: on 30 September
+  75%, on 15 August 50%; a year over 100%), or the quarter its latest entry of Y reports when
+  that is later (a Q1 entry judged on 25 March: 25%; a year-end entry: 100%). An entry for an
+  earlier quarter than the ones over is *late*: it is judged against the report date's
+  expectation, not its own quarter's, and the reason says so.
 * Budget absorption: the sum of ``anggaran_terserap`` of the counting entries (cumulative within
   the year) over the sum of the year's ``anggaran.nilai``, over the planned programs.
 * All arithmetic is :class:`~decimal.Decimal`; rounding (half-even) happens only at display.
@@ -53,6 +59,11 @@ CATEGORIES = (
     "tanpa_regulasi",
     "digital_tanpa_spbe",
 )
+#: The categories that make a program late (behind its schedule), for the one-line answer
+#: "what is late and who owns it" at the top of every format and of the laporan.
+LATE_CATEGORIES = ("mangkrak", "tertinggal", "lewat_tahun")
+#: The one-line answer names at most this many owners; the rest are counted together.
+LATE_OWNERS_SHOWN = 20
 _ENDED = ("selesai", "dibatalkan")
 _REGULATION_OK = ("berlaku", "diubah")
 
@@ -122,6 +133,46 @@ class IndicatorProgress:
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """What a program's capaian should be on the report date (see the module docstring)."""
+
+    triwulan: int
+    """The quarter whose expectation applies (4: the whole year)."""
+    dilaporkan: int
+    """The quarter the counting entry reports (4 for a year-end entry)."""
+
+    @property
+    def harapan(self) -> Decimal:
+        """The expected capaian, a ratio: ``triwulan / 4``."""
+        return Decimal(self.triwulan) / 4
+
+    @property
+    def terlambat(self) -> bool:
+        """Tell whether the entry reports a quarter earlier than the ones already over."""
+        return self.dilaporkan < self.triwulan
+
+
+def quarters_over(tahun: int, day: date) -> int:
+    """How many quarters of ``tahun`` are over on ``day`` (0-4; a quarter ends on its last day)."""
+    if day.year != tahun:
+        return 4 if day.year > tahun else 0
+    over = (day.month - 1) // 3
+    if day.month % 3 == 0 and day.day == calendar.monthrange(day.year, day.month)[1]:
+        over += 1
+    return over
+
+
+def expectation(entry: Progres, tahun: int, today: date) -> Expectation:
+    """The one judgment of "on track": what the entry of ``tahun`` is held to on ``today``.
+
+    Read by the attention list "di bawah target" of ``spbe progress`` (every format) and of
+    the laporan document, and shown in the JSON output of each program.
+    """
+    reported = entry.triwulan or 4
+    return Expectation(max(reported, quarters_over(tahun, today)), reported)
+
+
+@dataclass(frozen=True)
 class ProgramProgress:
     """One planned program in the year."""
 
@@ -139,6 +190,8 @@ class ProgramProgress:
     serapan: Decimal | None
     #: the part of ``pagu`` from illustrative budget lines (shown with a mark)
     pagu_ilustratif: int = 0
+    #: what the capaian should be on the report date (None without an entry this year)
+    expected: Expectation | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +227,15 @@ class FlaggedProgram:
     location: Location | None
 
 
+@dataclass(frozen=True)
+class LateOwner:
+    """One OPD and its late programs (stalled, below target or past their end year)."""
+
+    opd: str
+    nama: str
+    programs: tuple[FlaggedProgram, ...]
+
+
 @dataclass
 class ProgressReport:
     """Everything ``spbe progress`` and the year-end report show."""
@@ -188,6 +250,44 @@ class ProgressReport:
     since: str | None = None
     #: The master plan's years (the programs' period), to say when ``tahun`` lies outside it.
     periode: tuple[int, int] | None = None
+    #: Readers' short name of each OPD (``nama_pendek``, else its id).
+    opd_names: dict[str, str] = field(default_factory=dict)
+    #: Readers' name of each dimension (``Smart Governance``).
+    dimensi_names: dict[str, str] = field(default_factory=dict)
+
+    def opd_name(self, opd: str) -> str:
+        """The readers' name of an OPD id (the id itself when the catalog has no such OPD)."""
+        return self.opd_names.get(opd) or opd
+
+    @property
+    def late(self) -> list[LateOwner]:
+        """What is late and who owns it: the late programs grouped by the OPD that owns them.
+
+        A program is late when it is stalled, below target or past its end year
+        (:data:`LATE_CATEGORIES`), counted once. Owners with the most late programs first,
+        then by name.
+        """
+        by_owner: dict[str, list[FlaggedProgram]] = {}
+        seen: set[str] = set()
+        for category in LATE_CATEGORIES:
+            for item in self.attention.get(category, []):
+                if item.id not in seen:
+                    seen.add(item.id)
+                    by_owner.setdefault(item.opd, []).append(item)
+        owners = [LateOwner(k, self.opd_name(k), tuple(v)) for k, v in by_owner.items()]
+        return sorted(owners, key=lambda o: (-len(o.programs), reading_order(o.nama), o.opd))
+
+    def late_summary(self) -> tuple[int, list[LateOwner], int, int]:
+        """The one-line answer's numbers: late programs, the owners named, and the others.
+
+        ``(programs, owners shown, other owners, their programs)``: at most
+        :data:`LATE_OWNERS_SHOWN` owners are named, so that the line stays one line in a
+        catalog of a whole country; the others are counted together.
+        """
+        owners = self.late
+        rest = owners[LATE_OWNERS_SHOWN:]
+        total = sum(len(o.programs) for o in owners)
+        return total, owners[:LATE_OWNERS_SHOWN], len(rest), sum(len(o.programs) for o in rest)
 
     @property
     def outside_period(self) -> bool:
@@ -351,6 +451,7 @@ def program_progress(program_id: str, program: Program, options: Options) -> Pro
         terserap=terserap,
         serapan=serapan(terserap, pagu),
         pagu_ilustratif=budget.illustrative,
+        expected=expectation(entry, year, today) if entry is not None else None,
     )
 
 
@@ -400,14 +501,15 @@ def compute_progress(
         for i, p in selected
         if is_planned(p, options.tahun, options.tanggal)
     ]
-    opd_names = {o.id: o.nama_pendek for o in catalog.of_kind("opd")}
+    # Readers' short name of each OPD: the per-OPD rows, the attention lists, the late line.
+    opd_names = {o.id: o.nama_pendek or o.id for o in catalog.of_kind("opd")}
     by_opd_map: dict[str, list[ProgramProgress]] = {}
     by_dim_map: dict[str, list[ProgramProgress]] = {}
     for item in planned:
         by_opd_map.setdefault(item.opd, []).append(item)
         by_dim_map.setdefault(item.dimensi, []).append(item)
     # Rows per OPD in the order of the names readers scan (not by id).
-    shown: dict[str, str] = {k: opd_names.get(k) or k for k in by_opd_map}
+    shown: dict[str, str] = {k: opd_names.get(k, k) for k in by_opd_map}
     dimensi = catalog.reference.dimensi
     dim_order = {k: n for n, k in enumerate(dimensi)}
     meta = catalog.metadata
@@ -425,6 +527,8 @@ def compute_progress(
         ],
         total=summarise("", t("progress.total"), planned),
         since=since,
+        opd_names=opd_names,
+        dimensi_names={k: str(v) for k, v in dimensi.items()},
         periode=(
             (meta.dokumen.masterplan.periode.mulai, meta.dokumen.masterplan.periode.selesai)
             if meta is not None
@@ -520,17 +624,25 @@ def _attend(
                 # "6 bulan; batas 6 bulan" read as within the limit when it was past by days
                 batas=options.bulan_mangkrak,
             )
-    if progress is not None and progress.entry is not None:
-        entry = progress.entry
-        expected = Decimal(entry.triwulan) / 4 if entry.triwulan else ONE
-        behind = [i for i in progress.indicators if i.capaian is not None and i.capaian < expected]
+    if progress is not None and progress.expected is not None:
+        expected = progress.expected
+        harapan = expected.harapan
+        behind = [i for i in progress.indicators if i.capaian is not None and i.capaian < harapan]
         if behind:
-            add(
-                "tertinggal",
-                "progress.reason.behind",
-                indikator="; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
-                harapan=percent(expected),
-            )
+            values: dict[str, Any] = {
+                "indikator": "; ".join(f"{i.nama} {percent(i.capaian)}" for i in behind),
+                "harapan": percent(harapan),
+            }
+            if expected.terlambat:
+                add(
+                    "tertinggal",
+                    "progress.reason.behind_late",
+                    dilaporkan=expected.dilaporkan,
+                    triwulan=expected.triwulan,
+                    **values,
+                )
+            else:
+                add("tertinggal", "progress.reason.behind", **values)
     if program.tahun_selesai < today.year and active:
         add("lewat_tahun", "progress.reason.past_end", tahun=program.tahun_selesai, status=status)
     if active:

@@ -14,6 +14,7 @@ from spbe_cli.formatting import (
     illustrative_legend,
     number,
     percent,
+    reading_order,
     rupiah,
     rupiah_marked,
     tanggal,
@@ -110,10 +111,37 @@ def _group_row(group: GroupSummary, label: str) -> list[str]:
     ]
 
 
-def _group_rows(groups: Sequence[GroupSummary], total: GroupSummary) -> list[list[str]]:
-    rows = [_group_row(g, g.key if g.key == g.nama else f"{g.key} ({g.nama})") for g in groups]
+def _group_rows(
+    groups: Sequence[GroupSummary], total: GroupSummary, readers: bool = False
+) -> list[list[str]]:
+    """Rows of a group table: the id and name in the terminal, the name alone for readers."""
+
+    def label(g: GroupSummary) -> str:
+        return g.nama if readers or g.key == g.nama else f"{g.key} ({g.nama})"
+
+    rows = [_group_row(g, label(g)) for g in groups]
     rows.append(_group_row(total, total.nama))
     return rows
+
+
+def late_line(report: ProgressReport) -> str:
+    """The one-line answer to "what is late and who owns it", above every format's tables.
+
+    Late: stalled, below target or past the end year (each program once), counted per owning
+    OPD by its readers' name, most first; the lists below name the programs.
+    """
+    total, owners, rest, rest_programs = report.late_summary()
+    if not total:
+        return t("progress.late_none")
+    shown = [f"{o.nama} {number(len(o.programs))}" for o in owners]
+    if rest:
+        shown.append(t("progress.late_rest", opd=number(rest), n=number(rest_programs)))
+    return t("progress.late", n=number(total), pemilik=", ".join(shown))
+
+
+def _readers_order(items: Sequence[FlaggedProgram]) -> list[FlaggedProgram]:
+    """Attention items in the order of the names readers see (the terminal keeps id order)."""
+    return sorted(items, key=lambda a: (reading_order(a.nama), a.id))
 
 
 def _legend(report: ProgressReport) -> list[str]:
@@ -125,6 +153,23 @@ def _program_headers() -> list[str]:
     return [
         t(f"progress.col.{c}")
         for c in ("id", "opd", "dimensi", "status", "capaian", "serapan", "pembaruan")
+    ]
+
+
+def _reader_headers() -> list[str]:
+    return [
+        t(f"progress.col.{c}")
+        for c in ("program", "opd", "dimensi", "status", "capaian", "serapan", "pembaruan")
+    ]
+
+
+def _reader_row(report: ProgressReport, p: ProgramProgress) -> list[str]:
+    """A program row for readers: its name, its OPD's and its dimension's names."""
+    return [
+        p.nama,
+        report.opd_name(p.opd),
+        report.dimensi_names.get(p.dimensi, p.dimensi),
+        *_program_row(p)[3:],
     ]
 
 
@@ -157,7 +202,7 @@ def _indicator_lines(p: ProgramProgress) -> list[str]:
 
 def format_text(report: ProgressReport) -> list[str]:
     """The report as plain text lines."""
-    lines = [_title(report), _subtitle(report), ""]
+    lines = [_title(report), _subtitle(report), late_line(report), ""]
     lines.append(t("progress.by_opd"))
     lines += text_table(
         _group_headers(t("progress.col.opd")), _group_rows(report.by_opd, report.total)
@@ -197,23 +242,24 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
     """
     h = "#" * level
     lines = [f"{h} {md_inert(_title(report))}", "", md_inert(_subtitle(report)), ""]
+    lines += [f"**{md_inert(late_line(report))}**", ""]
     lines += [f"{h}# {t('progress.by_opd')}", ""]
     lines += md_table(
         _group_headers(t("progress.col.opd")),
-        _group_rows(report.by_opd, report.total),
+        _group_rows(report.by_opd, report.total, readers=True),
     )
     lines += ["", f"{h}# {t('progress.by_dimensi')}", ""]
     lines += md_table(
         _group_headers(t("progress.col.dimensi")),
-        _group_rows(report.by_dimensi, report.total),
+        _group_rows(report.by_dimensi, report.total, readers=True),
     )
     if legend := _legend(report):
         lines += ["", *(md_inert(line) for line in legend)]
     lines += ["", f"{h}# {t('progress.programs', n=len(report.programs))}", ""]
     if report.programs:
         lines += md_table(
-            [*_program_headers(), t("progress.col.indikator")],
-            [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs],
+            [*_reader_headers(), t("progress.col.indikator")],
+            [[*_reader_row(report, p), "; ".join(_indicator_lines(p))] for p in report.programs],
         )
     lines += ["", f"{h}# {t('progress.attention', n=report.attention_count)}", ""]
     for category in CATEGORIES:
@@ -227,9 +273,10 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
             lines += [t("progress.none"), ""]
             continue
         lines += [
-            f"- **{md_inert(a.id)}** ({md_inert(a.opd)}): {md_inert(a.reason)}"
+            f"- **{md_inert(a.nama)}** ({md_inert(report.opd_name(a.opd))}): "
+            + md_inert(a.reason)
             + (f" — {md_code(a.location)}" if a.location else "")
-            for a in items
+            for a in _readers_order(items)
         ]
         lines.append("")
     lines += [t("progress.definitions"), ""]
@@ -300,6 +347,15 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
             for i in p.indicators
         ],
         "capaian_persen": _num(p.capaian),
+        # what the capaian is held to on the report date, and whether the entry is late
+        "harapan": None
+        if p.expected is None
+        else {
+            "triwulan": p.expected.triwulan,
+            "persen": _num(p.expected.harapan),
+            "triwulan_dilaporkan": p.expected.dilaporkan,
+            "terlambat": p.expected.terlambat,
+        },
         "pagu": p.pagu,
         "pagu_ilustratif": p.pagu_ilustratif,
         "terserap": p.terserap,
@@ -338,6 +394,11 @@ def report_dict(report: ProgressReport) -> dict[str, Any]:
         "per_opd": [_group_dict(g) for g in report.by_opd],
         "per_dimensi": [_group_dict(g) for g in report.by_dimensi],
         "program": [_program_dict(p) for p in report.programs],
+        # what is late and who owns it (the line above the tables), most late programs first
+        "terlambat": [
+            {"opd": o.opd, "nama": o.nama, "program": [a.id for a in o.programs]}
+            for o in report.late
+        ],
         "perhatian": {
             c: (
                 [_attention_dict(a) for a in report.attention.get(c, [])]
@@ -443,6 +504,7 @@ def html_body(report: ProgressReport) -> str:
     numeric = {1, 2, 3, 4, 5, 6, 7}
     out = [
         f'<p class="sub">{_e(_subtitle(report))}</p>',
+        f"<p><b>{_e(late_line(report))}</b></p>",
         f'<div class="cards">{cards}</div>',
     ]
     for heading, groups, first in (
@@ -452,12 +514,13 @@ def html_body(report: ProgressReport) -> str:
         out.append(f"<h2>{_e(heading)}</h2>")
         out.append(bar_chart(groups, heading))
         out.append(legend)
-        out.append(html_table(_group_headers(first), _group_rows(groups, total), numeric))
+        rows = _group_rows(groups, total, readers=True)
+        out.append(html_table(_group_headers(first), rows, numeric))
     out += [f'<p class="sub">{_e(line)}</p>' for line in _legend(report)]
     out.append(f"<h2>{_e(t('progress.programs', n=len(report.programs)))}</h2>")
     if report.programs:
-        rows = [[*_program_row(p), "; ".join(_indicator_lines(p))] for p in report.programs]
-        out.append(html_table([*_program_headers(), t("progress.col.indikator")], rows, {4, 5}))
+        rows = [[*_reader_row(report, p), "; ".join(_indicator_lines(p))] for p in report.programs]
+        out.append(html_table([*_reader_headers(), t("progress.col.indikator")], rows, {4, 5}))
     out.append(f"<h2>{_e(t('progress.attention', n=report.attention_count))}</h2>")
     for category in CATEGORIES:
         items = report.attention.get(category, [])
@@ -470,10 +533,10 @@ def html_body(report: ProgressReport) -> str:
             out.append(
                 '<ul class="att">'
                 + "".join(
-                    f"<li><b>{_e(a.id)}</b> ({_e(a.opd)}): {_e(a.reason)}"
+                    f"<li><b>{_e(a.nama)}</b> ({_e(report.opd_name(a.opd))}): {_e(a.reason)}"
                     + (f" <code>{_e(a.location)}</code>" if a.location else "")
                     + "</li>"
-                    for a in items
+                    for a in _readers_order(items)
                 )
                 + "</ul>"
             )

@@ -85,6 +85,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     ("SPBE305", E, "metadata"),
     ("SPBE306", E, "metadata"),
     ("SPBE307", W, "metadata"),
+    ("SPBE308", W, "metadata"),
     # architecture: traceability and Aplikasi Umum
     ("SPBE401", E, "arsitektur"),
     ("SPBE402", W, "arsitektur"),

@@ -245,7 +245,14 @@ def test_markdown_and_html(in_known: Path) -> None:
     catalog, _ = load_catalog(Path("catalog"), "catalog")
     report = compute_progress(catalog, Options(2026, date(2026, 10, 15)))
     md = format_markdown(report)
-    assert "| DISKOMINFO (Diskominfo) | 2 | 2 | 0 | 65.2% | Rp 1.700.000.000 |" in md
+    # readers' names, not ids: the OPD, the program and its dimension
+    assert "| Diskominfo | 2 | 2 | 0 | 65.2% | Rp 1.700.000.000 |" in md
+    assert "| Integrasi Data OPD | Diskominfo | Smart Governance | berjalan |" in md
+    assert "- **Integrasi Data OPD** (Diskominfo): not updated since 1 March 2026" in md
+    assert "SC-GOV-02" not in md.replace("`catalog/program/governance.yaml", "")
+    # the one-line answer "what is late and who owns it" above the tables
+    late = "Late: 3 program(s) (stalled, behind target or past the end year), owned by Dinkes 1"
+    assert md.split("\n")[4].startswith(f"**{late}")
     assert "## Needs attention (9)" in md
     page = format_html(report)
     assert page.startswith("<!DOCTYPE html>")

@@ -134,7 +134,8 @@ def test_a_report_without_realisasi_says_why_the_column_is_missing(fresh: Path) 
 
 def test_the_summary_of_a_report_without_progress_is_a_sentence(fresh: Path) -> None:
     md = (fresh / "laporan.md").read_text("utf-8")
-    summary = md.split("## 1. RINGKASAN\n\n", 1)[1].split("\n", 1)[0]
+    late, summary = md.split("## 1. RINGKASAN\n\n", 1)[1].split("\n\n", 2)[:2]
+    assert late.startswith(("**Yang terlambat: ", "**Tidak ada program yang terlambat**"))
     assert "rata-rata –" not in summary and "rata-rata -" not in summary
     assert "0 di antaranya" not in summary
     assert "belum ada yang mencatat kemajuan" in summary

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from spbe_cli.checks import Context
 from spbe_cli.errors import Location
+from spbe_cli.i18n import t
 from spbe_cli.models import Metadata
 from spbe_cli.parsing import is_placeholder
-from spbe_cli.reference import region_kind_word, same_region_name
+from spbe_cli.reference import region_kind_word, same_region_name, time_zone
 
 
 def check_pemda(ctx: Context) -> None:
-    """SPBE304/SPBE305/SPBE306/SPBE307: codes, names, regulation types and review years."""
+    """SPBE304-SPBE308: codes, names, regulation types, review years and the time zone."""
     meta, source = ctx.catalog.metadata, ctx.catalog.metadata_source
     if meta is None or source is None:
         return
@@ -42,6 +43,7 @@ def check_pemda(ctx: Context) -> None:
     _check_opd_regions(ctx, meta)
     _check_regulation_types(ctx, meta)
     _check_reviews(ctx, meta)
+    _check_time_zone(ctx, meta)
 
 
 def _check_name(ctx: Context, where: Location, nama: str, kode: str) -> None:
@@ -140,3 +142,35 @@ def _check_reviews(ctx: Context, meta: Metadata) -> None:
                 year=year,
                 expected=expected,
             )
+
+
+#: Hours ahead of UTC of each zone, as the hint says them.
+_UTC_OFFSET = {"WIB": "UTC+7", "WITA": "UTC+8", "WIT": "UTC+9"}
+
+
+def _check_time_zone(ctx: Context, meta: Metadata) -> None:
+    """SPBE308: ``pemda.zona_waktu`` is the zone of the Pemda's province (Keppres 41/1987).
+
+    The zone is the date of "today" in ``spbe progress``: a Papua Tengah catalog declaring WIB
+    reads the day change two hours late. A warning (the zone is only the report's clock);
+    checked only where the province's zone is known (:func:`spbe_cli.reference.time_zone`).
+    """
+    pemda = meta.pemda
+    expected = time_zone(pemda.kode_kemendagri)
+    if pemda.zona_waktu is None or expected is None or pemda.zona_waktu == expected:
+        return
+    source = ctx.catalog.metadata_source
+    assert source is not None
+    province = pemda.kode_kemendagri.split(".")[0]
+    nama = ctx.reference.wilayah.get(province)
+    if nama is None:
+        nama = pemda.provinsi.nama if pemda.provinsi is not None else province
+    ctx.emit(
+        "SPBE308",
+        source.location("pemda", "zona_waktu"),
+        "pemda.time_zone",
+        hint=t("pemda.time_zone_hint", expected=expected, utc=_UTC_OFFSET[expected]),
+        zona=pemda.zona_waktu,
+        provinsi=nama,
+        expected=expected,
+    )

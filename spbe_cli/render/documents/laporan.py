@@ -15,7 +15,16 @@ from datetime import date
 from typing import Any
 
 from spbe_cli import i18n
-from spbe_cli.formatting import KOSONG, angka, entity_name, marking, persen_rasio, rupiah, tanggal
+from spbe_cli.formatting import (
+    KOSONG,
+    angka,
+    entity_name,
+    marking,
+    persen_rasio,
+    reading_order,
+    rupiah,
+    tanggal,
+)
 from spbe_cli.indeks import (
     Kerangka,
     evaluate,
@@ -94,6 +103,8 @@ class LaporanContext:
     program_tahun: list[dict[str, Any]]
     perhatian: list[dict[str, Any]]
     jumlah_perhatian: int
+    terlambat: dict[str, Any]
+    """What is late and who owns it: the first line of the summary."""
     since: str | None
     evaluasi: dict[str, Any]
     """The self-assessment section (``spbe indeks`` in the readers' words)."""
@@ -146,7 +157,10 @@ def _context(
                     "alasan": a.reason,
                     "lokasi": str(a.location) if a.location else "",
                 }
-                for a in report.attention.get(c, [])
+                # in the order of the names readers see, not of the ids they do not
+                for a in sorted(
+                    report.attention.get(c, []), key=lambda a: (reading_order(a.nama), a.id)
+                )
             ],
         }
         for c in CATEGORIES
@@ -171,9 +185,21 @@ def _context(
         program_tahun=programs,
         perhatian=perhatian,
         jumlah_perhatian=report.attention_count,
+        terlambat=_late(report),
         since=report.since,
         ada_ilustratif=any(p["ilustratif"] for p in programs),
     )
+
+
+def _late(report: ProgressReport) -> dict[str, Any]:
+    """The numbers of "what is late and who owns it" (as ``spbe progress`` counts them)."""
+    total, owners, rest, rest_programs = report.late_summary()
+    return {
+        "jumlah": total,
+        "pemilik": [{"nama": o.nama, "jumlah": len(o.programs)} for o in owners],
+        "lainnya": rest,
+        "lainnya_program": rest_programs,
+    }
 
 
 #: A progress chart shows at most this many groups; beyond, the table alone says it.
