@@ -88,7 +88,7 @@ def test_safe_block_rewrites_every_character_but_the_newline_that_safe_does() ->
         want = char if char == "\n" else safe(char)
         assert safe_block(char) == want, code
         assert safe_block(f"ab\n{char}c") == f"ab\n{want}c", code
-    plain = "{\n  \"nama\": \"Dinas Kominfo\"\n}" * 1000
+    plain = '{\n  "nama": "Dinas Kominfo"\n}' * 1000
     assert safe_block(plain) is plain
 
 
