@@ -56,9 +56,23 @@ def safe(text: object) -> str:
     return CONTROL.sub(_visible, value)
 
 
+#: The ASCII characters :func:`safe_block` keeps as they are: the newline and the printable ones.
+_ASCII_KEPT = bytes([10, *range(32, 127)])
+
+
 def safe_block(text: str) -> str:
-    """Like :func:`safe` but keep newlines (the structure of a document being printed)."""
-    if CONTROL.search(text) is None:
+    """Like :func:`safe` but keep newlines (the structure of a document being printed).
+
+    An ASCII text (``str.isascii`` is known without reading it) is checked as bytes: deleting
+    the characters kept leaves nothing when there is nothing to rewrite. That is a C loop over
+    the bytes, several times faster than the regular expression over a document of tens of MB
+    (``spbe sync --format json`` on a national catalog), which finds a newline at once and then
+    had to scan the whole text again.
+    """
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _ASCII_KEPT):
+            return text
+    elif _CONTROL_BLOCK.search(text) is None:
         return text
     return _CONTROL_BLOCK.sub(_visible, text)
 

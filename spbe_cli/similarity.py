@@ -137,9 +137,12 @@ def pair_with_earlier(
     into a least number of them for each size of the other set. That is the same test as the
     division of :func:`jaccard` (a property test holds them equal), at about a third of the cost
     of a frozenset intersection. Ways of choosing the same candidates more cheaply (the
-    intersections batched through ``map``, a bit signature per set to rule out a whole budget at
-    once, an index on pairs of words or on the positions of the words two sets share) gave the
-    same pairs in the same time or more: which sets are compared is what decides the pairs.
+    intersections batched through ``map``, the mask tests of a whole budget batched through
+    ``map`` and ``compress``, a bit signature per set to rule out a whole budget at once, an
+    index on pairs of words or on the positions of the words two sets share) gave the same
+    pairs in the same time or more (twice the time for the batched mask tests: most sets have
+    few candidates): which sets are compared is what decides the pairs. What did pay: each
+    indexed set kept as one tuple (position, size, mask, owner), read by one unpacking.
     """
     if threshold <= 0:
         raise ValueError("threshold must be positive")
@@ -158,35 +161,41 @@ def pair_with_earlier(
     sizes = [len(words) for words in sets]
     largest = max(sizes, default=0)
     order = [i for i in sorted(range(len(sets)), key=sizes.__getitem__) if sizes[i]]
-    owner_of = owners if owners is not None else [""] * len(sets)
-    needs: dict[int, tuple[int, ...]] = {}
-    index: dict[str, list[int]] = {}
+    # Without owners every set is its own owner: no two are ever of the same one.
+    owner_of: Sequence[object] = owners if owners is not None else range(len(sets))
+    # Per size of a set: the least shared words for each size of the other set, the least
+    # size of the other set, the length of the prefix.
+    per_size: dict[int, tuple[tuple[int, ...], float, int]] = {}
+    # Each indexed set as the loop reads it: (position, size, mask, owner).
+    index: dict[int, list[tuple[int, int, int, object]]] = {}
     get = index.get
     pairs: list[tuple[int, int]] = []
     for i in order:
-        words = sets[i]
         size = sizes[i]
         owner = owner_of[i]
         mask = masks[i]
-        need = needs.get(size)
-        if need is None:
-            need = needs[size] = least_shared(threshold, size, largest)
-        prefix = sorted(words, key=rank_of)[: size - math.ceil(threshold * size - 1e-9) + 1]
-        smallest = threshold * size - 1e-9
+        bounds = per_size.get(size)
+        if bounds is None:
+            bounds = per_size[size] = (
+                least_shared(threshold, size, largest),
+                threshold * size - 1e-9,
+                size - math.ceil(threshold * size - 1e-9) + 1,
+            )
+        need, smallest, prefix_length = bounds
+        # The ranks of the rarest words (a rank stands for its word in the index).
+        prefix = sorted(map(rank_of, sets[i]))[:prefix_length]
         seen: set[int] = set()
         budget = max_probes
         match = None
         for word in prefix:
-            for j in reversed(get(word, ())):
-                if sizes[j] < smallest:
+            for j, other_size, other_mask, other_owner in reversed(get(word, ())):
+                if other_size < smallest:
                     break  # sets are indexed smallest first: every older one is smaller still
                 if j in seen:
                     continue
                 seen.add(j)
                 # jaccard(words, sets[j]) >= threshold, as shared words counted in the masks.
-                if (owners is None or owner_of[j] != owner) and (
-                    mask & masks[j]
-                ).bit_count() >= need[sizes[j]]:
+                if other_owner != owner and (mask & other_mask).bit_count() >= need[other_size]:
                     match = j
                     break
                 budget -= 1
@@ -197,11 +206,12 @@ def pair_with_earlier(
         if match is not None:
             pairs.append((match, i))
             continue
+        entry = (i, size, mask, owner)
         for word in prefix:
             if word in index:
-                index[word].append(i)
+                index[word].append(entry)
             else:
-                index[word] = [i]
+                index[word] = [entry]
     return pairs
 
 

@@ -406,15 +406,20 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     second = forked(
         lambda: ",\n".join(_json_pair(o) for o in overlaps[half:]), len(overlaps), MIN_FORKED
     )
-    first = ",\n".join(_json_pair(o) for o in overlaps[:half])
-    body = f"{first},\n{second()}" if first else second()
-    _json_side_text.cache_clear()
-    _json_evidence.cache_clear()
+    try:
+        first = ",\n".join(_json_pair(o) for o in overlaps[:half])
+        halves = [first, second()] if first else [second()]
+    finally:
+        _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
+        _json_evidence.cache_clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
-    if not body.isascii() or "\x7f" in body:
-        body = json_escape_extra(body)
-    return f"{head[: -len(_EMPTY_TAIL)]}[\n{body}\n  ]\n}}"
+    halves = [
+        json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
+    ]
+    # One join of the parts: the tens of MB are copied once, not once per step.
+    body = [part for text in halves for part in (",\n", text)][1:]
+    return "".join([head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"])
 
 
 _EMPTY_TAIL = "[]\n}"
@@ -441,12 +446,27 @@ def _json_number(value: float) -> str:
     return float.__repr__(value)
 
 
+#: :func:`_json_side` of each (item, location) of the :func:`format_json` in progress, by the
+#: ids of the two objects (both held by the pairs it lays out), cleared when it ends.
+_SIDES: dict[tuple[int, int], str] = {}
+
+
 def _json_side(c: Candidate, loc: Location | None) -> str:
     """``side()`` of :func:`overlap_dict` at a member's depth; TypeError for an unusual value.
 
     An item of a cluster of look-alikes is in several pairs (three on average on the national
-    bench catalog): its text is laid out once.
+    bench catalog): its text is laid out once, and found again by the identity of its objects
+    rather than by hashing its seven values.
     """
+    key = (id(c), id(loc))
+    text = _SIDES.get(key)
+    if text is None:
+        text = _SIDES[key] = _json_side_layout(c, loc)
+    return text
+
+
+def _json_side_layout(c: Candidate, loc: Location | None) -> str:
+    """:func:`_json_side`, laid out."""
     if loc is None:
         return _json_side_text(c.id, c.nama, c.owner, c.code, None, None, None)
     if type(loc.line) is not int or type(loc.column) is not int or not isinstance(loc.path, str):
@@ -454,7 +474,6 @@ def _json_side(c: Candidate, loc: Location | None) -> str:
     return _json_side_text(c.id, c.nama, c.owner, c.code, loc.path, loc.line, loc.column)
 
 
-@lru_cache(maxsize=1 << 16, typed=True)
 def _json_side_text(
     item_id: str,
     nama: str,

@@ -80,6 +80,18 @@ def test_safe_shows_every_control_character_visibly() -> None:
     assert safe_block("a\nb\x1b") == "a\nb\\x1b"
 
 
+def test_safe_block_rewrites_every_character_but_the_newline_that_safe_does() -> None:
+    # The ASCII fast path and the regular expression agree on every character, alone or amid
+    # plain text, and a plain text comes back as the very object given.
+    for code in [*range(0x100), 0x200F, 0x2028, 0xDCFF]:
+        char = chr(code)
+        want = char if char == "\n" else safe(char)
+        assert safe_block(char) == want, code
+        assert safe_block(f"ab\n{char}c") == f"ab\n{want}c", code
+    plain = '{\n  "nama": "Dinas Kominfo"\n}' * 1000
+    assert safe_block(plain) is plain
+
+
 def test_markdown_escaping_is_one_line_and_literal() -> None:
     assert md_escape(EVIL) == (
         "A ::error file=x::forged\\\\x1b\\[31m\\\\u202e\\[bold\\]\\\\x7f\\\\x85\\\\u2066"

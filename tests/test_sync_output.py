@@ -119,3 +119,18 @@ def test_an_item_in_several_pairs_is_written_for_each_as_json_dumps_would() -> N
     found = [Overlap("aplikasi", item, other, 0.5, 0.0, (), p, None) for p in places]
     for many in (found, found * 4):
         assert format_json(many, "katalog") == reference(many, "katalog")
+
+
+def test_side_texts_kept_by_object_identity_do_not_outlive_the_document() -> None:
+    # They are found by id(): kept past format_json, a new object at a freed address would be
+    # written with another item's text.
+    import spbe_cli.sync as sync
+
+    item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
+    found = [Overlap("aplikasi", item, item, 0.5, 0.0, (), Location("a.yaml", 1, 1), None)]
+    format_json(found * 3, "katalog")
+    assert sync._SIDES == {}
+    del found, item
+    again = Candidate("aplikasi", "APL-2", "OPD-B", "Dua", "RAA", "", frozenset(), frozenset())
+    pair = [Overlap("aplikasi", again, again, 0.5, 0.0, (), Location("b.yaml", 2, 3), None)]
+    assert format_json(pair, "katalog") == reference(pair, "katalog")

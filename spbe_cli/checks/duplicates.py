@@ -38,21 +38,15 @@ def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
 def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
     """Programs not cancelled, grouped by dimension and element, owned by their OPD.
 
-    Cancelled in the file or by the latest progress entry, as ``spbe sync`` and ``spbe
-    progress`` read it (:func:`spbe_cli.progress.is_cancelled`).
+    The very programs ``spbe sync`` compares, with the same words: built by its one home
+    (:func:`spbe_cli.sync.candidates`; cancelled in the file or by the latest progress entry,
+    as ``spbe progress`` reads it).
     """
-    from spbe_cli.progress import is_cancelled
+    from spbe_cli.sync import candidates
 
     return [
-        Item(
-            pid,
-            f"{p.dimensi}/{p.elemen}",
-            responsible_opd(p) or "",
-            tokens(p.nama, stop),
-            tokens(p.tujuan or p.uraian, stop),
-        )
-        for pid, p in ((p.id, p) for p in catalog.of_kind("program"))
-        if not is_cancelled(p)
+        Item(c.id, c.code, c.owner, c.name, c.function)
+        for c in candidates(catalog, "program", stop)
     ]
 
 

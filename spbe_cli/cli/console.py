@@ -80,7 +80,13 @@ def out(lines: list[str] | str, *, colour: bool = True) -> None:
 def _out(lines: list[str] | str, *, colour: bool) -> None:
     lines = [safe_block(lines)] if isinstance(lines, str) else [safe(line) for line in lines]
     if not (colour and sys.stdout.isatty()):
-        sys.stdout.write("".join(line + "\n" for line in lines))
+        if len(lines) == 1:
+            # A whole document (tens of MB from sync --format json): its newline written after
+            # it rather than added to a copy of it.
+            sys.stdout.write(lines[0])
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
         return
     from rich.text import Text
