@@ -336,6 +336,13 @@ def test_the_appendix_per_opd_lists_the_programs_that_count(
 ) -> None:
     md = (documents / "masterplan.md").read_text("utf-8")
     appendix = md.split("## LAMPIRAN: PROGRAM DAN ELEMEN SPBE PER PERANGKAT DAERAH", 1)[1]
-    rows = re.findall(r"^\| (PRG-[A-Z0-9-]+) \|", appendix, re.M)
-    live = {i for i, s in _listed(cancelled, "program").items() if s != "dibatalkan"}
-    assert PROGRAM not in rows and set(rows) == live
+    # The appendix names its programs (first column of each "Program | Peran" table), no ids.
+    rows = {
+        row.split(" | ", 1)[0].strip("| ")
+        for table in appendix.split("| Program | Peran |")[1:]
+        for row in table.split("\n\n", 1)[0].splitlines()[2:]
+    }
+    listed = _json("list", "program", "-c", str(cancelled))["entitas"]
+    name = {e["id"]: e["nama"] for e in listed}
+    live = {e["nama"] for e in listed if e["status"] != "dibatalkan"}
+    assert name[PROGRAM] not in rows and rows == live

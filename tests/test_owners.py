@@ -160,7 +160,9 @@ def test_arsitektur_document_lists_both_roles(catalog_dir: Path, tmp_path: Path)
     )
     assert code == 0, stderr
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.md")))
-    row = next(line for line in text.splitlines() if "| DATA-01 |" in line)
+    # The element table names the element by its RAD code and name (no catalog id).
+    row = next(line for line in text.splitlines() if "| Destinasi Wisata |" in line)
+    assert row.startswith("| RAD.02.08") and "DATA-01" not in text
     assert row.index("Bappeda") < row.index(DISKOMINFO)
     # The data domain diagram shows the produsen under the box, as a reader sees it.
     figure = re.search(r"!\[Elemen domain Data dan Informasi[^]]*\]\(([^)]+)\)", text)

@@ -155,7 +155,7 @@ def test_a_placeholder_reads_as_not_filled_in_never_as_a_value(small: Path, tmp_
     assert report.errors == 0
     render(small, tmp_path / "out", "--format", "md,html,docx", "--doc", "arsitektur")
     markdown = (tmp_path / "out" / "arsitektur.md").read_text("utf-8")
-    assert "| APP-01 | (belum diisi) |" in markdown
+    assert "| RAA.01.01 | (belum diisi) |" in markdown and "APP-01" not in markdown
     assert "Fungsi: (belum diisi: fungsi)" in markdown
     html = (tmp_path / "out" / "arsitektur.html").read_text("utf-8")
     with zipfile.ZipFile(tmp_path / "out" / "arsitektur.docx") as docx_file:

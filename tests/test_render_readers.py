@@ -20,9 +20,11 @@ from spbe_cli.render.document import (
     Paragraph,
     Span,
     Table,
+    caption_text,
     make_table,
     omitted_note,
     parse_document,
+    plain,
 )
 from spbe_cli.render.engine import _bernama, name_ids
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
@@ -278,13 +280,76 @@ def test_an_aplikasi_umum_is_named_once(fresh: Path) -> None:
         assert row[1][:1].isupper(), row
 
 
-def test_a_catalog_id_is_headed_id_as_in_the_arsitektur(fresh: Path) -> None:
-    # "Kode program: SC-GOV-01" read as the budget nomenclature's program code, and the
-    # appendix's "Kode" column held element ids where the Arsitektur's "Kode" holds RA codes.
-    md = (fresh / "masterplan.md").read_text("utf-8")
-    assert "| ID program | SC-GOV-01 |" in md
-    assert "| ID | Program | Peran |" in md and "| ID | Elemen SPBE | Domain | Peran |" in md
-    assert "Kode program" not in md and "| Kode | Elemen SPBE |" not in md
+def _catalog_ids(catalog: Path) -> set[str]:
+    """The ids a catalog's files declare, but an OPD's that is its own official abbreviation."""
+    ids: set[str] = set()
+    for path in catalog.rglob("*.yaml"):
+        for entry in path.read_text("utf-8").split("\n---"):
+            found = re.search(r"^id: *\"?([^\"\n]+?)\"?\s*$", entry, re.M)
+            short = re.search(r"^singkatan: *\"?([^\"\n]+?)\"?\s*$", entry, re.M)
+            if found and not (short and short.group(1) == found.group(1)):
+                ids.add(found.group(1))
+    return ids
+
+
+def test_no_catalog_id_reaches_the_body_of_a_document(fresh: Path) -> None:
+    # The element tables of the Arsitektur had an "ID" column (PB-01 beside RAB.01.01), the
+    # program cards of the master plan an "ID program" row and its appendix an "ID" column:
+    # a Bupati reads names, and the official codes (RA codes, sub kegiatan) where they exist.
+    ids = _catalog_ids(fresh.parent / "katalog" / "catalog")
+    assert "SC-GOV-01" in ids  # the check reads what it should
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w-])")
+    for md in sorted(fresh.glob("*.md")):
+        assert not pattern.findall(md.read_text("utf-8")), md.name
+    for docx in sorted(fresh.glob("*.docx")):
+        assert not pattern.findall(_docx_text(docx)), docx.name
+    masterplan = (fresh / "masterplan.md").read_text("utf-8")
+    assert "ID program" not in masterplan and "| ID |" not in masterplan
+    assert "| Program | Peran | Dimensi / elemen | Tahun |" in masterplan
+    assert "| Elemen SPBE | Domain | Peran |" in masterplan
+    arsitektur = (fresh / "arsitektur.md").read_text("utf-8")
+    assert "| Kode | Nama | Perangkat daerah | Jenis | Status |" in arsitektur  # RAB code, name
+    assert "| ID |" not in arsitektur and "| Elemen | Metadata |" in arsitektur
+
+
+def test_every_table_of_every_document_has_a_numbered_caption(fresh: Path) -> None:
+    # The master plan's program cards, its appendix and a table written in a prose file
+    # (BAB II) had no caption while every other table had "Tabel n. ...".
+    for md in sorted(fresh.glob("*.md")):
+        lines = md.read_text("utf-8").split("\n")
+        numbers = []
+        for n, line in enumerate(lines[2:-1], start=2):
+            if line.startswith("|") and lines[n - 1] == "" and lines[n + 1].startswith("|---"):
+                caption = re.match(r"^\*Tabel (\d+)\. \S", lines[n - 2])
+                assert caption, (md.name, n, line)
+                numbers.append(int(caption.group(1)))
+        assert numbers == list(range(1, len(numbers) + 1)), md.name
+
+
+def test_a_table_without_its_directive_is_numbered_under_its_heading() -> None:
+    # A prose file cannot write ~~~spbe-tabel: its table takes the heading it stands under as
+    # its caption, numbered by the one counter of the document.
+    source = (
+        "## BAB II GAMBARAN\n\n### Perjalanan smart city\n\n| Tahun | Peristiwa |\n|---|---|\n"
+        "| 2017 | Quick win |\n\n~~~spbe-tabel\nProfil daerah\n\n| Unsur | Isi |\n|---|---|\n"
+        "| Luas | 1 |\n~~~\n"
+    )
+    # A template of before numbered its caption itself (``*Tabel {{ cap.next() }}. ...*``): that
+    # paragraph is the caption, renumbered, not a second one; a sentence about a table stays.
+    source += (
+        "\n*Tabel 7. Anggaran lama*\n\n| Tahun | Nilai |\n|---|---|\n| 2026 | 1 |\n\n"
+        "Tabel 4 menunjukkan anggaran.\n\n| Tahun | Nilai |\n|---|---|\n| 2027 | 2 |\n"
+    )
+    blocks = list(parse_document("uji", source).walk())
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [caption_text(t) for t in tables] == [
+        "Tabel 1. Perjalanan smart city",
+        "Tabel 2. Profil daerah",
+        "Tabel 3. Anggaran lama",
+        "Tabel 4. Perjalanan smart city",
+    ]
+    paragraphs = [plain(b.inline) for b in blocks if isinstance(b, Paragraph)]
+    assert paragraphs == ["Tabel 4 menunjukkan anggaran."]
 
 
 def test_a_long_text_column_keeps_its_width_on_a_phone(fresh: Path) -> None:

@@ -16,8 +16,9 @@ GFM tables and a few directives, which are fenced blocks whose info string start
 :func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
 of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
 :class:`Figure`, :class:`Box`, :class:`Toc`, :class:`PageBreak`, :class:`Code`). The parser
-numbers captions (``Tabel n``, ``Gambar n``) per document and types table columns by their
-content, so numbering, columns and captions are the same in every format by construction.
+numbers captions (``Tabel n``, ``Gambar n``) per document, every table (one outside
+``~~~spbe-tabel`` takes its heading as caption), and types table columns by their content, so
+numbering, columns and captions are the same in every format by construction.
 
 Catalog text reaches the template as values that the Markdown environment escapes
 (:func:`spbe_cli.markup.md_escape`); prose files arrive as inert Markdown whose fences cannot
@@ -470,6 +471,8 @@ class _State:
     lifted: dict[str, Table] = field(default_factory=dict)
     tables: int = 0
     pictures: int = 0
+    section: Inline = ()
+    """The latest heading: the caption of a table written without ``~~~spbe-tabel``."""
     anchors: dict[str, int] = field(default_factory=dict)
 
 
@@ -519,7 +522,40 @@ def parse_document(
     return Document(name, tuple(blocks), title)
 
 
-def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> list[Block]:
+#: A caption a template wrote itself above a bare table (``*Tabel {{ cap.next() }}. ...*``).
+_OWN_CAPTION = re.compile(r"^Tabel\s+\d+[.:]\s*(.*)$", re.S)
+
+
+def _numbered(table: Table, state: _State, caption: Inline | None = None) -> Table:
+    """The table with the next number and its caption: the one home that numbers tables.
+
+    A table written without ``~~~spbe-tabel`` (in a prose file, say) is numbered too, so every
+    table of a document has a numbered caption; its caption is the heading it stands under.
+    """
+    state.tables += 1
+    shown = state.section if caption is None else caption
+    return replace(table, caption=shown, number=state.tables)
+
+
+def _bare(table: Table, out: list[Block], state: _State) -> Table:
+    """Number a table written without ``~~~spbe-tabel``.
+
+    An older template numbered its own caption with ``cap.next()`` in an italic paragraph above
+    the table: that paragraph becomes the caption (numbered here), not a second one.
+    """
+    last = out[-1] if out else None
+    if isinstance(last, Paragraph) and not last.note and all(s.italic for s in last.inline):
+        own = _OWN_CAPTION.match(plain(last.inline))
+        if own:
+            out.pop()
+            return _numbered(table, state, (Span(own.group(1)),) if own.group(1) else ())
+    return _numbered(table, state)
+
+
+def _blocks(
+    md: Any, tokens: Sequence[Any], state: _State, template: str, in_tabel: bool = False
+) -> list[Block]:
+    """The blocks of some tokens; ``in_tabel`` inside ``~~~spbe-tabel``, which numbers its table."""
     out: list[Block] = []
     n = 0
     while n < len(tokens):
@@ -533,11 +569,12 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             seen = state.anchors.get(base, 0)
             state.anchors[base] = seen + 1
             out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
+            state.section = inline
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
             if lifted is not None:
-                out.extend(_with_note(lifted))
+                out.extend(_with_note(lifted if in_tabel else _bare(lifted, out, state)))
             else:
                 out.append(Paragraph(_inline(tokens[n + 1])))
             n += 3
@@ -545,18 +582,18 @@ def _blocks(md: Any, tokens: Sequence[Any], state: _State, template: str) -> lis
             end = _close(tokens, n)
             out.extend(
                 replace(block, note=True) if isinstance(block, Paragraph) else block
-                for block in _blocks(md, tokens[n + 1 : end], state, template)
+                for block in _blocks(md, tokens[n + 1 : end], state, template, in_tabel)
             )
             n = end + 1
         elif kind in ("bullet_list_open", "ordered_list_open"):
             end = _close(tokens, n)
-            out.append(_list(md, tokens[n : end + 1], state, template))
+            out.append(_list(md, tokens[n : end + 1], state, template, in_tabel))
             n = end + 1
         elif kind == "table_open":
             end = _close(tokens, n)
             table = _table(tokens[n : end + 1])
             if table is not None:
-                out.extend(_with_note(table))
+                out.extend(_with_note(table if in_tabel else _bare(table, out, state)))
             n = end + 1
         elif kind == "fence" and tok.info.strip().startswith(DIRECTIVE_PREFIX):
             out.extend(_directive(md, tok, state, template))
@@ -581,7 +618,9 @@ def _close(tokens: Sequence[Any], start: int) -> int:
     return len(tokens) - 1
 
 
-def _list(md: Any, tokens: Sequence[Any], state: _State, template: str) -> ListBlock:
+def _list(
+    md: Any, tokens: Sequence[Any], state: _State, template: str, in_tabel: bool = False
+) -> ListBlock:
     ordered = tokens[0].type == "ordered_list_open"
     start = int(tokens[0].attrGet("start") or 1) if ordered else 1
     items: list[tuple[Block, ...]] = []
@@ -589,7 +628,7 @@ def _list(md: Any, tokens: Sequence[Any], state: _State, template: str) -> ListB
     while n < len(tokens) - 1:
         if tokens[n].type == "list_item_open":
             end = _close(tokens, n)
-            items.append(tuple(_blocks(md, tokens[n + 1 : end], state, template)))
+            items.append(tuple(_blocks(md, tokens[n + 1 : end], state, template, in_tabel)))
             n = end + 1
         else:
             n += 1
@@ -769,7 +808,11 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     name, args = (words[0] if words else ""), words[1:]
     if name not in DIRECTIVES:
         raise DocumentError((tok.map or [0])[0] + 1, f"~~~spbe-{name}")
-    inner = _blocks(md, md.parse(tok.content), state, template) if tok.content.strip() else []
+    inner = (
+        _blocks(md, md.parse(tok.content), state, template, name == "tabel")
+        if tok.content.strip()
+        else []
+    )
     if name == "daftar-isi":
         return [Toc()]
     if name == "halaman-baru":
@@ -789,13 +832,9 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
                 rest.append(block)
         if table is None:
             return rest
-        state.tables += 1
-        table = replace(
-            table,
-            caption=caption,
-            number=state.tables,
-            landscape=table.landscape or "lanskap" in args,
-        )
+        table = _numbered(table, state, caption)
+        if "lanskap" in args:
+            table = replace(table, landscape=True)
         return [table, *rest]
     # gambar
     key = args[0] if args else ""
