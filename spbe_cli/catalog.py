@@ -65,6 +65,11 @@ class Rejected:
     location: Location
     #: the document's top-level fields that were readable as text or a list of texts
     values: dict[str, tuple[str, ...]]
+    #: the entity's id could not be read at all (`id:`, `id: ""`, `id: 123`, no id): any id
+    #: nobody declares may have been this document's (see :func:`spbe_cli.checks.unnamed_claims`)
+    unnamed: bool = False
+    #: where the refused id is (the document's start when the id is missing), for its finding
+    id_at: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -325,3 +325,67 @@ def test_a_mistyped_metadata_kind_is_not_also_no_metadata(
     root = copy_minimal(tmp_path / "c")
     _edit(root, Path("metadata.yaml"), "entitas: metadata", written)
     assert _places(_found(root)) == [place]
+
+
+# -- a value of the wrong shape: the hint shows the field written the right way ----------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "saran", "hint"),
+    [
+        (
+            "target: {2026: 50, 2027: 80}",
+            "target: 80",
+            14,
+            13,
+            "tulis per tahun, tahun: nilai, mis. target: {2026: 80, 2027: …}",
+            "write it per year, year: value, e.g. target: {2026: 80, 2027: …}",
+        ),
+        (
+            "regulasi: [PERBUP-SC]",
+            "regulasi: PERBUP-SC, PERPRES-95-2018",
+            17,
+            11,
+            "tulis sebagai daftar dalam kurung siku, mis. regulasi: [PERBUP-SC, PERPRES-95-2018]",
+            "write it as a list in square brackets, e.g. regulasi: [PERBUP-SC, PERPRES-95-2018]",
+        ),
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025/2026",
+            7,
+            14,
+            "satu tahun saja, mis. 2025",
+            "one year only, e.g. 2025",
+        ),
+        (
+            "indikator:\n  - nama: Capaian\n    satuan: persen\n    baseline: 10\n"
+            "    target: {2026: 50, 2027: 80}",
+            "indikator: Capaian",
+            10,
+            12,
+            "tulis tiap butir di baris sendiri di bawah 'indikator:', diawali '- ', dengan kolom "
+            "nama, satuan, baseline, tahun_baseline, …",
+            "write each entry on its own line below 'indikator:', starting with '- ', with the "
+            "fields nama, satuan, baseline, tahun_baseline, …",
+        ),
+        (
+            "horizon: menengah",
+            "horizon: menengah\nmitra: ITB",
+            10,
+            8,
+            "tulis isinya di baris-baris di bawah 'mitra:', menjorok, dengan kolom akademisi, "
+            "bisnis, komunitas, media, …",
+            "write its content on the lines below 'mitra:', indented, with the fields akademisi, "
+            "bisnis, komunitas, media, …",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_says_how_to_write_it(
+    tmp_path: Path, old: str, new: str, line: int, column: int, saran: str, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE101", "program/economy.yaml", line, column)]
+    assert found[0].hint == saran
+    assert _found(root, "en")[0].hint == hint
