@@ -120,6 +120,9 @@ class Catalog:
     skipped_findings: dict[str, tuple[int, Location]] = field(default_factory=dict)
     #: documents rejected while loading, with their readable fields.
     rejected: list[Rejected] = field(default_factory=list)
+    #: references written as a name (`opd_pj: Dinas Kominfo`), refused (SPBE103): where, and
+    #: the text, so that the finding can name the entity of that name (checks.explain_refused).
+    name_refs: list[tuple[Location, str]] = field(default_factory=list)
     #: prose section -> its file, read by the loading stage.
     prose: dict[str, ProseFile] = field(default_factory=dict)
     #: the logo the metadata names (None when it names none), read by the loading stage.

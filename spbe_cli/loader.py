@@ -584,7 +584,15 @@ class _Loader:
             raw = str(error.get("input", ""))
             meant, invisible = without_invisible(raw)
             bad = describe_non_ascii(raw)
-            if invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
+            trimmed = raw.strip().rstrip(".,;:")
+            if loc != ("id",) and " " in raw.strip() and not describe_non_ascii(meant):
+                # `opd_pj: Dinas Komunikasi dan Informatika`: a name where its id is wanted.
+                id_hint = t("hint.name_not_id")
+                self.catalog.name_refs.append((location, raw.strip()))
+            elif trimmed != raw.strip() and re.fullmatch(ID_PATTERN, trimmed):
+                # `opd_pj: DISKOMINFO.`: the full stop that ends a sentence.
+                id_hint = t("hint.no_trailing", name=trimmed, char=raw.strip()[len(trimmed)])
+            elif invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
                 id_hint = t("hint.id_invisible", name=meant, chars="; ".join(invisible))
             elif bad:
                 id_hint = t("hint.non_ascii", chars="; ".join(bad))
@@ -823,10 +831,10 @@ def _usable_id(value: str | None) -> bool:
     """Whether ``value`` names an id, maybe with a space, an invisible or look-alike character.
 
     ``DISKOMINFO `` and ``DISKОMINFO`` (a Cyrillic О) do: their own hints say what to fix.
-    ``''``, ``123`` or ``2025-01-01`` do not: which id was meant is unknown.
+    ``''``, ``123``, ``2025-01-01`` or ``Dinas Kominfo`` do not: which id was meant is unknown.
     """
-    if value is None:
-        return False
+    if value is None or " " in value.strip():
+        return False  # `id: Dinas Kominfo`: a name, not an id with a stray space
     meant, _ = without_invisible(value)
     return re.fullmatch(ID_PATTERN, id_skeleton(meant)) is not None
 

@@ -364,7 +364,8 @@ def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem
     if glued is None:
         return YamlProblem("SPBE001", line, column, "load.syntax_colon")
     values = {"key": glued[1], "value": glued[2].rstrip()}
-    return YamlProblem("SPBE001", line, column + len(glued[1]) + 1, "load.syntax_colon_space", values)
+    at = column + len(glued[1]) + 1  # where the space goes
+    return YamlProblem("SPBE001", line, at, "load.syntax_colon_space", values)
 
 
 #: ``jenis:dinas``: a key and its value with no space after the colon (not a URL's ``http:``).

@@ -389,3 +389,73 @@ def test_a_value_of_the_wrong_shape_says_how_to_write_it(
     assert _places(found) == [("SPBE101", "program/economy.yaml", line, column)]
     assert found[0].hint == saran
     assert _found(root, "en")[0].hint == hint
+
+
+# -- an id written as a name, with a full stop, or 'key:value' ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new", "saran", "hint"),
+    [
+        (
+            "opd_pj: Dinas Komunikasi dan Informatika",
+            "maksud Anda DISKOMINFO? 'Dinas Komunikasi dan Informatika' adalah nama opd "
+            "DISKOMINFO; tulis id-nya",
+            "did you mean DISKOMINFO? 'Dinas Komunikasi dan Informatika' is the name of opd "
+            "DISKOMINFO; write its id",
+        ),
+        (
+            # No OPD has that name: what an id is, not "did you mean DinasKominfo?".
+            "opd_pj: Dinas Kominfo",
+            "tulis id-nya, bukan nama: id tanpa spasi (mis. DISKOMINFO)",
+            "write its id, not its name: an id has no spaces (e.g. DISKOMINFO)",
+        ),
+        (
+            "opd_pj: DISKOMINFO.",
+            "maksud Anda DISKOMINFO? Tanpa '.' di akhir",
+            "did you mean DISKOMINFO? Without the '.' at the end",
+        ),
+    ],
+)
+def test_a_reference_written_as_a_name_or_a_sentence_says_the_id(
+    tmp_path: Path, new: str, saran: str, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "opd_pj: DISKOMINFO", new)
+    found = _found(root)
+    assert _places(found) == [("SPBE103", "program/economy.yaml", 6, 9)]
+    assert found[0].hint == saran
+    assert _found(root, "en")[0].hint == hint
+
+
+def test_an_id_written_as_a_name_is_one_finding_naming_the_id_referred_to(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("opd") / "diskominfo.yaml", "id: DISKOMINFO", "id: Dinas Kominfo")
+    found = _found(root)
+    assert _places(found) == [("SPBE103", "opd/diskominfo.yaml", 2, 5)]
+    assert found[0].hint == (
+        "tulis id: DISKOMINFO? (id itu dirujuk di 20 tempat, dan tidak ada opd lain yang "
+        "memakainya)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "message"),
+    [
+        ("horizon: menengah", "horizon:menengah", 9, 9, "tulis 'horizon: menengah'"),
+        ("    satuan: persen", "    satuan:persen", 12, 12, "tulis 'satuan: persen'"),
+    ],
+)
+def test_a_colon_without_its_space_says_so_where_the_space_goes(
+    tmp_path: Path, old: str, new: str, line: int, column: int, message: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE001", "program/economy.yaml", line, column)]
+    assert found[0].message == f"tidak ada spasi sesudah ':'; {message}"
+    assert _found(root, "en")[0].message == (
+        f"no space after ':'; write '{new.strip().replace(':', ': ')}'"
+    )

@@ -88,7 +88,7 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     would then be "not found" too. When the ids of a kind referred to but declared nowhere are
     no more than the refused documents of that kind whose id is unreadable, each may be one of
     them: they count as declared (kind by id), as the id of any other refused document does,
-    and the refused id's finding names them (:func:`explain_unnamed`). More of them than such
+    and the refused id's finding names them (:func:`explain_refused`). More of them than such
     documents: some are mistakes of their own, and every one is reported.
     """
     from spbe_cli.links import iter_targets, metadata_links
@@ -103,7 +103,8 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     for kind, _entity_id, entity in catalog.items():
         targets.extend((target, allowed) for _f, _i, target, allowed in iter_targets(kind, entity))
     if catalog.metadata is not None:
-        targets.extend((target, allowed) for _p, target, allowed in metadata_links(catalog.metadata))
+        links = metadata_links(catalog.metadata)
+        targets.extend((target, allowed) for _p, target, allowed in links)
     wanted: dict[str, dict[str, None]] = {kind: {} for kind in unnamed}
     for target, allowed in targets:
         if catalog.kind(target) is None:
@@ -118,17 +119,39 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     return claimed
 
 
-def explain_unnamed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with the finding of each unreadable id naming the ids it may have been.
+def explain_refused(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with the finding of a refused id or reference saying what was meant.
 
     ``id:`` is then one finding, ``opd/x.yaml:5:4: id kosong`` with "tulis id: DISKOMINFO? (id
-    itu dirujuk di 17 tempat …)", and not 17 more "'DISKOMINFO' tidak ditemukan".
+    itu dirujuk di 17 tempat …)", and not 17 more "'DISKOMINFO' tidak ditemukan" (see
+    :func:`unnamed_claims`); ``opd_pj: Dinas Komunikasi dan Informatika`` says "maksud Anda
+    DISKOMINFO?", the OPD of that name. Only the catalog as a whole knows either.
     """
+    hints = {**_unnamed_hints(catalog), **_name_hints(catalog)}
+    if not hints:
+        return findings
+    missing_id = t("schema.missing", field="id")
+    out: list[Finding] = []
+    for finding in findings:
+        loc = finding.location
+        hint = hints.get((loc.path, loc.line, loc.column))
+        if hint is not None and (
+            finding.code in ("SPBE101", "SPBE103")
+            or (finding.code == "SPBE108" and finding.message == missing_id)
+        ):
+            finding = replace(finding, hint=hint)
+            del hints[(loc.path, loc.line, loc.column)]
+        out.append(finding)
+    return out
+
+
+def _unnamed_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+    """The hint of each unreadable id's finding, by its place: the ids it may have been."""
     from spbe_cli.links import iter_targets
 
     claimed = unnamed_claims(catalog)
     if not claimed:
-        return findings
+        return {}
     counts: dict[str, int] = {}
     for kind, _entity_id, entity in catalog.items():
         for _f, _i, target, _allowed in iter_targets(kind, entity):
@@ -145,21 +168,28 @@ def explain_unnamed(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
         else:
             hint = t("hint.unnamed_many", ids=", ".join(sorted(ids)), kind=rejected.kind)
         hints[(where.path, where.line, where.column)] = hint
-    if not hints:
-        return findings
-    missing_id = t("schema.missing", field="id")
-    out: list[Finding] = []
-    for finding in findings:
-        loc = finding.location
-        hint = hints.get((loc.path, loc.line, loc.column))
-        if hint is not None and (
-            finding.code in ("SPBE101", "SPBE103")
-            or (finding.code == "SPBE108" and finding.message == missing_id)
-        ):
-            finding = replace(finding, hint=hint)
-            del hints[(loc.path, loc.line, loc.column)]
-        out.append(finding)
-    return out
+    return hints
+
+
+def _name_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+    """The hint of each reference written as a name, by its place: the entity of that name."""
+    if not catalog.name_refs:
+        return {}
+    wanted = {text.casefold() for _where, text in catalog.name_refs}
+    named: dict[str, set[tuple[str, str]]] = {}
+    for kind, entity_id, entity in catalog.items():
+        for field_name in ("nama", "singkatan"):
+            value = getattr(entity, field_name, None)
+            if isinstance(value, str) and value.strip().casefold() in wanted:
+                named.setdefault(value.strip().casefold(), set()).add((kind, entity_id))
+    hints: dict[tuple[str, int, int], str] = {}
+    for where, text in catalog.name_refs:
+        found = named.get(text.casefold(), set())
+        if len(found) == 1:
+            [(kind, entity_id)] = found
+            hint = t("hint.name_of", id=entity_id, name=text, kind=kind)
+            hints[(where.path, where.line, where.column)] = hint
+    return hints
 
 
 def check_years_in_period(
