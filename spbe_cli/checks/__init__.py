@@ -100,7 +100,10 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     if not unnamed:
         return {}
     targets: list[tuple[str, tuple[str, ...]]] = []
-    for kind, _entity_id, entity in catalog.items():
+    # Every entity, not catalog.items(): the editor's quick step walks one file's, but which
+    # ids nobody declares is a question about the whole catalog.
+    for entity_id, entity in catalog.entities.items():
+        kind = catalog.kinds[entity_id]
         targets.extend((target, allowed) for _f, _i, target, allowed in iter_targets(kind, entity))
     if catalog.metadata is not None:
         links = metadata_links(catalog.metadata)
