@@ -550,7 +550,15 @@ class _Loader:
             return
         if kind == "extra_forbidden":
             name = str(loc[-1])
-            hint = did_you_mean(name, _field_names(model_cls))
+            # The fields where the key is (`aktif` in a program is not `bukti` of a penilaian).
+            level = _annotation_at(model_cls, loc[:-1])
+            if isinstance(level, type) and issubclass(level, BaseModel):
+                hint = did_you_mean(name, level.model_fields)
+                if hint is None and "catatan" in level.model_fields:
+                    # `aktif: ya`, a field of one's own: where such a remark goes.
+                    hint = t("hint.extra_to_catatan")
+            else:
+                hint = did_you_mean(name, _field_names(model_cls))
             if _THOUSANDS_TAIL.match(name):
                 # `{nilai: 1,500,000}`: inside braces each comma ends an entry, so '500' and
                 # '000' became keys and nilai became 1.

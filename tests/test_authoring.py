@@ -459,3 +459,27 @@ def test_a_colon_without_its_space_says_so_where_the_space_goes(
     assert _found(root, "en")[0].message == (
         f"no space after ':'; write '{new.strip().replace(':', ': ')}'"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "hint"),
+    [
+        # A field of one's own: it was "did you mean bukti?", a field of a self-assessment.
+        (
+            "horizon: menengah",
+            "horizon: menengah\naktif: ya",
+            10,
+            1,
+            "kolom ini tidak ada di skema; hapus barisnya, atau tulis keterangannya di 'catatan'",
+        ),
+        ("    satuan: persen", "    satuans: persen", 12, 5, "maksud Anda satuan?"),
+    ],
+)
+def test_an_unknown_field_is_matched_against_the_fields_where_it_is(
+    tmp_path: Path, old: str, new: str, line: int, column: int, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE102", "program/economy.yaml", line, column)]
+    assert found[0].hint == hint
