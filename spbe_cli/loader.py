@@ -792,7 +792,10 @@ def _translate(
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
+        if kind in _NUMBER_KINDS and (ended := _ENDED_NUMBER.match(given.strip())):
+            # `baseline: 20.`, `tahun_mulai: 2025.`: the full stop that ends a sentence.
+            hint = t("hint.no_trailing", name=ended[1], char=ended[2])
+        elif kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands", number=re.sub(r"[., \u00a0]", "", given))
         elif kind == "spbe_int" and (whole := _POINT_ZERO.match(given)):
             hint = t("hint.no_point_zero", number=whole[1])
@@ -847,6 +850,10 @@ def _usable_id(value: str | None) -> bool:
     return re.fullmatch(ID_PATTERN, id_skeleton(meant)) is not None
 
 
+#: Errors of a number that is not one.
+_NUMBER_KINDS = ("int_parsing", "spbe_int", "spbe_number", "decimal_parsing", "float_parsing")
+#: 20. or 2025, or 7.5; : a number and the punctuation that ends a sentence or a list item.
+_ENDED_NUMBER = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)([.,;:])$")
 #: Errors of a value of the wrong shape: what to write is shown by an example (_shape_example).
 _SHAPE_KINDS = ("dict_type", "model_type", "model_attributes_type", "list_type")
 #: 2025/2026, 2025-2026, 2025 – 2026: two years where one is wanted.

@@ -483,3 +483,27 @@ def test_an_unknown_field_is_matched_against_the_fields_where_it_is(
     found = _found(root)
     assert _places(found) == [("SPBE102", "program/economy.yaml", line, column)]
     assert found[0].hint == hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "hint"),
+    [
+        ("baseline: 10", "baseline: 10.", 13, 15, "did you mean 10? Without the '.' at the end"),
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025.",
+            7,
+            14,
+            "did you mean 2025? Without the '.' at the end",
+        ),
+        ("baseline: 10", "baseline: 7.5;", 13, 15, "did you mean 7.5? Without the ';' at the end"),
+    ],
+)
+def test_a_number_ending_a_sentence_says_the_number(
+    tmp_path: Path, old: str, new: str, line: int, column: int, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root, "en")
+    assert _places(found) == [("SPBE101", "program/economy.yaml", line, column)]
+    assert found[0].hint == hint
