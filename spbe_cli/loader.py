@@ -593,8 +593,9 @@ class _Loader:
             meant, invisible = without_invisible(raw)
             bad = describe_non_ascii(raw)
             trimmed = raw.strip().rstrip(".,;:")
-            if loc != ("id",) and " " in raw.strip() and not describe_non_ascii(meant):
-                # `opd_pj: Dinas Komunikasi dan Informatika`: a name where its id is wanted.
+            if loc != ("id",) and " " in raw.strip() and _name_like(raw) and not bad:
+                # `opd_pj: Dinas Komunikasi dan Informatika`: a name where its id is wanted
+                # (`DISKO MINFO`, a stray space in an id, is told by hint.id_invisible).
                 id_hint = t("hint.name_not_id")
                 self.catalog.name_refs.append((location, raw.strip()))
             elif trimmed != raw.strip() and re.fullmatch(ID_PATTERN, trimmed):
@@ -848,6 +849,11 @@ def _usable_id(value: str | None) -> bool:
         return False  # `id: Dinas Kominfo`: a name, not an id with a stray space
     meant, _ = without_invisible(value)
     return re.fullmatch(ID_PATTERN, id_skeleton(meant)) is not None
+
+
+def _name_like(value: str) -> bool:
+    """Whether ``value`` reads as a name (words in lower case), not an id with a space in it."""
+    return any(char.islower() for char in value)
 
 
 #: Errors of a number that is not one.

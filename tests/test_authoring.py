@@ -411,6 +411,12 @@ def test_a_value_of_the_wrong_shape_says_how_to_write_it(
             "write its id, not its name: an id has no spaces (e.g. DISKOMINFO)",
         ),
         (
+            # A stray space in an id, not a name: the id without it.
+            "opd_pj: DISKO MINFO",
+            "maksud Anda DISKOMINFO? Hapus spasi atau karakter tak terlihat: U+0020 SPACE",
+            "did you mean DISKOMINFO? Remove the space or invisible character: U+0020 SPACE",
+        ),
+        (
             "opd_pj: DISKOMINFO.",
             "maksud Anda DISKOMINFO? Tanpa '.' di akhir",
             "did you mean DISKOMINFO? Without the '.' at the end",
