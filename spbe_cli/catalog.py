@@ -65,6 +65,11 @@ class Rejected:
     location: Location
     #: the document's top-level fields that were readable as text or a list of texts
     values: dict[str, tuple[str, ...]]
+    #: the entity's id could not be read at all (`id:`, `id: ""`, `id: 123`, no id): any id
+    #: nobody declares may have been this document's (see :func:`spbe_cli.checks.unnamed_claims`)
+    unnamed: bool = False
+    #: where the refused id is (the document's start when the id is missing), for its finding
+    id_at: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ class Catalog:
     skipped_findings: dict[str, tuple[int, Location]] = field(default_factory=dict)
     #: documents rejected while loading, with their readable fields.
     rejected: list[Rejected] = field(default_factory=list)
+    #: references written as a name (`opd_pj: Dinas Kominfo`), refused (SPBE103): where, and
+    #: the text, so that the finding can name the entity of that name (checks.explain_refused).
+    name_refs: list[tuple[Location, str]] = field(default_factory=list)
     #: prose section -> its file, read by the loading stage.
     prose: dict[str, ProseFile] = field(default_factory=dict)
     #: the logo the metadata names (None when it names none), read by the loading stage.

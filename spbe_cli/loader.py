@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -253,7 +253,8 @@ class _Loader:
             str(key): (value,) if isinstance(value, str) else tuple(value)
             for key, value in fields.items()
         }
-        self.catalog.rejected.append(Rejected(kind, entity_id, where, readable))
+        unnamed = kind in ENTITY_KINDS and not _usable_id(entity_id)
+        self.catalog.rejected.append(Rejected(kind, entity_id, where, readable, unnamed))
 
     def problem(self, path: str, problem: yamlio.YamlProblem) -> None:
         related: tuple[Related, ...] = ()
@@ -321,18 +322,25 @@ class _Loader:
             # `id: [DISKOMINFO]`: refused (an id is one text), but the id meant is plain; as
             # for `id: #DISKOMINFO` below, it counts as declared.
             self.catalog.invalid.setdefault(raw_id[0], kind)
+        meant_id = raw_id if isinstance(raw_id, str) else None
+        if isinstance(raw_id, list) and _one_text(raw_id):
+            meant_id = raw_id[0]
         if raw_id is None and kind in ENTITY_KINDS and "id" in value:
             # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
             # plain; counted as declared, so that each reference to it is not one more error.
             meant_id = self.emptied_text(source, "id")
             if meant_id is not None and re.fullmatch(ID_PATTERN, meant_id):
                 self.catalog.invalid.setdefault(meant_id, kind)
-        if isinstance(raw_id, str):
+        # `id:`, `id: ""`, `id: 123`, no id at all: which id the document meant is unknown; an
+        # id referred to that nobody declares may have been this one (checks.unnamed_claims).
+        unnamed = kind in ENTITY_KINDS and not _usable_id(meant_id)
+        id_at = (source.location("id") if "id" in value else source.location()) if unnamed else None
+        if isinstance(raw_id, str) and raw_id.strip():  # two `id: ""` are not one id twice
             self.register_id(raw_id, kind, source)
         if blocking:
             if isinstance(raw_id, str):
                 self.catalog.invalid[raw_id] = kind
-            self.reject(kind, raw_id, source, value)
+            self.reject(kind, raw_id, source, value, id_at)
             return None
         model_cls = MODELS[kind]
         model, errors = self.validate(model_cls, value)
@@ -347,7 +355,7 @@ class _Loader:
                     self.decimal_split(source, *found)
             if isinstance(raw_id, str):
                 self.catalog.invalid.setdefault(raw_id, kind)
-            self.reject(kind, raw_id, source, value)
+            self.reject(kind, raw_id, source, value, id_at)
             return None
         self.accept(kind, model, source)
         return model
@@ -445,8 +453,18 @@ class _Loader:
             memo[id(value)] = (value, *outcome)
         return outcome
 
-    def reject(self, kind: str, raw_id: Any, source: Source, value: dict[Any, Any]) -> None:
-        """Record a rejected document and what it would have contributed (its readable fields)."""
+    def reject(
+        self,
+        kind: str,
+        raw_id: Any,
+        source: Source,
+        value: dict[Any, Any],
+        id_at: Location | None = None,
+    ) -> None:
+        """Record a rejected document and what it would have contributed (its readable fields).
+
+        ``id_at`` is where its id is when that id cannot be read (the document is unnamed).
+        """
         readable: dict[str, tuple[str, ...]] = {}
         for key, item in value.items():
             if isinstance(item, str):
@@ -454,7 +472,9 @@ class _Loader:
             elif isinstance(item, list) and all(isinstance(v, str) for v in item):
                 readable[str(key)] = tuple(item)
         entity_id = raw_id if isinstance(raw_id, str) else None
-        self.catalog.rejected.append(Rejected(kind, entity_id, source.location(), readable))
+        self.catalog.rejected.append(
+            Rejected(kind, entity_id, source.location(), readable, id_at is not None, id_at)
+        )
 
     def accept(self, kind: str, model: BaseModel, source: Source) -> None:
         catalog = self.catalog
@@ -530,7 +550,15 @@ class _Loader:
             return
         if kind == "extra_forbidden":
             name = str(loc[-1])
-            hint = did_you_mean(name, _field_names(model_cls))
+            # The fields where the key is (`aktif` in a program is not `bukti` of a penilaian).
+            level = _annotation_at(model_cls, loc[:-1])
+            if isinstance(level, type) and issubclass(level, BaseModel):
+                hint = did_you_mean(name, level.model_fields)
+                if hint is None and "catatan" in level.model_fields:
+                    # `aktif: ya`, a field of one's own: where such a remark goes.
+                    hint = t("hint.extra_to_catatan")
+            else:
+                hint = did_you_mean(name, _field_names(model_cls))
             if _THOUSANDS_TAIL.match(name):
                 # `{nilai: 1,500,000}`: inside braces each comma ends an entry, so '500' and
                 # '000' became keys and nilai became 1.
@@ -564,7 +592,16 @@ class _Loader:
             raw = str(error.get("input", ""))
             meant, invisible = without_invisible(raw)
             bad = describe_non_ascii(raw)
-            if invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
+            trimmed = raw.strip().rstrip(".,;:")
+            if loc != ("id",) and " " in raw.strip() and _name_like(raw) and not bad:
+                # `opd_pj: Dinas Komunikasi dan Informatika`: a name where its id is wanted
+                # (`DISKO MINFO`, a stray space in an id, is told by hint.id_invisible).
+                id_hint = t("hint.name_not_id")
+                self.catalog.name_refs.append((location, raw.strip()))
+            elif trimmed != raw.strip() and re.fullmatch(ID_PATTERN, trimmed):
+                # `opd_pj: DISKOMINFO.`: the full stop that ends a sentence.
+                id_hint = t("hint.no_trailing", name=trimmed, char=raw.strip()[len(trimmed)])
+            elif invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
                 id_hint = t("hint.id_invisible", name=meant, chars="; ".join(invisible))
             elif bad:
                 id_hint = t("hint.non_ascii", chars="; ".join(bad))
@@ -756,7 +793,10 @@ def _translate(
         return "schema.code_format", {"format": t(code_formats()[pattern])}, hint
     if kind in _TYPE_KEYS:
         hint = None
-        if kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
+        if kind in _NUMBER_KINDS and (ended := _ENDED_NUMBER.match(given.strip())):
+            # `baseline: 20.`, `tahun_mulai: 2025.`: the full stop that ends a sentence.
+            hint = t("hint.no_trailing", name=ended[1], char=ended[2])
+        elif kind in ("int_parsing", "spbe_int", "spbe_number") and _THOUSANDS.match(given):
             hint = t("hint.no_thousands", number=re.sub(r"[., \u00a0]", "", given))
         elif kind == "spbe_int" and (whole := _POINT_ZERO.match(given)):
             hint = t("hint.no_point_zero", number=whole[1])
@@ -781,6 +821,13 @@ def _translate(
             hint = t("hint.decimal_point")
         elif kind in ("spbe_number", "spbe_int") and _EXPONENT.match(given):
             hint = t("hint.no_exponent")
+        elif kind in ("int_parsing", "spbe_int") and (years := _YEAR_RANGE.match(given)):
+            # `tahun_mulai: 2025/2026`: one year a field.
+            hint = t("hint.one_year", year=years[1])
+        if hint is None and kind in (*_DATE_KINDS, "date_type"):
+            hint = t("schema.editor_date")  # `besok`: what a date looks like
+        if hint is None and kind in _SHAPE_KINDS:
+            hint = _shape_example(kind, model_cls, tuple(error["loc"]), error.get("input"))
         values: dict[str, Any] = {"pattern": ctx.get("pattern", "")}
         values.update({k: v for k, v in ctx.items() if k in ("min_length", "max_length")})
         if kind == "string_too_long":
@@ -790,6 +837,100 @@ def _translate(
     if kind == "value_error":
         return "schema.value", {"detail": str(ctx.get("error", error.get("msg", "")))}, None
     return "schema.other", {"detail": error.get("msg", kind)}, None
+
+
+def _usable_id(value: str | None) -> bool:
+    """Whether ``value`` names an id, maybe with a space, an invisible or look-alike character.
+
+    ``DISKOMINFO `` and ``DISKОMINFO`` (a Cyrillic О) do: their own hints say what to fix.
+    ``''``, ``123``, ``2025-01-01`` or ``Dinas Kominfo`` do not: which id was meant is unknown.
+    """
+    if value is None or " " in value.strip():
+        return False  # `id: Dinas Kominfo`: a name, not an id with a stray space
+    meant, _ = without_invisible(value)
+    return re.fullmatch(ID_PATTERN, id_skeleton(meant)) is not None
+
+
+def _name_like(value: str) -> bool:
+    """Whether ``value`` reads as a name (words in lower case), not an id with a space in it."""
+    return any(char.islower() for char in value)
+
+
+#: Errors of a number that is not one.
+_NUMBER_KINDS = ("int_parsing", "spbe_int", "spbe_number", "decimal_parsing", "float_parsing")
+#: 20. or 2025, or 7.5; : a number and the punctuation that ends a sentence or a list item.
+_ENDED_NUMBER = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)([.,;:])$")
+#: Errors of a value of the wrong shape: what to write is shown by an example (_shape_example).
+_SHAPE_KINDS = ("dict_type", "model_type", "model_attributes_type", "list_type")
+#: 2025/2026, 2025-2026, 2025 – 2026: two years where one is wanted.
+_YEAR_RANGE = re.compile(r"^\s*([0-9]{4})\s*[/\-\u2013\u2014]\s*[0-9]{2,4}\s*$")
+
+
+def _shape_example(kind: str, model_cls: type[BaseModel], loc: tuple[Any, ...], given: Any) -> str:
+    """The hint for a value of the wrong shape: the field written the right way.
+
+    ``target: 80`` -> ``target: {2026: 80}``; ``urusan: 2.16, 2.20`` -> ``urusan: [2.16, 2.20]``;
+    a list of entries (``indikator``) or a group of fields (``mitra``) says how it is laid out.
+    """
+    wanted = _annotation_at(model_cls, loc)
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    scalar = isinstance(given, (str, int, float, Decimal)) and not isinstance(given, bool)
+    text = str(given).strip() if scalar else ""
+    if kind == "list_type":
+        item = _unwrap(get_args(wanted)[0]) if get_origin(wanted) is list else None
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return t("hint.example_entries", field=name, fields=_some_fields(item))
+        items = [part.strip() for part in text.split(",") if part.strip()] or ["…"]
+        return t("hint.example_list", example=f"{name}: [{', '.join(items)}]")
+    if get_origin(wanted) is dict:
+        value = text if text and "," not in text else "…"
+        if _unwrap(get_args(wanted)[0]) is int:  # a year: Tahun
+            return t("hint.example_years", example=f"{name}: {{2026: {value}, 2027: …}}")
+        return t("hint.example_mapping", example=f"{name}: {{…: {value}}}")
+    if isinstance(wanted, type) and issubclass(wanted, BaseModel):
+        return t("hint.example_items", field=name, fields=_some_fields(wanted))
+    return t("hint.example_mapping", example=f"{name}: {{…: …}}")
+
+
+def _some_fields(model_cls: type[BaseModel]) -> str:
+    """The first fields of a model (required ones first), for a hint: ``nama, satuan, …``."""
+    fields = model_cls.model_fields
+    names = sorted(fields, key=lambda name: not fields[name].is_required())
+    return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Annotated[X, …]`` and ``X | None`` as ``X``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is Union or type(annotation).__name__ == "UnionType":
+            kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(kept) != 1:
+                return annotation
+            annotation = kept[0]
+        else:
+            return annotation
+
+
+def _annotation_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The type the schema wants at ``loc`` of a document (None when it cannot be told)."""
+    current: Any = model_cls
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            if info is None:
+                return None
+            current = info.annotation
+        elif get_origin(current) is list and isinstance(part, int):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
 
 
 def _one_text(value: Any) -> bool:

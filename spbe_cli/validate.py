@@ -55,9 +55,11 @@ def configured(
     problems are findings too; each exception comes back with what it matched, and the
     configuration itself with them.
     """
+    from spbe_cli.checks import explain_refused
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config, unknown_exception_entities
 
     config, problems = load_rule_config(root, shown)
+    findings = explain_refused(catalog, findings)
     findings, exceptions = apply_rule_config(config, findings, catalog, shown)
     problems += unknown_exception_entities(exceptions, catalog, shown)
     return cap_per_file([*findings, *problems], catalog.skipped_findings), exceptions, config

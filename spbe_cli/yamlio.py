@@ -289,6 +289,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
                     values["char"] = text[opened.index]
                 if at_opening:
                     line, column = opened.line + 1, opened.column + 1
+                if key == "load.syntax_colon":
+                    return _missing_colon(text, opened.index, line, column)
             return YamlProblem("SPBE001", line, column, key, values)
     detail = f"{context}: {problem}" if context else problem
     return YamlProblem("SPBE001", line, column, "load.syntax", {"detail": detail})
@@ -351,8 +353,23 @@ def _run_on_scalar(
         )
     if last.plain and not text[text.rfind("\n", 0, start.index) + 1 : start.index].strip():
         # The scalar is the first thing on its line: a key, not a value after 'key: '.
-        return YamlProblem("SPBE001", start.line + 1, start.column + 1, "load.syntax_colon")
+        return _missing_colon(text, start.index, start.line + 1, start.column + 1)
     return None
+
+
+def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem:
+    """SPBE001 for a key without its colon at ``index``, or ``jenis:dinas`` (no space after)."""
+    end = text.find("\n", index)
+    glued = _GLUED_COLON.match(text[index : len(text) if end < 0 else end])
+    if glued is None:
+        return YamlProblem("SPBE001", line, column, "load.syntax_colon")
+    values = {"key": glued[1], "value": glued[2].rstrip()}
+    at = column + len(glued[1]) + 1  # where the space goes
+    return YamlProblem("SPBE001", line, at, "load.syntax_colon_space", values)
+
+
+#: ``jenis:dinas``: a key and its value with no space after the colon (not a URL's ``http:``).
+_GLUED_COLON = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):([^\s/#][^#]*)$")
 
 
 def _flow_problem(text: str, index: int, problem: str) -> YamlProblem | None:

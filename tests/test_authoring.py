@@ -325,3 +325,191 @@ def test_a_mistyped_metadata_kind_is_not_also_no_metadata(
     root = copy_minimal(tmp_path / "c")
     _edit(root, Path("metadata.yaml"), "entitas: metadata", written)
     assert _places(_found(root)) == [place]
+
+
+# -- a value of the wrong shape: the hint shows the field written the right way ----------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "saran", "hint"),
+    [
+        (
+            "target: {2026: 50, 2027: 80}",
+            "target: 80",
+            14,
+            13,
+            "tulis per tahun, tahun: nilai, mis. target: {2026: 80, 2027: …}",
+            "write it per year, year: value, e.g. target: {2026: 80, 2027: …}",
+        ),
+        (
+            "regulasi: [PERBUP-SC]",
+            "regulasi: PERBUP-SC, PERPRES-95-2018",
+            17,
+            11,
+            "tulis sebagai daftar dalam kurung siku, mis. regulasi: [PERBUP-SC, PERPRES-95-2018]",
+            "write it as a list in square brackets, e.g. regulasi: [PERBUP-SC, PERPRES-95-2018]",
+        ),
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025/2026",
+            7,
+            14,
+            "satu tahun saja, mis. 2025",
+            "one year only, e.g. 2025",
+        ),
+        (
+            "indikator:\n  - nama: Capaian\n    satuan: persen\n    baseline: 10\n"
+            "    target: {2026: 50, 2027: 80}",
+            "indikator: Capaian",
+            10,
+            12,
+            "tulis tiap butir di baris sendiri di bawah 'indikator:', diawali '- ', dengan kolom "
+            "nama, satuan, baseline, tahun_baseline, …",
+            "write each entry on its own line below 'indikator:', starting with '- ', with the "
+            "fields nama, satuan, baseline, tahun_baseline, …",
+        ),
+        (
+            "horizon: menengah",
+            "horizon: menengah\nmitra: ITB",
+            10,
+            8,
+            "tulis isinya di baris-baris di bawah 'mitra:', menjorok, dengan kolom akademisi, "
+            "bisnis, komunitas, media, …",
+            "write its content on the lines below 'mitra:', indented, with the fields akademisi, "
+            "bisnis, komunitas, media, …",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_says_how_to_write_it(
+    tmp_path: Path, old: str, new: str, line: int, column: int, saran: str, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE101", "program/economy.yaml", line, column)]
+    assert found[0].hint == saran
+    assert _found(root, "en")[0].hint == hint
+
+
+# -- an id written as a name, with a full stop, or 'key:value' ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new", "saran", "hint"),
+    [
+        (
+            "opd_pj: Dinas Komunikasi dan Informatika",
+            "maksud Anda DISKOMINFO? 'Dinas Komunikasi dan Informatika' adalah nama opd "
+            "DISKOMINFO; tulis id-nya",
+            "did you mean DISKOMINFO? 'Dinas Komunikasi dan Informatika' is the name of opd "
+            "DISKOMINFO; write its id",
+        ),
+        (
+            # No OPD has that name: what an id is, not "did you mean DinasKominfo?".
+            "opd_pj: Dinas Kominfo",
+            "tulis id-nya, bukan nama: id tanpa spasi (mis. DISKOMINFO)",
+            "write its id, not its name: an id has no spaces (e.g. DISKOMINFO)",
+        ),
+        (
+            # A stray space in an id, not a name: the id without it.
+            "opd_pj: DISKO MINFO",
+            "maksud Anda DISKOMINFO? Hapus spasi atau karakter tak terlihat: U+0020 SPACE",
+            "did you mean DISKOMINFO? Remove the space or invisible character: U+0020 SPACE",
+        ),
+        (
+            "opd_pj: DISKOMINFO.",
+            "maksud Anda DISKOMINFO? Tanpa '.' di akhir",
+            "did you mean DISKOMINFO? Without the '.' at the end",
+        ),
+    ],
+)
+def test_a_reference_written_as_a_name_or_a_sentence_says_the_id(
+    tmp_path: Path, new: str, saran: str, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, "opd_pj: DISKOMINFO", new)
+    found = _found(root)
+    assert _places(found) == [("SPBE103", "program/economy.yaml", 6, 9)]
+    assert found[0].hint == saran
+    assert _found(root, "en")[0].hint == hint
+
+
+def test_an_id_written_as_a_name_is_one_finding_naming_the_id_referred_to(
+    tmp_path: Path,
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, Path("opd") / "diskominfo.yaml", "id: DISKOMINFO", "id: Dinas Kominfo")
+    found = _found(root)
+    assert _places(found) == [("SPBE103", "opd/diskominfo.yaml", 2, 5)]
+    assert found[0].hint == (
+        "tulis id: DISKOMINFO? (id itu dirujuk di 20 tempat, dan tidak ada opd lain yang "
+        "memakainya)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "message"),
+    [
+        ("horizon: menengah", "horizon:menengah", 9, 9, "tulis 'horizon: menengah'"),
+        ("    satuan: persen", "    satuan:persen", 12, 12, "tulis 'satuan: persen'"),
+    ],
+)
+def test_a_colon_without_its_space_says_so_where_the_space_goes(
+    tmp_path: Path, old: str, new: str, line: int, column: int, message: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE001", "program/economy.yaml", line, column)]
+    assert found[0].message == f"tidak ada spasi sesudah ':'; {message}"
+    assert _found(root, "en")[0].message == (
+        f"no space after ':'; write '{new.strip().replace(':', ': ')}'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "hint"),
+    [
+        # A field of one's own: it was "did you mean bukti?", a field of a self-assessment.
+        (
+            "horizon: menengah",
+            "horizon: menengah\naktif: ya",
+            10,
+            1,
+            "kolom ini tidak ada di skema; hapus barisnya, atau tulis keterangannya di 'catatan'",
+        ),
+        ("    satuan: persen", "    satuans: persen", 12, 5, "maksud Anda satuan?"),
+    ],
+)
+def test_an_unknown_field_is_matched_against_the_fields_where_it_is(
+    tmp_path: Path, old: str, new: str, line: int, column: int, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root)
+    assert _places(found) == [("SPBE102", "program/economy.yaml", line, column)]
+    assert found[0].hint == hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "hint"),
+    [
+        ("baseline: 10", "baseline: 10.", 13, 15, "did you mean 10? Without the '.' at the end"),
+        (
+            "tahun_mulai: 2025",
+            "tahun_mulai: 2025.",
+            7,
+            14,
+            "did you mean 2025? Without the '.' at the end",
+        ),
+        ("baseline: 10", "baseline: 7.5;", 13, 15, "did you mean 7.5? Without the ';' at the end"),
+    ],
+)
+def test_a_number_ending_a_sentence_says_the_number(
+    tmp_path: Path, old: str, new: str, line: int, column: int, hint: str
+) -> None:
+    root = copy_minimal(tmp_path / "c")
+    _edit(root, ECONOMY, old, new)
+    found = _found(root, "en")
+    assert _places(found) == [("SPBE101", "program/economy.yaml", line, column)]
+    assert found[0].hint == hint

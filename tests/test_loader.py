@@ -13,6 +13,7 @@ from tempfile import TemporaryDirectory
 import pytest
 
 from spbe_cli.errors import Finding, Severity, SpbeError
+from spbe_cli.i18n import use_language
 from spbe_cli.loader import MAX_FILE_BYTES, find_files, load_catalog, load_files
 from spbe_cli.validate import validate_catalog
 from tests.helpers import MINIMAL_FILES, copy_minimal, write_tree
@@ -691,6 +692,84 @@ def test_an_id_plainly_meant_still_counts_as_declared(
     ] == [(code, "c/opd/diskominfo.yaml", 2, 5, hint)]
 
 
+#: The id finding of an OPD whose id cannot be read names the id everything else refers to.
+_UNNAMED_HINT = (
+    "write id: DISKOMINFO? (that id is referred to in 20 place(s), and no other opd has it)"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "column"),
+    [
+        # Each was the one error and then a "not found" for every reference to DISKOMINFO.
+        ("id:", "SPBE101", 4),
+        ('id: ""', "SPBE103", 5),
+        ("id: ''", "SPBE103", 5),
+        ("id: ~", "SPBE101", 5),
+        ("id: null", "SPBE101", 5),
+        ("id: 123", "SPBE103", 5),
+        ("id: [a, b]", "SPBE101", 5),
+        ("id: {a: 1}", "SPBE101", 5),
+    ],
+)
+def test_an_unreadable_id_is_one_finding_naming_the_id_referred_to(
+    minimal_catalog: Path, written: str, code: str, column: int
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", written), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    assert [
+        (f.code, f.location.path, f.location.line, f.location.column, f.hint)
+        for f in report.findings
+    ] == [(code, "c/opd/diskominfo.yaml", 2, column, _UNNAMED_HINT)]
+    with use_language("id"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    assert [f.hint for f in report.findings] == [
+        "tulis id: DISKOMINFO? (id itu dirujuk di 20 tempat, dan tidak ada opd lain yang "
+        "memakainya)"
+    ]
+
+
+def test_a_missing_id_is_one_finding_naming_the_id_referred_to(minimal_catalog: Path) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO\n", ""), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    assert [
+        (f.code, f.location.path, f.location.line, f.location.column, f.hint)
+        for f in report.findings
+    ] == [("SPBE108", "c/opd/diskominfo.yaml", 1, 1, _UNNAMED_HINT)]
+
+
+def test_two_unreadable_ids_are_two_findings_not_a_duplicate(minimal_catalog: Path) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    text = path.read_text("utf-8").replace("id: DISKOMINFO", 'id: ""')
+    path.write_text(text + "---\n" + text, "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    # Not SPBE104 "'' is used twice": each document's id is its own mistake, and two such
+    # documents may be DISKOMINFO and one more OPD, so each says which ids are wanted.
+    assert [(f.code, f.location.line, f.location.column, f.hint) for f in report.findings] == [
+        ("SPBE103", 2, 5, _UNNAMED_HINT),
+        ("SPBE103", 8, 5, _UNNAMED_HINT),
+    ]
+
+
+def test_more_ids_wanted_than_unreadable_ids_are_each_reported(minimal_catalog: Path) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id:"), "utf-8")
+    program = minimal_catalog / "program" / "economy.yaml"
+    program.write_text(program.read_text("utf-8").replace("DISKOMINFO", "DISPAR", 1), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    # DISKOMINFO and DISPAR cannot both be the one OPD refused: neither is taken as it.
+    found = [(f.code, f.location.path, f.hint) for f in report.findings]
+    assert ("SPBE101", "c/opd/diskominfo.yaml", None) in found
+    assert ("SPBE201", "c/program/economy.yaml", None) in found
+    assert len([f for f in found if f[0] == "SPBE201"]) == 20
+
+
 @pytest.mark.parametrize(
     ("written", "hint"),
     [
@@ -712,7 +791,7 @@ def test_an_id_plainly_meant_still_counts_as_declared(
         ("2025-12-15T10:00", "write the date alone, without the time: 2025-12-15"),
         ("'2025-12-15 10:00:00'", "write the date alone, without the time: 2025-12-15"),
         ("1/12/2026", "write the date as year-month-day: 2026-12-01"),
-        ("besok", None),
+        ("besok", "a date is written year-month-day, e.g. 2026-09-30"),
     ],
 )
 def test_a_date_written_otherwise_says_what_to_write(

@@ -263,6 +263,29 @@ def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> N
     assert workspace.findings == {}
 
 
+def test_an_unreadable_id_typed_then_filled_in_is_checked_as_validate_does(
+    minimal_catalog: Path,
+) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id:").encode())
+    workspace.recheck()
+    # One finding, naming the id every other file refers to; no SPBE201 anywhere.
+    [finding] = [f for found in workspace.findings.values() for f in found]
+    assert (finding.code, finding.location.path, finding.location.line) == ("SPBE101", opd, 2)
+    assert finding.hint is not None and "DISKOMINFO" in finding.hint
+    # Filled in with another id: the refused document is gone, so DISKOMINFO is missing.
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINFO-X").encode())
+    workspace.recheck()
+    assert {f.code for f in workspace.findings[INFRA]} == {"SPBE201"}
+    fresh = Workspace(minimal_catalog)
+    fresh.overlays = dict(workspace.overlays)
+    fresh.load()
+    assert fresh.findings == workspace.findings
+
+
 def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -> None:
     workspace = Workspace(minimal_catalog)
     workspace.load()

@@ -7,7 +7,7 @@ reference that does not resolve has already been reported once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli import plan
@@ -28,6 +28,15 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     #: Refused ids that are a valid id but for white space or invisible characters, by that id.
     _invisible: dict[str, str] | None = None
+    #: Ids nobody declares that a refused document of unreadable id may have (unnamed_claims).
+    _claimed: dict[str, str] | None = None
+
+    @property
+    def claimed(self) -> dict[str, str]:
+        """:func:`unnamed_claims` of the catalog, computed once."""
+        if self._claimed is None:
+            self._claimed = unnamed_claims(self.catalog)
+        return self._claimed
 
     @property
     def reference(self) -> Any:
@@ -70,6 +79,120 @@ class Context:
                     self._invisible.setdefault(meant, "; ".join(invisible))
         chars = self._invisible.get(wanted)
         return t("hint.invalid_declaration", chars=chars) if chars is not None else None
+
+
+def unnamed_claims(catalog: Catalog) -> dict[str, str]:
+    """Ids referred to that nobody declares, which refused documents of unreadable id explain.
+
+    ``id:`` (or ``id: ""``, ``id: 123``, no id) refuses an OPD; every ``DISKOMINFO`` that OPD was
+    would then be "not found" too. When the ids of a kind referred to but declared nowhere are
+    no more than the refused documents of that kind whose id is unreadable, each may be one of
+    them: they count as declared (kind by id), as the id of any other refused document does,
+    and the refused id's finding names them (:func:`explain_refused`). More of them than such
+    documents: some are mistakes of their own, and every one is reported.
+    """
+    from spbe_cli.links import iter_targets, metadata_links
+
+    unnamed: dict[str, int] = {}
+    for rejected in catalog.rejected:
+        if rejected.unnamed:
+            unnamed[rejected.kind] = unnamed.get(rejected.kind, 0) + 1
+    if not unnamed:
+        return {}
+    targets: list[tuple[str, tuple[str, ...]]] = []
+    # Every entity, not catalog.items(): the editor's quick step walks one file's, but which
+    # ids nobody declares is a question about the whole catalog.
+    for entity_id, entity in catalog.entities.items():
+        kind = catalog.kinds[entity_id]
+        targets.extend((target, allowed) for _f, _i, target, allowed in iter_targets(kind, entity))
+    if catalog.metadata is not None:
+        links = metadata_links(catalog.metadata)
+        targets.extend((target, allowed) for _p, target, allowed in links)
+    wanted: dict[str, dict[str, None]] = {kind: {} for kind in unnamed}
+    for target, allowed in targets:
+        if catalog.kind(target) is None:
+            for kind in allowed:
+                if kind in wanted:
+                    wanted[kind][target] = None
+    claimed: dict[str, str] = {}
+    for kind, ids in wanted.items():
+        if len(ids) <= unnamed[kind]:
+            for target in ids:
+                claimed.setdefault(target, kind)
+    return claimed
+
+
+def explain_refused(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with the finding of a refused id or reference saying what was meant.
+
+    ``id:`` is then one finding, ``opd/x.yaml:5:4: id kosong`` with "tulis id: DISKOMINFO? (id
+    itu dirujuk di 17 tempat …)", and not 17 more "'DISKOMINFO' tidak ditemukan" (see
+    :func:`unnamed_claims`); ``opd_pj: Dinas Komunikasi dan Informatika`` says "maksud Anda
+    DISKOMINFO?", the OPD of that name. Only the catalog as a whole knows either.
+    """
+    hints = {**_unnamed_hints(catalog), **_name_hints(catalog)}
+    if not hints:
+        return findings
+    missing_id = t("schema.missing", field="id")
+    out: list[Finding] = []
+    for finding in findings:
+        loc = finding.location
+        hint = hints.get((loc.path, loc.line, loc.column))
+        if hint is not None and (
+            finding.code in ("SPBE101", "SPBE103")
+            or (finding.code == "SPBE108" and finding.message == missing_id)
+        ):
+            finding = replace(finding, hint=hint)
+            del hints[(loc.path, loc.line, loc.column)]
+        out.append(finding)
+    return out
+
+
+def _unnamed_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+    """The hint of each unreadable id's finding, by its place: the ids it may have been."""
+    from spbe_cli.links import iter_targets
+
+    claimed = unnamed_claims(catalog)
+    if not claimed:
+        return {}
+    counts: dict[str, int] = {}
+    for kind, _entity_id, entity in catalog.items():
+        for _f, _i, target, _allowed in iter_targets(kind, entity):
+            if target in claimed:
+                counts[target] = counts.get(target, 0) + 1
+    hints: dict[tuple[str, int, int], str] = {}
+    for rejected in catalog.rejected:
+        where = rejected.id_at
+        ids = [target for target, kind in claimed.items() if kind == rejected.kind]
+        if where is None or not ids:
+            continue
+        if len(ids) == 1:
+            hint = t("hint.unnamed_one", id=ids[0], count=counts.get(ids[0], 1), kind=rejected.kind)
+        else:
+            hint = t("hint.unnamed_many", ids=", ".join(sorted(ids)), kind=rejected.kind)
+        hints[(where.path, where.line, where.column)] = hint
+    return hints
+
+
+def _name_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+    """The hint of each reference written as a name, by its place: the entity of that name."""
+    if not catalog.name_refs:
+        return {}
+    wanted = {text.casefold() for _where, text in catalog.name_refs}
+    named: dict[str, set[tuple[str, str]]] = {}
+    for kind, entity_id, entity in catalog.items():
+        for field_name in ("nama", "singkatan"):
+            value = getattr(entity, field_name, None)
+            if isinstance(value, str) and value.strip().casefold() in wanted:
+                named.setdefault(value.strip().casefold(), set()).add((kind, entity_id))
+    hints: dict[tuple[str, int, int], str] = {}
+    for where, text in catalog.name_refs:
+        found = named.get(text.casefold(), set())
+        if len(found) == 1:
+            [(kind, entity_id)] = found
+            hint = t("hint.name_of", id=entity_id, name=text, kind=kind)
+            hints[(where.path, where.line, where.column)] = hint
+    return hints
 
 
 def check_years_in_period(

@@ -258,6 +258,8 @@ class Workspace:
             referensi=list(catalog.referensi),
             invalid=dict(catalog.invalid),
             placeholders=list(catalog.placeholders),
+            rejected=list(catalog.rejected),
+            name_refs=list(catalog.name_refs),
             skipped_findings=dict(catalog.skipped_findings),
             _by_kind=None,
         )
@@ -349,6 +351,8 @@ class Workspace:
             loader.metadata_seen = False
         catalog.referensi = [pair for pair in catalog.referensi if pair[1].path not in again]
         catalog.placeholders = [p for p in catalog.placeholders if p[0].path not in again]
+        catalog.rejected = [r for r in catalog.rejected if r.location.path not in again]
+        catalog.name_refs = [n for n in catalog.name_refs if n[0].path not in again]
         for rel in todo:
             catalog.files -= self.counted_in.pop(rel, 0)
             data = self.overlays.get(rel)
