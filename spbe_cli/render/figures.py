@@ -1138,6 +1138,20 @@ def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> RenderedFigure:
     )
 
 
+def preload() -> None:
+    """Import everything drawing and saving a figure needs, and nothing is drawn.
+
+    For a process about to fork workers that draw: they share these modules instead of each
+    importing them on its first figure (matplotlib's figure and SVG writer, Pillow's PNG writer).
+    """
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+    from PIL import Image
+
+    Image.preinit()  # what Pillow imports on its first save: its common formats' plugins
+
+
 def draw_svg(spec: FigureSpec) -> str:
     """The spec as inline SVG (see the module docstring for how HTML embeds it)."""
     return _svg(draw(spec), spec)
