@@ -219,9 +219,10 @@ class FigureBook:
     """Every figure of a run, drawn once and reused by every format and document.
 
     Drawing is most of the time of a small catalog's render, so the figures of a document are
-    handed to two worker processes as soon as its builder has made them (once a document has
-    enough of them to pay for starting the workers), and drawn while the template runs and the
-    document is parsed; a writer waits only for a figure not back yet. A figure's bytes depend
+    handed to two worker processes as soon as its builder has made them (once there are enough
+    of them to pay for starting the workers; a small run hands on those of every document at
+    once, see :func:`_build_ahead`), and drawn while the templates run and the documents are
+    parsed and written; a writer waits only for a figure not back yet. A figure's bytes depend
     only on its spec, so the output is the same as when drawn one by one. The workers are
     started once per run and serve every later document (each imports matplotlib once);
     :meth:`close` stops them.
