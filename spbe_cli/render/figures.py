@@ -522,7 +522,11 @@ class _Canvas:
         else:
             patch = Rectangle((x, y), w, h, facecolor=fill, edgecolor=edge or "none", linewidth=lw)
         patch.set_clip_on(False)
-        self.ax.add_patch(patch)
+        self._add(patch)
+
+    def _add(self, patch: Any) -> None:
+        """Put a patch on the axes without updating their data limits (fixed, never autoscaled)."""
+        self.ax.add_artist(patch)
 
     def line(
         self, x1: float, y1: float, x2: float, y2: float, colour: str = _RULE, dashed: bool = False
@@ -552,7 +556,7 @@ class _Canvas:
             shrinkB=0,
         )
         patch.set_clip_on(False)
-        self.ax.add_patch(patch)
+        self._add(patch)
 
 
 def _legend_layout(
