@@ -598,6 +598,78 @@ def test_figures_drawn_on_both_cores_give_the_same_bytes(
     assert trees[0] == trees[1]
 
 
+class _Stop(Exception):
+    """Ends a render once what a test looks at has happened."""
+
+
+def test_a_small_run_hands_every_figure_on_before_the_first_template_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both cores draw from the start: the figures of every document, at once, in document
+    order, before any template runs. They were handed on one document at a time, each after
+    the previous document was written, a core idle at each document's end."""
+    from dataclasses import replace
+
+    from spbe_cli.render import engine, pipeline
+
+    calls: list[list[object]] = []
+    templates: list[str] = []
+
+    def prefetch(_book: object, specs: object) -> None:
+        calls.append(list(specs))  # type: ignore[call-overload]
+        raise _Stop
+
+    monkeypatch.setattr(pipeline.FigureBook, "prefetch", prefetch)
+    monkeypatch.setattr(engine, "render_template", lambda _e, name, *_a: templates.append(name))
+    with pytest.raises(_Stop):
+        options = RenderOptions(catalog=ROOT / "catalog", out=tmp_path / "out")
+        render_catalog(replace(options, docs=["laporan,masterplan"]))
+    assert not templates
+    kinds = [type(spec).__name__ for spec in calls[0]]
+    # the masterplan's bar charts and timelines, then the laporan's progress charts
+    assert {"BarChart", "Timeline", "ProgressChart"} <= set(kinds)
+    assert kinds.index("Timeline") < kinds.index("ProgressChart")
+
+
+def test_a_builder_that_fails_fails_at_its_documents_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contexts built ahead keep a one-document-at-a-time run's behaviour: the documents before
+    a failing builder are rendered first, the error is that builder's, and no later document
+    is built."""
+    from dataclasses import replace
+
+    from spbe_cli.errors import SpbeError
+    from spbe_cli.render import engine, registry
+
+    built: list[str] = []
+    rendered_templates: list[str] = []
+    real_render = engine.render_template
+
+    def failing(name: str) -> object:
+        def build(_inp: object) -> object:
+            built.append(name)
+            raise SpbeError(f"{name} gagal")
+
+        return build
+
+    for name in ("arsitektur", "laporan"):
+        spec = registry.documents()[name]
+        monkeypatch.setitem(registry._REGISTRY, name, replace(spec, build=failing(name)))
+
+    def render_template(env: object, name: str, *args: object) -> str:
+        rendered_templates.append(name)
+        return real_render(env, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "render_template", render_template)
+    options = RenderOptions(catalog=ROOT / "catalog", out=tmp_path / "out", formats=["md"])
+    with pytest.raises(SpbeError, match=r"^arsitektur gagal$"):
+        render_catalog(options)
+    assert rendered_templates == ["masterplan.j2"]
+    assert built == ["arsitektur"]
+    assert not (tmp_path / "out").exists()
+
+
 def test_laporan_has_the_self_assessment_section_in_every_format(rendered: Path) -> None:
     heading = "6. EVALUASI MANDIRI DAN INDEKS"
     for outline in (

@@ -522,7 +522,11 @@ class _Canvas:
         else:
             patch = Rectangle((x, y), w, h, facecolor=fill, edgecolor=edge or "none", linewidth=lw)
         patch.set_clip_on(False)
-        self.ax.add_patch(patch)
+        self._add(patch)
+
+    def _add(self, patch: Any) -> None:
+        """Put a patch on the axes without updating their data limits (fixed, never autoscaled)."""
+        self.ax.add_artist(patch)
 
     def line(
         self, x1: float, y1: float, x2: float, y2: float, colour: str = _RULE, dashed: bool = False
@@ -552,7 +556,7 @@ class _Canvas:
             shrinkB=0,
         )
         patch.set_clip_on(False)
-        self.ax.add_patch(patch)
+        self._add(patch)
 
 
 def _legend_layout(
@@ -1136,6 +1140,20 @@ def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> RenderedFigure:
         width_cm=round(width_in * 2.54, 2),
         height_cm=round(height_in * 2.54, 2),
     )
+
+
+def preload() -> None:
+    """Import everything drawing and saving a figure needs, and nothing is drawn.
+
+    For a process about to fork workers that draw: they share these modules instead of each
+    importing them on its first figure (matplotlib's figure and SVG writer, Pillow's PNG writer).
+    """
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+    from PIL import Image
+
+    Image.preinit()  # what Pillow imports on its first save: its common formats' plugins
 
 
 def draw_svg(spec: FigureSpec) -> str:

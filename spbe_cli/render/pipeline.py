@@ -219,9 +219,10 @@ class FigureBook:
     """Every figure of a run, drawn once and reused by every format and document.
 
     Drawing is most of the time of a small catalog's render, so the figures of a document are
-    handed to two worker processes as soon as its builder has made them (once a document has
-    enough of them to pay for starting the workers), and drawn while the template runs and the
-    document is parsed; a writer waits only for a figure not back yet. A figure's bytes depend
+    handed to two worker processes as soon as its builder has made them (once there are enough
+    of them to pay for starting the workers; a small run hands on those of every document at
+    once, see :func:`_build_ahead`), and drawn while the templates run and the documents are
+    parsed and written; a writer waits only for a figure not back yet. A figure's bytes depend
     only on its spec, so the output is the same as when drawn one by one. The workers are
     started once per run and serve every later document (each imports matplotlib once);
     :meth:`close` stops them.
@@ -270,6 +271,10 @@ class FigureBook:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            from spbe_cli.render.figures import preload
+
+            # Imported once here, and shared by both workers, instead of once in each.
+            preload()
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
         return self._pool
@@ -357,6 +362,8 @@ class _Run:
     logo: Any
     """The catalog's cover logo (None without one)."""
     limits: RenderLimits
+    ahead: dict[str, dict[str, Any] | Exception] = field(default_factory=dict)
+    """Contexts built ahead of their document's turn (or what building one raised), by name."""
 
 
 def render_files(
@@ -390,7 +397,7 @@ def _render_files(
     limits: RenderLimits | None,
     destination: Destination | None,
 ) -> Generator[OutFile, None, None]:
-    from spbe_cli.render.split import split_documents
+    from spbe_cli.render.split import MIN_ENTITIES, split_documents
 
     todo = [(spec, [fmt for fmt in formats if fmt in spec.formats]) for spec in specs]
     todo = [(spec, mine) for spec, mine in todo if mine]
@@ -402,9 +409,49 @@ def _render_files(
             in_child = partial(_figures_ahead, run.book)
             yield from split_documents(todo, theirs, render, progress, destination, in_child)
         else:
+            if len(inp.catalog) < MIN_ENTITIES:
+                _build_ahead(run, [spec for spec, _ in todo])
             yield from _documents(todo, render, progress)
     finally:
         run.book.close()
+
+
+def _build_ahead(run: _Run, specs: Sequence[DocumentSpec]) -> None:
+    """Build every document's context now, and hand all their figures to the figure book.
+
+    For a small run, where drawing the figures is most of the time: both cores draw from the
+    start, the figures of later documents while the first ones are written, instead of one
+    document's figures at a time with a core idle between. The contexts are small, and wait
+    for their document's turn. A builder that fails stops the building; its error is raised
+    when its document's turn comes, after the documents before it, as in a run without this.
+    """
+    figures: list[Any] = []
+    for spec in specs:
+        try:
+            built = _build(run, spec)
+        except Exception as exc:  # raised again by _built, in document order
+            run.ahead[spec.name] = exc
+            break
+        run.ahead[spec.name] = built
+        figures.extend(_all_specs(built.get("gambar", {}).values()))
+    run.book.prefetch(figures)
+
+
+def _build(run: _Run, spec: DocumentSpec) -> dict[str, Any]:
+    """A document's template context as its builders make it (figure specs under ``gambar``)."""
+    from spbe_cli import i18n
+
+    # Document text is in the catalog's language; messages to the operator stay in theirs.
+    with i18n.use_language(DOCUMENT_LANGUAGE):
+        return build_context(spec, run.inp)
+
+
+def _built(run: _Run, spec: DocumentSpec) -> dict[str, Any]:
+    """A document's context: the one built ahead, else built now."""
+    ahead = run.ahead.pop(spec.name, None)
+    if isinstance(ahead, Exception):
+        raise ahead
+    return ahead if ahead is not None else _build(run, spec)
 
 
 @contextmanager
@@ -499,19 +546,17 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
 
     Returns the document, its metadata entry and the date its files carry.
     """
-    from spbe_cli import i18n
     from spbe_cli.render.document import DocumentError, parse_document
 
     meta = run.inp.catalog.metadata
     assert meta is not None
     dokumen = getattr(meta.dokumen, spec.dokumen) if spec.dokumen else None
-    # Document text is in the catalog's language; messages to the operator stay in theirs.
-    with i18n.use_language(DOCUMENT_LANGUAGE):
-        built = build_context(spec, run.inp)
+    built = _built(run, spec)
     # Figure specs go to the writers, never to a template.
     figures = built.pop("gambar", {})
     # Each drawn once, on both cores when there are enough, and before the template runs:
-    # a worker starts as a copy of this process, the smaller the better.
+    # a worker starts as a copy of this process, the smaller the better. (Those built ahead
+    # were handed on already.)
     run.book.prefetch(_all_specs(figures.values()))
     when = _document_date(dokumen, built)
     name = template_name(spec, run.folders)
