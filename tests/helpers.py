@@ -71,9 +71,9 @@ def png(width: int, height: int) -> bytes:
     )
 
 
-def isolate_git(monkeypatch: Any, root: Path) -> None:
+def isolate_git(monkeypatch: Any, root: Path, who: tuple[str, str] | None = None) -> None:
     """Run git as on a fresh machine: no GIT_* of the caller, no system or user config, and no
-    repository found above ``root``."""
+    repository found above ``root``; ``who`` (name, email) authors and commits."""
     import os
 
     for name in list(os.environ):
@@ -82,3 +82,7 @@ def isolate_git(monkeypatch: Any, root: Path) -> None:
     monkeypatch.setenv("HOME", str(root))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root))
+    if who is not None:
+        for role in ("AUTHOR", "COMMITTER"):
+            monkeypatch.setenv(f"GIT_{role}_NAME", who[0])
+            monkeypatch.setenv(f"GIT_{role}_EMAIL", who[1])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -18,7 +17,10 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 from spbe_cli.diff import diff_snapshots
 from spbe_cli.gitsource import Repository, blob_id, folder_snapshot, resolve_sides
-from tests.helpers import copy_minimal, edit, write_tree
+from tests.helpers import copy_minimal, edit, isolate_git, write_tree
+
+#: Who commits in these repositories.
+MENTOR = ("Mentor ITB", "mentor@example.org")
 
 ECONOMY = "catalog/program/economy.yaml"
 
@@ -26,16 +28,7 @@ ECONOMY = "catalog/program/economy.yaml"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository holding the minimal catalog at tag v1, with cwd inside it."""
-    for name in list(os.environ):
-        if name.startswith("GIT_"):
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Mentor ITB")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mentor@example.org")
+    isolate_git(monkeypatch, tmp_path, MENTOR)
     root = tmp_path / "repo"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
@@ -272,10 +265,7 @@ def test_option_looking_word_is_an_option_to_typer(repo: Path) -> None:
 
 
 def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("GIT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    isolate_git(monkeypatch, tmp_path)
     lone = tmp_path / "lone"
     copy_minimal(lone / "catalog")
     monkeypatch.chdir(lone)

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from spbe_cli import i18n
 from spbe_cli.cli.app import app
-from tests.helpers import edit, write_tree
-from tests.test_git_diff import commit, git, run
+from tests.helpers import edit, isolate_git, write_tree
+from tests.test_git_diff import MENTOR, commit, git, run
 
 PROGRAM = "catalog/program/contoh.yaml"
 APPS = "catalog/aplikasi/contoh.yaml"
@@ -47,15 +47,9 @@ KELEMAHAN = (
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository holding the catalog ``spbe init`` writes, at tag v1, with cwd inside it."""
     for name in list(os.environ):
-        if name.startswith(("GIT_", "SPBE_")):
+        if name.startswith("SPBE_"):
             monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Mentor ITB")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "mentor@example.org")
+    isolate_git(monkeypatch, tmp_path, MENTOR)
     root = tmp_path / "katalog-spbe"
     made = CliRunner().invoke(
         app, ["init", str(root), "--pemda", "Kabupaten Mimika", "--kode", "94.04"]

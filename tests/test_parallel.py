@@ -516,6 +516,8 @@ def test_contents_whose_worker_died_are_parsed_here(monkeypatch: pytest.MonkeyPa
 
 def _diff_sides(tmp_path: Path) -> tuple[Path, Path]:
     """Two revisions of a catalog of one entity per file: renamed, added, removed, a twin."""
+    import shutil
+
     from tests.helpers import write_tree
     from tests.test_sync import _synthetic
 
@@ -530,8 +532,6 @@ def _diff_sides(tmp_path: Path) -> tuple[Path, Path]:
         )
     write_tree(base, files)
     changed = tmp_path / "changed"
-    import shutil
-
     shutil.copytree(base, changed)
     (changed / "program" / "p003.yaml").unlink()
     text = (changed / "program" / "p010.yaml").read_text(encoding="utf-8")
@@ -549,38 +549,25 @@ def test_diff_prints_the_same_bytes_with_workers(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Folders and git revisions: the side parsed by workers gives the review one process gives."""
-    import subprocess
+    import shutil
 
     from typer.testing import CliRunner
 
     from spbe_cli.cli.app import app
+    from tests.helpers import git, isolate_git
 
     base, changed = _diff_sides(tmp_path)
+    isolate_git(monkeypatch, tmp_path)
     repo = tmp_path / "repo"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        HOME=str(tmp_path),
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.org",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.org",
-    )
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
-
-    import shutil
-
     repo.mkdir()
-    git("init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     for tag, side in (("v1", base), ("v2", changed)):
         if (repo / "catalog").exists():
             shutil.rmtree(repo / "catalog")
         shutil.copytree(side, repo / "catalog")
-        git("add", "-A")
-        git("commit", "-q", "-m", tag)
-        git("tag", tag)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", tag)
+        git(repo, "tag", tag)
     monkeypatch.setattr(parallel, "CHUNK", 8)
     printed: dict[tuple[str, str, str], str] = {}
     for workers in ("1", "2"):
