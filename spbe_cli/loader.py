@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -44,7 +44,7 @@ from spbe_cli.files import (
 )
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
-from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE
+from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE, unwrap
 from spbe_cli.parsing import ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
 from spbe_cli.reference.values import literal_at
@@ -877,14 +877,14 @@ def _shape_example(kind: str, model_cls: type[BaseModel], loc: tuple[Any, ...], 
     scalar = isinstance(given, (str, int, float, Decimal)) and not isinstance(given, bool)
     text = str(given).strip() if scalar else ""
     if kind == "list_type":
-        item = _unwrap(get_args(wanted)[0]) if get_origin(wanted) is list else None
+        item = unwrap(get_args(wanted)[0]) if get_origin(wanted) is list else None
         if isinstance(item, type) and issubclass(item, BaseModel):
             return t("hint.example_entries", field=name, fields=_some_fields(item))
         items = [part.strip() for part in text.split(",") if part.strip()] or ["…"]
         return t("hint.example_list", example=f"{name}: [{', '.join(items)}]")
     if get_origin(wanted) is dict:
         value = text if text and "," not in text else "…"
-        if _unwrap(get_args(wanted)[0]) is int:  # a year: Tahun
+        if unwrap(get_args(wanted)[0]) is int:  # a year: Tahun
             return t("hint.example_years", example=f"{name}: {{2026: {value}, 2027: …}}")
         return t("hint.example_mapping", example=f"{name}: {{…: {value}}}")
     if isinstance(wanted, type) and issubclass(wanted, BaseModel):
@@ -899,26 +899,11 @@ def _some_fields(model_cls: type[BaseModel]) -> str:
     return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
 
 
-def _unwrap(annotation: Any) -> Any:
-    """``Annotated[X, …]`` and ``X | None`` as ``X``."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin is Union or type(annotation).__name__ == "UnionType":
-            kept = [arg for arg in get_args(annotation) if arg is not type(None)]
-            if len(kept) != 1:
-                return annotation
-            annotation = kept[0]
-        else:
-            return annotation
-
-
 def _annotation_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     """The type the schema wants at ``loc`` of a document (None when it cannot be told)."""
     current: Any = model_cls
     for part in loc:
-        current = _unwrap(current)
+        current = unwrap(current)
         if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(part)
             if info is None:
@@ -930,7 +915,7 @@ def _annotation_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> Any:
             current = get_args(current)[1]
         else:
             return None
-    return _unwrap(current)
+    return unwrap(current)
 
 
 def _one_text(value: Any) -> bool:

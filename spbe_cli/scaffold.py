@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import types
 import typing
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from spbe_cli.models import (
     SCHEMA_VERSION,
     describe_fields,
 )
+from spbe_cli.models.common import unwrap
 from spbe_cli.models.organisasi import JenisPemda, Pemda
 from spbe_cli.schema import all_schemas, dumps, file_name
 
@@ -499,23 +499,8 @@ def _doc(info: FieldInfo) -> str:
     return " ".join((info.description or "").split())
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Drop ``Optional`` and ``Annotated`` layers."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def _model_of(annotation: Any) -> type[BaseModel] | None:
-    inner = _unwrap(annotation)
+    inner = unwrap(annotation)
     if isinstance(inner, type) and issubclass(inner, BaseModel):
         return inner
     if get_origin(inner) is list:
@@ -588,7 +573,7 @@ def _required_block(
             continue
         lines.extend(_comments(kind, prefix + name, info, indent))
         nested = _model_of(info.annotation)
-        is_list = get_origin(_unwrap(info.annotation)) is list
+        is_list = get_origin(unwrap(info.annotation)) is list
         if nested is not None and not is_list:
             lines.append(f"{indent}{name}:")
             lines.extend(_required_block(kind, nested, indent + "  ", set(), f"{prefix}{name}."))
@@ -629,7 +614,7 @@ def _optional_block(kind: str, model: type[BaseModel]) -> list[str]:
             lines.append(f"# {name}:{_shown_default(info)}")
             continue
         lines.append(f"# {name}:")
-        is_list = get_origin(_unwrap(info.annotation)) is list
+        is_list = get_origin(unwrap(info.annotation)) is list
         fields = _required(nested) or list(nested.model_fields.items())[:1]
         for index, (sub, _sub_info) in enumerate(fields):
             bullet = "- " if is_list and index == 0 else "  " if is_list else ""

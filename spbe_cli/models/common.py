@@ -19,9 +19,10 @@ number of a million digits is refused at once instead of hanging a later ``int()
 from __future__ import annotations
 
 import re
+import types
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -369,3 +370,21 @@ class Progres(Base):
     """Tautan ke bukti (dokumen, berita, dasbor)."""
     ilustratif: Bool = False
     """true bila angka atau catatan kemajuan ini ilustrasi, bukan laporan OPD yang resmi."""
+
+
+def unwrap(annotation: Any) -> Any:
+    """A field's annotation without its ``Annotated[…]`` and ``| None`` layers.
+
+    A union of more than one type besides None is returned as it is.
+    """
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(kept) != 1:
+                return annotation
+            annotation = kept[0]
+        else:
+            return annotation
