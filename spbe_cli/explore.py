@@ -1,8 +1,8 @@
 """Look around a catalog: ``list`` a kind, ``show`` one element, ``graph`` the links around it.
 
-The link graph is :mod:`spbe_cli.links` (the same one the reference check uses); ``show`` adds
-the reverse index ("digunakan oleh"). Graph output escapes every id and label so catalog text
-cannot break the Mermaid or DOT syntax.
+The link graph is :mod:`spbe_cli.links` (the same one the reference check and ``diff`` use),
+in both directions: what an element refers to and what refers to it ("digunakan oleh"). Graph
+output escapes every id and label so catalog text cannot break the Mermaid or DOT syntax.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Location, UsageError, with_hint
 from spbe_cli.formatting import number
 from spbe_cli.i18n import t
-from spbe_cli.links import Link, iter_links, metadata_links, reverse_index
+from spbe_cli.links import Link, entity_links, links_from, references_to
 from spbe_cli.markup import dot_text, json_dumps, mermaid_text, safe
 from spbe_cli.models import ENTITY_KINDS
 from spbe_cli.similarity import did_you_mean
@@ -287,9 +287,7 @@ def entity_fields(entity: Any) -> dict[str, Any]:
     return {**head, **data}
 
 
-def show_entity(
-    catalog: Catalog, entity_id: str, index: dict[str, list[Link]] | None = None
-) -> Shown:
+def show_entity(catalog: Catalog, entity_id: str) -> Shown:
     """Every field of one element, what it refers to, and what refers to it."""
     check_id(catalog, entity_id)
     kind = catalog.kinds[entity_id]
@@ -297,41 +295,26 @@ def show_entity(
     fields = entity_fields(entity)
     refers = [
         Reference(
-            link.field if link.index is None else f"{link.field}[{link.index}]",
+            link.path,
             link.target,
             catalog.kind(link.target) or "?",
             label_of(catalog, link.target),
-            catalog.where(entity_id, *link.loc),
+            link.location(catalog),
         )
-        for link in iter_links(kind, entity_id, entity)
+        for link in links_from(catalog, entity_id)
     ]
-    if index is None:
-        index = reverse_index(catalog)
+    # By kind, id and field (a stable sort: one field's items stay in their order).
+    found = references_to(catalog, {entity_id}).get(entity_id, [])
     used = [
         Reference(
-            link.field,
+            link.path,
             link.source,
-            catalog.kinds[link.source],
-            label_of(catalog, link.source),
-            catalog.where(link.source, *link.loc),
+            link.kind,
+            _referrer_label(catalog, link),
+            link.location(catalog),
         )
-        for link in index.get(entity_id, [])
+        for link in sorted(found, key=lambda link: (link.kind, link.source, link.field))
     ]
-    meta = catalog.metadata
-    if meta is not None and catalog.metadata_source is not None:
-        for loc, target, _allowed in metadata_links(meta):
-            if target == entity_id:
-                path = ".".join(str(p) for p in loc)
-                used.append(
-                    Reference(
-                        path,
-                        "metadata",
-                        "metadata",
-                        meta.pemda.nama,
-                        catalog.metadata_source.location(*loc),
-                    )
-                )
-    used.sort(key=lambda r: (r.kind, r.other, r.field))
     current = _status(entity)
     return Shown(
         entity_id,
@@ -343,6 +326,13 @@ def show_entity(
         used,
         current if current != str(getattr(entity, "status", "") or "") else None,
     )
+
+
+def _referrer_label(catalog: Catalog, link: Link) -> str:
+    """The name of who makes a reference: an element's, or the pemda's for the metadata."""
+    if link.kind == "metadata" and catalog.metadata is not None:
+        return str(catalog.metadata.pemda.nama)
+    return label_of(catalog, link.source)
 
 
 def show_text(shown: Shown) -> list[str]:
@@ -357,7 +347,9 @@ def show_text(shown: Shown) -> list[str]:
     lines += ["", t("explore.refers_to", n=len(shown.refers_to))]
     lines += [f"  {r.field} -> {r.other} ({r.kind}) {r.label}" for r in shown.refers_to]
     lines += ["", t("explore.used_by", n=len(shown.used_by))]
-    lines += [f"  {r.location}: {r.other} ({r.kind}, {r.field}) {r.label}" for r in shown.used_by]
+    lines += [
+        f"  {r.location or '-'}: {r.other} ({r.kind}, {r.field}) {r.label}" for r in shown.used_by
+    ]
     return [safe(line) for line in lines]
 
 
@@ -407,7 +399,7 @@ def build_graph(catalog: Catalog, root: str | None = None, depth: int = 1) -> Gr
     for kind, entity_id, entity in catalog.items():
         out[entity_id] = [
             (link.target, link.field)
-            for link in iter_links(kind, entity_id, entity)
+            for link in entity_links(kind, entity_id, entity)
             if link.target in catalog.entities
         ]
     if root is None:

@@ -1,13 +1,25 @@
 """Which fields of which kinds refer to which other kinds: the catalog's link graph.
 
-Used by the reference check, by ``show`` ("digunakan oleh"), by ``graph`` and by ``diff``.
+The one home of "what does this entity refer to" and "who refers to this id, through which
+field": the reference checks, ``show`` (merujuk ke, digunakan oleh), ``graph``, ``diff``
+(SPBE711's references left to an id), the unreadable-id hint and the editor's completion all
+read it. A reference is one of an entity's top-level fields (:data:`REF_FIELDS`), a
+self-assessment's ``penilaian[].bukti`` or one of the metadata document's fields
+(:data:`NESTED_REF_KEYS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spbe_cli.catalog import Catalog
+    from spbe_cli.errors import Location
+
+#: Where a reference is inside its document: field names and list positions.
+FieldPath = tuple[str | int, ...]
 
 ARSITEKTUR = ("proses_bisnis", "data_informasi", "layanan", "aplikasi", "infrastruktur", "keamanan")
 _REG = (("regulasi", ("regulasi",)), ("regulasi_dibutuhkan", ("regulasi",)))
@@ -59,28 +71,75 @@ REF_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "kesiapan": (),
 }
 
+#: What a self-assessment's ``bukti`` may name: any identified element except another evaluation.
+BUKTI_KINDS = (
+    "opd",
+    "regulasi",
+    "proses_bisnis",
+    "data_informasi",
+    "layanan",
+    "aplikasi",
+    "infrastruktur",
+    "keamanan",
+    "program",
+    "peta_rencana",
+    "kesiapan",
+)
+
+#: References below the top level, per kind of document: the key holding the id -> the kinds it
+#: may name. What :func:`metadata_links` and :func:`bukti_links` walk, and what the editor
+#: offers to complete there.
+NESTED_REF_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "metadata": {
+        "penetapan": ("regulasi",),
+        "regulasi": ("regulasi",),
+        "opd_anggota": ("opd",),
+        "dasar": ("regulasi",),
+    },
+    "evaluasi_mandiri": {"bukti": BUKTI_KINDS},
+}
+_META = NESTED_REF_KEYS["metadata"]
+
 
 @dataclass(frozen=True)
 class Link:
-    """One reference from an entity field to an id."""
+    """One reference: who makes it, where in its document, to which id.
 
+    ``kind`` and ``source`` are ``"metadata"`` for the metadata document.
+    """
+
+    kind: str
     source: str
-    field: str
-    index: int | None
+    loc: FieldPath
     target: str
     allowed: tuple[str, ...]
 
     @property
-    def loc(self) -> tuple[str | int, ...]:
-        """Field path of the reference inside the source document."""
-        return (self.field,) if self.index is None else (self.field, self.index)
+    def field(self) -> str:
+        """The field's name without list positions (``penilaian.bukti``): an edge's label."""
+        return ".".join(part for part in self.loc if isinstance(part, str))
+
+    @property
+    def path(self) -> str:
+        """The field with its list positions, as ``diff`` writes it (``penilaian[3].bukti[0]``)."""
+        from spbe_cli.diff.changeset import Key, field_path  # the one format of a field path
+
+        return field_path([part if isinstance(part, str) else Key(part) for part in self.loc])
+
+    def location(self, catalog: Catalog) -> Location | None:
+        """Where the reference is written (None for a document made in code, without a source)."""
+        if self.kind == "metadata":
+            source = catalog.metadata_source
+            return source.location(*self.loc) if source is not None else None
+        return catalog.where_known(self.source, *self.loc)
 
 
 def iter_targets(kind: str, entity: Any) -> Iterator[tuple[str, int | None, str, tuple[str, ...]]]:
-    """Yield ``(field, index or None, target id, allowed kinds)`` of each reference, in order.
+    """Yield ``(field, index or None, target id, allowed kinds)`` of each top-level reference.
 
-    What :func:`iter_links` gives, as plain tuples: the reference check walks hundreds of
-    thousands of references and builds a :class:`Link` only for the few it reports.
+    The hot path of the reference check, which walks hundreds of thousands of references as
+    plain tuples and builds a :class:`Link` only for the few it reports; every other reader
+    wants :func:`entity_references` (``bukti`` too).
     """
     for name, allowed in REF_FIELDS.get(kind, ()):
         value = getattr(entity, name, None)
@@ -93,66 +152,92 @@ def iter_targets(kind: str, entity: Any) -> Iterator[tuple[str, int | None, str,
             yield name, None, value, allowed
 
 
-def iter_links(kind: str, entity_id: str, entity: Any) -> Iterator[Link]:
-    """Yield every reference an entity makes, in field order."""
-    for name, index, target, allowed in iter_targets(kind, entity):
-        yield Link(entity_id, name, index, target, allowed)
+def bukti_links(index: int, penilaian: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
+    """Yield ``(field path, target, allowed kinds)`` of the ``bukti`` of ``penilaian[index]``."""
+    allowed = NESTED_REF_KEYS["evaluasi_mandiri"]["bukti"]
+    for number, target in enumerate(penilaian.bukti):
+        yield ("penilaian", index, "bukti", number), target, allowed
 
 
-def metadata_links(metadata: Any) -> Iterator[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
+def metadata_links(metadata: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
     """Yield ``(field path, target, allowed kinds)`` for references in the metadata document."""
     for name in ("masterplan", "arsitektur", "peta_rencana"):
         dokumen = getattr(metadata.dokumen, name)
         if dokumen.penetapan:
-            yield ("dokumen", name, "penetapan"), dokumen.penetapan, ("regulasi",)
+            yield ("dokumen", name, "penetapan"), dokumen.penetapan, _META["penetapan"]
         for index, terkait in enumerate(dokumen.keterkaitan):
             if terkait.regulasi:
                 path = ("dokumen", name, "keterkaitan", index, "regulasi")
-                yield path, terkait.regulasi, ("regulasi",)
+                yield path, terkait.regulasi, _META["regulasi"]
     if metadata.tata_kelola is not None:
         for index, opd in enumerate(metadata.tata_kelola.opd_anggota):
-            yield ("tata_kelola", "opd_anggota", index), opd, ("opd",)
+            yield ("tata_kelola", "opd_anggota", index), opd, _META["opd_anggota"]
         for index, reg in enumerate(metadata.tata_kelola.dasar):
-            yield ("tata_kelola", "dasar", index), reg, ("regulasi",)
+            yield ("tata_kelola", "dasar", index), reg, _META["dasar"]
 
 
-def reverse_index(catalog: Any) -> dict[str, list[Link]]:
-    """Map each id to the links that point at it ("digunakan oleh")."""
-    result: dict[str, list[Link]] = {}
-    for kind, entity_id, entity in catalog.items():
-        for link in iter_links(kind, entity_id, entity):
-            result.setdefault(link.target, []).append(link)
-    return result
+def entity_references(kind: str, entity: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
+    """Yield ``(field path, target, allowed kinds)`` of every reference an entity makes.
 
-
-def entity_references(kind: str, entity: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Yield ``(field path, target id)`` of every reference an entity makes, nested ones too.
-
-    :func:`iter_targets` plus the evidence of a self-assessment (``penilaian[].bukti``), which
-    its own check reads.
+    In field order: its fields (:func:`iter_targets`), then a self-assessment's ``bukti``.
     """
-    for name, index, target, _allowed in iter_targets(kind, entity):
-        yield ((name,) if index is None else (name, index)), target
+    for name, index, target, allowed in iter_targets(kind, entity):
+        yield ((name,) if index is None else (name, index)), target, allowed
     if kind == "evaluasi_mandiri":
         for index, item in enumerate(entity.penilaian):
-            for number, target in enumerate(item.bukti):
-                yield ("penilaian", index, "bukti", number), target
+            yield from bukti_links(index, item)
 
 
-def references_to(
-    catalog: Any, ids: set[str]
-) -> dict[str, list[tuple[str, str, tuple[str | int, ...]]]]:
-    """Map each of ``ids`` to the ``(kind, entity id, field path)`` that refer to it.
+def entity_links(kind: str, entity_id: str, entity: Any) -> Iterator[Link]:
+    """:func:`entity_references` as :class:`Link`."""
+    for loc, target, allowed in entity_references(kind, entity):
+        yield Link(kind, entity_id, loc, target, allowed)
 
-    Every entity and the metadata document (``("metadata", "metadata", path)``), in id order.
-    """
-    found: dict[str, list[tuple[str, str, tuple[str | int, ...]]]] = {}
+
+def links_from(catalog: Catalog, entity_id: str) -> Iterator[Link]:
+    """Every reference the entity ``entity_id`` of ``catalog`` makes (none without that entity)."""
+    entity = catalog.entities.get(entity_id)
+    if entity is not None:
+        yield from entity_links(catalog.kinds[entity_id], entity_id, entity)
+
+
+def metadata_references(catalog: Catalog) -> Iterator[Link]:
+    """Every reference the catalog's metadata document makes (none without one)."""
     if catalog.metadata is not None:
-        for loc, target, _allowed in metadata_links(catalog.metadata):
-            if target in ids:
-                found.setdefault(target, []).append(("metadata", "metadata", loc))
-    for kind, entity_id, entity in catalog.items():
-        for loc, target in entity_references(kind, entity):
-            if target in ids:
-                found.setdefault(target, []).append((kind, entity_id, loc))
+        for loc, target, allowed in metadata_links(catalog.metadata):
+            yield Link("metadata", "metadata", loc, target, allowed)
+
+
+def _walk(catalog: Catalog) -> Iterator[tuple[str, str, FieldPath, str, tuple[str, ...]]]:
+    """``(kind, source, path, target, allowed)`` of every reference, in :func:`all_links` order.
+
+    Plain tuples: a :class:`Link` is built only for the references a caller keeps.
+    """
+    if catalog.metadata is not None:
+        for loc, target, allowed in metadata_links(catalog.metadata):
+            yield "metadata", "metadata", loc, target, allowed
+    # Every entity, not catalog.items(): the editor's quick step walks only the edited file's
+    # documents there, but who refers to an id is a question about the whole catalog.
+    kinds, entities = catalog.kinds, catalog.entities
+    for entity_id in sorted(entities):
+        kind = kinds[entity_id]
+        for loc, target, allowed in entity_references(kind, entities[entity_id]):
+            yield kind, entity_id, loc, target, allowed
+
+
+def all_links(catalog: Catalog) -> Iterator[Link]:
+    """Every reference of the catalog: the metadata document's, then each entity's by id."""
+    for found in _walk(catalog):
+        yield Link(*found)
+
+
+def references_to(catalog: Catalog, ids: set[str]) -> dict[str, list[Link]]:
+    """Map each of ``ids`` to the references to it: who refers to it, through which field.
+
+    The metadata document first, then the entities by id, each in field order.
+    """
+    found: dict[str, list[Link]] = {}
+    for kind, source, loc, target, allowed in _walk(catalog):
+        if target in ids:
+            found.setdefault(target, []).append(Link(kind, source, loc, target, allowed))
     return found

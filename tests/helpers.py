@@ -36,6 +36,21 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="\n")
 
 
+def add_evidence(root: Path) -> Path:
+    """Give a copy of MINIMAL references outside the elements' fields, which every reader of
+    references must see: a self-assessment ``em.yaml`` (EM) whose ``penilaian[1].bukti`` names
+    LAY-01 and DISKOMINFO (line 8, columns 13 and 21), and a Dewan Smart City in the metadata
+    whose ``opd_anggota`` names DISKOMINFO (line 28, column 17)."""
+    meta = root / "metadata.yaml"
+    dewan = "tata_kelola:\n  uraian: Dewan Smart City.\n  opd_anggota: [DISKOMINFO]\n"
+    meta.write_text(meta.read_text(encoding="utf-8") + dewan, encoding="utf-8", newline="\n")
+    evaluation = (
+        "entitas: evaluasi_mandiri\nid: EM\nkerangka: spbe_59_2020\ntahun: 2025\npenilaian:\n"
+        "  - indikator: 3\n  - indikator: 42\n    bukti: [LAY-01, DISKOMINFO]\n"
+    )
+    return write_tree(root, {"em.yaml": evaluation})
+
+
 def copy_minimal(dest: Path) -> Path:
     """Copy the minimal valid catalog to ``dest`` (which must not exist yet)."""
     shutil.copytree(MINIMAL, dest, symlinks=True)

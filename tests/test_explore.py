@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from spbe_cli import i18n
 from spbe_cli.cli.app import app
 from spbe_cli.explore import build_graph, dot_text, mermaid_text, to_dot, to_mermaid
 from spbe_cli.loader import load_catalog
-from tests.helpers import CASES, MINIMAL, write_tree
+from tests.helpers import CASES, MINIMAL, add_evidence, write_tree
 
 runner = CliRunner()
 KNOWN = CASES / "progress" / "known" / "catalog"
@@ -123,6 +124,49 @@ def test_show_every_field_and_users() -> None:
     assert data["field"]["indikator"][0]["target"] == {"2026": 50, "2027": 80}
     assert data["field"]["horizon"] == "menengah"
     assert [r["id"] for r in data["merujuk_ke"]] == ["DISKOMINFO", "PERBUP-SC"]
+
+
+def _with_evidence(tmp_path: Path) -> Path:
+    return add_evidence(shutil.copytree(MINIMAL, tmp_path / "catalog"))
+
+
+def test_show_lists_every_reference_as_validate_and_diff_see_them(tmp_path: Path) -> None:
+    """`spbe show` read the references itself: a self-assessment's bukti were neither "used
+    by" nor "refers to", a list item had no position (``mengubah``) and the metadata's was
+    written ``tata_kelola.opd_anggota.0``; now one walk (links.references_to) for all, each
+    field written as `spbe diff` writes it, with file:line:column."""
+    root = _with_evidence(tmp_path)
+    code, out, _ = invoke("show", "LAY-01", "-c", str(root))
+    assert code == 0
+    used = out.split("Used by (2):\n", 1)[1].splitlines()
+    assert [line.split(": ", 1)[1] for line in used] == [
+        "EM (evaluasi_mandiri, penilaian[1].bukti[0]) EM",
+        "PR-LY (peta_rencana, mengubah[0]) Butir layanan",
+    ]
+    assert used[0].endswith("em.yaml:8:13: EM (evaluasi_mandiri, penilaian[1].bukti[0]) EM")
+    assert "peta-rencana/layanan.yaml:13:12: PR-LY" in used[1]
+    code, out, _ = invoke("show", "DISKOMINFO", "-c", str(root), "-f", "json")
+    data = json.loads(out)
+    cited = [(r["jenis"], r["id"], r["field"], r["line"]) for r in data["digunakan_oleh"]]
+    assert ("evaluasi_mandiri", "EM", "penilaian[1].bukti[1]", 8) in cited
+    assert ("metadata", "metadata", "tata_kelola.opd_anggota[0]", 28) in cited
+    meta = next(r for r in data["digunakan_oleh"] if r["jenis"] == "metadata")
+    assert meta["nama"] == "Kabupaten Mimika" and meta["path"].endswith("metadata.yaml")
+    code, out, _ = invoke("show", "EM", "-c", str(root), "-f", "json")
+    assert [(r["field"], r["id"], r["jenis"]) for r in json.loads(out)["merujuk_ke"]] == [
+        ("penilaian[1].bukti[0]", "LAY-01", "layanan"),
+        ("penilaian[1].bukti[1]", "DISKOMINFO", "opd"),
+    ]
+
+
+def test_graph_draws_the_evidence_of_a_self_assessment(tmp_path: Path) -> None:
+    """The evaluation was a node without links: its bukti are links like any other."""
+    catalog, _ = load_catalog(_with_evidence(tmp_path))
+    graph = build_graph(catalog, "LAY-01", 1)
+    assert ("EM", "LAY-01", "penilaian.bukti") in graph.edges
+    assert ("EM", "DISKOMINFO", "penilaian.bukti") in build_graph(catalog).edges
+    code, out, _ = invoke("graph", "EM", "-c", str(tmp_path / "catalog"), "-f", "dot")
+    assert code == 0 and '"EM" -> "LAY-01" [label="penilaian.bukti"];' in out
 
 
 def test_show_unknown_id() -> None:

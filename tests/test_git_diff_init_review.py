@@ -208,6 +208,34 @@ def test_a_reference_written_in_the_change_is_not_listed(repo: Path) -> None:
     assert "      tidak ada rujukan ke APP-PORTAL-PPID yang tertinggal\n" in run("v2", "HEAD")[1]
 
 
+def test_the_evidence_of_a_self_assessment_is_a_reference_left_to_the_id(repo: Path) -> None:
+    """A ``bukti`` naming APP-PORTAL-PPID is listed with the other references, at its place
+    (links.references_to: the one walk ``spbe show`` and ``spbe validate`` read too)."""
+    edit(
+        repo / EVAL,
+        "  - indikator: 13  # Aplikasi\n",
+        "  - indikator: 13  # Aplikasi\n    bukti: [APP-PORTAL-PPID]\n",
+    )
+    commit(repo, "bukti")
+    git(repo, "tag", "v2")
+    _reuse_portal_id(repo)
+    commit(repo, "id dipakai ulang")
+    for options in ((), ("--no-findings",)):
+        data = json.loads(run("v2", "HEAD", "--format", "json", *options)[1])
+        hit = next(a for a in data["attention"] if a["code"] == "SPBE711")
+        assert [(r["kind"], r["id"], r["field"]) for r in hit["referrers"]] == [
+            ("evaluasi_mandiri", "EVALUASI-PEMDI-2026", "penilaian[12].bukti[0]"),
+            ("layanan", "LAY-INFORMASI-PUBLIK", "aplikasi[0]"),
+            ("peta_rencana", "PR-APLIKASI", "mengubah[0]"),
+            ("keamanan", "SEC-AUDIT-PORTAL", "objek[0]"),
+        ], options
+        assert hit["referrers"][0]["location"] == {
+            "path": f"HEAD:{EVAL}",
+            "line": 30,
+            "column": 13,
+        }
+
+
 def test_a_regulation_renamed_beyond_recognition_lists_the_metadata_citing_it(
     repo: Path,
 ) -> None:

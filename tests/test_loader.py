@@ -16,7 +16,7 @@ from spbe_cli.errors import Finding, Severity, SpbeError
 from spbe_cli.i18n import use_language
 from spbe_cli.loader import MAX_FILE_BYTES, find_files, load_catalog, load_files
 from spbe_cli.validate import validate_catalog
-from tests.helpers import MINIMAL_FILES, copy_minimal, write_tree
+from tests.helpers import MINIMAL_FILES, add_evidence, copy_minimal, write_tree
 
 OPD = "entitas: opd\nid: {id}\nnama: {nama}\njenis: dinas\n"
 
@@ -740,6 +740,23 @@ def test_a_missing_id_is_one_finding_naming_the_id_referred_to(minimal_catalog: 
         (f.code, f.location.path, f.location.line, f.location.column, f.hint)
         for f in report.findings
     ] == [("SPBE108", "c/opd/diskominfo.yaml", 1, 1, _UNNAMED_HINT)]
+
+
+def test_the_hint_counts_the_metadatas_and_the_evidences_references(
+    minimal_catalog: Path,
+) -> None:
+    """The hint "referred to in 20 place(s)" counted the elements' fields only: the Dewan Smart
+    City's ``opd_anggota`` and a self-assessment's ``bukti`` naming DISKOMINFO are references."""
+    add_evidence(minimal_catalog)
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", 'id: ""'), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "c")
+    assert [
+        (f.code, f.location.path, f.location.line, f.location.column, f.hint)
+        for f in report.findings
+        if f.code.startswith(("SPBE1", "SPBE2"))
+    ] == [("SPBE103", "c/opd/diskominfo.yaml", 2, 5, _UNNAMED_HINT.replace("20", "22"))]
 
 
 def test_two_unreadable_ids_are_two_findings_not_a_duplicate(minimal_catalog: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 pytest.importorskip("pygls")
 
+from spbe_cli import links
 from spbe_cli.lsp.workspace import Workspace
 
 TIMEOUT = 60.0
@@ -451,6 +452,23 @@ def test_region_codes_are_completed_and_hovered(minimal_catalog: Path) -> None:
     assert ("94.04.01", "wilayah", "Mimika Baru") in [(c.label, c.kind, c.name) for c in offered]
     target = workspace.target('lokasi: ["94.04.01"]', 0, 12)
     assert target is not None and (target.kind, target.name) == ("wilayah", "Mimika Baru")
+
+
+def test_completion_knows_the_references_below_the_top_level(minimal_catalog: Path) -> None:
+    """A self-assessment's ``bukti`` and a ``keterkaitan``'s ``regulasi`` in the metadata offered
+    nothing: completion had its own list of the metadata's keys (links.NESTED_REF_KEYS now)."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    text = "entitas: evaluasi_mandiri\npenilaian:\n  - indikator: 1\n    bukti: "
+    offered = [(c.label, c.kind) for c in workspace.complete(text, 3)]
+    assert ("LAY-01", "layanan") in offered and ("DISKOMINFO", "opd") in offered
+    assert {kind for _label, kind in offered} == set(links.BUKTI_KINDS)
+    meta = "entitas: metadata\ndokumen:\n  arsitektur:\n    keterkaitan:\n      - regulasi: "
+    assert [c.label for c in workspace.complete(meta, 4)] == ["PERBUP-SC"]
+    assert [c.label for c in workspace.complete("entitas: metadata\ndasar: ", 1)] == ["PERBUP-SC"]
+    # A kesiapan's bukti is a link or a sentence, and a document of no kind says nothing.
+    assert workspace.complete("entitas: kesiapan\nbukti: ", 1) == []
+    assert workspace.complete("bukti: ", 0) == []
 
 
 def test_a_broken_file_keeps_its_ids_while_typing(minimal_catalog: Path) -> None:

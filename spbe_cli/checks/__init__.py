@@ -91,7 +91,7 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     and the refused id's finding names them (:func:`explain_refused`). More of them than such
     documents: some are mistakes of their own, and every one is reported.
     """
-    from spbe_cli.links import iter_targets, metadata_links
+    from spbe_cli.links import all_links
 
     unnamed: dict[str, int] = {}
     for rejected in catalog.rejected:
@@ -99,21 +99,14 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
             unnamed[rejected.kind] = unnamed.get(rejected.kind, 0) + 1
     if not unnamed:
         return {}
-    targets: list[tuple[str, tuple[str, ...]]] = []
-    # Every entity, not catalog.items(): the editor's quick step walks one file's, but which
-    # ids nobody declares is a question about the whole catalog.
-    for entity_id, entity in catalog.entities.items():
-        kind = catalog.kinds[entity_id]
-        targets.extend((target, allowed) for _f, _i, target, allowed in iter_targets(kind, entity))
-    if catalog.metadata is not None:
-        links = metadata_links(catalog.metadata)
-        targets.extend((target, allowed) for _p, target, allowed in links)
+    # Every reference of the catalog (the metadata's, a self-assessment's bukti): which ids
+    # nobody declares is a question about the whole catalog.
     wanted: dict[str, dict[str, None]] = {kind: {} for kind in unnamed}
-    for target, allowed in targets:
-        if catalog.kind(target) is None:
-            for kind in allowed:
+    for link in all_links(catalog):
+        if catalog.kind(link.target) is None:
+            for kind in link.allowed:
                 if kind in wanted:
-                    wanted[kind][target] = None
+                    wanted[kind][link.target] = None
     claimed: dict[str, str] = {}
     for kind, ids in wanted.items():
         if len(ids) <= unnamed[kind]:
@@ -150,16 +143,12 @@ def explain_refused(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
 
 def _unnamed_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
     """The hint of each unreadable id's finding, by its place: the ids it may have been."""
-    from spbe_cli.links import iter_targets
+    from spbe_cli.links import references_to
 
     claimed = unnamed_claims(catalog)
     if not claimed:
         return {}
-    counts: dict[str, int] = {}
-    for kind, _entity_id, entity in catalog.items():
-        for _f, _i, target, _allowed in iter_targets(kind, entity):
-            if target in claimed:
-                counts[target] = counts.get(target, 0) + 1
+    counts = {target: len(links) for target, links in references_to(catalog, set(claimed)).items()}
     hints: dict[tuple[str, int, int], str] = {}
     for rejected in catalog.rejected:
         where = rejected.id_at

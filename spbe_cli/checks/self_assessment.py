@@ -8,25 +8,11 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi, successor_for
+from spbe_cli.links import bukti_links
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
     from spbe_cli.models import EvaluasiMandiri
-
-#: What ``bukti`` may name: any identified element of the catalog except another evaluation.
-_BUKTI_KINDS = (
-    "opd",
-    "regulasi",
-    "proses_bisnis",
-    "data_informasi",
-    "layanan",
-    "aplikasi",
-    "infrastruktur",
-    "keamanan",
-    "program",
-    "peta_rencana",
-    "kesiapan",
-)
 
 
 def check_evaluasi(ctx: Context) -> None:
@@ -122,8 +108,8 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
                 )
             else:
                 given[p.indikator] = index
-            for j, target in enumerate(p.bukti):
-                check_reference(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
+            for loc, target, allowed in bukti_links(index, p):
+                check_reference(ctx, source, loc, target, allowed)
 
 
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:

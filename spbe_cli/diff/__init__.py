@@ -24,7 +24,6 @@ from spbe_cli.diff.changeset import (
     ChangeType,
     FieldChange,
     FileStats,
-    Key,
     Record,
     Referrer,
     RuleLevel,
@@ -41,6 +40,7 @@ from spbe_cli.models import Metadata
 from spbe_cli.parsing import ParsedFile
 
 if TYPE_CHECKING:
+    from spbe_cli.links import FieldPath, Link
     from spbe_cli.parallel import Parsed
 
 #: Loader findings that say nothing about a partial load (metadata lives in an unchanged file)
@@ -372,47 +372,47 @@ def with_referrers(
     unchanged file without findings compared): a reference written in this change was written
     for the entity that holds the id now. ``old`` may be partial; ``new`` is whole.
     """
-    from spbe_cli.links import entity_references, metadata_links, references_to
+    from spbe_cli.links import links_from, metadata_references, references_to
 
     wanted = {a.id for a in attention if a.code == "SPBE711"}
     now = references_to(new, wanted)
     before_id = {new_id: old_id for old_id, new_id in renames.items()}
-    kept: set[tuple[str, tuple[str | int, ...], str]] = set()  # (old id, path, target)
-    for old_id in {before_id.get(i, i) for refs in now.values() for _k, i, _l in refs}:
-        if old_id == "metadata" and old.metadata is not None:
-            kept |= {(old_id, loc, to) for loc, to, _a in metadata_links(old.metadata)}
-        elif old_id in old.entities:
-            refs = entity_references(old.kinds[old_id], old.entities[old_id])
-            kept |= {(old_id, loc, to) for loc, to in refs}
+
+    def old_source(link: Link) -> tuple[bool, str]:
+        """Who made the reference on the old side: (the metadata?, its id under its old name)."""
+        if link.kind == "metadata":
+            return True, "metadata"
+        return False, before_id.get(link.source, link.source)
+
+    kept: set[tuple[bool, str, FieldPath, str]] = set()  # (metadata?, old id, path, target)
+    for key in {old_source(link) for links in now.values() for link in links}:
+        made = metadata_references(old) if key[0] else links_from(old, key[1])
+        kept |= {(*key, link.loc, link.target) for link in made}
     result = []
     for item in attention:
         if item.code != "SPBE711":
             result.append(item)
             continue
         found = []
-        for kind, entity_id, loc in now.get(item.id, []):
-            old_id = before_id.get(entity_id, entity_id)
-            known = old.metadata is not None if old_id == "metadata" else old_id in old.entities
-            if known and (old_id, loc, item.id) not in kept:
+        for link in now.get(item.id, []):
+            key = old_source(link)
+            known = old.metadata is not None if key[0] else key[1] in old.entities
+            if known and (*key, link.loc, item.id) not in kept:
                 continue  # written in this change, for the entity that holds the id now
-            found.append(_referrer(new, kind, entity_id, loc))
+            found.append(_referrer(new, link))
         result.append(replace(item, referrers=tuple(found)))
     return result
 
 
-def _referrer(catalog: Catalog, kind: str, entity_id: str, loc: tuple[str | int, ...]) -> Referrer:
-    from spbe_cli.diff.changeset import display_name, field_path
+def _referrer(catalog: Catalog, link: Link) -> Referrer:
+    from spbe_cli.diff.changeset import display_name
 
-    path = field_path([f"{p}" if isinstance(p, str) else Key(p) for p in loc])
-    if kind == "metadata":
+    if link.kind == "metadata":
         meta = catalog.metadata
-        source = catalog.metadata_source
         name = str(meta.pemda.nama) if meta is not None else None
-        return Referrer(kind, entity_id, name, path, source.location(*loc) if source else None)
-    model = catalog.entities[entity_id]
-    return Referrer(
-        kind, entity_id, display_name(kind, model), path, catalog.where_known(entity_id, *loc)
-    )
+    else:
+        name = display_name(link.kind, catalog.entities[link.source])
+    return Referrer(link.kind, link.source, name, link.path, link.location(catalog))
 
 
 def _prose_maps(

@@ -34,7 +34,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.checks import Context, all_checks, run_checks
 from spbe_cli.errors import Finding, Location
-from spbe_cli.links import REF_FIELDS
+from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS
 from spbe_cli.loader import (
     MAX_FILE_BYTES,
     YAML_SUFFIXES,
@@ -61,8 +61,6 @@ REFERENCE_CODES = frozenset({"SPBE201", "SPBE202", "SPBE205"})
 #: Codes below this come from loading (syntax, schema); the others from cross-entity rules.
 _FIRST_RULE_CODE = "SPBE2"
 
-#: Metadata fields that hold ids: key -> kinds (see links.metadata_links).
-_METADATA_REFS = {"penetapan": ("regulasi",), "opd_anggota": ("opd",), "dasar": ("regulasi",)}
 #: Fields that hold a code of the reference architecture, and the prefix of its codes.
 _CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
 
@@ -637,13 +635,17 @@ def _document_kind(lines: list[str], line: int) -> str | None:
 
 
 def _kinds_for(kind: str | None, key: str) -> tuple[str, ...]:
-    """Kinds of entity a field may name, for the document's kind (any kind when unknown)."""
-    if kind == "metadata":
-        return _METADATA_REFS.get(key, ())
+    """Kinds of entity a field may name, for the document's kind (any kind when unknown).
+
+    A key below the top level (the metadata's, a self-assessment's ``bukti``) only in a document
+    that says its kind: ``bukti`` is a link or a sentence in a ``kesiapan`` or a progress entry.
+    """
     fields: list[tuple[str, tuple[str, ...]]] = []
     for owner, pairs in REF_FIELDS.items():
         if kind is None or owner == kind:
             fields.extend(pairs)
+    if kind is not None:
+        fields.extend(NESTED_REF_KEYS.get(kind, {}).items())
     kinds: dict[str, Any] = {}
     for name, allowed in fields:
         if name == key:
