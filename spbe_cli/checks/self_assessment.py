@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from spbe_cli.models import EvaluasiMandiri
 
 #: What ``bukti`` may name: any identified element of the catalog except another evaluation.
-_BUKTI_KINDS = (
+BUKTI_KINDS = (
     "opd",
     "regulasi",
     "proses_bisnis",
@@ -123,7 +123,7 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
             else:
                 given[p.indikator] = index
             for j, target in enumerate(p.bukti):
-                check_reference(ctx, source, ("penilaian", index, "bukti", j), target, _BUKTI_KINDS)
+                check_reference(ctx, source, ("penilaian", index, "bukti", j), target, BUKTI_KINDS)
 
 
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
