@@ -543,3 +543,29 @@ def test_an_id_in_another_case_is_not_also_claimed_by_an_unnamed_document(
     ]
     refused = report.sorted()[1]
     assert refused.hint is None or "DISKOMINFO" not in refused.hint
+
+
+@pytest.mark.parametrize(("member", "expected"), [("DISKOMINFO", 1), ("diskominfo", 20)])
+def test_the_metadata_references_count_for_an_id_in_another_case(
+    minimal_catalog: Path, member: str, expected: int
+) -> None:
+    # The metadata's own references (tata_kelola.opd_anggota) are references like any other:
+    # one more DISKOMINFO counts among them; one `diskominfo` makes the declaration not clearly
+    # the mistake, and the 20 other references are each reported.
+    meta = minimal_catalog / "metadata.yaml"
+    meta.write_text(
+        meta.read_text("utf-8")
+        + f"tata_kelola:\n  uraian: Dewan Smart City\n  opd_anggota: [{member}]\n",
+        "utf-8",
+    )
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: diskominfo"), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
+    found = report.sorted()
+    assert {f.code for f in found} == {"SPBE201"} and len(found) == expected
+    if expected == 1:
+        assert _codes(report) == [("SPBE201", "catalog/opd/diskominfo.yaml", 2, 5)]
+        assert "in 21 place(s)" in found[0].message
+    else:
+        assert "catalog/opd/diskominfo.yaml" not in {f.location.path for f in found}
