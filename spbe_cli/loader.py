@@ -331,6 +331,13 @@ class _Loader:
             meant_id = self.emptied_text(source, "id")
             if meant_id is not None and re.fullmatch(ID_PATTERN, meant_id):
                 self.catalog.invalid.setdefault(meant_id, kind)
+        if isinstance(raw_id, str) and kind in ENTITY_KINDS:
+            plain = _plain_id(raw_id)
+            if plain is not None:
+                # `id: "DISPAR "`: refused (SPBE103 names the id meant), but the id meant is
+                # plain; as for `id: [DISPAR]`, it counts as declared, so that each reference
+                # to it is not one more error.
+                self.catalog.invalid.setdefault(plain, kind)
         # `id:`, `id: ""`, `id: 123`, no id at all: which id the document meant is unknown; an
         # id referred to that nobody declares may have been this one (checks.unnamed_claims).
         unnamed = kind in ENTITY_KINDS and not _usable_id(meant_id)
@@ -849,6 +856,19 @@ def _usable_id(value: str | None) -> bool:
         return False  # `id: Dinas Kominfo`: a name, not an id with a stray space
     meant, _ = without_invisible(value)
     return re.fullmatch(ID_PATTERN, id_skeleton(meant)) is not None
+
+
+def _plain_id(value: str) -> str | None:
+    """The id ``value`` is but for white space or invisible characters, else None.
+
+    ``DISPAR`` for ``'DISPAR '`` (a space typed after it), for a no-break space (U+00A0) pasted
+    from a document after it, or for a zero width space (U+200B) inside it; None for a valid
+    id, a name (``Dinas Pariwisata``) or a value those characters taken out leave invalid.
+    """
+    meant, invisible = without_invisible(value)
+    if not invisible or not _usable_id(value) or len(meant) > ID_MAX:
+        return None
+    return meant if re.fullmatch(ID_PATTERN, meant) else None
 
 
 def _name_like(value: str) -> bool:

@@ -339,19 +339,47 @@ def test_ids_with_a_space_or_invisible_character_hint_the_id_meant(minimal_catal
             ),
         },
     )
-    for lang, meant, declared in (
-        ("id", "maksud Anda DISPAR? Hapus spasi", "dideklarasikan dengan spasi"),
-        ("en", "did you mean DISPAR? Remove the space", "declared with a space"),
+    for lang, meant in (
+        ("id", "maksud Anda DISPAR? Hapus spasi"),
+        ("en", "did you mean DISPAR? Remove the space"),
     ):
         with use_language(lang):
             _, report = validate_catalog(minimal_catalog, "")
+        # One mistake, one finding: the reference to DISPAR is not also "not found".
+        assert _codes(report) == [
+            ("SPBE103", "arsitektur/infrastruktur.yaml", 6, 6),
+            ("SPBE103", "opd/dispar.yaml", 2, 5),
+        ]
         hints = {(f.code, f.location.path): f.hint or "" for f in report.findings}
         assert hints[("SPBE103", "opd/dispar.yaml")].startswith(meant)
         assert hints[("SPBE103", "opd/dispar.yaml")].endswith("U+0020 SPACE")
         assert hints[("SPBE103", "arsitektur/infrastruktur.yaml")].endswith(
             "U+200B ZERO WIDTH SPACE"
         )
-        assert declared in hints[("SPBE201", "arsitektur/proses-bisnis.yaml")]
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ['"DISPAR "', '" DISPAR"', '"DISPAR\u00a0"', '"DIS\u200bPAR"'],
+)
+def test_an_id_declared_with_an_invisible_character_is_one_finding(
+    minimal_catalog: Path, declared: str
+) -> None:
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/dispar.yaml": (
+                f"entitas: opd\nid: {declared}\nnama: Dinas Pariwisata\njenis: dinas\n"
+                'urusan: ["3.26"]\n'
+            ),
+        },
+    )
+    for rel in ("program/branding.yaml", "arsitektur/layanan.yaml"):
+        path = minimal_catalog / rel
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(": DISKOMINFO", ": DISPAR", 1), "utf-8")
+    _, report = validate_catalog(minimal_catalog, "")
+    assert _codes(report) == [("SPBE103", "opd/dispar.yaml", 2, 5)]
 
 
 @pytest.mark.parametrize(
@@ -389,26 +417,155 @@ def test_a_value_like_no_list_entry_still_leaves_the_gap_said(minimal_catalog: P
     ]
 
 
-def test_a_reference_differing_only_in_case_names_where_the_id_is(minimal_catalog: Path) -> None:
-    # The OPD's id was edited: every reference to DISKOMINFO fails, each pointing at the one
-    # line that would fix them all.
+@pytest.mark.parametrize("declared", ["diskominfo", "Diskominfo"])
+def test_an_id_declared_in_another_case_is_one_finding_at_the_declaration(
+    minimal_catalog: Path, declared: str
+) -> None:
+    # Before, the 20 references to DISKOMINFO were 20 SPBE201 findings, each "did you mean
+    # diskominfo?": one line had been mistyped, and that line is where to fix it.
     path = minimal_catalog / "opd" / "diskominfo.yaml"
-    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: Diskominfo"), "utf-8")
-    _, report = validate_catalog(minimal_catalog, "catalog")
-    found = [f for f in report.findings if f.location.path == "catalog/program/economy.yaml"]
-    assert [(f.code, f.location.line, f.location.column) for f in found] == [("SPBE201", 6, 9)]
-    assert found[0].hint == "did you mean Diskominfo?"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", f"id: {declared}"), "utf-8")
+    for lang, message, hint, here in (
+        (
+            "id",
+            f"id ini ditulis '{declared}' tetapi dirujuk sebagai 'DISKOMINFO' di 20 tempat "
+            "(beda huruf besar/kecil), sehingga rujukan itu tidak ditemukan",
+            "tulis id: DISKOMINFO",
+            "dirujuk sebagai DISKOMINFO di sini",
+        ),
+        (
+            "en",
+            f"this id is written '{declared}' but referred to as 'DISKOMINFO' in 20 place(s) "
+            "(another case), so those references are not found",
+            "write id: DISKOMINFO",
+            "referred to as DISKOMINFO here",
+        ),
+    ):
+        with use_language(lang):
+            _, report = validate_catalog(minimal_catalog, "catalog")
+        assert _codes(report) == [("SPBE201", "catalog/opd/diskominfo.yaml", 2, 5)]
+        [finding] = report.findings
+        assert (finding.message, finding.hint) == (message, hint)
+        assert [
+            (r.location.path, r.location.line, r.location.column, r.message)
+            for r in finding.related
+        ] == [("catalog/arsitektur/aplikasi.yaml", 6, 10, here)]
+
+
+def test_a_reference_differing_only_in_case_names_where_the_id_is(minimal_catalog: Path) -> None:
+    # DISKOMINFO is declared and named so 19 times; the one reference written otherwise is the
+    # mistake: it is reported, pointing at the declaration in case that is the line to change.
+    layanan = minimal_catalog / "arsitektur" / "layanan.yaml"
+    layanan.write_text(
+        layanan.read_text("utf-8").replace(
+            "unit_pelaksana: DISKOMINFO", "unit_pelaksana: Diskominfo"
+        ),
+        "utf-8",
+    )
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
+    assert _codes(report) == [("SPBE201", "catalog/arsitektur/layanan.yaml", 6, 17)]
+    [found] = report.findings
+    assert found.hint == "did you mean DISKOMINFO?"
     assert [
-        (r.location.path, r.location.line, r.location.column, r.message) for r in found[0].related
+        (r.location.path, r.location.line, r.location.column, r.message) for r in found.related
     ] == [
-        ("catalog/opd/diskominfo.yaml", 2, 5, "the id Diskominfo is written here, in another case")
+        ("catalog/opd/diskominfo.yaml", 2, 5, "the id DISKOMINFO is written here, in another case")
     ]
     # An id merely alike (not the same letters) gets the hint alone.
-    path.write_text(path.read_text("utf-8").replace("id: Diskominfo", "id: DISKOMINFO"), "utf-8")
-    economy = minimal_catalog / "program" / "economy.yaml"
-    economy.write_text(
-        economy.read_text("utf-8").replace("opd_pj: DISKOMINFO", "opd_pj: DISKOMINF"), "utf-8"
+    layanan.write_text(
+        layanan.read_text("utf-8").replace(
+            "unit_pelaksana: Diskominfo", "unit_pelaksana: DISKOMINF"
+        ),
+        "utf-8",
     )
-    _, report = validate_catalog(minimal_catalog, "catalog")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
     [typo] = [f for f in report.findings if f.code == "SPBE201"]
     assert typo.hint == "did you mean DISKOMINFO?" and typo.related == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "places"),
+    [
+        # One reference names the id as declared: which side is the mistake is not clear.
+        ({"arsitektur/layanan.yaml": ("unit_pelaksana: DISKOMINFO", "unit_pelaksana: dkinfo")}, 19),
+        # Two other spellings: which one to declare is not clear.
+        ({"arsitektur/layanan.yaml": ("unit_pelaksana: DISKOMINFO", "unit_pelaksana: Dkinfo")}, 20),
+    ],
+)
+def test_an_id_in_another_case_is_told_at_each_reference_when_it_is_not_clear(
+    minimal_catalog: Path, changes: dict[str, tuple[str, str]], places: int
+) -> None:
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: dkinfo"), "utf-8")
+    for catalog_refs in minimal_catalog.rglob("*.yaml"):
+        text = catalog_refs.read_text("utf-8")
+        if catalog_refs != path and "DISKOMINFO" in text:
+            catalog_refs.write_text(text.replace(": DISKOMINFO", ": DKINFO"), "utf-8")
+    for rel, (old, new) in changes.items():
+        target = minimal_catalog / rel
+        target.write_text(
+            target.read_text("utf-8").replace(old.replace("DISKOMINFO", "DKINFO"), new), "utf-8"
+        )
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
+    found = report.sorted()
+    assert {f.code for f in found} == {"SPBE201"}
+    assert len(found) == places
+    assert all(f.location.path != "catalog/opd/diskominfo.yaml" for f in found)
+    assert all(f.hint == "did you mean dkinfo?" for f in found)
+    assert all(
+        f.related[0].location == Location("catalog/opd/diskominfo.yaml", 2, 5) for f in found
+    )
+
+
+def test_an_id_in_another_case_is_not_also_claimed_by_an_unnamed_document(
+    minimal_catalog: Path,
+) -> None:
+    # An OPD refused for `id:` empty would take DISKOMINFO (the one OPD id nobody declares) as
+    # its own; the OPD declared `diskominfo` is the one all those references mean.
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/kosong.yaml": (
+                'entitas: opd\nid:\nnama: Dinas Lain\njenis: dinas\nurusan: ["2.16"]\n'
+            )
+        },
+    )
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: diskominfo"), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
+    assert _codes(report) == [
+        ("SPBE201", "catalog/opd/diskominfo.yaml", 2, 5),
+        ("SPBE101", "catalog/opd/kosong.yaml", 2, 4),
+    ]
+    refused = report.sorted()[1]
+    assert refused.hint is None or "DISKOMINFO" not in refused.hint
+
+
+@pytest.mark.parametrize(("member", "expected"), [("DISKOMINFO", 1), ("diskominfo", 20)])
+def test_the_metadata_references_count_for_an_id_in_another_case(
+    minimal_catalog: Path, member: str, expected: int
+) -> None:
+    # The metadata's own references (tata_kelola.opd_anggota) are references like any other:
+    # one more DISKOMINFO counts among them; one `diskominfo` makes the declaration not clearly
+    # the mistake, and the 20 other references are each reported.
+    meta = minimal_catalog / "metadata.yaml"
+    meta.write_text(
+        meta.read_text("utf-8")
+        + f"tata_kelola:\n  uraian: Dewan Smart City\n  opd_anggota: [{member}]\n",
+        "utf-8",
+    )
+    path = minimal_catalog / "opd" / "diskominfo.yaml"
+    path.write_text(path.read_text("utf-8").replace("id: DISKOMINFO", "id: diskominfo"), "utf-8")
+    with use_language("en"):
+        _, report = validate_catalog(minimal_catalog, "catalog")
+    found = report.sorted()
+    assert {f.code for f in found} == {"SPBE201"} and len(found) == expected
+    if expected == 1:
+        assert _codes(report) == [("SPBE201", "catalog/opd/diskominfo.yaml", 2, 5)]
+        assert "in 21 place(s)" in found[0].message
+    else:
+        assert "catalog/opd/diskominfo.yaml" not in {f.location.path for f in found}

@@ -287,6 +287,85 @@ def test_an_unreadable_id_typed_then_filled_in_is_checked_as_validate_does(
     assert fresh.findings == workspace.findings
 
 
+def test_an_id_declared_in_another_case_is_one_finding_in_the_editor(
+    minimal_catalog: Path,
+) -> None:
+    """`id: diskominfo` with every reference `DISKOMINFO`: one finding, at the declaration, in the
+    quick step as in the full check and in `spbe validate` (a fresh load)."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    infra = (minimal_catalog / INFRA).read_text("utf-8")
+
+    def found() -> dict[str, list[tuple[str, int, int]]]:
+        return {
+            rel: [(f.code, f.location.line, f.location.column) for f in findings]
+            for rel, findings in workspace.findings.items()
+        }
+
+    def agrees() -> None:
+        fresh = Workspace(minimal_catalog)
+        fresh.overlays = dict(workspace.overlays)
+        fresh.load()
+        assert fresh.findings == workspace.findings
+
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id: diskominfo").encode())
+    workspace.recheck()
+    assert found() == {opd: [("SPBE201", 2, 5)]}
+    agrees()
+    # Another edit of that file: the quick step says it again, before the full check.
+    edited = text.replace("id: DISKOMINFO", "id: diskominfo").replace("nama: Dinas", "nama:  Dinas")
+    workspace.update(opd, edited.encode())
+    assert found() == {opd: [("SPBE201", 2, 5)]}
+    # A file of references edited: its quick step reports none of them.
+    workspace.update(INFRA, (infra + "\n").encode())
+    assert INFRA not in workspace.findings
+    workspace.recheck()
+    assert found() == {opd: [("SPBE201", 2, 5)]}
+    agrees()
+    # One reference written as declared: which side is wrong is no longer clear, and each
+    # other reference is reported at its place.
+    workspace.update(INFRA, infra.replace("opd: DISKOMINFO", "opd: diskominfo").encode())
+    assert INFRA not in workspace.findings
+    workspace.recheck()
+    assert opd not in workspace.findings
+    assert [f.code for found in workspace.findings.values() for f in found] == ["SPBE201"] * 19
+    agrees()
+    # The declaration fixed (and the reference put back): nothing to report, at once there.
+    workspace.update(INFRA, None)
+    workspace.update(opd, None)
+    assert opd not in workspace.findings
+    workspace.recheck()
+    assert workspace.findings == {}
+
+
+def test_an_id_declared_with_a_trailing_space_is_one_finding_in_the_editor(
+    minimal_catalog: Path,
+) -> None:
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("id: DISKOMINFO", 'id: "DISKOMINFO "').encode())
+    assert [(f.code, f.location.line, f.location.column) for f in workspace.findings[opd]] == [
+        ("SPBE103", 2, 5)
+    ]
+    workspace.recheck()
+    assert {rel: [f.code for f in found] for rel, found in workspace.findings.items()} == {
+        opd: ["SPBE103"]
+    }
+    # A file that refers to it, edited: its quick step agrees.
+    infra = (minimal_catalog / INFRA).read_text("utf-8")
+    workspace.update(INFRA, (infra + "\n").encode())
+    assert INFRA not in workspace.findings
+    fresh = Workspace(minimal_catalog)
+    fresh.overlays = dict(workspace.overlays)
+    fresh.load()
+    workspace.recheck()
+    assert fresh.findings == workspace.findings
+
+
 def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -> None:
     workspace = Workspace(minimal_catalog)
     workspace.load()

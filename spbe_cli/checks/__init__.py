@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli import plan
-from spbe_cli.catalog import Catalog, without_invisible
+from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location, Related, Severity
 from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
@@ -26,10 +26,14 @@ class Context:
 
     catalog: Catalog
     findings: list[Finding] = field(default_factory=list)
-    #: Refused ids that are a valid id but for white space or invisible characters, by that id.
-    _invisible: dict[str, str] | None = None
+    #: Whether the references rule reports the ids of :func:`case_claims` although no
+    #: reference it walked needed them: the editor's quick step, in a file whose id the last
+    #: full check found declared in another case than its references.
+    case_wanted: bool = False
     #: Ids nobody declares that a refused document of unreadable id may have (unnamed_claims).
     _claimed: dict[str, str] | None = None
+    #: References written in another case than the one id they mean (case_claims).
+    _case: dict[str, CaseClaim] | None = None
 
     @property
     def claimed(self) -> dict[str, str]:
@@ -37,6 +41,18 @@ class Context:
         if self._claimed is None:
             self._claimed = unnamed_claims(self.catalog)
         return self._claimed
+
+    @property
+    def case_claims(self) -> dict[str, CaseClaim]:
+        """:func:`case_claims` of the catalog, computed once (a walk of every reference)."""
+        if self._case is None:
+            self._case = case_claims(self.catalog)
+        return self._case
+
+    @property
+    def case_known(self) -> bool:
+        """Whether :attr:`case_claims` is computed already (a reference needed it)."""
+        return self._case is not None
 
     @property
     def reference(self) -> Any:
@@ -66,19 +82,77 @@ class Context:
         """Ids of the given kinds, for 'did you mean' hints."""
         return [entity_id for kind in kinds for entity_id in self.catalog.ids_of(kind)]
 
-    def declared_invalid(self, wanted: str) -> str | None:
-        """The hint for an id declared with a space or invisible character (refused, SPBE103).
 
-        ``id: "DISKOMINFO "`` leaves every ``DISKOMINFO`` elsewhere unresolved: each says why.
-        """
-        if self._invisible is None:
-            self._invisible = {}
-            for raw in self.catalog.invalid:
-                meant, invisible = without_invisible(raw)
-                if invisible:
-                    self._invisible.setdefault(meant, "; ".join(invisible))
-        chars = self._invisible.get(wanted)
-        return t("hint.invalid_declaration", chars=chars) if chars is not None else None
+@dataclass(frozen=True)
+class CaseClaim:
+    """An id declared in one case and referred to in another: the declaration is the mistake.
+
+    ``id: diskominfo`` and 17 times ``DISKOMINFO``: reported once, at that ``id``.
+    """
+
+    #: the id as declared (``diskominfo``)
+    declared: str
+    #: the id as every reference to it writes it (``DISKOMINFO``)
+    written: str
+    #: how many references write it so
+    count: int
+    #: where the first of them is
+    first: Location
+
+
+def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
+    """References written in another case than the one id they mean, by that spelling.
+
+    ``id: diskominfo`` with every reference writing ``DISKOMINFO``: one finding at the
+    declaration, not one "not found" per reference. Only when it is unambiguous: exactly one
+    id is declared (accepted or refused) that matches case-insensitively, it is an entity of
+    a kind the reference allows, no reference names it as declared, and every reference that
+    misses it writes it the same way. Otherwise each reference is reported, naming the id and
+    where it is declared (``'Diskominfo' tidak ditemukan``, ``maksud Anda DISKOMINFO?``).
+    """
+    from spbe_cli.links import entity_references, metadata_references
+
+    folded: dict[str, list[str]] = {}
+    for entity_id in dict.fromkeys((*catalog.entities, *catalog.invalid)):
+        folded.setdefault(entity_id.casefold(), []).append(entity_id)
+    named: set[str] = set()
+    #: declared id -> spelling -> [count, first place]; a place is (file, document, ordinal
+    #: of the reference in its document, source, field path): the first by file order, the
+    #: same however the editor's catalog has been built up.
+    spelt: dict[str, dict[str, list[Any]]] = {}
+
+    def note(target: str, allowed: tuple[str, ...], place: tuple[Any, ...]) -> None:
+        if catalog.kind(target) is not None:
+            named.add(target)
+            return
+        twins = folded.get(target.casefold(), [])
+        if len(twins) != 1 or catalog.kinds.get(twins[0]) not in allowed:
+            return
+        entry = spelt.setdefault(twins[0], {}).setdefault(target, [0, place])
+        entry[0] += 1
+        entry[1] = min(entry[1], place, key=lambda p: p[:3])
+
+    # Every entity, not catalog.items(): the editor's quick step walks one file's, but how an
+    # id is referred to is a question about the whole catalog.
+    for entity_id, entity in catalog.entities.items():
+        source = catalog.sources.get(entity_id)
+        if source is None:
+            continue
+        references = entity_references(catalog.kinds[entity_id], entity)
+        for ordinal, (loc, target, allowed) in enumerate(references):
+            note(target, allowed, (source.path, source.document, ordinal, source, loc))
+    meta_source = catalog.metadata_source
+    if meta_source is not None:
+        for ordinal, link in enumerate(metadata_references(catalog)):
+            place = (meta_source.path, meta_source.document, ordinal, meta_source, link.loc)
+            note(link.target, link.allowed, place)
+    claims: dict[str, CaseClaim] = {}
+    for declared, spellings in spelt.items():
+        if declared in named or len(spellings) != 1 or declared not in catalog.sources:
+            continue
+        [(written, (count, first))] = spellings.items()
+        claims[written] = CaseClaim(declared, written, count, first[3].location(*first[4]))
+    return claims
 
 
 def unnamed_claims(catalog: Catalog) -> dict[str, str]:
@@ -102,8 +176,10 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     # Every reference of the catalog (the metadata's, a self-assessment's bukti): which ids
     # nobody declares is a question about the whole catalog.
     wanted: dict[str, dict[str, None]] = {kind: {} for kind in unnamed}
+    # `DISKOMINFO` declared as `id: diskominfo`: that declaration is the id, not a refused one.
+    cased = case_claims(catalog)
     for link in all_links(catalog):
-        if catalog.kind(link.target) is None:
+        if catalog.kind(link.target) is None and link.target not in cased:
             for kind in link.allowed:
                 if kind in wanted:
                     wanted[kind][link.target] = None

@@ -229,14 +229,17 @@ def check_reference(
         close = closest(target, ctx.ids_of(allowed))
         related: tuple[Related, ...] = ()
         if close is not None and close.casefold() == target.casefold() and close in catalog.sources:
-            # `DISKOMINFO` named everywhere, `id: Diskominfo` written once: each reference says
-            # where the id is, so that fixing that one line is seen as the other way out.
+            claim = ctx.case_claims.get(target)
+            if claim is not None and claim.declared == close:
+                return  # `id: diskominfo`, every reference `DISKOMINFO`: one finding, there
+            # `Diskominfo` here, `DISKOMINFO` declared and named elsewhere: each such reference
+            # says where the id is, so that fixing that one line is seen as the other way out.
             related = (Related(catalog.where(close, "id"), t("ref.case_differs_here", name=close)),)
         ctx.emit(
             "SPBE201",
             where,
             "ref.unresolved",
-            hint=ctx.declared_invalid(target) or did_you_mean(target, ctx.ids_of(allowed)),
+            hint=did_you_mean(target, ctx.ids_of(allowed)),
             related=related,
             target=target,
             kinds=" / ".join(allowed),
@@ -284,6 +287,31 @@ def check_references(ctx: Context) -> None:
                     check_reference(ctx, source, loc, target, allowed)
                 continue
             check_reference(ctx, source, loc, target, allowed)
+    if ctx.case_known or ctx.case_wanted:
+        report_case_claims(ctx)
+
+
+def report_case_claims(ctx: Context) -> None:
+    """SPBE201 at an id declared in another case than every reference to it, once.
+
+    ``id: diskominfo`` and 17 references ``DISKOMINFO``: the declaration is the one line to
+    fix, so it is the one finding (:func:`spbe_cli.checks.case_claims` says when that is
+    unambiguous); the references are not reported. Run by :func:`check_references` once a
+    reference needed the claims (the metadata's are checked before), so that a catalog
+    without such a reference is not walked twice.
+    """
+    catalog = ctx.catalog
+    for claim in sorted(ctx.case_claims.values(), key=lambda c: c.declared):
+        ctx.emit(
+            "SPBE201",
+            catalog.where(claim.declared, "id"),
+            "ref.case_declared",
+            hint=t("hint.case_declared", target=claim.written),
+            related=(Related(claim.first, t("ref.case_referred_here", target=claim.written)),),
+            id=claim.declared,
+            target=claim.written,
+            count=claim.count,
+        )
 
 
 #: References to an entity of the same kind: ``(kind, field, whether it is a chain)``. A chain

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
-from spbe_cli.checks import Context, all_checks, run_checks
+from spbe_cli.checks import Context, all_checks, case_claims, run_checks
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS
 from spbe_cli.loader import (
@@ -110,6 +110,8 @@ class Workspace:
         self.reference: Any = None
         #: The rule configuration (``.spbe.yaml``) read by the last full check.
         self.config: Any = None
+        #: Ids the last full check found declared in another case than their references.
+        self.case_declared: frozenset[str] = frozenset()
         #: Open buffers parsed again document by document (None: parsed whole, as validate).
         self.parser: DocumentParser | None = DocumentParser() if incremental else None
         #: Schema outcomes of the buffers' documents, by value (a reused document is not
@@ -223,7 +225,9 @@ class Workspace:
             view = _Focus.of(catalog, focus)
             # Codes the catalog declares are known after the last full check.
             view.reference = self.reference or catalog.reference
-            ctx = Context(view)
+            # The finding at `id: diskominfo` needs every reference of the catalog: walked only
+            # in a file the last full check found such an id in (see checks.case_claims).
+            ctx = Context(view, case_wanted=not self.case_declared.isdisjoint(focus))
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
         if self.config is not None:  # fresh findings as .spbe.yaml wants them
@@ -269,6 +273,7 @@ class Workspace:
         findings = self.findings = checked.findings
         self.reference = checked.reference
         self.config = checked.config
+        self.case_declared = checked.case_declared
         return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
 
     def recheck(self) -> set[str]:
@@ -457,6 +462,8 @@ class Checked:
     reference: Any
     #: The catalog's rule configuration (``.spbe.yaml``), for the quick step's findings.
     config: Any = None
+    #: Ids declared in another case than every reference to them (checks.case_claims).
+    case_declared: frozenset[str] = frozenset()
 
 
 def _newest(table: dict[str, Any], before: int) -> list[str]:
@@ -478,8 +485,12 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
     catalog = replace(catalog, reference=load_reference().extended())
     complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
     # Severities and exceptions of .spbe.yaml, as spbe validate applies them.
-    found, _, config = configured(catalog.root, "", catalog, [*found, *run_checks(catalog)])
-    return Checked(_by_path(found), catalog.reference, config)
+    checked = run_checks(catalog)
+    found, _, config = configured(catalog.root, "", catalog, [*found, *checked])
+    cased: frozenset[str] = frozenset()
+    if any(f.code == "SPBE201" for f in checked):  # else no id can be declared so
+        cased = frozenset(claim.declared for claim in case_claims(catalog).values())
+    return Checked(_by_path(found), catalog.reference, config, cased)
 
 
 def _reference_check() -> Any:
