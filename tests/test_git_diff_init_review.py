@@ -224,7 +224,8 @@ def test_the_evidence_of_a_self_assessment_is_a_reference_left_to_the_id(repo: P
         data = json.loads(run("v2", "HEAD", "--format", "json", *options)[1])
         hit = next(a for a in data["attention"] if a["code"] == "SPBE711")
         assert [(r["kind"], r["id"], r["field"]) for r in hit["referrers"]] == [
-            ("evaluasi_mandiri", "EVALUASI-PEMDI-2026", "penilaian[12].bukti[0]"),
+            # By its indicator, as its field changes read (penilaian[13].nilai: 2 → 3).
+            ("evaluasi_mandiri", "EVALUASI-PEMDI-2026", "penilaian[13].bukti[0]"),
             ("layanan", "LAY-INFORMASI-PUBLIK", "aplikasi[0]"),
             ("peta_rencana", "PR-APLIKASI", "mengubah[0]"),
             ("keamanan", "SEC-AUDIT-PORTAL", "objek[0]"),

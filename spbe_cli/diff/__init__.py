@@ -405,14 +405,18 @@ def with_referrers(
 
 
 def _referrer(catalog: Catalog, link: Link) -> Referrer:
-    from spbe_cli.diff.changeset import display_name
+    """A reference left to a reused id, its field written as the field changes are."""
+    from spbe_cli.diff.changeset import display_name, labelled_path
 
+    model: Any
     if link.kind == "metadata":
-        meta = catalog.metadata
-        name = str(meta.pemda.nama) if meta is not None else None
+        model = catalog.metadata
+        name = str(model.pemda.nama) if model is not None else None
     else:
-        name = display_name(link.kind, catalog.entities[link.source])
-    return Referrer(link.kind, link.source, name, link.path, link.location(catalog))
+        model = catalog.entities[link.source]
+        name = display_name(link.kind, model)
+    path = labelled_path(model, link.loc) if model is not None else link.path
+    return Referrer(link.kind, link.source, name, path, link.location(catalog))
 
 
 def _prose_maps(

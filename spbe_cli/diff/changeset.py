@@ -532,6 +532,33 @@ def _keyed(
     return _occurrences(old, fields), _occurrences(new, fields)
 
 
+def labelled_path(model: Any, loc: Sequence[str | int]) -> str:
+    """A field path of ``model`` as its field changes are written: list items by identity.
+
+    ``("penilaian", 12, "bukti", 0)`` of a self-assessment reads ``penilaian[13].bukti[0]``,
+    as ``penilaian[13].nilai: 2 → 3`` does (indicator 13), not the position ``[12]``; a list
+    without an identity keeps its positions.
+    """
+    segments: list[Segment] = []
+    value, name = model, ""
+    for part in loc:
+        if isinstance(part, str):
+            segments.append(part)
+            name, value = part, getattr(value, part, None)
+            continue
+        items = value if isinstance(value, list) else []
+        identity = LIST_IDENTITY.get(name)
+        item = items[part] if 0 <= part < len(items) else None
+        models = all(isinstance(v, BaseModel) for v in items)
+        if identity and item is not None and models:
+            keyed = _keyed(items, items, identity)[1]
+            segments.append(next(key for key, v in keyed.items() if v is item))
+        else:
+            segments.append(Key(part))
+        value = item
+    return field_path(segments)
+
+
 def _identity(value: Any, fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
     return tuple((name, getattr(value, name)) for name in fields)
 
