@@ -325,11 +325,10 @@ def marks_shown(elements: Iterable[tuple[str, Any]], marks: Mapping[str, str]) -
     """
     from spbe_cli.models import DOMAINS
 
-    found = {
-        marks[code]
-        for kind, element in elements
-        if kind in DOMAINS and (code := getattr(element, DOMAINS[kind][1], None)) in marks
-    }
+    codes = (
+        getattr(element, DOMAINS[kind][1], None) for kind, element in elements if kind in DOMAINS
+    )
+    found = {marks[code] for code in codes if isinstance(code, str) and code in marks}
     return sorted(mark.strip() for mark in found)
 
 
