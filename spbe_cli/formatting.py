@@ -1,4 +1,4 @@
-"""The one home for formatting amounts, numbers, percentages, dates and citations.
+"""The one home for formatting amounts, numbers, percentages, dates, quarters and citations.
 
 Rules:
 
@@ -307,6 +307,40 @@ def month_number(name: str) -> int | None:
             if word == full or (len(word) == 3 and full.startswith(word)):
                 return number
     return {"agt": 8, "ags": 8, "okt": 10, "des": 12, "peb": 2, "nop": 11}.get(word)
+
+
+_ROMAWI = (
+    *((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L")),
+    *((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")),
+)
+
+
+def romawi(number: int) -> str:
+    """A whole number in Roman numerals, as documents number chapters and quarters: ``XIV``.
+
+    Raises:
+        ValueError: ``number`` is not between 1 and 3999.
+    """
+    if not 1 <= number <= 3999:
+        raise ValueError(f"no Roman numeral for {number}")
+    parts = []
+    for value, letters in _ROMAWI:
+        count, number = divmod(number, value)
+        parts.append(letters * count)
+    return "".join(parts)
+
+
+def triwulan(quarter: int, lang: str | None = "id", *, capital: bool = False) -> str:
+    """A quarter as readers write it: ``triwulan III`` (``Triwulan III`` in a heading or cell).
+
+    Indonesian government documents number quarters in Roman numerals; English writes
+    ``Q3``. The one home of that wording: the documents, and every format of ``spbe progress``,
+    use it. A finding of ``spbe validate`` names the quarter as the author typed it
+    (``triwulan 3``): it points at the ``triwulan: 3`` in the file.
+    """
+    if _lang(lang) != "id":
+        return f"Q{quarter}"
+    return f"{'Triwulan' if capital else 'triwulan'} {romawi(quarter)}"
 
 
 def tanggal(value: date | None, lang: str | None = "id") -> str:

@@ -39,7 +39,7 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location
-from spbe_cli.formatting import PERCENT_CAP, percent, reading_order, tanggal
+from spbe_cli.formatting import PERCENT_CAP, percent, reading_order, tanggal, triwulan
 from spbe_cli.i18n import t
 from spbe_cli.models import Program, Progres
 from spbe_cli.owners import responsible_opd
@@ -637,8 +637,9 @@ def _attend(
                 add(
                     "tertinggal",
                     "progress.reason.behind_late",
-                    dilaporkan=expected.dilaporkan,
-                    triwulan=expected.triwulan,
+                    # "triwulan I" in a report, "Q1" in English (formatting.triwulan)
+                    dilaporkan=triwulan(expected.dilaporkan, None),
+                    triwulan=triwulan(expected.triwulan, None),
                     **values,
                 )
             else:

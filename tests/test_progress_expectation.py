@@ -101,7 +101,7 @@ def test_a_q1_entry_judged_on_30_september_is_late_and_below_75(stale: Path) -> 
     assert [(a["alasan_kode"], a["alasan"]) for a in behind] == [
         (
             "behind_late",
-            "report late: the last entry is for quarter 1 although quarter 3 has ended; "
+            "report late: the last entry is for Q1 although Q3 has ended; "
             "achievement below the expected 75.0%: Layanan daring 50.0%; Waktu layanan 62.5%",
         )
     ]
@@ -136,13 +136,13 @@ def test_the_year_over_holds_a_q3_entry_to_100_percent(stale: Path) -> None:
     assert program["entri"]["triwulan"] == 3
     assert program["harapan"]["persen"] == 100.0
     assert [a["alasan_kode"] for a in behind] == ["behind_late"]
-    assert "quarter 3 although quarter 4 has ended" in behind[0]["alasan"]
+    assert "Q3 although Q4 has ended" in behind[0]["alasan"]
 
 
 def test_every_format_and_the_laporan_say_the_same(stale: Path, tmp_path: Path) -> None:
     _, behind = _gov1(_progress(stale, "2026-09-30", lang="id"))
     reason = behind[0]["alasan"]
-    assert reason.startswith("laporan terlambat: catatan terakhir untuk triwulan 1, padahal")
+    assert reason.startswith("laporan terlambat: catatan terakhir untuk triwulan I, padahal")
     assert "di bawah harapan 75,0%" in reason
     args = ["--lang", "id", "progress", str(stale), "--tahun", "2026", "--tanggal", "2026-09-30"]
     for fmt in ("text", "markdown", "html"):

@@ -225,7 +225,7 @@ def kind_line(f: dict[str, Any], kind: str) -> str:
                 date(2026, 12, 1),
             ),
             "program",
-            "Tanggal kemajuan 2026 triwulan 3: 12 Oktober 2026 → 1 Desember 2026",
+            "Tanggal kemajuan 2026 triwulan III: 12 Oktober 2026 → 1 Desember 2026",
             id="second-identity-field-says-what-it-is",
         ),
         pytest.param(
@@ -306,7 +306,7 @@ def test_attention_line(entry: dict[str, Any], expected: str) -> None:
     ("heading", "title"),
     [
         ("BAB I PENDAHULUAN", "Pendahuluan"),
-        ("BAB {{ romawi[muatan|length + 3] }} PENUTUP", "Penutup"),
+        ("BAB {{ romawi(muatan|length + 4) }} PENUTUP", "Penutup"),
         ("BAB IV VISI, MISI DAN SASARAN", "Visi, Misi dan Sasaran"),
         ("BAB XII INTEGRASI APLIKASI (SPLP)", "Integrasi Aplikasi (SPLP)"),
         ("1.1 Latar Belakang", "Latar Belakang"),

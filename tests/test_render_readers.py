@@ -306,7 +306,7 @@ def test_no_catalog_id_reaches_the_body_of_a_document(fresh: Path) -> None:
     masterplan = (fresh / "masterplan.md").read_text("utf-8")
     assert "ID program" not in masterplan and "| ID |" not in masterplan
     assert "| Program | Peran | Dimensi / elemen | Tahun |" in masterplan
-    assert "| Elemen SPBE | Domain | Peran |" in masterplan
+    assert "| Kode | Elemen SPBE | Domain | Peran |" in masterplan
     arsitektur = (fresh / "arsitektur.md").read_text("utf-8")
     assert "| Kode | Nama | Perangkat daerah | Jenis | Status |" in arsitektur  # RAB code, name
     assert "| ID |" not in arsitektur and "| Elemen | Metadata |" in arsitektur

@@ -476,7 +476,7 @@ REVISED_LINES = {
         "  - Status: Berjalan → Ditunda",
         "  - Berbasis elektronik: Ya → Tidak",
         "  - Anggaran 2025: Rp 250.000.000 → Rp 1.500.000",
-        "  - Tanggal kemajuan 2026 triwulan 1: 14 April 2026 → 1 Desember 2026",
+        "  - Tanggal kemajuan 2026 triwulan I: 14 April 2026 → 1 Desember 2026",
         "- Diubah: **Kesiapan SDM (pilar Struktur)**",
         "  - Kondisi: Cukup → Baik",
     ],

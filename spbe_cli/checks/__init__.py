@@ -363,7 +363,11 @@ def check_plan_years(ctx: Context, kind: str, item: Rencana, periode: Periode | 
 
 
 def _period(tahun: int, triwulan: int | None) -> str:
-    """``triwulan 3 tahun 2026`` or ``tahun 2026``: the period an entry reports."""
+    """``triwulan 3 tahun 2026`` or ``tahun 2026``: the period an entry reports.
+
+    As the author typed it (``triwulan: 3``): a finding points at the file. Reports and
+    documents write the quarter as readers do (:func:`spbe_cli.formatting.triwulan`).
+    """
     if triwulan is None:
         return t("sc.period_year", tahun=tahun)
     return t("sc.period_quarter", triwulan=triwulan, tahun=tahun)

@@ -19,7 +19,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from spbe_cli.formatting import CONTEXT_WORDS, LONG_TEXT, angka, kapital, rupiah_marked, tanggal
+from spbe_cli.formatting import (
+    CONTEXT_WORDS,
+    LONG_TEXT,
+    angka,
+    kapital,
+    romawi,
+    rupiah_marked,
+    tanggal,
+)
 from spbe_cli.reference import values as field_values
 from spbe_cli.reference.values import code_words
 from spbe_cli.render.document import series
@@ -216,10 +224,10 @@ class _Words:
         return " ".join(w for w in words if w)
 
     def qualifier(self, step: Mapping[str, Any], parent: str = "") -> str:
-        """A list item or mapping key: ``2025``, ``'Capaian'``, ``2026 triwulan 3``.
+        """A list item or mapping key: ``2025``, ``'Capaian'``, ``2026 triwulan III``.
 
         The first identity field (a year, a name, a date) reads alone; a further one says what
-        it is (``triwulan 3``, ``sumber dana APBN``).
+        it is (``triwulan III``, ``sumber dana APBN``).
         """
         if "key" in step:
             return self.key(step["key"])
@@ -263,6 +271,8 @@ class _Words:
             return self.yes(value)
         if isinstance(value, int) and _is_rupiah(field, parent):
             return rupiah_marked(value, bool(mark), str(mark))  # unmarked when mark is ""
+        if isinstance(value, int) and field == "triwulan" and 1 <= value <= 4:
+            return romawi(value)  # "Triwulan: II → III", "2026 triwulan III"
         if isinstance(value, int):
             return str(value)  # years and counts as written
         if isinstance(value, Decimal | float):

@@ -12,6 +12,8 @@ GFM tables and a few directives, which are fenced blocks whose info string start
     ~~~spbe-halaman-baru           page break
     ~~~spbe-pengesahan             penetapan / signature block
     ~~~spbe-kolofon                "Tentang dokumen ini", last page
+    ~~~spbe-singkatan              "Daftar Singkatan": its heading, then a list of the
+                                   abbreviations the document shows (gone when none)
 
 :func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
 of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
@@ -34,6 +36,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
 
 from spbe_cli.errors import SpbeError
@@ -70,7 +73,16 @@ TOC_MAX_SECTIONS = 12
 
 DIRECTIVE_PREFIX = "spbe-"
 DIRECTIVES = frozenset(
-    {"sampul", "daftar-isi", "tabel", "gambar", "halaman-baru", "pengesahan", "kolofon"}
+    {
+        "sampul",
+        "daftar-isi",
+        "singkatan",
+        "tabel",
+        "gambar",
+        "halaman-baru",
+        "pengesahan",
+        "kolofon",
+    }
 )
 
 # -- inline ----------------------------------------------------------------------------------------
@@ -484,12 +496,18 @@ def slug(text: str) -> str:
 
 
 def parse_document(
-    name: str, source: str, figures: Mapping[str, Any] | None = None, template: str = ""
+    name: str,
+    source: str,
+    figures: Mapping[str, Any] | None = None,
+    template: str = "",
+    abbreviations: Mapping[str, str] | None = None,
 ) -> Document:
     """Parse the document Markdown a template rendered into a :class:`Document`.
 
     ``figures`` maps figure keys to specs (or to tuples of specs, one per figure; an empty
-    tuple or None leaves the figure out).
+    tuple or None leaves the figure out). ``abbreviations`` maps the abbreviations the
+    ``~~~spbe-singkatan`` list may expand to their expansions
+    (:func:`spbe_cli.render.abbreviations.known_abbreviations`; none: no list).
 
     Raises:
         DocumentError: a directive is unknown or names a figure key the builder does not have.
@@ -517,7 +535,9 @@ def parse_document(
                 limit=nesting_limit(md),
             )
         )
-    blocks = _no_skipped_levels(_blocks(md, tokens, state, template))
+    blocks = _abbreviation_list(
+        _no_skipped_levels(_blocks(md, tokens, state, template)), abbreviations or {}
+    )
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 
@@ -815,6 +835,9 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     )
     if name == "daftar-isi":
         return [Toc()]
+    if name == "singkatan":
+        # Filled in once the whole document is parsed (_abbreviation_list).
+        return [Box(name, tuple(inner))]
     if name == "halaman-baru":
         return [PageBreak()]
     if name in ("sampul", "pengesahan", "kolofon"):
@@ -909,6 +932,72 @@ def _merge(spans: list[Span]) -> Inline:
                 continue
         out.append(span)
     return tuple(out)
+
+
+# -- the list of abbreviations ---------------------------------------------------------------------
+
+#: A word as an abbreviation is matched: letters, digits and ``!`` joined by hyphens
+#: (``SP4N-LAPOR!``); ``SPBE`` in ``Arsitektur SPBE`` and ``RAB`` in ``RAB.01`` are words,
+#: ``ASN`` in ``SI-ASN`` is not.
+_WORD = re.compile(r"[\w!]+(?:-[\w!]+)*")
+_TEXT = operator.attrgetter("text")
+
+
+def _abbreviation_list(blocks: list[Block], known: Mapping[str, str]) -> list[Block]:
+    """Fill each ``~~~spbe-singkatan`` with the abbreviations the document shows.
+
+    Every abbreviation of ``known`` that the readers see (headings, paragraphs, lists, table
+    cells, captions; the figures' own labels aside) is listed once, alphabetically:
+    "**APBD**: Anggaran Pendapatan dan Belanja Daerah". A list, not a table: every table of a
+    document is numbered, and the front matter numbers none. Without any abbreviation shown the
+    directive leaves nothing, its heading included.
+    """
+    if not any(_is_abbreviations(b) for b in _walk(blocks)):
+        return blocks
+    shown = _words_shown(blocks)
+    used = sorted((w for w in shown if w in known), key=lambda w: (w.casefold(), w))
+    items = tuple((Paragraph((Span(w, bold=True), Span(f": {known[w]}"))),) for w in used)
+    filled: tuple[Block, ...] = (ListBlock(False, items),) if items else ()
+
+    def fill(inner: Sequence[Block]) -> list[Block]:
+        out: list[Block] = []
+        for block in inner:
+            if _is_abbreviations(block):
+                assert isinstance(block, Box)
+                out.extend([*block.blocks, *filled] if filled else [])
+            elif isinstance(block, Box):
+                out.append(replace(block, blocks=tuple(fill(block.blocks))))
+            elif isinstance(block, ListBlock):
+                out.append(replace(block, items=tuple(tuple(fill(i)) for i in block.items)))
+            else:
+                out.append(block)
+        return out
+
+    return fill(blocks)
+
+
+def _is_abbreviations(block: Block) -> bool:
+    return isinstance(block, Box) and block.kind == "singkatan"
+
+
+def _words_shown(blocks: Sequence[Block]) -> set[str]:
+    """The words of the text readers see in some blocks (each distinct text read once)."""
+    texts: set[str] = set()
+    for block in _walk(blocks):
+        if isinstance(block, Heading | Paragraph):
+            texts.update(s.text for s in block.inline)
+        elif isinstance(block, Table):
+            texts.update(s.text for s in block.caption)
+            texts.update(s.text for c in block.columns for s in c.header)
+            # every cell of a national-scale document: iterated at C speed
+            texts.update(map(_TEXT, chain.from_iterable(chain.from_iterable(block.rows))))
+        elif isinstance(block, Figure):
+            texts.update(s.text for s in block.caption)
+        elif isinstance(block, Code):
+            texts.add(block.text)
+    # Split at spaces in C first: the distinct pieces are far fewer than the words.
+    pieces = set(" ".join(texts).split())
+    return {word for piece in pieces for word in _WORD.findall(piece)}
 
 
 # -- the outline (the same in every format) ------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,14 @@ from markupsafe import Markup
 
 from spbe_cli.cache import read_at_most
 from spbe_cli.errors import SpbeError
-from spbe_cli.formatting import LABEL_JENIS_REGULASI, kapital, rentang, rupiah_marked
+from spbe_cli.formatting import (
+    KOSONG,
+    LABEL_JENIS_REGULASI,
+    kapital,
+    rentang,
+    romawi,
+    rupiah_marked,
+)
 from spbe_cli.i18n import t
 from spbe_cli.markup import NEWLINES, clip, md_escape, mermaid_text
 from spbe_cli.plan import Amount
@@ -295,6 +302,36 @@ def code_marks(statuses: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {kode: f" {_CODE_MARKS[status]}" for kode, status in statuses if status in _CODE_MARKS}
 
 
+def element_code(element: Any, kind: str, marks: Mapping[str, str]) -> str:
+    """An architecture element's reference code as a table shows it: ``RAB.01.02.01 ‡``.
+
+    The template filter ``kode_elemen`` (``{{ e|kode_elemen("aplikasi") }}``): the code field
+    of the element's domain (RAB, RAD, RAL, RAA, RAI, RAK) and the mark of an illustrative or
+    inferred code (``marks``, from :func:`code_marks`); ``-`` for an element without a code.
+    The Arsitektur's tables and the Master Plan's appendix use it alike.
+    """
+    from spbe_cli.models import DOMAINS
+
+    code = getattr(element, DOMAINS[kind][1], None)
+    if not code:
+        return KOSONG
+    return f"{code}{marks.get(code, '')}"
+
+
+def marks_shown(elements: Iterable[tuple[str, Any]], marks: Mapping[str, str]) -> list[str]:
+    """The code marks (``†``, ``‡``) the codes of some ``(kind, element)`` pairs carry.
+
+    For the legend of a document that shows those elements' codes (:func:`element_code`).
+    """
+    from spbe_cli.models import DOMAINS
+
+    codes = (
+        getattr(element, DOMAINS[kind][1], None) for kind, element in elements if kind in DOMAINS
+    )
+    found = {marks[code] for code in codes if isinstance(code, str) and code in marks}
+    return sorted(mark.strip() for mark in found)
+
+
 #: How a budget code's level reads after it, where a sub-kegiatan column holds a higher level.
 _LEVELS = {"bidang_urusan": "bidang urusan", "program": "program", "kegiatan": "kegiatan"}
 
@@ -381,7 +418,10 @@ def make_environment(
         env.filters["join"] = _md_join
         env.filters["e"] = env.filters["escape"] = _md_finalize
     env.globals.update(
-        persen=ctx.persen, rentang=rentang, label_jenis_regulasi=dict(LABEL_JENIS_REGULASI)
+        persen=ctx.persen,
+        rentang=rentang,
+        romawi=romawi,
+        label_jenis_regulasi=dict(LABEL_JENIS_REGULASI),
     )
     if isinstance(env, SpbeSandbox):
         env.bound_filters()

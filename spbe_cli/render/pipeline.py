@@ -362,6 +362,8 @@ class _Run:
     logo: Any
     """The catalog's cover logo (None without one)."""
     limits: RenderLimits
+    abbreviations: dict[str, str]
+    """What a "Daftar Singkatan" may expand (:mod:`spbe_cli.render.abbreviations`)."""
     ahead: dict[str, dict[str, Any] | Exception] = field(default_factory=dict)
     """Contexts built ahead of their document's turn (or what building one raised), by name."""
 
@@ -512,6 +514,7 @@ def _start_run(
 ) -> _Run:
     """The environment, prose, figure book and logo every document of the run shares."""
     from spbe_cli.render import engine
+    from spbe_cli.render.abbreviations import known_abbreviations
     from spbe_cli.render.document import read_logo
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
@@ -528,6 +531,9 @@ def _start_run(
     env.filters["tanggal"] = tanggal
     # A regulation by its citation without its status: "akan ditetapkan dengan {{ r|sebutan }}".
     env.filters["sebutan"] = partial(citation, pemda=catalog.metadata.pemda.nama, status=False)
+    # An element's reference code and its mark: "{{ e|kode_elemen('aplikasi') }}".
+    marks = engine.code_marks((kode, node.status) for kode, node in catalog.reference.codes.items())
+    env.filters["kode_elemen"] = partial(engine.element_code, marks=marks)
     return _Run(
         inp=inp,
         env=env,
@@ -538,6 +544,7 @@ def _start_run(
         book=FigureBook(png="docx" in formats, workers=figure_workers),
         logo=read_logo(catalog),
         limits=limits,
+        abbreviations=known_abbreviations(catalog.reference, inp.of_kind("opd")),
     )
 
 
@@ -564,7 +571,11 @@ def _parse(run: _Run, spec: DocumentSpec) -> tuple[Document, Any, date]:
         # The template's text goes straight to the parser, which drops it once split into
         # lines; the context is gone by then (see _source).
         document = parse_document(
-            spec.name, _source(run, spec, dokumen, built, name), figures, name
+            spec.name,
+            _source(run, spec, dokumen, built, name),
+            figures,
+            name,
+            run.abbreviations,
         )
     except DocumentError as exc:
         raise _directive_error(run.env, name, exc) from exc
@@ -699,15 +710,10 @@ def template_values(
 def _marks_shown(inp: RenderInput, spec: DocumentSpec, marks: dict[str, str]) -> list[str]:
     """The code marks (``†``, ``‡``) a document shows, for its legend to explain them."""
     from spbe_cli.models import DOMAINS
+    from spbe_cli.render.engine import marks_shown
 
-    found = {
-        marks[code]
-        for kind, (_, code_field) in DOMAINS.items()
-        if kind in spec.kinds
-        for element in inp.of_kind(kind)
-        if (code := getattr(element, code_field, None)) in marks
-    }
-    return sorted(mark.strip() for mark in found)
+    shown = [kind for kind in DOMAINS if kind in spec.kinds]
+    return marks_shown(((kind, e) for kind in shown for e in inp.of_kind(kind)), marks)
 
 
 def _with_prose(values: dict[str, Any], prose: Prose) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, counts, hierarchy_order, targets_in, years_of
+from spbe_cli.render.engine import code_marks, marks_shown
 from spbe_cli.render.registry import DocumentSpec, register_document
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
@@ -157,6 +158,8 @@ class MasterplanContext:
     misi_programs: dict[int, list[Any]]
     lampiran: list[tuple[Any, list[tuple[Any, str]], list[tuple[str, Any, str]]]]
     opd_tanpa_program: list[Any]
+    tanda_kode_lampiran: list[str]
+    """The marks (``†``, ``‡``) of the reference codes the appendix shows, for the legend."""
 
 
 def _program_views(inp: RenderInput) -> list[ProgramView]:
@@ -384,6 +387,10 @@ def build(inp: RenderInput) -> MasterplanContext:
         misi_programs=misi_programs,
         lampiran=lampiran,
         opd_tanpa_program=tanpa_program,
+        tanda_kode_lampiran=marks_shown(
+            ((kind, e) for _, _, elemen in lampiran for kind, e, _ in elemen),
+            code_marks((kode, n.status) for kode, n in inp.catalog.reference.codes.items()),
+        ),
     )
 
 

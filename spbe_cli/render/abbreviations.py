@@ -1,0 +1,61 @@
+"""The abbreviations a document's "Daftar Singkatan" may expand: one list, from four homes.
+
+A document lists only the abbreviations its readers see in it (:func:`spbe_cli.render.document.
+parse_document` finds them in its text, the ``~~~spbe-singkatan`` directive places the list).
+The list is put together here, each fact from the one place that holds it:
+
+* terms of regional government, planning, budget, SPBE and national agencies (``APBD``,
+  ``RKPD``, ``SPBE``): the bundled ``reference/data/singkatan.yaml``, official terms only;
+* the kinds of regulation (``Perpres``, ``Perbup``): :data:`spbe_cli.formatting.JENIS_REGULASI`,
+  which citations use too;
+* the Referensi Arsitektur code prefixes (``RAB`` ... ``RAK``): the reference data's names of
+  the six references;
+* the catalog's short names of its perangkat daerah (``Dinkes``, ``DPMPTSP``): the full name
+  the catalog gives. A later home wins: a Pemda's own Bappeda is named as its catalog names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spbe_cli.formatting import JENIS_REGULASI
+
+#: The bundled file of general abbreviations (read by ``spbe render`` only).
+DATA_FILE = "singkatan.yaml"
+
+
+def known_abbreviations(reference: Any, opds: Iterable[Any]) -> dict[str, str]:
+    """Every abbreviation a document may expand, with its expansion.
+
+    Args:
+        reference: the reference data of the catalog (its ``prefixes``: ``RAB`` -> ``Proses
+            Bisnis``).
+        opds: the catalog's perangkat daerah (``singkatan``, ``nama``).
+    """
+    from spbe_cli.reference import load_data
+
+    known: dict[str, str] = {
+        str(entry["singkatan"]): str(entry["kepanjangan"])
+        for entry in load_data(DATA_FILE)["singkatan"]
+    }
+    known.update(JENIS_REGULASI)
+    known.update(
+        (prefix, f"Referensi Arsitektur {name}") for prefix, name in reference.prefixes.items()
+    )
+    for opd in opds:
+        short = getattr(opd, "singkatan", None)
+        if short and _abbreviates(str(short), str(opd.nama)):
+            known[str(short)] = str(opd.nama)
+    return known
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Tell whether an OPD's short name is an abbreviation of its name, not one of its words.
+
+    ``Dinkes`` and ``DPMPTSP`` are; ``Inspektorat`` (of "Inspektorat Kabupaten Mimika") and
+    ``Bagian Hukum`` (a shorter name, several words) are not.
+    """
+    if short.split() != [short] or short == name:
+        return False
+    return short.casefold() not in {word.casefold() for word in name.split()}
