@@ -243,6 +243,14 @@ def test_completion_hover_and_definition(project: Path, clients: list[Client]) -
     assert client.close() == 0
 
 
+def _fresh(root: Path, workspace: Workspace) -> Workspace:
+    """The same catalog and buffers loaded from scratch: the oracle of the incremental steps."""
+    fresh = Workspace(root)
+    fresh.overlays = dict(workspace.overlays)
+    fresh.load()
+    return fresh
+
+
 def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> None:
     workspace = Workspace(minimal_catalog)
     assert workspace.load() == set()
@@ -255,9 +263,7 @@ def test_an_edit_rechecks_the_files_that_refer_to_it(minimal_catalog: Path) -> N
     assert INFRA in changed
     assert {f.code for f in workspace.findings[INFRA]} == {"SPBE201"}
     # The same catalog validated from scratch agrees with the incremental result.
-    fresh = Workspace(minimal_catalog)
-    fresh.overlays = dict(workspace.overlays)
-    fresh.load()
+    fresh = _fresh(minimal_catalog, workspace)
     assert fresh.findings == workspace.findings
     workspace.update(opd, None)
     assert INFRA in workspace.recheck()
@@ -281,9 +287,7 @@ def test_an_unreadable_id_typed_then_filled_in_is_checked_as_validate_does(
     workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINFO-X").encode())
     workspace.recheck()
     assert {f.code for f in workspace.findings[INFRA]} == {"SPBE201"}
-    fresh = Workspace(minimal_catalog)
-    fresh.overlays = dict(workspace.overlays)
-    fresh.load()
+    fresh = _fresh(minimal_catalog, workspace)
     assert fresh.findings == workspace.findings
 
 
@@ -305,9 +309,7 @@ def test_an_id_declared_in_another_case_is_one_finding_in_the_editor(
         }
 
     def agrees() -> None:
-        fresh = Workspace(minimal_catalog)
-        fresh.overlays = dict(workspace.overlays)
-        fresh.load()
+        fresh = _fresh(minimal_catalog, workspace)
         assert fresh.findings == workspace.findings
 
     workspace.update(opd, text.replace("id: DISKOMINFO", "id: diskominfo").encode())
@@ -359,9 +361,7 @@ def test_an_id_declared_with_a_trailing_space_is_one_finding_in_the_editor(
     infra = (minimal_catalog / INFRA).read_text("utf-8")
     workspace.update(INFRA, (infra + "\n").encode())
     assert INFRA not in workspace.findings
-    fresh = Workspace(minimal_catalog)
-    fresh.overlays = dict(workspace.overlays)
-    fresh.load()
+    fresh = _fresh(minimal_catalog, workspace)
     workspace.recheck()
     assert fresh.findings == workspace.findings
 
@@ -430,9 +430,7 @@ def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: 
     ]
     for rel, text in edits:
         workspace.update(rel, None if text is None else text.encode())
-        fresh = Workspace(minimal_catalog)
-        fresh.overlays = dict(workspace.overlays)
-        fresh.load()
+        fresh = _fresh(minimal_catalog, workspace)
         assert workspace.catalog is not None and fresh.catalog is not None
         assert workspace.catalog.invalid == fresh.catalog.invalid, rel
         workspace.recheck()
