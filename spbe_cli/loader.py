@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeGuard, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -318,13 +318,12 @@ class _Loader:
         if kind == "metadata":
             self.metadata_seen = True
         raw_id = value.get("id") if kind in ENTITY_KINDS else None
-        if isinstance(raw_id, list) and _one_text(raw_id):
+        meant_id = raw_id if isinstance(raw_id, str) else None
+        if _one_text(raw_id):
             # `id: [DISKOMINFO]`: refused (an id is one text), but the id meant is plain; as
             # for `id: #DISKOMINFO` below, it counts as declared.
-            self.catalog.invalid.setdefault(raw_id[0], kind)
-        meant_id = raw_id if isinstance(raw_id, str) else None
-        if isinstance(raw_id, list) and _one_text(raw_id):
             meant_id = raw_id[0]
+            self.catalog.invalid.setdefault(meant_id, kind)
         if raw_id is None and kind in ENTITY_KINDS and "id" in value:
             # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
             # plain; counted as declared, so that each reference to it is not one more error.
@@ -938,7 +937,7 @@ def _annotation_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     return unwrap(current)
 
 
-def _one_text(value: Any) -> bool:
+def _one_text(value: Any) -> TypeGuard[list[str]]:
     """Whether ``value`` is a list of exactly one text (``[DISKOMINFO]``)."""
     return isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
 

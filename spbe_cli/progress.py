@@ -227,6 +227,14 @@ class FlaggedProgram:
     location: Location | None
 
 
+def readers_order(items: Iterable[FlaggedProgram]) -> list[FlaggedProgram]:
+    """Attention items in the order of the names readers see (the terminal keeps id order).
+
+    The one order of the attention lists of ``spbe progress`` (Markdown, HTML) and the laporan.
+    """
+    return sorted(items, key=lambda a: (reading_order(a.nama), a.id))
+
+
 @dataclass(frozen=True)
 class LateOwner:
     """One OPD and its late programs (stalled, below target or past their end year)."""

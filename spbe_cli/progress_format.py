@@ -14,7 +14,6 @@ from spbe_cli.formatting import (
     illustrative_legend,
     number,
     percent,
-    reading_order,
     rupiah,
     rupiah_marked,
     tanggal,
@@ -39,6 +38,7 @@ from spbe_cli.progress import (
     GroupSummary,
     ProgramProgress,
     ProgressReport,
+    readers_order,
 )
 
 JSON_SCHEMA_ID = "spbe.progress/1"
@@ -137,11 +137,6 @@ def late_line(report: ProgressReport) -> str:
     if rest:
         shown.append(t("progress.late_rest", opd=number(rest), n=number(rest_programs)))
     return t("progress.late", n=number(total), pemilik=", ".join(shown))
-
-
-def _readers_order(items: Sequence[FlaggedProgram]) -> list[FlaggedProgram]:
-    """Attention items in the order of the names readers see (the terminal keeps id order)."""
-    return sorted(items, key=lambda a: (reading_order(a.nama), a.id))
 
 
 def _legend(report: ProgressReport) -> list[str]:
@@ -276,7 +271,7 @@ def format_markdown(report: ProgressReport, level: int = 1) -> str:
             f"- **{md_inert(a.nama)}** ({md_inert(report.opd_name(a.opd))}): "
             + md_inert(a.reason)
             + (f" — {md_code(a.location)}" if a.location else "")
-            for a in _readers_order(items)
+            for a in readers_order(items)
         ]
         lines.append("")
     lines += [t("progress.definitions"), ""]
@@ -536,7 +531,7 @@ def html_body(report: ProgressReport) -> str:
                     f"<li><b>{_e(a.nama)}</b> ({_e(report.opd_name(a.opd))}): {_e(a.reason)}"
                     + (f" <code>{_e(a.location)}</code>" if a.location else "")
                     + "</li>"
-                    for a in _readers_order(items)
+                    for a in readers_order(items)
                 )
                 + "</ul>"
             )

@@ -336,8 +336,9 @@ class _Words:
 
         # a long item edited (a SWOT point) reads as that item revised, as a long text field
         edited = edited_items(gone, came)
-        came = [v for v in came if v not in {b for _, b in edited}]
-        gone = [v for v in gone if v not in {a for a, _ in edited}]
+        paired = {a for a, _ in edited} | {b for _, b in edited}  # as spbe diff pairs them
+        came = [v for v in came if v not in paired]
+        gone = [v for v in gone if v not in paired]
         parts = []
         if came:
             parts.append(f"ditambah {series(came)}")

@@ -21,7 +21,6 @@ from spbe_cli.formatting import (
     entity_name,
     marking,
     persen_rasio,
-    reading_order,
     rupiah,
     tanggal,
 )
@@ -42,6 +41,7 @@ from spbe_cli.progress import (
     Options,
     ProgressReport,
     compute_progress,
+    readers_order,
     today_in,
 )
 from spbe_cli.render import figures as fg
@@ -158,9 +158,7 @@ def _context(
                     "lokasi": str(a.location) if a.location else "",
                 }
                 # in the order of the names readers see, not of the ids they do not
-                for a in sorted(
-                    report.attention.get(c, []), key=lambda a: (reading_order(a.nama), a.id)
-                )
+                for a in readers_order(report.attention.get(c, []))
             ],
         }
         for c in CATEGORIES
