@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import types
 import typing
 import zipfile
 from collections.abc import Iterable
@@ -35,7 +34,7 @@ from spbe_cli.export.common import TABLE_FORMATS, plain_number
 from spbe_cli.i18n import t
 from spbe_cli.markup import bidi_visible, export_text, not_formula
 from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Penilaian, Progres
-from spbe_cli.models.common import Ref
+from spbe_cli.models.common import Ref, unwrap
 from spbe_cli.progress import current_status
 
 if TYPE_CHECKING:
@@ -62,24 +61,8 @@ def _file_name(kind: str) -> str:
     return kind.replace("_", "-")
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without ``| None``, and whether None was allowed."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return annotation, False
-
-
-def _base(annotation: Any) -> Any:
-    """The plain type under ``Annotated[...]``."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
 def _column_type(annotation: Any) -> ColumnType:
-    plain = _base(annotation)
+    plain = unwrap(annotation)
     if plain is bool:
         return "bool"
     if plain is int:
@@ -93,7 +76,7 @@ def _column_type(annotation: Any) -> ColumnType:
 
 def _is_ref_list(annotation: Any) -> bool:
     """``list[Ref]``: a list of catalog ids (the ``tautan`` table)."""
-    args = typing.get_args(_base(annotation))
+    args = typing.get_args(unwrap(annotation))
     return bool(args) and args[0] == Ref
 
 
@@ -112,10 +95,10 @@ def _plan(model: type[BaseModel], prefix: tuple[str, ...] = (), plan: _Plan | No
     plan = plan if plan is not None else _Plan()
     for name, info in model.model_fields.items():
         path = (*prefix, name)
-        annotation, _ = _unwrap(info.annotation)
-        origin = typing.get_origin(_base(annotation))
+        annotation = unwrap(info.annotation)
+        origin = typing.get_origin(annotation)
         if origin is list:
-            (item,) = typing.get_args(_base(annotation))
+            (item,) = typing.get_args(annotation)
             if item in _NESTED:
                 plan.nested.append((name, item))
             elif _is_ref_list(annotation):
