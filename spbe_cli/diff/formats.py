@@ -117,11 +117,6 @@ def is_rupiah(field: str, parent: str = "") -> bool:
     return f"{parent}.{field}" in pairs if parent else field in leaves
 
 
-def rupiah_fields() -> frozenset[str]:
-    """``parent.field`` of every field holding rupiah (``anggaran.nilai``), found on the models."""
-    return _rupiah_fields()[0]
-
-
 @functools.cache
 def _rupiah_fields() -> tuple[frozenset[str], frozenset[str]]:
     """The rupiah fields as ``parent.field``, and the names that hold rupiah wherever they occur."""
