@@ -454,6 +454,16 @@ def test_a_hostile_partial_ends_in_bounded_time() -> None:
     text = '{% import "_m.j2" as m %}{{ m.a() }}\n{% from "_m.j2" import a' + " " * 300_000
     assert expand_partials(text, own.get) == text  # no macro ends: nothing to place
     assert time.monotonic() - started < 5
+    # Headings are read from the Pemda's template too: a line of spaces, code never closed.
+    from spbe_cli.diff.prose import heading_title, section_places
+
+    started = time.monotonic()
+    hostile = "## A" + " " * 300_000 + "{%" * 150_000 + '\n{{ prosa("x") }}\n'
+    assert section_places({"masterplan.j2": hostile}.get)["x"]["masterplan"].line == 2
+    assert time.monotonic() - started < 5
+    assert heading_title("{{ n }}. {% if a %}Latar{% endif %} {# x #} Belakang") == (
+        "Latar Belakang"
+    )
     # What a partial does define is still placed after the call that prints it.
     own = {"_m.j2": '{% macro a(x=")") -%}\n{{ prosa("x") }}\n{%- endmacro %}'}
     imported = '{% import "_m.j2" as m %}\n{{ m.a() }}'

@@ -27,9 +27,13 @@ _CALL = re.compile(r"""prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
 #: A call that prints a section (``prosa("x")``, not the test ``ada_prosa("x")``).
 _PRINT = re.compile(r"""(?<![A-Za-z0-9_])prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
 #: A Markdown heading line of a template: its level and text.
-_HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*$")
-#: Template code inside a heading (a computed number, a condition).
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+#: (Its trailing spaces are left to :func:`heading_title`: ``(.*?)\s*$`` took quadratic time on
+#: a long line of spaces, and a Pemda's own template is untrusted.)
+_HEADING = re.compile(r"^(#{2,6})\s+(.*)")
+#: Where template code starts inside a heading (a computed number, a condition), and what closes
+#: it (see :func:`_without_code`).
+_CODE_OPEN = re.compile(r"\{[{%#]")
+_CODE_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
 #: A heading's number: ``BAB IV``, ``1.2``, ``4.`` (the rest is its title).
 _NUMBER = re.compile(r"^(?:BAB\s+[IVXLC]*\s*|[0-9.]+\s*|\.\s*)+")
 
@@ -125,13 +129,36 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
     return found
 
 
+def _without_code(text: str) -> str:
+    """``text`` with each ``{{ }}``, ``{% %}`` and ``{# #}`` in it replaced by a space.
+
+    As ``re.sub`` of the lazy ``{{.*?}}``, ``{%.*?%}``, ``{#.*?#}`` would, in linear time: an
+    opening never closed is looked for once, not again from each later opening of its kind (a
+    line of ``{%{%{%`` took quadratic time).
+    """
+    parts: list[str] = []
+    at = kept = 0
+    unclosed: set[str] = set()
+    while (opening := _CODE_OPEN.search(text, at)) is not None:
+        kind = opening.group()[1]
+        end = -1 if kind in unclosed else text.find(_CODE_CLOSE[kind], opening.end())
+        if end < 0:
+            unclosed.add(kind)
+            at = opening.start() + 1
+            continue
+        parts += [text[kept : opening.start()], " "]
+        at = kept = end + 2
+    parts.append(text[kept:])
+    return "".join(parts)
+
+
 def heading_title(text: str) -> str:
     """A template heading as a title without its number: ``BAB I PENDAHULUAN`` -> ``Pendahuluan``.
 
     A chapter written in capitals reads in title case (``Gambaran Umum Daerah``, ``Visi, Misi
     dan Sasaran``); acronyms in it (``SPBE``, ``(SPLP)``) stay as written.
     """
-    plain = " ".join(_TEMPLATE_CODE.sub(" ", text).split())
+    plain = " ".join(_without_code(text).split())
     plain = _NUMBER.sub("", plain).strip()
     if plain != plain.upper():
         return plain
