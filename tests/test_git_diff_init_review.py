@@ -453,6 +453,8 @@ def test_a_hostile_partial_ends_in_bounded_time() -> None:
     started = time.monotonic()
     text = '{% import "_m.j2" as m %}{{ m.a() }}\n{% from "_m.j2" import a' + " " * 300_000
     assert expand_partials(text, own.get) == text  # no macro ends: nothing to place
+    text = "{% include [" * 100_000
+    assert expand_partials(text, own.get) == text  # no list of names closed: nothing to include
     assert time.monotonic() - started < 5
     # Headings are read from the Pemda's template too: a line of spaces, code never closed.
     from spbe_cli.diff.prose import heading_title, section_places

@@ -218,7 +218,9 @@ def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, st
 
 
 #: ``{% include "a.j2" %}`` (also ``["a.j2", "b.j2"]``, ``ignore missing``, ``with context``).
-_INCLUDE = re.compile(r"""\{%-?\s*include\s+(\[[^\]]*\]|"[^"]*"|'[^']*')[^%]*?-?%\}""")
+#: (A list stops at a ``%``, the tag's end: ``[^\]]*`` read to the end of the text again from
+#: each of many ``{% include [`` never closed.)
+_INCLUDE = re.compile(r"""\{%-?\s*include\s+(\[[^\]%]*\]|"[^"]*"|'[^']*')[^%]*?-?%\}""")
 #: ``{% import "a.j2" as name %}`` and ``{% from "a.j2" import x, y as z %}``.
 _IMPORT = re.compile(
     r"""\{%-?\s*(?:import\s+("[^"]*"|'[^']*')\s+as\s+(\w+)"""
