@@ -408,14 +408,11 @@ def _referrer(catalog: Catalog, link: Link) -> Referrer:
     """A reference left to a reused id, its field written as the field changes are."""
     from spbe_cli.diff.changeset import display_name, labelled_path
 
-    model: Any
-    if link.kind == "metadata":
-        model = catalog.metadata
-        name = str(model.pemda.nama) if model is not None else None
-    else:
-        model = catalog.entities[link.source]
-        name = display_name(link.kind, model)
-    path = labelled_path(model, link.loc) if model is not None else link.path
+    model: Any = catalog.metadata if link.kind == "metadata" else catalog.entities[link.source]
+    if model is None:
+        return Referrer(link.kind, link.source, None, link.path, link.location(catalog))
+    name = display_name(link.kind, model)  # the pemda's name for the metadata
+    path = labelled_path(model, link.loc)
     return Referrer(link.kind, link.source, name, path, link.location(catalog))
 
 

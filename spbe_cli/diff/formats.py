@@ -117,11 +117,6 @@ def is_rupiah(field: str, parent: str = "") -> bool:
     return f"{parent}.{field}" in pairs if parent else field in leaves
 
 
-def rupiah_fields() -> frozenset[str]:
-    """``parent.field`` of every field holding rupiah (``anggaran.nilai``), found on the models."""
-    return _rupiah_fields()[0]
-
-
 @functools.cache
 def _rupiah_fields() -> tuple[frozenset[str], frozenset[str]]:
     """The rupiah fields as ``parent.field``, and the names that hold rupiah wherever they occur."""
@@ -451,13 +446,9 @@ def _show_change(field: FieldChange, *, markdown: bool) -> str:
         if words is not None:
             return words
     if isinstance(old, list) and isinstance(new, list) and _flat(old) and _flat(new):
-        gone = Counter(show(v, name, parent) for v in old) - Counter(
-            show(v, name, parent) for v in new
-        )
-        came = Counter(show(v, name, parent) for v in new) - Counter(
-            show(v, name, parent) for v in old
-        )
-        removed, added = list(gone.elements()), list(came.elements())
+        before = Counter(show(v, name, parent) for v in old)
+        after = Counter(show(v, name, parent) for v in new)
+        removed, added = list((before - after).elements()), list((after - before).elements())
         # A long item edited (a SWOT point, a document's note) is one item, not two: its words.
         edited = edited_items(removed, added)
         paired = {a for a, _ in edited} | {b for _, b in edited}

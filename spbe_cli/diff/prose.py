@@ -27,9 +27,13 @@ _CALL = re.compile(r"""prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
 #: A call that prints a section (``prosa("x")``, not the test ``ada_prosa("x")``).
 _PRINT = re.compile(r"""(?<![A-Za-z0-9_])prosa\(\s*["']([A-Za-z0-9_]+)["']\s*\)""")
 #: A Markdown heading line of a template: its level and text.
-_HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*$")
-#: Template code inside a heading (a computed number, a condition).
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+#: (Its trailing spaces are left to :func:`heading_title`: ``(.*?)\s*$`` took quadratic time on
+#: a long line of spaces, and a Pemda's own template is untrusted.)
+_HEADING = re.compile(r"^(#{2,6})\s+(.*)")
+#: Where template code starts inside a heading (a computed number, a condition), and what closes
+#: it (see :func:`_without_code`).
+_CODE_OPEN = re.compile(r"\{[{%#]")
+_CODE_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
 #: A heading's number: ``BAB IV``, ``1.2``, ``4.`` (the rest is its title).
 _NUMBER = re.compile(r"^(?:BAB\s+[IVXLC]*\s*|[0-9.]+\s*|\.\s*)+")
 
@@ -125,13 +129,36 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
     return found
 
 
+def _without_code(text: str) -> str:
+    """``text`` with each ``{{ }}``, ``{% %}`` and ``{# #}`` in it replaced by a space.
+
+    As ``re.sub`` of the lazy ``{{.*?}}``, ``{%.*?%}``, ``{#.*?#}`` would, in linear time: an
+    opening never closed is looked for once, not again from each later opening of its kind (a
+    line of ``{%{%{%`` took quadratic time).
+    """
+    parts: list[str] = []
+    at = kept = 0
+    unclosed: set[str] = set()
+    while (opening := _CODE_OPEN.search(text, at)) is not None:
+        kind = opening.group()[1]
+        end = -1 if kind in unclosed else text.find(_CODE_CLOSE[kind], opening.end())
+        if end < 0:
+            unclosed.add(kind)
+            at = opening.start() + 1
+            continue
+        parts += [text[kept : opening.start()], " "]
+        at = kept = end + 2
+    parts.append(text[kept:])
+    return "".join(parts)
+
+
 def heading_title(text: str) -> str:
     """A template heading as a title without its number: ``BAB I PENDAHULUAN`` -> ``Pendahuluan``.
 
     A chapter written in capitals reads in title case (``Gambaran Umum Daerah``, ``Visi, Misi
     dan Sasaran``); acronyms in it (``SPBE``, ``(SPLP)``) stay as written.
     """
-    plain = " ".join(_TEMPLATE_CODE.sub(" ", text).split())
+    plain = " ".join(_without_code(text).split())
     plain = _NUMBER.sub("", plain).strip()
     if plain != plain.upper():
         return plain
@@ -191,16 +218,19 @@ def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, st
 
 
 #: ``{% include "a.j2" %}`` (also ``["a.j2", "b.j2"]``, ``ignore missing``, ``with context``).
-_INCLUDE = re.compile(r"""\{%-?\s*include\s+(\[[^\]]*\]|"[^"]*"|'[^']*')[^%]*?-?%\}""")
+#: (A list stops at a ``%``, the tag's end: ``[^\]]*`` read to the end of the text again from
+#: each of many ``{% include [`` never closed.)
+_INCLUDE = re.compile(r"""\{%-?\s*include\s+(\[[^\]%]*\]|"[^"]*"|'[^']*')[^%]*?-?%\}""")
 #: ``{% import "a.j2" as name %}`` and ``{% from "a.j2" import x, y as z %}``.
 _IMPORT = re.compile(
     r"""\{%-?\s*(?:import\s+("[^"]*"|'[^']*')\s+as\s+(\w+)"""
-    r"""|from\s+("[^"]*"|'[^']*')\s+import\s+([\w\s,]+?))(?:\s+(?:with|without)\s+context)?"""
-    r"""\s*-?%\}"""
+    r"""|from\s+("[^"]*"|'[^']*')\s+import\s+(\w+(?:\s+as\s+\w+)?(?:\s*,\s*\w+(?:\s+as\s+\w+)?)*))"""
+    r"""(?:\s+(?:with|without)\s+context)?\s*-?%\}"""
 )
-_MACRO = re.compile(
-    r"""\{%-?\s*macro\s+(\w+)\s*\(.*?\)\s*-?%\}(.*?)\{%-?\s*endmacro\s*-?%\}""", re.S
-)
+#: The start of a macro's definition, the end of its signature, its end (see :func:`_macros`).
+_MACRO = re.compile(r"""\{%-?\s*macro\s+(\w+)\s*\(""")
+_MACRO_HEAD_END = re.compile(r"""\)\s*-?%\}""")
+_ENDMACRO = re.compile(r"""\{%-?\s*endmacro\s*-?%\}""")
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
 #: Partials inside partials followed at most this deep (a template including itself ends).
 _INCLUDE_DEPTH = 8
@@ -253,7 +283,7 @@ def expand_partials(
         source = partial(name)
         if source is None or not _PRINT.search(source):
             continue
-        macros = {m.group(1): m.group(2) for m in _MACRO.finditer(source)}
+        macros = _macros(source)
         if matched.group(2):
             calls.update({f"{matched.group(2)}.{m}": body for m, body in macros.items()})
         else:
@@ -277,6 +307,24 @@ def expand_partials(
                 size += len(body)
                 lines.append(body)
     return "\n".join(lines)
+
+
+def _macros(source: str) -> dict[str, str]:
+    """Each macro a template defines -> its body (the text between its signature and its end).
+
+    Three searches that each move on, not one expression: with ``(.*?)`` twice in it, a
+    template of many ``{% macro a() %}`` and no ``endmacro`` took cubic time (15 KB, 44 s).
+    """
+    found: dict[str, str] = {}
+    at = 0
+    while (start := _MACRO.search(source, at)) is not None:
+        head = _MACRO_HEAD_END.search(source, start.end())
+        end = _ENDMACRO.search(source, head.end()) if head is not None else None
+        if head is None or end is None:
+            break  # no signature or end after this one: none after a later one either
+        found[start.group(1)] = source[head.end() : end.start()]
+        at = end.end()
+    return found
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:
