@@ -22,7 +22,8 @@ and a SHA-256 of the payload, then the payload checked part by part
 entry copied under another key, a link, a FIFO) counts as a miss; the file is parsed and the entry
 rewritten. Entries are written to a private temporary file and renamed into place, so two runs
 sharing a folder never see half an entry. On POSIX a folder not owned by the user, or writable by
-others, is not used at all. The cache can only make a run faster: any error in it is a miss.
+others, is not used at all, nor one under a folder where another user could rename it (see
+:func:`_safe_folder`). The cache can only make a run faster: any error in it is a miss.
 """
 
 from __future__ import annotations
@@ -357,14 +358,21 @@ def read_at_most(fd: int, limit: int) -> bytes:
 
 
 def _safe_folder(folder: Path, base: Path) -> bool:
-    """Create ``folder`` (private) if missing; refuse it if another user could write into it.
+    """Create ``folder`` (private) if missing; refuse it if another user could change it.
 
-    Every folder spbe made on the way from ``base`` (the versioned folders) is checked too:
-    one writable by others would let them swap what lies below.
+    Every folder spbe makes is created private (``0700``) whatever the umask: under ``umask
+    002`` (the default of many Linux desktops) a folder made with the default mode is group
+    writable and would be refused on every run. From ``base`` down, every folder must be this
+    user's and writable by nobody else: one writable by others would let them swap what lies
+    below. ``base`` itself and every folder above it (:func:`_trusted_above`) must not let
+    another user rename a checked folder away and put one of their own in its place while a
+    run reads it.
     """
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private(os.path.abspath(folder))  # noqa: PTH100
     except OSError:
+        return False
+    if not _trusted_above(base):
         return False
     current = folder
     while True:
@@ -382,6 +390,53 @@ def _safe_folder(folder: Path, base: Path) -> bool:
         if current.parent == base or current.parent == current:
             return True
         current = current.parent
+
+
+def _make_private(path: str) -> None:
+    """Create the folder ``path`` and each missing folder above it, readable by this user only.
+
+    ``os.makedirs`` gives the folders above the last one the default mode (``0777`` less the
+    umask); here each is ``0700``.
+    """
+    try:
+        os.mkdir(path, 0o700)  # noqa: PTH102
+    except FileExistsError:
+        return
+    except FileNotFoundError:
+        parent = os.path.dirname(path)  # noqa: PTH120
+        if parent == path:
+            raise
+        _make_private(parent)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, 0o700)  # noqa: PTH102
+
+
+def _trusted_above(base: Path) -> bool:
+    """Tell whether no other user can replace ``base`` or a folder above it (POSIX).
+
+    Each folder on the way to ``base``, as named and as its links resolve, must be a folder of
+    this user or of root, and writable by nobody else unless it has the sticky bit (``/tmp``:
+    others may add names there, not rename this user's).
+    """
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
+        return True
+    me = os.geteuid()
+    folders: set[str] = set()
+    for start in (os.path.abspath(base), os.path.realpath(base)):  # noqa: PTH100
+        path = start
+        while path not in folders:
+            folders.add(path)
+            path = os.path.dirname(path)  # noqa: PTH120
+    for path in sorted(folders):
+        try:
+            info = os.stat(path)  # noqa: PTH116 - through links: the folder a name leads to
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (me, 0):
+            return False
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).

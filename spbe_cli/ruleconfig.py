@@ -327,6 +327,20 @@ def unknown_exception_entities(
 
 
 def _names_a_file(root: Path, name: str) -> bool:
+    """Tell whether an exception's ``entitas`` names a file of the catalog folder.
+
+    An input of ``spbe validate`` like the files it loads: the run record notes the answer, so
+    that a record is not replayed once the file appears or is gone (:mod:`spbe_cli.runrecord`).
+    """
+    from spbe_cli.runrecord import note
+
+    found = names_a_file(root, name)
+    note("file", name, found)
+    return found
+
+
+def names_a_file(root: Path, name: str) -> bool:
+    """Whether ``name`` (relative, inside the folder) is a file under ``root``, unrecorded."""
     candidate = Path(name)
     if candidate.is_absolute() or ".." in candidate.parts:
         return False

@@ -15,8 +15,9 @@ What a record depends on, and how each part is checked:
   the name it is shown under;
 * the manifest lists every catalog file the run loaded, as ``[shown path, kind, size,
   SHA-256 of the bytes]`` in load order, and every other input the run read: the rule
-  configuration (``.spbe.yaml``), the prose files and the logo the metadata names, and the git
-  tags the self-assessment consulted, each as ``[what, argument, SHA-256 of what was read]``.
+  configuration (``.spbe.yaml``), the prose files and the logo the metadata names, whether a
+  file an exception of the configuration names is there, and the git tags the self-assessment
+  consulted, each as ``[what, argument, SHA-256 of what was read]``.
   Replay reads each of them again through the same function the run used.
 
 Every file's bytes are hashed on every run: a modification time can lie (a checkout, ``cp -p``,
@@ -72,6 +73,25 @@ class Manifest:
     files: list[list[Any]] = dataclasses.field(default_factory=list)
     inputs: list[list[str]] = dataclasses.field(default_factory=list)
     complete: bool = True
+    #: the process recording: an input read in a forked child would never reach this manifest
+    pid: int = dataclasses.field(default_factory=os.getpid)
+
+
+class ForkedInputError(RuntimeError):
+    """An input read in a forked child (see :func:`spbe_cli.parallel.fork_call`) of a recorded run.
+
+    The child fails, so its work is done again by the recording process, which notes the input.
+    """
+
+
+def _manifest() -> Manifest | None:
+    """The manifest being recorded in this process, if any."""
+    if not _active:
+        return None
+    manifest = _active[-1]
+    if manifest.pid != os.getpid():
+        raise ForkedInputError
+    return manifest
 
 
 _active: list[Manifest] = []
@@ -90,18 +110,20 @@ def recording() -> Iterator[Manifest]:
 
 def note_file(display: str, kind: str, size: int, digest: str | None) -> None:
     """Note one catalog file the run loaded (``digest`` None: it was not read)."""
-    if not _active:
+    manifest = _manifest()
+    if manifest is None:
         return
     if digest is None:
-        _active[-1].complete = False
+        manifest.complete = False
     else:
-        _active[-1].files.append([display, kind, size, digest])
+        manifest.files.append([display, kind, size, digest])
 
 
 def note(what: str, argument: str, value: Any) -> None:
     """Note an input other than a catalog file: ``what`` names how :func:`_reread` gets it."""
-    if _active:
-        _active[-1].inputs.append([what, argument, _digest(value)])
+    manifest = _manifest()
+    if manifest is not None:
+        manifest.inputs.append([what, argument, _digest(value)])
 
 
 def _plain(value: Any) -> Any:
@@ -139,6 +161,10 @@ def _reread(what: str, root: Path, argument: str) -> Any:
         from spbe_cli.files import logo_file
 
         return logo_file(root, argument)
+    if what == "file":
+        from spbe_cli.ruleconfig import names_a_file
+
+        return names_a_file(root, argument)
     if what == "git-tags":
         from spbe_cli.gitsource import tag_dates
 
@@ -294,6 +320,8 @@ def _report(value: Any) -> Report:
 
 
 _REPORT_KEYS = {"files", "entities", "findings", "exceptions"}
+#: What a manifest's other inputs may be: each is read again by :func:`_reread`.
+_INPUT_KINDS = ("config", "config-names", "prose", "logo", "file", "git-tags")
 _PAYLOAD_KEYS = {"slot", "files", "inputs", "report"}
 
 
@@ -307,7 +335,7 @@ def _manifest_inputs(value: Any) -> list[list[str]]:
     inputs = _list(value)
     for entry in inputs:
         what, argument, digest = _list(entry, 3)
-        _check(what in ("config", "config-names", "prose", "logo", "git-tags"), "input kind")
+        _check(what in _INPUT_KINDS, "input kind")
         _str(argument), _str(digest)
     return inputs
 

@@ -557,3 +557,77 @@ def test_no_cache_is_heard_before_or_after_the_command(
     result = CliRunner().invoke(app, [a.replace("--no-cache", "--cache") for a in args])
     assert result.exit_code in (0, 1), result.output
     assert cache_dir.exists()  # the same switch turns it on
+
+
+# -- the cache folder: private whatever the umask, and nobody else can swap it -------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+def test_folders_are_private_whatever_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``umask 002`` the folders spbe made were group-writable, then refused: no cache."""
+    base = tmp_path / "deep" / "er" / "cache"  # none of it exists yet
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    previous = os.umask(0o002)
+    try:
+        assert _recorded(root) == good
+        assert _recorded(root) == good
+    finally:
+        os.umask(previous)
+    assert _records(base)
+    made = [tmp_path / "deep", tmp_path / "deep" / "er", base, *base.rglob("*")]
+    for path in made:
+        if path.is_dir():
+            assert path.stat().st_mode & 0o077 == 0, path
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+@pytest.mark.parametrize(
+    ("where", "mode", "used"),
+    [
+        ("base", 0o777, False),  # another user renames v1 away and puts theirs in its place
+        ("base", 0o770, False),
+        ("base", 0o1777, True),  # sticky, like /tmp: others add names, cannot rename ours
+        ("base", 0o755, True),
+        ("above", 0o777, False),
+        ("above", 0o1777, True),
+        ("link", 0o777, False),  # the base is reached through a link others can replace
+    ],
+)
+def test_a_cache_folder_others_could_swap_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, mode: int, used: bool
+) -> None:
+    above = tmp_path / "shared"
+    above.mkdir()
+    base = above / "cache"
+    base.mkdir()
+    if where == "link":
+        private = tmp_path / "private"
+        private.mkdir(mode=0o700)
+        (above / "link").symlink_to(private)
+        base = above / "link"
+    (base if where == "base" else above).chmod(mode)
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    assert _recorded(root) == good
+    assert _recorded(root) == good
+    assert bool(_records(base)) is used
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_a_cache_folder_of_another_user_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "theirs"
+    base.mkdir(mode=0o755)
+    os.chown(base, 4242, 4242)
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base / "spbe"))
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    assert _recorded(root) == good
+    assert _recorded(root) == good
+    assert _records(base) == []

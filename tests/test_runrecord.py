@@ -142,8 +142,19 @@ def _edits(root: Path) -> dict[str, Callable[[], object]]:
         "renamed back": lambda: (root / "program" / "bad2.yaml").rename(bad),
         "config added": lambda: write_tree(root, {".spbe.yaml": "aturan:\n  SPBE405: off\n"}),
         "config changed": lambda: write_tree(root, {".spbe.yaml": "aturan:\n  SPBE405: info\n"}),
+        "exception of a file": lambda: write_tree(root, {".spbe.yaml": EXCEPTION_OF_A_FILE}),
+        # SPBE021 says such an exception names nothing while the file is not there: whether it
+        # is, is an input too (a record replayed after it was removed hid the warning).
+        "the file it names appears": lambda: (root / "CATATAN.md").write_text("x"),
+        "the file it names is gone": lambda: (root / "CATATAN.md").unlink(),
         "config removed": lambda: (root / ".spbe.yaml").unlink(),
     }
+
+
+EXCEPTION_OF_A_FILE = (
+    "pengecualian:\n  - aturan: SPBE403\n    entitas: CATATAN.md\n"
+    "    alasan: catatan rapat sementara\n"
+)
 
 
 @pytest.mark.parametrize("processes", ["1", "2"])
@@ -420,3 +431,17 @@ def test_a_full_run_after_the_check_reads_each_file_once(
     # Read by the check or by the load, not both; only the changed file (no entry yet) twice.
     assert [d for d in reads if reads.count(d) > 1] == ["katalog/program/syntax.yaml"] * 2
     assert len(set(reads)) == len(list(root.rglob("*.yaml")))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_an_input_read_in_a_forked_child_fails_the_child(tmp_path: Path) -> None:
+    """What a child reads never reaches the manifest: it fails, and this process does the work."""
+    from spbe_cli.parallel import fork_call
+
+    with runrecord.recording() as manifest:
+        assert fork_call(lambda: "sent")() == "sent"
+        assert fork_call(lambda: runrecord.note("file", "CATATAN.md", True) or "sent")() is None
+        assert fork_call(lambda: runrecord.note_file("a.yaml", "file", 1, "0" * 64))() is None
+        runrecord.note("file", "CATATAN.md", True)
+    assert [entry[:2] for entry in manifest.inputs] == [["file", "CATATAN.md"]]
+    assert manifest.files == []
