@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spbe_cli import parallel
 from spbe_cli.parallel import CpuSample, cpu_sample, others_busy, spare_cores, worker_count
@@ -585,3 +587,79 @@ def test_diff_prints_the_same_bytes_with_workers(
     assert "P999" in printed["1", "git", "json"]
     for key, text in printed.items():
         assert text == printed[("1", *key[1:])], key
+
+
+# -- property: a cold load parsed by workers prints what one process prints ----------------------
+
+#: More findings than a file may show (SPBE020): every document refused by the schema.
+_CAPPED = "---\n".join(f"entitas: opd\nid: opd-{n}\n" for n in range(60))
+_PIECES = [
+    # A document the schema refuses, one it does not know, one with a placeholder.
+    "entitas: opd\nid: OPD-A\n",
+    "entitas: nope\nid: X-1\n",
+    "entitas: aplikasi\nid: APP-9\nnama: TODO\nraa: RAA.99\n",
+    # The same id in two files: which one is "first" follows the file order.
+    "entitas: opd\nid: OPD-KEMBAR\nnama: Dinas Kembar\nsingkatan: K\n",
+    # YAML problems: a syntax error (the documents after it salvaged), a repeated key, bad UTF-8.
+    "entitas: opd\nid: OPD-S\nnama: S\nsingkatan: S\n---\nentitas: opd\nid: OPD-T\nnama: [1\n",
+    "entitas: opd\nid: OPD-D\nnama: A\nnama: B\nsingkatan: D\n",
+    b"entitas: opd\nid: OPD-U\nnama: \xff\n",
+    "",
+    "# komentar saja\n",
+    _CAPPED,
+]
+_NAMES = ["a.yaml", "A.yaml", "b/c.yml", "b/C.yml", "d.YAML", "e.yaml.txt", "f/g.yaml", "h.yaml"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    files=st.dictionaries(
+        st.sampled_from(_NAMES), st.sampled_from(range(len(_PIECES))), min_size=1, max_size=8
+    ),
+    link=st.booleans(),
+    processes=st.sampled_from(["2", "3"]),
+    chunk=st.integers(1, 5),
+)
+def test_workers_print_what_one_process_prints_on_random_catalogs(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, int],
+    link: bool,
+    processes: str,
+    chunk: int,
+) -> None:
+    """Findings in the same order, the same SPBE020 caps, refused files and documents alike.
+
+    Cold, with the cache off and with it on (workers fill it), then warm (read here).
+    """
+    from spbe_cli import cache
+    from spbe_cli.report import format_json
+    from spbe_cli.validate import validate_catalog
+    from tests.helpers import copy_minimal, write_tree
+
+    base = tmp_path_factory.mktemp("workers")
+    root = copy_minimal(base / "catalog")
+    write_tree(root, {f"acak/{name}": _PIECES[piece] for name, piece in files.items()})
+    if link:
+        (base / "elsewhere.yaml").write_text("entitas: opd\n")
+        (root / "acak" / "keluar.yaml").symlink_to(base / "elsewhere.yaml")  # refused: SPBE010
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setattr(parallel, "CHUNK", chunk)
+
+    def printed(workers: str, cached: bool) -> str:
+        monkeypatch.setenv("SPBE_WORKERS", workers)
+        monkeypatch.setitem(cache._state, "enabled", cached)
+        return format_json(validate_catalog(root, "katalog")[1], "katalog")
+
+    single = printed("0", cached=False)
+    assert printed(processes, cached=False) == single
+    assert printed(processes, cached=True) == single  # cold: the workers write the entries
+    assert printed(processes, cached=True) == single  # warm
+    read = [_PIECES[piece] for name, piece in files.items() if not name.endswith(".txt")]
+    if _CAPPED in read:
+        assert '"SPBE020"' in single
