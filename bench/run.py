@@ -365,7 +365,9 @@ def bench_validate_grouped(ctx: Context) -> list[Row]:
 
 def cache_rows(ctx: Context, argv: list[str], cold: float, catalog: Path, name: str) -> list[Row]:
     """``spbe validate`` with the content cache: empty, warm, and with one file changed."""
-    folder = DATA / "cache-bench"
+    # Outside the repository: spbe does not use a cache folder in a git work tree (its files
+    # could come from a commit). A private folder of its own in the temporary folder.
+    folder = Path(tempfile.mkdtemp(prefix="spbe-cache-bench-"))
     env = {**ctx.env, "SPBE_CACHE_DIR": str(folder), "SPBE_CACHE": "1"}
     del env["SPBE_NO_CACHE"]
 
@@ -450,6 +452,7 @@ def cache_rows(ctx: Context, argv: list[str], cold: float, catalog: Path, name: 
             )
         )
     )
+    shutil.rmtree(folder, ignore_errors=True)
     return rows
 
 

@@ -22,8 +22,9 @@ and a SHA-256 of the payload, then the payload checked part by part
 entry copied under another key, a link, a FIFO) counts as a miss; the file is parsed and the entry
 rewritten. Entries are written to a private temporary file and renamed into place, so two runs
 sharing a folder never see half an entry. On POSIX a folder not owned by the user, or writable by
-others, is not used at all, nor one under a folder where another user could rename it (see
-:func:`_safe_folder`). The cache can only make a run faster: any error in it is a miss.
+others, is not used at all, nor one under a folder where another user could rename it, nor one
+in a git work tree, whose files may come from someone else's commit (see :func:`_safe_folder`).
+The cache can only make a run faster: any error in it is a miss.
 """
 
 from __future__ import annotations
@@ -412,21 +413,26 @@ def _make_private(path: str) -> None:
 
 
 def _trusted_above(base: Path) -> bool:
-    """Tell whether no other user can replace ``base`` or a folder above it (POSIX).
+    """Tell whether nobody else can put entries in ``base`` or replace a folder above it.
 
-    Each folder on the way to ``base``, as named and as its links resolve, must be a folder of
-    this user or of root, and writable by nobody else unless it has the sticky bit (``/tmp``:
-    others may add names there, not rename this user's).
+    ``base`` must not lie in a git work tree: what is there may come from a commit (a CI job
+    keeping its cache in the project folder, as GitLab's ``cache:`` must, checks out a merge
+    request that adds a planted record claiming "no findings"). On POSIX each folder on the way
+    to ``base``, as named and as its links resolve, must be a folder of this user or of root,
+    and writable by nobody else unless it has the sticky bit (``/tmp``: others may add names
+    there, not rename this user's).
     """
-    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
-        return True
-    me = os.geteuid()
     folders: set[str] = set()
     for start in (os.path.abspath(base), os.path.realpath(base)):  # noqa: PTH100
         path = start
         while path not in folders:
             folders.add(path)
             path = os.path.dirname(path)  # noqa: PTH120
+    if any(os.path.lexists(os.path.join(path, ".git")) for path in folders):  # noqa: PTH118
+        return False
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
+        return True
+    me = os.geteuid()
     for path in sorted(folders):
         try:
             info = os.stat(path)  # noqa: PTH116 - through links: the folder a name leads to

@@ -595,6 +595,7 @@ def test_folders_are_private_whatever_the_umask(
         ("above", 0o777, False),
         ("above", 0o1777, True),
         ("link", 0o777, False),  # the base is reached through a link others can replace
+        ("git", 0o755, False),  # in a work tree: its files may come from a commit
     ],
 )
 def test_a_cache_folder_others_could_swap_is_not_used(
@@ -609,6 +610,8 @@ def test_a_cache_folder_others_could_swap_is_not_used(
         private.mkdir(mode=0o700)
         (above / "link").symlink_to(private)
         base = above / "link"
+    if where == "git":
+        (above / ".git").write_text("gitdir: /elsewhere\n")  # a worktree's or submodule's
     (base if where == "base" else above).chmod(mode)
     monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
     root = _catalog(tmp_path)

@@ -445,3 +445,38 @@ def test_an_input_read_in_a_forked_child_fails_the_child(tmp_path: Path) -> None
         runrecord.note("file", "CATATAN.md", True)
     assert [entry[:2] for entry in manifest.inputs] == [["file", "CATATAN.md"]]
     assert manifest.files == []
+
+
+def test_a_record_planted_by_a_commit_is_never_replayed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_loading: list[str]
+) -> None:
+    """A merge request commits a record saying "no findings" where CI keeps its cache.
+
+    GitLab's ``cache:`` only keeps folders inside the project, so a job may set
+    ``SPBE_CACHE_DIR=$CI_PROJECT_DIR/.cache/spbe``; the record is framed, keyed and shaped as
+    spbe writes it (anyone can compute the slot). A cache folder in a git work tree is not used.
+    """
+    import subprocess
+
+    from spbe_cli.errors import Report
+
+    repo = tmp_path / "repo"
+    root = _catalog(repo)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    planted = repo / ".cache" / "spbe"
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(planted))
+    monkeypatch.setitem(cache._state, "enabled", True)
+    good = _fresh(root)
+    assert '"errors": 0' not in good
+    # What the attacker runs beforehand, with the same spbe, on a copy of the catalog.
+    key = runrecord.slot(root, "katalog", language())
+    with runrecord.recording() as manifest:
+        _, report = validate_catalog(root, "katalog")
+    clean = Report([], files=report.files, entities=report.entities)
+    (planted / "v1" / "runs").mkdir(parents=True, mode=0o700)
+    assert runrecord.RunRecords(planted / "v1" / "runs").write(key, manifest, clean)
+    before = len(no_loading)
+    assert _cached(root) == good
+    assert _cached(root) == good
+    assert len(no_loading) == before + 2  # never replayed, nor written there
+    assert [p.name for p in (planted / "v1" / "runs").iterdir()] == [f"{key}.json"]
