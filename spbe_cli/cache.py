@@ -367,29 +367,59 @@ def _safe_folder(folder: Path, base: Path) -> bool:
     user's and writable by nobody else: one writable by others would let them swap what lies
     below. ``base`` itself and every folder above it (:func:`_trusted_above`) must not let
     another user rename a checked folder away and put one of their own in its place while a
-    run reads it.
+    run reads it. A folder refused is said once on stderr: the user asked for the cache.
     """
+    problem = _folder_problem(folder, base)
+    if problem is not None:
+        _say_not_used(base, problem)
+    return problem is None
+
+
+#: The cache folders already said to be refused in this process.
+_SAID: set[str] = set()
+
+
+def _say_not_used(base: Path, reason: str) -> None:
+    key = os.fspath(base)
+    if key in _SAID:
+        return
+    _SAID.add(key)
+    from spbe_cli.cli import console
+    from spbe_cli.i18n import t
+
+    console.err(t("cache.not_used", folder=key, reason=reason))
+
+
+def _folder_problem(folder: Path, base: Path) -> str | None:
+    """Why ``folder`` is not safe to use (a message), or None; see :func:`_safe_folder`."""
+    from spbe_cli.i18n import t
+
+    # Looked at before anything is made (no folder is left in a work tree it refuses), and
+    # again once the missing folders are made.
+    problem = _trusted_above(base, missing=True)
+    if problem is not None:
+        return problem
     try:
         _make_private(os.path.abspath(folder))  # noqa: PTH100
     except OSError:
-        return False
-    if not _trusted_above(base):
-        return False
+        return t("cache.reason_unusable", path=os.fspath(folder))
+    problem = _trusted_above(base)
+    if problem is not None:
+        return problem
     current = folder
     while True:
         try:
             info = current.lstat()
         except OSError:
-            return False
+            return t("cache.reason_unusable", path=os.fspath(current))
         if not stat.S_ISDIR(info.st_mode):
-            return False
-        if hasattr(os, "geteuid"):
-            if info.st_uid != os.geteuid():
-                return False
-            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                return False
+            return t("cache.reason_unusable", path=os.fspath(current))
+        if hasattr(os, "geteuid") and (
+            info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        ):
+            return t("cache.reason_others", path=os.fspath(current))
         if current.parent == base or current.parent == current:
-            return True
+            return None
         current = current.parent
 
 
@@ -412,37 +442,47 @@ def _make_private(path: str) -> None:
             os.mkdir(path, 0o700)  # noqa: PTH102
 
 
-def _trusted_above(base: Path) -> bool:
-    """Tell whether nobody else can put entries in ``base`` or replace a folder above it.
+def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
+    """Why another user could put entries in ``base`` or replace a folder above it, or None.
 
     ``base`` must not lie in a git work tree: what is there may come from a commit (a CI job
     keeping its cache in the project folder, as GitLab's ``cache:`` must, checks out a merge
     request that adds a planted record claiming "no findings"). On POSIX each folder on the way
     to ``base``, as named and as its links resolve, must be a folder of this user or of root,
     and writable by nobody else unless it has the sticky bit (``/tmp``: others may add names
-    there, not rename this user's).
+    there, not rename this user's). ``missing``: a folder not made yet passes (spbe makes it
+    private).
     """
+    from spbe_cli.i18n import t
+
     folders: set[str] = set()
     for start in (os.path.abspath(base), os.path.realpath(base)):  # noqa: PTH100
         path = start
         while path not in folders:
             folders.add(path)
             path = os.path.dirname(path)  # noqa: PTH120
-    if any(os.path.lexists(os.path.join(path, ".git")) for path in folders):  # noqa: PTH118
-        return False
+    for path in sorted(folders):
+        if os.path.lexists(os.path.join(path, ".git")):  # noqa: PTH118
+            return t("cache.reason_git", path=path)
     if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
-        return True
+        return None
     me = os.geteuid()
     for path in sorted(folders):
         try:
             info = os.stat(path)  # noqa: PTH116 - through links: the folder a name leads to
+        except FileNotFoundError:
+            if missing:
+                continue
+            return t("cache.reason_unusable", path=path)
         except OSError:
-            return False
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (me, 0):
-            return False
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
-            return False
-    return True
+            return t("cache.reason_unusable", path=path)
+        if not stat.S_ISDIR(info.st_mode):
+            return t("cache.reason_unusable", path=path)
+        if info.st_uid not in (me, 0) or (
+            info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX
+        ):
+            return t("cache.reason_others", path=path)
+    return None
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).

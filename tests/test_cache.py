@@ -599,7 +599,12 @@ def test_folders_are_private_whatever_the_umask(
     ],
 )
 def test_a_cache_folder_others_could_swap_is_not_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, mode: int, used: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    mode: int,
+    used: bool,
 ) -> None:
     above = tmp_path / "shared"
     above.mkdir()
@@ -616,9 +621,17 @@ def test_a_cache_folder_others_could_swap_is_not_used(
     monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
     root = _catalog(tmp_path)
     good = _report(root, cached=False)
+    capsys.readouterr()
     assert _recorded(root) == good
     assert _recorded(root) == good
     assert bool(_records(base)) is used
+    said = capsys.readouterr().err
+    if used:
+        assert said == ""
+    else:  # once, naming the folder and why: the user asked for the cache
+        reason = f"({above}), whose" if where == "git" else str(base if where == "base" else above)
+        assert said.count(f"spbe: cache folder {base} not used: ") == 1, said
+        assert reason in said and said.endswith("The run is complete, only not faster.\n")
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")

@@ -480,3 +480,6 @@ def test_a_record_planted_by_a_commit_is_never_replayed(
     assert _cached(root) == good
     assert len(no_loading) == before + 2  # never replayed, nor written there
     assert [p.name for p in (planted / "v1" / "runs").iterdir()] == [f"{key}.json"]
+    shutil.rmtree(planted)
+    assert _cached(root) == good
+    assert not planted.exists()  # nothing is made in a work tree it refuses
