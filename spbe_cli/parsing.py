@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from spbe_cli import positions, yamlio
@@ -390,7 +391,51 @@ def _problem(value: Any) -> YamlProblem:
         type(v) is int or isinstance(v, str) for v in values.values()
     ):
         raise MalformedError("problem values")
-    return YamlProblem(_str(code), _int(line), _int(column), _str(key), values, _int(related))
+    if not _sayable(_str(code), _str(key), values):
+        raise MalformedError("problem")
+    return YamlProblem(code, _int(line), _int(column), key, values, _int(related))
+
+
+#: Names a problem's values never take: the loader passes them to ``make_finding`` with its own
+#: keywords (a planted ``related`` was a TypeError, a planted ``severity`` an AttributeError).
+_RESERVED = frozenset(("hint", "related", "severity"))
+
+
+def _sayable(code: str, key: str, values: dict[str, Any]) -> bool:
+    """Whether a problem read back is one spbe can report (a miss otherwise).
+
+    A rule spbe has, a message it has, every placeholder of that message (in every language)
+    filled, and no value named like one of ``make_finding``'s own keywords. A planted entry
+    naming another rule (a KeyError), another message or leaving a placeholder empty would
+    crash the run or print a finding spbe never makes.
+    """
+    from spbe_cli.rules import RULES
+
+    fields = _message_fields(key)
+    return (
+        code in RULES
+        and fields is not None
+        and fields <= values.keys()
+        and not _RESERVED.intersection(values)
+    )
+
+
+@cache
+def _message_fields(key: str) -> frozenset[str] | None:
+    """The placeholders of message ``key`` in every language; None for a key spbe lacks."""
+    from string import Formatter
+
+    from spbe_cli.i18n import messages
+
+    entry = messages().get(key)
+    if not isinstance(entry, dict):
+        return None
+    fields = set()
+    for template in entry.values():
+        for _, name, _, _ in Formatter().parse(str(template)):
+            if name:
+                fields.add(re.split(r"[.\[]", name, maxsplit=1)[0])
+    return frozenset(fields)
 
 
 def _placeholder(value: Any) -> tuple[int, int, str]:

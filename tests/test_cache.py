@@ -136,6 +136,22 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
     unequal_keys[1][0][1] = [1 << 24, {"a": 1 << 24}, {}]
     wrong_problem = json.loads(json.dumps(valid))
     wrong_problem[1][0][2] = [["SPBE004", "1", 1, "k", {}, 0]]
+    # Well-shaped problems spbe never makes: each crashed the run (exit 3) or printed a finding
+    # spbe does not have (an unfilled "{key}", a message key, a planted hint).
+    (real,) = [p for p in valid[1][0][2] if p[0] == "SPBE004"]  # type: ignore[index]
+    assert real[3] == "load.duplicate_key" and {"key", "first"} <= set(real[4])
+    planted_problems = []
+    for change in (
+        {4: {**real[4], "related": "x"}},
+        {4: {**real[4], "severity": "x"}},
+        {4: {**real[4], "hint": "tanam"}},
+        {4: {}},
+        {0: "SPBE999"},
+        {3: "no.such.message"},
+    ):
+        planted = json.loads(json.dumps(valid))
+        planted[1][0][2] = [[change.get(i, part) for i, part in enumerate(real)]]
+        planted_problems.append(json.dumps(planted).encode())
     wrong_grouped = json.loads(json.dumps(valid))
     wrong_grouped[1][0][5] = [[1, -1, "1.500"]]  # a text like 1.500 at no place
     del value, positions, problems, placeholders
@@ -190,6 +206,7 @@ def _bad_payloads(valid: list[object]) -> list[bytes]:
         json.dumps(wrong_positions).encode(),
         json.dumps(unequal_keys).encode(),
         json.dumps(wrong_problem).encode(),
+        *planted_problems,
         json.dumps(wrong_grouped).encode(),
     ]
 
