@@ -483,3 +483,34 @@ def test_a_record_planted_by_a_commit_is_never_replayed(
     shutil.rmtree(planted)
     assert _cached(root) == good
     assert not planted.exists()  # nothing is made in a work tree it refuses
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_file_edited_while_the_run_reads_it(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """The record notes the content the run parsed, whatever the file holds by the end."""
+    from spbe_cli import files, loader
+
+    root = _catalog(tmp_path)
+    _cached(root)
+    bad = root / "program" / "bad.yaml"
+    bad.write_text(BAD_PROGRAM.replace("2024", "2023"), "utf-8")  # the check reads this one
+    edited = BAD_PROGRAM.replace("nama: again\n", "")  # ... the run another
+    real = files.read_catalog_file
+
+    def racing(file: files.CatalogFile, real_root: Path) -> bytes | files.Refusal:
+        if file.display.endswith("bad.yaml") and when == "before":
+            bad.write_text(edited, "utf-8")
+        found = real(file, real_root)
+        if file.display.endswith("bad.yaml") and when == "after":
+            bad.write_text(edited, "utf-8")
+        return found
+
+    monkeypatch.setattr(loader, "read_catalog_file", racing)
+    racy = _cached(root)
+    monkeypatch.setattr(loader, "read_catalog_file", real)
+    assert bad.read_text("utf-8") == edited
+    assert (racy == _fresh(root)) is (when == "before")
+    assert _cached(root) == _fresh(root)  # a stale record is never replayed
+    assert _cached(root) == _fresh(root)
