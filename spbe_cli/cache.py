@@ -257,10 +257,24 @@ def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[st
 
 
 def _touch(path: Path, when: float | None = None) -> None:
-    """Create ``path`` if missing and set its modification time (now, or ``when``)."""
+    """Create ``path`` if missing and set its modification time (now, or ``when``).
+
+    Only a regular file is touched: a link is not followed, and a FIFO planted there is opened
+    without waiting (opened for writing, it waited for a reader for ever) and left alone.
+    """
+    flags = os.O_WRONLY | os.O_CREAT
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     with contextlib.suppress(OSError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
-        os.utime(path, None if when is None else (when, when), follow_symlinks=False)
+        fd = os.open(path, flags, 0o600)
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                times = None if when is None else (when, when)
+                if os.utime in os.supports_fd:
+                    os.utime(fd, times)
+                else:  # pragma: no cover - Windows
+                    os.utime(path, times)
+        finally:
+            os.close(fd)
 
 
 def framed(label: bytes, payload: bytes) -> bytes:

@@ -664,3 +664,22 @@ def test_a_cache_folder_of_another_user_is_not_used(
     assert _recorded(root) == good
     assert _recorded(root) == good
     assert _records(base) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_fifos_planted_as_the_stamps_do_not_hang_a_run(tmp_path: Path, cache_dir: Path) -> None:
+    """``.used`` was opened for writing, blocking: a FIFO there hung every run for ever."""
+    root = _catalog(tmp_path)
+    folder = ContentCache(cache_dir).folder
+    folder.mkdir(parents=True, mode=0o700)
+    os.mkfifo(folder / cache.USED_STAMP)
+    os.mkfifo(folder.parent / cache.PRUNED_STAMP)
+    os.utime(folder.parent / cache.PRUNED_STAMP, (0, 0))  # a day old: looked over, so touched
+    command = [sys.executable, "-m", "spbe_cli", "validate", str(root), "--format", "json"]
+    env = {**os.environ, "SPBE_CACHE_DIR": str(cache_dir), "SPBE_CACHE": "1"}
+    plain = subprocess.run([*command[:3], "--no-cache", *command[3:]], capture_output=True, env=env)
+    for _ in range(2):
+        run = subprocess.run(command, capture_output=True, env=env, timeout=120)
+        assert run.stdout == plain.stdout
+        assert run.stderr == b""
+    assert _records(cache_dir)
