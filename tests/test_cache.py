@@ -683,3 +683,37 @@ def test_fifos_planted_as_the_stamps_do_not_hang_a_run(tmp_path: Path, cache_dir
         assert run.stdout == plain.stdout
         assert run.stderr == b""
     assert _records(cache_dir)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE, Linux")
+def test_a_full_disk_only_costs_speed(tmp_path: Path, cache_dir: Path) -> None:
+    """Files may not grow past 3,000 bytes (as on a full disk, writes fail half way)."""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))  # Python ignores SIGXFSZ
+
+    root = _catalog(tmp_path)
+    command = [sys.executable, "-m", "spbe_cli", "validate", str(root), "--format", "json"]
+    env = {**os.environ, "SPBE_CACHE_DIR": str(cache_dir), "SPBE_CACHE": "1"}
+
+    def plain() -> bytes:
+        no_cache = [*command[:3], "--no-cache", *command[3:]]
+        return subprocess.run(no_cache, capture_output=True, env=env, check=False).stdout
+
+    expected = plain()
+    full = subprocess.run(command, capture_output=True, env=env, preexec_fn=small_files)
+    assert (full.stdout, full.stderr) == (expected, b"")
+    assert _records(cache_dir) == []  # the record is larger: not written, nothing half left
+    subprocess.run(command, capture_output=True, env=env, check=False)  # the record, at last
+    assert _records(cache_dir)
+    write_tree(root, {"program/syntax.yaml": "a: [1, 2\n\n"})  # a second run writes entries
+    expected = plain()
+    for _ in range(2):
+        full = subprocess.run(command, capture_output=True, env=env, preexec_fn=small_files)
+        assert (full.stdout, full.stderr) == (expected, b"")
+    store = ContentCache(cache_dir)
+    entries = _entries(cache_dir)
+    assert entries  # the small ones fit
+    assert all(store.get(entry.stem, 1 << 20) is not None for entry in entries)  # none cut short
+    assert not list(cache_dir.rglob("*.tmp"))
