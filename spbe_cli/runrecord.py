@@ -61,6 +61,8 @@ _BYTES_PER_FILE = 64 * 1024
 _MARGIN = 16 << 20
 #: Records kept in one cache folder; the oldest are deleted beyond this.
 MAX_RECORDS = 64
+#: A temporary file this old in the records' folder was left by a run that was killed.
+_STALE_TEMPORARY_NS = 60 * 60 * 10**9
 
 
 # -- observing a run -----------------------------------------------------------------------------
@@ -391,18 +393,24 @@ class RunRecords:
         """Delete all but the ``keep`` newest records.
 
         Each catalog folder, language and spbe version has its own record: CI runners that
-        check out into a new folder per job would pile them up.
+        check out into a new folder per job would pile them up. A temporary file left by a run
+        killed while writing (see :func:`spbe_cli.cache.write_atomic`) goes after an hour.
         """
+        import time
+
+        stale = time.time_ns() - _STALE_TEMPORARY_NS
         try:
             with os.scandir(self.root) as entries:
-                records = [
-                    (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                found = [
+                    (entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path)
                     for entry in entries
-                    if entry.name.endswith(".json")
+                    if entry.name.endswith((".json", ".tmp"))
                 ]
         except OSError:
             return
-        for _, path in sorted(records, reverse=True)[keep:]:
+        records = [(when, path) for when, name, path in found if name.endswith(".json")]
+        left = [path for when, name, path in found if name.endswith(".tmp") and when < stale]
+        for path in [path for _, path in sorted(records, reverse=True)[keep:]] + left:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # noqa: PTH108
 

@@ -403,6 +403,14 @@ def test_only_the_newest_records_are_kept(tmp_path: Path, cache_dir: Path) -> No
     _cached(root)
     kept = sorted(runs.glob("*.json"))
     assert len(kept) == runrecord.MAX_RECORDS
+    # A temporary file of a run killed while writing goes once it is an hour old.
+    killed, writing = runs / "a.json.1.00.tmp", runs / "b.json.2.00.tmp"
+    killed.write_bytes(b"half")
+    writing.write_bytes(b"half")
+    os.utime(killed, ns=(0, 0))
+    write_tree(root, {"program/syntax.yaml": "a: [1\n"})
+    _cached(root)
+    assert not killed.exists() and writing.exists()
     assert runs / f"{0:064x}.json" not in kept
     assert any(p.read_bytes().startswith(b"spbe-run 1 ") for p in kept)
 
