@@ -717,3 +717,19 @@ def test_a_full_disk_only_costs_speed(tmp_path: Path, cache_dir: Path) -> None:
     assert entries  # the small ones fit
     assert all(store.get(entry.stem, 1 << 20) is not None for entry in entries)  # none cut short
     assert not list(cache_dir.rglob("*.tmp"))
+
+
+def test_the_same_content_in_two_files_shares_one_entry(tmp_path: Path, cache_dir: Path) -> None:
+    """Each file still gets its own findings, at its own path (the entry holds no name)."""
+    root = _catalog(tmp_path)
+    write_tree(root, {"salinan/bad.yaml": BAD_PROGRAM, "salinan/syntax.yaml": "a: [1, 2\n"})
+    uncached = _report(root, cached=False)
+    for path in ("katalog/program/bad.yaml", "katalog/salinan/bad.yaml"):
+        assert f'"{path}"' in uncached
+    assert _report(root, cached=True) == uncached  # cold: both written under one key
+    store = ContentCache(cache_dir)
+    keys = [e.stem for e in _entries(cache_dir)]
+    assert keys.count(store.key(BAD_PROGRAM.encode())) == 1
+    assert _report(root, cached=True) == uncached  # warm: one entry read for both
+    (root / "salinan" / "bad.yaml").rename(root / "salinan" / "lain.yaml")  # renamed
+    assert _report(root, cached=True) == _report(root, cached=False)
