@@ -429,7 +429,7 @@ def _folder_problem(folder: Path, base: Path) -> str | None:
         if not stat.S_ISDIR(info.st_mode):
             return t("cache.reason_unusable", path=os.fspath(current))
         if hasattr(os, "geteuid") and (
-            info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            info.st_uid != os.geteuid() or not _writable_by_none_else(info, sticky=False)
         ):
             return t("cache.reason_others", path=os.fspath(current))
         if current.parent == base or current.parent == current:
@@ -492,11 +492,42 @@ def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
             return t("cache.reason_unusable", path=path)
         if not stat.S_ISDIR(info.st_mode):
             return t("cache.reason_unusable", path=path)
-        if info.st_uid not in (me, 0) or (
-            info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX
-        ):
+        if info.st_uid not in (me, 0) or not _writable_by_none_else(info, sticky=True):
             return t("cache.reason_others", path=path)
     return None
+
+
+def _writable_by_none_else(info: os.stat_result, *, sticky: bool) -> bool:
+    """Tell whether only the owner (and root) can add or rename names in a folder.
+
+    Writable by others: no (unless ``sticky`` allows the sticky bit). Writable by its group:
+    only when that group is this user's own private group (Debian and Ubuntu give each user
+    one, with ``umask 002``: ``~/.cache`` is often ``0775``), with no other member.
+    """
+    if info.st_mode & stat.S_IWOTH and not (sticky and info.st_mode & stat.S_ISVTX):
+        return False
+    if info.st_mode & stat.S_IWGRP and not (sticky and info.st_mode & stat.S_ISVTX):
+        return _private_group(info.st_gid)
+    return True
+
+
+def _private_group(gid: int) -> bool:
+    """Whether group ``gid`` is this user's private group.
+
+    Primary, named after the user, and no other member listed (a primary group that users
+    share, such as ``users``, is named otherwise).
+    """
+    if not hasattr(os, "getegid") or gid != os.getegid():
+        return False
+    try:
+        import grp
+        import pwd
+
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        group = grp.getgrgid(gid)
+    except (ImportError, KeyError):
+        return False
+    return group.gr_name == me and set(group.gr_mem) <= {me}
 
 
 #: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).

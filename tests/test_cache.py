@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -606,7 +606,7 @@ def test_folders_are_private_whatever_the_umask(
     ("where", "mode", "used"),
     [
         ("base", 0o777, False),  # another user renames v1 away and puts theirs in its place
-        ("base", 0o770, False),
+        ("base", 0o770, False),  # writable by a group of others (see below for one's own)
         ("base", 0o1777, True),  # sticky, like /tmp: others add names, cannot rename ours
         ("base", 0o755, True),
         ("above", 0o777, False),
@@ -634,6 +634,10 @@ def test_a_cache_folder_others_could_swap_is_not_used(
         base = above / "link"
     if where == "git":
         (above / ".git").write_text("gitdir: /elsewhere\n")  # a worktree's or submodule's
+    if mode & 0o020 and not mode & 0o1002:
+        if os.geteuid() != 0:
+            pytest.skip("a folder of another group needs chown")
+        os.chown(base, -1, 4242)
     (base if where == "base" else above).chmod(mode)
     monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
     root = _catalog(tmp_path)
@@ -733,3 +737,35 @@ def test_the_same_content_in_two_files_shares_one_entry(tmp_path: Path, cache_di
     assert _report(root, cached=True) == uncached  # warm: one entry read for both
     (root / "salinan" / "bad.yaml").rename(root / "salinan" / "lain.yaml")  # renamed
     assert _report(root, cached=True) == _report(root, cached=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "getegid"), reason="POSIX only")
+def test_a_folder_only_the_users_private_group_can_write_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``umask 002`` with a group per user (Debian, Ubuntu): ``~/.cache`` is often 0775."""
+    import grp
+    import pwd
+
+    me = pwd.getpwuid(os.geteuid()).pw_name
+
+    def group(name: str, members: list[str]) -> Callable[[int], object]:
+        return lambda gid: type("Group", (), {"gr_name": name, "gr_mem": members})()
+
+    monkeypatch.setattr(grp, "getgrgid", group(me, []))
+    assert cache._private_group(os.getegid())
+    assert not cache._private_group(os.getegid() + 1)  # not the user's primary group
+    monkeypatch.setattr(grp, "getgrgid", group("users", []))  # shared as a primary group
+    assert not cache._private_group(os.getegid())
+    monkeypatch.setattr(grp, "getgrgid", group(me, [me, "tamu"]))
+    assert not cache._private_group(os.getegid())
+    monkeypatch.setattr(grp, "getgrgid", group(me, [me]))
+    above = tmp_path / "home"
+    above.mkdir()
+    os.chown(above, -1, os.getegid())
+    above.chmod(0o775)
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(above / "cache"))
+    root = _catalog(tmp_path)
+    good = _report(root, cached=False)
+    assert _recorded(root) == good
+    assert _records(above / "cache")
