@@ -401,7 +401,7 @@ def _say_not_used(base: Path, reason: str) -> None:
     from spbe_cli.cli import console
     from spbe_cli.i18n import t
 
-    console.err(t("cache.not_used", folder=key, reason=reason))
+    console.err(t("load.cache_not_used", folder=key, reason=reason))
 
 
 def _folder_problem(folder: Path, base: Path) -> str | None:
@@ -416,7 +416,7 @@ def _folder_problem(folder: Path, base: Path) -> str | None:
     try:
         _make_private(os.path.abspath(folder))  # noqa: PTH100
     except OSError:
-        return t("cache.reason_unusable", path=os.fspath(folder))
+        return t("load.cache_unusable", path=os.fspath(folder))
     problem = _trusted_above(base)
     if problem is not None:
         return problem
@@ -425,13 +425,13 @@ def _folder_problem(folder: Path, base: Path) -> str | None:
         try:
             info = current.lstat()
         except OSError:
-            return t("cache.reason_unusable", path=os.fspath(current))
+            return t("load.cache_unusable", path=os.fspath(current))
         if not stat.S_ISDIR(info.st_mode):
-            return t("cache.reason_unusable", path=os.fspath(current))
+            return t("load.cache_unusable", path=os.fspath(current))
         if hasattr(os, "geteuid") and (
             info.st_uid != os.geteuid() or not _writable_by_none_else(info, sticky=False)
         ):
-            return t("cache.reason_others", path=os.fspath(current))
+            return t("load.cache_others", path=os.fspath(current))
         if current.parent == base or current.parent == current:
             return None
         current = current.parent
@@ -477,7 +477,7 @@ def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
             path = os.path.dirname(path)  # noqa: PTH120
     for path in sorted(folders):
         if os.path.lexists(os.path.join(path, ".git")):  # noqa: PTH118
-            return t("cache.reason_git", path=path)
+            return t("load.cache_in_git", path=path)
     if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
         return None
     me = os.geteuid()
@@ -487,13 +487,13 @@ def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
         except FileNotFoundError:
             if missing:
                 continue
-            return t("cache.reason_unusable", path=path)
+            return t("load.cache_unusable", path=path)
         except OSError:
-            return t("cache.reason_unusable", path=path)
+            return t("load.cache_unusable", path=path)
         if not stat.S_ISDIR(info.st_mode):
-            return t("cache.reason_unusable", path=path)
+            return t("load.cache_unusable", path=path)
         if info.st_uid not in (me, 0) or not _writable_by_none_else(info, sticky=True):
-            return t("cache.reason_others", path=path)
+            return t("load.cache_others", path=path)
     return None
 
 
