@@ -769,3 +769,37 @@ def test_a_folder_only_the_users_private_group_can_write_is_used(
     good = _report(root, cached=False)
     assert _recorded(root) == good
     assert _records(above / "cache")
+
+
+@pytest.mark.parametrize("command", ["diff", "progress"])
+def test_diff_and_progress_through_a_hostile_cache_print_what_they_print_without(
+    tmp_path: Path, cache_dir: Path, command: str
+) -> None:
+    """The sides of ``spbe diff`` and the catalog of ``spbe progress`` are read through it too."""
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    base = copy_minimal(tmp_path / "lama")
+    head = _catalog(tmp_path)
+    argv = {
+        "diff": ["diff", str(base), str(head), "--format", "json"],
+        "progress": ["progress", str(head), "--force", "--format", "json"],
+    }[command]
+    plain = CliRunner().invoke(app, ["--no-cache", *argv])
+    assert plain.exit_code in (0, 1), plain.output
+    assert not cache_dir.exists()
+    printed = [CliRunner().invoke(app, ["--cache", *argv]) for _ in range(2)]
+    entries = _entries(cache_dir)
+    assert entries
+    for number, entry in enumerate(entries):  # truncated, foreign, or a link
+        if number % 3 == 0:
+            entry.write_bytes(entry.read_bytes()[:-7])
+        elif number % 3 == 1:
+            entry.write_bytes(entry.read_bytes().replace(entry.stem.encode(), b"0" * 64, 1))
+        else:
+            entry.unlink()
+            entry.symlink_to(entries[0])
+    printed.append(CliRunner().invoke(app, ["--cache", *argv]))
+    for result in printed:
+        assert (result.exit_code, result.stdout) == (plain.exit_code, plain.stdout)
