@@ -20,8 +20,10 @@ links, only from a regular file of bounded size, and checked: a header with the 
 and a SHA-256 of the payload, then the payload checked part by part
 (:func:`spbe_cli.parsing.from_json`). Anything else (truncated, corrupt, from another version, an
 entry copied under another key, a link, a FIFO) counts as a miss; the file is parsed and the entry
-rewritten. Entries are written to a private temporary file and renamed into place, so two runs
-sharing a folder never see half an entry. On POSIX a folder not owned by the user, or writable by
+rewritten. A new entry is created in place with ``O_EXCL`` (one writer wins) and framed with
+the SHA-256 of its payload, so a run that meets an entry another run is still writing sees a
+mismatch, a miss; a bad entry is replaced by a private temporary file renamed over it. Two runs
+sharing a folder never use half an entry. On POSIX a folder not owned by the user, or writable by
 others, is not used at all, nor one under a folder where another user could rename it, nor one
 in a git work tree, whose files may come from someone else's commit (see :func:`_safe_folder`).
 The cache can only make a run faster: any error in it is a miss.
