@@ -414,3 +414,81 @@ def test_no_findings_still_shows_an_exception_added_or_removed(repo: Path) -> No
         ("APP-ADUAN", None)
     ]
     assert run("base", "base", "--no-findings", "--exit-code")[0] == 0
+
+
+#: A second program with the id of SC-03 (``program/economy.yaml``), in a file sorted before it.
+TWIN = """entitas: program
+id: SC-03
+nama: Sentra Noken Digital
+dimensi: economy
+elemen: transaction
+opd_pj: DISKOMINFO
+tahun_mulai: 2026
+tahun_selesai: 2027
+horizon: menengah
+"""
+
+
+def _changes(data: dict) -> list[tuple[str, str, str, list[str]]]:
+    return [
+        (c["change"], c["id"], c["name"], [f["field"] for f in c["fields"]])
+        for c in data["changes"]
+    ]
+
+
+def test_an_id_used_twice_is_no_edit_of_the_entity_that_had_it(repo: Path) -> None:
+    """A pull request adding a second SC-03 in a file read first: not SC-03 rewritten.
+
+    The loader keeps the first in file order (the newcomer) and rejects SC-03's own document
+    (SPBE104). Matched by id, the review said SC-03 was now "Sentra Noken Digital", with another
+    element and start year, its indicator and budget removed: none of that was edited. Now
+    SC-03's own change is unknown (its file is listed as not loading) and the newcomer is added;
+    the pull request removing the twin again removes it, as ``--no-findings`` (which reads only
+    the changed file) says.
+    """
+    write_tree(repo / "catalog", {"program/a-pasar.yaml": TWIN})
+    commit(repo, "a second SC-03")
+    code, out, err = run("v1", "HEAD", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert _changes(data) == [("added", "SC-03", "Sentra Noken Digital", [])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("new", f"HEAD:{ECONOMY}", ["SC-03"])
+    ]
+    introduced = [(f["code"], f["path"], f["line"], f["column"]) for f in data["introduced"]]
+    assert introduced[0] == ("SPBE104", f"HEAD:{ECONOMY}", 2, 5)
+    # The rest are the newcomer's own (no indicator, no budget), in its file.
+    assert {path for _, path, _, _ in introduced[1:]} == {"HEAD:catalog/program/a-pasar.yaml"}
+    assert all(a["code"] != "SPBE701" for a in data["attention"])
+    no_findings = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(no_findings) == _changes(data)
+    # Removing the twin: the newcomer is removed, SC-03's own document is unknown on the old side.
+    data = json.loads(run("HEAD", "v1", "--format", "json")[1])
+    assert _changes(data) == [("removed", "SC-03", "Sentra Noken Digital", [])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("old", f"HEAD:{ECONOMY}", ["SC-03"])
+    ]
+    assert (data["fixed"][0]["code"], data["fixed"][0]["line"]) == ("SPBE104", 2)
+    assert _changes(json.loads(run("HEAD", "v1", "--format", "json", "--no-findings")[1])) == (
+        _changes(data)
+    )
+
+
+def test_an_entity_edited_beside_its_twin_is_still_changed(repo: Path) -> None:
+    """Near misses: a twin read after the entity hides nothing, an edit beside it is shown."""
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN})
+    commit(repo, "SC-03 renamed, and a second SC-03 after it")
+    data = json.loads(run("v1", "HEAD", "--format", "json")[1])
+    assert _changes(data) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("new", "HEAD:catalog/program/z-pasar.yaml", [])
+    ]
+    # The twin in the entity's own file, after it: the entity keeps its id, and its edit.
+    git(repo, "rm", "-q", "catalog/program/z-pasar.yaml")
+    with (repo / ECONOMY).open("a", encoding="utf-8") as economy:
+        economy.write("---\n" + TWIN)
+    commit(repo, "the second SC-03 in the same file")
+    data = json.loads(run("v1", "HEAD", "--format", "json")[1])
+    assert _changes(data) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert [(f["code"], f["line"], f["column"]) for f in data["introduced"]] == [("SPBE104", 20, 5)]
