@@ -492,3 +492,26 @@ def test_an_entity_edited_beside_its_twin_is_still_changed(repo: Path) -> None:
     data = json.loads(run("v1", "HEAD", "--format", "json")[1])
     assert _changes(data) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
     assert [(f["code"], f["line"], f["column"]) for f in data["introduced"]] == [("SPBE104", 20, 5)]
+
+
+def test_a_finding_whose_level_rose_is_new(repo: Path) -> None:
+    """A warning the change makes an error is in "Needs attention", and fails the check.
+
+    SPBE408 is a warning for a running Aplikasi Khusus that duplicates an Aplikasi Umum and an
+    error for a planned one. Matched by code, entity and field alone, a change to ``rencana``
+    showed no finding: the check went red and the review looked clean. Made milder again, the
+    finding is not new, and not fixed either (it is still there).
+    """
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    commit(repo, "aduan")
+    git(repo, "tag", "base")
+    edit(repo / "catalog/arsitektur/aduan.yaml", "status: operasional", "status: rencana")
+    commit(repo, "aduan planned")
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    introduced = [(f["code"], f["severity"], f["line"], f["column"]) for f in data["introduced"]]
+    assert ("SPBE408", "error", 2, 5) in introduced
+    assert all(f["code"] != "SPBE408" for f in data["fixed"])
+    out = run("base", "HEAD", "--format", "markdown")[1]
+    assert "- **error** SPBE408 " in out.split("| Kind |")[0]
+    data = json.loads(run("HEAD", "base", "--format", "json")[1])
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
