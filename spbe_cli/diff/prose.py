@@ -91,7 +91,36 @@ def _documents(templates: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     for document, text in templates:
         for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
+        for section, _ in passed_sections(text):
+            found.setdefault(section, set()).add(document)
     return {section: tuple(sorted(docs)) for section, docs in found.items()}
+
+
+#: Characters of a template (partials in place) read for the names it passes (see
+#: :func:`passed_sections`).
+_PARSED_LIMIT = 256_000
+#: ``prosa(name)``: a section printed by a name given while rendering, not written in the call.
+_PRINT_NAMED = re.compile(r"(?<![A-Za-z0-9_.])prosa\(\s*[A-Za-z_]")
+
+
+def passed_sections(text: str) -> list[tuple[str, int]]:
+    """Sections a template prints through a name it passes: ``(section, line of the passing)``.
+
+    A Pemda's template may print a section from a macro given its name
+    (``{% macro bab(nama) %}{{ prosa(nama) }}{% endmacro %}`` ... ``{{ bab("latar_belakang")
+    }}``) or from a loop (``{% for s in ["latar_belakang", "maksud_tujuan"] %}{{ prosa(s) }}``).
+    Such a section read "printed by no document" in ``spbe diff``, and the document's "Daftar
+    Perubahan" said nothing in it changed. The template is parsed (never run) and each string
+    given to a macro parameter or loop variable that reaches ``prosa`` is such a section.
+    Only a template with such a call is parsed, and only up to :data:`_PARSED_LIMIT`
+    characters (Jinja parses about 1 MB in several seconds; the built-in templates together
+    are about 64 KB); one Jinja cannot parse, or longer, gives none.
+    """
+    if len(text) > _PARSED_LIMIT or _PRINT_NAMED.search(text) is None:
+        return []
+    from spbe_cli.render.passed import passed_names
+
+    return passed_names(text, "prosa")
 
 
 def section_places(own: TemplateReader | None = None) -> dict[str, dict[str, SectionPlace]]:
@@ -115,6 +144,9 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
     found: dict[str, dict[str, SectionPlace]] = {}
     for document, text in templates:
         chapter, heading = "", ""
+        passed: dict[int, list[str]] = {}
+        for section, at in passed_sections(text):
+            passed.setdefault(at, []).append(section)
         for number, line in enumerate(text.splitlines(), start=1):
             matched = _HEADING.match(line)
             if matched:
@@ -123,7 +155,7 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
                     chapter, heading = title, ""
                 else:
                     heading = title
-            for section in _PRINT.findall(line):
+            for section in [*_PRINT.findall(line), *passed.get(number, ())]:
                 place = SectionPlace(chapter, heading, number)
                 found.setdefault(section, {}).setdefault(document, place)
     return found
