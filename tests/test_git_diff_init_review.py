@@ -554,3 +554,28 @@ def test_a_hostile_partial_ends_in_bounded_time() -> None:
     imported = '{% import "_m.j2" as m %}\n{{ m.a() }}'
     for used in (imported, '{% from "_m.j2" import a %}\n{{ a() }}'):
         assert expand_partials(used, own.get).endswith('\n{{ prosa("x") }}\n'), used
+
+
+def test_a_section_no_template_prints_says_no_document(repo: Path) -> None:
+    """The Pemda's own template prints no such section: "no document", not "no built-in one".
+
+    The documents are written from the Pemda's own template where there is one, so "not
+    printed by the built-in templates" pointed at the wrong file.
+    """
+    write_tree(
+        repo,
+        {
+            "catalog/templates/masterplan.j2": "# Master Plan\n",
+            "catalog/prosa/catatan.md": "Catatan untuk tim.\n",
+        },
+    )
+    edit(repo / META, "versi_skema: 1\n", "versi_skema: 1\nprosa:\n  catatan: prosa/catatan.md\n")
+    commit(repo, "prosa")
+    git(repo, "tag", "v2")
+    edit(repo / "catalog/prosa/catatan.md", "tim", "tim penyusun")
+    commit(repo, "catatan diubah")
+    out = run("v2", "HEAD")[1]
+    assert (
+        "  ~ bagian catatan → tidak dicetak dokumen mana pun (HEAD:catalog/prosa/catatan.md)\n"
+        in (out)
+    )
