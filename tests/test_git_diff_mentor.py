@@ -231,8 +231,11 @@ def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:
     count = len(data["introduced"]) + len(data["attention"])
     assert len(data["attention"]) == 1 and count > 1
     _, rest = out.split(f"### Needs attention ({count})\n\n", 1)
-    items = rest.split("\n\n", 1)[0].splitlines()
+    lines = rest.split("\n\n", 1)[0].splitlines()
+    # Each item a top-level entry; a new finding's hint is a nested one under it.
+    items = [line for line in lines if not line.startswith("  - ")]
     assert len(items) == count and all(line.startswith("- **") for line in items)
+    assert all(line.startswith(("- **", "  - ")) for line in lines)
     assert "SPBE703" in items[-1]
     assert out.count("SPBE703") == 1
     text = run("v1")[1]
@@ -515,3 +518,26 @@ def test_a_finding_whose_level_rose_is_new(repo: Path) -> None:
     assert "- **error** SPBE408 " in out.split("| Kind |")[0]
     data = json.loads(run("HEAD", "base", "--format", "json")[1])
     assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+
+
+def test_a_new_finding_shows_its_hint_and_related_place(repo: Path) -> None:
+    """As ``spbe validate`` prints them: the first use of an id used twice, the hint.
+
+    The review dropped them: an SPBE104 read "id already used" without where, and SPBE408
+    without which Aplikasi Umum to use instead.
+    """
+    write_tree(repo / "catalog", {"program/a-pasar.yaml": TWIN, "arsitektur/aduan.yaml": APP})
+    commit(repo, "a second SC-03, and an application duplicating an Aplikasi Umum")
+    text = run("v1", "HEAD")[1]
+    assert (
+        f"  HEAD:{ECONOMY}:2:5: error[SPBE104]: id 'SC-03' is already used (new finding)\n"
+        "      = see HEAD:catalog/program/a-pasar.yaml:2:5: first defined here\n"
+    ) in text
+    assert "error[SPBE408]" not in text  # a warning for a running application
+    assert "\n      = hint: use SP4N-LAPOR!, or fill in setara_aplikasi_umum" in text
+    comment = run("v1", "HEAD", "--format", "markdown")[1]
+    assert (
+        f"(`HEAD:{ECONOMY}:2:5`) — *new finding*\n"
+        "  - see HEAD:catalog/program/a-pasar.yaml:2:5: first defined here\n"
+    ) in comment
+    assert "\n  - hint: use SP4N-LAPOR!, or fill in setara_aplikasi_umum" in comment
