@@ -505,6 +505,30 @@ def test_prose_printed_by_a_name_passed_in_the_template_is_placed(repo: Path) ->
     assert passed_sections(loop * 2) == [("a", 1), ("a", 2)]
 
 
+def test_prose_printed_by_an_imported_macro_given_its_name_is_placed() -> None:
+    """``{{ b.bab("latar_belakang") }}`` with ``bab`` imported from a partial, and ``from``."""
+    from spbe_cli.diff.prose import section_documents, section_places
+
+    partial = (
+        "{% macro bab(nama) %}\n### Judul\n{{ prosa(nama) }}\n{% endmacro %}\n"
+        '{% macro lain() %}{{ prosa("tidak_dipanggil") }}{% endmacro %}\n'
+    )
+    for head, call in (
+        ('{% import "_bab.j2" as b %}', 'b.bab("latar_belakang")'),
+        ('{% from "_bab.j2" import bab %}', 'bab(nama="latar_belakang")'),
+    ):
+        own = {
+            "masterplan.j2": f"{head}\n# MP\n\n## BAB I PENDAHULUAN\n\n{{{{ {call} }}}}\n",
+            "_bab.j2": partial,
+        }
+        place = section_places(own.get)["latar_belakang"]["masterplan"]
+        assert (place.chapter, place.heading, place.line) == ("Pendahuluan", "", 6), head
+        documents = section_documents(own.get)
+        assert "masterplan" in documents["latar_belakang"]
+        # A macro the document never calls prints nothing in it.
+        assert "masterplan" not in documents.get("tidak_dipanggil", ())
+
+
 def test_a_template_including_itself_ends() -> None:
     from spbe_cli.diff.prose import expand_partials
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -310,9 +310,14 @@ def expand_partials(
 
     text = _INCLUDE.sub(include, text)
     calls: dict[str, str] = {}  # how the template calls a macro -> its body
+    passing: dict[str, None] = {}  # imported macros printing a section by the name given them
     for matched in _IMPORT.finditer(text):
         name = (matched.group(1) or matched.group(3))[1:-1]
         source = partial(name)
+        if source is not None and _PRINT_NAMED.search(source):
+            passing.update(
+                dict.fromkeys(d for d in _macro_definitions(source) if _PRINT_NAMED.search(d))
+            )
         if source is None or not _PRINT.search(source):
             continue
         macros = _macros(source)
@@ -323,6 +328,13 @@ def expand_partials(
                 words = part.split()
                 if words and words[0] in macros:
                     calls[words[-1]] = macros[words[0]]
+    if passing:
+        # Their definitions, after the text (its lines keep their numbers), for
+        # :func:`passed_sections` to read which names the template gives them.
+        defined = "\n" + "\n".join(passing)
+        if size + len(defined) <= _EXPANDED_LIMIT:
+            size += len(defined)
+            text += defined
     if not calls:
         return text
     called = re.compile(
@@ -342,21 +354,29 @@ def expand_partials(
 
 
 def _macros(source: str) -> dict[str, str]:
-    """Each macro a template defines -> its body (the text between its signature and its end).
+    """Each macro a template defines -> its body (the text between its signature and its end)."""
+    return {name: source[body:end] for name, _, body, end, _ in _macro_spans(source)}
+
+
+def _macro_definitions(source: str) -> list[str]:
+    """Each macro a template defines, whole: from ``{% macro`` to ``{% endmacro %}``."""
+    return [source[start:after] for _, start, _, _, after in _macro_spans(source)]
+
+
+def _macro_spans(source: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """``(name, start, body start, body end, end)`` of each macro a template defines.
 
     Three searches that each move on, not one expression: with ``(.*?)`` twice in it, a
     template of many ``{% macro a() %}`` and no ``endmacro`` took cubic time (15 KB, 44 s).
     """
-    found: dict[str, str] = {}
     at = 0
     while (start := _MACRO.search(source, at)) is not None:
         head = _MACRO_HEAD_END.search(source, start.end())
         end = _ENDMACRO.search(source, head.end()) if head is not None else None
         if head is None or end is None:
-            break  # no signature or end after this one: none after a later one either
-        found[start.group(1)] = source[head.end() : end.start()]
+            return  # no signature or end after this one: none after a later one either
+        yield start.group(1), start.start(), head.end(), end.start(), end.end()
         at = end.end()
-    return found
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:

@@ -44,9 +44,17 @@ def passed_names(text: str, function: str) -> list[tuple[str, int]]:
                 takes[macro.name] = (position, argument.name)
                 break
     for call in tree.find_all(nodes.Call):
-        if not isinstance(call.node, nodes.Name) or call.node.name not in takes:
+        # ``bab(...)``, or ``b.bab(...)`` for a macro imported ``as b`` (its definition is given
+        # after the text, see spbe_cli.diff.prose.expand_partials)
+        if isinstance(call.node, nodes.Name):
+            called = call.node.name
+        elif isinstance(call.node, nodes.Getattr) and isinstance(call.node.node, nodes.Name):
+            called = call.node.attr
+        else:
             continue
-        position, parameter = takes[call.node.name]
+        if called not in takes:
+            continue
+        position, parameter = takes[called]
         given = [k.value for k in call.kwargs if k.key == parameter]
         given += call.args[position : position + 1]
         found += [
