@@ -41,6 +41,15 @@ def format_finding(finding: Finding) -> str:
     return finding_line(finding.location, finding.severity.value, finding.code, finding.message)
 
 
+def finding_notes(finding: Finding) -> list[str]:
+    """What a finding's text lines say under it: its hint, then each related location."""
+    notes = [f"{t('report.hint')}: {finding.hint}"] if finding.hint else []
+    notes += [
+        f"{t('report.see')} {related.location}: {related.message}" for related in finding.related
+    ]
+    return notes
+
+
 def format_text(report: Report) -> list[str]:
     """``path:line:col: severity[CODE]: message`` lines, grouped by file, then the summary."""
     lines: list[str] = []
@@ -50,12 +59,7 @@ def format_text(report: Report) -> list[str]:
             lines.append("")
         previous = finding.location.path
         lines.append(format_finding(finding))
-        if finding.hint:
-            lines.append(f"  = {t('report.hint')}: {finding.hint}")
-        lines.extend(
-            f"  = {t('report.see')} {related.location}: {related.message}"
-            for related in finding.related
-        )
+        lines.extend(f"  = {note}" for note in finding_notes(finding))
     if lines:
         lines.append("")
     lines += exception_lines(report.exceptions)

@@ -422,6 +422,113 @@ def test_prose_printed_from_a_partial_is_placed_in_its_document(repo: Path) -> N
     assert places["kearifan_lokal"]["masterplan"].line > places["latar_belakang"]["masterplan"].line
 
 
+#: A Pemda's masterplan.j2 printing sections by names it passes: to a macro, and in a loop.
+OWN_MASTERPLAN_PASSED = """{% macro bab(judul, nama) %}
+### {{ judul }}
+
+{{ prosa(nama) }}
+{% endmacro %}
+# Master Plan
+
+## BAB I PENDAHULUAN
+
+{{ bab("1.1 Latar Belakang", "latar_belakang") }}
+{{ bab(judul="1.2 Maksud dan Tujuan", nama="maksud_tujuan") }}
+
+## BAB II GAMBARAN UMUM
+{% for bagian in ["gambaran_umum"] %}
+{{ prosa(bagian) }}
+{% endfor %}
+"""
+
+
+def test_prose_printed_by_a_name_passed_in_the_template_is_placed(repo: Path) -> None:
+    """A section printed by a macro given its name, or in a loop over names.
+
+    Before, ``spbe diff`` said the edited section was "not printed by the built-in templates"
+    (the Pemda's own one prints it), and the Master Plan's Daftar Perubahan said nothing in
+    the document changed.
+    """
+    write_tree(
+        repo,
+        {
+            "catalog/templates/masterplan.j2": OWN_MASTERPLAN_PASSED,
+            "catalog/prosa/latar.md": "Latar belakang yang andal.\n",
+            "catalog/prosa/maksud.md": "Maksud dokumen ini.\n",
+            "catalog/prosa/gambaran.md": "Gambaran umum daerah.\n",
+        },
+    )
+    edit(
+        repo / META,
+        "versi_skema: 1\n",
+        "versi_skema: 1\nprosa:\n  latar_belakang: prosa/latar.md\n"
+        "  maksud_tujuan: prosa/maksud.md\n  gambaran_umum: prosa/gambaran.md\n",
+    )
+    commit(repo, "prosa")
+    git(repo, "tag", "v2")
+    edit(repo / "catalog/prosa/latar.md", "andal", "andal dan aman")
+    edit(repo / "catalog/prosa/maksud.md", "ini", "ini dan arahnya")
+    edit(repo / "catalog/prosa/gambaran.md", "daerah", "Kabupaten Mimika")
+    commit(repo, "prosa diubah")
+    data = json.loads(run("v2", "HEAD", "--format", "json")[1])
+    assert [(p["section"], p["documents"]) for p in data["prose"]] == [
+        ("gambaran_umum", ["masterplan"]),
+        ("latar_belakang", ["masterplan"]),
+        ("maksud_tujuan", ["masterplan"]),
+    ]
+    from spbe_cli.diff.prose import section_places
+
+    places = section_places({"masterplan.j2": OWN_MASTERPLAN_PASSED}.get)
+    found = {
+        section: (place["masterplan"].chapter, place["masterplan"].line)
+        for section, place in places.items()
+        if section in {"latar_belakang", "maksud_tujuan", "gambaran_umum"}
+    }
+    assert found == {
+        "latar_belakang": ("Pendahuluan", 10),
+        "maksud_tujuan": ("Pendahuluan", 11),
+        "gambaran_umum": ("Gambaran Umum", 14),
+    }
+    # What the template only names, or a name it computes, places nothing.
+    from spbe_cli.diff.prose import passed_sections
+
+    assert passed_sections('{{ prosa(x) }}{% set y = "latar_belakang" %}') == []
+    assert passed_sections("{% macro b(n) %}{{ prosa(n) }}{% endmacro %}{{ b(z) }}") == []
+    assert passed_sections("{{ prosa(x) }}{% if %}") == []  # Jinja refuses it: nothing
+    # A template too long to parse in a moment (untrusted) places nothing this way.
+    import time
+
+    started = time.monotonic()
+    loop = '{% for s in ["a"] %}{{ prosa(s) }}{% endfor %}\n'
+    assert passed_sections(loop * 20_000) == []
+    assert time.monotonic() - started < 1
+    assert passed_sections(loop * 2) == [("a", 1), ("a", 2)]
+
+
+def test_prose_printed_by_an_imported_macro_given_its_name_is_placed() -> None:
+    """``{{ b.bab("latar_belakang") }}`` with ``bab`` imported from a partial, and ``from``."""
+    from spbe_cli.diff.prose import section_documents, section_places
+
+    partial = (
+        "{% macro bab(nama) %}\n### Judul\n{{ prosa(nama) }}\n{% endmacro %}\n"
+        '{% macro lain() %}{{ prosa("tidak_dipanggil") }}{% endmacro %}\n'
+    )
+    for head, call in (
+        ('{% import "_bab.j2" as b %}', 'b.bab("latar_belakang")'),
+        ('{% from "_bab.j2" import bab %}', 'bab(nama="latar_belakang")'),
+    ):
+        own = {
+            "masterplan.j2": f"{head}\n# MP\n\n## BAB I PENDAHULUAN\n\n{{{{ {call} }}}}\n",
+            "_bab.j2": partial,
+        }
+        place = section_places(own.get)["latar_belakang"]["masterplan"]
+        assert (place.chapter, place.heading, place.line) == ("Pendahuluan", "", 6), head
+        documents = section_documents(own.get)
+        assert "masterplan" in documents["latar_belakang"]
+        # A macro the document never calls prints nothing in it.
+        assert "masterplan" not in documents.get("tidak_dipanggil", ())
+
+
 def test_a_template_including_itself_ends() -> None:
     from spbe_cli.diff.prose import expand_partials
 
@@ -471,3 +578,28 @@ def test_a_hostile_partial_ends_in_bounded_time() -> None:
     imported = '{% import "_m.j2" as m %}\n{{ m.a() }}'
     for used in (imported, '{% from "_m.j2" import a %}\n{{ a() }}'):
         assert expand_partials(used, own.get).endswith('\n{{ prosa("x") }}\n'), used
+
+
+def test_a_section_no_template_prints_says_no_document(repo: Path) -> None:
+    """The Pemda's own template prints no such section: "no document", not "no built-in one".
+
+    The documents are written from the Pemda's own template where there is one, so "not
+    printed by the built-in templates" pointed at the wrong file.
+    """
+    write_tree(
+        repo,
+        {
+            "catalog/templates/masterplan.j2": "# Master Plan\n",
+            "catalog/prosa/catatan.md": "Catatan untuk tim.\n",
+        },
+    )
+    edit(repo / META, "versi_skema: 1\n", "versi_skema: 1\nprosa:\n  catatan: prosa/catatan.md\n")
+    commit(repo, "prosa")
+    git(repo, "tag", "v2")
+    edit(repo / "catalog/prosa/catatan.md", "tim", "tim penyusun")
+    commit(repo, "catatan diubah")
+    out = run("v2", "HEAD")[1]
+    assert (
+        "  ~ bagian catatan → tidak dicetak dokumen mana pun (HEAD:catalog/prosa/catatan.md)\n"
+        in (out)
+    )

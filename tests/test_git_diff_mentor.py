@@ -231,8 +231,11 @@ def test_markdown_keeps_needs_attention_in_one_list(repo: Path) -> None:
     count = len(data["introduced"]) + len(data["attention"])
     assert len(data["attention"]) == 1 and count > 1
     _, rest = out.split(f"### Needs attention ({count})\n\n", 1)
-    items = rest.split("\n\n", 1)[0].splitlines()
+    lines = rest.split("\n\n", 1)[0].splitlines()
+    # Each item a top-level entry; a new finding's hint is a nested one under it.
+    items = [line for line in lines if not line.startswith("  - ")]
     assert len(items) == count and all(line.startswith("- **") for line in items)
+    assert all(line.startswith(("- **", "  - ")) for line in lines)
     assert "SPBE703" in items[-1]
     assert out.count("SPBE703") == 1
     text = run("v1")[1]
@@ -414,3 +417,127 @@ def test_no_findings_still_shows_an_exception_added_or_removed(repo: Path) -> No
         ("APP-ADUAN", None)
     ]
     assert run("base", "base", "--no-findings", "--exit-code")[0] == 0
+
+
+#: A second program with the id of SC-03 (``program/economy.yaml``), in a file sorted before it.
+TWIN = """entitas: program
+id: SC-03
+nama: Sentra Noken Digital
+dimensi: economy
+elemen: transaction
+opd_pj: DISKOMINFO
+tahun_mulai: 2026
+tahun_selesai: 2027
+horizon: menengah
+"""
+
+
+def _changes(data: dict) -> list[tuple[str, str, str, list[str]]]:
+    return [
+        (c["change"], c["id"], c["name"], [f["field"] for f in c["fields"]])
+        for c in data["changes"]
+    ]
+
+
+def test_an_id_used_twice_is_no_edit_of_the_entity_that_had_it(repo: Path) -> None:
+    """A pull request adding a second SC-03 in a file read first: not SC-03 rewritten.
+
+    The loader keeps the first in file order (the newcomer) and rejects SC-03's own document
+    (SPBE104). Matched by id, the review said SC-03 was now "Sentra Noken Digital", with another
+    element and start year, its indicator and budget removed: none of that was edited. Now
+    SC-03's own change is unknown (its file is listed as not loading) and the newcomer is added;
+    the pull request removing the twin again removes it, as ``--no-findings`` (which reads only
+    the changed file) says.
+    """
+    write_tree(repo / "catalog", {"program/a-pasar.yaml": TWIN})
+    commit(repo, "a second SC-03")
+    code, out, err = run("v1", "HEAD", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert _changes(data) == [("added", "SC-03", "Sentra Noken Digital", [])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("new", f"HEAD:{ECONOMY}", ["SC-03"])
+    ]
+    introduced = [(f["code"], f["path"], f["line"], f["column"]) for f in data["introduced"]]
+    assert introduced[0] == ("SPBE104", f"HEAD:{ECONOMY}", 2, 5)
+    # The rest are the newcomer's own (no indicator, no budget), in its file.
+    assert {path for _, path, _, _ in introduced[1:]} == {"HEAD:catalog/program/a-pasar.yaml"}
+    assert all(a["code"] != "SPBE701" for a in data["attention"])
+    no_findings = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(no_findings) == _changes(data)
+    # Removing the twin: the newcomer is removed, SC-03's own document is unknown on the old side.
+    data = json.loads(run("HEAD", "v1", "--format", "json")[1])
+    assert _changes(data) == [("removed", "SC-03", "Sentra Noken Digital", [])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("old", f"HEAD:{ECONOMY}", ["SC-03"])
+    ]
+    assert (data["fixed"][0]["code"], data["fixed"][0]["line"]) == ("SPBE104", 2)
+    assert _changes(json.loads(run("HEAD", "v1", "--format", "json", "--no-findings")[1])) == (
+        _changes(data)
+    )
+
+
+def test_an_entity_edited_beside_its_twin_is_still_changed(repo: Path) -> None:
+    """Near misses: a twin read after the entity hides nothing, an edit beside it is shown."""
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN})
+    commit(repo, "SC-03 renamed, and a second SC-03 after it")
+    data = json.loads(run("v1", "HEAD", "--format", "json")[1])
+    assert _changes(data) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert [(e["side"], e["path"], e["ids"]) for e in data["uncomparable"]] == [
+        ("new", "HEAD:catalog/program/z-pasar.yaml", [])
+    ]
+    # The twin in the entity's own file, after it: the entity keeps its id, and its edit.
+    git(repo, "rm", "-q", "catalog/program/z-pasar.yaml")
+    with (repo / ECONOMY).open("a", encoding="utf-8") as economy:
+        economy.write("---\n" + TWIN)
+    commit(repo, "the second SC-03 in the same file")
+    data = json.loads(run("v1", "HEAD", "--format", "json")[1])
+    assert _changes(data) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert [(f["code"], f["line"], f["column"]) for f in data["introduced"]] == [("SPBE104", 20, 5)]
+
+
+def test_a_finding_whose_level_rose_is_new(repo: Path) -> None:
+    """A warning the change makes an error is in "Needs attention", and fails the check.
+
+    SPBE408 is a warning for a running Aplikasi Khusus that duplicates an Aplikasi Umum and an
+    error for a planned one. Matched by code, entity and field alone, a change to ``rencana``
+    showed no finding: the check went red and the review looked clean. Made milder again, the
+    finding is not new, and not fixed either (it is still there).
+    """
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": APP})
+    commit(repo, "aduan")
+    git(repo, "tag", "base")
+    edit(repo / "catalog/arsitektur/aduan.yaml", "status: operasional", "status: rencana")
+    commit(repo, "aduan planned")
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    introduced = [(f["code"], f["severity"], f["line"], f["column"]) for f in data["introduced"]]
+    assert ("SPBE408", "error", 2, 5) in introduced
+    assert all(f["code"] != "SPBE408" for f in data["fixed"])
+    out = run("base", "HEAD", "--format", "markdown")[1]
+    assert "- **error** SPBE408 " in out.split("| Kind |")[0]
+    data = json.loads(run("HEAD", "base", "--format", "json")[1])
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+
+
+def test_a_new_finding_shows_its_hint_and_related_place(repo: Path) -> None:
+    """As ``spbe validate`` prints them: the first use of an id used twice, the hint.
+
+    The review dropped them: an SPBE104 read "id already used" without where, and SPBE408
+    without which Aplikasi Umum to use instead.
+    """
+    write_tree(repo / "catalog", {"program/a-pasar.yaml": TWIN, "arsitektur/aduan.yaml": APP})
+    commit(repo, "a second SC-03, and an application duplicating an Aplikasi Umum")
+    text = run("v1", "HEAD")[1]
+    assert (
+        f"  HEAD:{ECONOMY}:2:5: error[SPBE104]: id 'SC-03' is already used (new finding)\n"
+        "      = see HEAD:catalog/program/a-pasar.yaml:2:5: first defined here\n"
+    ) in text
+    assert "error[SPBE408]" not in text  # a warning for a running application
+    assert "\n      = hint: use SP4N-LAPOR!, or fill in setara_aplikasi_umum" in text
+    comment = run("v1", "HEAD", "--format", "markdown")[1]
+    assert (
+        f"(`HEAD:{ECONOMY}:2:5`) — *new finding*\n"
+        "  - see HEAD:catalog/program/a-pasar.yaml:2:5: first defined here\n"
+    ) in comment
+    assert "\n  - hint: use SP4N-LAPOR!, or fill in setara_aplikasi_umum" in comment

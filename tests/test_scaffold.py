@@ -184,8 +184,13 @@ def test_github_workflow_parses_and_calls_the_right_commands(repo: Path) -> None
     assert 'exit "$status"' in diff_step["run"]  # a failing diff fails the job
     comment = next(s for s in review["steps"] if s.get("name") == "Komentar di pull request")
     assert comment["if"] == (
-        "${{ github.event.pull_request.head.repo.full_name == github.repository }}"
-    )  # never from forks, whose token cannot write
+        "${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}"
+    )  # never from forks, whose token cannot write; also when the review failed
+    # One review at a time per pull request: an older run never overwrites a newer review.
+    assert review["concurrency"] == {
+        "group": "spbe-ulasan-${{ github.event.pull_request.number }}",
+        "cancel-in-progress": "true",
+    }
     assert "--method PATCH" in comment["run"] and "--method POST" in comment["run"]
     assert "<!-- spbe-diff -->" in comment["run"]  # one sticky comment, found by its marker
     checkout = next(s for s in review["steps"] if s.get("uses", "").startswith("actions/checkout@"))
@@ -194,6 +199,72 @@ def test_github_workflow_parses_and_calls_the_right_commands(repo: Path) -> None
         if "run" in step:
             done = subprocess.run(["bash", "-n"], input=step["run"], text=True, check=False)
             assert done.returncode == 0, step["run"]
+
+
+#: A stand-in for the GitHub CLI: lists the comments in $COMMENTS through the step's own --jq
+#: filter (with jq, as gh does), and records each call and each body sent.
+FAKE_GH = """#!/bin/bash
+printf '%s\\n' "$*" >> "$CALLS"
+if [ "$2" != --method ]; then
+  while [ $# -gt 0 ]; do [ "$1" = --jq ] && filter=$2; shift; done
+  exec jq -r "$filter" "$COMMENTS"
+fi
+for arg in "$@"; do
+  case "$arg" in body=@*) cp "${arg#body=@}" "$BODY" ;; esac
+done
+"""
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq runs the step's comment filter")
+@pytest.mark.parametrize("outcome", ["success", "failure"])
+def test_github_review_comment_is_the_bots_own_and_says_when_diff_failed(
+    repo: Path, tmp_path: Path, outcome: str
+) -> None:
+    """The sticky comment step as GitHub runs it (bash -eo pipefail), with a stand-in gh.
+
+    It updated the first comment starting with the marker, whoever wrote it (a person's
+    comment quoting the review got overwritten), and when spbe diff failed it was skipped:
+    the review of an earlier commit stayed on the pull request as if it still held.
+    """
+    workflow = plain((repo / ".github/workflows/spbe.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["ulasan"]["steps"]
+    script = next(s for s in steps if s.get("name") == "Komentar di pull request")["run"]
+    bin_dir, work = tmp_path / "bin", tmp_path / "work"
+    bin_dir.mkdir()
+    work.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    (work / "spbe-diff.md").write_text("## spbe diff\n\nNo changes.\n", encoding="utf-8")
+    marker = "<!-- spbe-diff -->"
+    comments = [
+        {"id": 7, "user": {"login": "mentor-itb"}, "body": f"{marker}\nquoted by a person"},
+        {"id": 9, "user": {"login": "github-actions[bot]"}, "body": f"{marker}\nold review"},
+    ]
+    (tmp_path / "comments.json").write_text(json.dumps(comments), encoding="utf-8")
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(tmp_path / "calls"),
+        "COMMENTS": str(tmp_path / "comments.json"),
+        "BODY": str(tmp_path / "body.md"),
+        "GITHUB_REPOSITORY": "pemda/katalog",
+        "PR": "12",
+        "HASIL": outcome,
+        "COMMIT": "0123abc",
+        "LOG": "https://github.example/pemda/katalog/actions/runs/5",
+    }
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script], cwd=work, env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    calls = (tmp_path / "calls").read_text(encoding="utf-8").splitlines()
+    assert calls[-1].startswith("api --method PATCH repos/pemda/katalog/issues/comments/9 ")
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    assert body.startswith(marker + "\n")
+    if outcome == "success":
+        assert body == f"{marker}\n## spbe diff\n\nNo changes.\n"
+    else:
+        assert "**spbe diff gagal** pada commit 0123abc" in body
+        assert env["LOG"] in body and "No changes." not in body
 
 
 def test_github_workflow_follows_the_workflow_schema(repo: Path) -> None:

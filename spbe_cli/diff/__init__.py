@@ -102,6 +102,16 @@ class LoadedSide:
                 return self.rels.get(rejected.location.path)
         return None
 
+    def rejects_in(self, entity_id: str, rel: str | None) -> bool:
+        """Whether the broken file ``rel`` of this side rejected a document of ``entity_id``.
+
+        Also a second document of an id this side has loaded (SPBE104, the id used twice).
+        """
+        return rel in self.broken and any(
+            rejected.id == entity_id and self.rels.get(rejected.location.path) == rel
+            for rejected in self.catalog.rejected
+        )
+
 
 @dataclass
 class SharedLoad:
@@ -558,6 +568,11 @@ def _set_aside(
     kept: list[Change] = []
     hidden: dict[tuple[str, str], list[str]] = {}
     for change in changes:
+        twin = _twin_rejected(change, before, after)
+        if twin is not None:
+            hidden.setdefault(twin[0], []).append(change.id)
+            kept.append(twin[1])
+            continue
         if change.change is ChangeType.REMOVED and change.old is not None:
             blocking, rel = after, before.rel(change.old)
         elif change.change is ChangeType.ADDED and change.new is not None:
@@ -589,6 +604,33 @@ def _set_aside(
     for (side, _), ids in sorted(hidden.items()):
         entries.append(Uncomparable(side, "", tuple(sorted(ids)), ()))
     return kept, entries
+
+
+def _twin_rejected(
+    change: Change, before: LoadedSide, after: LoadedSide
+) -> tuple[tuple[str, str], Change] | None:
+    """A change by id that is one side using the id twice, split: ((side, file), what is left).
+
+    When a side has two documents with one id, the first in file order is loaded and the other
+    rejected (SPBE104). A pull request adding ``aplikasi/a.yaml`` with the id of the
+    application in ``aplikasi/contoh.yaml`` has the newcomer loaded and the old entity's own
+    file rejected: matched by id, the review said the application was renamed and handed to
+    another OPD (the newcomer's name and owner as its edits). Here the entity of the other side
+    is in the file that now rejects its twin and the loaded one is in another file: the
+    entity's own change is unknown (listed under that file), and the loaded one is what it is
+    in that other file, added (or, a duplicate a change removes, removed), as ``--no-findings``
+    reads it.
+    """
+    if change.change is not ChangeType.CHANGED or change.old is None or change.new is None:
+        return None
+    old_rel, new_rel = before.rel(change.old), after.rel(change.new)
+    if old_rel == new_rel:
+        return None  # the entity stays in its file: the twin is the other document
+    if old_rel is not None and after.rejects_in(change.id, old_rel):
+        return ("new", old_rel), replace(change, change=ChangeType.ADDED, old=None, fields=())
+    if new_rel is not None and before.rejects_in(change.id, new_rel):
+        return ("old", new_rel), replace(change, change=ChangeType.REMOVED, new=None, fields=())
+    return None
 
 
 def _broken_on_both(loaded: LoadedSide, other: LoadedSide) -> set[str]:

@@ -43,7 +43,13 @@ from spbe_cli.formatting import (
 )
 from spbe_cli.i18n import t
 from spbe_cli.markup import json_dumps, md_code, md_inert, safe
-from spbe_cli.report import exception_dict, finding_dict, finding_line, format_finding
+from spbe_cli.report import (
+    exception_dict,
+    finding_dict,
+    finding_line,
+    finding_notes,
+    format_finding,
+)
 
 JSON_SCHEMA_ID = "spbe.diff/1"
 #: GitHub refuses a comment longer than this; we count UTF-8 bytes, which is never fewer.
@@ -668,9 +674,11 @@ def format_text(changeset: ChangeSet) -> list[str]:
     if changeset.introduced or changeset.attention:
         count = len(changeset.introduced) + len(changeset.attention)
         lines += ["", t("diff.attention_title", count=count)]
-        lines += [
-            f"  {format_finding(f)} ({t('diff.introduced_tag')})" for f in changeset.introduced
-        ]
+        # With its hint and related places, as spbe validate prints it: where the first use of
+        # an id used twice is (SPBE104), which Aplikasi Umum to use (SPBE408).
+        for finding in changeset.introduced:
+            lines.append(f"  {format_finding(finding)} ({t('diff.introduced_tag')})")
+            lines += [f"      = {note}" for note in finding_notes(finding)]
         for item in changeset.attention:
             lines += [f"  {_attention_line(item)}", *_text_referrers(item)]
     if changeset.fixed:
@@ -812,7 +820,8 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
         out.force("")
         tag = md_inert(t("diff.introduced_tag"))
         for finding in changeset.introduced:
-            if not out.add(f"{_md_finding(finding)} — *{tag}*"):
+            notes = [f"\n  - {md_inert(note)}" for note in finding_notes(finding)]
+            if not out.add(f"{_md_finding(finding)} — *{tag}*" + "".join(notes)):
                 omitted += 1
         # The review rules' items follow in the same list: after the table, under no heading,
         # they read as part of the file counts.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,7 +91,36 @@ def _documents(templates: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
     for document, text in templates:
         for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
+        for section, _ in passed_sections(text):
+            found.setdefault(section, set()).add(document)
     return {section: tuple(sorted(docs)) for section, docs in found.items()}
+
+
+#: Characters of a template (partials in place) read for the names it passes (see
+#: :func:`passed_sections`).
+_PARSED_LIMIT = 256_000
+#: ``prosa(name)``: a section printed by a name given while rendering, not written in the call.
+_PRINT_NAMED = re.compile(r"(?<![A-Za-z0-9_.])prosa\(\s*[A-Za-z_]")
+
+
+def passed_sections(text: str) -> list[tuple[str, int]]:
+    """Sections a template prints through a name it passes: ``(section, line of the passing)``.
+
+    A Pemda's template may print a section from a macro given its name
+    (``{% macro bab(nama) %}{{ prosa(nama) }}{% endmacro %}`` ... ``{{ bab("latar_belakang")
+    }}``) or from a loop (``{% for s in ["latar_belakang", "maksud_tujuan"] %}{{ prosa(s) }}``).
+    Such a section read "printed by no document" in ``spbe diff``, and the document's "Daftar
+    Perubahan" said nothing in it changed. The template is parsed (never run) and each string
+    given to a macro parameter or loop variable that reaches ``prosa`` is such a section.
+    Only a template with such a call is parsed, and only up to :data:`_PARSED_LIMIT`
+    characters (Jinja parses about 1 MB in several seconds; the built-in templates together
+    are about 64 KB); one Jinja cannot parse, or longer, gives none.
+    """
+    if len(text) > _PARSED_LIMIT or _PRINT_NAMED.search(text) is None:
+        return []
+    from spbe_cli.render.passed import passed_names
+
+    return passed_names(text, "prosa")
 
 
 def section_places(own: TemplateReader | None = None) -> dict[str, dict[str, SectionPlace]]:
@@ -115,6 +144,9 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
     found: dict[str, dict[str, SectionPlace]] = {}
     for document, text in templates:
         chapter, heading = "", ""
+        passed: dict[int, list[str]] = {}
+        for section, at in passed_sections(text):
+            passed.setdefault(at, []).append(section)
         for number, line in enumerate(text.splitlines(), start=1):
             matched = _HEADING.match(line)
             if matched:
@@ -123,7 +155,7 @@ def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlac
                     chapter, heading = title, ""
                 else:
                     heading = title
-            for section in _PRINT.findall(line):
+            for section in [*_PRINT.findall(line), *passed.get(number, ())]:
                 place = SectionPlace(chapter, heading, number)
                 found.setdefault(section, {}).setdefault(document, place)
     return found
@@ -278,9 +310,14 @@ def expand_partials(
 
     text = _INCLUDE.sub(include, text)
     calls: dict[str, str] = {}  # how the template calls a macro -> its body
+    passing: dict[str, None] = {}  # imported macros printing a section by the name given them
     for matched in _IMPORT.finditer(text):
         name = (matched.group(1) or matched.group(3))[1:-1]
         source = partial(name)
+        if source is not None and _PRINT_NAMED.search(source):
+            passing.update(
+                dict.fromkeys(d for d in _macro_definitions(source) if _PRINT_NAMED.search(d))
+            )
         if source is None or not _PRINT.search(source):
             continue
         macros = _macros(source)
@@ -291,6 +328,13 @@ def expand_partials(
                 words = part.split()
                 if words and words[0] in macros:
                     calls[words[-1]] = macros[words[0]]
+    if passing:
+        # Their definitions, after the text (its lines keep their numbers), for
+        # :func:`passed_sections` to read which names the template gives them.
+        defined = "\n" + "\n".join(passing)
+        if size + len(defined) <= _EXPANDED_LIMIT:
+            size += len(defined)
+            text += defined
     if not calls:
         return text
     called = re.compile(
@@ -310,21 +354,29 @@ def expand_partials(
 
 
 def _macros(source: str) -> dict[str, str]:
-    """Each macro a template defines -> its body (the text between its signature and its end).
+    """Each macro a template defines -> its body (the text between its signature and its end)."""
+    return {name: source[body:end] for name, _, body, end, _ in _macro_spans(source)}
+
+
+def _macro_definitions(source: str) -> list[str]:
+    """Each macro a template defines, whole: from ``{% macro`` to ``{% endmacro %}``."""
+    return [source[start:after] for _, start, _, _, after in _macro_spans(source)]
+
+
+def _macro_spans(source: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """``(name, start, body start, body end, end)`` of each macro a template defines.
 
     Three searches that each move on, not one expression: with ``(.*?)`` twice in it, a
     template of many ``{% macro a() %}`` and no ``endmacro`` took cubic time (15 KB, 44 s).
     """
-    found: dict[str, str] = {}
     at = 0
     while (start := _MACRO.search(source, at)) is not None:
         head = _MACRO_HEAD_END.search(source, start.end())
         end = _ENDMACRO.search(source, head.end()) if head is not None else None
         if head is None or end is None:
-            break  # no signature or end after this one: none after a later one either
-        found[start.group(1)] = source[head.end() : end.start()]
+            return  # no signature or end after this one: none after a later one either
+        yield start.group(1), start.start(), head.end(), end.start(), end.end()
         at = end.end()
-    return found
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:
