@@ -483,11 +483,22 @@ def plan_init(options: InitOptions) -> tuple[dict[str, str], list[str]]:
     return files, notes
 
 
+#: Files a new repository on a hosting site often has already: kept as they are, with a note.
+KEPT_IF_PRESENT = {"README.md": "scaffold.kept_readme", ".gitignore": "scaffold.kept_gitignore"}
+
+
 def init_repository(target: Path, options: InitOptions) -> Result:
     """Write a new catalog repository into ``target`` (created if needed); never overwrite."""
     if target.exists() and not target.is_dir():
         raise SpbeError(t("scaffold.not_folder", path=target.as_posix()))
     files, notes = plan_init(options)
+    for rel, message in KEPT_IF_PRESENT.items():
+        path = target / rel
+        if path.is_file() and not path.is_symlink():
+            # A repository made on GitHub or GitLab starts with its own README.md or .gitignore:
+            # that one is kept (never overwritten), and the note says what spbe would have added.
+            wanted = [line for line in files.pop(rel).splitlines() if line and line[0] != "#"]
+            notes.append(t(message, path=path.as_posix(), lines=", ".join(wanted)))
     return Result(write_all(target, files), notes)
 
 

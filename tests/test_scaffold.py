@@ -365,7 +365,7 @@ def test_workflow_runs_validate_in_the_new_repository(repo: Path, monkeypatch: A
 def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog" / "metadata.yaml").write_text("punya saya\n", encoding="utf-8")
-    (tmp_path / "README.md").write_text("milik Pemda\n", encoding="utf-8")
+    (tmp_path / ".gitlab-ci.yml").write_text("milik Pemda\n", encoding="utf-8")
     result = init(tmp_path)
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -373,15 +373,34 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0].startswith("spbe: nothing written: 2 target files exist already")
     assert lines[1:] == [
-        f"  {tmp_path.as_posix()}/README.md",
+        f"  {tmp_path.as_posix()}/.gitlab-ci.yml",
         f"  {tmp_path.as_posix()}/catalog/metadata.yaml",
     ]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        "README.md",
+        ".gitlab-ci.yml",
         "catalog",
         "catalog/metadata.yaml",
     ]
-    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "milik Pemda\n"
+    assert (tmp_path / ".gitlab-ci.yml").read_text(encoding="utf-8") == "milik Pemda\n"
+
+
+def test_a_new_hosted_repository_keeps_its_readme_and_gitignore(tmp_path: Path) -> None:
+    """A repository created on GitHub with a README and a .gitignore: both kept, the rest written."""
+    (tmp_path / "README.md").write_text("# Katalog SPBE\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*.log\n", encoding="utf-8")
+    result = init(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# Katalog SPBE\n"
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.log\n"
+    assert (tmp_path / "catalog" / "metadata.yaml").is_file()
+    assert (tmp_path / ".github" / "workflows" / "spbe.yml").is_file()
+    assert result.stderr.splitlines() == [
+        f"note: {tmp_path.as_posix()}/README.md exists and is kept; the short guide for "
+        "catalog maintainers was not written (see spbe's README if needed)",
+        f"note: {tmp_path.as_posix()}/.gitignore exists and is kept; add the lines build/, "
+        ".venv/, __pycache__/, gl-code-quality-report.json, spbe-diff.md so that rendered "
+        "output and CI reports are not committed",
+    ]
 
 
 @pytest.mark.parametrize("existing", [False, True])
