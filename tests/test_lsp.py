@@ -366,6 +366,26 @@ def test_an_id_declared_with_a_trailing_space_is_one_finding_in_the_editor(
     assert fresh.findings == workspace.findings
 
 
+def test_an_id_declared_with_a_look_alike_letter_is_one_finding_in_the_editor(
+    minimal_catalog: Path,
+) -> None:
+    """`id: DISKOMINFО` (a Cyrillic О): the SPBE103 at the id names the letter, at once (the
+    quick step), and no reference to DISKOMINFO is "not found" after the full check."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINF\u041e").encode())
+    [finding] = workspace.findings[opd]
+    assert (finding.code, finding.location.line, finding.location.column) == ("SPBE103", 2, 5)
+    assert finding.hint is not None and "'\u041e' (U+041E) is Cyrillic" in finding.hint
+    workspace.recheck()
+    assert {rel: [f.code for f in found] for rel, found in workspace.findings.items()} == {
+        opd: ["SPBE103"]
+    }
+    assert _fresh(minimal_catalog, workspace).findings == workspace.findings
+
+
 def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -> None:
     workspace = Workspace(minimal_catalog)
     workspace.load()
