@@ -503,6 +503,10 @@ def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: 
     infra = (minimal_catalog / INFRA).read_text("utf-8")
     edits: list[tuple[str, str | None]] = [
         ("opd/kedua.yaml", opd.replace("id: DISKOMINFO", "id: BAPPEDA")),
+        # Several documents, one of them changed: the others keep their place in the index.
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "ABC")),
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "AXC")),
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "CXA")),
         ("opd/kedua.yaml", opd),  # a duplicate of DISKOMINFO
         ("opd/diskominfo.yaml", opd.replace("id: DISKOMINFO", "id: Diskominfo")),  # look-alike
         (INFRA, infra.replace("opd: DISKOMINFO", "opd: BAPPEDA")),
