@@ -7,7 +7,7 @@ reference that does not resolve has already been reported once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli import plan
@@ -66,29 +66,26 @@ class Context:
     case_wanted: bool = False
     #: The catalog's claims on undeclared ids, shared with :func:`explain_refused` (a fresh
     #: one when the caller has none).
-    claims: Claims | None = None
+    claims: InitVar[Claims | None] = None
+    shared: Claims = field(init=False)
 
-    def __post_init__(self) -> None:
-        if self.claims is None:
-            self.claims = Claims(self.catalog)
+    def __post_init__(self, claims: Claims | None) -> None:
+        self.shared = claims if claims is not None else Claims(self.catalog)
 
     @property
     def claimed(self) -> dict[str, str]:
         """:func:`unnamed_claims` of the catalog, computed once."""
-        assert self.claims is not None
-        return self.claims.claimed
+        return self.shared.claimed
 
     @property
     def case_claims(self) -> dict[str, CaseClaim]:
         """:func:`case_claims` of the catalog, computed once (a walk of every reference)."""
-        assert self.claims is not None
-        return self.claims.case
+        return self.shared.case
 
     @property
     def case_known(self) -> bool:
         """Whether :attr:`case_claims` is computed already (a reference needed it)."""
-        assert self.claims is not None
-        return self.claims.case_known
+        return self.shared.case_known
 
     @property
     def reference(self) -> Any:
