@@ -358,36 +358,65 @@ def id_skeleton(value: str) -> str:
     return "".join(out).casefold()
 
 
-_GREEK = {
-    "ALPHA": "A",
-    "BETA": "B",
-    "EPSILON": "E",
-    "ZETA": "Z",
-    "ETA": "H",
-    "IOTA": "I",
-    "KAPPA": "K",
-    "MU": "M",
-    "NU": "N",
-    "OMICRON": "O",
-    "RHO": "P",
-    "TAU": "T",
-    "UPSILON": "Y",
-    "CHI": "X",
-}
+#: Letters of other scripts that look like a Latin letter, and that letter: the Cyrillic and
+#: Greek ones of Unicode TR39's confusables (confusables.txt) that an id typed on another
+#: keyboard layout, or pasted from a document, may hold. The one home of "looks like" for ids
+#: (:func:`id_skeleton`, :func:`latin_lookalikes`); a letter not here is not taken for Latin.
+LOOKALIKES: dict[str, str] = {
+    # Cyrillic capitals: А В Е К М Н О Р С Т Х У Ѕ І Ј Ԛ Ԝ Ү
+    "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M",
+    "\u041d": "H", "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0422": "T",
+    "\u0425": "X", "\u0423": "Y", "\u0405": "S", "\u0406": "I", "\u0408": "J",
+    "\u051a": "Q", "\u051c": "W", "\u04ae": "Y",
+    # Cyrillic small: а е о р с у х ѕ і ј һ ԁ ԛ ԝ
+    "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
+    "\u0443": "y", "\u0445": "x", "\u0455": "s", "\u0456": "i", "\u0458": "j",
+    "\u04bb": "h", "\u0501": "d", "\u051b": "q", "\u051d": "w",
+    # Greek capitals: Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ
+    "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0396": "Z", "\u0397": "H",
+    "\u0399": "I", "\u039a": "K", "\u039c": "M", "\u039d": "N", "\u039f": "O",
+    "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
+    # Greek small: α ι ν ο ρ υ
+    "\u03b1": "a", "\u03b9": "i", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p", "\u03c5": "u",
+}  # fmt: skip
 
 
 def _homoglyph(char: str) -> str:
     """Map a Latin look-alike (Cyrillic А, Greek Α, fullwidth Ａ) to its ASCII letter."""
+    latin = LOOKALIKES.get(char)
+    if latin is not None:
+        return latin
     name = unicodedata.name(char, "")
     last = name.rsplit(" ", 1)[-1] if name else ""
     if len(last) == 1 and "LETTER" in name:
         return last
-    if last in _GREEK and "LETTER" in name:
-        return _GREEK[last]
     if "DIGIT" in name:
         digit = unicodedata.digit(char, None)
         return str(digit) if digit is not None else char
     return char
+
+
+def latin_lookalikes(value: str) -> tuple[str, list[str]]:
+    """``value`` with each letter of :data:`LOOKALIKES` as the Latin letter it looks like.
+
+    And those letters, each once, in order: ``('DISPAR', ['А'])`` for ``DISPАR`` typed with a
+    Cyrillic А. Case is kept (``а`` is ``a``); any other character is left as it is.
+    """
+    if value.isascii():
+        return value, []
+    found: list[str] = []
+    for char in value:
+        if char in LOOKALIKES and char not in found:
+            found.append(char)
+    if not found:
+        return value, []
+    return "".join(LOOKALIKES.get(char, char) for char in value), found
+
+
+def script_of(char: str) -> str:
+    """The script of a letter as Unicode names it, lower case: ``cyrillic``, ``greek``, ..."""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0].lower() if name else "unknown"
 
 
 def describe_non_ascii(value: str) -> list[str]:
@@ -407,6 +436,8 @@ def without_invisible(value: str) -> tuple[str, list[str]]:
     ``'DISKOMINFO '`` (a space typed after it, a no-break space pasted from a document, a zero
     width space) gives ``('DISKOMINFO', ['U+0020 SPACE'])``: the id that was meant, for a hint.
     """
+    if value.isascii() and value.isprintable() and " " not in value:
+        return value, []  # most ids: no white space, and ASCII has no format characters
     kept: list[str] = []
     removed: list[str] = []
     for char in value:

@@ -21,6 +21,31 @@ from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
 from spbe_cli.runrecord import note
 
+#: The catalog folder of a repository (what ``spbe init`` creates), used when none is named.
+CATALOG_FOLDER = "catalog"
+
+
+def find_catalog(folder: Path, *, inside: bool = True) -> Path | None:
+    """The catalog of a working folder that names none: the one home of that rule.
+
+    ``catalog/`` in ``folder``; else, with ``inside``, the folder named ``catalog`` that holds
+    ``folder`` (``catalog/program`` opened or worked in on its own is part of the whole
+    catalog, not a catalog of its own whose every reference is missing); else None: the
+    folder holds no catalog, and is never read as one. Used by every command without
+    ``-c/--catalog`` and by ``spbe lsp`` for each editor folder.
+    """
+    candidate = folder / CATALOG_FOLDER
+    if candidate.is_dir():
+        return candidate
+    if not inside:
+        return None
+    absolute = folder.absolute()
+    for parent in (absolute, *absolute.parents):
+        if parent.name == CATALOG_FOLDER and parent.is_dir():
+            return parent if folder.is_absolute() else Path(os.path.relpath(parent))
+    return None
+
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Largest prose file read (bytes). Markdown's parser keeps a token per mark: a prose file costs
 #: up to 1,300 times its size in memory (a table of tiny cells), 8 MiB of prose over 10 GB. The

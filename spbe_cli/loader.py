@@ -23,8 +23,10 @@ from spbe_cli.catalog import (
     Source,
     describe_non_ascii,
     id_skeleton,
+    latin_lookalikes,
     nested_models,
     path_parts,
+    script_of,
     without_invisible,
 )
 from spbe_cli.errors import Finding, Location, Related, Severity, SpbeError
@@ -609,6 +611,12 @@ class _Loader:
                 id_hint = t("hint.no_trailing", name=trimmed, char=raw.strip()[len(trimmed)])
             elif invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
                 id_hint = t("hint.id_invisible", name=meant, chars="; ".join(invisible))
+            elif (plain := _plain_id(raw)) is not None:
+                # `DISPАR`, a Cyrillic А: the letter and its script, and the id it looks like.
+                letters = _letters(latin_lookalikes(meant)[1])
+                id_hint = t("hint.id_lookalike", name=plain, letters=letters)
+                if invisible:
+                    id_hint += "; " + t("hint.also_invisible", chars="; ".join(invisible))
             elif bad:
                 id_hint = t("hint.non_ascii", chars="; ".join(bad))
             else:
@@ -858,16 +866,32 @@ def _usable_id(value: str | None) -> bool:
 
 
 def _plain_id(value: str) -> str | None:
-    """The id ``value`` is but for white space or invisible characters, else None.
+    """The id ``value`` is but for white space, invisible characters or look-alike letters.
 
     ``DISPAR`` for ``'DISPAR '`` (a space typed after it), for a no-break space (U+00A0) pasted
-    from a document after it, or for a zero width space (U+200B) inside it; None for a valid
-    id, a name (``Dinas Pariwisata``) or a value those characters taken out leave invalid.
+    from a document after it, for a zero width space (U+200B) inside it, or for ``DISPАR``
+    typed with a Cyrillic А (:data:`~spbe_cli.catalog.LOOKALIKES`); None for a valid id, a name
+    (``Dinas Pariwisata``) or a value those characters taken out leave invalid.
     """
     meant, invisible = without_invisible(value)
-    if not invisible or not _usable_id(value) or len(meant) > ID_MAX:
+    meant, letters = latin_lookalikes(meant)
+    if not (invisible or letters) or not _usable_id(value) or len(meant) > ID_MAX:
         return None
     return meant if re.fullmatch(ID_PATTERN, meant) else None
+
+
+def _letters(letters: list[str]) -> str:
+    """Look-alike letters as a hint names them: ``'А' (U+0410) huruf Kiril``."""
+    return "; ".join(
+        t("hint.letter_script", char=char, code=f"{ord(char):04X}", script=t(_script(char)))
+        for char in letters
+    )
+
+
+def _script(char: str) -> str:
+    """The message key of a letter's script (the scripts of LOOKALIKES have their own word)."""
+    script = script_of(char)
+    return f"script.{script}" if script in ("cyrillic", "greek") else "script.other"
 
 
 def _name_like(value: str) -> bool:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     # The loader and the checks import the schema models (pydantic): a replayed run never
     # needs them, so they are imported by the function that loads.
     from spbe_cli.catalog import Catalog
+    from spbe_cli.checks import Claims
     from spbe_cli.loader import StepHook
     from spbe_cli.ruleconfig import RuleConfig, RuleException
 
@@ -31,14 +32,15 @@ def validate_catalog(
     :func:`spbe_cli.loader.load_catalog`).
     """
     from spbe_cli import collector
-    from spbe_cli.checks import run_checks
+    from spbe_cli.checks import Claims, run_checks
     from spbe_cli.loader import load_catalog
 
     catalog, findings = load_catalog(root, display, on_step, known)
+    claims = Claims(catalog)  # the rules' and explain_refused's: computed once
     with collector.paused():
-        findings.extend(run_checks(catalog))
+        findings.extend(run_checks(catalog, claims=claims))
     shown = display if display is not None else root.as_posix()
-    findings, exceptions, _ = configured(root, shown, catalog, findings)
+    findings, exceptions, _ = configured(root, shown, catalog, findings, claims)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
     report = Report(
         findings, files=catalog.files, entities=entities, strict=strict, exceptions=exceptions
@@ -47,19 +49,20 @@ def validate_catalog(
 
 
 def configured(
-    root: Path, shown: str, catalog: Catalog, findings: list[Finding]
+    root: Path, shown: str, catalog: Catalog, findings: list[Finding], claims: Claims | None = None
 ) -> tuple[list[Finding], list[RuleException], RuleConfig]:
     """Every finding as the catalog's ``.spbe.yaml`` wants it: severities, exceptions, capped.
 
     The one home of that step, for ``spbe validate`` and ``spbe lsp``: the config's own
     problems are findings too; each exception comes back with what it matched, and the
-    configuration itself with them.
+    configuration itself with them. ``claims``: those the rules computed (see
+    :class:`spbe_cli.checks.Claims`).
     """
     from spbe_cli.checks import explain_refused
     from spbe_cli.ruleconfig import apply_rule_config, load_rule_config, unknown_exception_entities
 
     config, problems = load_rule_config(root, shown)
-    findings = explain_refused(catalog, findings)
+    findings = explain_refused(catalog, findings, claims)
     findings, exceptions = apply_rule_config(config, findings, catalog, shown)
     problems += unknown_exception_entities(exceptions, catalog, shown)
     return cap_per_file([*findings, *problems], catalog.skipped_findings), exceptions, config

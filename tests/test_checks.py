@@ -383,6 +383,62 @@ def test_an_id_declared_with_an_invisible_character_is_one_finding(
 
 
 @pytest.mark.parametrize(
+    ("declared", "letter", "id_words", "en_words"),
+    [
+        ("DISKOMINF\u041e", "'\u041e' (U+041E)", "huruf Kiril", "is Cyrillic"),  # Cyrillic О
+        ("DISK\u039fMINFO", "'\u039f' (U+039F)", "huruf Yunani", "is Greek"),  # Greek Ο
+        ("DI\u0405K\u041eMINFO", "'\u0405' (U+0405)", "huruf Kiril", "is Cyrillic"),  # two
+    ],
+)
+def test_an_id_declared_with_a_look_alike_letter_is_one_finding_at_the_declaration(
+    minimal_catalog: Path, declared: str, letter: str, id_words: str, en_words: str
+) -> None:
+    """`id: DISKOMINFО` (a Cyrillic О) and 20 references `DISKOMINFO`: before, one SPBE201 per
+    reference ("did you mean ...?" naming another id) besides the SPBE103 at the id."""
+    opd = minimal_catalog / "opd" / "diskominfo.yaml"
+    opd.write_text(opd.read_text("utf-8").replace("id: DISKOMINFO", f"id: {declared}"), "utf-8")
+    for lang, meant, words in (
+        ("id", "maksud Anda DISKOMINFO? Ganti huruf yang hanya mirip huruf Latin: ", id_words),
+        ("en", "did you mean DISKOMINFO? Replace the letters that only look Latin: ", en_words),
+    ):
+        with use_language(lang):
+            _, report = validate_catalog(minimal_catalog, "")
+        assert _codes(report) == [("SPBE103", "opd/diskominfo.yaml", 2, 5)]
+        [finding] = report.findings
+        assert finding.hint is not None and finding.hint.startswith(meant + letter)
+        assert f"{letter} {words}" in finding.hint
+
+
+def test_a_reference_with_a_look_alike_letter_names_the_letter_and_the_id(
+    minimal_catalog: Path,
+) -> None:
+    """Each such reference is its own mistake, at its place: its hint says which letter."""
+    infra = minimal_catalog / "arsitektur" / "infrastruktur.yaml"
+    text = infra.read_text("utf-8")
+    infra.write_text(text.replace("opd: DISKOMINFO", "opd: DISKOMINF\u041e"), "utf-8")
+    with use_language("id"):
+        _, report = validate_catalog(minimal_catalog, "")
+    assert _codes(report) == [("SPBE103", "arsitektur/infrastruktur.yaml", 6, 6)]
+    assert report.findings[0].hint == (
+        "maksud Anda DISKOMINFO? Ganti huruf yang hanya mirip huruf Latin: "
+        "'\u041e' (U+041E) huruf Kiril"
+    )
+
+
+def test_a_look_alike_letter_beside_a_space_names_both(minimal_catalog: Path) -> None:
+    opd = minimal_catalog / "opd" / "diskominfo.yaml"
+    text = opd.read_text("utf-8").replace("id: DISKOMINFO", 'id: "DISKOMINF\u041e "')
+    opd.write_text(text, "utf-8")
+    with use_language("id"):
+        _, report = validate_catalog(minimal_catalog, "")
+    assert _codes(report) == [("SPBE103", "opd/diskominfo.yaml", 2, 5)]
+    assert report.findings[0].hint is not None
+    assert report.findings[0].hint.endswith(
+        "'\u041e' (U+041E) huruf Kiril; hapus juga spasi atau karakter tak terlihat: U+0020 SPACE"
+    )
+
+
+@pytest.mark.parametrize(
     ("rel", "old", "new", "place"),
     [
         # The value's SPBE206 ("did you mean economy?") was followed by SPBE604 "Smart Economy

@@ -240,3 +240,33 @@ def test_help_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout == "[]\n"
+
+
+def test_a_command_run_inside_the_catalog_reads_the_whole_catalog(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one home of "which catalog" (files.find_catalog), as ``spbe lsp`` finds it: from
+    ``catalog/opd`` the catalog is ``..``, not "catalog folder 'catalog' does not exist"."""
+    (workdir / "catalog" / "opd" / "diskominfo.yaml").write_text(
+        (workdir / "catalog" / "opd" / "diskominfo.yaml")
+        .read_text("utf-8")
+        .replace("id: DISKOMINFO", "id: DISKOMINFO-X"),
+        "utf-8",
+    )
+    expected = runner.invoke(app, ["validate", "catalog"])
+    monkeypatch.chdir(workdir / "catalog" / "opd")
+    inside = runner.invoke(app, ["validate"])
+    assert inside.exit_code == expected.exit_code == ExitCode.FINDINGS
+    # The same findings, each path shown from the working folder.
+    assert inside.stdout == expected.stdout.replace("catalog/", "../")
+    assert inside.stdout.startswith("../arsitektur/aplikasi.yaml:6:10: error[SPBE201]")
+
+
+def test_without_a_catalog_anywhere_a_command_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr.startswith("spbe: catalog folder 'catalog' does not exist")

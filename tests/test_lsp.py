@@ -291,6 +291,48 @@ def test_an_unreadable_id_typed_then_filled_in_is_checked_as_validate_does(
     assert fresh.findings == workspace.findings
 
 
+def test_the_quick_step_gives_the_hints_of_the_full_check(minimal_catalog: Path) -> None:
+    """Before, `id:` and `opd: Dinas Komunikasi dan Informatika` lost their hints (`write id:
+    DISKOMINFO?`, the OPD of that name) on each keystroke until the full check."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+
+    def found(rel: str) -> list[tuple[str, int, int, str | None]]:
+        return [
+            (f.code, f.location.line, f.location.column, f.hint)
+            for f in workspace.findings.get(rel, [])
+        ]
+
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id:").encode())
+    quick = found(opd)
+    assert [(code, line, column) for code, line, column, _ in quick] == [("SPBE101", 2, 4)]
+    assert quick[0][3] == (
+        "write id: DISKOMINFO? (that id is referred to in 20 place(s), and no other opd has it)"
+    )
+    workspace.recheck()
+    assert found(opd) == quick
+    workspace.update(opd, None)
+    workspace.recheck()
+    infra = (minimal_catalog / INFRA).read_text("utf-8")
+    named = infra.replace("opd: DISKOMINFO", "opd: Dinas Komunikasi dan Informatika")
+    workspace.update(INFRA, named.encode())
+    quick = found(INFRA)
+    assert quick == [
+        (
+            "SPBE103",
+            6,
+            6,
+            "did you mean DISKOMINFO? 'Dinas Komunikasi dan Informatika' is the name of opd"
+            " DISKOMINFO; write its id",
+        )
+    ]
+    workspace.recheck()
+    assert found(INFRA) == quick
+    assert _fresh(minimal_catalog, workspace).findings == workspace.findings
+
+
 def test_an_id_declared_in_another_case_is_one_finding_in_the_editor(
     minimal_catalog: Path,
 ) -> None:
@@ -342,6 +384,29 @@ def test_an_id_declared_in_another_case_is_one_finding_in_the_editor(
     assert workspace.findings == {}
 
 
+def test_an_id_retyped_in_another_case_is_one_finding_before_the_full_check(
+    minimal_catalog: Path,
+) -> None:
+    """`id: DISKOMINFO` retyped letter by letter as `id: diskominfo`: the SPBE201 at the id is
+    there at the keystroke that makes it, as the full check gives it (before, only after it)."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    for typed in ("id: d", "id: disk", "id: diskominf", "id: diskominfo"):
+        workspace.update(opd, text.replace("id: DISKOMINFO", typed).encode())
+        assert typed == "id: diskominfo" or opd not in workspace.findings
+    quick = workspace.findings[opd]
+    assert [(f.code, f.location.line, f.location.column) for f in quick] == [("SPBE201", 2, 5)]
+    # Another keystroke in the file (the id loaded again): still there.
+    edited = text.replace("id: DISKOMINFO", "id: diskominfo").replace("nama: Dinas", "nama:  Dinas")
+    workspace.update(opd, edited.encode())
+    assert [f.code for f in workspace.findings[opd]] == ["SPBE201"]
+    workspace.recheck()
+    assert workspace.findings[opd] == quick
+    assert _fresh(minimal_catalog, workspace).findings == workspace.findings
+
+
 def test_an_id_declared_with_a_trailing_space_is_one_finding_in_the_editor(
     minimal_catalog: Path,
 ) -> None:
@@ -364,6 +429,26 @@ def test_an_id_declared_with_a_trailing_space_is_one_finding_in_the_editor(
     fresh = _fresh(minimal_catalog, workspace)
     workspace.recheck()
     assert fresh.findings == workspace.findings
+
+
+def test_an_id_declared_with_a_look_alike_letter_is_one_finding_in_the_editor(
+    minimal_catalog: Path,
+) -> None:
+    """`id: DISKOMINFО` (a Cyrillic О): the SPBE103 at the id names the letter, at once (the
+    quick step), and no reference to DISKOMINFO is "not found" after the full check."""
+    workspace = Workspace(minimal_catalog)
+    workspace.load()
+    opd = "opd/diskominfo.yaml"
+    text = (minimal_catalog / opd).read_text("utf-8")
+    workspace.update(opd, text.replace("id: DISKOMINFO", "id: DISKOMINF\u041e").encode())
+    [finding] = workspace.findings[opd]
+    assert (finding.code, finding.location.line, finding.location.column) == ("SPBE103", 2, 5)
+    assert finding.hint is not None and "'\u041e' (U+041E) is Cyrillic" in finding.hint
+    workspace.recheck()
+    assert {rel: [f.code for f in found] for rel, found in workspace.findings.items()} == {
+        opd: ["SPBE103"]
+    }
+    assert _fresh(minimal_catalog, workspace).findings == workspace.findings
 
 
 def test_a_duplicated_id_moves_when_the_first_copy_goes(minimal_catalog: Path) -> None:
@@ -418,6 +503,10 @@ def test_incremental_state_equals_a_fresh_load_after_each_edit(minimal_catalog: 
     infra = (minimal_catalog / INFRA).read_text("utf-8")
     edits: list[tuple[str, str | None]] = [
         ("opd/kedua.yaml", opd.replace("id: DISKOMINFO", "id: BAPPEDA")),
+        # Several documents, one of them changed: the others keep their place in the index.
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "ABC")),
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "AXC")),
+        ("opd/banyak.yaml", "---\n".join(opd.replace("DISKOMINFO", f"OPD-{i}") for i in "CXA")),
         ("opd/kedua.yaml", opd),  # a duplicate of DISKOMINFO
         ("opd/diskominfo.yaml", opd.replace("id: DISKOMINFO", "id: Diskominfo")),  # look-alike
         (INFRA, infra.replace("opd: DISKOMINFO", "opd: BAPPEDA")),

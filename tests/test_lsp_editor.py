@@ -34,10 +34,16 @@ class Editor:
         catalog: Path,
         capabilities: types.ClientCapabilities | None = None,
         folders: list[Path] | None = None,
+        messages: list[types.ShowMessageParams] | None = None,
     ):
-        """``folders``: a multi-root workspace (no ``--catalog``); else ``catalog`` is given."""
+        """``folders``: a multi-root workspace (no ``--catalog``); else ``catalog`` is given.
+
+        ``messages``: where the messages the server shows its user go.
+        """
         self.root = catalog.absolute()
         self.server: SpbeServer = build_server(None if folders else self.root)
+        self.messages = [] if messages is None else messages
+        self.server.window_show_message = self.messages.append  # type: ignore[method-assign,assignment]
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.registrations: list[types.RegistrationParams] = []
         self.server.text_document_publish_diagnostics = self._publish  # type: ignore[method-assign]
@@ -547,7 +553,7 @@ def test_a_finding_in_a_prose_file_is_a_diagnostic_there(minimal_catalog: Path) 
 
 
 def test_a_folder_opened_inside_the_catalog_checks_the_whole_catalog(tmp_path: Path) -> None:
-    from spbe_cli.lsp.server import find_catalog
+    from spbe_cli.files import find_catalog
 
     (tmp_path / "repo" / "catalog" / "program").mkdir(parents=True)
     repo = tmp_path / "repo"
@@ -555,7 +561,8 @@ def test_a_folder_opened_inside_the_catalog_checks_the_whole_catalog(tmp_path: P
     assert find_catalog(repo / "catalog") == repo / "catalog"
     # Before, catalog/program alone was the catalog: every reference out of it was missing.
     assert find_catalog(repo / "catalog" / "program") == repo / "catalog"
-    assert find_catalog(tmp_path / "lain") == tmp_path / "lain"
+    # A folder that holds no catalog is none: it is not read as one (see test_lsp_workspaces).
+    assert find_catalog(tmp_path / "lain") is None
 
 
 def test_completion_offers_the_value_lists_of_the_reference_data(editor: Editor) -> None:

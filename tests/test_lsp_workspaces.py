@@ -247,3 +247,46 @@ def test_hover_in_a_prose_file_answers_from_its_own_catalog(two: tuple[Path, Pat
     outside = kabupaten / "catatan.md"  # in the folder, outside its catalog: two catalogs open
     editor.open(outside.as_uri(), text)
     assert editor.at(types.TEXT_DOCUMENT_HOVER, outside.as_uri(), 0, 12) is None
+
+
+def test_a_folder_without_a_catalog_is_told_once_and_never_read_as_one(tmp_path: Path) -> None:
+    """Before, the folder itself was the catalog: a repository's docker-compose.yml, say, was
+    an error (no ``entitas``), and every file a catalog without metadata."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "docker-compose.yml").write_text("services: {}\n", "utf-8")
+    shown: list[types.ShowMessageParams] = []
+    editor = Editor(repo, folders=[repo], messages=shown)
+    assert editor.server.catalogs == {}
+    assert editor.published == {}  # nothing read, nothing reported
+    assert [m.type for m in shown] == [types.MessageType.Warning]
+    assert str(repo) in shown[0].message and "catalog/" in shown[0].message
+    compose = (repo / "docker-compose.yml").as_uri()
+    editor.open(compose, "services: {}\n")
+    assert editor.found(compose) == []
+    assert editor.at(types.TEXT_DOCUMENT_HOVER, compose, 0, 2) is None
+    assert len(shown) == 1  # told once, not on every request
+    # `spbe init` (or a git pull) makes the catalog: loaded when the editor says files changed.
+    shutil.copytree(MINIMAL, repo / "catalog")
+    broken = (repo / "catalog" / INFRA).read_text("utf-8").replace("opd: DISKOMINFO", "opd: X")
+    (repo / "catalog" / INFRA).write_text(broken, "utf-8")
+    editor.files_changed(((repo / "catalog" / INFRA).as_uri(), types.FileChangeType.Created))
+    assert set(editor.server.catalogs) == {(repo / "catalog").resolve()}
+    line = broken.split("\n").index("opd: X")
+    assert _codes(editor, (repo / "catalog" / INFRA).as_uri()) == [("SPBE201", line)]
+    assert len(shown) == 1
+
+
+def test_the_message_of_a_folder_without_a_catalog_speaks_english_with_lang_en(
+    tmp_path: Path,
+) -> None:
+    shown: list[types.ShowMessageParams] = []
+    i18n.set_language("en")
+    try:
+        Editor(tmp_path, folders=[tmp_path], messages=shown)
+    finally:
+        i18n.set_language("id")
+    assert [m.message.split(";")[0] for m in shown] == [
+        f"spbe: the folder {tmp_path} holds no catalog folder (catalog/) and is not inside one,"
+        " so it is not checked"
+    ]

@@ -7,7 +7,7 @@ reference that does not resolve has already been reported once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli import plan
@@ -20,6 +20,40 @@ if TYPE_CHECKING:
     from spbe_cli.models import Periode, Rencana
 
 
+class Claims:
+    """What the whole catalog says about ids nobody declares as written, computed once a run.
+
+    :func:`unnamed_claims` and :func:`case_claims` each walk every reference of the catalog:
+    the rules' :class:`Context` and :func:`explain_refused` (after the rules) share one
+    ``Claims`` of the catalog (:func:`spbe_cli.validate.validate_catalog`, the editor's full
+    check), so that neither walk is made twice. Each is computed when first asked for.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._claimed: dict[str, str] | None = None
+        self._case: dict[str, CaseClaim] | None = None
+
+    @property
+    def claimed(self) -> dict[str, str]:
+        """:func:`unnamed_claims` of the catalog."""
+        if self._claimed is None:
+            self._claimed = unnamed_claims(self.catalog, self)
+        return self._claimed
+
+    @property
+    def case(self) -> dict[str, CaseClaim]:
+        """:func:`case_claims` of the catalog (a walk of every reference)."""
+        if self._case is None:
+            self._case = case_claims(self.catalog)
+        return self._case
+
+    @property
+    def case_known(self) -> bool:
+        """Whether :attr:`case` is computed already."""
+        return self._case is not None
+
+
 @dataclass
 class Context:
     """What a rule needs: the catalog, and a place to put findings."""
@@ -30,29 +64,28 @@ class Context:
     #: reference it walked needed them: the editor's quick step, in a file whose id the last
     #: full check found declared in another case than its references.
     case_wanted: bool = False
-    #: Ids nobody declares that a refused document of unreadable id may have (unnamed_claims).
-    _claimed: dict[str, str] | None = None
-    #: References written in another case than the one id they mean (case_claims).
-    _case: dict[str, CaseClaim] | None = None
+    #: The catalog's claims on undeclared ids, shared with :func:`explain_refused` (a fresh
+    #: one when the caller has none).
+    claims: InitVar[Claims | None] = None
+    shared: Claims = field(init=False)
+
+    def __post_init__(self, claims: Claims | None) -> None:
+        self.shared = claims if claims is not None else Claims(self.catalog)
 
     @property
     def claimed(self) -> dict[str, str]:
         """:func:`unnamed_claims` of the catalog, computed once."""
-        if self._claimed is None:
-            self._claimed = unnamed_claims(self.catalog)
-        return self._claimed
+        return self.shared.claimed
 
     @property
     def case_claims(self) -> dict[str, CaseClaim]:
         """:func:`case_claims` of the catalog, computed once (a walk of every reference)."""
-        if self._case is None:
-            self._case = case_claims(self.catalog)
-        return self._case
+        return self.shared.case
 
     @property
     def case_known(self) -> bool:
         """Whether :attr:`case_claims` is computed already (a reference needed it)."""
-        return self._case is not None
+        return self.shared.case_known
 
     @property
     def reference(self) -> Any:
@@ -155,7 +188,7 @@ def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
     return claims
 
 
-def unnamed_claims(catalog: Catalog) -> dict[str, str]:
+def unnamed_claims(catalog: Catalog, claims: Claims | None = None) -> dict[str, str]:
     """Ids referred to that nobody declares, which refused documents of unreadable id explain.
 
     ``id:`` (or ``id: ""``, ``id: 123``, no id) refuses an OPD; every ``DISKOMINFO`` that OPD was
@@ -177,7 +210,7 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     # nobody declares is a question about the whole catalog.
     wanted: dict[str, dict[str, None]] = {kind: {} for kind in unnamed}
     # `DISKOMINFO` declared as `id: diskominfo`: that declaration is the id, not a refused one.
-    cased = case_claims(catalog)
+    cased = claims.case if claims is not None else case_claims(catalog)
     for link in all_links(catalog):
         if catalog.kind(link.target) is None and link.target not in cased:
             for kind in link.allowed:
@@ -191,15 +224,25 @@ def unnamed_claims(catalog: Catalog) -> dict[str, str]:
     return claimed
 
 
-def explain_refused(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
+def explain_refused(
+    catalog: Catalog,
+    findings: list[Finding],
+    claims: Claims | None = None,
+    paths: frozenset[str] | None = None,
+) -> list[Finding]:
     """``findings`` with the finding of a refused id or reference saying what was meant.
 
     ``id:`` is then one finding, ``opd/x.yaml:5:4: id kosong`` with "tulis id: DISKOMINFO? (id
     itu dirujuk di 17 tempat …)", and not 17 more "'DISKOMINFO' tidak ditemukan" (see
     :func:`unnamed_claims`); ``opd_pj: Dinas Komunikasi dan Informatika`` says "maksud Anda
     DISKOMINFO?", the OPD of that name. Only the catalog as a whole knows either.
+
+    ``claims``: those the rules computed for this catalog (else computed here, when needed).
+    ``paths``: only findings in these files take a hint (the editor's quick step, one file):
+    the catalog is walked only when one of them has a refused id or a name for an id.
     """
-    hints = {**_unnamed_hints(catalog), **_name_hints(catalog)}
+    claims = claims if claims is not None else Claims(catalog)
+    hints = {**_unnamed_hints(catalog, claims, paths), **_name_hints(catalog, paths)}
     if not hints:
         return findings
     missing_id = t("schema.missing", field="id")
@@ -217,33 +260,45 @@ def explain_refused(catalog: Catalog, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _unnamed_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+def _unnamed_hints(
+    catalog: Catalog, claims: Claims, paths: frozenset[str] | None = None
+) -> dict[tuple[str, int, int], str]:
     """The hint of each unreadable id's finding, by its place: the ids it may have been."""
     from spbe_cli.links import references_to
 
-    claimed = unnamed_claims(catalog)
+    rejected = [
+        r
+        for r in catalog.rejected
+        if r.id_at is not None and (paths is None or r.id_at.path in paths)
+    ]
+    if not rejected:
+        return {}
+    claimed = claims.claimed
     if not claimed:
         return {}
     counts = {target: len(links) for target, links in references_to(catalog, set(claimed)).items()}
     hints: dict[tuple[str, int, int], str] = {}
-    for rejected in catalog.rejected:
-        where = rejected.id_at
-        ids = [target for target, kind in claimed.items() if kind == rejected.kind]
+    for refused in rejected:
+        where = refused.id_at
+        ids = [target for target, kind in claimed.items() if kind == refused.kind]
         if where is None or not ids:
             continue
         if len(ids) == 1:
-            hint = t("hint.unnamed_one", id=ids[0], count=counts.get(ids[0], 1), kind=rejected.kind)
+            hint = t("hint.unnamed_one", id=ids[0], count=counts.get(ids[0], 1), kind=refused.kind)
         else:
-            hint = t("hint.unnamed_many", ids=", ".join(sorted(ids)), kind=rejected.kind)
+            hint = t("hint.unnamed_many", ids=", ".join(sorted(ids)), kind=refused.kind)
         hints[(where.path, where.line, where.column)] = hint
     return hints
 
 
-def _name_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
+def _name_hints(
+    catalog: Catalog, paths: frozenset[str] | None = None
+) -> dict[tuple[str, int, int], str]:
     """The hint of each reference written as a name, by its place: the entity of that name."""
-    if not catalog.name_refs:
+    refs = [(w, text) for w, text in catalog.name_refs if paths is None or w.path in paths]
+    if not refs:
         return {}
-    wanted = {text.casefold() for _where, text in catalog.name_refs}
+    wanted = {text.casefold() for _where, text in refs}
     named: dict[str, set[tuple[str, str]]] = {}
     for kind, entity_id, entity in catalog.items():
         for field_name in ("nama", "singkatan"):
@@ -251,7 +306,7 @@ def _name_hints(catalog: Catalog) -> dict[tuple[str, int, int], str]:
             if isinstance(value, str) and value.strip().casefold() in wanted:
                 named.setdefault(value.strip().casefold(), set()).add((kind, entity_id))
     hints: dict[tuple[str, int, int], str] = {}
-    for where, text in catalog.name_refs:
+    for where, text in refs:
         found = named.get(text.casefold(), set())
         if len(found) == 1:
             [(kind, entity_id)] = found
@@ -511,22 +566,27 @@ def all_checks() -> list[Check]:
 CHILD_RULES = frozenset({"check_duplicates", "check_aplikasi_umum", "check_codes"})
 
 
-def run_checks(catalog: Catalog, *, halves: bool = True) -> list[Finding]:
+def run_checks(
+    catalog: Catalog, *, halves: bool = True, claims: Claims | None = None
+) -> list[Finding]:
     """Run every rule over a loaded catalog; the findings come in the order of the rules.
 
     On a large catalog with a core idle (:func:`spbe_cli.parallel.core_idle`), and unless
     ``halves`` is False (the caller keeps the other core busy already), the rules of
     :data:`CHILD_RULES` run in a forked child while this process runs the others (see
     :func:`start_checks`); each rule's findings are put in its place in the order of the rules.
+    ``claims``: shared with :func:`explain_refused` after the rules (see :class:`Claims`); the
+    rules that use them run in this process.
     """
     from spbe_cli.parallel import core_idle
 
     checks = all_checks()
     if not halves or not core_idle(catalog.files):
-        return _run(catalog, checks)
+        return _run(catalog, checks, claims)
     theirs = [check for check in checks if check.__name__ in CHILD_RULES]
     found_there = start_checks(catalog, theirs)
-    found_here = iter(_run_each(catalog, [c for c in checks if c.__name__ not in CHILD_RULES]))
+    ours = [c for c in checks if c.__name__ not in CHILD_RULES]
+    found_here = iter(_run_each(catalog, ours, claims))
     there = iter(found_there())
     return [
         finding
@@ -561,16 +621,18 @@ def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[lis
     return findings
 
 
-def _run(catalog: Catalog, checks: Iterable[Check]) -> list[Finding]:
-    ctx = Context(catalog)
+def _run(catalog: Catalog, checks: Iterable[Check], claims: Claims | None = None) -> list[Finding]:
+    ctx = Context(catalog, claims=claims)
     for check in checks:
         check(ctx)
     return ctx.findings
 
 
-def _run_each(catalog: Catalog, checks: Iterable[Check]) -> list[list[Finding]]:
+def _run_each(
+    catalog: Catalog, checks: Iterable[Check], claims: Claims | None = None
+) -> list[list[Finding]]:
     """Each rule's findings, in the order of ``checks``."""
-    ctx = Context(catalog)
+    ctx = Context(catalog, claims=claims)
     found = []
     for check in checks:
         start = len(ctx.findings)

@@ -26,8 +26,21 @@ from spbe_cli.i18n import t
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
 
-#: The catalog folder when the command line names none.
+#: The catalog folder when the command line names none and the working folder holds none.
 DEFAULT_CATALOG = Path("catalog")
+
+
+def default_catalog() -> Path:
+    """The catalog when the command line names none (:func:`spbe_cli.files.find_catalog`).
+
+    ``catalog`` in the working folder, or the catalog folder the working folder is inside
+    (``..`` from ``catalog/program``), shown relative; else ``catalog`` (which then does not
+    exist, and the command says how to name one).
+    """
+    from spbe_cli.files import find_catalog
+
+    return find_catalog(Path()) or DEFAULT_CATALOG
+
 
 #: The positional catalog of validate, render, progress and sync (kept for compatibility).
 CatalogArgument = Annotated[
@@ -114,7 +127,8 @@ def catalog_path(
             raise UsageError(
                 t("cli.catalog_twice", first=argument.as_posix(), second=option.as_posix())
             )
-        path = argument or option or DEFAULT_CATALOG
+        # `diff` and `new` name a folder that may not exist yet: only `catalog` there.
+        path = argument or option or (default_catalog() if must_exist else DEFAULT_CATALOG)
         if not path.exists():
             if must_exist:
                 # Nothing named: the default folder is not here (the wrong working folder, or

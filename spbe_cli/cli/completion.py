@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from spbe_cli.cli.common import DEFAULT_CATALOG
+from spbe_cli.cli.common import default_catalog
 
 _ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _KIND_LINE = re.compile(rb"^entitas:[ \t]*([a-z_]+)", re.MULTILINE)
@@ -29,7 +29,7 @@ def _catalog(ctx: typer.Context) -> Path:
         value = ctx.params.get(name)
         if isinstance(value, Path):
             return value
-    return DEFAULT_CATALOG
+    return default_catalog()
 
 
 def catalog_ids(root: Path) -> list[tuple[str, str]]:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spbe_cli.cli.common import (
-    DEFAULT_CATALOG,
     CacheOption,
     CatalogArgument,
     CatalogOption,
     Output,
     catalog_path,
+    default_catalog,
     emit,
     quick_exit_ready,
     user_errors,
@@ -92,7 +92,7 @@ def rules(
     problems: list[Finding] = []
     # The default catalog folder counts as for every command (it was read only with -c, so the
     # list showed severities validate does not use); without one, the defaults are listed.
-    if catalog_option is not None or DEFAULT_CATALOG.is_dir():
+    if catalog_option is not None or default_catalog().is_dir():
         path = catalog_path(None, catalog_option)
         config, found = load_rule_config(path, path.as_posix())
         problems.extend(found)

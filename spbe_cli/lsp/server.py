@@ -46,6 +46,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from spbe_cli import __version__
 from spbe_cli.errors import Finding, Location, Severity
+from spbe_cli.files import find_catalog
 from spbe_cli.i18n import t
 from spbe_cli.lsp.workspace import (
     VALUE,
@@ -76,19 +77,6 @@ _SEVERITY = {
 }
 
 
-def find_catalog(folder: Path) -> Path:
-    """The catalog folder of an editor's workspace: ``catalog/`` when it exists, else the folder.
-
-    A folder inside a catalog (``catalog/program`` opened on its own) is checked as part of the
-    whole catalog, not as a catalog of its own whose every reference is missing.
-    """
-    candidate = folder / "catalog"
-    if candidate.is_dir():
-        return candidate
-    absolute = folder.absolute()
-    return next((p for p in (absolute, *absolute.parents) if p.name == "catalog"), folder)
-
-
 class SpbeServer(LanguageServer):
     """A language server holding one :class:`Workspace` per catalog the editor has open.
 
@@ -112,6 +100,9 @@ class SpbeServer(LanguageServer):
         self.typing: dict[str, int] = {}
         #: The URI under which the editor opened each catalog file (see :meth:`uri`).
         self.uris: dict[tuple[Path, str], str] = {}
+        #: Editor folders that hold no catalog (told once each; looked at again when files
+        #: change, e.g. after ``spbe init``), by URI (``None``: the current directory).
+        self.without_catalog: dict[str | None, Path] = {}
 
     @property
     def spbe(self) -> Workspace | None:
@@ -155,14 +146,29 @@ class SpbeServer(LanguageServer):
         except Exception as exc:  # a background task has no caller to tell
             _log.error("full check of %s: %s: %s", ws.root, type(exc).__name__, exc)
 
-    def add_folder(self, uri: str | None) -> Workspace:
-        """The catalog of an editor folder (``None``: the current directory), loaded once."""
+    def add_folder(self, uri: str | None) -> Workspace | None:
+        """The catalog of an editor folder (``None``: the current directory), loaded once.
+
+        Found as every command finds it (:func:`spbe_cli.files.find_catalog`): a folder that
+        holds no catalog is not read as one (every YAML file of a repository would be an
+        error); the editor is told so, once, and the folder is looked at again when files
+        change in it.
+        """
         path = to_fs_path(uri) if uri is not None and uri.startswith("file:") else None
-        root = self.catalog_option or find_catalog(Path(path) if path else Path.cwd())
+        folder = Path(path) if path else Path.cwd()
+        root = self.catalog_option or find_catalog(folder)
+        self.folders_named = self.folders_named or uri is not None
+        if root is None:
+            if uri not in self.without_catalog:
+                self.without_catalog[uri] = folder
+                self.show_message(
+                    t("lsp.no_catalog", folder=str(folder)), types.MessageType.Warning
+                )
+            return None
+        self.without_catalog.pop(uri, None)
         key = _key(root)
         if uri is not None:
             self.folders[uri] = key
-        self.folders_named = self.folders_named or uri is not None
         ws = self.catalogs.get(key)
         if ws is None:
             ws = self.catalogs[key] = Workspace(root)
@@ -174,8 +180,13 @@ class SpbeServer(LanguageServer):
             self.publish(ws, ws.load())
         return ws
 
+    def show_message(self, message: str, kind: types.MessageType) -> None:
+        """A message the editor shows its user (``window/showMessage``)."""
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
     def remove_folder(self, uri: str) -> None:
         """Forget an editor folder; its catalog too when no other folder holds it."""
+        self.without_catalog.pop(uri, None)
         key = self.folders.pop(uri, None)
         if key is None or key in self.folders.values() or self.catalog_option is not None:
             return
@@ -401,6 +412,8 @@ def build_server(catalog: Path | None = None) -> SpbeServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: SpbeServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for uri in [uri for uri in ls.without_catalog if uri is not None]:
+            ls.add_folder(uri)  # a catalog made since (spbe init, git pull) is loaded now
         ls.open_workspace(None)
         todo: dict[Path, set[str]] = {}
         relisted: set[Path] = set()

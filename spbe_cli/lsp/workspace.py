@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from spbe_cli.catalog import Catalog, id_skeleton
-from spbe_cli.checks import Context, all_checks, case_claims, run_checks
+from spbe_cli.checks import Claims, Context, all_checks, explain_refused, run_checks
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS
 from spbe_cli.loader import (
@@ -64,6 +64,10 @@ _FIRST_RULE_CODE = "SPBE2"
 #: Fields that hold a code of the reference architecture, and the prefix of its codes.
 _CODE_FIELDS = {field: prefix for prefix, field in DOMAINS.values()}
 
+
+#: Ids gone since the last full check kept at most (a file of thousands replaced at once
+#: need not be): beyond, an id retyped in another case waits for the full check.
+_GONE_KEPT = 10_000
 
 #: The kind of a completion that is a value of a field's fixed list (an enum), not an id.
 VALUE = "nilai"
@@ -112,6 +116,9 @@ class Workspace:
         self.config: Any = None
         #: Ids the last full check found declared in another case than their references.
         self.case_declared: frozenset[str] = frozenset()
+        #: Ids edits took out of the catalog since the last full check, by their case-folded
+        #: form: `id: DISKOMINFO` retyped `id: diskominfo` (see :meth:`_quick`).
+        self.gone: dict[str, str] = {}
         #: Open buffers parsed again document by document (None: parsed whole, as validate).
         self.parser: DocumentParser | None = DocumentParser() if incremental else None
         #: Schema outcomes of the buffers' documents, by value (a reused document is not
@@ -221,15 +228,26 @@ class Workspace:
         focus = sorted(self.ids_in.get(rel, []))
         found = list(self.load_findings.get(rel, []))
         check = _reference_check()
+        # Claims on undeclared ids are about the whole catalog (its every reference): shared by
+        # the reference rule and the hints below, each computed only if this file needs it.
+        claims = Claims(catalog)
         if check is not None and focus:
             view = _Focus.of(catalog, focus)
             # Codes the catalog declares are known after the last full check.
             view.reference = self.reference or catalog.reference
             # The finding at `id: diskominfo` needs every reference of the catalog: walked only
-            # in a file the last full check found such an id in (see checks.case_claims).
-            ctx = Context(view, case_wanted=not self.case_declared.isdisjoint(focus))
+            # in a file the last full check found such an id in (see checks.case_claims), or
+            # whose id an edit since then changed into another case of an id that went.
+            gone = self.gone
+            retyped = any(gone.get(i.casefold(), i) != i for i in focus) if gone else False
+            wanted = retyped or not self.case_declared.isdisjoint(focus)
+            ctx = Context(view, case_wanted=wanted, claims=claims)
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
+        # The hints of validate at a refused id or a name written for an id (`tulis id:
+        # DISKOMINFO?`), as the full check gives them: the catalog is walked only when this
+        # file has such a finding.
+        found = explain_refused(catalog, found, claims, frozenset((rel,)))
         if self.config is not None:  # fresh findings as .spbe.yaml wants them
             found, _ = apply_rule_config(self.config, found, catalog, "")
         found.extend(
@@ -274,6 +292,7 @@ class Workspace:
         self.reference = checked.reference
         self.config = checked.config
         self.case_declared = checked.case_declared
+        self.gone = {}
         return {p for p in set(previous) | set(findings) if previous.get(p) != findings.get(p)}
 
     def recheck(self) -> set[str]:
@@ -347,8 +366,6 @@ class Workspace:
             loader.per_file.pop(rel, None)
             catalog.skipped_findings.pop(rel, None)
             self.load_findings.pop(rel, None)
-        for kind, ids in gone.items():  # one pass per kind: a file may hold thousands
-            by_kind[kind] = [entity_id for entity_id in by_kind[kind] if entity_id not in ids]
         if catalog.metadata_source is not None and catalog.metadata_source.path in again:
             catalog.metadata = catalog.metadata_source = None
             loader.metadata_seen = False
@@ -367,10 +384,28 @@ class Workspace:
             if rel not in self.paths:
                 self.paths.append(rel)
             self._load_one(rel, data, file)
-        # Catalog.add drops its kind index; put it back, patched with the ids just loaded.
+        for ids in gone.values():  # the ids no file declares any more (not those loaded again)
+            for entity_id in ids:
+                if entity_id not in catalog.entities and len(self.gone) < _GONE_KEPT:
+                    self.gone.setdefault(entity_id.casefold(), entity_id)
+        # Catalog.add drops its kind index; put it back, patched with the ids that changed: an
+        # id loaded again as it was keeps its place (a file of thousands of documents, one
+        # edited: taking every id out and sorting it back in cost 0.2 s per keystroke).
+        came: dict[str, list[str]] = {}
         for rel in todo:
             for entity_id in self.ids_in.get(rel, []):
-                bisect.insort(by_kind.setdefault(catalog.kinds[entity_id], []), entity_id)
+                kind = catalog.kinds[entity_id]
+                if entity_id in gone.get(kind, ()):
+                    gone[kind].discard(entity_id)
+                else:
+                    came.setdefault(kind, []).append(entity_id)
+        for kind, ids in gone.items():  # one pass per kind: a file may hold thousands
+            if ids:
+                by_kind[kind] = [entity_id for entity_id in by_kind[kind] if entity_id not in ids]
+        for kind, new in came.items():
+            listed = by_kind.setdefault(kind, [])
+            for entity_id in new:
+                bisect.insort(listed, entity_id)
         catalog._by_kind = {kind: ids for kind, ids in by_kind.items() if ids}
         self._forget_outcomes()
 
@@ -484,12 +519,13 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
     catalog, found = snapshot
     catalog = replace(catalog, reference=load_reference().extended())
     complete_catalog(catalog)  # the catalog's declared codes, its prose, as every command has
+    claims = Claims(catalog)  # the rules' and explain_refused's: computed once
+    checked = run_checks(catalog, claims=claims)
     # Severities and exceptions of .spbe.yaml, as spbe validate applies them.
-    checked = run_checks(catalog)
-    found, _, config = configured(catalog.root, "", catalog, [*found, *checked])
+    found, _, config = configured(catalog.root, "", catalog, [*found, *checked], claims)
     cased: frozenset[str] = frozenset()
     if any(f.code == "SPBE201" for f in checked):  # else no id can be declared so
-        cased = frozenset(claim.declared for claim in case_claims(catalog).values())
+        cased = frozenset(claim.declared for claim in claims.case.values())
     return Checked(_by_path(found), catalog.reference, config, cased)
 
 
