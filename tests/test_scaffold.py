@@ -385,7 +385,7 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_a_new_hosted_repository_keeps_its_readme_and_gitignore(tmp_path: Path) -> None:
-    """A repository created on GitHub with a README and a .gitignore: both kept, the rest written."""
+    """A repository made on GitHub with a README and a .gitignore: both kept, the rest written."""
     (tmp_path / "README.md").write_text("# Katalog SPBE\n", encoding="utf-8")
     (tmp_path / ".gitignore").write_text("*.log\n", encoding="utf-8")
     result = init(tmp_path)
