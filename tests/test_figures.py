@@ -498,3 +498,17 @@ def test_docx_holds_each_figure_png_as_drawn(rendered: dict[str, F.RenderedFigur
         media = {n: archive.read(n) for n in archive.namelist() if n.startswith("word/media/")}
         assert archive.testzip() is None
     assert sorted(media.values()) == sorted(rendered[n].png for n in names)
+
+
+def test_drawing_leaves_matplotlib_3d_toolkit_unimported_yet_importable() -> None:
+    out = _python(
+        "import sys, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "from spbe_cli.render import figures as F\n"
+        "F.preload()\n"
+        "F.draw_png(F.BarChart('t', ('a',), (F.Series('s', (1,)),)))\n"
+        "print('mpl_toolkits.mplot3d' in sys.modules)\n"
+        "import mpl_toolkits.mplot3d\n"
+        "print(mpl_toolkits.mplot3d.Axes3D.__name__)\n"
+    )
+    assert out.split() == ["False", "Axes3D"]
