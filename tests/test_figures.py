@@ -12,6 +12,7 @@ import sys
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -451,3 +452,63 @@ def test_validate_and_importing_the_module_do_not_load_matplotlib() -> None:
     exit_code, loaded = _python(code).split()
     assert exit_code in {"0", "1"}
     assert loaded == "False"
+
+
+def test_png_is_opaque_rgb_with_the_pixels_matplotlib_draws(
+    rendered: dict[str, F.RenderedFigure],
+) -> None:
+    """The PNG drops only the alpha channel (always opaque) of what Agg draws at that dpi."""
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+
+    for name, spec in specs().items():
+        fig = F.draw(spec)
+        saved = io.BytesIO()
+        with matplotlib.rc_context({**F._rc(spec), "text.hinting": F._PNG_HINTING}):
+            fig.savefig(saved, format="png", dpi=F.DEFAULT_DPI, facecolor="#FFFFFF")
+        with Image.open(saved) as drawn, Image.open(io.BytesIO(rendered[name].png)) as png:
+            assert png.mode == "RGB", name
+            assert png.info["dpi"] == pytest.approx((F.DEFAULT_DPI, F.DEFAULT_DPI), abs=0.01)
+            assert png.info.keys() == {"dpi"}, name  # no software, date or other text chunk
+            rgba = np.asarray(drawn.convert("RGBA"))
+            assert (rgba[..., 3] == 255).all(), name
+            assert np.array_equal(rgba[..., :3], np.asarray(png)), name
+
+
+def test_docx_holds_each_figure_png_as_drawn(rendered: dict[str, F.RenderedFigure]) -> None:
+    """The images go into the package once, as drawn, and the same document gives the same bytes."""
+    import zipfile
+
+    from spbe_cli.render.document import parse_document
+    from spbe_cli.render.to_docx import DocxMeta, Picture, write_docx
+
+    names = ["dimensi", "rantai"]
+    source = "# Judul\n\n" + "".join(f"~~~spbe-gambar {n}\nGambar {n}\n~~~\n\n" for n in names)
+    document = parse_document("uji", source, {n: specs()[n] for n in names})
+
+    def picture(figure: Any) -> Picture:
+        drawn = F.render_figure(figure.spec)
+        return Picture(drawn.png, drawn.width_cm, drawn.height_cm)
+
+    first = write_docx(document, DocxMeta(title="Uji", author="Kabupaten Mimika"), picture)
+    again = write_docx(document, DocxMeta(title="Uji", author="Kabupaten Mimika"), picture)
+    assert first == again
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        media = {n: archive.read(n) for n in archive.namelist() if n.startswith("word/media/")}
+        assert archive.testzip() is None
+    assert sorted(media.values()) == sorted(rendered[n].png for n in names)
+
+
+def test_drawing_leaves_matplotlib_3d_toolkit_unimported_yet_importable() -> None:
+    out = _python(
+        "import sys, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "from spbe_cli.render import figures as F\n"
+        "F.preload()\n"
+        "F.draw_png(F.BarChart('t', ('a',), (F.Series('s', (1,)),)))\n"
+        "print('mpl_toolkits.mplot3d' in sys.modules)\n"
+        "import mpl_toolkits.mplot3d\n"
+        "print(mpl_toolkits.mplot3d.Axes3D.__name__)\n"
+    )
+    assert out.split() == ["False", "Axes3D"]

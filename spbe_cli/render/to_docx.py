@@ -597,7 +597,7 @@ class _Writer:
             # The first section (ending at the first landscape table) carries the cover.
             self.section_xml = self.section_xml.replace("<w:titlePg/>", "")
         raw = io.BytesIO()
-        self.doc.save(raw)
+        media = self._save_without_media(raw)
         source = etree.tostring(self.doc.element, encoding="unicode")
         head = source[: source.index("<w:body>") + len("<w:body>")]
         for prefix, uri in _EXTRA_NS.items():
@@ -614,7 +614,32 @@ class _Writer:
                 yield parts.pop().encode("utf-8")
             yield f"{self.section_xml}</w:body></w:document>".encode()
 
-        return normalise_zip(raw.getvalue(), {"word/document.xml": document()})
+        return normalise_zip(raw.getvalue(), {**media, "word/document.xml": document()})
+
+    def _save_without_media(self, raw: io.BytesIO) -> dict[str, bytes]:
+        """python-docx's package with its images left empty; the images by entry name.
+
+        python-docx deflates every part at zlib's default level, and :func:`normalise_zip`
+        inflated and deflated it again at level 1: for the PNGs, the largest parts, that first
+        round was most of a small document's save, and its bytes were thrown away. The images
+        are deflated once, by :func:`normalise_zip`.
+        """
+        from docx.parts.image import ImagePart
+
+        images = [
+            part
+            for part in self.doc.part.package.iter_parts()
+            if isinstance(part, ImagePart) and isinstance(getattr(part, "_blob", None), bytes)
+        ]
+        media = {str(part.partname).lstrip("/"): part.blob for part in images}
+        try:
+            for part in images:
+                part._blob = b""  # python-docx has no public setter
+            self.doc.save(raw)
+        finally:
+            for part in images:
+                part._blob = media[str(part.partname).lstrip("/")]
+        return media
 
 
 #: Namespaces the body uses that python-docx's template may not declare.
