@@ -585,3 +585,61 @@ def test_diff_prints_the_same_bytes_with_workers(
     assert "P999" in printed["1", "git", "json"]
     for key, text in printed.items():
         assert text == printed[("1", *key[1:])], key
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_sync_scoring_and_layout_split_gives_what_one_process_gives(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str, forks: list[object]
+) -> None:
+    """The second half of the pairs scored (and laid out for JSON) in a child: the same pairs,
+    the same locations and evidence, the same bytes as one process without a layout."""
+    from spbe_cli import i18n, sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import OVERLAPS, _synthetic
+
+    i18n.set_language(lang)
+    for root in (OVERLAPS, _synthetic(tmp_path, 400)):
+        catalog, _ = load_catalog(root)
+        monkeypatch.setenv("SPBE_WORKERS", "1")
+        alone = sync.find_overlaps(catalog)
+        document = sync.format_json(alone, "katalog")
+        assert all(o.json_text is None for o in alone)
+        monkeypatch.setenv("SPBE_WORKERS", "2")
+        started = len(forks)
+        split = sync.find_overlaps(catalog, json_layout=True)
+        assert len(forks) == started + 2  # the function join, then the second half's scoring
+        assert split == alone
+        assert [(o.first_location, o.second_location, o.evidence) for o in split] == [
+            (o.first_location, o.second_location, o.evidence) for o in alone
+        ]
+        assert all(o.json_text is not None for o in split)
+        assert sync.format_json(split, "katalog") == document
+        assert len(forks) == started + 2  # the laid out document needs no third child
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_scoring_child_leaves_its_half_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import _synthetic
+
+    catalog, _ = load_catalog(_synthetic(tmp_path, 400))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    alone = sync.find_overlaps(catalog)
+    document = sync.format_json(alone, "c")
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    here = os.getpid()
+    real_scored = sync._scored  # type: ignore[attr-defined]
+
+    def fails_in_child(*args: object) -> object:
+        if os.getpid() != here:
+            os._exit(1)
+        return real_scored(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "_scored", fails_in_child)
+    split = sync.find_overlaps(catalog, json_layout=True)
+    assert split == alone
+    assert sync.format_json(split, "c") == document
