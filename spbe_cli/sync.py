@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
-from typing import Any, cast
+from typing import Any
 
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
@@ -87,9 +87,6 @@ class Overlap:
     evidence: tuple[Evidence, ...]
     first_location: Location | None
     second_location: Location | None
-    json_text: str | None = field(default=None, compare=False, repr=False)
-    """The pair as :func:`format_json` lays it out, when :func:`find_overlaps` was asked for it
-    (``json_layout``) and laid it out in the same pass as its scoring; else None."""
 
     @property
     def score(self) -> float:
@@ -273,21 +270,6 @@ def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[in
 #: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
 MIN_FORKED = 10_000
 
-#: A scored pair as plain data (it may come from a forked child): the positions of its two
-#: items in their kind's candidates, its two scores, its evidence as (key, values), the two
-#: items' locations as (path, line, column) or None, and its JSON layout (or None).
-_Place = tuple[str, int, int] | None
-_Scored = tuple[
-    int,
-    int,
-    float,
-    float,
-    tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-    _Place,
-    _Place,
-    str | None,
-]
-
 
 @collector.paused()
 def find_overlaps(
@@ -296,22 +278,21 @@ def find_overlaps(
     kinds: tuple[str, ...] = KINDS,
     opd: str | None = None,
     max_shared_budget: int = MAX_SHARED_BUDGET,
-    *,
-    json_layout: bool = False,
 ) -> list[Overlap]:
-    """Every pair of look-alike items of different OPDs (``opd`` keeps pairs involving it).
-
-    When a core is idle the joins on functions run in a forked child while this process joins
-    the names; then the second half of the candidate pairs is scored (evidence, locations) in
-    a child while this process scores the first, each half laid out for :func:`format_json`
-    as it is scored when ``json_layout`` (:attr:`Overlap.json_text`): one child for both steps
-    rather than one each. Either way the pairs, and the bytes of every format, are the same.
-    """
+    """Every pair of look-alike items of different OPDs (``opd`` keeps pairs involving it)."""
     meta = catalog.metadata
     if threshold is None:
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
+    result: list[Overlap] = []
+    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
+    places: dict[str, Location | None] = {}
+
+    def where(item_id: str) -> Location | None:
+        if item_id not in places:
+            places[item_id] = catalog.where_known(item_id, "id")
+        return places[item_id]
 
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
     # The joins on functions in a forked child when a core is idle, those on names here.
@@ -324,111 +305,32 @@ def find_overlaps(
         _joined(items_of[kind], threshold, "name") | _same_budget(items_of[kind], max_shared_budget)
         for kind in kinds
     ]
-    todo = [
-        sorted(named | functioned) for named, functioned in zip(by_name, by_function(), strict=True)
-    ]
-    # The second half of the pairs (of all kinds together) scored in a child when a core is idle.
-    half = sum(map(len, todo)) // 2
-    firsts: list[list[tuple[int, int]]] = []
-    seconds: list[list[tuple[int, int]]] = []
-    for pairs in todo:
-        cut = min(half, len(pairs))
-        firsts.append(pairs[:cut])
-        seconds.append(pairs[cut:])
-        half -= cut
-
-    def score(halves: list[list[tuple[int, int]]]) -> list[list[_Scored]]:
-        try:
-            return [
-                _scored(catalog, kind, items_of[kind], pairs, threshold, opd, json_layout)
-                for kind, pairs in zip(kinds, halves, strict=True)
-            ]
-        finally:
-            _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
-            _json_evidence.cache_clear()
-
-    scored_there = forked(lambda: score(seconds), sum(map(len, seconds)), MIN_FORKED)
-    scored_here = score(firsts)
-    result: list[Overlap] = []
-    # A location and a piece of evidence recur across pairs: each is made once.
-    places: dict[_Place, Location | None] = {None: None}
-    evidence_of: dict[tuple[str, tuple[tuple[str, str], ...]], Evidence] = {}
-
-    def place(value: _Place) -> Location | None:
-        found = places.get(value, places)
-        if found is places:
-            found = places[value] = Location(*value) if value is not None else None
-        return found  # type: ignore[return-value]
-
-    def evidence(key: str, values: tuple[tuple[str, str], ...]) -> Evidence:
-        found = evidence_of.get((key, values))
-        if found is None:
-            found = evidence_of[key, values] = Evidence(key, values)
-        return found
-
-    for kind, here, there in zip(kinds, scored_here, scored_there(), strict=True):
+    for kind, named, functioned in zip(kinds, by_name, by_function(), strict=True):
         items = items_of[kind]
-        for a_pos, b_pos, name, function, found, first, second, text in (*here, *there):
-            result.append(
-                Overlap(
-                    kind,
-                    items[a_pos],
-                    items[b_pos],
-                    name,
-                    function,
-                    tuple(evidence(key, values) for key, values in found),
-                    place(first),
-                    place(second),
-                    text,
+        for a_pos, b_pos in sorted(named | functioned):
+            a, b = items[a_pos], items[b_pos]
+            if a.owner == b.owner:
+                continue
+            if opd is not None and opd not in (a.owner, b.owner):
+                continue
+            name_words, name = overlap(a.name, b.name)
+            function_words, function = overlap(a.function, b.function)
+            evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
+            if evidence:
+                result.append(
+                    Overlap(
+                        kind,
+                        a,
+                        b,
+                        name,
+                        function,
+                        evidence,
+                        where(a.id),
+                        where(b.id),
+                    )
                 )
-            )
     order = {k: n for n, k in enumerate(KINDS)}
     result.sort(key=lambda o: (order.get(o.kind, 99), -o.score, o.first.id, o.second.id))
-    return result
-
-
-def _scored(
-    catalog: Catalog,
-    kind: str,
-    items: list[Candidate],
-    pairs: list[tuple[int, int]],
-    threshold: float,
-    opd: str | None,
-    json_layout: bool,
-) -> list[_Scored]:
-    """The candidate ``pairs`` (positions in ``items``) that are look-alikes, as plain data.
-
-    With ``json_layout`` each comes with its :func:`format_json` layout (:func:`_json_pair`).
-    """
-    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
-    places: dict[str, Location | None] = {}
-
-    def where(item_id: str) -> Location | None:
-        if item_id not in places:
-            places[item_id] = catalog.where_known(item_id, "id")
-        return places[item_id]
-
-    def plain(loc: Location | None) -> _Place:
-        return (loc.path, loc.line, loc.column) if loc is not None else None
-
-    result: list[_Scored] = []
-    for a_pos, b_pos in pairs:
-        a, b = items[a_pos], items[b_pos]
-        if a.owner == b.owner:
-            continue
-        if opd is not None and opd not in (a.owner, b.owner):
-            continue
-        name_words, name = overlap(a.name, b.name)
-        function_words, function = overlap(a.function, b.function)
-        evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
-        if not evidence:
-            continue
-        first, second = where(a.id), where(b.id)
-        text = None
-        if json_layout:
-            text = _json_pair(Overlap(kind, a, b, name, function, evidence, first, second))
-        found = tuple((e.key, e.values) for e in evidence)
-        result.append((a_pos, b_pos, name, function, found, plain(first), plain(second), text))
     return result
 
 
@@ -514,17 +416,13 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     template of that same layout, with the C string encoder ``json.dumps`` itself uses; the text
     is byte-identical to ``json_dumps`` of the whole document (a property test holds them equal).
     """
-    from spbe_cli.markup import json_dumps
+    from spbe_cli.markup import json_dumps, json_escape_extra
 
     head = json_dumps(
         {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps), "pasangan": []}
     )
     if not overlaps:
         return head
-    laid_out = [o.json_text for o in overlaps]
-    if None not in laid_out:
-        # Laid out as they were scored (find_overlaps(json_layout=True)), in both processes.
-        return _document(head, [",\n".join(cast(list[str], laid_out))])
     # The last key's empty list closes the document: `"pasangan": []\n}`. The second half of
     # the pairs is laid out in a forked child when a core is idle.
     half = len(overlaps) // 2
@@ -537,13 +435,6 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
         _json_evidence.cache_clear()
-    return _document(head, halves)
-
-
-def _document(head: str, halves: list[str]) -> str:
-    """The document of :func:`format_json`: ``head`` with the pairs' texts in its list."""
-    from spbe_cli.markup import json_escape_extra
-
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [

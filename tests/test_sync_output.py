@@ -134,22 +134,3 @@ def test_side_texts_kept_by_object_identity_do_not_outlive_the_document() -> Non
     again = Candidate("aplikasi", "APL-2", "OPD-B", "Dua", "RAA", "", frozenset(), frozenset())
     pair = [Overlap("aplikasi", again, again, 0.5, 0.0, (), Location("b.yaml", 2, 3), None)]
     assert format_json(pair, "katalog") == reference(pair, "katalog")
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(overlaps(odd_values=True) | overlaps(), max_size=4), text)
-def test_pairs_laid_out_as_they_were_scored_give_the_same_bytes(
-    found: list[Overlap], catalog: str
-) -> None:
-    """``find_overlaps(json_layout=True)`` lays each pair out with its scoring (in two
-    processes); the document joined from those texts is the one ``json_dumps`` writes."""
-    from dataclasses import replace
-
-    from spbe_cli import sync
-
-    try:
-        laid_out = [replace(o, json_text=sync._json_pair(o)) for o in found]
-    finally:
-        sync._SIDES.clear()
-    assert laid_out == found  # the layout is no part of a pair's identity
-    assert format_json(laid_out, catalog) == reference(found, catalog)

@@ -179,11 +179,7 @@ def sync(
     loaded = load_checked(path, force=force)
     with user_errors():
         check_filters(loaded, opd, None)
-    # For JSON each pair is laid out as it is scored, in the same two processes.
-    layout = output_format is SyncFormat.json
-    report = SyncReport(
-        find_overlaps(loaded, kemiripan, opd=opd, json_layout=layout), fail_on_overlap
-    )
+    report = SyncReport(find_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
     emit(sync_formats(path.as_posix()), output_format, report)
     quick_exit_ready()
     raise typer.Exit(int(report.return_code))
