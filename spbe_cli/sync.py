@@ -108,6 +108,14 @@ class SyncReport:
         return ExitCode.FINDINGS if self.fail_on_overlap and self.overlaps else ExitCode.OK
 
 
+def shown_owner(owner: str) -> str:
+    """An item's owning OPD for display: an application without ``pemilik`` is the Pemda's.
+
+    For text and Markdown (``spbe sync``) and validate's SPBE409 message; JSON keeps ``""``.
+    """
+    return owner or t("sync.no_owner")
+
+
 @lru_cache(maxsize=1 << 16)
 def _evidence_text(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> str:
     """:attr:`Evidence.text` in ``lang``, worded once per distinct piece of evidence.
@@ -126,7 +134,19 @@ def _pct(score: float) -> str:
 
 
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
-    """Active items of one kind, with their owning OPD, codes and words."""
+    """Active items of one kind, with their owning OPD, codes and words.
+
+    The one home of "the items compared" for ``spbe sync`` and for validate's SPBE409
+    (applications) and SPBE610 (programs), :mod:`spbe_cli.checks.duplicates`:
+
+    * programs not cancelled (in the file or by the latest progress entry), words of
+      ``tujuan``, or ``uraian`` when it is empty;
+    * the Pemda's applications in use (``pemilik_tipe: pemda``), words of ``fungsi``, or
+      ``uraian`` when it is empty. One without ``pemilik`` (SPBE411) stays a candidate, owned
+      by "" (no OPD): the Pemda's as a whole, it is paired with any OPD's look-alike (the
+      duplicate the Bupati wants found), not with another application without ``pemilik``;
+    * data sets in use, words of ``tujuan`` or ``uraian``.
+    """
     result: list[Candidate] = []
     for item_id in catalog.ids_of(kind):
         e: Any = catalog.entities[item_id]
@@ -138,7 +158,9 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
             function = e.tujuan or e.uraian
         elif kind == "aplikasi":
-            if not in_use(e) or e.pemilik_tipe != "pemda" or not e.pemilik:
+            # The Pemda's own applications in use; one without a pemilik (SPBE411) is the
+            # Pemda's as a whole and is compared with every OPD's (see application_items).
+            if not in_use(e) or e.pemilik_tipe != "pemda":
                 continue
             code, budget, function = e.raa, "", e.fungsi or e.uraian
         else:
@@ -349,13 +371,14 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
                 "sync.pair",
                 jenis=t("sync.kind." + o.kind),
                 first=o.first.id,
-                first_opd=o.first.owner,
+                first_opd=shown_owner(o.first.owner),
                 second=o.second.id,
-                second_opd=o.second.owner,
+                second_opd=shown_owner(o.second.owner),
             )
         )
         for c, loc in ((o.first, o.first_location), (o.second, o.second_location)):
-            lines.append(f"  {loc}: {c.id} ({c.owner}) {c.nama}" if loc else f"  {c.id} {c.nama}")
+            owner = shown_owner(c.owner)
+            lines.append(f"  {loc}: {c.id} ({owner}) {c.nama}" if loc else f"  {c.id} {c.nama}")
         lines += [f"  = {e.text}" for e in o.evidence]
         lines.append("")
     lines.append(t("sync.summary", n=len(overlaps)))
@@ -370,8 +393,8 @@ def format_markdown(overlaps: list[Overlap]) -> str:
     rows = [
         [
             t("sync.kind." + o.kind),
-            f"{o.first.id} ({o.first.owner})",
-            f"{o.second.id} ({o.second.owner})",
+            f"{o.first.id} ({shown_owner(o.first.owner)})",
+            f"{o.second.id} ({shown_owner(o.second.owner)})",
             "; ".join(e.text for e in o.evidence),
             f"{o.first_location}; {o.second_location}",
         ]

@@ -7,8 +7,6 @@ from typing import Any
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.models.common import in_use
-from spbe_cli.owners import responsible_opd
 from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
 
 
@@ -21,17 +19,17 @@ def _stop(ctx: Context) -> frozenset[str]:
 
 
 def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
-    """Pemda-owned applications, grouped by RAA code, owned by their OPD."""
+    """The Pemda's applications in use, grouped by RAA code, owned by their OPD.
+
+    The very applications ``spbe sync`` compares, with the same words (``fungsi``, or
+    ``uraian`` when it is empty): built by its one home (:func:`spbe_cli.sync.candidates`).
+    One without ``pemilik`` is owned by "" (the Pemda as a whole): paired with any OPD's.
+    """
+    from spbe_cli.sync import candidates
+
     return [
-        Item(
-            app_id,
-            app.raa,
-            responsible_opd(app) or "",
-            tokens(app.nama, stop),
-            tokens(app.fungsi, stop),
-        )
-        for app_id, app in ((a.id, a) for a in catalog.of_kind("aplikasi"))
-        if app.pemilik_tipe == "pemda" and in_use(app)
+        Item(c.id, c.code, c.owner, c.name, c.function)
+        for c in candidates(catalog, "aplikasi", stop)
     ]
 
 
@@ -65,8 +63,11 @@ def check_duplicates(ctx: Context) -> None:
 
 
 def _report(ctx: Context, code: str, pair: Pair) -> None:
+    from spbe_cli.sync import shown_owner
+
     catalog = ctx.catalog
     first, second = pair.first, pair.second
+    owner, other_owner = shown_owner(second.owner), shown_owner(first.owner)
     score = max(pair.name_score, pair.function_score)
     basis = "dup.name" if pair.name_score >= pair.function_score else "dup.function"
     ctx.emit(
@@ -75,13 +76,13 @@ def _report(ctx: Context, code: str, pair: Pair) -> None:
         "dup.message",
         related=(
             Related(
-                catalog.where(first.key, "id"), t("dup.other", id=first.key, owner=first.owner)
+                catalog.where(first.key, "id"), t("dup.other", id=first.key, owner=other_owner)
             ),
         ),
         id=second.key,
-        owner=second.owner,
+        owner=owner,
         other=first.key,
-        other_owner=first.owner,
+        other_owner=other_owner,
         group=second.group,
         basis=t(basis),
         score=round(score * 100),
