@@ -407,6 +407,8 @@ def without_invisible(value: str) -> tuple[str, list[str]]:
     ``'DISKOMINFO '`` (a space typed after it, a no-break space pasted from a document, a zero
     width space) gives ``('DISKOMINFO', ['U+0020 SPACE'])``: the id that was meant, for a hint.
     """
+    if value.isascii() and value.isprintable() and " " not in value:
+        return value, []  # the usual id: no ASCII character but these is a space or invisible
     kept: list[str] = []
     removed: list[str] = []
     for char in value:

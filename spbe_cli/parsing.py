@@ -165,11 +165,12 @@ def parse_text(text: str, before: int = 0) -> ParsedFile:
     # Each a C scan of the text; the nodes are walked only in the rare file that has one.
     numbers = yamlio.may_hold_grouped(text)
     glued = yamlio.may_hold_glued_comment(text)
+    plain = yamlio.is_plain(text)
     documents = []
     for node in nodes:
         placeholders = tuple(yamlio.find_scalars(node, PLACEHOLDER)) if marked else ()
         grouped = tuple(yamlio.find_scalars(node, yamlio.GROUPED_NUMBER)) if numbers else ()
-        value, positions, found = yamlio.build_document(node, text)
+        value, positions, found = yamlio.build_document(node, text, plain=plain)
         if suspect:
             found.extend(yamlio.forbidden_characters(node))
         if glued:

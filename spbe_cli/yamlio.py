@@ -491,37 +491,27 @@ class _Builder:
 
     :meth:`build` returns ``(value, position, entry)``: the entry is None for a scalar (and for
     what is refused: an alias, a foreign tag, nesting too deep).
+
+    A *plain* text (no ``&``, so no anchor and no alias; no ``!``, so no tag but the core ones)
+    is built without looking for either on each value, and its values are counted a collection
+    at a time: the document is built again value by value only when that count goes past
+    :data:`MAX_VALUES` (see :func:`build_document`). Almost every catalog file is plain.
     """
 
-    __slots__ = ("count", "problems", "seen", "text")
+    __slots__ = ("count", "plain", "problems", "seen", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, plain: bool = False) -> None:
         self.text = text
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
         self.count = 0
+        self.plain = plain
 
     def build(self, node: Node, depth: int = 0) -> tuple[Any, int, Entry | None]:
-        key = id(node)
         mark = node.start_mark
         pos = (mark.line + 1) * POS_BASE + mark.column + 1
         self.count += 1
-        if self.count > MAX_VALUES:
-            if self.count == MAX_VALUES + 1:
-                line, col = _pos(node)
-                self.problems.append(
-                    YamlProblem("SPBE008", line, col, "load.too_many_values", {"limit": MAX_VALUES})
-                )
-            return None, pos, None
-        if key in self.seen:
-            self._alias(node)
-            return None, pos, None
-        self.seen.add(key)
-        tag = node.tag
-        if tag not in _ALLOWED_TAGS:
-            line, col = _pos(node)
-            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
+        if not self.plain and self._refused(node):
             return None, pos, None
         if isinstance(node, ScalarNode):
             value = node.value
@@ -535,19 +525,57 @@ class _Builder:
             )
             return None, pos, None
         if isinstance(node, SequenceNode):
-            values = []
-            item_positions = []
-            children: list[Entry | None] | None = None
-            for index, item in enumerate(node.value):
-                value, item_pos, entry = self.build(item, depth + 1)
-                values.append(value)
-                item_positions.append(item_pos)
-                if entry is not None:
-                    if children is None:
-                        children = [None] * len(node.value)
-                    children[index] = entry
-            return values, pos, positions.sequence(pos, item_positions, children)
+            return self._sequence(node, depth, pos)
         return self._mapping(node, depth, pos)
+
+    def _refused(self, node: Node) -> bool:
+        """Whether ``node`` is not built: past :data:`MAX_VALUES`, an alias, a foreign tag.
+
+        Each is reported here (once for the values past the limit).
+        """
+        if self.count > MAX_VALUES:
+            if self.count == MAX_VALUES + 1:
+                line, col = _pos(node)
+                self.problems.append(
+                    YamlProblem("SPBE008", line, col, "load.too_many_values", {"limit": MAX_VALUES})
+                )
+            return True
+        key = id(node)
+        if key in self.seen:
+            self._alias(node)
+            return True
+        self.seen.add(key)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            line, col = _pos(node)
+            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
+            return True
+        return False
+
+    def _sequence(self, node: Node, depth: int, pos: int) -> tuple[list[Any], int, Entry]:
+        values = []
+        item_positions = []
+        children: list[Entry | None] | None = None
+        items = node.value
+        if self.plain:
+            self.count += len(items)  # at least the values built below (see build_document)
+        plain = self.plain
+        for index, child in enumerate(items):
+            if plain and isinstance(child, ScalarNode):  # inline: most values are scalars
+                mark = child.start_mark
+                value = child.value
+                values.append(None if child.style in _PLAIN and value in _NULLS else value)
+                item_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
+                continue
+            value, item_pos, entry = self.build(child, depth + 1)
+            values.append(value)
+            item_positions.append(item_pos)
+            if entry is not None:
+                if children is None:
+                    children = [None] * len(items)
+                children[index] = entry
+        return values, pos, positions.sequence(pos, item_positions, children)
 
     def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], int, Entry]:
         result: dict[str, Any] = {}
@@ -557,7 +585,11 @@ class _Builder:
         value_positions: list[int] = []
         children: list[Entry | None] | None = None
         merged = False
-        for key_node, value_node in node.value:
+        items = node.value
+        if self.plain:
+            self.count += len(items)  # at least the values built below (see build_document)
+        plain = self.plain
+        for key_node, value_node in items:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
@@ -579,11 +611,17 @@ class _Builder:
                 value_pos, entry = _positions_only(value_node, depth + 1)
             else:
                 first[key] = key_node
+                if plain and isinstance(value_node, ScalarNode):  # inline, as in _sequence
+                    mark = value_node.start_mark
+                    value = value_node.value
+                    result[key] = None if value_node.style in _PLAIN and value in _NULLS else value
+                    value_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
+                    continue
                 result[key], value_pos, entry = self.build(value_node, depth + 1)
             value_positions.append(value_pos)
             if entry is not None:
                 if children is None:
-                    children = [None] * len(node.value)
+                    children = [None] * len(items)
                 children[len(keys) - 1] = entry
         if children is not None:
             del children[len(keys) :]  # complex keys take no slot
@@ -653,10 +691,29 @@ def _positions_only(node: Node, depth: int) -> tuple[int, Entry | None]:
     )
 
 
-def build_document(node: Node, text: str) -> tuple[Any, Positions, list[YamlProblem]]:
-    """Turn one composed document into plain values (dict, list, str, None) and positions."""
-    builder = _Builder(text)
+def is_plain(text: str) -> bool:
+    """Whether ``text`` can hold neither an anchor nor an alias (no ``&``) nor a tag (no ``!``).
+
+    Two C scans of the text: for :func:`build_document`, once per file.
+    """
+    return "&" not in text and "!" not in text
+
+
+def build_document(
+    node: Node, text: str, *, plain: bool = False
+) -> tuple[Any, Positions, list[YamlProblem]]:
+    """Turn one composed document into plain values (dict, list, str, None) and positions.
+
+    ``plain``: :func:`is_plain` of ``text`` (computed once per file by the caller). The values
+    and problems are the same either way; a plain text is built faster.
+    """
+    builder = _Builder(text, plain=plain)
     value, pos, entry = builder.build(node)
+    if plain and builder.count > MAX_VALUES:
+        # Counted a collection at a time (never fewer than there are): past the limit, the
+        # document is built again value by value to say where the limit was reached.
+        builder = _Builder(text)
+        value, pos, entry = builder.build(node)
     return value, pos if entry is None else entry, builder.problems
 
 
