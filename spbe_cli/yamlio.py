@@ -948,3 +948,112 @@ def _plain_value(loader: Any, node: Node, seen: set[int]) -> Any:
 def dump_yaml(data: Any) -> str:
     """Write YAML the way a person would (block style, Unicode kept, keys in given order)."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+# -- the common file, read without libyaml ------------------------------------------------------
+
+#: A line of the common catalog file: a key at the start of the line, ``: ``, and a value that is
+#: a plain text, a quoted text without escapes, or a ``[a, b]`` list of plain texts.
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*): +"
+    r"(?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)"  # a plain text (trailing spaces are not part of it)
+    r"|'([^'\n]*)'|\"([^\"\n]*)\""  # quoted, without escapes or doubled quotes
+    r"|(\[[^\]\n]*\]))"  # a list, its items read below
+    r" *$"
+)
+#: An item of a ``[a, b]`` list: a plain text between commas.
+_SIMPLE_ITEM = re.compile(r" *([A-Za-z0-9(][^:#\[\]{},'\"]*?) *(?:,|$)")
+#: What may not appear anywhere in a text read without libyaml: controls (a tab, a CR), what
+#: libyaml refuses or reads otherwise (U+FEFF, U+FFFE, U+FFFF), and what
+#: :func:`may_hold_forbidden` looks for.
+_NOT_SIMPLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\\\\\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+
+def simple_document(text: str) -> tuple[dict[str, Any], Entry, int] | None:
+    """The value, position table and end line of the most common file, or None for any other.
+
+    The common file is one mapping of ``key: value`` lines at the start of the line (blank
+    lines and ``#`` comment lines between them), each value a plain text, a quoted text
+    without escapes or a ``[a, b]`` list of plain texts; no key twice, no tab, no CR, nothing
+    after a value, and far fewer values than :data:`MAX_VALUES`. Such a file holds no problem,
+    and what is returned is what composing it with libyaml and :func:`build_document` give (a
+    test compares the two on every file of the bench catalog and on near misses); any other
+    text, however close, is None and goes the libyaml way. Reading the common file line by line
+    costs a fraction of composing it.
+    """
+    if not text or _NOT_SIMPLE.search(text) is not None:
+        return None
+    value: dict[str, Any] = {}
+    keys: list[str] = []
+    key_positions: list[int] = []
+    value_positions: list[int] = []
+    entries: list[Entry | None] = []
+    count = 1
+    match_line = _SIMPLE_LINE.match
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line or line[0] == "#":
+            continue
+        found = match_line(line)
+        if found is None:
+            return None
+        key, plain, single, double, listed = found.groups()
+        if key in value:
+            return None  # a key written twice: said by the builder
+        key = intern(key)
+        row = number * POS_BASE
+        keys.append(key)
+        key_positions.append(row + 1)
+        entry: Entry | None = None
+        if plain is not None:
+            value[key] = None if plain in _NULLS else plain
+            column = found.start(2) + 1
+        elif listed is not None:
+            column = found.start(5) + 1
+            items = _simple_items(listed, row + column)
+            if items is None:
+                return None
+            value[key], item_positions = items
+            entry = positions.sequence(row + column, item_positions, None)
+            count += len(item_positions)
+        elif single is not None:
+            value[key], column = single, found.start(3)  # at the opening quote
+        else:
+            value[key], column = double, found.start(4)
+        value_positions.append(row + column)
+        entries.append(entry)
+        count += 2
+        if count > MAX_VALUES:
+            return None  # the limit is said by the builder
+    if not keys:
+        return None
+    children = entries if any(entry is not None for entry in entries) else None
+    table = positions.mapping(key_positions[0], keys, key_positions, value_positions, children)
+    end_line = text.count("\n") + (1 if text.endswith("\n") else 2)
+    return value, table, end_line
+
+
+def _simple_items(listed: str, bracket: int) -> tuple[list[Any], list[int]] | None:
+    """The items of ``[a, b]`` and their positions (``bracket``: where the ``[`` is).
+
+    None when they are not all plain texts (an empty item, a trailing comma, a quote ...).
+    """
+    inner = listed[1:-1]
+    items: list[Any] = []
+    item_positions: list[int] = []
+    if not inner.strip(" "):
+        return items, item_positions
+    at = 0
+    match_item = _SIMPLE_ITEM.match
+    while at < len(inner):
+        found = match_item(inner, at)
+        if found is None:
+            return None
+        text = found.group(1)
+        items.append(None if text in _NULLS else text)
+        item_positions.append(bracket + 1 + found.start(1))
+        at = found.end()
+    if inner.rstrip(" ").endswith(","):
+        return None  # a trailing comma: left to libyaml
+    return items, item_positions
