@@ -953,13 +953,18 @@ def dump_yaml(data: Any) -> str:
 # -- the common file, read without libyaml ------------------------------------------------------
 
 #: A line of the common catalog file: a key at the start of the line, ``: ``, and a value that is
-#: a plain text, a quoted text without escapes, or a ``[a, b]`` list of plain texts.
+#: a plain text, a quoted text without escapes, or a ``[a, b]`` list of plain texts; or the key
+#: alone, its value a list of ``- item`` lines below it.
 _SIMPLE_LINE = re.compile(
-    r"([A-Za-z_][A-Za-z0-9_]*): +"
-    r"(?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)"  # a plain text (trailing spaces are not part of it)
+    r"([A-Za-z_][A-Za-z0-9_]*):"
+    r"(?: +(?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)"  # a plain text (trailing spaces are not part of it)
     r"|'([^'\n]*)'|\"([^\"\n]*)\""  # quoted, without escapes or doubled quotes
     r"|(\[[^\]\n]*\]))"  # a list, its items read below
-    r" *$"
+    r")? *$"
+)
+#: An item of a list written ``- item`` line by line: a plain text or a quoted one.
+_SIMPLE_ENTRY = re.compile(
+    r"( *)- (?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)|'([^'\n]*)'|\"([^\"\n]*)\") *$"
 )
 #: An item of a ``[a, b]`` list: a plain text between commas.
 _SIMPLE_ITEM = re.compile(r" *([A-Za-z0-9(][^:#\[\]{},'\"]*?) *(?:,|$)")
@@ -991,20 +996,53 @@ def simple_document(text: str) -> tuple[dict[str, Any], Entry, int] | None:
     value_positions: list[int] = []
     entries: list[Entry | None] = []
     count = 1
-    match_line = _SIMPLE_LINE.match
+    #: the ``- item`` list being read: its items, their positions, its indent; None when the
+    #: last key's value is not such a list
+    block: tuple[list[Any], list[int], int] | None = None
+    opened = False  # the last key had no value on its line: a ``- item`` list must follow
+    match_line, match_entry = _SIMPLE_LINE.match, _SIMPLE_ENTRY.match
     for number, line in enumerate(text.split("\n"), 1):
         if not line or line[0] == "#":
             continue
+        row = number * POS_BASE
+        if line[0] in " -":
+            found = match_entry(line)
+            if found is None or not opened:
+                return None
+            indent = len(found.group(1))
+            if block is None:
+                block = ([], [], indent)
+                value_positions.append(row + indent + 1)  # the list is where its first '-' is
+            elif indent != block[2]:
+                return None
+            plain, single, double = found.group(2, 3, 4)
+            if plain is not None:
+                block[0].append(None if plain in _NULLS else plain)
+                block[1].append(row + found.start(2) + 1)
+            else:
+                quoted = 3 if single is not None else 4
+                block[0].append(found.group(quoted))
+                block[1].append(row + found.start(quoted))  # at the opening quote
+            count += 1
+            continue
+        if opened:
+            if block is None:
+                return None  # a key without a value: its empty value is placed by libyaml
+            value[keys[-1]] = block[0]
+            entries.append(positions.sequence(value_positions[-1], block[1], None))
+            block, opened = None, False
         found = match_line(line)
         if found is None:
             return None
         key, plain, single, double, listed = found.groups()
-        if key in value:
+        if key in keys:
             return None  # a key written twice: said by the builder
         key = intern(key)
-        row = number * POS_BASE
         keys.append(key)
         key_positions.append(row + 1)
+        count += 2
+        if count > MAX_VALUES:
+            return None  # the limit is said by the builder
         entry: Entry | None = None
         if plain is not None:
             value[key] = None if plain in _NULLS else plain
@@ -1019,14 +1057,19 @@ def simple_document(text: str) -> tuple[dict[str, Any], Entry, int] | None:
             count += len(item_positions)
         elif single is not None:
             value[key], column = single, found.start(3)  # at the opening quote
-        else:
+        elif double is not None:
             value[key], column = double, found.start(4)
+        else:
+            opened = True  # its value is the ``- item`` lines below
+            continue
         value_positions.append(row + column)
         entries.append(entry)
-        count += 2
-        if count > MAX_VALUES:
-            return None  # the limit is said by the builder
-    if not keys:
+    if opened:
+        if block is None:
+            return None
+        value[keys[-1]] = block[0]
+        entries.append(positions.sequence(value_positions[-1], block[1], None))
+    if not keys or count > MAX_VALUES:
         return None
     children = entries if any(entry is not None for entry in entries) else None
     table = positions.mapping(key_positions[0], keys, key_positions, value_positions, children)

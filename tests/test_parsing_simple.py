@@ -91,6 +91,23 @@ NEAR_MISSES = [
     "entitas: opd\nnama: a\n  b\n",  # a text that goes on on the next line
     "entitas: opd\nnama:\n  b\n",
     "entitas: opd\nx:\n  - a\n",
+    "entitas: opd\nx:\n  - a\n  - 'b'\n  - \"c\"\n  - ~\n  - null\ny: z\n",
+    "entitas: opd\nx:\n- a\n- b\n",  # the '-' under the key
+    "entitas: opd\nx:   \n  - a\n# komentar\n\n  - b\n",
+    "entitas: opd\nx:\n  - a\n   - b\n",  # another indent
+    "entitas: opd\nx:\n  - a\n - b\n",
+    "entitas: opd\nx:\n  -  a\n",
+    "entitas: opd\nx:\n  -\n  - b\n",  # an empty item
+    "entitas: opd\nx:\n  - a # komentar\n",
+    "entitas: opd\nx:\n  - - a\n",
+    "entitas: opd\nx:\n  - a: b\n",
+    "entitas: opd\nx:\n  - [a]\n",
+    "entitas: opd\nx:\n  # komentar\n  - a\n",
+    "entitas: opd\nx:\ny: z\n",  # no value at all
+    "entitas: opd\nx:\n",
+    "entitas: opd\nx:\n  - a\nx:\n  - b\n",
+    "- a\n- b\n",
+    "entitas: opd\n- a\n",
     "entitas: opd\nx:\n  y: a\n",
     "# komentar\n\nentitas: opd\n\n# akhir",
     "  # komentar\nentitas: opd\n",
