@@ -144,6 +144,31 @@ def parse_text(text: str, before: int = 0) -> ParsedFile:
     ``before``: the values of the file's documents before ``text``, when only the file's end is
     parsed again (see :mod:`spbe_cli.lsp.documents`; they count toward its limit).
     """
+    simple = None if before else _simple_file(text)
+    if simple is not None:
+        return simple
+    return _composed_file(text, before)
+
+
+def _simple_file(text: str) -> ParsedFile | None:
+    """The file read without libyaml when it is the common kind (:func:`yamlio.simple_document`).
+
+    Only a text that none of the scans below would look at again: no placeholder, no number
+    written like ``1.500``, no comment glued to a value.
+    """
+    if "[ISI" in text or "TODO" in text or yamlio.may_hold_grouped(text):
+        return None
+    if yamlio.may_hold_glued_comment(text):
+        return None
+    found = yamlio.simple_document(text)
+    if found is None:
+        return None
+    value, table, end_line = found
+    return ParsedFile((), (ParsedDocument(value, table, (), (), end_line),))
+
+
+def _composed_file(text: str, before: int) -> ParsedFile:
+    """:func:`parse_text` of any text: composed by libyaml, then built."""
     nodes, problems = yamlio.compose(text, before)
     syntax = min((p.line for p in problems if p.code in _STOPPING), default=0)
     if syntax:
@@ -166,11 +191,12 @@ def parse_text(text: str, before: int = 0) -> ParsedFile:
     # Each a C scan of the text; the nodes are walked only in the rare file that has one.
     numbers = yamlio.may_hold_grouped(text)
     glued = yamlio.may_hold_glued_comment(text)
+    plain = yamlio.is_plain(text)
     documents = []
     for node in nodes:
         placeholders = tuple(yamlio.find_scalars(node, PLACEHOLDER)) if marked else ()
         grouped = tuple(yamlio.find_scalars(node, yamlio.GROUPED_NUMBER)) if numbers else ()
-        value, positions, found = yamlio.build_document(node, text)
+        value, positions, found = yamlio.build_document(node, text, plain=plain)
         if suspect:
             found.extend(yamlio.forbidden_characters(node))
         if glued:

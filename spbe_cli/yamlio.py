@@ -491,37 +491,27 @@ class _Builder:
 
     :meth:`build` returns ``(value, position, entry)``: the entry is None for a scalar (and for
     what is refused: an alias, a foreign tag, nesting too deep).
+
+    A *plain* text (no ``&``, so no anchor and no alias; no ``!``, so no tag but the core ones)
+    is built without looking for either on each value, and its values are counted a collection
+    at a time: the document is built again value by value only when that count goes past
+    :data:`MAX_VALUES` (see :func:`build_document`). Almost every catalog file is plain.
     """
 
-    __slots__ = ("count", "problems", "seen", "text")
+    __slots__ = ("count", "plain", "problems", "seen", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, plain: bool = False) -> None:
         self.text = text
         self.problems: list[YamlProblem] = []
         self.seen: set[int] = set()
         self.count = 0
+        self.plain = plain
 
     def build(self, node: Node, depth: int = 0) -> tuple[Any, int, Entry | None]:
-        key = id(node)
         mark = node.start_mark
         pos = (mark.line + 1) * POS_BASE + mark.column + 1
         self.count += 1
-        if self.count > MAX_VALUES:
-            if self.count == MAX_VALUES + 1:
-                line, col = _pos(node)
-                self.problems.append(
-                    YamlProblem("SPBE008", line, col, "load.too_many_values", {"limit": MAX_VALUES})
-                )
-            return None, pos, None
-        if key in self.seen:
-            self._alias(node)
-            return None, pos, None
-        self.seen.add(key)
-        tag = node.tag
-        if tag not in _ALLOWED_TAGS:
-            line, col = _pos(node)
-            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
+        if not self.plain and self._refused(node):
             return None, pos, None
         if isinstance(node, ScalarNode):
             value = node.value
@@ -535,19 +525,57 @@ class _Builder:
             )
             return None, pos, None
         if isinstance(node, SequenceNode):
-            values = []
-            item_positions = []
-            children: list[Entry | None] | None = None
-            for index, item in enumerate(node.value):
-                value, item_pos, entry = self.build(item, depth + 1)
-                values.append(value)
-                item_positions.append(item_pos)
-                if entry is not None:
-                    if children is None:
-                        children = [None] * len(node.value)
-                    children[index] = entry
-            return values, pos, positions.sequence(pos, item_positions, children)
+            return self._sequence(node, depth, pos)
         return self._mapping(node, depth, pos)
+
+    def _refused(self, node: Node) -> bool:
+        """Whether ``node`` is not built: past :data:`MAX_VALUES`, an alias, a foreign tag.
+
+        Each is reported here (once for the values past the limit).
+        """
+        if self.count > MAX_VALUES:
+            if self.count == MAX_VALUES + 1:
+                line, col = _pos(node)
+                self.problems.append(
+                    YamlProblem("SPBE008", line, col, "load.too_many_values", {"limit": MAX_VALUES})
+                )
+            return True
+        key = id(node)
+        if key in self.seen:
+            self._alias(node)
+            return True
+        self.seen.add(key)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            line, col = _pos(node)
+            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+            self.problems.append(YamlProblem("SPBE007", line, col, "load.tag", {"tag": shown}))
+            return True
+        return False
+
+    def _sequence(self, node: Node, depth: int, pos: int) -> tuple[list[Any], int, Entry]:
+        values = []
+        item_positions = []
+        children: list[Entry | None] | None = None
+        items = node.value
+        if self.plain:
+            self.count += len(items)  # at least the values built below (see build_document)
+        plain = self.plain
+        for index, child in enumerate(items):
+            if plain and isinstance(child, ScalarNode):  # inline: most values are scalars
+                mark = child.start_mark
+                value = child.value
+                values.append(None if child.style in _PLAIN and value in _NULLS else value)
+                item_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
+                continue
+            value, item_pos, entry = self.build(child, depth + 1)
+            values.append(value)
+            item_positions.append(item_pos)
+            if entry is not None:
+                if children is None:
+                    children = [None] * len(items)
+                children[index] = entry
+        return values, pos, positions.sequence(pos, item_positions, children)
 
     def _mapping(self, node: Node, depth: int, pos: int) -> tuple[dict[str, Any], int, Entry]:
         result: dict[str, Any] = {}
@@ -557,7 +585,11 @@ class _Builder:
         value_positions: list[int] = []
         children: list[Entry | None] | None = None
         merged = False
-        for key_node, value_node in node.value:
+        items = node.value
+        if self.plain:
+            self.count += len(items)  # at least the values built below (see build_document)
+        plain = self.plain
+        for key_node, value_node in items:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 self.problems.append(YamlProblem("SPBE014", line, col, "load.complex_key"))
@@ -579,11 +611,17 @@ class _Builder:
                 value_pos, entry = _positions_only(value_node, depth + 1)
             else:
                 first[key] = key_node
+                if plain and isinstance(value_node, ScalarNode):  # inline, as in _sequence
+                    mark = value_node.start_mark
+                    value = value_node.value
+                    result[key] = None if value_node.style in _PLAIN and value in _NULLS else value
+                    value_positions.append((mark.line + 1) * POS_BASE + mark.column + 1)
+                    continue
                 result[key], value_pos, entry = self.build(value_node, depth + 1)
             value_positions.append(value_pos)
             if entry is not None:
                 if children is None:
-                    children = [None] * len(node.value)
+                    children = [None] * len(items)
                 children[len(keys) - 1] = entry
         if children is not None:
             del children[len(keys) :]  # complex keys take no slot
@@ -653,10 +691,29 @@ def _positions_only(node: Node, depth: int) -> tuple[int, Entry | None]:
     )
 
 
-def build_document(node: Node, text: str) -> tuple[Any, Positions, list[YamlProblem]]:
-    """Turn one composed document into plain values (dict, list, str, None) and positions."""
-    builder = _Builder(text)
+def is_plain(text: str) -> bool:
+    """Whether ``text`` can hold neither an anchor nor an alias (no ``&``) nor a tag (no ``!``).
+
+    Two C scans of the text: for :func:`build_document`, once per file.
+    """
+    return "&" not in text and "!" not in text
+
+
+def build_document(
+    node: Node, text: str, *, plain: bool = False
+) -> tuple[Any, Positions, list[YamlProblem]]:
+    """Turn one composed document into plain values (dict, list, str, None) and positions.
+
+    ``plain``: :func:`is_plain` of ``text`` (computed once per file by the caller). The values
+    and problems are the same either way; a plain text is built faster.
+    """
+    builder = _Builder(text, plain=plain)
     value, pos, entry = builder.build(node)
+    if plain and builder.count > MAX_VALUES:
+        # Counted a collection at a time (never fewer than there are): past the limit, the
+        # document is built again value by value to say where the limit was reached.
+        builder = _Builder(text)
+        value, pos, entry = builder.build(node)
     return value, pos if entry is None else entry, builder.problems
 
 
@@ -891,3 +948,155 @@ def _plain_value(loader: Any, node: Node, seen: set[int]) -> Any:
 def dump_yaml(data: Any) -> str:
     """Write YAML the way a person would (block style, Unicode kept, keys in given order)."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+# -- the common file, read without libyaml ------------------------------------------------------
+
+#: A line of the common catalog file: a key at the start of the line, ``: ``, and a value that is
+#: a plain text, a quoted text without escapes, or a ``[a, b]`` list of plain texts; or the key
+#: alone, its value a list of ``- item`` lines below it.
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*):"
+    r"(?: +(?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)"  # a plain text (trailing spaces are not part of it)
+    r"|'([^'\n]*)'|\"([^\"\n]*)\""  # quoted, without escapes or doubled quotes
+    r"|(\[[^\]\n]*\]))"  # a list, its items read below
+    r")? *$"
+)
+#: An item of a list written ``- item`` line by line: a plain text or a quoted one.
+_SIMPLE_ENTRY = re.compile(
+    r"( *)- (?:([A-Za-z0-9(][^:#\[\]{}'\"]*?)|'([^'\n]*)'|\"([^\"\n]*)\") *$"
+)
+#: An item of a ``[a, b]`` list: a plain text between commas.
+_SIMPLE_ITEM = re.compile(r" *([A-Za-z0-9(][^:#\[\]{},'\"]*?) *(?:,|$)")
+#: What may not appear anywhere in a text read without libyaml: controls (a tab, a CR), what
+#: libyaml refuses or reads otherwise (U+FEFF, U+FFFE, U+FFFF), and what
+#: :func:`may_hold_forbidden` looks for.
+_NOT_SIMPLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\\\\\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+
+def simple_document(text: str) -> tuple[dict[str, Any], Entry, int] | None:
+    """The value, position table and end line of the most common file, or None for any other.
+
+    The common file is one mapping of ``key: value`` lines at the start of the line (blank
+    lines and ``#`` comment lines between them), each value a plain text, a quoted text
+    without escapes or a ``[a, b]`` list of plain texts; no key twice, no tab, no CR, nothing
+    after a value, and far fewer values than :data:`MAX_VALUES`. Such a file holds no problem,
+    and what is returned is what composing it with libyaml and :func:`build_document` give (a
+    test compares the two on every file of the bench catalog and on near misses); any other
+    text, however close, is None and goes the libyaml way. Reading the common file line by line
+    costs a fraction of composing it.
+    """
+    if not text or _NOT_SIMPLE.search(text) is not None:
+        return None
+    value: dict[str, Any] = {}
+    keys: list[str] = []
+    key_positions: list[int] = []
+    value_positions: list[int] = []
+    entries: list[Entry | None] = []
+    count = 1
+    #: the ``- item`` list being read: its items, their positions, its indent; None when the
+    #: last key's value is not such a list
+    block: tuple[list[Any], list[int], int] | None = None
+    opened = False  # the last key had no value on its line: a ``- item`` list must follow
+    match_line, match_entry = _SIMPLE_LINE.match, _SIMPLE_ENTRY.match
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line or line[0] == "#":
+            continue
+        row = number * POS_BASE
+        if line[0] in " -":
+            found = match_entry(line)
+            if found is None or not opened:
+                return None
+            indent = len(found.group(1))
+            if block is None:
+                block = ([], [], indent)
+                value_positions.append(row + indent + 1)  # the list is where its first '-' is
+            elif indent != block[2]:
+                return None
+            plain, single, double = found.group(2, 3, 4)
+            if plain is not None:
+                block[0].append(None if plain in _NULLS else plain)
+                block[1].append(row + found.start(2) + 1)
+            else:
+                quoted = 3 if single is not None else 4
+                block[0].append(found.group(quoted))
+                block[1].append(row + found.start(quoted))  # at the opening quote
+            count += 1
+            continue
+        if opened:
+            if block is None:
+                return None  # a key without a value: its empty value is placed by libyaml
+            value[keys[-1]] = block[0]
+            entries.append(positions.sequence(value_positions[-1], block[1], None))
+            block, opened = None, False
+        found = match_line(line)
+        if found is None:
+            return None
+        key, plain, single, double, listed = found.groups()
+        if key in keys:
+            return None  # a key written twice: said by the builder
+        key = intern(key)
+        keys.append(key)
+        key_positions.append(row + 1)
+        count += 2
+        if count > MAX_VALUES:
+            return None  # the limit is said by the builder
+        entry: Entry | None = None
+        if plain is not None:
+            value[key] = None if plain in _NULLS else plain
+            column = found.start(2) + 1
+        elif listed is not None:
+            column = found.start(5) + 1
+            items = _simple_items(listed, row + column)
+            if items is None:
+                return None
+            value[key], item_positions = items
+            entry = positions.sequence(row + column, item_positions, None)
+            count += len(item_positions)
+        elif single is not None:
+            value[key], column = single, found.start(3)  # at the opening quote
+        elif double is not None:
+            value[key], column = double, found.start(4)
+        else:
+            opened = True  # its value is the ``- item`` lines below
+            continue
+        value_positions.append(row + column)
+        entries.append(entry)
+    if opened:
+        if block is None:
+            return None
+        value[keys[-1]] = block[0]
+        entries.append(positions.sequence(value_positions[-1], block[1], None))
+    if not keys or count > MAX_VALUES:
+        return None
+    children = entries if any(entry is not None for entry in entries) else None
+    table = positions.mapping(key_positions[0], keys, key_positions, value_positions, children)
+    end_line = text.count("\n") + (1 if text.endswith("\n") else 2)
+    return value, table, end_line
+
+
+def _simple_items(listed: str, bracket: int) -> tuple[list[Any], list[int]] | None:
+    """The items of ``[a, b]`` and their positions (``bracket``: where the ``[`` is).
+
+    None when they are not all plain texts (an empty item, a trailing comma, a quote ...).
+    """
+    inner = listed[1:-1]
+    items: list[Any] = []
+    item_positions: list[int] = []
+    if not inner.strip(" "):
+        return items, item_positions
+    at = 0
+    match_item = _SIMPLE_ITEM.match
+    while at < len(inner):
+        found = match_item(inner, at)
+        if found is None:
+            return None
+        text = found.group(1)
+        items.append(None if text in _NULLS else text)
+        item_positions.append(bracket + 1 + found.start(1))
+        at = found.end()
+    if inner.rstrip(" ").endswith(","):
+        return None  # a trailing comma: left to libyaml
+    return items, item_positions

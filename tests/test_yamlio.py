@@ -432,3 +432,62 @@ def test_trusted_yaml_falls_back_to_the_loader_for_what_is_not_plain(text: str) 
     assert _typed(value) == _typed(expected)
     if isinstance(expected, dict) and "b" in expected and isinstance(expected["b"], dict):
         assert value["b"] is value["a"]
+
+
+# A plain text (no '&', no '!') is built without looking for aliases and tags on each value,
+# and counted a collection at a time: the values, positions and problems must be the ones the
+# value-by-value build gives, for every shape a catalog file can take.
+_PLAIN_TEXTS = [
+    "entitas: aplikasi\nid: APL-1\nnama: Siap\ndata: [a, b, '', ~, null, \"~\"]\n",
+    "a:\nb: ~\nc: ''\nd: \"null\"\ne: NULL\nf: [x, ~]\n",
+    "a: {b: {c: [1, [2, [3, {d: e}]]]}}\nlist:\n  - x\n  -\n  - - y\n    - z\n",
+    "a: 1\nb: 2\na: 3\n",  # a repeated key (SPBE004), the first value kept
+    "<<: {a: 1}\nb: 2\n",  # a merge key (SPBE006)
+    "? [a, b]\n: c\nd: e\n",  # a complex key (SPBE014)
+    "entitas: opd\nid: A\nentitas: opd\nid: B\n",  # a missing '---' (SPBE004)
+    "x: " + "[" * 70 + "]" * 70 + "\n",  # too deep (SPBE009)
+    "- a\n- {b: c, d: [e, f]}\n- |\n  block\n- 'q'\n",
+    "just text\n",
+]
+
+
+@pytest.mark.parametrize("text", _PLAIN_TEXTS)
+def test_a_plain_text_builds_as_value_by_value(text: str) -> None:
+    assert yamlio.is_plain(text)
+    nodes, problems = yamlio.compose(text)
+    assert problems == []
+    for node in nodes:
+        fast = yamlio.build_document(node, text, plain=True)
+        slow = yamlio.build_document(node, text)
+        assert fast == slow
+
+
+def test_a_plain_document_past_the_value_limit_is_refused_where_the_limit_is() -> None:
+    # Counted a collection at a time, the plain build goes past the limit first in bulk; the
+    # document is built again value by value and the problem names the first value too many.
+    from spbe_cli.yamlio import MAX_VALUES
+
+    text = (
+        "a:\n  b: ["
+        + ",".join(["x"] * (MAX_VALUES // 2))
+        + "]\n  c: ["
+        + ",".join(["y"] * (MAX_VALUES // 2))
+        + "]\n"
+    )
+    nodes, problems = yamlio.compose(text)
+    assert problems == []
+    value, _, found = yamlio.build_document(nodes[0], text, plain=True)
+    assert (value, found) == yamlio.build(nodes[0], text)
+    assert [(p.code, p.line, p.key) for p in found] == [("SPBE008", 3, "load.too_many_values")]
+    # The root, a, b, b's items and c come first: c's item of index MAX_VALUES - 4 - b's
+    # items is the first too many, two characters apart.
+    first_too_many = MAX_VALUES - 4 - MAX_VALUES // 2
+    assert found[0].column == len("  c: [") + 1 + 2 * first_too_many
+    assert value["a"]["c"][first_too_many - 1] == "y"
+    assert value["a"]["c"][first_too_many] is None
+
+
+def test_a_text_with_an_anchor_or_a_tag_is_not_plain() -> None:
+    assert not yamlio.is_plain("a: &x 1\nb: *x\n")
+    assert not yamlio.is_plain("a: !!python/object x\n")
+    assert not yamlio.is_plain("url: 'https://x.id/?a=1&b=2'\n")  # built value by value

@@ -455,16 +455,16 @@ def check_progress_entries(ctx: Context, kind: str, item: Rencana) -> None:
     for i, entry in enumerate(item.progres):
         quarter = entry.triwulan
         start = date(entry.tahun, 3 * (quarter - 1) + 1 if quarter else 1, 1)
-        period = _period(entry.tahun, quarter)
+        early, late = entry.tanggal < start, entry.tanggal.year > entry.tahun + 1
+        if not early and not late:
+            continue  # the usual entry: its place and words are only made for a finding
+        misdated.add(i)
         where = catalog.where(item_id, "progres", i, "tanggal")
         values: dict[str, Any] = {
             "subjek": subjek,
-            "periode": period,
+            "periode": _period(entry.tahun, quarter),
             "tanggal": tanggal(entry.tanggal, None),
         }
-        early, late = entry.tanggal < start, entry.tanggal.year > entry.tahun + 1
-        if early or late:
-            misdated.add(i)
         if early:
             ctx.emit(
                 "SPBE616",

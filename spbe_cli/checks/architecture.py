@@ -45,18 +45,24 @@ def check_traceability(ctx: Context) -> None:
         app = catalog.entities[app_id]
         if not in_use(app):
             continue
-        where = catalog.where(app_id, "id")
+        # Where each finding is, found only for a finding: most applications have none.
         national = app.pemilik_tipe != "pemda" or app.kategori == "umum"
         if app_id not in served:
-            ctx.emit("SPBE403", where, "arch.aplikasi_orphan", id=app_id)
+            ctx.emit("SPBE403", catalog.where(app_id, "id"), "arch.aplikasi_orphan", id=app_id)
         if not app.infrastruktur and not national:
-            ctx.emit("SPBE404", where, "arch.aplikasi_no_infra", id=app_id)
+            ctx.emit("SPBE404", catalog.where(app_id, "id"), "arch.aplikasi_no_infra", id=app_id)
         if not app.data:
-            ctx.emit("SPBE405", where, "arch.aplikasi_no_data", id=app_id)
+            ctx.emit("SPBE405", catalog.where(app_id, "id"), "arch.aplikasi_no_data", id=app_id)
         held = sorted(d for d in app.data if d in sensitive)
         if held:
             if app_id not in covered:
-                ctx.emit("SPBE406", where, "arch.not_secured", id=app_id, data=", ".join(held))
+                ctx.emit(
+                    "SPBE406",
+                    catalog.where(app_id, "id"),
+                    "arch.not_secured",
+                    id=app_id,
+                    data=", ".join(held),
+                )
             for infra in app.infrastruktur:
                 hosts_sensitive.setdefault(infra, app_id)
     for infra_id, app_id in sorted(hosts_sensitive.items()):

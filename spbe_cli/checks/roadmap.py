@@ -21,17 +21,16 @@ def check_peta_rencana(ctx: Context) -> None:
     changed: set[str] = set()
     for item_id, item in items:
         changed.update(item.mengubah)
-        where = catalog.where(item_id, "id")
         check_plan_years(ctx, "peta_rencana", item, periode)
         check_progress_entries(ctx, "peta_rencana", item)
         if not any(ind.target for ind in item.indikator):
-            ctx.emit("SPBE503", where, "pr.no_indicator", id=item_id)
+            ctx.emit("SPBE503", catalog.where(item_id, "id"), "pr.no_indicator", id=item_id)
         if not item.anggaran:
-            ctx.emit("SPBE503", where, "pr.no_budget", id=item_id)
+            ctx.emit("SPBE503", catalog.where(item_id, "id"), "pr.no_budget", id=item_id)
         if item.nomenklatur is None:
-            ctx.emit("SPBE503", where, "pr.no_nomenklatur", id=item_id)
+            ctx.emit("SPBE503", catalog.where(item_id, "id"), "pr.no_nomenklatur", id=item_id)
         if item.muatan in _CHANGES_ELEMENTS and not item.mengubah:
-            ctx.emit("SPBE504", where, "pr.changes_nothing", id=item_id)
+            ctx.emit("SPBE504", catalog.where(item_id, "id"), "pr.changes_nothing", id=item_id)
     if meta is None or meta_source is None:
         return
     where = meta_source.location("dokumen", "peta_rencana")

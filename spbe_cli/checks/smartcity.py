@@ -23,7 +23,6 @@ def check_programs(ctx: Context) -> None:
             quick_years.add(meta.dokumen.masterplan.tahun_revisi)
     for program in catalog.of_kind("program"):
         program_id = program.id
-        where = catalog.where(program_id, "id")
         start, end = program.tahun_mulai, program.tahun_selesai
         in_order = check_plan_years(ctx, "program", program, periode)
         if program.horizon == "quick_win" and in_order:
@@ -45,13 +44,15 @@ def check_programs(ctx: Context) -> None:
                     first=", ".join(str(y) for y in sorted(quick_years)),
                 )
         if not any(ind.target and ind.baseline is not None for ind in program.indikator):
-            ctx.emit("SPBE605", where, "sc.no_indicator", id=program_id)
+            ctx.emit("SPBE605", catalog.where(program_id, "id"), "sc.no_indicator", id=program_id)
         if not program.anggaran:
-            ctx.emit("SPBE606", where, "sc.no_budget", id=program_id)
+            ctx.emit("SPBE606", catalog.where(program_id, "id"), "sc.no_budget", id=program_id)
         if program.digital and not program.terkait_spbe:
-            ctx.emit("SPBE608", where, "sc.digital_unlinked", id=program_id)
+            ctx.emit(
+                "SPBE608", catalog.where(program_id, "id"), "sc.digital_unlinked", id=program_id
+            )
         if not program.regulasi:
-            ctx.emit("SPBE611", where, "sc.no_regulation", id=program_id)
+            ctx.emit("SPBE611", catalog.where(program_id, "id"), "sc.no_regulation", id=program_id)
         check_absorption(ctx, program)
         check_progress_entries(ctx, "program", program)
         names = {ind.nama for ind in program.indikator}
