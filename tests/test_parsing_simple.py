@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spbe_cli import parsing, yamlio
 from spbe_cli.files import find_files
@@ -145,3 +147,116 @@ def test_validate_reports_the_same_with_and_without_the_common_way(
     _, slow = validate_catalog(generated, "catalog")
     assert format_json(fast, "catalog") == format_json(slow, "catalog")
     assert json.loads(format_json(fast, "catalog"))["summary"]["files"] > 100
+
+
+# -- any text near the common file: the common way reads it as composing does, or declines ------
+
+_KEYS = st.sampled_from(
+    [
+        "id",
+        "nama",
+        "entitas",
+        "opd_pj",
+        "tahun",
+        "null",
+        "yes",
+        "on",
+        "x_1",
+        "A",
+        "_k",
+        "<<",
+        "key with space",
+        "k:",
+    ]
+)
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "0",
+        "9",
+        " ",
+        "  ",
+        ":",
+        ": ",
+        "#",
+        " #",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ", ",
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "-",
+        "- ",
+        "?",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "true",
+        "yes",
+        "no",
+        "1.500",
+        "2025-03-12",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "(",
+        ")",
+        "é",
+        "Ä",
+        "\u00a0",
+        "\t",
+        "\r",
+        "\\",
+        "\u2028",
+        "\x85",
+        "\ufeff",
+        "\u202e",
+        "TODO",
+        "[ISI",
+        "ISI]",
+        "/",
+        "=",
+        "+",
+        ".",
+        "...",
+        "---",
+        "\u3000",
+        "😀",
+    ]
+)
+_VALUE = st.lists(_PIECES, min_size=0, max_size=8).map("".join)
+_LINE = st.one_of(
+    st.tuples(_KEYS, st.sampled_from([": ", ":", ":  ", " : ", ":\t"]), _VALUE).map("".join),
+    st.tuples(
+        _KEYS, st.just(": "), st.lists(_VALUE, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]")
+    ).map("".join),
+    st.tuples(_KEYS, st.just(": '"), _VALUE, st.just("'")).map("".join),
+    st.tuples(_KEYS, st.just(': "'), _VALUE, st.just('"')).map("".join),
+    st.tuples(st.sampled_from(["- ", "  - ", "    - ", "-  ", " - "]), _VALUE).map("".join),
+    st.sampled_from(["", "# c", "  # c", " ", "---", "...", "- a", "  x: y", "  cont", "-", "  -"]),
+)
+_TEXT = st.tuples(
+    st.lists(_LINE, min_size=1, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans()
+).map(lambda t: t[1].join(t[0]) + (t[1] if t[2] else ""))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TEXT)
+def test_the_common_way_reads_what_composing_reads(text: str) -> None:
+    """Random lines of keys, plain, quoted and listed values, items, comments, markers."""
+    found = parsing._simple_file(text)
+    if found is not None:
+        assert found == parsing._composed_file(text, 0)
