@@ -319,6 +319,22 @@ def test_heading_title(heading: str, title: str) -> None:
     assert heading_title(heading) == title
 
 
+def test_heading_title_keeps_the_capitals_of_the_one_abbreviation_list() -> None:
+    """A title keeps in capitals what the bundled singkatan.yaml writes in capitals (APBD,
+    RKPD: no second list in diff.prose), and the named words without an expansion (OPD)."""
+    from spbe_cli.diff.prose import heading_title
+    from spbe_cli.reference import load_data
+    from spbe_cli.render.abbreviations import CAPITALS_WITHOUT_EXPANSION, kept_capitals
+
+    general = {str(e["singkatan"]) for e in load_data("singkatan.yaml")["singkatan"]}
+    assert {"SPBE", "SPLP", "TIK", "RPJMD", "SWOT", "SDM", "APBD"} <= general
+    assert kept_capitals() == {w for w in general if w.isupper()} | CAPITALS_WITHOUT_EXPANSION
+    assert not CAPITALS_WITHOUT_EXPANSION & general  # each word has one home
+    assert heading_title("BAB V PENDANAAN APBD DAN RKPD") == "Pendanaan APBD dan RKPD"
+    assert heading_title("BAB IX PERAN OPD DAN SIA-SPBE") == "Peran OPD dan SIA-SPBE"
+    assert heading_title("BAB II BAPPEDA") == "Bappeda"  # not all capitals in the list
+
+
 def test_section_places_read_the_built_in_templates() -> None:
     from spbe_cli.diff.prose import SectionPlace, section_documents, section_places
 

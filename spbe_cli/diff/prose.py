@@ -156,16 +156,20 @@ def heading_title(text: str) -> str:
     """A template heading as a title without its number: ``BAB I PENDAHULUAN`` -> ``Pendahuluan``.
 
     A chapter written in capitals reads in title case (``Gambaran Umum Daerah``, ``Visi, Misi
-    dan Sasaran``); acronyms in it (``SPBE``, ``(SPLP)``) stay as written.
+    dan Sasaran``); abbreviations in it (``SPBE``, ``(SPLP)``: see
+    :func:`spbe_cli.render.abbreviations.kept_capitals`) stay as written.
     """
+    from spbe_cli.render.abbreviations import kept_capitals
+
     plain = " ".join(_without_code(text).split())
     plain = _NUMBER.sub("", plain).strip()
     if plain != plain.upper():
         return plain
     words = []
+    capitals = kept_capitals()
     for number, word in enumerate(plain.split()):
         bare = word.strip("(),.;:")
-        if bare in _ACRONYMS or word.startswith("("):
+        if bare in capitals or word.startswith("("):
             words.append(word)
         elif number and bare.lower() in _SMALL_WORDS:
             words.append(word.lower())
@@ -176,8 +180,6 @@ def heading_title(text: str) -> str:
 
 #: Words a title in title case keeps in lower case (after its first word).
 _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "per", "yang"})
-#: Capitalised words of the chapter titles that are acronyms, kept in capitals.
-_ACRONYMS = frozenset({"SPBE", "SPLP", "SIA-SPBE", "TIK", "OPD", "RPJMD", "SWOT", "SDM"})
 
 
 def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, str]]:
