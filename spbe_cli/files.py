@@ -151,6 +151,12 @@ _OS_REASONS = {
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+def slashed_path(rel: str) -> str:
+    r"""A file name the metadata gives with ``/`` between its folders (``prosa\01.md`` ->
+    ``prosa/01.md``): how it is judged, and the fix SPBE208 and SPBE220 offer."""
+    return rel.replace("\\", "/")
+
+
 def written_path_problem(rel: str) -> str | None:
     r"""What is wrong with a file name the metadata gives, as written: the same on every machine.
 
@@ -159,7 +165,7 @@ def written_path_problem(rel: str) -> str | None:
     machine (CI included) would not. None when the name is fine as written. Both the folder on
     disk and a git revision check a name here first.
     """
-    slashed = rel.replace("\\", "/")
+    slashed = slashed_path(rel)
     candidate = PurePosixPath(slashed)
     if candidate.is_absolute() or ".." in candidate.parts or _DRIVE.match(slashed):
         return "outside"
