@@ -152,8 +152,11 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def slashed_path(rel: str) -> str:
-    r"""A file name the metadata gives with ``/`` between its folders (``prosa\01.md`` ->
-    ``prosa/01.md``): how it is judged, and the fix SPBE208 and SPBE220 offer."""
+    r"""A file name the metadata gives with ``/`` between its folders.
+
+    ``prosa\01.md`` -> ``prosa/01.md``: how the name is judged, and the fix SPBE208 and
+    SPBE220 offer.
+    """
     return rel.replace("\\", "/")
 
 
