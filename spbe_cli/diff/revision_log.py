@@ -22,6 +22,7 @@ from spbe_cli.diff.changeset import (
     Item,
     Key,
     follows_rename,
+    references_field,
     renamed_value,
 )
 from spbe_cli.diff.formats import show_change, side_text
@@ -77,7 +78,7 @@ def revision_log(
         for change in changes:
             fields = [
                 f
-                for f in (_field(f, renames) for f in change.fields)
+                for f in (_field(f, renames, change.kind) for f in change.fields)
                 if f is not None
                 and not _tool_setting(change.kind, f)
                 and not _working_note(change.kind, f)
@@ -170,16 +171,17 @@ def _gone_names(changeset: ChangeSet) -> dict[str, str]:
     }
 
 
-def _field(field: FieldChange, renames: dict[str, str] | None = None) -> dict[str, Any] | None:
+def _field(field: FieldChange, renames: dict[str, str], kind: str) -> dict[str, Any] | None:
     """One changed field: the text ``spbe diff`` shows and the data a document words.
 
-    ``renames`` (old id -> new id): a reference that only followed a renamed entity is no
-    change for readers (None), and a list of ids reads as if the renamed ids had their new id
-    already, so it shows what else changed.
+    ``kind``: the entity's. ``renames`` (old id -> new id): a reference that only followed a
+    renamed entity is no change for readers (None), and a list of ids reads as if the renamed
+    ids had their new id already, so it shows what else changed (only a field of references:
+    see :func:`follows_rename`).
     """
     old = field.old
-    if renames:
-        if follows_rename(field, renames):
+    if renames and references_field(kind, field):
+        if follows_rename(kind, field, renames):
             return None
         if isinstance(old, list):
             old = renamed_value(old, renames)
