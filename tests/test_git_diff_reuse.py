@@ -290,6 +290,39 @@ def test_only_a_field_of_references_follows_a_rename(repo: Path) -> None:
     assert "SEC-01" not in entries
 
 
+def test_the_daftar_perubahan_takes_the_attention_list_the_diff_made(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attention rules run once, in the documents' words, not again per document.
+
+    Before: the diff ran them twice (before and after setting uncomparable files aside) and
+    each document's Daftar Perubahan a third time.
+    """
+    import spbe_cli.diff as diff_module
+
+    program = repo / "catalog/program/governance.yaml"
+    edit(program, "nilai: 250000000", "nilai: 100000000")
+    commit(repo, "potong anggaran")
+    runs = []
+    rules = diff_module.attention_for
+
+    def counted(changes: list) -> list:
+        runs.append(len(changes))
+        return rules(changes)
+
+    monkeypatch.setattr(diff_module, "attention_for", counted)
+    changes = changes_since("v1", repo / "catalog", repo, words=lambda: i18n.use_language("id"))
+    logs = [revision_log(changes, None, name) for name in ("masterplan", "arsitektur")]
+    assert len(runs) == 1
+    # worded in the documents' language, though the terminal speaks English
+    assert [(a.code, a.id) for a in changes.attention] == [("SPBE703", "SC-01")]
+    with i18n.use_language("id"):
+        worded = i18n.t("diff.att.SPBE703", **dict(changes.attention[0].values))
+    assert changes.attention[0].message == worded
+    for log in logs:
+        assert [(a["code"], a["message"]) for a in log["attention"]] == [("SPBE703", worded)]
+
+
 def test_a_document_moved_into_another_file_is_no_change(repo: Path) -> None:
     """SC-04 moved from its own file into economy.yaml (a second document): nothing changed."""
     living = (repo / "catalog/program/living.yaml").read_text("utf-8")

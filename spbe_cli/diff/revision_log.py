@@ -9,12 +9,13 @@ a template needs no access to the diff's classes.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from spbe_cli.diff.attention import attention_for
 from spbe_cli.diff.changeset import (
     ChangeSet,
     ChangeType,
@@ -30,8 +31,17 @@ from spbe_cli.diff.prose import TemplateReader
 from spbe_cli.i18n import t
 
 
-def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet:
+def changes_since(
+    rev: str,
+    catalog: Path,
+    cwd: Path | None = None,
+    words: Callable[[], AbstractContextManager[Any]] = nullcontext,
+) -> ChangeSet:
     """The ChangeSet from revision ``rev`` to the catalog folder as it is on disk.
+
+    ``words``: the wording of the documents the change set is for (their language and mark):
+    its attention list, which :func:`revision_log` hands on as it is, is worded inside it.
+    The revision is looked up outside it: what cannot be found is said in the user's words.
 
     Raises:
         SpbeError: the revision is unknown or git cannot run.
@@ -40,7 +50,8 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     from spbe_cli.gitsource import own_repository, resolve_sides
 
     sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
-    return diff_snapshots(sides.old, sides.new, findings=False, referrers=False)
+    with words():
+        return diff_snapshots(sides.old, sides.new, findings=False, referrers=False)
 
 
 def revision_log(
@@ -51,6 +62,8 @@ def revision_log(
     templates: TemplateReader | None = None,
 ) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
+
+    ``changeset`` as :func:`changes_since` made it, its attention list in the documents' words.
 
     Returns a mapping with ``title``, ``since`` (the old side as text), ``empty``,
     ``attention`` (list of ``{code, severity, id, message, values}``), ``prosa`` (the prose
@@ -103,7 +116,7 @@ def revision_log(
             )
         if entries:
             groups.append({"kind": kind, "label": t(f"diff.kind.{kind}"), "entries": entries})
-    # Worded again here, in the language the caller chose (the document's, not the terminal's).
+    # As the diff worded it: in the documents' words (see changes_since).
     attention = [
         {
             "code": a.code,
@@ -112,7 +125,7 @@ def revision_log(
             "message": a.message,
             "values": dict(a.values),
         }
-        for a in attention_for(changeset.changes)
+        for a in changeset.attention
         # Ids are for mentors (SPBE709, SPBE711): readers see the entries "Diubah: X
         # (sebelumnya Y)", "Dihapus: Y" and "Ditambah: X" by name.
         if (wanted is None or a.kind in wanted) and a.code not in ("SPBE709", "SPBE711")
