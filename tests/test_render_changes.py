@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -333,6 +334,36 @@ def test_heading_title_keeps_the_capitals_of_the_one_abbreviation_list() -> None
     assert heading_title("BAB V PENDANAAN APBD DAN RKPD") == "Pendanaan APBD dan RKPD"
     assert heading_title("BAB IX PERAN OPD DAN SIA-SPBE") == "Peran OPD dan SIA-SPBE"
     assert heading_title("BAB II BAPPEDA") == "Bappeda"  # not all capitals in the list
+
+
+def test_the_daftar_perubahan_places_prose_by_the_template_render_writes_from(
+    tmp_path: Path,
+) -> None:
+    """One lookup order for render and diff.prose (pipeline.pick_template): ``--templates``
+    holding the former ``masterplan.md.j2`` wins over the catalog's ``masterplan.j2``.
+
+    Before: diff.prose asked every own folder for ``masterplan.j2`` first, so it placed the
+    prose by the catalog's template while render wrote the document from ``--templates``'.
+    """
+    from spbe_cli.diff.prose import section_places
+    from spbe_cli.render.pipeline import template_folders, template_name, template_readers
+    from spbe_cli.render.registry import documents
+
+    override, catalog = tmp_path / "tpl", tmp_path / "katalog"
+    (catalog / "templates").mkdir(parents=True)
+    override.mkdir()
+    (override / "masterplan.md.j2").write_text('## BAB I DARI OPSI\n{{ prosa("x") }}\n', "utf-8")
+    (catalog / "templates" / "masterplan.j2").write_text(
+        '## BAB I DARI KATALOG\n{{ prosa("x") }}\n', "utf-8"
+    )
+    spec = documents()["masterplan"]
+    assert template_name(spec, template_folders(catalog, override)) == "masterplan.md.j2"
+    places = section_places(template_readers(catalog, override))
+    assert places["x"]["masterplan"].chapter == "Dari Opsi"
+    # without --templates, the catalog's
+    assert template_name(spec, template_folders(catalog, None)) == "masterplan.j2"
+    places = section_places(template_readers(catalog, None))
+    assert places["x"]["masterplan"].chapter == "Dari Katalog"
 
 
 def test_section_places_read_the_built_in_templates() -> None:

@@ -157,7 +157,7 @@ def _since_extras(
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
     from spbe_cli.render.engine import MARK_ILLUSTRATIVE
-    from spbe_cli.render.pipeline import select_documents, template_reader
+    from spbe_cli.render.pipeline import select_documents, template_readers
     from spbe_cli.render.registry import documents
 
     @contextmanager
@@ -167,7 +167,7 @@ def _since_extras(
             yield
 
     changes = changes_since(since, catalog, words=words)
-    own = template_reader(catalog, templates)
+    own = template_readers(catalog, templates)
     with words():
         # each document declares the kinds it shows (DocumentSpec.kinds)
         logs = {

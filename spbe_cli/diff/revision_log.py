@@ -27,7 +27,7 @@ from spbe_cli.diff.changeset import (
     renamed_value,
 )
 from spbe_cli.diff.formats import show_change, side_text
-from spbe_cli.diff.prose import TemplateReader
+from spbe_cli.diff.prose import TemplateFolders
 from spbe_cli.i18n import t
 
 
@@ -59,7 +59,7 @@ def revision_log(
     kinds: tuple[str, ...] | None = None,
     document: str | None = None,
     dokumen: str | None = None,
-    templates: TemplateReader | None = None,
+    templates: TemplateFolders | None = None,
 ) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
 
@@ -143,7 +143,7 @@ def revision_log(
 
 
 def _prose(
-    changeset: ChangeSet, document: str, templates: TemplateReader | None
+    changeset: ChangeSet, document: str, templates: TemplateFolders | None
 ) -> list[dict[str, Any]]:
     """The prose sections ``document`` prints whose text changed, where the document has them."""
     from spbe_cli.diff.formats import prose_status
