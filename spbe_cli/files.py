@@ -177,6 +177,24 @@ def written_path_problem(rel: str) -> str | None:
     return None
 
 
+def revision_path(rel: str) -> tuple[str | None, str | None]:
+    """A file name the metadata gives as a git revision reads it, or why it cannot be read.
+
+    ``(path, None)`` or ``(None, problem)``: the written rule (:func:`written_path_problem`),
+    then no file inside ``.git``; the path written with ``/`` and without ``.`` steps
+    (``./prosa//a.md`` -> ``prosa/a.md``). The one rule of a revision's prose and logo
+    (SPBE208, SPBE220) and of the prose ``spbe diff`` compares; a folder on disk resolves the
+    name instead (:func:`_confined_file`).
+    """
+    written = written_path_problem(rel)
+    if written is not None:
+        return None, written
+    candidate = PurePosixPath(rel)
+    if ".git" in candidate.parts:
+        return None, "outside"
+    return candidate.as_posix(), None
+
+
 def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:
     """Resolve a catalog-relative file name inside the catalog folder, or say why it cannot be.
 

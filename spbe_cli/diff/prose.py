@@ -13,7 +13,6 @@ read it: a path that leaves the catalog is skipped here (validate reports it).
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -350,13 +349,14 @@ def _own_templates(side: Snapshot) -> TemplateReader:
 
 
 def inside(rel: str) -> str | None:
-    """A prose path normalised below the catalog folder, or None when it would leave it."""
-    if not rel or rel.startswith("/") or "\\" in rel:
-        return None
-    normal = posixpath.normpath(rel)
-    if normal == ".." or normal.startswith("../") or ".git" in normal.split("/"):
-        return None
-    return normal
+    r"""A prose path below the catalog folder, or None where SPBE208 refuses the name.
+
+    The rule a revision reads a prose file by (:func:`spbe_cli.files.revision_path`): a name
+    validate refuses (``..``, a drive, ``\``, ``.git``) is no prose of either side here.
+    """
+    from spbe_cli.files import revision_path
+
+    return revision_path(rel)[0] if rel else None
 
 
 def diff_prose(
