@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spbe_cli.ruleconfig import RuleException
@@ -53,6 +53,17 @@ class Location:
         if self.line:
             return f"{self.path}:{self.line}:{self.column or 1}"
         return self.path
+
+
+def location_fields(location: Location | None) -> dict[str, Any]:
+    """A place as the JSON outputs write it: ``path``, ``line`` and ``column``.
+
+    Line and column are 1-based, 0 when unknown; each is None when there is no place. The one
+    shape of a place in every command's JSON (validate, show, progress, diff).
+    """
+    if location is None:
+        return {"path": None, "line": None, "column": None}
+    return {"path": location.path, "line": location.line, "column": location.column}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from spbe_cli import owners
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import Location, UsageError, with_hint
+from spbe_cli.errors import Location, UsageError, location_fields, with_hint
 from spbe_cli.formatting import number
 from spbe_cli.i18n import t
 from spbe_cli.links import Link, entity_links, links_from, references_to
@@ -357,14 +357,12 @@ def show_json(shown: Shown) -> str:
     """``spbe show`` as a JSON document."""
 
     def ref(r: Reference) -> dict[str, Any]:
-        loc = r.location
         return {
             "field": r.field,
             "id": r.other,
             "jenis": r.kind,
             "nama": r.label,
-            "path": loc.path if loc else None,
-            "line": loc.line if loc else None,
+            **location_fields(r.location),
         }
 
     data = {
@@ -372,8 +370,7 @@ def show_json(shown: Shown) -> str:
         "id": shown.id,
         "jenis": shown.kind,
         "nama": shown.label,
-        "path": shown.location.path,
-        "line": shown.location.line,
+        **location_fields(shown.location),
         "status_terkini": shown.current_status,
         "field": shown.fields,
         "merujuk_ke": [ref(r) for r in shown.refers_to],

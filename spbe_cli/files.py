@@ -176,6 +176,15 @@ _OS_REASONS = {
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
+def slashed_path(rel: str) -> str:
+    r"""A file name the metadata gives with ``/`` between its folders.
+
+    ``prosa\01.md`` -> ``prosa/01.md``: how the name is judged, and the fix SPBE208 and
+    SPBE220 offer.
+    """
+    return rel.replace("\\", "/")
+
+
 def written_path_problem(rel: str) -> str | None:
     r"""What is wrong with a file name the metadata gives, as written: the same on every machine.
 
@@ -184,13 +193,31 @@ def written_path_problem(rel: str) -> str | None:
     machine (CI included) would not. None when the name is fine as written. Both the folder on
     disk and a git revision check a name here first.
     """
-    slashed = rel.replace("\\", "/")
+    slashed = slashed_path(rel)
     candidate = PurePosixPath(slashed)
     if candidate.is_absolute() or ".." in candidate.parts or _DRIVE.match(slashed):
         return "outside"
     if "\\" in rel:
         return "backslash"
     return None
+
+
+def revision_path(rel: str) -> tuple[str | None, str | None]:
+    """A file name the metadata gives as a git revision reads it, or why it cannot be read.
+
+    ``(path, None)`` or ``(None, problem)``: the written rule (:func:`written_path_problem`),
+    then no file inside ``.git``; the path written with ``/`` and without ``.`` steps
+    (``./prosa//a.md`` -> ``prosa/a.md``). The one rule of a revision's prose and logo
+    (SPBE208, SPBE220) and of the prose ``spbe diff`` compares; a folder on disk resolves the
+    name instead (:func:`_confined_file`).
+    """
+    written = written_path_problem(rel)
+    if written is not None:
+        return None, written
+    candidate = PurePosixPath(rel)
+    if ".git" in candidate.parts:
+        return None, "outside"
+    return candidate.as_posix(), None
 
 
 def _confined_file(root: Path, rel: str, max_bytes: int) -> tuple[Path | None, str | None]:

@@ -19,7 +19,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
@@ -128,15 +128,12 @@ def revision_files(snapshot: Snapshot, catalog: Any) -> None:
 
 def _revision_bytes(snapshot: Snapshot, rel: str, max_bytes: int) -> tuple[bytes | None, str]:
     """A file the metadata names, read from the revision, or the confinement problem's name."""
-    from spbe_cli.files import written_path_problem
+    from spbe_cli.files import revision_path
 
-    written = written_path_problem(rel)
-    if written is not None:
-        return None, written
-    candidate = PurePosixPath(rel)
-    if ".git" in candidate.parts:
-        return None, "outside"
-    rel = candidate.as_posix()
+    path, wrong = revision_path(rel)
+    if path is None:
+        return None, wrong or "outside"
+    rel = path
     if snapshot.follow is not None and rel not in snapshot.texts:
         oid, problem = snapshot.follow(rel)  # through a link of the revision
         if oid is None:

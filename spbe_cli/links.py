@@ -10,7 +10,7 @@ self-assessment's ``penilaian[].bukti`` or one of the metadata document's fields
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +99,18 @@ NESTED_REF_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     "evaluasi_mandiri": {"bukti": BUKTI_KINDS},
 }
 _META = NESTED_REF_KEYS["metadata"]
+#: The documents of the metadata (``dokumen.<name>``), each with its references.
+_DOKUMEN = ("masterplan", "arsitektur", "peta_rencana")
+#: The fields of the metadata that hold ids, by their names (list positions left out): what
+#: :func:`metadata_links` walks.
+_META_FIELDS = frozenset(
+    {
+        *(("dokumen", name, "penetapan") for name in _DOKUMEN),
+        *(("dokumen", name, "keterkaitan", "regulasi") for name in _DOKUMEN),
+        ("tata_kelola", "opd_anggota"),
+        ("tata_kelola", "dasar"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +173,7 @@ def bukti_links(index: int, penilaian: Any) -> Iterator[tuple[FieldPath, str, tu
 
 def metadata_links(metadata: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
     """Yield ``(field path, target, allowed kinds)`` for references in the metadata document."""
-    for name in ("masterplan", "arsitektur", "peta_rencana"):
+    for name in _DOKUMEN:
         dokumen = getattr(metadata.dokumen, name)
         if dokumen.penetapan:
             yield ("dokumen", name, "penetapan"), dokumen.penetapan, _META["penetapan"]
@@ -186,6 +198,23 @@ def entity_references(kind: str, entity: Any) -> Iterator[tuple[FieldPath, str, 
     if kind == "evaluasi_mandiri":
         for index, item in enumerate(entity.penilaian):
             yield from bukti_links(index, item)
+
+
+def holds_references(kind: str, names: Sequence[str]) -> bool:
+    """Whether a field of a ``kind`` document holds ids of other entities.
+
+    ``names`` are the field's names from the top of its document, without list positions or
+    keys: ``("integrasi",)`` of an application, ``("penilaian", "bukti")`` of a
+    self-assessment, ``("tata_kelola", "dasar")`` of the metadata. The fields
+    :func:`entity_references` and :func:`metadata_links` walk; any other field holds words,
+    even one that reads like an id (a ``catatan`` of ``APP-02``).
+    """
+    names = tuple(names)
+    if kind == "metadata":
+        return names in _META_FIELDS
+    if kind == "evaluasi_mandiri":
+        return names == ("penilaian", "bukti")
+    return len(names) == 1 and any(name == names[0] for name, _ in REF_FIELDS.get(kind, ()))
 
 
 def entity_links(kind: str, entity_id: str, entity: Any) -> Iterator[Link]:

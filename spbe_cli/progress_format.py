@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from spbe_cli.errors import location_fields
 from spbe_cli.formatting import (
     illustrative_legend,
     number,
@@ -359,7 +360,6 @@ def _program_dict(p: ProgramProgress) -> dict[str, Any]:
 
 
 def _attention_dict(a: FlaggedProgram) -> dict[str, Any]:
-    loc = a.location
     return {
         "id": a.id,
         "nama": a.nama,
@@ -367,9 +367,7 @@ def _attention_dict(a: FlaggedProgram) -> dict[str, Any]:
         "dimensi": a.dimensi,
         "alasan_kode": a.reason_key.rsplit(".", 1)[-1],
         "alasan": a.reason,
-        "path": loc.path if loc else None,
-        "line": loc.line if loc else None,
-        "column": loc.column if loc else None,
+        **location_fields(a.location),
     }
 
 

@@ -9,7 +9,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from spbe_cli.errors import Finding, Report, Severity
+from spbe_cli.errors import Finding, Report, Severity, location_fields
 from spbe_cli.i18n import t
 from spbe_cli.markup import github_data, github_property, json_dumps, safe
 
@@ -88,24 +88,13 @@ def exception_lines(exceptions: list[Any]) -> list[str]:
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
     """One finding as a JSON object (the documented schema)."""
-    loc = finding.location
     return {
         "code": finding.code,
         "severity": finding.severity.value,
-        "path": loc.path,
-        "line": loc.line,
-        "column": loc.column,
+        **location_fields(finding.location),
         "message": finding.message,
         "hint": finding.hint,
-        "related": [
-            {
-                "path": r.location.path,
-                "line": r.location.line,
-                "column": r.location.column,
-                "message": r.message,
-            }
-            for r in finding.related
-        ],
+        "related": [{**location_fields(r.location), "message": r.message} for r in finding.related],
     }
 
 
@@ -131,15 +120,12 @@ def format_json(report: Report, catalog_path: str) -> str:
 
 def exception_dict(exception: Any) -> dict[str, Any]:
     """One exception in force as a JSON object."""
-    loc = exception.location
     return {
         "code": exception.code,
         "entity": exception.entity,
         "reason": exception.reason,
         "matched": exception.matched,
-        "path": loc.path,
-        "line": loc.line,
-        "column": loc.column,
+        **location_fields(exception.location),
     }
 
 

@@ -149,14 +149,22 @@ def test_show_lists_every_reference_as_validate_and_diff_see_them(tmp_path: Path
     data = json.loads(out)
     cited = [(r["jenis"], r["id"], r["field"], r["line"]) for r in data["digunakan_oleh"]]
     assert ("evaluasi_mandiri", "EM", "penilaian[1].bukti[1]", 8) in cited
+    # path, line and column as the text gives them (the JSON had no column)
+    places = {(r["id"], r["field"]): (r["line"], r["column"]) for r in data["digunakan_oleh"]}
+    assert places[("EM", "penilaian[1].bukti[1]")] == (8, 13 + len("LAY-01, "))
+    assert places[("metadata", "tata_kelola.opd_anggota[0]")][0] == 28
+    assert all(r["column"] >= 1 for r in data["digunakan_oleh"])
     assert ("metadata", "metadata", "tata_kelola.opd_anggota[0]", 28) in cited
     meta = next(r for r in data["digunakan_oleh"] if r["jenis"] == "metadata")
     assert meta["nama"] == "Kabupaten Mimika" and meta["path"].endswith("metadata.yaml")
     code, out, _ = invoke("show", "EM", "-c", str(root), "-f", "json")
-    assert [(r["field"], r["id"], r["jenis"]) for r in json.loads(out)["merujuk_ke"]] == [
+    refers = json.loads(out)["merujuk_ke"]
+    assert [(r["field"], r["id"], r["jenis"]) for r in refers] == [
         ("penilaian[1].bukti[0]", "LAY-01", "layanan"),
         ("penilaian[1].bukti[1]", "DISKOMINFO", "opd"),
     ]
+    assert [(r["line"], r["column"]) for r in refers] == [(8, 13), (8, 13 + len("LAY-01, "))]
+    assert (json.loads(out)["line"], json.loads(out)["column"]) == (1, 1)
 
 
 def test_graph_draws_the_evidence_of_a_self_assessment(tmp_path: Path) -> None:

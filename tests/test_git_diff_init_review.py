@@ -603,3 +603,33 @@ def test_a_section_no_template_prints_says_no_document(repo: Path) -> None:
         "  ~ bagian catatan → tidak dicetak dokumen mana pun (HEAD:catalog/prosa/catatan.md)\n"
         in (out)
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("prosa/latar.md", "prosa/latar.md"),
+        ("./prosa//latar.md", "prosa/latar.md"),
+        # refused by SPBE208 (validate, and a revision's prose): no prose for the diff either
+        ("prosa/../latar.md", None),
+        ("../luar.md", None),
+        ("/etc/passwd", None),
+        ("C:/Users/staf/latar.md", None),
+        ("prosa\\latar.md", None),
+        (".git/config", None),
+        ("", None),
+    ],
+)
+def test_diff_reads_prose_by_the_rule_validate_refuses_names_by(
+    written: str, read: str | None
+) -> None:
+    """One rule for a prose name read without a folder (files.revision_path): diff.prose had
+    its own, which read ``prosa/../latar.md`` and ``C:/...`` that validate refuses."""
+    from spbe_cli.diff.prose import inside
+    from spbe_cli.files import revision_path, written_path_problem
+
+    assert inside(written) == read
+    if written:
+        assert revision_path(written)[0] == read
+        refused = written_path_problem(written) is not None or ".git" in written.split("/")
+        assert refused == (read is None)

@@ -259,6 +259,70 @@ def test_references_that_follow_a_rename_are_not_counted_as_changed(repo: Path) 
     assert ids == ["SEC-01"]
 
 
+def test_only_a_field_of_references_follows_a_rename(repo: Path) -> None:
+    """APP-01 -> APP-PORTAL; LAY-01 cites it (``aplikasi``) and also names a channel ``APP-01``
+    in ``kanal``, a list of words, which now reads ``APP-PORTAL``.
+
+    Before: the words matched the renamed id, so LAY-01 read "only references following a
+    renamed id" and its edit of ``kanal`` was in no count and no Daftar Perubahan.
+    """
+    layanan = repo / "catalog/arsitektur/layanan.yaml"
+    layanan.write_text(layanan.read_text("utf-8") + "kanal: [APP-01, loket]\n", "utf-8")
+    commit(repo, "kanal")
+    git(repo, "tag", "v2")
+    edit(repo / APPS, "id: APP-01", "id: APP-PORTAL")
+    edit(layanan, "aplikasi: [APP-01]", "aplikasi: [APP-PORTAL]")
+    edit(layanan, "kanal: [APP-01, loket]", "kanal: [APP-PORTAL, loket]")
+    edit(repo / "catalog/arsitektur/keamanan.yaml", "objek: [APP-01]", "objek: [APP-PORTAL]")
+    code, out, err = run("v2", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    follows = {c["id"]: c["follows_rename"] for c in data["changes"]}
+    assert follows["LAY-01"] is False and follows["SEC-01"] is True
+    lay = next(c for c in data["changes"] if c["id"] == "LAY-01")
+    assert [f["field"] for f in lay["fields"]] == ["aplikasi", "kanal"]
+    assert data["summary"]["by_kind"]["layanan"]["changed"] == 1
+    # The document lists the channel's edit, not the reference that followed the rename.
+    commit(repo, "ganti id")
+    log = revision_log(changes_since("v2", repo / "catalog", repo))
+    entries = {e["id"]: e for g in log["groups"] for e in g["entries"]}
+    assert [f["field"] for f in entries["LAY-01"]["fields"]] == ["kanal"]
+    assert "SEC-01" not in entries
+
+
+def test_the_daftar_perubahan_takes_the_attention_list_the_diff_made(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attention rules run once, in the documents' words, not again per document.
+
+    Before: the diff ran them twice (before and after setting uncomparable files aside) and
+    each document's Daftar Perubahan a third time.
+    """
+    import spbe_cli.diff as diff_module
+
+    program = repo / "catalog/program/governance.yaml"
+    edit(program, "nilai: 250000000", "nilai: 100000000")
+    commit(repo, "potong anggaran")
+    runs = []
+    rules = diff_module.attention_for
+
+    def counted(changes: list) -> list:
+        runs.append(len(changes))
+        return rules(changes)
+
+    monkeypatch.setattr(diff_module, "attention_for", counted)
+    changes = changes_since("v1", repo / "catalog", repo, words=lambda: i18n.use_language("id"))
+    logs = [revision_log(changes, None, name) for name in ("masterplan", "arsitektur")]
+    assert len(runs) == 1
+    # worded in the documents' language, though the terminal speaks English
+    assert [(a.code, a.id) for a in changes.attention] == [("SPBE703", "SC-01")]
+    with i18n.use_language("id"):
+        worded = i18n.t("diff.att.SPBE703", **dict(changes.attention[0].values))
+    assert changes.attention[0].message == worded
+    for log in logs:
+        assert [(a["code"], a["message"]) for a in log["attention"]] == [("SPBE703", worded)]
+
+
 def test_a_document_moved_into_another_file_is_no_change(repo: Path) -> None:
     """SC-04 moved from its own file into economy.yaml (a second document): nothing changed."""
     living = (repo / "catalog/program/living.yaml").read_text("utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -317,6 +318,52 @@ def test_heading_title(heading: str, title: str) -> None:
     from spbe_cli.diff.prose import heading_title
 
     assert heading_title(heading) == title
+
+
+def test_heading_title_keeps_the_capitals_of_the_one_abbreviation_list() -> None:
+    """A title keeps in capitals what the bundled singkatan.yaml writes in capitals (APBD,
+    RKPD: no second list in diff.prose), and the named words without an expansion (OPD)."""
+    from spbe_cli.diff.prose import heading_title
+    from spbe_cli.reference import load_data
+    from spbe_cli.render.abbreviations import CAPITALS_WITHOUT_EXPANSION, kept_capitals
+
+    general = {str(e["singkatan"]) for e in load_data("singkatan.yaml")["singkatan"]}
+    assert {"SPBE", "SPLP", "TIK", "RPJMD", "SWOT", "SDM", "APBD"} <= general
+    assert kept_capitals() == {w for w in general if w.isupper()} | CAPITALS_WITHOUT_EXPANSION
+    assert not CAPITALS_WITHOUT_EXPANSION & general  # each word has one home
+    assert heading_title("BAB V PENDANAAN APBD DAN RKPD") == "Pendanaan APBD dan RKPD"
+    assert heading_title("BAB IX PERAN OPD DAN SIA-SPBE") == "Peran OPD dan SIA-SPBE"
+    assert heading_title("BAB II BAPPEDA") == "Bappeda"  # not all capitals in the list
+
+
+def test_the_daftar_perubahan_places_prose_by_the_template_render_writes_from(
+    tmp_path: Path,
+) -> None:
+    """One lookup order for render and diff.prose (pipeline.pick_template): ``--templates``
+    holding the former ``masterplan.md.j2`` wins over the catalog's ``masterplan.j2``.
+
+    Before: diff.prose asked every own folder for ``masterplan.j2`` first, so it placed the
+    prose by the catalog's template while render wrote the document from ``--templates``'.
+    """
+    from spbe_cli.diff.prose import section_places
+    from spbe_cli.render.pipeline import template_folders, template_name, template_readers
+    from spbe_cli.render.registry import documents
+
+    override, catalog = tmp_path / "tpl", tmp_path / "katalog"
+    (catalog / "templates").mkdir(parents=True)
+    override.mkdir()
+    (override / "masterplan.md.j2").write_text('## BAB I DARI OPSI\n{{ prosa("x") }}\n', "utf-8")
+    (catalog / "templates" / "masterplan.j2").write_text(
+        '## BAB I DARI KATALOG\n{{ prosa("x") }}\n', "utf-8"
+    )
+    spec = documents()["masterplan"]
+    assert template_name(spec, template_folders(catalog, override)) == "masterplan.md.j2"
+    places = section_places(template_readers(catalog, override))
+    assert places["x"]["masterplan"].chapter == "Dari Opsi"
+    # without --templates, the catalog's
+    assert template_name(spec, template_folders(catalog, None)) == "masterplan.j2"
+    places = section_places(template_readers(catalog, None))
+    assert places["x"]["masterplan"].chapter == "Dari Katalog"
 
 
 def test_section_places_read_the_built_in_templates() -> None:

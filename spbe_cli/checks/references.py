@@ -176,13 +176,8 @@ def _check_prose(ctx: Context, source: Source) -> None:
     seen: set[str] = set()
     for section, prose in ctx.catalog.prose.items():
         if prose.problem is not None:
-            ctx.emit(
-                "SPBE208",
-                source.location("prosa", section),
-                prose.problem,
-                path=prose.rel,
-                slashed=prose.rel.replace("\\", "/"),
-            )
+            where = source.location("prosa", section)
+            _file_unusable(ctx, "SPBE208", where, prose.rel, prose.problem)
         elif prose.text and prose.rel not in seen:
             # SPBE019 at the character itself, once per file however many sections name it.
             seen.add(prose.rel)
@@ -199,13 +194,14 @@ def _check_prose(ctx: Context, source: Source) -> None:
 def _check_logo(ctx: Context, source: Source) -> None:
     logo = ctx.catalog.logo
     if logo is not None and logo.problem is not None:
-        ctx.emit(
-            "SPBE220",
-            source.location("logo"),
-            logo.problem,
-            path=logo.rel,
-            slashed=logo.rel.replace("\\", "/"),
-        )
+        _file_unusable(ctx, "SPBE220", source.location("logo"), logo.rel, logo.problem)
+
+
+def _file_unusable(ctx: Context, code: str, where: Location, rel: str, problem: str) -> None:
+    """SPBE208 / SPBE220: a file the metadata names (``rel``) cannot be used, and why."""
+    from spbe_cli.files import slashed_path
+
+    ctx.emit(code, where, problem, path=rel, slashed=slashed_path(rel))
 
 
 def check_reference(

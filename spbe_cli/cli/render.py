@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -155,13 +157,18 @@ def _since_extras(
     from spbe_cli.gitsource import load_revision
     from spbe_cli.i18n import use_language
     from spbe_cli.render.engine import MARK_ILLUSTRATIVE
-    from spbe_cli.render.pipeline import select_documents, template_reader
+    from spbe_cli.render.pipeline import select_documents, template_readers
     from spbe_cli.render.registry import documents
 
-    changes = changes_since(since, catalog)
-    own = template_reader(catalog, templates)
-    # Document text is Indonesian, whatever the terminal speaks, with the documents' mark.
-    with use_language("id"), marking(f" {MARK_ILLUSTRATIVE}"):
+    @contextmanager
+    def words() -> Iterator[None]:
+        # Document text is Indonesian, whatever the terminal speaks, with the documents' mark.
+        with use_language("id"), marking(f" {MARK_ILLUSTRATIVE}"):
+            yield
+
+    changes = changes_since(since, catalog, words=words)
+    own = template_readers(catalog, templates)
+    with words():
         # each document declares the kinds it shows (DocumentSpec.kinds)
         logs = {
             name: revision_log(changes, spec.kinds, name, spec.dokumen, own)

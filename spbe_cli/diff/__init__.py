@@ -285,14 +285,20 @@ def side_info(snapshot: Snapshot) -> SideInfo:
     )
 
 
-def diff_catalogs(old: Catalog, new: Catalog, old_info: SideInfo, new_info: SideInfo) -> ChangeSet:
-    """Compare two loaded catalogs (whole or partial) entity by entity."""
+def diff_catalogs(
+    old: Catalog, new: Catalog, old_info: SideInfo, new_info: SideInfo, *, attention: bool = True
+) -> ChangeSet:
+    """Compare two loaded catalogs (whole or partial) entity by entity.
+
+    Without ``attention`` the attention rules are left to the caller (which sets changes
+    aside first, and runs them once on what is left).
+    """
     changes, unchanged = diff_records(records_of(old), records_of(new))
     return ChangeSet(
         old=old_info,
         new=new_info,
         changes=changes,
-        attention=attention_for(changes),
+        attention=attention_for(changes) if attention else [],
         unchanged=unchanged,
     )
 
@@ -328,7 +334,9 @@ def diff_snapshots(
     # Both sides are loaded: the plain values and the memo are no longer needed.
     shared.parsed.clear()
     shared.validated.clear()
-    result = diff_catalogs(before.catalog, after.catalog, side_info(old), side_info(new))
+    result = diff_catalogs(
+        before.catalog, after.catalog, side_info(old), side_info(new), attention=False
+    )
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
     if referrers and any(a.code == "SPBE711" for a in result.attention):

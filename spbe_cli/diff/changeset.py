@@ -797,7 +797,7 @@ def _with_context(changes: list[Change], old: dict[tuple[str, str], Record]) -> 
             change.change is ChangeType.CHANGED
             and renames
             and change.fields
-            and all(follows_rename(f, renames) for f in change.fields)
+            and all(follows_rename(change.kind, f, renames) for f in change.fields)
         ):
             change = replace(change, follows_rename=True)
         result.append(change)
@@ -807,6 +807,13 @@ def _with_context(changes: list[Change], old: dict[tuple[str, str], Record]) -> 
 def renames_of(changes: Iterable[Change]) -> dict[str, str]:
     """Old id -> new id of every renamed entity among ``changes``."""
     return {c.old.id: c.id for c in changes if c.change is ChangeType.RENAMED and c.old}
+
+
+def references_field(kind: str, field: FieldChange) -> bool:
+    """Whether a changed field of a ``kind`` entity holds references (ids of other entities)."""
+    from spbe_cli.links import holds_references
+
+    return holds_references(kind, [part for part in field.loc if isinstance(part, str)])
 
 
 def renamed_value(value: Any, renames: dict[str, str]) -> Any:
@@ -821,11 +828,16 @@ def renamed_value(value: Any, renames: dict[str, str]) -> Any:
     return value
 
 
-def follows_rename(field: FieldChange, renames: dict[str, str]) -> bool:
-    """Whether a changed field only followed renamed ids (old id -> new id in ``renames``).
+def follows_rename(kind: str, field: FieldChange, renames: dict[str, str]) -> bool:
+    """Whether a changed field of a ``kind`` entity only followed renamed ids.
 
-    The one rule for ``spbe diff``'s counts and a document's Daftar Perubahan.
+    ``renames``: old id -> new id. Only a field that holds references
+    (:func:`spbe_cli.links.holds_references`) follows a rename: a name or a note whose text
+    was an old id and now is the new one is an edit like any other. The one rule for ``spbe
+    diff``'s counts and a document's Daftar Perubahan.
     """
+    if not references_field(kind, field):
+        return False
     old = renamed_value(field.old, renames)
     if old == field.old:
         return False

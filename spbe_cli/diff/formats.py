@@ -32,7 +32,7 @@ from spbe_cli.diff.changeset import (
     scalar_text,
 )
 from spbe_cli.diff.prose import ProseChange
-from spbe_cli.errors import Finding
+from spbe_cli.errors import Finding, Location, location_fields
 from spbe_cli.formatting import (
     CONTEXT_WORDS,
     ILLUSTRATIVE_MARK,
@@ -1015,10 +1015,8 @@ def _side_json(side: SideInfo) -> dict[str, Any]:
     }
 
 
-def _where(location: Any) -> dict[str, Any] | None:
-    if location is None:
-        return None
-    return {"path": location.path, "line": location.line, "column": location.column}
+def _where(location: Location | None) -> dict[str, Any] | None:
+    return None if location is None else location_fields(location)
 
 
 def change_dict(change: Change) -> dict[str, Any]:

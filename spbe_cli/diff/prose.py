@@ -13,11 +13,10 @@ read it: a path that leaves the catalog is skipped here (validate reports it).
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from spbe_cli.gitsource import Snapshot
@@ -69,9 +68,12 @@ class SectionPlace:
 #: Reads a document template of the Pemda's own by file name (``masterplan.j2``): its text, or
 #: None when the Pemda has none (the built-in one is printed).
 TemplateReader = Callable[[str], "str | None"]
+#: The Pemda's own template folders, in the order render searches them (``--templates``, then
+#: the catalog's ``templates/``), each a :data:`TemplateReader`; one reader is one folder.
+TemplateFolders: TypeAlias = "TemplateReader | Sequence[TemplateReader]"
 
 
-def section_documents(own: TemplateReader | None = None) -> dict[str, tuple[str, ...]]:
+def section_documents(own: TemplateFolders | None = None) -> dict[str, tuple[str, ...]]:
     """Section name -> the documents whose template prints it.
 
     The template each document is written from: the Pemda's own (``own``) before the built-in.
@@ -123,7 +125,7 @@ def passed_sections(text: str) -> list[tuple[str, int]]:
     return passed_names(text, "prosa")
 
 
-def section_places(own: TemplateReader | None = None) -> dict[str, dict[str, SectionPlace]]:
+def section_places(own: TemplateFolders | None = None) -> dict[str, dict[str, SectionPlace]]:
     """Section name -> document -> where its template first prints the section.
 
     The place is the nearest chapter (``##``) and sub-heading (``###`` and deeper) above the
@@ -188,16 +190,20 @@ def heading_title(text: str) -> str:
     """A template heading as a title without its number: ``BAB I PENDAHULUAN`` -> ``Pendahuluan``.
 
     A chapter written in capitals reads in title case (``Gambaran Umum Daerah``, ``Visi, Misi
-    dan Sasaran``); acronyms in it (``SPBE``, ``(SPLP)``) stay as written.
+    dan Sasaran``); abbreviations in it (``SPBE``, ``(SPLP)``: see
+    :func:`spbe_cli.render.abbreviations.kept_capitals`) stay as written.
     """
+    from spbe_cli.render.abbreviations import kept_capitals
+
     plain = " ".join(_without_code(text).split())
     plain = _NUMBER.sub("", plain).strip()
     if plain != plain.upper():
         return plain
     words = []
+    capitals = kept_capitals()
     for number, word in enumerate(plain.split()):
         bare = word.strip("(),.;:")
-        if bare in _ACRONYMS or word.startswith("("):
+        if bare in capitals or word.startswith("("):
             words.append(word)
         elif number and bare.lower() in _SMALL_WORDS:
             words.append(word.lower())
@@ -208,15 +214,15 @@ def heading_title(text: str) -> str:
 
 #: Words a title in title case keeps in lower case (after its first word).
 _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "per", "yang"})
-#: Capitalised words of the chapter titles that are acronyms, kept in capitals.
-_ACRONYMS = frozenset({"SPBE", "SPLP", "SIA-SPBE", "TIK", "OPD", "RPJMD", "SWOT", "SDM"})
 
 
-def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, str]]:
+def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str]]:
     """Each document template (partials aside) as (document name, text), includes expanded.
 
-    With ``own``, a document the Pemda wrote its own template for (``<name>.j2``, or the former
-    ``<name>.md.j2``, as render picks it) is read from that one. A template may split a
+    With ``own``, the Pemda's template folders (one reader, or several in the order render
+    searches them) come before the built-in one, and each document is written from the file
+    render picks (:func:`spbe_cli.render.pipeline.pick_template`: the first folder holding
+    ``<name>.j2`` or the former ``<name>.md.j2``). A template may split a
     document into partials (``{% include "_pendahuluan.j2" %}``) or print a section from a
     macro of another file (``{% import "_bab.j2" as bab %}`` ... ``{{ bab.latar() }}``): the
     partial's text (the Pemda's own before the built-in, as render looks it up) stands in
@@ -224,26 +230,34 @@ def _document_templates(own: TemplateReader | None = None) -> list[tuple[str, st
     document under the headings around it. Before, such a section read "printed by no
     document" and the "Daftar Perubahan" left it out.
     """
-    from spbe_cli.render.pipeline import builtin_templates
+    from spbe_cli.render.pipeline import builtin_templates, folder_reader, pick_template
 
     builtin = builtin_templates()
+    mine = [] if own is None else [own] if callable(own) else list(own)
+    folders = [*mine, folder_reader(builtin)]
+    texts: dict[tuple[int, str], str | None] = {}
 
-    def read(name: str) -> str | None:
-        text = own(name) if own is not None else None
-        if text is None and _safe_name(name):
-            path = builtin / name
-            text = path.read_text("utf-8") if path.is_file() else None
-        return text
+    def in_folder(number: int, name: str) -> str | None:
+        if (number, name) not in texts:
+            texts[number, name] = folders[number](name) if _safe_name(name) else None
+        return texts[number, name]
+
+    def read(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
+        found = (in_folder(number, name) for number in range(len(folders)))
+        return next((text for text in found if text is not None), None)
+
+    def holds(number: int) -> Callable[[str], bool]:
+        return lambda name: in_folder(number, name) is not None
 
     found = []
     for template in sorted(builtin.glob("*.j2")):
         if template.name.startswith("_"):
             continue  # partials: no document of their own
         document = template.name.split(".", 1)[0]
-        text = None
-        if own is not None:
-            text = own(f"{document}.j2")
-            text = own(f"{document}.md.j2") if text is None else text
+        name = pick_template(
+            f"{document}.j2", f"{document}.md.j2", [holds(n) for n in range(len(folders))]
+        )
+        text = read(name)
         text = template.read_text("utf-8") if text is None else text
         found.append((document, expand_partials(text, read)))
     return found
@@ -387,13 +401,14 @@ def _own_templates(side: Snapshot) -> TemplateReader:
 
 
 def inside(rel: str) -> str | None:
-    """A prose path normalised below the catalog folder, or None when it would leave it."""
-    if not rel or rel.startswith("/") or "\\" in rel:
-        return None
-    normal = posixpath.normpath(rel)
-    if normal == ".." or normal.startswith("../") or ".git" in normal.split("/"):
-        return None
-    return normal
+    r"""A prose path below the catalog folder, or None where SPBE208 refuses the name.
+
+    The rule a revision reads a prose file by (:func:`spbe_cli.files.revision_path`): a name
+    validate refuses (``..``, a drive, ``\``, ``.git``) is no prose of either side here.
+    """
+    from spbe_cli.files import revision_path
+
+    return revision_path(rel)[0] if rel else None
 
 
 def diff_prose(

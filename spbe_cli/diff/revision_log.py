@@ -9,12 +9,13 @@ a template needs no access to the diff's classes.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from spbe_cli.diff.attention import attention_for
 from spbe_cli.diff.changeset import (
     ChangeSet,
     ChangeType,
@@ -22,15 +23,25 @@ from spbe_cli.diff.changeset import (
     Item,
     Key,
     follows_rename,
+    references_field,
     renamed_value,
 )
 from spbe_cli.diff.formats import show_change, side_text
-from spbe_cli.diff.prose import TemplateReader
+from spbe_cli.diff.prose import TemplateFolders
 from spbe_cli.i18n import t
 
 
-def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet:
+def changes_since(
+    rev: str,
+    catalog: Path,
+    cwd: Path | None = None,
+    words: Callable[[], AbstractContextManager[Any]] = nullcontext,
+) -> ChangeSet:
     """The ChangeSet from revision ``rev`` to the catalog folder as it is on disk.
+
+    ``words``: the wording of the documents the change set is for (their language and mark):
+    its attention list, which :func:`revision_log` hands on as it is, is worded inside it.
+    The revision is looked up outside it: what cannot be found is said in the user's words.
 
     Raises:
         SpbeError: the revision is unknown or git cannot run.
@@ -39,7 +50,8 @@ def changes_since(rev: str, catalog: Path, cwd: Path | None = None) -> ChangeSet
     from spbe_cli.gitsource import own_repository, resolve_sides
 
     sides = resolve_sides(rev, None, *own_repository(rev, catalog, cwd))
-    return diff_snapshots(sides.old, sides.new, findings=False, referrers=False)
+    with words():
+        return diff_snapshots(sides.old, sides.new, findings=False, referrers=False)
 
 
 def revision_log(
@@ -47,9 +59,11 @@ def revision_log(
     kinds: tuple[str, ...] | None = None,
     document: str | None = None,
     dokumen: str | None = None,
-    templates: TemplateReader | None = None,
+    templates: TemplateFolders | None = None,
 ) -> dict[str, Any]:
     """Template context of a "Daftar Perubahan" section.
+
+    ``changeset`` as :func:`changes_since` made it, its attention list in the documents' words.
 
     Returns a mapping with ``title``, ``since`` (the old side as text), ``empty``,
     ``attention`` (list of ``{code, severity, id, message, values}``), ``prosa`` (the prose
@@ -77,7 +91,7 @@ def revision_log(
         for change in changes:
             fields = [
                 f
-                for f in (_field(f, renames) for f in change.fields)
+                for f in (_field(f, renames, change.kind) for f in change.fields)
                 if f is not None
                 and not _tool_setting(change.kind, f)
                 and not _working_note(change.kind, f)
@@ -102,7 +116,7 @@ def revision_log(
             )
         if entries:
             groups.append({"kind": kind, "label": t(f"diff.kind.{kind}"), "entries": entries})
-    # Worded again here, in the language the caller chose (the document's, not the terminal's).
+    # As the diff worded it: in the documents' words (see changes_since).
     attention = [
         {
             "code": a.code,
@@ -111,7 +125,7 @@ def revision_log(
             "message": a.message,
             "values": dict(a.values),
         }
-        for a in attention_for(changeset.changes)
+        for a in changeset.attention
         # Ids are for mentors (SPBE709, SPBE711): readers see the entries "Diubah: X
         # (sebelumnya Y)", "Dihapus: Y" and "Ditambah: X" by name.
         if (wanted is None or a.kind in wanted) and a.code not in ("SPBE709", "SPBE711")
@@ -129,7 +143,7 @@ def revision_log(
 
 
 def _prose(
-    changeset: ChangeSet, document: str, templates: TemplateReader | None
+    changeset: ChangeSet, document: str, templates: TemplateFolders | None
 ) -> list[dict[str, Any]]:
     """The prose sections ``document`` prints whose text changed, where the document has them."""
     from spbe_cli.diff.formats import prose_status
@@ -170,16 +184,17 @@ def _gone_names(changeset: ChangeSet) -> dict[str, str]:
     }
 
 
-def _field(field: FieldChange, renames: dict[str, str] | None = None) -> dict[str, Any] | None:
+def _field(field: FieldChange, renames: dict[str, str], kind: str) -> dict[str, Any] | None:
     """One changed field: the text ``spbe diff`` shows and the data a document words.
 
-    ``renames`` (old id -> new id): a reference that only followed a renamed entity is no
-    change for readers (None), and a list of ids reads as if the renamed ids had their new id
-    already, so it shows what else changed.
+    ``kind``: the entity's. ``renames`` (old id -> new id): a reference that only followed a
+    renamed entity is no change for readers (None), and a list of ids reads as if the renamed
+    ids had their new id already, so it shows what else changed (only a field of references:
+    see :func:`follows_rename`).
     """
     old = field.old
-    if renames:
-        if follows_rename(field, renames):
+    if renames and references_field(kind, field):
+        if follows_rename(kind, field, renames):
             return None
         if isinstance(old, list):
             old = renamed_value(old, renames)

@@ -16,13 +16,36 @@ The list is put together here, each fact from the one place that holds it:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from spbe_cli.formatting import JENIS_REGULASI
 
-#: The bundled file of general abbreviations (read by ``spbe render`` only).
+#: The bundled file of general abbreviations (read by ``spbe render`` and ``spbe diff`` only).
 DATA_FILE = "singkatan.yaml"
+
+#: Words written in capitals that keep them in a title, yet are no entry of the "Daftar
+#: Singkatan": no regulation gives them an expansion to print (the regulations say "Perangkat
+#: Daerah", not ``OPD``; a document that names ``SIA-SPBE`` expands it in its own sentence).
+CAPITALS_WITHOUT_EXPANSION = frozenset({"OPD", "SIA-SPBE"})
+
+
+@functools.cache
+def kept_capitals() -> frozenset[str]:
+    """Words a title written in capitals keeps in capitals when it is read in title case.
+
+    The general abbreviations written in capitals (``SPBE``, ``RPJMD``, ``SWOT``: the bundled
+    :data:`DATA_FILE`, the one list of them) and :data:`CAPITALS_WITHOUT_EXPANSION`. ``spbe
+    diff`` names a document's chapters this way (``BAB XII INTEGRASI APLIKASI (SPLP)`` ->
+    ``Integrasi Aplikasi (SPLP)``).
+    """
+    from spbe_cli.reference import load_data
+
+    general = (str(entry["singkatan"]) for entry in load_data(DATA_FILE)["singkatan"])
+    return frozenset(word for word in general if word == word.upper()) | (
+        CAPITALS_WITHOUT_EXPANSION
+    )
 
 
 def known_abbreviations(reference: Any, opds: Iterable[Any]) -> dict[str, str]:

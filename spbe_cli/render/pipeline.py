@@ -142,24 +142,27 @@ def template_folders(catalog: Path, override: Path | None) -> list[tuple[Path, s
     return folders
 
 
-def template_reader(catalog: Path, override: Path | None) -> Callable[[str], str | None]:
-    """The text of a template of the Pemda's own by file name, or None (built-in only).
+def template_readers(catalog: Path, override: Path | None) -> list[Callable[[str], str | None]]:
+    """The Pemda's own template folders, each as the text of a template by file name or None.
 
-    ``--templates`` first, then the catalog's ``templates/``, as render picks them: which
-    template each document is written from, for a "Daftar Perubahan" to place prose where it
-    is printed.
+    ``--templates`` first, then the catalog's ``templates/``, as render searches them (the
+    built-in folder left out): which template each document is written from
+    (:func:`pick_template`), for a "Daftar Perubahan" to place prose where it is printed.
     """
     builtin = builtin_templates()
-    own = [folder for folder, _ in template_folders(catalog, override) if folder != builtin]
+    return [folder_reader(f) for f, _ in template_folders(catalog, override) if f != builtin]
+
+
+def folder_reader(folder: Path) -> Callable[[str], str | None]:
+    """A template folder as the text of a template by file name, or None when it has none."""
 
     def read(name: str) -> str | None:
-        for folder in own:
-            path = folder / name
-            if path.is_file():
-                try:
-                    return path.read_text("utf-8")
-                except (OSError, UnicodeDecodeError):
-                    return None  # render reports the template it cannot read
+        path = folder / name
+        if path.is_file():
+            try:
+                return path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None  # render reports the template it cannot read
         return None
 
     return read
@@ -339,14 +342,29 @@ def _all_specs(figures: Iterable[Any]) -> list[Any]:
 def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
     """The one template of a document: ``<name>.j2``, first folder that has it.
 
-    An override folder that still holds the former ``<name>.md.j2`` keeps working: that file
-    is document Markdown too.
+    See :func:`pick_template`.
     """
-    for folder, _display in folders:
-        for candidate in (spec.template(), spec.legacy_template()):
-            if (folder / candidate).exists() or (folder / candidate).is_symlink():
+
+    def holds(folder: Path) -> Callable[[str], bool]:
+        return lambda name: (folder / name).exists() or (folder / name).is_symlink()
+
+    return pick_template(spec.template(), spec.legacy_template(), [holds(f) for f, _ in folders])
+
+
+def pick_template(name: str, legacy: str, folders: Sequence[Callable[[str], bool]]) -> str:
+    """Which file a document is written from: the one rule of render and of ``spbe diff``.
+
+    The folders are searched in order (``--templates``, the catalog's ``templates/``, the
+    built-in one: each tells whether it holds a file by its name), and the first that holds
+    the document's template (``name``: ``<document>.j2``) or the former ``<document>.md.j2``
+    (``legacy``: an override folder that still holds one keeps working, it is document
+    Markdown too) gives it, the current name first. ``name`` when none does.
+    """
+    for holds in folders:
+        for candidate in (name, legacy):
+            if holds(candidate):
                 return candidate
-    return spec.template()
+    return name
 
 
 @dataclass(frozen=True)
