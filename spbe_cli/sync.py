@@ -27,7 +27,7 @@ from typing import Any
 
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
-from spbe_cli.errors import ExitCode, Location
+from spbe_cli.errors import ExitCode, Location, location_fields
 from spbe_cli.formatting import percent
 from spbe_cli.i18n import language, t
 from spbe_cli.markup import safe
@@ -346,9 +346,7 @@ def overlap_dict(o: Overlap) -> dict[str, Any]:
             "nama": c.nama,
             "opd": c.owner,
             "kode": c.code,
-            "path": loc.path if loc else None,
-            "line": loc.line if loc else None,
-            "column": loc.column if loc else None,
+            **location_fields(loc),
         }
 
     return {
