@@ -507,3 +507,19 @@ def test_a_budget_code_is_shown_with_its_name_in_every_document(fresh: Path) -> 
     assert rows and shown in rows[0], rows
     plan = (fresh / "masterplan.md").read_text("utf-8")
     assert "Pengelolaan E-Government di Lingkup Pemerintah Daerah Pengelolaan" not in plan
+
+
+def test_the_basis_of_an_application_reads_as_a_word_not_a_code(fresh: Path) -> None:
+    # The Aplikasi table showed the catalog's value "web" beside "Khusus" and "Operasional".
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    rows = _md_table(md, "Elemen domain Aplikasi SPBE")
+    assert rows and {row[4] for row in rows} <= {"Web", "Seluler", "Desktop", "Lainnya", "-"}
+
+
+def test_an_english_abbreviation_is_explained_in_indonesian() -> None:
+    from types import SimpleNamespace
+
+    from spbe_cli.render.abbreviations import known_abbreviations
+
+    known = known_abbreviations(SimpleNamespace(prefixes={}), [])
+    assert known["PIC"] == "Person in Charge (penanggung jawab)"
