@@ -523,3 +523,26 @@ def test_an_english_abbreviation_is_explained_in_indonesian() -> None:
 
     known = known_abbreviations(SimpleNamespace(prefixes={}), [])
     assert known["PIC"] == "Person in Charge (penanggung jawab)"
+
+
+def test_no_table_has_two_columns_of_the_same_name(fresh: Path, tmp_path: Path) -> None:
+    # The integration table had "Pemilik" twice (of the application and of its partner).
+    bundled = tmp_path / "bundled"
+    catalog = Path(__file__).resolve().parent.parent / "catalog"
+    options = RenderOptions(catalog=catalog, out=bundled, formats=["md"], display="catalog")
+    assert render_catalog(options).written
+    for md in [*sorted(fresh.glob("*.md")), *sorted(bundled.glob("*.md"))]:
+        lines = md.read_text("utf-8").split("\n")
+        for n, line in enumerate(lines[:-1]):
+            if line.startswith("| ") and lines[n + 1].startswith("|---"):
+                headers = [h.strip() for h in line.strip("|").split(" | ")]
+                assert len(headers) == len(set(headers)), (md.name, n, line)
+    page = (bundled / "arsitektur.md").read_text("utf-8")
+    assert "| Terintegrasi dengan | Pemilik aplikasi mitra |" in page
+
+
+def test_an_indicator_starts_from_its_nilai_awal_in_every_table(fresh: Path) -> None:
+    # The master plan's indicator tables said "Baseline"; its Daftar Perubahan "Nilai awal".
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| Indikator | Satuan | Nilai awal |" in md
+    assert "baseline" not in md.casefold()
