@@ -546,3 +546,22 @@ def test_an_indicator_starts_from_its_nilai_awal_in_every_table(fresh: Path) -> 
     md = (fresh / "masterplan.md").read_text("utf-8")
     assert "| Indikator | Satuan | Nilai awal |" in md
     assert "baseline" not in md.casefold()
+
+
+def test_a_traceability_matrix_names_an_unlinked_row_once(tmp_path: Path) -> None:
+    # Eight applications without infrastructure were empty rows of the grid (and an OPD whose
+    # rows were all "-" a table of its own) besides being named after it as "tanpa tautan".
+    catalog = Path(__file__).resolve().parent.parent / "catalog"
+    options = RenderOptions(
+        catalog=catalog, out=tmp_path, docs=["arsitektur"], formats=["md"], display="catalog"
+    )
+    assert render_catalog(options).written
+    md = (tmp_path / "arsitektur.md").read_text("utf-8")
+    chapter = md.split("## BAB X MATRIKS KETERLACAKAN", 1)[1].split("\n## ", 1)[0]
+    section = chapter.split("Aplikasi SPBE × Infrastruktur SPBE\n", 1)[1].split("\n### ", 1)[0]
+    grid = _md_table(chapter, "Aplikasi SPBE × Infrastruktur SPBE")
+    assert grid and all("✓" in row for row in grid)
+    assert "| SIAK |" not in section
+    assert "SIAK" in section.split("Aplikasi tanpa tautan:", 1)[1].split("\n", 1)[0]
+    for line in chapter.splitlines():
+        assert not (line.startswith("| ") and line.endswith(" | - |")), line
