@@ -350,6 +350,21 @@ def tanggal(value: date | None, lang: str | None = "id") -> str:
     return f"{value.day} {month_name(value.month, lang)} {value.year}"
 
 
+#: :func:`tanggal` as a spreadsheet's number format: a date cell stays a date (sorts, filters)
+#: and shows ``12 Maret 2025`` (``[$-421]``: Indonesian month names whatever the reader's locale).
+TANGGAL_SPREADSHEET = "[$-421]d mmmm yyyy"
+#: Day 0 of a spreadsheet's date serials (Excel's 1900 system, as LibreOffice writes it too).
+_SERIAL_EPOCH = date(1899, 12, 30)
+
+
+def date_serial(value: date) -> int:
+    """The serial number a spreadsheet stores for a date (``2025-03-12`` is 45728).
+
+    Right from 1 March 1900 on (the 1900 system counts a 29 February 1900 that never was).
+    """
+    return (value - _SERIAL_EPOCH).days
+
+
 # -- regulations --------------------------------------------------------------------------------
 
 #: The full name of each kind of regulation, as a citation starts (the one home of these

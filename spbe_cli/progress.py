@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog
@@ -227,10 +227,14 @@ class FlaggedProgram:
     location: Location | None
 
 
-def readers_order(items: Iterable[FlaggedProgram]) -> list[FlaggedProgram]:
-    """Attention items in the order of the names readers see (the terminal keeps id order).
+_Named = TypeVar("_Named", "FlaggedProgram", "ProgramProgress")
 
-    The one order of the attention lists of ``spbe progress`` (Markdown, HTML) and the laporan.
+
+def readers_order(items: Iterable[_Named]) -> list[_Named]:
+    """Programs in the order of the names readers see (the terminal keeps id order).
+
+    The one order of the attention lists of ``spbe progress`` (Markdown, HTML) and of the
+    laporan's program tables and attention lists.
     """
     return sorted(items, key=lambda a: (reading_order(a.nama), a.id))
 

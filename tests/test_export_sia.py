@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from spbe_cli.formatting import TANGGAL_SPREADSHEET, date_serial, tanggal
 from spbe_cli.markup import CELL_MAX, cell_text
 from spbe_cli.reference import load_data
 from tests.helpers import CASES, MINIMAL, write_tree
@@ -227,3 +228,42 @@ def test_cell_text_is_safe_whatever_reaches_it() -> None:
     assert cell_text("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
     long = cell_text("y" * 40000, CELL_MAX)
     assert len(long) == CELL_MAX and long.endswith("…")
+
+
+def test_dates_are_date_cells_shown_the_indonesian_way(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    """A worksheet for people: ``12 Maret 2025`` in a real date cell, not ISO text."""
+    keamanan = (minimal_catalog / "arsitektur" / "keamanan.yaml").read_text("utf-8")
+    write_tree(
+        minimal_catalog,
+        {"arsitektur/keamanan.yaml": keamanan + "tanggal_mulai: 2025-03-12\n"},
+    )
+    out = tmp_path / "t.xlsx"
+    code, stdout, stderr = export(minimal_catalog, out)
+    assert code == 0, stdout + stderr
+    ws = openpyxl.load_workbook(out)["KMN Audit Keamanan"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(3, header.index("Tanggal") + 1)
+    assert cell.is_date and cell.value == datetime(2025, 3, 12)
+    assert cell.number_format == TANGGAL_SPREADSHEET == "[$-421]d mmmm yyyy"
+    # wide enough for the longest month name as shown, not for the ISO text
+    letter = cell.column_letter
+    assert ws.column_dimensions[letter].width >= len("12 Maret 2025") + 2
+    with zipfile.ZipFile(out) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        xml = b"".join(archive.read(n) for n in sheets)
+    assert b"2025-03-12" not in xml and b"<v>45728</v>" in xml
+    again = tmp_path / "again.xlsx"
+    assert export(minimal_catalog, again)[0] == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_date_serial_is_the_spreadsheet_serial() -> None:
+    from datetime import date
+
+    from openpyxl.utils.datetime import to_excel
+
+    for day in (date(1900, 3, 1), date(2025, 3, 12), date(2029, 12, 31)):
+        assert date_serial(day) == to_excel(day)
+    assert tanggal(date(2025, 3, 12)) == "12 Maret 2025"

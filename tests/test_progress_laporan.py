@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spbe_cli.cli.app import app
+from spbe_cli.formatting import reading_order
 from spbe_cli.i18n import language
 from spbe_cli.indeks import framework
 from spbe_cli.render.pipeline import RenderOptions, render_catalog
@@ -168,3 +169,15 @@ def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> N
     assert "### 6.1 Indeks per domain dan aspek" in section
     assert "| Domain 1 " in section and "| Aspek 1 " in section
     assert "Indeks tahun 2026: **" in section and "predikat **" in section
+
+
+def test_laporan_lists_programs_by_the_names_readers_see(tmp_path: Path) -> None:
+    # The three program tables of chapter 4 followed the ids (SC-BRD-01, SC-ECO-..., SC-GOV-...),
+    # which the reader never sees: a program was hard to find among 35. The attention lists of
+    # chapter 5 already followed the names (progress.readers_order, now the one order of both).
+    md, _ = render(tmp_path, tahun=2026, tanggal=date(2026, 10, 15))
+    for caption in ("Program yang direncanakan tahun 2026", "Realisasi indikator tahun 2026"):
+        block = md.split(f". {caption}*\n\n", 1)[1].split("\n\n", 1)[0]
+        names = [row.split(" | ")[0].strip("| †") for row in block.splitlines()[2:]]
+        assert len(set(names)) >= 2, caption
+        assert names == sorted(names, key=reading_order), caption

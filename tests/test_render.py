@@ -179,9 +179,9 @@ def test_docx_structure(small: Path, tmp_path: Path) -> None:
         assert styles.count("Heading 1") >= 5
         assert "Heading 2" in styles
         markdown = (tmp_path / "out" / f"{doc}.md").read_text("utf-8")
-        captions = len(re.findall(r"^\*(Tabel|Gambar) \d+\. ", markdown, re.M))
+        captions = len(re.findall(r"^\*(Tabel|Gambar) [0-9L]+\.\d+\. ", markdown, re.M))
         assert styles.count("Caption") == captions > 0
-        tables = len(re.findall(r"^\*Tabel \d+\. ", markdown, re.M))
+        tables = len(re.findall(r"^\*Tabel [0-9L]+\.\d+\. ", markdown, re.M))
         assert len(document.tables) >= tables
         xml = document.element.xml
         assert "w:tblHeader" in xml and "w:cantSplit" in xml

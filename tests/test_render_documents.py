@@ -10,6 +10,7 @@ in the body, the cover sharing page 1 (the last with LibreOffice, when it is ins
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ CATALOGS = {"mimika": ROOT / "catalog", "small": CASES / "render" / "small"}
 DOCS = ("masterplan", "arsitektur", "peta-rencana", "laporan")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SPACE = re.compile(r"\s+")
-_CAPTION = re.compile(r"^(Tabel|Gambar) \d+\. ")
+_CAPTION = re.compile(r"^(Tabel|Gambar) (?:[0-9]+|L[0-9]*)(?:\.[0-9]+)?\. ")
 
 Outline = list[tuple[str, ...]]
 
@@ -176,8 +177,14 @@ def test_outline_is_the_same_in_every_format(rendered: Path, doc: str) -> None:
     assert md == docx
     captions = [c[1] for c in md if c[0] == "caption"]
     for word in ("Tabel", "Gambar"):
-        numbers = [int(c.split()[1].rstrip(".")) for c in captions if c.startswith(word)]
-        assert numbers == list(range(1, len(numbers) + 1)), word  # numbered once, in order
+        # numbered once, in order, per chapter ("Tabel 2.1", "Tabel 2.2", "Tabel 3.1", ...)
+        labels = [c.split()[1][:-1].rpartition(".") for c in captions if c.startswith(word)]
+        chapters = [chapter for chapter, _, _ in labels]
+        runs = [chapter for chapter, _ in itertools.groupby(chapters)]
+        assert all(chapters) and len(runs) == len(set(runs)), word  # a chapter's are together
+        for chapter in set(chapters):
+            numbers = [int(n) for c, _, n in labels if c == chapter]
+            assert numbers == list(range(1, len(numbers) + 1)), (word, chapter)
 
 
 # -- what a reader checks --------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from typer.testing import CliRunner
 from spbe_cli.cli.app import app
 from spbe_cli.formatting import KOSONG, kapital, persen_rasio, rentang
 from spbe_cli.render.document import (
+    Figure,
     Paragraph,
     Span,
     Table,
     caption_text,
+    chapter_number,
     make_table,
     omitted_note,
     parse_document,
@@ -314,16 +316,29 @@ def test_no_catalog_id_reaches_the_body_of_a_document(fresh: Path) -> None:
 
 def test_every_table_of_every_document_has_a_numbered_caption(fresh: Path) -> None:
     # The master plan's program cards, its appendix and a table written in a prose file
-    # (BAB II) had no caption while every other table had "Tabel n. ...".
+    # (BAB II) had no caption while every other table had "Tabel n. ...". Captions are
+    # numbered per chapter, as Indonesian government documents number them: "Tabel 2.1" is
+    # the first table of BAB II (of "2. ..." in the laporan), "Tabel L.1" of the appendix.
+    chapters: dict[str, set[str]] = {}
     for md in sorted(fresh.glob("*.md")):
         lines = md.read_text("utf-8").split("\n")
-        numbers = []
+        seen: dict[str, list[tuple[str, int]]] = {"Tabel": [], "Gambar": []}
+        chapter = ""
         for n, line in enumerate(lines[2:-1], start=2):
+            if line.startswith("## "):
+                chapter = chapter_number(line[3:])
             if line.startswith("|") and lines[n - 1] == "" and lines[n + 1].startswith("|---"):
-                caption = re.match(r"^\*Tabel (\d+)\. \S", lines[n - 2])
-                assert caption, (md.name, n, line)
-                numbers.append(int(caption.group(1)))
-        assert numbers == list(range(1, len(numbers) + 1)), md.name
+                assert lines[n - 2].startswith("*Tabel "), (md.name, n, line)
+            label = re.match(r"^\*(Tabel|Gambar) ([0-9L]+)\.(\d+)\. \S", line)
+            if line.startswith(("*Tabel ", "*Gambar ")):
+                assert label and label.group(2) == chapter, (md.name, n, line)
+                seen[label.group(1)].append((chapter, int(label.group(3))))
+        for kind, numbers in seen.items():
+            for (before, count), (now, then) in zip([("", 0), *numbers], numbers, strict=False):
+                assert then == (count + 1 if now == before else 1), (md.name, kind, now, then)
+        chapters[md.name] = {c for numbers in seen.values() for c, _ in numbers}
+    assert {"2", "10"} <= chapters["arsitektur.md"] and "L" in chapters["masterplan.md"]
+    assert "2" in chapters["laporan.md"]
 
 
 def test_a_table_without_its_directive_is_numbered_under_its_heading() -> None:
@@ -343,13 +358,68 @@ def test_a_table_without_its_directive_is_numbered_under_its_heading() -> None:
     blocks = list(parse_document("uji", source).walk())
     tables = [b for b in blocks if isinstance(b, Table)]
     assert [caption_text(t) for t in tables] == [
-        "Tabel 1. Perjalanan smart city",
-        "Tabel 2. Profil daerah",
-        "Tabel 3. Anggaran lama",
-        "Tabel 4. Perjalanan smart city",
+        "Tabel 2.1. Perjalanan smart city",
+        "Tabel 2.2. Profil daerah",
+        "Tabel 2.3. Anggaran lama",
+        "Tabel 2.4. Perjalanan smart city",
     ]
+    assert [t.number for t in tables] == [1, 2, 3, 4]
     paragraphs = [plain(b.inline) for b in blocks if isinstance(b, Paragraph)]
     assert paragraphs == ["Tabel 4 menunjukkan anggaran."]
+
+
+def test_captions_are_numbered_per_chapter_and_figure_files_through_the_document() -> None:
+    table = "| Tahun | Nilai |\n|---|---|\n| 2026 | 1 |\n"
+    figure = "~~~spbe-gambar peta\nPeta\n~~~\n"
+    source = (
+        f"# Judul\n\n## DAFTAR SINGKATAN\n\n- SPBE\n\n## BAB I PENDAHULUAN\n\n{table}\n"
+        f"## BAB II RINGKASAN\n\n{figure}\n~~~spbe-tabel\nAnggaran\n\n{table}~~~\n\n{figure}\n"
+        f"## LAMPIRAN: DAFTAR\n\n{table}\n## TENTANG DOKUMEN INI\n\nTeks.\n"
+    )
+    document = parse_document("uji", source, figures={"peta": "spec"})
+    shown = [(caption_text(b), b.number) for b in document.walk() if isinstance(b, Table | Figure)]
+    assert shown == [
+        ("Tabel 1.1. BAB I PENDAHULUAN", 1),
+        ("Gambar 2.1. Peta", 1),  # the number names the figure's file: gambar/uji-01.svg
+        ("Tabel 2.1. Anggaran", 2),
+        ("Gambar 2.2. Peta", 2),
+        ("Tabel L.1. LAMPIRAN: DAFTAR", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # a table before the first numbered chapter
+        "## Pengantar\n\n{t}\n## BAB I PENDAHULUAN\n\n{t}\n",
+        # two chapters of the same number: "Tabel L.1" twice would be ambiguous
+        "## BAB I A\n\n{t}\n## LAMPIRAN: X\n\n{t}\n## LAMPIRAN: Y\n\n{t}\n",
+    ],
+)
+def test_captions_are_numbered_through_when_chapters_cannot_number_them(source: str) -> None:
+    table = "| Tahun | Nilai |\n|---|---|\n| 2026 | 1 |\n"
+    document = parse_document("uji", source.format(t=table))
+    labels = [caption_text(b).split(".")[0] for b in document.walk() if isinstance(b, Table)]
+    assert labels == [f"Tabel {n}" for n in range(1, len(labels) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "number"),
+    [
+        ("BAB II PETA STRATEGI", "2"),
+        ("BAB XIII PENUTUP", "13"),
+        ("Bab iv Layanan", "4"),
+        ("2. KEMAJUAN PER PERANGKAT DAERAH", "2"),
+        ("LAMPIRAN: METADATA", "L"),
+        ("LAMPIRAN 2 PETA", "L2"),
+        ("LAMPIRAN II: PETA", "L2"),
+        ("DAFTAR SINGKATAN", ""),
+        ("2026 dalam angka", ""),
+        ("BABAK BARU", ""),
+    ],
+)
+def test_chapter_number(heading: str, number: str) -> None:
+    assert chapter_number(heading) == number
 
 
 def test_a_long_text_column_keeps_its_width_on_a_phone(fresh: Path) -> None:
@@ -437,3 +507,61 @@ def test_a_budget_code_is_shown_with_its_name_in_every_document(fresh: Path) -> 
     assert rows and shown in rows[0], rows
     plan = (fresh / "masterplan.md").read_text("utf-8")
     assert "Pengelolaan E-Government di Lingkup Pemerintah Daerah Pengelolaan" not in plan
+
+
+def test_the_basis_of_an_application_reads_as_a_word_not_a_code(fresh: Path) -> None:
+    # The Aplikasi table showed the catalog's value "web" beside "Khusus" and "Operasional".
+    md = (fresh / "arsitektur.md").read_text("utf-8")
+    rows = _md_table(md, "Elemen domain Aplikasi SPBE")
+    assert rows and {row[4] for row in rows} <= {"Web", "Seluler", "Desktop", "Lainnya", "-"}
+
+
+def test_an_english_abbreviation_is_explained_in_indonesian() -> None:
+    from types import SimpleNamespace
+
+    from spbe_cli.render.abbreviations import known_abbreviations
+
+    known = known_abbreviations(SimpleNamespace(prefixes={}), [])
+    assert known["PIC"] == "Person in Charge (penanggung jawab)"
+
+
+def test_no_table_has_two_columns_of_the_same_name(fresh: Path, tmp_path: Path) -> None:
+    # The integration table had "Pemilik" twice (of the application and of its partner).
+    bundled = tmp_path / "bundled"
+    catalog = Path(__file__).resolve().parent.parent / "catalog"
+    options = RenderOptions(catalog=catalog, out=bundled, formats=["md"], display="catalog")
+    assert render_catalog(options).written
+    for md in [*sorted(fresh.glob("*.md")), *sorted(bundled.glob("*.md"))]:
+        lines = md.read_text("utf-8").split("\n")
+        for n, line in enumerate(lines[:-1]):
+            if line.startswith("| ") and lines[n + 1].startswith("|---"):
+                headers = [h.strip() for h in line.strip("|").split(" | ")]
+                assert len(headers) == len(set(headers)), (md.name, n, line)
+    page = (bundled / "arsitektur.md").read_text("utf-8")
+    assert "| Terintegrasi dengan | Pemilik aplikasi mitra |" in page
+
+
+def test_an_indicator_starts_from_its_nilai_awal_in_every_table(fresh: Path) -> None:
+    # The master plan's indicator tables said "Baseline"; its Daftar Perubahan "Nilai awal".
+    md = (fresh / "masterplan.md").read_text("utf-8")
+    assert "| Indikator | Satuan | Nilai awal |" in md
+    assert "baseline" not in md.casefold()
+
+
+def test_a_traceability_matrix_names_an_unlinked_row_once(tmp_path: Path) -> None:
+    # Eight applications without infrastructure were empty rows of the grid (and an OPD whose
+    # rows were all "-" a table of its own) besides being named after it as "tanpa tautan".
+    catalog = Path(__file__).resolve().parent.parent / "catalog"
+    options = RenderOptions(
+        catalog=catalog, out=tmp_path, docs=["arsitektur"], formats=["md"], display="catalog"
+    )
+    assert render_catalog(options).written
+    md = (tmp_path / "arsitektur.md").read_text("utf-8")
+    chapter = md.split("## BAB X MATRIKS KETERLACAKAN", 1)[1].split("\n## ", 1)[0]
+    section = chapter.split("Aplikasi SPBE × Infrastruktur SPBE\n", 1)[1].split("\n### ", 1)[0]
+    grid = _md_table(chapter, "Aplikasi SPBE × Infrastruktur SPBE")
+    assert grid and all("✓" in row for row in grid)
+    assert "| SIAK |" not in section
+    assert "SIAK" in section.split("Aplikasi tanpa tautan:", 1)[1].split("\n", 1)[0]
+    for line in chapter.splitlines():
+        assert not (line.startswith("| ") and line.endswith(" | - |")), line

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from spbe_cli.errors import SpbeError
 from spbe_cli.export.common import export_date, fixed_zip
+from spbe_cli.formatting import TANGGAL_SPREADSHEET, date_serial, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.markup import CELL_MAX, cell_text
 from spbe_cli.owners import responsible_opd
@@ -126,8 +127,10 @@ def _cell(value: Any) -> Any:
         return "ya" if value else "tidak"
     if isinstance(value, int):
         return value
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, datetime):  # a time of day too (a YAML timestamp): shown as written
+        return cell_text(value.isoformat(), CELL_MAX)
+    if isinstance(value, date):  # a date cell (_rows_xml), shown as the documents write it
+        return value
     return cell_text(str(value), CELL_MAX)
 
 
@@ -170,9 +173,17 @@ def build_sheets(catalog: Catalog) -> list[Sheet]:
     return sheets
 
 
+def _shown(value: Any) -> str:
+    """A cell's text as the spreadsheet shows it (a date as ``12 Maret 2025``)."""
+    return tanggal(value) if isinstance(value, date) else str(value)
+
+
 def _width(column: Column, rows: list[list[Any]], index: int) -> float:
     longest = max(
-        [len(column.judul), *(len(str(row[index])) for row in rows[:500] if row[index] is not None)]
+        [
+            len(column.judul),
+            *(len(_shown(row[index])) for row in rows[:500] if row[index] is not None),
+        ]
     )
     return float(min(max(longest + 2, WIDTH_MIN), WIDTH_MAX))
 
@@ -187,6 +198,7 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
     """The workbook as XLSX bytes, and the counts for the summary line."""
     try:
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.worksheet.datavalidation import DataValidation
         from openpyxl.writer.excel import ExcelWriter
@@ -208,6 +220,10 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     guide = wb.create_sheet("Petunjuk")
+    # The style of the date cells _rows_xml writes (registered with the workbook here).
+    date_cell = WriteOnlyCell(guide)
+    date_cell.number_format = TANGGAL_SPREADSHEET
+    date_style = date_cell.style_id
     guide.column_dimensions["A"].width = 110
     for line in _guide(catalog, data, sheets):
         guide.append([cell_text(line)])
@@ -240,8 +256,9 @@ def build_workbook(catalog: Catalog) -> tuple[bytes, dict[str, int]]:
         ws.append([_styled(ws, data["status"][c.status], note, None, wrap) for c in sheet.columns])
         # The data rows are added to the sheet's XML after openpyxl has written it: its
         # per-cell writer is most of the time at national scale (measured), and plain text and
-        # integer cells need nothing it adds.
-        data_rows[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = _rows_xml(sheet.rows, 3)
+        # integer cells need nothing it adds (date cells its style date_style).
+        part = f"xl/worksheets/sheet{len(wb.worksheets)}.xml"
+        data_rows[part] = _rows_xml(sheet.rows, 3, date_style)
 
     choices = wb.create_sheet(PILIHAN_SHEET)
     choices.append([_styled(choices, name, bold, fill, None) for name in list_names])
@@ -314,8 +331,11 @@ def _guide(catalog: Catalog, data: dict[str, Any], sheets: list[Sheet]) -> list[
     return lines
 
 
-def _rows_xml(rows: list[list[Any]], first: int) -> bytes:
-    """SpreadsheetML ``<row>`` elements for text (inline strings) and integer cells."""
+def _rows_xml(rows: list[list[Any]], first: int, date_style: int) -> bytes:
+    """SpreadsheetML ``<row>`` elements for text (inline strings), integer and date cells.
+
+    A date is its serial number in the cell style ``date_style`` (:data:`TANGGAL_SPREADSHEET`).
+    """
     if not rows:
         return b""
     letters = [_letter(i) for i in range(1, len(rows[0]) + 1)]
@@ -327,6 +347,9 @@ def _rows_xml(rows: list[list[Any]], first: int) -> bytes:
                 continue
             if isinstance(value, int):
                 cells.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
+            elif isinstance(value, date):
+                serial = date_serial(value)
+                cells.append(f'<c r="{letter}{number}" s="{date_style}" t="n"><v>{serial}</v></c>')
             else:
                 space = ' xml:space="preserve"' if value != value.strip() else ""
                 cell = f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>'

@@ -18,7 +18,7 @@ GFM tables and a few directives, which are fenced blocks whose info string start
 :func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
 of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
 :class:`Figure`, :class:`Box`, :class:`Toc`, :class:`PageBreak`, :class:`Code`). The parser
-numbers captions (``Tabel n``, ``Gambar n``) per document, every table (one outside
+numbers captions per chapter (``Tabel 2.1``, ``Gambar 2.1``), every table (one outside
 ``~~~spbe-tabel`` takes its heading as caption), and types table columns by their content, so
 numbering, columns and captions are the same in every format by construction.
 
@@ -177,6 +177,9 @@ class Table:
     total: tuple[bool, ...]
     caption: Inline = ()
     number: int = 0
+    """The table's place among the document's tables (1, 2, ...); 0: not numbered."""
+    label: str = ""
+    """Its number as the caption shows it, per chapter (``2.1``); empty: :attr:`number`."""
     landscape: bool = False
     omitted: tuple[str, ...] = ()
     """Headers of the columns left out because every row was empty there."""
@@ -195,6 +198,9 @@ class Figure:
     spec: Any
     caption: Inline
     number: int = 0
+    """The figure's place among the document's figures (names its file); 0: not numbered."""
+    label: str = ""
+    """Its number as the caption shows it, per chapter (``3.2``); empty: :attr:`number`."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +492,63 @@ class _State:
     section: Inline = ()
     """The latest heading: the caption of a table written without ``~~~spbe-tabel``."""
     anchors: dict[str, int] = field(default_factory=dict)
+    chapter: str = ""
+    """The number of the chapter being read (``2`` for "BAB II ..."); empty: none."""
+    chapters: set[str] = field(default_factory=set)
+    in_chapter: dict[str, int] = field(default_factory=dict)
+    """Tables and figures so far in the chapter being read, by kind."""
+    per_chapter: bool = True
+    """False once a caption stands outside a numbered chapter, or two chapters share a number."""
+
+    def enter_chapter(self, heading: str) -> None:
+        """Start counting the captions of the chapter a level 2 heading opens."""
+        number = chapter_number(heading)
+        if number and number in self.chapters:
+            self.per_chapter = False
+        self.chapters.add(number)
+        self.chapter = number
+        self.in_chapter = {}
+
+    def label(self, kind: str) -> str:
+        """The next caption number of one kind in the chapter (``2.1``); empty outside one."""
+        if not self.chapter:
+            self.per_chapter = False
+            return ""
+        count = self.in_chapter.get(kind, 0) + 1
+        self.in_chapter[kind] = count
+        return f"{self.chapter}.{count}"
+
+
+#: A chapter heading's own number: "BAB IV ...", "4. ...", "LAMPIRAN ..." / "LAMPIRAN 2 ...".
+_CHAPTER = re.compile(
+    r"(?:BAB\s+(?P<bab>[IVXLCDM]+)|(?P<arab>\d+)[.)]|(?P<lampiran>LAMPIRAN)"
+    r"(?:\s+(?P<ke>[IVXLCDM]+|\d+))?)(?=[\s:.]|$)",
+    re.IGNORECASE,
+)
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def _arabic(roman: str) -> int:
+    values = [_ROMAN[ch] for ch in roman.upper()]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def chapter_number(heading: str) -> str:
+    """The number tables and figures of a chapter carry (``Tabel 2.1``); empty: none.
+
+    "BAB II ..." and "2. ..." give ``2``; "LAMPIRAN ..." gives ``L`` ("LAMPIRAN 2 ..." ``L2``),
+    the appendix's tables being "Tabel L.1"; a heading without a number (DAFTAR SINGKATAN,
+    TENTANG DOKUMEN INI) gives none.
+    """
+    found = _CHAPTER.match(heading.strip())
+    if found is None:
+        return ""
+    if found["bab"]:
+        return str(_arabic(found["bab"]))
+    if found["arab"]:
+        return str(int(found["arab"]))
+    ke = found["ke"] or ""
+    return f"L{ke if ke.isdigit() else _arabic(ke) if ke else ''}"
 
 
 def slug(text: str) -> str:
@@ -538,6 +601,8 @@ def parse_document(
     blocks = _abbreviation_list(
         _no_skipped_levels(_blocks(md, tokens, state, template)), abbreviations or {}
     )
+    if not state.per_chapter:
+        blocks = _numbered_through(blocks)
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
     return Document(name, tuple(blocks), title)
 
@@ -551,10 +616,32 @@ def _numbered(table: Table, state: _State, caption: Inline | None = None) -> Tab
 
     A table written without ``~~~spbe-tabel`` (in a prose file, say) is numbered too, so every
     table of a document has a numbered caption; its caption is the heading it stands under.
+    Captions are numbered per chapter, as Indonesian government documents number them
+    ("Tabel 2.1" is the first table of BAB II; :func:`chapter_number`).
     """
     state.tables += 1
     shown = state.section if caption is None else caption
-    return replace(table, caption=shown, number=state.tables)
+    return replace(table, caption=shown, number=state.tables, label=state.label("tabel"))
+
+
+def _numbered_through(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks with their captions numbered 1, 2, ... through the document.
+
+    For a document whose chapters do not number every caption (a template with a table
+    before its first numbered chapter, or two chapters of the same number): numbers that
+    restart in some chapters and not in others would be harder to find than a plain sequence.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table | Figure):
+            block = replace(block, label="")
+        elif isinstance(block, Box):
+            block = replace(block, blocks=tuple(_numbered_through(block.blocks)))
+        elif isinstance(block, ListBlock):
+            items = tuple(tuple(_numbered_through(item)) for item in block.items)
+            block = replace(block, items=items)
+        out.append(block)
+    return out
 
 
 def _bare(table: Table, out: list[Block], state: _State) -> Table:
@@ -590,6 +677,8 @@ def _blocks(
             state.anchors[base] = seen + 1
             out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
             state.section = inline
+            if level == 2:
+                state.enter_chapter(text)
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
@@ -701,7 +790,7 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
     # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
     columns = type_columns(kept_header, body)
-    return Table(columns, tuple(body), total, (), 0, needs_landscape(columns), omitted)
+    return Table(columns, tuple(body), total, landscape=needs_landscape(columns), omitted=omitted)
 
 
 def omitted_note(table: Table) -> Paragraph | None:
@@ -879,7 +968,7 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
             text = (Span(title),)
         else:
             text = (*caption, Span(f" ({part}/{len(specs)})"))
-        figures.append(Figure(key, spec, text, state.pictures))
+        figures.append(Figure(key, spec, text, state.pictures, state.label("gambar")))
     return figures
 
 
@@ -1022,11 +1111,11 @@ def outline(document: Document) -> list[OutlineItem]:
 
 
 def caption_label(block: Table | Figure) -> str:
-    """``Tabel 3`` or ``Gambar 2``."""
+    """``Tabel 2.3`` or ``Gambar 4.2`` (``Tabel 3`` in a document numbered straight through)."""
     word = KOSAKATA["tabel"] if isinstance(block, Table) else KOSAKATA["gambar"]
-    return f"{word} {block.number}"
+    return f"{word} {block.label or block.number}"
 
 
 def caption_text(block: Table | Figure) -> str:
-    """``Tabel 3. Anggaran per tahun``."""
+    """``Tabel 2.3. Anggaran per tahun``."""
     return f"{caption_label(block)}. {plain(block.caption)}".strip()

@@ -76,16 +76,19 @@ def _group(inp: RenderInput, row: Any) -> str:
 
 def _matrix(key: str, rows: list[Any], columns: list[Any], field: str, inp: RenderInput) -> Matrix:
     linked = [(row, list(getattr(row, field))) for row in rows]
+    # A row without links is named once, after the table ("... tanpa tautan"), not also shown
+    # as an empty row of it.
+    shown = [(row, targets) for row, targets in linked if targets]
     grid: list[tuple[Any, list[bool]]] = []
-    used_ids = {t for _, targets in linked for t in targets}
+    used_ids = {t for _, targets in shown for t in targets}
     used = [c for c in columns if c.id in used_ids]
-    if linked and len(used) <= MATRIX_MAX_COLUMNS and len(linked) <= MATRIX_MAX_ROWS:
-        for row, targets in linked:
+    if shown and len(used) <= MATRIX_MAX_COLUMNS and len(shown) <= MATRIX_MAX_ROWS:
+        for row, targets in shown:
             wanted = set(targets)
             grid.append((row, [c.id in wanted for c in used]))
     groups: dict[str, list[tuple[Any, list[str]]]] = defaultdict(list)
     if not grid:
-        for row, targets in linked:
+        for row, targets in shown:
             groups[_group(inp, row)].append((row, targets))
     ordered = sorted(groups.items(), key=lambda group: reading_order(group[0]))
     return Matrix(key, linked, used, grid, ordered, [r for r, t in linked if not t])

@@ -142,7 +142,8 @@ def _context(
             "catatan_ilustratif": p.entry is not None and p.entry.ilustratif,
             "bukti": p.entry.bukti if p.entry is not None else None,
         }
-        for p in report.programs
+        # in the order of the names readers see, not of the ids they do not
+        for p in readers_order(report.programs)
     ]
     perhatian = [
         {
