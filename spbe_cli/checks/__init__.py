@@ -560,9 +560,10 @@ def all_checks() -> list[Check]:
     ]
 
 
-#: The rules a forked child runs when the rules are split in two. On the national bench
-#: catalog they take 0.92 s of 1.73 s: this process also pays most of the cost of forking
-#: (about 0.2 s against 0.1 s in the child), so both halves end together.
+#: The rules a forked child runs when the rules are split in two: chosen so that both halves
+#: end together on the national bench catalog (this process also pays most of the cost of
+#: forking). Measured after the checks stopped placing findings that are not made: this
+#: process 1.1-1.5 s, the child 1.4-1.5 s, ``check_duplicates`` the largest rule (1.2 s).
 CHILD_RULES = frozenset({"check_duplicates", "check_aplikasi_umum", "check_codes"})
 
 
