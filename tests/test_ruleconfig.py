@@ -204,7 +204,13 @@ def test_rules_reads_the_default_catalog_as_validate_does(
     monkeypatch.chdir(catalog.parent)
     result = CliRunner().invoke(app, ["rules", "SPBE403"])
     assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning→off"])
-    monkeypatch.chdir(catalog)  # no ./catalog here: the defaults, no error
+    (catalog / "opd").mkdir(exist_ok=True)
+    monkeypatch.chdir(catalog / "opd")  # inside the catalog: the catalog, as validate reads it
+    result = CliRunner().invoke(app, ["rules", "SPBE403"])
+    assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning→off"])
+    elsewhere = catalog.parent / "lain"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no catalog here nor above: the defaults, no error
     result = CliRunner().invoke(app, ["rules", "SPBE403"])
     assert (result.exit_code, result.stdout.split()[:2]) == (0, ["SPBE403", "warning"])
 
