@@ -512,3 +512,44 @@ def test_drawing_leaves_matplotlib_3d_toolkit_unimported_yet_importable() -> Non
         "print(mpl_toolkits.mplot3d.Axes3D.__name__)\n"
     )
     assert out.split() == ["False", "Axes3D"]
+
+
+def test_screen_min_width_reads_what_the_inline_svg_says() -> None:
+    """The narrowest a chart is shown, read back from its root element (0 for other markup)."""
+    import re
+
+    for spec in (
+        ProgressChart("e", ("Smart Environment",), (Measure("Capaian", (0.5,), "environment"),)),
+        Timeline("d", (TimelineRow("p", 2025, 2026, "environment"),), (2025, 2026)),
+    ):
+        svg = F.draw_svg(spec)
+        written = re.search(r"min-width:(\d+)px", svg)
+        assert written is not None
+        assert F.screen_min_width(svg) == int(written.group(1)) > 0
+    assert F.screen_min_width("") == 0
+    assert F.screen_min_width('<p style="max-width:1px;min-width:900px">') == 0
+
+
+def test_html_tells_a_phone_reader_to_scroll_a_chart_wider_than_the_screen() -> None:
+    """A chart cut at a 390 px screen's edge reads as bars ending there: a line says to scroll.
+
+    Only for a chart whose narrowest is wider than the phone's text column, and only on a
+    phone's screen (the stylesheet); never in print.
+    """
+    from spbe_cli.render.document import KOSAKATA, parse_document
+    from spbe_cli.render.to_html import CSS, PHONE_TEXT_WIDTH_PX, write_html
+
+    source = "# Uji\n\n~~~spbe-gambar g\nGrafik uji\n~~~\n"
+    hint = f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>'
+
+    def html(min_width: int) -> str:
+        svg = f'<svg class="chart" style="max-width:900px;min-width:{min_width}px"></svg>'
+        document = parse_document("uji", source, figures={"g": object()})
+        return write_html(document, lambda _figure: svg).decode("utf-8")
+
+    wide, narrow = html(PHONE_TEXT_WIDTH_PX + 1), html(PHONE_TEXT_WIDTH_PX)
+    assert hint in wide and "</div>" + hint + "<figcaption>" in wide
+    assert "geser" not in narrow.split("</style>", 1)[1]
+    assert ".geser { display: none; }" in CSS
+    phone = CSS.split("@media screen and (max-width: 480px) {", 1)[1].split("}\n}", 1)[0]
+    assert ".geser { display: block;" in phone

@@ -58,6 +58,8 @@ KOSAKATA: Mapping[str, str] = {
     # A column empty in every row is left out; the reader is told which, so a table titled
     # "Realisasi indikator" without a Realisasi column does not look like a broken one.
     "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
+    # Under a chart wider than a phone's screen (HTML on a phone only): it scrolls sideways.
+    "geser_gambar": "Geser gambar ke samping untuk melihat seluruhnya.",
 }
 
 

@@ -1090,6 +1090,19 @@ def _escape_attr(text: str) -> str:
     )
 
 
+#: The ``min-width`` :func:`_inline_svg` writes on a figure's root element.
+_MIN_WIDTH = re.compile(r'<svg [^>]*?style="max-width:\d+px;min-width:(\d+)px"')
+
+
+def screen_min_width(svg: str) -> int:
+    """The narrowest a figure's inline SVG is shown on screen, in CSS pixels (0 if unknown).
+
+    A screen narrower than that scrolls the figure sideways (see the module's notes on HTML).
+    """
+    found = _MIN_WIDTH.search(svg, 0, 4096)
+    return int(found.group(1)) if found else 0
+
+
 def _inline_svg(raw: str, spec: FigureSpec, width_pt: float, height_pt: float) -> str:
     """Make matplotlib's SVG inline-able: no prologue, metadata or page-wide style; a11y root."""
     body = _STYLE.sub("", _METADATA.sub("", _PROLOG.sub("", raw, count=1), count=1), count=1)
@@ -1099,6 +1112,7 @@ def _inline_svg(raw: str, spec: FigureSpec, width_pt: float, height_pt: float) -
     natural = width_pt * 96 / 72
     smallest = min(natural, natural * _MIN_SCREEN_PX / (_FONT * 96 / 72))
     title = _escape_attr(spec.title)
+    # The min-width below is read back by screen_min_width: keep the two in step.
     root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width_pt:.2f} {height_pt:.2f}" width="100%" '

@@ -31,10 +31,15 @@ from spbe_cli.render.document import (
     Toc,
     caption_label,
 )
+from spbe_cli.render.figures import screen_min_width
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
 from spbe_cli.render.geometry import keep_together
 from spbe_cli.render.output import Utf8Lines
+
+#: The text width of a phone 390 px wide, less the page's padding (12 px each side) and a
+#: little more: a figure whose narrowest is wider than this scrolls on such a phone.
+PHONE_TEXT_WIDTH_PX = 366
 
 CSS = """
 :root { --biru: #1f3b5c; --garis: #c3cfdb; --latar: #f5f7fa; }
@@ -68,6 +73,7 @@ tr.jumlah td { font-weight: bold; background: #eef2f6; }
 figure { margin: 1em 0 1.4em; }
 .gambar-gulir { overflow-x: auto; }
 .gambar-gulir svg { display: block; height: auto; }
+.geser { display: none; }
 figcaption { font-weight: bold; color: var(--biru); font-size: 13.5px; margin-top: 4px; }
 nav.daftar-isi { font-size: 14px; margin: 0 0 32px; }
 nav.daftar-isi .judul { font-weight: bold; color: var(--biru); font-size: 18px;
@@ -84,6 +90,9 @@ nav.daftar-isi a { text-decoration: none; }
   /* A column of text keeps a readable width on a phone; the table scrolls sideways instead
      of squeezing seven columns into 366 px (rows a screen tall, a word per line). */
   thead th { min-width: 6em; } thead th.lebar { min-width: 16em; } thead th.n { min-width: 0; }
+}
+@media screen and (max-width: 480px) {
+  .geser { display: block; font-size: 13px; color: #44515f; margin: 4px 0 0; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;
   @bottom-center { content: "Halaman " counter(page) " dari " counter(pages);
@@ -206,10 +215,18 @@ def _blocks(
         elif isinstance(block, Table):
             _put_table(out, block)
         elif isinstance(block, Figure):
+            markup = svg(block)
+            # A chart a phone cannot show whole scrolls sideways; cut at the screen's edge, its
+            # bars would read as ending there. The line says so, on a phone only (the CSS).
+            hint = (
+                f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>'
+                if screen_min_width(markup) > PHONE_TEXT_WIDTH_PX
+                else ""
+            )
             out.append(
                 '<figure><div class="gambar-gulir">'
-                + svg(block)
-                + f"</div><figcaption>{caption_label(block)}. "
+                + markup
+                + f"</div>{hint}<figcaption>{caption_label(block)}. "
                 + f"{inline_html(block.caption)}</figcaption></figure>"
             )
         elif isinstance(block, Box):
