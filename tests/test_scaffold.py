@@ -960,3 +960,47 @@ def test_init_reads_the_kind_word_spbe305_reads(name: str, kode: str, jenis: str
     from spbe_cli.scaffold import infer_jenis
 
     assert infer_jenis(name, kode, None) == jenis
+
+
+@pytest.mark.parametrize("diff_exit", [0, 3])
+def test_gitlab_job_attaches_a_report_that_says_when_diff_failed(
+    repo: Path, tmp_path: Path, diff_exit: int
+) -> None:
+    """The GitLab job's script as the runner runs it, with stand-in git and spbe.
+
+    When spbe diff failed, the attached spbe-diff.md was empty (or half written): a mentor
+    opening "Perubahan katalog SPBE" saw no changes. It now says the review failed, with the
+    commit and the job log; the job still fails with diff's code.
+    """
+    config = plain((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    script = "\n".join(config["spbe"]["script"])
+    bin_dir, work = tmp_path / "bin", tmp_path / "work"
+    bin_dir.mkdir()
+    work.mkdir()
+    (bin_dir / "git").write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    (bin_dir / "spbe").write_text(
+        '#!/bin/sh\nif [ "$1" = diff ]; then echo "## sebagian"; exit "$DIFF_EXIT"; fi\n'
+        'echo "[]"\n',
+        encoding="utf-8",
+    )
+    for tool in ("git", "spbe"):
+        (bin_dir / tool).chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "DIFF_EXIT": str(diff_exit),
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        "CI_COMMIT_SHORT_SHA": "0123abc",
+        "CI_JOB_URL": "https://gitlab.example/pemda/katalog/-/jobs/5",
+    }
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=work, env=env, capture_output=True)
+    report = (work / "spbe-diff.md").read_text(encoding="utf-8")
+    if diff_exit == 0:
+        assert done.returncode == 0, done.stderr
+        assert report == "## sebagian\n"
+    else:
+        assert done.returncode == diff_exit
+        assert report == (
+            "**spbe diff gagal** pada commit 0123abc: tidak ada ulasan. "
+            "Lihat log job: https://gitlab.example/pemda/katalog/-/jobs/5\n"
+        )
+        assert b"spbe diff gagal (kode 3)" in done.stderr
