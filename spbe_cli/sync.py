@@ -159,7 +159,7 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
             function = e.tujuan or e.uraian
         elif kind == "aplikasi":
             # The Pemda's own applications in use; one without a pemilik (SPBE411) is the
-            # Pemda's as a whole and is compared with every OPD's (see application_items).
+            # Pemda's as a whole, compared with every OPD's (checks.duplicates.compared_items).
             if not in_use(e) or e.pemilik_tipe != "pemda":
                 continue
             code, budget, function = e.raa, "", e.fungsi or e.uraian

@@ -292,12 +292,12 @@ def test_show_tells_the_current_status_when_an_entry_changed_it() -> None:
 
 def test_spbe610_compares_the_programs_sync_compares() -> None:
     """validate's duplicate check and spbe sync leave out the same cancelled programs."""
-    from spbe_cli.checks.duplicates import program_items
+    from spbe_cli.checks.duplicates import compared_items
     from spbe_cli.loader import load_catalog
     from spbe_cli.sync import candidates
 
     catalog, _ = load_catalog(KNOWN, "catalog")
-    checked = {item.key for item in program_items(catalog, frozenset())}
+    checked = {item.key for item in compared_items(catalog, "program", frozenset())}
     synced = {c.id for c in candidates(catalog, "program", frozenset())}
     assert checked == synced
     assert "SC-SOC-01" not in checked and "SC-ENV-01" not in checked

@@ -18,33 +18,23 @@ def _stop(ctx: Context) -> frozenset[str]:
     return stopwords(extra)
 
 
-def application_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
-    """The Pemda's applications in use, grouped by RAA code, owned by their OPD.
+#: The rule of each kind compared: applications (grouped by RAA code) and programs (by dimension
+#: and element).
+RULES = {"aplikasi": "SPBE409", "program": "SPBE610"}
 
-    The very applications ``spbe sync`` compares, with the same words (``fungsi``, or
-    ``uraian`` when it is empty): built by its one home (:func:`spbe_cli.sync.candidates`).
-    One without ``pemilik`` is owned by "" (the Pemda as a whole): paired with any OPD's.
+
+def compared_items(catalog: Any, kind: str, stop: frozenset[str]) -> list[Item]:
+    """The applications or programs of the Pemda compared across OPDs, as similarity items.
+
+    The very items ``spbe sync`` compares, with the same words, built by its one home
+    (:func:`spbe_cli.sync.candidates`): applications in use, by ``fungsi`` or ``uraian`` when it
+    is empty, one without ``pemilik`` owned by "" (the Pemda as a whole, paired with any OPD's);
+    programs not cancelled, in the file or by the latest progress entry.
     """
     from spbe_cli.sync import candidates
 
     return [
-        Item(c.id, c.code, c.owner, c.name, c.function)
-        for c in candidates(catalog, "aplikasi", stop)
-    ]
-
-
-def program_items(catalog: Any, stop: frozenset[str]) -> list[Item]:
-    """Programs not cancelled, grouped by dimension and element, owned by their OPD.
-
-    The very programs ``spbe sync`` compares, with the same words: built by its one home
-    (:func:`spbe_cli.sync.candidates`; cancelled in the file or by the latest progress entry,
-    as ``spbe progress`` reads it).
-    """
-    from spbe_cli.sync import candidates
-
-    return [
-        Item(c.id, c.code, c.owner, c.name, c.function)
-        for c in candidates(catalog, "program", stop)
+        Item(c.id, c.code, c.owner, c.name, c.function) for c in candidates(catalog, kind, stop)
     ]
 
 
@@ -54,11 +44,8 @@ def check_duplicates(ctx: Context) -> None:
     meta = catalog.metadata
     threshold = meta.pengaturan.kemiripan_minimum if meta is not None else 0.6
     stop = _stop(ctx)
-    for code, items in (
-        ("SPBE409", application_items(catalog, stop)),
-        ("SPBE610", program_items(catalog, stop)),
-    ):
-        for pair in similar_pairs(items, threshold):
+    for kind, code in RULES.items():
+        for pair in similar_pairs(compared_items(catalog, kind, stop), threshold):
             _report(ctx, code, pair)
 
 
