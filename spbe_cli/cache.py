@@ -709,12 +709,16 @@ def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
 
 #: Seconds git may take to say what it tracks and ignores under a cache folder in a work tree.
 GIT_TIMEOUT = 10.0
-#: What git said about a cache folder in a work tree, by work tree and paths: once a process.
-_GIT_SAID: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str | None] = {}
+#: What git said about a cache folder in a work tree, by work tree and paths, and when: asked
+#: once a process, again after :data:`GIT_FRESH` seconds (a long-lived process, the editor's
+#: language server, sees a ``git pull`` that makes a file there tracked).
+_GIT_SAID: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[float, str | None]] = {}
+GIT_FRESH = 60.0
+_clock = time.monotonic
 
 
 def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _work_tree_problem(walk: _Walk) -> str | None:
@@ -740,10 +744,12 @@ def _work_tree_problem(walk: _Walk) -> str | None:
             if not any(o != top and _within(o, top) and _within(path, o) for o in tops):
                 ignored.append(f"{rel}/" if folder else rel)
         key = (top, tuple(tracked), tuple(ignored))
-        if key not in _GIT_SAID:
-            _GIT_SAID[key] = _ask_git(top, tracked, ignored)
-        if _GIT_SAID[key] is not None:
-            return _GIT_SAID[key]
+        now = _clock()
+        if key not in _GIT_SAID or now - _GIT_SAID[key][0] >= GIT_FRESH:
+            _GIT_SAID[key] = (now, _ask_git(top, tracked, ignored))
+        reason = _GIT_SAID[key][1]
+        if reason is not None:
+            return reason
     return None
 
 

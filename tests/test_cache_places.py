@@ -82,6 +82,16 @@ def test_a_cache_folder_git_ignores_in_the_project_is_used(
     assert asked == [["ls-files"], ["check-ignore"]]  # once a process, whatever is opened
     _report(project / "catalog", cached=True)
     assert _entries(project / ".spbe-cache")
+    assert len(asked) == 2
+    # A long-lived process (the editor's language server) asks again a minute later: a
+    # ``git pull`` may have made a file there tracked.
+    clock = cache._clock
+    monkeypatch.setattr(cache, "_clock", lambda: clock() + cache.GIT_FRESH)
+    planted = project / ".spbe-cache" / "v1" / "runs" / "0.json"
+    planted.write_text("{}")
+    git(project, "add", "-f", str(planted))
+    assert f"git tracks {planted} in it" in _runs(capsys, project / "catalog")
+    assert len(asked) == 3  # ls-files said it: check-ignore is not needed
 
 
 @pytest.mark.parametrize(
