@@ -51,6 +51,13 @@ def _project(tmp_path: Path, ignore: str | None = "/.spbe-cache/\n") -> Path:
     return project
 
 
+def _track(project: Path, planted: Path) -> None:
+    """Put a file in the index of ``project``, ignored or not, as a commit checked out would."""
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_text("{}")
+    git(project, "add", "-f", str(planted))
+
+
 def _runs(capsys: pytest.CaptureFixture[str], root: Path) -> str:
     """Run twice with the cache on (one process), check the report; what was said on stderr."""
     good = _report(root, cached=False)
@@ -88,8 +95,7 @@ def test_a_cache_folder_git_ignores_in_the_project_is_used(
     clock = cache._clock
     monkeypatch.setattr(cache, "_clock", lambda: clock() + cache.GIT_FRESH)
     planted = project / ".spbe-cache" / "v1" / "runs" / "0.json"
-    planted.write_text("{}")
-    git(project, "add", "-f", str(planted))
+    _track(project, planted)
     assert f"git tracks {planted} in it" in _runs(capsys, project / "catalog")
     assert len(asked) == 3  # ls-files said it: check-ignore is not needed
 
@@ -130,9 +136,7 @@ def test_a_cache_folder_with_a_tracked_file_is_not_used(
     """A merge request adds a record claiming "no findings": checked out, it is tracked."""
     project = _project(tmp_path)
     planted = project / ".spbe-cache" / "v1" / "runs" / "0.json"
-    planted.parent.mkdir(parents=True)
-    planted.write_text("{}")
-    git(project, "add", "-f", str(planted))
+    _track(project, planted)
     git(project, "commit", "-q", "-m", "cache")
     base = project / ".spbe-cache"
     monkeypatch.setenv("SPBE_CACHE_DIR", str(base))
@@ -195,9 +199,7 @@ def test_git_variables_of_the_caller_do_not_change_the_answer(
     """``GIT_DIR`` naming a repository that tracks nothing there does not hide a tracked file."""
     project = _project(tmp_path)
     planted = project / ".spbe-cache" / "x"
-    planted.parent.mkdir()
-    planted.write_text("x")
-    git(project, "add", "-f", str(planted))
+    _track(project, planted)
     other = tmp_path / "other"
     other.mkdir()
     git(other, "init", "-q")
