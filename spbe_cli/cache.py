@@ -24,8 +24,10 @@ rewritten. A new entry is created in place with ``O_EXCL`` (one writer wins) and
 the SHA-256 of its payload, so a run that meets an entry another run is still writing sees a
 mismatch, a miss; a bad entry is replaced by a private temporary file renamed over it. Two runs
 sharing a folder never use half an entry. On POSIX a folder not owned by the user, or writable by
-others, is not used at all, nor one under a folder where another user could rename it, nor one
-in a git work tree, whose files may come from someone else's commit (see :func:`_safe_folder`).
+others, is not used at all, nor one under a folder or link another user could replace, nor one
+in a git work tree, whose files may come from someone else's commit, unless git ignores it and
+tracks nothing under it (GitLab CI keeps only paths in the project folder; see
+:func:`_safe_folder`).
 The cache can only make a run faster: any error in it is a miss.
 """
 
