@@ -123,6 +123,10 @@ class Catalog:
     #: references written as a name (`opd_pj: Dinas Kominfo`), refused (SPBE103): where, and
     #: the text, so that the finding can name the entity of that name (checks.explain_refused).
     name_refs: list[tuple[Location, str]] = field(default_factory=list)
+    #: ids declared with a letter that only looks Latin or an invisible character (`id:
+    #: DISKOMINFО`), refused (SPBE103): where, and the id meant, so that the finding can say
+    #: how many references write the id meant (checks.explain_refused).
+    meant_ids: list[tuple[Location, str]] = field(default_factory=list)
     #: prose section -> its file, read by the loading stage.
     prose: dict[str, ProseFile] = field(default_factory=dict)
     #: the logo the metadata names (None when it names none), read by the loading stage.
