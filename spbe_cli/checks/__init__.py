@@ -32,7 +32,7 @@ class Claims:
     ``index``: the editor's quick step, which has a :class:`~spbe_cli.links.ReferenceIndex` of
     the catalog (a function that gives it up to date): :attr:`case` then walks only the
     references to the ids it is asked about (:class:`CaseView`), and :attr:`counts` too.
-    ``wanted`` and ``focus``: see :class:`CaseView`.
+    ``wanted``: see :class:`CaseView`.
     """
 
     def __init__(
@@ -40,13 +40,12 @@ class Claims:
         catalog: Catalog,
         index: Callable[[], ReferenceIndex] | None = None,
         wanted: Iterable[str] = (),
-        focus: Iterable[str] = (),
     ) -> None:
         self.catalog = catalog
         self.index = index
         self._claimed: dict[str, str] | None = None
         self._case: Mapping[str, CaseClaim] | None = None
-        self._wanted, self._focus = wanted, focus
+        self._wanted = wanted
 
     @property
     def claimed(self) -> dict[str, str]:
@@ -60,7 +59,7 @@ class Claims:
         """:func:`case_claims` of the catalog (a walk of every reference, without an index)."""
         if self._case is None:
             if self.index is not None:
-                self._case = CaseView(self.catalog, self.index(), self._wanted, self._focus)
+                self._case = CaseView(self.catalog, self.index(), self._wanted)
             else:
                 self._case = case_claims(self.catalog)
         return self._case
@@ -164,19 +163,14 @@ class CaseView(Mapping[str, CaseClaim]):
     Looking up a spelling (``Diskominfo``) walks only the references to that id in any case
     (:class:`~spbe_cli.links.ReferenceIndex`); the claims listed (iterating, for
     :func:`~spbe_cli.checks.references.report_case_claims`) are those on the ``wanted`` ids
-    (an id an edit retyped, one the last full check found so), and, once a lookup was made,
-    those on every ``focus`` id (the edited file's): what the full walk gives for them.
+    (an id an edit retyped, one the last full check found so) and on the ids looked up: the
+    ids an edit changed, as the full walk gives them (the claims on other ids wait for the
+    full check).
     """
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        index: ReferenceIndex,
-        wanted: Iterable[str] = (),
-        focus: Iterable[str] = (),
-    ) -> None:
+    def __init__(self, catalog: Catalog, index: ReferenceIndex, wanted: Iterable[str] = ()) -> None:
         self.catalog, self.index = catalog, index
-        self.wanted, self.focus = wanted, focus
+        self.wanted = wanted
         #: whether a spelling was looked up (the full walk would then have been made)
         self.asked = False
         self._claims: dict[str, CaseClaim] = {}
@@ -200,11 +194,8 @@ class CaseView(Mapping[str, CaseClaim]):
         return written in self._claims
 
     def _listed(self) -> dict[str, CaseClaim]:
-        folds = {entity_id.casefold() for entity_id in self.wanted}
-        if self.asked:
-            folds |= {entity_id.casefold() for entity_id in self.focus}
-        self._walk(folds)
-        return {w: c for w, c in self._claims.items() if w.casefold() in folds}
+        self._walk({entity_id.casefold() for entity_id in self.wanted})
+        return self._claims
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._listed())

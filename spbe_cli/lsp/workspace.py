@@ -22,6 +22,7 @@ from inside the catalog.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 import stat
@@ -379,7 +380,7 @@ class Workspace:
         gone = self.gone
         retyped = [i for i in focus if gone.get(i.casefold(), i) != i] if gone else []
         wanted = [*retyped, *self.case_declared.intersection(focus)]
-        claims = Claims(catalog, self.index, wanted, focus)
+        claims = Claims(catalog, self.index, wanted)
         if check is not None and focus:
             view = _Focus.of(catalog, focus)
             # Codes the catalog declares are known after the last full check.
@@ -694,20 +695,19 @@ class _Added:
     #: it is (or was taken for) the metadata document
     metadata: bool
 
-    @property
-    def clean(self) -> bool:
-        """Only its entity: moved to other lines, only its place changes."""
-        return (
+    #: only its entity: moved to other lines, only its place changes
+    clean: bool = dataclasses.field(init=False)
+    #: its id is another's (SPBE104): what it adds depends on the other document
+    duplicate: bool = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clean = (
             len(self.ids) == 1
             and len(self.skeletons) == 1
             and not (self.invalid or self.findings or self.metadata)
             and not any(getattr(self, name) for name in _LISTED)
         )
-
-    @property
-    def duplicate(self) -> bool:
-        """Its id is another's (SPBE104): what it adds depends on the other document."""
-        return any(f.code == "SPBE104" for f in self.findings)
+        self.duplicate = any(f.code == "SPBE104" for f in self.findings)
 
 
 @dataclass(frozen=True)
