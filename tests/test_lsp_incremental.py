@@ -330,6 +330,7 @@ def _loaded(ws: Workspace) -> dict[str, Any]:
                     "[ISI]",
                     "#",
                     "entitas: metadata\n",
+                    "entitas: Metadata\n",
                     "nama: [a\n",
                     "opd_pj: Dinas Komunikasi\n",
                     None,

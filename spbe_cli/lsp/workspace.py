@@ -798,7 +798,7 @@ def _plan(
             continue
         changed.append((index, document))
     removed = [note for note in added if id(note) not in used]
-    if any(note.metadata or note.referensi for note in removed):
+    if any(note.metadata or note.referensi or _whole(note.document) for note in removed):
         return None
     owned = {skeleton for note in removed for skeleton in note.skeletons}
     taken: set[str] = set()
@@ -806,7 +806,7 @@ def _plan(
         value = document.value
         if not isinstance(value, dict):
             continue
-        if value.get("entitas") in ("metadata", "referensi"):
+        if _whole(document):
             return None
         raw = value.get("id")
         if isinstance(raw, str) and raw.strip():
@@ -820,6 +820,16 @@ def _plan(
             if skeleton in first_id and skeleton not in owned:
                 return None
     return kept, moved, changed, removed
+
+
+def _whole(document: ParsedDocument) -> bool:
+    """Whether a document is (or is written as) the metadata or a declaration of codes.
+
+    What the others add depends on it (SPBE105, SPBE107, the codes they may use).
+    """
+    value = document.value
+    kind = value.get("entitas") if isinstance(value, dict) else None
+    return isinstance(kind, str) and kind.strip().casefold() in ("metadata", "referensi")
 
 
 def _newest(table: dict[str, Any], before: int) -> list[str]:
