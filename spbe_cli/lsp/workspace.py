@@ -311,17 +311,7 @@ class Workspace:
         gone: dict[str, set[str]] = {}
         before: dict[str, Any] = {}
         for note in removed:
-            for entity_id in note.ids:
-                if entity_id in catalog.entities:
-                    gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
-                    before[entity_id] = catalog.entities[entity_id]
-                    del catalog.entities[entity_id], catalog.kinds[entity_id]
-                    del catalog.sources[entity_id]
-                loader.accepted.discard(id_skeleton(entity_id))
-            for skeleton in note.skeletons:
-                loader.first_id.pop(skeleton, None)
-            for key in note.invalid:
-                catalog.invalid.pop(key, None)
+            self._take_out((note.ids, note.skeletons, note.invalid), gone, before)
         dropped = {id(f) for note in removed for f in note.findings}
         if dropped:
             kept_findings = [f for f in self.load_findings.get(rel, []) if id(f) not in dropped]
@@ -500,17 +490,8 @@ class Workspace:
         #: the entities taken out, to tell the reference index those that changed
         before: dict[str, Any] = {}
         for rel in todo:
-            for entity_id in self.ids_in.pop(rel, []):
-                if entity_id in catalog.entities:
-                    gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
-                    before[entity_id] = catalog.entities[entity_id]
-                    del catalog.entities[entity_id], catalog.kinds[entity_id]
-                    del catalog.sources[entity_id]
-                loader.accepted.discard(id_skeleton(entity_id))
-            for skeleton in self.skeletons_in.pop(rel, []):
-                loader.first_id.pop(skeleton, None)
-            for entity_id in self.invalid_in.pop(rel, {}):
-                catalog.invalid.pop(entity_id, None)
+            added = (self.ids_in.pop(rel, []), self.skeletons_in.pop(rel, []))
+            self._take_out((*added, self.invalid_in.pop(rel, {})), gone, before)
             if rel not in self.overlays and self.parser is not None:
                 self.parser.forget(rel)
             loader.folded.pop(rel.casefold(), None)
@@ -538,6 +519,31 @@ class Workspace:
             self._load_one(rel, data, file, parsed if rel == todo[0] else None)
         loaded = [i for rel in todo for i in self.ids_in.get(rel, [])]
         self._settle(by_kind, gone, before, loaded)
+
+    def _take_out(
+        self,
+        added: tuple[list[str], list[str], Iterable[str]],
+        gone: dict[str, set[str]],
+        before: dict[str, Any],
+    ) -> None:
+        """Take out of the catalog what a file or a document added: ids, skeletons, refused ids.
+
+        Notes each entity taken out in ``gone`` (by kind) and ``before`` (see :meth:`_settle`).
+        """
+        catalog, loader = self.catalog, self._loader
+        assert catalog is not None
+        ids, skeletons, invalid = added
+        for entity_id in ids:
+            if entity_id in catalog.entities:
+                gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
+                before[entity_id] = catalog.entities[entity_id]
+                del catalog.entities[entity_id], catalog.kinds[entity_id]
+                del catalog.sources[entity_id]
+            loader.accepted.discard(id_skeleton(entity_id))
+        for skeleton in skeletons:
+            loader.first_id.pop(skeleton, None)
+        for key in invalid:
+            catalog.invalid.pop(key, None)
 
     def _settle(
         self,
