@@ -175,11 +175,15 @@ class CaseView(Mapping[str, CaseClaim]):
         self.asked = False
         self._claims: dict[str, CaseClaim] = {}
         self._done: set[str] = set()
+        self._declared: dict[str, list[str]] | None = None
 
     def _walk(self, folds: set[str]) -> None:
         todo = folds - self._done
         if todo:
-            self._claims.update(case_claims(self.catalog, self.index, todo))
+            if self._declared is None:  # once: a lookup per reference must not scan every id
+                self._declared = declared_by_fold(self.catalog)
+            found = case_claims(self.catalog, self.index, todo, self._declared)
+            self._claims.update(found)
             self._done |= todo
 
     def __getitem__(self, written: str) -> CaseClaim:
@@ -204,8 +208,19 @@ class CaseView(Mapping[str, CaseClaim]):
         return len(self._listed())
 
 
+def declared_by_fold(catalog: Catalog) -> dict[str, list[str]]:
+    """The ids declared (accepted or refused), by their case-folded form."""
+    folded: dict[str, list[str]] = {}
+    for entity_id in dict.fromkeys((*catalog.entities, *catalog.invalid)):
+        folded.setdefault(entity_id.casefold(), []).append(entity_id)
+    return folded
+
+
 def case_claims(
-    catalog: Catalog, index: ReferenceIndex | None = None, folds: set[str] | None = None
+    catalog: Catalog,
+    index: ReferenceIndex | None = None,
+    folds: set[str] | None = None,
+    by_fold: dict[str, list[str]] | None = None,
 ) -> dict[str, CaseClaim]:
     """References written in another case than the one id they mean, by that spelling.
 
@@ -218,14 +233,11 @@ def case_claims(
 
     ``index`` and ``folds``: only the claims on ids of these case-folded forms, walking only
     the entities the index says refer to them (the editor, after an edit retyped an id).
+    ``by_fold``: :func:`declared_by_fold` of the catalog, when the caller has it.
     """
     from spbe_cli.links import entity_references, metadata_references
 
-    folded: dict[str, list[str]] = {}
-    for entity_id in dict.fromkeys((*catalog.entities, *catalog.invalid)):
-        fold = entity_id.casefold()
-        if folds is None or fold in folds:
-            folded.setdefault(fold, []).append(entity_id)
+    folded = by_fold if by_fold is not None else declared_by_fold(catalog)
     named: set[str] = set()
     #: declared id -> spelling -> [count, first place]; a place is (file, document, ordinal
     #: of the reference in its document, source, field path): the first by file order, the
