@@ -123,6 +123,10 @@ class Catalog:
     #: references written as a name (`opd_pj: Dinas Kominfo`), refused (SPBE103): where, and
     #: the text, so that the finding can name the entity of that name (checks.explain_refused).
     name_refs: list[tuple[Location, str]] = field(default_factory=list)
+    #: ids declared with a letter that only looks Latin or an invisible character (`id:
+    #: DISKOMINFО`), refused (SPBE103): where, and the id meant, so that the finding can say
+    #: how many references write the id meant (checks.explain_refused).
+    meant_ids: list[tuple[Location, str]] = field(default_factory=list)
     #: prose section -> its file, read by the loading stage.
     prose: dict[str, ProseFile] = field(default_factory=dict)
     #: the logo the metadata names (None when it names none), read by the loading stage.
@@ -372,18 +376,32 @@ LOOKALIKES: dict[str, str] = {
     "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
     "\u0443": "y", "\u0445": "x", "\u0455": "s", "\u0456": "i", "\u0458": "j",
     "\u04bb": "h", "\u0501": "d", "\u051b": "q", "\u051d": "w",
-    # Greek capitals: Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ
+    # Greek capitals: Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ, and Ϳ (yot), Ϻ (san); not Ϲ (lunate sigma,
+    # C): in another case it is σ, which is no C
     "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0396": "Z", "\u0397": "H",
     "\u0399": "I", "\u039a": "K", "\u039c": "M", "\u039d": "N", "\u039f": "O",
     "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
-    # Greek small: α ι ν ο ρ υ
+    "\u037f": "J", "\u03fa": "M",
+    # Greek small that look Latin themselves: α ι ν ο ρ υ ϳ
     "\u03b1": "a", "\u03b9": "i", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p", "\u03c5": "u",
+    "\u03f3": "j",
+    # Greek small whose capital above looks Latin: β ε ζ η κ μ τ χ, as a Greek keyboard types
+    # B E Z H K M T X in lower case. An id folds case (`ΚOMINFO` and `κOMINFO` are one id), so
+    # these are look-alikes of the Latin letter as their capitals are.
+    "\u03b2": "b", "\u03b5": "e", "\u03b6": "z", "\u03b7": "h", "\u03ba": "k",
+    "\u03bc": "m", "\u03c4": "t", "\u03c7": "x",
 }  # fmt: skip
 
 
 def _homoglyph(char: str) -> str:
-    """Map a Latin look-alike (Cyrillic А, Greek Α, fullwidth Ａ) to its ASCII letter."""
-    latin = LOOKALIKES.get(char)
+    """Map a Latin look-alike (Cyrillic А, Greek Α, fullwidth Ａ) to its ASCII letter.
+
+    A letter of :data:`LOOKALIKES` is read as its capital is (Greek ν, which looks like v, as
+    Ν, which looks like N): an id folds case, so an id and the same id in another case must
+    share their skeleton (`XΝ` and `Xν`, Cyrillic `XВ` and `Xв`).
+    """
+    upper, lower = char.upper(), char.lower()
+    latin = LOOKALIKES.get(upper) or LOOKALIKES.get(char) or LOOKALIKES.get(lower)
     if latin is not None:
         return latin
     name = unicodedata.name(char, "")

@@ -10,7 +10,7 @@ self-assessment's ``penilaian[].bukti`` or one of the metadata document's fields
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -252,6 +252,83 @@ def _walk(catalog: Catalog) -> Iterator[tuple[str, str, FieldPath, str, tuple[st
         kind = kinds[entity_id]
         for loc, target, allowed in entity_references(kind, entities[entity_id]):
             yield kind, entity_id, loc, target, allowed
+
+
+class ReferenceIndex:
+    """Which entities refer to an id, by the id's case-folded form (``diskominfo``).
+
+    For the questions about one id that would otherwise walk every reference of a catalog
+    (:func:`spbe_cli.checks.case_claims` of the ids an edit retyped, how often an id is
+    referred to): the editor keeps one and brings it up to date entity by entity
+    (:meth:`refresh`), as edits load them again. The metadata's references are not in it (a
+    question walks that one document).
+    """
+
+    def __init__(self) -> None:
+        #: folded id -> the entities that refer to it (in the order they were indexed)
+        self.by_fold: dict[str, dict[str, None]] = {}
+        #: entity -> the folded ids it refers to
+        self.folds_of: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> ReferenceIndex:
+        """The index of every entity of ``catalog`` (one walk of its references)."""
+        index = cls()
+        index.refresh(catalog, catalog.entities)
+        return index
+
+    def refresh(self, catalog: Catalog, ids: Iterable[str]) -> None:
+        """Index ``ids`` again as ``catalog`` has them now (gone ones are dropped)."""
+        by_fold, folds_of = self.by_fold, self.folds_of
+        for entity_id in ids:
+            for fold in folds_of.pop(entity_id, ()):
+                referrers = by_fold.get(fold)
+                if referrers is not None:
+                    referrers.pop(entity_id, None)
+                    if not referrers:
+                        del by_fold[fold]
+            entity = catalog.entities.get(entity_id)
+            if entity is None:
+                continue
+            references = entity_references(catalog.kinds[entity_id], entity)
+            folds = tuple(dict.fromkeys(target.casefold() for _, target, _ in references))
+            if folds:
+                folds_of[entity_id] = folds
+                for fold in folds:
+                    by_fold.setdefault(fold, {})[entity_id] = None
+
+    def referrers(self, folds: Iterable[str]) -> list[str]:
+        """The entities that refer to an id of one of ``folds`` (case-folded), each once."""
+        found: dict[str, None] = {}
+        for fold in folds:
+            found.update(self.by_fold.get(fold, {}))
+        return list(found)
+
+
+def reference_counts(
+    catalog: Catalog, ids: set[str], index: ReferenceIndex | None = None
+) -> dict[str, int]:
+    """How many references name each of ``ids`` exactly (ids nobody names are left out).
+
+    With an ``index`` of the catalog only the entities that refer to them are walked;
+    without, every reference (:func:`references_to`).
+    """
+    if index is None:
+        return {target: len(links) for target, links in references_to(catalog, ids).items()}
+    counts: dict[str, int] = {}
+    if catalog.metadata is not None:
+        for _, target, _ in metadata_links(catalog.metadata):
+            if target in ids:
+                counts[target] = counts.get(target, 0) + 1
+    kinds, entities = catalog.kinds, catalog.entities
+    for entity_id in index.referrers({target.casefold() for target in ids}):
+        entity = entities.get(entity_id)
+        if entity is None:
+            continue
+        for _, target, _ in entity_references(kinds[entity_id], entity):
+            if target in ids:
+                counts[target] = counts.get(target, 0) + 1
+    return counts
 
 
 def all_links(catalog: Catalog) -> Iterator[Link]:

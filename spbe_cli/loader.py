@@ -47,7 +47,7 @@ from spbe_cli.files import (
 from spbe_cli.i18n import t
 from spbe_cli.models import ENTITY_KINDS, ID_PATTERN, MODELS, SCHEMA_VERSION, Metadata, Referensi
 from spbe_cli.models.common import ID_MAX, NILAI_DECIMALS, NILAI_DIGITS, ONE_LINE, unwrap
-from spbe_cli.parsing import ParsedFile, is_placeholder
+from spbe_cli.parsing import ParsedDocument, ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
 from spbe_cli.reference.values import literal_at
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
@@ -165,7 +165,11 @@ class _Loader:
         self.load_parsed(file.display, parsed)
 
     def load_bytes(
-        self, display: str, data: bytes, parse: Callable[[bytes], ParsedFile] | None = None
+        self,
+        display: str,
+        data: bytes,
+        parse: Callable[[bytes], ParsedFile] | None = None,
+        each: Callable[[int], None] | None = None,
     ) -> None:
         """Load every document of one file's content (one over the size limit is a finding).
 
@@ -183,9 +187,12 @@ class _Loader:
                 limit=MAX_FILE_BYTES // 1024,
             )
             return
-        self.load_parsed(display, parse(data) if parse else parse_cached(self.cache, data))
+        parsed = parse(data) if parse else parse_cached(self.cache, data)
+        self.load_parsed(display, parsed, each)
 
-    def load_parsed(self, display: str, parsed: ParsedFile) -> None:
+    def load_parsed(
+        self, display: str, parsed: ParsedFile, each: Callable[[int], None] | None = None
+    ) -> None:
         """Load every document of one file, parsed already (see :mod:`spbe_cli.parallel`)."""
         self.catalog.files += 1
         folded = display.casefold()
@@ -199,10 +206,16 @@ class _Loader:
                 related=(Related(Location(first, 1, 1), t("load.first_here")),),
                 other=first,
             )
-        self.replay(display, parsed)
+        self.replay(display, parsed, each)
 
-    def replay(self, display: str, parsed: ParsedFile) -> None:
-        """Report one file's YAML problems and load its documents, in file order."""
+    def replay(
+        self, display: str, parsed: ParsedFile, each: Callable[[int], None] | None = None
+    ) -> None:
+        """Report one file's YAML problems and load its documents, in file order.
+
+        ``each``: called with a document's index before it is loaded (the editor notes what
+        each document of a buffer adds, :mod:`spbe_cli.lsp.workspace`).
+        """
         for problem in parsed.problems:
             self.problem(display, problem)
         for line, fields in parsed.salvaged:
@@ -212,29 +225,35 @@ class _Loader:
             self.emit("SPBE017", Location(display, 1, 1), "load.empty")
             return
         for index, document in enumerate(parsed.documents):
-            # `nomor: #5`: the comment emptied the value. Where the schema refuses that empty
-            # value, the two are one mistake, said once by schema_error (SPBE101 naming the
-            # comment); elsewhere (an optional field) the SPBE111 warning is said alone.
-            self.emptied = {}
-            for problem in document.problems:
-                at = _emptied_at(problem)
-                if at is None:
-                    self.problem(display, problem)
-                else:
-                    self.emptied[at] = problem
-            source = Source(display, document.positions, index, document.end_line)
-            before = len(self.findings)
-            model = self.load_document(source, document.value, document.blocking)
-            for problem in self.emptied.values():
+            if each is not None:
+                each(index)
+            self.parsed_document(display, index, document)
+
+    def parsed_document(self, display: str, index: int, document: ParsedDocument) -> None:
+        """Load the document ``index`` of a file, parsed already, and report its problems."""
+        # `nomor: #5`: the comment emptied the value. Where the schema refuses that empty
+        # value, the two are one mistake, said once by schema_error (SPBE101 naming the
+        # comment); elsewhere (an optional field) the SPBE111 warning is said alone.
+        self.emptied = {}
+        for problem in document.problems:
+            at = _emptied_at(problem)
+            if at is None:
                 self.problem(display, problem)
-            self.emptied = {}
-            if document.grouped and model is not None:
-                self.grouped_numbers(source, model, document.value, document.grouped)
-            # A value the schema refused already says the field is to be filled in.
-            refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
-            for line, column, value in document.placeholders:
-                if (line, column) not in refused:
-                    self.catalog.placeholders.append((Location(display, line, column), value))
+            else:
+                self.emptied[at] = problem
+        source = Source(display, document.positions, index, document.end_line)
+        before = len(self.findings)
+        model = self.load_document(source, document.value, document.blocking)
+        for problem in self.emptied.values():
+            self.problem(display, problem)
+        self.emptied = {}
+        if document.grouped and model is not None:
+            self.grouped_numbers(source, model, document.value, document.grouped)
+        # A value the schema refused already says the field is to be filled in.
+        refused = {(f.location.line, f.location.column) for f in self.findings[before:]}
+        for line, column, value in document.placeholders:
+            if (line, column) not in refused:
+                self.catalog.placeholders.append((Location(display, line, column), value))
 
     def salvaged(self, where: Location, fields: dict[str, Any]) -> None:
         """Count a document lost to a YAML error as declared, without reporting it again.
@@ -611,12 +630,16 @@ class _Loader:
                 id_hint = t("hint.no_trailing", name=trimmed, char=raw.strip()[len(trimmed)])
             elif invisible and re.fullmatch(ID_PATTERN, meant) and len(meant) <= ID_MAX:
                 id_hint = t("hint.id_invisible", name=meant, chars="; ".join(invisible))
+                if loc == ("id",) and _plain_id(raw) == meant:
+                    self.catalog.meant_ids.append((location, meant))
             elif (plain := _plain_id(raw)) is not None:
                 # `DISPАR`, a Cyrillic А: the letter and its script, and the id it looks like.
                 letters = _letters(latin_lookalikes(meant)[1])
                 id_hint = t("hint.id_lookalike", name=plain, letters=letters)
                 if invisible:
                     id_hint += "; " + t("hint.also_invisible", chars="; ".join(invisible))
+                if loc == ("id",):
+                    self.catalog.meant_ids.append((location, plain))
             elif bad:
                 id_hint = t("hint.non_ascii", chars="; ".join(bad))
             else:

@@ -352,7 +352,9 @@ def test_ids_with_a_space_or_invisible_character_hint_the_id_meant(minimal_catal
         ]
         hints = {(f.code, f.location.path): f.hint or "" for f in report.findings}
         assert hints[("SPBE103", "opd/dispar.yaml")].startswith(meant)
-        assert hints[("SPBE103", "opd/dispar.yaml")].endswith("U+0020 SPACE")
+        # The one reference to DISPAR, not reported, is counted at the id.
+        referred = {"id": "DISPAR dirujuk di 1 tempat", "en": "DISPAR is referred to in 1 place(s)"}
+        assert hints[("SPBE103", "opd/dispar.yaml")].endswith("U+0020 SPACE; " + referred[lang])
         assert hints[("SPBE103", "arsitektur/infrastruktur.yaml")].endswith(
             "U+200B ZERO WIDTH SPACE"
         )
@@ -397,9 +399,21 @@ def test_an_id_declared_with_a_look_alike_letter_is_one_finding_at_the_declarati
     reference ("did you mean ...?" naming another id) besides the SPBE103 at the id."""
     opd = minimal_catalog / "opd" / "diskominfo.yaml"
     opd.write_text(opd.read_text("utf-8").replace("id: DISKOMINFO", f"id: {declared}"), "utf-8")
-    for lang, meant, words in (
-        ("id", "maksud Anda DISKOMINFO? Ganti huruf yang hanya mirip huruf Latin: ", id_words),
-        ("en", "did you mean DISKOMINFO? Replace the letters that only look Latin: ", en_words),
+    references = _references_to(minimal_catalog, "DISKOMINFO")
+    assert references > 1
+    for lang, meant, words, referred in (
+        (
+            "id",
+            "maksud Anda DISKOMINFO? Ganti huruf yang hanya mirip huruf Latin: ",
+            id_words,
+            f"; DISKOMINFO dirujuk di {references} tempat",
+        ),
+        (
+            "en",
+            "did you mean DISKOMINFO? Replace the letters that only look Latin: ",
+            en_words,
+            f"; DISKOMINFO is referred to in {references} place(s)",
+        ),
     ):
         with use_language(lang):
             _, report = validate_catalog(minimal_catalog, "")
@@ -407,6 +421,21 @@ def test_an_id_declared_with_a_look_alike_letter_is_one_finding_at_the_declarati
         [finding] = report.findings
         assert finding.hint is not None and finding.hint.startswith(meant + letter)
         assert f"{letter} {words}" in finding.hint
+        # How many references write the id meant (none of them is reported): before, not said.
+        assert finding.hint.endswith(referred)
+
+
+def _references_to(catalog: Path, entity_id: str) -> int:
+    """How many references name ``entity_id``, counted in the catalog's text as written."""
+    import re
+
+    pattern = re.compile(rf"(?<![A-Za-z0-9_.\-]){re.escape(entity_id)}(?![A-Za-z0-9_\-])")
+    total = 0
+    for path in catalog.rglob("*.yaml"):
+        for line in path.read_text("utf-8").splitlines():
+            if not line.lstrip().startswith(("id:", "#")):
+                total += len(pattern.findall(line))
+    return total
 
 
 def test_a_reference_with_a_look_alike_letter_names_the_letter_and_the_id(
@@ -435,6 +464,7 @@ def test_a_look_alike_letter_beside_a_space_names_both(minimal_catalog: Path) ->
     assert report.findings[0].hint is not None
     assert report.findings[0].hint.endswith(
         "'\u041e' (U+041E) huruf Kiril; hapus juga spasi atau karakter tak terlihat: U+0020 SPACE"
+        f"; DISKOMINFO dirujuk di {_references_to(minimal_catalog, 'DISKOMINFO')} tempat"
     )
 
 

@@ -410,6 +410,65 @@ def test_ids_that_only_look_different_are_duplicates(
         )
 
 
+#: Greek capitals that Unicode TR39 (confusables.txt) maps to a Latin capital, whose small
+#: letter is not a look-alike of its own: each letter, and the Latin letter of its capital.
+_GREEK_BY_CAPITAL = [
+    ("\u03b2", "b"), ("\u03b5", "e"), ("\u03b6", "z"), ("\u03b7", "h"),
+    ("\u03ba", "k"), ("\u03bc", "m"), ("\u03c4", "t"), ("\u03c7", "x"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("greek", "latin"), _GREEK_BY_CAPITAL)
+def test_an_id_with_a_small_greek_letter_whose_capital_looks_latin_is_a_duplicate(
+    tmp_path: Path, greek: str, latin: str
+) -> None:
+    """`pb.κominfo` (a Greek keyboard's k) beside `pb.kominfo`: SPBE104 at the second id.
+
+    The eight letters were look-alikes until the table of look-alikes became one
+    (catalog.LOOKALIKES) and held their capitals only.
+    """
+    files = [
+        ("a.yaml", OPD.format(id=f"pb.{latin}ominfo", nama="a").encode()),
+        ("b.yaml", OPD.format(id=f"pb.{greek}ominfo", nama="b").encode()),
+    ]
+    _, findings = load_files(tmp_path, files)
+    assert _codes(_only_file(findings, "b.yaml")) == [
+        ("SPBE103", "b.yaml", 2, 5),
+        ("SPBE104", "b.yaml", 2, 5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("XN\u039dA", "xn\u03bda"),  # Greek Ν and ν: N and v by their looks, one id by case
+        ("XY\u03a5A", "xy\u03c5a"),  # Greek Υ and υ
+        ("XB\u0412A", "xb\u0432a"),  # Cyrillic В and в
+        ("XH\u04baA", "xh\u04bba"),  # Cyrillic Һ and һ
+    ],
+)
+def test_an_id_in_another_case_of_a_look_alike_letter_is_a_duplicate(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    files = [
+        ("a.yaml", OPD.format(id=first, nama="a").encode()),
+        ("b.yaml", OPD.format(id=second, nama="b").encode()),
+    ]
+    _, findings = load_files(tmp_path, files)
+    assert ("SPBE104", "b.yaml", 2, 5) in _codes(findings)
+
+
+def test_every_look_alike_shares_its_skeleton_with_its_other_case() -> None:
+    """An id folds case: each letter of LOOKALIKES and its capital (or small) letter are one."""
+    from spbe_cli.catalog import LOOKALIKES, id_skeleton
+
+    for char, latin in LOOKALIKES.items():
+        for other in {char.upper(), char.lower()}:
+            assert id_skeleton(f"X{char}") == id_skeleton(f"X{other}"), (char, other)
+        assert id_skeleton(f"X{char}") == "x" + (LOOKALIKES.get(char.upper()) or latin).lower()
+        assert char.casefold() in {char.lower(), char}  # one letter in every case (no sigma)
+
+
 def test_first_id_wins_and_the_duplicate_is_not_loaded(tmp_path: Path) -> None:
     files = [
         ("a.yaml", OPD.format(id="X", nama="pertama").encode()),

@@ -10,6 +10,7 @@ full check, and those of loading everything again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spbe_cli import yamlio
+from spbe_cli.errors import Location
 from spbe_cli.lsp.documents import DocumentParser
 from spbe_cli.lsp.workspace import Workspace
 from spbe_cli.parsing import moved, parse_bytes, parse_text
@@ -281,3 +283,117 @@ def test_workspace_findings_equal_a_whole_parse_and_a_fresh_load(
         fresh.load()
         assert _found(incremental) == _found(fresh)  # the full check
         whole.recheck()
+
+
+def _loaded(ws: Workspace) -> dict[str, Any]:
+    """What loading put in the workspace's catalog, comparable with another load's."""
+    catalog = ws.catalog
+    assert catalog is not None
+    return {
+        "kinds": dict(sorted(catalog.kinds.items())),
+        "sources": {
+            entity_id: (s.path, s.document, s.end_line, s.location("id"))
+            for entity_id, s in sorted(catalog.sources.items())
+        },
+        "invalid": dict(sorted(catalog.invalid.items())),
+        "by_kind": catalog.by_kind(),
+        "load": sorted(
+            (f.code, f.location.path, f.location.line, f.location.column, f.message, f.hint or "")
+            for found in ws.load_findings.values()
+            for f in found
+        ),
+        "placeholders": sorted((w.path, w.line, w.column, v) for w, v in catalog.placeholders),
+        "rejected": sorted(
+            (r.kind, str(r.id), r.location.path, r.location.line, r.unnamed)
+            for r in catalog.rejected
+        ),
+        "name_refs": sorted((w.path, w.line, w.column, v) for w, v in catalog.name_refs),
+        "meant_ids": sorted((w.path, w.line, w.column, v) for w, v in catalog.meant_ids),
+        "files": catalog.files,
+    }
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.floats(0, 1),
+            st.sampled_from(
+                [
+                    "\n",
+                    "---\n",
+                    "x",
+                    "id: APL-X001\n",
+                    "id: APL-X0\u041e1\n",  # a Cyrillic О: refused, APL-X0O1 counts as declared
+                    "TIDAK-ADA",
+                    "[ISI]",
+                    "#",
+                    "entitas: metadata\n",
+                    "entitas: Metadata\n",
+                    "nama: [a\n",
+                    "opd_pj: Dinas Komunikasi\n",
+                    None,
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_documents_loaded_again_one_by_one_equal_a_fresh_load(
+    grouped: tuple[Path, str], edits: list[tuple[float, float, str | None]]
+) -> None:
+    """An edit loads again only the documents it changed (Workspace._update_documents): after
+    each, what the catalog holds (entities and their places, refused ids, load findings,
+    placeholders, refused documents) is what loading every file again gives."""
+    root, text = grouped
+    workspace = Workspace(root)
+    workspace.load()
+    for where, span, fragment in edits:
+        text = _edit(text, where, span, fragment)
+        workspace.update(APLIKASI, text.encode())
+        fresh = Workspace(root)
+        fresh.overlays = dict(workspace.overlays)
+        fresh.load()
+        assert _loaded(workspace) == _loaded(fresh), text
+
+
+def test_an_edit_loads_again_only_the_documents_it_changed(
+    grouped: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One document of 40 edited: one document loaded again (before, all 40 on every
+    keystroke); a line added at the top moves the others, whose places alone change."""
+    from spbe_cli.loader import _Loader
+
+    root, text = grouped
+    workspace = Workspace(root)
+    workspace.load()
+    workspace.update(APLIKASI, text.encode())  # opened: every document loaded
+    loaded: list[int] = []
+    real = _Loader.load_document
+
+    def counted(self: _Loader, source: Any, value: Any, blocking: bool) -> Any:
+        loaded.append(source.document)
+        return real(self, source, value, blocking)
+
+    monkeypatch.setattr(_Loader, "load_document", counted)
+    workspace.update(APLIKASI, text.replace("APL-X020\n", "APL-X020-B\n", 1).encode())
+    assert loaded == [20]
+    loaded.clear()
+    workspace.update(APLIKASI, ("# baru\n" + text).encode())
+    # The first document (its text now starts with the comment), the edited one back, and the
+    # one with findings (an [ISI]) at its new lines; the 37 others only moved.
+    assert loaded == [0, 7, 20]
+    monkeypatch.undo()
+    fresh = Workspace(root)
+    fresh.overlays = dict(workspace.overlays)
+    fresh.load()
+    assert _loaded(workspace) == _loaded(fresh)
+    assert workspace.catalog is not None
+    assert workspace.catalog.where("APL-X030", "id") == Location(APLIKASI, _line_of(text, 30), 5)
+
+
+def _line_of(text: str, index: int) -> int:
+    """The line of the ``id`` of the document ``index`` in ``text`` after one line added."""
+    return text.splitlines().index(f"id: APL-X{index:03d}") + 2

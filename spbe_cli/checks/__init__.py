@@ -6,7 +6,7 @@ reference that does not resolve has already been reported once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import InitVar, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from spbe_cli.i18n import t
 from spbe_cli.rules import make_finding
 
 if TYPE_CHECKING:
+    from spbe_cli.links import ReferenceIndex
     from spbe_cli.models import Periode, Rencana
 
 
@@ -27,12 +28,24 @@ class Claims:
     the rules' :class:`Context` and :func:`explain_refused` (after the rules) share one
     ``Claims`` of the catalog (:func:`spbe_cli.validate.validate_catalog`, the editor's full
     check), so that neither walk is made twice. Each is computed when first asked for.
+
+    ``index``: the editor's quick step, which has a :class:`~spbe_cli.links.ReferenceIndex` of
+    the catalog (a function that gives it up to date): :attr:`case` then walks only the
+    references to the ids it is asked about (:class:`CaseView`), and :attr:`counts` too.
+    ``wanted``: see :class:`CaseView`.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        index: Callable[[], ReferenceIndex] | None = None,
+        wanted: Iterable[str] = (),
+    ) -> None:
         self.catalog = catalog
+        self.index = index
         self._claimed: dict[str, str] | None = None
-        self._case: dict[str, CaseClaim] | None = None
+        self._case: Mapping[str, CaseClaim] | None = None
+        self._wanted = wanted
 
     @property
     def claimed(self) -> dict[str, str]:
@@ -42,16 +55,27 @@ class Claims:
         return self._claimed
 
     @property
-    def case(self) -> dict[str, CaseClaim]:
-        """:func:`case_claims` of the catalog (a walk of every reference)."""
+    def case(self) -> Mapping[str, CaseClaim]:
+        """:func:`case_claims` of the catalog (a walk of every reference, without an index)."""
         if self._case is None:
-            self._case = case_claims(self.catalog)
+            if self.index is not None:
+                self._case = CaseView(self.catalog, self.index(), self._wanted)
+            else:
+                self._case = case_claims(self.catalog)
         return self._case
 
     @property
     def case_known(self) -> bool:
-        """Whether :attr:`case` is computed already."""
+        """Whether :attr:`case` is computed already (asked for, with an index)."""
+        if isinstance(self._case, CaseView):
+            return self._case.asked
         return self._case is not None
+
+    def counts(self, ids: set[str]) -> dict[str, int]:
+        """How many references name each of ``ids`` (:func:`~spbe_cli.links.reference_counts`)."""
+        from spbe_cli.links import reference_counts
+
+        return reference_counts(self.catalog, ids, self.index() if self.index else None)
 
 
 @dataclass
@@ -78,7 +102,7 @@ class Context:
         return self.shared.claimed
 
     @property
-    def case_claims(self) -> dict[str, CaseClaim]:
+    def case_claims(self) -> Mapping[str, CaseClaim]:
         """:func:`case_claims` of the catalog, computed once (a walk of every reference)."""
         return self.shared.case
 
@@ -133,7 +157,71 @@ class CaseClaim:
     first: Location
 
 
-def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
+class CaseView(Mapping[str, CaseClaim]):
+    """:func:`case_claims` as the editor's quick step asks it: id by id, through an index.
+
+    Looking up a spelling (``Diskominfo``) walks only the references to that id in any case
+    (:class:`~spbe_cli.links.ReferenceIndex`); the claims listed (iterating, for
+    :func:`~spbe_cli.checks.references.report_case_claims`) are those on the ``wanted`` ids
+    (an id an edit retyped, one the last full check found so) and on the ids looked up: the
+    ids an edit changed, as the full walk gives them (the claims on other ids wait for the
+    full check).
+    """
+
+    def __init__(self, catalog: Catalog, index: ReferenceIndex, wanted: Iterable[str] = ()) -> None:
+        self.catalog, self.index = catalog, index
+        self.wanted = wanted
+        #: whether a spelling was looked up (the full walk would then have been made)
+        self.asked = False
+        self._claims: dict[str, CaseClaim] = {}
+        self._done: set[str] = set()
+        self._declared: dict[str, list[str]] | None = None
+
+    def _walk(self, folds: set[str]) -> None:
+        todo = folds - self._done
+        if todo:
+            if self._declared is None:  # once: a lookup per reference must not scan every id
+                self._declared = declared_by_fold(self.catalog)
+            found = case_claims(self.catalog, self.index, todo, self._declared)
+            self._claims.update(found)
+            self._done |= todo
+
+    def __getitem__(self, written: str) -> CaseClaim:
+        self.asked = True
+        self._walk({written.casefold()})
+        return self._claims[written]
+
+    def __contains__(self, written: object) -> bool:
+        if not isinstance(written, str):
+            return False
+        self._walk({written.casefold()})
+        return written in self._claims
+
+    def _listed(self) -> dict[str, CaseClaim]:
+        self._walk({entity_id.casefold() for entity_id in self.wanted})
+        return self._claims
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed())
+
+    def __len__(self) -> int:
+        return len(self._listed())
+
+
+def declared_by_fold(catalog: Catalog) -> dict[str, list[str]]:
+    """The ids declared (accepted or refused), by their case-folded form."""
+    folded: dict[str, list[str]] = {}
+    for entity_id in dict.fromkeys((*catalog.entities, *catalog.invalid)):
+        folded.setdefault(entity_id.casefold(), []).append(entity_id)
+    return folded
+
+
+def case_claims(
+    catalog: Catalog,
+    index: ReferenceIndex | None = None,
+    folds: set[str] | None = None,
+    by_fold: dict[str, list[str]] | None = None,
+) -> dict[str, CaseClaim]:
     """References written in another case than the one id they mean, by that spelling.
 
     ``id: diskominfo`` with every reference writing ``DISKOMINFO``: one finding at the
@@ -142,12 +230,14 @@ def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
     a kind the reference allows, no reference names it as declared, and every reference that
     misses it writes it the same way. Otherwise each reference is reported, naming the id and
     where it is declared (``'Diskominfo' tidak ditemukan``, ``maksud Anda DISKOMINFO?``).
+
+    ``index`` and ``folds``: only the claims on ids of these case-folded forms, walking only
+    the entities the index says refer to them (the editor, after an edit retyped an id).
+    ``by_fold``: :func:`declared_by_fold` of the catalog, when the caller has it.
     """
     from spbe_cli.links import entity_references, metadata_references
 
-    folded: dict[str, list[str]] = {}
-    for entity_id in dict.fromkeys((*catalog.entities, *catalog.invalid)):
-        folded.setdefault(entity_id.casefold(), []).append(entity_id)
+    folded = by_fold if by_fold is not None else declared_by_fold(catalog)
     named: set[str] = set()
     #: declared id -> spelling -> [count, first place]; a place is (file, document, ordinal
     #: of the reference in its document, source, field path): the first by file order, the
@@ -155,6 +245,8 @@ def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
     spelt: dict[str, dict[str, list[Any]]] = {}
 
     def note(target: str, allowed: tuple[str, ...], place: tuple[Any, ...]) -> None:
+        if folds is not None and target.casefold() not in folds:
+            return
         if catalog.kind(target) is not None:
             named.add(target)
             return
@@ -167,7 +259,10 @@ def case_claims(catalog: Catalog) -> dict[str, CaseClaim]:
 
     # Every entity, not catalog.items(): the editor's quick step walks one file's, but how an
     # id is referred to is a question about the whole catalog.
-    for entity_id, entity in catalog.entities.items():
+    walked = catalog.entities
+    if index is not None and folds is not None:
+        walked = {i: catalog.entities[i] for i in index.referrers(folds) if i in catalog.entities}
+    for entity_id, entity in walked.items():
         source = catalog.sources.get(entity_id)
         if source is None:
             continue
@@ -243,21 +338,48 @@ def explain_refused(
     """
     claims = claims if claims is not None else Claims(catalog)
     hints = {**_unnamed_hints(catalog, claims, paths), **_name_hints(catalog, paths)}
-    if not hints:
+    referred = _meant_counts(catalog, claims, paths)
+    if not hints and not referred:
         return findings
     missing_id = t("schema.missing", field="id")
     out: list[Finding] = []
     for finding in findings:
         loc = finding.location
-        hint = hints.get((loc.path, loc.line, loc.column))
+        place = (loc.path, loc.line, loc.column)
+        hint = hints.get(place)
         if hint is not None and (
             finding.code in ("SPBE101", "SPBE103")
             or (finding.code == "SPBE108" and finding.message == missing_id)
         ):
             finding = replace(finding, hint=hint)
-            del hints[(loc.path, loc.line, loc.column)]
+            del hints[place]
+        count = referred.get(place)
+        if count is not None and finding.code == "SPBE103":
+            said = t("hint.meant_referred", id=count[0], count=count[1])
+            finding = replace(finding, hint=f"{finding.hint}; {said}" if finding.hint else said)
+            del referred[place]
         out.append(finding)
     return out
+
+
+def _meant_counts(
+    catalog: Catalog, claims: Claims, paths: frozenset[str] | None = None
+) -> dict[tuple[str, int, int], tuple[str, int]]:
+    """Each id declared with a look-alike letter (`id: DISKOMINFО`), by the place of its finding.
+
+    With the id meant and how many references write it so (`DISKOMINFO`, 20): those
+    references are not reported (the id counts as declared), so the one finding says how many
+    lines fixing that id serves. Ids no reference names are left out.
+    """
+    meant = [(w, i) for w, i in catalog.meant_ids if paths is None or w.path in paths]
+    if not meant:
+        return {}
+    counts = claims.counts({entity_id for _, entity_id in meant})
+    return {
+        (where.path, where.line, where.column): (entity_id, counts[entity_id])
+        for where, entity_id in meant
+        if counts.get(entity_id)
+    }
 
 
 def _unnamed_hints(

@@ -22,7 +22,7 @@ from inside the catalog.
 from __future__ import annotations
 
 import bisect
-import functools
+import dataclasses
 import itertools
 import re
 import stat
@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from spbe_cli.catalog import Catalog, id_skeleton
+from spbe_cli.catalog import Catalog, Source, id_skeleton
 from spbe_cli.checks import Claims, Context, all_checks, explain_refused, run_checks
 from spbe_cli.errors import Finding, Location
-from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS
+from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS, ReferenceIndex
 from spbe_cli.loader import (
     MAX_FILE_BYTES,
     YAML_SUFFIXES,
@@ -45,6 +45,7 @@ from spbe_cli.loader import (
 )
 from spbe_cli.lsp.documents import DocumentParser
 from spbe_cli.models import DOMAINS, MODELS
+from spbe_cli.parsing import ParsedDocument, ParsedFile
 from spbe_cli.reference import values
 from spbe_cli.ruleconfig import apply_rule_config
 from spbe_cli.validate import cap_per_file, configured
@@ -125,6 +126,14 @@ class Workspace:
         #: validated again); only those of the documents the parser keeps are kept.
         self.validated: ValidationMemo = {}
         self._kept_outcomes = 64
+        #: Who refers to which id (by its case-folded form), for the questions of the quick
+        #: step about one id (checks.CaseView); brought up to date when asked (:meth:`index`),
+        #: for the entities edits loaded again or took out since (``_unindexed``).
+        self._index: ReferenceIndex | None = None
+        self._unindexed: set[str] = set()
+        #: What each document of a buffer added, in file order (a buffer of documents only,
+        #: see :meth:`_load_documents`): an edit loads again only the documents it changed.
+        self.added_in: dict[str, list[_Added]] = {}
 
     # -- paths --------------------------------------------------------------------------------
 
@@ -164,7 +173,7 @@ class Workspace:
         self._loader = loader = _Loader(self.root, "")
         self.catalog = loader.catalog
         self.invalid_in, self.ids_in, self.skeletons_in, self.load_findings = {}, {}, {}, {}
-        self.counted_in = {}
+        self.counted_in, self.added_in = {}, {}
         # A workspace without a catalog folder (yet) is empty, not an error: the editor stays up.
         files = find_files(self.root, "") if self.root.is_dir() else []
         self.paths = sorted(file.display for file in files)
@@ -175,17 +184,40 @@ class Workspace:
                 self.paths.append(rel)
                 self._load_one(rel, data)
         self.catalog.by_kind()  # computed once; edits keep it up to date (_reload)
+        self._index, self._unindexed = ReferenceIndex.of(self.catalog), set()
         return self._check(set(self.findings))
 
-    def _load_one(self, rel: str, data: bytes | None, file: CatalogFile | None = None) -> None:
-        """Load one file into the catalog, noting what it added (to take it out again later)."""
+    def index(self) -> ReferenceIndex:
+        """The catalog's :class:`~spbe_cli.links.ReferenceIndex`, up to date."""
+        assert self.catalog is not None
+        if self._index is None:
+            self._index, self._unindexed = ReferenceIndex.of(self.catalog), set()
+        elif self._unindexed:
+            self._index.refresh(self.catalog, self._unindexed)
+            self._unindexed = set()
+        return self._index
+
+    def _load_one(
+        self,
+        rel: str,
+        data: bytes | None,
+        file: CatalogFile | None = None,
+        parsed: ParsedFile | None = None,
+    ) -> None:
+        """Load one file into the catalog, noting what it added (to take it out again later).
+
+        ``parsed``: ``data`` parsed already (by the parser of buffers). A buffer is loaded
+        document by document, noting what each adds (:class:`_Added`), so that the next edit
+        loads again only the documents it changed (:meth:`_update_documents`).
+        """
         loader, catalog = self._loader, self._loader.catalog
         counts = (len(catalog.invalid), len(catalog.entities), len(loader.first_id))
         files = catalog.files
         loader.findings = []
+        self.added_in.pop(rel, None)
         if data is not None and self.parser is not None:
             loader.validated = self.validated
-            loader.load_bytes(rel, data, functools.partial(self.parser.parse, rel))
+            self._load_documents(rel, data, parsed)
             loader.validated = None
         elif data is not None:
             loader.load_bytes(rel, data)
@@ -203,6 +235,37 @@ class Workspace:
         for path, findings in _by_path(loader.findings).items():
             self.load_findings.setdefault(path, []).extend(findings)
 
+    def _load_documents(self, rel: str, data: bytes, parsed: ParsedFile | None) -> None:
+        """Load a buffer with the parser of buffers, noting what each document adds."""
+        assert self.parser is not None
+        loader, catalog = self._loader, self._loader.catalog
+        seen: list[ParsedFile] = []
+        added: list[_Added] = []
+        marks = _Marks.of(loader)
+        plain = True  # nothing but documents: no problem of the file, no SPBE018
+
+        def parse(data: bytes) -> ParsedFile:
+            assert self.parser is not None
+            seen.append(parsed if parsed is not None else self.parser.parse(rel, data))
+            return seen[-1]
+
+        def each(index: int) -> None:
+            nonlocal marks, plain
+            now = _Marks.of(loader)
+            if index == 0:
+                plain = marks == now
+            else:
+                added.append(marks.added(loader, seen[0].documents[index - 1], index - 1))
+            marks = now
+
+        loader.load_bytes(rel, data, parse, each)
+        if not seen or not seen[0].documents:
+            return
+        documents = seen[0].documents
+        added.append(marks.added(loader, documents[-1], len(documents) - 1))
+        if plain and not seen[0].problems and rel not in catalog.skipped_findings:
+            self.added_in[rel] = added
+
     def update(self, rel: str, data: bytes | None) -> set[str]:
         """Replace one file's content (``None``: back to the file on disk); the quick step.
 
@@ -216,10 +279,81 @@ class Workspace:
         if self.catalog is None:
             return self.load()
         todo = [rel, *self._dependents(rel)]
-        self._reload(todo)
+        if data is None or len(todo) > 1 or not self._update_documents(rel, data):
+            self._reload(todo)
         for path in todo:
             self._quick(path)
         return set(todo)
+
+    def _update_documents(self, rel: str, data: bytes) -> bool:
+        """Load again only the documents of a buffer that an edit changed; False if it cannot.
+
+        A file of 3,000 documents, one edited: the other documents keep what they added to
+        the catalog (a document moved by lines added above it, and that added only its entity,
+        only has its place updated). Loaded whole instead (:meth:`_reload`): a file with a
+        problem of its own (a YAML error, too many findings), whose metadata or declaration
+        of codes changed, or where an id is (or becomes) a duplicate: what a document adds
+        there depends on the others.
+        """
+        added = self.added_in.get(rel)
+        catalog, loader = self.catalog, self._loader
+        if added is None or self.parser is None or catalog is None or len(data) > MAX_FILE_BYTES:
+            return False
+        if rel in catalog.skipped_findings or any(a.duplicate for a in added):
+            return False
+        parsed = self.parser.parse(rel, data)
+        plan = _plan(added, parsed, loader.first_id)
+        if plan is None:
+            self._reload([rel], parsed)
+            return True
+        kept, moved, changed, removed = plan
+        by_kind = catalog.by_kind()
+        gone: dict[str, set[str]] = {}
+        before: dict[str, Any] = {}
+        for note in removed:
+            self._take_out((note.ids, note.skeletons, note.invalid), gone, before)
+        dropped = {id(f) for note in removed for f in note.findings}
+        if dropped:
+            kept_findings = [f for f in self.load_findings.get(rel, []) if id(f) not in dropped]
+            self.load_findings[rel] = kept_findings
+            loader.per_file[rel] = loader.per_file.get(rel, 0) - len(dropped)
+        for name in _LISTED:
+            gone_items = {id(item) for note in removed for item in getattr(note, name)}
+            if gone_items:
+                items = [item for item in getattr(catalog, name) if id(item) not in gone_items]
+                setattr(catalog, name, items)
+        for note, document, index in moved:  # only its place: one entity, nothing else
+            source = Source(rel, document.positions, index, document.end_line)
+            [entity_id], [skeleton] = note.ids, note.skeletons
+            catalog.sources[entity_id] = source
+            loader.first_id[skeleton] = (loader.first_id[skeleton][0], source)
+            note.document, note.index = document, index
+        loader.findings = []
+        loader.validated = self.validated
+        fresh: list[_Added] = []
+        for index, document in changed:
+            marks = _Marks.of(loader)
+            loader.parsed_document(rel, index, document)
+            fresh.append(marks.added(loader, document, index))
+        loader.validated = None
+        for path, findings in _by_path(loader.findings).items():
+            self.load_findings.setdefault(path, []).extend(findings)
+        if not self.load_findings.get(rel):
+            self.load_findings.pop(rel, None)
+        notes = sorted([*kept, *(note for note, _, _ in moved), *fresh], key=lambda n: n.index)
+        self.added_in[rel] = notes
+        self.ids_in[rel] = [entity_id for note in notes for entity_id in note.ids]
+        self.skeletons_in[rel] = [skeleton for note in notes for skeleton in note.skeletons]
+        self.invalid_in[rel] = {
+            key: catalog.invalid[key]
+            for note in notes
+            for key in note.invalid
+            if key in catalog.invalid
+        }
+        self._settle(by_kind, gone, before, [i for note in fresh for i in note.ids])
+        if rel in catalog.skipped_findings or any(note.duplicate for note in fresh):
+            self._reload([rel], parsed)  # what the file whole gives
+        return True
 
     def _quick(self, rel: str) -> None:
         """A file's findings from its fresh load and the references its documents make."""
@@ -230,18 +364,18 @@ class Workspace:
         check = _reference_check()
         # Claims on undeclared ids are about the whole catalog (its every reference): shared by
         # the reference rule and the hints below, each computed only if this file needs it.
-        claims = Claims(catalog)
+        # The finding at `id: diskominfo` (checks.case_claims) is wanted in a file the last full
+        # check found such an id in, or whose id an edit since then changed into another case
+        # of an id that went; the index walks only the references to those ids.
+        gone = self.gone
+        retyped = [i for i in focus if gone.get(i.casefold(), i) != i] if gone else []
+        wanted = [*retyped, *self.case_declared.intersection(focus)]
+        claims = Claims(catalog, self.index, wanted)
         if check is not None and focus:
             view = _Focus.of(catalog, focus)
             # Codes the catalog declares are known after the last full check.
             view.reference = self.reference or catalog.reference
-            # The finding at `id: diskominfo` needs every reference of the catalog: walked only
-            # in a file the last full check found such an id in (see checks.case_claims), or
-            # whose id an edit since then changed into another case of an id that went.
-            gone = self.gone
-            retyped = any(gone.get(i.casefold(), i) != i for i in focus) if gone else False
-            wanted = retyped or not self.case_declared.isdisjoint(focus)
-            ctx = Context(view, case_wanted=wanted, claims=claims)
+            ctx = Context(view, case_wanted=bool(wanted), claims=claims)
             check(ctx)
             found.extend(f for f in ctx.findings if f.location.path == rel)
         # The hints of validate at a refused id or a name written for an id (`tulis id:
@@ -280,6 +414,7 @@ class Workspace:
             placeholders=list(catalog.placeholders),
             rejected=list(catalog.rejected),
             name_refs=list(catalog.name_refs),
+            meant_ids=list(catalog.meant_ids),
             skipped_findings=dict(catalog.skipped_findings),
             _by_kind=None,
         )
@@ -341,25 +476,22 @@ class Workspace:
             kind = "other"
         return CatalogFile(str(path), rel, kind)
 
-    def _reload(self, todo: list[str]) -> None:
-        """Load every file of ``todo`` again, in place; the other files' entities stay."""
+    def _reload(self, todo: list[str], parsed: ParsedFile | None = None) -> None:
+        """Load every file of ``todo`` again, in place; the other files' entities stay.
+
+        ``parsed``: the first file's buffer, parsed already.
+        """
         loader = self._loader
         catalog = self.catalog
         assert catalog is not None
         again = set(todo)
         by_kind = catalog.by_kind()
         gone: dict[str, set[str]] = {}
+        #: the entities taken out, to tell the reference index those that changed
+        before: dict[str, Any] = {}
         for rel in todo:
-            for entity_id in self.ids_in.pop(rel, []):
-                if entity_id in catalog.entities:
-                    gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
-                    del catalog.entities[entity_id], catalog.kinds[entity_id]
-                    del catalog.sources[entity_id]
-                loader.accepted.discard(id_skeleton(entity_id))
-            for skeleton in self.skeletons_in.pop(rel, []):
-                loader.first_id.pop(skeleton, None)
-            for entity_id in self.invalid_in.pop(rel, {}):
-                catalog.invalid.pop(entity_id, None)
+            added = (self.ids_in.pop(rel, []), self.skeletons_in.pop(rel, []))
+            self._take_out((*added, self.invalid_in.pop(rel, {})), gone, before)
             if rel not in self.overlays and self.parser is not None:
                 self.parser.forget(rel)
             loader.folded.pop(rel.casefold(), None)
@@ -373,6 +505,7 @@ class Workspace:
         catalog.placeholders = [p for p in catalog.placeholders if p[0].path not in again]
         catalog.rejected = [r for r in catalog.rejected if r.location.path not in again]
         catalog.name_refs = [n for n in catalog.name_refs if n[0].path not in again]
+        catalog.meant_ids = [m for m in catalog.meant_ids if m[0].path not in again]
         for rel in todo:
             catalog.files -= self.counted_in.pop(rel, 0)
             data = self.overlays.get(rel)
@@ -383,7 +516,49 @@ class Workspace:
                 continue
             if rel not in self.paths:
                 self.paths.append(rel)
-            self._load_one(rel, data, file)
+            self._load_one(rel, data, file, parsed if rel == todo[0] else None)
+        loaded = [i for rel in todo for i in self.ids_in.get(rel, [])]
+        self._settle(by_kind, gone, before, loaded)
+
+    def _take_out(
+        self,
+        added: tuple[list[str], list[str], Iterable[str]],
+        gone: dict[str, set[str]],
+        before: dict[str, Any],
+    ) -> None:
+        """Take out of the catalog what a file or a document added: ids, skeletons, refused ids.
+
+        Notes each entity taken out in ``gone`` (by kind) and ``before`` (see :meth:`_settle`).
+        """
+        catalog, loader = self.catalog, self._loader
+        assert catalog is not None
+        ids, skeletons, invalid = added
+        for entity_id in ids:
+            if entity_id in catalog.entities:
+                gone.setdefault(catalog.kinds[entity_id], set()).add(entity_id)
+                before[entity_id] = catalog.entities[entity_id]
+                del catalog.entities[entity_id], catalog.kinds[entity_id]
+                del catalog.sources[entity_id]
+            loader.accepted.discard(id_skeleton(entity_id))
+        for skeleton in skeletons:
+            loader.first_id.pop(skeleton, None)
+        for key in invalid:
+            catalog.invalid.pop(key, None)
+
+    def _settle(
+        self,
+        by_kind: dict[str, list[str]],
+        gone: dict[str, set[str]],
+        before: dict[str, Any],
+        loaded: list[str],
+    ) -> None:
+        """After documents were loaded again: the kind index, the ids gone, the index to refresh.
+
+        ``by_kind``: the kind index before; ``gone``: the ids taken out, by kind; ``before``:
+        their entities; ``loaded``: the ids the documents loaded again declare.
+        """
+        catalog = self.catalog
+        assert catalog is not None
         for ids in gone.values():  # the ids no file declares any more (not those loaded again)
             for entity_id in ids:
                 if entity_id not in catalog.entities and len(self.gone) < _GONE_KEPT:
@@ -392,13 +567,14 @@ class Workspace:
         # id loaded again as it was keeps its place (a file of thousands of documents, one
         # edited: taking every id out and sorting it back in cost 0.2 s per keystroke).
         came: dict[str, list[str]] = {}
-        for rel in todo:
-            for entity_id in self.ids_in.get(rel, []):
-                kind = catalog.kinds[entity_id]
-                if entity_id in gone.get(kind, ()):
-                    gone[kind].discard(entity_id)
-                else:
-                    came.setdefault(kind, []).append(entity_id)
+        for entity_id in loaded:
+            kind = catalog.kinds[entity_id]
+            if before.pop(entity_id, None) is not catalog.entities[entity_id]:
+                self._unindexed.add(entity_id)  # a document an edit changed (or new)
+            if entity_id in gone.get(kind, ()):
+                gone[kind].discard(entity_id)
+            else:
+                came.setdefault(kind, []).append(entity_id)
         for kind, ids in gone.items():  # one pass per kind: a file may hold thousands
             if ids:
                 by_kind[kind] = [entity_id for entity_id in by_kind[kind] if entity_id not in ids]
@@ -407,6 +583,7 @@ class Workspace:
             for entity_id in new:
                 bisect.insort(listed, entity_id)
         catalog._by_kind = {kind: ids for kind, ids in by_kind.items() if ids}
+        self._unindexed.update(before)  # ids no file declares any more
         self._forget_outcomes()
 
     def _forget_outcomes(self) -> None:
@@ -499,6 +676,166 @@ class Checked:
     config: Any = None
     #: Ids declared in another case than every reference to them (checks.case_claims).
     case_declared: frozenset[str] = frozenset()
+
+
+#: The catalog's lists a document adds to, each entry its own object.
+_LISTED = ("rejected", "placeholders", "name_refs", "meant_ids", "referensi")
+
+
+@dataclass
+class _Added:
+    """What one document of a buffer added to the catalog when it was loaded."""
+
+    document: ParsedDocument
+    #: its place in the file (its ``Source.document``)
+    index: int
+    ids: list[str]
+    invalid: dict[str, str]
+    skeletons: list[str]
+    findings: list[Finding]
+    rejected: list[Any]
+    placeholders: list[Any]
+    name_refs: list[Any]
+    meant_ids: list[Any]
+    referensi: list[Any]
+    #: it is (or was taken for) the metadata document
+    metadata: bool
+
+    #: only its entity: moved to other lines, only its place changes
+    clean: bool = dataclasses.field(init=False)
+    #: its id is another's (SPBE104): what it adds depends on the other document
+    duplicate: bool = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clean = (
+            len(self.ids) == 1
+            and len(self.skeletons) == 1
+            and not (self.invalid or self.findings or self.metadata)
+            and not any(getattr(self, name) for name in _LISTED)
+        )
+        self.duplicate = any(f.code == "SPBE104" for f in self.findings)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """How far the loader's tables and lists were filled, to tell what a document adds."""
+
+    findings: int
+    entities: int
+    invalid: int
+    first_id: int
+    listed: tuple[int, ...]
+    metadata: Any
+    metadata_seen: bool
+
+    @classmethod
+    def of(cls, loader: _Loader) -> _Marks:
+        catalog = loader.catalog
+        return cls(
+            len(loader.findings),
+            len(catalog.entities),
+            len(catalog.invalid),
+            len(loader.first_id),
+            tuple(len(getattr(catalog, name)) for name in _LISTED),
+            catalog.metadata_source,
+            loader.metadata_seen,
+        )
+
+    def added(self, loader: _Loader, document: ParsedDocument, index: int) -> _Added:
+        """What the loader added since these marks: one document's part."""
+        catalog = loader.catalog
+        listed = [
+            getattr(catalog, name)[at:] for name, at in zip(_LISTED, self.listed, strict=True)
+        ]
+        return _Added(
+            document,
+            index,
+            _newest(catalog.entities, self.entities),
+            {key: catalog.invalid[key] for key in _newest(catalog.invalid, self.invalid)},
+            _newest(loader.first_id, self.first_id),
+            loader.findings[self.findings :],
+            rejected=listed[0],
+            placeholders=listed[1],
+            name_refs=listed[2],
+            meant_ids=listed[3],
+            referensi=listed[4],
+            metadata=catalog.metadata_source is not self.metadata
+            or loader.metadata_seen != self.metadata_seen,
+        )
+
+
+def _plan(
+    added: list[_Added], parsed: ParsedFile, first_id: dict[str, Any]
+) -> (
+    tuple[
+        list[_Added],
+        list[tuple[_Added, ParsedDocument, int]],
+        list[tuple[int, ParsedDocument]],
+        list[_Added],
+    ]
+    | None
+):
+    """Which documents of a buffer's new version to keep, move, load and take out.
+
+    ``added``: what the previous version's documents added; ``first_id``: the loader's ids
+    by skeleton. Kept: the same document at the same place; moved: the same value at other
+    lines or another place (only one that added its entity alone); loaded: the others; taken
+    out: the previous documents neither kept nor moved. None when the file is to be loaded
+    whole (see :meth:`Workspace._update_documents`).
+    """
+    if parsed.problems or parsed.salvaged or parsed.empty or not parsed.documents:
+        return None
+    by_document = {id(note.document): note for note in added}
+    by_value = {id(note.document.value): note for note in added if note.clean}
+    used: set[int] = set()
+    kept: list[_Added] = []
+    moved: list[tuple[_Added, ParsedDocument, int]] = []
+    changed: list[tuple[int, ParsedDocument]] = []
+    for index, document in enumerate(parsed.documents):
+        note = by_document.get(id(document))
+        if note is not None and note.index == index and id(note) not in used:
+            used.add(id(note))
+            kept.append(note)
+            continue
+        note = by_value.get(id(document.value))
+        if note is not None and id(note) not in used:
+            used.add(id(note))
+            moved.append((note, document, index))
+            continue
+        changed.append((index, document))
+    removed = [note for note in added if id(note) not in used]
+    if any(note.metadata or note.referensi or _whole(note.document) for note in removed):
+        return None
+    owned = {skeleton for note in removed for skeleton in note.skeletons}
+    taken: set[str] = set()
+    for _, document in changed:
+        value = document.value
+        if not isinstance(value, dict):
+            continue
+        if _whole(document):
+            return None
+        raw = value.get("id")
+        if isinstance(raw, str) and raw.strip():
+            skeleton = id_skeleton(raw)
+            if (skeleton in first_id and skeleton not in owned) or skeleton in taken:
+                return None  # a duplicate id: which document keeps it depends on the others
+            taken.add(skeleton)
+    for note in removed:  # an id another document also counts as declared: loaded whole
+        for key in note.invalid:
+            skeleton = id_skeleton(key)
+            if skeleton in first_id and skeleton not in owned:
+                return None
+    return kept, moved, changed, removed
+
+
+def _whole(document: ParsedDocument) -> bool:
+    """Whether a document is (or is written as) the metadata or a declaration of codes.
+
+    What the others add depends on it (SPBE105, SPBE107, the codes they may use).
+    """
+    value = document.value
+    kind = value.get("entitas") if isinstance(value, dict) else None
+    return isinstance(kind, str) and kind.strip().casefold() in ("metadata", "referensi")
 
 
 def _newest(table: dict[str, Any], before: int) -> list[str]:
