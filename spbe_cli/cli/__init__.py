@@ -57,9 +57,11 @@ def main() -> None:
     was a tenth of ``spbe validate`` on the bundled catalog; what each one does and says is
     the same either way.
     """
+    from spbe_cli import collector
+
     module = command_module(sys.argv[1:])
     if module is not None:
         ONLY.append(module)
-    from spbe_cli.cli.app import main as run
-
+    with collector.paused():  # modules, classes and commands: all live until the process ends
+        from spbe_cli.cli.app import main as run
     run()
