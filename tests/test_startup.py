@@ -200,6 +200,26 @@ def test_main_imports_only_the_command_it_runs() -> None:
     assert commands == ["validate", "rules"]
 
 
+def test_model_annotations_are_objects_not_text() -> None:
+    # Without `from __future__ import annotations` in spbe_cli/models, pydantic has no string
+    # to compile and evaluate for each field (spbe_cli.models' docstring).
+    import inspect
+
+    import spbe_cli.models as package
+
+    modules = [m for _, m in inspect.getmembers(package, inspect.ismodule)]
+    assert len(modules) >= 5
+    texts = [
+        (cls.__name__, name)
+        for module in [package, *modules]
+        for cls in vars(module).values()
+        if isinstance(cls, type) and issubclass(cls, Base)
+        for name, annotation in vars(cls).get("__annotations__", {}).items()
+        if isinstance(annotation, str)
+    ]
+    assert sorted(set(texts)) == [("Misi", "tujuan")]  # Tujuan is defined after Misi
+
+
 def test_models_build_no_validator_at_import() -> None:
     # defer_build: a kind's validator is built when it first validates a document.
     assert all(c.model_config.get("defer_build") for c in MODELS.values())
