@@ -200,6 +200,34 @@ def test_main_imports_only_the_command_it_runs() -> None:
     assert commands == ["validate", "rules"]
 
 
+def test_no_pydantic_plugin_is_looked_for(tmp_path: Path) -> None:
+    # A plugin installed beside spbe would see and could change every validation; looking for
+    # one read the metadata of every installed package (spbe_cli.cli.app._no_pydantic_plugins).
+    marker = tmp_path / "looked"
+    code = (
+        "import sys, importlib.metadata as m\n"
+        "def looked(*args, **kwargs):\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "    return ()\n"
+        "m.entry_points = looked\n"
+        "sys.argv[0] = 'spbe'\n"
+        "from spbe_cli.cli import main\n"
+        "main()\n"
+    )
+    catalog = ROOT / "tests" / "cases" / "validate" / "valid" / "minimal" / "catalog"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(catalog)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+
+
 def test_model_annotations_are_objects_not_text() -> None:
     # Without `from __future__ import annotations` in spbe_cli/models, pydantic has no string
     # to compile and evaluate for each field (spbe_cli.models' docstring).
