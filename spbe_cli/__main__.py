@@ -1,6 +1,6 @@
 """``python -m spbe_cli``."""
 
-from spbe_cli.cli.app import main
+from spbe_cli.cli import main
 
 if __name__ == "__main__":
     main()

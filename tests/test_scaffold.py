@@ -314,7 +314,7 @@ def test_the_project_pre_commit_hook_runs_spbe_validate(repo: Path) -> None:
     assert hook["language"] == "python" and hook["pass_filenames"] is False
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     command = shlex.split(hook["entry"])
-    assert f'\n{command[0]} = "spbe_cli.cli.app:main"' in pyproject
+    assert f'\n{command[0]} = "spbe_cli.cli:main"' in pyproject
     result = runner.invoke(app, [*command[1:], *[str(repo / a) for a in hook["args"]]])
     assert result.exit_code == 0, result.output
 

@@ -94,7 +94,7 @@ def test_wheel_builds_without_warnings_and_runs_in_a_fresh_venv(tmp_path: Path) 
     env = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], SPBE_LANG="en")
     catalog = ROOT / "tests" / "cases" / "validate" / "valid" / "minimal" / "catalog"
     code = "import spbe_cli, sys; print(spbe_cli.__file__); sys.argv[0] = 'spbe'; "
-    code += "from spbe_cli.cli.app import main; main()"
+    code += "from spbe_cli.cli import main; main()"
     run = subprocess.run(
         [str(python), "-c", code, "validate", str(catalog)],
         env=env,

@@ -15,6 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+import typer
+
+from spbe_cli.cli import COMMANDS, command_module
 from spbe_cli.cli.app import app
 from spbe_cli.models import MODELS, Base, field_docstrings
 from tests.helpers import write_tree
@@ -95,6 +99,153 @@ def test_command_annotations_are_evaluated_once_at_start_up() -> None:
         assert function is not None
         for name, annotation in function.__annotations__.items():
             assert not isinstance(annotation, str), (function.__name__, name)
+
+
+def test_each_command_module_adds_the_commands_it_is_listed_with() -> None:
+    import importlib
+
+    for module, names in COMMANDS.items():
+        alone = typer.Typer()
+        importlib.import_module(f"spbe_cli.cli.{module}").register(alone)
+        added = [info.name for info in alone.registered_commands]
+        added += [info.name for info in alone.registered_groups]
+        assert added == list(names), module
+    every = [info.name for info in app.registered_commands]
+    every += [info.name for info in app.registered_groups]
+    assert sorted(every) == sorted(name for names in COMMANDS.values() for name in names)
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["validate", "catalog"], "validate"),
+        (["--lang", "en", "rules", "SPBE001"], "validate"),
+        (["--lang=en", "--no-cache", "sync"], "progress"),
+        (["--cache", "export", "tabel", "--help"], "export"),
+        (["show", "--lang", "en"], "explore"),
+        (["--help"], None),
+        (["--version"], None),
+        (["--install-completion"], None),
+        (["-x", "validate"], None),
+        (["validat"], None),  # its "did you mean" needs every name
+        (["--lang"], None),
+        ([], None),
+    ],
+)
+def test_main_finds_the_command_to_build(args: list[str], module: str | None) -> None:
+    assert command_module(args) == module
+
+
+def test_shell_completion_builds_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_SPBE_COMPLETE", "complete_bash")
+    assert command_module(["validate"]) is None
+
+
+_RUN = "import sys; sys.argv[0] = 'spbe'; from {module} import main; main()"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--help"],
+        ["--lang", "en", "export", "--help"],
+        ["export", "tabel", "--help"],
+        ["validate", "--no-such-option"],
+        ["validate", "tests/cases/validate/valid/minimal/catalog", "-f", "json"],
+        ["--lang", "en", "rules", "SPBE001"],
+        ["show"],
+    ],
+)
+def test_one_command_built_runs_as_with_every_command(args: list[str]) -> None:
+    # spbe_cli.cli.main builds only the command it runs; spbe_cli.cli.app.main has them all.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPBE_")}
+    env.update(SPBE_NO_CACHE="1", COLUMNS="80", NO_COLOR="1")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _RUN.format(module=module), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            env=env,
+        )
+        for module in ("spbe_cli.cli", "spbe_cli.cli.app")
+    ]
+    one, every = ((run.returncode, run.stdout, run.stderr) for run in runs)
+    assert one == every
+    assert one[1] or one[2]
+
+
+def test_main_imports_only_the_command_it_runs() -> None:
+    code = (
+        "import json, sys\n"
+        "from spbe_cli import cli\n"
+        "cli.ONLY.append(cli.command_module(sys.argv[1:]))\n"
+        "from spbe_cli.cli.app import app\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('spbe_cli.cli.')]))\n"
+        "print(json.dumps([info.name for info in app.registered_commands]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--lang", "en", "rules"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    modules, commands = (json.loads(line) for line in done.stdout.splitlines())
+    assert "spbe_cli.cli.validate" in modules
+    assert not {f"spbe_cli.cli.{name}" for name in COMMANDS if name != "validate"} & set(modules)
+    assert commands == ["validate", "rules"]
+
+
+def test_no_pydantic_plugin_is_looked_for(tmp_path: Path) -> None:
+    # A plugin installed beside spbe would see and could change every validation; looking for
+    # one read the metadata of every installed package (spbe_cli.cli.app._no_pydantic_plugins).
+    marker = tmp_path / "looked"
+    code = (
+        "import sys, importlib.metadata as m\n"
+        "def looked(*args, **kwargs):\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "    return ()\n"
+        "m.entry_points = looked\n"
+        "sys.argv[0] = 'spbe'\n"
+        "from spbe_cli.cli import main\n"
+        "main()\n"
+    )
+    catalog = ROOT / "tests" / "cases" / "validate" / "valid" / "minimal" / "catalog"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(catalog)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+
+
+def test_model_annotations_are_objects_not_text() -> None:
+    # Without `from __future__ import annotations` in spbe_cli/models, pydantic has no string
+    # to compile and evaluate for each field (spbe_cli.models' docstring).
+    import inspect
+
+    import spbe_cli.models as package
+
+    modules = [m for _, m in inspect.getmembers(package, inspect.ismodule)]
+    assert len(modules) >= 5
+    texts = [
+        (cls.__name__, name)
+        for module in [package, *modules]
+        for cls in vars(module).values()
+        if isinstance(cls, type) and issubclass(cls, Base)
+        for name, annotation in vars(cls).get("__annotations__", {}).items()
+        if isinstance(annotation, str)
+    ]
+    assert sorted(set(texts)) == [("Misi", "tujuan")]  # Tujuan is defined after Misi
 
 
 def test_models_build_no_validator_at_import() -> None:

@@ -413,6 +413,56 @@ def test_trusted_yaml_is_what_the_safe_loader_gives(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "path", [p for p in _bundled_yaml() if p.parent.name == "locale"], ids=lambda p: p.name
+)
+def test_every_message_file_is_read_line_by_line(path: Path) -> None:
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    value = yamlio.simple_messages(text)
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    assert value is not None, "a message file no longer in the shape read line by line"
+    assert _typed(value) == _typed(expected)
+    assert list(value) == list(expected)
+
+
+# (text, read line by line): whatever is not exactly the shape of the message files goes the
+# loader's way, and both give what the safe loader gives.
+_MESSAGE_TEXTS = [
+    ('a.b:\n  id: "x"\n  en: "y"\n', True),
+    ('# top\n\na.b: {id: "x, \\"y\\"", en: "z\\\\"}\nc.d:\n  en: "w"', True),
+    ('a.b:\n  id: |-\n    one\n\n      two\n\n\n  en: "y"\nc.d: {id: "z"}\n', True),
+    ('a.b:\n  id: "x\\ty"\n', False),  # an escape other than \" and \\
+    ("a.b:\n  id: 'x'\n", False),  # single quotes
+    ('a.b:\n  no: "x"\n', False),  # a key the loader reads as a boolean
+    ('a.b:\n  id: "x"\nc.d:\n', False),  # a key without a value (null)
+    ("a.b:\n  id: |\n    one\n\n", False),  # a block keeping its last line break
+    ("a.b:\n  id: |-\n\n    one\n", False),  # a block starting with a blank line
+    ("a.b:\n  id: |-\n    one\n    \n    two\n", False),  # a line of spaces in a block
+    ('a.b:\n  id: "x" # a note\n', False),  # a comment after the value
+    ('a.b:\n  id: "x"\n  # a note\n', False),  # an indented comment
+    ('a.b:\n  id: "two\n    lines"\n', False),  # a quoted text over two lines
+    ('a.b:\n  id: "x\ty"\n', False),  # a tab
+    ('a.b:\r\n  id: "x"\r\n', False),  # CR LF line ends
+    ('a.b:\n  id: "x\u2028y"\n', False),  # a line break to YAML 1.1
+    ('1.5:\n  id: "x"\n', False),  # a number as the key
+    ("nama: x\n", False),  # a key without a dot, as in the reference data
+    ('a.b: {id: "x"} \n', False),  # a space after the braces
+    ('a.b:\n  id: "x"\n  en:\n    - "y"\n', False),  # a list as a language's text
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("text", "line_by_line"), _MESSAGE_TEXTS)
+def test_messages_read_line_by_line_or_by_the_loader_agree(text: str, line_by_line: bool) -> None:
+    import yaml
+
+    assert (yamlio.simple_messages(text) is not None) is line_by_line
+    expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    assert _typed(yamlio.load_trusted_yaml(text)) == _typed(expected)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "a: 1\nb: true\nc: ~\nd: 1.5\ne: '1'\nf: [x, 2, null]\n3: x\n",

@@ -133,9 +133,10 @@ def _on_terminate(pid: int) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``spbe`` script: user errors never end in a traceback."""
+    """Run the application: user errors never end in a traceback (see :func:`spbe_cli.cli.main`)."""
     _on_terminate(os.getpid())
     _open_closed_streams()
+    _no_pydantic_plugins()
     try:
         app()
     except SystemExit as exc:
@@ -168,6 +169,17 @@ def main() -> None:
         sys.exit(int(ExitCode.CANNOT_RUN))
     except Exception as exc:  # a bug in spbe: say so, keep the traceback for SPBE_DEBUG
         _internal_error(exc)
+
+
+def _no_pydantic_plugins() -> None:
+    """Check catalogs with spbe's schema alone: no pydantic plugin installed beside it runs.
+
+    A plugin (an observability hook, say) sees and may change every validation, so a catalog
+    could be judged differently on the machine that has one. Looking for plugins also read the
+    metadata of every installed package on each run. Child processes (git, spbe's own workers)
+    inherit the setting.
+    """
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 
 
 def _internal_error(exc: Exception) -> NoReturn:
@@ -234,21 +246,16 @@ def _quick_exit(code: object) -> None:
 
 
 def _assemble() -> None:
-    """Add every command; help texts are read in the language chosen above."""
-    from spbe_cli.cli import (
-        diff,
-        explore,
-        export,
-        indeks,
-        lsp,
-        progress,
-        render,
-        scaffold,
-        validate,
-    )
+    """Add the commands; help texts are read in the language chosen above.
 
-    for module in (validate, progress, explore, diff, scaffold, render, export, indeks, lsp):
-        module.register(app)
+    Every command, unless :func:`spbe_cli.cli.main` found the one the command line runs.
+    """
+    import importlib
+
+    from spbe_cli.cli import COMMANDS, ONLY
+
+    for name in ONLY[-1:] or COMMANDS:
+        importlib.import_module(f"spbe_cli.cli.{name}").register(app)
     _resolve_annotations(app)
 
 

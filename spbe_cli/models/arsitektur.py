@@ -5,8 +5,6 @@ that run it; an Aplikasi names the Data it reads or writes, the Infrastruktur it
 Aplikasi it integrates with; a Keamanan item names the assets it protects.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -16,8 +16,6 @@ The length of the text is checked before it is turned into a number, so ``1e9999
 number of a million digits is refused at once instead of hanging a later ``int()``.
 """
 
-from __future__ import annotations
-
 import re
 import types
 from datetime import date

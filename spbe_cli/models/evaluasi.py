@@ -6,8 +6,6 @@ document holds that assessment for one framework and one year; ``spbe indeks`` c
 from it and compares each nilai with what the catalog's evidence supports.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

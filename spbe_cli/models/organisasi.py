@@ -1,7 +1,5 @@
 """The Pemda's metadata, its OPDs, regulations and declared reference extensions."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -169,7 +167,7 @@ class Misi(Base):
     """Nomor misi."""
     uraian: Teks
     """Uraian misi."""
-    tujuan: list[Tujuan] = Field(default_factory=new_list)
+    tujuan: "list[Tujuan]" = Field(default_factory=new_list)
     """Tujuan yang menjabarkan misi ini (Peta Strategi: visi, misi, tujuan, sasaran, IKU)."""
     ilustratif: Bool = False
     """true bila misi ini ilustrasi, bukan rumusan RPJMD yang resmi (ditandai † di dokumen)."""
@@ -385,7 +383,7 @@ class Regulasi(Entity):
     """Tautan ke naskah."""
 
     @model_validator(mode="after")
-    def _numbered_when_enacted(self) -> Regulasi:
+    def _numbered_when_enacted(self) -> "Regulasi":
         if self.status in ("berlaku", "diubah", "dicabut") and not (self.nomor and self.tahun):
             # Translated by the loader (message key schema.regulasi_nomor).
             raise PydanticCustomError(

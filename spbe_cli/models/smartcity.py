@@ -1,7 +1,5 @@
 """Smart city programs, Peta Rencana SPBE items and the readiness assessment."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -135,7 +133,7 @@ class PetaRencana(Rencana):
     """Nomor indikator Indeks yang didukung, menurut kerangka_indeks."""
 
     @model_validator(mode="after")
-    def _indicator_in_framework(self) -> PetaRencana:
+    def _indicator_in_framework(self) -> "PetaRencana":
         if self.kerangka_indeks == "pemdi_8_2026" and any(n > 20 for n in self.indikator_indeks):
             # Translated by the loader (message key schema.indeks_pemdi).
             raise PydanticCustomError("spbe_indeks_pemdi", "Pemdi indicators are numbered 1-20")
