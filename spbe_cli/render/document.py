@@ -1045,8 +1045,16 @@ def _abbreviation_list(blocks: list[Block], known: Mapping[str, str]) -> list[Bl
     """
     if not any(_is_abbreviations(b) for b in _walk(blocks)):
         return blocks
-    shown = _words_shown(blocks)
-    used = sorted((w for w in shown if w in known), key=lambda w: (w.casefold(), w))
+    text = _text_shown(blocks)
+    shown = _words(text)
+    # a short name of several words ("Diskop UKM") is listed where its words are shown together
+    # (its words each shown first: a set look-up, before reading a national-scale text again)
+    phrases = (
+        w
+        for w in known
+        if " " in w and shown.issuperset(_WORD.findall(w)) and _phrase(w).search(text)
+    )
+    used = sorted({*(w for w in shown if w in known), *phrases}, key=lambda w: (w.casefold(), w))
     items = tuple((Paragraph((Span(w, bold=True), Span(f": {known[w]}"))),) for w in used)
     filled: tuple[Block, ...] = (ListBlock(False, items),) if items else ()
 
@@ -1071,8 +1079,14 @@ def _is_abbreviations(block: Block) -> bool:
     return isinstance(block, Box) and block.kind == "singkatan"
 
 
-def _words_shown(blocks: Sequence[Block]) -> set[str]:
-    """The words of the text readers see in some blocks (each distinct text read once)."""
+def _phrase(words: str) -> re.Pattern[str]:
+    """A phrase as a whole, its words apart by any space (a line break in a paragraph)."""
+    body = r"\s+".join(map(re.escape, words.split()))
+    return re.compile(rf"(?<![\w!-]){body}(?![\w!-])")
+
+
+def _text_shown(blocks: Sequence[Block]) -> str:
+    """The text readers see in some blocks, each distinct text once, joined by spaces."""
     texts: set[str] = set()
     for block in _walk(blocks):
         if isinstance(block, Heading | Paragraph):
@@ -1086,8 +1100,13 @@ def _words_shown(blocks: Sequence[Block]) -> set[str]:
             texts.update(s.text for s in block.caption)
         elif isinstance(block, Code):
             texts.add(block.text)
+    return " ".join(texts)
+
+
+def _words(text: str) -> set[str]:
+    """The distinct words of a text, as :data:`_WORD` matches them."""
     # Split at spaces in C first: the distinct pieces are far fewer than the words.
-    pieces = set(" ".join(texts).split())
+    pieces = set(text.split())
     return {word for piece in pieces for word in _WORD.findall(piece)}
 
 
