@@ -164,6 +164,11 @@ def test_a_short_name_of_several_words_is_listed_when_shown_whole() -> None:
         "uji", _source("Diskop saja; UKM di tempat lain; APBD.\n"), abbreviations=known
     )
     assert "Diskop UKM" not in " ".join(_listed(apart))
+    listed = parse_document("uji", _source("(Diskop UKM), APBD.\n"), abbreviations=known)
+    assert "Diskop UKM: Dinas Koperasi dan Usaha Kecil Menengah" in _listed(listed)
+    for text in ("Diskop, UKM dan APBD.\n", "Diskop UKMK dan APBD.\n"):
+        other = parse_document("uji", _source(text), abbreviations=known)
+        assert _listed(other) == ["APBD: Anggaran Pendapatan dan Belanja Daerah"], text
 
 
 def test_the_bundled_list_is_well_formed() -> None:

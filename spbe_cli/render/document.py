@@ -1048,12 +1048,9 @@ def _abbreviation_list(blocks: list[Block], known: Mapping[str, str]) -> list[Bl
     text = _text_shown(blocks)
     shown = _words(text)
     # a short name of several words ("Diskop UKM") is listed where its words are shown together
-    # (its words each shown first: a set look-up, before reading a national-scale text again)
-    phrases = (
-        w
-        for w in known
-        if " " in w and shown.issuperset(_WORD.findall(w)) and _phrase(w).search(text)
-    )
+    # (its words each shown first: a set look-up, before the text is read for the few left)
+    candidates = [w for w in known if " " in w and shown.issuperset(w.split())]
+    phrases = _phrases_shown(text, candidates)
     used = sorted({*(w for w in shown if w in known), *phrases}, key=lambda w: (w.casefold(), w))
     items = tuple((Paragraph((Span(w, bold=True), Span(f": {known[w]}"))),) for w in used)
     filled: tuple[Block, ...] = (ListBlock(False, items),) if items else ()
@@ -1079,10 +1076,36 @@ def _is_abbreviations(block: Block) -> bool:
     return isinstance(block, Box) and block.kind == "singkatan"
 
 
-def _phrase(words: str) -> re.Pattern[str]:
-    """A phrase as a whole, its words apart by any space (a line break in a paragraph)."""
-    body = r"\s+".join(map(re.escape, words.split()))
-    return re.compile(rf"(?<![\w!-]){body}(?![\w!-])")
+def _phrases_shown(text: str, phrases: Sequence[str]) -> set[str]:
+    """Which phrases a text holds whole: its words in a row, apart by spaces or a line break.
+
+    One pass over the text's words, whatever the number of phrases (a province lists hundreds of
+    perangkat daerah): "Diskop UKM" is in "(Diskop UKM)" and across a line break, not in
+    "Diskop, UKM" or "Diskop UKMK".
+    """
+    if not phrases:
+        return set()
+    wanted = {tuple(p.split()): p for p in phrases}
+    firsts = {words[0] for words in wanted}
+    lengths = sorted({len(words) for words in wanted})
+    tokens = text.split()
+    found = set()
+    for at, token in enumerate(tokens):
+        head = _WORD.findall(token)
+        # the phrase's first word ends its token ("(Diskop"), its last starts one ("UKM),")
+        if not head or head[-1] not in firsts or not token.endswith(head[-1]):
+            continue
+        for length in lengths:
+            rest = tokens[at + 1 : at + length]
+            if len(rest) < length - 1:
+                break
+            middle, last = rest[:-1], rest[-1]
+            tail = _WORD.findall(last)
+            if tail and last.startswith(tail[0]):
+                phrase = wanted.get((head[-1], *middle, tail[0]))
+                if phrase is not None:
+                    found.add(phrase)
+    return found
 
 
 def _text_shown(blocks: Sequence[Block]) -> str:
