@@ -151,3 +151,22 @@ def test_liaison_officer_and_pic_read_in_indonesian(bundled: Path, doc: str) -> 
     unquoted = re.sub(r'\("liaison officer"\)|\("person in charge", PIC\)', "", body)
     assert "liaison officer" not in unquoted.lower(), doc
     assert not re.search(r"\bPIC\b", unquoted), doc
+
+
+# -- a value not set reads "-", never an empty cell ---------------------------------------------
+
+
+def test_a_target_not_set_reads_as_a_dash(bundled: Path) -> None:
+    # "Laporan yang ditindaklanjuti tepat waktu | persen | 50 (2025) |  | 70 | 85": the 2025
+    # column was empty (the baseline's year), where every other table writes "-".
+    md = (bundled / "masterplan.md").read_text("utf-8")
+    rows = _rows(md, "Indikator dan target program Penguatan Kanal Pengaduan Mimika Center")
+    name, unit = "Laporan yang ditindaklanjuti tepat waktu", "persen"
+    assert rows[0] == [name, unit, "50 (2025)", "-", "70", "85"]
+    captions = re.findall(r"^\*Tabel [\d.]+\. (Indikator dan target program .+)\*$", md, re.M)
+    captions += ["Sasaran dan indikator per dimensi"]
+    for caption in captions:
+        for row in _rows(md, caption):
+            assert all(cell for cell in row[2:]), (caption, row)
+    strategi = _rows((bundled / "arsitektur.md").read_text("utf-8"), "Peta Strategi")
+    assert strategi and all(cell for row in strategi for cell in row[3:]), strategi
