@@ -170,3 +170,25 @@ def test_a_target_not_set_reads_as_a_dash(bundled: Path) -> None:
             assert all(cell for cell in row[2:]), (caption, row)
     strategi = _rows((bundled / "arsitektur.md").read_text("utf-8"), "Peta Strategi")
     assert strategi and all(cell for row in strategi for cell in row[3:]), strategi
+
+
+# -- lists of names: "; " between names that hold commas ----------------------------------------
+
+
+def test_names_in_a_cell_are_apart_by_semicolons(bundled: Path) -> None:
+    # "Data kejadian dan risiko bencana, Data geospasial tata ruang dan batas wilayah distrik":
+    # with names such as "Data trayek, angkutan umum dan lalu lintas" a comma cannot tell where
+    # one name ends. The domain tables write "; " already; the matrices and the program profile
+    # wrote ", ".
+    md = (bundled / "arsitektur.md").read_text("utf-8")
+    rows = _rows(md, "Aplikasi SPBE × Data dan Informasi: BPBD")
+    assert rows == [
+        [
+            "Sistem Informasi dan Peringatan Dini Bencana",
+            "Data kejadian dan risiko bencana; "
+            "Data geospasial tata ruang dan batas wilayah distrik",
+        ]
+    ]
+    plan = (bundled / "masterplan.md").read_text("utf-8")
+    profile = dict(_rows(plan, "Profil program Penguatan Kanal Pengaduan Mimika Center"))
+    assert profile["Terkait SPBE"] == "Layanan pengaduan warga Mimika Center; SP4N-LAPOR!"
