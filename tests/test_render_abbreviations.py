@@ -248,3 +248,13 @@ def test_the_masterplan_appendix_names_each_element_by_its_code(bundled: Path) -
     marks = {r[-1] for r in rows if r.endswith(("†", "‡"))}
     if "‡" in marks:
         assert "Tanda ‡ menandai kode referensi hasil inferensi" in text  # the cover explains it
+
+
+def test_no_phrase_runs_from_one_text_into_the_next() -> None:
+    # The texts of a document are read as a set, in an order that changes with the hash seed:
+    # "Program Diskop" then "UKM ..." must not make "Diskop UKM" (the bundled Master Plan's bytes
+    # differed between two hash seeds, test_render_documents).
+    from spbe_cli.render.document import _TEXTS_APART, _phrases_shown
+
+    assert _phrases_shown(f"Program Diskop {_TEXTS_APART} UKM binaan", ["Diskop UKM"]) == set()
+    assert _phrases_shown("Program Diskop UKM binaan", ["Diskop UKM"]) == {"Diskop UKM"}

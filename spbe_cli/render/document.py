@@ -1109,7 +1109,7 @@ def _phrases_shown(text: str, phrases: Sequence[str]) -> set[str]:
 
 
 def _text_shown(blocks: Sequence[Block]) -> str:
-    """The text readers see in some blocks, each distinct text once, joined by spaces."""
+    """The text readers see in some blocks, each distinct text once, in no particular order."""
     texts: set[str] = set()
     for block in _walk(blocks):
         if isinstance(block, Heading | Paragraph):
@@ -1123,7 +1123,13 @@ def _text_shown(blocks: Sequence[Block]) -> str:
             texts.update(s.text for s in block.caption)
         elif isinstance(block, Code):
             texts.add(block.text)
-    return " ".join(texts)
+    # a set's order differs from run to run: a token no word matches keeps a phrase from being
+    # made of the end of one text and the start of the next (output the same for any hash seed)
+    return f" {_TEXTS_APART} ".join(texts)
+
+
+#: Between two texts of :func:`_text_shown`: no word, so no phrase runs across it.
+_TEXTS_APART = "\x00"
 
 
 def _words(text: str) -> set[str]:
