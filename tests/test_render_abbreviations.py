@@ -252,8 +252,8 @@ def test_the_masterplan_appendix_names_each_element_by_its_code(bundled: Path) -
 
 def test_no_phrase_runs_from_one_text_into_the_next() -> None:
     # The texts of a document are read as a set, in an order that changes with the hash seed:
-    # "Program Diskop" then "UKM ..." must not make "Diskop UKM" (the bundled Master Plan's bytes
-    # differed between two hash seeds, test_render_documents).
+    # "Program Diskop" then "UKM ..." must not make "Diskop UKM": the list would then depend on
+    # the hash seed, and the same catalog would not give the same bytes.
     from spbe_cli.render.document import _TEXTS_APART, _phrases_shown
 
     assert _phrases_shown(f"Program Diskop {_TEXTS_APART} UKM binaan", ["Diskop UKM"]) == set()
