@@ -192,3 +192,11 @@ def test_names_in_a_cell_are_apart_by_semicolons(bundled: Path) -> None:
     plan = (bundled / "masterplan.md").read_text("utf-8")
     profile = dict(_rows(plan, "Profil program Penguatan Kanal Pengaduan Mimika Center"))
     assert profile["Terkait SPBE"] == "Layanan pengaduan warga Mimika Center; SP4N-LAPOR!"
+
+
+def test_the_aplikasi_umum_beside_its_category_goes_by_its_name(bundled: Path) -> None:
+    # "Umum (SP4N-LAPOR)": the reference data's code, where its name is "SP4N-LAPOR!".
+    md = (bundled / "arsitektur.md").read_text("utf-8")
+    rows = {row[1].rstrip(" †"): row[2] for row in _rows(md, "Elemen domain Aplikasi SPBE")}
+    assert rows["SP4N-LAPOR!"] == "Umum (SP4N-LAPOR!)"
+    assert rows["SRIKANDI"] == "Umum (SRIKANDI)"

@@ -271,8 +271,10 @@ def _perubahan(
 
 
 @pass_context
-def _kata(context: Context, value: Any, field: Any, values: Any, kind: Any = "") -> str:
+def _kata(context: Context, value: Any, field: Any, values: Any = None, kind: Any = "") -> str:
     """``v|kata(kolom, nilai_kolom, jenis)``: a field's value in the readers' words.
+
+    ``v|kata("aplikasi_umum", kind="aplikasi")``: a code of a reference list needs no table.
 
     The same words as the Daftar Perubahan's: a code by its label (``nilai_kolom``, else its name
     in the reference data ``ref``, else as words), ``True`` as "Ya". Ids are named by the
@@ -281,7 +283,8 @@ def _kata(context: Context, value: Any, field: Any, values: Any, kind: Any = "")
     """
     from spbe_cli.render.changes import value_words
 
-    return value_words(value, str(field), values, {}, str(kind or ""), context.get("ref"))
+    tables = values or {}
+    return value_words(value, str(field), tables, {}, str(kind or ""), context.get("ref"))
 
 
 def _perhatian(entry: Any, labels: Any, values: Any, names: Any) -> str:
