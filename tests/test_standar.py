@@ -188,7 +188,8 @@ def test_arsitektur_domains_integration_and_sia(bundled: RenderInput) -> None:
     app = next(e for e in sia["aplikasi"] if e.id == "APL-SP4N-LAPOR")
     fields = dict(app.kolom)
     assert fields["raa"] == "RAA.01.01"
-    assert fields["pemilik_tipe"] == "kementerian lembaga"
+    # a code stays a code here: the template words it by its label (filter kata, _istilah.j2)
+    assert fields["pemilik_tipe"] == "kementerian_lembaga"
     assert "id" not in fields and "rujukan" not in fields
     # Ids are shown as names in metadata values.
     assert fields["opd_pengguna"] == "Diskominfo"

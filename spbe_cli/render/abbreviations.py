@@ -10,8 +10,10 @@ The list is put together here, each fact from the one place that holds it:
   which citations use too;
 * the Referensi Arsitektur code prefixes (``RAB`` ... ``RAK``): the reference data's names of
   the six references;
-* the catalog's short names of its perangkat daerah (``Dinkes``, ``DPMPTSP``): the full name
-  the catalog gives. A later home wins: a Pemda's own Bappeda is named as its catalog names it.
+* the catalog's short names of its perangkat daerah (``Dinkes``, ``DPMPTSP``, ``Diskop UKM``):
+  the full name the catalog gives. The documents name a perangkat daerah by its short name in
+  every table and sentence, so the list is where a reader finds the full one. A later home
+  wins: a Pemda's own Bappeda is named as its catalog names it.
 """
 
 from __future__ import annotations
@@ -74,11 +76,13 @@ def known_abbreviations(reference: Any, opds: Iterable[Any]) -> dict[str, str]:
 
 
 def _abbreviates(short: str, name: str) -> bool:
-    """Tell whether an OPD's short name is an abbreviation of its name, not one of its words.
+    """Tell whether an OPD's short name abbreviates its name, rather than keeping its words.
 
-    ``Dinkes`` and ``DPMPTSP`` are; ``Inspektorat`` (of "Inspektorat Kabupaten Mimika") and
-    ``Bagian Hukum`` (a shorter name, several words) are not.
+    ``Dinkes``, ``DPMPTSP`` and ``Diskop UKM`` (a word the name does not have) are;
+    ``Inspektorat`` (of "Inspektorat Kabupaten Mimika") and ``Bagian Hukum`` (words of "Bagian
+    Hukum Sekretariat Daerah") are not: a reader knows them without the list.
     """
-    if short.split() != [short] or short == name:
+    if short == name:
         return False
-    return short.casefold() not in {word.casefold() for word in name.split()}
+    words = {word.casefold() for word in name.split()}
+    return any(word.casefold() not in words for word in short.split())

@@ -94,6 +94,22 @@ def reader_line(
     return f"{title}: {before} → {after}"
 
 
+def value_words(
+    value: Any,
+    field: str,
+    values: Mapping[str, Mapping[Any, str] | Sequence[Mapping[Any, str]]],
+    names: Mapping[str, str] | Sequence[Mapping[str, str]],
+    kind: str = "",
+    reference: Any = None,
+) -> str:
+    """One value of a field as the documents word it (see :func:`reader_line`'s ``values``).
+
+    The SIA-SPBE appendix shows every field of an element this way, so a code reads there as it
+    reads in the Daftar Perubahan: ``terbuka`` as "Terbuka", ``milik`` as "Milik sendiri".
+    """
+    return _words({}, values, names, "", kind, reference).value(value, field)
+
+
 #: Values of an attention finding that are codes, and the field whose labels they take.
 _ATTENTION_CODES = {"old": "status", "new": "status", "status": "status", "horizon": "horizon"}
 

@@ -1045,8 +1045,13 @@ def _abbreviation_list(blocks: list[Block], known: Mapping[str, str]) -> list[Bl
     """
     if not any(_is_abbreviations(b) for b in _walk(blocks)):
         return blocks
-    shown = _words_shown(blocks)
-    used = sorted((w for w in shown if w in known), key=lambda w: (w.casefold(), w))
+    text = _text_shown(blocks)
+    shown = _words(text)
+    # a short name of several words ("Diskop UKM") is listed where its words are shown together
+    # (its words each shown first: a set look-up, before the text is read for the few left)
+    candidates = [w for w in known if " " in w and shown.issuperset(w.split())]
+    phrases = _phrases_shown(text, candidates)
+    used = sorted({*(w for w in shown if w in known), *phrases}, key=lambda w: (w.casefold(), w))
     items = tuple((Paragraph((Span(w, bold=True), Span(f": {known[w]}"))),) for w in used)
     filled: tuple[Block, ...] = (ListBlock(False, items),) if items else ()
 
@@ -1071,8 +1076,40 @@ def _is_abbreviations(block: Block) -> bool:
     return isinstance(block, Box) and block.kind == "singkatan"
 
 
-def _words_shown(blocks: Sequence[Block]) -> set[str]:
-    """The words of the text readers see in some blocks (each distinct text read once)."""
+def _phrases_shown(text: str, phrases: Sequence[str]) -> set[str]:
+    """Which phrases a text holds whole: its words in a row, apart by spaces or a line break.
+
+    One pass over the text's words, whatever the number of phrases (a province lists hundreds of
+    perangkat daerah): "Diskop UKM" is in "(Diskop UKM)" and across a line break, not in
+    "Diskop, UKM" or "Diskop UKMK".
+    """
+    if not phrases:
+        return set()
+    wanted = {tuple(p.split()): p for p in phrases}
+    firsts = {words[0] for words in wanted}
+    lengths = sorted({len(words) for words in wanted})
+    tokens = text.split()
+    found = set()
+    for at, token in enumerate(tokens):
+        head = _WORD.findall(token)
+        # the phrase's first word ends its token ("(Diskop"), its last starts one ("UKM),")
+        if not head or head[-1] not in firsts or not token.endswith(head[-1]):
+            continue
+        for length in lengths:
+            rest = tokens[at + 1 : at + length]
+            if len(rest) < length - 1:
+                break
+            middle, last = rest[:-1], rest[-1]
+            tail = _WORD.findall(last)
+            if tail and last.startswith(tail[0]):
+                phrase = wanted.get((head[-1], *middle, tail[0]))
+                if phrase is not None:
+                    found.add(phrase)
+    return found
+
+
+def _text_shown(blocks: Sequence[Block]) -> str:
+    """The text readers see in some blocks, each distinct text once, in no particular order."""
     texts: set[str] = set()
     for block in _walk(blocks):
         if isinstance(block, Heading | Paragraph):
@@ -1086,8 +1123,19 @@ def _words_shown(blocks: Sequence[Block]) -> set[str]:
             texts.update(s.text for s in block.caption)
         elif isinstance(block, Code):
             texts.add(block.text)
+    # a set's order differs from run to run: a token no word matches keeps a phrase from being
+    # made of the end of one text and the start of the next (output the same for any hash seed)
+    return f" {_TEXTS_APART} ".join(texts)
+
+
+#: Between two texts of :func:`_text_shown`: no word, so no phrase runs across it.
+_TEXTS_APART = "\x00"
+
+
+def _words(text: str) -> set[str]:
+    """The distinct words of a text, as :data:`_WORD` matches them."""
     # Split at spaces in C first: the distinct pieces are far fewer than the words.
-    pieces = set(" ".join(texts).split())
+    pieces = set(text.split())
     return {word for piece in pieces for word in _WORD.findall(piece)}
 
 

@@ -270,6 +270,23 @@ def _perubahan(
     return reader_line(field, labels, values, names, mark, str(kind or ""), context.get("ref"))
 
 
+@pass_context
+def _kata(context: Context, value: Any, field: Any, values: Any = None, kind: Any = "") -> str:
+    """``v|kata(kolom, nilai_kolom, jenis)``: a field's value in the readers' words.
+
+    ``v|kata("aplikasi_umum", kind="aplikasi")``: a code of a reference list needs no table.
+
+    The same words as the Daftar Perubahan's: a code by its label (``nilai_kolom``, else its name
+    in the reference data ``ref``, else as words), ``True`` as "Ya". Ids are named by the
+    document builder already (looking each value up among every name would cost a national-scale
+    appendix a copy of them per value).
+    """
+    from spbe_cli.render.changes import value_words
+
+    tables = values or {}
+    return value_words(value, str(field), tables, {}, str(kind or ""), context.get("ref"))
+
+
 def _perhatian(entry: Any, labels: Any, values: Any, names: Any) -> str:
     """``a|perhatian(kolom, nilai, nama)``: a finding of the attention list in readers' words."""
     from spbe_cli.render.changes import attention_line
@@ -411,6 +428,7 @@ def make_environment(
         bernama=_bernama,
         perubahan=_perubahan,
         perhatian=_perhatian,
+        kata=_kata,
     )
     if isinstance(env, MarkdownEnvironment | MarkdownSandbox):
         env.markup_finalize = _md_finalize

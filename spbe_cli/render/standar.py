@@ -561,6 +561,7 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
 
     Elements beyond :data:`SIA_MAX_ELEMENTS` per domain are counted, not listed.
     """
+    from spbe_cli.reference.values import coded
     from spbe_cli.render.engine import code_marks
 
     codes = inp.catalog.reference.codes
@@ -571,12 +572,16 @@ def sia_metadata(inp: RenderInput) -> tuple[tuple[str, tuple[SiaElemen, ...], in
         every = sorted(inp.of_kind(kind), key=lambda e: (getattr(e, code_field), e.id))
         elements = every[:SIA_MAX_ELEMENTS]
         rows = []
+        # a code (operasional, terbuka, milik) stays a code: the template words it by its label,
+        # as the domain tables and the Daftar Perubahan do (the filter kata)
+        codes_of_kind = coded(kind)
         for e in elements:
             kolom = []
             for name in type(e).model_fields:
                 if name in _NOT_METADATA:
                     continue
-                shown = _shown(inp, getattr(e, name))
+                raw = getattr(e, name)
+                shown = raw if name in codes_of_kind and isinstance(raw, str) else _shown(inp, raw)
                 if isinstance(shown, str) and e.ilustratif:
                     # The element's one mark (†) says it is illustrative; no word after values.
                     shown = _ILLUSTRATIVE_WORD.sub("", shown)
