@@ -155,8 +155,10 @@ class Catalog:
         return self.by_kind().get(kind, [])
 
     def all_ids_of(self, kind: str) -> list[str]:
-        """Every id of one kind, sorted: also in a view that walks only some (the "did you
-        mean" hints; see :mod:`spbe_cli.incremental`)."""
+        """Every id of one kind, sorted, also in a view that walks only some.
+
+        What "did you mean" hints offer (see :mod:`spbe_cli.incremental`).
+        """
         return self.by_kind().get(kind, [])
 
     @overload

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location
 
 if TYPE_CHECKING:
-    from spbe_cli.catalog import Catalog, Source
-    from spbe_cli.checks import Check
+    from spbe_cli.catalog import Source
     from spbe_cli.files import CatalogFile
     from spbe_cli.loader import _Loader
     from spbe_cli.runrecord import RunRecords
@@ -60,7 +60,7 @@ class MalformedSnapshotError(ValueError):
     """A stored snapshot out of shape: the run is done in full."""
 
 
-class CannotFollow(Exception):  # noqa: N818 - a decision, not a failure
+class CannotFollow(Exception):
     """This edit needs a full run (the reason is for ``SPBE_EXPLAIN_CACHE`` only)."""
 
 
@@ -149,9 +149,11 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
         "files": files,
         "state": state,
         "facts": {
-            entity_id: [catalog.kinds[entity_id], catalog.sources[entity_id].path, facts_of(
-                catalog.kinds[entity_id], catalog.entities[entity_id]
-            )]
+            entity_id: [
+                catalog.kinds[entity_id],
+                catalog.sources[entity_id].path,
+                facts_of(catalog.kinds[entity_id], catalog.entities[entity_id]),
+            ]
             for entity_id in ids
         },
         "invalid": dict(catalog.invalid),
@@ -364,10 +366,13 @@ def forms() -> dict[str, Update]:
 
     return UPDATES
 
+
 Updater = Callable[[list[Finding], "Change"], list[Finding]]
 
 
-def register(name: str, facts: Callable[[str, Any], Any] | None = None) -> Callable[[Updater], Updater]:
+def register(
+    name: str, facts: Callable[[str, Any], Any] | None = None
+) -> Callable[[Updater], Updater]:
     """Register the function decorated as the incremental form of the rule ``name``."""
 
     def decorate(function: Updater) -> Updater:
@@ -396,6 +401,7 @@ class LazyTable(Mapping[str, Any]):
         return self.owner.entity(entity_id)[self.part]
 
     def get(self, entity_id: str, default: Any = None) -> Any:
+        """The entity (or source) of ``entity_id``, built if need be; ``default`` if none."""
         if entity_id not in self.owner.facts:
             return default
         return self.owner.entity(entity_id)[self.part]
@@ -516,7 +522,12 @@ class Change:
         found = set()
         for entity_id in self.before.keys() | self.after.keys():
             old, new = self.before.get(entity_id), self.after.get(entity_id)
-            if old is None or new is None or old[0] != new[0] or old[2].get(rule) != new[2].get(rule):
+            if (
+                old is None
+                or new is None
+                or old[0] != new[0]
+                or old[2].get(rule) != new[2].get(rule)
+            ):
                 found.add(entity_id)
         return found
 
@@ -533,51 +544,41 @@ class Change:
         return View.of(self.catalog, subjects)
 
 
-def _view_class() -> type:
-    from spbe_cli.catalog import Catalog
+@dataclass
+class View(Catalog):
+    """The catalog as a rule walks it to follow an edit.
 
-    @dataclass
-    class _View(Catalog):
-        focus: list[str] = field(default_factory=list)
+    Every id can be looked up, but ``items()``, ``ids_of`` and ``of_kind`` give only the
+    subjects (:meth:`Catalog.all_ids_of` gives every id of a kind, for "did you mean" hints).
+    """
 
-        @classmethod
-        def of(cls, catalog: Catalog, focus: list[str]) -> Any:
-            view = cls(root=catalog.root, reference=catalog.reference)
-            view.__dict__.update(
-                {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind")}
-            )
-            view._full = catalog.by_kind()
-            kinds = catalog.kinds
-            walked: dict[str, list[str]] = {}
-            for entity_id in sorted(focus):
-                walked.setdefault(kinds[entity_id], []).append(entity_id)
-            view._by_kind = walked
-            view.focus = sorted(focus)
-            return view
-
-        def items(self) -> Iterator[tuple[str, str, Any]]:
-            for entity_id in self.focus:
-                yield self.kinds[entity_id], entity_id, self.entities[entity_id]
-
-        def all_ids_of(self, kind: str) -> list[str]:
-            return list(self._full.get(kind, []))
-
-    return _View
-
-
-class View:
-    """The catalog as a rule walks it to follow an edit: every id can be looked up, but
-    ``items()``, ``ids_of`` and ``of_kind`` give only the subjects (:meth:`Catalog.all_ids_of`
-    gives every id of a kind, for "did you mean" hints)."""
-
-    _cls: type | None = None
+    focus: list[str] = field(default_factory=list)
+    _full: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def of(cls, catalog: Catalog, focus: list[str]) -> Catalog:
-        if cls._cls is None:
-            cls._cls = _view_class()
-        view: Catalog = cls._cls.of(catalog, focus)
+    def of(cls, catalog: Catalog, focus: list[str]) -> View:
+        """A view of ``catalog`` that walks the ids of ``focus`` only."""
+        view = cls(root=catalog.root, reference=catalog.reference)
+        view.__dict__.update(
+            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind", "_full")}
+        )
+        view._full = catalog.by_kind()
+        kinds = catalog.kinds
+        walked: dict[str, list[str]] = {}
+        for entity_id in sorted(focus):
+            walked.setdefault(kinds[entity_id], []).append(entity_id)
+        view._by_kind = walked
+        view.focus = sorted(focus)
         return view
+
+    def items(self) -> Iterator[tuple[str, str, Any]]:
+        """Yield ``(kind, id, entity)`` for the subjects only, sorted by id."""
+        for entity_id in self.focus:
+            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
+
+    def all_ids_of(self, kind: str) -> list[str]:
+        """Every id of one kind (not only the subjects)."""
+        return self._full.get(kind, [])
 
 
 # -- following an edit ----------------------------------------------------------------------------
@@ -724,7 +725,9 @@ def follow(
     claims = Claims(whole)
     findings, exceptions, _ = configured(root, display, whole, findings, claims)
     entities = len(facts) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
-    report = Report(findings, files=len(files), entities=entities, strict=strict, exceptions=exceptions)
+    report = Report(
+        findings, files=len(files), entities=entities, strict=strict, exceptions=exceptions
+    )
     snapshot = dict(stored.data)
     snapshot["files"] = now
     new_state = {d: entry for d, entry in state.items() if d not in paths}

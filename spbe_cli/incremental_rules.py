@@ -59,9 +59,7 @@ class _NoClaims(Claims):
 def related_into(old: Iterable[Finding], paths: Iterable[str]) -> set[str]:
     """Files of findings that point (``related``) into ``paths``: their text may move."""
     paths = set(paths)
-    return {
-        f.location.path for f in old if any(r.location.path in paths for r in f.related)
-    }
+    return {f.location.path for f in old if any(r.location.path in paths for r in f.related)}
 
 
 def _metadata_path(change: Change) -> str | None:
@@ -106,7 +104,7 @@ def by_files(
 # -- a rule run on the kept facts -----------------------------------------------------------------
 
 
-class MissingFact(Exception):  # noqa: N818 - it stops the run, see on_facts
+class MissingFact(Exception):
     """A rule read a field that the snapshot does not keep (raised through ``hasattr`` too)."""
 
 
@@ -170,7 +168,7 @@ class _FactTable(Mapping[str, Any]):
         self.facts = change.facts
         self.name = name
         self.kinds = kinds
-        self.values = values
+        self.decode = values
         self.made: dict[str, Facts] = {}
 
     def __getitem__(self, entity_id: str) -> Any:
@@ -183,7 +181,7 @@ class _FactTable(Mapping[str, Any]):
         stored = fact[2].get(self.name)
         if stored is None:
             raise MissingFact(entity_id)
-        made = self.made[entity_id] = Facts(self.values(fact[0], stored))
+        made = self.made[entity_id] = Facts(self.decode(fact[0], stored))
         return made
 
     def get(self, entity_id: str, default: Any = None) -> Any:
@@ -237,7 +235,7 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
     def values(kind: str, stored: Any) -> Mapping[str, Any]:
         spec = names.get(kind)
         if spec is None:
-            return {k: v for k, v in stored}
+            return dict(stored)
         if len(stored) != len(spec):
             raise MissingFact(kind)
         return dict(zip(spec, stored, strict=True))
@@ -274,7 +272,7 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
 def rerun_all(name: str) -> None:
     """Register the whole rule again as its form: a small catalog only (see :data:`SMALL`)."""
 
-    def update(old: list[Finding], change: Change) -> list[Finding]:
+    def update(_old: list[Finding], change: Change) -> list[Finding]:
         if len(change.facts) >= SMALL:
             raise CannotFollow(f"{name} has no finer form")
         whole = change.catalog
@@ -290,7 +288,7 @@ def rerun_all(name: str) -> None:
 
 def _keep(name: str) -> None:
     """A rule whose findings depend on the metadata and the declarations only."""
-    register(name)(lambda old, change: old)
+    register(name)(lambda old, _change: old)
 
 
 def _referrers(change: Change, targets: set[str]) -> set[str]:
@@ -310,8 +308,11 @@ def _referrers(change: Change, targets: set[str]) -> set[str]:
 
 
 def _references_reach(old: list[Finding], change: Change) -> set[str]:
-    """Files whose references the change reaches: ids that came, went, or changed kind or
-    repeal (their referrers), and, when ids came or went, the "did you mean" hints."""
+    """Files whose references the change reaches.
+
+    The referrers of ids that came, went, or changed kind or repeal; and, when ids came or
+    went, the files whose "did you mean" hints offered them.
+    """
     if any(f.code == "SPBE201" for f in old):
         raise CannotFollow("a reference written in another case than its id")
     moved = change.differ("check_references_target")
@@ -339,7 +340,7 @@ def run_whole(name: str) -> None:
     Every entity it looks up is built on demand: a handful.
     """
 
-    def update(old: list[Finding], change: Change) -> list[Finding]:
+    def update(_old: list[Finding], change: Change) -> list[Finding]:
         whole = change.catalog
         ctx = Context(whole, claims=_NoClaims(whole))
         _rule(name)(ctx)
@@ -370,7 +371,7 @@ _keep("check_declarations")
 run_whole("check_metadata")
 by_files("check_pemda")
 by_files("check_references", extra=_references_reach, facts=_reference_facts)
-register("check_references_target", _target_facts)(lambda old, change: old)
+register("check_references_target", _target_facts)(lambda old, _change: old)
 on_facts(
     "check_cycles",
     {
@@ -398,8 +399,12 @@ by_files("check_peta_rencana")
 on_facts(
     "check_rencana_coverage",
     {
-        "peta_rencana": lambda e: {"muatan": e.muatan, "mengubah": list(e.mengubah), **plan_state(e)},
-        **{kind: ("id", "status") for kind in ARSITEKTUR},
+        "peta_rencana": lambda e: {
+            "muatan": e.muatan,
+            "mengubah": list(e.mengubah),
+            **plan_state(e),
+        },
+        **dict.fromkeys(ARSITEKTUR, ("id", "status")),
     },
 )
 on_facts(
@@ -408,6 +413,8 @@ on_facts(
 )
 by_files("check_programs")
 on_facts("check_coverage", {"program": _covered("dimensi"), "kesiapan": _covered("pilar")})
+
+
 def _group_facts(kind: str, entity: Any) -> Any:
     from spbe_cli.checks.duplicates import RULES
     from spbe_cli.sync import compared_group
@@ -458,6 +465,8 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
 
 
 register("check_duplicates", _group_facts)(_duplicates)
+
+
 def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
     """Register a form that keeps the rule's findings when the edit cannot reach them.
 

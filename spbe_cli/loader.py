@@ -1270,9 +1270,8 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    from spbe_cli.parallel import watch_cpu
-
     from spbe_cli.incremental import observe_loader
+    from spbe_cli.parallel import watch_cpu
 
     loader = _Loader(root, display, open_cache(), known=known)
     observe_loader(loader)

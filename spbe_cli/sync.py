@@ -145,9 +145,10 @@ def compared_group(kind: str, e: Any) -> str | None:
         return None if is_cancelled(e) else f"{e.dimensi}/{e.elemen}"
     if not in_use(e):
         return None
-    if kind == "aplikasi":
-        return e.raa if e.pemilik_tipe == "pemda" else None
-    return e.rad
+    code: str = e.raa if kind == "aplikasi" else e.rad
+    if kind == "aplikasi" and e.pemilik_tipe != "pemda":
+        return None
+    return code
 
 
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:

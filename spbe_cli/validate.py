@@ -11,14 +11,13 @@ from spbe_cli.errors import Finding, Location, Report, Severity
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
 
 if TYPE_CHECKING:
-    from spbe_cli.runrecord import Compared, RunRecords
-
     # The loader and the checks import the schema models (pydantic): a replayed run never
     # needs them, so they are imported by the function that loads.
     from spbe_cli.catalog import Catalog
     from spbe_cli.checks import Claims
     from spbe_cli.loader import StepHook
     from spbe_cli.ruleconfig import RuleConfig, RuleException
+    from spbe_cli.runrecord import Compared, RunRecords
 
 
 def validate_catalog(
@@ -172,7 +171,8 @@ def _follow(
     manifest = Manifest(files=outcome.files, inputs=compared.stored["inputs"])
     if store.write(key, manifest, outcome.report):
         snapshots.write(key, outcome.snapshot)
-    return outcome.report
+    report: Report = outcome.report
+    return report
 
 
 def cap_per_file(

@@ -88,12 +88,7 @@ REF_LISTS = ("aplikasi", "data", "objek", "infrastruktur", "mengubah", "opd_peng
 
 
 def _ids(root: Path, kind: str) -> list[str]:
-    found = []
-    for path in sorted(root.rglob("*.yaml")):
-        for doc in _documents(path):
-            if isinstance(doc, dict) and doc.get("entitas") == kind and "id" in doc:
-                found.append(doc["id"])
-    return found
+    return [d["id"] for d in _all(root, kind) if "id" in d]
 
 
 def _edit(root: Path, pick: int, action: str, seed: int) -> None:

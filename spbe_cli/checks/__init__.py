@@ -571,8 +571,10 @@ CHILD_RULES = frozenset({"check_duplicates", "check_aplikasi_umum", "check_codes
 def run_checks(
     catalog: Catalog, *, halves: bool = True, claims: Claims | None = None
 ) -> list[Finding]:
-    """Every rule's findings over a loaded catalog, in the order of the rules (see
-    :func:`run_checks_each`)."""
+    """Every rule's findings over a loaded catalog, in the order of the rules.
+
+    See :func:`run_checks_each`.
+    """
     return [f for found in run_checks_each(catalog, halves=halves, claims=claims) for f in found]
 
 

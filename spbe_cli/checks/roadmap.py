@@ -11,8 +11,11 @@ _TO_BE = ("rencana", "pengembangan")
 
 
 def check_peta_rencana(ctx: Context) -> None:
-    """SPBE502-SPBE504 of each item, and the rules shared with programs (SPBE602, SPBE607,
-    SPBE616-SPBE618); what the items cover as a whole: :func:`check_rencana_coverage`."""
+    """SPBE502-SPBE504 of each item, and the rules shared with programs.
+
+    Those are SPBE602, SPBE607 and SPBE616-SPBE618; what the items cover as a whole is
+    :func:`check_rencana_coverage`'s.
+    """
     catalog = ctx.catalog
     meta = catalog.metadata
     periode = meta.dokumen.peta_rencana.periode if meta is not None else None
