@@ -24,8 +24,10 @@ rewritten. A new entry is created in place with ``O_EXCL`` (one writer wins) and
 the SHA-256 of its payload, so a run that meets an entry another run is still writing sees a
 mismatch, a miss; a bad entry is replaced by a private temporary file renamed over it. Two runs
 sharing a folder never use half an entry. On POSIX a folder not owned by the user, or writable by
-others, is not used at all, nor one under a folder where another user could rename it, nor one
-in a git work tree, whose files may come from someone else's commit (see :func:`_safe_folder`).
+others, is not used at all, nor one under a folder or link another user could replace, nor one
+in a git work tree, whose files may come from someone else's commit, unless git ignores it and
+tracks nothing under it (GitLab CI keeps only paths in the project folder; see
+:func:`_safe_folder`).
 The cache can only make a run faster: any error in it is a miss.
 """
 
@@ -214,6 +216,14 @@ PRUNED_STAMP = ".pruned"
 _DAY = 24 * 60 * 60
 #: An entry folder's name: the first 16 hex digits of its fingerprint.
 _FINGERPRINT_NAME = re.compile(r"[0-9a-f]{16}")
+#: A temporary file (:func:`write_atomic`) this many seconds old was left by a run killed while
+#: writing it: no run takes that long to write one file.
+STALE_TEMPORARY = 60 * 60
+
+
+def stale_temporary(name: str, mtime_ns: int, now_ns: int) -> bool:
+    """Whether the file ``name``, last changed at ``mtime_ns``, is a temporary file left behind."""
+    return name.endswith(".tmp") and now_ns - mtime_ns >= STALE_TEMPORARY * 10**9
 
 
 def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[str]:
@@ -221,8 +231,9 @@ def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[st
 
     Looked over at most once a day (``parent/.pruned``). Only folders named like a fingerprint
     and marked by ``.used`` (or, without it, by their own modification time) are candidates;
-    ``keep`` (this run's folder), the run records and anything else are left alone. Errors are
-    swallowed: pruning only saves space. The removal does not follow links.
+    ``keep`` (this run's folder), the run records and anything else are left alone. In ``keep``
+    the temporary files left by runs killed while writing go (:func:`sweep_temporaries`).
+    Errors are swallowed: pruning only saves space. The removal does not follow links.
     """
     now = time.time() if now is None else now
     stamp = parent / PRUNED_STAMP
@@ -232,6 +243,7 @@ def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[st
     except OSError:
         pass
     _touch(stamp, now)
+    sweep_temporaries(parent / keep, now)
     removed = []
     try:
         with os.scandir(parent) as entries:
@@ -255,6 +267,46 @@ def prune_versions(parent: Path, keep: str, now: float | None = None) -> list[st
         if now - used >= STALE_DAYS * _DAY:
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(entry.name)
+    return removed
+
+
+def sweep_temporaries(folder: Path, now: float) -> list[str]:
+    """Remove the stale temporary files in the entry folders of ``folder``; name them.
+
+    :func:`write_atomic` (a bad entry replaced) writes a temporary file beside the entry and
+    renames it; a run killed in between leaves it, and no later run writes that name again.
+    Only names ending in ``.tmp`` older than :data:`STALE_TEMPORARY` go: a younger one may be
+    another run's, still writing. Links are neither followed nor removed.
+    """
+    now_ns = int(now * 10**9)
+    removed = []
+    try:
+        with os.scandir(folder) as shards:
+            names = sorted(
+                entry.path
+                for entry in shards
+                if len(entry.name) == 2 and entry.is_dir(follow_symlinks=False)
+            )
+    except OSError:
+        return []
+    for shard in names:
+        try:
+            with os.scandir(shard) as entries:
+                left = [
+                    entry
+                    for entry in entries
+                    if entry.name.endswith(".tmp")
+                    and entry.is_file(follow_symlinks=False)
+                    and stale_temporary(
+                        entry.name, entry.stat(follow_symlinks=False).st_mtime_ns, now_ns
+                    )
+                ]
+        except OSError:
+            continue
+        for entry in left:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)  # noqa: PTH108
+                removed.append(entry.name)
     return removed
 
 
@@ -379,11 +431,12 @@ def _safe_folder(folder: Path, base: Path) -> bool:
 
     Every folder spbe makes is created private (``0700``) whatever the umask: under ``umask
     002`` (the default of many Linux desktops) a folder made with the default mode is group
-    writable and would be refused on every run. From ``base`` down, every folder must be this
-    user's and writable by nobody else: one writable by others would let them swap what lies
-    below. ``base`` itself and every folder above it (:func:`_trusted_above`) must not let
-    another user rename a checked folder away and put one of their own in its place while a
-    run reads it. A folder refused is said once on stderr: the user asked for the cache.
+    writable and would be refused on every run. One an older spbe made so is repaired
+    (:func:`_repair`). From ``base`` down, every folder must be this user's and writable by
+    nobody else: one writable by others would let them swap what lies below. ``base`` itself
+    and every folder and link on the way to it (:func:`_trusted_above`) must not let another
+    user rename a checked folder away and put one of their own in its place while a run reads
+    it. A folder refused is said once on stderr: the user asked for the cache.
     """
     problem = _folder_problem(folder, base)
     if problem is not None:
@@ -400,10 +453,15 @@ def _say_not_used(base: Path, reason: str) -> None:
     if key in _SAID:
         return
     _SAID.add(key)
-    from spbe_cli.cli import console
     from spbe_cli.i18n import t
 
-    console.err(t("load.cache_not_used", folder=key, reason=reason))
+    _say(t("load.cache_not_used", folder=key, reason=reason))
+
+
+def _say(message: str) -> None:
+    from spbe_cli.cli import console
+
+    console.err(message)
 
 
 def _folder_problem(folder: Path, base: Path) -> str | None:
@@ -412,9 +470,19 @@ def _folder_problem(folder: Path, base: Path) -> str | None:
 
     # Looked at before anything is made (no folder is left in a work tree it refuses), and
     # again once the missing folders are made.
+    _repair(os.path.abspath(base), spbe_only=True)  # noqa: PTH100
     problem = _trusted_above(base, missing=True)
     if problem is not None:
         return problem
+    below = []
+    current = folder
+    while current != base and current.parent != current:
+        below.append(current)
+        current = current.parent
+    for path in reversed(below):  # from the top down: a folder emptied is not looked into
+        problem = _repair(os.fspath(path), spbe_only=False)
+        if problem is not None:
+            return problem
     try:
         _make_private(os.path.abspath(folder))  # noqa: PTH100
     except OSError:
@@ -439,6 +507,70 @@ def _folder_problem(folder: Path, base: Path) -> str | None:
         current = current.parent
 
 
+def _repair(path: str, *, spbe_only: bool) -> str | None:
+    """Make private again a folder of this user's cache that others can write; say so.
+
+    An older spbe made its folders with the default mode (``0777`` less the umask): under
+    ``umask 002`` they were group writable, and refused on every run since. A folder of this
+    user that others can write is set to ``0700`` and that is said on stderr. Others may have
+    put things in it meanwhile, so nothing it holds is trusted: a folder below the cache folder
+    (spbe's own layout) is emptied, and a name that cannot be removed (another user's folder)
+    is the reason the cache is not used. The cache folder itself is repaired only when it holds
+    nothing but spbe's ``v{FORMAT}`` folder (``spbe_only``: it is spbe's; a folder the user
+    shares on purpose is refused as before), and not emptied: what lies below is checked.
+    Nothing is followed through a link, and nothing is done on a system without owners.
+    """
+    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
+        return None
+    from spbe_cli.i18n import t
+
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None  # missing, a link, not a folder: the checks that follow say it
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        if _writable_by_none_else(info, sticky=spbe_only):
+            return None
+        if spbe_only and os.listdir(fd) != [f"v{FORMAT}"]:  # noqa: PTH208
+            return None
+        os.fchmod(fd, 0o700)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    mode = f"{stat.S_IMODE(info.st_mode):04o}"
+    if spbe_only:
+        _say(t("load.cache_repaired", path=path, mode=mode))
+        return None
+    _say(t("load.cache_repaired_emptied", path=path, mode=mode))
+    left = _empty(path)
+    return None if left is None else t("load.cache_others", path=left)
+
+
+def _empty(path: str) -> str | None:
+    """Remove what the folder ``path`` holds, following no link; the first name left, or None."""
+    try:
+        with os.scandir(path) as entries:
+            found = [(entry.path, entry.is_dir(follow_symlinks=False)) for entry in entries]
+    except OSError:
+        return path
+    for name, folder in found:
+        if folder:
+            shutil.rmtree(name, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(name)  # noqa: PTH108
+    try:
+        left = sorted(os.listdir(path))  # noqa: PTH208
+    except OSError:
+        return path
+    return os.path.join(path, left[0]) if left else None  # noqa: PTH118
+
+
 def _make_private(path: str) -> None:
     """Create the folder ``path`` and each missing folder above it, readable by this user only.
 
@@ -458,44 +590,206 @@ def _make_private(path: str) -> None:
             os.mkdir(path, 0o700)  # noqa: PTH102
 
 
-def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
-    """Why another user could put entries in ``base`` or replace a folder above it, or None.
+#: Links followed in a row before a cache path is called a loop (Linux's own limit).
+_MAX_HOPS = 40
 
-    ``base`` must not lie in a git work tree: what is there may come from a commit (a CI job
-    keeping its cache in the project folder, as GitLab's ``cache:`` must, checks out a merge
-    request that adds a planted record claiming "no findings"). On POSIX each folder on the way
-    to ``base``, as named and as its links resolve, must be a folder of this user or of root,
-    and writable by nobody else unless it has the sticky bit (``/tmp``: others may add names
-    there, not rename this user's). ``missing``: a folder not made yet passes (spbe makes it
-    private).
+
+@dataclass
+class _Walk:
+    """What following a path name by name met (see :func:`_walk`)."""
+
+    folders: list[str]
+    """Each existing folder looked in or reached, by its resolved name (no link in it)."""
+    links: list[str]
+    """Each symbolic link met on the way, by the resolved name of the folder holding it."""
+    target: str
+    """Where the path leads, resolved, with the names not made yet added as they are."""
+    missing: str | None = None
+    """The first folder of the path not made yet."""
+    broken: str | None = None
+    """A name on the way that is neither a folder nor a link, or a link that loops."""
+
+
+def _walk(path: str) -> _Walk:
+    """Follow ``path`` name by name as the system does, noting each folder and link on the way.
+
+    A link in the middle (``/home/u/link/cache``) is followed where it points, and each link
+    of a chain of links is noted with the folder that holds it: another user who can replace
+    any of them can send the cache elsewhere. ``..`` after a link goes up from where the link
+    led, as the system does. Without POSIX paths, the folders above the path as written and
+    as resolved.
+    """
+    if os.sep != "/":  # pragma: no cover - Windows
+        folders: list[str] = []
+        for start in (os.path.abspath(path), os.path.realpath(path)):  # noqa: PTH100
+            current = start
+            while current not in folders:
+                folders.append(current)
+                current = os.path.dirname(current)  # noqa: PTH120
+        return _Walk(folders, [], os.path.realpath(path))
+    pending = list(reversed(os.path.join(os.getcwd(), path).split("/")))  # noqa: PTH109, PTH118
+    current = "/"
+    folders = ["/"]
+    links: list[str] = []
+    while pending:
+        name = pending.pop()
+        if name in ("", "."):
+            continue
+        if name == "..":
+            current = os.path.dirname(current)  # noqa: PTH120
+            continue
+        candidate = os.path.join(current, name)  # noqa: PTH118
+        try:
+            info = os.lstat(candidate)
+        except FileNotFoundError:
+            rest = [name, *reversed(pending)]
+            target = os.path.normpath(os.path.join(current, *rest))  # noqa: PTH118
+            return _Walk(list(dict.fromkeys(folders)), links, target, missing=candidate)
+        except OSError:
+            return _Walk(folders, links, candidate, broken=candidate)
+        if stat.S_ISLNK(info.st_mode):
+            links.append(candidate)
+            try:
+                if len(links) > _MAX_HOPS:
+                    raise OSError
+                pointed = os.readlink(candidate)  # noqa: PTH115 - str paths throughout
+            except OSError:
+                return _Walk(folders, links, candidate, broken=candidate)
+            if pointed.startswith("/"):
+                current = "/"
+            pending.extend(reversed(pointed.split("/")))
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            return _Walk(folders, links, candidate, broken=candidate)
+        current = candidate
+        folders.append(current)
+    return _Walk(list(dict.fromkeys(folders)), links, current)
+
+
+def _trusted_above(base: Path, *, missing: bool = False) -> str | None:
+    """Why another user, or a commit, could put entries in ``base``, or None.
+
+    On POSIX each folder on the way to ``base``, as named and as its links resolve
+    (:func:`_walk`), must be a folder of this user or of root, and writable by nobody else
+    unless it has the sticky bit (``/tmp``: others may add names there, not rename this
+    user's); each symbolic link on the way must be this user's or root's (a link of another
+    user in ``/tmp`` can be pointed elsewhere at any time). ``missing``: a folder not made
+    yet passes (spbe makes it private).
+
+    ``base`` in a git work tree is used only when git says that no file under it is tracked
+    and that it is ignored (:func:`_work_tree_problem`): a tracked file there comes from a
+    commit (a CI job keeping its cache in the project folder, as GitLab's ``cache:`` must,
+    checks out a merge request that adds a planted record claiming "no findings").
     """
     from spbe_cli.i18n import t
 
-    folders: set[str] = set()
-    for start in (os.path.abspath(base), os.path.realpath(base)):  # noqa: PTH100
-        path = start
-        while path not in folders:
-            folders.add(path)
-            path = os.path.dirname(path)  # noqa: PTH120
-    for path in sorted(folders):
-        if os.path.lexists(os.path.join(path, ".git")):  # noqa: PTH118
-            return t("load.cache_in_git", path=path)
-    if not hasattr(os, "geteuid"):  # pragma: no cover - Windows keeps its own access lists
-        return None
-    me = os.geteuid()
-    for path in sorted(folders):
-        try:
-            info = os.stat(path)  # noqa: PTH116 - through links: the folder a name leads to
-        except FileNotFoundError:
-            if missing:
+    walk = _walk(os.fspath(base))
+    if walk.broken is not None:
+        return t("load.cache_unusable", path=walk.broken)
+    if walk.missing is not None and not missing:
+        return t("load.cache_unusable", path=walk.missing)
+    if hasattr(os, "geteuid"):
+        me = os.geteuid()
+        for path in walk.folders:
+            try:
+                info = os.lstat(path)
+            except OSError:
+                return t("load.cache_unusable", path=path)
+            if not stat.S_ISDIR(info.st_mode):
+                return t("load.cache_unusable", path=path)
+            if info.st_uid not in (me, 0) or not _writable_by_none_else(info, sticky=True):
+                return t("load.cache_others", path=path)
+        for link in walk.links:
+            try:
+                owner = os.lstat(link).st_uid
+            except OSError:
+                return t("load.cache_unusable", path=link)
+            if owner not in (me, 0):
+                return t("load.cache_link", path=link)
+    return _work_tree_problem(walk)
+
+
+#: Seconds git may take to say what it tracks and ignores under a cache folder in a work tree.
+GIT_TIMEOUT = 10.0
+#: What git said about a cache folder in a work tree, by work tree and paths, and when: asked
+#: once a process, again after :data:`GIT_FRESH` seconds (a long-lived process, the editor's
+#: language server, sees a ``git pull`` that makes a file there tracked).
+_GIT_SAID: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[float, str | None]] = {}
+GIT_FRESH = 60.0
+_clock = time.monotonic
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _work_tree_problem(walk: _Walk) -> str | None:
+    """Why the cache at the end of ``walk`` is not safe from git's commits, or None.
+
+    For each git work tree on the way (a folder holding ``.git``), git is asked about the
+    cache folder and each link on the way that lie in it: no file under them may be tracked
+    (``git ls-files``), and they must be ignored (``git check-ignore``), so a ``git add -A``
+    never commits them. Only the innermost work tree is asked what it ignores: git does not
+    add into a repository nested in its own. Without git installed, a work tree refuses the
+    cache as before; git failing or not answering in :data:`GIT_TIMEOUT` refuses it too.
+    """
+    tops = [path for path in walk.folders if os.path.lexists(os.path.join(path, ".git"))]  # noqa: PTH118
+    for top in tops:
+        tracked: list[str] = []
+        ignored: list[str] = []
+        for path, folder in [(walk.target, True), *((link, False) for link in walk.links)]:
+            if not _within(path, top):
                 continue
-            return t("load.cache_unusable", path=path)
-        except OSError:
-            return t("load.cache_unusable", path=path)
-        if not stat.S_ISDIR(info.st_mode):
-            return t("load.cache_unusable", path=path)
-        if info.st_uid not in (me, 0) or not _writable_by_none_else(info, sticky=True):
-            return t("load.cache_others", path=path)
+            rel = os.path.relpath(path, top)
+            tracked.append(rel)
+            # Only the innermost work tree is asked what it ignores (none nested between).
+            if not any(o != top and _within(o, top) and _within(path, o) for o in tops):
+                ignored.append(f"{rel}/" if folder else rel)
+        key = (top, tuple(tracked), tuple(ignored))
+        now = _clock()
+        if key not in _GIT_SAID or now - _GIT_SAID[key][0] >= GIT_FRESH:
+            _GIT_SAID[key] = (now, _ask_git(top, tracked, ignored))
+        reason = _GIT_SAID[key][1]
+        if reason is not None:
+            return reason
+    return None
+
+
+def _ask_git(top: str, tracked: list[str], ignored: list[str]) -> str | None:
+    """Why git does not let a cache live at ``tracked`` in the work tree ``top``, or None."""
+    from spbe_cli.gitsource import GitError, GitMissingError, _run_git
+    from spbe_cli.i18n import t
+
+    where = Path(top)
+    try:
+        listed = _run_git(
+            ["ls-files", "-z", "--", *tracked], where, timeout=GIT_TIMEOUT, here=True
+        ).stdout
+        if listed:
+            first = os.fsdecode(listed.split(b"\0", 1)[0])
+            return t("load.cache_tracked", file=os.path.join(top, first), path=top)  # noqa: PTH118
+        if not ignored:
+            return None
+        done = _run_git(
+            ["check-ignore", "--stdin", "-z"],
+            where,
+            stdin=b"".join(b"./" + os.fsencode(path) + b"\0" for path in ignored),
+            check=False,
+            timeout=GIT_TIMEOUT,
+            here=True,
+            literal=False,
+        )
+        if done.returncode not in (0, 1):
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(t("diff.git_failed", detail=detail[-1] if detail else done.returncode))
+    except GitMissingError:
+        return t("load.cache_in_git", path=top)
+    except GitError as exc:
+        return t("load.cache_git_failed", path=top, detail=str(exc))
+    said = set(done.stdout.split(b"\0"))
+    for path in ignored:
+        if b"./" + os.fsencode(path) not in said:
+            return t("load.cache_not_ignored", path=top, line=f"/{path}")
     return None
 
 

@@ -43,6 +43,10 @@ class GitError(SpbeError):
     """git could not be run, or refused what it was asked."""
 
 
+class GitMissingError(GitError):
+    """git is not installed (not found on ``PATH``)."""
+
+
 @dataclass
 class Snapshot:
     """The YAML files of one catalog side, each with a content id, and a way to read them."""
@@ -275,13 +279,41 @@ def folder_snapshot(
 # -- git ---------------------------------------------------------------------------------------
 
 
-def _git_env() -> dict[str, str]:
+#: Variables that make git use another repository, index or work tree than the one of its folder
+#: (``git rev-parse --local-env-vars`` lists them). Dropped when git must answer about the
+#: repository of the folder it runs in (see :func:`_run_git`'s ``here``).
+_ELSEWHERE = (
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+)
+
+
+def _git_env(*, here: bool = False, literal: bool = True) -> dict[str, str]:
     env = dict(os.environ)
+    if here:
+        for name in _ELSEWHERE:
+            env.pop(name, None)
     env.update(
         GIT_OPTIONAL_LOCKS="0",  # never take the index lock, never refresh the index
         GIT_PAGER="cat",
         PAGER="cat",
-        GIT_LITERAL_PATHSPECS="1",  # a catalog path is a path, never pathspec magic
+        # a catalog path is a path, never pathspec magic (check-ignore refuses the setting and
+        # reads its paths as paths, once each is written from ``./``)
+        GIT_LITERAL_PATHSPECS="1" if literal else "0",
         GIT_TERMINAL_PROMPT="0",
         # git's own words, whatever the locale: spbe tells "no repository" from a refusal by
         # them, and a message quoted from git is the same on every machine.
@@ -295,20 +327,35 @@ _GIT_BASE = ("git", "--no-pager", "-c", "core.quotepath=false")
 
 
 def _run_git(
-    args: Sequence[str], cwd: Path, *, stdin: bytes | None = None, check: bool = True
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    stdin: bytes | None = None,
+    check: bool = True,
+    timeout: float | None = None,
+    here: bool = False,
+    literal: bool = True,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git in ``cwd`` with an argument list; raise :class:`GitError` when it cannot run."""
+    """Run git in ``cwd`` with an argument list; raise :class:`GitError` when it cannot run.
+
+    ``timeout``: seconds after which git is killed and :class:`GitError` raised. ``here``: git
+    answers about the repository ``cwd`` lies in, whatever ``GIT_DIR`` and its kin say.
+    ``literal`` false: for the commands that refuse literal pathspecs (``check-ignore``).
+    """
     try:
         done = subprocess.run(  # an argument list, never a shell
             [*_GIT_BASE, "-C", str(cwd), *args],
             input=stdin,
             capture_output=True,
-            env=_git_env(),
+            env=_git_env(here=here, literal=literal),
             check=False,
             stdin=None if stdin is not None else subprocess.DEVNULL,
+            timeout=timeout,
         )
     except FileNotFoundError as exc:
-        raise GitError(t("diff.git_missing")) from exc
+        raise GitMissingError(t("diff.git_missing")) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(t("diff.git_timeout", seconds=f"{timeout:g}")) from exc
     except OSError as exc:
         raise GitError(t("diff.git_failed", detail=os_reason(exc))) from exc
     if check and done.returncode != 0:

@@ -61,8 +61,6 @@ _BYTES_PER_FILE = 64 * 1024
 _MARGIN = 16 << 20
 #: Records kept in one cache folder; the oldest are deleted beyond this.
 MAX_RECORDS = 64
-#: A temporary file this old in the records' folder was left by a run that was killed.
-_STALE_TEMPORARY_NS = 60 * 60 * 10**9
 
 
 # -- observing a run -----------------------------------------------------------------------------
@@ -394,11 +392,14 @@ class RunRecords:
 
         Each catalog folder, language and spbe version has its own record: CI runners that
         check out into a new folder per job would pile them up. A temporary file left by a run
-        killed while writing (see :func:`spbe_cli.cache.write_atomic`) goes after an hour.
+        killed while writing (see :func:`spbe_cli.cache.write_atomic`) goes after an hour
+        (:func:`spbe_cli.cache.stale_temporary`).
         """
         import time
 
-        stale = time.time_ns() - _STALE_TEMPORARY_NS
+        from spbe_cli.cache import stale_temporary
+
+        now = time.time_ns()
         try:
             with os.scandir(self.root) as entries:
                 found = [
@@ -409,7 +410,7 @@ class RunRecords:
         except OSError:
             return
         records = [(when, path) for when, name, path in found if name.endswith(".json")]
-        left = [path for when, name, path in found if name.endswith(".tmp") and when < stale]
+        left = [path for when, name, path in found if stale_temporary(name, when, now)]
         for path in [path for _, path in sorted(records, reverse=True)[keep:]] + left:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # noqa: PTH108

@@ -263,14 +263,29 @@ def test_links_and_fifos_in_the_cache_are_not_opened(tmp_path: Path, cache_dir: 
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
-def test_a_folder_others_can_write_is_not_used(tmp_path: Path, cache_dir: Path) -> None:
+def test_a_folder_of_the_cache_others_can_write_is_made_private_and_emptied(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older spbe made it so (umask 002): refused on every run, the cache was off for ever."""
     root = _catalog(tmp_path)
     good = _report(root, cached=False)
     cache_dir.mkdir()
     (cache_dir / "v1").mkdir()
+    (cache_dir / "v1" / "planted").mkdir()  # anyone could have put it there
+    (cache_dir / "v1" / "planted" / "x.json").write_text("{}")
     (cache_dir / "v1").chmod(0o777)
+    capsys.readouterr()
     assert _report(root, cached=True) == good
-    assert _entries(cache_dir) == []
+    assert _report(root, cached=True) == good
+    assert (cache_dir / "v1").stat().st_mode & 0o777 == 0o700
+    assert not (cache_dir / "v1" / "planted").exists()
+    assert _entries(cache_dir)
+    said = capsys.readouterr().err
+    assert said == (
+        f"spbe: cache folder {cache_dir / 'v1'} could be written by other users (mode 0777, "
+        "made by an older spbe); now only its owner can open it (0700), and what it held was "
+        "removed, as it cannot be trusted.\n"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="POSIX, not root")
@@ -612,7 +627,7 @@ def test_folders_are_private_whatever_the_umask(
         ("above", 0o777, False),
         ("above", 0o1777, True),
         ("link", 0o777, False),  # the base is reached through a link others can replace
-        ("git", 0o755, False),  # in a work tree: its files may come from a commit
+        ("git", 0o755, False),  # in a work tree git cannot read: files may come from a commit
     ],
 )
 def test_a_cache_folder_others_could_swap_is_not_used(
@@ -650,7 +665,11 @@ def test_a_cache_folder_others_could_swap_is_not_used(
     if used:
         assert said == ""
     else:  # once, naming the folder and why: the user asked for the cache
-        reason = f"({above}), whose" if where == "git" else str(base if where == "base" else above)
+        reason = (
+            f"git work tree {above} and git could not tell that no file there is tracked"
+            if where == "git"
+            else str(base if where == "base" else above)
+        )
         assert said.count(f"spbe: cache folder {base} not used: ") == 1, said
         assert reason in said and said.endswith("The run is complete, only not faster.\n")
 

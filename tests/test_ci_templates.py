@@ -115,6 +115,19 @@ _RULES = {
     },
 }
 _EXPOSED_PATH = {"type": "string", "not": {"pattern": r"[$*?\[]"}}
+CACHE_KEYWORDS = ["key", "paths", "untracked", "unprotect", "when", "policy", "fallback_keys"]
+_CACHE = {
+    "type": "object",
+    "properties": {
+        **{k: {} for k in CACHE_KEYWORDS},
+        "paths": _STRINGS,
+        "when": {"enum": ["on_success", "on_failure", "always"]},
+        "policy": {"enum": ["pull", "push", "pull-push"]},
+        # a key is not "." or ".." and holds no "/" (nor their URL-encoded forms)
+        "key": {"type": "string", "not": {"pattern": r"^\.\.?$|/|%2[eEfF]"}},
+    },
+    "additionalProperties": False,
+}
 JOB = {
     "type": "object",
     "required": ["script"],
@@ -126,6 +139,11 @@ JOB = {
         "image": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["name"]}]},
         "stage": {"enum": DEFAULT_STAGES},  # the file declares no stages of its own
         "rules": _RULES,
+        "variables": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+        },
+        "cache": {"anyOf": [_CACHE, {"type": "array", "items": _CACHE, "maxItems": 4}]},
         "artifacts": {
             "type": "object",
             "properties": {
@@ -205,3 +223,44 @@ def test_the_lint_catches_what_gitlab_refuses(repo: Path, where: str, change: An
     change(config)
     with pytest.raises(ValidationError):
         Draft7Validator(SCHEMA).validate(config)
+
+
+def _cache_block(text: str) -> str:
+    """The job's commented cache block with its ``# `` removed, as the comment tells."""
+    lines = text.splitlines()
+    start = lines.index("  # variables:")
+    end = lines.index("  #   when: always")
+    return "\n".join("  " + line[4:] for line in lines[start : end + 1])
+
+
+def test_the_commented_cache_block_follows_the_reference_and_the_docs(repo: Path) -> None:
+    """Uncommented, the block is valid GitLab CI, and it is the stanza docs/validate.md shows."""
+    text = (repo / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    block = _cache_block(text)
+    config = plain(text.replace("  stage: test\n", "  stage: test\n" + block + "\n", 1))
+    Draft7Validator(SCHEMA).validate(config)
+    job = config["spbe"]
+    assert job["variables"] == {
+        "SPBE_CACHE": "1",
+        "SPBE_CACHE_DIR": "$CI_PROJECT_DIR/.spbe-cache",
+        # the Docker executor checks out with umask 0000: a project folder anyone can write
+        "FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR": "true",
+    }
+    assert job["cache"]["paths"] == [".spbe-cache/"]
+    docs = (Path(__file__).parent.parent / "docs" / "validate.md").read_text(encoding="utf-8")
+    assert f"```yaml\nspbe:\n{block}\n```" in docs
+
+
+def test_the_gitignore_spbe_init_writes_lets_the_ci_cache_be_used(repo: Path) -> None:
+    """git ignores .spbe-cache/ there: spbe uses the folder GitLab's cache: keeps."""
+    import shutil
+
+    from spbe_cli import cache
+    from tests.helpers import git
+
+    work = repo.parent / "work-tree"
+    shutil.copytree(repo, work)
+    git(work, "init", "-q")
+    assert cache._ask_git(str(work), [".spbe-cache"], [".spbe-cache/"]) is None
+    (work / ".gitignore").write_text("build/\n", encoding="utf-8")
+    assert "/.spbe-cache/" in str(cache._ask_git(str(work), [".spbe-cache"], [".spbe-cache/"]))

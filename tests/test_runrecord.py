@@ -344,18 +344,22 @@ def test_records_are_private_and_leave_no_temporary_file(tmp_path: Path, cache_d
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
-def test_a_runs_folder_others_can_write_is_not_used(
+def test_a_runs_folder_others_can_write_is_made_private_before_use(
     tmp_path: Path, cache_dir: Path, no_loading: list[str]
 ) -> None:
+    """What others could put there is removed first: a planted record is never replayed."""
     root = _catalog(tmp_path)
     runs = cache_dir / "v1" / "runs"
     runs.mkdir(parents=True)
+    (runs / "planted.json").write_text("{}")
     runs.chmod(0o777)
     good = _fresh(root)
     assert _cached(root) == good
     assert _cached(root) == good
-    assert not list(runs.iterdir())
-    assert len(no_loading) == 2
+    assert runs.stat().st_mode & 0o777 == 0o700
+    assert [path.name for path in runs.iterdir()] != ["planted.json"]
+    assert not (runs / "planted.json").exists()
+    assert len(no_loading) == 1  # recorded, then replayed
 
 
 def test_no_record_without_the_cache(tmp_path: Path, cache_dir: Path) -> None:

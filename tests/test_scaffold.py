@@ -398,8 +398,8 @@ def test_a_new_hosted_repository_keeps_its_readme_and_gitignore(tmp_path: Path) 
         f"note: {tmp_path.as_posix()}/README.md exists and is kept; the short guide for "
         "catalog maintainers was not written (see spbe's README if needed)",
         f"note: {tmp_path.as_posix()}/.gitignore exists and is kept; add the lines build/, "
-        ".venv/, __pycache__/, gl-code-quality-report.json, spbe-diff.md so that rendered "
-        "output and CI reports are not committed",
+        ".venv/, __pycache__/, gl-code-quality-report.json, spbe-diff.md, /.spbe-cache/ so "
+        "that rendered output, CI reports and the spbe cache are not committed",
     ]
 
 
