@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,13 +178,23 @@ def id_key(entity_id: str) -> str:
 
 def facts_of(kind: str, entity: Any) -> dict[str, Any]:
     """What the rules read of one entity when it is not their subject (see :data:`UPDATES`)."""
+    readers = _BY_KIND.get(kind)
+    if readers is None:
+        readers = _BY_KIND[kind] = [
+            (u.name, u.facts)
+            for u in forms().values()
+            if u.facts is not None and (u.kinds is None or kind in u.kinds)
+        ]
     found: dict[str, Any] = {}
-    for update in forms().values():
-        if update.facts is not None:
-            value = update.facts(kind, entity)
-            if value is not None:
-                found[update.name] = value
+    for name, facts in readers:
+        value = facts(kind, entity)
+        if value is not None:
+            found[name] = value
     return found
+
+
+#: The forms that keep facts of each kind (see :func:`facts_of`).
+_BY_KIND: dict[str, list[tuple[str, Callable[[str, Any], Any]]]] = {}
 
 
 class Snapshots:
@@ -353,6 +363,8 @@ class Update:
     name: str
     update: Callable[[list[Finding], Change], list[Finding]]
     facts: Callable[[str, Any], Any] | None = None
+    #: the kinds ``facts`` gives something for (None: every kind)
+    kinds: frozenset[str] | None = None
 
 
 #: Each rule's incremental form by the rule's function name (:func:`register`); a rule missing
@@ -371,12 +383,18 @@ Updater = Callable[[list[Finding], "Change"], list[Finding]]
 
 
 def register(
-    name: str, facts: Callable[[str, Any], Any] | None = None
+    name: str,
+    facts: Callable[[str, Any], Any] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> Callable[[Updater], Updater]:
-    """Register the function decorated as the incremental form of the rule ``name``."""
+    """Register the function decorated as the incremental form of the rule ``name``.
+
+    ``facts`` gives what the rule reads of an entity of one of ``kinds`` (None: of any kind).
+    """
 
     def decorate(function: Updater) -> Updater:
-        UPDATES[name] = Update(name, function, facts)
+        UPDATES[name] = Update(name, function, facts, None if kinds is None else frozenset(kinds))
+        _BY_KIND.clear()
         return function
 
     return decorate

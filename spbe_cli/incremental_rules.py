@@ -34,6 +34,10 @@ from spbe_cli.parallel import MIN_FILES
 #: Below this many files, a rule without a finer form runs over the whole catalog.
 SMALL = MIN_FILES
 
+#: The fields each rule's facts keep, by kind (:func:`on_facts`, :func:`unless_reached`): a
+#: test checks that each names a field of that kind's model.
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {}
+
 
 def _rule(name: str) -> Callable[[Context], None]:
     for check in all_checks():
@@ -163,7 +167,7 @@ class _FactTable(Mapping[str, Any]):
         change: Change,
         name: str,
         kinds: frozenset[str],
-        values: Callable[[str, Any], Mapping[str, Any]],
+        values: Callable[[str, str, Any], Mapping[str, Any]],
     ) -> None:
         self.facts = change.facts
         self.name = name
@@ -181,7 +185,7 @@ class _FactTable(Mapping[str, Any]):
         stored = fact[2].get(self.name)
         if stored is None:
             raise MissingFact(entity_id)
-        made = self.made[entity_id] = Facts(self.decode(fact[0], stored))
+        made = self.made[entity_id] = Facts(self.decode(fact[0], entity_id, stored))
         return made
 
     def get(self, entity_id: str, default: Any = None) -> Any:
@@ -222,7 +226,13 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
     names once, here, not per entity), or for a function's fields as the pairs it gives.
     """
     kinds = frozenset(fields)
-    names = {kind: spec for kind, spec in fields.items() if not callable(spec)}
+    FIELDS[name] = {k: v for k, v in fields.items() if not callable(v)}
+    # The id is the key the facts are kept under: not kept twice.
+    names = {
+        kind: tuple(f for f in spec if f != "id")
+        for kind, spec in fields.items()
+        if not callable(spec)
+    }
 
     def facts(kind: str, entity: Any) -> Any:
         spec = fields.get(kind)
@@ -230,15 +240,15 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
             return None
         if callable(spec):
             return [[k, v] for k, v in spec(entity).items()]
-        return [_plain(getattr(entity, f, None)) for f in spec]
+        return [_plain(getattr(entity, f)) for f in names[kind]]
 
-    def values(kind: str, stored: Any) -> Mapping[str, Any]:
+    def values(kind: str, entity_id: str, stored: Any) -> Mapping[str, Any]:
         spec = names.get(kind)
         if spec is None:
             return dict(stored)
         if len(stored) != len(spec):
             raise MissingFact(kind)
-        return dict(zip(spec, stored, strict=True))
+        return {"id": entity_id, **dict(zip(spec, stored, strict=True))}
 
     def update(old: list[Finding], change: Change) -> list[Finding]:
         moved = {f.location.path for f in old} | related_into(old, change.paths)
@@ -266,7 +276,7 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
             raise CannotFollow(f"{name} read {exc}, which is not kept") from exc
         return ctx.findings
 
-    register(name, facts)(update)
+    register(name, facts, kinds)(update)
 
 
 def rerun_all(name: str) -> None:
@@ -371,7 +381,7 @@ _keep("check_declarations")
 run_whole("check_metadata")
 by_files("check_pemda")
 by_files("check_references", extra=_references_reach, facts=_reference_facts)
-register("check_references_target", _target_facts)(lambda old, _change: old)
+register("check_references_target", _target_facts, ("regulasi",))(lambda old, _change: old)
 on_facts(
     "check_cycles",
     {
@@ -464,7 +474,7 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     return [f for f in old if f.location.path not in dirty] + ctx.findings
 
 
-register("check_duplicates", _group_facts)(_duplicates)
+register("check_duplicates", _group_facts, ("aplikasi", "program"))(_duplicates)
 
 
 def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
@@ -475,14 +485,16 @@ def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
     removes no id, and moves no line the findings point at keeps the findings; any other edit
     runs in full.
     """
+    wanted = {kind: set(spec) for kind, spec in fields.items()}
+    FIELDS[name] = dict(fields)
 
     def facts(kind: str, entity: Any) -> Any:
         import hashlib
 
-        spec = fields.get(kind)
+        spec = wanted.get(kind)
         if spec is None:
             return None
-        text = repr([(f, getattr(entity, f, None)) for f in spec])
+        text = entity.model_dump_json(include=spec)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def update(old: list[Finding], change: Change) -> list[Finding]:
@@ -491,7 +503,7 @@ def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
             raise CannotFollow(f"the edit reaches what {name} reads")
         return old
 
-    register(name, facts)(update)
+    register(name, facts, fields)(update)
 
 
 _PLAN = ("status", "progres", "muatan", "tahun_mulai", "tahun_selesai", "anggaran", "nomenklatur")

@@ -200,7 +200,8 @@ def test_a_followed_edit_reports_what_a_full_run_reports(
     monkeypatch.setenv("SPBE_CACHE_DIR", str(base / "cache"))
     root = base / "katalog"
     shutil.copytree(generated[layout], root)
-    assert _cached(root) == _full(root)  # a full run: the record and the snapshot
+    assert _cached(root) == _full(root)  # a full run: the record
+    _warm(root)  # the second full run: the snapshot
     for step in steps:
         for pick, action, seed in step:
             _edit(root, pick, action, seed)
@@ -214,7 +215,8 @@ def test_an_edit_of_one_application_is_followed(
 ) -> None:
     root = tmp_path / "katalog"
     shutil.copytree(generated[layout], root)
-    _cached(root)
+    _cached(root)  # the first run of a catalog writes its record only
+    _warm(root)
     before = dict(STATS)
     for seed in range(4):
         app = next(p for p in sorted(root.rglob("*.yaml")) if "id: apl-000001" in p.read_text())
@@ -228,12 +230,33 @@ def test_an_edit_of_one_application_is_followed(
     assert STATS["full"] == before["full"]
 
 
+def _warm(root: Path) -> None:
+    """A catalog's second full run, which writes the snapshot the next edit is followed from."""
+    for path in sorted(root.rglob("*.yaml"))[:1]:
+        path.write_text(path.read_text(encoding="utf-8") + "# pemanasan\n", encoding="utf-8")
+    before = STATS["followed"]
+    _cached(root)
+    assert STATS["followed"] == before
+
+
+def test_the_first_run_writes_no_snapshot(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None
+) -> None:
+    root = tmp_path / "katalog"
+    shutil.copytree(generated["files"], root)
+    _cached(root)
+    assert not list((tmp_path / "cache").glob("v*/runs/*.snapshot"))
+    _warm(root)
+    assert len(list((tmp_path / "cache").glob("v*/runs/*.snapshot"))) == 1
+
+
 def test_a_refused_document_is_checked_in_full(
     generated: dict[str, Path], tmp_path: Path, cache_on: None
 ) -> None:
     root = tmp_path / "katalog"
     shutil.copytree(generated["files"], root)
     _cached(root)
+    _warm(root)
     before = STATS["full"]
     (root / "aplikasi" / "apl-000001.yaml").write_text(
         "entitas: aplikasi\nid: apl-000001\nnama: [\n", encoding="utf-8"
@@ -249,9 +272,25 @@ def test_a_planted_snapshot_is_a_full_run(
     root = tmp_path / "katalog"
     shutil.copytree(generated["files"], root)
     _cached(root)
+    _warm(root)
     [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
     raw = snapshot.read_bytes()
     snapshot.write_bytes(raw.replace(b'"apl-000001"', b'"apl-999999"', 1))
     app = root / "aplikasi" / "apl-000002.yaml"
     app.write_text(app.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
     assert _cached(root) == _full(root)
+
+
+def test_every_field_a_form_keeps_is_a_field_of_its_kind() -> None:
+    """A misspelt field would be read as nothing: an edit of the real one not seen."""
+    from spbe_cli.incremental import forms
+    from spbe_cli.incremental_rules import FIELDS
+    from spbe_cli.models import MODELS
+
+    forms()
+    assert FIELDS
+    for rule, kinds in FIELDS.items():
+        for kind, fields in kinds.items():
+            model = MODELS[kind]
+            for name in fields:
+                assert name in model.model_fields or hasattr(model, name), (rule, kind, name)
