@@ -155,7 +155,14 @@ class Catalog:
         return self._by_kind
 
     def ids_of(self, kind: str) -> list[str]:
-        """Ids of one kind, sorted."""
+        """Ids of one kind, sorted (a rule's walk: see :meth:`all_ids_of`)."""
+        return self.by_kind().get(kind, [])
+
+    def all_ids_of(self, kind: str) -> list[str]:
+        """Every id of one kind, sorted, also in a view that walks only some.
+
+        What "did you mean" hints offer (see :mod:`spbe_cli.incremental`).
+        """
         return self.by_kind().get(kind, [])
 
     @overload

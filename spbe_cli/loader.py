@@ -103,6 +103,41 @@ class _Loader:
         #: SPBE111 problems of the document being loaded whose comment emptied a value, by the
         #: ``(line, column)`` of that value (see :meth:`replay`).
         self.emptied: dict[tuple[int, int], yamlio.YamlProblem] = {}
+        #: Kept only for :mod:`spbe_cli.incremental` (see :meth:`keep_ledger`): per loaded
+        #: file, where its share of the load's tables starts and ends, and every id a document
+        #: declared, refused or accepted, in load order (what a file shares with the others).
+        self.ledger: list[tuple[str, tuple[int, ...], tuple[int, ...]]] | None = None
+        self.touched: list[str] = []
+
+    def keep_ledger(self) -> None:
+        """Keep each file's share of the load (:attr:`ledger`, :attr:`touched`) from now on."""
+        self.ledger = []
+
+    def mark_invalid(self, raw_id: str, kind: str, *, replace: bool = False) -> None:
+        """Count ``raw_id`` as declared by a refused document of ``kind``.
+
+        References to it are then not reported as unresolved. ``replace``: this document's
+        kind wins over one noted before (a document refused before validation).
+        """
+        if self.ledger is not None:
+            self.touched.append(raw_id)
+        if replace:
+            self.catalog.invalid[raw_id] = kind
+        else:
+            self.catalog.invalid.setdefault(raw_id, kind)
+
+    def _marks(self) -> tuple[int, ...]:
+        catalog = self.catalog
+        return (
+            len(self.findings),
+            len(catalog.entities),
+            len(self.touched),
+            len(catalog.placeholders),
+            len(catalog.rejected),
+            len(catalog.name_refs),
+            len(catalog.referensi),
+            int(self.metadata_seen or catalog.metadata is not None),
+        )
 
     def full(self, path: str, where: Callable[[], Location]) -> bool:
         """Tell whether ``path`` has its share of findings; if so count one more skipped.
@@ -206,7 +241,12 @@ class _Loader:
                 related=(Related(Location(first, 1, 1), t("load.first_here")),),
                 other=first,
             )
+        if self.ledger is None:
+            self.replay(display, parsed, each)
+            return
+        before = self._marks()
         self.replay(display, parsed, each)
+        self.ledger.append((display, before, self._marks()))
 
     def replay(
         self, display: str, parsed: ParsedFile, each: Callable[[int], None] | None = None
@@ -269,7 +309,7 @@ class _Loader:
         raw_id = fields.get("id")
         entity_id = raw_id if isinstance(raw_id, str) and kind in ENTITY_KINDS else None
         if entity_id is not None:
-            self.catalog.invalid.setdefault(entity_id, kind)
+            self.mark_invalid(entity_id, kind)
         readable = {
             str(key): (value,) if isinstance(value, str) else tuple(value)
             for key, value in fields.items()
@@ -313,7 +353,7 @@ class _Loader:
                 self.metadata_seen = self.metadata_seen or meant == "metadata"  # not SPBE107 too
                 raw_id = value.get("id")
                 if meant in ENTITY_KINDS and isinstance(raw_id, str):
-                    self.catalog.invalid.setdefault(raw_id, meant)
+                    self.mark_invalid(raw_id, meant)
                 return None
             self.emit("SPBE012", source.location(), "load.no_kind", kinds=", ".join(MODELS))
             return None
@@ -334,7 +374,7 @@ class _Loader:
             if close in ENTITY_KINDS and isinstance(raw_id, str):
                 # `entitas: OPD`: the entity meant is there, so references to it are not
                 # reported again, as for any entity refused by the schema.
-                self.catalog.invalid.setdefault(raw_id, close)
+                self.mark_invalid(raw_id, close)
             return None
         if kind == "metadata":
             self.metadata_seen = True
@@ -344,20 +384,20 @@ class _Loader:
             # `id: [DISKOMINFO]`: refused (an id is one text), but the id meant is plain; as
             # for `id: #DISKOMINFO` below, it counts as declared.
             meant_id = raw_id[0]
-            self.catalog.invalid.setdefault(meant_id, kind)
+            self.mark_invalid(meant_id, kind)
         if raw_id is None and kind in ENTITY_KINDS and "id" in value:
             # `id: #DISKOMINFO`: the document is refused (id is empty), but the id meant is
             # plain; counted as declared, so that each reference to it is not one more error.
             meant_id = self.emptied_text(source, "id")
             if meant_id is not None and re.fullmatch(ID_PATTERN, meant_id):
-                self.catalog.invalid.setdefault(meant_id, kind)
+                self.mark_invalid(meant_id, kind)
         if isinstance(raw_id, str) and kind in ENTITY_KINDS:
             plain = _plain_id(raw_id)
             if plain is not None:
                 # `id: "DISPAR "`: refused (SPBE103 names the id meant), but the id meant is
                 # plain; as for `id: [DISPAR]`, it counts as declared, so that each reference
                 # to it is not one more error.
-                self.catalog.invalid.setdefault(plain, kind)
+                self.mark_invalid(plain, kind)
         # `id:`, `id: ""`, `id: 123`, no id at all: which id the document meant is unknown; an
         # id referred to that nobody declares may have been this one (checks.unnamed_claims).
         unnamed = kind in ENTITY_KINDS and not _usable_id(meant_id)
@@ -366,7 +406,7 @@ class _Loader:
             self.register_id(raw_id, kind, source)
         if blocking:
             if isinstance(raw_id, str):
-                self.catalog.invalid[raw_id] = kind
+                self.mark_invalid(raw_id, kind, replace=True)
             self.reject(kind, raw_id, source, value, id_at)
             return None
         model_cls = MODELS[kind]
@@ -381,7 +421,7 @@ class _Loader:
                     split.add(found[0])
                     self.decimal_split(source, *found)
             if isinstance(raw_id, str):
-                self.catalog.invalid.setdefault(raw_id, kind)
+                self.mark_invalid(raw_id, kind)
             self.reject(kind, raw_id, source, value, id_at)
             return None
         self.accept(kind, model, source)
@@ -538,11 +578,15 @@ class _Loader:
         # The first *valid* entity keeps the id, even when an invalid look-alike (a Cyrillic
         # letter, say) came earlier in file order.
         self.accepted.add(skeleton)
+        if self.ledger is not None:
+            self.touched.append(entity_id)
         catalog.invalid.pop(entity_id, None)
         catalog.add(kind, entity_id, model, source)
 
     def register_id(self, raw_id: str, kind: str, source: Source) -> None:
         """Report an id already used, also when it differs only in case or look-alikes."""
+        if self.ledger is not None:
+            self.touched.append(raw_id)
         skeleton = id_skeleton(raw_id)
         first = self.first_id.get(skeleton)
         if first is None:
@@ -558,7 +602,7 @@ class _Loader:
             id=raw_id,
             other=other_id,
         )
-        self.catalog.invalid.setdefault(raw_id, kind)
+        self.mark_invalid(raw_id, kind)
 
     # -- pydantic errors -----------------------------------------------------------------------
 
@@ -1249,9 +1293,11 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
+    from spbe_cli.incremental import observe_loader
     from spbe_cli.parallel import watch_cpu
 
     loader = _Loader(root, display, open_cache(), known=known)
+    observe_loader(loader)
     watch_cpu()  # how busy the machine is while the files are listed decides on workers
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.

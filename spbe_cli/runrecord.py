@@ -421,29 +421,41 @@ def _unchanged(
 ) -> bool:
     """Tell whether every input in a stored manifest is still what it was.
 
-    ``read`` receives the size and SHA-256 of each file read on the way, so the full run that
-    follows need not read and hash them again. On a large catalog with a core idle, a forked
-    child reads and hashes the second half of the files meanwhile (:func:`_digests`).
+    ``read`` receives the size and SHA-256 of each file read on the way (every file, also when
+    the list of files changed), so the run that follows need not read and hash them again. On
+    a large catalog with a core idle, a forked child reads and hashes the second half of the
+    files meanwhile (:func:`_digests`).
     """
     from spbe_cli.parallel import forked
 
     manifest: list[list[Any]] = stored["files"]
-    if len(files) != len(manifest):
-        return False
-    for file, entry in zip(files, manifest, strict=True):
-        if file.display != entry[0] or file.kind != entry[1]:
-            return False
     real_root = root.resolve()
     half = len(files) // 2
     theirs = forked(lambda: _digests(files[half:], real_root), len(files))
     digests = [*_digests(files[:half], real_root), *theirs()]
-    same = True
-    for file, entry, digest in zip(files, manifest, digests, strict=True):
+    same = len(files) == len(manifest)
+    for file, digest in zip(files, digests, strict=True):
         if digest is None:
-            return False
+            same = False
+            continue
         read[file.display] = digest
-        same = same and digest[0] == entry[2] and digest[1] == entry[3]
-    return same and all(_same_input(root, *entry) for entry in stored["inputs"])
+    if same:
+        for file, entry, digest in zip(files, manifest, digests, strict=True):
+            if (
+                digest is None
+                or file.display != entry[0]
+                or file.kind != entry[1]
+                or digest[0] != entry[2]
+                or digest[1] != entry[3]
+            ):
+                same = False
+                break
+    return same and inputs_unchanged(root, stored)
+
+
+def inputs_unchanged(root: Path, stored: dict[str, Any]) -> bool:
+    """Tell whether every input of a stored manifest other than the catalog files is the same."""
+    return all(_same_input(root, *entry) for entry in stored["inputs"])
 
 
 def _digests(files: Sequence[CatalogFile], real_root: Path) -> list[tuple[int, str] | None]:
@@ -477,14 +489,42 @@ def replay(
 
     ``read`` receives ``{shown path: (size, SHA-256)}`` of the files read to find out.
     """
+    return compare(store, key, root, display, read).report
+
+
+@dataclasses.dataclass
+class Compared:
+    """A catalog folder against its run record (see :func:`compare`)."""
+
+    #: the stored report, when nothing changed
+    report: Report | None
+    #: the record (None when there is none, or a bad one)
+    stored: dict[str, Any] | None
+    #: the files listed now
+    files: list[CatalogFile]
+
+
+def compare(
+    store: RunRecords,
+    key: str,
+    root: Path,
+    display: str,
+    read: dict[str, tuple[int, str]] | None = None,
+) -> Compared:
+    """List and hash the catalog's files and compare them with the record stored under ``key``.
+
+    ``read`` receives ``{shown path: (size, SHA-256)}`` of every file read (only when there is
+    a record: otherwise the run that follows reads each file once anyway).
+    """
     from spbe_cli.files import find_files
 
     files = find_files(root, display)
     stored = store.read(key, len(files))
-    if stored is None or not _unchanged(root, files, stored, {} if read is None else read):
-        return None
-    report: Report = stored["report"]
-    return report
+    if stored is None:
+        return Compared(None, None, files)
+    if not _unchanged(root, files, stored, {} if read is None else read):
+        return Compared(None, stored, files)
+    return Compared(stored["report"], stored, files)
 
 
 def seen(store: RunRecords, key: str) -> bool:

@@ -133,6 +133,24 @@ def _pct(score: float) -> str:
     return percent(Decimal(str(score)), 0, cap=False)
 
 
+def compared_group(kind: str, e: Any) -> str | None:
+    """The group an item is compared in (:func:`candidates`), or None when it is not compared.
+
+    Programs not cancelled (in the program or by its latest progress entry, as ``spbe
+    progress`` reads it), by dimension and element; the Pemda's own applications in use (one
+    without a pemilik, SPBE411, is the Pemda's as a whole, compared with every OPD's), by RAA
+    code; data sets in use, by RAD code.
+    """
+    if kind == "program":
+        return None if is_cancelled(e) else f"{e.dimensi}/{e.elemen}"
+    if not in_use(e):
+        return None
+    code: str = e.raa if kind == "aplikasi" else e.rad
+    if kind == "aplikasi" and e.pemilik_tipe != "pemda":
+        return None
+    return code
+
+
 def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candidate]:
     """Active items of one kind, with their owning OPD, codes and words.
 
@@ -150,23 +168,16 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
     result: list[Candidate] = []
     for item_id in catalog.ids_of(kind):
         e: Any = catalog.entities[item_id]
+        code = compared_group(kind, e)
+        if code is None:
+            continue
         if kind == "program":
-            # Cancelled in the program or by its latest progress entry, as spbe progress reads it.
-            if is_cancelled(e):
-                continue
-            code = f"{e.dimensi}/{e.elemen}"
             budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
             function = e.tujuan or e.uraian
         elif kind == "aplikasi":
-            # The Pemda's own applications in use; one without a pemilik (SPBE411) is the
-            # Pemda's as a whole, compared with every OPD's (checks.duplicates.compared_items).
-            if not in_use(e) or e.pemilik_tipe != "pemda":
-                continue
-            code, budget, function = e.raa, "", e.fungsi or e.uraian
+            budget, function = "", e.fungsi or e.uraian
         else:
-            if not in_use(e):
-                continue
-            code, budget, function = e.rad, "", e.tujuan or e.uraian
+            budget, function = "", e.tujuan or e.uraian
         result.append(
             Candidate(
                 kind,

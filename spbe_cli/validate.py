@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from spbe_cli.checks import Claims
     from spbe_cli.loader import StepHook
     from spbe_cli.ruleconfig import RuleConfig, RuleException
+    from spbe_cli.runrecord import Compared, RunRecords
 
 
 def validate_catalog(
@@ -32,13 +35,16 @@ def validate_catalog(
     :func:`spbe_cli.loader.load_catalog`).
     """
     from spbe_cli import collector
-    from spbe_cli.checks import Claims, run_checks
+    from spbe_cli.checks import Claims, run_checks_each
+    from spbe_cli.incremental import observe_rules
     from spbe_cli.loader import load_catalog
 
     catalog, findings = load_catalog(root, display, on_step, known)
     claims = Claims(catalog)  # the rules' and explain_refused's: computed once
     with collector.paused():
-        findings.extend(run_checks(catalog, claims=claims))
+        per_rule = run_checks_each(catalog, claims=claims)
+    observe_rules(per_rule)
+    findings.extend(f for found in per_rule for f in found)
     shown = display if display is not None else root.as_posix()
     findings, exceptions, _ = configured(root, shown, catalog, findings, claims)
     entities = len(catalog) + (1 if catalog.metadata is not None else 0) + len(catalog.referensi)
@@ -84,7 +90,7 @@ def validate_report(
     """
     from spbe_cli.cache import filling, open_cache
     from spbe_cli.i18n import language
-    from spbe_cli.runrecord import recording, replay, seen, slot
+    from spbe_cli.runrecord import compare, recording, seen, slot
 
     cache = open_cache()
     store = cache.runs() if cache is not None and cache.usable() else None
@@ -93,15 +99,83 @@ def validate_report(
     shown = display if display is not None else root.as_posix()
     key = slot(root, shown, language())
     read: dict[str, tuple[int, str]] = {}
-    report = replay(store, key, root, shown, read)
-    if report is not None:
-        report.strict = strict
-        return report
-    # Per-file entries pay from the second run of a catalog on (see cache.filling).
-    with filling(seen(store, key)), recording() as manifest:
-        _, report = validate_catalog(root, display, strict=strict, on_step=on_step, known=read)
-    if manifest.complete:
-        store.write(key, manifest, report)
+    compared = compare(store, key, root, shown, read)
+    if compared.report is not None:
+        compared.report.strict = strict
+        return compared.report
+    followed = _follow(store, key, root, shown, compared, read, strict)
+    if followed is not None:
+        return followed
+    from spbe_cli.incremental import CannotFollow, Snapshots, build, capturing
+
+    # Per-file entries and the snapshot pay from the second run of a catalog on (see
+    # cache.filling): a catalog validated once (a CI job with a new cache) never reads them.
+    again = seen(store, key)
+    with filling(again), recording() as manifest, capturing() as capture:
+        catalog, report = validate_catalog(
+            root, display, strict=strict, on_step=on_step, known=read
+        )
+    if manifest.complete and store.write(key, manifest, report) and again:
+        from spbe_cli import collector
+
+        snapshots = Snapshots(store)
+        try:
+            with collector.paused():
+                payload = build(key, manifest.files, capture, catalog)
+            snapshots.write(key, payload)
+        except (CannotFollow, AttributeError, TypeError, ValueError) as exc:
+            # The snapshot only makes a later run faster: without it, that run is in full.
+            snapshots.forget(key)
+            if os.environ.get("SPBE_EXPLAIN_CACHE"):
+                print(f"spbe: no snapshot: {exc}", file=sys.stderr)  # noqa: T201
+    return report
+
+
+def _follow(
+    store: RunRecords,
+    key: str,
+    root: Path,
+    shown: str,
+    compared: Compared,
+    read: dict[str, tuple[int, str]],
+    strict: bool,
+) -> Report | None:
+    """The report after an edit of a few files, from the last run's snapshot; None: run in full.
+
+    See :mod:`spbe_cli.incremental`. The record and the snapshot are rewritten for the next run.
+    """
+    from spbe_cli.cache import filling
+    from spbe_cli.incremental import STATS, CannotFollow, Snapshots, follow
+    from spbe_cli.runrecord import Manifest, inputs_unchanged
+
+    if compared.stored is None or os.environ.get("SPBE_INCREMENTAL") == "0":
+        return None
+    from spbe_cli import collector
+
+    snapshots = Snapshots(store)
+    with collector.paused():
+        stored = snapshots.read(key, len(compared.files))
+    if stored is None or stored.files != compared.stored["files"]:
+        return None
+    if not inputs_unchanged(root, compared.stored):
+        return None
+
+    try:
+        # Whatever the snapshot holds, a value out of place is a full run, never a crash.
+        with filling(True), collector.paused():
+            outcome = follow(stored, root, shown, compared.files, read, strict=strict)
+    except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        STATS["full"] += 1
+        STATS["reason"] = f"{type(exc).__name__}: {exc}"
+        if os.environ.get("SPBE_EXPLAIN_CACHE"):
+            print(f"spbe: full run: {exc}", file=sys.stderr)  # noqa: T201
+        return None
+    STATS["followed"] += 1
+    STATS["built"] = outcome.built
+    manifest = Manifest(files=outcome.files, inputs=compared.stored["inputs"])
+    if store.write(key, manifest, outcome.report):
+        snapshots.write(key, outcome.snapshot)
+    report: Report = outcome.report
     return report
 
 

@@ -137,7 +137,7 @@ class Context:
 
     def ids_of(self, kinds: Iterable[str]) -> list[str]:
         """Ids of the given kinds, for 'did you mean' hints."""
-        return [entity_id for kind in kinds for entity_id in self.catalog.ids_of(kind)]
+        return [entity_id for kind in kinds for entity_id in self.catalog.all_ids_of(kind)]
 
 
 @dataclass(frozen=True)
@@ -673,6 +673,7 @@ def all_checks() -> list[Check]:
         architecture.check_satu_data,
         architecture.check_domains,
         roadmap.check_peta_rencana,
+        roadmap.check_rencana_coverage,
         roadmap.check_nomenklatur,
         smartcity.check_programs,
         smartcity.check_coverage,
@@ -692,6 +693,16 @@ CHILD_RULES = frozenset({"check_duplicates", "check_aplikasi_umum", "check_codes
 def run_checks(
     catalog: Catalog, *, halves: bool = True, claims: Claims | None = None
 ) -> list[Finding]:
+    """Every rule's findings over a loaded catalog, in the order of the rules.
+
+    See :func:`run_checks_each`.
+    """
+    return [f for found in run_checks_each(catalog, halves=halves, claims=claims) for f in found]
+
+
+def run_checks_each(
+    catalog: Catalog, *, halves: bool = True, claims: Claims | None = None
+) -> list[list[Finding]]:
     """Run every rule over a loaded catalog; the findings come in the order of the rules.
 
     On a large catalog with a core idle (:func:`spbe_cli.parallel.core_idle`), and unless
@@ -705,17 +716,13 @@ def run_checks(
 
     checks = all_checks()
     if not halves or not core_idle(catalog.files):
-        return _run(catalog, checks, claims)
+        return _run_each(catalog, checks, claims)
     theirs = [check for check in checks if check.__name__ in CHILD_RULES]
     found_there = start_checks(catalog, theirs)
     ours = [c for c in checks if c.__name__ not in CHILD_RULES]
     found_here = iter(_run_each(catalog, ours, claims))
     there = iter(found_there())
-    return [
-        finding
-        for check in checks
-        for finding in next(there if check.__name__ in CHILD_RULES else found_here)
-    ]
+    return [next(there if check.__name__ in CHILD_RULES else found_here) for check in checks]
 
 
 def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[list[Finding]]]:
@@ -742,13 +749,6 @@ def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[lis
         return _run_each(catalog, checks)
 
     return findings
-
-
-def _run(catalog: Catalog, checks: Iterable[Check], claims: Claims | None = None) -> list[Finding]:
-    ctx = Context(catalog, claims=claims)
-    for check in checks:
-        check(ctx)
-    return ctx.findings
 
 
 def _run_each(

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
 from spbe_cli.links import ARSITEKTUR
-from spbe_cli.models import Elemen, Rencana
+from spbe_cli.models import MODELS, Elemen, Rencana
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
 _TO_BE = ("rencana", "pengembangan")
 
 
 def check_peta_rencana(ctx: Context) -> None:
-    """SPBE501-SPBE504, and the rules shared with programs (SPBE602, SPBE607, SPBE616-SPBE618)."""
+    """SPBE502-SPBE504 of each item, and the rules shared with programs.
+
+    Those are SPBE602, SPBE607 and SPBE616-SPBE618; what the items cover as a whole is
+    :func:`check_rencana_coverage`'s.
+    """
     catalog = ctx.catalog
-    meta, meta_source = catalog.metadata, catalog.metadata_source
-    items = [(item.id, item) for item in catalog.of_kind("peta_rencana")]
+    meta = catalog.metadata
     periode = meta.dokumen.peta_rencana.periode if meta is not None else None
     if periode is not None and periode.mulai > periode.selesai:
         periode = None  # reported once on the metadata (SPBE602), not again for every item
-    changed: set[str] = set()
-    for item_id, item in items:
-        changed.update(item.mengubah)
+    for item in catalog.of_kind("peta_rencana"):
+        item_id = item.id
         check_plan_years(ctx, "peta_rencana", item, periode)
         check_progress_entries(ctx, "peta_rencana", item)
         if not any(ind.target for ind in item.indikator):
@@ -31,19 +33,31 @@ def check_peta_rencana(ctx: Context) -> None:
             ctx.emit("SPBE503", catalog.where(item_id, "id"), "pr.no_nomenklatur", id=item_id)
         if item.muatan in _CHANGES_ELEMENTS and not item.mengubah:
             ctx.emit("SPBE504", catalog.where(item_id, "id"), "pr.changes_nothing", id=item_id)
+
+
+#: The kinds whose elements have a status a Peta Rencana item can change (SPBE504).
+_ELEMENT_KINDS = tuple(kind for kind in ARSITEKTUR if issubclass(MODELS[kind], Elemen))
+
+
+def check_rencana_coverage(ctx: Context) -> None:
+    """SPBE501: each muatan has an item; SPBE504: each planned element has an item changing it.
+
+    What the items cover together (the items themselves: :func:`check_peta_rencana`).
+    """
+    catalog = ctx.catalog
+    meta, meta_source = catalog.metadata, catalog.metadata_source
     if meta is None or meta_source is None:
         return
     where = meta_source.location("dokumen", "peta_rencana")
     muatan = ctx.reference.muatan
     check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
-    changed.update(catalog.rejected_values("peta_rencana", "mengubah"))
-    for kind in ARSITEKTUR:
+    # Every item's, cancelled ones included, and what refused items named.
+    changed: set[str] = set(catalog.rejected_values("peta_rencana", "mengubah"))
+    for item in catalog.of_kind("peta_rencana"):
+        changed.update(item.mengubah)
+    for kind in _ELEMENT_KINDS:
         for element in catalog.of_kind(kind):
-            if (
-                isinstance(element, Elemen)
-                and element.status in _TO_BE
-                and element.id not in changed
-            ):
+            if element.status in _TO_BE and element.id not in changed:
                 ctx.emit(
                     "SPBE504",
                     catalog.where(element.id, "status"),

@@ -1,0 +1,544 @@
+"""Each rule's incremental form (:mod:`spbe_cli.incremental`): how it follows an edit.
+
+Three forms, chosen per rule from what its findings depend on (the analysis is in
+``docs/design/incremental-checks.md``):
+
+* :func:`by_files` — findings on a subject depend on that subject (and the metadata and the
+  reference data, which an incremental run never sees change) plus, for some rules, on entities
+  one reference away. The rule runs again on the subjects of the changed files and of the files
+  the change reaches (``extra``), through a view that walks only those; every other file keeps
+  its findings. A finding the rule makes outside the files it walked means the analysis was
+  wrong: the run is done in full.
+* :func:`on_facts` — aggregates and graphs (counts per domain, loops of parents, the chain
+  proses bisnis → layanan → aplikasi): the rule runs on every entity of the kinds it reads, as
+  the few fields it reads (kept per entity in the snapshot), only when one of those fields, or
+  the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
+  never a silent default.
+* :func:`rerun_all` — a rule without a finer form runs on the whole catalog, every entity
+  built from the cache on demand: only on a small catalog (below :data:`SMALL`), where that
+  costs little; on a large one the edit runs in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from spbe_cli.catalog import Catalog
+from spbe_cli.checks import Claims, Context, all_checks
+from spbe_cli.errors import Finding
+from spbe_cli.incremental import CannotFollow, Change, register
+from spbe_cli.links import ARSITEKTUR
+from spbe_cli.parallel import MIN_FILES
+
+#: Below this many files, a rule without a finer form runs over the whole catalog.
+SMALL = MIN_FILES
+
+#: The fields each rule's facts keep, by kind (:func:`on_facts`, :func:`unless_reached`): a
+#: test checks that each names a field of that kind's model.
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def _rule(name: str) -> Callable[[Context], None]:
+    for check in all_checks():
+        if check.__name__ == name:
+            return check
+    raise CannotFollow(f"no rule {name}")
+
+
+class _NoClaims(Claims):
+    """Claims that stop the run when a rule asks for them: they walk every reference."""
+
+    @property
+    def case(self) -> Any:
+        raise CannotFollow("the case claims walk the whole catalog")
+
+    @property
+    def claimed(self) -> dict[str, str]:
+        if self.catalog.rejected:
+            raise CannotFollow("unnamed claims walk the whole catalog")
+        return {}
+
+
+def related_into(old: Iterable[Finding], paths: Iterable[str]) -> set[str]:
+    """Files of findings that point (``related``) into ``paths``: their text may move."""
+    paths = set(paths)
+    return {f.location.path for f in old if any(r.location.path in paths for r in f.related)}
+
+
+def _metadata_path(change: Change) -> str | None:
+    source = change.catalog.metadata_source
+    return source.path if source is not None else None
+
+
+def by_files(
+    name: str,
+    *,
+    extra: Callable[[list[Finding], Change], set[str]] | None = None,
+    facts: Callable[[str, Any], Any] | None = None,
+) -> None:
+    """Register :func:`by_files`'s form for the rule ``name`` (see the module's docstring).
+
+    ``extra(old, change)``: the files beyond the changed ones whose subjects the change reaches.
+    Findings at the metadata depend on the metadata only (which a followed edit never changes):
+    the old ones are kept.
+    """
+
+    def update(old: list[Finding], change: Change) -> list[Finding]:
+        dirty = set(change.paths) | related_into(old, change.paths)
+        if extra is not None:
+            dirty |= extra(old, change)
+        view = change.view(change.ids_in(dirty))
+        view.placeholders = [p for p in change.placeholders if p[0].path in dirty]
+        ctx = Context(view, claims=_NoClaims(view))
+        _rule(name)(ctx)
+        meta = _metadata_path(change)
+        fresh = []
+        for finding in ctx.findings:
+            path = finding.location.path
+            if path in dirty:
+                fresh.append(finding)
+            elif path != meta:
+                raise CannotFollow(f"{name} reported in {path}, which it did not walk")
+        return [f for f in old if f.location.path not in dirty] + fresh
+
+    register(name, facts)(update)
+
+
+# -- a rule run on the kept facts -----------------------------------------------------------------
+
+
+class MissingFact(Exception):
+    """A rule read a field that the snapshot does not keep (raised through ``hasattr`` too)."""
+
+
+class Facts:
+    """An entity as the few fields a rule reads; any other field stops the run.
+
+    ``__getattr__`` raises :class:`MissingFact`, not ``AttributeError``: ``hasattr`` and
+    ``getattr(x, name, default)`` then stop the run too instead of answering "no".
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "_values")
+        if name not in values:
+            raise MissingFact(name)
+        return _wrapped(values[name])
+
+
+def _wrapped(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Facts(value)
+    if isinstance(value, list):
+        return [_wrapped(v) for v in value]
+    return value
+
+
+_SIMPLE = (str, int, bool, float, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON values (a nested model as a dict)."""
+    if type(value) in _SIMPLE:
+        return value
+    if type(value) is list and all(type(v) is str for v in value):
+        return value
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return {k: _plain(getattr(value, k)) for k in type(value).model_fields}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"{type(value).__name__} is not kept as a fact")
+
+
+class _FactTable(Mapping[str, Any]):
+    """The entities of the kinds a rule reads, as :class:`Facts`; any other kind stops the run."""
+
+    def __init__(
+        self,
+        change: Change,
+        name: str,
+        kinds: frozenset[str],
+        values: Callable[[str, str, Any], Mapping[str, Any]],
+    ) -> None:
+        self.facts = change.facts
+        self.name = name
+        self.kinds = kinds
+        self.decode = values
+        self.made: dict[str, Facts] = {}
+
+    def __getitem__(self, entity_id: str) -> Any:
+        made = self.made.get(entity_id)
+        if made is not None:
+            return made
+        fact = self.facts[entity_id]
+        if fact[0] not in self.kinds:
+            raise MissingFact(f"{fact[0]} {entity_id}")
+        stored = fact[2].get(self.name)
+        if stored is None:
+            raise MissingFact(entity_id)
+        made = self.made[entity_id] = Facts(self.decode(fact[0], entity_id, stored))
+        return made
+
+    def get(self, entity_id: str, default: Any = None) -> Any:
+        return self[entity_id] if entity_id in self.facts else default
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.facts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+#: What a rule reads of one kind: field names (read as they are), or a function giving the
+#: fields as JSON values (for what a helper derives: see :func:`plan_state`).
+Fields = tuple[str, ...] | Callable[[Any], dict[str, Any]]
+
+
+def plan_state(entity: Any) -> dict[str, Any]:
+    """A plan's ``status`` and ``progres`` as :func:`spbe_cli.progress.is_cancelled` reads them.
+
+    The progress entries are not kept (their dates are not JSON values): ``status`` is
+    ``dibatalkan`` when the plan is cancelled in either place, and ``progres`` is empty, so the
+    test gives the same answer on the facts.
+    """
+    from spbe_cli.progress import is_cancelled
+
+    status = getattr(entity, "status", None)
+    return {"status": "dibatalkan" if is_cancelled(entity) else status, "progres": []}
+
+
+def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
+    """Register :func:`on_facts`'s form for the rule ``name``: ``fields`` it reads, by kind.
+
+    An entity's facts are stored as the list of its values in the order of ``fields`` (the
+    names once, here, not per entity), or for a function's fields as the pairs it gives.
+    """
+    kinds = frozenset(fields)
+    FIELDS[name] = {k: v for k, v in fields.items() if not callable(v)}
+    # The id is the key the facts are kept under: not kept twice.
+    names = {
+        kind: tuple(f for f in spec if f != "id")
+        for kind, spec in fields.items()
+        if not callable(spec)
+    }
+
+    def facts(kind: str, entity: Any) -> Any:
+        spec = fields.get(kind)
+        if spec is None:
+            return None
+        if callable(spec):
+            return [[k, v] for k, v in spec(entity).items()]
+        return [_plain(getattr(entity, f)) for f in names[kind]]
+
+    def values(kind: str, entity_id: str, stored: Any) -> Mapping[str, Any]:
+        spec = names.get(kind)
+        if spec is None:
+            return dict(stored)
+        if len(stored) != len(spec):
+            raise MissingFact(kind)
+        return {"id": entity_id, **dict(zip(spec, stored, strict=True))}
+
+    def update(old: list[Finding], change: Change) -> list[Finding]:
+        moved = {f.location.path for f in old} | related_into(old, change.paths)
+        if not change.differ(name) and moved.isdisjoint(change.paths):
+            return old
+        whole = change.catalog
+        catalog = Catalog(
+            root=whole.root,
+            reference=whole.reference,
+            root_display=whole.root_display,
+            metadata=whole.metadata,
+            metadata_source=whole.metadata_source,
+            entities=_FactTable(change, name, kinds, values),  # type: ignore[arg-type]
+            kinds=whole.kinds,
+            sources=whole.sources,
+            referensi=whole.referensi,
+            invalid=whole.invalid,
+            files=whole.files,
+        )
+        catalog._by_kind = whole.by_kind()
+        ctx = Context(catalog, claims=_NoClaims(catalog))
+        try:
+            _rule(name)(ctx)
+        except (MissingFact, TypeError, ValueError) as exc:
+            raise CannotFollow(f"{name} read {exc}, which is not kept") from exc
+        return ctx.findings
+
+    register(name, facts, kinds)(update)
+
+
+def rerun_all(name: str) -> None:
+    """Register the whole rule again as its form: a small catalog only (see :data:`SMALL`)."""
+
+    def update(_old: list[Finding], change: Change) -> list[Finding]:
+        if len(change.facts) >= SMALL:
+            raise CannotFollow(f"{name} has no finer form")
+        whole = change.catalog
+        ctx = Context(whole, claims=_NoClaims(whole))
+        _rule(name)(ctx)
+        return ctx.findings
+
+    register(name)(update)
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+
+def _keep(name: str) -> None:
+    """A rule whose findings depend on the metadata and the declarations only."""
+    register(name)(lambda old, _change: old)
+
+
+def _referrers(change: Change, targets: set[str]) -> set[str]:
+    """Files holding an entity that refers to one of ``targets`` (after the edit or before)."""
+    found: set[str] = set()
+    if not targets:
+        return found
+    for fact in change.facts.values():
+        refs = fact[2].get("check_references")
+        if refs and not targets.isdisjoint(refs):
+            found.add(fact[1])
+    for fact in change.before.values():
+        refs = fact[2].get("check_references")
+        if refs and not targets.isdisjoint(refs):
+            found.add(fact[1])
+    return found
+
+
+def _references_reach(old: list[Finding], change: Change) -> set[str]:
+    """Files whose references the change reaches.
+
+    The referrers of ids that came, went, or changed kind or repeal; and, when ids came or
+    went, the files whose "did you mean" hints offered them.
+    """
+    if any(f.code == "SPBE201" for f in old):
+        raise CannotFollow("a reference written in another case than its id")
+    moved = change.differ("check_references_target")
+    files = _referrers(change, moved)
+    if change.came or change.gone:
+        files |= {f.location.path for f in old if f.code in ("SPBE201", "SPBE202")}
+    return files
+
+
+def _reference_facts(kind: str, entity: Any) -> Any:
+    from spbe_cli.links import iter_targets
+
+    return sorted({target for _, _, target, _ in iter_targets(kind, entity)}) or None
+
+
+def _target_facts(kind: str, entity: Any) -> Any:
+    if kind == "regulasi":
+        return [entity.status == "dicabut", entity.dicabut_oleh]
+    return None
+
+
+def run_whole(name: str) -> None:
+    """Register the whole rule as its form, for a rule that walks no entity (the metadata's).
+
+    Every entity it looks up is built on demand: a handful.
+    """
+
+    def update(_old: list[Finding], change: Change) -> list[Finding]:
+        whole = change.catalog
+        ctx = Context(whole, claims=_NoClaims(whole))
+        _rule(name)(ctx)
+        return ctx.findings
+
+    register(name)(update)
+
+
+def _nomenklatur(entity: Any) -> dict[str, Any]:
+    nomen = entity.nomenklatur
+    return {
+        "id": entity.id,
+        "opd_pj": entity.opd_pj,
+        "nomenklatur": None
+        if nomen is None
+        else {"kode": nomen.kode, "level": nomen.level, "level_kode": nomen.level_kode},
+    }
+
+
+def _covered(field: str) -> Callable[[Any], dict[str, Any]]:
+    def facts(entity: Any) -> dict[str, Any]:
+        return {field: getattr(entity, field), **plan_state(entity)}
+
+    return facts
+
+
+_keep("check_declarations")
+run_whole("check_metadata")
+by_files("check_pemda")
+by_files("check_references", extra=_references_reach, facts=_reference_facts)
+register("check_references_target", _target_facts, ("regulasi",))(lambda old, _change: old)
+on_facts(
+    "check_cycles",
+    {
+        "opd": ("induk",),
+        "proses_bisnis": ("induk",),
+        "regulasi": ("dicabut_oleh",),
+        "aplikasi": ("integrasi",),
+    },
+)
+by_files("check_codes")
+by_files("check_lists")
+on_facts(
+    "check_traceability",
+    {
+        "layanan": ("aplikasi", "proses_bisnis", "digital"),
+        "keamanan": ("objek",),
+        "data_informasi": ("id", "sifat", "data_pribadi"),
+        "aplikasi": ("status", "pemilik_tipe", "kategori", "infrastruktur", "data"),
+    },
+)
+by_files("check_aplikasi_umum")
+by_files("check_satu_data")
+on_facts("check_domains", {})
+by_files("check_peta_rencana")
+on_facts(
+    "check_rencana_coverage",
+    {
+        "peta_rencana": lambda e: {
+            "muatan": e.muatan,
+            "mengubah": list(e.mengubah),
+            **plan_state(e),
+        },
+        **dict.fromkeys(ARSITEKTUR, ("id", "status")),
+    },
+)
+on_facts(
+    "check_nomenklatur",
+    {"program": _nomenklatur, "peta_rencana": _nomenklatur, "opd": ("urusan", "induk")},
+)
+by_files("check_programs")
+on_facts("check_coverage", {"program": _covered("dimensi"), "kesiapan": _covered("pilar")})
+
+
+def _group_facts(kind: str, entity: Any) -> Any:
+    from spbe_cli.checks.duplicates import RULES
+    from spbe_cli.sync import compared_group
+
+    return compared_group(kind, entity) if kind in RULES else None
+
+
+def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
+    """SPBE409/SPBE610 after an edit: each group an edited item was or is in, compared again.
+
+    Which pairs a group gives depends on every member (words ranked by their frequency in the
+    group, each item paired at most once): the group is what is compared again, whole. A file
+    holding a member of such a group holds other entities, whose groups are then compared again
+    too, until the files and the groups agree.
+    """
+    name = "check_duplicates"
+    facts = change.facts
+    members: dict[str, list[str]] = {}
+    for entity_id, fact in facts.items():
+        group = fact[2].get(name)
+        if group is not None:
+            members.setdefault(f"{fact[0]} {group}", []).append(entity_id)
+
+    def group_of(fact: list[Any] | None) -> str | None:
+        if fact is None or fact[2].get(name) is None:
+            return None
+        return f"{fact[0]} {fact[2][name]}"
+
+    groups = {group_of(change.before.get(i)) for i in change.before}
+    groups |= {group_of(change.after.get(i)) for i in change.after}
+    groups.discard(None)
+    dirty = set(change.paths) | related_into(old, change.paths)
+    while True:
+        grown = {facts[i][1] for g in groups for i in members.get(g or "", ())}
+        more = {group_of(facts.get(i)) for i in change.ids_in(grown - dirty)} - {None} - groups
+        dirty |= grown
+        if not more:
+            break
+        groups |= more
+    subjects = change.ids_in(dirty)
+    view = change.view(subjects)
+    ctx = Context(view, claims=_NoClaims(view))
+    _rule(name)(ctx)
+    for finding in ctx.findings:
+        if finding.location.path not in dirty:
+            raise CannotFollow(f"{name} reported in {finding.location.path}, not walked")
+    return [f for f in old if f.location.path not in dirty] + ctx.findings
+
+
+register("check_duplicates", _group_facts, ("aplikasi", "program"))(_duplicates)
+
+
+def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
+    """Register a form that keeps the rule's findings when the edit cannot reach them.
+
+    For a rule that reads much of the whole catalog (the Indeks plafon): each entity keeps a
+    digest of the ``fields`` the rule reads of it; an edit that changes none of them, adds or
+    removes no id, and moves no line the findings point at keeps the findings; any other edit
+    runs in full.
+    """
+    wanted = {kind: set(spec) for kind, spec in fields.items()}
+    FIELDS[name] = dict(fields)
+
+    def facts(kind: str, entity: Any) -> Any:
+        import hashlib
+
+        spec = wanted.get(kind)
+        if spec is None:
+            return None
+        text = entity.model_dump_json(include=spec)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def update(old: list[Finding], change: Change) -> list[Finding]:
+        moved = {f.location.path for f in old} | related_into(old, change.paths)
+        if change.differ(name) or not moved.isdisjoint(change.paths):
+            raise CannotFollow(f"the edit reaches what {name} reads")
+        return old
+
+    register(name, facts, fields)(update)
+
+
+_PLAN = ("status", "progres", "muatan", "tahun_mulai", "tahun_selesai", "anggaran", "nomenklatur")
+unless_reached(
+    "check_evaluasi",
+    {
+        "evaluasi_mandiri": ("id", "kerangka", "tahun", "penilaian"),
+        "peta_rencana": ("id", *_PLAN),
+        "regulasi": ("id", "status", "nomor", "sebutan", "jenis", "tingkat", "dicabut_oleh"),
+        "aplikasi": (
+            "id",
+            "status",
+            "raa",
+            "kategori",
+            "setara_aplikasi_umum",
+            "justifikasi_khusus",
+            "pemilik_tipe",
+            "pemilik",
+            "infrastruktur",
+            "integrasi",
+        ),
+        "infrastruktur": ("id", "status", "rai", "jenis", "opd", "status_kepemilikan"),
+        "data_informasi": (
+            "id",
+            "status",
+            "rad",
+            "sifat",
+            "data_pribadi",
+            "interoperabilitas",
+            "jenis",
+            "pembina_data",
+        ),
+        "keamanan": ("id", "status", "rak", "objek"),
+        "layanan": ("id", "status", "ral", "digital", "aplikasi"),
+        "proses_bisnis": ("id", "status", "rab"),
+    },
+)
+by_files("check_placeholders")

@@ -1,0 +1,296 @@
+"""An edit followed from the last run's snapshot gives the report a full run gives, byte for byte.
+
+``spbe validate`` with the cache on loads only the files an edit changed and re-runs each rule
+on what the edit can reach (:mod:`spbe_cli.incremental`). Random edits of a generated catalog
+(the bench generator, small): field edits, renamed and removed ids, copies (look-alike
+applications), reference lists, statuses, groups, comments, shifted lines, broken files; after
+each, the cached run's JSON report equals an uncached full run's.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from spbe_cli import cache
+from spbe_cli.incremental import STATS
+from spbe_cli.report import format_json
+from spbe_cli.validate import validate_catalog, validate_report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _generator()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("generated")
+    made = {}
+    for layout in ("files", "grouped"):
+        GEN.generate(base / layout, scale=0.004, seed=3, layout=layout)
+        made[layout] = base / layout
+    return made
+
+
+@pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(tmp_path / "cache"))
+    cache.set_enabled(True)
+    yield
+    cache.set_enabled(True)
+
+
+def _full(root: Path) -> str:
+    cache.set_enabled(False)
+    try:
+        _, report = validate_catalog(root, "katalog")
+    finally:
+        cache.set_enabled(True)
+    return format_json(report, "katalog")
+
+
+def _cached(root: Path) -> str:
+    cache.set_enabled(True)
+    return format_json(validate_report(root, "katalog"), "katalog")
+
+
+def _documents(path: Path) -> list[Any]:
+    """The documents of one file; none for a file an earlier edit broke."""
+    try:
+        return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
+    except yaml.YAMLError:
+        return []
+
+
+def _write(path: Path, documents: list[Any]) -> None:
+    path.write_text("---\n".join(GEN.dump(d) for d in documents), encoding="utf-8")
+
+
+REF_LISTS = ("aplikasi", "data", "objek", "infrastruktur", "mengubah", "opd_pengguna")
+
+
+def _ids(root: Path, kind: str) -> list[str]:
+    return [d["id"] for d in _all(root, kind) if "id" in d]
+
+
+def _edit(root: Path, pick: int, action: str, seed: int) -> None:
+    """One edit of the catalog, as an OPD's pull request makes it."""
+    rng = random.Random(seed)
+    files = sorted(p for p in root.rglob("*.yaml") if p.name != "metadata.yaml")
+    path = files[pick % len(files)]
+    text = path.read_text(encoding="utf-8")
+    if action == "comment":
+        path.write_text(text + "# catatan\n", encoding="utf-8")
+        return
+    if action == "shift":
+        path.write_text("# baris\n# baris\n" + text, encoding="utf-8")
+        return
+    if action == "delete":
+        path.unlink()
+        return
+    if action == "break":
+        path.write_text(text + "nama: [\n", encoding="utf-8")
+        return
+    docs = _documents(path)
+    entities = [d for d in docs if isinstance(d, dict) and "id" in d]
+    if not entities:
+        return
+    doc = entities[rng.randrange(len(entities))]
+    kind = doc.get("entitas")
+    if action == "mutate":
+        GEN._mutate_doc(doc, rng)
+    elif action == "rename":
+        doc["id"] = f"{doc['id']}-B"
+    elif action == "copy":
+        twin = dict(doc, id=f"{doc['id']}-K")
+        (path.parent / f"{path.stem}-salinan.yaml").write_text(GEN.dump(twin), encoding="utf-8")
+        return
+    elif action == "refs":
+        lists = [f for f in REF_LISTS if isinstance(doc.get(f), list)]
+        if lists:
+            name = rng.choice(lists)
+            values = list(doc[name])
+            if values and rng.random() < 0.5:
+                values.pop(rng.randrange(len(values)))
+            else:
+                target_kind = {
+                    "aplikasi": "aplikasi",
+                    "data": "data_informasi",
+                    "infrastruktur": "infrastruktur",
+                    "opd_pengguna": "opd",
+                }.get(name, "aplikasi")
+                candidates = _ids(root, target_kind)
+                if candidates:
+                    values.append(rng.choice(candidates))
+            doc[name] = sorted(set(values))
+    elif action == "status":
+        if kind in ("program", "peta_rencana"):
+            doc["status"] = "dibatalkan"
+        elif "status" in doc:
+            doc["status"] = rng.choice(["rencana", "pengembangan", "dihentikan", "operasional"])
+    elif action == "group":
+        if kind == "aplikasi":
+            doc["pemilik_tipe"] = "pemda"
+            others = [d for d in _all(root, "aplikasi") if d.get("raa")]
+            if others:
+                doc["raa"] = rng.choice(others)["raa"]
+        elif kind == "program":
+            others = _all(root, "program")
+            if others:
+                other = rng.choice(others)
+                doc["dimensi"], doc["elemen"] = other["dimensi"], other["elemen"]
+    _write(path, docs)
+
+
+def _all(root: Path, kind: str) -> list[dict[str, Any]]:
+    return [
+        d
+        for path in sorted(root.rglob("*.yaml"))
+        for d in _documents(path)
+        if isinstance(d, dict) and d.get("entitas") == kind
+    ]
+
+
+ACTIONS = ["mutate", "rename", "copy", "refs", "status", "group", "comment", "shift", "delete"]
+edits = st.lists(
+    st.tuples(
+        st.integers(0, 10_000),
+        st.sampled_from([*ACTIONS, "break"]),
+        st.integers(0, 1000),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(layout=st.sampled_from(["files", "grouped"]), steps=st.lists(edits, min_size=1, max_size=3))
+@example(layout="files", steps=[[(5, "mutate", 1)], [(7, "group", 2)], [(9, "shift", 3)]])
+@example(layout="grouped", steps=[[(3, "refs", 4), (11, "rename", 5)], [(2, "copy", 6)]])
+def test_a_followed_edit_reports_what_a_full_run_reports(
+    generated: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    layout: str,
+    steps: list[list[tuple[int, str, int]]],
+) -> None:
+    base = tmp_path_factory.mktemp("edit")
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(base / "cache"))
+    root = base / "katalog"
+    shutil.copytree(generated[layout], root)
+    assert _cached(root) == _full(root)  # a full run: the record
+    _warm(root)  # the second full run: the snapshot
+    for step in steps:
+        for pick, action, seed in step:
+            _edit(root, pick, action, seed)
+        assert _cached(root) == _full(root)
+        assert _cached(root) == _full(root)  # the record of the followed run, replayed
+
+
+@pytest.mark.parametrize("layout", ["files", "grouped"])
+def test_an_edit_of_one_application_is_followed(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None, layout: str
+) -> None:
+    root = tmp_path / "katalog"
+    shutil.copytree(generated[layout], root)
+    _cached(root)  # the first run of a catalog writes its record only
+    _warm(root)
+    before = dict(STATS)
+    for seed in range(4):
+        app = next(p for p in sorted(root.rglob("*.yaml")) if "id: apl-000001" in p.read_text())
+        docs = _documents(app)
+        for doc in docs:
+            if doc.get("id") == "apl-000001":
+                doc["nama"] = f"Aplikasi Baru {seed}"  # what the Indeks plafon does not read
+        _write(app, docs)
+        assert _cached(root) == _full(root)
+    assert STATS["followed"] - before["followed"] == 4, STATS["reason"]
+    assert STATS["full"] == before["full"]
+
+
+def _warm(root: Path) -> None:
+    """A catalog's second full run, which writes the snapshot the next edit is followed from."""
+    for path in sorted(root.rglob("*.yaml"))[:1]:
+        path.write_text(path.read_text(encoding="utf-8") + "# pemanasan\n", encoding="utf-8")
+    before = STATS["followed"]
+    _cached(root)
+    assert STATS["followed"] == before
+
+
+def test_the_first_run_writes_no_snapshot(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None
+) -> None:
+    root = tmp_path / "katalog"
+    shutil.copytree(generated["files"], root)
+    _cached(root)
+    assert not list((tmp_path / "cache").glob("v*/runs/*.snapshot"))
+    _warm(root)
+    assert len(list((tmp_path / "cache").glob("v*/runs/*.snapshot"))) == 1
+
+
+def test_a_refused_document_is_checked_in_full(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None
+) -> None:
+    root = tmp_path / "katalog"
+    shutil.copytree(generated["files"], root)
+    _cached(root)
+    _warm(root)
+    before = STATS["full"]
+    (root / "aplikasi" / "apl-000001.yaml").write_text(
+        "entitas: aplikasi\nid: apl-000001\nnama: [\n", encoding="utf-8"
+    )
+    assert _cached(root) == _full(root)
+    assert STATS["full"] == before + 1
+    assert "refused" in STATS["reason"]
+
+
+def test_a_planted_snapshot_is_a_full_run(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None
+) -> None:
+    root = tmp_path / "katalog"
+    shutil.copytree(generated["files"], root)
+    _cached(root)
+    _warm(root)
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    raw = snapshot.read_bytes()
+    snapshot.write_bytes(raw.replace(b'"apl-000001"', b'"apl-999999"', 1))
+    app = root / "aplikasi" / "apl-000002.yaml"
+    app.write_text(app.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
+    assert _cached(root) == _full(root)
+
+
+def test_every_field_a_form_keeps_is_a_field_of_its_kind() -> None:
+    """A misspelt field would be read as nothing: an edit of the real one not seen."""
+    from spbe_cli.incremental import forms
+    from spbe_cli.incremental_rules import FIELDS
+    from spbe_cli.models import MODELS
+
+    forms()
+    assert FIELDS
+    for rule, kinds in FIELDS.items():
+        for kind, fields in kinds.items():
+            model = MODELS[kind]
+            for name in fields:
+                assert name in model.model_fields or hasattr(model, name), (rule, kind, name)
