@@ -67,3 +67,69 @@ def test_no_findings_reads_an_unchanged_file_only_for_an_id_it_declares(repo: Pa
     [entry] = data["uncomparable"]
     assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [("SPBE104", 2, 5)]
     assert ECONOMY not in entry["path"]
+
+
+PLANNED = """entitas: aplikasi
+id: APP-ADUAN
+nama: Aduan Warga
+raa: RAA.01.01
+kategori: khusus
+pemilik: DISKOMINFO
+status: rencana
+"""
+
+
+def _milder(data: dict) -> list[tuple[str, str, str, int, int]]:
+    return [
+        (f["code"], f["severity"], f["old_severity"], f["line"], f["column"])
+        for f in data["milder"]
+    ]
+
+
+def test_a_finding_a_level_in_spbe_yaml_makes_milder_is_listed(repo: Path) -> None:
+    """An error made a warning by ``.spbe.yaml``: neither new nor fixed, and said nothing.
+
+    SPBE408 is an error for a planned Aplikasi Khusus duplicating an Aplikasi Umum; setting the
+    rule to ``warning`` turned the check green and the review listed only the rule's level,
+    not which findings it made milder.
+    """
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": PLANNED})
+    commit(repo, "aduan planned")
+    git(repo, "tag", "base")
+    write_tree(repo / "catalog", {".spbe.yaml": "aturan:\n  SPBE408: warning\n"})
+    commit(repo, "SPBE408 a warning")
+    code, out, err = run("base", "HEAD", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert _milder(data) == [("SPBE408", "warning", "error", 2, 5)]
+    assert data["milder"][0]["path"] == "HEAD:catalog/arsitektur/aduan.yaml"
+    assert data["summary"]["milder"] == 1
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+    text = run("base", "HEAD")[1]
+    assert (
+        "Findings this change made milder (1)\n"
+        "  HEAD:catalog/arsitektur/aduan.yaml:2:5: warning[SPBE408]: "
+    ) in text
+    assert text.split("warning[SPBE408]: ")[1].split("\n")[0].endswith(" (was error)")
+    comment = run("base", "HEAD", "--format", "markdown")[1]
+    assert "### Findings this change made milder (1)\n\n- **warning** SPBE408 " in comment
+    assert "(`HEAD:catalog/arsitektur/aduan.yaml:2:5`) — *was error*" in comment
+    # The other way round the finding is new (its level rose), and nothing is milder.
+    data = json.loads(run("HEAD", "base", "--format", "json")[1])
+    assert data["milder"] == []
+    assert ("SPBE408", "error", 2, 5) in [
+        (f["code"], f["severity"], f["line"], f["column"]) for f in data["introduced"]
+    ]
+
+
+def test_a_finding_an_edit_makes_milder_is_listed(repo: Path) -> None:
+    """A planned application put in operation: its SPBE408 error is now a warning."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": PLANNED})
+    commit(repo, "aduan planned")
+    edit(repo / "catalog/arsitektur/aduan.yaml", "status: rencana", "status: operasional")
+    commit(repo, "aduan running")
+    data = json.loads(run("HEAD~1", "HEAD", "--format", "json")[1])
+    assert _milder(data) == [("SPBE408", "warning", "error", 2, 5)]
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+    # --no-findings compares no findings: nothing is milder either.
+    assert json.loads(run("HEAD~1", "HEAD", "--format", "json", "--no-findings")[1])["milder"] == []

@@ -33,6 +33,7 @@ from spbe_cli.diff.changeset import (
     diff_records,
     records_of,
 )
+from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot, revision_files
@@ -435,7 +436,9 @@ def diff_snapshots(
         }
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
-        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
+        result.introduced, result.fixed, result.milder, new_raw = _findings_delta(
+            before, after, renamed, hidden
+        )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
             before.exceptions, after.exceptions
         )
@@ -544,8 +547,8 @@ def _findings_delta(
     after: LoadedSide,
     renamed: dict[str, str],
     hidden: set[str] | frozenset[str] = frozenset(),
-) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """The findings the change introduces and fixes (``renamed``: old id -> new).
+) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]]:
+    """The findings the change introduces, fixes and makes milder (``renamed``: old id -> new).
 
     A finding of an old entity in ``hidden`` (one a new file that does not load hides) is not
     fixed: whether the new side still has it is unknown, as the entity's own change is. Before,
@@ -563,12 +566,12 @@ def _findings_delta(
         index = FindingIndex(side.catalog, side.snapshot.display_root, names)
         sides.append((raw, found, index))
     (_, old_found, old_index), (new_raw, new_found, new_index) = sides
-    introduced, _ = delta(old_found, new_found, old_index, new_index)
+    introduced, _, milder = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
-    _, fixed = delta(old_found, new_raw, old_index, new_index)
+    _, fixed, _ = delta(old_found, new_raw, old_index, new_index)
     if hidden:
         fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
-    return introduced, fixed, new_raw
+    return introduced, fixed, milder, new_raw
 
 
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:

@@ -31,6 +31,7 @@ from spbe_cli.diff.changeset import (
     plain,
     scalar_text,
 )
+from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding, Location, location_fields
 from spbe_cli.formatting import (
@@ -681,6 +682,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
             lines += [f"      = {note}" for note in finding_notes(finding)]
         for item in changeset.attention:
             lines += [f"  {_attention_line(item)}", *_text_referrers(item)]
+    if changeset.milder:
+        lines += ["", t("diff.milder_title", count=len(changeset.milder))]
+        lines += [f"  {format_finding(m.finding)} ({milder_was(m)})" for m in changeset.milder]
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
@@ -803,6 +807,11 @@ def _removed_exception_text(exception: Any) -> str:
     )
 
 
+def milder_was(milder: Milder) -> str:
+    """What a finding made milder was: ``sebelumnya galat``."""
+    return t("diff.milder_was", level=t(f"diff.severity.{milder.was.value}"))
+
+
 def _md_finding(finding: Finding) -> str:
     severity = md_inert(t(f"diff.severity.{finding.severity.value}"))
     return (
@@ -844,6 +853,13 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
                 more = len(entry.findings) - FINDINGS_SHOWN
                 lines.append(f"  - {md_inert(t('diff.more_findings', count=more))}")
             omitted += sum(not out.add(line) for line in lines)
+        out.force("")
+    if changeset.milder:
+        out.force(f"### {md_inert(t('diff.milder_title', count=len(changeset.milder)))}")
+        out.force("")
+        for milder in changeset.milder:
+            line = f"{_md_finding(milder.finding)} — *{md_inert(milder_was(milder))}*"
+            omitted += not out.add(line)
         out.force("")
     if changeset.rule_levels:
         title = t("diff.rule_levels_title", count=len(changeset.rule_levels))
@@ -1095,6 +1111,7 @@ def format_json(changeset: ChangeSet) -> str:
             "attention": len(changeset.attention),
             "introduced": len(changeset.introduced),
             "fixed": len(changeset.fixed),
+            "milder": len(changeset.milder),
             "uncomparable": len(changeset.uncomparable),
             "prose": len(changeset.prose),
             "followed": changeset.followed(),
@@ -1131,6 +1148,9 @@ def format_json(changeset: ChangeSet) -> str:
         ],
         "introduced": [finding_dict(f) for f in changeset.introduced],
         "fixed": [finding_dict(f) for f in changeset.fixed],
+        "milder": [
+            {**finding_dict(m.finding), "old_severity": m.was.value} for m in changeset.milder
+        ],
         "uncomparable": [
             {
                 "side": e.side,
