@@ -133,3 +133,65 @@ def test_a_finding_an_edit_makes_milder_is_listed(repo: Path) -> None:
     assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
     # --no-findings compares no findings: nothing is milder either.
     assert json.loads(run("HEAD~1", "HEAD", "--format", "json", "--no-findings")[1])["milder"] == []
+
+
+def test_prose_lands_in_the_documents_render_registers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents a section lands in are render's registry, not the built-in file names."""
+    from spbe_cli.diff.prose import section_documents
+    from spbe_cli.render import registry
+
+    registered = registry.documents()
+    assert {d for docs in section_documents().values() for d in docs} <= set(registered)
+    spec = registry.DocumentSpec("uji", None, lambda inp: {})
+    monkeypatch.setitem(registry._REGISTRY, "uji", spec)
+    own = {"uji.j2": '## Uji\n{{ prosa("latar_belakang") }}\n'}.get
+    assert section_documents(own)["latar_belakang"] == ("masterplan", "uji")
+
+
+def _with_prose(repo: Path) -> None:
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
+    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
+    commit(repo, "prosa")
+    git(repo, "tag", "base")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [b'## BAB \xff\n{{ prosa("latar_belakang") }}\n', b"x" * (512 * 1024 + 1)],
+    ids=["not-utf8", "too-large"],
+)
+def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
+    repo: Path, template: bytes
+) -> None:
+    """Render stops at the Pemda's unreadable ``masterplan.j2``; the diff no longer reads the
+    built-in one in its place (nor the bad bytes replaced), in a revision or a folder."""
+    from spbe_cli.diff.prose import section_documents
+    from spbe_cli.render.engine import UNREADABLE
+    from spbe_cli.render.pipeline import folder_reader
+
+    _with_prose(repo)
+    (repo / "catalog/templates").mkdir()
+    (repo / "catalog/templates/masterplan.j2").write_bytes(template)
+    edit(repo / "catalog/prosa/latar.md", "andal", "andal dan aman")
+    commit(repo, "a template render cannot read, and a prose edit")
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    assert [(p["section"], p["documents"]) for p in data["prose"]] == [("latar_belakang", [])]
+    read = folder_reader(repo / "catalog/templates")
+    assert read("masterplan.j2") is UNREADABLE
+    assert read("arsitektur.j2") is None
+    assert "latar_belakang" not in section_documents(read)
+    # Render names the file and stops (no document written from the built-in template).
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    done = CliRunner().invoke(
+        app, ["render", "catalog", "--doc", "masterplan", "-o", str(repo.parent / "out")]
+    )
+    assert done.exit_code != 0
+    if template.startswith(b"## BAB"):  # the byte that is not UTF-8, at its line and column
+        assert "catalog/templates/masterplan.j2:1:8: " in done.stderr
+    else:
+        assert "catalog/templates/masterplan.j2" in done.stderr
+    assert not (repo.parent / "out" / "masterplan.md").exists()

@@ -217,7 +217,7 @@ _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "
 
 
 def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str]]:
-    """Each document template (partials aside) as (document name, text), includes expanded.
+    """Each document render writes (its registry) as (name, template text), includes expanded.
 
     With ``own``, the Pemda's template folders (one reader, or several in the order render
     searches them) come before the built-in one, and each document is written from the file
@@ -229,12 +229,19 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
     place of the include or the macro's call, so a section printed there is placed in its
     document under the headings around it. Before, such a section read "printed by no
     document" and the "Daftar Perubahan" left it out.
+    A template a folder holds and render cannot read (not UTF-8, too large) is no text at all:
+    render stops there, and the document prints no section known here. (Before, the diff
+    passed over it for the built-in template, and read a git revision's with its bad bytes
+    replaced, so it placed prose in a document render refused to write.) The documents are
+    those of render's registry (:func:`spbe_cli.render.registry.documents`), not the built-in
+    folder's file names.
     """
+    from spbe_cli.render.engine import UNREADABLE
     from spbe_cli.render.pipeline import builtin_templates, folder_reader, pick_template
+    from spbe_cli.render.registry import documents
 
-    builtin = builtin_templates()
     mine = [] if own is None else [own] if callable(own) else list(own)
-    folders = [*mine, folder_reader(builtin)]
+    folders = [*mine, folder_reader(builtin_templates())]
     texts: dict[tuple[int, str], str | None] = {}
 
     def in_folder(number: int, name: str) -> str | None:
@@ -244,22 +251,19 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
 
     def read(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
         found = (in_folder(number, name) for number in range(len(folders)))
-        return next((text for text in found if text is not None), None)
+        text = next((text for text in found if text is not None), None)
+        return None if text is UNREADABLE else text  # render stops there: nothing known
 
     def holds(number: int) -> Callable[[str], bool]:
         return lambda name: in_folder(number, name) is not None
 
     found = []
-    for template in sorted(builtin.glob("*.j2")):
-        if template.name.startswith("_"):
-            continue  # partials: no document of their own
-        document = template.name.split(".", 1)[0]
+    for spec in documents().values():  # the documents render writes, by its registry
         name = pick_template(
-            f"{document}.j2", f"{document}.md.j2", [holds(n) for n in range(len(folders))]
+            spec.template(), spec.legacy_template(), [holds(n) for n in range(len(folders))]
         )
         text = read(name)
-        text = template.read_text("utf-8") if text is None else text
-        found.append((document, expand_partials(text, read)))
+        found.append((spec.name, "" if text is None else expand_partials(text, read)))
     return found
 
 
@@ -394,10 +398,21 @@ def _macro_spans(source: str) -> Iterator[tuple[str, int, int, int, int]]:
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:
-    """The document templates of a side's own template folder (``templates/`` in the catalog)."""
+    """The document templates of a side's own template folder (``templates/`` in the catalog).
+
+    Read by render's rule (:func:`spbe_cli.render.engine.template_text`): one render cannot
+    read is :data:`~spbe_cli.render.engine.UNREADABLE`, not the text with its bad bytes
+    replaced (nor, past the prose files' size limit, no template at all).
+    """
+    from spbe_cli.render.engine import template_text
     from spbe_cli.render.pipeline import CATALOG_TEMPLATES
 
-    return lambda name: side.read_text(f"{CATALOG_TEMPLATES}/{name}")
+    def read(name: str) -> str | None:
+        reader = side.text_reader
+        data = reader(f"{CATALOG_TEMPLATES}/{name}") if reader is not None else None
+        return None if data is None else template_text(data)
+
+    return read
 
 
 def inside(rel: str) -> str | None:

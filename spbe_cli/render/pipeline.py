@@ -154,18 +154,15 @@ def template_readers(catalog: Path, override: Path | None) -> list[Callable[[str
 
 
 def folder_reader(folder: Path) -> Callable[[str], str | None]:
-    """A template folder as the text of a template by file name, or None when it has none."""
+    """A template folder as the text of a template by file name, or None when it has none.
 
-    def read(name: str) -> str | None:
-        path = folder / name
-        if path.is_file():
-            try:
-                return path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None  # render reports the template it cannot read
-        return None
+    Read by render's own loader: a template the folder holds and render cannot read is
+    :data:`~spbe_cli.render.engine.UNREADABLE` (render stops there; before, this reader said
+    "none" and ``spbe diff`` and ``--since`` placed prose by the built-in template instead).
+    """
+    from spbe_cli.render.engine import FolderLoader
 
-    return read
+    return FolderLoader([(folder, folder.as_posix())]).text
 
 
 def _check_template_folder(folder: Path) -> None:
@@ -344,9 +341,10 @@ def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
 
     See :func:`pick_template`.
     """
+    from spbe_cli.render.engine import template_present
 
     def holds(folder: Path) -> Callable[[str], bool]:
-        return lambda name: (folder / name).exists() or (folder / name).is_symlink()
+        return lambda name: template_present(folder / name)
 
     return pick_template(spec.template(), spec.legacy_template(), [holds(f) for f, _ in folders])
 
