@@ -195,3 +195,31 @@ def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
     else:
         assert "catalog/templates/masterplan.j2" in done.stderr
     assert not (repo.parent / "out" / "masterplan.md").exists()
+
+
+def test_one_edit_of_a_prose_file_two_sections_name_is_shown_once(repo: Path) -> None:
+    """Two sections printing one file: one edit, one entry naming both, its words once."""
+    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write(
+            "prosa:\n  latar_belakang: prosa/pendahuluan.md\n"
+            "  arsitektur_pendahuluan: prosa/pendahuluan.md\n"
+        )
+    write_tree(repo / "catalog", {"prosa/pendahuluan.md": "# Pendahuluan\n\nLayanan terpadu.\n"})
+    commit(repo, "one prose file for two sections")
+    git(repo, "tag", "base")
+    edit(repo / "catalog/prosa/pendahuluan.md", "terpadu", "terpadu dan inklusif")
+    commit(repo, "prose edit")
+    text = run("base", "HEAD")[1]
+    assert (
+        "Prose (2)\n  ~ section arsitektur_pendahuluan, latar_belakang → arsitektur, masterplan "
+        "(HEAD:catalog/prosa/pendahuluan.md)\n"
+    ) in text
+    assert text.count("{+terpadu dan inklusif.+}") == 1
+    comment = run("base", "HEAD", "--format", "markdown")[1]
+    assert comment.count("**terpadu dan inklusif.**") == 1
+    assert "| Prose | 0 | 0 | 2 | 0 |" in comment  # each section is counted
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    assert [(p["section"], p["documents"]) for p in data["prose"]] == [
+        ("arsitektur_pendahuluan", ["arsitektur"]),
+        ("latar_belakang", ["masterplan"]),
+    ]

@@ -12,6 +12,7 @@ import typing
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -391,6 +392,31 @@ def prose_status(change: ProseChange) -> ChangeType:
     return ChangeType.CHANGED
 
 
+def shown_prose(changes: list[ProseChange]) -> list[ProseChange]:
+    """The prose changes as a review lists them: one entry per edit of one file.
+
+    Sections that name one file (``latar_belakang`` and ``arsitektur_pendahuluan`` both
+    ``prosa/pendahuluan.md``) read one edit: one entry naming them all and every document they
+    land in, its words shown once. Before, the same words were shown once per section, as if
+    the pull request had made the edit twice. (Each section is still counted, as it is a
+    section of its own documents, and JSON lists each.)
+    """
+    entries: dict[tuple[str | None, ...], list[ProseChange]] = {}
+    for change in changes:
+        key = (change.old_path, change.new_path, change.old, change.new)
+        entries.setdefault(key, []).append(change)
+    shown = []
+    for group in entries.values():
+        first = group[0]
+        if len(group) == 1:
+            shown.append(first)
+            continue
+        documents = tuple(sorted({d for change in group for d in change.documents}))
+        sections = ", ".join(change.section for change in group)
+        shown.append(replace(first, section=sections, documents=documents))
+    return shown
+
+
 def prose_title(change: ProseChange) -> str:
     """``section latar_belakang → masterplan (catalog/prosa/01.md)``.
 
@@ -717,7 +743,7 @@ def format_text(changeset: ChangeSet) -> list[str]:
         return [safe(line) for line in lines]
     if changeset.prose:
         lines += ["", t("diff.prose_title", count=len(changeset.prose))]
-        for section in changeset.prose:
+        for section in shown_prose(changeset.prose):
             lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
             lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
@@ -973,7 +999,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.add("")
         out.add(f"### {md_inert(t('diff.prose_title', count=len(changeset.prose)))}")
         out.add("")
-        for section in changeset.prose:
+        for section in shown_prose(changeset.prose):
             label = md_inert(t(f"diff.change.{prose_status(section).value}"))
             if not (
                 out.add(f"- **{label}** {md_inert(prose_title(section))}")
