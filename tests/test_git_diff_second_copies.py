@@ -223,3 +223,22 @@ def test_one_edit_of_a_prose_file_two_sections_name_is_shown_once(repo: Path) ->
         ("arsitektur_pendahuluan", ["arsitektur"]),
         ("latar_belakang", ["masterplan"]),
     ]
+
+
+def test_no_findings_shows_a_rule_configuration_the_change_broke(repo: Path) -> None:
+    """``.spbe.yaml`` made invalid YAML: ``--no-findings`` read "No changes." and exited 0."""
+    broken = 'pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n    alasan: "Masih\n'
+    write_tree(repo / "catalog", {".spbe.yaml": broken})
+    commit(repo, "a broken rule configuration")
+    code, out, err = run("v1", "HEAD", "--no-findings", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in data["introduced"]] == [
+        ("SPBE021", "HEAD:catalog/.spbe.yaml", 4, 13)
+    ]
+    assert data["findings_compared"] is False
+    assert "No changes." not in run("v1", "HEAD", "--no-findings")[1]
+    # Repaired again: fixed, with the same reading as without --no-findings.
+    data = json.loads(run("HEAD", "v1", "--no-findings", "--format", "json")[1])
+    assert [(f["code"], f["line"], f["column"]) for f in data["fixed"]] == [("SPBE021", 4, 13)]
+    assert json.loads(run("HEAD", "v1", "--format", "json")[1])["fixed"] == data["fixed"]

@@ -445,9 +445,17 @@ def diff_snapshots(
         result.findings_compared = True
     else:
         # Without the rules' run nothing is matched, but an exception added or dropped in
-        # .spbe.yaml is still a change to review (it read "no changes", exit 0).
+        # .spbe.yaml is still a change to review (it read "no changes", exit 0), and so is the
+        # file broken or repaired: its own problems (SPBE021) need no rule run.
+        (old_config, old_problems), (new_config, new_problems) = (
+            _rule_config(old),
+            _rule_config(new),
+        )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
-            _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
+            old_config.exceptions, new_config.exceptions
+        )
+        result.introduced, result.fixed, _ = _config_delta(
+            old_problems, new_problems, before, after
         )
     result.rule_levels = _rule_levels(old, new, new_raw)
     old_meta, new_meta = _prose_maps(result.uncomparable, before, after)
@@ -572,6 +580,21 @@ def _findings_delta(
     if hidden:
         fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
     return introduced, fixed, milder, new_raw
+
+
+def _config_delta(
+    old: list[Finding], new: list[Finding], before: LoadedSide, after: LoadedSide
+) -> tuple[list[Finding], list[Finding], list[Milder]]:
+    """The problems of the rule configuration (SPBE021) a change introduces and fixes.
+
+    For ``--no-findings``: a ``.spbe.yaml`` the change broke read "no changes" (its exceptions
+    and levels are then none on the new side, as on a side without one).
+    """
+    from spbe_cli.diff.findings import FindingIndex, delta
+
+    old_index = FindingIndex(before.catalog, before.snapshot.display_root)
+    new_index = FindingIndex(after.catalog, after.snapshot.display_root)
+    return delta(old, new, old_index, new_index)
 
 
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
