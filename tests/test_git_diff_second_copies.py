@@ -242,3 +242,23 @@ def test_no_findings_shows_a_rule_configuration_the_change_broke(repo: Path) -> 
     data = json.loads(run("HEAD", "v1", "--no-findings", "--format", "json")[1])
     assert [(f["code"], f["line"], f["column"]) for f in data["fixed"]] == [("SPBE021", 4, 13)]
     assert json.loads(run("HEAD", "v1", "--format", "json")[1])["fixed"] == data["fixed"]
+
+
+def test_diff_run_inside_the_catalog_compares_that_catalog(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As every command: from ``catalog/program`` the catalog is ``..``.
+
+    Before, diff alone looked for ``catalog/program/catalog`` in each revision and stopped:
+    "catalog folder 'catalog' is not in revision HEAD".
+    """
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    expected = json.loads(run("v1", "--format", "json")[1])
+    monkeypatch.chdir(repo / "catalog" / "program")
+    code, out, err = run("v1", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert _changes(data) == _changes(expected) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert data["new"]["path"] == ".."
+    code, out, _ = run("v1", "HEAD", "--format", "json")
+    assert code == 0 and _changes(json.loads(out)) == []
