@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from spbe_cli import i18n
-from tests.helpers import write_tree
+from tests.helpers import add_prose, write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
-from tests.test_git_diff_mentor import TWIN, _changes
+from tests.test_git_diff_mentor import LATAR, TWIN, _changes
 
 __all__ = ["repo"]
 
@@ -148,14 +148,6 @@ def test_prose_lands_in_the_documents_render_registers(monkeypatch: pytest.Monke
     assert section_documents(own)["latar_belakang"] == ("masterplan", "uji")
 
 
-def _with_prose(repo: Path) -> None:
-    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
-        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
-    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
-    commit(repo, "prosa")
-    git(repo, "tag", "base")
-
-
 @pytest.mark.parametrize(
     "template",
     [b'## BAB \xff\n{{ prosa("latar_belakang") }}\n', b"x" * (512 * 1024 + 1)],
@@ -170,7 +162,9 @@ def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
     from spbe_cli.render.engine import UNREADABLE
     from spbe_cli.render.pipeline import folder_reader
 
-    _with_prose(repo)
+    add_prose(repo / "catalog", LATAR, {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
+    commit(repo, "prosa")
+    git(repo, "tag", "base")
     (repo / "catalog/templates").mkdir()
     (repo / "catalog/templates/masterplan.j2").write_bytes(template)
     edit(repo / "catalog/prosa/latar.md", "andal", "andal dan aman")
@@ -199,12 +193,12 @@ def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
 
 def test_one_edit_of_a_prose_file_two_sections_name_is_shown_once(repo: Path) -> None:
     """Two sections printing one file: one edit, one entry naming both, its words once."""
-    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
-        metadata.write(
-            "prosa:\n  latar_belakang: prosa/pendahuluan.md\n"
-            "  arsitektur_pendahuluan: prosa/pendahuluan.md\n"
-        )
-    write_tree(repo / "catalog", {"prosa/pendahuluan.md": "# Pendahuluan\n\nLayanan terpadu.\n"})
+    shared = "prosa/pendahuluan.md"
+    add_prose(
+        repo / "catalog",
+        {"latar_belakang": shared, "arsitektur_pendahuluan": shared},
+        {shared: "# Pendahuluan\n\nLayanan terpadu.\n"},
+    )
     commit(repo, "one prose file for two sections")
     git(repo, "tag", "base")
     edit(repo / "catalog/prosa/pendahuluan.md", "terpadu", "terpadu dan inklusif")
