@@ -170,7 +170,13 @@ def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
     edit(repo / "catalog/prosa/latar.md", "andal", "andal dan aman")
     commit(repo, "a template render cannot read, and a prose edit")
     data = json.loads(run("base", "HEAD", "--format", "json")[1])
-    assert [(p["section"], p["documents"]) for p in data["prose"]] == [("latar_belakang", [])]
+    assert [(p["section"], p["documents"], p["unreadable_documents"]) for p in data["prose"]] == [
+        ("latar_belakang", [], ["masterplan"])
+    ]
+    assert (
+        "  ~ section latar_belakang → masterplan? (the Pemda's template cannot be read by spbe "
+        "render) (HEAD:catalog/prosa/latar.md)\n"
+    ) in run("base", "HEAD")[1]
     read = folder_reader(repo / "catalog/templates")
     assert read("masterplan.j2") is UNREADABLE
     assert read("arsitektur.j2") is None

@@ -413,7 +413,8 @@ def shown_prose(changes: list[ProseChange]) -> list[ProseChange]:
             continue
         documents = tuple(sorted({d for change in group for d in change.documents}))
         sections = ", ".join(change.section for change in group)
-        shown.append(replace(first, section=sections, documents=documents))
+        unreadable = tuple(sorted({d for change in group for d in change.unreadable}))
+        shown.append(replace(first, section=sections, documents=documents, unreadable=unreadable))
     return shown
 
 
@@ -423,7 +424,11 @@ def prose_title(change: ProseChange) -> str:
     The path is the file whose text is shown: a section whose file was deleted (still named in
     the metadata) names the old side's file, not the new side's missing one.
     """
-    documents = ", ".join(change.documents) or t("diff.prose_no_document")
+    named = [
+        *change.documents,
+        *(t("diff.prose_unreadable", document=document) for document in change.unreadable),
+    ]
+    documents = ", ".join(named) or t("diff.prose_no_document")
     shown = change.new_path if change.new is not None else change.old_path
     path = shown or change.new_path or change.old_path or "—"
     return t("diff.prose_section", section=change.section, documents=documents, path=path)
@@ -1191,6 +1196,7 @@ def format_json(changeset: ChangeSet) -> str:
                 "section": p.section,
                 "change": prose_status(p).value,
                 "documents": list(p.documents),
+                "unreadable_documents": list(p.unreadable),
                 "old_path": p.old_path,
                 "new_path": p.new_path,
                 "old": p.old,

@@ -48,6 +48,9 @@ class ProseChange:
     new_path: str | None
     old: str | None
     new: str | None
+    #: Documents whose template (the Pemda's own) render cannot read: whether they print the
+    #: section is unknown, and render stops there until the template is repaired.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,21 @@ def section_documents(own: TemplateFolders | None = None) -> dict[str, tuple[str
     return _documents(_document_templates(own))
 
 
+def unreadable_documents(own: TemplateFolders) -> tuple[str, ...]:
+    """The documents whose template render would take from ``own`` and cannot read."""
+    return tuple(document for document, text in _document_templates(own) if text is None)
+
+
 @functools.cache
 def _builtin_documents() -> dict[str, tuple[str, ...]]:
     return _documents(_document_templates())
 
 
-def _documents(templates: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+def _documents(templates: list[tuple[str, str | None]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for document, text in templates:
+        if text is None:
+            continue  # unreadable: what it prints is unknown
         for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
         for section, _ in passed_sections(text):
@@ -142,9 +152,11 @@ def _builtin_places() -> dict[str, dict[str, SectionPlace]]:
     return _places(_document_templates())
 
 
-def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlace]]:
+def _places(templates: list[tuple[str, str | None]]) -> dict[str, dict[str, SectionPlace]]:
     found: dict[str, dict[str, SectionPlace]] = {}
     for document, text in templates:
+        if text is None:
+            continue  # unreadable: what it prints is unknown
         chapter, heading = "", ""
         passed: dict[int, list[str]] = {}
         for section, at in passed_sections(text):
@@ -216,7 +228,7 @@ def heading_title(text: str) -> str:
 _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "per", "yang"})
 
 
-def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str]]:
+def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str | None]]:
     """Each document render writes (its registry) as (name, template text), includes expanded.
 
     With ``own``, the Pemda's template folders (one reader, or several in the order render
@@ -229,8 +241,8 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
     place of the include or the macro's call, so a section printed there is placed in its
     document under the headings around it. Before, such a section read "printed by no
     document" and the "Daftar Perubahan" left it out.
-    A template a folder holds and render cannot read (not UTF-8, too large) is no text at all:
-    render stops there, and the document prints no section known here. (Before, the diff
+    A template a folder holds and render cannot read (not UTF-8, too large) is None: render
+    stops there, and what the document prints is unknown. (Before, the diff
     passed over it for the built-in template, and read a git revision's with its bad bytes
     replaced, so it placed prose in a document render refused to write.) The documents are
     those of render's registry (:func:`spbe_cli.render.registry.documents`), not the built-in
@@ -249,21 +261,27 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
             texts[number, name] = folders[number](name) if _safe_name(name) else None
         return texts[number, name]
 
-    def read(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
+    def first(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
         found = (in_folder(number, name) for number in range(len(folders)))
-        text = next((text for text in found if text is not None), None)
+        return next((text for text in found if text is not None), None)
+
+    def read(name: str) -> str | None:
+        text = first(name)
         return None if text is UNREADABLE else text  # render stops there: nothing known
 
     def holds(number: int) -> Callable[[str], bool]:
         return lambda name: in_folder(number, name) is not None
 
-    found = []
+    found: list[tuple[str, str | None]] = []
     for spec in documents().values():  # the documents render writes, by its registry
         name = pick_template(
             spec.template(), spec.legacy_template(), [holds(n) for n in range(len(folders))]
         )
-        text = read(name)
-        found.append((spec.name, "" if text is None else expand_partials(text, read)))
+        text = first(name)
+        if text is UNREADABLE:
+            found.append((spec.name, None))
+        elif text is not None:
+            found.append((spec.name, expand_partials(text, read)))
     return found
 
 
@@ -433,6 +451,7 @@ def diff_prose(
     old_map = dict(old_meta.prosa) if old_meta is not None else {}
     new_map = dict(new_meta.prosa) if new_meta is not None else {}
     documents: dict[str, tuple[str, ...]] | None = None
+    unreadable: tuple[str, ...] = ()
     changes = []
     for section in sorted(set(old_map) | set(new_map)):
         old_rel = inside(old_map[section]) if section in old_map else None
@@ -444,7 +463,9 @@ def diff_prose(
         if before == after:
             continue
         if documents is None:  # the new side's own templates, read once there is a change
-            documents = section_documents(_own_templates(new))
+            templates = _document_templates(_own_templates(new))
+            documents = _documents(templates)
+            unreadable = tuple(document for document, text in templates if text is None)
         changes.append(
             ProseChange(
                 section,
@@ -453,6 +474,7 @@ def diff_prose(
                 new.display(new_rel) if new_rel is not None else None,
                 before,
                 after,
+                unreadable,
             )
         )
     return changes
