@@ -15,7 +15,7 @@ import pytest
 from spbe_cli import i18n
 from tests.helpers import add_prose, write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
-from tests.test_git_diff_mentor import LATAR, TWIN, _changes
+from tests.test_git_diff_mentor import LATAR, TWIN, _changes, _excepted_app
 
 __all__ = ["repo"]
 
@@ -262,3 +262,33 @@ def test_diff_run_inside_the_catalog_compares_that_catalog(
     assert data["new"]["path"] == ".."
     code, out, _ = run("v1", "HEAD", "--format", "json")
     assert code == 0 and _changes(json.loads(out)) == []
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_an_exception_that_followed_its_entitys_rename_is_kept(repo: Path, skip: list[str]) -> None:
+    """``.spbe.yaml`` edited with the id: one exception kept, not one new and one removed.
+
+    Before, the review listed the exception under its new id as new, and under its old id as
+    removed: "the rule applies to this entity again", which it does not.
+    """
+    _excepted_app(repo)
+    edit(repo / "catalog/arsitektur/aduan.yaml", "id: APP-ADUAN", "id: APP-ADUAN-WARGA")
+    edit(repo / "catalog/.spbe.yaml", "entitas: APP-ADUAN", "entitas: APP-ADUAN-WARGA")
+    commit(repo, "APP-ADUAN renamed, its exception with it")
+    code, out, err = run("base", "HEAD", "--format", "json", *skip)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(e["entity"], e["new"], e["line"], e["column"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN-WARGA", False, 2, 5)
+    ]
+    assert data["exceptions_removed"] == []
+    assert all(f["code"] != "SPBE403" for f in data["introduced"] + data["fixed"])
+    text = run("base", "HEAD", *skip)[1]
+    assert "Rule exceptions removed" not in text and "(new)" not in text
+    # Its reason rewritten as well: the old reason is shown, as for an exception kept.
+    edit(repo / "catalog/.spbe.yaml", "Kanal sementara", "Kanal darurat")
+    commit(repo, "reason rewritten")
+    data = json.loads(run("base", "HEAD", "--format", "json", *skip)[1])
+    assert [(e["entity"], e["previous_reason"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN-WARGA", "Kanal sementara sampai integrasi selesai.")
+    ]

@@ -440,7 +440,7 @@ def diff_snapshots(
             before, after, renamed, hidden
         )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
-            before.exceptions, after.exceptions
+            before.exceptions, after.exceptions, result.renames()
         )
         result.findings_compared = True
     else:
@@ -452,7 +452,7 @@ def diff_snapshots(
             _rule_config(new),
         )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
-            old_config.exceptions, new_config.exceptions
+            old_config.exceptions, new_config.exceptions, result.renames()
         )
         result.introduced, result.fixed, _ = _config_delta(
             old_problems, new_problems, before, after
@@ -634,18 +634,28 @@ def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], 
 
 
 def _exceptions(
-    before: list[Any], after: list[Any]
+    before: list[Any], after: list[Any], renames: dict[str, str] | None = None
 ) -> tuple[list[tuple[Any, bool]], list[Any], dict[tuple[str, str], str]]:
     """The new side's exceptions (with "new in this change"), the old side's dropped, old reasons.
 
     The third part maps each kept exception whose reason the change rewrote to its old reason:
     a justification edited is as much for the reviewer to read as one added.
+    An exception that followed its entity's rename (``renames``: old id -> new; ``.spbe.yaml``
+    edited with the id) is kept, under its new id: before, it read as a new exception and as
+    one removed, "the rule applies to this entity again", which it does not.
     """
-    known = {(e.code, e.entity): e.reason for e in before}
+    renames = renames or {}
+    known = {(e.code, renames[e.entity]): e.reason for e in before if e.entity in renames}
+    known |= {(e.code, e.entity): e.reason for e in before}  # its own id first
     kept = {(e.code, e.entity) for e in after}
+
+    def dropped(e: Any) -> bool:
+        moved = renames.get(e.entity)
+        return (e.code, e.entity) not in kept and (moved is None or (e.code, moved) not in kept)
+
     return (
         [(e, (e.code, e.entity) not in known) for e in after],
-        [e for e in before if (e.code, e.entity) not in kept],
+        [e for e in before if dropped(e)],
         {
             (e.code, e.entity): known[(e.code, e.entity)]
             for e in after
