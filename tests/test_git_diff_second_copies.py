@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from spbe_cli import i18n
 from tests.helpers import add_prose, write_tree
+from tests.test_diff_output import schema
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
 from tests.test_git_diff_mentor import LATAR, TWIN, _changes, _excepted_app
 
@@ -103,6 +105,7 @@ def test_a_finding_a_level_in_spbe_yaml_makes_milder_is_listed(repo: Path) -> No
     data = json.loads(out)
     assert _milder(data) == [("SPBE408", "warning", "error", 2, 5)]
     assert data["milder"][0]["path"] == "HEAD:catalog/arsitektur/aduan.yaml"
+    jsonschema.validate(data, schema())  # as docs/diff.md publishes it
     assert data["summary"]["milder"] == 1
     assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
     text = run("base", "HEAD")[1]
@@ -173,6 +176,7 @@ def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
     assert [(p["section"], p["documents"], p["unreadable_documents"]) for p in data["prose"]] == [
         ("latar_belakang", [], ["masterplan"])
     ]
+    jsonschema.validate(data, schema())
     assert (
         "  ~ section latar_belakang → masterplan? (the Pemda's template cannot be read by spbe "
         "render) (HEAD:catalog/prosa/latar.md)\n"
