@@ -29,6 +29,13 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return root
 
 
+def add_prose(catalog: Path, sections: Mapping[str, str], texts: Mapping[str, str]) -> None:
+    """Name prose files in a catalog's ``metadata.yaml`` (``prosa``) and write them."""
+    with (catalog / "metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("prosa:\n" + "".join(f"  {s}: {p}\n" for s, p in sections.items()))
+    write_tree(catalog, texts)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first ``old`` in the file at ``path`` by ``new``; ``old`` must be there."""
     text = path.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ import os
 import struct
 import subprocess
 import sys
+import types
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
@@ -514,20 +515,31 @@ def test_drawing_leaves_matplotlib_3d_toolkit_unimported_yet_importable() -> Non
     assert out.split() == ["False", "Axes3D"]
 
 
-def test_screen_min_width_reads_what_the_inline_svg_says() -> None:
-    """The narrowest a chart is shown, read back from its root element (0 for other markup)."""
+def test_a_rendered_figure_carries_the_min_width_its_svg_is_written_with() -> None:
+    """The narrowest a chart is shown travels with the drawn figure, as its SVG root says.
+
+    HTML read it back out of the SVG markup with a regular expression before.
+    """
     import re
+
+    from spbe_cli.render.pipeline import FigureBook, _draw_plain
 
     for spec in (
         ProgressChart("e", ("Smart Environment",), (Measure("Capaian", (0.5,), "environment"),)),
         Timeline("d", (TimelineRow("p", 2025, 2026, "environment"),), (2025, 2026)),
     ):
-        svg = F.draw_svg(spec)
-        written = re.search(r"min-width:(\d+)px", svg)
-        assert written is not None
-        assert F.screen_min_width(svg) == int(written.group(1)) > 0
-    assert F.screen_min_width("") == 0
-    assert F.screen_min_width('<p style="max-width:1px;min-width:900px">') == 0
+        for png in (True, False):
+            drawn = F.render_figure(spec, png=png)
+            written = re.search(r'<svg [^>]*style="max-width:\d+px;min-width:(\d+)px"', drawn.svg)
+            assert written is not None
+            assert drawn.screen_min_px == int(written.group(1)) > 0
+            assert drawn.screen == (drawn.svg, drawn.screen_min_px)
+            assert (drawn.png != b"") is png
+        # As a forked child sends it back, and as the book hands it to HTML.
+        assert _draw_plain([spec], False)[0][4] == drawn.screen_min_px
+        book = FigureBook(png=False, workers=False)
+        figure = types.SimpleNamespace(spec=spec)
+        assert book.screen_svg(figure) == drawn.screen  # type: ignore[arg-type]
 
 
 def test_html_tells_a_phone_reader_to_scroll_a_chart_wider_than_the_screen() -> None:
@@ -543,9 +555,9 @@ def test_html_tells_a_phone_reader_to_scroll_a_chart_wider_than_the_screen() -> 
     hint = f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>'
 
     def html(min_width: int) -> str:
-        svg = f'<svg class="chart" style="max-width:900px;min-width:{min_width}px"></svg>'
+        svg = '<svg class="chart"></svg>'  # the width comes with the figure, not its markup
         document = parse_document("uji", source, figures={"g": object()})
-        return write_html(document, lambda _figure: svg).decode("utf-8")
+        return write_html(document, lambda _figure: F.ScreenSvg(svg, min_width)).decode("utf-8")
 
     wide, narrow = html(PHONE_TEXT_WIDTH_PX + 1), html(PHONE_TEXT_WIDTH_PX)
     assert hint in wide and "</div>" + hint + "<figcaption>" in wide

@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 
 from spbe_cli import i18n
-from tests.helpers import write_tree
+from tests.helpers import add_prose, write_tree
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
 
 __all__ = ["repo"]
+
+#: One prose section, in ``prosa/latar.md``.
+LATAR = {"latar_belakang": "prosa/latar.md"}
 
 APP = """entitas: aplikasi
 id: APP-ADUAN
@@ -72,9 +75,7 @@ def test_a_file_broken_by_the_change_fixes_none_of_its_entities_findings(repo: P
 
 def test_json_counts_prose_as_the_text_and_the_comment_do(repo: Path) -> None:
     """A deleted prose section: text "1 removed", comment total 1, JSON summary removed 0."""
-    with (repo / "catalog/metadata.yaml").open("a", encoding="utf-8") as metadata:
-        metadata.write("prosa:\n  latar_belakang: prosa/latar.md\n")
-    write_tree(repo / "catalog", {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
+    add_prose(repo / "catalog", LATAR, {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
     commit(repo, "prosa")
     git(repo, "tag", "base")
     (repo / "catalog/prosa/latar.md").unlink()

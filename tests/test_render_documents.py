@@ -293,6 +293,7 @@ def test_html_headings_that_open_a_wide_table_print_on_its_landscape_page(
     rendered: Path,
 ) -> None:
     from spbe_cli.render.document import parse_document
+    from spbe_cli.render.figures import ScreenSvg
     from spbe_cli.render.to_html import write_html
 
     for doc in DOCS:
@@ -303,7 +304,8 @@ def test_html_headings_that_open_a_wide_table_print_on_its_landscape_page(
         "## BAB V DOMAIN DATA\n\n### 5.2 Elemen Data\n\n~~~spbe-tabel lanskap\nElemen\n\n"
         "| Kode | Nama |\n|---|---|\n| RAD.01 | Data |\n~~~\n"
     )
-    html = write_html(parse_document("uji", source), lambda _figure: "").decode("utf-8")
+    html = write_html(parse_document("uji", source), lambda _figure: ScreenSvg("", 0))
+    html = html.decode("utf-8")
     assert _landscape_headings("uji", html.split("\n")) == 1
 
 

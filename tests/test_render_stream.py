@@ -78,13 +78,14 @@ def test_the_final_newline_is_written_once() -> None:
 
 def test_html_headings_before_a_wide_table_open_its_landscape_page() -> None:
     from spbe_cli.render.document import parse_document
+    from spbe_cli.render.figures import ScreenSvg
     from spbe_cli.render.to_html import write_html
 
     header = "| " + " | ".join(f"Kolom {n}" for n in range(12)) + " |"
     rule = "|" + "---|" * 12
     row = "| " + " | ".join(f"isi {n}" for n in range(12)) + " |"
     source = f"## Bab\n\n### Bagian\n\n{header}\n{rule}\n{row}\n\n## Bab lain\n\nTeks.\n"
-    html = write_html(parse_document("uji", source), str).decode("utf-8")
+    html = write_html(parse_document("uji", source), lambda _f: ScreenSvg("", 0)).decode("utf-8")
     body = html[html.index("<main>") :]
     assert re.search(r'<div class="lanskap">\n<h2 [^>]*>Bab</h2>\n<h3 [^>]*>Bagian</h3>\n', body)
     assert body.endswith(

@@ -127,8 +127,10 @@ def catalog_path(
             raise UsageError(
                 t("cli.catalog_twice", first=argument.as_posix(), second=option.as_posix())
             )
-        # `diff` and `new` name a folder that may not exist yet: only `catalog` there.
-        path = argument or option or (default_catalog() if must_exist else DEFAULT_CATALOG)
+        # The catalog the working folder holds or is inside, for every command: `diff` run in
+        # `catalog/` looked for `catalog/catalog` in each revision ("not in revision HEAD"),
+        # and `new` run in `catalog/program` would make a catalog there.
+        path = argument or option or default_catalog()
         if not path.exists():
             if must_exist:
                 # Nothing named: the default folder is not here (the wrong working folder, or

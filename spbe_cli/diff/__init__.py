@@ -10,6 +10,7 @@ compared entity by entity.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from spbe_cli.diff.changeset import (
     diff_records,
     records_of,
 )
+from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
 from spbe_cli.gitsource import Snapshot, revision_files
@@ -249,6 +251,76 @@ def read_changed_documents(
     return sides
 
 
+#: A document's id, written at the start of a line (``id: APP-01``, its value quoted or not).
+#: (Searched as ``\nid``, a literal the regular expression engine looks for fast: a national
+#: catalog's unchanged files are searched; the file's first line is matched on its own.)
+_ID_LINE = re.compile(rb"""\nid[ \t]*:[ \t]*["']?([^\s"'#,\[\]{}]+)""")
+_FIRST_ID_LINE = re.compile(rb"""id[ \t]*:[ \t]*["']?([^\s"'#,\[\]{}]+)""")
+#: Unchanged files searched for ids at a time (their bytes are let go after each batch).
+_TWIN_BATCH = 2000
+
+
+def declared_ids(data: bytes) -> list[bytes]:
+    """The ids a YAML file declares at the start of a line, lower case (the loader folds case)."""
+    first = _FIRST_ID_LINE.match(data)
+    found = [first.group(1).lower()] if first is not None else []
+    return found + [matched.group(1).lower() for matched in _ID_LINE.finditer(data)]
+
+
+def with_twins(
+    old: Snapshot,
+    new: Snapshot,
+    old_rels: list[str],
+    new_rels: list[str],
+    read: tuple[SideFiles, SideFiles],
+    before: LoadedSide,
+    after: LoadedSide,
+) -> tuple[list[str], list[str]] | None:
+    """The changed files of each side with the unchanged files declaring an id only one side has.
+
+    ``--no-findings`` reads only the files that differ. A pull request adding a second
+    ``APP-01`` in a new file read after the one that has it read "APP-01 added": the loader
+    keeps the first in file order and rejects the newcomer (SPBE104), but the first was not
+    read. Each id the changed files of one side declare and those of the other do not (an
+    entity added, removed or renamed, as read) is looked for in the unchanged files (in any
+    case: the loader folds case); those declaring one are read on both sides too (their bytes
+    are added to ``read``), so that the id is told apart as the whole catalog tells it, as
+    without ``--no-findings``. None when there is none (nothing to read again).
+    The search reads the unchanged files only when the change adds, removes or renames an id
+    (about a tenth of a second for each thousand files); none is parsed but those found.
+    """
+    ids = {i.lower() for i in _declared(before.catalog) ^ _declared(after.catalog)}
+    if not ids:
+        return None
+    wanted = {i.encode("utf-8", "surrogateescape") for i in ids}
+    changed = set(new_rels)
+    unchanged = sorted(rel for rel in new.files if rel not in changed)
+    hits: set[str] = set()
+    for start in range(0, len(unchanged), _TWIN_BATCH):
+        part = unchanged[start : start + _TWIN_BATCH]
+        data, _ = new.read(part)
+        rel_of = {new.display(rel): rel for rel in part}
+        hits |= {
+            new.files[rel_of[shown]]
+            for shown, content in data
+            if not wanted.isdisjoint(declared_ids(content))
+        }
+    if not hits:
+        return None
+    sides = []
+    for snapshot, rels, given in ((old, old_rels, read[0]), (new, new_rels, read[1])):
+        have = set(rels)
+        extra = [rel for rel, oid in snapshot.files.items() if oid in hits and rel not in have]
+        given.raw.update(read_files(snapshot, extra).raw)
+        sides.append(sorted([*rels, *extra]))
+    return sides[0], sides[1]
+
+
+def _declared(catalog: Catalog) -> set[str]:
+    """Every entity id a loaded side declares: loaded, failing the schema, or rejected."""
+    return {*catalog.entities, *catalog.invalid, *(r.id for r in catalog.rejected if r.id)}
+
+
 def load_side(
     snapshot: Snapshot,
     rels: Sequence[str],
@@ -328,6 +400,11 @@ def diff_snapshots(
         old_files, new_files = read_changed_documents(old, old_rels, new, new_rels)
         before = load_side(old, old_rels, shared, old_files)
         after = load_side(new, new_rels, shared, new_files)
+        twins = with_twins(old, new, old_rels, new_rels, (old_files, new_files), before, after)
+        if twins is not None:  # read again with the unchanged files that declare one of its ids
+            old_rels, new_rels = twins
+            before = load_side(old, old_rels, shared, old_files)
+            after = load_side(new, new_rels, shared, new_files)
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
         before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
@@ -359,16 +436,26 @@ def diff_snapshots(
         }
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
-        result.introduced, result.fixed, new_raw = _findings_delta(before, after, renamed, hidden)
+        result.introduced, result.fixed, result.milder, new_raw = _findings_delta(
+            before, after, renamed, hidden
+        )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
-            before.exceptions, after.exceptions
+            before.exceptions, after.exceptions, result.renames()
         )
         result.findings_compared = True
     else:
         # Without the rules' run nothing is matched, but an exception added or dropped in
-        # .spbe.yaml is still a change to review (it read "no changes", exit 0).
+        # .spbe.yaml is still a change to review (it read "no changes", exit 0), and so is the
+        # file broken or repaired: its own problems (SPBE021) need no rule run.
+        (old_config, old_problems), (new_config, new_problems) = (
+            _rule_config(old),
+            _rule_config(new),
+        )
         result.exceptions, result.exceptions_removed, result.exception_reasons = _exceptions(
-            _rule_config(old)[0].exceptions, _rule_config(new)[0].exceptions
+            old_config.exceptions, new_config.exceptions, result.renames()
+        )
+        result.introduced, result.fixed, _ = _config_delta(
+            old_problems, new_problems, before, after
         )
     result.rule_levels = _rule_levels(old, new, new_raw)
     old_meta, new_meta = _prose_maps(result.uncomparable, before, after)
@@ -468,8 +555,8 @@ def _findings_delta(
     after: LoadedSide,
     renamed: dict[str, str],
     hidden: set[str] | frozenset[str] = frozenset(),
-) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """The findings the change introduces and fixes (``renamed``: old id -> new).
+) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]]:
+    """The findings the change introduces, fixes and makes milder (``renamed``: old id -> new).
 
     A finding of an old entity in ``hidden`` (one a new file that does not load hides) is not
     fixed: whether the new side still has it is unknown, as the entity's own change is. Before,
@@ -487,12 +574,27 @@ def _findings_delta(
         index = FindingIndex(side.catalog, side.snapshot.display_root, names)
         sides.append((raw, found, index))
     (_, old_found, old_index), (new_raw, new_found, new_index) = sides
-    introduced, _ = delta(old_found, new_found, old_index, new_index)
+    introduced, _, milder = delta(old_found, new_found, old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
-    _, fixed = delta(old_found, new_raw, old_index, new_index)
+    _, fixed, _ = delta(old_found, new_raw, old_index, new_index)
     if hidden:
         fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
-    return introduced, fixed, new_raw
+    return introduced, fixed, milder, new_raw
+
+
+def _config_delta(
+    old: list[Finding], new: list[Finding], before: LoadedSide, after: LoadedSide
+) -> tuple[list[Finding], list[Finding], list[Milder]]:
+    """The problems of the rule configuration (SPBE021) a change introduces and fixes.
+
+    For ``--no-findings``: a ``.spbe.yaml`` the change broke read "no changes" (its exceptions
+    and levels are then none on the new side, as on a side without one).
+    """
+    from spbe_cli.diff.findings import FindingIndex, delta
+
+    old_index = FindingIndex(before.catalog, before.snapshot.display_root)
+    new_index = FindingIndex(after.catalog, after.snapshot.display_root)
+    return delta(old, new, old_index, new_index)
 
 
 def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding], list[Finding]]:
@@ -532,18 +634,28 @@ def _configured(side: LoadedSide, found: list[Finding]) -> tuple[list[Finding], 
 
 
 def _exceptions(
-    before: list[Any], after: list[Any]
+    before: list[Any], after: list[Any], renames: dict[str, str] | None = None
 ) -> tuple[list[tuple[Any, bool]], list[Any], dict[tuple[str, str], str]]:
     """The new side's exceptions (with "new in this change"), the old side's dropped, old reasons.
 
     The third part maps each kept exception whose reason the change rewrote to its old reason:
     a justification edited is as much for the reviewer to read as one added.
+    An exception that followed its entity's rename (``renames``: old id -> new; ``.spbe.yaml``
+    edited with the id) is kept, under its new id: before, it read as a new exception and as
+    one removed, "the rule applies to this entity again", which it does not.
     """
-    known = {(e.code, e.entity): e.reason for e in before}
+    renames = renames or {}
+    known = {(e.code, renames[e.entity]): e.reason for e in before if e.entity in renames}
+    known |= {(e.code, e.entity): e.reason for e in before}  # its own id first
     kept = {(e.code, e.entity) for e in after}
+
+    def dropped(e: Any) -> bool:
+        moved = renames.get(e.entity)
+        return (e.code, e.entity) not in kept and (moved is None or (e.code, moved) not in kept)
+
     return (
         [(e, (e.code, e.entity) not in known) for e in after],
-        [e for e in before if (e.code, e.entity) not in kept],
+        [e for e in before if dropped(e)],
         {
             (e.code, e.entity): known[(e.code, e.entity)]
             for e in after

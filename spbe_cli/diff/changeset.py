@@ -33,6 +33,7 @@ from pydantic import BaseModel
 
 from spbe_cli import plan
 from spbe_cli.catalog import Catalog, Source
+from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import ExitCode, Finding, Location, Severity
 from spbe_cli.models import MODELS, Rencana
@@ -328,6 +329,8 @@ class ChangeSet:
     introduced: list[Finding] = field(default_factory=list)
     #: Validation findings of the old side that the new side no longer has.
     fixed: list[Finding] = field(default_factory=list)
+    #: Findings of the new side the old side had at a more severe level (an error now a warning).
+    milder: list[Milder] = field(default_factory=list)
     #: Whether findings were compared (``--no-findings`` skips it).
     findings_compared: bool = False
     #: Prose sections (``metadata.prosa``) whose text changed.
@@ -353,6 +356,7 @@ class ChangeSet:
             or self.prose
             or self.introduced
             or self.fixed
+            or self.milder
             or any(new for _, new in self.exceptions)
             or self.exceptions_removed
             or self.exception_reasons

@@ -7,7 +7,8 @@ the document's id; one outside any document with an id (a file that does not par
 file (relative to the catalog folder).
 An entity whose id changed (a rename) is matched under its new id. Equal keys are matched one
 to one, so a second copy of the same problem is new, and so is one whose level rose (a warning
-now an error).
+now an error); one whose level fell (an error now a warning, by an edit or by a level set in
+``.spbe.yaml``) is neither new nor fixed but :class:`Milder`, listed on its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ from typing import NamedTuple
 
 from spbe_cli.catalog import Catalog, Source
 from spbe_cli.errors import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Milder:
+    """A finding of the new side the old side had at a more severe level."""
+
+    finding: Finding
+    #: Its level on the old side.
+    was: Severity
 
 
 class FindingKey(NamedTuple):
@@ -109,16 +119,20 @@ def _field_at(source: Source, line: int) -> str:
 
 def delta(
     old: Iterable[Finding], new: Iterable[Finding], old_index: FindingIndex, new_index: FindingIndex
-) -> tuple[list[Finding], list[Finding]]:
-    """``(introduced, fixed)``: findings of the new side the old lacks, and the reverse."""
+) -> tuple[list[Finding], list[Finding], list[Milder]]:
+    """``(introduced, fixed, milder)``: the new side's findings the old lacks, and the reverse.
+
+    ``milder``: findings of the new side the old side had at a more severe level.
+    """
     old_list, new_list = list(old), list(new)
     old_keys = [old_index.key(f) for f in old_list]
     new_keys = [new_index.key(f) for f in new_list]
-    introduced = _introduced(new_list, new_keys, old_list, old_keys)
+    introduced, milder = _introduced(new_list, new_keys, old_list, old_keys)
     fixed = _unmatched(old_list, old_keys, new_keys)
     introduced.sort(key=_order)
     fixed.sort(key=_order)
-    return introduced, fixed
+    milder.sort(key=lambda m: _order(m.finding))
+    return introduced, fixed, milder
 
 
 def _unmatched(
@@ -137,14 +151,18 @@ def _unmatched(
 
 def _introduced(
     new: list[Finding], new_keys: list[FindingKey], old: list[Finding], old_keys: list[FindingKey]
-) -> list[Finding]:
-    """The new side's findings the old side does not have (as many times) at least as severe.
+) -> tuple[list[Finding], list[Milder]]:
+    """The new side's findings the old side lacks at least as severe, and those made milder.
 
+    The first are those the old side does not have (as many times) at that level or a milder
+    one; the second those it had at a more severe level.
     A finding whose level rose is new: a planned application duplicating an Aplikasi Umum
     (SPBE408, a warning while it runs, an error while planned) turned the check red and
     "Needs attention" showed nothing. One that became milder is not (nor is it fixed: the
-    problem is still there). Keys are matched one to one, at the same level first; a finding
-    left over then takes an old one of its key that was more severe, the most severe first.
+    problem is still there); it is :class:`Milder` (before, the review said nothing of an
+    error made a warning, by an edit or by ``.spbe.yaml``). Keys are matched one to one, at
+    the same level first; a finding left over then takes an old one of its key that was more
+    severe, the mildest of them first.
     """
     new_ranks = list(map(_rank, new))
     # One count per level (keys alone are hashed in C; a (key, level) pair took four times as
@@ -160,16 +178,18 @@ def _introduced(
         else:
             over.append(at)
     unmatched = []
+    milder = []
     for at in sorted(over, key=new_ranks.__getitem__):
         key = new_keys[at]
         # a more severe old finding of the key (a lower rank), the mildest of them
         for severer in range(new_ranks[at] - 1, -1, -1):
             if left[severer][key] > 0:
                 left[severer][key] -= 1
+                milder.append(Milder(new[at], _LEVELS[severer]))
                 break
         else:
             unmatched.append(at)
-    return [new[at] for at in sorted(unmatched)]
+    return [new[at] for at in sorted(unmatched)], milder
 
 
 def _by_rank(keys: list[FindingKey], ranks: list[int]) -> list[list[FindingKey]]:
@@ -181,6 +201,8 @@ def _by_rank(keys: list[FindingKey], ranks: list[int]) -> list[list[FindingKey]]
 
 
 _ERROR, _WARNING = Severity.ERROR, Severity.WARNING
+#: The level of each rank (see :func:`_rank`).
+_LEVELS = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
 def _rank(finding: Finding) -> int:

@@ -12,6 +12,7 @@ import typing
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ from spbe_cli.diff.changeset import (
     plain,
     scalar_text,
 )
+from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange
 from spbe_cli.errors import Finding, Location, location_fields
 from spbe_cli.formatting import (
@@ -390,13 +392,43 @@ def prose_status(change: ProseChange) -> ChangeType:
     return ChangeType.CHANGED
 
 
+def shown_prose(changes: list[ProseChange]) -> list[ProseChange]:
+    """The prose changes as a review lists them: one entry per edit of one file.
+
+    Sections that name one file (``latar_belakang`` and ``arsitektur_pendahuluan`` both
+    ``prosa/pendahuluan.md``) read one edit: one entry naming them all and every document they
+    land in, its words shown once. Before, the same words were shown once per section, as if
+    the pull request had made the edit twice. (Each section is still counted, as it is a
+    section of its own documents, and JSON lists each.)
+    """
+    entries: dict[tuple[str | None, ...], list[ProseChange]] = {}
+    for change in changes:
+        key = (change.old_path, change.new_path, change.old, change.new)
+        entries.setdefault(key, []).append(change)
+    shown = []
+    for group in entries.values():
+        first = group[0]
+        if len(group) == 1:
+            shown.append(first)
+            continue
+        documents = tuple(sorted({d for change in group for d in change.documents}))
+        sections = ", ".join(change.section for change in group)
+        unreadable = tuple(sorted({d for change in group for d in change.unreadable}))
+        shown.append(replace(first, section=sections, documents=documents, unreadable=unreadable))
+    return shown
+
+
 def prose_title(change: ProseChange) -> str:
     """``section latar_belakang → masterplan (catalog/prosa/01.md)``.
 
     The path is the file whose text is shown: a section whose file was deleted (still named in
     the metadata) names the old side's file, not the new side's missing one.
     """
-    documents = ", ".join(change.documents) or t("diff.prose_no_document")
+    named = [
+        *change.documents,
+        *(t("diff.prose_unreadable", document=document) for document in change.unreadable),
+    ]
+    documents = ", ".join(named) or t("diff.prose_no_document")
     shown = change.new_path if change.new is not None else change.old_path
     path = shown or change.new_path or change.old_path or "—"
     return t("diff.prose_section", section=change.section, documents=documents, path=path)
@@ -681,6 +713,9 @@ def format_text(changeset: ChangeSet) -> list[str]:
             lines += [f"      = {note}" for note in finding_notes(finding)]
         for item in changeset.attention:
             lines += [f"  {_attention_line(item)}", *_text_referrers(item)]
+    if changeset.milder:
+        lines += ["", t("diff.milder_title", count=len(changeset.milder))]
+        lines += [f"  {format_finding(m.finding)} ({milder_was(m)})" for m in changeset.milder]
     if changeset.fixed:
         lines += ["", t("diff.fixed_title", count=len(changeset.fixed))]
         lines += [f"  {format_finding(f)}" for f in changeset.fixed]
@@ -713,7 +748,7 @@ def format_text(changeset: ChangeSet) -> list[str]:
         return [safe(line) for line in lines]
     if changeset.prose:
         lines += ["", t("diff.prose_title", count=len(changeset.prose))]
-        for section in changeset.prose:
+        for section in shown_prose(changeset.prose):
             lines.append(f"  {_MARK[prose_status(section)]} {prose_title(section)}")
             lines.append(f"      {prose_words(section)}")
     for kind, changes in changeset.by_kind().items():
@@ -803,6 +838,11 @@ def _removed_exception_text(exception: Any) -> str:
     )
 
 
+def milder_was(milder: Milder) -> str:
+    """What a finding made milder was: ``sebelumnya galat``."""
+    return t("diff.milder_was", level=t(f"diff.severity.{milder.was.value}"))
+
+
 def _md_finding(finding: Finding) -> str:
     severity = md_inert(t(f"diff.severity.{finding.severity.value}"))
     return (
@@ -844,6 +884,13 @@ def _md_findings(changeset: ChangeSet, out: _Budget) -> int:
                 more = len(entry.findings) - FINDINGS_SHOWN
                 lines.append(f"  - {md_inert(t('diff.more_findings', count=more))}")
             omitted += sum(not out.add(line) for line in lines)
+        out.force("")
+    if changeset.milder:
+        out.force(f"### {md_inert(t('diff.milder_title', count=len(changeset.milder)))}")
+        out.force("")
+        for milder in changeset.milder:
+            line = f"{_md_finding(milder.finding)} — *{md_inert(milder_was(milder))}*"
+            omitted += not out.add(line)
         out.force("")
     if changeset.rule_levels:
         title = t("diff.rule_levels_title", count=len(changeset.rule_levels))
@@ -957,7 +1004,7 @@ def format_markdown(changeset: ChangeSet, limit: int = GITHUB_COMMENT_LIMIT) -> 
         out.add("")
         out.add(f"### {md_inert(t('diff.prose_title', count=len(changeset.prose)))}")
         out.add("")
-        for section in changeset.prose:
+        for section in shown_prose(changeset.prose):
             label = md_inert(t(f"diff.change.{prose_status(section).value}"))
             if not (
                 out.add(f"- **{label}** {md_inert(prose_title(section))}")
@@ -1095,6 +1142,7 @@ def format_json(changeset: ChangeSet) -> str:
             "attention": len(changeset.attention),
             "introduced": len(changeset.introduced),
             "fixed": len(changeset.fixed),
+            "milder": len(changeset.milder),
             "uncomparable": len(changeset.uncomparable),
             "prose": len(changeset.prose),
             "followed": changeset.followed(),
@@ -1131,6 +1179,9 @@ def format_json(changeset: ChangeSet) -> str:
         ],
         "introduced": [finding_dict(f) for f in changeset.introduced],
         "fixed": [finding_dict(f) for f in changeset.fixed],
+        "milder": [
+            {**finding_dict(m.finding), "old_severity": m.was.value} for m in changeset.milder
+        ],
         "uncomparable": [
             {
                 "side": e.side,
@@ -1145,6 +1196,7 @@ def format_json(changeset: ChangeSet) -> str:
                 "section": p.section,
                 "change": prose_status(p).value,
                 "documents": list(p.documents),
+                "unreadable_documents": list(p.unreadable),
                 "old_path": p.old_path,
                 "new_path": p.new_path,
                 "old": p.old,

@@ -48,6 +48,9 @@ class ProseChange:
     new_path: str | None
     old: str | None
     new: str | None
+    #: Documents whose template (the Pemda's own) render cannot read: whether they print the
+    #: section is unknown, and render stops there until the template is repaired.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,21 @@ def section_documents(own: TemplateFolders | None = None) -> dict[str, tuple[str
     return _documents(_document_templates(own))
 
 
+def unreadable_documents(own: TemplateFolders) -> tuple[str, ...]:
+    """The documents whose template render would take from ``own`` and cannot read."""
+    return tuple(document for document, text in _document_templates(own) if text is None)
+
+
 @functools.cache
 def _builtin_documents() -> dict[str, tuple[str, ...]]:
     return _documents(_document_templates())
 
 
-def _documents(templates: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+def _documents(templates: list[tuple[str, str | None]]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for document, text in templates:
+        if text is None:
+            continue  # unreadable: what it prints is unknown
         for section in _CALL.findall(text):
             found.setdefault(section, set()).add(document)
         for section, _ in passed_sections(text):
@@ -142,9 +152,11 @@ def _builtin_places() -> dict[str, dict[str, SectionPlace]]:
     return _places(_document_templates())
 
 
-def _places(templates: list[tuple[str, str]]) -> dict[str, dict[str, SectionPlace]]:
+def _places(templates: list[tuple[str, str | None]]) -> dict[str, dict[str, SectionPlace]]:
     found: dict[str, dict[str, SectionPlace]] = {}
     for document, text in templates:
+        if text is None:
+            continue  # unreadable: what it prints is unknown
         chapter, heading = "", ""
         passed: dict[int, list[str]] = {}
         for section, at in passed_sections(text):
@@ -216,8 +228,8 @@ def heading_title(text: str) -> str:
 _SMALL_WORDS = frozenset({"dan", "serta", "atau", "di", "ke", "dari", "untuk", "per", "yang"})
 
 
-def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str]]:
-    """Each document template (partials aside) as (document name, text), includes expanded.
+def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, str | None]]:
+    """Each document render writes (its registry) as (name, template text), includes expanded.
 
     With ``own``, the Pemda's template folders (one reader, or several in the order render
     searches them) come before the built-in one, and each document is written from the file
@@ -229,12 +241,19 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
     place of the include or the macro's call, so a section printed there is placed in its
     document under the headings around it. Before, such a section read "printed by no
     document" and the "Daftar Perubahan" left it out.
+    A template a folder holds and render cannot read (not UTF-8, too large) is None: render
+    stops there, and what the document prints is unknown. (Before, the diff
+    passed over it for the built-in template, and read a git revision's with its bad bytes
+    replaced, so it placed prose in a document render refused to write.) The documents are
+    those of render's registry (:func:`spbe_cli.render.registry.documents`), not the built-in
+    folder's file names.
     """
+    from spbe_cli.render.engine import UNREADABLE
     from spbe_cli.render.pipeline import builtin_templates, folder_reader, pick_template
+    from spbe_cli.render.registry import documents
 
-    builtin = builtin_templates()
     mine = [] if own is None else [own] if callable(own) else list(own)
-    folders = [*mine, folder_reader(builtin)]
+    folders = [*mine, folder_reader(builtin_templates())]
     texts: dict[tuple[int, str], str | None] = {}
 
     def in_folder(number: int, name: str) -> str | None:
@@ -242,24 +261,27 @@ def _document_templates(own: TemplateFolders | None = None) -> list[tuple[str, s
             texts[number, name] = folders[number](name) if _safe_name(name) else None
         return texts[number, name]
 
-    def read(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
+    def first(name: str) -> str | None:  # the first folder that holds it, as Jinja's loader
         found = (in_folder(number, name) for number in range(len(folders)))
         return next((text for text in found if text is not None), None)
+
+    def read(name: str) -> str | None:
+        text = first(name)
+        return None if text is UNREADABLE else text  # render stops there: nothing known
 
     def holds(number: int) -> Callable[[str], bool]:
         return lambda name: in_folder(number, name) is not None
 
-    found = []
-    for template in sorted(builtin.glob("*.j2")):
-        if template.name.startswith("_"):
-            continue  # partials: no document of their own
-        document = template.name.split(".", 1)[0]
+    found: list[tuple[str, str | None]] = []
+    for spec in documents().values():  # the documents render writes, by its registry
         name = pick_template(
-            f"{document}.j2", f"{document}.md.j2", [holds(n) for n in range(len(folders))]
+            spec.template(), spec.legacy_template(), [holds(n) for n in range(len(folders))]
         )
-        text = read(name)
-        text = template.read_text("utf-8") if text is None else text
-        found.append((document, expand_partials(text, read)))
+        text = first(name)
+        if text is UNREADABLE:
+            found.append((spec.name, None))
+        elif text is not None:
+            found.append((spec.name, expand_partials(text, read)))
     return found
 
 
@@ -394,10 +416,21 @@ def _macro_spans(source: str) -> Iterator[tuple[str, int, int, int, int]]:
 
 
 def _own_templates(side: Snapshot) -> TemplateReader:
-    """The document templates of a side's own template folder (``templates/`` in the catalog)."""
+    """The document templates of a side's own template folder (``templates/`` in the catalog).
+
+    Read by render's rule (:func:`spbe_cli.render.engine.template_text`): one render cannot
+    read is :data:`~spbe_cli.render.engine.UNREADABLE`, not the text with its bad bytes
+    replaced (nor, past the prose files' size limit, no template at all).
+    """
+    from spbe_cli.render.engine import template_text
     from spbe_cli.render.pipeline import CATALOG_TEMPLATES
 
-    return lambda name: side.read_text(f"{CATALOG_TEMPLATES}/{name}")
+    def read(name: str) -> str | None:
+        reader = side.text_reader
+        data = reader(f"{CATALOG_TEMPLATES}/{name}") if reader is not None else None
+        return None if data is None else template_text(data)
+
+    return read
 
 
 def inside(rel: str) -> str | None:
@@ -418,6 +451,7 @@ def diff_prose(
     old_map = dict(old_meta.prosa) if old_meta is not None else {}
     new_map = dict(new_meta.prosa) if new_meta is not None else {}
     documents: dict[str, tuple[str, ...]] | None = None
+    unreadable: tuple[str, ...] = ()
     changes = []
     for section in sorted(set(old_map) | set(new_map)):
         old_rel = inside(old_map[section]) if section in old_map else None
@@ -429,7 +463,9 @@ def diff_prose(
         if before == after:
             continue
         if documents is None:  # the new side's own templates, read once there is a change
-            documents = section_documents(_own_templates(new))
+            templates = _document_templates(_own_templates(new))
+            documents = _documents(templates)
+            unreadable = tuple(document for document, text in templates if text is None)
         changes.append(
             ProseChange(
                 section,
@@ -438,6 +474,7 @@ def diff_prose(
                 new.display(new_rel) if new_rel is not None else None,
                 before,
                 after,
+                unreadable,
             )
         )
     return changes

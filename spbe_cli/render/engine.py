@@ -144,10 +144,7 @@ class FolderLoader(BaseLoader):
             except (OSError, RuntimeError):
                 continue
             candidate = root.joinpath(*pieces)
-            try:
-                if not (candidate.exists() or candidate.is_symlink()):
-                    continue
-            except OSError:  # a name the system refuses (too long): no such template
+            if not template_present(candidate):
                 continue
             try:
                 real = candidate.resolve(strict=True)
@@ -158,15 +155,75 @@ class FolderLoader(BaseLoader):
             filename = f"{display}/{'/'.join(pieces)}"
             self.shown[template] = filename
             data = _read_template(real, template, filename)
-            # The catalog files' rule: UTF-8, a leading byte order mark (Notepad) dropped.
-            source, problem = decode(data)
-            if problem is not None and problem.code == "SPBE002":
+            source, problem = decode_template(data)
+            if source is None:
+                assert problem is not None
                 raise TemplateUnreadableError(template, filename, problem)
-            if source is None:  # a NUL: shown visibly in the output, as any control character
-                source = data.decode("utf-8-sig")
             self.filenames.add(filename)
             return source, filename, lambda: True
         raise TemplateNotFound(template)
+
+    def text(self, template: str) -> str | None:
+        """A template's text; None when no folder holds it, :data:`UNREADABLE` when unreadable.
+
+        Unreadable: a folder holds it and render cannot read it (not UTF-8, too large, not a
+        file, outside its folder).
+
+        For what render would write (``spbe diff``, the "Daftar Perubahan" of ``--since``):
+        the very lookup render makes, so that neither falls back to another template.
+        """
+        try:
+            return self.get_source(None, template)[0]  # type: ignore[arg-type]
+        except TemplateNotFound as exc:
+            return None if type(exc) is TemplateNotFound else UNREADABLE
+
+
+class _Unreadable(str):
+    """The text of a template a folder holds and render cannot read (see :data:`UNREADABLE`)."""
+
+    __slots__ = ()
+
+
+#: What a template reader gives for a template a folder holds and render cannot read: render
+#: stops there, never taking the next folder's (compare with ``is``).
+UNREADABLE: str = _Unreadable()
+
+
+def template_present(path: Path) -> bool:
+    """Whether a template folder holds ``path``: render takes it, readable or not.
+
+    A link counts even when broken, and so does a folder or FIFO by the name: render refuses
+    it rather than passing it over for the next folder's template.
+    """
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:  # a name the system refuses (too long): no such template
+        return False
+
+
+def decode_template(data: bytes) -> tuple[str | None, YamlProblem | None]:
+    """A template file's text by the catalog files' rule, or None and the problem.
+
+    UTF-8, a leading byte order mark (Notepad) dropped; None when it is not UTF-8 text.
+    """
+    source, problem = decode(data)
+    if problem is not None and problem.code == "SPBE002":
+        return None, problem
+    if source is None:  # a NUL: shown visibly in the output, as any control character
+        source = data.decode("utf-8-sig")
+    return source, problem
+
+
+def template_text(data: bytes) -> str:
+    """A template's text from its bytes (a git revision's), or :data:`UNREADABLE`.
+
+    Unreadable where render would refuse it: larger than :data:`MAX_TEMPLATE_BYTES`, or not
+    UTF-8 text.
+    """
+    if len(data) > MAX_TEMPLATE_BYTES:
+        return UNREADABLE
+    source, _ = decode_template(data)
+    return UNREADABLE if source is None else source
 
 
 # -- escaping --------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from spbe_cli.formatting import KOSONG, angka, percent, rupiah_short
 
@@ -300,14 +300,32 @@ class ProgressChart:
 FigureSpec = BarChart | Timeline | Chain | Diagram | ProgressChart
 
 
+class ScreenSvg(NamedTuple):
+    """A figure's inline SVG, and the narrowest it is shown on screen (CSS pixels).
+
+    A screen narrower than ``min_width_px`` scrolls the figure sideways (see the module's notes
+    on HTML): carried beside the markup, as drawn, never read back out of it.
+    """
+
+    markup: str
+    min_width_px: int
+
+
 @dataclass(frozen=True)
 class RenderedFigure:
-    """One figure in both formats, with its print size."""
+    """One figure in both formats, with its print size and its narrowest on screen."""
 
     svg: str
     png: bytes
     width_cm: float
     height_cm: float
+    #: The ``min-width`` (CSS pixels) the inline SVG's root element is written with.
+    screen_min_px: int = 0
+
+    @property
+    def screen(self) -> ScreenSvg:
+        """The inline SVG with the narrowest it is shown on screen."""
+        return ScreenSvg(self.svg, self.screen_min_px)
 
 
 # -- layout constants (points) ----------------------------------------------------------------
@@ -1090,36 +1108,27 @@ def _escape_attr(text: str) -> str:
     )
 
 
-#: The ``min-width`` :func:`_inline_svg` writes on a figure's root element.
-_MIN_WIDTH = re.compile(r'<svg [^>]*?style="max-width:\d+px;min-width:(\d+)px"')
+def _inline_svg(raw: str, spec: FigureSpec, width_pt: float, height_pt: float) -> ScreenSvg:
+    """Make matplotlib's SVG inline-able: no prologue, metadata or page-wide style; a11y root.
 
-
-def screen_min_width(svg: str) -> int:
-    """The narrowest a figure's inline SVG is shown on screen, in CSS pixels (0 if unknown).
-
-    A screen narrower than that scrolls the figure sideways (see the module's notes on HTML).
+    With the ``min-width`` its root is written with (before, HTML parsed it back out of the
+    markup).
     """
-    found = _MIN_WIDTH.search(svg, 0, 4096)
-    return int(found.group(1)) if found else 0
-
-
-def _inline_svg(raw: str, spec: FigureSpec, width_pt: float, height_pt: float) -> str:
-    """Make matplotlib's SVG inline-able: no prologue, metadata or page-wide style; a11y root."""
     body = _STYLE.sub("", _METADATA.sub("", _PROLOG.sub("", raw, count=1), count=1), count=1)
     # matplotlib names every group (figure_1, patch_3): on a page with several figures those
     # names would repeat, so only the ids something refers to (salted per spec) are kept.
     body = _ID.sub(lambda m: m.group(0) if f"#{m.group(1)}" in body else "", body)
     natural = width_pt * 96 / 72
-    smallest = min(natural, natural * _MIN_SCREEN_PX / (_FONT * 96 / 72))
+    # rounded as "{:.0f}" rounds (half to even), written as the int it is
+    smallest = round(min(natural, natural * _MIN_SCREEN_PX / (_FONT * 96 / 72)))
     title = _escape_attr(spec.title)
-    # The min-width below is read back by screen_min_width: keep the two in step.
     root = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width_pt:.2f} {height_pt:.2f}" width="100%" '
-        f'style="max-width:{natural:.0f}px;min-width:{smallest:.0f}px" '
+        f'style="max-width:{natural:.0f}px;min-width:{smallest}px" '
         f'aria-label="{title}"><title>{title}</title>'
     )
-    return _ROOT.sub(lambda _m: root, body, count=1).rstrip() + "\n"
+    return ScreenSvg(_ROOT.sub(lambda _m: root, body, count=1).rstrip() + "\n", smallest)
 
 
 def _is_empty(spec: FigureSpec) -> bool:
@@ -1151,7 +1160,7 @@ def draw(spec: FigureSpec) -> Figure:
     return canvas.fig
 
 
-def _svg(fig: Figure, spec: FigureSpec) -> str:
+def _svg(fig: Figure, spec: FigureSpec) -> ScreenSvg:
     import matplotlib
 
     width_in, height_in = (float(v) for v in fig.get_size_inches())
@@ -1199,15 +1208,22 @@ def _png(fig: Figure, spec: FigureSpec, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> RenderedFigure:
-    """Draw a spec once and write it as inline SVG and as PNG at ``dpi``."""
+def render_figure(spec: FigureSpec, dpi: int = DEFAULT_DPI, *, png: bool = True) -> RenderedFigure:
+    """Draw a spec once and write it as inline SVG and as PNG at ``dpi``.
+
+    Without ``png`` (no DOCX is written) only the SVG: no PNG and no print size.
+    """
     fig = draw(spec)
+    screen = _svg(fig, spec)
+    if not png:
+        return RenderedFigure(screen.markup, b"", 0.0, 0.0, screen.min_width_px)
     width_in, height_in = (float(v) for v in fig.get_size_inches())
     return RenderedFigure(
-        svg=_svg(fig, spec),
+        svg=screen.markup,
         png=_png(fig, spec, dpi),
         width_cm=round(width_in * 2.54, 2),
         height_cm=round(height_in * 2.54, 2),
+        screen_min_px=screen.min_width_px,
     )
 
 
@@ -1226,7 +1242,7 @@ def preload() -> None:
 
 def draw_svg(spec: FigureSpec) -> str:
     """The spec as inline SVG (see the module docstring for how HTML embeds it)."""
-    return _svg(draw(spec), spec)
+    return _svg(draw(spec), spec).markup
 
 
 def draw_png(spec: FigureSpec, dpi: int = DEFAULT_DPI) -> bytes:

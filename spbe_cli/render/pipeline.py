@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from spbe_cli.catalog import Catalog
     from spbe_cli.render.document import Document, DocumentError
+    from spbe_cli.render.figures import ScreenSvg
     from spbe_cli.render.plain import Plainer
     from spbe_cli.render.prose import Prose
 
@@ -154,18 +155,15 @@ def template_readers(catalog: Path, override: Path | None) -> list[Callable[[str
 
 
 def folder_reader(folder: Path) -> Callable[[str], str | None]:
-    """A template folder as the text of a template by file name, or None when it has none."""
+    """A template folder as the text of a template by file name, or None when it has none.
 
-    def read(name: str) -> str | None:
-        path = folder / name
-        if path.is_file():
-            try:
-                return path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None  # render reports the template it cannot read
-        return None
+    Read by render's own loader: a template the folder holds and render cannot read is
+    :data:`~spbe_cli.render.engine.UNREADABLE` (render stops there; before, this reader said
+    "none" and ``spbe diff`` and ``--since`` placed prose by the built-in template instead).
+    """
+    from spbe_cli.render.engine import FolderLoader
 
-    return read
+    return FolderLoader([(folder, folder.as_posix())]).text
 
 
 def _check_template_folder(folder: Path) -> None:
@@ -194,15 +192,13 @@ def draw_figure(spec: Any, png: bool) -> Any:
     """One figure as SVG, and as PNG when a DOCX needs it (module level: a worker calls it)."""
     from spbe_cli.render import figures
 
-    if png:
-        return figures.render_figure(spec)
-    return figures.RenderedFigure(figures.draw_svg(spec), b"", 0.0, 0.0)
+    return figures.render_figure(spec, png=png)
 
 
-def _draw_plain(specs: list[Any], png: bool) -> list[tuple[str, bytes, float, float]]:
+def _draw_plain(specs: list[Any], png: bool) -> list[tuple[str, bytes, float, float, int]]:
     """Figures as plain data, for a forked child to send back (see :meth:`FigureBook.prefetch`)."""
     drawn = [draw_figure(spec, png) for spec in specs]
-    return [(d.svg, d.png, d.width_cm, d.height_cm) for d in drawn]
+    return [(d.svg, d.png, d.width_cm, d.height_cm, d.screen_min_px) for d in drawn]
 
 
 def _can_fork() -> bool:
@@ -216,6 +212,10 @@ def _can_fork() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     )
+
+
+#: The types of a figure drawn by a forked child, as :func:`_draw_plain` sends it.
+_PLAIN_FIGURE = [str, bytes, float, float, int]
 
 
 class FigureBook:
@@ -304,7 +304,7 @@ class FigureBook:
         if not isinstance(sent, list) or len(sent) != len(specs):
             return
         for spec, item in zip(specs, sent, strict=True):
-            if isinstance(item, tuple) and [type(v) for v in item] == [str, bytes, float, float]:
+            if isinstance(item, tuple) and [type(v) for v in item] == _PLAIN_FIGURE:
                 self._drawn[spec] = RenderedFigure(*item)
 
     def _get(self, spec: Any) -> Any:
@@ -321,6 +321,11 @@ class FigureBook:
     def svg(self, figure: Figure) -> str:
         """Inline SVG of a figure."""
         return str(self._get(figure.spec).svg)
+
+    def screen_svg(self, figure: Figure) -> ScreenSvg:
+        """Inline SVG of a figure, with the narrowest it is shown on screen."""
+        screen: ScreenSvg = self._get(figure.spec).screen
+        return screen
 
     def picture(self, figure: Figure) -> Picture:
         """PNG and print size of a figure."""
@@ -344,9 +349,10 @@ def template_name(spec: DocumentSpec, folders: list[tuple[Path, str]]) -> str:
 
     See :func:`pick_template`.
     """
+    from spbe_cli.render.engine import template_present
 
     def holds(folder: Path) -> Callable[[str], bool]:
-        return lambda name: (folder / name).exists() or (folder / name).is_symlink()
+        return lambda name: template_present(folder / name)
 
     return pick_template(spec.template(), spec.legacy_template(), [holds(f) for f, _ in folders])
 
@@ -658,7 +664,7 @@ def _write(
             *(RenderedFile(path, data) for path, data in sidecars.items()),
         ]
     if fmt == "html":
-        return [RenderedFile(f"{spec.name}.html", write_html(document, run.book.svg))]
+        return [RenderedFile(f"{spec.name}.html", write_html(document, run.book.screen_svg))]
     meta = run.inp.catalog.metadata
     assert meta is not None
     docx_meta = DocxMeta(

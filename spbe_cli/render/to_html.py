@@ -31,7 +31,7 @@ from spbe_cli.render.document import (
     Toc,
     caption_label,
 )
-from spbe_cli.render.figures import screen_min_width
+from spbe_cli.render.figures import ScreenSvg
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
 from spbe_cli.render.geometry import keep_together
@@ -149,8 +149,8 @@ def inline_html(inline: Inline) -> str:
     return "".join(parts)
 
 
-def write_html(document: Document, svg: Callable[[Figure], str]) -> bytes:
-    """The document as one HTML file (UTF-8)."""
+def write_html(document: Document, svg: Callable[[Figure], ScreenSvg]) -> bytes:
+    """The document as one HTML file (UTF-8); ``svg`` gives each figure as drawn."""
     out = Utf8Lines()
     out.extend(
         [
@@ -176,7 +176,7 @@ def _blocks(
     document: Document,
     blocks: tuple[Block, ...],
     out: list[str] | Utf8Lines,
-    svg: Callable[[Figure], str],
+    svg: Callable[[Figure], ScreenSvg],
 ) -> None:
     # Headings just written, with nothing after them yet: held back, so that the headings that
     # open a wide table go to its landscape page in print rather than stay alone before it.
@@ -215,12 +215,12 @@ def _blocks(
         elif isinstance(block, Table):
             _put_table(out, block)
         elif isinstance(block, Figure):
-            markup = svg(block)
+            markup, min_width = svg(block)
             # A chart a phone cannot show whole scrolls sideways; cut at the screen's edge, its
             # bars would read as ending there. The line says so, on a phone only (the CSS).
             hint = (
                 f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>'
-                if screen_min_width(markup) > PHONE_TEXT_WIDTH_PX
+                if min_width > PHONE_TEXT_WIDTH_PX
                 else ""
             )
             out.append(

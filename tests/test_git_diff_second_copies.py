@@ -1,0 +1,298 @@
+"""``spbe diff`` as a mentor reviews it: the cases session 11 found wrong, in real git repositories.
+
+A finding made milder by a change said nothing; ``--no-findings`` said a duplicate id declared
+after the original was "added"; the documents a prose section lands in and the fallback of a
+Pemda's unreadable template were worked out apart from ``spbe render``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from spbe_cli import i18n
+from tests.helpers import add_prose, write_tree
+from tests.test_diff_output import schema
+from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
+from tests.test_git_diff_mentor import LATAR, TWIN, _changes, _excepted_app
+
+__all__ = ["repo"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_an_id_declared_again_after_the_original_is_not_added(repo: Path, skip: list[str]) -> None:
+    """A second SC-03 in a file read after SC-03's own: the newcomer is rejected, not added.
+
+    ``--no-findings`` reads only the changed file, so it saw SC-03 on the new side alone and
+    said "added"; the whole catalog keeps the first SC-03 and rejects the newcomer (SPBE104).
+    """
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN})
+    commit(repo, "a second SC-03 after the first")
+    code, out, err = run("v1", "HEAD", "--format", "json", *skip)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert _changes(data) == []
+    [entry] = data["uncomparable"]
+    assert (entry["side"], entry["path"], entry["ids"]) == (
+        "new",
+        "HEAD:catalog/program/z-pasar.yaml",
+        [],
+    )
+    assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [("SPBE104", 2, 5)]
+    # Removed again, by the same reading: nothing removed either.
+    data = json.loads(run("HEAD", "v1", "--format", "json", *skip)[1])
+    assert _changes(data) == []
+    assert [(e["side"], e["path"]) for e in data["uncomparable"]] == [
+        ("old", "HEAD:catalog/program/z-pasar.yaml")
+    ]
+
+
+def test_no_findings_reads_an_unchanged_file_only_for_an_id_it_declares(repo: Path) -> None:
+    """A genuinely new id reads no unchanged file; a twin in another case is found."""
+    write_tree(repo / "catalog", {"program/z-baru.yaml": TWIN.replace("SC-03", "SC-99")})
+    commit(repo, "a new program")
+    data = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == [("added", "SC-99", "Sentra Noken Digital", [])]
+    assert data["summary"]["files"]["new_parsed"] == 1
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN.replace("SC-03", "sc-03")})
+    commit(repo, "a look-alike of SC-03")
+    data = json.loads(run("HEAD~1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == []
+    [entry] = data["uncomparable"]
+    assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [("SPBE104", 2, 5)]
+    assert ECONOMY not in entry["path"]
+
+
+PLANNED = """entitas: aplikasi
+id: APP-ADUAN
+nama: Aduan Warga
+raa: RAA.01.01
+kategori: khusus
+pemilik: DISKOMINFO
+status: rencana
+"""
+
+
+def _milder(data: dict) -> list[tuple[str, str, str, int, int]]:
+    return [
+        (f["code"], f["severity"], f["old_severity"], f["line"], f["column"])
+        for f in data["milder"]
+    ]
+
+
+def test_a_finding_a_level_in_spbe_yaml_makes_milder_is_listed(repo: Path) -> None:
+    """An error made a warning by ``.spbe.yaml``: neither new nor fixed, and said nothing.
+
+    SPBE408 is an error for a planned Aplikasi Khusus duplicating an Aplikasi Umum; setting the
+    rule to ``warning`` turned the check green and the review listed only the rule's level,
+    not which findings it made milder.
+    """
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": PLANNED})
+    commit(repo, "aduan planned")
+    git(repo, "tag", "base")
+    write_tree(repo / "catalog", {".spbe.yaml": "aturan:\n  SPBE408: warning\n"})
+    commit(repo, "SPBE408 a warning")
+    code, out, err = run("base", "HEAD", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert _milder(data) == [("SPBE408", "warning", "error", 2, 5)]
+    assert data["milder"][0]["path"] == "HEAD:catalog/arsitektur/aduan.yaml"
+    jsonschema.validate(data, schema())  # as docs/diff.md publishes it
+    assert data["summary"]["milder"] == 1
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+    text = run("base", "HEAD")[1]
+    assert (
+        "Findings this change made milder (1)\n"
+        "  HEAD:catalog/arsitektur/aduan.yaml:2:5: warning[SPBE408]: "
+    ) in text
+    assert text.split("warning[SPBE408]: ")[1].split("\n")[0].endswith(" (was error)")
+    comment = run("base", "HEAD", "--format", "markdown")[1]
+    assert "### Findings this change made milder (1)\n\n- **warning** SPBE408 " in comment
+    assert "(`HEAD:catalog/arsitektur/aduan.yaml:2:5`) — *was error*" in comment
+    # The other way round the finding is new (its level rose), and nothing is milder.
+    data = json.loads(run("HEAD", "base", "--format", "json")[1])
+    assert data["milder"] == []
+    assert ("SPBE408", "error", 2, 5) in [
+        (f["code"], f["severity"], f["line"], f["column"]) for f in data["introduced"]
+    ]
+
+
+def test_a_finding_an_edit_makes_milder_is_listed(repo: Path) -> None:
+    """A planned application put in operation: its SPBE408 error is now a warning."""
+    write_tree(repo / "catalog", {"arsitektur/aduan.yaml": PLANNED})
+    commit(repo, "aduan planned")
+    edit(repo / "catalog/arsitektur/aduan.yaml", "status: rencana", "status: operasional")
+    commit(repo, "aduan running")
+    data = json.loads(run("HEAD~1", "HEAD", "--format", "json")[1])
+    assert _milder(data) == [("SPBE408", "warning", "error", 2, 5)]
+    assert all(f["code"] != "SPBE408" for f in data["introduced"] + data["fixed"])
+    # --no-findings compares no findings: nothing is milder either.
+    assert json.loads(run("HEAD~1", "HEAD", "--format", "json", "--no-findings")[1])["milder"] == []
+
+
+def test_prose_lands_in_the_documents_render_registers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents a section lands in are render's registry, not the built-in file names."""
+    from spbe_cli.diff.prose import section_documents
+    from spbe_cli.render import registry
+
+    registered = registry.documents()
+    assert {d for docs in section_documents().values() for d in docs} <= set(registered)
+    spec = registry.DocumentSpec("uji", None, lambda inp: {})
+    monkeypatch.setitem(registry._REGISTRY, "uji", spec)
+    own = {"uji.j2": '## Uji\n{{ prosa("latar_belakang") }}\n'}.get
+    assert section_documents(own)["latar_belakang"] == ("masterplan", "uji")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [b'## BAB \xff\n{{ prosa("latar_belakang") }}\n', b"x" * (512 * 1024 + 1)],
+    ids=["not-utf8", "too-large"],
+)
+def test_a_pemda_template_render_cannot_read_is_no_built_in_one(
+    repo: Path, template: bytes
+) -> None:
+    """Render stops at the Pemda's unreadable ``masterplan.j2``; the diff no longer reads the
+    built-in one in its place (nor the bad bytes replaced), in a revision or a folder."""
+    from spbe_cli.diff.prose import section_documents
+    from spbe_cli.render.engine import UNREADABLE
+    from spbe_cli.render.pipeline import folder_reader
+
+    add_prose(repo / "catalog", LATAR, {"prosa/latar.md": "# Latar\n\nJaringan yang andal.\n"})
+    commit(repo, "prosa")
+    git(repo, "tag", "base")
+    (repo / "catalog/templates").mkdir()
+    (repo / "catalog/templates/masterplan.j2").write_bytes(template)
+    edit(repo / "catalog/prosa/latar.md", "andal", "andal dan aman")
+    commit(repo, "a template render cannot read, and a prose edit")
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    assert [(p["section"], p["documents"], p["unreadable_documents"]) for p in data["prose"]] == [
+        ("latar_belakang", [], ["masterplan"])
+    ]
+    jsonschema.validate(data, schema())
+    assert (
+        "  ~ section latar_belakang → masterplan? (the Pemda's template cannot be read by spbe "
+        "render) (HEAD:catalog/prosa/latar.md)\n"
+    ) in run("base", "HEAD")[1]
+    read = folder_reader(repo / "catalog/templates")
+    assert read("masterplan.j2") is UNREADABLE
+    assert read("arsitektur.j2") is None
+    assert "latar_belakang" not in section_documents(read)
+    # Render names the file and stops (no document written from the built-in template).
+    from typer.testing import CliRunner
+
+    from spbe_cli.cli.app import app
+
+    done = CliRunner().invoke(
+        app, ["render", "catalog", "--doc", "masterplan", "-o", str(repo.parent / "out")]
+    )
+    assert done.exit_code != 0
+    if template.startswith(b"## BAB"):  # the byte that is not UTF-8, at its line and column
+        assert "catalog/templates/masterplan.j2:1:8: " in done.stderr
+    else:
+        assert "catalog/templates/masterplan.j2" in done.stderr
+    assert not (repo.parent / "out" / "masterplan.md").exists()
+
+
+def test_one_edit_of_a_prose_file_two_sections_name_is_shown_once(repo: Path) -> None:
+    """Two sections printing one file: one edit, one entry naming both, its words once."""
+    shared = "prosa/pendahuluan.md"
+    add_prose(
+        repo / "catalog",
+        {"latar_belakang": shared, "arsitektur_pendahuluan": shared},
+        {shared: "# Pendahuluan\n\nLayanan terpadu.\n"},
+    )
+    commit(repo, "one prose file for two sections")
+    git(repo, "tag", "base")
+    edit(repo / "catalog/prosa/pendahuluan.md", "terpadu", "terpadu dan inklusif")
+    commit(repo, "prose edit")
+    text = run("base", "HEAD")[1]
+    assert (
+        "Prose (2)\n  ~ section arsitektur_pendahuluan, latar_belakang → arsitektur, masterplan "
+        "(HEAD:catalog/prosa/pendahuluan.md)\n"
+    ) in text
+    assert text.count("{+terpadu dan inklusif.+}") == 1
+    comment = run("base", "HEAD", "--format", "markdown")[1]
+    assert comment.count("**terpadu dan inklusif.**") == 1
+    assert "| Prose | 0 | 0 | 2 | 0 |" in comment  # each section is counted
+    data = json.loads(run("base", "HEAD", "--format", "json")[1])
+    assert [(p["section"], p["documents"]) for p in data["prose"]] == [
+        ("arsitektur_pendahuluan", ["arsitektur"]),
+        ("latar_belakang", ["masterplan"]),
+    ]
+
+
+def test_no_findings_shows_a_rule_configuration_the_change_broke(repo: Path) -> None:
+    """``.spbe.yaml`` made invalid YAML: ``--no-findings`` read "No changes." and exited 0."""
+    broken = 'pengecualian:\n  - aturan: SPBE403\n    entitas: APP-ADUAN\n    alasan: "Masih\n'
+    write_tree(repo / "catalog", {".spbe.yaml": broken})
+    commit(repo, "a broken rule configuration")
+    code, out, err = run("v1", "HEAD", "--no-findings", "--format", "json", "--exit-code")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in data["introduced"]] == [
+        ("SPBE021", "HEAD:catalog/.spbe.yaml", 4, 13)
+    ]
+    assert data["findings_compared"] is False
+    assert "No changes." not in run("v1", "HEAD", "--no-findings")[1]
+    # Repaired again: fixed, with the same reading as without --no-findings.
+    data = json.loads(run("HEAD", "v1", "--no-findings", "--format", "json")[1])
+    assert [(f["code"], f["line"], f["column"]) for f in data["fixed"]] == [("SPBE021", 4, 13)]
+    assert json.loads(run("HEAD", "v1", "--format", "json")[1])["fixed"] == data["fixed"]
+
+
+def test_diff_run_inside_the_catalog_compares_that_catalog(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As every command: from ``catalog/program`` the catalog is ``..``.
+
+    Before, diff alone looked for ``catalog/program/catalog`` in each revision and stopped:
+    "catalog folder 'catalog' is not in revision HEAD".
+    """
+    edit(repo / ECONOMY, "nama: Sentra Kerajinan Noken", "nama: Sentra Noken")
+    expected = json.loads(run("v1", "--format", "json")[1])
+    monkeypatch.chdir(repo / "catalog" / "program")
+    code, out, err = run("v1", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert _changes(data) == _changes(expected) == [("changed", "SC-03", "Sentra Noken", ["nama"])]
+    assert data["new"]["path"] == ".."
+    code, out, _ = run("v1", "HEAD", "--format", "json")
+    assert code == 0 and _changes(json.loads(out)) == []
+
+
+@pytest.mark.parametrize("skip", [[], ["--no-findings"]])
+def test_an_exception_that_followed_its_entitys_rename_is_kept(repo: Path, skip: list[str]) -> None:
+    """``.spbe.yaml`` edited with the id: one exception kept, not one new and one removed.
+
+    Before, the review listed the exception under its new id as new, and under its old id as
+    removed: "the rule applies to this entity again", which it does not.
+    """
+    _excepted_app(repo)
+    edit(repo / "catalog/arsitektur/aduan.yaml", "id: APP-ADUAN", "id: APP-ADUAN-WARGA")
+    edit(repo / "catalog/.spbe.yaml", "entitas: APP-ADUAN", "entitas: APP-ADUAN-WARGA")
+    commit(repo, "APP-ADUAN renamed, its exception with it")
+    code, out, err = run("base", "HEAD", "--format", "json", *skip)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(e["entity"], e["new"], e["line"], e["column"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN-WARGA", False, 2, 5)
+    ]
+    assert data["exceptions_removed"] == []
+    assert all(f["code"] != "SPBE403" for f in data["introduced"] + data["fixed"])
+    text = run("base", "HEAD", *skip)[1]
+    assert "Rule exceptions removed" not in text and "(new)" not in text
+    # Its reason rewritten as well: the old reason is shown, as for an exception kept.
+    edit(repo / "catalog/.spbe.yaml", "Kanal sementara", "Kanal darurat")
+    commit(repo, "reason rewritten")
+    data = json.loads(run("base", "HEAD", "--format", "json", *skip)[1])
+    assert [(e["entity"], e["previous_reason"]) for e in data["exceptions"]] == [
+        ("APP-ADUAN-WARGA", "Kanal sementara sampai integrasi selesai.")
+    ]
