@@ -18,15 +18,14 @@ declared in another file (which of two declarations wins depends on file order);
 differ only in case; a rule has no incremental form; more than :data:`MAX_CHANGED` of the
 files changed.
 
-The snapshot is untrusted input like every cache entry: JSON, framed and checked as the run
-record is (:func:`spbe_cli.cache.read_framed`), part by part; anything out of shape is a
-full run.
+The snapshot is untrusted input like every cache entry: JSON (read and written with orjson: it
+holds tens of megabytes at national scale), framed and checked as the run record is
+(:func:`spbe_cli.cache.read_framed`); anything out of shape is a full run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -146,7 +145,7 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
         raise CannotFollow("the rules' findings were not kept")
     return {
         "slot": key,
-        "files": files,
+        "files": files_digest(files),
         "state": state,
         "facts": {
             entity_id: [
@@ -167,6 +166,18 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
             for name, found in zip(rules, capture.per_rule, strict=True)
         },
     }
+
+
+def files_digest(files: list[list[Any]]) -> str:
+    """The SHA-256 of a run's list of files, to match a snapshot to its run record.
+
+    The record holds the list (tens of thousands of paths and digests); the snapshot only this.
+    """
+    import hashlib
+
+    import orjson
+
+    return hashlib.sha256(orjson.dumps(files)).hexdigest()
 
 
 def id_key(entity_id: str) -> str:
@@ -212,9 +223,11 @@ class Snapshots:
 
     def write(self, key: str, payload: dict[str, Any]) -> bool:
         """Store a snapshot atomically; tell whether it was written."""
+        import orjson
+
         from spbe_cli.cache import framed, write_atomic
 
-        raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        raw = orjson.dumps(payload)
         return write_atomic(self.path(key), framed(self._label(key), raw))
 
     def read(self, key: str, files: int) -> Stored | None:
@@ -224,8 +237,10 @@ class Snapshots:
         payload = read_framed(self.path(key), files * _BYTES_PER_FILE + _MARGIN, self._label(key))
         if payload is None:
             return None
+        import orjson
+
         try:
-            return Stored.of(json.loads(payload), key)
+            return Stored.of(orjson.loads(payload), key)
         except (ValueError, RecursionError, TypeError, KeyError, IndexError):
             return None
 
@@ -240,10 +255,6 @@ class Snapshots:
 def _check(ok: bool, what: str) -> None:
     if not ok:
         raise MalformedSnapshotError(what)
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _str(value: Any) -> str:
@@ -276,7 +287,8 @@ class Stored:
     """A snapshot read back and checked (the findings of each file when asked for)."""
 
     data: dict[str, Any]
-    files: list[list[Any]]
+    #: :func:`files_digest` of the run's files (the run record holds the list)
+    files: str
     state: dict[str, list[Any]]
     facts: dict[str, list[Any]]
     invalid: dict[str, str]
@@ -288,27 +300,12 @@ class Stored:
     def of(cls, data: Any, key: str) -> Stored:
         """Check a snapshot's values part by part (raises :class:`MalformedSnapshotError`)."""
         _check(isinstance(data, dict) and data.get("slot") == key, "slot")
-        files = data["files"]
-        _check(isinstance(files, list), "files")
-        for entry in files:
-            _check(
-                isinstance(entry, list)
-                and len(entry) == 4
-                and isinstance(entry[0], str)
-                and isinstance(entry[1], str)
-                and type(entry[2]) is int
-                and isinstance(entry[3], str),
-                "file",
-            )
-        listed = {entry[0] for entry in files}
+        files = _str(data["files"])
         state = data["state"]
-        _check(isinstance(state, dict) and set(state) <= listed, "state")
-        for entry in state.values():
-            _check(isinstance(entry, list) and len(entry) == 5, "file state")
-            ids, names, found, placeholders, special = entry
-            _check(_strings(ids) and _strings(names), "ids")
-            _check(isinstance(found, list) and isinstance(placeholders, list), "file lists")
-            _check(isinstance(special, bool), "special")
+        # Cheap checks only: a value out of place further in stops the run (a full run, see
+        # spbe_cli.validate._follow), and the frame's SHA-256 already rules out a torn file.
+        _check(isinstance(state, dict), "state")
+        _check(all(type(v) is list and len(v) == 5 for v in state.values()), "file state")
         facts = data["facts"]
         _check(isinstance(facts, dict), "facts")
         # Cheap checks only: a value out of place further in stops the run (a full run).
@@ -614,6 +611,7 @@ class Outcome:
 
 def follow(
     stored: Stored,
+    recorded: list[list[Any]],
     root: Path,
     display: str,
     files: list[CatalogFile],
@@ -622,6 +620,8 @@ def follow(
     strict: bool = False,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
+
+    ``recorded``: the files of the last run, as its run record lists them.
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -639,7 +639,7 @@ def follow(
         if known is None or file.kind != "file":
             raise CannotFollow(f"{file.display} was not read")
         now.append([file.display, file.kind, known[0], known[1]])
-    before = {entry[0]: entry for entry in stored.files}
+    before = {entry[0]: entry for entry in recorded}
     changed = [f for f, entry in zip(files, now, strict=True) if before.get(f.display) != entry]
     listed = {f.display for f in files}
     removed = [d for d in before if d not in listed]
@@ -747,7 +747,7 @@ def follow(
         findings, files=len(files), entities=entities, strict=strict, exceptions=exceptions
     )
     snapshot = dict(stored.data)
-    snapshot["files"] = now
+    snapshot["files"] = files_digest(now)
     new_state = {d: entry for d, entry in state.items() if d not in paths}
     for d in paths:
         if d in fresh:

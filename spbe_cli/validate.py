@@ -145,7 +145,7 @@ def _follow(
     See :mod:`spbe_cli.incremental`. The record and the snapshot are rewritten for the next run.
     """
     from spbe_cli.cache import filling
-    from spbe_cli.incremental import STATS, CannotFollow, Snapshots, follow
+    from spbe_cli.incremental import STATS, CannotFollow, Snapshots, files_digest, follow
     from spbe_cli.runrecord import Manifest, inputs_unchanged
 
     if compared.stored is None or os.environ.get("SPBE_INCREMENTAL") == "0":
@@ -155,7 +155,7 @@ def _follow(
     snapshots = Snapshots(store)
     with collector.paused():
         stored = snapshots.read(key, len(compared.files))
-    if stored is None or stored.files != compared.stored["files"]:
+    if stored is None or stored.files != files_digest(compared.stored["files"]):
         return None
     if not inputs_unchanged(root, compared.stored):
         return None
@@ -163,7 +163,9 @@ def _follow(
     try:
         # Whatever the snapshot holds, a value out of place is a full run, never a crash.
         with filling(True), collector.paused():
-            outcome = follow(stored, root, shown, compared.files, read, strict=strict)
+            outcome = follow(
+                stored, compared.stored["files"], root, shown, compared.files, read, strict=strict
+            )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         STATS["full"] += 1
         STATS["reason"] = f"{type(exc).__name__}: {exc}"
