@@ -10,7 +10,7 @@ A pair is reported when its two items belong to different OPDs and one of these 
 * two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
 
 Two data sets in such a pair are "the same data produced twice". Candidates come from
-prefix-filtered similarity joins (:func:`spbe_cli.similarity.pair_with_earlier`) and from items
+prefix-filtered similarity joins (:func:`spbe_cli.similarity.join`) and from items
 sharing a sub kegiatan code (when at most ``MAX_SHARED_BUDGET`` programs share it), never from
 comparing every pair.
 """
@@ -35,7 +35,7 @@ from spbe_cli.models.common import in_use
 from spbe_cli.owners import responsible_opd
 from spbe_cli.parallel import forked
 from spbe_cli.progress import is_cancelled
-from spbe_cli.similarity import overlap, pair_with_earlier, stopwords, tokens
+from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
@@ -227,23 +227,22 @@ def _joined(items: list[Candidate], threshold: float, side: str) -> set[tuple[in
     """Index pairs ``(a, b)``, ``a < b``, whose names (``side`` "name") or functions look alike.
 
     Each item is paired with one earlier look-alike of another OPD
-    (:func:`spbe_cli.similarity.pair_with_earlier`) across the kind at ``threshold``, and among
-    the items of its reference code at half of it, so a cluster of look-alikes gives one pair
-    per member rather than every pair among them; never a scan of all pairs.
+    (:func:`spbe_cli.similarity.join`) across the kind at ``threshold``, and among the items of
+    its reference code at half of it, so a cluster of look-alikes gives one pair per member
+    rather than every pair among them; never a scan of all pairs. The words are coded once for
+    both joins, the OPDs as numbers.
     """
-    owners = [c.owner for c in items]
-    sets = [c.name for c in items] if side == "name" else [c.function for c in items]
-    pairs = {(min(a, b), max(a, b)) for a, b in pair_with_earlier(sets, threshold, owners)}
+    numbers: dict[str, int] = {}
+    owners = [numbers.setdefault(c.owner, len(numbers)) for c in items]
+    coded = word_sets([c.name for c in items] if side == "name" else [c.function for c in items])
+    pairs = {(min(a, b), max(a, b)) for a, b in join(coded, range(len(items)), threshold, owners)}
     by_code: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         by_code.setdefault(item.code, []).append(position)
     for members in by_code.values():
-        if len(members) < 2:
-            continue
-        found = pair_with_earlier(
-            [sets[m] for m in members], threshold / 2, [owners[m] for m in members]
-        )
-        pairs.update((members[min(a, b)], members[max(a, b)]) for a, b in found)
+        if len(members) >= 2:
+            found = join(coded, members, threshold / 2, owners)
+            pairs.update((min(a, b), max(a, b)) for a, b in found)
     return pairs
 
 
