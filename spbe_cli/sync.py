@@ -127,6 +127,16 @@ def _evidence_text(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> 
     return t(key, **dict(values))
 
 
+@lru_cache(maxsize=1 << 16)
+def _said(key: str, values: tuple[tuple[str, str], ...]) -> Evidence:
+    """One piece of evidence, one object for each distinct one (see :func:`_evidence_text`).
+
+    Its text for each output is then laid out once and found again by the object's identity
+    (:func:`format_json`).
+    """
+    return Evidence(key, values)
+
+
 @cache
 def _pct(score: float) -> str:
     """A similarity for display (half-even, whole percent); scores repeat (ratios of counts)."""
@@ -208,18 +218,18 @@ def _evidence(
         return ()
     found: list[Evidence] = []
     if same_budget:
-        found.append(Evidence("sync.ev.budget", (("kode", a.budget_code),)))
+        found.append(_said("sync.ev.budget", (("kode", a.budget_code),)))
     if same_code:
         key = "sync.ev.element" if a.kind == "program" else "sync.ev.code"
-        found.append(Evidence(key, (("kode", a.code),)))
+        found.append(_said(key, (("kode", a.code),)))
     if name > 0:
         words = ", ".join(sorted(name_words))
-        found.append(Evidence("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
+        found.append(_said("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
     if function > 0:
         words = ", ".join(sorted(function_words))
-        found.append(Evidence("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
+        found.append(_said("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
     if a.kind == "data_informasi":
-        found.append(Evidence("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
+        found.append(_said("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
     return tuple(found)
 
 
@@ -431,6 +441,7 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
         halves = [first, second()] if first else [second()]
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
+        _BUKTI.clear()
         _json_evidence.cache_clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
@@ -464,6 +475,31 @@ def _json_number(value: float) -> str:
     if not math.isfinite(value):
         raise TypeError(value)
     return float.__repr__(value)
+
+
+#: The text of each positive float score (:func:`_json_score`); scores are ratios of word
+#: counts, a few hundred distinct values.
+_SCORES: dict[float, str] = {}
+
+
+def _json_score(value: float) -> str:
+    """``round(value, 4)`` as ``json.dumps`` writes it; TypeError for what it does not take.
+
+    Made once per positive float (``-0.0`` equals ``0.0`` but is written apart, an int equal
+    to a float too: those are written each time).
+    """
+    if type(value) is float and value > 0.0:
+        text = _SCORES.get(value)
+        if text is None:
+            text = _SCORES[value] = _json_number(round(value, 4))
+        return text
+    return _json_number(round(value, 4))
+
+
+#: :func:`_json_evidence` of each piece of evidence of the :func:`format_json` in progress, by
+#: the id of the object (held by the pairs it lays out, one object per distinct piece:
+#: :func:`_said`), cleared when it ends.
+_BUKTI: dict[int, str] = {}
 
 
 #: :func:`_json_side` of each (item, location) of the :func:`format_json` in progress, by the
@@ -529,17 +565,22 @@ def _json_evidence(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> 
 
 def _json_pair_template(o: Overlap) -> str:
     """:func:`overlap_dict` of ``o`` laid out as ``json.dumps(indent=2)`` lays it in the list."""
-    q = encode_basestring
     if o.evidence:
         lang = language()
-        items = ",\n".join([_json_evidence(lang, e.key, e.values) for e in o.evidence])
+        pieces = []
+        for e in o.evidence:
+            piece = _BUKTI.get(id(e))
+            if piece is None:
+                piece = _BUKTI[id(e)] = _json_evidence(lang, e.key, e.values)
+            pieces.append(piece)
+        items = ",\n".join(pieces)
         bukti = f"[\n{items}\n      ]"
     else:
         bukti = "[]"
     return (
-        f'    {{\n      "jenis": {q(o.kind)},\n'
-        f'      "skor_nama": {_json_number(round(o.name_score, 4))},\n'
-        f'      "skor_fungsi": {_json_number(round(o.function_score, 4))},\n'
+        f'    {{\n      "jenis": {encode_basestring(o.kind)},\n'
+        f'      "skor_nama": {_json_score(o.name_score)},\n'
+        f'      "skor_fungsi": {_json_score(o.function_score)},\n'
         f'      "bukti": {bukti},\n'
         f'      "pertama": {_json_side(o.first, o.first_location)},\n'
         f'      "kedua": {_json_side(o.second, o.second_location)}\n    }}'

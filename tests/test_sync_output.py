@@ -127,9 +127,11 @@ def test_side_texts_kept_by_object_identity_do_not_outlive_the_document() -> Non
     import spbe_cli.sync as sync
 
     item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
-    found = [Overlap("aplikasi", item, item, 0.5, 0.0, (), Location("a.yaml", 1, 1), None)]
+    said = (Evidence("sync.ev.code", (("kode", "RAA"),)),)
+    found = [Overlap("aplikasi", item, item, 0.5, 0.0, said, Location("a.yaml", 1, 1), None)]
     format_json(found * 3, "katalog")
     assert sync._SIDES == {}
+    assert sync._BUKTI == {}  # the evidence's texts, by the same identity
     del found, item
     again = Candidate("aplikasi", "APL-2", "OPD-B", "Dua", "RAA", "", frozenset(), frozenset())
     pair = [Overlap("aplikasi", again, again, 0.5, 0.0, (), Location("b.yaml", 2, 3), None)]
