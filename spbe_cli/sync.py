@@ -442,7 +442,6 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
         _BUKTI.clear()
-        _json_evidence.cache_clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [
@@ -552,26 +551,22 @@ def _json_side_text(
     )
 
 
-@lru_cache(maxsize=1 << 16)
-def _json_evidence(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> str:
-    """One element of ``bukti`` as it stands in a pair (see :func:`_evidence_text`)."""
-    e = Evidence(key, values)
+def _json_evidence(e: Evidence) -> str:
+    """One element of ``bukti`` as it stands in a pair (its text: :func:`_evidence_text`)."""
     q = encode_basestring
     return (
-        f'        {{\n          "kode": {q(e.code)},\n'
-        f'          "uraian": {q(_evidence_text(lang, key, values))}\n        }}'
+        f'        {{\n          "kode": {q(e.code)},\n          "uraian": {q(e.text)}\n        }}'
     )
 
 
 def _json_pair_template(o: Overlap) -> str:
     """:func:`overlap_dict` of ``o`` laid out as ``json.dumps(indent=2)`` lays it in the list."""
     if o.evidence:
-        lang = language()
         pieces = []
         for e in o.evidence:
             piece = _BUKTI.get(id(e))
             if piece is None:
-                piece = _BUKTI[id(e)] = _json_evidence(lang, e.key, e.values)
+                piece = _BUKTI[id(e)] = _json_evidence(e)
             pieces.append(piece)
         items = ",\n".join(pieces)
         bukti = f"[\n{items}\n      ]"
