@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
-from typing import Any
+from typing import Any, NamedTuple
 
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
@@ -43,9 +43,12 @@ DEFAULT_THRESHOLD = 0.6
 MAX_SHARED_BUDGET = 48
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One program, application or data set, reduced to what the comparison needs."""
+class Candidate(NamedTuple):
+    """One program, application or data set, reduced to what the comparison needs.
+
+    A named tuple, as :class:`Overlap`: a national catalog makes tens of thousands of each, and
+    a frozen dataclass took four times as long to make (one ``object.__setattr__`` per field).
+    """
 
     kind: str
     id: str
@@ -75,9 +78,11 @@ class Evidence:
         return self.key.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """Two items of different OPDs that look like the same thing."""
+class Overlap(NamedTuple):
+    """Two items of different OPDs that look like the same thing.
+
+    A named tuple, as :class:`Candidate` is.
+    """
 
     kind: str
     first: Candidate
