@@ -1,7 +1,7 @@
 """Find items that look like the same thing, without comparing every pair.
 
 Items are grouped by a key (a reference code, a smart city element); inside a group,
-:func:`pair_with_earlier` pairs each item with one earlier look-alike of another owner through a
+:func:`join` pairs each item with one earlier look-alike of another owner through a
 prefix-filtered similarity join (the rarest words of each item index the candidates), so the work
 follows the number of items and the rarity of their words, not the square of the number of items,
 even when hundreds of items look alike.
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
+from operator import itemgetter
 
 #: ASCII bytes to words and spaces: letters lower-cased, digits kept, everything else a space,
 #: so that splitting gives the runs of ``[a-z0-9]+`` (a bytes table runs in C, per byte).
@@ -92,35 +94,110 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[frozenset[str], float
 
 
 def similar_pairs(items: Iterable[Item], threshold: float) -> list[Pair]:
-    """Pairs in the same group, of different owners, whose names or functions are similar."""
+    """Pairs in the same group, of different owners, whose names or functions are similar.
+
+    The groups in order of their key, each group's items in order of theirs; the words of all
+    the items are coded once (:func:`word_sets`), and each group is joined on its members.
+    """
     groups: dict[str, list[Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
-    result: list[Pair] = []
+    ordered: list[Item] = []
+    spans: list[range] = []
     for group_key in sorted(groups):
-        members = sorted(groups[group_key], key=lambda i: i.key)
-        result.extend(_pairs_in_group(members, threshold))
+        start = len(ordered)
+        ordered.extend(sorted(groups[group_key], key=lambda i: i.key))
+        spans.append(range(start, len(ordered)))
+    names = word_sets([m.name for m in ordered])
+    functions = word_sets([m.function for m in ordered])
+    owners = [m.owner for m in ordered]
+    result: list[Pair] = []
+    for members in spans:
+        candidates = set(join(names, members, threshold, owners))
+        candidates.update(join(functions, members, threshold, owners))
+        for a, b in sorted(candidates):
+            first, second = ordered[min(a, b)], ordered[max(a, b)]
+            result.append(
+                Pair(
+                    first,
+                    second,
+                    jaccard(first.name, second.name),
+                    jaccard(first.function, second.function),
+                )
+            )
     return result
 
 
-#: At most this many earlier sets are compared with one set (see :func:`pair_with_earlier`).
+#: At most this many earlier sets are compared with one set (see :func:`join`).
 MAX_PROBES = 32
 
 
 def pair_with_earlier(
     sets: Sequence[frozenset[str]],
     threshold: float,
-    owners: Sequence[str] | None = None,
+    owners: Sequence[object] | None = None,
     max_probes: int = MAX_PROBES,
 ) -> list[tuple[int, int]]:
     """Pair sets with an earlier similar set of another owner: ``(earlier, later)`` index pairs.
 
-    Sets are taken smallest first. Each is compared only with earlier sets that share one of
-    the rarest words of its *prefix* (``|x| - ceil(t * |x|) + 1`` words: two sets with Jaccard
-    >= t always share one, so no similar pair escapes the filter) and whose size is at least
-    ``t * |x|``. The first earlier set that is similar (Jaccard >= threshold) and belongs to
-    another owner becomes its pair, and a set so paired is not offered to later sets: a cluster
-    of n look-alikes costs n comparisons and yields n - 1 pairs, not n * (n - 1) / 2.
+    :func:`join` of all the sets (see there); without ``owners`` every set is its own owner.
+    """
+    return join(word_sets(sets), range(len(sets)), threshold, owners, max_probes)
+
+
+@dataclass(frozen=True)
+class WordSets:
+    """Word sets coded once for any number of :func:`join` calls on any of their subsets.
+
+    A caller that joins the same items several times (``spbe sync``: the whole kind, then the
+    items of each reference code; validate's SPBE409: each group) codes them once.
+    """
+
+    words: list[tuple[int, ...]]
+    """Each set's words as numbers, a word's number its place among all the words in order."""
+    masks: list[int]
+    """Each set as a bit mask: a bit per word that two sets or more hold (the commonest words
+    the lowest bits, so masks stay short); a word one set alone holds is never shared: no bit."""
+    sizes: list[int]
+    """The number of words of each set."""
+    largest: int
+    """The largest size (0 without sets)."""
+
+
+def word_sets(sets: Sequence[frozenset[str]]) -> WordSets:
+    """The words of ``sets`` coded for :func:`join`."""
+    vocabulary = sorted(set().union(*sets))
+    number = dict(zip(vocabulary, range(len(vocabulary)), strict=True)).__getitem__
+    words = [tuple(map(number, words)) for words in sets]
+    frequency = Counter(chain.from_iterable(words))
+    bit = [0] * len(vocabulary)
+    # Commonest first, ties by the word: the order of the bits does not change a count.
+    held = sorted((w for w, n in frequency.items() if n > 1), key=lambda w: (-frequency[w], w))
+    for position, word in enumerate(held):
+        bit[word] = 1 << position
+    masks = [sum(map(bit.__getitem__, numbers)) for numbers in words]
+    sizes = [len(numbers) for numbers in words]
+    return WordSets(words, masks, sizes, max(sizes, default=0))
+
+
+def join(
+    coded: WordSets,
+    members: Sequence[int],
+    threshold: float,
+    owners: Sequence[object] | None = None,
+    max_probes: int = MAX_PROBES,
+) -> list[tuple[int, int]]:
+    """Pair each of ``members`` with an earlier similar set of another owner: ``(earlier, later)``.
+
+    ``members`` are positions in ``coded``, as are the pairs and the places in ``owners``.
+
+    Sets are taken smallest first (members of one size in their order in ``members``). Each is
+    compared only with earlier sets that share one of the rarest words (among the members) of
+    its *prefix* (``|x| - ceil(t * |x|) + 1`` words: two sets with Jaccard >= t always share one,
+    so no similar pair escapes the filter) and whose size is at least ``t * |x|``. The first
+    earlier set that is similar (Jaccard >= threshold) and belongs to another owner becomes its
+    pair, and a set so paired is not offered to later sets: a cluster of n look-alikes costs n
+    comparisons and yields n - 1 pairs, not n * (n - 1) / 2.
 
     Each set is compared with at most ``max_probes`` earlier sets, the most recent first, so
     the work stays linear even when every name is made of the same few words.
@@ -130,42 +207,36 @@ def pair_with_earlier(
     sets (past that, the most recent candidates are the ones compared).
 
     Where the time goes (national bench catalog, 27,000 applications): most sets find no twin
-    and spend their whole budget, so most of the time is the comparisons and the loop around
-    them. A comparison is one AND of two integers: each set is also a bit mask (a bit per word
-    that two sets or more hold, the commonest words the lowest bits, so masks stay short), the
-    bits both masks hold are the shared words, and :func:`least_shared` turns the Jaccard bound
-    into a least number of them for each size of the other set. That is the same test as the
-    division of :func:`jaccard` (a property test holds them equal), at about a third of the cost
-    of a frozenset intersection. Ways of choosing the same candidates more cheaply (the
-    intersections batched through ``map``, the mask tests of a whole budget batched through
+    and spend their whole budget on the candidates of their rarest word, so most of the time is
+    the comparisons and the loop around them. A comparison is one AND of two integers: the bits
+    both masks hold (:class:`WordSets`) are the shared words, and :func:`least_shared` turns the
+    Jaccard bound into a least number of them for each size of the other set. That is the same
+    test as the division of :func:`jaccard` (a property test holds them equal), at about a third
+    of the cost of a frozenset intersection. Ways of choosing the same candidates more cheaply
+    (the intersections batched through ``map``, the mask tests of a whole budget batched through
     ``map`` and ``compress``, a bit signature per set to rule out a whole budget at once, an
     index on pairs of words or on the positions of the words two sets share) gave the same
     pairs in the same time or more (twice the time for the batched mask tests: most sets have
     few candidates): which sets are compared is what decides the pairs. What did pay: each
-    indexed set kept as one tuple (position, size, mask, owner), read by one unpacking.
+    indexed set kept as one tuple (position, size, mask, owner), read by one unpacking; the
+    candidates of the first word a set looks up taken as one slice of the budget's length (no
+    set of those already compared: a word lists a set once); the words coded as numbers and
+    the masks made once for all the joins on the same items (:func:`word_sets`).
     """
     if threshold <= 0:
         raise ValueError("threshold must be positive")
-    frequency = Counter(chain.from_iterable(sets))
-    # Rarest first, ties by the word: one rank per word instead of a key tuple per comparison.
+    words, masks, sizes, largest = coded.words, coded.masks, coded.sizes, coded.largest
+    frequency = Counter(chain.from_iterable(map(words.__getitem__, members)))
+    # Rarest first, ties by the word (numbers are in the words' order): one rank per word.
     by_rarity = sorted(frequency)
     by_rarity.sort(key=frequency.__getitem__)
-    rank = {word: n for n, word in enumerate(by_rarity)}
-    rank_of = rank.__getitem__
-    # A word only one set holds is never shared: no bit. The others, commonest first.
-    bit = dict.fromkeys(by_rarity, 0)
-    held = [word for word in reversed(by_rarity) if frequency[word] > 1]
-    bit.update(zip(held, map((1).__lshift__, range(len(held))), strict=True))
-    bit_of = bit.__getitem__
-    masks = [sum(map(bit_of, words)) for words in sets]
-    sizes = [len(words) for words in sets]
-    largest = max(sizes, default=0)
-    order = [i for i in sorted(range(len(sets)), key=sizes.__getitem__) if sizes[i]]
+    rank_of = dict(zip(by_rarity, range(len(by_rarity)), strict=True)).__getitem__
+    order = [i for i in sorted(members, key=sizes.__getitem__) if sizes[i]]
     # Without owners every set is its own owner: no two are ever of the same one.
-    owner_of: Sequence[object] = owners if owners is not None else range(len(sets))
+    owner_of: Sequence[object] = owners if owners is not None else range(len(sizes))
     # Per size of a set: the least shared words for each size of the other set, the least
     # size of the other set, the length of the prefix.
-    per_size: dict[int, tuple[tuple[int, ...], float, int]] = {}
+    per_size: dict[int, tuple[tuple[int, ...], int, int]] = {}
     # Each indexed set as the loop reads it: (position, size, mask, owner).
     index: dict[int, list[tuple[int, int, int, object]]] = {}
     get = index.get
@@ -176,25 +247,49 @@ def pair_with_earlier(
         mask = masks[i]
         bounds = per_size.get(size)
         if bounds is None:
+            # An integer size is below t * size exactly when it is below the ceiling.
+            at_least = math.ceil(threshold * size - 1e-9)
             bounds = per_size[size] = (
                 least_shared(threshold, size, largest),
-                threshold * size - 1e-9,
-                size - math.ceil(threshold * size - 1e-9) + 1,
+                at_least,
+                size - at_least + 1,
             )
         need, smallest, prefix_length = bounds
         # The ranks of the rarest words (a rank stands for its word in the index).
-        prefix = sorted(map(rank_of, sets[i]))[:prefix_length]
-        seen: set[int] = set()
+        prefix = sorted(map(rank_of, words[i]))[:prefix_length]
+        seen: set[int] | None = None  # the sets compared, once a second word is looked up
         budget = max_probes
         match = None
         for word in prefix:
-            for j, other_size, other_mask, other_owner in reversed(get(word, ())):
+            entries = get(word)
+            if entries is None:
+                if budget <= 0:
+                    break  # (a budget of 0 or less: the first word only)
+                continue
+            if seen is None:
+                # The first word with candidates: the most recent ones, one comparison each
+                # (at least one), the larger ones only (sets are indexed smallest first).
+                window = entries[-budget:] if budget > 0 else entries[-1:]
+                if window[0][1] < smallest:
+                    window = window[bisect_left(window, smallest, key=_SIZE) :]
+                for j, other_size, other_mask, other_owner in reversed(window):
+                    # jaccard(words, sets[j]) >= threshold, as shared words counted in the masks.
+                    if other_owner != owner and (mask & other_mask).bit_count() >= need[other_size]:
+                        match = j
+                        break
+                if match is not None:
+                    break
+                budget -= len(window)
+                if budget <= 0:
+                    break
+                seen = {entry[0] for entry in window}
+                continue
+            for j, other_size, other_mask, other_owner in reversed(entries):
                 if other_size < smallest:
                     break  # sets are indexed smallest first: every older one is smaller still
                 if j in seen:
                     continue
                 seen.add(j)
-                # jaccard(words, sets[j]) >= threshold, as shared words counted in the masks.
                 if other_owner != owner and (mask & other_mask).bit_count() >= need[other_size]:
                     match = j
                     break
@@ -213,6 +308,9 @@ def pair_with_earlier(
             else:
                 index[word] = [entry]
     return pairs
+
+
+_SIZE = itemgetter(1)
 
 
 @lru_cache(maxsize=1024)
@@ -235,24 +333,6 @@ def least_shared(threshold: float, size: int, largest: int) -> tuple[int, ...]:
         for other in range(1, largest + 1)
     )
     return tuple(bounds)
-
-
-def _pairs_in_group(members: Sequence[Item], threshold: float) -> list[Pair]:
-    owners = [m.owner for m in members]
-    candidates = set(pair_with_earlier([m.name for m in members], threshold, owners))
-    candidates.update(pair_with_earlier([m.function for m in members], threshold, owners))
-    pairs: list[Pair] = []
-    for a, b in sorted(candidates):
-        first, second = members[min(a, b)], members[max(a, b)]
-        pairs.append(
-            Pair(
-                first,
-                second,
-                jaccard(first.name, second.name),
-                jaccard(first.function, second.function),
-            )
-        )
-    return pairs
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

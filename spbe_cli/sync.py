@@ -10,7 +10,7 @@ A pair is reported when its two items belong to different OPDs and one of these 
 * two programs are funded from the same sub kegiatan (``nomenklatur.kode``).
 
 Two data sets in such a pair are "the same data produced twice". Candidates come from
-prefix-filtered similarity joins (:func:`spbe_cli.similarity.pair_with_earlier`) and from items
+prefix-filtered similarity joins (:func:`spbe_cli.similarity.join`) and from items
 sharing a sub kegiatan code (when at most ``MAX_SHARED_BUDGET`` programs share it), never from
 comparing every pair.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
-from typing import Any
+from typing import Any, NamedTuple
 
 from spbe_cli import collector
 from spbe_cli.catalog import Catalog
@@ -35,7 +35,7 @@ from spbe_cli.models.common import in_use
 from spbe_cli.owners import responsible_opd
 from spbe_cli.parallel import forked
 from spbe_cli.progress import is_cancelled
-from spbe_cli.similarity import overlap, pair_with_earlier, stopwords, tokens
+from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
@@ -43,9 +43,12 @@ DEFAULT_THRESHOLD = 0.6
 MAX_SHARED_BUDGET = 48
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One program, application or data set, reduced to what the comparison needs."""
+class Candidate(NamedTuple):
+    """One program, application or data set, reduced to what the comparison needs.
+
+    A named tuple, as :class:`Overlap`: a national catalog makes tens of thousands of each, and
+    a frozen dataclass took four times as long to make (one ``object.__setattr__`` per field).
+    """
 
     kind: str
     id: str
@@ -75,9 +78,11 @@ class Evidence:
         return self.key.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """Two items of different OPDs that look like the same thing."""
+class Overlap(NamedTuple):
+    """Two items of different OPDs that look like the same thing.
+
+    A named tuple, as :class:`Candidate` is.
+    """
 
     kind: str
     first: Candidate
@@ -125,6 +130,16 @@ def _evidence_text(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> 
     """
     del lang  # part of the key only: t() reads the language in use, which is this one
     return t(key, **dict(values))
+
+
+@lru_cache(maxsize=1 << 16)
+def _said(key: str, values: tuple[tuple[str, str], ...]) -> Evidence:
+    """One piece of evidence, one object for each distinct one (see :func:`_evidence_text`).
+
+    Its text for each output is then laid out once and found again by the object's identity
+    (:func:`format_json`).
+    """
+    return Evidence(key, values)
 
 
 @cache
@@ -219,18 +234,18 @@ def _evidence(
         return ()
     found: list[Evidence] = []
     if same_budget:
-        found.append(Evidence("sync.ev.budget", (("kode", a.budget_code),)))
+        found.append(_said("sync.ev.budget", (("kode", a.budget_code),)))
     if same_code:
         key = "sync.ev.element" if a.kind == "program" else "sync.ev.code"
-        found.append(Evidence(key, (("kode", a.code),)))
+        found.append(_said(key, (("kode", a.code),)))
     if name > 0:
         words = ", ".join(sorted(name_words))
-        found.append(Evidence("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
+        found.append(_said("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
     if function > 0:
         words = ", ".join(sorted(function_words))
-        found.append(Evidence("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
+        found.append(_said("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
     if a.kind == "data_informasi":
-        found.append(Evidence("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
+        found.append(_said("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
     return tuple(found)
 
 
@@ -238,23 +253,22 @@ def _joined(items: list[Candidate], threshold: float, side: str) -> set[tuple[in
     """Index pairs ``(a, b)``, ``a < b``, whose names (``side`` "name") or functions look alike.
 
     Each item is paired with one earlier look-alike of another OPD
-    (:func:`spbe_cli.similarity.pair_with_earlier`) across the kind at ``threshold``, and among
-    the items of its reference code at half of it, so a cluster of look-alikes gives one pair
-    per member rather than every pair among them; never a scan of all pairs.
+    (:func:`spbe_cli.similarity.join`) across the kind at ``threshold``, and among the items of
+    its reference code at half of it, so a cluster of look-alikes gives one pair per member
+    rather than every pair among them; never a scan of all pairs. The words are coded once for
+    both joins, the OPDs as numbers.
     """
-    owners = [c.owner for c in items]
-    sets = [c.name for c in items] if side == "name" else [c.function for c in items]
-    pairs = {(min(a, b), max(a, b)) for a, b in pair_with_earlier(sets, threshold, owners)}
+    numbers: dict[str, int] = {}
+    owners = [numbers.setdefault(c.owner, len(numbers)) for c in items]
+    coded = word_sets([c.name for c in items] if side == "name" else [c.function for c in items])
+    pairs = {(min(a, b), max(a, b)) for a, b in join(coded, range(len(items)), threshold, owners)}
     by_code: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         by_code.setdefault(item.code, []).append(position)
     for members in by_code.values():
-        if len(members) < 2:
-            continue
-        found = pair_with_earlier(
-            [sets[m] for m in members], threshold / 2, [owners[m] for m in members]
-        )
-        pairs.update((members[min(a, b)], members[max(a, b)]) for a, b in found)
+        if len(members) >= 2:
+            found = join(coded, members, threshold / 2, owners)
+            pairs.update((min(a, b), max(a, b)) for a, b in found)
     return pairs
 
 
@@ -443,7 +457,7 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
         halves = [first, second()] if first else [second()]
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
-        _json_evidence.cache_clear()
+        _BUKTI.clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [
@@ -476,6 +490,31 @@ def _json_number(value: float) -> str:
     if not math.isfinite(value):
         raise TypeError(value)
     return float.__repr__(value)
+
+
+#: The text of each positive float score (:func:`_json_score`); scores are ratios of word
+#: counts, a few hundred distinct values.
+_SCORES: dict[float, str] = {}
+
+
+def _json_score(value: float) -> str:
+    """``round(value, 4)`` as ``json.dumps`` writes it; TypeError for what it does not take.
+
+    Made once per positive float (``-0.0`` equals ``0.0`` but is written apart, an int equal
+    to a float too: those are written each time).
+    """
+    if type(value) is float and value > 0.0:
+        text = _SCORES.get(value)
+        if text is None:
+            text = _SCORES[value] = _json_number(round(value, 4))
+        return text
+    return _json_number(round(value, 4))
+
+
+#: :func:`_json_evidence` of each piece of evidence of the :func:`format_json` in progress, by
+#: the id of the object (held by the pairs it lays out, one object per distinct piece:
+#: :func:`_said`), cleared when it ends.
+_BUKTI: dict[int, str] = {}
 
 
 #: :func:`_json_side` of each (item, location) of the :func:`format_json` in progress, by the
@@ -528,30 +567,31 @@ def _json_side_text(
     )
 
 
-@lru_cache(maxsize=1 << 16)
-def _json_evidence(lang: str, key: str, values: tuple[tuple[str, str], ...]) -> str:
-    """One element of ``bukti`` as it stands in a pair (see :func:`_evidence_text`)."""
-    e = Evidence(key, values)
+def _json_evidence(e: Evidence) -> str:
+    """One element of ``bukti`` as it stands in a pair (its text: :func:`_evidence_text`)."""
     q = encode_basestring
     return (
-        f'        {{\n          "kode": {q(e.code)},\n'
-        f'          "uraian": {q(_evidence_text(lang, key, values))}\n        }}'
+        f'        {{\n          "kode": {q(e.code)},\n          "uraian": {q(e.text)}\n        }}'
     )
 
 
 def _json_pair_template(o: Overlap) -> str:
     """:func:`overlap_dict` of ``o`` laid out as ``json.dumps(indent=2)`` lays it in the list."""
-    q = encode_basestring
     if o.evidence:
-        lang = language()
-        items = ",\n".join([_json_evidence(lang, e.key, e.values) for e in o.evidence])
+        pieces = []
+        for e in o.evidence:
+            piece = _BUKTI.get(id(e))
+            if piece is None:
+                piece = _BUKTI[id(e)] = _json_evidence(e)
+            pieces.append(piece)
+        items = ",\n".join(pieces)
         bukti = f"[\n{items}\n      ]"
     else:
         bukti = "[]"
     return (
-        f'    {{\n      "jenis": {q(o.kind)},\n'
-        f'      "skor_nama": {_json_number(round(o.name_score, 4))},\n'
-        f'      "skor_fungsi": {_json_number(round(o.function_score, 4))},\n'
+        f'    {{\n      "jenis": {encode_basestring(o.kind)},\n'
+        f'      "skor_nama": {_json_score(o.name_score)},\n'
+        f'      "skor_fungsi": {_json_score(o.function_score)},\n'
         f'      "bukti": {bukti},\n'
         f'      "pertama": {_json_side(o.first, o.first_location)},\n'
         f'      "kedua": {_json_side(o.second, o.second_location)}\n    }}'

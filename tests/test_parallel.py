@@ -443,7 +443,7 @@ def test_a_failing_sync_child_leaves_its_work_here(
     assert len(overlaps) > 1
     monkeypatch.setenv("SPBE_WORKERS", "2")
     here = os.getpid()
-    real_join, real_pair = sync.pair_with_earlier, sync._json_pair  # type: ignore[attr-defined]
+    real_join, real_pair = sync.join, sync._json_pair  # type: ignore[attr-defined]
 
     def join_fails_in_child(*args: object) -> object:
         if os.getpid() != here:
@@ -455,7 +455,7 @@ def test_a_failing_sync_child_leaves_its_work_here(
             raise RuntimeError("child failed")
         return real_pair(o)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sync, "pair_with_earlier", join_fails_in_child)
+    monkeypatch.setattr(sync, "join", join_fails_in_child)
     monkeypatch.setattr(sync, "_json_pair", pair_fails_in_child)
     assert sync.find_overlaps(catalog) == overlaps
     assert sync.format_json(overlaps, "c") == text

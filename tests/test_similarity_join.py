@@ -17,7 +17,18 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spbe_cli.similarity import jaccard, least_shared, overlap, pair_with_earlier, tokens
+from spbe_cli.similarity import (
+    Item,
+    Pair,
+    jaccard,
+    join,
+    least_shared,
+    overlap,
+    pair_with_earlier,
+    similar_pairs,
+    tokens,
+    word_sets,
+)
 
 
 def _plain(
@@ -105,6 +116,75 @@ def test_the_join_pairs_as_its_plain_statement_when_the_budget_binds() -> None:
         max_probes = rng.choice([1, 4, 32])
         expected = _plain(sets, threshold, owners, max_probes)
         assert pair_with_earlier(sets, threshold, owners, max_probes) == expected
+
+
+WORDS = st.frozensets(st.sampled_from([f"w{i}" for i in range(10)]), max_size=7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(WORDS, st.sampled_from(["A", "B", "C"]), st.booleans()), max_size=60),
+    st.sampled_from(THRESHOLDS),
+    st.sampled_from([-1, 0, 1, 2, 3, 5, 32]),
+)
+def test_a_join_on_some_of_the_sets_pairs_as_the_plain_statement_on_those_alone(
+    named: list[tuple[frozenset[str], str, bool]], threshold: float, max_probes: int
+) -> None:
+    # The words are coded and the masks made once for all the sets (spbe sync: a whole kind);
+    # a join on some of them (the items of one code) pairs as if they were all there is: a
+    # word's rarity counted among them, positions in the whole.
+    sets = [words for words, _, _ in named]
+    owners = [owner for _, owner, _ in named]
+    members = [i for i, (_, _, kept) in enumerate(named) if kept]
+    alone = _plain([sets[m] for m in members], threshold, [owners[m] for m in members], max_probes)
+    found = join(word_sets(sets), members, threshold, owners, max_probes)
+    assert found == [(members[a], members[b]) for a, b in alone]
+
+
+def _similar_pairs_one_group_at_a_time(items: list[Item], threshold: float) -> list[Pair]:
+    """similar_pairs as first written: each group's names and functions joined on their own."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    result = []
+    for key in sorted(groups):
+        members = sorted(groups[key], key=lambda i: i.key)
+        owners = [m.owner for m in members]
+        found = set(pair_with_earlier([m.name for m in members], threshold, owners))
+        found.update(pair_with_earlier([m.function for m in members], threshold, owners))
+        for a, b in sorted(found):
+            first, second = members[min(a, b)], members[max(a, b)]
+            result.append(
+                Pair(
+                    first,
+                    second,
+                    jaccard(first.name, second.name),
+                    jaccard(first.function, second.function),
+                )
+            )
+    return result
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            Item,
+            st.from_regex(r"APL-[0-9]{1,3}", fullmatch=True),
+            st.sampled_from(["RAA.1", "RAA.2", "RAA.3"]),
+            st.sampled_from(["", "OPD-A", "OPD-B", "OPD-C"]),
+            WORDS,
+            WORDS,
+        ),
+        max_size=60,
+    ),
+    st.sampled_from(THRESHOLDS),
+)
+def test_similar_pairs_of_all_groups_at_once_are_those_of_each_group_alone(
+    items: list[Item], threshold: float
+) -> None:
+    # SPBE409/SPBE610: the words of every group coded once, each group joined on its members.
+    assert similar_pairs(items, threshold) == _similar_pairs_one_group_at_a_time(items, threshold)
 
 
 @settings(max_examples=300, deadline=None)

@@ -17,7 +17,7 @@ from spbe_cli import similarity
 from spbe_cli.cli.app import app
 from spbe_cli.loader import load_catalog
 from spbe_cli.similarity import jaccard, pair_with_earlier
-from spbe_cli.sync import find_overlaps
+from spbe_cli.sync import Candidate, find_overlaps
 from tests.helpers import CASES, write_tree
 
 runner = CliRunner()
@@ -228,3 +228,53 @@ def test_pair_with_earlier_covers_every_similar_pair_of_random_names(
     assert len({later for _, later in found}) == len(found)
     covered = {i for pair in found for i in pair}
     assert all(a in covered or b in covered for a, b in similar)
+
+
+def _joined_one_code_at_a_time(
+    items: list[Candidate], threshold: float, side: str
+) -> set[tuple[int, int]]:
+    """sync._joined as first written: the join of the kind, then of each code's items alone."""
+    owners = [c.owner for c in items]
+    sets = [c.name if side == "name" else c.function for c in items]
+    pairs = {(min(a, b), max(a, b)) for a, b in pair_with_earlier(sets, threshold, owners)}
+    by_code: dict[str, list[int]] = {}
+    for position, item in enumerate(items):
+        by_code.setdefault(item.code, []).append(position)
+    for members in by_code.values():
+        if len(members) < 2:
+            continue
+        found = pair_with_earlier(
+            [sets[m] for m in members], threshold / 2, [owners[m] for m in members]
+        )
+        pairs.update((members[min(a, b)], members[max(a, b)]) for a, b in found)
+    return pairs
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_joins_of_a_kind_find_the_pairs_they_found_one_code_at_a_time(seed: int) -> None:
+    # The words of a kind are coded once for its join and for those of each code (sync._joined):
+    # the same pairs as joining each code's items on their own, on hundreds of look-alikes.
+    from spbe_cli.sync import _joined
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(rng.randint(6, 40))]
+
+    def words() -> frozenset[str]:
+        return frozenset(rng.sample(vocabulary, rng.randint(0, min(8, len(vocabulary)))))
+
+    items = [
+        Candidate(
+            "aplikasi",
+            f"APL-{n}",
+            rng.choice(["", "OPD-A", "OPD-B", "OPD-C", "OPD-D"]),
+            "",
+            f"RAA.{rng.randint(1, 6)}",
+            "",
+            words(),
+            words(),
+        )
+        for n in range(rng.randint(50, 700))
+    ]
+    threshold = rng.choice([0.3, 0.5, 0.6, 0.75])
+    for side in ("name", "function"):
+        assert _joined(items, threshold, side) == _joined_one_code_at_a_time(items, threshold, side)

@@ -127,10 +127,22 @@ def test_side_texts_kept_by_object_identity_do_not_outlive_the_document() -> Non
     import spbe_cli.sync as sync
 
     item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
-    found = [Overlap("aplikasi", item, item, 0.5, 0.0, (), Location("a.yaml", 1, 1), None)]
+    said = (Evidence("sync.ev.code", (("kode", "RAA"),)),)
+    found = [Overlap("aplikasi", item, item, 0.5, 0.0, said, Location("a.yaml", 1, 1), None)]
     format_json(found * 3, "katalog")
     assert sync._SIDES == {}
+    assert sync._BUKTI == {}  # the evidence's texts, by the same identity
     del found, item
     again = Candidate("aplikasi", "APL-2", "OPD-B", "Dua", "RAA", "", frozenset(), frozenset())
     pair = [Overlap("aplikasi", again, again, 0.5, 0.0, (), Location("b.yaml", 2, 3), None)]
     assert format_json(pair, "katalog") == reference(pair, "katalog")
+
+
+def test_a_score_is_written_as_json_dumps_writes_its_value_and_type() -> None:
+    # A score's text is made once per positive float: an equal int, bool or negative zero
+    # after it must still be written as json_dumps writes it (1, true, -0.0).
+    item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
+    scores = [(1.0, 0.0), (1, -0.0), (True, 0), (2 / 3, 0.66666), (0.66666, 2 / 3)]
+    found = [Overlap("aplikasi", item, item, a, b, (), None, None) for a, b in scores]
+    assert format_json(found, "katalog") == reference(found, "katalog")
+    assert '"skor_nama": 1,' in format_json(found, "katalog")
