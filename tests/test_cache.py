@@ -467,20 +467,47 @@ def test_worker_count_follows_the_catalog_and_the_variable() -> None:
     # How busy the machine is decides the rest: tests/test_parallel.py.
 
 
-def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Path) -> None:
-    from spbe_cli.loader import find_files
-    from spbe_cli.parallel import mostly_cached
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("recorded", [False, True])
+def test_workers_read_a_warm_cache_and_parse_nothing(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, recorded: bool
+) -> None:
+    """A warm run shares the entries among the processes; none of them parses a file.
+
+    ``recorded``: through spbe validate, one file changed since the run recorded, so the files
+    the record's check read and hashed are loaded from their entries without being read again.
+    """
+    from spbe_cli import parallel
 
     root = _catalog(tmp_path)
-    files = find_files(root, "")
-    assert not mostly_cached(root, files)
-    _report(root, cached=True)
-    assert mostly_cached(root, files)
-    cache.set_enabled(False)
-    try:
-        assert not mostly_cached(root, files)
-    finally:
-        cache.set_enabled(True)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    _recorded(root)  # the first run of a catalog writes its record only
+    changed = root / "extra" / "f000.yaml"
+    changed.write_text(changed.read_text() + "# x\n")
+    _recorded(root)  # a run after the record writes every entry
+    changed.write_text(changed.read_text()[: -len("# x\n")])
+    assert len(_entries(cache_dir)) > 20
+
+    def parse_nothing(data: bytes) -> ParsedFile:
+        raise AssertionError("parsed although its entry is in the cache")
+
+    # Forked, the workers see the patch too; a worker that fails leaves its chunk to this
+    # process, which fails the same way.
+    monkeypatch.setattr(cache, "parse_bytes", parse_nothing)
+    monkeypatch.setenv("SPBE_WORKERS", "3")
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    if recorded:
+        from spbe_cli import loader
+
+        def read_nothing(file: object, real_root: Path) -> bytes:
+            raise AssertionError("read again although the record's check read it")
+
+        monkeypatch.setattr(loader, "read_catalog_file", read_nothing)
+        assert _recorded(root) == single
+    else:
+        assert _report(root, cached=True) == single
 
 
 def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> None:
