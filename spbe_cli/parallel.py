@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from spbe_cli.cache import known_entry, open_cache, parse_keyed
-from spbe_cli.parsing import ParsedFile
+from spbe_cli.parsing import ParsedFile, packed
 
 if TYPE_CHECKING:
     from spbe_cli.cache import ContentCache
@@ -391,7 +391,13 @@ def _work(number: int, claims: Any, owner: Any, pipes: Sequence[tuple[int, int]]
     sender.start()
     try:
         while (index := _claim(claims, len(_BOUNDS), owner, number)) is not None:
-            outbox.put((index, _parse_chunk(_BOUNDS[index])))
+            # Sent with each position table packed: the main process unpacks only those a
+            # finding points into (receiving them whole cost it as much as the rest).
+            results = [
+                None if r is None else (r[0], r[1], packed(r[2]))
+                for r in _parse_chunk(_BOUNDS[index])
+            ]
+            outbox.put((index, results))
     finally:
         outbox.put(None)
         sender.join()

@@ -458,6 +458,60 @@ def test_workers_print_what_one_process_prints(
     assert _report(root, cached=cached) == single
 
 
+def test_a_worker_sends_position_tables_packed() -> None:
+    """What a worker sends: each table packed, unpacked on first use, the same table then."""
+    import pickle
+
+    from spbe_cli import positions
+    from spbe_cli.parsing import packed
+
+    parsed = parse_bytes((BAD_PROGRAM + "---\n- a\n- [b, c]\n---\nx\n").encode())
+    sent = pickle.loads(pickle.dumps(packed(parsed)))
+    tables = [document.positions for document in sent.documents]
+    assert len(tables) == 3
+    assert all(isinstance(table, positions.Packed) for table in tables)
+    assert all(table._table is None for table in tables)  # type: ignore[union-attr]
+    assert sent == parsed
+    assert to_json(sent) == to_json(parsed)
+    table, whole = tables[0], parsed.documents[0].positions
+    for loc in (("tahun_selesai",), ("indikator",), ("nama",), ("no", "such")):
+        for key in (False, True):
+            assert positions.find_position(table, loc, key=key) == positions.find_position(
+                whole, loc, key=key
+            )
+    assert positions.find_position(table, ("tahun_selesai",)) == (8, 16)
+    assert positions.path_at(table, 8) == positions.path_at(whole, 8) == "tahun_selesai"
+    assert positions.count_values(table) == positions.count_values(whole)
+    assert positions.shifted(table, 3) == positions.shifted(whole, 3)
+    assert positions.find_position(tables[1], (1, 0)) == (14, 4)
+    assert positions.find_position(tables[2], ()) == (16, 1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_only_the_tables_a_finding_points_into_are_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli import parallel, positions
+
+    root = _catalog(tmp_path)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    monkeypatch.setenv("SPBE_WORKERS", "3")
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+    catalog, report = validate_catalog(root, "katalog")
+    assert format_json(report, "katalog") == single
+    sources = list(catalog.sources.values())
+    sent = [source.positions for source in sources]
+    packed_tables = [table for table in sent if isinstance(table, positions.Packed)]
+    assert packed_tables  # some chunks came from a worker
+    at = {finding.location.path for finding in report.findings}
+    for source in sources:
+        table = source.positions
+        if isinstance(table, positions.Packed) and source.path not in at:
+            assert table._table is None, source.path
+
+
 def test_worker_count_follows_the_catalog_and_the_variable() -> None:
     from spbe_cli.parallel import worker_count
 
