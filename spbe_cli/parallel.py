@@ -414,6 +414,22 @@ def _write_frame(fd: int, payload: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+#: Bytes a worker's pipe holds (Linux): a chunk's results at once, where the kernel allows.
+PIPE_BYTES = 1 << 20
+
+
+def _pipe() -> tuple[int, int]:
+    """A pipe for a worker's results, as large as the system lets a user make it."""
+    read_end, write_end = os.pipe()
+    try:
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # the default size: another system, or a lower limit
+    return read_end, write_end
+
+
 class _Inbox:
     """The results the workers sent, read without ever blocking on a half-written one.
 
@@ -429,13 +445,23 @@ class _Inbox:
         self.ended: set[int] = set()
 
     def take(self, ready: dict[int, list[Parsed | None]], timeout: float) -> None:
-        """Put every result that has come in into ``ready``, waiting at most ``timeout``."""
+        """Put every result that has come in into ``ready``, waiting at most ``timeout``.
+
+        Each pipe is read until it is empty for now: read once per call, a pipe gave one
+        buffer's worth (64 KiB) of a result of several hundred, so this process, finding the
+        chunk it needed not yet in, parsed another one itself while the worker waited to write.
+        """
+        while self._read_ready(ready, timeout):
+            timeout = 0
+
+    def _read_ready(self, ready: dict[int, list[Parsed | None]], timeout: float) -> bool:
+        """Read each pipe that has bytes (waiting at most ``timeout``); tell if any had."""
         import pickle
         import select
 
         open_ends = [fd for fd in self.pending if self.worker[fd] not in self.ended]
         if not open_ends:
-            return
+            return False
         readable, _, _ = select.select(open_ends, [], [], timeout)
         for fd in readable:
             chunk = os.read(fd, 1 << 20)
@@ -452,6 +478,7 @@ class _Inbox:
                 done, parsed = pickle.loads(buffer[_HEADER : _HEADER + size])
                 ready[done] = parsed
                 del buffer[: _HEADER + size]
+        return bool(readable)
 
     def close(self) -> None:
         for fd in self.pending:
@@ -508,7 +535,7 @@ def _in_workers(count: int, processes: int) -> Generator[Parsed | None, None, No
     owner = context.Array("i", max(total, 1), lock=False)  # who took each chunk (0: here)
     # Every pipe exists before the first worker is forked, and each worker closes all but its
     # own write end: a worker's pipe ends when it ends.
-    pipes = [os.pipe() for _ in range(1, processes)]
+    pipes = [_pipe() for _ in range(1, processes)]
     inbox = _Inbox([read_end for read_end, _ in pipes])
     workers = [
         context.Process(target=_work, args=(number, claims, owner, pipes), daemon=True)
