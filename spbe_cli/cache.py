@@ -874,6 +874,20 @@ def open_cache() -> ContentCache | None:
     return ContentCache(folder) if folder is not None else None
 
 
+def known_entry(cache: ContentCache | None, known: tuple[int, str] | None) -> ParsedFile | None:
+    """The entry of a file read and hashed a moment ago (``known``: its size and SHA-256).
+
+    The run record's check reads and hashes every file (:mod:`spbe_cli.runrecord`); the load
+    that follows, in this process or a worker, takes the entry of that content without reading
+    or hashing the file again (the run record notes that content, so the two agree even if the
+    file changed since). None: no cache, nothing known, or no good entry (read the file).
+    """
+    if cache is None or known is None:
+        return None
+    size, digest = known
+    return cache.get(digest, size)
+
+
 def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
     """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
     return parse_keyed(cache, data)[1]

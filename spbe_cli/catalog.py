@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         Referensi,
         Regulasi,
     )
-    from spbe_cli.positions import Positions
+    from spbe_cli.positions import Packed, Positions
     from spbe_cli.reference import Reference
 
 
@@ -39,7 +39,7 @@ class Source:
     """Where a document came from: its file (as shown to the user) and its position table."""
 
     path: str
-    positions: Positions
+    positions: Positions | Packed
     document: int = 0
     #: the line after the document's last character (libyaml's end mark, 1-based); 0 unknown
     end_line: int = 0

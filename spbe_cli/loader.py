@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import collector, yamlio
-from spbe_cli.cache import ContentCache, open_cache, parse_cached, parse_keyed
+from spbe_cli.cache import ContentCache, known_entry, open_cache, parse_cached, parse_keyed
 from spbe_cli.catalog import (
     Catalog,
     Rejected,
@@ -182,15 +182,11 @@ class _Loader:
 
     def load_file(self, file: CatalogFile) -> None:
         known = self.known.get(file.display)
-        if known is not None and self.cache is not None:
-            # Read and hashed a moment ago: its entry is the parse of exactly that content,
-            # and the run record notes that content, so the two agree even if it changed since.
-            size, digest = known
-            entry = self.cache.get(digest, size)
-            if entry is not None:
-                note_file(file.display, file.kind, size, digest)
-                self.load_parsed(file.display, entry)
-                return
+        entry = known_entry(self.cache, known)
+        if entry is not None and known is not None:
+            note_file(file.display, file.kind, *known)
+            self.load_parsed(file.display, entry)
+            return
         data = self.read(file)
         if data is None:
             note_file(file.display, file.kind, 0, None)
@@ -1262,13 +1258,18 @@ def complete_catalog(catalog: Catalog) -> None:
     catalog.by_kind()
 
 
-def _parsed_files(root: Path, files: list[CatalogFile]) -> Iterator[Parsed | None]:
-    """Each file parsed by worker processes for a large catalog, else None (parse here)."""
-    from spbe_cli.parallel import mostly_cached, parse_in_workers, worker_count
+def _parsed_files(
+    root: Path, files: list[CatalogFile], known: Mapping[str, tuple[int, str]]
+) -> Iterator[Parsed | None]:
+    """Each file parsed (or read from the cache) by worker processes for a large catalog.
+
+    None for each file to load here (a small catalog, no idle core).
+    """
+    from spbe_cli.parallel import parse_in_workers, worker_count
 
     workers = worker_count(len(files))
-    if workers and not mostly_cached(root, files):
-        yield from parse_in_workers(root, files, workers)
+    if workers:
+        yield from parse_in_workers(root, files, workers, known)
     else:
         yield from (None for _ in files)
 
@@ -1302,7 +1303,7 @@ def load_catalog(
     files = find_files(root, display)
     # Catalog objects live until the process ends; the cyclic collector only slows loading.
     with collector.paused():
-        parsed_files = _parsed_files(root, files)
+        parsed_files = _parsed_files(root, files, loader.known)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):
             if parsed is None:
                 loader.load_file(file)

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from spbe_cli import positions, yamlio
-from spbe_cli.positions import MalformedPositionsError, Positions
+from spbe_cli.positions import MalformedPositionsError, Packed, Positions
 from spbe_cli.yamlio import YamlProblem
 
 PLACEHOLDER = re.compile(r"\[ISI[^\]]*\]|\bTODO\b")
@@ -53,7 +53,8 @@ class ParsedDocument:
     """One YAML document: its plain value, its position table and what is wrong in it."""
 
     value: Any
-    positions: Positions
+    #: :class:`~spbe_cli.positions.Packed` as a worker process sends it
+    positions: Positions | Packed
     #: build problems, then forbidden characters (in the order the loader reports them)
     problems: tuple[YamlProblem, ...]
     #: ``(line, column, text)`` of scalars holding a placeholder ([ISI ...], TODO)
@@ -96,6 +97,23 @@ def moved(document: ParsedDocument, lines: int) -> ParsedDocument:
         tuple((line + lines, column, text) for line, column, text in document.placeholders),
         document.end_line + lines,
         tuple((line + lines, column, text) for line, column, text in document.grouped),
+    )
+
+
+def packed(parsed: ParsedFile) -> ParsedFile:
+    """The same file with each document's table :class:`~spbe_cli.positions.Packed`.
+
+    What a worker process sends the main process (:mod:`spbe_cli.parallel`): the main process
+    unpacks a table only for a document a finding points into.
+    """
+    if not parsed.documents:
+        return parsed
+    return replace(
+        parsed,
+        documents=tuple(
+            replace(document, positions=Packed.of(positions.unpacked(document.positions)))
+            for document in parsed.documents
+        ),
     )
 
 

@@ -35,6 +35,53 @@ _SHARED_SHAPES = 20_000
 Entry = tuple[int, dict[str, int] | None, "array[int]", tuple[Any, ...] | None]
 Positions = int | Entry
 
+
+class Packed:
+    """A document's table as a worker process sent it: unpacked when a finding asks for it.
+
+    A worker (:mod:`spbe_cli.parallel`) parses a file, or reads and checks its cache entry, and
+    sends the result to the main process, which loads it. Most documents of a catalog never
+    have a finding, so the main process never needs their table: receiving it whole (an array
+    and a tuple per mapping) cost about as much as the rest of the file. It travels as the
+    worker made it, over the worker's private pipe (never from disk), and is unpacked on
+    first use (:func:`unpacked`).
+    """
+
+    __slots__ = ("_data", "_table")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._table: Positions | None = None
+
+    @classmethod
+    def of(cls, table: Positions) -> Packed:
+        """Pack a table (in the worker)."""
+        import pickle
+
+        return cls(pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
+
+    def table(self) -> Positions:
+        """The table, unpacked once."""
+        if self._table is None:
+            import pickle
+
+            self._table = pickle.loads(self._data)  # only ever a worker's own bytes
+        return self._table
+
+    def __reduce__(self) -> tuple[type[Packed], tuple[bytes]]:
+        return (Packed, (self._data,))
+
+    def __eq__(self, other: object) -> bool:
+        return self.table() == (other.table() if isinstance(other, Packed) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def unpacked(table: Positions | Packed) -> Positions:
+    """The table itself, whether it came whole or :class:`Packed` (the one place it is unpacked)."""
+    return table.table() if isinstance(table, Packed) else table
+
+
 _shapes: dict[tuple[str | None, ...], dict[str, int]] = {}
 
 
@@ -72,8 +119,9 @@ def sequence(position: int, positions: list[int], children: list[Entry | None] |
     return (position, None, array("Q", positions), tuple(children) if children else None)
 
 
-def shifted(table: Positions, lines: int) -> Positions:
+def shifted(table: Positions | Packed, lines: int) -> Positions:
     """The table of the same document ``lines`` lines further down (columns unchanged)."""
+    table = unpacked(table)
     delta = lines * POS_BASE
     if isinstance(table, int):
         return table + delta
@@ -84,12 +132,13 @@ def shifted(table: Positions, lines: int) -> Positions:
     return (position + delta, shape, moved, children)
 
 
-def count_values(table: Positions) -> int:
+def count_values(table: Positions | Packed) -> int:
     """How many values (keys, items, collections) a document's table holds, itself included.
 
     As libyaml composes them: the count toward a file's limit
     (:data:`~spbe_cli.yamlio.MAX_FILE_VALUES`) of a document built without a problem.
     """
+    table = unpacked(table)
     if isinstance(table, int):
         return 1
     _, _, packed, children = table
@@ -100,7 +149,7 @@ def count_values(table: Positions) -> int:
 
 
 def find_position(
-    table: Positions, loc: Sequence[str | int], *, key: bool = False
+    table: Positions | Packed, loc: Sequence[str | int], *, key: bool = False
 ) -> tuple[int, int]:
     """Find the 1-based position of the value at ``loc`` in a document's table.
 
@@ -109,6 +158,7 @@ def find_position(
     is returned instead of its value, which is where an unknown field should be flagged. Each
     step is one dict or array look-up, however large the mapping.
     """
+    table = unpacked(table)
     if isinstance(table, int):
         return divmod(table, POS_BASE)
     entry: Entry | None = table
@@ -134,12 +184,13 @@ def find_position(
     return divmod(key_position if key and key_position is not None else position, POS_BASE)
 
 
-def path_at(table: Positions, line: int) -> str:
+def path_at(table: Positions | Packed, line: int) -> str:
     """The dotted path (``indikator[0].target``) of the deepest key or item starting by ``line``.
 
     At each level the item that starts last on or before ``line`` is taken (the first of those
     on that line, as in a flow collection): a finding's line is always where some node starts.
     """
+    table = unpacked(table)
     parts: list[str] = []
     entry: Entry | None = table if isinstance(table, tuple) else None
     while entry is not None:
@@ -167,8 +218,9 @@ def path_at(table: Positions, line: int) -> str:
 # -- JSON ----------------------------------------------------------------------------------------
 
 
-def to_json(table: Positions) -> Any:
+def to_json(table: Positions | Packed) -> Any:
     """Plain JSON values for a table: ``[position, keys or null, positions, children or null]``."""
+    table = unpacked(table)
     if isinstance(table, int):
         return table
     position, shape, packed, children = table
@@ -186,6 +238,10 @@ def _keys_in_order(shape: dict[str, int], size: int) -> list[str | None]:
     for name, index in shape.items():
         keys[index] = name
     return keys
+
+
+#: What a mapping's key slot holds in a stored table: its text, or None for a repeated key.
+_KEY_TYPES = frozenset((str, type(None)))
 
 
 class MalformedPositionsError(ValueError):
@@ -216,7 +272,7 @@ def from_json(data: Any, depth: int = 0, max_depth: int = 64) -> Positions:
     if keys is not None:
         if type(keys) is not list or 2 * len(keys) != size:
             raise MalformedPositionsError("keys")
-        if not all(k is None or isinstance(k, str) for k in keys):
+        if not _KEY_TYPES.issuperset(map(type, keys)):  # a C loop: every entry has keys
             raise MalformedPositionsError("keys")
         shape = shape_of(keys)
         size = len(keys)

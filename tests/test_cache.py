@@ -473,6 +473,60 @@ def test_workers_print_what_one_process_prints(
     assert _report(root, cached=cached) == single
 
 
+def test_a_worker_sends_position_tables_packed() -> None:
+    """What a worker sends: each table packed, unpacked on first use, the same table then."""
+    import pickle
+
+    from spbe_cli import positions
+    from spbe_cli.parsing import packed
+
+    parsed = parse_bytes((BAD_PROGRAM + "---\n- a\n- [b, c]\n---\nx\n").encode())
+    sent = pickle.loads(pickle.dumps(packed(parsed)))
+    tables = [document.positions for document in sent.documents]
+    assert len(tables) == 3
+    assert all(isinstance(table, positions.Packed) for table in tables)
+    assert all(table._table is None for table in tables)  # type: ignore[union-attr]
+    assert sent == parsed
+    assert to_json(sent) == to_json(parsed)
+    table, whole = tables[0], parsed.documents[0].positions
+    for loc in (("tahun_selesai",), ("indikator",), ("nama",), ("no", "such")):
+        for key in (False, True):
+            assert positions.find_position(table, loc, key=key) == positions.find_position(
+                whole, loc, key=key
+            )
+    assert positions.find_position(table, ("tahun_selesai",)) == (8, 16)
+    assert positions.path_at(table, 8) == positions.path_at(whole, 8) == "tahun_selesai"
+    assert positions.count_values(table) == positions.count_values(whole)
+    assert positions.shifted(table, 3) == positions.shifted(whole, 3)
+    assert positions.find_position(tables[1], (1, 0)) == (14, 4)
+    assert positions.find_position(tables[2], ()) == (16, 1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_only_the_tables_a_finding_points_into_are_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spbe_cli import parallel, positions
+
+    root = _catalog(tmp_path)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    monkeypatch.setenv("SPBE_WORKERS", "3")
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+    catalog, report = validate_catalog(root, "katalog")
+    assert format_json(report, "katalog") == single
+    sources = list(catalog.sources.values())
+    sent = [source.positions for source in sources]
+    packed_tables = [table for table in sent if isinstance(table, positions.Packed)]
+    assert packed_tables  # some chunks came from a worker
+    at = {finding.location.path for finding in report.findings}
+    for source in sources:
+        table = source.positions
+        if isinstance(table, positions.Packed) and source.path not in at:
+            assert table._table is None, source.path
+
+
 def test_worker_count_follows_the_catalog_and_the_variable() -> None:
     from spbe_cli.parallel import worker_count
 
@@ -482,20 +536,47 @@ def test_worker_count_follows_the_catalog_and_the_variable() -> None:
     # How busy the machine is decides the rest: tests/test_parallel.py.
 
 
-def test_a_warm_cache_is_read_by_the_main_process(tmp_path: Path, cache_dir: Path) -> None:
-    from spbe_cli.loader import find_files
-    from spbe_cli.parallel import mostly_cached
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+@pytest.mark.parametrize("recorded", [False, True])
+def test_workers_read_a_warm_cache_and_parse_nothing(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, recorded: bool
+) -> None:
+    """A warm run shares the entries among the processes; none of them parses a file.
+
+    ``recorded``: through spbe validate, one file changed since the run recorded, so the files
+    the record's check read and hashed are loaded from their entries without being read again.
+    """
+    from spbe_cli import parallel
 
     root = _catalog(tmp_path)
-    files = find_files(root, "")
-    assert not mostly_cached(root, files)
-    _report(root, cached=True)
-    assert mostly_cached(root, files)
-    cache.set_enabled(False)
-    try:
-        assert not mostly_cached(root, files)
-    finally:
-        cache.set_enabled(True)
+    write_tree(root, {f"extra/f{n:03}.yaml": SNIPPETS[n % len(SNIPPETS)] for n in range(40)})
+    monkeypatch.setenv("SPBE_WORKERS", "0")
+    single = _report(root, cached=False)
+    _recorded(root)  # the first run of a catalog writes its record only
+    changed = root / "extra" / "f000.yaml"
+    changed.write_text(changed.read_text() + "# x\n")
+    _recorded(root)  # a run after the record writes every entry
+    changed.write_text(changed.read_text()[: -len("# x\n")])
+    assert len(_entries(cache_dir)) > 20
+
+    def parse_nothing(data: bytes) -> ParsedFile:
+        raise AssertionError("parsed although its entry is in the cache")
+
+    # Forked, the workers see the patch too; a worker that fails leaves its chunk to this
+    # process, which fails the same way.
+    monkeypatch.setattr(cache, "parse_bytes", parse_nothing)
+    monkeypatch.setenv("SPBE_WORKERS", "3")
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    if recorded:
+        from spbe_cli import loader
+
+        def read_nothing(file: object, real_root: Path) -> bytes:
+            raise AssertionError("read again although the record's check read it")
+
+        monkeypatch.setattr(loader, "read_catalog_file", read_nothing)
+        assert _recorded(root) == single
+    else:
+        assert _report(root, cached=True) == single
 
 
 def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> None:
