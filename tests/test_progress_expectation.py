@@ -151,4 +151,5 @@ def test_every_format_and_the_laporan_say_the_same(stale: Path, tmp_path: Path) 
     out = tmp_path / "out"
     render_laporan(stale, out, ["md"], tahun=2026, tanggal=date(2026, 9, 30))
     laporan = (out / "laporan.md").read_text(encoding="utf-8")
-    assert f"- Layanan Publik Daring (Dinas Komunikasi dan Informatika): {reason}" in laporan
+    # The document names a perangkat daerah by its short name (its Daftar Singkatan expands it).
+    assert f"- Layanan Publik Daring (Diskominfo): {reason}" in laporan
