@@ -355,7 +355,8 @@ class RunRecords:
         return f"{self.root}/{key}.json"
 
     def read(self, key: str, files: int) -> dict[str, Any] | None:
-        """The checked payload stored under ``key``, or None if absent or bad."""
+        """The checked payload stored under ``key``, or None if absent or bad (its report is
+        checked when replayed: :func:`compare`)."""
         from spbe_cli.cache import read_framed
 
         label = b"%s %d %s" % (_MAGIC, FORMAT, key.encode())
@@ -366,10 +367,12 @@ class RunRecords:
             data = json.loads(payload)
             _check(isinstance(data, dict) and set(data) == _PAYLOAD_KEYS, "payload")
             _check(data["slot"] == key, "slot")
+            # The report is checked when it is replayed (:func:`compare`): a run that finds a
+            # file changed never needs it.
             return {
                 "files": _manifest_files(data["files"]),
                 "inputs": _manifest_inputs(data["inputs"]),
-                "report": _report(data["report"]),
+                "report": data["report"],
             }
         except (ValueError, RecursionError, TypeError, MalformedRecordError):
             return None
@@ -524,7 +527,11 @@ def compare(
         return Compared(None, None, files)
     if not _unchanged(root, files, stored, {} if read is None else read):
         return Compared(None, stored, files)
-    return Compared(stored["report"], stored, files)
+    try:
+        report = _report(stored["report"])
+    except (MalformedRecordError, TypeError, KeyError):
+        return Compared(None, None, files)  # a bad record: a full run rewrites it
+    return Compared(report, stored, files)
 
 
 def seen(store: RunRecords, key: str) -> bool:
