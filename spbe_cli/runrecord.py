@@ -355,8 +355,10 @@ class RunRecords:
         return f"{self.root}/{key}.json"
 
     def read(self, key: str, files: int) -> dict[str, Any] | None:
-        """The checked payload stored under ``key``, or None if absent or bad (its report is
-        checked when replayed: :func:`compare`)."""
+        """The checked payload stored under ``key``, or None if absent or bad.
+
+        Its report is checked when it is replayed (:func:`compare`).
+        """
         from spbe_cli.cache import read_framed
 
         label = b"%s %d %s" % (_MAGIC, FORMAT, key.encode())
