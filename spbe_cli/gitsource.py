@@ -74,6 +74,9 @@ class Snapshot:
     follow: Callable[[str], tuple[str | None, str]] | None = field(default=None, repr=False)
     """Follow a path through the revision's symbolic links (git, see :func:`link_follower`)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
+    finder: Callable[[Sequence[str]], set[str] | None] | None = field(default=None, repr=False)
+    """The files (relative paths) whose bytes hold one of some ASCII words, in any case: more
+    files than those that declare them, never fewer (``git grep``); None when it cannot tell."""
     misnamed_config: list[str] = field(default_factory=list)
     """Names at the top of the catalog folder meant as the rule configuration and not read as one
     (``.spbe.yml``; ``.spbe.yaml`` as a link or a folder), as
@@ -575,6 +578,26 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         oid = texts.get(rel) or (follow(rel)[0] if follow is not None else None)
         return repo.read_blobs([oid]).get(oid) if oid is not None else None
 
+    def find(words: Sequence[str]) -> set[str] | None:
+        # A file read through a symbolic link holds its target's bytes, which git grep does not
+        # search: then no answer (the caller reads the files).
+        if links or not words or not all(w.isascii() for w in words):
+            return None
+        args = ["grep", "-l", "-z", "-i", "-F", "--no-color"]
+        for word in words:
+            args += ["-e", word]
+        args += [commit, "--", prefix or "."]
+        done = _run_git(args, repo.top, check=False)
+        if done.returncode not in (0, 1):  # 1: nothing found
+            return None
+        found: set[str] = set()
+        head, base = f"{commit}:", prefix + "/" if prefix else ""
+        for record in done.stdout.split(b"\0"):
+            path = record.decode("utf-8", "surrogateescape").removeprefix(head)
+            if path and path.startswith(base):
+                found.add(path[len(base) :])
+        return found
+
     return Snapshot(
         label=rev,
         kind="git",
@@ -588,6 +611,7 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         texts=texts,
         text_reader=read_text,
         follow=follow,
+        finder=find,
         misnamed_config=misnamed,
     )
 

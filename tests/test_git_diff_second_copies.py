@@ -296,3 +296,28 @@ def test_an_exception_that_followed_its_entitys_rename_is_kept(repo: Path, skip:
     assert [(e["entity"], e["previous_reason"]) for e in data["exceptions"]] == [
         ("APP-ADUAN-WARGA", "Kanal sementara sampai integrasi selesai.")
     ]
+
+
+def test_a_git_side_finds_the_files_holding_an_id_with_git_grep(repo: Path) -> None:
+    """The twin search reads only the blobs ``git grep`` names: in any case, never fewer."""
+    from spbe_cli.gitsource import Repository, git_snapshot
+
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN.replace("SC-03", "sc-03")})
+    commit(repo, "a look-alike of SC-03")
+    top = Repository.discover(repo)
+    assert top is not None
+    head = git(repo, "rev-parse", "HEAD").strip()
+    side = git_snapshot(top, "HEAD", head, "catalog")
+    assert side.finder is not None
+    found = side.finder(["sc-03"])
+    assert found is not None
+    assert {"program/z-pasar.yaml"} <= found  # written sc-03, asked in any case
+    declaring = {rel for rel in side.files if b"SC-03" in side.read([rel])[0][0][1].upper()}
+    assert found == declaring  # every file holding it, and only those
+    assert side.finder(["ѕс-03"]) is None  # not ASCII: no answer, the files are read
+    assert side.finder(["tidak-ada-di-mana-pun"]) == set()
+    (repo / "catalog" / "program" / "tautan.yaml").symlink_to("z-pasar.yaml")
+    commit(repo, "a link")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    linked = git_snapshot(top, "HEAD", head, "catalog")
+    assert linked.finder is not None and linked.finder(["sc-03"]) is None  # links: no answer
