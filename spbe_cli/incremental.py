@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import Finding, Location
+from spbe_cli.runrecord import count_value, location_from_json, require, text_value
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Source
@@ -53,10 +54,6 @@ MAX_CHANGED = 0.05
 #: A snapshot may hold this many bytes per catalog file, plus a margin.
 _BYTES_PER_FILE = 16 * 1024
 _MARGIN = 32 << 20
-
-
-class MalformedSnapshotError(ValueError):
-    """A stored snapshot out of shape: the run is done in full."""
 
 
 class CannotFollow(Exception):
@@ -252,34 +249,11 @@ class Snapshots:
             os.unlink(self.path(key))  # noqa: PTH108
 
 
-def _check(ok: bool, what: str) -> None:
-    if not ok:
-        raise MalformedSnapshotError(what)
-
-
-def _str(value: Any) -> str:
-    _check(isinstance(value, str), "str")
-    return str(value)
-
-
-def _int(value: Any) -> int:
-    _check(type(value) is int and value >= 0, "int")
-    return int(value)
-
-
-def _location(value: Any) -> Location:
-    _check(isinstance(value, list) and len(value) == 3, "location")
-    return Location(_str(value[0]), _int(value[1]), _int(value[2]))
-
-
 def _findings(values: Any) -> list[Finding]:
-    from spbe_cli.runrecord import MalformedRecordError, finding_from_json
+    from spbe_cli.runrecord import finding_from_json
 
-    _check(isinstance(values, list), "findings")
-    try:
-        return [finding_from_json(f) for f in values]
-    except MalformedRecordError as exc:
-        raise MalformedSnapshotError(str(exc)) from exc
+    require(isinstance(values, list), "findings")
+    return [finding_from_json(f) for f in values]
 
 
 @dataclass
@@ -298,26 +272,28 @@ class Stored:
 
     @classmethod
     def of(cls, data: Any, key: str) -> Stored:
-        """Check a snapshot's values part by part (raises :class:`MalformedSnapshotError`)."""
-        _check(isinstance(data, dict) and data.get("slot") == key, "slot")
-        files = _str(data["files"])
+        """Check a snapshot's values (raises :class:`~spbe_cli.runrecord.MalformedRecordError`)."""
+        require(isinstance(data, dict) and data.get("slot") == key, "slot")
+        files = text_value(data["files"])
         state = data["state"]
         # Cheap checks only: a value out of place further in stops the run (a full run, see
         # spbe_cli.validate._follow), and the frame's SHA-256 already rules out a torn file.
-        _check(isinstance(state, dict), "state")
-        _check(all(type(v) is list and len(v) == 5 for v in state.values()), "file state")
+        require(isinstance(state, dict), "state")
+        require(all(type(v) is list and len(v) == 5 for v in state.values()), "file state")
         facts = data["facts"]
-        _check(isinstance(facts, dict), "facts")
+        require(isinstance(facts, dict), "facts")
         # Cheap checks only: a value out of place further in stops the run (a full run).
-        _check(all(type(v) is list and len(v) == 3 for v in facts.values()), "facts")
+        require(all(type(v) is list and len(v) == 3 for v in facts.values()), "facts")
         invalid = data["invalid"]
-        _check(isinstance(invalid, dict) and all(isinstance(v, str) for v in invalid.values()), "x")
+        require(
+            isinstance(invalid, dict) and all(isinstance(v, str) for v in invalid.values()), "x"
+        )
         rules = data["rules"]
-        _check(isinstance(rules, dict), "rules")
+        require(isinstance(rules, dict), "rules")
         skipped = {}
         for entry in data["skipped"]:
-            _check(isinstance(entry, list) and len(entry) == 3, "skipped")
-            skipped[_str(entry[0])] = (_int(entry[1]), _location(entry[2]))
+            require(isinstance(entry, list) and len(entry) == 3, "skipped")
+            skipped[text_value(entry[0])] = (count_value(entry[1]), location_from_json(entry[2]))
         return cls(
             data,
             files,
@@ -326,7 +302,7 @@ class Stored:
             invalid,
             _findings(data["unplaced"]),
             skipped,
-            {_str(name): _findings(found) for name, found in rules.items()},
+            {text_value(name): _findings(found) for name, found in rules.items()},
         )
 
     def findings_in(self, display: str) -> list[Finding]:
@@ -339,8 +315,8 @@ class Stored:
         entry = self.state.get(display)
         found = []
         for item in entry[3] if entry is not None else ():
-            _check(isinstance(item, list) and len(item) == 2, "placeholder")
-            found.append((_location(item[0]), _str(item[1])))
+            require(isinstance(item, list) and len(item) == 2, "placeholder")
+            found.append((location_from_json(item[0]), text_value(item[1])))
         return found
 
 

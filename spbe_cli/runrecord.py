@@ -250,29 +250,33 @@ def _payload(key: str, manifest: Manifest, report: Report) -> dict[str, Any]:
     }
 
 
-def _check(ok: bool, what: str) -> None:
+def require(ok: bool, what: str) -> None:
+    """Raise :class:`MalformedRecordError` unless ``ok`` (a stored value's shape, for ``what``)."""
     if not ok:
         raise MalformedRecordError(what)
 
 
-def _str(value: Any) -> str:
-    _check(isinstance(value, str), "str")
+def text_value(value: Any) -> str:
+    """A stored text (raises :class:`MalformedRecordError` for anything else)."""
+    require(isinstance(value, str), "str")
     return str(value)
 
 
-def _int(value: Any) -> int:
-    _check(type(value) is int and value >= 0, "int")
+def count_value(value: Any) -> int:
+    """A stored count, a whole number of at least 0 (else :class:`MalformedRecordError`)."""
+    require(type(value) is int and value >= 0, "int")
     return int(value)
 
 
 def _list(value: Any, size: int | None = None) -> list[Any]:
-    _check(isinstance(value, list) and (size is None or len(value) == size), "list")
+    require(isinstance(value, list) and (size is None or len(value) == size), "list")
     return list(value)
 
 
-def _loc(value: Any) -> Location:
+def location_from_json(value: Any) -> Location:
+    """A stored ``[path, line, column]`` (else :class:`MalformedRecordError`)."""
     path, line, column = _list(value, 3)
-    return Location(_str(path), _int(line), _int(column))
+    return Location(text_value(path), count_value(line), count_value(column))
 
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -285,36 +289,42 @@ def finding_from_json(value: Any) -> Finding:
         MalformedRecordError: anything out of shape.
     """
     code, severity, location, message, hint, related = _list(value, 6)
-    _check(severity in _SEVERITIES, "severity")
+    require(severity in _SEVERITIES, "severity")
     return Finding(
-        _str(code),
+        text_value(code),
         _SEVERITIES[severity],
-        _loc(location),
-        _str(message),
-        None if hint is None else _str(hint),
+        location_from_json(location),
+        text_value(message),
+        None if hint is None else text_value(hint),
         tuple(_related(r) for r in _list(related)),
     )
 
 
 def _related(value: Any) -> Related:
     location, message = _list(value, 2)
-    return Related(_loc(location), _str(message))
+    return Related(location_from_json(location), text_value(message))
 
 
 def _report(value: Any) -> Report:
     from spbe_cli.ruleconfig import RuleException
 
-    _check(isinstance(value, dict) and set(value) == _REPORT_KEYS, "report")
+    require(isinstance(value, dict) and set(value) == _REPORT_KEYS, "report")
     exceptions = []
     for item in _list(value["exceptions"]):
         code, entity, reason, location, matched = _list(item, 5)
         exceptions.append(
-            RuleException(_str(code), _str(entity), _str(reason), _loc(location), _int(matched))
+            RuleException(
+                text_value(code),
+                text_value(entity),
+                text_value(reason),
+                location_from_json(location),
+                count_value(matched),
+            )
         )
     return Report(
         [finding_from_json(f) for f in _list(value["findings"])],
-        files=_int(value["files"]),
-        entities=_int(value["entities"]),
+        files=count_value(value["files"]),
+        entities=count_value(value["entities"]),
         exceptions=exceptions,
     )
 
@@ -335,8 +345,8 @@ def _manifest_inputs(value: Any) -> list[list[str]]:
     inputs = _list(value)
     for entry in inputs:
         what, argument, digest = _list(entry, 3)
-        _check(what in _INPUT_KINDS, "input kind")
-        _str(argument), _str(digest)
+        require(what in _INPUT_KINDS, "input kind")
+        text_value(argument), text_value(digest)
     return inputs
 
 
@@ -367,8 +377,8 @@ class RunRecords:
             return None
         try:
             data = json.loads(payload)
-            _check(isinstance(data, dict) and set(data) == _PAYLOAD_KEYS, "payload")
-            _check(data["slot"] == key, "slot")
+            require(isinstance(data, dict) and set(data) == _PAYLOAD_KEYS, "payload")
+            require(data["slot"] == key, "slot")
             # The report is checked when it is replayed (:func:`compare`): a run that finds a
             # file changed never needs it.
             return {
