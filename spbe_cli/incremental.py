@@ -522,10 +522,6 @@ class Change:
                 found.add(entity_id)
         return found
 
-    def subjects(self) -> list[str]:
-        """The ids the changed files declare now (each rule's subjects at least)."""
-        return sorted(self.after)
-
     def ids_in(self, paths: set[str]) -> list[str]:
         """Every id declared in these files now."""
         return sorted(i for path in paths for i in self.following.ids_in.get(path, ()))

@@ -1,7 +1,7 @@
 """Each rule's incremental form (:mod:`spbe_cli.incremental`): how it follows an edit.
 
-Three forms, chosen per rule from what its findings depend on (the analysis is in
-``docs/design/incremental-checks.md``):
+The forms, chosen per rule from what its findings depend on (the analysis is in
+``docs/design/rules-deps.md``):
 
 * :func:`by_files` — findings on a subject depend on that subject (and the metadata and the
   reference data, which an incremental run never sees change) plus, for some rules, on entities
@@ -14,9 +14,12 @@ Three forms, chosen per rule from what its findings depend on (the analysis is i
   the few fields it reads (kept per entity in the snapshot), only when one of those fields, or
   the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
   never a silent default.
-* :func:`rerun_all` — a rule without a finer form runs on the whole catalog, every entity
-  built from the cache on demand: only on a small catalog (below :data:`SMALL`), where that
-  costs little; on a large one the edit runs in full.
+* :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
+  it looks up are built on demand;
+* the look-alike groups (:func:`_duplicates`) and :func:`unless_reached` (the Indeks plafon:
+  its findings are kept while the edit reaches nothing it reads, else the run is in full).
+
+A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
 
 from __future__ import annotations
@@ -29,10 +32,6 @@ from spbe_cli.checks import Claims, Context, all_checks
 from spbe_cli.errors import Finding
 from spbe_cli.incremental import CannotFollow, Change, register
 from spbe_cli.links import ARSITEKTUR
-from spbe_cli.parallel import MIN_FILES
-
-#: Below this many files, a rule without a finer form runs over the whole catalog.
-SMALL = MIN_FILES
 
 #: The fields each rule's facts keep, by kind (:func:`on_facts`, :func:`unless_reached`): a
 #: test checks that each names a field of that kind's model.
@@ -277,20 +276,6 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
         return ctx.findings
 
     register(name, facts, kinds)(update)
-
-
-def rerun_all(name: str) -> None:
-    """Register the whole rule again as its form: a small catalog only (see :data:`SMALL`)."""
-
-    def update(_old: list[Finding], change: Change) -> list[Finding]:
-        if len(change.facts) >= SMALL:
-            raise CannotFollow(f"{name} has no finer form")
-        whole = change.catalog
-        ctx = Context(whole, claims=_NoClaims(whole))
-        _rule(name)(ctx)
-        return ctx.findings
-
-    register(name)(update)
 
 
 # -- the rules ------------------------------------------------------------------------------------
