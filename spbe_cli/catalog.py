@@ -318,6 +318,46 @@ class Catalog:
 _MODEL_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+@dataclass
+class Focus(Catalog):
+    """The catalog as a rule walks it when only some entities are to be checked again.
+
+    The editor's quick step (one file's documents, :mod:`spbe_cli.lsp.workspace`) and an edit
+    followed from the last run's snapshot (:mod:`spbe_cli.incremental`).
+
+    Every id can be looked up, but ``items()``, ``ids_of`` and ``of_kind`` give only the
+    subjects (:meth:`Catalog.all_ids_of` gives every id of a kind, for "did you mean" hints).
+    """
+
+    focus: list[str] = field(default_factory=list)
+    _full: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, catalog: Catalog, focus: list[str]) -> Focus:
+        """A view of ``catalog`` that walks the ids of ``focus`` only."""
+        view = cls(root=catalog.root, reference=catalog.reference)
+        view.__dict__.update(
+            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind", "_full")}
+        )
+        view._full = catalog.by_kind()
+        kinds = catalog.kinds
+        walked: dict[str, list[str]] = {}
+        for entity_id in sorted(focus):
+            walked.setdefault(kinds[entity_id], []).append(entity_id)
+        view._by_kind = walked
+        view.focus = sorted(focus)
+        return view
+
+    def items(self) -> Iterator[tuple[str, str, Any]]:
+        """Yield ``(kind, id, entity)`` for the subjects only, sorted by id."""
+        for entity_id in self.focus:
+            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
+
+    def all_ids_of(self, kind: str) -> list[str]:
+        """Every id of one kind (not only the subjects)."""
+        return self._full.get(kind, [])
+
+
 def nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
     """The model classes a field's annotation can hold (``M``, ``list[M]``, ``M | None`` ...)."""
     from pydantic import BaseModel

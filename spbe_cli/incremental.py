@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli.catalog import Catalog
+from spbe_cli.catalog import Catalog, Focus
 from spbe_cli.errors import Finding, Location
 from spbe_cli.runrecord import count_value, location_from_json, require, text_value
 
@@ -527,45 +527,8 @@ class Change:
         return sorted(i for path in paths for i in self.following.ids_in.get(path, ()))
 
     def view(self, subjects: list[str]) -> Catalog:
-        """The catalog walking ``subjects`` only: see :class:`View`."""
-        return View.of(self.catalog, subjects)
-
-
-@dataclass
-class View(Catalog):
-    """The catalog as a rule walks it to follow an edit.
-
-    Every id can be looked up, but ``items()``, ``ids_of`` and ``of_kind`` give only the
-    subjects (:meth:`Catalog.all_ids_of` gives every id of a kind, for "did you mean" hints).
-    """
-
-    focus: list[str] = field(default_factory=list)
-    _full: dict[str, list[str]] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def of(cls, catalog: Catalog, focus: list[str]) -> View:
-        """A view of ``catalog`` that walks the ids of ``focus`` only."""
-        view = cls(root=catalog.root, reference=catalog.reference)
-        view.__dict__.update(
-            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind", "_full")}
-        )
-        view._full = catalog.by_kind()
-        kinds = catalog.kinds
-        walked: dict[str, list[str]] = {}
-        for entity_id in sorted(focus):
-            walked.setdefault(kinds[entity_id], []).append(entity_id)
-        view._by_kind = walked
-        view.focus = sorted(focus)
-        return view
-
-    def items(self) -> Iterator[tuple[str, str, Any]]:
-        """Yield ``(kind, id, entity)`` for the subjects only, sorted by id."""
-        for entity_id in self.focus:
-            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
-
-    def all_ids_of(self, kind: str) -> list[str]:
-        """Every id of one kind (not only the subjects)."""
-        return self._full.get(kind, [])
+        """The catalog walking ``subjects`` only: see :class:`~spbe_cli.catalog.Focus`."""
+        return Focus.of(self.catalog, subjects)
 
 
 # -- following an edit ----------------------------------------------------------------------------

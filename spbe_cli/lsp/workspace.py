@@ -26,12 +26,12 @@ import dataclasses
 import itertools
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from spbe_cli.catalog import Catalog, Source, id_skeleton
+from spbe_cli.catalog import Catalog, Focus, Source, id_skeleton
 from spbe_cli.checks import Claims, Context, all_checks, explain_refused, run_checks
 from spbe_cli.errors import Finding, Location
 from spbe_cli.links import NESTED_REF_KEYS, REF_FIELDS, ReferenceIndex
@@ -372,7 +372,7 @@ class Workspace:
         wanted = [*retyped, *self.case_declared.intersection(focus)]
         claims = Claims(catalog, self.index, wanted)
         if check is not None and focus:
-            view = _Focus.of(catalog, focus)
+            view = Focus.of(catalog, focus)
             # Codes the catalog declares are known after the last full check.
             view.reference = self.reference or catalog.reference
             ctx = Context(view, case_wanted=bool(wanted), claims=claims)
@@ -869,31 +869,6 @@ def check_snapshot(snapshot: tuple[Catalog, list[Finding]]) -> Checked:
 def _reference_check() -> Any:
     """The rule that resolves references (found by name: rule modules may be reorganised)."""
     return next((c for c in all_checks() if c.__name__ == "check_references"), None)
-
-
-@dataclass
-class _Focus(Catalog):
-    """The catalog as the reference rule sees it in the quick step.
-
-    Every id can be looked up, but only the edited file's documents are walked.
-    """
-
-    focus: list[str] | None = None
-
-    @classmethod
-    def of(cls, catalog: Catalog, focus: list[str]) -> _Focus:
-        """A view of ``catalog`` that walks only the ids in ``focus``."""
-        view = cls(root=catalog.root, reference=catalog.reference, focus=focus)
-        view.__dict__.update(
-            {k: v for k, v in catalog.__dict__.items() if k not in ("focus", "_by_kind")}
-        )
-        view._by_kind = catalog.by_kind()
-        return view
-
-    def items(self) -> Iterator[tuple[str, str, Any]]:
-        """Yield ``(kind, id, entity)`` for the focused documents only."""
-        for entity_id in self.focus or ():
-            yield self.kinds[entity_id], entity_id, self.entities[entity_id]
 
 
 def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
