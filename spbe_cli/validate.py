@@ -123,7 +123,7 @@ def validate_report(
             with collector.paused():
                 payload = build(key, manifest.files, capture, catalog)
             snapshots.write(key, payload)
-        except (CannotFollow, AttributeError, TypeError, ValueError) as exc:
+        except (CannotFollow, AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
             # The snapshot only makes a later run faster: without it, that run is in full.
             snapshots.forget(key)
             if os.environ.get("SPBE_EXPLAIN_CACHE"):

@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 
 from spbe_cli import cache
 from spbe_cli.incremental import STATS
-from spbe_cli.report import format_json
-from spbe_cli.validate import validate_catalog, validate_report
+from tests.test_cache import _recorded, _report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,17 +58,12 @@ def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
 
 
 def _full(root: Path) -> str:
-    cache.set_enabled(False)
-    try:
-        _, report = validate_catalog(root, "katalog")
-    finally:
-        cache.set_enabled(True)
-    return format_json(report, "katalog")
+    """An uncached full run's JSON report."""
+    return _report(root, cached=False)
 
 
-def _cached(root: Path) -> str:
-    cache.set_enabled(True)
-    return format_json(validate_report(root, "katalog"), "katalog")
+#: What ``spbe validate`` prints with the cache on: replayed, followed, or run in full.
+_cached = _recorded
 
 
 def _documents(path: Path) -> list[Any]:
@@ -250,35 +244,71 @@ def test_the_first_run_writes_no_snapshot(
     assert len(list((tmp_path / "cache").glob("v*/runs/*.snapshot"))) == 1
 
 
-def test_a_refused_document_is_checked_in_full(
-    generated: dict[str, Path], tmp_path: Path, cache_on: None
-) -> None:
+@pytest.fixture
+def warm(generated: dict[str, Path], tmp_path: Path, cache_on: None) -> Path:
+    """A copy of the generated catalog whose snapshot is written (the next edit is followed)."""
     root = tmp_path / "katalog"
     shutil.copytree(generated["files"], root)
     _cached(root)
     _warm(root)
+    return root
+
+
+def test_a_refused_document_is_checked_in_full(warm: Path) -> None:
     before = STATS["full"]
-    (root / "aplikasi" / "apl-000001.yaml").write_text(
+    (warm / "aplikasi" / "apl-000001.yaml").write_text(
         "entitas: aplikasi\nid: apl-000001\nnama: [\n", encoding="utf-8"
     )
-    assert _cached(root) == _full(root)
+    assert _cached(warm) == _full(warm)
     assert STATS["full"] == before + 1
     assert "refused" in STATS["reason"]
 
 
-def test_a_planted_snapshot_is_a_full_run(
-    generated: dict[str, Path], tmp_path: Path, cache_on: None
-) -> None:
-    root = tmp_path / "katalog"
-    shutil.copytree(generated["files"], root)
-    _cached(root)
-    _warm(root)
-    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
-    raw = snapshot.read_bytes()
-    snapshot.write_bytes(raw.replace(b'"apl-000001"', b'"apl-999999"', 1))
+def _edit_one(root: Path) -> None:
     app = root / "aplikasi" / "apl-000002.yaml"
     app.write_text(app.read_text(encoding="utf-8") + "# x\n", encoding="utf-8")
-    assert _cached(root) == _full(root)
+
+
+def test_a_corrupt_snapshot_is_a_full_run(warm: Path, tmp_path: Path) -> None:
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    raw = snapshot.read_bytes()
+    snapshot.write_bytes(raw.replace(b'"apl-000001"', b'"apl-999999"', 1))  # its SHA-256 fails
+    _edit_one(warm)
+    before = STATS["followed"]
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] == before
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"state": 5},
+        {"facts": {"apl-000001": ["aplikasi"]}},
+        {"state": {"aplikasi/apl-000002.yaml": [1, 2, 3, 4, 5]}},
+        {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}},
+        {"files": 7},
+    ],
+)
+def test_a_snapshot_of_another_shape_is_a_full_run_not_a_crash(
+    warm: Path, tmp_path: Path, shape: dict[str, Any]
+) -> None:
+    """Framed as spbe frames it (a valid SHA-256), but its values out of shape."""
+    import hashlib
+
+    import orjson
+
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    header, _, payload = snapshot.read_bytes().partition(b"\n")
+    data = {**orjson.loads(payload), **shape}
+    payload = orjson.dumps(data)
+    label = header.rsplit(b" ", 1)[0]
+    snapshot.write_bytes(
+        b"%s %s\n%s" % (label, hashlib.sha256(payload).hexdigest().encode(), payload)
+    )
+    _edit_one(warm)
+    before = STATS["followed"]
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] == before
 
 
 def test_every_field_a_form_keeps_is_a_field_of_its_kind() -> None:
