@@ -34,6 +34,7 @@ The cache can only make a run faster: any error in it is a miss.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -61,8 +62,13 @@ _MAX_GROWTH = 64
 _MAX_MARGIN = 1 << 20
 
 
+@functools.cache
 def _code_fingerprint() -> bytes:
-    """What the entries depend on besides the file: spbe's version and the parsing code."""
+    """What the entries depend on besides the file: spbe's version and the parsing code.
+
+    Read once a process: every :func:`open_cache` (one per file an edit's rules build, see
+    :mod:`spbe_cli.incremental`) read and hashed three source files again.
+    """
     digest = hashlib.sha256(f"{_MAGIC.decode()} {FORMAT} {__version__}".encode())
     here = Path(__file__).parent
     try:
