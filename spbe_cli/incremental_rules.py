@@ -318,9 +318,9 @@ def _references_reach(old: list[Finding], change: Change) -> set[str]:
 
 
 def _reference_facts(kind: str, entity: Any) -> Any:
-    from spbe_cli.links import iter_targets
+    from spbe_cli.links import entity_references
 
-    return sorted({target for _, _, target, _ in iter_targets(kind, entity)}) or None
+    return sorted({target for _, target, _ in entity_references(kind, entity)}) or None
 
 
 def _target_facts(kind: str, entity: Any) -> Any:

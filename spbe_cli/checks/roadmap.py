@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
+from spbe_cli.checks import (
+    Context,
+    check_covered,
+    check_plan_years,
+    check_progress_entries,
+    document_period,
+)
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import MODELS, Elemen, Rencana
 
@@ -17,10 +23,7 @@ def check_peta_rencana(ctx: Context) -> None:
     :func:`check_rencana_coverage`'s.
     """
     catalog = ctx.catalog
-    meta = catalog.metadata
-    periode = meta.dokumen.peta_rencana.periode if meta is not None else None
-    if periode is not None and periode.mulai > periode.selesai:
-        periode = None  # reported once on the metadata (SPBE602), not again for every item
+    periode = document_period(catalog, "peta_rencana")
     for item in catalog.of_kind("peta_rencana"):
         item_id = item.id
         check_plan_years(ctx, "peta_rencana", item, periode)
