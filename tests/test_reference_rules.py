@@ -314,3 +314,55 @@ def test_a_quick_win_is_not_checked_against_a_reversed_master_plan(minimal_catal
     )
     _, report = validate_catalog(minimal_catalog, "")
     assert _places(report) == [("SPBE602", "metadata.yaml", 16, 14)]
+
+
+# -- rules that read a reference: no finding that follows from one that names no such entity -----
+
+
+def test_an_application_on_a_data_set_gives_no_unsecured_infrastructure_there(
+    minimal_catalog: Path,
+) -> None:
+    """``infrastruktur: [INFRA-01, DATA-01]`` of an application holding restricted data: SPBE202,
+    and SPBE406 at INFRA-01; it also said "infrastructure DATA-01 is not secured" at the data."""
+    edit(minimal_catalog / "arsitektur" / "data.yaml", "sifat: terbuka", "sifat: terbatas")
+    edit(
+        minimal_catalog / "arsitektur" / "aplikasi.yaml",
+        "infrastruktur: [INFRA-01]",
+        "infrastruktur: [INFRA-01, DATA-01]",
+    )
+    _, report = validate_catalog(minimal_catalog, "")
+    assert _places(report) == [
+        ("SPBE202", "arsitektur/aplikasi.yaml", 8, 27),
+        ("SPBE406", "arsitektur/infrastruktur.yaml", 2, 5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("induk", "expected"),
+    [
+        ("SETDAA", [("SPBE201", "opd/bagian.yaml", 5, 8)]),
+        ("APP-01", [("SPBE202", "opd/bagian.yaml", 5, 8)]),
+        # an OPD that holds no urusan 2.16 either: SPBE505 is what there is to say
+        ("ANAK", [("SPBE505", "peta-rencana/manajemen.yaml", 5, 9)]),
+    ],
+)
+def test_an_owner_whose_parent_is_no_opd_is_not_said_to_lack_the_bidang(
+    minimal_catalog: Path, induk: str, expected: list[Place]
+) -> None:
+    """What a Bagian holds comes from its parent: a parent that names no OPD leaves it unknown,
+    and SPBE505 ("BAGIAN-TI does not hold bidang 2.16") followed from the reference's mistake."""
+    write_tree(
+        minimal_catalog,
+        {
+            "opd/bagian.yaml": f"entitas: opd\nid: BAGIAN-TI\nnama: Bagian TI\njenis: bagian\n"
+            f"induk: {induk}\n",
+            "opd/anak.yaml": "entitas: opd\nid: ANAK\nnama: Anak\njenis: bagian\n",
+        },
+    )
+    edit(
+        minimal_catalog / "peta-rencana" / "manajemen.yaml",
+        "opd_pj: DISKOMINFO",
+        "opd_pj: BAGIAN-TI",
+    )
+    _, report = validate_catalog(minimal_catalog, "")
+    assert _places(report) == expected

@@ -73,17 +73,18 @@ def check_rencana_coverage(ctx: Context) -> None:
 def _urusan_of(ctx: Context, opd_id: str) -> set[str] | None:
     """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda).
 
-    None when an OPD on the way was refused when loading (reported there): what it holds is
-    not known, so no rule may say that it does not hold a bidang.
+    None when an OPD on the way was refused when loading, or a reference on the way names no
+    OPD (SPBE201, SPBE202): what it holds is not known, so no rule may say that it does not hold
+    a bidang (the one finding is the one that says why).
     """
     held: set[str] = set()
     seen: set[str] = set()
     current: str | None = opd_id
-    while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
-        seen.add(current)
-        opd = ctx.catalog.get(current)
+    while current is not None and current not in seen:
+        opd = ctx.catalog.get(current) if ctx.catalog.kind(current) == "opd" else None
         if opd is None:
             return None
+        seen.add(current)
         held.update(opd.urusan)
         current = opd.induk
     return held
@@ -111,7 +112,7 @@ def check_nomenklatur(ctx: Context) -> None:
                 declared=nomen.level,
             )
         bidang = nomen.kode[:4]
-        held = _urusan_of(ctx, item.opd_pj) if catalog.kind(item.opd_pj) == "opd" else None
+        held = _urusan_of(ctx, item.opd_pj)
         if held is not None and bidang not in held:
             ctx.emit(
                 "SPBE505",
