@@ -366,3 +366,17 @@ def test_an_owner_whose_parent_is_no_opd_is_not_said_to_lack_the_bidang(
     )
     _, report = validate_catalog(minimal_catalog, "")
     assert _places(report) == expected
+
+
+def test_an_evaluation_is_a_referrer_of_its_bukti_for_the_incremental_engine(
+    minimal_catalog: Path,
+) -> None:
+    """The engine re-checks the referrers of an id that came, went or changed: the references
+    rule now reports a bukti's finding, so its facts name the bukti too."""
+    import spbe_cli.incremental_rules  # noqa: F401 - registers the rules' forms
+    from spbe_cli.incremental import facts_of
+
+    write_tree(minimal_catalog, {"evaluasi/em.yaml": _evaluation("DISKOMINFO, LAY-01")})
+    catalog, _ = load_catalog(minimal_catalog, "")
+    facts = facts_of("evaluasi_mandiri", catalog.entities["EM-1"])
+    assert facts["check_references"] == ["DISKOMINFO", "LAY-01"]
