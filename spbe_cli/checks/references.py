@@ -294,36 +294,42 @@ def check_references(ctx: Context) -> None:
     ``bukti`` too), then the ids declared in another case than their references
     (:func:`report_case_claims`), which those references needed.
     """
-    for kind, entity_id, entity in ctx.catalog.items():
-        check_entity_references(ctx, kind, entity_id, entity)
+    check_entity_references(ctx, ctx.catalog.items())
     if ctx.case_known or ctx.case_wanted:
         report_case_claims(ctx)
 
 
-def check_entity_references(ctx: Context, kind: str, entity_id: str, entity: Any) -> None:
-    """:func:`check_reference` for each reference of one entity (:mod:`spbe_cli.links`).
+def check_entity_references(ctx: Context, items: Iterable[tuple[str, str, Any]]) -> None:
+    """:func:`check_reference` for each reference of each ``(kind, id, entity)`` of ``items``.
 
-    The top-level fields are the hot path (hundreds of thousands at national scale): a
-    reference to an id of the right kind, the common case, is passed over here without a call.
+    Every reference :mod:`spbe_cli.links` knows of. The top-level fields are the hot path
+    (hundreds of thousands at national scale): a reference to an id of the right kind, the
+    common case, is passed over here without a call.
     """
     catalog = ctx.catalog
-    kinds, invalid, entities = catalog.kinds, catalog.invalid, catalog.entities
-    source = catalog.sources[entity_id]
-    for field, index, target, allowed in iter_targets(kind, entity):
-        found = kinds.get(target) or invalid.get(target)  # catalog.kind, for each reference
-        if found in allowed:
-            # Nothing to report, but for a repealed regulation cited (SPBE205: what
-            # check_reference says of it).
-            if found != "regulasi" or (kind, field) in _NOT_CITED:
-                continue
-            regulation = entities.get(target)
-            if regulation is None or regulation.status != "dicabut":
-                continue
-        loc = (field,) if index is None else (field, index)
-        cited = (kind, field) not in _NOT_CITED
-        check_reference(ctx, source, loc, target, allowed, cited=cited)
-    for path, target, allowed in nested_references(kind, entity):
-        check_reference(ctx, source, path, target, allowed)
+    kinds, invalid, entities, sources = (
+        catalog.kinds,
+        catalog.invalid,
+        catalog.entities,
+        catalog.sources,
+    )
+    for kind, entity_id, entity in items:
+        source = sources[entity_id]
+        for field, index, target, allowed in iter_targets(kind, entity):
+            found = kinds.get(target) or invalid.get(target)  # catalog.kind, for each reference
+            if found in allowed:
+                # Nothing to report, but for a repealed regulation cited (SPBE205: what
+                # check_reference says of it).
+                if found != "regulasi" or (kind, field) in _NOT_CITED:
+                    continue
+                regulation = entities.get(target)
+                if regulation is None or regulation.status != "dicabut":
+                    continue
+            loc = (field,) if index is None else (field, index)
+            cited = (kind, field) not in _NOT_CITED
+            check_reference(ctx, source, loc, target, allowed, cited=cited)
+        for path, target, allowed in nested_references(kind, entity):
+            check_reference(ctx, source, path, target, allowed)
 
 
 def report_case_claims(ctx: Context, written: Collection[str] | None = None) -> None:

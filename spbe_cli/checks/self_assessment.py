@@ -121,7 +121,7 @@ def _check_bukti(ctx: Context, e: EvaluasiMandiri) -> None:
     """
     from spbe_cli.checks.references import check_entity_references, report_case_claims
 
-    check_entity_references(ctx, "evaluasi_mandiri", e.id, e)
+    check_entity_references(ctx, [("evaluasi_mandiri", e.id, e)])
     if ctx.case_known:
         report_case_claims(ctx, {target for p in e.penilaian for target in p.bukti})
 
