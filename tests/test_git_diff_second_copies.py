@@ -17,7 +17,6 @@ import jsonschema
 import pytest
 
 from spbe_cli import i18n
-from spbe_cli.gitsource import ID_LEAD
 from tests.helpers import add_prose, write_tree
 from tests.test_diff_output import schema
 from tests.test_git_diff import ECONOMY, commit, edit, git, repo, run
