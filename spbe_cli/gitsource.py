@@ -577,8 +577,8 @@ def id_line_pattern(words: Iterable[str]) -> bytes:
     beyond = b".*[\x80-\xff]"
     if not ascii_words:
         return b"^(\xef\xbb\xbf)?" + ID_LEAD + beyond
-    word = f"({ascii_words})([^A-Za-z0-9_]|$)".encode()
-    return b"^(\xef\xbb\xbf)?" + ID_LEAD + b"(" + word + b"|" + beyond + b")"
+    ended = f"({ascii_words})([^A-Za-z0-9_]|$)".encode()
+    return b"^(\xef\xbb\xbf)?" + ID_LEAD + b"(" + ended + b"|" + beyond + b")"
 
 
 def _written(char: str) -> str:
