@@ -33,8 +33,10 @@ SideKind = Literal["git", "folder", "worktree"]
 
 #: Modes of ``git ls-tree`` entries that are ordinary files, and of a symbolic link (followed
 #: as on disk, see :func:`follow_links`); submodules are skipped.
-_FILE_MODES = (b"100644", b"100755")
-_LINK_MODE = b"120000"
+_FILE_MODES = ("100644", "100755")
+_LINK_MODE = "120000"
+#: The mode ``git diff-tree`` gives the side where an entry is not.
+_NO_MODE = "000000"
 #: Links followed in a row before a path is called a loop (Linux's own limit).
 MAX_LINK_HOPS = 40
 
@@ -403,6 +405,9 @@ class Repository:
     def __init__(self, top: Path) -> None:
         self.top = top
         self._format: str | None = None
+        #: The last catalog folder listed (:meth:`list_tree`): the next revision's is told from
+        #: it by what differs.
+        self._listed: _Listing | None = None
 
     @classmethod
     def discover(cls, start: Path) -> Repository | None:
@@ -485,32 +490,63 @@ class Repository:
         """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
 
         The other files (prose, the rule configuration) are put in ``texts``, and the symbolic
-        links (their blob holds the target) in ``links``, when they are given.
+        links (their blob holds the target) in ``links``, when they are given. The folder of
+        another revision than the one listed last is that listing changed by ``git diff-tree``
+        (the two sides of a diff share most of tens of thousands of files), else ``git ls-tree``.
         """
+        last = self._listed
+        listing = None
+        if last is not None and last.prefix == prefix:
+            listing = last if last.commit == commit else self._list_changes(last, commit)
+        if listing is None:
+            listing = self._list_whole(commit, prefix)
+        self._listed = listing
+        if texts is not None:
+            texts.update(listing.texts)
+        if links is not None:
+            links.update(listing.links)
+        return listing.seen, dict(listing.files)
+
+    def _list_whole(self, commit: str, prefix: str) -> _Listing:
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
             args += ["--", prefix]
         out = _run_git(args, self.top).stdout
+        listing = _Listing(commit, prefix)
         base = prefix + "/" if prefix else ""
-        files: dict[str, str] = {}
-        seen = not prefix
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, raw_path = record.partition(b"\t")
-            path = raw_path.decode("utf-8", "surrogateescape")
-            if prefix and not path.startswith(base):
+        for record in out.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = record.partition("\t")
+            if not path or (prefix and not path.startswith(base)):
                 continue  # ``prefix`` itself as a file: not a catalog folder
-            seen = True
-            mode, kind, oid = meta.split(b" ")
+            mode, _, oid = meta.split(" ")
+            listing.place(path[len(base) :], mode, oid)
+        return listing
+
+    def _list_changes(self, last: _Listing, commit: str) -> _Listing | None:
+        """The folder in ``commit``: ``last`` changed as ``git diff-tree`` says (None: failed)."""
+        prefix = last.prefix
+        args = ["diff-tree", "-r", "-z", "--no-renames", last.commit, commit, "--", prefix or "."]
+        done = _run_git(args, self.top, check=False)
+        if done.returncode != 0:
+            return None
+        listing = replace(
+            last,
+            commit=commit,
+            files=dict(last.files),
+            texts=dict(last.texts),
+            links=dict(last.links),
+        )
+        base = prefix + "/" if prefix else ""
+        # ``:old-mode new-mode old-id new-id status`` and the path, each ended by NUL.
+        fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+        for meta, path in zip(fields[0:-1:2], fields[1::2], strict=True):
+            if prefix and not path.startswith(base):
+                continue
+            old_mode, new_mode, _, oid, _ = meta.removeprefix(":").split(" ")
             rel = path[len(base) :]
-            if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
-                files[rel] = oid.decode()
-            elif kind == b"blob" and mode in _FILE_MODES and texts is not None:
-                texts[rel] = oid.decode()  # prose (any name the metadata gives), .spbe.yaml
-            elif kind == b"blob" and mode == _LINK_MODE and links is not None:
-                links[rel] = oid.decode()
-        return seen, files
+            listing.remove(rel, old_mode)
+            listing.place(rel, new_mode, oid)
+        return listing
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
         """Read many blobs with one ``git cat-file --batch`` process."""
@@ -520,6 +556,42 @@ class Repository:
         request = "".join(f"{oid}\n" for oid in unique).encode()
         out = _run_git(["cat-file", "--batch"], self.top, stdin=request).stdout
         return dict(_parse_batch(out))
+
+
+@dataclass
+class _Listing:
+    """A revision's catalog folder as :meth:`Repository.list_tree` lists it."""
+
+    commit: str
+    prefix: str
+    files: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    #: Entries of none of those (a submodule): the folder exists all the same.
+    others: int = 0
+
+    @property
+    def seen(self) -> bool:
+        """Whether the folder is in the revision (a git tree holds no empty folder)."""
+        return not self.prefix or bool(self.files or self.texts or self.links or self.others)
+
+    def place(self, rel: str, mode: str, oid: str) -> None:
+        """Add an entry of the folder by its mode (``000000``: none, a file deleted)."""
+        if mode in _FILE_MODES:
+            (self.files if wanted(rel) else self.texts)[rel] = oid
+        elif mode == _LINK_MODE:
+            self.links[rel] = oid
+        elif mode != _NO_MODE:
+            self.others += 1
+
+    def remove(self, rel: str, mode: str) -> None:
+        """Take out an entry :meth:`place` added with this mode."""
+        if mode in _FILE_MODES:
+            (self.files if wanted(rel) else self.texts).pop(rel, None)
+        elif mode == _LINK_MODE:
+            self.links.pop(rel, None)
+        elif mode != _NO_MODE:
+            self.others -= 1
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:

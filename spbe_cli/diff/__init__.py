@@ -581,7 +581,12 @@ def _metadata(side: LoadedSide) -> Metadata | None:
         return side.catalog.metadata
     snapshot = side.snapshot
     # Not read, or read with its metadata document skipped (the same on both sides).
-    named = [rel for rel in snapshot.files if rel.rsplit("/", 1)[-1] in METADATA_FILES]
+    named = [
+        rel
+        for rel in snapshot.files
+        # (endswith first: a national catalog lists tens of thousands of files)
+        if rel.endswith(METADATA_FILES) and rel.rsplit("/", 1)[-1] in METADATA_FILES
+    ]
     return load_side(snapshot, sorted(named)).catalog.metadata if named else None
 
 
