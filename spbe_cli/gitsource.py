@@ -525,7 +525,10 @@ class Repository:
     def _list_changes(self, last: _Listing, commit: str) -> _Listing | None:
         """The folder in ``commit``: ``last`` changed as ``git diff-tree`` says (None: failed)."""
         prefix = last.prefix
-        args = ["diff-tree", "-r", "-z", "--no-renames", last.commit, commit, "--", prefix or "."]
+        # Every entry that differs, as ls-tree would list it: no rename pairs, no submodule left
+        # out by a setting.
+        args = ["diff-tree", "-r", "-z", "--no-renames", "--ignore-submodules=none"]
+        args += [last.commit, commit, "--", prefix or "."]
         done = _run_git(args, self.top, check=False)
         if done.returncode != 0:
             return None

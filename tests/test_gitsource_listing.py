@@ -32,6 +32,10 @@ def test_a_listing_told_from_another_is_the_listing(repo: Path, prefix: str) -> 
     write_tree(catalog, {"program/baru.yaml": "id: X\n", "prosa/baru.md": "# Baru\n"})
     (catalog / ".spbe.yml").write_text("aturan: {}\n", encoding="utf-8")
     revisions.append(commit(repo, "added"))
+    # A submodule (a commit in the tree), taken out again by the next commit's ``add -A``.
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{revisions[0]},catalog/modul")
+    git(repo, "commit", "-q", "-m", "a submodule")
+    revisions.append(git(repo, "rev-parse", "HEAD").strip())
     (catalog / "program" / "baru.yaml").unlink()
     (catalog / "program" / "baru.yaml").symlink_to("economy.yaml")
     write_tree(catalog, {"prosa/baru.md": "# Diubah\n", "data/x.YML": "id: Y\n"})
@@ -40,14 +44,20 @@ def test_a_listing_told_from_another_is_the_listing(repo: Path, prefix: str) -> 
     revisions.append(commit(repo, "prose removed"))
     git(repo, "rm", "-q", "-r", "catalog")
     revisions.append(commit(repo, "the catalog folder removed"))
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{revisions[0]},catalog/modul")
+    git(repo, "commit", "-q", "-m", "only a submodule in the catalog folder")
+    revisions.append(git(repo, "rev-parse", "HEAD").strip())
+    git(repo, "rm", "-q", "--cached", "catalog/modul")
     (repo / "catalog").write_text("not a folder\n", encoding="utf-8")
     revisions.append(commit(repo, "a file named catalog"))
     for before in revisions:
         for after in revisions:
             whole = _listed(repo, after, prefix)
             assert _listed(repo, after, prefix, before) == whole, (before, after)
-    assert _listed(repo, revisions[-2], "catalog")[0] is False  # no folder: an empty catalog
-    assert _listed(repo, revisions[-1], "catalog", revisions[0])[0] is False
+    assert _listed(repo, revisions[-3], "catalog")[0] is False  # no folder: an empty catalog
+    assert _listed(repo, revisions[-2], "catalog", revisions[-3])[0] is True  # a submodule
+    assert _listed(repo, revisions[-1], "catalog", revisions[-2])[0] is False
+    assert _listed(repo, revisions[2], "catalog")[1] == _listed(repo, revisions[1], "catalog")[1]
 
 
 def test_two_sides_of_a_diff_list_the_second_by_what_differs(
