@@ -1002,28 +1002,43 @@ def _parts_after(
 ) -> dict[str, dict[str, Any]]:
     """Fill the facts of ``before`` from the snapshot; the sections of facts the edit changes.
 
-    Only the sections holding a changed entity's facts (of its kind and bucket) are read.
+    Only the sections holding a changed entity's facts (of its kind and bucket) are read; a
+    section whose facts the edit leaves as they were is not in the result (written back as it
+    was stored).
     """
     rules = list(forms())
-    parts: dict[str, dict[str, Any]] = {}
     for entity_id, fact in before.items():
         where = _place(entity_id, fact[0], buckets)
         for rule in rules:
-            name = f"facts:{rule}:{where}"
-            part = stored.part(name)
+            part = stored.part(f"facts:{rule}:{where}")
             if entity_id in part:
                 fact[2][rule] = part[entity_id]
-                if name not in parts:
-                    parts[name] = dict(part)
-                del parts[name][entity_id]
+    parts: dict[str, dict[str, Any]] = {}
+
+    def part_of(name: str) -> dict[str, Any]:
+        if name not in parts:
+            parts[name] = dict(stored.part(name))
+        return parts[name]
+
+    def same(fact: list[Any], other: list[Any] | None, rule: str) -> bool:
+        return (
+            other is not None
+            and other[0] == fact[0]
+            and rule in other[2]
+            and other[2][rule] == fact[2][rule]
+        )
+
+    for entity_id, fact in before.items():
+        where = _place(entity_id, fact[0], buckets)
+        for rule in fact[2]:
+            if not same(fact, after.get(entity_id), rule):
+                del part_of(f"facts:{rule}:{where}")[entity_id]
     for entity_id, fact in after.items():
         buckets.setdefault(fact[0], 1)
         where = _place(entity_id, fact[0], buckets)
         for rule, value in fact[2].items():
-            name = f"facts:{rule}:{where}"
-            if name not in parts:
-                parts[name] = dict(stored.part(name))
-            parts[name][entity_id] = value
+            if not same(fact, before.get(entity_id), rule):
+                part_of(f"facts:{rule}:{where}")[entity_id] = value
     return parts
 
 

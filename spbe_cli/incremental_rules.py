@@ -16,8 +16,8 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
-* the look-alike groups (:func:`_duplicates`) and :func:`unless_reached` (the Indeks plafon:
-  its findings are kept while the edit reaches nothing it reads, else the run is in full).
+* the look-alike groups (:func:`_duplicates`). The Indeks plafon is an :func:`on_facts` form
+  whose evaluations are read whole (``models``).
 
 A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
@@ -34,7 +34,7 @@ from spbe_cli.errors import Finding
 from spbe_cli.incremental import CannotFollow, Change, register
 from spbe_cli.links import ARSITEKTUR
 
-#: The fields each rule's facts keep, by kind (:func:`on_facts`, :func:`unless_reached`): a
+#: The fields each rule's facts keep, by kind (:func:`on_facts`): a
 #: test checks that each names a field of that kind's model.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -116,10 +116,10 @@ class Facts:
     """An entity as the few fields a rule reads; any other field stops the run.
 
     ``__getattr__`` raises :class:`MissingFact`, not ``AttributeError``: ``hasattr`` and
-    ``getattr(x, name, default)`` then stop the run too instead of answering "no".
+    ``getattr(x, name, default)`` then stop the run too instead of answering "no". A field read
+    once is kept on the object (a rule over every application reads each a few times): like a
+    model's, the same value each time.
     """
-
-    __slots__ = ("_values",)
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_values", values)
@@ -128,13 +128,16 @@ class Facts:
         values = object.__getattribute__(self, "_values")
         if name not in values:
             raise MissingFact(name)
-        return _wrapped(values[name])
+        value = _wrapped(values[name])
+        object.__setattr__(self, name, value)
+        return value
 
 
 def _wrapped(value: Any) -> Any:
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return Facts(value)
-    if isinstance(value, list):
+    if kind is list and any(type(v) in (dict, list) for v in value):
         return [_wrapped(v) for v in value]
     return value
 
