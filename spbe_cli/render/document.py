@@ -18,7 +18,8 @@ GFM tables and a few directives, which are fenced blocks whose info string start
 :func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
 of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
 :class:`Figure`, :class:`Box`, :class:`Toc`, :class:`PageBreak`, :class:`Code`). The parser
-numbers captions per chapter (``Tabel 2.1``, ``Gambar 2.1``), every table (one outside
+numbers the sections of each numbered chapter (``2.1``, ``2.1.1``: :func:`_numbered_sections`)
+and the captions per chapter (``Tabel 2.1``, ``Gambar 2.1``), every table (one outside
 ``~~~spbe-tabel`` takes its heading as caption), and types table columns by their content, so
 numbering, columns and captions are the same in every format by construction.
 
@@ -310,8 +311,8 @@ class Document:
 def _toc_chapter(chapter: list[Heading]) -> list[Heading]:
     """A chapter's entries: itself, and its sections when few.
 
-    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a prose subheading
-    brought up a level (:func:`_no_skipped_levels`): the contents list the numbered ones.
+    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a heading deeper than
+    :data:`NUMBERED_LEVELS` that no parent holds: the contents list the numbered ones.
     """
     if len(chapter) > TOC_MAX_SECTIONS + 1:
         return chapter[:1]
@@ -346,6 +347,85 @@ def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
             for inner in _walk(block.blocks):
                 if isinstance(inner, Heading):
                     place(inner.level)
+        out.append(block)
+    return out
+
+
+#: A number a template (or a Pemda's older template) wrote before a section's title: ``1.2``,
+#: ``5.1.3.``; the numbering pass gives its own (:func:`_numbered_sections`).
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+")
+#: Headings down to this level carry a number in a numbered chapter: ``2.1`` and ``2.1.3``;
+#: deeper ones (a program under its element, a year of the road map) are titles only.
+NUMBERED_LEVELS = 4
+
+
+def _numbered_sections(blocks: list[Block]) -> list[Block]:
+    """Number the sections of every numbered chapter: the one home of section numbers.
+
+    Under "BAB II ..." (or "2. ...") the level 3 headings are ``2.1``, ``2.2``, ... and the level
+    4 ones under them ``2.1.1``, ... in reading order, whether a template or a prose file wrote
+    them: a prose subheading ("Wilayah dan penduduk") no longer stands unnumbered beside the
+    template's numbered sections, and a section shown only sometimes (Riwayat Reviu, Strategi)
+    cannot leave a gap or a repeated number. A number already written before the title is
+    replaced. Chapters without a number (DAFTAR SINGKATAN, LAMPIRAN, TENTANG DOKUMEN INI) and
+    the cover's and colophon's headings are left as written.
+    """
+    out: list[Block] = []
+    chapter = ""
+    counts: list[int] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == 2:
+                found = chapter_number(block.text)
+                chapter = found if found.isdigit() else ""
+                counts = []
+            elif chapter and block.level <= NUMBERED_LEVELS:
+                depth = block.level - 2
+                counts = counts[:depth] + [0] * (depth - len(counts))
+                counts[depth - 1] += 1
+                number = ".".join([chapter, *map(str, counts)])
+                block = replace(block, inline=_with_number(number, block.inline))
+        elif isinstance(block, Box):
+            # a box's own chapter (the Daftar Singkatan's heading) ends the one before it
+            if any(isinstance(b, Heading) and b.level == 2 for b in _walk(block.blocks)):
+                chapter, counts = "", []
+        out.append(block)
+    return out
+
+
+def _with_number(number: str, inline: Inline) -> Inline:
+    """A heading's inline run with ``number`` in place of any number written before its title."""
+    spans = list(inline)
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    if spans:
+        first = spans[0]
+        bare = _SECTION_NUMBER.sub("", first.text.lstrip(), count=1)
+        if not (first.bold or first.italic or first.code or first.href):
+            return (replace(first, text=f"{number} {bare}"), *spans[1:])
+        spans[0] = replace(first, text=bare)
+    return (Span(f"{number} "), *spans)
+
+
+def _anchored(blocks: Sequence[Block], seen: dict[str, int] | None = None) -> list[Block]:
+    """Give every heading its anchor, from its text as shown (numbers included), in order.
+
+    The way GitHub makes them, so that the Markdown table of contents links to the headings
+    GitHub shows; a repeated title gets ``-1``, ``-2``, ...
+    """
+    seen = {} if seen is None else seen
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            base = slug(block.text) or "bagian"
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            block = replace(block, anchor=base if not count else f"{base}-{count}")
+        elif isinstance(block, Box):
+            block = replace(block, blocks=tuple(_anchored(block.blocks, seen)))
+        elif isinstance(block, ListBlock):
+            items = tuple(tuple(_anchored(item, seen)) for item in block.items)
+            block = replace(block, items=items)
         out.append(block)
     return out
 
@@ -493,7 +573,6 @@ class _State:
     pictures: int = 0
     section: Inline = ()
     """The latest heading: the caption of a table written without ``~~~spbe-tabel``."""
-    anchors: dict[str, int] = field(default_factory=dict)
     chapter: str = ""
     """The number of the chapter being read (``2`` for "BAB II ..."); empty: none."""
     chapters: set[str] = field(default_factory=set)
@@ -601,7 +680,8 @@ def parse_document(
             )
         )
     blocks = _abbreviation_list(
-        _no_skipped_levels(_blocks(md, tokens, state, template)), abbreviations or {}
+        _anchored(_numbered_sections(_no_skipped_levels(_blocks(md, tokens, state, template)))),
+        abbreviations or {},
     )
     if not state.per_chapter:
         blocks = _numbered_through(blocks)
@@ -673,14 +753,10 @@ def _blocks(
         if kind == "heading_open":
             level = int(tok.tag[1])
             inline = _inline(tokens[n + 1])
-            text = plain(inline)
-            base = slug(text) or "bagian"
-            seen = state.anchors.get(base, 0)
-            state.anchors[base] = seen + 1
-            out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
+            out.append(Heading(level, inline))
             state.section = inline
             if level == 2:
-                state.enter_chapter(text)
+                state.enter_chapter(plain(inline))
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
