@@ -385,10 +385,10 @@ def _numbered_sections(blocks: list[Block]) -> list[Block]:
                 counts[depth - 1] += 1
                 number = ".".join([chapter, *map(str, counts)])
                 block = replace(block, inline=_with_number(number, block.inline))
-        elif isinstance(block, Box):
-            # a box's own chapter (the Daftar Singkatan's heading) ends the one before it
-            if any(isinstance(b, Heading) and b.level == 2 for b in _walk(block.blocks)):
-                chapter, counts = "", []
+        elif isinstance(block, Box) and any(
+            isinstance(b, Heading) and b.level == 2 for b in _walk(block.blocks)
+        ):
+            chapter, counts = "", []  # a box's own chapter (Daftar Singkatan) ends the last one
         out.append(block)
     return out
 
