@@ -61,6 +61,8 @@ KOSAKATA: Mapping[str, str] = {
     "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
     # Under a chart wider than a phone's screen (HTML on a phone only): it scrolls sideways.
     "geser_gambar": "Geser gambar ke samping untuk melihat seluruhnya.",
+    # Above a table wider than a phone's screen (HTML on a phone only): it scrolls sideways.
+    "geser_tabel": "Geser tabel ke samping untuk melihat semua kolomnya.",
 }
 
 
