@@ -112,3 +112,49 @@ def test_anchors_and_contents_follow_the_numbers_in_every_format() -> None:
     html = write_html(document, lambda figure: ("", 0)).decode("utf-8")
     assert '<h3 id="21-wilayah">2.1 Wilayah</h3>' in html
     assert '<a href="#21-wilayah">2.1 Wilayah</a>' in html
+
+
+# -- the list of chapters (Sistematika) -------------------------------------------------------
+
+
+def _systematics(source: str, known: dict[str, str] | None = None) -> list[str]:
+    from spbe_cli.render.document import ListBlock, Paragraph, plain
+
+    document = parse_document("uji", source, abbreviations=known)
+    (listed,) = [b for b in document.blocks if isinstance(b, ListBlock) and b.ordered]
+    assert listed.ordered
+    return [plain(p.inline) for (p,) in listed.items if isinstance(p, Paragraph)]
+
+
+def test_the_chapter_list_is_the_chapters_the_document_has_as_their_headings_name_them() -> None:
+    # The master plan's hand-written list named "Bab III Analisis Kesiapan Daerah dan Analisis
+    # SWOT" and "Bab V Program Smart City dan Mitra Pentahelix" for chapters titled otherwise.
+    source = (
+        "~~~spbe-singkatan\n## DAFTAR SINGKATAN\n~~~\n\n"
+        "## BAB I PENDAHULUAN\n\n### Sistematika\n\n~~~spbe-sistematika\n~~~\n\n"
+        "## BAB III ANALISIS KESIAPAN DAERAH\n\n## BAB IV VISI, MISI DAN SASARAN\n\n"
+        "## BAB XII INTEGRASI APLIKASI (SPLP)\n\n## BAB IX AUDIT TIK\n\n"
+        "## LAMPIRAN: METADATA SIA-SPBE PER PERANGKAT DAERAH\n\n## TENTANG DOKUMEN INI\n"
+    )
+    known = {"SPLP": "Sistem Penghubung Layanan Pemerintah", "TIK": "Teknologi", "SPBE": "S"}
+    assert _systematics(source, known) == [
+        "Bab I Pendahuluan",
+        "Bab III Analisis Kesiapan Daerah",
+        "Bab IV Visi, Misi dan Sasaran",
+        "Bab XII Integrasi Aplikasi (SPLP)",
+        "Bab IX Audit TIK",
+        "Lampiran: Metadata SIA-SPBE per Perangkat Daerah",
+    ]
+
+
+def test_numbered_chapters_are_listed_by_their_titles_and_mixed_case_stays() -> None:
+    source = (
+        "~~~spbe-sistematika\n~~~\n\n## 1. RINGKASAN\n\n## 2. Kemajuan per OPD\n\n"
+        "## 3. PROGRAM TAHUN 2026\n"
+    )
+    assert _systematics(source) == ["Ringkasan", "Kemajuan per OPD", "Program Tahun 2026"]
+
+
+def test_a_document_without_chapters_leaves_no_empty_list() -> None:
+    document = parse_document("uji", "# Judul\n\n~~~spbe-sistematika\n~~~\n\nTeks.\n")
+    assert [type(b).__name__ for b in document.blocks] == ["Heading", "Paragraph"]

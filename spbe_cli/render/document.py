@@ -82,6 +82,7 @@ DIRECTIVES = frozenset(
         "sampul",
         "daftar-isi",
         "singkatan",
+        "sistematika",
         "tabel",
         "gambar",
         "halaman-baru",
@@ -432,6 +433,82 @@ def _anchored(blocks: Sequence[Block], seen: dict[str, int] | None = None) -> li
     return out
 
 
+def _systematics(blocks: list[Block], known: Mapping[str, str]) -> list[Block]:
+    """Fill each ``~~~spbe-sistematika`` with the document's chapters, as a numbered list.
+
+    The chapters the document has, in its order, each as its heading names it ("BAB III
+    ANALISIS KESIAPAN DAERAH" is "Bab III Analisis Kesiapan Daerah"): the one home of the
+    list. A template that wrote the list by hand named "Bab III Analisis Kesiapan Daerah dan
+    Analisis SWOT" for that chapter, and a chapter a template shows only sometimes could be
+    listed when absent. Chapters without a number (DAFTAR SINGKATAN, TENTANG DOKUMEN INI) are
+    not listed; a LAMPIRAN is.
+    """
+    if not any(isinstance(b, Box) and b.kind == "sistematika" for b in blocks):
+        return blocks
+    chapters = [
+        # "2. RINGKASAN" is the list's item 2: its number is the list's
+        (Paragraph((Span(reading_case(_ARABIC_CHAPTER.sub("", b.text), known)),)),)
+        for b in blocks
+        if isinstance(b, Heading) and b.level == 2 and chapter_number(b.text)
+    ]
+    listed: tuple[Block, ...] = (ListBlock(True, tuple(chapters)),) if chapters else ()
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Box) and block.kind == "sistematika":
+            out.extend(listed)
+        else:
+            out.append(block)
+    return out
+
+
+#: Words written in lower case inside a title ("Visi, Misi dan Sasaran").
+_SMALL_WORDS = frozenset(
+    {"dan", "atau", "di", "ke", "dari", "per", "yang", "untuk", "dengan", "pada", "dalam"}
+    | {"serta", "terhadap", "oleh", "tentang"}
+)
+
+
+def reading_case(title: str, known: Mapping[str, str] | None = None) -> str:
+    """A title in capitals as a list reads it: ``Bab IV Visi, Misi dan Sasaran``.
+
+    ``BAB IV VISI, MISI DAN SASARAN`` reads so. An abbreviation of ``known`` keeps its own
+    spelling (``SPBE``, ``Bappeda``), and so do a compound with one (``SIA-SPBE``), a roman
+    chapter number and any word with a digit; a title not all in capitals is left as written.
+    """
+    if title != title.upper():
+        return title
+    spelled = {short.upper(): short for short in known or {}}
+    words = title.split(" ")
+    out: list[str] = []
+    for index, word in enumerate(words):
+        out.append(_reading_word(word, spelled, index, words))
+    return " ".join(out)
+
+
+def _reading_word(word: str, spelled: Mapping[str, str], index: int, words: list[str]) -> str:
+    core = word.strip(",.:;()")
+    if not core:
+        return word
+    lead, trail = word[: word.index(core)], word[word.index(core) + len(core) :]
+    if index > 0 and words[index - 1] in ("BAB", "LAMPIRAN") and _CHAPTER_NUMERAL.match(core):
+        return word  # BAB IV, LAMPIRAN 2
+    if core in spelled:
+        return lead + spelled[core] + trail
+    if any(ch.isdigit() for ch in core):
+        return word
+    parts = core.split("-")
+    if len(parts) > 1 and any(part in spelled for part in parts):
+        return word  # a compound of abbreviations: SIA-SPBE
+    shown = "-".join(part.capitalize() for part in parts)
+    if index > 0 and core.lower() in _SMALL_WORDS and not lead:
+        shown = core.lower()
+    return lead + shown + trail
+
+
+_CHAPTER_NUMERAL = re.compile(r"^(?:[IVXLCDM]+|\d+)$")
+_ARABIC_CHAPTER = re.compile(r"^\d+[.)]\s+")
+
+
 def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
     for block in blocks:
         yield block
@@ -685,6 +762,7 @@ def parse_document(
         _anchored(_numbered_sections(_no_skipped_levels(_blocks(md, tokens, state, template)))),
         abbreviations or {},
     )
+    blocks = _systematics(blocks, abbreviations or {})
     if not state.per_chapter:
         blocks = _numbered_through(blocks)
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
@@ -1007,6 +1085,8 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     if name == "singkatan":
         # Filled in once the whole document is parsed (_abbreviation_list).
         return [Box(name, tuple(inner))]
+    if name == "sistematika":
+        return [Box(name, ())]  # filled in once every chapter is known (_systematics)
     if name == "halaman-baru":
         return [PageBreak()]
     if name in ("sampul", "pengesahan", "kolofon"):
