@@ -34,11 +34,11 @@ NARROW = _table("| Dimensi | Jumlah |", "| Smart Governance | 11 |")
 
 def test_a_table_wider_than_a_phone_says_to_scroll_and_is_a_named_reachable_region() -> None:
     html = _html(WIDE)
-    # the line comes before the table (seen before the cut-off columns), then the scroll box:
-    # a region a keyboard can focus (and scroll with the arrow keys), named by its caption
+    # the scroll box is a region a keyboard can focus (and scroll with the arrow keys), named
+    # by its caption; the line comes first in it (seen before the cut-off columns)
     assert (
-        TABLE_HINT + '<div class="tabel utuh" role="region" tabindex="0" '
-        'aria-label="Tabel 1.1. Anggaran per tahun"><table>'
+        '<div class="tabel utuh" role="region" tabindex="0" '
+        'aria-label="Tabel 1.1. Anggaran per tahun">' + TABLE_HINT + "<table>"
     ) in html
 
 

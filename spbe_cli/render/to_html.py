@@ -337,10 +337,10 @@ def _table(table: Table) -> Iterator[str]:
         kinds.append("utuh")  # short: printed on one page
     if phone_width_px(table) > PHONE_TEXT_WIDTH_PX:
         # Cut at a phone's edge, a table reads as having no more columns: a line says to
-        # scroll (on a phone only: the stylesheet), before the table is reached.
-        yield f'<p class="geser">{KOSAKATA["geser_tabel"]}</p>'
+        # scroll (on a phone only: the stylesheet), above the table, as wide as the screen.
         region = _scroll_region(caption_text(table) if table.number else KOSAKATA["tabel"])
-        yield f'<div class="{" ".join(kinds)}"{region}><table>'
+        yield f'<div class="{" ".join(kinds)}"{region}>'
+        yield f'<p class="geser">{KOSAKATA["geser_tabel"]}</p><table>'
     else:
         yield f'<div class="{" ".join(kinds)}"><table>'
     if table.number:
