@@ -31,7 +31,6 @@ from spbe_cli.render.document import (
     Toc,
     caption_label,
     caption_text,
-    plain,
 )
 from spbe_cli.render.figures import ScreenSvg
 
@@ -225,7 +224,7 @@ def _blocks(
             # bars would read as ending there. The line says so, on a phone only (the CSS).
             wide = min_width > PHONE_TEXT_WIDTH_PX
             hint = f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>' if wide else ""
-            named = f"{caption_label(block)}. {plain(block.caption)}"
+            named = caption_text(block)
             region = _scroll_region(named) if wide else ""
             out.append(
                 f'<figure><div class="gambar-gulir"{region}>'
