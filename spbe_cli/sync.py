@@ -210,26 +210,19 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
 
 
 class _Memo:
-    """The evidence of one kind in one :func:`find_overlaps`, each distinct piece made once.
+    """The evidence of one kind in one :func:`find_overlaps` that repeats, each piece made once.
 
-    A national catalog's 120,000 pieces of evidence are about 34,000 distinct ones: a piece is
-    found again by what it is made from (a code; the shared words and their score; two OPDs)
-    rather than its words sorted and joined, its score written and its message key hashed for
-    every pair (:func:`_said` still gives one object per distinct piece across kinds).
+    A reference code and a pair of OPDs recur across thousands of pairs: such a piece is found
+    again by what it is made from, rather than its message key and values hashed for every pair
+    (:func:`_said` still gives one object per distinct piece). The shared words and their score
+    rarely recur: kept here, their sets made the run larger and slower.
     """
 
-    __slots__ = ("code", "function", "name", "twice")
+    __slots__ = ("code", "twice")
 
     def __init__(self) -> None:
         self.code: dict[str, Evidence] = {}
-        self.name: dict[tuple[frozenset[str], float], Evidence] = {}
-        self.function: dict[tuple[frozenset[str], float], Evidence] = {}
         self.twice: dict[tuple[str, str], Evidence] = {}
-
-
-def _worded(key: str, words: frozenset[str], score: float) -> Evidence:
-    """The evidence of a similar name or function: its score and the words shared."""
-    return _said(key, (("skor", _pct(score)), ("kata", ", ".join(sorted(words)))))
 
 
 def _evidence(
@@ -269,16 +262,11 @@ def _evidence(
             piece = memo.code[a.code] = _said(key, (("kode", a.code),))
         found.append(piece)
     if name > 0:
-        piece = memo.name.get((name_words, name))
-        if piece is None:
-            piece = memo.name[name_words, name] = _worded("sync.ev.name", name_words, name)
-        found.append(piece)
+        words = ", ".join(sorted(name_words))
+        found.append(_said("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
     if function > 0:
-        piece = memo.function.get((function_words, function))
-        if piece is None:
-            piece = _worded("sync.ev.function", function_words, function)
-            memo.function[function_words, function] = piece
-        found.append(piece)
+        words = ", ".join(sorted(function_words))
+        found.append(_said("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
     if a.kind == "data_informasi":
         piece = memo.twice.get((a.owner, b.owner))
         if piece is None:
@@ -411,8 +399,7 @@ def find_overlaps(
         # Each item's Location, made once from its place (an item of a cluster of look-alikes
         # is in many pairs).
         where: list[Any] = [_UNSET] * len(items)
-        # In any order: the sort below puts the pairs in theirs.
-        for a_pos, b_pos in named | functioned:
+        for a_pos, b_pos in sorted(named | functioned):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
                 continue
@@ -524,15 +511,22 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     # laying out half of the pairs in a forked child cost this process as much time as it
     # saved (its pages copied on write as it went on) and the child more than the whole.
     try:
-        body = ",\n".join([_json_pair(o) for o in overlaps])
+        pieces = [_json_pair(o) for o in overlaps]
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
         _BUKTI.clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
-    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
-    if not body.isascii() or "\x7f" in body:
-        body = json_escape_extra(body)
-    return "".join([head[: -len(_EMPTY_TAIL)], "[\n", body, "\n  ]\n}"])
+    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells at once.
+    # It rewrites single characters, so a pair at a time is the document at once.
+    for n, piece in enumerate(pieces):
+        if not piece.isascii() or "\x7f" in piece:
+            pieces[n] = json_escape_extra(piece)
+    # One join of the parts, the pairs between their commas: the tens of MB are copied once.
+    parts = [",\n"] * (2 * len(pieces) + 1)
+    parts[0] = head[: -len(_EMPTY_TAIL)] + "[\n"
+    parts[1::2] = pieces
+    parts[-1] = "\n  ]\n}"
+    return "".join(parts)
 
 
 _EMPTY_TAIL = "[]\n}"
