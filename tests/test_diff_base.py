@@ -1,0 +1,185 @@
+"""``spbe diff`` with the base side's findings from the last ``spbe validate`` run of its files.
+
+CI validates main with the cache on; a pull request's diff then takes the base side's findings
+from that run's snapshot (:mod:`spbe_cli.diff.base`) and reads only the files that changed on
+the base side. Whatever the change (edits, files added, removed or renamed, ids renamed, broken
+files), the output is the one the full diff (both sides loaded and checked) prints, byte for
+byte: each test compares both, in every format, and checks that the base run was used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli import cache
+from spbe_cli.cli.app import app
+from spbe_cli.diff import base as diff_base
+from spbe_cli.validate import validate_report
+from tests.helpers import isolate_git
+from tests.test_incremental import GEN
+
+MENTOR = ("Mentor ITB", "mentor@example.org")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated") / "catalog"
+    GEN.generate(root, scale=0.004, seed=5, layout="files")
+    return root
+
+
+@pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SPBE_INCREMENTAL", raising=False)
+    cache.set_enabled(True)
+    yield folder
+    cache.set_enabled(True)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def _files(catalog: Path, folder: str) -> list[Path]:
+    return sorted((catalog / folder).glob("*.yaml"))
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="\n")
+
+
+def _id_of(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("id: "):
+            return line[4:].strip()
+    raise AssertionError(path)
+
+
+# -- the changes ---------------------------------------------------------------------------------
+
+
+def edit_fields(catalog: Path) -> None:
+    first, second = _files(catalog, "aplikasi")[:2]
+    _replace(first, "nama: ", "nama: Diubah ")
+    _replace(second, "status: ", "status: x")  # a schema error now
+
+
+def remove_files(catalog: Path) -> None:
+    for path in [*_files(catalog, "aplikasi")[:2], _files(catalog, "infrastruktur")[0]]:
+        path.unlink()  # referenced by applications: their references are now broken
+
+
+def add_files(catalog: Path) -> None:
+    source = _files(catalog, "aplikasi")[0]
+    old_id = _id_of(source)
+    text = source.read_text(encoding="utf-8").replace(f"id: {old_id}", "id: apl-baru-1")
+    (catalog / "aplikasi" / "baru.yaml").write_text(text, encoding="utf-8")  # a look-alike
+
+
+def rename_files(catalog: Path) -> None:
+    for path in _files(catalog, "aplikasi")[:3]:
+        path.rename(path.with_name(f"pindah-{path.name}"))
+
+
+def rename_ids(catalog: Path) -> None:
+    path = _files(catalog, "infrastruktur")[1]
+    old_id = _id_of(path)
+    _replace(path, f"id: {old_id}", f"id: {old_id}-b")
+
+
+def break_files(catalog: Path) -> None:
+    first, second = _files(catalog, "aplikasi")[3:5]
+    first.write_text(first.read_text(encoding="utf-8") + "a: [1, 2\n", encoding="utf-8")
+    _replace(second, "entitas: aplikasi", "entitas: [aplikasi")
+
+
+def all_at_once(catalog: Path) -> None:
+    for change in (edit_fields, remove_files, add_files, rename_files, rename_ids, break_files):
+        change(catalog)
+
+
+CHANGES = [edit_fields, remove_files, add_files, rename_files, rename_ids, break_files, all_at_once]
+
+
+# -- the runs --------------------------------------------------------------------------------------
+
+
+def _warm(catalog: Path, shown: str) -> None:
+    """Leave the cache as CI on main does: a run of the push before (one file differs), then
+    one of the base (a full run that writes the snapshot and the blob ids)."""
+    cache.set_enabled(True)
+    some = _files(catalog, "opd")[0]
+    kept = some.read_bytes()
+    some.write_bytes(kept + b"# sebelumnya\n")
+    validate_report(catalog, shown)
+    some.write_bytes(kept)
+    validate_report(catalog, shown)
+
+
+def _diff(*args: str, cached: bool) -> list[tuple[int, str]]:
+    """The diff's output in every format, with the cache on (from the base) or off (in full)."""
+    outputs = []
+    for output_format in ("text", "json", "markdown"):
+        flag = "--cache" if cached else "--no-cache"
+        result = CliRunner().invoke(app, ["diff", *args, "--format", output_format, flag])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        outputs.append((result.exit_code, result.stdout))
+    return outputs
+
+
+def _same_as_full(*args: str) -> None:
+    used = diff_base.STATS["used"]
+    from_base = _diff(*args, cached=True)
+    assert diff_base.STATS["used"] == used + 3, "the base side's run was not used"
+    assert from_base == _diff(*args, cached=False)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_git_sides_from_the_base_run(
+    change: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    isolate_git(monkeypatch, tmp_path, MENTOR)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(generated, repo / "catalog")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "tag", "base")
+    monkeypatch.chdir(repo)
+    _warm(repo / "catalog", "catalog")
+    change(repo / "catalog")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "changed")
+    _same_as_full("base", "HEAD")
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_folder_sides_from_the_base_run(
+    change: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    change(tmp_path / "baru")
+    _same_as_full("lama", "baru")
