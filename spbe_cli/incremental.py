@@ -542,6 +542,8 @@ class Outcome:
     files: list[list[Any]]
     snapshot: dict[str, Any]
     built: int
+    #: every finding before the rule configuration (``spbe diff`` compares these)
+    raw: list[Finding] = field(default_factory=list)
 
 
 def follow(
@@ -676,6 +678,7 @@ def follow(
     skipped.update(catalog.skipped_findings)
     whole.skipped_findings = skipped
     claims = Claims(whole)
+    raw = list(findings)
     findings, exceptions, _ = configured(root, display, whole, findings, claims)
     entities = len(facts) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
     report = Report(
@@ -702,7 +705,7 @@ def follow(
         check.__name__: [finding_json(f) for f in found]
         for check, found in zip(all_checks(), per_rule, strict=True)
     }
-    return Outcome(report, now, snapshot, following.built)
+    return Outcome(report, now, snapshot, following.built, raw)
 
 
 def _merged_catalog(

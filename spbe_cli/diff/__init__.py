@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -460,12 +460,17 @@ def _compare(
     # Both sides are loaded: the plain values and the memo are no longer needed.
     shared.parsed.clear()
     shared.validated.clear()
+    followed: list[Finding] | None = None
     if base is not None:
+        from spbe_cli.diff.base import follow_side
+
         if _config_exceptions(old, new):
             return None  # an exception is matched by entity: the old side whole is needed
-        whole_new = load_side(new, sorted(new.files), SharedLoad())
-        if _declared_twice(whole_new.catalog):
-            return None  # see _delta_from_base
+        followed = follow_side(base, old, new, new_files.raw)
+        if followed is None:
+            whole_new = load_side(new, sorted(new.files), SharedLoad())
+            if _declared_twice(whole_new.catalog):
+                return None  # see _delta_from_base
     result = diff_catalogs(
         before.catalog, after.catalog, side_info(old), side_info(new), attention=False
     )
@@ -493,11 +498,10 @@ def _compare(
         }
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
-        if base is not None and whole_new is not None:
-            found = _delta_from_base(before, whole_new, base, renamed, hidden)
+        if base is not None:
+            found = _delta_from_base(before, after, whole_new, followed, base, renamed, hidden)
             if found is None:
                 return None
-            after.exceptions = whole_new.exceptions
         else:
             found = _findings_delta(before, after, renamed, hidden)
         result.introduced, result.fixed, result.milder, new_raw = found
@@ -538,13 +542,17 @@ def _config_exceptions(old: Snapshot, new: Snapshot) -> bool:
 def _delta_from_base(
     before: LoadedSide,
     after: LoadedSide,
+    whole: LoadedSide | None,
+    followed: list[Finding] | None,
     base: Base,
     renamed: dict[str, str],
     hidden: set[str],
 ) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]] | None:
     """:func:`_findings_delta` with the old side's findings from the run of its files.
 
-    ``before`` holds the old side's changed files only; ``after`` is the new side whole. Only
+    ``before`` and ``after`` hold each side's changed files only. The new side's findings are
+    ``followed`` from the base's run by the incremental engine, else those of ``whole``, the
+    new side loaded whole and checked. Only
     the findings that differ between the sides are matched by entity: a file unchanged on both
     sides with the very same findings on both cannot add to the delta, so its findings are set
     aside unkeyed, and the old side's files that hold the others are read for their entities'
@@ -560,21 +568,33 @@ def _delta_from_base(
     if old_raw is None:
         return None
     old_found, before.exceptions = _configured(before, old_raw)
-    new_raw = [*after.findings, *run_checks(after.catalog)]
+    if followed is not None:
+        new_raw = followed
+    elif whole is not None:
+        new_raw = [*whole.findings, *run_checks(whole.catalog)]
+    else:
+        return None
     new_found, after.exceptions = _configured(after, new_raw)
     same = _unchanged_files(old, new)
     rest = _differing(old_found, new_found, old, new, same)
     rest_raw = _differing(old_found, new_raw, old, new, same)
-    needed = {_rel(old, f.location.path) for f in (*rest[0], *rest_raw[0])}
-    rels = sorted(rel for rel in needed if rel in old.files)
-    old_index = FindingIndex(load_side(old, rels, SharedLoad()).catalog, old.display_root, renamed)
-    new_index = FindingIndex(after.catalog, new.display_root)
+    old_index = FindingIndex(_holding(old, (*rest[0], *rest_raw[0])), old.display_root, renamed)
+    new_index = FindingIndex(
+        whole.catalog if whole is not None else _holding(new, (*rest[1], *rest_raw[1])),
+        new.display_root,
+    )
     introduced, _, milder = delta(rest[0], rest[1], old_index, new_index)
     # A finding the new side only excepts is not fixed: it is listed with its exception.
     _, fixed, _ = delta(rest_raw[0], rest_raw[1], old_index, new_index)
     if hidden:
         fixed = [f for f in fixed if old_index.key(f).entity not in hidden]
     return introduced, fixed, milder, new_raw
+
+
+def _holding(side: Snapshot, found: Iterable[Finding]) -> Catalog:
+    """The files of ``side`` that hold some of ``found``, loaded (for their entities' places)."""
+    needed = {_rel(side, f.location.path) for f in found}
+    return load_side(side, sorted(rel for rel in needed if rel in side.files), SharedLoad()).catalog
 
 
 def _declared_twice(catalog: Catalog) -> bool:

@@ -38,8 +38,9 @@ _BYTES_PER_FILE = 1024
 _MARGIN = 1 << 20
 #: Blob-id files kept in one cache folder (one per catalog folder and language).
 MAX_FILES = 64
-#: How many diffs of this process took their base side from a run (for tests).
-STATS: dict[str, int] = {"used": 0}
+#: How many diffs of this process took their base side from a run, and how many followed the
+#: new side from it (for tests).
+STATS: dict[str, int] = {"used": 0, "followed": 0}
 
 
 def _name(store: RunRecords, root: Path) -> str:
@@ -158,6 +159,8 @@ class Base:
     #: the name the run showed the catalog folder under
     shown: str
     key: str
+    #: ``[path in the folder, SHA-256, blob id]`` of each file of the run
+    blobs: list[list[str]]
 
     def findings(self, display_root: str) -> list[Finding] | None:
         """The base side's findings before its rule configuration, as the diff shows them.
@@ -249,7 +252,7 @@ def _matched(store: RunRecords, side: Snapshot, blobs: dict[str, Any]) -> Base |
     stored = Snapshots(store).read(key, len(recorded))
     if stored is None or stored.files != files_digest(recorded):
         return None
-    return Base(stored, recorded, record, shown, key)
+    return Base(stored, recorded, record, shown, key, blobs["files"])
 
 
 def _inputs_match(side: Snapshot, record: dict[str, Any]) -> bool:
@@ -267,6 +270,41 @@ def _inputs_match(side: Snapshot, record: dict[str, Any]) -> bool:
         if not _same_input(root, what, argument, digest):
             return False
     return True
+
+
+def _same_named_files(base: Base, base_side: Snapshot, side: Snapshot) -> bool:
+    """Tell whether the prose files and the logo of the base's run are the same on ``side``.
+
+    A revision's are also the working tree's (the engine reads the metadata's from there).
+    """
+    for what, rel, _ in base.record["inputs"]:
+        if what not in ("prose", "logo"):
+            continue
+        mine = _named_bytes(side, rel)
+        if mine is None or mine != _named_bytes(base_side, rel):
+            return False
+        if side.kind == "git" and not _same_bytes(side, rel):
+            return False
+    return True
+
+
+def _named_bytes(side: Snapshot, rel: str) -> bytes | None:
+    """The bytes of a file the metadata names, in a revision or a folder (None: unreadable)."""
+    from spbe_cli.files import MAX_LOGO_BYTES, MAX_PROSE_BYTES, revision_path
+    from spbe_cli.gitsource import _revision_bytes
+
+    path, _ = revision_path(rel)
+    if path is None:
+        return None
+    if side.kind == "git":
+        return _revision_bytes(side, path, max(MAX_PROSE_BYTES, MAX_LOGO_BYTES))[0]
+    target = side.root / path
+    try:
+        if target.is_symlink() or not target.is_file():
+            return None
+        return target.read_bytes()
+    except OSError:
+        return None
 
 
 def _same_bytes(side: Snapshot, rel: str) -> bool:
@@ -287,3 +325,79 @@ def _same_bytes(side: Snapshot, rel: str) -> bool:
         return target.read_bytes() == data
     except OSError:
         return False
+
+
+def follow_side(
+    base: Base, base_side: Snapshot, side: Snapshot, read: dict[str, bytes]
+) -> list[Finding] | None:
+    """The findings of ``side`` (before its rule configuration), followed from the base's run.
+
+    The incremental engine (:func:`spbe_cli.incremental.follow`) loads the files that differ
+    from the run's and re-checks what they can reach. It reads a file's content from the cache
+    by its SHA-256: the contents of ``side`` not in the run are read here (``read`` holds the
+    bytes of those read already, by path) and their entries written, so that a git revision is
+    followed as a folder is, without its files on disk. None when it cannot be followed (the
+    engine says why with ``SPBE_EXPLAIN_CACHE``).
+    """
+    import sys
+
+    from spbe_cli.cache import known_entry, open_cache, parse_cached
+    from spbe_cli.files import display_path
+    from spbe_cli.incremental import CannotFollow, follow
+
+    cache = open_cache()
+    if cache is None or side.missing or side.follow is not None:
+        return None
+    if not _same_named_files(base, base_side, side):
+        return None  # the prose or the logo differ: every rule reading them is run again
+    sizes = {entry[3]: entry[2] for entry in base.recorded}
+    by_blob = {blob: (sizes[sha], sha) for _, sha, blob in base.blobs}
+    digests: dict[str, tuple[int, str]] = {}
+    unknown = []
+    for rel, blob in side.files.items():
+        known = by_blob.get(blob)
+        if known is None:
+            unknown.append(rel)
+        else:
+            digests[rel] = known
+    missing = [rel for rel in unknown if rel not in read]
+    if missing:
+        data, _ = side.read(missing)
+        shown = {side.display(rel): rel for rel in missing}
+        read = {**read, **{shown[display]: content for display, content in data}}
+    for rel in unknown:
+        content = read.get(rel)
+        if content is None:
+            return None
+        digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
+        parse_cached(cache, content)  # the entry the engine loads the file from
+    for rel in unknown:
+        if known_entry(cache, digests[rel]) is None:
+            return None  # too large, or the cache folder refused it: read by the full run
+    files = _listing(side, base.shown)
+    if files is None:
+        return None
+    shown_digests = {display_path(base.shown, rel): digest for rel, digest in digests.items()}
+    try:
+        outcome = follow(base.stored, base.recorded, side.root, base.shown, files, shown_digests)
+    except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        if os.environ.get("SPBE_EXPLAIN_CACHE"):
+            print(f"spbe: diff: the new side is checked in full: {exc}", file=sys.stderr)  # noqa: T201
+        return None
+    STATS["followed"] += 1
+    return moved(outcome.raw, base.shown, side.display_root)
+
+
+def _listing(side: Snapshot, shown: str) -> list[Any] | None:
+    """The side's files as the engine lists them (under the run's name for the folder)."""
+    from spbe_cli.files import CatalogFile, display_path, find_files
+
+    if side.kind == "folder":
+        files = find_files(side.root, shown)
+        if {f.display for f in files} != {display_path(shown, rel) for rel in side.files}:
+            return None
+        return files
+    return [
+        CatalogFile(str(side.root / rel), display_path(shown, rel), "file")
+        for rel in sorted(side.files)
+    ]
