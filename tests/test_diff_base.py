@@ -114,7 +114,16 @@ def all_at_once(catalog: Path) -> None:
         change(catalog)
 
 
-CHANGES = [edit_names, edit_fields, remove_files, add_files, rename_files, rename_ids, break_files, all_at_once]
+CHANGES = [
+    edit_names,
+    edit_fields,
+    remove_files,
+    add_files,
+    rename_files,
+    rename_ids,
+    break_files,
+    all_at_once,
+]
 
 
 # -- the runs --------------------------------------------------------------------------------------
@@ -192,3 +201,103 @@ def test_folder_sides_from_the_base_run(
     change(tmp_path / "baru")
     followed = _same_as_full("lama", "baru")
     assert followed == (3 if change is edit_names else followed)
+
+
+# -- when the base's run is not used ---------------------------------------------------------------
+
+
+def _folders(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    edit_names(tmp_path / "baru")
+
+
+def _unused(*args: str) -> None:
+    used = diff_base.STATS["used"]
+    outputs = _diff(*args, cached=True)
+    assert diff_base.STATS["used"] == used, "the base side's run was used"
+    assert outputs == _diff(*args, cached=False)
+
+
+def test_a_base_file_edited_since_its_run_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    some.write_text(some.read_text(encoding="utf-8") + "# diubah\n", encoding="utf-8")
+    _unused("lama", "baru")
+
+
+def test_a_corrupt_blob_file_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    data = bytearray(blobs.read_bytes())
+    data[-5] ^= 1  # the frame's SHA-256 no longer matches
+    blobs.write_bytes(bytes(data))
+    _unused("lama", "baru")
+
+
+def test_a_blob_file_of_another_shape_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    header = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
+    payload = b'{"key": "x", "shown": "lama", "files": [["a.yaml", 1, null]]}'
+    blobs.write_bytes(
+        b"%s %s\n%s" % (header, hashlib.sha256(payload).hexdigest().encode(), payload)
+    )
+    _unused("lama", "baru")
+
+
+def test_incremental_off_compares_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    monkeypatch.setenv("SPBE_INCREMENTAL", "0")
+    _unused("lama", "baru")
+
+
+def test_exceptions_in_the_rule_configuration_compare_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    some = _id_of(_files(tmp_path / "lama", "aplikasi")[6])
+    config = (
+        "pengecualian:\n  - aturan: SPBE406\n    entitas: {}\n    alasan: Diuji saja di sini.\n"
+    )
+    (tmp_path / "lama" / ".spbe.yaml").write_text(config.format(some), encoding="utf-8")
+    shutil.copytree(tmp_path / "lama", tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    edit_names(tmp_path / "baru")
+    _unused("lama", "baru")
+
+
+def test_the_blob_ids_are_those_git_gives(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from spbe_cli.cache import read_framed
+
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    label = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
+    payload = read_framed(str(blobs), 1 << 30, label)
+    assert payload is not None
+    data = json.loads(payload)
+    assert data["shown"] == "lama"
+    rows = {rel: blob for rel, _, blob in data["files"]}
+    assert len(rows) == len(list((tmp_path / "lama").rglob("*.yaml")))
+    rel = next(iter(sorted(rows)))
+    done = subprocess.run(
+        ["git", "hash-object", str(tmp_path / "lama" / rel)], capture_output=True, check=True
+    )
+    assert rows[rel] == done.stdout.decode().strip()

@@ -460,22 +460,23 @@ def _compare(
     # Both sides are loaded: the plain values and the memo are no longer needed.
     shared.parsed.clear()
     shared.validated.clear()
+    result = diff_catalogs(
+        before.catalog, after.catalog, side_info(old), side_info(new), attention=False
+    )
+    result.changes, result.uncomparable = _set_aside(result.changes, before, after)
+    result.attention = attention_for(result.changes)
     followed: list[Finding] | None = None
     if base is not None:
         from spbe_cli.diff.base import follow_side
 
         if _config_exceptions(old, new):
             return None  # an exception is matched by entity: the old side whole is needed
-        followed = follow_side(base, old, new, new_files.raw)
+        if _followable(result):
+            followed = follow_side(base, old, new, new_files.raw)
         if followed is None:
             whole_new = load_side(new, sorted(new.files), SharedLoad())
             if _declared_twice(whole_new.catalog):
                 return None  # see _delta_from_base
-    result = diff_catalogs(
-        before.catalog, after.catalog, side_info(old), side_info(new), attention=False
-    )
-    result.changes, result.uncomparable = _set_aside(result.changes, before, after)
-    result.attention = attention_for(result.changes)
     if referrers and any(a.code == "SPBE711" for a in result.attention):
         whole = after
         if whole_new is not None:
@@ -532,6 +533,17 @@ def _compare(
     result.pemda = str(named.pemda.nama) if named is not None else ""
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     return result
+
+
+def _followable(result: ChangeSet) -> bool:
+    """Tell whether the incremental engine may follow the change, as far as it is known.
+
+    A change that adds, removes or renames an id, or hides one in a file that does not load,
+    reaches what the Indeks plafon reads (SPBE804): the engine then runs the whole new side
+    anyway, after trying (on a national catalog, longer than a full run).
+    """
+    moves = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.RENAMED)
+    return not result.uncomparable and all(c.change not in moves for c in result.changes)
 
 
 def _config_exceptions(old: Snapshot, new: Snapshot) -> bool:

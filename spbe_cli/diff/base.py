@@ -288,15 +288,19 @@ def _same_named_files(base: Base, base_side: Snapshot, side: Snapshot) -> bool:
     return True
 
 
-def _named_bytes(side: Snapshot, rel: str) -> bytes | None:
-    """The bytes of a file the metadata names, in a revision or a folder (None: unreadable)."""
+def _named_bytes(side: Snapshot, rel: str, *, on_disk: bool = False) -> bytes | None:
+    """The bytes of a file the metadata names (None: unreadable or outside the catalog).
+
+    A revision's from the revision, unless ``on_disk``: then from its working tree (a regular
+    file, not a link), as a folder's always are.
+    """
     from spbe_cli.files import MAX_LOGO_BYTES, MAX_PROSE_BYTES, revision_path
     from spbe_cli.gitsource import _revision_bytes
 
     path, _ = revision_path(rel)
     if path is None:
         return None
-    if side.kind == "git":
+    if side.kind == "git" and not on_disk:
         return _revision_bytes(side, path, max(MAX_PROSE_BYTES, MAX_LOGO_BYTES))[0]
     target = side.root / path
     try:
@@ -309,22 +313,8 @@ def _named_bytes(side: Snapshot, rel: str) -> bytes | None:
 
 def _same_bytes(side: Snapshot, rel: str) -> bool:
     """Tell whether a file the metadata names has the same bytes in the revision as on disk."""
-    from spbe_cli.files import MAX_LOGO_BYTES, MAX_PROSE_BYTES, revision_path
-    from spbe_cli.gitsource import _revision_bytes
-
-    path, _ = revision_path(rel)
-    if path is None:
-        return False
-    data, _ = _revision_bytes(side, path, max(MAX_PROSE_BYTES, MAX_LOGO_BYTES))
-    if data is None:
-        return False
-    target = side.root / path
-    try:
-        if target.is_symlink() or not target.is_file():
-            return False
-        return target.read_bytes() == data
-    except OSError:
-        return False
+    data = _named_bytes(side, rel)
+    return data is not None and data == _named_bytes(side, rel, on_disk=True)
 
 
 def follow_side(
