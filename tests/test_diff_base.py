@@ -230,29 +230,32 @@ def test_a_base_file_edited_since_its_run_is_compared_in_full(
     _unused("lama", "baru")
 
 
-def test_a_corrupt_blob_file_is_compared_in_full(
-    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _folders(generated, tmp_path, monkeypatch)
-    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+def _flip_a_byte(blobs: Path) -> None:
     data = bytearray(blobs.read_bytes())
     data[-5] ^= 1  # the frame's SHA-256 no longer matches
     blobs.write_bytes(bytes(data))
-    _unused("lama", "baru")
 
 
-def test_a_blob_file_of_another_shape_is_compared_in_full(
-    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _another_shape(blobs: Path) -> None:
     import hashlib
 
-    _folders(generated, tmp_path, monkeypatch)
-    (blobs,) = cache_on.glob("v*/runs/*.blobs")
     header = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
     payload = b'{"key": "x", "shown": "lama", "files": [["a.yaml", 1, null]]}'
-    blobs.write_bytes(
-        b"%s %s\n%s" % (header, hashlib.sha256(payload).hexdigest().encode(), payload)
-    )
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    blobs.write_bytes(b"%s %s\n%s" % (header, digest, payload))  # framed well, out of shape
+
+
+@pytest.mark.parametrize("spoil", [_flip_a_byte, _another_shape], ids=lambda f: f.__name__)
+def test_a_bad_blob_file_is_compared_in_full(
+    spoil: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    spoil(blobs)
     _unused("lama", "baru")
 
 
