@@ -466,6 +466,7 @@ def _compare(
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
     followed: list[Finding] | None = None
+    old_raw: list[Finding] | None = None
     if base is not None:
         from spbe_cli.diff.base import follow_side
 
@@ -473,6 +474,10 @@ def _compare(
             return None  # an exception is matched by entity: the old side whole is needed
         if _followable(result):
             followed = follow_side(base, old, new, new_files.raw)
+        old_raw = base.findings(old.display_root)
+        if old_raw is None:
+            return None
+        base.release()  # the run's snapshot is large: not kept while the new side loads
         if followed is None:
             whole_new = load_side(new, sorted(new.files), SharedLoad())
             if _declared_twice(whole_new.catalog):
@@ -500,7 +505,7 @@ def _compare(
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
         if base is not None:
-            found = _delta_from_base(before, after, whole_new, followed, base, renamed, hidden)
+            found = _delta_from_base(before, after, whole_new, followed, old_raw, renamed, hidden)
             if found is None:
                 return None
         else:
@@ -556,11 +561,11 @@ def _delta_from_base(
     after: LoadedSide,
     whole: LoadedSide | None,
     followed: list[Finding] | None,
-    base: Base,
+    old_raw: list[Finding] | None,
     renamed: dict[str, str],
     hidden: set[str],
 ) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]] | None:
-    """:func:`_findings_delta` with the old side's findings from the run of its files.
+    """:func:`_findings_delta` with the old side's findings (``old_raw``) from the run of its files.
 
     ``before`` and ``after`` hold each side's changed files only. The new side's findings are
     ``followed`` from the base's run by the incremental engine, else those of ``whole``, the
@@ -576,7 +581,6 @@ def _delta_from_base(
     from spbe_cli.diff.findings import FindingIndex, delta
 
     old, new = before.snapshot, after.snapshot
-    old_raw = base.findings(old.display_root)
     if old_raw is None:
         return None
     old_found, before.exceptions = _configured(before, old_raw)

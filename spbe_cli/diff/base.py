@@ -162,6 +162,16 @@ class Base:
     #: ``[path in the folder, SHA-256, blob id]`` of each file of the run
     blobs: list[list[str]]
 
+    def release(self) -> None:
+        """Let go of the run's snapshot and record (tens of megabytes on a national catalog)."""
+        self.stored.data.clear()
+        self.stored.state.clear()
+        self.stored.facts.clear()
+        self.stored.rules.clear()
+        self.record.clear()
+        self.recorded = []
+        self.blobs = []
+
     def findings(self, display_root: str) -> list[Finding] | None:
         """The base side's findings before its rule configuration, as the diff shows them.
 
