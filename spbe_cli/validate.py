@@ -119,16 +119,18 @@ def validate_report(
         from spbe_cli import collector
 
         snapshots = Snapshots(store)
+        written = False
         try:
             with collector.paused():
                 payload = build(key, manifest.files, capture, catalog)
-            if snapshots.write(key, payload):
-                _remember(store, key, root, shown, manifest.files)
+            written = snapshots.write(key, payload)
         except (CannotFollow, AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
             # The snapshot only makes a later run faster: without it, that run is in full.
             snapshots.forget(key)
             if os.environ.get("SPBE_EXPLAIN_CACHE"):
                 print(f"spbe: no snapshot: {exc}", file=sys.stderr)  # noqa: T201
+        if written:
+            _remember(store, key, root, shown, manifest.files)
     return report
 
 

@@ -97,6 +97,14 @@ def remember(store: RunRecords, key: str, root: Path, shown: str, files: list[li
     (a followed edit reads only the files it changed); a file whose bytes are no longer those
     the run read (edited meanwhile) means no file at all: a diff then runs in full.
     """
+    import contextlib
+
+    # Only a later diff is faster with the file: without it, that diff runs in full.
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, IndexError):
+        _remember(store, key, root, shown, files)
+
+
+def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
     import orjson
 
     from spbe_cli.cache import framed, write_atomic
