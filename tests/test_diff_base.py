@@ -304,3 +304,30 @@ def test_the_blob_ids_are_those_git_gives(
         ["git", "hash-object", str(tmp_path / "lama" / rel)], capture_output=True, check=True
     )
     assert rows[rel] == done.stdout.decode().strip()
+
+
+def test_the_runs_findings_are_shown_under_the_sides_name() -> None:
+    from spbe_cli.errors import Finding, Location, Related, Severity
+
+    found = [
+        Finding(
+            "SPBE409",
+            Severity.WARNING,
+            Location("catalog/aplikasi/a.yaml", 2, 5),
+            "mirip",
+            None,
+            (Related(Location("catalog/aplikasi/b.yaml", 3, 1), "yang lain"),),
+        ),
+        Finding("SPBE107", Severity.ERROR, Location("catalog", 1, 1), "tanpa metadata"),
+    ]
+    moved = diff_base.moved(found, "catalog", "main:catalog")
+    assert moved is not None
+    assert [f.location for f in moved] == [
+        Location("main:catalog/aplikasi/a.yaml", 2, 5),
+        Location("main:catalog", 1, 1),
+    ]
+    assert moved[0].related[0].location == Location("main:catalog/aplikasi/b.yaml", 3, 1)
+    assert diff_base.moved(found, "catalog", "catalog") is found
+    # A message naming a path of the run would read otherwise in the diff's own run: in full.
+    named = [Finding("SPBE104", Severity.ERROR, found[0].location, "lihat catalog/aplikasi/b.yaml")]
+    assert diff_base.moved(named, "catalog", "main:catalog") is None
