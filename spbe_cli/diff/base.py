@@ -405,7 +405,6 @@ def _listing(side: Snapshot, shown: str) -> list[Any] | None:
         if {f.display for f in files} != {display_path(shown, rel) for rel in side.files}:
             return None
         return files
-    return [
-        CatalogFile(str(side.root / rel), display_path(shown, rel), "file")
-        for rel in sorted(side.files)
-    ]
+    # Strings, not Path objects: a national revision lists tens of thousands of files.
+    folder, prefix = os.path.join(side.root, ""), display_path(shown, "")  # noqa: PTH118
+    return [CatalogFile(folder + rel, prefix + rel, "file") for rel in sorted(side.files)]
