@@ -591,7 +591,14 @@ def diff_cache_rows(ctx: Context, repo: Path, rev1: Path, validate: float) -> li
     clone = scratch / "repo"  # the benchmark's repository stays as it is
     subprocess.run(["git", "clone", "-q", "--shared", str(repo), str(clone)], check=True)
     folder = scratch / "base"  # a copy of the catalog whose files are replaced, never written
-    shutil.copytree(ctx.catalog, folder, copy_function=os.link)
+
+    def link(source: str, target: str) -> None:
+        try:
+            os.link(source, target)
+        except OSError:  # another file system
+            shutil.copy2(source, target)
+
+    shutil.copytree(ctx.catalog, folder, copy_function=link)
 
     def as_ci_leaves(catalog: Path, cwd: Path, shown: str) -> None:
         shutil.rmtree(cache, ignore_errors=True)
