@@ -16,7 +16,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -139,18 +139,60 @@ def illustrative_legend() -> str:
     return t("plan.illustrative_legend", mark=ILLUSTRATIVE_MARK)
 
 
-def rupiah_short(value: int) -> str:
+_SHORT_UNITS = ((10**12, "T"), (10**9, "M"), (10**6, "jt"))
+
+
+def _short_parts(value: int) -> tuple[int, str, int] | None:
+    """The unit of an amount's short label, its mark and the decimals it needs (0 to 2).
+
+    ``5_300_000_000``: ``10**9``, ``M``, 1 (``5,3``, rounded half up to hundredths); None below
+    a million (the amount is written out).
+    """
+    for limit, suffix in _SHORT_UNITS:
+        if value >= limit:
+            hundredths = (value * 100 + limit // 2) // limit
+            return limit, suffix, len(f"{hundredths % 100:02d}".rstrip("0"))
+    return None
+
+
+def rupiah_short(value: int, places: int | None = None) -> str:
     """``Rp 1,25 M`` style for chart labels (jt, M, T), rounded half up to two decimals.
 
     Whole-number arithmetic: ``12.045.000.000`` is ``Rp 12,05 M`` as a reader rounds it (the
-    float 12.045 would print 12,04 and disagree with the table beside the chart).
+    float 12.045 would print 12,04 and disagree with the table beside the chart). ``places``
+    (0 to 2) shows exactly that many decimals: the labels of one chart share them
+    (:func:`rupiah_short_labels`).
     """
-    for limit, suffix in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
-        if value >= limit:
-            hundredths = (value * 100 + limit // 2) // limit
-            text = f"{hundredths // 100},{hundredths % 100:02d}".rstrip("0").rstrip(",")
-            return f"Rp {text} {suffix}"
-    return rupiah(value)
+    parts = _short_parts(value)
+    if parts is None:
+        return rupiah(value)
+    limit, suffix, needed = parts
+    shown = needed if places is None else max(0, min(places, 2))
+    scaled = (value * 10**shown + limit // 2) // limit  # half up, in whole arithmetic
+    whole, fraction = divmod(scaled, 10**shown)
+    text = f"{whole}" + (f",{fraction:0{shown}d}" if shown else "")
+    return f"Rp {text} {suffix}"
+
+
+def rupiah_short_labels(values: Sequence[int | None]) -> list[str | None]:
+    """The labels of one chart's amounts: those in the same unit show the same decimals.
+
+    ``Rp 5,30 M`` beside ``Rp 4,07 M``, not ``Rp 5,3 M``: a column of amounts read with
+    different decimals looks like amounts of different precision. None stays None.
+    """
+    places: dict[str, int] = {}
+    for value in values:
+        parts = None if value is None else _short_parts(value)
+        if parts is not None:
+            places[parts[1]] = max(places.get(parts[1], 0), parts[2])
+    out: list[str | None] = []
+    for value in values:
+        parts = None if value is None else _short_parts(value)
+        if value is None or parts is None:
+            out.append(None if value is None else rupiah(value))
+        else:
+            out.append(rupiah_short(value, places[parts[1]]))
+    return out
 
 
 def number(

@@ -33,8 +33,10 @@ SideKind = Literal["git", "folder", "worktree"]
 
 #: Modes of ``git ls-tree`` entries that are ordinary files, and of a symbolic link (followed
 #: as on disk, see :func:`follow_links`); submodules are skipped.
-_FILE_MODES = (b"100644", b"100755")
-_LINK_MODE = b"120000"
+_FILE_MODES = ("100644", "100755")
+_LINK_MODE = "120000"
+#: The mode ``git diff-tree`` gives the side where an entry is not.
+_NO_MODE = "000000"
 #: Links followed in a row before a path is called a loop (Linux's own limit).
 MAX_LINK_HOPS = 40
 
@@ -74,9 +76,9 @@ class Snapshot:
     follow: Callable[[str], tuple[str | None, str]] | None = field(default=None, repr=False)
     """Follow a path through the revision's symbolic links (git, see :func:`link_follower`)."""
     text_reader: Callable[[str], bytes | None] | None = field(default=None, repr=False)
-    finder: Callable[[Sequence[str]], set[str] | None] | None = field(default=None, repr=False)
-    """The files (relative paths) whose bytes hold one of some ASCII words, in any case: more
-    files than those that declare them, never fewer (``git grep``); None when it cannot tell."""
+    finder: Callable[[Sequence[str]], IdSearch | None] | None = field(default=None, repr=False)
+    """Start looking for the files with a line declaring an id one of some skeletons stand for
+    (a git side, see :class:`IdSearch`); None when it cannot tell (the caller reads the files)."""
     misnamed_config: list[str] = field(default_factory=list)
     """Names at the top of the catalog folder meant as the rule configuration and not read as one
     (``.spbe.yml``; ``.spbe.yaml`` as a link or a folder), as
@@ -403,6 +405,9 @@ class Repository:
     def __init__(self, top: Path) -> None:
         self.top = top
         self._format: str | None = None
+        #: The last catalog folder listed (:meth:`list_tree`): the next revision's is told from
+        #: it by what differs.
+        self._listed: _Listing | None = None
 
     @classmethod
     def discover(cls, start: Path) -> Repository | None:
@@ -485,32 +490,66 @@ class Repository:
         """The YAML files under ``prefix`` in a commit: (folder exists?, rel -> blob id).
 
         The other files (prose, the rule configuration) are put in ``texts``, and the symbolic
-        links (their blob holds the target) in ``links``, when they are given.
+        links (their blob holds the target) in ``links``, when they are given. The folder of
+        another revision than the one listed last is that listing changed by ``git diff-tree``
+        (the two sides of a diff share most of tens of thousands of files), else ``git ls-tree``.
         """
+        last = self._listed
+        listing = None
+        if last is not None and last.prefix == prefix:
+            listing = last if last.commit == commit else self._list_changes(last, commit)
+        if listing is None:
+            listing = self._list_whole(commit, prefix)
+        self._listed = listing
+        if texts is not None:
+            texts.update(listing.texts)
+        if links is not None:
+            links.update(listing.links)
+        return listing.seen, dict(listing.files)
+
+    def _list_whole(self, commit: str, prefix: str) -> _Listing:
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
             args += ["--", prefix]
         out = _run_git(args, self.top).stdout
+        listing = _Listing(commit, prefix)
         base = prefix + "/" if prefix else ""
-        files: dict[str, str] = {}
-        seen = not prefix
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, raw_path = record.partition(b"\t")
-            path = raw_path.decode("utf-8", "surrogateescape")
-            if prefix and not path.startswith(base):
+        for record in out.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = record.partition("\t")
+            if not path or (prefix and not path.startswith(base)):
                 continue  # ``prefix`` itself as a file: not a catalog folder
-            seen = True
-            mode, kind, oid = meta.split(b" ")
+            mode, _, oid = meta.split(" ")
+            listing.place(path[len(base) :], mode, oid)
+        return listing
+
+    def _list_changes(self, last: _Listing, commit: str) -> _Listing | None:
+        """The folder in ``commit``: ``last`` changed as ``git diff-tree`` says (None: failed)."""
+        prefix = last.prefix
+        # Every entry that differs, as ls-tree would list it: no rename pairs, no submodule left
+        # out by a setting.
+        args = ["diff-tree", "-r", "-z", "--no-renames", "--ignore-submodules=none"]
+        args += [last.commit, commit, "--", prefix or "."]
+        done = _run_git(args, self.top, check=False)
+        if done.returncode != 0:
+            return None
+        listing = replace(
+            last,
+            commit=commit,
+            files=dict(last.files),
+            texts=dict(last.texts),
+            links=dict(last.links),
+        )
+        base = prefix + "/" if prefix else ""
+        # ``:old-mode new-mode old-id new-id status`` and the path, each ended by NUL.
+        fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+        for meta, path in zip(fields[0:-1:2], fields[1::2], strict=True):
+            if prefix and not path.startswith(base):
+                continue
+            old_mode, new_mode, _, oid, _ = meta.removeprefix(":").split(" ")
             rel = path[len(base) :]
-            if kind == b"blob" and mode in _FILE_MODES and wanted(rel):
-                files[rel] = oid.decode()
-            elif kind == b"blob" and mode in _FILE_MODES and texts is not None:
-                texts[rel] = oid.decode()  # prose (any name the metadata gives), .spbe.yaml
-            elif kind == b"blob" and mode == _LINK_MODE and links is not None:
-                links[rel] = oid.decode()
-        return seen, files
+            listing.remove(rel, old_mode)
+            listing.place(rel, new_mode, oid)
+        return listing
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
         """Read many blobs with one ``git cat-file --batch`` process."""
@@ -520,6 +559,42 @@ class Repository:
         request = "".join(f"{oid}\n" for oid in unique).encode()
         out = _run_git(["cat-file", "--batch"], self.top, stdin=request).stdout
         return dict(_parse_batch(out))
+
+
+@dataclass
+class _Listing:
+    """A revision's catalog folder as :meth:`Repository.list_tree` lists it."""
+
+    commit: str
+    prefix: str
+    files: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    #: Entries of none of those (a submodule): the folder exists all the same.
+    others: int = 0
+
+    @property
+    def seen(self) -> bool:
+        """Whether the folder is in the revision (a git tree holds no empty folder)."""
+        return not self.prefix or bool(self.files or self.texts or self.links or self.others)
+
+    def place(self, rel: str, mode: str, oid: str) -> None:
+        """Add an entry of the folder by its mode (``000000``: none, a file deleted)."""
+        if mode in _FILE_MODES:
+            (self.files if wanted(rel) else self.texts)[rel] = oid
+        elif mode == _LINK_MODE:
+            self.links[rel] = oid
+        elif mode != _NO_MODE:
+            self.others += 1
+
+    def remove(self, rel: str, mode: str) -> None:
+        """Take out an entry :meth:`place` added with this mode."""
+        if mode in _FILE_MODES:
+            (self.files if wanted(rel) else self.texts).pop(rel, None)
+        elif mode == _LINK_MODE:
+            self.links.pop(rel, None)
+        elif mode != _NO_MODE:
+            self.others -= 1
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
@@ -534,6 +609,153 @@ def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:
         start = end + 1
         yield oid, out[start : start + size]
         pos = start + size + 1
+
+
+#: How a line that declares a document's id starts, up to the id (``id: APP-01``, the value
+#: maybe quoted): a regular expression (bytes) Python, PCRE and POSIX ERE read alike (a real
+#: tab, no backslash). The one home of the form :func:`spbe_cli.diff.declared_ids` reads and a
+#: git side's :attr:`Snapshot.finder` looks for.
+ID_LEAD = b"id[ \t]*:[ \t]*[\"']?"
+#: Characters of an id written as they are in :func:`id_line_pattern`; a few with a backslash
+#: (alike in PCRE and POSIX ERE), the other printable ones as a one-character class.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_]")
+_ESCAPED = frozenset("^\\")
+#: Longest id :func:`id_line_pattern` writes in its tree (a group nests per branching).
+_MAX_TREE_ID = 200
+
+
+def id_line_pattern(words: Iterable[str]) -> bytes:
+    """A line declaring an id whose :func:`~spbe_cli.catalog.id_skeleton` is one of ``words``.
+
+    One pattern, read alike by PCRE and POSIX ERE in the C locale, meant for ``git grep -i``
+    (the case of the words is not kept): ``^``, an optional BOM, :data:`ID_LEAD`, then either
+    an ASCII word followed by a character that cannot continue an id (or the line's end), or
+    any value holding a byte beyond ASCII (a Cyrillic or full-width letter, an invisible
+    character: the look-alikes the loader folds, whatever word they fold to). The ASCII words
+    are a tree of their shared beginnings (``apl-0(17|23)``): git looks ahead for one pattern
+    through each blob, while a pattern per word is tried on each line. A word with a character
+    no file can declare an id with (a control character) is left out.
+    """
+    tree: dict[str, Any] = {}
+    flat: list[str] = []
+    for word in words:
+        if not word or not word.isascii() or not word.isprintable():
+            continue  # beyond ASCII: the second branch finds every such line
+        if len(word) > _MAX_TREE_ID:
+            flat.append("".join(map(_written, word)))
+            continue
+        node = tree
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+    ascii_words = "|".join(filter(None, [_branches(tree), *flat]))
+    beyond = b".*[\x80-\xff]"
+    if not ascii_words:
+        return b"^(\xef\xbb\xbf)?" + ID_LEAD + beyond
+    ended = f"({ascii_words})([^A-Za-z0-9_]|$)".encode()
+    return b"^(\xef\xbb\xbf)?" + ID_LEAD + b"(" + ended + b"|" + beyond + b")"
+
+
+def _written(char: str) -> str:
+    if char in _PLAIN:
+        return char
+    return f"\\{char}" if char in _ESCAPED else f"[{char}]"
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """The regular expression of a tree of words (``""`` marks a word's end)."""
+    parts = [_written(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not parts:
+        return ""
+    if "" not in node:  # no word ends here
+        return parts[0] if len(parts) == 1 else f"({'|'.join(parts)})"
+    # A word ends here and others go on: what follows is optional.
+    alone = len(parts) == 1 and len(parts[0]) == 1
+    return f"{parts[0]}?" if alone else f"({'|'.join(parts)})?"
+
+
+class IdSearch:
+    """``git grep`` for the files of a revision's catalog folder declaring one of some ids.
+
+    The files (relative paths) with a line declaring an id whose
+    :func:`~spbe_cli.catalog.id_skeleton` is one of ``words`` (:func:`id_line_pattern`): more
+    files than those, never fewer. It runs as it
+    is made, beside the caller's own work (the search reads every blob of the revision, about
+    half a second on a national catalog, while the caller has a core's worth of parsing):
+    :meth:`result` waits for it, :meth:`stop` ends it. Its answer goes to a private temporary
+    file, so that it never waits for the caller to read it.
+    """
+
+    def __init__(self, top: Path, commit: str, prefix: str, words: Sequence[str]) -> None:
+        self.words = frozenset(words)
+        self._top, self._commit, self._prefix = top, commit, prefix
+        pattern = id_line_pattern(sorted(self.words))
+        # -P is the fastest and not in every git build: then -E.
+        self._tries = [("-P", pattern), ("-E", pattern)]
+        self._running: tuple[subprocess.Popen[bytes], Any] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        import tempfile
+
+        while self._tries:
+            flag, patterns = self._tries.pop(0)
+            # One thread: the caller's parsing has the other core.
+            args = ["grep", "-l", "-z", "-i", flag, "--no-color", "--threads=1", "-f", "-"]
+            argv = [*_GIT_BASE, "-C", str(self._top), *args, self._commit, "--"]
+            argv.append(self._prefix or ".")
+            out = tempfile.TemporaryFile()  # noqa: SIM115 - open until result() or stop()
+            try:
+                process = subprocess.Popen(  # an argument list, never a shell
+                    argv,
+                    stdin=subprocess.PIPE,
+                    stdout=out,
+                    stderr=subprocess.DEVNULL,
+                    env=_git_env(),
+                )
+            except OSError:
+                out.close()
+                continue
+            try:
+                assert process.stdin is not None
+                process.stdin.write(patterns)  # git reads them all before it searches
+                process.stdin.close()
+            except OSError:  # it ended at once (a pattern it cannot read): the next try
+                pass
+            self._running = (process, out)
+            return
+
+    def result(self) -> set[str] | None:
+        """The files found (relative to the catalog folder), or None when git could not tell."""
+        while self._running is not None:
+            process, out = self._running
+            self._running = None
+            with out:
+                code = process.wait()
+                if code in (0, 1):  # 1: nothing found
+                    out.seek(0)
+                    return self._paths(out.read())
+            self._start()
+        return None
+
+    def stop(self) -> None:
+        """End the search (its answer is not needed)."""
+        if self._running is not None:
+            process, out = self._running
+            self._running = None
+            process.kill()
+            process.wait()
+            out.close()
+
+    def _paths(self, listed: bytes) -> set[str]:
+        found: set[str] = set()
+        head = f"{self._commit}:"
+        base = self._prefix + "/" if self._prefix else ""
+        for record in listed.split(b"\0"):
+            path = record.decode("utf-8", "surrogateescape").removeprefix(head)
+            if path and path.startswith(base):
+                found.add(path[len(base) :])
+        return found
 
 
 def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapshot:
@@ -578,25 +800,12 @@ def git_snapshot(repo: Repository, rev: str, commit: str, prefix: str) -> Snapsh
         oid = texts.get(rel) or (follow(rel)[0] if follow is not None else None)
         return repo.read_blobs([oid]).get(oid) if oid is not None else None
 
-    def find(words: Sequence[str]) -> set[str] | None:
+    def find(words: Sequence[str]) -> IdSearch | None:
         # A file read through a symbolic link holds its target's bytes, which git grep does not
         # search: then no answer (the caller reads the files).
-        if links or not words or not all(w.isascii() for w in words):
+        if links or not words:
             return None
-        args = ["grep", "-l", "-z", "-i", "-F", "--no-color"]
-        for word in words:
-            args += ["-e", word]
-        args += [commit, "--", prefix or "."]
-        done = _run_git(args, repo.top, check=False)
-        if done.returncode not in (0, 1):  # 1: nothing found
-            return None
-        found: set[str] = set()
-        head, base = f"{commit}:", prefix + "/" if prefix else ""
-        for record in done.stdout.split(b"\0"):
-            path = record.decode("utf-8", "surrogateescape").removeprefix(head)
-            if path and path.startswith(base):
-                found.add(path[len(base) :])
-        return found
+        return IdSearch(repo.top, commit, prefix, words)
 
     return Snapshot(
         label=rev,
@@ -620,12 +829,14 @@ def _misnamed_config(*listings: dict[str, str]) -> list[str]:
     """The rule-configuration names of a revision's catalog folder that are not read as one.
 
     ``.spbe.yaml`` is read only as a regular file (a link or a folder is not, as in a folder).
+    Only the names starting with a dot can be one (a revision lists tens of thousands of files).
     """
     from spbe_cli.ruleconfig import CONFIG_FILE, misnamed_config
 
     links = listings[-1]
-    top = {rel.split("/", 1)[0] for listing in listings for rel in listing}
-    folders = {rel.split("/", 1)[0] for listing in listings for rel in listing if "/" in rel}
+    hidden = [rel for listing in listings for rel in listing if rel.startswith(".")]
+    top = {rel.split("/", 1)[0] for rel in hidden}
+    folders = {rel.split("/", 1)[0] for rel in hidden if "/" in rel}
     regular = CONFIG_FILE not in links and CONFIG_FILE not in folders
     return misnamed_config(top, regular)
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 STATS: dict[str, Any] = {"followed": 0, "full": 0, "reason": "", "built": 0}
 
 #: Bumped when the snapshot layout changes.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"spbe-snapshot"
 #: Above this share of the files changed, a full run costs about what following the edit does.
 MAX_CHANGED = 0.05
@@ -99,18 +99,49 @@ def observe_rules(per_rule: list[list[Finding]]) -> None:
 
 
 # -- the snapshot --------------------------------------------------------------------------------
+#
+# Layout (FORMAT 2): one JSON head line, then the sections' JSON texts one after the other; the
+# head says where each section lies. A run reads only the sections it needs (the facts of one
+# rule are read when that rule's form asks for them) and writes back, unchanged, the bytes of
+# every section the edit did not change. Nothing is repeated per entity or per file: the files
+# are the run record's list (the snapshot's sections follow its order), each entity is its id
+# in the flat list ``ids`` (``counts`` says how many of them each file declares, ``kinds`` the
+# index of its kind in the head's ``kind_names``), and a file's state is kept only where it is
+# not the default one (no loading findings, no placeholders, the names it declares are the
+# skeletons of its ids, not the metadata's or a ``referensi`` declaration's file).
+
+#: Sections every run reads (the facts of each rule are ``facts:<rule>``, read when asked for).
+_EAGER = ("ids", "kinds", "counts", "names", "state", "rules")
 
 
 def _loc(loc: Location) -> list[Any]:
     return [loc.path, loc.line, loc.column]
 
 
-def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) -> dict[str, Any]:
-    """The snapshot of a complete run as plain JSON values.
+def _default_names(ids: Iterable[str]) -> list[str]:
+    return sorted({id_key(i) for i in ids})
+
+
+def _file_state(
+    ids: list[str], names: list[str], found: list[Any], placeholders: list[Any], special: bool
+) -> list[Any] | None:
+    """One file's state as stored: None for the default one (see the layout above)."""
+    kept_names = None if names == _default_names(ids) else names
+    if kept_names is None and not found and not placeholders and not special:
+        return None
+    return [kept_names, found, placeholders, special]
+
+
+def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) -> bytes:
+    """The snapshot of a complete run (the payload :meth:`Snapshots.write` stores).
+
+    ``files``: the run's files as its run record lists them (the snapshot follows their order).
 
     Raises:
         CannotFollow: the run refused documents (such a catalog is always checked in full).
     """
+    from collections import Counter
+
     from spbe_cli.checks import all_checks
     from spbe_cli.runrecord import finding_json
 
@@ -120,49 +151,113 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
     if catalog.rejected or catalog.name_refs:
         raise CannotFollow("refused documents")
     listed = {entry[0] for entry in files}
-    ids = list(catalog.entities)
-    state: dict[str, list[Any]] = {}
+    entity_ids = list(catalog.entities)
+    marks: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
     for display, before, after in loader.ledger:
         if display not in listed:
             raise CannotFollow(f"{display} loaded but not listed")
-        found, entities, touched, placeholders, _, _, referensi, meta = zip(
-            before, after, strict=True
+        marks[display] = (before, after)
+    meta = catalog.metadata_source.path if catalog.metadata_source is not None else None
+    kind_names: list[str] = []
+    kind_index: dict[str, int] = {}
+    ids: list[str] = []
+    kinds: list[int] = []
+    counts: list[int] = []
+    names: Counter[str] = Counter()
+    state: dict[str, list[Any]] = {}
+    for entry in files:
+        display = entry[0]
+        if display not in marks:
+            raise CannotFollow(f"{display} listed but not loaded")
+        found, entities, touched, placeholders, _, _, referensi, metadata = zip(
+            *marks[display], strict=True
         )
-        state[display] = [
-            ids[entities[0] : entities[1]],
-            sorted({id_key(i) for i in loader.touched[touched[0] : touched[1]]}),
+        mine = entity_ids[entities[0] : entities[1]]
+        declared = sorted({id_key(i) for i in loader.touched[touched[0] : touched[1]]})
+        names.update(declared)
+        for entity_id in mine:
+            kind = catalog.kinds[entity_id]
+            if kind not in kind_index:
+                kind_index[kind] = len(kind_names)
+                kind_names.append(kind)
+            kinds.append(kind_index[kind])
+        ids.extend(mine)
+        counts.append(len(mine))
+        kept = _file_state(
+            mine,
+            declared,
             [finding_json(f) for f in loader.findings[found[0] : found[1]]],
             [[_loc(loc), value] for loc, value in catalog.placeholders[slice(*placeholders)]],
-            referensi[0] != referensi[1] or meta[0] != meta[1],
-        ]
-    if catalog.metadata_source is not None:
-        state[catalog.metadata_source.path][4] = True
+            referensi[0] != referensi[1] or metadata[0] != metadata[1] or display == meta,
+        )
+        if kept is not None:
+            state[display] = kept
     rules = [check.__name__ for check in all_checks()]
     if len(capture.per_rule) != len(rules):
         raise CannotFollow("the rules' findings were not kept")
-    return {
-        "slot": key,
-        "files": files_digest(files),
+    sizes = Counter(catalog.kinds.values())
+    buckets = {kind: max(1, n // _BUCKET) for kind, n in sorted(sizes.items())}
+    columns: dict[str, dict[str, Any]] = {}
+    for entity_id in entity_ids:
+        kind = catalog.kinds[entity_id]
+        place = _place(entity_id, kind, buckets)
+        for rule, value in facts_of(kind, catalog.entities[entity_id]).items():
+            columns.setdefault(f"facts:{rule}:{place}", {})[entity_id] = value
+    sections: dict[str, Any] = {
+        "ids": ids,
+        "kinds": kinds,
+        "counts": counts,
+        "names": dict(names),
         "state": state,
-        "facts": {
-            entity_id: [
-                catalog.kinds[entity_id],
-                catalog.sources[entity_id].path,
-                facts_of(catalog.kinds[entity_id], catalog.entities[entity_id]),
-            ]
-            for entity_id in ids
-        },
-        "invalid": dict(catalog.invalid),
-        # SPBE107 (no metadata) is the catalog folder's own, in no file
-        "unplaced": [finding_json(f) for f in loader.findings if f.location.path not in state],
-        "skipped": [
-            [path, count, _loc(first)] for path, (count, first) in catalog.skipped_findings.items()
-        ],
         "rules": {
             name: [finding_json(f) for f in found]
             for name, found in zip(rules, capture.per_rule, strict=True)
         },
     }
+    sections.update(sorted(columns.items()))
+    head = {
+        "slot": key,
+        "files": files_digest(files),
+        "kind_names": kind_names,
+        "buckets": buckets,
+        "case": _case_clash([entry[0] for entry in files]),
+        "invalid": dict(catalog.invalid),
+        # SPBE107 (no metadata) is the catalog folder's own, in no file
+        "unplaced": [finding_json(f) for f in loader.findings if f.location.path not in listed],
+        "skipped": [
+            [path, count, _loc(first)] for path, (count, first) in catalog.skipped_findings.items()
+        ],
+    }
+    return _pack(head, sections)
+
+
+#: About this many entities of one kind share a section of facts (a followed edit reads and
+#: writes the sections of the entities it changed, and the whole of a rule only when its form
+#: walks every entity).
+_BUCKET = 2048
+
+
+def _place(entity_id: str, kind: str, buckets: Mapping[str, int]) -> str:
+    """The part of a rule's facts that holds one entity's (``kind:bucket``)."""
+    import zlib
+
+    count = buckets.get(kind, 1)
+    return f"{kind}:{zlib.crc32(entity_id.encode()) % count if count > 1 else 0}"
+
+
+def _pack(head: dict[str, Any], sections: Mapping[str, Any]) -> bytes:
+    """A snapshot's payload: the head line, then each section (a value, or its JSON bytes)."""
+    import orjson
+
+    where: dict[str, list[int]] = {}
+    parts: list[bytes | memoryview] = []
+    offset = 0
+    for name, value in sections.items():
+        raw = value if isinstance(value, (bytes, memoryview)) else orjson.dumps(value)
+        where[name] = [offset, len(raw)]
+        parts.append(raw)
+        offset += len(raw)
+    return b"".join([orjson.dumps({**head, "sections": where}), b"\n", *parts])
 
 
 def files_digest(files: list[list[Any]]) -> str:
@@ -218,14 +313,11 @@ class Snapshots:
     def _label(self, key: str) -> bytes:
         return b"%s %d %s" % (_MAGIC, FORMAT, key.encode())
 
-    def write(self, key: str, payload: dict[str, Any]) -> bool:
-        """Store a snapshot atomically; tell whether it was written."""
-        import orjson
-
+    def write(self, key: str, payload: bytes) -> bool:
+        """Store a snapshot (:func:`build`'s or :class:`Outcome`'s) atomically; tell if written."""
         from spbe_cli.cache import framed, write_atomic
 
-        raw = orjson.dumps(payload)
-        return write_atomic(self.path(key), framed(self._label(key), raw))
+        return write_atomic(self.path(key), framed(self._label(key), payload))
 
     def read(self, key: str, files: int) -> Stored | None:
         """The checked snapshot stored under ``key``, or None if absent or bad."""
@@ -234,10 +326,8 @@ class Snapshots:
         payload = read_framed(self.path(key), files * _BYTES_PER_FILE + _MARGIN, self._label(key))
         if payload is None:
             return None
-        import orjson
-
         try:
-            return Stored.of(orjson.loads(payload), key)
+            return Stored.of(payload, key)
         except (ValueError, RecursionError, TypeError, KeyError, IndexError):
             return None
 
@@ -256,65 +346,124 @@ def _findings(values: Any) -> list[Finding]:
     return [finding_from_json(f) for f in values]
 
 
-@dataclass
 class Stored:
-    """A snapshot read back and checked (the findings of each file when asked for)."""
+    """A snapshot read back: its head and eager sections checked, the facts read when asked.
 
-    data: dict[str, Any]
-    #: :func:`files_digest` of the run's files (the run record holds the list)
-    files: str
-    state: dict[str, list[Any]]
-    facts: dict[str, list[Any]]
-    invalid: dict[str, str]
-    unplaced: list[Finding]
-    skipped: dict[str, tuple[int, Location]]
-    rules: dict[str, list[Finding]]
+    ``ids``, ``kinds``, ``counts``: every entity's id and kind (an index in ``kind_names``),
+    file by file in the order of the run record's files (``counts[j]`` ids for the ``j``-th);
+    ``names``: how many files declare each id skeleton; ``state``: the files whose state is
+    not the default one, ``path -> [names or None, findings, placeholders, special]``;
+    ``rules``: each rule's findings. :meth:`column` gives one rule's facts, ``{id: value}``.
+    """
+
+    def __init__(self, payload: bytes, key: str) -> None:
+        import orjson
+
+        line, _, _ = payload.partition(b"\n")
+        head = orjson.loads(line)
+        require(isinstance(head, dict) and head.get("slot") == key, "slot")
+        self.head: dict[str, Any] = head
+        self.body = memoryview(payload)[len(line) + 1 :]
+        sections = head["sections"]
+        require(isinstance(sections, dict), "sections")
+        self.sections: dict[str, tuple[int, int]] = {}
+        for name, place in sections.items():
+            require(type(place) is list and len(place) == 2, "section")
+            start, size = count_value(place[0]), count_value(place[1])
+            require(start + size <= len(self.body), "section")
+            self.sections[text_value(name)] = (start, size)
+        self.files = text_value(head["files"])
+        self.kind_names: list[str] = [text_value(k) for k in head["kind_names"]]
+        buckets = head["buckets"]
+        require(isinstance(buckets, dict), "buckets")
+        self.buckets: dict[str, int] = {text_value(k): count_value(v) for k, v in buckets.items()}
+        self._parts: dict[str, dict[str, Any]] = {}
 
     @classmethod
-    def of(cls, data: Any, key: str) -> Stored:
-        """Check a snapshot's values (raises :class:`~spbe_cli.runrecord.MalformedRecordError`)."""
-        require(isinstance(data, dict) and data.get("slot") == key, "slot")
-        files = text_value(data["files"])
-        state = data["state"]
+    def of(cls, payload: bytes, key: str) -> Stored:
+        """Check a snapshot's head and eager sections (raises a ``ValueError`` when off)."""
+        stored = cls(payload, key)
+        stored._check()
+        return stored
+
+    def raw(self, name: str) -> memoryview:
+        """The JSON bytes of one section, as stored."""
+        start, size = self.sections[name]
+        return self.body[start : start + size]
+
+    def section(self, name: str) -> Any:
+        """One section's value."""
+        import orjson
+
+        return orjson.loads(self.raw(name))
+
+    def _check(self) -> None:
         # Cheap checks only: a value out of place further in stops the run (a full run, see
         # spbe_cli.validate._follow), and the frame's SHA-256 already rules out a torn file.
-        require(isinstance(state, dict), "state")
-        require(all(type(v) is list and len(v) == 5 for v in state.values()), "file state")
-        facts = data["facts"]
-        require(isinstance(facts, dict), "facts")
-        # Cheap checks only: a value out of place further in stops the run (a full run).
-        require(all(type(v) is list and len(v) == 3 for v in facts.values()), "facts")
-        invalid = data["invalid"]
+        head = self.head
+        self.ids: list[str] = self.section("ids")
+        self.kinds: list[int] = self.section("kinds")
+        self.counts: list[int] = self.section("counts")
+        require(type(self.ids) is list and type(self.kinds) is list, "ids")
+        require(all(type(c) is int and c >= 0 for c in self.counts), "counts")
+        require(len(self.ids) == len(self.kinds) == sum(self.counts), "ids")
+        require(
+            not self.kinds or 0 <= min(self.kinds) <= max(self.kinds) < len(self.kind_names),
+            "kinds",
+        )
+        self.names: dict[str, int] = self.section("names")
+        require(isinstance(self.names, dict), "names")
+        self.state: dict[str, list[Any]] = self.section("state")
+        require(isinstance(self.state, dict), "state")
+        require(all(type(v) is list and len(v) == 4 for v in self.state.values()), "file state")
+        invalid = head["invalid"]
         require(
             isinstance(invalid, dict) and all(isinstance(v, str) for v in invalid.values()), "x"
         )
-        rules = data["rules"]
+        self.invalid: dict[str, str] = invalid
+        rules = self.section("rules")
         require(isinstance(rules, dict), "rules")
-        skipped = {}
-        for entry in data["skipped"]:
+        self.rules = {text_value(name): _findings(found) for name, found in rules.items()}
+        self.unplaced = _findings(head["unplaced"])
+        self.skipped: dict[str, tuple[int, Location]] = {}
+        for entry in head["skipped"]:
             require(isinstance(entry, list) and len(entry) == 3, "skipped")
-            skipped[text_value(entry[0])] = (count_value(entry[1]), location_from_json(entry[2]))
-        return cls(
-            data,
-            files,
-            state,
-            facts,
-            invalid,
-            _findings(data["unplaced"]),
-            skipped,
-            {text_value(name): _findings(found) for name, found in rules.items()},
-        )
+            self.skipped[text_value(entry[0])] = (
+                count_value(entry[1]),
+                location_from_json(entry[2]),
+            )
+
+    def part(self, name: str) -> dict[str, Any]:
+        """One section of facts, ``facts:<rule>:<kind>:<bucket>``, as ``{id: value}``."""
+        found = self._parts.get(name)
+        if found is None:
+            found = self.section(name) if name in self.sections else {}
+            require(isinstance(found, dict), "facts")
+            self._parts[name] = found
+        return found
+
+    def parts(self, rule: str) -> list[str]:
+        """The names of the sections holding one rule's facts."""
+        prefix = f"facts:{rule}:"
+        return [name for name in self.sections if name.startswith(prefix)]
+
+    def column(self, rule: str) -> dict[str, Any]:
+        """The facts one rule keeps, ``{id: value}`` (entities it keeps nothing of are absent)."""
+        found: dict[str, Any] = {}
+        for name in self.parts(rule):
+            found.update(self.part(name))
+        return found
 
     def findings_in(self, display: str) -> list[Finding]:
         """The loading findings of one file."""
         entry = self.state.get(display)
-        return _findings(entry[2]) if entry is not None and entry[2] else []
+        return _findings(entry[1]) if entry is not None and entry[1] else []
 
     def placeholders_in(self, display: str) -> list[tuple[Location, str]]:
         """The placeholders of one file."""
         entry = self.state.get(display)
         found = []
-        for item in entry[3] if entry is not None else ():
+        for item in entry[2] if entry is not None else ():
             require(isinstance(item, list) and len(item) == 2, "placeholder")
             found.append((location_from_json(item[0]), text_value(item[1])))
         return found
@@ -393,18 +542,18 @@ class LazyTable(Mapping[str, Any]):
 
     def get(self, entity_id: str, default: Any = None) -> Any:
         """The entity (or source) of ``entity_id``, built if need be; ``default`` if none."""
-        if entity_id not in self.owner.facts:
+        if entity_id not in self.owner.kinds:
             return default
         return self.owner.entity(entity_id)[self.part]
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.owner.facts
+        return entity_id in self.owner.kinds
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.owner.facts)
+        return iter(self.owner.kinds)
 
     def __len__(self) -> int:
-        return len(self.owner.facts)
+        return len(self.owner.kinds)
 
 
 @dataclass
@@ -413,10 +562,10 @@ class Following:
 
     root: Path
     display: str
-    #: every entity's facts after the edit: ``[kind, file, {rule: facts}]``
-    facts: dict[str, list[Any]]
-    #: every file's ids after the edit
-    ids_in: dict[str, list[str]]
+    #: every entity's kind after the edit, in the order of the files
+    kinds: dict[str, str]
+    #: every file's ids after the edit, from its position (see :meth:`ids_in`)
+    layout: _Layout
     #: models and sources built so far
     loaded: dict[str, tuple[Any, Source]]
     #: file -> (size, SHA-256) of its content now
@@ -429,10 +578,11 @@ class Following:
         found = self.loaded.get(entity_id)
         if found is not None:
             return found
-        self._build_file(self.facts[entity_id][1])
+        display = self.layout.file_of(entity_id)
+        self._build_file(display)
         found = self.loaded.get(entity_id)
         if found is None:
-            raise CannotFollow(f"{self.facts[entity_id][1]} no longer declares {entity_id}")
+            raise CannotFollow(f"{display} no longer declares {entity_id}")
         return found
 
     def _build_file(self, display: str) -> None:
@@ -477,6 +627,51 @@ def _prefix(display: str) -> str:
     return display_path(display, "")
 
 
+class _Layout:
+    """Which ids each file declares after an edit: the flat lists of the snapshot, spliced."""
+
+    def __init__(self, paths: list[str], ids: list[str], kinds: list[int], counts: list[int]):
+        self.paths = paths
+        self.ids = ids
+        self.kinds = kinds
+        self.counts = counts
+        self._starts: list[int] | None = None
+        self._position: dict[str, int] | None = None
+        self._owner: dict[str, str] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each file's ids start in :attr:`ids` (one more: the end)."""
+        if self._starts is None:
+            from itertools import accumulate
+
+            self._starts = [0, *accumulate(self.counts)]
+        return self._starts
+
+    def position(self, display: str) -> int | None:
+        """The position of a file in :attr:`paths` (None: not listed)."""
+        if self._position is None:
+            self._position = dict(zip(self.paths, range(len(self.paths)), strict=True))
+        return self._position.get(display)
+
+    def ids_in(self, display: str) -> list[str]:
+        """The ids one file declares."""
+        at = self.position(display)
+        if at is None:
+            return []
+        starts = self.starts
+        return self.ids[starts[at] : starts[at + 1]]
+
+    def file_of(self, entity_id: str) -> str:
+        """The file declaring one id (raises ``KeyError`` for an id no file declares)."""
+        if self._owner is None:
+            from itertools import chain, repeat
+
+            owners = chain.from_iterable(map(repeat, self.paths, self.counts))
+            self._owner = dict(zip(self.ids, owners, strict=True))
+        return self._owner[entity_id]
+
+
 @dataclass
 class Change:
     """An edit of a few files, as a rule's incremental form sees it."""
@@ -485,18 +680,40 @@ class Change:
     catalog: Catalog
     #: the files changed, added or removed (as shown)
     paths: frozenset[str]
-    #: ids the changed files declared before, with their facts then
+    #: ids the changed files declared before, with their facts then: ``[kind, file, {rule: ..}]``
     before: dict[str, list[Any]]
     #: ids the changed files declare now, with their facts now
     after: dict[str, list[Any]]
     following: Following
+    #: the snapshot the edit is followed from
+    stored: Stored
     #: every placeholder of the catalog after the edit
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
+    #: the sections of facts the edit changed, as they are after it (see :func:`_parts_after`)
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
-    def facts(self) -> dict[str, list[Any]]:
-        """Every entity's facts after the edit."""
-        return self.following.facts
+    def kinds(self) -> dict[str, str]:
+        """Every entity's kind after the edit."""
+        return self.following.kinds
+
+    def file_of(self, entity_id: str) -> str:
+        """The file declaring an id after the edit."""
+        fact = self.after.get(entity_id)
+        return fact[1] if fact is not None else self.following.layout.file_of(entity_id)
+
+    def column(self, rule: str) -> dict[str, Any]:
+        """What ``rule`` keeps of each entity after the edit, ``{id: facts}`` (see ``facts``).
+
+        Reads every section of the rule's facts: for a form that walks every entity.
+        """
+        found: dict[str, Any] = {}
+        names = dict.fromkeys(self.stored.parts(rule))
+        names.update(dict.fromkeys(n for n in self.parts if n.startswith(f"facts:{rule}:")))
+        for name in names:
+            part = self.parts.get(name)
+            found.update(part if part is not None else self.stored.part(name))
+        return found
 
     @property
     def gone(self) -> set[str]:
@@ -524,7 +741,8 @@ class Change:
 
     def ids_in(self, paths: set[str]) -> list[str]:
         """Every id declared in these files now."""
-        return sorted(i for path in paths for i in self.following.ids_in.get(path, ()))
+        layout = self.following.layout
+        return sorted(i for path in paths for i in layout.ids_in(path))
 
     def view(self, subjects: list[str]) -> Catalog:
         """The catalog walking ``subjects`` only: see :class:`~spbe_cli.catalog.Focus`."""
@@ -540,7 +758,8 @@ class Outcome:
 
     report: Any
     files: list[list[Any]]
-    snapshot: dict[str, Any]
+    #: the payload :meth:`Snapshots.write` stores
+    snapshot: bytes
     built: int
     #: every finding before the rule configuration (``spbe diff`` compares these)
     raw: list[Finding] = field(default_factory=list)
@@ -570,108 +789,145 @@ def follow(
     from spbe_cli.runrecord import finding_json
     from spbe_cli.validate import configured
 
-    now = []
-    for file in files:
-        known = digests.get(file.display)
-        if known is None or file.kind != "file":
-            raise CannotFollow(f"{file.display} was not read")
-        now.append([file.display, file.kind, known[0], known[1]])
-    before = {entry[0]: entry for entry in recorded}
-    changed = [f for f, entry in zip(files, now, strict=True) if before.get(f.display) != entry]
-    listed = {f.display for f in files}
-    removed = [d for d in before if d not in listed]
+    try:
+        now: list[list[Any]] = [[f.display, f.kind, *digests[f.display]] for f in files]
+    except KeyError as exc:
+        raise CannotFollow(f"{exc} was not read") from exc
+    old_paths = [entry[0] for entry in recorded]
+    require(len(stored.counts) == len(old_paths), "counts")
+    old = _Layout(old_paths, stored.ids, stored.kinds, stored.counts)
+    paths_now: list[str] = [f.display for f in files]
+    same_order = paths_now == old_paths
+    if same_order:
+        changed_at = [j for j, (a, b) in enumerate(zip(now, recorded, strict=True)) if a != b]
+        changed = [files[j] for j in changed_at]
+        removed: list[str] = []
+    else:
+        listed = set(paths_now)
+        changed = [f for f, entry in zip(files, now, strict=True) if _differs(old, recorded, entry)]
+        removed = [d for d in old_paths if d not in listed]
+        if len(listed) != len(paths_now):
+            raise CannotFollow("a file listed twice")
     paths = frozenset([f.display for f in changed] + removed)
     if not paths:
         raise CannotFollow("nothing changed but the record was not replayed")
     if len(paths) > max(1, MAX_CHANGED * len(files)):
         raise CannotFollow(f"{len(paths)} files changed")
-    folded = {d.casefold() for d in listed}
-    if len(folded) != len(listed):
+    if stored.head.get("case") is not False or (not same_order and _case_clash(paths_now)):
         raise CannotFollow("two paths differ only in case")
     state = stored.state
-    special = {d for d, entry in state.items() if entry[4]}
+    special = {d for d, entry in state.items() if entry[3]}
     if not special.isdisjoint(paths):
         raise CannotFollow("the metadata or a referensi declaration changed")
     cache = open_cache()
     loader = _Loader(root, display, cache, known=digests)
     loader.keep_ledger()
+    loading = paths | special
     for file in files:
-        if file.display in paths or file.display in special:
+        if file.display in loading:
             loader.load_file(file)
     catalog = loader.catalog
     if catalog.rejected or catalog.name_refs:
         raise CannotFollow("a changed file has a refused document")
     assert loader.ledger is not None
     fresh: dict[str, list[Any]] = {}
-    ids = list(catalog.entities)
+    entity_ids = list(catalog.entities)
     for shown, start, end in loader.ledger:
         marks = list(zip(start, end, strict=True))
         if shown in paths and (marks[6][0] != marks[6][1] or marks[7][0] != marks[7][1]):
             raise CannotFollow(f"{shown} now holds the metadata or a referensi declaration")
         fresh[shown] = [
-            ids[marks[1][0] : marks[1][1]],
+            entity_ids[marks[1][0] : marks[1][1]],
             sorted({id_key(i) for i in loader.touched[marks[2][0] : marks[2][1]]}),
             loader.findings[marks[0][0] : marks[0][1]],
             catalog.placeholders[marks[3][0] : marks[3][1]],
             shown in special,
         ]
+    for file in changed:
+        if file.display not in fresh or file.kind != "file":
+            raise CannotFollow(f"{file.display} was not loaded")
     # Which of two declarations of one id wins depends on file order: not followed.
-    mine = {name for d in paths for name in (state.get(d, [[], []])[1])}
-    mine |= {name for d in paths if d in fresh for name in fresh[d][1]}
-    for shown, entry in state.items():
-        if shown not in paths and not mine.isdisjoint(entry[1]):
-            raise CannotFollow(f"an id of a changed file is also declared in {shown}")
-    old_ids = {i for d in paths for i in (state.get(d, [[]])[0])}
-    facts = {i: fact for i, fact in stored.facts.items() if i not in old_ids}
-    ids_in = {d: list(entry[0]) for d, entry in state.items() if d not in paths}
-    after: dict[str, list[Any]] = {}
-    loaded: dict[str, tuple[Any, Source]] = {}
+    declared_before = {d: _names_of(state, d, old.ids_in(d)) for d in paths}
+    declared_now = {d: fresh[d][1] if d in fresh else [] for d in paths}
+    delta: dict[str, int] = {}
+    for names_of in declared_before.values():
+        for name in names_of:
+            delta[name] = delta.get(name, 0) - 1
+    mine = set(delta)
+    for names_of in declared_now.values():
+        mine.update(names_of)
+    for name in mine:
+        if stored.names.get(name, 0) + delta.get(name, 0) > 0:
+            raise CannotFollow(f"an id of a changed file ({name}) is also declared elsewhere")
+    for names_of in declared_now.values():
+        for name in names_of:
+            delta[name] = delta.get(name, 0) + 1
+    names: Any = stored.raw("names")
+    if any(delta.values()):
+        names = dict(stored.names)
+        for name, step in delta.items():
+            count = names.get(name, 0) + step
+            if count > 0:
+                names[name] = count
+            else:
+                names.pop(name, None)
+    kind_names = list(stored.kind_names)
+    kind_index = {kind: j for j, kind in enumerate(kind_names)}
+    before: dict[str, list[Any]] = {}
     for d in paths:
-        if d not in fresh:
+        at = old.position(d)
+        if at is None:
             continue
-        ids_in[d] = fresh[d][0]
-        for entity_id in fresh[d][0]:
+        first, last = old.starts[at], old.starts[at + 1]
+        for entity_id, k in zip(old.ids[first:last], old.kinds[first:last], strict=True):
+            before[entity_id] = [kind_names[k], d, {}]
+    after: dict[str, list[Any]] = {}
+    for d in paths:
+        for entity_id in fresh[d][0] if d in fresh else ():
             kind = catalog.kinds[entity_id]
             after[entity_id] = [kind, d, facts_of(kind, catalog.entities[entity_id])]
-    facts.update(after)
+            if kind not in kind_index:
+                kind_index[kind] = len(kind_names)
+                kind_names.append(kind)
+    mine_fresh = {d: fresh[d] for d in paths if d in fresh}
+    layout = _spliced(old, paths_now, same_order, mine_fresh, after, kind_index)
+    kinds = dict(zip(layout.ids, map(kind_names.__getitem__, layout.kinds), strict=True))
+    if len(kinds) != len(layout.ids):
+        raise CannotFollow("an id declared in two files")
+    loaded: dict[str, tuple[Any, Source]] = {}
     for entity_id, model in catalog.entities.items():
         loaded[entity_id] = (model, catalog.sources[entity_id])
-    following = Following(root, display, facts, ids_in, loaded, digests)
+    following = Following(root, display, kinds, layout, loaded, digests)
     invalid = {i: k for i, k in stored.invalid.items() if id_key(i) not in mine}
     invalid.update(catalog.invalid)
     whole = _merged_catalog(catalog, following, invalid, len(files))
     complete_catalog(whole)
     placeholders: list[tuple[Location, str]] = []
-    for shown in [f.display for f in files]:
-        if shown in paths:
-            placeholders.extend(fresh[shown][3])
-        elif state[shown][3]:
-            placeholders.extend(stored.placeholders_in(shown))
-    change = Change(
-        whole,
-        paths,
-        {i: stored.facts[i] for i in old_ids if i in stored.facts},
-        after,
-        following,
-        placeholders,
-    )
+    holders = {d for d, entry in state.items() if entry[2]} | {d for d in fresh if fresh[d][3]}
+    for shown in paths_now:
+        if shown in holders:
+            if shown in paths:
+                placeholders.extend(fresh[shown][3])
+            else:
+                placeholders.extend(stored.placeholders_in(shown))
+    buckets = dict(stored.buckets)
+    parts = _parts_after(stored, before, after, buckets)
+    change = Change(whole, paths, before, after, following, stored, placeholders, parts)
     findings: list[Finding] = []
-    missing = [f.display for f in files if f.display not in paths and f.display not in state]
-    if missing:
-        raise CannotFollow(f"{missing[0]} has no state")
-    for shown in [f.display for f in files]:
-        if shown in paths:
+    for shown in paths:
+        if shown in fresh:
             findings.extend(fresh[shown][2])
-        else:
+    for shown, entry in state.items():
+        if shown not in paths and entry[1]:
             findings.extend(stored.findings_in(shown))
     findings.extend(stored.unplaced)
     per_rule: list[list[Finding]] = []
     for check in all_checks():
         update = forms().get(check.__name__)
-        old = stored.rules.get(check.__name__)
-        if update is None or old is None:
+        kept = stored.rules.get(check.__name__)
+        if update is None or kept is None:
             raise CannotFollow(f"{check.__name__} has no incremental form")
-        per_rule.append(update.update(old, change))
+        per_rule.append(update.update(kept, change))
     for found in per_rule:
         findings.extend(found)
     skipped = {p: s for p, s in stored.skipped.items() if p not in paths}
@@ -680,32 +936,156 @@ def follow(
     claims = Claims(whole)
     raw = list(findings)
     findings, exceptions, _ = configured(root, display, whole, findings, claims)
-    entities = len(facts) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
+    entities = len(kinds) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
     report = Report(
         findings, files=len(files), entities=entities, strict=strict, exceptions=exceptions
     )
-    snapshot = dict(stored.data)
-    snapshot["files"] = files_digest(now)
     new_state = {d: entry for d, entry in state.items() if d not in paths}
     for d in paths:
         if d in fresh:
-            ids_, names, found, placeholders, is_special = fresh[d]
-            new_state[d] = [
+            ids_, declared, found, held, is_special = fresh[d]
+            kept_state = _file_state(
                 ids_,
-                names,
+                declared,
                 [finding_json(f) for f in found],
-                [[_loc(loc), value] for loc, value in placeholders],
+                [[_loc(loc), value] for loc, value in held],
                 is_special,
-            ]
-    snapshot["state"] = new_state
-    snapshot["facts"] = facts
-    snapshot["invalid"] = invalid
-    snapshot["skipped"] = [[p, c, _loc(first)] for p, (c, first) in skipped.items()]
-    snapshot["rules"] = {
-        check.__name__: [finding_json(f) for f in found]
-        for check, found in zip(all_checks(), per_rule, strict=True)
+            )
+            if kept_state is not None:
+                new_state[d] = kept_state
+    sections: dict[str, Any] = {
+        "ids": layout.ids,
+        "kinds": layout.kinds,
+        "counts": layout.counts,
+        "names": names,
+        "state": new_state,
+        "rules": {
+            check.__name__: [finding_json(f) for f in found]
+            for check, found in zip(all_checks(), per_rule, strict=True)
+        },
     }
-    return Outcome(report, now, snapshot, following.built, raw)
+    for name in sorted(set(stored.sections) | set(parts)):
+        if name.startswith("facts:"):
+            part = parts.get(name)
+            sections[name] = part if part is not None else stored.raw(name)
+    head = {
+        **stored.head,
+        "files": files_digest(now),
+        "kind_names": kind_names,
+        "buckets": buckets,
+        "invalid": invalid,
+        "skipped": [[p, c, _loc(first)] for p, (c, first) in skipped.items()],
+    }
+    head.pop("sections", None)
+    return Outcome(report, now, _pack(head, sections), following.built, raw)
+
+
+def _case_clash(paths: list[str]) -> bool:
+    """Tell whether two paths differ only in case (SPBE018: a full run)."""
+    return len({d.casefold() for d in paths}) != len(paths)
+
+
+def _differs(old: _Layout, recorded: list[list[Any]], entry: list[Any]) -> bool:
+    at = old.position(entry[0])
+    return at is None or recorded[at] != entry
+
+
+def _names_of(state: dict[str, list[Any]], display: str, ids: list[str]) -> list[str]:
+    """The id skeletons one file declared (see :func:`_file_state`)."""
+    entry = state.get(display)
+    if entry is not None and entry[0] is not None:
+        return list(entry[0])
+    return _default_names(ids)
+
+
+def _parts_after(
+    stored: Stored,
+    before: dict[str, list[Any]],
+    after: dict[str, list[Any]],
+    buckets: dict[str, int],
+) -> dict[str, dict[str, Any]]:
+    """Fill the facts of ``before`` from the snapshot; the sections of facts the edit changes.
+
+    Only the sections holding a changed entity's facts (of its kind and bucket) are read; a
+    section whose facts the edit leaves as they were is not in the result (written back as it
+    was stored).
+    """
+    rules = list(forms())
+    for entity_id, fact in before.items():
+        where = _place(entity_id, fact[0], buckets)
+        for rule in rules:
+            part = stored.part(f"facts:{rule}:{where}")
+            if entity_id in part:
+                fact[2][rule] = part[entity_id]
+    parts: dict[str, dict[str, Any]] = {}
+
+    def part_of(name: str) -> dict[str, Any]:
+        if name not in parts:
+            parts[name] = dict(stored.part(name))
+        return parts[name]
+
+    def same(fact: list[Any], other: list[Any] | None, rule: str) -> bool:
+        return (
+            other is not None
+            and other[0] == fact[0]
+            and rule in other[2]
+            and other[2][rule] == fact[2][rule]
+        )
+
+    for entity_id, fact in before.items():
+        where = _place(entity_id, fact[0], buckets)
+        for rule in fact[2]:
+            if not same(fact, after.get(entity_id), rule):
+                del part_of(f"facts:{rule}:{where}")[entity_id]
+    for entity_id, fact in after.items():
+        buckets.setdefault(fact[0], 1)
+        where = _place(entity_id, fact[0], buckets)
+        for rule, value in fact[2].items():
+            if not same(fact, before.get(entity_id), rule):
+                part_of(f"facts:{rule}:{where}")[entity_id] = value
+    return parts
+
+
+def _spliced(
+    old: _Layout,
+    paths_now: list[str],
+    same_order: bool,
+    fresh: dict[str, list[Any]],
+    after: dict[str, list[Any]],
+    kind_index: dict[str, int],
+) -> _Layout:
+    """The files' ids after the edit: the old lists with the changed files' parts replaced."""
+
+    def new_kinds(display: str) -> list[int]:
+        return [kind_index[after[i][0]] for i in fresh[display][0]] if display in fresh else []
+
+    if same_order:
+        # Each changed file's part replaced, the last first (the earlier ones do not move).
+        ids, kinds, counts = list(old.ids), list(old.kinds), list(old.counts)
+        starts = old.starts
+        for at in sorted((old.position(d) for d in fresh), key=lambda a: -(a or 0)):
+            assert at is not None
+            display = paths_now[at]
+            ids[starts[at] : starts[at + 1]] = fresh[display][0]
+            kinds[starts[at] : starts[at + 1]] = new_kinds(display)
+            counts[at] = len(fresh[display][0])
+        return _Layout(paths_now, ids, kinds, counts)
+    ids, kinds, counts = [], [], []
+    starts = old.starts
+    for display in paths_now:
+        if display in fresh:
+            mine = fresh[display][0]
+            ids.extend(mine)
+            kinds.extend(new_kinds(display))
+            counts.append(len(mine))
+            continue
+        at = old.position(display)
+        if at is None:
+            raise CannotFollow(f"{display} has no state")
+        ids.extend(old.ids[starts[at] : starts[at + 1]])
+        kinds.extend(old.kinds[starts[at] : starts[at + 1]])
+        counts.append(old.counts[at])
+    return _Layout(paths_now, ids, kinds, counts)
 
 
 def _merged_catalog(
@@ -714,7 +1094,6 @@ def _merged_catalog(
     """The catalog after the edit: the metadata and declarations loaded, every entity lazy."""
     from spbe_cli.catalog import Catalog
 
-    kinds = {i: fact[0] for i, fact in following.facts.items()}
     return Catalog(
         root=loaded.root,
         reference=loaded.reference,
@@ -722,7 +1101,7 @@ def _merged_catalog(
         metadata=loaded.metadata,
         metadata_source=loaded.metadata_source,
         entities=LazyTable(following, 0),  # type: ignore[arg-type]
-        kinds=kinds,
+        kinds=following.kinds,
         sources=LazyTable(following, 1),  # type: ignore[arg-type]
         referensi=loaded.referensi,
         invalid=invalid,

@@ -16,8 +16,8 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
-* the look-alike groups (:func:`_duplicates`) and :func:`unless_reached` (the Indeks plafon:
-  its findings are kept while the edit reaches nothing it reads, else the run is in full).
+* the look-alike groups (:func:`_duplicates`). The Indeks plafon is an :func:`on_facts` form
+  whose evaluations are read whole (``models``).
 
 A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
@@ -29,11 +29,12 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.checks import Claims, Context, all_checks
+from spbe_cli.checks.duplicates import RULES as DUPLICATE_RULES
 from spbe_cli.errors import Finding
 from spbe_cli.incremental import CannotFollow, Change, register
 from spbe_cli.links import ARSITEKTUR
 
-#: The fields each rule's facts keep, by kind (:func:`on_facts`, :func:`unless_reached`): a
+#: The fields each rule's facts keep, by kind (:func:`on_facts`): a
 #: test checks that each names a field of that kind's model.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -115,10 +116,10 @@ class Facts:
     """An entity as the few fields a rule reads; any other field stops the run.
 
     ``__getattr__`` raises :class:`MissingFact`, not ``AttributeError``: ``hasattr`` and
-    ``getattr(x, name, default)`` then stop the run too instead of answering "no".
+    ``getattr(x, name, default)`` then stop the run too instead of answering "no". A field read
+    once is kept on the object (a rule over every application reads each a few times): like a
+    model's, the same value each time.
     """
-
-    __slots__ = ("_values",)
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_values", values)
@@ -127,13 +128,16 @@ class Facts:
         values = object.__getattribute__(self, "_values")
         if name not in values:
             raise MissingFact(name)
-        return _wrapped(values[name])
+        value = _wrapped(values[name])
+        object.__setattr__(self, name, value)
+        return value
 
 
 def _wrapped(value: Any) -> Any:
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return Facts(value)
-    if isinstance(value, list):
+    if kind is list and any(type(v) in (dict, list) for v in value):
         return [_wrapped(v) for v in value]
     return value
 
@@ -167,8 +171,12 @@ class _FactTable(Mapping[str, Any]):
         name: str,
         kinds: frozenset[str],
         values: Callable[[str, str, Any], Mapping[str, Any]],
+        models: frozenset[str] = frozenset(),
     ) -> None:
-        self.facts = change.facts
+        self.all_kinds = change.kinds
+        self.entities = change.catalog.entities
+        self.models = models
+        self.facts = change.column(name)
         self.name = name
         self.kinds = kinds
         self.decode = values
@@ -178,26 +186,28 @@ class _FactTable(Mapping[str, Any]):
         made = self.made.get(entity_id)
         if made is not None:
             return made
-        fact = self.facts[entity_id]
-        if fact[0] not in self.kinds:
-            raise MissingFact(f"{fact[0]} {entity_id}")
-        stored = fact[2].get(self.name)
+        kind = self.all_kinds[entity_id]
+        if kind in self.models:
+            return self.entities[entity_id]
+        if kind not in self.kinds:
+            raise MissingFact(f"{kind} {entity_id}")
+        stored = self.facts.get(entity_id)
         if stored is None:
             raise MissingFact(entity_id)
-        made = self.made[entity_id] = Facts(self.decode(fact[0], entity_id, stored))
+        made = self.made[entity_id] = Facts(self.decode(kind, entity_id, stored))
         return made
 
     def get(self, entity_id: str, default: Any = None) -> Any:
-        return self[entity_id] if entity_id in self.facts else default
+        return self[entity_id] if entity_id in self.all_kinds else default
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.facts
+        return entity_id in self.all_kinds
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.facts)
+        return iter(self.all_kinds)
 
     def __len__(self) -> int:
-        return len(self.facts)
+        return len(self.all_kinds)
 
 
 #: What a rule reads of one kind: field names (read as they are), or a function giving the
@@ -218,13 +228,17 @@ def plan_state(entity: Any) -> dict[str, Any]:
     return {"status": "dibatalkan" if is_cancelled(entity) else status, "progres": []}
 
 
-def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
+def on_facts(name: str, fields: Mapping[str, Fields], models: Iterable[str] = ()) -> None:
     """Register :func:`on_facts`'s form for the rule ``name``: ``fields`` it reads, by kind.
 
     An entity's facts are stored as the list of its values in the order of ``fields`` (the
     names once, here, not per entity), or for a function's fields as the pairs it gives.
+    The entities of ``models`` (a few, read whole: the rule reports on them) are built from
+    their files when the rule runs; their facts are a digest of the whole entity, so that any
+    edit of one runs the rule again.
     """
-    kinds = frozenset(fields)
+    read_whole = frozenset(models)
+    kinds = frozenset(fields) | read_whole
     FIELDS[name] = {k: v for k, v in fields.items() if not callable(v)}
     # The id is the key the facts are kept under: not kept twice.
     names = {
@@ -234,6 +248,10 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
     }
 
     def facts(kind: str, entity: Any) -> Any:
+        if kind in read_whole:
+            import hashlib
+
+            return hashlib.sha256(entity.model_dump_json().encode()).hexdigest()[:16]
         spec = fields.get(kind)
         if spec is None:
             return None
@@ -260,7 +278,7 @@ def on_facts(name: str, fields: Mapping[str, Fields]) -> None:
             root_display=whole.root_display,
             metadata=whole.metadata,
             metadata_source=whole.metadata_source,
-            entities=_FactTable(change, name, kinds, values),  # type: ignore[arg-type]
+            entities=_FactTable(change, name, kinds, values, read_whole),  # type: ignore[arg-type]
             kinds=whole.kinds,
             sources=whole.sources,
             referensi=whole.referensi,
@@ -291,10 +309,9 @@ def _referrers(change: Change, targets: set[str]) -> set[str]:
     found: set[str] = set()
     if not targets:
         return found
-    for fact in change.facts.values():
-        refs = fact[2].get("check_references")
+    for entity_id, refs in change.column("check_references").items():
         if refs and not targets.isdisjoint(refs):
-            found.add(fact[1])
+            found.add(change.file_of(entity_id))
     for fact in change.before.values():
         refs = fact[2].get("check_references")
         if refs and not targets.isdisjoint(refs):
@@ -318,9 +335,9 @@ def _references_reach(old: list[Finding], change: Change) -> set[str]:
 
 
 def _reference_facts(kind: str, entity: Any) -> Any:
-    from spbe_cli.links import iter_targets
+    from spbe_cli.links import entity_references
 
-    return sorted({target for _, _, target, _ in iter_targets(kind, entity)}) or None
+    return sorted({target for _, target, _ in entity_references(kind, entity)}) or None
 
 
 def _target_facts(kind: str, entity: Any) -> Any:
@@ -411,10 +428,9 @@ on_facts("check_coverage", {"program": _covered("dimensi"), "kesiapan": _covered
 
 
 def _group_facts(kind: str, entity: Any) -> Any:
-    from spbe_cli.checks.duplicates import RULES
     from spbe_cli.sync import compared_group
 
-    return compared_group(kind, entity) if kind in RULES else None
+    return compared_group(kind, entity) if kind in DUPLICATE_RULES else None
 
 
 def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
@@ -426,12 +442,6 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     too, until the files and the groups agree.
     """
     name = "check_duplicates"
-    facts = change.facts
-    members: dict[str, list[str]] = {}
-    for entity_id, fact in facts.items():
-        group = fact[2].get(name)
-        if group is not None:
-            members.setdefault(f"{fact[0]} {group}", []).append(entity_id)
 
     def group_of(fact: list[Any] | None) -> str | None:
         if fact is None or fact[2].get(name) is None:
@@ -441,10 +451,23 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     groups = {group_of(change.before.get(i)) for i in change.before}
     groups |= {group_of(change.after.get(i)) for i in change.after}
     groups.discard(None)
+    members: dict[str, list[str]] = {}
+    column: dict[str, Any] = {}
+    if groups:
+        # Every entity's group: read only when an edited entity was or is in one.
+        kinds = change.kinds
+        column = change.column(name)
+        for entity_id, group in column.items():
+            members.setdefault(f"{kinds[entity_id]} {group}", []).append(entity_id)
+
+    def group_now(entity_id: str) -> str | None:
+        group = column.get(entity_id)
+        return None if group is None else f"{change.kinds[entity_id]} {group}"
+
     dirty = set(change.paths) | related_into(old, change.paths)
     while True:
-        grown = {facts[i][1] for g in groups for i in members.get(g or "", ())}
-        more = {group_of(facts.get(i)) for i in change.ids_in(grown - dirty)} - {None} - groups
+        grown = {change.file_of(i) for g in groups for i in members.get(g or "", ())}
+        more = {group_now(i) for i in change.ids_in(grown - dirty)} - {None} - groups
         dirty |= grown
         if not more:
             break
@@ -452,51 +475,42 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     subjects = change.ids_in(dirty)
     view = change.view(subjects)
     ctx = Context(view, claims=_NoClaims(view))
-    _rule(name)(ctx)
+    if any(view.ids_of(kind) for kind in _DUPLICATE_KINDS):
+        # Only those kinds are compared: a file without one has no such finding.
+        _rule(name)(ctx)
     for finding in ctx.findings:
         if finding.location.path not in dirty:
             raise CannotFollow(f"{name} reported in {finding.location.path}, not walked")
     return [f for f in old if f.location.path not in dirty] + ctx.findings
 
 
-register("check_duplicates", _group_facts, ("aplikasi", "program"))(_duplicates)
+_DUPLICATE_KINDS = tuple(DUPLICATE_RULES)
+register("check_duplicates", _group_facts, _DUPLICATE_KINDS)(_duplicates)
 
 
-def unless_reached(name: str, fields: Mapping[str, tuple[str, ...]]) -> None:
-    """Register a form that keeps the rule's findings when the edit cannot reach them.
-
-    For a rule that reads much of the whole catalog (the Indeks plafon): each entity keeps a
-    digest of the ``fields`` the rule reads of it; an edit that changes none of them, adds or
-    removes no id, and moves no line the findings point at keeps the findings; any other edit
-    runs in full.
-    """
-    wanted = {kind: set(spec) for kind, spec in fields.items()}
-    FIELDS[name] = dict(fields)
-
-    def facts(kind: str, entity: Any) -> Any:
-        import hashlib
-
-        spec = wanted.get(kind)
-        if spec is None:
-            return None
-        text = entity.model_dump_json(include=spec)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def update(old: list[Finding], change: Change) -> list[Finding]:
-        moved = {f.location.path for f in old} | related_into(old, change.paths)
-        if change.differ(name) or not moved.isdisjoint(change.paths):
-            raise CannotFollow(f"the edit reaches what {name} reads")
-        return old
-
-    register(name, facts, fields)(update)
+def _plan_budget(entity: Any) -> dict[str, Any]:
+    """What the Indeks plafon reads of a Peta Rencana item: its years, budget lines and code."""
+    nomen = entity.nomenklatur
+    return {
+        "muatan": entity.muatan,
+        "tahun_mulai": entity.tahun_mulai,
+        "tahun_selesai": entity.tahun_selesai,
+        "ilustratif": entity.ilustratif,
+        "anggaran": [
+            {"tahun": line.tahun, "nilai": line.nilai, "ilustratif": line.ilustratif}
+            for line in entity.anggaran
+        ],
+        "nomenklatur": None if nomen is None else {"kode": nomen.kode},
+        **plan_state(entity),
+    }
 
 
-_PLAN = ("status", "progres", "muatan", "tahun_mulai", "tahun_selesai", "anggaran", "nomenklatur")
-unless_reached(
+# The Indeks plafon (SPBE801-SPBE805): every evaluation read whole, every entity it counts as
+# the fields it reads (:mod:`spbe_cli.plafon`); an edit reaching none of them keeps the findings.
+on_facts(
     "check_evaluasi",
     {
-        "evaluasi_mandiri": ("id", "kerangka", "tahun", "penilaian"),
-        "peta_rencana": ("id", *_PLAN),
+        "peta_rencana": _plan_budget,
         "regulasi": ("id", "status", "nomor", "sebutan", "jenis", "tingkat", "dicabut_oleh"),
         "aplikasi": (
             "id",
@@ -525,5 +539,6 @@ unless_reached(
         "layanan": ("id", "status", "ral", "digital", "aplikasi"),
         "proses_bisnis": ("id", "status", "rab"),
     },
+    models=("evaluasi_mandiri",),
 )
 by_files("check_placeholders")

@@ -188,16 +188,25 @@ def metadata_links(metadata: Any) -> Iterator[tuple[FieldPath, str, tuple[str, .
             yield ("tata_kelola", "dasar", index), reg, _META["dasar"]
 
 
-def entity_references(kind: str, entity: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
-    """Yield ``(field path, target, allowed kinds)`` of every reference an entity makes.
+def nested_references(kind: str, entity: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
+    """Yield ``(field path, target, allowed kinds)`` of the references below the top level.
 
-    In field order: its fields (:func:`iter_targets`), then a self-assessment's ``bukti``.
+    A self-assessment's ``bukti`` (:data:`NESTED_REF_KEYS`); nothing for any other kind.
     """
-    for name, index, target, allowed in iter_targets(kind, entity):
-        yield ((name,) if index is None else (name, index)), target, allowed
     if kind == "evaluasi_mandiri":
         for index, item in enumerate(entity.penilaian):
             yield from bukti_links(index, item)
+
+
+def entity_references(kind: str, entity: Any) -> Iterator[tuple[FieldPath, str, tuple[str, ...]]]:
+    """Yield ``(field path, target, allowed kinds)`` of every reference an entity makes.
+
+    In field order: its fields (:func:`iter_targets`), then a self-assessment's ``bukti``
+    (:func:`nested_references`).
+    """
+    for name, index, target, allowed in iter_targets(kind, entity):
+        yield ((name,) if index is None else (name, index)), target, allowed
+    yield from nested_references(kind, entity)
 
 
 def holds_references(kind: str, names: Sequence[str]) -> bool:

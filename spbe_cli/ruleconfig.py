@@ -231,6 +231,7 @@ def config_problems(misnamed: Iterable[str], display_root: str) -> list[Finding]
     ]
 
 
+#: (Each starts with a dot: a revision's listing is searched for them among such names only.)
 _CONFIG_NAMES = (CONFIG_FILE, ".spbe.yml")
 
 

@@ -225,30 +225,41 @@ def test_the_lint_catches_what_gitlab_refuses(repo: Path, where: str, change: An
         Draft7Validator(SCHEMA).validate(config)
 
 
-def _cache_block(text: str) -> str:
-    """The job's commented cache block with its ``# `` removed, as the comment tells."""
-    lines = text.splitlines()
-    start = lines.index("  # variables:")
-    end = lines.index("  #   when: always")
-    return "\n".join("  " + line[4:] for line in lines[start : end + 1])
+def _uncommented(text: str) -> str:
+    """The template with its commented cache lines' ``# `` removed, as the comment tells."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index("  # cache:\n")
+    end = lines.index("  #   when: always\n")
+    for at, line in enumerate(lines):
+        if line.startswith("    # SPBE_CACHE") or start <= at <= end:
+            lines[at] = line.replace("# ", "", 1)
+    return "".join(lines)
 
 
-def test_the_commented_cache_block_follows_the_reference_and_the_docs(repo: Path) -> None:
-    """Uncommented, the block is valid GitLab CI, and it is the stanza docs/validate.md shows."""
+def test_the_job_turns_the_docker_executors_umask_off(repo: Path) -> None:
+    """The Docker executor checks out with umask 0000: a project folder anyone can write, where
+    spbe refuses a cache folder. The job sets the runner's feature flag, also without a cache."""
+    job = _config(repo)["spbe"]
+    assert job["variables"] == {"FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR": "true"}
+    assert "cache" not in job
+
+
+def test_the_commented_cache_lines_follow_the_reference_and_the_docs(repo: Path) -> None:
+    """Uncommented, the lines are valid GitLab CI, and the stanza docs/validate.md shows."""
     text = (repo / ".gitlab-ci.yml").read_text(encoding="utf-8")
-    block = _cache_block(text)
-    config = plain(text.replace("  stage: test\n", "  stage: test\n" + block + "\n", 1))
+    config = plain(_uncommented(text))
     Draft7Validator(SCHEMA).validate(config)
     job = config["spbe"]
     assert job["variables"] == {
+        "FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR": "true",
         "SPBE_CACHE": "1",
         "SPBE_CACHE_DIR": "$CI_PROJECT_DIR/.spbe-cache",
-        # the Docker executor checks out with umask 0000: a project folder anyone can write
-        "FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR": "true",
     }
     assert job["cache"]["paths"] == [".spbe-cache/"]
     docs = (Path(__file__).parent.parent / "docs" / "validate.md").read_text(encoding="utf-8")
-    assert f"```yaml\nspbe:\n{block}\n```" in docs
+    start = docs.index("```yaml\nspbe:\n", docs.index("### Di GitLab CI")) + len("```yaml\n")
+    shown = plain(docs[start : docs.index("```", start)])
+    assert shown == {"spbe": {"variables": job["variables"], "cache": job["cache"]}}
 
 
 def test_the_gitignore_spbe_init_writes_lets_the_ci_cache_be_used(repo: Path) -> None:

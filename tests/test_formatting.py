@@ -19,6 +19,7 @@ from spbe_cli.formatting import (
     persen,
     rupiah,
     rupiah_short,
+    rupiah_short_labels,
     tanggal,
 )
 from spbe_cli.report import finding_line
@@ -52,6 +53,24 @@ def test_rupiah_is_indonesian_in_every_language(lang: str) -> None:
 )
 def test_short_rupiah_rounds_half_up_exactly(value: int, label: str) -> None:
     assert rupiah_short(value) == label
+
+
+def test_short_rupiah_labels_of_one_chart_share_their_decimals_per_unit() -> None:
+    # The Master Plan's chart of budgets per dimension read "Rp 5,3 M" above "Rp 4,07 M".
+    values = [5_300_000_000, 10_500_000_000, 4_065_000_000, 975_000_000, 1_500_000, None, 500]
+    assert rupiah_short_labels(values) == [
+        "Rp 5,30 M",
+        "Rp 10,50 M",
+        "Rp 4,07 M",
+        "Rp 975,0 jt",  # another unit: its own decimals, shared with 1,5 jt
+        "Rp 1,5 jt",
+        None,
+        "Rp 500",
+    ]
+    assert rupiah_short_labels([2_000_000_000, 3_000_000_000]) == ["Rp 2 M", "Rp 3 M"]
+    assert rupiah_short(1_250_000_000, 0) == "Rp 1 M"
+    assert rupiah_short(1_250_000_000, 1) == "Rp 1,3 M"  # fewer decimals round half up
+    assert rupiah_short(5_300_000_000, 2) == "Rp 5,30 M"
 
 
 def test_numbers_follow_the_language() -> None:

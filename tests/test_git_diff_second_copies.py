@@ -8,7 +8,10 @@ Pemda's unreadable template were worked out apart from ``spbe render``.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -298,26 +301,257 @@ def test_an_exception_that_followed_its_entitys_rename_is_kept(repo: Path, skip:
     ]
 
 
-def test_a_git_side_finds_the_files_holding_an_id_with_git_grep(repo: Path) -> None:
-    """The twin search reads only the blobs ``git grep`` names: in any case, never fewer."""
+def test_a_git_side_finds_the_files_declaring_an_id_with_git_grep(repo: Path) -> None:
+    """The twin search reads only the blobs ``git grep`` names: as the loader tells ids apart,
+    never fewer."""
+    from spbe_cli.catalog import id_skeleton
+    from spbe_cli.diff import declared_ids
     from spbe_cli.gitsource import Repository, git_snapshot
 
-    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN.replace("SC-03", "sc-03")})
-    commit(repo, "a look-alike of SC-03")
+    write_tree(
+        repo / "catalog",
+        {
+            "program/z-pasar.yaml": TWIN.replace("SC-03", "sc-03"),
+            # A BOM before the first line, a tab and quotes, Windows line ends.
+            "program/z-bom.yaml": '\ufeffid:\t"Sc-03"\n' + TWIN.replace("id: SC-03\n", ""),
+            "program/z-crlf.yaml": TWIN.replace("\n", "\r\n"),
+            "program/z-cyrillic.yaml": TWIN.replace("SC-03", "\u0405\u0421-03"),
+            # Not declarations of SC-03: a longer id, a reference, an indented key.
+            "program/z-longer.yaml": TWIN.replace("SC-03", "SC-030"),
+            "program/z-ref.yaml": TWIN.replace("id: SC-03", "id: SC-77\nterkait: SC-03"),
+            "program/z-indented.yaml": TWIN.replace("id: SC-03", "id: SC-78\nx:\n  id: SC-03"),
+        },
+    )
+    commit(repo, "look-alikes of SC-03")
     top = Repository.discover(repo)
     assert top is not None
     head = git(repo, "rev-parse", "HEAD").strip()
     side = git_snapshot(top, "HEAD", head, "catalog")
     assert side.finder is not None
-    found = side.finder(["sc-03"])
+    search = side.finder(["sc-03"])
+    assert search is not None and search.words == {"sc-03"}
+    found = search.result()
     assert found is not None
-    assert {"program/z-pasar.yaml"} <= found  # written sc-03, asked in any case
-    declaring = {rel for rel in side.files if b"SC-03" in side.read([rel])[0][0][1].upper()}
-    assert found == declaring  # every file holding it, and only those
-    assert side.finder(["ѕс-03"]) is None  # not ASCII: no answer, the files are read
-    assert side.finder(["tidak-ada-di-mana-pun"]) == set()
+    declaring = {
+        rel
+        for rel in side.files
+        if "sc-03" in {id_skeleton(i) for i in declared_ids(side.read([rel])[0][0][1])}
+    }
+    assert declaring == {
+        "program/economy.yaml",
+        "program/z-pasar.yaml",
+        "program/z-bom.yaml",
+        "program/z-crlf.yaml",
+        "program/z-cyrillic.yaml",
+    }
+    assert found == declaring  # every file declaring it, and only those
+    # Beyond ASCII: every file whose id line holds such a character (the loader may fold it).
+    cyrillic = side.finder(["\u0455\u0441-03"])
+    assert cyrillic is not None and cyrillic.result() == {"program/z-cyrillic.yaml"}
+    nothing = side.finder(["tidak-ada-di-mana-pun"])
+    assert nothing is not None and nothing.result() == {"program/z-cyrillic.yaml"}
+    stopped = side.finder(["sc-03"])
+    assert stopped is not None
+    stopped.stop()
+    assert stopped.result() is None  # no answer: the caller reads the files
     (repo / "catalog" / "program" / "tautan.yaml").symlink_to("z-pasar.yaml")
     commit(repo, "a link")
     head = git(repo, "rev-parse", "HEAD").strip()
     linked = git_snapshot(top, "HEAD", head, "catalog")
     assert linked.finder is not None and linked.finder(["sc-03"]) is None  # links: no answer
+
+
+@pytest.mark.parametrize("flag", ["-P", "-E"])
+def test_the_id_line_pattern_reads_alike_in_each_grep(repo: Path, flag: str) -> None:
+    """git grep -P (fastest, not in every build) and -E (every git) find the same files."""
+    from spbe_cli.gitsource import id_line_pattern
+
+    long = "x" * 250
+    words = ["sc-03", "sc-0", "a.b", "x[y", "p(q)", "apl-001799", "apl-001790", "a^b", "a\\b"]
+    files = {
+        "a.yaml": "id: SC-03\n",
+        "b.yaml": "nama: x\nid : 'A.B' # komentar\n",
+        "c.yaml": "id: x[y\n",
+        "d.yaml": "id: p(q)\n",
+        "e.yaml": "---\nid: apl-001790\n",
+        "f.yaml": "id: axb\n",  # '.' is no wildcard
+        "g.yaml": "id: sc-031\n",  # a longer id
+        "h.yaml": "idx: sc-03\n",
+        "i.yaml": "  id: sc-03\n",
+        "j.yaml": "\ufeffid: SC-0\n",
+        "k.yaml": "id: a^b\n",
+        "l.yaml": "id: a\\b\n",
+        "m.yaml": "id: ab\n",
+        "n.yaml": "id: \u0405\u0421-99\n",  # beyond ASCII: any word may be its skeleton
+        "o.yaml": f"id: {long.upper()}\n",
+        "p.yaml": f"id: {long}y\n",
+    }
+    write_tree(repo / "catalog" / "cari", files)
+    commit(repo, "ids to look for")
+    pattern = id_line_pattern([*words, long, "tab\tid"])
+    done = subprocess.run(
+        ["git", "grep", "-l", "-z", "-i", flag, "-f", "-", "HEAD", "--", "catalog/cari"],
+        cwd=repo,
+        input=pattern,
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C"},
+    )
+    if flag == "-P" and done.returncode not in (0, 1):
+        pytest.skip("this git has no Perl-compatible regular expressions")
+    assert done.returncode == 0, done.stderr
+    found = {p.rsplit("/", 1)[1] for p in done.stdout.decode().split("\0") if p}
+    assert found == {f"{name}.yaml" for name in "abcdejklno"}
+
+
+def test_a_search_git_cannot_run_is_no_answer(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """-P and -E refuse the pattern: no answer, and the unchanged files are read instead."""
+    from spbe_cli import gitsource
+
+    monkeypatch.setattr(gitsource, "id_line_pattern", lambda words: b"(")
+    top = gitsource.Repository.discover(repo)
+    assert top is not None
+    side = gitsource.git_snapshot(top, "HEAD", git(repo, "rev-parse", "HEAD").strip(), "catalog")
+    assert side.finder is not None
+    search = side.finder(["sc-03"])
+    assert search is not None and search.result() is None
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN})
+    commit(repo, "a second SC-03 after the first")
+    data = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == []
+    [entry] = data["uncomparable"]
+    assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [("SPBE104", 2, 5)]
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        '"id": SC-03',  # a quoted key: not what the changed files' scan reads as an id
+        "id: SC-03",
+    ],
+)
+def test_a_twin_is_found_whichever_way_the_new_file_writes_its_id(repo: Path, spelled: str) -> None:
+    """The search started as the files are read covers the ids they declare at a line's start;
+    an id the loader reads in another form is looked for after the loading."""
+    # With a new program: the search started covers SC-98 only, and a second one is made.
+    second = TWIN.replace("SC-03", "SC-98")
+    twin = TWIN.replace("id: SC-03", spelled)
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": f"{twin}---\n{second}"})
+    commit(repo, "a second SC-03 after the first")
+    data = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == [("added", "SC-98", "Sentra Noken Digital", [])]
+    [entry] = data["uncomparable"]
+    assert entry["path"] == "HEAD:catalog/program/z-pasar.yaml"
+    assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [
+        ("SPBE104", 2, 1 + len(spelled) - len("SC-03"))
+    ]
+
+
+def test_a_twin_in_an_unchanged_file_with_a_bom_is_found(repo: Path) -> None:
+    """An unchanged file saved with a BOM (Notepad) declaring SC-03 first: still its twin."""
+    first = "\ufeffid: SC-50\n" + TWIN.replace("id: SC-03\n", "")  # the id on the first line
+    write_tree(repo / "catalog", {"program/a-bom.yaml": first})
+    commit(repo, "SC-50, saved with a BOM")
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN.replace("SC-03", "sc-50")})
+    commit(repo, "a second SC-50 after the first")
+    for skip in ([], ["--no-findings"]):
+        data = json.loads(run("HEAD~1", "HEAD", "--format", "json", *skip)[1])
+        assert _changes(data) == []
+        [entry] = data["uncomparable"]
+        assert entry["path"] == "HEAD:catalog/program/z-pasar.yaml"
+        assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [
+            ("SPBE104", 2, 5)
+        ]
+
+
+def test_the_search_starts_as_the_changed_files_are_read_and_is_made_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ``git grep`` beside the loading; a second only for ids the first did not cover."""
+    from spbe_cli import gitsource
+
+    made: list[tuple[list[str], bool]] = []
+
+    class Counted(gitsource.IdSearch):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            made.append((sorted(self.words), False))
+
+        def stop(self) -> None:
+            made[-1] = (made[-1][0], True)
+            super().stop()
+
+    monkeypatch.setattr(gitsource, "IdSearch", Counted)
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN})
+    commit(repo, "a second SC-03 after the first")
+    assert _changes(json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])) == []
+    assert made == [(["sc-03"], False)]
+    made.clear()
+    second = TWIN.replace("SC-03", "SC-98")
+    quoted = TWIN.replace("id: SC-03", '"id": SC-03')
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": f"{quoted}---\n{second}"})
+    commit(repo, "its id with a quoted key, and a new program")
+    data = json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])
+    assert _changes(data) == [("added", "SC-98", "Sentra Noken Digital", [])]
+    assert made == [(["sc-98"], True), (["sc-03", "sc-98"], False)]
+    # A change that edits no id searches nothing.
+    made.clear()
+    edit(
+        repo / "catalog" / "program" / "z-pasar.yaml", "tahun_selesai: 2027", "tahun_selesai: 2028"
+    )
+    commit(repo, "a year")
+    assert run("HEAD~1", "HEAD", "--no-findings")[0] == 0
+    assert made == []
+
+
+def _reading(data: dict) -> tuple[list, list]:
+    """What a review says: the changes, and each file that cannot be compared with its SPBE104s."""
+    return _changes(data), [
+        (
+            e["side"],
+            e["path"],
+            [(f["line"], f["column"]) for f in e["findings"] if f["code"] == "SPBE104"],
+        )
+        for e in data["uncomparable"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "twin",
+    [
+        "\u0405\u0421-03",  # Cyrillic Ѕ and С: another keyboard layout
+        "SC\u200b-03",  # a zero-width space pasted from a document
+        "\uff33\uff23-03",  # full-width letters
+    ],
+)
+def test_a_look_alike_twin_is_found_as_the_loader_finds_it(repo: Path, twin: str) -> None:
+    """The loader takes an id differing only in look-alike letters for the same id (SPBE104):
+    ``--no-findings`` finds the unchanged file declaring it as it finds one in another case."""
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": TWIN.replace("SC-03", twin)})
+    commit(repo, "a look-alike of SC-03 after the first")
+    whole = _reading(json.loads(run("v1", "HEAD", "--format", "json")[1]))
+    assert whole == ([], [("new", "HEAD:catalog/program/z-pasar.yaml", [(2, 5)])])
+    assert _reading(json.loads(run("v1", "HEAD", "--format", "json", "--no-findings")[1])) == whole
+    # The other way: a look-alike of SC-030 read first, and an ASCII SC-030 coming later.
+    write_tree(repo / "catalog", {"program/a-pasar.yaml": TWIN.replace("SC-03", twin + "0")})
+    commit(repo, "a look-alike of SC-030 before")
+    edit(repo / "catalog" / "program" / "z-pasar.yaml", twin, "SC-030")
+    commit(repo, "z-pasar's program renamed SC-030")
+    whole = _reading(json.loads(run("HEAD~1", "HEAD", "--format", "json")[1]))
+    assert whole[0] == []
+    assert ("new", "HEAD:catalog/program/z-pasar.yaml", [(2, 5)]) in whole[1]
+    fast = _reading(json.loads(run("HEAD~1", "HEAD", "--format", "json", "--no-findings")[1]))
+    assert fast == whole
+
+
+def test_a_side_loaded_again_with_its_twins_lists_each_finding_once(repo: Path) -> None:
+    """The newcomer's schema error was listed twice: once per loading of its side."""
+    newcomer = TWIN.replace("SC-03", "sc-03").replace("tahun_mulai: 2026", "tahun_mulai: dua")
+    write_tree(repo / "catalog", {"program/z-pasar.yaml": newcomer})
+    commit(repo, "a second SC-03, with a year in words")
+    for skip in ([], ["--no-findings"]):
+        data = json.loads(run("v1", "HEAD", "--format", "json", *skip)[1])
+        [entry] = data["uncomparable"]
+        assert [(f["code"], f["line"], f["column"]) for f in entry["findings"]] == [
+            ("SPBE104", 2, 5),
+            ("SPBE101", 7, 14),
+        ]

@@ -279,32 +279,49 @@ def test_a_corrupt_snapshot_is_a_full_run(warm: Path, tmp_path: Path) -> None:
     assert STATS["followed"] == before
 
 
-@pytest.mark.parametrize(
-    "shape",
-    [
-        {"state": 5},
-        {"facts": {"apl-000001": ["aplikasi"]}},
-        {"state": {"aplikasi/apl-000002.yaml": [1, 2, 3, 4, 5]}},
-        {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}},
-        {"files": 7},
-    ],
-)
-def test_a_snapshot_of_another_shape_is_a_full_run_not_a_crash(
-    warm: Path, tmp_path: Path, shape: dict[str, Any]
-) -> None:
-    """Framed as spbe frames it (a valid SHA-256), but its values out of shape."""
+def _rewrite(snapshot: Path, head: dict[str, Any], sections: dict[str, Any]) -> None:
+    """Store a snapshot framed as spbe frames it (a valid SHA-256), its parts replaced."""
     import hashlib
 
     import orjson
 
-    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    from spbe_cli.incremental import _pack
+
     header, _, payload = snapshot.read_bytes().partition(b"\n")
-    data = {**orjson.loads(payload), **shape}
-    payload = orjson.dumps(data)
+    line, _, body = payload.partition(b"\n")
+    old_head = orjson.loads(line)
+    parts = {
+        name: body[start : start + size] for name, (start, size) in old_head.pop("sections").items()
+    }
+    parts.update({name: orjson.dumps(value) for name, value in sections.items()})
+    payload = _pack({**old_head, **head}, parts)
     label = header.rsplit(b" ", 1)[0]
     snapshot.write_bytes(
         b"%s %s\n%s" % (label, hashlib.sha256(payload).hexdigest().encode(), payload)
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "sections"),
+    [
+        ({}, {"state": 5}),
+        ({}, {"ids": ["apl-000001"]}),
+        ({}, {"kinds": [99] * 3}),
+        ({}, {"counts": [1, 2]}),
+        ({}, {"state": {"x": [None, 2, [], False]}}),
+        ({}, {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}}),
+        ({}, {"facts:check_references:aplikasi:0": 5}),
+        ({}, {"names": []}),
+        ({"files": 7}, {}),
+        ({"buckets": {"aplikasi": -1}}, {}),
+    ],
+)
+def test_a_snapshot_of_another_shape_is_a_full_run_not_a_crash(
+    warm: Path, tmp_path: Path, head: dict[str, Any], sections: dict[str, Any]
+) -> None:
+    """Framed as spbe frames it (a valid SHA-256), but its values out of shape."""
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    _rewrite(snapshot, head, sections)
     _edit_one(warm)
     before = STATS["followed"]
     assert _cached(warm) == _full(warm)
@@ -324,3 +341,59 @@ def test_every_field_a_form_keeps_is_a_field_of_its_kind() -> None:
             model = MODELS[kind]
             for name in fields:
                 assert name in model.model_fields or hasattr(model, name), (rule, kind, name)
+
+
+def test_a_rewritten_snapshot_is_followed(warm: Path, tmp_path: Path) -> None:
+    """The helper of the test above keeps a snapshot as it was: what it breaks is what fails."""
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+    _rewrite(snapshot, {}, {})
+    _edit_one(warm)
+    before = STATS["followed"]
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] == before + 1, STATS["reason"]
+
+
+def _application(root: Path, entity_id: str) -> Path:
+    return next(p for p in sorted(root.rglob("*.yaml")) if f"id: {entity_id}\n" in p.read_text())
+
+
+def test_an_application_added_removed_or_counted_otherwise_is_followed(warm: Path) -> None:
+    """The Indeks plafon counts applications: an edit of what it reads is followed on facts."""
+    before = dict(STATS)
+    source = _application(warm, "apl-000003")
+    added = source.with_name("apl-900003.yaml")
+    [doc] = _documents(source)
+    _write(added, [dict(doc, id="apl-900003", kategori="umum")])  # one more Aplikasi Umum
+    assert _cached(warm) == _full(warm)
+    [doc] = _documents(added)
+    status = "operasional" if doc.get("status") == "dihentikan" else "dihentikan"
+    _write(added, [dict(doc, status=status)])  # counted as active or not
+    assert _cached(warm) == _full(warm)
+    added.unlink()
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] - before["followed"] == 3, STATS["reason"]
+    assert STATS["full"] == before["full"]
+
+
+def test_the_snapshot_keeps_each_path_once_and_rewrites_only_what_changed(
+    warm: Path, tmp_path: Path
+) -> None:
+    """Paths are the run record's (not repeated per entity); unchanged facts keep their bytes."""
+    import orjson
+
+    [snapshot] = (tmp_path / "cache").glob("v*/runs/*.snapshot")
+
+    def sections() -> dict[str, bytes]:
+        payload = snapshot.read_bytes().partition(b"\n")[2]
+        line, _, body = payload.partition(b"\n")
+        where = orjson.loads(line)["sections"]
+        return {name: body[start : start + size] for name, (start, size) in where.items()}
+
+    old = sections()
+    assert b"apl-000002.yaml" not in b"".join(old.values())
+    _edit_one(warm)  # a comment: no entity's facts change
+    assert _cached(warm) == _full(warm)
+    new = sections()
+    facts = [name for name in old if name.startswith("facts:")]
+    assert facts
+    assert all(new[name] == old[name] for name in facts)

@@ -54,7 +54,8 @@ def test_golden_markdown(small: Path, tmp_path: Path, doc: str) -> None:
 def test_markdown_prose_is_shifted_and_inert(small: Path, tmp_path: Path) -> None:
     render(small, tmp_path / "out", "--format", "md", "--doc", "masterplan")
     text = (tmp_path / "out" / "masterplan.md").read_text("utf-8")
-    assert "#### Tantangan" in text  # a prose "##" sits below the chapter's "###"
+    # a prose "##" sits below the chapter's "###", numbered as a subsection of it
+    assert "#### 1.1.1 Tantangan" in text
     assert "# Latar Belakang\n" not in text  # the prose title gives way to the document's
     assert r"\<b\>tag mentah\</b\>" in text  # raw HTML in prose is text
 

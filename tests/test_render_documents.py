@@ -259,7 +259,8 @@ def test_docx_short_tables_are_kept_on_one_page_and_long_ones_may_break(rendered
 def test_html_print_keeps_the_same_tables_whole_as_docx(rendered: Path) -> None:
     for doc in DOCS:
         html = (rendered / f"{doc}.html").read_text("utf-8")
-        in_html = ["utuh" in m.split() for m in re.findall(r'<div class="(tabel[^"]*)">', html)]
+        boxes = re.findall(r'<div class="(tabel[^"]*)"[^>]*>', html)  # a wide one: a region
+        in_html = ["utuh" in m.split() for m in boxes]
         in_docx = []
         for table in _docx_xml(rendered / f"{doc}.docx").iter(f"{W}tbl"):
             first = _cells(table)[1:2]
@@ -731,3 +732,42 @@ def test_regulations_a_program_rests_on_follow_the_dasar_hukum_order(rendered: P
              if re.match(r"^\d+\. ", line)]  # fmt: skip
     assert cited and all(c in order for c in cited), (cited, order)
     assert cited == sorted(cited, key=order.index)
+
+
+# -- section numbers and the list of chapters ----------------------------------------------------
+
+
+def test_every_section_of_a_numbered_chapter_is_numbered_in_order(rendered: Path) -> None:
+    """Prose sub-headings and sections a template shows only sometimes included (one home)."""
+    from spbe_cli.render.document import chapter_number
+
+    for doc in DOCS:
+        chapter, counts = "", [0, 0]
+        for line in (rendered / f"{doc}.md").read_text("utf-8").split("\n"):
+            level = len(line) - len(line.lstrip("#"))
+            if not line.startswith("#") or line[level : level + 1] != " ":
+                continue
+            title = line[level + 1 :]
+            if level == 2:
+                found = chapter_number(title)
+                chapter, counts = (found if found.isdigit() else ""), [0, 0]
+            elif chapter and level in (3, 4):
+                counts = [counts[0] + 1, 0] if level == 3 else [counts[0], counts[1] + 1]
+                number = ".".join([chapter, *map(str, counts[: level - 2])])
+                assert title.startswith(number + " "), (doc, line)
+
+
+def test_the_sistematika_lists_the_chapters_as_headed(rendered: Path) -> None:
+    from spbe_cli.render.document import chapter_number, reading_case
+
+    for doc in ("masterplan", "peta-rencana"):
+        text = (rendered / f"{doc}.md").read_text("utf-8")
+        chapters = [
+            line[3:]
+            for line in text.split("\n")
+            if line.startswith("## ") and chapter_number(line[3:])
+        ]
+        listed = text.split("Sistematika\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
+        assert [item.split(". ", 1)[1] for item in listed] == [
+            reading_case(c, {"SPBE": "", "TIK": "", "SWOT": ""}) for c in chapters
+        ], doc

@@ -452,17 +452,24 @@ def test_a_prose_heading_under_a_chapter_skips_no_level() -> None:
     )
     document = parse_document("uji", source)
     levels = [(h.level, h.text) for h in document.headings()]
+    # ... and, numbered in their chapter's order, they no longer stand unnumbered beside the
+    # template's sections (tests/test_render_numbering.py)
     assert levels == [
         (1, "Judul"),
         (2, "BAB II GAMBARAN"),
-        (3, "Wilayah"),
-        (3, "Sejarah"),  # siblings stay siblings
-        (4, "Rinci"),
-        (3, "2.1 Isu Strategis"),
-        (4, "Satu"),
+        (3, "2.1 Wilayah"),
+        (3, "2.2 Sejarah"),  # siblings stay siblings
+        (4, "2.2.1 Rinci"),
+        (3, "2.3 Isu Strategis"),
+        (4, "2.3.1 Satu"),
     ]
-    # The contents list the numbered sections of a chapter that has them.
-    assert [h.text for h in document.contents()] == ["BAB II GAMBARAN", "2.1 Isu Strategis"]
+    # The contents list the chapter's sections, the prose's among them.
+    assert [h.text for h in document.contents()] == [
+        "BAB II GAMBARAN",
+        "2.1 Wilayah",
+        "2.2 Sejarah",
+        "2.3 Isu Strategis",
+    ]
 
 
 #: Words of the tool's workshop a Bupati's document never uses (the catalog files, the version

@@ -437,6 +437,25 @@ def _name_hints(
     return hints
 
 
+def usable_period(periode: Periode | None) -> Periode | None:
+    """``periode``, when rules may check years against it; None when missing or reversed.
+
+    A reversed period (``mulai: 2029, selesai: 2025``) is one mistake, said once, on the
+    metadata (SPBE602, :func:`~spbe_cli.checks.references.check_metadata`, which asks this
+    too): no rule checks a year against it, where each would say it again in its own words
+    (SPBE502/SPBE601 for every item, SPBE603, SPBE303, SPBE307).
+    """
+    if periode is None or periode.mulai > periode.selesai:
+        return None
+    return periode
+
+
+def document_period(catalog: Catalog, name: str) -> Periode | None:
+    """:func:`usable_period` of the metadata's ``dokumen.<name>`` (None without metadata)."""
+    meta = catalog.metadata
+    return usable_period(getattr(meta.dokumen, name).periode) if meta is not None else None
+
+
 def check_years_in_period(
     ctx: Context, entity_id: str, entity: Any, periode: Any, code: str, message: str
 ) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from spbe_cli.catalog import Source
-from spbe_cli.checks import Context
+from spbe_cli.checks import Context, document_period, usable_period
 from spbe_cli.errors import Location, Related
 from spbe_cli.i18n import t
-from spbe_cli.links import iter_targets, metadata_links
+from spbe_cli.links import iter_targets, metadata_links, nested_references
 from spbe_cli.models import DOMAINS
 from spbe_cli.parsing import is_placeholder
 from spbe_cli.reference import RA_PATTERN, RefNode, unlisted_region_code
@@ -129,10 +129,16 @@ def check_metadata(ctx: Context) -> None:
             kode=pemda.kode_kemendagri,
             provinsi=pemda.provinsi.kode_kemendagri,
         )
+    # A reversed period: SPBE602 here, and no rule checks a year against it (usable_period).
+    rpjmd = usable_period(meta.periode_rpjmd)
+    if rpjmd is None:
+        ctx.emit(
+            "SPBE602", source.location("periode_rpjmd"), "meta.period_reversed", document="RPJMD"
+        )
     for name in ("masterplan", "arsitektur", "peta_rencana"):
-        periode = getattr(meta.dokumen, name).periode
+        periode = document_period(ctx.catalog, name)
         loc = ("dokumen", name, "periode")
-        if periode.mulai > periode.selesai:
+        if periode is None:
             ctx.emit("SPBE602", source.location(*loc), "meta.period_reversed", document=name)
             continue
         if name != "masterplan" and periode.selesai - periode.mulai + 1 != 5:
@@ -143,8 +149,12 @@ def check_metadata(ctx: Context) -> None:
                 document=name,
                 years=periode.selesai - periode.mulai + 1,
             )
-    arsitektur, rpjmd = meta.dokumen.arsitektur.periode, meta.periode_rpjmd
-    if arsitektur.selesai < rpjmd.mulai or arsitektur.mulai > rpjmd.selesai:
+    arsitektur = document_period(ctx.catalog, "arsitektur")
+    if (
+        arsitektur is not None
+        and rpjmd is not None
+        and (arsitektur.selesai < rpjmd.mulai or arsitektur.mulai > rpjmd.selesai)
+    ):
         ctx.emit(
             "SPBE303",
             source.location("dokumen", "arsitektur", "periode"),
@@ -204,18 +214,33 @@ def _file_unusable(ctx: Context, code: str, where: Location, rel: str, problem: 
     ctx.emit(code, where, problem, path=rel, slashed=slashed_path(rel))
 
 
-def check_reference(
-    ctx: Context, source: Source, loc: tuple[str | int, ...], target: str, allowed: tuple[str, ...]
-) -> None:
-    """SPBE201/SPBE202/SPBE205 for one reference.
+#: Fields that name a regulation for what happened to another, not as a basis in force: a
+#: repealed regulation may be named there (repealed by a regulation repealed since), so SPBE205
+#: does not apply; whether the id exists and is a regulation (SPBE201, SPBE202) does.
+_NOT_CITED = frozenset({("regulasi", "dicabut_oleh")})
 
-    The position is looked up only when there is something to report: a catalog has hundreds of
-    thousands of references and finding a node's position walks the document.
+
+def check_reference(
+    ctx: Context,
+    source: Source,
+    loc: tuple[str | int, ...],
+    target: str,
+    allowed: tuple[str, ...],
+    *,
+    cited: bool = True,
+) -> None:
+    """SPBE201/SPBE202/SPBE205 for one reference: the one home of what a reference must be.
+
+    ``cited``: False for a field of :data:`_NOT_CITED` (no SPBE205). The position is looked up
+    only when there is something to report: a catalog has hundreds of thousands of references
+    and finding a node's position walks the document.
     """
     catalog = ctx.catalog
     kind = catalog.kind(target)
     if kind in allowed:
-        reg = catalog.get(target) if kind == "regulasi" else None
+        if not cited or kind != "regulasi":
+            return
+        reg = catalog.get(target)
         if reg is None or reg.status != "dicabut":
             return
     if kind is None and target in ctx.claimed:
@@ -227,7 +252,9 @@ def check_reference(
         if close is not None and close.casefold() == target.casefold() and close in catalog.sources:
             claim = ctx.case_claims.get(target)
             if claim is not None and claim.declared == close:
-                return  # `id: diskominfo`, every reference `DISKOMINFO`: one finding, there
+                # `id: diskominfo`, every reference `DISKOMINFO`: one finding, there
+                # (report_case_claims, after every reference was walked).
+                return
             # `Diskominfo` here, `DISKOMINFO` declared and named elsewhere: each such reference
             # says where the id is, so that fixing that one line is seen as the other way out.
             related = (Related(catalog.where(close, "id"), t("ref.case_differs_here", name=close)),)
@@ -252,52 +279,74 @@ def check_reference(
             hint=did_you_mean(target, ctx.ids_of(allowed)),
         )
         return
-    if kind == "regulasi":
-        reg = catalog.get(target)
-        if reg is not None and reg.status == "dicabut":
-            related = ()
-            if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
-                related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
-            ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)
+    reg = catalog.get(target)
+    if reg is not None and reg.status == "dicabut":
+        related = ()
+        if reg.dicabut_oleh and reg.dicabut_oleh in catalog.sources:
+            related = (Related(catalog.where(reg.dicabut_oleh), t("ref.repealed_by")),)
+        ctx.emit("SPBE205", where, "ref.repealed", target=target, related=related)
 
 
 def check_references(ctx: Context) -> None:
-    """SPBE201/SPBE202/SPBE205: every id a field names exists and is of the right kind."""
+    """SPBE201/SPBE202/SPBE205: every id any entity names exists and is of the right kind.
+
+    Every reference of every entity (:func:`check_entity_references`: a self-assessment's
+    ``bukti`` too), then the ids declared in another case than their references
+    (:func:`report_case_claims`), which those references needed.
+    """
+    check_entity_references(ctx, ctx.catalog.items())
+    if ctx.case_known or ctx.case_wanted:
+        report_case_claims(ctx)
+
+
+def check_entity_references(ctx: Context, items: Iterable[tuple[str, str, Any]]) -> None:
+    """:func:`check_reference` for each reference of each ``(kind, id, entity)`` of ``items``.
+
+    Every reference :mod:`spbe_cli.links` knows of. The top-level fields are the hot path
+    (hundreds of thousands at national scale): a reference to an id of the right kind, the
+    common case, is passed over here without a call.
+    """
     catalog = ctx.catalog
-    kinds, invalid, entities = catalog.kinds, catalog.invalid, catalog.entities
-    for kind, entity_id, entity in catalog.items():
-        source = catalog.sources[entity_id]
+    kinds, invalid, entities, sources = (
+        catalog.kinds,
+        catalog.invalid,
+        catalog.entities,
+        catalog.sources,
+    )
+    for kind, entity_id, entity in items:
+        source = sources[entity_id]
         for field, index, target, allowed in iter_targets(kind, entity):
             found = kinds.get(target) or invalid.get(target)  # catalog.kind, for each reference
             if found in allowed:
-                # The common case: an id of the right kind, nothing to report (a regulation
-                # only when it is repealed: SPBE205, what check_reference says of it).
-                if found != "regulasi":
+                # Nothing to report, but for a repealed regulation cited (SPBE205: what
+                # check_reference says of it).
+                if found != "regulasi" or (kind, field) in _NOT_CITED:
                     continue
                 regulation = entities.get(target)
                 if regulation is None or regulation.status != "dicabut":
                     continue
             loc = (field,) if index is None else (field, index)
-            if kind == "regulasi" and field == "dicabut_oleh":
-                if found is None:
-                    check_reference(ctx, source, loc, target, allowed)
-                continue
-            check_reference(ctx, source, loc, target, allowed)
-    if ctx.case_known or ctx.case_wanted:
-        report_case_claims(ctx)
+            cited = (kind, field) not in _NOT_CITED
+            check_reference(ctx, source, loc, target, allowed, cited=cited)
+        for path, target, allowed in nested_references(kind, entity):
+            check_reference(ctx, source, path, target, allowed)
 
 
-def report_case_claims(ctx: Context) -> None:
+def report_case_claims(ctx: Context, written: Collection[str] | None = None) -> None:
     """SPBE201 at an id declared in another case than every reference to it, once.
 
     ``id: diskominfo`` and 17 references ``DISKOMINFO``: the declaration is the one line to
     fix, so it is the one finding (:func:`spbe_cli.checks.case_claims` says when that is
-    unambiguous); the references are not reported. Run by :func:`check_references` once a
-    reference needed the claims (the metadata's are checked before), so that a catalog
-    without such a reference is not walked twice.
+    unambiguous); the references are not reported (:func:`check_reference`). Run by
+    :func:`check_references` after it walked every reference of the catalog (a
+    self-assessment's ``bukti`` too; the metadata's are checked before, by
+    :func:`check_metadata`), once one of them needed the claims, so that a catalog without
+    such a reference is not walked twice. ``written``: only the claims on these spellings
+    (``spbe indeks``, the ``bukti`` of the evaluation it shows).
     """
     catalog = ctx.catalog
-    for claim in sorted(ctx.case_claims.values(), key=lambda c: c.declared):
+    claims = [c for c in ctx.case_claims.values() if written is None or c.written in written]
+    for claim in sorted(claims, key=lambda c: c.declared):
         ctx.emit(
             "SPBE201",
             catalog.where(claim.declared, "id"),

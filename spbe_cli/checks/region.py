@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context
+from spbe_cli.checks import Context, usable_period
 from spbe_cli.errors import Location
 from spbe_cli.i18n import t
 from spbe_cli.models import Metadata
@@ -120,8 +120,8 @@ def _check_reviews(ctx: Context, meta: Metadata) -> None:
     assert source is not None
     for name in ("arsitektur", "peta_rencana"):
         dokumen = getattr(meta.dokumen, name)
-        periode = dokumen.periode
-        if periode.mulai > periode.selesai:
+        periode = usable_period(dokumen.periode)
+        if periode is None:
             continue
         span = periode.selesai - periode.mulai
         middle = {periode.mulai + span // 2, periode.mulai + (span + 1) // 2}

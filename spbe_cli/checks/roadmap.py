@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
+from spbe_cli.checks import (
+    Context,
+    check_covered,
+    check_plan_years,
+    check_progress_entries,
+    document_period,
+)
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import MODELS, Elemen, Rencana
 
@@ -17,10 +23,7 @@ def check_peta_rencana(ctx: Context) -> None:
     :func:`check_rencana_coverage`'s.
     """
     catalog = ctx.catalog
-    meta = catalog.metadata
-    periode = meta.dokumen.peta_rencana.periode if meta is not None else None
-    if periode is not None and periode.mulai > periode.selesai:
-        periode = None  # reported once on the metadata (SPBE602), not again for every item
+    periode = document_period(catalog, "peta_rencana")
     for item in catalog.of_kind("peta_rencana"):
         item_id = item.id
         check_plan_years(ctx, "peta_rencana", item, periode)
@@ -70,17 +73,18 @@ def check_rencana_coverage(ctx: Context) -> None:
 def _urusan_of(ctx: Context, opd_id: str) -> set[str] | None:
     """The urusan an OPD holds, with those of its parent (a Bagian works for the Setda).
 
-    None when an OPD on the way was refused when loading (reported there): what it holds is
-    not known, so no rule may say that it does not hold a bidang.
+    None when an OPD on the way was refused when loading, or a reference on the way names no
+    OPD (SPBE201, SPBE202): what it holds is not known, so no rule may say that it does not hold
+    a bidang (the one finding is the one that says why).
     """
     held: set[str] = set()
     seen: set[str] = set()
     current: str | None = opd_id
-    while current is not None and current not in seen and ctx.catalog.kind(current) == "opd":
-        seen.add(current)
-        opd = ctx.catalog.get(current)
+    while current is not None and current not in seen:
+        opd = ctx.catalog.get(current) if ctx.catalog.kind(current) == "opd" else None
         if opd is None:
             return None
+        seen.add(current)
         held.update(opd.urusan)
         current = opd.induk
     return held
@@ -108,7 +112,7 @@ def check_nomenklatur(ctx: Context) -> None:
                 declared=nomen.level,
             )
         bidang = nomen.kode[:4]
-        held = _urusan_of(ctx, item.opd_pj) if catalog.kind(item.opd_pj) == "opd" else None
+        held = _urusan_of(ctx, item.opd_pj)
         if held is not None and bidang not in held:
             ctx.emit(
                 "SPBE505",

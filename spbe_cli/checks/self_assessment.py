@@ -8,7 +8,6 @@ from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
 from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi, successor_for
-from spbe_cli.links import bukti_links
 
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
@@ -36,12 +35,12 @@ def check_evaluasi(ctx: Context) -> None:
 
 
 def check_structure(ctx: Context, only: str | None = None) -> None:
-    """SPBE801, SPBE802, SPBE803, SPBE805 and the references of ``bukti``.
+    """SPBE801, SPBE802, SPBE803, SPBE805; with ``only``, that evaluation's ``bukti`` too.
 
     The range of a nilai (1-5) is the schema's: an evaluation with a nilai of 7 is not loaded.
+    ``spbe validate`` checks the ``bukti`` with every other reference (``check_references``);
+    ``spbe indeks`` (``only``: the evaluation it shows) here.
     """
-    from spbe_cli.checks.references import check_reference
-
     catalog = ctx.catalog
     frameworks = load_frameworks()
     evaluations = catalog.of_kind("evaluasi_mandiri")
@@ -108,8 +107,23 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
                 )
             else:
                 given[p.indikator] = index
-            for loc, target, allowed in bukti_links(index, p):
-                check_reference(ctx, source, loc, target, allowed)
+        if only is not None:
+            _check_bukti(ctx, e)
+
+
+def _check_bukti(ctx: Context, e: EvaluasiMandiri) -> None:
+    """The references of ``bukti``, for the one evaluation ``spbe indeks`` shows.
+
+    As ``spbe validate`` checks them: there they are references like any other, walked with
+    every entity's by :func:`~spbe_cli.checks.references.check_references`. A ``bukti`` written
+    in another case than an id declared nowhere else in that case is one finding, at that
+    declaration (:func:`~spbe_cli.checks.references.report_case_claims`).
+    """
+    from spbe_cli.checks.references import check_entity_references, report_case_claims
+
+    check_entity_references(ctx, [("evaluasi_mandiri", e.id, e)])
+    if ctx.case_known:
+        report_case_claims(ctx, {target for p in e.penilaian for target in p.bukti})
 
 
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:

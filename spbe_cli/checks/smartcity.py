@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from spbe_cli.checks import Context, check_covered, check_plan_years, check_progress_entries
+from spbe_cli.checks import (
+    Context,
+    check_covered,
+    check_plan_years,
+    check_progress_entries,
+    document_period,
+)
 from spbe_cli.i18n import t
 from spbe_cli.similarity import did_you_mean
 
@@ -13,12 +19,10 @@ def check_programs(ctx: Context) -> None:
     """SPBE601-SPBE603, SPBE605-SPBE608, SPBE611, SPBE613-SPBE618 for every program."""
     catalog = ctx.catalog
     meta = catalog.metadata
-    periode = meta.dokumen.masterplan.periode if meta is not None else None
-    if periode is not None and periode.mulai > periode.selesai:
-        periode = None  # reported once on the metadata (SPBE602), not again for every program
+    periode = document_period(catalog, "masterplan")
     quick_years: set[int] = set()
-    if meta is not None:
-        quick_years = {meta.dokumen.masterplan.periode.mulai}
+    if meta is not None and periode is not None:
+        quick_years = {periode.mulai}
         if meta.dokumen.masterplan.tahun_revisi is not None:
             quick_years.add(meta.dokumen.masterplan.tahun_revisi)
     for program in catalog.of_kind("program"):

@@ -11,12 +11,13 @@ compared entity by entity.
 from __future__ import annotations
 
 import re
+from codecs import BOM_UTF8
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli.catalog import Catalog
+from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.diff.attention import ATTENTION_RULES, attention_for
 from spbe_cli.diff.changeset import (
     Attention,
@@ -36,7 +37,7 @@ from spbe_cli.diff.changeset import (
 from spbe_cli.diff.findings import Milder
 from spbe_cli.diff.prose import ProseChange, diff_prose
 from spbe_cli.errors import Finding, Severity
-from spbe_cli.gitsource import Snapshot, revision_files
+from spbe_cli.gitsource import ID_LEAD, IdSearch, Snapshot, revision_files
 from spbe_cli.loader import ValidationMemo
 from spbe_cli.models import Metadata
 from spbe_cli.parsing import ParsedFile
@@ -144,7 +145,8 @@ class SharedLoad:
             given = read_files(
                 snapshot, [rel for rel in rels if snapshot.files[rel] not in self.parsed]
             )
-        return self._parse(snapshot, rels, given), given.findings
+        # A copy: the caller adds the loading's findings, and a side may be loaded again.
+        return self._parse(snapshot, rels, given), list(given.findings)
 
     def _parse(
         self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles
@@ -220,6 +222,9 @@ class SideFiles:
     findings: list[Finding]
     #: A changed file -> its documents that may hold a change (the others are on both sides).
     documents: dict[str, ParsedFile] = field(default_factory=dict)
+    #: The search of the unchanged files for the ids one side's changed files declare and the
+    #: other's do not, started as they are read (:func:`read_changed_documents`).
+    search: IdSearch | None = None
 
 
 def read_files(snapshot: Snapshot, rels: Sequence[str]) -> SideFiles:
@@ -232,12 +237,23 @@ def read_files(snapshot: Snapshot, rels: Sequence[str]) -> SideFiles:
 def read_changed_documents(
     old: Snapshot, old_rels: Sequence[str], new: Snapshot, new_rels: Sequence[str]
 ) -> tuple[SideFiles, SideFiles]:
-    """Read the changed files of both sides, and leave out the documents both sides have."""
+    """Read the changed files of both sides, and leave out the documents both sides have.
+
+    A git side starts looking for the unchanged files that declare an id only one side's
+    changed files declare (:func:`with_twins` takes its answer), beside the loading of both.
+    """
     from spbe_cli.diff.documents import unchanged_documents
     from spbe_cli.loader import MAX_FILE_BYTES
+    from spbe_cli.parallel import MIN_FILES
     from spbe_cli.yamlio import decode
 
     sides = read_files(old, old_rels), read_files(new, new_rels)
+    # While a core parses both sides' changed files, another has the time to search: not when
+    # there are so many that the loading takes the cores itself (spbe_cli.parallel).
+    if new.finder is not None and max(len(old_rels), len(new_rels)) < MIN_FILES:
+        ids = [{i for data in side.raw.values() for i in declared_ids(data)} for side in sides]
+        words = sorted({id_skeleton(i) for i in ids[0] ^ ids[1]})
+        sides[1].search = new.finder(words) if words else None
     texts = []
     for side in sides:
         decoded = {}
@@ -255,17 +271,23 @@ def read_changed_documents(
 #: A document's id, written at the start of a line (``id: APP-01``, its value quoted or not).
 #: (Searched as ``\nid``, a literal the regular expression engine looks for fast: a national
 #: catalog's unchanged files are searched; the file's first line is matched on its own.)
-_ID_LINE = re.compile(rb"""\nid[ \t]*:[ \t]*["']?([^\s"'#,\[\]{}]+)""")
-_FIRST_ID_LINE = re.compile(rb"""id[ \t]*:[ \t]*["']?([^\s"'#,\[\]{}]+)""")
+_ID_VALUE = rb"""([^\s"'#,\[\]{}]+)"""
+_ID_LINE = re.compile(rb"\n" + ID_LEAD + _ID_VALUE)
+_FIRST_ID_LINE = re.compile(ID_LEAD + _ID_VALUE)
 #: Unchanged files searched for ids at a time (their bytes are let go after each batch).
 _TWIN_BATCH = 2000
 
 
-def declared_ids(data: bytes) -> list[bytes]:
-    """The ids a YAML file declares at the start of a line, lower case (the loader folds case)."""
-    first = _FIRST_ID_LINE.match(data)
-    found = [first.group(1).lower()] if first is not None else []
-    return found + [matched.group(1).lower() for matched in _ID_LINE.finditer(data)]
+def declared_ids(data: bytes) -> list[str]:
+    """The ids a YAML file declares at the start of a line, as written.
+
+    The first line may start with a BOM (the loader drops it). The loader tells ids apart by
+    their :func:`~spbe_cli.catalog.id_skeleton` (case, look-alike letters).
+    """
+    first = _FIRST_ID_LINE.match(data, len(BOM_UTF8) if data.startswith(BOM_UTF8) else 0)
+    found = [first.group(1)] if first is not None else []
+    found += [matched.group(1) for matched in _ID_LINE.finditer(data)]
+    return [token.decode("utf-8", "surrogateescape") for token in found]
 
 
 def with_twins(
@@ -283,23 +305,30 @@ def with_twins(
     ``APP-01`` in a new file read after the one that has it read "APP-01 added": the loader
     keeps the first in file order and rejects the newcomer (SPBE104), but the first was not
     read. Each id the changed files of one side declare and those of the other do not (an
-    entity added, removed or renamed, as read) is looked for in the unchanged files (in any
-    case: the loader folds case); those declaring one are read on both sides too (their bytes
-    are added to ``read``), so that the id is told apart as the whole catalog tells it, as
-    without ``--no-findings``. None when there is none (nothing to read again).
+    entity added, removed or renamed, as read) is looked for in the unchanged files as the
+    loader tells ids apart (in any case, with look-alike letters:
+    :func:`~spbe_cli.catalog.id_skeleton`); those declaring one are read on both sides too
+    (their bytes are added to ``read``), so that the id is told apart as the whole catalog
+    tells it, as without ``--no-findings``. None when there is none (nothing to read again).
     The search reads the unchanged files only when the change adds, removes or renames an id
     (about a tenth of a second for each thousand files; of a git side only those ``git grep``
-    finds the ids in); none is parsed but those found.
+    finds a line declaring one in, a search :func:`read_changed_documents` started as the
+    loading began); none is parsed but those found.
     """
-    ids = {i.lower() for i in _declared(before.catalog) ^ _declared(after.catalog)}
+    ids = {id_skeleton(i) for i in _declared(before.catalog) ^ _declared(after.catalog)}
+    search, read[1].search = read[1].search, None
+    if search is not None and not (ids and ids <= search.words):
+        search.stop()  # not needed, or for other ids than the loaded sides declare
+        search = None
     if not ids:
         return None
-    wanted = {i.encode("utf-8", "surrogateescape") for i in ids}
+    if search is None and new.finder is not None:
+        search = new.finder(sorted(ids))
     changed = set(new_rels)
     unchanged = sorted(rel for rel in new.files if rel not in changed)
-    # A git side says which files hold the ids at all (git grep, far cheaper than reading every
-    # blob here); only those are read and searched as below.
-    holding = new.finder(sorted(ids)) if new.finder is not None else None
+    # A git side says which files declare the ids at all (git grep, far cheaper than reading
+    # every blob here); only those are read and searched as below.
+    holding = search.result() if search is not None else None
     if holding is not None:
         unchanged = [rel for rel in unchanged if rel in holding]
     hits: set[str] = set()
@@ -310,7 +339,7 @@ def with_twins(
         hits |= {
             new.files[rel_of[shown]]
             for shown, content in data
-            if not wanted.isdisjoint(declared_ids(content))
+            if any(id_skeleton(declared) in ids for declared in declared_ids(content))
         }
     if not hits:
         return None
@@ -773,7 +802,12 @@ def _metadata(side: LoadedSide) -> Metadata | None:
         return side.catalog.metadata
     snapshot = side.snapshot
     # Not read, or read with its metadata document skipped (the same on both sides).
-    named = [rel for rel in snapshot.files if rel.rsplit("/", 1)[-1] in METADATA_FILES]
+    named = [
+        rel
+        for rel in snapshot.files
+        # (endswith first: a national catalog lists tens of thousands of files)
+        if rel.endswith(METADATA_FILES) and rel.rsplit("/", 1)[-1] in METADATA_FILES
+    ]
     return load_side(snapshot, sorted(named)).catalog.metadata if named else None
 
 

@@ -171,11 +171,12 @@ class Base:
     blobs: list[list[str]]
 
     def release(self) -> None:
-        """Let go of the run's snapshot and record (tens of megabytes on a national catalog)."""
-        self.stored.data.clear()
-        self.stored.state.clear()
-        self.stored.facts.clear()
-        self.stored.rules.clear()
+        """Let go of the run's snapshot and record (tens of megabytes on a national catalog).
+
+        The snapshot's attributes go (a later use of it is an error, which a diff from the base
+        takes as "run in full").
+        """
+        vars(self.stored).clear()
         self.record.clear()
         self.recorded = []
         self.blobs = []

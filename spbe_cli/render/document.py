@@ -18,7 +18,8 @@ GFM tables and a few directives, which are fenced blocks whose info string start
 :func:`parse_document` parses that text once with markdown-it into :class:`Document`, a tuple
 of blocks (:class:`Heading`, :class:`Paragraph`, :class:`ListBlock`, :class:`Table`,
 :class:`Figure`, :class:`Box`, :class:`Toc`, :class:`PageBreak`, :class:`Code`). The parser
-numbers captions per chapter (``Tabel 2.1``, ``Gambar 2.1``), every table (one outside
+numbers the sections of each numbered chapter (``2.1``, ``2.1.1``: :func:`_numbered_sections`)
+and the captions per chapter (``Tabel 2.1``, ``Gambar 2.1``), every table (one outside
 ``~~~spbe-tabel`` takes its heading as caption), and types table columns by their content, so
 numbering, columns and captions are the same in every format by construction.
 
@@ -60,6 +61,8 @@ KOSAKATA: Mapping[str, str] = {
     "kolom_kosong": "Kolom {kolom} tidak ditampilkan karena belum berisi data.",
     # Under a chart wider than a phone's screen (HTML on a phone only): it scrolls sideways.
     "geser_gambar": "Geser gambar ke samping untuk melihat seluruhnya.",
+    # Above a table wider than a phone's screen (HTML on a phone only): it scrolls sideways.
+    "geser_tabel": "Geser tabel ke samping untuk melihat semua kolomnya.",
 }
 
 
@@ -79,6 +82,7 @@ DIRECTIVES = frozenset(
         "sampul",
         "daftar-isi",
         "singkatan",
+        "sistematika",
         "tabel",
         "gambar",
         "halaman-baru",
@@ -310,8 +314,8 @@ class Document:
 def _toc_chapter(chapter: list[Heading]) -> list[Heading]:
     """A chapter's entries: itself, and its sections when few.
 
-    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a prose subheading
-    brought up a level (:func:`_no_skipped_levels`): the contents list the numbered ones.
+    In a chapter of numbered sections (2.1, 2.2) an unnumbered one is a heading deeper than
+    :data:`NUMBERED_LEVELS` that no parent holds: the contents list the numbered ones.
     """
     if len(chapter) > TOC_MAX_SECTIONS + 1:
         return chapter[:1]
@@ -348,6 +352,161 @@ def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
                     place(inner.level)
         out.append(block)
     return out
+
+
+#: A number a template (or a Pemda's older template) wrote before a section's title: ``1.2``,
+#: ``5.1.3.``; the numbering pass gives its own (:func:`_numbered_sections`).
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+")
+#: Headings down to this level carry a number in a numbered chapter: ``2.1`` and ``2.1.3``;
+#: deeper ones (a program under its element, a year of the road map) are titles only.
+NUMBERED_LEVELS = 4
+
+
+def _numbered_sections(blocks: list[Block]) -> list[Block]:
+    """Number the sections of every numbered chapter: the one home of section numbers.
+
+    Under "BAB II ..." (or "2. ...") the level 3 headings are ``2.1``, ``2.2``, ... and the level
+    4 ones under them ``2.1.1``, ... in reading order, whether a template or a prose file wrote
+    them: a prose subheading ("Wilayah dan penduduk") no longer stands unnumbered beside the
+    template's numbered sections, and a section shown only sometimes (Riwayat Reviu, Strategi)
+    cannot leave a gap or a repeated number. A number already written before the title is
+    replaced. Chapters without a number (DAFTAR SINGKATAN, LAMPIRAN, TENTANG DOKUMEN INI) and
+    the cover's and colophon's headings are left as written.
+    """
+    out: list[Block] = []
+    chapter = ""
+    counts: list[int] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == 2:
+                found = chapter_number(block.text)
+                chapter = found if found.isdigit() else ""
+                counts = []
+            elif chapter and block.level <= NUMBERED_LEVELS:
+                depth = block.level - 2
+                counts = counts[:depth] + [0] * (depth - len(counts))
+                counts[depth - 1] += 1
+                number = ".".join([chapter, *map(str, counts)])
+                block = replace(block, inline=_with_number(number, block.inline))
+        elif isinstance(block, Box) and any(
+            isinstance(b, Heading) and b.level == 2 for b in _walk(block.blocks)
+        ):
+            chapter, counts = "", []  # a box's own chapter (Daftar Singkatan) ends the last one
+        out.append(block)
+    return out
+
+
+def _with_number(number: str, inline: Inline) -> Inline:
+    """A heading's inline run with ``number`` in place of any number written before its title."""
+    spans = list(inline)
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    if spans:
+        first = spans[0]
+        bare = _SECTION_NUMBER.sub("", first.text.lstrip(), count=1)
+        if not (first.bold or first.italic or first.code or first.href):
+            return (replace(first, text=f"{number} {bare}"), *spans[1:])
+        spans[0] = replace(first, text=bare)
+    return (Span(f"{number} "), *spans)
+
+
+def _anchored(blocks: Sequence[Block], seen: dict[str, int] | None = None) -> list[Block]:
+    """Give every heading its anchor, from its text as shown (numbers included), in order.
+
+    The way GitHub makes them, so that the Markdown table of contents links to the headings
+    GitHub shows; a repeated title gets ``-1``, ``-2``, ...
+    """
+    seen = {} if seen is None else seen
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            base = slug(block.text) or "bagian"
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            block = replace(block, anchor=base if not count else f"{base}-{count}")
+        elif isinstance(block, Box):
+            block = replace(block, blocks=tuple(_anchored(block.blocks, seen)))
+        elif isinstance(block, ListBlock):
+            items = tuple(tuple(_anchored(item, seen)) for item in block.items)
+            block = replace(block, items=items)
+        out.append(block)
+    return out
+
+
+def _systematics(blocks: list[Block], known: Mapping[str, str]) -> list[Block]:
+    """Fill each ``~~~spbe-sistematika`` with the document's chapters, as a numbered list.
+
+    The chapters the document has, in its order, each as its heading names it ("BAB III
+    ANALISIS KESIAPAN DAERAH" is "Bab III Analisis Kesiapan Daerah"): the one home of the
+    list. A template that wrote the list by hand named "Bab III Analisis Kesiapan Daerah dan
+    Analisis SWOT" for that chapter, and a chapter a template shows only sometimes could be
+    listed when absent. Chapters without a number (DAFTAR SINGKATAN, TENTANG DOKUMEN INI) are
+    not listed; a LAMPIRAN is.
+    """
+    if not any(isinstance(b, Box) and b.kind == "sistematika" for b in blocks):
+        return blocks
+    chapters = [
+        # "2. RINGKASAN" is the list's item 2: its number is the list's
+        (Paragraph((Span(reading_case(_ARABIC_CHAPTER.sub("", b.text), known)),)),)
+        for b in blocks
+        if isinstance(b, Heading) and b.level == 2 and chapter_number(b.text)
+    ]
+    listed: tuple[Block, ...] = (ListBlock(True, tuple(chapters)),) if chapters else ()
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Box) and block.kind == "sistematika":
+            out.extend(listed)
+        else:
+            out.append(block)
+    return out
+
+
+#: Words written in lower case inside a title ("Visi, Misi dan Sasaran").
+_SMALL_WORDS = frozenset(
+    {"dan", "atau", "di", "ke", "dari", "per", "yang", "untuk", "dengan", "pada", "dalam"}
+    | {"serta", "terhadap", "oleh", "tentang"}
+)
+
+
+def reading_case(title: str, known: Mapping[str, str] | None = None) -> str:
+    """A title in capitals as a list reads it: ``Bab IV Visi, Misi dan Sasaran``.
+
+    ``BAB IV VISI, MISI DAN SASARAN`` reads so. An abbreviation of ``known`` keeps its own
+    spelling (``SPBE``, ``Bappeda``), and so do a compound with one (``SIA-SPBE``), a roman
+    chapter number and any word with a digit; a title not all in capitals is left as written.
+    """
+    if title != title.upper():
+        return title
+    spelled = {short.upper(): short for short in known or {}}
+    words = title.split(" ")
+    out: list[str] = []
+    for index, word in enumerate(words):
+        out.append(_reading_word(word, spelled, index, words))
+    return " ".join(out)
+
+
+def _reading_word(word: str, spelled: Mapping[str, str], index: int, words: list[str]) -> str:
+    core = word.strip(",.:;()")
+    if not core:
+        return word
+    lead, trail = word[: word.index(core)], word[word.index(core) + len(core) :]
+    if index > 0 and words[index - 1] in ("BAB", "LAMPIRAN") and _CHAPTER_NUMERAL.match(core):
+        return word  # BAB IV, LAMPIRAN 2
+    if core in spelled:
+        return lead + spelled[core] + trail
+    if any(ch.isdigit() for ch in core):
+        return word
+    parts = core.split("-")
+    if len(parts) > 1 and any(part in spelled for part in parts):
+        return word  # a compound of abbreviations: SIA-SPBE
+    shown = "-".join(part.capitalize() for part in parts)
+    if index > 0 and core.lower() in _SMALL_WORDS and not lead:
+        shown = core.lower()
+    return lead + shown + trail
+
+
+_CHAPTER_NUMERAL = re.compile(r"^(?:[IVXLCDM]+|\d+)$")
+_ARABIC_CHAPTER = re.compile(r"^\d+[.)]\s+")
 
 
 def _walk(blocks: Sequence[Block]) -> Iterator[Block]:
@@ -493,7 +652,6 @@ class _State:
     pictures: int = 0
     section: Inline = ()
     """The latest heading: the caption of a table written without ``~~~spbe-tabel``."""
-    anchors: dict[str, int] = field(default_factory=dict)
     chapter: str = ""
     """The number of the chapter being read (``2`` for "BAB II ..."); empty: none."""
     chapters: set[str] = field(default_factory=set)
@@ -601,8 +759,10 @@ def parse_document(
             )
         )
     blocks = _abbreviation_list(
-        _no_skipped_levels(_blocks(md, tokens, state, template)), abbreviations or {}
+        _anchored(_numbered_sections(_no_skipped_levels(_blocks(md, tokens, state, template)))),
+        abbreviations or {},
     )
+    blocks = _systematics(blocks, abbreviations or {})
     if not state.per_chapter:
         blocks = _numbered_through(blocks)
     title = next((b.text for b in _walk(blocks) if isinstance(b, Heading) and b.level == 1), name)
@@ -673,14 +833,10 @@ def _blocks(
         if kind == "heading_open":
             level = int(tok.tag[1])
             inline = _inline(tokens[n + 1])
-            text = plain(inline)
-            base = slug(text) or "bagian"
-            seen = state.anchors.get(base, 0)
-            state.anchors[base] = seen + 1
-            out.append(Heading(level, inline, base if not seen else f"{base}-{seen}"))
+            out.append(Heading(level, inline))
             state.section = inline
             if level == 2:
-                state.enter_chapter(text)
+                state.enter_chapter(plain(inline))
             n += 3
         elif kind == "paragraph_open":
             lifted = state.lifted.get(tokens[n + 1].content)
@@ -929,6 +1085,8 @@ def _directive(md: Any, tok: Any, state: _State, template: str) -> list[Block]:
     if name == "singkatan":
         # Filled in once the whole document is parsed (_abbreviation_list).
         return [Box(name, tuple(inner))]
+    if name == "sistematika":
+        return [Box(name, ())]  # filled in once every chapter is known (_systematics)
     if name == "halaman-baru":
         return [PageBreak()]
     if name in ("sampul", "pengesahan", "kolofon"):

@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from spbe_cli.formatting import KOSONG, angka, percent, rupiah_short
+from spbe_cli.formatting import KOSONG, angka, percent, rupiah_short_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -474,11 +474,19 @@ def _text() -> _Text:
     return _TEXT[0]
 
 
+def _formatted(values: Sequence[Number | None], fmt: ValueFormat) -> list[str]:
+    """The value labels of one chart: its amounts share their decimals (``Rp 5,30 M``)."""
+    if fmt == "rupiah":
+        labels = rupiah_short_labels([None if v is None else int(v) for v in values])
+        return [KOSONG if label is None else label for label in labels]
+    return [_format(v, fmt) for v in values]
+
+
 def _format(value: Number | None, fmt: ValueFormat) -> str:
     if value is None:
         return KOSONG  # the mark of a missing value in the table beside the chart
     if fmt == "rupiah":
-        return rupiah_short(int(value))
+        return _formatted([value], fmt)[0]
     if fmt == "percent":
         return percent(Decimal(str(value)), lang="id")  # the documents are Indonesian
     return angka(value)
@@ -691,14 +699,15 @@ def _draw_bars(spec: BarChart) -> _Canvas:
     ]
     values = [_as_float(v) for s in spec.series for v in s.values]
     peak = max([*values, *totals, 0.0]) or 1.0
-    shown = [
-        [_format(spec.series[k].values[i], spec.value_format) for k in range(n_series)]
-        for i in range(len(spec.categories))
-    ]
+    n_cat = len(spec.categories)
     if spec.stacked:
-        shown = [
-            [_format(_exact_total(spec, i), spec.value_format)] for i in range(len(spec.categories))
-        ]
+        totals_shown = _formatted([_exact_total(spec, i) for i in range(n_cat)], spec.value_format)
+        shown = [[label] for label in totals_shown]
+    else:
+        flat = _formatted(
+            [s.values[i] for i in range(n_cat) for s in spec.series], spec.value_format
+        )
+        shown = [flat[i * n_series : (i + 1) * n_series] for i in range(n_cat)]
     value_w = max((t.width(s) for row in shown for s in row), default=0.0) + _PAD
     label_limit = _W * 0.4
     wrapped = [t.wrap(label, label_limit) for label in spec.categories]
@@ -751,7 +760,7 @@ def _draw_columns(spec: BarChart) -> _Canvas | None:
     values = [_as_float(v) for s in spec.series for v in s.values]
     peak = max([*values, *totals, 0.0]) or 1.0
     if spec.stacked or len(spec.series) == 1:
-        shown = [_format(_exact_total(spec, i), spec.value_format) for i in range(n)]
+        shown = _formatted([_exact_total(spec, i) for i in range(n)], spec.value_format)
         if max(t.width(s) for s in shown) > slot - 4:
             return None
     else:

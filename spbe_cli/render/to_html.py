@@ -30,6 +30,7 @@ from spbe_cli.render.document import (
     Table,
     Toc,
     caption_label,
+    caption_text,
 )
 from spbe_cli.render.figures import ScreenSvg
 
@@ -60,6 +61,7 @@ h5, h6 { font-size: 15px; margin: 1em 0 0.3em; }
 p { margin: 0.4em 0 0.8em; }
 a { color: #1a5fa8; }
 .tabel { overflow-x: auto; margin: 0.4em 0 1.2em; }
+.tabel:focus-visible, .gambar-gulir:focus-visible { outline: 2px solid #1a5fa8; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 caption { caption-side: top; text-align: left; font-weight: bold; color: var(--biru);
   padding: 4px 0 6px; font-size: 13.5px; }
@@ -90,6 +92,8 @@ nav.daftar-isi a { text-decoration: none; }
   /* A column of text keeps a readable width on a phone; the table scrolls sideways instead
      of squeezing seven columns into 366 px (rows a screen tall, a word per line). */
   thead th { min-width: 6em; } thead th.lebar { min-width: 16em; } thead th.n { min-width: 0; }
+  /* The caption of a table wider than the screen wraps at the screen's edge, not the table's. */
+  .tabel caption { position: sticky; left: 0; max-width: calc(100vw - 24px); }
 }
 @media screen and (max-width: 480px) {
   .geser { display: block; font-size: 13px; color: #44515f; margin: 4px 0 0; }
@@ -218,13 +222,12 @@ def _blocks(
             markup, min_width = svg(block)
             # A chart a phone cannot show whole scrolls sideways; cut at the screen's edge, its
             # bars would read as ending there. The line says so, on a phone only (the CSS).
-            hint = (
-                f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>'
-                if min_width > PHONE_TEXT_WIDTH_PX
-                else ""
-            )
+            wide = min_width > PHONE_TEXT_WIDTH_PX
+            hint = f'<p class="geser">{KOSAKATA["geser_gambar"]}</p>' if wide else ""
+            named = caption_text(block)
+            region = _scroll_region(named) if wide else ""
             out.append(
-                '<figure><div class="gambar-gulir">'
+                f'<figure><div class="gambar-gulir"{region}>'
                 + markup
                 + f"</div>{hint}<figcaption>{caption_label(block)}. "
                 + f"{inline_html(block.caption)}</figcaption></figure>"
@@ -287,6 +290,41 @@ def _put_table(out: list[str] | Utf8Lines, table: Table) -> None:
 
 #: A text column whose longest cell is wider than this (in em) is given more room on a phone.
 WIDE_TEXT_EM = 24.0
+#: What the phone stylesheet gives a table: its font (px), the least width of a text column
+#: and of a long-text one (em of that font, padding and border included: ``border-box``), a
+#: cell's padding and border (px), and how much wider the screen font (DejaVu Sans, the
+#: stylesheet's first) sets text than the Arial metrics of :func:`text_em`.
+PHONE_TABLE_FONT_PX = 13
+PHONE_TEXT_COLUMN_EM = 6.0
+PHONE_WIDE_COLUMN_EM = 16.0
+PHONE_CELL_PX = 15
+SCREEN_FONT_WIDER = 1.15
+
+
+def phone_width_px(table: Table) -> float:
+    """The least width of a table on a phone (px), by the stylesheet's rules for one.
+
+    Numbers and amounts never wrap, headers included; codes and dates never wrap in their
+    cells; a text column is at least 6 em (16 em when its text is long) or its longest word.
+    """
+    total = 0.0
+    for column in table.columns:
+        least = column.longest_text if column.numeric else column.longest_token
+        needs = least * PHONE_TABLE_FONT_PX * SCREEN_FONT_WIDER + PHONE_CELL_PX
+        if not column.unbreakable:
+            wide = column.longest_text > WIDE_TEXT_EM
+            floor = PHONE_WIDE_COLUMN_EM if wide else PHONE_TEXT_COLUMN_EM
+            needs = max(needs, floor * PHONE_TABLE_FONT_PX)
+        total += needs
+    return total
+
+
+def _scroll_region(label: str) -> str:
+    """The attributes of a box that scrolls sideways on a phone: a named region, reachable.
+
+    A keyboard reaches it (and scrolls it with the arrow keys); a screen reader names it.
+    """
+    return f' role="region" tabindex="0" aria-label="{html_escape(label)}"'
 
 
 def _table(table: Table) -> Iterator[str]:
@@ -296,7 +334,14 @@ def _table(table: Table) -> Iterator[str]:
         kinds.append("lanskap")
     if keep_together(table):
         kinds.append("utuh")  # short: printed on one page
-    yield f'<div class="{" ".join(kinds)}"><table>'
+    if phone_width_px(table) > PHONE_TEXT_WIDTH_PX:
+        # Cut at a phone's edge, a table reads as having no more columns: a line says to
+        # scroll (on a phone only: the stylesheet), above the table, as wide as the screen.
+        region = _scroll_region(caption_text(table) if table.number else KOSAKATA["tabel"])
+        yield f'<div class="{" ".join(kinds)}"{region}>'
+        yield f'<p class="geser">{KOSAKATA["geser_tabel"]}</p><table>'
+    else:
+        yield f'<div class="{" ".join(kinds)}"><table>'
     if table.number:
         yield f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>"
     yield "<thead><tr>"
