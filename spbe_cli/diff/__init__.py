@@ -501,7 +501,8 @@ def _compare(
 
         if _config_exceptions(old, new):
             return None  # an exception is matched by entity: the old side whole is needed
-        if _followable(result):
+        changed = len(old_rels) + len(new_rels)
+        if _followable(result, changed, max(len(old.files), len(new.files))):
             followed = follow_side(base, old, new, new_files.raw)
         old_raw = base.findings(old.display_root)
         if old_raw is None:
@@ -569,15 +570,24 @@ def _compare(
     return result
 
 
-def _followable(result: ChangeSet) -> bool:
-    """Tell whether the incremental engine may follow the change, as far as it is known.
+#: Above this share of the files changed (on either side), the new side is checked whole
+#: rather than followed: on the national bench catalog, following 1 % of the entities changed
+#: (486 files, ids added and removed) took about twice the CPU of checking the side whole,
+#: while one file edited is followed in a tenth of a full check.
+MAX_FOLLOWED = 0.002
+#: ... but a change of this many files is always followed (a small catalog).
+MIN_FOLLOWED = 10
 
-    A change that adds, removes or renames an id, or hides one in a file that does not load,
-    reaches what the Indeks plafon reads (SPBE804): the engine then runs the whole new side
-    anyway, after trying (on a national catalog, longer than a full run).
+
+def _followable(result: ChangeSet, changed: int, files: int) -> bool:
+    """Tell whether the incremental engine should follow the change, as far as it is known.
+
+    Not a change of many files (``changed`` of ``files``, see :data:`MAX_FOLLOWED`), nor one
+    with a file that does not load on one side (a refused document, which the engine never
+    follows): the new side is then checked whole without trying.
     """
-    moves = (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.RENAMED)
-    return not result.uncomparable and all(c.change not in moves for c in result.changes)
+    most = max(MIN_FOLLOWED, MAX_FOLLOWED * files)
+    return not result.uncomparable and changed <= most
 
 
 def _config_exceptions(old: Snapshot, new: Snapshot) -> bool:
