@@ -761,6 +761,8 @@ class Outcome:
     #: the payload :meth:`Snapshots.write` stores
     snapshot: bytes
     built: int
+    #: every finding before the rule configuration (``spbe diff`` compares these)
+    raw: list[Finding] = field(default_factory=list)
 
 
 def follow(
@@ -932,6 +934,7 @@ def follow(
     skipped.update(catalog.skipped_findings)
     whole.skipped_findings = skipped
     claims = Claims(whole)
+    raw = list(findings)
     findings, exceptions, _ = configured(root, display, whole, findings, claims)
     entities = len(kinds) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
     report = Report(
@@ -974,7 +977,7 @@ def follow(
         "skipped": [[p, c, _loc(first)] for p, (c, first) in skipped.items()],
     }
     head.pop("sections", None)
-    return Outcome(report, now, _pack(head, sections), following.built)
+    return Outcome(report, now, _pack(head, sections), following.built, raw)
 
 
 def _case_clash(paths: list[str]) -> bool:

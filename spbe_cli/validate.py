@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import Finding, Location, Report, Severity
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
@@ -119,15 +119,18 @@ def validate_report(
         from spbe_cli import collector
 
         snapshots = Snapshots(store)
+        written = False
         try:
             with collector.paused():
                 payload = build(key, manifest.files, capture, catalog)
-            snapshots.write(key, payload)
+            written = snapshots.write(key, payload)
         except (CannotFollow, AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
             # The snapshot only makes a later run faster: without it, that run is in full.
             snapshots.forget(key)
             if os.environ.get("SPBE_EXPLAIN_CACHE"):
                 print(f"spbe: no snapshot: {exc}", file=sys.stderr)  # noqa: T201
+        if written:
+            _remember(store, key, root, shown, manifest.files)
     return report
 
 
@@ -175,10 +178,20 @@ def _follow(
     STATS["followed"] += 1
     STATS["built"] = outcome.built
     manifest = Manifest(files=outcome.files, inputs=compared.stored["inputs"])
-    if store.write(key, manifest, outcome.report):
-        snapshots.write(key, outcome.snapshot)
+    if store.write(key, manifest, outcome.report) and snapshots.write(key, outcome.snapshot):
+        _remember(store, key, root, shown, outcome.files)
     report: Report = outcome.report
     return report
+
+
+def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
+    """Keep the blob id of each file beside a snapshot just written.
+
+    ``spbe diff`` finds its base side's run by them (see :mod:`spbe_cli.diff.base`).
+    """
+    from spbe_cli.diff.base import remember
+
+    remember(store, key, root, shown, files)
 
 
 def cap_per_file(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spbe_cli.catalog import Catalog, Source
 from spbe_cli.errors import Finding, Severity
@@ -124,7 +124,9 @@ def delta(
 
     ``milder``: findings of the new side the old side had at a more severe level.
     """
-    old_list, new_list = list(old), list(new)
+    # In one order whatever order the rules found them in (a run followed from a snapshot
+    # finds them in another): which of two findings of one key is matched is then the same.
+    old_list, new_list = sorted(old, key=_total), sorted(new, key=_total)
     old_keys = [old_index.key(f) for f in old_list]
     new_keys = [new_index.key(f) for f in new_list]
     introduced, milder = _introduced(new_list, new_keys, old_list, old_keys)
@@ -209,6 +211,14 @@ def _rank(finding: Finding) -> int:
     """``finding.severity.rank`` without hashing the enum (a national catalog's findings)."""
     severity = finding.severity
     return 0 if severity is _ERROR else 1 if severity is _WARNING else 2
+
+
+def _total(finding: Finding) -> tuple[Any, ...]:
+    """A total order of findings: :meth:`Finding.sort_key`, then the hint and related places."""
+    related = tuple(
+        (r.location.path, r.location.line, r.location.column, r.message) for r in finding.related
+    )
+    return (*finding.sort_key(), finding.hint or "", related)
 
 
 def _order(finding: Finding) -> tuple[int, tuple[str, int, int, int, str, str]]:

@@ -1,0 +1,411 @@
+"""The base side of a diff from the last ``spbe validate`` run of the same content.
+
+CI validates the main branch on every push with the cache on: the cache then holds main's run
+record and its snapshot (:mod:`spbe_cli.incremental`), each rule's findings included. A pull
+request's ``spbe diff origin/main HEAD`` needs the findings of that very content: this module
+finds the snapshot whose files are the diff's base side, file for file, and gives its findings
+as the base side's (the base side is then neither loaded whole nor checked).
+
+The files are matched by their git blob ids: ``git ls-tree`` gives those of a revision without
+reading any file, and a folder side is listed with them too (:func:`spbe_cli.gitsource.blob_id`).
+The run record keeps each file's SHA-256, not its blob id, so each run that writes a snapshot
+also writes, beside it, the blob id of each file (:func:`remember`; a file of its own: the
+snapshot's layout is the incremental engine's). Like every cache file it is untrusted input:
+JSON, framed with its label and SHA-256 (:func:`spbe_cli.cache.read_framed`), checked part by
+part; anything out of shape, or any file that does not match, and the diff runs in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spbe_cli.errors import Finding, Location, Related
+
+if TYPE_CHECKING:
+    from spbe_cli.gitsource import Snapshot
+    from spbe_cli.incremental import Stored
+    from spbe_cli.runrecord import RunRecords
+
+#: Bumped when the layout of the blob-id file changes.
+FORMAT = 1
+_MAGIC = b"spbe-blobs"
+#: A blob-id file may hold this many bytes per catalog file, plus a margin.
+_BYTES_PER_FILE = 1024
+_MARGIN = 1 << 20
+#: Blob-id files kept in one cache folder (one per catalog folder and language).
+MAX_FILES = 64
+#: How many diffs of this process took their base side from a run, and how many followed the
+#: new side from it (for tests).
+STATS: dict[str, int] = {"used": 0, "followed": 0}
+
+
+def _name(store: RunRecords, root: Path) -> str:
+    """Where the blob ids of the catalog folder ``root`` are kept (one file per folder)."""
+    from spbe_cli.i18n import language
+    from spbe_cli.runrecord import slot
+
+    # The slot of the folder under no name: the folder, the language and spbe's code.
+    where = hashlib.sha256(slot(root, "", language()).encode()).hexdigest()
+    return f"{store.root}/{where}.blobs"
+
+
+def _label(root: Path) -> bytes:
+    return b"%s %d %s" % (_MAGIC, FORMAT, os.path.abspath(root).encode("utf-8", "surrogateescape"))  # noqa: PTH100
+
+
+def _read(store: RunRecords, root: Path) -> dict[str, Any] | None:
+    """The blob-id file of ``root``, checked: ``{key, shown, files: [[rel, sha256, blob]]}``."""
+    import orjson
+
+    from spbe_cli.cache import read_framed
+
+    path = _name(store, root)
+    try:
+        size = os.stat(path).st_size  # noqa: PTH116
+    except OSError:
+        return None
+    payload = read_framed(path, size + 1, _label(root))
+    if payload is None:
+        return None
+    try:
+        data = orjson.loads(payload)
+    except ValueError:
+        return None
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("key"), str)
+        and isinstance(data.get("shown"), str)
+        and isinstance(data.get("files"), list)
+        and all(
+            type(entry) is list and len(entry) == 3 and all(type(v) is str for v in entry)
+            for entry in data["files"]
+        )
+    ):
+        return None
+    return data
+
+
+def remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
+    """Write the blob id of each file of a run whose snapshot was just written under ``key``.
+
+    ``files``: the run's files as its record lists them (``[shown path, kind, size,
+    SHA-256]``). A content whose blob id the last file of this folder holds is not read again
+    (a followed edit reads only the files it changed); a file whose bytes are no longer those
+    the run read (edited meanwhile) means no file at all: a diff then runs in full.
+    """
+    import contextlib
+
+    # Only a later diff is faster with the file: without it, that diff runs in full.
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, IndexError):
+        _remember(store, key, root, shown, files)
+
+
+def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
+    import orjson
+
+    from spbe_cli.cache import framed, write_atomic
+    from spbe_cli.files import CatalogFile, display_path, read_catalog_file
+    from spbe_cli.gitsource import blob_id
+
+    previous = _read(store, root)
+    known = {sha: blob for _, sha, blob in previous["files"]} if previous is not None else {}
+    prefix = display_path(shown, "")
+    real: Path | None = None
+    entries = []
+    for display, kind, size, sha in files:
+        if kind != "file" or not display.startswith(prefix):
+            return
+        rel = display[len(prefix) :]
+        blob = known.get(sha)
+        if blob is None:
+            real = real if real is not None else root.resolve()
+            data = read_catalog_file(CatalogFile(str(root / rel), display, "file"), real)
+            if (
+                not isinstance(data, bytes)
+                or len(data) != size
+                or hashlib.sha256(data).hexdigest() != sha
+            ):
+                return
+            blob = known[sha] = blob_id(data)
+        entries.append([rel, sha, blob])
+    payload = orjson.dumps({"key": key, "shown": shown, "files": entries})
+    if write_atomic(_name(store, root), framed(_label(root), payload)):
+        _prune(store)
+
+
+def _prune(store: RunRecords, keep: int = MAX_FILES) -> None:
+    """Delete all but the ``keep`` newest blob-id files (one per catalog folder)."""
+    import contextlib
+
+    try:
+        with os.scandir(store.root) as entries:
+            found = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                for entry in entries
+                if entry.name.endswith(".blobs")
+            ]
+    except OSError:
+        return
+    for _, path in sorted(found, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # noqa: PTH108
+
+
+@dataclass
+class Base:
+    """The last run of the base side's very files: its snapshot, and where it showed them."""
+
+    stored: Stored
+    #: the run's files as its record lists them
+    recorded: list[list[Any]]
+    #: the run's record (files, inputs)
+    record: dict[str, Any]
+    #: the name the run showed the catalog folder under
+    shown: str
+    key: str
+    #: ``[path in the folder, SHA-256, blob id]`` of each file of the run
+    blobs: list[list[str]]
+
+    def release(self) -> None:
+        """Let go of the run's snapshot and record (tens of megabytes on a national catalog).
+
+        The snapshot's attributes go (a later use of it is an error, which a diff from the base
+        takes as "run in full").
+        """
+        vars(self.stored).clear()
+        self.record.clear()
+        self.recorded = []
+        self.blobs = []
+
+    def findings(self, display_root: str) -> list[Finding] | None:
+        """The base side's findings before its rule configuration, as the diff shows them.
+
+        Every loading finding (file by file) and each rule's, their paths under the side's
+        ``display_root``. None when a message names a path of the run (it would read
+        differently than the diff's own run would say it).
+        """
+        stored = self.stored
+        found: list[Finding] = []
+        for display, *_ in self.recorded:
+            found.extend(stored.findings_in(display))
+        found.extend(stored.unplaced)
+        for rule in stored.rules.values():
+            found.extend(rule)
+        return moved(found, self.shown, display_root)
+
+
+def moved(found: list[Finding], shown: str, display_root: str) -> list[Finding] | None:
+    """The findings of a run that showed the folder as ``shown``, shown as ``display_root``."""
+    from dataclasses import replace
+
+    from spbe_cli.files import display_path
+
+    if shown == display_root:
+        return found
+    old, new = display_path(shown, ""), display_path(display_root, "")
+
+    def place(loc: Location) -> Location:
+        path = loc.path
+        if path.startswith(old):
+            return Location(new + path[len(old) :], loc.line, loc.column)
+        if path == shown or path + "/" == old:
+            return Location(display_root, loc.line, loc.column)
+        return loc
+
+    result = []
+    for finding in found:
+        texts = [finding.message, finding.hint or "", *(r.message for r in finding.related)]
+        if any(old in text for text in texts):
+            return None
+        related = tuple(Related(place(r.location), r.message) for r in finding.related)
+        result.append(replace(finding, location=place(finding.location), related=related))
+    return result
+
+
+def find_base(side: Snapshot) -> Base | None:
+    """The last run of exactly the files of ``side`` kept in the cache, or None.
+
+    The run's other inputs that its findings depend on must be the side's too: for a folder,
+    every input its record lists; for a git revision, the prose files and the logo (as the
+    working tree has them, and only when the revision has the same bytes) and the git tags.
+    """
+    from spbe_cli.cache import open_cache
+
+    if side.missing or side.kind not in ("git", "folder") or side.reader is None:
+        return None
+    cache = open_cache()
+    store = cache.runs() if cache is not None and cache.usable() else None
+    if store is None:
+        return None
+    root = side.root
+    blobs = _read(store, root)
+    if blobs is None or len(blobs["files"]) != len(side.files):
+        return None
+    if any(side.files.get(rel) != blob for rel, _, blob in blobs["files"]):
+        return None
+    return _matched(store, side, blobs)
+
+
+def _matched(store: RunRecords, side: Snapshot, blobs: dict[str, Any]) -> Base | None:
+    """The record and snapshot the blob-id file names, when they hold the side's files."""
+    from spbe_cli.files import display_path
+    from spbe_cli.incremental import Snapshots, files_digest
+
+    key, shown = blobs["key"], blobs["shown"]
+    record = store.read(key, len(side.files))
+    if record is None:
+        return None
+    recorded: list[list[Any]] = record["files"]
+    prefix = display_path(shown, "")
+    wanted = {prefix + rel: sha for rel, sha, _ in blobs["files"]}
+    if len(recorded) != len(wanted) or any(
+        entry[1] != "file" or wanted.get(entry[0]) != entry[3] for entry in recorded
+    ):
+        return None
+    if not _inputs_match(side, record):
+        return None
+    stored = Snapshots(store).read(key, len(recorded))
+    if stored is None or stored.files != files_digest(recorded):
+        return None
+    return Base(stored, recorded, record, shown, key, blobs["files"])
+
+
+def _inputs_match(side: Snapshot, record: dict[str, Any]) -> bool:
+    """Tell whether the run's other inputs are the side's (see :func:`find_base`)."""
+    from spbe_cli.runrecord import _same_input, inputs_unchanged
+
+    root = side.root
+    if side.kind == "folder":
+        return inputs_unchanged(root, record)
+    for what, argument, digest in record["inputs"]:
+        if what in ("config", "config-names", "file"):
+            continue  # the diff reads the revision's rule configuration itself
+        if what in ("prose", "logo") and not _same_bytes(side, argument):
+            return False
+        if not _same_input(root, what, argument, digest):
+            return False
+    return True
+
+
+def _same_named_files(base: Base, base_side: Snapshot, side: Snapshot) -> bool:
+    """Tell whether the prose files and the logo of the base's run are the same on ``side``.
+
+    A revision's are also the working tree's (the engine reads the metadata's from there).
+    """
+    for what, rel, _ in base.record["inputs"]:
+        if what not in ("prose", "logo"):
+            continue
+        mine = _named_bytes(side, rel)
+        if mine is None or mine != _named_bytes(base_side, rel):
+            return False
+        if side.kind == "git" and not _same_bytes(side, rel):
+            return False
+    return True
+
+
+def _named_bytes(side: Snapshot, rel: str, *, on_disk: bool = False) -> bytes | None:
+    """The bytes of a file the metadata names (None: unreadable or outside the catalog).
+
+    A revision's from the revision, unless ``on_disk``: then from its working tree (a regular
+    file, not a link), as a folder's always are.
+    """
+    from spbe_cli.files import MAX_LOGO_BYTES, MAX_PROSE_BYTES, revision_path
+    from spbe_cli.gitsource import _revision_bytes
+
+    path, _ = revision_path(rel)
+    if path is None:
+        return None
+    if side.kind == "git" and not on_disk:
+        return _revision_bytes(side, path, max(MAX_PROSE_BYTES, MAX_LOGO_BYTES))[0]
+    target = side.root / path
+    try:
+        if target.is_symlink() or not target.is_file():
+            return None
+        return target.read_bytes()
+    except OSError:
+        return None
+
+
+def _same_bytes(side: Snapshot, rel: str) -> bool:
+    """Tell whether a file the metadata names has the same bytes in the revision as on disk."""
+    data = _named_bytes(side, rel)
+    return data is not None and data == _named_bytes(side, rel, on_disk=True)
+
+
+def follow_side(
+    base: Base, base_side: Snapshot, side: Snapshot, read: dict[str, bytes]
+) -> list[Finding] | None:
+    """The findings of ``side`` (before its rule configuration), followed from the base's run.
+
+    The incremental engine (:func:`spbe_cli.incremental.follow`) loads the files that differ
+    from the run's and re-checks what they can reach. It reads a file's content from the cache
+    by its SHA-256: the contents of ``side`` not in the run are read here (``read`` holds the
+    bytes of those read already, by path) and their entries written, so that a git revision is
+    followed as a folder is, without its files on disk. None when it cannot be followed (the
+    engine says why with ``SPBE_EXPLAIN_CACHE``).
+    """
+    import sys
+
+    from spbe_cli.cache import known_entry, open_cache, parse_cached
+    from spbe_cli.files import display_path
+    from spbe_cli.incremental import CannotFollow, follow
+
+    cache = open_cache()
+    if cache is None or side.missing or side.follow is not None:
+        return None
+    if not _same_named_files(base, base_side, side):
+        return None  # the prose or the logo differ: every rule reading them is run again
+    sizes = {entry[3]: entry[2] for entry in base.recorded}
+    by_blob = {blob: (sizes[sha], sha) for _, sha, blob in base.blobs}
+    digests: dict[str, tuple[int, str]] = {}
+    unknown = []
+    for rel, blob in side.files.items():
+        known = by_blob.get(blob)
+        if known is None:
+            unknown.append(rel)
+        else:
+            digests[rel] = known
+    missing = [rel for rel in unknown if rel not in read]
+    if missing:
+        data, _ = side.read(missing)
+        shown = {side.display(rel): rel for rel in missing}
+        read = {**read, **{shown[display]: content for display, content in data}}
+    for rel in unknown:
+        content = read.get(rel)
+        if content is None:
+            return None
+        digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
+        parse_cached(cache, content)  # the entry the engine loads the file from
+    for rel in unknown:
+        if known_entry(cache, digests[rel]) is None:
+            return None  # too large, or the cache folder refused it: read by the full run
+    files = _listing(side, base.shown)
+    if files is None:
+        return None
+    shown_digests = {display_path(base.shown, rel): digest for rel, digest in digests.items()}
+    try:
+        outcome = follow(base.stored, base.recorded, side.root, base.shown, files, shown_digests)
+    except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        if os.environ.get("SPBE_EXPLAIN_CACHE"):
+            print(f"spbe: diff: the new side is checked in full: {exc}", file=sys.stderr)  # noqa: T201
+        return None
+    STATS["followed"] += 1
+    return moved(outcome.raw, base.shown, side.display_root)
+
+
+def _listing(side: Snapshot, shown: str) -> list[Any] | None:
+    """The side's files as the engine lists them (under the run's name for the folder)."""
+    from spbe_cli.files import CatalogFile, display_path, find_files
+
+    if side.kind == "folder":
+        files = find_files(side.root, shown)
+        if {f.display for f in files} != {display_path(shown, rel) for rel in side.files}:
+            return None
+        return files
+    # Strings, not Path objects: a national revision lists tens of thousands of files.
+    folder, prefix = os.path.join(side.root, ""), display_path(shown, "")  # noqa: PTH118
+    return [CatalogFile(folder + rel, prefix + rel, "file") for rel in sorted(side.files)]

@@ -1,0 +1,333 @@
+"""``spbe diff`` with the base side's findings from the last ``spbe validate`` run of its files.
+
+CI validates main with the cache on; a pull request's diff then takes the base side's findings
+from that run's snapshot (:mod:`spbe_cli.diff.base`) and reads only the files that changed on
+the base side. Whatever the change (edits, files added, removed or renamed, ids renamed, broken
+files), the output is the one the full diff (both sides loaded and checked) prints, byte for
+byte: each test compares both, in every format, and checks that the base run was used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_cli import cache
+from spbe_cli.cli.app import app
+from spbe_cli.diff import base as diff_base
+from spbe_cli.validate import validate_report
+from tests.helpers import isolate_git
+from tests.test_incremental import GEN
+
+MENTOR = ("Mentor ITB", "mentor@example.org")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated") / "catalog"
+    GEN.generate(root, scale=0.004, seed=5, layout="files")
+    return root
+
+
+@pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SPBE_INCREMENTAL", raising=False)
+    cache.set_enabled(True)
+    yield folder
+    cache.set_enabled(True)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def _files(catalog: Path, folder: str) -> list[Path]:
+    return sorted((catalog / folder).glob("*.yaml"))
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="\n")
+
+
+def _id_of(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("id: "):
+            return line[4:].strip()
+    raise AssertionError(path)
+
+
+# -- the changes ---------------------------------------------------------------------------------
+
+
+def edit_names(catalog: Path) -> None:
+    for path in _files(catalog, "aplikasi")[:3]:
+        _replace(path, "nama: ", "nama: Diubah ")
+
+
+def edit_fields(catalog: Path) -> None:
+    first, second = _files(catalog, "aplikasi")[:2]
+    _replace(first, "nama: ", "nama: Diubah ")
+    _replace(second, "status: ", "status: x")  # a schema error now
+
+
+def remove_files(catalog: Path) -> None:
+    for path in [*_files(catalog, "aplikasi")[:2], _files(catalog, "infrastruktur")[0]]:
+        path.unlink()  # referenced by applications: their references are now broken
+
+
+def add_files(catalog: Path) -> None:
+    source = _files(catalog, "aplikasi")[0]
+    old_id = _id_of(source)
+    text = source.read_text(encoding="utf-8").replace(f"id: {old_id}", "id: apl-baru-1")
+    (catalog / "aplikasi" / "baru.yaml").write_text(text, encoding="utf-8")  # a look-alike
+
+
+def rename_files(catalog: Path) -> None:
+    for path in _files(catalog, "aplikasi")[:3]:
+        path.rename(path.with_name(f"pindah-{path.name}"))
+
+
+def rename_ids(catalog: Path) -> None:
+    path = _files(catalog, "infrastruktur")[1]
+    old_id = _id_of(path)
+    _replace(path, f"id: {old_id}", f"id: {old_id}-b")
+
+
+def break_files(catalog: Path) -> None:
+    first, second = _files(catalog, "aplikasi")[3:5]
+    first.write_text(first.read_text(encoding="utf-8") + "a: [1, 2\n", encoding="utf-8")
+    _replace(second, "entitas: aplikasi", "entitas: [aplikasi")
+
+
+def all_at_once(catalog: Path) -> None:
+    for change in (edit_fields, remove_files, add_files, rename_files, rename_ids, break_files):
+        change(catalog)
+
+
+CHANGES = [
+    edit_names,
+    edit_fields,
+    remove_files,
+    add_files,
+    rename_files,
+    rename_ids,
+    break_files,
+    all_at_once,
+]
+
+
+# -- the runs --------------------------------------------------------------------------------------
+
+
+def _warm(catalog: Path, shown: str) -> None:
+    """Leave the cache as CI on main does: a run of the push before (one file differs), then
+    one of the base (a full run that writes the snapshot and the blob ids)."""
+    cache.set_enabled(True)
+    some = _files(catalog, "opd")[0]
+    kept = some.read_bytes()
+    some.write_bytes(kept + b"# sebelumnya\n")
+    validate_report(catalog, shown)
+    some.write_bytes(kept)
+    validate_report(catalog, shown)
+
+
+def _diff(*args: str, cached: bool) -> list[tuple[int, str]]:
+    """The diff's output in every format, with the cache on (from the base) or off (in full)."""
+    outputs = []
+    for output_format in ("text", "json", "markdown"):
+        flag = "--cache" if cached else "--no-cache"
+        result = CliRunner().invoke(app, ["diff", *args, "--format", output_format, flag])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        outputs.append((result.exit_code, result.stdout))
+    return outputs
+
+
+def _same_as_full(*args: str) -> int:
+    """Compare the diff from the base's run with the full diff; how many runs followed."""
+    used, followed = diff_base.STATS["used"], diff_base.STATS["followed"]
+    from_base = _diff(*args, cached=True)
+    assert diff_base.STATS["used"] == used + 3, "the base side's run was not used"
+    assert from_base == _diff(*args, cached=False)
+    return diff_base.STATS["followed"] - followed
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_git_sides_from_the_base_run(
+    change: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    isolate_git(monkeypatch, tmp_path, MENTOR)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(generated, repo / "catalog")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "tag", "base")
+    monkeypatch.chdir(repo)
+    _warm(repo / "catalog", "catalog")
+    change(repo / "catalog")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "changed")
+    followed = _same_as_full("base", "HEAD")
+    assert followed == (3 if change is edit_names else followed)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_folder_sides_from_the_base_run(
+    change: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    change(tmp_path / "baru")
+    followed = _same_as_full("lama", "baru")
+    assert followed == (3 if change is edit_names else followed)
+
+
+# -- when the base's run is not used ---------------------------------------------------------------
+
+
+def _folders(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    edit_names(tmp_path / "baru")
+
+
+def _unused(*args: str) -> None:
+    used = diff_base.STATS["used"]
+    outputs = _diff(*args, cached=True)
+    assert diff_base.STATS["used"] == used, "the base side's run was used"
+    assert outputs == _diff(*args, cached=False)
+
+
+def test_a_base_file_edited_since_its_run_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    some.write_text(some.read_text(encoding="utf-8") + "# diubah\n", encoding="utf-8")
+    _unused("lama", "baru")
+
+
+def _flip_a_byte(blobs: Path) -> None:
+    data = bytearray(blobs.read_bytes())
+    data[-5] ^= 1  # the frame's SHA-256 no longer matches
+    blobs.write_bytes(bytes(data))
+
+
+def _another_shape(blobs: Path) -> None:
+    import hashlib
+
+    header = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
+    payload = b'{"key": "x", "shown": "lama", "files": [["a.yaml", 1, null]]}'
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    blobs.write_bytes(b"%s %s\n%s" % (header, digest, payload))  # framed well, out of shape
+
+
+@pytest.mark.parametrize("spoil", [_flip_a_byte, _another_shape], ids=lambda f: f.__name__)
+def test_a_bad_blob_file_is_compared_in_full(
+    spoil: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    spoil(blobs)
+    _unused("lama", "baru")
+
+
+def test_incremental_off_compares_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folders(generated, tmp_path, monkeypatch)
+    monkeypatch.setenv("SPBE_INCREMENTAL", "0")
+    _unused("lama", "baru")
+
+
+def test_exceptions_in_the_rule_configuration_compare_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    some = _id_of(_files(tmp_path / "lama", "aplikasi")[6])
+    config = (
+        "pengecualian:\n  - aturan: SPBE406\n    entitas: {}\n    alasan: Diuji saja di sini.\n"
+    )
+    (tmp_path / "lama" / ".spbe.yaml").write_text(config.format(some), encoding="utf-8")
+    shutil.copytree(tmp_path / "lama", tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    edit_names(tmp_path / "baru")
+    _unused("lama", "baru")
+
+
+def test_the_blob_ids_are_those_git_gives(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from spbe_cli.cache import read_framed
+
+    _folders(generated, tmp_path, monkeypatch)
+    (blobs,) = cache_on.glob("v*/runs/*.blobs")
+    label = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
+    payload = read_framed(str(blobs), 1 << 30, label)
+    assert payload is not None
+    data = json.loads(payload)
+    assert data["shown"] == "lama"
+    rows = {rel: blob for rel, _, blob in data["files"]}
+    assert len(rows) == len(list((tmp_path / "lama").rglob("*.yaml")))
+    rel = next(iter(sorted(rows)))
+    done = subprocess.run(
+        ["git", "hash-object", str(tmp_path / "lama" / rel)], capture_output=True, check=True
+    )
+    assert rows[rel] == done.stdout.decode().strip()
+
+
+def test_the_runs_findings_are_shown_under_the_sides_name() -> None:
+    from spbe_cli.errors import Finding, Location, Related, Severity
+
+    found = [
+        Finding(
+            "SPBE409",
+            Severity.WARNING,
+            Location("catalog/aplikasi/a.yaml", 2, 5),
+            "mirip",
+            None,
+            (Related(Location("catalog/aplikasi/b.yaml", 3, 1), "yang lain"),),
+        ),
+        Finding("SPBE107", Severity.ERROR, Location("catalog", 1, 1), "tanpa metadata"),
+    ]
+    moved = diff_base.moved(found, "catalog", "main:catalog")
+    assert moved is not None
+    assert [f.location for f in moved] == [
+        Location("main:catalog/aplikasi/a.yaml", 2, 5),
+        Location("main:catalog", 1, 1),
+    ]
+    assert moved[0].related[0].location == Location("main:catalog/aplikasi/b.yaml", 3, 1)
+    assert diff_base.moved(found, "catalog", "catalog") is found
+    # A message naming a path of the run would read otherwise in the diff's own run: in full.
+    named = [Finding("SPBE104", Severity.ERROR, found[0].location, "lihat catalog/aplikasi/b.yaml")]
+    assert diff_base.moved(named, "catalog", "main:catalog") is None
