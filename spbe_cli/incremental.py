@@ -570,6 +570,8 @@ class Following:
     loaded: dict[str, tuple[Any, Source]]
     #: file -> (size, SHA-256) of its content now
     digests: Mapping[str, tuple[int, str]]
+    #: the content cache of this run, opened once (its folder checks are not free)
+    cache: Any = None
     #: how many files were built on demand (for tests and SPBE_EXPLAIN_CACHE)
     built: int = 0
 
@@ -589,11 +591,11 @@ class Following:
         """Build every entity of one unchanged file: from its cache entry, else from disk."""
         import hashlib
 
-        from spbe_cli.cache import open_cache, parse_keyed
+        from spbe_cli.cache import parse_keyed
         from spbe_cli.files import CatalogFile, read_catalog_file
         from spbe_cli.loader import _Loader
 
-        cache = open_cache()
+        cache = self.cache
         known = self.digests.get(display)
         if known is None:
             raise CannotFollow(f"{display} was not read")
@@ -604,7 +606,7 @@ class Following:
             if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != known[1]:
                 raise CannotFollow(f"{display} changed while it was read")
             _, entry = parse_keyed(cache, data)
-        loader = _Loader(self.root, self.display, cache)
+        loader = _Loader(self.root, self.display, cache, real_root=self.real)
         loader.load_parsed(display, entry)
         catalog = loader.catalog
         for entity_id, model in catalog.entities.items():
@@ -897,7 +899,7 @@ def follow(
     loaded: dict[str, tuple[Any, Source]] = {}
     for entity_id, model in catalog.entities.items():
         loaded[entity_id] = (model, catalog.sources[entity_id])
-    following = Following(root, display, kinds, layout, loaded, digests)
+    following = Following(root, display, kinds, layout, loaded, digests, cache)
     invalid = {i: k for i, k in stored.invalid.items() if id_key(i) not in mine}
     invalid.update(catalog.invalid)
     whole = _merged_catalog(catalog, following, invalid, len(files))

@@ -77,6 +77,7 @@ class _Loader:
         cache: ContentCache | None = None,
         validated: ValidationMemo | None = None,
         known: Mapping[str, tuple[int, str]] | None = None,
+        real_root: Path | None = None,
     ) -> None:
         self.root = root
         self.cache = cache
@@ -84,7 +85,8 @@ class _Loader:
         self.validated = validated
         #: size and SHA-256 of files read a moment ago (see load_catalog)
         self.known = known or {}
-        self.real_root = root.resolve()
+        #: ``root`` with its links resolved (given by a caller that builds many loaders of it)
+        self.real_root = real_root if real_root is not None else root.resolve()
         self.catalog = Catalog(
             root=root, reference=load_reference().extended(), root_display=root_display
         )

@@ -397,3 +397,27 @@ def test_the_snapshot_keeps_each_path_once_and_rewrites_only_what_changed(
     facts = [name for name in old if name.startswith("facts:")]
     assert facts
     assert all(new[name] == old[name] for name in facts)
+
+
+def test_a_followed_run_opens_the_cache_once_however_many_files_it_builds(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening the cache checks its folder: once a run, not once per file an edit's rules build."""
+    import spbe_cli.cache as cache_module
+
+    opened = []
+    real_open = cache_module.open_cache
+
+    def counting() -> Any:
+        opened.append(1)
+        return real_open()
+
+    monkeypatch.setattr(cache_module, "open_cache", counting)
+    before = dict(STATS)
+    app = _application(warm, "apl-000001")
+    [doc] = _documents(app)
+    _write(app, [dict(doc, nama=f"{doc['nama']} Tahap 2")])  # its look-alike group compared again
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
+    assert STATS["built"] > 3
+    assert len(opened) <= 3
