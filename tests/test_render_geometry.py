@@ -1,4 +1,4 @@
-"""Printed column widths: shared by how much text a column holds, the same in DOCX and HTML print."""
+"""Printed column widths: by how much text a column holds, the same in DOCX and HTML print."""
 
 from __future__ import annotations
 
@@ -62,7 +62,10 @@ def test_a_few_long_cells_do_not_outweigh_many_middling_ones() -> None:
     long_once = "sebuah uraian panjang sekali " * 12
     table = _table(
         ["Kode", "Catatan", "Uraian"],
-        [[f"APL.{n:02d}", long_once if n == 0 else "-", "uraian layanan sedang " * 3] for n in range(20)],
+        [
+            [f"APL.{n:02d}", long_once if n == 0 else "-", "uraian layanan sedang " * 3]
+            for n in range(20)
+        ],
     )
     kode, catatan, uraian = table_widths(table)
     assert uraian > catatan
