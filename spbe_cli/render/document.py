@@ -162,9 +162,9 @@ class Column:
     """Width of the longest unbreakable piece, in em (a code, an amount, a word)."""
     longest_text: float
     """Width of the longest cell, in em."""
-    amount: float = 0.0
-    """How much text the column holds: the widths of all its cells added up, in em. Printed
-    widths are shared by it (:func:`spbe_cli.render.geometry.column_widths`)."""
+    amount: int = 0
+    """How much text the column holds: the characters of all its cells. Printed widths are
+    shared by it (:func:`spbe_cli.render.geometry.column_widths`)."""
 
     @property
     def numeric(self) -> bool:
@@ -613,7 +613,7 @@ def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> 
         else:
             longest_token = max(widest, head_word)
         longest_text = max(widest, BOLD * text_em(plain(head)))
-        amount = sum(map(text_em, cells))
+        amount = sum(map(len, cells))  # relative to the other columns: characters will do
         columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0), amount))
     return tuple(columns)
 

@@ -44,19 +44,23 @@ def keep_together(table: Table, widths: list[int] | None = None) -> bool:
         return False
     if widths is None:
         widths = table_widths(table)
-    return _lines(table.rows, widths) <= KEEP_TOGETHER_LINES
+    return _lines(_cell_ems(table.rows), widths) <= KEEP_TOGETHER_LINES
 
 
-def _lines(rows: Sequence[Sequence[Inline]], widths: list[int]) -> int:
-    """Lines of text the rows take (estimated) in columns this wide: each its fullest cell's."""
+def _cell_ems(rows: Sequence[Sequence[Inline]]) -> list[list[float]]:
+    """The width of each cell's text, in em."""
+    return [[text_em(plain(cell)) for cell in row] for row in rows]
+
+
+def _lines(ems: list[list[float]], widths: list[int]) -> int:
+    """Lines of text rows of cells this wide (in em) take in columns this wide (in twips).
+
+    A row is as tall as its fullest cell (estimated: words are not wrapped one by one).
+    """
     room = [max(w - 2 * CELL_MARGIN, EM) / EM for w in widths]  # in em
     return sum(
-        max(
-            (ceil(text_em(plain(cell)) / em) for cell, em in zip(row, room, strict=True)),
-            default=1,
-        )
-        or 1
-        for row in rows
+        max((ceil(em / width) for em, width in zip(row, room, strict=True)), default=1) or 1
+        for row in ems
     )
 
 
@@ -69,6 +73,8 @@ LANDSCAPE_COLUMNS = 9
 LANDSCAPE_MANY_COLUMNS = 7
 LANDSCAPE_PROSE_EM = 80.0
 LANDSCAPE_TALLER = 2
+#: At most this many rows of a table are measured to tell whether it needs landscape.
+LANDSCAPE_SAMPLE = 256
 
 
 def needs_landscape(columns: Sequence[Column], rows: Sequence[Sequence[Inline]] = ()) -> bool:
@@ -84,10 +90,12 @@ def needs_landscape(columns: Sequence[Column], rows: Sequence[Sequence[Inline]] 
         return False
     if sum(c.longest_text for c in columns if c.kind == "text") > LANDSCAPE_PROSE_EM:
         return True
-    portrait = _lines(rows, column_widths(tuple(columns), TEXT_W_PORTRAIT))
-    if portrait <= KEEP_TOGETHER_LINES:
+    # A long table is judged by a sample of its rows, evenly spread (the same every run).
+    ems = _cell_ems(rows[:: max(1, ceil(len(rows) / LANDSCAPE_SAMPLE))])
+    portrait = _lines(ems, column_widths(tuple(columns), TEXT_W_PORTRAIT))
+    if len(rows) <= KEEP_TOGETHER_LINES and portrait <= KEEP_TOGETHER_LINES:
         return False
-    landscape = _lines(rows, column_widths(tuple(columns), TEXT_W_LANDSCAPE))
+    landscape = _lines(ems, column_widths(tuple(columns), TEXT_W_LANDSCAPE))
     return portrait >= LANDSCAPE_TALLER * landscape
 
 
