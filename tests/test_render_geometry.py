@@ -157,3 +157,25 @@ def test_html_print_uses_the_docx_widths() -> None:
     assert f"<colgroup>{cols}</colgroup>" in html.replace("\n", "")
     assert "col { width: var(--cetak); }" in html
     assert [plain(c.header) for c in table.columns] == ["Regulasi", "Tentang", "Status", "Program"]
+
+
+def test_widths_always_fill_the_page_within_their_bounds() -> None:
+    import random
+
+    rng = random.Random(12)
+    words = ["Data", "RAD.01", "Pengembangan", "dan", "Kabupaten", "Rp 1.000.000", "Ya", "2027"]
+    for _ in range(200):
+        ncols, nrows = rng.randint(1, 8), rng.randint(1, 30)
+        table = _table(
+            [f"K{i}" for i in range(ncols)],
+            [
+                [" ".join(rng.choices(words, k=rng.choice((1, 2, 5, 40)))) for _ in range(ncols)]
+                for _ in range(nrows)
+            ],
+        )
+        for text_w in (TEXT_W_PORTRAIT, TEXT_W_LANDSCAPE):
+            widths = column_widths(table.columns, text_w)
+            assert sum(widths) == text_w
+            floors = [round(c.longest_token * EM) + CELL_PAD for c in table.columns]
+            if sum(floors) < text_w:
+                assert all(w >= f for w, f in zip(widths, floors, strict=True)), (widths, floors)

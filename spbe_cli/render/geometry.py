@@ -1,8 +1,10 @@
-"""The printed page: A4 geometry, table column widths, and whether a table stays on one page.
+"""The printed page: A4 geometry, table column widths, landscape tables, tables kept whole.
 
 Both print writers decide by these numbers: DOCX lays its tables out with them, and the HTML
-print style keeps together (``.tabel.utuh``) exactly the tables DOCX keeps on one page, so a
-table does not break in one format and stay whole in the other. Text widths are estimated from
+print style gives its columns the same widths (``<col style="--cetak:…">``) and keeps together
+(``.tabel.utuh``) exactly the tables DOCX keeps on one page, so a table does not break in one
+format and stay whole in the other. Which tables are landscape is decided here too, when a
+document is parsed. Text widths are estimated from
 character widths (:func:`spbe_cli.render.document.text_em`), never measured with a font.
 """
 
