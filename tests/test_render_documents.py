@@ -804,3 +804,8 @@ def test_docx_widths_follow_how_much_text_a_column_holds(rendered: Path) -> None
     assert headers[:2] == ["Kode", "Nama"] and len(headers) == 8
     assert sum(widths) == TEXT_W_LANDSCAPE
     assert widths[1] == max(widths) and widths[1] > 25 * EM
+    # Security elements: six columns, Nama ~7 em beside long lists of objects; landscape too.
+    widths, headers = _docx_table(rendered / "arsitektur.docx", "9.2")
+    assert headers[:2] == ["Kode", "Nama"] and "Objek" in headers
+    assert sum(widths) == TEXT_W_LANDSCAPE
+    assert widths[1] > 12 * EM

@@ -67,7 +67,7 @@ def test_a_few_long_cells_do_not_outweigh_many_middling_ones() -> None:
             for n in range(20)
         ],
     )
-    kode, catatan, uraian = table_widths(table)
+    kode, catatan, uraian = column_widths(table.columns, TEXT_W_PORTRAIT)
     assert uraian > catatan
     assert kode >= round(text_em("APL.00") * EM)  # a code never wraps
 
@@ -117,6 +117,26 @@ def test_many_columns_whose_names_would_run_down_a_portrait_page_are_landscape()
     # Upright, the same table leaves Nama a few words a line: twice as many lines or more.
     portrait = column_widths(table.columns, TEXT_W_PORTRAIT)
     assert portrait[1] < nama / 2
+
+
+def test_a_table_whose_names_are_squeezed_by_a_long_list_is_landscape() -> None:
+    # Like the Arsitektur's security elements: six columns, one of them long lists of objects,
+    # and long words elsewhere ("Standar/Prosedur/Regulasi") leaving the names a few em upright.
+    objects = "; ".join(f"Data kependudukan dan layanan nomor {n}" for n in range(8))
+    header = ["Kode", "Nama", "Jenis", "Penanggung jawab", "Objek", "Status"]
+    rows = [
+        [f"RAK.0{n}", "Kebijakan dan prosedur manajemen keamanan informasi",
+         "Standar/Prosedur/Regulasi", "Diskominfo", objects, "Pengembangan"]
+        for n in range(10)
+    ]  # fmt: skip
+    table = _table(header, rows)
+    assert table.landscape
+    upright = column_widths(table.columns, TEXT_W_PORTRAIT)[1]
+    assert table_widths(table)[1] > 1.5 * upright
+    # One row of it (13 lines) fits upright: short tables are not worth turning the page for.
+    assert not _table(header, rows[:1]).landscape
+    # Nor a table of one long text column: landscape would make it only a little shorter.
+    assert not _table(["Kode", "Uraian"], [[f"A.{n}", objects] for n in range(30)]).landscape
 
 
 def test_a_short_table_of_many_columns_stays_upright() -> None:

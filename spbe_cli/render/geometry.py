@@ -68,35 +68,41 @@ def _lines(ems: list[list[float]], widths: list[int]) -> int:
 
 #: With this many columns or more a table is printed on a landscape page.
 LANDSCAPE_COLUMNS = 9
-#: With this many columns or more a table is printed on a landscape page when its text is long:
-#: its longest cells hold more than :data:`LANDSCAPE_PROSE_EM` of text together, or its rows
-#: would be :data:`LANDSCAPE_TALLER` times as tall on a portrait page (and more than
-#: :data:`KEEP_TOGETHER_LINES` lines: a short table is not worth turning the page for).
+#: With this many columns or more a table is printed on a landscape page when its longest cells
+#: hold more than :data:`LANDSCAPE_PROSE_EM` of text together.
 LANDSCAPE_MANY_COLUMNS = 7
 LANDSCAPE_PROSE_EM = 80.0
+#: A table is printed on a landscape page when its rows would be this many times as tall on a
+#: portrait page (and more than :data:`KEEP_TOGETHER_LINES` lines: a short table is not worth
+#: turning the page for): its text columns squeezed to a word or two a line by the others.
 LANDSCAPE_TALLER = 2
 #: At most this many rows of a table are measured to tell whether it needs landscape.
-LANDSCAPE_SAMPLE = 256
+LANDSCAPE_SAMPLE = 64
 
 
 def needs_landscape(columns: Sequence[Column], rows: Sequence[Sequence[Inline]] = ()) -> bool:
     """Whether a table is printed on a landscape page.
 
     When its unbreakable content (codes, amounts, the longest word of a text) is wider than a
-    portrait page; with many columns; and with seven or more when their text is long: in
-    portrait the text columns shrink to a word or two a line and each row runs down the page.
+    portrait page; with many columns; with seven or more when their text is long; and when in
+    portrait its text columns would shrink to a word or two a line and each row run down the
+    page (:data:`LANDSCAPE_TALLER`).
     """
     if sum(_floors(columns)) > TEXT_W_PORTRAIT or len(columns) >= LANDSCAPE_COLUMNS:
         return True
-    if len(columns) < LANDSCAPE_MANY_COLUMNS:
-        return False
-    if sum(c.longest_text for c in columns if c.kind == "text") > LANDSCAPE_PROSE_EM:
+    prose = sum(c.longest_text for c in columns if c.kind == "text")
+    if len(columns) >= LANDSCAPE_MANY_COLUMNS and prose > LANDSCAPE_PROSE_EM:
         return True
+    wants = sum(round(max(c.longest_text, c.longest_token) * EM) + CELL_PAD for c in columns)
+    if len(columns) < 2 or wants <= TEXT_W_PORTRAIT:
+        return False  # every cell on one line upright
     # A long table is judged by a sample of its rows, evenly spread (the same every run).
     ems = _cell_ems(rows[:: max(1, ceil(len(rows) / LANDSCAPE_SAMPLE))])
     portrait = _lines(ems, column_widths(tuple(columns), TEXT_W_PORTRAIT))
     if len(rows) <= KEEP_TOGETHER_LINES and portrait <= KEEP_TOGETHER_LINES:
         return False
+    if portrait < LANDSCAPE_TALLER * len(ems):
+        return False  # a row takes a line at least on any page
     landscape = _lines(ems, column_widths(tuple(columns), TEXT_W_LANDSCAPE))
     return portrait >= LANDSCAPE_TALLER * landscape
 
