@@ -4,8 +4,8 @@ Both print writers decide by these numbers: DOCX lays its tables out with them, 
 print style gives its columns the same widths (``<col style="--cetak:…">``) and keeps together
 (``.tabel.utuh``) exactly the tables DOCX keeps on one page, so a table does not break in one
 format and stay whole in the other. Which tables are landscape is decided here too, when a
-document is parsed. Text widths are estimated from
-character widths (:func:`spbe_cli.render.document.text_em`), never measured with a font.
+document is parsed. Text widths are estimated from character widths
+(:func:`spbe_cli.render.document.text_em`), never measured with a font.
 """
 
 from __future__ import annotations
@@ -93,8 +93,7 @@ def needs_landscape(columns: Sequence[Column], rows: Sequence[Sequence[Inline]] 
     prose = sum(c.longest_text for c in columns if c.kind == "text")
     if len(columns) >= LANDSCAPE_MANY_COLUMNS and prose > LANDSCAPE_PROSE_EM:
         return True
-    wants = sum(round(max(c.longest_text, c.longest_token) * EM) + CELL_PAD for c in columns)
-    if len(columns) < 2 or wants <= TEXT_W_PORTRAIT:
+    if len(columns) < 2 or sum(_wants(columns)) <= TEXT_W_PORTRAIT:
         return False  # every cell on one line upright
     # A long table is judged by a sample of its rows, evenly spread (the same every run).
     ems = _cell_ems(rows[:: max(1, ceil(len(rows) / LANDSCAPE_SAMPLE))])
@@ -116,6 +115,11 @@ def _floors(columns: Sequence[Column]) -> list[int]:
     return [round(c.longest_token * EM) + CELL_PAD for c in columns]
 
 
+def _wants(columns: Sequence[Column]) -> list[int]:
+    """The most width each column can use, in twips: its longest cell on one line, padded."""
+    return [round(max(c.longest_text, c.longest_token) * EM) + CELL_PAD for c in columns]
+
+
 def table_widths(table: Table) -> list[int]:
     """The column widths of a table on its page (portrait or landscape), in twips."""
     return column_widths(table.columns, TEXT_W_LANDSCAPE if table.landscape else TEXT_W_PORTRAIT)
@@ -131,8 +135,7 @@ def column_widths(columns: tuple[Column, ...], text_w: int) -> list[int]:
     longest token and its longest cell: a column of long descriptions is wide, a column of
     "Ya"/"Tidak" narrow, and a column with a few long cells is not wider than one with many.
     """
-    floors = _floors(columns)
-    wants = [round(max(c.longest_text, c.longest_token) * EM) + CELL_PAD for c in columns]
+    floors, wants = _floors(columns), _wants(columns)
     if sum(floors) >= text_w:
         # Too many columns even for their tokens: share by need (codes still get the most).
         return _fill([text_w * f // sum(floors) for f in floors], text_w)
@@ -159,7 +162,9 @@ def _share(floors: list[int], caps: list[int], weights: list[float], text_w: int
         share = {i: left * weights[i] / weight for i in free}
         low = [i for i in free if share[i] < floors[i]]
         high = [i for i in free if share[i] > caps[i]]
-        if low:  # floors first: a column held at its floor frees no width for the others
+        # Floors first: raised to its floor, a column leaves less to the others, which may
+        # fall under theirs; held at its cap, it leaves them more (none falls under its floor).
+        if low:
             fixed.update((i, floors[i]) for i in low)
         elif high:
             fixed.update((i, caps[i]) for i in high)
