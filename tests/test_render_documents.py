@@ -771,3 +771,41 @@ def test_the_sistematika_lists_the_chapters_as_headed(rendered: Path) -> None:
         assert [item.split(". ", 1)[1] for item in listed] == [
             reading_case(c, {"SPBE": "", "TIK": "", "SWOT": ""}) for c in chapters
         ], doc
+
+
+def _docx_table(path: Path, label: str) -> tuple[list[int], list[str]]:
+    """The column widths (twips) and headers of the DOCX table captioned ``Tabel <label>.``."""
+    body = _docx_xml(path).find(f"{W}body")
+    assert body is not None
+    caption = ""
+    for element in body:
+        if element.tag == f"{W}p" and (text := _text(element)):
+            caption = text
+        elif element.tag == f"{W}tbl" and caption.startswith(f"Tabel {label}. "):
+            widths = [int(c.get(f"{W}w", "0")) for c in element.findall(f"{W}tblGrid/{W}gridCol")]
+            return widths, [_norm(_text(cell)) for cell in _cells(element)[0]]
+    raise AssertionError(f"no Tabel {label} in {path.name}")
+
+
+def test_docx_widths_follow_how_much_text_a_column_holds(rendered: Path) -> None:
+    if rendered.name.startswith("render-small"):
+        pytest.skip("the bundled catalog holds the tables measured here")
+    # Master Plan, regulations and the programs resting on them: the Program column holds
+    # by far the most text (~480 em in its longest cell); it was given about Tentang's width.
+    widths, headers = _docx_table(rendered / "masterplan.docx", "7.1")
+    assert headers == ["Regulasi", "Tentang", "Status", "Program"]
+    regulasi, tentang, status, program = widths
+    assert sum(widths) == TEXT_W_PORTRAIT
+    assert program > 1.8 * tentang and program > 1.8 * regulasi
+    assert status < tentang
+    # Arsitektur, data elements: eight columns; upright, Nama was squeezed to ~9 em and every
+    # row ran four lines. Landscape, each name is on one line.
+    widths, headers = _docx_table(rendered / "arsitektur.docx", "5.2")
+    assert headers[:2] == ["Kode", "Nama"] and len(headers) == 8
+    assert sum(widths) == TEXT_W_LANDSCAPE
+    assert widths[1] == max(widths) and widths[1] > 25 * EM
+    # Security elements: six columns, Nama ~7 em beside long lists of objects; landscape too.
+    widths, headers = _docx_table(rendered / "arsitektur.docx", "9.2")
+    assert headers[:2] == ["Kode", "Nama"] and "Objek" in headers
+    assert sum(widths) == TEXT_W_LANDSCAPE
+    assert widths[1] > 12 * EM

@@ -162,6 +162,9 @@ class Column:
     """Width of the longest unbreakable piece, in em (a code, an amount, a word)."""
     longest_text: float
     """Width of the longest cell, in em."""
+    amount: int = 0
+    """How much text the column holds: the characters of all its cells. Printed widths are
+    shared by it (:func:`spbe_cli.render.geometry.column_widths`)."""
 
     @property
     def numeric(self) -> bool:
@@ -610,24 +613,9 @@ def type_columns(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> 
         else:
             longest_token = max(widest, head_word)
         longest_text = max(widest, BOLD * text_em(plain(head)))
-        columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0)))
+        amount = sum(map(len, cells))  # relative to the other columns: characters will do
+        columns.append(Column(head, kind, max(longest_token, 1.0), max(longest_text, 1.0), amount))
     return tuple(columns)
-
-
-#: Text width of a portrait and of a landscape A4 page (2.2 cm margins), in em of 9 pt text.
-PORTRAIT_EM = 52.0
-LANDSCAPE_EM = 79.5
-#: Room a cell needs besides its text (padding and border), in em.
-CELL_PAD = 1.0
-
-
-def needs_landscape(columns: Sequence[Column]) -> bool:
-    """Tell whether the unbreakable content of a table is wider than a portrait page."""
-    least = sum(c.longest_token + CELL_PAD for c in columns)
-    # Seven or more columns with long texts: in portrait the text columns shrink to a few
-    # words a line and each row runs down the page.
-    prose = sum(c.longest_text for c in columns if c.kind == "text")
-    return least > PORTRAIT_EM or len(columns) >= 9 or (len(columns) >= 7 and prose > 2 * 40.0)
 
 
 # -- parsing ---------------------------------------------------------------------------------------
@@ -948,7 +936,10 @@ def make_table(header: Sequence[Inline], rows: Sequence[Sequence[Inline]]) -> Ta
     total = tuple(plain(row[0]).lower() in ("jumlah", "total") for row in body)
     # Total rows take part: a column empty but for its Jumlah is still a column of amounts.
     columns = type_columns(kept_header, body)
-    return Table(columns, tuple(body), total, landscape=needs_landscape(columns), omitted=omitted)
+    from spbe_cli.render.geometry import needs_landscape  # imports this module
+
+    landscape = needs_landscape(columns, body)
+    return Table(columns, tuple(body), total, landscape=landscape, omitted=omitted)
 
 
 def omitted_note(table: Table) -> Paragraph | None:

@@ -53,8 +53,8 @@ from spbe_cli.render.geometry import (
     TEXT_H_PORTRAIT,
     TEXT_W_LANDSCAPE,
     TEXT_W_PORTRAIT,
-    column_widths,
     keep_together,
+    table_widths,
 )
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -528,8 +528,7 @@ class _Writer:
                     "<w:keepNext/>",
                 )
             )
-        text_w = TEXT_W_LANDSCAPE if table.landscape else TEXT_W_PORTRAIT
-        widths = column_widths(table.columns, text_w)
+        widths = table_widths(table)
         cell_style = self.styles["Isi Tabel"]
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out = [

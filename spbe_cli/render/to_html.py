@@ -35,7 +35,7 @@ from spbe_cli.render.document import (
 from spbe_cli.render.figures import ScreenSvg
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
-from spbe_cli.render.geometry import keep_together
+from spbe_cli.render.geometry import keep_together, table_widths
 from spbe_cli.render.output import Utf8Lines
 
 #: The text width of a phone 390 px wide, less the page's padding (12 px each side) and a
@@ -116,7 +116,9 @@ nav.daftar-isi a { text-decoration: none; }
   h2, h3, h4, h5, caption { break-after: avoid; }
   tr, figure, .pengesahan, .tabel.utuh { break-inside: avoid; }
   thead { display: table-header-group; }
-  table { font-size: 9pt; }
+  /* Column widths as in DOCX (one sizing for both: by how much text a column holds). */
+  table { font-size: 9pt; table-layout: fixed; }
+  col { width: var(--cetak); }
   .lanskap { page: lanskap; }
   tbody tr:nth-child(even) { background: none; }
   a { color: inherit; text-decoration: none; }
@@ -332,7 +334,10 @@ def _table(table: Table) -> Iterator[str]:
     kinds = ["tabel"]
     if table.landscape:
         kinds.append("lanskap")
-    if keep_together(table):
+    # Printed, the columns are as wide as in DOCX (the same sizing), so the table is as tall
+    # and is kept whole exactly when DOCX keeps it whole; on a screen the browser sizes them.
+    widths = table_widths(table)
+    if keep_together(table, widths):
         kinds.append("utuh")  # short: printed on one page
     if phone_width_px(table) > PHONE_TEXT_WIDTH_PX:
         # Cut at a phone's edge, a table reads as having no more columns: a line says to
@@ -344,7 +349,10 @@ def _table(table: Table) -> Iterator[str]:
         yield f'<div class="{" ".join(kinds)}"><table>'
     if table.number:
         yield f"<caption>{caption_label(table)}. {inline_html(table.caption)}</caption>"
-    yield "<thead><tr>"
+    whole = sum(widths)
+    yield "<colgroup>"
+    yield "".join(f'<col style="--cetak:{w * 100 / whole:.2f}%">' for w in widths)
+    yield "</colgroup><thead><tr>"
     for column, klass in zip(table.columns, css, strict=True):
         if klass == "n":
             attr = ' class="n"'
