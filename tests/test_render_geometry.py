@@ -199,3 +199,19 @@ def test_widths_always_fill_the_page_within_their_bounds() -> None:
             floors = [round(c.longest_token * EM) + CELL_PAD for c in table.columns]
             if sum(floors) < text_w:
                 assert all(w >= f for w, f in zip(widths, floors, strict=True)), (widths, floors)
+
+
+def test_printed_html_tables_are_set_in_the_metrics_the_widths_are_measured_in() -> None:
+    """The widths are measured in Arial's metrics (as DOCX is set): printed HTML tables use a
+    font of those metrics first, and a word longer than its column wraps inside it rather than
+    run over the next column (DejaVu, the page's font, is about a tenth wider)."""
+    from spbe_cli.render.to_html import CSS
+
+    printed = CSS[CSS.index("@media print") :]
+    table = printed[printed.index("  table {") :]
+    table = table[: table.index("}")]
+    assert "table-layout: fixed" in table
+    fonts = table[table.index("font-family:") :].split(";")[0]
+    assert fonts.split(":")[1].split(",")[0].strip() == "Arial"
+    assert '"Liberation Sans"' in fonts
+    assert "th, td { overflow-wrap: break-word; }" in printed

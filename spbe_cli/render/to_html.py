@@ -116,8 +116,12 @@ nav.daftar-isi a { text-decoration: none; }
   h2, h3, h4, h5, caption { break-after: avoid; }
   tr, figure, .pengesahan, .tabel.utuh { break-inside: avoid; }
   thead { display: table-header-group; }
-  /* Column widths as in DOCX (one sizing for both: by how much text a column holds). */
-  table { font-size: 9pt; table-layout: fixed; }
+  /* Column widths as in DOCX (one sizing for both: by how much text a column holds), so the
+     tables are set in Arial's metrics as the sizing measures them (Liberation Sans has the same
+     widths); a word longer than its column still wraps rather than run into the next one. */
+  table { font-size: 9pt; table-layout: fixed;
+    font-family: Arial, "Liberation Sans", Helvetica, "DejaVu Sans", sans-serif; }
+  th, td { overflow-wrap: break-word; }
   col { width: var(--cetak); }
   .lanskap { page: lanskap; }
   tbody tr:nth-child(even) { background: none; }
