@@ -273,25 +273,18 @@ class ForkedChild:
 T = TypeVar("T")
 
 
-def forked(
-    work: Callable[[], T],
-    size: int,
-    minimum: int = MIN_FILES,
-    here: Callable[[], T] | None = None,
-) -> Callable[[], T]:
+def forked(work: Callable[[], T], size: int, minimum: int = MIN_FILES) -> Callable[[], T]:
     """Start ``work`` in a forked child when :func:`core_idle`; the function gives its result.
 
     ``work`` returns plain data (see :func:`fork_call`) and depends only on what exists now, so
     the child's result is what this process would compute; where no child runs, or it failed,
-    the function returned computes it here, with ``here`` when given (work a child does ahead
-    that this process would rather do as it needs it: ``spbe sync``'s places of the items).
+    the function returned computes it here.
     """
     pending = fork_call(work) if core_idle(size, minimum) else None
-    alone = work if here is None else here
 
     def result() -> T:
         sent = pending() if pending is not None else None
-        return alone() if sent is None else cast(T, sent)
+        return work() if sent is None else cast(T, sent)
 
     return result
 

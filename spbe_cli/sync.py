@@ -209,22 +209,6 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
     return result
 
 
-class _Memo:
-    """The evidence of one kind in one :func:`find_overlaps` that repeats, each piece made once.
-
-    A reference code and a pair of OPDs recur across thousands of pairs: such a piece is found
-    again by what it is made from, rather than its message key and values hashed for every pair
-    (:func:`_said` still gives one object per distinct piece). The shared words and their score
-    rarely recur: kept here, their sets made the run larger and slower.
-    """
-
-    __slots__ = ("code", "twice")
-
-    def __init__(self) -> None:
-        self.code: dict[str, Evidence] = {}
-        self.twice: dict[tuple[str, str], Evidence] = {}
-
-
 def _evidence(
     a: Candidate,
     b: Candidate,
@@ -233,13 +217,11 @@ def _evidence(
     threshold: float,
     name_words: frozenset[str],
     function_words: frozenset[str],
-    memo: _Memo | None = None,
 ) -> tuple[Evidence, ...]:
     """The evidence for a pair, or nothing when the pair is not alike enough.
 
     ``name``, ``function``: the pair's scores; ``name_words``, ``function_words``: the words
-    behind them (:func:`spbe_cli.similarity.overlap`); ``memo``: the pieces made so far for the
-    kind of ``a`` and ``b`` (a new one when None).
+    behind them (:func:`spbe_cli.similarity.overlap`).
     """
     same_code = a.code == b.code
     same_budget = a.budget_code != "" and a.budget_code == b.budget_code
@@ -250,17 +232,12 @@ def _evidence(
         or (same_code and max(name, function) >= threshold / 2)
     ):
         return ()
-    if memo is None:
-        memo = _Memo()
     found: list[Evidence] = []
     if same_budget:
         found.append(_said("sync.ev.budget", (("kode", a.budget_code),)))
     if same_code:
-        piece = memo.code.get(a.code)
-        if piece is None:
-            key = "sync.ev.element" if a.kind == "program" else "sync.ev.code"
-            piece = memo.code[a.code] = _said(key, (("kode", a.code),))
-        found.append(piece)
+        key = "sync.ev.element" if a.kind == "program" else "sync.ev.code"
+        found.append(_said(key, (("kode", a.code),)))
     if name > 0:
         words = ", ".join(sorted(name_words))
         found.append(_said("sync.ev.name", (("skor", _pct(name)), ("kata", words))))
@@ -268,11 +245,7 @@ def _evidence(
         words = ", ".join(sorted(function_words))
         found.append(_said("sync.ev.function", (("skor", _pct(function)), ("kata", words))))
     if a.kind == "data_informasi":
-        piece = memo.twice.get((a.owner, b.owner))
-        if piece is None:
-            piece = _said("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner)))
-            memo.twice[a.owner, b.owner] = piece
-        found.append(piece)
+        found.append(_said("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
     return tuple(found)
 
 
@@ -318,33 +291,7 @@ def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[in
     }
 
 
-#: Where an item is, as plain data (path, line, column), or None without a source.
-_Place = tuple[str, int, int] | None
-#: Not looked up yet (None is a place: "no source").
-_UNSET: Any = object()
-
-
-def _place(catalog: Catalog, item_id: str) -> _Place:
-    """Where ``item_id`` is declared, as plain data a forked child can send back."""
-    found = catalog.where_known(item_id, "id")
-    return None if found is None else (found.path, found.line, found.column)
-
-
-def _location(
-    catalog: Catalog, item_id: str, places: list[_Place] | None, position: int
-) -> Location | None:
-    """Where item ``item_id`` is: from ``places[position]`` (:func:`_place`), or looked up."""
-    if places is None:
-        return catalog.where_known(item_id, "id")
-    place = places[position]
-    return None if place is None else Location(*place)
-
-
-#: What the joins on functions give: the pairs of each kind, and its items' places or None.
-_Joined = tuple[list[set[tuple[int, int]]], list[list[_Place]] | None]
-
-
-#: Items (of all kinds) from which the joins on functions are done in a forked child when a
+#: Items (of all kinds), or pairs, from which half of the work is done in a forked child when a
 #: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
 MIN_FORKED = 10_000
 
@@ -363,42 +310,28 @@ def find_overlaps(
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
+    result: list[Overlap] = []
+    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
+    places: dict[str, Location | None] = {}
+
+    def where(item_id: str) -> Location | None:
+        if item_id not in places:
+            places[item_id] = catalog.where_known(item_id, "id")
+        return places[item_id]
+
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
-
-    def function_joins(placed: bool) -> _Joined:
-        """The joins on functions, and (``placed``) where each item is: plain data for a child."""
-        joined = [_joined(items_of[kind], threshold, "function") for kind in kinds]
-        if not placed:
-            return joined, None
-        return joined, [[_place(catalog, c.id) for c in items_of[kind]] for kind in kinds]
-
-    # The joins on functions in a forked child when a core is idle, with the places of all the
-    # items (a third of the work after the joins, when looked up here); the joins on names
-    # here. Without a child, an item's place is looked up when a pair needs it.
+    # The joins on functions in a forked child when a core is idle, those on names here.
     by_function = forked(
-        lambda: function_joins(True),
+        lambda: [_joined(items_of[kind], threshold, "function") for kind in kinds],
         sum(map(len, items_of.values())),
         MIN_FORKED,
-        here=lambda: function_joins(False),
     )
     by_name = [
         _joined(items_of[kind], threshold, "name") | _same_budget(items_of[kind], max_shared_budget)
         for kind in kinds
     ]
-    # Each pair behind its sort key: the kinds in their order, the stronger score first, then
-    # the ids, then (never needed: ids are distinct) the places of its items, so that no two
-    # keys are equal and the pairs themselves are never compared.
-    order = {k: n for n, k in enumerate(KINDS)}
-    keyed: list[tuple[int, float, str, str, int, int, Overlap]] = []
-    functioned_of, places_of = by_function()
-    for n, (kind, named, functioned) in enumerate(zip(kinds, by_name, functioned_of, strict=True)):
+    for kind, named, functioned in zip(kinds, by_name, by_function(), strict=True):
         items = items_of[kind]
-        places = places_of[n] if places_of is not None else None
-        rank = order.get(kind, 99)
-        memo = _Memo()
-        # Each item's Location, made once from its place (an item of a cluster of look-alikes
-        # is in many pairs).
-        where: list[Any] = [_UNSET] * len(items)
         for a_pos, b_pos in sorted(named | functioned):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
@@ -407,17 +340,23 @@ def find_overlaps(
                 continue
             name_words, name = overlap(a.name, b.name)
             function_words, function = overlap(a.function, b.function)
-            evidence = _evidence(a, b, name, function, threshold, name_words, function_words, memo)
+            evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
             if evidence:
-                first, second = where[a_pos], where[b_pos]
-                if first is _UNSET:
-                    first = where[a_pos] = _location(catalog, a.id, places, a_pos)
-                if second is _UNSET:
-                    second = where[b_pos] = _location(catalog, b.id, places, b_pos)
-                found = Overlap(kind, a, b, name, function, evidence, first, second)
-                keyed.append((rank, -max(name, function), a.id, b.id, a_pos, b_pos, found))
-    keyed.sort()
-    return [entry[-1] for entry in keyed]
+                result.append(
+                    Overlap(
+                        kind,
+                        a,
+                        b,
+                        name,
+                        function,
+                        evidence,
+                        where(a.id),
+                        where(b.id),
+                    )
+                )
+    order = {k: n for n, k in enumerate(KINDS)}
+    result.sort(key=lambda o: (order.get(o.kind, 99), -o.score, o.first.id, o.second.id))
+    return result
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -507,26 +446,26 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     )
     if not overlaps:
         return head
-    # The last key's empty list closes the document: `"pasangan": []\n}`. All in this process:
-    # laying out half of the pairs in a forked child cost this process as much time as it
-    # saved (its pages copied on write as it went on) and the child more than the whole.
+    # The last key's empty list closes the document: `"pasangan": []\n}`. The second half of
+    # the pairs is laid out in a forked child when a core is idle.
+    half = len(overlaps) // 2
+    second = forked(
+        lambda: ",\n".join(_json_pair(o) for o in overlaps[half:]), len(overlaps), MIN_FORKED
+    )
     try:
-        pieces = [_json_pair(o) for o in overlaps]
+        first = ",\n".join(_json_pair(o) for o in overlaps[:half])
+        halves = [first, second()] if first else [second()]
     finally:
         _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
         _BUKTI.clear()
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
-    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells at once.
-    # It rewrites single characters, so a pair at a time is the document at once.
-    for n, piece in enumerate(pieces):
-        if not piece.isascii() or "\x7f" in piece:
-            pieces[n] = json_escape_extra(piece)
-    # One join of the parts, the pairs between their commas: the tens of MB are copied once.
-    parts = [",\n"] * (2 * len(pieces) + 1)
-    parts[0] = head[: -len(_EMPTY_TAIL)] + "[\n"
-    parts[1::2] = pieces
-    parts[-1] = "\n  ]\n}"
-    return "".join(parts)
+    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
+    halves = [
+        json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
+    ]
+    # One join of the parts: the tens of MB are copied once, not once per step.
+    body = [part for text in halves for part in (",\n", text)][1:]
+    return "".join([head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"])
 
 
 _EMPTY_TAIL = "[]\n}"

@@ -404,34 +404,7 @@ def test_results_sent_in_full_before_a_worker_died_are_used(
         assert all(result is not None for result in parsed[4 * index : 4 * index + 4])
 
 
-# -- spbe sync: the joins on functions and the places of the items in a child ------------------
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
-def test_forked_gives_the_childs_work_or_does_here_what_is_asked(
-    monkeypatch: pytest.MonkeyPatch, forks: list[object]
-) -> None:
-    """``here``: what this process does when no child ran (or it failed), not ``work``."""
-    pid = os.getpid()
-    monkeypatch.setenv("SPBE_WORKERS", "2")
-    result = parallel.forked(lambda: ("work", os.getpid() != pid), 1, here=lambda: ("here", False))
-    assert result() == ("work", True)  # done in the child
-    assert len(forks) == 1
-    monkeypatch.setenv("SPBE_WORKERS", "1")
-    assert parallel.forked(lambda: ("work", True), 1, here=lambda: ("here", False))() == (
-        "here",
-        False,
-    )
-    assert parallel.forked(lambda: ("work", os.getpid() != pid), 1)() == ("work", False)
-    assert len(forks) == 1
-
-    def fails() -> tuple[str, bool]:
-        if os.getpid() != pid:
-            os._exit(1)
-        return "work", False
-
-    monkeypatch.setenv("SPBE_WORKERS", "2")
-    assert parallel.forked(fails, 1, here=lambda: ("here", False))() == ("here", False)
+# -- spbe sync: the second half of a join and of the JSON in a child ----------------------------
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
@@ -452,7 +425,7 @@ def test_sync_prints_the_same_bytes_with_a_child(
             assert result.exit_code == 0
             printed.append(result.stdout)
         assert printed[0] == printed[1]
-    assert forks  # the function joins went to a child
+    assert forks  # the function join (and the JSON) went to a child
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
@@ -466,20 +439,27 @@ def test_a_failing_sync_child_leaves_its_work_here(
     catalog, _ = load_catalog(_synthetic(tmp_path, 400))
     monkeypatch.setenv("SPBE_WORKERS", "1")
     overlaps = sync.find_overlaps(catalog)
+    text, single = sync.format_json(overlaps, "c"), sync.format_json(overlaps[:1], "c")
     assert len(overlaps) > 1
-    assert all(o.first_location is not None for o in overlaps)
     monkeypatch.setenv("SPBE_WORKERS", "2")
     here = os.getpid()
-    real_join = sync.join  # type: ignore[attr-defined]
+    real_join, real_pair = sync.join, sync._json_pair  # type: ignore[attr-defined]
 
     def join_fails_in_child(*args: object) -> object:
         if os.getpid() != here:
             os._exit(1)
         return real_join(*args)  # type: ignore[arg-type]
 
+    def pair_fails_in_child(o: object) -> str:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        return real_pair(o)  # type: ignore[arg-type]
+
     monkeypatch.setattr(sync, "join", join_fails_in_child)
-    # The joins and the places looked up here, as a single process does.
+    monkeypatch.setattr(sync, "_json_pair", pair_fails_in_child)
     assert sync.find_overlaps(catalog) == overlaps
+    assert sync.format_json(overlaps, "c") == text
+    assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
