@@ -403,11 +403,14 @@ class RunRecords:
         return written
 
     def prune(self, keep: int = MAX_RECORDS) -> None:
-        """Delete all but the ``keep`` newest records.
+        """Delete all but the ``keep`` newest records (with their snapshots) and blob-id files.
 
-        Each catalog folder, language and spbe version has its own record: CI runners that
-        check out into a new folder per job would pile them up. A temporary file left by a run
-        killed while writing (see :func:`spbe_cli.cache.write_atomic`) goes after an hour
+        Each catalog folder, language and spbe version has its own record, from its second run
+        on a snapshot beside it (about 20 MB at national scale, :mod:`spbe_cli.incremental`),
+        and each folder a file of blob ids (:mod:`spbe_cli.diff.base`): CI runners that check
+        out into a new folder per job would pile them up. A snapshot whose record is gone goes
+        too. A temporary file left by a run killed while writing (see
+        :func:`spbe_cli.cache.write_atomic`) goes after an hour
         (:func:`spbe_cli.cache.stale_temporary`).
         """
         import time
@@ -417,16 +420,26 @@ class RunRecords:
         now = time.time_ns()
         try:
             with os.scandir(self.root) as entries:
-                found = [
-                    (entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path)
-                    for entry in entries
-                    if entry.name.endswith((".json", ".tmp"))
-                ]
+                found = sorted(
+                    (
+                        (entry.stat(follow_symlinks=False).st_mtime_ns, entry.name, entry.path)
+                        for entry in entries
+                        if entry.name.endswith((".json", ".snapshot", ".blobs", ".tmp"))
+                    ),
+                    reverse=True,
+                )
         except OSError:
             return
-        records = [(when, path) for when, name, path in found if name.endswith(".json")]
-        left = [path for when, name, path in found if stale_temporary(name, when, now)]
-        for path in [path for _, path in sorted(records, reverse=True)[keep:]] + left:
+        records = [name for _, name, _ in found if name.endswith(".json")]
+        kept = {name.removesuffix(".json") for name in records[:keep]}
+        blobs = [path for _, name, path in found if name.endswith(".blobs")]
+        gone = [path for when, name, path in found if stale_temporary(name, when, now)]
+        gone += [
+            path
+            for _, name, path in found
+            if name.endswith((".json", ".snapshot")) and name.rpartition(".")[0] not in kept
+        ]
+        for path in gone + blobs[keep:]:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # noqa: PTH108
 

@@ -526,3 +526,23 @@ def test_a_file_edited_while_the_run_reads_it(
     assert (racy == _fresh(root)) is (when == "before")
     assert _cached(root) == _fresh(root)  # a stale record is never replayed
     assert _cached(root) == _fresh(root)
+
+
+def test_pruning_takes_each_old_record_with_its_snapshot_and_keeps_the_newest_blob_files(
+    tmp_path: Path,
+) -> None:
+    """Records, their snapshots (20 MB each at national scale) and blob-id files do not pile up."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    names = []
+    for age, key in enumerate(["baru", "tengah", "lama"]):
+        for name in (f"{key}.json", f"{key}.snapshot", f"{key}.blobs"):
+            (folder / name).write_bytes(b"x")
+            os.utime(folder / name, ns=(10**18 - age * 10**9, 10**18 - age * 10**9))
+            names.append(name)
+    (folder / "yatim.snapshot").write_bytes(b"x")  # its record was pruned by an older spbe
+    (folder / "lain.txt").write_bytes(b"x")
+    runrecord.RunRecords(folder).prune(keep=2)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [n for n in names if not n.startswith("lama")] + ["lain.txt"]
+    )

@@ -36,8 +36,6 @@ _MAGIC = b"spbe-blobs"
 #: A blob-id file may hold this many bytes per catalog file, plus a margin.
 _BYTES_PER_FILE = 1024
 _MARGIN = 1 << 20
-#: Blob-id files kept in one cache folder (one per catalog folder and language).
-MAX_FILES = 64
 #: How many diffs of this process took their base side from a run, and how many followed the
 #: new side from it (for tests).
 STATS: dict[str, int] = {"used": 0, "followed": 0}
@@ -133,26 +131,7 @@ def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[l
             blob = known[sha] = blob_id(data)
         entries.append([rel, sha, blob])
     payload = orjson.dumps({"key": key, "shown": shown, "files": entries})
-    if write_atomic(_name(store, root), framed(_label(root), payload)):
-        _prune(store)
-
-
-def _prune(store: RunRecords, keep: int = MAX_FILES) -> None:
-    """Delete all but the ``keep`` newest blob-id files (one per catalog folder)."""
-    import contextlib
-
-    try:
-        with os.scandir(store.root) as entries:
-            found = [
-                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
-                for entry in entries
-                if entry.name.endswith(".blobs")
-            ]
-    except OSError:
-        return
-    for _, path in sorted(found, reverse=True)[keep:]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)  # noqa: PTH108
+    write_atomic(_name(store, root), framed(_label(root), payload))  # pruned with the records
 
 
 @dataclass
