@@ -158,3 +158,23 @@ def test_numbered_chapters_are_listed_by_their_titles_and_mixed_case_stays() -> 
 def test_a_document_without_chapters_leaves_no_empty_list() -> None:
     document = parse_document("uji", "# Judul\n\n~~~spbe-sistematika\n~~~\n\nTeks.\n")
     assert [type(b).__name__ for b in document.blocks] == ["Heading", "Paragraph"]
+
+
+def test_an_outline_enumerator_written_before_a_title_gives_way_to_the_section_number() -> None:
+    # A Pemda's older template wrote the usual outline ("A. Latar Belakang", "II. ...", "3. ...",
+    # "b) ..."): the sections showed "1.1 A. Latar Belakang".
+    source = (
+        "## BAB I PENDAHULUAN\n\n### A. Latar Belakang\n\n### B. Maksud dan Tujuan\n\n"
+        "#### 1. Maksud\n\n#### b) Tujuan\n\n### IV. Sistematika\n\n"
+        "### 5G di Distrik\n\n### A.B. Tanpa Spasi\n\n### Api. Bukan penomoran\n"
+    )
+    assert [text for _, text in _headings(source)][1:] == [
+        "1.1 Latar Belakang",
+        "1.2 Maksud dan Tujuan",
+        "1.2.1 Maksud",
+        "1.2.2 Tujuan",
+        "1.3 Sistematika",
+        "1.4 5G di Distrik",
+        "1.5 A.B. Tanpa Spasi",
+        "1.6 Api. Bukan penomoran",
+    ]

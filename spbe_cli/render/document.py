@@ -358,8 +358,12 @@ def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
 
 
 #: A number a template (or a Pemda's older template) wrote before a section's title: ``1.2``,
-#: ``5.1.3.``; the numbering pass gives its own (:func:`_numbered_sections`).
-_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+")
+#: ``5.1.3.``, or the enumerators of the usual Indonesian outline (``A.``, ``b.``, ``IV.``,
+#: ``3.``, ``2)``); the numbering pass gives its own (:func:`_numbered_sections`), so "A. Latar
+#: Belakang" under BAB I is "1.1 Latar Belakang", not "1.1 A. Latar Belakang".
+_SECTION_NUMBER = re.compile(
+    r"^(?:\d+(?:\.\d+)+\.?|\d{1,2}[.)]|[A-Za-z][.)]|[IVXLC]{2,7}[.)])\s+"
+)
 #: Headings down to this level carry a number in a numbered chapter: ``2.1`` and ``2.1.3``;
 #: deeper ones (a program under its element, a year of the road map) are titles only.
 NUMBERED_LEVELS = 4
