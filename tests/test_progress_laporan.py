@@ -134,7 +134,7 @@ def test_laporan_shows_the_index_of_a_complete_self_assessment(tmp_path: Path) -
     assert "Indeks evaluasi mandiri tahun ini 3,10 †, predikat Baik (Berkembang) †" in summary
     assert "![Indeks per aspek (skala 1 sampai 5)](gambar/laporan-" in section
     # The nilai above the plafon, with their gap and what is missing, by name, not by id.
-    extra = section.split("### 6.3 Nilai yang perlu bukti tambahan", 1)[1]
+    extra = section.split("### 6.3 Nilai yang Perlu Bukti Tambahan", 1)[1]
     assert (
         "| Tata Kelola Pemdi † (indikator 1) | 4 | 2 | 2 | Arsitektur SPBE: dokumen berstatus draf"
         in extra
@@ -166,7 +166,7 @@ def test_laporan_names_a_replaced_framework_and_its_domains(tmp_path: Path) -> N
     # 59/2020 is partly verified: still marked, with its own sources.
     assert "belum dicocokkan dengan naskah resmi PermenPANRB 59/2020" in section
     assert "github.com/fadilai/spbe" in section
-    assert "### 6.1 Indeks per domain dan aspek" in section
+    assert "### 6.1 Indeks per Domain dan Aspek" in section
     assert "| Domain 1 " in section and "| Aspek 1 " in section
     assert "Indeks tahun 2026: **" in section and "predikat **" in section
 

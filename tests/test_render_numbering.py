@@ -178,3 +178,16 @@ def test_an_outline_enumerator_written_before_a_title_gives_way_to_the_section_n
         "1.5 A.B. Tanpa Spasi",
         "1.6 Api. Bukan penomoran",
     ]
+
+
+def test_a_title_written_as_a_sentence_reads_as_a_heading() -> None:
+    from spbe_cli.render.document import heading_case
+
+    assert heading_case("Di bawah target") == "Di Bawah Target"
+    assert heading_case("Dihentikan sejak revisi sebelumnya") == "Dihentikan sejak Revisi Sebelumnya"
+    assert heading_case("Regulasi yang dibutuhkan belum ada") == "Regulasi yang Dibutuhkan Belum Ada"
+    assert (
+        heading_case("Program digital tanpa layanan/aplikasi SPBE")
+        == "Program Digital tanpa Layanan/Aplikasi SPBE"
+    )
+    assert heading_case("yang e-Gov 2026 dan di") == "Yang e-Gov 2026 dan di"

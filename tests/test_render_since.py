@@ -156,7 +156,7 @@ def test_since_gives_the_laporan_its_quietly_dropped_programs(repo: Path) -> Non
     )
     assert code == 0, err
     laporan = (repo / "out" / "laporan.md").read_text(encoding="utf-8")
-    dropped = laporan.split("Dihentikan sejak revisi sebelumnya\n\n", 1)[1].split("\n### ", 1)[0]
+    dropped = laporan.split("Dihentikan sejak Revisi Sebelumnya\n\n", 1)[1].split("\n### ", 1)[0]
     assert "Sentra Kerajinan Noken" in dropped  # by name: ids belong to appendices
 
 

@@ -361,9 +361,7 @@ def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
 #: ``5.1.3.``, or the enumerators of the usual Indonesian outline (``A.``, ``b.``, ``IV.``,
 #: ``3.``, ``2)``); the numbering pass gives its own (:func:`_numbered_sections`), so "A. Latar
 #: Belakang" under BAB I is "1.1 Latar Belakang", not "1.1 A. Latar Belakang".
-_SECTION_NUMBER = re.compile(
-    r"^(?:\d+(?:\.\d+)+\.?|\d{1,2}[.)]|[A-Za-z][.)]|[IVXLC]{2,7}[.)])\s+"
-)
+_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)+\.?|\d{1,2}[.)]|[A-Za-z][.)]|[IVXLC]{2,7}[.)])\s+")
 #: Headings down to this level carry a number in a numbered chapter: ``2.1`` and ``2.1.3``;
 #: deeper ones (a program under its element, a year of the road map) are titles only.
 NUMBERED_LEVELS = 4
@@ -468,10 +466,12 @@ def _systematics(blocks: list[Block], known: Mapping[str, str]) -> list[Block]:
     return out
 
 
-#: Words written in lower case inside a title ("Visi, Misi dan Sasaran").
+#: Words written in lower case inside a title ("Visi, Misi dan Sasaran"): the conjunctions and
+#: prepositions (kata depan, kata hubung) of the Indonesian spelling rules for titles.
 _SMALL_WORDS = frozenset(
     {"dan", "atau", "di", "ke", "dari", "per", "yang", "untuk", "dengan", "pada", "dalam"}
-    | {"serta", "terhadap", "oleh", "tentang"}
+    | {"serta", "terhadap", "oleh", "tentang", "tanpa", "sejak", "bagi", "hingga", "sampai"}
+    | {"antara", "atas", "sebagai", "tetapi", "karena", "bahwa", "sehingga"}
 )
 
 
@@ -490,6 +490,30 @@ def reading_case(title: str, known: Mapping[str, str] | None = None) -> str:
     for index, word in enumerate(words):
         out.append(_reading_word(word, spelled, index, words))
     return " ".join(out)
+
+
+def heading_case(title: str) -> str:
+    """A title written as a sentence as a heading reads it: ``Di Bawah Target``.
+
+    The headings of the documents are in title case ("Sasaran dan Indikator per Dimensi");
+    a title that comes from a message written as a sentence ("Program digital tanpa
+    layanan/aplikasi SPBE") reads so as a heading: each word capitalised, the small words of
+    :data:`_SMALL_WORDS` in lower case after the first, and a word already holding a capital
+    after its first letter or a digit (``SPBE``, ``e-Gov``, ``2026``) left as written.
+    """
+    words = title.split(" ")
+    return " ".join(
+        "/".join(_heading_word(part, index) for part in word.split("/"))
+        for index, word in enumerate(words)
+    )
+
+
+def _heading_word(word: str, index: int) -> str:
+    if not word or any(ch.isdigit() or ch.isupper() for ch in word[1:]):
+        return word
+    if index > 0 and word.lower() in _SMALL_WORDS:
+        return word.lower()
+    return word[0].upper() + word[1:]
 
 
 def _reading_word(word: str, spelled: Mapping[str, str], index: int, words: list[str]) -> str:

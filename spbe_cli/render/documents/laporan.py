@@ -46,6 +46,7 @@ from spbe_cli.progress import (
 )
 from spbe_cli.render import figures as fg
 from spbe_cli.render.context import RenderInput
+from spbe_cli.render.document import heading_case
 from spbe_cli.render.engine import MARK_ILLUSTRATIVE, name_ids, rupiah_tanda
 from spbe_cli.render.registry import DocumentSpec, register_document
 
@@ -148,7 +149,7 @@ def _context(
     perhatian = [
         {
             "kode": c,
-            "judul": i18n.t("progress.cat." + c),
+            "judul": heading_case(i18n.t("progress.cat." + c)),
             "aktif": report.checked(c),
             "butir": [
                 {
