@@ -215,3 +215,51 @@ def test_printed_html_tables_are_set_in_the_metrics_the_widths_are_measured_in()
     assert fonts.split(":")[1].split(",")[0].strip() == "Arial"
     assert '"Liberation Sans"' in fonts
     assert "th, td { overflow-wrap: break-word; }" in printed
+
+
+def _list_source(items: int, words: int = 4) -> str:
+    body = "".join(f"{n}. Bab {n} " + " ".join(["Rencana"] * words) + "\n" for n in range(1, items))
+    return f"## BAB I\n\nSistematika dokumen ini sebagai berikut:\n\n{body}\nPenutup.\n"
+
+
+def test_a_short_list_is_kept_on_one_page_and_a_long_one_breaks() -> None:
+    from spbe_cli.render.document import ListBlock, parse_document
+    from spbe_cli.render.geometry import KEEP_LIST_LINES, keep_list_together
+
+    def listed(source: str) -> ListBlock:
+        return next(b for b in parse_document("uji", source).walk() if isinstance(b, ListBlock))
+
+    assert keep_list_together(listed(_list_source(12)))  # the Peta Rencana's Sistematika: 11
+    assert not keep_list_together(listed(_list_source(KEEP_LIST_LINES + 2)))
+    # items of two lines each count twice
+    assert not keep_list_together(listed(_list_source(KEEP_LIST_LINES // 2 + 2, words=60)))
+
+
+def test_a_short_list_and_its_lead_are_kept_whole_in_docx_and_html_print() -> None:
+    import io
+    import re
+    import zipfile
+
+    from spbe_cli.render.document import parse_document
+    from spbe_cli.render.figures import ScreenSvg
+    from spbe_cli.render.to_docx import DocxMeta, write_docx
+    from spbe_cli.render.to_html import CSS, write_html
+
+    for items, kept in ((12, True), (40, False)):
+        document = parse_document("uji", _list_source(items))
+        meta = DocxMeta(title="Uji", author="Mimika")
+        docx = write_docx(document, meta, lambda _f: None)  # type: ignore[arg-type,return-value]
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8")
+        paragraphs = re.findall(r"<w:p>.*?</w:p>", xml)
+        lead = next(i for i, p in enumerate(paragraphs) if "Sistematika dokumen" in p)
+        listed = paragraphs[lead + 1 : lead + items]
+        assert len(listed) == items - 1 and "Penutup" in paragraphs[lead + items]
+        kept_next = ["<w:keepNext/>" in p for p in paragraphs[lead : lead + items]]
+        # the lead and every item but the last keep with the next paragraph
+        assert kept_next == ([True] * (items - 1) + [False] if kept else [False] * items)
+        html = write_html(document, lambda _figure: ScreenSvg("", 0)).decode("utf-8")
+        assert ('<ol class="utuh">' in html) is kept
+    printed = CSS[CSS.index("@media print") :]
+    assert ".tabel.utuh, ol.utuh, ul.utuh { break-inside: avoid; }" in printed
+    assert "p:has(+ ol.utuh), p:has(+ ul.utuh) { break-after: avoid; }" in printed

@@ -2,10 +2,10 @@
 
 Both print writers decide by these numbers: DOCX lays its tables out with them, and the HTML
 print style gives its columns the same widths (``<col style="--cetak:…">``) and keeps together
-(``.tabel.utuh``) exactly the tables DOCX keeps on one page, so a table does not break in one
-format and stay whole in the other. Which tables are landscape is decided here too, when a
-document is parsed. Text widths are estimated from character widths
-(:func:`spbe_cli.render.document.text_em`), never measured with a font.
+(``.tabel.utuh``) exactly the tables DOCX keeps on one page (and the short lists, ``.utuh``),
+so a table does not break in one format and stay whole in the other. Which tables are
+landscape is decided here too, when a document is parsed. Text widths are estimated from
+character widths (:func:`spbe_cli.render.document.text_em`), never measured with a font.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from math import ceil, sqrt
 from typing import TYPE_CHECKING
 
-from spbe_cli.render.document import plain, text_em
+from spbe_cli.render.document import ListBlock, Paragraph, plain, text_em
 
 if TYPE_CHECKING:
     from spbe_cli.render.document import Column, Inline, Table
@@ -30,6 +30,12 @@ TABLE_FONT = 9.0
 #: A table of at most this many lines of text (estimated) is kept on one page: moved whole to
 #: the next page rather than leave a row or two behind. A taller one breaks between rows.
 KEEP_TOGETHER_LINES = 24
+#: Body text in points (DOCX's Normal style, the HTML print body).
+BODY_FONT = 10.5
+#: A list of at most this many lines of text (estimated) is kept on one page, with the sentence
+#: that leads into it: a Sistematika of eleven chapters no longer prints three on one page and
+#: eight on the next. A longer list breaks between its items.
+KEEP_LIST_LINES = 16
 #: Left and right cell margin, in twips (0.12 cm).
 CELL_MARGIN = 70
 #: One em of table text, in twips.
@@ -47,6 +53,30 @@ def keep_together(table: Table, widths: list[int] | None = None) -> bool:
     if widths is None:
         widths = table_widths(table)
     return _lines(_cell_ems(table.rows), widths) <= KEEP_TOGETHER_LINES
+
+
+def keep_list_together(block: ListBlock) -> bool:
+    """Whether a list is short enough to keep on one page in print, in DOCX and in HTML.
+
+    Its items are paragraphs and lists only (an item holding a table or a figure breaks where
+    they do), and its lines of text (estimated at the body's size) are at most
+    :data:`KEEP_LIST_LINES`.
+    """
+    line_em = (TEXT_W_PORTRAIT - 720) / (BODY_FONT * 20)  # the list's indent taken off
+    lines = 0
+    pending = [block]
+    while pending:
+        for item in pending.pop().items:
+            for inner in item:
+                if isinstance(inner, ListBlock):
+                    pending.append(inner)
+                elif isinstance(inner, Paragraph):
+                    lines += max(1, ceil(text_em(plain(inner.inline)) / line_em))
+                else:
+                    return False
+                if lines > KEEP_LIST_LINES:
+                    return False
+    return True
 
 
 def _cell_ems(rows: Sequence[Sequence[Inline]]) -> list[list[float]]:

@@ -53,6 +53,7 @@ from spbe_cli.render.geometry import (
     TEXT_H_PORTRAIT,
     TEXT_W_LANDSCAPE,
     TEXT_W_PORTRAIT,
+    keep_list_together,
     keep_together,
     table_widths,
 )
@@ -152,6 +153,17 @@ def _field(instruction: str, cached: str) -> str:
 def _p(content: str, style: str | None = None, extra: str = "") -> str:
     ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + extra
     return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{content}</w:p>"
+
+
+def _keep_next(paragraph: str) -> str:
+    """A paragraph of :func:`_p` kept on the page of the next one (``w:keepNext``)."""
+    if paragraph.startswith("<w:p><w:pPr>"):
+        head, rest = paragraph[: len("<w:p><w:pPr>")], paragraph[len("<w:p><w:pPr>") :]
+        if rest.startswith("<w:pStyle "):
+            style, rest = rest.split("/>", 1)
+            return f"{head}{style}/><w:keepNext/>{rest}"
+        return f"{head}<w:keepNext/>{rest}"
+    return paragraph.replace("<w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr>", 1)
 
 
 class _Writer:
@@ -298,14 +310,21 @@ class _Writer:
     # -- blocks ----------------------------------------------------------------------------------
 
     def blocks(self, blocks: tuple[Block, ...], document: Document, depth: int = 0) -> None:
-        for block in blocks:
+        for index, block in enumerate(blocks):
             if isinstance(block, Heading):
                 self.heading(block)
             elif isinstance(block, Paragraph):
                 style = self.styles["Quote"] if block.note else None
                 self.parts.append(_p(_runs(block.inline), style))
+                after = blocks[index + 1] if index + 1 < len(blocks) else None
+                if isinstance(after, ListBlock) and keep_list_together(after):
+                    self.parts[-1] = _keep_next(self.parts[-1])  # leads into a list kept whole
             elif isinstance(block, ListBlock):
+                first = len(self.parts)
                 self.list(block, document, depth)
+                if keep_list_together(block):
+                    # A short list is kept on one page (as HTML print keeps ``ol.utuh``).
+                    self.parts[first:-1] = [_keep_next(part) for part in self.parts[first:-1]]
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, Figure):

@@ -35,7 +35,7 @@ from spbe_cli.render.document import (
 from spbe_cli.render.figures import ScreenSvg
 
 # Print keeps the same short tables whole as DOCX: one estimate, on the same A4 page.
-from spbe_cli.render.geometry import keep_together, table_widths
+from spbe_cli.render.geometry import keep_list_together, keep_together, table_widths
 from spbe_cli.render.output import Utf8Lines
 
 #: The text width of a phone 390 px wide, less the page's padding (12 px each side) and a
@@ -114,7 +114,8 @@ nav.daftar-isi a { text-decoration: none; }
   h2 { break-before: page; }
   .kolofon { break-before: page; }
   h2, h3, h4, h5, caption { break-after: avoid; }
-  tr, figure, .pengesahan, .tabel.utuh { break-inside: avoid; }
+  tr, figure, .pengesahan, .tabel.utuh, ol.utuh, ul.utuh { break-inside: avoid; }
+  p:has(+ ol.utuh), p:has(+ ul.utuh) { break-after: avoid; }
   thead { display: table-header-group; }
   /* Column widths as in DOCX (one sizing for both: by how much text a column holds), so the
      tables are set in Arial's metrics as the sizing measures them (Liberation Sans has the same
@@ -213,7 +214,8 @@ def _blocks(
         elif isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-            out.append(f"<{tag}{start}>")
+            whole = ' class="utuh"' if keep_list_together(block) else ""  # one page in print
+            out.append(f"<{tag}{start}{whole}>")
             for item in block.items:
                 inner: list[str] = []
                 if len(item) == 1 and isinstance(item[0], Paragraph) and not item[0].note:
