@@ -267,3 +267,19 @@ def test_date_serial_is_the_spreadsheet_serial() -> None:
     for day in (date(1900, 3, 1), date(2025, 3, 12), date(2029, 12, 31)):
         assert date_serial(day) == to_excel(day)
     assert tanggal(date(2025, 3, 12)) == "12 Maret 2025"
+
+
+def test_every_sheet_is_sized_by_one_rule() -> None:
+    """The SIA workbook and ``export tabel`` size their columns alike (one home)."""
+    from spbe_cli.export.common import (
+        SHEET_WIDTH_MAX,
+        SHEET_WIDTH_MIN,
+        SHEET_WIDTH_ROWS,
+        sheet_width,
+    )
+
+    assert sheet_width("No", ["1", "2"]) == SHEET_WIDTH_MIN
+    assert sheet_width("tanggal_penetapan", ["2025-03-12"]) == len("tanggal_penetapan") + 2
+    assert sheet_width("Nama", ["x" * 200]) == SHEET_WIDTH_MAX
+    # only the first rows are measured
+    assert sheet_width("Nama", ["x"] * SHEET_WIDTH_ROWS + ["x" * 40]) == SHEET_WIDTH_MIN

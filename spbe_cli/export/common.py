@@ -39,6 +39,28 @@ def field_value(entity: Any, name: str) -> Any:
     return entity.__dict__.get(name)
 
 
+#: A spreadsheet column's width, in characters: at least this, at most that (longer text wraps
+#: or runs on in its cell).
+SHEET_WIDTH_MIN, SHEET_WIDTH_MAX = 8, 60
+#: Rows measured for a column's width: the first of them (a width of the whole column is not
+#: worth reading 30,000 rows; later rows wrap, as in any sheet).
+SHEET_WIDTH_ROWS = 500
+
+
+def sheet_width(header: str, shown: Iterable[str]) -> float:
+    """A spreadsheet column's width: its longest text (header or first rows) and a margin.
+
+    The one sizing of every sheet spbe writes (``export tabel --format xlsx``, the SIA
+    workbook); ``shown`` is each cell's text as the sheet shows it.
+    """
+    longest = len(header)
+    for index, text in enumerate(shown):
+        if index == SHEET_WIDTH_ROWS:
+            break
+        longest = max(longest, len(text))
+    return float(min(max(longest + 2, SHEET_WIDTH_MIN), SHEET_WIDTH_MAX))
+
+
 def export_date(catalog: Catalog) -> date:
     """The date written into file metadata: the Arsitektur document's date, never today.
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from spbe_cli.errors import SpbeError
-from spbe_cli.export.common import export_date, fixed_zip
+from spbe_cli.export.common import export_date, fixed_zip, sheet_width
 from spbe_cli.formatting import TANGGAL_SPREADSHEET, date_serial, tanggal
 from spbe_cli.i18n import t
 from spbe_cli.markup import CELL_MAX, cell_text
@@ -32,7 +32,6 @@ COLUMNS_FILE = "sia-spbe-kolom.yaml"
 RA_LEVELS = 7
 #: Data validation covers the filled rows and this many empty ones below them.
 SPARE_ROWS = 200
-WIDTH_MIN, WIDTH_MAX = 8, 60
 PILIHAN_SHEET = "Pilihan"
 
 
@@ -179,13 +178,7 @@ def _shown(value: Any) -> str:
 
 
 def _width(column: Column, rows: list[list[Any]], index: int) -> float:
-    longest = max(
-        [
-            len(column.judul),
-            *(len(_shown(row[index])) for row in rows[:500] if row[index] is not None),
-        ]
-    )
-    return float(min(max(longest + 2, WIDTH_MIN), WIDTH_MAX))
+    return sheet_width(column.judul, (_shown(r[index]) for r in rows if r[index] is not None))
 
 
 def _letter(index: int) -> str:

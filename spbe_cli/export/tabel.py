@@ -339,17 +339,16 @@ def table_xlsx(table: Table, when: date) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
-    from spbe_cli.export.common import fixed_zip
+    from spbe_cli.export.common import fixed_zip, sheet_width
     from spbe_cli.markup import CELL_MAX, cell_text
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(table.name[:31])
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    for index, (name, type_) in enumerate(table.columns):
-        longest = max([len(name), *(len(str(row[index] or "")) for row in table.rows[:200])])
-        width = 12 if type_ == "date" else min(max(longest, 6) + 2, 60)
-        ws.column_dimensions[get_column_letter(index + 1)].width = width
+    for index, (name, _) in enumerate(table.columns):
+        shown = (str(row[index] if row[index] is not None else "") for row in table.rows)
+        ws.column_dimensions[get_column_letter(index + 1)].width = sheet_width(name, shown)
     header = []
     for name, _ in table.columns:
         cell = WriteOnlyCell(ws, value=name)
