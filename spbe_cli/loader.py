@@ -1299,11 +1299,13 @@ def load_catalog(
     from spbe_cli.incremental import observe_loader
     from spbe_cli.parallel import watch_cpu
 
-    loader = _Loader(root, display, open_cache(), known=known)
+    # Catalog objects (and the reference data the loader reads first) live until the process
+    # ends; the cyclic collector only slows loading.
+    with collector.paused():
+        loader = _Loader(root, display, open_cache(), known=known)
     observe_loader(loader)
     watch_cpu()  # how busy the machine is while the files are listed decides on workers
     files = find_files(root, display)
-    # Catalog objects live until the process ends; the cyclic collector only slows loading.
     with collector.paused():
         parsed_files = _parsed_files(root, files, loader.known)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):

@@ -35,9 +35,11 @@ def validate_catalog(
     :func:`spbe_cli.loader.load_catalog`).
     """
     from spbe_cli import collector
-    from spbe_cli.checks import Claims, run_checks_each
-    from spbe_cli.incremental import observe_rules
-    from spbe_cli.loader import load_catalog
+
+    with collector.paused():  # the schema models and the rules: they live until exit
+        from spbe_cli.checks import Claims, run_checks_each
+        from spbe_cli.incremental import observe_rules
+        from spbe_cli.loader import load_catalog
 
     catalog, findings = load_catalog(root, display, on_step, known)
     claims = Claims(catalog)  # the rules' and explain_refused's: computed once

@@ -392,12 +392,19 @@ class SpbeGroup(TyperGroup):
         parent: _click.Context | None = None,
         **extra: Any,
     ) -> _click.Context:
-        """Parse the command line; a usage error is shown in the user's language."""
+        """Parse the command line; a usage error is shown in the user's language.
+
+        Reading the options makes typer's converters (and imports pydantic for them): objects
+        that live until the process ends, so the cyclic collector is paused meanwhile.
+        """
+        from spbe_cli import collector
+
         if parent is None:
             args = language_first(args)
-        context: _click.Context = _translated(
-            lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
-        )
+        with collector.paused():
+            context: _click.Context = _translated(
+                lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
+            )
         return context
 
     def invoke(self, ctx: _click.Context) -> Any:
