@@ -263,6 +263,9 @@ class _Files(Mapping[str, Any]):
             raise KeyError(name)
         return load_data(name)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._names  # without reading it (Mapping's would)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
