@@ -312,8 +312,10 @@ _MAIN_PROBE = """
 import atexit, json, os, sys
 out = sys.argv.pop(1)
 def dump():
+    i18n = sys.modules.get("spbe_cli.i18n")
+    parsed = sorted(i18n._parsed) if i18n is not None else []
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(sorted(sys.modules), f)
+        json.dump({"modules": sorted(sys.modules), "locale": parsed}, f)
 def leave(code, _exit=os._exit):
     dump()
     _exit(code)
@@ -325,8 +327,9 @@ main()
 """
 
 
-def _modules_of(tmp_path: Path, *args: str) -> set[str]:
-    """Every module ``spbe args`` imported, run as the script runs it (spbe_cli.cli.main)."""
+def _run_state(tmp_path: Path, *args: str) -> dict[str, list[str]]:
+    """What ``spbe args`` imported and which message files it parsed, run as the script runs
+    it (spbe_cli.cli.main)."""
     result = tmp_path / "modules.json"
     done = subprocess.run(
         [sys.executable, "-c", _MAIN_PROBE, str(result), *args],
@@ -342,7 +345,13 @@ def _modules_of(tmp_path: Path, *args: str) -> set[str]:
     )
     assert done.returncode in (0, 1), done.stderr
     assert result.exists(), done.stderr
-    return set(json.loads(result.read_text(encoding="utf-8")))
+    state: dict[str, list[str]] = json.loads(result.read_text(encoding="utf-8"))
+    return state
+
+
+def _modules_of(tmp_path: Path, *args: str) -> set[str]:
+    """Every module ``spbe args`` imported (see :func:`_run_state`)."""
+    return set(_run_state(tmp_path, *args)["modules"])
 
 
 def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Path) -> None:
@@ -356,6 +365,12 @@ def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Pat
     unused |= {"importlib.metadata", "email", "socket"}
     assert not unused & modules
     assert not {"rich", *HEAVY} & {name.split(".")[0] for name in modules}
+
+
+def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -> None:
+    parsed = _run_state(tmp_path, "validate", "catalog")["locale"]
+    assert "messages.yaml" in parsed
+    assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(parsed)
 
 
 def test_validate_with_an_evaluation_imports_the_indeks(tmp_path: Path) -> None:

@@ -296,10 +296,10 @@ def command_examples(path: str) -> str | None:
     ``examples.<path words joined by "_">``; an explanation after ``  # `` is aligned here.
     A leading backspace line keeps click from re-wrapping the block.
     """
-    from spbe_cli.i18n import messages
+    from spbe_cli.i18n import message
 
     key = "examples." + ("_".join(path.split()) or "spbe")
-    if key not in messages():
+    if message(key) is None:
         return None
     rows = [
         (c.rstrip(), n)
