@@ -314,8 +314,11 @@ out = sys.argv.pop(1)
 def dump():
     i18n = sys.modules.get("spbe_cli.i18n")
     parsed = sorted(i18n._parsed) if i18n is not None else []
+    chrome = sys.modules.get("spbe_cli.cli.chrome")
+    compiled = chrome._patterns.cache_info().currsize if chrome is not None else 0
+    state = {"modules": sorted(sys.modules), "locale": parsed, "patterns": [str(compiled)]}
     with open(out, "w", encoding="utf-8") as f:
-        json.dump({"modules": sorted(sys.modules), "locale": parsed}, f)
+        json.dump(state, f)
 def leave(code, _exit=os._exit):
     dump()
     _exit(code)
@@ -343,7 +346,7 @@ def _run_state(tmp_path: Path, *args: str) -> dict[str, list[str]]:
             "SPBE_NO_CACHE": "1",
         },
     )
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode in (0, 1, 2), done.stderr
     assert result.exists(), done.stderr
     state: dict[str, list[str]] = json.loads(result.read_text(encoding="utf-8"))
     return state
@@ -368,9 +371,15 @@ def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Pat
 
 
 def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -> None:
-    parsed = _run_state(tmp_path, "validate", "catalog")["locale"]
-    assert "messages.yaml" in parsed
-    assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(parsed)
+    state = _run_state(tmp_path, "validate", "catalog")
+    assert "messages.yaml" in state["locale"]
+    assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(state["locale"])
+    assert state["patterns"] == ["0"]  # the usage-error patterns: no usage error, none compiled
+
+
+def test_a_usage_error_compiles_its_patterns(tmp_path: Path) -> None:
+    state = _run_state(tmp_path, "validate", "--no-such-option")
+    assert state["patterns"] == ["1"]
 
 
 def test_validate_with_an_evaluation_imports_the_indeks(tmp_path: Path) -> None:
