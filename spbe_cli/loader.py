@@ -8,6 +8,7 @@ symlinks that leave it, FIFOs and devices are reported, never read.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -1296,14 +1297,18 @@ def load_catalog(
     if not root.is_dir():
         raise SpbeError(t("load.not_folder", path=str(root)))
     display = root_display if root_display is not None else root.as_posix()
-    from spbe_cli.incremental import observe_loader
     from spbe_cli.parallel import watch_cpu
 
-    loader = _Loader(root, display, open_cache(), known=known)
-    observe_loader(loader)
+    # Catalog objects (and the reference data the loader reads first) live until the process
+    # ends; the cyclic collector only slows loading.
+    with collector.paused():
+        loader = _Loader(root, display, open_cache(), known=known)
+    # Only a run that imported spbe_cli.incremental can be capturing (validate_report).
+    incremental = sys.modules.get("spbe_cli.incremental")
+    if incremental is not None:
+        incremental.observe_loader(loader)
     watch_cpu()  # how busy the machine is while the files are listed decides on workers
     files = find_files(root, display)
-    # Catalog objects live until the process ends; the cyclic collector only slows loading.
     with collector.paused():
         parsed_files = _parsed_files(root, files, loader.known)
         for done, (file, parsed) in enumerate(zip(files, parsed_files, strict=True), 1):

@@ -469,9 +469,9 @@ def _message_fields(key: str) -> frozenset[str] | None:
     """The placeholders of message ``key`` in every language; None for a key spbe lacks."""
     from string import Formatter
 
-    from spbe_cli.i18n import messages
+    from spbe_cli.i18n import message
 
-    entry = messages().get(key)
+    entry = message(key)
     if not isinstance(entry, dict):
         return None
     fields = set()

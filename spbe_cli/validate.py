@@ -35,15 +35,19 @@ def validate_catalog(
     :func:`spbe_cli.loader.load_catalog`).
     """
     from spbe_cli import collector
-    from spbe_cli.checks import Claims, run_checks_each
-    from spbe_cli.incremental import observe_rules
-    from spbe_cli.loader import load_catalog
+
+    with collector.paused():  # the schema models and the rules: they live until exit
+        from spbe_cli.checks import Claims, run_checks_each
+        from spbe_cli.loader import load_catalog
 
     catalog, findings = load_catalog(root, display, on_step, known)
     claims = Claims(catalog)  # the rules' and explain_refused's: computed once
     with collector.paused():
         per_rule = run_checks_each(catalog, claims=claims)
-    observe_rules(per_rule)
+    # Only a run that imported spbe_cli.incremental can be capturing (validate_report).
+    incremental = sys.modules.get("spbe_cli.incremental")
+    if incremental is not None:
+        incremental.observe_rules(per_rule)
     findings.extend(f for found in per_rule for f in found)
     shown = display if display is not None else root.as_posix()
     findings, exceptions, _ = configured(root, shown, catalog, findings, claims)

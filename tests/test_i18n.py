@@ -52,6 +52,20 @@ def test_no_key_is_defined_in_two_locale_files() -> None:
             seen[key] = name
 
 
+def test_a_message_is_read_by_parsing_its_file_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # t() parses a message file when a key it needs is in no file parsed so far (validate
+    # parses four of the nine); the entry is the one of the whole catalogue.
+    every = messages()
+    for name, text in LOCALE_FILES:
+        for key in list(_strict_load(name, text))[:3]:
+            monkeypatch.setattr(i18n, "_parsed", {})
+            assert i18n.message(key) == every[key], key
+            assert list(i18n._parsed) == [name], key
+    monkeypatch.setattr(i18n, "_parsed", {})
+    assert all(i18n.message(key) == entry for key, entry in every.items())
+    assert i18n.message("no.such.key") is None
+
+
 def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
     for key, entry in messages().items():
         assert isinstance(entry, dict), key

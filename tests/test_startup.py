@@ -306,3 +306,125 @@ def test_descriptions_are_the_same_after_a_validation(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
     program = json.loads(outputs[0])["definitions"]["Program"]
     assert program["properties"]["id"]["description"].startswith("Pengenal unik")
+
+
+_MAIN_PROBE = """
+import atexit, json, os, sys
+out = sys.argv.pop(1)
+def dump():
+    i18n = sys.modules.get("spbe_cli.i18n")
+    parsed = sorted(i18n._parsed) if i18n is not None else []
+    chrome = sys.modules.get("spbe_cli.cli.chrome")
+    compiled = chrome._patterns.cache_info().currsize if chrome is not None else 0
+    state = {"modules": sorted(sys.modules), "locale": parsed, "patterns": [str(compiled)]}
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(state, f)
+def leave(code, _exit=os._exit):
+    dump()
+    _exit(code)
+os._exit = leave  # spbe validate ends with os._exit once its output is flushed
+atexit.register(dump)
+sys.argv[0] = "spbe"
+from spbe_cli.cli import main
+main()
+"""
+
+
+def _run_state(tmp_path: Path, *args: str) -> dict[str, list[str]]:
+    """What ``spbe args`` imported and which message files it parsed, run as the script runs
+    it (spbe_cli.cli.main)."""
+    result = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN_PROBE, str(result), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SPBE_", "PYDANTIC_"))},
+            "SPBE_NO_CACHE": "1",
+        },
+    )
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert result.exists(), done.stderr
+    state: dict[str, list[str]] = json.loads(result.read_text(encoding="utf-8"))
+    return state
+
+
+def _modules_of(tmp_path: Path, *args: str) -> set[str]:
+    """Every module ``spbe args`` imported (see :func:`_run_state`)."""
+    return set(_run_state(tmp_path, *args)["modules"])
+
+
+def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Path) -> None:
+    modules = _modules_of(tmp_path, "validate", "catalog")
+    assert {"spbe_cli.loader", "spbe_cli.checks.self_assessment", "pydantic"} <= modules
+    # The Indeks frameworks and the plafon serve a catalog with an evaluasi_mandiri only;
+    # importlib.metadata (email, socket, csv ...) served pydantic's plugin search, which
+    # spbe turns off (spbe_cli.cli.app._no_pydantic_plugins); the incremental engine serves
+    # the content cache only (off here).
+    unused = {"spbe_cli.indeks", "spbe_cli.plafon", "spbe_cli.incremental"}
+    unused |= {"importlib.metadata", "email", "socket"}
+    assert not unused & modules
+    assert not {"rich", *HEAVY} & {name.split(".")[0] for name in modules}
+
+
+def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -> None:
+    state = _run_state(tmp_path, "validate", "catalog")
+    assert "messages.yaml" in state["locale"]
+    assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(state["locale"])
+    assert state["patterns"] == ["0"]  # the usage-error patterns: no usage error, none compiled
+
+
+def test_a_usage_error_compiles_its_patterns(tmp_path: Path) -> None:
+    state = _run_state(tmp_path, "validate", "--no-such-option")
+    assert state["patterns"] == ["1"]
+
+
+def test_validate_with_an_evaluation_imports_the_indeks(tmp_path: Path) -> None:
+    catalog = ROOT / "tests" / "cases" / "validate" / "invalid" / "evaluasi-mandiri" / "catalog"
+    modules = _modules_of(tmp_path, "validate", str(catalog))
+    assert {"spbe_cli.indeks", "spbe_cli.plafon"} <= modules
+
+
+def test_the_plugin_loader_stand_in_answers_as_pydantics_when_disabled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    import pydantic.plugin
+
+    from spbe_cli.cli.app import _no_plugins
+
+    # pydantic's own loader, read from its file (this process may hold the stand-in)
+    where = Path(pydantic.plugin.__file__).with_name("_loader.py")
+    spec = importlib.util.spec_from_file_location("pydantic_plugin_loader_copy", where)
+    assert spec is not None and spec.loader is not None
+    real = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(real)
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    assert tuple(real.get_plugins()) == _no_plugins() == ()
+
+
+def test_the_reference_files_are_read_when_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_cli import reference
+
+    read: list[str] = []
+    monkeypatch.setattr(reference, "load_data", lambda name: read.append(name) or {"of": name})
+    files = reference._Files(["a.yaml", "b.yaml"])
+    assert (list(files), len(files), "a.yaml" in files, read) == (["a.yaml", "b.yaml"], 2, True, [])
+    assert files["b.yaml"] == {"of": "b.yaml"}
+    assert read == ["b.yaml"]
+    with pytest.raises(KeyError):
+        files["c.yaml"]
+    assert read == ["b.yaml"]
+
+
+def test_the_reference_holds_every_file_of_its_index() -> None:
+    from spbe_cli.reference import _read, load_reference
+
+    raw = load_reference().raw
+    names = _read("index.yaml")["berkas"]
+    assert list(raw) == names
+    assert raw["indeks-spbe-59-2020.yaml"] == _read("indeks-spbe-59-2020.yaml")

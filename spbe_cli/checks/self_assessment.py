@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from spbe_cli.checks import Context
 from spbe_cli.errors import Related
 from spbe_cli.i18n import t
-from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi, successor_for
 
+# spbe_cli.indeks (and the plafon it computes) is imported by the functions that need it: a
+# catalog with no evaluasi_mandiri, as most are, never pays for its classes.
 if TYPE_CHECKING:
     from spbe_cli.indeks import IndeksReport
     from spbe_cli.models import EvaluasiMandiri
@@ -16,12 +17,12 @@ if TYPE_CHECKING:
 
 def check_evaluasi(ctx: Context) -> None:
     """SPBE801-SPBE805 for every evaluasi_mandiri of the catalog."""
-    from spbe_cli.indeks import compute_indeks
-    from spbe_cli.plafon import Evidence
-
     evaluations = ctx.catalog.of_kind("evaluasi_mandiri")
     if not evaluations:
         return
+    from spbe_cli.indeks import compute_indeks, load_frameworks
+    from spbe_cli.plafon import Evidence
+
     check_structure(ctx)
     frameworks = load_frameworks()
     seen: set[tuple[str, int]] = set()
@@ -41,6 +42,8 @@ def check_structure(ctx: Context, only: str | None = None) -> None:
     ``spbe validate`` checks the ``bukti`` with every other reference (``check_references``);
     ``spbe indeks`` (``only``: the evaluation it shows) here.
     """
+    from spbe_cli.indeks import framework_problems, load_frameworks, select_evaluasi
+
     catalog = ctx.catalog
     frameworks = load_frameworks()
     evaluations = catalog.of_kind("evaluasi_mandiri")
@@ -128,6 +131,8 @@ def _check_bukti(ctx: Context, e: EvaluasiMandiri) -> None:
 
 def _check_revoked(ctx: Context, e: EvaluasiMandiri) -> None:
     """SPBE805: a framework used for a year from which its successor applies."""
+    from spbe_cli.indeks import load_frameworks, successor_for
+
     kerangka = load_frameworks()[e.kerangka]
     successor = successor_for(kerangka, e.tahun)
     if successor is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,56 +56,58 @@ _METAVAR = re.compile(r"<(?P<type>[^<>|]+)>")
 _EXTRA = re.compile(r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\]")
 
 #: click's message for arguments left over (typer 0.29 writes "argument(s)").
-EXTRA_ARGUMENT = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$")
-#: English usage-error messages -> (message key, names of the groups to pass on).
-_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$"), "nocmd"),
-    (re.compile(r"Missing command\.$"), "missing_command"),
+_EXTRA_ARGUMENT = r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$"
+#: English usage-error messages -> message key, in the order they are tried (see _patterns).
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such command (?P<name>'.*')\.(?: Did you mean (?P<close>.*)\?)?$", "nocmd"),
+    (r"Missing command\.$", "missing_command"),
     # A required choice lists its choices on the lines after "Choose from:" (click 8.2 on).
     (
-        re.compile(
-            r"Missing (?P<what>argument|option) (?P<name>.*?)\.\s+Choose from:\s*(?P<choices>.*)$",
-            re.DOTALL,
-        ),
+        r"(?s)Missing (?P<what>argument|option) (?P<name>.*?)\.\s+Choose from:\s*(?P<choices>.*)$",
         "missing_choice",
     ),
-    (re.compile(r"Missing (?P<what>argument|option) (?P<name>.*)\.$"), "missing"),
+    (r"Missing (?P<what>argument|option) (?P<name>.*)\.$", "missing"),
     # click says "Did you mean", typer 0.29 "(Possible options: ...)": both are a suggestion.
     (
-        re.compile(
-            r"No such option: (?P<name>\S+)"
-            r"(?: Did you mean (?P<close>.*)\?| \(Possible options: (?P<options>.*)\))?$"
-        ),
+        r"No such option: (?P<name>\S+)"
+        r"(?: Did you mean (?P<close>.*)\?| \(Possible options: (?P<options>.*)\))?$",
         "noopt",
     ),
-    (EXTRA_ARGUMENT, "extra"),
-    (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
-    (re.compile(r"Option (?P<name>'.*') does not take a value\.$"), "takes_no_value"),
-    (re.compile(r"Missing parameter: (?P<name>.*)$"), "missing_parameter"),
+    (_EXTRA_ARGUMENT, "extra"),
+    (r"Option (?P<name>'.*') requires an argument\.$", "needs_value"),
+    (r"Option (?P<name>'.*') does not take a value\.$", "takes_no_value"),
+    (r"Missing parameter: (?P<name>.*)$", "missing_parameter"),
     (
-        re.compile(
-            r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<value>'.*')"
-            r" is not one of (?P<choices>.*)\.$"
-        ),
+        r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<value>'.*')"
+        r" is not one of (?P<choices>.*)\.$",
         "not_one_of",
     ),
-    (re.compile(r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<reason>.*)$"), "invalid"),
-    (re.compile(r"Invalid value: (?:Value error, )?(?P<reason>.*)$"), "invalid_value"),
-]
+    (r"Invalid value for (?P<name>.*?): (?:Value error, )?(?P<reason>.*)$", "invalid"),
+    (r"Invalid value: (?:Value error, )?(?P<reason>.*)$", "invalid_value"),
+)
 #: Reasons typer gives (from pydantic's number checks) for a value it refuses -> message keys.
-_REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Input should be a valid integer\b.*$"), "reason_integer"),
-    (re.compile(r"Input should be a valid number\b.*$"), "reason_number"),
-    (re.compile(r"Input should be less than or equal to (?P<n>.+)$"), "reason_at_most"),
-    (re.compile(r"Input should be greater than or equal to (?P<n>.+)$"), "reason_at_least"),
-    (re.compile(r"Input should be less than (?P<n>.+)$"), "reason_below"),
-    (re.compile(r"Input should be greater than (?P<n>.+)$"), "reason_above"),
-]
+_REASONS: tuple[tuple[str, str], ...] = (
+    (r"Input should be a valid integer\b.*$", "reason_integer"),
+    (r"Input should be a valid number\b.*$", "reason_number"),
+    (r"Input should be less than or equal to (?P<n>.+)$", "reason_at_most"),
+    (r"Input should be greater than or equal to (?P<n>.+)$", "reason_at_least"),
+    (r"Input should be less than (?P<n>.+)$", "reason_below"),
+    (r"Input should be greater than (?P<n>.+)$", "reason_above"),
+)
+
+
+@cache
+def _patterns(table: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
+    """A table of patterns, compiled once, when a usage error is first shown.
+
+    A run without one, ``spbe --help`` included, compiles none of them.
+    """
+    return [(re.compile(pattern), key) for pattern, key in table]
 
 
 def _reason(reason: str) -> str:
     """Why a value was refused, in the current language (a reason spbe wrote is kept)."""
-    for pattern, key in _REASONS:
+    for pattern, key in _patterns(_REASONS):
         match = pattern.match(reason)
         if match is not None:
             return t(f"click.{key}", **match.groupdict())
@@ -113,7 +116,7 @@ def _reason(reason: str) -> str:
 
 def translate_error(message: str) -> str:
     """A usage-error message of typer/click in the current language (unknown ones unchanged)."""
-    for pattern, key in _ERRORS:
+    for pattern, key in _patterns(_ERRORS):
         match = pattern.match(message)
         if match is None:
             continue
@@ -232,7 +235,7 @@ def _catalog_option_hint(error: UsageError) -> str | None:
     refuses it as an extra argument, because list, show, graph and new take it as ``-c``.
     """
     ctx = error.ctx
-    match = EXTRA_ARGUMENT.match(error.format_message())
+    match = re.match(_EXTRA_ARGUMENT, error.format_message())
     if ctx is None or match is None:
         return None
     option = next(
@@ -296,10 +299,10 @@ def command_examples(path: str) -> str | None:
     ``examples.<path words joined by "_">``; an explanation after ``  # `` is aligned here.
     A leading backspace line keeps click from re-wrapping the block.
     """
-    from spbe_cli.i18n import messages
+    from spbe_cli.i18n import message
 
     key = "examples." + ("_".join(path.split()) or "spbe")
-    if key not in messages():
+    if message(key) is None:
         return None
     rows = [
         (c.rstrip(), n)
@@ -392,12 +395,19 @@ class SpbeGroup(TyperGroup):
         parent: _click.Context | None = None,
         **extra: Any,
     ) -> _click.Context:
-        """Parse the command line; a usage error is shown in the user's language."""
+        """Parse the command line; a usage error is shown in the user's language.
+
+        Reading the options makes typer's converters (and imports pydantic for them): objects
+        that live until the process ends, so the cyclic collector is paused meanwhile.
+        """
+        from spbe_cli import collector
+
         if parent is None:
             args = language_first(args)
-        context: _click.Context = _translated(
-            lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
-        )
+        with collector.paused():
+            context: _click.Context = _translated(
+                lambda: super(SpbeGroup, self).make_context(info_name, args, parent, **extra)
+            )
         return context
 
     def invoke(self, ctx: _click.Context) -> Any:

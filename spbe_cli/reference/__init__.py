@@ -8,6 +8,7 @@ value lists are data. A catalog extends them with ``entitas: referensi`` documen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -178,7 +179,8 @@ class Reference:
     kata_kunci_au: dict[str, tuple[str, ...]] = field(default_factory=dict)
     daftar: dict[str, dict[str, str]] = field(default_factory=dict)
     jenis_pemda: dict[str, JenisPemda] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
+    #: The validation set's files by name, as read (see :class:`_Files`).
+    raw: Mapping[str, Any] = field(default_factory=dict)
 
     def extended(self) -> Reference:
         """A copy that a catalog may extend without touching the cached original.
@@ -237,19 +239,45 @@ def _read(name: str) -> Any:
 
 @cache
 def load_data(name: str) -> Any:
-    """One bundled data file outside the validation set (loaded by the command that needs it).
+    """One bundled data file, read when a command first needs it (once per process).
 
     ``archimate-3.1-relasi.yaml`` and ``sia-spbe-kolom.yaml`` serve ``spbe export`` only, so
-    ``spbe validate`` does not pay for reading them.
+    ``spbe validate`` does not pay for reading them; nor, through :class:`_Files`, for the
+    files of the validation set that only some catalogs need (the Indeks frameworks).
     """
     return _read(name)
+
+
+class _Files(Mapping[str, Any]):
+    """The validation set's files by name (``Reference.raw``), each read when first looked up.
+
+    The Indeks SPBE and Indeks Pemdi frameworks are a fifth of the reference data and only a
+    catalog with an ``evaluasi_mandiri`` reads them (``spbe_cli.indeks``, ``spbe_cli.plafon``).
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = tuple(names)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        return load_data(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names  # without reading it (Mapping's would)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @cache
 def load_reference() -> Reference:
     """Load the bundled reference data (once per process)."""
     index = _read("index.yaml")
-    raw = {name: _read(name) for name in index["berkas"]}
+    raw = _Files(index["berkas"])
     ref = Reference(versi=str(index["versi"]), raw=raw)
 
     for entry in raw["referensi-contoh.yaml"]["prefiks"]:

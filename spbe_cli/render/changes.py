@@ -125,7 +125,7 @@ def attention_line(
     Worded by ``diff.doc.<CODE>`` (``.<variant>``) when the rule has a readers' wording, with
     its codes by their labels; else its ``spbe diff`` message. The ids in it read as names.
     """
-    from spbe_cli.i18n import messages, t, use_language
+    from spbe_cli.i18n import message, t, use_language
 
     filled = dict(entry.get("values") or {})
     key = f"diff.doc.{entry['code']}"
@@ -133,7 +133,7 @@ def attention_line(
         key += f".{filled['variant']}"
     text = str(entry["message"])
     words = _words(labels, values, names)
-    if key in messages():
+    if message(key) is not None:
         for name, field in _ATTENTION_CODES.items():
             if isinstance(filled.get(name), str):
                 filled[name] = words.value(filled[name], field)
