@@ -1,4 +1,4 @@
-"""The blob-id file beside a snapshot (:mod:`spbe_cli.diff.base`) and the run record's JSON.
+"""The blob-id file beside a snapshot (:mod:`spbe_cli.blobids`) and the run record's JSON.
 
 A followed run (one file edited) rewrites both: the blob ids as two binary columns, reading only
 the files whose content is new, and not at all when nothing in them changed; the record with
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from spbe_cli import blobids
 from spbe_cli import files as files_module
 from spbe_cli.cache import framed, read_framed
-from spbe_cli.diff import base as diff_base
 from spbe_cli.errors import Finding, Location, Report, Severity
 from spbe_cli.runrecord import Manifest, RunRecords
 
@@ -86,15 +86,15 @@ def _git_ids(root: Path) -> dict[str, str]:
 def test_the_blob_ids_are_written_as_columns_and_read_back(
     store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
-    data = diff_base._read(store, catalog)
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    data = blobids.read(store, catalog)
     assert data is not None
     assert (data["key"], data["shown"]) == ("k1", "katalog")
     assert {rel: blob for rel, _, blob in data["files"]} == _git_ids(catalog)
     assert [sha for _, sha, _ in data["files"]] == [entry[3] for entry in _listed(catalog)]
     assert len(reads) == 8  # a first file: every file read once
-    size = os.stat(diff_base._name(store, catalog)).st_size
-    payload = read_framed(diff_base._name(store, catalog), size, diff_base._label(catalog))
+    size = os.stat(blobids._name(store, catalog)).st_size
+    payload = read_framed(blobids._name(store, catalog), size, blobids._label(catalog))
     assert payload is not None
     assert len(payload.partition(b"\n")[2]) == 8 * (32 + 20)  # binary: 52 bytes a file
 
@@ -102,12 +102,12 @@ def test_the_blob_ids_are_written_as_columns_and_read_back(
 def test_a_file_that_would_say_the_same_is_not_written_again(
     store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
-    path = Path(diff_base._name(store, catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    path = Path(blobids._name(store, catalog))
     before = path.stat()
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns - 10**12))
     reads.clear()
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
     after = path.stat()
     assert after.st_ino == before.st_ino  # not replaced
     assert after.st_mtime_ns >= before.st_mtime_ns  # but its age renewed: pruned by it
@@ -117,13 +117,13 @@ def test_a_file_that_would_say_the_same_is_not_written_again(
 def test_an_edit_reads_only_the_files_edited(
     store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
     _edit(catalog / "layanan" / "lay-2.yaml", b"id: layanan-2\nnama: Diubah\n")
     _edit(catalog / "aplikasi" / "apl-0.yaml", b"id: aplikasi-0\nnama: Juga\n")
     reads.clear()
-    diff_base.remember(store, "k2", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k2", catalog, "katalog", _listed(catalog))
     assert sorted(reads) == ["katalog/aplikasi/apl-0.yaml", "katalog/layanan/lay-2.yaml"]
-    data = diff_base._read(store, catalog)
+    data = blobids.read(store, catalog)
     assert data is not None
     assert data["key"] == "k2"
     assert {rel: blob for rel, _, blob in data["files"]} == _git_ids(catalog)
@@ -132,14 +132,14 @@ def test_an_edit_reads_only_the_files_edited(
 def test_files_added_and_removed_reuse_the_known_contents(
     store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
     (catalog / "aplikasi" / "apl-1.yaml").unlink()
     (catalog / "layanan" / "lay-9.yaml").write_bytes(b"id: layanan-0\n")  # a known content
     (catalog / "layanan" / "lay-8.yaml").write_bytes(b"id: baru\n")
     reads.clear()
-    diff_base.remember(store, "k2", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k2", catalog, "katalog", _listed(catalog))
     assert reads == ["katalog/layanan/lay-8.yaml"]
-    data = diff_base._read(store, catalog)
+    data = blobids.read(store, catalog)
     assert data is not None
     assert {rel: blob for rel, _, blob in data["files"]} == _git_ids(catalog)
 
@@ -205,14 +205,14 @@ def not_json(payload: bytes) -> bytes:
 def test_a_bad_blob_file_is_ignored_and_written_again(
     spoil: Any, store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
-    path = Path(diff_base._name(store, catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    path = Path(blobids._name(store, catalog))
     good = path.read_bytes()
     spoil(path)
     assert path.read_bytes() != good
-    assert diff_base._read(store, catalog) is None
+    assert blobids.read(store, catalog) is None
     reads.clear()
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
     assert len(reads) == 8  # nothing trusted from the bad file: every file read again
     assert path.read_bytes() == good
 
@@ -222,16 +222,16 @@ def test_a_file_edited_since_the_run_leaves_no_blob_file(
 ) -> None:
     listed = _listed(catalog)
     _edit(catalog / "layanan" / "lay-1.yaml", b"id: lain\n")
-    diff_base.remember(store, "k1", catalog, "katalog", listed)
-    assert not Path(diff_base._name(store, catalog)).exists()
+    blobids.remember(store, "k1", catalog, "katalog", listed)
+    assert not Path(blobids._name(store, catalog)).exists()
 
 
 def test_a_digest_out_of_shape_leaves_no_blob_file(store: RunRecords, catalog: Path) -> None:
     listed = _listed(catalog)
     listed[3][3] = listed[3][3][:-2]  # the two neighbours' would be misaligned
     listed[4][3] += "ab"
-    diff_base.remember(store, "k1", catalog, "katalog", listed)
-    assert not Path(diff_base._name(store, catalog)).exists()
+    blobids.remember(store, "k1", catalog, "katalog", listed)
+    assert not Path(blobids._name(store, catalog)).exists()
 
 
 def _report(path: str) -> Report:
@@ -257,11 +257,11 @@ def test_a_record_reads_back_what_was_written(store: RunRecords, shown: str) -> 
 def test_another_run_of_the_same_files_is_named_without_reading_any(
     store: RunRecords, catalog: Path, reads: list[str]
 ) -> None:
-    diff_base.remember(store, "k1", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k1", catalog, "katalog", _listed(catalog))
     reads.clear()
-    diff_base.remember(store, "k2", catalog, "katalog", _listed(catalog))
+    blobids.remember(store, "k2", catalog, "katalog", _listed(catalog))
     assert reads == []
-    data = diff_base._read(store, catalog)
+    data = blobids.read(store, catalog)
     assert data is not None
     assert data["key"] == "k2"
     assert {rel: blob for rel, _, blob in data["files"]} == _git_ids(catalog)

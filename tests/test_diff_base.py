@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spbe_cli import cache
+from spbe_cli import blobids, cache
 from spbe_cli.cli.app import app
 from spbe_cli.diff import base as diff_base
 from spbe_cli.validate import validate_report
@@ -299,7 +299,7 @@ def test_the_blob_ids_are_those_git_gives(
     label = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
     payload = read_framed(str(blobs), 1 << 30, label)
     assert payload is not None
-    columns = diff_base._unpack(payload)
+    columns = blobids._unpack(payload)
     assert columns is not None
     assert columns.shown == "lama"
     rows = {rel: columns.blobs[i * 20 : (i + 1) * 20].hex() for i, rel in enumerate(columns.paths)}
