@@ -271,7 +271,7 @@ def test_another_run_of_the_same_files_is_named_without_reading_any(
 def test_the_files_are_hashed_while_the_record_is_read(
     tmp_path: Path, catalog: Path, monkeypatch: pytest.MonkeyPatch, processes: str
 ) -> None:
-    """A forked child (``SPBE_WORKERS=2``) hashes two thirds of the files, this process the rest."""
+    """A forked child (``SPBE_WORKERS=2``) hashes three fifths of the files, this one the rest."""
     from spbe_cli import runrecord
     from spbe_cli.files import find_files
 
@@ -292,11 +292,11 @@ def test_the_files_are_hashed_while_the_record_is_read(
     shares = [line.split() for line in pids.read_text().splitlines()]
     if processes == "2" and sys.platform.startswith("linux"):
         assert sorted((pid == str(os.getpid()), int(n)) for pid, n in shares) == [
-            (False, 6),
-            (True, 2),
+            (False, 5),
+            (True, 3),
         ]
     else:
-        assert shares == [[str(os.getpid()), "2"], [str(os.getpid()), "6"]]
+        assert shares == [[str(os.getpid()), "3"], [str(os.getpid()), "5"]]
 
 
 def test_a_child_hashing_for_a_bad_record_is_stopped(
