@@ -337,3 +337,13 @@ def test_without_a_record_no_file_is_hashed(
     read: dict[str, tuple[int, str]] = {}
     compared = runrecord.compare(store, "k" * 64, catalog, "katalog", read)
     assert (compared.report, compared.stored, len(compared.files), read) == (None, None, 8, {})
+
+
+def test_writing_the_blob_ids_does_not_import_the_diff() -> None:
+    """A followed ``spbe validate`` writes them: importing ``spbe_cli.diff`` cost it 0.1 s."""
+    code = (
+        "import sys, spbe_cli.blobids, spbe_cli.validate, spbe_cli.runrecord;"
+        "print(sorted(m for m in sys.modules if m.startswith('spbe_cli.diff')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
