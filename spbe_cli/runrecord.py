@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -175,8 +176,13 @@ def _reread(what: str, root: Path, argument: str) -> Any:
 # -- the slot ------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _environment_fingerprint() -> bytes:
-    """Fingerprint spbe's code and data, the interpreter and the libraries behind a report."""
+    """Fingerprint spbe's code and data, the interpreter and the libraries behind a report.
+
+    Computed once a process: a followed run asks twice (its record, and the blob ids of
+    :mod:`spbe_cli.diff.base`), each time reading some 150 files.
+    """
     digest = hashlib.sha256(f"{_MAGIC.decode()} {FORMAT} {__version__} {sys.version}".encode())
     package = Path(__file__).parent
     for folder, dirs, names in sorted(os.walk(package)):
@@ -353,6 +359,30 @@ def _manifest_inputs(value: Any) -> list[list[str]]:
 # -- storing and replaying -----------------------------------------------------------------------
 
 
+def _dumps(value: Any) -> bytes:
+    """A record's JSON: orjson's (a national record, 6 MB, in a tenth of the time of ``json``).
+
+    A text orjson cannot write (a lone surrogate: a file name that is not UTF-8) is written by
+    ``json``, escaped; :func:`_loads` reads both.
+    """
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _loads(payload: bytes) -> Any:
+    """What :func:`_dumps` wrote (raises ``ValueError`` or ``RecursionError`` for anything else)."""
+    import orjson
+
+    try:
+        return orjson.loads(payload)
+    except ValueError:
+        return json.loads(payload)  # a lone surrogate escaped (see _dumps), or not JSON at all
+
+
 class RunRecords:
     """The run records of one cache folder; every method swallows its own errors."""
 
@@ -376,7 +406,7 @@ class RunRecords:
         if payload is None:
             return None
         try:
-            data = json.loads(payload)
+            data = _loads(payload)
             require(isinstance(data, dict) and set(data) == _PAYLOAD_KEYS, "payload")
             require(data["slot"] == key, "slot")
             # The report is checked when it is replayed (:func:`compare`): a run that finds a
@@ -393,9 +423,7 @@ class RunRecords:
         """Store the record of a complete run atomically; tell whether it was written."""
         from spbe_cli.cache import framed, write_atomic
 
-        payload = json.dumps(
-            _payload(key, manifest, report), separators=(",", ":"), ensure_ascii=True
-        ).encode("ascii")
+        payload = _dumps(_payload(key, manifest, report))
         raw = framed(b"%s %d %s" % (_MAGIC, FORMAT, key.encode()), payload)
         written = write_atomic(self.path(key), raw)
         if written:
@@ -445,22 +473,19 @@ class RunRecords:
 
 
 def _unchanged(
-    root: Path, files: list[CatalogFile], stored: dict[str, Any], read: dict[str, tuple[int, str]]
+    root: Path,
+    files: list[CatalogFile],
+    stored: dict[str, Any],
+    read: dict[str, tuple[int, str]],
+    digests: list[tuple[int, str] | None],
 ) -> bool:
     """Tell whether every input in a stored manifest is still what it was.
 
-    ``read`` receives the size and SHA-256 of each file read on the way (every file, also when
-    the list of files changed), so the run that follows need not read and hash them again. On
-    a large catalog with a core idle, a forked child reads and hashes the second half of the
-    files meanwhile (:func:`_digests`).
+    ``digests``: the size and SHA-256 of each of ``files`` (None: the loader would refuse it,
+    see :class:`_Hashing`). ``read`` receives those (every file, also when the list of files
+    changed), so the run that follows need not read and hash them again.
     """
-    from spbe_cli.parallel import forked
-
     manifest: list[list[Any]] = stored["files"]
-    real_root = root.resolve()
-    half = len(files) // 2
-    theirs = forked(lambda: _digests(files[half:], real_root), len(files))
-    digests = [*_digests(files[:half], real_root), *theirs()]
     same = len(files) == len(manifest)
     for file, digest in zip(files, digests, strict=True):
         if digest is None:
@@ -484,6 +509,43 @@ def _unchanged(
 def inputs_unchanged(root: Path, stored: dict[str, Any]) -> bool:
     """Tell whether every input of a stored manifest other than the catalog files is the same."""
     return all(_same_input(root, *entry) for entry in stored["inputs"])
+
+
+class _Hashing:
+    """The size and SHA-256 of every catalog file, read while the record is read.
+
+    On a large catalog with a core idle, a forked child starts on its share of the files at
+    once (:func:`_digests`), while this process reads the run record (a national one, 6 MB of
+    JSON, costs about what hashing a fifth of the files does) and then hashes the rest: this
+    process takes two fifths of the files, the child three. Without a child this process
+    hashes them all.
+    """
+
+    #: the share of the files this process hashes when a child takes the rest
+    SHARE = 0.4
+
+    def __init__(self, root: Path, files: list[CatalogFile]) -> None:
+        from spbe_cli.parallel import ForkedChild, core_idle
+
+        self.files = files
+        self.real_root = root.resolve()
+        self.cut = int(len(files) * self.SHARE)
+        theirs = files[self.cut :]
+        self.child: ForkedChild | None = None
+        if core_idle(len(files)):
+            self.child = ForkedChild(lambda: _digests(theirs, self.real_root))
+
+    def digests(self) -> list[tuple[int, str] | None]:
+        """Every file's (in the order listed), the child's share from the child if it worked."""
+        mine = _digests(self.files[: self.cut], self.real_root)
+        sent = self.child.result() if self.child is not None else None
+        theirs = _digests(self.files[self.cut :], self.real_root) if sent is None else sent
+        return [*mine, *theirs]
+
+    def stop(self) -> None:
+        """End the child if its digests were not asked for (the record was bad or missing)."""
+        if self.child is not None:
+            self.child.stop()
 
 
 def _digests(files: Sequence[CatalogFile], real_root: Path) -> list[tuple[int, str] | None]:
@@ -542,16 +604,37 @@ def compare(
     """List and hash the catalog's files and compare them with the record stored under ``key``.
 
     ``read`` receives ``{shown path: (size, SHA-256)}`` of every file read (only when there is
-    a record: otherwise the run that follows reads each file once anyway).
+    a record: otherwise the run that follows reads each file once anyway). The listing, the
+    record and the digests live as long as the run: made with the collector paused (at
+    national scale, some 200 collections walked them).
     """
+    from spbe_cli import collector
+
+    with collector.paused():
+        return _compare(store, key, root, display, read)
+
+
+def _compare(
+    store: RunRecords,
+    key: str,
+    root: Path,
+    display: str,
+    read: dict[str, tuple[int, str]] | None,
+) -> Compared:
     from spbe_cli.files import find_files
 
     files = find_files(root, display)
-    stored = store.read(key, len(files))
-    if stored is None:
+    if not seen(store, key):
         return Compared(None, None, files)
-    if not _unchanged(root, files, stored, {} if read is None else read):
-        return Compared(None, stored, files)
+    hashing = _Hashing(root, files)
+    try:
+        stored = store.read(key, len(files))
+        if stored is None:
+            return Compared(None, None, files)
+        if not _unchanged(root, files, stored, {} if read is None else read, hashing.digests()):
+            return Compared(None, stored, files)
+    finally:
+        hashing.stop()
     try:
         report = _report(stored["report"])
     except (MalformedRecordError, TypeError, KeyError):

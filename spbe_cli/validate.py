@@ -191,9 +191,9 @@ def _follow(
 def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
     """Keep the blob id of each file beside a snapshot just written.
 
-    ``spbe diff`` finds its base side's run by them (see :mod:`spbe_cli.diff.base`).
+    ``spbe diff`` finds its base side's run by them (see :mod:`spbe_cli.blobids`).
     """
-    from spbe_cli.diff.base import remember
+    from spbe_cli.blobids import remember
 
     remember(store, key, root, shown, files)
 

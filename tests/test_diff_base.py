@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spbe_cli import cache
+from spbe_cli import blobids, cache
 from spbe_cli.cli.app import app
 from spbe_cli.diff import base as diff_base
 from spbe_cli.validate import validate_report
@@ -292,8 +292,6 @@ def test_exceptions_in_the_rule_configuration_compare_in_full(
 def test_the_blob_ids_are_those_git_gives(
     generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import json
-
     from spbe_cli.cache import read_framed
 
     _folders(generated, tmp_path, monkeypatch)
@@ -301,9 +299,10 @@ def test_the_blob_ids_are_those_git_gives(
     label = blobs.read_bytes().split(b"\n", 1)[0].rsplit(b" ", 1)[0]
     payload = read_framed(str(blobs), 1 << 30, label)
     assert payload is not None
-    data = json.loads(payload)
-    assert data["shown"] == "lama"
-    rows = {rel: blob for rel, _, blob in data["files"]}
+    columns = blobids._unpack(payload)
+    assert columns is not None
+    assert columns.shown == "lama"
+    rows = {rel: columns.blobs[i * 20 : (i + 1) * 20].hex() for i, rel in enumerate(columns.paths)}
     assert len(rows) == len(list((tmp_path / "lama").rglob("*.yaml")))
     rel = next(iter(sorted(rows)))
     done = subprocess.run(

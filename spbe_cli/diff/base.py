@@ -6,13 +6,9 @@ request's ``spbe diff origin/main HEAD`` needs the findings of that very content
 finds the snapshot whose files are the diff's base side, file for file, and gives its findings
 as the base side's (the base side is then neither loaded whole nor checked).
 
-The files are matched by their git blob ids: ``git ls-tree`` gives those of a revision without
-reading any file, and a folder side is listed with them too (:func:`spbe_cli.gitsource.blob_id`).
-The run record keeps each file's SHA-256, not its blob id, so each run that writes a snapshot
-also writes, beside it, the blob id of each file (:func:`remember`; a file of its own: the
-snapshot's layout is the incremental engine's). Like every cache file it is untrusted input:
-JSON, framed with its label and SHA-256 (:func:`spbe_cli.cache.read_framed`), checked part by
-part; anything out of shape, or any file that does not match, and the diff runs in full.
+The files are matched by their git blob ids, which each run that writes a snapshot keeps beside
+it (:mod:`spbe_cli.blobids`); anything out of shape, or any file that does not match, and the
+diff runs in full.
 """
 
 from __future__ import annotations
@@ -20,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spbe_cli.blobids import read as _read
 from spbe_cli.errors import Finding, Location, Related
 
 if TYPE_CHECKING:
@@ -30,108 +26,9 @@ if TYPE_CHECKING:
     from spbe_cli.incremental import Stored
     from spbe_cli.runrecord import RunRecords
 
-#: Bumped when the layout of the blob-id file changes.
-FORMAT = 1
-_MAGIC = b"spbe-blobs"
-#: A blob-id file may hold this many bytes per catalog file, plus a margin.
-_BYTES_PER_FILE = 1024
-_MARGIN = 1 << 20
 #: How many diffs of this process took their base side from a run, and how many followed the
 #: new side from it (for tests).
 STATS: dict[str, int] = {"used": 0, "followed": 0}
-
-
-def _name(store: RunRecords, root: Path) -> str:
-    """Where the blob ids of the catalog folder ``root`` are kept (one file per folder)."""
-    from spbe_cli.i18n import language
-    from spbe_cli.runrecord import slot
-
-    # The slot of the folder under no name: the folder, the language and spbe's code.
-    where = hashlib.sha256(slot(root, "", language()).encode()).hexdigest()
-    return f"{store.root}/{where}.blobs"
-
-
-def _label(root: Path) -> bytes:
-    return b"%s %d %s" % (_MAGIC, FORMAT, os.path.abspath(root).encode("utf-8", "surrogateescape"))  # noqa: PTH100
-
-
-def _read(store: RunRecords, root: Path) -> dict[str, Any] | None:
-    """The blob-id file of ``root``, checked: ``{key, shown, files: [[rel, sha256, blob]]}``."""
-    import orjson
-
-    from spbe_cli.cache import read_framed
-
-    path = _name(store, root)
-    try:
-        size = os.stat(path).st_size  # noqa: PTH116
-    except OSError:
-        return None
-    payload = read_framed(path, size + 1, _label(root))
-    if payload is None:
-        return None
-    try:
-        data = orjson.loads(payload)
-    except ValueError:
-        return None
-    if not (
-        isinstance(data, dict)
-        and isinstance(data.get("key"), str)
-        and isinstance(data.get("shown"), str)
-        and isinstance(data.get("files"), list)
-        and all(
-            type(entry) is list and len(entry) == 3 and all(type(v) is str for v in entry)
-            for entry in data["files"]
-        )
-    ):
-        return None
-    return data
-
-
-def remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
-    """Write the blob id of each file of a run whose snapshot was just written under ``key``.
-
-    ``files``: the run's files as its record lists them (``[shown path, kind, size,
-    SHA-256]``). A content whose blob id the last file of this folder holds is not read again
-    (a followed edit reads only the files it changed); a file whose bytes are no longer those
-    the run read (edited meanwhile) means no file at all: a diff then runs in full.
-    """
-    import contextlib
-
-    # Only a later diff is faster with the file: without it, that diff runs in full.
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, IndexError):
-        _remember(store, key, root, shown, files)
-
-
-def _remember(store: RunRecords, key: str, root: Path, shown: str, files: list[list[Any]]) -> None:
-    import orjson
-
-    from spbe_cli.cache import framed, write_atomic
-    from spbe_cli.files import CatalogFile, display_path, read_catalog_file
-    from spbe_cli.gitsource import blob_id
-
-    previous = _read(store, root)
-    known = {sha: blob for _, sha, blob in previous["files"]} if previous is not None else {}
-    prefix = display_path(shown, "")
-    real: Path | None = None
-    entries = []
-    for display, kind, size, sha in files:
-        if kind != "file" or not display.startswith(prefix):
-            return
-        rel = display[len(prefix) :]
-        blob = known.get(sha)
-        if blob is None:
-            real = real if real is not None else root.resolve()
-            data = read_catalog_file(CatalogFile(str(root / rel), display, "file"), real)
-            if (
-                not isinstance(data, bytes)
-                or len(data) != size
-                or hashlib.sha256(data).hexdigest() != sha
-            ):
-                return
-            blob = known[sha] = blob_id(data)
-        entries.append([rel, sha, blob])
-    payload = orjson.dumps({"key": key, "shown": shown, "files": entries})
-    write_atomic(_name(store, root), framed(_label(root), payload))  # pruned with the records
 
 
 @dataclass
