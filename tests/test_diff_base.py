@@ -236,6 +236,43 @@ def test_a_base_file_edited_since_its_run_is_compared_in_full(
     _unused("lama", "baru")
 
 
+def test_a_base_file_touched_since_its_run_still_uses_it(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new modification time with the same bytes (``touch``, a checkout) is no change."""
+    import os
+
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    later = some.stat().st_mtime_ns + 3_600 * 10**9
+    os.utime(some, ns=(later, later))
+    assert _same_as_full("lama", "baru") == 3
+
+
+def test_a_base_file_changed_keeping_its_size_and_time_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of a folder side is read and hashed: its size and modification time can lie.
+
+    One byte changed, the size and the modification time put back as they were (``cp -p``, an
+    editor keeping the time, a coarse clock): the run of the old bytes is not the base side's.
+    """
+    import os
+
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    before = some.stat()
+    data = some.read_bytes()
+    at = data.index(b"\nnama: ") + len(b"\nnama: ")
+    letter = data[at : at + 1]
+    assert letter.swapcase() != letter
+    some.write_bytes(data[:at] + letter.swapcase() + data[at + 1 :])  # same size
+    os.utime(some, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = some.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    _unused("lama", "baru")
+
+
 def _flip_a_byte(blobs: Path) -> None:
     data = bytearray(blobs.read_bytes())
     data[-5] ^= 1  # the frame's SHA-256 no longer matches
