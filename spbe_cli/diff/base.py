@@ -385,6 +385,8 @@ def _listing(side: Snapshot, shown: str) -> list[Any] | None:
             return None
         # As the side was listed (and its files read): the engine's run reads the same files.
         prefix = display_path(shown, "")
+        if prefix == display_path(side.display_root, ""):
+            return list(side.listing.values())  # shown as the run showed them
         return [CatalogFile(f.path, prefix + rel, f.kind) for rel, f in side.listing.items()]
     # Strings, not Path objects: a national revision lists tens of thousands of files.
     folder, prefix = os.path.join(side.root, ""), display_path(shown, "")  # noqa: PTH118
