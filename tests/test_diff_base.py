@@ -209,6 +209,15 @@ def test_folder_sides_from_the_base_run(
     assert followed == _FOLLOWED[change]
 
 
+def test_a_folder_named_otherwise_than_in_its_run_is_followed(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run showed the folder as ``lama``, the diff as ``./lama``: the engine follows the new
+    side under the run's name (its files listed once, when the side was hashed)."""
+    _folders(generated, tmp_path, monkeypatch)
+    assert _same_as_full("./lama", "baru") == 3
+
+
 # -- when the base's run is not used ---------------------------------------------------------------
 
 
