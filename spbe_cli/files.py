@@ -106,6 +106,9 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                 CatalogFile(folder, display_path(root_display, prefix.rstrip("/")), "folder")
             )
             continue
+        # display_path(root_display, prefix + name), joined once per folder: a national
+        # catalog lists tens of thousands of files.
+        here = display_path(root_display, "") + prefix
         with entries:
             for entry in entries:
                 name = entry.name
@@ -119,15 +122,10 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                     continue
                 if not name.lower().endswith(YAML_SUFFIXES):
                     if _MISNAMED.search(name) and entry.is_file(follow_symlinks=False):
-                        shown = display_path(root_display, prefix + name)
-                        found.append(CatalogFile(entry.path, shown, "misnamed"))
+                        found.append(CatalogFile(entry.path, here + name, "misnamed"))
                         continue
                     if entry.is_symlink() and _links_out_to_folder(entry.path, root):
-                        found.append(
-                            CatalogFile(
-                                entry.path, display_path(root_display, prefix + name), "folder-link"
-                            )
-                        )
+                        found.append(CatalogFile(entry.path, here + name, "folder-link"))
                     continue
                 if entry.is_symlink():
                     kind = "symlink"
@@ -135,9 +133,7 @@ def find_files(root: Path, root_display: str) -> list[CatalogFile]:
                     kind = "file"
                 else:
                     kind = "other"
-                found.append(
-                    CatalogFile(entry.path, display_path(root_display, prefix + name), kind)
-                )
+                found.append(CatalogFile(entry.path, here + name, kind))
     found.sort(key=lambda f: f.display)
     return found
 

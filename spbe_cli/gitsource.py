@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.errors import Finding, Location, SpbeError, UsageError, os_reason
-from spbe_cli.files import MAX_PROSE_BYTES, prose_text
+from spbe_cli.files import MAX_PROSE_BYTES, CatalogFile, prose_text
 from spbe_cli.i18n import t
 from spbe_cli.loader import YAML_SUFFIXES, display_path, find_files, prose_file
 from spbe_cli.markup import CONTROL, safe
@@ -83,6 +83,9 @@ class Snapshot:
     """Names at the top of the catalog folder meant as the rule configuration and not read as one
     (``.spbe.yml``; ``.spbe.yaml`` as a link or a folder), as
     :func:`spbe_cli.ruleconfig.misnamed_config` tells."""
+    listing: dict[str, CatalogFile] = field(default_factory=dict, repr=False)
+    """A folder side's files as it was listed (:func:`~spbe_cli.files.find_files`), each under
+    its path in :attr:`files`."""
 
     def rule_config_text(self) -> bytes | None:
         """The bytes of the rule configuration (``.spbe.yaml``), or None when none is read."""
@@ -226,35 +229,43 @@ def folder_snapshot(
 
     display_root = label
     reader = _Loader(root, display_root)
-    # Listed with an empty display root, so that ``display`` is the path relative to ``root``.
-    listing = {
-        f.display: replace(f, display=display_path(display_root, f.display))
-        for f in find_files(root, "")
-    }
+    # Each file by its path relative to ``root`` (its shown path less the folder's).
+    prefix = len(display_path(display_root, ""))
+    listing = {f.display[prefix:]: f for f in find_files(root, display_root)}
     files: dict[str, str] = {}
     rels = list(listing)
 
-    def ids(part: Sequence[str]) -> list[str | None]:
-        found = []
+    def ids(part: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        found: list[tuple[str, bytes] | None] = []
         for rel in part:
             data = reader.read(listing[rel])
-            found.append(blob_id(data, object_format) if data is not None else None)
+            found.append((blob_id(data, object_format), data) if data is not None else None)
         return found
 
     # Reading and hashing a national catalog takes seconds: with a core idle, a forked child
     # takes the second half (as the run record's check does, spbe_cli.runrecord._unchanged).
+    # The bytes read are kept (a national catalog is tens of megabytes): the diff reads a
+    # side's files again and again (the changed ones, the whole side to check it, the unchanged
+    # ones searched for an id), and each read of a file on disk costs more than keeping it.
+    # They are also the very bytes each id was computed from.
     half = len(rels) // 2
     theirs = forked(lambda: ids(rels[half:]), len(rels))
-    for rel, content_id in zip(rels, [*ids(rels[:half]), *theirs()], strict=True):
-        # An unreadable file gets an id equal to nothing, so it is "read" again on demand and
-        # its finding reported.
-        files[rel] = content_id if content_id is not None else f"unreadable:{id(listing[rel])}"
+    contents: dict[str, bytes] = {}
+    for rel, found in zip(rels, [*ids(rels[:half]), *theirs()], strict=True):
+        if found is None:
+            # An unreadable file gets an id equal to nothing, so it is "read" again on demand
+            # and its finding reported.
+            files[rel] = f"unreadable:{id(listing[rel])}"
+        else:
+            files[rel], contents[rel] = found
 
     def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
         again = _Loader(root, display_root)
         loaded: list[tuple[str, bytes]] = []
         for rel in rels:
-            data = again.read(listing[rel])
+            data = contents.get(rel)
+            if data is None:
+                data = again.read(listing[rel])
             if data is not None:
                 loaded.append((listing[rel].display, data))
         return loaded, again.findings
@@ -278,6 +289,7 @@ def folder_snapshot(
         reader=read,
         text_reader=read_text,
         misnamed_config=config_misnamed(root),
+        listing=listing,
     )
 
 

@@ -209,6 +209,15 @@ def test_folder_sides_from_the_base_run(
     assert followed == _FOLLOWED[change]
 
 
+def test_a_folder_named_otherwise_than_in_its_run_is_followed(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run showed the folder as ``lama``, the diff as ``./lama``: the engine follows the new
+    side under the run's name (its files listed once, when the side was hashed)."""
+    _folders(generated, tmp_path, monkeypatch)
+    assert _same_as_full("./lama", "baru") == 3
+
+
 # -- when the base's run is not used ---------------------------------------------------------------
 
 
@@ -233,6 +242,43 @@ def test_a_base_file_edited_since_its_run_is_compared_in_full(
     _folders(generated, tmp_path, monkeypatch)
     some = _files(tmp_path / "lama", "layanan")[0]
     some.write_text(some.read_text(encoding="utf-8") + "# diubah\n", encoding="utf-8")
+    _unused("lama", "baru")
+
+
+def test_a_base_file_touched_since_its_run_still_uses_it(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new modification time with the same bytes (``touch``, a checkout) is no change."""
+    import os
+
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    later = some.stat().st_mtime_ns + 3_600 * 10**9
+    os.utime(some, ns=(later, later))
+    assert _same_as_full("lama", "baru") == 3
+
+
+def test_a_base_file_changed_keeping_its_size_and_time_is_compared_in_full(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of a folder side is read and hashed: its size and modification time can lie.
+
+    One byte changed, the size and the modification time put back as they were (``cp -p``, an
+    editor keeping the time, a coarse clock): the run of the old bytes is not the base side's.
+    """
+    import os
+
+    _folders(generated, tmp_path, monkeypatch)
+    some = _files(tmp_path / "lama", "layanan")[0]
+    before = some.stat()
+    data = some.read_bytes()
+    at = data.index(b"\nnama: ") + len(b"\nnama: ")
+    letter = data[at : at + 1]
+    assert letter.swapcase() != letter
+    some.write_bytes(data[:at] + letter.swapcase() + data[at + 1 :])  # same size
+    os.utime(some, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = some.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     _unused("lama", "baru")
 
 

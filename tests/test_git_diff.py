@@ -218,6 +218,20 @@ def test_folder_snapshot_ids_are_git_blob_ids(repo: Path) -> None:
     assert found is not None and found.top.resolve() == repo.resolve()
 
 
+def test_a_folder_side_reads_the_bytes_its_ids_were_computed_from(repo: Path) -> None:
+    """A folder's files are read once: a later read gives the bytes each id was computed from
+    (the diff reads a side's files again and again), and an unreadable file is read again."""
+    snap = folder_snapshot(repo / "catalog", "catalog")
+    economy = repo / ECONOMY
+    listed = economy.read_bytes()
+    economy.write_bytes(listed + b"# diubah sesudahnya\n")
+    (read,), problems = snap.read(["program/economy.yaml"])
+    assert read == ("catalog/program/economy.yaml", listed) and problems == []
+    assert blob_id(read[1]) == snap.files["program/economy.yaml"]
+    assert snap.listing["program/economy.yaml"].display == "catalog/program/economy.yaml"
+    assert snap.listing.keys() == snap.files.keys()
+
+
 def test_skipping_gives_the_same_result_as_reading_everything(repo: Path) -> None:
     edit(repo / ECONOMY, "2027: 80", "2027: 90")
     git(repo, "mv", "catalog/program/living.yaml", "catalog/program/hidup.yaml")

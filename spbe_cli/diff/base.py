@@ -275,13 +275,16 @@ def follow_side(
 
 def _listing(side: Snapshot, shown: str) -> list[Any] | None:
     """The side's files as the engine lists them (under the run's name for the folder)."""
-    from spbe_cli.files import CatalogFile, display_path, find_files
+    from spbe_cli.files import CatalogFile, display_path
 
     if side.kind == "folder":
-        files = find_files(side.root, shown)
-        if {f.display for f in files} != {display_path(shown, rel) for rel in side.files}:
+        if side.listing.keys() != side.files.keys():
             return None
-        return files
+        # As the side was listed (and its files read): the engine's run reads the same files.
+        prefix = display_path(shown, "")
+        if prefix == display_path(side.display_root, ""):
+            return list(side.listing.values())  # shown as the run showed them
+        return [CatalogFile(f.path, prefix + rel, f.kind) for rel, f in side.listing.items()]
     # Strings, not Path objects: a national revision lists tens of thousands of files.
     folder, prefix = os.path.join(side.root, ""), display_path(shown, "")  # noqa: PTH118
     return [CatalogFile(folder + rel, prefix + rel, "file") for rel in sorted(side.files)]
