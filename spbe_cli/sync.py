@@ -293,6 +293,9 @@ def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[in
     }
 
 
+#: Not looked up yet (None is a place: an item without a source).
+_UNSET: Any = object()
+
 #: Items (of all kinds), or pairs, from which half of the work is done in a forked child when a
 #: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
 MIN_FORKED = 10_000
@@ -347,9 +350,10 @@ def find_overlaps(
                 continue
             at = []
             for item_id in (a.id, b.id):
-                if item_id not in places:
-                    places[item_id] = catalog.where_known(item_id, "id")
-                at.append(places[item_id])
+                place = places.get(item_id, _UNSET)
+                if place is _UNSET:
+                    place = places[item_id] = catalog.where_known(item_id, "id")
+                at.append(place)
             pair = Overlap(kind, a, b, name, function, evidence, at[0], at[1])
             # The order of the report: kind, stronger score first, then the ids.
             keyed.append(((rank, -max(name, function), a.id, b.id), pair))
