@@ -17,12 +17,12 @@ comparing every pair.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from spbe_cli import collector
@@ -39,6 +39,8 @@ from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
+#: What of two items is compared: their names, their functions (:func:`_joined`).
+SIDES = ("name", "function")
 DEFAULT_THRESHOLD = 0.6
 MAX_SHARED_BUDGET = 48
 
@@ -291,6 +293,9 @@ def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[in
     }
 
 
+#: Not looked up yet (None is a place: an item without a source).
+_UNSET: Any = object()
+
 #: Items (of all kinds), or pairs, from which half of the work is done in a forked child when a
 #: core is idle (:func:`spbe_cli.parallel.core_idle`); below, starting it costs what it saves.
 MIN_FORKED = 10_000
@@ -310,29 +315,29 @@ def find_overlaps(
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
-    result: list[Overlap] = []
-    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
-    places: dict[str, Location | None] = {}
-
-    def where(item_id: str) -> Location | None:
-        if item_id not in places:
-            places[item_id] = catalog.where_known(item_id, "id")
-        return places[item_id]
-
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
-    # The joins on functions in a forked child when a core is idle, those on names here.
-    by_function = forked(
-        lambda: [_joined(items_of[kind], threshold, "function") for kind in kinds],
+    # Here, the joins on the names of the kind with the most items (most of the work on a
+    # national catalog: its applications); every other join in a forked child when a core is
+    # idle (all of them took a third longer here than the functions there).
+    largest = max(kinds, key=lambda kind: len(items_of[kind]), default=None)
+    there = [(kind, side) for kind in kinds for side in SIDES if (kind, side) != (largest, "name")]
+    joined_there = forked(
+        lambda: [_joined(items_of[kind], threshold, side) for kind, side in there],
         sum(map(len, items_of.values())),
         MIN_FORKED,
     )
-    by_name = [
-        _joined(items_of[kind], threshold, "name") | _same_budget(items_of[kind], max_shared_budget)
-        for kind in kinds
-    ]
-    for kind, named, functioned in zip(kinds, by_name, by_function(), strict=True):
+    joined = {(largest, "name"): _joined(items_of[largest], threshold, "name")} if largest else {}
+    joined.update(zip(there, joined_there(), strict=True))
+    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
+    places: dict[str, Location | None] = {}
+    order = {k: n for n, k in enumerate(KINDS)}
+    keyed: list[tuple[tuple[int, float, str, str], Overlap]] = []
+    for kind in kinds:
         items = items_of[kind]
-        for a_pos, b_pos in sorted(named | functioned):
+        found = joined[kind, "name"] | joined[kind, "function"]
+        found |= _same_budget(items, max_shared_budget)
+        rank = order.get(kind, 99)
+        for a_pos, b_pos in sorted(found):
             a, b = items[a_pos], items[b_pos]
             if a.owner == b.owner:
                 continue
@@ -341,22 +346,19 @@ def find_overlaps(
             name_words, name = overlap(a.name, b.name)
             function_words, function = overlap(a.function, b.function)
             evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
-            if evidence:
-                result.append(
-                    Overlap(
-                        kind,
-                        a,
-                        b,
-                        name,
-                        function,
-                        evidence,
-                        where(a.id),
-                        where(b.id),
-                    )
-                )
-    order = {k: n for n, k in enumerate(KINDS)}
-    result.sort(key=lambda o: (order.get(o.kind, 99), -o.score, o.first.id, o.second.id))
-    return result
+            if not evidence:
+                continue
+            at = []
+            for item_id in (a.id, b.id):
+                place = places.get(item_id, _UNSET)
+                if place is _UNSET:
+                    place = places[item_id] = catalog.where_known(item_id, "id")
+                at.append(place)
+            pair = Overlap(kind, a, b, name, function, evidence, at[0], at[1])
+            # The order of the report: kind, stronger score first, then the ids.
+            keyed.append(((rank, -max(name, function), a.id, b.id), pair))
+    keyed.sort(key=itemgetter(0))  # on the keys alone: two equal keys keep their order
+    return [pair for _, pair in keyed]
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -435,134 +437,71 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document: :func:`overlap_dict` of each, as ``json_dumps`` lays it out.
 
     ``json``'s indenting encoder is pure Python and took most of the time of ``sync --format
-    json`` on a national catalog (tens of thousands of pairs), so each pair is written from a
-    template of that same layout, with the C string encoder ``json.dumps`` itself uses; the text
-    is byte-identical to ``json_dumps`` of the whole document (a property test holds them equal).
+    json`` on a national catalog (tens of thousands of pairs, about 50 MB), so the pairs are
+    written from a template of that same layout (:func:`_json_pairs`), with the C string
+    encoder ``json.dumps`` itself uses; the text is byte-identical to ``json_dumps`` of the
+    whole document (a property test holds them equal). A value the template does not take (not
+    a str, int or finite float where one is expected) leaves the document to ``json_dumps``.
     """
     from spbe_cli.markup import json_dumps, json_escape_extra
 
-    head = json_dumps(
-        {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps), "pasangan": []}
-    )
+    document = {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps)}
+    head = json_dumps({**document, "pasangan": []})
     if not overlaps:
         return head
-    # The last key's empty list closes the document: `"pasangan": []\n}`. The second half of
-    # the pairs is laid out in a forked child when a core is idle.
+    # The second half of the pairs is laid out in a forked child when a core is idle (one that
+    # meets a value the template does not take fails, and leaves its half to this process).
     half = len(overlaps) // 2
-    second = forked(
-        lambda: ",\n".join(_json_pair(o) for o in overlaps[half:]), len(overlaps), MIN_FORKED
-    )
+    second = forked(lambda: _json_pairs(overlaps[half:]), len(overlaps), MIN_FORKED)
     try:
-        first = ",\n".join(_json_pair(o) for o in overlaps[:half])
-        halves = [first, second()] if first else [second()]
-    finally:
-        _SIDES.clear()  # keyed by the objects' ids: only for as long as they surely live
-        _BUKTI.clear()
+        halves = [_json_pairs(overlaps[:half]), second()] if half else [second()]
+    except TypeError:
+        return json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [
         json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
     ]
-    # One join of the parts: the tens of MB are copied once, not once per step.
+    # The last key's empty list closes the head: `"pasangan": []\n}`. One join of the parts:
+    # the tens of MB are copied once, not once per step.
     body = [part for text in halves for part in (",\n", text)][1:]
     return "".join([head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"])
 
 
 _EMPTY_TAIL = "[]\n}"
-#: A pair's members in the document: an element of ``pasangan``, 4 spaces in.
-_PAIR_INDENT = "    "
-
-
-def _json_pair(o: Overlap) -> str:
-    """One element of ``pasangan`` as ``json_dumps`` indents it (before the extra escapes)."""
-    try:
-        return _json_pair_template(o)
-    except TypeError:
-        # A value the template does not take (not a str, int or finite float where one is
-        # expected): json's own encoder, indented to the pair's depth. JSON strings hold no raw
-        # newline, so every line break is one of the layout's.
-        text = json.dumps(overlap_dict(o), ensure_ascii=False, indent=2)
-        return _PAIR_INDENT + text.replace("\n", "\n" + _PAIR_INDENT)
 
 
 def _json_number(value: float) -> str:
-    """A score as ``json.dumps`` writes a finite float; TypeError for anything else."""
-    if not math.isfinite(value):
+    """A score as ``json.dumps`` writes ``round(value, 4)``; TypeError for what it does not take."""
+    value = round(value, 4)
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is not float or not math.isfinite(value):
         raise TypeError(value)
     return float.__repr__(value)
 
 
-#: The text of each positive float score (:func:`_json_score`); scores are ratios of word
-#: counts, a few hundred distinct values.
+#: The text of each float score but zero (:func:`_json_pairs`); scores are ratios of word
+#: counts, a few hundred distinct values. Only floats are kept: an equal int or bool is written
+#: apart, as ``-0.0`` (equal to ``0.0``) is.
 _SCORES: dict[float, str] = {}
 
 
-def _json_score(value: float) -> str:
-    """``round(value, 4)`` as ``json.dumps`` writes it; TypeError for what it does not take.
-
-    Made once per positive float (``-0.0`` equals ``0.0`` but is written apart, an int equal
-    to a float too: those are written each time).
-    """
-    if type(value) is float and value > 0.0:
-        text = _SCORES.get(value)
-        if text is None:
-            text = _SCORES[value] = _json_number(round(value, 4))
-        return text
-    return _json_number(round(value, 4))
-
-
-#: :func:`_json_evidence` of each piece of evidence of the :func:`format_json` in progress, by
-#: the id of the object (held by the pairs it lays out, one object per distinct piece:
-#: :func:`_said`), cleared when it ends.
-_BUKTI: dict[int, str] = {}
-
-
-#: :func:`_json_side` of each (item, location) of the :func:`format_json` in progress, by the
-#: ids of the two objects (both held by the pairs it lays out), cleared when it ends.
-_SIDES: dict[tuple[int, int], str] = {}
-
-
 def _json_side(c: Candidate, loc: Location | None) -> str:
-    """``side()`` of :func:`overlap_dict` at a member's depth; TypeError for an unusual value.
-
-    An item of a cluster of look-alikes is in several pairs (three on average on the national
-    bench catalog): its text is laid out once, and found again by the identity of its objects
-    rather than by hashing its seven values.
-    """
-    key = (id(c), id(loc))
-    text = _SIDES.get(key)
-    if text is None:
-        text = _SIDES[key] = _json_side_layout(c, loc)
-    return text
-
-
-def _json_side_layout(c: Candidate, loc: Location | None) -> str:
-    """:func:`_json_side`, laid out."""
-    if loc is None:
-        return _json_side_text(c.id, c.nama, c.owner, c.code, None, None, None)
-    if type(loc.line) is not int or type(loc.column) is not int or not isinstance(loc.path, str):
-        raise TypeError(loc)
-    return _json_side_text(c.id, c.nama, c.owner, c.code, loc.path, loc.line, loc.column)
-
-
-def _json_side_text(
-    item_id: str,
-    nama: str,
-    owner: str,
-    code: str,
-    path: str | None,
-    line: int | None,
-    column: int | None,
-) -> str:
-    """:func:`_json_side` of an item (without a location when ``path`` is None)."""
+    """``side()`` of :func:`overlap_dict` at a member's depth; TypeError for an unusual value."""
     q = encode_basestring  # TypeError for anything but a str
-    if path is None:
+    if loc is None:
         where = '"path": null,\n        "line": null,\n        "column": null'
+    elif type(loc.line) is not int or type(loc.column) is not int:
+        raise TypeError(loc)
     else:
-        where = f'"path": {q(path)},\n        "line": {line},\n        "column": {column}'
+        line, column = loc.line, loc.column
+        where = f'"path": {q(loc.path)},\n        "line": {line},\n        "column": {column}'
     return (
-        f'{{\n        "id": {q(item_id)},\n        "nama": {q(nama)},\n'
-        f'        "opd": {q(owner)},\n        "kode": {q(code)},\n'
+        f'{{\n        "id": {q(c.id)},\n        "nama": {q(c.nama)},\n'
+        f'        "opd": {q(c.owner)},\n        "kode": {q(c.code)},\n'
         f"        {where}\n      }}"
     )
 
@@ -575,24 +514,59 @@ def _json_evidence(e: Evidence) -> str:
     )
 
 
-def _json_pair_template(o: Overlap) -> str:
-    """:func:`overlap_dict` of ``o`` laid out as ``json.dumps(indent=2)`` lays it in the list."""
-    if o.evidence:
-        pieces = []
-        for e in o.evidence:
-            piece = _BUKTI.get(id(e))
+def _json_pairs(overlaps: list[Overlap]) -> str:
+    """The elements of ``pasangan`` as ``json.dumps(indent=2)`` lays them out in the document.
+
+    Before the extra escapes (:func:`spbe_cli.markup.json_escape_extra`); TypeError for a
+    value the template does not take. A member (an item of a cluster of look-alikes is in
+    several pairs, three on average on the national bench catalog), a piece of evidence (one
+    object per distinct one: :func:`_said`), a kind and a score are each laid out once and
+    found again, the objects by their identity (the pairs hold them for as long as this runs,
+    and nothing is kept past it). One loop, without the layers of calls per pair the template
+    had (0.65 s of CPU for the national catalog's 48,487 pairs before, 0.2 s after).
+    """
+    q = encode_basestring
+    sides: dict[int, tuple[Location | None, str]] = {}
+    pieces: dict[int, str] = {}
+    kinds: dict[str, str] = {}
+    scores = _SCORES
+
+    def side(c: Candidate, loc: Location | None) -> str:
+        known = sides.get(id(c))
+        if known is None or known[0] is not loc:
+            known = sides[id(c)] = (loc, _json_side(c, loc))
+        return known[1]
+
+    def skor(score: float) -> str:
+        if type(score) is not float:
+            return _json_number(score)
+        if not score:  # 0.0 or -0.0: equal, written apart
+            return "0.0" if math.copysign(1.0, score) > 0 else "-0.0"
+        text = scores.get(score)
+        if text is None:
+            text = _json_number(score)
+            if math.isfinite(score):
+                scores[score] = text
+        return text
+
+    written: list[str] = []
+    for kind, first, second, name, function, evidence, first_at, second_at in overlaps:
+        jenis = kinds.get(kind) if type(kind) is str else None
+        if jenis is None:
+            jenis = kinds[kind] = q(kind)  # TypeError for anything but a str
+        texts = []
+        for e in evidence:
+            piece = pieces.get(id(e))
             if piece is None:
-                piece = _BUKTI[id(e)] = _json_evidence(e)
-            pieces.append(piece)
-        items = ",\n".join(pieces)
-        bukti = f"[\n{items}\n      ]"
-    else:
-        bukti = "[]"
-    return (
-        f'    {{\n      "jenis": {encode_basestring(o.kind)},\n'
-        f'      "skor_nama": {_json_score(o.name_score)},\n'
-        f'      "skor_fungsi": {_json_score(o.function_score)},\n'
-        f'      "bukti": {bukti},\n'
-        f'      "pertama": {_json_side(o.first, o.first_location)},\n'
-        f'      "kedua": {_json_side(o.second, o.second_location)}\n    }}'
-    )
+                piece = pieces[id(e)] = _json_evidence(e)
+            texts.append(piece)
+        bukti = "[\n" + ",\n".join(texts) + "\n      ]" if texts else "[]"
+        written.append(
+            f'    {{\n      "jenis": {jenis},\n'
+            f'      "skor_nama": {skor(name)},\n'
+            f'      "skor_fungsi": {skor(function)},\n'
+            f'      "bukti": {bukti},\n'
+            f'      "pertama": {side(first, first_at)},\n'
+            f'      "kedua": {side(second, second_at)}\n    }}'
+        )
+    return ",\n".join(written)

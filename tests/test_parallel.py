@@ -443,20 +443,20 @@ def test_a_failing_sync_child_leaves_its_work_here(
     assert len(overlaps) > 1
     monkeypatch.setenv("SPBE_WORKERS", "2")
     here = os.getpid()
-    real_join, real_pair = sync.join, sync._json_pair  # type: ignore[attr-defined]
+    real_join, real_pairs = sync.join, sync._json_pairs
 
     def join_fails_in_child(*args: object) -> object:
         if os.getpid() != here:
             os._exit(1)
         return real_join(*args)  # type: ignore[arg-type]
 
-    def pair_fails_in_child(o: object) -> str:
+    def pairs_fail_in_child(o: object) -> str:
         if os.getpid() != here:
             raise RuntimeError("child failed")
-        return real_pair(o)  # type: ignore[arg-type]
+        return real_pairs(o)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sync, "join", join_fails_in_child)
-    monkeypatch.setattr(sync, "_json_pair", pair_fails_in_child)
+    monkeypatch.setattr(sync, "_json_pairs", pairs_fail_in_child)
     assert sync.find_overlaps(catalog) == overlaps
     assert sync.format_json(overlaps, "c") == text
     assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here

@@ -1,4 +1,4 @@
-"""``spbe sync --format json``: the pair-by-pair writer is byte-identical to ``json_dumps``."""
+"""``spbe sync --format json``: the orjson writer is byte-identical to ``json_dumps``."""
 
 from __future__ import annotations
 
@@ -121,20 +121,17 @@ def test_an_item_in_several_pairs_is_written_for_each_as_json_dumps_would() -> N
         assert format_json(many, "katalog") == reference(many, "katalog")
 
 
-def test_side_texts_kept_by_object_identity_do_not_outlive_the_document() -> None:
-    # They are found by id(): kept past format_json, a new object at a freed address would be
-    # written with another item's text.
-    import spbe_cli.sync as sync
-
+def test_members_found_by_object_identity_do_not_outlive_the_document() -> None:
+    # Members and evidence are found again by id(): kept past format_json, a new object at a
+    # freed address would be written with another item's values.
     item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
     said = (Evidence("sync.ev.code", (("kode", "RAA"),)),)
     found = [Overlap("aplikasi", item, item, 0.5, 0.0, said, Location("a.yaml", 1, 1), None)]
     format_json(found * 3, "katalog")
-    assert sync._SIDES == {}
-    assert sync._BUKTI == {}  # the evidence's texts, by the same identity
     del found, item
     again = Candidate("aplikasi", "APL-2", "OPD-B", "Dua", "RAA", "", frozenset(), frozenset())
-    pair = [Overlap("aplikasi", again, again, 0.5, 0.0, (), Location("b.yaml", 2, 3), None)]
+    other = (Evidence("sync.ev.code", (("kode", "RAD"),)),)
+    pair = [Overlap("aplikasi", again, again, 0.5, 0.0, other, Location("b.yaml", 2, 3), None)]
     assert format_json(pair, "katalog") == reference(pair, "katalog")
 
 
@@ -146,3 +143,14 @@ def test_a_score_is_written_as_json_dumps_writes_its_value_and_type() -> None:
     found = [Overlap("aplikasi", item, item, a, b, (), None, None) for a, b in scores]
     assert format_json(found, "katalog") == reference(found, "katalog")
     assert '"skor_nama": 1,' in format_json(found, "katalog")
+
+
+def test_scores_orjson_spells_otherwise_are_written_as_json_dumps_writes_them() -> None:
+    # orjson writes NaN and infinities as null, refuses ints past 64 bits (and would write
+    # 1e-05 as 0.00001): those documents are json_dumps's own, byte for byte.
+    item = Candidate("aplikasi", "APL-1", "OPD-A", "Satu", "RAA", "", frozenset(), frozenset())
+    for odd in (0.00001, float("nan"), float("inf"), 2**70, 1e20):
+        found = [Overlap("aplikasi", item, item, 0.5, odd, (), None, None)]
+        assert format_json(found, "katalog") == reference(found, "katalog")
+    found = [Overlap("aplikasi", item, item, float("nan"), 0.5, (), None, None)]
+    assert '"skor_nama": NaN,' in format_json(found, "katalog")
