@@ -399,6 +399,8 @@ def test_the_plugin_loader_stand_in_answers_as_pydantics_when_disabled(
 
     # pydantic's own loader, read from its file (this process may hold the stand-in)
     where = Path(pydantic.plugin.__file__).with_name("_loader.py")
+    if not where.exists():
+        pytest.skip("this pydantic has no pydantic.plugin._loader: the stand-in is never asked")
     spec = importlib.util.spec_from_file_location("pydantic_plugin_loader_copy", where)
     assert spec is not None and spec.loader is not None
     real = importlib.util.module_from_spec(spec)
@@ -428,3 +430,20 @@ def test_the_reference_holds_every_file_of_its_index() -> None:
     names = _read("index.yaml")["berkas"]
     assert list(raw) == names
     assert raw["indeks-spbe-59-2020.yaml"] == _read("indeks-spbe-59-2020.yaml")
+
+
+def test_the_plugin_loader_stand_in_gives_way_to_pydantics_for_anything_else() -> None:
+    """A pydantic release asking its loader for more than ``get_plugins`` gets the real one."""
+    code = (
+        "import sys\n"
+        "from spbe_cli.cli.app import _no_pydantic_plugins\n"
+        "sys.modules.pop('pydantic.plugin._loader', None)\n"
+        "_no_pydantic_plugins()\n"
+        "from pydantic.plugin._loader import get_plugins, PYDANTIC_ENTRY_POINT_GROUP\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP, tuple(get_plugins()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "pydantic"

@@ -10,7 +10,7 @@ import contextlib
 import enum
 import os
 import sys
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
@@ -188,7 +188,18 @@ def _no_pydantic_plugins() -> None:
 
         stand_in = types.ModuleType("pydantic.plugin._loader", _no_plugins.__doc__)
         stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
+        # A pydantic release that asks its loader for anything else gets the real one.
+        stand_in.__getattr__ = _real_loader  # type: ignore[method-assign]
         sys.modules[stand_in.__name__] = stand_in
+
+
+def _real_loader(name: str) -> Any:
+    """An attribute of pydantic's own plugin loader, put back in place of the stand-in."""
+    import importlib
+
+    sys.modules.pop("pydantic.plugin._loader", None)
+    real = importlib.import_module("pydantic.plugin._loader")
+    return getattr(real, name)
 
 
 def _no_plugins() -> tuple[()]:
