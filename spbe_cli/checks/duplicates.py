@@ -10,7 +10,6 @@ from spbe_cli.errors import Location, Related
 from spbe_cli.i18n import t
 from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
 
-
 #: The rule of each kind compared: applications (grouped by RAA code) and programs (by dimension
 #: and element).
 RULES = {"aplikasi": "SPBE409", "program": "SPBE610"}
