@@ -16,8 +16,8 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
-* the look-alike groups (:func:`_duplicates`). The Indeks plafon is an :func:`on_facts` form
-  whose evaluations are read whole (``models``).
+* the look-alike groups (:func:`_duplicates`), paired on the facts kept of each member. The
+  Indeks plafon is an :func:`on_facts` form whose evaluations are read whole (``models``).
 
 A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
