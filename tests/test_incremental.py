@@ -508,11 +508,22 @@ def test_look_alike_groups_followed_on_facts_report_what_a_full_run_reports(
 
 
 def test_a_name_edit_builds_no_member_of_its_look_alike_group(warm: Path) -> None:
-    """The group of an edited application is paired on facts: no other file is built."""
+    """The group of an edited application is paired on facts: its members are not built.
+
+    (A few files are, for the rules that check again the files whose findings point into the
+    edited one.) Before, every member of the group was built from its file.
+    """
     app = _application(warm, "apl-000001")
     [doc] = _documents(app)
+    members = [
+        d
+        for d in _all(warm, "aplikasi")
+        if d.get("raa") == doc.get("raa") and d.get("pemilik_tipe", "pemda") == "pemda"
+    ]
+    assert doc.get("pemilik_tipe", "pemda") == "pemda"
+    assert len(members) > 8, len(members)  # all of them were built before
     _write(app, [dict(doc, nama=f"{doc['nama']} Tahap 2")])
     before = dict(STATS)
     assert _cached(warm) == _full(warm)
     assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
-    assert STATS["built"] == 0
+    assert STATS["built"] <= 3
