@@ -572,8 +572,8 @@ def _compare(
 
 #: Above this share of the files changed, the new side is checked whole rather than followed.
 #: The changed files of both sides are counted: an edit of n files counts 2n. Measured on the
-#: national bench catalog (48,652 files), the 1 % revision (524 files edited, added or removed: 1,048 counted),
-#: CPU seconds, the new side followed against checked whole, same minutes, session 13, with the
+#: national bench catalog (48,652 files), the 1 % revision (524 files edited, added or
+#: removed: 1,048 counted), CPU seconds, the new side followed against checked whole, same minutes, session 13, with the
 #: look-alike groups paired on kept facts (no member built): ``spbe diff base changed`` (git)
 #: 6.8-7.9 s against 12.2-13.0 s; two folders 11.7 s against 12.7 s (reading every file of
 #: both folders for their blob ids is the rest); a followed ``spbe validate`` of the revision
