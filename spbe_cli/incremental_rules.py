@@ -445,6 +445,10 @@ def _group_facts(kind: str, entity: Any, source: Any) -> Any:
     return [group, owner, name, function, at.line, at.column]
 
 
+#: How many values :func:`_group_facts` keeps of an item.
+_ITEM_FACTS = 6
+
+
 def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     """SPBE409/SPBE610 after an edit: each group an edited item was or is in, paired again.
 
@@ -469,6 +473,8 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     from spbe_cli.similarity import Item, tokens
 
     column = change.column(name)  # every item's facts after the edit
+    if not all(type(v) is list and len(v) == _ITEM_FACTS for v in column.values()):
+        raise CannotFollow(f"{name} facts out of shape")
     kinds = change.kinds
     layout = change.following.layout
     before_in: dict[str, list[tuple[str, str, Any]]] = {}

@@ -311,6 +311,7 @@ def _rewrite(snapshot: Path, head: dict[str, Any], sections: dict[str, Any]) -> 
         ({}, {"state": {"x": [None, 2, [], False]}}),
         ({}, {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}}),
         ({}, {"facts:check_references:aplikasi:0": 5}),
+        ({}, {"facts:check_duplicates:aplikasi:0": {"apl-000001": "x"}}),
         ({}, {"names": []}),
         ({"files": 7}, {}),
         ({"buckets": {"aplikasi": -1}}, {}),
