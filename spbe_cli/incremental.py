@@ -201,7 +201,9 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
     for entity_id in entity_ids:
         kind = catalog.kinds[entity_id]
         place = _place(entity_id, kind, buckets)
-        for rule, value in facts_of(kind, catalog.entities[entity_id]).items():
+        for rule, value in facts_of(
+            kind, catalog.entities[entity_id], catalog.sources[entity_id]
+        ).items():
             columns.setdefault(f"facts:{rule}:{place}", {})[entity_id] = value
     sections: dict[str, Any] = {
         "ids": ids,
@@ -279,25 +281,34 @@ def id_key(entity_id: str) -> str:
     return id_skeleton(entity_id)
 
 
-def facts_of(kind: str, entity: Any) -> dict[str, Any]:
-    """What the rules read of one entity when it is not their subject (see :data:`UPDATES`)."""
+def facts_of(kind: str, entity: Any, source: Source | None = None) -> dict[str, Any]:
+    """What the rules read of one entity when it is not their subject (see :data:`UPDATES`).
+
+    ``source``: where the entity is written, for a form whose facts keep a place in it (the
+    look-alike groups keep where each item's id is); without it such a form keeps nothing.
+    """
     readers = _BY_KIND.get(kind)
     if readers is None:
         readers = _BY_KIND[kind] = [
-            (u.name, u.facts)
+            (u.name, u.facts, u.sourced)
             for u in forms().values()
             if u.facts is not None and (u.kinds is None or kind in u.kinds)
         ]
     found: dict[str, Any] = {}
-    for name, facts in readers:
-        value = facts(kind, entity)
+    for name, facts, sourced in readers:
+        if sourced:
+            if source is None:
+                continue
+            value = facts(kind, entity, source)
+        else:
+            value = facts(kind, entity)
         if value is not None:
             found[name] = value
     return found
 
 
-#: The forms that keep facts of each kind (see :func:`facts_of`).
-_BY_KIND: dict[str, list[tuple[str, Callable[[str, Any], Any]]]] = {}
+#: The forms that keep facts of each kind (see :func:`facts_of`): name, facts, sourced.
+_BY_KIND: dict[str, list[tuple[str, Callable[..., Any], bool]]] = {}
 
 
 class Snapshots:
@@ -479,14 +490,17 @@ class Update:
     ``update(old, change)``: the rule's findings after the change, from its findings before
     and the change (see :class:`Change`: it can build any entity and give a view of the
     catalog that walks only some subjects). ``facts(kind, entity)``: what the rule reads of an
-    entity that is not its subject (None: nothing), kept in the snapshot per entity.
+    entity that is not its subject (None: nothing), kept in the snapshot per entity; with
+    ``sourced``, ``facts(kind, entity, source)`` (the entity's :class:`~spbe_cli.catalog.Source`:
+    a place in its file kept as a fact).
     """
 
     name: str
     update: Callable[[list[Finding], Change], list[Finding]]
-    facts: Callable[[str, Any], Any] | None = None
+    facts: Callable[..., Any] | None = None
     #: the kinds ``facts`` gives something for (None: every kind)
     kinds: frozenset[str] | None = None
+    sourced: bool = False
 
 
 #: Each rule's incremental form by the rule's function name (:func:`register`); a rule missing
@@ -506,16 +520,21 @@ Updater = Callable[[list[Finding], "Change"], list[Finding]]
 
 def register(
     name: str,
-    facts: Callable[[str, Any], Any] | None = None,
+    facts: Callable[..., Any] | None = None,
     kinds: Iterable[str] | None = None,
+    *,
+    sourced: bool = False,
 ) -> Callable[[Updater], Updater]:
     """Register the function decorated as the incremental form of the rule ``name``.
 
-    ``facts`` gives what the rule reads of an entity of one of ``kinds`` (None: of any kind).
+    ``facts`` gives what the rule reads of an entity of one of ``kinds`` (None: of any kind);
+    with ``sourced`` it is given the entity's source too (see :class:`Update`).
     """
 
     def decorate(function: Updater) -> Updater:
-        UPDATES[name] = Update(name, function, facts, None if kinds is None else frozenset(kinds))
+        UPDATES[name] = Update(
+            name, function, facts, None if kinds is None else frozenset(kinds), sourced
+        )
         _BY_KIND.clear()
         return function
 
@@ -887,7 +906,8 @@ def follow(
     for d in paths:
         for entity_id in fresh[d][0] if d in fresh else ():
             kind = catalog.kinds[entity_id]
-            after[entity_id] = [kind, d, facts_of(kind, catalog.entities[entity_id])]
+            entity, source = catalog.entities[entity_id], catalog.sources[entity_id]
+            after[entity_id] = [kind, d, facts_of(kind, entity, source)]
             if kind not in kind_index:
                 kind_index[kind] = len(kind_names)
                 kind_names.append(kind)

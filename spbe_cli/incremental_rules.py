@@ -16,8 +16,8 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
-* the look-alike groups (:func:`_duplicates`). The Indeks plafon is an :func:`on_facts` form
-  whose evaluations are read whole (``models``).
+* the look-alike groups (:func:`_duplicates`), paired on the facts kept of each member. The
+  Indeks plafon is an :func:`on_facts` form whose evaluations are read whole (``models``).
 
 A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
@@ -30,7 +30,7 @@ from typing import Any
 from spbe_cli.catalog import Catalog
 from spbe_cli.checks import Claims, Context, all_checks
 from spbe_cli.checks.duplicates import RULES as DUPLICATE_RULES
-from spbe_cli.errors import Finding
+from spbe_cli.errors import Finding, Location
 from spbe_cli.incremental import CannotFollow, Change, register
 from spbe_cli.links import ARSITEKTUR
 
@@ -427,65 +427,107 @@ by_files("check_programs")
 on_facts("check_coverage", {"program": _covered("dimensi"), "kesiapan": _covered("pilar")})
 
 
-def _group_facts(kind: str, entity: Any) -> Any:
-    from spbe_cli.sync import compared_group
+def _group_facts(kind: str, entity: Any, source: Any) -> Any:
+    """What the look-alike groups keep of an application or program (None: not compared).
 
-    return compared_group(kind, entity) if kind in DUPLICATE_RULES else None
+    ``[group, owner, name, function text, line, column]``: the fields the pairing reads
+    (:func:`spbe_cli.sync.compared_fields`, their one home) and where the item's id is written
+    (the place of a finding on it, or of its ``related`` line), so that a followed edit pairs a
+    group on these facts without building any of its members.
+    """
+    from spbe_cli.sync import compared_fields
+
+    compared = compared_fields(kind, entity) if kind in DUPLICATE_RULES else None
+    if compared is None:
+        return None
+    group, _budget, owner, name, function = compared
+    at = source.location("id")
+    return [group, owner, name, function, at.line, at.column]
+
+
+#: How many values :func:`_group_facts` keeps of an item.
+_ITEM_FACTS = 6
 
 
 def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
-    """SPBE409/SPBE610 after an edit: each group an edited item was or is in, compared again.
+    """SPBE409/SPBE610 after an edit: each group an edited item was or is in, paired again.
 
     Which pairs a group gives depends on every member (words ranked by their frequency in the
-    group, each item paired at most once): the group is what is compared again, whole. A file
-    holding a member of such a group holds other entities, whose groups are then compared again
-    too, until the files and the groups agree.
+    group, each item paired at most once): the group is paired again whole, on the facts kept
+    of each member (:func:`_group_facts`: its words, owner and where its id is), so no member
+    is built. A group no edited item was or is in keeps its findings, and the findings come in
+    the order of a full run (kind, then group, then the group's pairs).
     """
     name = "check_duplicates"
+    dirty: set[tuple[str, str]] = set()
+    for table in (change.before, change.after):
+        for kind, _, facts in table.values():
+            value = facts.get(name)
+            if value is not None:
+                dirty.add((kind, value[0]))
+    if not dirty:
+        # No finding is on, or points to, an item of a changed file: an item that was or is
+        # compared has facts, and its group is then dirty.
+        return old
+    from spbe_cli.checks.duplicates import report_pairs, settings
+    from spbe_cli.similarity import Item, tokens
 
-    def group_of(fact: list[Any] | None) -> str | None:
-        if fact is None or fact[2].get(name) is None:
-            return None
-        return f"{fact[0]} {fact[2][name]}"
+    column = change.column(name)  # every item's facts after the edit
+    if not all(type(v) is list and len(v) == _ITEM_FACTS for v in column.values()):
+        raise CannotFollow(f"{name} facts out of shape")
+    kinds = change.kinds
+    layout = change.following.layout
+    before_in: dict[str, list[tuple[str, str, Any]]] = {}
+    for entity_id, (kind, path, facts) in change.before.items():
+        before_in.setdefault(path, []).append((entity_id, kind, facts.get(name)))
 
-    groups = {group_of(change.before.get(i)) for i in change.before}
-    groups |= {group_of(change.after.get(i)) for i in change.after}
-    groups.discard(None)
-    members: dict[str, list[str]] = {}
-    column: dict[str, Any] = {}
-    if groups:
-        # Every entity's group: read only when an edited entity was or is in one.
-        kinds = change.kinds
-        column = change.column(name)
-        for entity_id, group in column.items():
-            members.setdefault(f"{kinds[entity_id]} {group}", []).append(entity_id)
+    def group_before(finding: Finding) -> tuple[str, str]:
+        """The group of the item a finding was on (the facts before the edit)."""
+        at = finding.location
+        if at.path in change.paths:
+            held = before_in.get(at.path, [])
+        else:
+            held = [(i, kinds[i], column.get(i)) for i in layout.ids_in(at.path)]
+        for _, kind, value in held:
+            if value is not None and value[4] == at.line and value[5] == at.column:
+                if DUPLICATE_RULES[kind] != finding.code:
+                    break
+                return kind, value[0]
+        raise CannotFollow(f"{finding.code} at {at.path}:{at.line} is on no compared item")
 
-    def group_now(entity_id: str) -> str | None:
-        group = column.get(entity_id)
-        return None if group is None else f"{change.kinds[entity_id]} {group}"
+    kept: dict[tuple[str, str], list[Finding]] = {}
+    for finding in old:
+        group = group_before(finding)
+        if group not in dirty:
+            kept.setdefault(group, []).append(finding)
+    threshold, stop = settings(change.catalog)
+    members: dict[tuple[str, str], list[Item]] = {group: [] for group in dirty}
+    for entity_id, value in column.items():
+        group = (kinds[entity_id], value[0])
+        if group in dirty:
+            members[group].append(
+                Item(entity_id, value[0], value[1], tokens(value[2], stop), tokens(value[3], stop))
+            )
+    file_of = change.file_of
 
-    dirty = set(change.paths) | related_into(old, change.paths)
-    while True:
-        grown = {change.file_of(i) for g in groups for i in members.get(g or "", ())}
-        more = {group_now(i) for i in change.ids_in(grown - dirty)} - {None} - groups
-        dirty |= grown
-        if not more:
-            break
-        groups |= more
-    subjects = change.ids_in(dirty)
-    view = change.view(subjects)
-    ctx = Context(view, claims=_NoClaims(view))
-    if any(view.ids_of(kind) for kind in _DUPLICATE_KINDS):
-        # Only those kinds are compared: a file without one has no such finding.
-        _rule(name)(ctx)
-    for finding in ctx.findings:
-        if finding.location.path not in dirty:
-            raise CannotFollow(f"{name} reported in {finding.location.path}, not walked")
-    return [f for f in old if f.location.path not in dirty] + ctx.findings
+    def where(entity_id: str) -> Location:
+        value = column[entity_id]
+        return Location(file_of(entity_id), value[4], value[5])
+
+    found: list[Finding] = []
+    for kind, code in DUPLICATE_RULES.items():
+        for group in sorted({g for g in (*kept, *dirty) if g[0] == kind}):
+            if group in dirty:
+                ctx = Context(change.catalog, claims=_NoClaims(change.catalog))
+                report_pairs(ctx, code, members[group], threshold, where)
+                found.extend(ctx.findings)
+            else:
+                found.extend(kept[group])
+    return found
 
 
 _DUPLICATE_KINDS = tuple(DUPLICATE_RULES)
-register("check_duplicates", _group_facts, _DUPLICATE_KINDS)(_duplicates)
+register("check_duplicates", _group_facts, _DUPLICATE_KINDS, sourced=True)(_duplicates)
 
 
 def _plan_budget(entity: Any) -> dict[str, Any]:

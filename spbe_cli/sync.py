@@ -184,31 +184,46 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
     """
     result: list[Candidate] = []
     for item_id in catalog.ids_of(kind):
-        e: Any = catalog.entities[item_id]
-        code = compared_group(kind, e)
-        if code is None:
+        compared = compared_fields(kind, catalog.entities[item_id])
+        if compared is None:
             continue
-        if kind == "program":
-            budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
-            function = e.tujuan or e.uraian
-        elif kind == "aplikasi":
-            budget, function = "", e.fungsi or e.uraian
-        else:
-            budget, function = "", e.tujuan or e.uraian
+        code, budget, owner, nama, function = compared
         result.append(
             Candidate(
                 kind,
                 item_id,
-                # The owning OPD as every command reads it (a data element's produsen data).
-                responsible_opd(e) or "",
-                e.nama,
+                owner,
+                nama,
                 code,
                 budget,
-                tokens(e.nama, stop),
+                tokens(nama, stop),
                 tokens(function, stop),
             )
         )
     return result
+
+
+def compared_fields(kind: str, e: Any) -> tuple[str, str, str, str, str | None] | None:
+    """What one item is compared by (:func:`candidates`), or None when it is not compared.
+
+    ``(group, budget code, owning OPD, name, function text)``: the one home of the fields read
+    of an item, for :func:`candidates` and for the facts the incremental engine keeps of an
+    application or program (:mod:`spbe_cli.incremental_rules`), so that a followed edit pairs
+    the items as a full run does without building them.
+    """
+    code = compared_group(kind, e)
+    if code is None:
+        return None
+    function: str | None
+    if kind == "program":
+        budget = e.nomenklatur.kode if e.nomenklatur is not None else ""
+        function = e.tujuan or e.uraian
+    elif kind == "aplikasi":
+        budget, function = "", e.fungsi or e.uraian
+    else:
+        budget, function = "", e.tujuan or e.uraian
+    # The owning OPD as every command reads it (a data element's produsen data).
+    return code, budget, responsible_opd(e) or "", e.nama, function
 
 
 def _evidence(

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spbe_cli.checks import Context
-from spbe_cli.errors import Related
+from spbe_cli.errors import Location, Related
 from spbe_cli.i18n import t
 from spbe_cli.similarity import Item, Pair, similar_pairs, stopwords, tokens
-
-
-def _stop(ctx: Context) -> frozenset[str]:
-    meta = ctx.catalog.metadata
-    extra: tuple[str, ...] = ()
-    if meta is not None:
-        extra = tuple(tokens(meta.pemda.nama, frozenset()))
-    return stopwords(extra)
-
 
 #: The rule of each kind compared: applications (grouped by RAA code) and programs (by dimension
 #: and element).
@@ -38,34 +30,58 @@ def compared_items(catalog: Any, kind: str, stop: frozenset[str]) -> list[Item]:
     ]
 
 
+def settings(catalog: Any) -> tuple[float, frozenset[str]]:
+    """The least similarity and the stop words of a catalog's comparison (from its metadata)."""
+    meta = catalog.metadata
+    threshold = meta.pengaturan.kemiripan_minimum if meta is not None else 0.6
+    extra: tuple[str, ...] = ()
+    if meta is not None:
+        extra = tuple(tokens(meta.pemda.nama, frozenset()))
+    return threshold, stopwords(extra)
+
+
 def check_duplicates(ctx: Context) -> None:
     """SPBE409/SPBE610: possible duplicates across OPDs, reported with both locations."""
     catalog = ctx.catalog
-    meta = catalog.metadata
-    threshold = meta.pengaturan.kemiripan_minimum if meta is not None else 0.6
-    stop = _stop(ctx)
+    threshold, stop = settings(catalog)
     for kind, code in RULES.items():
-        for pair in similar_pairs(compared_items(catalog, kind, stop), threshold):
-            _report(ctx, code, pair)
+        report_pairs(
+            ctx,
+            code,
+            compared_items(catalog, kind, stop),
+            threshold,
+            lambda entity_id: catalog.where(entity_id, "id"),
+        )
 
 
-def _report(ctx: Context, code: str, pair: Pair) -> None:
+def report_pairs(
+    ctx: Context,
+    code: str,
+    items: list[Item],
+    threshold: float,
+    where: Callable[[str], Location],
+) -> None:
+    """Report the look-alike pairs of ``items`` (one kind) under ``code``, groups in order.
+
+    ``where(id)``: the location of an item's id, for the finding and its related location (a
+    followed edit gives it from the facts kept of each item, :mod:`spbe_cli.incremental_rules`).
+    """
+    for pair in similar_pairs(items, threshold):
+        _report(ctx, code, pair, where)
+
+
+def _report(ctx: Context, code: str, pair: Pair, where: Callable[[str], Location]) -> None:
     from spbe_cli.sync import shown_owner
 
-    catalog = ctx.catalog
     first, second = pair.first, pair.second
     owner, other_owner = shown_owner(second.owner), shown_owner(first.owner)
     score = max(pair.name_score, pair.function_score)
     basis = "dup.name" if pair.name_score >= pair.function_score else "dup.function"
     ctx.emit(
         code,
-        catalog.where(second.key, "id"),
+        where(second.key),
         "dup.message",
-        related=(
-            Related(
-                catalog.where(first.key, "id"), t("dup.other", id=first.key, owner=other_owner)
-            ),
-        ),
+        related=(Related(where(first.key), t("dup.other", id=first.key, owner=other_owner)),),
         id=second.key,
         owner=owner,
         other=first.key,
