@@ -183,11 +183,11 @@ def test_an_outline_enumerator_written_before_a_title_gives_way_to_the_section_n
 def test_a_title_written_as_a_sentence_reads_as_a_heading() -> None:
     from spbe_cli.render.document import heading_case
 
-    assert heading_case("Di bawah target") == "Di Bawah Target"
-    assert heading_case("Dihentikan sejak revisi sebelumnya") == "Dihentikan sejak Revisi Sebelumnya"
-    assert heading_case("Regulasi yang dibutuhkan belum ada") == "Regulasi yang Dibutuhkan Belum Ada"
-    assert (
-        heading_case("Program digital tanpa layanan/aplikasi SPBE")
-        == "Program Digital tanpa Layanan/Aplikasi SPBE"
-    )
-    assert heading_case("yang e-Gov 2026 dan di") == "Yang e-Gov 2026 dan di"
+    cases = {
+        "Di bawah target": "Di Bawah Target",
+        "Dihentikan sejak revisi sebelumnya": "Dihentikan sejak Revisi Sebelumnya",
+        "Regulasi yang dibutuhkan belum ada": "Regulasi yang Dibutuhkan Belum Ada",
+        "Program digital tanpa layanan/aplikasi SPBE": "Program Digital tanpa Layanan/Aplikasi SPBE",
+        "yang e-Gov 2026 dan di": "Yang e-Gov 2026 dan di",
+    }
+    assert {title: heading_case(title) for title in cases} == cases
