@@ -187,7 +187,7 @@ def test_a_title_written_as_a_sentence_reads_as_a_heading() -> None:
         "Di bawah target": "Di Bawah Target",
         "Dihentikan sejak revisi sebelumnya": "Dihentikan sejak Revisi Sebelumnya",
         "Regulasi yang dibutuhkan belum ada": "Regulasi yang Dibutuhkan Belum Ada",
-        "Program digital tanpa layanan/aplikasi SPBE": "Program Digital tanpa Layanan/Aplikasi SPBE",
+        "Digital tanpa layanan/aplikasi SPBE": "Digital tanpa Layanan/Aplikasi SPBE",
         "yang e-Gov 2026 dan di": "Yang e-Gov 2026 dan di",
     }
     assert {title: heading_case(title) for title in cases} == cases
