@@ -194,7 +194,13 @@ def _no_pydantic_plugins() -> None:
 
 
 def _real_loader(name: str) -> Any:
-    """An attribute of pydantic's own plugin loader, put back in place of the stand-in."""
+    """An attribute of pydantic's own plugin loader, put back in place of the stand-in.
+
+    Not for the import system's questions (``__path__``, ``__spec__`` ...): a module has none
+    of those it lacks, and answering them would import the real loader on every run.
+    """
+    if name.startswith("__"):
+        raise AttributeError(name)
     import importlib
 
     sys.modules.pop("pydantic.plugin._loader", None)
