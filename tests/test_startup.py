@@ -366,6 +366,10 @@ def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Pat
     # the content cache only (off here).
     unused = {"spbe_cli.indeks", "spbe_cli.plafon", "spbe_cli.incremental"}
     unused |= {"importlib.metadata", "email", "socket"}
+    # The rules and spbe sync's candidates ask only whether a plan is cancelled and in which
+    # order its entries come (spbe_cli.status), not for the progress report; the text output
+    # escapes with spbe_cli.markup.safe alone (html and the CI formats' fingerprints unused).
+    unused |= {"spbe_cli.progress", "calendar", "html"}
     assert not unused & modules
     assert not {"rich", *HEAVY} & {name.split(".")[0] for name in modules}
 
@@ -375,6 +379,36 @@ def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -
     assert "messages.yaml" in state["locale"]
     assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(state["locale"])
     assert state["patterns"] == ["0"]  # the usage-error patterns: no usage error, none compiled
+
+
+def test_markup_compiles_only_what_the_text_output_uses() -> None:
+    # Each pattern of spbe_cli.markup but CONTROL is compiled the first time it is used.
+    code = (
+        "import functools, json, sys\n"
+        "sys.argv[0] = 'spbe'\n"
+        "import spbe_cli.markup as m\n"
+        "from spbe_cli.cli.app import app\n"
+        "try:\n"
+        "    app(sys.argv[1:], prog_name='spbe', standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "cached = [n for n, f in vars(m).items() if isinstance(f, functools._lru_cache_wrapper)]\n"
+        "print(json.dumps({n: getattr(m, n).cache_info().currsize for n in cached}))\n"
+    )
+    catalog = ROOT / "tests" / "cases" / "validate" / "valid" / "minimal" / "catalog"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPBE_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(catalog)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**env, "SPBE_NO_CACHE": "1"},
+    )
+    compiled = json.loads(done.stdout.splitlines()[-1])
+    assert len(compiled) >= 10 and "newlines" in compiled
+    assert not {name for name, size in compiled.items() if size}
 
 
 def test_a_usage_error_compiles_its_patterns(tmp_path: Path) -> None:
