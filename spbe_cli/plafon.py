@@ -132,8 +132,8 @@ class Evidence:
     # -- shared reads ---------------------------------------------------------------------------
 
     def _git_tags(self, prefix: str) -> list[Tag] | None:
+        from spbe_cli.cachestate import note
         from spbe_cli.gitsource import tag_dates
-        from spbe_cli.runrecord import note
 
         found = tag_dates(self.catalog.root, prefix)
         note("git-tags", prefix, found)  # an input of spbe validate (the run record)
