@@ -317,6 +317,10 @@ def dump():
     chrome = sys.modules.get("spbe_cli.cli.chrome")
     compiled = chrome._patterns.cache_info().currsize if chrome is not None else 0
     state = {"modules": sorted(sys.modules), "locale": parsed, "patterns": [str(compiled)]}
+    markup = sys.modules.get("spbe_cli.markup")
+    lazy = [f for f in vars(markup).values() if hasattr(f, "cache_info")] if markup else []
+    state["markup_lazy"] = sorted(f.__name__ for f in lazy)
+    state["markup"] = sorted(f.__name__ for f in lazy if f.cache_info().currsize)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(state, f)
 def leave(code, _exit=os._exit):
@@ -384,34 +388,11 @@ def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -
     assert state["patterns"] == ["0"]  # the usage-error patterns: no usage error, none compiled
 
 
-def test_markup_compiles_only_what_the_text_output_uses() -> None:
+def test_markup_compiles_only_what_the_text_output_uses(tmp_path: Path) -> None:
     # Each pattern of spbe_cli.markup but CONTROL is compiled the first time it is used.
-    code = (
-        "import functools, json, sys\n"
-        "sys.argv[0] = 'spbe'\n"
-        "import spbe_cli.markup as m\n"
-        "from spbe_cli.cli.app import app\n"
-        "try:\n"
-        "    app(sys.argv[1:], prog_name='spbe', standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "cached = [n for n, f in vars(m).items() if isinstance(f, functools._lru_cache_wrapper)]\n"
-        "print(json.dumps({n: getattr(m, n).cache_info().currsize for n in cached}))\n"
-    )
-    catalog = ROOT / "tests" / "cases" / "validate" / "valid" / "minimal" / "catalog"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPBE_")}
-    done = subprocess.run(
-        [sys.executable, "-c", code, "validate", str(catalog)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={**env, "SPBE_NO_CACHE": "1"},
-    )
-    compiled = json.loads(done.stdout.splitlines()[-1])
-    assert len(compiled) >= 10 and "newlines" in compiled
-    assert not {name for name, size in compiled.items() if size}
+    state = _run_state(tmp_path, "validate", "catalog")
+    assert len(state["markup_lazy"]) >= 10 and "newlines" in state["markup_lazy"]
+    assert state["markup"] == []
 
 
 def test_a_usage_error_compiles_its_patterns(tmp_path: Path) -> None:
