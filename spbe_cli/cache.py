@@ -43,16 +43,26 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spbe_cli import __version__
-from spbe_cli.parsing import MalformedError, ParsedFile, from_json, parse_bytes, to_json
+from spbe_cli import __version__, cachestate
+from spbe_cli.parsing import MalformedError, ParsedFile, from_json, to_json
 
 if TYPE_CHECKING:
     from spbe_cli.runrecord import RunRecords
+
+#: The light half, kept in :mod:`spbe_cli.cachestate` (whether the cache is on, opening it)
+#: and re-exported here.
+_state = cachestate._state
+enabled = cachestate.enabled
+filling = cachestate.filling
+known_entry = cachestate.known_entry
+open_cache = cachestate.open_cache
+parse_cached = cachestate.parse_cached
+parse_keyed = cachestate.parse_keyed
+set_enabled = cachestate.set_enabled
 
 #: Bumped when the entry layout changes.
 FORMAT = 1
@@ -830,81 +840,3 @@ def _private_group(gid: int) -> bool:
     except (ImportError, KeyError):
         return False
     return group.gr_name == me and set(group.gr_mem) <= {me}
-
-
-#: None: follow the environment (``SPBE_CACHE=1`` turns the cache on; off by default).
-#: ``fill``: whether entries are written (:func:`filling`).
-_state: dict[str, bool | None] = {"enabled": None, "fill": True}
-
-
-@contextlib.contextmanager
-def filling(fill: bool) -> Iterator[None]:
-    """Write entries (or not) for the caches opened inside the block; they are read either way.
-
-    ``spbe validate`` does not write them on the first run of a catalog (no run record yet):
-    writing one entry per file made that run 2-3x slower, and a catalog validated once (a CI
-    job with a new cache folder) never reads them; the run record is enough to replay it.
-    """
-    previous = _state["fill"]
-    _state["fill"] = fill
-    try:
-        yield
-    finally:
-        _state["fill"] = previous
-
-
-def set_enabled(enabled: bool) -> None:
-    """Turn the cache on or off for this process (``spbe --cache`` / ``spbe --no-cache``)."""
-    _state["enabled"] = enabled
-
-
-def enabled(environ: Mapping[str, str] | None = None) -> bool:
-    """Tell whether this process uses the cache.
-
-    Off unless asked for: filling an empty cache writes one file per catalog file, which made
-    a cold run (every CI job without a kept cache folder) 1.5-2.5x slower at national scale,
-    while a warm run gains about a quarter. A user who validates the same catalog again and
-    again (an editor, a laptop) turns it on with ``--cache`` or ``SPBE_CACHE=1``.
-    """
-    if _state["enabled"] is not None:
-        return _state["enabled"]
-    env = os.environ if environ is None else environ
-    return env.get("SPBE_CACHE", "").strip() not in ("", "0")
-
-
-def open_cache() -> ContentCache | None:
-    """The cache this process should use, or None when it is turned off."""
-    if not enabled():
-        return None
-    folder = default_folder()
-    return ContentCache(folder) if folder is not None else None
-
-
-def known_entry(cache: ContentCache | None, known: tuple[int, str] | None) -> ParsedFile | None:
-    """The entry of a file read and hashed a moment ago (``known``: its size and SHA-256).
-
-    The run record's check reads and hashes every file (:mod:`spbe_cli.runrecord`); the load
-    that follows, in this process or a worker, takes the entry of that content without reading
-    or hashing the file again (the run record notes that content, so the two agree even if the
-    file changed since). None: no cache, nothing known, or no good entry (read the file).
-    """
-    if cache is None or known is None:
-        return None
-    size, digest = known
-    return cache.get(digest, size)
-
-
-def parse_cached(cache: ContentCache | None, data: bytes) -> ParsedFile:
-    """The per-file stage of one file's content, from ``cache`` when it has it (then stored)."""
-    return parse_keyed(cache, data)[1]
-
-
-def parse_keyed(cache: ContentCache | None, data: bytes) -> tuple[str | None, ParsedFile]:
-    """The content's key (None without a cache) and its per-file stage, cached."""
-    if cache is None:
-        return None, parse_bytes(data)
-    key, parsed, bad = cache.lookup(data)
-    if parsed is None:
-        parsed = parse_bytes(data)
-        cache.put(key, parsed, replace=bad)
-    return key, parsed

@@ -135,7 +135,7 @@ def _status(entity: Any) -> str:
     ``berjalan`` is not listed as the ``usulan`` it was planned as).
     """
     if hasattr(entity, "progres"):
-        from spbe_cli.progress import current_status
+        from spbe_cli.status import current_status
 
         return current_status(entity)
     return str(getattr(entity, "status", "") or "")

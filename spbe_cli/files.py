@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from spbe_cli.cachestate import note
 from spbe_cli.catalog import LogoFile, ProseFile
 from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
-from spbe_cli.runrecord import note
 
 #: The catalog folder of a repository (what ``spbe init`` creates), used when none is named.
 CATALOG_FOLDER = "catalog"

@@ -216,13 +216,13 @@ Fields = tuple[str, ...] | Callable[[Any], dict[str, Any]]
 
 
 def plan_state(entity: Any) -> dict[str, Any]:
-    """A plan's ``status`` and ``progres`` as :func:`spbe_cli.progress.is_cancelled` reads them.
+    """A plan's ``status`` and ``progres`` as :func:`spbe_cli.status.is_cancelled` reads them.
 
     The progress entries are not kept (their dates are not JSON values): ``status`` is
     ``dibatalkan`` when the plan is cancelled in either place, and ``progres`` is empty, so the
     test gives the same answer on the facts.
     """
-    from spbe_cli.progress import is_cancelled
+    from spbe_cli.status import is_cancelled
 
     status = getattr(entity, "status", None)
     return {"status": "dibatalkan" if is_cancelled(entity) else status, "progres": []}

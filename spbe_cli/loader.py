@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from spbe_cli import collector, yamlio
-from spbe_cli.cache import ContentCache, known_entry, open_cache, parse_cached, parse_keyed
+from spbe_cli.cachestate import known_entry, note_file, open_cache, parse_cached, parse_keyed
 from spbe_cli.catalog import (
     Catalog,
     Rejected,
@@ -52,10 +52,10 @@ from spbe_cli.parsing import ParsedDocument, ParsedFile, is_placeholder
 from spbe_cli.reference import load_reference
 from spbe_cli.reference.values import literal_at
 from spbe_cli.rules import MAX_FINDINGS_PER_FILE, make_finding
-from spbe_cli.runrecord import note_file
 from spbe_cli.similarity import closest, did_you_mean
 
 if TYPE_CHECKING:
+    from spbe_cli.cache import ContentCache
     from spbe_cli.parallel import Parsed
 
 #: Called with (files done, files in all) after each file, for a progress bar on long loads.

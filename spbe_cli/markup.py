@@ -17,15 +17,19 @@ through this module before printing them:
   :func:`docx_text`, :func:`not_formula` and :func:`xml_text` add each format's own rules on top.
 
 rich is never given catalog text as markup: :mod:`spbe_cli.cli.console` wraps it in ``Text``.
+
+Every command imports this module, ``spbe validate`` for :func:`safe` alone: only
+:data:`CONTROL` is compiled at import. Each other pattern is compiled the first time its
+format asks for it (a ``functools.cache`` function named after it), and ``html``, ``json`` and
+``unicodedata`` are imported by the functions using them (compiling them all at import was a
+share of every validation's start-up).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
-import unicodedata
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 #: The bidirectional controls: marks (U+061C, U+200E, U+200F), embeddings and overrides
@@ -34,8 +38,14 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _DANGER = f"\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff"
 #: Every character :func:`safe` rewrites.
 CONTROL = re.compile(f"[{_DANGER}]")
-#: The same without the newline, for whole documents.
-_CONTROL_BLOCK = re.compile(f"[{_DANGER.replace(chr(0), chr(0) + '-' + chr(9) + chr(11), 1)}]")
+
+
+@cache
+def _control_block() -> re.Pattern[str]:
+    """:data:`CONTROL` without the newline, for whole documents."""
+    return re.compile(f"[{_DANGER.replace(chr(0), chr(0) + '-' + chr(9) + chr(11), 1)}]")
+
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -72,21 +82,33 @@ def safe_block(text: str) -> str:
     if text.isascii():
         if not text.encode("ascii").translate(None, _ASCII_KEPT):
             return text
-    elif _CONTROL_BLOCK.search(text) is None:
+    elif _control_block().search(text) is None:
         return text
-    return _CONTROL_BLOCK.sub(_visible, text)
+    return _control_block().sub(_visible, text)
 
 
 # -- Markdown --------------------------------------------------------------------------------------
+
 
 # Backslash-escaped: CommonMark and GitHub syntax that could start formatting, a link, raw HTML, a
 # table cell, a heading, strikethrough or an issue reference. ``_`` only where it can open or
 # close emphasis (not inside snake_case ids); ``&`` only where it would start an entity; ``@``
 # only where it would start a GitHub @mention (not inside an e-mail address).
-_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|#~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|(?<!\w)@(?=\w)")
-#: Any character md_escape may change; most names and ids have none.
-_MD_ANY = re.compile(f"[\\\\`*\\[\\]<>|#~_&@{_DANGER}]")
-NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+@cache
+def _md_special() -> re.Pattern[str]:
+    return re.compile(r"[\\`*\[\]<>|#~]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|(?<!\w)@(?=\w)")
+
+
+@cache
+def _md_any() -> re.Pattern[str]:
+    """Any character md_escape may change; most names and ids have none."""
+    return re.compile(f"[\\\\`*\\[\\]<>|#~_&@{_DANGER}]")
+
+
+@cache
+def newlines() -> re.Pattern[str]:
+    """A line break (CR, LF, U+2028, U+2029) and the whitespace around it."""
+    return re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 
 
 def _md_repl(match: re.Match[str]) -> str:
@@ -103,12 +125,16 @@ def _md_repl(match: re.Match[str]) -> str:
 #: of a line or of a list item ("- {{ nama }}") would otherwise turn "1. Program Satu" into a
 #: nested numbered list; the backslash keeps it text. ``*``, ``#``, ``>``, ``_`` are escaped
 #: everywhere already.
-_MD_BLOCK_START = re.compile(r" {0,3}(?:\d{1,9}(?=[.)](?:[ \t]|$))|(?=[-+=](?:[ \t\-=]|$)))")
+@cache
+def _md_block_start_pattern() -> re.Pattern[str]:
+    return re.compile(r" {0,3}(?:\d{1,9}(?=[.)](?:[ \t]|$))|(?=[-+=](?:[ \t\-=]|$)))")
+
+
 _BLOCK_FIRST = frozenset(" -+=0123456789")
 
 
 def _md_block_start(value: str) -> str:
-    match = _MD_BLOCK_START.match(value)
+    match = _md_block_start_pattern().match(value)
     if match is None:
         return value
     return f"{value[: match.end()]}\\{value[match.end() :]}"
@@ -121,8 +147,8 @@ def md_escape(text: object, *, line_start: bool = False) -> str:
     value): a leading list, thematic-break or setext marker is escaped too.
     """
     value = str(text)
-    if _MD_ANY.search(value) is not None:
-        value = _MD_SPECIAL.sub(_md_repl, safe(NEWLINES.sub(" ", value)))
+    if _md_any().search(value) is not None:
+        value = _md_special().sub(_md_repl, safe(newlines().sub(" ", value)))
     if line_start and value[:1] in _BLOCK_FIRST:
         return _md_block_start(value)
     return value
@@ -133,10 +159,14 @@ def md_escape(text: object, *, line_start: bool = False) -> str:
 #: address), ``#`` before a name or number (``#12``, ``owner/repo#12``, ``GH-12``), a URL
 #: scheme before ``:`` (``https://``, ``mailto:``) and ``www.`` (GitHub's autolinks). No word
 #: boundary: the autolinker finds ``https://`` after ``_`` or a digit too.
-_GITHUB_LINKS = re.compile(
-    r"(?:&#64;|@)(?=\w)|\\#(?=\w)|(?i:gh-)(?=\d)"
-    r"|(?i:https?|ftp|mailto|xmpp)(?=:)|(?i:www)(?=\.)"
-)
+@cache
+def _github_links() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:&#64;|@)(?=\w)|\\#(?=\w)|(?i:gh-)(?=\d)"
+        r"|(?i:https?|ftp|mailto|xmpp)(?=:)|(?i:www)(?=\.)"
+    )
+
+
 #: A zero-width space: after it neither GitHub's autolinker nor its mention and reference
 #: filters see a name, a number or a scheme; the text reads the same. As an entity, so that the
 #: raw Markdown shows it too.
@@ -151,10 +181,12 @@ def md_inert(text: object) -> str:
     issue or become a link. A zero-width space after the ``@``/``#``/``GH-``, the scheme or the
     ``www`` breaks each of them; the text shown is the same.
     """
-    return _GITHUB_LINKS.sub(lambda m: m.group(0) + _ZWSP, md_escape(text))
+    return _github_links().sub(lambda m: m.group(0) + _ZWSP, md_escape(text))
 
 
-_BACKTICKS = re.compile("`+")
+@cache
+def _backticks() -> re.Pattern[str]:
+    return re.compile("`+")
 
 
 def md_code(text: object) -> str:
@@ -165,7 +197,7 @@ def md_code(text: object) -> str:
     with a backtick or a space (the renderer strips one from each side).
     """
     value = safe(text)
-    runs = _BACKTICKS.findall(value)
+    runs = _backticks().findall(value)
     fence = "`" * (max(map(len, runs)) + 1 if runs else 1)
     pad = " " if value[:1] in ("`", " ") or value[-1:] in ("`", " ") else ""
     return f"{fence}{pad}{value}{pad}{fence}"
@@ -173,7 +205,9 @@ def md_code(text: object) -> str:
 
 #: Characters that end or break a bare link destination: ``(`` and ``)`` (unbalanced), spaces,
 #: ``<``, ``>``, a backslash, controls.
-_LINK_BREAKING = re.compile(r"[()<>\\\s\x00-\x1f\x7f]")
+@cache
+def _link_breaking() -> re.Pattern[str]:
+    return re.compile(r"[()<>\\\s\x00-\x1f\x7f]")
 
 
 def md_link_target(url: str) -> str:
@@ -183,9 +217,9 @@ def md_link_target(url: str) -> str:
     to ``https://x/a`` and leave ``b)`` as text. Such a destination is written in angle brackets,
     ``<`` ``>`` and backslashes escaped, on one line; every other one as it is.
     """
-    if _LINK_BREAKING.search(url) is None:
+    if _link_breaking().search(url) is None:
         return url
-    inner = re.sub(r"([<>\\])", r"\\\1", NEWLINES.sub(" ", url))
+    inner = re.sub(r"([<>\\])", r"\\\1", newlines().sub(" ", url))
     return f"<{inner}>"
 
 
@@ -194,13 +228,19 @@ def md_link_target(url: str) -> str:
 
 def html_escape(text: object) -> str:
     """Text for HTML content or a quoted attribute."""
+    import html
+
     return html.escape(safe(text), quote=True)
 
 
 #: What :func:`docx_text` shows as an escape: as :func:`safe`, but tab and newline (which a
 #: Word run carries as layout) kept, and U+FFFE/U+FFFF, which XML cannot carry, added.
 _DOCX_DANGER = _DANGER.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f", 1) + "\ufffe\uffff"
-_CONTROL_DOCX = re.compile(f"[{_DOCX_DANGER}]")
+
+
+@cache
+def _control_docx() -> re.Pattern[str]:
+    return re.compile(f"[{_DOCX_DANGER}]")
 
 
 def docx_text(text: object) -> str:
@@ -210,9 +250,11 @@ def docx_text(text: object) -> str:
     exactly as the HTML and Markdown of the same document show it, instead of being dropped
     or passed raw; tab and newline stay. Then the XML specials are escaped.
     """
+    import html
+
     value = str(text)
-    if _CONTROL_DOCX.search(value) is not None:
-        value = _CONTROL_DOCX.sub(_visible, value)
+    if _control_docx().search(value) is not None:
+        value = _control_docx().sub(_visible, value)
     return html.escape(value, quote=True)
 
 
@@ -232,7 +274,9 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: s
     )
 
 
-_JSON_EXTRA = re.compile(f"[{_DANGER.replace(chr(0) + '-' + chr(0x1F), '', 1)}]")
+@cache
+def _json_extra() -> re.Pattern[str]:
+    return re.compile(f"[{_DANGER.replace(chr(0) + '-' + chr(0x1F), '', 1)}]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -245,6 +289,8 @@ def json_dumps(data: Any) -> str:
     ``json.dumps`` already escapes C0; DEL, C1 and the bidi characters would pass raw, and they
     can only occur inside strings, so they are rewritten there as JSON escapes.
     """
+    import json
+
     return json_escape_extra(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -254,7 +300,7 @@ def json_escape_extra(text: str) -> str:
     For a writer that lays its JSON out itself (``spbe sync``) and must stay byte-identical to
     :func:`json_dumps`.
     """
-    return _JSON_EXTRA.sub(_json_escape, text)
+    return _json_extra().sub(_json_escape, text)
 
 
 def github_data(text: object) -> str:
@@ -322,27 +368,40 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
 
 # -- XML and spreadsheets (exports) -------------------------------------------------------------
 
+
 #: Characters XML 1.0 (and so XLSX) cannot carry: C0 controls except tab/LF/CR, surrogates,
 #: U+FFFE/U+FFFF. They are replaced by U+FFFD so that the reader sees something was there.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+@cache
+def _not_xml() -> re.Pattern[str]:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 #: What a spreadsheet may read as the start of a formula (CSV/formula injection): ``=``, ``+``,
 #: ``-``, ``@`` and every character that folds to one of them (NFKC: the full-width ``＝＋－＠``,
 #: the small ``﹦﹢﹣﹫``, super- and subscripts) or reads as one (U+2212 MINUS SIGN). Excel and
 #: LibreOffice convert full-width signs typed by an input method and trim leading spaces.
 _FORMULA_SIGNS = frozenset("=+-@\u2212")
+
+
 #: Skipped before the first sign: whitespace (``isspace``), the controls XML cannot carry, their
 #: replacement U+FFFD and the invisible format characters (zero-width, bidi marks, BOM).
-_FORMULA_LEAD = re.compile(f"[\\s\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060-\u2065\ufeff\ufffd]*")
+@cache
+def _formula_lead() -> re.Pattern[str]:
+    return re.compile(f"[\\s\x00-\x1f\x7f-\x9f{_BIDI}\u200b-\u200d\u2060-\u2065\ufeff\ufffd]*")
+
+
 #: Longest text an XLSX cell holds.
 CELL_MAX = 32767
 
 
 def xml_text(value: str) -> str:
     """Text that XML 1.0 can carry: disallowed control characters become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", value)
+    return _not_xml().sub("\ufffd", value)
 
 
-_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+@cache
+def _bidi_char() -> re.Pattern[str]:
+    return re.compile(f"[{_BIDI}]")
 
 
 def bidi_visible(value: str) -> str:
@@ -354,9 +413,9 @@ def bidi_visible(value: str) -> str:
     and tabs, which a cell or a documentation field may hold, stay. ``spbe validate`` refuses
     the overrides (SPBE019); this is what ``--force`` exports.
     """
-    if _BIDI_CHAR.search(value) is None:
+    if _bidi_char().search(value) is None:
         return value
-    return _BIDI_CHAR.sub(_visible, value)
+    return _bidi_char().sub(_visible, value)
 
 
 def export_text(value: str) -> str:
@@ -378,7 +437,9 @@ def not_formula(value: str) -> str:
         return value
     if value[0] in "\t\r":
         return "'" + value
-    lead = _FORMULA_LEAD.match(value)
+    import unicodedata
+
+    lead = _formula_lead().match(value)
     first = value[lead.end() if lead else 0 :][:1]
     if first in _FORMULA_SIGNS or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_SIGNS:
         return "'" + value

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from spbe_cli.cache import known_entry, open_cache, parse_keyed
+from spbe_cli.cachestate import known_entry, open_cache, parse_keyed
 from spbe_cli.parsing import ParsedFile, packed
 
 if TYPE_CHECKING:

@@ -132,8 +132,8 @@ class Evidence:
     # -- shared reads ---------------------------------------------------------------------------
 
     def _git_tags(self, prefix: str) -> list[Tag] | None:
+        from spbe_cli.cachestate import note
         from spbe_cli.gitsource import tag_dates
-        from spbe_cli.runrecord import note
 
         found = tag_dates(self.catalog.root, prefix)
         note("git-tags", prefix, found)  # an input of spbe validate (the run record)
@@ -288,7 +288,7 @@ class Evidence:
 
     def peta_rencana(self) -> Plafon:
         """Indicator 12 of PermenPANRB 59/2020: the Peta Rencana SPBE."""
-        from spbe_cli.progress import is_cancelled
+        from spbe_cli.status import is_cancelled
 
         catalog = self.catalog
         # Cancelled in the file or by the latest progress entry, as keterpaduan reads it.
@@ -329,7 +329,7 @@ class Evidence:
         years falls in the window (every item when there is no evaluation year).
         """
         from spbe_cli import plan
-        from spbe_cli.progress import is_cancelled
+        from spbe_cli.status import is_cancelled
 
         window = self.window()
         terpadu, relevant, lacking = 0, 0, []

@@ -5,7 +5,6 @@ Plain strings; the CLI prints them.
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -166,7 +165,7 @@ def format_gitlab(report: Report) -> str:
         loc = finding.location
         key = (finding.code, loc.path, finding.message)
         seen[key] = seen.get(key, 0) + 1
-        digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
+        digest = _sha256("\0".join([*key, str(seen[key])]))
         description = f"[{finding.code}] {finding.message}"
         if finding.hint:
             description += f" ({t('report.hint')}: {finding.hint})"
@@ -235,7 +234,7 @@ def format_sarif(report: Report) -> str:
         loc = finding.location
         key = (finding.code, loc.path, finding.message)
         seen[key] = seen.get(key, 0) + 1
-        digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8")).hexdigest()
+        digest = _sha256("\0".join([*key, str(seen[key])]))
         text = finding.message
         if finding.hint:
             text += f" ({t('report.hint')}: {finding.hint})"
@@ -325,3 +324,13 @@ def format_rules(codes: list[str], config: RuleConfig) -> list[str]:
         lines += ["", t("report.exceptions", count=len(config.exceptions))]
         lines += [f"  {e.location}: {e.code} {e.entity}: {e.reason}" for e in config.exceptions]
     return lines
+
+
+def _sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` (UTF-8): a finding's fingerprint in the CI formats.
+
+    ``hashlib`` is imported here, not with the module: the text output never needs it.
+    """
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -248,8 +248,8 @@ def read_config_file(root: Path) -> bytes | None:
 
 def load_rule_config(root: Path, display_root: str) -> tuple[RuleConfig, list[Finding]]:
     """Read ``.spbe.yaml`` of a catalog folder (none: the defaults)."""
+    from spbe_cli.cachestate import note
     from spbe_cli.files import display_path
-    from spbe_cli.runrecord import note
 
     data = read_config_file(root)
     note("config", "", data)
@@ -333,7 +333,7 @@ def _names_a_file(root: Path, name: str) -> bool:
     An input of ``spbe validate`` like the files it loads: the run record notes the answer, so
     that a record is not replayed once the file appears or is gone (:mod:`spbe_cli.runrecord`).
     """
-    from spbe_cli.runrecord import note
+    from spbe_cli.cachestate import note
 
     found = names_a_file(root, name)
     note("file", name, found)

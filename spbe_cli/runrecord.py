@@ -47,11 +47,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli import __version__
+from spbe_cli import __version__, cachestate
 from spbe_cli.errors import Finding, Location, Related, Report, Severity
 
 if TYPE_CHECKING:
     from spbe_cli.files import CatalogFile
+
+#: The light half, kept in :mod:`spbe_cli.cachestate` (observing a run) and re-exported here.
+ForkedInputError = cachestate.ForkedInputError
+_active = cachestate._active
+note = cachestate.note
+note_file = cachestate.note_file
 
 #: Bumped when the record layout changes.
 FORMAT = 1
@@ -78,26 +84,6 @@ class Manifest:
     pid: int = dataclasses.field(default_factory=os.getpid)
 
 
-class ForkedInputError(RuntimeError):
-    """An input read in a forked child (see :func:`spbe_cli.parallel.fork_call`) of a recorded run.
-
-    The child fails, so its work is done again by the recording process, which notes the input.
-    """
-
-
-def _manifest() -> Manifest | None:
-    """The manifest being recorded in this process, if any."""
-    if not _active:
-        return None
-    manifest = _active[-1]
-    if manifest.pid != os.getpid():
-        raise ForkedInputError
-    return manifest
-
-
-_active: list[Manifest] = []
-
-
 @contextmanager
 def recording() -> Iterator[Manifest]:
     """Note every input read inside the block into the manifest yielded."""
@@ -107,24 +93,6 @@ def recording() -> Iterator[Manifest]:
         yield manifest
     finally:
         _active.remove(manifest)
-
-
-def note_file(display: str, kind: str, size: int, digest: str | None) -> None:
-    """Note one catalog file the run loaded (``digest`` None: it was not read)."""
-    manifest = _manifest()
-    if manifest is None:
-        return
-    if digest is None:
-        manifest.complete = False
-    else:
-        manifest.files.append([display, kind, size, digest])
-
-
-def note(what: str, argument: str, value: Any) -> None:
-    """Note an input other than a catalog file: ``what`` names how :func:`_reread` gets it."""
-    manifest = _manifest()
-    if manifest is not None:
-        manifest.inputs.append([what, argument, _digest(value)])
 
 
 def _plain(value: Any) -> Any:

@@ -34,8 +34,8 @@ from spbe_cli.markup import safe
 from spbe_cli.models.common import in_use
 from spbe_cli.owners import responsible_opd
 from spbe_cli.parallel import forked
-from spbe_cli.progress import is_cancelled
 from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
+from spbe_cli.status import is_cancelled
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")

@@ -92,14 +92,15 @@ def validate_report(
     run is done in full and recorded. The first run of a catalog writes only the record, no
     per-file entries (:func:`spbe_cli.cache.filling`).
     """
-    from spbe_cli.cache import filling, open_cache
-    from spbe_cli.i18n import language
-    from spbe_cli.runrecord import compare, recording, seen, slot
+    from spbe_cli.cachestate import filling, open_cache
 
     cache = open_cache()
     store = cache.runs() if cache is not None and cache.usable() else None
     if store is None:
         return validate_catalog(root, display, strict=strict, on_step=on_step)[1]
+    from spbe_cli.i18n import language
+    from spbe_cli.runrecord import compare, recording, seen, slot
+
     shown = display if display is not None else root.as_posix()
     key = slot(root, shown, language())
     read: dict[str, tuple[int, str]] = {}
@@ -151,7 +152,7 @@ def _follow(
 
     See :mod:`spbe_cli.incremental`. The record and the snapshot are rewritten for the next run.
     """
-    from spbe_cli.cache import filling
+    from spbe_cli.cachestate import filling
     from spbe_cli.incremental import STATS, CannotFollow, Snapshots, files_digest, follow
     from spbe_cli.runrecord import Manifest, inputs_unchanged
 

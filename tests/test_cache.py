@@ -564,7 +564,9 @@ def test_workers_read_a_warm_cache_and_parse_nothing(
 
     # Forked, the workers see the patch too; a worker that fails leaves its chunk to this
     # process, which fails the same way.
-    monkeypatch.setattr(cache, "parse_bytes", parse_nothing)
+    from spbe_cli import cachestate
+
+    monkeypatch.setattr(cachestate, "parse_bytes", parse_nothing)
     monkeypatch.setenv("SPBE_WORKERS", "3")
     monkeypatch.setattr(parallel, "CHUNK", 7)
     if recorded:

@@ -1,7 +1,7 @@
 """One figure, one home: a plan cancelled by its latest progress entry is cancelled everywhere.
 
 ``spbe list`` and ``spbe progress`` read a program's or Peta Rencana item's status from its latest
-progress entry (:func:`spbe_cli.progress.current_status`). These tests cancel items that way in a
+progress entry (:func:`spbe_cli.status.current_status`). These tests cancel items that way in a
 copy of the bundled catalog and compare what validate, indeks, diff and the ArchiMate export say
 with what ``spbe list`` says.
 """

@@ -317,6 +317,10 @@ def dump():
     chrome = sys.modules.get("spbe_cli.cli.chrome")
     compiled = chrome._patterns.cache_info().currsize if chrome is not None else 0
     state = {"modules": sorted(sys.modules), "locale": parsed, "patterns": [str(compiled)]}
+    markup = sys.modules.get("spbe_cli.markup")
+    lazy = [f for f in vars(markup).values() if hasattr(f, "cache_info")] if markup else []
+    state["markup_lazy"] = sorted(f.__name__ for f in lazy)
+    state["markup"] = sorted(f.__name__ for f in lazy if f.cache_info().currsize)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(state, f)
 def leave(code, _exit=os._exit):
@@ -366,6 +370,13 @@ def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Pat
     # the content cache only (off here).
     unused = {"spbe_cli.indeks", "spbe_cli.plafon", "spbe_cli.incremental"}
     unused |= {"importlib.metadata", "email", "socket"}
+    # The rules and spbe sync's candidates ask only whether a plan is cancelled and in which
+    # order its entries come (spbe_cli.status), not for the progress report; the text output
+    # escapes with spbe_cli.markup.safe alone (html and the CI formats' fingerprints unused).
+    unused |= {"spbe_cli.progress", "calendar", "html"}
+    # With the cache off, whether it is on and whether a run is recorded are all a load asks
+    # (spbe_cli.cachestate): neither the cache's nor the run record's own module is needed.
+    unused |= {"spbe_cli.cache", "spbe_cli.runrecord"}
     assert not unused & modules
     assert not {"rich", *HEAVY} & {name.split(".")[0] for name in modules}
 
@@ -375,6 +386,13 @@ def test_validate_parses_only_the_message_files_it_speaks_from(tmp_path: Path) -
     assert "messages.yaml" in state["locale"]
     assert not {"diff.yaml", "progress.yaml", "render.yaml", "export.yaml"} & set(state["locale"])
     assert state["patterns"] == ["0"]  # the usage-error patterns: no usage error, none compiled
+
+
+def test_markup_compiles_only_what_the_text_output_uses(tmp_path: Path) -> None:
+    # Each pattern of spbe_cli.markup but CONTROL is compiled the first time it is used.
+    state = _run_state(tmp_path, "validate", "catalog")
+    assert len(state["markup_lazy"]) >= 10 and "newlines" in state["markup_lazy"]
+    assert state["markup"] == []
 
 
 def test_a_usage_error_compiles_its_patterns(tmp_path: Path) -> None:

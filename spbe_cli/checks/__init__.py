@@ -486,14 +486,14 @@ def check_covered(
     """Report every code of a reference list no entity of ``kind`` uses (SPBE501/604/609).
 
     Cancelled entities do not count, whether their own ``status`` or their latest progress entry
-    says so (:func:`spbe_cli.progress.is_cancelled`, as ``spbe list`` and ``spbe progress`` read
+    says so (:func:`spbe_cli.status.is_cancelled`, as ``spbe list`` and ``spbe progress`` read
     it). What rejected documents gave in ``field_name`` counts as used: their rejection is the
     one finding. So does a value not in the list (``dimensi: Economy``), as the code its "did
     you mean" names: SPBE206 is the one finding, not also "economy has no program". The message
     gets ``kode`` and the name under the field's name (``dimensi``, ``pilar``, ``muatan``).
     """
-    from spbe_cli.progress import is_cancelled
     from spbe_cli.similarity import closest
+    from spbe_cli.status import is_cancelled
 
     catalog = ctx.catalog
     used = {
@@ -587,7 +587,7 @@ def check_progress_entries(ctx: Context, kind: str, item: Rencana) -> None:
     from datetime import date
 
     from spbe_cli.formatting import tanggal
-    from spbe_cli.progress import in_order, latest_entry
+    from spbe_cli.status import in_order, latest_entry
 
     catalog = ctx.catalog
     item_id = item.id

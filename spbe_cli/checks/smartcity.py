@@ -83,7 +83,7 @@ def check_absorption(ctx: Context, program: Any) -> None:
         return
     from spbe_cli.formatting import rupiah, tanggal
     from spbe_cli.plan import budget_by_year
-    from spbe_cli.progress import in_order
+    from spbe_cli.status import in_order
 
     catalog = ctx.catalog
     program_id = program.id

@@ -56,7 +56,7 @@ CatalogOption = Annotated[
 
 def _cache_choice(value: bool | None) -> None:
     if value is not None:
-        from spbe_cli.cache import set_enabled
+        from spbe_cli.cachestate import set_enabled
 
         set_enabled(value)
 

@@ -151,7 +151,7 @@ class SharedLoad:
     def _parse(
         self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles
     ) -> Iterator[tuple[str, bytes | ParsedFile]]:
-        from spbe_cli.cache import open_cache, parse_cached
+        from spbe_cli.cachestate import open_cache, parse_cached
         from spbe_cli.loader import MAX_FILE_BYTES
 
         cache = open_cache() if given.raw else None

@@ -119,9 +119,9 @@ def stopped_plan(change: Change) -> Iterator[Attention]:
     Postponing or cancelling a plan changes what the documents promise; the reviewer checks the
     reason is written down (``catatan``, a ``progres`` entry). The status compared is the one
     ``spbe list`` and ``spbe progress`` show: the latest progress entry's, else the item's own
-    (:func:`spbe_cli.progress.current_status`), so a new entry ``status: dibatalkan`` counts.
+    (:func:`spbe_cli.status.current_status`), so a new entry ``status: dibatalkan`` counts.
     """
-    from spbe_cli.progress import current_status, latest_entry
+    from spbe_cli.status import current_status, latest_entry
 
     pair = _models(change, Rencana)
     if pair is None:

@@ -109,7 +109,7 @@ def find_base(side: Snapshot) -> Base | None:
     every input its record lists; for a git revision, the prose files and the logo (as the
     working tree has them, and only when the revision has the same bytes) and the git tags.
     """
-    from spbe_cli.cache import open_cache
+    from spbe_cli.cachestate import open_cache
 
     if side.missing or side.kind not in ("git", "folder") or side.reader is None:
         return None
@@ -226,7 +226,7 @@ def follow_side(
     """
     import sys
 
-    from spbe_cli.cache import known_entry, open_cache, parse_cached
+    from spbe_cli.cachestate import known_entry, open_cache, parse_cached
     from spbe_cli.files import display_path
     from spbe_cli.incremental import CannotFollow, follow
 

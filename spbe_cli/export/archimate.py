@@ -28,7 +28,7 @@ from spbe_cli.markup import export_text
 from spbe_cli.models import DOMAIN_LABELS as MODEL_DOMAIN_LABELS
 from spbe_cli.models import DOMAINS, ENTITY_KINDS, MODELS
 from spbe_cli.owners import responsible_opd
-from spbe_cli.progress import current_status
+from spbe_cli.status import current_status
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog

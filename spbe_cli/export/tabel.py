@@ -35,7 +35,7 @@ from spbe_cli.i18n import t
 from spbe_cli.markup import bidi_visible, export_text, not_formula
 from spbe_cli.models import ENTITY_KINDS, MODELS, Anggaran, Indikator, Penilaian, Progres
 from spbe_cli.models.common import Ref, unwrap
-from spbe_cli.progress import current_status
+from spbe_cli.status import current_status
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -15,8 +15,8 @@ from spbe_cli.formatting import citation, entity_name, reading_order
 from spbe_cli.formatting import persen as persen
 from spbe_cli.formatting import rupiah as rupiah
 from spbe_cli.formatting import rupiah_short as rupiah_short
-from spbe_cli.progress import is_cancelled
 from spbe_cli.reference.values import literal_values
+from spbe_cli.status import is_cancelled
 
 
 class Labels(dict[str, str]):
@@ -119,7 +119,7 @@ def years_of(values: Iterable[int], *extra: Iterable[int]) -> list[int]:
 def counts(item: Any) -> bool:
     """Tell whether a program or butir counts in a document's sums, counts, lists and roadmap.
 
-    It counts unless cancelled (:func:`spbe_cli.progress.is_cancelled`), the rule of the laporan
+    It counts unless cancelled (:func:`spbe_cli.status.is_cancelled`), the rule of the laporan
     and ``spbe progress``, so the pagu of a year is the same figure in every document. A cancelled
     plan is still described with its status (chapter V of the master plan, its muatan's chapter
     of the Peta Rencana) and a sentence names it; it is in no budget, count, quick win, roadmap,

@@ -45,7 +45,7 @@ from spbe_cli.formatting import (
     rupiah_marked,
 )
 from spbe_cli.i18n import t
-from spbe_cli.markup import NEWLINES, clip, md_escape, mermaid_text
+from spbe_cli.markup import clip, md_escape, mermaid_text, newlines
 from spbe_cli.plan import Amount
 from spbe_cli.render import context as ctx
 from spbe_cli.render.limits import RenderLimits
@@ -283,7 +283,7 @@ def _mermaid(value: Any) -> Markup:
     The one Mermaid escaping of spbe (:func:`spbe_cli.markup.mermaid_text`, which ``spbe graph``
     uses) plus ``:``, which ends a gantt task name.
     """
-    return Markup(mermaid_text(NEWLINES.sub(" ", str(value))).replace(":", "#58;"))
+    return Markup(mermaid_text(newlines().sub(" ", str(value))).replace(":", "#58;"))
 
 
 def _label(ids: Iterable[Any], labels: Any) -> list[Any]:

@@ -9,12 +9,12 @@ from typing import Any
 from spbe_cli import plan
 from spbe_cli.owners import OWNER_FIELD
 from spbe_cli.plan import Amount
-from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, counts, hierarchy_order, targets_in, years_of
 from spbe_cli.render.engine import code_marks, marks_shown
 from spbe_cli.render.registry import DocumentSpec, register_document
+from spbe_cli.status import current_status
 
 MITRA_FIELDS = ("akademisi", "bisnis", "komunitas", "media", "pemerintah")
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from spbe_cli import plan
 from spbe_cli.plan import Amount
-from spbe_cli.progress import current_status
 from spbe_cli.render import figures as fg
 from spbe_cli.render import standar
 from spbe_cli.render.context import RenderInput, counts, targets_in, years_of
 from spbe_cli.render.registry import DocumentSpec, register_document
+from spbe_cli.status import current_status
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class PetaRencanaContext:
     """Cancelled butir: listed, left out of the sums and the plan per year."""
     status: dict[str, str]
     """The status each butir shows, by id: its latest progress entry's, as ``spbe list`` and
-    the laporan show it (:func:`spbe_cli.progress.current_status`)."""
+    the laporan show it (:func:`spbe_cli.status.current_status`)."""
     muatan_batang: list[tuple[str, int]]
     gantt_rows: list[tuple[str, int, int, str]]
 
