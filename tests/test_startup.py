@@ -45,19 +45,26 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
 
 def _probe(tmp_path: Path, *args: str) -> dict[str, Any]:
     """Run ``spbe args`` in a fresh interpreter; what it imported and which kinds it built."""
+    return _probed(tmp_path, _PROBE, *args)
+
+
+def _probed(tmp_path: Path, script: str, *args: str) -> dict[str, Any]:
+    """Run a probe ``script`` with ``spbe args`` in a fresh interpreter, the cache off and no
+    ``SPBE_``/``PYDANTIC_`` setting of this process; the state it wrote as JSON."""
     result = tmp_path / "state.json"
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(result), *args],
+        [sys.executable, "-c", script, str(result), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("SPBE_")},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SPBE_", "PYDANTIC_"))},
             "SPBE_NO_CACHE": "1",
         },
     )
+    assert done.returncode in (0, 1, 2), done.stderr
     assert result.exists(), done.stderr
     state: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
     return state
@@ -337,23 +344,7 @@ main()
 def _run_state(tmp_path: Path, *args: str) -> dict[str, list[str]]:
     """What ``spbe args`` imported and which message files it parsed, run as the script runs
     it (spbe_cli.cli.main)."""
-    result = tmp_path / "modules.json"
-    done = subprocess.run(
-        [sys.executable, "-c", _MAIN_PROBE, str(result), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SPBE_", "PYDANTIC_"))},
-            "SPBE_NO_CACHE": "1",
-        },
-    )
-    assert done.returncode in (0, 1, 2), done.stderr
-    assert result.exists(), done.stderr
-    state: dict[str, list[str]] = json.loads(result.read_text(encoding="utf-8"))
-    return state
+    return _probed(tmp_path, _MAIN_PROBE, *args)
 
 
 def _modules_of(tmp_path: Path, *args: str) -> set[str]:
