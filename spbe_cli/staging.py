@@ -24,6 +24,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -78,6 +79,31 @@ def _hold(path: str, fd: int) -> None:
         os.close(fd)
         return
     _held[path] = fd
+
+
+#: The signals that stop a run and clean up (Ctrl-C, a cancelled CI job).
+_STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def stops_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and ``SIGTERM`` back while a staging entry is made and its name kept.
+
+    A stop arriving between making the entry and the ``try`` that removes it left it behind
+    (and the output folder the run had made): it is delivered when the block ends, where the
+    caller's clean-up sees the entry. Where signals cannot be masked (Windows, a thread other
+    than the main one) the block runs as it is.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    try:
+        before = mask(signal.SIG_BLOCK, _STOPS) if mask is not None else None
+    except (OSError, ValueError):  # pragma: no cover - masking refused
+        before = None
+    try:
+        yield
+    finally:
+        if before is not None and mask is not None:
+            mask(signal.SIG_SETMASK, before)
 
 
 def staging_folder(out: Path) -> Path:

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError, os_reason
 from spbe_cli.i18n import t
-from spbe_cli.staging import EXPORT_PREFIX, staging_file, sweep
+from spbe_cli.staging import EXPORT_PREFIX, staging_file, stops_deferred, sweep
 
 if TYPE_CHECKING:
     from spbe_cli.catalog import Catalog
@@ -176,27 +176,33 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
     if path.is_dir() and not path.is_symlink():
         raise SpbeError(t("export.output_is_folder", path=path.as_posix()))
     folder = path.parent
+    temporary: str | None = None
+    stream: BinaryIO | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        sweep(folder, EXPORT_PREFIX)  # what a run killed with SIGKILL left here
-        handle, temporary = staging_file(folder)
-    except OSError as exc:
-        raise SpbeError(
-            t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
-        ) from exc
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if isinstance(data, bytes):
-                stream.write(data)
-            else:
-                stream.writelines(data)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise SpbeError(
-            t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
-        ) from exc
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            sweep(folder, EXPORT_PREFIX)  # what a run killed with SIGKILL left here
+            with stops_deferred():  # a stop now would leave the temporary file behind
+                handle, temporary = staging_file(folder)
+                stream = os.fdopen(handle, "wb")
+            with stream:
+                if isinstance(data, bytes):
+                    stream.write(data)
+                else:
+                    stream.writelines(data)
+            Path(temporary).chmod(0o644)
+            Path(temporary).replace(path)
+        except OSError as exc:
+            raise SpbeError(
+                t("export.cannot_write", path=path.as_posix(), reason=os_reason(exc))
+            ) from exc
+    except BaseException:
+        # Not written (a full disk, Ctrl-C, a cancelled CI job): no temporary file stays.
+        if stream is not None:
+            stream.close()
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise
     return path.as_posix()
 
 

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from spbe_cli.errors import SpbeError, os_reason
 from spbe_cli.i18n import t
-from spbe_cli.staging import RENDER_PREFIX, remove_folder, staging_folder, sweep
+from spbe_cli.staging import RENDER_PREFIX, remove_folder, staging_folder, stops_deferred, sweep
 
 #: A file name from the registry, or a figure in the one subfolder ``gambar/``.
 _SAFE_NAME = re.compile(r"^(gambar/)?[a-z0-9][a-z0-9.-]*$")
@@ -252,16 +252,18 @@ def write_output(
     """
     check_output_folder(out)
     created = _missing_folders(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        sweep(out, RENDER_PREFIX)  # what a run killed with SIGKILL left here
-        staging = staging_folder(out)
-    except OSError as exc:
-        reason = os_reason(exc)
-        raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
     names: list[str] = []
     made: set[str] = set()
+    staging: Path | None = None
     try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            sweep(out, RENDER_PREFIX)  # what a run killed with SIGKILL left here
+            with stops_deferred():  # a stop now would leave the staging folder behind
+                staging = staging_folder(out)
+        except OSError as exc:
+            reason = os_reason(exc)
+            raise SpbeError(t("render.cannot_write", path=out.as_posix(), reason=reason)) from exc
         try:
             for file in map(_checked, files):
                 target = out / file.name
@@ -290,6 +292,8 @@ def write_output(
                 close()
             remove_folder(staging)
     except BaseException:
+        if staging is not None:
+            remove_folder(staging)  # stopped before the block that removes it
         for folder in created:  # innermost first; rmdir only removes an empty folder
             with contextlib.suppress(OSError):
                 folder.rmdir()

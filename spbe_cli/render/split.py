@@ -34,7 +34,7 @@ from spbe_cli.render.output import (
     safe_name,
     same_as_output,
 )
-from spbe_cli.staging import remove_folder, staging_folder
+from spbe_cli.staging import remove_folder, staging_folder, stops_deferred
 
 if TYPE_CHECKING:
     from spbe_cli.loader import StepHook
@@ -193,7 +193,8 @@ def _start(
     folder = None
     if not destination.check:
         try:
-            folder = staging_folder(destination.out)
+            with stops_deferred():  # kept in ``folder`` before a stop can land
+                folder = staging_folder(destination.out)
         except OSError:
             return _Child(None, None)
 

@@ -1,0 +1,90 @@
+"""A stop (Ctrl-C, ``SIGTERM``) at any instant of writing leaves nothing behind.
+
+The window was between making the staging folder (or temporary file) and the ``try`` that
+removes it: a cancelled CI job under load left ``out/.spbe-render-*`` and the ``out`` folder
+the run had made (seen as a flaky ``test_a_terminated_render_leaves_nothing_half_written``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spbe_cli import staging
+from spbe_cli.errors import SpbeError
+from spbe_cli.export import common as export_common
+from spbe_cli.render import output
+from spbe_cli.render.output import RenderedFile, write_output
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+
+
+def _stop_right_after(real: Any) -> Any:
+    """``real``, then Ctrl-C delivered to this process as soon as Python looks."""
+
+    def made(*args: Any) -> Any:
+        found = real(*args)
+        os.kill(os.getpid(), signal.SIGINT)
+        return found
+
+    return made
+
+
+def test_a_stop_held_back_is_delivered_when_the_block_ends() -> None:
+    seen: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("stopped"))
+    try:
+        with staging.stops_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            seen.append("block done")
+        seen.append("after")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert seen == ["block done", "stopped", "after"]
+
+
+def test_a_stop_as_the_staging_folder_is_made_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "staging_folder", _stop_right_after(staging.staging_folder))
+    out = tmp_path / "baru" / "keluaran"
+    with pytest.raises(KeyboardInterrupt):
+        write_output(out, [RenderedFile("masterplan.md", b"# Judul\n")])
+    assert list(tmp_path.iterdir()) == []  # neither the staging folder nor the folders it made
+
+
+def test_a_stop_as_the_staging_folder_is_made_leaves_an_existing_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lama.md").write_bytes(b"lama\n")
+    monkeypatch.setattr(output, "staging_folder", _stop_right_after(staging.staging_folder))
+    with pytest.raises(KeyboardInterrupt):
+        write_output(tmp_path, [RenderedFile("masterplan.md", b"# Judul\n")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lama.md"]
+
+
+def test_a_stop_as_the_temporary_file_is_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_common, "staging_file", _stop_right_after(staging.staging_file))
+    with pytest.raises(KeyboardInterrupt):
+        export_common.write_file(tmp_path / "katalog.json", b"{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SpbeError])
+def test_an_export_stopped_while_writing_leaves_no_temporary_file(
+    tmp_path: Path, stop: type[BaseException]
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"kolom;kolom\n"
+        raise stop("berhenti") if stop is SpbeError else stop()
+
+    with pytest.raises(stop):
+        export_common.write_file(tmp_path / "tabel.csv", chunks())
+    assert list(tmp_path.iterdir()) == []
