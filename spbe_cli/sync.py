@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -186,7 +187,7 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
 
 
 #: An item compared: its id and :func:`compared_fields` (group, budget, owner, name, function).
-_Compared = tuple[str, str, str, str, str, "str | None"]
+_Compared = tuple[str, str, str, str, str, str | None]
 #: The places in a :data:`_Compared` of the name and of the function text.
 _NAMA, _FUNCTION = 4, 5
 
@@ -286,7 +287,7 @@ def _evidence(
 
 
 def _joined(
-    compared: list[_Compared], words: list[frozenset[str]], threshold: float
+    compared: Sequence[_Compared], words: Sequence[frozenset[str]], threshold: float
 ) -> set[tuple[int, int]]:
     """Index pairs ``(a, b)``, ``a < b``, of items whose ``words`` (names or functions) look alike.
 
@@ -358,7 +359,7 @@ def find_overlaps(
     # here first, and finished last).
     parent = os.getpid()
 
-    def functions() -> tuple[list[list[frozenset[str]] | list[str]], list[set[tuple[int, int]]]]:
+    def functions() -> tuple[Sequence[Sequence[frozenset[str] | str]], list[set[tuple[int, int]]]]:
         words = [_words(compared[kind], _FUNCTION, stop) for kind in kinds]
         joins = [
             _joined(compared[kind], w, threshold) for kind, w in zip(kinds, words, strict=True)
@@ -375,14 +376,14 @@ def find_overlaps(
         (kind, "name"): _joined(compared[kind], words, threshold)
         for kind, words in zip(kinds, names, strict=True)
     }
-    function_words, function_joins = functions_there()
+    sent, function_joins = functions_there()
     items_of: dict[str, list[Candidate]] = {}
-    for kind, name_words, kind_functions, pairs in zip(
-        kinds, names, function_words, function_joins, strict=True
+    for kind, kind_names, kind_functions, pairs in zip(
+        kinds, names, sent, function_joins, strict=True
     ):
         joined[kind, "function"] = pairs
-        sets = [w if type(w) is frozenset else frozenset(w.split()) for w in kind_functions]
-        items_of[kind] = _made(kind, compared[kind], name_words, sets)
+        sets = [w if isinstance(w, frozenset) else frozenset(w.split()) for w in kind_functions]
+        items_of[kind] = _made(kind, compared[kind], kind_names, sets)
     # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
     places: dict[str, Location | None] = {}
     order = {k: n for n, k in enumerate(KINDS)}
