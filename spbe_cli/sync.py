@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -187,7 +186,7 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
 
 
 #: An item compared: its id and :func:`compared_fields` (group, budget, owner, name, function).
-_Compared = tuple[str, str, str, str, str, str | None]
+_Compared = tuple[str, str, str, str, str, "str | None"]
 #: The places in a :data:`_Compared` of the name and of the function text.
 _NAMA, _FUNCTION = 4, 5
 
@@ -287,7 +286,7 @@ def _evidence(
 
 
 def _joined(
-    compared: Sequence[_Compared], words: Sequence[frozenset[str]], threshold: float
+    compared: list[_Compared], words: list[frozenset[str]], threshold: float
 ) -> set[tuple[int, int]]:
     """Index pairs ``(a, b)``, ``a < b``, of items whose ``words`` (names or functions) look alike.
 
@@ -359,7 +358,7 @@ def find_overlaps(
     # here first, and finished last).
     parent = os.getpid()
 
-    def functions() -> tuple[Sequence[Sequence[frozenset[str] | str]], list[set[tuple[int, int]]]]:
+    def functions() -> tuple[list[list[frozenset[str]] | list[str]], list[set[tuple[int, int]]]]:
         words = [_words(compared[kind], _FUNCTION, stop) for kind in kinds]
         joins = [
             _joined(compared[kind], w, threshold) for kind, w in zip(kinds, words, strict=True)
@@ -376,14 +375,14 @@ def find_overlaps(
         (kind, "name"): _joined(compared[kind], words, threshold)
         for kind, words in zip(kinds, names, strict=True)
     }
-    sent, function_joins = functions_there()
+    function_words, function_joins = functions_there()
     items_of: dict[str, list[Candidate]] = {}
-    for kind, kind_names, kind_functions, pairs in zip(
-        kinds, names, sent, function_joins, strict=True
+    for kind, name_words, kind_functions, pairs in zip(
+        kinds, names, function_words, function_joins, strict=True
     ):
         joined[kind, "function"] = pairs
-        sets = [w if isinstance(w, frozenset) else frozenset(w.split()) for w in kind_functions]
-        items_of[kind] = _made(kind, compared[kind], kind_names, sets)
+        sets = [w if type(w) is frozenset else frozenset(w.split()) for w in kind_functions]
+        items_of[kind] = _made(kind, compared[kind], name_words, sets)
     # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
     places: dict[str, Location | None] = {}
     order = {k: n for n, k in enumerate(KINDS)}
