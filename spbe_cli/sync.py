@@ -18,7 +18,6 @@ comparing every pair.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -40,6 +39,8 @@ from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
 
 #: Kinds compared, in output order.
 KINDS = ("program", "aplikasi", "data_informasi")
+#: What of two items is compared: their names, their functions (:func:`_joined`).
+SIDES = ("name", "function")
 DEFAULT_THRESHOLD = 0.6
 MAX_SHARED_BUDGET = 48
 
@@ -181,45 +182,25 @@ def candidates(catalog: Catalog, kind: str, stop: frozenset[str]) -> list[Candid
       duplicate the Bupati wants found), not with another application without ``pemilik``;
     * data sets in use, words of ``tujuan`` or ``uraian``.
     """
-    compared = _compared(catalog, kind)
-    return _made(kind, compared, _words(compared, _NAMA, stop), _words(compared, _FUNCTION, stop))
-
-
-#: An item compared: its id and :func:`compared_fields` (group, budget, owner, name, function).
-_Compared = tuple[str, str, str, str, str, "str | None"]
-#: The places in a :data:`_Compared` of the name and of the function text.
-_NAMA, _FUNCTION = 4, 5
-
-
-def _compared(catalog: Catalog, kind: str) -> list[_Compared]:
-    """The items of ``kind`` compared (:func:`candidates`), each with what it is compared by."""
-    entities = catalog.entities
-    found: list[_Compared] = []
+    result: list[Candidate] = []
     for item_id in catalog.ids_of(kind):
-        fields = compared_fields(kind, entities[item_id])
-        if fields is not None:
-            found.append((item_id, *fields))
-    return found
-
-
-def _words(compared: list[_Compared], place: int, stop: frozenset[str]) -> list[frozenset[str]]:
-    """The words (:func:`spbe_cli.similarity.tokens`) of the names or the functions of items."""
-    return [tokens(fields[place], stop) for fields in compared]
-
-
-def _made(
-    kind: str,
-    compared: list[_Compared],
-    names: list[frozenset[str]],
-    functions: list[frozenset[str]],
-) -> list[Candidate]:
-    """The :class:`Candidate` of each item compared, from its fields and its words."""
-    return [
-        Candidate(kind, item_id, owner, nama, code, budget, name, function)
-        for (item_id, code, budget, owner, nama, _), name, function in zip(
-            compared, names, functions, strict=True
+        compared = compared_fields(kind, catalog.entities[item_id])
+        if compared is None:
+            continue
+        code, budget, owner, nama, function = compared
+        result.append(
+            Candidate(
+                kind,
+                item_id,
+                owner,
+                nama,
+                code,
+                budget,
+                tokens(nama, stop),
+                tokens(function, stop),
+            )
         )
-    ]
+    return result
 
 
 def compared_fields(kind: str, e: Any) -> tuple[str, str, str, str, str | None] | None:
@@ -285,10 +266,8 @@ def _evidence(
     return tuple(found)
 
 
-def _joined(
-    compared: list[_Compared], words: list[frozenset[str]], threshold: float
-) -> set[tuple[int, int]]:
-    """Index pairs ``(a, b)``, ``a < b``, of items whose ``words`` (names or functions) look alike.
+def _joined(items: list[Candidate], threshold: float, side: str) -> set[tuple[int, int]]:
+    """Index pairs ``(a, b)``, ``a < b``, whose names (``side`` "name") or functions look alike.
 
     Each item is paired with one earlier look-alike of another OPD
     (:func:`spbe_cli.similarity.join`) across the kind at ``threshold``, and among the items of
@@ -297,12 +276,12 @@ def _joined(
     both joins, the OPDs as numbers.
     """
     numbers: dict[str, int] = {}
-    owners = [numbers.setdefault(fields[3], len(numbers)) for fields in compared]
-    coded = word_sets(words)
-    pairs = {(min(a, b), max(a, b)) for a, b in join(coded, range(len(words)), threshold, owners)}
+    owners = [numbers.setdefault(c.owner, len(numbers)) for c in items]
+    coded = word_sets([c.name for c in items] if side == "name" else [c.function for c in items])
+    pairs = {(min(a, b), max(a, b)) for a, b in join(coded, range(len(items)), threshold, owners)}
     by_code: dict[str, list[int]] = {}
-    for position, fields in enumerate(compared):
-        by_code.setdefault(fields[1], []).append(position)
+    for position, item in enumerate(items):
+        by_code.setdefault(item.code, []).append(position)
     for members in by_code.values():
         if len(members) >= 2:
             found = join(coded, members, threshold / 2, owners)
@@ -351,38 +330,19 @@ def find_overlaps(
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
-    compared = {kind: _compared(catalog, kind) for kind in kinds}
-    # The words of the functions and their joins in a forked child when a core is idle; here,
-    # meanwhile, the words of the names and their joins (on a national catalog, a child that
-    # joined all but the applications' names waited for the words of every item to be made
-    # here first, and finished last).
-    parent = os.getpid()
-
-    def functions() -> tuple[list[list[frozenset[str]] | list[str]], list[set[tuple[int, int]]]]:
-        words = [_words(compared[kind], _FUNCTION, stop) for kind in kinds]
-        joins = [
-            _joined(compared[kind], w, threshold) for kind, w in zip(kinds, words, strict=True)
-        ]
-        if os.getpid() == parent:
-            return words, joins
-        # Sent back as text (a frozenset's words in one string): marshal took longer to write
-        # and read 32,000 sets of strings than the words took to be made.
-        return [[" ".join(w) for w in kind_words] for kind_words in words], joins
-
-    functions_there = forked(functions, sum(map(len, compared.values())), MIN_FORKED)
-    names = [_words(compared[kind], _NAMA, stop) for kind in kinds]
-    joined = {
-        (kind, "name"): _joined(compared[kind], words, threshold)
-        for kind, words in zip(kinds, names, strict=True)
-    }
-    function_words, function_joins = functions_there()
-    items_of: dict[str, list[Candidate]] = {}
-    for kind, name_words, kind_functions, pairs in zip(
-        kinds, names, function_words, function_joins, strict=True
-    ):
-        joined[kind, "function"] = pairs
-        sets = [w if type(w) is frozenset else frozenset(w.split()) for w in kind_functions]
-        items_of[kind] = _made(kind, compared[kind], name_words, sets)
+    items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
+    # Here, the joins on the names of the kind with the most items (most of the work on a
+    # national catalog: its applications); every other join in a forked child when a core is
+    # idle (all of them took a third longer here than the functions there).
+    largest = max(kinds, key=lambda kind: len(items_of[kind]), default=None)
+    there = [(kind, side) for kind in kinds for side in SIDES if (kind, side) != (largest, "name")]
+    joined_there = forked(
+        lambda: [_joined(items_of[kind], threshold, side) for kind, side in there],
+        sum(map(len, items_of.values())),
+        MIN_FORKED,
+    )
+    joined = {(largest, "name"): _joined(items_of[largest], threshold, "name")} if largest else {}
+    joined.update(zip(there, joined_there(), strict=True))
     # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
     places: dict[str, Location | None] = {}
     order = {k: n for n, k in enumerate(KINDS)}
