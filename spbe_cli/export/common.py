@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import zipfile
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from spbe_cli.errors import ExitCode, Report, SpbeError, UsageError, os_reason
 from spbe_cli.i18n import t
@@ -177,15 +178,14 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
         raise SpbeError(t("export.output_is_folder", path=path.as_posix()))
     folder = path.parent
     temporary: str | None = None
-    stream: BinaryIO | None = None
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             sweep(folder, EXPORT_PREFIX)  # what a run killed with SIGKILL left here
-            with stops_deferred():  # a stop now would leave the temporary file behind
-                handle, temporary = staging_file(folder)
-                stream = os.fdopen(handle, "wb")
-            with stream:
+            with contextlib.ExitStack() as closing:
+                with stops_deferred():  # a stop now would leave the temporary file behind
+                    handle, temporary = staging_file(folder)
+                    stream = closing.enter_context(os.fdopen(handle, "wb"))
                 if isinstance(data, bytes):
                     stream.write(data)
                 else:
@@ -198,8 +198,6 @@ def write_file(path: Path, data: bytes | Iterable[bytes]) -> str:
             ) from exc
     except BaseException:
         # Not written (a full disk, Ctrl-C, a cancelled CI job): no temporary file stays.
-        if stream is not None:
-            stream.close()
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         raise
