@@ -610,7 +610,7 @@ class Following:
         """Build every entity of one unchanged file: from its cache entry, else from disk."""
         import hashlib
 
-        from spbe_cli.cache import parse_keyed
+        from spbe_cli.cachestate import parse_keyed
         from spbe_cli.files import CatalogFile, read_catalog_file
         from spbe_cli.loader import _Loader
 
@@ -803,7 +803,7 @@ def follow(
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
     """
-    from spbe_cli.cache import open_cache
+    from spbe_cli.cachestate import open_cache
     from spbe_cli.checks import Claims, all_checks
     from spbe_cli.errors import Report
     from spbe_cli.loader import _Loader, complete_catalog

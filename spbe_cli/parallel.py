@@ -26,11 +26,11 @@ in; without ``/proc``, the load average.
 ``SPBE_WORKERS`` sets the number of processes that parse, this one included (``0`` or ``1``:
 parse in this process only, and no child for the rules or ``spbe sync`` either).
 
-With the content cache on, a worker reads a file's entry rather than parsing it, as this
-process would (:func:`spbe_cli.cache.known_entry`, :func:`spbe_cli.cache.parse_keyed`): a warm
-run shares the reading and checking of the entries among the cores as a cold run shares the
-parsing. (Read by this process alone, the 48,652 entries of the national catalog took longer
-than parsing them on two cores.)
+With the content cache on, a worker reads a file's entry rather than parsing it, as this process
+would (:func:`spbe_cli.cachestate.known_entry`, :func:`spbe_cli.cachestate.parse_keyed`): a warm run
+shares the reading and checking of the entries among the cores as a cold run shares the parsing.
+(Read by this process alone, the 48,652 entries of the national catalog took longer than parsing
+them on two cores.)
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def validate_report(
     Only with the content cache on (:mod:`spbe_cli.runrecord`): a run whose every input is
     what the last run recorded prints that run's report without loading anything; any other
     run is done in full and recorded. The first run of a catalog writes only the record, no
-    per-file entries (:func:`spbe_cli.cache.filling`).
+    per-file entries (:func:`spbe_cli.cachestate.filling`).
     """
     from spbe_cli.cachestate import filling, open_cache
 
@@ -114,7 +114,7 @@ def validate_report(
     from spbe_cli.incremental import CannotFollow, Snapshots, build, capturing
 
     # Per-file entries and the snapshot pay from the second run of a catalog on (see
-    # cache.filling): a catalog validated once (a CI job with a new cache) never reads them.
+    # cachestate.filling): a catalog validated once (a CI job with a new cache) never reads them.
     again = seen(store, key)
     with filling(again), recording() as manifest, capturing() as capture:
         catalog, report = validate_catalog(

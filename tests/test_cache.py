@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spbe_cli import cache
+from spbe_cli import cache, cachestate
 from spbe_cli.cache import ContentCache, default_folder
 from spbe_cli.loader import load_catalog
 from spbe_cli.parsing import ParsedFile, parse_bytes, to_json
@@ -42,17 +42,17 @@ indikator: {}
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
     monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
     yield folder
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
 
 
 def _report(root: Path, *, cached: bool) -> str:
-    cache.set_enabled(cached)
+    cachestate.set_enabled(cached)
     try:
         _, report = validate_catalog(root, "katalog")
     finally:
-        cache.set_enabled(True)
+        cachestate.set_enabled(True)
     return format_json(report, "katalog")
 
 
@@ -60,7 +60,7 @@ def _recorded(root: Path) -> str:
     """What spbe validate prints with the cache on: a run recorded, or a record replayed."""
     from spbe_cli.validate import validate_report
 
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
     return format_json(validate_report(root, "katalog"), "katalog")
 
 
@@ -564,8 +564,6 @@ def test_workers_read_a_warm_cache_and_parse_nothing(
 
     # Forked, the workers see the patch too; a worker that fails leaves its chunk to this
     # process, which fails the same way.
-    from spbe_cli import cachestate
-
     monkeypatch.setattr(cachestate, "parse_bytes", parse_nothing)
     monkeypatch.setenv("SPBE_WORKERS", "3")
     monkeypatch.setattr(parallel, "CHUNK", 7)
@@ -593,7 +591,7 @@ def test_the_cache_is_off_unless_asked_for(tmp_path: Path, cache_dir: Path) -> N
         [*command[:3], "--cache", *command[3:]], capture_output=True, env=env, check=False
     )
     assert _records(cache_dir)
-    assert cache.enabled({"SPBE_CACHE": "1"}) is (cache._state["enabled"] is not False)
+    assert cachestate.enabled({"SPBE_CACHE": "1"}) is (cachestate._state["enabled"] is not False)
 
 
 def _aged(path: Path, days: float, now: float) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from spbe_cli import cache
+from spbe_cli import cache, cachestate
 from spbe_cli.parsing import parse_bytes, to_json
 from tests.helpers import git
 from tests.test_cache import _catalog, _entries, _framed, _recorded, _records, _report
@@ -35,7 +35,7 @@ def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("GIT_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
 
 
 def _project(tmp_path: Path, ignore: str | None = "/.spbe-cache/\n") -> Path:

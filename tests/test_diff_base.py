@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spbe_cli import blobids, cache
+from spbe_cli import blobids, cachestate
 from spbe_cli.cli.app import app
 from spbe_cli.diff import base as diff_base
 from spbe_cli.validate import validate_report
@@ -39,9 +39,9 @@ def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "cache"
     monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
     monkeypatch.delenv("SPBE_INCREMENTAL", raising=False)
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
     yield folder
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
 
 
 def git(root: Path, *args: str) -> str:
@@ -138,7 +138,7 @@ _FOLLOWED = dict.fromkeys(CHANGES, 3) | {edit_fields: 0, break_files: 0, all_at_
 def _warm(catalog: Path, shown: str) -> None:
     """Leave the cache as CI on main does: a run of the push before (one file differs), then
     one of the base (a full run that writes the snapshot and the blob ids)."""
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
     some = _files(catalog, "opd")[0]
     kept = some.read_bytes()
     some.write_bytes(kept + b"# sebelumnya\n")

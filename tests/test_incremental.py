@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from spbe_cli import cache
+from spbe_cli import cachestate
 from spbe_cli.incremental import STATS
 from tests.test_cache import _recorded, _report
 
@@ -52,9 +52,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("SPBE_CACHE_DIR", str(tmp_path / "cache"))
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
     yield
-    cache.set_enabled(True)
+    cachestate.set_enabled(True)
 
 
 def _full(root: Path) -> str:

@@ -637,7 +637,7 @@ def test_workers_print_what_one_process_prints_on_random_catalogs(
 
     Cold, with the cache off and with it on (workers fill it), then warm (read here).
     """
-    from spbe_cli import cache
+    from spbe_cli import cachestate
     from spbe_cli.report import format_json
     from spbe_cli.validate import validate_catalog
     from tests.helpers import copy_minimal, write_tree
@@ -653,7 +653,7 @@ def test_workers_print_what_one_process_prints_on_random_catalogs(
 
     def printed(workers: str, cached: bool) -> str:
         monkeypatch.setenv("SPBE_WORKERS", workers)
-        monkeypatch.setitem(cache._state, "enabled", cached)
+        monkeypatch.setitem(cachestate._state, "enabled", cached)
         return format_json(validate_catalog(root, "katalog")[1], "katalog")
 
     single = printed("0", cached=False)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spbe_cli import cache, runrecord
+from spbe_cli import cachestate, runrecord
 from spbe_cli import validate as validate_module
 from spbe_cli.cache import ContentCache
 from spbe_cli.cli.app import app
@@ -34,7 +34,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private cache folder, the cache on for this test only."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("SPBE_CACHE_DIR", str(folder))
-    monkeypatch.setitem(cache._state, "enabled", True)
+    monkeypatch.setitem(cachestate._state, "enabled", True)
     return folder
 
 
@@ -69,7 +69,7 @@ def _fresh(root: Path) -> str:
     from spbe_cli.report import format_json
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(cache._state, "enabled", False)
+        patch.setitem(cachestate._state, "enabled", False)
         _, report = validate_catalog(root, "katalog")
     return format_json(report, "katalog")
 
@@ -87,7 +87,7 @@ def test_a_replayed_run_prints_what_a_fresh_run_prints(
     root = _catalog(tmp_path)
     argv = ["validate", str(root), "--format", output, "--strict"]
     fresh = runner.invoke(app, ["--no-cache", *argv])
-    monkeypatch.setitem(cache._state, "enabled", True)
+    monkeypatch.setitem(cachestate._state, "enabled", True)
     recorded = runner.invoke(app, argv)
     assert _record(cache_dir).is_file()
 
@@ -364,11 +364,11 @@ def test_a_runs_folder_others_can_write_is_made_private_before_use(
 
 def test_no_record_without_the_cache(tmp_path: Path, cache_dir: Path) -> None:
     root = _catalog(tmp_path)
-    cache.set_enabled(False)
+    cachestate.set_enabled(False)
     try:
         _cached(root)
     finally:
-        cache.set_enabled(True)
+        cachestate.set_enabled(True)
     assert not cache_dir.exists()
 
 
@@ -477,7 +477,7 @@ def test_a_record_planted_by_a_commit_is_never_replayed(
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     planted = repo / ".cache" / "spbe"
     monkeypatch.setenv("SPBE_CACHE_DIR", str(planted))
-    monkeypatch.setitem(cache._state, "enabled", True)
+    monkeypatch.setitem(cachestate._state, "enabled", True)
     good = _fresh(root)
     assert '"errors": 0' not in good
     # What the attacker runs beforehand, with the same spbe, on a copy of the catalog.

@@ -208,8 +208,11 @@ def _real_loader(name: str) -> Any:
     return getattr(real, name)
 
 
-def _no_plugins() -> tuple[()]:
-    """No pydantic plugin: what ``pydantic.plugin._loader.get_plugins`` says when disabled."""
+def _no_plugins(*_args: object, **_kwargs: object) -> tuple[()]:
+    """No pydantic plugin: what ``pydantic.plugin._loader.get_plugins`` says when disabled.
+
+    Any arguments are taken, so that a release passing some to its loader still gets "none".
+    """
     return ()
 
 
