@@ -264,7 +264,15 @@ def follow_side(
         return None
     shown_digests = {display_path(base.shown, rel): digest for rel, digest in digests.items()}
     try:
-        outcome = follow(base.stored, base.recorded, side.root, base.shown, files, shown_digests)
+        outcome = follow(
+            base.stored,
+            base.recorded,
+            side.root,
+            base.shown,
+            files,
+            shown_digests,
+            findings_only=True,
+        )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
             print(f"spbe: diff: the new side is checked in full: {exc}", file=sys.stderr)  # noqa: T201
