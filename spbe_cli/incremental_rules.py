@@ -157,8 +157,8 @@ def _made(entity_id: str, names: tuple[str, ...], stored: list[Any]) -> Facts:
     made = Facts.__new__(Facts)
     fields = made.__dict__
     fields["id"] = entity_id
-    fields.update(zip(names, stored, strict=True))
-    _wrap_nested(fields)
+    for name, value in zip(names, stored, strict=True):
+        fields[name] = _wrapped(value) if type(value) in _NESTED else value
     return made
 
 
@@ -222,7 +222,21 @@ class _FactTable(Mapping[str, Any]):
         """Every entity of one kind (its ``ids``, in order): the list made once per table."""
         found = self.lists.get(kind)
         if found is None:
-            found = self.lists[kind] = [self[i] for i in ids]
+            if kind in self.models or kind not in self.kinds:
+                found = [self[i] for i in ids]
+            else:
+                # __getitem__ inlined: a rule over every application asks for tens of thousands.
+                made, facts, make = self.made, self.facts, self.make
+                found = []
+                for entity_id in ids:
+                    fact = made.get(entity_id)
+                    if fact is None:
+                        stored = facts.get(entity_id)
+                        if stored is None:
+                            raise MissingFact(entity_id)
+                        fact = made[entity_id] = make(kind, entity_id, stored)
+                    found.append(fact)
+            self.lists[kind] = found
         return list(found)
 
     def get(self, entity_id: str, default: Any = None) -> Any:
