@@ -777,6 +777,7 @@ class Change:
 class Outcome:
     """A followed edit: the report, and the snapshot to store for the next run."""
 
+    #: the report (None for a run that wants the findings only: see :func:`follow`)
     report: Any
     files: list[list[Any]]
     #: the payload :meth:`Snapshots.write` stores
@@ -795,8 +796,12 @@ def follow(
     digests: Mapping[str, tuple[int, str]],
     *,
     strict: bool = False,
+    findings_only: bool = False,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
+
+    ``findings_only``: only :attr:`Outcome.raw` is wanted (``spbe diff`` stores nothing): no
+    report, no snapshot (:attr:`Outcome.report` None, :attr:`Outcome.snapshot` empty).
 
     ``recorded``: the files of the last run, as its run record lists them.
 
@@ -955,8 +960,10 @@ def follow(
     skipped = {p: s for p, s in stored.skipped.items() if p not in paths}
     skipped.update(catalog.skipped_findings)
     whole.skipped_findings = skipped
-    claims = Claims(whole)
     raw = list(findings)
+    if findings_only:
+        return Outcome(None, now, b"", following.built, raw)
+    claims = Claims(whole)
     findings, exceptions, _ = configured(root, display, whole, findings, claims)
     entities = len(kinds) + (1 if whole.metadata is not None else 0) + len(whole.referensi)
     report = Report(

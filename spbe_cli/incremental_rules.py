@@ -115,31 +115,51 @@ class MissingFact(Exception):
 class Facts:
     """An entity as the few fields a rule reads; any other field stops the run.
 
-    ``__getattr__`` raises :class:`MissingFact`, not ``AttributeError``: ``hasattr`` and
-    ``getattr(x, name, default)`` then stop the run too instead of answering "no". A field read
-    once is kept on the object (a rule over every application reads each a few times): like a
-    model's, the same value each time.
+    Every field kept is in the object's ``__dict__`` from the start (nested values wrapped
+    once, there), so a read never reaches ``__getattr__``: that one only answers a field that
+    is not kept, with :class:`MissingFact`, not ``AttributeError``: ``hasattr`` and
+    ``getattr(x, name, default)`` then stop the run too instead of answering "no". Like a
+    model's, a field gives the same value each time.
     """
 
     def __init__(self, values: Mapping[str, Any]) -> None:
-        object.__setattr__(self, "_values", values)
+        fields = self.__dict__
+        fields.update(values)
+        _wrap_nested(fields)
 
     def __getattr__(self, name: str) -> Any:
-        values = object.__getattribute__(self, "_values")
-        if name not in values:
-            raise MissingFact(name)
-        value = _wrapped(values[name])
-        object.__setattr__(self, name, value)
-        return value
+        raise MissingFact(name)
+
+
+_NESTED = (dict, list)
+
+
+def _wrap_nested(fields: dict[str, Any]) -> None:
+    """Wrap, in place, the values of ``fields`` that hold a dict (an object of fields)."""
+    for name, value in fields.items():
+        if type(value) in _NESTED:
+            fields[name] = _wrapped(value)
 
 
 def _wrapped(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         return Facts(value)
-    if kind is list and any(type(v) in (dict, list) for v in value):
-        return [_wrapped(v) for v in value]
+    if kind is list:
+        for item in value:
+            if type(item) in _NESTED:
+                return [_wrapped(v) for v in value]
     return value
+
+
+def _made(entity_id: str, names: tuple[str, ...], stored: list[Any]) -> Facts:
+    """The facts of one entity kept as the list of its values in the order of ``names``."""
+    made = Facts.__new__(Facts)
+    fields = made.__dict__
+    fields["id"] = entity_id
+    for name, value in zip(names, stored, strict=True):
+        fields[name] = _wrapped(value) if type(value) in _NESTED else value
+    return made
 
 
 _SIMPLE = (str, int, bool, float, type(None))
@@ -170,7 +190,7 @@ class _FactTable(Mapping[str, Any]):
         change: Change,
         name: str,
         kinds: frozenset[str],
-        values: Callable[[str, str, Any], Mapping[str, Any]],
+        make: Callable[[str, str, Any], Facts],
         models: frozenset[str] = frozenset(),
     ) -> None:
         self.all_kinds = change.kinds
@@ -179,8 +199,9 @@ class _FactTable(Mapping[str, Any]):
         self.facts = change.column(name)
         self.name = name
         self.kinds = kinds
-        self.decode = values
+        self.make = make
         self.made: dict[str, Facts] = {}
+        self.lists: dict[str, list[Any]] = {}
 
     def __getitem__(self, entity_id: str) -> Any:
         made = self.made.get(entity_id)
@@ -194,8 +215,29 @@ class _FactTable(Mapping[str, Any]):
         stored = self.facts.get(entity_id)
         if stored is None:
             raise MissingFact(entity_id)
-        made = self.made[entity_id] = Facts(self.decode(kind, entity_id, stored))
+        made = self.made[entity_id] = self.make(kind, entity_id, stored)
         return made
+
+    def of_kind(self, kind: str, ids: list[str]) -> list[Any]:
+        """Every entity of one kind (its ``ids``, in order): the list made once per table."""
+        found = self.lists.get(kind)
+        if found is None:
+            if kind in self.models or kind not in self.kinds:
+                found = [self[i] for i in ids]
+            else:
+                # __getitem__ inlined: a rule over every application asks for tens of thousands.
+                made, facts, make = self.made, self.facts, self.make
+                found = []
+                for entity_id in ids:
+                    fact = made.get(entity_id)
+                    if fact is None:
+                        stored = facts.get(entity_id)
+                        if stored is None:
+                            raise MissingFact(entity_id)
+                        fact = made[entity_id] = make(kind, entity_id, stored)
+                    found.append(fact)
+            self.lists[kind] = found
+        return list(found)
 
     def get(self, entity_id: str, default: Any = None) -> Any:
         return self[entity_id] if entity_id in self.all_kinds else default
@@ -208,6 +250,15 @@ class _FactTable(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self.all_kinds)
+
+
+class _FactCatalog(Catalog):
+    """The catalog a rule run on the facts reads: its entities a :class:`_FactTable`."""
+
+    def of_kind(self, kind: str) -> list[Any]:
+        """Every entity of one kind, in id order (each kind's list made once: a copy given)."""
+        table: _FactTable = self.entities  # type: ignore[assignment]
+        return table.of_kind(kind, self.ids_of(kind))
 
 
 #: What a rule reads of one kind: field names (read as they are), or a function giving the
@@ -259,26 +310,26 @@ def on_facts(name: str, fields: Mapping[str, Fields], models: Iterable[str] = ()
             return [[k, v] for k, v in spec(entity).items()]
         return [_plain(getattr(entity, f)) for f in names[kind]]
 
-    def values(kind: str, entity_id: str, stored: Any) -> Mapping[str, Any]:
+    def make(kind: str, entity_id: str, stored: Any) -> Facts:
         spec = names.get(kind)
         if spec is None:
-            return dict(stored)
+            return Facts(dict(stored))
         if len(stored) != len(spec):
             raise MissingFact(kind)
-        return {"id": entity_id, **dict(zip(spec, stored, strict=True))}
+        return _made(entity_id, spec, stored)
 
     def update(old: list[Finding], change: Change) -> list[Finding]:
         moved = {f.location.path for f in old} | related_into(old, change.paths)
         if not change.differ(name) and moved.isdisjoint(change.paths):
             return old
         whole = change.catalog
-        catalog = Catalog(
+        catalog = _FactCatalog(
             root=whole.root,
             reference=whole.reference,
             root_display=whole.root_display,
             metadata=whole.metadata,
             metadata_source=whole.metadata_source,
-            entities=_FactTable(change, name, kinds, values, read_whole),  # type: ignore[arg-type]
+            entities=_FactTable(change, name, kinds, make, read_whole),  # type: ignore[arg-type]
             kinds=whole.kinds,
             sources=whole.sources,
             referensi=whole.referensi,

@@ -218,6 +218,22 @@ def test_a_folder_named_otherwise_than_in_its_run_is_followed(
     assert _same_as_full("./lama", "baru") == 3
 
 
+def test_a_followed_diff_builds_no_snapshot_and_no_report(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diff stores nothing: the engine makes neither the snapshot's bytes nor the report."""
+    from spbe_cli import incremental, validate
+
+    _folders(generated, tmp_path, monkeypatch)
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("built for a diff")
+
+    monkeypatch.setattr(incremental, "_pack", refused)
+    monkeypatch.setattr(validate, "configured", refused)
+    assert _same_as_full("lama", "baru") == 3
+
+
 # -- when the base's run is not used ---------------------------------------------------------------
 
 

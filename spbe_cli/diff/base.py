@@ -263,8 +263,21 @@ def follow_side(
     if files is None:
         return None
     shown_digests = {display_path(base.shown, rel): digest for rel, digest in digests.items()}
+    from spbe_cli import collector
+
     try:
-        outcome = follow(base.stored, base.recorded, side.root, base.shown, files, shown_digests)
+        # As spbe validate follows an edit: its objects (tens of thousands of facts) are not
+        # walked again and again by the cyclic collector while the rules run.
+        with collector.paused():
+            outcome = follow(
+                base.stored,
+                base.recorded,
+                side.root,
+                base.shown,
+                files,
+                shown_digests,
+                findings_only=True,
+            )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
             print(f"spbe: diff: the new side is checked in full: {exc}", file=sys.stderr)  # noqa: T201
