@@ -445,7 +445,7 @@ def _has_facts(change: Change, entity_id: str, rule: str) -> bool:
 def _cycle_shape(value: Any, kind: str) -> bool:
     if kind == "aplikasi":
         return type(value) is list and all(type(i) is int for i in value)
-    return type(value) is str
+    return type(value) is str and kind in FIELDS["check_cycles"]
 
 
 def _cycles(old: list[Finding], change: Change) -> list[Finding]:
@@ -478,11 +478,11 @@ def _coverage_shape(value: Any, kind: str) -> bool:
         return (
             type(value) is list
             and len(value) == 3
-            and type(value[1]) is list
+            and (value[0] is None or type(value[0]) is str)
+            and _names(value[1])
             and type(value[2]) is bool
-            and all(type(v) is str for v in value[1])
         )
-    return type(value) is str
+    return type(value) is str and kind in ELEMENT_KINDS
 
 
 def _coverage(old: list[Finding], change: Change) -> list[Finding]:
@@ -582,17 +582,34 @@ def _subject_at(change: Change, finding: Finding, *loc: str) -> str:
 _TRACE_ORDER = {"layanan": 0, "aplikasi": 1, "infrastruktur": 2}
 
 
+def _names(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
+
+
 def _trace_shape(value: Any, kind: str) -> bool:
+    """Whether ``value`` is what :func:`trace_facts` gives for ``kind`` (else: a full run)."""
     if value is None:
         return True
     if kind == "layanan":
-        return type(value) is list and len(value) == 3 and type(value[0]) is list
+        return (
+            type(value) is list
+            and len(value) == 3
+            and _names(value[0])
+            and type(value[1]) is bool
+            and type(value[2]) is bool
+        )
     if kind == "keamanan":
-        return type(value) is list
+        return _names(value)
     if kind == "data_informasi":
         return value is True
     if kind == "aplikasi":
-        return type(value) is list and len(value) == 3 and type(value[1]) is list
+        return (
+            type(value) is list
+            and len(value) == 3
+            and type(value[0]) is bool
+            and _names(value[1])
+            and _names(value[2])
+        )
     return False
 
 
@@ -635,6 +652,8 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
     for table in (change.before, change.after):
         for entity_id, (kind, _, facts) in table.items():
             value = facts.get(name)
+            if not _trace_shape(value, kind):
+                raise CannotFollow(f"{name} facts out of shape")
             if kind in ("layanan", "keamanan"):
                 apps.update(named(value, kind))
             if kind == "keamanan":

@@ -312,6 +312,31 @@ def _rewrite(snapshot: Path, head: dict[str, Any], sections: dict[str, Any]) -> 
         ({}, {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}}),
         ({}, {"facts:check_references:aplikasi:0": 5}),
         ({}, {"facts:check_duplicates:aplikasi:0": {"apl-000001": "x"}}),
+        # the layouts these rules kept before session 15 (read by a newer spbe: a full run)
+        (
+            {},
+            {
+                "facts:check_cycles:aplikasi:0": {"apl-000002": [0]},
+                "facts:check_cycles:opd:0": {"opd-000006": ["opd-000005"]},
+            },
+        ),
+        (
+            {},
+            {
+                "facts:check_traceability:aplikasi:0": {
+                    "apl-000002": ["operasional", "pemda", "khusus", [], []]
+                }
+            },
+        ),
+        (
+            {},
+            {
+                "facts:check_rencana_coverage:aplikasi:0": {
+                    "apl-000002": "rencana",
+                    "apl-000003": ["rencana"],
+                }
+            },
+        ),
         ({}, {"names": []}),
         ({"files": 7}, {}),
         ({"buckets": {"aplikasi": -1}}, {}),
