@@ -630,20 +630,25 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
     name = "check_traceability"
     kinds = change.kinds
 
+    read: dict[str, Any] = {}
+
     def fact(entity_id: str) -> Any:
+        if entity_id in read:
+            return read[entity_id]
         value = _fact_of(change, name, entity_id)
         if not _trace_shape(value, kinds.get(entity_id, "")):
             raise CannotFollow(f"{name} facts out of shape")
+        read[entity_id] = value
         return value
 
     def named(facts: Any, kind: str) -> list[str]:
         if facts is None:
             return []
         if kind == "layanan":
-            return list(facts[0])
+            return facts[0]  # type: ignore[no-any-return]
         if kind == "keamanan":
-            return list(facts)
-        return list(facts[1]) if kind == "aplikasi" else []
+            return facts  # type: ignore[no-any-return]
+        return facts[1] if kind == "aplikasi" else []
 
     touched = change.before.keys() | change.after.keys()
     apps: set[str] = set()
