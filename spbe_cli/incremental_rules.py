@@ -9,13 +9,16 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   the change reaches (``extra``), through a view that walks only those; every other file keeps
   its findings. A finding the rule makes outside the files it walked means the analysis was
   wrong: the run is done in full.
-* :func:`on_facts` — aggregates and graphs (counts per domain, loops of parents, the chain
-  proses bisnis → layanan → aplikasi): the rule runs on every entity of the kinds it reads, as
-  the few fields it reads (kept per entity in the snapshot), only when one of those fields, or
-  the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
+* :func:`on_facts` — aggregates (counts per domain, the urusan of the OPD tree): the rule runs
+  on every entity of the kinds it reads, as the few fields it reads (kept per entity in the
+  snapshot), only when one of those fields, or the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
   never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
+* the reference graph: loops (:func:`_cycles`) found again on the few edges kept, the chain
+  layanan → aplikasi → data and infrastruktur (:func:`_traceability`) checked for the subjects
+  an edit reaches only, what the Peta Rencana covers (:func:`_coverage`) on the items and the
+  to-be elements; each on the functions its full rule calls;
 * the look-alike groups (:func:`_duplicates`), paired on the facts kept of each member. The
   Indeks plafon is an :func:`on_facts` form whose evaluations are read whole (``models``).
 
