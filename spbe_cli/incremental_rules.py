@@ -11,8 +11,8 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   wrong: the run is done in full.
 * :func:`on_facts` — aggregates (counts per domain, the urusan of the OPD tree): the rule runs
   on every entity of the kinds it reads, as the few fields it reads (kept per entity in the
-  snapshot), only when one of those fields, or the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
-  never a silent default.
+  snapshot), only when one of those fields, or the set of ids, changed. A field the rule reads
+  that is not kept stops the run (a full run), never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
 * the reference graph: loops (:func:`_cycles`) found again on the few edges kept, the chain
