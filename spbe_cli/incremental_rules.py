@@ -9,13 +9,16 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   the change reaches (``extra``), through a view that walks only those; every other file keeps
   its findings. A finding the rule makes outside the files it walked means the analysis was
   wrong: the run is done in full.
-* :func:`on_facts` — aggregates and graphs (counts per domain, loops of parents, the chain
-  proses bisnis → layanan → aplikasi): the rule runs on every entity of the kinds it reads, as
-  the few fields it reads (kept per entity in the snapshot), only when one of those fields, or
-  the set of ids, changed. A field the rule reads that is not kept stops the run (a full run),
-  never a silent default.
+* :func:`on_facts` — aggregates (counts per domain, the urusan of the OPD tree): the rule runs
+  on every entity of the kinds it reads, as the few fields it reads (kept per entity in the
+  snapshot), only when one of those fields, or the set of ids, changed. A field the rule reads
+  that is not kept stops the run (a full run), never a silent default.
 * :func:`run_whole` — a rule that walks no entity (the metadata's) runs whole; the few entities
   it looks up are built on demand;
+* the reference graph: loops (:func:`_cycles`) found again on the few edges kept, the chain
+  layanan → aplikasi → data and infrastruktur (:func:`_traceability`) checked for the subjects
+  an edit reaches only, what the Peta Rencana covers (:func:`_coverage`) on the items and the
+  to-be elements; each on the functions its full rule calls;
 * the look-alike groups (:func:`_duplicates`), paired on the facts kept of each member. The
   Indeks plafon is an :func:`on_facts` form whose evaluations are read whole (``models``).
 
@@ -29,10 +32,23 @@ from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.checks import Claims, Context, all_checks
+from spbe_cli.checks.architecture import (
+    TraceFinding,
+    aplikasi_trace,
+    infra_trace,
+    layanan_trace,
+    trace_facts,
+)
 from spbe_cli.checks.duplicates import RULES as DUPLICATE_RULES
+from spbe_cli.checks.references import SAME_KIND, cycle_facts, cycle_findings
+from spbe_cli.checks.roadmap import (
+    ELEMENT_KINDS,
+    check_muatan_covered,
+    coverage_facts,
+    unplanned_elements,
+)
 from spbe_cli.errors import Finding, Location
 from spbe_cli.incremental import CannotFollow, Change, register
-from spbe_cli.links import ARSITEKTUR
 
 #: The fields each rule's facts keep, by kind (:func:`on_facts`): a
 #: test checks that each names a field of that kind's model.
@@ -430,46 +446,374 @@ def _covered(field: str) -> Callable[[Any], dict[str, Any]]:
     return facts
 
 
+# -- the reference graph: loops, the chain of the domains, what the plans cover -----------------
+
+
+def _kept_places(old: list[Finding], change: Change) -> dict[tuple[str, str], list[Location]]:
+    """Where each old finding of an unchanged file is, by its code and message, in order.
+
+    A finding a followed run makes again with the same text is at the same place when its file
+    did not change (its text names its subject): the place is taken from here, not from the
+    subject's file, which would be built for it.
+    """
+    places: dict[tuple[str, str], list[Location]] = {}
+    for finding in old:
+        if finding.location.path not in change.paths and not finding.related:
+            places.setdefault((finding.code, finding.message), []).append(finding.location)
+    for found in places.values():
+        found.reverse()
+    return places
+
+
+def _placed(
+    change: Change,
+    places: dict[tuple[str, str], list[Location]],
+    code: str,
+    subject: str,
+    loc: tuple[str | int, ...],
+    message: str,
+    values: dict[str, Any],
+) -> Finding:
+    """A finding at ``subject``'s ``loc``: an old one's place, else the subject's (built)."""
+    from dataclasses import replace
+
+    from spbe_cli.rules import make_finding
+
+    finding = make_finding(code, _NOWHERE, message, **values)
+    kept = places.get((code, finding.message))
+    at = kept.pop() if kept else change.catalog.where(subject, *loc)
+    return replace(finding, location=at)
+
+
+_NOWHERE = Location("", 0, 0)
+
+
+def _has_facts(change: Change, entity_id: str, rule: str) -> bool:
+    """Whether the entity had facts for ``rule`` before the edit or has after it."""
+    return any(
+        table.get(entity_id) is not None and table[entity_id][2].get(rule) is not None
+        for table in (change.before, change.after)
+    )
+
+
+def _cycle_shape(value: Any, kind: str) -> bool:
+    if kind == "aplikasi":
+        return type(value) is list and all(type(i) is int for i in value)
+    return type(value) is str and kind in FIELDS["check_cycles"]
+
+
+def _cycles(old: list[Finding], change: Change) -> list[Finding]:
+    """SPBE215 after an edit: found again on the kept edges, which are few.
+
+    The facts are an entity's one edge (a parent, a repeal) or where it names itself
+    (:func:`~spbe_cli.checks.references.cycle_facts`), kept only when there is one: an edit
+    whose entities had and have none (most: an application without ``integrasi`` naming
+    itself) keeps the findings; any other walks the kept edges again (a few thousand at
+    national scale: the loops before the edit were found on the same edges), and each finding
+    found again keeps its place unless its file changed.
+    """
+    name = "check_cycles"
+    dirty = any(_has_facts(change, i, name) for i in change.differ(name))
+    if not dirty and all(f.location.path not in change.paths for f in old):
+        return old
+    column = change.column(name)
+    kinds = change.kinds
+    if not all(_cycle_shape(v, kinds.get(i, "")) for i, v in column.items()):
+        raise CannotFollow(f"{name} facts out of shape")
+    places = _kept_places(old, change)
+    return [
+        _placed(change, places, "SPBE215", subject, loc, message, values)
+        for subject, loc, message, values in cycle_findings(column, kinds)
+    ]
+
+
+def _coverage_shape(value: Any, kind: str) -> bool:
+    if kind == "peta_rencana":
+        return (
+            type(value) is list
+            and len(value) == 3
+            and (value[0] is None or type(value[0]) is str)
+            and _names(value[1])
+            and type(value[2]) is bool
+        )
+    return type(value) is str and kind in ELEMENT_KINDS
+
+
+def _coverage(old: list[Finding], change: Change) -> list[Finding]:
+    """SPBE501/SPBE504 after an edit: found again on the kept facts, which are few.
+
+    The facts are each Peta Rencana item's muatan, ``mengubah`` and whether it is cancelled,
+    and the status of each to-be element only
+    (:func:`~spbe_cli.checks.roadmap.coverage_facts`): an edit whose elements were and are not
+    to-be, and that changes no item, keeps the findings; any other reads the items (hundreds)
+    and the to-be elements again, and each finding found again keeps its place unless its file
+    changed.
+    """
+    name = "check_rencana_coverage"
+    whole = change.catalog
+    dirty = any(_has_facts(change, i, name) for i in change.differ(name))
+    if not dirty and all(f.location.path not in change.paths for f in old):
+        return old
+    if whole.metadata is None or whole.metadata_source is None:
+        return []
+    column = change.column(name)
+    kinds = change.kinds
+    if not all(_coverage_shape(v, kinds.get(i, "")) for i, v in column.items()):
+        raise CannotFollow(f"{name} facts out of shape")
+    items: dict[str, Any] = {}
+    planned: dict[str, str] = {}
+    changed: set[str] = set()
+    for entity_id, value in column.items():
+        if kinds[entity_id] == "peta_rencana":
+            muatan, mengubah, cancelled = value
+            state: dict[str, Any] = {"status": "dibatalkan" if cancelled else None, "progres": []}
+            items[entity_id] = Facts({"id": entity_id, "muatan": muatan, **state})
+            changed.update(mengubah)
+        else:
+            planned[entity_id] = value
+    plans = Catalog(
+        root=whole.root,
+        reference=whole.reference,
+        root_display=whole.root_display,
+        metadata=whole.metadata,
+        metadata_source=whole.metadata_source,
+        entities=items,
+        kinds=dict.fromkeys(items, "peta_rencana"),
+    )
+    ctx = Context(plans, claims=_NoClaims(plans))
+    check_muatan_covered(ctx)
+    places = _kept_places(old, change)
+    return ctx.findings + [
+        _placed(change, places, "SPBE504", subject, loc, message, values)
+        for subject, loc, message, values in unplanned_elements(planned, kinds, changed)
+    ]
+
+
+def _fact_of(change: Change, rule: str, entity_id: str) -> Any:
+    """What ``rule`` keeps of one entity after the edit (None: nothing, or no such entity).
+
+    Reads the one section of facts that holds it, not the rule's whole column.
+    """
+    fact = change.after.get(entity_id)
+    if fact is not None:
+        return fact[2].get(rule)
+    kind = change.kinds.get(entity_id)
+    if kind is None:
+        return None
+    from spbe_cli.incremental import _place
+
+    name = f"facts:{rule}:{_place(entity_id, kind, change.stored.buckets)}"
+    part = change.parts.get(name)
+    if part is None:
+        part = change.stored.part(name)
+    return part.get(entity_id)
+
+
+def _referring(references: Mapping[str, Any], targets: set[str]) -> dict[str, list[str]]:
+    """The entities naming each of ``targets``, from ``check_references``'s kept facts."""
+    found: dict[str, list[str]] = {}
+    if not targets:
+        return found
+    for entity_id, refs in references.items():
+        if refs and not targets.isdisjoint(refs):
+            for target in targets.intersection(refs):
+                found.setdefault(target, []).append(entity_id)
+    return found
+
+
+def _subject_at(change: Change, finding: Finding, *loc: str) -> str:
+    """The entity an old finding of an unchanged file is on (at its ``loc``)."""
+    at = finding.location
+    ids = change.following.layout.ids_in(at.path)
+    if len(ids) == 1:
+        return ids[0]
+    for entity_id in ids:
+        if change.catalog.where(entity_id, *loc) == at:
+            return entity_id
+    raise CannotFollow(f"{finding.code} at {at.path}:{at.line} is on no entity")
+
+
+_TRACE_ORDER = {"layanan": 0, "aplikasi": 1, "infrastruktur": 2}
+
+
+def _names(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
+
+
+def _trace_shape(value: Any, kind: str) -> bool:
+    """Whether ``value`` is what :func:`trace_facts` gives for ``kind`` (else: a full run)."""
+    if value is None:
+        return True
+    if kind == "layanan":
+        return (
+            type(value) is list
+            and len(value) == 3
+            and _names(value[0])
+            and type(value[1]) is bool
+            and type(value[2]) is bool
+        )
+    if kind == "keamanan":
+        return _names(value)
+    if kind == "data_informasi":
+        return value is True
+    if kind == "aplikasi":
+        return (
+            type(value) is list
+            and len(value) == 3
+            and type(value[0]) is bool
+            and _names(value[1])
+            and _names(value[2])
+        )
+    return False
+
+
+def _traceability(old: list[Finding], change: Change) -> list[Finding]:
+    """SPBE401-SPBE406 after an edit: each subject the edit reaches checked again.
+
+    A layanan's findings depend on it alone; an application's on it, the layanan and keamanan
+    naming it and the data sets it names; an infrastructure's on the keamanan naming it and the
+    applications naming it (and their data sets). The subjects checked again: those of the
+    changed files, the applications and infrastructure a changed layanan or keamanan named
+    before or names now, the applications naming a changed data set, and the infrastructure a
+    checked application named before or names now; the others keep their findings. Who names
+    an entity comes from the reference facts ``check_references`` keeps; what each entity is,
+    from :func:`~spbe_cli.checks.architecture.trace_facts`, read in the few sections holding
+    the entities asked for. The findings come in a full run's order (layanan, applications,
+    infrastructure, each in id order).
+    """
+    name = "check_traceability"
+    kinds = change.kinds
+
+    read: dict[str, Any] = {}
+
+    def fact(entity_id: str) -> Any:
+        if entity_id in read:
+            return read[entity_id]
+        value = _fact_of(change, name, entity_id)
+        if not _trace_shape(value, kinds.get(entity_id, "")):
+            raise CannotFollow(f"{name} facts out of shape")
+        read[entity_id] = value
+        return value
+
+    def named(facts: Any, kind: str) -> list[str]:
+        if facts is None:
+            return []
+        if kind == "layanan":
+            return facts[0]  # type: ignore[no-any-return]
+        if kind == "keamanan":
+            return facts  # type: ignore[no-any-return]
+        return facts[1] if kind == "aplikasi" else []
+
+    touched = change.before.keys() | change.after.keys()
+    apps: set[str] = set()
+    infras: set[str] = set()
+    data: set[str] = set()
+    for table in (change.before, change.after):
+        for entity_id, (kind, _, facts) in table.items():
+            value = facts.get(name)
+            if not _trace_shape(value, kind):
+                raise CannotFollow(f"{name} facts out of shape")
+            if kind in ("layanan", "keamanan"):
+                apps.update(named(value, kind))
+            if kind == "keamanan":
+                infras.update(named(value, kind))
+            if kind == "aplikasi":
+                infras.update(named(value, kind))
+            if kind == "data_informasi":
+                data.add(entity_id)
+    apps.update(i for i in touched if kinds.get(i) == "aplikasi")
+    references = change.column("check_references")
+    for naming in _referring(references, data).values():
+        apps.update(i for i in naming if kinds.get(i) == "aplikasi")
+    apps = {i for i in apps if kinds.get(i) == "aplikasi"}
+    for app_id in apps:
+        infras.update(named(fact(app_id), "aplikasi"))
+    infras.update(i for i in touched if kinds.get(i) == "infrastruktur")
+    infras = {i for i in infras if kinds.get(i) == "infrastruktur"}
+    layanan = {i for i in change.after if kinds.get(i) == "layanan"}
+    dirty = apps | infras | layanan
+    if not dirty and all(f.location.path not in change.paths for f in old):
+        return old
+    kept: dict[str, list[Finding]] = {}
+    places: dict[str, Location] = {}
+    for finding in old:
+        if finding.location.path in change.paths:
+            continue
+        subject = _subject_at(change, finding, "id")
+        places[subject] = finding.location
+        if subject not in dirty:
+            kept.setdefault(subject, []).append(finding)
+    referrers = _referring(references, apps | infras)
+
+    def named_by(entity_id: str, kind: str) -> list[str]:
+        return [
+            i
+            for i in referrers.get(entity_id, ())
+            if kinds.get(i) == kind and entity_id in named(fact(i), kind)
+        ]
+
+    def sensitive(data_id: str) -> bool:
+        return kinds.get(data_id) == "data_informasi" and fact(data_id) is True
+
+    fresh: dict[str, list[TraceFinding]] = {}
+    for layanan_id in layanan:
+        fresh[layanan_id] = layanan_trace(layanan_id, fact(layanan_id))
+    for app_id in apps:
+        facts = fact(app_id)
+        if facts is not None:
+            served = bool(named_by(app_id, "layanan"))
+            covered = bool(named_by(app_id, "keamanan"))
+            fresh[app_id] = aplikasi_trace(app_id, facts, served, covered, sensitive)[0]
+    for infra_id in infras:
+        if named_by(infra_id, "keamanan"):
+            continue
+        hosts = [
+            app_id
+            for app_id in named_by(infra_id, "aplikasi")
+            if any(sensitive(d) for d in fact(app_id)[2])
+        ]
+        if hosts:
+            fresh[infra_id] = [infra_trace(infra_id, min(hosts))]
+    from spbe_cli.rules import make_finding
+
+    found: list[tuple[tuple[int, str], list[Finding]]] = []
+    for subject, findings in kept.items():
+        found.append(((_TRACE_ORDER[kinds[subject]], subject), findings))
+    for subject, traced in fresh.items():
+        if not traced:
+            continue
+        at = places.get(subject) or change.catalog.where(subject, "id")
+        findings = [make_finding(code, at, message, **values) for code, message, values in traced]
+        found.append(((_TRACE_ORDER[kinds[subject]], subject), findings))
+    found.sort(key=lambda pair: pair[0])
+    return [f for _, findings in found for f in findings]
+
+
 _keep("check_declarations")
 run_whole("check_metadata")
 by_files("check_pemda")
 by_files("check_references", extra=_references_reach, facts=_reference_facts)
 register("check_references_target", _target_facts, ("regulasi",))(lambda old, _change: old)
-on_facts(
-    "check_cycles",
-    {
-        "opd": ("induk",),
-        "proses_bisnis": ("induk",),
-        "regulasi": ("dicabut_oleh",),
-        "aplikasi": ("integrasi",),
-    },
-)
+FIELDS["check_cycles"] = {kind: (field,) for kind, field, _ in SAME_KIND}
+register("check_cycles", cycle_facts, FIELDS["check_cycles"])(_cycles)
 by_files("check_codes")
 by_files("check_lists")
-on_facts(
-    "check_traceability",
-    {
-        "layanan": ("aplikasi", "proses_bisnis", "digital"),
-        "keamanan": ("objek",),
-        "data_informasi": ("id", "sifat", "data_pribadi"),
-        "aplikasi": ("status", "pemilik_tipe", "kategori", "infrastruktur", "data"),
-    },
-)
+FIELDS["check_traceability"] = {
+    "layanan": ("aplikasi", "proses_bisnis", "digital"),
+    "keamanan": ("objek",),
+    "data_informasi": ("sifat", "data_pribadi"),
+    "aplikasi": ("status", "pemilik_tipe", "kategori", "infrastruktur", "data"),
+}
+register("check_traceability", trace_facts, FIELDS["check_traceability"])(_traceability)
 by_files("check_aplikasi_umum")
 by_files("check_satu_data")
 on_facts("check_domains", {})
 by_files("check_peta_rencana")
-on_facts(
-    "check_rencana_coverage",
-    {
-        "peta_rencana": lambda e: {
-            "muatan": e.muatan,
-            "mengubah": list(e.mengubah),
-            **plan_state(e),
-        },
-        **dict.fromkeys(ARSITEKTUR, ("id", "status")),
-    },
-)
+FIELDS["check_rencana_coverage"] = {
+    "peta_rencana": ("muatan", "mengubah", "status", "progres"),
+    **dict.fromkeys(ELEMENT_KINDS, ("status",)),
+}
+register("check_rencana_coverage", coverage_facts, FIELDS["check_rencana_coverage"])(_coverage)
 on_facts(
     "check_nomenklatur",
     {"program": _nomenklatur, "peta_rencana": _nomenklatur, "opd": ("urusan", "induk")},

@@ -312,6 +312,31 @@ def _rewrite(snapshot: Path, head: dict[str, Any], sections: dict[str, Any]) -> 
         ({}, {"rules": {"check_codes": [["SPBE203", "fatal", ["x", 1, 1], "m", None, []]]}}),
         ({}, {"facts:check_references:aplikasi:0": 5}),
         ({}, {"facts:check_duplicates:aplikasi:0": {"apl-000001": "x"}}),
+        # the layouts these rules kept before session 15 (read by a newer spbe: a full run)
+        (
+            {},
+            {
+                "facts:check_cycles:aplikasi:0": {"apl-000002": [0]},
+                "facts:check_cycles:opd:0": {"opd-000006": ["opd-000005"]},
+            },
+        ),
+        (
+            {},
+            {
+                "facts:check_traceability:aplikasi:0": {
+                    "apl-000002": ["operasional", "pemda", "khusus", [], []]
+                }
+            },
+        ),
+        (
+            {},
+            {
+                "facts:check_rencana_coverage:aplikasi:0": {
+                    "apl-000002": "rencana",
+                    "apl-000003": ["rencana"],
+                }
+            },
+        ),
         ({}, {"names": []}),
         ({"files": 7}, {}),
         ({"buckets": {"aplikasi": -1}}, {}),
@@ -530,3 +555,142 @@ def test_a_name_edit_builds_no_member_of_its_look_alike_group(warm: Path) -> Non
     assert _cached(warm) == _full(warm)
     assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
     assert STATS["built"] <= 3
+
+
+def _set(root: Path, entity_id: str, **fields: Any) -> None:
+    """Give one entity other field values (None: the field removed)."""
+    for path in sorted(root.rglob("*.yaml")):
+        docs = _documents(path)
+        for doc in docs:
+            if isinstance(doc, dict) and doc.get("id") == entity_id:
+                for name, value in fields.items():
+                    if value is None:
+                        doc.pop(name, None)
+                    else:
+                        doc[name] = value
+                _write(path, docs)
+                return
+    raise AssertionError(entity_id)
+
+
+def _per_rule(root: Path) -> dict[str, Any]:
+    """Each rule's findings in an uncached full run, in the order the rule made them."""
+    import orjson
+
+    from spbe_cli.checks import all_checks
+    from spbe_cli.incremental import capturing
+    from spbe_cli.runrecord import finding_json
+    from spbe_cli.validate import validate_report
+
+    cache.set_enabled(False)
+    try:
+        with capturing() as capture:
+            validate_report(root, "katalog")
+    finally:
+        cache.set_enabled(True)
+    names = [check.__name__ for check in all_checks()]
+    found = {
+        n: [finding_json(f) for f in fs] for n, fs in zip(names, capture.per_rule, strict=True)
+    }
+    return orjson.loads(orjson.dumps(found))
+
+
+def _stored_rules(folder: Path) -> dict[str, Any]:
+    """Each rule's findings as the snapshot of the last run keeps them."""
+    import orjson
+
+    [snapshot] = folder.glob("v*/runs/*.snapshot")
+    payload = snapshot.read_bytes().partition(b"\n")[2]
+    line, _, body = payload.partition(b"\n")
+    start, size = orjson.loads(line)["sections"]["rules"]
+    return orjson.loads(body[start : start + size])
+
+
+_GRAPH_RULES = ("check_cycles", "check_traceability", "check_rencana_coverage")
+
+
+def _graph_edits(root: Path) -> Iterator[tuple[str, set[str]]]:
+    """Edits that make or clear a loop, an orphan, an unsecured asset, an unplanned element.
+
+    Each is made to the catalog before it is yielded, with the codes it must make appear.
+    """
+    layanan = _all(root, "layanan")
+    served: dict[str, list[str]] = {}
+    for doc in layanan:
+        for app in doc.get("aplikasi", []):
+            served.setdefault(app, []).append(doc["id"])
+    apps = {d["id"]: d for d in _all(root, "aplikasi")}
+    only = sorted(a for a, by in served.items() if len(by) == 1 and a in apps)
+    only = [a for a in only if apps[a].get("status") != "dihentikan"]
+    _set(root, "opd-000002", induk="opd-000003")
+    _set(root, "opd-000003", induk="opd-000002")
+    yield "a loop of two OPDs", {"SPBE215"}
+    _set(root, "pb-000003", induk="pb-000003")
+    _set(root, "apl-000005", integrasi=["apl-000001", "apl-000005"])
+    yield "a parent and a peer naming themselves", {"SPBE215"}
+    _set(root, "opd-000003", induk=None)
+    yield "the loop broken", set()
+    orphan = only[0]
+    [host] = served[orphan]
+    left = [a for a in next(d for d in layanan if d["id"] == host)["aplikasi"] if a != orphan]
+    _set(root, host, aplikasi=left)
+    yield f"{orphan} lost its last layanan", {"SPBE403"}
+    for doc in _all(root, "keamanan")[:3]:
+        _set(root, doc["id"], objek=[])
+    yield "keamanan name nothing", {"SPBE406"}
+    for doc in _all(root, "data_informasi")[:3]:
+        sifat = "tertutup" if doc.get("sifat") == "terbuka" else "terbuka"
+        _set(root, doc["id"], sifat=sifat, data_pribadi=False)
+    yield "data sets opened or closed", set()
+    plans = _all(root, "peta_rencana")
+    for plan in plans[:2]:
+        _set(root, plan["id"], mengubah=[])
+    to_be = [a for a in apps if a not in {m for p in plans for m in p.get("mengubah", [])}][:1]
+    for app in to_be:
+        _set(root, app, status="rencana")
+    yield "items changing nothing, applications planned", {"SPBE504"}
+    plan = _all(root, "peta_rencana")[0]
+    path = _application(root, plan["id"])
+    if len(_documents(path)) == 1:
+        path.unlink()
+    else:
+        _write(path, [d for d in _documents(path) if d.get("id") != plan["id"]])
+    yield "a Peta Rencana item dropped", set()
+    twin = dict(next(d for d in layanan if d["id"] == host), id=f"{host}-baru")
+    twin["aplikasi"] = [orphan]
+    (root / "layanan").mkdir(exist_ok=True)
+    (root / "layanan" / f"{host}-baru.yaml").write_text(GEN.dump(twin), encoding="utf-8")
+    yield f"a new layanan serves {orphan}", set()
+    _set(root, "opd-000002", id="opd-000002-B")
+    yield "an OPD in a loop renamed (its referrers name it no more)", set()
+
+
+@pytest.mark.parametrize("layout", ["files", "grouped"])
+def test_loops_the_domain_chain_and_the_plans_followed_report_a_full_runs_findings_in_order(
+    generated: dict[str, Path], tmp_path: Path, cache_on: None, layout: str
+) -> None:
+    """check_cycles, check_traceability, check_rencana_coverage follow an edit on kept facts.
+
+    A loop made and broken, an entity naming itself, an application losing its last layanan,
+    keamanan dropping their objects, data sets opened or closed, Peta Rencana items emptied and
+    dropped, applications planned, a layanan added, an id in a loop renamed: after each, the
+    report is a full run's, and each rule's findings are those of a full run in the order it
+    makes them (they are kept in the snapshot for the next edit).
+    """
+    root = tmp_path / "katalog"
+    shutil.copytree(generated[layout], root)
+    _cached(root)
+    _warm(root)
+    seen: set[str] = set()
+    for what, codes in _graph_edits(root):
+        before = dict(STATS)
+        full = _full(root)
+        assert _cached(root) == full, what
+        assert STATS["followed"] - before["followed"] == 1, (what, STATS["reason"])
+        stored, made = _stored_rules(tmp_path / "cache"), _per_rule(root)
+        for rule in _GRAPH_RULES:
+            assert stored[rule] == made[rule], (what, rule)
+        present = {f[0] for rule in _GRAPH_RULES for f in made[rule]}
+        assert codes <= present, (what, codes - present)
+        seen |= present
+    assert {"SPBE215", "SPBE403", "SPBE406", "SPBE504"} <= seen

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 
 from spbe_cli.checks import Context
 from spbe_cli.errors import Severity
@@ -11,24 +13,96 @@ from spbe_cli.i18n import t
 from spbe_cli.models.common import in_use
 
 
+def trace_facts(kind: str, entity: Any) -> Any:
+    """What :func:`check_traceability` reads of one entity (None: nothing it counts).
+
+    A layanan's ``[aplikasi, has proses bisnis, digital]``; a keamanan's ``objek`` (None when
+    empty); a data set's True when it is sensitive; an application in use ``[national,
+    infrastruktur, data]`` (one not in use is reported on nothing). The one home of what the
+    rule reads: the full run and a followed edit (:mod:`spbe_cli.incremental_rules`).
+    """
+    if kind == "layanan":
+        return [list(entity.aplikasi), bool(entity.proses_bisnis), bool(entity.digital)]
+    if kind == "keamanan":
+        return list(entity.objek) or None
+    if kind == "data_informasi":
+        return True if entity.sifat != "terbuka" or entity.data_pribadi else None
+    if kind == "aplikasi":
+        if not in_use(entity):
+            return None
+        national = entity.pemilik_tipe != "pemda" or entity.kategori == "umum"
+        return [national, list(entity.infrastruktur), list(entity.data)]
+    return None
+
+
+#: A finding of :func:`check_traceability` before it is placed (at its subject's ``id``):
+#: code, message key, values.
+TraceFinding = tuple[str, str, dict[str, Any]]
+
+
+def layanan_trace(layanan_id: str, facts: list[Any]) -> list[TraceFinding]:
+    """SPBE401/SPBE402 of one layanan (its :func:`trace_facts`)."""
+    aplikasi, proses_bisnis, digital = facts
+    found: list[TraceFinding] = []
+    if not proses_bisnis:
+        found.append(("SPBE401", "arch.layanan_no_proses", {"id": layanan_id}))
+    if digital and not aplikasi:
+        found.append(("SPBE402", "arch.layanan_no_aplikasi", {"id": layanan_id}))
+    return found
+
+
+def aplikasi_trace(
+    app_id: str,
+    facts: list[Any],
+    served: bool,
+    covered: bool,
+    sensitive: Callable[[str], bool],
+) -> tuple[list[TraceFinding], list[str]]:
+    """SPBE403-SPBE406 of one application in use, and the infrastructure its sensitive data is on.
+
+    ``facts``: its :func:`trace_facts`; ``served``: a layanan names it; ``covered``: a keamanan
+    names it; ``sensitive``: whether a data id is a sensitive data set.
+    """
+    national, infrastruktur, data = facts
+    found: list[TraceFinding] = []
+    values = {"id": app_id}
+    if not served:
+        found.append(("SPBE403", "arch.aplikasi_orphan", values))
+    if not infrastruktur and not national:
+        found.append(("SPBE404", "arch.aplikasi_no_infra", values))
+    if not data:
+        found.append(("SPBE405", "arch.aplikasi_no_data", values))
+    held = sorted(d for d in data if sensitive(d))
+    if not held:
+        return found, []
+    if not covered:
+        found.append(("SPBE406", "arch.not_secured", {"id": app_id, "data": ", ".join(held)}))
+    return found, infrastruktur
+
+
+def infra_trace(infra_id: str, app_id: str) -> TraceFinding:
+    """SPBE406 of an infrastructure no keamanan names, which ``app_id`` keeps sensitive data on.
+
+    ``app_id``: the smallest id of the applications in use keeping sensitive data on it.
+    """
+    return "SPBE406", "arch.infra_not_secured", {"id": infra_id, "app": app_id}
+
+
 def check_traceability(ctx: Context) -> None:
     """SPBE401-SPBE406: the chain proses bisnis -> layanan -> aplikasi -> data/infrastruktur."""
     catalog = ctx.catalog
+    entities = catalog.entities
+
+    def emit(subject: str, found: Iterable[TraceFinding]) -> None:
+        # Where each finding is, found only for a finding: most applications have none.
+        for code, message, values in found:
+            ctx.emit(code, catalog.where(subject, "id"), message, **values)
+
     served: set[str] = set()
     for layanan_id in catalog.ids_of("layanan"):
-        layanan = catalog.entities[layanan_id]
-        served.update(layanan.aplikasi)
-        if not layanan.proses_bisnis:
-            ctx.emit(
-                "SPBE401", catalog.where(layanan_id, "id"), "arch.layanan_no_proses", id=layanan_id
-            )
-        if layanan.digital and not layanan.aplikasi:
-            ctx.emit(
-                "SPBE402",
-                catalog.where(layanan_id, "id"),
-                "arch.layanan_no_aplikasi",
-                id=layanan_id,
-            )
+        facts = trace_facts("layanan", entities[layanan_id])
+        served.update(facts[0])
+        emit(layanan_id, layanan_trace(layanan_id, facts))
     # What rejected documents would have contributed counts as there: their rejection is the
     # one finding, not an orphan application or an unsecured asset besides.
     served.update(catalog.rejected_values("layanan", "aplikasi"))
@@ -36,46 +110,24 @@ def check_traceability(ctx: Context) -> None:
     for item in catalog.of_kind("keamanan"):
         covered.update(item.objek)
     sensitive = {
-        data.id
-        for data in catalog.of_kind("data_informasi")
-        if data.sifat != "terbuka" or data.data_pribadi
+        data.id for data in catalog.of_kind("data_informasi") if trace_facts("data_informasi", data)
     }
     hosts_sensitive: dict[str, str] = {}
     for app_id in catalog.ids_of("aplikasi"):
-        app = catalog.entities[app_id]
-        if not in_use(app):
+        facts = trace_facts("aplikasi", entities[app_id])
+        if facts is None:
             continue
-        # Where each finding is, found only for a finding: most applications have none.
-        national = app.pemilik_tipe != "pemda" or app.kategori == "umum"
-        if app_id not in served:
-            ctx.emit("SPBE403", catalog.where(app_id, "id"), "arch.aplikasi_orphan", id=app_id)
-        if not app.infrastruktur and not national:
-            ctx.emit("SPBE404", catalog.where(app_id, "id"), "arch.aplikasi_no_infra", id=app_id)
-        if not app.data:
-            ctx.emit("SPBE405", catalog.where(app_id, "id"), "arch.aplikasi_no_data", id=app_id)
-        held = sorted(d for d in app.data if d in sensitive)
-        if held:
-            if app_id not in covered:
-                ctx.emit(
-                    "SPBE406",
-                    catalog.where(app_id, "id"),
-                    "arch.not_secured",
-                    id=app_id,
-                    data=", ".join(held),
-                )
-            for infra in app.infrastruktur:
-                hosts_sensitive.setdefault(infra, app_id)
+        found, hosting = aplikasi_trace(
+            app_id, facts, app_id in served, app_id in covered, sensitive.__contains__
+        )
+        emit(app_id, found)
+        for infra in hosting:
+            hosts_sensitive.setdefault(infra, app_id)
     for infra_id, app_id in sorted(hosts_sensitive.items()):
         # An id of another kind there is SPBE202 (check_references), the one finding: not also
         # "infrastructure DATA-01 is not secured" at that data set.
         if catalog.kinds.get(infra_id) == "infrastruktur" and infra_id not in covered:
-            ctx.emit(
-                "SPBE406",
-                catalog.where(infra_id, "id"),
-                "arch.infra_not_secured",
-                id=infra_id,
-                app=app_id,
-            )
+            emit(infra_id, [infra_trace(infra_id, app_id)])
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from spbe_cli.catalog import Source
@@ -361,7 +361,7 @@ def report_case_claims(ctx: Context, written: Collection[str] | None = None) -> 
 
 #: References to an entity of the same kind: ``(kind, field, whether it is a chain)``. A chain
 #: (a parent, a repeal) must end; a list of peers (integrations) only must not name itself.
-_SAME_KIND = (
+SAME_KIND = (
     ("opd", "induk", True),
     ("proses_bisnis", "induk", True),
     ("regulasi", "dicabut_oleh", True),
@@ -369,49 +369,90 @@ _SAME_KIND = (
 )
 
 
+def cycle_facts(kind: str, entity: Any) -> Any:
+    """What :func:`check_cycles` reads of one entity (None: nothing it can report or follow).
+
+    For a chain kind, the id its chain field names (its one edge); for a list of peers, the
+    places where the list names the entity itself. The one home of what the rule reads: the
+    full run and a followed edit (:mod:`spbe_cli.incremental_rules`) both go through it.
+    """
+    for same_kind, field, chain in SAME_KIND:
+        if same_kind == kind:
+            value = getattr(entity, field, None)
+            if chain:
+                return value if isinstance(value, str) else None
+            return [i for i, target in enumerate(value or ()) if target == entity.id] or None
+    return None
+
+
+#: One finding of :func:`check_cycles` before it is placed: the entity it is at, the field
+#: (and index) there, the message key and its values.
+CycleFinding = tuple[str, tuple[str | int, ...], str, dict[str, Any]]
+
+
+def cycle_findings(facts: Mapping[str, Any], kinds: Mapping[str, str]) -> Iterator[CycleFinding]:
+    """SPBE215 from each entity's :func:`cycle_facts` (``facts``: id -> facts, none for None).
+
+    In the order of a full run: kind by kind, each entity naming itself in id order, then
+    each loop of that kind once, at its smallest id, in the order the walks from the smallest
+    ids find them.
+    """
+    by_kind: dict[str, list[str]] = {}
+    for entity_id in facts:
+        by_kind.setdefault(kinds.get(entity_id, ""), []).append(entity_id)
+    for kind, field, chain in SAME_KIND:
+        ids = sorted(by_kind.get(kind, ()))
+        for entity_id in ids:
+            value = facts[entity_id]
+            places: list[tuple[str | int, ...]]
+            if chain:
+                places = [(field,)] if value == entity_id else []
+            else:
+                places = [(field, index) for index in value]
+            for loc in places:
+                yield entity_id, loc, "ref.self", {"id": entity_id, "field": field}
+        if chain:
+            yield from _loops(kind, field, ids, facts, kinds)
+
+
 def check_cycles(ctx: Context) -> None:
     """SPBE215: an entity naming itself, or a chain of parents (or repeals) that loops."""
     catalog = ctx.catalog
-    for kind, field, chain in _SAME_KIND:
-        ids = catalog.ids_of(kind)
-        for entity_id in ids:
-            value = getattr(catalog.entities[entity_id], field, None)
-            targets = value if isinstance(value, list) else [value]
-            for index, target in enumerate(targets):
-                if target == entity_id:
-                    loc = (field, index) if isinstance(value, list) else (field,)
-                    where = catalog.where(entity_id, *loc)
-                    ctx.emit("SPBE215", where, "ref.self", id=entity_id, field=field)
-        if chain:
-            _report_loops(ctx, kind, field, sorted(ids))
+    facts: dict[str, Any] = {}
+    for kind, _field, _chain in SAME_KIND:
+        for entity_id in catalog.ids_of(kind):
+            value = cycle_facts(kind, catalog.entities[entity_id])
+            if value is not None:
+                facts[entity_id] = value
+    for entity_id, loc, message, values in cycle_findings(facts, catalog.kinds):
+        ctx.emit("SPBE215", catalog.where(entity_id, *loc), message, **values)
 
 
-def _report_loops(ctx: Context, kind: str, field: str, ids: list[str]) -> None:
-    """Report each loop of two or more entities once, at its smallest id."""
-    catalog = ctx.catalog
+def _loops(
+    kind: str, field: str, ids: list[str], edges: Mapping[str, Any], kinds: Mapping[str, str]
+) -> Iterator[CycleFinding]:
+    """Each loop of two or more entities once, at its smallest id.
+
+    ``ids``: the entities of ``kind`` with an edge, sorted (a walk from an entity without one
+    finds no loop and stops no other walk early); ``edges``: id -> the id it names.
+    """
     done: set[str] = set()
     for start in ids:
         path: list[str] = []
         seen: dict[str, int] = {}
         current: str | None = start
         while current is not None and current not in done and current not in seen:
-            entity = catalog.get(current) if catalog.kinds.get(current) == kind else None
-            if entity is None:
+            if kinds.get(current) != kind:
                 break
             seen[current] = len(path)
             path.append(current)
-            current = getattr(entity, field, None)
+            current = edges.get(current)
         if current is not None and current in seen and len(path) - seen[current] >= 2:
             loop = path[seen[current] :]
             first = loop.index(min(loop))
             loop = loop[first:] + loop[:first]
-            ctx.emit(
-                "SPBE215",
-                catalog.where(loop[0], field),
-                "ref.cycle",
-                field=field,
-                chain=" → ".join([*loop, loop[0]]),
-            )
+            chain = " → ".join([*loop, loop[0]])
+            yield loop[0], (field,), "ref.cycle", {"field": field, "chain": chain}
         done.update(path)
 
 

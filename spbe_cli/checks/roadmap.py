@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
 from spbe_cli.checks import (
     Context,
     check_covered,
@@ -11,6 +14,7 @@ from spbe_cli.checks import (
 )
 from spbe_cli.links import ARSITEKTUR
 from spbe_cli.models import MODELS, Elemen, Rencana
+from spbe_cli.status import is_cancelled
 
 _CHANGES_ELEMENTS = ("layanan", "aplikasi", "infrastruktur", "keamanan")
 _TO_BE = ("rencana", "pengembangan")
@@ -39,7 +43,52 @@ def check_peta_rencana(ctx: Context) -> None:
 
 
 #: The kinds whose elements have a status a Peta Rencana item can change (SPBE504).
-_ELEMENT_KINDS = tuple(kind for kind in ARSITEKTUR if issubclass(MODELS[kind], Elemen))
+ELEMENT_KINDS = tuple(kind for kind in ARSITEKTUR if issubclass(MODELS[kind], Elemen))
+
+
+def coverage_facts(kind: str, entity: Any) -> Any:
+    """What :func:`check_rencana_coverage` reads of one entity (None: nothing).
+
+    A Peta Rencana item's ``[muatan, mengubah, cancelled]``; an element's ``status`` when it is
+    a to-be one (the others cannot be reported). The one home of what the rule reads: the full
+    run and a followed edit (:mod:`spbe_cli.incremental_rules`) both go through it.
+    """
+    if kind == "peta_rencana":
+        return [entity.muatan, list(entity.mengubah), is_cancelled(entity)]
+    if kind in ELEMENT_KINDS and entity.status in _TO_BE:
+        return entity.status
+    return None
+
+
+def check_muatan_covered(ctx: Context) -> None:
+    """SPBE501: each muatan of the Peta Rencana has an item (at the metadata's document)."""
+    catalog = ctx.catalog
+    meta, meta_source = catalog.metadata, catalog.metadata_source
+    if meta is None or meta_source is None:
+        return
+    where = meta_source.location("dokumen", "peta_rencana")
+    muatan = ctx.reference.muatan
+    check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
+
+
+def unplanned_elements(
+    planned: Mapping[str, str], kinds: Mapping[str, str], changed: Collection[str]
+) -> Iterator[tuple[str, tuple[str, ...], str, dict[str, Any]]]:
+    """SPBE504 of each to-be element no item changes: ``(id, field, message key, values)``.
+
+    ``planned``: id -> status of the to-be elements (:func:`coverage_facts`); ``changed``:
+    every id an item (cancelled ones included, and refused ones) names in ``mengubah``. In the
+    order of a full run: kind by kind, in id order.
+    """
+    by_kind: dict[str, list[str]] = {}
+    for element_id in planned:
+        if element_id not in changed:
+            by_kind.setdefault(kinds.get(element_id, ""), []).append(element_id)
+    for kind in ELEMENT_KINDS:
+        for element_id in sorted(by_kind.get(kind, ())):
+            status = planned[element_id]
+            values = {"id": element_id, "status": status}
+            yield element_id, ("status",), "pr.to_be_unplanned", values
 
 
 def check_rencana_coverage(ctx: Context) -> None:
@@ -48,26 +97,21 @@ def check_rencana_coverage(ctx: Context) -> None:
     What the items cover together (the items themselves: :func:`check_peta_rencana`).
     """
     catalog = ctx.catalog
-    meta, meta_source = catalog.metadata, catalog.metadata_source
-    if meta is None or meta_source is None:
+    if catalog.metadata is None or catalog.metadata_source is None:
         return
-    where = meta_source.location("dokumen", "peta_rencana")
-    muatan = ctx.reference.muatan
-    check_covered(ctx, "SPBE501", where, "pr.muatan_missing", muatan, "peta_rencana", "muatan")
+    check_muatan_covered(ctx)
     # Every item's, cancelled ones included, and what refused items named.
     changed: set[str] = set(catalog.rejected_values("peta_rencana", "mengubah"))
     for item in catalog.of_kind("peta_rencana"):
         changed.update(item.mengubah)
-    for kind in _ELEMENT_KINDS:
+    planned: dict[str, str] = {}
+    for kind in ELEMENT_KINDS:
         for element in catalog.of_kind(kind):
-            if element.status in _TO_BE and element.id not in changed:
-                ctx.emit(
-                    "SPBE504",
-                    catalog.where(element.id, "status"),
-                    "pr.to_be_unplanned",
-                    id=element.id,
-                    status=element.status,
-                )
+            status = coverage_facts(kind, element)
+            if status is not None:
+                planned[element.id] = status
+    for element_id, loc, message, values in unplanned_elements(planned, catalog.kinds, changed):
+        ctx.emit("SPBE504", catalog.where(element_id, *loc), message, **values)
 
 
 def _urusan_of(ctx: Context, opd_id: str) -> set[str] | None:
