@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 STATS: dict[str, Any] = {"followed": 0, "full": 0, "reason": "", "built": 0}
 
 #: Bumped when the snapshot layout changes.
-FORMAT = 3
+FORMAT = 2
 _MAGIC = b"spbe-snapshot"
 #: Above this share of the files changed, a full run costs about what following the edit does.
 MAX_CHANGED = 0.05

@@ -430,12 +430,15 @@ on_facts("check_coverage", {"program": _covered("dimensi"), "kesiapan": _covered
 def _group_facts(kind: str, entity: Any, source: Any) -> Any:
     """What the look-alike groups keep of an application or program (None: not compared).
 
-    ``[group, owner, name words, function words, line, column]``: the fields the pairing reads
-    (:func:`spbe_cli.sync.compared_fields`, their one home), the two texts as their words
-    (:func:`_words`: a followed edit does not split the texts of every member of a group again,
-    and an edit that changes no word changes no fact), and where the item's id is written (the
-    place of a finding on it, or of its ``related`` line), so that a followed edit pairs a group
-    on these facts without building any of its members.
+    ``[group, owner, name, function text, line, column]``: the fields the pairing reads
+    (:func:`spbe_cli.sync.compared_fields`, their one home) and where the item's id is written
+    (the place of a finding on it, or of its ``related`` line), so that a followed edit pairs a
+    group on these facts without building any of its members.
+
+    The texts, not their words: splitting every item's texts when a full run writes the
+    snapshot costs more than the pairing of a followed edit saves (national catalog: 0.16 s
+    CPU to split the 29,000 items' texts, 0.06 s saved when the 1 % revision pairs 57 groups
+    again from kept words rather than texts).
     """
     from spbe_cli.sync import compared_fields
 
@@ -444,33 +447,21 @@ def _group_facts(kind: str, entity: Any, source: Any) -> Any:
         return None
     group, _budget, owner, name, function = compared
     at = source.location("id")
-    return [group, owner, _words(name), _words(function), at.line, at.column]
-
-
-def _words(text: str | None) -> str:
-    """A text's words as the pairing reads them, before the stop words: sorted, space-separated.
-
-    :func:`spbe_cli.similarity.tokens` with no stop words (its one home: the stop words, which
-    depend on the metadata, are taken away when a group is paired, :func:`_items`). Shorter than
-    the text, and read back with one ``split``.
-    """
-    from spbe_cli.similarity import tokens
-
-    return " ".join(sorted(tokens(text, frozenset())))
+    return [group, owner, name, function, at.line, at.column]
 
 
 #: How many values :func:`_group_facts` keeps of an item.
 _ITEM_FACTS = 6
-#: The facts of an item the pairing reads (its group, owner and words): the rest is its place.
+#: The facts of an item the pairing reads (its group, owner and texts): the rest is its place.
 _COMPARED = 4
 
 
 def _group_changes(change: Change) -> tuple[set[tuple[str, str]], bool]:
     """The look-alike groups an edit changes, and whether it reaches any compared item.
 
-    A group's pairs depend only on its members' ids, owners and words (the order of a group is
+    A group's pairs depend only on its members' ids, owners and texts (the order of a group is
     its ids' order): a group is paired again when an item came into it or left it (added,
-    removed, renamed, regrouped, no longer compared) or when a member's owner or words changed.
+    removed, renamed, regrouped, no longer compared) or when a member's owner or texts changed.
     An item that only moved (another line, column or file; a field the pairing does not read
     edited) leaves its group's pairs as they were: their findings are moved with it.
     """
@@ -504,7 +495,7 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
 
     Which pairs a group gives depends on every member (words ranked by their frequency in the
     group, each item paired at most once): a group the edit changed (:func:`_group_changes`) is
-    paired again whole, on the facts kept of each member (:func:`_group_facts`: its words, owner
+    paired again whole, on the facts kept of each member (:func:`_group_facts`: its texts, owner
     and where its id is), so no member is built. Any other group keeps its findings, each moved
     to where its two items are now when one of them moved (the message names no place). The
     findings come in the order of a full run (kind, then group, then the group's pairs).
@@ -516,7 +507,7 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
         # compared has facts.
         return old
     from spbe_cli.checks.duplicates import report_pairs, settings
-    from spbe_cli.similarity import Item
+    from spbe_cli.similarity import Item, tokens
 
     column = change.column(name)  # every item's facts after the edit
     if not all(type(v) is list and len(v) == _ITEM_FACTS for v in column.values()):
@@ -562,13 +553,7 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
         group = (kinds[entity_id], value[0])
         if group in dirty:
             members[group].append(
-                Item(
-                    entity_id,
-                    value[0],
-                    value[1],
-                    frozenset(value[2].split()) - stop,
-                    frozenset(value[3].split()) - stop,
-                )
+                Item(entity_id, value[0], value[1], tokens(value[2], stop), tokens(value[3], stop))
             )
     found: list[Finding] = []
     for kind, code in DUPLICATE_RULES.items():
