@@ -582,12 +582,12 @@ def _per_rule(root: Path) -> dict[str, Any]:
     from spbe_cli.runrecord import finding_json
     from spbe_cli.validate import validate_report
 
-    cache.set_enabled(False)
+    cachestate.set_enabled(False)
     try:
         with capturing() as capture:
             validate_report(root, "katalog")
     finally:
-        cache.set_enabled(True)
+        cachestate.set_enabled(True)
     names = [check.__name__ for check in all_checks()]
     found = {
         n: [finding_json(f) for f in fs] for n, fs in zip(names, capture.per_rule, strict=True)
@@ -694,3 +694,163 @@ def test_loops_the_domain_chain_and_the_plans_followed_report_a_full_runs_findin
         assert codes <= present, (what, codes - present)
         seen |= present
     assert {"SPBE215", "SPBE403", "SPBE406", "SPBE504"} <= seen
+
+
+def _by_group(root: Path, kind: str) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
+    """The Pemda's applications (by RAA code) or the programs (by dimension and element)."""
+    groups: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
+    for path in sorted((root / kind).glob("*.yaml")):
+        for doc in _documents(path):
+            if kind == "aplikasi" and doc.get("pemilik_tipe", "pemda") == "pemda":
+                key = doc.get("raa")
+            elif kind == "program":
+                key = f"{doc.get('dimensi')}/{doc.get('elemen')}"
+            else:
+                continue
+            groups.setdefault(str(key), []).append((path, doc))
+    return groups
+
+
+def _twin(path: Path, doc: dict[str, Any], owners: list[str], n: int) -> Path:
+    """A look-alike of ``doc`` under another owner, in a file of its own (nothing refers to it)."""
+    owner = "pemilik" if doc["entitas"] == "aplikasi" else "opd_pj"
+    other = next(o for o in owners if o != doc.get(owner))
+    twin = dict(doc, id=f"{doc['id']}-k{n}", **{owner: other})
+    twin.pop("progres", None)
+    made = path.parent / f"{doc['id']}-k{n}.yaml"
+    made.write_text(GEN.dump(twin), encoding="utf-8")
+    return made
+
+
+@pytest.fixture
+def twins(generated: dict[str, Path], tmp_path: Path, cache_on: None) -> dict[str, list[Path]]:
+    """The generated catalog with look-alikes in a big and a small group of each kind, warm.
+
+    ``{"aplikasi-big": [...], ...}``: the files of each group's members, twins last.
+    """
+    root = tmp_path / "katalog"
+    shutil.copytree(generated["files"], root)
+    owners = [d["id"] for d in _all(root, "opd")]
+    made: dict[str, list[Path]] = {}
+    n = 0
+    for kind in ("aplikasi", "program"):
+        groups = _by_group(root, kind)
+        ordered = sorted(groups, key=lambda g: (len(groups[g]), g))
+        small = next(g for g in ordered if len(groups[g]) >= 2)
+        for size, group in (("big", ordered[-1]), ("small", small)):
+            members = groups[group]
+            files = [p for p, _ in members]
+            for path, doc in members[: 3 if size == "big" else 1]:
+                n += 1
+                files.append(_twin(path, doc, owners, n))
+            made[f"{kind}-{size}"] = files
+    made["root"] = [root]
+    _cached(root)
+    _warm(root)
+    return made
+
+
+def _shift(path: Path) -> None:
+    path.write_text("# baris\n# baris\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _edited(path: Path, **fields: Any) -> None:
+    [doc] = _documents(path)
+    _write(path, [{**doc, **fields}])
+
+
+def _pairings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The groups a followed run pairs again (``report_pairs`` counted)."""
+    from spbe_cli.checks import duplicates
+
+    paired: list[str] = []
+    real = duplicates.report_pairs
+
+    def counted(ctx: Any, code: str, items: list[Any], *args: Any) -> None:
+        paired.append(items[0].group if items else "")
+        real(ctx, code, items, *args)
+
+    monkeypatch.setattr(duplicates, "report_pairs", counted)
+    return paired
+
+
+def _moved_only(files: list[Path], which: str) -> None:
+    """Edits that move the items of a group (and their findings) but change no pair."""
+    twin = files[-1]
+    if which == "shift":  # the twin's id written two lines lower
+        _shift(twin)
+    elif which == "other-file":  # the twin's document in a file of another name
+        twin.rename(twin.with_name(f"pindah-{twin.name}"))
+    elif which == "unread-field":  # a field the pairing does not read, and the lines move
+        [doc] = _documents(twin)
+        unread = "latar_belakang" if doc["entitas"] == "program" else "url"
+        _edited(twin, **{unread: "https://contoh.go.id/lain"})
+        _shift(twin)
+    elif which == "every-member":  # every member of the group moved
+        for path in files:
+            _shift(path)
+
+
+@pytest.mark.parametrize("which", ["shift", "other-file", "unread-field", "every-member"])
+@pytest.mark.parametrize(
+    "group", ["aplikasi-big", "aplikasi-small", "program-big", "program-small"]
+)
+def test_an_edit_that_only_moves_look_alikes_keeps_their_pairs(
+    twins: dict[str, list[Path]], monkeypatch: pytest.MonkeyPatch, group: str, which: str
+) -> None:
+    """The group is not paired again: its findings move with its items, as a full run's."""
+    root = twins["root"][0]
+    files = twins[group]
+    paired = _pairings(monkeypatch)
+    before_full = _full(root)
+    code = "SPBE409" if group.startswith("aplikasi") else "SPBE610"
+    assert f'"{code}"' in before_full
+    _moved_only(files, which)
+    before = dict(STATS)
+    paired.clear()
+    followed = _cached(root)
+    assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
+    assert paired == []
+    assert followed == _full(root)
+    assert followed != before_full
+
+
+def _pairing_edit(files: list[Path], which: str, owners: list[str]) -> None:
+    """Edits that change what a group pairs: renamed, re-owned, came, went, reworded."""
+    twin = files[-1]
+    [doc] = _documents(twin)
+    owner = "pemilik" if doc["entitas"] == "aplikasi" else "opd_pj"
+    if which == "renamed":  # the twin's id (nothing refers to it)
+        _edited(twin, id=f"{doc['id']}-baru")
+    elif which == "re-owned":  # the twin given its original's owner: no longer a pair
+        [original] = _documents(twin.with_name(f"{twin.stem.rsplit('-k', 1)[0]}.yaml"))
+        assert original.get(owner) != doc.get(owner)
+        _edited(twin, **{owner: original.get(owner)})
+    elif which == "came":  # one more look-alike, under yet another owner
+        _twin(twin, dict(doc, id=f"{doc['id']}-lagi"), [o for o in owners if o != doc[owner]], 99)
+    elif which == "went":
+        twin.unlink()
+    elif which == "reworded":  # a word of its name changed, and it moved
+        _edited(twin, nama=f"{doc['nama']} Terpadu")
+        _shift(twin)
+    elif which == "recased":  # the same words in another case: paired again, same pairs
+        _edited(twin, nama=f"{doc['nama'].upper()}!")
+
+
+@pytest.mark.parametrize("which", ["renamed", "re-owned", "came", "went", "reworded", "recased"])
+@pytest.mark.parametrize(
+    "group", ["aplikasi-big", "aplikasi-small", "program-big", "program-small"]
+)
+def test_an_edit_that_changes_a_look_alike_group_pairs_it_again(
+    twins: dict[str, list[Path]], monkeypatch: pytest.MonkeyPatch, group: str, which: str
+) -> None:
+    """That group alone is paired again (on facts): the report is a full run's, byte for byte."""
+    root = twins["root"][0]
+    owners = [d["id"] for d in _all(root, "opd")]
+    paired = _pairings(monkeypatch)
+    _pairing_edit(twins[group], which, owners)
+    before = dict(STATS)
+    followed = _cached(root)
+    assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
+    assert len(paired) == 1, paired
+    assert followed == _full(root)
