@@ -398,3 +398,97 @@ def test_the_runs_findings_are_shown_under_the_sides_name() -> None:
     # A message naming a path of the run would read otherwise in the diff's own run: in full.
     named = [Finding("SPBE104", Severity.ERROR, found[0].location, "lihat catalog/aplikasi/b.yaml")]
     assert diff_base.moved(named, "catalog", "main:catalog") is None
+
+
+# -- the new side followed in a forked child -------------------------------------------------------
+
+
+@pytest.fixture
+def forked_follow(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """A child follows the new side whatever the catalog's size; counts what this process does.
+
+    ``here``: follows run in this process (a child's own never reach these counts); ``stopped``:
+    children stopped without their answer taken.
+    """
+    import spbe_cli.diff as diff_package
+    from spbe_cli.parallel import ForkedChild
+
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    counts = {"here": 0, "stopped": 0}
+    follow_side, stop = diff_base.follow_side, ForkedChild.stop
+
+    def counted_follow(*args: object) -> object:
+        counts["here"] += 1
+        return follow_side(*args)  # type: ignore[arg-type]
+
+    def counted_stop(self: ForkedChild) -> None:
+        counts["stopped"] += self.started
+        stop(self)
+
+    monkeypatch.setattr(diff_base, "follow_side", counted_follow)
+    monkeypatch.setattr(ForkedChild, "stop", counted_stop)
+    assert diff_package._follow_plain  # what the child runs (replaced by some tests below)
+    return counts
+
+
+@pytest.mark.parametrize("change", [edit_names, add_files, rename_ids], ids=lambda c: c.__name__)
+def test_a_child_follows_the_new_side_beside_the_loading(
+    change: Callable[[Path], None],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forked_follow: dict[str, int],
+) -> None:
+    """With a core idle the follow runs in a child: the same output byte for byte, its findings
+    sent back (the base's findings and the comparison meanwhile here)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    change(tmp_path / "baru")
+    assert _same_as_full("lama", "baru") == 3
+    assert forked_follow == {"here": 0, "stopped": 0}
+
+
+def test_a_child_following_a_change_that_cannot_be_followed_is_stopped(
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forked_follow: dict[str, int],
+) -> None:
+    """A file of the new side that does not load is known only once loaded: the child started
+    meanwhile is stopped and the new side checked whole, as without it."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    break_files(tmp_path / "baru")
+    assert _same_as_full("lama", "baru") == 0
+    assert forked_follow == {"here": 0, "stopped": 3}
+
+
+def _fails() -> None:
+    raise RuntimeError("the child fails")
+
+
+def _sends_garbage() -> list[object]:
+    return [True, [["SPBE409", "warning"]]]
+
+
+@pytest.mark.parametrize("child", [_fails, _sends_garbage], ids=lambda f: f.__name__)
+def test_a_child_that_fails_leaves_the_follow_to_this_process(
+    child: Callable[[], object],
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forked_follow: dict[str, int],
+) -> None:
+    import spbe_cli.diff as diff_package
+
+    monkeypatch.setattr(diff_package, "_follow_plain", lambda *_: child())
+    _folders(generated, tmp_path, monkeypatch)
+    assert _same_as_full("lama", "baru") == 3
+    assert forked_follow == {"here": 3, "stopped": 0}
