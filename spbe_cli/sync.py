@@ -344,10 +344,12 @@ def find_overlaps(
     # item (31,752 of the national catalog's 32,115) and when workers parsed the files each
     # place first unpacks its document's position table: they took half the pair loop below
     # (0.5 s of CPU), now the child's, sent back as plain data. Measured on the national
-    # catalog (a shared machine, 4 runs each, SPBE_WORKERS=2): this process's CPU in
-    # find_overlaps 1.77-2.41 s against 2.11-2.73 s when the places were looked up here and the
-    # child made every join but that on the names; the child's 1.0-1.2 s against this
-    # process's 0.8-1.1 s for its joins.
+    # catalog (SPBE_WORKERS=2, the catalog loaded, then find_overlaps and format_json): this
+    # process 8.30 G instructions (valgrind) against 9.23 G when the places were looked up here
+    # and the child made every join but that on the names; the child 4.64 G against 3.56 G,
+    # the two together 0.15 G more (the places sent back). CPU seconds on a shared machine,
+    # 9 runs each: find_overlaps here 1.59-2.41 s against 1.79-2.81 s; the child 1.0-1.2 s
+    # against this process's 0.8-1.1 s for its joins.
     # Tried and taken back: the words of the functions made in the child as well (sent back as
     # text), this process making only the names' words and joins. With a child forced on the
     # national catalog (4 runs each, a shared machine), this process's CPU was no lower
