@@ -25,7 +25,7 @@ from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from spbe_cli import collector
+from spbe_cli import collector, parallel
 from spbe_cli.catalog import Catalog
 from spbe_cli.errors import ExitCode, Location, location_fields
 from spbe_cli.formatting import percent
@@ -308,6 +308,12 @@ def _same_budget(items: list[Candidate], max_shared_budget: int) -> set[tuple[in
     }
 
 
+def _place(catalog: Catalog, item_id: str) -> tuple[str, int, int] | None:
+    """Where an item's id is, as plain data for a forked child to send back (None: no source)."""
+    at = catalog.where_known(item_id, "id")
+    return None if at is None else (at.path, at.line, at.column)
+
+
 #: Not looked up yet (None is a place: an item without a source).
 _UNSET: Any = object()
 
@@ -332,29 +338,51 @@ def find_overlaps(
     stop = stopwords(extra)
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
     # Here, the joins on the names of the kind with the most items (most of the work on a
-    # national catalog: its applications); every other join in a forked child when a core is
-    # idle (all of them took a third longer here than the functions there). Tried and taken
-    # back: the words of the functions made in the child as well (sent back as text), this
-    # process making only the names' words and joins. With a child forced on the national
-    # catalog (4 runs each, a shared machine), this process's CPU was no lower (2.05-2.50 s
-    # against 1.99-2.40 s) and the child's rose (0.96-1.20 s against 0.75-0.99 s): after a
-    # fork each page this process writes faults once (copy on write, about 0.1 s per 0.3 s
-    # of work here), so work moved from before the fork to after it costs what it saves.
+    # national catalog: its applications) and every join of the other kinds (a few hundredths
+    # of a second each); in a forked child when a core is idle, the join on the functions of
+    # that kind and the place of every item compared. The places are wanted for nearly every
+    # item (31,752 of the national catalog's 32,115) and when workers parsed the files each
+    # place first unpacks its document's position table: they took half the pair loop below
+    # (0.5 s of CPU), now the child's, sent back as plain data. Measured on the national
+    # catalog (SPBE_WORKERS=2, the catalog loaded, then find_overlaps and format_json): this
+    # process 8.30 G instructions (valgrind) against 9.23 G when the places were looked up here
+    # and the child made every join but that on the names; the child 4.64 G against 3.56 G,
+    # the two together 0.15 G more (the places sent back). CPU seconds on a shared machine,
+    # 9 runs each: find_overlaps here 1.59-2.41 s against 1.79-2.81 s; the child 1.0-1.2 s
+    # against this process's 0.8-1.1 s for its joins.
+    # Tried and taken back: the words of the functions made in the child as well (sent back as
+    # text), this process making only the names' words and joins. With a child forced on the
+    # national catalog (4 runs each, a shared machine), this process's CPU was no lower
+    # (2.05-2.50 s against 1.99-2.40 s) and the child's rose (0.96-1.20 s against 0.75-0.99 s):
+    # after a fork each page this process writes faults once (copy on write, about 0.1 s per
+    # 0.3 s of work here), so work moved from before the fork to after it costs what it saves.
     largest = max(kinds, key=lambda kind: len(items_of[kind]), default=None)
-    there = [(kind, side) for kind in kinds for side in SIDES if (kind, side) != (largest, "name")]
-    joined_there = forked(
-        lambda: [_joined(items_of[kind], threshold, side) for kind, side in there],
-        sum(map(len, items_of.values())),
-        MIN_FORKED,
-    )
-    joined = {(largest, "name"): _joined(items_of[largest], threshold, "name")} if largest else {}
-    joined.update(zip(there, joined_there(), strict=True))
-    # An item of a cluster of look-alikes is in many pairs: its location is looked up once.
-    places: dict[str, Location | None] = {}
+    there = [(largest, "function")] if largest else []
+    here = [(kind, side) for kind in kinds for side in SIDES if (kind, side) not in there]
+
+    def in_child() -> tuple[list[set[tuple[int, int]]], list[list[tuple[str, int, int] | None]]]:
+        joins = [_joined(items_of[kind], threshold, side) for kind, side in there]
+        return joins, [[_place(catalog, c.id) for c in items_of[kind]] for kind in kinds]
+
+    size = sum(map(len, items_of.values()))
+    child = parallel.fork_call(in_child) if parallel.core_idle(size, MIN_FORKED) else None
+    joined = {(kind, side): _joined(items_of[kind], threshold, side) for kind, side in here}
+    sent = child() if child is not None else None
+    if sent is None:
+        joined.update((job, _joined(items_of[job[0]], threshold, job[1])) for job in there)
+        located: dict[str, list[Location | None]] = {}
+    else:
+        joined.update(zip(there, sent[0], strict=True))
+        located = {
+            kind: [Location(*at) if at is not None else None for at in raws]
+            for kind, raws in zip(kinds, sent[1], strict=True)
+        }
     order = {k: n for n, k in enumerate(KINDS)}
     keyed: list[tuple[tuple[int, float, str, str], Overlap]] = []
     for kind in kinds:
         items = items_of[kind]
+        # An item of a cluster of look-alikes is in many pairs: its place is looked up once.
+        places = located.get(kind) or [_UNSET] * len(items)
         found = joined[kind, "name"] | joined[kind, "function"]
         found |= _same_budget(items, max_shared_budget)
         rank = order.get(kind, 99)
@@ -369,13 +397,13 @@ def find_overlaps(
             evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
             if not evidence:
                 continue
-            at = []
-            for item_id in (a.id, b.id):
-                place = places.get(item_id, _UNSET)
-                if place is _UNSET:
-                    place = places[item_id] = catalog.where_known(item_id, "id")
-                at.append(place)
-            pair = Overlap(kind, a, b, name, function, evidence, at[0], at[1])
+            a_at = places[a_pos]
+            if a_at is _UNSET:
+                a_at = places[a_pos] = catalog.where_known(a.id, "id")
+            b_at = places[b_pos]
+            if b_at is _UNSET:
+                b_at = places[b_pos] = catalog.where_known(b.id, "id")
+            pair = Overlap(kind, a, b, name, function, evidence, a_at, b_at)
             # The order of the report: kind, stronger score first, then the ids.
             keyed.append(((rank, -max(name, function), a.id, b.id), pair))
     keyed.sort(key=itemgetter(0))  # on the keys alone: two equal keys keep their order

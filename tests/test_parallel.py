@@ -462,6 +462,35 @@ def test_a_failing_sync_child_leaves_its_work_here(
     assert sync.format_json(overlaps[:1], "c") == single  # one pair: all of it here
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_the_sync_child_finds_the_places_this_process_would(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
+) -> None:
+    """The child of find_overlaps sends each item's place back: the same pairs, the same places.
+
+    One item without a source (a catalog made in code) has no place, there as here.
+    """
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import _synthetic
+
+    catalog, _ = load_catalog(_synthetic(tmp_path, 400))
+    del catalog.sources["P99"]
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    here = sync.find_overlaps(catalog)
+    assert not forks
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    there = sync.find_overlaps(catalog)
+    assert forks  # the places came from the child
+    assert there == here
+    places = {o.first.id: o.first_location for o in there} | {
+        o.second.id: o.second_location for o in there
+    }
+    assert places["P99"] is None
+    assert places["P100"] == catalog.where_known("P100", "id")
+    assert places["P100"] is not None and places["P100"].line > 0
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 def test_a_worker_that_cannot_be_forked_leaves_its_chunks_here(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
