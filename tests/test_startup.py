@@ -587,3 +587,32 @@ def test_the_command_line_defers_dataclass_methods(tmp_path: Path) -> None:
 
     expected = "spbe_cli.lazymethods" if hasattr(dataclasses, "_create_fn") else "dataclasses"
     assert state["create_fn"] == [expected]
+
+
+def test_model_validators_and_default_factories_carry_their_signature() -> None:
+    # pydantic asks inspect.signature of each for every field using it (spbe_cli.models.common).
+    import inspect
+
+    from spbe_cli.catalog import nested_models
+
+    functions: dict[str, Any] = {}
+    todo = list(MODELS.values())
+    while todo:
+        model = todo.pop()
+        for info in model.model_fields.values():
+            if inspect.isfunction(info.default_factory):  # a model is its own factory
+                functions[info.default_factory.__qualname__] = info.default_factory
+            for meta in info.metadata:
+                function = getattr(meta, "func", None)
+                if function is not None:
+                    functions[function.__qualname__] = function
+            todo.extend(nested_models(info.annotation))
+    assert {"new_list", "new_dict", "_int_text", "_bool_text", "_iso_date"} <= set(functions)
+    for name, function in functions.items():
+        pinned = vars(function).get("__signature__")
+        assert pinned is not None, name
+        del function.__signature__
+        try:
+            assert inspect.signature(function) == pinned, name  # the one read from its code
+        finally:
+            function.__signature__ = pinned
