@@ -81,9 +81,15 @@ _parsed: dict[str, dict[str, dict[str, str]]] = {}
 
 
 def _parse(name: str) -> dict[str, dict[str, str]]:
-    from spbe_cli.yamlio import load_trusted_yaml
+    from spbe_cli.messagefiles import simple_messages
 
-    data = load_trusted_yaml(_texts()[name])
+    text = _texts()[name]
+    # Line by line, without importing PyYAML; a file written otherwise goes to libyaml.
+    data: Any = simple_messages(text)
+    if data is None:
+        from spbe_cli.yamlio import load_trusted_yaml
+
+        data = load_trusted_yaml(text)
     if not isinstance(data, dict):  # pragma: no cover - packaging error
         raise RuntimeError(f"locale/{name} is not a mapping")
     _parsed[name] = data
