@@ -617,3 +617,16 @@ def test_model_validators_and_default_factories_carry_their_signature() -> None:
             assert inspect.signature(function) == pinned, name  # the one read from its code
         finally:
             function.__signature__ = pinned
+
+
+def test_the_reference_files_read_beside_the_module_are_the_packages() -> None:
+    from importlib import resources
+
+    from spbe_cli.reference import _read
+    from spbe_cli.yamlio import load_trusted_yaml
+
+    data = resources.files("spbe_cli.reference").joinpath("data")
+    names = sorted(e.name for e in data.iterdir() if e.name.endswith(".yaml"))
+    assert "index.yaml" in names
+    for name in names:
+        assert _read(name) == load_trusted_yaml(data.joinpath(name).read_text("utf-8")), name
