@@ -630,3 +630,12 @@ def test_the_reference_files_read_beside_the_module_are_the_packages() -> None:
     assert "index.yaml" in names
     for name in names:
         assert _read(name) == load_trusted_yaml(data.joinpath(name).read_text("utf-8")), name
+
+
+def test_the_loader_compiles_no_pattern_at_import() -> None:
+    # Its patterns serve the hints for refused values: compiled when first matched (re.match).
+    import re
+
+    from spbe_cli import loader
+
+    assert [name for name, v in vars(loader).items() if isinstance(v, re.Pattern)] == []
