@@ -180,10 +180,10 @@ def editor_lines(text: str) -> list[str]:
     ``str.splitlines`` also splits at form feeds, U+2028 and others, which an editor shows
     inside a line: a line number found with it would point at the wrong line.
     """
-    return _EDITOR_BREAKS.split(text)
+    return re.split(_EDITOR_BREAKS, text)
 
 
-_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
+_EDITOR_BREAKS = r"\r\n|\r|\n"  # text: re compiles it when first used
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -361,7 +361,7 @@ def _run_on_scalar(
 def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem:
     """SPBE001 for a key without its colon at ``index``, or ``jenis:dinas`` (no space after)."""
     end = text.find("\n", index)
-    glued = _GLUED_COLON.match(text[index : len(text) if end < 0 else end])
+    glued = re.match(_GLUED_COLON, text[index : len(text) if end < 0 else end])
     if glued is None:
         return YamlProblem("SPBE001", line, column, "load.syntax_colon")
     values = {"key": glued[1], "value": glued[2].rstrip()}
@@ -370,7 +370,7 @@ def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem
 
 
 #: ``jenis:dinas``: a key and its value with no space after the colon (not a URL's ``http:``).
-_GLUED_COLON = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):([^\s/#][^#]*)$")
+_GLUED_COLON = r"^([A-Za-z_][A-Za-z0-9_]*):([^\s/#][^#]*)$"
 
 
 def _flow_problem(text: str, index: int, problem: str) -> YamlProblem | None:
@@ -461,7 +461,7 @@ def _nth_value_at(text: str, n: int) -> tuple[int, int]:
     return 1, 1  # pragma: no cover - the composer counted them
 
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+_DOCUMENT_START = r"(?m)^---(?=[ \t\r\n]|$)"
 
 
 def empty_document_line(node: Node, text: str) -> int:
@@ -475,8 +475,9 @@ def empty_document_line(node: Node, text: str) -> int:
     # '---' scanned the text from the start for each document (minutes; red team).
     index = node.start_mark.index
     end = index
+    document_start = re.compile(_DOCUMENT_START)  # compiled by re the first time only
     while (at := text.rfind("---", 0, end)) >= 0:
-        if (at == 0 or text[at - 1] == "\n") and _DOCUMENT_START.match(text, at):
+        if (at == 0 or text[at - 1] == "\n") and document_start.match(text, at):
             return node.start_mark.line + 1 - text.count("\n", at, index)
         end = at + 2
     return node.start_mark.line + 1
@@ -840,7 +841,7 @@ def may_hold_grouped(text: str) -> bool:
 #: A comment that starts right after a value, its text glued to the '#': ``Berkas #1``.
 _GLUED_COMMENT = re.compile(r"#(?<=[ \t]#)[^ \t\r\n]")  # '#' first: searched for fast
 #: What follows a plain scalar when its line goes on with such a comment.
-_AFTER_PLAIN = re.compile(r"[ \t]+(#[^ \t\r\n][^\r\n]*)")
+_AFTER_PLAIN = r"[ \t]+(#[^ \t\r\n][^\r\n]*)"
 #: Most characters of the comment a finding shows.
 _COMMENT_SHOWN = 40
 
@@ -865,13 +866,14 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
     (``|``, ``>``) keep their '#'.
     """
     found: list[YamlProblem] = []
+    after_plain = re.compile(_AFTER_PLAIN)  # compiled by re the first time only
     todo = [root]
     while todo:
         node = todo.pop()
         if isinstance(node, ScalarNode):
             if node.style not in _PLAIN:
                 continue
-            match = _AFTER_PLAIN.match(text, node.end_mark.index)
+            match = after_plain.match(text, node.end_mark.index)
             if match is None:
                 continue
             end = node.end_mark  # the '#' is on the line where the value ends

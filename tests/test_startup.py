@@ -632,10 +632,23 @@ def test_the_reference_files_read_beside_the_module_are_the_packages() -> None:
         assert _read(name) == load_trusted_yaml(data.joinpath(name).read_text("utf-8")), name
 
 
-def test_the_loader_compiles_no_pattern_at_import() -> None:
-    # Its patterns serve the hints for refused values: compiled when first matched (re.match).
+def test_patterns_for_mistakes_and_help_are_compiled_when_first_used() -> None:
+    # The loader's hints for refused values, the salvage of a broken file, the YAML problems'
+    # own patterns, the help's, the terminal colours' and completion's: kept as text, compiled
+    # by re when first used; a clean spbe validate compiles none of them.
+    import importlib
     import re
 
+    for module, names in {
+        "spbe_cli.loader": ("_THOUSANDS", "_RUPIAH", "_DAY_FIRST", "_ISO_SHAPE"),
+        "spbe_cli.parsing": ("_TOP_FIELD", "_DOCUMENT_MARK", "_COMMENT"),
+        "spbe_cli.yamlio": ("_EDITOR_BREAKS", "_GLUED_COLON", "_DOCUMENT_START", "_AFTER_PLAIN"),
+        "spbe_cli.cli.console": ("_SEVERITY",),
+        "spbe_cli.cli.chrome": ("_METAVAR", "_EXTRA"),
+        "spbe_cli.cli.completion": ("_ID_LINE", "_KIND_LINE"),
+    }.items():
+        values = vars(importlib.import_module(module))
+        assert all(isinstance(values[name], str | bytes) for name in names), module
     from spbe_cli import loader
 
     assert [name for name, v in vars(loader).items() if isinstance(v, re.Pattern)] == []
