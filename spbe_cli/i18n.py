@@ -15,7 +15,7 @@ import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("id", "en")
@@ -67,9 +67,12 @@ def language() -> str:
 
 @cache
 def _texts() -> dict[str, str]:
-    """Every message file's text by name (``locale/*.yaml``), read but not parsed."""
-    folder = resources.files("spbe_cli.locale")
-    entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    """Every message file's text by name (``locale/*.yaml``), read but not parsed.
+
+    Read from the folder beside this module, where the wheel and an editable install both put
+    it: :mod:`importlib.resources` imported a dozen modules on every start only to find it.
+    """
+    entries = sorted(Path(__file__).with_name("locale").iterdir(), key=lambda e: e.name)
     return {e.name: e.read_text("utf-8") for e in entries if e.name.endswith(".yaml")}
 
 
@@ -78,9 +81,15 @@ _parsed: dict[str, dict[str, dict[str, str]]] = {}
 
 
 def _parse(name: str) -> dict[str, dict[str, str]]:
-    from spbe_cli.yamlio import load_trusted_yaml
+    from spbe_cli.messagefiles import simple_messages
 
-    data = load_trusted_yaml(_texts()[name])
+    text = _texts()[name]
+    # Line by line, without importing PyYAML; a file written otherwise goes to libyaml.
+    data: Any = simple_messages(text)
+    if data is None:
+        from spbe_cli.yamlio import load_trusted_yaml
+
+        data = load_trusted_yaml(text)
     if not isinstance(data, dict):  # pragma: no cover - packaging error
         raise RuntimeError(f"locale/{name} is not a mapping")
     _parsed[name] = data

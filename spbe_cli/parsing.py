@@ -259,10 +259,11 @@ def _composed_file(text: str, before: int) -> ParsedFile:
 #: Problems after which libyaml hands out no more documents of the file.
 _STOPPING = frozenset(("SPBE001", "SPBE009"))
 #: A top-level ``key: value`` line; ``entitas`` and ``id`` also without their colon, the
-#: mistake that most often breaks a file.
-_TOP_FIELD = re.compile(r"^(?:(entitas|id)\b[ \t]*:?|([A-Za-z_][A-Za-z0-9_]*)[ \t]*:)[ \t]*(.*)$")
-_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)")
-_COMMENT = re.compile(r"[ \t]+#.*$")
+#: mistake that most often breaks a file. These three serve broken files only (:func:`salvage`):
+#: kept as text, compiled by re the first time one is salvaged.
+_TOP_FIELD = r"^(?:(entitas|id)\b[ \t]*:?|([A-Za-z_][A-Za-z0-9_]*)[ \t]*:)[ \t]*(.*)$"
+_DOCUMENT_MARK = r"^(?:---|\.\.\.)(?=[ \t]|$)"
+_COMMENT = r"[ \t]+#.*$"
 
 
 def salvage(
@@ -283,6 +284,8 @@ def salvage(
     fields: dict[str, Any] = {}
     start = first_line
     left = budget
+    document_mark, top_field = re.compile(_DOCUMENT_MARK), re.compile(_TOP_FIELD)
+    comment = re.compile(_COMMENT)
 
     def close(end: int) -> None:
         if end >= from_line and isinstance(fields.get("entitas"), str):
@@ -290,11 +293,11 @@ def salvage(
         fields.clear()
 
     for number, line in enumerate(lines, start=first_line):
-        if _DOCUMENT_MARK.match(line):
+        if document_mark.match(line):
             close(number)
             start = number
             continue
-        match = _TOP_FIELD.match(line)
+        match = top_field.match(line)
         if match is None:
             continue
         key = match.group(1) or match.group(2)
@@ -305,7 +308,7 @@ def salvage(
             start = number
         elif key in fields:
             continue
-        value = _COMMENT.sub("", match.group(3)).strip()
+        value = comment.sub("", match.group(3)).strip()
         if left is not None and key not in ("entitas", "id"):
             size = value.count(",") + 1  # counted before the split: the line may be megabytes
             if size > left:

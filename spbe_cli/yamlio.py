@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from spbe_cli import positions
+from spbe_cli.messagefiles import simple_messages
 from spbe_cli.positions import POS_BASE, Entry, Positions
 
 try:  # libyaml is present in PyYAML's wheels; the pure-Python parser is the fallback
@@ -179,10 +180,10 @@ def editor_lines(text: str) -> list[str]:
     ``str.splitlines`` also splits at form feeds, U+2028 and others, which an editor shows
     inside a line: a line number found with it would point at the wrong line.
     """
-    return _EDITOR_BREAKS.split(text)
+    return re.split(_EDITOR_BREAKS, text)
 
 
-_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
+_EDITOR_BREAKS = r"\r\n|\r|\n"  # text: re compiles it when first used
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -360,7 +361,7 @@ def _run_on_scalar(
 def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem:
     """SPBE001 for a key without its colon at ``index``, or ``jenis:dinas`` (no space after)."""
     end = text.find("\n", index)
-    glued = _GLUED_COLON.match(text[index : len(text) if end < 0 else end])
+    glued = re.match(_GLUED_COLON, text[index : len(text) if end < 0 else end])
     if glued is None:
         return YamlProblem("SPBE001", line, column, "load.syntax_colon")
     values = {"key": glued[1], "value": glued[2].rstrip()}
@@ -369,7 +370,7 @@ def _missing_colon(text: str, index: int, line: int, column: int) -> YamlProblem
 
 
 #: ``jenis:dinas``: a key and its value with no space after the colon (not a URL's ``http:``).
-_GLUED_COLON = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):([^\s/#][^#]*)$")
+_GLUED_COLON = r"^([A-Za-z_][A-Za-z0-9_]*):([^\s/#][^#]*)$"
 
 
 def _flow_problem(text: str, index: int, problem: str) -> YamlProblem | None:
@@ -460,7 +461,7 @@ def _nth_value_at(text: str, n: int) -> tuple[int, int]:
     return 1, 1  # pragma: no cover - the composer counted them
 
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+_DOCUMENT_START = r"(?m)^---(?=[ \t\r\n]|$)"
 
 
 def empty_document_line(node: Node, text: str) -> int:
@@ -474,8 +475,9 @@ def empty_document_line(node: Node, text: str) -> int:
     # '---' scanned the text from the start for each document (minutes; red team).
     index = node.start_mark.index
     end = index
+    document_start = re.compile(_DOCUMENT_START)  # compiled by re the first time only
     while (at := text.rfind("---", 0, end)) >= 0:
-        if (at == 0 or text[at - 1] == "\n") and _DOCUMENT_START.match(text, at):
+        if (at == 0 or text[at - 1] == "\n") and document_start.match(text, at):
             return node.start_mark.line + 1 - text.count("\n", at, index)
         end = at + 2
     return node.start_mark.line + 1
@@ -839,7 +841,7 @@ def may_hold_grouped(text: str) -> bool:
 #: A comment that starts right after a value, its text glued to the '#': ``Berkas #1``.
 _GLUED_COMMENT = re.compile(r"#(?<=[ \t]#)[^ \t\r\n]")  # '#' first: searched for fast
 #: What follows a plain scalar when its line goes on with such a comment.
-_AFTER_PLAIN = re.compile(r"[ \t]+(#[^ \t\r\n][^\r\n]*)")
+_AFTER_PLAIN = r"[ \t]+(#[^ \t\r\n][^\r\n]*)"
 #: Most characters of the comment a finding shows.
 _COMMENT_SHOWN = 40
 
@@ -864,13 +866,14 @@ def glued_comments(root: Node, text: str) -> list[YamlProblem]:
     (``|``, ``>``) keep their '#'.
     """
     found: list[YamlProblem] = []
+    after_plain = re.compile(_AFTER_PLAIN)  # compiled by re the first time only
     todo = [root]
     while todo:
         node = todo.pop()
         if isinstance(node, ScalarNode):
             if node.style not in _PLAIN:
                 continue
-            match = _AFTER_PLAIN.match(text, node.end_mark.index)
+            match = after_plain.match(text, node.end_mark.index)
             if match is None:
                 continue
             end = node.end_mark  # the '#' is on the line where the value ends
@@ -917,119 +920,6 @@ def load_trusted_yaml(text: str) -> Any:
             return loader.construct_document(node)
     finally:
         loader.dispose()
-
-
-#: A message's key at the start of its line: words joined by dots (``cli.help``), so never a
-#: number, a boolean or null to the loader; alone (its languages on the lines below) or with
-#: them in braces on the same line.
-_MESSAGE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+):(?: (\{.*\}))?")
-#: A text in double quotes whose only escapes are ``\"`` and ``\\``.
-_QUOTED = r'"([^"\\]*(?:\\["\\][^"\\]*)*)"'
-#: A language's text on its own line below the key: quoted, or ``|-`` and a block below it.
-#: Only the languages of :mod:`spbe_cli.i18n` (``no`` or ``on`` would be a boolean).
-_MESSAGE_TEXT = re.compile(r"  (id|en): (?:" + _QUOTED + r"|(\|-))")
-#: A language's text in braces: ``{id: "...", en: "..."}``.
-_MESSAGE_PAIR = re.compile(r"(id|en): " + _QUOTED + r"(, |\}$)")
-_ESCAPED = re.compile(r"\\([\"\\])")
-
-
-def _unquoted(quoted: str) -> str:
-    r"""The text of :data:`_QUOTED`'s group: ``\"`` and ``\\`` read as ``"`` and ``\``."""
-    return _ESCAPED.sub(lambda found: found.group(1), quoted) if "\\" in quoted else quoted
-
-
-def simple_messages(text: str) -> dict[str, dict[str, str]] | None:
-    r"""A message file's value read line by line, or None for any other text.
-
-    The shape of every ``locale/*.yaml``: ``#`` comment lines, blank lines and keys at the start
-    of the line, each with its languages either on the lines below (``  id: "..."``, or
-    ``  id: |-`` and an indented block) or in braces on its line; the quoted texts escape only
-    ``"`` and ``\``, and nothing follows a value. Any other text, however close, is None and
-    goes the loader's way; a test compares both on every bundled file (parsing the messages
-    with libyaml was the largest part of starting spbe after Python itself).
-    """
-    # Only printable characters and line feeds: no tab, no CR, none of YAML 1.1's other line
-    # breaks (U+0085, U+2028, U+2029), nothing libyaml refuses or reads otherwise (U+FEFF).
-    if not text.replace("\n", "").isprintable():
-        return None
-    lines = text.split("\n")
-    result: dict[str, dict[str, str]] = {}
-    entry: dict[str, str] | None = None  # the languages of the last key read, below it
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if not line or line[0] == "#":
-            continue
-        if line[0] == " ":
-            found = _MESSAGE_TEXT.fullmatch(line)
-            if found is None or entry is None:
-                return None
-            language, quoted, block = found.groups()
-            if block is None:
-                entry[language] = _unquoted(quoted)
-                continue
-            body, index = _literal_block(lines, index)
-            if body is None:
-                return None
-            entry[language] = body
-            continue
-        if entry == {}:
-            return None  # a key without languages: null to the loader
-        found = _MESSAGE_KEY.fullmatch(line)
-        if found is None:
-            return None
-        key, braces = found.groups()
-        entry = {}
-        result[key] = entry
-        if braces is not None:
-            if not _message_pairs(braces, entry):
-                return None
-            entry = None  # nothing may follow below a key with braces
-    if entry == {} or not result:
-        return None
-    return result
-
-
-def _message_pairs(braces: str, entry: dict[str, str]) -> bool:
-    """Read ``{id: "...", en: "..."}`` into ``entry``; False when it is written otherwise."""
-    at = 1
-    while at < len(braces):
-        found = _MESSAGE_PAIR.match(braces, at)
-        if found is None:
-            return False
-        entry[found.group(1)] = _unquoted(found.group(2))
-        at = found.end()
-    return bool(entry)
-
-
-def _literal_block(lines: list[str], index: int) -> tuple[str | None, int]:
-    """The text of a ``|-`` block whose first line is ``lines[index]``, and the line after it.
-
-    The block's indent is its first line's, deeper than the language's; it ends before the
-    first line that is not blank and not that deep, and the blank lines at its end are not
-    part of it. A first line that is blank, or a line of spaces only, is left to the loader.
-    """
-    first = lines[index] if index < len(lines) else ""
-    indent = len(first) - len(first.lstrip(" "))
-    if indent <= 2 or not first.strip(" "):
-        return None, index
-    prefix = " " * indent
-    body: list[str] = []
-    while index < len(lines):
-        line = lines[index]
-        if line.startswith(prefix) and line.strip(" "):
-            body.append(line[indent:])
-        elif line:
-            if not line.strip(" "):
-                return None, index
-            break
-        else:
-            body.append("")
-        index += 1
-    while body and not body[-1]:
-        body.pop()
-    return "\n".join(body), index
 
 
 class _NotPlainError(Exception):

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from spbe_cli import i18n
-from tests.helpers import copy_minimal, write_tree
+from spbe_cli.lazymethods import defer_dataclass_methods
+
+# As the command line does (spbe_cli.cli.main), before any module of spbe's defines a class:
+# every test runs the dataclass methods spbe runs.
+defer_dataclass_methods()
+
+from spbe_cli import i18n  # noqa: E402
+from tests.helpers import copy_minimal, write_tree  # noqa: E402
 
 __all__ = ["write_tree"]
 

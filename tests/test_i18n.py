@@ -218,3 +218,20 @@ def test_translate_fills_values() -> None:
         == "kunci 'nama' ditulis dua kali (pertama di baris 3; nilai di sana yang dipakai sampai"
         " salah satunya dihapus)"
     )
+
+
+def test_the_message_files_read_beside_the_module_are_the_packages() -> None:
+    # i18n reads them from the folder next to it, not through importlib.resources (start-up).
+    assert list(i18n._texts().items()) == LOCALE_FILES
+
+
+def test_a_message_file_of_another_shape_is_read_by_libyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Single quotes are not the line-by-line reader's shape (spbe_cli.messagefiles): libyaml's.
+    text = "a.single:\n  id: 'satu ''kutip'''\n  en: 'one ''quote'''\n"
+    assert yamlio.simple_messages(text) is None
+    monkeypatch.setattr(i18n, "_texts", lambda: {"other.yaml": text})
+    monkeypatch.setattr(i18n, "_parsed", {})
+    assert i18n._parse("other.yaml") == {"a.single": {"id": "satu 'kutip'", "en": "one 'quote'"}}
+    assert i18n._parsed == {"other.yaml": {"a.single": {"id": "satu 'kutip'", "en": "one 'quote'"}}}

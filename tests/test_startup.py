@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,9 @@ def _probed(tmp_path: Path, script: str, *args: str) -> dict[str, Any]:
 
 def test_help_imports_neither_pydantic_nor_a_heavy_library(tmp_path: Path) -> None:
     state = _probe(tmp_path, "--help")
-    # pydantic too: no model, no typer coercion is needed to print the help.
-    assert not {"pydantic", "pydantic_core", "rich", *HEAVY} & set(state["modules"])
+    # pydantic too: no model, no typer coercion is needed to print the help; nor PyYAML, the
+    # message files being read line by line (spbe_cli.messagefiles).
+    assert not {"pydantic", "pydantic_core", "rich", "yaml", *HEAVY} & set(state["modules"])
 
 
 def test_validate_imports_no_heavy_library(tmp_path: Path) -> None:
@@ -324,6 +326,8 @@ def dump():
     chrome = sys.modules.get("spbe_cli.cli.chrome")
     compiled = chrome._patterns.cache_info().currsize if chrome is not None else 0
     state = {"modules": sorted(sys.modules), "locale": parsed, "patterns": [str(compiled)]}
+    make = getattr(sys.modules.get("dataclasses"), "_create_fn", None)
+    state["create_fn"] = [getattr(make, "__module__", "dataclasses")]
     markup = sys.modules.get("spbe_cli.markup")
     lazy = [f for f in vars(markup).values() if hasattr(f, "cache_info")] if markup else []
     state["markup_lazy"] = sorted(f.__name__ for f in lazy)
@@ -368,6 +372,9 @@ def test_validate_of_the_bundled_catalog_imports_only_what_it_uses(tmp_path: Pat
     # With the cache off, whether it is on and whether a run is recorded are all a load asks
     # (spbe_cli.cachestate): neither the cache's nor the run record's own module is needed.
     unused |= {"spbe_cli.cache", "spbe_cli.runrecord"}
+    # The message files and the reference data are read from the folders beside their
+    # modules: importlib.resources brought zipfile, tempfile and its readers on every start.
+    unused |= {"importlib.resources", "importlib.readers", "zipfile", "tempfile"}
     assert not unused & modules
     assert not {"rich", *HEAVY} & {name.split(".")[0] for name in modules}
 
@@ -456,3 +463,192 @@ def test_the_plugin_loader_stand_in_gives_way_to_pydantics_for_anything_else() -
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "pydantic"
+
+
+def _classes(**options: Any) -> list[type]:
+    """The same classes as ``dataclass(**options)`` makes them: a base, a subclass, one with
+    every kind of field."""
+    import dataclasses
+
+    @dataclasses.dataclass(**options)
+    class Base_:
+        a: int
+        b: str = "x"
+        hidden: int = dataclasses.field(default=0, compare=False, repr=False)
+        many: list[int] = dataclasses.field(default_factory=list, hash=False)
+
+    @dataclasses.dataclass(**options)
+    class Sub(Base_):
+        c: tuple[int, ...] = ()
+
+    return [Base_, Sub]
+
+
+_OPTIONS = [
+    {},
+    {"frozen": True},
+    {"frozen": True, "order": True},
+    {"eq": False},
+    {"unsafe_hash": True},
+    {"frozen": True, "slots": True},
+    {"order": True, "repr": False},
+]
+
+
+def _answer(call: Any) -> Any:
+    """What ``call()`` returns, or the kind and text of what it raises."""
+    try:
+        return call()
+    except Exception as exc:  # the answer compared, whatever it is
+        return (type(exc).__name__, str(exc))
+
+
+def _behaviour(cls: type) -> list[Any]:
+    """What the methods dataclasses adds answer for a few instances of ``cls``."""
+    import dataclasses
+
+    one, same, other = cls(1, many=[1]), cls(1, many=[1], hidden=5), cls(2, "y")
+    seen: list[Any] = [repr(one), one == same, one != same, one == other, one == 1]
+    seen.append(_answer(lambda: hash(one) == hash(same)))
+    orders = ("__lt__", "__le__", "__gt__", "__ge__")
+    seen.extend(_answer(lambda c=c: getattr(one, c)(other)) for c in orders)
+    seen.append(_answer(lambda: one.__setattr__("a", 3) or dataclasses.asdict(one)))
+    seen.append(_answer(lambda: one.__delattr__("b") or dataclasses.asdict(one)))
+    nested = cls([], many=[])
+    nested.a.append(nested)  # a recursive repr says "..."
+    seen.append(repr(nested))
+    return [re.sub(r" at 0x[0-9a-f]+", "", v) if isinstance(v, str) else v for v in seen]
+
+
+@pytest.mark.parametrize("options", _OPTIONS, ids=str)
+def test_deferred_dataclass_methods_behave_as_the_standard_librarys(
+    options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from spbe_cli.lazymethods import defer_dataclass_methods
+
+    if not defer_dataclass_methods():
+        pytest.skip("this Python's dataclasses make their methods otherwise: left as they are")
+    deferred = _classes(**options)
+    # The stand-ins stand in the class until first called; __init__ is made at once.
+    first = deferred[0]
+    assert first.__init__.__code__.co_filename == "<string>"  # type: ignore[misc]
+    if options.get("repr", True):
+        assert "__repr__" in vars(first)
+    if options.get("eq", True):
+        assert vars(first)["__eq__"].__code__.co_filename != "<string>"
+    monkeypatch.setattr(dataclasses, "_create_fn", dataclasses._create_fn.__wrapped__)
+    made = _classes(**options)
+    for lazy, eager in zip(deferred, made, strict=True):
+        assert _behaviour(lazy) == _behaviour(eager)
+        assert lazy.__doc__ == eager.__doc__
+        for name, method in vars(eager).items():
+            if callable(method) and getattr(method, "__code__", None) is not None:
+                if method.__code__.co_filename != "<string>":
+                    continue
+                # once called, the class holds the very method dataclasses makes
+                assert vars(lazy)[name].__code__.co_filename == "<string>", name
+                assert vars(lazy)[name].__qualname__ == method.__qualname__, name
+
+
+def test_deferring_dataclass_methods_is_done_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from spbe_cli.lazymethods import defer_dataclass_methods
+
+    if not defer_dataclass_methods():
+        pytest.skip("this Python's dataclasses make their methods otherwise: left as they are")
+    in_place = dataclasses._create_fn
+    assert defer_dataclass_methods()
+    assert dataclasses._create_fn is in_place
+
+
+def test_a_dataclasses_of_another_making_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    from spbe_cli.lazymethods import defer_dataclass_methods
+
+    def _create_fn(name: str, args: list[str], body: list[str], *, globals: Any = None) -> Any:
+        raise AssertionError("not called")  # pragma: no cover
+
+    monkeypatch.setattr(dataclasses, "_create_fn", _create_fn, raising=False)
+    assert not defer_dataclass_methods()
+    assert dataclasses._create_fn is _create_fn
+    monkeypatch.delattr(dataclasses, "_create_fn")
+    assert not defer_dataclass_methods()
+
+
+def test_the_command_line_defers_dataclass_methods(tmp_path: Path) -> None:
+    import dataclasses
+
+    state = _run_state(tmp_path, "validate", "catalog")
+
+    expected = "spbe_cli.lazymethods" if hasattr(dataclasses, "_create_fn") else "dataclasses"
+    assert state["create_fn"] == [expected]
+
+
+def test_model_validators_and_default_factories_carry_their_signature() -> None:
+    # pydantic asks inspect.signature of each for every field using it (spbe_cli.models.common).
+    import inspect
+
+    from spbe_cli.catalog import nested_models
+
+    functions: dict[str, Any] = {}
+    todo = list(MODELS.values())
+    while todo:
+        model = todo.pop()
+        for info in model.model_fields.values():
+            if inspect.isfunction(info.default_factory):  # a model is its own factory
+                functions[info.default_factory.__qualname__] = info.default_factory
+            for meta in info.metadata:
+                function = getattr(meta, "func", None)
+                if function is not None:
+                    functions[function.__qualname__] = function
+            todo.extend(nested_models(info.annotation))
+    assert {"new_list", "new_dict", "_int_text", "_bool_text", "_iso_date"} <= set(functions)
+    for name, function in functions.items():
+        pinned = vars(function).get("__signature__")
+        assert pinned is not None, name
+        del function.__signature__
+        try:
+            assert inspect.signature(function) == pinned, name  # the one read from its code
+        finally:
+            function.__signature__ = pinned
+
+
+def test_the_reference_files_read_beside_the_module_are_the_packages() -> None:
+    from importlib import resources
+
+    from spbe_cli.reference import _read
+    from spbe_cli.yamlio import load_trusted_yaml
+
+    data = resources.files("spbe_cli.reference").joinpath("data")
+    names = sorted(e.name for e in data.iterdir() if e.name.endswith(".yaml"))
+    assert "index.yaml" in names
+    for name in names:
+        assert _read(name) == load_trusted_yaml(data.joinpath(name).read_text("utf-8")), name
+
+
+def test_patterns_for_mistakes_and_help_are_compiled_when_first_used() -> None:
+    # The loader's hints for refused values, the salvage of a broken file, the YAML problems'
+    # own patterns, the help's, the terminal colours' and completion's: kept as text, compiled
+    # by re when first used; a clean spbe validate compiles none of them.
+    import importlib
+    import re
+
+    for module, names in {
+        "spbe_cli.loader": ("_THOUSANDS", "_RUPIAH", "_DAY_FIRST", "_ISO_SHAPE"),
+        "spbe_cli.parsing": ("_TOP_FIELD", "_DOCUMENT_MARK", "_COMMENT"),
+        "spbe_cli.yamlio": ("_EDITOR_BREAKS", "_GLUED_COLON", "_DOCUMENT_START", "_AFTER_PLAIN"),
+        "spbe_cli.cli.console": ("_SEVERITY",),
+        "spbe_cli.cli.chrome": ("_METAVAR", "_EXTRA"),
+        "spbe_cli.cli.completion": ("_ID_LINE", "_KIND_LINE"),
+    }.items():
+        values = vars(importlib.import_module(module))
+        assert all(isinstance(values[name], str | bytes) for name in names), module
+    from spbe_cli import loader
+
+    assert [name for name, v in vars(loader).items() if isinstance(v, re.Pattern)] == []

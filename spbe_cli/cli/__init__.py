@@ -55,8 +55,12 @@ def main() -> None:
 
     Building every command (importing its module, reading its options, making them click's)
     was some 4 % of the instructions of ``spbe validate`` on the bundled catalog and more of
-    any command's ``--help``; what each one does and says is the same either way.
+    any command's ``--help``; what each one does and says is the same either way. Dataclass
+    methods are made when first called (:mod:`spbe_cli.lazymethods`), before any is defined.
     """
+    from spbe_cli.lazymethods import defer_dataclass_methods
+
+    defer_dataclass_methods()
     from spbe_cli import collector
 
     module = command_module(sys.argv[1:])

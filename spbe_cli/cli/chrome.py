@@ -52,8 +52,9 @@ _METAVARS = {
     "float range": "click.mv_number",
     "path": "click.mv_path",
 }
-_METAVAR = re.compile(r"<(?P<type>[^<>|]+)>")
-_EXTRA = re.compile(r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\]")
+#: Help text only: kept as text, compiled by re when a help is first shown.
+_METAVAR = r"<(?P<type>[^<>|]+)>"
+_EXTRA = r"\[(?:default: (?P<default>[^\]]*)|(?P<required>required))\]"
 
 #: click's message for arguments left over (typer 0.29 writes "argument(s)").
 _EXTRA_ARGUMENT = r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)$"
@@ -174,7 +175,7 @@ def _term(term: str) -> str:
         key = _METAVARS.get(match.group("type"))
         return f"<{t(key)}>" if key else match.group()
 
-    return _METAVAR.sub(word, term)
+    return re.sub(_METAVAR, word, term)
 
 
 def _help_text(text: str) -> str:
@@ -186,7 +187,7 @@ def _help_text(text: str) -> str:
             return f"[{t('click.required')}]"
         return f"[{t('click.default', default=match.group('default'))}]"
 
-    return _EXTRA.sub(extra, text)
+    return re.sub(_EXTRA, extra, text)
 
 
 class SpbeContext(_click.Context):

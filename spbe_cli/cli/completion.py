@@ -17,8 +17,9 @@ import typer
 
 from spbe_cli.cli.common import default_catalog
 
-_ID_LINE = re.compile(rb"^id:[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
-_KIND_LINE = re.compile(rb"^entitas:[ \t]*([a-z_]+)", re.MULTILINE)
+#: Text, compiled by re on the first TAB: every other run of the command it serves compiles none.
+_ID_LINE = rb"(?m)^id:[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)"
+_KIND_LINE = rb"(?m)^entitas:[ \t]*([a-z_]+)"
 #: Files read per TAB at most, and bytes per file: completion must answer at once.
 _MAX_FILES = 20_000
 _MAX_BYTES = 1024 * 1024
@@ -51,8 +52,8 @@ def catalog_ids(root: Path) -> list[tuple[str, str]]:
         except OSError:
             continue
         for document in data.split(b"\n---"):
-            ids = _ID_LINE.findall(document)
-            kinds = _KIND_LINE.findall(document)
+            ids = re.findall(_ID_LINE, document)
+            kinds = re.findall(_KIND_LINE, document)
             if ids:
                 found.setdefault(ids[0].decode(), kinds[0].decode() if kinds else "")
     return sorted(found.items())

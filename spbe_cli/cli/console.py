@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # rich is imported only when a terminal will show its output: piped runs (CI) start faster.
 
-_SEVERITY = re.compile(r": (error|warning|info)\[(SPBE\d+)\]: ")
+_SEVERITY = r": (error|warning|info)\[(SPBE\d+)\]: "  # text: compiled by re when first used
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 #: Below this many files a step bar only flickers.
@@ -94,7 +94,7 @@ def _out(lines: list[str] | str, *, colour: bool) -> None:
     console = _console(sys.stdout)
     for line in lines:
         text = Text(line)
-        match = _SEVERITY.search(line)
+        match = re.search(_SEVERITY, line)
         if match:
             text.stylize(_STYLES[match.group(1)], match.start(1), match.end(2) + 1)
         console.print(text)

@@ -16,11 +16,13 @@ The length of the text is checked before it is turned into a number, so ``1e9999
 number of a million digits is refused at once instead of hanging a later ``int()``.
 """
 
+import inspect
 import re
 import types
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -50,6 +52,20 @@ RUPIAH_MAX = 999_999_999_999_999
 TAHUN_MIN, TAHUN_MAX = 1945, 2100
 
 
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _signed(function: _Function) -> _Function:
+    """``function`` with its signature computed once, which :func:`inspect.signature` returns.
+
+    pydantic reads the signature of a validator and of a default factory again for every field
+    that uses it, some two hundred times a ``spbe validate``, each time from the code object.
+    """
+    function.__signature__ = inspect.signature(function)  # type: ignore[attr-defined]
+    return function
+
+
+@_signed
 def _int_text(value: Any) -> Any:
     """Read a whole number from YAML text: digits only, length checked before ``int()``."""
     if type(value) is not str:
@@ -64,6 +80,7 @@ def _int_text(value: Any) -> Any:
     return int(value)
 
 
+@_signed
 def _decimal_text(value: Any) -> Any:
     """Read a decimal from YAML text: plain notation, bounded digits, checked before parsing."""
     if type(value) is not str:
@@ -85,6 +102,7 @@ def _decimal_text(value: Any) -> Any:
     return Decimal(value)
 
 
+@_signed
 def _bool_text(value: Any) -> Any:
     """Read a boolean from YAML text: only ``true`` and ``false`` (not yes, on, 1 ...)."""
     if value == "true":
@@ -179,6 +197,7 @@ VersiSkema = Annotated[int, Strict(), Field(ge=1, le=999), BeforeValidator(_int_
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+@_signed
 def _iso_date(value: Any) -> Any:
     """Accept only ``YYYY-MM-DD`` text, so that '2025' is not read as a timestamp."""
     if isinstance(value, str) and not _ISO_DATE.match(value):
@@ -198,6 +217,7 @@ Sumber = Literal["regulasi", "dokumen", "lapangan", "usulan"]
 StatusElemen = Literal["rencana", "pengembangan", "operasional", "dihentikan"]
 
 
+@_signed
 def new_list() -> list[Any]:
     """A new empty list: the default of every list field (``Field(default_factory=new_list)``).
 
@@ -208,6 +228,7 @@ def new_list() -> list[Any]:
     return []
 
 
+@_signed
 def new_dict() -> dict[Any, Any]:
     """A new empty mapping: the default of every mapping field (see :func:`new_list`)."""
     return {}

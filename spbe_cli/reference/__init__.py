@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 RA_PATTERN = re.compile(r"^RA[BDLAIK](\.[0-9]{2})+$")
@@ -233,7 +233,8 @@ LIST_TABLES = {
 def _read(name: str) -> Any:
     from spbe_cli.yamlio import load_trusted_yaml
 
-    text = resources.files("spbe_cli.reference").joinpath("data", name).read_text("utf-8")
+    # Beside this module (see spbe_cli.i18n._texts: no importlib.resources on every start).
+    text = Path(__file__).with_name("data").joinpath(name).read_text("utf-8")
     return load_trusted_yaml(text)
 
 
