@@ -245,9 +245,14 @@ class ForkedChild:
         pid, pipe = self._pid, self._pipe
         if pid is None or pipe is None:
             return None
+        try:
+            with open(pipe, "rb", closefd=False) as reader:
+                data = reader.read()
+        except BaseException:  # a stop (Ctrl-C, SIGTERM) while waiting: the child ends too
+            self.stop()
+            raise
         self._pid = self._pipe = None
-        with open(pipe, "rb") as reader:
-            data = reader.read()
+        os.close(pipe)
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             return None

@@ -249,6 +249,34 @@ def test_a_stopped_child_is_gone_and_gives_nothing() -> None:
     done.stop()  # after its result: nothing left to stop
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_stop_while_waiting_for_a_child_ends_the_child_too() -> None:
+    """Ctrl-C (or a SIGTERM made an exception) landing while ``result`` waits: no child left."""
+    import signal
+    import time
+
+    from spbe_cli.parallel import ForkedChild
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    child = ForkedChild(lambda: time.sleep(60))
+    assert child.started
+    previous = signal.signal(signal.SIGALRM, interrupted)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            child.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30  # the child was killed, not waited for
+    assert not child.started
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # reaped: no zombie, nothing still running
+
+
 def test_no_child_when_forking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     from spbe_cli.parallel import fork_call
 
