@@ -376,9 +376,8 @@ def _referrers(change: Change, targets: set[str]) -> set[str]:
     found: set[str] = set()
     if not targets:
         return found
-    for entity_id, refs in change.column("check_references").items():
-        if refs and not targets.isdisjoint(refs):
-            found.add(change.file_of(entity_id))
+    for naming in _referring(change.column("check_references"), targets).values():
+        found.update(map(change.file_of, naming))
     for fact in change.before.values():
         refs = fact[2].get("check_references")
         if refs and not targets.isdisjoint(refs):

@@ -237,12 +237,19 @@ def test_a_followed_diff_builds_no_snapshot_and_no_report(
 # -- when the base's run is not used ---------------------------------------------------------------
 
 
-def _folders(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _folders(
+    generated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path], None] = edit_names,
+) -> None:
+    """``lama`` and ``baru`` in ``tmp_path`` (the working folder), the cache warmed on ``lama``,
+    ``change`` made to ``baru``."""
     monkeypatch.chdir(tmp_path)
     shutil.copytree(generated, tmp_path / "lama")
     shutil.copytree(generated, tmp_path / "baru")
     _warm(tmp_path / "lama", "lama")
-    edit_names(tmp_path / "baru")
+    change(tmp_path / "baru")
 
 
 def _unused(*args: str) -> None:
@@ -442,11 +449,7 @@ def test_a_child_follows_the_new_side_beside_the_loading(
 ) -> None:
     """With a core idle the follow runs in a child: the same output byte for byte, its findings
     sent back (the base's findings and the comparison meanwhile here)."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(generated, tmp_path / "lama")
-    shutil.copytree(generated, tmp_path / "baru")
-    _warm(tmp_path / "lama", "lama")
-    change(tmp_path / "baru")
+    _folders(generated, tmp_path, monkeypatch, change)
     assert _same_as_full("lama", "baru") == 3
     assert forked_follow == {"here": 0, "stopped": 0}
 
@@ -460,11 +463,7 @@ def test_a_child_following_a_change_that_cannot_be_followed_is_stopped(
 ) -> None:
     """A file of the new side that does not load is known only once loaded: the child started
     meanwhile is stopped and the new side checked whole, as without it."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(generated, tmp_path / "lama")
-    shutil.copytree(generated, tmp_path / "baru")
-    _warm(tmp_path / "lama", "lama")
-    break_files(tmp_path / "baru")
+    _folders(generated, tmp_path, monkeypatch, break_files)
     assert _same_as_full("lama", "baru") == 0
     assert forked_follow == {"here": 0, "stopped": 3}
 
