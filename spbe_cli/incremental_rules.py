@@ -672,9 +672,10 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
     A layanan's findings depend on it alone; an application's on it, the layanan and keamanan
     naming it and the data sets it names; an infrastructure's on the keamanan naming it and the
     applications naming it (and their data sets). The subjects checked again: those of the
-    changed files, the applications and infrastructure a changed layanan or keamanan named
-    before or names now, the applications naming a changed data set, and the infrastructure a
-    checked application named before or names now; the others keep their findings. Who names
+    changed files, the applications and infrastructure a layanan or keamanan whose facts
+    changed named before or names now, the applications naming a data set whose facts changed,
+    and the infrastructure an application whose facts changed (or that names such a data set)
+    named before or names now; the others keep their findings. Who names
     an entity comes from the reference facts ``check_references`` keeps; what each entity is,
     from :func:`~spbe_cli.checks.architecture.trace_facts`, read in the few sections holding
     the entities asked for. The findings come in a full run's order (layanan, applications,
@@ -704,6 +705,10 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
         return facts[1] if kind == "aplikasi" else []
 
     touched = change.before.keys() | change.after.keys()
+    # An entity of a changed file whose facts are as they were (most: a name, a description
+    # edited) changes no other subject's findings; only its own, checked again below when
+    # it is an application, an infrastructure or a layanan (its place may have moved).
+    differs = change.differ(name)
     apps: set[str] = set()
     infras: set[str] = set()
     data: set[str] = set()
@@ -712,6 +717,8 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
             value = facts.get(name)
             if not _trace_shape(value, kind):
                 raise CannotFollow(f"{name} facts out of shape")
+            if entity_id not in differs:
+                continue
             if kind in ("layanan", "keamanan"):
                 apps.update(named(value, kind))
             if kind == "keamanan":
@@ -722,10 +729,14 @@ def _traceability(old: list[Finding], change: Change) -> list[Finding]:
                 data.add(entity_id)
     apps.update(i for i in touched if kinds.get(i) == "aplikasi")
     references = change.column("check_references")
+    # The applications naming a data set whose sensitivity changed, and what they run on:
+    # whether an infrastructure hosts sensitive data may have changed with it.
+    readers: set[str] = set()
     for naming in _referring(references, data).values():
-        apps.update(i for i in naming if kinds.get(i) == "aplikasi")
+        readers.update(i for i in naming if kinds.get(i) == "aplikasi")
+    apps.update(readers)
     apps = {i for i in apps if kinds.get(i) == "aplikasi"}
-    for app_id in apps:
+    for app_id in readers:
         infras.update(named(fact(app_id), "aplikasi"))
     infras.update(i for i in touched if kinds.get(i) == "infrastruktur")
     infras = {i for i in infras if kinds.get(i) == "infrastruktur"}

@@ -696,6 +696,73 @@ def test_loops_the_domain_chain_and_the_plans_followed_report_a_full_runs_findin
     assert {"SPBE215", "SPBE403", "SPBE406", "SPBE504"} <= seen
 
 
+def _hosted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The infrastructure a followed run finds sensitive data on again (``infra_trace`` counted)."""
+    from spbe_cli import incremental_rules
+
+    checked: list[str] = []
+    real = incremental_rules.infra_trace
+
+    def counted(infra_id: str, app_id: str) -> Any:
+        checked.append(infra_id)
+        return real(infra_id, app_id)
+
+    monkeypatch.setattr(incremental_rules, "infra_trace", counted)
+    return checked
+
+
+def _new_infra(root: Path, entity_id: str) -> None:
+    """A copy of the first infrastructure under another id, which no keamanan names."""
+    [doc] = _documents(sorted((root / "infrastruktur").glob("*.yaml"))[0])
+    (root / "infrastruktur" / f"{entity_id}.yaml").write_text(
+        GEN.dump({**doc, "id": entity_id}), encoding="utf-8"
+    )
+
+
+def test_the_infrastructure_an_edit_reaches_is_checked_again_and_no_other(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPBE406 follows the facts an infrastructure's finding reads, not every file touched.
+
+    An application keeps a sensitive data set on an infrastructure no keamanan names: the
+    finding appears; a name edited on that application (its facts as they were) checks that
+    infrastructure no more and keeps the finding; the data set opened, then closed again,
+    clears and brings back the finding (through the applications naming it); the application
+    moved to another infrastructure moves it. After each edit, followed, the rule's findings
+    are a full run's, in order.
+    """
+    hosted = _hosted(monkeypatch)
+    app = next(d for d in _all(warm, "aplikasi") if d.get("status") != "dihentikan")["id"]
+    data = _all(warm, "data_informasi")[0]["id"]
+    _new_infra(warm, "inf-baru")
+    _new_infra(warm, "inf-baru-2")
+    edits: list[tuple[str, Any, set[str]]] = [
+        ("sensitive data on inf-baru", None, {"inf-baru"}),
+        ("a name edited", {app: {"nama": "Aplikasi Berganti Nama"}}, {"inf-baru"}),
+        ("the data set opened", {data: {"sifat": "terbuka", "data_pribadi": False}}, set()),
+        ("the data set closed", {data: {"sifat": "tertutup"}}, {"inf-baru"}),
+        ("moved to inf-baru-2", {app: {"infrastruktur": ["inf-baru-2"]}}, {"inf-baru-2"}),
+    ]
+    for what, fields, flagged in edits:
+        if fields is None:
+            _set(warm, data, sifat="tertutup")
+            _set(warm, app, infrastruktur=["inf-baru"], data=[data])
+        else:
+            for entity_id, values in fields.items():
+                _set(warm, entity_id, **values)
+        before = dict(STATS)
+        hosted.clear()
+        assert _cached(warm) == _full(warm), what
+        assert STATS["followed"] - before["followed"] == 1, (what, STATS["reason"])
+        rule = "check_traceability"
+        stored, made = _stored_rules(warm.parent / "cache")[rule], _per_rule(warm)[rule]
+        assert stored == made, what
+        found = {Path(f[2][0]).stem for f in made if f[0] == "SPBE406"}
+        assert found & {"inf-baru", "inf-baru-2"} == flagged, what
+        if what == "a name edited":
+            assert hosted == [], "an application whose facts did not change"
+
+
 def _by_group(root: Path, kind: str) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
     """The Pemda's applications (by RAA code) or the programs (by dimension and element)."""
     groups: dict[str, list[tuple[Path, dict[str, Any]]]] = {}
