@@ -712,6 +712,7 @@ class Change:
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
     #: the sections of facts the edit changed, as they are after it (see :func:`_parts_after`)
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _columns: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -726,14 +727,20 @@ class Change:
     def column(self, rule: str) -> dict[str, Any]:
         """What ``rule`` keeps of each entity after the edit, ``{id: facts}`` (see ``facts``).
 
-        Reads every section of the rule's facts: for a form that walks every entity.
+        Reads every section of the rule's facts: for a form that walks every entity. Merged
+        once a run (several forms read ``check_references``'s): the one dict every caller gets,
+        read only.
         """
-        found: dict[str, Any] = {}
+        found = self._columns.get(rule)
+        if found is not None:
+            return found
+        found = {}
         names = dict.fromkeys(self.stored.parts(rule))
         names.update(dict.fromkeys(n for n in self.parts if n.startswith(f"facts:{rule}:")))
         for name in names:
             part = self.parts.get(name)
             found.update(part if part is not None else self.stored.part(name))
+        self._columns[rule] = found
         return found
 
     @property
@@ -830,7 +837,9 @@ def follow(
         removed: list[str] = []
     else:
         listed = set(paths_now)
-        changed = [f for f, entry in zip(files, now, strict=True) if _differs(old, recorded, entry)]
+        # One dict look-up a file (tens of thousands when a file was added or removed).
+        was = dict(zip(old_paths, recorded, strict=True))
+        changed = [f for f, entry in zip(files, now, strict=True) if was.get(entry[0]) != entry]
         removed = [d for d in old_paths if d not in listed]
         if len(listed) != len(paths_now):
             raise CannotFollow("a file listed twice")
@@ -1014,11 +1023,6 @@ def _case_clash(paths: list[str]) -> bool:
     return len({d.casefold() for d in paths}) != len(paths)
 
 
-def _differs(old: _Layout, recorded: list[list[Any]], entry: list[Any]) -> bool:
-    at = old.position(entry[0])
-    return at is None or recorded[at] != entry
-
-
 def _names_of(state: dict[str, list[Any]], display: str, ids: list[str]) -> list[str]:
     """The id skeletons one file declared (see :func:`_file_state`)."""
     entry = state.get(display)
@@ -1099,10 +1103,21 @@ def _spliced(
             kinds[starts[at] : starts[at + 1]] = new_kinds(display)
             counts[at] = len(fresh[display][0])
         return _Layout(paths_now, ids, kinds, counts)
+    # The files that kept their place one after the other are copied as one run (a file added
+    # or removed moves every later one: tens of thousands of files, a few runs).
     ids, kinds, counts = [], [], []
     starts = old.starts
+    run_from = run_to = 0  # the run of old positions [run_from, run_to) not copied yet
+
+    def copy_run() -> None:
+        ids.extend(old.ids[starts[run_from] : starts[run_to]])
+        kinds.extend(old.kinds[starts[run_from] : starts[run_to]])
+        counts.extend(old.counts[run_from:run_to])
+
     for display in paths_now:
         if display in fresh:
+            copy_run()
+            run_from = run_to
             mine = fresh[display][0]
             ids.extend(mine)
             kinds.extend(new_kinds(display))
@@ -1111,9 +1126,11 @@ def _spliced(
         at = old.position(display)
         if at is None:
             raise CannotFollow(f"{display} has no state")
-        ids.extend(old.ids[starts[at] : starts[at + 1]])
-        kinds.extend(old.kinds[starts[at] : starts[at + 1]])
-        counts.append(old.counts[at])
+        if at != run_to:
+            copy_run()
+            run_from = at
+        run_to = at + 1
+    copy_run()
     return _Layout(paths_now, ids, kinds, counts)
 
 
