@@ -50,6 +50,15 @@ def _label(root: Path) -> bytes:
     return b"%s %d %s" % (_MAGIC, FORMAT, os.path.abspath(root).encode("utf-8", "surrogateescape"))  # noqa: PTH100
 
 
+def read_columns(store: RunRecords, root: Path) -> Columns | None:
+    """The blob-id file of ``root`` as stored (checked for shape): its two binary columns.
+
+    What :func:`read` gives as rows, without a pair of hex strings made for each file:
+    ``spbe diff`` compares the columns whole (:func:`spbe_cli.diff.base.find_base`).
+    """
+    return _read_columns(store, root)
+
+
 def read(store: RunRecords, root: Path) -> dict[str, Any] | None:
     """The blob-id file of ``root``, checked: ``{key, shown, files: [[rel, sha256, blob]]}``."""
     columns = _read_columns(store, root)

@@ -476,7 +476,19 @@ def _sends_garbage() -> list[object]:
     return [True, [["SPBE409", "warning"]]]
 
 
-@pytest.mark.parametrize("child", [_fails, _sends_garbage], ids=lambda f: f.__name__)
+def _other_run() -> list[object]:
+    """Followed from a run that is not this process's base (the record rewritten meanwhile)."""
+    return [True, [], ["a run of other files", "0" * 64]]
+
+
+def _no_base() -> list[object]:
+    """The child found no base (the cache changed between its look and this process's)."""
+    return [False, [], None]
+
+
+@pytest.mark.parametrize(
+    "child", [_fails, _sends_garbage, _other_run, _no_base], ids=lambda f: f.__name__
+)
 def test_a_child_that_fails_leaves_the_follow_to_this_process(
     child: Callable[[], object],
     generated: Path,
@@ -491,3 +503,50 @@ def test_a_child_that_fails_leaves_the_follow_to_this_process(
     _folders(generated, tmp_path, monkeypatch)
     assert _same_as_full("lama", "baru") == 3
     assert forked_follow == {"here": 3, "stopped": 0}
+
+
+def test_a_child_started_before_the_base_is_read_is_stopped_when_there_is_none(
+    generated: Path,
+    tmp_path: Path,
+    cache_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forked_follow: dict[str, int],
+) -> None:
+    """The child starts before this process reads the base; without one it is stopped (and
+    none starts with the cache off): the full diff, as without it."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    edit_names(tmp_path / "baru")  # no spbe validate run: the cache holds no base
+    full = _diff("lama", "baru", cached=False)
+    assert forked_follow == {"here": 0, "stopped": 0}
+    assert _diff("lama", "baru", cached=True) == full
+    assert forked_follow == {"here": 0, "stopped": 3}
+
+
+def test_the_diff_script_ends_quickly_with_every_byte_and_its_exit_code(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spbe diff ends with os._exit after flushing (as validate does): nothing printed is lost."""
+    import os
+    import sys
+
+    shutil.copytree(generated, tmp_path / "lama")
+    shutil.copytree(generated, tmp_path / "baru")
+    for path in _files(tmp_path / "baru", "aplikasi"):
+        _replace(path, "nama: ", "nama: Diubah ")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "SPBE_"))}
+    env.update({"LANG": "C.UTF-8", "SPBE_LANG": "en", "PYTHONUTF8": "1"})
+    script = Path(sys.executable).with_name("spbe")
+    monkeypatch.chdir(tmp_path)
+    sizes = []
+    for output in ("json", "text", "markdown"):
+        argv = ["diff", "lama", "baru", "--format", output, "--exit-code"]
+        done = subprocess.run(
+            [str(script), *argv], capture_output=True, env=env, cwd=tmp_path, timeout=300
+        )
+        expected = CliRunner().invoke(app, argv)
+        assert done.returncode == expected.exit_code == 1
+        assert done.stdout.decode() == expected.stdout
+        sizes.append(len(done.stdout))
+    assert max(sizes) > 65_536  # more than a pipe holds

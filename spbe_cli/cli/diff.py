@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spbe_cli.cli.common import CacheOption, Output, catalog_path, emit, user_errors
+from spbe_cli.cli.common import (
+    CacheOption,
+    Output,
+    catalog_path,
+    emit,
+    quick_exit_ready,
+    user_errors,
+)
 from spbe_cli.cli.completion import complete_revision
 from spbe_cli.i18n import t
 
@@ -84,6 +91,9 @@ def diff(
             sides.old, sides.new, fail_on_change=exit_code, findings=findings
         )
     emit(formats(), output_format, changeset)
+    # Nothing is left open or running (the children and git's searches are done): the process
+    # ends without freeing each object it made one by one.
+    quick_exit_ready()
     raise typer.Exit(int(changeset.return_code))
 
 

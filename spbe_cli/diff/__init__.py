@@ -433,9 +433,18 @@ def diff_snapshots(
     With ``referrers`` each id now naming another entity (SPBE711) lists the references to it
     the change left as they were (the whole new side is read for it, also without findings).
     """
-    base = _base_of(old) if findings and skip_unchanged else None
+    base: Base | None = None
+    ahead: ForkedChild | None = None
+    rels: tuple[list[str], list[str]] | None = None
+    if findings and skip_unchanged:
+        rels = changed_files(old.files, new.files)
+        ahead = _follow_ahead(old, new, len(rels[0]) + len(rels[1]))  # see its docstring
+        base = _base_of(old)
+        if base is None and ahead is not None:
+            ahead.stop()
+            ahead = None
     if base is not None:
-        from_base = _compare(old, new, skip_unchanged, findings, referrers, base)
+        from_base = _compare(old, new, skip_unchanged, findings, referrers, base, ahead, rels)
         if from_base is not None:
             from spbe_cli.diff.base import STATS
 
@@ -450,12 +459,8 @@ def diff_snapshots(
 
 def _base_of(old: Snapshot) -> Base | None:
     """The last run of the old side's files, when the cache holds one (see ``diff.base``)."""
-    import os
-
     from spbe_cli.diff.base import find_base
 
-    if os.environ.get("SPBE_INCREMENTAL") == "0":
-        return None
     try:
         return find_base(old)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
@@ -469,11 +474,17 @@ def _compare(
     findings: bool,
     referrers: bool,
     base: Base | None,
+    ahead: ForkedChild | None = None,
+    rels: tuple[list[str], list[str]] | None = None,
 ) -> ChangeSet | None:
-    """:func:`diff_snapshots`; from ``base`` (None: the run from the base gives up)."""
-    children: list[ForkedChild] = []
+    """:func:`diff_snapshots`; from ``base`` (None: the run from the base gives up).
+
+    ``ahead``: the child following the new side from the base (:func:`_follow_ahead`);
+    ``rels``: the :func:`changed_files` of the sides, when they are known already.
+    """
+    children: list[ForkedChild] = [ahead] if ahead is not None else []
     try:
-        return _compare_sides(old, new, skip_unchanged, findings, referrers, base, children)
+        return _compare_sides(old, new, skip_unchanged, findings, referrers, base, children, rels)
     finally:
         for child in children:
             child.stop()  # a run that failed or gave up before it took the child's answer
@@ -487,17 +498,18 @@ def _compare_sides(
     referrers: bool,
     base: Base | None,
     children: list[ForkedChild],
+    rels: tuple[list[str], list[str]] | None = None,
 ) -> ChangeSet | None:
-    """:func:`_compare`; a child it starts is in ``children`` until its answer is taken."""
+    """:func:`_compare`; the caller stops ``children`` unless their answer was taken.
+
+    The first of ``children``, if any, follows the new side (:func:`_follow_ahead`).
+    """
     shared = SharedLoad()
     whole_new: LoadedSide | None = None
-    ahead: ForkedChild | None = None
+    ahead = children[0] if children else None
     if skip_unchanged and (not findings or base is not None):
-        old_rels, new_rels = changed_files(old.files, new.files)
+        old_rels, new_rels = rels if rels is not None else changed_files(old.files, new.files)
         old_files, new_files = read_changed_documents(old, old_rels, new, new_rels)
-        if base is not None:
-            ahead = _follow_ahead(base, old, new, len(old_rels) + len(new_rels), new_files)
-            children.extend([ahead] if ahead is not None else [])
         before = load_side(old, old_rels, shared, old_files)
         after = load_side(new, new_rels, shared, new_files)
         twins = with_twins(old, new, old_rels, new_rels, (old_files, new_files), before, after)
@@ -516,8 +528,13 @@ def _compare_sides(
     )
     result.changes, result.uncomparable = _set_aside(result.changes, before, after)
     result.attention = attention_for(result.changes)
+    # The prose first: it needs neither side's findings (and runs while a child follows).
+    old_meta, new_meta = _prose_maps(result.uncomparable, before, after)
+    result.prose = diff_prose(old, new, old_meta, new_meta)
+    named = old_meta or new_meta
+    result.pemda = str(named.pemda.nama) if named is not None else ""
     followed: list[Finding] | None = None
-    old_raw: list[Finding] | None = None
+    old_part: _OldPart | None = None
     if base is not None:
         from spbe_cli.diff.base import follow_side
 
@@ -532,6 +549,7 @@ def _compare_sides(
         old_raw = base.findings(old.display_root)  # (while the child follows, if one does)
         if old_raw is None:
             return None  # (a child still following is stopped on the way out)
+        old_part = _old_part(before, old_raw, new) if findings else None
         if follow and ahead is not None:
             followed = _followed(ahead, base, old, new, new_files.raw)
         base.release()  # the run's snapshot is large: not kept while the new side loads
@@ -562,7 +580,7 @@ def _compare_sides(
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
         if base is not None:
-            found = _delta_from_base(before, after, whole_new, followed, old_raw, renamed, hidden)
+            found = _delta_from_base(before, after, whole_new, followed, old_part, renamed, hidden)
             if found is None:
                 return None
         else:
@@ -589,10 +607,6 @@ def _compare_sides(
             old_problems, new_problems, before, after
         )
     result.rule_levels = _rule_levels(old, new, new_raw)
-    old_meta, new_meta = _prose_maps(result.uncomparable, before, after)
-    result.prose = diff_prose(old, new, old_meta, new_meta)
-    named = old_meta or new_meta
-    result.pemda = str(named.pemda.nama) if named is not None else ""
     result.files = FileStats(len(old.files), len(new.files), len(old_rels), len(new_rels))
     return result
 
@@ -625,44 +639,59 @@ def _followable(result: ChangeSet, changed: int, files: int) -> bool:
     return not result.uncomparable and changed <= most
 
 
-def _follow_ahead(
-    base: Base, old: Snapshot, new: Snapshot, changed: int, read: SideFiles
-) -> ForkedChild | None:
-    """The new side followed from ``base`` in a forked child, started beside the loading.
+def _follow_ahead(old: Snapshot, new: Snapshot, changed: int) -> ForkedChild | None:
+    """The new side followed from the base's run in a forked child, started as soon as can be.
 
     The engine's follow is most of a diff from a base and runs on one core: with a core idle,
-    a child follows the new side while this process loads and compares both sides' changed
-    files, reads the base's findings and searches for twins. Started only when the change may
-    be followed as far as is known now (the files that differ, counted before the twins are
+    a child finds the base (:func:`_base_of`, as this process does meanwhile) and follows the
+    new side, reading the files it needs itself, while this process reads the base, loads and
+    compares both sides' changed files, reads the base's findings and searches for twins. The
+    follow is the longer side: started before the base is read here (and before the changed
+    files are read), it ends that much sooner. Started only when the change may be followed
+    as far as is known now (the files that differ, ``changed``, counted before the twins are
     added, are no more than :func:`_followable` lets through, and no rule exception); the
-    caller stops it when the whole comparison says otherwise. None: no child (followed here).
+    caller stops it when there is no base or the whole comparison says otherwise, and follows
+    here when the child's base is not its own (:func:`_followed`). None: no child.
 
     Measured (session 15, national bench, two folders 1 %, ``SPBE_WORKERS=2``, a loaded
     machine): this process 2.1-2.7 s CPU where it took 7.0-8.6 s, the child's follow 4.5 s CPU
     (1,940 findings sent back; all CPU 7.6-8.6 s against 7.0-7.9 s, git 6.4-8.2 against
     7.0-7.5: copy on write within the noise); this process's share beside the child (loading,
     comparing, twins, the base's findings: about 0.7 s) is what a quiet two-core machine saves
-    on the clock (walls on the loaded machine were 2-3x noisy).
+    on the clock (walls on the loaded machine were 2-3x noisy). Session 16 (git scene,
+    ``SPBE_WORKERS=2``, a loaded machine, CPU seconds): the child starts at 0.34-0.49 s of this
+    process's where it started at 0.56-0.74 (after reading the base and the changed files), and
+    finds the base itself in 0.18-0.24: the critical path (this process until the child starts,
+    the child, this process after its answer) 2.6-3.0 s against 2.7-3.7.
     """
+    from spbe_cli.diff.base import may_have_base
     from spbe_cli.parallel import ForkedChild, core_idle
 
     files = max(len(old.files), len(new.files))
-    if changed > max(MIN_FOLLOWED, MAX_FOLLOWED * files) or not core_idle(files):
+    if not may_have_base(old) or changed > max(MIN_FOLLOWED, MAX_FOLLOWED * files):
+        return None
+    if not core_idle(files):
         return None
     if _config_exceptions(old, new):
         return None
-    raw = dict(read.raw)  # the twins' files are added to it here meanwhile
-    child = ForkedChild(lambda: _follow_plain(base, old, new, raw))
+    child = ForkedChild(lambda: _follow_plain(old, new))
     return child if child.started else None
 
 
-def _follow_plain(base: Base, old: Snapshot, new: Snapshot, read: dict[str, bytes]) -> list[Any]:
-    """:func:`~spbe_cli.diff.base.follow_side` as plain data, for a forked child to send back."""
+def _follow_plain(old: Snapshot, new: Snapshot) -> list[Any]:
+    """The base found and the new side followed from it, as plain data for a forked child.
+
+    ``[followed?, findings, the base's run]`` (:meth:`~spbe_cli.diff.base.Base.run`; None
+    without a base: nothing followed).
+    """
     from spbe_cli.diff.base import follow_side
     from spbe_cli.runrecord import finding_json
 
-    found = follow_side(base, old, new, read)
-    return [found is not None, [finding_json(f) for f in found or ()]]
+    base = _base_of(old)
+    if base is None:
+        return [False, [], None]
+    found = follow_side(base, old, new, {})
+    return [found is not None, [finding_json(f) for f in found or ()], base.run()]
 
 
 def _followed(
@@ -670,7 +699,9 @@ def _followed(
 ) -> list[Finding] | None:
     """The findings the child following the new side sent (see :func:`_follow_ahead`).
 
-    A child that failed, died or sent something out of shape leaves the follow to this process.
+    A child that failed, died, sent something out of shape or followed from another run than
+    ``base`` (the cache's record rewritten meanwhile, or none found) leaves the follow to this
+    process.
     """
     from spbe_cli.diff.base import STATS, follow_side
     from spbe_cli.runrecord import MalformedRecordError, finding_from_json
@@ -678,12 +709,13 @@ def _followed(
     sent = ahead.result()
     try:
         if sent is not None:
-            done, found = sent
-            if not done:
-                return None
-            followed = [finding_from_json(f) for f in found]
-            STATS["followed"] += 1
-            return followed
+            done, found, run = sent
+            if run == base.run():
+                if not done:
+                    return None
+                followed = [finding_from_json(f) for f in found]
+                STATS["followed"] += 1
+                return followed
     except (MalformedRecordError, TypeError, ValueError):
         pass  # out of shape: followed here
     return follow_side(base, old, new, read)
@@ -694,16 +726,47 @@ def _config_exceptions(old: Snapshot, new: Snapshot) -> bool:
     return bool(_rule_config(old)[0].exceptions or _rule_config(new)[0].exceptions)
 
 
+@dataclass
+class _OldPart:
+    """The old side's half of :func:`_delta_from_base`, made while a child follows the new side."""
+
+    #: the old side's findings after its rule configuration
+    found: list[Finding]
+    #: the files at the same path with the same content on both sides
+    same: set[str]
+    #: the old side's findings outside ``same``
+    rest: list[Finding]
+    #: the old side's findings in each file of ``same``: as they are, and counted plain
+    by_file: dict[str, list[Finding]]
+    counted: dict[str, Counter[tuple[Any, ...]]]
+
+
+def _old_part(before: LoadedSide, old_raw: list[Finding], new: Snapshot) -> _OldPart:
+    """What :func:`_delta_from_base` needs of the old side alone (its findings ``old_raw``)."""
+    old = before.snapshot
+    found, before.exceptions = _configured(before, old_raw)
+    same = _unchanged_files(old, new)
+    rest, by_file = _by_unchanged_file(found, old, same)
+    prefix = old.display("")
+    counted = {
+        rel: Counter(_plain_finding(f, prefix) for f in mine) for rel, mine in by_file.items()
+    }
+    return _OldPart(found, same, rest, by_file, counted)
+
+
 def _delta_from_base(
     before: LoadedSide,
     after: LoadedSide,
     whole: LoadedSide | None,
     followed: list[Finding] | None,
-    old_raw: list[Finding] | None,
+    old_part: _OldPart | None,
     renamed: dict[str, str],
     hidden: set[str],
 ) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]] | None:
-    """:func:`_findings_delta` with the old side's findings (``old_raw``) from the run of its files.
+    """:func:`_findings_delta` with the old side's findings from the run of its files.
+
+    ``old_part``: the old side's half (:func:`_old_part`), None when the run's findings
+    cannot be shown (then None).
 
     ``before`` and ``after`` hold each side's changed files only. The new side's findings are
     ``followed`` from the base's run by the incremental engine, else those of ``whole``, the
@@ -719,9 +782,8 @@ def _delta_from_base(
     from spbe_cli.diff.findings import FindingIndex, delta
 
     old, new = before.snapshot, after.snapshot
-    if old_raw is None:
+    if old_part is None:
         return None
-    old_found, before.exceptions = _configured(before, old_raw)
     if followed is not None:
         new_raw = followed
     elif whole is not None:
@@ -729,9 +791,8 @@ def _delta_from_base(
     else:
         return None
     new_found, after.exceptions = _configured(after, new_raw)
-    same = _unchanged_files(old, new)
-    rest = _differing(old_found, new_found, old, new, same)
-    rest_raw = _differing(old_found, new_raw, old, new, same)
+    rest = _differing(old_part, new_found, new)
+    rest_raw = _differing(old_part, new_raw, new)
     old_index = FindingIndex(_holding(old, (*rest[0], *rest_raw[0])), old.display_root, renamed)
     new_index = FindingIndex(
         whole.catalog if whole is not None else _holding(new, (*rest[1], *rest_raw[1])),
@@ -773,22 +834,19 @@ def _rel(side: Snapshot, path: str) -> str:
 
 
 def _differing(
-    old_found: list[Finding],
-    new_found: list[Finding],
-    old: Snapshot,
-    new: Snapshot,
-    same: set[str],
+    old_part: _OldPart, new_found: list[Finding], new: Snapshot
 ) -> tuple[list[Finding], list[Finding]]:
-    """Both sides' findings but those of the files in ``same`` that have the same on both.
+    """Both sides' findings but those of the files in ``old_part.same`` that have the same on both.
 
     A finding is the same when all but its file's folder is (each side shows its own).
     """
-    old_rest, old_files = _by_unchanged_file(old_found, old, same)
-    new_rest, new_files = _by_unchanged_file(new_found, new, same)
-    for rel in old_files.keys() | new_files.keys():
-        mine, theirs = old_files.get(rel, []), new_files.get(rel, [])
-        old_prefix, new_prefix = old.display(""), new.display("")
-        if Counter(_plain_finding(f, old_prefix) for f in mine) != Counter(
+    old_rest = list(old_part.rest)
+    new_rest, new_files = _by_unchanged_file(new_found, new, old_part.same)
+    new_prefix = new.display("")
+    none: Counter[tuple[Any, ...]] = Counter()
+    for rel in old_part.by_file.keys() | new_files.keys():
+        mine, theirs = old_part.by_file.get(rel, []), new_files.get(rel, [])
+        if old_part.counted.get(rel, none) != Counter(
             _plain_finding(f, new_prefix) for f in theirs
         ):
             old_rest.extend(mine)

@@ -18,14 +18,17 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from spbe_cli.blobids import read as _read
+from spbe_cli.blobids import read_columns
 from spbe_cli.errors import Finding, Location, Related
 
 if TYPE_CHECKING:
+    from spbe_cli.blobids import Columns
     from spbe_cli.gitsource import Snapshot
     from spbe_cli.incremental import Stored
     from spbe_cli.runrecord import RunRecords
 
+#: The bytes of a SHA-256 and of a blob id (SHA-1) in the blob-id file's columns.
+_SHA_BYTES, _BLOB_BYTES = 32, 20
 #: How many diffs of this process took their base side from a run, and how many followed the
 #: new side from it (for tests).
 STATS: dict[str, int] = {"used": 0, "followed": 0}
@@ -43,8 +46,16 @@ class Base:
     #: the name the run showed the catalog folder under
     shown: str
     key: str
-    #: ``[path in the folder, SHA-256, blob id]`` of each file of the run
-    blobs: list[list[str]]
+    #: the blob id of each file of the run (in the order of ``recorded``)
+    blobs: list[str]
+
+    def run(self) -> list[str]:
+        """Which run this is, as plain data: its record's key and the digest of its files.
+
+        Two processes that each found a base (:func:`spbe_cli.diff._follow_ahead`) found the
+        same run when these agree, whatever rewrote the record in between.
+        """
+        return [self.key, self.stored.files]
 
     def release(self) -> None:
         """Let go of the run's snapshot and record (tens of megabytes on a national catalog).
@@ -102,6 +113,19 @@ def moved(found: list[Finding], shown: str, display_root: str) -> list[Finding] 
     return result
 
 
+def may_have_base(side: Snapshot) -> bool:
+    """Tell, without reading anything, whether :func:`find_base` may find a run for ``side``.
+
+    Not with the cache off (the default) or ``SPBE_INCREMENTAL=0``, nor for a side that is
+    not a git revision or a folder, or has no catalog folder.
+    """
+    from spbe_cli.cachestate import enabled
+
+    if os.environ.get("SPBE_INCREMENTAL") == "0" or not enabled():
+        return False
+    return not side.missing and side.kind in ("git", "folder") and side.reader is not None
+
+
 def find_base(side: Snapshot) -> Base | None:
     """The last run of exactly the files of ``side`` kept in the cache, or None.
 
@@ -111,43 +135,53 @@ def find_base(side: Snapshot) -> Base | None:
     """
     from spbe_cli.cachestate import open_cache
 
-    if side.missing or side.kind not in ("git", "folder") or side.reader is None:
+    if not may_have_base(side):
         return None
     cache = open_cache()
     store = cache.runs() if cache is not None and cache.usable() else None
     if store is None:
         return None
-    root = side.root
-    blobs = _read(store, root)
-    if blobs is None or len(blobs["files"]) != len(side.files):
+    columns = read_columns(store, side.root)
+    files = side.files
+    if columns is None or len(columns.paths) != len(files) or files.keys() != set(columns.paths):
         return None
-    if any(side.files.get(rel) != blob for rel, _, blob in blobs["files"]):
+    # Each column compared whole (a national catalog's 48,000 files: no pair of hex strings
+    # made for each). The side's blob ids are git's (or computed alike): hex of one length.
+    if bytes.fromhex("".join([files[rel] for rel in columns.paths])) != columns.blobs:
         return None
-    return _matched(store, side, blobs)
+    return _matched(store, side, columns)
 
 
-def _matched(store: RunRecords, side: Snapshot, blobs: dict[str, Any]) -> Base | None:
-    """The record and snapshot the blob-id file names, when they hold the side's files."""
+def _matched(store: RunRecords, side: Snapshot, columns: Columns) -> Base | None:
+    """The record and snapshot the blob-id file names, when they hold the side's files.
+
+    The blob-id file lists the files in the order of the run's record (it is written from it:
+    :func:`spbe_cli.blobids.remember`); another order, and the diff runs in full.
+    """
     from spbe_cli.files import display_path
     from spbe_cli.incremental import Snapshots, files_digest
 
-    key, shown = blobs["key"], blobs["shown"]
+    key, shown, paths = columns.key, columns.shown, columns.paths
     record = store.read(key, len(side.files))
     if record is None:
         return None
     recorded: list[list[Any]] = record["files"]
     prefix = display_path(shown, "")
-    wanted = {prefix + rel: sha for rel, sha, _ in blobs["files"]}
-    if len(recorded) != len(wanted) or any(
-        entry[1] != "file" or wanted.get(entry[0]) != entry[3] for entry in recorded
-    ):
+    if len(recorded) != len(paths) or any(entry[1] != "file" for entry in recorded):
+        return None
+    if [entry[0] for entry in recorded] != [prefix + rel for rel in paths]:
+        return None
+    # One string per column: no digest holds a line break, so the joins are equal only when
+    # each file's digest is the one the blob-id file holds for it.
+    if "\n".join([entry[3] for entry in recorded]) != columns.shas.hex("\n", _SHA_BYTES):
         return None
     if not _inputs_match(side, record):
         return None
     stored = Snapshots(store).read(key, len(recorded))
     if stored is None or stored.files != files_digest(recorded):
         return None
-    return Base(stored, recorded, record, shown, key, blobs["files"])
+    blobs = columns.blobs.hex("\n", _BLOB_BYTES).split("\n") if paths else []
+    return Base(stored, recorded, record, shown, key, blobs)
 
 
 def _inputs_match(side: Snapshot, record: dict[str, Any]) -> bool:
@@ -235,8 +269,9 @@ def follow_side(
         return None
     if not _same_named_files(base, base_side, side):
         return None  # the prose or the logo differ: every rule reading them is run again
-    sizes = {entry[3]: entry[2] for entry in base.recorded}
-    by_blob = {blob: (sizes[sha], sha) for _, sha, blob in base.blobs}
+    by_blob = {
+        blob: (entry[2], entry[3]) for blob, entry in zip(base.blobs, base.recorded, strict=True)
+    }
     digests: dict[str, tuple[int, str]] = {}
     unknown = []
     for rel, blob in side.files.items():
@@ -262,7 +297,8 @@ def follow_side(
     files = _listing(side, base.shown)
     if files is None:
         return None
-    shown_digests = {display_path(base.shown, rel): digest for rel, digest in digests.items()}
+    prefix = display_path(base.shown, "")  # (not joined for each of tens of thousands of files)
+    shown_digests = {prefix + rel: digest for rel, digest in digests.items()}
     from spbe_cli import collector
 
     try:
