@@ -189,10 +189,16 @@ def _revision_logo_file(snapshot: Snapshot, rel: str) -> LogoFile:
 
 def blob_id(data: bytes, object_format: str = "sha1") -> str:
     """The id git gives a file with this content (``git hash-object``), without running git."""
-    digest = hashlib.new(object_format)
+    # The named constructors: hashlib.new looks the name up again on each call, a tenth of the
+    # time of hashing a catalog's tens of thousands of small files.
+    make = _HASHES.get(object_format)
+    digest = make() if make is not None else hashlib.new(object_format)
     digest.update(b"blob %d\0" % len(data))
     digest.update(data)
     return digest.hexdigest()
+
+
+_HASHES: dict[str, Callable[[], Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
 
 
 def wanted(rel: str) -> bool:
@@ -218,79 +224,156 @@ def folder_snapshot(
         UsageError: the folder does not exist or is not a folder (like a catalog named on the
             command line of any command).
     """
-    from spbe_cli.loader import _Loader
+    return FolderSide(root, label, kind, object_format).read()
+
+
+def folder_snapshots(old: FolderSide, new: FolderSide) -> tuple[Snapshot, Snapshot]:
+    """Two folders compared (``spbe diff A B``): each listed, read and hashed on its own core.
+
+    With a core idle, a forked child lists, reads and hashes the new folder whole while this
+    process does the old one: one listing per process and one child, where a side at a time
+    listed each folder here and waited for a child's half of it twice. The old folder's
+    listing, made first (as :func:`folder_snapshot` of the old side then of the new one would
+    report a folder that cannot be listed), sizes the work for the gate. A child that fails
+    (the new folder cannot be listed) leaves the new side to this process, which reports why.
+    """
+    from spbe_cli import collector
     from spbe_cli.parallel import forked
 
-    if not root.exists():
-        raise UsageError(t("load.no_folder", path=label))
-    if not root.is_dir():
-        raise UsageError(t("load.not_folder", path=label))
-    from spbe_cli.ruleconfig import config_misnamed
+    with collector.paused():  # the listings and the bytes live until the diff ends
+        listing = old.listed()
+        theirs = forked(new.plain, len(listing))
+        first = old.snapshot(listing, old.hashed(list(listing)))
+        sent = theirs()
+        return first, new.snapshot(new.listing_of(sent[0]), sent[1])
 
-    display_root = label
-    reader = _Loader(root, display_root)
-    # Each file by its path relative to ``root`` (its shown path less the folder's).
-    prefix = len(display_path(display_root, ""))
-    listing = {f.display[prefix:]: f for f in find_files(root, display_root)}
-    files: dict[str, str] = {}
-    rels = list(listing)
 
-    def ids(part: Sequence[str]) -> list[tuple[str, bytes] | None]:
+#: A folder side's files as a forked child sends them: ``(path, shown path, kind)`` of each
+#: listed file, and each one's blob id and bytes (None: not readable), in listing order.
+PlainFolder = tuple[list[tuple[str, str, str]], list[tuple[str, bytes] | None]]
+
+
+@dataclass
+class FolderSide:
+    """A side named as a folder on disk, listed on demand (see :func:`folder_snapshots`)."""
+
+    root: Path
+    label: str
+    kind: SideKind = "folder"
+    object_format: str = "sha1"
+    _listing: dict[str, CatalogFile] | None = field(default=None, repr=False)
+
+    def listed(self) -> dict[str, CatalogFile]:
+        """Each YAML file of the folder by its path relative to it, listed once.
+
+        Raises:
+            UsageError: the folder does not exist or is not a folder.
+            SpbeError: the folder cannot be listed.
+        """
+        if self._listing is None:
+            if not self.root.exists():
+                raise UsageError(t("load.no_folder", path=self.label))
+            if not self.root.is_dir():
+                raise UsageError(t("load.not_folder", path=self.label))
+            prefix = len(display_path(self.label, ""))  # a file's shown path less the folder's
+            self._listing = {f.display[prefix:]: f for f in find_files(self.root, self.label)}
+        return self._listing
+
+    def read(self) -> Snapshot:
+        """The side listed, read and hashed (the second half by a forked child, core idle)."""
+        from spbe_cli import collector
+        from spbe_cli.parallel import forked
+
+        with collector.paused():  # the listing and the bytes live until the diff ends
+            listing = self.listed()
+            rels = list(listing)
+            # Reading and hashing a national catalog takes seconds: with a core idle, a forked
+            # child takes the second half (as the run record's check does,
+            # spbe_cli.runrecord._unchanged).
+            half = len(rels) // 2
+            theirs = forked(lambda: self.hashed(rels[half:]), len(rels))
+            return self.snapshot(listing, [*self.hashed(rels[:half]), *theirs()])
+
+    def listing_of(self, files: Sequence[tuple[str, str, str]]) -> dict[str, CatalogFile]:
+        """The listing from each file's ``(path, shown path, kind)``, by its path in the side."""
+        prefix = len(display_path(self.label, ""))  # a file's shown path less the folder's
+        return {shown[prefix:]: CatalogFile(path, shown, kind) for path, shown, kind in files}
+
+    def hashed(self, rels: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        """Each listed file's blob id and bytes, None for one that cannot be read.
+
+        Read as the loader reads it (:func:`~spbe_cli.files.read_catalog_file`); why a file is
+        refused is said when the diff reads it again (:attr:`Snapshot.reader`).
+        """
+        from spbe_cli.files import Refusal, read_catalog_file
+
+        listing, real_root, fmt = self.listed(), self.root.resolve(), self.object_format
         found: list[tuple[str, bytes] | None] = []
-        for rel in part:
-            data = reader.read(listing[rel])
-            found.append((blob_id(data, object_format), data) if data is not None else None)
+        for rel in rels:
+            data = read_catalog_file(listing[rel], real_root)
+            found.append(None if isinstance(data, Refusal) else (blob_id(data, fmt), data))
         return found
 
-    # Reading and hashing a national catalog takes seconds: with a core idle, a forked child
-    # takes the second half (as the run record's check does, spbe_cli.runrecord._unchanged).
-    # The bytes read are kept (a national catalog is tens of megabytes): the diff reads a
-    # side's files again and again (the changed ones, the whole side to check it, the unchanged
-    # ones searched for an id), and each read of a file on disk costs more than keeping it.
-    # They are also the very bytes each id was computed from.
-    half = len(rels) // 2
-    theirs = forked(lambda: ids(rels[half:]), len(rels))
-    contents: dict[str, bytes] = {}
-    for rel, found in zip(rels, [*ids(rels[:half]), *theirs()], strict=True):
-        if found is None:
-            # An unreadable file gets an id equal to nothing, so it is "read" again on demand
-            # and its finding reported.
-            files[rel] = f"unreadable:{id(listing[rel])}"
-        else:
-            files[rel], contents[rel] = found
+    def plain(self) -> PlainFolder:
+        """The folder listed, read and hashed whole, as plain data (what a child sends)."""
+        listing = self.listed()
+        files = [(f.path, f.display, f.kind) for f in listing.values()]
+        return files, self.hashed(list(listing))
 
-    def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
-        again = _Loader(root, display_root)
-        loaded: list[tuple[str, bytes]] = []
-        for rel in rels:
-            data = contents.get(rel)
-            if data is None:
-                data = again.read(listing[rel])
-            if data is not None:
-                loaded.append((listing[rel].display, data))
-        return loaded, again.findings
+    def snapshot(
+        self, listing: dict[str, CatalogFile], found: Sequence[tuple[str, bytes] | None]
+    ) -> Snapshot:
+        """The side's snapshot from its listing and what :meth:`hashed` found for each file."""
+        from spbe_cli.loader import _Loader
+        from spbe_cli.ruleconfig import config_misnamed
 
-    def read_text(rel: str) -> bytes | None:
-        path, problem = prose_file(root, rel)  # the rule of SPBE208 and of render
-        if path is None or problem is not None:
-            return None
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
+        root, display_root = self.root, self.label
+        files: dict[str, str] = {}
+        # The bytes read are kept (a national catalog is tens of megabytes): the diff reads a
+        # side's files again and again (the changed ones, the whole side to check it, the
+        # unchanged ones searched for an id), and each read of a file on disk costs more than
+        # keeping it. They are also the very bytes each id was computed from.
+        contents: dict[str, bytes] = {}
+        for rel, one in zip(listing, found, strict=True):
+            if one is None:
+                # An unreadable file gets an id equal to nothing, so it is "read" again on
+                # demand and its finding reported.
+                files[rel] = f"unreadable:{id(listing[rel])}"
+            else:
+                files[rel], contents[rel] = one
 
-    return Snapshot(
-        label=label,
-        kind=kind,
-        root=root,
-        display_root=display_root,
-        files=files,
-        path=label,
-        reader=read,
-        text_reader=read_text,
-        misnamed_config=config_misnamed(root),
-        listing=listing,
-    )
+        def read(rels: Sequence[str]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+            again = _Loader(root, display_root)
+            loaded: list[tuple[str, bytes]] = []
+            for rel in rels:
+                data = contents.get(rel)
+                if data is None:
+                    data = again.read(listing[rel])
+                if data is not None:
+                    loaded.append((listing[rel].display, data))
+            return loaded, again.findings
+
+        def read_text(rel: str) -> bytes | None:
+            path, problem = prose_file(root, rel)  # the rule of SPBE208 and of render
+            if path is None or problem is not None:
+                return None
+            try:
+                return path.read_bytes()
+            except OSError:
+                return None
+
+        return Snapshot(
+            label=self.label,
+            kind=self.kind,
+            root=root,
+            display_root=display_root,
+            files=files,
+            path=self.label,
+            reader=read,
+            text_reader=read_text,
+            misnamed_config=config_misnamed(root),
+            listing=listing,
+        )
 
 
 # -- git ---------------------------------------------------------------------------------------
@@ -991,8 +1074,11 @@ class _Resolver:
             return Snapshot(label, "worktree", folder, label, {}, path=label, missing=True)
         return folder_snapshot(folder, self.catalog.as_posix(), kind="worktree", object_format=fmt)
 
-    def side(self, word: str) -> Snapshot:
-        """A folder when ``word`` names one, else a revision; both at once is ambiguous."""
+    def side(self, word: str) -> Snapshot | FolderSide:
+        """A folder when ``word`` names one, else a revision; both at once is ambiguous.
+
+        A folder is not read yet (:func:`resolved` reads it): two folders are read at once.
+        """
         if word.startswith("-"):
             raise UsageError(t("diff.rev_option", rev=word))
         path = self.cwd / word
@@ -1006,7 +1092,7 @@ class _Resolver:
             raise UsageError(t("diff.ambiguous", word=word))
         if is_dir:
             fmt = repo.object_format if repo is not None else "sha1"
-            return folder_snapshot(path, word, object_format=fmt)
+            return FolderSide(path, word, object_format=fmt)
         if split_range(word) is not None:
             raise UsageError(t("diff.range_alone", word=word))
         if commit is None:
@@ -1077,12 +1163,23 @@ def _resolve(resolver: _Resolver, old: str | None, new: str | None) -> Sides:
         spec = split_range(old)
         if spec is not None and not (resolver.cwd / old).is_dir():
             return resolver.range(spec, old)
-        first = resolver.side(old)
+        first = resolved(resolver.side(old))
         return Sides(first, resolver.worktree(against_git=first.kind == "git"))
     for word in (old, new):
         if word.startswith("-"):
             raise UsageError(t("diff.rev_option", rev=word))
-    return Sides(resolver.side(old), resolver.side(new))
+    first_side = resolver.side(old)
+    if isinstance(first_side, FolderSide):
+        first_side.listed()  # a folder that cannot be listed is reported before the new word
+    second_side = resolver.side(new)
+    if isinstance(first_side, FolderSide) and isinstance(second_side, FolderSide):
+        return Sides(*folder_snapshots(first_side, second_side))
+    return Sides(resolved(first_side), resolved(second_side))
+
+
+def resolved(side: Snapshot | FolderSide) -> Snapshot:
+    """The snapshot of a side :meth:`_Resolver.side` named (a folder is read now)."""
+    return side if isinstance(side, Snapshot) else side.read()
 
 
 def own_repository(spec: str, catalog: Path, cwd: Path | None = None) -> tuple[Path, Path]:
@@ -1113,7 +1210,7 @@ def load_revision(spec: str, catalog: Path, cwd: Path | None = None) -> Any:
 
     if spec.startswith("-"):
         raise UsageError(t("diff.rev_option", rev=spec))
-    snapshot = _Resolver(*own_repository(spec, catalog, cwd)).side(spec)
+    snapshot = resolved(_Resolver(*own_repository(spec, catalog, cwd)).side(spec))
     if snapshot.missing:
         raise UsageError(t("diff.no_catalog_in_rev", path=snapshot.path or ".", rev=spec))
     files, _ = snapshot.read(sorted(snapshot.files))

@@ -397,3 +397,76 @@ def test_links_of_a_revision_are_followed_as_on_disk(
     texts = {"d/texts/b.md": "blob-md"}
     follow = link_follower("catalog", files, texts, links, blobs)
     assert follow(rel) == expected
+
+
+@pytest.mark.parametrize("processes", ["0", "2"])
+def test_two_folders_read_at_once_are_each_read_as_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: str
+) -> None:
+    """``spbe diff A B`` reads the new folder in a forked child (SPBE_WORKERS=2) while this
+    process reads the old one: each side as :func:`folder_snapshot` makes it on its own."""
+    monkeypatch.setenv("SPBE_WORKERS", processes)
+    monkeypatch.chdir(tmp_path)
+    copy_minimal(tmp_path / "old")
+    copy_minimal(tmp_path / "new")
+    edit(tmp_path / "new" / "program" / "economy.yaml", "2027: 80", "2027: 90")
+    (tmp_path / "new" / "program" / "fifo.yaml").symlink_to("/dev/null")  # refused, not read
+    sides = resolve_sides("old", "new", Path("catalog"))
+    for side, word in ((sides.old, "old"), (sides.new, "new")):
+        alone = folder_snapshot(tmp_path / word, word)  # as the resolver names it
+        assert (side.label, side.kind, side.path) == (word, "folder", word)
+        assert side.files.keys() == alone.files.keys()
+        readable = {rel for rel in alone.files if not alone.files[rel].startswith("unreadable:")}
+        assert {rel: side.files[rel] for rel in readable} == {
+            rel: alone.files[rel] for rel in readable
+        }
+        assert side.listing == alone.listing
+        assert side.read(sorted(alone.files)) == alone.read(sorted(alone.files))
+    assert sides.new.files["program/fifo.yaml"].startswith("unreadable:")
+    assert sides.old.files["program/economy.yaml"] != sides.new.files["program/economy.yaml"]
+
+
+def test_a_new_folder_the_child_cannot_list_is_reported_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that fails to list the new folder leaves it to this process, which says why
+    (exit 3, no traceback), as when each folder was read in turn."""
+    import spbe_cli.gitsource as gitsource
+    from spbe_cli.errors import SpbeError
+
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    monkeypatch.setenv("SPBE_LANG", "en")
+    monkeypatch.chdir(tmp_path)
+    copy_minimal(tmp_path / "old")
+    copy_minimal(tmp_path / "new")
+    listing = gitsource.find_files
+
+    def refuse_new(root: Path, shown: str) -> list[object]:
+        if shown == "new":
+            raise SpbeError(f"cannot list {shown}")
+        return listing(root, shown)
+
+    monkeypatch.setattr(gitsource, "find_files", refuse_new)  # in the forked child too
+    with pytest.raises(SpbeError, match="cannot list new"):
+        resolve_sides("old", "new", Path("catalog"))
+    code, out, err = run("old", "new")
+    assert (code, out) == (3, "") and "cannot list new" in err and "Traceback" not in err
+
+
+def test_an_old_folder_that_cannot_be_listed_is_reported_before_the_new_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old folder is listed before the new word is looked at, as when each side was read
+    in turn: of two problems, the old side's is the one reported."""
+    import spbe_cli.gitsource as gitsource
+    from spbe_cli.errors import SpbeError
+
+    monkeypatch.chdir(tmp_path)
+    copy_minimal(tmp_path / "old")
+
+    def refuse(root: Path, shown: str) -> list[object]:
+        raise SpbeError(f"cannot list {shown}")
+
+    monkeypatch.setattr(gitsource, "find_files", refuse)
+    with pytest.raises(SpbeError, match="cannot list old"):
+        resolve_sides("old", "no-such-folder", Path("catalog"))

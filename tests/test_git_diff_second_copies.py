@@ -15,6 +15,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spbe_cli import i18n
 from tests.helpers import add_prose, write_tree
@@ -555,3 +557,66 @@ def test_a_side_loaded_again_with_its_twins_lists_each_finding_once(repo: Path) 
             ("SPBE104", 2, 5),
             ("SPBE101", 7, 14),
         ]
+
+
+#: Lines a catalog file may hold around its ids: ids in any case, look-alike letters, quotes,
+#: a BOM, carriage returns, nested ids (not declared), a file without its last newline.
+_LINES = [
+    "id: APP-01",
+    "id: app-01",
+    "id: 'Арр-01'",  # Cyrillic look-alikes
+    'id: "SC-03"',
+    "id:\tsc-03 # komentar",
+    "  id: APP-01",
+    "nama: id: APP-01",
+    "id: APP-010",
+    "id: \xc9T-1",
+    "\ufeffid: APP-01",
+    "---",
+    "",
+    "\r",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_LINES), max_size=5),
+            st.booleans(),
+            st.sampled_from([b"", b"\xef\xbb\xbf"]),
+        ),
+        max_size=8,
+    ),
+    st.sets(st.sampled_from(["app-01", "sc-03", "et-1", "\xe9t-1", "zz-9"]), max_size=3),
+)
+@settings(max_examples=150, deadline=None)
+def test_the_twins_search_joined_finds_what_each_file_declares(
+    files: list[tuple[list[str], bool, bytes]], skeletons: set[str]
+) -> None:
+    """:func:`declaring` (one search over the files joined) finds the very files whose own ids
+    (:func:`declared_ids`, folded by :func:`id_skeleton`) hold one of the skeletons."""
+    from spbe_cli.catalog import id_skeleton
+    from spbe_cli.diff import declared_ids, declaring
+
+    shown = [
+        (f"catalog/f{i}.yaml", bom + "\n".join(lines).encode() + (b"\n" if last else b""))
+        for i, (lines, last, bom) in enumerate(files)
+    ]
+    expected = {
+        name for name, data in shown if any(id_skeleton(i) in skeletons for i in declared_ids(data))
+    }
+    assert declaring(shown, skeletons) == expected
+
+
+def test_the_twins_search_joined_on_examples() -> None:
+    from spbe_cli.diff import declaring
+
+    files = [
+        ("a.yaml", b"nama: x\nid: APP-02"),  # no last newline: the next file's line is its own
+        ("b.yaml", b"id: 'App-01'\nnama: y\n"),
+        ("c.yaml", b"\xef\xbb\xbfid: \xd0\x90PP-03\n"),  # a BOM, a Cyrillic A
+        ("d.yaml", b"  id: APP-01\nanggaran:\n- id: APP-01\n"),  # nested: not declared
+    ]
+    assert declaring(files, {"app-01", "app-03"}) == {"b.yaml", "c.yaml"}
+    assert declaring(files, {"app-02"}) == {"a.yaml"}
+    assert declaring([], {"app-01"}) == set()

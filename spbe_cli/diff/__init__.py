@@ -290,6 +290,45 @@ def declared_ids(data: bytes) -> list[str]:
     return [token.decode("utf-8", "surrogateescape") for token in found]
 
 
+def declaring(files: Sequence[tuple[str, bytes]], skeletons: set[str]) -> set[str]:
+    """The files (by shown path) declaring an id one of ``skeletons`` stands for.
+
+    What ``any(id_skeleton(i) in skeletons for i in declared_ids(data))`` tells of each file,
+    with one search over the files joined by newlines instead of two per file (the twins'
+    search reads every unchanged file of a national catalog: tens of thousands). The value of
+    an id line stops at whitespace, so no line found spans two files, and each file's first
+    line follows the newline put before it; a file starting with a BOM is read on its own.
+    """
+    from bisect import bisect_right
+
+    found: set[str] = set()
+    plain = [(shown, data) for shown, data in files if not data.startswith(BOM_UTF8)]
+    for shown, data in files:
+        if data.startswith(BOM_UTF8) and any(
+            id_skeleton(declared) in skeletons for declared in declared_ids(data)
+        ):
+            found.add(shown)
+    starts: list[int] = []
+    at = 1
+    for _, data in plain:
+        starts.append(at)
+        at += len(data) + 1
+    # An id of ASCII letters stands for its lower case (id_skeleton's case folding), compared
+    # as bytes; any other is decoded and folded as declared_ids and id_skeleton do.
+    ascii_skeletons = {s.encode() for s in skeletons if s.isascii()}
+    joined = b"\n" + b"\n".join(data for _, data in plain)
+    for matched in _ID_LINE.finditer(joined):
+        token = matched.group(1)
+        if token.isascii():
+            if token.lower() not in ascii_skeletons:
+                continue
+        elif id_skeleton(token.decode("utf-8", "surrogateescape")) not in skeletons:
+            continue
+        # The line starts after the newline matched: in the file starting at or before it.
+        found.add(plain[bisect_right(starts, matched.start() + 1) - 1][0])
+    return found
+
+
 def with_twins(
     old: Snapshot,
     new: Snapshot,
@@ -336,11 +375,7 @@ def with_twins(
         part = unchanged[start : start + _TWIN_BATCH]
         data, _ = new.read(part)
         rel_of = {new.display(rel): rel for rel in part}
-        hits |= {
-            new.files[rel_of[shown]]
-            for shown, content in data
-            if any(id_skeleton(declared) in ids for declared in declared_ids(content))
-        }
+        hits |= {new.files[rel_of[shown]] for shown in declaring(data, ids)}
     if not hits:
         return None
     sides = []
