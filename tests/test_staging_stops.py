@@ -7,8 +7,8 @@ the run had made (seen as a flaky ``test_a_terminated_render_leaves_nothing_half
 
 from __future__ import annotations
 
-import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,15 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="
 
 
 def _stop_right_after(real: Any) -> Any:
-    """``real``, then Ctrl-C delivered to this process as soon as Python looks."""
+    """``real``, then Ctrl-C delivered to this process as soon as Python looks.
+
+    Raised in this (the main) thread: ``os.kill`` to the process may go to another thread a
+    test left alive, which runs the C handler whenever it is next scheduled.
+    """
 
     def made(*args: Any) -> Any:
         found = real(*args)
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
         return found
 
     return made
@@ -40,12 +44,61 @@ def test_a_stop_held_back_is_delivered_when_the_block_ends() -> None:
     previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("stopped"))
     try:
         with staging.stops_deferred():
-            os.kill(os.getpid(), signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)  # to this thread, at once (not when scheduled)
             seen.append("block done")
         seen.append("after")
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert seen == ["block done", "stopped", "after"]
+
+
+def test_a_stop_another_thread_receives_is_held_back_too() -> None:
+    """A stop sent to the process may land in any thread that does not mask it (the figure
+    pool's manager thread during ``spbe render``); Python runs the handler in the main thread.
+    """
+    seen: list[str] = []
+    go = threading.Event()
+
+    def receives_the_stop() -> None:
+        go.wait()
+        signal.raise_signal(signal.SIGTERM)  # the C handler runs in this thread, now
+
+    other = threading.Thread(target=receives_the_stop)
+    other.start()  # before the block, as a long-lived thread is
+    previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("stopped"))
+    try:
+        with staging.stops_deferred():
+            go.set()
+            other.join()
+            seen.append("block done")
+        seen.append("after")
+    finally:
+        go.set()
+        other.join()
+        signal.signal(signal.SIGTERM, previous)
+    assert seen == ["block done", "stopped", "after"]
+
+
+def test_handlers_are_put_back_after_the_block() -> None:
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    with staging.stops_deferred():
+        pass
+    with pytest.raises(ValueError), staging.stops_deferred():
+        raise ValueError
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_outside_the_main_thread_the_block_runs_as_it_is() -> None:
+    ran: list[bool] = []
+
+    def block() -> None:
+        with staging.stops_deferred():
+            ran.append(True)
+
+    other = threading.Thread(target=block)
+    other.start()
+    other.join()
+    assert ran == [True]
 
 
 def test_a_stop_as_the_staging_folder_is_made_leaves_no_folder(
