@@ -24,6 +24,17 @@ from spbe_cli.render.output import RenderedFile, write_output
 pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` here whoever started the tests: a runner started
+    in the background by a shell (``nohup pytest &``) ignores it, and Python keeps that."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _stop_right_after(real: Any) -> Any:
     """``real``, then Ctrl-C delivered to this process as soon as Python looks.
 
