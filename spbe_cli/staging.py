@@ -29,6 +29,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -99,8 +100,14 @@ def stops_deferred() -> Iterator[None]:
     block runs as it is.
     """
     held: list[int] = []
+    previous: dict[int, Any] = {}
+    owner = os.getpid()
 
     def hold(signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a child forked meanwhile: the block is not its own
+            signal.signal(signum, previous[signum])
+            signal.raise_signal(signum)
+            return
         held.append(signum)
 
     try:
@@ -109,7 +116,7 @@ def stops_deferred() -> Iterator[None]:
                 if signal.getsignal(signum) is None:
                     continue  # set outside Python: it could not be put back
                 try:
-                    before = signal.signal(signum, hold)
+                    before = previous[signum] = signal.signal(signum, hold)
                 except ValueError:  # not the main thread
                     break
                 # Put back even when another callback raises (a stop landing as it is put back).

@@ -7,6 +7,7 @@ the run had made (seen as a flaky ``test_a_terminated_render_leaves_nothing_half
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -152,3 +153,17 @@ def test_an_export_stopped_while_writing_leaves_no_temporary_file(
     with pytest.raises(stop):
         export_common.write_file(tmp_path / "tabel.csv", chunks())
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_child_forked_in_the_block_is_stopped_as_before() -> None:
+    """The block is this process's: a child forked inside it ends on SIGTERM at once."""
+    with staging.stops_deferred():
+        pid = os.fork()
+        if pid == 0:  # the child stops itself; it would exit with 3 were the stop held
+            try:
+                signal.raise_signal(signal.SIGTERM)
+            finally:
+                os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
