@@ -29,6 +29,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -91,19 +92,39 @@ def stops_deferred() -> Iterator[None]:
 
     A stop arriving between making the entry and the ``try`` that removes it left it behind
     (and the output folder the run had made): it is delivered when the block ends, where the
-    caller's clean-up sees the entry. Where signals cannot be masked (Windows, a thread other
-    than the main one) the block runs as it is.
+    caller's clean-up sees the entry. The block holds a stop with a handler of its own rather
+    than by masking the signal: a stop sent to the process goes to any thread that does not
+    mask it (the manager thread of ``spbe render``'s figure pool), and Python then runs the
+    handler in the main thread, inside the block, whatever the main thread's mask. Outside the
+    main thread (Python sets handlers there only), or for a handler set outside Python, the
+    block runs as it is.
     """
-    mask = getattr(signal, "pthread_sigmask", None)
+    held: list[int] = []
+    previous: dict[int, Any] = {}
+    owner = os.getpid()
+
+    def hold(signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a child forked meanwhile: the block is not its own
+            signal.signal(signum, previous[signum])
+            signal.raise_signal(signum)
+            return
+        held.append(signum)
+
     try:
-        before = mask(signal.SIG_BLOCK, _STOPS) if mask is not None else None
-    except (OSError, ValueError):  # pragma: no cover - masking refused
-        before = None
-    try:
-        yield
+        with contextlib.ExitStack() as restore:
+            for signum in sorted(_STOPS):
+                if signal.getsignal(signum) is None:
+                    continue  # set outside Python: it could not be put back
+                try:
+                    before = previous[signum] = signal.signal(signum, hold)
+                except ValueError:  # not the main thread
+                    break
+                # Put back even when another callback raises (a stop landing as it is put back).
+                restore.callback(signal.signal, signum, before)
+            yield
     finally:
-        if before is not None and mask is not None:
-            mask(signal.SIG_SETMASK, before)
+        for stop in dict.fromkeys(held):
+            signal.raise_signal(stop)  # to this thread: its handler runs before this returns
 
 
 def staging_folder(out: Path) -> Path:

@@ -328,6 +328,11 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(cache_dir: Path)
         try:
             reading = ContentCache(cache_dir)
             seen.extend(reading.get(key, len(data)) for _ in range(400))
+            # However the threads were scheduled (a busy runner may run both readers first),
+            # a read once the writers are done meets a whole entry.
+            for thread in threads[:2]:
+                thread.join()
+            seen.append(reading.get(key, len(data)))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

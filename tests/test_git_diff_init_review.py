@@ -498,10 +498,10 @@ def test_prose_printed_by_a_name_passed_in_the_template_is_placed(repo: Path) ->
     # A template too long to parse in a moment (untrusted) places nothing this way.
     import time
 
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a bound on the work, not on a busy runner
     loop = '{% for s in ["a"] %}{{ prosa(s) }}{% endfor %}\n'
     assert passed_sections(loop * 20_000) == []
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert passed_sections(loop * 2) == [("a", 1), ("a", 2)]
 
 
@@ -557,19 +557,19 @@ def test_a_hostile_partial_ends_in_bounded_time() -> None:
     from spbe_cli.diff.prose import expand_partials
 
     own = {"_m.j2": '{{ prosa("x") }}' + "{% macro a() %}" * 30_000}
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a bound on the work, not on a busy runner
     text = '{% import "_m.j2" as m %}{{ m.a() }}\n{% from "_m.j2" import a' + " " * 300_000
     assert expand_partials(text, own.get) == text  # no macro ends: nothing to place
     text = "{% include [" * 100_000
     assert expand_partials(text, own.get) == text  # no list of names closed: nothing to include
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     # Headings are read from the Pemda's template too: a line of spaces, code never closed.
     from spbe_cli.diff.prose import heading_title, section_places
 
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a bound on the work, not on a busy runner
     hostile = "## A" + " " * 300_000 + "{%" * 150_000 + '\n{{ prosa("x") }}\n'
     assert section_places({"masterplan.j2": hostile}.get)["x"]["masterplan"].line == 2
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert heading_title("{{ n }}. {% if a %}Latar{% endif %} {# x #} Belakang") == (
         "Latar Belakang"
     )

@@ -97,7 +97,7 @@ def test_fifo_is_reported_without_hanging(minimal_catalog: Path) -> None:
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    worker.join(timeout=10)
+    worker.join(timeout=120)  # a bound on a hang: a busy runner may take seconds to load
     assert not worker.is_alive(), "validate hangs on a FIFO"
     report = result[0]
     assert _codes(report.findings) == [("SPBE011", "opd/pipa.yaml", 1, 1)]  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -251,13 +251,26 @@ def test_a_stopped_child_is_gone_and_gives_nothing() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
 def test_a_stop_while_waiting_for_a_child_ends_the_child_too() -> None:
-    """Ctrl-C (or a SIGTERM made an exception) landing while ``result`` waits: no child left."""
+    """Ctrl-C (or a SIGTERM made an exception) landing while ``result`` waits: no child left.
+
+    The stop lands only once ``result`` is blocked reading the child's answer: on a busy runner
+    the timer could run out before, outside ``pytest.raises`` (which stopped the whole session).
+    """
+    import linecache
     import signal
     import time
+    from types import FrameType
 
     from spbe_cli.parallel import ForkedChild
 
-    def interrupted(_signum: int, _frame: object) -> None:
+    def interrupted(_signum: int, frame: FrameType | None) -> None:
+        if not (
+            frame is not None
+            and frame.f_code is ForkedChild.result.__code__
+            and ".read()" in linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+        ):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)  # not waiting yet: a moment later
+            return
         raise KeyboardInterrupt
 
     child = ForkedChild(lambda: time.sleep(60))
@@ -402,13 +415,18 @@ def test_a_worker_killed_in_the_middle_of_a_result_does_not_hang_the_load(
 def test_results_sent_in_full_before_a_worker_died_are_used(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A worker that sent two results and died on its third: the two are replayed as sent."""
+    """A worker that sent two results and died on its third: the two are replayed as sent.
+
+    This process claims its first chunk only once the worker has sent its two: a worker slow
+    to start under load (a busy CI runner) found every chunk taken by then.
+    """
     import pickle
     import time
 
     root, files = _opd_files(tmp_path / "catalog")
     log = tmp_path / "sent"
-    real_write = parallel._write_frame
+    real_write, real_claim = parallel._write_frame, parallel._claim
+    here = os.getpid()
 
     def third_dies(fd: int, payload: bytes) -> None:
         with log.open("a") as sent:
@@ -417,14 +435,20 @@ def test_results_sent_in_full_before_a_worker_died_are_used(
             real_write(fd, payload)
             sent.write(f"{pickle.loads(payload)[0]}\n")
 
-    def replayed_slowly() -> Iterator[Any]:
-        for result in parallel.parse_in_workers(root, files, 2):
-            time.sleep(0.01)  # as the loader does with each file: the worker gets its chunks
-            yield result
+    def two_sent() -> bool:
+        return log.exists() and len(log.read_text().split()) >= 2
+
+    def after_two_sent(*args: Any) -> int | None:
+        if os.getpid() == here:
+            deadline = time.monotonic() + 120  # a bound on a hang, not a measure
+            while not two_sent() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_claim(*args)
 
     monkeypatch.setattr(parallel, "CHUNK", 4)
     monkeypatch.setattr(parallel, "_write_frame", third_dies)
-    parsed = list(replayed_slowly())
+    monkeypatch.setattr(parallel, "_claim", after_two_sent)
+    parsed = list(parallel.parse_in_workers(root, files, 2))
     _parsed_in_file_order(root, files, parsed)
     sent = [int(index) for index in log.read_text().split()]
     assert len(sent) == 2
