@@ -337,19 +337,23 @@ def find_overlaps(
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
-    # Here, the joins on the names of the kind with the most items (most of the work on a
-    # national catalog: its applications) and every join of the other kinds (a few hundredths
-    # of a second each); in a forked child when a core is idle, the join on the functions of
-    # that kind and the place of every item compared. The places are wanted for nearly every
-    # item (31,752 of the national catalog's 32,115) and when workers parsed the files each
-    # place first unpacks its document's position table: they took half the pair loop below
-    # (0.5 s of CPU), now the child's, sent back as plain data. Measured on the national
-    # catalog (SPBE_WORKERS=2, the catalog loaded, then find_overlaps and format_json): this
-    # process 8.30 G instructions (valgrind) against 9.23 G when the places were looked up here
-    # and the child made every join but that on the names; the child 4.64 G against 3.56 G,
-    # the two together 0.15 G more (the places sent back). CPU seconds on a shared machine,
-    # 9 runs each: find_overlaps here 1.59-2.41 s against 1.79-2.81 s; the child 1.0-1.2 s
-    # against this process's 0.8-1.1 s for its joins.
+    # Here, the join on the names of the kind with the most items (most of the work on a
+    # national catalog: its applications); in a forked child when a core is idle, every other
+    # join (that kind's functions, the other kinds: a few hundredths of a second each) and the
+    # place of every item compared. The places are wanted for nearly every item (31,752 of the
+    # national catalog's 32,115); since the place of an id travels beside a worker's packed
+    # table (spbe_cli.positions.Packed) they take the child 0.17 s of CPU, not 0.9 s, and the
+    # other kinds' joins moved there too: with a child forced (SPBE_WORKERS=2, a shared
+    # machine, 3 runs each), this process's CPU from the fork to its wait 0.68-0.90 s against
+    # 0.80-0.97 s, the child's 0.69-0.90 s against 0.94-1.05 s.
+    # Before (the other kinds' joins here, the places unpacking their tables): they took half
+    # the pair loop below (0.5 s of CPU) here, then the child's, sent back as plain data.
+    # Measured on the national catalog (SPBE_WORKERS=2, the catalog loaded, then
+    # find_overlaps and format_json): this process 8.30 G instructions (valgrind) against
+    # 9.23 G when the places were looked up here and the child made every join but that on
+    # the names; the child 4.64 G against 3.56 G, the two together 0.15 G more (the places
+    # sent back). CPU seconds on a shared machine, 9 runs each: find_overlaps here 1.59-2.41 s
+    # against 1.79-2.81 s; the child 1.0-1.2 s against this process's 0.8-1.1 s for its joins.
     # Tried and taken back: the words of the functions made in the child as well (sent back as
     # text), this process making only the names' words and joins. With a child forced on the
     # national catalog (4 runs each, a shared machine), this process's CPU was no lower
@@ -357,8 +361,8 @@ def find_overlaps(
     # after a fork each page this process writes faults once (copy on write, about 0.1 s per
     # 0.3 s of work here), so work moved from before the fork to after it costs what it saves.
     largest = max(kinds, key=lambda kind: len(items_of[kind]), default=None)
-    there = [(largest, "function")] if largest else []
-    here = [(kind, side) for kind in kinds for side in SIDES if (kind, side) not in there]
+    here = [(largest, "name")] if largest else []
+    there = [(kind, side) for kind in kinds for side in SIDES if (kind, side) not in here]
 
     def in_child() -> tuple[list[set[tuple[int, int]]], list[list[tuple[str, int, int] | None]]]:
         joins = [_joined(items_of[kind], threshold, side) for kind, side in there]
