@@ -485,9 +485,17 @@ def format_markdown(overlaps: list[Overlap]) -> str:
     return "\n".join(lines)
 
 
-@collector.paused()
 def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document: :func:`overlap_dict` of each, as ``json_dumps`` lays it out.
+
+    The parts of :func:`json_parts`, joined.
+    """
+    return "".join(json_parts(overlaps, catalog_path))
+
+
+@collector.paused()
+def json_parts(overlaps: list[Overlap], catalog_path: str) -> list[str]:
+    """:func:`format_json` in the parts it is made of, for a writer that streams them.
 
     ``json``'s indenting encoder is pure Python and took most of the time of ``sync --format
     json`` on a national catalog (tens of thousands of pairs, about 50 MB), so the pairs are
@@ -501,7 +509,7 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     document = {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps)}
     head = json_dumps({**document, "pasangan": []})
     if not overlaps:
-        return head
+        return [head]
     # The second half of the pairs is laid out in a forked child when a core is idle (one that
     # meets a value the template does not take fails, and leaves its half to this process).
     # Measured on the national catalog (a shared machine, 4 runs each): this process's CPU
@@ -513,16 +521,16 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     try:
         halves = [_json_pairs(overlaps[:half]), second()] if half else [second()]
     except TypeError:
-        return json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})
+        return [json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})]
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [
         json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
     ]
-    # The last key's empty list closes the head: `"pasangan": []\n}`. One join of the parts:
-    # the tens of MB are copied once, not once per step.
+    # The last key's empty list closes the head: `"pasangan": []\n}`. The tens of MB of the
+    # halves are not copied into one string here: ``spbe sync`` writes the parts one by one.
     body = [part for text in halves for part in (",\n", text)][1:]
-    return "".join([head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"])
+    return [head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"]
 
 
 _EMPTY_TAIL = "[]\n}"

@@ -11,6 +11,7 @@ from spbe_cli.cli.common import (
     CacheOption,
     CatalogArgument,
     CatalogOption,
+    Document,
     Output,
     ReportFormat,
     catalog_path,
@@ -53,7 +54,7 @@ def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
     return {
         SyncFormat.text: Output(lambda report: fmt.format_text(report.overlaps)),
         SyncFormat.markdown: Output(lambda report: fmt.format_markdown(report.overlaps)),
-        SyncFormat.json: Output(lambda report: fmt.format_json(report.overlaps, display)),
+        SyncFormat.json: Output(lambda report: Document(fmt.json_parts(report.overlaps, display))),
     }
 
 
