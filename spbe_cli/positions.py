@@ -45,20 +45,27 @@ class Packed:
     and a tuple per mapping) cost about as much as the rest of the file. It travels as the
     worker made it, over the worker's private pipe (never from disk), and is unpacked on
     first use (:func:`unpacked`).
+
+    The position of the document's ``id`` travels beside it, found in the worker: the look-up
+    every command makes of nearly every entity (``spbe sync`` places each item it compares)
+    needs no table unpacked. On the national bench catalog loaded by workers, placing the
+    32,115 items ``spbe sync`` compares took 0.9 s of CPU unpacking their tables.
     """
 
-    __slots__ = ("_data", "_table")
+    __slots__ = ("_data", "_id", "_table")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, id_position: int) -> None:
         self._data = data
+        self._id = id_position
         self._table: Positions | None = None
 
     @classmethod
     def of(cls, table: Positions) -> Packed:
-        """Pack a table (in the worker)."""
+        """Pack a table (in the worker), with the position of its ``id`` (:func:`find_position`)."""
         import pickle
 
-        return cls(pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
+        line, column = find_position(table, ("id",))
+        return cls(pickle.dumps(table, pickle.HIGHEST_PROTOCOL), line * POS_BASE + column)
 
     def table(self) -> Positions:
         """The table, unpacked once."""
@@ -68,8 +75,8 @@ class Packed:
             self._table = pickle.loads(self._data)  # only ever a worker's own bytes
         return self._table
 
-    def __reduce__(self) -> tuple[type[Packed], tuple[bytes]]:
-        return (Packed, (self._data,))
+    def __reduce__(self) -> tuple[type[Packed], tuple[bytes, int]]:
+        return (Packed, (self._data, self._id))
 
     def __eq__(self, other: object) -> bool:
         return self.table() == (other.table() if isinstance(other, Packed) else other)
@@ -156,9 +163,13 @@ def find_position(
     Parts of ``loc`` that do not match the document (pydantic adds union tags and the like) are
     skipped; the deepest value reached is reported. With ``key`` the position of the mapping key
     is returned instead of its value, which is where an unknown field should be flagged. Each
-    step is one dict or array look-up, however large the mapping.
+    step is one dict or array look-up, however large the mapping. The value of a document's
+    ``id`` in a :class:`Packed` table is found without unpacking it.
     """
-    table = unpacked(table)
+    if isinstance(table, Packed):
+        if not key and len(loc) == 1 and loc[0] == "id":
+            return divmod(table._id, POS_BASE)
+        table = table.table()
     if isinstance(table, int):
         return divmod(table, POS_BASE)
     entry: Entry | None = table

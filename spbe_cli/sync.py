@@ -18,12 +18,13 @@ comparing every pair.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes with
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from spbe_cli import collector, parallel
 from spbe_cli.catalog import Catalog
@@ -105,7 +106,7 @@ class Overlap(NamedTuple):
 class SyncReport:
     """The look-alikes of one ``spbe sync`` run, and whether any of them fails it."""
 
-    overlaps: list[Overlap]
+    overlaps: Sequence[Overlap]
     fail_on_overlap: bool = False
     """``--fail-on-overlap``: exit 1 when a pair is found."""
 
@@ -240,15 +241,10 @@ def _evidence(
     ``name``, ``function``: the pair's scores; ``name_words``, ``function_words``: the words
     behind them (:func:`spbe_cli.similarity.overlap`).
     """
+    if not _alike(a, b, name, function, threshold):
+        return ()
     same_code = a.code == b.code
     same_budget = a.budget_code != "" and a.budget_code == b.budget_code
-    if not (
-        name >= threshold
-        or function >= threshold
-        or same_budget
-        or (same_code and max(name, function) >= threshold / 2)
-    ):
-        return ()
     found: list[Evidence] = []
     if same_budget:
         found.append(_said("sync.ev.budget", (("kode", a.budget_code),)))
@@ -264,6 +260,16 @@ def _evidence(
     if a.kind == "data_informasi":
         found.append(_said("sync.ev.produced_twice", (("opd", a.owner), ("opd_lain", b.owner))))
     return tuple(found)
+
+
+def _alike(a: Candidate, b: Candidate, name: float, function: float, threshold: float) -> bool:
+    """Whether a pair is alike enough to be reported (:func:`_evidence` has something to say)."""
+    return (
+        name >= threshold
+        or function >= threshold
+        or (a.budget_code != "" and a.budget_code == b.budget_code)
+        or (a.code == b.code and max(name, function) >= threshold / 2)
+    )
 
 
 def _joined(items: list[Candidate], threshold: float, side: str) -> set[tuple[int, int]]:
@@ -322,6 +328,76 @@ _UNSET: Any = object()
 MIN_FORKED = 10_000
 
 
+class _Kept(NamedTuple):
+    """A pair alike enough to be reported, in its place in the report, before its evidence."""
+
+    kind: str
+    first: Candidate
+    second: Candidate
+    name_score: float
+    function_score: float
+    name_words: frozenset[str]
+    function_words: frozenset[str]
+    first_location: Location | None
+    second_location: Location | None
+
+
+class Found(Sequence[Overlap]):
+    """The pairs of :func:`rank_overlaps` in the order of the report, made when first read.
+
+    Each :class:`Overlap` is made, its evidence worded, only when it is read.
+    The evidence of a national catalog's 48,487 pairs took about 0.45 s of CPU: for ``spbe sync
+    --format json`` each half is made where it is laid out (:func:`json_parts`), the second
+    half in the forked child that lays it out when a core is idle.
+    """
+
+    def __init__(self, kept: list[_Kept], threshold: float) -> None:
+        self._kept = kept
+        self._threshold = threshold
+        self._made: list[Overlap] | None = None
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @overload
+    def __getitem__(self, index: int) -> Overlap: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Overlap]: ...
+
+    def __getitem__(self, index: int | slice) -> Overlap | list[Overlap]:
+        if self._made is None:
+            self._made = self.part(0, len(self._kept))
+        return self._made[index]
+
+    def part(self, start: int, stop: int) -> list[Overlap]:
+        """The pairs ``start:stop``, made now (or read, once every pair is made)."""
+        if self._made is not None:
+            return self._made[start:stop]
+        threshold = self._threshold
+        return [
+            Overlap(
+                k.kind,
+                k.first,
+                k.second,
+                k.name_score,
+                k.function_score,
+                _evidence(
+                    k.first,
+                    k.second,
+                    k.name_score,
+                    k.function_score,
+                    threshold,
+                    k.name_words,
+                    k.function_words,
+                ),
+                k.first_location,
+                k.second_location,
+            )
+            for k in self._kept[start:stop]
+        ]
+
+
 @collector.paused()
 def find_overlaps(
     catalog: Catalog,
@@ -331,25 +407,41 @@ def find_overlaps(
     max_shared_budget: int = MAX_SHARED_BUDGET,
 ) -> list[Overlap]:
     """Every pair of look-alike items of different OPDs (``opd`` keeps pairs involving it)."""
+    return list(rank_overlaps(catalog, threshold, kinds, opd, max_shared_budget))
+
+
+@collector.paused()
+def rank_overlaps(
+    catalog: Catalog,
+    threshold: float | None = None,
+    kinds: tuple[str, ...] = KINDS,
+    opd: str | None = None,
+    max_shared_budget: int = MAX_SHARED_BUDGET,
+) -> Found:
+    """:func:`find_overlaps`, each pair's evidence worded when the pair is first read."""
     meta = catalog.metadata
     if threshold is None:
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
     items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
-    # Here, the joins on the names of the kind with the most items (most of the work on a
-    # national catalog: its applications) and every join of the other kinds (a few hundredths
-    # of a second each); in a forked child when a core is idle, the join on the functions of
-    # that kind and the place of every item compared. The places are wanted for nearly every
-    # item (31,752 of the national catalog's 32,115) and when workers parsed the files each
-    # place first unpacks its document's position table: they took half the pair loop below
-    # (0.5 s of CPU), now the child's, sent back as plain data. Measured on the national
-    # catalog (SPBE_WORKERS=2, the catalog loaded, then find_overlaps and format_json): this
-    # process 8.30 G instructions (valgrind) against 9.23 G when the places were looked up here
-    # and the child made every join but that on the names; the child 4.64 G against 3.56 G,
-    # the two together 0.15 G more (the places sent back). CPU seconds on a shared machine,
-    # 9 runs each: find_overlaps here 1.59-2.41 s against 1.79-2.81 s; the child 1.0-1.2 s
-    # against this process's 0.8-1.1 s for its joins.
+    # Here, the join on the names of the kind with the most items (most of the work on a
+    # national catalog: its applications); in a forked child when a core is idle, every other
+    # join (that kind's functions, the other kinds: a few hundredths of a second each) and the
+    # place of every item compared. The places are wanted for nearly every item (31,752 of the
+    # national catalog's 32,115); since the place of an id travels beside a worker's packed
+    # table (spbe_cli.positions.Packed) they take the child 0.17 s of CPU, not 0.9 s, and the
+    # other kinds' joins moved there too: with a child forced (SPBE_WORKERS=2, a shared
+    # machine, 3 runs each), this process's CPU from the fork to its wait 0.68-0.90 s against
+    # 0.80-0.97 s, the child's 0.69-0.90 s against 0.94-1.05 s.
+    # Before (the other kinds' joins here, the places unpacking their tables): they took half
+    # the pair loop below (0.5 s of CPU) here, then the child's, sent back as plain data.
+    # Measured on the national catalog (SPBE_WORKERS=2, the catalog loaded, then
+    # find_overlaps and format_json): this process 8.30 G instructions (valgrind) against
+    # 9.23 G when the places were looked up here and the child made every join but that on
+    # the names; the child 4.64 G against 3.56 G, the two together 0.15 G more (the places
+    # sent back). CPU seconds on a shared machine, 9 runs each: find_overlaps here 1.59-2.41 s
+    # against 1.79-2.81 s; the child 1.0-1.2 s against this process's 0.8-1.1 s for its joins.
     # Tried and taken back: the words of the functions made in the child as well (sent back as
     # text), this process making only the names' words and joins. With a child forced on the
     # national catalog (4 runs each, a shared machine), this process's CPU was no lower
@@ -357,8 +449,8 @@ def find_overlaps(
     # after a fork each page this process writes faults once (copy on write, about 0.1 s per
     # 0.3 s of work here), so work moved from before the fork to after it costs what it saves.
     largest = max(kinds, key=lambda kind: len(items_of[kind]), default=None)
-    there = [(largest, "function")] if largest else []
-    here = [(kind, side) for kind in kinds for side in SIDES if (kind, side) not in there]
+    here = [(largest, "name")] if largest else []
+    there = [(kind, side) for kind in kinds for side in SIDES if (kind, side) not in here]
 
     def in_child() -> tuple[list[set[tuple[int, int]]], list[list[tuple[str, int, int] | None]]]:
         joins = [_joined(items_of[kind], threshold, side) for kind, side in there]
@@ -378,7 +470,7 @@ def find_overlaps(
             for kind, raws in zip(kinds, sent[1], strict=True)
         }
     order = {k: n for n, k in enumerate(KINDS)}
-    keyed: list[tuple[tuple[int, float, str, str], Overlap]] = []
+    keyed: list[tuple[tuple[int, float, str, str], _Kept]] = []
     for kind in kinds:
         items = items_of[kind]
         # An item of a cluster of look-alikes is in many pairs: its place is looked up once.
@@ -394,8 +486,7 @@ def find_overlaps(
                 continue
             name_words, name = overlap(a.name, b.name)
             function_words, function = overlap(a.function, b.function)
-            evidence = _evidence(a, b, name, function, threshold, name_words, function_words)
-            if not evidence:
+            if not _alike(a, b, name, function, threshold):
                 continue
             a_at = places[a_pos]
             if a_at is _UNSET:
@@ -403,11 +494,11 @@ def find_overlaps(
             b_at = places[b_pos]
             if b_at is _UNSET:
                 b_at = places[b_pos] = catalog.where_known(b.id, "id")
-            pair = Overlap(kind, a, b, name, function, evidence, a_at, b_at)
+            pair = _Kept(kind, a, b, name, function, name_words, function_words, a_at, b_at)
             # The order of the report: kind, stronger score first, then the ids.
             keyed.append(((rank, -max(name, function), a.id, b.id), pair))
     keyed.sort(key=itemgetter(0))  # on the keys alone: two equal keys keep their order
-    return [pair for _, pair in keyed]
+    return Found([pair for _, pair in keyed], threshold)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -436,7 +527,7 @@ def overlap_dict(o: Overlap) -> dict[str, Any]:
 
 
 @collector.paused()
-def format_text(overlaps: list[Overlap]) -> list[str]:
+def format_text(overlaps: Sequence[Overlap]) -> list[str]:
     """Each pair: the two items with their locations, then one line per piece of evidence."""
     lines: list[str] = []
     for o in overlaps:
@@ -460,7 +551,7 @@ def format_text(overlaps: list[Overlap]) -> list[str]:
 
 
 @collector.paused()
-def format_markdown(overlaps: list[Overlap]) -> str:
+def format_markdown(overlaps: Sequence[Overlap]) -> str:
     """A Markdown table of the pairs with their evidence."""
     from spbe_cli.markup import md_table
 
@@ -481,9 +572,17 @@ def format_markdown(overlaps: list[Overlap]) -> str:
     return "\n".join(lines)
 
 
-@collector.paused()
-def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
+def format_json(overlaps: Sequence[Overlap], catalog_path: str) -> str:
     """The pairs as one JSON document: :func:`overlap_dict` of each, as ``json_dumps`` lays it out.
+
+    The parts of :func:`json_parts`, joined.
+    """
+    return "".join(json_parts(overlaps, catalog_path))
+
+
+@collector.paused()
+def json_parts(overlaps: Sequence[Overlap], catalog_path: str) -> list[str]:
+    """:func:`format_json` in the parts it is made of, for a writer that streams them.
 
     ``json``'s indenting encoder is pure Python and took most of the time of ``sync --format
     json`` on a national catalog (tens of thousands of pairs, about 50 MB), so the pairs are
@@ -497,28 +596,33 @@ def format_json(overlaps: list[Overlap], catalog_path: str) -> str:
     document = {"schema": "spbe.sync/1", "catalog": catalog_path, "jumlah": len(overlaps)}
     head = json_dumps({**document, "pasangan": []})
     if not overlaps:
-        return head
+        return [head]
     # The second half of the pairs is laid out in a forked child when a core is idle (one that
     # meets a value the template does not take fails, and leaves its half to this process).
     # Measured on the national catalog (a shared machine, 4 runs each): this process's CPU
     # 0.63-0.70 s with the child (which took 0.57-0.60 s) against 0.66-0.78 s alone; laying
     # out a half after the fork took 0.36-0.48 s here against 0.26-0.41 s without one (copy on
     # write). Its gain in wall time is small; whether it pays on an idle core is to be measured.
-    half = len(overlaps) // 2
-    second = forked(lambda: _json_pairs(overlaps[half:]), len(overlaps), MIN_FORKED)
+    # Pairs still to be made (:class:`Found`, from spbe sync) are made where their half is laid
+    # out: the child words the evidence of its half too (about 0.2 s of CPU on the national
+    # catalog that this process no longer spends before the fork), and sends only its text.
+    part = overlaps.part if isinstance(overlaps, Found) else lambda a, b: list(overlaps[a:b])
+    size = len(overlaps)
+    half = size // 2
+    second = forked(lambda: _json_pairs(part(half, size)), size, MIN_FORKED)
     try:
-        halves = [_json_pairs(overlaps[:half]), second()] if half else [second()]
+        halves = [_json_pairs(part(0, half)), second()] if half else [second()]
     except TypeError:
-        return json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})
+        return [json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})]
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
     halves = [
         json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
     ]
-    # The last key's empty list closes the head: `"pasangan": []\n}`. One join of the parts:
-    # the tens of MB are copied once, not once per step.
+    # The last key's empty list closes the head: `"pasangan": []\n}`. The tens of MB of the
+    # halves are not copied into one string here: ``spbe sync`` writes the parts one by one.
     body = [part for text in halves for part in (",\n", text)][1:]
-    return "".join([head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"])
+    return [head[: -len(_EMPTY_TAIL)], "[\n", *body, "\n  ]\n}"]
 
 
 _EMPTY_TAIL = "[]\n}"

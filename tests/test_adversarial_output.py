@@ -506,3 +506,29 @@ def test_diff_refuses_a_revision_with_control_characters_and_shows_it_escaped() 
     assert result.exit_code == 2, result.output
     assert "v1\\u202e\\n::error file=x::forged" in result.stderr
     assert_clean(result.stderr)
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_a_document_in_parts_is_written_as_the_whole_would_be(
+    monkeypatch: pytest.MonkeyPatch, tty: bool
+) -> None:
+    """console.out_parts (spbe sync --format json): what console.out of the joined text gives.
+
+    Piped, each part is made safe on its own and written; on a terminal the parts go through
+    rich as one document. Control characters in any part, and a part that is empty.
+    """
+    import io
+
+    from spbe_cli.cli import console
+
+    parts = ['{\n  "a": "', EVIL, "", '",\n  "b": "Dinas — 1.250 [ok]', "\x00\r\n", '"\n}']
+    written = []
+    for out in (lambda: console.out("".join(parts)), lambda: console.out_parts(parts)):
+        buffer = io.StringIO()
+        buffer.isatty = lambda: tty  # type: ignore[method-assign]
+        monkeypatch.setattr("sys.stdout", buffer)
+        out()
+        written.append(buffer.getvalue())
+    assert written[0] == written[1]
+    assert EVIL_SAFE.replace("\\n", "\n") in written[1]
+    assert "\x1b[31m" not in written[1].replace("\x1b[1;31m", "") and "\\x00\\r\n" in written[1]

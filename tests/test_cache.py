@@ -908,3 +908,32 @@ def test_diff_and_progress_through_a_hostile_cache_print_what_they_print_without
     printed.append(CliRunner().invoke(app, ["--cache", *argv]))
     for result in printed:
         assert (result.exit_code, result.stdout) == (plain.exit_code, plain.stdout)
+
+
+def test_the_id_of_a_packed_table_is_found_without_unpacking_it() -> None:
+    """What every command looks up of nearly every entity: the same place, no table unpacked.
+
+    A mapping with its id, one without (the document's start), a sequence and a scalar, as
+    the unpacked tables answer; any other look-up (the id's key, a deeper path) unpacks it.
+    """
+    import pickle
+
+    from spbe_cli import positions
+    from spbe_cli.parsing import packed
+
+    text = BAD_PROGRAM + "---\nnama: x\n  # no id\n---\n- id\n- [b, c]\n---\nx\n"
+    parsed = parse_bytes(text.encode())
+    sent = pickle.loads(pickle.dumps(packed(parsed)))
+    tables = [document.positions for document in sent.documents]
+    wholes = [document.positions for document in parsed.documents]
+    assert len(tables) == 4
+    for table, whole in zip(tables, wholes, strict=True):
+        assert isinstance(table, positions.Packed)
+        assert positions.find_position(table, ("id",)) == positions.find_position(whole, ("id",))
+        assert positions.find_position(table, ["id"]) == positions.find_position(whole, ("id",))
+        assert table._table is None
+    assert positions.find_position(tables[0], ("id",)) == (2, 5)
+    assert positions.find_position(tables[0], ("id",), key=True) == (2, 1)
+    assert tables[0]._table is not None  # the key's place is in the table only
+    assert positions.find_position(tables[1], ("nama", "id")) == (13, 7)
+    assert tables[1]._table is not None

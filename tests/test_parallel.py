@@ -744,3 +744,48 @@ def test_workers_print_what_one_process_prints_on_random_catalogs(
     read = [_PIECES[piece] for name, piece in files.items() if not name.endswith(".txt")]
     if _CAPPED in read:
         assert '"SPBE020"' in single
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_the_sync_json_child_words_the_evidence_of_its_half(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
+) -> None:
+    """rank_overlaps makes no pair before it is read; json_parts makes each half where it is
+    laid out, the second in the child: this process words the first half's evidence only, and
+    the document is the one of the pairs made whole. A child that fails leaves its half here.
+    """
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+    from tests.test_sync import _synthetic
+
+    catalog, _ = load_catalog(_synthetic(tmp_path, 400))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    whole = sync.find_overlaps(catalog)
+    text = sync.format_json(whole, "c")
+    assert len(whole) > 2
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    here = os.getpid()
+    worded: list[int] = []
+    real_evidence = sync._evidence
+
+    def counted(*args: object) -> object:
+        if os.getpid() == here:
+            worded.append(1)
+        return real_evidence(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "_evidence", counted)
+    found = sync.rank_overlaps(catalog)
+    assert len(found) == len(whole) and not worded  # ranked, nothing worded yet
+    assert "".join(sync.json_parts(found, "c")) == text
+    assert forks  # the second half went to a child
+    assert len(worded) == len(whole) // 2
+    assert list(found) == whole  # read: made whole here, the same pairs
+    assert sync.format_json(found, "c") == text
+
+    def fails_in_child(*args: object) -> object:
+        if os.getpid() != here:
+            raise RuntimeError("child failed")
+        return real_evidence(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "_evidence", fails_in_child)
+    assert sync.format_json(sync.rank_overlaps(catalog), "c") == text

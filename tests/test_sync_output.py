@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from spbe_cli.cli.app import app
 from spbe_cli.errors import Location
 from spbe_cli.markup import json_dumps, json_escape_extra
 from spbe_cli.sync import Candidate, Evidence, Overlap, format_json, overlap_dict
+from tests.helpers import CASES
 
 # Control, DEL, C1, bidi and line-separator characters, quotes, backslashes, non-ASCII and
 # lone surrogates: every class of character the JSON escaping treats apart.
@@ -154,3 +161,33 @@ def test_scores_orjson_spells_otherwise_are_written_as_json_dumps_writes_them() 
         assert format_json(found, "katalog") == reference(found, "katalog")
     found = [Overlap("aplikasi", item, item, float("nan"), 0.5, (), None, None)]
     assert '"skor_nama": NaN,' in format_json(found, "katalog")
+
+
+OVERLAPS = CASES / "progress" / "overlaps" / "catalog"
+SYNC_JSON = CASES / "progress" / "overlaps" / "sync.json"
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_json_bytes_of_a_small_catalog_are_pinned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The bytes ``spbe sync --format json`` writes to stdout, as a file holds them.
+
+    A name with accents, an em dash and a right-to-left mark (escaped by the extra escapes of
+    :func:`spbe_cli.markup.json_dumps`): the writer and its path to stdout may change, these
+    bytes may not. ``SPBE_UPDATE_GOLDEN=1`` writes the file again. With two workers the joins,
+    the places and half of the JSON are made in forked children (on Linux): the same bytes.
+    """
+    monkeypatch.setenv("SPBE_WORKERS", workers)
+    shutil.copytree(OVERLAPS, tmp_path / "catalog")
+    apps = tmp_path / "catalog" / "aplikasi.yaml"
+    text = apps.read_text(encoding="utf-8")
+    odd = "nama: Aplikasi Kepegawaian Daérah \u2014 Mimika \u200f"
+    apps.write_text(text.replace("nama: Aplikasi Kepegawaian Daerah", odd), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["sync", "catalog", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    if os.environ.get("SPBE_UPDATE_GOLDEN") == "1":
+        SYNC_JSON.write_bytes(result.stdout_bytes)
+    assert result.stdout_bytes == SYNC_JSON.read_bytes()
+    assert b"\\u200f" in result.stdout_bytes and "Daérah \u2014".encode() in result.stdout_bytes

@@ -199,10 +199,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Document:
+    """One document in parts, written one after the other as the text they make when joined.
+
+    For a document of tens of MB (``spbe sync --format json`` on a national catalog): its parts
+    are checked and written as they are, never first copied into one string.
+    """
+
+    parts: list[str]
+
+
+@dataclass(frozen=True)
 class Output(Generic[R]):
     """One output format of a command: how a result becomes text, and whether it is coloured."""
 
-    render: Callable[[R], str | list[str] | Table]
+    render: Callable[[R], str | list[str] | Table | Document]
     colour: bool = False
 
 
@@ -233,5 +244,7 @@ def emit(formats: Mapping[Any, Output[R]], name: Any, result: R) -> None:
     text = output.render(result)
     if isinstance(text, Table):
         console.table(text.headers, text.rows)
+    elif isinstance(text, Document):
+        console.out_parts(text.parts, colour=output.colour)
     else:
         console.out(text, colour=output.colour)

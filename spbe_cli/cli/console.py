@@ -77,6 +77,24 @@ def out(lines: list[str] | str, *, colour: bool = True) -> None:
         _out(lines, colour=colour)
 
 
+def out_parts(parts: list[str], *, colour: bool = True) -> None:
+    """Print the document the parts make when joined, as :func:`out` prints a whole document.
+
+    Piped, each part is made safe (:func:`~spbe_cli.markup.safe_block` rewrites one character
+    at a time, so the parts give what the whole would) and written as it is: the tens of MB of
+    ``spbe sync --format json`` are not copied into one string first, then again when made safe.
+    """
+    with writing_stdout():
+        if colour and sys.stdout.isatty():
+            _out("".join(parts), colour=colour)
+            return
+        write = sys.stdout.write
+        for part in parts:
+            write(safe_block(part))
+        write("\n")
+        sys.stdout.flush()
+
+
 def _out(lines: list[str] | str, *, colour: bool) -> None:
     lines = [safe_block(lines)] if isinstance(lines, str) else [safe(line) for line in lines]
     if not (colour and sys.stdout.isatty()):

@@ -11,6 +11,7 @@ from spbe_cli.cli.common import (
     CacheOption,
     CatalogArgument,
     CatalogOption,
+    Document,
     Output,
     ReportFormat,
     catalog_path,
@@ -53,7 +54,7 @@ def sync_formats(display: str) -> dict[SyncFormat, Output[SyncReport]]:
     return {
         SyncFormat.text: Output(lambda report: fmt.format_text(report.overlaps)),
         SyncFormat.markdown: Output(lambda report: fmt.format_markdown(report.overlaps)),
-        SyncFormat.json: Output(lambda report: fmt.format_json(report.overlaps, display)),
+        SyncFormat.json: Output(lambda report: Document(fmt.json_parts(report.overlaps, display))),
     }
 
 
@@ -173,13 +174,13 @@ def sync(
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
     from spbe_cli.explore import check_filters
-    from spbe_cli.sync import SyncReport, find_overlaps
+    from spbe_cli.sync import SyncReport, rank_overlaps
 
     path = catalog_path(catalog, catalog_option)
     loaded = load_checked(path, force=force)
     with user_errors():
         check_filters(loaded, opd, None)
-    report = SyncReport(find_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
+    report = SyncReport(rank_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
     emit(sync_formats(path.as_posix()), output_format, report)
     quick_exit_ready()
     raise typer.Exit(int(report.return_code))
