@@ -18,7 +18,7 @@ comparing every pair.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -419,12 +419,31 @@ def rank_overlaps(
     max_shared_budget: int = MAX_SHARED_BUDGET,
 ) -> Found:
     """:func:`find_overlaps`, each pair's evidence worded when the pair is first read."""
+    threshold, items_of = _compared(catalog, threshold, kinds)
+    return _ranked(catalog, threshold, items_of, opd, max_shared_budget)
+
+
+def _compared(
+    catalog: Catalog, threshold: float | None, kinds: tuple[str, ...]
+) -> tuple[float, dict[str, list[Candidate]]]:
+    """The threshold in use (the catalog's when not given) and the items compared, by kind."""
     meta = catalog.metadata
     if threshold is None:
         threshold = meta.pengaturan.kemiripan_minimum if meta is not None else DEFAULT_THRESHOLD
     extra = tuple(tokens(meta.pemda.nama, frozenset())) if meta is not None else ()
     stop = stopwords(extra)
-    items_of = {kind: candidates(catalog, kind, stop) for kind in kinds}
+    return threshold, {kind: candidates(catalog, kind, stop) for kind in kinds}
+
+
+def _ranked(
+    catalog: Catalog,
+    threshold: float,
+    items_of: dict[str, list[Candidate]],
+    opd: str | None,
+    max_shared_budget: int,
+) -> Found:
+    """:func:`rank_overlaps` of the items compared (:func:`_compared`)."""
+    kinds = tuple(items_of)
     # Here, the join on the names of the kind with the most items (most of the work on a
     # national catalog: its applications); in a forked child when a core is idle, every other
     # join (that kind's functions, the other kinds: a few hundredths of a second each) and the
@@ -469,36 +488,171 @@ def rank_overlaps(
             kind: [Location(*at) if at is not None else None for at in raws]
             for kind, raws in zip(kinds, sent[1], strict=True)
         }
-    order = {k: n for n, k in enumerate(KINDS)}
-    keyed: list[tuple[tuple[int, float, str, str], _Kept]] = []
+    keyed: list[tuple[_Key, _Kept]] = []
     for kind in kinds:
         items = items_of[kind]
         # An item of a cluster of look-alikes is in many pairs: its place is looked up once.
         places = located.get(kind) or [_UNSET] * len(items)
         found = joined[kind, "name"] | joined[kind, "function"]
         found |= _same_budget(items, max_shared_budget)
-        rank = order.get(kind, 99)
-        for a_pos, b_pos in sorted(found):
-            a, b = items[a_pos], items[b_pos]
-            if a.owner == b.owner:
-                continue
-            if opd is not None and opd not in (a.owner, b.owner):
-                continue
-            name_words, name = overlap(a.name, b.name)
-            function_words, function = overlap(a.function, b.function)
-            if not _alike(a, b, name, function, threshold):
-                continue
-            a_at = places[a_pos]
-            if a_at is _UNSET:
-                a_at = places[a_pos] = catalog.where_known(a.id, "id")
-            b_at = places[b_pos]
-            if b_at is _UNSET:
-                b_at = places[b_pos] = catalog.where_known(b.id, "id")
-            pair = _Kept(kind, a, b, name, function, name_words, function_words, a_at, b_at)
-            # The order of the report: kind, stronger score first, then the ids.
-            keyed.append(((rank, -max(name, function), a.id, b.id), pair))
+        _keep(catalog, kind, items, found, places, threshold, opd, keyed)
     keyed.sort(key=itemgetter(0))  # on the keys alone: two equal keys keep their order
     return Found([pair for _, pair in keyed], threshold)
+
+
+#: Where a pair stands in the report: kind, stronger score first, then the ids. Two pairs
+#: never share one (ids are unique in a catalog), so a pair found twice is told by its key.
+_Key = tuple[int, float, str, str]
+_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
+def _keep(
+    catalog: Catalog,
+    kind: str,
+    items: list[Candidate],
+    found: set[tuple[int, int]],
+    places: list[Any],
+    threshold: float,
+    opd: str | None,
+    keyed: list[tuple[_Key, _Kept]],
+) -> None:
+    """Add to ``keyed`` each pair of ``found`` (positions in ``items``) that the report shows.
+
+    The one home of "which candidate pair is reported": two items of different OPDs (one of
+    them ``opd`` when given), alike enough (:func:`_alike`). ``places``: each item's place, or
+    ``_UNSET`` until it is looked up (once per item).
+    """
+    rank = _ORDER.get(kind, 99)
+    for a_pos, b_pos in sorted(found):
+        a, b = items[a_pos], items[b_pos]
+        if a.owner == b.owner:
+            continue
+        if opd is not None and opd not in (a.owner, b.owner):
+            continue
+        name_words, name = overlap(a.name, b.name)
+        function_words, function = overlap(a.function, b.function)
+        if not _alike(a, b, name, function, threshold):
+            continue
+        a_at = places[a_pos]
+        if a_at is _UNSET:
+            a_at = places[a_pos] = catalog.where_known(a.id, "id")
+        b_at = places[b_pos]
+        if b_at is _UNSET:
+            b_at = places[b_pos] = catalog.where_known(b.id, "id")
+        pair = _Kept(kind, a, b, name, function, name_words, function_words, a_at, b_at)
+        keyed.append(((rank, -max(name, function), a.id, b.id), pair))
+
+
+class LaidOut(Sequence[Overlap]):
+    """The pairs of :func:`rank_json`, laid out already as the elements of the JSON ``pasangan``.
+
+    ``body`` is their text before the extra escapes (:func:`json_parts` adds them), or None
+    when a value did not fit the template: the pairs are then made (:func:`rank_overlaps`) on
+    first read, for ``json_dumps`` to lay out, as they are for any other use.
+    """
+
+    def __init__(self, count: int, body: str | None, again: Callable[[], Found]) -> None:
+        self._count = count
+        self.body = body
+        self._again = again
+        self._found: Found | None = None
+
+    def _pairs(self) -> Found:
+        if self._found is None:
+            self._found = self._again()
+        return self._found
+
+    def __len__(self) -> int:
+        return self._count if self.body is not None else len(self._pairs())
+
+    @overload
+    def __getitem__(self, index: int) -> Overlap: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Overlap]: ...
+
+    def __getitem__(self, index: int | slice) -> Overlap | list[Overlap]:
+        return self._pairs()[index]
+
+
+#: What each process finds of a kind (:func:`rank_json`): its joins, and the shared budgets.
+_ALL_SOURCES = (*SIDES, "budget")
+
+
+@collector.paused()
+def rank_json(
+    catalog: Catalog,
+    threshold: float | None = None,
+    kinds: tuple[str, ...] = KINDS,
+    opd: str | None = None,
+    max_shared_budget: int = MAX_SHARED_BUDGET,
+) -> Sequence[Overlap]:
+    """:func:`rank_overlaps` for ``spbe sync --format json``: the pairs laid out as they are found.
+
+    With a core idle, a forked child finds the look-alikes of the largest kind by function
+    (the applications of a national catalog: 30,363 of its 48,487 pairs), keeps those the
+    report shows, and words and lays them out (:func:`_json_items`); this process does the
+    same for the names of that kind and every other kind. Neither waits for the other until
+    both are done: a pair found by both (alike by name and by function) is laid out twice and
+    kept once, by its place in the report (its key). Before, the child made the other joins
+    and this process waited for them, then kept the pairs and laid out half of them while a
+    second child laid out the other half: this process's CPU after loading was 2.4-2.8 s for
+    the national catalog, on a shared machine.
+    Without an idle core this is :func:`rank_overlaps` (laid out by :func:`json_parts`).
+    """
+    threshold, items_of = _compared(catalog, threshold, kinds)
+    size = sum(map(len, items_of.values()))
+    if not kinds or not parallel.core_idle(size, MIN_FORKED):
+        return _ranked(catalog, threshold, items_of, opd, max_shared_budget)
+    # The largest kind split by side; each other kind, largest first, whole to the process
+    # with fewer items so far (the child on a tie: the pairs alike by function are the most).
+    largest = max(kinds, key=lambda kind: len(items_of[kind]))
+    here: list[tuple[str, tuple[str, ...]]] = [(largest, ("name", "budget"))]
+    there: list[tuple[str, tuple[str, ...]]] = [(largest, ("function",))]
+    load = {"here": 0, "there": 0}
+    for kind in sorted(kinds, key=lambda kind: -len(items_of[kind])):
+        if kind != largest:
+            side = "here" if load["here"] < load["there"] else "there"
+            (here if side == "here" else there).append((kind, _ALL_SOURCES))
+            load[side] += len(items_of[kind])
+
+    def laid_out(jobs: list[tuple[str, tuple[str, ...]]]) -> tuple[list[_Key], list[str]]:
+        keyed: list[tuple[_Key, _Kept]] = []
+        for kind, sources in jobs:
+            items = items_of[kind]
+            found: set[tuple[int, int]] = set()
+            for side in SIDES:
+                if side in sources:
+                    found |= _joined(items, threshold, side)
+            if "budget" in sources:
+                found |= _same_budget(items, max_shared_budget)
+            _keep(catalog, kind, items, found, [_UNSET] * len(items), threshold, opd, keyed)
+        keyed.sort(key=itemgetter(0))
+        made = Found([pair for _, pair in keyed], threshold).part(0, len(keyed))
+        return [key for key, _ in keyed], _json_items(made)
+
+    def again() -> Found:
+        return _ranked(catalog, threshold, items_of, opd, max_shared_budget)
+
+    child = parallel.ForkedChild(lambda: laid_out(there))
+    try:
+        keys, texts = laid_out(here)
+        sent = child.result()
+        other_keys, other_texts = sent if sent is not None else laid_out(there)
+    except TypeError:  # a value the template does not take: json_dumps lays the pairs out
+        child.stop()
+        return LaidOut(0, None, again)
+    finally:
+        child.stop()
+    pairs = zip([*keys, *other_keys], [*texts, *other_texts], strict=True)
+    merged = sorted(pairs, key=itemgetter(0))
+    body: list[str] = []
+    last: Any = None
+    for key, text in merged:
+        if key != last:  # a pair found by both processes comes twice, side by side
+            body.append(text)
+            last = key
+    return LaidOut(len(body), ",\n".join(body), again)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -597,6 +751,10 @@ def json_parts(overlaps: Sequence[Overlap], catalog_path: str) -> list[str]:
     head = json_dumps({**document, "pasangan": []})
     if not overlaps:
         return [head]
+    if isinstance(overlaps, LaidOut) and overlaps.body is not None:
+        text = overlaps.body
+        text = json_escape_extra(text) if not text.isascii() or "\x7f" in text else text
+        return [head[: -len(_EMPTY_TAIL)], "[\n", text, "\n  ]\n}"]
     # The second half of the pairs is laid out in a forked child when a core is idle (one that
     # meets a value the template does not take fails, and leaves its half to this process).
     # Measured on the national catalog (a shared machine, 4 runs each): this process's CPU
@@ -674,6 +832,14 @@ def _json_evidence(e: Evidence) -> str:
 def _json_pairs(overlaps: list[Overlap]) -> str:
     """The elements of ``pasangan`` as ``json.dumps(indent=2)`` lays them out in the document.
 
+    :func:`_json_items`, joined as the document joins them.
+    """
+    return ",\n".join(_json_items(overlaps))
+
+
+def _json_items(overlaps: list[Overlap]) -> list[str]:
+    """Each element of ``pasangan`` as ``json.dumps(indent=2)`` lays it out in the document.
+
     Before the extra escapes (:func:`spbe_cli.markup.json_escape_extra`); TypeError for a
     value the template does not take. A member (an item of a cluster of look-alikes is in
     several pairs, three on average on the national bench catalog), a piece of evidence (one
@@ -726,4 +892,4 @@ def _json_pairs(overlaps: list[Overlap]) -> str:
             f'      "pertama": {side(first, first_at)},\n'
             f'      "kedua": {side(second, second_at)}\n    }}'
         )
-    return ",\n".join(written)
+    return written

@@ -127,15 +127,16 @@ def test_the_real_proc_stat_reads_where_there_is_one() -> None:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The work handed to forked children (see :func:`spbe_cli.parallel.fork_call`)."""
+    """The work handed to forked children (:class:`spbe_cli.parallel.ForkedChild`, which
+    :func:`spbe_cli.parallel.fork_call` starts too)."""
     started: list[object] = []
-    real_fork_call = parallel.fork_call
 
-    def counted(work: object) -> object:
-        started.append(work)
-        return real_fork_call(work)  # type: ignore[arg-type]
+    class Counted(parallel.ForkedChild):
+        def __init__(self, work: Callable[[], Any]) -> None:
+            started.append(work)
+            super().__init__(work)
 
-    monkeypatch.setattr(parallel, "fork_call", counted)
+    monkeypatch.setattr(parallel, "ForkedChild", Counted)
     return started
 
 
@@ -789,3 +790,112 @@ def test_the_sync_json_child_words_the_evidence_of_its_half(
 
     monkeypatch.setattr(sync, "_evidence", fails_in_child)
     assert sync.format_json(sync.rank_overlaps(catalog), "c") == text
+
+
+def _alike_both_ways(root: Path, n: int) -> Path:
+    """The overlaps catalog with ``n`` more applications of its OPDs, alike by name, by function
+    or by both (few words each, from a small vocabulary)."""
+    import random
+    import shutil
+
+    from tests.test_sync import OVERLAPS
+
+    shutil.copytree(OVERLAPS, root)
+    rng = random.Random(17)
+    words = [f"kata{i}" for i in range(9)]
+    docs = [
+        f"entitas: aplikasi\nid: APP-X{i}\nnama: Sistem {' '.join(rng.sample(words, 2))}\n"
+        f"raa: RAA.02.02\nkategori: khusus\npemilik: OPD-{'ABC'[i % 3]}\n"
+        f"fungsi: mengelola {' '.join(rng.sample(words, 2))}"
+        for i in range(n)
+    ]
+    (root / "aplikasi-x.yaml").write_text("\n---\n".join(docs) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_sync_json_laid_out_by_two_processes_is_the_document_of_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
+) -> None:
+    """rank_json: the child lays out the applications alike by function (and the data sets),
+    this process those alike by name (and the programs); a pair alike both ways, laid out by
+    both, is written once, and the document is the one a single process writes, with --opd too.
+    Without a child it is rank_overlaps; read as pairs, it makes them whole here.
+    """
+    from spbe_cli import sync
+    from spbe_cli.errors import Severity
+    from spbe_cli.loader import load_catalog
+
+    catalog, findings = load_catalog(_alike_both_ways(tmp_path / "c", 150))
+    assert not [f for f in findings if f.severity is Severity.ERROR]
+    threshold, items_of = sync._compared(catalog, None, sync.KINDS)
+    apps = items_of["aplikasi"]
+    assert sync._joined(apps, threshold, "name") & sync._joined(apps, threshold, "function")
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    for opd in (None, "OPD-A"):
+        whole = sync.find_overlaps(catalog, opd=opd)
+        text = sync.format_json(whole, "c")
+        assert whole and (opd is not None or {o.kind for o in whole} == set(sync.KINDS))
+        assert not isinstance(sync.rank_json(catalog, opd=opd), sync.LaidOut)
+        assert sync.format_json(sync.rank_json(catalog, opd=opd), "c") == text
+        assert not forks
+        monkeypatch.setenv("SPBE_WORKERS", "2")
+        laid = sync.rank_json(catalog, opd=opd)
+        assert isinstance(laid, sync.LaidOut) and laid.body is not None
+        assert len(forks) == 1  # one child, and json_parts starts none
+        assert len(laid) == len(whole)
+        assert sync.format_json(laid, "c") == text
+        assert len(forks) == 1
+        assert list(laid) == whole
+        forks.clear()
+        monkeypatch.setenv("SPBE_WORKERS", "1")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_failing_rank_json_child_leaves_its_work_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+
+    catalog, _ = load_catalog(_alike_both_ways(tmp_path / "c", 60))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    text = sync.format_json(sync.find_overlaps(catalog), "c")
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    here = os.getpid()
+    real_join = sync.join
+
+    def join_fails_in_child(*args: object) -> object:
+        if os.getpid() != here:
+            os._exit(1)
+        return real_join(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "join", join_fails_in_child)
+    laid = sync.rank_json(catalog)
+    assert isinstance(laid, sync.LaidOut) and laid.body is not None
+    assert sync.format_json(laid, "c") == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_rank_json_leaves_a_value_the_template_does_not_take_to_json_dumps(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The template failing (TypeError, here or in the child): the pairs are made on first
+    read and json_dumps lays them out, the same document."""
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+
+    catalog, _ = load_catalog(_alike_both_ways(tmp_path / "c", 60))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    whole = sync.find_overlaps(catalog)
+    text = sync.format_json(whole, "c")
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+
+    def odd(overlaps: object) -> list[str]:
+        raise TypeError(overlaps)
+
+    monkeypatch.setattr(sync, "_json_items", odd)
+    laid = sync.rank_json(catalog)
+    assert isinstance(laid, sync.LaidOut) and laid.body is None
+    assert len(laid) == len(whole)
+    assert sync.format_json(laid, "c") == text

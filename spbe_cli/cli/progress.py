@@ -174,13 +174,15 @@ def sync(
 ) -> None:
     """Program, aplikasi, data yang mirip lintas OPD / Look-alikes across OPDs, with evidence."""
     from spbe_cli.explore import check_filters
-    from spbe_cli.sync import SyncReport, rank_overlaps
+    from spbe_cli.sync import SyncReport, rank_json, rank_overlaps
 
     path = catalog_path(catalog, catalog_option)
     loaded = load_checked(path, force=force)
     with user_errors():
         check_filters(loaded, opd, None)
-    report = SyncReport(rank_overlaps(loaded, kemiripan, opd=opd), fail_on_overlap)
+    # JSON: the pairs laid out where they are found (two processes when a core is idle).
+    rank = rank_json if output_format is SyncFormat.json else rank_overlaps
+    report = SyncReport(rank(loaded, kemiripan, opd=opd), fail_on_overlap)
     emit(sync_formats(path.as_posix()), output_format, report)
     quick_exit_ready()
     raise typer.Exit(int(report.return_code))
