@@ -32,7 +32,7 @@ from spbe_cli.incremental_rules import (
     related_into,
 )
 from spbe_cli.models import DOMAINS
-from spbe_cli.plafon import Tally, marks, moved
+from spbe_cli.plafon import Tally, marks_of, moved
 
 RULE = "check_evaluasi"
 #: The fields the rule reads of the entities it looks up by id (besides the id).
@@ -69,7 +69,8 @@ def _facts(kind: str, entity: Any) -> Any:
     looked_up = _LOOKED_UP.get(kind)
     fields = None if looked_up is None else [_plain(getattr(entity, f)) for f in looked_up]
     if kind in DOMAINS:
-        return [marks(kind, entity)] if fields is None else [marks(kind, entity), fields]
+        found = marks_of(kind, entity)
+        return [found] if fields is None else [found, fields]
     if fields is not None:
         return fields
     if kind == "peta_rencana":

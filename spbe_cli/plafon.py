@@ -142,6 +142,21 @@ def marks(kind: str, entity: Any) -> list[Mark]:
     return found
 
 
+#: Each entity the last :meth:`Tally.of` summed, by id, with its marks (see :func:`marks_of`).
+_marked: dict[str, tuple[Any, list[Mark]]] = {}
+
+
+def marks_of(kind: str, entity: Any) -> list[Mark]:
+    """:func:`marks`, as the last sum over a catalog found them for this very entity.
+
+    A full run's snapshot keeps every entity's marks: they are not worked out twice.
+    """
+    found = _marked.get(entity.id)
+    if found is not None and found[0] is entity:
+        return found[1]
+    return marks(kind, entity)
+
+
 def moved(
     delta: dict[tuple[str, str], int], entity_id: str, found: Iterable[Mark], step: int
 ) -> None:
@@ -185,9 +200,13 @@ class Tally:
 
         bags: dict[str, Counter[str]] = {}
         entities = catalog.entities
+        _marked.clear()
         for kind in DOMAINS:
             for entity_id in catalog.ids_of(kind):
-                for mark in marks(kind, entities[entity_id]):
+                entity = entities[entity_id]
+                found = marks(kind, entity)
+                _marked[entity_id] = (entity, found)
+                for mark in found:
                     if type(mark) is str:
                         bag = bags.get(mark)
                         if bag is None:

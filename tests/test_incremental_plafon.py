@@ -84,7 +84,7 @@ def _plafon_edit(root: Path, kind: str, pick: int, seed: int) -> None:
         return
     doc = docs[pick % len(docs)]
     changed: dict[str, Any] = {}
-    for name in rng.sample(_FIELDS[kind], k=rng.randint(1, 3)):
+    for name in rng.sample(_FIELDS[kind], k=rng.randint(1, min(3, len(_FIELDS[kind])))):
         if name in ("integrasi", "objek"):
             pool = [d["id"] for d in _all(root, "aplikasi")]
             if name == "objek":
