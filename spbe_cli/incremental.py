@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 #: (an edit followed), ``full`` (with ``reason``), and how many unchanged files were built.
 STATS: dict[str, Any] = {"followed": 0, "full": 0, "reason": "", "built": 0}
 
-#: Bumped when the snapshot layout changes.
-FORMAT = 2
+#: Bumped when the snapshot layout changes (3: a form's own sections, ``kept:<rule>:<part>``).
+FORMAT = 3
 _MAGIC = b"spbe-snapshot"
 #: Above this share of the files changed, a full run costs about what following the edit does.
 MAX_CHANGED = 0.05
@@ -100,7 +100,7 @@ def observe_rules(per_rule: list[list[Finding]]) -> None:
 
 # -- the snapshot --------------------------------------------------------------------------------
 #
-# Layout (FORMAT 2): one JSON head line, then the sections' JSON texts one after the other; the
+# Layout (FORMAT 3): one JSON head line, then the sections' JSON texts one after the other; the
 # head says where each section lies. A run reads only the sections it needs (the facts of one
 # rule are read when that rule's form asks for them) and writes back, unchanged, the bytes of
 # every section the edit did not change. Nothing is repeated per entity or per file: the files
@@ -110,7 +110,8 @@ def observe_rules(per_rule: list[list[Finding]]) -> None:
 # not the default one (no loading findings, no placeholders, the names it declares are the
 # skeletons of its ids, not the metadata's or a ``referensi`` declaration's file).
 
-#: Sections every run reads (the facts of each rule are ``facts:<rule>``, read when asked for).
+#: Sections every run reads (the facts of each rule are ``facts:<rule>``, read when asked for;
+#: what a form keeps over the whole catalog, ``kept:<rule>:<part>``, too).
 _EAGER = ("ids", "kinds", "counts", "names", "state", "rules")
 
 
@@ -217,6 +218,10 @@ def build(key: str, files: list[list[Any]], capture: Capture, catalog: Catalog) 
         },
     }
     sections.update(sorted(columns.items()))
+    for update in forms().values():
+        if update.keeps is not None:
+            for part, value in sorted(update.keeps(catalog).items()):
+                sections[f"kept:{update.name}:{part}"] = value
     head = {
         "slot": key,
         "files": files_digest(files),
@@ -501,6 +506,10 @@ class Update:
     #: the kinds ``facts`` gives something for (None: every kind)
     kinds: frozenset[str] | None = None
     sourced: bool = False
+    #: what the form keeps beside the facts, over the whole catalog: ``keeps(catalog)`` on a
+    #: full run gives parts by name (JSON values, a section ``kept:<rule>:<part>`` each); a
+    #: followed edit gives the parts it changed to :meth:`Change.keep`, the others stay
+    keeps: Callable[[Catalog], dict[str, Any]] | None = None
 
 
 #: Each rule's incremental form by the rule's function name (:func:`register`); a rule missing
@@ -524,16 +533,17 @@ def register(
     kinds: Iterable[str] | None = None,
     *,
     sourced: bool = False,
+    keeps: Callable[[Catalog], dict[str, Any]] | None = None,
 ) -> Callable[[Updater], Updater]:
     """Register the function decorated as the incremental form of the rule ``name``.
 
     ``facts`` gives what the rule reads of an entity of one of ``kinds`` (None: of any kind);
-    with ``sourced`` it is given the entity's source too (see :class:`Update`).
+    with ``sourced`` it is given the entity's source too; ``keeps``: see :class:`Update`.
     """
 
     def decorate(function: Updater) -> Updater:
         UPDATES[name] = Update(
-            name, function, facts, None if kinds is None else frozenset(kinds), sourced
+            name, function, facts, None if kinds is None else frozenset(kinds), sourced, keeps
         )
         _BY_KIND.clear()
         return function
@@ -712,6 +722,8 @@ class Change:
     placeholders: list[tuple[Location, str]] = field(default_factory=list)
     #: the sections of facts the edit changed, as they are after it (see :func:`_parts_after`)
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the parts the forms keep beside the facts that the edit changed (see :meth:`keep`)
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)
     _columns: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -742,6 +754,19 @@ class Change:
             found.update(part if part is not None else self.stored.part(name))
         self._columns[rule] = found
         return found
+
+    def kept_parts(self, rule: str) -> list[str]:
+        """The parts ``rule``'s form kept beside its facts before the edit (:class:`Update`)."""
+        prefix = f"kept:{rule}:"
+        return [n.removeprefix(prefix) for n in self.stored.sections if n.startswith(prefix)]
+
+    def kept_part(self, rule: str, part: str) -> Any:
+        """One part ``rule``'s form kept before the edit, as stored (JSON values)."""
+        return self.stored.section(f"kept:{rule}:{part}")
+
+    def keep(self, rule: str, part: str, value: Any) -> None:
+        """One part ``rule``'s form keeps after the edit (None: no longer kept)."""
+        self.kept.setdefault(rule, {})[part] = value
 
     @property
     def gone(self) -> set[str]:
@@ -1006,6 +1031,15 @@ def follow(
         if name.startswith("facts:"):
             part = parts.get(name)
             sections[name] = part if part is not None else stored.raw(name)
+    for name in stored.sections:
+        if name.startswith("kept:"):
+            sections[name] = stored.raw(name)
+    for rule, kept_now in change.kept.items():
+        for name, value in kept_now.items():
+            if value is None:
+                sections.pop(f"kept:{rule}:{name}", None)
+            else:
+                sections[f"kept:{rule}:{name}"] = value
     head = {
         **stored.head,
         "files": files_digest(now),

@@ -20,7 +20,7 @@ The forms, chosen per rule from what its findings depend on (the analysis is in
   an edit reaches only, what the Peta Rencana covers (:func:`_coverage`) on the items and the
   to-be elements; each on the functions its full rule calls;
 * the look-alike groups (:func:`_duplicates`), paired on the facts kept of each member. The
-  Indeks plafon is an :func:`on_facts` form whose evaluations are read whole (``models``).
+  Indeks plafon follows its counts (:mod:`spbe_cli.incremental_plafon`).
 
 A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full run.
 """
@@ -1006,57 +1006,7 @@ _DUPLICATE_KINDS = tuple(DUPLICATE_RULES)
 register("check_duplicates", _group_facts, _DUPLICATE_KINDS, sourced=True)(_duplicates)
 
 
-def _plan_budget(entity: Any) -> dict[str, Any]:
-    """What the Indeks plafon reads of a Peta Rencana item: its years, budget lines and code."""
-    nomen = entity.nomenklatur
-    return {
-        "muatan": entity.muatan,
-        "tahun_mulai": entity.tahun_mulai,
-        "tahun_selesai": entity.tahun_selesai,
-        "ilustratif": entity.ilustratif,
-        "anggaran": [
-            {"tahun": line.tahun, "nilai": line.nilai, "ilustratif": line.ilustratif}
-            for line in entity.anggaran
-        ],
-        "nomenklatur": None if nomen is None else {"kode": nomen.kode},
-        **plan_state(entity),
-    }
-
-
-# The Indeks plafon (SPBE801-SPBE805): every evaluation read whole, every entity it counts as
-# the fields it reads (:mod:`spbe_cli.plafon`); an edit reaching none of them keeps the findings.
-on_facts(
-    "check_evaluasi",
-    {
-        "peta_rencana": _plan_budget,
-        "regulasi": ("id", "status", "nomor", "sebutan", "jenis", "tingkat", "dicabut_oleh"),
-        "aplikasi": (
-            "id",
-            "status",
-            "raa",
-            "kategori",
-            "setara_aplikasi_umum",
-            "justifikasi_khusus",
-            "pemilik_tipe",
-            "pemilik",
-            "infrastruktur",
-            "integrasi",
-        ),
-        "infrastruktur": ("id", "status", "rai", "jenis", "opd", "status_kepemilikan"),
-        "data_informasi": (
-            "id",
-            "status",
-            "rad",
-            "sifat",
-            "data_pribadi",
-            "interoperabilitas",
-            "jenis",
-            "pembina_data",
-        ),
-        "keamanan": ("id", "status", "rak", "objek"),
-        "layanan": ("id", "status", "ral", "digital", "aplikasi"),
-        "proses_bisnis": ("id", "status", "rab"),
-    },
-    models=("evaluasi_mandiri",),
-)
 by_files("check_placeholders")
+
+# The Indeks plafon (SPBE801-SPBE805) on the counts the snapshot keeps: its own module.
+import spbe_cli.incremental_plafon  # noqa: E402, F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
 
 from spbe_cli.formatting import persen, tanggal
@@ -83,18 +84,240 @@ class Tag:
     tanggal: date
 
 
+#: Marks of :func:`marks`: a name (the entity's id goes in that bag) or ``[bag, key, ...]``.
+Mark = str | list[str]
+
+
+def marks(kind: str, entity: Any) -> list[Mark]:
+    """What one entity of a domain adds to the plafon's tallies (:class:`Tally`).
+
+    The one home of what each rule counts of an entity: a full run sums every entity's marks,
+    ``spbe validate`` following an edit keeps the sums in its snapshot and takes out the marks
+    of the entities the edit changed before adding their new ones. A name is a bag holding the
+    entity's id; ``[bag, key, ...]`` puts other keys in a bag (what a keamanan item covers, an
+    application's integration edges). Bags named after a value (``kode:...``, ``pusat:...``)
+    leave the reference data and the settings to the verdict.
+    """
+    code = getattr(entity, DOMAINS[kind][1])
+    found: list[Mark] = ["kode" if code is None else f"kode:{code}"]
+    if kind == "keamanan":  # every item, in use or not, covers its objek
+        found.append("keamanan")
+        if entity.objek:
+            found.append(["objek", *entity.objek])
+    if not in_use(entity):
+        return found
+    if kind == "aplikasi":
+        found.append("app")
+        if entity.kategori == "umum":
+            found.append("umum")
+        elif (
+            entity.kategori == "khusus"
+            and entity.setara_aplikasi_umum
+            and entity.justifikasi_khusus is None
+        ):
+            found.append("dup")
+        if entity.pemilik_tipe == "pemda":
+            if not entity.infrastruktur:
+                found.append("unhosted")
+            if not entity.pemilik or not entity.infrastruktur:
+                found.append("aset_kurang")
+        if entity.integrasi:
+            # An edge counts when its target is in use: the verdict reads the "app" bag. The
+            # key sorts as the edges come: by application, then in the order written.
+            found.append(
+                ["edge", *(f"{entity.id}\0{j:06d}\0{to}" for j, to in enumerate(entity.integrasi))]
+            )
+    elif kind == "infrastruktur":
+        found += ["infra", f"pusat:{entity.jenis}"]
+        if not entity.opd and entity.status_kepemilikan == "milik":
+            found.append("aset_kurang")
+    elif kind == "data_informasi":
+        found.append("data")
+        if not entity.interoperabilitas or (
+            entity.jenis in ("statistik", "geospasial") and not entity.pembina_data
+        ):
+            found.append("data_kurang")
+        if entity.sifat != "terbuka" or entity.data_pribadi:
+            found.append("rahasia")
+    return found
+
+
+#: Each entity the last :meth:`Tally.of` summed, by id, with its marks (see :func:`marks_of`).
+_marked: dict[str, tuple[Any, list[Mark]]] = {}
+
+
+def marks_of(kind: str, entity: Any) -> list[Mark]:
+    """:func:`marks`, as the last sum over a catalog found them for this very entity.
+
+    A full run's snapshot keeps every entity's marks: they are not worked out twice.
+    """
+    found = _marked.get(entity.id)
+    if found is not None and found[0] is entity:
+        return found[1]
+    return marks(kind, entity)
+
+
+def moved(
+    delta: dict[tuple[str, str], int], entity_id: str, found: Iterable[Mark], step: int
+) -> None:
+    """Add to ``delta`` one entity's marks put in (``step`` 1) or taken out (-1), by bag and key.
+
+    The marks an edit takes out and puts back cancel out: the bags they name are not read.
+    """
+    for mark in found:
+        if type(mark) is str:
+            delta[mark, entity_id] = delta.get((mark, entity_id), 0) + step
+        else:
+            name = mark[0]
+            for key in mark[1:]:
+                delta[name, key] = delta.get((name, key), 0) + step
+
+
+class Tally:
+    """Every domain entity's :func:`marks` summed: each bag's keys, with how many put each.
+
+    The bags are what a snapshot keeps, one section each (:mod:`spbe_cli.incremental_plafon`):
+    ``read(name)`` reads one when it is first asked for, so a followed edit reads the bags its
+    entities and the rules touch, not every code's.
+    """
+
+    def __init__(
+        self,
+        bags: dict[str, dict[str, int]] | None = None,
+        unread: Iterable[str] = (),
+        read: Callable[[str], dict[str, int]] | None = None,
+    ) -> None:
+        self.bags: dict[str, dict[str, int]] = {} if bags is None else bags
+        self._unread = set(unread) - self.bags.keys()
+        self._read = read
+        #: the bags :meth:`add` changed
+        self.changed: set[str] = set()
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Tally:
+        """The tallies of a whole catalog."""
+        from collections import Counter
+
+        bags: dict[str, Counter[str]] = {}
+        entities = catalog.entities
+        _marked.clear()
+        for kind in DOMAINS:
+            for entity_id in catalog.ids_of(kind):
+                entity = entities[entity_id]
+                found = marks(kind, entity)
+                _marked[entity_id] = (entity, found)
+                for mark in found:
+                    if type(mark) is str:
+                        bag = bags.get(mark)
+                        if bag is None:
+                            bag = bags[mark] = Counter()
+                        bag[entity_id] += 1
+                    else:
+                        bag = bags.get(mark[0])
+                        if bag is None:
+                            bag = bags[mark[0]] = Counter()
+                        bag.update(mark[1:])
+        return cls({name: dict(bag) for name, bag in bags.items()})
+
+    def names(self) -> list[str]:
+        """The name of every bag (some perhaps empty after an edit)."""
+        return [*self.bags, *self._unread]
+
+    def keys(self, name: str) -> dict[str, int]:
+        """One bag (empty when no entity put anything in it)."""
+        bag = self.bags.get(name)
+        if bag is None:
+            if name in self._unread and self._read is not None:
+                self._unread.discard(name)
+                bag = self.bags[name] = self._read(name)
+            else:
+                bag = self.bags[name] = {}
+        return bag
+
+    def add(self, entity_id: str, found: Iterable[Mark], step: int) -> None:
+        """Put one entity's marks in (``step`` 1) or take them out (-1).
+
+        Raises:
+            ValueError: a mark taken out that was not in (the tallies do not match the marks).
+        """
+        delta: dict[tuple[str, str], int] = {}
+        moved(delta, entity_id, found, step)
+        self.apply(delta)
+
+    def apply(self, delta: dict[tuple[str, str], int]) -> None:
+        """Add ``delta`` (see :func:`moved`) to the bags: a bag it leaves as it was is not read.
+
+        Raises:
+            ValueError: a count taken below 0 (the tallies do not match the marks).
+        """
+        for (name, key), step in delta.items():
+            if not step:
+                continue
+            bag = self.keys(name)
+            self.changed.add(name)
+            count = bag.get(key, 0) + step
+            if count > 0:
+                bag[key] = count
+            elif count == 0:
+                del bag[key]
+            else:
+                raise ValueError(f"{name} {key} taken out twice")
+
+    def sorted(self, name: str) -> list[str]:
+        """One bag's keys, sorted (ids: in id order, as the catalog gives an entity kind)."""
+        return sorted(self.keys(name))
+
+    def edges(self) -> list[tuple[str, str]]:
+        """Integration edges between applications in use, by application, in written order."""
+        alive = self.keys("app")
+        found = []
+        for key in self.sorted("edge"):
+            source, _, target = key.split("\0", 2)
+            if target in alive:
+                found.append((source, target))
+        return found
+
+
+def tally_of(catalog: Catalog) -> Tally:
+    """The tallies of a catalog: summed over its entities, or those it carries (``tally``).
+
+    A catalog :mod:`spbe_cli.incremental_plafon` makes to follow an edit carries the tallies
+    it worked out from the snapshot's: its entities are not all there to be summed.
+    """
+    kept = getattr(catalog, "tally", None)
+    if isinstance(kept, Tally):
+        return kept
+    tally = Tally.of(catalog)
+    _summed[:] = [(catalog, tally)]
+    return tally
+
+
+#: The last catalog whose tallies were summed, with them (see :func:`summed`).
+_summed: list[tuple[Catalog, Tally]] = []
+
+
+def summed(catalog: Catalog) -> Tally:
+    """The tallies of ``catalog`` as its rules summed them in this run (or summed now).
+
+    What a full run's snapshot keeps: the entities are not summed twice.
+    """
+    if _summed and _summed[0][0] is catalog:
+        return _summed[0][1]
+    return Tally.of(catalog)
+
+
 class _Yearless:
     """What an :class:`Evidence` learns that does not depend on the evaluation year.
 
     Shared by the evidence of every year of one catalog (``spbe validate`` computes the plafon
-    for each evaluation, often of two frameworks and years): the active entities of each kind,
-    the integration edges, the git tags, and the plafon of each rule that never read the year.
+    for each evaluation, often of two frameworks and years): the tallies of the catalog, the
+    integration edges, the git tags, and the plafon of each rule that never read the year.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tally: Tally | None = None) -> None:
         self.tags: dict[str, list[Tag] | None] = {}
         self.plafon: dict[str, Plafon] = {}
-        self.active: dict[str, list[Any]] = {}
+        self.tally = tally
         self.edges: list[tuple[str, str]] | None = None
         self.integrated: set[str] | None = None
 
@@ -146,12 +369,13 @@ class Evidence:
             cache[prefix] = self._tags(prefix)
         return cache[prefix]
 
-    def active(self, kind: str) -> list[Any]:
-        """Entities of a kind that are not discontinued (computed once per kind)."""
-        active = self._shared.active
-        if kind not in active:
-            active[kind] = [e for e in self.catalog.of_kind(kind) if in_use(e)]
-        return active[kind]
+    @property
+    def tally(self) -> Tally:
+        """The catalog's tallies (summed once per run: see :func:`tally_of`)."""
+        shared = self._shared
+        if shared.tally is None:
+            shared.tally = tally_of(self.catalog)
+        return shared.tally
 
     def cited(self, penilaian: Penilaian | None, kind: str) -> list[Any]:
         """The entities of ``kind`` a penilaian names as bukti."""
@@ -279,11 +503,12 @@ class Evidence:
         """Elements whose RA* code is unknown, inferred or illustrative (not the national one)."""
         codes = self.catalog.reference.codes
         bad: list[str] = []
-        for kind, (_, code_field) in DOMAINS.items():
-            for element in self.catalog.of_kind(kind):
-                node = codes.get(getattr(element, code_field))
+        tally = self.tally
+        for name in tally.names():
+            if name == "kode" or name.startswith("kode:"):
+                node = codes.get(name[5:]) if name != "kode" else None
                 if node is None or node.inferensi or node.ilustratif:
-                    bad.append(element.id)
+                    bad.extend(tally.keys(name))
         return sorted(bad)
 
     def peta_rencana(self) -> Plafon:
@@ -397,15 +622,11 @@ class Evidence:
 
     def aplikasi_umum(self) -> Plafon:
         """Use of the national Aplikasi Umum, no unjustified local duplicate."""
-        apps = self.active("aplikasi")
+        tally = self.tally
+        apps = tally.keys("app")
         if not apps:
             return _capped(1, [], [t("plafon.no_apps")])
-        umum = [a.id for a in apps if a.kategori == "umum"]
-        dup = [
-            a.id
-            for a in apps
-            if a.kategori == "khusus" and a.setara_aplikasi_umum and a.justifikasi_khusus is None
-        ]
+        umum, dup = tally.sorted("umum"), tally.sorted("dup")
         bukti = [t("plafon.apps", n=len(apps), umum=len(umum))]
         gaps = []
         if not umum:
@@ -420,29 +641,28 @@ class Evidence:
     def pusat_data(self) -> Plafon:
         """Data centre: hosting recorded, every running application placed on it."""
         kinds = set(self.settings["jenis_pusat_data"])
-        dc = [i.id for i in self.active("infrastruktur") if i.jenis in kinds]
+        tally = self.tally
+        dc = sorted(
+            chain.from_iterable(
+                tally.keys(name)
+                for name in tally.names()
+                if name.startswith("pusat:") and name[6:] in kinds
+            )
+        )
         if not dc:
             return _capped(1, [], [t("plafon.no_dc", jenis=", ".join(sorted(kinds)))])
         bukti = [t("plafon.dc", ids=_ids(dc))]
         # An application of a kementerian/lembaga runs on the ministry's hosting, not the Pemda's.
-        unhosted = [a.id for a in self._own_apps() if not a.infrastruktur]
+        unhosted = self.tally.sorted("unhosted")
         if unhosted:
             return _capped(2, bukti, [t("plafon.unhosted", ids=_ids(unhosted))])
         return _open(bukti, t("plafon.beyond_catalog"))
-
-    def _own_apps(self) -> list[Any]:
-        """Active applications the Pemda owns."""
-        return [a for a in self.active("aplikasi") if a.pemilik_tipe == "pemda"]
 
     def _edges(self) -> list[tuple[str, str]]:
         """Integration edges between applications that are not discontinued (computed once)."""
         shared = self._shared
         if shared.edges is None:
-            apps = self.active("aplikasi")
-            alive = {a.id for a in apps}
-            shared.edges = [
-                (a.id, target) for a in apps for target in a.integrasi if target in alive
-            ]
+            shared.edges = self.tally.edges()
         return shared.edges
 
     def _integrated(self) -> set[str]:
@@ -454,7 +674,7 @@ class Evidence:
 
     def integrasi(self) -> Plafon:
         """Integration: an ``integrasi`` edge counts; a link or a login does not."""
-        apps = self.active("aplikasi")
+        apps = self.tally.keys("app")
         if not apps:
             return _capped(1, [], [t("plafon.no_apps")])
         edges = self._edges()
@@ -469,33 +689,24 @@ class Evidence:
 
     def keamanan(self) -> Plafon:
         """Security: every application, infrastructure and non-open dataset is covered."""
-        items = self.catalog.of_kind("keamanan")
-        if not items:
+        tally = self.tally
+        if not tally.keys("keamanan"):
             return _capped(1, [], [t("plafon.no_keamanan")])
-        covered = {o for k in items for o in k.objek}
-        assets = [a.id for a in self.active("aplikasi")] + [
-            i.id for i in self.active("infrastruktur")
-        ]
-        assets += [
-            d.id for d in self.active("data_informasi") if d.sifat != "terbuka" or d.data_pribadi
-        ]
-        bare = sorted(a for a in assets if a not in covered)
-        bukti = [t("plafon.covered", n=len(assets) - len(bare), total=len(assets))]
+        covered = tally.keys("objek").keys()
+        assets = [tally.keys(name).keys() for name in ("app", "infra", "rahasia")]
+        bare = sorted(chain.from_iterable(ids - covered for ids in assets))
+        total = sum(map(len, assets))
+        bukti = [t("plafon.covered", n=total - len(bare), total=total)]
         if bare:
             return _capped(2, bukti, [t("plafon.uncovered", ids=_ids(bare))])
         return _open(bukti, t("plafon.beyond_catalog"))
 
     def data(self) -> Plafon:
         """Data: every dataset with its exchange format, and a pembina for statistik/geospasial."""
-        data = self.active("data_informasi")
+        data = self.tally.keys("data")
         if not data:
             return _capped(1, [], [t("plafon.no_data")])
-        incomplete = sorted(
-            d.id
-            for d in data
-            if not d.interoperabilitas
-            or (d.jenis in ("statistik", "geospasial") and not d.pembina_data)
-        )
+        incomplete = self.tally.sorted("data_kurang")
         bukti = [t("plafon.data", n=len(data) - len(incomplete), total=len(data))]
         if incomplete:
             return _capped(2, bukti, [t("plafon.data_incomplete", ids=_ids(incomplete))])
@@ -503,13 +714,10 @@ class Evidence:
 
     def aset(self) -> Plafon:
         """ICT assets: each own application with an owner and a host, each infrastructure an OPD."""
-        apps, infra = self.active("aplikasi"), self.active("infrastruktur")
+        apps, infra = self.tally.keys("app"), self.tally.keys("infra")
         if not apps and not infra:
             return _capped(1, [], [t("plafon.no_assets")])
-        incomplete = sorted(
-            [a.id for a in self._own_apps() if not a.pemilik or not a.infrastruktur]
-            + [i.id for i in infra if not i.opd and i.status_kepemilikan == "milik"]
-        )
+        incomplete = self.tally.sorted("aset_kurang")
         total = len(apps) + len(infra)
         bukti = [t("plafon.assets", n=total - len(incomplete), total=total)]
         if incomplete:
