@@ -374,7 +374,12 @@ def read_bounded(path: str, limit: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        raw = read_at_most(fd, limit)
+        # The whole file in one read when it is as large as it said (tens of megabytes for
+        # a snapshot: no chunks joined); one that changed size meanwhile, or a short read, is
+        # read on up to the limit.
+        raw = os.read(fd, info.st_size + 1)
+        if len(raw) != info.st_size:
+            raw += read_at_most(fd, limit - len(raw))
     except OSError:
         return None
     finally:

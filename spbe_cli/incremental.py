@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from spbe_cli.catalog import Source
     from spbe_cli.files import CatalogFile
     from spbe_cli.loader import _Loader
+    from spbe_cli.parsing import ParsedFile
     from spbe_cli.runrecord import RunRecords
 
 #: What the last run in this process did (for tests and ``SPBE_EXPLAIN_CACHE``): ``followed``
@@ -804,13 +805,16 @@ def follow(
     *,
     strict: bool = False,
     findings_only: bool = False,
+    given: Mapping[str, ParsedFile] | None = None,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
 
     ``findings_only``: only :attr:`Outcome.raw` is wanted (``spbe diff`` stores nothing): no
     report, no snapshot (:attr:`Outcome.report` None, :attr:`Outcome.snapshot` empty).
 
-    ``recorded``: the files of the last run, as its run record lists them.
+    ``recorded``: the files of the last run, as its run record lists them. ``given``: the
+    per-file stage of changed files the caller parsed already, by path as shown (their
+    content is the one ``digests`` names): loaded as they are, not read from the cache again.
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -855,7 +859,7 @@ def follow(
     if not special.isdisjoint(paths):
         raise CannotFollow("the metadata or a referensi declaration changed")
     cache = open_cache()
-    loader = _Loader(root, display, cache, known=digests)
+    loader = _Loader(root, display, cache, known=digests, given=given)
     loader.keep_ledger()
     loading = paths | special
     for file in files:

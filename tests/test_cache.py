@@ -937,3 +937,18 @@ def test_the_id_of_a_packed_table_is_found_without_unpacking_it() -> None:
     assert tables[0]._table is not None  # the key's place is in the table only
     assert positions.find_position(tables[1], ("nama", "id")) == (13, 7)
     assert tables[1]._table is not None
+
+
+def test_a_bounded_read_survives_short_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read in one go when it can be; short reads are read on; over the limit, None."""
+    path = tmp_path / "entry"
+    data = os.urandom(50_000)
+    path.write_bytes(data)
+    assert cache.read_bounded(str(path), len(data)) == data
+    assert cache.read_bounded(str(path), len(data) - 1) is None
+    read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read(fd, min(n, 999)))
+    assert cache.read_bounded(str(path), len(data)) == data
+    assert cache.read_bounded(str(path), len(data) + 10) == data

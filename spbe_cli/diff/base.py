@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from spbe_cli.blobids import Columns
     from spbe_cli.gitsource import Snapshot
     from spbe_cli.incremental import Stored
+    from spbe_cli.parsing import ParsedFile
     from spbe_cli.runrecord import RunRecords
 
 #: The bytes of a SHA-256 and of a blob id (SHA-1) in the blob-id file's columns.
@@ -252,16 +253,17 @@ def follow_side(
     """The findings of ``side`` (before its rule configuration), followed from the base's run.
 
     The incremental engine (:func:`spbe_cli.incremental.follow`) loads the files that differ
-    from the run's and re-checks what they can reach. It reads a file's content from the cache
-    by its SHA-256: the contents of ``side`` not in the run are read here (``read`` holds the
-    bytes of those read already, by path) and their entries written, so that a git revision is
-    followed as a folder is, without its files on disk. None when it cannot be followed (the
+    from the run's and re-checks what they can reach. It reads an unchanged file's content from
+    the cache by its SHA-256; the contents of ``side`` not in the run are read and parsed here
+    (``read`` holds the bytes of those read already, by path), their entries written for the
+    next runs and handed to the engine as they are, so that a git revision is followed as a
+    folder is, without its files on disk. None when it cannot be followed (the
     engine says why with ``SPBE_EXPLAIN_CACHE``).
     """
     import sys
 
-    from spbe_cli.cachestate import known_entry, open_cache, parse_cached
-    from spbe_cli.files import display_path
+    from spbe_cli.cachestate import open_cache, parse_cached
+    from spbe_cli.files import MAX_FILE_BYTES, display_path
     from spbe_cli.incremental import CannotFollow, follow
 
     cache = open_cache()
@@ -285,19 +287,19 @@ def follow_side(
         data, _ = side.read(missing)
         shown = {side.display(rel): rel for rel in missing}
         read = {**read, **{shown[display]: content for display, content in data}}
-    for rel in unknown:
-        content = read.get(rel)
-        if content is None:
-            return None
-        digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
-        parse_cached(cache, content)  # the entry the engine loads the file from
-    for rel in unknown:
-        if known_entry(cache, digests[rel]) is None:
-            return None  # too large, or the cache folder refused it: read by the full run
     files = _listing(side, base.shown)
     if files is None:
         return None
     prefix = display_path(base.shown, "")  # (not joined for each of tens of thousands of files)
+    # The contents not in the run, parsed here (their entries written for the next runs) and
+    # handed to the engine as they are: not read back from the cache, twice, file by file.
+    given: dict[str, ParsedFile] = {}
+    for rel in unknown:
+        content = read.get(rel)
+        if content is None or len(content) > MAX_FILE_BYTES:
+            return None  # unreadable, or too large (SPBE008): the full run says so
+        digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
+        given[prefix + rel] = parse_cached(cache, content)
     shown_digests = {prefix + rel: digest for rel, digest in digests.items()}
     from spbe_cli import collector
 
@@ -313,6 +315,7 @@ def follow_side(
                 files,
                 shown_digests,
                 findings_only=True,
+                given=given,
             )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
