@@ -672,9 +672,14 @@ class _Layout:
 
     def position(self, display: str) -> int | None:
         """The position of a file in :attr:`paths` (None: not listed)."""
+        return self.positions.get(display)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each file's position in :attr:`paths`, for a walk over every file (read only)."""
         if self._position is None:
             self._position = dict(zip(self.paths, range(len(self.paths)), strict=True))
-        return self._position.get(display)
+        return self._position
 
     def ids_in(self, display: str) -> list[str]:
         """The ids one file declares."""
@@ -1118,6 +1123,7 @@ def _spliced(
         kinds.extend(old.kinds[starts[run_from] : starts[run_to]])
         counts.extend(old.counts[run_from:run_to])
 
+    positions = old.positions
     for display in paths_now:
         if display in fresh:
             copy_run()
@@ -1127,7 +1133,7 @@ def _spliced(
             kinds.extend(new_kinds(display))
             counts.append(len(mine))
             continue
-        at = old.position(display)
+        at = positions.get(display)
         if at is None:
             raise CannotFollow(f"{display} has no state")
         if at != run_to:
