@@ -1029,7 +1029,7 @@ def follow(
 
 def _case_clash(paths: list[str]) -> bool:
     """Tell whether two paths differ only in case (SPBE018: a full run)."""
-    return len({d.casefold() for d in paths}) != len(paths)
+    return len(set(map(str.casefold, paths))) != len(paths)
 
 
 def _names_of(state: dict[str, list[Any]], display: str, ids: list[str]) -> list[str]:
