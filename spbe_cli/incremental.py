@@ -417,7 +417,9 @@ class Stored:
         self.kinds: list[int] = self.section("kinds")
         self.counts: list[int] = self.section("counts")
         require(type(self.ids) is list and type(self.kinds) is list, "ids")
-        require(all(type(c) is int and c >= 0 for c in self.counts), "counts")
+        # (one count per file, tens of thousands: checked in C)
+        require(type(self.counts) is list and set(map(type, self.counts)) <= {int}, "counts")
+        require(min(self.counts, default=0) >= 0, "counts")
         require(len(self.ids) == len(self.kinds) == sum(self.counts), "ids")
         require(
             not self.kinds or 0 <= min(self.kinds) <= max(self.kinds) < len(self.kind_names),
