@@ -126,7 +126,7 @@ def _unpack(payload: bytes) -> Columns | None:
         and isinstance(head["key"], str)
         and isinstance(head["shown"], str)
         and type(head["paths"]) is list
-        and all(type(rel) is str for rel in head["paths"])
+        and set(map(type, head["paths"])) <= {str}  # (each of tens of thousands, in C)
     ):
         return None
     paths: list[str] = head["paths"]

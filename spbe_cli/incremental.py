@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from spbe_cli.catalog import Source
     from spbe_cli.files import CatalogFile
     from spbe_cli.loader import _Loader
+    from spbe_cli.parsing import ParsedFile
     from spbe_cli.runrecord import RunRecords
 
 #: What the last run in this process did (for tests and ``SPBE_EXPLAIN_CACHE``): ``followed``
@@ -421,7 +422,9 @@ class Stored:
         self.kinds: list[int] = self.section("kinds")
         self.counts: list[int] = self.section("counts")
         require(type(self.ids) is list and type(self.kinds) is list, "ids")
-        require(all(type(c) is int and c >= 0 for c in self.counts), "counts")
+        # (one count per file, tens of thousands: checked in C)
+        require(type(self.counts) is list and set(map(type, self.counts)) <= {int}, "counts")
+        require(min(self.counts, default=0) >= 0, "counts")
         require(len(self.ids) == len(self.kinds) == sum(self.counts), "ids")
         require(
             not self.kinds or 0 <= min(self.kinds) <= max(self.kinds) < len(self.kind_names),
@@ -681,9 +684,14 @@ class _Layout:
 
     def position(self, display: str) -> int | None:
         """The position of a file in :attr:`paths` (None: not listed)."""
+        return self.positions.get(display)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each file's position in :attr:`paths`, for a walk over every file (read only)."""
         if self._position is None:
             self._position = dict(zip(self.paths, range(len(self.paths)), strict=True))
-        return self._position.get(display)
+        return self._position
 
     def ids_in(self, display: str) -> list[str]:
         """The ids one file declares."""
@@ -829,13 +837,16 @@ def follow(
     *,
     strict: bool = False,
     findings_only: bool = False,
+    given: Mapping[str, ParsedFile] | None = None,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
 
     ``findings_only``: only :attr:`Outcome.raw` is wanted (``spbe diff`` stores nothing): no
     report, no snapshot (:attr:`Outcome.report` None, :attr:`Outcome.snapshot` empty).
 
-    ``recorded``: the files of the last run, as its run record lists them.
+    ``recorded``: the files of the last run, as its run record lists them. ``given``: the
+    per-file stage of changed files the caller parsed already, by path as shown (their
+    content is the one ``digests`` names): loaded as they are, not read from the cache again.
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -880,7 +891,7 @@ def follow(
     if not special.isdisjoint(paths):
         raise CannotFollow("the metadata or a referensi declaration changed")
     cache = open_cache()
-    loader = _Loader(root, display, cache, known=digests)
+    loader = _Loader(root, display, cache, known=digests, given=given)
     loader.keep_ledger()
     loading = paths | special
     for file in files:
@@ -1054,7 +1065,7 @@ def follow(
 
 def _case_clash(paths: list[str]) -> bool:
     """Tell whether two paths differ only in case (SPBE018: a full run)."""
-    return len({d.casefold() for d in paths}) != len(paths)
+    return len(set(map(str.casefold, paths))) != len(paths)
 
 
 def _names_of(state: dict[str, list[Any]], display: str, ids: list[str]) -> list[str]:
@@ -1148,6 +1159,7 @@ def _spliced(
         kinds.extend(old.kinds[starts[run_from] : starts[run_to]])
         counts.extend(old.counts[run_from:run_to])
 
+    positions = old.positions
     for display in paths_now:
         if display in fresh:
             copy_run()
@@ -1157,7 +1169,7 @@ def _spliced(
             kinds.extend(new_kinds(display))
             counts.append(len(mine))
             continue
-        at = old.position(display)
+        at = positions.get(display)
         if at is None:
             raise CannotFollow(f"{display} has no state")
         if at != run_to:

@@ -79,6 +79,7 @@ class _Loader:
         validated: ValidationMemo | None = None,
         known: Mapping[str, tuple[int, str]] | None = None,
         real_root: Path | None = None,
+        given: Mapping[str, ParsedFile] | None = None,
     ) -> None:
         self.root = root
         self.cache = cache
@@ -86,6 +87,9 @@ class _Loader:
         self.validated = validated
         #: size and SHA-256 of files read a moment ago (see load_catalog)
         self.known = known or {}
+        #: the per-file stage of files of ``known`` parsed a moment ago, by path as shown (the
+        #: caller parsed their content: not read from the cache again)
+        self.given = given or {}
         #: ``root`` with its links resolved (given by a caller that builds many loaders of it)
         self.real_root = real_root if real_root is not None else root.resolve()
         self.catalog = Catalog(
@@ -185,7 +189,9 @@ class _Loader:
 
     def load_file(self, file: CatalogFile) -> None:
         known = self.known.get(file.display)
-        entry = known_entry(self.cache, known)
+        entry = self.given.get(file.display) if known is not None else None
+        if entry is None:
+            entry = known_entry(self.cache, known)
         if entry is not None and known is not None:
             note_file(file.display, file.kind, *known)
             self.load_parsed(file.display, entry)

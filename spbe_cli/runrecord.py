@@ -264,6 +264,23 @@ def finding_from_json(value: Any) -> Finding:
     """
     code, severity, location, message, hint, related = _list(value, 6)
     require(severity in _SEVERITIES, "severity")
+    if (
+        # The common shape checked at once (thousands of findings a snapshot): exact texts,
+        # a place of a text and two counts, nothing related; anything else checked below.
+        not related
+        and type(related) is list
+        and type(code) is str
+        and type(message) is str
+        and (hint is None or type(hint) is str)
+        and type(location) is list
+        and len(location) == 3
+        and type(location[0]) is str
+        and type(location[1]) is int
+        and type(location[2]) is int
+        and location[1] >= 0
+        and location[2] >= 0
+    ):
+        return Finding(code, _SEVERITIES[severity], Location(*location), message, hint, ())
     return Finding(
         text_value(code),
         _SEVERITIES[severity],

@@ -937,3 +937,31 @@ def test_the_id_of_a_packed_table_is_found_without_unpacking_it() -> None:
     assert tables[0]._table is not None  # the key's place is in the table only
     assert positions.find_position(tables[1], ("nama", "id")) == (13, 7)
     assert tables[1]._table is not None
+
+
+def test_a_bounded_read_survives_short_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read in one go when it can be; short reads are read on; over the limit, None."""
+    path = tmp_path / "entry"
+    data = os.urandom(50_000)
+    path.write_bytes(data)
+    assert cache.read_bounded(str(path), len(data)) == data
+    assert cache.read_bounded(str(path), len(data) - 1) is None
+    read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read(fd, min(n, 999)))
+    assert cache.read_bounded(str(path), len(data)) == data
+    assert cache.read_bounded(str(path), len(data) + 10) == data
+
+
+def test_an_entry_orjson_refuses_is_read_as_json_reads_it(cache_dir: Path) -> None:
+    """Numbers beyond 64 bits and infinities are written as json writes them; the entry is read
+    back (a hit, the same values), not a miss rewritten on every run."""
+    data = b"a: 123456789012345678901234567890\nb: .inf\nc: [-.inf, 1.5]\n"
+    store = ContentCache(cache_dir)
+    key, parsed, _ = store.lookup(data)
+    assert parsed is None
+    store.put(key, parse_bytes(data))
+    _, again, bad = store.lookup(data)
+    assert again is not None and not bad
+    assert to_json(again) == to_json(parse_bytes(data))

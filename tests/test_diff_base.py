@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from spbe_cli import blobids, cachestate
 from spbe_cli.cli.app import app
 from spbe_cli.diff import base as diff_base
+from spbe_cli.files import CatalogFile
 from spbe_cli.validate import validate_report
 from tests.helpers import isolate_git
 from tests.test_incremental import GEN
@@ -232,6 +233,30 @@ def test_a_followed_diff_builds_no_snapshot_and_no_report(
     monkeypatch.setattr(incremental, "_pack", refused)
     monkeypatch.setattr(validate, "configured", refused)
     assert _same_as_full("lama", "baru") == 3
+
+
+def test_the_changed_files_are_handed_to_the_engine_as_parsed(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new side's contents not in the run are parsed once and loaded as they are: the
+    engine's loader reads none of them back from the cache (same output as in full)."""
+    from spbe_cli import loader as loader_module
+
+    _folders(generated, tmp_path, monkeypatch)
+    changed = {f"baru/aplikasi/{p.name}" for p in _files(tmp_path / "baru", "aplikasi")[:3]}
+    given: list[str] = []
+    read_back: list[str] = []
+    load_file = loader_module._Loader.load_file
+
+    def counted(self: loader_module._Loader, file: CatalogFile) -> None:
+        (given if file.display in self.given else read_back).append(file.display)
+        load_file(self, file)
+
+    monkeypatch.setattr(loader_module._Loader, "load_file", counted)
+    monkeypatch.setenv("SPBE_WORKERS", "1")  # the follow in this process, where it is counted
+    assert _same_as_full("lama", "baru") == 3
+    assert set(given) == {d.replace("baru/", "lama/") for d in changed}
+    assert not changed.intersection(read_back)
 
 
 # -- when the base's run is not used ---------------------------------------------------------------

@@ -546,3 +546,29 @@ def test_pruning_takes_each_old_record_with_its_snapshot_and_keeps_the_newest_bl
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [n for n in names if not n.startswith("lama")] + ["lain.txt"]
     )
+
+
+def test_findings_read_back_as_written_whatever_their_shape() -> None:
+    """The common shape (no related place) and the others read back alike; a count that is
+    not one (a boolean, a negative number) or a text that is not one is refused."""
+    from spbe_cli.errors import Finding, Location, Related, Severity
+
+    place = Location("catalog/a.yaml", 3, 1)
+    shapes = [
+        Finding("SPBE201", Severity.ERROR, place, "pesan"),
+        Finding("SPBE202", Severity.WARNING, place, "pesan", "saran"),
+        Finding("SPBE203", Severity.INFO, place, "pesan", None, (Related(place, "lihat"),)),
+    ]
+    for finding in shapes:
+        assert runrecord.finding_from_json(runrecord.finding_json(finding)) == finding
+    good = runrecord.finding_json(shapes[0])
+    for bad in (
+        [*good[:2], ["catalog/a.yaml", True, 1], *good[3:]],
+        [*good[:2], ["catalog/a.yaml", 3, -1], *good[3:]],
+        [*good[:2], [3, 3, 1], *good[3:]],
+        [good[0], good[1], good[2], 7, *good[4:]],
+        [*good[:4], 7, good[5]],
+        [*good[:5], {}],
+    ):
+        with pytest.raises(runrecord.MalformedRecordError):
+            runrecord.finding_from_json(bad)

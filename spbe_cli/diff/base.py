@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from spbe_cli.blobids import read_columns
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from spbe_cli.blobids import Columns
     from spbe_cli.gitsource import Snapshot
     from spbe_cli.incremental import Stored
+    from spbe_cli.parsing import ParsedFile
     from spbe_cli.runrecord import RunRecords
 
 #: The bytes of a SHA-256 and of a blob id (SHA-1) in the blob-id file's columns.
@@ -147,7 +149,7 @@ def find_base(side: Snapshot) -> Base | None:
         return None
     # Each column compared whole (a national catalog's 48,000 files: no pair of hex strings
     # made for each). The side's blob ids are git's (or computed alike): hex of one length.
-    if bytes.fromhex("".join([files[rel] for rel in columns.paths])) != columns.blobs:
+    if bytes.fromhex("".join(map(files.__getitem__, columns.paths))) != columns.blobs:
         return None
     return _matched(store, side, columns)
 
@@ -169,11 +171,11 @@ def _matched(store: RunRecords, side: Snapshot, columns: Columns) -> Base | None
     prefix = display_path(shown, "")
     if len(recorded) != len(paths) or any(entry[1] != "file" for entry in recorded):
         return None
-    if [entry[0] for entry in recorded] != [prefix + rel for rel in paths]:
+    if list(map(itemgetter(0), recorded)) != list(map(prefix.__add__, paths)):
         return None
     # One string per column: no digest holds a line break, so the joins are equal only when
     # each file's digest is the one the blob-id file holds for it.
-    if "\n".join([entry[3] for entry in recorded]) != columns.shas.hex("\n", _SHA_BYTES):
+    if "\n".join(map(itemgetter(3), recorded)) != columns.shas.hex("\n", _SHA_BYTES):
         return None
     if not _inputs_match(side, record):
         return None
@@ -252,16 +254,17 @@ def follow_side(
     """The findings of ``side`` (before its rule configuration), followed from the base's run.
 
     The incremental engine (:func:`spbe_cli.incremental.follow`) loads the files that differ
-    from the run's and re-checks what they can reach. It reads a file's content from the cache
-    by its SHA-256: the contents of ``side`` not in the run are read here (``read`` holds the
-    bytes of those read already, by path) and their entries written, so that a git revision is
-    followed as a folder is, without its files on disk. None when it cannot be followed (the
+    from the run's and re-checks what they can reach. It reads an unchanged file's content from
+    the cache by its SHA-256; the contents of ``side`` not in the run are read and parsed here
+    (``read`` holds the bytes of those read already, by path), their entries written for the
+    next runs and handed to the engine as they are, so that a git revision is followed as a
+    folder is, without its files on disk. None when it cannot be followed (the
     engine says why with ``SPBE_EXPLAIN_CACHE``).
     """
     import sys
 
-    from spbe_cli.cachestate import known_entry, open_cache, parse_cached
-    from spbe_cli.files import display_path
+    from spbe_cli.cachestate import open_cache, parse_cached
+    from spbe_cli.files import MAX_FILE_BYTES, display_path
     from spbe_cli.incremental import CannotFollow, follow
 
     cache = open_cache()
@@ -269,36 +272,36 @@ def follow_side(
         return None
     if not _same_named_files(base, base_side, side):
         return None  # the prose or the logo differ: every rule reading them is run again
-    by_blob = {
-        blob: (entry[2], entry[3]) for blob, entry in zip(base.blobs, base.recorded, strict=True)
-    }
+    # Each file of the side whose content the run had (by blob id) takes that content's size
+    # and SHA-256 from the run's record; the others are read below. Keyed at once by the
+    # path the run showed (tens of thousands of files: one dict, no tuple made per row).
+    prefix = display_path(base.shown, "")
+    row_of = dict(zip(base.blobs, base.recorded, strict=True))
     digests: dict[str, tuple[int, str]] = {}
     unknown = []
     for rel, blob in side.files.items():
-        known = by_blob.get(blob)
-        if known is None:
+        row = row_of.get(blob)
+        if row is None:
             unknown.append(rel)
         else:
-            digests[rel] = known
+            digests[prefix + rel] = (row[2], row[3])
     missing = [rel for rel in unknown if rel not in read]
     if missing:
         data, _ = side.read(missing)
         shown = {side.display(rel): rel for rel in missing}
         read = {**read, **{shown[display]: content for display, content in data}}
-    for rel in unknown:
-        content = read.get(rel)
-        if content is None:
-            return None
-        digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
-        parse_cached(cache, content)  # the entry the engine loads the file from
-    for rel in unknown:
-        if known_entry(cache, digests[rel]) is None:
-            return None  # too large, or the cache folder refused it: read by the full run
     files = _listing(side, base.shown)
     if files is None:
         return None
-    prefix = display_path(base.shown, "")  # (not joined for each of tens of thousands of files)
-    shown_digests = {prefix + rel: digest for rel, digest in digests.items()}
+    # The contents not in the run, parsed here (their entries written for the next runs) and
+    # handed to the engine as they are: not read back from the cache, twice, file by file.
+    given: dict[str, ParsedFile] = {}
+    for rel in unknown:
+        content = read.get(rel)
+        if content is None or len(content) > MAX_FILE_BYTES:
+            return None  # unreadable, or too large (SPBE008): the full run says so
+        digests[prefix + rel] = (len(content), hashlib.sha256(content).hexdigest())
+        given[prefix + rel] = parse_cached(cache, content)
     from spbe_cli import collector
 
     try:
@@ -311,8 +314,9 @@ def follow_side(
                 side.root,
                 base.shown,
                 files,
-                shown_digests,
+                digests,
                 findings_only=True,
+                given=given,
             )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
