@@ -23,6 +23,7 @@ from spbe_cli.errors import Finding, Location, Related
 
 if TYPE_CHECKING:
     from spbe_cli.blobids import Columns
+    from spbe_cli.cache import ContentCache
     from spbe_cli.gitsource import Snapshot
     from spbe_cli.incremental import Stored
     from spbe_cli.runrecord import RunRecords
@@ -260,7 +261,7 @@ def follow_side(
     """
     import sys
 
-    from spbe_cli.cachestate import known_entry, open_cache, parse_cached
+    from spbe_cli.cachestate import open_cache
     from spbe_cli.files import display_path
     from spbe_cli.incremental import CannotFollow, follow
 
@@ -290,9 +291,7 @@ def follow_side(
         if content is None:
             return None
         digests[rel] = (len(content), hashlib.sha256(content).hexdigest())
-        parse_cached(cache, content)  # the entry the engine loads the file from
-    for rel in unknown:
-        if known_entry(cache, digests[rel]) is None:
+        if not _entry_kept(cache, content, digests[rel]):
             return None  # too large, or the cache folder refused it: read by the full run
     files = _listing(side, base.shown)
     if files is None:
@@ -320,6 +319,25 @@ def follow_side(
         return None
     STATS["followed"] += 1
     return moved(outcome.raw, base.shown, side.display_root)
+
+
+def _entry_kept(cache: ContentCache, content: bytes, known: tuple[int, str]) -> bool:
+    """Tell whether the cache keeps a good entry of ``content`` (``known``: size, SHA-256).
+
+    The entry the engine loads the file from, written here when it is not there yet. A diff's
+    own process may be writing the same entries meanwhile (:func:`spbe_cli.diff._prime`): an
+    entry found there is read once; one half written at the moment reads as bad, and it is
+    parsed again and replaced whole (or found whole by then).
+    """
+    from spbe_cli.cachestate import known_entry, parse_cached
+
+    if known_entry(cache, known) is not None:
+        return True
+    for _ in range(2):
+        parse_cached(cache, content)
+        if known_entry(cache, known) is not None:
+            return True
+    return False
 
 
 def _listing(side: Snapshot, shown: str) -> list[Any] | None:
