@@ -575,3 +575,82 @@ def test_the_diff_script_ends_quickly_with_every_byte_and_its_exit_code(
         assert done.stdout.decode() == expected.stdout
         sizes.append(len(done.stdout))
     assert max(sizes) > 65_536  # more than a pipe holds
+
+
+# -- the entries of the new side's changed files, written by this process for the child -----------
+
+
+def test_this_process_writes_the_entries_of_the_changed_files_the_child_parses(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_prime`` reads the new side's changed files and writes their entries (the child then
+    reads them instead of parsing them): the bytes it gives are those the side reads."""
+    import hashlib
+
+    from spbe_cli.diff import _prime, changed_files
+    from spbe_cli.gitsource import resolve_sides
+
+    _folders(generated, tmp_path, monkeypatch, add_files)
+    sides = resolve_sides("lama", "baru", Path("catalog"), tmp_path)
+    new_rels = changed_files(sides.old.files, sides.new.files)[1]
+    assert len(new_rels) == 1
+    cache = cachestate.open_cache()
+    assert cache is not None
+    contents = dict(sides.new.read(new_rels)[0])
+    for content in contents.values():
+        assert cache.get(hashlib.sha256(content).hexdigest(), len(content)) is None
+    read = _prime(sides.new, new_rels)
+    assert {sides.new.display(rel): data for rel, data in read.raw.items()} == contents
+    for content in contents.values():
+        assert cache.get(hashlib.sha256(content).hexdigest(), len(content)) is not None
+
+
+def _entry_case(cache_on: Path) -> tuple[object, bytes, tuple[int, str]]:
+    import hashlib
+
+    cache = cachestate.open_cache()
+    assert cache is not None
+    content = b"id: apl-01\nentitas: aplikasi\nnama: Contoh\n"
+    return cache, content, (len(content), hashlib.sha256(content).hexdigest())
+
+
+def test_an_entry_written_by_the_other_process_is_read_not_parsed_again(
+    cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache, content, known = _entry_case(cache_on)
+    cachestate.parse_cached(cache, content)  # type: ignore[arg-type]
+    parsed: list[bytes] = []
+    monkeypatch.setattr(cachestate, "parse_cached", lambda _, data: parsed.append(data))
+    entry = diff_base._entry_of(cache, content, known)  # type: ignore[arg-type]
+    assert parsed == []
+    assert entry == cachestate.known_entry(cache, known)  # type: ignore[arg-type]
+
+
+def test_an_entry_half_written_by_the_other_process_is_replaced_whole(
+    cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other process may be writing the entry this moment (created, not yet whole): it
+    reads as bad, and this process writes it whole over it."""
+    cache, content, known = _entry_case(cache_on)
+    cachestate.parse_cached(cache, content)  # type: ignore[arg-type]
+    entry = Path(cache._path(known[1]))  # type: ignore[attr-defined]
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[: len(whole) // 2])
+    assert cachestate.known_entry(cache, known) is None  # type: ignore[arg-type]
+    parsed = diff_base._entry_of(cache, content, known)  # type: ignore[arg-type]
+    assert entry.read_bytes() == whole
+    assert parsed == cachestate.known_entry(cache, known)  # type: ignore[arg-type]
+
+
+def test_an_entry_the_cache_does_not_keep_is_parsed_here_for_the_engine(
+    cache_on: Path,
+) -> None:
+    """Entries not written (a cache that is not filled here): the file is parsed here and
+    handed to the engine as it is, the same stage as a full run's parse."""
+    from spbe_cli.parsing import parse_bytes
+
+    with cachestate.filling(False):
+        cache, content, known = _entry_case(cache_on)
+        parsed = diff_base._entry_of(cache, content, known)  # type: ignore[arg-type]
+    assert cachestate.known_entry(cache, known) is None  # type: ignore[arg-type]
+    assert parsed == parse_bytes(content)

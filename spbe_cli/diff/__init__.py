@@ -235,19 +235,24 @@ def read_files(snapshot: Snapshot, rels: Sequence[str]) -> SideFiles:
 
 
 def read_changed_documents(
-    old: Snapshot, old_rels: Sequence[str], new: Snapshot, new_rels: Sequence[str]
+    old: Snapshot,
+    old_rels: Sequence[str],
+    new: Snapshot,
+    new_rels: Sequence[str],
+    new_read: SideFiles | None = None,
 ) -> tuple[SideFiles, SideFiles]:
     """Read the changed files of both sides, and leave out the documents both sides have.
 
     A git side starts looking for the unchanged files that declare an id only one side's
     changed files declare (:func:`with_twins` takes its answer), beside the loading of both.
+    ``new_read``: the new side's files ``new_rels`` read already (:func:`_prime`).
     """
     from spbe_cli.diff.documents import unchanged_documents
     from spbe_cli.loader import MAX_FILE_BYTES
     from spbe_cli.parallel import MIN_FILES
     from spbe_cli.yamlio import decode
 
-    sides = read_files(old, old_rels), read_files(new, new_rels)
+    sides = read_files(old, old_rels), new_read or read_files(new, new_rels)
     # While a core parses both sides' changed files, another has the time to search: not when
     # there are so many that the loading takes the cores itself (spbe_cli.parallel).
     if new.finder is not None and max(len(old_rels), len(new_rels)) < MIN_FILES:
@@ -471,15 +476,19 @@ def diff_snapshots(
     base: Base | None = None
     ahead: ForkedChild | None = None
     rels: tuple[list[str], list[str]] | None = None
+    primed: SideFiles | None = None
     if findings and skip_unchanged:
         rels = changed_files(old.files, new.files)
         ahead = _follow_ahead(old, new, len(rels[0]) + len(rels[1]))  # see its docstring
+        primed = _prime(new, rels[1]) if ahead is not None else None
         base = _base_of(old)
         if base is None and ahead is not None:
             ahead.stop()
             ahead = None
     if base is not None:
-        from_base = _compare(old, new, skip_unchanged, findings, referrers, base, ahead, rels)
+        from_base = _compare(
+            old, new, skip_unchanged, findings, referrers, base, ahead, rels, primed
+        )
         if from_base is not None:
             from spbe_cli.diff.base import STATS
 
@@ -511,15 +520,19 @@ def _compare(
     base: Base | None,
     ahead: ForkedChild | None = None,
     rels: tuple[list[str], list[str]] | None = None,
+    new_read: SideFiles | None = None,
 ) -> ChangeSet | None:
     """:func:`diff_snapshots`; from ``base`` (None: the run from the base gives up).
 
     ``ahead``: the child following the new side from the base (:func:`_follow_ahead`);
-    ``rels``: the :func:`changed_files` of the sides, when they are known already.
+    ``rels``: the :func:`changed_files` of the sides, when they are known already;
+    ``new_read``: the new side's changed files read already (:func:`_prime`).
     """
     children: list[ForkedChild] = [ahead] if ahead is not None else []
     try:
-        return _compare_sides(old, new, skip_unchanged, findings, referrers, base, children, rels)
+        return _compare_sides(
+            old, new, skip_unchanged, findings, referrers, base, children, rels, new_read
+        )
     finally:
         for child in children:
             child.stop()  # a run that failed or gave up before it took the child's answer
@@ -534,6 +547,7 @@ def _compare_sides(
     base: Base | None,
     children: list[ForkedChild],
     rels: tuple[list[str], list[str]] | None = None,
+    new_read: SideFiles | None = None,
 ) -> ChangeSet | None:
     """:func:`_compare`; the caller stops ``children`` unless their answer was taken.
 
@@ -544,7 +558,7 @@ def _compare_sides(
     ahead = children[0] if children else None
     if skip_unchanged and (not findings or base is not None):
         old_rels, new_rels = rels if rels is not None else changed_files(old.files, new.files)
-        old_files, new_files = read_changed_documents(old, old_rels, new, new_rels)
+        old_files, new_files = read_changed_documents(old, old_rels, new, new_rels, new_read)
         before = load_side(old, old_rels, shared, old_files)
         after = load_side(new, new_rels, shared, new_files)
         twins = with_twins(old, new, old_rels, new_rels, (old_files, new_files), before, after)
@@ -711,6 +725,32 @@ def _follow_ahead(old: Snapshot, new: Snapshot, changed: int) -> ForkedChild | N
         return None
     child = ForkedChild(lambda: _follow_plain(old, new))
     return child if child.started else None
+
+
+def _prime(new: Snapshot, rels: list[str]) -> SideFiles:
+    """Read the new side's changed files ``rels``; write their cache entries, the last first.
+
+    The child following the new side (:func:`_follow_ahead`) finds the base, then parses each
+    file the base does not have into the cache, in the side's order, and the engine loads them
+    from there; this process meanwhile has its own copy of the base to find. Parsed here first,
+    from the last file back, those files are entries the child reads (the files it meets
+    before this process has reached them, it parses itself; both may parse the file where they
+    meet, and the first entry written is kept): the child's share of the critical path
+    shrinks by the parsing that moved here.
+    """
+    from spbe_cli.cachestate import open_cache, parse_cached
+    from spbe_cli.loader import MAX_FILE_BYTES
+
+    read = read_files(new, rels)
+    cache = open_cache()
+    if cache is None:
+        return read
+    wanted = set(rels)
+    for rel in reversed([rel for rel in new.files if rel in wanted]):  # the child's order
+        content = read.raw.get(rel)
+        if content is not None and len(content) <= MAX_FILE_BYTES:
+            parse_cached(cache, content)
+    return read
 
 
 def _follow_plain(old: Snapshot, new: Snapshot) -> list[Any]:

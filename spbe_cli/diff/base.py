@@ -24,6 +24,7 @@ from spbe_cli.errors import Finding, Location, Related
 
 if TYPE_CHECKING:
     from spbe_cli.blobids import Columns
+    from spbe_cli.cache import ContentCache
     from spbe_cli.gitsource import Snapshot
     from spbe_cli.incremental import Stored
     from spbe_cli.parsing import ParsedFile
@@ -263,7 +264,7 @@ def follow_side(
     """
     import sys
 
-    from spbe_cli.cachestate import open_cache, parse_cached
+    from spbe_cli.cachestate import open_cache
     from spbe_cli.files import MAX_FILE_BYTES, display_path
     from spbe_cli.incremental import CannotFollow, follow
 
@@ -293,15 +294,16 @@ def follow_side(
     files = _listing(side, base.shown)
     if files is None:
         return None
-    # The contents not in the run, parsed here (their entries written for the next runs) and
-    # handed to the engine as they are: not read back from the cache, twice, file by file.
+    # The contents not in the run, handed to the engine as they are: the entry the diff's own
+    # process wrote meanwhile (:func:`spbe_cli.diff._prime`), read once, or parsed here (and
+    # written for the next runs); never read back from the cache again, file by file.
     given: dict[str, ParsedFile] = {}
     for rel in unknown:
         content = read.get(rel)
         if content is None or len(content) > MAX_FILE_BYTES:
             return None  # unreadable, or too large (SPBE008): the full run says so
-        digests[prefix + rel] = (len(content), hashlib.sha256(content).hexdigest())
-        given[prefix + rel] = parse_cached(cache, content)
+        known = digests[prefix + rel] = (len(content), hashlib.sha256(content).hexdigest())
+        given[prefix + rel] = _entry_of(cache, content, known)
     from spbe_cli import collector
 
     try:
@@ -324,6 +326,20 @@ def follow_side(
         return None
     STATS["followed"] += 1
     return moved(outcome.raw, base.shown, side.display_root)
+
+
+def _entry_of(cache: ContentCache, content: bytes, known: tuple[int, str]) -> ParsedFile:
+    """The per-file stage of ``content`` (``known``: its size and SHA-256) for the engine.
+
+    A diff's own process may be writing the entries of the changed files meanwhile
+    (:func:`spbe_cli.diff._prime`): an entry found whole is read once, not parsed again; one
+    half written at the moment reads as bad, and the content is parsed here and its entry
+    replaced whole (as is one the cache does not hold).
+    """
+    from spbe_cli.cachestate import known_entry, parse_cached
+
+    entry = known_entry(cache, known)
+    return entry if entry is not None else parse_cached(cache, content)
 
 
 def _listing(side: Snapshot, shown: str) -> list[Any] | None:
