@@ -918,7 +918,7 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
         # compared has facts.
         return old
     from spbe_cli.checks.duplicates import report_pairs, settings
-    from spbe_cli.similarity import Item, tokens
+    from spbe_cli.similarity import Item, tokens_of
 
     column = change.column(name)  # every item's facts after the edit
     if not all(type(v) is list and len(v) == _ITEM_FACTS for v in column.values()):
@@ -959,13 +959,18 @@ def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
             finding = _moved(finding, entity_id, item_before, where)
         kept.setdefault(group, []).append(finding)
     threshold, stop = settings(change.catalog)
-    members: dict[tuple[str, str], list[Item]] = {group: [] for group in dirty}
+    compared: list[tuple[str, tuple[str, str], Any]] = []
     for entity_id, value in column.items():
         group = (kinds[entity_id], value[0])
         if group in dirty:
-            members[group].append(
-                Item(entity_id, value[0], value[1], tokens(value[2], stop), tokens(value[3], stop))
-            )
+            compared.append((entity_id, group, value))
+    # The words of all their texts at once (names, then functions): one fold over all of them.
+    words = tokens_of([v[2] for _, _, v in compared] + [v[3] for _, _, v in compared], stop)
+    members: dict[tuple[str, str], list[Item]] = {group: [] for group in dirty}
+    for (entity_id, group, value), name_words, function_words in zip(
+        compared, words[: len(compared)], words[len(compared) :], strict=True
+    ):
+        members[group].append(Item(entity_id, value[0], value[1], name_words, function_words))
     found: list[Finding] = []
     for kind, code in DUPLICATE_RULES.items():
         for group in sorted({g for g in (*kept, *dirty) if g[0] == kind}):

@@ -24,6 +24,10 @@ from operator import itemgetter
 _FOLD = bytes(
     c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256)
 )
+#: What parts the texts :func:`tokens_of` folds in one pass (no word holds it).
+_APART = "\0"
+#: :data:`_FOLD` that keeps :data:`_APART`.
+_FOLD_APART = _FOLD[: ord(_APART)] + _APART.encode() + _FOLD[ord(_APART) + 1 :]
 #: The words of one character, never kept.
 _ONE_CHARACTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -50,6 +54,29 @@ def tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
     else:
         data = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
     return frozenset(data.translate(_FOLD).decode("ascii").split()) - stop - _ONE_CHARACTER
+
+
+def tokens_of(texts: Sequence[str | None], stop: frozenset[str]) -> list[frozenset[str]]:
+    """:func:`tokens` of each of ``texts``, the texts folded to ASCII words in one pass.
+
+    For a caller with thousands of texts (a followed edit's look-alike groups): one NFKD, one
+    encoding and one byte table over all of them, parted again at :data:`_APART`, costs about a
+    fifth less than folding each text (national catalog, 58,552 texts: 0.15 s CPU against
+    0.20 s); the sets are :func:`tokens`'s. NFKD of the texts joined is the texts' NFKD joined:
+    it decomposes character by character and reorders only runs of combining marks, which the
+    separator ends. A text that holds the separator, or decomposes into it, parts them wrongly:
+    then each text is folded alone.
+    """
+    joined = _APART.join([text or "" for text in texts])
+    if joined.isascii():
+        data = joined.encode("ascii")
+    else:
+        data = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore")
+    parts = data.translate(_FOLD_APART).decode("ascii").split(_APART)
+    if len(parts) != len(texts):
+        return [tokens(text, stop) for text in texts]
+    dropped = stop | _ONE_CHARACTER
+    return [frozenset(part.split()).difference(dropped) for part in parts]
 
 
 @dataclass(frozen=True)

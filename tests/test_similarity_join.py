@@ -27,6 +27,7 @@ from spbe_cli.similarity import (
     pair_with_earlier,
     similar_pairs,
     tokens,
+    tokens_of,
     word_sets,
 )
 
@@ -262,3 +263,34 @@ def _plain_tokens(text: str | None, stop: frozenset[str]) -> frozenset[str]:
 def test_the_words_of_a_name_are_those_of_its_plain_statement(text: str | None) -> None:
     stop = frozenset({"dan", "sistem", "a"})
     assert tokens(text, stop) == _plain_tokens(text, stop)
+
+
+_TEXTS = (
+    st.none()
+    | st.text(max_size=40)
+    | st.text(alphabet=st.sampled_from("aZ09 _-.é\u00c5\u0130\ufb01\u2460\xa0\t\n/\u0301\0"))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, max_size=12))
+def test_the_words_of_many_texts_folded_at_once_are_each_texts_words(
+    texts: list[str | None],
+) -> None:
+    stop = frozenset({"dan", "sistem", "a"})
+    assert tokens_of(texts, stop) == [tokens(text, stop) for text in texts]
+
+
+def test_texts_holding_the_separator_are_folded_one_by_one() -> None:
+    """A text with the character that parts the texts folded at once is folded alone (the
+    fallback), as are the others; combining marks after the separator stay with their text."""
+    stop = frozenset({"dan"})
+    texts = ["Aplikasi dan SIMDA", "x\0Kepegawaian", None, "\u0301e\u0301 Café", ""]
+    assert tokens_of(texts, stop) == [
+        frozenset({"aplikasi", "simda"}),
+        frozenset({"kepegawaian"}),
+        frozenset(),
+        frozenset({"cafe"}),
+        frozenset(),
+    ]
+    assert tokens_of(texts[2:], stop) == [frozenset(), frozenset({"cafe"}), frozenset()]
