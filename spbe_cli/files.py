@@ -482,8 +482,15 @@ def link_refusal(problem: str) -> Refusal:
 
 def _read_all(fd: int, size: int) -> bytes:
     """Read a regular file of about ``size`` bytes (it may have grown or shrunk meanwhile)."""
-    chunks = []
     remaining = min(size, MAX_FILE_BYTES) + 1
+    first = os.read(fd, remaining)
+    if len(first) == size or not first:
+        # The whole file as fstat saw it: no second read to see the end (a catalog is tens of
+        # thousands of small files, and a system call each is a tenth of reading them). A
+        # file growing meanwhile is read as it was, as it would be a moment earlier.
+        return first
+    chunks = [first]
+    remaining -= len(first)
     while remaining > 0:
         chunk = os.read(fd, remaining)
         if not chunk:

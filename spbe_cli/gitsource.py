@@ -86,6 +86,9 @@ class Snapshot:
     listing: dict[str, CatalogFile] = field(default_factory=dict, repr=False)
     """A folder side's files as it was listed (:func:`~spbe_cli.files.find_files`), each under
     its path in :attr:`files`."""
+    base_found: list[Any] = field(default_factory=list, repr=False)
+    """The side's base run (a :class:`~spbe_cli.diff.base.Base` or None) when it was looked
+    for ahead of the diff (:func:`spbe_cli.diff.look_ahead`); the diff's first look takes it."""
 
     def rule_config_text(self) -> bytes | None:
         """The bytes of the rule configuration (``.spbe.yaml``), or None when none is read."""
@@ -227,7 +230,9 @@ def folder_snapshot(
     return FolderSide(root, label, kind, object_format).read()
 
 
-def folder_snapshots(old: FolderSide, new: FolderSide) -> tuple[Snapshot, Snapshot]:
+def folder_snapshots(
+    old: FolderSide, new: FolderSide, *, base: bool = False
+) -> tuple[Snapshot, Snapshot]:
     """Two folders compared (``spbe diff A B``): each listed, read and hashed on its own core.
 
     With a core idle, a forked child lists, reads and hashes the new folder whole while this
@@ -236,21 +241,47 @@ def folder_snapshots(old: FolderSide, new: FolderSide) -> tuple[Snapshot, Snapsh
     listing, made first (as :func:`folder_snapshot` of the old side then of the new one would
     report a folder that cannot be listed), sizes the work for the gate. A child that fails
     (the new folder cannot be listed) leaves the new side to this process, which reports why.
+
+    The child sends each file's blob id, not its bytes: a file whose id is one of the old
+    side's has its bytes (the same bytes, the same object), and the few others are read here
+    and hashed again (see :meth:`FolderSide.filled`). The tens of megabytes of a national
+    catalog no longer travel through a pipe, nor are kept twice. With ``base`` (the diff will
+    want the old side's base run, :func:`spbe_cli.diff.base.find_base`), this process looks
+    for it while the child reads, on a core that would wait (:func:`spbe_cli.diff.look_ahead`).
     """
     from spbe_cli import collector
-    from spbe_cli.parallel import forked
+    from spbe_cli.parallel import ForkedChild, core_idle
 
     with collector.paused():  # the listings and the bytes live until the diff ends
         listing = old.listed()
-        theirs = forked(new.plain, len(listing))
-        first = old.snapshot(listing, old.hashed(list(listing)))
-        sent = theirs()
-        return first, new.snapshot(new.listing_of(sent[0]), sent[1])
+        child = ForkedChild(new.ids) if core_idle(len(listing)) else None
+        try:
+            found = old.hashed(list(listing))
+            first = old.snapshot(listing, found)
+            if child is not None and child.started and base:
+                from spbe_cli.diff import look_ahead
+
+                look_ahead(first)
+            sent = child.result() if child is not None else None
+        finally:
+            if child is not None:
+                child.stop()  # (interrupted: the child ends too; a no-op once it answered)
+        if sent is None:
+            return first, new.snapshot(*new.plain())
+        rels, paths, kinds, ids = sent
+        listed = new.listing_of(rels.split("\0"), paths.split("\0"), kinds) if kinds else {}
+        known = {one[0]: one[1] for one in found if one is not None}
+        if new.object_format != old.object_format:
+            known = {}
+        blobs = [blob or None for blob in ids.split("\n")] if kinds else []
+        return first, new.snapshot(listed, new.filled(listed, blobs, known))
 
 
-#: A folder side's files as a forked child sends them: ``(path, shown path, kind)`` of each
-#: listed file, and each one's blob id and bytes (None: not readable), in listing order.
-PlainFolder = tuple[list[tuple[str, str, str]], list[tuple[str, bytes] | None]]
+#: A folder side's files as a forked child sends them (:meth:`FolderSide.ids`): the paths in
+#: the side, the paths on disk (each list joined by NULs, which no path holds), each file's kind,
+#: and each one's blob id ("": not readable) joined by line breaks; in listing order. A few
+#: strings, not a tuple for each of tens of thousands of files: quicker to send and to read.
+PlainFolder = tuple[str, str, list[str], str]
 
 
 @dataclass
@@ -294,31 +325,83 @@ class FolderSide:
             theirs = forked(lambda: self.hashed(rels[half:]), len(rels))
             return self.snapshot(listing, [*self.hashed(rels[:half]), *theirs()])
 
-    def listing_of(self, files: Sequence[tuple[str, str, str]]) -> dict[str, CatalogFile]:
-        """The listing from each file's ``(path, shown path, kind)``, by its path in the side."""
-        prefix = len(display_path(self.label, ""))  # a file's shown path less the folder's
-        return {shown[prefix:]: CatalogFile(path, shown, kind) for path, shown, kind in files}
+    def listing_of(
+        self, rels: Sequence[str], paths: Sequence[str], kinds: Sequence[str]
+    ) -> dict[str, CatalogFile]:
+        """The listing from each file's path in the side, path on disk and kind."""
+        prefix = display_path(self.label, "")  # a file's shown path less its path in the side
+        return {
+            rel: CatalogFile(path, prefix + rel, kind)
+            for rel, path, kind in zip(rels, paths, kinds, strict=True)
+        }
 
-    def hashed(self, rels: Sequence[str]) -> list[tuple[str, bytes] | None]:
+    def hashed(
+        self, rels: Sequence[str], listing: dict[str, CatalogFile] | None = None
+    ) -> list[tuple[str, bytes] | None]:
         """Each listed file's blob id and bytes, None for one that cannot be read.
 
         Read as the loader reads it (:func:`~spbe_cli.files.read_catalog_file`); why a file is
-        refused is said when the diff reads it again (:attr:`Snapshot.reader`).
+        refused is said when the diff reads it again (:attr:`Snapshot.reader`). ``listing``:
+        the side's as a child listed it (by default, this process lists the folder).
         """
         from spbe_cli.files import Refusal, read_catalog_file
 
-        listing, real_root, fmt = self.listed(), self.root.resolve(), self.object_format
+        listing = self.listed() if listing is None else listing
+        real_root, fmt = self.root.resolve(), self.object_format
         found: list[tuple[str, bytes] | None] = []
         for rel in rels:
             data = read_catalog_file(listing[rel], real_root)
             found.append(None if isinstance(data, Refusal) else (blob_id(data, fmt), data))
         return found
 
-    def plain(self) -> PlainFolder:
-        """The folder listed, read and hashed whole, as plain data (what a child sends)."""
+    def plain(self) -> tuple[dict[str, CatalogFile], list[tuple[str, bytes] | None]]:
+        """The folder listed, read and hashed whole, here."""
         listing = self.listed()
-        files = [(f.path, f.display, f.kind) for f in listing.values()]
-        return files, self.hashed(list(listing))
+        return listing, self.hashed(list(listing))
+
+    def ids(self) -> PlainFolder:
+        """The folder listed, read and hashed whole, as plain data without the bytes.
+
+        What the child reading the new folder sends (:func:`folder_snapshots`).
+        """
+        listing, found = self.plain()
+        return (
+            "\0".join(listing),
+            "\0".join([f.path for f in listing.values()]),
+            [f.kind for f in listing.values()],
+            "\n".join(["" if one is None else one[0] for one in found]),
+        )
+
+    def filled(
+        self,
+        listing: dict[str, CatalogFile],
+        ids: Sequence[str | None],
+        known: dict[str, bytes],
+    ) -> list[tuple[str, bytes] | None]:
+        """What :meth:`hashed` finds, from the blob ids a child found for ``listing``.
+
+        A file whose id is in ``known`` (the bytes of another side's files, by blob id) has
+        those bytes: the same id, the same content. Any other is read here and hashed again,
+        so an id always is the one of the bytes kept (a file changed since the child read it
+        is the content read now, as if read a moment later). A file the child could not read
+        is left unread: the diff reads it again and says why (:attr:`Snapshot.reader`).
+        """
+        found: list[tuple[str, bytes] | None] = []
+        unknown: list[int] = []
+        for index, blob in enumerate(ids):
+            data = known.get(blob) if blob is not None else None
+            if blob is None or data is None:
+                found.append(None)
+                if blob is not None:
+                    unknown.append(index)
+            else:
+                found.append((blob, data))
+        if unknown:
+            rels = list(listing)
+            again = self.hashed([rels[index] for index in unknown], listing)
+            for index, read in zip(unknown, again, strict=True):
+                found[index] = read
+        return found
 
     def snapshot(
         self, listing: dict[str, CatalogFile], found: Sequence[tuple[str, bytes] | None]
@@ -1131,12 +1214,18 @@ class _Resolver:
 
 
 def resolve_sides(
-    old: str | None, new: str | None, catalog: Path, cwd: Path | None = None
+    old: str | None,
+    new: str | None,
+    catalog: Path,
+    cwd: Path | None = None,
+    *,
+    base: bool = False,
 ) -> Sides:
     """Turn ``spbe diff [OLD [NEW]]`` into two snapshots.
 
     No word: HEAD against the working tree. One word: that revision or folder against the
     working tree, or a range ``A..B`` / ``A...B``. Two words: each a revision or a folder.
+    ``base``: the diff will look for the old side's base run (see :func:`folder_snapshots`).
 
     Raises:
         UsageError: a word is an option, an unknown revision, ambiguous, or outside the
@@ -1144,7 +1233,7 @@ def resolve_sides(
             neither side (a side without it is an empty catalog).
         SpbeError: git cannot run.
     """
-    sides = _resolve(_Resolver(catalog, cwd or Path.cwd()), old, new)
+    sides = _resolve(_Resolver(catalog, cwd or Path.cwd()), old, new, base)
     if sides.old.missing and sides.new.missing:
         # Neither side has the folder: a mistyped --catalog, not an empty review.
         git_side = sides.old if sides.old.kind == "git" else sides.new
@@ -1152,7 +1241,7 @@ def resolve_sides(
     return sides
 
 
-def _resolve(resolver: _Resolver, old: str | None, new: str | None) -> Sides:
+def _resolve(resolver: _Resolver, old: str | None, new: str | None, base: bool = False) -> Sides:
     if old is None and new is not None:  # pragma: no cover - the CLI never passes this
         old, new = new, None
     if old is None:
@@ -1173,7 +1262,7 @@ def _resolve(resolver: _Resolver, old: str | None, new: str | None) -> Sides:
         first_side.listed()  # a folder that cannot be listed is reported before the new word
     second_side = resolver.side(new)
     if isinstance(first_side, FolderSide) and isinstance(second_side, FolderSide):
-        return Sides(*folder_snapshots(first_side, second_side))
+        return Sides(*folder_snapshots(first_side, second_side, base=base))
     return Sides(resolved(first_side), resolved(second_side))
 
 

@@ -86,7 +86,7 @@ def diff(
 
     path = catalog_path(None, catalog, must_exist=False)  # it may exist only in a revision
     with user_errors():
-        sides = resolve_sides(old, new, path)
+        sides = resolve_sides(old, new, path, base=findings)
         changeset = diff_snapshots(
             sides.old, sides.new, fail_on_change=exit_code, findings=findings
         )

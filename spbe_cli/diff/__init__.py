@@ -15,7 +15,7 @@ from codecs import BOM_UTF8
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from spbe_cli.catalog import Catalog, id_skeleton
 from spbe_cli.diff.attention import ATTENTION_RULES, attention_for
@@ -501,9 +501,25 @@ def diff_snapshots(
     return result
 
 
+def look_ahead(old: Snapshot) -> None:
+    """Look for the old side's base run now, for the diff to take (:func:`_base_of`).
+
+    While a child reads the new folder (:func:`spbe_cli.gitsource.folder_snapshots`), this
+    process would wait: the base is found then, not on the critical path after the reading
+    (where the child following the new side also looked for it before following).
+    """
+    old.base_found[:] = [_base_of(old)]
+
+
 def _base_of(old: Snapshot) -> Base | None:
-    """The last run of the old side's files, when the cache holds one (see ``diff.base``)."""
+    """The last run of the old side's files, when the cache holds one (see ``diff.base``).
+
+    One found ahead (:func:`look_ahead`) is taken, once: a base is released after use.
+    """
     from spbe_cli.diff.base import find_base
+
+    if old.base_found:
+        return cast("Base | None", old.base_found.pop())
 
     try:
         return find_base(old)
