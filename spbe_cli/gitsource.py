@@ -313,7 +313,7 @@ class FolderSide:
     def read(self) -> Snapshot:
         """The side listed, read and hashed (the second half by a forked child, core idle)."""
         from spbe_cli import collector
-        from spbe_cli.parallel import forked
+        from spbe_cli.parallel import forking
 
         with collector.paused():  # the listing and the bytes live until the diff ends
             listing = self.listed()
@@ -322,8 +322,8 @@ class FolderSide:
             # child takes the second half (as the run record's check does,
             # spbe_cli.runrecord._unchanged).
             half = len(rels) // 2
-            theirs = forked(lambda: self.hashed(rels[half:]), len(rels))
-            return self.snapshot(listing, [*self.hashed(rels[:half]), *theirs()])
+            with forking(lambda: self.hashed(rels[half:]), len(rels)) as theirs:
+                return self.snapshot(listing, [*self.hashed(rels[:half]), *theirs()])
 
     def listing_of(
         self, rels: Sequence[str], paths: Sequence[str], kinds: Sequence[str]

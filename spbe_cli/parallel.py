@@ -10,7 +10,7 @@ one, so it is never idle while a chunk is left. The output is therefore byte-ide
 single-process run. A file a worker cannot read is left to this
 process, which reads it again and reports why; a chunk whose worker died is parsed here.
 
-After loading, :func:`fork_call` and :func:`forked` run plain-data work in a forked child (half
+After loading, :func:`fork_call` and :func:`forking` run plain-data work in a forked child (half
 of the rules, half of ``spbe sync``'s work) while this process does the rest; a child that fails
 leaves its work to this process.
 
@@ -278,20 +278,30 @@ class ForkedChild:
 T = TypeVar("T")
 
 
-def forked(work: Callable[[], T], size: int, minimum: int = MIN_FILES) -> Callable[[], T]:
-    """Start ``work`` in a forked child when :func:`core_idle`; the function gives its result.
+@contextlib.contextmanager
+def forking(
+    work: Callable[[], T], size: int, minimum: int = MIN_FILES
+) -> Generator[Callable[[], T], None, None]:
+    """Start ``work`` in a forked child when :func:`core_idle`; yields what gives its result.
 
     ``work`` returns plain data (see :func:`fork_call`) and depends only on what exists now, so
     the child's result is what this process would compute; where no child runs, or it failed,
-    the function returned computes it here.
+    the function computes it here. Whatever ends the block (its work done, or an exception
+    raised before the result was asked for), the child is gone when it ends: ended if it still
+    runs, and waited for, so that no child is left behind (a zombie in a long-lived process
+    such as ``spbe lsp``, or one blocked on a full pipe nobody reads).
     """
-    pending = fork_call(work) if core_idle(size, minimum) else None
+    child = ForkedChild(work) if core_idle(size, minimum) else None
 
     def result() -> T:
-        sent = pending() if pending is not None else None
+        sent = child.result() if child is not None else None
         return work() if sent is None else cast(T, sent)
 
-    return result
+    try:
+        yield result
+    finally:
+        if child is not None:
+            child.stop()
 
 
 #: The file list of the load in progress, inherited by the forked workers (never pickled).

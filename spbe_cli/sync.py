@@ -34,7 +34,7 @@ from spbe_cli.i18n import language, t
 from spbe_cli.markup import safe
 from spbe_cli.models.common import in_use
 from spbe_cli.owners import responsible_opd
-from spbe_cli.parallel import forked
+from spbe_cli.parallel import forking
 from spbe_cli.similarity import join, overlap, stopwords, tokens, word_sets
 from spbe_cli.status import is_cancelled
 
@@ -476,9 +476,13 @@ def _ranked(
         return joins, [[_place(catalog, c.id) for c in items_of[kind]] for kind in kinds]
 
     size = sum(map(len, items_of.values()))
-    child = parallel.fork_call(in_child) if parallel.core_idle(size, MIN_FORKED) else None
-    joined = {(kind, side): _joined(items_of[kind], threshold, side) for kind, side in here}
-    sent = child() if child is not None else None
+    child = parallel.ForkedChild(in_child) if parallel.core_idle(size, MIN_FORKED) else None
+    try:
+        joined = {(kind, side): _joined(items_of[kind], threshold, side) for kind, side in here}
+        sent = child.result() if child is not None else None
+    finally:
+        if child is not None:
+            child.stop()  # (after its result, nothing left to end; else ended and waited for)
     if sent is None:
         joined.update((job, _joined(items_of[job[0]], threshold, job[1])) for job in there)
         located: dict[str, list[Location | None]] = {}
@@ -767,10 +771,10 @@ def json_parts(overlaps: Sequence[Overlap], catalog_path: str) -> list[str]:
     part = overlaps.part if isinstance(overlaps, Found) else lambda a, b: list(overlaps[a:b])
     size = len(overlaps)
     half = size // 2
-    second = forked(lambda: _json_pairs(part(half, size)), size, MIN_FORKED)
     try:
-        halves = [_json_pairs(part(0, half)), second()] if half else [second()]
-    except TypeError:
+        with forking(lambda: _json_pairs(part(half, size)), size, MIN_FORKED) as second:
+            halves = [_json_pairs(part(0, half)), second()] if half else [second()]
+    except TypeError:  # (the child, if any, is gone: ended and waited for)
         return [json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})]
     # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
     # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.

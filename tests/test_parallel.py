@@ -902,3 +902,46 @@ def test_rank_json_leaves_a_value_the_template_does_not_take_to_json_dumps(
     assert isinstance(laid, sync.LaidOut) and laid.body is None
     assert len(laid) == len(whole)
     assert sync.format_json(laid, "c") == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_child_forked_for_work_an_exception_abandons_is_not_left_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The block's own work fails before the child's result is asked for: the child is ended
+    and waited for all the same (no zombie, nor one blocked on a pipe nobody reads)."""
+    import time
+
+    from spbe_cli.parallel import forking
+
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    with pytest.raises(ZeroDivisionError), forking(lambda: time.sleep(30), 10_000, 1):
+        _ = 1 / 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    with forking(lambda: [1, "a"], 10_000, 1) as result:
+        assert result() == [1, "a"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_sync_json_that_falls_back_to_json_dumps_leaves_no_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """spbe sync's JSON whose pairs the template does not take (TypeError here and in the
+    child laying out the second half): json_dumps writes them, and no child is left."""
+    from spbe_cli import sync
+    from spbe_cli.loader import load_catalog
+
+    catalog, _ = load_catalog(_alike_both_ways(tmp_path / "c", 60))
+    monkeypatch.setenv("SPBE_WORKERS", "1")
+    text = sync.format_json(sync.find_overlaps(catalog), "c")
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+
+    def odd(overlaps: object) -> list[str]:
+        raise TypeError(overlaps)
+
+    monkeypatch.setattr(sync, "_json_items", odd)
+    assert sync.format_json(sync.find_overlaps(catalog), "c") == text
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
