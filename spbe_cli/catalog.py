@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, overload
 
 from spbe_cli.errors import Finding, Location
 
@@ -94,6 +94,9 @@ class LogoFile:
     problem: str | None
 
 
+_C = TypeVar("_C", bound="Catalog")
+
+
 @dataclass
 class Catalog:
     """All valid entities of one catalog folder."""
@@ -135,6 +138,22 @@ class Catalog:
     #: the loading stage and reported by ``spbe validate``.
     declaration_findings: list[Finding] = field(default_factory=list)
     _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def beside(cls: type[_C], whole: Catalog, **fields: Any) -> _C:
+        """A catalog of ``whole``'s folder (its root, reference and metadata) holding ``fields``.
+
+        What a rule run on part of a catalog, or on an edit followed from the last run, reads
+        (:mod:`spbe_cli.incremental`, :mod:`spbe_cli.incremental_rules`).
+        """
+        return cls(
+            root=whole.root,
+            reference=whole.reference,
+            root_display=whole.root_display,
+            metadata=whole.metadata,
+            metadata_source=whole.metadata_source,
+            **fields,
+        )
 
     def add(self, kind: str, entity_id: str, model: BaseModel, source: Source) -> None:
         """Register a valid entity."""

@@ -1186,15 +1186,11 @@ def _merged_catalog(
     """The catalog after the edit: the metadata and declarations loaded, every entity lazy."""
     from spbe_cli.catalog import Catalog
 
-    return Catalog(
-        root=loaded.root,
-        reference=loaded.reference,
-        root_display=loaded.root_display,
-        metadata=loaded.metadata,
-        metadata_source=loaded.metadata_source,
-        entities=LazyTable(following, 0),  # type: ignore[arg-type]
+    return Catalog.beside(
+        loaded,
+        entities=LazyTable(following, 0),
         kinds=following.kinds,
-        sources=LazyTable(following, 1),  # type: ignore[arg-type]
+        sources=LazyTable(following, 1),
         referensi=loaded.referensi,
         invalid=invalid,
         placeholders=list(loaded.placeholders),

@@ -23,7 +23,6 @@ from spbe_cli.incremental_rules import (
     FIELDS,
     Facts,
     MissingFact,
-    _catalog_beside,
     _FactCatalog,
     _made,
     _NoClaims,
@@ -215,9 +214,8 @@ def _update(old: list[Finding], change: Change) -> list[Finding]:
         return old  # the counts are those kept too
     tally = _tally_after(change)
     whole = change.catalog
-    catalog = _catalog_beside(
+    catalog = _TalliedCatalog.beside(
         whole,
-        _TalliedCatalog,
         entities=_Looked(change),
         kinds=whole.kinds,
         sources=whole.sources,

@@ -28,7 +28,7 @@ A rule missing from :data:`spbe_cli.incremental.UPDATES` makes every edit a full
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from spbe_cli.catalog import Catalog
 from spbe_cli.checks import Claims, Context, all_checks
@@ -268,21 +268,6 @@ class _FactTable(Mapping[str, Any]):
         return len(self.all_kinds)
 
 
-_C = TypeVar("_C", bound=Catalog)
-
-
-def _catalog_beside(whole: Catalog, cls: type[_C], **fields: Any) -> _C:
-    """A catalog a rule runs on: ``whole``'s root, reference and metadata, with ``fields``."""
-    return cls(
-        root=whole.root,
-        reference=whole.reference,
-        root_display=whole.root_display,
-        metadata=whole.metadata,
-        metadata_source=whole.metadata_source,
-        **fields,
-    )
-
-
 class _FactCatalog(Catalog):
     """The catalog a rule run on the facts reads: its entities a :class:`_FactTable`."""
 
@@ -354,9 +339,8 @@ def on_facts(name: str, fields: Mapping[str, Fields], models: Iterable[str] = ()
         if not change.differ(name) and moved.isdisjoint(change.paths):
             return old
         whole = change.catalog
-        catalog = _catalog_beside(
+        catalog = _FactCatalog.beside(
             whole,
-            _FactCatalog,
             entities=_FactTable(change, name, kinds, make, read_whole),
             kinds=whole.kinds,
             sources=whole.sources,
@@ -582,9 +566,7 @@ def _coverage(old: list[Finding], change: Change) -> list[Finding]:
             changed.update(mengubah)
         else:
             planned[entity_id] = value
-    plans = _catalog_beside(
-        whole, Catalog, entities=items, kinds=dict.fromkeys(items, "peta_rencana")
-    )
+    plans = Catalog.beside(whole, entities=items, kinds=dict.fromkeys(items, "peta_rencana"))
     ctx = Context(plans, claims=_NoClaims(plans))
     check_muatan_covered(ctx)
     places = _kept_places(old, change)
