@@ -14,7 +14,7 @@ from spbe_cli.lazymethods import defer_dataclass_methods
 defer_dataclass_methods()
 
 from spbe_cli import i18n  # noqa: E402
-from tests.helpers import copy_minimal, write_tree  # noqa: E402
+from tests.helpers import bench_generator, copy_minimal, write_tree  # noqa: E402
 
 __all__ = ["write_tree"]
 
@@ -23,6 +23,14 @@ __all__ = ["write_tree"]
 def minimal_catalog(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid catalog at ``tmp_path / "catalog"``."""
     return copy_minimal(tmp_path / "catalog")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small catalog from the bench's generator, one entity per file (copy it to change it)."""
+    root = tmp_path_factory.mktemp("generated") / "catalog"
+    bench_generator().generate(root, scale=0.004, seed=5, layout="files")
+    return root
 
 
 @pytest.fixture(autouse=True)

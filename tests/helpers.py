@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -108,3 +109,13 @@ def isolate_git(monkeypatch: Any, root: Path, who: tuple[str, str] | None = None
         for role in ("AUTHOR", "COMMITTER"):
             monkeypatch.setenv(f"GIT_{role}_NAME", who[0])
             monkeypatch.setenv(f"GIT_{role}_EMAIL", who[1])
+
+
+def bench_generator() -> Any:
+    """``bench/generate.py`` (the bench's catalog generator) as a module."""
+    where = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", where)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -23,16 +23,8 @@ from spbe_cli.diff import base as diff_base
 from spbe_cli.files import CatalogFile
 from spbe_cli.validate import validate_report
 from tests.helpers import isolate_git
-from tests.test_incremental import GEN
 
 MENTOR = ("Mentor ITB", "mentor@example.org")
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated") / "catalog"
-    GEN.generate(root, scale=0.004, seed=5, layout="files")
-    return root
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from spbe_cli.gitsource import FolderSide, blob_id, folder_snapshot, resolve_sid
 from spbe_cli.parallel import ForkedChild
 from tests.helpers import copy_minimal, edit
 from tests.test_diff_base import _diff, _warm, edit_names
-from tests.test_incremental import GEN
 
 ECONOMY = "program/economy.yaml"
 
@@ -143,13 +142,6 @@ def test_an_empty_new_folder_from_the_child(folders: Path, monkeypatch: pytest.M
 
 
 # -- the base run looked for while the child reads ---------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated") / "catalog"
-    GEN.generate(root, scale=0.004, seed=5, layout="files")
-    return root
 
 
 @pytest.fixture

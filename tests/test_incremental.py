@@ -9,7 +9,6 @@ each, the cached run's JSON report equals an uncached full run's.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import shutil
 from collections.abc import Iterator
@@ -23,20 +22,13 @@ from hypothesis import strategies as st
 
 from spbe_cli import cachestate
 from spbe_cli.incremental import STATS
+from tests.helpers import bench_generator
 from tests.test_cache import _recorded, _report
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
+GEN = bench_generator()
 
 
 @pytest.fixture(scope="module")

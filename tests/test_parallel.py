@@ -945,3 +945,30 @@ def test_sync_json_that_falls_back_to_json_dumps_leaves_no_child(
     assert sync.format_json(sync.find_overlaps(catalog), "c") == text
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
+def test_a_rule_failing_in_this_process_leaves_no_rules_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The rules in two halves: a rule of this process's half raising before the child's
+    findings are asked for ends the child and waits for it (``start_checks`` is a context)."""
+    from spbe_cli import checks
+    from spbe_cli.loader import load_catalog
+    from tests.test_golden_validate import _build as build_case
+
+    case = build_case(VALIDATE_CASES / "invalid" / "duplicate-apps", tmp_path / "c")
+    catalog, _ = load_catalog(case, "c")
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+
+    def broken(ctx: checks.Context) -> None:
+        raise ZeroDivisionError
+
+    every = checks.all_checks()
+    ours = next(c for c in every if c.__name__ not in checks.CHILD_RULES)
+    broken.__name__ = ours.__name__
+    monkeypatch.setattr(checks, "all_checks", lambda: [broken if c is ours else c for c in every])
+    with pytest.raises(ZeroDivisionError):
+        checks.run_checks(catalog)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

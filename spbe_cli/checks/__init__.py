@@ -6,6 +6,7 @@ reference that does not resolve has already been reported once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import InitVar, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -737,29 +738,34 @@ def run_checks_each(
     if not halves or not core_idle(catalog.files):
         return _run_each(catalog, checks, claims)
     theirs = [check for check in checks if check.__name__ in CHILD_RULES]
-    found_there = start_checks(catalog, theirs)
     ours = [c for c in checks if c.__name__ not in CHILD_RULES]
-    found_here = iter(_run_each(catalog, ours, claims))
-    there = iter(found_there())
+    with start_checks(catalog, theirs) as found_there:
+        found_here = iter(_run_each(catalog, ours, claims))
+        there = iter(found_there())
     return [next(there if check.__name__ in CHILD_RULES else found_here) for check in checks]
 
 
-def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[list[Finding]]]:
-    """Start ``checks`` in a forked child; the function returned gives each rule's findings.
+@contextlib.contextmanager
+def start_checks(
+    catalog: Catalog, checks: list[Check]
+) -> Iterator[Callable[[], list[list[Finding]]]]:
+    """Start ``checks`` in a forked child; yields what gives each rule's findings.
 
     The rules only read the catalog, so the child's findings are those this process would
     find. A child that could not start, failed or sent something unreadable leaves the work to
-    this process (when the function is called).
+    this process (when the function yielded is called). Whatever ends the block (the findings
+    asked for, or this process's own work failing first), the child is gone when it ends: ended
+    if it still runs, and waited for (see :func:`spbe_cli.parallel.forking`).
     """
-    from spbe_cli.parallel import fork_call
+    from spbe_cli.parallel import ForkedChild
     from spbe_cli.runrecord import MalformedRecordError, finding_from_json, finding_json
 
-    pending = fork_call(
+    child = ForkedChild(
         lambda: [[finding_json(f) for f in found] for found in _run_each(catalog, checks)]
     )
 
     def findings() -> list[list[Finding]]:
-        sent = pending()
+        sent = child.result()
         if isinstance(sent, list) and len(sent) == len(checks):
             try:
                 return [[finding_from_json(value) for value in found] for found in sent]
@@ -767,7 +773,10 @@ def start_checks(catalog: Catalog, checks: list[Check]) -> Callable[[], list[lis
                 pass
         return _run_each(catalog, checks)
 
-    return findings
+    try:
+        yield findings
+    finally:
+        child.stop()
 
 
 def _run_each(

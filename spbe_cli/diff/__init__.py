@@ -1129,9 +1129,9 @@ def checks_of_both(old: Catalog, new: Catalog, files: int) -> tuple[list[Finding
 
     if not core_idle(files):
         return run_checks(old), run_checks(new)
-    old_found = start_checks(old, all_checks())
-    new_found = run_checks(new, halves=False)
-    return [finding for found in old_found() for finding in found], new_found
+    with start_checks(old, all_checks()) as old_found:
+        new_found = run_checks(new, halves=False)
+        return [finding for found in old_found() for finding in found], new_found
 
 
 def _rule_config(snapshot: Snapshot) -> tuple[Any, list[Finding]]:
