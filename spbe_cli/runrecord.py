@@ -152,16 +152,7 @@ def _environment_fingerprint() -> bytes:
     :mod:`spbe_cli.diff.base`), each time reading some 150 files.
     """
     digest = hashlib.sha256(f"{_MAGIC.decode()} {FORMAT} {__version__} {sys.version}".encode())
-    package = Path(__file__).parent
-    for folder, dirs, names in sorted(os.walk(package)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(folder, name)  # noqa: PTH118 - str paths: ~150 files per run
-            digest.update(os.path.relpath(path, package).encode())
-            with contextlib.suppress(OSError), open(path, "rb") as handle:
-                digest.update(hashlib.sha256(handle.read()).digest())
+    _code_digest(digest, Path(__file__).parent)
     import importlib.util
 
     for module in ("pydantic", "pydantic_core", "yaml"):
@@ -174,6 +165,28 @@ def _environment_fingerprint() -> bytes:
             names = sorted(p.name for p in site.iterdir() if p.name.endswith(".dist-info"))
             digest.update("\n".join(names).encode())
     return digest.digest()
+
+
+def _code_digest(digest: Any, package: Path) -> None:
+    """Add each file of spbe's code and data under ``package`` (its path and SHA-256) to ``digest``.
+
+    What a tool leaves in the package's folders is not spbe's code: compiled files
+    (``__pycache__``, ``.pyc``) and anything hidden (``.ruff_cache``, ``.mypy_cache``, an
+    editor's swap file), which a lint or an editor writes at any time and which would otherwise
+    make every run record and snapshot a stranger to the next run.
+    """
+    found: list[str] = []
+    for folder, dirs, names in os.walk(package):  # top down: the folders left out are not walked
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        found.extend(
+            os.path.join(folder, name)  # noqa: PTH118 - str paths: ~150 files per run
+            for name in names
+            if not name.endswith((".pyc", ".pyo")) and not name.startswith(".")
+        )
+    for path in sorted(found):
+        digest.update(os.path.relpath(path, package).encode())
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
 
 
 def slot(root: Path, display: str, language: str) -> str:

@@ -572,3 +572,29 @@ def test_findings_read_back_as_written_whatever_their_shape() -> None:
     ):
         with pytest.raises(runrecord.MalformedRecordError):
             runrecord.finding_from_json(bad)
+
+
+def test_what_tools_leave_in_the_package_is_not_code(tmp_path: Path) -> None:
+    """A lint's cache, an editor's swap file or bytecode in spbe's folders leaves the code's
+    digest (so every run record and snapshot) as it was; a change to a source file does not."""
+    from spbe_cli.runrecord import _code_digest
+
+    package = tmp_path / "spbe_cli"
+    (package / "render").mkdir(parents=True)
+    (package / "core.py").write_text("x = 1\n")
+    (package / "render" / "ruff.toml").write_text("extend = '../../pyproject.toml'\n")
+
+    def digest() -> str:
+        made = hashlib.sha256()
+        _code_digest(made, package)
+        return made.hexdigest()
+
+    before = digest()
+    for left in (".ruff_cache/0.1/123", ".mypy_cache/3.11/core.json", "__pycache__/core.pyc"):
+        (package / "render" / left).parent.mkdir(parents=True, exist_ok=True)
+        (package / "render" / left).write_text("cache")
+    (package / ".core.py.swp").write_text("swap")
+    (package / "core.cpython-311.pyc").write_bytes(b"\0")
+    assert digest() == before
+    (package / "core.py").write_text("x = 2\n")
+    assert digest() != before
