@@ -14,7 +14,7 @@ import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from spbe_cli.cachestate import note
 from spbe_cli.catalog import LogoFile, ProseFile
@@ -57,8 +57,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _MISNAMED = re.compile(r"\.ya?ml\.(?:txt|text)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class CatalogFile:
+class CatalogFile(NamedTuple):
     """A YAML file found under the catalog folder.
 
     ``kind`` is what the directory listing said without following links: ``file``,
@@ -68,6 +67,9 @@ class CatalogFile:
     ``folder-link`` is a symbolic link to a folder outside the catalog, reported (SPBE010)
     and never followed; ``misnamed`` is a YAML file saved as ``.yaml.txt``, reported (SPBE022)
     and never read.
+
+    A named tuple, not a frozen dataclass: a national catalog lists tens of thousands of files,
+    several times a diff, and a tuple is built about five times faster (its fields set in C).
     """
 
     path: str

@@ -293,15 +293,8 @@ def facts_of(kind: str, entity: Any, source: Source | None = None) -> dict[str, 
     ``source``: where the entity is written, for a form whose facts keep a place in it (the
     look-alike groups keep where each item's id is); without it such a form keeps nothing.
     """
-    readers = _BY_KIND.get(kind)
-    if readers is None:
-        readers = _BY_KIND[kind] = [
-            (u.name, u.facts, u.sourced)
-            for u in forms().values()
-            if u.facts is not None and (u.kinds is None or kind in u.kinds)
-        ]
     found: dict[str, Any] = {}
-    for name, facts, sourced in readers:
+    for name, facts, sourced in _readers(kind):
         if sourced:
             if source is None:
                 continue
@@ -313,7 +306,19 @@ def facts_of(kind: str, entity: Any, source: Source | None = None) -> dict[str, 
     return found
 
 
-#: The forms that keep facts of each kind (see :func:`facts_of`): name, facts, sourced.
+def _readers(kind: str) -> list[tuple[str, Callable[..., Any], bool]]:
+    """The forms that keep facts of ``kind`` (see :func:`facts_of`): name, facts, sourced."""
+    readers = _BY_KIND.get(kind)
+    if readers is None:
+        readers = _BY_KIND[kind] = [
+            (u.name, u.facts, u.sourced)
+            for u in forms().values()
+            if u.facts is not None and (u.kinds is None or kind in u.kinds)
+        ]
+    return readers
+
+
+#: The forms that keep facts of each kind (see :func:`_readers`): name, facts, sourced.
 _BY_KIND: dict[str, list[tuple[str, Callable[..., Any], bool]]] = {}
 
 
@@ -1088,13 +1093,17 @@ def _parts_after(
     section whose facts the edit leaves as they were is not in the result (written back as it
     was stored).
     """
-    rules = list(forms())
+    sections = stored.sections
     for entity_id, fact in before.items():
         where = _place(entity_id, fact[0], buckets)
-        for rule in rules:
-            part = stored.part(f"facts:{rule}:{where}")
-            if entity_id in part:
-                fact[2][rule] = part[entity_id]
+        # Only the forms that keep facts of the kind have a section of it (a run of this code
+        # wrote the snapshot: its key says so); the other forms' names are not looked up.
+        for rule, _, _ in _readers(fact[0]):
+            name = f"facts:{rule}:{where}"
+            if name in sections:
+                part = stored.part(name)
+                if entity_id in part:
+                    fact[2][rule] = part[entity_id]
     parts: dict[str, dict[str, Any]] = {}
 
     def part_of(name: str) -> dict[str, Any]:

@@ -913,3 +913,59 @@ def test_an_edit_that_changes_a_look_alike_group_pairs_it_again(
     assert STATS["followed"] - before["followed"] == 1, STATS["reason"]
     assert len(paired) == 1, paired
     assert followed == _full(root)
+
+
+def test_an_edit_reads_before_facts_only_from_sections_the_snapshot_holds(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facts an edit's entities had are looked up in their kind's forms' sections only.
+
+    A form that keeps nothing of a kind has no section of it: its name is not looked up (one
+    look-up per form and entity was most of the filling), and the run reports what a full
+    run reports.
+    """
+    from spbe_cli import incremental
+
+    looked: list[tuple[str, bool]] = []
+    filling: list[bool] = []
+    part, parts_after = incremental.Stored.part, incremental._parts_after
+
+    def counted_part(self: incremental.Stored, name: str) -> dict[str, Any]:
+        if filling:
+            looked.append((name, name in self.sections))
+        return part(self, name)
+
+    def counted_parts_after(*args: Any) -> Any:
+        filling.append(True)
+        try:
+            return parts_after(*args)
+        finally:
+            filling.clear()
+
+    monkeypatch.setattr(incremental.Stored, "part", counted_part)
+    monkeypatch.setattr(incremental, "_parts_after", counted_parts_after)
+    app = _application(warm, "apl-000001")
+    [doc] = _documents(app)
+    _write(app, [dict(doc, nama=f"{doc['nama']} Baru")])
+    before = STATS["followed"]
+    assert _cached(warm) == _full(warm)
+    assert STATS["followed"] == before + 1, STATS["reason"]
+    assert looked
+    assert all(held for _, held in looked), [name for name, held in looked if not held]
+
+
+def test_a_catalog_file_is_a_value() -> None:
+    """Listed files compare, hash and read as their path, shown path and kind; none is changed."""
+    from spbe_cli.files import CatalogFile
+
+    file = CatalogFile("/k/aplikasi/a.yaml", "k/aplikasi/a.yaml")
+    assert file == CatalogFile("/k/aplikasi/a.yaml", "k/aplikasi/a.yaml", "file")
+    assert file != CatalogFile("/k/aplikasi/a.yaml", "k/aplikasi/a.yaml", "symlink")
+    assert {file: 1}[CatalogFile("/k/aplikasi/a.yaml", "k/aplikasi/a.yaml")] == 1
+    assert (file.path, file.display, file.kind) == (
+        "/k/aplikasi/a.yaml",
+        "k/aplikasi/a.yaml",
+        "file",
+    )
+    with pytest.raises(AttributeError):
+        file.kind = "other"  # type: ignore[misc]
