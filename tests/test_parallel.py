@@ -819,8 +819,8 @@ def _alike_both_ways(root: Path, n: int) -> Path:
 def test_sync_json_laid_out_by_two_processes_is_the_document_of_one(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forks: list[object]
 ) -> None:
-    """rank_json: the child lays out the applications alike by function (and the data sets),
-    this process those alike by name (and the programs); a pair alike both ways, laid out by
+    """rank_json: the child lays out the applications alike by function, this process those
+    alike by name (and the data sets and programs); a pair alike both ways, laid out by
     both, is written once, and the document is the one a single process writes, with --opd too.
     Without a child it is rank_overlaps; read as pairs, it makes them whole here.
     """

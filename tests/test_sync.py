@@ -278,3 +278,27 @@ def test_the_joins_of_a_kind_find_the_pairs_they_found_one_code_at_a_time(seed: 
     threshold = rng.choice([0.3, 0.5, 0.6, 0.75])
     for side in ("name", "function"):
         assert _joined(items, threshold, side) == _joined_one_code_at_a_time(items, threshold, side)
+
+
+def test_rank_json_splits_the_work_by_the_weight_of_each_side() -> None:
+    """The largest kind's names stay here and its functions go to the child, weighed unequally
+    (the functions' side is the heavier one); each other kind goes whole to the lighter side,
+    this process on a tie, and every side of every kind is found by exactly one process."""
+    from spbe_cli import sync
+
+    national = {"program": 1915, "aplikasi": 27361, "data_informasi": 2839}
+    here, there = sync._split_jobs(national)
+    assert here == [
+        ("aplikasi", ("name", "budget")),
+        ("data_informasi", ("name", "function", "budget")),
+        ("program", ("name", "function", "budget")),
+    ]
+    assert there == [("aplikasi", ("function",))]
+    # Another kind that outweighs the gap goes to the child once this side is the heavier.
+    here, there = sync._split_jobs({"aplikasi": 1000, "program": 300, "data_informasi": 250})
+    assert [kind for kind, _ in here] == ["aplikasi", "program"]
+    assert [kind for kind, _ in there] == ["aplikasi", "data_informasi"]
+    for sizes in (national, {"aplikasi": 10, "program": 10, "data_informasi": 10}, {"program": 5}):
+        here, there = sync._split_jobs(sizes)
+        found = sorted((kind, side) for kind, sides in here + there for side in sides)
+        assert found == sorted((kind, side) for kind in sizes for side in (*sync.SIDES, "budget"))
