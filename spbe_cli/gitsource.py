@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import selectors
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -518,23 +520,31 @@ def _run_git(
     timeout: float | None = None,
     here: bool = False,
     literal: bool = True,
+    stream: Callable[[bytes], None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run git in ``cwd`` with an argument list; raise :class:`GitError` when it cannot run.
 
     ``timeout``: seconds after which git is killed and :class:`GitError` raised. ``here``: git
     answers about the repository ``cwd`` lies in, whatever ``GIT_DIR`` and its kin say.
     ``literal`` false: for the commands that refuse literal pathspecs (``check-ignore``).
+    ``stream``: takes git's output as it comes, in pieces (then not kept in the answer; no
+    ``stdin`` nor ``timeout``): this process works on what git wrote while git writes the rest.
     """
+    command = [*_GIT_BASE, "-C", str(cwd), *args]  # an argument list, never a shell
+    env = _git_env(here=here, literal=literal)
     try:
-        done = subprocess.run(  # an argument list, never a shell
-            [*_GIT_BASE, "-C", str(cwd), *args],
-            input=stdin,
-            capture_output=True,
-            env=_git_env(here=here, literal=literal),
-            check=False,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            timeout=timeout,
-        )
+        if stream is not None:
+            done = _streamed(command, env, stream)
+        else:
+            done = subprocess.run(
+                command,
+                input=stdin,
+                capture_output=True,
+                env=env,
+                check=False,
+                stdin=None if stdin is not None else subprocess.DEVNULL,
+                timeout=timeout,
+            )
     except FileNotFoundError as exc:
         raise GitMissingError(t("diff.git_missing")) from exc
     except subprocess.TimeoutExpired as exc:
@@ -545,6 +555,46 @@ def _run_git(
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(t("diff.git_failed", detail=detail[-1] if detail else done.returncode))
     return done
+
+
+def _streamed(
+    command: list[str], env: dict[str, str], take: Callable[[bytes], None]
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command``, handing each piece of its standard output to ``take`` as it comes.
+
+    Both pipes are read as they fill (git never waits on a full one); what git says on its
+    error stream is kept for the answer.
+    """
+    errors: list[bytes] = []
+    with (
+        subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        ) as process,
+        selectors.DefaultSelector() as selector,
+    ):
+        assert process.stdout is not None and process.stderr is not None
+        selector.register(process.stdout, selectors.EVENT_READ, take)
+        selector.register(process.stderr, selectors.EVENT_READ, errors.append)
+        while selector.get_map():
+            for key, _ in selector.select():
+                piece = os.read(key.fd, _PIECE)
+                if piece:
+                    key.data(piece)
+                else:
+                    selector.unregister(key.fileobj)
+        returncode = process.wait()
+    return subprocess.CompletedProcess(command, returncode, b"", b"".join(errors))
+
+
+#: Bytes read from a pipe at once (a Linux pipe holds 64 KiB).
+_PIECE = 1 << 16
+#: Bytes of ``git ls-tree`` output gathered before their entries are placed: few parts (each
+#: costs a little), while git writes the next.
+_PART = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -689,15 +739,11 @@ class Repository:
         args = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if prefix:
             args += ["--", prefix]
-        out = _run_git(args, self.top).stdout
         listing = _Listing(commit, prefix)
-        base = prefix + "/" if prefix else ""
-        for record in out.decode("utf-8", "surrogateescape").split("\0"):
-            meta, _, path = record.partition("\t")
-            if not path or (prefix and not path.startswith(base)):
-                continue  # ``prefix`` itself as a file: not a catalog folder
-            mode, _, oid = meta.split(" ")
-            listing.place(path[len(base) :], mode, oid)
+        entries = _TreeEntries(listing)
+        # Tens of thousands of entries: each piece placed while git writes the next.
+        _run_git(args, self.top, stream=entries.take)
+        entries.take(b"", last=True)
         return listing
 
     def _list_changes(self, last: _Listing, commit: str) -> _Listing | None:
@@ -759,11 +805,15 @@ class _Listing:
     def place(self, rel: str, mode: str, oid: str) -> None:
         """Add an entry of the folder by its mode (``000000``: none, a file deleted)."""
         if mode in _FILE_MODES:
-            (self.files if wanted(rel) else self.texts)[rel] = oid
+            self.place_file(rel, oid)
         elif mode == _LINK_MODE:
             self.links[rel] = oid
         elif mode != _NO_MODE:
             self.others += 1
+
+    def place_file(self, rel: str, oid: str) -> None:
+        """Add a regular file of the folder: a YAML file the loader reads, or another text."""
+        (self.files if wanted(rel) else self.texts)[rel] = oid
 
     def remove(self, rel: str, mode: str) -> None:
         """Take out an entry :meth:`place` added with this mode."""
@@ -773,6 +823,52 @@ class _Listing:
             self.links.pop(rel, None)
         elif mode != _NO_MODE:
             self.others -= 1
+
+
+class _TreeEntries:
+    """``git ls-tree -r -z`` output placed in a listing part by part, as git writes it.
+
+    An entry is ``<mode> <type> <id>``, a tab and its path, ended by NUL. The pieces read are
+    gathered to :data:`_PART` bytes, and the entries they end placed at once (the one a part
+    cuts waits for its end; a NUL is never inside a character, so each part is decoded as it
+    would be in the whole output).
+    """
+
+    def __init__(self, listing: _Listing) -> None:
+        self.listing = listing
+        self.base = listing.prefix + "/" if listing.prefix else ""
+        # A regular file's entry under the folder, as most are (its id and path), or another.
+        head = "(?:" + "|".join(_FILE_MODES) + ") blob ([0-9a-f]+)\t" + re.escape(self.base)
+        self.entry = re.compile(head + "([^\0]+)\0|([^\0]*)\0")
+        self.pieces: list[bytes] = []
+        self.size = 0
+
+    def take(self, piece: bytes, *, last: bool = False) -> None:
+        """Add a piece of the output; ``last``: the output ends, everything is placed."""
+        self.pieces.append(piece)
+        self.size += len(piece)
+        if self.size < _PART and not last:
+            return
+        data = b"".join(self.pieces)
+        cut = len(data) if last else data.rfind(b"\0") + 1
+        self.pieces, self.size = [data[cut:]], len(data) - cut
+        self._place(data[:cut].decode("utf-8", "surrogateescape"))
+
+    def _place(self, text: str) -> None:
+        listing, base = self.listing, self.base
+        end = text.rfind("\0") + 1
+        rows = self.entry.findall(text, 0, end)
+        if end < len(text):
+            rows.append(("", "", text[end:]))  # the output's last entry without its NUL
+        for oid, rel, other in rows:
+            if rel:
+                listing.place_file(rel, oid)
+                continue
+            meta, _, path = other.partition("\t")
+            if not path or not path.startswith(base):
+                continue  # ``prefix`` itself as a file: not a catalog folder
+            mode, _, oid = meta.split(" ")
+            listing.place(path[len(base) :], mode, oid)
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:

@@ -107,6 +107,11 @@ def all_at_once(catalog: Path) -> None:
         change(catalog)
 
 
+def all_but_broken(catalog: Path) -> None:
+    for change in (edit_names, remove_files, add_files, rename_files, rename_ids):
+        change(catalog)
+
+
 CHANGES = [
     edit_names,
     edit_fields,
@@ -249,6 +254,86 @@ def test_the_changed_files_are_handed_to_the_engine_as_parsed(
     assert _same_as_full("lama", "baru") == 3
     assert set(given) == {d.replace("baru/", "lama/") for d in changed}
     assert not changed.intersection(read_back)
+
+
+def _count_differing(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the calls of the step setting aside the files whose findings are alike."""
+    import spbe_cli.diff as diff_module
+
+    calls: list[int] = []
+    differing = diff_module._differing
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return differing(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diff_module, "_differing", counted)
+    return calls
+
+
+def test_without_levels_the_findings_are_set_aside_once(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No level in force: the findings as configured are the raw ones, and one pass over them
+    sets aside the unchanged files (the output the full diff's)."""
+    _folders(generated, tmp_path, monkeypatch, edit_fields)
+    calls = _count_differing(monkeypatch)
+    _same_as_full("lama", "baru")
+    assert len(calls) == 3  # one per format
+
+
+def test_levels_in_the_rule_configuration_set_aside_each_list(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule's level set in .spbe.yaml changes the findings as configured: both lists are set
+    aside each on its own, and the diff from the base is still the full diff."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(generated, tmp_path / "lama")
+    (tmp_path / "lama" / ".spbe.yaml").write_text("aturan:\n  SPBE406: info\n", encoding="utf-8")
+    shutil.copytree(tmp_path / "lama", tmp_path / "baru")
+    _warm(tmp_path / "lama", "lama")
+    edit_fields(tmp_path / "baru")
+    calls = _count_differing(monkeypatch)
+    _same_as_full("lama", "baru")
+    assert len(calls) == 6
+
+
+def test_the_files_holding_findings_are_not_parsed_again(
+    generated: Path, tmp_path: Path, cache_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings' delta loads the files holding findings; those the changed files' loading
+    parsed already are taken from it, not parsed again (the same output as in full)."""
+    import spbe_cli.diff as diff_module
+
+    _folders(generated, tmp_path, monkeypatch, all_but_broken)
+    monkeypatch.setenv("SPBE_WORKERS", "1")  # every parse in this process, where it is seen
+    parsed: list[tuple[bool, bytes]] = []
+    in_tail: list[bool] = [False]
+    held: list[int] = []
+    parse_cached = cachestate.parse_cached
+    holding = diff_module._holding
+
+    def seen(cache: object, content: bytes) -> object:
+        parsed.append((in_tail[0], content))
+        return parse_cached(cache, content)  # type: ignore[arg-type]
+
+    def tail(side: object, found: object, shared: object = None) -> object:
+        in_tail[0] = True
+        try:
+            catalog = holding(side, found, shared)  # type: ignore[arg-type]
+            held.append(len({s.path for s in catalog.sources.values()}))
+            return catalog
+        finally:
+            in_tail[0] = False
+
+    monkeypatch.setattr(cachestate, "parse_cached", seen)
+    monkeypatch.setattr(diff_module, "_holding", tail)
+    outputs = _diff("lama", "baru", cached=True)
+    earlier = {content for late, content in parsed if not late}
+    again = [content for late, content in parsed if late and content in earlier]
+    assert held and sum(held) > len([1 for late, _ in parsed if late])
+    assert not again
+    assert outputs == _diff("lama", "baru", cached=False)
 
 
 # -- when the base's run is not used ---------------------------------------------------------------

@@ -10,6 +10,7 @@ compared entity by entity.
 
 from __future__ import annotations
 
+import operator
 import re
 from codecs import BOM_UTF8
 from collections import Counter
@@ -131,6 +132,11 @@ class SharedLoad:
     validated: ValidationMemo = field(default_factory=dict)
     #: content ids the workers parse for the side being loaded (see :meth:`_parsed_ahead`)
     ahead: set[str] = field(default_factory=set)
+
+    def clear(self) -> None:
+        """Let go of the files parsed and the documents validated."""
+        self.parsed.clear()
+        self.validated.clear()
 
     def entries(
         self, snapshot: Snapshot, rels: Sequence[str], given: SideFiles | None = None
@@ -585,9 +591,11 @@ def _compare_sides(
     else:
         old_rels, new_rels = sorted(old.files), sorted(new.files)
         before, after = load_side(old, old_rels, shared), load_side(new, new_rels, shared)
-    # Both sides are loaded: the plain values and the memo are no longer needed.
-    shared.parsed.clear()
-    shared.validated.clear()
+    # Both sides are loaded: the plain values and the memo are no longer needed, but by the
+    # findings' delta from a base, which loads again the files holding findings (most of them
+    # changed files, read already: not parsed nor validated twice).
+    if base is None or not findings:
+        shared.clear()
     result = diff_catalogs(
         before.catalog, after.catalog, side_info(old), side_info(new), attention=False
     )
@@ -619,6 +627,7 @@ def _compare_sides(
             followed = _followed(ahead, base, old, new, new_files.raw)
         base.release()  # the run's snapshot is large: not kept while the new side loads
         if followed is None:
+            shared.clear()  # not kept while the new side loads whole
             whole_new = load_side(new, sorted(new.files), SharedLoad())
             if _declared_twice(whole_new.catalog):
                 return None  # see _delta_from_base
@@ -645,7 +654,9 @@ def _compare_sides(
         # The old entities a broken new file hides: their findings are not fixed, only unknown.
         hidden = {i for e in result.uncomparable if e.side == "new" for i in e.ids}
         if base is not None:
-            found = _delta_from_base(before, after, whole_new, followed, old_part, renamed, hidden)
+            found = _delta_from_base(
+                before, after, whole_new, followed, old_part, renamed, hidden, shared
+            )
             if found is None:
                 return None
         else:
@@ -853,11 +864,13 @@ def _delta_from_base(
     old_part: _OldPart | None,
     renamed: dict[str, str],
     hidden: set[str],
+    shared: SharedLoad | None = None,
 ) -> tuple[list[Finding], list[Finding], list[Milder], list[Finding]] | None:
     """:func:`_findings_delta` with the old side's findings from the run of its files.
 
     ``old_part``: the old side's half (:func:`_old_part`), None when the run's findings
-    cannot be shown (then None).
+    cannot be shown (then None). ``shared``: the files both sides' changed files loaded
+    (:class:`SharedLoad`), loaded again from there.
 
     ``before`` and ``after`` hold each side's changed files only. The new side's findings are
     ``followed`` from the base's run by the incremental engine, else those of ``whole``, the
@@ -883,10 +896,14 @@ def _delta_from_base(
         return None
     new_found, after.exceptions = _configured(after, new_raw)
     rest = _differing(old_part, new_found, new)
-    rest_raw = _differing(old_part, new_raw, new)
-    old_index = FindingIndex(_holding(old, (*rest[0], *rest_raw[0])), old.display_root, renamed)
+    # Without levels or exceptions in force the configured findings are the raw ones, in order:
+    # the same sets aside the same (each file's findings counted once, not twice).
+    rest_raw = rest if _same_findings(new_found, new_raw) else _differing(old_part, new_raw, new)
+    old_index = FindingIndex(
+        _holding(old, (*rest[0], *rest_raw[0]), shared), old.display_root, renamed
+    )
     new_index = FindingIndex(
-        whole.catalog if whole is not None else _holding(new, (*rest[1], *rest_raw[1])),
+        whole.catalog if whole is not None else _holding(new, (*rest[1], *rest_raw[1]), shared),
         new.display_root,
     )
     introduced, _, milder = delta(rest[0], rest[1], old_index, new_index)
@@ -897,10 +914,19 @@ def _delta_from_base(
     return introduced, fixed, milder, new_raw
 
 
-def _holding(side: Snapshot, found: Iterable[Finding]) -> Catalog:
-    """The files of ``side`` that hold some of ``found``, loaded (for their entities' places)."""
+def _same_findings(first: list[Finding], second: list[Finding]) -> bool:
+    """Tell whether two lists hold the very same findings in the same order."""
+    return len(first) == len(second) and all(map(operator.is_, first, second))
+
+
+def _holding(side: Snapshot, found: Iterable[Finding], shared: SharedLoad | None = None) -> Catalog:
+    """The files of ``side`` that hold some of ``found``, loaded (for their entities' places).
+
+    ``shared``: files parsed and documents validated already (by content: the same catalog).
+    """
     needed = {_rel(side, f.location.path) for f in found}
-    return load_side(side, sorted(rel for rel in needed if rel in side.files), SharedLoad()).catalog
+    rels = sorted(rel for rel in needed if rel in side.files)
+    return load_side(side, rels, shared or SharedLoad()).catalog
 
 
 def _declared_twice(catalog: Catalog) -> bool:
