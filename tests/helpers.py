@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -108,3 +109,12 @@ def isolate_git(monkeypatch: Any, root: Path, who: tuple[str, str] | None = None
         for role in ("AUTHOR", "COMMITTER"):
             monkeypatch.setenv(f"GIT_{role}_NAME", who[0])
             monkeypatch.setenv(f"GIT_{role}_EMAIL", who[1])
+
+
+def no_child_left() -> None:
+    """Fail if this process has a child not waited for (a forked child left behind)."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return
+    raise AssertionError("a forked child was left behind")
