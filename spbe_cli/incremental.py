@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from spbe_cli.catalog import Source
     from spbe_cli.files import CatalogFile
     from spbe_cli.loader import _Loader
+    from spbe_cli.parallel import ForkedChild
     from spbe_cli.parsing import ParsedFile
     from spbe_cli.runrecord import RunRecords
 
@@ -518,6 +519,9 @@ class Update:
     #: full run gives parts by name (JSON values, a section ``kept:<rule>:<part>`` each); a
     #: followed edit gives the parts it changed to :meth:`Change.keep`, the others stay
     keeps: Callable[[Catalog], dict[str, Any]] | None = None
+    #: ``aside(change)``: whether this edit gives ``update`` work enough for a process of its
+    #: own, run in a forked child beside the other forms (see :func:`_rules_after`); None: never
+    aside: Callable[[Change], bool] | None = None
 
 
 #: Each rule's incremental form by the rule's function name (:func:`register`); a rule missing
@@ -542,16 +546,24 @@ def register(
     *,
     sourced: bool = False,
     keeps: Callable[[Catalog], dict[str, Any]] | None = None,
+    aside: Callable[[Change], bool] | None = None,
 ) -> Callable[[Updater], Updater]:
     """Register the function decorated as the incremental form of the rule ``name``.
 
     ``facts`` gives what the rule reads of an entity of one of ``kinds`` (None: of any kind);
-    with ``sourced`` it is given the entity's source too; ``keeps``: see :class:`Update`.
+    with ``sourced`` it is given the entity's source too; ``keeps``, ``aside``: see
+    :class:`Update`.
     """
 
     def decorate(function: Updater) -> Updater:
         UPDATES[name] = Update(
-            name, function, facts, None if kinds is None else frozenset(kinds), sourced, keeps
+            name,
+            function,
+            facts,
+            None if kinds is None else frozenset(kinds),
+            sourced,
+            keeps,
+            aside,
         )
         _BY_KIND.clear()
         return function
@@ -843,6 +855,7 @@ def follow(
     strict: bool = False,
     findings_only: bool = False,
     given: Mapping[str, ParsedFile] | None = None,
+    spare_core: bool = False,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
 
@@ -852,6 +865,8 @@ def follow(
     ``recorded``: the files of the last run, as its run record lists them. ``given``: the
     per-file stage of changed files the caller parsed already, by path as shown (their
     content is the one ``digests`` names): loaded as they are, not read from the cache again.
+    ``spare_core``: a core is free for a forked child whatever the machine looks like now (the
+    caller's parent waits for this process; see :func:`_rules_after`).
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -998,13 +1013,7 @@ def follow(
         if shown not in paths and entry[1]:
             findings.extend(stored.findings_in(shown))
     findings.extend(stored.unplaced)
-    per_rule: list[list[Finding]] = []
-    for check in all_checks():
-        update = forms().get(check.__name__)
-        kept = stored.rules.get(check.__name__)
-        if update is None or kept is None:
-            raise CannotFollow(f"{check.__name__} has no incremental form")
-        per_rule.append(update.update(kept, change))
+    per_rule = _rules_after(stored, change, len(files), spare_core)
     for found in per_rule:
         findings.extend(found)
     skipped = {p: s for p, s in stored.skipped.items() if p not in paths}
@@ -1066,6 +1075,100 @@ def follow(
     }
     head.pop("sections", None)
     return Outcome(report, now, _pack(head, sections), following.built, raw)
+
+
+def _rules_after(
+    stored: Stored, change: Change, size: int, spare_core: bool
+) -> list[list[Finding]]:
+    """Each rule's findings after ``change``, in the order of the rules, as run one by one.
+
+    The form that says this edit gives it work enough (:attr:`Update.aside`: the look-alike
+    pairing of a changed group, about half of a followed edit's rules) runs in a forked child
+    while this process runs the other forms, when a core is free (:func:`core_idle` for
+    ``size`` files, or ``spare_core``: the caller's parent blocks on this process meanwhile).
+    The forms only read the change (what they build or read they cache, and what a form keeps
+    for the snapshot it keeps under its own name; the form set aside keeps nothing), so the
+    child's findings, sent back as plain data, are the ones a sequential run gives. A child
+    that failed, died or sent something out of shape leaves the form to this process; one that
+    could not follow the edit (:class:`CannotFollow`) stops the run as the form would here,
+    and before any failure of a form that comes after it.
+
+    Raises:
+        CannotFollow: a rule has no incremental form, or a form cannot follow the edit.
+    """
+    from spbe_cli.checks import all_checks
+
+    todo: list[tuple[Update, list[Finding]]] = []
+    for check in all_checks():
+        update = forms().get(check.__name__)
+        kept = stored.rules.get(check.__name__)
+        if update is None or kept is None:
+            raise CannotFollow(f"{check.__name__} has no incremental form")
+        todo.append((update, kept))
+    child = _set_aside(todo, change, size, spare_core)
+    if child is None:
+        return [update.update(kept, change) for update, kept in todo]
+    at, aside = child
+    per_rule: list[list[Finding]] = []
+    try:
+        for j, (update, kept) in enumerate(todo):
+            if j == at:
+                per_rule.append([])
+                continue
+            try:
+                per_rule.append(update.update(kept, change))
+            except Exception:
+                if j > at:
+                    _sent_back(aside.result())  # its CannotFollow came first
+                raise
+        sent = _sent_back(aside.result())
+    finally:
+        aside.stop()
+    update, kept = todo[at]
+    per_rule[at] = sent if sent is not None else update.update(kept, change)
+    return per_rule
+
+
+def _set_aside(
+    todo: list[tuple[Update, list[Finding]]], change: Change, size: int, spare_core: bool
+) -> tuple[int, ForkedChild] | None:
+    """The form of ``todo`` run in a forked child (its place, the child); None: no child."""
+    from spbe_cli.parallel import ForkedChild, core_idle
+
+    at = next((j for j, (u, _) in enumerate(todo) if u.aside is not None and u.aside(change)), -1)
+    if at < 0 or not core_idle(size, spare=spare_core):
+        return None
+    update, kept = todo[at]
+
+    def work() -> list[Any]:
+        from spbe_cli.runrecord import finding_json
+
+        try:
+            return ["found", [finding_json(f) for f in update.update(kept, change)]]
+        except CannotFollow as exc:
+            return ["cannot", str(exc)]
+
+    child = ForkedChild(work)
+    return (at, child) if child.started else None
+
+
+def _sent_back(sent: Any) -> list[Finding] | None:
+    """The findings a form's child sent (:func:`_set_aside`); None: none, or out of shape.
+
+    Raises:
+        CannotFollow: the child could not follow the edit.
+    """
+    if type(sent) is not list or len(sent) != 2:
+        return None
+    what, value = sent
+    if what == "cannot" and type(value) is str:
+        raise CannotFollow(value)
+    if what != "found":
+        return None
+    try:
+        return _findings(value)
+    except (TypeError, ValueError):  # a MalformedRecordError is a ValueError
+        return None
 
 
 def _case_clash(paths: list[str]) -> bool:

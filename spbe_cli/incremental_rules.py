@@ -883,6 +883,15 @@ def _group_changes(change: Change) -> tuple[set[tuple[str, str]], bool]:
     return dirty, reached
 
 
+def _pairs_again(change: Change) -> bool:
+    """Whether the edit changed a look-alike group (paired again: worth a process of its own).
+
+    Pairing a group again is a followed edit's heaviest rule: it runs in a forked child beside
+    the other forms where a core is free (:func:`spbe_cli.incremental._rules_after`).
+    """
+    return bool(_group_changes(change)[0])
+
+
 def _duplicates(old: list[Finding], change: Change) -> list[Finding]:
     """SPBE409/SPBE610 after an edit: each group the edit changed paired again, on facts.
 
@@ -990,7 +999,9 @@ def _moved(
 
 
 _DUPLICATE_KINDS = tuple(DUPLICATE_RULES)
-register("check_duplicates", _group_facts, _DUPLICATE_KINDS, sourced=True)(_duplicates)
+register("check_duplicates", _group_facts, _DUPLICATE_KINDS, sourced=True, aside=_pairs_again)(
+    _duplicates
+)
 
 
 by_files("check_placeholders")

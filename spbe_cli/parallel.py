@@ -163,17 +163,30 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     return _gate(files, start, environ)
 
 
-def core_idle(size: int, minimum: int = MIN_FILES, environ: dict[str, str] | None = None) -> bool:
+def core_idle(
+    size: int,
+    minimum: int = MIN_FILES,
+    environ: dict[str, str] | None = None,
+    *,
+    spare: bool = False,
+) -> bool:
     """Tell whether work of ``size`` (files, items) may take a second process now.
 
     The gate of :func:`worker_count` (``SPBE_WORKERS``, Linux, ``size`` at least ``minimum``,
     an idle core), measured at this instant: the tasks running now stand in for the window.
+    ``spare``: the caller knows a core is free, whatever the machine looks like now (this
+    process is a child its parent blocks on: the parent's core, counted busy, is about to idle);
+    the rest of the gate holds.
     """
-    return _gate(size, None, environ, minimum) > 1
+    return _gate(size, None, environ, minimum, spare) > 1
 
 
 def _gate(
-    files: int, start: CpuSample | None, environ: dict[str, str] | None, minimum: int = MIN_FILES
+    files: int,
+    start: CpuSample | None,
+    environ: dict[str, str] | None,
+    minimum: int = MIN_FILES,
+    spare: bool = False,
 ) -> int:
     env = os.environ if environ is None else environ
     explicit = env.get("SPBE_WORKERS", "").strip()
@@ -186,7 +199,7 @@ def _gate(
     cores = min(cores or 1, 8)
     # Workers cost about 40 % more CPU in all (results travel back to this process); they only
     # pay when another core is idle. On a machine already busy they made a run slower.
-    return cores if cores > 1 and spare_cores(cores, start) >= MIN_SPARE else 0
+    return cores if cores > 1 and (spare or spare_cores(cores, start) >= MIN_SPARE) else 0
 
 
 def fork_call(work: Callable[[], Any]) -> Callable[[], Any]:

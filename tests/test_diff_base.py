@@ -526,9 +526,9 @@ def forked_follow(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"here": 0, "stopped": 0}
     follow_side, stop = diff_base.follow_side, ForkedChild.stop
 
-    def counted_follow(*args: object) -> object:
+    def counted_follow(*args: object, **options: object) -> object:
         counts["here"] += 1
-        return follow_side(*args)  # type: ignore[arg-type]
+        return follow_side(*args, **options)  # type: ignore[arg-type]
 
     def counted_stop(self: ForkedChild) -> None:
         counts["stopped"] += self.started

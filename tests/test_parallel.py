@@ -318,6 +318,26 @@ def test_the_rules_stay_in_one_process_on_a_small_catalog_or_a_busy_machine(
     assert not core_idle(parallel.MIN_FILES, environ={})
 
 
+def test_a_child_its_parent_waits_for_has_a_core_however_busy_the_machine_looks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``spare``: the parent's core, counted busy now, idles while it waits (spbe diff's follow).
+
+    The rest of the gate holds: ``SPBE_WORKERS``, one core only, the size of the work.
+    """
+    from spbe_cli.parallel import core_idle
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(parallel, "spare_cores", lambda cores, start: 0.0)
+    assert not core_idle(parallel.MIN_FILES, environ={})
+    assert core_idle(parallel.MIN_FILES, environ={}, spare=True)
+    assert not core_idle(10, environ={}, spare=True)  # too small to pay
+    assert not core_idle(parallel.MIN_FILES, environ={"SPBE_WORKERS": "1"}, spare=True)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert not core_idle(parallel.MIN_FILES, environ={}, spare=True)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 @pytest.mark.parametrize("processes", [2, 3])
 def test_chunks_come_in_file_order_whoever_parses_them(

@@ -20,7 +20,7 @@ from spbe_cli import parallel
 from spbe_cli.cli.app import app
 from spbe_cli.render import pipeline, split
 from spbe_cli.render.pipeline import RenderOptions, RenderOutcome, render_catalog
-from tests.helpers import CASES, write_tree
+from tests.helpers import CASES, no_child_left, write_tree
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="children are forked on Linux"
@@ -70,11 +70,6 @@ def _render(
     return outcome, steps
 
 
-def _no_child_left() -> None:
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
-
-
 def test_two_processes_write_the_files_one_process_writes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, children: list[parallel.ForkedChild]
 ) -> None:
@@ -87,7 +82,7 @@ def test_two_processes_write_the_files_one_process_writes(
     assert two.written == one.written
     assert any(name.startswith("arsitektur.") for name in one.written)
     assert two_steps == one_steps == [(n, one_steps[-1][1]) for n in range(1, 13)]
-    _no_child_left()
+    no_child_left()
 
 
 def test_the_child_takes_the_document_with_the_most_entities() -> None:
@@ -113,7 +108,7 @@ def test_check_in_two_processes_finds_what_one_process_finds(
     assert found[0].changed == found[1].changed == ["masterplan.md", "arsitektur.html"]
     assert found[0].written == found[1].written
     assert _tree(out) == before  # --check writes nothing, the child neither
-    _no_child_left()
+    no_child_left()
 
 
 @pytest.mark.parametrize("failure", ["error", "killed", "no fork", "unreadable"])
@@ -151,7 +146,7 @@ def test_a_failing_child_leaves_its_documents_to_this_process(
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")  # nothing of the child's left
     assert two.written == one.written
     assert steps == [(n, steps[-1][1]) for n in range(1, steps[-1][1] + 1)]
-    _no_child_left()
+    no_child_left()
 
 
 def _broken(catalog: Path, *documents: str) -> None:
@@ -197,7 +192,7 @@ def test_the_error_shown_is_the_one_a_single_process_shows(
     assert len(children) == 1
     assert said["1"] == said["2"]
     assert f"templates/{named}.j2:2: template failed" in said["2"]
-    _no_child_left()
+    no_child_left()
 
 
 def test_a_new_output_folder_is_not_left_behind_when_the_run_fails(
@@ -210,7 +205,7 @@ def test_a_new_output_folder_is_not_left_behind_when_the_run_fails(
     assert result.exit_code == 3
     assert len(children) == 1
     assert not (tmp_path / "baru").exists()
-    _no_child_left()
+    no_child_left()
 
 
 def test_the_messages_are_those_of_one_process(
@@ -262,7 +257,7 @@ def test_the_childs_figures_drawn_ahead_are_the_bytes_drawn_here(
     assert len(again) == (1 if drawing == "child failed" else 0)
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert two.written == one.written
-    _no_child_left()
+    no_child_left()
 
 
 def test_the_script_ends_at_once_with_every_file_in_place_and_its_code(

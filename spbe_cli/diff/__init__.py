@@ -792,7 +792,7 @@ def _follow_plain(old: Snapshot, new: Snapshot) -> list[Any]:
     base = _base_of(old)
     if base is None:
         return [False, [], None]
-    found = follow_side(base, old, new, {})
+    found = follow_side(base, old, new, {}, spare_core=True)  # this process's parent waits
     return [found is not None, [finding_json(f) for f in found or ()], base.run()]
 
 

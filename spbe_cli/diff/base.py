@@ -250,7 +250,12 @@ def _same_bytes(side: Snapshot, rel: str) -> bool:
 
 
 def follow_side(
-    base: Base, base_side: Snapshot, side: Snapshot, read: dict[str, bytes]
+    base: Base,
+    base_side: Snapshot,
+    side: Snapshot,
+    read: dict[str, bytes],
+    *,
+    spare_core: bool = False,
 ) -> list[Finding] | None:
     """The findings of ``side`` (before its rule configuration), followed from the base's run.
 
@@ -260,7 +265,8 @@ def follow_side(
     (``read`` holds the bytes of those read already, by path), their entries written for the
     next runs and handed to the engine as they are, so that a git revision is followed as a
     folder is, without its files on disk. None when it cannot be followed (the
-    engine says why with ``SPBE_EXPLAIN_CACHE``).
+    engine says why with ``SPBE_EXPLAIN_CACHE``). ``spare_core``: this process is a child its
+    parent waits for, whose core the engine may use (see :func:`spbe_cli.incremental.follow`).
     """
     import sys
 
@@ -319,6 +325,7 @@ def follow_side(
                 digests,
                 findings_only=True,
                 given=given,
+                spare_core=spare_core,
             )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
