@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from spbe_cli import parallel
 from spbe_cli.parallel import CpuSample, cpu_sample, others_busy, spare_cores, worker_count
-from tests.helpers import VALIDATE_CASES
+from tests.helpers import VALIDATE_CASES, no_child_left
 
 STAT = """cpu  {busy} 0 0 {idle} {iowait} 0 0 0 0 0
 cpu0 1 0 0 1 0 0 0 0 0 0
@@ -243,8 +243,7 @@ def test_a_stopped_child_is_gone_and_gives_nothing() -> None:
     assert not child.started
     assert child.result() is None
     child.stop()  # twice is harmless
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # reaped: no zombie left
+    no_child_left()  # reaped: no zombie left
     done = ForkedChild(lambda: "selesai")
     assert done.result() == "selesai"
     done.stop()  # after its result: nothing left to stop
@@ -287,8 +286,7 @@ def test_a_stop_while_waiting_for_a_child_ends_the_child_too() -> None:
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - started < 30  # the child was killed, not waited for
     assert not child.started
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # reaped: no zombie, nothing still running
+    no_child_left()  # reaped: no zombie, nothing still running
 
 
 def test_no_child_when_forking_fails(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -937,12 +935,10 @@ def test_a_child_forked_for_work_an_exception_abandons_is_not_left_behind(
     monkeypatch.setenv("SPBE_WORKERS", "2")
     with pytest.raises(ZeroDivisionError), forking(lambda: time.sleep(30), 10_000, 1):
         _ = 1 / 0
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    no_child_left()
     with forking(lambda: [1, "a"], 10_000, 1) as result:
         assert result() == [1, "a"]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    no_child_left()
 
 
 def test_sync_json_that_falls_back_to_json_dumps_leaves_no_child(
@@ -963,8 +959,7 @@ def test_sync_json_that_falls_back_to_json_dumps_leaves_no_child(
 
     monkeypatch.setattr(sync, "_json_items", odd)
     assert sync.format_json(sync.find_overlaps(catalog), "c") == text
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    no_child_left()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux")
@@ -990,5 +985,4 @@ def test_a_rule_failing_in_this_process_leaves_no_rules_child(
     monkeypatch.setattr(checks, "all_checks", lambda: [broken if c is ours else c for c in every])
     with pytest.raises(ZeroDivisionError):
         checks.run_checks(catalog)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    no_child_left()
