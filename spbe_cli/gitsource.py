@@ -239,10 +239,13 @@ def folder_snapshots(
 
     With a core idle, a forked child lists, reads and hashes the new folder whole while this
     process does the old one: one listing per process and one child, where a side at a time
-    listed each folder here and waited for a child's half of it twice. The old folder's
-    listing, made first (as :func:`folder_snapshot` of the old side then of the new one would
-    report a folder that cannot be listed), sizes the work for the gate. A child that fails
-    (the new folder cannot be listed) leaves the new side to this process, which reports why.
+    listed each folder here and waited for a child's half of it twice. The child starts before
+    the old folder is listed (listing a national catalog takes a tenth of a second), on a core
+    idle; the old folder is still listed first here, so a folder that cannot be listed is
+    reported as :func:`folder_snapshot` of the old side then of the new one would (the child
+    is stopped), and its listing sizes the work: a child started for a small catalog is
+    stopped (:func:`~spbe_cli.parallel.large_enough`). A child that fails (the new
+    folder cannot be listed) leaves the new side to this process, which reports why.
 
     The child sends each file's blob id, not its bytes: a file whose id is one of the old
     side's has its bytes (the same bytes, the same object), and the few others are read here
@@ -252,12 +255,16 @@ def folder_snapshots(
     for it while the child reads, on a core that would wait (:func:`spbe_cli.diff.look_ahead`).
     """
     from spbe_cli import collector
-    from spbe_cli.parallel import ForkedChild, core_idle
+    from spbe_cli.parallel import MIN_FILES, ForkedChild, core_idle, large_enough
 
     with collector.paused():  # the listings and the bytes live until the diff ends
-        listing = old.listed()
-        child = ForkedChild(new.ids) if core_idle(len(listing)) else None
+        # Sized as a catalog large enough for it: the old folder is not listed yet.
+        child = ForkedChild(new.ids) if core_idle(MIN_FILES) else None
         try:
+            listing = old.listed()
+            if child is not None and not large_enough(len(listing)):
+                child.stop()
+                child = None
             found = old.hashed(list(listing))
             first = old.snapshot(listing, found)
             if child is not None and child.started and base:
@@ -1354,9 +1361,14 @@ def _resolve(resolver: _Resolver, old: str | None, new: str | None, base: bool =
         if word.startswith("-"):
             raise UsageError(t("diff.rev_option", rev=word))
     first_side = resolver.side(old)
-    if isinstance(first_side, FolderSide):
-        first_side.listed()  # a folder that cannot be listed is reported before the new word
-    second_side = resolver.side(new)
+    try:
+        second_side = resolver.side(new)
+    except SpbeError:
+        if isinstance(first_side, FolderSide):
+            first_side.listed()  # a folder that cannot be listed is reported before the new word
+        raise
+    # Two folders: the old one is listed once the child reading the new one has started (and
+    # its problem, if any, reported first there too).
     if isinstance(first_side, FolderSide) and isinstance(second_side, FolderSide):
         return Sides(*folder_snapshots(first_side, second_side, base=base))
     return Sides(resolved(first_side), resolved(second_side))

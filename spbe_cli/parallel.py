@@ -181,6 +181,25 @@ def core_idle(
     return _gate(size, None, environ, minimum, spare) > 1
 
 
+def large_enough(
+    size: int, minimum: int = MIN_FILES, environ: dict[str, str] | None = None
+) -> bool:
+    """The size half of :func:`core_idle`: whether work of ``size`` may take a second process.
+
+    For a child started before the size of its work is known (:func:`core_idle` asked with
+    ``minimum``), kept only when this says so once it is known.
+    """
+    explicit = _explicit(environ)
+    return explicit > 1 if explicit is not None else size >= minimum
+
+
+def _explicit(environ: dict[str, str] | None) -> int | None:
+    """The processes ``SPBE_WORKERS`` asks for, or None when it is not set to a number."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("SPBE_WORKERS", "").strip()
+    return int(explicit) if explicit.isdigit() else None
+
+
 def _gate(
     files: int,
     start: CpuSample | None,
@@ -188,12 +207,10 @@ def _gate(
     minimum: int = MIN_FILES,
     spare: bool = False,
 ) -> int:
-    env = os.environ if environ is None else environ
-    explicit = env.get("SPBE_WORKERS", "").strip()
-    if explicit.isdigit():
-        wanted = int(explicit)
+    wanted = _explicit(environ)
+    if wanted is not None:
         return wanted if wanted > 1 else 0
-    if not sys.platform.startswith("linux") or files < minimum:
+    if not sys.platform.startswith("linux") or not large_enough(files, minimum, environ):
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = min(cores or 1, 8)

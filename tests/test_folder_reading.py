@@ -8,6 +8,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,6 +140,91 @@ def test_an_empty_new_folder_from_the_child(folders: Path, monkeypatch: pytest.M
     (folders / "new").mkdir()
     sides = resolve_sides("old", "new", Path("catalog"))
     assert (sides.new.files, sides.new.listing) == ({}, {})
+
+
+def _logged_start(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What this process does in order from now on: each child started or stopped, each folder
+    listed here (the child's own listing is in the child, not logged)."""
+    import spbe_cli.gitsource as gitsource
+
+    events: list[str] = []
+    init, stop, listing = ForkedChild.__init__, ForkedChild.stop, gitsource.find_files
+
+    def logged_init(self: ForkedChild, work: Any) -> None:
+        events.append("child")
+        init(self, work)
+
+    def logged_stop(self: ForkedChild) -> None:
+        events.append("stop" if self.started else "stopped")
+        stop(self)
+
+    def logged_listing(root: Path, shown: str) -> list[files.CatalogFile]:
+        events.append(f"list {shown}")
+        return listing(root, shown)
+
+    monkeypatch.setattr(ForkedChild, "__init__", logged_init)
+    monkeypatch.setattr(ForkedChild, "stop", logged_stop)
+    monkeypatch.setattr(gitsource, "find_files", logged_listing)
+    return events
+
+
+def test_the_child_reads_the_new_folder_while_the_old_one_is_listed(
+    folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    events = _logged_start(monkeypatch)
+    sides = resolve_sides("old", "new", Path("catalog"))
+    assert events == ["child", "list old", "stopped"]  # it answered: nothing left to stop
+    alone = folder_snapshot(folders / "new", "new")
+    assert (sides.new.files, sides.new.listing) == (alone.files, alone.listing)
+
+
+def test_a_child_started_for_a_small_catalog_is_stopped_once_its_size_is_known(
+    folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started before the old folder is listed, on a core idle, the child is stopped when the
+    listing is too small for it (as when the listing came first), and the new folder is read
+    here, as alone."""
+    from spbe_cli import parallel
+
+    monkeypatch.delenv("SPBE_WORKERS", raising=False)
+    monkeypatch.setattr(parallel, "core_idle", lambda size, minimum=parallel.MIN_FILES: True)
+    events = _logged_start(monkeypatch)
+    sides = resolve_sides("old", "new", Path("catalog"))
+    assert events == ["child", "list old", "stop", "list new"]
+    alone = folder_snapshot(folders / "new", "new")
+    assert (sides.new.files, sides.new.listing) == (alone.files, alone.listing)
+
+
+def test_an_old_folder_that_cannot_be_listed_stops_the_child_and_is_reported(
+    folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of two folders that cannot be listed, the old one's problem is the one reported, and the
+    child reading the new one is gone (no process left behind)."""
+    import spbe_cli.gitsource as gitsource
+    from spbe_cli.errors import SpbeError
+
+    monkeypatch.setenv("SPBE_WORKERS", "2")
+    events = _logged_start(monkeypatch)
+
+    def refuse(root: Path, shown: str) -> list[object]:
+        events.append(f"list {shown}")
+        raise SpbeError(f"cannot list {shown}")
+
+    monkeypatch.setattr(gitsource, "find_files", refuse)  # in the forked child too
+    with pytest.raises(SpbeError, match="cannot list old"):
+        resolve_sides("old", "new", Path("catalog"))
+    assert events == ["child", "list old", "stop"]
+
+
+def test_the_size_half_of_the_gate() -> None:
+    from spbe_cli.parallel import MIN_FILES, large_enough
+
+    assert large_enough(MIN_FILES, environ={})
+    assert not large_enough(MIN_FILES - 1, environ={})
+    assert large_enough(1, environ={"SPBE_WORKERS": "2"})  # asked for: whatever the size
+    assert not large_enough(10**6, environ={"SPBE_WORKERS": "1"})
+    assert large_enough(10, minimum=10, environ={"SPBE_WORKERS": "many"})  # not a number
 
 
 # -- the base run looked for while the child reads ---------------------------------------------
