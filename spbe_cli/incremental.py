@@ -838,6 +838,7 @@ def follow(
     strict: bool = False,
     findings_only: bool = False,
     given: Mapping[str, ParsedFile] | None = None,
+    now: list[list[Any]] | None = None,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
 
@@ -847,6 +848,8 @@ def follow(
     ``recorded``: the files of the last run, as its run record lists them. ``given``: the
     per-file stage of changed files the caller parsed already, by path as shown (their
     content is the one ``digests`` names): loaded as they are, not read from the cache again.
+    ``now``: ``files`` as a run record lists them, when the caller made that list already
+    (:attr:`spbe_cli.runrecord.Compared.now`: the same sizes and digests as ``digests``).
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -858,10 +861,11 @@ def follow(
     from spbe_cli.runrecord import finding_json
     from spbe_cli.validate import configured
 
-    try:
-        now: list[list[Any]] = [[f.display, f.kind, *digests[f.display]] for f in files]
-    except KeyError as exc:
-        raise CannotFollow(f"{exc} was not read") from exc
+    if now is None:
+        try:
+            now = [[f.display, f.kind, *digests[f.display]] for f in files]
+        except KeyError as exc:
+            raise CannotFollow(f"{exc} was not read") from exc
     old_paths = [entry[0] for entry in recorded]
     require(len(stored.counts) == len(old_paths), "counts")
     old = _Layout(old_paths, stored.ids, stored.kinds, stored.counts)
