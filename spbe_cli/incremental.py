@@ -376,7 +376,9 @@ class Stored:
     def __init__(self, payload: bytes, key: str) -> None:
         import orjson
 
-        line, _, _ = payload.partition(b"\n")
+        # The head line alone (partition would copy the tens of MB after it, to throw away).
+        end = payload.find(b"\n")
+        line = payload if end < 0 else payload[:end]
         head = orjson.loads(line)
         require(isinstance(head, dict) and head.get("slot") == key, "slot")
         self.head: dict[str, Any] = head
