@@ -329,7 +329,7 @@ class FolderSide:
             rels = list(listing)
             # Reading and hashing a national catalog takes seconds: with a core idle, a forked
             # child takes the second half (as the run record's check does,
-            # spbe_cli.runrecord._unchanged).
+            # spbe_cli.runrecord._Hashing).
             half = len(rels) // 2
             with forking(lambda: self.hashed(rels[half:]), len(rels)) as theirs:
                 return self.snapshot(listing, [*self.hashed(rels[:half]), *theirs()])

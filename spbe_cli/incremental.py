@@ -382,7 +382,9 @@ class Stored:
     def __init__(self, payload: bytes, key: str) -> None:
         import orjson
 
-        line, _, _ = payload.partition(b"\n")
+        # The head line alone (partition would copy the tens of MB after it, to throw away).
+        end = payload.find(b"\n")
+        line = payload if end < 0 else payload[:end]
         head = orjson.loads(line)
         require(isinstance(head, dict) and head.get("slot") == key, "slot")
         self.head: dict[str, Any] = head
@@ -856,6 +858,7 @@ def follow(
     findings_only: bool = False,
     given: Mapping[str, ParsedFile] | None = None,
     spare_core: bool = False,
+    now: list[list[Any]] | None = None,
 ) -> Outcome:
     """The report of ``root`` after an edit of a few files, from the snapshot of the last run.
 
@@ -867,6 +870,8 @@ def follow(
     content is the one ``digests`` names): loaded as they are, not read from the cache again.
     ``spare_core``: a core is free for a forked child whatever the machine looks like now (the
     caller's parent waits for this process; see :func:`_rules_after`).
+    ``now``: ``files`` as a run record lists them, when the caller made that list already
+    (:attr:`spbe_cli.runrecord.Compared.now`: the same sizes and digests as ``digests``).
 
     Raises:
         CannotFollow: the edit needs a full run (see the module's docstring).
@@ -878,10 +883,11 @@ def follow(
     from spbe_cli.runrecord import finding_json
     from spbe_cli.validate import configured
 
-    try:
-        now: list[list[Any]] = [[f.display, f.kind, *digests[f.display]] for f in files]
-    except KeyError as exc:
-        raise CannotFollow(f"{exc} was not read") from exc
+    if now is None:
+        try:
+            now = [[f.display, f.kind, *digests[f.display]] for f in files]
+        except KeyError as exc:
+            raise CannotFollow(f"{exc} was not read") from exc
     old_paths = [entry[0] for entry in recorded]
     require(len(stored.counts) == len(old_paths), "counts")
     old = _Layout(old_paths, stored.ids, stored.kinds, stored.counts)

@@ -283,15 +283,50 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group(0)):04x}"
 
 
-def json_dumps(data: Any) -> str:
+def json_dumps(data: Any, *, floats: bool = True) -> str:
     r"""A JSON document, UTF-8 readable, with every control and bidi character as ``\uXXXX``.
 
     ``json.dumps`` already escapes C0; DEL, C1 and the bidi characters would pass raw, and they
     can only occur inside strings, so they are rewritten there as JSON escapes.
-    """
-    import json
 
-    return json_escape_extra(json.dumps(data, ensure_ascii=False, indent=2))
+    ``floats=False``: the caller's document holds no float by construction (findings: texts,
+    counts, places). orjson then lays it out: byte-identical to ``json``'s indenting encoder,
+    which is pure Python and took some 0.035 s of a followed ``spbe validate --format json``
+    (about 2,000 findings) against orjson's 0.002 s. orjson writes floats otherwise (``1e-05``
+    as ``0.00001``, NaN as ``null``), so a document that may hold one is left to ``json``; so
+    is one holding anything orjson would not write as ``json`` does (see :func:`_orjson_text`).
+    """
+    text = None if floats else _orjson_text(data)
+    if text is None:
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    return json_escape_extra(text)
+
+
+def _orjson_text(data: Any) -> str | None:
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` by orjson, or None when it may differ.
+
+    Of str, int, bool, None, list, tuple and dict (str keys) the two write the same bytes (a
+    test holds them equal over every character). A subclass of one (a str enum), a dataclass,
+    a date, a key that is not a str, an int beyond 64 bits, a lone surrogate or a nesting too
+    deep make orjson raise: None, and ``json`` writes the document as it always did.
+    """
+    import orjson
+
+    def refuse(value: Any) -> Any:
+        raise TypeError(type(value).__name__)
+
+    options = (
+        orjson.OPT_INDENT_2
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+    )
+    try:
+        return orjson.dumps(data, default=refuse, option=options).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return None
 
 
 def json_escape_extra(text: str) -> str:
@@ -300,6 +335,8 @@ def json_escape_extra(text: str) -> str:
     For a writer that lays its JSON out itself (``spbe sync``) and must stay byte-identical to
     :func:`json_dumps`.
     """
+    if text.isascii() and "\x7f" not in text:
+        return text  # of ASCII, DEL alone is rewritten: no regular expression over the text
     return _json_extra().sub(_json_escape, text)
 
 

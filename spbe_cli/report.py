@@ -114,7 +114,8 @@ def format_json(report: Report, catalog_path: str) -> str:
         "findings": [finding_dict(f) for f in report.sorted()],
         "exceptions": [exception_dict(e) for e in report.exceptions],
     }
-    return json_dumps(data)
+    # Texts, counts and places only (finding_dict, exception_dict): no float.
+    return json_dumps(data, floats=False)
 
 
 def exception_dict(exception: Any) -> dict[str, Any]:

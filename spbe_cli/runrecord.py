@@ -341,7 +341,7 @@ _PAYLOAD_KEYS = {"slot", "files", "inputs", "report"}
 
 def _manifest_files(value: Any) -> list[list[Any]]:
     # Each entry is only ever compared for equality with one built from the files on disk
-    # (:func:`_unchanged`), so an entry of any other shape is simply a changed file.
+    # (:func:`_compare`), so an entry of any other shape is simply a changed file.
     return _list(value)
 
 
@@ -470,38 +470,26 @@ class RunRecords:
                 os.unlink(path)  # noqa: PTH108
 
 
-def _unchanged(
-    root: Path,
+def _listed(
     files: list[CatalogFile],
-    stored: dict[str, Any],
-    read: dict[str, tuple[int, str]],
     digests: list[tuple[int, str] | None],
-) -> bool:
-    """Tell whether every input in a stored manifest is still what it was.
+    read: dict[str, tuple[int, str]],
+) -> list[list[Any]] | None:
+    """The files as a record lists them (``[shown path, kind, size, SHA-256]``), read now.
 
     ``digests``: the size and SHA-256 of each of ``files`` (None: the loader would refuse it,
-    see :class:`_Hashing`). ``read`` receives those (every file, also when the list of files
-    changed), so the run that follows need not read and hash them again.
+    see :class:`_Hashing`; then None, no list). ``read`` receives those of every file read, so
+    the run that follows need not read and hash them again.
     """
-    manifest: list[list[Any]] = stored["files"]
-    same = len(files) == len(manifest)
+    now: list[list[Any]] | None = []
     for file, digest in zip(files, digests, strict=True):
         if digest is None:
-            same = False
+            now = None
             continue
         read[file.display] = digest
-    if same:
-        for file, entry, digest in zip(files, manifest, digests, strict=True):
-            if (
-                digest is None
-                or file.display != entry[0]
-                or file.kind != entry[1]
-                or digest[0] != entry[2]
-                or digest[1] != entry[3]
-            ):
-                same = False
-                break
-    return same and inputs_unchanged(root, stored)
+        if now is not None:
+            now.append([file.display, file.kind, *digest])
+    return now
 
 
 def inputs_unchanged(root: Path, stored: dict[str, Any]) -> bool:
@@ -590,6 +578,9 @@ class Compared:
     stored: dict[str, Any] | None
     #: the files listed now
     files: list[CatalogFile]
+    #: each of them as a record lists it (see :func:`_listed`); None when one was not read,
+    #: or there is no record
+    now: list[list[Any]] | None = None
 
 
 def compare(
@@ -629,15 +620,18 @@ def _compare(
         stored = store.read(key, len(files))
         if stored is None:
             return Compared(None, None, files)
-        if not _unchanged(root, files, stored, {} if read is None else read, hashing.digests()):
-            return Compared(None, stored, files)
+        now = _listed(files, hashing.digests(), {} if read is None else read)
+        # One list against the other in C: tens of thousands of entries. An entry of any other
+        # shape than the one _listed makes (a planted record) is a changed file.
+        if now is None or now != stored["files"] or not inputs_unchanged(root, stored):
+            return Compared(None, stored, files, now)
     finally:
         hashing.stop()
     try:
         report = _report(stored["report"])
     except (MalformedRecordError, TypeError, KeyError):
         return Compared(None, None, files)  # a bad record: a full run rewrites it
-    return Compared(report, stored, files)
+    return Compared(report, stored, files, now)
 
 
 def seen(store: RunRecords, key: str) -> bool:

@@ -781,7 +781,7 @@ def json_parts(overlaps: Sequence[Overlap], catalog_path: str) -> list[str]:
         return [head]
     if isinstance(overlaps, LaidOut) and overlaps.body is not None:
         text = overlaps.body
-        text = json_escape_extra(text) if not text.isascii() or "\x7f" in text else text
+        text = json_escape_extra(text)
         return [head[: -len(_EMPTY_TAIL)], "[\n", text, "\n  ]\n}"]
     # The second half of the pairs is laid out in a forked child when a core is idle (one that
     # meets a value the template does not take fails, and leaves its half to this process).
@@ -800,11 +800,8 @@ def json_parts(overlaps: Sequence[Overlap], catalog_path: str) -> list[str]:
             halves = [_json_pairs(part(0, half)), second()] if half else [second()]
     except TypeError:  # (the child, if any, is gone: ended and waited for)
         return [json_dumps({**document, "pasangan": [overlap_dict(o) for o in overlaps]})]
-    # Of ASCII, json_escape_extra rewrites DEL only (a test holds it): a national catalog's
-    # 50 MB need no regular expression when they are ASCII, which str.isascii() tells in C.
-    halves = [
-        json_escape_extra(text) if not text.isascii() or "\x7f" in text else text for text in halves
-    ]
+    # (of ASCII, json_escape_extra rewrites DEL only: 50 MB of it need no regular expression)
+    halves = [json_escape_extra(text) for text in halves]
     # The last key's empty list closes the head: `"pasangan": []\n}`. The tens of MB of the
     # halves are not copied into one string here: ``spbe sync`` writes the parts one by one.
     body = [part for text in halves for part in (",\n", text)][1:]

@@ -105,6 +105,9 @@ def validate_report(
     key = slot(root, shown, language())
     read: dict[str, tuple[int, str]] = {}
     compared = compare(store, key, root, shown, read)
+    from spbe_cli import collector
+
+    collector.until_exit(compared, read)  # tens of thousands of paths and digests: not freed
     if compared.report is not None:
         compared.report.strict = strict
         return compared.report
@@ -121,8 +124,6 @@ def validate_report(
             root, display, strict=strict, on_step=on_step, known=read
         )
     if manifest.complete and store.write(key, manifest, report) and again:
-        from spbe_cli import collector
-
         snapshots = Snapshots(store)
         written = False
         try:
@@ -172,7 +173,14 @@ def _follow(
         # Whatever the snapshot holds, a value out of place is a full run, never a crash.
         with filling(True), collector.paused():
             outcome = follow(
-                stored, compared.stored["files"], root, shown, compared.files, read, strict=strict
+                stored,
+                compared.stored["files"],
+                root,
+                shown,
+                compared.files,
+                read,
+                strict=strict,
+                now=compared.now,
             )
     except (CannotFollow, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         STATS["full"] += 1
@@ -180,6 +188,7 @@ def _follow(
         if os.environ.get("SPBE_EXPLAIN_CACHE"):
             print(f"spbe: full run: {exc}", file=sys.stderr)  # noqa: T201
         return None
+    collector.until_exit(stored, outcome)
     STATS["followed"] += 1
     STATS["built"] = outcome.built
     manifest = Manifest(files=outcome.files, inputs=compared.stored["inputs"])

@@ -598,3 +598,91 @@ def test_what_tools_leave_in_the_package_is_not_code(tmp_path: Path) -> None:
     assert digest() == before
     (package / "core.py").write_text("x = 2\n")
     assert digest() != before
+
+
+def test_compare_lists_each_file_as_the_record_does(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    """The check lists every file once as a record does; a followed run takes that list."""
+    root = _catalog(tmp_path)
+    _cached(root)
+    store = runrecord.RunRecords(_record(cache_dir).parent)
+    key = runrecord.slot(root, "katalog", language())
+    read: dict[str, tuple[int, str]] = {}
+    compared = runrecord.compare(store, key, root, "katalog", read)
+    assert compared.report is not None and compared.stored is not None
+    assert compared.now == compared.stored["files"]
+    assert [entry[0] for entry in compared.now] == [f.display for f in compared.files]
+    assert {entry[0]: (entry[2], entry[3]) for entry in compared.now} == read
+    edited = root / "program" / "bad.yaml"
+    edited.write_text(edited.read_text() + "# diubah\n")
+    compared = runrecord.compare(store, key, root, "katalog", read)
+    assert compared.report is None and compared.now is not None
+    data = edited.read_bytes()
+    assert ["katalog/program/bad.yaml", "file", len(data), hashlib.sha256(data).hexdigest()] in (
+        compared.now
+    )
+    assert read["katalog/program/bad.yaml"] == (len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_a_record_entry_of_another_shape_is_a_changed_file(
+    tmp_path: Path, cache_dir: Path, no_loading: list[str]
+) -> None:
+    """Entries are compared whole: one with more in it, or a size as text, is never replayed."""
+    root = _catalog(tmp_path)
+    good = _cached(root)
+    record = _record(cache_dir)
+    original = record.read_bytes()
+    _, _, payload = original.partition(b"\n")
+    for change in ("longer", "size as text"):
+        data = json.loads(payload)
+        data["report"]["findings"] = []  # what a replay would print: nothing
+        entry = data["files"][0]
+        if change == "longer":
+            entry.append("extra")
+        else:
+            entry[2] = str(entry[2])
+        record.write_bytes(_framed(record.stem, json.dumps(data).encode()))
+        before = len(no_loading)
+        assert _cached(root) == good, change
+        assert len(no_loading) == before + 1, f"{change}: replayed"
+        assert record.read_bytes() == original, f"{change}: not rewritten"
+
+
+def test_a_file_the_loader_refuses_leaves_no_list() -> None:
+    from spbe_cli.files import CatalogFile
+
+    listed = [CatalogFile("/x/a.yaml", "k/a.yaml"), CatalogFile("/x/b.yaml", "k/b.yaml", "other")]
+    read: dict[str, tuple[int, str]] = {}
+    assert runrecord._listed(listed, [(3, "ab"), None], read) is None
+    assert read == {"k/a.yaml": (3, "ab")}
+    read.clear()
+    assert runrecord._listed(listed, [(3, "ab"), (4, "cd")], read) == [
+        ["k/a.yaml", "file", 3, "ab"],
+        ["k/b.yaml", "other", 4, "cd"],
+    ]
+    assert read == {"k/a.yaml": (3, "ab"), "k/b.yaml": (4, "cd")}
+
+
+def test_a_run_keeps_what_it_made_only_in_the_script_ending_after_it(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing, digests and record stay until os._exit in the script; freed elsewhere."""
+    from spbe_cli import collector
+
+    monkeypatch.setattr(collector, "_ENDING", {"script": False, "on": False})
+    monkeypatch.setattr(collector, "_HELD", [])
+    root = _catalog(tmp_path)
+    _cached(root)
+    result = runner.invoke(app, ["validate", str(root)])  # a test's runner: not the script
+    assert result.exit_code == 1, result.output
+    assert collector._HELD == []
+    collector.ending_after_command()  # said outside the script: changes nothing
+    _cached(root)
+    assert collector._HELD == []
+    collector.script_process()
+    collector.ending_after_command()
+    good = _cached(root)  # replayed: the check's listing and digests are kept
+    kept = [value for value in collector._HELD if isinstance(value, runrecord.Compared)]
+    assert len(kept) == 1 and kept[0].report is not None
+    assert good == _fresh(root)

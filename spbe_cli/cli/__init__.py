@@ -63,6 +63,7 @@ def main() -> None:
     defer_dataclass_methods()
     from spbe_cli import collector
 
+    collector.script_process()
     module = command_module(sys.argv[1:])
     if module is not None:
         ONLY.append(module)

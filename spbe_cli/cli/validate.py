@@ -58,9 +58,11 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help=t("cli.strict"))] = False,
 ) -> None:
     """Periksa katalog / Check a catalog (exit 0 clean, 1 findings, 2 usage, 3 could not run)."""
+    from spbe_cli import collector
     from spbe_cli.cli import console
     from spbe_cli.validate import validate_report
 
+    collector.ending_after_command()  # what the run made is never freed: os._exit ends it
     path = catalog_path(catalog, catalog_option)
     with user_errors(), console.step_bar(t("cli.progress_validate")) as hook:
         result = validate_report(path, path.as_posix(), strict=strict, on_step=hook)
